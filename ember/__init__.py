@@ -1,0 +1,49 @@
+"""Ember: PyTorch's programming model in Python, on NumPy (CPU) and CuPy (CUDA).
+
+``import ember as torch`` is meant to be enough for ordinary PyTorch code.
+"""
+from . import _dtype
+from ._dtype import (dtype, float16, bfloat16, float32, float64, complex64, complex128, uint8,
+                     int8, int16, int32, int64, get_default_dtype, set_default_dtype,
+                     promote_types)
+from ._dtype import bool_ as bool  # noqa: A001  (torch.bool)
+from ._device import device
+from ._tensor import Tensor, Size, is_tensor
+from ._errors import UnsupportedError
+from . import autograd
+from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
+                                 is_grad_enabled, is_inference_mode_enabled)
+from . import _ops
+
+half = float16
+float = float32  # noqa: A001
+double = float64
+cfloat = complex64
+cdouble = complex128
+short = int16
+int = int32  # noqa: A001
+long = int64
+
+globals().update({k: v for k, v in _ops.functions.items() if k not in globals()})
+
+__version__ = "0.1.0"
+
+
+def result_type(tensor1, tensor2):
+    return _dtype.result_type(tensor1, tensor2)
+
+
+def can_cast(from_, to):
+    return _dtype.can_cast(from_, to)
+
+
+def is_floating_point(input):
+    return input._dtype.is_floating_point
+
+
+def is_complex(input):
+    return input._dtype.is_complex
+
+
+def numel(input):
+    return input.numel()

@@ -1,0 +1,64 @@
+"""Array backends: the only layer that knows which array library holds a tensor's data.
+
+* ``cpu``  — NumPy.
+* ``cuda`` — CuPy, imported lazily when the first CUDA tensor is made.
+* ``fake`` — a test-only CUDA on NumPy (``EMBER_FAKE_CUDA=1`` or ``enable_fake_cuda()``), so
+  that CI, which has no GPU, can check device semantics: placement, copies and mixed-device
+  errors.
+
+A backend exposes ``xp`` (the NumPy-compatible array module) plus the kernels that differ per
+library (see ``numpy_backend.Backend``).
+"""
+import os
+
+_instances = {}
+_fake_cuda = [os.environ.get("EMBER_FAKE_CUDA", "") not in ("", "0")]
+_current_cuda = [0]
+
+
+def enable_fake_cuda(flag=True):
+    """Make ``cuda`` devices resolve to the NumPy-backed fake (tests only)."""
+    _fake_cuda[0] = bool(flag)
+    for key in [k for k in _instances if k[0] == "cuda"]:
+        del _instances[key]
+    from .. import _device
+    for d in list(_device._cache.values()):
+        if d.type == "cuda":
+            d._backend = None
+
+
+def fake_cuda_enabled():
+    return _fake_cuda[0]
+
+
+def current_cuda_index():
+    return _current_cuda[0]
+
+
+def cuda_device_count():
+    if _fake_cuda[0]:
+        return int(os.environ.get("EMBER_FAKE_CUDA_DEVICES", "2"))
+    from . import cuda_probe
+    return cuda_probe.device_count()
+
+
+def get(dev_type, index):
+    key = (dev_type, index)
+    b = _instances.get(key)
+    if b is not None:
+        return b
+    if dev_type == "cpu":
+        from .numpy_backend import CPU
+        b = CPU()
+    elif dev_type == "cuda":
+        if _fake_cuda[0]:
+            from .numpy_backend import FakeCUDA
+            b = FakeCUDA(index)
+        else:
+            from .cuda_probe import load_cuda_backend
+            b = load_cuda_backend(index)
+    else:
+        from .. import _errors
+        raise _errors.backend_unavailable(dev_type)
+    _instances[key] = b
+    return b

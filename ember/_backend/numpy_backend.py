@@ -1,0 +1,82 @@
+"""The NumPy backend (CPU), and the test-only fake CUDA that runs on it."""
+import numpy as np
+
+
+class CPU:
+    """Array module plus the kernels whose implementation differs per array library."""
+    xp = np
+    ndarray = np.ndarray
+    device_type = "cpu"
+    is_fake = False
+
+    def __init__(self, index=None):
+        self.index = index
+
+    # ---- host transfer and memory ----------------------------------------------------------
+    def from_host(self, a):
+        """An array on this device holding host array ``a`` (no copy on the CPU)."""
+        return a
+
+    def to_host(self, a):
+        return a
+
+    def copy(self, a):
+        return a.copy()
+
+    def ones_like(self, a):
+        return np.ones(a.shape, a.dtype)
+
+    @staticmethod
+    def root(a):
+        while a.base is not None and isinstance(a.base, np.ndarray):
+            a = a.base
+        return a
+
+    def data_ptr(self, a):
+        return a.__array_interface__["data"][0]
+
+    def storage_offset(self, a):
+        r = self.root(a)
+        return (self.data_ptr(a) - self.data_ptr(r)) // a.itemsize if a.itemsize else 0
+
+    def storage_nbytes(self, a):
+        return self.root(a).nbytes
+
+    def shares_memory(self, a, b):
+        return np.shares_memory(a, b)
+
+    # ---- special functions and kernels -----------------------------------------------------
+    @property
+    def special(self):
+        """Special functions (erf, lgamma, ...) in NumPy; loaded on first use."""
+        from . import special
+        return special
+
+    @staticmethod
+    def scatter_add(target, index, values):
+        """target[index] += values with repeated indices accumulating (in place)."""
+        np.add.at(target, index, values)
+
+    @staticmethod
+    def view_reshape(a, shape):
+        """``a`` reshaped without copying, or None when that needs a copy."""
+        try:
+            return np.reshape(a, shape, copy=False)
+        except ValueError:
+            return None
+
+    @staticmethod
+    def as_strided(a, shape, strides_bytes, writeable=True):
+        return np.lib.stride_tricks.as_strided(a, shape, strides_bytes, writeable=writeable)
+
+
+class FakeCUDA(CPU):
+    """NumPy underneath, reported as ``cuda:N``: lets CI check device semantics without a GPU."""
+    device_type = "cuda"
+    is_fake = True
+
+    def from_host(self, a):
+        return np.array(a, copy=True)
+
+    def to_host(self, a):
+        return np.array(a, copy=True)

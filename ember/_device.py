@@ -1,0 +1,111 @@
+"""Device objects ("cpu", "cuda", "cuda:1"): parsing, interning and their array backend.
+
+Devices are interned, so tensors compare devices with ``is``.  Each device knows its backend
+(see ``_backend``), which owns the array module and the kernels that differ per backend.
+"""
+from . import _backend
+
+_cache = {}
+
+
+class device:
+    __slots__ = ("type", "index", "_backend", "__weakref__")
+
+    def __new__(cls, type_or_str, index=None):
+        if isinstance(type_or_str, device):
+            return type_or_str
+        if isinstance(type_or_str, int) and index is None:
+            type_or_str, index = "cuda", type_or_str
+        key = (type_or_str, index)
+        d = _cache.get(key)
+        if d is not None:
+            return d
+        dev_type, idx = _parse(type_or_str, index)
+        canon = (dev_type, idx)
+        d = _cache.get(canon)
+        if d is None:
+            d = object.__new__(cls)
+            d.type = dev_type
+            d.index = idx
+            d._backend = None
+            _cache[canon] = d
+        _cache[key] = d
+        return d
+
+    @property
+    def backend(self):
+        b = self._backend
+        if b is None:
+            b = self._backend = _backend.get(self.type, self.index)
+        return b
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        if not isinstance(other, device):
+            return NotImplemented
+        return self.type == other.type and self.index == other.index
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __reduce__(self):
+        return (device, (str(self),))
+
+    def __enter__(self):
+        _default_stack.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _default_stack.pop()
+
+
+_VALID = ("cpu", "cuda", "mps", "meta", "xpu")
+
+
+def _parse(spec, index):
+    from . import _errors
+    if not isinstance(spec, str):
+        raise TypeError(f"device() received an invalid combination of arguments - got ({type(spec).__name__})")
+    s = spec.strip()
+    if ":" in s:
+        if index is not None:
+            raise _errors.device_index_twice(spec)
+        s, _, num = s.partition(":")
+        if not num.isdigit():
+            raise _errors.invalid_device_string(spec)
+        index = int(num)
+    if s not in _VALID:
+        raise _errors.invalid_device_string(spec)
+    if index is not None and index < 0:
+        raise _errors.invalid_device_string(spec)
+    if s == "cuda" and index is None:
+        # "cuda" means the current CUDA device; tensors always carry a concrete index.
+        pass
+    return s, index
+
+
+_default_stack = []
+
+cpu = device("cpu")
+cpu.backend
+
+
+def resolve(spec):
+    """Turn a user's ``device=`` argument into a concrete interned device (``cuda`` -> ``cuda:N``)."""
+    if spec is None:
+        return _default_stack[-1] if _default_stack else cpu
+    d = spec if type(spec) is device else device(spec)
+    if d.type == "cuda" and d.index is None:
+        d = device("cuda", _backend.current_cuda_index())
+    if d._backend is None:
+        d.backend  # load it now: ops read ``device._backend`` directly
+    return d

@@ -1,0 +1,430 @@
+"""The op machinery shared by every op family.
+
+* ``register`` puts an op in the one table (``OPS``): its public name, the Tensor method names
+  and aliases bound to the same function, and the PyTorch names of its autograd nodes.  The
+  table drives method binding, the oracle tests and tracing.
+* ``prep2`` / ``prep1`` turn operands into backend arrays with PyTorch's promotion rules.
+* ``record`` attaches an autograd node to an op's output.
+* ``inplace`` / ``write_out`` give every op its ``op_`` and ``out=`` variants with PyTorch's
+  checks (leaf in-place errors, dtype casting, version counters, CopySlices for views).
+"""
+import numpy as np
+
+from .. import _dtype as D
+from .. import _errors
+from .._device import resolve as _resolve_device, cpu as _cpu
+from .._tensor import Tensor, _make
+from ..autograd import grad_mode
+from ..autograd.graph import make_node, node_class, set_output, save_output, edge, Node
+
+_grad = grad_mode._enabled
+_ndarray = np.ndarray
+
+
+class OpDef:
+    __slots__ = ("name", "fn", "methods", "aliases", "nodes", "module", "inplace", "has_out",
+                 "differentiable")
+
+    def __init__(self, name, fn, methods, aliases, nodes, inplace, has_out, differentiable):
+        self.name = name
+        self.fn = fn
+        self.methods = methods
+        self.aliases = aliases
+        self.nodes = nodes
+        self.module = fn.__module__
+        self.inplace = inplace
+        self.has_out = has_out
+        self.differentiable = differentiable
+
+    def __repr__(self):
+        return f"OpDef({self.name!r})"
+
+
+OPS = {}
+
+
+def register(name, *, method=True, aliases=(), nodes=(), inplace=None, out=False,
+             differentiable=True, methods=None):
+    """Register an op.  ``method=True`` binds ``Tensor.<name>``; ``inplace`` names the in-place
+    function to bind as ``Tensor.<name>_`` (made with ``inplace()``); ``nodes`` lists the
+    autograd node names the op can produce (checked by the tests against PyTorch)."""
+    def deco(fn):
+        ms = tuple(methods) if methods is not None else ((name,) if method else ())
+        OPS[name] = OpDef(name, fn, ms, tuple(aliases), tuple(nodes), inplace, out, differentiable)
+        return fn
+    return deco
+
+
+def bind_methods(namespace):
+    """Attach every registered op to ``Tensor`` and to ``namespace`` (the ``ember`` module)."""
+    for op in OPS.values():
+        for m in op.methods:
+            setattr(Tensor, m, op.fn)
+        if op.inplace is not None:
+            setattr(Tensor, op.name + "_", op.inplace)
+        namespace.setdefault(op.name, op.fn)
+        for a in op.aliases:
+            namespace.setdefault(a, op.fn)
+            if op.methods:
+                setattr(Tensor, a, op.fn)
+            if op.inplace is not None and op.methods:
+                setattr(Tensor, a + "_", op.inplace)
+
+
+# ---- operands -------------------------------------------------------------------------------
+def is_tensor(x):
+    return isinstance(x, Tensor)
+
+
+def check_same_device(a, b, opname=None):
+    """PyTorch allows a 0-d CPU tensor to mix with a tensor on any device."""
+    if a._device is b._device:
+        return a._device
+    if b._device is _cpu and b._data.ndim == 0:
+        return a._device
+    if a._device is _cpu and a._data.ndim == 0:
+        return b._device
+    raise _errors.device_mismatch(a._device, b._device, opname)
+
+
+def cast(arr, dt):
+    return arr if arr.dtype == dt.np else arr.astype(dt.np)
+
+
+def prep2(a, b):
+    """Two operands (tensor or Python scalar) -> (array_a, array_b, result dtype, device).
+
+    Arrays are cast to the result dtype; Python scalars stay scalars (NumPy treats them as weak,
+    like PyTorch's wrapped numbers) unless they would change the result dtype."""
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            dev = a._device if a._device is b._device else check_same_device(a, b)
+            if a._dtype is b._dtype:
+                dt = a._dtype
+                return a._data, _on(b, dev), dt, dev
+            dt = D.result_type(a, b)
+            return cast(a._data, dt), cast(_on(b, dev), dt), dt, a._device if dev is None else dev
+        dt = a._dtype
+        if type(b) is not float or dt.category < 2:
+            dt = D.result_type(a, b)
+        return cast(a._data, dt), _scalar(b, dt), dt, a._device
+    if isinstance(b, Tensor):
+        dt = b._dtype
+        if type(a) is not float or dt.category < 2:
+            dt = D.result_type(a, b)
+        return _scalar(a, dt), cast(b._data, dt), dt, b._device
+    raise TypeError(f"expected at least one Tensor operand, got {type(a).__name__} and "
+                    f"{type(b).__name__}")
+
+
+def _on(t, dev):
+    if t._device is dev:
+        return t._data
+    return dev._backend.from_host(t._device._backend.to_host(t._data))
+
+
+def _scalar(v, dt):
+    if isinstance(v, (np.ndarray, np.generic)) or dt.category < D.scalar_dtype(v).category:
+        return dt.np.type(v)
+    if dt is D.bfloat16 or dt is D.float16:
+        return dt.np.type(v)
+    return v
+
+
+def as_array(x, dt, dev):
+    """A scalar or tensor argument as a backend array of dtype ``dt`` on ``dev``."""
+    if isinstance(x, Tensor):
+        return cast(_on(x, dev), dt)
+    return dev._backend.xp.asarray(x, dtype=dt.np)
+
+
+def out_array(r, xp):
+    """NumPy returns scalars for 0-d results: keep everything an ndarray."""
+    return r if isinstance(r, xp.ndarray) else xp.asarray(r)
+
+
+def wrap(r, dt, dev):
+    if r.__class__ is not _ndarray:
+        r = dev._backend.xp.asarray(r)
+    if r.dtype != dt.np:
+        r = r.astype(dt.np)
+    return _make(r, dt, dev)
+
+
+def needs_grad(*ts):
+    if not _grad[0]:
+        return False
+    for t in ts:
+        if isinstance(t, Tensor) and t._requires_grad:
+            return True
+    return False
+
+
+def record(out, cls, inputs, saved=(), args=None, save_out=None):
+    """Attach a ``cls`` node to ``out`` (called only when grad is needed)."""
+    node = make_node(cls, inputs, saved, args)
+    set_output(node, out)
+    if save_out is not None:
+        save_output(node, out, save_out)
+    return node
+
+
+def needs_input_grad(node, i):
+    return node.next_functions[i][0] is not None
+
+
+# ---- gradient reduction for broadcasting -----------------------------------------------------
+def sum_to(g, shape):
+    """Reduce a broadcast gradient back to ``shape`` (differentiable: uses ember ops)."""
+    gs = g._data.shape
+    if gs == shape:
+        return g
+    lead = len(gs) - len(shape)
+    dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
+                                      if s == 1 and gs[i + lead] != 1)
+    r = g.sum(dims, keepdim=True) if dims else g
+    if lead:
+        r = r.reshape(shape)
+    elif r._data.shape != shape:
+        r = r.reshape(shape)
+    return r
+
+
+def grad_for(g, shape, dtype):
+    """The gradient of one input: summed over broadcast dims and cast to the input's dtype."""
+    g = sum_to(g, shape)
+    if g._dtype is not dtype:
+        g = g.to(dtype.to_real() if not dtype.is_complex and g._dtype.is_complex else dtype) \
+            if not (g._dtype.is_complex and not dtype.is_complex) else g.real.to(dtype)
+    return g
+
+
+# ---- in-place and out= ----------------------------------------------------------------------
+def check_inplace(t):
+    if _grad[0] and t._requires_grad:
+        if t._grad_fn is None:
+            raise _errors.inplace_on_leaf()
+        if t._base is not None and t._base._grad_fn is None and t._base._requires_grad:
+            raise _errors.inplace_on_leaf_view()
+
+
+def _snapshot(t):
+    """A copy of ``t``'s current value that keeps ``t``'s autograd edge (PyTorch's original_self)."""
+    s = _make(t._device._backend.copy(t._data), t._dtype, t._device, t._requires_grad)
+    s._grad_fn = t._grad_fn
+    s._output_nr = t._output_nr
+    s._accum = t._accum
+    return s
+
+
+def inplace(fn):
+    """Make the in-place variant ``op_(self, ...)`` of the out-of-place op ``fn``."""
+    def op_(self, *args, **kwargs):
+        check_inplace(self)
+        tracking = _grad[0] and (self._requires_grad or needs_grad(*args, *kwargs.values()))
+        src = _snapshot(self) if tracking else self
+        result = fn(src, *args, **kwargs)
+        commit_inplace(self, result, tracking)
+        return self
+    op_.__name__ = fn.__name__ + "_"
+    op_.__qualname__ = op_.__name__
+    return op_
+
+
+def commit_inplace(self, result, tracking):
+    """Write ``result`` into ``self``; bump the version; move ``result``'s history onto self."""
+    rd, sd = result._dtype, self._dtype
+    if rd is not sd and not D.can_cast(rd, sd):
+        raise _errors.result_type_cast(rd, sd)
+    write_array(self, result._data)
+    if tracking and result._grad_fn is not None:
+        rebase_history(self, result._grad_fn)
+
+
+def write_array(t, arr):
+    dst = t._data
+    if not dst.flags.writeable:
+        raise _errors.inplace_overlap()
+    if arr.shape != dst.shape:
+        try:
+            arr = t._device._backend.xp.broadcast_to(arr, dst.shape)
+        except ValueError:
+            raise RuntimeError(f"output with shape {list(dst.shape)} doesn't match the broadcast "
+                               f"shape {list(arr.shape)}") from None
+    t._device._backend.xp.copyto(dst, arr, casting="unsafe")
+    t._version[0] += 1
+
+
+def rebase_history(t, node):
+    """Give ``t`` the history ``node``; if ``t`` is a view, its base gets a CopySlices node."""
+    base = t._base
+    if base is None:
+        t._grad_fn = node
+        t._output_nr = 0
+        t._requires_grad = True
+        return
+    from .views import copy_slices
+    copy_slices(base, t, node)
+
+
+def write_out(out, result):
+    """Implement ``out=``: resize ``out`` if needed, check dtype, copy the values."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    if _grad[0] and (out._requires_grad or result._requires_grad):
+        raise RuntimeError(f"{getattr(result._grad_fn, 'name', lambda: 'op')().replace('Backward0', '').lower()}(): "
+                           "functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    if result._dtype is not out._dtype and not D.can_cast(result._dtype, out._dtype):
+        raise _errors.result_type_cast(result._dtype, out._dtype)
+    if out._data.shape != result._data.shape:
+        out._data = out._device._backend.xp.empty(result._data.shape, out._dtype.np)
+    write_array(out, result._data)
+    return out
+
+
+# ---- family factories -------------------------------------------------------------------------
+_FLOAT_CAT = 2
+
+
+def unary(name, kernel, backward=None, node=None, *, saves="input", float_result=False,
+          int_ok=True, bool_result=False, aliases=(), method=True, inplace_ok=True,
+          keep_int=False):
+    """Define a pointwise unary op from an array kernel and a backward formula.
+
+    ``backward(g, x, y)`` gets the incoming gradient, the input and the output (ember tensors)
+    and returns the input's gradient.  ``saves`` says which of them the node keeps."""
+    cls = node_class(node, _unary_backward(backward)) if node else None
+
+    def op(input, *, out=None):
+        dt = input._dtype
+        x = input._data
+        if float_result and dt.category < _FLOAT_CAT:
+            dt = D.get_default_dtype()
+            x = x.astype(dt.np)
+        if dt is D.bfloat16 or dt is D.float16:
+            r = kernel(x.astype(np.float32), input._device._backend).astype(dt.np)
+        else:
+            r = kernel(x, input._device._backend)
+        dev = input._device
+        res = _make(r if r.__class__ is _ndarray else out_array(r, dev._backend.xp),
+                    D.bool_ if bool_result else dt, dev)
+        if res._data.dtype != res._dtype.np:
+            res._data = res._data.astype(res._dtype.np)
+        if cls is not None and _grad[0] and input._requires_grad:
+            if saves == "output":
+                record(res, cls, (input,), (None,), save_out=0)
+            elif saves == "both":
+                n = record(res, cls, (input,), (input, None))
+                save_output(n, res, 1)
+            else:
+                record(res, cls, (input,), (input,) if saves == "input" else ())
+        if out is not None:
+            return write_out(out, res)
+        return res
+
+    op.__name__ = op.__qualname__ = name
+    op_ = inplace(op) if inplace_ok else None
+    register(name, aliases=aliases, nodes=(node,) if node else (), inplace=op_, out=True,
+             differentiable=cls is not None, method=method)(op)
+    return op, op_
+
+
+def _unary_backward(formula):
+    def backward(node, g):
+        s = node.saved()
+        x = s[0] if s else None
+        y = s[1] if len(s) > 1 else (s[0] if node._out_idx else None)
+        if node._out_idx and len(s) == 1:
+            x = None
+        return (formula(g, x, y),)
+    return backward
+
+
+def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0, 1),
+           aliases=(), method=True, inplace_ok=True, extra=None):
+    """Define a pointwise binary op.
+
+    ``result``: 'promote' (PyTorch's result_type), 'float' (int inputs give the default float
+    dtype), 'bool' (comparisons).  ``backward(g, a, b, y)`` returns (grad_a, grad_b) before
+    reduction over broadcast dims (done here)."""
+    cls = node_class(node, _binary_backward(backward)) if node else None
+    float_result = result == "float"
+    bool_result = result == "bool"
+
+    def op(input, other, *, out=None):
+        a, b, dt, dev = prep2(input, other)
+        if float_result and dt.category < _FLOAT_CAT:
+            dt = D.get_default_dtype()
+            a = a.astype(dt.np) if a.__class__ is _ndarray or hasattr(a, "astype") else a
+            b = b.astype(dt.np) if hasattr(b, "astype") else b
+        lowp = dt is D.bfloat16 or dt is D.float16
+        if lowp:
+            a = a.astype(np.float32) if hasattr(a, "astype") else a
+            b = b.astype(np.float32) if hasattr(b, "astype") else b
+        try:
+            r = kernel(a, b, dev._backend)
+        except ValueError:
+            raise _errors.broadcast_mismatch(np.shape(a), np.shape(b)) from None
+        rdt = D.bool_ if bool_result else dt
+        if r.__class__ is not _ndarray:
+            r = out_array(r, dev._backend.xp)
+        if r.dtype != rdt.np:
+            r = r.astype(rdt.np)
+        res = _make(r, rdt, dev)
+        if cls is not None and _grad[0] and (
+                (input.__class__ is Tensor or isinstance(input, Tensor)) and input._requires_grad
+                or isinstance(other, Tensor) and other._requires_grad):
+            ia = input if isinstance(input, Tensor) else None
+            ib = other if isinstance(other, Tensor) else None
+            sv = (ia if 0 in saves else None, ib if 1 in saves else None)
+            n = record(res, cls, (ia, ib), sv,
+                       (_meta(input), _meta(other)))
+            if 2 in saves:
+                n._saved = n._saved + (None,)
+                n._versions = n._versions + (0,)
+                save_output(n, res, 2)
+        if out is not None:
+            return write_out(out, res)
+        return res
+
+    op.__name__ = op.__qualname__ = name
+    op_ = inplace(op) if inplace_ok else None
+    register(name, aliases=aliases, nodes=(node,) if node else (), inplace=op_, out=True,
+             differentiable=cls is not None, method=method)(op)
+    return op, op_
+
+
+def _meta(x):
+    """What a binary node keeps of an operand: (shape, dtype) of a tensor, or the scalar."""
+    return (x._data.shape, x._dtype) if isinstance(x, Tensor) else x
+
+
+def _binary_backward(formula):
+    def backward(node, g):
+        s = node.saved()
+        a = s[0] if len(s) > 0 else None
+        b = s[1] if len(s) > 1 else None
+        y = s[2] if len(s) > 2 else None
+        ma, mb = node._args
+        if ma.__class__ is not tuple:
+            a = ma
+        if mb.__class__ is not tuple:
+            b = mb
+        need_a = node.next_functions[0][0] is not None
+        need_b = node.next_functions[1][0] is not None
+        ga, gb = formula(g, a, b, y, need_a, need_b)
+        if need_a and ga is not None:
+            ga = grad_for(ga, ma[0], ma[1])
+        else:
+            ga = None
+        if need_b and gb is not None:
+            gb = grad_for(gb, mb[0], mb[1])
+        else:
+            gb = None
+        return ga, gb
+    return backward
+
+
+def default_device(device):
+    return _resolve_device(device)

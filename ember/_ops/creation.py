@@ -1,0 +1,468 @@
+"""Creating tensors and moving them between dtypes and devices: tensor, zeros, arange, to,
+clone, copy_, contiguous, new_* ..."""
+import numpy as np
+
+from .. import _dtype as D
+from .. import _errors
+from .._device import resolve as _resolve, cpu as _cpu, device as _device_cls
+from .._tensor import Tensor, _make
+from ..autograd.graph import node_class
+from ._core import register, record, _grad, check_inplace, rebase_history, grad_for, write_out
+
+
+def _sizes(size):
+    if len(size) == 1 and not isinstance(size[0], (int, np.integer)):
+        size = tuple(size[0])
+    out = []
+    for s in size:
+        if isinstance(s, Tensor):
+            s = int(s)
+        if not isinstance(s, (int, np.integer)):
+            raise TypeError(f"expected a sequence of integers or a single integer, got "
+                            f"'{type(s).__name__}'")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
+                               f"{list(size)}")
+        out.append(int(s))
+    return tuple(out)
+
+
+def _dt(dtype, default=None):
+    if dtype is None:
+        return default if default is not None else D.get_default_dtype()
+    return D.to_dtype(dtype)
+
+
+def _finish(arr, dt, dev, requires_grad):
+    t = _make(arr, dt, dev)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _infer_dtype(data, arr):
+    """PyTorch's dtype inference for tensor(data)."""
+    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+        return D.from_numpy_dtype(arr.dtype)
+    k = arr.dtype.kind
+    if k == "f":
+        return D.get_default_dtype()
+    if k == "c":
+        return D.default_complex()
+    if k == "b":
+        return D.bool_
+    if k in "iu":
+        return D.int64
+    raise TypeError(f"Could not infer dtype of {_first_leaf_type(data)}")
+
+
+def _first_leaf_type(data):
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return type(data).__name__
+
+
+def _to_host_array(data):
+    if isinstance(data, Tensor):
+        return data._device._backend.to_host(data._data)
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _leaves(data)):
+        data = _tensors_to_lists(data)
+    try:
+        return np.asarray(data)
+    except ValueError as e:
+        raise ValueError(f"expected sequence of equal length lists: {e}") from None
+
+
+def _leaves(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            yield from _leaves(x)
+        else:
+            yield x
+
+
+def _tensors_to_lists(data):
+    if isinstance(data, Tensor):
+        return data.tolist()
+    if isinstance(data, (list, tuple)):
+        return [_tensors_to_lists(x) for x in data]
+    return data
+
+
+@register("tensor", method=False)
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    dev = _resolve(device if device is not None or not isinstance(data, Tensor)
+                   else data._device)
+    host = _to_host_array(data)
+    if host.dtype == object:
+        raise TypeError(f"Could not infer dtype of {_first_leaf_type(data)}")
+    dt = D.to_dtype(dtype) if dtype is not None else (
+        data._dtype if isinstance(data, Tensor) else _infer_dtype(data, host))
+    arr = np.array(host, dtype=dt.np, copy=True)
+    return _finish(dev._backend.from_host(arr), dt, dev, requires_grad)
+
+
+@register("as_tensor", method=False)
+def as_tensor(data, dtype=None, device=None):
+    if isinstance(data, Tensor):
+        out = data
+        if dtype is not None or device is not None:
+            out = data.to(device=device if device is not None else data._device,
+                          dtype=dtype if dtype is not None else data._dtype)
+        return out
+    if isinstance(data, np.ndarray):
+        dt = D.from_numpy_dtype(data.dtype) if dtype is None else D.to_dtype(dtype)
+        dev = _resolve(device)
+        if dev is _cpu and dt.np == data.dtype:
+            return from_numpy(data)
+        return _make(dev._backend.from_host(np.asarray(data, dtype=dt.np)), dt, dev)
+    return tensor(data, dtype=dtype, device=device)
+
+
+@register("asarray", method=False)
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    t = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype, device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+@register("from_numpy", method=False)
+def from_numpy(ndarray):
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    dt = D.from_numpy_dtype(ndarray.dtype)
+    if any(s < 0 for s in ndarray.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors "
+                         "with negative strides are not currently supported. (You can probably "
+                         "work around this by making a copy of your array  with array.copy().) ")
+    return _make(ndarray, dt, _cpu)
+
+
+def _factory(fill):
+    def make(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+             pin_memory=False, memory_format=None):
+        shape = _sizes(size)
+        dt = _dt(dtype)
+        dev = _resolve(device)
+        arr = fill(dev._backend.xp, shape, dt.np)
+        t = _finish(arr, dt, dev, requires_grad)
+        if out is not None:
+            return write_out(out, t)
+        return t
+    return make
+
+
+zeros = register("zeros", method=False)(_factory(lambda xp, s, d: xp.zeros(s, d)))
+ones = register("ones", method=False)(_factory(lambda xp, s, d: xp.ones(s, d)))
+empty = register("empty", method=False)(_factory(lambda xp, s, d: xp.empty(s, d)))
+
+
+@register("full", method=False)
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
+         requires_grad=False, pin_memory=False):
+    shape = _sizes((size,))
+    if dtype is None:
+        dt = D.scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
+    else:
+        dt = D.to_dtype(dtype)
+    dev = _resolve(device)
+    fv = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
+    return _finish(dev._backend.xp.full(shape, fv, dt.np), dt, dev, requires_grad)
+
+
+def _like(fill):
+    def make_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+                  memory_format=None):
+        dt = input._dtype if dtype is None else D.to_dtype(dtype)
+        dev = input._device if device is None else _resolve(device)
+        return _finish(fill(dev._backend.xp, input._data.shape, dt.np), dt, dev, requires_grad)
+    return make_like
+
+
+zeros_like = register("zeros_like", method=False)(_like(lambda xp, s, d: xp.zeros(s, d)))
+ones_like = register("ones_like", method=False)(_like(lambda xp, s, d: xp.ones(s, d)))
+empty_like = register("empty_like", method=False)(_like(lambda xp, s, d: xp.empty(s, d)))
+
+
+@register("full_like", method=False)
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    dt = input._dtype if dtype is None else D.to_dtype(dtype)
+    dev = input._device if device is None else _resolve(device)
+    return _finish(dev._backend.xp.full(input._data.shape, fill_value, dt.np), dt, dev,
+                   requires_grad)
+
+
+def _new_factory(fill):
+    def new(self, *size, dtype=None, device=None, requires_grad=False, layout=None,
+            pin_memory=False):
+        shape = _sizes(size)
+        dt = self._dtype if dtype is None else D.to_dtype(dtype)
+        dev = self._device if device is None else _resolve(device)
+        return _finish(fill(dev._backend.xp, shape, dt.np), dt, dev, requires_grad)
+    return new
+
+
+new_zeros = register("new_zeros")(_new_factory(lambda xp, s, d: xp.zeros(s, d)))
+new_ones = register("new_ones")(_new_factory(lambda xp, s, d: xp.ones(s, d)))
+new_empty = register("new_empty")(_new_factory(lambda xp, s, d: xp.empty(s, d)))
+
+
+@register("new_full")
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False,
+             layout=None, pin_memory=False):
+    dt = self._dtype if dtype is None else D.to_dtype(dtype)
+    dev = self._device if device is None else _resolve(device)
+    return _finish(dev._backend.xp.full(_sizes((size,)), fill_value, dt.np), dt, dev,
+                   requires_grad)
+
+
+@register("new_tensor")
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
+               pin_memory=False):
+    return tensor(data, dtype=self._dtype if dtype is None else dtype,
+                  device=self._device if device is None else device, requires_grad=requires_grad)
+
+
+# ---- clone / contiguous / to / copy_ ------------------------------------------------------------
+CloneBackward0 = node_class("CloneBackward0", lambda node, g: (g,))
+
+
+@register("clone", nodes=("CloneBackward0",))
+def clone(input, *, memory_format=None):
+    be = input._device._backend
+    order = "C" if memory_format in ("contiguous",) or (
+        memory_format is not None and getattr(memory_format, "name", "") == "contiguous_format") \
+        else "K"
+    res = _make(be.xp.array(input._data, copy=True, order=order), input._dtype, input._device)
+    if _grad[0] and input._requires_grad:
+        record(res, CloneBackward0, (input,))
+    return res
+
+
+@register("contiguous", nodes=("CloneBackward0",))
+def contiguous(self, memory_format=None):
+    if self.is_contiguous():
+        return self
+    return clone(self, memory_format="contiguous")
+
+
+def _to_copy_bwd(node, g):
+    dt, dev = node._args
+    if g._device is not dev:
+        g = to(g, dev)
+    if g._dtype is not dt:
+        g = g.real.to(dt) if g._dtype.is_complex and not dt.is_complex else to(g, dt)
+    return (g,)
+
+
+ToCopyBackward0 = node_class("ToCopyBackward0", _to_copy_bwd)
+
+
+def _parse_to(args, kwargs):
+    dtype = kwargs.pop("dtype", None)
+    device = kwargs.pop("device", None)
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype, device = a._dtype, a._device
+        elif isinstance(a, D.dtype) or a in (float, int, bool, complex):
+            dtype = a
+        elif isinstance(a, (str, _device_cls, int)):
+            device = a
+        elif a is not None:
+            raise TypeError(f"to() received an invalid combination of arguments - got "
+                            f"({type(a).__name__})")
+    return dtype, device
+
+
+@register("to", nodes=("ToCopyBackward0",))
+def to(self, *args, **kwargs):
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    dtype, device = _parse_to(args, kwargs)
+    dt = self._dtype if dtype is None else D.to_dtype(dtype)
+    dev = self._device if device is None else _resolve(device)
+    if dt is self._dtype and dev is self._device and not copy:
+        return self
+    be_src, be_dst = self._device._backend, dev._backend
+    arr = self._data
+    if dev is not self._device:
+        arr = be_dst.from_host(be_src.to_host(arr))
+        if arr is self._data:
+            arr = arr.copy()
+    if dt is not self._dtype:
+        if self._dtype.is_complex and not dt.is_complex:
+            import warnings
+            warnings.warn("Casting complex values to real discards the imaginary part",
+                          UserWarning, stacklevel=2)
+            arr = arr.real
+        arr = arr.astype(dt.np)
+    elif arr is self._data:
+        arr = be_dst.copy(arr)
+    res = _make(arr, dt, dev)
+    if _grad[0] and self._requires_grad and (dt.is_floating_point or dt.is_complex):
+        record(res, ToCopyBackward0, (self,), (), (self._dtype, self._device))
+    return res
+
+
+def _conv(dt):
+    def convert(self, memory_format=None):
+        return to(self, dt)
+    return convert
+
+
+for _name, _d in (("float", D.float32), ("double", D.float64), ("half", D.float16),
+                  ("bfloat16", D.bfloat16), ("long", D.int64), ("int", D.int32),
+                  ("short", D.int16), ("char", D.int8), ("byte", D.uint8), ("bool", D.bool_),
+                  ("cfloat", D.complex64), ("cdouble", D.complex128)):
+    register(_name, method=True)(_conv(_d))
+    # these are methods only; ``ember.float`` etc. are dtypes
+from ._core import OPS as _OPS  # noqa: E402
+for _name in ("float", "double", "half", "bfloat16", "long", "int", "short", "char", "byte",
+              "bool", "cfloat", "cdouble"):
+    _OPS[_name].aliases = ()
+
+
+@register("cpu")
+def cpu(self, memory_format=None):
+    return to(self, _cpu)
+
+
+@register("cuda")
+def cuda(self, device=None, non_blocking=False, memory_format=None):
+    return to(self, "cuda" if device is None else
+              (f"cuda:{device}" if isinstance(device, int) else device))
+
+
+def _copy_bwd(node, g):
+    src_shape, src_dt, src_dev = node._args
+    n0 = node.next_functions[0][0] is not None
+    gs = g
+    if gs._device is not src_dev:
+        gs = to(gs, src_dev)
+    gsrc = grad_for(gs, src_shape, src_dt) if node.next_functions[1][0] is not None else None
+    return (g.new_zeros(g._data.shape) if n0 else None, gsrc)
+
+
+CopyBackwards = node_class("CopyBackwards", _copy_bwd)
+
+
+@register("copy_", method=True, nodes=("CopyBackwards",))
+def copy_(self, src, non_blocking=False):
+    check_inplace(self)
+    be = self._device._backend
+    if isinstance(src, Tensor):
+        arr = src._data if src._device is self._device else be.from_host(
+            src._device._backend.to_host(src._data))
+        if self._dtype.is_complex is False and src._dtype.is_complex:
+            arr = arr.real
+    else:
+        arr = be.xp.asarray(src)
+    from ._core import write_array
+    if self._data.shape != arr.shape:
+        try:
+            np.broadcast_shapes(arr.shape, self._data.shape)
+        except ValueError:
+            raise RuntimeError(f"The size of tensor a ({self._data.shape[-1]}) must match the "
+                               f"size of tensor b ({arr.shape[-1]}) at non-singleton dimension "
+                               f"{len(self._data.shape) - 1}") from None
+    write_array(self, arr)
+    if _grad[0] and (self._requires_grad or isinstance(src, Tensor) and src._requires_grad):
+        from ..autograd.graph import make_node
+        node = make_node(CopyBackwards, (self, src), (),
+                         (src._data.shape, src._dtype, src._device))
+        rebase_history(self, node)
+    return self
+
+
+@register("zero_", method=True)
+def zero_(self):
+    return fill_(self, 0)
+
+
+FillBackward0 = node_class("FillBackward0", lambda node, g: (g.new_zeros(g._data.shape),))
+
+
+@register("fill_", method=True, nodes=("FillBackward0",))
+def fill_(self, value):
+    check_inplace(self)
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value._data.ndim} dimensions.")
+        value = value.item()
+    from ._core import write_array
+    write_array(self, self._device._backend.xp.asarray(value).astype(self._dtype.np))
+    if _grad[0] and self._requires_grad:
+        from ..autograd.graph import make_node
+        rebase_history(self, make_node(FillBackward0, (self,)))
+    return self
+
+
+# ---- ranges --------------------------------------------------------------------------------------
+@register("arange", method=False)
+def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False):
+    if end is None:
+        start, end = 0, start
+    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    start, end, step = vals
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0 and end != start:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        dt = D.int64 if all(isinstance(v, (int, np.integer)) for v in vals) else \
+            D.get_default_dtype()
+    else:
+        dt = D.to_dtype(dtype)
+    dev = _resolve(device)
+    n = int(np.ceil((end - start) / step))
+    arr = (np.arange(n, dtype=np.float64) * step + start) if dt.category >= 2 else \
+        np.arange(start, end, step, dtype=np.int64)
+    arr = dev._backend.from_host(arr.astype(dt.np))
+    return _finish(arr, dt, dev, requires_grad)
+
+
+@register("linspace", method=False)
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    dt = _dt(dtype)
+    dev = _resolve(device)
+    s, e = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    steps = int(steps)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    # PyTorch fills the first half from the start and the second half from the end.
+    idx = np.arange(steps, dtype=np.float64)
+    step = (e - s) / (steps - 1) if steps > 1 else 0.0
+    half = steps // 2
+    arr = np.where(idx < half, s + step * idx, e - step * (steps - 1 - idx))
+    return _finish(dev._backend.from_host(arr.astype(dt.np)), dt, dev, requires_grad)
+
+
+@register("logspace", method=False)
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    lin = linspace(start, end, steps, dtype=D.float64)
+    dt = _dt(dtype)
+    dev = _resolve(device)
+    arr = np.power(base, lin._data)
+    return _finish(dev._backend.from_host(arr.astype(dt.np)), dt, dev, requires_grad)
+
+
+@register("eye", method=False)
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    dt = _dt(dtype)
+    dev = _resolve(device)
+    if n < 0 or (m is not None and m < 0):
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    return _finish(dev._backend.xp.eye(n, n if m is None else m, dtype=dt.np), dt, dev,
+                   requires_grad)
+
+
+@register("scalar_tensor", method=False)
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+    return tensor(s, dtype=_dt(dtype), device=device, requires_grad=requires_grad)

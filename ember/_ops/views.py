@@ -1,0 +1,483 @@
+"""View ops: outputs share memory and the version counter with their input, as in PyTorch.
+
+A view remembers its base tensor and how it was made from its source (``_vfn``), so that an
+in-place write into a view that needs grad can rebuild the base's history (CopySlices) by
+replaying the view on the base's gradient.
+"""
+from .. import _errors
+from .._tensor import Tensor, _make, _wrap_dim, Size
+from ..autograd.graph import node_class, make_node, set_output, edge, _init_node, _new
+from ._core import register, _grad
+
+
+def make_view(src, arr, cls=None, args=None, vfn=None):
+    """Wrap ``arr`` (a view of ``src``'s array) as a view tensor of ``src``."""
+    out = _make(arr, src._dtype, src._device)
+    out._version = src._version
+    out._base = src if src._base is None else src._base
+    out._vfn = (src, vfn, args)
+    if cls is not None and _grad[0] and src._requires_grad:
+        set_output(make_node(cls, (src,), (), args), out)
+    return out
+
+
+def replay_view(view, t):
+    """Apply to ``t`` (shaped like ``view``'s base) the chain of view ops that made ``view``."""
+    chain = []
+    v = view
+    while v._base is not None:
+        src, fn, args = v._vfn
+        chain.append((fn, args))
+        v = src
+    for fn, args in reversed(chain):
+        t = fn(t, *args) if args is not None else fn(t)
+    return t
+
+
+def _copy_slices_backward(node, g):
+    view_ref, fn_node = node._args
+    result = g.clone()
+    grad_slice = replay_view(view_ref, result)
+    res = fn_node._backward(grad_slice.clone())
+    if type(res) is not tuple:
+        res = (res,)
+    if res[0] is None:
+        grad_slice.zero_()
+    else:
+        grad_slice.copy_(res[0])
+    return (result,) + tuple(res[1:])
+
+
+CopySlices = node_class("CopySlices", _copy_slices_backward)
+
+
+def _as_view_backward(node, g):
+    return (node._args(g),)
+
+
+def copy_slices(base, view, fn_node):
+    """``view`` (of ``base``) was modified in place by the op whose node is ``fn_node``."""
+    cs = _new(CopySlices)
+    _init_node(cs, (edge(base),) + tuple(fn_node.next_functions[1:]))
+    geometry_view = _make(view._data, view._dtype, view._device)
+    geometry_view._base = view._base
+    geometry_view._vfn = view._vfn
+    cs._args = (geometry_view, fn_node)
+    base._grad_fn = cs
+    base._output_nr = 0
+    base._requires_grad = True
+    # The view now reads from the rebased base: its history is "a view of that base".
+    vnode = _new(AsStridedBackward0)
+    _init_node(vnode, ((cs, 0),))
+    base_shape = base._data.shape
+
+    def scatter_into_base(g, _v=geometry_view, _shape=base_shape, _like=base):
+        from . import creation
+        full = creation.zeros(_shape, dtype=g._dtype, device=g._device)
+        replay_view(_v, full).copy_(g)
+        return full
+    vnode._args = scatter_into_base
+    view._grad_fn = vnode
+    view._output_nr = 0
+    view._requires_grad = True
+
+
+AsStridedBackward0 = node_class("AsStridedBackward0", _as_view_backward)
+
+
+# ---- shape helpers ----------------------------------------------------------------------------
+def _sizes(args):
+    if len(args) == 1 and not isinstance(args[0], int):
+        return tuple(int(s) for s in args[0])
+    return tuple(int(s) for s in args)
+
+
+def infer_shape(shape, numel):
+    shape = list(shape)
+    neg = [i for i, s in enumerate(shape) if s == -1]
+    if len(neg) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if neg:
+        rest = 1
+        for i, s in enumerate(shape):
+            if i != neg[0]:
+                rest *= s
+        if rest == 0 or numel % rest:
+            raise _errors.shape_invalid(shape, numel)
+        shape[neg[0]] = numel // rest
+    else:
+        n = 1
+        for s in shape:
+            if s < 0:
+                raise RuntimeError(f"invalid shape dimension {s}")
+            n *= s
+        if n != numel:
+            raise _errors.shape_invalid(shape, numel)
+    return tuple(shape)
+
+
+# ---- view / reshape -----------------------------------------------------------------------------
+def _view_bwd(node, g):
+    return (g.reshape(node._args[0]),)
+
+
+ViewBackward0 = node_class("ViewBackward0", _view_bwd)
+UnsafeViewBackward0 = node_class("UnsafeViewBackward0", _view_bwd)
+
+
+def _reshape_view_fn(t, shape):
+    return t.view(shape)
+
+
+@register("view", nodes=("ViewBackward0",), method=True)
+def view(self, *shape):
+    from .. import _dtype as D
+    if len(shape) == 1 and (isinstance(shape[0], D.dtype) or shape[0] in (float, int, bool)):
+        return _view_dtype(self, D.to_dtype(shape[0]))
+    shape = infer_shape(_sizes(shape), self._data.size)
+    arr = self._device._backend.view_reshape(self._data, shape)
+    if arr is None:
+        raise _errors.view_stride_incompatible()
+    out = make_view(self, arr, None, (shape,), _reshape_view_fn)
+    if _grad[0] and self._requires_grad:
+        set_output(make_node(ViewBackward0, (self,), (), (self._data.shape,)), out)
+    return out
+
+
+def _view_dtype(self, dt):
+    if dt.itemsize != self._dtype.itemsize:
+        raise RuntimeError("ember: view(dtype) needs dtypes of the same size")
+    out = _make(self._data.view(dt.np), dt, self._device)
+    out._version = self._version
+    return out
+
+
+@register("reshape", nodes=("ViewBackward0", "UnsafeViewBackward0", "CloneBackward0"))
+def reshape(self, *shape):
+    shape = infer_shape(_sizes(shape), self._data.size)
+    arr = self._device._backend.view_reshape(self._data, shape)
+    if arr is not None:
+        return view(self, shape)
+    # A copy is needed: PyTorch records clone + _unsafe_view.
+    c = self.clone(memory_format="contiguous")
+    out = _make(c._data.reshape(shape), c._dtype, c._device)
+    if _grad[0] and c._requires_grad:
+        set_output(make_node(UnsafeViewBackward0, (c,), (), (c._data.shape,)), out)
+    return out
+
+
+@register("view_as", method=True, nodes=("ViewBackward0",))
+def view_as(self, other):
+    return view(self, other._data.shape)
+
+
+@register("reshape_as", method=True)
+def reshape_as(self, other):
+    return reshape(self, other._data.shape)
+
+
+# ---- transpose / permute / t ----------------------------------------------------------------------
+def _perm_bwd(node, g):
+    perm = node._args[0]
+    inv = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inv[p] = i
+    return (g.permute(*inv),)
+
+
+PermuteBackward0 = node_class("PermuteBackward0", _perm_bwd)
+
+
+def _transpose_bwd(node, g):
+    return (g.transpose(*node._args),)
+
+
+TransposeBackward0 = node_class("TransposeBackward0", _transpose_bwd)
+TBackward0 = node_class("TBackward0", lambda node, g: (g.t(),))
+
+
+def _permute_fn(t, dims):
+    return t.permute(*dims)
+
+
+@register("permute", nodes=("PermuteBackward0",))
+def permute(self, *dims):
+    nd = self._data.ndim
+    dims = tuple(_wrap_dim(d, nd) for d in _sizes(dims))
+    if len(dims) != nd:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
+                           f"not match the length of the desired ordering of dimensions i.e. "
+                           f"input.dim() = {nd} is not equal to len(dims) = {len(dims)}")
+    if len(set(dims)) != nd:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return make_view(self, self._data.transpose(dims), PermuteBackward0, (dims,), _permute_fn)
+
+
+def _transpose_fn(t, d0, d1):
+    return t.transpose(d0, d1)
+
+
+@register("transpose", aliases=("swapaxes", "swapdims"), nodes=("TransposeBackward0",))
+def transpose(self, dim0, dim1):
+    nd = self._data.ndim
+    d0, d1 = _wrap_dim(dim0, nd), _wrap_dim(dim1, nd)
+    return make_view(self, self._data.swapaxes(d0, d1) if nd else self._data,
+                     TransposeBackward0, (d0, d1), _transpose_fn)
+
+
+def _t_fn(t):
+    return t.t()
+
+
+@register("t", nodes=("TBackward0",))
+def t(self):
+    nd = self._data.ndim
+    if nd > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
+    return make_view(self, self._data.T, TBackward0, None, _t_fn)
+
+
+@register("adjoint", method=True)
+def adjoint(self):
+    return transpose(self, -2, -1).conj() if self._dtype.is_complex else transpose(self, -2, -1)
+
+
+# ---- expand ------------------------------------------------------------------------------------------
+def _expand_bwd(node, g):
+    from ._core import sum_to
+    return (sum_to(g, node._args[0]),)
+
+
+ExpandBackward0 = node_class("ExpandBackward0", _expand_bwd)
+
+
+def _expand_fn(t, shape):
+    return t.expand(*shape)
+
+
+@register("expand", nodes=("ExpandBackward0",))
+def expand(self, *sizes, implicit=False):
+    sizes = _sizes(sizes)
+    src = self._data.shape
+    nd = len(sizes)
+    if nd < len(src):
+        raise RuntimeError(f"expand(torch.FloatTensor{{[{', '.join(map(str, src))}]}}, size="
+                           f"[{', '.join(map(str, sizes))}]): the number of sizes provided "
+                           f"({nd}) must be greater or equal to the number of dimensions in the "
+                           f"tensor ({len(src)})")
+    lead = nd - len(src)
+    target = []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a "
+                                   "leading, non-existing dimension 0")
+            target.append(s)
+            continue
+        cur = src[i - lead]
+        if s == -1:
+            target.append(cur)
+        elif cur != s and cur != 1:
+            raise _errors.expand_mismatch(cur, list(sizes), i, list(src))
+        else:
+            target.append(s)
+    target = tuple(target)
+    arr = self._device._backend.xp.broadcast_to(self._data, target)
+    out = make_view(self, arr, None, (target,), _expand_fn)
+    if _grad[0] and self._requires_grad:
+        set_output(make_node(ExpandBackward0, (self,), (), (src,)), out)
+    return out
+
+
+@register("expand_as", method=True, nodes=("ExpandBackward0",))
+def expand_as(self, other):
+    return expand(self, other._data.shape)
+
+
+@register("broadcast_to", nodes=("ExpandBackward0",))
+def broadcast_to(input, size):
+    return expand(input, size)
+
+
+# ---- squeeze / unsqueeze -----------------------------------------------------------------------------
+def _unsqueeze_bwd(node, g):
+    return (g.squeeze(node._args[0]),)
+
+
+def _squeeze_bwd(node, g):
+    return (g.reshape(node._args[0]),)
+
+
+UnsqueezeBackward0 = node_class("UnsqueezeBackward0", _unsqueeze_bwd)
+SqueezeBackward0 = node_class("SqueezeBackward0", _squeeze_bwd)
+SqueezeBackward1 = node_class("SqueezeBackward1", _squeeze_bwd)
+SqueezeBackward2 = node_class("SqueezeBackward2", _squeeze_bwd)
+
+
+def _unsqueeze_fn(t, dim):
+    return t.unsqueeze(dim)
+
+
+@register("unsqueeze", nodes=("UnsqueezeBackward0",))
+def unsqueeze(self, dim):
+    nd = self._data.ndim + 1
+    d = _wrap_dim(dim, nd)
+    shape = self._data.shape[:d] + (1,) + self._data.shape[d:]
+    out = make_view(self, self._data.reshape(shape), None, (d,), _unsqueeze_fn)
+    if _grad[0] and self._requires_grad:
+        set_output(make_node(UnsqueezeBackward0, (self,), (), (d,)), out)
+    return out
+
+
+def _squeeze_fn(t, shape):
+    return t.view(shape) if t._data.size else t.reshape(shape)
+
+
+@register("squeeze", nodes=("SqueezeBackward0", "SqueezeBackward1", "SqueezeBackward2"))
+def squeeze(self, dim=None):
+    shape = self._data.shape
+    nd = len(shape)
+    if dim is None:
+        new = tuple(s for s in shape if s != 1)
+        cls = SqueezeBackward0
+    else:
+        dims = (dim,) if isinstance(dim, int) else tuple(dim)
+        cls = SqueezeBackward1 if isinstance(dim, int) else SqueezeBackward2
+        wd = {_wrap_dim(d, nd) for d in dims} if nd else set()
+        new = tuple(s for i, s in enumerate(shape) if not (i in wd and s == 1))
+    out = make_view(self, self._data.reshape(new), None, (new,), _squeeze_fn)
+    if _grad[0] and self._requires_grad:
+        set_output(make_node(cls, (self,), (), (shape,)), out)
+    return out
+
+
+# ---- select / narrow / slicing -----------------------------------------------------------------------
+def _select_bwd(node, g):
+    from . import creation
+    shape, dim, index = node._args
+    full = creation.zeros(shape, dtype=g._dtype, device=g._device)
+    full.select(dim, index).copy_(g)
+    return (full,)
+
+
+SelectBackward0 = node_class("SelectBackward0", _select_bwd)
+
+
+def _select_fn(t, dim, index):
+    return t.select(dim, index)
+
+
+@register("select", nodes=("SelectBackward0",))
+def select(self, dim, index):
+    nd = self._data.ndim
+    if nd == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = _wrap_dim(dim, nd)
+    size = self._data.shape[d]
+    i = int(index)
+    if i < -size or i >= size:
+        raise IndexError(f"select(): index {i} out of range for tensor of size "
+                         f"{list(self._data.shape)} at dimension {dim}")
+    if i < 0:
+        i += size
+    key = (slice(None),) * d + (i,)
+    out = make_view(self, self._data[key], None, (d, i), _select_fn)
+    if _grad[0] and self._requires_grad:
+        set_output(make_node(SelectBackward0, (self,), (), (self._data.shape, d, i)), out)
+    return out
+
+
+def _slice_bwd(node, g):
+    from . import creation
+    shape, dim, start, stop, step = node._args
+    full = creation.zeros(shape, dtype=g._dtype, device=g._device)
+    key = (slice(None),) * dim + (slice(start, stop, step),)
+    full[key] = g
+    return (full,)
+
+
+SliceBackward0 = node_class("SliceBackward0", _slice_bwd)
+
+
+def _slice_fn(t, dim, start, stop, step):
+    return slice_dim(t, dim, start, stop, step)
+
+
+def slice_dim(self, dim, start, stop, step=1):
+    """Basic slicing along one dim (a view); the building block of ``narrow`` and ``[a:b]``."""
+    key = (slice(None),) * dim + (slice(start, stop, step),)
+    out = make_view(self, self._data[key], None, (dim, start, stop, step), _slice_fn)
+    if _grad[0] and self._requires_grad:
+        set_output(make_node(SliceBackward0, (self,), (), (self._data.shape, dim, start, stop,
+                                                             step)), out)
+    return out
+
+
+@register("narrow", nodes=("SliceBackward0",))
+def narrow(self, dim, start, length):
+    nd = self._data.ndim
+    d = _wrap_dim(dim, nd)
+    size = self._data.shape[d]
+    start = int(start)
+    if start < -size or start > size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but "
+                         f"got {start})")
+    if start < 0:
+        start += size
+    if start + length > size or length < 0:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return slice_dim(self, d, start, start + length, 1)
+
+
+# ---- as_strided ----------------------------------------------------------------------------------
+def _as_strided_bwd(node, g):
+    from . import creation
+    base_shape, size, stride, offset = node._args
+    n = 1
+    for s in base_shape:
+        n *= s
+    flat = creation.zeros(n, dtype=g._dtype, device=g._device)
+    idx = creation.arange(n, device=g._device).as_strided(size, stride, offset)
+    flat.index_put_((idx.reshape(-1),), g.reshape(-1), accumulate=True)
+    return (flat.reshape(base_shape),)
+
+
+AsStridedBackward0b = node_class("AsStridedBackward0", _as_strided_bwd)
+
+
+def _as_strided_fn(t, size, stride, offset):
+    return t.as_strided(size, stride, offset)
+
+
+@register("as_strided", nodes=("AsStridedBackward0",))
+def as_strided(self, size, stride, storage_offset=None):
+    be = self._device._backend
+    size = tuple(int(s) for s in size)
+    stride = tuple(int(s) for s in stride)
+    isz = self._dtype.itemsize
+    root = be.root(self._data)
+    off = be.storage_offset(self._data) if storage_offset is None else int(storage_offset)
+    need = off + sum((s - 1) * st for s, st in zip(size, stride) if s > 0) + 1 if all(size) else 0
+    if need > root.size:
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage "
+                           f"offset {off}, and itemsize {isz} requiring a storage size of "
+                           f"{need * isz} are out of bounds for storage of size "
+                           f"{root.size * isz}")
+    flat = root.reshape(-1) if root.flags.c_contiguous else root
+    arr = be.as_strided(flat[off:] if flat.ndim == 1 else flat, size,
+                        tuple(s * isz for s in stride))
+    out = make_view(self, arr, None, (size, stride, storage_offset), _as_strided_fn)
+    if _grad[0] and self._requires_grad:
+        set_output(make_node(AsStridedBackward0b, (self,), (),
+                             (self._data.shape, size, stride,
+                              off - be.storage_offset(self._data))), out)
+    return out
+
+
+@register("detach", method=False)
+def detach(input):
+    return input.detach()
+
+
+def shape_of(t):
+    return Size(t._data.shape)

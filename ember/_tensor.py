@@ -1,0 +1,451 @@
+"""class Tensor: a backend array + dtype + device + autograd fields.
+
+Op methods (``add``, ``sum``, ``view``...) and Python operators are attached by ``ember._ops``
+from the op registry, so that every op is defined once; this module holds only storage,
+metadata, autograd fields and conversions.
+"""
+import warnings
+import numpy as np
+
+from . import _dtype as D
+from . import _errors
+from ._device import cpu as _cpu
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints that prints like PyTorch's."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"torch.Size([{', '.join(str(int(s)) for s in self)}])"
+
+    __str__ = __repr__
+
+    def __getitem__(self, item):
+        r = tuple.__getitem__(self, item)
+        return Size(r) if isinstance(item, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
+
+
+class Tensor:
+    __slots__ = ("_data", "_dtype", "_device", "_requires_grad", "_grad", "_grad_fn",
+                 "_output_nr", "_version", "_base", "_accum", "_hooks", "_retain",
+                 "_vfn", "__dict__", "__weakref__")
+
+    # Tensor(...) follows PyTorch's legacy constructor: Tensor(sizes...) or Tensor(data).
+    def __new__(cls, *args, device=None, **kwargs):
+        from . import _ops
+        if len(args) == 1 and not isinstance(args[0], int):
+            src = args[0]
+            if isinstance(src, Tensor):
+                t = _ops.creation.tensor(src.detach(), dtype=D.get_default_dtype() if not
+                                         src._dtype.is_floating_point else src._dtype)
+            else:
+                t = _ops.creation.tensor(src, dtype=D.get_default_dtype(), device=device)
+        else:
+            t = _ops.creation.empty(*args, device=device)
+        if cls is not Tensor:
+            t = t.as_subclass(cls)
+        return t
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    # ---- metadata ---------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def device(self):
+        return self._device
+
+    @property
+    def is_cuda(self):
+        return self._device.type == "cuda"
+
+    @property
+    def is_cpu(self):
+        return self._device.type == "cpu"
+
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+    is_mkldnn = False
+    is_nested = False
+    layout = "torch.strided"
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        return int(self._data.size)
+
+    nelement = numel
+
+    def element_size(self):
+        return self._dtype.itemsize
+
+    @property
+    def itemsize(self):
+        return self._dtype.itemsize
+
+    @property
+    def nbytes(self):
+        return int(self._data.size) * self._dtype.itemsize
+
+    def is_floating_point(self):
+        return self._dtype.is_floating_point
+
+    def is_complex(self):
+        return self._dtype.is_complex
+
+    def is_signed(self):
+        return self._dtype.is_signed
+
+    def stride(self, dim=None):
+        isz = self._dtype.itemsize
+        st = tuple(s // isz for s in self._data.strides)
+        if dim is None:
+            return st
+        return st[_wrap_dim(dim, self._data.ndim)]
+
+    def storage_offset(self):
+        return self._device.backend.storage_offset(self._data)
+
+    def data_ptr(self):
+        return self._device.backend.data_ptr(self._data)
+
+    def untyped_storage(self):
+        from ._storage import UntypedStorage
+        return UntypedStorage._of(self)
+
+    def is_contiguous(self, memory_format=None):
+        a = self._data
+        if memory_format is not None and getattr(memory_format, "name", "") == "channels_last":
+            if a.ndim != 4:
+                return False
+            n, c, h, w = a.shape
+            want = (h * w * c, 1, w * c, c)
+            return all(s1 == s2 * a.itemsize or d == 1 for s1, s2, d in zip(a.strides, want, a.shape))
+        if a.flags.c_contiguous:
+            return True
+        # PyTorch ignores strides of size-1 dims when deciding contiguity.
+        expected = a.itemsize
+        for d, s in zip(reversed(a.shape), reversed(a.strides)):
+            if d != 1 and s != expected:
+                return False
+            expected *= d
+        return True
+
+    def is_set_to(self, other):
+        return self.data_ptr() == other.data_ptr() and self.shape == other.shape and \
+            self.stride() == other.stride()
+
+    def get_device(self):
+        return -1 if self._device.type == "cpu" else self._device.index
+
+    # ---- autograd fields -------------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        flag = bool(flag)
+        if self._grad_fn is not None:
+            if not flag:
+                raise _errors.requires_grad_non_leaf()
+            return
+        if flag and not (self._dtype.is_floating_point or self._dtype.is_complex):
+            raise _errors.requires_grad_dtype()
+        self._requires_grad = flag
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self):
+        return self._grad_fn is None
+
+    @property
+    def grad(self):
+        if self._grad_fn is not None and not self._retain:
+            warnings.warn(_errors.NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(value).__name__}")
+            if value._device is not self._device:
+                raise _errors.grad_assign_mismatch("device", self, value)
+            if value._dtype is not self._dtype:
+                raise _errors.grad_assign_mismatch("dtype", self, value)
+            if value._data.shape != self._data.shape:
+                raise _errors.grad_assign_mismatch("size", self, value)
+        self._grad = value
+
+    @property
+    def retains_grad(self):
+        return self._retain
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    @property
+    def _version_counter(self):
+        return self._version
+
+    # exposed like PyTorch's Tensor._version
+    @property
+    def version(self):
+        return self._version[0]
+
+    def retain_grad(self):
+        from .autograd import graph
+        graph.retain_grad(self)
+
+    def register_hook(self, hook):
+        from .autograd import graph
+        return graph.register_tensor_hook(self, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        from .autograd import graph
+        return graph.register_post_accumulate_hook(self, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from .autograd import engine
+        engine.backward((self,), None if gradient is None else (gradient,), retain_graph,
+                        create_graph, inputs=inputs)
+
+    def detach(self):
+        t = _make(self._data, self._dtype, self._device)
+        t._version = self._version
+        return t
+
+    def detach_(self):
+        if self._base is not None and self._grad_fn is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are "
+                               "using DistributedDataParallel (DDP) for training, and "
+                               "gradient_as_bucket_view is set as True, gradients are views of "
+                               "DDP buckets, and hence detach_() cannot be called on these "
+                               "gradients. To fix this error, please refer to the "
+                               "Optimizer.zero_grad() function in torch/optim/optimizer.py as "
+                               "the solution.")
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self):
+        t = _make(self._data, self._dtype, self._device)
+        return t
+
+    @data.setter
+    def data(self, other):
+        self._data = other._data
+        self._dtype = other._dtype
+        self._device = other._device
+
+    # ---- conversions ------------------------------------------------------------------------
+    def numpy(self, *, force=False):
+        if self._device.type != "cpu":
+            if force:
+                return self.cpu().numpy()
+            raise _errors.numpy_on_device(self._device)
+        if self._requires_grad and not force:
+            raise _errors.numpy_requires_grad()
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy(force=self._device.type == "cpu" and self._requires_grad) \
+            if self._device.type == "cpu" else self.numpy()
+        if dtype is not None and a.dtype != dtype:
+            return a.astype(dtype)
+        return a
+
+    def item(self):
+        if self._data.size != 1:
+            raise _errors.item_numel(self._data.size)
+        return self._device.backend.to_host(self._data).reshape(()).item()
+
+    def tolist(self):
+        return self._device.backend.to_host(self._data).tolist()
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise _errors.bool_ambiguous(self._data.size)
+        return bool(self.item())
+
+    def __float__(self):
+        if self._data.size != 1:
+            raise _errors.scalar_conversion(self._data.size)
+        return float(self.item().real if self._dtype.is_complex else self.item())
+
+    def __int__(self):
+        if self._data.size != 1:
+            raise _errors.scalar_conversion(self._data.size)
+        return int(self.item().real if self._dtype.is_complex else self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __index__(self):
+        if self._dtype.category != D._INT and self._dtype is not D.bool_ or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    __hash__ = object.__hash__
+
+    def __reduce_ex__(self, proto):
+        from . import _pickle_support
+        return _pickle_support.reduce_tensor(self)
+
+    def __deepcopy__(self, memo):
+        from . import _pickle_support
+        return _pickle_support.deepcopy_tensor(self, memo)
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._tensor_str import tensor_repr
+        return tensor_repr(self)
+
+    def __str__(self):
+        return self.__repr__()
+
+    def __format__(self, spec):
+        if self._data.ndim == 0 and spec:
+            return self.item().__format__(spec)
+        return object.__format__(self.__repr__(), spec)
+
+    def as_subclass(self, cls):
+        t = object.__new__(cls)
+        _copy_fields(t, self)
+        return t
+
+    def type(self, dtype=None, non_blocking=False):
+        if dtype is None:
+            return _errors.legacy_type_name(self)
+        if isinstance(dtype, str) and dtype.endswith("Tensor"):
+            dtype = _errors.dtype_from_legacy_name(dtype)
+        return self.to(D.to_dtype(dtype))
+
+    @property
+    def T(self):
+        if self._data.ndim not in (0, 2):
+            warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their "
+                          "shape is deprecated and it will throw an error in a future release. "
+                          "Consider `x.mT` to transpose batches of matrices or `x.permute(*torch."
+                          "arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
+                          UserWarning, stacklevel=2)
+        return self.permute(*range(self._data.ndim - 1, -1, -1))
+
+    @property
+    def mT(self):
+        if self._data.ndim < 2:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                               f"Got {self._data.ndim}-D tensor.")
+        return self.transpose(-2, -1)
+
+    @property
+    def H(self):
+        return self.T.conj() if self._dtype.is_complex else self.T
+
+    @property
+    def mH(self):
+        return self.mT.conj() if self._dtype.is_complex else self.mT
+
+    @property
+    def real(self):
+        from . import _ops
+        return _ops.pointwise.real(self)
+
+    @property
+    def imag(self):
+        from . import _ops
+        return _ops.pointwise.imag(self)
+
+
+def _copy_fields(dst, src):
+    for name in Tensor.__slots__[:-2]:
+        if hasattr(src, name):
+            object.__setattr__(dst, name, getattr(src, name))
+
+
+def _wrap_dim(dim, ndim):
+    n = ndim if ndim else 1
+    if dim < -n or dim >= n:
+        raise _errors.dim_out_of_range(dim, -n, n - 1)
+    return dim + n if dim < 0 else dim
+
+
+_new = object.__new__
+
+
+def _make(data, dtype, device=_cpu, requires_grad=False):
+    """Fast internal constructor: wrap a backend array without copying or checking."""
+    t = _new(Tensor)
+    t._data = data
+    t._dtype = dtype
+    t._device = device
+    t._requires_grad = requires_grad
+    t._grad = None
+    t._grad_fn = None
+    t._output_nr = 0
+    t._version = [0]
+    t._base = None
+    t._accum = None
+    t._hooks = None
+    t._retain = False
+    return t
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)

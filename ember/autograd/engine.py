@@ -1,0 +1,186 @@
+"""The backward engine: walks the graph from the roots in dependency order.
+
+``backward`` accumulates into leaves' ``.grad``; ``grad`` captures the gradients of the given
+inputs instead and leaves every ``.grad`` untouched.  Formulas run with grad mode set to
+``create_graph`` so that higher-order graphs are built only when asked for.
+"""
+from .. import _errors
+from .._tensor import Tensor, _make
+from . import grad_mode
+from .graph import AccumulateGrad, accumulator_of
+
+
+def _root_grads(outputs, grad_outputs, create_graph):
+    grads = []
+    for i, out in enumerate(outputs):
+        g = None if grad_outputs is None else grad_outputs[i]
+        if g is None:
+            if out._requires_grad:
+                if out._data.size != 1:
+                    raise _errors.implicit_grad_non_scalar()
+                g = _make(out._device.backend.ones_like(out._data), out._dtype, out._device)
+        elif not isinstance(g, Tensor):
+            from .. import _ops
+            g = _ops.creation.tensor(g, dtype=out._dtype, device=out._device)
+        elif g._data.shape != out._data.shape:
+            raise _errors.grad_shape_mismatch(i, g, out)
+        grads.append(g)
+    return grads
+
+
+def _roots(outputs):
+    roots = []
+    for i, out in enumerate(outputs):
+        if not isinstance(out, Tensor):
+            raise TypeError(f"backward expects Tensors, got {type(out).__name__}")
+        if not out._requires_grad:
+            raise _errors.no_grad_fn(i)
+        fn = out._grad_fn
+        roots.append((fn, out._output_nr) if fn is not None else (accumulator_of(out), 0))
+    return roots
+
+
+def _dependencies(roots):
+    deps = {}
+    stack = [n for n, _ in roots]
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                if nxt in deps:
+                    deps[nxt] += 1
+                else:
+                    deps[nxt] = 1
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+    return deps
+
+
+def _add(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=True,
+        only=None):
+    """Execute the graph.  ``capture`` maps (node, output_nr) -> slot to record gradients."""
+    deps = _dependencies(roots)
+    buffers = {}
+    for (node, nr), g in zip(roots, root_grads):
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * node._nout
+        buf[nr] = _add(buf[nr], g)
+    ready = [n for n in buffers if deps.get(n, 0) == 0]
+    captured = {} if capture is not None else None
+    prev = grad_mode._enabled[0]
+    grad_mode._enabled[0] = bool(create_graph)
+    try:
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(node)
+            if capture is not None:
+                for nr, g in enumerate(grads):
+                    slot = capture.get((node, nr))
+                    if slot is not None:
+                        captured[slot] = _add(captured.get(slot), g)
+            if type(node) is AccumulateGrad:
+                if accumulate and (only is None or node in only) and grads[0] is not None:
+                    node._apply(grads)
+                continue
+            if any(g is not None for g in grads):
+                out = node._apply(grads)
+                if not retain_graph:
+                    node._release()
+            else:
+                out = ()
+            for i, (nxt, nr) in enumerate(node.next_functions):
+                if nxt is None:
+                    continue
+                g = out[i] if i < len(out) else None
+                if g is not None:
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        buf = buffers[nxt] = [None] * nxt._nout
+                    buf[nr] = g if buf[nr] is None else buf[nr] + g
+                elif nxt not in buffers:
+                    buffers[nxt] = [None] * nxt._nout
+                d = deps[nxt] - 1
+                deps[nxt] = d
+                if d == 0:
+                    ready.append(nxt)
+    finally:
+        grad_mode._enabled[0] = prev
+    return captured
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    if isinstance(tensors, Tensor):
+        tensors = (tensors,)
+    tensors = tuple(tensors)
+    if grad_tensors is not None:
+        grad_tensors = (grad_tensors,) if isinstance(grad_tensors, Tensor) else tuple(grad_tensors)
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots = _roots(tensors)
+    grads = _root_grads(tensors, grad_tensors, create_graph)
+    only = None
+    if inputs is not None:
+        inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+        if not inputs:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        only = set()
+        capture = {}
+        for i, t in enumerate(inputs):
+            if t._grad_fn is None:
+                only.add(accumulator_of(t))
+            else:
+                capture[(t._grad_fn, t._output_nr)] = i
+        captured = run(roots, grads, retain_graph, create_graph, capture=capture or None,
+                       only=only)
+        for (node, nr), i in (capture or {}).items():
+            g = (captured or {}).get(i)
+            if g is not None:
+                t = inputs[i]
+                t._grad = g.detach() if t._grad is None else t._grad + g.detach()
+        return
+    run(roots, grads, retain_graph, create_graph)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    single = isinstance(inputs, Tensor)
+    outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
+    inputs = (inputs,) if single else tuple(inputs)
+    if grad_outputs is not None:
+        grad_outputs = (grad_outputs,) if isinstance(grad_outputs, Tensor) else tuple(grad_outputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    if retain_graph is None:
+        retain_graph = create_graph
+    for t in inputs:
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    roots = _roots(outputs)
+    grads = _root_grads(outputs, grad_outputs, create_graph)
+    capture = {}
+    for i, t in enumerate(inputs):
+        key = (t._grad_fn, t._output_nr) if t._grad_fn is not None else (accumulator_of(t), 0)
+        capture[key] = i
+    captured = run(roots, grads, retain_graph, create_graph, capture=capture, accumulate=False)
+    result = []
+    for i, t in enumerate(inputs):
+        g = captured.get(i)
+        if g is None:
+            if materialize_grads:
+                from .. import _ops
+                g = _ops.creation.zeros_like(t)
+            elif not allow_unused:
+                raise _errors.grad_unused_input(i)
+        result.append(g)
+    return tuple(result)

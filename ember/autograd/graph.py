@@ -1,0 +1,315 @@
+"""The autograd graph: Node, AccumulateGrad, edges, saved tensors and hooks.
+
+This module depends only on ``_tensor``/``_errors`` so that ``_ops`` can record nodes while
+running forward; the engine that walks the graph is in ``engine.py``.
+
+Each op's backward node is a subclass of ``Node`` named like PyTorch's (``MulBackward0``),
+made by ``node_class``; its backward formula is written in ember ops so that double backward
+works.  Saved tensors are checked against their version counters when they are unpacked.
+"""
+import sys
+import traceback
+import weakref
+
+from .. import _errors
+from .._tensor import Tensor, _make
+from . import grad_mode
+
+_new = object.__new__
+_FREED = ()          # marker for saved tensors released after backward
+_NO_EDGE = (None, 0)
+_anomaly = [False, True]   # [enabled, check_nan]
+
+
+class Node:
+    """A function in the backward graph.  ``next_functions`` lists one edge per forward input."""
+    __slots__ = ("next_functions", "_saved", "_versions", "_out_idx", "_args", "_nout",
+                 "_hooks", "_prehooks", "_thooks", "_retains", "_meta", "_trace",
+                 "__weakref__")
+    _backward = None
+
+    def name(self):
+        return type(self).__name__
+
+    def __call__(self, *grads):
+        return self._backward(*grads)
+
+    # ---- saved tensors ---------------------------------------------------------------------
+    def saved(self):
+        """Unpack saved tensors, raising PyTorch's errors if freed or modified in place."""
+        s = self._saved
+        if s is _FREED:
+            raise _errors.backward_twice()
+        vs = self._versions
+        for i, t in enumerate(s):
+            if t is not None and t._version[0] != vs[i]:
+                raise _errors.saved_modified(t, self, i, vs[i])
+        oi = self._out_idx
+        if oi is None or not grad_mode._enabled[0]:
+            return s
+        # Saved outputs were stored without grad_fn (no reference cycle); re-attach it now.
+        s = list(s)
+        for i, nr in oi:
+            t = s[i]
+            u = _make(t._data, t._dtype, t._device, True)
+            u._version = t._version
+            u._grad_fn = self
+            u._output_nr = nr
+            s[i] = u
+        return tuple(s)
+
+    @property
+    def saved_tensors(self):
+        return self.saved()
+
+    def _release(self):
+        if self._saved:
+            self._saved = _FREED
+
+    @property
+    def metadata(self):
+        m = self._meta
+        if m is None:
+            m = self._meta = {}
+        return m
+
+    # ---- hooks -----------------------------------------------------------------------------
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) -> new grad_inputs or None, run after backward."""
+        if self._hooks is None:
+            self._hooks = {}
+        return RemovableHandle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """fn(grad_outputs) -> new grad_outputs or None, run before backward."""
+        if self._prehooks is None:
+            self._prehooks = {}
+        return RemovableHandle(self._prehooks, fn)
+
+    def _apply(self, grads):
+        """Run hooks and the backward formula; ``grads`` is a list, one entry per output."""
+        if self._thooks is not None:
+            for nr, fn in list(self._thooks.values()):
+                g = grads[nr]
+                if g is not None:
+                    r = fn(g)
+                    if r is not None:
+                        grads[nr] = r
+        if self._retains is not None:
+            for nr, ref in self._retains.items():
+                t = ref()
+                g = grads[nr]
+                if t is not None and g is not None:
+                    t._grad = g.detach().clone() if t._grad is None else t._grad + g.detach()
+        if self._prehooks is not None:
+            for fn in list(self._prehooks.values()):
+                r = fn(tuple(grads))
+                if r is not None:
+                    grads = list(r)
+        out = self._backward(*grads)
+        if type(out) is not tuple:
+            out = (out,)
+        if self._hooks is not None:
+            for fn in list(self._hooks.values()):
+                r = fn(out, tuple(grads))
+                if r is not None:
+                    out = tuple(r)
+        if _anomaly[0] and _anomaly[1]:
+            _check_nan(self, out)
+        return out
+
+
+def _check_nan(node, out):
+    for i, g in enumerate(out):
+        if g is not None and bool(g.isnan().any()):
+            if node._trace:
+                sys.stderr.write(f"Error detected in {node.name()}. Traceback of forward call "
+                                 "that caused the error:\n" + "".join(node._trace))
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+
+
+class RemovableHandle:
+    _next_id = [0]
+
+    def __init__(self, store, value):
+        self.id = RemovableHandle._next_id[0]
+        RemovableHandle._next_id[0] += 1
+        self._store = weakref.ref(store) if hasattr(store, "__weakref__") else (lambda: store)
+        store[self.id] = value
+
+    def remove(self):
+        store = self._store()
+        if store is not None:
+            store.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+class AccumulateGrad(Node):
+    """Sink node of a leaf tensor: adds the incoming gradient into ``variable.grad``."""
+    __slots__ = ("variable", "_post_hooks")
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
+    def _apply(self, grads):
+        g = grads[0]
+        var = self.variable
+        hooks = var._hooks
+        if hooks:
+            for fn in list(hooks.values()):
+                r = fn(g)
+                if r is not None:
+                    g = r
+        if self._prehooks is not None:
+            for fn in list(self._prehooks.values()):
+                r = fn((g,))
+                if r is not None:
+                    g = r[0]
+        accumulate_into(var, g)
+        if self._post_hooks:
+            for fn in list(self._post_hooks.values()):
+                fn(var)
+        return ()
+
+
+def accumulate_into(var, g):
+    """PyTorch's AccumulateGrad policy: steal a fresh gradient buffer, else copy; add in place."""
+    old = var._grad
+    if old is None:
+        if grad_mode._enabled[0]:
+            var._grad = g.clone()
+        elif _can_steal(g):
+            g._requires_grad = False
+            var._grad = g
+        else:
+            var._grad = _make(var._device.backend.copy(g._data), g._dtype, g._device)
+    elif grad_mode._enabled[0]:
+        var._grad = old + g
+    else:
+        d = old._data
+        if d.flags.writeable and d.shape == g._data.shape:
+            d += g._data
+            old._version[0] += 1
+        else:
+            var._grad = _make(d + g._data, old._dtype, old._device)
+
+
+def _can_steal(g):
+    # Referenced only by the engine's local variables: nobody else can observe the buffer.
+    d = g._data
+    return (g._grad_fn is None and g._base is None and d.base is None and d.flags.writeable
+            and d.flags.c_contiguous and sys.getrefcount(g) <= 5)
+
+
+def accumulator_of(t):
+    ref = t._accum
+    acc = ref() if ref is not None else None
+    if acc is None:
+        acc = _new(AccumulateGrad)
+        _init_node(acc, ())
+        acc.variable = t
+        acc._post_hooks = None
+        t._accum = weakref.ref(acc)
+    return acc
+
+
+def edge(t):
+    if t is None or not t._requires_grad:
+        return _NO_EDGE
+    fn = t._grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    return (accumulator_of(t), 0)
+
+
+def _init_node(node, next_functions):
+    node.next_functions = next_functions
+    node._saved = ()
+    node._versions = ()
+    node._out_idx = None
+    node._args = None
+    node._nout = 1
+    node._hooks = None
+    node._prehooks = None
+    node._thooks = None
+    node._retains = None
+    node._meta = None
+    node._trace = traceback.format_stack()[:-3] if _anomaly[0] else None
+
+
+def node_class(name, backward):
+    """A Node subclass named ``name`` (PyTorch's node name) whose backward is ``backward``."""
+    return type(name, (Node,), {"__slots__": (), "_backward": backward,
+                                "__module__": "torch.autograd.graph"})
+
+
+def make_node(cls, inputs, saved=(), args=None):
+    """Create a node of ``cls`` whose edges lead to ``inputs`` and which saves ``saved``."""
+    node = _new(cls)
+    _init_node(node, tuple([edge(t) if isinstance(t, Tensor) else _NO_EDGE for t in inputs]))
+    if saved:
+        node._saved = saved
+        node._versions = tuple([-1 if t is None else t._version[0] for t in saved])
+    node._args = args
+    return node
+
+
+def set_output(node, out, nr=0):
+    out._grad_fn = node
+    out._output_nr = nr
+    out._requires_grad = True
+    return out
+
+
+def save_output(node, out, index, nr=0):
+    """Save an op's own output in slot ``index`` of ``node._saved`` without a reference cycle."""
+    alias = _make(out._data, out._dtype, out._device)
+    alias._version = out._version
+    s = list(node._saved)
+    s[index] = alias
+    node._saved = tuple(s)
+    v = list(node._versions)
+    v[index] = out._version[0]
+    node._versions = tuple(v)
+    node._out_idx = ((index, nr),) if node._out_idx is None else node._out_idx + ((index, nr),)
+
+
+# ---- tensor hooks and retain_grad ----------------------------------------------------------
+def register_tensor_hook(t, fn):
+    if not t._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if t._grad_fn is None:
+        if t._hooks is None:
+            t._hooks = {}
+        return RemovableHandle(t._hooks, fn)
+    node = t._grad_fn
+    if node._thooks is None:
+        node._thooks = {}
+    return RemovableHandle(node._thooks, (t._output_nr, fn))
+
+
+def register_post_accumulate_hook(t, fn):
+    if t._grad_fn is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    acc = accumulator_of(t)
+    t.__dict__["_post_acc_node"] = acc  # keep the sink alive while the hook is registered
+    if acc._post_hooks is None:
+        acc._post_hooks = {}
+    return RemovableHandle(acc._post_hooks, fn)
+
+
+def retain_grad(t):
+    if not t._requires_grad:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    if t._grad_fn is None or t._retain:
+        return
+    node = t._grad_fn
+    if node._retains is None:
+        node._retains = {}
+    node._retains[t._output_nr] = weakref.ref(t)
+    t._retain = True
