@@ -131,15 +131,11 @@ def view_stride_incompatible():
                         ".reshape(...) instead.")
 
 
-def expand_mismatch(size, target, dim, tensor_size):
+def expand_mismatch(size, target, target_sizes, dim, tensor_size):
     return RuntimeError(f"The expanded size of the tensor ({target}) must match the existing size "
                         f"({size}) at non-singleton dimension {dim}.  Target sizes: "
-                        f"[{', '.join(map(str, target_sizes_of(target)))}].  Tensor sizes: "
+                        f"[{', '.join(map(str, target_sizes))}].  Tensor sizes: "
                         f"[{', '.join(map(str, tensor_size))}]")
-
-
-def target_sizes_of(target):
-    return target if isinstance(target, (tuple, list)) else [target]
 
 
 def index_out_of_bounds(index, dim, size):

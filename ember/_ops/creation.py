@@ -10,7 +10,7 @@ from ..autograd.graph import node_class
 from ._core import register, record, _grad, check_inplace, rebase_history, grad_for, write_out
 
 
-def _sizes(size):
+def _sizes(size, fn="zeros"):
     if len(size) == 1 and not isinstance(size[0], (int, np.integer)):
         size = tuple(size[0])
     out = []
@@ -21,8 +21,10 @@ def _sizes(size):
             raise TypeError(f"expected a sequence of integers or a single integer, got "
                             f"'{type(s).__name__}'")
         if s < 0:
+            if fn == "zeros":
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
-                               f"{list(size)}")
+                               f"{[int(v) for v in size]}")
         out.append(int(s))
     return tuple(out)
 
@@ -139,10 +141,10 @@ def from_numpy(ndarray):
     return _make(ndarray, dt, _cpu)
 
 
-def _factory(fill):
+def _factory(fill, fn):
     def make(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False, memory_format=None):
-        shape = _sizes(size)
+        shape = _sizes(size, fn)
         dt = _dt(dtype)
         dev = _resolve(device)
         arr = fill(dev._backend.xp, shape, dt.np)
@@ -153,9 +155,9 @@ def _factory(fill):
     return make
 
 
-zeros = register("zeros", method=False)(_factory(lambda xp, s, d: xp.zeros(s, d)))
-ones = register("ones", method=False)(_factory(lambda xp, s, d: xp.ones(s, d)))
-empty = register("empty", method=False)(_factory(lambda xp, s, d: xp.empty(s, d)))
+zeros = register("zeros", method=False)(_factory(lambda xp, s, d: xp.zeros(s, d), "zeros"))
+ones = register("ones", method=False)(_factory(lambda xp, s, d: xp.ones(s, d), "ones"))
+empty = register("empty", method=False)(_factory(lambda xp, s, d: xp.empty(s, d), "empty"))
 
 
 @register("full", method=False)
@@ -435,9 +437,11 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     steps = int(steps)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    # PyTorch fills the first half from the start and the second half from the end.
+    # PyTorch fills the first half from the start and the second half from the end, with the
+    # step rounded to the result's precision and fused multiply-adds (emulated in float64).
+    rounded = dt.np.type if dt.category >= 2 else np.float64
     idx = np.arange(steps, dtype=np.float64)
-    step = (e - s) / (steps - 1) if steps > 1 else 0.0
+    step = float(rounded((e - s) / (steps - 1))) if steps > 1 else 0.0
     half = steps // 2
     arr = np.where(idx < half, s + step * idx, e - step * (steps - 1 - idx))
     return _finish(dev._backend.from_host(arr.astype(dt.np)), dt, dev, requires_grad)

@@ -278,7 +278,7 @@ def expand(self, *sizes, implicit=False):
         if s == -1:
             target.append(cur)
         elif cur != s and cur != 1:
-            raise _errors.expand_mismatch(cur, list(sizes), i, list(src))
+            raise _errors.expand_mismatch(cur, s, list(sizes), i, list(src))
         else:
             target.append(s)
     target = tuple(target)

@@ -1,0 +1,218 @@
+"""Tensor basics against torch: creation and dtype inference, promotion, attributes, memory
+sharing with NumPy, conversions and their errors."""
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+
+torch = pytest.importorskip("torch")
+
+DTYPES = ["float16", "bfloat16", "float32", "float64", "complex64", "complex128", "uint8",
+          "int8", "int16", "int32", "int64", "bool"]
+
+
+def same_error(fn_e, fn_t):
+    with pytest.raises(Exception) as et:
+        fn_t()
+    with pytest.raises(type(et.value)) as ee:
+        fn_e()
+    assert str(ee.value) == str(et.value)
+
+
+@pytest.mark.parametrize("data", [
+    1, 2.5, True, 1j, [1, 2], [1.0, 2], [[1, 2], [3, 4]], [True, False], [], [[]],
+    np.array([1, 2], dtype=np.int32), np.float64(3.0), np.array(2.0, dtype=np.float16),
+    [[1.5, 2.5]], (1, 2, 3), [1, 2.0, True],
+])
+def test_tensor_dtype_inference(data):
+    e, t = ember.tensor(data), torch.tensor(data)
+    assert str(e.dtype) == str(t.dtype)
+    assert tuple(e.shape) == tuple(t.shape)
+    np.testing.assert_array_equal(np.asarray(e.tolist()), np.asarray(t.tolist()))
+
+
+def test_default_dtype_roundtrip():
+    try:
+        ember.set_default_dtype(ember.float64)
+        assert ember.tensor([1.0]).dtype is ember.float64
+        assert ember.zeros(2).dtype is ember.float64
+        assert ember.get_default_dtype() is ember.float64
+    finally:
+        ember.set_default_dtype(ember.float32)
+    assert ember.tensor([1.0]).dtype is ember.float32
+
+
+@pytest.mark.parametrize("a,b", list(itertools.product(DTYPES, DTYPES)))
+def test_promote_types_matches_torch(a, b):
+    assert str(ember.promote_types(getattr(ember, a if a != "bool" else "bool"),
+                                   getattr(ember, b))) == \
+        str(torch.promote_types(getattr(torch, a), getattr(torch, b)))
+
+
+SCALARS = [2, 2.5, True, 1j]
+
+
+@pytest.mark.parametrize("dt", ["uint8", "int32", "int64", "bool", "float16", "float32",
+                                "float64", "complex64"])
+@pytest.mark.parametrize("other", ["scalar", "zerodim", "dim"])
+@pytest.mark.parametrize("odt", ["int64", "float64", "bool", "int8", "float32", "complex128"])
+def test_result_type_matches_torch(dt, other, odt):
+    te = ember.ones(3, dtype=getattr(ember, dt))
+    tt = torch.ones(3, dtype=getattr(torch, dt))
+    if other == "scalar":
+        for s in SCALARS:
+            expected = str(torch.result_type(tt, s))
+            if expected == "torch.complex32":  # ember has no complex32 (chalf)
+                continue
+            assert str(ember.result_type(te, s)) == expected
+        return
+    shape = () if other == "zerodim" else (3,)
+    oe = ember.ones(shape, dtype=getattr(ember, odt))
+    ot = torch.ones(shape, dtype=getattr(torch, odt))
+    expected = str(torch.result_type(tt, ot))
+    if expected == "torch.complex32":  # ember has no complex32 (chalf)
+        return
+    assert str(ember.result_type(te, oe)) == expected
+    if dt != "bool" or odt != "bool":
+        assert str((te + oe).dtype) == str((tt + ot).dtype)
+
+
+def test_int_true_divide_gives_float():
+    assert (ember.tensor([1, 2]) / 2).dtype is ember.float32
+    assert (ember.tensor([1, 2]) / ember.tensor([2, 3])).dtype is ember.float32
+    assert (ember.tensor([True]) + 1).dtype is ember.int64
+
+
+def test_attributes_match_torch():
+    a = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    e, t = ember.tensor(a), torch.tensor(a)
+    for ev, tv in [(e, t), (e.transpose(0, 2), t.transpose(0, 2)), (e[:, 1], t[:, 1]),
+                   (e[1:, ::2], t[1:, ::2])]:
+        assert tuple(ev.shape) == tuple(tv.shape)
+        assert ev.stride() == tv.stride()
+        assert ev.storage_offset() == tv.storage_offset()
+        assert ev.is_contiguous() == tv.is_contiguous()
+        assert ev.dim() == tv.dim() and ev.ndim == tv.ndim and ev.numel() == tv.numel()
+        assert ev.element_size() == tv.element_size() and ev.nbytes == tv.nbytes
+    assert repr(e.shape) == repr(t.shape) == "torch.Size([2, 3, 4])"
+    assert e.size(1) == 3 and e.size(-1) == 4
+    assert e.shape[1:] == ember.Size([3, 4])
+
+
+def test_scalar_conversions_and_errors():
+    e, t = ember.tensor([2.5]), torch.tensor([2.5])
+    assert e.item() == t.item() and float(e) == float(t) and int(e) == int(t)
+    assert bool(ember.tensor(0.0)) is False
+    assert ember.tensor(3).__index__() == 3
+    e2, t2 = ember.ones(2), torch.ones(2)
+    same_error(lambda: e2.item(), lambda: t2.item())
+    same_error(lambda: bool(e2), lambda: bool(t2))
+    same_error(lambda: float(e2), lambda: float(t2))
+    assert len(ember.zeros(5, 2)) == 5
+    with pytest.raises(TypeError):
+        len(ember.tensor(1.0))
+    assert [r.tolist() for r in ember.tensor([[1, 2], [3, 4]])] == [[1, 2], [3, 4]]
+    d = {ember.ones(1): 1}
+    assert len(d) == 1  # hashable by identity
+
+
+def test_numpy_shares_memory_both_ways():
+    a = np.zeros(4, dtype=np.float32)
+    e = ember.from_numpy(a)
+    a[0] = 5
+    assert e[0].item() == 5
+    e.add_(1)
+    assert a[1] == 1
+    n = e.numpy()
+    n[2] = 7
+    assert e[2].item() == 7
+    assert np.asarray(e) is n or np.shares_memory(np.asarray(e), a)
+    same_error(lambda: ember.ones(2, requires_grad=True).numpy(),
+               lambda: torch.ones(2, requires_grad=True).numpy())
+    same_error(lambda: ember.from_numpy(np.array(["a"], dtype=object)),
+               lambda: torch.from_numpy(np.array(["a"], dtype=object)))
+
+
+def test_to_and_type_conversions():
+    e = ember.tensor([1.7, -2.2])
+    t = torch.tensor([1.7, -2.2])
+    for name in ("float", "double", "half", "long", "int", "bool", "short", "byte"):
+        ev, tv = getattr(e, name)(), getattr(t, name)()
+        assert str(ev.dtype) == str(tv.dtype)
+        np.testing.assert_array_equal(np.asarray(ev.float().tolist()),
+                                      np.asarray(tv.float().tolist()))
+    assert e.float() is e
+    assert e.to(ember.float64).dtype is ember.float64
+    assert e.to(ember.zeros(1, dtype=ember.int32)).dtype is ember.int32
+    assert e.to("cpu") is e
+    assert e.to("cpu", copy=True) is not e
+    assert e.type() == t.type() == "torch.FloatTensor"
+    assert e.type(ember.float64).dtype is ember.float64
+    assert e.type("torch.DoubleTensor").dtype is ember.float64
+
+
+def test_bfloat16_roundtrip():
+    e = ember.tensor([1.0, 2.5, 3.14159], dtype=ember.bfloat16)
+    t = torch.tensor([1.0, 2.5, 3.14159], dtype=torch.bfloat16)
+    assert e.float().tolist() == t.float().tolist()
+    assert e.element_size() == 2
+
+
+def test_factories_accept_varargs_and_tuples():
+    assert ember.zeros(2, 3).shape == ember.zeros((2, 3)).shape == (2, 3)
+    assert ember.ones([4]).shape == (4,)
+    assert ember.full((2,), 7).dtype is ember.int64
+    assert ember.full((2,), 7.0).dtype is ember.float32
+    assert ember.empty(0).numel() == 0
+    for args in [(5,), (1, 5), (0, 1, 0.25), (5, 0, -1)]:
+        assert ember.arange(*args).tolist() == torch.arange(*args).tolist()
+        assert str(ember.arange(*args).dtype) == str(torch.arange(*args).dtype)
+    np.testing.assert_allclose(ember.linspace(-1, 1, 7).tolist(),
+                               torch.linspace(-1, 1, 7).tolist(), rtol=1e-6)
+    np.testing.assert_allclose(ember.logspace(0, 2, 5).tolist(),
+                               torch.logspace(0, 2, 5).tolist(), rtol=1e-6)
+    assert ember.eye(3, 2).tolist() == torch.eye(3, 2).tolist()
+    same_error(lambda: ember.zeros(-1), lambda: torch.zeros(-1))
+
+
+def test_requires_grad_rules():
+    same_error(lambda: ember.ones(2, dtype=ember.int64).requires_grad_(),
+               lambda: torch.ones(2, dtype=torch.int64).requires_grad_())
+    x = ember.ones(2, requires_grad=True)
+    y = x * 2
+    same_error(lambda: y.requires_grad_(False),
+               lambda: (torch.ones(2, requires_grad=True) * 2).requires_grad_(False))
+    assert x.is_leaf and not y.is_leaf
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        assert y.grad is None
+        assert any("not a leaf Tensor" in str(m.message) for m in w)
+
+
+def test_view_errors_match_torch():
+    e, t = ember.ones(2, 3), torch.ones(2, 3)
+    same_error(lambda: e.t().view(6), lambda: t.t().view(6))
+    same_error(lambda: e.view(4), lambda: t.view(4))
+    same_error(lambda: e.reshape(4), lambda: t.reshape(4))
+    same_error(lambda: e.sum(2), lambda: t.sum(2))
+    same_error(lambda: ember.ones(2).expand(3, 3), lambda: torch.ones(2).expand(3, 3))
+    same_error(lambda: ember.ones(2) + ember.ones(3), lambda: torch.ones(2) + torch.ones(3))
+
+
+def test_views_share_memory_and_version():
+    x = ember.zeros(3, 4)
+    v = x.view(12)
+    tr = x.t()
+    s = x[1]
+    v[0] = 1.0
+    assert x[0, 0].item() == 1.0 and tr[0, 0].item() == 1.0
+    s.fill_(2.0)
+    assert x[1].tolist() == [2.0] * 4
+    assert x._version is v._version is s._version
+    assert x.data_ptr() == v.data_ptr()
+    r = x.t().reshape(12)  # needs a copy
+    r[0] = 9.0
+    assert x[0, 0].item() == 1.0
