@@ -14,6 +14,8 @@ from . import autograd
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)
 from . import _ops
+from . import cuda, accelerator, backends
+from . import nn
 
 half = float16
 float = float32  # noqa: A001
@@ -47,3 +49,10 @@ def is_complex(input):
 
 def numel(input):
     return input.numel()
+
+
+from . import linalg  # noqa: E402
+from ._tensor_str import set_printoptions, get_printoptions  # noqa: E402
+from ._ops.random import (Generator, default_generator, manual_seed, seed,  # noqa: E402
+                          initial_seed, get_rng_state, set_rng_state)
+from . import random  # noqa: E402

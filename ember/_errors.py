@@ -167,7 +167,7 @@ NON_LEAF_GRAD_WARNING = (
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
     "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
     "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
-    "github.com/pytorch/pytorch/pull/30531 for more informations.")
+    "github.com/pytorch/pytorch/pull/30531 for more information.")
 
 
 def requires_grad_non_leaf():
@@ -193,17 +193,28 @@ def backward_twice():
         "calling backward.")
 
 
-def saved_modified(t, node, index, expected):
+def saved_modified(t, owner, nr, expected):
+    """``owner`` is the node whose output the saved tensor is (None for a leaf)."""
     import re
     kind = "torch.cuda." if t._device.type == "cuda" else "torch."
     shape = ", ".join(map(str, t._data.shape))
-    owner = re.sub(r"Backward\d*$", "", node.name())
+    which = ""
+    if owner is not None:
+        which = f", which is output {nr} of {re.sub(r'Backward[0-9]*$', '', owner.name())},"
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [{kind}{_LEGACY[t._dtype.name]} [{shape}]], which is output "
-        f"{t._output_nr} of {owner}, is at version {t._version[0]}; expected version {expected} "
-        "instead. Hint: enable anomaly detection to find the operation that failed to compute "
-        "its gradient, with torch.autograd.set_detect_anomaly(True).")
+        f"operation: [{kind}{_LEGACY[t._dtype.name]} [{shape}]]{which} is at version "
+        f"{t._version[0]}; expected version {expected} instead. Hint: enable anomaly detection "
+        "to find the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+CREATE_GRAPH_CYCLE_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using autograd.grad "
+    "when creating the graph to avoid this. If you have to use this function, make sure to "
+    "reset the .grad fields of your parameters to None after use to break the cycle and avoid "
+    "the leak.")
 
 
 def implicit_grad_non_scalar():
@@ -241,3 +252,169 @@ def inplace_overlap():
     return RuntimeError("unsupported operation: more than one element of the written-to tensor "
                         "refers to a single memory location. Please clone() the tensor before "
                         "performing the operation.")
+
+
+# ---- reductions ---------------------------------------------------------------------------------
+def reduction_no_dim(name, index_error=False):
+    msg = f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+    if index_error:
+        return IndexError(msg)
+    return RuntimeError(msg + " Specify the reduction dim with the 'dim' argument.")
+
+
+def reduction_zero_size(name, dim):
+    return IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+
+
+def std_var_dtype():
+    return RuntimeError("std and var only support floating point and complex dtypes")
+
+
+def vector_norm_dtype(dtype):
+    return RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
+                        f"input. Got {legacy_scalar_type(dtype)}")
+
+
+def kernel_not_implemented(kernel, dtype):
+    return NotImplementedError(f'"{kernel}" not implemented for \'{legacy_scalar_type(dtype)}\'')
+
+
+def kth_out_of_range(name, dim=None):
+    if name == "topk":
+        return RuntimeError("selected index k out of range")
+    return RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+
+
+# ---- linear algebra ---------------------------------------------------------------------------
+class LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: a LAPACK failure (singular or non positive-definite input)."""
+
+
+_CPP_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half",
+             "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
+             "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+             "complex64": "c10::complex<float>", "complex128": "c10::complex<double>",
+             "bool": "bool"}
+
+
+def mm_dtype(a, b):
+    return RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                        f"{_CPP_TYPE[a.name]} != {_CPP_TYPE[b.name]}")
+
+
+def scalar_type_mismatch(a, b):
+    return RuntimeError(f"expected scalar type {legacy_scalar_type(a)} but found "
+                        f"{legacy_scalar_type(b)}")
+
+
+def addmv_dtype(mat, vec):
+    return RuntimeError("addmv input tensors must have the same dtype, but got "
+                        f"{legacy_scalar_type(vec)}, {legacy_scalar_type(mat)}, and "
+                        f"{legacy_scalar_type(vec)}")
+
+
+def dot_dtype(name, a, b):
+    return RuntimeError(f"{name} : expected both vectors to have same dtype, but found "
+                        f"{legacy_scalar_type(a)} and {legacy_scalar_type(b)}")
+
+
+def addmm_dtype(input_dtype, name):
+    return RuntimeError(f"{name}: self and mat2 must have the same dtype, but got "
+                        f"{legacy_scalar_type(input_dtype)}")
+
+
+def linalg_float_expected(name, dtype):
+    return RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
+                        f"{legacy_scalar_type(dtype)}")
+
+
+def linalg_min_2d(name):
+    return RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+
+
+def linalg_not_square(name, m, n):
+    return RuntimeError(f"{name}: A must be batches of square matrices, but they are {m} by {n} "
+                        "matrices")
+
+
+def solve_dtype(a, b):
+    return RuntimeError("linalg.solve: Expected A and B to have the same dtype, but found A of "
+                        f"type {legacy_scalar_type(a)} and B of type {legacy_scalar_type(b)} "
+                        "instead")
+
+
+def _batch_prefix(arr, bad):
+    """'(Batch element i): ' for the first failing matrix of a batch, '' for a single one."""
+    import numpy as np
+    if arr.ndim <= 2:
+        return ""
+    return f"(Batch element {int(np.flatnonzero(bad.reshape(-1))[0])}): "
+
+
+def linalg_inv_singular(arr):
+    import numpy as np
+    rank = np.linalg.matrix_rank(arr)
+    bad = rank < arr.shape[-1]
+    first = int(np.asarray(rank).reshape(-1)[np.flatnonzero(np.asarray(bad).reshape(-1))[0]])
+    return LinAlgError(f"linalg.inv: {_batch_prefix(arr, np.asarray(bad))}The diagonal element "
+                       f"{first + 1} is zero, the inversion could not be completed because the "
+                       "input matrix is singular.")
+
+
+def linalg_singular(name):
+    return LinAlgError(f"{name}: The solver failed because the input matrix is singular.")
+
+
+def cholesky_not_pd(arr):
+    import numpy as np
+    n = arr.shape[-1]
+    # smallest k whose leading k x k minor is not positive-definite (error path only)
+    ok = np.ones(arr.shape[:-2] + (n + 1,), bool)
+    for k in range(1, n + 1):
+        ok[..., k] = np.linalg.eigvalsh(arr[..., :k, :k]).min(-1) > 0
+    order = np.argmin(ok, axis=-1)
+    bad = order > 0
+    first = int(order.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]])
+    return LinAlgError(f"linalg.cholesky: {_batch_prefix(arr, bad)}The factorization could not "
+                       "be completed because the input is not positive-definite (the leading "
+                       f"minor of order {first} is not positive-definite).")
+
+
+# ---- random sampling -------------------------------------------------------------------------
+def _num(x):
+    """A double as PyTorch's messages print it (2, 0.5, 1e-05)."""
+    return f"{x:g}"
+
+
+def random_param(what):
+    """Bad distribution parameters, worded by the caller (``what`` is PyTorch's sentence)."""
+    return RuntimeError(what)
+
+
+def random_from_to(lo, hi):
+    return RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= "
+                        f"to={hi}")
+
+
+def uniform_range(lo, hi):
+    return RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                        f"from={_num(lo)} > to={_num(hi)}")
+
+
+def generator_device(expected, found):
+    return RuntimeError(f"Expected a '{expected}' device type for generator but found '{found}'")
+
+
+def bernoulli_tensor_p():
+    return RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
+                        "error message be improved?  If so, please report an enhancement request "
+                        "to PyTorch.)")
+
+
+def factory_requires_grad_dtype():
+    return RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+
+
+def continuous_dtype(dist, dtype):
+    return RuntimeError(f"{dist} distribution is a continuous probability distribution. dtype "
+                        f"must be a floating point but you specified {legacy_scalar_type(dtype)}")

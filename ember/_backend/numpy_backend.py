@@ -1,6 +1,10 @@
 """The NumPy backend (CPU), and the test-only fake CUDA that runs on it."""
 import numpy as np
 
+# PyTorch follows IEEE silently (log(0) is -inf, 0/0 is nan, exp overflows to inf): NumPy's
+# floating-point warnings would be noise to a PyTorch user, and errstate per op is too slow.
+np.seterr(all="ignore")
+
 
 class CPU:
     """Array module plus the kernels whose implementation differs per array library."""
@@ -51,6 +55,11 @@ class CPU:
         """Special functions (erf, lgamma, ...) in NumPy; loaded on first use."""
         from . import special
         return special
+
+    @staticmethod
+    def rng(seed):
+        """A NumPy-API random generator (PCG64) seeded with ``seed``; makes arrays on this device."""
+        return np.random.Generator(np.random.PCG64(seed))
 
     @staticmethod
     def scatter_add(target, index, values):

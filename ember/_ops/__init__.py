@@ -17,37 +17,47 @@ def _binary_operator(fn, reflected=False):
     return op
 
 
+def _rtruediv(self, other):
+    """``scalar / t`` is ``reciprocal(t) * scalar`` in PyTorch (a MulBackward0 node)."""
+    return pointwise.mul(pointwise.reciprocal(self), other)
+
+
+def _invert(self):
+    if self._dtype.category > 1:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return pointwise.bitwise_not(self)
+
+
+def _where_method(self, condition, y):
+    """``Tensor.where(condition, y)``: self where condition, else y."""
+    return pointwise.where(condition, self, y)
+
+
 def _define_operators():
     P = pointwise
     T = Tensor
-    T.__add__ = _binary_operator(P.add)
-    T.__radd__ = _binary_operator(P.add, True)
-    T.__iadd__ = P.add_
-    T.__sub__ = _binary_operator(P.sub)
-    T.__rsub__ = lambda self, other: P.rsub(self, other)
+    forward = (("add", P.add), ("sub", P.sub), ("mul", P.mul), ("truediv", P.div),
+               ("floordiv", P.floor_divide), ("mod", P.remainder), ("pow", P.pow),
+               ("and", P.bitwise_and), ("or", P.bitwise_or), ("xor", P.bitwise_xor),
+               ("lshift", P.bitwise_left_shift), ("rshift", P.bitwise_right_shift))
+    for name, fn in forward:
+        setattr(T, f"__{name}__", _binary_operator(fn))
+        setattr(T, f"__i{name}__", getattr(P, fn.__name__ + "_"))
+        setattr(T, f"__r{name}__", _binary_operator(fn, True))
     T.__isub__ = P.sub_
-    T.__mul__ = _binary_operator(P.mul)
-    T.__rmul__ = _binary_operator(P.mul, True)
-    T.__imul__ = P.mul_
-    T.__truediv__ = _binary_operator(P.div)
-    T.__rtruediv__ = lambda self, other: P.reciprocal(self) * other
     T.__itruediv__ = P.div_
-    T.__floordiv__ = _binary_operator(P.floor_divide)
-    T.__rfloordiv__ = _binary_operator(P.floor_divide, True)
-    T.__ifloordiv__ = P.floor_divide_
-    T.__pow__ = _binary_operator(P.pow)
-    T.__rpow__ = _binary_operator(P.pow, True)
-    T.__ipow__ = P.pow_
+    T.__rsub__ = lambda self, other: P.rsub(self, other)
+    T.__rtruediv__ = _rtruediv
     T.__neg__ = P.neg
-    T.__pos__ = lambda self: self
+    T.__pos__ = P.positive
     T.__abs__ = P.abs
-    T.__eq__ = _binary_operator(P.eq)
-    T.__ne__ = _binary_operator(P.ne)
-    T.__lt__ = _binary_operator(P.lt)
-    T.__le__ = _binary_operator(P.le)
-    T.__gt__ = _binary_operator(P.gt)
-    T.__ge__ = _binary_operator(P.ge)
+    T.__invert__ = _invert
+    for name, fn in (("eq", P.eq), ("ne", P.ne), ("lt", P.lt), ("le", P.le), ("gt", P.gt),
+                     ("ge", P.ge)):
+        setattr(T, f"__{name}__", _binary_operator(fn))
     T.__hash__ = object.__hash__
+    T.where = _where_method
 
 
 def _bind():

@@ -289,15 +289,18 @@ _FLOAT_CAT = 2
 
 def unary(name, kernel, backward=None, node=None, *, saves="input", float_result=False,
           int_ok=True, bool_result=False, aliases=(), method=True, inplace_ok=True,
-          keep_int=False):
+          keep_int=False, check=None):
     """Define a pointwise unary op from an array kernel and a backward formula.
 
     ``backward(g, x, y)`` gets the incoming gradient, the input and the output (ember tensors)
-    and returns the input's gradient.  ``saves`` says which of them the node keeps."""
+    and returns the input's gradient.  ``saves`` says which of them the node keeps.
+    ``check(dtype)`` raises for input dtypes the op does not support."""
     cls = node_class(node, _unary_backward(backward)) if node else None
 
     def op(input, *, out=None):
         dt = input._dtype
+        if check is not None:
+            check(dt)
         x = input._data
         if float_result and dt.category < _FLOAT_CAT:
             dt = D.get_default_dtype()
@@ -342,18 +345,27 @@ def _unary_backward(formula):
 
 
 def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0, 1),
-           aliases=(), method=True, inplace_ok=True, extra=None):
+           aliases=(), method=True, inplace_ok=True, extra=None, scalar_nodes=None,
+           check=None):
     """Define a pointwise binary op.
 
     ``result``: 'promote' (PyTorch's result_type), 'float' (int inputs give the default float
     dtype), 'bool' (comparisons).  ``backward(g, a, b, y)`` returns (grad_a, grad_b) before
-    reduction over broadcast dims (done here)."""
+    reduction over broadcast dims (done here).  ``scalar_nodes``: the node names PyTorch uses
+    when ``other`` / ``input`` is a Python scalar (e.g. FmodBackward0 vs FmodBackward1).
+    ``check(dtype)`` raises for promoted dtypes the op does not support."""
     cls = node_class(node, _binary_backward(backward)) if node else None
+    cls_other_scalar, cls_input_scalar = (
+        (cls, cls) if not scalar_nodes else
+        tuple(node_class(n, _binary_backward(backward)) if isinstance(n, str) else n
+              for n in scalar_nodes))
     float_result = result == "float"
     bool_result = result == "bool"
 
     def op(input, other, *, out=None):
         a, b, dt, dev = prep2(input, other)
+        if check is not None:
+            check(dt)
         if float_result and dt.category < _FLOAT_CAT:
             dt = D.get_default_dtype()
             a = a.astype(dt.np) if a.__class__ is _ndarray or hasattr(a, "astype") else a
@@ -378,7 +390,9 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
             ia = input if isinstance(input, Tensor) else None
             ib = other if isinstance(other, Tensor) else None
             sv = (ia if 0 in saves else None, ib if 1 in saves else None)
-            n = record(res, cls, (ia, ib), sv,
+            c = cls if ia is not None and ib is not None else (
+                cls_other_scalar if ib is None else cls_input_scalar)
+            n = record(res, c, (ia, ib), sv,
                        (_meta(input), _meta(other)))
             if 2 in saves:
                 n._saved = n._saved + (None,)

@@ -434,6 +434,8 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     dt = _dt(dtype)
     dev = _resolve(device)
     s, e = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    if dt.category < 2:  # integral results: PyTorch truncates the endpoints first
+        s, e = int(s), int(e)
     steps = int(steps)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
@@ -443,15 +445,18 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     idx = np.arange(steps, dtype=np.float64)
     step = float(rounded((e - s) / (steps - 1))) if steps > 1 else 0.0
     half = steps // 2
-    arr = np.where(idx < half, s + step * idx, e - step * (steps - 1 - idx))
+    arr = np.where(idx < half, s + step * idx, e - step * (steps - 1 - idx)) if steps > 1 \
+        else np.full(steps, s, dtype=np.float64)
     return _finish(dev._backend.from_host(arr.astype(dt.np)), dt, dev, requires_grad)
 
 
 @register("logspace", method=False)
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
-    lin = linspace(start, end, steps, dtype=D.float64)
     dt = _dt(dtype)
+    if dt.category < 2:
+        start, end = (int(v.item() if isinstance(v, Tensor) else v) for v in (start, end))
+    lin = linspace(start, end, steps, dtype=D.float64)
     dev = _resolve(device)
     arr = np.power(base, lin._data)
     return _finish(dev._backend.from_host(arr.astype(dt.np)), dt, dev, requires_grad)

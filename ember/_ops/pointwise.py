@@ -2,95 +2,183 @@
 plus a backward formula in ember ops, defined through the ``unary``/``binary`` factories.
 
 Backward formulas get ember tensors: ``g`` (incoming gradient), the saved inputs and, where
-the op saves it, the output ``y``.
+the op saves it, the output ``y``.  Ops whose signature has more than the tensor operands
+(``alpha``, ``rounding_mode``, ``decimals``, ...) wrap a factory op and re-register the wrapper
+under the same name.
 """
 import math
 
 from .. import _dtype as D
+from .. import _errors
 from .._tensor import Tensor, _make
-from ..autograd.graph import node_class
-from ._core import (unary, binary, register, prep2, record, _grad, write_out, inplace,
-                    needs_grad, grad_for, as_array, wrap, check_same_device)
+from ..autograd.graph import node_class, save_output
+from ._core import (OPS, unary, binary, register, prep2, record, _grad, write_out, inplace,
+                    needs_grad, grad_for, wrap, check_same_device)
+
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
 
 
-def _xp(be):
-    return be.xp
+# ---- dtype checks (PyTorch's "<kernel>" not implemented for '<Type>') -----------------------
+def _reject(kernel, bad):
+    """A ``check(dtype)`` raising PyTorch's not-implemented error when ``bad(dtype)``."""
+    def check(dt):
+        if bad(dt):
+            raise _errors.kernel_not_implemented(kernel, dt)
+    return check
 
 
-# ---- arithmetic -------------------------------------------------------------------------------
-def _add_bwd(g, a, b, y, na, nb):
-    return g, g
+def _no_bool(kernel):
+    return _reject(kernel, lambda dt: dt is D.bool_)
 
 
-_add, _add_ = binary("add_impl", lambda a, b, be: be.xp.add(a, b), _add_bwd, "AddBackward0",
-                     saves=(), method=False, inplace_ok=False)
-_sub, _sub_ = binary("sub_impl", lambda a, b, be: be.xp.subtract(a, b),
-                     lambda g, a, b, y, na, nb: (g, -g if nb else None), "SubBackward0",
-                     saves=(), method=False, inplace_ok=False)
+def _int_only(kernel):
+    return _reject(kernel, lambda dt: dt.category > 1)
+
+
+def _float_only(kernel):
+    return _reject(kernel, lambda dt: dt.category < 2)
+
+
+def _int_zero_division(b):
+    """PyTorch raises for integer division by zero (NumPy would warn and give 0)."""
+    if (b == 0).any() if hasattr(b, "any") else b == 0:
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _is_int_array(a):
+    return getattr(a, "dtype", None) is not None and a.dtype.kind in "iub"
+
+
+def _not_implemented(op):
+    """PyTorch's ``NotImplemented`` node: created, but its backward raises."""
+    def backward(node, *grads):
+        raise RuntimeError(f"derivative for aten::{op} is not implemented")
+    return node_class("NotImplemented", backward)
+
+
+def _zeros(g):
+    return g.new_zeros(g.shape)
+
+
+def _require_tensor(name, arg, value, pos=2):
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not "
+                        f"{type(value).__name__}")
+
+
+def _tensor_only(fn, arg="other"):
+    """Wrap a binary op whose second operand must be a Tensor (no Scalar overload in torch)."""
+    name = fn.__name__
+
+    def op(input, other, *, out=None):
+        _require_tensor(name, "input", input, 1)
+        _require_tensor(name, arg, other)
+        return fn(input, other, out=out)
+    op.__name__ = op.__qualname__ = name
+    d = OPS[name]
+    d.fn = op
+    d.inplace = inplace(op)
+    return op, d.inplace
+
+
+def _rebind(name, fn, nodes=None, aliases=None):
+    """Re-register ``fn`` (a wrapper with extra arguments) under the factory op's ``name``."""
+    d = OPS[name]
+    register(name, aliases=d.aliases if aliases is None else aliases,
+             nodes=d.nodes if nodes is None else nodes, inplace=inplace(fn), out=True,
+             differentiable=d.differentiable)(fn)
+    return fn, OPS[name].inplace
+
+
+# ---- add / sub ------------------------------------------------------------------------------
+def _check_alpha(input, other, alpha):
+    dt = D.result_type(input, other)
+    if isinstance(alpha, bool):
+        if dt is not D.bool_:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif dt.category < 2 and (isinstance(alpha, float) or
+                              isinstance(alpha, Tensor) and alpha._dtype.category >= 2):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
 
 
 def _check_sub_bool(a, b):
-    if (isinstance(a, Tensor) and a._dtype is D.bool_) and (
-            isinstance(b, Tensor) and b._dtype is D.bool_ or isinstance(b, bool)):
+    """PyTorch refuses subtraction involving bools (tensors or Python bools)."""
+    ab = isinstance(a, bool) or isinstance(a, Tensor) and a._dtype is D.bool_
+    bb = isinstance(b, bool) or isinstance(b, Tensor) and b._dtype is D.bool_
+    if ab and bb:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                           "supported. If you are trying to invert a mask, use the `~` or "
-                           "`logical_not()` operator instead.")
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if ab or bb:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
 
 
-@register("add", nodes=("AddBackward0",), out=True)
+_add = binary("add", lambda a, b, be: be.xp.add(a, b), lambda g, a, b, y, na, nb: (g, g),
+              "AddBackward0", saves=(), inplace_ok=False)[0]
+_sub = binary("sub", lambda a, b, be: be.xp.subtract(a, b),
+              lambda g, a, b, y, na, nb: (g, -g if nb else None), "SubBackward0", saves=(),
+              inplace_ok=False)[0]
+
+
 def add(input, other, *, alpha=1, out=None):
     if alpha != 1:
+        _check_alpha(input, other, alpha)
         other = other * alpha
     return _add(input, other, out=out)
 
 
-@register("sub", aliases=("subtract",), nodes=("SubBackward0",), out=True)
 def sub(input, other, *, alpha=1, out=None):
-    _check_sub_bool(input, other)
+    if input.__class__ is not Tensor or other.__class__ is not Tensor or \
+            input._dtype is D.bool_ or other._dtype is D.bool_:
+        _check_sub_bool(input, other)
     if alpha != 1:
+        _check_alpha(input, other, alpha)
         other = other * alpha
     return _sub(input, other, out=out)
 
 
-add_ = inplace(add)
-sub_ = inplace(sub)
-
-
-def _rsub_bwd(g, a, b, y, na, nb):
-    return (-g if na else None), g
-
-
-_rsub_t = binary("rsub_impl", lambda a, b, be: be.xp.subtract(b, a), _rsub_bwd, "RsubBackward0",
-                 saves=(), method=False, inplace_ok=False)[0]
+add, add_ = _rebind("add", add)
+sub, sub_ = _rebind("sub", sub, aliases=("subtract",))
 
 
 def _rsub1_bwd(node, g):
     return (grad_for(-g, *node._args),)
 
 
+RsubBackward0 = node_class("RsubBackward0", lambda node, g: (
+    grad_for(-g, *node._args[0]) if node.next_functions[0][0] is not None else None,
+    grad_for(g, *node._args[1]) if node.next_functions[1][0] is not None else None))
 RsubBackward1 = node_class("RsubBackward1", _rsub1_bwd)
 
 
 @register("rsub", method=False, nodes=("RsubBackward0", "RsubBackward1"))
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (the reflected subtraction ``scalar - tensor``)."""
+    _check_sub_bool(input, other)
     if alpha != 1:
+        _check_alpha(input, other, alpha)
         input = input * alpha
-    if isinstance(other, Tensor):
-        return _rsub_t(input, other)
     a, b, dt, dev = prep2(input, other)
     res = wrap(dev._backend.xp.subtract(b, a), dt, dev)
-    if _grad[0] and input._requires_grad:
-        record(res, RsubBackward1, (input,), (), (input._data.shape, input._dtype))
+    if needs_grad(input, other):
+        if isinstance(other, Tensor):
+            record(res, RsubBackward0, (input, other), (),
+                   ((input._data.shape, input._dtype), (other._data.shape, other._dtype)))
+        else:
+            record(res, RsubBackward1, (input,), (), (input._data.shape, input._dtype))
     return res
+
+
+# ---- mul / div ------------------------------------------------------------------------------
+def _conj(x):
+    return x.conj() if isinstance(x, Tensor) and x._dtype.is_complex else x
 
 
 def _mul_bwd(g, a, b, y, na, nb):
     return (g * _conj(b) if na else None, g * _conj(a) if nb else None)
-
-
-def _conj(x):
-    return x.conj() if isinstance(x, Tensor) and x._dtype.is_complex else x
 
 
 mul, mul_ = binary("mul", lambda a, b, be: be.xp.multiply(a, b), _mul_bwd, "MulBackward0",
@@ -98,36 +186,38 @@ mul, mul_ = binary("mul", lambda a, b, be: be.xp.multiply(a, b), _mul_bwd, "MulB
 
 
 def _div_bwd(g, a, b, y, na, nb):
-    ga = g / b if na else None
-    gb = -g * a / (b * b) if nb else None
-    return ga, gb
+    return (g / b if na else None, -g * a / (b * b) if nb else None)
 
 
-_div_true, _div_true_ = binary("div_true", lambda a, b, be: be.xp.true_divide(a, b), _div_bwd,
-                               "DivBackward0", result="float", method=False)
+def _rounded_div_kernel(fn):
+    def k(a, b, be):
+        if _is_int_array(a) or _is_int_array(b):
+            _int_zero_division(b)
+        return fn(a, b, be.xp)
+    return k
 
 
-def _div_trunc_kernel(a, b, be):
-    xp = be.xp
-    if getattr(a, "dtype", None) is not None and a.dtype.kind in "iub" or \
-            isinstance(a, int):
-        q = xp.fix(xp.true_divide(a, b))
-        return q
+def _trunc_div(a, b, xp):
+    if _is_int_array(a) and (not hasattr(b, "dtype") or b.dtype.kind in "iu") \
+            and not isinstance(b, float):
+        q = xp.floor_divide(a, b)
+        return q + ((q < 0) & (q * b != a))    # floor -> trunc for negative inexact quotients
     return xp.trunc(xp.true_divide(a, b))
 
 
-def _floor_divide_kernel(a, b, be):
-    return be.xp.floor_divide(a, b)
+_floor_div = _rounded_div_kernel(lambda a, b, xp: xp.floor_divide(a, b))
+def _zero_bwd(g, a, b, y, na, nb):
+    return (_zeros(g) if na else None, _zeros(g) if nb else None)
 
 
-_div_floor = binary("div_floor", _floor_divide_kernel, None, None, method=False,
-                    inplace_ok=False)[0]
-_div_trunc = binary("div_trunc", _div_trunc_kernel, None, None, method=False,
-                    inplace_ok=False)[0]
+_div_true = binary("div", lambda a, b, be: be.xp.true_divide(a, b), _div_bwd, "DivBackward0",
+                   result="float", inplace_ok=False)[0]
+_div_floor = binary("div", _floor_div, _zero_bwd, "DivBackward2", inplace_ok=False,
+                    check=_no_bool("div_floor_cpu"))[0]
+_div_trunc = binary("div", _rounded_div_kernel(_trunc_div), _zero_bwd, "DivBackward2",
+                    inplace_ok=False, check=_no_bool("div_trunc_cpu"))[0]
 
 
-@register("div", aliases=("divide", "true_divide"), nodes=("DivBackward0", "DivBackward1"),
-          out=True)
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         return _div_true(input, other, out=out)
@@ -139,109 +229,62 @@ def div(input, other, *, rounding_mode=None, out=None):
                        f"found '{rounding_mode}'")
 
 
-def _div_(self, other, *, rounding_mode=None):
-    return inplace(div)(self, other, rounding_mode=rounding_mode)
+div, div_ = _rebind("div", div, nodes=("DivBackward0", "DivBackward2"),
+                    aliases=("divide", "true_divide"))
+
+floor_divide, floor_divide_ = binary(
+    "floor_divide", _floor_div, lambda *a: None, "NotImplemented",
+    check=_no_bool("div_floor_cpu"),
+    scalar_nodes=(_not_implemented("floor_divide"), _not_implemented("floor_divide")))
+OPS["floor_divide"].nodes = ("NotImplemented",)
 
 
-div_ = _div_
-from ._core import OPS as _OPS  # noqa: E402
-_OPS["div"].inplace = div_
-
-floor_divide, floor_divide_ = binary("floor_divide", _floor_divide_kernel, None, None)
-
-
-# ---- unary math ---------------------------------------------------------------------------------
-neg, neg_ = unary("neg", lambda x, be: be.xp.negative(x), lambda g, x, y: -g, "NegBackward0",
-                  saves=None, aliases=("negative",))
-exp, exp_ = unary("exp", lambda x, be: be.xp.exp(x), lambda g, x, y: g * y.conj(),
-                  "ExpBackward0", saves="output", float_result=True)
-log, log_ = unary("log", lambda x, be: be.xp.log(x), lambda g, x, y: g / x.conj(),
-                  "LogBackward0", float_result=True)
-sqrt, sqrt_ = unary("sqrt", lambda x, be: be.xp.sqrt(x), lambda g, x, y: g / (2 * y.conj()),
-                    "SqrtBackward0", saves="output", float_result=True)
-tanh, tanh_ = unary("tanh", lambda x, be: be.xp.tanh(x),
-                    lambda g, x, y: g * (1 - (y * y).conj()), "TanhBackward0", saves="output",
-                    float_result=True)
-sin, sin_ = unary("sin", lambda x, be: be.xp.sin(x), lambda g, x, y: g * x.cos().conj(),
-                  "SinBackward0", float_result=True)
-cos, cos_ = unary("cos", lambda x, be: be.xp.cos(x), lambda g, x, y: g * -x.sin().conj(),
-                  "CosBackward0", float_result=True)
+def _fmod_bwd(mode):
+    def bwd(g, a, b, y, na, nb):
+        return (g if na else None,
+                -g * a.div(b, rounding_mode=mode) if nb else None)
+    return bwd
 
 
-def _sigmoid_kernel(x, be):
-    xp = be.xp
-    # exp of a negative magnitude never overflows; both branches are exact reformulations.
-    e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+_fmod = binary("fmod", _rounded_div_kernel(lambda a, b, xp: xp.fmod(a, b)),
+                     _fmod_bwd("trunc"), "FmodBackward1", scalar_nodes=("FmodBackward0", None),
+                     check=_no_bool("fmod_cpu"))[0]
+OPS["fmod"].nodes = ("FmodBackward0", "FmodBackward1")
 
 
-sigmoid, sigmoid_ = unary("sigmoid", _sigmoid_kernel, lambda g, x, y: g * (y * (1 - y)).conj(),
-                          "SigmoidBackward0", saves="output", float_result=True)
+def _fmod_checked(input, other, *, out=None):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"fmod() received an invalid combination of arguments - got "
+                        f"({type(input).__name__}, Tensor)")
+    return _fmod(input, other, out=out)
 
 
-def _relu_kernel(x, be):
-    return be.xp.maximum(x, 0) if x.dtype.kind != "b" else x
+fmod, fmod_ = _rebind("fmod", _fmod_checked)
+remainder, remainder_ = binary(
+    "remainder", _rounded_div_kernel(lambda a, b, xp: xp.remainder(a, b)), _fmod_bwd("floor"),
+    "RemainderBackward1", check=_no_bool("remainder_cpu"),
+    scalar_nodes=("RemainderBackward0", _not_implemented("remainder")))
+OPS["remainder"].nodes = ("RemainderBackward0", "RemainderBackward1", "NotImplemented")
 
 
-def _relu_bwd(g, x, y):
-    return g * (y > 0)
-
-
-relu, relu_ = unary("relu", _relu_kernel, _relu_bwd, "ReluBackward0", saves="output")
-
-
-def _abs_kernel(x, be):
-    return be.xp.abs(x)
-
-
-abs, abs_ = unary("abs", _abs_kernel, lambda g, x, y: g * x.sgn(), "AbsBackward0",
-                  aliases=("absolute",))
-
-
-def _sign_kernel(x, be):
-    return be.xp.sign(x) if x.dtype.kind != "b" else x
-
-
-sign, sign_ = unary("sign", _sign_kernel, lambda g, x, y: g * 0, "SignBackward0", saves=None)
-
-
-def _sgn_kernel(x, be):
-    xp = be.xp
-    if x.dtype.kind == "c":
-        a = xp.abs(x)
-        return xp.where(a == 0, 0, x / xp.where(a == 0, 1, a)).astype(x.dtype)
-    return _sign_kernel(x, be)
-
-
-sgn, sgn_ = unary("sgn", _sgn_kernel, lambda g, x, y: g * 0, "SgnBackward0", saves=None)
-
-
-def _pow_scalar_kernel(e):
-    def k(x, be):
-        return be.xp.power(x, e)
-    return k
-
-
+# ---- pow / float_power ----------------------------------------------------------------------
 def _pow_t_s_bwd(node, g):
     (x,) = node.saved()
     e = node._args
     if e == 0:
-        return (g * 0,)
-    return (g * e * x.pow(e - 1).conj() if not isinstance(e, complex) else g * e * x.pow(e - 1),)
+        return (_zeros(g),)
+    r = g * e * x.pow(e - 1).conj()
+    return (r if r._dtype is x._dtype else r.to(x._dtype),)
 
 
 def _pow_t_t_bwd(node, g):
     x, e, y = node.saved()
     (mx, me) = node._args
-    nx = node.next_functions[0][0] is not None
-    ne = node.next_functions[1][0] is not None
-    gx = grad_for(g * e * x.pow(e - 1), *mx) if nx else None
-    if ne:
+    gx = grad_for(g * e * x.pow(e - 1), *mx) if node.next_functions[0][0] is not None else None
+    ge = None
+    if node.next_functions[1][0] is not None:
         lg = x.log()
-        gy = g * y * lg.where(x != 0, lg.new_zeros(()))
-        ge = grad_for(gy, *me)
-    else:
-        ge = None
+        ge = grad_for(g * y * lg.where(x != 0, lg.new_zeros(())), *me)
     return gx, ge
 
 
@@ -249,10 +292,8 @@ def _pow_s_t_bwd(node, g):
     (y,) = node.saved()
     base, shape, dt = node._args
     if base == 0:
-        return (grad_for(g * 0, shape, dt),)
-    return (grad_for(g * y * math.log(base) if not isinstance(base, complex) else
-                     g * y * complex(math.log(abs(base)), math.atan2(base.imag, base.real)),
-                     shape, dt),)
+        return (grad_for(_zeros(g), shape, dt),)
+    return (grad_for(g * y * math.log(base), shape, dt),)
 
 
 PowBackward0 = node_class("PowBackward0", _pow_t_s_bwd)
@@ -260,47 +301,237 @@ PowBackward1 = node_class("PowBackward1", _pow_t_t_bwd)
 PowBackward2 = node_class("PowBackward2", _pow_s_t_bwd)
 
 
-def _int_pow_check(a, b, dt, xp):
-    if dt.category == 1 and not isinstance(b, float):
-        neg = (b < 0) if not hasattr(b, "dtype") else bool((b < 0).any())
-        if neg:
+def _int_power(a, b, xp):
+    """Integer pow with C semantics for negative tensor exponents (1, -1 or 0), as PyTorch;
+    a negative Python-scalar exponent is an error."""
+    if not hasattr(b, "any"):
+        if b < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return xp.power(a, b)
+    neg = b < 0
+    if not neg.any():
+        return xp.power(a, b)
+    r = xp.power(a, xp.where(neg, 0, b))
+    inv = xp.where(a == 1, 1, xp.where(a == -1, 1 - 2 * (b & 1), 0))
+    return xp.where(neg, inv, r)
 
 
-@register("pow", nodes=("PowBackward0", "PowBackward1", "PowBackward2"), out=True)
-def pow(input, exponent, *, out=None):
-    a, b, dt, dev = prep2(input, exponent)
-    xp = dev._backend.xp
-    _int_pow_check(a, b, dt, xp)
-    lowp = dt is D.float16 or dt is D.bfloat16
-    if lowp:
+def _pow(input, exponent, out, dt=None):
+    """pow with an optional forced compute dtype (float_power computes in double)."""
+    a, b, rdt, dev = prep2(input, exponent)
+    if dt is None:
+        if rdt is D.bool_:
+            raise _errors.kernel_not_implemented("pow", rdt)
+        dt = rdt
+    else:
+        a = a.astype(dt.np) if hasattr(a, "astype") else a
+        b = b.astype(dt.np) if hasattr(b, "astype") else b
+    if dt is D.float16 or dt is D.bfloat16:
         a = a.astype("float32") if hasattr(a, "astype") else a
-    res = wrap(xp.power(a, b), dt, dev)
+    try:
+        xp = dev._backend.xp
+        r = _int_power(a, b, xp) if dt.category == 1 else xp.power(a, b)
+    except ValueError:
+        raise _errors.broadcast_mismatch(getattr(a, "shape", ()), getattr(b, "shape", ())) \
+            from None
+    res = wrap(r, dt, dev)
     if _grad[0]:
-        ti, te = isinstance(input, Tensor), isinstance(exponent, Tensor)
-        if ti and te and (input._requires_grad or exponent._requires_grad):
-            n = record(res, PowBackward1, (input, exponent), (input, exponent, None),
-                       ((input._data.shape, input._dtype), (exponent._data.shape,
-                                                            exponent._dtype)))
-            from ..autograd.graph import save_output
-            save_output(n, res, 2)
-        elif ti and not te and input._requires_grad:
-            record(res, PowBackward0, (input,), (input,), exponent)
-        elif te and not ti and exponent._requires_grad:
-            n = record(res, PowBackward2, (exponent,), (None,),
-                       (input, exponent._data.shape, exponent._dtype))
-            from ..autograd.graph import save_output
-            save_output(n, res, 0)
+        _pow_record(res, input, exponent)
     if out is not None:
         return write_out(out, res)
     return res
 
 
+def _pow_record(res, input, exponent):
+    ti, te = isinstance(input, Tensor), isinstance(exponent, Tensor)
+    if ti and te and (input._requires_grad or exponent._requires_grad):
+        n = record(res, PowBackward1, (input, exponent), (input, exponent, None),
+                   ((input._data.shape, input._dtype), (exponent._data.shape, exponent._dtype)))
+        save_output(n, res, 2)
+    elif ti and not te and input._requires_grad:
+        record(res, PowBackward0, (input,), (input,), exponent)
+    elif te and not ti and exponent._requires_grad:
+        n = record(res, PowBackward2, (exponent,), (None,),
+                   (input, exponent._data.shape, exponent._dtype))
+        save_output(n, res, 0)
+
+
+@register("pow", nodes=("PowBackward0", "PowBackward1", "PowBackward2"), out=True)
+def pow(input, exponent, *, out=None):
+    return _pow(input, exponent, out)
+
+
+@register("float_power", nodes=("PowBackward0", "PowBackward1", "PowBackward2"), out=True)
+def float_power(input, exponent, *, out=None):
+    cplx = any(isinstance(v, complex) or isinstance(v, Tensor) and v._dtype.is_complex
+               for v in (input, exponent))
+    return _pow(input, exponent, out, D.complex128 if cplx else D.float64)
+
+
+def _float_power_(self, exponent):
+    if self._dtype is not D.float64 and self._dtype is not D.complex128:
+        raise RuntimeError(f"the base given to float_power_ has dtype "
+                           f"{_errors.legacy_scalar_type(self._dtype)} but the operation's "
+                           "result requires dtype Double")
+    return inplace(float_power)(self, exponent)
+
+
 pow_ = inplace(pow)
-_OPS["pow"].inplace = pow_
+OPS["pow"].inplace = pow_
+float_power_ = OPS["float_power"].inplace = _float_power_
 
 
-# ---- comparisons --------------------------------------------------------------------------------
+# ---- other binary math ----------------------------------------------------------------------
+def _atan2_bwd(g, a, b, y, na, nb):
+    r = g / (a * a + b * b)
+    return (r * b if na else None, -r * a if nb else None)
+
+
+def _hypot_bwd(g, a, b, y, na, nb):
+    return (g * a / y if na else None, g * b / y if nb else None)
+
+
+def _max_bwd(sel):
+    def bwd(g, a, b, y, na, nb):
+        tie = (a == b) * 0.5
+        return (g * (sel(a, b) + tie) if na else None, g * (sel(b, a) + tie) if nb else None)
+    return bwd
+
+
+def _fmax_bwd(sel):
+    def bwd(g, a, b, y, na, nb):
+        take_a = sel(a, b).logical_or(b.isnan())
+        return (g * take_a if na else None, g * take_a.logical_not() if nb else None)
+    return bwd
+
+
+def _logaddexp_bwd(powf):
+    def bwd(g, a, b, y, na, nb):
+        return (g / (1 + powf(b - a)) if na else None, g / (1 + powf(a - b)) if nb else None)
+    return bwd
+
+
+def _logaddexp_kernel(a, b, be):
+    return be.xp.logaddexp(a, b)
+
+
+def _copysign_bwd(g, a, b, y, na, nb):
+    ratio = y / a
+    return (g * ratio.where(a != 0, ratio.new_zeros(())) if na else None,
+            _zeros(g) if nb else None)
+
+
+def _xlogy_kernel(a, b, be):
+    xp = be.xp
+    return xp.where((a == 0) & ~xp.isnan(b), 0, a * xp.log(b))
+
+
+def _xlogy_bwd(g, a, b, y, na, nb):
+    ga = g * xlogy((a != 0) if isinstance(a, Tensor) else float(a != 0), b) if na else None
+    return ga, (g * a / b if nb else None)
+
+
+def _ldexp_bwd(g, a, b, y, na, nb):
+    return (g * pow(2, b) if na else None, g * y * _LN2 if nb else None)
+
+
+def _heaviside_kernel(a, b, be):
+    xp = be.xp
+    return xp.where(a == 0, b, a > 0)
+
+
+atan2, atan2_ = _tensor_only(binary("atan2", lambda a, b, be: be.xp.arctan2(a, b), _atan2_bwd,
+                                    "Atan2Backward0", result="float", aliases=("arctan2",))[0])
+hypot, hypot_ = _tensor_only(binary("hypot", lambda a, b, be: be.xp.hypot(a, b), _hypot_bwd,
+                                    "HypotBackward0", saves=(0, 1, 2),
+                                    check=_float_only("hypot_cpu"))[0])
+maximum, maximum_ = _tensor_only(binary("maximum", lambda a, b, be: be.xp.maximum(a, b),
+                                        _max_bwd(lambda a, b: a > b), "MaximumBackward0",
+                                        inplace_ok=False)[0])
+minimum, minimum_ = _tensor_only(binary("minimum", lambda a, b, be: be.xp.minimum(a, b),
+                                        _max_bwd(lambda a, b: a < b), "MinimumBackward0",
+                                        inplace_ok=False)[0])
+fmax, fmax_ = _tensor_only(binary("fmax", lambda a, b, be: be.xp.fmax(a, b),
+                                  _fmax_bwd(lambda a, b: a >= b), "FmaxBackward0",
+                                  inplace_ok=False)[0])
+fmin, fmin_ = _tensor_only(binary("fmin", lambda a, b, be: be.xp.fmin(a, b),
+                                  _fmax_bwd(lambda a, b: a <= b), "FminBackward0",
+                                  inplace_ok=False)[0])
+for _n in ("maximum", "minimum", "fmax", "fmin"):
+    OPS[_n].inplace = None
+logaddexp, logaddexp_ = _tensor_only(binary(
+    "logaddexp", _logaddexp_kernel, _logaddexp_bwd(lambda t: t.exp()), "LogaddexpBackward0",
+    check=_float_only("logaddexp_cpu"), inplace_ok=False)[0])
+logaddexp2, logaddexp2_ = _tensor_only(binary(
+    "logaddexp2", lambda a, b, be: be.xp.logaddexp2(a, b),
+    _logaddexp_bwd(lambda t: pow(2.0, t)), "Logaddexp2Backward0",
+    check=_float_only("logaddexp2_cpu"), inplace_ok=False)[0])
+OPS["logaddexp"].inplace = OPS["logaddexp2"].inplace = None
+copysign, copysign_ = binary("copysign", lambda a, b, be: be.xp.copysign(a, b), _copysign_bwd,
+                             "CopysignBackward0", result="float", saves=(0, 2),
+                             scalar_nodes=("CopysignBackward1", None))
+OPS["copysign"].nodes = ("CopysignBackward0", "CopysignBackward1")
+xlogy, xlogy_ = binary("xlogy", _xlogy_kernel, _xlogy_bwd, "XlogyBackward0", result="float",
+                       scalar_nodes=("XlogyBackward2", "XlogyBackward1"))
+OPS["xlogy"].nodes = ("XlogyBackward0", "XlogyBackward1", "XlogyBackward2")
+ldexp, ldexp_ = _tensor_only(binary("ldexp", lambda a, b, be: a * be.xp.power(2.0, b),
+                                    _ldexp_bwd, "LdexpBackward0", result="float",
+                                    saves=(0, 1, 2))[0])
+nextafter, nextafter_ = _tensor_only(binary(
+    "nextafter", lambda a, b, be: be.xp.nextafter(a, b), lambda *a: (None, None),
+    "NextafterBackward0", check=_float_only("nextafter_cpu"))[0])
+
+
+def _heaviside_check(input, values, *, out=None):
+    _require_tensor("heaviside", "values", values)
+    if input._dtype is not values._dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return _heaviside(input, values, out=out)
+
+
+_heaviside = binary("heaviside", _heaviside_kernel, lambda *a: None,
+                    "NotImplemented", check=_no_bool("heaviside_cpu"),
+                    scalar_nodes=(_not_implemented("heaviside"),) * 2)[0]
+heaviside, heaviside_ = _rebind("heaviside", _heaviside_check)
+OPS["heaviside"].nodes = ("NotImplemented",)
+
+
+# ---- logical / bitwise ----------------------------------------------------------------------
+def _logical(name, ufunc):
+    return _tensor_only(binary(name, lambda a, b, be: getattr(be.xp, ufunc)(a, b), None, None,
+                               result="bool")[0])
+
+
+logical_and, logical_and_ = _logical("logical_and", "logical_and")
+logical_or, logical_or_ = _logical("logical_or", "logical_or")
+logical_xor, logical_xor_ = _logical("logical_xor", "logical_xor")
+
+
+def _bitwise(name, ufunc, kernel_name):
+    return binary(name, lambda a, b, be: getattr(be.xp, ufunc)(a, b), None, None,
+                  check=_int_only(kernel_name))
+
+
+def _shift_check(kernel_name):
+    return _reject(kernel_name, lambda dt: dt.category != 1)
+
+
+def _shift(ufunc):
+    def k(a, b, be):
+        return getattr(be.xp, ufunc)(a, b)
+    return k
+
+
+bitwise_and, bitwise_and_ = _bitwise("bitwise_and", "bitwise_and", "bitwise_and_cpu")
+bitwise_or, bitwise_or_ = _bitwise("bitwise_or", "bitwise_or", "bitwise_or_cpu")
+bitwise_xor, bitwise_xor_ = _bitwise("bitwise_xor", "bitwise_xor", "bitwise_xor_cpu")
+bitwise_left_shift, bitwise_left_shift_ = binary(
+    "bitwise_left_shift", _shift("left_shift"), None, None, check=_shift_check("lshift_cpu"))
+bitwise_right_shift, bitwise_right_shift_ = binary(
+    "bitwise_right_shift", _shift("right_shift"), None, None, check=_shift_check("rshift_cpu"))
+
+
+# ---- comparisons ----------------------------------------------------------------------------
 def _cmp(name, ufunc, aliases=()):
     return binary(name, lambda a, b, be: getattr(be.xp, ufunc)(a, b), None, None,
                   result="bool", aliases=aliases)
@@ -314,46 +545,576 @@ gt, gt_ = _cmp("gt", "greater", aliases=("greater",))
 ge, ge_ = _cmp("ge", "greater_equal", aliases=("greater_equal",))
 
 
-# ---- where (ternary) ------------------------------------------------------------------------------
+@register("equal", differentiable=False)
+def equal(input, other):
+    """True when both tensors have the same shape and values (a Python bool)."""
+    if input._data.shape != other._data.shape:
+        return False
+    a, b, _, _ = prep2(input, other)
+    return bool((a == b).all())
+
+
+def _check_same_dtype(a, b):
+    if a._dtype is not b._dtype:
+        raise RuntimeError(f"{_errors.legacy_scalar_type(a._dtype)} did not match "
+                           f"{_errors.legacy_scalar_type(b._dtype)}")
+
+
+@register("isclose", differentiable=False)
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    _check_same_dtype(input, other)
+    dev = check_same_device(input, other)
+    xp = dev._backend.xp
+    a, b = input._data, other._data
+    try:
+        r = xp.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    except ValueError:
+        raise _errors.broadcast_mismatch(a.shape, b.shape) from None
+    return wrap(r, D.bool_, dev)
+
+
+@register("allclose", differentiable=False)
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+# ---- unary math -----------------------------------------------------------------------------
+def _np(ufunc):
+    """A unary kernel calling the backend's ``xp.<ufunc>``."""
+    return lambda x, be: getattr(be.xp, ufunc)(x)
+
+
+def _special(fn):
+    """A unary kernel from the backend's special functions (erf, lgamma, ...)."""
+    return lambda x, be: getattr(be.special, fn)(x)
+
+
+_SQRT_PI = math.sqrt(math.pi)
+
+# name, kernel, backward(g, x, y), node, saves, float_result, extra options
+_UNARY = [
+    ("exp", _np("exp"), lambda g, x, y: g * y.conj(), "output", True, {}),
+    ("exp2", _np("exp2"), lambda g, x, y: g * y * _LN2, "output", True, {}),
+    ("expm1", _np("expm1"), lambda g, x, y: g * (y + 1), "output", True, {}),
+    ("log", _np("log"), lambda g, x, y: g / x.conj(), "input", True, {}),
+    ("log2", _np("log2"), lambda g, x, y: g / (x * _LN2), "input", True, {}),
+    ("log10", _np("log10"), lambda g, x, y: g / (x * _LN10), "input", True, {}),
+    ("log1p", _np("log1p"), lambda g, x, y: g / (x + 1), "input", True, {}),
+    ("sqrt", _np("sqrt"), lambda g, x, y: g / (2 * y.conj()), "output", True, {}),
+    ("rsqrt", lambda x, be: 1 / be.xp.sqrt(x), lambda g, x, y: -0.5 * g * y * y * y, "output",
+     True, {}),
+    ("reciprocal", lambda x, be: 1 / x, lambda g, x, y: -g * y * y, "output", True, {}),
+    ("sin", _np("sin"), lambda g, x, y: g * x.cos().conj(), "input", True, {}),
+    ("cos", _np("cos"), lambda g, x, y: g * -x.sin().conj(), "input", True, {}),
+    ("tan", _np("tan"), lambda g, x, y: g * (1 + y * y), "output", True, {}),
+    ("asin", _np("arcsin"), lambda g, x, y: g / (1 - x * x).sqrt(), "input", True,
+     {"aliases": ("arcsin",)}),
+    ("acos", _np("arccos"), lambda g, x, y: -g / (1 - x * x).sqrt(), "input", True,
+     {"aliases": ("arccos",)}),
+    ("atan", _np("arctan"), lambda g, x, y: g / (1 + x * x), "input", True,
+     {"aliases": ("arctan",)}),
+    ("sinh", _np("sinh"), lambda g, x, y: g * x.cosh(), "input", True, {}),
+    ("cosh", _np("cosh"), lambda g, x, y: g * x.sinh(), "input", True, {}),
+    ("tanh", _np("tanh"), lambda g, x, y: g * (1 - (y * y).conj()), "output", True, {}),
+    ("asinh", _np("arcsinh"), lambda g, x, y: g / (x * x + 1).sqrt(), "input", True,
+     {"aliases": ("arcsinh",)}),
+    ("acosh", _np("arccosh"), lambda g, x, y: g / (x * x - 1).sqrt(), "input", True,
+     {"aliases": ("arccosh",)}),
+    ("atanh", _np("arctanh"), lambda g, x, y: g / (1 - x * x), "input", True,
+     {"aliases": ("arctanh",)}),
+    ("erf", _special("erf"), lambda g, x, y: g * (2 / _SQRT_PI) * (-x * x).exp(), "input", True,
+     {}),
+    ("erfc", _special("erfc"), lambda g, x, y: g * (-2 / _SQRT_PI) * (-x * x).exp(), "input",
+     True, {}),
+    ("erfinv", _special("erfinv"), lambda g, x, y: g * (_SQRT_PI / 2) * (y * y).exp(), "output",
+     True, {}),
+    ("lgamma", _special("lgamma"), lambda g, x, y: g * x.digamma(), "input", True, {}),
+    ("digamma", _special("digamma"), lambda g, x, y: g * _trigamma(x), "input", True, {}),
+    ("deg2rad", lambda x, be: x * (math.pi / 180), lambda g, x, y: g * (math.pi / 180), None,
+     True, {}),
+    ("rad2deg", lambda x, be: x * (180 / math.pi), lambda g, x, y: g * (180 / math.pi), None,
+     True, {}),
+]
+
+
+def _trigamma(x):
+    """polygamma(1, x), from the backend's special functions."""
+    be = x._device._backend
+    return wrap(be.special.polygamma(1, x._data), x._dtype, x._device)
+
+
+def _node_name(name):
+    camel = {"log1p": "Log1P", "deg2rad": "Deg2Rad", "rad2deg": "Rad2Deg"}
+    return camel.get(name, name[0].upper() + name[1:]) + "Backward0"
+
+
+for _name, _k, _bwd, _saves, _fr, _opts in _UNARY:
+    globals()[_name], globals()[_name + "_"] = unary(
+        _name, _k, _bwd, _node_name(_name), saves=_saves, float_result=_fr, **_opts)
+
+
+def _sigmoid_kernel(x, be):
+    xp = be.xp
+    # exp of a negative magnitude never overflows; both branches are exact reformulations.
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+sigmoid, sigmoid_ = unary("sigmoid", _sigmoid_kernel, lambda g, x, y: g * (y * (1 - y)).conj(),
+                          "SigmoidBackward0", saves="output", float_result=True)
+
+
+def _relu_check(dt):
+    if dt is D.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
+
+
+relu, relu_ = unary("relu", lambda x, be: be.xp.maximum(x, 0),
+                    lambda g, x, y: g * (y > 0), "ReluBackward0", saves="output",
+                    check=_relu_check)
+abs, abs_ = unary("abs", _np("abs"), lambda g, x, y: g * x.sgn(), "AbsBackward0",
+                  aliases=("absolute",), check=_no_bool("abs_cpu"))
+
+
+def _neg_check(dt):
+    if dt is D.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
+                           "you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+
+
+neg, neg_ = unary("neg", _np("negative"), lambda g, x, y: -g, "NegBackward0", saves=None,
+                  aliases=("negative",), check=_neg_check)
+
+
+def _sign_kernel(x, be):
+    return be.xp.sign(x) if x.dtype.kind != "b" else x.copy()
+
+
+def _sgn_kernel(x, be):
+    xp = be.xp
+    if x.dtype.kind == "c":
+        a = xp.abs(x)
+        return xp.where(a == 0, 0, x / xp.where(a == 0, 1, a)).astype(x.dtype)
+    return _sign_kernel(x, be)
+
+
+_zero_grad = lambda g, x, y: _zeros(g)  # noqa: E731
+sign, sign_ = unary("sign", _sign_kernel, _zero_grad, "SignBackward0", saves=None)
+sgn, sgn_ = unary("sgn", _sgn_kernel, _zero_grad, "SgnBackward0", saves=None)
+
+
+def _rounding(ufunc):
+    """Rounding kernels copy integer inputs unchanged (NumPy would return floats)."""
+    def k(x, be):
+        return x.copy() if x.dtype.kind in "iu" else getattr(be.xp, ufunc)(x)
+    return k
+
+
+floor, floor_ = unary("floor", _rounding("floor"), _zero_grad, "FloorBackward0", saves=None,
+                      check=_no_bool("floor_vml_cpu"))
+ceil, ceil_ = unary("ceil", _rounding("ceil"), _zero_grad, "CeilBackward0", saves=None,
+                    check=_no_bool("ceil_vml_cpu"))
+trunc, trunc_ = unary("trunc", _rounding("trunc"), _zero_grad, "TruncBackward0", saves=None,
+                      aliases=("fix",), check=_no_bool("trunc_vml_cpu"))
+_round0 = unary("round", _rounding("round"), _zero_grad, "RoundBackward0", saves=None,
+                check=_no_bool("round_vml_cpu"), inplace_ok=False)[0]
+frac, frac_ = unary("frac", lambda x, be: x - be.xp.trunc(x), lambda g, x, y: g,
+                    "FracBackward0", saves=None, check=_float_only("frac_cpu"))
+
+
+def _round_decimals_kernel(decimals):
+    def k(x, be):
+        return be.xp.round(x, decimals)
+    return k
+
+
+RoundBackward1 = node_class("RoundBackward1", lambda node, g: (_zeros(g),))
+
+
+def round(input, *, decimals=0, out=None):
+    if decimals == 0:
+        return _round0(input, out=out)
+    if input._dtype.category < 2:
+        raise _errors.kernel_not_implemented("round_cpu", input._dtype)
+    res = wrap(input._device._backend.xp.round(input._data, decimals), input._dtype,
+               input._device)
+    if _grad[0] and input._requires_grad:
+        record(res, RoundBackward1, (input,))
+    return write_out(out, res) if out is not None else res
+
+
+round, round_ = _rebind("round", round, nodes=("RoundBackward0", "RoundBackward1"))
+
+
+def _square(input, *, out=None):
+    return pow(input.long() if input._dtype is D.bool_ else input, 2, out=out)
+
+
+register("square", nodes=("PowBackward0",), inplace=inplace(_square), out=True)(_square)
+square, square_ = _square, OPS["square"].inplace
+
+
+def _logit_bwd(node, g):
+    (x,) = node.saved()
+    eps = node._args
+    r = g / (x * (1 - x))
+    if eps is None:
+        return (r.where((x >= 0) & (x <= 1), r.new_full((), math.nan)),)
+    return (r.where((x >= eps) & (x <= 1 - eps), r.new_zeros(())),)
+
+
+LogitBackward0 = node_class("LogitBackward0", _logit_bwd)
+
+
+@register("logit", nodes=("LogitBackward0",), out=True)
+def logit(input, eps=None, *, out=None):
+    dt = input._dtype if input._dtype.category >= 2 else D.get_default_dtype()
+    x = input._data.astype(dt.np) if input._dtype is not dt else input._data
+    xp = input._device._backend.xp
+    if eps is not None:
+        x = xp.clip(x, eps, 1 - eps)
+    res = wrap(xp.log(x / (1 - x)), dt, input._device)
+    if _grad[0] and input._requires_grad:
+        record(res, LogitBackward0, (input,), (input,), eps)
+    return write_out(out, res) if out is not None else res
+
+
+logit_ = OPS["logit"].inplace = inplace(logit)
+
+
+def _angle_kernel(x, be):
+    xp = be.xp
+    if x.dtype.kind == "c":
+        return xp.angle(x)
+    return xp.where(xp.isnan(x), x, xp.where(x < 0, math.pi, 0.0)).astype(x.dtype)
+
+
+angle, _ = unary("angle", _angle_kernel, _zero_grad, "AngleBackward0", saves=None,
+                 float_result=True, inplace_ok=False)
+
+
+NanToNumBackward0 = node_class("NanToNumBackward0", lambda node, g: (
+    g * node.saved()[0].isfinite(),))
+
+
+@register("nan_to_num", nodes=("NanToNumBackward0",), out=True)
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    if input._dtype.category < 2:
+        res = wrap(input._data.copy(), input._dtype, input._device)
+    else:
+        r = input._device._backend.xp.nan_to_num(input._data, nan=nan, posinf=posinf,
+                                                 neginf=neginf)
+        res = wrap(r, input._dtype, input._device)
+        if _grad[0] and input._requires_grad:
+            record(res, NanToNumBackward0, (input,), (input,))
+    return write_out(out, res) if out is not None else res
+
+
+nan_to_num_ = OPS["nan_to_num"].inplace = inplace(nan_to_num)
+
+
+@register("positive")
+def positive(input):
+    if input._dtype is D.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+ConjPhysicalBackward0 = node_class("ConjPhysicalBackward0", lambda node, g: (g.conj(),))
+
+
+@register("conj_physical", nodes=("ConjPhysicalBackward0",), out=True)
+def conj_physical(input, *, out=None):
+    if not input._dtype.is_complex:
+        return input if out is None else write_out(out, input)
+    res = _make(input._device._backend.xp.conj(input._data), input._dtype, input._device)
+    if _grad[0] and input._requires_grad:
+        record(res, ConjPhysicalBackward0, (input,))
+    return write_out(out, res) if out is not None else res
+
+
+conj_physical_ = OPS["conj_physical"].inplace = inplace(conj_physical)
+
+
+# ---- predicates (bool results, no gradient) -------------------------------------------------
+def _predicate(name, kernel, **kw):
+    return unary(name, kernel, bool_result=True, inplace_ok=False, **kw)[0]
+
+
+def _int_false(fn):
+    """Integer tensors are never nan/inf: skip the float kernel."""
+    def k(x, be):
+        if x.dtype.kind in "iub":
+            return be.xp.zeros(x.shape, bool)
+        return fn(x, be.xp)
+    return k
+
+
+isnan = _predicate("isnan", _int_false(lambda x, xp: xp.isnan(x)))
+isinf = _predicate("isinf", _int_false(lambda x, xp: xp.isinf(x)))
+isposinf = _predicate("isposinf", _int_false(lambda x, xp: xp.isposinf(x)))
+isneginf = _predicate("isneginf", _int_false(lambda x, xp: xp.isneginf(x)))
+isfinite = _predicate("isfinite", lambda x, be: be.xp.isfinite(x) if x.dtype.kind in "fc"
+                      else be.xp.ones(x.shape, bool))
+isreal = _predicate("isreal", lambda x, be: x.imag == 0 if x.dtype.kind == "c"
+                    else be.xp.ones(x.shape, bool))
+signbit = _predicate("signbit", lambda x, be: be.xp.signbit(x) if x.dtype.kind != "b"
+                     else be.xp.zeros(x.shape, bool))
+logical_not, logical_not_ = unary("logical_not", lambda x, be: be.xp.logical_not(x),
+                                  bool_result=True)
+bitwise_not, bitwise_not_ = unary("bitwise_not", lambda x, be: be.xp.invert(x),
+                                  check=_int_only("bitwise_not_cpu"))
+
+
+# ---- where (ternary) ------------------------------------------------------------------------
 def _where_bwd(node, g):
     (cond,) = node.saved()
     mx, my = node._args
-    nx = node.next_functions[1][0] is not None
-    ny = node.next_functions[2][0] is not None
     z = g.new_zeros(())
     return (None,
-            grad_for(g.where(cond, z), *mx) if nx else None,
-            grad_for(z.where(cond, g), *my) if ny else None)
+            grad_for(g.where(cond, z), *mx) if node.next_functions[1][0] is not None else None,
+            grad_for(z.where(cond, g), *my) if node.next_functions[2][0] is not None else None)
 
 
 WhereBackward0 = node_class("WhereBackward0", _where_bwd)
 
 
-@register("where", nodes=("WhereBackward0",), out=True)
+@register("where", nodes=("WhereBackward0",), out=True, method=False)
 def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
     if not isinstance(condition, Tensor) or condition._dtype is not D.bool_:
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
-                           f"with dtype {getattr(condition, '_dtype', type(condition).__name__)}")
+                           "with dtype " + _errors.legacy_scalar_type(condition._dtype))
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        dt = D.result_type(input, other)
+        input = wrap(condition._device._backend.xp.asarray(input), dt, condition._device)
     a, b, dt, dev = prep2(input, other)
-    if isinstance(input, Tensor):
-        check_same_device(condition, input)
-    xp = dev._backend.xp
-    res = wrap(xp.where(condition._data, a, b), dt, dev)
+    dev = check_same_device(condition, input if isinstance(input, Tensor) else other)
+    try:
+        res = wrap(dev._backend.xp.where(condition._data, a, b), dt, dev)
+    except ValueError:
+        raise _errors.broadcast_mismatch(condition._data.shape, _shape(input)) from None
     if needs_grad(input, other):
         record(res, WhereBackward0, (condition, input, other), (condition,),
                (_m(input), _m(other)))
-    if out is not None:
-        return write_out(out, res)
-    return res
+    return write_out(out, res) if out is not None else res
+
+
+def _shape(x):
+    return x._data.shape if isinstance(x, Tensor) else ()
 
 
 def _m(x):
     return (x._data.shape, x._dtype) if isinstance(x, Tensor) else None
 
 
-# ---- complex parts -------------------------------------------------------------------------------
+# ---- lerp / addcmul / addcdiv ---------------------------------------------------------------
+_C_TYPE = {"float64": "double", "float32": "float", "float16": "c10::Half",
+           "bfloat16": "c10::BFloat16"}
+
+
+def _check_dtype_arg(input, arg, name):
+    if isinstance(arg, Tensor) and arg._dtype is not input._dtype:
+        want, got = (_C_TYPE.get(d.name, d.name) for d in (input._dtype, arg._dtype))
+        raise RuntimeError(f"expected dtype {want} for `{name}` but got dtype {got}")
+
+
+def _lerp_bwd(node, g):
+    s, e, w = node.saved()
+    metas, weight = node._args
+    w = weight if w is None else w
+    nf = node.next_functions
+    grads = [g * (1 - w), g * w]
+    if len(nf) == 3:
+        grads.append(g * (e - s))
+    return tuple(grad_for(v, *metas[i]) if nf[i][0] is not None else None
+                 for i, v in enumerate(grads))
+
+
+LerpBackward0 = node_class("LerpBackward0", _lerp_bwd)
+LerpBackward1 = node_class("LerpBackward1", _lerp_bwd)
+
+
+@register("lerp", nodes=("LerpBackward0", "LerpBackward1"), out=True)
+def lerp(input, end, weight, *, out=None):
+    if input._dtype.category < 2:
+        raise _errors.kernel_not_implemented("lerp_kernel_scalar" if not isinstance(
+            weight, Tensor) else "lerp_kernel_tensor", input._dtype)
+    _check_dtype_arg(input, end, "end")
+    _check_dtype_arg(input, weight, "weight")
+    dev = check_same_device(input, end)
+    xp = dev._backend.xp
+    s, e = input._data, end._data
+    w = weight._data if isinstance(weight, Tensor) else weight
+    try:
+        r = xp.where(xp.abs(w) < 0.5, s + w * (e - s), e - (e - s) * (1 - w))
+    except ValueError:
+        raise _errors.broadcast_mismatch(s.shape, e.shape) from None
+    res = wrap(r, input._dtype, dev)
+    if needs_grad(input, end, weight):
+        tw = isinstance(weight, Tensor)
+        metas = ((s.shape, input._dtype), (e.shape, end._dtype), _m(weight) if tw else None)
+        if tw:
+            record(res, LerpBackward1, (input, end, weight), (input, end, weight),
+                   (metas, None))
+        else:
+            record(res, LerpBackward0, (input, end), (input, end, None), (metas, weight))
+    return write_out(out, res) if out is not None else res
+
+
+lerp_ = OPS["lerp"].inplace = inplace(lerp)
+
+
+def _addc_bwd(is_div):
+    def bwd(node, g):
+        t1, t2 = node.saved()
+        metas, value = node._args
+        nf = node.next_functions
+        if is_div:
+            parts = (g, g * value / t2, -g * value * t1 / (t2 * t2))
+        else:
+            parts = (g, g * value * t2, g * value * t1)
+        return tuple(grad_for(p, *m) if nf[i][0] is not None else None
+                     for i, (p, m) in enumerate(zip(parts, metas)))
+    return bwd
+
+
+AddcmulBackward0 = node_class("AddcmulBackward0", _addc_bwd(False))
+AddcdivBackward0 = node_class("AddcdivBackward0", _addc_bwd(True))
+
+
+def _addc(input, tensor1, tensor2, value, out, is_div):
+    dt = D.result_type(input, tensor1, tensor2)
+    if is_div and dt.category < 2:
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release "
+            "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
+            "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2))"
+            ".to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
+            "float inputs. The future addcdiv behavior is just the latter implementation: "
+            "(input + value * tensor1 / tensor2), for all dtypes.")
+    dev = check_same_device(input, tensor1)
+    check_same_device(input, tensor2)
+    a, b, c = (t._data.astype(dt.np, copy=False) for t in (input, tensor1, tensor2))
+    v = value.item() if isinstance(value, Tensor) else value
+    try:
+        r = a + v * (b / c if is_div else b * c)
+    except ValueError:
+        raise _errors.broadcast_mismatch(b.shape, c.shape) from None
+    res = wrap(r, dt, dev)
+    if needs_grad(input, tensor1, tensor2):
+        metas = tuple((t._data.shape, t._dtype) for t in (input, tensor1, tensor2))
+        record(res, AddcdivBackward0 if is_div else AddcmulBackward0,
+               (input, tensor1, tensor2), (tensor1, tensor2), (metas, v))
+    return write_out(out, res) if out is not None else res
+
+
+@register("addcmul", nodes=("AddcmulBackward0",), out=True)
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    return _addc(input, tensor1, tensor2, value, out, False)
+
+
+@register("addcdiv", nodes=("AddcdivBackward0",), out=True)
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    return _addc(input, tensor1, tensor2, value, out, True)
+
+
+addcmul_ = OPS["addcmul"].inplace = inplace(addcmul)
+addcdiv_ = OPS["addcdiv"].inplace = inplace(addcdiv)
+
+
+# ---- clamp ----------------------------------------------------------------------------------
+def _clamp_scalar_bwd(node, g):
+    (x,) = node.saved()
+    lo, hi = node._args
+    keep = None
+    if lo is not None:
+        keep = x >= lo
+    if hi is not None:
+        keep = (x <= hi) if keep is None else keep.logical_and(x <= hi)
+    return (g * keep,)
+
+
+def _clamp_tensor_bwd(node, g):
+    x, lo, hi = node.saved()
+    metas = node._args
+    nf = node.next_functions
+    keep = take_lo = take_hi = None
+    if lo is not None:
+        keep = x >= lo
+        take_lo = (x < lo) if hi is None else (x < lo).logical_and(lo <= hi)
+    if hi is not None:
+        below = x <= hi
+        keep = below if keep is None else keep.logical_and(below)
+        take_hi = below.logical_not() if lo is None else below.logical_not().logical_or(lo > hi)
+    parts = (g * keep, None if lo is None else g * take_lo, None if hi is None else g * take_hi)
+    return tuple(grad_for(p, *m) if p is not None and nf[i][0] is not None else None
+                 for i, (p, m) in enumerate(zip(parts, metas)))
+
+
+ClampBackward1 = node_class("ClampBackward1", _clamp_scalar_bwd)
+ClampBackward0 = node_class("ClampBackward0", _clamp_tensor_bwd)
+ClampMinBackward0 = node_class("ClampMinBackward0", _clamp_scalar_bwd)
+ClampMaxBackward0 = node_class("ClampMaxBackward0", _clamp_scalar_bwd)
+ClampMinBackward1 = node_class("ClampMinBackward1", _clamp_tensor_bwd)
+ClampMaxBackward1 = node_class("ClampMaxBackward1", _clamp_tensor_bwd)
+
+
+def _clamp(input, lo, hi, out, scalar_cls, tensor_cls):
+    if lo is None and hi is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    tensors = isinstance(lo, Tensor) or isinstance(hi, Tensor)
+    if tensors and any(v is not None and not isinstance(v, Tensor) for v in (lo, hi)):
+        raise TypeError("clamp() received an invalid combination of arguments")
+    dt = D.result_type(input, *(v for v in (lo, hi) if v is not None))
+    dev = input._device
+    xp = dev._backend.xp
+    r = input._data.astype(dt.np, copy=False)
+    lo_a = lo if not isinstance(lo, Tensor) else lo._data
+    hi_a = hi if not isinstance(hi, Tensor) else hi._data
+    try:
+        if lo is not None:
+            r = xp.maximum(r, lo_a)
+        if hi is not None:
+            r = xp.minimum(r, hi_a)
+    except ValueError:
+        raise _errors.broadcast_mismatch(input._data.shape, _shape(lo) or _shape(hi)) from None
+    if lo is not None and not tensors and dt.category >= 2:
+        r = xp.where(xp.isnan(input._data), input._data, r)     # NaN propagates like PyTorch
+    res = wrap(r, dt, dev)
+    if needs_grad(input, lo, hi):
+        if tensors:
+            record(res, tensor_cls, (input, lo, hi), (input, lo, hi),
+                   (_m(input), _m(lo), _m(hi)))
+        else:
+            record(res, scalar_cls, (input,), (input,), (lo, hi))
+    return write_out(out, res) if out is not None else res
+
+
+@register("clamp", aliases=("clip",), nodes=("ClampBackward0", "ClampBackward1"), out=True)
+def clamp(input, min=None, max=None, *, out=None):
+    return _clamp(input, min, max, out, ClampBackward1, ClampBackward0)
+
+
+@register("clamp_min", nodes=("ClampMinBackward0", "ClampMinBackward1"), out=True)
+def clamp_min(input, min, *, out=None):
+    return _clamp(input, min, None, out, ClampMinBackward0, ClampMinBackward1)
+
+
+@register("clamp_max", nodes=("ClampMaxBackward0", "ClampMaxBackward1"), out=True)
+def clamp_max(input, max, *, out=None):
+    return _clamp(input, None, max, out, ClampMaxBackward0, ClampMaxBackward1)
+
+
+clamp_ = OPS["clamp"].inplace = inplace(clamp)
+clamp_min_ = OPS["clamp_min"].inplace = inplace(clamp_min)
+clamp_max_ = OPS["clamp_max"].inplace = inplace(clamp_max)
+clip, clip_ = clamp, clamp_
+
+
+# ---- complex parts --------------------------------------------------------------------------
 def _real(self):
     if not self._dtype.is_complex:
         return self
@@ -398,8 +1159,3 @@ def conj(self):
     if not self._dtype.is_complex:
         return self
     return _make(self._device._backend.xp.conj(self._data), self._dtype, self._device)
-
-
-@register("isnan", differentiable=False)
-def isnan(input):
-    return _make(input._device._backend.xp.isnan(input._data), D.bool_, input._device)

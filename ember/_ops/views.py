@@ -49,6 +49,7 @@ def _copy_slices_backward(node, g):
 
 
 CopySlices = node_class("CopySlices", _copy_slices_backward)
+CopySlices.name = lambda self: "torch::autograd::CopySlices"
 
 
 def _as_view_backward(node, g):
@@ -380,7 +381,7 @@ def select(self, dim, index):
                          f"{list(self._data.shape)} at dimension {dim}")
     if i < 0:
         i += size
-    key = (slice(None),) * d + (i,)
+    key = (slice(None),) * d + (i, Ellipsis)   # Ellipsis: a 0-d view, never a scalar
     out = make_view(self, self._data[key], None, (d, i), _select_fn)
     if _grad[0] and self._requires_grad:
         set_output(make_node(SelectBackward0, (self,), (), (self._data.shape, d, i)), out)

@@ -1,5 +1,15 @@
 """Automatic differentiation: the graph (``graph``), the engine, grad modes and helpers."""
-from . import grad_mode, graph
-from .grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode
+from . import grad_mode, graph, functional
+from .grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
+                        is_grad_enabled, is_inference_mode_enabled)
 from .engine import backward, grad
 from .graph import Node
+from .function import Function, once_differentiable
+from .variable import Variable
+from .gradcheck import gradcheck, gradgradcheck, GradcheckError
+from .anomaly_mode import (detect_anomaly, set_detect_anomaly, is_anomaly_enabled,
+                           is_anomaly_check_nan_enabled)
+
+__all__ = ["Function", "Variable", "backward", "grad", "gradcheck", "gradgradcheck",
+           "functional", "detect_anomaly", "set_detect_anomaly", "no_grad", "enable_grad",
+           "set_grad_enabled", "inference_mode", "graph"]

@@ -4,10 +4,12 @@
 inputs instead and leaves every ``.grad`` untouched.  Formulas run with grad mode set to
 ``create_graph`` so that higher-order graphs are built only when asked for.
 """
+import warnings
+
 from .. import _errors
 from .._tensor import Tensor, _make
 from . import grad_mode
-from .graph import AccumulateGrad, accumulator_of
+from .graph import AccumulateGrad, accumulator_of, apply_anomalous, _anomaly
 
 
 def _root_grads(outputs, grad_outputs, create_graph):
@@ -42,7 +44,7 @@ def _roots(outputs):
 
 def _dependencies(roots):
     deps = {}
-    stack = [n for n, _ in roots]
+    stack = list(dict.fromkeys(n for n, _ in roots))  # two outputs of one node: visit once
     seen = set(stack)
     while stack:
         node = stack.pop()
@@ -94,7 +96,7 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
                     node._apply(grads)
                 continue
             if any(g is not None for g in grads):
-                out = node._apply(grads)
+                out = apply_anomalous(node, grads) if _anomaly[0] else node._apply(grads)
                 if not retain_graph:
                     node._release()
             else:
@@ -133,7 +135,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if inputs is not None:
         inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
         if not inputs:
-            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         only = set()
         capture = {}
         for i, t in enumerate(inputs):
@@ -149,6 +151,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
                 t = inputs[i]
                 t._grad = g.detach() if t._grad is None else t._grad + g.detach()
         return
+    if create_graph:
+        warnings.warn(_errors.CREATE_GRAPH_CYCLE_WARNING, UserWarning, stacklevel=3)
     run(roots, grads, retain_graph, create_graph)
 
 

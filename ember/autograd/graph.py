@@ -9,6 +9,7 @@ works.  Saved tensors are checked against their version counters when they are u
 """
 import sys
 import traceback
+import warnings
 import weakref
 
 from .. import _errors
@@ -16,7 +17,8 @@ from .._tensor import Tensor, _make
 from . import grad_mode
 
 _new = object.__new__
-_FREED = ()          # marker for saved tensors released after backward
+_FREED = tuple([None])   # released saved tensors: a unique object (``()`` is a singleton
+                         # that nodes saving nothing also hold, so it cannot be the marker)
 _NO_EDGE = (None, 0)
 _anomaly = [False, True]   # [enabled, check_nan]
 
@@ -43,9 +45,9 @@ class Node:
         vs = self._versions
         for i, t in enumerate(s):
             if t is not None and t._version[0] != vs[i]:
-                raise _errors.saved_modified(t, self, i, vs[i])
+                raise self._modified_error(i)
         oi = self._out_idx
-        if oi is None or not grad_mode._enabled[0]:
+        if oi is None:
             return s
         # Saved outputs were stored without grad_fn (no reference cycle); re-attach it now.
         s = list(s)
@@ -58,13 +60,22 @@ class Node:
             s[i] = u
         return tuple(s)
 
+    def _modified_error(self, i):
+        t = self._saved[i]
+        own = dict(self._out_idx or ())
+        if i in own:
+            return _errors.saved_modified(t, self, own[i], self._versions[i])
+        return _errors.saved_modified(t, t._grad_fn, t._output_nr, self._versions[i])
+
     @property
     def saved_tensors(self):
         return self.saved()
 
     def _release(self):
-        if self._saved:
-            self._saved = _FREED
+        for t in self._saved:
+            if t is not None:
+                self._saved = _FREED
+                return
 
     @property
     def metadata(self):
@@ -114,18 +125,24 @@ class Node:
                 r = fn(out, tuple(grads))
                 if r is not None:
                     out = tuple(r)
-        if _anomaly[0] and _anomaly[1]:
-            _check_nan(self, out)
         return out
 
 
-def _check_nan(node, out):
-    for i, g in enumerate(out):
-        if g is not None and bool(g.isnan().any()):
-            if node._trace:
-                sys.stderr.write(f"Error detected in {node.name()}. Traceback of forward call "
-                                 "that caused the error:\n" + "".join(node._trace))
-            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+def apply_anomalous(node, grads):
+    """``node._apply`` under anomaly mode: warn with the forward trace on error, check NaN."""
+    try:
+        out = node._apply(grads)
+        if _anomaly[1]:
+            for i, g in enumerate(out):
+                if g is not None and bool(g.isnan().any()):
+                    raise RuntimeError(f"Function '{node.name()}' returned nan values in its "
+                                       f"{i}th output.")
+    except Exception:
+        if node._trace:
+            warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that "
+                          "caused the error:\n" + "".join(node._trace), stacklevel=2)
+        raise
+    return out
 
 
 class RemovableHandle:
@@ -171,6 +188,9 @@ class AccumulateGrad(Node):
                 if r is not None:
                     g = r[0]
         accumulate_into(var, g)
+        if self._hooks is not None:
+            for fn in list(self._hooks.values()):
+                fn((), (g,))
         if self._post_hooks:
             for fn in list(self._post_hooks.values()):
                 fn(var)

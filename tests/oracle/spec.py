@@ -26,11 +26,25 @@ class T:
     grad: bool = True
 
 
+@dataclass(frozen=True)
+class DT:
+    """A dtype argument by name ('float64', 'int32', ...): the harness passes ``lib.<name>``.
+    ``DT(None)`` is the run's float dtype."""
+    name: Optional[str] = None
+
+
 @dataclass
 class Case:
+    """One sample.  ``error=True``: torch raises for it and ember must raise the same exception
+    type (and, when ``match`` is given, both messages must contain that regex; the default
+    compares the first lines of the two messages exactly).  ``gradcheck=False`` skips finite
+    differences for a sample where they are meaningless (e.g. a NaN result)."""
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     name: str = ""
+    error: bool = False
+    match: Optional[str] = None
+    gradcheck: bool = True
 
 
 @dataclass
@@ -39,8 +53,10 @@ class OpSpec:
     the library module (``ember`` or ``torch``); by default ``getattr(lib, name)``.  ``cases``
     are the samples.  ``grad``: compare gradients; ``gradcheck``: float64 finite differences;
     ``gradgradcheck``: second order too; ``dtypes``: float dtypes to run ("float32",
-    "float64"); ``rtol``/``atol``: per-dtype tolerance overrides {dtype: (rtol, atol)};
-    ``output``: pick the compared output from a tuple result (e.g. ``lambda r: r[0]``)."""
+    "float64"); ``tol``: per-dtype tolerance overrides {dtype: (rtol, atol)};
+    ``output``: pick the compared output from a tuple result (e.g. ``lambda r: r[0]``);
+    ``values=False`` compares only dtypes and shapes (random ops); ``node_names``: compare
+    ``type(out.grad_fn).__name__`` with torch's."""
     name: str
     cases: Sequence[Case]
     call: Optional[Callable[..., Any]] = None
@@ -50,4 +66,5 @@ class OpSpec:
     dtypes: Sequence[str] = ("float32", "float64")
     tol: dict = field(default_factory=dict)
     output: Optional[Callable[[Any], Any]] = None
-    node_names: bool = True   # compare grad_fn names with torch's
+    node_names: bool = True
+    values: bool = True

@@ -1,0 +1,23 @@
+"""``torch.autograd.Variable``: the legacy name of Tensor.
+
+``Variable(t)`` returns ``t`` itself (optionally flagged ``requires_grad``) and
+``isinstance(t, Variable)`` holds for every tensor, as in PyTorch.
+"""
+from .._tensor import Tensor
+
+
+class _VariableMeta(type):
+    def __instancecheck__(cls, other):
+        return isinstance(other, Tensor)
+
+
+class Variable(Tensor, metaclass=_VariableMeta):
+    def __new__(cls, data=None, requires_grad=False, volatile=False):
+        if data is None:
+            from .. import _ops
+            data = _ops.creation.empty(0)
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        if requires_grad:
+            data.requires_grad_(True)
+        return data

@@ -1,0 +1,2 @@
+"""``torch.backends``: feature switches and availability queries."""
+from . import mps, cudnn  # noqa: F401

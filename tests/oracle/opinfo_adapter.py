@@ -1,0 +1,273 @@
+"""PyTorch's own OpInfo database as a second oracle.
+
+For each OpInfo in ``torch.testing._internal.common_methods_invocations.op_db`` whose name
+(or alias / aten name) maps to an ember function or Tensor method, the float32 SampleInputs are
+converted to ember (equal values, the same strides and storage offset, ``requires_grad``
+kept) and the outputs — and, for ``supports_autograd`` ops, the input gradients for the same
+random upstream gradient — are compared with torch's by the oracle harness's ``compare``.
+
+    python -m tests.oracle.opinfo_adapter --report   # run all; counts into docs/conformance.md
+"""
+import itertools
+import os
+import pathlib
+import re
+import types
+import warnings
+
+import numpy as np
+
+import ember
+
+from . import harness
+from .opinfo_skips import NON_UNIQUE, VALUES_UNDEFINED
+
+MAX_SAMPLES = int(os.environ.get("EMBER_OPINFO_SAMPLES", "20"))   # per OpInfo, keeps it fast
+RTOL, ATOL = harness.DEFAULT_TOL["float32"]
+_TESTING_MODULE = "torch.testing._internal"
+
+
+def op_db():
+    from torch.testing._internal.common_methods_invocations import op_db as db
+    return db
+
+
+def opinfo_id(op):
+    return op.name + (f".{op.variant_test_name}" if op.variant_test_name else "")
+
+
+# ---- mapping an OpInfo to ember --------------------------------------------------------------
+def _resolve(root, dotted):
+    obj = root
+    for part in dotted.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def _ember_function(name):
+    f = _resolve(ember, name)
+    if f is None or not callable(f) or isinstance(f, (ember.dtype, type)):
+        return None
+    return f
+
+
+def _names(op):
+    return [op.name, *(a.name for a in op.aliases), op.aten_name or op.name]
+
+
+_patched_globals = {}
+
+
+def _rebound(fn):
+    """A test-module lambda (``lambda x, *a: x.view(*a)``, ``torch.where(c, x, y)``...) with
+    its global ``torch`` bound to ember, so it calls ember."""
+    key = id(fn.__globals__)
+    g = _patched_globals.get(key)
+    if g is None:
+        g = _patched_globals[key] = {**fn.__globals__, "torch": ember}
+    return types.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__, fn.__closure__)
+
+
+def ember_callable(op):
+    """The ember equivalent of ``op.op``, or None when ember does not implement it."""
+    fn = op.op
+    if fn is None:
+        return None
+    module = getattr(fn, "__module__", None) or ""
+    last = op.name.rsplit(".", 1)[-1]
+    if module.startswith(_TESTING_MODULE) and isinstance(fn, types.FunctionType):
+        known = _ember_function(op.name) or getattr(ember.Tensor, last, None)
+        return _rebound(fn) if known is not None else None
+    if module == "torch._tensor" or type(fn).__name__ in ("method_descriptor",
+                                                           "wrapper_descriptor"):
+        return getattr(ember.Tensor, last, None)
+    for name in _names(op):
+        f = _ember_function(name)
+        if f is not None:
+            return f
+    return None
+
+
+# ---- converting samples -----------------------------------------------------------------------
+class Unconvertible(Exception):
+    """A sample holds something with no ember counterpart (a Generator, a sparse tensor...)."""
+
+
+def to_ember_tensor(t):
+    """An ember tensor with ``t``'s values, strides and storage offset (own memory)."""
+    import torch
+    d = t.detach().resolve_conj().resolve_neg()
+    if d.layout != torch.strided:
+        raise Unconvertible(f"layout {d.layout}")
+    if d.dtype == torch.bfloat16:
+        e = ember.from_numpy(d.float().numpy().copy()).to(ember.bfloat16)
+    else:
+        n = d.untyped_storage().nbytes() // d.element_size()
+        flat = torch.empty(0, dtype=d.dtype).set_(d.untyped_storage(), 0, (n,), (1,))
+        buf = flat.numpy().copy()
+        arr = np.lib.stride_tricks.as_strided(buf[d.storage_offset():], tuple(d.shape),
+                                              tuple(s * d.element_size() for s in d.stride()))
+        e = ember.from_numpy(arr)
+    if t.requires_grad:
+        e.requires_grad_(True)
+    return e
+
+
+def convert(obj, memo, leaves):
+    """A sample argument in ember terms.  Tensors that require grad are recorded in ``leaves``
+    as (torch tensor, ember tensor); the same torch tensor maps to the same ember tensor."""
+    import torch
+    if isinstance(obj, torch.Tensor):
+        e = memo.get(id(obj))
+        if e is None:
+            e = memo[id(obj)] = to_ember_tensor(obj)
+            if obj.requires_grad:
+                leaves.append((obj, e))
+        return e
+    if isinstance(obj, (tuple, list)):
+        return type(obj)(convert(x, memo, leaves) for x in obj) \
+            if not isinstance(obj, torch.Size) else ember.Size(obj)
+    if isinstance(obj, dict):
+        return {k: convert(v, memo, leaves) for k, v in obj.items()}
+    if isinstance(obj, (torch.dtype, torch.memory_format, torch.layout)):
+        name = str(obj).split(".")[-1]
+        if not hasattr(ember, name):
+            raise Unconvertible(str(obj))
+        return getattr(ember, name)
+    if isinstance(obj, torch.device):
+        return ember.device(str(obj))
+    if isinstance(obj, torch.Generator):
+        raise Unconvertible("torch.Generator")
+    return obj
+
+
+# ---- running -----------------------------------------------------------------------------------
+def _grad_fn_for(fn):
+    if fn is None:
+        return None
+    if (getattr(fn, "__module__", "") or "").startswith(_TESTING_MODULE) and \
+            isinstance(fn, types.FunctionType):
+        return _rebound(fn)
+    return fn
+
+
+def run_sample(op, efn, sample, seed, values=True, unique=True):
+    """Compare one SampleInput; returns None (pass), 'skip: ...' or raises AssertionError."""
+    import torch
+    memo, leaves = {}, []
+    try:
+        e_in = convert(sample.input, memo, leaves)
+        e_args = convert(tuple(sample.args), memo, leaves)
+        e_kwargs = convert(dict(sample.kwargs), memo, leaves)
+    except Unconvertible as exc:
+        return f"skip: {exc}"
+    try:
+        t_out = op.op(sample.input, *sample.args, **sample.kwargs)
+    except Exception as exc:  # noqa: BLE001 - torch rejecting its own sample: not ours to judge
+        return f"skip: torch raised {type(exc).__name__}"
+    try:
+        e_out = efn(e_in, *e_args, **e_kwargs)
+    except Exception as exc:  # noqa: BLE001 - reported as the sample's failure
+        raise AssertionError(f"ember raised {type(exc).__name__}: {exc}") from exc
+    post = sample.output_process_fn_grad
+    if post is not None and not unique:
+        t_out, e_out = post(t_out), _grad_fn_for(post)(e_out)
+    harness.compare(e_out, t_out, RTOL, ATOL, values=values)
+    if values and op.supports_autograd and leaves:
+        if post is not None and unique:
+            t_out, e_out = post(t_out), _grad_fn_for(post)(e_out)
+        try:
+            harness.compare_grads(e_out, t_out, [e for _, e in leaves],
+                                  [t for t, _ in leaves], np.random.default_rng(seed), RTOL, ATOL)
+        except AssertionError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - ember's backward failing is the finding
+            raise AssertionError(f"backward raised {type(exc).__name__}: {exc}") from exc
+    return None
+
+
+def samples(op, limit=MAX_SAMPLES):
+    import torch
+    return list(itertools.islice(
+        op.sample_inputs("cpu", torch.float32, requires_grad=op.supports_autograd), limit))
+
+
+def run_opinfo(op, limit=MAX_SAMPLES):
+    """-> (status, passed, total, first failure message).  status: 'not implemented',
+    'no float32', 'no samples' (all skipped), 'pass' or 'fail'."""
+    import torch
+    efn = ember_callable(op)
+    if efn is None:
+        return "not implemented", 0, 0, ""
+    if torch.float32 not in op.supported_dtypes("cpu"):
+        return "no float32", 0, 0, ""
+    passed, total, first = 0, 0, ""
+    values = opinfo_id(op) not in VALUES_UNDEFINED
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for i, sample in enumerate(samples(op, limit)):
+            try:
+                res = run_sample(op, efn, sample, seed=i, values=values,
+                                 unique=opinfo_id(op) not in NON_UNIQUE)
+            except Exception as exc:  # noqa: BLE001 - counted, first one kept for the report
+                total += 1
+                first = first or f"sample {i}: {_one_line(exc)}"
+                continue
+            if res is None:
+                passed += 1
+                total += 1
+    if total == 0:
+        return "no samples", 0, 0, ""
+    return ("pass" if passed == total else "fail"), passed, total, first
+
+
+def _one_line(exc):
+    text = str(exc).strip().split("\n")[0]
+    return f"{type(exc).__name__}: {text[:160]}"
+
+
+# ---- report ------------------------------------------------------------------------------------
+DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
+START, END = "<!-- opinfo-report:start -->", "<!-- opinfo-report:end -->"
+
+
+def report(limit=MAX_SAMPLES):
+    import torch
+    rows = [(opinfo_id(op), *run_opinfo(op, limit)) for op in op_db()]
+    mapped = [r for r in rows if r[1] not in ("not implemented",)]
+    passing = [r for r in rows if r[1] == "pass"]
+    failing = [r for r in rows if r[1] == "fail"]
+    lines = [
+        START,
+        f"OpInfo run (torch {torch.__version__}, float32 samples, at most {limit} per OpInfo):",
+        "",
+        "| OpInfos | mapped to ember | passing | failing | samples passing |",
+        "|---|---|---|---|---|",
+        f"| {len(rows)} | {len(mapped)} | {len(passing)} | {len(failing)} | "
+        f"{sum(r[2] for r in rows)} / {sum(r[3] for r in rows)} |",
+        "",
+        "Failing OpInfos (first failing sample):",
+        "",
+        *(f"- `{r[0]}` ({r[2]}/{r[3]}): {r[4]}" for r in failing),
+        END,
+    ]
+    _write_section("\n".join(lines))
+    return rows
+
+
+def _write_section(section):
+    text = DOC.read_text() if DOC.exists() else f"# Conformance\n\n{START}\n{END}\n"
+    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
+    DOC.write_text(pattern.sub(lambda _: section, text) if pattern.search(text)
+                   else text + "\n" + section + "\n")
+
+
+if __name__ == "__main__":
+    import sys
+    if "--report" not in sys.argv:
+        sys.exit("usage: python -m tests.oracle.opinfo_adapter --report")
+    for row in report():
+        if row[1] != "not implemented":
+            print(f"{row[1]:>6}  {row[2]:>3}/{row[3]:<3} {row[0]}  {row[4]}")

@@ -1,0 +1,103 @@
+"""Oracle entries for the linear-algebra ops (ember/_ops/linalg.py)."""
+from .spec import OpSpec, Case, T
+
+
+def _L(name):
+    """Call ``lib.linalg.<name>``."""
+    return lambda lib, *a, **k: getattr(lib.linalg, name)(*a, **k)
+
+
+def _sym(lib, x):
+    """A well-conditioned symmetric positive-definite matrix built from ``x``."""
+    return x @ x.mT + x.shape[-1] * lib.eye(x.shape[-1], dtype=x.dtype)
+
+
+def _cases(*shape_lists):
+    return [Case(tuple(T(s) for s in shapes)) for shapes in shape_lists]
+
+
+SQ = [Case((T((3, 3)),)), Case((T((2, 3, 3)),))]
+MATS = [Case((T((4, 3)),)), Case((T((3, 4)),)), Case((T((2, 3, 3), noncontig=True),))]
+F64 = {"float32": (1e-4, 1e-5)}
+
+SPECS = [
+    OpSpec("matmul", _cases([(3,), (3,)], [(3,), (3, 4)], [(2, 3), (3,)], [(2, 3), (3, 4)],
+                            [(5, 2, 3), (5, 3, 4)], [(5, 2, 3), (3, 4)], [(2, 3), (5, 3, 4)],
+                            [(5, 2, 3), (3,)], [(3,), (5, 3, 4)], [(2, 1, 2, 3), (5, 3, 4)])
+           + [Case((T((4, 3), noncontig=True), T((3, 2), noncontig=True)))], tol=F64),
+    OpSpec("mm", _cases([(2, 3), (3, 4)], [(0, 3), (3, 2)]), tol=F64),
+    OpSpec("bmm", _cases([(2, 2, 3), (2, 3, 4)]), tol=F64),
+    OpSpec("mv", _cases([(2, 3), (3,)]), tol=F64),
+    OpSpec("dot", _cases([(3,), (3,)]), tol=F64),
+    OpSpec("vdot", _cases([(3,), (3,)]), tol=F64),
+    OpSpec("addmm", _cases([(2, 4), (2, 3), (3, 4)], [(4,), (2, 3), (3, 4)])
+           + [Case((T((4,)), T((2, 3)), T((3, 4))), {"beta": 0.5, "alpha": 2.0})], tol=F64),
+    OpSpec("addmv", _cases([(2,), (2, 3), (3,)]), tol=F64),
+    OpSpec("addr", _cases([(3, 4), (3,), (4,)]), tol=F64),
+    OpSpec("baddbmm", _cases([(2, 2, 4), (2, 2, 3), (2, 3, 4)]), tol=F64),
+    OpSpec("addbmm", _cases([(2, 4), (5, 2, 3), (5, 3, 4)]), tol=F64),
+    OpSpec("outer", _cases([(3,), (4,)])),
+    OpSpec("inner", _cases([(2, 3), (4, 3)], [(3,), (3,)], [(), (3,)]), tol=F64),
+    OpSpec("tensordot", _cases([(2, 3, 4), (3, 4, 5)])
+           + [Case((T((2, 3, 4)), T((4, 3, 5))), {"dims": ([1, 2], [1, 0])})], tol=F64),
+    OpSpec("kron", _cases([(2, 3), (3, 4)], [(2,), (2, 3)])),
+    OpSpec("trace", _cases([(3, 4)])),
+    OpSpec("linalg_cross", _cases([(4, 3), (4, 3)], [(1, 3), (4, 3)]), call=_L("cross")),
+    OpSpec("cross", [Case((T((3, 2)), T((3, 2))), {"dim": 0})]),
+    OpSpec("einsum", [Case(("ij,jk->ik", T((2, 3)), T((3, 4)))), Case(("ii", T((3, 3)))),
+                      Case(("bij,bjk->bik", T((2, 2, 3)), T((2, 3, 4)))),
+                      Case(("...ij,...jk", T((2, 2, 3)), T((2, 3, 4)))),
+                      Case(("i,ij,j->", T((3,)), T((3, 4)), T((4,))))],
+           tol=F64, node_names=False),
+    OpSpec("linalg_multi_dot", [Case(([T((2, 3)), T((3, 4)), T((4, 5))],)),
+                                Case(([T((3,)), T((3, 4)), T((4,))],))],
+           call=lambda lib, ts: lib.linalg.multi_dot(ts), tol=F64),
+    OpSpec("chain_matmul", _cases([(2, 3), (3, 4), (4, 5)]),
+           call=lambda lib, *ts: lib.linalg.multi_dot(ts), tol=F64),
+    OpSpec("matrix_power", [Case((T((3, 3)), 3)), Case((T((2, 3, 3)), 2))], tol=F64),
+    OpSpec("linalg_matrix_power", [Case((T((3, 3)), 3))], call=_L("matrix_power"), tol=F64),
+    OpSpec("linalg_inv", SQ, call=lambda lib, x: lib.linalg.inv(_sym(lib, x)), tol=F64),
+    OpSpec("inverse", SQ, call=lambda lib, x: lib.inverse(_sym(lib, x)), tol=F64),
+    OpSpec("linalg_det", SQ, call=_L("det"), tol=F64),
+    OpSpec("det", SQ, tol=F64),
+    OpSpec("linalg_slogdet", SQ, call=lambda lib, x: lib.linalg.slogdet(_sym(lib, x)),
+           output=lambda r: r[1], tol=F64),
+    OpSpec("slogdet", SQ, call=lambda lib, x: lib.slogdet(_sym(lib, x)), output=lambda r: r[1],
+           tol=F64),
+    OpSpec("logdet", SQ, call=lambda lib, x: lib.logdet(_sym(lib, x)), tol=F64),
+    OpSpec("linalg_solve", [Case((T((3, 3)), T((3, 2)))), Case((T((2, 3, 3)), T((2, 3))))],
+           call=lambda lib, a, b: lib.linalg.solve(_sym(lib, a), b), tol=F64),
+    OpSpec("linalg_solve_triangular", [Case((T((3, 3)), T((3, 2))), {"upper": True}),
+                                       Case((T((3, 3)), T((2, 3))), {"upper": False,
+                                                                       "left": False})],
+           call=lambda lib, a, b, **k: lib.linalg.solve_triangular(_sym(lib, a), b, **k),
+           tol=F64),
+    OpSpec("linalg_cholesky", SQ, call=lambda lib, x: lib.linalg.cholesky(_sym(lib, x)),
+           tol=F64),
+    OpSpec("linalg_qr", [Case((T((4, 3)),)), Case((T((2, 3, 3)),))], call=_L("qr"),
+           output=lambda r: r[1], tol=F64),
+    OpSpec("qr", [Case((T((4, 3)),))], output=lambda r: r[1], tol=F64),
+    OpSpec("linalg_eigh", SQ, call=lambda lib, x: lib.linalg.eigh(_sym(lib, x)),
+           output=lambda r: r[0], tol=F64),
+    OpSpec("linalg_eigvalsh", SQ, call=lambda lib, x: lib.linalg.eigvalsh(_sym(lib, x)),
+           tol=F64),
+    OpSpec("linalg_svd", MATS, call=lambda lib, x: lib.linalg.svd(x, full_matrices=False),
+           output=lambda r: r[1], tol=F64),
+    OpSpec("linalg_svdvals", MATS, call=_L("svdvals"), tol=F64),
+    OpSpec("svd", MATS, output=lambda r: r[1], tol=F64),
+    OpSpec("linalg_pinv", MATS, call=_L("pinv"), tol=F64),
+    OpSpec("pinverse", MATS, tol=F64),
+    OpSpec("linalg_lstsq", [Case((T((4, 3)), T((4, 2))))], call=_L("lstsq"),
+           output=lambda r: r[0], tol=F64),
+    OpSpec("linalg_vector_norm", [Case((T((3, 4)),)), Case((T((3, 4)), 1, 1)),
+                                  Case((T((3, 4)), float("inf"), (0, 1), True)),
+                                  Case((T((3, 4)), 3))], call=_L("vector_norm"), tol=F64),
+    OpSpec("linalg_matrix_norm", [Case((T((2, 3, 4)), o)) for o in
+                                  ("fro", "nuc", 1, -1, 2, -2, float("inf"))],
+           call=_L("matrix_norm"), tol=F64),
+    OpSpec("linalg_norm", [Case((T((3, 3)),)), Case((T((4,)), 3)), Case((T((3, 3)), 2))],
+           call=_L("norm"), tol=F64),
+    OpSpec("norm", [Case((T((3, 3)),)), Case((T((3, 3)),), {"p": 1}),
+                    Case((T((3, 3)),), {"dim": 1}), Case((T((3, 3)),), {"p": "nuc"})], tol=F64),
+    OpSpec("linalg_vecdot", _cases([(2, 3), (2, 3)]), call=_L("vecdot")),
+]

@@ -1,0 +1,29 @@
+"""ember against PyTorch's OpInfo database: one test per OpInfo, over its first
+``EMBER_OPINFO_SAMPLES`` (default 20) float32 samples; it passes if every sample passes.
+OpInfos ember does not implement are skipped; known failures are xfail (``opinfo_skips``)."""
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("expecttest")
+
+from tests.oracle import opinfo_adapter as A  # noqa: E402  (after the skips)
+from tests.oracle.opinfo_skips import XFAIL  # noqa: E402
+
+SKIP_STATUS = {"not implemented": "not implemented in ember",
+               "no float32": "OpInfo has no float32 samples",
+               "no samples": "every sample needs something ember has no counterpart for"}
+
+
+def _params():
+    for op in A.op_db():
+        oid = A.opinfo_id(op)
+        marks = [pytest.mark.xfail(reason=XFAIL[oid], strict=False)] if oid in XFAIL else []
+        yield pytest.param(op, id=oid, marks=marks)
+
+
+@pytest.mark.parametrize("op", list(_params()))
+def test_opinfo(op):
+    status, passed, total, first = A.run_opinfo(op)
+    if status in SKIP_STATUS:
+        pytest.skip(SKIP_STATUS[status])
+    assert status == "pass", f"{passed}/{total} samples pass; {first}"

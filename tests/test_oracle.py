@@ -1,0 +1,100 @@
+"""Every oracle entry (``tests/oracle/specs_*.py``) against torch 2.13: one test per (spec,
+case, dtype), plus float64 gradcheck (and gradgradcheck where asked) of ember alone."""
+import pytest
+
+from tests.oracle import harness
+
+pytest.importorskip("torch")
+
+LOADED = harness.load_specs()
+BROKEN = {name: exc for name, exc in LOADED.items() if isinstance(exc, Exception)}
+
+
+def _case_id(case, i):
+    return case.name or f"case{i}"
+
+
+def _oracle_params():
+    for mod, specs in LOADED.items():
+        if mod in BROKEN:
+            continue
+        for spec in specs:
+            for i, case in enumerate(spec.cases):
+                for dt in harness.case_dtypes(spec, case):
+                    yield pytest.param(spec, case, dt, id=f"{spec.name}-{_case_id(case, i)}-"
+                                                         f"{dt or 'fixed'}")
+
+
+def _gradcheck_params(second_order):
+    for mod, specs in LOADED.items():
+        if mod in BROKEN:
+            continue
+        for spec in specs:
+            wanted = spec.gradgradcheck if second_order else spec.gradcheck
+            if not (wanted and spec.grad and "float64" in spec.dtypes):
+                continue
+            for i, case in enumerate(spec.cases):
+                if case.gradcheck and not case.error and \
+                        harness.has_float_grad_input((case.args, case.kwargs)):
+                    yield pytest.param(spec, case, id=f"{spec.name}-{_case_id(case, i)}")
+
+
+@pytest.mark.parametrize("module", sorted(LOADED))
+def test_spec_module_imports(module):
+    if module in BROKEN:
+        raise BROKEN[module]
+
+
+@pytest.mark.parametrize("spec, case, dtype", list(_oracle_params()))
+def test_oracle(spec, case, dtype):
+    harness.run_case(spec, case, dtype, seed=harness.seed_for(spec.name, case.name, dtype))
+
+
+@pytest.mark.parametrize("spec, case", list(_gradcheck_params(False)))
+def test_gradcheck(spec, case):
+    harness.run_gradcheck(spec, case, seed=harness.seed_for(spec.name, case.name))
+
+
+@pytest.mark.parametrize("spec, case", list(_gradcheck_params(True)))
+def test_gradgradcheck(spec, case):
+    harness.run_gradcheck(spec, case, seed=harness.seed_for(spec.name, case.name),
+                          second_order=True)
+
+
+# ---- the harness itself: it must catch each kind of divergence ------------------------------
+def _diverging(ember_call, torch_call, **kw):
+    import ember
+    from tests.oracle.spec import Case, OpSpec, T
+    spec = OpSpec("self_test", [Case((T((2, 3), noncontig=True),))],
+                  call=lambda lib, x: (ember_call if lib is ember else torch_call)(lib, x), **kw)
+    return spec, spec.cases[0]
+
+
+@pytest.mark.parametrize("ember_call, torch_call, message", [
+    (lambda lib, x: x * 2, lambda lib, x: x * 3, "values differ"),
+    (lambda lib, x: (x * 2).double(), lambda lib, x: x * 2, "dtype"),
+    (lambda lib, x: x.sum(0), lambda lib, x: x.sum(1), "shape"),
+    (lambda lib, x: (x, x), lambda lib, x: [x, x], "ember tuple != torch list"),
+    (lambda lib, x: x * x.detach(), lambda lib, x: x * x, "grad"),
+    (lambda lib, x: x.exp(), lambda lib, x: x.exp() + 0, "grad_fn"),
+    (lambda lib, x: x.sum(5), lambda lib, x: x.sum(7), "message"),
+    (lambda lib, x: x, lambda lib, x: x.sum(7), "did not raise"),
+])
+def test_harness_catches(ember_call, torch_call, message):
+    spec, case = _diverging(ember_call, torch_call)
+    case.error = message == "message"
+    with pytest.raises(AssertionError, match=message):
+        harness.run_case(spec, case, "float32", seed=1)
+
+
+def test_harness_accepts_equal_noncontiguous():
+    spec, case = _diverging(lambda lib, x: x.t() * 2, lambda lib, x: x.t() * 2)
+    harness.run_case(spec, case, "float64", seed=1)
+    harness.run_gradcheck(spec, case, seed=1)
+
+
+def test_own_gradcheck_catches_wrong_gradient():
+    spec, case = _diverging(lambda lib, x: x * x.detach(), None)
+    with pytest.raises(AssertionError, match="numerical"):
+        harness.gradcheck(lambda x: spec.call(harness.ember, x),
+                          (harness.ember.ones(3, dtype=harness.ember.float64).requires_grad_(),))
