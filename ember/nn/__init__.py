@@ -1,2 +1,4 @@
 """Neural-network building blocks (``torch.nn``)."""
-from . import functional  # noqa: F401
+from .parameter import *  # noqa: F401,F403
+from .modules import *  # noqa: F401,F403
+from . import functional, init, utils  # noqa: F401

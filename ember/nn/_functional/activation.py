@@ -1,0 +1,2 @@
+"""nn.functional: activations (relu, gelu, silu, softmax wrappers, ...)."""
+__all__ = []

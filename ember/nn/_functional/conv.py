@@ -1,0 +1,2 @@
+"""nn.functional: convolutions, unfold/fold."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""nn.functional: dropout variants."""
+__all__ = []

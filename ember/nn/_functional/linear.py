@@ -1,0 +1,2 @@
+"""nn.functional: linear, bilinear, identity-like helpers."""
+__all__ = []

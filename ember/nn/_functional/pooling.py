@@ -1,0 +1,2 @@
+"""nn.functional: max/avg/adaptive/lp pooling, max_unpool."""
+__all__ = []

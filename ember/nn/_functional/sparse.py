@@ -1,0 +1,2 @@
+"""nn.functional: embedding, embedding_bag, one_hot."""
+__all__ = []

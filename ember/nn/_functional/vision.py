@@ -1,0 +1,2 @@
+"""nn.functional: interpolate/upsample, pad, pixel_shuffle, grid helpers."""
+__all__ = []
