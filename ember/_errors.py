@@ -204,7 +204,7 @@ def saved_modified(t, owner, nr, expected):
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [{kind}{_LEGACY[t._dtype.name]} [{shape}]]{which} is at version "
-        f"{t._version[0]}; expected version {expected} instead. Hint: enable anomaly detection "
+        f"{t._vc[0]}; expected version {expected} instead. Hint: enable anomaly detection "
         "to find the operation that failed to compute its gradient, with "
         "torch.autograd.set_detect_anomaly(True, check_nan=False).")
 

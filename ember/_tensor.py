@@ -43,7 +43,7 @@ class Size(tuple):
 
 class Tensor:
     __slots__ = ("_data", "_dtype", "_device", "_requires_grad", "_grad", "_grad_fn",
-                 "_output_nr", "_version", "_base", "_accum", "_hooks", "_retain",
+                 "_output_nr", "_vc", "_base", "_accum", "_hooks", "_retain",
                  "_vfn", "__dict__", "__weakref__")
 
     # Tensor(...) follows PyTorch's legacy constructor: Tensor(sizes...) or Tensor(data).
@@ -231,13 +231,10 @@ class Tensor:
         return self._output_nr
 
     @property
-    def _version_counter(self):
-        return self._version
-
-    # exposed like PyTorch's Tensor._version
-    @property
-    def version(self):
-        return self._version[0]
+    def _version(self):
+        """The in-place modification count, shared by all views of one storage (an int, as in
+        PyTorch); ``_vc`` is the shared counter itself."""
+        return self._vc[0]
 
     def retain_grad(self):
         from .autograd import graph
@@ -258,7 +255,7 @@ class Tensor:
 
     def detach(self):
         t = _make(self._data, self._dtype, self._device)
-        t._version = self._version
+        t._vc = self._vc
         return t
 
     def detach_(self):
@@ -439,7 +436,7 @@ def _make(data, dtype, device=_cpu, requires_grad=False):
     t._grad = None
     t._grad_fn = None
     t._output_nr = 0
-    t._version = [0]
+    t._vc = [0]
     t._base = None
     t._accum = None
     t._hooks = None

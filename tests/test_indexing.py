@@ -131,7 +131,7 @@ def test_setitem_view_visible():
     assert x[1, 2].item() == 9.
     x[:, 0] = ember.tensor([1., 2., 3.])
     assert v[0].item() == 2.
-    assert x._version[0] == 2
+    assert x._version == 2
 
 
 IDX = np.array([[0, 1, 1], [3, 2, 0], [1, 1, 1], [0, 0, 5]])

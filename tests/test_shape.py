@@ -149,7 +149,7 @@ def test_split_outputs_are_views():
     assert x[0, 0].item() == 100.
     assert parts[1].data_ptr() == x.data_ptr() + 2 * 4
     for p in x.unbind(0) + x.chunk(2, 1) + x.tensor_split(2):
-        assert p._version is x._version
+        assert p._vc is x._vc
 
 
 def test_unfold_diagonal_views_share_memory():

@@ -211,7 +211,7 @@ def test_views_share_memory_and_version():
     assert x[0, 0].item() == 1.0 and tr[0, 0].item() == 1.0
     s.fill_(2.0)
     assert x[1].tolist() == [2.0] * 4
-    assert x._version is v._version is s._version
+    assert x._vc is v._vc is s._vc
     assert x.data_ptr() == v.data_ptr()
     r = x.t().reshape(12)  # needs a copy
     r[0] = 9.0

@@ -252,7 +252,7 @@ def write_array(t, arr):
             raise RuntimeError(f"output with shape {list(dst.shape)} doesn't match the broadcast "
                                f"shape {list(arr.shape)}") from None
     t._device._backend.xp.copyto(dst, arr, casting="unsafe")
-    t._version[0] += 1
+    t._vc[0] += 1
 
 
 def rebase_history(t, node):

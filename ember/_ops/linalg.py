@@ -982,7 +982,7 @@ def _eigh(A, UPLO, want_vectors):
         if want_vectors:
             set_output(node, V, nr=1)
         node._saved = node._saved[:1] + (V,)
-        node._versions = node._versions[:1] + (V._version[0],)
+        node._versions = node._versions[:1] + (V._vc[0],)
     return L, V
 
 

@@ -13,7 +13,7 @@ from ._core import register, _grad
 def make_view(src, arr, cls=None, args=None, vfn=None):
     """Wrap ``arr`` (a view of ``src``'s array) as a view tensor of ``src``."""
     out = _make(arr, src._dtype, src._device)
-    out._version = src._version
+    out._vc = src._vc
     out._base = src if src._base is None else src._base
     out._vfn = (src, vfn, args)
     if cls is not None and _grad[0] and src._requires_grad:
@@ -149,7 +149,7 @@ def _view_dtype(self, dt):
     if dt.itemsize != self._dtype.itemsize:
         raise RuntimeError("ember: view(dtype) needs dtypes of the same size")
     out = _make(self._data.view(dt.np), dt, self._device)
-    out._version = self._version
+    out._vc = self._vc
     return out
 
 

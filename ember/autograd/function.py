@@ -171,7 +171,7 @@ def _wrap_outputs(ctx, args, output, differentiable):
                            for o in outs])
     dirty = {id(t) for t in ctx.dirty_tensors}
     for t in ctx.dirty_tensors:
-        t._version[0] += 1
+        t._vc[0] += 1
     if not differentiable:
         ctx.to_save = ()
         return output
@@ -202,7 +202,7 @@ def _wrap_one(ctx, o, nr, is_input, is_dirty, is_nondiff):
 def _alias(t):
     """An input returned unchanged comes back as a view of it (``x.view_as(x)`` in PyTorch)."""
     out = _make(t._data, t._dtype, t._device)
-    out._version = t._version
+    out._vc = t._vc
     out._base = t if t._base is None else t._base
     out._vfn = (t, _identity, None)
     return out
@@ -237,7 +237,7 @@ def _save(ctx, outputs):
         return
     by_id = {id(o): nr for nr, o in enumerate(outputs) if isinstance(o, Tensor)}
     ctx._saved = tuple([None if id(t) in by_id else t for t in tensors])
-    ctx._versions = tuple([-1 if t is None else t._version[0] for t in tensors])
+    ctx._versions = tuple([-1 if t is None else t._vc[0] for t in tensors])
     for i, t in enumerate(tensors):
         nr = by_id.get(id(t))
         if nr is not None:

@@ -44,7 +44,7 @@ class Node:
             raise _errors.backward_twice()
         vs = self._versions
         for i, t in enumerate(s):
-            if t is not None and t._version[0] != vs[i]:
+            if t is not None and t._vc[0] != vs[i]:
                 raise self._modified_error(i)
         oi = self._out_idx
         if oi is None:
@@ -54,7 +54,7 @@ class Node:
         for i, nr in oi:
             t = s[i]
             u = _make(t._data, t._dtype, t._device, True)
-            u._version = t._version
+            u._vc = t._vc
             u._grad_fn = self
             u._output_nr = nr
             s[i] = u
@@ -214,7 +214,7 @@ def accumulate_into(var, g):
         d = old._data
         if d.flags.writeable and d.shape == g._data.shape:
             d += g._data
-            old._version[0] += 1
+            old._vc[0] += 1
         else:
             var._grad = _make(d + g._data, old._dtype, old._device)
 
@@ -274,7 +274,7 @@ def make_node(cls, inputs, saved=(), args=None):
     _init_node(node, tuple([edge(t) if isinstance(t, Tensor) else _NO_EDGE for t in inputs]))
     if saved:
         node._saved = saved
-        node._versions = tuple([-1 if t is None else t._version[0] for t in saved])
+        node._versions = tuple([-1 if t is None else t._vc[0] for t in saved])
     node._args = args
     return node
 
@@ -289,12 +289,12 @@ def set_output(node, out, nr=0):
 def save_output(node, out, index, nr=0):
     """Save an op's own output in slot ``index`` of ``node._saved`` without a reference cycle."""
     alias = _make(out._data, out._dtype, out._device)
-    alias._version = out._version
+    alias._vc = out._vc
     s = list(node._saved)
     s[index] = alias
     node._saved = tuple(s)
     v = list(node._versions)
-    v[index] = out._version[0]
+    v[index] = out._vc[0]
     node._versions = tuple(v)
     node._out_idx = ((index, nr),) if node._out_idx is None else node._out_idx + ((index, nr),)
 
