@@ -161,6 +161,150 @@ def result_type_cast(result, out):
                         f"output type {legacy_scalar_type(out)}")
 
 
+# ---- views and creation ---------------------------------------------------------------------
+_HAS_LEGACY_CLASS = ("float32", "float64", "float16", "uint8", "int8", "int16", "int32", "int64")
+
+
+def tensor_type_string(t):
+    """PyTorch's ``toString()`` of a tensor's type: 'torch.FloatTensor', or 'CPUBoolType' for
+    dtypes without a legacy tensor class."""
+    cuda = t._device.type == "cuda"
+    if t._dtype.name in _HAS_LEGACY_CLASS:
+        return legacy_type_name(t)
+    return f"{'CUDA' if cuda else 'CPU'}{legacy_scalar_type(t._dtype)}Type"
+
+
+def negative_dimension(fn, size):
+    if fn == "zeros":
+        return RuntimeError("zeros: Dimension size must be non-negative.")
+    return RuntimeError(f"Trying to create tensor with negative dimension {min(size)}: "
+                        f"{list(size)}")
+
+
+def size_not_int(obj):
+    return TypeError(f"expected a sequence of integers or a single integer, got "
+                     f"'{type(obj).__name__}'")
+
+
+def ragged_sequence(detail):
+    return ValueError(f"expected sequence of equal length lists: {detail}")
+
+
+def cannot_infer_dtype(type_name):
+    return TypeError(f"Could not infer dtype of {type_name}")
+
+
+def from_numpy_type(obj):
+    return TypeError(f"expected np.ndarray (got {type(obj).__name__})")
+
+
+def from_numpy_negative_strides():
+    return ValueError("At least one stride in the given numpy array is negative, and tensors with "
+                      "negative strides are not currently supported. (You can probably work "
+                      "around this by making a copy of your array  with array.copy().) ")
+
+
+def to_invalid_args(arg):
+    return TypeError(f"to() received an invalid combination of arguments - got "
+                     f"({type(arg).__name__})")
+
+
+def fill_value_dim(nd):
+    return RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {nd} "
+                        f"dimensions.")
+
+
+def arange_step_zero():
+    return RuntimeError("step must be nonzero")
+
+
+def arange_bounds():
+    return RuntimeError("upper bound and larger bound inconsistent with step sign")
+
+
+def linspace_negative_steps():
+    return RuntimeError("number of steps must be non-negative")
+
+
+def eye_negative(n, m):
+    if n < 0:
+        return RuntimeError(f"n must be greater or equal to 0, got {n}")
+    return RuntimeError(f"m must be greater or equal to 0, got {m}")
+
+
+def view_infer_twice():
+    return RuntimeError("only one dimension can be inferred")
+
+
+def view_invalid_dim(i, shape):
+    return RuntimeError(f"invalid shape dimension {shape[i]} at index {i} of shape {list(shape)}")
+
+
+def view_dtype_size():
+    return RuntimeError("ember: view(dtype) needs dtypes of the same size")
+
+
+def permute_length(nd, n):
+    return RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not "
+                        f"match the length of the desired ordering of dimensions i.e. input.dim() "
+                        f"= {nd} is not equal to len(dims) = {n}")
+
+
+def permute_duplicate():
+    return RuntimeError("permute(): duplicate dims are not allowed.")
+
+
+def t_dims(nd):
+    return RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
+
+
+def adjoint_dims(nd):
+    return RuntimeError(f"tensor.adjoint() is only supported on matrices or batches of matrices. "
+                        f"Got {nd}-D tensor.")
+
+
+def adjoint_0d_warning():
+    return "adjoint() is deprecated on 0-D tensors. Consider using x.conj()."
+
+
+def expand_too_few(t, sizes):
+    src = t._data.shape
+    return RuntimeError(f"expand({tensor_type_string(t)}{{[{', '.join(map(str, src))}]}}, size="
+                        f"[{', '.join(map(str, sizes))}]): the number of sizes provided "
+                        f"({len(sizes)}) must be greater or equal to the number of dimensions in "
+                        f"the tensor ({len(src)})")
+
+
+def expand_leading_negative(s):
+    return RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
+                        f"non-existing dimension 0")
+
+
+def select_0d():
+    return IndexError("select() cannot be applied to a 0-dim tensor.")
+
+
+def select_index(i, shape, dim):
+    return IndexError(f"select(): index {i} out of range for tensor of size {list(shape)} at "
+                      f"dimension {dim}")
+
+
+def narrow_start(start, size):
+    return IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got "
+                      f"{start})")
+
+
+def narrow_length(start, length, size):
+    return RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+
+
+def as_strided_bounds(size, stride, offset, itemsize, need, storage):
+    return RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+                        f"{offset}, and itemsize {itemsize} requiring a storage size of "
+                        f"{need * itemsize} are out of bounds for storage of size "
+                        f"{storage * itemsize}")
+
+
 # ---- autograd -------------------------------------------------------------------------------
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -418,3 +562,131 @@ def factory_requires_grad_dtype():
 def continuous_dtype(dist, dtype):
     return RuntimeError(f"{dist} distribution is a continuous probability distribution. dtype "
                         f"must be a floating point but you specified {legacy_scalar_type(dtype)}")
+
+
+# ---- normalization ---------------------------------------------------------------------------
+def _dims(shape):
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def norm_param_size(name, expected, got):
+    return RuntimeError(f"{name} should contain {expected} elements not {got}")
+
+
+def norm_running_undefined(name):
+    return RuntimeError(f"{name} must be defined in evaluation mode")
+
+
+def norm_batch_size(size):
+    return ValueError(f"Expected more than 1 value per channel when training, got input size "
+                      f"{size}")
+
+
+def norm_spatial_size(size):
+    return ValueError(f"Expected more than 1 spatial element when training, got input size "
+                      f"{size}")
+
+
+def norm_eps(eps, training):
+    if training:
+        return ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    return ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+
+
+def norm_input_dims(expected, got):
+    return ValueError(f"expected {expected} input (got {got}D input)")
+
+
+def norm_num_features(num_features, got):
+    return ValueError(f"expected input's size at dim=1 to match num_features ({num_features}), "
+                      f"but got: {got}.")
+
+
+def layer_norm_shape(normalized_shape, shape, sep=", "):
+    return RuntimeError(f"Given normalized_shape={_dims(normalized_shape)}, expected input with "
+                        f"shape [*{sep}{', '.join(str(s) for s in normalized_shape)}], but got "
+                        f"input of size{_dims(shape)}")
+
+
+def layer_norm_param(name, shape, normalized_shape):
+    return RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got "
+                        f"{name} of shape {_dims(shape)} and normalized_shape = "
+                        f"{_dims(normalized_shape)}")
+
+
+def norm_min_dims(ndim):
+    return RuntimeError(f"Expected at least 2 dimensions for input tensor but received {ndim}")
+
+
+def group_norm_groups(shape, num_groups):
+    return RuntimeError(f"Expected number of channels in input to be divisible by num_groups, "
+                        f"but got input of shape {_dims(shape)} and num_groups={num_groups}")
+
+
+def group_norm_param(name, shape, input_shape):
+    return RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels "
+                        f"in input, but got {name} of shape {_dims(shape)} and input of shape "
+                        f"{_dims(input_shape)}")
+
+
+# ---- nn: convolution / pooling -----------------------------------------------------------------
+def conv_param_length(name, n, value):
+    return RuntimeError(f"expected {name} to be a single integer value or a list of {n} values "
+                        f"to match the convolution dimensions, but got {name}={list(value)}")
+
+
+def conv_input_dim(nsp, name, shape):
+    return RuntimeError(f"Expected {nsp + 1}D (unbatched) or {nsp + 2}D (batched) input to "
+                        f"{name}, but got input of size: {list(shape)}")
+
+
+def conv_weight_dim(weight_shape, input_shape):
+    return RuntimeError(f"Expected {len(weight_shape)}-dimensional input for "
+                        f"{len(weight_shape)}-dimensional weight {list(weight_shape)}, but got "
+                        f"{len(input_shape)}-dimensional input of size {list(input_shape)} "
+                        "instead")
+
+
+def conv_dtype(input_dtype, weight_dtype):
+    return RuntimeError(f"expected scalar type {legacy_scalar_type(input_dtype)} but found "
+                        f"{legacy_scalar_type(weight_dtype)}")
+
+
+def conv_channels(groups, weight_shape, input_shape, expected, transposed):
+    given = "transposed=1, weight of size" if transposed else f"groups={groups}, weight of size"
+    return RuntimeError(f"Given {given} {list(weight_shape)}, expected input{list(input_shape)} "
+                        f"to have {expected} channels, but got {input_shape[1]} channels "
+                        "instead")
+
+
+def conv_groups_divisible(groups, weight_shape):
+    return RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at "
+                        f"dimension 0, but got weight of size [{list(weight_shape)}] instead")
+
+
+def conv_bias(weight_shape, cout, bias_shape):
+    return RuntimeError(f"Given weight of size {list(weight_shape)}, expected bias to be "
+                        f"1-dimensional with {cout} elements, but got bias of size "
+                        f"{list(bias_shape)} instead")
+
+
+def conv_kernel_too_big(padded, kernel):
+    return RuntimeError(f"Calculated padded input size per channel: "
+                        f"({' x '.join(map(str, padded))}). Kernel size: "
+                        f"({' x '.join(map(str, kernel))}). Kernel size can't be greater than "
+                        "actual input size")
+
+
+def conv_output_padding(output_padding, stride, dilation):
+    names = {1: ("width",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+    dims = names.get(len(stride), tuple(str(i) for i in range(len(stride))))
+    parts = [f"output_padding_{n}: {v}" for n, v in zip(dims, output_padding)]
+    parts += [f"stride_{n}: {v}" for n, v in zip(dims, stride)]
+    parts += [f"dilation_{n}: {v}" for n, v in zip(dims, dilation)]
+    return RuntimeError("output padding must be smaller than either stride or dilation, but got "
+                        + " ".join(parts))
+
+
+def pool_output_too_small(sizes, out):
+    return RuntimeError(f"Given input size: ({'x'.join(map(str, sizes))}). Calculated output "
+                        f"size: ({'x'.join(map(str, out))}). Output size is too small")

@@ -56,6 +56,13 @@ class CPU:
         from . import special
         return special
 
+    @property
+    def nn(self):
+        """Conv/pool/resampling lowering (im2col + one GEMM per layer, col2im, strided
+        windows) in ``numpy_nn``; loaded on first use."""
+        from . import numpy_nn
+        return numpy_nn
+
     @staticmethod
     def rng(seed):
         """A NumPy-API random generator (PCG64) seeded with ``seed``; makes arrays on this device."""
@@ -65,6 +72,22 @@ class CPU:
     def scatter_add(target, index, values):
         """target[index] += values with repeated indices accumulating (in place)."""
         np.add.at(target, index, values)
+
+    @staticmethod
+    def segment_max(values, seg, nseg):
+        """Column-wise max of the rows of ``values`` (m, d) grouped by the sorted segment ids
+        ``seg`` (m,), and the row position of each max (first one; -1 and value 0 where a
+        segment is empty)."""
+        m, d = values.shape
+        out = np.full((nseg, d), -np.inf, values.dtype)
+        np.maximum.at(out, seg, values)
+        pos = np.where(values == out[seg], np.arange(m)[:, None], m)
+        first = np.full((nseg, d), m)
+        np.minimum.at(first, seg, pos)
+        empty = first == m
+        out[empty] = 0
+        first[empty] = -1
+        return out, first
 
     @staticmethod
     def view_reshape(a, shape):

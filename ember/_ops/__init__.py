@@ -4,6 +4,10 @@ Importing this package binds each op as a Tensor method and defines the Python o
 """
 from .._tensor import Tensor
 from . import _core, views, creation, pointwise, reduction, shape, indexing, linalg, random
+from . import nn_norm  # noqa: F401
+from . import nn_loss  # noqa: F401
+from . import nn_basic  # noqa: F401
+from . import nn_conv, nn_pool  # noqa: F401
 from ._core import OPS
 
 
@@ -42,9 +46,10 @@ def _define_operators():
                ("and", P.bitwise_and), ("or", P.bitwise_or), ("xor", P.bitwise_xor),
                ("lshift", P.bitwise_left_shift), ("rshift", P.bitwise_right_shift))
     for name, fn in forward:
-        setattr(T, f"__{name}__", _binary_operator(fn))
+        setattr(T, f"__{name}__", fn)  # fn(self, other): no wrapper frame on the hot path
         setattr(T, f"__i{name}__", getattr(P, fn.__name__ + "_"))
         setattr(T, f"__r{name}__", _binary_operator(fn, True))
+    T.__add__ = P._add  # operators never take alpha
     T.__isub__ = P.sub_
     T.__itruediv__ = P.div_
     T.__rsub__ = lambda self, other: P.rsub(self, other)
@@ -55,8 +60,9 @@ def _define_operators():
     T.__invert__ = _invert
     for name, fn in (("eq", P.eq), ("ne", P.ne), ("lt", P.lt), ("le", P.le), ("gt", P.gt),
                      ("ge", P.ge)):
-        setattr(T, f"__{name}__", _binary_operator(fn))
+        setattr(T, f"__{name}__", fn)
     T.__hash__ = object.__hash__
+    T.__array_priority__ = 1000  # NumPy defers to our reflected operators, as with torch
     T.where = _where_method
 
 

@@ -8,6 +8,8 @@
 * ``inplace`` / ``write_out`` give every op its ``op_`` and ``out=`` variants with PyTorch's
   checks (leaf in-place errors, dtype casting, version counters, CopySlices for views).
 """
+import traceback
+
 import numpy as np
 
 from .. import _dtype as D
@@ -16,6 +18,7 @@ from .._device import resolve as _resolve_device, cpu as _cpu
 from .._tensor import Tensor, _make
 from ..autograd import grad_mode
 from ..autograd.graph import make_node, node_class, set_output, save_output, edge, Node
+from ..autograd.graph import _new as _new_node, _anomaly
 
 _grad = grad_mode._enabled
 _ndarray = np.ndarray
@@ -23,9 +26,10 @@ _ndarray = np.ndarray
 
 class OpDef:
     __slots__ = ("name", "fn", "methods", "aliases", "nodes", "module", "inplace", "has_out",
-                 "differentiable")
+                 "differentiable", "function")
 
-    def __init__(self, name, fn, methods, aliases, nodes, inplace, has_out, differentiable):
+    def __init__(self, name, fn, methods, aliases, nodes, inplace, has_out, differentiable,
+                 function=True):
         self.name = name
         self.fn = fn
         self.methods = methods
@@ -35,6 +39,7 @@ class OpDef:
         self.inplace = inplace
         self.has_out = has_out
         self.differentiable = differentiable
+        self.function = function
 
     def __repr__(self):
         return f"OpDef({self.name!r})"
@@ -44,27 +49,33 @@ OPS = {}
 
 
 def register(name, *, method=True, aliases=(), nodes=(), inplace=None, out=False,
-             differentiable=True, methods=None):
-    """Register an op.  ``method=True`` binds ``Tensor.<name>``; ``inplace`` names the in-place
-    function to bind as ``Tensor.<name>_`` (made with ``inplace()``); ``nodes`` lists the
-    autograd node names the op can produce (checked by the tests against PyTorch)."""
+             differentiable=True, methods=None, function=True):
+    """Register an op.  ``method=True`` binds ``Tensor.<name>``; ``function=False`` keeps it out
+    of the ``ember`` namespace (method-only in PyTorch, like ``Tensor.view`` or ``uniform_``);
+    ``inplace`` names the in-place function to bind as ``Tensor.<name>_`` (made with
+    ``inplace()``); ``nodes`` lists the autograd node names the op can produce (checked by the
+    tests against PyTorch)."""
     def deco(fn):
         ms = tuple(methods) if methods is not None else ((name,) if method else ())
-        OPS[name] = OpDef(name, fn, ms, tuple(aliases), tuple(nodes), inplace, out, differentiable)
+        OPS[name] = OpDef(name, fn, ms, tuple(aliases), tuple(nodes), inplace, out, differentiable,
+                          function)
         return fn
     return deco
 
 
 def bind_methods(namespace):
-    """Attach every registered op to ``Tensor`` and to ``namespace`` (the ``ember`` module)."""
+    """Attach every registered op to ``Tensor`` and, unless method-only, to ``namespace`` (the
+    ``ember`` module)."""
     for op in OPS.values():
         for m in op.methods:
             setattr(Tensor, m, op.fn)
         if op.inplace is not None:
             setattr(Tensor, op.name + "_", op.inplace)
-        namespace.setdefault(op.name, op.fn)
+        if op.function:
+            namespace.setdefault(op.name, op.fn)
         for a in op.aliases:
-            namespace.setdefault(a, op.fn)
+            if op.function:
+                namespace.setdefault(a, op.fn)
             if op.methods:
                 setattr(Tensor, a, op.fn)
             if op.inplace is not None and op.methods:
@@ -95,7 +106,12 @@ def prep2(a, b):
     """Two operands (tensor or Python scalar) -> (array_a, array_b, result dtype, device).
 
     Arrays are cast to the result dtype; Python scalars stay scalars (NumPy treats them as weak,
-    like PyTorch's wrapped numbers) unless they would change the result dtype."""
+    like PyTorch's wrapped numbers) unless they would change the result dtype.  NumPy arrays
+    count as CPU tensors, as in PyTorch."""
+    if a.__class__ is _ndarray:
+        a = _make(a, D.from_numpy_dtype(a.dtype), _cpu)
+    if b.__class__ is _ndarray:
+        b = _make(b, D.from_numpy_dtype(b.dtype), _cpu)
     if isinstance(a, Tensor):
         if isinstance(b, Tensor):
             dev = a._device if a._device is b._device else check_same_device(a, b)
@@ -124,6 +140,8 @@ def _on(t, dev):
 
 
 def _scalar(v, dt):
+    if v.__class__ is float and dt.category >= 2 and dt.itemsize >= 4:
+        return v  # the common case: a Python float with a float32/64 tensor
     if isinstance(v, (np.ndarray, np.generic)) or dt.category < D.scalar_dtype(v).category:
         return dt.np.type(v)
     if dt is D.bfloat16 or dt is D.float16:
@@ -302,18 +320,21 @@ def unary(name, kernel, backward=None, node=None, *, saves="input", float_result
         if check is not None:
             check(dt)
         x = input._data
+        dev = input._device
         if float_result and dt.category < _FLOAT_CAT:
             dt = D.get_default_dtype()
             x = x.astype(dt.np)
         if dt is D.bfloat16 or dt is D.float16:
-            r = kernel(x.astype(np.float32), input._device._backend).astype(dt.np)
+            r = kernel(x.astype(np.float32), dev._backend).astype(dt.np)
         else:
-            r = kernel(x, input._device._backend)
-        dev = input._device
-        res = _make(r if r.__class__ is _ndarray else out_array(r, dev._backend.xp),
-                    D.bool_ if bool_result else dt, dev)
-        if res._data.dtype != res._dtype.np:
-            res._data = res._data.astype(res._dtype.np)
+            r = kernel(x, dev._backend)
+        rdt = D.bool_ if bool_result else dt
+        if r.__class__ is not _ndarray:
+            r = out_array(r, dev._backend.xp)
+        rnp = rdt.np
+        if r.dtype is not rnp and r.dtype != rnp:
+            r = r.astype(rnp)
+        res = _make(r, rdt, dev)
         if cls is not None and _grad[0] and input._requires_grad:
             if saves == "output":
                 record(res, cls, (input,), (None,), save_out=0)
@@ -362,18 +383,40 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
     float_result = result == "float"
     bool_result = result == "bool"
 
-    def op(input, other, *, out=None):
+    # dtypes for which two same-dtype tensors need no casting at all
+    fast = frozenset(d for d in D.ALL_DTYPES if d not in (D.float16, D.bfloat16) and
+                     (not float_result or d.category >= _FLOAT_CAT))
+    fast_f = frozenset((D.float32, D.float64)) if check is None else frozenset()
+    save_a, save_b, save_y = 0 in saves, 1 in saves, 2 in saves
+
+    def prepare(input, other):
         a, b, dt, dev = prep2(input, other)
-        if check is not None:
-            check(dt)
         if float_result and dt.category < _FLOAT_CAT:
             dt = D.get_default_dtype()
-            a = a.astype(dt.np) if a.__class__ is _ndarray or hasattr(a, "astype") else a
+            a = a.astype(dt.np) if hasattr(a, "astype") else a
             b = b.astype(dt.np) if hasattr(b, "astype") else b
-        lowp = dt is D.bfloat16 or dt is D.float16
-        if lowp:
+        if dt is D.bfloat16 or dt is D.float16:
             a = a.astype(np.float32) if hasattr(a, "astype") else a
             b = b.astype(np.float32) if hasattr(b, "astype") else b
+        return a, b, dt, dev
+
+    def op(input, other, *, out=None):
+        if input.__class__ is Tensor and other.__class__ is Tensor and \
+                input._dtype is other._dtype and input._device is other._device and \
+                input._dtype in fast:
+            dt = input._dtype
+            dev = input._device
+            a = input._data
+            b = other._data
+        elif other.__class__ is float and input.__class__ is Tensor and input._dtype in fast_f:
+            dt = input._dtype
+            dev = input._device
+            a = input._data
+            b = other
+        else:
+            a, b, dt, dev = prepare(input, other)
+        if check is not None:
+            check(dt)
         try:
             r = kernel(a, b, dev._backend)
         except ValueError:
@@ -381,23 +424,34 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
         rdt = D.bool_ if bool_result else dt
         if r.__class__ is not _ndarray:
             r = out_array(r, dev._backend.xp)
-        if r.dtype != rdt.np:
-            r = r.astype(rdt.np)
+        rnp = rdt.np
+        if r.dtype is not rnp and r.dtype != rnp:
+            r = r.astype(rnp)
         res = _make(r, rdt, dev)
-        if cls is not None and _grad[0] and (
-                (input.__class__ is Tensor or isinstance(input, Tensor)) and input._requires_grad
-                or isinstance(other, Tensor) and other._requires_grad):
-            ia = input if isinstance(input, Tensor) else None
-            ib = other if isinstance(other, Tensor) else None
-            sv = (ia if 0 in saves else None, ib if 1 in saves else None)
-            c = cls if ia is not None and ib is not None else (
-                cls_other_scalar if ib is None else cls_input_scalar)
-            n = record(res, c, (ia, ib), sv,
-                       (_meta(input), _meta(other)))
-            if 2 in saves:
-                n._saved = n._saved + (None,)
-                n._versions = n._versions + (0,)
-                save_output(n, res, 2)
+        if cls is not None and _grad[0]:
+            ta = isinstance(input, Tensor)
+            tb = isinstance(other, Tensor)
+            if ta and input._requires_grad or tb and other._requires_grad:
+                ia = input if ta else None
+                ib = other if tb else None
+                node = _new_node(cls if ta and tb else (cls_other_scalar if ib is None
+                                                        else cls_input_scalar))
+                node.next_functions = (edge(ia), edge(ib))
+                sa = ia if save_a else None
+                sb = ib if save_b else None
+                node._saved = (sa, sb)
+                node._versions = (sa._vc[0] if sa is not None else -1,
+                                  sb._vc[0] if sb is not None else -1)
+                node._args = ((input._data.shape, input._dtype) if ta else input,
+                              (other._data.shape, other._dtype) if tb else other)
+                res._grad_fn = node
+                res._requires_grad = True
+                if _anomaly[0]:
+                    node._trace = traceback.format_stack()[:-1]
+                if save_y:
+                    node._saved = node._saved + (None,)
+                    node._versions = node._versions + (0,)
+                    save_output(node, res, 2)
         if out is not None:
             return write_out(out, res)
         return res

@@ -6,8 +6,9 @@ from .. import _dtype as D
 from .. import _errors
 from .._device import resolve as _resolve, cpu as _cpu, device as _device_cls
 from .._tensor import Tensor, _make
-from ..autograd.graph import node_class
-from ._core import register, record, _grad, check_inplace, rebase_history, grad_for, write_out
+from ..autograd.graph import node_class, make_node
+from ._core import (register, record, _grad, check_inplace, rebase_history, grad_for, write_out,
+                    write_array)
 
 
 def _sizes(size, fn="zeros"):
@@ -18,14 +19,10 @@ def _sizes(size, fn="zeros"):
         if isinstance(s, Tensor):
             s = int(s)
         if not isinstance(s, (int, np.integer)):
-            raise TypeError(f"expected a sequence of integers or a single integer, got "
-                            f"'{type(s).__name__}'")
-        if s < 0:
-            if fn == "zeros":
-                raise RuntimeError("zeros: Dimension size must be non-negative.")
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
-                               f"{[int(v) for v in size]}")
+            raise _errors.size_not_int(s)
         out.append(int(s))
+    if out and min(out) < 0:
+        raise _errors.negative_dimension(fn, out)
     return tuple(out)
 
 
@@ -33,6 +30,14 @@ def _dt(dtype, default=None):
     if dtype is None:
         return default if default is not None else D.get_default_dtype()
     return D.to_dtype(dtype)
+
+
+def _astype(arr, dt):
+    """``arr`` cast to ``dt``; float64 -> float16 goes through float32 like PyTorch's conversion
+    (rounding twice gives different halves from NumPy's direct cast near ties)."""
+    if dt is D.float16 and arr.dtype == np.float64:
+        arr = arr.astype(np.float32)
+    return arr.astype(dt.np)
 
 
 def _finish(arr, dt, dev, requires_grad):
@@ -55,7 +60,7 @@ def _infer_dtype(data, arr):
         return D.bool_
     if k in "iu":
         return D.int64
-    raise TypeError(f"Could not infer dtype of {_first_leaf_type(data)}")
+    raise _errors.cannot_infer_dtype(_first_leaf_type(data))
 
 
 def _first_leaf_type(data):
@@ -72,7 +77,7 @@ def _to_host_array(data):
     try:
         return np.asarray(data)
     except ValueError as e:
-        raise ValueError(f"expected sequence of equal length lists: {e}") from None
+        raise _errors.ragged_sequence(e) from None
 
 
 def _leaves(data):
@@ -97,10 +102,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
                    else data._device)
     host = _to_host_array(data)
     if host.dtype == object:
-        raise TypeError(f"Could not infer dtype of {_first_leaf_type(data)}")
+        raise _errors.cannot_infer_dtype(_first_leaf_type(data))
     dt = D.to_dtype(dtype) if dtype is not None else (
         data._dtype if isinstance(data, Tensor) else _infer_dtype(data, host))
-    arr = np.array(host, dtype=dt.np, copy=True)
+    arr = _astype(host, dt) if host.dtype != dt.np else host.copy()
     return _finish(dev._backend.from_host(arr), dt, dev, requires_grad)
 
 
@@ -117,7 +122,7 @@ def as_tensor(data, dtype=None, device=None):
         dev = _resolve(device)
         if dev is _cpu and dt.np == data.dtype:
             return from_numpy(data)
-        return _make(dev._backend.from_host(np.asarray(data, dtype=dt.np)), dt, dev)
+        return _make(dev._backend.from_host(_astype(data, dt)), dt, dev)
     return tensor(data, dtype=dtype, device=device)
 
 
@@ -132,12 +137,10 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
 @register("from_numpy", method=False)
 def from_numpy(ndarray):
     if not isinstance(ndarray, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+        raise _errors.from_numpy_type(ndarray)
     dt = D.from_numpy_dtype(ndarray.dtype)
     if any(s < 0 for s in ndarray.strides):
-        raise ValueError("At least one stride in the given numpy array is negative, and tensors "
-                         "with negative strides are not currently supported. (You can probably "
-                         "work around this by making a copy of your array  with array.copy().) ")
+        raise _errors.from_numpy_negative_strides()
     return _make(ndarray, dt, _cpu)
 
 
@@ -163,7 +166,7 @@ empty = register("empty", method=False)(_factory(lambda xp, s, d: xp.empty(s, d)
 @register("full", method=False)
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
-    shape = _sizes((size,))
+    shape = _sizes((size,), "full")
     if dtype is None:
         dt = D.scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
     else:
@@ -206,21 +209,21 @@ def _new_factory(fill):
     return new
 
 
-new_zeros = register("new_zeros")(_new_factory(lambda xp, s, d: xp.zeros(s, d)))
-new_ones = register("new_ones")(_new_factory(lambda xp, s, d: xp.ones(s, d)))
-new_empty = register("new_empty")(_new_factory(lambda xp, s, d: xp.empty(s, d)))
+new_zeros = register("new_zeros", function=False)(_new_factory(lambda xp, s, d: xp.zeros(s, d)))
+new_ones = register("new_ones", function=False)(_new_factory(lambda xp, s, d: xp.ones(s, d)))
+new_empty = register("new_empty", function=False)(_new_factory(lambda xp, s, d: xp.empty(s, d)))
 
 
-@register("new_full")
+@register("new_full", function=False)
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False,
              layout=None, pin_memory=False):
     dt = self._dtype if dtype is None else D.to_dtype(dtype)
     dev = self._device if device is None else _resolve(device)
-    return _finish(dev._backend.xp.full(_sizes((size,)), fill_value, dt.np), dt, dev,
+    return _finish(dev._backend.xp.full(_sizes((size,), "new_full"), fill_value, dt.np), dt, dev,
                    requires_grad)
 
 
-@register("new_tensor")
+@register("new_tensor", function=False)
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
                pin_memory=False):
     return tensor(data, dtype=self._dtype if dtype is None else dtype,
@@ -243,7 +246,7 @@ def clone(input, *, memory_format=None):
     return res
 
 
-@register("contiguous", nodes=("CloneBackward0",))
+@register("contiguous", nodes=("CloneBackward0",), function=False)
 def contiguous(self, memory_format=None):
     if self.is_contiguous():
         return self
@@ -273,12 +276,11 @@ def _parse_to(args, kwargs):
         elif isinstance(a, (str, _device_cls, int)):
             device = a
         elif a is not None:
-            raise TypeError(f"to() received an invalid combination of arguments - got "
-                            f"({type(a).__name__})")
+            raise _errors.to_invalid_args(a)
     return dtype, device
 
 
-@register("to", nodes=("ToCopyBackward0",))
+@register("to", nodes=("ToCopyBackward0",), function=False)
 def to(self, *args, **kwargs):
     copy = kwargs.pop("copy", False)
     kwargs.pop("non_blocking", None)
@@ -300,7 +302,7 @@ def to(self, *args, **kwargs):
             warnings.warn("Casting complex values to real discards the imaginary part",
                           UserWarning, stacklevel=2)
             arr = arr.real
-        arr = arr.astype(dt.np)
+        arr = _astype(arr, dt)
     elif arr is self._data:
         arr = be_dst.copy(arr)
     res = _make(arr, dt, dev)
@@ -319,20 +321,15 @@ for _name, _d in (("float", D.float32), ("double", D.float64), ("half", D.float1
                   ("bfloat16", D.bfloat16), ("long", D.int64), ("int", D.int32),
                   ("short", D.int16), ("char", D.int8), ("byte", D.uint8), ("bool", D.bool_),
                   ("cfloat", D.complex64), ("cdouble", D.complex128)):
-    register(_name, method=True)(_conv(_d))
-    # these are methods only; ``ember.float`` etc. are dtypes
-from ._core import OPS as _OPS  # noqa: E402
-for _name in ("float", "double", "half", "bfloat16", "long", "int", "short", "char", "byte",
-              "bool", "cfloat", "cdouble"):
-    _OPS[_name].aliases = ()
+    register(_name, function=False)(_conv(_d))   # methods only: ``ember.float`` is a dtype
 
 
-@register("cpu")
+@register("cpu", function=False)
 def cpu(self, memory_format=None):
     return to(self, _cpu)
 
 
-@register("cuda")
+@register("cuda", function=False)
 def cuda(self, device=None, non_blocking=False, memory_format=None):
     return to(self, "cuda" if device is None else
               (f"cuda:{device}" if isinstance(device, int) else device))
@@ -351,7 +348,7 @@ def _copy_bwd(node, g):
 CopyBackwards = node_class("CopyBackwards", _copy_bwd)
 
 
-@register("copy_", method=True, nodes=("CopyBackwards",))
+@register("copy_", nodes=("CopyBackwards",), function=False)
 def copy_(self, src, non_blocking=False):
     check_inplace(self)
     be = self._device._backend
@@ -362,45 +359,51 @@ def copy_(self, src, non_blocking=False):
             arr = arr.real
     else:
         arr = be.xp.asarray(src)
-    from ._core import write_array
     if self._data.shape != arr.shape:
         try:
             np.broadcast_shapes(arr.shape, self._data.shape)
         except ValueError:
-            raise RuntimeError(f"The size of tensor a ({self._data.shape[-1]}) must match the "
-                               f"size of tensor b ({arr.shape[-1]}) at non-singleton dimension "
-                               f"{len(self._data.shape) - 1}") from None
+            raise _errors.broadcast_mismatch(self._data.shape, arr.shape) from None
     write_array(self, arr)
     if _grad[0] and (self._requires_grad or isinstance(src, Tensor) and src._requires_grad):
-        from ..autograd.graph import make_node
         node = make_node(CopyBackwards, (self, src), (),
                          (src._data.shape, src._dtype, src._device))
         rebase_history(self, node)
     return self
 
 
-@register("zero_", method=True)
-def zero_(self):
-    return fill_(self, 0)
+def _zero_grad(node, g):
+    return (g.new_zeros(g._data.shape),)
 
 
-FillBackward0 = node_class("FillBackward0", lambda node, g: (g.new_zeros(g._data.shape),))
+ZeroBackward0 = node_class("ZeroBackward0", _zero_grad)
+FillBackward2 = node_class("FillBackward2", _zero_grad)
+# fill_(Tensor value): nothing flows to the overwritten self; the value gets the sum.
+FillBackward3 = node_class("FillBackward3", lambda node, g: (None, g.sum()))
 
 
-@register("fill_", method=True, nodes=("FillBackward0",))
-def fill_(self, value):
+def _fill(self, value, scalar_node):
+    """Write ``value`` everywhere in ``self`` and give it the matching history."""
     check_inplace(self)
-    if isinstance(value, Tensor):
-        if value._data.ndim:
-            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
-                               f"{value._data.ndim} dimensions.")
-        value = value.item()
-    from ._core import write_array
-    write_array(self, self._device._backend.xp.asarray(value).astype(self._dtype.np))
-    if _grad[0] and self._requires_grad:
-        from ..autograd.graph import make_node
-        rebase_history(self, make_node(FillBackward0, (self,)))
+    tensor_value = isinstance(value, Tensor)
+    if tensor_value and value._data.ndim:
+        raise _errors.fill_value_dim(value._data.ndim)
+    write_array(self, self._device._backend.xp.asarray(
+        value.item() if tensor_value else value).astype(self._dtype.np))
+    if _grad[0] and (self._requires_grad or tensor_value and value._requires_grad):
+        rebase_history(self, make_node(FillBackward3, (None, value)) if tensor_value
+                       else make_node(scalar_node, (self,)))
     return self
+
+
+@register("zero_", method=True, nodes=("ZeroBackward0",))
+def zero_(self):
+    return _fill(self, 0, ZeroBackward0)
+
+
+@register("fill_", method=True, nodes=("FillBackward2", "FillBackward3"))
+def fill_(self, value):
+    return _fill(self, value, FillBackward2)
 
 
 # ---- ranges --------------------------------------------------------------------------------------
@@ -412,9 +415,9 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     start, end, step = vals
     if step == 0:
-        raise RuntimeError("step must be nonzero")
+        raise _errors.arange_step_zero()
     if (end - start) * step < 0 and end != start:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise _errors.arange_bounds()
     if dtype is None:
         dt = D.int64 if all(isinstance(v, (int, np.integer)) for v in vals) else \
             D.get_default_dtype()
@@ -438,7 +441,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         s, e = int(s), int(e)
     steps = int(steps)
     if steps < 0:
-        raise RuntimeError("number of steps must be non-negative")
+        raise _errors.linspace_negative_steps()
     # PyTorch fills the first half from the start and the second half from the end, with the
     # step rounded to the result's precision and fused multiply-adds (emulated in float64).
     rounded = dt.np.type if dt.category >= 2 else np.float64
@@ -467,7 +470,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     dt = _dt(dtype)
     dev = _resolve(device)
     if n < 0 or (m is not None and m < 0):
-        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+        raise _errors.eye_negative(n, m)
     return _finish(dev._backend.xp.eye(n, n if m is None else m, dtype=dt.np), dt, dev,
                    requires_grad)
 

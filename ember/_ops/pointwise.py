@@ -131,8 +131,8 @@ def add(input, other, *, alpha=1, out=None):
 
 
 def sub(input, other, *, alpha=1, out=None):
-    if input.__class__ is not Tensor or other.__class__ is not Tensor or \
-            input._dtype is D.bool_ or other._dtype is D.bool_:
+    if getattr(input, "_dtype", None) is D.bool_ or getattr(other, "_dtype", None) is D.bool_ \
+            or input.__class__ is bool or other.__class__ is bool:
         _check_sub_bool(input, other)
     if alpha != 1:
         _check_alpha(input, other, alpha)
@@ -654,10 +654,14 @@ for _name, _k, _bwd, _saves, _fr, _opts in _UNARY:
 
 
 def _sigmoid_kernel(x, be):
+    # 1 / (1 + exp(-x)) in one buffer; exp overflowing to inf correctly gives 0 (the backend
+    # silences IEEE warnings, as PyTorch does).
     xp = be.xp
-    # exp of a negative magnitude never overflows; both branches are exact reformulations.
-    e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+    r = xp.empty_like(x)
+    xp.negative(x, out=r)
+    xp.exp(r, out=r)
+    xp.add(r, 1, out=r)
+    return xp.reciprocal(r, out=r)
 
 
 sigmoid, sigmoid_ = unary("sigmoid", _sigmoid_kernel, lambda g, x, y: g * (y * (1 - y)).conj(),

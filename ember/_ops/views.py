@@ -97,7 +97,10 @@ def infer_shape(shape, numel):
     shape = list(shape)
     neg = [i for i, s in enumerate(shape) if s == -1]
     if len(neg) > 1:
-        raise RuntimeError("only one dimension can be inferred")
+        raise _errors.view_infer_twice()
+    for i, s in enumerate(shape):
+        if s < -1:
+            raise _errors.view_invalid_dim(i, shape)
     if neg:
         rest = 1
         for i, s in enumerate(shape):
@@ -109,8 +112,6 @@ def infer_shape(shape, numel):
     else:
         n = 1
         for s in shape:
-            if s < 0:
-                raise RuntimeError(f"invalid shape dimension {s}")
             n *= s
         if n != numel:
             raise _errors.shape_invalid(shape, numel)
@@ -130,7 +131,7 @@ def _reshape_view_fn(t, shape):
     return t.view(shape)
 
 
-@register("view", nodes=("ViewBackward0",), method=True)
+@register("view", nodes=("ViewBackward0",), function=False)
 def view(self, *shape):
     from .. import _dtype as D
     if len(shape) == 1 and (isinstance(shape[0], D.dtype) or shape[0] in (float, int, bool)):
@@ -147,7 +148,7 @@ def view(self, *shape):
 
 def _view_dtype(self, dt):
     if dt.itemsize != self._dtype.itemsize:
-        raise RuntimeError("ember: view(dtype) needs dtypes of the same size")
+        raise _errors.view_dtype_size()
     out = _make(self._data.view(dt.np), dt, self._device)
     out._vc = self._vc
     return out
@@ -167,12 +168,12 @@ def reshape(self, *shape):
     return out
 
 
-@register("view_as", method=True, nodes=("ViewBackward0",))
+@register("view_as", nodes=("ViewBackward0",), function=False)
 def view_as(self, other):
     return view(self, other._data.shape)
 
 
-@register("reshape_as", method=True)
+@register("reshape_as", function=False)
 def reshape_as(self, other):
     return reshape(self, other._data.shape)
 
@@ -206,11 +207,9 @@ def permute(self, *dims):
     nd = self._data.ndim
     dims = tuple(_wrap_dim(d, nd) for d in _sizes(dims))
     if len(dims) != nd:
-        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
-                           f"not match the length of the desired ordering of dimensions i.e. "
-                           f"input.dim() = {nd} is not equal to len(dims) = {len(dims)}")
+        raise _errors.permute_length(nd, len(dims))
     if len(set(dims)) != nd:
-        raise RuntimeError("permute(): duplicate dims are not allowed.")
+        raise _errors.permute_duplicate()
     return make_view(self, self._data.transpose(dims), PermuteBackward0, (dims,), _permute_fn)
 
 
@@ -234,12 +233,19 @@ def _t_fn(t):
 def t(self):
     nd = self._data.ndim
     if nd > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
+        raise _errors.t_dims(nd)
     return make_view(self, self._data.T, TBackward0, None, _t_fn)
 
 
 @register("adjoint", method=True)
 def adjoint(self):
+    nd = self._data.ndim
+    if nd < 2:
+        if nd:
+            raise _errors.adjoint_dims(nd)
+        import warnings
+        warnings.warn(_errors.adjoint_0d_warning(), UserWarning, stacklevel=2)
+        return self.conj()
     return transpose(self, -2, -1).conj() if self._dtype.is_complex else transpose(self, -2, -1)
 
 
@@ -256,23 +262,19 @@ def _expand_fn(t, shape):
     return t.expand(*shape)
 
 
-@register("expand", nodes=("ExpandBackward0",))
+@register("expand", nodes=("ExpandBackward0",), function=False)
 def expand(self, *sizes, implicit=False):
     sizes = _sizes(sizes)
     src = self._data.shape
     nd = len(sizes)
     if nd < len(src):
-        raise RuntimeError(f"expand(torch.FloatTensor{{[{', '.join(map(str, src))}]}}, size="
-                           f"[{', '.join(map(str, sizes))}]): the number of sizes provided "
-                           f"({nd}) must be greater or equal to the number of dimensions in the "
-                           f"tensor ({len(src)})")
+        raise _errors.expand_too_few(self, sizes)
     lead = nd - len(src)
     target = []
     for i, s in enumerate(sizes):
         if i < lead:
             if s < 0:
-                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a "
-                                   "leading, non-existing dimension 0")
+                raise _errors.expand_leading_negative(s)
             target.append(s)
             continue
         cur = src[i - lead]
@@ -290,7 +292,7 @@ def expand(self, *sizes, implicit=False):
     return out
 
 
-@register("expand_as", method=True, nodes=("ExpandBackward0",))
+@register("expand_as", nodes=("ExpandBackward0",), function=False)
 def expand_as(self, other):
     return expand(self, other._data.shape)
 
@@ -372,13 +374,12 @@ def _select_fn(t, dim, index):
 def select(self, dim, index):
     nd = self._data.ndim
     if nd == 0:
-        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+        raise _errors.select_0d()
     d = _wrap_dim(dim, nd)
     size = self._data.shape[d]
     i = int(index)
     if i < -size or i >= size:
-        raise IndexError(f"select(): index {i} out of range for tensor of size "
-                         f"{list(self._data.shape)} at dimension {dim}")
+        raise _errors.select_index(i, self._data.shape, dim)
     if i < 0:
         i += size
     key = (slice(None),) * d + (i, Ellipsis)   # Ellipsis: a 0-d view, never a scalar
@@ -421,26 +422,35 @@ def narrow(self, dim, start, length):
     size = self._data.shape[d]
     start = int(start)
     if start < -size or start > size:
-        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but "
-                         f"got {start})")
+        raise _errors.narrow_start(start, size)
     if start < 0:
         start += size
     if start + length > size or length < 0:
-        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+        raise _errors.narrow_length(start, length, size)
     return slice_dim(self, d, start, start + length, 1)
 
 
 # ---- as_strided ----------------------------------------------------------------------------------
-def _as_strided_bwd(node, g):
+def _storage_positions(n, geometry, device):
+    """For each element of a tensor with ``geometry`` (size, element strides, offset) into a
+    storage of ``n`` elements, its position in that storage (an int64 tensor)."""
+    import numpy as np
     from . import creation
-    base_shape, size, stride, offset = node._args
-    n = 1
-    for s in base_shape:
-        n *= s
+    size, stride, offset = geometry
+    pos = np.lib.stride_tricks.as_strided(np.arange(offset, n, dtype=np.int64), size,
+                                          tuple(8 * s for s in stride))
+    return creation.tensor(pos, device=device)
+
+
+def _as_strided_bwd(node, g):
+    """Scatter-add the gradient into the storage positions the output read, then gather the
+    positions of the input's elements (the input may itself be a strided view)."""
+    from . import creation
+    n, in_geometry, out_geometry = node._args
     flat = creation.zeros(n, dtype=g._dtype, device=g._device)
-    idx = creation.arange(n, device=g._device).as_strided(size, stride, offset)
-    flat.index_put_((idx.reshape(-1),), g.reshape(-1), accumulate=True)
-    return (flat.reshape(base_shape),)
+    flat.index_put_((_storage_positions(n, out_geometry, g._device).reshape(-1),),
+                    g.reshape(-1), accumulate=True)
+    return (flat[_storage_positions(n, in_geometry, g._device)],)
 
 
 AsStridedBackward0b = node_class("AsStridedBackward0", _as_strided_bwd)
@@ -460,18 +470,16 @@ def as_strided(self, size, stride, storage_offset=None):
     off = be.storage_offset(self._data) if storage_offset is None else int(storage_offset)
     need = off + sum((s - 1) * st for s, st in zip(size, stride) if s > 0) + 1 if all(size) else 0
     if need > root.size:
-        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage "
-                           f"offset {off}, and itemsize {isz} requiring a storage size of "
-                           f"{need * isz} are out of bounds for storage of size "
-                           f"{root.size * isz}")
+        raise _errors.as_strided_bounds(size, stride, off, isz, need, root.size)
     flat = root.reshape(-1) if root.flags.c_contiguous else root
     arr = be.as_strided(flat[off:] if flat.ndim == 1 else flat, size,
                         tuple(s * isz for s in stride))
     out = make_view(self, arr, None, (size, stride, storage_offset), _as_strided_fn)
     if _grad[0] and self._requires_grad:
+        in_geometry = (self._data.shape, tuple(s // isz for s in self._data.strides),
+                       be.storage_offset(self._data))
         set_output(make_node(AsStridedBackward0b, (self,), (),
-                             (self._data.shape, size, stride,
-                              off - be.storage_offset(self._data))), out)
+                             (root.size, in_geometry, (size, stride, off))), out)
     return out
 
 

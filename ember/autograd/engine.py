@@ -95,23 +95,29 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
                 if accumulate and (only is None or node in only) and grads[0] is not None:
                     node._apply(grads)
                 continue
-            if any(g is not None for g in grads):
+            if node._nout == 1:
+                live = grads[0] is not None
+            else:
+                live = any([g is not None for g in grads])
+            if live:
                 out = apply_anomalous(node, grads) if _anomaly[0] else node._apply(grads)
                 if not retain_graph:
                     node._release()
             else:
                 out = ()
-            for i, (nxt, nr) in enumerate(node.next_functions):
+            n_out = len(out)
+            i = 0
+            for nxt, nr in node.next_functions:
+                g = out[i] if i < n_out else None
+                i += 1
                 if nxt is None:
                     continue
-                g = out[i] if i < len(out) else None
+                buf = buffers.get(nxt)
+                if buf is None:
+                    buf = buffers[nxt] = [None] * nxt._nout
                 if g is not None:
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        buf = buffers[nxt] = [None] * nxt._nout
-                    buf[nr] = g if buf[nr] is None else buf[nr] + g
-                elif nxt not in buffers:
-                    buffers[nxt] = [None] * nxt._nout
+                    cur = buf[nr]
+                    buf[nr] = g if cur is None else cur + g
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:

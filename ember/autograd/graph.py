@@ -24,11 +24,21 @@ _anomaly = [False, True]   # [enabled, check_nan]
 
 
 class Node:
-    """A function in the backward graph.  ``next_functions`` lists one edge per forward input."""
-    __slots__ = ("next_functions", "_saved", "_versions", "_out_idx", "_args", "_nout",
-                 "_hooks", "_prehooks", "_thooks", "_retains", "_meta", "_trace",
-                 "__weakref__")
+    """A function in the backward graph.  ``next_functions`` lists one edge per forward input.
+
+    Only the fields every node sets live in slots; the rarely used ones (hooks, metadata,
+    saved-output indices, the anomaly trace, output count) are class defaults that an
+    instance overrides in its ``__dict__`` when needed, which keeps node creation cheap."""
+    __slots__ = ("next_functions", "_saved", "_versions", "_args", "__dict__", "__weakref__")
     _backward = None
+    _out_idx = None
+    _nout = 1
+    _hooks = None
+    _prehooks = None
+    _thooks = None
+    _retains = None
+    _meta = None
+    _trace = None
 
     def name(self):
         return type(self).__name__
@@ -251,15 +261,9 @@ def _init_node(node, next_functions):
     node.next_functions = next_functions
     node._saved = ()
     node._versions = ()
-    node._out_idx = None
     node._args = None
-    node._nout = 1
-    node._hooks = None
-    node._prehooks = None
-    node._thooks = None
-    node._retains = None
-    node._meta = None
-    node._trace = traceback.format_stack()[:-3] if _anomaly[0] else None
+    if _anomaly[0]:
+        node._trace = traceback.format_stack()[:-3]
 
 
 def node_class(name, backward):
@@ -271,11 +275,16 @@ def node_class(name, backward):
 def make_node(cls, inputs, saved=(), args=None):
     """Create a node of ``cls`` whose edges lead to ``inputs`` and which saves ``saved``."""
     node = _new(cls)
-    _init_node(node, tuple([edge(t) if isinstance(t, Tensor) else _NO_EDGE for t in inputs]))
+    node.next_functions = tuple([edge(t) if isinstance(t, Tensor) else _NO_EDGE
+                                 for t in inputs])
     if saved:
         node._saved = saved
         node._versions = tuple([-1 if t is None else t._vc[0] for t in saved])
+    else:
+        node._saved = node._versions = ()
     node._args = args
+    if _anomaly[0]:
+        node._trace = traceback.format_stack()[:-2]
     return node
 
 

@@ -1,2 +1,168 @@
-"""nn.Parameter and friends."""
-__all__ = []
+"""nn.Parameter, nn.Buffer and the uninitialized (lazy) variants.
+
+A Parameter is a Tensor subclass that shares its storage with the tensor it was made from and
+requires grad by default; a Module that receives one as an attribute registers it.  ``Buffer``
+(like PyTorch's) returns a plain Tensor tagged ``_is_buffer`` so that ``isinstance(t, Buffer)``
+is true for it and a Module registers it as a buffer.
+"""
+import copy
+
+from .._tensor import Tensor
+from .._tensor_str import tensor_repr
+
+__all__ = ["Parameter", "UninitializedParameter", "Buffer", "UninitializedBuffer"]
+
+
+def _creation():
+    from .._ops import creation
+    return creation
+
+
+class _ParameterMeta(type):
+    # isinstance(t, Parameter) is also true for a tensor marked ``_is_param`` (as in PyTorch).
+    def __instancecheck__(cls, instance):
+        if cls is Parameter and isinstance(instance, Tensor) and \
+                getattr(instance, "_is_param", False):
+            return True
+        return super().__instancecheck__(instance)
+
+
+class Parameter(Tensor, metaclass=_ParameterMeta):
+    """A Tensor that a Module registers as a parameter (``requires_grad=True`` by default)."""
+
+    def __new__(cls, data=None, requires_grad=True):
+        if data is None:
+            data = _creation().empty(0)
+        t = data.detach().as_subclass(cls)
+        t._vc = data._vc
+        t.requires_grad = requires_grad
+        if data.__dict__:
+            t.__dict__.update(data.__dict__)
+        return t
+
+    def __init__(self, data=None, requires_grad=True):
+        pass
+
+    def __deepcopy__(self, memo):
+        key = id(self)
+        if key in memo:
+            return memo[key]
+        result = type(self)(self.data.clone(), self._requires_grad)
+        memo[key] = result
+        for k, v in self.__dict__.items():
+            result.__dict__[k] = copy.deepcopy(v, memo)
+        return result
+
+    def __repr__(self):
+        return "Parameter containing:\n" + tensor_repr(self)
+
+    __str__ = __repr__
+
+
+class _BufferMeta(type):
+    def __instancecheck__(cls, instance):
+        if cls is Buffer and isinstance(instance, Tensor) and \
+                getattr(instance, "_is_buffer", False):
+            return True
+        return super().__instancecheck__(instance)
+
+
+class Buffer(Tensor, metaclass=_BufferMeta):
+    """Marks a tensor to be registered as a buffer when assigned to a Module attribute;
+    the result is a plain Tensor carrying ``persistent``."""
+
+    def __new__(cls, data=None, *, persistent=True):
+        if data is None:
+            data = _creation().empty(0)
+        t = data.detach()
+        t._requires_grad = data._requires_grad
+        t.persistent = persistent
+        t._is_buffer = True
+        return t
+
+
+_UNINIT_SHAPE = ("Can't access the shape of an uninitialized parameter or buffer. This error "
+                 "usually happens in `load_state_dict` when trying to load an uninitialized "
+                 "parameter into an initialized one. Call `forward` to initialize the "
+                 "parameters before accessing their attributes.")
+
+
+class UninitializedTensorMixin:
+    """A placeholder whose shape is unknown until ``materialize`` (used by lazy modules)."""
+    cls_to_become = None
+
+    def materialize(self, shape, device=None, dtype=None):
+        """Give the tensor its real storage (``empty(shape)``) and become ``cls_to_become``."""
+        from .. import _device as Dev, _dtype as D
+        device = self._device if device is None else Dev.resolve(device)
+        dtype = self._dtype if dtype is None else D.to_dtype(dtype)
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        self.data = _creation().empty(shape, device=device, dtype=dtype)
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError(_UNINIT_SHAPE)
+
+    def size(self, dim=None):
+        raise RuntimeError(_UNINIT_SHAPE)
+
+    def numel(self):
+        raise RuntimeError(_UNINIT_SHAPE)
+
+    def share_memory_(self):
+        raise RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call "
+                           "`forward` to initialize the parameters before calling "
+                           "`module.share_memory()`.")
+
+    def __repr__(self):
+        return f"<{self.__class__.__name__}>"
+
+    __str__ = __repr__
+
+    def __reduce_ex__(self, proto):
+        return (self.__class__, (self._requires_grad,))
+
+
+def is_lazy(param):
+    """True for an UninitializedParameter / UninitializedBuffer."""
+    return isinstance(param, UninitializedTensorMixin)
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        data = _creation().empty(0, device=device, dtype=dtype)
+        return Parameter.__new__(cls, data, requires_grad)
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
+
+    def __deepcopy__(self, memo):
+        key = id(self)
+        if key not in memo:
+            memo[key] = type(self)(self._requires_grad, self._device, self._dtype)
+        return memo[key]
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None, persistent=True):
+        data = _creation().empty(0, device=device, dtype=dtype)
+        t = data.as_subclass(cls)
+        t._requires_grad = requires_grad
+        t.persistent = persistent
+        t._is_buffer = True
+        return t
+
+    def __init__(self, requires_grad=False, device=None, dtype=None, persistent=True):
+        pass
+
+    def __deepcopy__(self, memo):
+        key = id(self)
+        if key not in memo:
+            memo[key] = type(self)(self._requires_grad, self._device, self._dtype,
+                                   self.persistent)
+        return memo[key]

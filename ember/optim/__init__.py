@@ -1,1 +1,18 @@
-"""``torch.optim``."""
+"""``torch.optim``: optimization algorithms, learning-rate schedulers, weight averaging."""
+from .optimizer import Optimizer
+from .sgd import SGD
+from .adam import Adam
+from .adamw import AdamW
+from .adamax import Adamax
+from .nadam import NAdam
+from .radam import RAdam
+from .rmsprop import RMSprop
+from .adagrad import Adagrad
+from .adadelta import Adadelta
+from .asgd import ASGD
+from .rprop import Rprop
+from .lbfgs import LBFGS
+from . import lr_scheduler, swa_utils
+
+__all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "ASGD", "LBFGS", "lr_scheduler",
+           "NAdam", "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD", "swa_utils"]

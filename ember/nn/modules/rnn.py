@@ -1,2 +1,533 @@
-"""nn modules: rnn."""
-__all__ = []
+"""nn modules: RNN, LSTM, GRU and their cells.
+
+The recurrence is written with ember ops, so autograd (and double backward) needs nothing
+special.  Per layer and direction the input projection of *all* time steps is one GEMM; the
+Python loop over time steps then does one fused gate GEMM (``addmm``) for the whole batch
+plus a few pointwise ops.  Every input layout is turned into PyTorch's packed layout first —
+the time-major rows ``(sum(batch_sizes), features)`` — so padded and packed inputs share one
+code path (a padded batch is a packed one whose batch sizes are all equal).
+"""
+import math
+import numbers
+import warnings
+
+
+from ..._ops import creation, shape as _shape
+from ...autograd import grad_mode
+from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
+from .._functional import dropout as _dropout_mod
+from .module import Module
+
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+
+_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+
+
+# ---- one time step ---------------------------------------------------------------------------
+# ``gi`` is the input projection of this step (biases folded in where the math allows), ``state``
+# a tuple ((h,) or (h, c)), ``w`` the layer's (w_hh_t, b_hh, w_hr_t).  Each returns the new state.
+def _tanh_step(gi, state, w):
+    return (gi.addmm(state[0], w[0]).tanh(),)
+
+
+def _relu_step(gi, state, w):
+    return (gi.addmm(state[0], w[0]).relu(),)
+
+
+def _lstm_step(gi, state, w):
+    h, c = state
+    i, f, g, o = gi.addmm(h, w[0]).chunk(4, 1)
+    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    h = o.sigmoid() * c.tanh()
+    if w[2] is not None:
+        h = h.mm(w[2])
+    return h, c
+
+
+def _gru_step(gi, state, w):
+    h = state[0]
+    gh = h.mm(w[0]) if w[1] is None else w[1].addmm(h, w[0])
+    n_h = gh.size(1) // 3
+    gi_rz, gi_n = gi.split([2 * n_h, n_h], 1)
+    gh_rz, gh_n = gh.split([2 * n_h, n_h], 1)
+    r, z = (gi_rz + gh_rz).sigmoid().chunk(2, 1)
+    n = (gi_n + r * gh_n).tanh()
+    return (n + z * (h - n),)
+
+
+_STEPS = {"RNN_TANH": _tanh_step, "RNN_RELU": _relu_step, "LSTM": _lstm_step, "GRU": _gru_step}
+
+
+def _input_projection(mode, x, w_ih, b_ih, b_hh):
+    """``x @ w_ihᵀ + biases`` for every row at once.  GRU keeps b_hh inside its reset gate."""
+    if b_ih is None:
+        return x.matmul(w_ih.t())
+    bias = b_ih if mode == "GRU" else b_ih + b_hh
+    return bias.addmm(x, w_ih.t())
+
+
+# ---- one layer, one direction ------------------------------------------------------------------
+def _run_direction(step, gis, bsizes, state0, w, reverse):
+    """Run ``step`` over the per-step projections ``gis`` (decreasing batch sizes ``bsizes``).
+
+    Returns the per-step outputs (in time order) and the final state of every sequence."""
+    steps = len(bsizes)
+    outs = [None] * steps
+    if not reverse:
+        state, finished = state0, []
+        for t in range(steps):
+            bs = bsizes[t]
+            if bs < state[0].shape[0]:    # shorter sequences end here: keep their final state
+                finished.append(tuple(s[bs:] for s in state))
+                state = tuple(s[:bs] for s in state)
+            state = step(gis[t], state, w)
+            outs[t] = state[0]
+        if finished:
+            finished.append(state)
+            state = tuple(_shape.cat([f[k] for f in reversed(finished)])
+                          for k in range(len(state)))
+        return outs, state
+    state = tuple(s[:bsizes[-1]] for s in state0) if bsizes[-1] < state0[0].shape[0] else state0
+    for t in range(steps - 1, -1, -1):
+        bs, have = bsizes[t], state[0].shape[0]
+        if bs > have:                     # longer sequences start here, from their h0
+            state = tuple(_shape.cat([s, s0[have:bs]]) for s, s0 in zip(state, state0))
+        state = step(gis[t], state, w)
+        outs[t] = state[0]
+    return outs, state
+
+
+def _rnn_impl(mode, x, bsizes, hx, weights, has_bias, num_layers, dropout, training,
+              bidirectional):
+    """The whole multi-layer recurrence on packed rows ``x`` (``(sum(bsizes), in)``).
+
+    ``hx`` is a tuple of ``(layers * directions, batch, *)`` initial states; returns the packed
+    output rows and the tuple of final states."""
+    step = _STEPS[mode]
+    ndir = 2 if bidirectional else 1
+    per = len(weights) // (num_layers * ndir)
+    h0s = [h.unbind(0) for h in hx]
+    finals = [[] for _ in hx]
+    split = list(bsizes)
+    for layer in range(num_layers):
+        layer_out = []
+        for d in range(ndir):
+            idx = layer * ndir + d
+            ws = weights[idx * per:(idx + 1) * per]
+            w_ih, w_hh = ws[0], ws[1]
+            b_ih, b_hh = (ws[2], ws[3]) if has_bias else (None, None)
+            w_hr = ws[-1] if per in (3, 5) else None
+            gis = _input_projection(mode, x, w_ih, b_ih, b_hh).split(split)
+            w = (w_hh.t(), b_hh if mode == "GRU" else None,
+                 None if w_hr is None else w_hr.t())
+            outs, state = _run_direction(step, gis, bsizes, tuple(h[idx] for h in h0s), w,
+                                         reverse=d == 1)
+            layer_out.append(_shape.cat(outs) if len(outs) > 1 else outs[0])
+            for f, s in zip(finals, state):
+                f.append(s)
+        x = layer_out[0] if ndir == 1 else _shape.cat(layer_out, 1)
+        if dropout > 0 and training and layer < num_layers - 1:
+            x = _dropout_mod.dropout(x, dropout, True)
+    return x, tuple(_shape.stack(f) for f in finals)
+
+
+# ---- modules --------------------------------------------------------------------------------
+def _uniform_init(module):
+    stdv = 1.0 / math.sqrt(module.hidden_size) if module.hidden_size > 0 else 0
+    with grad_mode.no_grad():
+        for weight in module.parameters():
+            weight.uniform_(-stdv, stdv)
+
+
+def _check_type(name, value, kind):
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} should be of type {kind.__name__}, got: "
+                        f"{type(value).__name__}")
+
+
+class RNNBase(Module):
+    """Shared parameters, checks and driver of RNN / LSTM / GRU (PyTorch's layout and names)."""
+    __constants__ = ["mode", "input_size", "hidden_size", "num_layers", "bias", "batch_first",
+                     "dropout", "bidirectional", "proj_size"]
+
+    def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True,
+                 batch_first=False, dropout=0.0, bidirectional=False, proj_size=0,
+                 device=None, dtype=None):
+        super().__init__()
+        self.mode = mode
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        self.batch_first = batch_first
+        self.dropout = float(dropout)
+        self.bidirectional = bidirectional
+        self.proj_size = proj_size
+        self._check_args(dropout)
+        if mode not in _GATES:
+            raise ValueError("Unrecognized RNN mode: " + mode)
+        gate_size = _GATES[mode] * hidden_size
+        num_directions = 2 if bidirectional else 1
+        real_hidden = proj_size if proj_size > 0 else hidden_size
+        self._flat_weights_names = []
+        self._all_weights = []
+        for layer in range(num_layers):
+            for direction in range(num_directions):
+                layer_in = input_size if layer == 0 else real_hidden * num_directions
+                shapes = [("weight_ih_l{}{}", (gate_size, layer_in)),
+                          ("weight_hh_l{}{}", (gate_size, real_hidden))]
+                if bias:
+                    shapes += [("bias_ih_l{}{}", (gate_size,)), ("bias_hh_l{}{}", (gate_size,))]
+                if proj_size > 0:
+                    shapes += [("weight_hr_l{}{}", (proj_size, hidden_size))]
+                suffix = "_reverse" if direction == 1 else ""
+                names = []
+                for fmt, shape in shapes:
+                    name = fmt.format(layer, suffix)
+                    setattr(self, name, Parameter(creation.empty(shape, dtype=dtype,
+                                                                 device=device)))
+                    names.append(name)
+                self._flat_weights_names.extend(names)
+                self._all_weights.append(names)
+        self.reset_parameters()
+
+    def _check_args(self, dropout):
+        if (not isinstance(dropout, numbers.Number) or isinstance(dropout, bool)
+                or not 0 <= dropout <= 1):
+            raise ValueError("dropout should be a number in range [0, 1] representing the "
+                             "probability of an element being zeroed")
+        if dropout > 0 and self.num_layers == 1:
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so "
+                          "non-zero dropout expects num_layers greater than 1, but got "
+                          f"dropout={dropout} and num_layers={self.num_layers}", stacklevel=3)
+        _check_type("bias", self.bias, bool)
+        _check_type("batch_first", self.batch_first, bool)
+        _check_type("input_size", self.input_size, int)
+        if self.input_size <= 0:
+            raise ValueError("input_size must be greater than zero")
+        _check_type("hidden_size", self.hidden_size, int)
+        if self.hidden_size <= 0:
+            raise ValueError("hidden_size must be greater than zero")
+        if self.num_layers <= 0:
+            raise ValueError("num_layers must be greater than zero")
+        if self.proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable "
+                             "projections")
+        if self.proj_size >= self.hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+
+    @property
+    def _flat_weights(self):
+        return [getattr(self, n, None) for n in self._flat_weights_names]
+
+    @property
+    def all_weights(self):
+        return [[getattr(self, w) for w in ws] for ws in self._all_weights]
+
+    def flatten_parameters(self):
+        """No-op: there is no cuDNN weight buffer to compact."""
+
+    def reset_parameters(self):
+        _uniform_init(self)
+
+    # ---- checks (PyTorch's messages) -----------------------------------------------------------
+    def check_input(self, input, batch_sizes):
+        wdt = self._flat_weights[0].dtype
+        if input.dtype != wdt:
+            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype "
+                             f"({wdt}). Convert input: input.to({wdt}), or convert model: "
+                             f"model.to({input.dtype})")
+        expected = 2 if batch_sizes is not None else 3
+        if input.dim() != expected:
+            raise RuntimeError(f"input must have {expected} dimensions, got {input.dim()}")
+        if self.input_size != input.size(-1):
+            raise RuntimeError("input.size(-1) must be equal to input_size. Expected "
+                               f"{self.input_size}, got {input.size(-1)}")
+
+    def _expected_size(self, input, batch_sizes, last):
+        if batch_sizes is not None:
+            mini_batch = int(batch_sizes[0])
+        else:
+            mini_batch = input.size(0) if self.batch_first else input.size(1)
+        return (self.num_layers * (2 if self.bidirectional else 1), mini_batch, last)
+
+    def get_expected_hidden_size(self, input, batch_sizes):
+        return self._expected_size(input, batch_sizes, self.proj_size or self.hidden_size)
+
+    def check_hidden_size(self, hx, expected_hidden_size, msg="Expected hidden size {}, got {}"):
+        if hx.size() != expected_hidden_size:
+            raise RuntimeError(msg.format(expected_hidden_size, list(hx.size())))
+
+    def check_forward_args(self, input, hidden, batch_sizes):
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
+
+    def permute_hidden(self, hx, permutation):
+        if permutation is None:
+            return hx
+        return hx.index_select(1, permutation)
+
+    def extra_repr(self):
+        s = "{input_size}, {hidden_size}"
+        if self.proj_size != 0:
+            s += ", proj_size={proj_size}"
+        if self.num_layers != 1:
+            s += ", num_layers={num_layers}"
+        if self.bias is not True:
+            s += ", bias={bias}"
+        if self.batch_first is not False:
+            s += ", batch_first={batch_first}"
+        if self.dropout != 0:
+            s += ", dropout={dropout}"
+        if self.bidirectional is not False:
+            s += ", bidirectional={bidirectional}"
+        return s.format(**self.__dict__)
+
+    # ---- driver -----------------------------------------------------------------------------------
+    def _state_shapes(self):
+        """Trailing size of each state tensor ((h,) or (h, c))."""
+        return (self.hidden_size,)
+
+    def _zeros_state(self, input, batch):
+        n = self.num_layers * (2 if self.bidirectional else 1)
+        return tuple(creation.zeros((n, batch, size), dtype=input.dtype, device=input.device)
+                     for size in self._state_shapes())
+
+    def _check_hx_dims(self, hx, is_batched):
+        want = 3 if is_batched else 2
+        if hx.dim() != want:
+            kind = "batched 3-D" if is_batched else "unbatched 2-D"
+            raise RuntimeError(f"For {kind} input, hx should also be {want}-D but got "
+                               f"{hx.dim()}-D tensor")
+
+    def _as_state(self, hx):
+        return (hx,)
+
+    def _from_state(self, state):
+        return state[0]
+
+    def forward(self, input, hx=None):
+        name = type(self).__name__
+        packed = isinstance(input, PackedSequence)
+        is_batched = True
+        if packed:
+            input, batch_sizes, sorted_indices, unsorted_indices = input
+            bsizes = batch_sizes.tolist()
+            batch = bsizes[0]
+        else:
+            batch_sizes = sorted_indices = unsorted_indices = None
+            if input.dim() not in (2, 3):
+                got = f"{input.dim()}D tensor" if self.mode.startswith("RNN") else \
+                    f"{input.dim()}D"
+                raise ValueError(f"{name}: Expected input to be 2D or 3D, got {got} instead")
+            is_batched = input.dim() == 3
+            batch_dim = 0 if self.batch_first else 1
+            if not is_batched:
+                input = input.unsqueeze(batch_dim)
+            if hx is not None:
+                self._check_hx_dims(hx, is_batched)
+                if not is_batched:
+                    hx = self._map_state(hx, lambda t: t.unsqueeze(1))
+            batch = input.size(batch_dim)
+        if hx is None:
+            state = self._zeros_state(input, batch)
+        else:
+            state = self._as_state(self.permute_hidden(hx, sorted_indices))
+        self.check_forward_args(input, self._from_state(state), batch_sizes)
+        if packed:
+            rows = input
+        else:
+            steps = input.size(1 if self.batch_first else 0)
+            if self.batch_first:
+                input = input.transpose(0, 1)
+            rows = input.reshape(steps * batch, input.size(2))
+            bsizes = [batch] * steps
+        out, state = _rnn_impl(self.mode, rows, bsizes, state, self._flat_weights, self.bias,
+                               self.num_layers, self.dropout, self.training, self.bidirectional)
+        hidden = self.permute_hidden(self._from_state(state), unsorted_indices)
+        if packed:
+            return PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices), hidden
+        out = out.view(steps, batch, out.size(1))
+        if self.batch_first:
+            out = out.transpose(0, 1)
+        if not is_batched:
+            out = out.squeeze(batch_dim)
+            hidden = self._map_state(hidden, lambda t: t.squeeze(1))
+        return out, hidden
+
+    @staticmethod
+    def _map_state(hx, fn):
+        return fn(hx)
+
+
+class RNN(RNNBase):
+    """Elman RNN with tanh or ReLU non-linearity."""
+
+    def __init__(self, *args, **kwargs):
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        if len(args) > 3:
+            self.nonlinearity = args[3]
+            args = args[:3] + args[4:]
+        else:
+            self.nonlinearity = kwargs.pop("nonlinearity", "tanh")
+        if self.nonlinearity == "tanh":
+            mode = "RNN_TANH"
+        elif self.nonlinearity == "relu":
+            mode = "RNN_RELU"
+        else:
+            raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' "
+                             "or 'relu'.")
+        super().__init__(mode, *args, **kwargs)
+
+
+class GRU(RNNBase):
+    def __init__(self, *args, **kwargs):
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        super().__init__("GRU", *args, **kwargs)
+
+
+class LSTM(RNNBase):
+    def __init__(self, *args, **kwargs):
+        super().__init__("LSTM", *args, **kwargs)
+
+    def _state_shapes(self):
+        return (self.proj_size or self.hidden_size, self.hidden_size)
+
+    def _as_state(self, hx):
+        return tuple(hx)
+
+    def _from_state(self, state):
+        return tuple(state)
+
+    @staticmethod
+    def _map_state(hx, fn):
+        return fn(hx[0]), fn(hx[1])
+
+    def _check_hx_dims(self, hx, is_batched):
+        want = 3 if is_batched else 2
+        if hx[0].dim() != want or hx[1].dim() != want:
+            kind = "batched 3-D" if is_batched else "unbatched 2-D"
+            raise RuntimeError(f"For {kind} input, hx and cx should also be {want}-D but got "
+                               f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
+
+    def get_expected_cell_size(self, input, batch_sizes):
+        return self._expected_size(input, batch_sizes, self.hidden_size)
+
+    def check_forward_args(self, input, hidden, batch_sizes):
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden[0], self.get_expected_hidden_size(input, batch_sizes),
+                               "Expected hidden[0] size {}, got {}")
+        self.check_hidden_size(hidden[1], self.get_expected_cell_size(input, batch_sizes),
+                               "Expected hidden[1] size {}, got {}")
+
+    def permute_hidden(self, hx, permutation):
+        if permutation is None:
+            return hx
+        return hx[0].index_select(1, permutation), hx[1].index_select(1, permutation)
+
+
+# ---- cells ----------------------------------------------------------------------------------
+class RNNCellBase(Module):
+    __constants__ = ["input_size", "hidden_size", "bias"]
+
+    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
+        super().__init__()
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        g = num_chunks * hidden_size
+        self.weight_ih = Parameter(creation.empty((g, input_size), dtype=dtype, device=device))
+        self.weight_hh = Parameter(creation.empty((g, hidden_size), dtype=dtype, device=device))
+        if bias:
+            self.bias_ih = Parameter(creation.empty((g,), dtype=dtype, device=device))
+            self.bias_hh = Parameter(creation.empty((g,), dtype=dtype, device=device))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def extra_repr(self):
+        s = "{input_size}, {hidden_size}"
+        if "bias" in self.__dict__ and self.bias is not True:
+            s += ", bias={bias}"
+        if "nonlinearity" in self.__dict__ and self.nonlinearity != "tanh":
+            s += ", nonlinearity={nonlinearity}"
+        return s.format(**self.__dict__)
+
+    def reset_parameters(self):
+        _uniform_init(self)
+
+    def _check_dims(self, input, hx):
+        name = type(self).__name__
+        if input.dim() not in (1, 2):
+            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D "
+                             "instead")
+        if isinstance(hx, tuple):
+            for i, v in enumerate(hx):
+                if v.dim() not in (1, 2):
+                    raise ValueError(f"{name}: Expected hx[{i}] to be 1D or 2D, got "
+                                     f"{v.dim()}D instead")
+        elif hx is not None and hx.dim() not in (1, 2):
+            raise ValueError(f"{name}: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
+
+    def _cell(self, mode, input, state):
+        """One step of ``mode`` on a (batched) input; returns the new state tuple."""
+        gi = _input_projection(mode, input, self.weight_ih, self.bias_ih, self.bias_hh)
+        w = (self.weight_hh.t(), self.bias_hh if mode == "GRU" else None, None)
+        return _STEPS[mode](gi, state, w)
+
+    def _run(self, mode, input, hx, nstates):
+        self._check_dims(input, hx)
+        is_batched = input.dim() == 2
+        if not is_batched:
+            input = input.unsqueeze(0)
+        if hx is None:
+            zeros = creation.zeros((input.size(0), self.hidden_size), dtype=input.dtype,
+                                   device=input.device)
+            state = (zeros,) * nstates
+        else:
+            state = tuple(hx) if nstates == 2 else (hx,)
+            if not is_batched:
+                state = tuple(s.unsqueeze(0) for s in state)
+        state = self._cell(mode, input, state)
+        if not is_batched:
+            state = tuple(s.squeeze(0) for s in state)
+        return state if nstates == 2 else state[0]
+
+
+class RNNCell(RNNCellBase):
+    __constants__ = ["input_size", "hidden_size", "bias", "nonlinearity"]
+
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None,
+                 dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device,
+                         dtype=dtype)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input, hx=None):
+        if self.nonlinearity not in ("tanh", "relu"):
+            self._check_dims(input, hx)
+            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
+        mode = "RNN_TANH" if self.nonlinearity == "tanh" else "RNN_RELU"
+        return self._run(mode, input, hx, 1)
+
+
+class LSTMCell(RNNCellBase):
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device,
+                         dtype=dtype)
+
+    def forward(self, input, hx=None):
+        return self._run("LSTM", input, hx, 2)
+
+
+class GRUCell(RNNCellBase):
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device,
+                         dtype=dtype)
+
+    def forward(self, input, hx=None):
+        return self._run("GRU", input, hx, 1)

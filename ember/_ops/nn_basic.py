@@ -1,0 +1,715 @@
+"""Kernels of the basic nn layers: fused activations, dropout masks, embedding, embedding_bag,
+one_hot.
+
+Each activation is ONE op with one autograd node named like PyTorch's: a forward array
+expression and a backward formula.  Both are written against a small math namespace ``m``, so
+the same text runs on backend arrays (forward, and backward when no graph is being built) and on
+ember tensors (backward under ``create_graph=True``, so that double backward works).
+"""
+import math
+
+import numpy as np   # host bookkeeping only (index lists, dtypes of host scalars)
+
+from .. import _dtype as D
+from .. import _errors
+from .._tensor import Tensor, _make
+from ..autograd.graph import node_class
+from ._core import register, record, inplace, wrap, _grad
+from . import pointwise as P
+from . import linalg as L
+from . import shape as S
+from .random import _gen
+
+_FLOAT = 2
+_SQRT1_2 = math.sqrt(0.5)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_GELU_BETA = math.sqrt(2.0 / math.pi)
+_GELU_KAPPA = 0.044715
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+_SMALL_ERF = 4096   # below this many elements, math.erf per element beats the vectorised erf
+
+
+# ---- the two math namespaces --------------------------------------------------------------------
+class _ArrayMath:
+    """The functions the formulas use, on one backend's arrays."""
+
+    def __init__(self, be):
+        xp = be.xp
+        self.be = be
+        self.where, self.exp, self.expm1, self.log1p = xp.where, xp.exp, xp.expm1, xp.log1p
+        self.tanh, self.abs, self.clip = xp.tanh, xp.abs, xp.clip
+        self._host = xp is np
+
+    def sigmoid(self, x):
+        return P._sigmoid_kernel(x, self.be)
+
+    def softplus(self, x):
+        return self.clip(x, 0, None) + self.log1p(self.exp(-self.abs(x)))
+
+    def erf(self, x):
+        # The vectorised erf costs ~100 us even on a handful of elements; math.erf is exact too.
+        if self._host and x.size <= _SMALL_ERF:
+            erf = math.erf
+            return np.array([erf(v) for v in x.ravel().tolist()], x.dtype).reshape(x.shape)
+        return self.be.special.erf(x)
+
+
+class _TensorMath:
+    """The same functions on ember tensors (differentiable)."""
+    where, exp, expm1, log1p = (staticmethod(P.where), staticmethod(P.exp), staticmethod(P.expm1),
+                                staticmethod(P.log1p))
+    tanh, abs, sigmoid, erf = (staticmethod(P.tanh), staticmethod(P.abs), staticmethod(P.sigmoid),
+                               staticmethod(P.erf))
+
+    @staticmethod
+    def clip(x, lo, hi):
+        return P.clamp(x, lo, hi)
+
+    @staticmethod
+    def softplus(x):
+        return P.clamp(x, 0, None) + P.log1p(P.exp(-P.abs(x)))
+
+
+_TM = _TensorMath()
+_MATHS = {}
+
+
+def _math(be):
+    m = _MATHS.get(be)
+    if m is None:
+        m = _MATHS[be] = _ArrayMath(be)
+    return m
+
+
+def _lowp(dt):
+    return dt is D.float16 or dt is D.bfloat16
+
+
+def _arr(t):
+    """``t``'s array, in float32 for the 16-bit float types (computed in float32, cast back)."""
+    return t._data.astype(np.float32) if _lowp(t._dtype) else t._data
+
+
+# ---- fused pointwise activations ----------------------------------------------------------------
+def _pointwise_backward(formula):
+    def backward(node, g):
+        (x,) = node.saved()
+        if _grad[0]:
+            return (formula(_TM, g, x, *node._args),)
+        return (wrap(formula(_math(x._device._backend), _arr(g), _arr(x), *node._args),
+                     x._dtype, x._device),)
+    return backward
+
+
+def activation(name, node, forward, backward, *, kernel=None, node_inplace=None, ints=False):
+    """An activation op ``fn(input, *params)`` and its in-place form from array formulas:
+    ``forward(m, x, *params)`` and ``backward(m, g, x, *params)``.  ``kernel`` names PyTorch's
+    kernel in the error for integer inputs (``ints`` allows them); ``node_inplace`` is the node
+    PyTorch records for the in-place form (``EluBackward1``)."""
+    bwd = _pointwise_backward(backward)
+    cls = node_class(node, bwd)
+    cls_inplace = node_class(node_inplace, bwd) if node_inplace else cls
+    kname = kernel or f"{name}_cpu"
+
+    def make(c):
+        def op(input, *params):
+            dt = input._dtype
+            if dt.category < _FLOAT and not ints:
+                raise _errors.kernel_not_implemented(kname, dt)
+            res = wrap(forward(_math(input._device._backend), _arr(input), *params), dt,
+                       input._device)
+            if _grad[0] and input._requires_grad:
+                record(res, c, (input,), (input,), params)
+            return res
+        op.__name__ = op.__qualname__ = name
+        return op
+
+    return make(cls), inplace(make(cls_inplace))
+
+
+def _elu_fwd(m, x, alpha, scale, input_scale):
+    return m.where(x > 0, x * scale, m.expm1(x * input_scale) * (alpha * scale))
+
+
+def _elu_bwd(m, g, x, alpha, scale, input_scale):
+    return m.where(x > 0, g * scale, g * m.exp(x * input_scale) * (alpha * scale * input_scale))
+
+
+def _gelu_fwd(m, x, tanh):
+    if tanh:
+        return 0.5 * x * (1 + m.tanh(_GELU_BETA * (x + _GELU_KAPPA * x * x * x)))
+    return 0.5 * x * (1 + m.erf(x * _SQRT1_2))
+
+
+def _gelu_bwd(m, g, x, tanh):
+    if tanh:
+        t = m.tanh(_GELU_BETA * (x + _GELU_KAPPA * x * x * x))
+        return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _GELU_BETA * (1 + 3 * _GELU_KAPPA * x * x))
+    return g * (0.5 * (1 + m.erf(x * _SQRT1_2)) + x * m.exp(-0.5 * x * x) * _INV_SQRT_2PI)
+
+
+def _silu_bwd(m, g, x):
+    s = m.sigmoid(x)
+    return g * s * (1 + x * (1 - s))
+
+
+def _mish_bwd(m, g, x):
+    t = m.tanh(m.softplus(x))
+    return g * (t + x * m.sigmoid(x) * (1 - t * t))
+
+
+def _softplus_fwd(m, x, beta, threshold):
+    z = x * beta
+    return m.where(z > threshold, x, m.log1p(m.exp(z)) / beta)
+
+
+def _hardswish_bwd(m, g, x):
+    return m.where(x < -3, g * 0, m.where(x <= 3, g * (x / 3 + 0.5), g))
+
+
+def _softshrink_fwd(m, x, lambd):
+    return m.where(x > lambd, x - lambd, m.where(x < -lambd, x + lambd, x * 0))
+
+
+def _shrink_bwd(m, g, x, lambd):
+    return g * (m.abs(x) > lambd)
+
+
+_elu, _elu_ = activation("elu", "EluBackward0", _elu_fwd, _elu_bwd, node_inplace="EluBackward1")
+_celu, _celu_ = activation("celu", "CeluBackward0", _elu_fwd, _elu_bwd, kernel="elu_cpu",
+                           node_inplace="CeluBackward1")
+_leaky, _leaky_ = activation(
+    "leaky_relu", "LeakyReluBackward0", lambda m, x, s: m.where(x > 0, x, x * s),
+    lambda m, g, x, s: m.where(x > 0, g, g * s), node_inplace="LeakyReluBackward1")
+_hardtanh, _hardtanh_ = activation(
+    "hardtanh", "HardtanhBackward0", lambda m, x, lo, hi: m.clip(x, lo, hi),
+    lambda m, g, x, lo, hi: g * ((x > lo) & (x < hi)), ints=True)
+_gelu, _gelu_ = activation("gelu", "GeluBackward0", _gelu_fwd, _gelu_bwd, kernel="GeluKernelImpl")
+_silu, _silu_ = activation("silu", "SiluBackward0", lambda m, x: x * m.sigmoid(x), _silu_bwd)
+_mish, _mish_ = activation("mish", "MishBackward0", lambda m, x: x * m.tanh(m.softplus(x)),
+                           _mish_bwd)
+_softplus, _ = activation(
+    "softplus", "SoftplusBackward0", _softplus_fwd,
+    lambda m, g, x, beta, th: m.where(x * beta > th, g, g * m.sigmoid(x * beta)))
+_hardsigmoid, _hardsigmoid_ = activation(
+    "hardsigmoid", "HardsigmoidBackward0", lambda m, x: m.clip(x / 6 + 0.5, 0, 1),
+    lambda m, g, x: g * ((x > -3) & (x < 3)) / 6)
+_hardswish, _hardswish_ = activation(
+    "hardswish", "HardswishBackward0", lambda m, x: x * m.clip(x + 3, 0, 6) / 6, _hardswish_bwd)
+_logsigmoid, _ = activation(
+    "log_sigmoid", "LogSigmoidBackward0",
+    lambda m, x: m.clip(x, None, 0) - m.log1p(m.exp(-m.abs(x))),
+    lambda m, g, x: g * m.sigmoid(-x))
+_threshold, _threshold_ = activation(
+    "threshold", "ThresholdBackward0", lambda m, x, th, v: m.where(x > th, x, v),
+    lambda m, g, x, th, v: g * (x > th), ints=True, node_inplace="ThresholdBackward1")
+_softshrink, _ = activation("softshrink", "SoftshrinkBackward0", _softshrink_fwd, _shrink_bwd,
+                            kernel="softshrink_check")
+_hardshrink, _ = activation(
+    "hardshrink", "HardshrinkBackward0", lambda m, x, lambd: m.where(m.abs(x) > lambd, x, x * 0),
+    _shrink_bwd)
+_rrelu_eval, _rrelu_eval_ = activation(
+    "rrelu", "RreluWithNoiseBackward0", lambda m, x, s: m.where(x > 0, x, x * s),
+    lambda m, g, x, s: m.where(x > 0, g, g * s), kernel="rrelu_with_noise_out_cpu")
+
+
+@register("elu", method=False, nodes=("EluBackward0", "EluBackward1"))
+def elu(input, alpha=1.0, scale=1.0, input_scale=1.0):
+    return _elu(input, alpha, scale, input_scale)
+
+
+@register("selu", method=False, nodes=("EluBackward0", "EluBackward1"))
+def selu(input):
+    return _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0)
+
+
+@register("celu", method=False, nodes=("CeluBackward0", "CeluBackward1"))
+def celu(input, alpha=1.0):
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return _celu(input, alpha, 1.0, 1.0 / alpha)
+
+
+def elu_(input, alpha=1.0):
+    return _elu_(input, alpha, 1.0, 1.0)
+
+
+def selu_(input):
+    return _elu_(input, _SELU_ALPHA, _SELU_SCALE, 1.0)
+
+
+def celu_(input, alpha=1.0):
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return _celu_(input, alpha, 1.0, 1.0 / alpha)
+
+
+@register("leaky_relu", method=False, nodes=("LeakyReluBackward0", "LeakyReluBackward1"))
+def leaky_relu(input, negative_slope=0.01):
+    return _leaky(input, negative_slope)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return _leaky_(input, negative_slope)
+
+
+@register("hardtanh", method=False, nodes=("HardtanhBackward0",))
+def hardtanh(input, min_val=-1.0, max_val=1.0):
+    return _hardtanh(input, min_val, max_val)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return _hardtanh_(input, min_val, max_val)
+
+
+def _check_approximate(approximate):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return approximate == "tanh"
+
+
+@register("gelu", method=False, nodes=("GeluBackward0",))
+def gelu(input, approximate="none"):
+    return _gelu(input, _check_approximate(approximate))
+
+
+@register("silu", method=False, nodes=("SiluBackward0",))
+def silu(input):
+    return _silu(input)
+
+
+@register("mish", method=False, nodes=("MishBackward0",))
+def mish(input):
+    return _mish(input)
+
+
+@register("softplus", method=False, nodes=("SoftplusBackward0",))
+def softplus(input, beta=1.0, threshold=20.0):
+    return _softplus(input, beta, threshold)
+
+
+@register("hardsigmoid", method=False, nodes=("HardsigmoidBackward0",))
+def hardsigmoid(input):
+    return _hardsigmoid(input)
+
+
+@register("hardswish", method=False, nodes=("HardswishBackward0",))
+def hardswish(input):
+    return _hardswish(input)
+
+
+@register("log_sigmoid", method=False, nodes=("LogSigmoidBackward0",))
+def log_sigmoid(input):
+    return _logsigmoid(input)
+
+
+@register("threshold", method=False, nodes=("ThresholdBackward0", "ThresholdBackward1"))
+def threshold(input, threshold, value):
+    return _threshold(input, threshold, value)
+
+
+def threshold_(input, threshold, value):
+    return _threshold_(input, threshold, value)
+
+
+@register("softshrink", method=False, nodes=("SoftshrinkBackward0",))
+def softshrink(input, lambd=0.5):
+    return _softshrink(input, lambd)
+
+
+@register("hardshrink", nodes=("HardshrinkBackward0",))
+def hardshrink(input, lambd=0.5):
+    return _hardshrink(input, lambd)
+
+
+# ---- rrelu: random slopes in training -----------------------------------------------------------
+def _rrelu_bwd(node, g):
+    (noise,) = node.saved()
+    return (g * noise,)
+
+
+RreluWithNoiseBackward0 = node_class("RreluWithNoiseBackward0", _rrelu_bwd)
+
+
+@register("rrelu", method=False, nodes=("RreluWithNoiseBackward0",))
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    """Leaky ReLU with slope (lower + upper) / 2 in eval; in training each negative element gets
+    a slope drawn from U(lower, upper) (the noise is what backward multiplies by)."""
+    if not training:
+        return _rrelu_eval(input, (lower + upper) / 2)
+    dt = input._dtype
+    if dt.category < _FLOAT:
+        raise _errors.kernel_not_implemented("rrelu_with_noise_out_cpu", dt)
+    x = input._data
+    be = input._device._backend
+    slopes = _gen(generator, input._device).uniform(lower, upper, x.shape)
+    noise = _make(be.xp.where(x > 0, 1, slopes).astype(x.dtype), dt, input._device)
+    res = _make(x * noise._data, dt, input._device)
+    if _grad[0] and input._requires_grad:
+        record(res, RreluWithNoiseBackward0, (input,), (noise,))
+    return res
+
+
+rrelu_ = inplace(rrelu)
+
+
+# ---- prelu, glu ----------------------------------------------------------------------------------
+def _prelu_bwd(node, g):
+    x, w = node.saved()
+    pos = x > 0
+    gx = P.where(pos, g, g * w) if node.next_functions[0][0] is not None else None
+    gw = None
+    if node.next_functions[1][0] is not None:
+        from ._core import sum_to
+        gw = sum_to(P.where(pos, g * 0, g * x), w._data.shape)
+    return gx, gw
+
+
+PreluKernelBackward0 = node_class("PreluKernelBackward0", _prelu_bwd)
+
+
+@register("prelu", nodes=("PreluKernelBackward0",))
+def prelu(input, weight):
+    if weight._data.ndim > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
+                           f"ndim = {weight._data.ndim}")
+    n, nd = weight._data.size, input._data.ndim
+    if n != 1:
+        c = input._data.shape[1] if nd > 1 else 1
+        if c != n:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
+                               f"parameter numbers = {n} and channel size = {c}.")
+    if nd > 1:
+        weight = weight.reshape((n,) + (1,) * (nd - 2))
+    x, w = input._data, weight._data
+    res = wrap(input._device._backend.xp.where(x > 0, x, x * w), input._dtype, input._device)
+    if _grad[0] and (input._requires_grad or weight._requires_grad):
+        record(res, PreluKernelBackward0, (input, weight), (input, weight))
+    return res
+
+
+def _glu_bwd(node, g):
+    (x,) = node.saved()
+    (d,) = node._args
+    a, b = S.chunk(x, 2, d)
+    s = P.sigmoid(b)
+    return (S.cat([g * s, g * a * s * (1 - s)], d),)
+
+
+GluBackward0 = node_class("GluBackward0", _glu_bwd)
+
+
+@register("glu", method=False, nodes=("GluBackward0",))
+def glu(input, dim=-1):
+    x = input._data
+    if x.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    if not -x.ndim <= dim < x.ndim:
+        raise _errors.dim_out_of_range(dim, -x.ndim, x.ndim - 1)
+    d = dim % x.ndim
+    if x.shape[d] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size "
+                           f"{x.shape[d]}")
+    if input._dtype.category < _FLOAT:
+        raise _errors.kernel_not_implemented("glu_cpu", input._dtype)
+    be = input._device._backend
+    a, b = be.xp.split(_arr(input), 2, axis=d)
+    res = wrap(a * _math(be).sigmoid(b), input._dtype, input._device)
+    if _grad[0] and input._requires_grad:
+        record(res, GluBackward0, (input,), (input,), (d,))
+    return res
+
+
+# ---- dropout family -----------------------------------------------------------------------------
+_ALPHA = 1.7580993408473766   # -SELU scale * alpha: where alpha dropout sends dropped units
+
+
+def _check_p(p):
+    if p < 0 or p > 1:
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _dropout(input, p, train, feature, alpha, in_place):
+    """PyTorch's ``_dropout_impl``: ``input * noise`` (``+ b`` for alpha dropout), where noise is
+    a Bernoulli(1 - p) mask, per element or per (batch, channel) for feature dropout."""
+    _check_p(p)
+    x = input._data
+    if p == 0 or not train or x.size == 0:
+        return input
+    dev, dt = input._device, input._dtype
+    mul = P.mul_ if in_place else P.mul
+    if p == 1:
+        return mul(input, _make(dev._backend.xp.zeros((), dt.np), dt, dev))
+    if feature:
+        if x.ndim < 2:
+            raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+        shape = x.shape[:2] + (1,) * (x.ndim - 2)
+    else:
+        shape = x.shape
+    keep = _gen(None, dev).random(shape) < 1 - p
+    if not alpha:
+        return mul(input, _make((keep / (1 - p)).astype(dt.np), dt, dev))
+    a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
+    b = _make(((keep - 1.0) * (_ALPHA * a) + _ALPHA * a * p).astype(dt.np), dt, dev)
+    out = mul(input, _make((keep * a).astype(dt.np), dt, dev))
+    return P.add_(out, b) if in_place else P.add(out, b)
+
+
+@register("dropout", method=False, nodes=("MulBackward0",))
+def dropout(input, p, train):
+    return _dropout(input, p, train, False, False, False)
+
+
+@register("feature_dropout", method=False, nodes=("MulBackward0",))
+def feature_dropout(input, p, train):
+    return _dropout(input, p, train, True, False, False)
+
+
+@register("alpha_dropout", method=False, nodes=("AddBackward0",))
+def alpha_dropout(input, p, train):
+    return _dropout(input, p, train, False, True, False)
+
+
+@register("feature_alpha_dropout", method=False, nodes=("AddBackward0",))
+def feature_alpha_dropout(input, p, train):
+    return _dropout(input, p, train, True, True, False)
+
+
+def dropout_(input, p, train):
+    return _dropout(input, p, train, False, False, True)
+
+
+def feature_dropout_(input, p, train):
+    return _dropout(input, p, train, True, False, True)
+
+
+def alpha_dropout_(input, p, train):
+    return _dropout(input, p, train, False, True, True)
+
+
+def feature_alpha_dropout_(input, p, train):
+    return _dropout(input, p, train, True, True, True)
+
+
+# ---- embedding ----------------------------------------------------------------------------------
+def _check_indices(indices, fn):
+    if indices._dtype is not D.int64 and indices._dtype is not D.int32:
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
+                           f"following scalar types: Long, Int; but got "
+                           f"{_errors.legacy_type_name(indices)} instead (while checking "
+                           f"arguments for {fn})")
+
+
+def _embedding_bwd(node, g):
+    (indices,) = node.saved()
+    n, padding_idx, scale_grad_by_freq = node._args
+    idx = indices._data.reshape(-1)
+    dim = g._data.shape[-1]
+    xp = g._device._backend.xp
+    scale = None
+    if scale_grad_by_freq:
+        counts = xp.bincount(idx, minlength=n)
+        scale = 1.0 / counts[idx]
+    if padding_idx >= 0:
+        keep = (idx != padding_idx) if scale is None else scale * (idx != padding_idx)
+        scale = keep
+    if _grad[0]:   # double backward: the same sum, in ember ops
+        rows = g.reshape(-1, dim)
+        if scale is not None:
+            rows = rows * _make(scale.astype(g._dtype.np)[:, None], g._dtype, g._device)
+        zeros = _make(xp.zeros((n, dim), g._dtype.np), g._dtype, g._device)
+        return (zeros.index_add(0, _make(idx.astype(np.int64), D.int64, g._device), rows),)
+    rows = g._data.reshape(-1, dim)
+    if scale is not None:
+        rows = rows * scale.astype(rows.dtype)[:, None]
+    out = xp.zeros((n, dim), g._dtype.np)
+    g._device._backend.scatter_add(out, idx, rows)
+    return (_make(out, g._dtype, g._device),)
+
+
+EmbeddingBackward0 = node_class("EmbeddingBackward0", _embedding_bwd)
+
+
+def _check_range(idx, n):
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= n):
+        raise IndexError("index out of range in self")
+
+
+@register("embedding", method=False, nodes=("EmbeddingBackward0",))
+def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
+    """Rows of ``weight`` picked by ``indices``; the gradient scatter-adds rows (repeated indices
+    accumulate), zero at ``padding_idx``."""
+    if sparse:
+        raise _errors.unsupported("sparse embedding gradients", "use sparse=False")
+    _check_indices(indices, "embedding")
+    if weight._data.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    idx = indices._data
+    n = weight._data.shape[0]
+    _check_range(idx, n)
+    res = _make(weight._device._backend.xp.take(weight._data, idx, axis=0), weight._dtype,
+                weight._device)
+    if _grad[0] and weight._requires_grad:
+        record(res, EmbeddingBackward0, (weight,), (indices,),
+               (n, padding_idx, scale_grad_by_freq))
+    return res
+
+
+@register("embedding_renorm_", method=False, differentiable=False)
+def embedding_renorm_(weight, indices, max_norm, norm_type):
+    """Rescale, in place, the rows of ``weight`` named in ``indices`` whose ``norm_type``-norm
+    exceeds ``max_norm`` to norm ``max_norm`` (as PyTorch: scale max_norm / (norm + 1e-7))."""
+    xp = weight._device._backend.xp
+    idx = xp.unique(indices._data.reshape(-1))
+    _check_range(idx, weight._data.shape[0])
+    rows = weight._data[idx]
+    a = xp.abs(rows)
+    if norm_type == 1:
+        norms = a.sum(1)
+    elif norm_type == math.inf:
+        norms = a.max(1) if a.shape[1] else xp.zeros(len(idx), a.dtype)
+    else:
+        norms = (a ** norm_type).sum(1) ** (1.0 / norm_type)
+    big = norms > max_norm
+    if big.any():
+        scale = (max_norm / (norms[big] + 1e-7)).astype(rows.dtype)
+        weight._data[idx[big]] = rows[big] * scale[:, None]
+        weight._vc[0] += 1
+    return weight
+
+
+# ---- embedding_bag ------------------------------------------------------------------------------
+def _embedding_bag_bwd(node, g):
+    weight, psw = node.saved()
+    idx, bag, nbags, mode, scale, argmax, keep, wshape = node._args
+    be = g._device._backend
+    xp = be.xp
+    ga = g._data
+    gw = gpsw = None
+    if node.next_functions[0][0] is not None:
+        out = xp.zeros(wshape, ga.dtype)
+        if mode == 2:
+            used = argmax >= 0
+            cols = xp.broadcast_to(xp.arange(ga.shape[1]), ga.shape)
+            be.scatter_add(out, (argmax[used], cols[used]), ga[used])
+        else:
+            rows = ga[bag]
+            if scale is not None:
+                rows = rows * scale.astype(ga.dtype)[:, None]
+            be.scatter_add(out, idx, rows)
+        gw = _make(out, g._dtype, g._device)
+    if node.next_functions[1][0] is not None:
+        full = xp.zeros(psw._data.shape, ga.dtype)
+        full[keep] = (ga[bag] * weight._data[idx]).sum(1)
+        gpsw = _make(full, psw._dtype, psw._device)
+    return gw, gpsw
+
+
+EmbeddingBagBackward0 = node_class("EmbeddingBagBackward0", _embedding_bag_bwd)
+
+
+def _bag_inputs(weight, indices, offsets, include_last_offset):
+    """Flat indices, the bag of each index, and the number of bags."""
+    xp = weight._device._backend.xp
+    idx = indices._data.reshape(-1)
+    offs = offsets._data.reshape(-1)
+    if offs.size and int(offs[0]) != 0:
+        raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch "
+                           f"has to start from position 0. However, got {int(offs[0])}")
+    if include_last_offset:
+        offs = offs[:-1]
+    bag = xp.searchsorted(offs, xp.arange(idx.size), side="right") - 1
+    return idx, bag, offs.size
+
+
+@register("embedding_bag", method=False, nodes=("EmbeddingBagBackward0",))
+def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sparse=False,
+                  per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """torch.embedding_bag: (output, offset2bag, bag_size, max_indices); mode 0 sum, 1 mean,
+    2 max.  Bags are contiguous runs of ``indices`` starting at ``offsets``."""
+    _check_indices(indices, "embedding_bag")
+    be = weight._device._backend
+    xp = be.xp
+    w = weight._data
+    n, dim = w.shape
+    idx, bag, nbags = _bag_inputs(weight, indices, offsets, include_last_offset)
+    bad = (idx < 0) | (idx >= n)
+    if bad.any():
+        k = int(xp.argmax(bad))
+        raise RuntimeError(f"Index {k} of input takes value {int(idx[k])} which is not in the "
+                           f"valid range [0, {n})")
+    keep = idx != padding_idx if padding_idx is not None and padding_idx >= 0 else None
+    kidx, kbag = (idx, bag) if keep is None else (idx[keep], bag[keep])
+    rows = w[kidx]
+    psw = per_sample_weights
+    scale = None
+    if psw is not None:
+        scale = psw._data.reshape(-1) if keep is None else psw._data.reshape(-1)[keep]
+    counts = xp.bincount(kbag, minlength=nbags)[:nbags]
+    argmax = None
+    if mode == 2:
+        out, argmax = be.segment_max(rows, kbag, nbags)
+        argmax = xp.where(argmax >= 0, kidx[xp.maximum(argmax, 0)], -1)
+    else:
+        if scale_grad_by_freq:
+            freq = 1.0 / xp.bincount(kidx, minlength=n)[kidx]
+            scale = freq if scale is None else scale * freq
+        if mode == 1:
+            per = 1.0 / xp.maximum(counts, 1)[kbag]
+            scale = per if scale is None else scale * per
+        out = xp.zeros((nbags, dim), w.dtype)
+        be.scatter_add(out, kbag, rows if scale is None else rows * scale.astype(w.dtype)[:, None])
+    res = _make(out, weight._dtype, weight._device)
+    if _grad[0] and (weight._requires_grad or psw is not None and psw._requires_grad):
+        psw_grad = psw is not None and psw._requires_grad
+        record(res, EmbeddingBagBackward0, (weight, psw), (weight if psw_grad else None, psw),
+               (kidx, kbag, nbags, mode, scale, argmax, slice(None) if keep is None else keep,
+                w.shape))
+    i64 = lambda a: _make(a.astype(np.int64), D.int64, weight._device)  # noqa: E731
+    return (res, i64(bag), i64(counts), i64(argmax if argmax is not None
+                                             else xp.zeros(nbags if mode == 1 else 0)))
+
+
+# ---- one_hot --------------------------------------------------------------------------------------
+@register("one_hot", method=False, differentiable=False)
+def one_hot(tensor, num_classes=-1):
+    if tensor._dtype is not D.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    x = tensor._data
+    xp = tensor._device._backend.xp
+    if num_classes == -1:
+        if x.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(x.max()) + 1
+    if x.size:
+        if int(x.min()) < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if int(x.max()) >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    r = (x[..., None] == xp.arange(num_classes)).astype(np.int64)
+    return _make(r, D.int64, tensor._device)
+
+
+# ---- bilinear -------------------------------------------------------------------------------------
+@register("bilinear", method=False, nodes=("AddBackward0", "ViewBackward0"))
+def bilinear(input1, input2, weight, bias=None):
+    """y[n, o] = x1[n] W[o] x2[n] + b[o]: one GEMM with the weight as (in1, out * in2), then a
+    batched matrix-vector product with x2."""
+    out_f, in1, in2 = weight._data.shape
+    if input1._data.shape[-1] != in1:
+        raise RuntimeError(f"bilinear(): input1 size does not match weight size: got "
+                           f"{input1._data.shape[-1]} but expected {in1}")
+    if input2._data.shape[-1] != in2:
+        raise RuntimeError(f"bilinear(): input2 size does not match weight size: got "
+                           f"{input2._data.shape[-1]} but expected {in2}")
+    if input1._data.shape[:-1] != input2._data.shape[:-1]:
+        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got "
+                           f"{list(input1._data.shape[:-1])} and "
+                           f"{list(input2._data.shape[:-1])}")
+    lead = input1._data.shape[:-1]
+    x1 = input1.reshape(-1, in1)
+    x2 = input2.reshape(-1, in2)
+    t = L.mm(x1, weight.permute(1, 0, 2).reshape(in1, out_f * in2))
+    y = L.bmm(t.view(-1, out_f, in2), x2.unsqueeze(-1)).view(lead + (out_f,))
+    return y if bias is None else P.add(y, bias)

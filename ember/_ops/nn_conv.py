@@ -1,0 +1,257 @@
+"""Convolutions (1d/2d/3d, transposed, grouped, dilated) and unfold/fold (im2col/col2im).
+
+The array work is in the backend (``dev._backend.nn``: im2col + one GEMM per layer).  A
+convolution and its two gradients form a family closed under differentiation:
+
+* ``F(x, w)``  the convolution itself,
+* ``I(g, w)``  its input gradient (= a transposed convolution),
+* ``Wg(x, g)`` its weight gradient.
+
+``dF = I(., w), Wg(x, .)``; ``dI = F(., w), Wg(., g)``; ``dWg = I(g, .), F(x, .)``.  Backward
+runs the raw backend kernels (fast path) unless a graph is being built (``create_graph``); then
+it calls the same ops with autograd, so double backward works.
+"""
+import numpy as np
+
+from .. import _dtype as D
+from .. import _errors
+from .._tensor import Tensor, _make
+from ..autograd.graph import node_class
+from ._core import register, record, _grad
+
+_LOWP = (D.float16, D.bfloat16)
+
+
+# ---- argument normalisation -------------------------------------------------------------------
+def ntuple(v, n, name="stride", fn="convolution"):
+    """An int or a sequence of ``n`` ints as a tuple of ``n`` ints (PyTorch's error otherwise)."""
+    if isinstance(v, int):
+        return (v,) * n
+    v = tuple(int(e) for e in v)
+    if len(v) == 1:
+        return v * n
+    if len(v) != n:
+        raise _errors.conv_param_length(name, n, v)
+    return v
+
+
+# ---- the three primitives ---------------------------------------------------------------------
+class _Geom:
+    """Stride, padding, dilation and groups of one convolution."""
+    __slots__ = ("s", "p", "d", "groups")
+
+    def __init__(self, s, p, d, groups):
+        self.s, self.p, self.d, self.groups = s, p, d, groups
+
+
+
+def _bias_grad(g):
+    return g.sum((0,) + tuple(range(2, g.ndim)))
+
+
+def _conv_backward(node, g):
+    """ConvolutionBackward0 for both the direct and the transposed convolution."""
+    x, w = node.saved()
+    geom, transposed, has_bias = node._args
+    need_x = node.next_functions[0][0] is not None
+    need_w = node.next_functions[1][0] is not None
+    need_b = has_bias and node.next_functions[2][0] is not None
+    gb = _bias_grad(g) if need_b else None
+    if _grad[0]:                     # building a graph: differentiable ops
+        if transposed:
+            gx = _conv(g, w, None, geom, False) if need_x else None
+            gw = weight_grad(g, x, geom, w) if need_w else None
+        else:
+            gx = _conv(g, w, None, geom, True, x._data.shape[2:]) if need_x else None
+            gw = weight_grad(x, g, geom, w) if need_w else None
+        return gx, gw, gb
+    nn = g._device._backend.nn
+    up = _up(x._dtype)
+    ga, xa, wa = up(g._data), up(x._data), up(w._data)
+    if transposed:
+        rx = nn.conv_forward(ga, wa, None, geom.s, geom.p, geom.d, geom.groups) \
+            if need_x else None
+        rw = nn.conv_backward(xa, ga, wa, xa.shape, geom.s, geom.p, geom.d, geom.groups,
+                              False, True)[1] if need_w else None
+    else:
+        rx, rw = nn.conv_backward(ga, xa, wa, xa.shape, geom.s, geom.p, geom.d, geom.groups,
+                                  need_x, need_w)
+    return _wrap_like(rx, x), _wrap_like(rw, w), gb
+
+
+def _up(dt):
+    """Array converter to the compute dtype (float16/bfloat16 are computed in float32)."""
+    return (lambda a: a.astype(np.float32)) if dt in _LOWP else (lambda a: a)
+
+
+def _wrap_like(r, t):
+    if r is None:
+        return None
+    if r.dtype != t._dtype.np:
+        r = r.astype(t._dtype.np)
+    return _make(r, t._dtype, t._device)
+
+
+ConvolutionBackward0 = node_class("ConvolutionBackward0", _conv_backward)
+
+
+def _conv(x, w, b, geom, transposed, out_spatial=None):
+    """F(x, w) + b, or the transposed convolution I(x, w) + b with spatial size
+    ``out_spatial``; records ConvolutionBackward0."""
+    nn = x._device._backend.nn
+    up = _up(x._dtype)
+    xa, wa = up(x._data), up(w._data)
+    if transposed:
+        cout = w._data.shape[1] * geom.groups
+        shape = (x._data.shape[0], cout) + tuple(out_spatial)
+        r = nn.conv_backward(xa, None, wa, shape, geom.s, geom.p, geom.d, geom.groups,
+                             True, False)[0]
+        if b is not None:
+            r += up(b._data).reshape((cout,) + (1,) * len(out_spatial))
+    else:
+        r = nn.conv_forward(xa, wa, None if b is None else up(b._data), geom.s, geom.p,
+                            geom.d, geom.groups)
+    out = _wrap_like(r, x)
+    if _grad[0] and (x._requires_grad or w._requires_grad
+                     or (b is not None and b._requires_grad)):
+        record(out, ConvolutionBackward0, (x, w, b), (x, w), (geom, transposed, b is not None))
+    return out
+
+
+def _weight_grad_backward(node, h):
+    x, g = node.saved()
+    geom, w_shape = node._args
+    dx = _conv(g, h, None, geom, True, x._data.shape[2:]) \
+        if node.next_functions[0][0] is not None else None
+    dg = _conv(x, h, None, geom, False) if node.next_functions[1][0] is not None else None
+    return dx, dg
+
+
+ConvolutionBackwardBackward0 = node_class("ConvolutionBackwardBackward0", _weight_grad_backward)
+
+
+def weight_grad(x, g, geom, w):
+    """Wg(x, g): the weight gradient of F(x, w) for output gradient ``g`` (differentiable)."""
+    up = _up(x._dtype)
+    xa = up(x._data)
+    r = x._device._backend.nn.conv_backward(up(g._data), xa, up(w._data), xa.shape, geom.s,
+                                            geom.p, geom.d, geom.groups, False, True)[1]
+    out = _wrap_like(r, w)
+    if _grad[0] and (x._requires_grad or g._requires_grad):
+        record(out, ConvolutionBackwardBackward0, (x, g), (x, g), (geom, w._data.shape))
+    return out
+
+
+# ---- the public op ------------------------------------------------------------------------------
+def _check(input, weight, bias, transposed, groups):
+    x, w = input._data, weight._data
+    if x.ndim != w.ndim:
+        raise _errors.conv_weight_dim(w.shape, x.shape)
+    if input._dtype is not weight._dtype:
+        raise _errors.conv_dtype(input._dtype, weight._dtype)
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if transposed:
+        if x.shape[1] != w.shape[0]:
+            raise _errors.conv_channels(groups, w.shape, x.shape, w.shape[0], True)
+        cout = w.shape[1] * groups
+    else:
+        if w.shape[0] % groups:
+            raise _errors.conv_groups_divisible(groups, w.shape)
+        if x.shape[1] != w.shape[1] * groups:
+            raise _errors.conv_channels(groups, w.shape, x.shape, w.shape[1] * groups, False)
+        cout = w.shape[0]
+    if bias is not None and (bias._data.ndim != 1 or bias._data.shape[0] != cout):
+        raise _errors.conv_bias(w.shape, cout, bias._data.shape)
+
+
+@register("convolution", method=False, nodes=("ConvolutionBackward0",))
+def convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
+                groups):
+    """``torch.convolution``: the one entry point behind every conv function and module."""
+    nsp = weight._data.ndim - 2
+    _check(input, weight, bias, transposed, groups)
+    s = ntuple(stride, nsp, "stride")
+    p = ntuple(padding, nsp, "padding")
+    d = ntuple(dilation, nsp, "dilation")
+    if any(v <= 0 for v in s):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(v < 0 for v in p):
+        raise RuntimeError("negative padding is not supported")
+    if any(v <= 0 for v in d):
+        raise RuntimeError(f"dilation should be greater than zero, but got {list(d)}")
+    geom = _Geom(s, p, d, groups)
+    ks = weight._data.shape[2:]
+    sp = input._data.shape[2:]
+    if transposed:
+        op = ntuple(output_padding, nsp, "output_padding")
+        if any(o >= si and o >= di for o, si, di in zip(op, s, d)):
+            raise _errors.conv_output_padding(op, s, d)
+        out = tuple((i - 1) * si - 2 * pi + di * (k - 1) + 1 + o
+                    for i, si, pi, di, k, o in zip(sp, s, p, d, ks, op))
+        return _conv(input, weight, bias, geom, True, out)
+    padded = tuple(n + 2 * pi for n, pi in zip(sp, p))
+    eff = tuple(di * (k - 1) + 1 for k, di in zip(ks, d))
+    if any(e > n for e, n in zip(eff, padded)):
+        raise _errors.conv_kernel_too_big(padded, eff)
+    return _conv(input, weight, bias, geom, False)
+
+
+def _same_padding(input, weight, stride, dilation, nsp):
+    """padding='same': symmetric padding, plus a one-sided zero pad where the total is odd."""
+    if any(v != 1 for v in ntuple(stride, nsp, "stride")):
+        raise RuntimeError("padding='same' is not supported for strided convolutions")
+    d = ntuple(dilation, nsp, "dilation")
+    total = [di * (k - 1) for di, k in zip(d, weight._data.shape[2:])]
+    sym = tuple(t // 2 for t in total)
+    extra = [t - 2 * h for t, h in zip(total, sym)]
+    if any(extra):
+        from .nn_pool import constant_pad_nd
+        pads = []
+        for e in reversed(extra):
+            pads += [0, e]
+        input = constant_pad_nd(input, pads, 0.0)
+    return input, sym
+
+
+def _conv_nd(nsp, transposed):
+    """The ``torch.convNd`` / ``conv_transposeNd`` function (unbatched input allowed)."""
+    name = f"conv_transpose{nsp}d" if transposed else f"conv{nsp}d"
+
+    if transposed:
+        def fn(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+               dilation=1):
+            return _batched(nsp, name, input, lambda x: convolution(
+                x, weight, bias, stride, padding, dilation, True, output_padding, groups))
+    else:
+        def fn(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+            def run(x):
+                pad = padding
+                if isinstance(pad, str):
+                    if pad == "valid":
+                        pad = 0
+                    elif pad == "same":
+                        x, pad = _same_padding(x, weight, stride, dilation, nsp)
+                    else:
+                        raise RuntimeError(f"Invalid padding string: '{pad}'")
+                return convolution(x, weight, bias, stride, pad, dilation, False, 0, groups)
+            return _batched(nsp, name, input, run)
+    fn.__name__ = fn.__qualname__ = name
+    return register(name, method=False, nodes=("ConvolutionBackward0",))(fn)
+
+
+def _batched(nsp, name, input, run):
+    nd = input._data.ndim
+    if nd == nsp + 1:
+        return run(input.unsqueeze(0)).squeeze(0)
+    if nd != nsp + 2:
+        raise _errors.conv_input_dim(nsp, name, input._data.shape)
+    return run(input)
+
+
+conv1d = _conv_nd(1, False)
+conv2d = _conv_nd(2, False)
+conv3d = _conv_nd(3, False)
+conv_transpose1d = _conv_nd(1, True)
+conv_transpose2d = _conv_nd(2, True)
+conv_transpose3d = _conv_nd(3, True)

@@ -1,0 +1,330 @@
+"""Fused loss kernels: one autograd node per loss where PyTorch has one (MseLossBackward0,
+NllLossBackward0, BinaryCrossEntropyBackward0, CtcLossBackward0, ...).
+
+Signatures follow ATen's (``torch.binary_cross_entropy_with_logits(input, target, weight,
+pos_weight, reduction)``); ``reduction`` is a name ('none' / 'mean' / 'sum') or ATen's enum
+(0 / 1 / 2).  ``nn.functional`` adds the Python-level checks, legacy arguments and the
+composite losses.
+
+Backward formulas are ember ops (double backward works).  The NLL gradient is linear in the
+incoming gradient with a constant one-hot coefficient, so it is built with one scatter: plain
+arrays when no graph is being built (the training hot path), ``g * coefficient`` otherwise.
+"""
+import numpy as np
+
+from .. import _dtype as D
+from .. import _errors
+from .._tensor import Tensor, _make
+from ..autograd.graph import node_class
+from ._core import register, record, _grad, prep2, wrap, as_array
+
+_NAMES = ("none", "mean", "sum")
+
+
+def reduction_name(reduction):
+    """'none' / 'mean' / 'sum' from a name or ATen's enum value."""
+    if reduction.__class__ is str:
+        if reduction in _NAMES:
+            return reduction
+    elif isinstance(reduction, int) and 0 <= reduction <= 2:
+        return _NAMES[reduction]
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _quiet(xp):
+    return xp.errstate(all="ignore")
+
+
+def _finish(loss, reduction, dt, dev):
+    """Reduce an elementwise loss array and wrap it as a tensor."""
+    if reduction == "mean":
+        loss = loss.mean() if loss.size else loss.dtype.type(np.nan)
+    elif reduction == "sum":
+        loss = loss.sum()
+    return wrap(loss, dt, dev)
+
+
+def _scaled(g, reduction, n):
+    """The incoming gradient of a reduced loss, divided by the element count for 'mean'."""
+    return g / n if reduction == "mean" else g
+
+
+def _float_operands(input, target, kernel):
+    """Promoted arrays of a float loss; ``kernel`` names the kernel in PyTorch's dtype error."""
+    x, y, dt, dev = prep2(input, target)
+    if dt.category < 2:
+        raise _errors.kernel_not_implemented(kernel, dt)
+    return x, y, dt, dev
+
+
+def _pointwise_loss(kernel, node_name, forward, derivative):
+    """``apply(input, target, reduction, params)`` for a loss ``reduce(f(input - target))``
+    with one node; ``forward(d, xp, *params)`` is f on arrays, ``derivative(d, *params)`` is
+    f'(d) in ember ops."""
+    def backward(node, g):
+        x, y = node.saved()
+        reduction, params = node._args
+        dx = derivative(x - y, *params) * _scaled(g, reduction, x.numel())
+        gx = dx if node.next_functions[0][0] is not None else None
+        gy = -dx if node.next_functions[1][0] is not None else None
+        return gx, gy
+
+    cls = node_class(node_name, backward)
+
+    def apply(input, target, reduction, params):
+        reduction = reduction_name(reduction)
+        x, y, dt, dev = _float_operands(input, target, kernel)
+        with _quiet(dev._backend.xp):
+            out = _finish(forward(x - y, dev._backend.xp, *params), reduction, dt, dev)
+        if _grad[0] and (input._requires_grad or target._requires_grad):
+            record(out, cls, (input, target), (input, target), (reduction, params))
+        return out
+    return apply
+
+
+def _smooth_l1_fwd(d, xp, beta):
+    z = xp.abs(d)
+    return xp.where(z < beta, (0.5 / beta) * z * z, z - 0.5 * beta)
+
+
+def _huber_fwd(d, xp, delta):
+    z = xp.abs(d)
+    return xp.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
+
+
+_mse = _pointwise_loss("mse_cpu", "MseLossBackward0", lambda d, xp: d * d, lambda d: d * 2)
+_smooth_l1 = _pointwise_loss("smooth_l1_cpu", "SmoothL1LossBackward0", _smooth_l1_fwd,
+                             lambda d, beta: d.clamp(-beta, beta) / beta)
+_huber = _pointwise_loss("huber_cpu", "HuberLossBackward0", _huber_fwd,
+                         lambda d, delta: d.clamp(-delta, delta))
+
+
+@register("mse_loss", method=False, nodes=("MseLossBackward0",))
+def mse_loss(input, target, reduction="mean"):
+    return _mse(input, target, reduction, ())
+
+
+@register("smooth_l1_loss", method=False, nodes=("SmoothL1LossBackward0",))
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+    return _smooth_l1(input, target, reduction, (float(beta),))
+
+
+@register("huber_loss", method=False, nodes=("HuberLossBackward0",))
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    return _huber(input, target, reduction, (float(delta),))
+
+
+def _soft_margin_fwd(x, y, xp):
+    return xp.log1p(xp.exp(-y * x))
+
+
+def _soft_margin_bwd(node, g):
+    x, y = node.saved()
+    (reduction,) = node._args
+    return (-y * (-y * x).sigmoid() * _scaled(g, reduction, x.numel()), None)
+
+
+SoftMarginLossBackward0 = node_class("SoftMarginLossBackward0", _soft_margin_bwd)
+
+
+@register("soft_margin_loss", method=False, nodes=("SoftMarginLossBackward0",))
+def soft_margin_loss(input, target, reduction="mean"):
+    reduction = reduction_name(reduction)
+    x, y, dt, dev = _float_operands(input, target, "soft_margin_loss")
+    with _quiet(dev._backend.xp):
+        out = _finish(_soft_margin_fwd(x, y, dev._backend.xp), reduction, dt, dev)
+    if _grad[0] and input._requires_grad:
+        record(out, SoftMarginLossBackward0, (input, target), (input, target), (reduction,))
+    return out
+
+
+# ---- binary cross-entropy -------------------------------------------------------------------------
+def _bce_bwd(node, g):
+    x, y, w = node.saved()
+    (reduction,) = node._args
+    g = _scaled(g, reduction, x.numel())
+    if w is not None:
+        g = g * w
+    gx = gy = None
+    if node.next_functions[0][0] is not None:
+        gx = (x - y) / ((1 - x) * x).clamp_min(1e-12) * g
+    if node.next_functions[1][0] is not None:
+        gy = ((-x).log1p().clamp_min(-100) - x.log().clamp_min(-100)) * g
+    return gx, gy
+
+
+BinaryCrossEntropyBackward0 = node_class("BinaryCrossEntropyBackward0", _bce_bwd)
+
+
+@register("binary_cross_entropy", method=False, nodes=("BinaryCrossEntropyBackward0",))
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """-w (t log x + (1 - t) log(1 - x)), each log clamped at -100 like PyTorch."""
+    reduction = reduction_name(reduction)
+    x, y, dt, dev = _float_operands(input, target, "binary_cross_entropy")
+    xp = dev._backend.xp
+    if ((x < 0) | (x > 1)).any():
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    with _quiet(xp):
+        loss = (y - 1) * xp.maximum(xp.log1p(-x), -100) - y * xp.maximum(xp.log(x), -100)
+        if weight is not None:
+            loss = loss * as_array(weight, dt, dev)
+    out = _finish(loss, reduction, dt, dev)
+    if _grad[0] and (input._requires_grad or target._requires_grad):
+        record(out, BinaryCrossEntropyBackward0, (input, target), (input, target, weight),
+               (reduction,))
+    return out
+
+
+def _bce_logits_bwd(node, g):
+    x, y, w, pw = node.saved()
+    (reduction,) = node._args
+    g = _scaled(g, reduction, x.numel())
+    if w is not None:
+        g = g * w
+    gx = gy = None
+    if node.next_functions[0][0] is not None:
+        if pw is None:
+            gx = (x.sigmoid() - y) * g
+        else:
+            t = pw * y
+            gx = ((t + 1 - y) * x.sigmoid() - t) * g
+    if node.next_functions[1][0] is not None:
+        gy = -x * g if pw is None else (log_sigmoid(-x) - log_sigmoid(x) * pw) * g
+    return gx, gy
+
+
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x), stable for both signs (ember ops)."""
+    return x.clamp_max(0) - (-x.abs()).exp().log1p()
+
+
+BinaryCrossEntropyWithLogitsBackward0 = node_class("BinaryCrossEntropyWithLogitsBackward0",
+                                                   _bce_logits_bwd)
+
+
+@register("binary_cross_entropy_with_logits", method=False,
+          nodes=("BinaryCrossEntropyWithLogitsBackward0",))
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None,
+                                     reduction="mean"):
+    """Sigmoid + binary cross-entropy in one numerically stable step:
+    (1 - t) x - (1 + (pos_weight - 1) t) log(sigmoid(x)), times ``weight``."""
+    reduction = reduction_name(reduction)
+    x, y, dt, dev = _float_operands(input, target, "log_sigmoid_cpu")
+    xp = dev._backend.xp
+    with _quiet(xp):
+        log_sig = xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
+        if pos_weight is not None:
+            log_sig = log_sig * ((as_array(pos_weight, dt, dev) - 1) * y + 1)
+        loss = (1 - y) * x - log_sig
+        if weight is not None:
+            loss = loss * as_array(weight, dt, dev)
+    out = _finish(loss, reduction, dt, dev)
+    if _grad[0] and (input._requires_grad or target._requires_grad):
+        record(out, BinaryCrossEntropyWithLogitsBackward0, (input, target),
+               (input, target, weight, pos_weight), (reduction,))
+    return out
+
+
+# ---- negative log-likelihood --------------------------------------------------------------------
+def _pick(x, t, xp):
+    """x[n, t[n, ...], ...] along the class axis 1."""
+    if x.ndim == 2:
+        return x[xp.arange(x.shape[0]), t]
+    return xp.take_along_axis(x, t[:, None], 1)[:, 0]
+
+
+def _place(shape, dtype, t, values, xp):
+    """Zeros of ``shape`` with ``values`` written at class t[n, ...] (the one scatter)."""
+    out = xp.zeros(shape, dtype)
+    if len(shape) == 2:
+        out[xp.arange(shape[0]), t] = values
+    else:
+        xp.put_along_axis(out, t[:, None], values[:, None], 1)
+    return out
+
+
+def _nll_bwd(node, g):
+    shape, dt, t, coef, reduction, unbatched = node._args
+    dev = g._device
+    xp = dev._backend.xp
+    if not _grad[0]:
+        gv = g._data if reduction != "none" or not unbatched else g._data.reshape(1)
+        gx = _place(shape, dt.np, t, coef * gv, xp)
+        return (_make(gx.reshape(shape[1:]) if unbatched else gx, dt, dev), None)
+    onehot = _make(_place(shape, dt.np, t, coef, xp), dt, dev)
+    gx = onehot * (g if reduction != "none" else g.reshape((shape[0], 1) + shape[2:]))
+    return (gx.reshape(shape[1:]) if unbatched else gx, None)
+
+
+NllLossBackward0 = node_class("NllLossBackward0", _nll_bwd)
+NllLoss2DBackward0 = node_class("NllLoss2DBackward0", _nll_bwd)
+
+
+@register("nll_loss", method=False, aliases=("nll_loss_nd",),
+          nodes=("NllLossBackward0", "NllLoss2DBackward0"))
+def nll_loss(input, target, weight=None, reduction="mean", ignore_index=-100):
+    """-weight[t] * input[n, t, ...] over (C,), (N, C) or (N, C, d1, ...) inputs; 'mean' divides
+    by the total weight of the non-ignored targets.  Checks mirror ATen's nll_loss(2d)."""
+    reduction = reduction_name(reduction)
+    x, t = input._data, target._data
+    dt, dev = input._dtype, input._device
+    xp = dev._backend.xp
+    check_nll(input, target, weight)
+    unbatched = x.ndim == 1
+    if unbatched:
+        x, t = x.reshape(1, -1), t.reshape(1)
+    c = x.shape[1]
+    valid = t != ignore_index
+    all_valid = bool(valid.all())
+    tt = t if all_valid else xp.where(valid, t, 0)
+    bad = (tt < 0) | (tt >= c)
+    if bad.any():
+        raise IndexError(f"Target {int(tt[bad].ravel()[0])} is out of bounds.")
+    if weight is None:
+        w = xp.ones(tt.shape, x.dtype) if all_valid else valid.astype(x.dtype)
+    else:
+        w = as_array(weight, dt, dev)[tt]
+        if not all_valid:
+            w = w * valid
+    loss = -w * _pick(x, tt, xp)
+    if not all_valid:
+        loss = xp.where(valid, loss, 0)
+    with _quiet(xp):
+        if reduction == "none":
+            out = loss.reshape(()) if unbatched else loss
+            coef = -w
+        elif reduction == "sum":
+            out, coef = loss.sum(), -w
+        else:
+            total = w.sum()
+            out = loss.sum() / total
+            coef = -w / total if total else -w
+    res = wrap(out, dt, dev)
+    if _grad[0] and input._requires_grad:
+        cls = NllLoss2DBackward0 if x.ndim == 4 else NllLossBackward0
+        record(res, cls, (input, target), (), (x.shape, dt, tt, coef, reduction, unbatched))
+    return res
+
+
+def check_nll(input, target, weight):
+    tdt = target._dtype
+    if tdt is not D.int64 and tdt is not D.uint8:
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{_errors.legacy_scalar_type(tdt)}")
+    nd = input._data.ndim
+    if nd == 0:
+        raise ValueError("Expected 1 or more dimensions (got 0)")
+    ts = target._data.shape
+    if nd <= 2 and len(ts) > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if nd != 1 and input.shape[0] != (ts[0] if ts else 1):
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({ts[0] if ts else 1}).")
+    if nd > 2 and ts[1:] != input._data.shape[2:]:
+        raise RuntimeError(f"Expected target size {[input.shape[0], *input._data.shape[2:]]}, "
+                           f"got {list(ts)}")
+    c = input._data.shape[0 if nd == 1 else 1]
+    if weight is not None and (weight._data.ndim != 1 or weight._data.shape[0] != c):
+        raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no "
+                           f"classes but got weight tensor of shape: {list(weight.shape)}")
+

@@ -1,0 +1,242 @@
+"""Normalization kernels: batch, layer and group norm.
+
+All three are one computation seen through different reshapes of the input:
+
+* the *statistics view* ``sview`` and its reduced axes ``saxes`` — the mean and inverse
+  standard deviation are taken over ``saxes`` (batch norm: ``(N, C, L)`` over ``(0, 2)``;
+  layer norm: ``(M, K)`` over ``(1,)``; group norm: ``(N, G, C/G*L)`` over ``(2,)``);
+* the *affine view* ``aview`` in which the weight/bias (reshaped to ``wview``) broadcast, and
+  the axes ``aaxes`` their gradients are summed over.
+
+The forward is one fused pass on raw arrays; the backward is a single formula in ember ops (so
+double backward works): with ``xhat = (x - mean) * invstd`` and ``gy = grad * weight``,
+``grad_input = invstd * (gy - mean(gy) - xhat * mean(gy * xhat))`` when the statistics come
+from the input (just ``invstd * gy`` when they are running statistics).  When a higher-order
+graph is being built the statistics are recomputed from the input with ember ops so that their
+dependence on the input is differentiated too.
+"""
+import numpy as np
+
+from .. import _dtype as D
+from .. import _errors
+from .._tensor import _make
+from ..autograd.graph import node_class
+from ._core import register, record, _grad, needs_grad
+
+_LOWP = (D.float16, D.bfloat16)
+
+
+class _Geom:
+    """How one norm views its input (see the module docstring)."""
+    __slots__ = ("sview", "saxes", "aview", "aaxes", "wview", "pshape")
+
+    def __init__(self, sview, saxes, aview, aaxes, wview, pshape):
+        self.sview, self.saxes, self.aview, self.aaxes = sview, saxes, aview, aaxes
+        self.wview, self.pshape = wview, pshape
+
+
+def _compute_dtype(dt):
+    return D.float32 if dt in _LOWP else dt
+
+
+def _param(p, cdt):
+    return None if p is None else p._data.astype(cdt.np, copy=False)
+
+
+
+
+def _affine(y, g, weight, bias, cdt):
+    """y (statistics view) scaled and shifted in the affine view, in place where possible."""
+    w, b = _param(weight, cdt), _param(bias, cdt)
+    if w is None and b is None:
+        return y
+    ya = y.reshape(g.aview)
+    if w is not None:
+        ya *= w.reshape(g.wview)
+    if b is not None:
+        ya += b.reshape(g.wview)
+    return ya
+
+
+def _normalize(input, weight, bias, g, eps):
+    """The input normalised over its own statistics: (out array, mean, invstd, biased var),
+    the statistics kept in the statistics view."""
+    xp = input._device._backend.xp
+    cdt = _compute_dtype(input._dtype)
+    xs = input._data.astype(cdt.np, copy=False).reshape(g.sview)
+    mean = xp.mean(xs, axis=g.saxes, keepdims=True)
+    d = xs - mean
+    var = xp.mean(xp.square(d), axis=g.saxes, keepdims=True)
+    invstd = 1.0 / xp.sqrt(var + eps)
+    d *= invstd
+    out = _affine(d, g, weight, bias, cdt)
+    return out.reshape(input._data.shape).astype(input._dtype.np, copy=False), mean, invstd, var
+
+
+def _const(arr, like):
+    return _make(arr, _compute_dtype(like._dtype), like._device)
+
+
+def _norm_backward(node, grad):
+    x, w = node.saved()
+    mean, invstd, g, training, eps = node._args
+    need_x, need_w, need_b = (node.next_functions[i][0] is not None for i in range(3))
+    if x._dtype in _LOWP:
+        x, grad = x.float(), grad.float()
+        w = None if w is None else w.float()
+    xs = x.reshape(g.sview)
+    if training and _grad[0] and x._requires_grad:
+        mean = xs.mean(g.saxes, keepdim=True)
+        invstd = (xs.var(g.saxes, keepdim=True, correction=0) + eps).rsqrt()
+    else:
+        mean, invstd = _const(mean, x), _const(invstd, x)
+    xhat = (xs - mean) * invstd
+    ga = grad.reshape(g.aview)
+    gx = gw = gb = None
+    if need_w:
+        gw = (ga * xhat.reshape(g.aview)).sum(g.aaxes).reshape(g.pshape)
+    if need_b:
+        gb = ga.sum(g.aaxes).reshape(g.pshape)
+    if need_x:
+        gy = (ga if w is None else ga * w.reshape(g.wview)).reshape(g.sview)
+        if training:
+            gy = gy - gy.mean(g.saxes, keepdim=True) - xhat * (gy * xhat).mean(g.saxes,
+                                                                              keepdim=True)
+        gx = (gy * invstd).reshape(x.shape)
+    return tuple(_like(r, t) for r, t in ((gx, x), (gw, w), (gb, None)))
+
+
+def _like(grad, t):
+    return grad if grad is None or t is None or grad._dtype is t._dtype else grad.to(t._dtype)
+
+
+NativeBatchNormBackward0 = node_class("NativeBatchNormBackward0", _norm_backward)
+NativeLayerNormBackward0 = node_class("NativeLayerNormBackward0", _norm_backward)
+NativeGroupNormBackward0 = node_class("NativeGroupNormBackward0", _norm_backward)
+
+
+def _record(out, cls, input, weight, bias, args):
+    if needs_grad(input, weight, bias):
+        record(out, cls, (input, weight, bias), (input, weight), args)
+
+
+def _wrap(arr, input):
+    """A statistic as a tensor (float32 for half-precision inputs, as PyTorch's CPU kernels)."""
+    return _make(arr, _compute_dtype(input._dtype), input._device)
+
+
+# ---- batch norm -----------------------------------------------------------------------------
+def _check_channels(name, t, c):
+    if t is not None and t.numel() != c:
+        raise _errors.norm_param_size(name, c, t.numel())
+
+
+def _update_running(buf, stat, momentum):
+    """buf = (1 - momentum) * buf + momentum * stat, in place (a buffer update, not autograd)."""
+    a = buf._data
+    a *= 1.0 - momentum
+    a += (momentum * stat).astype(a.dtype, copy=False)
+    buf._vc[0] += 1
+
+
+@register("native_batch_norm", method=False, nodes=("NativeBatchNormBackward0",))
+def native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
+    """Returns (output, save_mean, save_invstd); in evaluation mode the saved statistics are
+    empty, as in PyTorch.  In training mode the running statistics (if given) are updated with
+    the unbiased variance."""
+    shape = input._data.shape
+    if len(shape) < 2:
+        raise _errors.dim_out_of_range(1, -1, 0)
+    n, c = shape[0], shape[1]
+    L = input.numel() // (n * c) if n * c else 0
+    g = _Geom((n, c, L), (0, 2), (n, c, L), (0, 2), (c, 1), (c,))
+    xp = input._device._backend.xp
+    cdt = _compute_dtype(input._dtype)
+    if training:
+        out, mean, invstd, var = _normalize(input, weight, bias, g, eps)
+        if running_mean is not None:
+            _update_running(running_mean, mean.reshape(c), momentum)
+        if running_var is not None:
+            count = n * L
+            _update_running(running_var, var.reshape(c) * (count / max(count - 1, 1)), momentum)
+        saved = (mean.reshape(c), invstd.reshape(c))
+    else:
+        if running_mean is None or running_var is None:
+            raise _errors.norm_running_undefined("running_mean" if running_mean is None
+                                                 else "running_var")
+        mean = _param(running_mean, cdt).reshape(1, c, 1)
+        invstd = 1.0 / xp.sqrt(_param(running_var, cdt).reshape(1, c, 1) + eps)
+        xs = input._data.astype(cdt.np, copy=False).reshape(g.sview)
+        out = _affine((xs - mean) * invstd, g, weight, bias, cdt)
+        out = out.reshape(shape).astype(input._dtype.np, copy=False)
+        saved = (xp.empty(0, cdt.np), xp.empty(0, cdt.np))
+    res = _make(out, input._dtype, input._device)
+    _record(res, NativeBatchNormBackward0, input, weight, bias,
+            (mean, invstd, g, bool(training), eps))
+    return res, _wrap(saved[0], input), _wrap(saved[1], input)
+
+
+@register("batch_norm", method=False, nodes=("NativeBatchNormBackward0",))
+def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
+               cudnn_enabled=True):
+    c = input.shape[1] if input.dim() > 1 else 0
+    for name, t in (("weight", weight), ("bias", bias), ("running_mean", running_mean),
+                    ("running_var", running_var)):
+        _check_channels(name, t, c)
+    return native_batch_norm(input, weight, bias, running_mean, running_var, training,
+                             momentum, eps)[0]
+
+
+# ---- layer norm -----------------------------------------------------------------------------
+@register("native_layer_norm", method=False, nodes=("NativeLayerNormBackward0",))
+def native_layer_norm(input, normalized_shape, weight, bias, eps):
+    """Returns (output, mean, rstd); the statistics have the input's shape with the normalised
+    dims kept as size 1."""
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = input._data.shape
+    k = len(ns)
+    if k == 0 or shape[len(shape) - k:] != ns or len(shape) < k:
+        raise _errors.layer_norm_shape(ns, shape)
+    for name, p in (("weight", weight), ("bias", bias)):
+        if p is not None and p._data.shape != ns:
+            raise _errors.layer_norm_param(name, p._data.shape, ns)
+    lead = shape[:len(shape) - k]
+    m = int(np.prod(lead, dtype=np.int64))
+    kk = int(np.prod(ns, dtype=np.int64))
+    g = _Geom((m, kk), (1,), (m, kk), (0,), (kk,), ns)
+    out, mean, rstd, _ = _normalize(input, weight, bias, g, eps)
+    res = _make(out, input._dtype, input._device)
+    _record(res, NativeLayerNormBackward0, input, weight, bias, (mean, rstd, g, True, eps))
+    sshape = lead + (1,) * k
+    return res, _wrap(mean.reshape(sshape), input), _wrap(rstd.reshape(sshape), input)
+
+
+@register("layer_norm", method=False, nodes=("NativeLayerNormBackward0",))
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5, cudnn_enable=True):
+    return native_layer_norm(input, normalized_shape, weight, bias, eps)[0]
+
+
+# ---- group norm -----------------------------------------------------------------------------
+@register("native_group_norm", method=False, nodes=("NativeGroupNormBackward0",))
+def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
+    """Returns (output, mean, rstd) with statistics of shape (N, group)."""
+    g = _Geom((N, group, (C // group) * HxW), (2,), (N, C, HxW), (0, 2), (C, 1), (C,))
+    out, mean, rstd, _ = _normalize(input, weight, bias, g, eps)
+    res = _make(out, input._dtype, input._device)
+    _record(res, NativeGroupNormBackward0, input, weight, bias, (mean, rstd, g, True, eps))
+    return res, _wrap(mean.reshape(N, group), input), _wrap(rstd.reshape(N, group), input)
+
+
+@register("group_norm", method=False, nodes=("NativeGroupNormBackward0",))
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5, cudnn_enabled=True):
+    shape = input._data.shape
+    if len(shape) < 2:
+        raise _errors.norm_min_dims(len(shape))
+    n, c = shape[0], shape[1]
+    if c % num_groups:
+        raise _errors.group_norm_groups(shape, num_groups)
+    for name, p in (("weight", weight), ("bias", bias)):
+        if p is not None and (p._data.ndim != 1 or p._data.shape[0] != c):
+            raise _errors.group_norm_param(name, p._data.shape, shape)
+    hxw = input.numel() // (n * c) if n * c else 0
+    return native_group_norm(input, weight, bias, n, c, hxw, num_groups, eps)[0]

@@ -1,0 +1,1 @@
+"""Pooling, resampling (interpolate), padding and channel rearrangement ops."""

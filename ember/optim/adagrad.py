@@ -1,0 +1,61 @@
+"""Adagrad (with learning-rate decay and an initial accumulator value)."""
+from .optimizer import (Optimizer, _addcdiv_, _check_lr, _check_nonneg, _full_like,
+                        _grad_term, _scalar_state, _to_scalar)
+
+__all__ = ["Adagrad"]
+
+
+class Adagrad(Optimizer):
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
+                 eps=1e-10, foreach=None, *, maximize=False, differentiable=False, fused=None):
+        _check_lr(lr)
+        _check_nonneg(lr_decay, "lr_decay")
+        _check_nonneg(weight_decay, "weight_decay")
+        _check_nonneg(initial_accumulator_value, "initial_accumulator_value")
+        _check_nonneg(eps, "epsilon")
+        defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
+                        initial_accumulator_value=initial_accumulator_value, foreach=foreach,
+                        maximize=maximize, differentiable=differentiable, fused=fused)
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        # Adagrad creates its state eagerly, for every parameter.
+        for group in self.param_groups:
+            for p in group["params"]:
+                self._init_state(self.state[p], initial_accumulator_value, p)
+
+    @staticmethod
+    def _init_state(st, init_value, p):
+        st["step"] = _scalar_state(0.0)
+        if p.is_complex():
+            init_value = complex(init_value, init_value)
+        st["sum"] = _full_like(p, init_value)
+
+    def _updater(self, group):
+        lr = _to_scalar(group["lr"])
+        lr_decay, eps, wd = group["lr_decay"], group["eps"], group["weight_decay"]
+        maximize = group["maximize"]
+        init_value = self.defaults["initial_accumulator_value"]
+        state = self.state
+        scratch = self._scratch
+
+        def update(p, a, g):
+            xp = p._device._backend.xp
+            st = state[p]
+            if not st:
+                self._init_state(st, init_value, p)
+            step_t = st["step"]._data
+            step_t += 1
+            gbuf, std = scratch(p, a, 2)
+            g = _grad_term(xp, a, g, wd, maximize, gbuf)
+            clr = lr / (1 + (float(step_t) - 1) * lr_decay)
+            s = st["sum"]._data
+            xp.multiply(g, g, out=std)
+            xp.add(s, std, out=s)
+            xp.sqrt(s, out=std)
+            xp.add(std, eps, out=std)
+            _addcdiv_(xp, a, g, std, -clr, std)
+        return update

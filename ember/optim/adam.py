@@ -1,0 +1,75 @@
+"""Adam (with AMSGrad and optional decoupled weight decay, which AdamW always uses)."""
+from .._tensor import Tensor
+from .optimizer import (Optimizer, _addcmul_, _check_adam_args, _grad_term, _lerp_,
+                        _scalar_state, _to_scalar, _zeros_like)
+
+__all__ = ["Adam"]
+
+
+class Adam(Optimizer):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 amsgrad=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False, fused=None, decoupled_weight_decay=False):
+        _check_adam_args(lr, betas, eps, weight_decay)
+        if not (isinstance(betas[0], float) and isinstance(betas[1], float)
+                or isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor)):
+            raise ValueError("betas must be either both floats or both Tensors")
+        for i in (0, 1):
+            if isinstance(betas[i], Tensor) and betas[i].numel() != 1:
+                raise ValueError(f"Tensor betas[{i}] must be 1-element")
+        betas = tuple(b.squeeze() if isinstance(b, Tensor) and b.dim() != 0 else b
+                      for b in betas)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        amsgrad=amsgrad, maximize=maximize, foreach=foreach,
+                        capturable=capturable, differentiable=differentiable, fused=fused,
+                        decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+    def _updater(self, group):
+        lr = _to_scalar(group["lr"])
+        beta1, beta2 = (_to_scalar(b) for b in group["betas"])
+        eps, wd, amsgrad = group["eps"], group["weight_decay"], group["amsgrad"]
+        maximize, decoupled = group["maximize"], group["decoupled_weight_decay"]
+        state = self.state
+        scratch = self._scratch
+
+        def update(p, a, g):
+            xp = p._device._backend.xp
+            st = state[p]
+            if not st:
+                st["step"] = _scalar_state(0.0)
+                st["exp_avg"] = _zeros_like(p)
+                st["exp_avg_sq"] = _zeros_like(p)
+                if amsgrad:
+                    st["max_exp_avg_sq"] = _zeros_like(p)
+            step_t = st["step"]._data
+            step_t += 1
+            tmp, denom = scratch(p, a, 2)
+            if wd != 0 and decoupled:
+                xp.multiply(a, 1 - lr * wd, out=a)
+                g = _grad_term(xp, a, g, 0, maximize, denom)
+            else:
+                g = _grad_term(xp, a, g, wd, maximize, denom)
+            m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
+            _lerp_(xp, m, g, 1 - beta1, tmp)
+            xp.multiply(v, beta2, out=v)
+            _addcmul_(xp, v, g, g, 1 - beta2, tmp)
+            step = float(step_t)
+            bias_correction1 = 1 - beta1 ** step
+            bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
+            if amsgrad:
+                vmax = st["max_exp_avg_sq"]._data
+                xp.maximum(vmax, v, out=vmax)
+                v = vmax
+            xp.sqrt(v, out=denom)
+            xp.divide(denom, bias_correction2_sqrt, out=denom)
+            xp.add(denom, eps, out=denom)
+            xp.divide(m, denom, out=denom)
+            xp.multiply(denom, -(lr / bias_correction1), out=denom)
+            xp.add(a, denom, out=a)
+        return update

@@ -1,0 +1,62 @@
+"""NAdam: Adam with Nesterov momentum (and optional decoupled weight decay)."""
+from .optimizer import (Optimizer, _addcdiv_, _addcmul_, _check_adam_args, _check_nonneg,
+                        _grad_term, _lerp_, _scalar_state, _to_scalar, _zeros_like)
+
+__all__ = ["NAdam"]
+
+
+class NAdam(Optimizer):
+    _scalar_state_keys = ("step", "mu_product")
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None,
+                 maximize=False, capturable=False, differentiable=False):
+        _check_adam_args(lr, betas, eps, weight_decay)
+        _check_nonneg(momentum_decay, "momentum_decay")
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        momentum_decay=momentum_decay,
+                        decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
+                        foreach=foreach, capturable=capturable, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def _updater(self, group):
+        lr = _to_scalar(group["lr"])
+        beta1, beta2 = group["betas"]
+        eps, wd, maximize = group["eps"], group["weight_decay"], group["maximize"]
+        momentum_decay, decoupled = group["momentum_decay"], group["decoupled_weight_decay"]
+        state = self.state
+        scratch = self._scratch
+
+        def update(p, a, g):
+            xp = p._device._backend.xp
+            st = state[p]
+            if not st:
+                st["step"] = _scalar_state(0.0)
+                st["mu_product"] = _scalar_state(1.0)
+                st["exp_avg"] = _zeros_like(p)
+                st["exp_avg_sq"] = _zeros_like(p)
+            step_t = st["step"]._data
+            step_t += 1
+            step = float(step_t)
+            bias_correction2 = 1 - beta2 ** step
+            gbuf, tmp, denom = scratch(p, a, 3)
+            if wd != 0 and decoupled:
+                xp.multiply(a, 1 - lr * wd, out=a)
+                g = _grad_term(xp, a, g, 0, maximize, gbuf)
+            else:
+                g = _grad_term(xp, a, g, wd, maximize, gbuf)
+            mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
+            mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
+            mu_product = st["mu_product"]._data
+            mu_product *= mu  # kept in the state's (float32) precision, as torch does
+            mu_product = float(mu_product)
+            m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
+            _lerp_(xp, m, g, 1 - beta1, tmp)
+            xp.multiply(v, beta2, out=v)
+            _addcmul_(xp, v, g, g, 1 - beta2, tmp)
+            xp.divide(v, bias_correction2, out=denom)
+            xp.sqrt(denom, out=denom)
+            xp.add(denom, eps, out=denom)
+            _addcdiv_(xp, a, g, denom, -lr * (1.0 - mu) / (1.0 - mu_product), tmp)
+            _addcdiv_(xp, a, m, denom, -lr * mu_next / (1.0 - mu_product * mu_next), tmp)
+        return update

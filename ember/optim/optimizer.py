@@ -1,0 +1,474 @@
+"""``torch.optim.Optimizer``: parameter groups, per-parameter state, state_dict, hooks.
+
+The algorithms update parameters in place on their backend arrays (``p._data``) with ``out=``
+array calls, never through ember ops, so a step builds no autograd graph and allocates no
+per-step temporaries: each algorithm keeps a few scratch arrays per parameter (outside
+``state``, so that ``state_dict()`` has exactly PyTorch's layout).
+
+An algorithm subclass defines ``_updater(group)``, which returns ``update(p, a, g)`` (``a`` the
+parameter's array, ``g`` its gradient's array) with the group's hyper-parameters bound; the
+base ``step`` runs it over every parameter that has a gradient.
+"""
+import functools
+import warnings
+from collections import defaultdict, OrderedDict
+from collections.abc import Iterable
+from copy import deepcopy
+from itertools import chain
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _make
+from ..autograd import grad_mode as _gm
+from ..autograd.graph import RemovableHandle
+
+__all__ = ["Optimizer", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook",
+           "required"]
+
+_global_optimizer_pre_hooks = OrderedDict()
+_global_optimizer_post_hooks = OrderedDict()
+
+
+class _RequiredParameter:
+    """Singleton marking an optimizer option that has no default."""
+
+    def __repr__(self):
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+
+def register_optimizer_step_pre_hook(hook):
+    """Register ``hook(optimizer, args, kwargs)`` to run before every optimizer's step."""
+    return RemovableHandle(_global_optimizer_pre_hooks, hook)
+
+
+def register_optimizer_step_post_hook(hook):
+    """Register ``hook(optimizer, args, kwargs)`` to run after every optimizer's step."""
+    return RemovableHandle(_global_optimizer_post_hooks, hook)
+
+
+# ---- helpers shared by the algorithms ---------------------------------------------------------
+def _to_scalar(x):
+    """A hyper-parameter as a Python number (a 1-element Tensor lr or beta is read once)."""
+    return float(x) if isinstance(x, Tensor) else x
+
+
+def _get_scalar_dtype():
+    return D.float64 if D.get_default_dtype() is D.float64 else D.float32
+
+
+def _scalar_state(value, dtype=None):
+    """A 0-d CPU tensor such as Adam's ``step`` (float32 unless the default dtype is float64)."""
+    dtype = dtype or _get_scalar_dtype()
+    return _make(np.array(value, dtype=dtype.np), dtype)
+
+
+def _zeros_like(p):
+    return _make(p._device._backend.xp.zeros_like(p._data), p._dtype, p._device)
+
+
+def _full_like(p, value):
+    return _make(p._device._backend.xp.full_like(p._data, value), p._dtype, p._device)
+
+
+def _copy_of(p, a):
+    """A new tensor shaped like ``p`` holding a copy of array ``a``."""
+    return _make(a.copy(), p._dtype, p._device)
+
+
+def _grad_term(xp, a, g, weight_decay, maximize, out):
+    """``(-g if maximize else g) + weight_decay * a`` (torch's ``grad.add(param, alpha=wd)``),
+    written into ``out`` when it has to differ from ``g`` (which is never modified)."""
+    if weight_decay != 0:
+        xp.multiply(a, weight_decay, out=out)
+        (xp.subtract if maximize else xp.add)(out, g, out=out)
+        return out
+    if maximize:
+        xp.negative(g, out=out)
+        return out
+    return g
+
+
+def _lerp_(xp, a, b, w, tmp):
+    """``a.lerp_(b, w)`` with torch's two formulas (chosen by ``w < 0.5``) for accuracy."""
+    xp.subtract(b, a, out=tmp)
+    if w < 0.5:
+        xp.multiply(tmp, w, out=tmp)
+        xp.add(a, tmp, out=a)
+    else:
+        xp.multiply(tmp, 1 - w, out=tmp)
+        xp.subtract(b, tmp, out=a)
+
+
+def _addcmul_(xp, a, t1, t2, value, tmp):
+    """``a.addcmul_(t1, t2, value=value)``: ``a + value * t1 * t2``."""
+    xp.multiply(t1, value, out=tmp)
+    xp.multiply(tmp, t2, out=tmp)
+    xp.add(a, tmp, out=a)
+
+
+def _addcdiv_(xp, a, t1, t2, value, tmp):
+    """``a.addcdiv_(t1, t2, value=value)``: ``a + value * (t1 / t2)``; ``tmp`` may be ``t2``."""
+    xp.divide(t1, t2, out=tmp)
+    xp.multiply(tmp, value, out=tmp)
+    xp.add(a, tmp, out=a)
+
+
+def _typename(obj):
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", "") or ""
+    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    if qualname is None:
+        module = type(obj).__module__ or ""
+        qualname = type(obj).__qualname__
+    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
+
+
+def _use_grad_for_differentiable(func):
+    """Run a step with grad mode set to the optimizer's ``differentiable`` flag."""
+    @functools.wraps(func)
+    def _use_grad(self, *args, **kwargs):
+        enabled = _gm._enabled
+        prev = enabled[0]
+        enabled[0] = bool(self.defaults.get("differentiable", False))
+        try:
+            return func(self, *args, **kwargs)
+        finally:
+            enabled[0] = prev
+    return _use_grad
+
+
+def _hooked_step(func):
+    """Wrap a class's ``step`` so the global and per-instance step pre/post hooks run."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        self = args[0]
+        pre = self._optimizer_step_pre_hooks
+        if _global_optimizer_pre_hooks or pre:
+            for hook in chain(tuple(_global_optimizer_pre_hooks.values()), tuple(pre.values())):
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if isinstance(result, tuple) and len(result) == 2:
+                        args, kwargs = result
+                    else:
+                        raise RuntimeError(f"{func} must return None or a tuple of (new_args, "
+                                           f"new_kwargs), but got {result}.")
+        out = func(*args, **kwargs)
+        post = self._optimizer_step_post_hooks
+        if post or _global_optimizer_post_hooks:
+            for hook in chain(tuple(post.values()), tuple(_global_optimizer_post_hooks.values())):
+                hook(self, args, kwargs)
+        return out
+    wrapper.hooked = True
+    return wrapper
+
+
+_HOOK_DICTS = ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks",
+               "_optimizer_state_dict_pre_hooks", "_optimizer_state_dict_post_hooks",
+               "_optimizer_load_state_dict_pre_hooks", "_optimizer_load_state_dict_post_hooks")
+
+
+class Optimizer:
+    """Base class for all optimizers (see ``torch.optim.Optimizer``)."""
+
+    # State entries stored as 0-d tensors; old checkpoints may hold them as Python numbers.
+    _scalar_state_keys = ("step",)
+
+    def __init__(self, params, defaults):
+        self.defaults = defaults
+        for name in _HOOK_DICTS:
+            setattr(self, name, OrderedDict())
+        self._scratch_bufs = {}
+        self._patch_step_function()
+        if isinstance(params, Tensor):
+            raise TypeError("params argument given to the optimizer should be an iterable of "
+                            "Tensors or dicts, but got " + _typename(params))
+        self.state = defaultdict(dict)
+        self.param_groups = []
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for param_group in param_groups:
+            self.add_param_group(param_group)
+
+    # ---- pickling, repr ---------------------------------------------------------------------
+    def __getstate__(self):
+        return {"defaults": self.defaults, "state": self.state,
+                "param_groups": self.param_groups}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        for name in _HOOK_DICTS:
+            if name not in self.__dict__:
+                setattr(self, name, OrderedDict())
+        self._scratch_bufs = {}
+        self._patch_step_function()
+        self.defaults.setdefault("differentiable", False)
+        for group in self.param_groups:
+            for key, value in self.defaults.items():
+                if value is not required:
+                    group.setdefault(key, value)
+            for p in group["params"]:
+                p_state = self.state.get(p)
+                if p_state:
+                    for key in self._scalar_state_keys:
+                        if key in p_state and not isinstance(p_state[key], Tensor):
+                            p_state[key] = _scalar_state(float(p_state[key]))
+
+    def __repr__(self):
+        s = self.__class__.__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            s += f"\nParameter Group {i}\n"
+            for key in sorted(group.keys()):
+                if key != "params":
+                    s += f"    {key}: {group[key]}\n"
+        return s + ")"
+
+    def _patch_step_function(self):
+        self._zero_grad_profile_name = f"Optimizer.zero_grad#{self.__class__.__name__}.zero_grad"
+        if not getattr(self.__class__.step, "hooked", None):
+            self.__class__.step = _hooked_step(self.__class__.step)
+
+    # ---- hooks ------------------------------------------------------------------------------
+    def register_step_pre_hook(self, hook):
+        return RemovableHandle(self._optimizer_step_pre_hooks, hook)
+
+    def register_step_post_hook(self, hook):
+        return RemovableHandle(self._optimizer_step_post_hooks, hook)
+
+    @staticmethod
+    def _register(store, hook, prepend):
+        handle = RemovableHandle(store, hook)
+        if prepend:
+            store.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_state_dict_pre_hook(self, hook, prepend=False):
+        return self._register(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend=False):
+        return self._register(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend=False):
+        return self._register(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend=False):
+        return self._register(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+
+    # ---- state_dict -------------------------------------------------------------------------
+    def state_dict(self):
+        """``{'state': {index: {...}}, 'param_groups': [{..., 'params': [indices]}]}``; the
+        state values are the live tensors, as in PyTorch."""
+        for hook in self._optimizer_state_dict_pre_hooks.values():
+            hook(self)
+        param_mappings = {}
+        start_index = 0
+
+        def pack_group(group):
+            nonlocal start_index
+            packed = {k: v for k, v in group.items() if k != "params"}
+            for i, p in enumerate(group["params"], start_index):
+                param_mappings.setdefault(id(p), i)
+            packed["params"] = [param_mappings[id(p)] for p in group["params"]]
+            start_index += len(packed["params"])
+            return packed
+
+        param_groups = [pack_group(g) for g in self.param_groups]
+        packed_state = {(param_mappings[id(k)] if isinstance(k, Tensor) else k): v
+                        for k, v in self.state.items()}
+        state_dict = {"state": packed_state, "param_groups": param_groups}
+        for hook in self._optimizer_state_dict_post_hooks.values():
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        return state_dict
+
+    @staticmethod
+    def _process_value_according_to_param_policy(param, value, param_id, param_groups,
+                                                 key=None):
+        # Floating-point state follows the parameter's dtype and device; ``step`` is kept as it
+        # is (it lives on the CPU) unless the group is fused or capturable.
+        if key == "step":
+            for pg in param_groups:
+                if param_id in pg["params"]:
+                    if pg.get("fused", False) or pg.get("capturable", False):
+                        return value.to(dtype=D.float32)
+                    break
+            return value
+        if param.is_floating_point():
+            return value.to(dtype=param.dtype, device=param.device)
+        return value.to(device=param.device)
+
+    def load_state_dict(self, state_dict):
+        state_dict = state_dict.copy()
+        for hook in self._optimizer_load_state_dict_pre_hooks.values():
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        groups = self.param_groups
+        saved_groups = deepcopy(state_dict["param_groups"])
+        if len(groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match "
+                             "the size of optimizer's group")
+        id_map = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
+                          chain.from_iterable(g["params"] for g in groups)))
+
+        def _cast(param, value, param_id=None, key=None):
+            if isinstance(value, Tensor):
+                return Optimizer._process_value_according_to_param_policy(
+                    param, value, param_id, state_dict["param_groups"], key)
+            if isinstance(value, dict):
+                return {k: _cast(param, v, param_id, key=k) for k, v in value.items()}
+            if isinstance(value, Iterable) and not isinstance(value, str):
+                return type(value)(_cast(param, v, param_id) for v in value)
+            return value
+
+        state = defaultdict(dict)
+        for k, v in state_dict["state"].items():
+            if k in id_map:
+                param = id_map[k]
+                state[param] = _cast(param, v, param_id=k)
+            else:
+                state[k] = v
+
+        def update_group(group, new_group):
+            new_group["params"] = group["params"]
+            if "param_names" in group and "param_names" not in new_group:
+                new_group["param_names"] = group["param_names"]
+            return new_group
+
+        param_groups = [update_group(g, ng) for g, ng in zip(groups, saved_groups)]
+        self.__setstate__({"state": state, "param_groups": param_groups})
+        for hook in self._optimizer_load_state_dict_post_hooks.values():
+            hook(self)
+
+    # ---- gradients, groups ------------------------------------------------------------------
+    def zero_grad(self, set_to_none=True):
+        for group in self.param_groups:
+            for p in group["params"]:
+                g = p._grad
+                if g is None:
+                    continue
+                if set_to_none:
+                    p._grad = None
+                else:
+                    if g._grad_fn is not None:
+                        g.detach_()
+                    else:
+                        g.requires_grad_(False)
+                    g.zero_()
+
+    def step(self, closure=None):
+        """Perform one optimization step (``closure`` re-evaluates the model, returns the loss)."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            update = self._updater(group)
+            for p in group["params"]:
+                g = p._grad
+                if g is not None:
+                    update(p, p._data, g._data)
+                    p._vc[0] += 1
+        return loss
+
+    def _updater(self, group):
+        raise NotImplementedError
+
+    @staticmethod
+    def _closure_loss(closure):
+        if closure is None:
+            return None
+        with _gm.enable_grad():
+            return closure()
+
+    def _scratch(self, p, a, n=1):
+        """``n`` arrays shaped like parameter ``p``'s array ``a``, reused across steps."""
+        bufs = self._scratch_bufs.get(p)
+        if bufs is None or len(bufs) < n or bufs[0].shape != a.shape or \
+                bufs[0].dtype != a.dtype:
+            xp = p._device._backend.xp
+            bufs = self._scratch_bufs[p] = [xp.empty_like(a) for _ in range(n)]
+        return bufs
+
+    def add_param_group(self, param_group):
+        """Add a param group (a dict with ``params`` and optional per-group options)."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, "
+                            "but the ordering of tensors in sets will change between runs. "
+                            "Please use a list instead.")
+        else:
+            params = list(params)
+        tensors, names = [], []
+        for param in params:
+            if isinstance(param, tuple):
+                names.append(param[0])
+                tensors.append(param[1])
+            else:
+                tensors.append(param)
+        param_group["params"] = tensors
+        if names:
+            if len(names) != len(tensors):
+                raise ValueError("all optimizer params should be with/without names. Some param "
+                                 "names are missing")
+            param_group["param_names"] = names
+        for param in tensors:
+            if not isinstance(param, Tensor):
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is "
+                                + _typename(param))
+            if not self.defaults.get("differentiable", None) and \
+                    not (param.is_leaf or param.retains_grad):
+                raise ValueError("can't optimize a non-leaf Tensor")
+        for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError("parameter group didn't specify a value of required "
+                                 f"optimization parameter {name}")
+            param_group.setdefault(name, default)
+        if len(tensors) != len(set(tensors)):
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; in "
+                          "future, this will cause an error; see github.com/pytorch/pytorch/"
+                          "issues/40967 for more information", stacklevel=3)
+        param_set = set()
+        for group in self.param_groups:
+            param_set.update(group["params"])
+            if ("param_names" in param_group) != ("param_names" in group):
+                which = "with names" if "param_names" in param_group else "without names"
+                raise ValueError("all optimizer param groups should be with/without names. "
+                                 f"cannot add param group {which} to the optimizer")
+        if not param_set.isdisjoint(tensors):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
+
+
+def _check_lr(lr):
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+
+
+def _check_nonneg(value, what):
+    if not 0.0 <= value:
+        raise ValueError(f"Invalid {what} value: {value}")
+
+
+def _check_adam_args(lr, betas, eps, weight_decay):
+    """The validation shared by the Adam family, with torch's messages and order."""
+    _check_lr(lr)
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    for i in (0, 1):
+        if not 0.0 <= betas[i] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
+    _check_nonneg(weight_decay, "weight_decay")

@@ -1,0 +1,65 @@
+"""Stochastic gradient descent, optionally with (Nesterov) momentum."""
+from .optimizer import (Optimizer, _check_lr, _copy_of, _grad_term, _to_scalar)
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,
+                 *, maximize=False, foreach=None, differentiable=False, fused=None):
+        _check_lr(lr)
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
+                        weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
+                        foreach=foreach, differentiable=differentiable, fused=fused)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+    def _updater(self, group):
+        lr = _to_scalar(group["lr"])
+        momentum, dampening = group["momentum"], group["dampening"]
+        wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+        state = self.state
+        scratch = self._scratch
+
+        # A second scratch array is needed only for Nesterov on a decayed / negated gradient.
+        n = 2 if nesterov and (wd != 0 or maximize) else 1
+
+        def update(p, a, g):
+            xp = p._device._backend.xp
+            bufs = scratch(p, a, n)
+            tmp = bufs[0]
+            g = _grad_term(xp, a, g, wd, maximize, tmp)
+            if momentum != 0:
+                st = state[p]
+                buf = st.get("momentum_buffer")
+                if buf is None:
+                    buf = st["momentum_buffer"] = _copy_of(p, g)
+                    b = buf._data
+                else:
+                    b = buf._data
+                    xp.multiply(b, momentum, out=b)
+                    if dampening != 0:
+                        xp.multiply(g, 1 - dampening, out=tmp)
+                        xp.add(b, tmp, out=b)
+                    else:
+                        xp.add(b, g, out=b)
+                if nesterov:
+                    other = bufs[-1]
+                    xp.multiply(b, momentum, out=other)
+                    xp.add(g, other, out=tmp)
+                    g = tmp
+                else:
+                    g = b
+            xp.multiply(g, -lr, out=tmp)
+            xp.add(a, tmp, out=a)
+        return update
