@@ -56,3 +56,4 @@ from ._tensor_str import set_printoptions, get_printoptions  # noqa: E402
 from ._ops.random import (Generator, default_generator, manual_seed, seed,  # noqa: E402
                           initial_seed, get_rng_state, set_rng_state)
 from . import random  # noqa: E402
+from . import optim  # noqa: E402

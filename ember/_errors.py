@@ -305,6 +305,286 @@ def as_strided_bounds(size, stride, offset, itemsize, need, storage):
                         f"{storage * itemsize}")
 
 
+# ---- shape and indexing ----------------------------------------------------------------------
+def cat_empty():
+    return ValueError("torch.cat(): expected a non-empty list of Tensors")
+
+
+def cat_zero_dim(i):
+    return RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
+                        "concatenated")
+
+
+def cat_ndim(ref, s):
+    return RuntimeError(f"Tensors must have same number of dimensions: got {len(ref)} and "
+                        f"{len(s)}")
+
+
+def stack_empty():
+    return RuntimeError("stack expects a non-empty TensorList")
+
+
+def stack_size(i, ref, t):
+    return RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} "
+                        f"at entry 0 and {list(t._data.shape)} at entry {i}")
+
+
+def split_zero(size):
+    return RuntimeError("split_size can only be 0 if dimension size is 0, but got "
+                        f"dimension size of {size}")
+
+
+def split_negative(split_size):
+    return RuntimeError(f"split expects split_size be non-negative, but got split_size="
+                        f"{split_size}")
+
+
+def split_sizes_sum(size, d, sizes):
+    return RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} "
+                        f"(input tensor's size at dimension {d}), but got split_sizes="
+                        f"{sizes}")
+
+
+def chunk_nonpositive(chunks):
+    return RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+
+
+def unbind_0d():
+    return IndexError("Dimension specified as 0 but tensor has no dimensions")
+
+
+def sections_nonpositive(n):
+    return RuntimeError(f"number of sections must be larger than 0, got {n}")
+
+
+def split_family_dims(fn, dim, input):
+    return RuntimeError(f"torch.{fn}: requires a tensor with at least {dim + 1} dimension, "
+                        f"but got a tensor with {input._data.ndim} dimensions!")
+
+
+def split_family_divisible(fn, d, indices_or_sections, input):
+    return RuntimeError(f"torch.{fn} attempted to split along dimension {d}, but the size "
+                        f"of the dimension {input._data.shape[d]} is not divisible by the "
+                        f"split_size {indices_or_sections}!")
+
+
+def dim_repeated(d):
+    return RuntimeError(f"dim {d} appears multiple times in the list of dims")
+
+
+def fliplr_dims():
+    return RuntimeError("Input must be >= 2-d.")
+
+
+def flipud_dims():
+    return RuntimeError("Input must be >= 1-d.")
+
+
+def roll_align(shifts, dims):
+    return RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:"
+                        f"{len(dims)}")
+
+
+def roll_align_no_dims(shifts):
+    return RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+
+
+def rot90_dims_len(dims):
+    return RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+
+
+def rot90_total_dims(nd):
+    return RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
+
+
+def rot90_same_dims(d0, d1):
+    return RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and "
+                        f"dim1 = {d1}")
+
+
+def repeat_dims():
+    return RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                        "of dimensions of tensor")
+
+
+def repeat_interleave_size(d, size, repeats):
+    return RuntimeError("repeats must have the same size as input along dim, but got "
+                        f"repeats.size(0) = {repeats._data.size} and input.size({d}) = "
+                        f"{size}")
+
+
+def movedim_len(src, dst):
+    return RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) "
+                        f"should contain the same number of dims as destination ({dst} dims)")
+
+
+def movedim_repeated(name, ds):
+    return RuntimeError(f"movedim: repeated dim in `{name}` ({ds})")
+
+
+def flatten_order():
+    return RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+
+
+def unflatten_empty():
+    return RuntimeError("unflatten: sizes must be non-empty")
+
+
+def unflatten_sizes(sizes, d, shape):
+    return RuntimeError(f"unflatten: Provided sizes {sizes} don't multiply up to the size of "
+                        f"dim {d} ({shape[d]}) in the input tensor")
+
+
+def unfold_size(d, n, size):
+    return RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+
+
+def unfold_step(step):
+    return RuntimeError(f"step is {step} but must be > 0")
+
+
+def diagonal_same_dims(dim1, dim2):
+    return RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+
+
+def diag_dims(nd):
+    return RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D")
+
+
+def tri_dims(kernel_name):
+    return RuntimeError(f"{kernel_name}: input tensor must have at least 2 dimensions")
+
+
+def broadcast_negative(s, i):
+    return RuntimeError(f"Trying to create tensor with negative dimension {s[-i]}: "
+                        f"{list(s)}")
+
+
+def broadcast_shapes_mismatch(k, s, out, i):
+    return RuntimeError(f"Attempting to broadcast a dimension of length {s[-i]} at "
+                        f"{-i}! Mismatching argument at index {k} had {s}; but "
+                        f"expected shape should be broadcastable to {out}")
+
+
+def meshgrid_indexing(indexing):
+    return RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: '
+                        f'{indexing}')
+
+
+def meshgrid_dims(t):
+    return RuntimeError("torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
+                        f"got: {t}")
+
+
+def index_tensor_dtype():
+    return IndexError("tensors used as indices must be long, int, byte or bool tensors")
+
+
+def mask_shape(k, shape, pos, arr):
+    return IndexError(f"The shape of the mask {list(arr.shape)} at index {k} does not match "
+                      f"the shape of the indexed tensor {list(shape)} at index {pos + k}")
+
+
+def too_many_indices(shape):
+    return IndexError(f"too many indices for tensor of dimension {len(shape)}")
+
+
+def index_broadcast(arrs):
+    return IndexError("shape mismatch: indexing tensors could not be broadcast together "
+                      f"with shapes {', '.join(str(list(s)) for s in arrs)}")
+
+
+def index_dtype_mismatch(fmt, input, src):
+    return RuntimeError(fmt.format(s=legacy_scalar_type(input._dtype),
+                        o=legacy_scalar_type(src._dtype)))
+
+
+def index_put_value_shape(target, v):
+    return RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot be "
+                        f"broadcast to indexing result of shape {list(target)}")
+
+
+def too_many_indices_nd(nd):
+    return IndexError(f"too many indices for tensor of dimension {nd}")
+
+
+def invalid_index_type(k):
+    return IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
+                      f"byte Variables are valid indices (got {type(k).__name__})")
+
+
+def gather_index_dtype(name):
+    return RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+
+
+def gather_index_ndim():
+    return RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+
+
+def scatter_reduce_no_grad():
+    return RuntimeError("the derivative for 'scatter' with reduce is not implemented")
+
+
+def scatter_reduce_arg(reduce):
+    return RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
+
+
+def scatter_reduce_reduce_arg(reduce):
+    return RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, got "
+                        f"{reduce}")
+
+
+def index_select_dtype(name):
+    return RuntimeError(f"{name}(): Expected dtype int32 or int64 for index")
+
+
+def index_not_vector(name):
+    return IndexError(f"{name}(): Index is supposed to be a vector")
+
+
+def index_out_of_range_self():
+    return IndexError("index out of range in self")
+
+
+def index_add_count(name, n, d, idx):
+    return RuntimeError(f"{name}(): Number of indices ({idx.size}) should be equal to "
+                        f"source.size(dim): ({n}), for dim: {d}")
+
+
+def masked_fill_value_dim(name, value):
+    return RuntimeError(f"{name} only supports a 0-dimensional value tensor, but got tensor "
+                        f"with {value._data.ndim} dimension(s).")
+
+
+def masked_select_mask_dtype():
+    return RuntimeError("masked_select: expected BoolTensor for mask")
+
+
+def masked_mask_dtype(name, mask):
+    return RuntimeError(f"{name} only supports boolean masks, but got mask with dtype "
+                        f"{legacy_scalar_type(mask._dtype).lower()}")
+
+
+def masked_scatter_source():
+    return RuntimeError("Number of elements of source < number of ones in mask")
+
+
+def take_index_dtype(index):
+    return RuntimeError(f"take(): Expected a long tensor for index, but got "
+                        f"{legacy_scalar_type(index._dtype)}")
+
+
+def take_out_of_range(numel, bad):
+    return IndexError(f"out of range: tried to access index {int(bad)} on a tensor of {numel} "
+                      "elements.")
+
+
+def put_count(src, idx):
+    return RuntimeError(f"put_(): Expected source and index to have the same number of "
+                        f"elements, but got source.numel() = {src.size}, index.numel() = "
+                        f"{idx.size}")
+
+
 # ---- autograd -------------------------------------------------------------------------------
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -597,9 +877,9 @@ def norm_input_dims(expected, got):
     return ValueError(f"expected {expected} input (got {got}D input)")
 
 
-def norm_num_features(num_features, got):
-    return ValueError(f"expected input's size at dim=1 to match num_features ({num_features}), "
-                      f"but got: {got}.")
+def norm_num_features(num_features, got, dim=1):
+    return ValueError(f"expected input's size at dim={dim} to match num_features "
+                      f"({num_features}), but got: {got}.")
 
 
 def layer_norm_shape(normalized_shape, shape, sep=", "):

@@ -280,8 +280,8 @@ def adaptive_avg_matrix(n, o, dtype):
     start = (i * n) // o
     end = -((-(i + 1) * n) // o)
     j = np.arange(n)
-    m = ((j >= start[:, None]) & (j < end[:, None])).astype(dtype)
-    return m / (end - start).astype(dtype)[:, None]
+    m = ((j >= start[:, None]) & (j < end[:, None])).astype(np.float64)
+    return (m / (end - start)[:, None]).astype(dtype)
 
 
 def adaptive_max_pool(x, o):
@@ -325,3 +325,43 @@ def scatter_planes(g, flat, plane_size):
     base = (np.arange(n * c) * plane_size).reshape(n, c, *([1] * (g.ndim - 2)))
     out = np.bincount((flat + base).ravel(), weights=g.ravel(), minlength=n * c * plane_size)
     return out.astype(g.dtype, copy=False).reshape(n, c, plane_size)
+
+
+def _cubic_weights(t, a=-0.75):
+    """Keys cubic convolution weights of the 4 taps around a fractional offset ``t``."""
+    def near(x):
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return np.stack([far(t + 1), near(t), near(1 - t), far(2 - t)], -1)
+
+
+def interp_matrix(n, o, mode, align_corners, scale, dtype):
+    """(o, n) matrix of 1-d resampling from ``n`` to ``o`` points, as PyTorch computes it.
+
+    ``scale`` is the user's scale factor (None when the output size was given)."""
+    dst = np.arange(o, dtype=np.float64)
+    if align_corners:
+        ratio = (n - 1) / (o - 1) if o > 1 else 0.0
+    else:
+        ratio = 1.0 / scale if scale else n / o
+    m = np.zeros((o, n), np.float64)
+    if mode in ("nearest", "nearest-exact"):
+        src = np.floor((dst + 0.5) * ratio) if mode == "nearest-exact" else np.floor(dst * ratio)
+        m[np.arange(o), np.minimum(src.astype(np.int64), n - 1)] = 1
+        return m.astype(dtype)
+    src = dst * ratio if align_corners else (dst + 0.5) * ratio - 0.5
+    if mode == "cubic":
+        i0 = np.floor(src).astype(np.int64)
+        w = _cubic_weights(src - i0)
+        cols = np.clip(i0[:, None] + np.arange(-1, 3), 0, n - 1)
+        np.add.at(m, (np.repeat(np.arange(o), 4), cols.ravel()), w.ravel())
+        return m.astype(dtype)
+    src = np.maximum(src, 0)
+    i0 = np.minimum(np.floor(src).astype(np.int64), n - 1)
+    i1 = np.minimum(i0 + 1, n - 1)
+    lam = src - i0
+    np.add.at(m, (np.arange(o), i0), 1 - lam)
+    np.add.at(m, (np.arange(o), i1), lam)
+    return m.astype(dtype)

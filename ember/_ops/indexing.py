@@ -25,7 +25,7 @@ def _as_index_array(obj, dev):
     """A list / ndarray / tensor index as a backend array (bool or integer)."""
     if isinstance(obj, Tensor):
         if obj._dtype not in _INDEX_DTYPES:
-            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            raise _errors.index_tensor_dtype()
         arr = obj._data
         if obj._dtype is D.uint8:
             arr = arr.astype(bool)
@@ -34,7 +34,7 @@ def _as_index_array(obj, dev):
     if arr.size == 0 and arr.dtype.kind not in "bi":
         arr = arr.astype(np.int64)
     if arr.dtype.kind not in "biu":
-        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        raise _errors.index_tensor_dtype()
     return arr
 
 
@@ -42,8 +42,7 @@ def _expand_bool(arr, shape, pos):
     """A boolean mask covering dims ``pos..``: its nonzero() arrays (PyTorch's error on misfit)."""
     for k, s in enumerate(arr.shape):
         if pos + k >= len(shape) or shape[pos + k] != s:
-            raise IndexError(f"The shape of the mask {list(arr.shape)} at index {k} does not match "
-                             f"the shape of the indexed tensor {list(shape)} at index {pos + k}")
+            raise _errors.mask_shape(k, shape, pos, arr)
     return arr.nonzero()
 
 
@@ -67,7 +66,7 @@ def _key_from(indices, shape, dev):
         else:
             key.append(arr)
     if len(key) > len(shape):
-        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+        raise _errors.too_many_indices(shape)
     _check_key(key, shape)
     return tuple(key)
 
@@ -88,8 +87,7 @@ def _check_broadcast(key):
         try:
             np.broadcast_shapes(*arrs)
         except ValueError:
-            raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
-                             f"with shapes {', '.join(str(list(s)) for s in arrs)}") from None
+            raise _errors.index_broadcast(arrs) from None
 
 
 def _indexed_shape(shape, key):
@@ -100,8 +98,7 @@ def _indexed_shape(shape, key):
 def _same_dtype(input, src, fmt):
     """PyTorch's same-dtype check of ops that write ``src`` into a copy of ``input``."""
     if isinstance(src, Tensor) and src._dtype is not input._dtype:
-        raise RuntimeError(fmt.format(s=_errors.legacy_scalar_type(input._dtype),
-                                      o=_errors.legacy_scalar_type(src._dtype)))
+        raise _errors.index_dtype_mismatch(fmt, input, src)
 
 
 # ---- index / index_put (the advanced-indexing kernels) -------------------------------------------
@@ -154,8 +151,7 @@ def _put_key(t, key, values, accumulate, strict=False):
     try:
         v = np.broadcast_to(v, target) if v.shape != target else v
     except ValueError:
-        raise RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot be "
-                           f"broadcast to indexing result of shape {list(target)}") from None
+        raise _errors.index_put_value_shape(target, v) from None
     if strict:
         _same_dtype(t, values, "Index put requires the source and destination dtypes match, "
                     "got {s} for the destination and {o} for the source.")
@@ -232,7 +228,7 @@ def _apply_basic(t, key):
     nd = t._data.ndim
     used = sum(_consumed(k) for k in key)
     if used > nd:
-        raise IndexError(f"too many indices for tensor of dimension {nd}")
+        raise _errors.too_many_indices_nd(nd)
     d = 0          # current dim of the result
     orig = 0       # dim of the original tensor (for error messages)
     adv = []       # (dim, array or bool-scalar)
@@ -274,8 +270,7 @@ def _apply_basic(t, key):
                 d += 1
                 orig += 1
         else:
-            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
-                             f"byte Variables are valid indices (got {type(k).__name__})")
+            raise _errors.invalid_index_type(k)
     if not adv:
         return t, None
     shape = t._data.shape
@@ -333,11 +328,11 @@ Tensor.__setitem__ = setitem
 # ---- gather / scatter ------------------------------------------------------------------------------
 def _gather_args(input, dim, index, name):
     if index._dtype is not D.int64 and index._dtype is not D.int32:
-        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+        raise _errors.gather_index_dtype(name)
     nd = input._data.ndim
     d = _wrap_dim(dim, nd)
     if index._data.ndim != nd and not (index._data.ndim <= 1 and nd <= 1):
-        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+        raise _errors.gather_index_ndim()
     return d
 
 
@@ -416,7 +411,7 @@ ScatterBackward1 = node_class("ScatterBackward1", _scatter_bwd)
 
 
 def _no_grad_bwd(node, g):
-    raise RuntimeError("the derivative for 'scatter' with reduce is not implemented")
+    raise _errors.scatter_reduce_no_grad()
 
 
 ScatterReduceNotImplemented = node_class("NotImplemented", _no_grad_bwd)
@@ -431,7 +426,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
     mode = None
     if reduce is not None:
         if reduce not in ("add", "multiply"):
-            raise RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
+            raise _errors.scatter_reduce_arg(reduce)
         mode = reduce
     res = wrap(_scatter_core(input, d, index, _src_array(src, index, input), mode),
                input._dtype, input._device)
@@ -548,8 +543,7 @@ ScatterReduceBackward0 = node_class("ScatterReduceBackward0", _scatter_reduce_bw
 @register("scatter_reduce", nodes=("ScatterReduceBackward0",), out=True)
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
     if reduce not in _SCATTER_REDUCE_GRADS:
-        raise RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, got "
-                           f"{reduce}")
+        raise _errors.scatter_reduce_reduce_arg(reduce)
     d = _gather_args(input, dim, index, "scatter_reduce")
     _same_dtype(input, src, _SCATTER_DTYPE)
     res = _scatter_reduce_fwd(input, d, index, src, reduce, include_self)
@@ -564,12 +558,12 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
 # ---- index_select / index_add / index_copy / index_fill ------------------------------------------
 def _index_vector(index, name, dim, size):
     if index._dtype is not D.int64 and index._dtype is not D.int32:
-        raise RuntimeError(f"{name}(): Expected dtype int32 or int64 for index")
+        raise _errors.index_select_dtype(name)
     if index._data.ndim > 1:
-        raise IndexError(f"{name}(): Index is supposed to be a vector")
+        raise _errors.index_not_vector(name)
     idx = index._data.reshape(-1)
     if idx.size and (idx.min() < -size or idx.max() >= size):
-        raise IndexError("index out of range in self")
+        raise _errors.index_out_of_range_self()
     return idx
 
 
@@ -606,8 +600,7 @@ def _index_source(input, d, idx, source, name):
     nd = input._data.ndim
     n = s.shape[d] if s.ndim else 1
     if n != idx.size:
-        raise RuntimeError(f"{name}(): Number of indices ({idx.size}) should be equal to "
-                           f"source.size(dim): ({n}), for dim: {d}")
+        raise _errors.index_add_count(name, n, d, idx)
     return s if nd else s.reshape(1)
 
 
@@ -691,8 +684,7 @@ IndexFillBackward1 = node_class("IndexFillBackward1", _index_fill_bwd)
 
 def _scalar_value(value, name):
     if isinstance(value, Tensor) and value._data.ndim:
-        raise RuntimeError(f"{name} only supports a 0-dimensional value tensor, but got tensor "
-                           f"with {value._data.ndim} dimension(s).")
+        raise _errors.masked_fill_value_dim(name, value)
 
 
 @register("index_fill", nodes=("IndexFillBackward0", "IndexFillBackward1"))
@@ -717,9 +709,8 @@ def index_fill(input, dim, index, value):
 def _check_mask(mask, name):
     if mask._dtype is not D.bool_:
         if name == "masked_select":
-            raise RuntimeError("masked_select: expected BoolTensor for mask")
-        raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype "
-                           f"{_errors.legacy_scalar_type(mask._dtype).lower()}")
+            raise _errors.masked_select_mask_dtype()
+        raise _errors.masked_mask_dtype(name, mask)
 
 
 def _masked_fill_bwd(node, g):
@@ -810,7 +801,7 @@ def masked_scatter(input, mask, source):
     n = int(m.sum())
     src = source._data.reshape(-1)
     if src.size < n:
-        raise RuntimeError("Number of elements of source < number of ones in mask")
+        raise _errors.masked_scatter_source()
     arr = input._device._backend.copy(input._data)
     arr[m] = src[:n].astype(input._dtype.np, copy=False)
     res = wrap(arr, input._dtype, input._device)
@@ -822,13 +813,11 @@ def masked_scatter(input, mask, source):
 # ---- take / take_along_dim / put -----------------------------------------------------------------------
 def _flat_index(index, numel):
     if index._dtype is not D.int64:
-        raise RuntimeError(f"take(): Expected a long tensor for index, but got "
-                           f"{_errors.legacy_scalar_type(index._dtype)}")
+        raise _errors.take_index_dtype(index)
     idx = index._data
     if idx.size and (idx.min() < -numel or idx.max() >= numel):
         bad = idx[(idx < -numel) | (idx >= numel)].reshape(-1)[0]
-        raise IndexError(f"out of range: tried to access index {int(bad)} on a tensor of {numel} "
-                         "elements.")
+        raise _errors.take_out_of_range(numel, bad)
     return idx
 
 
@@ -886,9 +875,7 @@ def put(input, index, source, accumulate=False):
     idx = _flat_index(index, arr.size).reshape(-1)
     src = source._data.astype(input._dtype.np, copy=False).reshape(-1)
     if src.size != idx.size:
-        raise RuntimeError(f"put_(): Expected source and index to have the same number of "
-                           f"elements, but got source.numel() = {src.size}, index.numel() = "
-                           f"{idx.size}")
+        raise _errors.put_count(src, idx)
     flat = arr.reshape(-1)
     if accumulate:
         be.scatter_add(flat, idx, src)

@@ -255,3 +255,50 @@ conv3d = _conv_nd(3, False)
 conv_transpose1d = _conv_nd(1, True)
 conv_transpose2d = _conv_nd(2, True)
 conv_transpose3d = _conv_nd(3, True)
+
+
+# ---- unfold / fold (im2col / col2im) ----------------------------------------------------------------
+Im2ColBackward0 = node_class("Im2ColBackward0", lambda node, g: (
+    fold(g, node._args[0], *node._args[1:]),))
+Col2ImBackward0 = node_class("Col2ImBackward0", lambda node, g: (unfold(g, *node._args[1:]),))
+
+
+def _fold_args(kernel_size, dilation, padding, stride):
+    return (ntuple(kernel_size, 2, "kernel_size"), ntuple(dilation, 2, "dilation"),
+            ntuple(padding, 2, "padding"), ntuple(stride, 2, "stride"))
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """F.unfold: sliding local blocks of a (N, C, H, W) input as (N, C*kh*kw, L) columns."""
+    a = input._data
+    if a.ndim not in (3, 4):
+        raise RuntimeError("Input Error: Only 3D or 4D input Tensors are supported (got "
+                           f"{a.ndim}D)")
+    ks, d, p, s = _fold_args(kernel_size, dilation, padding, stride)
+    x = a if a.ndim == 4 else a[None]
+    r = input._device._backend.nn.unfold(x, ks, s, p, d)
+    out = _make(r if a.ndim == 4 else r[0], input._dtype, input._device)
+    if _grad[0] and input._requires_grad:
+        record(out, Im2ColBackward0, (input,), (), (a.shape[-2:], ks, d, p, s))
+    return out
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """F.fold: sum (N, C*kh*kw, L) columns back into a (N, C, H, W) image."""
+    a = input._data
+    if a.ndim not in (2, 3):
+        raise RuntimeError("Input Error: Only unbatched (2D) or batched (3D) input Tensors are "
+                           f"supported (got {a.ndim}D)")
+    ks, d, p, s = _fold_args(kernel_size, dilation, padding, stride)
+    osz = ntuple(output_size, 2, "output_size")
+    x = a if a.ndim == 3 else a[None]
+    nk = ks[0] * ks[1]
+    if x.shape[1] % nk:
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product "
+                           f"of kernel_size, but got input.size(1)={x.shape[1]} and "
+                           f"kernel_size={ks}")
+    r = input._device._backend.nn.fold(x, osz, ks, s, p, d)
+    out = _make(r if a.ndim == 3 else r[0], input._dtype, input._device)
+    if _grad[0] and input._requires_grad:
+        record(out, Col2ImBackward0, (input,), (), (osz, ks, d, p, s))
+    return out

@@ -328,3 +328,110 @@ def check_nll(input, target, weight):
         raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no "
                            f"classes but got weight tensor of shape: {list(weight.shape)}")
 
+
+
+# ---- margin losses over classes -------------------------------------------------------------------
+def _const(arr, like):
+    return _make(arr, like._dtype, like._device)
+
+
+def _row_grad(g, reduction, n):
+    """The incoming gradient as an (N, 1) column (or a 0-d scalar for mean / sum)."""
+    if reduction == "none":
+        return g.reshape((n, 1))
+    return g / n if reduction == "mean" else g
+
+
+def _multi_margin_bwd(node, g):
+    (x,) = node.saved()
+    t, coef, onehot, p, margin, reduction = node._args
+    n, c = onehot.shape
+    x2 = x.reshape((n, c))
+    if p == 1:
+        gz = _const(coef, x) * _row_grad(g, reduction, n)
+    else:
+        z = margin - x2.gather(1, _const(t, x).long()) + x2
+        gz = z * _const(2 * coef, x) * _row_grad(g, reduction, n)
+    gx = gz - _const(onehot, x) * gz.sum(1, keepdim=True)
+    return (gx.reshape(x.shape), None)
+
+
+MultiMarginLossBackward0 = node_class("MultiMarginLossBackward0", _multi_margin_bwd)
+
+
+@register("multi_margin_loss", method=False, nodes=("MultiMarginLossBackward0",))
+def multi_margin_loss(input, target, p=1, margin=1, weight=None, reduction="mean"):
+    """sum_{j != y} w[y] max(0, margin - x[y] + x[j])^p / C per sample."""
+    reduction = reduction_name(reduction)
+    dt, dev = input._dtype, input._device
+    xp = dev._backend.xp
+    x, t = input._data, target._data
+    if x.ndim > 2 or x.size == 0:
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, "
+                           f"but got: {list(x.shape)}")
+    x2 = x.reshape(-1, x.shape[-1])
+    n, c = x2.shape
+    if t.ndim > 1 or t.size != n:
+        raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to "
+                           f"the number of input samples (batch size). Expected target size "
+                           f"[{n}], but got {list(t.shape)}. Input has shape {list(x.shape)}.")
+    t = t.reshape(n)
+    if ((t < 0) | (t >= c)).any():
+        raise RuntimeError("target out of range")
+    onehot = _place((n, c), x.dtype, t, xp.ones(n, x.dtype), xp)
+    z = margin - _pick(x2, t, xp)[:, None] + x2
+    active = (z > 0) & (onehot == 0)
+    w = (as_array(weight, dt, dev)[t] if weight is not None else xp.ones(n, x.dtype)) / c
+    h = xp.where(active, z if p == 1 else z * z, 0)
+    loss = h.sum(1) * w
+    out = _finish(loss.reshape(target.shape) if reduction == "none" else loss, reduction, dt, dev)
+    if _grad[0] and input._requires_grad:
+        coef = active * w[:, None]
+        record(out, MultiMarginLossBackward0, (input, target), (input,),
+               (t[:, None], coef, onehot, p, margin, reduction))
+    return out
+
+
+def _multilabel_margin_bwd(node, g):
+    shape, dt, coef, reduction = node._args
+    gx = _make(coef, dt, g._device) * _row_grad(g, reduction, coef.shape[0])
+    return (gx.reshape(shape), None)
+
+
+MultilabelMarginLossBackward0 = node_class("MultilabelMarginLossBackward0",
+                                           _multilabel_margin_bwd)
+
+
+@register("multilabel_margin_loss", method=False, nodes=("MultilabelMarginLossBackward0",))
+def multilabel_margin_loss(input, target, reduction="mean"):
+    """sum over listed targets j (up to the first -1) and non-targets k of
+    max(0, 1 - (x[j] - x[k])) / C.  The loss is piecewise linear, so its gradient is a constant
+    coefficient array times the incoming gradient."""
+    reduction = reduction_name(reduction)
+    dt, dev = input._dtype, input._device
+    xp = dev._backend.xp
+    x, t = input._data, target._data
+    if x.ndim > 2 or t.shape != x.shape:
+        raise RuntimeError(f"inconsistent target size: {list(t.shape)} for input of size: "
+                           f"{list(x.shape)}")
+    c = x.shape[-1]
+    x2, t2 = x.reshape(-1, c), t.reshape(-1, c)
+    n = x2.shape[0]
+    listed = xp.cumprod(t2 != -1, axis=1).astype(bool)
+    if ((t2 < -1) | (t2 >= c)).any():
+        raise RuntimeError("argument #2 'target' is out of range")
+    tt = xp.where(listed, t2, 0)
+    rows = xp.arange(n)[:, None]
+    is_target = xp.zeros((n, c), bool)
+    is_target[rows, tt] = listed
+    z = 1 - xp.take_along_axis(x2, tt, 1)[:, :, None] + x2[:, None, :]
+    active = listed[:, :, None] & ~is_target[:, None, :] & (z > 0)
+    out = _finish(xp.where(active, z, 0).sum((1, 2)).reshape(t.shape[:-1]) / c, reduction,
+                  dt, dev)
+    if _grad[0] and input._requires_grad:
+        act = active.astype(x.dtype) / c
+        coef = act.sum(1)
+        dev._backend.scatter_add(coef, (xp.broadcast_to(rows, tt.shape), tt), -act.sum(2))
+        record(out, MultilabelMarginLossBackward0, (input, target), (),
+               (x.shape, dt, coef, reduction))
+    return out

@@ -1,1 +1,521 @@
-"""Pooling, resampling (interpolate), padding and channel rearrangement ops."""
+"""Pooling, resampling, padding and channel rearrangement ops.
+
+The window arithmetic is in the backend (``dev._backend.nn``).  Inputs may be batched
+``(N, C, *S)`` or unbatched ``(C, *S)``; kernels always see a batch dim.  Linear resampling
+(adaptive average pooling, every interpolate mode) is a separable linear map: one small
+matrix per spatial dim, applied with GEMMs; its backward applies the transposed matrices, which
+is the same op again (so double backward works).
+"""
+import math
+
+import numpy as np
+
+from .. import _errors
+from .._tensor import _make
+from ..autograd.graph import node_class, set_output
+from ._core import register, record, _grad
+from .nn_conv import ntuple
+
+
+def _batched(x, nsp):
+    """``x``'s array with a batch dim, and whether one was added."""
+    a = x._data
+    if a.ndim == nsp + 1:
+        return a[None], True
+    return a, False
+
+
+def _unbatch(a, added):
+    return a[0] if added else a
+
+
+def _needs(t):
+    return _grad[0] and t._requires_grad
+
+
+def _check_dims(x, nsp, msg=None):
+    nd = x._data.ndim
+    if nd not in (nsp + 1, nsp + 2) or any(s == 0 for s in x._data.shape[1:]):
+        raise RuntimeError(msg or f"non-empty {nsp + 1}D or {nsp + 2}D (batch mode) tensor "
+                                  "expected for input")
+
+
+def _pool_args(name, nsp, kernel_size, stride, padding, dilation=1):
+    def tup(v, what):
+        if isinstance(v, int):
+            return (v,) * nsp
+        v = tuple(v)
+        if len(v) == 1:
+            return v * nsp
+        if len(v) != nsp:
+            nums = {2: "two", 3: "three"}[nsp]
+            raise RuntimeError(f"{name}: {what} must either be a single int, or a tuple of "
+                               f"{nums} ints")
+        return v
+    ks = tup(kernel_size, "kernel_size")
+    s = ks if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
+        else tup(stride, "stride")
+    p = tup(padding, "padding")
+    d = tup(dilation, "dilation")
+    for pi, k, di in zip(p, ks, d):
+        if pi > (di * (k - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={pi}, kernel_size={k} and dilation={di}")
+    return ks, s, p, d
+
+
+def _check_output(x, o):
+    if any(v <= 0 for v in o):
+        raise _errors.pool_output_too_small(x.shape[1:], x.shape[1:2] + tuple(o))
+
+
+# ---- max pooling ---------------------------------------------------------------------------------
+def _max_pool_backward(node, g, _gi=None):
+    shape, geom, argk, added = node._args
+    nn = g._device._backend.nn
+    ga = g._data[None] if added else g._data
+    r = nn.max_pool_backward(ga, argk, shape, *geom)
+    return (_make(_unbatch(r, added), g._dtype, g._device),)
+
+
+MaxPool2DWithIndicesBackward0 = node_class("MaxPool2DWithIndicesBackward0", _max_pool_backward)
+MaxPool3DWithIndicesBackward0 = node_class("MaxPool3DWithIndicesBackward0", _max_pool_backward)
+_MAX_NODES = {2: MaxPool2DWithIndicesBackward0, 3: MaxPool3DWithIndicesBackward0}
+
+
+def max_pool_nd(input, nsp, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                return_indices=False):
+    """Max pooling over ``nsp`` (2 or 3) spatial dims; indices as PyTorch's flat offsets."""
+    name = f"max_pool{nsp}d"
+    ks, s, p, d = _pool_args(name, nsp, kernel_size, stride, padding, dilation)
+    _check_dims(input, nsp)
+    x, added = _batched(input, nsp)
+    nn = input._device._backend.nn
+    vals, argk = nn.max_pool(x, ks, s, p, d, ceil_mode)
+    _check_output(x, vals.shape[2:])
+    out = _make(_unbatch(vals, added), input._dtype, input._device)
+    if _needs(input):
+        record(out, _MAX_NODES[nsp], (input,), (),
+               (x.shape, (ks, s, p, d, ceil_mode), argk, added))
+    if not return_indices:
+        return out
+    idx = nn.max_pool_indices(argk, x.shape[2:], ks, s, p, d)
+    from .. import _dtype as D
+    return out, _make(_unbatch(idx, added), D.int64, input._device)
+
+
+def _squeezed(fn, input, *args, **kwargs):
+    """A 1-d pooling op as its 2-d op on an extra size-1 dim (PyTorch's own graph)."""
+    r = fn(input.unsqueeze(-2), *args, **kwargs)
+    if isinstance(r, tuple):
+        return tuple(t.squeeze(-2) for t in r)
+    return r.squeeze(-2)
+
+
+def _one_d(v, fill):
+    """A 1-d pooling argument as its 2-d form (size 1 on the added dim)."""
+    if v is None:
+        return None
+    v = v if isinstance(v, int) else tuple(v)
+    if isinstance(v, tuple):
+        if len(v) != 1:
+            raise RuntimeError("max_pool1d() argument must be a single int or a tuple of one int")
+        v = v[0]
+    return (fill, v)
+
+
+@register("max_pool1d", method=False, nodes=("SqueezeBackward1",))
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    _check_dims(input, 1)
+    return _squeezed(max_pool_nd, input, 2, _one_d(kernel_size, 1),
+                     _one_d(stride, 1) if stride not in (None, ()) else None,
+                     _one_d(padding, 0), _one_d(dilation, 1), ceil_mode, return_indices)
+
+
+@register("max_pool2d", method=False, nodes=("MaxPool2DWithIndicesBackward0",))
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return max_pool_nd(input, 2, kernel_size, stride, padding, dilation, ceil_mode,
+                       return_indices)
+
+
+@register("max_pool3d", method=False, nodes=("MaxPool3DWithIndicesBackward0",))
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return max_pool_nd(input, 3, kernel_size, stride, padding, dilation, ceil_mode,
+                       return_indices)
+
+
+# ---- average pooling -----------------------------------------------------------------------------
+def _avg_pool_backward(node, g):
+    shape, args, added = node._args
+    ga = g._data[None] if added else g._data
+    r = g._device._backend.nn.avg_pool_backward(ga, shape, *args)
+    return (_make(_unbatch(r, added), g._dtype, g._device),)
+
+
+AvgPool2DBackward0 = node_class("AvgPool2DBackward0", _avg_pool_backward)
+AvgPool3DBackward0 = node_class("AvgPool3DBackward0", _avg_pool_backward)
+_AVG_NODES = {2: AvgPool2DBackward0, 3: AvgPool3DBackward0}
+
+
+def avg_pool_nd(input, nsp, kernel_size, stride=None, padding=0, ceil_mode=False,
+                count_include_pad=True, divisor_override=None):
+    ks, s, p, _ = _pool_args(f"avg_pool{nsp}d", nsp, kernel_size, stride, padding)
+    _check_dims(input, nsp)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    x, added = _batched(input, nsp)
+    args = (ks, s, p, ceil_mode, count_include_pad, divisor_override)
+    r = input._device._backend.nn.avg_pool(x, *args)
+    _check_output(x, r.shape[2:])
+    out = _make(_unbatch(r.astype(x.dtype, copy=False), added), input._dtype, input._device)
+    if _needs(input):
+        record(out, _AVG_NODES[nsp], (input,), (), (x.shape, args, added))
+    return out
+
+
+@register("avg_pool1d", method=False, nodes=("SqueezeBackward1",))
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    _check_dims(input, 1)
+    return _squeezed(avg_pool_nd, input, 2, _one_d(kernel_size, 1),
+                     _one_d(stride, 1) if stride not in (None, ()) else None,
+                     _one_d(padding, 0), ceil_mode, count_include_pad)
+
+
+# ---- separable linear maps: adaptive average pooling and interpolation -----------------------------
+def _linear_map_backward(node, g):
+    mats, shape, cls_t, added = node._args
+    return (linear_map(g, [m.T for m in mats], cls_t, node.__class__, added),)
+
+
+def linear_map(input, mats, cls, cls_t=None, added=None):
+    """Apply the (O_i, S_i) matrix ``mats[i]`` along trailing spatial dim ``i`` of ``input``.
+
+    ``cls`` is the node of this map, ``cls_t`` the node of its transpose (its gradient)."""
+    a = input._data
+    r = input._device._backend.nn.apply_matrices(a, mats)
+    out = _make(r, input._dtype, input._device)
+    if _needs(input):
+        record(out, cls, (input,), (), (mats, a.shape, cls_t or cls, added))
+    return out
+
+
+def _map_nodes(name):
+    return node_class(name, _linear_map_backward)
+
+
+AdaptiveAvgPool2DBackward0 = _map_nodes("AdaptiveAvgPool2DBackward0")
+AdaptiveAvgPool3DBackward0 = _map_nodes("AdaptiveAvgPool3DBackward0")
+_ADAPTIVE_AVG = {2: AdaptiveAvgPool2DBackward0, 3: AdaptiveAvgPool3DBackward0}
+
+
+def adaptive_output_size(input, nsp, output_size):
+    o = (output_size,) * nsp if isinstance(output_size, int) or output_size is None \
+        else tuple(output_size)
+    if len(o) != nsp:
+        raise ValueError(f"adaptive_avg_pool{nsp}d: output_size must be {nsp}")
+    sp = input._data.shape[-nsp:]
+    return tuple(s if v is None else int(v) for v, s in zip(o, sp))
+
+
+def adaptive_avg_pool_nd(input, nsp, output_size):
+    if input._data.ndim not in (nsp + 1, nsp + 2):
+        raise RuntimeError(f"adaptive_avg_pool{nsp}d(): Expected {nsp + 1}D or {nsp + 2}D "
+                           f"tensor, but got {list(input._data.shape)}")
+    o = adaptive_output_size(input, nsp, output_size)
+    sp = input._data.shape[-nsp:]
+    if all(v == 1 for v in o):
+        return input.mean(tuple(range(-nsp, 0)), keepdim=True)
+    nn = input._device._backend.nn
+    mats = [nn.adaptive_avg_matrix(n, v, input._data.dtype) for n, v in zip(sp, o)]
+    return linear_map(input, mats, _ADAPTIVE_AVG[nsp])
+
+
+@register("adaptive_avg_pool1d", method=False, nodes=("SqueezeBackward1",))
+def adaptive_avg_pool1d(input, output_size):
+    if input._data.ndim not in (2, 3):
+        raise RuntimeError(f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got "
+                           f"{list(input._data.shape)}")
+    o = output_size if isinstance(output_size, int) else tuple(output_size)[0]
+    return _squeezed(adaptive_avg_pool_nd, input, 2, (1, o))
+
+
+# ---- adaptive max pooling ------------------------------------------------------------------------
+def _index_backward(node, g, _gi=None):
+    shape, flat, added = node._args
+    ga = g._data[None] if added else g._data
+    plane = int(np.prod(shape[2:]))
+    r = g._device._backend.nn.scatter_planes(ga, flat, plane).reshape(shape)
+    return (_make(_unbatch(r, added), g._dtype, g._device),)
+
+
+AdaptiveMaxPool2DBackward0 = node_class("AdaptiveMaxPool2DBackward0", _index_backward)
+AdaptiveMaxPool3DBackward0 = node_class("AdaptiveMaxPool3DBackward0", _index_backward)
+_ADAPTIVE_MAX = {2: AdaptiveMaxPool2DBackward0, 3: AdaptiveMaxPool3DBackward0}
+
+
+def adaptive_max_pool_nd(input, nsp, output_size, return_indices=False):
+    if input._data.ndim not in (nsp + 1, nsp + 2):
+        raise RuntimeError(f"adaptive_max_pool{nsp}d(): Expected {nsp + 1}D or {nsp + 2}D "
+                           f"tensor, but got {list(input._data.shape)}")
+    o = adaptive_output_size(input, nsp, output_size)
+    x, added = _batched(input, nsp)
+    vals, flat = input._device._backend.nn.adaptive_max_pool(x, o)
+    out = _make(_unbatch(vals, added), input._dtype, input._device)
+    if _needs(input):
+        record(out, _ADAPTIVE_MAX[nsp], (input,), (), (x.shape, flat, added))
+    if not return_indices:
+        return out
+    from .. import _dtype as D
+    return out, _make(_unbatch(flat, added), D.int64, input._device)
+
+
+@register("adaptive_max_pool1d", method=False, nodes=("SqueezeBackward1",))
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    if input._data.ndim not in (2, 3):
+        raise RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got "
+                           f"{list(input._data.shape)}")
+    o = output_size if isinstance(output_size, int) else tuple(output_size)[0]
+    return _squeezed(adaptive_max_pool_nd, input, 2, (1, o), return_indices)
+
+
+# ---- max unpooling -------------------------------------------------------------------------------
+def _max_unpool_backward(node, g):
+    flat, added = node._args
+    ga = g._data[None] if added else g._data
+    n, c = ga.shape[:2]
+    r = np.take_along_axis(ga.reshape(n, c, -1), flat.reshape(n, c, -1), -1)
+    return (_make(_unbatch(r.reshape(flat.shape), added), g._dtype, g._device),)
+
+
+MaxUnpool2DBackward0 = node_class("MaxUnpool2DBackward0", _max_unpool_backward)
+MaxUnpool3DBackward0 = node_class("MaxUnpool3DBackward0", _max_unpool_backward)
+
+
+def max_unpool_nd(input, indices, nsp, out_spatial):
+    """Scatter ``input`` into zeros of spatial size ``out_spatial`` at flat ``indices``."""
+    x, added = _batched(input, nsp)
+    flat = indices._data[None] if added else indices._data
+    n, c = x.shape[:2]
+    plane = int(np.prod(out_spatial))
+    if flat.size and (flat.min() < 0 or flat.max() >= plane):
+        bad = int(flat.max() if flat.max() >= plane else flat.min())
+        raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size "
+                           f"{'x'.join(map(str, out_spatial))}")
+    r = np.zeros((n, c, plane), x.dtype)
+    np.put_along_axis(r, flat.reshape(n, c, -1), x.reshape(n, c, -1), -1)
+    r = r.reshape((n, c) + tuple(out_spatial))
+    out = _make(_unbatch(r, added), input._dtype, input._device)
+    if _needs(input):
+        cls = MaxUnpool2DBackward0 if nsp <= 2 else MaxUnpool3DBackward0
+        record(out, cls, (input,), (), (flat, added))
+    return out
+
+
+# ---- padding -------------------------------------------------------------------------------------
+def _constant_pad_backward(node, g):
+    return (constant_pad_nd(g, [-p for p in node._args], 0),)
+
+
+ConstantPadNdBackward0 = node_class("ConstantPadNdBackward0", _constant_pad_backward)
+
+
+def _pad_pairs(pad, nd):
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > nd:
+        raise RuntimeError(f"Padding length should be less than or equal to two times the "
+                           f"input dimension but got padding length {len(pad)} and input of "
+                           f"dimension {nd}")
+    pairs = [(int(pad[2 * i]), int(pad[2 * i + 1])) for i in range(len(pad) // 2)]
+    return pairs[::-1]       # first pair pads the last dim
+
+
+@register("constant_pad_nd", method=False, nodes=("ConstantPadNdBackward0",))
+def constant_pad_nd(input, pad, value=0):
+    """Pad (or crop, for negative amounts) the trailing dims; ``pad`` lists the last dim first."""
+    a = input._data
+    pairs = _pad_pairs(pad, a.ndim)
+    lead = a.ndim - len(pairs)
+    shape = a.shape[:lead] + tuple(n + lo + hi for n, (lo, hi) in zip(a.shape[lead:], pairs))
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"The input size {a.shape[lead]}, plus negative padding "
+                           f"{pairs[0][0]} and {pairs[0][1]} resulted in a negative output size, "
+                           "which is invalid. Check dimension "
+                           f"{lead} of your input.")
+    out = np.full(shape, value, a.dtype) if value else np.zeros(shape, a.dtype)
+    src = [slice(None)] * lead
+    dst = [slice(None)] * lead
+    for n, (lo, hi) in zip(a.shape[lead:], pairs):
+        src.append(slice(max(0, -lo), n - max(0, -hi)))
+        dst.append(slice(max(0, lo), max(0, lo) + max(0, n - max(0, -lo) - max(0, -hi))))
+    out[tuple(dst)] = a[tuple(src)]
+    res = _make(out, input._dtype, input._device)
+    if _needs(input):
+        record(res, ConstantPadNdBackward0, (input,), (), list(pad))
+    return res
+
+
+def _pad_index(n, lo, hi, mode):
+    """Source index (along one dim of size ``n``) of each position of the padded dim."""
+    i = np.arange(-lo, n + hi)
+    if mode == "reflect":
+        period = 2 * (n - 1) if n > 1 else 1
+        i = np.abs(i) % period
+        return np.where(i >= n, period - i, i)
+    if mode == "replicate":
+        return np.clip(i, 0, n - 1)
+    return i % n                                                        # circular
+
+
+def _index_pad_backward(node, g):
+    shape, pairs, idxs = node._args
+    r = g._data
+    nd = len(idxs)
+    for k, ((lo, hi), idx) in enumerate(zip(pairs, idxs)):
+        ax = r.ndim - nd + k
+        n = shape[ax]
+        src = np.moveaxis(r, ax, 0)
+        gx = src[lo:lo + n].copy()          # the interior maps one to one
+        for j in (*range(lo), *range(lo + n, lo + n + hi)):      # border rows accumulate
+            gx[idx[j]] += src[j]
+        r = np.moveaxis(gx, 0, ax)
+    return (_make(np.ascontiguousarray(r), g._dtype, g._device),)
+
+
+def _pad_nodes(prefix):
+    return {n: node_class(f"{prefix}{n}DBackward0", _index_pad_backward) for n in (1, 2, 3)}
+
+
+# PyTorch pads circularly with slice copies, so its node is CopySlices.
+_CIRCULAR = node_class("CopySlices", _index_pad_backward)
+_PAD_NODES = {"reflect": _pad_nodes("ReflectionPad"), "replicate": _pad_nodes("ReplicationPad"),
+              "circular": {n: _CIRCULAR for n in (1, 2, 3)}}
+
+
+def index_pad(input, pad, mode):
+    """reflect / replicate / circular padding of the last ``len(pad) // 2`` dims."""
+    a = input._data
+    pairs = _pad_pairs(pad, a.ndim)
+    nd = len(pairs)
+    idxs = []
+    for k, (lo, hi) in enumerate(pairs):
+        n = a.shape[a.ndim - nd + k]
+        if mode == "reflect" and (lo >= n or hi >= n):
+            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding "
+                               f"input dimension, but got: padding ({lo}, {hi}) at dimension "
+                               f"{a.ndim - nd + k} of input {list(a.shape)}")
+        idxs.append(_pad_index(n, lo, hi, mode))
+    r = a
+    for k, idx in enumerate(idxs):
+        r = np.take(r, idx, axis=a.ndim - nd + k)
+    out = _make(r, input._dtype, input._device)
+    if _needs(input):
+        record(out, _PAD_NODES[mode][nd], (input,), (), (a.shape, pairs, idxs))
+    return out
+
+
+# ---- interpolation -------------------------------------------------------------------------------
+_INTERP_NODES = {}
+
+
+def _interp_node(mode, nsp):
+    names = {"nearest": "UpsampleNearest{}DBackward0",
+             "nearest-exact": "UpsampleNearestExact{}DBackward0",
+             "linear": "UpsampleLinear1DBackward0", "bilinear": "UpsampleBilinear2DBackward0",
+             "trilinear": "UpsampleTrilinear3DBackward0", "bicubic": "UpsampleBicubic2DBackward0"}
+    name = names[mode].format(nsp)
+    cls = _INTERP_NODES.get(name)
+    if cls is None:
+        cls = _INTERP_NODES[name] = _map_nodes(name)
+    return cls
+
+
+def resample(input, out_spatial, mode, align_corners, scales):
+    """``F.interpolate`` for every mode but 'area': a separable linear map."""
+    nsp = len(out_spatial)
+    kind = {"linear": "linear", "bilinear": "linear", "trilinear": "linear",
+            "bicubic": "cubic"}.get(mode, mode)
+    nn = input._device._backend.nn
+    sp = input._data.shape[-nsp:]
+    mats = [nn.interp_matrix(n, o, kind, align_corners, sc, input._data.dtype)
+            for n, o, sc in zip(sp, out_spatial, scales)]
+    return linear_map(input, mats, _interp_node(mode, nsp))
+
+
+# ---- channel rearrangement ---------------------------------------------------------------------
+PixelShuffleBackward0 = node_class("PixelShuffleBackward0",
+                                   lambda node, g: (pixel_unshuffle(g, node._args),))
+PixelUnshuffleBackward0 = node_class("PixelUnshuffleBackward0",
+                                     lambda node, g: (pixel_shuffle(g, node._args),))
+
+
+def _rearranged(input, r, cls, args):
+    out = _make(np.ascontiguousarray(r), input._dtype, input._device)
+    if _needs(input):
+        record(out, cls, (input,), (), args)
+    return out
+
+
+@register("pixel_shuffle", method=False, nodes=("PixelShuffleBackward0",))
+def pixel_shuffle(input, upscale_factor):
+    a = input._data
+    if a.ndim < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got "
+                           f"input with {a.ndim} dimension(s)")
+    r = upscale_factor
+    c, h, w = a.shape[-3:]
+    if c % (r * r):
+        raise RuntimeError("pixel_shuffle expects its input's 'channel' dimension to be "
+                           "divisible by the square of upscale_factor, but input.size(-3)="
+                           f"{c} is not divisible by {r * r}")
+    lead = a.shape[:-3]
+    v = a.reshape(lead + (c // (r * r), r, r, h, w))
+    k = len(lead)
+    v = v.transpose(tuple(range(k)) + (k, k + 3, k + 1, k + 4, k + 2))
+    return _rearranged(input, v.reshape(lead + (c // (r * r), h * r, w * r)),
+                       PixelShuffleBackward0, r)
+
+
+@register("pixel_unshuffle", method=False, nodes=("PixelUnshuffleBackward0",))
+def pixel_unshuffle(input, downscale_factor):
+    a = input._data
+    if a.ndim < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but "
+                           f"got input with {a.ndim} dimension(s)")
+    r = downscale_factor
+    c, h, w = a.shape[-3:]
+    if h % r or w % r:
+        raise RuntimeError(f"pixel_unshuffle expects height to be divisible by downscale_factor, "
+                           f"but input.size(-2)={h} is not divisible by {r}" if h % r else
+                           "pixel_unshuffle expects width to be divisible by downscale_factor, "
+                           f"but input.size(-1)={w} is not divisible by {r}")
+    lead = a.shape[:-3]
+    k = len(lead)
+    v = a.reshape(lead + (c, h // r, r, w // r, r))
+    v = v.transpose(tuple(range(k)) + (k, k + 2, k + 4, k + 1, k + 3))
+    return _rearranged(input, v.reshape(lead + (c * r * r, h // r, w // r)),
+                       PixelUnshuffleBackward0, r)
+
+
+ChannelShuffleBackward0 = node_class(
+    "ChannelShuffleBackward0",
+    lambda node, g: (channel_shuffle(g, g._data.shape[1] // node._args),))
+
+
+@register("channel_shuffle", method=False, aliases=("native_channel_shuffle",),
+          nodes=("ChannelShuffleBackward0",))
+def channel_shuffle(input, groups):
+    a = input._data
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
+                           f"groups:{groups}")
+    c = a.shape[1]
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
+                           f"and {groups} groups.")
+    v = a.reshape((a.shape[0], groups, c // groups) + a.shape[2:]).swapaxes(1, 2)
+    return _rearranged(input, v.reshape(a.shape), ChannelShuffleBackward0, groups)

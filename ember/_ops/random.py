@@ -606,4 +606,5 @@ for _fn, _node in ((uniform_, "UniformBackward0"),
                    (random_, ("RandomBackward0", "RandomBackward1", "RandomBackward2")),
                    (exponential_, "ExponentialBackward0"), (geometric_, "GeometricBackward0"),
                    (log_normal_, "LogNormalBackward0"), (cauchy_, "CauchyBackward0")):
-    register(_fn.__name__, nodes=_node if isinstance(_node, tuple) else (_node,))(_fn)
+    register(_fn.__name__, nodes=_node if isinstance(_node, tuple) else (_node,),
+             function=False)(_fn)

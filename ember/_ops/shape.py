@@ -46,11 +46,10 @@ CatBackward0 = node_class("CatBackward0", _cat_bwd)
 def _cat_check(tensors, dim):
     """Validate like PyTorch; return (wrapped dim, tensors that take part)."""
     if not tensors:
-        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+        raise _errors.cat_empty()
     for i, t in enumerate(tensors):
         if t._data.ndim == 0:
-            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
-                               "concatenated")
+            raise _errors.cat_zero_dim(i)
     # PyTorch skips legacy empty 1-D tensors of shape [0].
     parts = [t for t in tensors if t._data.shape != (0,)] or [tensors[0]]
     ref = parts[0]._data.shape
@@ -60,8 +59,7 @@ def _cat_check(tensors, dim):
         if s == (0,) and len(ref) != 1:
             continue
         if len(s) != len(ref):
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {len(ref)} and "
-                               f"{len(s)}")
+            raise _errors.cat_ndim(ref, s)
         for j in range(len(ref)):
             if j != d and s[j] != ref[j]:
                 raise _errors.cat_size_mismatch(d, ref[j], s[j], k)
@@ -97,12 +95,11 @@ StackBackward0 = node_class("StackBackward0", _stack_bwd)
 def stack(tensors, dim=0, *, out=None):
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("stack expects a non-empty TensorList")
+        raise _errors.stack_empty()
     ref = tensors[0]._data.shape
     for i, t in enumerate(tensors):
         if t._data.shape != ref:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} "
-                               f"at entry 0 and {list(t._data.shape)} at entry {i}")
+            raise _errors.stack_size(i, ref, t)
     d = _wrap_dim(dim, len(ref) + 1)
     dt = D.result_type(*tensors) if len(tensors) > 1 else tensors[0]._dtype
     xp = tensors[0]._device._backend.xp
@@ -177,12 +174,10 @@ def _split_views(self, d, sizes, cls):
 def _split_sizes(size, split_size):
     if split_size == 0:
         if size != 0:
-            raise RuntimeError("split_size can only be 0 if dimension size is 0, but got "
-                               f"dimension size of {size}")
+            raise _errors.split_zero(size)
         return [0]
     if split_size < 0:
-        raise RuntimeError(f"split expects split_size be non-negative, but got split_size="
-                           f"{split_size}")
+        raise _errors.split_negative(split_size)
     n, r = divmod(size, split_size)
     return [split_size] * n + ([r] if r or not n else [])
 
@@ -203,16 +198,14 @@ def split_with_sizes(input, split_sizes, dim=0):
     size = input._data.shape[d]
     sizes = [int(s) for s in split_sizes]
     if sum(sizes) != size or any(s < 0 for s in sizes):
-        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} "
-                           f"(input tensor's size at dimension {d}), but got split_sizes="
-                           f"{sizes}")
+        raise _errors.split_sizes_sum(size, d, sizes)
     return _split_views(input, d, sizes, SplitWithSizesBackward0)
 
 
 @register("chunk", nodes=("SplitBackward0",))
 def chunk(input, chunks, dim=0):
     if chunks <= 0:
-        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        raise _errors.chunk_nonpositive(chunks)
     d = _wrap_dim(dim, input._data.ndim)
     size = input._data.shape[d]
     if size == 0:
@@ -234,7 +227,7 @@ UnbindBackward0 = node_class("UnbindBackward0", _unbind_bwd)
 def unbind(input, dim=0):
     nd = input._data.ndim
     if nd == 0:
-        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        raise _errors.unbind_0d()
     d = _wrap_dim(dim, nd)
     arr = input._data
     pre = (slice(None),) * d
@@ -258,7 +251,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     if isinstance(ios, (int, np.integer)):
         n = int(ios)
         if n <= 0:
-            raise RuntimeError(f"number of sections must be larger than 0, got {n}")
+            raise _errors.sections_nonpositive(n)
         q, r = divmod(size, n)
         bounds = [i * q + min(i, r) for i in range(n + 1)]
     else:
@@ -271,13 +264,10 @@ def tensor_split(input, indices_or_sections, dim=0):
 def _split_family(fn, dim):
     def op(input, indices_or_sections):
         if input._data.ndim < (dim + 1 if dim >= 0 else 1):
-            raise RuntimeError(f"torch.{fn}: requires a tensor with at least {dim + 1} dimension, "
-                               f"but got a tensor with {input._data.ndim} dimensions!")
+            raise _errors.split_family_dims(fn, dim, input)
         d = dim if dim >= 0 else (1 if input._data.ndim > 1 else 0)
         if isinstance(indices_or_sections, int) and input._data.shape[d] % indices_or_sections:
-            raise RuntimeError(f"torch.{fn} attempted to split along dimension {d}, but the size "
-                               f"of the dimension {input._data.shape[d]} is not divisible by the "
-                               f"split_size {indices_or_sections}!")
+            raise _errors.split_family_divisible(fn, d, indices_or_sections, input)
         return tensor_split(input, indices_or_sections, d)
     op.__name__ = op.__qualname__ = fn
     return op
@@ -294,7 +284,7 @@ def _unique_dims(dims, nd):
     seen = set()
     for d in out:
         if d in seen:
-            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+            raise _errors.dim_repeated(d)
         seen.add(d)
     return out
 
@@ -316,14 +306,14 @@ def flip(input, *dims):
 @register("fliplr", nodes=("FlipBackward0",))
 def fliplr(input):
     if input._data.ndim < 2:
-        raise RuntimeError("Input must be >= 2-d.")
+        raise _errors.fliplr_dims()
     return flip(input, (1,))
 
 
 @register("flipud", nodes=("FlipBackward0",))
 def flipud(input):
     if input._data.ndim < 1:
-        raise RuntimeError("Input must be >= 1-d.")
+        raise _errors.flipud_dims()
     return flip(input, (0,))
 
 
@@ -341,11 +331,10 @@ def roll(input, shifts, dims=None):
     if dims is not None:
         dims = (int(dims),) if isinstance(dims, (int, np.integer)) else tuple(map(int, dims))
         if len(shifts) != len(dims):
-            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:"
-                               f"{len(dims)}")
+            raise _errors.roll_align(shifts, dims)
         dims = tuple(_wrap_dim(d, input._data.ndim) for d in dims)
     elif len(shifts) != 1:
-        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        raise _errors.roll_align_no_dims(shifts)
     xp = input._device._backend.xp
     r = xp.roll(input._data, shifts if dims is not None else shifts[0], dims)
     res = wrap(r, input._dtype, input._device)
@@ -363,13 +352,12 @@ def rot90(input, k=1, dims=(0, 1)):
     dims = tuple(dims)
     nd = input._data.ndim
     if len(dims) != 2:
-        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+        raise _errors.rot90_dims_len(dims)
     if nd < 2:
-        raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
+        raise _errors.rot90_total_dims(nd)
     d0, d1 = _wrap_dim(dims[0], nd), _wrap_dim(dims[1], nd)
     if d0 == d1:
-        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and "
-                           f"dim1 = {d1}")
+        raise _errors.rot90_same_dims(d0, d1)
     xp = input._device._backend.xp
     res = wrap(xp.rot90(input._data, k, (d0, d1)).copy(), input._dtype, input._device)
     if _grad[0] and input._requires_grad:
@@ -396,8 +384,7 @@ def repeat(input, *sizes):
     reps = tuple(int(s) for s in _dims_arg(sizes))
     arr = input._data
     if len(reps) < arr.ndim:
-        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
-                           "of dimensions of tensor")
+        raise _errors.repeat_dims()
     xp = input._device._backend.xp
     res = wrap(xp.tile(arr.reshape((1,) * (len(reps) - arr.ndim) + arr.shape), reps),
                input._dtype, input._device)
@@ -425,9 +412,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if isinstance(repeats, Tensor) and repeats._data.size != 1:
         size = input._data.shape[d] if input._data.ndim else 1
         if repeats._data.ndim != 1 or repeats._data.shape[0] != size:
-            raise RuntimeError("repeats must have the same size as input along dim, but got "
-                               f"repeats.size(0) = {repeats._data.size} and input.size({d}) = "
-                               f"{size}")
+            raise _errors.repeat_interleave_size(d, size, repeats)
         idx = xp.repeat(xp.arange(size), repeats._data)
         return input.index_select(d, wrap(idx, D.int64, input._device))
     r = int(repeats)
@@ -449,11 +434,10 @@ def movedim(input, source, destination):
     nd = input._data.ndim
     src, dst = _dim_list(source, nd), _dim_list(destination, nd)
     if len(src) != len(dst):
-        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) "
-                           f"should contain the same number of dims as destination ({dst} dims)")
+        raise _errors.movedim_len(src, dst)
     for name, ds in (("source", src), ("destination", dst)):
         if len(set(ds)) != len(ds):
-            raise RuntimeError(f"movedim: repeated dim in `{name}` ({ds})")
+            raise _errors.movedim_repeated(name, ds)
     order = [d for d in range(nd) if d not in src]
     perm = [None] * nd
     for s, t in zip(src, dst):
@@ -470,7 +454,7 @@ def flatten(input, start_dim=0, end_dim=-1):
         return input.reshape(1)
     s, e = _wrap_dim(start_dim, len(shape)), _wrap_dim(end_dim, len(shape))
     if s > e:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        raise _errors.flatten_order()
     if s == e:
         return input
     n = 1
@@ -485,15 +469,14 @@ def unflatten(input, dim, sizes):
     d = _wrap_dim(dim, len(shape))
     sizes = [int(s) for s in sizes]
     if not sizes:
-        raise RuntimeError("unflatten: sizes must be non-empty")
+        raise _errors.unflatten_empty()
     known = 1
     for s in sizes:
         if s != -1:
             known *= s
     if (-1 in sizes and (known == 0 or shape[d] % known)) or (-1 not in sizes and
                                                               known != shape[d]):
-        raise RuntimeError(f"unflatten: Provided sizes {sizes} don't multiply up to the size of "
-                           f"dim {d} ({shape[d]}) in the input tensor")
+        raise _errors.unflatten_sizes(sizes, d, shape)
     return input.reshape(shape[:d] + tuple(sizes) + shape[d + 1:])
 
 
@@ -527,9 +510,9 @@ def unfold(input, dimension, size, step):
     d = _wrap_dim(dimension, nd)
     n = arr.shape[d] if nd else 1
     if size > n:
-        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+        raise _errors.unfold_size(d, n, size)
     if step <= 0:
-        raise RuntimeError(f"step is {step} but must be > 0")
+        raise _errors.unfold_step(step)
     if not nd:
         shape, strides = (size,), (0,)
     else:
@@ -583,7 +566,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     nd = arr.ndim
     d1, d2 = _wrap_dim(dim1, nd), _wrap_dim(dim2, nd)
     if d1 == d2:
-        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        raise _errors.diagonal_same_dims(dim1, dim2)
     shape, strides, start = _diag_geometry(arr, offset, d1, d2)
     sub = arr[tuple(slice(s, None) for s in start)] if any(start) else arr
     view = input._device._backend.as_strided(sub, shape, strides)
@@ -605,7 +588,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     nd = arr.ndim + 1
     d1, d2 = _wrap_dim(dim1, nd), _wrap_dim(dim2, nd)
     if d1 == d2:
-        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        raise _errors.diagonal_same_dims(dim1, dim2)
     n = (arr.shape[-1] if arr.ndim else 1) + abs(offset)
     rest = list(arr.shape[:-1])
     shape = []
@@ -634,7 +617,7 @@ def diag(input, diagonal=0, *, out=None):
             record(res, DiagonalBackward0_copy, (input,), (),
                    (input._data.shape, diagonal, 0, 1))
     else:
-        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D")
+        raise _errors.diag_dims(nd)
     return res if out is None else write_out(out, res)
 
 
@@ -645,7 +628,7 @@ def _tri(name, kernel_name):
 
     def op(input, diagonal=0, *, out=None):
         if input._data.ndim < 2:
-            raise RuntimeError(f"{kernel_name}: input tensor must have at least 2 dimensions")
+            raise _errors.tri_dims(kernel_name)
         xp = input._device._backend.xp
         res = wrap(getattr(xp, kernel_name)(input._data, diagonal), input._dtype, input._device)
         if _grad[0] and input._requires_grad:
@@ -692,14 +675,11 @@ def broadcast_shapes(*shapes):
     for k, s in enumerate(shapes):
         for i in range(1, len(s) + 1):
             if s[-i] < 0:
-                raise RuntimeError(f"Trying to create tensor with negative dimension {s[-i]}: "
-                                   f"{list(s)}")
+                raise _errors.broadcast_negative(s, i)
             if s[-i] == 1:
                 continue
             if out[-i] != 1 and out[-i] != s[-i]:
-                raise RuntimeError(f"Attempting to broadcast a dimension of length {s[-i]} at "
-                                   f"{-i}! Mismatching argument at index {k} had {s}; but "
-                                   f"expected shape should be broadcastable to {out}")
+                raise _errors.broadcast_shapes_mismatch(k, s, out, i)
             out[-i] = s[-i]
     return Size(out)
 
@@ -732,12 +712,10 @@ def meshgrid(*tensors, indexing=None):
                       "indexing argument.", UserWarning, stacklevel=2)
         indexing = "ij"
     if indexing not in ("ij", "xy"):
-        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: '
-                           f'{indexing}')
+        raise _errors.meshgrid_indexing(indexing)
     for t in ts:
         if t._data.ndim > 1:
-            raise RuntimeError("torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
-                               f"got: {t}")
+            raise _errors.meshgrid_dims(t)
     n = len(ts)
     swap = indexing == "xy" and n >= 2
     sizes = [t._data.size for t in ts]

@@ -42,22 +42,28 @@ def _roots(outputs):
     return roots
 
 
-def _dependencies(roots):
-    deps = {}
-    stack = list(dict.fromkeys(n for n, _ in roots))  # two outputs of one node: visit once
-    seen = set(stack)
-    while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
-            if nxt is not None:
-                if nxt in deps:
-                    deps[nxt] += 1
-                else:
-                    deps[nxt] = 1
-                if nxt not in seen:
+def _topological_order(roots):
+    """Nodes reachable from ``roots``, each before every node it sends gradients to
+    (reversed DFS post-order), so a node runs only after all its gradients have arrived."""
+    order = []
+    seen = set()
+    for root, _ in roots:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(root.next_functions))]
+        while stack:
+            node, edges = stack[-1]
+            for nxt, _ in edges:
+                if nxt is not None and nxt not in seen:
                     seen.add(nxt)
-                    stack.append(nxt)
-    return deps
+                    stack.append((nxt, iter(nxt.next_functions)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    order.reverse()
+    return order
 
 
 def _add(a, b):
@@ -71,57 +77,48 @@ def _add(a, b):
 def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=True,
         only=None):
     """Execute the graph.  ``capture`` maps (node, output_nr) -> slot to record gradients."""
-    deps = _dependencies(roots)
+    order = _topological_order(roots)
     buffers = {}
     for (node, nr), g in zip(roots, root_grads):
         buf = buffers.get(node)
         if buf is None:
             buf = buffers[node] = [None] * node._nout
         buf[nr] = _add(buf[nr], g)
-    ready = [n for n in buffers if deps.get(n, 0) == 0]
     captured = {} if capture is not None else None
     prev = grad_mode._enabled[0]
     grad_mode._enabled[0] = bool(create_graph)
     try:
-        while ready:
-            node = ready.pop()
-            grads = buffers.pop(node)
+        for node in order:
+            grads = buffers.pop(node, None)
+            if grads is None:
+                continue  # no gradient reached this node
             if capture is not None:
                 for nr, g in enumerate(grads):
                     slot = capture.get((node, nr))
                     if slot is not None:
                         captured[slot] = _add(captured.get(slot), g)
-            if type(node) is AccumulateGrad:
+            if node.__class__ is AccumulateGrad:
                 if accumulate and (only is None or node in only) and grads[0] is not None:
                     node._apply(grads)
                 continue
             if node._nout == 1:
-                live = grads[0] is not None
-            else:
-                live = any([g is not None for g in grads])
-            if live:
-                out = apply_anomalous(node, grads) if _anomaly[0] else node._apply(grads)
-                if not retain_graph:
-                    node._release()
-            else:
-                out = ()
-            n_out = len(out)
-            i = 0
-            for nxt, nr in node.next_functions:
-                g = out[i] if i < n_out else None
-                i += 1
-                if nxt is None:
+                if grads[0] is None:
+                    continue
+            elif not any([g is not None for g in grads]):
+                continue
+            out = apply_anomalous(node, grads) if _anomaly[0] else node._apply(grads)
+            if not retain_graph:
+                node._release()
+            for (nxt, nr), g in zip(node.next_functions, out):
+                if nxt is None or g is None:
                     continue
                 buf = buffers.get(nxt)
                 if buf is None:
-                    buf = buffers[nxt] = [None] * nxt._nout
-                if g is not None:
+                    buffers[nxt] = buf = [None] * nxt._nout
+                    buf[nr] = g
+                else:
                     cur = buf[nr]
                     buf[nr] = g if cur is None else cur + g
-                d = deps[nxt] - 1
-                deps[nxt] = d
-                if d == 0:
-                    ready.append(nxt)
     finally:
         grad_mode._enabled[0] = prev
     return captured

@@ -43,6 +43,9 @@ class Node:
     def name(self):
         return type(self).__name__
 
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
     def __call__(self, *grads):
         return self._backward(*grads)
 

@@ -5,8 +5,6 @@ requires grad by default; a Module that receives one as an attribute registers i
 (like PyTorch's) returns a plain Tensor tagged ``_is_buffer`` so that ``isinstance(t, Buffer)``
 is true for it and a Module registers it as a buffer.
 """
-import copy
-
 from .._tensor import Tensor
 from .._tensor_str import tensor_repr
 
@@ -49,8 +47,6 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
             return memo[key]
         result = type(self)(self.data.clone(), self._requires_grad)
         memo[key] = result
-        for k, v in self.__dict__.items():
-            result.__dict__[k] = copy.deepcopy(v, memo)
         return result
 
     def __repr__(self):

@@ -1,2 +1,23 @@
-"""nn.functional: linear, bilinear, identity-like helpers."""
-__all__ = []
+"""nn.functional: linear and bilinear.
+
+``linear`` follows ATen's dispatch so that graphs match PyTorch's: a 2-D input with a bias is one
+``addmm``; other contiguous inputs with a bias are flattened to 2-D, ``addmm``-ed and viewed
+back; everything else is ``matmul`` (+ bias).
+"""
+from ..._ops import linalg as L, pointwise as P
+from ..._ops.nn_basic import bilinear
+
+__all__ = ["linear", "bilinear"]
+
+
+def linear(input, weight, bias=None):
+    nd = input._data.ndim
+    if bias is None:
+        return L.matmul(input, weight.t())
+    if nd == 2:
+        return L.addmm(bias, input, weight.t())
+    if input.is_contiguous():
+        shape = input._data.shape
+        out = L.addmm(bias, input.view(-1, shape[-1] if nd else 1), weight.t())
+        return out.view(shape[:-1] + (out._data.shape[-1],))
+    return P.add(L.matmul(input, weight.t()), bias)

@@ -1,2 +1,83 @@
-"""nn.functional: embedding, embedding_bag, one_hot."""
-__all__ = []
+"""nn.functional: embedding, embedding_bag, one_hot (ops in ``_ops.nn_basic``)."""
+from ..._ops import nn_basic as B
+from ...autograd import grad_mode
+
+__all__ = ["embedding", "embedding_bag", "one_hot"]
+
+one_hot = B.one_hot
+
+
+def _padding_idx(padding_idx, num_embeddings):
+    """PyTorch's normalisation: a negative index counts from the end; None is -1."""
+    if padding_idx is None:
+        return -1
+    if padding_idx > 0:
+        assert padding_idx < num_embeddings, "Padding_idx must be within num_embeddings"
+    elif padding_idx < 0:
+        assert padding_idx >= -num_embeddings, "Padding_idx must be within num_embeddings"
+        padding_idx = num_embeddings + padding_idx
+    return padding_idx
+
+
+def _renorm(weight, input, max_norm, norm_type):
+    with grad_mode.no_grad():
+        B.embedding_renorm_(weight, input, max_norm, norm_type)
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    padding_idx = _padding_idx(padding_idx, weight.size(0))
+    if max_norm is not None:
+        _renorm(weight, input, max_norm, norm_type)
+    return B.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
+
+
+_MODES = {"sum": 0, "mean": 1, "max": 2}
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
+                  mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False,
+                  padding_idx=None):
+    from ..._ops import creation as C
+    if per_sample_weights is not None and input.size() != per_sample_weights.size():
+        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is "
+                         f"not None, then it must have the same shape as the input "
+                         f"({input.shape})")
+    if weight.dim() != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension "
+                         f"{weight.dim()}")
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError(f"if input is 2D, then offsets has to be None, as input is treated "
+                             f"is a mini-batch of fixed length sequences. However, found offsets "
+                             f"of type {_type_name(offsets)}")
+        offsets = C.arange(0, input.numel(), input.size(1), dtype=input.dtype,
+                           device=input.device)
+        input = input.reshape(-1)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    elif input.dim() == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.dim() != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
+                         f"{input.dim()}")
+    if mode not in _MODES:
+        raise ValueError("mode has to be one of sum, mean or max")
+    if max_norm is not None:
+        _renorm(weight, input, max_norm, norm_type)
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. "
+                                  f"per_sample_weights is only supported for mode='sum' (got "
+                                  f"mode='{mode}'). Please open a feature request on GitHub.")
+    if padding_idx is not None:
+        padding_idx = _padding_idx(padding_idx, weight.size(0))
+    return B.embedding_bag(weight, input, offsets, scale_grad_by_freq, _MODES[mode], sparse,
+                           per_sample_weights, include_last_offset, padding_idx)[0]
+
+
+def _type_name(obj):
+    t = type(obj)
+    return f"<class '{'torch' if t.__module__.startswith('ember') else t.__module__}.{t.__name__}'>"
