@@ -793,3 +793,10 @@ def test_non_full_backward_hook_matches_torch(torch):
             m(T.ones(2, requires_grad=True)).sum().backward()
         return got, [(x.category, str(x.message)) for x in w]
     assert run(ember) == run(torch)
+
+
+def test_integer_parameter(torch):
+    assert err(lambda: enn.Parameter(ember.ones(2, dtype=ember.int64))) == \
+        err(lambda: torch.nn.Parameter(torch.ones(2, dtype=torch.int64)))
+    assert repr(enn.Parameter(ember.ones(2, dtype=ember.int64), requires_grad=False)) == \
+        repr(torch.nn.Parameter(torch.ones(2, dtype=torch.int64), requires_grad=False))

@@ -7,6 +7,8 @@ import pytest
 import ember
 
 torch = pytest.importorskip("torch")
+pytestmark = [pytest.mark.filterwarnings("ignore:Support for mismatched"),
+              pytest.mark.filterwarnings("ignore:The PyTorch API of nested tensors")]
 EF = ember.nn.functional
 TF = torch.nn.functional
 

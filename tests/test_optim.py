@@ -249,7 +249,7 @@ def test_param_groups_and_errors():
     with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor"):
         ember.optim.SGD([a * 2])
     with pytest.raises(TypeError, match="ordered collections"):
-        ember.optim.SGD({a})
+        ember.optim.SGD([{"params": {a}}])
     with pytest.warns(UserWarning, match="duplicate parameters"):
         ember.optim.SGD([a, a])
 

@@ -162,10 +162,12 @@ def out_array(r, xp):
 
 
 def wrap(r, dt, dev):
+    """Wrap a kernel's array as a tensor of dtype ``dt`` (0-d scalars and dtype fixed up)."""
     if r.__class__ is not _ndarray:
-        r = dev._backend.xp.asarray(r)
-    if r.dtype != dt.np:
-        r = r.astype(dt.np)
+        r = out_array(r, dev._backend.xp)
+    rnp = dt.np
+    if r.dtype is not rnp and r.dtype != rnp:
+        r = r.astype(rnp)
     return _make(r, dt, dev)
 
 
@@ -328,13 +330,7 @@ def unary(name, kernel, backward=None, node=None, *, saves="input", float_result
             r = kernel(x.astype(np.float32), dev._backend).astype(dt.np)
         else:
             r = kernel(x, dev._backend)
-        rdt = D.bool_ if bool_result else dt
-        if r.__class__ is not _ndarray:
-            r = out_array(r, dev._backend.xp)
-        rnp = rdt.np
-        if r.dtype is not rnp and r.dtype != rnp:
-            r = r.astype(rnp)
-        res = _make(r, rdt, dev)
+        res = wrap(r, D.bool_ if bool_result else dt, dev)
         if cls is not None and _grad[0] and input._requires_grad:
             if saves == "output":
                 record(res, cls, (input,), (None,), save_out=0)
@@ -347,6 +343,11 @@ def unary(name, kernel, backward=None, node=None, *, saves="input", float_result
             return write_out(out, res)
         return res
 
+    return _finish_family_op(op, name, cls, node, aliases, method, inplace_ok)
+
+
+def _finish_family_op(op, name, cls, node, aliases, method, inplace_ok):
+    """Name, register and give an in-place variant to an op made by a family factory."""
     op.__name__ = op.__qualname__ = name
     op_ = inplace(op) if inplace_ok else None
     register(name, aliases=aliases, nodes=(node,) if node else (), inplace=op_, out=True,
@@ -421,13 +422,7 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
             r = kernel(a, b, dev._backend)
         except ValueError:
             raise _errors.broadcast_mismatch(np.shape(a), np.shape(b)) from None
-        rdt = D.bool_ if bool_result else dt
-        if r.__class__ is not _ndarray:
-            r = out_array(r, dev._backend.xp)
-        rnp = rdt.np
-        if r.dtype is not rnp and r.dtype != rnp:
-            r = r.astype(rnp)
-        res = _make(r, rdt, dev)
+        res = wrap(r, D.bool_ if bool_result else dt, dev)
         if cls is not None and _grad[0]:
             ta = isinstance(input, Tensor)
             tb = isinstance(other, Tensor)
@@ -456,11 +451,7 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
             return write_out(out, res)
         return res
 
-    op.__name__ = op.__qualname__ = name
-    op_ = inplace(op) if inplace_ok else None
-    register(name, aliases=aliases, nodes=(node,) if node else (), inplace=op_, out=True,
-             differentiable=cls is not None, method=method)(op)
-    return op, op_
+    return _finish_family_op(op, name, cls, node, aliases, method, inplace_ok)
 
 
 def _meta(x):
@@ -471,23 +462,22 @@ def _meta(x):
 def _binary_backward(formula):
     def backward(node, g):
         s = node.saved()
-        a = s[0] if len(s) > 0 else None
-        b = s[1] if len(s) > 1 else None
-        y = s[2] if len(s) > 2 else None
         ma, mb = node._args
-        if ma.__class__ is not tuple:
-            a = ma
-        if mb.__class__ is not tuple:
-            b = mb
-        need_a = node.next_functions[0][0] is not None
-        need_b = node.next_functions[1][0] is not None
+        a = s[0] if ma.__class__ is tuple else ma
+        b = s[1] if mb.__class__ is tuple else mb
+        y = s[2] if len(s) > 2 else None
+        nf = node.next_functions
+        need_a = nf[0][0] is not None
+        need_b = nf[1][0] is not None
         ga, gb = formula(g, a, b, y, need_a, need_b)
         if need_a and ga is not None:
-            ga = grad_for(ga, ma[0], ma[1])
+            if ga._data.shape != ma[0] or ga._dtype is not ma[1]:
+                ga = grad_for(ga, ma[0], ma[1])
         else:
             ga = None
         if need_b and gb is not None:
-            gb = grad_for(gb, mb[0], mb[1])
+            if gb._data.shape != mb[0] or gb._dtype is not mb[1]:
+                gb = grad_for(gb, mb[0], mb[1])
         else:
             gb = None
         return ga, gb

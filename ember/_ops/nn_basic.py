@@ -27,6 +27,7 @@ _GELU_BETA = math.sqrt(2.0 / math.pi)
 _GELU_KAPPA = 0.044715
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
+_F32_SIXTH = float(np.float32(1 / 6))   # PyTorch's hardsigmoid backward multiplies by 1.0f/6
 _SMALL_ERF = 4096   # below this many elements, math.erf per element beats the vectorised erf
 
 
@@ -194,7 +195,7 @@ _softplus, _ = activation(
     lambda m, g, x, beta, th: m.where(x * beta > th, g, g * m.sigmoid(x * beta)))
 _hardsigmoid, _hardsigmoid_ = activation(
     "hardsigmoid", "HardsigmoidBackward0", lambda m, x: m.clip(x / 6 + 0.5, 0, 1),
-    lambda m, g, x: g * ((x > -3) & (x < 3)) / 6)
+    lambda m, g, x: g * ((x > -3) & (x < 3)) * _F32_SIXTH)
 _hardswish, _hardswish_ = activation(
     "hardswish", "HardswishBackward0", lambda m, x: x * m.clip(x + 3, 0, 6) / 6, _hardswish_bwd)
 _logsigmoid, _ = activation(

@@ -314,15 +314,19 @@ def check_nll(input, target, weight):
     nd = input._data.ndim
     if nd == 0:
         raise ValueError("Expected 1 or more dimensions (got 0)")
-    ts = target._data.shape
+    shape, ts = input._data.shape, target._data.shape
+    if nd != 1 and shape[0] != (ts[0] if ts else 1):
+        raise ValueError(f"Expected input batch_size ({shape[0]}) to match target "
+                         f"batch_size ({ts[0] if ts else 1}).")
     if nd <= 2 and len(ts) > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    if nd != 1 and input.shape[0] != (ts[0] if ts else 1):
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
-                         f"batch_size ({ts[0] if ts else 1}).")
-    if nd > 2 and ts[1:] != input._data.shape[2:]:
-        raise RuntimeError(f"Expected target size {[input.shape[0], *input._data.shape[2:]]}, "
-                           f"got {list(ts)}")
+    if nd == 4 and len(ts) != 3:
+        raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got "
+                           f"targets of dimension: {len(ts)}")
+    if nd == 4 and ts[1:] != shape[2:]:
+        raise RuntimeError(f"size mismatch (got input: {list(shape)} , target: {list(ts)}")
+    if nd > 2 and ts[1:] != shape[2:]:
+        raise RuntimeError(f"Expected target size {[shape[0], *shape[2:]]}, got {list(ts)}")
     c = input._data.shape[0 if nd == 1 else 1]
     if weight is not None and (weight._data.ndim != 1 or weight._data.shape[0] != c):
         raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no "
@@ -420,10 +424,11 @@ def multilabel_margin_loss(input, target, reduction="mean"):
     listed = xp.cumprod(t2 != -1, axis=1).astype(bool)
     if ((t2 < -1) | (t2 >= c)).any():
         raise RuntimeError("argument #2 'target' is out of range")
-    tt = xp.where(listed, t2, 0)
     rows = xp.arange(n)[:, None]
-    is_target = xp.zeros((n, c), bool)
-    is_target[rows, tt] = listed
+    is_target = xp.zeros((n, c + 1), bool)   # unlisted slots write into the spare column c
+    is_target[rows, xp.where(listed, t2, c)] = True
+    is_target = is_target[:, :c]
+    tt = xp.where(listed, t2, 0)
     z = 1 - xp.take_along_axis(x2, tt, 1)[:, :, None] + x2[:, None, :]
     active = listed[:, :, None] & ~is_target[:, None, :] & (z > 0)
     out = _finish(xp.where(active, z, 0).sum((1, 2)).reshape(t.shape[:-1]) / c, reduction,
@@ -435,3 +440,155 @@ def multilabel_margin_loss(input, target, reduction="mean"):
         record(out, MultilabelMarginLossBackward0, (input, target), (),
                (x.shape, dt, coef, reduction))
     return out
+
+
+# ---- CTC --------------------------------------------------------------------------------------------
+def _lse(xp, *arrays):
+    """Elementwise log(sum(exp(.))) of same-shaped arrays; all -inf gives -inf."""
+    m = arrays[0]
+    for a in arrays[1:]:
+        m = xp.maximum(m, a)
+    m = xp.where(xp.isfinite(m), m, 0)
+    s = xp.exp(arrays[0] - m)
+    for a in arrays[1:]:
+        s = s + xp.exp(a - m)
+    return xp.log(s) + m
+
+
+def _shift(a, k, fill, xp):
+    """``a`` moved k positions right (k > 0) or left (k < 0) along the last axis."""
+    pad = xp.full(a.shape[:-1] + (abs(k),), fill, a.dtype)
+    return xp.concatenate((pad, a[..., :-k]), -1) if k > 0 else \
+        xp.concatenate((a[..., -k:], pad), -1)
+
+
+def _ctc_alpha(lpe, skip, il, tl, xp):
+    """Forward variables log alpha (T, N, L) over the blank-extended labels, vectorised over
+    batch and labels (loop over time only); alpha stays frozen after each input's length."""
+    t_max, n, width = lpe.shape
+    ninf = -np.inf
+    alpha = xp.full(lpe.shape, ninf, lpe.dtype)
+    alpha[0, :, 0] = lpe[0, :, 0]
+    if width > 1:
+        alpha[0, :, 1] = xp.where(tl > 0, lpe[0, :, 1], ninf)
+    for t in range(1, t_max):
+        prev = alpha[t - 1]
+        new = _lse(xp, prev, _shift(prev, 1, ninf, xp),
+                   xp.where(skip, _shift(prev, 2, ninf, xp), ninf)) + lpe[t]
+        alpha[t] = xp.where((t < il)[:, None], new, prev)
+    return alpha
+
+
+def _ctc_beta(lpe, skip, il, lens, xp):
+    """Backward variables log beta (T, N, L), -inf outside each input's length and labels."""
+    t_max, n, width = lpe.shape
+    ninf = -np.inf
+    rows = xp.arange(n)
+    s = xp.arange(width)[None, :]
+    last = xp.clip(il - 1, 0, None)
+    init = xp.where((s == lens[:, None] - 1) | (s == lens[:, None] - 2),
+                    lpe[last, rows], ninf)
+    in_labels = s < lens[:, None]
+    skip_next = _shift(skip, -2, False, xp)
+    beta = xp.full(lpe.shape, ninf, lpe.dtype)
+    nxt = beta[0]
+    for t in range(t_max - 1, -1, -1):
+        rec = _lse(xp, nxt, _shift(nxt, -1, ninf, xp),
+                   xp.where(skip_next, _shift(nxt, -2, ninf, xp), ninf)) + lpe[t]
+        rec = xp.where(in_labels, rec, ninf)
+        beta[t] = xp.where((t == last)[:, None], init, xp.where((t < last)[:, None], rec, ninf))
+        nxt = beta[t]
+    return beta
+
+
+def _ctc_bwd(node, g):
+    lp, ext, lpe, alpha, skip, il, lens, nll, zero_inf = node._args
+    xp = g._device._backend.xp
+    with _quiet(xp):
+        ab = alpha + _ctc_beta(lpe, skip, il, lens, xp)
+        m = ab.max(-1, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)
+        onehot = (ext[:, :, None] == xp.arange(lp.shape[2])).astype(lp.dtype)
+        occ = xp.matmul(xp.exp(ab - m).transpose(1, 0, 2), onehot).transpose(1, 0, 2)
+        grad = xp.exp(lp) - xp.exp(xp.log(occ) + m + nll[None, :, None] - lp)
+        live = xp.arange(lp.shape[0])[:, None] < il[None, :]
+        if zero_inf:
+            live = live & xp.isfinite(nll)[None, :]
+        grad = xp.where(live[:, :, None], grad, 0) * g._data[None, :, None]
+    return (_make(grad, g._dtype, g._device), None)
+
+
+CtcLossBackward0 = node_class("CtcLossBackward0", _ctc_bwd)
+
+
+def _lengths(v, xp):
+    return xp.asarray(v._data if isinstance(v, Tensor) else v, dtype=np.int64).reshape(-1)
+
+
+def _padded_targets(targets, tl, xp):
+    """(N, S) padded targets from the padded or the concatenated 1-D layout."""
+    t = targets._data.astype(np.int64, copy=False)
+    if t.ndim == 2:
+        return t
+    width = int(tl.max()) if tl.size else 0
+    starts = xp.cumsum(tl) - tl
+    idx = xp.minimum(starts[:, None] + xp.arange(width), max(t.size - 1, 0))
+    return t[idx] if t.size else xp.zeros((tl.size, width), np.int64)
+
+
+def _ctc_nll(log_probs, targets, il, tl, blank, zero_infinity):
+    """Per-sample negative log-likelihood (N,) with one CtcLossBackward0 node."""
+    lp = log_probs._data
+    xp = log_probs._device._backend.xp
+    t_max, n, _ = lp.shape
+    if il.size and int(il.max()) > t_max:
+        raise RuntimeError(f"Expected input_lengths to have value at most {t_max}, but got value "
+                           f"{int(il.max())} (while checking arguments for "
+                           f"ctc_loss_allocate_outputs)")
+    tgt = _padded_targets(targets, tl, xp)
+    if targets._data.ndim == 2 and tl.size and int(tl.max()) > tgt.shape[1]:
+        raise RuntimeError(f"Expected tensor to have size at least {int(tl.max())} at dimension "
+                           f"1, but got size {tgt.shape[1]} for argument #2 'targets' (while "
+                           f"checking arguments for ctc_loss_allocate_outputs)")
+    width = 2 * tgt.shape[1] + 1
+    ext = xp.full((n, width), blank, np.int64)
+    ext[:, 1::2] = tgt
+    skip = xp.zeros((n, width), bool)
+    skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
+    lpe = lp[:, xp.arange(n)[:, None], ext]
+    lens = 2 * tl + 1
+    with _quiet(xp):
+        alpha = _ctc_alpha(lpe, skip, il, tl, xp)
+        rows = xp.arange(n)
+        a_t = alpha[-1]
+        before_last = xp.where(lens > 1, a_t[rows, xp.maximum(lens - 2, 0)], -np.inf)
+        nll = -_lse(xp, a_t[rows, lens - 1], before_last)
+    out = wrap(nll, log_probs._dtype, log_probs._device)
+    if _grad[0] and log_probs._requires_grad:
+        record(out, CtcLossBackward0, (log_probs, targets), (),
+               (lp, ext, lpe, alpha, skip, il, lens, nll, zero_infinity))
+    return out
+
+
+@register("ctc_loss", method=False, nodes=("CtcLossBackward0",))
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
+             zero_infinity=False):
+    """Connectionist temporal classification loss over (T, N, C) (or unbatched (T, C))
+    log-probabilities; 'mean' divides each sample by its target length, then averages."""
+    reduction = reduction_name(reduction)
+    xp = log_probs._device._backend.xp
+    il, tl = _lengths(input_lengths, xp), _lengths(target_lengths, xp)
+    unbatched = log_probs._data.ndim == 2
+    if unbatched:
+        log_probs, targets = log_probs.unsqueeze(1), targets.unsqueeze(0)
+    res = _ctc_nll(log_probs, targets, il, tl, blank, zero_infinity)
+    if unbatched:
+        res = res.squeeze(0)
+    if zero_infinity:
+        res = res.where(res != np.inf, _make(xp.zeros((), res._data.dtype), res._dtype,
+                                             res._device))
+    if reduction == "mean":
+        div = _make(xp.maximum(tl, 1).astype(res._data.dtype).reshape(res._data.shape),
+                    res._dtype, res._device)
+        return (res / div).mean()
+    return res.sum() if reduction == "sum" else res

@@ -31,11 +31,11 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
             data = _creation().empty(0)
+        if requires_grad and not (data._dtype.is_floating_point or data._dtype.is_complex):
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
         t = data.detach().as_subclass(cls)
-        t._vc = data._vc
-        t.requires_grad = requires_grad
-        if data.__dict__:
-            t.__dict__.update(data.__dict__)
+        t._requires_grad = bool(requires_grad)
         return t
 
     def __init__(self, data=None, requires_grad=True):

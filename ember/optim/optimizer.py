@@ -52,8 +52,11 @@ def register_optimizer_step_post_hook(hook):
 
 # ---- helpers shared by the algorithms ---------------------------------------------------------
 def _to_scalar(x):
-    """A hyper-parameter as a Python number (a 1-element Tensor lr or beta is read once)."""
-    return float(x) if isinstance(x, Tensor) else x
+    """A hyper-parameter as a number.  A 1-element Tensor (lr, betas) becomes a NumPy scalar of
+    its dtype, so arithmetic on it rounds like torch's arithmetic on the 0-d tensor does."""
+    if isinstance(x, Tensor):
+        return x._device.backend.to_host(x._data).reshape(())[()]
+    return x
 
 
 def _get_scalar_dtype():

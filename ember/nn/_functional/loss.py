@@ -397,3 +397,12 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
 
 
 __all__ += ["multi_margin_loss", "multilabel_margin_loss"]
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
+             zero_infinity=False):
+    return L.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction,
+                      zero_infinity)
+
+
+__all__ += ["ctc_loss"]

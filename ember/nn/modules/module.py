@@ -339,7 +339,6 @@ class Module:
     _version = 1
     training: bool
     call_super_init = False
-    _compiled_call_impl = None
 
     def __init__(self, *args, **kwargs):
         if self.call_super_init is False and kwargs:
@@ -1125,7 +1124,8 @@ class Module:
 
 
 _NON_FULL = "Using a non-full backward hook when "
-_DEPRECATED = " is deprecated and will be removed in future versions. This hook will be missing some "
+_DEPRECATED = (" is deprecated and will be removed in future versions. This hook will be missing "
+               "some ")
 _USE_FULL = " Please use register_full_backward_hook to get the documented behavior."
 
 

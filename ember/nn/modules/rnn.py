@@ -284,7 +284,7 @@ class RNNBase(Module):
             s += ", bidirectional={bidirectional}"
         return s.format(**self.__dict__)
 
-    # ---- driver -----------------------------------------------------------------------------------
+    # ---- driver -------------------------------------------------------------------------------
     def _state_shapes(self):
         """Trailing size of each state tensor ((h,) or (h, c))."""
         return (self.hidden_size,)

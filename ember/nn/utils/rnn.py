@@ -110,7 +110,7 @@ def _packed_rows(batch_sizes, batch, steps, batch_first):
 
 
 def _scatter_rows(data, rows, nrows, fill):
-    """A ``(nrows, *)`` tensor filled with ``fill`` whose ``rows`` hold ``data`` (differentiable)."""
+    """A ``(nrows, *)`` tensor of ``fill`` whose ``rows`` hold ``data`` (differentiable)."""
     out = creation.full((nrows,) + tuple(data.shape[1:]), fill, dtype=data.dtype,
                         device=data.device)
     return indexing.index_put(out, (creation.tensor(rows, device=data.device),), data)

@@ -2,7 +2,8 @@
 buffers, and a forward pre-hook that runs power iteration in training mode."""
 from ...autograd import grad_mode
 from .. import functional as F
-from ..modules.conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from ..modules import conv as _conv
+from ..parameter import Parameter
 
 __all__ = ["SpectralNorm", "spectral_norm", "remove_spectral_norm"]
 
@@ -51,7 +52,6 @@ class SpectralNorm:
         delattr(module, self.name + "_u")
         delattr(module, self.name + "_v")
         delattr(module, self.name + "_orig")
-        from ..parameter import Parameter
         module.register_parameter(self.name, Parameter(weight.detach()))
 
     def __call__(self, module, inputs):
@@ -82,7 +82,8 @@ class SpectralNorm:
 def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=None):
     """Divide ``module.<name>`` by its largest singular value (estimated by power iteration)."""
     if dim is None:
-        dim = 1 if isinstance(module, (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)) else 0
+        transposed = tuple(getattr(_conv, f"ConvTranspose{n}d", ()) for n in (1, 2, 3))
+        dim = 1 if isinstance(module, tuple(c for c in transposed if c)) else 0
     SpectralNorm.apply(module, name, n_power_iterations, dim, eps)
     return module
 
