@@ -970,3 +970,189 @@ def conv_output_padding(output_padding, stride, dilation):
 def pool_output_too_small(sizes, out):
     return RuntimeError(f"Given input size: ({'x'.join(map(str, sizes))}). Calculated output "
                         f"size: ({'x'.join(map(str, out))}). Output size is too small")
+
+
+# ---- utils.data ----------------------------------------------------------------------------------
+def data_mutually_exclusive(what):
+    """DataLoader argument conflicts; ``what`` names the dominating option."""
+    texts = {
+        "batch_sampler": "batch_sampler option is mutually exclusive with batch_size, shuffle, "
+                         "sampler, and drop_last",
+        "sampler": "sampler option is mutually exclusive with shuffle",
+        "batch_size": "batch_size=None option disables auto-batching and is mutually exclusive "
+                      "with drop_last",
+    }
+    return ValueError(texts[what])
+
+
+def data_bad_option(name, value=None):
+    texts = {
+        "num_workers": "num_workers option should be non-negative; use num_workers=0 to disable "
+                       "multiprocessing.",
+        "timeout": "timeout option should be non-negative",
+        "prefetch_factor": "prefetch_factor option could only be specified in multiprocessing."
+                           "let num_workers > 0 to enable multiprocessing, otherwise set "
+                           "prefetch_factor to None.",
+        "prefetch_factor_neg": "prefetch_factor option should be non-negative",
+        "persistent_workers": "persistent_workers option needs num_workers > 0",
+        "mp_context_workers": "multiprocessing_context can only be used with multi-process "
+                              f"loading (num_workers > 0), but got num_workers={value}",
+    }
+    return ValueError(texts[name])
+
+
+def data_mp_context(value, valid=None):
+    if valid is not None:
+        return ValueError(f"multiprocessing_context option should specify a valid start method "
+                          f"in {valid!r}, but got multiprocessing_context={value!r}")
+    return TypeError("multiprocessing_context option should be a valid context object or a "
+                     f"string specifying the start method, but got "
+                     f"multiprocessing_context={value}")
+
+
+def data_iterable_option(name, value):
+    return ValueError(f"DataLoader with IterableDataset: expected unspecified {name} option, "
+                      f"but got {name}={value}")
+
+
+def data_attr_after_init(attr, cls):
+    return ValueError(f"{attr} attribute should not be set after {cls} is initialized")
+
+
+def data_iterable_len_warning(dataset, reported, fetched, multiprocess):
+    msg = (f"Length of IterableDataset {dataset} was reported to be {reported}(when accessing "
+           f"len(dataloader)), but {fetched} samples have been fetched. ")
+    if multiprocess:
+        msg += ("For multiprocessing data-loading, this could be caused by not properly "
+                "configuring the IterableDataset replica at each worker. Please see "
+                "https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset "
+                "for examples.")
+    return msg
+
+
+def data_pin_memory_warning():
+    return ("'pin_memory' argument is set as true but no accelerator is found, then device "
+            "pinned memory won't be used.")
+
+
+def data_timeout(seconds):
+    return RuntimeError(f"DataLoader timed out after {seconds} seconds")
+
+
+def data_worker_killed(pid, signame):
+    return RuntimeError(f"DataLoader worker (pid {pid}) is killed by signal: {signame}. ")
+
+
+def data_worker_exit_code(pid, code):
+    return RuntimeError(f"DataLoader worker (pid {pid}) exited unexpectedly with exit code "
+                        f"{code}. Details are lost due to multiprocessing. Rerunning with "
+                        "num_workers=0 may give better error trace.")
+
+
+def data_worker_caught(exc_type_name, where, traceback_text):
+    return f"Caught {exc_type_name} {where}.\nOriginal {traceback_text}"
+
+
+def collate_bad_type(found):
+    return TypeError("default_collate: batch must contain tensors, numpy arrays, numbers, dicts "
+                     f"or lists; found {found}")
+
+
+def collate_ragged():
+    return RuntimeError("each element in list of batch should be of equal size")
+
+
+def sampler_bad_arg(name, value, exc=ValueError):
+    kinds = {"replacement": "a boolean value", "drop_last": "a boolean value",
+             "num_samples": "a positive integer value", "batch_size": "a positive integer value"}
+    return exc(f"{name} should be {kinds[name]}, but got {name}={value}")
+
+
+def sampler_weights_shape(shape):
+    return ValueError(f"weights should be a 1d sequence but given weights have shape {shape}")
+
+
+def distributed_rank(rank, num_replicas):
+    return ValueError(f"Invalid rank {rank}, rank should be in the interval "
+                      f"[0, {num_replicas - 1}]")
+
+
+def dataset_error(what, value=None):
+    texts = {
+        "getitem": (NotImplementedError, "Subclasses of Dataset should implement __getitem__."),
+        "tensor_size": (AssertionError, "Size mismatch between tensors"),
+        "stack_size": (ValueError, "Size mismatch between datasets"),
+        "stack_empty": (ValueError, "At least one dataset should be passed"),
+        "stack_both": (ValueError, "Supported either ``tuple``- (via ``args``) or``dict``- (via "
+                                   "``kwargs``) like input/output, but both types are given."),
+        "concat_empty": (AssertionError, "datasets should not be an empty iterable"),
+        "concat_iterable": (AssertionError, "ConcatDataset does not support IterableDataset"),
+        "concat_index": (ValueError, "absolute value of index should not exceed dataset length"),
+        "chain_type": (AssertionError, "ChainDataset only supports IterableDataset"),
+        "split_sum": (ValueError, "Sum of input lengths does not equal the length of the input "
+                                  "dataset!"),
+        "split_fraction": (ValueError, f"Fraction at index {value} is not between 0 and 1"),
+        "nested_size": (ValueError, f"Nested dataset's output size mismatch. Expected {value}"),
+    }
+    exc, msg = texts[what]
+    return exc(msg)
+
+
+# ---- serialization (ember.save / ember.load / safetensors / hub) ----------------------------
+_WEIGHTS_ONLY_INTRO = (
+    "Weights only load failed. In PyTorch 2.6, we changed the default value of the "
+    "`weights_only` argument in `torch.load` from `False` to `True`. Re-running `torch.load` "
+    "with `weights_only` set to `False` will likely succeed, but it can result in arbitrary "
+    "code execution. Do it only if you got the file from a trusted source.\n\n")
+
+
+def weights_only_failed(detail):
+    import pickle
+    return pickle.UnpicklingError(
+        f"{_WEIGHTS_ONLY_INTRO}{detail}\n\nCheck the documentation of torch.load to learn more "
+        "about types accepted by default with weights_only "
+        "https://pytorch.org/docs/stable/generated/torch.load.html.")
+
+
+def weights_only_global(full_name):
+    short = full_name.rpartition(".")[2]
+    return weights_only_failed(
+        f"Unsupported global: GLOBAL {full_name} was not an allowed global by default. Please "
+        f"use `ember.serialization.add_safe_globals([{short}])` or the "
+        f"`ember.serialization.safe_globals([{short}])` context manager to allowlist this "
+        "global if you trust this class/function.")
+
+
+def checkpoint_corrupt(detail):
+    return RuntimeError(f"invalid checkpoint: {detail}")
+
+
+def load_cuda_unavailable():
+    return RuntimeError("Attempting to deserialize object on a CUDA device but "
+                        "torch.cuda.is_available() is False. If you are running on a CPU-only "
+                        "machine, please use torch.load with map_location=torch.device('cpu') "
+                        "to map your storages to the CPU.")
+
+
+def mmap_needs_path():
+    return ValueError("f must be a file path in order to use the mmap argument")
+
+
+def mmap_legacy_format(f):
+    return RuntimeError(f"mmap can only be used with files saved with `torch.save({f}, "
+                        "_use_new_zipfile_serialization=True), please torch.save your checkpoint "
+                        "with this option in order to use mmap.")
+
+
+def save_storage_dtype_conflict():
+    return RuntimeError("Cannot save multiple tensors or storages that view the same data as "
+                        "different types")
+
+
+def hub_download_failed(url, path, reason):
+    return RuntimeError(f"could not download {url} ({reason}). Without network access, put the "
+                        f"file at {path} and call again.")
+
+
+def hub_hash_mismatch(expected, got):
+    return RuntimeError(f'invalid hash value (expected "{expected}", got "{got}")')

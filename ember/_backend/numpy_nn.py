@@ -107,13 +107,15 @@ def _grad_matrix(g, groups):
 
 
 def col2im(dcols, x_shape, ks, o, s, p, d):
-    """Sum im2col-ordered columns (C, *K, N, *O) back into an image of ``x_shape``."""
-    padded = x_shape[:2] + tuple(n + 2 * pi for n, pi in zip(x_shape[2:], p))
+    """Sum im2col-ordered columns (C, *K, N, *O) back into an image of ``x_shape``.
+
+    Accumulates in the columns' own (C, N, ...) order (contiguous reads) and transposes once."""
+    padded = (x_shape[1], x_shape[0]) + tuple(n + 2 * pi for n, pi in zip(x_shape[2:], p))
     gx = np.zeros(padded, dcols.dtype)
     for k_idx in itertools.product(*map(range, ks)):
         gx[(slice(None), slice(None)) + _offset_slices(k_idx, o, s, d)] += \
-            np.moveaxis(dcols[(slice(None),) + k_idx], 0, 1)
-    return _crop(gx, p, x_shape[2:])
+            dcols[(slice(None),) + k_idx]
+    return np.ascontiguousarray(np.moveaxis(_crop(gx, p, x_shape[2:]), 0, 1))
 
 
 def conv_backward(g, x, w, x_shape, s, p, d, groups, need_input, need_weight):
@@ -150,7 +152,7 @@ def fold(cols, out_shape, ks, s, p, d):
     c = cols.shape[1] // int(np.prod(ks))
     o = tuple(out_size(sz, k, si, pi, di) for sz, k, si, pi, di in zip(out_shape, ks, s, p, d))
     dcols = np.moveaxis(cols.reshape((n, c) + tuple(ks) + o), 0, 1 + len(ks))
-    return np.ascontiguousarray(col2im(dcols, (n, c) + tuple(out_shape), ks, o, s, p, d))
+    return col2im(dcols, (n, c) + tuple(out_shape), ks, o, s, p, d)
 
 
 # ---- pooling --------------------------------------------------------------------------------
@@ -179,8 +181,7 @@ def max_pool(x, ks, s, p, d, ceil_mode):
             argk[has] = nan.argmax(-1)[has]
     else:
         argk = v.argmax(-1)
-    vals = np.take_along_axis(v, argk[..., None], -1)[..., 0]
-    return vals, argk
+    return v.max(-1), argk
 
 
 def max_pool_indices(argk, x_spatial, ks, s, p, d):
@@ -207,8 +208,7 @@ def max_pool_backward(g, argk, x_shape, ks, s, p, d, ceil_mode):
     gx = np.zeros(padded, g.dtype)
     nk = int(np.prod(ks))
     if not _overlap(ks, s, d):
-        z = np.zeros(g.shape + (nk,), g.dtype)
-        np.put_along_axis(z, argk[..., None], g[..., None], -1)
+        z = np.where(argk[..., None] == np.arange(nk), g[..., None], g.dtype.type(0))
         win = _as_strided(gx, gx.shape[:2] + tuple(o) + tuple(ks),
                           gx.strides[:2] + tuple(a * b for a, b in zip(gx.strides[2:], s))
                           + tuple(a * b for a, b in zip(gx.strides[2:], d)))

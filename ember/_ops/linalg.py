@@ -420,7 +420,18 @@ def _addop(name, node_name, product_arr, grads):
 
 def _mm_pair(g, a, b, na, nb, product=None):
     product = product or mm
-    return (product(g, _mT(b)) if na else None), (product(_mT(a), g) if nb else None)
+    ga = product(g, _mT(b)) if na else None
+    if not nb:
+        return ga, None
+    if product is mm and _column_major(b._data):
+        # Give mat2's gradient mat2's own layout, as PyTorch does: for Linear's ``W.t()`` the
+        # gradient then arrives at W C-contiguous and AccumulateGrad can keep it without a copy.
+        return ga, _mT(mm(_mT(g), a))
+    return ga, product(_mT(a), g)
+
+
+def _column_major(arr):
+    return arr.ndim == 2 and arr.flags.f_contiguous and not arr.flags.c_contiguous
 
 
 def _bmm_pair(g, a, b, na, nb):

@@ -12,7 +12,7 @@ import numpy as np   # host bookkeeping only (index lists, dtypes of host scalar
 
 from .. import _dtype as D
 from .. import _errors
-from .._tensor import Tensor, _make
+from .._tensor import _make
 from ..autograd.graph import node_class
 from ._core import register, record, inplace, wrap, _grad
 from . import pointwise as P
@@ -28,7 +28,7 @@ _GELU_KAPPA = 0.044715
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 _F32_SIXTH = float(np.float32(1 / 6))   # PyTorch's hardsigmoid backward multiplies by 1.0f/6
-_SMALL_ERF = 4096   # below this many elements, math.erf per element beats the vectorised erf
+_SMALL_ERF = 512   # below this many elements, math.erf per element beats the vectorised erf
 
 
 # ---- the two math namespaces --------------------------------------------------------------------
@@ -266,7 +266,7 @@ def hardtanh_(input, min_val=-1.0, max_val=1.0):
 
 def _check_approximate(approximate):
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     return approximate == "tanh"
 
 

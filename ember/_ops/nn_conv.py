@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .. import _errors
-from .._tensor import Tensor, _make
+from .._tensor import _make
 from ..autograd.graph import node_class
 from ._core import register, record, _grad
 
@@ -23,7 +23,7 @@ _LOWP = (D.float16, D.bfloat16)
 
 
 # ---- argument normalisation -------------------------------------------------------------------
-def ntuple(v, n, name="stride", fn="convolution"):
+def ntuple(v, n, name="stride"):
     """An int or a sequence of ``n`` ints as a tuple of ``n`` ints (PyTorch's error otherwise)."""
     if isinstance(v, int):
         return (v,) * n

@@ -138,7 +138,7 @@ def soft_margin_loss(input, target, reduction="mean"):
     return out
 
 
-# ---- binary cross-entropy -------------------------------------------------------------------------
+# ---- binary cross-entropy ------------------------------------------------------------------------
 def _bce_bwd(node, g):
     x, y, w = node.saved()
     (reduction,) = node._args
@@ -239,8 +239,23 @@ def _place(shape, dtype, t, values, xp):
     if len(shape) == 2:
         out[xp.arange(shape[0]), t] = values
     else:
-        xp.put_along_axis(out, t[:, None], values[:, None], 1)
+        xp.put_along_axis(out, t[:, None], xp.broadcast_to(values, t.shape)[:, None], 1)
     return out
+
+
+def _nll_targets(t, c, ignore_index, xp):
+    """(targets with ignored entries set to class 0, mask of kept entries or None if all are
+    kept); raises PyTorch's IndexError for a target outside [0, C)."""
+    oob = t.view(np.uint64) >= c                  # negatives wrap to huge unsigned values
+    if not (0 <= ignore_index < c or oob.any()):
+        return t, None
+    valid = t != ignore_index
+    bad = oob & valid
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad].ravel()[0])} is out of bounds.")
+    if valid.all():
+        return t, None
+    return xp.where(valid, t, 0), valid
 
 
 def _nll_bwd(node, g):
@@ -260,8 +275,7 @@ NllLossBackward0 = node_class("NllLossBackward0", _nll_bwd)
 NllLoss2DBackward0 = node_class("NllLoss2DBackward0", _nll_bwd)
 
 
-@register("nll_loss", method=False, aliases=("nll_loss_nd",),
-          nodes=("NllLossBackward0", "NllLoss2DBackward0"))
+@register("nll_loss", method=False, nodes=("NllLossBackward0", "NllLoss2DBackward0"))
 def nll_loss(input, target, weight=None, reduction="mean", ignore_index=-100):
     """-weight[t] * input[n, t, ...] over (C,), (N, C) or (N, C, d1, ...) inputs; 'mean' divides
     by the total weight of the non-ignored targets.  Checks mirror ATen's nll_loss(2d)."""
@@ -274,31 +288,30 @@ def nll_loss(input, target, weight=None, reduction="mean", ignore_index=-100):
     if unbatched:
         x, t = x.reshape(1, -1), t.reshape(1)
     c = x.shape[1]
-    valid = t != ignore_index
-    all_valid = bool(valid.all())
-    tt = t if all_valid else xp.where(valid, t, 0)
-    bad = (tt < 0) | (tt >= c)
-    if bad.any():
-        raise IndexError(f"Target {int(tt[bad].ravel()[0])} is out of bounds.")
-    if weight is None:
-        w = xp.ones(tt.shape, x.dtype) if all_valid else valid.astype(x.dtype)
+    if t.dtype != np.int64:
+        t = t.astype(np.int64)
+    tt, valid = _nll_targets(t, c, ignore_index, xp)
+    picked = _pick(x, tt, xp)
+    if weight is None and valid is None:         # the hot path: a few array calls
+        w, loss, total = -1, -picked, tt.size
     else:
-        w = as_array(weight, dt, dev)[tt]
-        if not all_valid:
+        w = -as_array(weight, dt, dev)[tt] if weight is not None else -xp.ones(tt.shape, x.dtype)
+        if valid is not None:
             w = w * valid
-    loss = -w * _pick(x, tt, xp)
-    if not all_valid:
-        loss = xp.where(valid, loss, 0)
-    with _quiet(xp):
-        if reduction == "none":
-            out = loss.reshape(()) if unbatched else loss
-            coef = -w
-        elif reduction == "sum":
-            out, coef = loss.sum(), -w
-        else:
-            total = w.sum()
+        loss = w * picked
+        if valid is not None:
+            loss = xp.where(valid, loss, 0)
+        total = -w.sum()
+    coef = w                                      # d loss_i / d input[i, t_i]
+    if reduction == "none":
+        out = loss.reshape(()) if unbatched else loss
+    elif reduction == "sum":
+        out = loss.sum()
+    else:
+        with _quiet(xp):
             out = loss.sum() / total
-            coef = -w / total if total else -w
+        if total:
+            coef = w / total
     res = wrap(out, dt, dev)
     if _grad[0] and input._requires_grad:
         cls = NllLoss2DBackward0 if x.ndim == 4 else NllLossBackward0
@@ -334,7 +347,7 @@ def check_nll(input, target, weight):
 
 
 
-# ---- margin losses over classes -------------------------------------------------------------------
+# ---- margin losses over classes ------------------------------------------------------------------
 def _const(arr, like):
     return _make(arr, like._dtype, like._device)
 
@@ -442,7 +455,7 @@ def multilabel_margin_loss(input, target, reduction="mean"):
     return out
 
 
-# ---- CTC --------------------------------------------------------------------------------------------
+# ---- CTC -----------------------------------------------------------------------------------------
 def _lse(xp, *arrays):
     """Elementwise log(sum(exp(.))) of same-shaped arrays; all -inf gives -inf."""
     m = arrays[0]

@@ -6,13 +6,12 @@ The window arithmetic is in the backend (``dev._backend.nn``).  Inputs may be ba
 matrix per spatial dim, applied with GEMMs; its backward applies the transposed matrices, which
 is the same op again (so double backward works).
 """
-import math
-
 import numpy as np
 
+from .. import _dtype as D
 from .. import _errors
 from .._tensor import _make
-from ..autograd.graph import node_class, set_output
+from ..autograd.graph import node_class
 from ._core import register, record, _grad
 from .nn_conv import ntuple
 
@@ -70,7 +69,7 @@ def _check_output(x, o):
 
 
 # ---- max pooling ---------------------------------------------------------------------------------
-def _max_pool_backward(node, g, _gi=None):
+def _max_pool_backward(node, g):
     shape, geom, argk, added = node._args
     nn = g._device._backend.nn
     ga = g._data[None] if added else g._data
@@ -100,7 +99,6 @@ def max_pool_nd(input, nsp, kernel_size, stride=None, padding=0, dilation=1, cei
     if not return_indices:
         return out
     idx = nn.max_pool_indices(argk, x.shape[2:], ks, s, p, d)
-    from .. import _dtype as D
     return out, _make(_unbatch(idx, added), D.int64, input._device)
 
 
@@ -244,7 +242,7 @@ def adaptive_avg_pool1d(input, output_size):
 
 
 # ---- adaptive max pooling ------------------------------------------------------------------------
-def _index_backward(node, g, _gi=None):
+def _index_backward(node, g):
     shape, flat, added = node._args
     ga = g._data[None] if added else g._data
     plane = int(np.prod(shape[2:]))
@@ -269,7 +267,6 @@ def adaptive_max_pool_nd(input, nsp, output_size, return_indices=False):
         record(out, _ADAPTIVE_MAX[nsp], (input,), (), (x.shape, flat, added))
     if not return_indices:
         return out
-    from .. import _dtype as D
     return out, _make(_unbatch(flat, added), D.int64, input._device)
 
 
@@ -305,8 +302,9 @@ def max_unpool_nd(input, indices, nsp, out_spatial):
         bad = int(flat.max() if flat.max() >= plane else flat.min())
         raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size "
                            f"{'x'.join(map(str, out_spatial))}")
-    r = np.zeros((n, c, plane), x.dtype)
-    np.put_along_axis(r, flat.reshape(n, c, -1), x.reshape(n, c, -1), -1)
+    xp = input._device._backend.xp
+    r = xp.zeros((n, c, plane), x.dtype)
+    xp.put_along_axis(r, flat.reshape(n, c, -1), x.reshape(n, c, -1), -1)
     r = r.reshape((n, c) + tuple(out_spatial))
     out = _make(_unbatch(r, added), input._dtype, input._device)
     if _needs(input):
@@ -346,7 +344,8 @@ def constant_pad_nd(input, pad, value=0):
                            f"{pairs[0][0]} and {pairs[0][1]} resulted in a negative output size, "
                            "which is invalid. Check dimension "
                            f"{lead} of your input.")
-    out = np.full(shape, value, a.dtype) if value else np.zeros(shape, a.dtype)
+    xp = input._device._backend.xp
+    out = xp.full(shape, value, a.dtype) if value else xp.zeros(shape, a.dtype)
     src = [slice(None)] * lead
     dst = [slice(None)] * lead
     for n, (lo, hi) in zip(a.shape[lead:], pairs):
@@ -454,7 +453,7 @@ PixelUnshuffleBackward0 = node_class("PixelUnshuffleBackward0",
 
 
 def _rearranged(input, r, cls, args):
-    out = _make(np.ascontiguousarray(r), input._dtype, input._device)
+    out = _make(input._device._backend.xp.ascontiguousarray(r), input._dtype, input._device)
     if _needs(input):
         record(out, cls, (input,), (), args)
     return out

@@ -119,6 +119,7 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
                 else:
                     cur = buf[nr]
                     buf[nr] = g if cur is None else cur + g
+            out = g = grads = None  # drop references so AccumulateGrad can steal buffers
     finally:
         grad_mode._enabled[0] = prev
     return captured

@@ -233,10 +233,23 @@ def accumulate_into(var, g):
 
 
 def _can_steal(g):
-    # Referenced only by the engine's local variables: nobody else can observe the buffer.
+    """True when nobody but the engine can observe ``g``'s buffer, so ``.grad`` may keep it.
+
+    ``g`` must be referenced only by the engine's locals, and its array must own its memory or
+    be a whole-buffer view (e.g. a transpose of a fresh product) of an array that nothing else
+    references once ``g``'s own view links are dropped."""
     d = g._data
-    return (g._grad_fn is None and g._base is None and d.base is None and d.flags.writeable
-            and d.flags.c_contiguous and sys.getrefcount(g) <= 5)
+    if g._grad_fn is not None or not d.flags.writeable or not d.flags.c_contiguous or \
+            sys.getrefcount(g) > 5:
+        return False
+    base = d.base
+    if base is None:
+        return True
+    if base.__class__ is not d.__class__ or base.base is not None or base.nbytes != d.nbytes:
+        return False
+    del base
+    g._base = g._vfn = None  # g is engine-private: its view bookkeeping is unobservable
+    return sys.getrefcount(d.base) <= 2
 
 
 def accumulator_of(t):

@@ -2,8 +2,8 @@
 
 The algorithms update parameters in place on their backend arrays (``p._data``) with ``out=``
 array calls, never through ember ops, so a step builds no autograd graph and allocates no
-per-step temporaries: each algorithm keeps a few scratch arrays per parameter (outside
-``state``, so that ``state_dict()`` has exactly PyTorch's layout).
+per-step temporaries: intermediate results go to reused scratch arrays (``_scratch``, kept
+outside ``state`` so that ``state_dict()`` has exactly PyTorch's layout).
 
 An algorithm subclass defines ``_updater(group)``, which returns ``update(p, a, g)`` (``a`` the
 parameter's array, ``g`` its gradient's array) with the group's hyper-parameters bound; the
@@ -185,7 +185,7 @@ class Optimizer:
         self.defaults = defaults
         for name in _HOOK_DICTS:
             setattr(self, name, OrderedDict())
-        self._scratch_bufs = {}
+        self._scratch_pools, self._scratch_views = {}, {}
         self._patch_step_function()
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of "
@@ -210,7 +210,7 @@ class Optimizer:
         for name in _HOOK_DICTS:
             if name not in self.__dict__:
                 setattr(self, name, OrderedDict())
-        self._scratch_bufs = {}
+        self._scratch_pools, self._scratch_views = {}, {}
         self._patch_step_function()
         self.defaults.setdefault("differentiable", False)
         for group in self.param_groups:
@@ -392,13 +392,22 @@ class Optimizer:
             return closure()
 
     def _scratch(self, p, a, n=1):
-        """``n`` arrays shaped like parameter ``p``'s array ``a``, reused across steps."""
-        bufs = self._scratch_bufs.get(p)
-        if bufs is None or len(bufs) < n or bufs[0].shape != a.shape or \
-                bufs[0].dtype != a.dtype:
-            xp = p._device._backend.xp
-            bufs = self._scratch_bufs[p] = [xp.empty_like(a) for _ in range(n)]
-        return bufs
+        """``n`` scratch arrays shaped like parameter ``p``'s array ``a``.  They are views into
+        one pool per (dtype, device), sized by the largest parameter, so the scratch memory is
+        ``n`` times the largest parameter, not ``n`` times the model; the views are cached."""
+        views = self._scratch_views.get(p)
+        if views is not None and len(views) >= n and views[0].shape == a.shape and \
+                views[0].dtype == a.dtype:
+            return views
+        key = (a.dtype, p._device)
+        pool = self._scratch_pools.get(key)
+        if pool is None or pool.shape[0] < n or pool.shape[1] < a.size:
+            rows, size = (n, a.size) if pool is None else \
+                (max(n, pool.shape[0]), max(a.size, pool.shape[1]))
+            pool = self._scratch_pools[key] = p._device._backend.xp.empty((rows, size), a.dtype)
+            self._scratch_views.clear()
+        views = self._scratch_views[p] = [pool[i, :a.size].reshape(a.shape) for i in range(n)]
+        return views
 
     def add_param_group(self, param_group):
         """Add a param group (a dict with ``params`` and optional per-group options)."""

@@ -8,12 +8,16 @@ graphs match PyTorch's.  ``size_average`` / ``reduce`` are the legacy spellings 
 import math
 import warnings
 
-from ... import _ops, _errors
+from ... import _errors
+from ..._ops import creation as _C
 from ..._ops import nn_loss as L
+from ..._ops import pointwise as _P
+from ..._ops import shape as _S
 from ..._ops.nn_loss import reduction_name
 from ...autograd import grad_mode
+from .normalization import pairwise_distance
 
-_where = _ops.pointwise.where
+_where = _P.where
 
 
 def legacy_reduction(size_average, reduce, reduction):
@@ -46,7 +50,7 @@ def _same_size(input, target):
     warnings.warn(f"Using a target size ({target.shape}) that is different to the input size "
                   f"({input.shape}). This will likely lead to incorrect results due to "
                   f"broadcasting. Please ensure they have the same size.", stacklevel=3)
-    return _ops.functions["broadcast_tensors"](input, target)
+    return _S.broadcast_tensors(input, target)
 
 
 def _weighted(errors, weight, input, reduction, mean_by_weight):
@@ -63,7 +67,7 @@ def _weighted(errors, weight, input, reduction, mean_by_weight):
                      f"'sum'.")
 
 
-# ---- regression ------------------------------------------------------------------------------------
+# ---- regression ----------------------------------------------------------------------------------
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     reduction = legacy_reduction(size_average, reduce, reduction)
     input, target = _same_size(input, target)
@@ -96,7 +100,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return L.huber_loss(input, target, reduction, delta)
 
 
-# ---- classification -------------------------------------------------------------------------------
+# ---- classification ------------------------------------------------------------------------------
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     """(C,), (N, C) and (N, C, d1, ...) inputs.  3-D and >4-D inputs go through a 4-D view
@@ -201,7 +205,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          f"size ({input.shape}) is deprecated. Please ensure they have the "
                          f"same size.")
     if weight is not None:
-        weight = weight.expand(_ops.functions["broadcast_shapes"](target.shape, weight.shape))
+        weight = weight.expand(_S.broadcast_shapes(target.shape, weight.shape))
     return L.binary_cross_entropy(input, target, weight, reduction)
 
 
@@ -254,7 +258,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     if isinstance(var, float):
         if var < 0:
             raise ValueError("var has negative entry/entries")
-        var = var * _ops.functions["ones_like"](input)
+        var = var * _C.ones_like(input)
     elif bool((var < 0).any()):
         raise ValueError("var has negative entry/entries")
     if var.shape != input.shape:
@@ -278,7 +282,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
                          reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
-    zeros = _ops.functions["zeros_like"](input)
+    zeros = _C.zeros_like(input)
     margin_clamp = (margin - input).clamp_min(0)
     out = _where(target != 1, margin_clamp, zeros) + _where(target != -1, input, zeros)
     return _reduce(out, reduction)
@@ -310,15 +314,10 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     mag1 = (input1 * input1).sum(td) + 1e-12
     mag2 = (input2 * input2).sum(td) + 1e-12
     cos = prod / (mag1 * mag2).sqrt()
-    zeros = _ops.functions["zeros_like"](cos)
+    zeros = _C.zeros_like(cos)
     out = _where(target == 1, 1 - cos, zeros) + _where(target == -1, (cos - margin).clamp_min(0),
                                                        zeros)
     return _reduce(out, reduction)
-
-
-def _pairwise_distance(x1, x2, p=2.0, eps=1e-6):
-    """ATen's pairwise_distance: ||x1 - x2 + eps||_p over the last dim."""
-    return (x1 - x2 + eps).norm(p, max(x1.ndim, x2.ndim) - 1)
 
 
 def _check_triplet_dims(anchor, positive, negative):
@@ -344,14 +343,14 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
                         size_average=None, reduce=None, reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
     return _triplet(anchor, positive, negative,
-                    lambda a, b: _pairwise_distance(a, b, p, eps), margin, swap, reduction)
+                    lambda a, b: pairwise_distance(a, b, p, eps), margin, swap, reduction)
 
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
                                       margin=1.0, swap=False, reduction="mean"):
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    return _triplet(anchor, positive, negative, distance_function or _pairwise_distance,
+    return _triplet(anchor, positive, negative, distance_function or pairwise_distance,
                     margin, swap, reduction)
 
 

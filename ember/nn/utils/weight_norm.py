@@ -1,6 +1,8 @@
 """Legacy ``nn.utils.weight_norm`` (``weight_g`` / ``weight_v`` parameters and a forward
 pre-hook) and the ``norm_except_dim`` / ``_weight_norm`` formulas it shares with the
 parametrization version."""
+import warnings
+
 from ..parameter import Parameter
 
 __all__ = ["WeightNorm", "weight_norm", "remove_weight_norm"]
@@ -62,6 +64,8 @@ class WeightNorm:
 
 def weight_norm(module, name="weight", dim=0):
     """Reparametrize ``module.<name>`` as ``g * v / ||v||`` (norm over all dims but ``dim``)."""
+    warnings.warn("`torch.nn.utils.weight_norm` is deprecated in favor of "
+                  "`torch.nn.utils.parametrizations.weight_norm`.", FutureWarning, stacklevel=2)
     WeightNorm.apply(module, name, dim)
     return module
 

@@ -1,0 +1,187 @@
+"""Pooling, interpolation, padding, pixel/channel shuffle against torch 2.13."""
+import numpy as np
+import pytest
+
+import ember
+import ember.nn as enn
+import ember.nn.functional as EF
+from tests._nn_compare import check_fn, check_module
+
+
+def _both(torch, name, *args, **kw):
+    return (lambda *a: getattr(EF, name)(*a, *args, **kw),
+            lambda *a: getattr(torch.nn.functional, name)(*a, *args, **kw))
+
+
+POOL_CASES = [
+    ("max_pool2d", (2, 3, 8, 8), (2,), {}),
+    ("max_pool2d", (2, 3, 9, 7), (3,), dict(stride=2, padding=1)),
+    ("max_pool2d", (2, 3, 9, 7), ((3, 2),), dict(stride=(2, 1), dilation=(1, 2),
+                                                 ceil_mode=True)),
+    ("max_pool2d", (3, 9, 7), (2,), dict(ceil_mode=True)),
+    ("max_pool2d", (2, 3, 8, 8), (2,), dict(return_indices=True)),
+    ("max_pool2d", (2, 3, 9, 9), (3,), dict(stride=2, return_indices=True, padding=1)),
+    ("max_pool1d", (2, 3, 11), (3,), dict(stride=2, padding=1, return_indices=True)),
+    ("max_pool3d", (1, 2, 5, 6, 4), (2,), dict(stride=(1, 2, 2), return_indices=True)),
+    ("avg_pool2d", (2, 3, 8, 8), (2,), {}),
+    ("avg_pool2d", (2, 3, 9, 7), (3,), dict(stride=2, padding=1, count_include_pad=False)),
+    ("avg_pool2d", (2, 3, 9, 7), (3,), dict(stride=2, padding=1, ceil_mode=True)),
+    ("avg_pool2d", (2, 3, 9, 7), (3,), dict(stride=2, padding=1, ceil_mode=True,
+                                            count_include_pad=False)),
+    ("avg_pool2d", (2, 3, 9, 7), (2,), dict(divisor_override=3)),
+    ("avg_pool1d", (2, 3, 11), (3,), dict(stride=2, padding=1)),
+    ("avg_pool3d", (1, 2, 5, 6, 4), (2,), dict(stride=(1, 2, 2))),
+    ("adaptive_avg_pool2d", (2, 3, 9, 7), ((4, 3),), {}),
+    ("adaptive_avg_pool2d", (2, 3, 8, 8), ((4, None),), {}),
+    ("adaptive_avg_pool2d", (2, 3, 9, 7), (1,), {}),
+    ("adaptive_avg_pool1d", (2, 3, 10), (4,), {}),
+    ("adaptive_avg_pool3d", (1, 2, 5, 6, 4), ((2, 3, 3),), {}),
+    ("adaptive_max_pool2d", (2, 3, 9, 7), ((4, 3),), dict(return_indices=True)),
+    ("adaptive_max_pool1d", (2, 3, 10), (4,), dict(return_indices=True)),
+    ("adaptive_max_pool2d", (2, 3, 9, 7), (2,), {}),
+    ("lp_pool2d", (2, 3, 8, 8), (2, 2), {}),
+    ("lp_pool1d", (2, 3, 9), (3, 3), dict(stride=2)),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("name,xs,args,kw", POOL_CASES)
+def test_pool_functional(torch, rng, name, xs, args, kw, dtype):
+    x = rng.standard_normal(xs)
+    if name.startswith("lp"):
+        x = np.abs(x) + 0.1
+    check_fn(torch, *_both(torch, name, *args, **kw), [x], dtype)
+
+
+def test_max_pool_nan_propagates(torch):
+    x = np.arange(16.0).reshape(1, 1, 4, 4)
+    x[0, 0, 0, 1] = np.nan
+    ye = EF.max_pool2d(ember.tensor(x), 2)
+    yt = torch.nn.functional.max_pool2d(torch.tensor(x), 2)
+    np.testing.assert_array_equal(ye.numpy(), yt.numpy())
+
+
+@pytest.mark.parametrize("nsp", [1, 2])
+def test_max_unpool(torch, rng, nsp):
+    shape = (2, 3, 8) if nsp == 1 else (2, 3, 8, 6)
+    x = rng.standard_normal(shape)
+    pool = f"max_pool{nsp}d"
+    unpool = f"max_unpool{nsp}d"
+    _, it = getattr(torch.nn.functional, pool)(torch.tensor(x), 2, return_indices=True)
+    ye, ie = getattr(EF, pool)(ember.tensor(x), 2, return_indices=True)
+    np.testing.assert_array_equal(ie.numpy(), it.numpy())
+    y = getattr(torch.nn.functional, pool)(torch.tensor(x), 2).numpy()
+    check_fn(torch, lambda a: getattr(EF, unpool)(a, ie, 2),
+             lambda a: getattr(torch.nn.functional, unpool)(a, it, 2), [y])
+
+
+INTERP_CASES = [
+    ((2, 3, 5, 4), dict(scale_factor=2)),
+    ((2, 3, 5, 4), dict(size=(7, 9))),
+    ((2, 3, 5, 4), dict(scale_factor=1.7, mode="nearest-exact")),
+    ((2, 3, 5, 4), dict(size=(3, 3), mode="nearest")),
+    ((2, 3, 5, 4), dict(scale_factor=2, mode="bilinear")),
+    ((2, 3, 5, 4), dict(size=(8, 3), mode="bilinear", align_corners=True)),
+    ((2, 3, 5, 4), dict(scale_factor=(1.5, 2.5), mode="bilinear")),
+    ((2, 3, 5, 4), dict(scale_factor=2, mode="bicubic")),
+    ((2, 3, 5, 4), dict(size=(7, 3), mode="bicubic", align_corners=True)),
+    ((2, 3, 6, 6), dict(size=(4, 3), mode="area")),
+    ((2, 3, 7), dict(scale_factor=2, mode="linear")),
+    ((2, 3, 7), dict(size=4, mode="nearest")),
+    ((1, 2, 3, 4, 3), dict(scale_factor=2, mode="trilinear")),
+    ((1, 2, 3, 4, 3), dict(scale_factor=2)),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("xs,kw", INTERP_CASES)
+def test_interpolate(torch, rng, xs, kw, dtype):
+    check_fn(torch, *_both(torch, "interpolate", **kw), [rng.standard_normal(xs)], dtype)
+
+
+PAD_CASES = [
+    ((2, 3, 5, 4), (1, 2), "constant", 0.5),
+    ((2, 3, 5, 4), (1, 2, 0, 3), "constant", None),
+    ((2, 3, 5, 4), (-1, 2, 1, -2), "constant", None),
+    ((2, 3, 5, 4), (1, 2, 2, 1), "reflect", None),
+    ((2, 3, 5), (2, 3), "reflect", None),
+    ((2, 3, 5, 4), (1, 2, 2, 1), "replicate", None),
+    ((2, 3, 5, 4, 3), (1, 2, 2, 1, 1, 1), "replicate", None),
+    ((2, 3, 5, 4), (1, 2, 2, 1), "circular", None),
+]
+
+
+@pytest.mark.parametrize("xs,pad,mode,value", PAD_CASES)
+def test_pad(torch, rng, xs, pad, mode, value):
+    kw = {} if value is None else {"value": value}
+    check_fn(torch, *_both(torch, "pad", pad, mode, **kw), [rng.standard_normal(xs)])
+
+
+def test_shuffles(torch, rng):
+    check_fn(torch, *_both(torch, "pixel_shuffle", 2), [rng.standard_normal((2, 8, 3, 4))])
+    check_fn(torch, *_both(torch, "pixel_unshuffle", 2), [rng.standard_normal((2, 2, 4, 6))])
+    check_fn(torch, *_both(torch, "channel_shuffle", 3), [rng.standard_normal((2, 6, 3, 4))])
+
+
+MODULES = [
+    ("MaxPool2d", (2,), {}, (2, 3, 8, 8)),
+    ("MaxPool1d", (3, 2), {}, (2, 3, 9)),
+    ("MaxPool3d", (2,), {}, (1, 2, 4, 4, 4)),
+    ("AvgPool1d", (2,), {}, (2, 3, 8)),
+    ("AvgPool2d", (3, 1, 1), dict(ceil_mode=True, count_include_pad=False), (2, 3, 6, 5)),
+    ("AvgPool3d", (2,), {}, (1, 2, 4, 4, 4)),
+    ("AdaptiveAvgPool1d", (3,), {}, (2, 3, 8)),
+    ("AdaptiveAvgPool2d", ((2, None),), {}, (2, 3, 6, 5)),
+    ("AdaptiveMaxPool2d", (3,), {}, (2, 3, 7, 5)),
+    ("LPPool2d", (2, 3), {}, (2, 3, 6, 6)),
+    ("Upsample", (), dict(scale_factor=2), (2, 3, 4, 4)),
+    ("Upsample", (), dict(size=(3, 7), mode="bilinear"), (2, 3, 4, 4)),
+    ("UpsamplingNearest2d", (), dict(scale_factor=2), (2, 3, 4, 4)),
+    ("UpsamplingBilinear2d", (), dict(size=5), (2, 3, 4, 4)),
+    ("ZeroPad2d", (1,), {}, (2, 3, 4, 4)),
+    ("ConstantPad1d", ((1, 2), 3.5), {}, (2, 3, 4)),
+    ("ReflectionPad2d", (2,), {}, (2, 3, 4, 4)),
+    ("ReflectionPad1d", ((1, 2),), {}, (2, 3, 4)),
+    ("ReplicationPad2d", ((1, 0, 2, 1),), {}, (2, 3, 4, 4)),
+    ("ReplicationPad1d", (2,), {}, (2, 3, 4)),
+    ("CircularPad2d", (1,), {}, (2, 3, 4, 4)),
+    ("PixelShuffle", (2,), {}, (2, 8, 3, 3)),
+    ("PixelUnshuffle", (2,), {}, (2, 2, 4, 4)),
+    ("ChannelShuffle", (2,), {}, (2, 4, 3, 3)),
+]
+
+
+@pytest.mark.parametrize("name,args,kw,xs", MODULES)
+def test_modules(torch, rng, name, args, kw, xs):
+    check_module(torch, getattr(enn, name)(*args, **kw), getattr(torch.nn, name)(*args, **kw),
+                 rng.standard_normal(xs))
+
+
+def _err(lib, fn):
+    try:
+        fn(lib)
+    except Exception as e:             # noqa: BLE001 - we compare type and message
+        return type(e), str(e).splitlines()[0]
+    return None
+
+
+ERRORS = [
+    lambda L: L.nn.functional.max_pool2d(L.randn(1, 2, 4, 4), 2, padding=2),
+    lambda L: L.nn.functional.max_pool2d(L.randn(2, 3), 2),
+    lambda L: L.nn.functional.max_pool2d(L.randn(1, 2, 4, 4), 5),
+    lambda L: L.nn.functional.avg_pool2d(L.randn(1, 2, 4, 4), 5),
+    lambda L: L.nn.functional.max_pool2d(L.randn(1, 2, 4, 4), (2, 2, 2)),
+    lambda L: L.nn.functional.adaptive_avg_pool2d(L.randn(2, 3), 2),
+    lambda L: L.nn.functional.pad(L.randn(1, 2, 4, 4), (1,)),
+    lambda L: L.nn.functional.pixel_shuffle(L.randn(1, 3, 2, 2), 2),
+    lambda L: L.nn.functional.interpolate(L.randn(1, 2, 4, 4), size=3, scale_factor=2),
+    lambda L: L.nn.functional.interpolate(L.randn(1, 2, 4, 4)),
+    lambda L: L.nn.functional.interpolate(L.randn(1, 2, 4, 4), scale_factor=2, mode="linear"),
+    lambda L: L.nn.functional.interpolate(L.randn(1, 2, 4, 4), scale_factor=2,
+                                          align_corners=True),
+]
+
+
+@pytest.mark.parametrize("i", range(len(ERRORS)))
+def test_errors(torch, i):
+    assert _err(ember, ERRORS[i]) == _err(torch, ERRORS[i])
