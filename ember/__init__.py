@@ -57,3 +57,6 @@ from ._ops.random import (Generator, default_generator, manual_seed, seed,  # no
                           initial_seed, get_rng_state, set_rng_state)
 from . import random  # noqa: E402
 from . import optim  # noqa: E402
+from . import serialization, hub  # noqa: E402
+from .serialization import save, load  # noqa: E402
+from . import utils  # noqa: E402

@@ -1156,3 +1156,7 @@ def hub_download_failed(url, path, reason):
 
 def hub_hash_mismatch(expected, got):
     return RuntimeError(f'invalid hash value (expected "{expected}", got "{got}")')
+
+
+def save_parent_missing(path):
+    return RuntimeError(f"Parent directory {path} does not exist.")

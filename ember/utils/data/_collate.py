@@ -58,13 +58,13 @@ def collate(batch, *, collate_fn_map=None):
         return _rebuild(elem, {k: collate([d[k] for d in batch], collate_fn_map=collate_fn_map)
                                for k in elem})
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):
-        return _rebuild(elem, [collate(list(s), collate_fn_map=collate_fn_map)
+        return _rebuild(elem, [collate(s, collate_fn_map=collate_fn_map)
                                for s in zip(*batch)])
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
         if any(len(e) != size for e in batch):
             raise _errors.collate_ragged()
-        return _rebuild(elem, [collate(list(s), collate_fn_map=collate_fn_map)
+        return _rebuild(elem, [collate(s, collate_fn_map=collate_fn_map)
                                for s in zip(*batch)])
     raise _errors.collate_bad_type(type(elem))
 
