@@ -5,8 +5,11 @@ costs anything on the fast path.  Callers do ``raise _errors.xxx(...)``.
 """
 
 
-class UnsupportedError(NotImplementedError):
-    """A PyTorch API that Ember does not implement (names the API)."""
+class UnsupportedError(NotImplementedError, AttributeError):
+    """A PyTorch API that Ember does not implement (names the API).
+
+    Also an AttributeError: under the drop-in runner a missing ``torch.xxx`` attribute raises
+    it, and ``hasattr(torch, "xxx")`` must still answer False rather than crash."""
 
 
 def unsupported(api, hint=""):
@@ -1160,3 +1163,1667 @@ def hub_hash_mismatch(expected, got):
 
 def save_parent_missing(path):
     return RuntimeError(f"Parent directory {path} does not exist.")
+
+
+# ---- vision.models ---------------------------------------------------------------------------
+def weights_file_missing(weights, name, path, url):
+    return FileNotFoundError(
+        f"{weights} needs the checkpoint file '{name}', which is not at {path}. Ember does not "
+        f"download weights here (that needs network access): fetch {url} on a machine with "
+        f"network access and put the file at {path} (or set $TORCH_HOME, or pass "
+        f"weights_path='/path/to/{name}').")
+
+
+def weights_unknown(name, enum_cls):
+    return ValueError(f"Failed to find Weights `{name}` in {enum_cls.__name__}. "
+                      f"Try one of {[m.name for m in enum_cls]}")
+
+
+def weights_wrong_type(obj, enum_cls):
+    return TypeError(f"Invalid Weight class provided; expected {enum_cls.__name__} but "
+                     f"received {type(obj).__name__}.")
+
+
+def weights_param_mismatch(param, expected, got):
+    return ValueError(f"The parameter '{param}' expected value {expected} but got {got} instead.")
+
+
+def pretrained_deprecated_warning(pretrained_param, weights_param):
+    return UserWarning(f"The parameter '{pretrained_param}' is deprecated since 0.13 and may be "
+                       f"removed in the future, please use '{weights_param}' instead.")
+
+
+def pretrained_value_warning(weights_param, equivalent, default):
+    extra = (f" You can also use `{weights_param}={default}` to get the most up-to-date weights."
+             if default != equivalent else "")
+    return UserWarning(f"Arguments other than a weight enum or `None` for '{weights_param}' are "
+                       f"deprecated since 0.13 and may be removed in the future. The current "
+                       f"behavior is equivalent to passing `{weights_param}={equivalent}`.{extra}")
+
+
+def unknown_model(name):
+    return ValueError(f"Unknown model {name}")
+
+
+# ---- drop-in runner (ember.run / ember.compat) ------------------------------------------------
+def unsupported_module(api, why):
+    return ModuleNotFoundError(f"ember does not implement {api} ({why})")
+
+
+def unsupported_attribute(api, target):
+    return unsupported(api, f"{target} has no attribute {api.rpartition('.')[2]!r}")
+
+
+# ---- nn ops: activations, embedding, conv/fold, pooling/padding, losses -----------------------------
+def celu_alpha_zero():
+    return RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+
+
+def gelu_approximate_invalid():
+    return RuntimeError("approximate argument must be either none or tanh.")
+
+
+def prelu_weight_dim(weight):
+    return RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
+                        f"ndim = {weight._data.ndim}")
+
+
+def glu_scalar():
+    return RuntimeError("glu does not support scalars because halving size must be even")
+
+
+def glu_halving_odd(d, x):
+    return RuntimeError(f"Halving dimension must be even, but dimension {d} is size "
+                        f"{x.shape[d]}")
+
+
+def dropout_probability(p):
+    return RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def embedding_indices_dtype(fn, indices):
+    return RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
+                        f"following scalar types: Long, Int; but got "
+                        f"{legacy_type_name(indices)} instead (while checking "
+                        f"arguments for {fn})")
+
+
+def embedding_weight_2d():
+    return RuntimeError("'weight' must be 2-D")
+
+
+def embedding_bag_first_offset(offs):
+    return RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch "
+                        f"has to start from position 0. However, got {int(offs[0])}")
+
+
+def embedding_bag_index_range(k, n, idx):
+    return RuntimeError(f"Index {k} of input takes value {int(idx[k])} which is not in the "
+                        f"valid range [0, {n})")
+
+
+def one_hot_dtype():
+    return RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+
+
+def bilinear_input1_size(in1, input1):
+    return RuntimeError(f"bilinear(): input1 size does not match weight size: got "
+                        f"{input1._data.shape[-1]} but expected {in1}")
+
+
+def bilinear_input2_size(in2, input2):
+    return RuntimeError(f"bilinear(): input2 size does not match weight size: got "
+                        f"{input2._data.shape[-1]} but expected {in2}")
+
+
+def bilinear_batch_dims(input1, input2):
+    return RuntimeError(f"bilinear(): input batch dimensions do not match: got "
+                        f"{list(input1._data.shape[:-1])} and "
+                        f"{list(input2._data.shape[:-1])}")
+
+
+def prelu_channel_mismatch(n, c):
+    return RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
+                        f"parameter numbers = {n} and channel size = {c}.")
+
+
+def feature_dropout_dims():
+    return RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+
+
+def one_hot_empty():
+    return RuntimeError("Can not infer total number of classes from empty tensor.")
+
+
+def one_hot_negative():
+    return RuntimeError("Class values must be non-negative.")
+
+
+def one_hot_too_large():
+    return RuntimeError("Class values must be smaller than num_classes.")
+
+
+def conv_nonpositive_groups():
+    return RuntimeError("non-positive groups is not supported")
+
+
+def conv_nonpositive_stride():
+    return RuntimeError("non-positive stride is not supported")
+
+
+def conv_negative_padding():
+    return RuntimeError("negative padding is not supported")
+
+
+def conv_nonpositive_dilation(d):
+    return RuntimeError(f"dilation should be greater than zero, but got {list(d)}")
+
+
+def conv_same_padding_strided():
+    return RuntimeError("padding='same' is not supported for strided convolutions")
+
+
+def im2col_input_dims(a):
+    return RuntimeError("Input Error: Only 3D or 4D input Tensors are supported (got "
+                        f"{a.ndim}D)")
+
+
+def col2im_input_dims(a):
+    return RuntimeError("Input Error: Only unbatched (2D) or batched (3D) input Tensors are "
+                        f"supported (got {a.ndim}D)")
+
+
+def col2im_kernel_divisible(ks, x):
+    return RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product "
+                        f"of kernel_size, but got input.size(1)={x.shape[1]} and "
+                        f"kernel_size={ks}")
+
+
+def conv_padding_string(pad):
+    return RuntimeError(f"Invalid padding string: '{pad}'")
+
+
+def reduction_invalid(reduction):
+    return ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def bce_input_range():
+    return RuntimeError("all elements of input should be between 0 and 1")
+
+
+def target_out_of_bounds(t, bad):
+    return IndexError(f"Target {int(t[bad].ravel()[0])} is out of bounds.")
+
+
+def nll_target_dtype(tdt):
+    return RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                        f"{legacy_scalar_type(tdt)}")
+
+
+def nll_input_dims():
+    return ValueError("Expected 1 or more dimensions (got 0)")
+
+
+def nll_batch_size(shape, ts):
+    return ValueError(f"Expected input batch_size ({shape[0]}) to match target "
+                      f"batch_size ({ts[0] if ts else 1}).")
+
+
+def target_multi_dim():
+    return RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+
+
+def nll2d_target_dims(ts):
+    return RuntimeError(f"only batches of spatial targets supported (3D tensors) but got "
+                        f"targets of dimension: {len(ts)}")
+
+
+def nll2d_size_mismatch(shape, ts):
+    return RuntimeError(f"size mismatch (got input: {list(shape)} , target: {list(ts)}")
+
+
+def nll_target_size(ts, shape):
+    return RuntimeError(f"Expected target size {[shape[0], *shape[2:]]}, got {list(ts)}")
+
+
+def nll_weight_size(c, weight):
+    return RuntimeError(f"weight tensor should be defined either for all {c} classes or no "
+                        f"classes but got weight tensor of shape: {list(weight.shape)}")
+
+
+def multi_margin_input_dims(x):
+    return RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, "
+                        f"but got: {list(x.shape)}")
+
+
+def multi_margin_target_size(n, t, x):
+    return RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to "
+                        f"the number of input samples (batch size). Expected target size "
+                        f"[{n}], but got {list(t.shape)}. Input has shape {list(x.shape)}.")
+
+
+def target_out_of_range():
+    return RuntimeError("target out of range")
+
+
+def multilabel_target_size(t, x):
+    return RuntimeError(f"inconsistent target size: {list(t.shape)} for input of size: "
+                        f"{list(x.shape)}")
+
+
+def target_arg_out_of_range():
+    return RuntimeError("argument #2 'target' is out of range")
+
+
+def ctc_input_lengths(t_max, il):
+    return RuntimeError(f"Expected input_lengths to have value at most {t_max}, but got value "
+                        f"{int(il.max())} (while checking arguments for "
+                        f"ctc_loss_allocate_outputs)")
+
+
+def ctc_target_size(tgt, tl):
+    return RuntimeError(f"Expected tensor to have size at least {int(tl.max())} at dimension "
+                        f"1, but got size {tgt.shape[1]} for argument #2 'targets' (while "
+                        f"checking arguments for ctc_loss_allocate_outputs)")
+
+
+def pool_input_dims(msg, nsp):
+    return RuntimeError(msg or f"non-empty {nsp + 1}D or {nsp + 2}D (batch mode) tensor "
+                               "expected for input")
+
+
+def avg_pool_divisor_zero():
+    return RuntimeError("divisor must be not zero")
+
+
+def adaptive_avg_pool_output_size(nsp):
+    return ValueError(f"adaptive_avg_pool{nsp}d: output_size must be {nsp}")
+
+
+def adaptive_avg_pool_input_dims(nsp):
+    return RuntimeError(f"adaptive_avg_pool{nsp}d(): Expected {nsp + 1}D or {nsp + 2}D "
+                        f"tensor, but got {list(input._data.shape)}")
+
+
+def adaptive_avg_pool1d_input_dims():
+    return RuntimeError(f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got "
+                        f"{list(input._data.shape)}")
+
+
+def adaptive_max_pool_input_dims(nsp):
+    return RuntimeError(f"adaptive_max_pool{nsp}d(): Expected {nsp + 1}D or {nsp + 2}D "
+                        f"tensor, but got {list(input._data.shape)}")
+
+
+def adaptive_max_pool1d_input_dims():
+    return RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got "
+                        f"{list(input._data.shape)}")
+
+
+def max_unpool_invalid_index(bad, out_spatial):
+    return RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size "
+                        f"{'x'.join(map(str, out_spatial))}")
+
+
+def pad_length_odd():
+    return RuntimeError("Padding length must be divisible by 2")
+
+
+def pad_length_too_long(nd, pad):
+    return RuntimeError(f"Padding length should be less than or equal to two times the "
+                        f"input dimension but got padding length {len(pad)} and input of "
+                        f"dimension {nd}")
+
+
+def pad_negative_output(lead, a, pairs):
+    return RuntimeError(f"The input size {a.shape[lead]}, plus negative padding "
+                        f"{pairs[0][0]} and {pairs[0][1]} resulted in a negative output size, "
+                        "which is invalid. Check dimension "
+                        f"{lead} of your input.")
+
+
+def pixel_shuffle_dims(a):
+    return RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got "
+                        f"input with {a.ndim} dimension(s)")
+
+
+def pixel_shuffle_channels(c, r):
+    return RuntimeError("pixel_shuffle expects its input's 'channel' dimension to be "
+                        "divisible by the square of upscale_factor, but input.size(-3)="
+                        f"{c} is not divisible by {r * r}")
+
+
+def pixel_unshuffle_dims(a):
+    return RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but "
+                        f"got input with {a.ndim} dimension(s)")
+
+
+def pixel_unshuffle_size(h, r, w):
+    return RuntimeError(f"pixel_unshuffle expects height to be divisible by downscale_factor, "
+                        f"but input.size(-2)={h} is not divisible by {r}" if h % r else
+                        "pixel_unshuffle expects width to be divisible by downscale_factor, "
+                        f"but input.size(-1)={w} is not divisible by {r}")
+
+
+def channel_shuffle_groups(groups):
+    return RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
+                        f"groups:{groups}")
+
+
+def channel_shuffle_channels(c, groups):
+    return RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
+                        f"and {groups} groups.")
+
+
+def pool_param_length(name, what, nums):
+    return RuntimeError(f"{name}: {what} must either be a single int, or a tuple of "
+                        f"{nums} ints")
+
+
+def pool_pad_too_big(pi, k, di):
+    return RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                        f"pad={pi}, kernel_size={k} and dilation={di}")
+
+
+def max_pool1d_int_arg():
+    return RuntimeError("max_pool1d() argument must be a single int or a tuple of one int")
+
+
+def reflection_pad_size(lo, hi, k, nd, a):
+    return RuntimeError(f"Argument #4: Padding size should be less than the corresponding "
+                        f"input dimension, but got: padding ({lo}, {hi}) at dimension "
+                        f"{a.ndim - nd + k} of input {list(a.shape)}")
+
+
+# ---- nn.functional ----------------------------------------------------------------------------------
+def softmax_implicit_dim(name):
+    return UserWarning(f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+                       "include dim=X as an argument.")
+
+
+def sdpa_causal_with_mask():
+    return RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set "
+                        "when is_causal=True")
+
+
+def mha_query_dims(qd):
+    return AssertionError("query should be unbatched 2D or batched 3D tensor but received "
+                          f"{qd}-D query tensor")
+
+
+def mha_key_value_dims(kind, qd, key, value):
+    return AssertionError(f"For {kind} `query`, expected `key` and `value` to be {qd}-D but "
+                          f"found {key.dim()}-D and {value.dim()}-D tensors respectively")
+
+
+def mha_key_padding_mask_dims(kind, qd, key_padding_mask):
+    return AssertionError(f"For {kind} `query`, expected `key_padding_mask` to be `None` or "
+                          f"{qd - 1}-D but found {key_padding_mask.dim()}-D tensor instead")
+
+
+def mha_mask_dtype(mask_name):
+    return AssertionError(f"only bool and floating types of {mask_name} are supported")
+
+
+def mha_attn_mask_3d_shape(attn_mask, tgt_len, src_len, bsz, num_heads):
+    return RuntimeError(f"The shape of the 3D attn_mask is {attn_mask.shape}, but should be "
+                        f"{(bsz * num_heads, tgt_len, src_len)}.")
+
+
+def mha_static_size0(name, bsz, num_heads, static):
+    return AssertionError(f"expecting {name}.size(0) of {bsz * num_heads}, but got "
+                          f"{static.size(0)}")
+
+
+def mha_static_size2(name, head_dim, static):
+    return AssertionError(f"expecting {name}.size(2) of {head_dim}, but got {static.size(2)}")
+
+
+def mha_causal_needs_mask():
+    return RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the "
+                        "Transformer module method `generate_square_subsequent_mask` to "
+                        "create this mask.")
+
+
+def mha_embed_dim(embed_dim_to_check, embed_dim):
+    return AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but "
+                          f"got {embed_dim}")
+
+
+def mha_heads_divisible(embed_dim, num_heads):
+    return AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
+
+
+def mha_attn_mask_dims(kind, attn_mask):
+    return AssertionError(f"For {kind} `query`, expected `attn_mask` to be `None`, 2-D "
+                          f"or 3-D but found {attn_mask.dim()}-D tensor instead")
+
+
+def mha_mask_type_mismatch(mask_name, other_name):
+    return UserWarning(f"Support for mismatched {mask_name} and {other_name} is deprecated. "
+                       "Use same type for both instead.")
+
+
+def mha_attn_mask_2d_shape(attn_mask, tgt_len, src_len):
+    return RuntimeError(f"The shape of the 2D attn_mask is {attn_mask.shape}, but should "
+                        f"be {(tgt_len, src_len)}.")
+
+
+def mha_key_value_batch(key, value):
+    return AssertionError(f"key's sequence and batch dims {key.shape[:2]} do not match "
+                          f"value's {value.shape[:2]}")
+
+
+def mha_key_value_shape(key, value):
+    return AssertionError(f"key shape {key.shape} does not match value shape "
+                          f"{value.shape}")
+
+
+def mha_attn_mask_dim(attn_mask):
+    return RuntimeError(f"attn_mask's dimension {attn_mask.dim()} is not supported")
+
+
+def mha_bias_static_key():
+    return AssertionError("bias cannot be added to static key.")
+
+
+def mha_bias_static_value():
+    return AssertionError("bias cannot be added to static value.")
+
+
+def mha_bias_v_missing():
+    return AssertionError("bias_k is set but bias_v is None")
+
+
+def mha_key_padding_batch(bsz, key_padding_mask):
+    return AssertionError(f"Expected key_padded_mask.shape[0] to be {bsz}, but got "
+                          f"{key_padding_mask.shape[0]}")
+
+
+def mha_key_padding_len(src_len, key_padding_mask):
+    return AssertionError(f"Expected key_padded_mask.shape[1] to be {src_len}, but got "
+                          f"{key_padding_mask.shape[1]}")
+
+
+def mha_attn_mask_shape(expected, attn_mask):
+    return AssertionError(f"Expected `attn_mask` shape to be {expected} but got "
+                          f"{attn_mask.shape}")
+
+
+def mha_bias_k_missing():
+    return AssertionError("bias_v is set but bias_k is None")
+
+
+def dropout_probability_value(p):
+    return ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def dropout1d_dims(nd):
+    return RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {nd}D input. "
+                        "Note that dropout1d exists to provide channel-wise dropout on inputs "
+                        "with 1 spatial dimension, a channel dimension, and an optional batch "
+                        "dimension (i.e. 2D or 3D inputs).")
+
+
+def dropout2d_dims(nd):
+    return UserWarning(f"dropout2d: Received a {nd}-D input to dropout2d, which is deprecated and "
+                       "will result in an error in a future release. To retain the behavior and "
+                       "silence this warning, please use dropout instead. Note that dropout2d "
+                       "exists to provide channel-wise dropout on inputs with 2 spatial "
+                       "dimensions, a channel dimension, and an optional batch dimension (i.e. 3D "
+                       "or 4D inputs).")
+
+
+def dropout2d_3d_input():
+    return UserWarning("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise "
+                       "1D dropout behavior is desired - input is interpreted as shape (N, C, L), "
+                       "where C is the channel dim. This behavior will change in a future release "
+                       "to interpret the input as one without a batch dimension, i.e. shape (C, "
+                       "H, W). To maintain the 1D channel-wise dropout behavior, please switch to "
+                       "using dropout1d instead.")
+
+
+def dropout3d_dims(nd):
+    return UserWarning(f"dropout3d: Received a {nd}-D input to dropout3d, which is deprecated and "
+                       "will result in an error in a future release. To retain the behavior and "
+                       "silence this warning, please use dropout instead. Note that dropout3d "
+                       "exists to provide channel-wise dropout on inputs with 3 spatial "
+                       "dimensions, a channel dimension, and an optional batch dimension (i.e. 4D "
+                       "or 5D inputs).")
+
+
+def reduction_mode_invalid(reduction):
+    return ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', "
+                      f"'sum'.")
+
+
+def legacy_reduction_deprecated(ret):
+    return UserWarning(f"size_average and reduce args will be deprecated, please use "
+                       f"reduction='{ret}' instead.")
+
+
+def loss_target_size_warning(target):
+    return UserWarning(f"Using a target size ({target.shape}) that is different to the input size "
+                       f"({input.shape}). This will likely lead to incorrect results due to "
+                       f"broadcasting. Please ensure they have the same size.")
+
+
+def weights_input_size():
+    return ValueError("Weights and input must have the same size.")
+
+
+def label_smoothing_range(label_smoothing):
+    return RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
+                        f"{label_smoothing:g}")
+
+
+def ce_target_probs_dtype(target):
+    return RuntimeError(f"Expected floating point type for target with class probabilities, "
+                        f"got {legacy_scalar_type(target.dtype)}")
+
+
+def ce_ignore_index_probs():
+    return RuntimeError("ignore_index is not supported for floating point target")
+
+
+def ce_weight_size(c, weight):
+    return RuntimeError(f"cross_entropy: weight tensor should be defined either for all {c} "
+                        f"classes or no classes but got weight tensor of shape: "
+                        f"{list(weight.shape)}")
+
+
+def bce_target_size_deprecated(target):
+    return ValueError(f"Using a target size ({target.shape}) that is different to the input "
+                      f"size ({input.shape}) is deprecated. Please ensure they have the "
+                      f"same size.")
+
+
+def bce_logits_target_size(target):
+    return ValueError(f"Target size ({target.shape}) must be the same as input size "
+                      f"({input.shape})")
+
+
+def reduction_not_valid_value(reduction):
+    return ValueError(reduction + " is not a valid value for reduction")
+
+
+def reduction_not_valid(reduction):
+    return ValueError(reduction + " is not valid")
+
+
+def margin_ranking_dims(input1, input2, target):
+    return RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension "
+                        f"but got sizes: input1: {input1.shape}, input2: {input2.shape}, "
+                        f"target: {target.shape} ")
+
+
+def cosine_embedding_1d_target(input1, input2):
+    return RuntimeError(f"1D target tensor expects 2D input tensors, but found inputs with "
+                        f"sizes {list(input1.shape)} and {list(input2.shape)}.")
+
+
+def cosine_embedding_0d_target(input1, input2):
+    return RuntimeError(f"0D target tensor expects 1D input tensors, but found inputs with "
+                        f"sizes {list(input1.shape)} and {list(input2.shape)}.")
+
+
+def triplet_dims(a, p, n):
+    return RuntimeError(f"The anchor, positive, and negative tensors are expected to have the "
+                        f"same number of dimensions, but got: anchor {a}D, positive {p}D, "
+                        f"and negative {n}D inputs")
+
+
+def margin_not_positive(margin):
+    return ValueError(f"margin must be greater than 0, got {margin}")
+
+
+def multi_margin_p():
+    return ValueError("only p == 1 and p == 2 supported")
+
+
+def multi_margin_weight_dim():
+    return ValueError("weight must be one-dimensional")
+
+
+def gaussian_nll_negative_var():
+    return ValueError("var has negative entry/entries")
+
+
+def kl_div_mean_warning():
+    return UserWarning("reduction: 'mean' divides the total loss by both the batch size and the "
+                       "support size.'batchmean' divides only by the batch size, and aligns with "
+                       "the KL div math definition.'mean' will be changed to behave the same as "
+                       "'batchmean' in the next major release.")
+
+
+def gaussian_nll_var_size():
+    return ValueError("var is of incorrect size")
+
+
+def local_response_norm_dims(dim):
+    return ValueError(f"Expected 3D or higher dimensionality                          input "
+                      f"(got {dim} dimensions)")
+
+
+def pdist_dims():
+    return RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+
+
+def adaptive_output_size_range(output_size, out, dflt, si):
+    return ValueError(f"invalid output_size \"{list(output_size)}\" (dim {len(out)} "
+                      f"must be between {dflt - si} and {dflt + si})")
+
+
+def embedding_bag_weights_shape(per_sample_weights):
+    return ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is "
+                      f"not None, then it must have the same shape as the input "
+                      f"({input.shape})")
+
+
+def embedding_bag_weight_dims(weight):
+    return ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension "
+                      f"{weight.dim()}")
+
+
+def embedding_bag_mode():
+    return ValueError("mode has to be one of sum, mean or max")
+
+
+def embedding_bag_weights_mode(mode):
+    return NotImplementedError(f"embedding_bag: per_sample_weights was not None. "
+                               f"per_sample_weights is only supported for mode='sum' (got "
+                               f"mode='{mode}'). Please open a feature request on GitHub.")
+
+
+def embedding_bag_2d_offsets(offsets_type):
+    return ValueError(f"if input is 2D, then offsets has to be None, as input is treated "
+                      f"is a mini-batch of fixed length sequences. However, found offsets "
+                      f"of type {offsets_type}")
+
+
+def embedding_bag_input_dims():
+    return ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
+                      f"{input.dim()}")
+
+
+def embedding_bag_offsets_none():
+    return ValueError("offsets has to be a 1D Tensor but got None")
+
+
+def embedding_bag_offsets_dims():
+    return ValueError("offsets has to be a 1D Tensor")
+
+
+def interpolate_size_and_scale():
+    return ValueError("only one of size or scale_factor should be defined")
+
+
+def interpolate_no_size_or_scale():
+    return ValueError("either size or scale_factor should be defined")
+
+
+def interpolate_scale_dims(sp, sc):
+    return ValueError(f"Input and scale_factor must have the same number of spatial "
+                      f"dimensions, but got input with spatial dimensions of {list(sp)} and "
+                      f"scale_factor of shape {list(sc)}. Please provide input tensor in "
+                      "(N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) "
+                      "format.")
+
+
+def interpolate_mode_dims(mode, linear_dims):
+    return NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs "
+                               f"{linear_dims[mode] + 2}D input")
+
+
+def interpolate_input_dims(mode):
+    return NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
+                               f"{input.dim()}D) for the modes: nearest | linear | bilinear "
+                               f"| bicubic | trilinear | area | nearest-exact (got {mode})")
+
+
+def interpolate_antialias():
+    return NotImplementedError("interpolate: antialias=True is not supported by ember")
+
+
+def upsample_deprecated():
+    return UserWarning("nn.functional.upsample is deprecated. Use nn.functional.interpolate "
+                       "instead.")
+
+
+def upsample_nearest_deprecated():
+    return UserWarning("nn.functional.upsample_nearest is deprecated. Use "
+                       "nn.functional.interpolate instead.")
+
+
+def upsample_bilinear_deprecated():
+    return UserWarning("nn.functional.upsample_bilinear is deprecated. Use "
+                       "nn.functional.interpolate instead.")
+
+
+def pad_mode_value(mode):
+    return RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument.")
+
+
+def pad_mode_unknown(mode):
+    return NotImplementedError(f"Unrecognised padding mode {mode}")
+
+
+def pad_size_unsupported(pad):
+    return NotImplementedError(f"Padding size {len(pad)} is not supported for "
+                               f"{input.dim()}D input tensor.")
+
+
+def interpolate_size_dims(sp, out):
+    return ValueError(f"Input and output must have the same number of spatial "
+                      f"dimensions, but got input with spatial dimensions of {list(sp)} "
+                      f"and output size of {list(out)}. Please provide input tensor in "
+                      "(N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) "
+                      "format.")
+
+
+def interpolate_align_corners():
+    return ValueError("align_corners option can only be set with the interpolating "
+                      "modes: linear | bilinear | bicubic | trilinear")
+
+
+# ---- nn modules and parameters ----------------------------------------------------------------------
+def softmax2d_dims():
+    return ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D "
+                      "instead")
+
+
+def hardtanh_min_value_deprecated():
+    return FutureWarning("keyword argument `min_value` is deprecated and rename to `min_val`")
+
+
+def hardtanh_max_value_deprecated():
+    return FutureWarning("keyword argument `max_value` is deprecated and rename to `max_val`")
+
+
+def container_index_out_of_range(idx):
+    return IndexError(f"index {idx} is out of range")
+
+
+def sequential_mul_type(self, other):
+    return TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+
+
+def sequential_mul_factor(other, self):
+    return ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
+
+
+def parameterlist_called():
+    return RuntimeError("ParameterList should not be called.")
+
+
+def parameterdict_called():
+    return RuntimeError("ParameterDict should not be called.")
+
+
+def container_deprecated():
+    return FutureWarning("`nn.Container` is deprecated. All of its functionality is now implemented "
+                         "in `nn.Module`. Subclass that instead.")
+
+
+def sequential_add_type(other):
+    return ValueError("add operator supports only objects of Sequential class, but "
+                      f"{str(type(other))} is given.")
+
+
+def module_type_assert(module_cls):
+    return AssertionError(f"module should be of type: {module_cls}")
+
+
+def module_list_index(index):
+    return IndexError(f"Index out of range: {index}")
+
+
+def modulelist_extend_type(modules):
+    return TypeError("ModuleList.extend should be called with an iterable, but got " +
+                     type(modules).__name__)
+
+
+def update_element_not_iterable(what, j, p):
+    return TypeError(f"{what} update sequence element #{j} should be Iterable; is" +
+                     type(p).__name__)
+
+
+def update_element_length(what, j, p):
+    return ValueError(f"{what} update sequence element #{j} has length {len(p)}; 2 is "
+                      "required")
+
+
+def moduledict_update_type(modules):
+    return TypeError("ModuleDict.update should be called with an iterable of key/value "
+                     "pairs, but got " + type(modules).__name__)
+
+
+def parameterlist_extend_type(values):
+    return TypeError("ParameterList.extend should be called with an iterable, but got " +
+                     type(values).__name__)
+
+
+def parameterdict_key_type(key):
+    return TypeError("Index given to ParameterDict cannot be used as a key as it is not a "
+                     f"string (type is '{type(key).__name__}'). Open an issue on github if "
+                     "you need non-string keys.")
+
+
+def parameterdict_update_type(parameters):
+    return TypeError("ParametersDict.update should be called with an iterable of key/value "
+                     "pairs, but got " + type(parameters).__name__)
+
+
+def conv_groups_positive():
+    return ValueError("groups must be a positive integer")
+
+
+def conv_in_channels_groups():
+    return ValueError("in_channels must be divisible by groups")
+
+
+def conv_out_channels_groups():
+    return ValueError("out_channels must be divisible by groups")
+
+
+def conv_padding_mode_invalid(padding_modes, padding_mode):
+    return ValueError(f"padding_mode must be one of {padding_modes}, but got "
+                      f"padding_mode='{padding_mode}'")
+
+
+def conv_transpose_padding_mode(self):
+    return ValueError(f'Only "zeros" padding mode is supported for '
+                      f"{type(self).__name__}")
+
+
+def conv_transpose_output_size_len(n, lead, output_size):
+    return ValueError(f"ConvTranspose{n}D: for {input.dim()}D input, output_size must "
+                      f"have {n} or {lead + n} elements (got {len(output_size)})")
+
+
+def conv_padding_string_invalid(padding):
+    return ValueError(f"Invalid padding string {padding!r}, should be one of "
+                      f"{ {'valid', 'same'} }")
+
+
+def conv_same_padding_strided_value():
+    return ValueError("padding='same' is not supported for strided convolutions")
+
+
+def conv_transpose_output_size_range(output_size, lo, hi, lead):
+    return ValueError(f"requested an output size of {output_size}, but valid sizes "
+                      f"range from {lo} to {hi} (for an input of "
+                      f"{list(input.shape)[lead:]})")
+
+
+def unflatten_size_type(value):
+    return TypeError(f"unflattened_size must be a tuple of ints, but found type "
+                     f"{type(value).__name__}")
+
+
+def unflatten_dim_type():
+    return TypeError("invalid argument type for dim parameter")
+
+
+def unflatten_size_element(i, e):
+    return TypeError("unflattened_size must be tuple of ints, but found element "
+                     f"of type {type(e).__name__} at pos {i}")
+
+
+def instance_norm_features_warning(feature_dim):
+    return UserWarning(f"input's size at dim={feature_dim} does not match num_features. You "
+                       "can silence this warning by not passing in num_features, which is not "
+                       "used because affine=False")
+
+
+def triplet_margin_positive(margin):
+    return ValueError(f"TripletMarginLoss: expected margin to be greater than 0, got "
+                      f"{margin} instead")
+
+
+def triplet_distance_margin_positive(margin):
+    return ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater "
+                      f"than 0, got {margin} instead")
+
+
+def multi_margin_weight_arg(weight):
+    return ValueError(f"MultiMarginLoss: expected weight to be None or 1D tensor, got "
+                      f"{weight.dim()}D instead")
+
+
+def module_forward_missing(self):
+    return NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" '
+                               "function")
+
+
+def global_backward_hooks_mixed():
+    return RuntimeError("Cannot use both regular backward hooks and full backward hooks as a "
+                        "global Module hook. Please use only one of them.")
+
+
+def get_extra_state_unreachable():
+    return RuntimeError("Reached a code path in Module.get_extra_state() that should never be "
+                        "called. Please file an issue at https://github.com/pytorch/pytorch/"
+                        "issues/new?template=bug-report.yml to report this bug.")
+
+
+def set_extra_state_unreachable():
+    return RuntimeError("Reached a code path in Module.set_extra_state() that should never be "
+                        "called. Please file an issue at https://github.com/pytorch/pytorch/"
+                        "issues/new?template=bug-report.yml to report this bug.")
+
+
+def module_attribute_missing(name, self):
+    return AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+
+def module_init_kwargs(self, kwargs):
+    return TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword "
+                     f"argument '{next(iter(kwargs))}'")
+
+
+def module_init_args(self, args):
+    return TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument but "
+                     f"{len(args) + 1} were given")
+
+
+def buffer_before_init():
+    return AttributeError("cannot assign buffer before Module.__init__() call")
+
+
+def buffer_name_type(name_type):
+    return TypeError(f"buffer name should be a string. Got {name_type}")
+
+
+def buffer_name_dot():
+    return KeyError('buffer name can\'t contain "."')
+
+
+def buffer_name_empty():
+    return KeyError('buffer name can\'t be empty string ""')
+
+
+def attribute_exists(name):
+    return KeyError(f"attribute '{name}' already exists")
+
+
+def buffer_type(tensor_type, name):
+    return TypeError(f"cannot assign '{tensor_type}' object to buffer '{name}' "
+                     "(torch Tensor or None required)")
+
+
+def parameter_before_init():
+    return AttributeError("cannot assign parameter before Module.__init__() call")
+
+
+def parameter_name_type(name_type):
+    return TypeError(f"parameter name should be a string. Got {name_type}")
+
+
+def parameter_name_dot():
+    return KeyError('parameter name can\'t contain "."')
+
+
+def parameter_name_empty():
+    return KeyError('parameter name can\'t be empty string ""')
+
+
+def parameter_type(param_type, name):
+    return TypeError(f"cannot assign '{param_type}' object to parameter '{name}' "
+                     "(torch.nn.Parameter or None required)")
+
+
+def parameter_non_leaf(name):
+    return ValueError(f"Cannot assign non-leaf Tensor to parameter '{name}'. Model "
+                      f"parameters must be created explicitly. To express '{name}' as a "
+                      "function of another Tensor, compute the value in the forward() "
+                      "method.")
+
+
+def not_a_module(module_type):
+    return TypeError(f"{module_type} is not a Module subclass")
+
+
+def module_name_type(name_type):
+    return TypeError(f"module name should be a string. Got {name_type}")
+
+
+def module_name_dot(name):
+    return KeyError(f'module name can\'t contain ".", got: {name}')
+
+
+def module_name_empty():
+    return KeyError('module name can\'t be empty string ""')
+
+
+def set_submodule_no_target():
+    return ValueError("Cannot set the submodule without a target name!")
+
+
+def set_submodule_not_module(module):
+    return ValueError(f"`module` is not an nn.Module, found {type(module)}")
+
+
+def set_submodule_missing(atoms, parent):
+    return AttributeError(parent._get_name() + " has no attribute `" + atoms[-1] + "`")
+
+
+def set_submodule_not_module_attr(atoms):
+    return AttributeError("`" + atoms[-1] + "` is not an nn.Module")
+
+
+def get_member_missing(name, mod):
+    return AttributeError(mod._get_name() + " has no attribute `" + name + "`")
+
+
+def get_member_wrong_type(what, name):
+    return AttributeError("`" + name + "` is not " + what)
+
+
+def module_backward_hooks_mixed():
+    return RuntimeError("Cannot use both regular backward hooks and full backward hooks on "
+                        "a single Module. Please use only one of them.")
+
+
+def state_dict_post_hook_registered():
+    return RuntimeError("Cannot register the same function as the state dict post hook "
+                        "that was previously registered via register_state_dict_post_hook")
+
+
+def state_dict_type(state_dict):
+    return TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+
+
+def load_state_dict_errors(cls_name, error_msgs):
+    return RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
+         cls_name, "\n\t".join(error_msgs)))
+
+
+def train_mode_type():
+    return ValueError("training mode is expected to be boolean")
+
+
+def dead_module_hook_call():
+    return RuntimeError("You are trying to call the hook of a dead Module!")
+
+
+def dead_module_hook_revive():
+    return RuntimeError("You are trying to revive the hook of a dead Module!")
+
+
+def get_submodule_missing(item, mod):
+    return AttributeError(mod._get_name() + " has no attribute `" + item + "`")
+
+
+def get_submodule_not_module(item):
+    return AttributeError("`" + item + "` is not an nn.Module")
+
+
+def module_to_dtype(dtype):
+    return TypeError("nn.Module.to only accepts floating point or complex dtypes, but "
+                     f"got desired dtype={dtype}")
+
+
+def parameters_before_init():
+    return AttributeError("cannot assign parameters before Module.__init__() call")
+
+
+def state_dict_positional_args():
+    return FutureWarning("Positional args are being deprecated, use kwargs instead. Refer to "
+                         "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn."
+                         "Module.state_dict for details.")
+
+
+def data_parallel_zero_grad():
+    return UserWarning("Calling .zero_grad() from a module created with nn.DataParallel() has "
+                       "no effect. The parameters are copied (in a differentiable manner) from "
+                       "the original module. This means they are not leaf nodes in autograd "
+                       "and so don't accumulate gradients. If you need gradients in your "
+                       "forward method, consider using autograd.grad instead.")
+
+
+def backward_hook_grad_input_count(out, res):
+    return RuntimeError("Backward hook returned an invalid number of grad_input, "
+                        f"got {len(out)}, but expected {len(res)}")
+
+
+def complex_modules_warning():
+    return UserWarning("Complex modules are a new feature under active development whose "
+                       "design may change, and some modules might not work as expected "
+                       "when using complex tensors as parameters or buffers. Please file "
+                       "an issue at https://github.com/pytorch/pytorch/issues/new?template="
+                       "bug-report.yml if a complex module does not work as expected.")
+
+
+def assign_parameter_type(value_type, name):
+    return TypeError(f"cannot assign '{value_type}' as parameter '{name}' "
+                     "(torch.nn.Parameter or None expected)")
+
+
+def state_dict_post_hook_return():
+    return RuntimeError("state_dict post-hook must return None")
+
+
+def load_state_dict_post_hook_return():
+    return AssertionError("Hooks registered with "
+                          "``register_load_state_dict_post_hook`` are not expected "
+                          "to return new values, if incompatible_keys need to be "
+                          "modified, it should be done inplace.")
+
+
+def backward_pre_hook_grad_output_count(new, grad_outputs):
+    return RuntimeError("Backward pre hook returned an invalid number of "
+                        f"grad_output, got {len(new)}, but expected "
+                        f"{len(grad_outputs)}")
+
+
+def full_backward_hook_outputs_warning():
+    return UserWarning("Full backward hook is firing when gradients are computed with "
+                       "respect to module outputs since no inputs require gradients. "
+                       "See https://docs.pytorch.org/docs/main/generated/torch.nn."
+                       "Module.html#torch.nn.Module.register_full_backward_hook for "
+                       "more details.")
+
+
+def forward_pre_hook_return(result):
+    return RuntimeError("forward pre-hook must return None or a tuple of "
+                        f"(new_args, new_kwargs), but got {result}.")
+
+
+def backward_hook_output_type(result):
+    return UserWarning("For backward hooks to be called, module output should be a "
+                       f"Tensor or a tuple of Tensors but received {type(result)}")
+
+
+def module_before_init():
+    return AttributeError("cannot assign module before Module.__init__() call")
+
+
+def backward_hook_no_grad_inputs_return():
+    return RuntimeError("Backward hook for Modules where no input "
+                        "requires gradient should always return None or "
+                        "None for all gradients.")
+
+
+def assign_module_type(value_type, name):
+    return TypeError(f"cannot assign '{value_type}' as child module "
+                     f"'{name}' (torch.nn.Module or None expected)")
+
+
+def always_call_hook_silenced(what, e):
+    return UserWarning(f"{what} with ``always_call=True`` raised an exception that "
+                       f"was silenced as another error was raised in forward: "
+                       f"{str(e)}")
+
+
+def assign_buffer_type(value_type, name):
+    return TypeError(f"cannot assign '{value_type}' as buffer '{name}' "
+                     "(torch.nn.Buffer, torch.Tensor or None expected)")
+
+
+def group_norm_num_channels(num_channels, num_groups):
+    return ValueError(f"num_channels ({num_channels}) must be divisible by num_groups "
+                      f"({num_groups})")
+
+
+def padding_length(n, padding):
+    return ValueError(f"expected padding to be a single integer value or a list of {n} "
+                      f"values to match the padding dimensions, but got "
+                      f"padding={list(padding)}")
+
+
+def rnn_arg_type(name, kind, value):
+    return TypeError(f"{name} should be of type {kind.__name__}, got: "
+                     f"{type(value).__name__}")
+
+
+def rnn_mode_unknown(mode):
+    return ValueError("Unrecognized RNN mode: " + mode)
+
+
+def rnn_dropout_range():
+    return ValueError("dropout should be a number in range [0, 1] representing the "
+                      "probability of an element being zeroed")
+
+
+def rnn_input_size():
+    return ValueError("input_size must be greater than zero")
+
+
+def rnn_hidden_size():
+    return ValueError("hidden_size must be greater than zero")
+
+
+def rnn_num_layers():
+    return ValueError("num_layers must be greater than zero")
+
+
+def rnn_proj_size_negative():
+    return ValueError("proj_size should be a positive integer or zero to disable "
+                      "projections")
+
+
+def rnn_proj_size_too_big():
+    return ValueError("proj_size has to be smaller than hidden_size")
+
+
+def rnn_dtype_mismatch(wdt):
+    return ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype "
+                      f"({wdt}). Convert input: input.to({wdt}), or convert model: "
+                      f"model.to({input.dtype})")
+
+
+def rnn_input_dims(expected):
+    return RuntimeError(f"input must have {expected} dimensions, got {input.dim()}")
+
+
+def rnn_input_size_mismatch(input_size):
+    return RuntimeError("input.size(-1) must be equal to input_size. Expected "
+                        f"{input_size}, got {input.size(-1)}")
+
+
+def rnn_hx_dims(kind, want, hx):
+    return RuntimeError(f"For {kind} input, hx should also be {want}-D but got "
+                        f"{hx.dim()}-D tensor")
+
+
+def rnn_proj_size_unsupported():
+    return ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+
+
+def lstm_hx_dims(kind, want, hx):
+    return RuntimeError(f"For {kind} input, hx and cx should also be {want}-D but got "
+                        f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
+
+
+def rnn_cell_input_dims(name):
+    return ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D "
+                      "instead")
+
+
+def rnn_nonlinearity_unknown(nonlinearity):
+    return RuntimeError(f"Unknown nonlinearity: {nonlinearity}")
+
+
+def rnn_dropout_single_layer(dropout, num_layers):
+    return UserWarning("dropout option adds dropout after all but last recurrent layer, so "
+                       "non-zero dropout expects num_layers greater than 1, but got "
+                       f"dropout={dropout} and num_layers={num_layers}")
+
+
+def rnn_input_dims_value(name, got):
+    return ValueError(f"{name}: Expected input to be 2D or 3D, got {got} instead")
+
+
+def rnn_nonlinearity_invalid(nonlinearity):
+    return ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' "
+                      "or 'relu'.")
+
+
+def rnn_cell_hidden_dims(name, hx):
+    return ValueError(f"{name}: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
+
+
+def rnn_cell_hx_dims(name, i, v):
+    return ValueError(f"{name}: Expected hx[{i}] to be 1D or 2D, got "
+                      f"{v.dim()}D instead")
+
+
+def transformer_activation(activation):
+    return RuntimeError(f"activation should be relu/gelu, not {activation}")
+
+
+def mha_embed_dim_positive(embed_dim, num_heads):
+    return ValueError(f"embed_dim and num_heads must be greater than 0, got "
+                      f"embed_dim={embed_dim} and num_heads={num_heads} instead")
+
+
+def mha_embed_dim_heads():
+    return AssertionError("embed_dim must be divisible by num_heads")
+
+
+def transformer_batch_mismatch():
+    return RuntimeError("the batch number of src and tgt must be equal")
+
+
+def transformer_feature_mismatch():
+    return RuntimeError("the feature number of src and tgt must be equal to d_model")
+
+
+def nested_tensor_disabled(why):
+    return UserWarning(f"enable_nested_tensor is True, but self.use_nested_tensor is False "
+                       f"because {why}")
+
+
+def uninitialized_share_memory():
+    return RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call "
+                        "`forward` to initialize the parameters before calling "
+                        "`module.share_memory()`.")
+
+
+# ---- optim: optimizers, lr schedulers, SWA ----------------------------------------------------------
+def invalid_rho(rho):
+    return ValueError(f"Invalid rho value: {rho}")
+
+
+def fused_differentiable():
+    return RuntimeError("`fused` does not support `differentiable`")
+
+
+def fused_foreach():
+    return RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+
+def betas_mixed_types():
+    return ValueError("betas must be either both floats or both Tensors")
+
+
+def betas_tensor_size(i):
+    return ValueError(f"Tensor betas[{i}] must be 1-element")
+
+
+def lbfgs_param_groups():
+    return ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
+
+
+def lbfgs_line_search():
+    return RuntimeError("only 'strong_wolfe' is supported")
+
+
+def scheduler_not_optimizer(optimizer):
+    return TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+
+
+def cyclic_momentum_unsupported():
+    return ValueError("optimizer must support momentum or beta1 with `cycle_momentum` "
+                      "option enabled")
+
+
+def anneal_func_type_unknown(anneal_func_type):
+    return ValueError(f"Unknown _anneal_func_type: {anneal_func_type}")
+
+
+def scheduler_param_length(name, param, optimizer):
+    return ValueError(f"{name} must have the same length as optimizer.param_groups. "
+                      f"{name} has {len(param)} values, param_groups has "
+                      f"{len(optimizer.param_groups)}.")
+
+
+def get_lr_warning():
+    return UserWarning("To get the last learning rate computed by the scheduler, please use "
+                       "`get_last_lr()`.")
+
+
+def constant_factor_range():
+    return ValueError("Constant multiplicative factor expected to be between 0 and 1.")
+
+
+def linear_start_factor_range():
+    return ValueError("Starting multiplicative factor expected to be greater than 0 and "
+                      "less or equal to 1.")
+
+
+def linear_end_factor_range():
+    return ValueError("Ending multiplicative factor expected to be between 0 and 1.")
+
+
+def scheduler_without_optimizer(name, idx):
+    return TypeError(f"{name} at index {idx} should have `optimizer` as its attribute.")
+
+
+def scheduler_plateau_unsupported(name, idx):
+    return ValueError(f"{name} does not support `ReduceLROnPlateau` scheduler as it "
+                      "requires additional kwargs to be specified when calling `step`, "
+                      f"but got one at index {idx} in the given schedulers sequence.")
+
+
+def schedulers_optimizer_mismatch(name, idx, scheduler, optimizer):
+    return ValueError(f"{name} expects all schedulers to belong to the same optimizer, "
+                      f"but got scheduler {scheduler.__class__.__name__} at index {idx} "
+                      f"has {scheduler.optimizer}, which is different from "
+                      f"{optimizer.__class__.__name__}.")
+
+
+def sequential_no_schedulers(cls_name):
+    return ValueError(f"{cls_name} expects at least one scheduler, but got "
+                      "no scheduler.")
+
+
+def sequential_milestones_count(schedulers, milestones):
+    return ValueError("Sequential Schedulers expects number of schedulers provided to be "
+                      "one more than the number of milestone points, but got number of "
+                      f"schedulers {len(schedulers)} and the number of milestones to be "
+                      f"equal to {len(milestones)}")
+
+
+def chained_no_schedulers(cls_name):
+    return ValueError(f"{cls_name} expects at least one scheduler to be "
+                      "chained, but got no scheduler.")
+
+
+def plateau_factor():
+    return ValueError("Factor should be < 1.0.")
+
+
+def plateau_mode_unknown(mode):
+    return ValueError("mode " + mode + " is unknown!")
+
+
+def plateau_threshold_mode_unknown(threshold_mode):
+    return ValueError("threshold mode " + threshold_mode + " is unknown!")
+
+
+def cyclic_mode_invalid():
+    return ValueError("mode is invalid and scale_fn is None")
+
+
+def warm_restarts_t0(T_0):
+    return ValueError(f"Expected positive integer T_0, but got {T_0}")
+
+
+def warm_restarts_t_mult(T_mult):
+    return ValueError(f"Expected integer T_mult >= 1, but got {T_mult}")
+
+
+def warm_restarts_eta_min(eta_min):
+    return ValueError(f"Expected float or int eta_min, but got {eta_min} of type "
+                      f"{type(eta_min)}")
+
+
+def one_cycle_pct_start(pct_start):
+    return ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
+
+
+def anneal_strategy_invalid(anneal_strategy):
+    return ValueError("anneal_strategy must be one of 'cos' or 'linear', instead got "
+                      f"{anneal_strategy}")
+
+
+def one_cycle_step_overflow(step_num, total_steps):
+    return ValueError(f"Tried to step {step_num} times. The specified number of total "
+                      f"steps is {total_steps}")
+
+
+def lambda_count(lr_lambda, optimizer):
+    return ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got "
+                      f"{len(lr_lambda)}")
+
+
+def lr_lambda_type(fn):
+    return TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
+
+
+def plateau_min_lrs_count(min_lr, optimizer):
+    return ValueError(f"expected {len(optimizer.param_groups)} min_lrs, got "
+                      f"{len(min_lr)}")
+
+
+def plateau_param_groups_changed(param_groups, min_lrs):
+    return RuntimeError(f"The number of param groups in the `optimizer` "
+                        f"({len(param_groups)}) differs from when `ReduceLROnPlateau` "
+                        f"was initialized ({len(min_lrs)}), usually due to a new param group "
+                        "being added to the optimizer. Please modify the `min_lrs` field to match "
+                        "the length of the `optimizer` param groups.")
+
+
+def negative_epoch(epoch):
+    return ValueError(f"Expected non-negative epoch, but got {epoch}")
+
+
+def one_cycle_total_steps(total_steps):
+    return ValueError(f"Expected positive integer total_steps, but got {total_steps}")
+
+
+def one_cycle_steps_undefined():
+    return ValueError("You must define either total_steps OR (epochs AND "
+                      "steps_per_epoch)")
+
+
+def scheduler_initial_lr_missing(i):
+    return KeyError(f"param 'initial_lr' is not specified in param_groups[{i}] when resuming "
+                    "scheduler with last_epoch >= 0.\nThis typically happens when:\n1. "
+                    "You're trying to resume training from a checkpoint but haven't properly "
+                    "loaded the optimizer state\n2. You're using last_epoch >= 0 for a fresh "
+                    "training run (not recommended)")
+
+
+def optimizer_step_overridden():
+    return UserWarning("Seems like `optimizer.step()` has been overridden after learning rate "
+                       "scheduler initialization. Please, make sure to call `optimizer.step()` "
+                       "before `lr_scheduler.step()`. See more details at https://pytorch.org/docs/"
+                       "stable/optim.html#how-to-adjust-learning-rate")
+
+
+def one_cycle_epochs(epochs):
+    return ValueError(f"Expected positive integer epochs, but got {epochs}")
+
+
+def one_cycle_steps_per_epoch(steps_per_epoch):
+    return ValueError("Expected positive integer steps_per_epoch, but got "
+                      f"{steps_per_epoch}")
+
+
+def scheduler_step_order():
+    return UserWarning("Detected call of `lr_scheduler.step()` before `optimizer.step()`. In "
+                       "PyTorch 1.1.0 and later, you should call them in the opposite order: "
+                       "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will "
+                       "result in PyTorch skipping the first value of the learning rate schedule. "
+                       "See more details at https://pytorch.org/docs/stable/optim.html#how-to-"
+                       "adjust-learning-rate")
+
+
+def lr_tensor_size():
+    return ValueError("Tensor lr must be 1-element")
+
+
+def invalid_lr(lr):
+    return ValueError(f"Invalid learning rate: {lr}")
+
+
+def invalid_hyperparameter(what, value):
+    return ValueError(f"Invalid {what} value: {value}")
+
+
+def invalid_eps(eps):
+    return ValueError(f"Invalid epsilon value: {eps}")
+
+
+def optimizer_params_type(params_type):
+    return TypeError("params argument given to the optimizer should be an iterable of "
+                     "Tensors or dicts, but got " + params_type)
+
+
+def optimizer_empty_params():
+    return ValueError("optimizer got an empty parameter list")
+
+
+def optimizer_state_groups_count():
+    return ValueError("loaded state dict has a different number of parameter groups")
+
+
+def optimizer_state_group_size():
+    return ValueError("loaded state dict contains a parameter group that doesn't match "
+                      "the size of optimizer's group")
+
+
+def param_group_type(param_group):
+    return TypeError(f"param_group must be a dict, but got {type(param_group)}")
+
+
+def param_in_multiple_groups():
+    return ValueError("some parameters appear in more than one parameter group")
+
+
+def invalid_beta(i, betas):
+    return ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
+
+
+def optimizer_params_unordered():
+    return TypeError("optimizer parameters need to be organized in ordered collections, "
+                     "but the ordering of tensors in sets will change between runs. "
+                     "Please use a list instead.")
+
+
+def optimizer_param_names_partial():
+    return ValueError("all optimizer params should be with/without names. Some param "
+                      "names are missing")
+
+
+def optimizer_param_type(param_type):
+    return TypeError("optimizer can only optimize Tensors, but one of the params is "
+                     + param_type)
+
+
+def optimizer_non_leaf():
+    return ValueError("can't optimize a non-leaf Tensor")
+
+
+def param_group_missing_default(name):
+    return ValueError("parameter group didn't specify a value of required "
+                      f"optimization parameter {name}")
+
+
+def param_group_duplicates():
+    return UserWarning("optimizer contains a parameter group with duplicate parameters; in "
+                       "future, this will cause an error; see github.com/pytorch/pytorch/"
+                       "issues/40967 for more information")
+
+
+def param_group_names_mismatch(which):
+    return ValueError("all optimizer param groups should be with/without names. "
+                      f"cannot add param group {which} to the optimizer")
+
+
+def optimizer_pre_hook_return(func, result):
+    return RuntimeError(f"{func} must return None or a tuple of (new_args, "
+                        f"new_kwargs), but got {result}.")
+
+
+def invalid_etas(etas):
+    return ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
+
+
+def invalid_momentum(momentum):
+    return ValueError(f"Invalid momentum value: {momentum}")
+
+
+def invalid_weight_decay(weight_decay):
+    return ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
+def nesterov_requirements():
+    return ValueError("Nesterov momentum requires a momentum and zero dampening")
+
+
+def swa_decay_invalid(decay):
+    return ValueError(f"Invalid decay value {decay} provided. Please provide a value in [0,1] "
+                      "range.")
+
+
+def swa_avg_fn_both():
+    return AssertionError("Only one of avg_fn and multi_avg_fn should be provided")
+
+
+def swa_anneal_epochs(anneal_epochs):
+    return ValueError(f"anneal_epochs must be equal or greater than 0, got "
+                      f"{anneal_epochs}")

@@ -41,11 +41,12 @@ def _serialize(tensors, metadata):
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
             raise TypeError("metadata keys and values must be strings")
         header["__metadata__"] = dict(metadata)
-    # Larger elements first, then by name, so every tensor's data is naturally aligned.
-    for name, t in sorted(tensors.items(), key=lambda kv: (-kv[1]._dtype.itemsize, kv[0])):
+    for name, t in tensors.items():
         if not isinstance(t, Tensor):
             raise TypeError(f"Key `{name}` is invalid, expected torch.Tensor but received "
                             f"{type(t)}")
+    # Larger elements first, then by name, so every tensor's data is naturally aligned.
+    for name, t in sorted(tensors.items(), key=lambda kv: (-kv[1]._dtype.itemsize, kv[0])):
         if t._dtype not in _CODES:
             raise TypeError(f"safetensors has no dtype for {t._dtype}")
         data = _host_bytes(t)

@@ -125,15 +125,63 @@ def test_trigamma_against_torch():
 
 @pytest.mark.parametrize("name", CASES)
 def test_float32(name):
-    # The float32 result is the float64 one rounded, so the reference is torch's float64 value
-    # at the same float32 inputs, rounded to float32 (torch's own float32 kernels differ from it
-    # by a few float32 ulps).
+    # The float32 result is the float64 one rounded (within an ulp for erf, erfc, erfinv), so the
+    # reference is torch's float64 value at the same float32 inputs, rounded to float32 (torch's
+    # own float32 kernels differ from it by a few float32 ulps).
     fn, torch_fn, x, _ = CASES[name]
     x32 = x[np.abs(x) < 3e38].astype(np.float32)
     want = oracle(torch_fn, x32).astype(np.float32)
     got = fn(x32)
     assert got.dtype == np.float32
     check(got, want, rtol=1e-6, atol=float(np.finfo(np.float32).smallest_subnormal))
+
+
+# ---- float32 kernels of the error function family ------------------------------------------------
+F32_KERNELS = [special.erf, special.erfc, special.erfinv]
+
+
+def f32_sweep(lo, hi, n=400_000):
+    """A dense grid, uniform random values, the powers of two (subnormals included) and the
+    special values, in float32."""
+    powers = np.float32(2.0) ** -np.arange(150, dtype=np.float32)
+    x = np.concatenate([np.linspace(lo, hi, n), uniform(lo, hi, n, seed=3)]).astype(np.float32)
+    return np.concatenate([x, powers, -powers, np.float32([0, -0.0, 1, -1, INF, -INF, NAN])])
+
+
+def assert_f32_within_2ulp(fn, x):
+    got = fn(x)
+    want = fn(x.astype(np.float64)).astype(np.float32)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_array_max_ulp(got, want, maxulp=2)
+    assert np.array_equal(np.signbit(got[got == 0]), np.signbit(want[got == 0]))   # +-0
+
+
+@pytest.mark.parametrize("fn", [special.erf, special.erfc])
+def test_float32_erf_erfc_within_2ulp(fn):
+    # Dense over the whole range that matters (erf is +-1 from 3.92, erfc is 0 from 10.06),
+    # with the small-array evaluation (powers and a matrix product) checked in chunks.
+    x = np.concatenate([f32_sweep(-4.5, 4.5), f32_sweep(-11, 11)])
+    assert_f32_within_2ulp(fn, x)
+    for chunk in np.array_split(x[::97], 300):
+        assert_f32_within_2ulp(fn, chunk)
+
+
+def test_float32_erfinv_within_2ulp():
+    tail = 1 - np.float32(2.0) ** -np.arange(1, 25, dtype=np.float32)    # up to 1 - 2**-24
+    x = np.concatenate([f32_sweep(-1, 1), tail, -tail, np.float32([1.5, -2, 1 + 2 ** -23])])
+    assert_f32_within_2ulp(special.erfinv, x)
+    for chunk in np.array_split(x[::97], 300):
+        assert_f32_within_2ulp(special.erfinv, chunk)
+
+
+def test_float32_special_values():
+    x = np.float32([0.0, -0.0, INF, -INF, NAN, 20.0, -20.0])
+    np.testing.assert_array_equal(special.erf(x), np.float32([0, -0.0, 1, -1, NAN, 1, -1]))
+    np.testing.assert_array_equal(special.erfc(x), np.float32([1, 1, 0, 2, NAN, 0, 2]))
+    got = special.erfinv(np.float32([0.0, -0.0, 1, -1, 1.5, -INF, NAN]))
+    np.testing.assert_array_equal(got, np.float32([0, -0.0, INF, -INF, NAN, NAN, NAN]))
+    assert np.signbit(special.erf(x[1])) and np.signbit(special.erfinv(x[1]))
 
 
 # ---- values torch does not give (or gives wrong) -----------------------------------------------
@@ -219,7 +267,10 @@ def test_dtype_and_shape(dtype, shape):
         out = fn(x)
         assert type(out) is np.ndarray and out.dtype == dtype and out.shape == shape, fn
         want = fn(x.astype(np.float64)).astype(dtype)
-        np.testing.assert_array_equal(out.astype(np.float64), want.astype(np.float64))
+        if dtype == np.float32 and fn in F32_KERNELS:
+            np.testing.assert_array_max_ulp(out, want, maxulp=2)
+        else:
+            np.testing.assert_array_equal(out.astype(np.float64), want.astype(np.float64))
 
 
 def test_float16_against_torch():

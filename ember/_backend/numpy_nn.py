@@ -76,19 +76,25 @@ def windows(xp, ks, o, s, d, order="pool"):
 
 
 # ---- convolution ----------------------------------------------------------------------------
-def _cols(x, ks, s, p, d, groups):
-    """im2col of ``x`` as a (G, Cg*K, N*L) matrix, and the output spatial shape."""
+def _cols(x, ks, s, p, d, groups, o=None):
+    """im2col of ``x`` as a (G, Cg*K, N*L) matrix, and the output spatial shape.
+
+    ``o`` keeps only the first output positions: when a transposed convolution's
+    ``output_padding`` added rows past its last window, convolving its (larger) output
+    gradient gives positions the transposed convolution's input does not have."""
     xp = pad_zeros(x, p, p)
-    o = tuple(out_size(n, k, si, 0, di) for n, k, si, di in zip(xp.shape[2:], ks, s, d))
+    if o is None:
+        o = tuple(out_size(n, k, si, 0, di) for n, k, si, di in zip(xp.shape[2:], ks, s, d))
     cols = np.ascontiguousarray(windows(xp, ks, o, s, d, "cols"))
     return cols.reshape(groups, -1, x.shape[0] * int(np.prod(o))), o
 
 
-def conv_forward(x, w, b, s, p, d, groups):
-    """Cross-correlation of ``x`` (N, C, *S) with ``w`` (Cout, C/G, *K), plus bias ``b``."""
+def conv_forward(x, w, b, s, p, d, groups, o=None):
+    """Cross-correlation of ``x`` (N, C, *S) with ``w`` (Cout, C/G, *K), plus bias ``b``
+    (output spatial shape ``o`` if given, see ``_cols``)."""
     n, cout = x.shape[0], w.shape[0]
     ks = w.shape[2:]
-    cols, o = _cols(x, ks, s, p, d, groups)
+    cols, o = _cols(x, ks, s, p, d, groups, o)
     y = np.matmul(w.reshape(groups, cout // groups, -1), cols)       # (G, Cout_g, N*L)
     y = y.reshape((cout, n) + o)
     out = np.empty((n, cout) + o, y.dtype)
@@ -133,7 +139,7 @@ def conv_backward(g, x, w, x_shape, s, p, d, groups, need_input, need_weight):
         dcols = dcols.reshape((x_shape[1],) + tuple(ks) + (x_shape[0],) + tuple(o))
         gx = col2im(dcols, tuple(x_shape), ks, o, s, p, d)
     if need_weight:
-        cols, _ = _cols(x, ks, s, p, d, groups)
+        cols, _ = _cols(x, ks, s, p, d, groups, o)
         gw = np.matmul(gm, cols.transpose(0, 2, 1)).reshape(w.shape)
     return gx, gw
 
@@ -143,7 +149,8 @@ def unfold(x, ks, s, p, d):
     xp = pad_zeros(x, p, p)
     o = tuple(out_size(n, k, si, 0, di) for n, k, si, di in zip(xp.shape[2:], ks, s, d))
     v = windows(xp, ks, o, s, d, "unfold")
-    return np.ascontiguousarray(v).reshape(x.shape[0], -1, int(np.prod(o)))
+    return np.ascontiguousarray(v).reshape(x.shape[0], x.shape[1] * int(np.prod(ks)),
+                                           int(np.prod(o)))
 
 
 def fold(cols, out_shape, ks, s, p, d):

@@ -202,14 +202,16 @@ class _Rational:
     def __init__(self, num, den):
         self.num, self.den = num, den
         k = max(len(num), len(den))
-        self.powers = np.arange(k, dtype=np.float64)
         self.matrix = np.zeros((k, 2))
         self.matrix[:len(num), 0] = num[::-1]
         self.matrix[:len(den), 1] = den[::-1]
 
     def __call__(self, t):
         if t.size <= self.SMALL:
-            pq = (t[:, None] ** self.powers) @ self.matrix
+            powers = np.empty((t.size, len(self.matrix)))
+            powers[:, 0] = 1.0
+            powers[:, 1:] = t[:, None]
+            pq = np.multiply.accumulate(powers, axis=1) @ self.matrix
             return pq[:, 0] / pq[:, 1]
         return self._horner(t, self.num) / self._horner(t, self.den)
 

@@ -28,7 +28,6 @@ _GELU_KAPPA = 0.044715
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 _F32_SIXTH = float(np.float32(1 / 6))   # PyTorch's hardsigmoid backward multiplies by 1.0f/6
-_SMALL_ERF = 512   # below this many elements, math.erf per element beats the vectorised erf
 
 
 # ---- the two math namespaces --------------------------------------------------------------------
@@ -40,20 +39,13 @@ class _ArrayMath:
         self.be = be
         self.where, self.exp, self.expm1, self.log1p = xp.where, xp.exp, xp.expm1, xp.log1p
         self.tanh, self.abs, self.clip = xp.tanh, xp.abs, xp.clip
-        self._host = xp is np
+        self.erf = be.special.erf
 
     def sigmoid(self, x):
         return P._sigmoid_kernel(x, self.be)
 
     def softplus(self, x):
         return self.clip(x, 0, None) + self.log1p(self.exp(-self.abs(x)))
-
-    def erf(self, x):
-        # The vectorised erf costs ~100 us even on a handful of elements; math.erf is exact too.
-        if self._host and x.size <= _SMALL_ERF:
-            erf = math.erf
-            return np.array([erf(v) for v in x.ravel().tolist()], x.dtype).reshape(x.shape)
-        return self.be.special.erf(x)
 
 
 class _TensorMath:
@@ -228,7 +220,7 @@ def selu(input):
 @register("celu", method=False, nodes=("CeluBackward0", "CeluBackward1"))
 def celu(input, alpha=1.0):
     if alpha == 0:
-        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+        raise _errors.celu_alpha_zero()
     return _celu(input, alpha, 1.0, 1.0 / alpha)
 
 
@@ -242,7 +234,7 @@ def selu_(input):
 
 def celu_(input, alpha=1.0):
     if alpha == 0:
-        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+        raise _errors.celu_alpha_zero()
     return _celu_(input, alpha, 1.0, 1.0 / alpha)
 
 
@@ -266,7 +258,7 @@ def hardtanh_(input, min_val=-1.0, max_val=1.0):
 
 def _check_approximate(approximate):
     if approximate not in ("none", "tanh"):
-        raise RuntimeError("approximate argument must be either none or tanh.")
+        raise _errors.gelu_approximate_invalid()
     return approximate == "tanh"
 
 
@@ -373,16 +365,16 @@ PreluKernelBackward0 = node_class("PreluKernelBackward0", _prelu_bwd)
 @register("prelu", nodes=("PreluKernelBackward0",))
 def prelu(input, weight):
     if weight._data.ndim > 1:
-        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
-                           f"ndim = {weight._data.ndim}")
+        raise _errors.prelu_weight_dim(weight)
     n, nd = weight._data.size, input._data.ndim
     if n != 1:
         c = input._data.shape[1] if nd > 1 else 1
         if c != n:
-            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
-                               f"parameter numbers = {n} and channel size = {c}.")
+            raise _errors.prelu_channel_mismatch(n, c)
     if nd > 1:
         weight = weight.reshape((n,) + (1,) * (nd - 2))
+    elif nd == 0:   # a one-element weight must not broadcast a 0-d input up to 1-d
+        weight = weight.reshape(())
     x, w = input._data, weight._data
     res = wrap(input._device._backend.xp.where(x > 0, x, x * w), input._dtype, input._device)
     if _grad[0] and (input._requires_grad or weight._requires_grad):
@@ -405,13 +397,12 @@ GluBackward0 = node_class("GluBackward0", _glu_bwd)
 def glu(input, dim=-1):
     x = input._data
     if x.ndim == 0:
-        raise RuntimeError("glu does not support scalars because halving size must be even")
+        raise _errors.glu_scalar()
     if not -x.ndim <= dim < x.ndim:
         raise _errors.dim_out_of_range(dim, -x.ndim, x.ndim - 1)
     d = dim % x.ndim
     if x.shape[d] % 2:
-        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size "
-                           f"{x.shape[d]}")
+        raise _errors.glu_halving_odd(d, x)
     if input._dtype.category < _FLOAT:
         raise _errors.kernel_not_implemented("glu_cpu", input._dtype)
     be = input._device._backend
@@ -428,7 +419,7 @@ _ALPHA = 1.7580993408473766   # -SELU scale * alpha: where alpha dropout sends d
 
 def _check_p(p):
     if p < 0 or p > 1:
-        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+        raise _errors.dropout_probability(p)
 
 
 def _dropout(input, p, train, feature, alpha, in_place):
@@ -444,7 +435,7 @@ def _dropout(input, p, train, feature, alpha, in_place):
         return mul(input, _make(dev._backend.xp.zeros((), dt.np), dt, dev))
     if feature:
         if x.ndim < 2:
-            raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+            raise _errors.feature_dropout_dims()
         shape = x.shape[:2] + (1,) * (x.ndim - 2)
     else:
         shape = x.shape
@@ -496,10 +487,7 @@ def feature_alpha_dropout_(input, p, train):
 # ---- embedding ----------------------------------------------------------------------------------
 def _check_indices(indices, fn):
     if indices._dtype is not D.int64 and indices._dtype is not D.int32:
-        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
-                           f"following scalar types: Long, Int; but got "
-                           f"{_errors.legacy_type_name(indices)} instead (while checking "
-                           f"arguments for {fn})")
+        raise _errors.embedding_indices_dtype(fn, indices)
 
 
 def _embedding_bwd(node, g):
@@ -534,7 +522,7 @@ EmbeddingBackward0 = node_class("EmbeddingBackward0", _embedding_bwd)
 
 def _check_range(idx, n):
     if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= n):
-        raise IndexError("index out of range in self")
+        raise _errors.index_out_of_range_self()
 
 
 @register("embedding", method=False, nodes=("EmbeddingBackward0",))
@@ -545,7 +533,7 @@ def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=
         raise _errors.unsupported("sparse embedding gradients", "use sparse=False")
     _check_indices(indices, "embedding")
     if weight._data.ndim != 2:
-        raise RuntimeError("'weight' must be 2-D")
+        raise _errors.embedding_weight_2d()
     idx = indices._data
     n = weight._data.shape[0]
     _check_range(idx, n)
@@ -616,8 +604,7 @@ def _bag_inputs(weight, indices, offsets, include_last_offset):
     idx = indices._data.reshape(-1)
     offs = offsets._data.reshape(-1)
     if offs.size and int(offs[0]) != 0:
-        raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch "
-                           f"has to start from position 0. However, got {int(offs[0])}")
+        raise _errors.embedding_bag_first_offset(offs)
     if include_last_offset:
         offs = offs[:-1]
     bag = xp.searchsorted(offs, xp.arange(idx.size), side="right") - 1
@@ -638,8 +625,7 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
     bad = (idx < 0) | (idx >= n)
     if bad.any():
         k = int(xp.argmax(bad))
-        raise RuntimeError(f"Index {k} of input takes value {int(idx[k])} which is not in the "
-                           f"valid range [0, {n})")
+        raise _errors.embedding_bag_index_range(k, n, idx)
     keep = idx != padding_idx if padding_idx is not None and padding_idx >= 0 else None
     kidx, kbag = (idx, bag) if keep is None else (idx[keep], bag[keep])
     rows = w[kidx]
@@ -676,18 +662,18 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
 @register("one_hot", method=False, differentiable=False)
 def one_hot(tensor, num_classes=-1):
     if tensor._dtype is not D.int64:
-        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+        raise _errors.one_hot_dtype()
     x = tensor._data
     xp = tensor._device._backend.xp
     if num_classes == -1:
         if x.size == 0:
-            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+            raise _errors.one_hot_empty()
         num_classes = int(x.max()) + 1
     if x.size:
         if int(x.min()) < 0:
-            raise RuntimeError("Class values must be non-negative.")
+            raise _errors.one_hot_negative()
         if int(x.max()) >= num_classes:
-            raise RuntimeError("Class values must be smaller than num_classes.")
+            raise _errors.one_hot_too_large()
     r = (x[..., None] == xp.arange(num_classes)).astype(np.int64)
     return _make(r, D.int64, tensor._device)
 
@@ -699,15 +685,11 @@ def bilinear(input1, input2, weight, bias=None):
     batched matrix-vector product with x2."""
     out_f, in1, in2 = weight._data.shape
     if input1._data.shape[-1] != in1:
-        raise RuntimeError(f"bilinear(): input1 size does not match weight size: got "
-                           f"{input1._data.shape[-1]} but expected {in1}")
+        raise _errors.bilinear_input1_size(in1, input1)
     if input2._data.shape[-1] != in2:
-        raise RuntimeError(f"bilinear(): input2 size does not match weight size: got "
-                           f"{input2._data.shape[-1]} but expected {in2}")
+        raise _errors.bilinear_input2_size(in2, input2)
     if input1._data.shape[:-1] != input2._data.shape[:-1]:
-        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got "
-                           f"{list(input1._data.shape[:-1])} and "
-                           f"{list(input2._data.shape[:-1])}")
+        raise _errors.bilinear_batch_dims(input1, input2)
     lead = input1._data.shape[:-1]
     x1 = input1.reshape(-1, in1)
     x2 = input2.reshape(-1, in2)

@@ -59,7 +59,7 @@ def _conv_backward(node, g):
     gb = _bias_grad(g) if need_b else None
     if _grad[0]:                     # building a graph: differentiable ops
         if transposed:
-            gx = _conv(g, w, None, geom, False) if need_x else None
+            gx = _conv(g, w, None, geom, False, x._data.shape[2:]) if need_x else None
             gw = weight_grad(g, x, geom, w) if need_w else None
         else:
             gx = _conv(g, w, None, geom, True, x._data.shape[2:]) if need_x else None
@@ -69,8 +69,8 @@ def _conv_backward(node, g):
     up = _up(x._dtype)
     ga, xa, wa = up(g._data), up(x._data), up(w._data)
     if transposed:
-        rx = nn.conv_forward(ga, wa, None, geom.s, geom.p, geom.d, geom.groups) \
-            if need_x else None
+        rx = nn.conv_forward(ga, wa, None, geom.s, geom.p, geom.d, geom.groups,
+                             xa.shape[2:]) if need_x else None
         rw = nn.conv_backward(xa, ga, wa, xa.shape, geom.s, geom.p, geom.d, geom.groups,
                               False, True)[1] if need_w else None
     else:
@@ -96,8 +96,9 @@ ConvolutionBackward0 = node_class("ConvolutionBackward0", _conv_backward)
 
 
 def _conv(x, w, b, geom, transposed, out_spatial=None):
-    """F(x, w) + b, or the transposed convolution I(x, w) + b with spatial size
-    ``out_spatial``; records ConvolutionBackward0."""
+    """F(x, w) + b, or the transposed convolution I(x, w) + b, with spatial size
+    ``out_spatial`` (required when transposed; for F it crops the positions a transposed
+    convolution's output_padding added); records ConvolutionBackward0."""
     nn = x._device._backend.nn
     up = _up(x._dtype)
     xa, wa = up(x._data), up(w._data)
@@ -110,7 +111,7 @@ def _conv(x, w, b, geom, transposed, out_spatial=None):
             r += up(b._data).reshape((cout,) + (1,) * len(out_spatial))
     else:
         r = nn.conv_forward(xa, wa, None if b is None else up(b._data), geom.s, geom.p,
-                            geom.d, geom.groups)
+                            geom.d, geom.groups, out_spatial)
     out = _wrap_like(r, x)
     if _grad[0] and (x._requires_grad or w._requires_grad
                      or (b is not None and b._requires_grad)):
@@ -123,7 +124,8 @@ def _weight_grad_backward(node, h):
     geom, w_shape = node._args
     dx = _conv(g, h, None, geom, True, x._data.shape[2:]) \
         if node.next_functions[0][0] is not None else None
-    dg = _conv(x, h, None, geom, False) if node.next_functions[1][0] is not None else None
+    dg = _conv(x, h, None, geom, False, g._data.shape[2:]) \
+        if node.next_functions[1][0] is not None else None
     return dx, dg
 
 
@@ -150,7 +152,7 @@ def _check(input, weight, bias, transposed, groups):
     if input._dtype is not weight._dtype:
         raise _errors.conv_dtype(input._dtype, weight._dtype)
     if groups <= 0:
-        raise RuntimeError("non-positive groups is not supported")
+        raise _errors.conv_nonpositive_groups()
     if transposed:
         if x.shape[1] != w.shape[0]:
             raise _errors.conv_channels(groups, w.shape, x.shape, w.shape[0], True)
@@ -175,11 +177,11 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
     p = ntuple(padding, nsp, "padding")
     d = ntuple(dilation, nsp, "dilation")
     if any(v <= 0 for v in s):
-        raise RuntimeError("non-positive stride is not supported")
+        raise _errors.conv_nonpositive_stride()
     if any(v < 0 for v in p):
-        raise RuntimeError("negative padding is not supported")
+        raise _errors.conv_negative_padding()
     if any(v <= 0 for v in d):
-        raise RuntimeError(f"dilation should be greater than zero, but got {list(d)}")
+        raise _errors.conv_nonpositive_dilation(d)
     geom = _Geom(s, p, d, groups)
     ks = weight._data.shape[2:]
     sp = input._data.shape[2:]
@@ -200,7 +202,7 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
 def _same_padding(input, weight, stride, dilation, nsp):
     """padding='same': symmetric padding, plus a one-sided zero pad where the total is odd."""
     if any(v != 1 for v in ntuple(stride, nsp, "stride")):
-        raise RuntimeError("padding='same' is not supported for strided convolutions")
+        raise _errors.conv_same_padding_strided()
     d = ntuple(dilation, nsp, "dilation")
     total = [di * (k - 1) for di, k in zip(d, weight._data.shape[2:])]
     sym = tuple(t // 2 for t in total)
@@ -233,7 +235,7 @@ def _conv_nd(nsp, transposed):
                     elif pad == "same":
                         x, pad = _same_padding(x, weight, stride, dilation, nsp)
                     else:
-                        raise RuntimeError(f"Invalid padding string: '{pad}'")
+                        raise _errors.conv_padding_string(pad)
                 return convolution(x, weight, bias, stride, pad, dilation, False, 0, groups)
             return _batched(nsp, name, input, run)
     fn.__name__ = fn.__qualname__ = name
@@ -272,8 +274,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """F.unfold: sliding local blocks of a (N, C, H, W) input as (N, C*kh*kw, L) columns."""
     a = input._data
     if a.ndim not in (3, 4):
-        raise RuntimeError("Input Error: Only 3D or 4D input Tensors are supported (got "
-                           f"{a.ndim}D)")
+        raise _errors.im2col_input_dims(a)
     ks, d, p, s = _fold_args(kernel_size, dilation, padding, stride)
     x = a if a.ndim == 4 else a[None]
     r = input._device._backend.nn.unfold(x, ks, s, p, d)
@@ -287,16 +288,13 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """F.fold: sum (N, C*kh*kw, L) columns back into a (N, C, H, W) image."""
     a = input._data
     if a.ndim not in (2, 3):
-        raise RuntimeError("Input Error: Only unbatched (2D) or batched (3D) input Tensors are "
-                           f"supported (got {a.ndim}D)")
+        raise _errors.col2im_input_dims(a)
     ks, d, p, s = _fold_args(kernel_size, dilation, padding, stride)
     osz = ntuple(output_size, 2, "output_size")
     x = a if a.ndim == 3 else a[None]
     nk = ks[0] * ks[1]
     if x.shape[1] % nk:
-        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product "
-                           f"of kernel_size, but got input.size(1)={x.shape[1]} and "
-                           f"kernel_size={ks}")
+        raise _errors.col2im_kernel_divisible(ks, x)
     r = input._device._backend.nn.fold(x, osz, ks, s, p, d)
     out = _make(r if a.ndim == 3 else r[0], input._dtype, input._device)
     if _grad[0] and input._requires_grad:

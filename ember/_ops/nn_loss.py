@@ -28,7 +28,7 @@ def reduction_name(reduction):
             return reduction
     elif isinstance(reduction, int) and 0 <= reduction <= 2:
         return _NAMES[reduction]
-    raise ValueError(f"{reduction} is not a valid value for reduction")
+    raise _errors.reduction_invalid(reduction)
 
 
 def _quiet(xp):
@@ -163,7 +163,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     x, y, dt, dev = _float_operands(input, target, "binary_cross_entropy")
     xp = dev._backend.xp
     if ((x < 0) | (x > 1)).any():
-        raise RuntimeError("all elements of input should be between 0 and 1")
+        raise _errors.bce_input_range()
     with _quiet(xp):
         loss = (y - 1) * xp.maximum(xp.log1p(-x), -100) - y * xp.maximum(xp.log(x), -100)
         if weight is not None:
@@ -252,7 +252,7 @@ def _nll_targets(t, c, ignore_index, xp):
     valid = t != ignore_index
     bad = oob & valid
     if bad.any():
-        raise IndexError(f"Target {int(t[bad].ravel()[0])} is out of bounds.")
+        raise _errors.target_out_of_bounds(t, bad)
     if valid.all():
         return t, None
     return xp.where(valid, t, 0), valid
@@ -322,28 +322,24 @@ def nll_loss(input, target, weight=None, reduction="mean", ignore_index=-100):
 def check_nll(input, target, weight):
     tdt = target._dtype
     if tdt is not D.int64 and tdt is not D.uint8:
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
-                           f"{_errors.legacy_scalar_type(tdt)}")
+        raise _errors.nll_target_dtype(tdt)
     nd = input._data.ndim
     if nd == 0:
-        raise ValueError("Expected 1 or more dimensions (got 0)")
+        raise _errors.nll_input_dims()
     shape, ts = input._data.shape, target._data.shape
     if nd != 1 and shape[0] != (ts[0] if ts else 1):
-        raise ValueError(f"Expected input batch_size ({shape[0]}) to match target "
-                         f"batch_size ({ts[0] if ts else 1}).")
+        raise _errors.nll_batch_size(shape, ts)
     if nd <= 2 and len(ts) > 1:
-        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        raise _errors.target_multi_dim()
     if nd == 4 and len(ts) != 3:
-        raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got "
-                           f"targets of dimension: {len(ts)}")
+        raise _errors.nll2d_target_dims(ts)
     if nd == 4 and ts[1:] != shape[2:]:
-        raise RuntimeError(f"size mismatch (got input: {list(shape)} , target: {list(ts)}")
+        raise _errors.nll2d_size_mismatch(shape, ts)
     if nd > 2 and ts[1:] != shape[2:]:
-        raise RuntimeError(f"Expected target size {[shape[0], *shape[2:]]}, got {list(ts)}")
+        raise _errors.nll_target_size(ts, shape)
     c = input._data.shape[0 if nd == 1 else 1]
     if weight is not None and (weight._data.ndim != 1 or weight._data.shape[0] != c):
-        raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no "
-                           f"classes but got weight tensor of shape: {list(weight.shape)}")
+        raise _errors.nll_weight_size(c, weight)
 
 
 
@@ -384,17 +380,14 @@ def multi_margin_loss(input, target, p=1, margin=1, weight=None, reduction="mean
     xp = dev._backend.xp
     x, t = input._data, target._data
     if x.ndim > 2 or x.size == 0:
-        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, "
-                           f"but got: {list(x.shape)}")
-    x2 = x.reshape(-1, x.shape[-1])
+        raise _errors.multi_margin_input_dims(x)
+    x2 = x.reshape(-1, x.shape[-1] if x.ndim else 1)   # a 0-d input is one sample, one class
     n, c = x2.shape
     if t.ndim > 1 or t.size != n:
-        raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to "
-                           f"the number of input samples (batch size). Expected target size "
-                           f"[{n}], but got {list(t.shape)}. Input has shape {list(x.shape)}.")
+        raise _errors.multi_margin_target_size(n, t, x)
     t = t.reshape(n)
     if ((t < 0) | (t >= c)).any():
-        raise RuntimeError("target out of range")
+        raise _errors.target_out_of_range()
     onehot = _place((n, c), x.dtype, t, xp.ones(n, x.dtype), xp)
     z = margin - _pick(x2, t, xp)[:, None] + x2
     active = (z > 0) & (onehot == 0)
@@ -429,14 +422,13 @@ def multilabel_margin_loss(input, target, reduction="mean"):
     xp = dev._backend.xp
     x, t = input._data, target._data
     if x.ndim > 2 or t.shape != x.shape:
-        raise RuntimeError(f"inconsistent target size: {list(t.shape)} for input of size: "
-                           f"{list(x.shape)}")
-    c = x.shape[-1]
+        raise _errors.multilabel_target_size(t, x)
+    c = x.shape[-1] if x.ndim else 1   # a 0-d input is one sample with one class
     x2, t2 = x.reshape(-1, c), t.reshape(-1, c)
     n = x2.shape[0]
     listed = xp.cumprod(t2 != -1, axis=1).astype(bool)
     if ((t2 < -1) | (t2 >= c)).any():
-        raise RuntimeError("argument #2 'target' is out of range")
+        raise _errors.target_arg_out_of_range()
     rows = xp.arange(n)[:, None]
     is_target = xp.zeros((n, c + 1), bool)   # unlisted slots write into the spare column c
     is_target[rows, xp.where(listed, t2, c)] = True
@@ -555,14 +547,10 @@ def _ctc_nll(log_probs, targets, il, tl, blank, zero_infinity):
     xp = log_probs._device._backend.xp
     t_max, n, _ = lp.shape
     if il.size and int(il.max()) > t_max:
-        raise RuntimeError(f"Expected input_lengths to have value at most {t_max}, but got value "
-                           f"{int(il.max())} (while checking arguments for "
-                           f"ctc_loss_allocate_outputs)")
+        raise _errors.ctc_input_lengths(t_max, il)
     tgt = _padded_targets(targets, tl, xp)
     if targets._data.ndim == 2 and tl.size and int(tl.max()) > tgt.shape[1]:
-        raise RuntimeError(f"Expected tensor to have size at least {int(tl.max())} at dimension "
-                           f"1, but got size {tgt.shape[1]} for argument #2 'targets' (while "
-                           f"checking arguments for ctc_loss_allocate_outputs)")
+        raise _errors.ctc_target_size(tgt, tl)
     width = 2 * tgt.shape[1] + 1
     ext = xp.full((n, width), blank, np.int64)
     ext[:, 1::2] = tgt

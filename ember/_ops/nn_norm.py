@@ -20,7 +20,7 @@ import numpy as np
 from .. import _dtype as D
 from .. import _errors
 from .._tensor import _make
-from ..autograd.graph import node_class
+from ..autograd.graph import node_class, set_output
 from ._core import register, record, _grad, needs_grad
 
 _LOWP = (D.float16, D.bfloat16)
@@ -77,7 +77,9 @@ def _const(arr, like):
     return _make(arr, _compute_dtype(like._dtype), like._device)
 
 
-def _norm_backward(node, grad):
+def _norm_backward(node, grad, grad_mean=None, grad_rstd=None):
+    """Gradients of (input, weight, bias); ``grad_mean``/``grad_rstd`` flow in only for group
+    norm, whose statistics outputs are differentiable (as in PyTorch)."""
     x, w = node.saved()
     mean, invstd, g, training, eps = node._args
     need_x, need_w, need_b = (node.next_functions[i][0] is not None for i in range(3))
@@ -91,6 +93,8 @@ def _norm_backward(node, grad):
     else:
         mean, invstd = _const(mean, x), _const(invstd, x)
     xhat = (xs - mean) * invstd
+    if grad is None:
+        grad = x.new_zeros(x.shape)
     ga = grad.reshape(g.aview)
     gx = gw = gb = None
     if need_w:
@@ -102,8 +106,24 @@ def _norm_backward(node, grad):
         if training:
             gy = gy - gy.mean(g.saxes, keepdim=True) - xhat * (gy * xhat).mean(g.saxes,
                                                                               keepdim=True)
-        gx = (gy * invstd).reshape(x.shape)
+        gy = gy * invstd
+        if grad_mean is not None or grad_rstd is not None:
+            gy = gy + _statistics_grad(xhat, invstd, grad_mean, grad_rstd)
+        gx = gy.reshape(x.shape)
     return tuple(_like(r, t) for r, t in ((gx, x), (gw, w), (gb, None)))
+
+
+def _statistics_grad(xhat, invstd, grad_mean, grad_rstd):
+    """The input gradient through the mean and rstd outputs (statistics view): each group's
+    mean moves by ``1/K`` per element and its rstd by ``-rstd**2 * xhat / K``."""
+    k = xhat.numel() // max(invstd.numel(), 1)
+    total = None
+    if grad_mean is not None:
+        total = grad_mean.reshape(invstd.shape).to(xhat.dtype) / k
+    if grad_rstd is not None:
+        gr = grad_rstd.reshape(invstd.shape).to(xhat.dtype) * (-invstd * invstd / k) * xhat
+        total = gr if total is None else total + gr
+    return total
 
 
 def _like(grad, t):
@@ -183,6 +203,15 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
     for name, t in (("weight", weight), ("bias", bias), ("running_mean", running_mean),
                     ("running_var", running_var)):
         _check_channels(name, t, c)
+    if input.numel() == 0:
+        # Nothing to normalise (any rank, no statistics updated); still a fresh tensor on the
+        # graph, scaled and shifted by the first channel's parameters as PyTorch does.
+        out = input.clone()
+        if weight is not None:
+            out = out * weight[0]
+        if bias is not None:
+            out = out + bias[0]
+        return out
     return native_batch_norm(input, weight, bias, running_mean, running_var, training,
                              momentum, eps)[0]
 
@@ -223,8 +252,14 @@ def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
     g = _Geom((N, group, (C // group) * HxW), (2,), (N, C, HxW), (0, 2), (C, 1), (C,))
     out, mean, rstd, _ = _normalize(input, weight, bias, g, eps)
     res = _make(out, input._dtype, input._device)
-    _record(res, NativeGroupNormBackward0, input, weight, bias, (mean, rstd, g, True, eps))
-    return res, _wrap(mean.reshape(N, group), input), _wrap(rstd.reshape(N, group), input)
+    mean_t, rstd_t = _wrap(mean.reshape(N, group), input), _wrap(rstd.reshape(N, group), input)
+    if needs_grad(input, weight, bias):
+        node = record(res, NativeGroupNormBackward0, (input, weight, bias), (input, weight),
+                      (mean, rstd, g, True, eps))
+        set_output(node, mean_t, nr=1)
+        set_output(node, rstd_t, nr=2)
+        node._nout = 3
+    return res, mean_t, rstd_t
 
 
 @register("group_norm", method=False, nodes=("NativeGroupNormBackward0",))

@@ -35,8 +35,7 @@ def _needs(t):
 def _check_dims(x, nsp, msg=None):
     nd = x._data.ndim
     if nd not in (nsp + 1, nsp + 2) or any(s == 0 for s in x._data.shape[1:]):
-        raise RuntimeError(msg or f"non-empty {nsp + 1}D or {nsp + 2}D (batch mode) tensor "
-                                  "expected for input")
+        raise _errors.pool_input_dims(msg, nsp)
 
 
 def _pool_args(name, nsp, kernel_size, stride, padding, dilation=1):
@@ -48,8 +47,7 @@ def _pool_args(name, nsp, kernel_size, stride, padding, dilation=1):
             return v * nsp
         if len(v) != nsp:
             nums = {2: "two", 3: "three"}[nsp]
-            raise RuntimeError(f"{name}: {what} must either be a single int, or a tuple of "
-                               f"{nums} ints")
+            raise _errors.pool_param_length(name, what, nums)
         return v
     ks = tup(kernel_size, "kernel_size")
     s = ks if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
@@ -58,8 +56,7 @@ def _pool_args(name, nsp, kernel_size, stride, padding, dilation=1):
     d = tup(dilation, "dilation")
     for pi, k, di in zip(p, ks, d):
         if pi > (di * (k - 1) + 1) // 2:
-            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
-                               f"pad={pi}, kernel_size={k} and dilation={di}")
+            raise _errors.pool_pad_too_big(pi, k, di)
     return ks, s, p, d
 
 
@@ -117,7 +114,7 @@ def _one_d(v, fill):
     v = v if isinstance(v, int) else tuple(v)
     if isinstance(v, tuple):
         if len(v) != 1:
-            raise RuntimeError("max_pool1d() argument must be a single int or a tuple of one int")
+            raise _errors.max_pool1d_int_arg()
         v = v[0]
     return (fill, v)
 
@@ -163,7 +160,7 @@ def avg_pool_nd(input, nsp, kernel_size, stride=None, padding=0, ceil_mode=False
     ks, s, p, _ = _pool_args(f"avg_pool{nsp}d", nsp, kernel_size, stride, padding)
     _check_dims(input, nsp)
     if divisor_override is not None and divisor_override == 0:
-        raise RuntimeError("divisor must be not zero")
+        raise _errors.avg_pool_divisor_zero()
     x, added = _batched(input, nsp)
     args = (ks, s, p, ceil_mode, count_include_pad, divisor_override)
     r = input._device._backend.nn.avg_pool(x, *args)
@@ -214,15 +211,14 @@ def adaptive_output_size(input, nsp, output_size):
     o = (output_size,) * nsp if isinstance(output_size, int) or output_size is None \
         else tuple(output_size)
     if len(o) != nsp:
-        raise ValueError(f"adaptive_avg_pool{nsp}d: output_size must be {nsp}")
+        raise _errors.adaptive_avg_pool_output_size(nsp)
     sp = input._data.shape[-nsp:]
     return tuple(s if v is None else int(v) for v, s in zip(o, sp))
 
 
 def adaptive_avg_pool_nd(input, nsp, output_size):
     if input._data.ndim not in (nsp + 1, nsp + 2):
-        raise RuntimeError(f"adaptive_avg_pool{nsp}d(): Expected {nsp + 1}D or {nsp + 2}D "
-                           f"tensor, but got {list(input._data.shape)}")
+        raise _errors.adaptive_avg_pool_input_dims(nsp)
     o = adaptive_output_size(input, nsp, output_size)
     sp = input._data.shape[-nsp:]
     if all(v == 1 for v in o):
@@ -235,8 +231,7 @@ def adaptive_avg_pool_nd(input, nsp, output_size):
 @register("adaptive_avg_pool1d", method=False, nodes=("SqueezeBackward1",))
 def adaptive_avg_pool1d(input, output_size):
     if input._data.ndim not in (2, 3):
-        raise RuntimeError(f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got "
-                           f"{list(input._data.shape)}")
+        raise _errors.adaptive_avg_pool1d_input_dims()
     o = output_size if isinstance(output_size, int) else tuple(output_size)[0]
     return _squeezed(adaptive_avg_pool_nd, input, 2, (1, o))
 
@@ -257,8 +252,7 @@ _ADAPTIVE_MAX = {2: AdaptiveMaxPool2DBackward0, 3: AdaptiveMaxPool3DBackward0}
 
 def adaptive_max_pool_nd(input, nsp, output_size, return_indices=False):
     if input._data.ndim not in (nsp + 1, nsp + 2):
-        raise RuntimeError(f"adaptive_max_pool{nsp}d(): Expected {nsp + 1}D or {nsp + 2}D "
-                           f"tensor, but got {list(input._data.shape)}")
+        raise _errors.adaptive_max_pool_input_dims(nsp)
     o = adaptive_output_size(input, nsp, output_size)
     x, added = _batched(input, nsp)
     vals, flat = input._device._backend.nn.adaptive_max_pool(x, o)
@@ -273,8 +267,7 @@ def adaptive_max_pool_nd(input, nsp, output_size, return_indices=False):
 @register("adaptive_max_pool1d", method=False, nodes=("SqueezeBackward1",))
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     if input._data.ndim not in (2, 3):
-        raise RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got "
-                           f"{list(input._data.shape)}")
+        raise _errors.adaptive_max_pool1d_input_dims()
     o = output_size if isinstance(output_size, int) else tuple(output_size)[0]
     return _squeezed(adaptive_max_pool_nd, input, 2, (1, o), return_indices)
 
@@ -300,8 +293,7 @@ def max_unpool_nd(input, indices, nsp, out_spatial):
     plane = int(np.prod(out_spatial))
     if flat.size and (flat.min() < 0 or flat.max() >= plane):
         bad = int(flat.max() if flat.max() >= plane else flat.min())
-        raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size "
-                           f"{'x'.join(map(str, out_spatial))}")
+        raise _errors.max_unpool_invalid_index(bad, out_spatial)
     xp = input._device._backend.xp
     r = xp.zeros((n, c, plane), x.dtype)
     xp.put_along_axis(r, flat.reshape(n, c, -1), x.reshape(n, c, -1), -1)
@@ -323,11 +315,9 @@ ConstantPadNdBackward0 = node_class("ConstantPadNdBackward0", _constant_pad_back
 
 def _pad_pairs(pad, nd):
     if len(pad) % 2:
-        raise RuntimeError("Padding length must be divisible by 2")
+        raise _errors.pad_length_odd()
     if len(pad) // 2 > nd:
-        raise RuntimeError(f"Padding length should be less than or equal to two times the "
-                           f"input dimension but got padding length {len(pad)} and input of "
-                           f"dimension {nd}")
+        raise _errors.pad_length_too_long(nd, pad)
     pairs = [(int(pad[2 * i]), int(pad[2 * i + 1])) for i in range(len(pad) // 2)]
     return pairs[::-1]       # first pair pads the last dim
 
@@ -340,10 +330,7 @@ def constant_pad_nd(input, pad, value=0):
     lead = a.ndim - len(pairs)
     shape = a.shape[:lead] + tuple(n + lo + hi for n, (lo, hi) in zip(a.shape[lead:], pairs))
     if any(s < 0 for s in shape):
-        raise RuntimeError(f"The input size {a.shape[lead]}, plus negative padding "
-                           f"{pairs[0][0]} and {pairs[0][1]} resulted in a negative output size, "
-                           "which is invalid. Check dimension "
-                           f"{lead} of your input.")
+        raise _errors.pad_negative_output(lead, a, pairs)
     xp = input._device._backend.xp
     out = xp.full(shape, value, a.dtype) if value else xp.zeros(shape, a.dtype)
     src = [slice(None)] * lead
@@ -404,9 +391,7 @@ def index_pad(input, pad, mode):
     for k, (lo, hi) in enumerate(pairs):
         n = a.shape[a.ndim - nd + k]
         if mode == "reflect" and (lo >= n or hi >= n):
-            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding "
-                               f"input dimension, but got: padding ({lo}, {hi}) at dimension "
-                               f"{a.ndim - nd + k} of input {list(a.shape)}")
+            raise _errors.reflection_pad_size(lo, hi, k, nd, a)
         idxs.append(_pad_index(n, lo, hi, mode))
     r = a
     for k, idx in enumerate(idxs):
@@ -463,14 +448,11 @@ def _rearranged(input, r, cls, args):
 def pixel_shuffle(input, upscale_factor):
     a = input._data
     if a.ndim < 3:
-        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got "
-                           f"input with {a.ndim} dimension(s)")
+        raise _errors.pixel_shuffle_dims(a)
     r = upscale_factor
     c, h, w = a.shape[-3:]
     if c % (r * r):
-        raise RuntimeError("pixel_shuffle expects its input's 'channel' dimension to be "
-                           "divisible by the square of upscale_factor, but input.size(-3)="
-                           f"{c} is not divisible by {r * r}")
+        raise _errors.pixel_shuffle_channels(c, r)
     lead = a.shape[:-3]
     v = a.reshape(lead + (c // (r * r), r, r, h, w))
     k = len(lead)
@@ -483,15 +465,11 @@ def pixel_shuffle(input, upscale_factor):
 def pixel_unshuffle(input, downscale_factor):
     a = input._data
     if a.ndim < 3:
-        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but "
-                           f"got input with {a.ndim} dimension(s)")
+        raise _errors.pixel_unshuffle_dims(a)
     r = downscale_factor
     c, h, w = a.shape[-3:]
     if h % r or w % r:
-        raise RuntimeError(f"pixel_unshuffle expects height to be divisible by downscale_factor, "
-                           f"but input.size(-2)={h} is not divisible by {r}" if h % r else
-                           "pixel_unshuffle expects width to be divisible by downscale_factor, "
-                           f"but input.size(-1)={w} is not divisible by {r}")
+        raise _errors.pixel_unshuffle_size(h, r, w)
     lead = a.shape[:-3]
     k = len(lead)
     v = a.reshape(lead + (c, h // r, r, w // r, r))
@@ -510,11 +488,9 @@ ChannelShuffleBackward0 = node_class(
 def channel_shuffle(input, groups):
     a = input._data
     if groups <= 0:
-        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
-                           f"groups:{groups}")
+        raise _errors.channel_shuffle_groups(groups)
     c = a.shape[1]
     if c % groups:
-        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
-                           f"and {groups} groups.")
+        raise _errors.channel_shuffle_channels(c, groups)
     v = a.reshape((a.shape[0], groups, c // groups) + a.shape[2:]).swapaxes(1, 2)
     return _rearranged(input, v.reshape(a.shape), ChannelShuffleBackward0, groups)

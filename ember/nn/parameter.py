@@ -5,6 +5,7 @@ requires grad by default; a Module that receives one as an attribute registers i
 (like PyTorch's) returns a plain Tensor tagged ``_is_buffer`` so that ``isinstance(t, Buffer)``
 is true for it and a Module registers it as a buffer.
 """
+from .. import _errors
 from .._tensor import Tensor
 from .._tensor_str import tensor_repr
 
@@ -32,8 +33,7 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
         if data is None:
             data = _creation().empty(0)
         if requires_grad and not (data._dtype.is_floating_point or data._dtype.is_complex):
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
-                               "gradients")
+            raise _errors.factory_requires_grad_dtype()
         t = data.detach().as_subclass(cls)
         t._requires_grad = bool(requires_grad)
         return t
@@ -107,9 +107,7 @@ class UninitializedTensorMixin:
         raise RuntimeError(_UNINIT_SHAPE)
 
     def share_memory_(self):
-        raise RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call "
-                           "`forward` to initialize the parameters before calling "
-                           "`module.share_memory()`.")
+        raise _errors.uninitialized_share_memory()
 
     def __repr__(self):
         return f"<{self.__class__.__name__}>"

@@ -1,4 +1,5 @@
 """Adadelta."""
+from .. import _errors
 from .optimizer import (Optimizer, _addcmul_, _check_lr, _check_nonneg, _grad_term,
                         _scalar_state, _to_scalar, _zeros_like)
 
@@ -10,7 +11,7 @@ class Adadelta(Optimizer):
                  capturable=False, maximize=False, differentiable=False):
         _check_lr(lr)
         if not 0.0 <= rho <= 1.0:
-            raise ValueError(f"Invalid rho value: {rho}")
+            raise _errors.invalid_rho(rho)
         _check_nonneg(eps, "epsilon")
         _check_nonneg(weight_decay, "weight_decay")
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,

@@ -1,4 +1,5 @@
 """Adagrad (with learning-rate decay and an initial accumulator value)."""
+from .. import _errors
 from .optimizer import (Optimizer, _addcdiv_, _check_lr, _check_nonneg, _full_like,
                         _grad_term, _scalar_state, _to_scalar)
 
@@ -19,9 +20,9 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         if fused:
             if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
+                raise _errors.fused_differentiable()
             if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+                raise _errors.fused_foreach()
         # Adagrad creates its state eagerly, for every parameter.
         for group in self.param_groups:
             for p in group["params"]:

@@ -1,4 +1,5 @@
 """Adam (with AMSGrad and optional decoupled weight decay, which AdamW always uses)."""
+from .. import _errors
 from .._tensor import Tensor
 from .optimizer import (Optimizer, _addcmul_, _check_adam_args, _grad_term, _lerp_,
                         _scalar_state, _to_scalar, _zeros_like)
@@ -13,10 +14,10 @@ class Adam(Optimizer):
         _check_adam_args(lr, betas, eps, weight_decay)
         if not (isinstance(betas[0], float) and isinstance(betas[1], float)
                 or isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor)):
-            raise ValueError("betas must be either both floats or both Tensors")
+            raise _errors.betas_mixed_types()
         for i in (0, 1):
             if isinstance(betas[i], Tensor) and betas[i].numel() != 1:
-                raise ValueError(f"Tensor betas[{i}] must be 1-element")
+                raise _errors.betas_tensor_size(i)
         betas = tuple(b.squeeze() if isinstance(b, Tensor) and b.dim() != 0 else b
                       for b in betas)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
@@ -26,9 +27,9 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
         if fused:
             if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
+                raise _errors.fused_differentiable()
             if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+                raise _errors.fused_foreach()
 
     def _updater(self, group):
         lr = _to_scalar(group["lr"])

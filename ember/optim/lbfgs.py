@@ -3,6 +3,7 @@
 It works on the flattened parameter vector with ember tensor ops under ``no_grad``; the
 parameters themselves are updated in place on their arrays.
 """
+from .. import _errors
 from .. import _ops
 from ..autograd import grad_mode as _gm
 from .optimizer import Optimizer, _check_lr, _to_scalar
@@ -120,7 +121,7 @@ class LBFGS(Optimizer):
                         history_size=history_size, line_search_fn=line_search_fn)
         super().__init__(params, defaults)
         if len(self.param_groups) != 1:
-            raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
+            raise _errors.lbfgs_param_groups()
         self._params = self.param_groups[0]["params"]
         self._numel_cache = None
 
@@ -241,7 +242,7 @@ class LBFGS(Optimizer):
             ls_func_evals = 0
             if line_search_fn is not None:
                 if line_search_fn != "strong_wolfe":
-                    raise RuntimeError("only 'strong_wolfe' is supported")
+                    raise _errors.lbfgs_line_search()
                 x_init = self._clone_param()
 
                 def obj_func(x, t, d):

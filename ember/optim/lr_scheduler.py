@@ -12,6 +12,7 @@ from collections import Counter
 from functools import partial, wraps
 from weakref import ref
 
+from .. import _errors
 from .._tensor import Tensor
 from .optimizer import Optimizer
 
@@ -35,9 +36,7 @@ def _format_param(name, optimizer, param):
 
     if isinstance(param, (list, tuple)):
         if len(param) != len(optimizer.param_groups):
-            raise ValueError(f"{name} must have the same length as optimizer.param_groups. "
-                             f"{name} has {len(param)} values, param_groups has "
-                             f"{len(optimizer.param_groups)}.")
+            raise _errors.scheduler_param_length(name, param, optimizer)
     else:
         param = [param] * len(optimizer.param_groups)
     return list(map(_copy, param))
@@ -57,7 +56,7 @@ def _update_param_group_val(param_group, key, val):
 
 def _check_optimizer(optimizer):
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        raise _errors.scheduler_not_optimizer(optimizer)
 
 
 class _flag:
@@ -76,8 +75,7 @@ class _flag:
 
 def _warn_get_lr_called_within_step(sched):
     if not sched._get_lr_called_within_step:
-        warnings.warn("To get the last learning rate computed by the scheduler, please use "
-                      "`get_last_lr()`.", UserWarning, stacklevel=3)
+        warnings.warn(_errors.get_lr_warning(), stacklevel=3)
 
 
 class LRScheduler:
@@ -97,12 +95,7 @@ class LRScheduler:
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
-                    raise KeyError(
-                        f"param 'initial_lr' is not specified in param_groups[{i}] when resuming "
-                        "scheduler with last_epoch >= 0.\nThis typically happens when:\n1. "
-                        "You're trying to resume training from a checkpoint but haven't properly "
-                        "loaded the optimizer state\n2. You're using last_epoch >= 0 for a fresh "
-                        "training run (not recommended)")
+                    raise _errors.scheduler_initial_lr_missing(i)
         self.base_lrs = _param_groups_val_list(optimizer, "initial_lr")
         self.last_epoch = last_epoch
         self._patch_track_step_called(optimizer)
@@ -144,19 +137,9 @@ class LRScheduler:
     def step(self, epoch=None):
         if self._step_count == 1:
             if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
-                warnings.warn(
-                    "Seems like `optimizer.step()` has been overridden after learning rate "
-                    "scheduler initialization. Please, make sure to call `optimizer.step()` "
-                    "before `lr_scheduler.step()`. See more details at https://pytorch.org/docs/"
-                    "stable/optim.html#how-to-adjust-learning-rate", UserWarning, stacklevel=2)
+                warnings.warn(_errors.optimizer_step_overridden(), stacklevel=2)
             elif not getattr(self.optimizer, "_opt_called", False):
-                warnings.warn(
-                    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In "
-                    "PyTorch 1.1.0 and later, you should call them in the opposite order: "
-                    "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will "
-                    "result in PyTorch skipping the first value of the learning rate schedule. "
-                    "See more details at https://pytorch.org/docs/stable/optim.html#how-to-"
-                    "adjust-learning-rate", UserWarning, stacklevel=2)
+                warnings.warn(_errors.scheduler_step_order(), stacklevel=2)
         self._step_count += 1
         if epoch is not None:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
@@ -191,8 +174,7 @@ class _LambdaStateMixin:
             self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
         else:
             if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got "
-                                 f"{len(lr_lambda)}")
+                raise _errors.lambda_count(lr_lambda, optimizer)
             self.lr_lambdas = list(lr_lambda)
 
     def state_dict(self):
@@ -231,7 +213,7 @@ class MultiplicativeLR(_LambdaStateMixin, LRScheduler):
         self._init_lambdas(optimizer, lr_lambda)
         for fn in self.lr_lambdas:
             if not callable(fn):
-                raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
+                raise _errors.lr_lambda_type(fn)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -281,7 +263,7 @@ class MultiStepLR(LRScheduler):
 class ConstantLR(LRScheduler):
     def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
         if factor > 1.0 or factor < 0:
-            raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
+            raise _errors.constant_factor_range()
         self.factor = factor
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
@@ -303,10 +285,9 @@ class LinearLR(LRScheduler):
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5,
                  last_epoch=-1):
         if start_factor > 1.0 or start_factor <= 0:
-            raise ValueError("Starting multiplicative factor expected to be greater than 0 and "
-                             "less or equal to 1.")
+            raise _errors.linear_start_factor_range()
         if end_factor > 1.0 or end_factor < 0:
-            raise ValueError("Ending multiplicative factor expected to be between 0 and 1.")
+            raise _errors.linear_end_factor_range()
         self.start_factor = start_factor
         self.end_factor = end_factor
         self.total_iters = total_iters
@@ -395,16 +376,11 @@ def _check_composable(owner, optimizer, schedulers):
     name = owner.__class__.__name__
     for idx, scheduler in enumerate(schedulers):
         if not hasattr(scheduler, "optimizer"):
-            raise TypeError(f"{name} at index {idx} should have `optimizer` as its attribute.")
+            raise _errors.scheduler_without_optimizer(name, idx)
         if isinstance(scheduler, ReduceLROnPlateau):
-            raise ValueError(f"{name} does not support `ReduceLROnPlateau` scheduler as it "
-                             "requires additional kwargs to be specified when calling `step`, "
-                             f"but got one at index {idx} in the given schedulers sequence.")
+            raise _errors.scheduler_plateau_unsupported(name, idx)
         if optimizer != scheduler.optimizer:
-            raise ValueError(f"{name} expects all schedulers to belong to the same optimizer, "
-                             f"but got scheduler {scheduler.__class__.__name__} at index {idx} "
-                             f"has {scheduler.optimizer}, which is different from "
-                             f"{optimizer.__class__.__name__}.")
+            raise _errors.schedulers_optimizer_mismatch(name, idx, scheduler, optimizer)
 
 
 class _ComposedStateMixin:
@@ -427,14 +403,10 @@ class _ComposedStateMixin:
 class SequentialLR(_ComposedStateMixin, LRScheduler):
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
         if len(schedulers) < 1:
-            raise ValueError(f"{self.__class__.__name__} expects at least one scheduler, but got "
-                             "no scheduler.")
+            raise _errors.sequential_no_schedulers(self.__class__.__name__)
         _check_composable(self, optimizer, schedulers)
         if len(milestones) != len(schedulers) - 1:
-            raise ValueError("Sequential Schedulers expects number of schedulers provided to be "
-                             "one more than the number of milestone points, but got number of "
-                             f"schedulers {len(schedulers)} and the number of milestones to be "
-                             f"equal to {len(milestones)}")
+            raise _errors.sequential_milestones_count(schedulers, milestones)
         self._schedulers = schedulers
         self._milestones = milestones
         self.last_epoch = last_epoch + 1
@@ -469,8 +441,7 @@ class SequentialLR(_ComposedStateMixin, LRScheduler):
 class ChainedScheduler(_ComposedStateMixin, LRScheduler):
     def __init__(self, schedulers, optimizer=None):
         if len(schedulers) < 1:
-            raise ValueError(f"{self.__class__.__name__} expects at least one scheduler to be "
-                             "chained, but got no scheduler.")
+            raise _errors.chained_no_schedulers(self.__class__.__name__)
         optimizer = optimizer or schedulers[0].optimizer
         _check_composable(self, optimizer, schedulers)
         self._schedulers = schedulers
@@ -487,14 +458,13 @@ class ReduceLROnPlateau(LRScheduler):
     def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
                  threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
         if factor >= 1.0:
-            raise ValueError("Factor should be < 1.0.")
+            raise _errors.plateau_factor()
         self.factor = factor
         _check_optimizer(optimizer)
         self.optimizer = optimizer
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != len(optimizer.param_groups):
-                raise ValueError(f"expected {len(optimizer.param_groups)} min_lrs, got "
-                                 f"{len(min_lr)}")
+                raise _errors.plateau_min_lrs_count(min_lr, optimizer)
             self.default_min_lr = None
             self.min_lrs = list(min_lr)
         else:
@@ -537,12 +507,7 @@ class ReduceLROnPlateau(LRScheduler):
     def _reduce_lr(self, epoch):
         if len(self.optimizer.param_groups) != len(self.min_lrs):
             if self.default_min_lr is None:
-                raise RuntimeError(
-                    f"The number of param groups in the `optimizer` "
-                    f"({len(self.optimizer.param_groups)}) differs from when `ReduceLROnPlateau` "
-                    f"was initialized ({len(self.min_lrs)}), usually due to a new param group "
-                    "being added to the optimizer. Please modify the `min_lrs` field to match "
-                    "the length of the `optimizer` param groups.")
+                raise _errors.plateau_param_groups_changed(self.optimizer.param_groups, self.min_lrs)
             self.min_lrs = [self.default_min_lr] * len(self.optimizer.param_groups)
         for i, param_group in enumerate(self.optimizer.param_groups):
             old_lr = float(param_group["lr"])
@@ -565,9 +530,9 @@ class ReduceLROnPlateau(LRScheduler):
 
     def _init_is_better(self, mode, threshold, threshold_mode):
         if mode not in {"min", "max"}:
-            raise ValueError("mode " + mode + " is unknown!")
+            raise _errors.plateau_mode_unknown(mode)
         if threshold_mode not in {"rel", "abs"}:
-            raise ValueError("threshold mode " + threshold_mode + " is unknown!")
+            raise _errors.plateau_threshold_mode_unknown(threshold_mode)
         self.mode_worse = math.inf if mode == "min" else -math.inf
         self.mode = mode
         self.threshold = threshold
@@ -582,8 +547,7 @@ class ReduceLROnPlateau(LRScheduler):
 def _init_cycle_momentum(sched, optimizer, base_momentum, max_momentum, last_epoch):
     """Shared by CyclicLR and OneCycleLR: momentum (or Adam's beta1) cycles with the lr."""
     if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-        raise ValueError("optimizer must support momentum or beta1 with `cycle_momentum` "
-                         "option enabled")
+        raise _errors.cyclic_momentum_unsupported()
     sched.use_beta1 = "betas" in optimizer.defaults
     max_momentums = _format_param("max_momentum", optimizer, max_momentum)
     base_momentums = _format_param("base_momentum", optimizer, base_momentum)
@@ -619,7 +583,7 @@ class CyclicLR(LRScheduler):
         self.total_size = step_size_up + step_size_down
         self.step_ratio = step_size_up / self.total_size
         if mode not in ["triangular", "triangular2", "exp_range"] and scale_fn is None:
-            raise ValueError("mode is invalid and scale_fn is None")
+            raise _errors.cyclic_mode_invalid()
         self.mode = mode
         self.gamma = gamma
         self._scale_fn_custom = scale_fn
@@ -699,12 +663,11 @@ class CyclicLR(LRScheduler):
 class CosineAnnealingWarmRestarts(LRScheduler):
     def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
         if T_0 <= 0 or not isinstance(T_0, int):
-            raise ValueError(f"Expected positive integer T_0, but got {T_0}")
+            raise _errors.warm_restarts_t0(T_0)
         if T_mult < 1 or not isinstance(T_mult, int):
-            raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult}")
+            raise _errors.warm_restarts_t_mult(T_mult)
         if not isinstance(eta_min, (float, int)):
-            raise ValueError(f"Expected float or int eta_min, but got {eta_min} of type "
-                             f"{type(eta_min)}")
+            raise _errors.warm_restarts_eta_min(eta_min)
         self.T_0 = T_0
         self.T_i = T_0
         self.T_mult = T_mult
@@ -728,7 +691,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 self.T_i = self.T_i * self.T_mult
         else:
             if epoch < 0:
-                raise ValueError(f"Expected non-negative epoch, but got {epoch}")
+                raise _errors.negative_epoch(epoch)
             if epoch >= self.T_0:
                 if self.T_mult == 1:
                     self.T_cur = epoch % self.T_0
@@ -755,18 +718,16 @@ class OneCycleLR(LRScheduler):
         self.optimizer = optimizer
         if total_steps is not None:
             if total_steps <= 0 or not isinstance(total_steps, int):
-                raise ValueError(f"Expected positive integer total_steps, but got {total_steps}")
+                raise _errors.one_cycle_total_steps(total_steps)
             self.total_steps = total_steps
         elif epochs is not None and steps_per_epoch is not None:
             if not isinstance(epochs, int) or epochs <= 0:
-                raise ValueError(f"Expected positive integer epochs, but got {epochs}")
+                raise _errors.one_cycle_epochs(epochs)
             if not isinstance(steps_per_epoch, int) or steps_per_epoch <= 0:
-                raise ValueError("Expected positive integer steps_per_epoch, but got "
-                                 f"{steps_per_epoch}")
+                raise _errors.one_cycle_steps_per_epoch(steps_per_epoch)
             self.total_steps = epochs * steps_per_epoch
         else:
-            raise ValueError("You must define either total_steps OR (epochs AND "
-                             "steps_per_epoch)")
+            raise _errors.one_cycle_steps_undefined()
         up = float(pct_start * self.total_steps) - 1
         if three_phase:
             self._schedule_phases = [
@@ -781,10 +742,9 @@ class OneCycleLR(LRScheduler):
                 self._phase(self.total_steps - 1, "max_lr", "min_lr", "base_momentum",
                             "max_momentum")]
         if pct_start < 0 or pct_start > 1 or not isinstance(pct_start, float):
-            raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
+            raise _errors.one_cycle_pct_start(pct_start)
         if anneal_strategy not in ["cos", "linear"]:
-            raise ValueError("anneal_strategy must be one of 'cos' or 'linear', instead got "
-                             f"{anneal_strategy}")
+            raise _errors.anneal_strategy_invalid(anneal_strategy)
         self._anneal_func_type = anneal_strategy
         max_lrs = _format_param("max_lr", self.optimizer, max_lr)
         if last_epoch == -1:
@@ -807,7 +767,7 @@ class OneCycleLR(LRScheduler):
             return self._annealing_cos(*args, **kwargs)
         if self._anneal_func_type == "linear":
             return self._annealing_linear(*args, **kwargs)
-        raise ValueError(f"Unknown _anneal_func_type: {self._anneal_func_type}")
+        raise _errors.anneal_func_type_unknown(self._anneal_func_type)
 
     @staticmethod
     def _annealing_cos(start, end, pct):
@@ -823,8 +783,7 @@ class OneCycleLR(LRScheduler):
         lrs = []
         step_num = self.last_epoch
         if step_num > self.total_steps:
-            raise ValueError(f"Tried to step {step_num} times. The specified number of total "
-                             f"steps is {self.total_steps}")
+            raise _errors.one_cycle_step_overflow(step_num, self.total_steps)
         for group in self.optimizer.param_groups:
             start_step = 0.0
             for i, phase in enumerate(self._schedule_phases):

@@ -18,6 +18,7 @@ from itertools import chain
 
 import numpy as np
 
+from .. import _errors
 from .. import _dtype as D
 from .._tensor import Tensor, _make
 from ..autograd import grad_mode as _gm
@@ -158,8 +159,7 @@ def _hooked_step(func):
                     if isinstance(result, tuple) and len(result) == 2:
                         args, kwargs = result
                     else:
-                        raise RuntimeError(f"{func} must return None or a tuple of (new_args, "
-                                           f"new_kwargs), but got {result}.")
+                        raise _errors.optimizer_pre_hook_return(func, result)
         out = func(*args, **kwargs)
         post = self._optimizer_step_post_hooks
         if post or _global_optimizer_post_hooks:
@@ -188,13 +188,12 @@ class Optimizer:
         self._scratch_pools, self._scratch_views = {}, {}
         self._patch_step_function()
         if isinstance(params, Tensor):
-            raise TypeError("params argument given to the optimizer should be an iterable of "
-                            "Tensors or dicts, but got " + _typename(params))
+            raise _errors.optimizer_params_type(_typename(params))
         self.state = defaultdict(dict)
         self.param_groups = []
         param_groups = list(params)
         if len(param_groups) == 0:
-            raise ValueError("optimizer got an empty parameter list")
+            raise _errors.optimizer_empty_params()
         if not isinstance(param_groups[0], dict):
             param_groups = [{"params": param_groups}]
         for param_group in param_groups:
@@ -317,10 +316,9 @@ class Optimizer:
         groups = self.param_groups
         saved_groups = deepcopy(state_dict["param_groups"])
         if len(groups) != len(saved_groups):
-            raise ValueError("loaded state dict has a different number of parameter groups")
+            raise _errors.optimizer_state_groups_count()
         if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
-            raise ValueError("loaded state dict contains a parameter group that doesn't match "
-                             "the size of optimizer's group")
+            raise _errors.optimizer_state_group_size()
         id_map = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
                           chain.from_iterable(g["params"] for g in groups)))
 
@@ -412,14 +410,12 @@ class Optimizer:
     def add_param_group(self, param_group):
         """Add a param group (a dict with ``params`` and optional per-group options)."""
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+            raise _errors.param_group_type(param_group)
         params = param_group["params"]
         if isinstance(params, Tensor):
             params = [params]
         elif isinstance(params, set):
-            raise TypeError("optimizer parameters need to be organized in ordered collections, "
-                            "but the ordering of tensors in sets will change between runs. "
-                            "Please use a list instead.")
+            raise _errors.optimizer_params_unordered()
         else:
             params = list(params)
         tensors, names = [], []
@@ -432,55 +428,49 @@ class Optimizer:
         param_group["params"] = tensors
         if names:
             if len(names) != len(tensors):
-                raise ValueError("all optimizer params should be with/without names. Some param "
-                                 "names are missing")
+                raise _errors.optimizer_param_names_partial()
             param_group["param_names"] = names
         for param in tensors:
             if not isinstance(param, Tensor):
-                raise TypeError("optimizer can only optimize Tensors, but one of the params is "
-                                + _typename(param))
+                raise _errors.optimizer_param_type(_typename(param))
             if not self.defaults.get("differentiable", None) and \
                     not (param.is_leaf or param.retains_grad):
-                raise ValueError("can't optimize a non-leaf Tensor")
+                raise _errors.optimizer_non_leaf()
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
-                raise ValueError("parameter group didn't specify a value of required "
-                                 f"optimization parameter {name}")
+                raise _errors.param_group_missing_default(name)
             param_group.setdefault(name, default)
         if len(tensors) != len(set(tensors)):
-            warnings.warn("optimizer contains a parameter group with duplicate parameters; in "
-                          "future, this will cause an error; see github.com/pytorch/pytorch/"
-                          "issues/40967 for more information", stacklevel=3)
+            warnings.warn(_errors.param_group_duplicates(), stacklevel=3)
         param_set = set()
         for group in self.param_groups:
             param_set.update(group["params"])
             if ("param_names" in param_group) != ("param_names" in group):
                 which = "with names" if "param_names" in param_group else "without names"
-                raise ValueError("all optimizer param groups should be with/without names. "
-                                 f"cannot add param group {which} to the optimizer")
+                raise _errors.param_group_names_mismatch(which)
         if not param_set.isdisjoint(tensors):
-            raise ValueError("some parameters appear in more than one parameter group")
+            raise _errors.param_in_multiple_groups()
         self.param_groups.append(param_group)
 
 
 def _check_lr(lr):
     if isinstance(lr, Tensor) and lr.numel() != 1:
-        raise ValueError("Tensor lr must be 1-element")
+        raise _errors.lr_tensor_size()
     if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
+        raise _errors.invalid_lr(lr)
 
 
 def _check_nonneg(value, what):
     if not 0.0 <= value:
-        raise ValueError(f"Invalid {what} value: {value}")
+        raise _errors.invalid_hyperparameter(what, value)
 
 
 def _check_adam_args(lr, betas, eps, weight_decay):
     """The validation shared by the Adam family, with torch's messages and order."""
     _check_lr(lr)
     if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
+        raise _errors.invalid_eps(eps)
     for i in (0, 1):
         if not 0.0 <= betas[i] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
+            raise _errors.invalid_beta(i, betas)
     _check_nonneg(weight_decay, "weight_decay")

@@ -1,4 +1,5 @@
 """Rprop: resilient backpropagation (sign-based steps with adaptive step sizes)."""
+from .. import _errors
 from .optimizer import (Optimizer, _check_lr, _full_like, _grad_term, _scalar_state,
                         _to_scalar, _zeros_like)
 
@@ -10,7 +11,7 @@ class Rprop(Optimizer):
                  capturable=False, foreach=None, maximize=False, differentiable=False):
         _check_lr(lr)
         if not 0.0 < etas[0] < 1.0 < etas[1]:
-            raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
+            raise _errors.invalid_etas(etas)
         defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes, foreach=foreach,
                         maximize=maximize, differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)

@@ -1,4 +1,5 @@
 """Stochastic gradient descent, optionally with (Nesterov) momentum."""
+from .. import _errors
 from .optimizer import (Optimizer, _check_lr, _copy_of, _grad_term, _to_scalar)
 
 __all__ = ["SGD"]
@@ -9,20 +10,20 @@ class SGD(Optimizer):
                  *, maximize=False, foreach=None, differentiable=False, fused=None):
         _check_lr(lr)
         if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}")
+            raise _errors.invalid_momentum(momentum)
         if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+            raise _errors.invalid_weight_decay(weight_decay)
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
                         weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
                         foreach=foreach, differentiable=differentiable, fused=fused)
         if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+            raise _errors.nesterov_requirements()
         super().__init__(params, defaults)
         if fused:
             if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
+                raise _errors.fused_differentiable()
             if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+                raise _errors.fused_foreach()
 
     def _updater(self, group):
         lr = _to_scalar(group["lr"])

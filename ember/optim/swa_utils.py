@@ -4,6 +4,7 @@ import math
 import warnings
 from copy import deepcopy
 
+from .. import _errors
 from .. import _ops
 from .. import _dtype as D
 from ..autograd import grad_mode as _gm
@@ -17,8 +18,7 @@ __all__ = ["AveragedModel", "update_bn", "SWALR", "get_ema_multi_avg_fn",
 
 def _check_decay(decay):
     if decay < 0.0 or decay > 1.0:
-        raise ValueError(f"Invalid decay value {decay} provided. Please provide a value in [0,1] "
-                         "range.")
+        raise _errors.swa_decay_invalid(decay)
 
 
 def get_ema_multi_avg_fn(decay=0.999):
@@ -72,7 +72,7 @@ class AveragedModel(Module):
     def __init__(self, model, device=None, avg_fn=None, multi_avg_fn=None, use_buffers=False):
         super().__init__()
         if avg_fn is not None and multi_avg_fn is not None:
-            raise AssertionError("Only one of avg_fn and multi_avg_fn should be provided")
+            raise _errors.swa_avg_fn_both()
         self.module = deepcopy(model)
         if device is not None:
             self.module = self.module.to(device)
@@ -151,12 +151,10 @@ class SWALR(LRScheduler):
         for swa_lr, group in zip(swa_lrs, optimizer.param_groups):
             group["swa_lr"] = swa_lr
         if anneal_strategy not in ["cos", "linear"]:
-            raise ValueError("anneal_strategy must be one of 'cos' or 'linear', instead got "
-                             f"{anneal_strategy}")
+            raise _errors.anneal_strategy_invalid(anneal_strategy)
         self._set_anneal_func(anneal_strategy)
         if not isinstance(anneal_epochs, int) or anneal_epochs < 0:
-            raise ValueError(f"anneal_epochs must be equal or greater than 0, got "
-                             f"{anneal_epochs}")
+            raise _errors.swa_anneal_epochs(anneal_epochs)
         self.anneal_epochs = anneal_epochs
         super().__init__(optimizer, last_epoch)
 
@@ -176,8 +174,7 @@ class SWALR(LRScheduler):
 
     def get_lr(self):
         if not self._get_lr_called_within_step:
-            warnings.warn("To get the last learning rate computed by the scheduler, please use "
-                          "`get_last_lr()`.", UserWarning, stacklevel=2)
+            warnings.warn(_errors.get_lr_warning(), stacklevel=2)
         step = self._step_count - 1
         if self.anneal_epochs == 0:
             step = max(1, step)

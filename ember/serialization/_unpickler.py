@@ -142,12 +142,12 @@ class WeightsUnpickler:
     def load(self):
         try:
             return self._run()
-        except pickle.UnpicklingError:
-            raise
-        except (RecursionError, MemoryError) as e:
+        except (RecursionError, MemoryError) as e:     # (RecursionError is a RuntimeError)
             raise pickle.UnpicklingError(f"pickle data is malformed ({type(e).__name__})") from e
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RuntimeError,
-                OverflowError, UnicodeDecodeError, struct.error) as e:
+        except (pickle.UnpicklingError, RuntimeError):  # ours, already explicit (corrupt file...)
+            raise
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
+                UnicodeDecodeError, struct.error) as e:
             raise pickle.UnpicklingError(f"{type(e).__name__}: {e}") from e
 
     def _run(self):

@@ -6,6 +6,7 @@ softmax family reuses the reduction ops.
 """
 import warnings
 
+from ... import _errors
 from ..._ops import nn_basic as B, pointwise as P, reduction as R
 
 __all__ = ["threshold", "threshold_", "relu", "relu_", "relu6", "elu", "elu_", "selu", "selu_",
@@ -104,8 +105,7 @@ def tanhshrink(input):
 
 
 def _get_softmax_dim(name, ndim, stacklevel):
-    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to "
-                  "include dim=X as an argument.", stacklevel=stacklevel)
+    warnings.warn(_errors.softmax_implicit_dim(name), stacklevel=stacklevel)
     return 0 if ndim in (0, 1, 3) else 1
 
 

@@ -6,6 +6,7 @@ double backward come for free; the per-call work is a handful of batched GEMMs.
 import math
 import warnings
 
+from ... import _errors
 from ... import _dtype as D
 from ..._ops import creation, shape as _shape
 from . import dropout as _dropout_mod, linear as _linear_mod
@@ -41,8 +42,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     """softmax(q kᵀ · scale + mask) v.  Rows whose keys are all masked give zeros (as PyTorch's
     math kernel does), with zero gradient instead of NaN."""
     if is_causal and attn_mask is not None:
-        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set "
-                           "when is_causal=True")
+        raise _errors.sdpa_causal_with_mask()
     if enable_gqa and key.dim() >= 3 and key.shape[-3] != query.shape[-3]:
         rep = query.shape[-3] // key.shape[-3]
         key = key.repeat_interleave(rep, -3)
@@ -72,24 +72,19 @@ def _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads):
     """PyTorch's input checks; returns whether the input is batched."""
     qd = query.dim()
     if qd not in (2, 3):
-        raise AssertionError("query should be unbatched 2D or batched 3D tensor but received "
-                             f"{qd}-D query tensor")
+        raise _errors.mha_query_dims(qd)
     kind = "batched (3-D)" if qd == 3 else "unbatched (2-D)"
     if key.dim() != qd or value.dim() != qd:
-        raise AssertionError(f"For {kind} `query`, expected `key` and `value` to be {qd}-D but "
-                             f"found {key.dim()}-D and {value.dim()}-D tensors respectively")
+        raise _errors.mha_key_value_dims(kind, qd, key, value)
     if key_padding_mask is not None and key_padding_mask.dim() != qd - 1:
-        raise AssertionError(f"For {kind} `query`, expected `key_padding_mask` to be `None` or "
-                             f"{qd - 1}-D but found {key_padding_mask.dim()}-D tensor instead")
+        raise _errors.mha_key_padding_mask_dims(kind, qd, key_padding_mask)
     if attn_mask is not None:
         if attn_mask.dim() not in (2, 3):
-            raise AssertionError(f"For {kind} `query`, expected `attn_mask` to be `None`, 2-D "
-                                 f"or 3-D but found {attn_mask.dim()}-D tensor instead")
+            raise _errors.mha_attn_mask_dims(kind, attn_mask)
         if qd == 2 and attn_mask.dim() == 3:
             expected = (num_heads, query.shape[0], key.shape[0])
             if attn_mask.shape != expected:
-                raise AssertionError(f"Expected `attn_mask` shape to be {expected} but got "
-                                     f"{attn_mask.shape}")
+                raise _errors.mha_attn_mask_shape(expected, attn_mask)
     return qd == 3
 
 
@@ -99,10 +94,9 @@ def _canonical_mask(mask, mask_name, other_type, other_name, target_type, check_
         return None
     is_float = mask.dtype.is_floating_point
     if mask.dtype is not D.bool_ and not is_float:
-        raise AssertionError(f"only bool and floating types of {mask_name} are supported")
+        raise _errors.mha_mask_dtype(mask_name)
     if check_other and other_type is not None and mask.dtype is not other_type:
-        warnings.warn(f"Support for mismatched {mask_name} and {other_name} is deprecated. "
-                      "Use same type for both instead.", stacklevel=3)
+        warnings.warn(_errors.mha_mask_type_mismatch(mask_name, other_name), stacklevel=3)
     if not is_float:
         mask = creation.zeros(mask.shape, dtype=target_type, device=mask.device) \
             .masked_fill(mask, _NEG_INF)
@@ -138,12 +132,10 @@ def _in_projection_packed(q, k, v, w, b):
 def _check_3d_mask(attn_mask, tgt_len, src_len, bsz, num_heads):
     if attn_mask.dim() == 2:
         if tuple(attn_mask.shape) != (tgt_len, src_len):
-            raise RuntimeError(f"The shape of the 2D attn_mask is {attn_mask.shape}, but should "
-                               f"be {(tgt_len, src_len)}.")
+            raise _errors.mha_attn_mask_2d_shape(attn_mask, tgt_len, src_len)
         return attn_mask.unsqueeze(0)
     if tuple(attn_mask.shape) != (bsz * num_heads, tgt_len, src_len):
-        raise RuntimeError(f"The shape of the 3D attn_mask is {attn_mask.shape}, but should be "
-                           f"{(bsz * num_heads, tgt_len, src_len)}.")
+        raise _errors.mha_attn_mask_3d_shape(attn_mask, tgt_len, src_len, bsz, num_heads)
     return attn_mask
 
 
@@ -151,10 +143,9 @@ def _static_kv(static, proj, bsz, num_heads, head_dim, name):
     if static is None:
         return proj.view(proj.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
     if static.size(0) != bsz * num_heads:
-        raise AssertionError(f"expecting {name}.size(0) of {bsz * num_heads}, but got "
-                             f"{static.size(0)}")
+        raise _errors.mha_static_size0(name, bsz, num_heads, static)
     if static.size(2) != head_dim:
-        raise AssertionError(f"expecting {name}.size(2) of {head_dim}, but got {static.size(2)}")
+        raise _errors.mha_static_size2(name, head_dim, static)
     return static
 
 
@@ -177,9 +168,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
                                        None if attn_mask is None else attn_mask.dtype,
                                        "attn_mask", query.dtype)
     if is_causal and attn_mask is None:
-        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the "
-                           "Transformer module method `generate_square_subsequent_mask` to "
-                           "create this mask.")
+        raise _errors.mha_causal_needs_mask()
     if is_causal and key_padding_mask is None and not need_weights:
         attn_mask = None
     else:
@@ -188,39 +177,36 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         if key_padding_mask is not None:
             is_causal = False
     if embed_dim != embed_dim_to_check:
-        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but "
-                             f"got {embed_dim}")
+        raise _errors.mha_embed_dim(embed_dim_to_check, embed_dim)
     head_dim = embed_dim // num_heads
     if head_dim * num_heads != embed_dim:
-        raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
+        raise _errors.mha_heads_divisible(embed_dim, num_heads)
     if use_separate_proj_weight:
         if key.shape[:2] != value.shape[:2]:
-            raise AssertionError(f"key's sequence and batch dims {key.shape[:2]} do not match "
-                                 f"value's {value.shape[:2]}")
+            raise _errors.mha_key_value_batch(key, value)
         b_q, b_k, b_v = (None,) * 3 if in_proj_bias is None else in_proj_bias.chunk(3)
         q, k, v = (_linear(query, q_proj_weight, b_q), _linear(key, k_proj_weight, b_k),
                    _linear(value, v_proj_weight, b_v))
     else:
         if key.shape != value.shape:
-            raise AssertionError(f"key shape {key.shape} does not match value shape "
-                                 f"{value.shape}")
+            raise _errors.mha_key_value_shape(key, value)
         q, k, v = _in_projection_packed(query, key, value, in_proj_weight, in_proj_bias)
     if attn_mask is not None:
         if attn_mask.dim() not in (2, 3):
-            raise RuntimeError(f"attn_mask's dimension {attn_mask.dim()} is not supported")
+            raise _errors.mha_attn_mask_dim(attn_mask)
         attn_mask = _check_3d_mask(attn_mask, tgt_len, src_len, bsz, num_heads)
     if bias_k is not None and bias_v is not None:
         if static_k is not None:
-            raise AssertionError("bias cannot be added to static key.")
+            raise _errors.mha_bias_static_key()
         if static_v is not None:
-            raise AssertionError("bias cannot be added to static value.")
+            raise _errors.mha_bias_static_value()
         k = _shape.cat([k, bias_k.repeat(1, bsz, 1)])
         v = _shape.cat([v, bias_v.repeat(1, bsz, 1)])
         attn_mask, key_padding_mask = _pad_key(attn_mask), _pad_key(key_padding_mask)
     elif bias_k is not None:
-        raise AssertionError("bias_k is set but bias_v is None")
+        raise _errors.mha_bias_v_missing()
     elif bias_v is not None:
-        raise AssertionError("bias_v is set but bias_k is None")
+        raise _errors.mha_bias_k_missing()
     q = q.view(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
     k = _static_kv(static_k, k, bsz, num_heads, head_dim, "static_k")
     v = _static_kv(static_v, v, bsz, num_heads, head_dim, "static_v")
@@ -231,11 +217,9 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     src_len = k.size(1)
     if key_padding_mask is not None:
         if key_padding_mask.shape[0] != bsz:
-            raise AssertionError(f"Expected key_padded_mask.shape[0] to be {bsz}, but got "
-                                 f"{key_padding_mask.shape[0]}")
+            raise _errors.mha_key_padding_batch(bsz, key_padding_mask)
         if key_padding_mask.shape[1] != src_len:
-            raise AssertionError(f"Expected key_padded_mask.shape[1] to be {src_len}, but got "
-                                 f"{key_padding_mask.shape[1]}")
+            raise _errors.mha_key_padding_len(src_len, key_padding_mask)
         key_padding_mask = key_padding_mask.view(bsz, 1, 1, src_len) \
             .expand(-1, num_heads, -1, -1).reshape(bsz * num_heads, 1, src_len)
         attn_mask = key_padding_mask if attn_mask is None else attn_mask + key_padding_mask

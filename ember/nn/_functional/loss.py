@@ -28,8 +28,7 @@ def legacy_reduction(size_average, reduce, reduction):
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     ret = "mean" if size_average and reduce else ("sum" if reduce else "none")
-    warnings.warn(f"size_average and reduce args will be deprecated, please use "
-                  f"reduction='{ret}' instead.", stacklevel=3)
+    warnings.warn(_errors.legacy_reduction_deprecated(ret), stacklevel=3)
     return ret
 
 
@@ -47,15 +46,13 @@ def _same_size(input, target):
     then expands both."""
     if target.shape == input.shape:
         return input, target
-    warnings.warn(f"Using a target size ({target.shape}) that is different to the input size "
-                  f"({input.shape}). This will likely lead to incorrect results due to "
-                  f"broadcasting. Please ensure they have the same size.", stacklevel=3)
+    warnings.warn(_errors.loss_target_size_warning(target), stacklevel=3)
     return _S.broadcast_tensors(input, target)
 
 
 def _weighted(errors, weight, input, reduction, mean_by_weight):
     if weight.shape != input.shape:
-        raise ValueError("Weights and input must have the same size.")
+        raise _errors.weights_input_size()
     loss = errors * weight
     if reduction == "none":
         return loss
@@ -63,8 +60,7 @@ def _weighted(errors, weight, input, reduction, mean_by_weight):
         return loss.sum()
     if reduction == "mean":
         return loss.sum() / weight.sum() if mean_by_weight else loss.mean()
-    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', "
-                     f"'sum'.")
+    raise _errors.reduction_mode_invalid(reduction)
 
 
 # ---- regression ----------------------------------------------------------------------------------
@@ -137,8 +133,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
 def _check_smoothing(label_smoothing):
     if label_smoothing > 1.0:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
-                           f"{label_smoothing:g}")
+        raise _errors.label_smoothing_range(label_smoothing)
 
 
 def _class_weight(weight, ndim, class_dim):
@@ -150,15 +145,12 @@ def _class_weight(weight, ndim, class_dim):
 
 def _cross_entropy_probs(input, target, weight, reduction, ignore_index, smoothing, class_dim):
     if not target.is_floating_point():
-        raise RuntimeError(f"Expected floating point type for target with class probabilities, "
-                           f"got {_errors.legacy_scalar_type(target.dtype)}")
+        raise _errors.ce_target_probs_dtype(target)
     if ignore_index >= 0:
-        raise RuntimeError("ignore_index is not supported for floating point target")
+        raise _errors.ce_ignore_index_probs()
     c = input.shape[class_dim]
     if weight is not None and (weight.ndim != 1 or weight.numel() != c):
-        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {c} "
-                           f"classes or no classes but got weight tensor of shape: "
-                           f"{list(weight.shape)}")
+        raise _errors.ce_weight_size(c, weight)
     logp = input.log_softmax(class_dim)
     if smoothing > 0.0:
         _check_smoothing(smoothing)
@@ -201,9 +193,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
-        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
-                         f"size ({input.shape}) is deprecated. Please ensure they have the "
-                         f"same size.")
+        raise _errors.bce_target_size_deprecated(target)
     if weight is not None:
         weight = weight.expand(_S.broadcast_shapes(target.shape, weight.shape))
     return L.binary_cross_entropy(input, target, weight, reduction)
@@ -214,8 +204,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     """Sigmoid + binary cross-entropy in one numerically stable step (one autograd node)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
-        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
-                         f"({input.shape})")
+        raise _errors.bce_logits_target_size(target)
     return L.binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)
 
 
@@ -223,10 +212,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce, reduction)
     elif reduction == "mean":
-        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
-                      "support size.'batchmean' divides only by the batch size, and aligns with "
-                      "the KL div math definition.'mean' will be changed to behave the same as "
-                      "'batchmean' in the next major release.", stacklevel=2)
+        warnings.warn(_errors.kl_div_mean_warning(), stacklevel=2)
     red = "sum" if reduction == "batchmean" else reduction_name(reduction)
     if log_target:
         loss = target.exp() * (target - input)
@@ -242,7 +228,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
                      reduce=None, reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
     if reduction not in ("none", "mean", "sum"):
-        raise ValueError(reduction + " is not a valid value for reduction")
+        raise _errors.reduction_not_valid_value(reduction)
     if log_input:
         loss = input.exp() - target * input
     else:
@@ -257,18 +243,18 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     """0.5 (log var + (input - target)^2 / var); ``var`` may omit or broadcast one dim."""
     if isinstance(var, float):
         if var < 0:
-            raise ValueError("var has negative entry/entries")
+            raise _errors.gaussian_nll_negative_var()
         var = var * _C.ones_like(input)
     elif bool((var < 0).any()):
-        raise ValueError("var has negative entry/entries")
+        raise _errors.gaussian_nll_negative_var()
     if var.shape != input.shape:
         if input.shape[:-1] == var.shape:
             var = var.unsqueeze(-1)
         elif not (input.ndim == var.ndim and sum(
                 y for x, y in zip(input.shape, var.shape) if x != y) == 1):
-            raise ValueError("var is of incorrect size")
+            raise _errors.gaussian_nll_var_size()
     if reduction not in ("none", "mean", "sum"):
-        raise ValueError(reduction + " is not valid")
+        raise _errors.reduction_not_valid(reduction)
     var = var.clone()
     with grad_mode.no_grad():
         var.clamp_(min=eps)
@@ -292,9 +278,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
                         reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
     if input1.ndim != input2.ndim or input1.ndim != target.ndim:
-        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension "
-                           f"but got sizes: input1: {input1.shape}, input2: {input2.shape}, "
-                           f"target: {target.shape} ")
+        raise _errors.margin_ranking_dims(input1, input2, target)
     return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
 
 
@@ -303,13 +287,11 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     reduction = legacy_reduction(size_average, reduce, reduction)
     td = target.ndim
     if td > 1:
-        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        raise _errors.target_multi_dim()
     if td == 1 and not (input1.ndim == 2 and input2.ndim == 2):
-        raise RuntimeError(f"1D target tensor expects 2D input tensors, but found inputs with "
-                           f"sizes {list(input1.shape)} and {list(input2.shape)}.")
+        raise _errors.cosine_embedding_1d_target(input1, input2)
     if td == 0 and not (input1.ndim == 1 and input2.ndim == 1):
-        raise RuntimeError(f"0D target tensor expects 1D input tensors, but found inputs with "
-                           f"sizes {list(input1.shape)} and {list(input2.shape)}.")
+        raise _errors.cosine_embedding_0d_target(input1, input2)
     prod = (input1 * input2).sum(td)
     mag1 = (input1 * input1).sum(td) + 1e-12
     mag2 = (input2 * input2).sum(td) + 1e-12
@@ -323,14 +305,12 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
 def _check_triplet_dims(anchor, positive, negative):
     a, p, n = anchor.ndim, positive.ndim, negative.ndim
     if not (a == p and p == n):
-        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the "
-                           f"same number of dimensions, but got: anchor {a}D, positive {p}D, "
-                           f"and negative {n}D inputs")
+        raise _errors.triplet_dims(a, p, n)
 
 
 def _triplet(anchor, positive, negative, distance, margin, swap, reduction):
     if margin <= 0:
-        raise ValueError(f"margin must be greater than 0, got {margin}")
+        raise _errors.margin_not_positive(margin)
     _check_triplet_dims(anchor, positive, negative)
     d_pos = distance(anchor, positive)
     d_neg = distance(anchor, negative)
@@ -349,7 +329,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
                                       margin=1.0, swap=False, reduction="mean"):
     if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
+        raise _errors.reduction_invalid(reduction)
     return _triplet(anchor, positive, negative, distance_function or pairwise_distance,
                     margin, swap, reduction)
 
@@ -368,7 +348,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     class_dim = input.ndim - 1
     loss = loss.sum(class_dim) / input.shape[class_dim]
     if reduction not in ("none", "mean", "sum"):
-        raise ValueError(reduction + " is not valid")
+        raise _errors.reduction_not_valid(reduction)
     return _reduce(loss, reduction)
 
 
@@ -384,9 +364,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
                       reduce=None, reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
     if p != 1 and p != 2:
-        raise ValueError("only p == 1 and p == 2 supported")
+        raise _errors.multi_margin_p()
     if weight is not None and weight.ndim != 1:
-        raise ValueError("weight must be one-dimensional")
+        raise _errors.multi_margin_weight_dim()
     return L.multi_margin_loss(input, target, p, margin, weight, reduction)
 
 

@@ -97,8 +97,7 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     window sum is a difference of cumulative sums over the zero-padded channel dim."""
     dim = input.dim()
     if dim < 3:
-        raise ValueError(f"Expected 3D or higher dimensionality                          input "
-                         f"(got {dim} dimensions)")
+        raise _errors.local_response_norm_dims(dim)
     if input.numel() == 0:
         return input
     sq = input.mul(input)
@@ -151,7 +150,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 def pdist(input, p=2):
     """Distances between all pairs of rows ``i < j`` of a 2-D input, in row-major pair order."""
     if input.dim() != 2:
-        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+        raise _errors.pdist_dims()
     n = input.shape[0]
     i, j = np.triu_indices(n, 1)
     return (input[i] - input[j]).norm(p, 1)

@@ -1,4 +1,5 @@
 """nn.functional: max/avg/adaptive/lp pooling, max_unpool (ops in ``ember._ops.nn_pool``)."""
+from ... import _errors
 from ..._ops import nn_pool as P
 from ..._ops.nn_pool import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d,
                              adaptive_avg_pool1d, adaptive_max_pool1d)
@@ -79,8 +80,7 @@ def _unpool_size(input, nsp, kernel_size, stride, padding, output_size):
     out = tuple(output_size)[-nsp:]
     for o, dflt, si in zip(out, default, s):
         if not dflt - si < o < dflt + si:
-            raise ValueError(f"invalid output_size \"{list(output_size)}\" (dim {len(out)} "
-                             f"must be between {dflt - si} and {dflt + si})")
+            raise _errors.adaptive_output_size_range(output_size, out, dflt, si)
     return out
 
 

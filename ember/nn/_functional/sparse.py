@@ -1,4 +1,5 @@
 """nn.functional: embedding, embedding_bag, one_hot (ops in ``_ops.nn_basic``)."""
+from ... import _errors
 from ..._ops import nn_basic as B
 from ...autograd import grad_mode
 
@@ -40,17 +41,12 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
                   padding_idx=None):
     from ..._ops import creation as C
     if per_sample_weights is not None and input.size() != per_sample_weights.size():
-        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is "
-                         f"not None, then it must have the same shape as the input "
-                         f"({input.shape})")
+        raise _errors.embedding_bag_weights_shape(per_sample_weights)
     if weight.dim() != 2:
-        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension "
-                         f"{weight.dim()}")
+        raise _errors.embedding_bag_weight_dims(weight)
     if input.dim() == 2:
         if offsets is not None:
-            raise ValueError(f"if input is 2D, then offsets has to be None, as input is treated "
-                             f"is a mini-batch of fixed length sequences. However, found offsets "
-                             f"of type {_type_name(offsets)}")
+            raise _errors.embedding_bag_2d_offsets(_type_name(offsets))
         offsets = C.arange(0, input.numel(), input.size(1), dtype=input.dtype,
                            device=input.device)
         input = input.reshape(-1)
@@ -58,20 +54,17 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             per_sample_weights = per_sample_weights.reshape(-1)
     elif input.dim() == 1:
         if offsets is None:
-            raise ValueError("offsets has to be a 1D Tensor but got None")
+            raise _errors.embedding_bag_offsets_none()
         if offsets.dim() != 1:
-            raise ValueError("offsets has to be a 1D Tensor")
+            raise _errors.embedding_bag_offsets_dims()
     else:
-        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
-                         f"{input.dim()}")
+        raise _errors.embedding_bag_input_dims()
     if mode not in _MODES:
-        raise ValueError("mode has to be one of sum, mean or max")
+        raise _errors.embedding_bag_mode()
     if max_norm is not None:
         _renorm(weight, input, max_norm, norm_type)
     if per_sample_weights is not None and mode != "sum":
-        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. "
-                                  f"per_sample_weights is only supported for mode='sum' (got "
-                                  f"mode='{mode}'). Please open a feature request on GitHub.")
+        raise _errors.embedding_bag_weights_mode(mode)
     if padding_idx is not None:
         padding_idx = _padding_idx(padding_idx, weight.size(0))
     return B.embedding_bag(weight, input, offsets, scale_grad_by_freq, _MODES[mode], sparse,

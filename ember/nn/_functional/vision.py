@@ -2,6 +2,7 @@
 import math
 import warnings
 
+from ... import _errors
 from ..._ops import nn_pool as P
 from ..._ops.nn_pool import pixel_shuffle, pixel_unshuffle, channel_shuffle
 
@@ -17,27 +18,19 @@ _MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinea
 def _output_size(input, nsp, size, scale_factor, recompute_scale_factor):
     """(output spatial size, per-dim scale handed to the kernel or None)."""
     if size is not None and scale_factor is not None:
-        raise ValueError("only one of size or scale_factor should be defined")
+        raise _errors.interpolate_size_and_scale()
     sp = input.shape[2:]
     if size is not None:
         out = tuple(size) if isinstance(size, (tuple, list)) else (size,) * nsp
         if len(out) != nsp:
-            raise ValueError(f"Input and output must have the same number of spatial "
-                             f"dimensions, but got input with spatial dimensions of {list(sp)} "
-                             f"and output size of {list(out)}. Please provide input tensor in "
-                             "(N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) "
-                             "format.")
+            raise _errors.interpolate_size_dims(sp, out)
         return tuple(int(o) for o in out), (None,) * nsp
     if scale_factor is None:
-        raise ValueError("either size or scale_factor should be defined")
+        raise _errors.interpolate_no_size_or_scale()
     sc = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) \
         else (scale_factor,) * nsp
     if len(sc) != nsp:
-        raise ValueError(f"Input and scale_factor must have the same number of spatial "
-                         f"dimensions, but got input with spatial dimensions of {list(sp)} and "
-                         f"scale_factor of shape {list(sc)}. Please provide input tensor in "
-                         "(N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) "
-                         "format.")
+        raise _errors.interpolate_scale_dims(sp, sc)
     out = tuple(int(math.floor(float(n) * float(s))) for n, s in zip(sp, sc))
     return out, ((None,) * nsp if recompute_scale_factor else tuple(float(s) for s in sc))
 
@@ -48,23 +41,17 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     nsp = input.dim() - 2
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
-            raise ValueError("align_corners option can only be set with the interpolating "
-                             "modes: linear | bilinear | bicubic | trilinear")
+            raise _errors.interpolate_align_corners()
     elif mode in _LINEAR_DIMS:
         align_corners = bool(align_corners)
     else:
-        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
-                                  f"{input.dim()}D) for the modes: nearest | linear | bilinear "
-                                  f"| bicubic | trilinear | area | nearest-exact (got {mode})")
+        raise _errors.interpolate_input_dims(mode)
     if mode in _LINEAR_DIMS and _LINEAR_DIMS[mode] != nsp:
-        raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs "
-                                  f"{_LINEAR_DIMS[mode] + 2}D input")
+        raise _errors.interpolate_mode_dims(mode, _LINEAR_DIMS)
     if nsp not in (1, 2, 3):
-        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
-                                  f"{input.dim()}D) for the modes: nearest | linear | bilinear "
-                                  f"| bicubic | trilinear | area | nearest-exact (got {mode})")
+        raise _errors.interpolate_input_dims(mode)
     if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not supported by ember")
+        raise _errors.interpolate_antialias()
     out, scales = _output_size(input, nsp, size, scale_factor, recompute_scale_factor)
     if mode == "area":
         if nsp == 1:
@@ -74,20 +61,17 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
-    warnings.warn("nn.functional.upsample is deprecated. Use nn.functional.interpolate "
-                  "instead.", stacklevel=2)
+    warnings.warn(_errors.upsample_deprecated(), stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input, size=None, scale_factor=None):
-    warnings.warn("nn.functional.upsample_nearest is deprecated. Use "
-                  "nn.functional.interpolate instead.", stacklevel=2)
+    warnings.warn(_errors.upsample_nearest_deprecated(), stacklevel=2)
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input, size=None, scale_factor=None):
-    warnings.warn("nn.functional.upsample_bilinear is deprecated. Use "
-                  "nn.functional.interpolate instead.", stacklevel=2)
+    warnings.warn(_errors.upsample_bilinear_deprecated(), stacklevel=2)
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
@@ -96,11 +80,10 @@ def pad(input, pad, mode="constant", value=None):
     if mode == "constant":
         return P.constant_pad_nd(input, pad, 0 if value is None else value)
     if value is not None and value != 0:
-        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument.")
+        raise _errors.pad_mode_value(mode)
     if mode not in ("reflect", "replicate", "circular"):
-        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+        raise _errors.pad_mode_unknown(mode)
     npad = len(pad) // 2
     if len(pad) % 2 or not 1 <= npad <= 3 or input.dim() not in (npad + 1, npad + 2):
-        raise NotImplementedError(f"Padding size {len(pad)} is not supported for "
-                                  f"{input.dim()}D input tensor.")
+        raise _errors.pad_size_unsupported(pad)
     return P.index_pad(input, pad, mode)

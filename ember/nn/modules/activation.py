@@ -2,6 +2,7 @@
 constructor arguments and ``extra_repr``."""
 import warnings
 
+from ... import _errors
 from ... import _ops
 from .. import functional as F
 from ..parameter import Parameter
@@ -110,12 +111,10 @@ class Hardtanh(Module):
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None):
         super().__init__()
         if min_value is not None:
-            warnings.warn("keyword argument `min_value` is deprecated and rename to `min_val`",
-                          FutureWarning, stacklevel=2)
+            warnings.warn(_errors.hardtanh_min_value_deprecated(), stacklevel=2)
             min_val = min_value
         if max_value is not None:
-            warnings.warn("keyword argument `max_value` is deprecated and rename to `max_val`",
-                          FutureWarning, stacklevel=2)
+            warnings.warn(_errors.hardtanh_max_value_deprecated(), stacklevel=2)
             max_val = max_value
         self.min_val = min_val
         self.max_val = max_val
@@ -323,6 +322,5 @@ class Softmax2d(Module):
 
     def forward(self, input):
         if input.dim() not in (3, 4):
-            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D "
-                             "instead")
+            raise _errors.softmax2d_dims()
         return F.softmax(input, -3, _stacklevel=5)

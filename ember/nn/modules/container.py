@@ -5,6 +5,7 @@ from collections import OrderedDict
 from collections import abc as container_abcs
 from itertools import chain, islice
 
+from ... import _errors
 from ..._tensor import Tensor
 from ..parameter import Parameter
 from .module import Module, _addindent, _typename
@@ -17,8 +18,7 @@ class Container(Module):
     """Deprecated: everything it did is in Module."""
 
     def __init__(self, **kwargs):
-        warnings.warn("`nn.Container` is deprecated. All of its functionality is now implemented "
-                      "in `nn.Module`. Subclass that instead.", FutureWarning, stacklevel=2)
+        warnings.warn(_errors.container_deprecated(), stacklevel=2)
         super().__init__()
         for key, value in kwargs.items():
             self.add_module(key, value)
@@ -28,7 +28,7 @@ def _abs_index(idx, size):
     """Normalise an int index into ``range(size)`` with PyTorch's IndexError text."""
     idx = operator.index(idx)
     if not -size <= idx < size:
-        raise IndexError(f"index {idx} is out of range")
+        raise _errors.container_index_out_of_range(idx)
     return idx % size if size else idx
 
 
@@ -46,9 +46,9 @@ class _NoDigitDir:
 
 def _check_factor(self, other):
     if not isinstance(other, int):
-        raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+        raise _errors.sequential_mul_type(self, other)
     if other <= 0:
-        raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
+        raise _errors.sequential_mul_factor(other, self)
 
 
 class Sequential(_NoDigitDir, Module):
@@ -88,8 +88,7 @@ class Sequential(_NoDigitDir, Module):
 
     def __add__(self, other):
         if not isinstance(other, Sequential):
-            raise ValueError("add operator supports only objects of Sequential class, but "
-                             f"{str(type(other))} is given.")
+            raise _errors.sequential_add_type(other)
         ret = Sequential()
         for layer in chain(self, other):
             ret.append(layer)
@@ -97,8 +96,7 @@ class Sequential(_NoDigitDir, Module):
 
     def __iadd__(self, other):
         if not isinstance(other, Sequential):
-            raise ValueError("add operator supports only objects of Sequential class, but "
-                             f"{str(type(other))} is given.")
+            raise _errors.sequential_add_type(other)
         offset = len(self)
         for i, module in enumerate(other):
             self.add_module(str(i + offset), module)
@@ -136,10 +134,10 @@ class Sequential(_NoDigitDir, Module):
 
     def insert(self, index, module):
         if not isinstance(module, Module):
-            raise AssertionError(f"module should be of type: {Module}")
+            raise _errors.module_type_assert(Module)
         n = len(self._modules)
         if not -n <= index <= n:
-            raise IndexError(f"Index out of range: {index}")
+            raise _errors.module_list_index(index)
         if index < 0:
             index += n
         for i in range(n, index, -1):
@@ -223,8 +221,7 @@ class ModuleList(_NoDigitDir, Module):
 
     def extend(self, modules):
         if not isinstance(modules, container_abcs.Iterable):
-            raise TypeError("ModuleList.extend should be called with an iterable, but got " +
-                            type(modules).__name__)
+            raise _errors.modulelist_extend_type(modules)
         offset = len(self)
         for i, module in enumerate(modules):
             self.add_module(str(offset + i), module)
@@ -235,11 +232,9 @@ def _update_pairs(self, items, what):
     """dict.update from a sequence of (key, value) pairs, with PyTorch's error texts."""
     for j, p in enumerate(items):
         if not isinstance(p, container_abcs.Iterable):
-            raise TypeError(f"{what} update sequence element #{j} should be Iterable; is" +
-                            type(p).__name__)
+            raise _errors.update_element_not_iterable(what, j, p)
         if not len(p) == 2:
-            raise ValueError(f"{what} update sequence element #{j} has length {len(p)}; 2 is "
-                             "required")
+            raise _errors.update_element_length(what, j, p)
         self[p[0]] = p[1]
 
 
@@ -288,8 +283,7 @@ class ModuleDict(Module):
 
     def update(self, modules):
         if not isinstance(modules, container_abcs.Iterable):
-            raise TypeError("ModuleDict.update should be called with an iterable of key/value "
-                            "pairs, but got " + type(modules).__name__)
+            raise _errors.moduledict_update_type(modules)
         if isinstance(modules, (OrderedDict, ModuleDict, container_abcs.Mapping)):
             for key, module in modules.items():
                 self[key] = module
@@ -347,8 +341,7 @@ class ParameterList(_NoDigitDir, Module):
 
     def extend(self, values):
         if not isinstance(values, container_abcs.Iterable) or isinstance(values, Tensor):
-            raise TypeError("ParameterList.extend should be called with an iterable, but got " +
-                            type(values).__name__)
+            raise _errors.parameterlist_extend_type(values)
         for value in values:
             self.append(value)
         return self
@@ -357,7 +350,7 @@ class ParameterList(_NoDigitDir, Module):
         return "\n".join(_param_line(k, p, lambda t: str(t.dtype)) for k, p in enumerate(self))
 
     def __call__(self, *args, **kwargs):
-        raise RuntimeError("ParameterList should not be called.")
+        raise _errors.parameterlist_called()
 
 
 class ParameterDict(Module):
@@ -372,9 +365,7 @@ class ParameterDict(Module):
     @staticmethod
     def _key_to_attr(key):
         if not isinstance(key, str):
-            raise TypeError("Index given to ParameterDict cannot be used as a key as it is not a "
-                            f"string (type is '{type(key).__name__}'). Open an issue on github if "
-                            "you need non-string keys.")
+            raise _errors.parameterdict_key_type(key)
         return key
 
     def __getitem__(self, key):
@@ -444,8 +435,7 @@ class ParameterDict(Module):
 
     def update(self, parameters):
         if not isinstance(parameters, container_abcs.Iterable):
-            raise TypeError("ParametersDict.update should be called with an iterable of key/value "
-                            "pairs, but got " + type(parameters).__name__)
+            raise _errors.parameterdict_update_type(parameters)
         if isinstance(parameters, (OrderedDict, ParameterDict)):
             for key, parameter in parameters.items():
                 self[key] = parameter
@@ -459,7 +449,7 @@ class ParameterDict(Module):
         return "\n".join(_param_line(k, p, _typename) for k, p in self.items())
 
     def __call__(self, input):
-        raise RuntimeError("ParameterDict should not be called.")
+        raise _errors.parameterdict_called()
 
     def __or__(self, other):
         copy = self.copy()

@@ -1,6 +1,7 @@
 """nn modules: Conv1d/2d/3d and ConvTranspose1d/2d/3d (PyTorch's attributes, init and repr)."""
 import math
 
+from ... import _errors
 from ... import _ops
 from .. import init
 from .. import functional as F
@@ -30,23 +31,21 @@ class _ConvNd(Module):
         super().__init__()
         n = self._nsp
         if groups <= 0:
-            raise ValueError("groups must be a positive integer")
+            raise _errors.conv_groups_positive()
         if in_channels % groups != 0:
-            raise ValueError("in_channels must be divisible by groups")
+            raise _errors.conv_in_channels_groups()
         if out_channels % groups != 0:
-            raise ValueError("out_channels must be divisible by groups")
+            raise _errors.conv_out_channels_groups()
         kernel_size, stride, dilation = (_ntuple(v, n) for v in (kernel_size, stride, dilation))
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of "
-                                 f"{ {'valid', 'same'} }")
+                raise _errors.conv_padding_string_invalid(padding)
             if padding == "same" and any(s != 1 for s in stride):
-                raise ValueError("padding='same' is not supported for strided convolutions")
+                raise _errors.conv_same_padding_strided_value()
         else:
             padding = _ntuple(padding, n)
         if padding_mode not in _PADDING_MODES:
-            raise ValueError(f"padding_mode must be one of {_PADDING_MODES}, but got "
-                             f"padding_mode='{padding_mode}'")
+            raise _errors.conv_padding_mode_invalid(_PADDING_MODES, padding_mode)
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel_size
@@ -149,8 +148,7 @@ class _ConvTranspose(_ConvNd):
                  output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
                  device=None, dtype=None):
         if padding_mode != "zeros":
-            raise ValueError(f'Only "zeros" padding mode is supported for '
-                             f"{type(self).__name__}")
+            raise _errors.conv_transpose_padding_mode(self)
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode, device, dtype, output_padding)
 
@@ -164,16 +162,13 @@ class _ConvTranspose(_ConvNd):
         if len(output_size) == lead + n:
             output_size = output_size[lead:]
         if len(output_size) != n:
-            raise ValueError(f"ConvTranspose{n}D: for {input.dim()}D input, output_size must "
-                             f"have {n} or {lead + n} elements (got {len(output_size)})")
+            raise _errors.conv_transpose_output_size_len(n, lead, output_size)
         lo = [(input.size(d + lead) - 1) * self.stride[d] - 2 * self.padding[d]
               + self.dilation[d] * (self.kernel_size[d] - 1) + 1 for d in range(n)]
         hi = [m + s - 1 for m, s in zip(lo, self.stride)]
         for size, a, b in zip(output_size, lo, hi):
             if not a <= size <= b:
-                raise ValueError(f"requested an output size of {output_size}, but valid sizes "
-                                 f"range from {lo} to {hi} (for an input of "
-                                 f"{list(input.shape)[lead:]})")
+                raise _errors.conv_transpose_output_size_range(output_size, lo, hi, lead)
         return tuple(size - a for size, a in zip(output_size, lo))
 
     def forward(self, input, output_size=None):

@@ -1,4 +1,5 @@
 """nn modules: dropout (element-wise, channel-wise, alpha); active only in training mode."""
+from ... import _errors
 from .. import functional as F
 from .module import Module
 
@@ -13,7 +14,7 @@ class _DropoutNd(Module):
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
         if p < 0 or p > 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+            raise _errors.dropout_probability_value(p)
         self.p = p
         self.inplace = inplace
 

@@ -1,4 +1,5 @@
 """nn modules: Flatten, Unflatten."""
+from ... import _errors
 from .module import Module
 
 __all__ = ["Flatten", "Unflatten"]
@@ -28,7 +29,7 @@ class Unflatten(Module):
         if isinstance(dim, int):
             self._require_tuple_int(unflattened_size)
         else:
-            raise TypeError("invalid argument type for dim parameter")
+            raise _errors.unflatten_dim_type()
         self.dim = dim
         self.unflattened_size = unflattened_size
 
@@ -37,11 +38,9 @@ class Unflatten(Module):
         if isinstance(value, (tuple, list)):
             for i, e in enumerate(value):
                 if not isinstance(e, int):
-                    raise TypeError("unflattened_size must be tuple of ints, but found element "
-                                    f"of type {type(e).__name__} at pos {i}")
+                    raise _errors.unflatten_size_element(i, e)
             return
-        raise TypeError(f"unflattened_size must be a tuple of ints, but found type "
-                        f"{type(value).__name__}")
+        raise _errors.unflatten_size_type(value)
 
     def forward(self, input):
         return input.unflatten(self.dim, self.unflattened_size)

@@ -55,9 +55,7 @@ class _InstanceNorm(_NormBase):
             if self.affine:
                 raise _errors.norm_num_features(self.num_features, input.size(feature_dim),
                                                 feature_dim)
-            warnings.warn(f"input's size at dim={feature_dim} does not match num_features. You "
-                          "can silence this warning by not passing in num_features, which is not "
-                          "used because affine=False", stacklevel=2)
+            warnings.warn(_errors.instance_norm_features_warning(feature_dim), stacklevel=2)
         if input.dim() == self._no_batch_dim:
             return self._apply_instance_norm(input.unsqueeze(0)).squeeze(0)
         return self._apply_instance_norm(input)

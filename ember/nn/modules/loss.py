@@ -1,5 +1,6 @@
 """nn modules: losses.  Each forwards to its ``nn.functional`` loss; class weights are buffers
 (in the state_dict when given, like PyTorch's)."""
+from ... import _errors
 from .. import functional as F
 from .._functional.loss import legacy_reduction
 from .module import Module
@@ -156,8 +157,7 @@ class TripletMarginLoss(_Loss):
                  reduction="mean"):
         super().__init__(size_average, reduce, reduction)
         if margin <= 0:
-            raise ValueError(f"TripletMarginLoss: expected margin to be greater than 0, got "
-                             f"{margin} instead")
+            raise _errors.triplet_margin_positive(margin)
         self.margin = margin
         self.p = p
         self.eps = eps
@@ -172,8 +172,7 @@ class TripletMarginWithDistanceLoss(_Loss):
     def __init__(self, *, distance_function=None, margin=1.0, swap=False, reduction="mean"):
         super().__init__(None, None, reduction)
         if margin <= 0:
-            raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater "
-                             f"than 0, got {margin} instead")
+            raise _errors.triplet_distance_margin_positive(margin)
         self.distance_function = distance_function
         self.margin = margin
         self.swap = swap
@@ -205,10 +204,9 @@ class MultiMarginLoss(_WeightedLoss):
                  reduction="mean"):
         super().__init__(weight, size_average, reduce, reduction)
         if p != 1 and p != 2:
-            raise ValueError("only p == 1 and p == 2 supported")
+            raise _errors.multi_margin_p()
         if weight is not None and weight.dim() != 1:
-            raise ValueError(f"MultiMarginLoss: expected weight to be None or 1D tensor, got "
-                             f"{weight.dim()}D instead")
+            raise _errors.multi_margin_weight_arg(weight)
         self.p = p
         self.margin = margin
 

@@ -11,6 +11,7 @@ import weakref
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
+from ... import _errors
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 from ...autograd.function import Function
@@ -62,7 +63,7 @@ class _WrappedHook:
         if self.with_module:
             module = self.module()
             if module is None:
-                raise RuntimeError("You are trying to call the hook of a dead Module!")
+                raise _errors.dead_module_hook_call()
             return self.hook(module, *args, **kwargs)
         return self.hook(*args, **kwargs)
 
@@ -77,7 +78,7 @@ class _WrappedHook:
         self.with_module = state["with_module"]
         if self.with_module:
             if state["module"] is None:
-                raise RuntimeError("You are trying to revive the hook of a dead Module!")
+                raise _errors.dead_module_hook_revive()
             self.module = weakref.ref(state["module"])
 
 
@@ -150,8 +151,7 @@ def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
 def register_module_backward_hook(hook):
     global _global_is_full_backward_hook
     if _global_is_full_backward_hook is True:
-        raise RuntimeError("Cannot use both regular backward hooks and full backward hooks as a "
-                           "global Module hook. Please use only one of them.")
+        raise _errors.global_backward_hooks_mixed()
     _global_is_full_backward_hook = False
     return _add_hook(_global_backward_hooks, hook)
 
@@ -163,8 +163,7 @@ def register_module_full_backward_pre_hook(hook):
 def register_module_full_backward_hook(hook):
     global _global_is_full_backward_hook
     if _global_is_full_backward_hook is False:
-        raise RuntimeError("Cannot use both regular backward hooks and full backward hooks as a "
-                           "global Module hook. Please use only one of them.")
+        raise _errors.global_backward_hooks_mixed()
     _global_is_full_backward_hook = True
     return _add_hook(_global_backward_hooks, hook)
 
@@ -220,8 +219,7 @@ class BackwardHook:
                 if out is None:
                     continue
                 if len(out) != len(res):
-                    raise RuntimeError("Backward hook returned an invalid number of grad_input, "
-                                       f"got {len(out)}, but expected {len(res)}")
+                    raise _errors.backward_hook_grad_input_count(out, res)
                 res = out
             self.grad_outputs = None
             return self._unpack_none(self.input_tensors_index, res)
@@ -259,26 +257,18 @@ class BackwardHook:
                     if new is None:
                         continue
                     if len(new) != len(self.grad_outputs):
-                        raise RuntimeError("Backward pre hook returned an invalid number of "
-                                           f"grad_output, got {len(new)}, but expected "
-                                           f"{len(self.grad_outputs)}")
+                        raise _errors.backward_pre_hook_grad_output_count(new, self.grad_outputs)
                     self.grad_outputs = new
                 local_grad_outputs = self.grad_outputs
                 if self.input_tensors_index is None:
                     # no input requires grad: the hooks fire here with grad_input all None
-                    warnings.warn("Full backward hook is firing when gradients are computed with "
-                                  "respect to module outputs since no inputs require gradients. "
-                                  "See https://docs.pytorch.org/docs/main/generated/torch.nn."
-                                  "Module.html#torch.nn.Module.register_full_backward_hook for "
-                                  "more details.", stacklevel=5)
+                    warnings.warn(_errors.full_backward_hook_outputs_warning(), stacklevel=5)
                     grad_inputs = (None,) * self.n_inputs
                     for user_hook in self.user_hooks:
                         res = user_hook(self.module, grad_inputs, self.grad_outputs)
                         if res is not None and not (isinstance(res, tuple) and
                                                     all(el is None for el in res)):
-                            raise RuntimeError("Backward hook for Modules where no input "
-                                               "requires gradient should always return None or "
-                                               "None for all gradients.")
+                            raise _errors.backward_hook_no_grad_inputs_return()
                     self.grad_outputs = None
                 return tuple(local_grad_outputs[i] for i in self.output_tensors_index)
             grad_fn.register_prehook(hook)
@@ -318,8 +308,7 @@ def _typename(obj):
 
 
 def _forward_unimplemented(self, *input):
-    raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" '
-                              "function")
+    raise _errors.module_forward_missing(self)
 
 
 def _no_grad_apply(fn, t):
@@ -342,11 +331,9 @@ class Module:
 
     def __init__(self, *args, **kwargs):
         if self.call_super_init is False and kwargs:
-            raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword "
-                            f"argument '{next(iter(kwargs))}'")
+            raise _errors.module_init_kwargs(self, kwargs)
         if self.call_super_init is False and args:
-            raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument but "
-                            f"{len(args) + 1} were given")
+            raise _errors.module_init_args(self, args)
         d = self.__dict__
         d["training"] = True
         d["_parameters"] = {}
@@ -374,18 +361,17 @@ class Module:
     def register_buffer(self, name, tensor, persistent=True):
         """Add a buffer (saved in the state_dict unless ``persistent=False``)."""
         if "_buffers" not in self.__dict__:
-            raise AttributeError("cannot assign buffer before Module.__init__() call")
+            raise _errors.buffer_before_init()
         if not isinstance(name, str):
-            raise TypeError(f"buffer name should be a string. Got {_typename(name)}")
+            raise _errors.buffer_name_type(_typename(name))
         if "." in name:
-            raise KeyError('buffer name can\'t contain "."')
+            raise _errors.buffer_name_dot()
         if name == "":
-            raise KeyError('buffer name can\'t be empty string ""')
+            raise _errors.buffer_name_empty()
         if hasattr(self, name) and name not in self._buffers:
-            raise KeyError(f"attribute '{name}' already exists")
+            raise _errors.attribute_exists(name)
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
-                            "(torch Tensor or None required)")
+            raise _errors.buffer_type(_typename(tensor), name)
         for hook in _global_buffer_registration_hooks.values():
             output = hook(self, name, tensor)
             if output is not None:
@@ -399,26 +385,22 @@ class Module:
     def register_parameter(self, name, param):
         """Add a parameter (a Parameter or None) under ``name``."""
         if "_parameters" not in self.__dict__:
-            raise AttributeError("cannot assign parameter before Module.__init__() call")
+            raise _errors.parameter_before_init()
         if not isinstance(name, str):
-            raise TypeError(f"parameter name should be a string. Got {_typename(name)}")
+            raise _errors.parameter_name_type(_typename(name))
         if "." in name:
-            raise KeyError('parameter name can\'t contain "."')
+            raise _errors.parameter_name_dot()
         if name == "":
-            raise KeyError('parameter name can\'t be empty string ""')
+            raise _errors.parameter_name_empty()
         if hasattr(self, name) and name not in self._parameters:
-            raise KeyError(f"attribute '{name}' already exists")
+            raise _errors.attribute_exists(name)
         if param is None:
             self._parameters[name] = None
             return
         if not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{_typename(param)}' object to parameter '{name}' "
-                            "(torch.nn.Parameter or None required)")
+            raise _errors.parameter_type(_typename(param), name)
         if param.grad_fn:
-            raise ValueError(f"Cannot assign non-leaf Tensor to parameter '{name}'. Model "
-                             f"parameters must be created explicitly. To express '{name}' as a "
-                             "function of another Tensor, compute the value in the forward() "
-                             "method.")
+            raise _errors.parameter_non_leaf(name)
         for hook in _global_parameter_registration_hooks.values():
             output = hook(self, name, param)
             if output is not None:
@@ -428,15 +410,15 @@ class Module:
     def add_module(self, name, module):
         """Add a child module under ``name``."""
         if not isinstance(module, Module) and module is not None:
-            raise TypeError(f"{_typename(module)} is not a Module subclass")
+            raise _errors.not_a_module(_typename(module))
         if not isinstance(name, str):
-            raise TypeError(f"module name should be a string. Got {_typename(name)}")
+            raise _errors.module_name_type(_typename(name))
         if hasattr(self, name) and name not in self._modules:
-            raise KeyError(f"attribute '{name}' already exists")
+            raise _errors.attribute_exists(name)
         if "." in name:
-            raise KeyError(f'module name can\'t contain ".", got: {name}')
+            raise _errors.module_name_dot(name)
         if name == "":
-            raise KeyError('module name can\'t be empty string ""')
+            raise _errors.module_name_empty()
         for hook in _global_module_registration_hooks.values():
             output = hook(self, name, module)
             if output is not None:
@@ -453,33 +435,33 @@ class Module:
         mod = self
         for item in target.split("."):
             if not hasattr(mod, item):
-                raise AttributeError(mod._get_name() + " has no attribute `" + item + "`")
+                raise _errors.get_submodule_missing(item, mod)
             mod = getattr(mod, item)
             if not isinstance(mod, Module):
-                raise AttributeError("`" + item + "` is not an nn.Module")
+                raise _errors.get_submodule_not_module(item)
         return mod
 
     def set_submodule(self, target, module, strict=False):
         if target == "":
-            raise ValueError("Cannot set the submodule without a target name!")
+            raise _errors.set_submodule_no_target()
         atoms = target.split(".")
         if not isinstance(module, Module):
-            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+            raise _errors.set_submodule_not_module(module)
         parent = self if len(atoms) == 1 else self.get_submodule(".".join(atoms[:-1]))
         if strict and not hasattr(parent, atoms[-1]):
-            raise AttributeError(parent._get_name() + " has no attribute `" + atoms[-1] + "`")
+            raise _errors.set_submodule_missing(atoms, parent)
         if hasattr(parent, atoms[-1]) and not isinstance(getattr(parent, atoms[-1]), Module):
-            raise AttributeError("`" + atoms[-1] + "` is not an nn.Module")
+            raise _errors.set_submodule_not_module_attr(atoms)
         setattr(parent, atoms[-1], module)
 
     def _get_member(self, target, check, what):
         module_path, _, name = target.rpartition(".")
         mod = self.get_submodule(module_path)
         if not hasattr(mod, name):
-            raise AttributeError(mod._get_name() + " has no attribute `" + name + "`")
+            raise _errors.get_member_missing(name, mod)
         value = getattr(mod, name)
         if not check(mod, name, value):
-            raise AttributeError("`" + name + "` is not " + what)
+            raise _errors.get_member_wrong_type(what, name)
         return value
 
     def get_parameter(self, target):
@@ -490,14 +472,10 @@ class Module:
         return self._get_member(target, lambda m, n, v: n in m._buffers, "a buffer")
 
     def get_extra_state(self):
-        raise RuntimeError("Reached a code path in Module.get_extra_state() that should never be "
-                           "called. Please file an issue at https://github.com/pytorch/pytorch/"
-                           "issues/new?template=bug-report.yml to report this bug.")
+        raise _errors.get_extra_state_unreachable()
 
     def set_extra_state(self, state):
-        raise RuntimeError("Reached a code path in Module.set_extra_state() that should never be "
-                           "called. Please file an issue at https://github.com/pytorch/pytorch/"
-                           "issues/new?template=bug-report.yml to report this bug.")
+        raise _errors.set_extra_state_unreachable()
 
     # ---- conversions -------------------------------------------------------------------------
     def _apply(self, fn, recurse=True):
@@ -566,15 +544,9 @@ class Module:
         if dtype is not None:
             dtype = D.to_dtype(dtype)
             if not (dtype.is_floating_point or dtype.is_complex):
-                raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but "
-                                f"got desired dtype={dtype}")
+                raise _errors.module_to_dtype(dtype)
             if dtype.is_complex:
-                warnings.warn("Complex modules are a new feature under active development whose "
-                              "design may change, and some modules might not work as expected "
-                              "when using complex tensors as parameters or buffers. Please file "
-                              "an issue at https://github.com/pytorch/pytorch/issues/new?template="
-                              "bug-report.yml if a complex module does not work as expected.",
-                              stacklevel=2)
+                warnings.warn(_errors.complex_modules_warning(), stacklevel=2)
 
         def convert(t):
             floating = t.is_floating_point() or t.is_complex()
@@ -614,16 +586,14 @@ class Module:
         """``hook(module, grad_input, grad_output)`` once the gradients with respect to the
         module's inputs are computed; may return replacement grad_input."""
         if self._is_full_backward_hook is False:
-            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks on "
-                               "a single Module. Please use only one of them.")
+            raise _errors.module_backward_hooks_mixed()
         self._is_full_backward_hook = True
         return _add_hook(self._backward_hooks, hook, None, prepend)
 
     def register_backward_hook(self, hook):
         """Deprecated non-full hook: registered on the grad_fn of the module's output."""
         if self._is_full_backward_hook is True:
-            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks on "
-                               "a single Module. Please use only one of them.")
+            raise _errors.module_backward_hooks_mixed()
         self._is_full_backward_hook = False
         return _add_hook(self._backward_hooks, hook)
 
@@ -643,8 +613,7 @@ class Module:
         """``hook(module, state_dict, prefix, local_metadata)`` after ``state_dict``; a returned
         dict replaces the state dict."""
         if getattr(hook, "_from_public_api", False):
-            raise RuntimeError("Cannot register the same function as the state dict post hook "
-                               "that was previously registered via register_state_dict_post_hook")
+            raise _errors.state_dict_post_hook_registered()
         return _add_hook(self._state_dict_hooks, hook)
 
     def register_state_dict_post_hook(self, hook):
@@ -686,8 +655,7 @@ class Module:
                     if isinstance(result, tuple) and len(result) == 2:
                         args, kwargs = result
                     else:
-                        raise RuntimeError("forward pre-hook must return None or a tuple of "
-                                           f"(new_args, new_kwargs), but got {result}.")
+                        raise _errors.forward_pre_hook_return(result)
             else:
                 result = hook(self, args)
                 if result is not None:
@@ -721,9 +689,7 @@ class Module:
                     result = hook_result
             if bw_hook:
                 if not isinstance(result, (Tensor, tuple)):
-                    warnings.warn("For backward hooks to be called, module output should be a "
-                                  f"Tensor or a tuple of Tensors but received {type(result)}",
-                                  stacklevel=2)
+                    warnings.warn(_errors.backward_hook_output_type(result), stacklevel=2)
                 result = bw_hook.setup_output_hook(result)
             if non_full_hooks:
                 self._register_non_full_backward_hooks(non_full_hooks, args, result)
@@ -745,9 +711,7 @@ class Module:
                         if hook_result is not None:
                             result = hook_result
                     except Exception as e:
-                        warnings.warn(f"{what} with ``always_call=True`` raised an exception that "
-                                      f"was silenced as another error was raised in forward: "
-                                      f"{str(e)}", stacklevel=2)
+                        warnings.warn(_errors.always_call_hook_silenced(what, e), stacklevel=2)
 
     def _register_non_full_backward_hooks(self, hooks, args, result):
         var = result
@@ -781,40 +745,37 @@ class Module:
             members = d["_modules"]
             if name in members:
                 return members[name]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        raise _errors.module_attribute_missing(name, self)
 
     def __setattr__(self, name, value):
         d = self.__dict__
         params = d.get("_parameters")
         if isinstance(value, Parameter):
             if params is None:
-                raise AttributeError("cannot assign parameters before Module.__init__() call")
+                raise _errors.parameters_before_init()
             _remove_from(name, d, self._buffers, self._modules, self._non_persistent_buffers_set)
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
-                raise TypeError(f"cannot assign '{_typename(value)}' as parameter '{name}' "
-                                "(torch.nn.Parameter or None expected)")
+                raise _errors.assign_parameter_type(_typename(value), name)
             self.register_parameter(name, value)
         else:
             modules = d.get("_modules")
             if isinstance(value, Module):
                 if modules is None:
-                    raise AttributeError("cannot assign module before Module.__init__() call")
+                    raise _errors.module_before_init()
                 _remove_from(name, d, self._parameters, self._buffers,
                              self._non_persistent_buffers_set)
                 modules[name] = _registration_hooks(self, name, value)
             elif modules is not None and name in modules:
                 if value is not None:
-                    raise TypeError(f"cannot assign '{_typename(value)}' as child module "
-                                    f"'{name}' (torch.nn.Module or None expected)")
+                    raise _errors.assign_module_type(_typename(value), name)
                 modules[name] = _registration_hooks(self, name, value)
             else:
                 buffers = d.get("_buffers")
                 if isinstance(value, Buffer) or buffers is not None and name in buffers:
                     if value is not None and not isinstance(value, Tensor):
-                        raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' "
-                                        "(torch.nn.Buffer, torch.Tensor or None expected)")
+                        raise _errors.assign_buffer_type(_typename(value), name)
                     persistent = value.persistent if isinstance(value, Buffer) else \
                         name not in self._non_persistent_buffers_set
                     self.register_buffer(name, value, persistent)
@@ -852,9 +813,7 @@ class Module:
         """An OrderedDict of parameters and persistent buffers (detached unless ``keep_vars``),
         with ``_metadata`` holding each module's ``version``."""
         if args:
-            warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to "
-                          "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn."
-                          "Module.state_dict for details.", FutureWarning, stacklevel=2)
+            warnings.warn(_errors.state_dict_positional_args(), stacklevel=2)
             if destination is None:
                 destination = args[0]
             if len(args) > 1 and prefix == "":
@@ -880,7 +839,7 @@ class Module:
                 if hook_result is not None:
                     destination = hook_result
             elif hook_result is not None:
-                raise RuntimeError("state_dict post-hook must return None")
+                raise _errors.state_dict_post_hook_return()
         return destination
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
@@ -957,7 +916,7 @@ class Module:
         """Load parameters and buffers; returns ``_IncompatibleKeys``; with ``strict`` a key
         mismatch raises RuntimeError worded as PyTorch's."""
         if not isinstance(state_dict, Mapping):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+            raise _errors.state_dict_type(state_dict)
         missing_keys, unexpected_keys, error_msgs = [], [], []
         metadata = getattr(state_dict, "_metadata", None)
         state_dict = OrderedDict(state_dict)
@@ -979,10 +938,7 @@ class Module:
             incompatible = _IncompatibleKeys(missing_keys, unexpected_keys)
             for hook in module._load_state_dict_post_hooks.values():
                 if hook(module, incompatible) is not None:
-                    raise AssertionError("Hooks registered with "
-                                         "``register_load_state_dict_post_hook`` are not expected "
-                                         "to return new values, if incompatible_keys need to be "
-                                         "modified, it should be done inplace.")
+                    raise _errors.load_state_dict_post_hook_return()
 
         load(self, state_dict)
         if strict:
@@ -993,8 +949,7 @@ class Module:
                 error_msgs.insert(0, "Missing key(s) in state_dict: {}. ".format(
                     ", ".join(f'"{k}"' for k in missing_keys)))
         if error_msgs:
-            raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
-                self.__class__.__name__, "\n\t".join(error_msgs)))
+            raise _errors.load_state_dict_errors(self.__class__.__name__, error_msgs)
         return _IncompatibleKeys(missing_keys, unexpected_keys)
 
     # ---- iteration ---------------------------------------------------------------------------
@@ -1057,7 +1012,7 @@ class Module:
     # ---- modes and gradients -----------------------------------------------------------------
     def train(self, mode=True):
         if not isinstance(mode, bool):
-            raise ValueError("training mode is expected to be boolean")
+            raise _errors.train_mode_type()
         self.training = mode
         for module in self.children():
             module.train(mode)
@@ -1073,11 +1028,7 @@ class Module:
 
     def zero_grad(self, set_to_none=True):
         if getattr(self, "_is_replica", False):
-            warnings.warn("Calling .zero_grad() from a module created with nn.DataParallel() has "
-                          "no effect. The parameters are copied (in a differentiable manner) from "
-                          "the original module. This means they are not leaf nodes in autograd "
-                          "and so don't accumulate gradients. If you need gradients in your "
-                          "forward method, consider using autograd.grad instead.", stacklevel=2)
+            warnings.warn(_errors.data_parallel_zero_grad(), stacklevel=2)
         for p in self.parameters():
             g = p._grad
             if g is None:

@@ -1,6 +1,7 @@
 """nn modules: LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm."""
 import numbers
 
+from ... import _errors
 from ..._ops import creation as _C
 from .. import functional as F, init
 from ..parameter import Parameter
@@ -77,8 +78,7 @@ class GroupNorm(Module):
                  *, bias=True):
         super().__init__()
         if num_channels % num_groups != 0:
-            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups "
-                             f"({num_groups})")
+            raise _errors.group_norm_num_channels(num_channels, num_groups)
         self.num_groups = num_groups
         self.num_channels = num_channels
         self.eps = eps

@@ -1,4 +1,5 @@
 """nn modules: constant / zero / reflection / replication / circular padding (1d, 2d, 3d)."""
+from ... import _errors
 from .. import functional as F
 from .module import Module
 
@@ -17,9 +18,7 @@ class _PadNd(Module):
         n = 2 * self._nsp
         self.padding = tuple(padding) if isinstance(padding, (tuple, list)) else (padding,) * n
         if len(self.padding) != n:
-            raise ValueError(f"expected padding to be a single integer value or a list of {n} "
-                             f"values to match the padding dimensions, but got "
-                             f"padding={list(self.padding)}")
+            raise _errors.padding_length(n, self.padding)
 
     def forward(self, input):
         return F.pad(input, self.padding, self._mode)

@@ -12,6 +12,7 @@ import numbers
 import warnings
 
 
+from ... import _errors
 from ..._ops import creation, shape as _shape
 from ...autograd import grad_mode
 from ..parameter import Parameter
@@ -142,8 +143,7 @@ def _uniform_init(module):
 
 def _check_type(name, value, kind):
     if not isinstance(value, kind):
-        raise TypeError(f"{name} should be of type {kind.__name__}, got: "
-                        f"{type(value).__name__}")
+        raise _errors.rnn_arg_type(name, kind, value)
 
 
 class RNNBase(Module):
@@ -166,7 +166,7 @@ class RNNBase(Module):
         self.proj_size = proj_size
         self._check_args(dropout)
         if mode not in _GATES:
-            raise ValueError("Unrecognized RNN mode: " + mode)
+            raise _errors.rnn_mode_unknown(mode)
         gate_size = _GATES[mode] * hidden_size
         num_directions = 2 if bidirectional else 1
         real_hidden = proj_size if proj_size > 0 else hidden_size
@@ -195,27 +195,23 @@ class RNNBase(Module):
     def _check_args(self, dropout):
         if (not isinstance(dropout, numbers.Number) or isinstance(dropout, bool)
                 or not 0 <= dropout <= 1):
-            raise ValueError("dropout should be a number in range [0, 1] representing the "
-                             "probability of an element being zeroed")
+            raise _errors.rnn_dropout_range()
         if dropout > 0 and self.num_layers == 1:
-            warnings.warn("dropout option adds dropout after all but last recurrent layer, so "
-                          "non-zero dropout expects num_layers greater than 1, but got "
-                          f"dropout={dropout} and num_layers={self.num_layers}", stacklevel=3)
+            warnings.warn(_errors.rnn_dropout_single_layer(dropout, self.num_layers), stacklevel=3)
         _check_type("bias", self.bias, bool)
         _check_type("batch_first", self.batch_first, bool)
         _check_type("input_size", self.input_size, int)
         if self.input_size <= 0:
-            raise ValueError("input_size must be greater than zero")
+            raise _errors.rnn_input_size()
         _check_type("hidden_size", self.hidden_size, int)
         if self.hidden_size <= 0:
-            raise ValueError("hidden_size must be greater than zero")
+            raise _errors.rnn_hidden_size()
         if self.num_layers <= 0:
-            raise ValueError("num_layers must be greater than zero")
+            raise _errors.rnn_num_layers()
         if self.proj_size < 0:
-            raise ValueError("proj_size should be a positive integer or zero to disable "
-                             "projections")
+            raise _errors.rnn_proj_size_negative()
         if self.proj_size >= self.hidden_size:
-            raise ValueError("proj_size has to be smaller than hidden_size")
+            raise _errors.rnn_proj_size_too_big()
 
     @property
     def _flat_weights(self):
@@ -235,15 +231,12 @@ class RNNBase(Module):
     def check_input(self, input, batch_sizes):
         wdt = self._flat_weights[0].dtype
         if input.dtype != wdt:
-            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype "
-                             f"({wdt}). Convert input: input.to({wdt}), or convert model: "
-                             f"model.to({input.dtype})")
+            raise _errors.rnn_dtype_mismatch(wdt)
         expected = 2 if batch_sizes is not None else 3
         if input.dim() != expected:
-            raise RuntimeError(f"input must have {expected} dimensions, got {input.dim()}")
+            raise _errors.rnn_input_dims(expected)
         if self.input_size != input.size(-1):
-            raise RuntimeError("input.size(-1) must be equal to input_size. Expected "
-                               f"{self.input_size}, got {input.size(-1)}")
+            raise _errors.rnn_input_size_mismatch(self.input_size)
 
     def _expected_size(self, input, batch_sizes, last):
         if batch_sizes is not None:
@@ -298,8 +291,7 @@ class RNNBase(Module):
         want = 3 if is_batched else 2
         if hx.dim() != want:
             kind = "batched 3-D" if is_batched else "unbatched 2-D"
-            raise RuntimeError(f"For {kind} input, hx should also be {want}-D but got "
-                               f"{hx.dim()}-D tensor")
+            raise _errors.rnn_hx_dims(kind, want, hx)
 
     def _as_state(self, hx):
         return (hx,)
@@ -320,7 +312,7 @@ class RNNBase(Module):
             if input.dim() not in (2, 3):
                 got = f"{input.dim()}D tensor" if self.mode.startswith("RNN") else \
                     f"{input.dim()}D"
-                raise ValueError(f"{name}: Expected input to be 2D or 3D, got {got} instead")
+                raise _errors.rnn_input_dims_value(name, got)
             is_batched = input.dim() == 3
             batch_dim = 0 if self.batch_first else 1
             if not is_batched:
@@ -366,7 +358,7 @@ class RNN(RNNBase):
 
     def __init__(self, *args, **kwargs):
         if "proj_size" in kwargs:
-            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+            raise _errors.rnn_proj_size_unsupported()
         if len(args) > 3:
             self.nonlinearity = args[3]
             args = args[:3] + args[4:]
@@ -377,15 +369,14 @@ class RNN(RNNBase):
         elif self.nonlinearity == "relu":
             mode = "RNN_RELU"
         else:
-            raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' "
-                             "or 'relu'.")
+            raise _errors.rnn_nonlinearity_invalid(self.nonlinearity)
         super().__init__(mode, *args, **kwargs)
 
 
 class GRU(RNNBase):
     def __init__(self, *args, **kwargs):
         if "proj_size" in kwargs:
-            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+            raise _errors.rnn_proj_size_unsupported()
         super().__init__("GRU", *args, **kwargs)
 
 
@@ -410,8 +401,7 @@ class LSTM(RNNBase):
         want = 3 if is_batched else 2
         if hx[0].dim() != want or hx[1].dim() != want:
             kind = "batched 3-D" if is_batched else "unbatched 2-D"
-            raise RuntimeError(f"For {kind} input, hx and cx should also be {want}-D but got "
-                               f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
+            raise _errors.lstm_hx_dims(kind, want, hx)
 
     def get_expected_cell_size(self, input, batch_sizes):
         return self._expected_size(input, batch_sizes, self.hidden_size)
@@ -463,15 +453,13 @@ class RNNCellBase(Module):
     def _check_dims(self, input, hx):
         name = type(self).__name__
         if input.dim() not in (1, 2):
-            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D "
-                             "instead")
+            raise _errors.rnn_cell_input_dims(name)
         if isinstance(hx, tuple):
             for i, v in enumerate(hx):
                 if v.dim() not in (1, 2):
-                    raise ValueError(f"{name}: Expected hx[{i}] to be 1D or 2D, got "
-                                     f"{v.dim()}D instead")
+                    raise _errors.rnn_cell_hx_dims(name, i, v)
         elif hx is not None and hx.dim() not in (1, 2):
-            raise ValueError(f"{name}: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
+            raise _errors.rnn_cell_hidden_dims(name, hx)
 
     def _cell(self, mode, input, state):
         """One step of ``mode`` on a (batched) input; returns the new state tuple."""
@@ -510,7 +498,7 @@ class RNNCell(RNNCellBase):
     def forward(self, input, hx=None):
         if self.nonlinearity not in ("tanh", "relu"):
             self._check_dims(input, hx)
-            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
+            raise _errors.rnn_nonlinearity_unknown(self.nonlinearity)
         mode = "RNN_TANH" if self.nonlinearity == "tanh" else "RNN_RELU"
         return self._run(mode, input, hx, 1)
 

@@ -8,6 +8,7 @@ composite path exists here.  The one visible effect of PyTorch's nested-tensor e
 import copy
 import warnings
 
+from ... import _errors
 from ..._ops import creation
 from ...autograd import grad_mode
 from .. import init
@@ -45,8 +46,7 @@ class MultiheadAttention(Module):
                  add_zero_attn=False, kdim=None, vdim=None, batch_first=False, device=None,
                  dtype=None):
         if embed_dim <= 0 or num_heads <= 0:
-            raise ValueError(f"embed_dim and num_heads must be greater than 0, got "
-                             f"embed_dim={embed_dim} and num_heads={num_heads} instead")
+            raise _errors.mha_embed_dim_positive(embed_dim, num_heads)
         fk = {"device": device, "dtype": dtype}
         super().__init__()
         self.embed_dim = embed_dim
@@ -58,7 +58,7 @@ class MultiheadAttention(Module):
         self.batch_first = batch_first
         self.head_dim = embed_dim // num_heads
         if self.head_dim * num_heads != self.embed_dim:
-            raise AssertionError("embed_dim must be divisible by num_heads")
+            raise _errors.mha_embed_dim_heads()
         if not self._qkv_same_embed_dim:
             self.q_proj_weight = Parameter(creation.empty((embed_dim, embed_dim), **fk))
             self.k_proj_weight = Parameter(creation.empty((embed_dim, self.kdim), **fk))
@@ -179,7 +179,7 @@ def _get_activation_fn(activation):
         return _act_fn.relu
     if activation == "gelu":
         return _act_fn.gelu
-    raise RuntimeError(f"activation should be relu/gelu, not {activation}")
+    raise _errors.transformer_activation(activation)
 
 
 def _relu_or_gelu(activation):
@@ -344,8 +344,7 @@ class TransformerEncoder(Module):
         self.mask_check = mask_check
         why = _why_not_nested(encoder_layer)
         if enable_nested_tensor and why:
-            warnings.warn(f"enable_nested_tensor is True, but self.use_nested_tensor is False "
-                          f"because {why}", stacklevel=2)
+            warnings.warn(_errors.nested_tensor_disabled(why), stacklevel=2)
             self.use_nested_tensor = False
 
     def _zeroes_padding(self, src, mask, padding_mask):
@@ -445,9 +444,9 @@ class Transformer(Module):
         is_batched = src.dim() == 3
         bdim = 0 if self.batch_first else 1
         if is_batched and src.size(bdim) != tgt.size(bdim):
-            raise RuntimeError("the batch number of src and tgt must be equal")
+            raise _errors.transformer_batch_mismatch()
         if src.size(-1) != self.d_model or tgt.size(-1) != self.d_model:
-            raise RuntimeError("the feature number of src and tgt must be equal to d_model")
+            raise _errors.transformer_feature_mismatch()
         memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask,
                               is_causal=src_is_causal)
         return self.decoder(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,

@@ -1,0 +1,196 @@
+"""Make ``import torch`` / ``import torchvision`` resolve to Ember in a running interpreter.
+
+``install()`` puts a finder at the front of ``sys.meta_path`` that maps ``torch.X.Y`` to
+``ember.X.Y`` and ``torchvision.X`` to ``ember.vision.X``; the mapped names are the very same
+module objects as Ember's (so ``torch.Tensor is ember.Tensor``).  While installed:
+
+* importing ``torch.foo`` that Ember lacks raises ``ModuleNotFoundError`` naming ``torch.foo``;
+* a missing attribute of a mapped module (``torch.some_fn``) raises ``ember.UnsupportedError``
+  naming ``torch.some_fn`` (an ``AttributeError`` too, so ``hasattr`` still works).
+
+``uninstall()`` undoes all of it.  ``python -m ember.run`` (see :mod:`ember.run`) installs the
+same hook before running a script.  Real PyTorch modules already imported are hidden while the
+hook is installed and restored by ``uninstall()``.
+"""
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+import types
+
+from . import _errors
+
+# PyTorch-side top-level name -> Ember module it stands for.
+_ROOTS = {"torch": "ember", "torchvision": "ember.vision"}
+
+
+def _target_name(fullname):
+    """Ember module name for a PyTorch module name, or None if the name is not mapped."""
+    for root, target in _ROOTS.items():
+        if fullname == root or fullname.startswith(root + "."):
+            return target + fullname[len(root):]
+    return None
+
+
+def _torch_name(ember_name):
+    """PyTorch-side name for an Ember module name (inverse of ``_target_name``)."""
+    best = max((t for t in _ROOTS.values() if ember_name == t or ember_name.startswith(t + ".")),
+               key=len)
+    root = next(r for r, t in _ROOTS.items() if t == best)
+    return root + ember_name[len(best):]
+
+
+def _resolve(target):
+    """The Ember module called ``target``, or None if Ember has no such module."""
+    module = sys.modules.get(target)
+    if module is not None:
+        return module
+    parent, _, child = target.rpartition(".")
+    if parent:
+        owner = _resolve(parent)
+        if owner is None:
+            return None
+        attr = owner.__dict__.get(child)
+        if isinstance(attr, types.ModuleType):
+            return attr
+        if not hasattr(owner, "__path__"):
+            return None
+    try:
+        if importlib.util.find_spec(target) is None:
+            return None
+    except ModuleNotFoundError:
+        return None
+    return importlib.import_module(target)
+
+
+class _Loader(importlib.abc.Loader):
+    """Puts the existing Ember module in ``sys.modules`` under the PyTorch name.
+
+    The import system binds whatever ``sys.modules[name]`` holds after ``exec_module``, so the
+    throwaway module it created is replaced by Ember's own (whose ``__spec__`` is untouched).
+    """
+
+    def __init__(self, module):
+        self.module = module
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        sys.modules[module.__name__] = self.module
+        _guard_loaded_modules()
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname, path=None, target=None):
+        if _is_public_ember(fullname) and "." in fullname:
+            return self._find_ember(fullname, path, target)
+        ember_name = _target_name(fullname)
+        if ember_name is None:
+            return None
+        module = _resolve(ember_name)
+        if module is None:
+            raise _errors.unsupported_module(fullname, f"no module {ember_name}")
+        return importlib.util.spec_from_loader(
+            fullname, _Loader(module), is_package=hasattr(module, "__path__"))
+
+
+    def _find_ember(self, fullname, path, target):
+        """Name the PyTorch API when an Ember submodule is missing.
+
+        ``from torch import some_fn`` looks for a submodule ``ember.some_fn`` (``torch`` *is*
+        ``ember``) before failing with a bare "cannot import name"; raising here, with a
+        ``name`` that differs from the one looked up, makes the import system report it.
+        """
+        for finder in sys.meta_path:
+            spec = None if finder is self else finder.find_spec(fullname, path, target)
+            if spec is not None:
+                return spec
+        last = fullname.rpartition(".")[2]
+        if not last.isidentifier():
+            return None
+        api = _torch_name(fullname)
+        owner = fullname.rpartition(".")[0]
+        error = _errors.unsupported_module(api, f"{owner} has no attribute or submodule {last!r}")
+        error.name = api
+        raise error
+
+
+def _make_getattr(module, previous):
+    """Module ``__getattr__`` naming the missing PyTorch API; defers to ``previous`` first."""
+    def __getattr__(name):
+        if previous is not None:
+            try:
+                return previous(name)
+            except AttributeError:
+                pass
+        if name.startswith("__") and name.endswith("__"):
+            # Dunder probes (``__path__``, ``__wrapped__``...) come from tools, not scripts.
+            raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
+        raise _errors.unsupported_attribute(f"{_torch_name(module.__name__)}.{name}",
+                                            module.__name__)
+    __getattr__._ember_compat_previous = previous
+    return __getattr__
+
+
+def _is_public_ember(name):
+    return (name == "ember" or name.startswith("ember.")) and not any(
+        part.startswith("_") for part in name.split("."))
+
+
+def _guard_loaded_modules():
+    """Give every loaded public Ember module a ``__getattr__`` that names the missing API."""
+    for name, module in list(sys.modules.items()):
+        if not isinstance(module, types.ModuleType) or not _is_public_ember(name):
+            continue
+        current = module.__dict__.get("__getattr__")
+        if not hasattr(current, "_ember_compat_previous"):
+            module.__getattr__ = _make_getattr(module, current)
+
+
+def _unguard_loaded_modules():
+    for module in list(sys.modules.values()):
+        current = getattr(module, "__dict__", {}).get("__getattr__")
+        if hasattr(current, "_ember_compat_previous"):
+            if current._ember_compat_previous is None:
+                del module.__getattr__
+            else:
+                module.__getattr__ = current._ember_compat_previous
+
+
+_finder = None
+_hidden = {}   # real torch/torchvision modules imported before install(), restored by uninstall()
+
+
+def _is_mapped(name):
+    return _target_name(name) is not None
+
+
+def install():
+    """Route ``import torch`` / ``import torchvision`` to Ember in this interpreter."""
+    global _finder
+    if _finder is not None:
+        return
+    for name in [n for n in sys.modules if _is_mapped(n)]:
+        _hidden[name] = sys.modules.pop(name)
+    _finder = _Finder()
+    sys.meta_path.insert(0, _finder)
+    _guard_loaded_modules()
+
+
+def uninstall():
+    """Undo :func:`install`: remove the hook and the ``torch*`` aliases it created."""
+    global _finder
+    if _finder is None:
+        return
+    sys.meta_path.remove(_finder)
+    _finder = None
+    for name in [n for n in sys.modules if _is_mapped(n)]:
+        del sys.modules[name]
+    sys.modules.update(_hidden)
+    _hidden.clear()
+    _unguard_loaded_modules()
+
+
+def is_installed():
+    return _finder is not None

@@ -1,0 +1,180 @@
+"""Weight enums, the model registry and the builder plumbing shared by every architecture.
+
+Pretrained weights are read from a checkpoint the user already has: ``weights_path=`` or
+PyTorch's hub cache (``$TORCH_HOME/hub/checkpoints/<file name of the official url>``), so
+files downloaded once by torchvision are reused.  Nothing is downloaded here.
+"""
+import enum
+import os
+import warnings
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Callable
+
+from ... import _errors, hub
+from ...serialization import load
+
+__all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_model_weights",
+           "get_weight", "list_models", "register_model"]
+
+
+@dataclass(eq=False)
+class Weights:
+    """One set of pretrained weights: where it comes from, its preprocessing and facts."""
+    url: str
+    transforms: Callable = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def filename(self):
+        return os.path.basename(self.url)
+
+
+class WeightsEnum(enum.Enum):
+    """Base of ``ResNet18_Weights`` & co.; members wrap a :class:`Weights`, ``DEFAULT`` aliases one."""
+
+    @classmethod
+    def verify(cls, obj):
+        """``None``, a member, or its name (``"DEFAULT"``, ``"Cls.IMAGENET1K_V1"``) -> member."""
+        if obj is None or isinstance(obj, cls):
+            return obj
+        if isinstance(obj, str):
+            name = obj.replace(cls.__name__ + ".", "")
+            if name not in cls.__members__:
+                raise _errors.weights_unknown(obj, cls)
+            return cls.__members__[name]
+        raise _errors.weights_wrong_type(obj, cls)
+
+    def __getattr__(self, name):
+        # url / transforms / meta / filename read through to the wrapped Weights
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.value, name)
+
+    def __repr__(self):
+        return f"{type(self).__name__}.{self._name_}"
+
+    def checkpoint_path(self, weights_path=None):
+        """Where the checkpoint is read from: ``weights_path`` or the hub cache."""
+        if weights_path is not None:
+            return os.fspath(weights_path)
+        return os.path.join(hub.get_dir(), "checkpoints", self.filename)
+
+    def get_state_dict(self, progress=True, weights_path=None, **load_kwargs):
+        """Load the state dict from the local checkpoint (``progress`` is accepted for parity)."""
+        path = self.checkpoint_path(weights_path)
+        if not os.path.exists(path):
+            raise _errors.weights_file_missing(repr(self), self.filename, path, self.url)
+        return load(path, map_location="cpu", **load_kwargs)
+
+
+def _image_classification(crop_size, resize_size=256):
+    """``weights.transforms()``: resize, centre crop, scale to [0, 1], ImageNet normalisation."""
+    from .. import transforms as T     # written separately; imported only when asked for
+    return T.Compose([T.Resize(resize_size), T.CenterCrop(crop_size), T.ToTensor(),
+                      T.Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])])
+
+
+def imagenet_weights(url, num_params, *, crop_size=224, resize_size=256, min_size=(1, 1), **meta):
+    """A :class:`Weights` for an ImageNet-1K classifier."""
+    return Weights(url=url, transforms=partial(_image_classification, crop_size, resize_size),
+                   meta={"num_params": num_params, "min_size": min_size, "num_classes": 1000,
+                         **meta})
+
+
+# ---- builder plumbing ------------------------------------------------------------------------
+def resolve_weights(enum_cls, weights, kwargs, legacy):
+    """Apply the ``pretrained=`` legacy interface (with torchvision's warnings) and verify.
+
+    ``legacy`` is the member ``pretrained=True`` stands for.
+    """
+    if "pretrained" in kwargs:
+        pretrained = kwargs.pop("pretrained")
+        warnings.warn(_errors.pretrained_deprecated_warning("pretrained", "weights"), stacklevel=3)
+        if weights is None:
+            weights = legacy if pretrained else None
+            if pretrained:
+                warnings.warn(_errors.pretrained_value_warning(
+                    "weights", repr(legacy), f"{enum_cls.__name__}.DEFAULT"), stacklevel=3)
+    return enum_cls.verify(weights)
+
+
+def overwrite_param(kwargs, param, value):
+    """Force ``kwargs[param] = value``; a different user value is an error (as torchvision)."""
+    if param in kwargs and kwargs[param] != value:
+        raise _errors.weights_param_mismatch(param, value, kwargs[param])
+    kwargs[param] = value
+
+
+def build(model_cls, enum_cls, weights, progress, kwargs, legacy, *args, remap=None):
+    """Shared body of every builder: resolve weights, construct, load the checkpoint.
+
+    ``remap`` rewrites the keys of older checkpoints (DenseNet) before loading.
+    """
+    weights = resolve_weights(enum_cls, weights, kwargs, legacy)
+    weights_path = kwargs.pop("weights_path", None)
+    if weights is not None:
+        overwrite_param(kwargs, "num_classes", weights.meta["num_classes"])
+    model = model_cls(*args, **kwargs)
+    if weights is not None:
+        state = weights.get_state_dict(progress=progress, weights_path=weights_path)
+    elif weights_path is not None:
+        state = load(os.fspath(weights_path), map_location="cpu")
+    else:
+        return model
+    model.load_state_dict(remap(state) if remap else state)
+    return model
+
+
+# ---- registry --------------------------------------------------------------------------------
+_MODELS: dict = {}
+_WEIGHTS: dict = {}
+
+
+def register_model(enum_cls):
+    """Decorator: record a builder (and its weight enum) under the builder's name."""
+    def wrap(fn):
+        _MODELS[fn.__name__] = fn
+        _WEIGHTS[fn.__name__] = enum_cls
+        return fn
+    return wrap
+
+
+def list_models(module=None, include=None, exclude=None):
+    import fnmatch
+    names = sorted(n for n, fn in _MODELS.items()
+                   if module is None or fn.__module__.startswith(module.__name__))
+    if include is not None:
+        pats = [include] if isinstance(include, str) else include
+        names = [n for n in names if any(fnmatch.fnmatch(n, p) for p in pats)]
+    if exclude is not None:
+        pats = [exclude] if isinstance(exclude, str) else exclude
+        names = [n for n in names if not any(fnmatch.fnmatch(n, p) for p in pats)]
+    return names
+
+
+def get_model_builder(name):
+    try:
+        return _MODELS[name.lower()]
+    except KeyError:
+        raise _errors.unknown_model(name) from None
+
+
+def get_model(name, **config: Any):
+    return get_model_builder(name)(**config)
+
+
+def get_model_weights(name):
+    if callable(name):
+        name = name.__name__
+    get_model_builder(name)
+    return _WEIGHTS[name.lower()]
+
+
+def get_weight(name):
+    """``"ResNet18_Weights.IMAGENET1K_V1"`` -> the member."""
+    cls_name, _, member = name.partition(".")
+    for enum_cls in _WEIGHTS.values():
+        if enum_cls.__name__ == cls_name:
+            return enum_cls.verify(member)
+    raise _errors.weights_unknown(name, WeightsEnum)

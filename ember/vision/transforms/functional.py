@@ -1,0 +1,439 @@
+"""Functional transforms (``torchvision.transforms.functional``).
+
+Every function takes a PIL image or a tensor image ``(..., C, H, W)``: PIL images go through
+Pillow exactly as in torchvision (bit-identical pixels), tensors through the array kernels in
+``_functional_tensor``.
+"""
+import enum
+import math
+import numbers
+
+import numpy as np
+
+from ... import _dtype
+from ..._ops._core import wrap
+from ..._tensor import Tensor
+from .._pil import is_pil_image, pil
+from . import _functional_pil as FP
+from . import _functional_tensor as FT
+
+
+class InterpolationMode(enum.Enum):
+    NEAREST = "nearest"
+    NEAREST_EXACT = "nearest-exact"
+    BILINEAR = "bilinear"
+    BICUBIC = "bicubic"
+    BOX = "box"
+    HAMMING = "hamming"
+    LANCZOS = "lanczos"
+
+
+_PIL_CODES = {"nearest": 0, "lanczos": 1, "bilinear": 2, "bicubic": 3, "box": 4, "hamming": 5}
+
+
+def _interp(mode):
+    """Accept an InterpolationMode, its string value or a Pillow resampling code."""
+    if isinstance(mode, InterpolationMode):
+        return mode
+    if isinstance(mode, int):
+        return next(m for m in InterpolationMode if _PIL_CODES.get(m.value) == mode)
+    return InterpolationMode(mode)
+
+
+def _check_img(img):
+    if not (isinstance(img, Tensor) or is_pil_image(img)):
+        raise TypeError(f"img should be PIL Image or Tensor. Got {type(img)}")
+
+
+def get_dimensions(img):
+    _check_img(img)
+    return FT.get_dimensions(img) if isinstance(img, Tensor) else FP.get_dimensions(img)
+
+
+def get_image_size(img):
+    """``[width, height]``."""
+    _, h, w = get_dimensions(img)
+    return [w, h]
+
+
+def get_image_num_channels(img):
+    return get_dimensions(img)[0]
+
+
+# ---- conversions ----------------------------------------------------------------------------
+_PIL_NP = {"I": np.int32, "I;16": np.int16, "F": np.float32}
+
+
+def _pil_array(pic):
+    arr = np.array(pic, dtype=_PIL_NP.get(pic.mode, np.uint8), copy=True)
+    if pic.mode == "1":
+        arr = arr * np.uint8(255)
+    return arr
+
+
+def _hwc_to_tensor(arr):
+    if arr.ndim == 2:
+        arr = arr[:, :, None]
+    arr = np.ascontiguousarray(arr.transpose(2, 0, 1))
+    return wrap(arr, _dtype.from_numpy_dtype(arr.dtype), _cpu())
+
+
+def _cpu():
+    from ..._device import device
+    return device("cpu")
+
+
+def pil_to_tensor(pic):
+    """PIL image to a ``(C, H, W)`` tensor with the image's own dtype (no scaling)."""
+    if not is_pil_image(pic):
+        raise TypeError(f"pic should be PIL Image. Got {type(pic)}")
+    return _hwc_to_tensor(_pil_array(pic))
+
+
+def to_tensor(pic):
+    """PIL image or HWC ndarray to a ``(C, H, W)`` tensor; uint8 data is scaled to [0, 1]."""
+    if is_pil_image(pic):
+        arr = _pil_array(pic)
+    elif isinstance(pic, np.ndarray):
+        if pic.ndim not in (2, 3):
+            raise ValueError(f"pic should be 2/3 dimensional. Got {pic.ndim} dimensions.")
+        arr = pic
+    else:
+        raise TypeError(f"pic should be PIL Image or ndarray. Got {type(pic)}")
+    t = _hwc_to_tensor(arr)
+    if arr.dtype == np.uint8:
+        return wrap(t._data.astype(np.float32) / 255.0, _dtype.get_default_dtype(), t._device)
+    return t
+
+
+_MODES_BY_CHANNELS = {2: "LA", 3: "RGB", 4: "RGBA"}
+_ONE_CHANNEL_MODES = {np.dtype(np.uint8): "L", np.dtype(np.int16): "I;16",
+                      np.dtype(np.int32): "I", np.dtype(np.float32): "F"}
+
+
+def to_pil_image(pic, mode=None):
+    """Tensor ``(C, H, W)`` or ndarray ``(H, W, C)`` to a PIL image.
+
+    Float tensors are scaled by 255 and truncated to uint8 unless ``mode='F'``."""
+    if isinstance(pic, Tensor):
+        if pic.ndim not in (2, 3):
+            raise ValueError(f"pic should be 2/3 dimensional. Got {pic.ndim} dimensions.")
+        if pic.ndim == 2:
+            pic = pic.unsqueeze(0)
+        a = pic.detach().cpu()._data
+        if pic._dtype.is_floating_point and mode != "F":
+            a = (a * 255).astype(np.uint8)
+        arr = np.transpose(a, (1, 2, 0))
+    elif isinstance(pic, np.ndarray):
+        if pic.ndim not in (2, 3):
+            raise ValueError(f"pic should be 2/3 dimensional. Got {pic.ndim} dimensions.")
+        arr = pic[:, :, None] if pic.ndim == 2 else pic
+    else:
+        raise TypeError(f"pic should be Tensor or ndarray. Got {type(pic)}.")
+    channels = arr.shape[2]
+    if channels == 1:
+        arr = arr[:, :, 0]
+        if mode is None:
+            mode = _ONE_CHANNEL_MODES.get(arr.dtype)
+            if mode is None:
+                raise TypeError(f"Input type {arr.dtype} is not supported")
+        if mode == "F":
+            arr = arr.astype(np.float32)
+    elif mode is None:
+        if channels not in _MODES_BY_CHANNELS or arr.dtype != np.uint8:
+            raise TypeError(f"Input type {arr.dtype} is not supported")
+        mode = _MODES_BY_CHANNELS[channels]
+    return pil().fromarray(np.ascontiguousarray(arr), mode=mode)
+
+
+def convert_image_dtype(image, dtype=None):
+    if not isinstance(image, Tensor):
+        raise TypeError("Input img should be Tensor Image")
+    return FT.convert_image_dtype(image, dtype or _dtype.float32)
+
+
+def normalize(tensor, mean, std, inplace=False):
+    """``(tensor - mean) / std`` per channel; the tensor must be a float image."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"img should be Tensor Image. Got {type(tensor)}")
+    if not tensor._dtype.is_floating_point:
+        raise TypeError(f"Input tensor should be a float tensor. Got {tensor.dtype}.")
+    if tensor.ndim < 3:
+        raise ValueError("Expected tensor to be a tensor image of size (..., C, H, W). Got "
+                         f"tensor.size() = {tensor.size()}")
+    xp = FT._xp(tensor)
+    np_dt = tensor._dtype.np
+    m = xp.asarray(np.asarray(mean, dtype=np_dt).reshape(-1, 1, 1))
+    s = xp.asarray(np.asarray(std, dtype=np_dt).reshape(-1, 1, 1))
+    if bool((s == 0).any()):
+        raise ValueError(f"std evaluated to zero after conversion to {tensor.dtype}, "
+                         "leading to division by zero.")
+    if inplace:
+        a = tensor._data
+        xp.subtract(a, m, out=a)
+        xp.divide(a, s, out=a)
+        return tensor
+    return wrap((tensor._data - m) / s, tensor._dtype, tensor._device)
+
+
+# ---- geometry -------------------------------------------------------------------------------
+def _output_size(h, w, size, max_size):
+    if isinstance(size, numbers.Number) or len(size) == 1:
+        s = int(size if isinstance(size, numbers.Number) else size[0])
+        short, long = (w, h) if w <= h else (h, w)
+        new_short, new_long = s, int(s * long / short)
+        if max_size is not None:
+            if max_size <= s:
+                raise ValueError(f"max_size = {max_size} must be strictly greater than the "
+                                 f"requested size for the smaller edge size = {size}")
+            if new_long > max_size:
+                new_short, new_long = int(max_size * new_short / new_long), max_size
+        return (new_long, new_short) if w <= h else (new_short, new_long)
+    if max_size is not None:
+        raise ValueError("max_size should only be passed if size specifies the length of the "
+                         "smaller edge, i.e. size should be an int or a sequence of length 1 "
+                         "in torchscript mode.")
+    return tuple(int(v) for v in size)
+
+
+def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
+    _check_img(img)
+    mode = _interp(interpolation)
+    _, h, w = get_dimensions(img)
+    out = _output_size(h, w, size, max_size)
+    if isinstance(img, Tensor):
+        if mode.value not in ("nearest", "nearest-exact", "bilinear", "bicubic"):
+            raise ValueError(f"Interpolation mode {mode} is unsupported for tensors")
+        return FT.resize(img, out, mode.value, bool(antialias))
+    if mode is InterpolationMode.NEAREST_EXACT:
+        raise ValueError("Interpolation mode NEAREST_EXACT is unsupported with Pil input")
+    if (h, w) == out:
+        return img
+    return FP.resize(img, out, _PIL_CODES[mode.value])
+
+
+def _ltrb(padding):
+    if isinstance(padding, numbers.Number):
+        p = int(padding)
+        return p, p, p, p
+    padding = [int(v) for v in padding]
+    if len(padding) == 1:
+        return (padding[0],) * 4
+    if len(padding) == 2:
+        return padding[0], padding[1], padding[0], padding[1]
+    if len(padding) == 4:
+        return tuple(padding)
+    raise ValueError("Padding must be an int or a 1, 2, or 4 element tuple, not a "
+                     f"{len(padding)} element tuple")
+
+
+_PAD_MODES = {"constant": "constant", "edge": "edge", "reflect": "reflect",
+              "symmetric": "symmetric"}
+
+
+def pad(img, padding, fill=0, padding_mode="constant"):
+    """Pad by ``padding`` = int, (lr, tb) or (left, top, right, bottom)."""
+    _check_img(img)
+    if padding_mode not in _PAD_MODES:
+        raise ValueError("Padding mode should be either constant, edge, reflect or symmetric")
+    ltrb = _ltrb(padding)
+    kernels = FT if isinstance(img, Tensor) else FP
+    return kernels.pad(img, *ltrb, fill, padding_mode)
+
+
+def crop(img, top, left, height, width):
+    _check_img(img)
+    kernels = FT if isinstance(img, Tensor) else FP
+    return kernels.crop(img, int(top), int(left), int(height), int(width))
+
+
+def _pair(size):
+    if isinstance(size, numbers.Number):
+        return int(size), int(size)
+    if len(size) == 1:
+        return int(size[0]), int(size[0])
+    return int(size[0]), int(size[1])
+
+
+def center_crop(img, output_size):
+    ch, cw = _pair(output_size)
+    _, h, w = get_dimensions(img)
+    if ch > h or cw > w:
+        img = pad(img, [(cw - w) // 2 if cw > w else 0, (ch - h) // 2 if ch > h else 0,
+                        (cw - w + 1) // 2 if cw > w else 0, (ch - h + 1) // 2 if ch > h else 0])
+        _, h, w = get_dimensions(img)
+        if (h, w) == (ch, cw):
+            return img
+    return crop(img, int(round((h - ch) / 2.0)), int(round((w - cw) / 2.0)), ch, cw)
+
+
+def resized_crop(img, top, left, height, width, size,
+                 interpolation=InterpolationMode.BILINEAR, antialias=True):
+    return resize(crop(img, top, left, height, width), size, interpolation, antialias=antialias)
+
+
+def hflip(img):
+    _check_img(img)
+    return FT.hflip(img) if isinstance(img, Tensor) else FP.hflip(img)
+
+
+def vflip(img):
+    _check_img(img)
+    return FT.vflip(img) if isinstance(img, Tensor) else FP.vflip(img)
+
+
+def five_crop(img, size):
+    ch, cw = _pair(size)
+    _, h, w = get_dimensions(img)
+    if ch > h or cw > w:
+        raise ValueError(f"Requested crop size {(ch, cw)} is bigger than input size {(h, w)}")
+    return (crop(img, 0, 0, ch, cw), crop(img, 0, w - cw, ch, cw),
+            crop(img, h - ch, 0, ch, cw), crop(img, h - ch, w - cw, ch, cw),
+            center_crop(img, (ch, cw)))
+
+
+def ten_crop(img, size, vertical_flip=False):
+    flip = vflip if vertical_flip else hflip
+    return five_crop(img, size) + five_crop(flip(img), size)
+
+
+def _inverse_affine(center, angle, translate, scale, shear):
+    """Row-major 2×3 matrix mapping output pixel coordinates back to input coordinates for
+    ``T(translate) · C(center) · R(angle) · Shear · Scale · C⁻¹``."""
+    rot = math.radians(angle)
+    sx, sy = (math.radians(s) for s in shear)
+    cx, cy = center
+    tx, ty = translate
+    a = math.cos(rot - sy) / math.cos(sy)
+    b = -math.cos(rot - sy) * math.tan(sx) / math.cos(sy) - math.sin(rot)
+    c = math.sin(rot - sy) / math.cos(sy)
+    d = -math.sin(rot - sy) * math.tan(sx) / math.cos(sy) + math.cos(rot)
+    # The linear part has determinant 1, so its inverse is the adjugate (over scale).
+    m = [d / scale, -b / scale, 0.0, -c / scale, a / scale, 0.0]
+    m[2] = m[0] * (-cx - tx) + m[1] * (-cy - ty) + cx
+    m[5] = m[3] * (-cx - tx) + m[4] * (-cy - ty) + cy
+    return m
+
+
+def _tensor_fill(fill, img):
+    if fill is None:
+        return None
+    if isinstance(fill, (int, float)):
+        return float(fill)
+    return [float(v) for v in fill]
+
+
+def _tensor_mode(mode):
+    if mode.value not in ("nearest", "bilinear"):
+        raise ValueError(f"Interpolation mode {mode} is unsupported for tensors")
+    return mode.value
+
+
+def rotate(img, angle, interpolation=InterpolationMode.NEAREST, expand=False, center=None,
+           fill=None):
+    """Rotate counter-clockwise by ``angle`` degrees about ``center`` (default: the centre)."""
+    _check_img(img)
+    mode = _interp(interpolation)
+    if not isinstance(img, Tensor):
+        return FP.rotate(img, angle, _PIL_CODES[mode.value], expand, center, fill)
+    _, h, w = get_dimensions(img)
+    cf = [0.0, 0.0] if center is None else [c - s * 0.5 for c, s in zip(center, (w, h))]
+    m = _inverse_affine(cf, -angle, [0.0, 0.0], 1.0, [0.0, 0.0])
+    size = FT.rotate_size(w, h, [m[:3], m[3:]]) if expand else None
+    return FT.warp(img, [m[:3], m[3:]], _tensor_mode(mode), _tensor_fill(fill, img), size)
+
+
+def affine(img, angle, translate, scale, shear, interpolation=InterpolationMode.NEAREST,
+           fill=None, center=None):
+    """Rotate (clockwise, degrees), translate (pixels), scale and shear (degrees) the image."""
+    _check_img(img)
+    mode = _interp(interpolation)
+    if isinstance(shear, numbers.Number):
+        shear = [shear, 0.0]
+    shear = [float(s) for s in shear] if len(shear) == 2 else [float(shear[0]), 0.0]
+    if scale <= 0.0:
+        raise ValueError("Argument scale should be positive")
+    _, h, w = get_dimensions(img)
+    if not isinstance(img, Tensor):
+        c = [w * 0.5, h * 0.5] if center is None else center
+        m = _inverse_affine(c, angle, translate, scale, shear)
+        return FP.affine(img, m, _PIL_CODES[mode.value], fill)
+    cf = [0.0, 0.0] if center is None else [c - s * 0.5 for c, s in zip(center, (w, h))]
+    m = _inverse_affine(cf, angle, [float(t) for t in translate], scale, shear)
+    return FT.warp(img, [m[:3], m[3:]], _tensor_mode(mode), _tensor_fill(fill, img))
+
+
+# ---- colour ---------------------------------------------------------------------------------
+def _colour(name, img, factor):
+    _check_img(img)
+    if factor < 0:
+        raise ValueError(f"{name.split('_')[1]}_factor ({factor}) is not non-negative.")
+    kernels = FT if isinstance(img, Tensor) else FP
+    return getattr(kernels, name)(img, factor)
+
+
+def adjust_brightness(img, brightness_factor):
+    return _colour("adjust_brightness", img, brightness_factor)
+
+
+def adjust_contrast(img, contrast_factor):
+    return _colour("adjust_contrast", img, contrast_factor)
+
+
+def adjust_saturation(img, saturation_factor):
+    return _colour("adjust_saturation", img, saturation_factor)
+
+
+def adjust_hue(img, hue_factor):
+    _check_img(img)
+    if not -0.5 <= hue_factor <= 0.5:
+        raise ValueError(f"hue_factor ({hue_factor}) is not in [-0.5, 0.5].")
+    return (FT if isinstance(img, Tensor) else FP).adjust_hue(img, hue_factor)
+
+
+def adjust_gamma(img, gamma, gain=1):
+    _check_img(img)
+    if gamma < 0:
+        raise ValueError("Gamma should be a non-negative real number")
+    return (FT if isinstance(img, Tensor) else FP).adjust_gamma(img, gamma, gain)
+
+
+def rgb_to_grayscale(img, num_output_channels=1):
+    _check_img(img)
+    if num_output_channels not in (1, 3):
+        raise ValueError("num_output_channels should be either 1 or 3")
+    if isinstance(img, Tensor):
+        return FT.rgb_to_grayscale(img, num_output_channels)
+    return FP.to_grayscale(img, num_output_channels)
+
+
+to_grayscale = rgb_to_grayscale
+
+
+def gaussian_blur(img, kernel_size, sigma=None):
+    """Blur with a Gaussian kernel; PIL images are blurred as uint8 tensors and converted back,
+    as torchvision does."""
+    _check_img(img)
+    kx, ky = _pair(kernel_size) if not isinstance(kernel_size, int) else (kernel_size,) * 2
+    for k in (kx, ky):
+        if k % 2 == 0 or k < 0:
+            raise ValueError(f"kernel_size should have odd and positive integers. "
+                             f"Got {kernel_size}")
+    if sigma is None:
+        sigma = [k * 0.15 + 0.35 for k in (kx, ky)]
+    elif isinstance(sigma, numbers.Number):
+        sigma = [float(sigma)] * 2
+    elif len(sigma) == 1:
+        sigma = [float(sigma[0])] * 2
+    if any(s <= 0 for s in sigma):
+        raise ValueError(f"sigma should have positive values. Got {sigma}")
+    if isinstance(img, Tensor):
+        return FT.gaussian_blur(img, (kx, ky), sigma)
+    out = FT.gaussian_blur(pil_to_tensor(img), (kx, ky), sigma)
+    return to_pil_image(out, mode=img.mode)
+
+
+def erase(img, i, j, h, w, v, inplace=False):
+    if not isinstance(img, Tensor):
+        raise TypeError(f"img should be Tensor Image. Got {type(img)}")
+    return FT.erase(img, i, j, h, w, v, inplace)
