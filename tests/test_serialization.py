@@ -198,6 +198,16 @@ def test_requires_grad_and_nested_containers(torch):
     assert back["list"][0].requires_grad and back["set"] == {1, 2}
 
 
+def test_torch_tensors_with_python_attributes(torch):
+    x = torch.ones(2)
+    x.note = "kept"
+    p = torch.nn.Parameter(torch.zeros(1))
+    p.tag = 3
+    r = _roundtrip_from_torch([x, p])
+    assert r[0].note == "kept" and type(r[0]) is ember.Tensor
+    assert r[1].tag == 3 and isinstance(r[1], ember.nn.Parameter)
+
+
 # ---- files, mmap, legacy format ---------------------------------------------------------------
 def test_paths_and_file_objects(tmp_path, torch):
     t = ember.arange(5)

@@ -124,6 +124,9 @@ _OD = _global("collections", "OrderedDict") + b")R"
     b"X\x03\x00\x00\x00cpuK\x01tQ",
     b"(X\x07\x00\x00\x00storage" + _global("torch", "FloatStorage") +
     b"X\x01\x00\x00\x009X\x03\x00\x00\x00cpuK\x01tQ",
+    # type names that must not be called; sizes that are not tuples of ints
+    _global("torch", "Tensor") + b"J\x00\x00\x00\x7f\x85R",
+    _global("torch", "Size") + b"(" + _global("builtins", "set") + b"]\x85RtR",
     # memo / stack abuse and truncation
     b"h\x05", b"0", b"t", b"X\xff\xff\xff\x7fabc", b"\x8b\xff\xff\xff\x7f",
 ])

@@ -346,7 +346,13 @@ def constant_pad_nd(input, pad, value=0):
 
 
 def _pad_index(n, lo, hi, mode):
-    """Source index (along one dim of size ``n``) of each position of the padded dim."""
+    """Source index (along one dim of size ``n``) of each position of the padded dim.  A
+    negative amount crops that side; circular padding wraps within what is left after
+    cropping (the other modes read the same indices either way)."""
+    if mode == "circular":
+        cut_lo, cut_hi = max(-lo, 0), max(-hi, 0)
+        kept = n - cut_lo - cut_hi
+        return np.arange(-max(lo, 0), kept + max(hi, 0)) % kept + cut_lo
     i = np.arange(-lo, n + hi)
     if mode == "reflect":
         period = 2 * (n - 1) if n > 1 else 1
@@ -354,22 +360,19 @@ def _pad_index(n, lo, hi, mode):
         return np.where(i >= n, period - i, i)
     if mode == "replicate":
         return np.clip(i, 0, n - 1)
-    return i % n                                                        # circular
 
 
 def _index_pad_backward(node, g):
+    """The padding gathered along each dim by an index, so its gradient sums back into the
+    source positions with ``index_add``, last dim first (ember ops: double backward works)."""
     shape, pairs, idxs = node._args
-    r = g._data
     nd = len(idxs)
-    for k, ((lo, hi), idx) in enumerate(zip(pairs, idxs)):
-        ax = r.ndim - nd + k
-        n = shape[ax]
-        src = np.moveaxis(r, ax, 0)
-        gx = src[lo:lo + n].copy()          # the interior maps one to one
-        for j in (*range(lo), *range(lo + n, lo + n + hi)):      # border rows accumulate
-            gx[idx[j]] += src[j]
-        r = np.moveaxis(gx, 0, ax)
-    return (_make(np.ascontiguousarray(r), g._dtype, g._device),)
+    for k in reversed(range(nd)):
+        ax = g.ndim - nd + k
+        size = tuple(g.shape[:ax]) + (shape[ax],) + tuple(g.shape[ax + 1:])
+        index = _make(g._device._backend.xp.asarray(idxs[k], np.int64), D.int64, g._device)
+        g = g.new_zeros(size).index_add(ax, index, g)
+    return (g,)
 
 
 def _pad_nodes(prefix):

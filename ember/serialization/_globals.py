@@ -36,6 +36,9 @@ _DEFAULTS.update({
     "_codecs.encode": _codecs_encode,
 })
 
+# Allowed as names (a class to rebuild into), never as something to call.
+NOT_CALLABLE = frozenset(id(o) for o in (_rebuild.TORCH_NAMES["torch.Tensor"],))
+
 _user = {}
 
 

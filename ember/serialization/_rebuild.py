@@ -162,18 +162,35 @@ def _rebuild_parameter(data, requires_grad, backward_hooks):
 
 def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
     p = _rebuild_parameter(data, requires_grad, backward_hooks)
-    if isinstance(state, tuple):      # (dict state, slots state)
-        state = state[0]
-    if isinstance(state, dict):
-        for k, v in state.items():
-            if not isinstance(k, str):
-                raise _errors.checkpoint_corrupt("Parameter state with a non-string key")
-            p.__dict__[k] = v
+    _set_state(p, state, "Parameter")
     return p
 
 
-def _size(*args):
-    return Size(*args)
+def _set_state(obj, state, what):
+    """Plain attribute state (a dict, or PyTorch's ``(dict, slots)`` pair) onto ``obj``."""
+    if isinstance(state, tuple):
+        state = state[0]
+    if isinstance(state, dict):
+        for k, v in state.items():
+            if not isinstance(k, str) or k.startswith("__"):
+                raise _errors.checkpoint_corrupt(f"{what} state with key {k!r}")
+            obj.__dict__[k] = v
+
+
+def _rebuild_from_type_v2(func, new_type, args, state):
+    """A tensor of class ``new_type`` carrying Python attributes ``state``."""
+    if func not in _REBUILDERS or not (isinstance(new_type, type) and
+                                       issubclass(new_type, Tensor)):
+        raise _errors.checkpoint_corrupt(f"cannot rebuild {new_type!r} with {func!r}")
+    t = func(*args)
+    if type(t) is not new_type:
+        t = t.as_subclass(new_type)
+    _set_state(t, state, "tensor")
+    return t
+
+
+def _size(dims=()):
+    return Size(_int_tuple(dims, "Size"))
 
 
 def _device(*args):
@@ -181,8 +198,13 @@ def _device(*args):
     return device(*args)
 
 
+_REBUILDERS = (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_tensor_v3, _rebuild_parameter,
+               _rebuild_parameter_with_state)
+
 # torch names -> ember objects, for both the weights-only allow-list and the full unpickler.
 TORCH_NAMES = {
+    "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
+    "torch.Tensor": Tensor,
     "torch._utils._rebuild_tensor": _rebuild_tensor,
     "torch._utils._rebuild_tensor_v2": _rebuild_tensor_v2,
     "torch._utils._rebuild_tensor_v3": _rebuild_tensor_v3,

@@ -102,7 +102,8 @@ class WeightsUnpickler:
         obj = _globals.lookup(full)
         if obj is None:
             raise _errors.weights_only_global(full)
-        self.callables.add(id(obj))
+        if id(obj) not in _globals.NOT_CALLABLE:
+            self.callables.add(id(obj))
         return obj
 
     def _check_callable(self, func, op):

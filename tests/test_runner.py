@@ -1,0 +1,179 @@
+"""The drop-in runner (``python -m ember.run``) and ``ember.compat``: unmodified PyTorch scripts
+(``tests/scripts/``) run in a subprocess on Ember; outputs are compared with real torch where it
+is installed."""
+import importlib.util
+import os
+import pathlib
+import re
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SCRIPTS = pathlib.Path(__file__).resolve().parent / "scripts"
+TIMEOUT = 120
+
+
+def _env():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def run_ember(*args, cwd=None):
+    """``python -m ember.run ARGS`` in a subprocess (cwd: a neutral directory by default)."""
+    return subprocess.run([sys.executable, "-m", "ember.run", *map(str, args)],
+                          capture_output=True, text=True, timeout=TIMEOUT, env=_env(),
+                          cwd=cwd or SCRIPTS.parent)
+
+
+def run_torch(script):
+    """The same script under real PyTorch (``python script.py``)."""
+    pytest.importorskip("torch")
+    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=TIMEOUT, cwd=SCRIPTS.parent)
+
+
+def ok(proc):
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+@pytest.mark.parametrize("name", ["linear_regression.py", "mlp_classifier.py"])
+def test_training_script_matches_torch(name):
+    got = ok(run_ember(SCRIPTS / name))
+    assert got.strip()
+    assert got == ok(run_torch(SCRIPTS / name))
+
+
+def test_mlp_script_output():
+    got = ok(run_ember(SCRIPTS / "mlp_classifier.py"))
+    assert "loss decreased: True" in got
+    assert "accuracy above 0.9: True" in got
+    assert "(fc1): Linear(in_features=4, out_features=16, bias=True)" in got
+
+
+def test_argv_name_and_path():
+    got = ok(run_ember(SCRIPTS / "argv_exit.py", "0", "--flag", "x y"))
+    assert got.splitlines() == ["argv: ['0', '--flag', 'x y']", "script: argv_exit.py",
+                                "name: __main__", "path0 is script dir: True", "tensor: 3"]
+
+
+def test_exit_status_propagates():
+    proc = run_ember(SCRIPTS / "argv_exit.py", "3")
+    assert proc.returncode == 3
+    assert "argv: ['3']" in proc.stdout
+
+
+def test_uncaught_exception_traceback():
+    proc = run_ember(SCRIPTS / "raises.py")
+    assert proc.returncode == 1
+    err = proc.stderr
+    assert err.startswith("Traceback (most recent call last):")
+    assert 'raises.py", line 6, in broken' in err
+    assert "# the failing line" in err
+    assert err.rstrip().splitlines()[-1].startswith("RuntimeError: ")
+    assert "runpy" not in err and "ember/run.py" not in err
+
+
+def test_missing_attribute_is_named():
+    proc = run_ember(SCRIPTS / "missing_attr.py")
+    assert proc.returncode == 1
+    assert proc.stdout == "before\n"
+    last = proc.stderr.rstrip().splitlines()[-1]
+    assert last.startswith("ember._errors.UnsupportedError: ember does not implement "
+                           "torch.some_missing_function")
+
+
+def test_from_import_of_missing_name_is_named():
+    proc = run_ember(SCRIPTS / "from_missing.py")
+    assert proc.returncode == 1
+    assert ("ModuleNotFoundError: ember does not implement torch.some_missing_function"
+            in proc.stderr)
+
+
+def test_missing_module_is_named():
+    if importlib.util.find_spec("ember.fft") is not None:
+        pytest.skip("ember implements torch.fft now")
+    proc = run_ember(SCRIPTS / "missing_module.py")
+    assert proc.returncode == 1
+    assert "ModuleNotFoundError: ember does not implement torch.fft (no module ember.fft)" \
+        in proc.stderr
+
+
+def test_torchvision_maps_to_ember_vision():
+    for sub in ("vision", "vision.datasets", "vision.transforms", "vision.models"):
+        if importlib.util.find_spec("ember." + sub) is None:
+            pytest.skip(f"ember.{sub} not available")
+    got = ok(run_ember(SCRIPTS / "uses_vision.py"))
+    assert got.split() == ["ember.vision", "ember.vision.datasets", "ember.vision.transforms",
+                           "ember.vision.models"]
+
+
+def test_module_form(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "main.py").write_text("import sys, torch\nprint(__name__, sys.argv[1:], "
+                                 "torch.__name__)\n")
+    assert ok(run_ember("-m", "pkg.main", "a", cwd=tmp_path)) == "__main__ ['a'] ember\n"
+
+
+def test_missing_script_and_usage():
+    proc = run_ember("no_such_script.py")
+    assert proc.returncode == 2 and "can't open file" in proc.stderr
+    assert run_ember().returncode == 2
+
+
+# ---- the PyTorch tutorials, run as scripts ---------------------------------------------------
+_RANDOM_NUMBER = re.compile(r"-?\d+\.\d+(e[+-]?\d+)?")
+
+
+def _without_random_values(text):
+    """Mask numbers with decimals (the random ones; constant tensors print as ``1.``) and
+    object addresses, keeping every line's structure."""
+    return _RANDOM_NUMBER.sub("R", re.sub(r" at 0x[0-9a-f]+", " at 0x?", text))
+
+
+@pytest.mark.parametrize("name", ["TENSORS_TUTORIAL", "AUTOGRAD_TUTORIAL"])
+def test_tutorial_script_matches_torch(name, tmp_path):
+    tutorials = pytest.importorskip("test_tutorials")
+    script = tmp_path / "tutorial.py"
+    script.write_text(getattr(tutorials, name))
+    got = ok(run_ember(script))
+    expected = ok(run_torch(script))
+    assert len(got.splitlines()) == len(expected.splitlines())
+    assert _without_random_values(got) == _without_random_values(expected)
+
+
+# ---- ember.compat in this interpreter --------------------------------------------------------
+def test_compat_install_uninstall():
+    code = """
+import sys
+import ember, ember.compat as compat
+real = sys.modules.get("torch")
+compat.install()
+import torch, torch.nn.functional as F
+from torch.optim.lr_scheduler import StepLR
+assert torch is ember and F is ember.nn.functional
+assert StepLR is ember.optim.lr_scheduler.StepLR
+assert not hasattr(torch, "some_missing")
+try:
+    torch.nn.some_missing
+except ember.UnsupportedError as e:
+    assert "torch.nn.some_missing" in str(e), e
+compat.uninstall()
+assert sys.modules.get("torch") is real
+try:
+    ember.some_missing
+except AttributeError as e:
+    assert not isinstance(e, ember.UnsupportedError)
+print("ok")
+"""
+    for prelude in ("", "import torch\n"):
+        if prelude and importlib.util.find_spec("torch") is None:
+            continue
+        proc = subprocess.run([sys.executable, "-c", prelude + code], capture_output=True,
+                              text=True, timeout=TIMEOUT, env=_env())
+        assert proc.stdout == "ok\n", proc.stderr
