@@ -1440,22 +1440,22 @@ def adaptive_avg_pool_output_size(nsp):
     return ValueError(f"adaptive_avg_pool{nsp}d: output_size must be {nsp}")
 
 
-def adaptive_avg_pool_input_dims(nsp):
+def adaptive_avg_pool_input_dims(input, nsp):
     return RuntimeError(f"adaptive_avg_pool{nsp}d(): Expected {nsp + 1}D or {nsp + 2}D "
                         f"tensor, but got {list(input._data.shape)}")
 
 
-def adaptive_avg_pool1d_input_dims():
+def adaptive_avg_pool1d_input_dims(input):
     return RuntimeError(f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got "
                         f"{list(input._data.shape)}")
 
 
-def adaptive_max_pool_input_dims(nsp):
+def adaptive_max_pool_input_dims(input, nsp):
     return RuntimeError(f"adaptive_max_pool{nsp}d(): Expected {nsp + 1}D or {nsp + 2}D "
                         f"tensor, but got {list(input._data.shape)}")
 
 
-def adaptive_max_pool1d_input_dims():
+def adaptive_max_pool1d_input_dims(input):
     return RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got "
                         f"{list(input._data.shape)}")
 
@@ -1702,7 +1702,7 @@ def legacy_reduction_deprecated(ret):
                        f"reduction='{ret}' instead.")
 
 
-def loss_target_size_warning(target):
+def loss_target_size_warning(input, target):
     return UserWarning(f"Using a target size ({target.shape}) that is different to the input size "
                        f"({input.shape}). This will likely lead to incorrect results due to "
                        f"broadcasting. Please ensure they have the same size.")
@@ -1732,13 +1732,13 @@ def ce_weight_size(c, weight):
                         f"{list(weight.shape)}")
 
 
-def bce_target_size_deprecated(target):
+def bce_target_size_deprecated(input, target):
     return ValueError(f"Using a target size ({target.shape}) that is different to the input "
                       f"size ({input.shape}) is deprecated. Please ensure they have the "
                       f"same size.")
 
 
-def bce_logits_target_size(target):
+def bce_logits_target_size(input, target):
     return ValueError(f"Target size ({target.shape}) must be the same as input size "
                       f"({input.shape})")
 
@@ -1805,7 +1805,7 @@ def local_response_norm_dims(dim):
                       f"(got {dim} dimensions)")
 
 
-def pdist_dims():
+def pdist_dims(input):
     return RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
 
 
@@ -1814,7 +1814,7 @@ def adaptive_output_size_range(output_size, out, dflt, si):
                       f"must be between {dflt - si} and {dflt + si})")
 
 
-def embedding_bag_weights_shape(per_sample_weights):
+def embedding_bag_weights_shape(input, per_sample_weights):
     return ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is "
                       f"not None, then it must have the same shape as the input "
                       f"({input.shape})")
@@ -1841,7 +1841,7 @@ def embedding_bag_2d_offsets(offsets_type):
                       f"of type {offsets_type}")
 
 
-def embedding_bag_input_dims():
+def embedding_bag_input_dims(input):
     return ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
                       f"{input.dim()}")
 
@@ -1870,12 +1870,12 @@ def interpolate_scale_dims(sp, sc):
                       "format.")
 
 
-def interpolate_mode_dims(mode, linear_dims):
+def interpolate_mode_dims(input, mode, linear_dims):
     return NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs "
                                f"{linear_dims[mode] + 2}D input")
 
 
-def interpolate_input_dims(mode):
+def interpolate_input_dims(input, mode):
     return NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
                                f"{input.dim()}D) for the modes: nearest | linear | bilinear "
                                f"| bicubic | trilinear | area | nearest-exact (got {mode})")
@@ -1908,7 +1908,7 @@ def pad_mode_unknown(mode):
     return NotImplementedError(f"Unrecognised padding mode {mode}")
 
 
-def pad_size_unsupported(pad):
+def pad_size_unsupported(input, pad):
     return NotImplementedError(f"Padding size {len(pad)} is not supported for "
                                f"{input.dim()}D input tensor.")
 
@@ -1927,7 +1927,7 @@ def interpolate_align_corners():
 
 
 # ---- nn modules and parameters ----------------------------------------------------------------------
-def softmax2d_dims():
+def softmax2d_dims(input):
     return ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D "
                       "instead")
 
@@ -2036,7 +2036,7 @@ def conv_transpose_padding_mode(self):
                       f"{type(self).__name__}")
 
 
-def conv_transpose_output_size_len(n, lead, output_size):
+def conv_transpose_output_size_len(input, n, lead, output_size):
     return ValueError(f"ConvTranspose{n}D: for {input.dim()}D input, output_size must "
                       f"have {n} or {lead + n} elements (got {len(output_size)})")
 
@@ -2050,7 +2050,7 @@ def conv_same_padding_strided_value():
     return ValueError("padding='same' is not supported for strided convolutions")
 
 
-def conv_transpose_output_size_range(output_size, lo, hi, lead):
+def conv_transpose_output_size_range(input, output_size, lo, hi, lead):
     return ValueError(f"requested an output size of {output_size}, but valid sizes "
                       f"range from {lo} to {hi} (for an input of "
                       f"{list(input.shape)[lead:]})")
@@ -2407,17 +2407,17 @@ def rnn_proj_size_too_big():
     return ValueError("proj_size has to be smaller than hidden_size")
 
 
-def rnn_dtype_mismatch(wdt):
+def rnn_dtype_mismatch(input, wdt):
     return ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype "
                       f"({wdt}). Convert input: input.to({wdt}), or convert model: "
                       f"model.to({input.dtype})")
 
 
-def rnn_input_dims(expected):
+def rnn_input_dims(input, expected):
     return RuntimeError(f"input must have {expected} dimensions, got {input.dim()}")
 
 
-def rnn_input_size_mismatch(input_size):
+def rnn_input_size_mismatch(input, input_size):
     return RuntimeError("input.size(-1) must be equal to input_size. Expected "
                         f"{input_size}, got {input.size(-1)}")
 
@@ -2436,7 +2436,7 @@ def lstm_hx_dims(kind, want, hx):
                         f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
 
 
-def rnn_cell_input_dims(name):
+def rnn_cell_input_dims(input, name):
     return ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D "
                       "instead")
 

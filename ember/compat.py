@@ -103,7 +103,8 @@ class _Finder(importlib.abc.MetaPathFinder):
         ``name`` that differs from the one looked up, makes the import system report it.
         """
         for finder in sys.meta_path:
-            spec = None if finder is self else finder.find_spec(fullname, path, target)
+            find = None if finder is self else getattr(finder, "find_spec", None)
+            spec = find(fullname, path, target) if find else None
             if spec is not None:
                 return spec
         last = fullname.rpartition(".")[2]

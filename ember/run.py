@@ -29,11 +29,10 @@ def _script_traceback(tb):
 def run(target, args=(), module=False):
     """Run a script path (or, with ``module=True``, a module) as ``__main__`` on Ember."""
     compat.install()
+    sys.argv = [target, *args]
     if module:
-        sys.argv = [target, *args]
         runpy.run_module(target, run_name="__main__", alter_sys=True)
     else:
-        sys.argv = [target, *args]
         sys.path[0] = os.path.dirname(os.path.abspath(target))
         runpy.run_path(target, run_name="__main__")
 

@@ -218,7 +218,7 @@ def adaptive_output_size(input, nsp, output_size):
 
 def adaptive_avg_pool_nd(input, nsp, output_size):
     if input._data.ndim not in (nsp + 1, nsp + 2):
-        raise _errors.adaptive_avg_pool_input_dims(nsp)
+        raise _errors.adaptive_avg_pool_input_dims(input, nsp)
     o = adaptive_output_size(input, nsp, output_size)
     sp = input._data.shape[-nsp:]
     if all(v == 1 for v in o):
@@ -231,7 +231,7 @@ def adaptive_avg_pool_nd(input, nsp, output_size):
 @register("adaptive_avg_pool1d", method=False, nodes=("SqueezeBackward1",))
 def adaptive_avg_pool1d(input, output_size):
     if input._data.ndim not in (2, 3):
-        raise _errors.adaptive_avg_pool1d_input_dims()
+        raise _errors.adaptive_avg_pool1d_input_dims(input)
     o = output_size if isinstance(output_size, int) else tuple(output_size)[0]
     return _squeezed(adaptive_avg_pool_nd, input, 2, (1, o))
 
@@ -252,7 +252,7 @@ _ADAPTIVE_MAX = {2: AdaptiveMaxPool2DBackward0, 3: AdaptiveMaxPool3DBackward0}
 
 def adaptive_max_pool_nd(input, nsp, output_size, return_indices=False):
     if input._data.ndim not in (nsp + 1, nsp + 2):
-        raise _errors.adaptive_max_pool_input_dims(nsp)
+        raise _errors.adaptive_max_pool_input_dims(input, nsp)
     o = adaptive_output_size(input, nsp, output_size)
     x, added = _batched(input, nsp)
     vals, flat = input._device._backend.nn.adaptive_max_pool(x, o)
@@ -267,7 +267,7 @@ def adaptive_max_pool_nd(input, nsp, output_size, return_indices=False):
 @register("adaptive_max_pool1d", method=False, nodes=("SqueezeBackward1",))
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     if input._data.ndim not in (2, 3):
-        raise _errors.adaptive_max_pool1d_input_dims()
+        raise _errors.adaptive_max_pool1d_input_dims(input)
     o = output_size if isinstance(output_size, int) else tuple(output_size)[0]
     return _squeezed(adaptive_max_pool_nd, input, 2, (1, o), return_indices)
 

@@ -1,2 +1,2 @@
 """``torchvision`` for Ember: models, transforms, datasets, utils."""
-from . import models  # noqa: F401
+from . import datasets, models, transforms, utils  # noqa: F401

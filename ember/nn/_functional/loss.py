@@ -46,7 +46,7 @@ def _same_size(input, target):
     then expands both."""
     if target.shape == input.shape:
         return input, target
-    warnings.warn(_errors.loss_target_size_warning(target), stacklevel=3)
+    warnings.warn(_errors.loss_target_size_warning(input, target), stacklevel=3)
     return _S.broadcast_tensors(input, target)
 
 
@@ -193,7 +193,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
-        raise _errors.bce_target_size_deprecated(target)
+        raise _errors.bce_target_size_deprecated(input, target)
     if weight is not None:
         weight = weight.expand(_S.broadcast_shapes(target.shape, weight.shape))
     return L.binary_cross_entropy(input, target, weight, reduction)
@@ -204,7 +204,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     """Sigmoid + binary cross-entropy in one numerically stable step (one autograd node)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
-        raise _errors.bce_logits_target_size(target)
+        raise _errors.bce_logits_target_size(input, target)
     return L.binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)
 
 

@@ -150,7 +150,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 def pdist(input, p=2):
     """Distances between all pairs of rows ``i < j`` of a 2-D input, in row-major pair order."""
     if input.dim() != 2:
-        raise _errors.pdist_dims()
+        raise _errors.pdist_dims(input)
     n = input.shape[0]
     i, j = np.triu_indices(n, 1)
     return (input[i] - input[j]).norm(p, 1)

@@ -41,7 +41,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
                   padding_idx=None):
     from ..._ops import creation as C
     if per_sample_weights is not None and input.size() != per_sample_weights.size():
-        raise _errors.embedding_bag_weights_shape(per_sample_weights)
+        raise _errors.embedding_bag_weights_shape(input, per_sample_weights)
     if weight.dim() != 2:
         raise _errors.embedding_bag_weight_dims(weight)
     if input.dim() == 2:
@@ -58,7 +58,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         if offsets.dim() != 1:
             raise _errors.embedding_bag_offsets_dims()
     else:
-        raise _errors.embedding_bag_input_dims()
+        raise _errors.embedding_bag_input_dims(input)
     if mode not in _MODES:
         raise _errors.embedding_bag_mode()
     if max_norm is not None:

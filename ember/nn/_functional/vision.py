@@ -45,11 +45,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     elif mode in _LINEAR_DIMS:
         align_corners = bool(align_corners)
     else:
-        raise _errors.interpolate_input_dims(mode)
+        raise _errors.interpolate_input_dims(input, mode)
     if mode in _LINEAR_DIMS and _LINEAR_DIMS[mode] != nsp:
-        raise _errors.interpolate_mode_dims(mode, _LINEAR_DIMS)
+        raise _errors.interpolate_mode_dims(input, mode, _LINEAR_DIMS)
     if nsp not in (1, 2, 3):
-        raise _errors.interpolate_input_dims(mode)
+        raise _errors.interpolate_input_dims(input, mode)
     if antialias:
         raise _errors.interpolate_antialias()
     out, scales = _output_size(input, nsp, size, scale_factor, recompute_scale_factor)
@@ -85,5 +85,5 @@ def pad(input, pad, mode="constant", value=None):
         raise _errors.pad_mode_unknown(mode)
     npad = len(pad) // 2
     if len(pad) % 2 or not 1 <= npad <= 3 or input.dim() not in (npad + 1, npad + 2):
-        raise _errors.pad_size_unsupported(pad)
+        raise _errors.pad_size_unsupported(input, pad)
     return P.index_pad(input, pad, mode)

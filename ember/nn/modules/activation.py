@@ -322,5 +322,5 @@ class Softmax2d(Module):
 
     def forward(self, input):
         if input.dim() not in (3, 4):
-            raise _errors.softmax2d_dims()
+            raise _errors.softmax2d_dims(input)
         return F.softmax(input, -3, _stacklevel=5)

@@ -162,13 +162,13 @@ class _ConvTranspose(_ConvNd):
         if len(output_size) == lead + n:
             output_size = output_size[lead:]
         if len(output_size) != n:
-            raise _errors.conv_transpose_output_size_len(n, lead, output_size)
+            raise _errors.conv_transpose_output_size_len(input, n, lead, output_size)
         lo = [(input.size(d + lead) - 1) * self.stride[d] - 2 * self.padding[d]
               + self.dilation[d] * (self.kernel_size[d] - 1) + 1 for d in range(n)]
         hi = [m + s - 1 for m, s in zip(lo, self.stride)]
         for size, a, b in zip(output_size, lo, hi):
             if not a <= size <= b:
-                raise _errors.conv_transpose_output_size_range(output_size, lo, hi, lead)
+                raise _errors.conv_transpose_output_size_range(input, output_size, lo, hi, lead)
         return tuple(size - a for size, a in zip(output_size, lo))
 
     def forward(self, input, output_size=None):

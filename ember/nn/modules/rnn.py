@@ -231,12 +231,12 @@ class RNNBase(Module):
     def check_input(self, input, batch_sizes):
         wdt = self._flat_weights[0].dtype
         if input.dtype != wdt:
-            raise _errors.rnn_dtype_mismatch(wdt)
+            raise _errors.rnn_dtype_mismatch(input, wdt)
         expected = 2 if batch_sizes is not None else 3
         if input.dim() != expected:
-            raise _errors.rnn_input_dims(expected)
+            raise _errors.rnn_input_dims(input, expected)
         if self.input_size != input.size(-1):
-            raise _errors.rnn_input_size_mismatch(self.input_size)
+            raise _errors.rnn_input_size_mismatch(input, self.input_size)
 
     def _expected_size(self, input, batch_sizes, last):
         if batch_sizes is not None:
@@ -453,7 +453,7 @@ class RNNCellBase(Module):
     def _check_dims(self, input, hx):
         name = type(self).__name__
         if input.dim() not in (1, 2):
-            raise _errors.rnn_cell_input_dims(name)
+            raise _errors.rnn_cell_input_dims(input, name)
         if isinstance(hx, tuple):
             for i, v in enumerate(hx):
                 if v.dim() not in (1, 2):

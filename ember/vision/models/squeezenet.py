@@ -1,6 +1,5 @@
 """SqueezeNet (Iandola et al., 2016): ``squeezenet1_0``, ``squeezenet1_1``."""
-from ... import nn
-from ... import cat
+from ... import cat, nn
 from ._api import WeightsEnum, build, imagenet_weights, register_model
 
 __all__ = ["SqueezeNet", "Fire", "SqueezeNet1_0_Weights", "SqueezeNet1_1_Weights",
