@@ -1214,7 +1214,7 @@ def unsupported_attribute(api, target):
     return unsupported(api, f"{target} has no attribute {api.rpartition('.')[2]!r}")
 
 
-# ---- nn ops: activations, embedding, conv/fold, pooling/padding, losses -----------------------------
+# ---- nn ops: activations, embedding, conv/fold, pooling/padding, losses ----------------------
 def celu_alpha_zero():
     return RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
 
@@ -1535,10 +1535,10 @@ def reflection_pad_size(lo, hi, k, nd, a):
                         f"{a.ndim - nd + k} of input {list(a.shape)}")
 
 
-# ---- nn.functional ----------------------------------------------------------------------------------
+# ---- nn.functional ---------------------------------------------------------------------------
 def softmax_implicit_dim(name):
-    return UserWarning(f"Implicit dimension choice for {name} has been deprecated. Change the call to "
-                       "include dim=X as an argument.")
+    return UserWarning(f"Implicit dimension choice for {name} has been deprecated. Change the "
+                       "call to include dim=X as an argument.")
 
 
 def sdpa_causal_with_mask():
@@ -1926,7 +1926,7 @@ def interpolate_align_corners():
                       "modes: linear | bilinear | bicubic | trilinear")
 
 
-# ---- nn modules and parameters ----------------------------------------------------------------------
+# ---- nn modules and parameters ---------------------------------------------------------------
 def softmax2d_dims(input):
     return ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D "
                       "instead")
@@ -1961,8 +1961,8 @@ def parameterdict_called():
 
 
 def container_deprecated():
-    return FutureWarning("`nn.Container` is deprecated. All of its functionality is now implemented "
-                         "in `nn.Module`. Subclass that instead.")
+    return FutureWarning("`nn.Container` is deprecated. All of its functionality is now "
+                         "implemented in `nn.Module`. Subclass that instead.")
 
 
 def sequential_add_type(other):
@@ -2236,7 +2236,7 @@ def state_dict_type(state_dict):
 
 def load_state_dict_errors(cls_name, error_msgs):
     return RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
-         cls_name, "\n\t".join(error_msgs)))
+        cls_name, "\n\t".join(error_msgs)))
 
 
 def train_mode_type():
@@ -2501,7 +2501,7 @@ def uninitialized_share_memory():
                         "`module.share_memory()`.")
 
 
-# ---- optim: optimizers, lr schedulers, SWA ----------------------------------------------------------
+# ---- optim: optimizers, lr schedulers, SWA ---------------------------------------------------
 def invalid_rho(rho):
     return ValueError(f"Invalid rho value: {rho}")
 

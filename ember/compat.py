@@ -94,7 +94,6 @@ class _Finder(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_loader(
             fullname, _Loader(module), is_package=hasattr(module, "__path__"))
 
-
     def _find_ember(self, fullname, path, target):
         """Name the PyTorch API when an Ember submodule is missing.
 

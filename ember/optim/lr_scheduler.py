@@ -507,7 +507,8 @@ class ReduceLROnPlateau(LRScheduler):
     def _reduce_lr(self, epoch):
         if len(self.optimizer.param_groups) != len(self.min_lrs):
             if self.default_min_lr is None:
-                raise _errors.plateau_param_groups_changed(self.optimizer.param_groups, self.min_lrs)
+                raise _errors.plateau_param_groups_changed(self.optimizer.param_groups,
+                                                          self.min_lrs)
             self.min_lrs = [self.default_min_lr] * len(self.optimizer.param_groups)
         for i, param_group in enumerate(self.optimizer.param_groups):
             old_lr = float(param_group["lr"])

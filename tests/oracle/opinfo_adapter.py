@@ -20,7 +20,7 @@ import numpy as np
 import ember
 
 from . import harness
-from .opinfo_skips import NON_UNIQUE, VALUES_UNDEFINED
+from .opinfo_skips import NON_UNIQUE, VALUES_UNDEFINED, draws_random
 
 MAX_SAMPLES = int(os.environ.get("EMBER_OPINFO_SAMPLES", "20"))   # per OpInfo, keeps it fast
 RTOL, ATOL = harness.DEFAULT_TOL["float32"]
@@ -140,7 +140,23 @@ def convert(obj, memo, leaves):
         return ember.device(str(obj))
     if isinstance(obj, torch.Generator):
         raise Unconvertible("torch.Generator")
+    if isinstance(obj, torch.nn.Module):
+        return _ember_module(obj)
     return obj
+
+
+def _ember_module(m):
+    """A parameter-free torch module (``PairwiseDistance()`` as a distance function...) as the
+    ember module of the same class with the same settings."""
+    cls = getattr(ember.nn, type(m).__name__, None)
+    if cls is None or next(m.parameters(), None) is not None or \
+            next(m.buffers(), None) is not None:
+        raise Unconvertible(f"torch module {type(m).__name__}")
+    e = cls()
+    for k, v in vars(m).items():
+        if not k.startswith("_") and k != "training":
+            setattr(e, k, v)
+    return e.train(m.training)
 
 
 # ---- running -----------------------------------------------------------------------------------
@@ -172,20 +188,98 @@ def run_sample(op, efn, sample, seed, values=True, unique=True):
     except Exception as exc:  # noqa: BLE001 - reported as the sample's failure
         raise AssertionError(f"ember raised {type(exc).__name__}: {exc}") from exc
     post = sample.output_process_fn_grad
-    if post is not None and not unique:
-        t_out, e_out = post(t_out), _grad_fn_for(post)(e_out)
-    harness.compare(e_out, t_out, RTOL, ATOL, values=values)
-    if values and op.supports_autograd and leaves:
-        if post is not None and unique:
+    try:
+        if post is not None and not unique:
             t_out, e_out = post(t_out), _grad_fn_for(post)(e_out)
-        try:
-            harness.compare_grads(e_out, t_out, [e for _, e in leaves],
-                                  [t for t, _ in leaves], np.random.default_rng(seed), RTOL, ATOL)
-        except AssertionError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - ember's backward failing is the finding
-            raise AssertionError(f"backward raised {type(exc).__name__}: {exc}") from exc
+        harness.compare(e_out, t_out, RTOL, ATOL, values=values)
+        if values and op.supports_autograd and leaves:
+            if post is not None and unique:
+                t_out, e_out = post(t_out), _grad_fn_for(post)(e_out)
+            try:
+                harness.compare_grads(e_out, t_out, [e for _, e in leaves],
+                                      [t for t, _ in leaves], np.random.default_rng(seed),
+                                      RTOL, ATOL)
+            except AssertionError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - ember's backward failing is the finding
+                raise AssertionError(f"backward raised {type(exc).__name__}: {exc}") from exc
+    except AssertionError as exc:
+        if "values differ" in str(exc) and _within_float32_noise(op, efn, sample, seed, unique):
+            return None
+        raise
     return None
+
+
+# ---- float32 rounding noise ---------------------------------------------------------------------
+def _as_float64(obj, memo, leaves):
+    """A torch sample argument with its float32 tensors in float64 (same identities)."""
+    import torch
+    if isinstance(obj, torch.Tensor):
+        d = memo.get(id(obj))
+        if d is None:
+            d = obj.detach()
+            d = memo[id(obj)] = (d.double() if d.dtype == torch.float32 else d)
+            if obj.requires_grad:
+                d.requires_grad_(True)
+                leaves.append(d)
+        return d
+    if isinstance(obj, (tuple, list)) and not isinstance(obj, torch.Size):
+        return type(obj)(_as_float64(x, memo, leaves) for x in obj)
+    if isinstance(obj, dict):
+        return {k: _as_float64(v, memo, leaves) for k, v in obj.items()}
+    return obj
+
+
+def _evaluate(lib, op, fn, post, inputs, leaves, seed, unique):
+    """An op's outputs and input gradients (for the harness's upstream gradients) as arrays."""
+    out = fn(inputs[0], *inputs[1], **inputs[2])
+    gout = out if post is None else post(out)
+    arrays = [harness.to_numpy(t) for t in harness.tensor_leaves(out if unique else gout)]
+    if op.supports_autograd and leaves:
+        ts = [t for t in harness.tensor_leaves(gout)
+              if t.requires_grad and t.dtype.is_floating_point]
+        rng = np.random.default_rng(seed)
+        ups = [lib.from_numpy(rng.standard_normal(tuple(t.shape))).to(t.dtype) for t in ts]
+        grads = lib.autograd.grad(ts, leaves, ups, allow_unused=True) if ts else ()
+        arrays += [None if g is None else harness.to_numpy(g) for g in grads]
+    return arrays
+
+
+def _within_float32_noise(op, efn, sample, seed, unique):
+    """Whether ember is as close to torch's float64 results as torch's float32 ones are.
+
+    Outputs that cancel large terms (a gradient summing to ~0 over values of ~100) carry float32
+    rounding noise whose exact bits depend on the summation order.  Ember passes such a value
+    when it is within the usual tolerance of torch's float64 result widened by twice the largest
+    error torch's own float32 result has on that tensor."""
+    memo, leaves = {}, []
+    try:
+        e_memo, e_leaves = {}, []
+        e_in = [convert(x, e_memo, e_leaves) for x in (sample.input, tuple(sample.args),
+                                                       dict(sample.kwargs))]
+        t32_in = (sample.input, tuple(sample.args), dict(sample.kwargs))
+        t64_in = [_as_float64(x, memo, leaves) for x in t32_in]
+        post = sample.output_process_fn_grad
+        e = _evaluate(ember, op, efn, _grad_fn_for(post), e_in, [x for _, x in e_leaves],
+                      seed, unique)
+        t32 = _evaluate(__import__("torch"), op, op.op, post, t32_in,
+                        [t for t, _ in e_leaves], seed, unique)
+        t64 = _evaluate(__import__("torch"), op, op.op, post, t64_in, leaves, seed, unique)
+    except Exception:  # noqa: BLE001 - no float64 reference: the original mismatch stands
+        return False
+    if not len(e) == len(t32) == len(t64):
+        return False
+    for a, b, ref in zip(e, t32, t64):
+        if a is None or b is None or ref is None:
+            if any(x is not None and x.any() for x in (a, b, ref)):
+                return False
+            continue
+        if a.shape != ref.shape:
+            return False
+        noise = float(np.nanmax(np.abs(b - ref))) if b.size else 0.0
+        if not np.allclose(a, ref, rtol=RTOL, atol=ATOL + 2 * noise, equal_nan=True):
+            return False
+    return True
 
 
 def samples(op, limit=MAX_SAMPLES):
@@ -204,13 +298,14 @@ def run_opinfo(op, limit=MAX_SAMPLES):
     if torch.float32 not in op.supported_dtypes("cpu"):
         return "no float32", 0, 0, ""
     passed, total, first = 0, 0, ""
-    values = opinfo_id(op) not in VALUES_UNDEFINED
+    oid = opinfo_id(op)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for i, sample in enumerate(samples(op, limit)):
+            values = oid not in VALUES_UNDEFINED and not draws_random(oid, sample)
             try:
                 res = run_sample(op, efn, sample, seed=i, values=values,
-                                 unique=opinfo_id(op) not in NON_UNIQUE)
+                                 unique=oid not in NON_UNIQUE)
             except Exception as exc:  # noqa: BLE001 - counted, first one kept for the report
                 total += 1
                 first = first or f"sample {i}: {_one_line(exc)}"

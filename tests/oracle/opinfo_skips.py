@@ -12,6 +12,22 @@ VALUES_UNDEFINED = frozenset({
     "nn.functional.feature_alpha_dropout.with_train", "nn.functional.rrelu",
 })
 
+# OpInfos some of whose samples draw random numbers (dropout inside attention): those samples
+# compare dtypes and shapes only, since ember's random streams are not bit-identical to torch's.
+_RANDOM_SAMPLES = {
+    "nn.functional.scaled_dot_product_attention": lambda s: s.kwargs.get("dropout_p", 0.0) > 0,
+    # multi_head_attention_forward(query, key, value, ..., add_zero_attn, dropout_p, ...)
+    "nn.functional.multi_head_attention_forward":
+        lambda s: s.kwargs.get("training", True) and s.args[9] > 0,
+}
+
+
+def draws_random(oid, sample):
+    """Whether this sample of OpInfo ``oid`` draws random numbers (values undefined)."""
+    pred = _RANDOM_SAMPLES.get(oid)
+    return pred is not None and bool(pred(sample))
+
+
 # Decompositions whose outputs are unique only up to signs / phases: their outputs are compared
 # after the sample's ``output_process_fn_grad`` (which makes them unique), as torch's tests do.
 NON_UNIQUE = frozenset({"linalg.eigh", "linalg.eig", "linalg.svd", "svd", "linalg.qr", "qr",

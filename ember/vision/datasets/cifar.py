@@ -8,6 +8,7 @@ from .._pil import pil
 from .utils import check_integrity, download_and_extract_archive
 from .vision import VisionDataset
 
+
 class CIFAR10(VisionDataset):
     base_folder = "cifar-10-batches-py"
     url = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
@@ -31,7 +32,7 @@ class CIFAR10(VisionDataset):
         for name in (self.train_list if train else self.test_list):
             entry = self._unpickle(name)
             chunks.append(entry["data"])
-            self.targets.extend(entry.get(self.labels_key, entry.get("fine_labels", [])))
+            self.targets.extend(entry[self.labels_key])
         # Stored as flat CHW rows; expose HWC uint8 like torchvision.
         self.data = np.vstack(chunks).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1).copy()
         self.classes = list(self._unpickle(self.meta["filename"])[self.meta["key"]])
