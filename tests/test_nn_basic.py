@@ -464,3 +464,9 @@ def test_sequential_mlp_training_step_matches_torch():
     tm = tnn.Sequential(tnn.Linear(5, 8), tnn.GELU(), tnn.Dropout(0.0), tnn.Linear(8, 3),
                         tnn.LogSoftmax(1))
     _check_module(em, tm, (4, 5))
+
+
+def test_prelu_zero_dim_input_with_one_element_weight():
+    """A (1,)-shaped weight must not broadcast a 0-d input up to 1-d (OpInfo regression)."""
+    from tests._compare_ops import check, rand
+    check(lambda lib, x, w: lib.nn.functional.prelu(x, w), -rand(), rand(1))

@@ -207,3 +207,30 @@ def test_float16_conv_computes_in_float32(rng):
     assert y.dtype is ember.float16
     ref = EF.conv2d(x.float(), w.float())
     np.testing.assert_allclose(y.float().numpy(), ref.numpy(), rtol=1e-2, atol=1e-2)
+
+
+# ---- OpInfo regressions ---------------------------------------------------------------------------
+@pytest.mark.parametrize("nsp", [1, 2, 3])
+def test_conv_transpose_output_padding_past_stride(nsp):
+    """output_padding >= stride (allowed when < dilation) adds rows no window reached: the
+    input gradient and the weight gradient must ignore them."""
+    from tests._compare_ops import check, rand
+    fn = f"conv_transpose{nsp}d"
+    kw = dict(stride=(3, 2, 1)[:nsp], padding=(1, 2, 3)[:nsp], output_padding=(2, 3, 1)[:nsp],
+              groups=2, dilation=4)
+    check(lambda lib, x, w, b: getattr(lib.nn.functional, fn)(x, w, b, **kw),
+          rand(2, 2, *(4,) * nsp), rand(2, 2, *(4, 5, 6)[:nsp]), rand(4), rtol=1e-5)
+
+
+def test_conv_transpose_output_padding_double_backward():
+    from tests._compare_ops import rand
+    from ember.autograd import gradcheck, gradgradcheck
+    x = ember.tensor(rand(1, 2, 4, 4), requires_grad=True)
+    w = ember.tensor(rand(2, 2, 3, 3), requires_grad=True)
+    f = lambda x, w: EF.conv_transpose2d(x, w, stride=2, output_padding=2, dilation=3)  # noqa
+    assert gradcheck(f, (x, w)) and gradgradcheck(f, (x, w))
+
+
+def test_unfold_empty_batch():
+    from tests._compare_ops import check, rand
+    check(lambda lib, x: lib.nn.functional.unfold(x, 2, 1, 1, 2), rand(0, 1, 5, 5))

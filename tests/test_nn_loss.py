@@ -404,3 +404,31 @@ def test_ctc_errors():
                                                 L.tensor([6, 4]), L.tensor([2, 1])))
     _errors(lambda L: L.nn.functional.ctc_loss(L.zeros(5, 2, 4), L.ones(2, 2, dtype=L.long),
                                                 L.tensor([5, 4]), L.tensor([3, 1])))
+
+
+# ---- OpInfo regressions ---------------------------------------------------------------------------
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_margin_losses_zero_dim_input(reduction):
+    """A 0-d input is one sample with one class."""
+    from tests._compare_ops import check
+    for fn in ("multi_margin_loss", "multilabel_margin_loss"):
+        for t in (0, -1) if fn == "multilabel_margin_loss" else (0,):
+            check(lambda lib, x: getattr(lib.nn.functional, fn)(x, lib.tensor(t),
+                                                                reduction=reduction),
+                  np.array(0.5))
+
+
+def test_triplet_margin_with_distance_loss_module_distance():
+    from tests._compare_ops import check, rand
+    check(lambda lib, a, p, n: lib.nn.functional.triplet_margin_with_distance_loss(
+        a, p, n, distance_function=lib.nn.PairwiseDistance(p=1.5), swap=True),
+        rand(5, 10, seed=1), rand(5, 10, seed=2), rand(5, 10, seed=3))
+
+
+def test_distance_modules():
+    from tests._compare_ops import check, rand
+    check(lambda lib, a, b: lib.nn.PairwiseDistance(p=1, keepdim=True)(a, b),
+          rand(4, 3, seed=1), rand(4, 3, seed=2))
+    check(lambda lib, a, b: lib.nn.CosineSimilarity(dim=0)(a, b),
+          rand(4, 3, seed=1), rand(4, 3, seed=2))
+    assert repr(ember.nn.PairwiseDistance()) == repr(torch.nn.PairwiseDistance())

@@ -246,3 +246,24 @@ def test_eval_mode_without_running_stats_uses_batch_stats():
     tm.eval()
     em.eval()
     _run_steps(tm, em, (4, 3, 2, 2), "float64")
+
+
+# ---- OpInfo regressions ---------------------------------------------------------------------------
+def test_native_group_norm_statistics_are_differentiable():
+    """mean and rstd require grad and carry gradient back into the input (as in torch)."""
+    from tests._compare_ops import check, rand
+    check(lambda lib, x, w: lib.native_group_norm(x, w, None, 2, 6, 3, 2, 1e-5),
+          rand(2, 6, 3), rand(6))
+    check(lambda lib, x: lib.native_group_norm(x, None, None, 2, 6, 3, 3, 1e-5)[2],
+          rand(2, 6, 3))
+
+
+@pytest.mark.parametrize("shape", [(0,), (0, 3), (0, 3, 4)])
+def test_batch_norm_empty_input(shape):
+    from tests._compare_ops import check, rand
+    c = shape[1] if len(shape) > 1 else 0
+    check(lambda lib, x: lib.nn.functional.batch_norm(x, lib.zeros(c), lib.ones(c), None,
+                                                      None, training=True), rand(*shape))
+    check(lambda lib, x, w, b: lib.nn.functional.batch_norm(x, None, None, w, b,
+                                                            training=True),
+          rand(*shape), rand(c), rand(c))

@@ -185,3 +185,27 @@ ERRORS = [
 @pytest.mark.parametrize("i", range(len(ERRORS)))
 def test_errors(torch, i):
     assert _err(ember, ERRORS[i]) == _err(torch, ERRORS[i])
+
+
+# ---- OpInfo regressions: negative (cropping) pads, gradients through them -------------------------
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("pad", [(-1, 1, -2, 1), (2, -1, 0, 0), (0, 0, 2, -4), (-1, 2, 1, -1)])
+def test_pad_negative_amounts(mode, pad):
+    from tests._compare_ops import check, rand
+    check(lambda lib, x: lib.nn.functional.pad(x, pad, mode=mode), rand(1, 2, 5, 5))
+
+
+def test_pad_backward_is_differentiable():
+    from tests._compare_ops import rand
+    torch = pytest.importorskip("torch")
+    a = rand(1, 1, 5)
+    res = []
+    for lib in (torch, ember):
+        x = lib.tensor(a, requires_grad=True)
+        for mode in ("reflect", "replicate", "circular"):
+            (g,) = lib.autograd.grad((lib.nn.functional.pad(x, (2, -1), mode=mode) ** 3).sum(),
+                                     x, create_graph=True)
+            res += [g.detach().numpy(), lib.autograd.grad(g.sum(), x)[0].numpy()]
+    n = len(res) // 2
+    for e, t in zip(res[n:], res[:n]):
+        np.testing.assert_allclose(e, t, rtol=1e-10)

@@ -77,12 +77,6 @@ class Buffer(Tensor, metaclass=_BufferMeta):
         return t
 
 
-_UNINIT_SHAPE = ("Can't access the shape of an uninitialized parameter or buffer. This error "
-                 "usually happens in `load_state_dict` when trying to load an uninitialized "
-                 "parameter into an initialized one. Call `forward` to initialize the "
-                 "parameters before accessing their attributes.")
-
-
 class UninitializedTensorMixin:
     """A placeholder whose shape is unknown until ``materialize`` (used by lazy modules)."""
     cls_to_become = None
@@ -98,13 +92,13 @@ class UninitializedTensorMixin:
 
     @property
     def shape(self):
-        raise RuntimeError(_UNINIT_SHAPE)
+        raise _errors.uninitialized_shape()
 
     def size(self, dim=None):
-        raise RuntimeError(_UNINIT_SHAPE)
+        raise _errors.uninitialized_shape()
 
     def numel(self):
-        raise RuntimeError(_UNINIT_SHAPE)
+        raise _errors.uninitialized_shape()
 
     def share_memory_(self):
         raise _errors.uninitialized_share_memory()

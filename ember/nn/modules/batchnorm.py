@@ -112,7 +112,7 @@ class SyncBatchNorm(_BatchNorm):
 
     def _check_input_dim(self, input):
         if input.dim() < 2:
-            raise ValueError(f"expected at least 2D input (got {input.dim()}D input)")
+            raise _errors.norm_input_dims("at least 2D", input.dim())
 
     @classmethod
     def convert_sync_batchnorm(cls, module, process_group=None):

@@ -1,0 +1,100 @@
+"""Helpers shared by the examples: seeding, progress bars, the Digits loaders and the
+train / evaluate loops of PyTorch's tutorials."""
+import random
+
+import numpy as np
+
+import ember as torch
+from ember.utils.data import DataLoader
+
+
+def seed_everything(seed):
+    """Seed Python's, NumPy's and Ember's generators so that a run is reproducible."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def progress(iterable, total=None, desc=None):
+    """A tqdm bar over ``iterable`` when tqdm is installed (extra ``progress``), else the
+    iterable itself wrapped so that ``set_postfix`` is a harmless no-op."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _Plain(iterable, desc)
+    return tqdm(iterable, total=total, desc=desc, leave=False, dynamic_ncols=True)
+
+
+class _Plain:
+    """What examples use of a tqdm bar, without tqdm: iteration and a final summary line."""
+
+    def __init__(self, iterable, desc):
+        self._iterable, self._desc, self._postfix = iterable, desc, ""
+
+    def __iter__(self):
+        yield from self._iterable
+        print(f"{self._desc or 'done'}: {self._postfix}")
+
+    def set_postfix(self, **values):
+        self._postfix = ", ".join(f"{k}={v}" for k, v in values.items())
+
+
+def digits_loaders(batch_size, transform=None, test_batch_size=256):
+    """Train and test DataLoaders over the embedded 8x8 ``Digits`` set (offline)."""
+    from ember.vision import datasets, transforms
+    transform = transform or transforms.ToTensor()
+    train = datasets.Digits(train=True, transform=transform)
+    test = datasets.Digits(train=False, transform=transform)
+    return loaders(train, test, batch_size, test_batch_size)
+
+
+def loaders(train, test, batch_size, test_batch_size=256):
+    """Shuffled training batches (their order drawn from Ember's seeded global RNG, as in
+    PyTorch) and sequential test batches."""
+    return (DataLoader(train, batch_size=batch_size, shuffle=True),
+            DataLoader(test, batch_size=test_batch_size))
+
+
+def train_epoch(model, loader, loss_fn, optimizer, desc="train"):
+    """One pass over ``loader`` with a progress bar; returns the mean training loss."""
+    model.train()
+    total, count = 0.0, 0
+    bar = progress(loader, total=len(loader), desc=desc)
+    for x, y in bar:
+        loss = loss_fn(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(y)
+        count += len(y)
+        bar.set_postfix(loss=f"{total / count:.4f}")
+    return total / count
+
+
+def evaluate(model, loader, loss_fn):
+    """Mean loss and accuracy (a fraction) of a classifier over ``loader``."""
+    model.eval()
+    total, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for x, y in loader:
+            pred = model(x)
+            total += loss_fn(pred, y).item() * len(y)
+            correct += (pred.argmax(1) == y).sum().item()
+            count += len(y)
+    return total / count, correct / count
+
+
+def fit(model, train_loader, test_loader, optimizer, epochs, loss_fn=None):
+    """Train for ``epochs`` epochs, printing test metrics after each; returns the history
+    as a dict of lists (``train_loss``, ``test_loss``, ``accuracy``)."""
+    loss_fn = loss_fn or torch.nn.CrossEntropyLoss()
+    history = {"train_loss": [], "test_loss": [], "accuracy": []}
+    for epoch in range(1, epochs + 1):
+        print(f"Epoch {epoch}\n-------------------------------")
+        history["train_loss"].append(
+            train_epoch(model, train_loader, loss_fn, optimizer, desc=f"epoch {epoch}"))
+        test_loss, accuracy = evaluate(model, test_loader, loss_fn)
+        history["test_loss"].append(test_loss)
+        history["accuracy"].append(accuracy)
+        print(f"Test Error: \n Accuracy: {100 * accuracy:>0.1f}%, Avg loss: {test_loss:>8f} \n")
+    return history
