@@ -19,7 +19,7 @@ class Workload:
     step: Callable[[Any], None]    # state -> None, one call
     calls: int                     # calls timed per round
     unit: str = "steps/s"
-    scale: float = 1.0             # units of work per call
+    scale: Any = 1.0               # units of work per call, or state -> units
     quick_setup: Optional[Callable[[Any], Any]] = None   # smaller state for --quick
 
     @property
@@ -61,7 +61,9 @@ def rate(workload, state, calls):
     t0 = time.perf_counter()
     for _ in range(calls):
         workload.step(state)
-    return calls * workload.scale / (time.perf_counter() - t0)
+    elapsed = time.perf_counter() - t0
+    scale = workload.scale(state) if callable(workload.scale) else workload.scale
+    return calls * scale / elapsed
 
 
 def measure(workload, libs, rounds, quick=False):

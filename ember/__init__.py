@@ -15,7 +15,6 @@ from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inferen
                                  is_grad_enabled, is_inference_mode_enabled)
 from . import _ops
 from . import cuda, accelerator, backends
-from . import nn
 
 half = float16
 float = float32  # noqa: A001
@@ -56,7 +55,27 @@ from ._tensor_str import set_printoptions, get_printoptions  # noqa: E402
 from ._ops.random import (Generator, default_generator, manual_seed, seed,  # noqa: E402
                           initial_seed, get_rng_state, set_rng_state)
 from . import random  # noqa: E402
-from . import optim  # noqa: E402
-from . import serialization, hub  # noqa: E402
-from .serialization import save, load  # noqa: E402
-from . import utils  # noqa: E402
+
+
+# Subpackages that core tensor code never needs load on first use (PEP 562), which keeps
+# ``import ember`` fast; ``ember.nn`` etc. behave exactly as if imported eagerly.
+_LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision"}
+_LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load")}
+
+
+def __getattr__(name):
+    import importlib
+    if name in _LAZY_MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    if name in _LAZY_ATTRS:
+        module_name, attr = _LAZY_ATTRS[name]
+        value = getattr(importlib.import_module(f"{__name__}.{module_name}"), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'ember' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | _LAZY_MODULES | set(_LAZY_ATTRS))

@@ -2855,3 +2855,89 @@ def swa_avg_fn_both():
 def swa_anneal_epochs(anneal_epochs):
     return ValueError(f"anneal_epochs must be equal or greater than 0, got "
                       f"{anneal_epochs}")
+
+
+# ---- deployment: jit tracing / save / load, ONNX export -------------------------------------
+def trace_input_type(what):
+    return UnsupportedError(f"ember.jit.trace: example inputs must be tensors or (nested) "
+                            f"tuples/lists of tensors; got {what}")
+
+
+def trace_output_type(what):
+    return UnsupportedError(f"ember.jit.trace: the traced function must return tensors or "
+                            f"tuples of tensors; got {what} (use strict=False to allow lists "
+                            f"and dicts)")
+
+
+def trace_argument_type(op, what):
+    return UnsupportedError(f"ember.jit.trace: cannot record an argument of type {what} "
+                            f"passed to {op}")
+
+
+def script_data_dependent(what):
+    return UnsupportedError(f"ember.jit.script: {what} converts a tensor to a Python value, "
+                            "i.e. data-dependent control flow; ember scripts by tracing and "
+                            "does not compile Python control flow. Rewrite the branch with "
+                            "tensor ops (e.g. ember.where) or use ember.jit.trace")
+
+
+def script_not_called():
+    return RuntimeError("ember.jit.script traces on the first call: call the scripted module "
+                        "once before saving it or reading .graph / .code")
+
+
+def jit_archive(path, why):
+    return RuntimeError(f"{path} is not an ember.jit archive: {why}")
+
+
+def onnx_no_mapping(op):
+    return UnsupportedError(f"Exporting the operator '{op}' to ONNX is not supported by ember")
+
+
+def onnx_unsupported_args(op, why):
+    return UnsupportedError(f"Exporting the operator '{op}' to ONNX is not supported by ember: "
+                            f"{why}")
+
+
+def onnx_missing(extra="onnx"):
+    return ModuleNotFoundError(f"ember.onnx needs the 'onnx' and 'onnxruntime' packages: "
+                               f"pip install 'ember[{extra}]'")
+
+
+# ---- distributed -----------------------------------------------------------------------------
+def dist_error(what, detail=""):
+    texts = {
+        "not_initialized": (ValueError, "Default process group has not been initialized, please "
+                                        "make sure to call init_process_group."),
+        "twice": (ValueError, "trying to initialize the default process group twice!"),
+        "backend": (AssertionError, f"Unknown backend type {detail}"),
+        "init_method": (ValueError, f"ember.distributed supports init_method=None or 'env://' "
+                                    f"(MPI forms the group), got {detail!r}"),
+        "mismatch": (ValueError, f"{detail} does not match the MPI job; start the ranks with "
+                                 f"`python -m ember.distributed.run` or mpiexec"),
+        "not_in_group": (ValueError, f"Global rank {detail} is not part of group"),
+        "avg_int": (ValueError, "ReduceOp.AVG needs a floating point or complex tensor"),
+        "timeout": (RuntimeError, f"Work timed out after {detail} seconds"),
+        "split_sizes": (ValueError, f"Split sizes {detail} do not match the tensor's first "
+                                    f"dimension"),
+        "ddp_unfinished": (RuntimeError, "Expected to have finished reduction in the prior "
+                                         "iteration before starting a new one. This error "
+                                         "indicates that your module has parameters that were "
+                                         "not used in producing loss. You can enable unused "
+                                         "parameter detection by passing the keyword argument "
+                                         "`find_unused_parameters=True` to "
+                                         "`torch.nn.parallel.DistributedDataParallel`."),
+        "ddp_no_grad": (RuntimeError, "DistributedDataParallel is not needed when a module "
+                                      "doesn't have any parameter that requires a gradient."),
+    }
+    exc, msg = texts[what]
+    return exc(msg)
+
+
+def dist_missing(extra="distributed"):
+    return ModuleNotFoundError(f"ember.distributed needs the 'mpi4py' package and an MPI "
+                               f"(e.g. 'mpich'): pip install 'ember[{extra}]'")
+
+
+def nccl_unavailable(why):
+    return RuntimeError(f"ProcessGroupNCCL is only supported with GPUs, no GPUs found! ({why})")

@@ -189,7 +189,7 @@ def test_errors(torch, i):
 
 # ---- OpInfo regressions: negative (cropping) pads, gradients through them -------------------------
 @pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
-@pytest.mark.parametrize("pad", [(-1, 1, -2, 1), (2, -1, 0, 0), (0, 0, 2, -4), (-1, 2, 1, -1)])
+@pytest.mark.parametrize("pad", [(-1, 1, -2, 1), (2, -1, 0, 0), (0, 0, 1, -3), (-1, 2, 1, -1)])
 def test_pad_negative_amounts(mode, pad):
     from tests._compare_ops import check, rand
     check(lambda lib, x: lib.nn.functional.pad(x, pad, mode=mode), rand(1, 2, 5, 5))

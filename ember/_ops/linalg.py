@@ -573,7 +573,7 @@ def _cross_bwd(node, g):
 LinalgCrossBackward0 = node_class("LinalgCrossBackward0", _cross_bwd)
 
 
-@register("linalg_cross", method=False, nodes=("LinalgCrossBackward0",), out=True)
+@register("linalg_cross", method=False, nodes=("LinalgCrossBackward0",), out=True, function=False)
 def linalg_cross(input, other, *, dim=-1, out=None):
     x, y = input._data, other._data
     if x.ndim != y.ndim:
@@ -609,7 +609,7 @@ def cross(input, other, dim=None, *, out=None):
 
 
 # ---- chains and powers ------------------------------------------------------------------------
-@register("linalg_multi_dot", method=False, nodes=("ViewBackward0",), out=True)
+@register("linalg_multi_dot", method=False, nodes=("ViewBackward0",), out=True, function=False)
 def linalg_multi_dot(tensors, *, out=None):
     tensors = list(tensors)
     if len(tensors) < 2:
@@ -676,7 +676,7 @@ def _inv_bwd(node, g):
 LinalgInvExBackward0 = node_class("LinalgInvExBackward0", _inv_bwd)
 
 
-@register("linalg_inv", method=False, nodes=("LinalgInvExBackward0",), out=True)
+@register("linalg_inv", method=False, nodes=("LinalgInvExBackward0",), out=True, function=False)
 def linalg_inv(A, *, out=None):
     _check_float("linalg.inv", A)
     _check_square("linalg.inv", A)
@@ -703,7 +703,7 @@ def _det_bwd(node, g):
 LinalgDetBackward0 = node_class("LinalgDetBackward0", _det_bwd)
 
 
-@register("linalg_det", method=False, nodes=("LinalgDetBackward0",), out=True)
+@register("linalg_det", method=False, nodes=("LinalgDetBackward0",), out=True, function=False)
 def linalg_det(A, *, out=None):
     _check_float("linalg.det", A)
     _check_square("linalg.det", A)
@@ -743,7 +743,7 @@ def _slogdet(A, name, tuple_cls):
     return tuple_cls(s, la)
 
 
-@register("linalg_slogdet", method=False, nodes=("LinalgSlogdetBackward0",))
+@register("linalg_slogdet", method=False, nodes=("LinalgSlogdetBackward0",), function=False)
 def linalg_slogdet(A):
     return _slogdet(A, "linalg.slogdet", linalg_slogdet_t)
 
@@ -785,7 +785,7 @@ LinalgSolveExBackward0 = node_class("LinalgSolveExBackward0",
                                     lambda node, g: _solve_bwd(node, g))
 
 
-@register("linalg_solve", method=False, nodes=("LinalgSolveExBackward0",), out=True)
+@register("linalg_solve", method=False, nodes=("LinalgSolveExBackward0",), out=True, function=False)
 def linalg_solve(A, B, *, left=True, out=None):
     _check_float("linalg.solve", A)
     _check_square("linalg.solve", A)
@@ -836,7 +836,7 @@ LinalgSolveTriangularBackward0 = node_class("LinalgSolveTriangularBackward0", _s
 
 
 @register("linalg_solve_triangular", method=False, nodes=("LinalgSolveTriangularBackward0",),
-          out=True)
+          out=True, function=False)
 def linalg_solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
     _check_float("linalg.solve_triangular", A)
     a = np.triu(A._data) if upper else np.tril(A._data)
@@ -880,7 +880,8 @@ def _cholesky_bwd(node, g):
 LinalgCholeskyExBackward0 = node_class("LinalgCholeskyExBackward0", _cholesky_bwd)
 
 
-@register("linalg_cholesky", method=False, nodes=("LinalgCholeskyExBackward0",), out=True)
+@register("linalg_cholesky", method=False, nodes=("LinalgCholeskyExBackward0",), out=True,
+          function=False)
 def linalg_cholesky(A, *, upper=False, out=None):
     _check_float("linalg.cholesky", A)
     _check_square("linalg.cholesky", A)
@@ -946,7 +947,7 @@ def _qr(A, mode, tuple_cls):
     return tuple_cls(Q, R)
 
 
-@register("linalg_qr", method=False, nodes=("LinalgQrBackward0",))
+@register("linalg_qr", method=False, nodes=("LinalgQrBackward0",), function=False)
 def linalg_qr(A, mode="reduced"):
     return _qr(A, mode, linalg_qr_t)
 
@@ -997,12 +998,12 @@ def _eigh(A, UPLO, want_vectors):
     return L, V
 
 
-@register("linalg_eigh", method=False, nodes=("LinalgEighBackward0",))
+@register("linalg_eigh", method=False, nodes=("LinalgEighBackward0",), function=False)
 def linalg_eigh(A, UPLO="L"):
     return linalg_eigh_t(*_eigh(A, UPLO, True))
 
 
-@register("linalg_eigvalsh", method=False, nodes=("LinalgEighBackward0",))
+@register("linalg_eigvalsh", method=False, nodes=("LinalgEighBackward0",), function=False)
 def linalg_eigvalsh(A, UPLO="L"):
     return _eigh(A, UPLO, False)[0]
 
@@ -1077,12 +1078,12 @@ def _svd(A, full_matrices, want_vectors, name="linalg.svd"):
     return U, S, Vh
 
 
-@register("linalg_svd", method=False, nodes=("LinalgSvdBackward0",))
+@register("linalg_svd", method=False, nodes=("LinalgSvdBackward0",), function=False)
 def linalg_svd(A, full_matrices=True, *, driver=None):
     return linalg_svd_t(*_svd(A, full_matrices, True))
 
 
-@register("linalg_svdvals", method=False, nodes=("LinalgSvdBackward0",))
+@register("linalg_svdvals", method=False, nodes=("LinalgSvdBackward0",), function=False)
 def linalg_svdvals(A, *, driver=None):
     return _svd(A, False, False)[1]
 
@@ -1112,7 +1113,7 @@ def _pinv_bwd(node, g):
 LinalgPinvBackward0 = node_class("LinalgPinvBackward0", _pinv_bwd)
 
 
-@register("linalg_pinv", method=False, nodes=("LinalgPinvBackward0",), out=True)
+@register("linalg_pinv", method=False, nodes=("LinalgPinvBackward0",), out=True, function=False)
 def linalg_pinv(A, *, atol=None, rtol=None, hermitian=False, rcond=None, out=None):
     _check_float("linalg.pinv", A)
     a = A._data
@@ -1157,7 +1158,7 @@ def _lstsq_bwd(node, g, *_):
 LinalgLstsqBackward0 = node_class("LinalgLstsqBackward0", _lstsq_bwd)
 
 
-@register("linalg_lstsq", method=False, nodes=("LinalgLstsqBackward0",))
+@register("linalg_lstsq", method=False, nodes=("LinalgLstsqBackward0",), function=False)
 def linalg_lstsq(A, B, rcond=None, *, driver=None):
     """Minimum-norm least-squares solution through the pseudo-inverse (gelsd's answer)."""
     _check_float("linalg.lstsq", A)
@@ -1239,7 +1240,8 @@ def _vector_norm_arr(x, ord, dims, keepdim):
     return np.sum(ax ** ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
 
 
-@register("linalg_vector_norm", method=False, nodes=("LinalgVectorNormBackward0",), out=True)
+@register("linalg_vector_norm", method=False, nodes=("LinalgVectorNormBackward0",), out=True,
+          function=False)
 def linalg_vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     dt = x._dtype
     if dt.category < 2:
@@ -1265,7 +1267,7 @@ def linalg_vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=Non
 
 @register("linalg_matrix_norm", method=False,
           nodes=("LinalgVectorNormBackward0", "SumBackward1", "AmaxBackward0", "AminBackward0"),
-          out=True)
+          out=True, function=False)
 def linalg_matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     if ord not in _MATRIX_ORDS:
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
@@ -1294,7 +1296,8 @@ def linalg_matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None,
 _MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
 
 
-@register("linalg_norm", method=False, nodes=("LinalgVectorNormBackward0",), out=True)
+@register("linalg_norm", method=False, nodes=("LinalgVectorNormBackward0",), out=True,
+          function=False)
 def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
     if isinstance(dim, int):
         dim = (dim,)
@@ -1319,12 +1322,12 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
                               dtype=dtype, out=out)
 
 
-@register("linalg_matrix_power", method=False, nodes=("MmBackward0",), out=True)
+@register("linalg_matrix_power", method=False, nodes=("MmBackward0",), out=True, function=False)
 def linalg_matrix_power(A, n, *, out=None):
     return matrix_power(A, n, out=out)
 
 
-@register("linalg_vecdot", method=False, nodes=("SumBackward1",), out=True)
+@register("linalg_vecdot", method=False, nodes=("SumBackward1",), out=True, function=False)
 def linalg_vecdot(x, y, *, dim=-1, out=None):
     return _result((_conj(x) * y).sum(dim), out)
 

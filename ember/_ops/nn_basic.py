@@ -207,7 +207,7 @@ _rrelu_eval, _rrelu_eval_ = activation(
     lambda m, g, x, s: m.where(x > 0, g, g * s), kernel="rrelu_with_noise_out_cpu")
 
 
-@register("elu", method=False, nodes=("EluBackward0", "EluBackward1"))
+@register("elu", method=False, nodes=("EluBackward0", "EluBackward1"), function=False)
 def elu(input, alpha=1.0, scale=1.0, input_scale=1.0):
     return _elu(input, alpha, scale, input_scale)
 
@@ -238,7 +238,8 @@ def celu_(input, alpha=1.0):
     return _celu_(input, alpha, 1.0, 1.0 / alpha)
 
 
-@register("leaky_relu", method=False, nodes=("LeakyReluBackward0", "LeakyReluBackward1"))
+@register("leaky_relu", method=False, nodes=("LeakyReluBackward0", "LeakyReluBackward1"),
+          function=False)
 def leaky_relu(input, negative_slope=0.01):
     return _leaky(input, negative_slope)
 
@@ -247,7 +248,7 @@ def leaky_relu_(input, negative_slope=0.01):
     return _leaky_(input, negative_slope)
 
 
-@register("hardtanh", method=False, nodes=("HardtanhBackward0",))
+@register("hardtanh", method=False, nodes=("HardtanhBackward0",), function=False)
 def hardtanh(input, min_val=-1.0, max_val=1.0):
     return _hardtanh(input, min_val, max_val)
 
@@ -262,37 +263,37 @@ def _check_approximate(approximate):
     return approximate == "tanh"
 
 
-@register("gelu", method=False, nodes=("GeluBackward0",))
+@register("gelu", method=False, nodes=("GeluBackward0",), function=False)
 def gelu(input, approximate="none"):
     return _gelu(input, _check_approximate(approximate))
 
 
-@register("silu", method=False, nodes=("SiluBackward0",))
+@register("silu", method=False, nodes=("SiluBackward0",), function=False)
 def silu(input):
     return _silu(input)
 
 
-@register("mish", method=False, nodes=("MishBackward0",))
+@register("mish", method=False, nodes=("MishBackward0",), function=False)
 def mish(input):
     return _mish(input)
 
 
-@register("softplus", method=False, nodes=("SoftplusBackward0",))
+@register("softplus", method=False, nodes=("SoftplusBackward0",), function=False)
 def softplus(input, beta=1.0, threshold=20.0):
     return _softplus(input, beta, threshold)
 
 
-@register("hardsigmoid", method=False, nodes=("HardsigmoidBackward0",))
+@register("hardsigmoid", method=False, nodes=("HardsigmoidBackward0",), function=False)
 def hardsigmoid(input):
     return _hardsigmoid(input)
 
 
-@register("hardswish", method=False, nodes=("HardswishBackward0",))
+@register("hardswish", method=False, nodes=("HardswishBackward0",), function=False)
 def hardswish(input):
     return _hardswish(input)
 
 
-@register("log_sigmoid", method=False, nodes=("LogSigmoidBackward0",))
+@register("log_sigmoid", method=False, nodes=("LogSigmoidBackward0",), function=False)
 def log_sigmoid(input):
     return _logsigmoid(input)
 
@@ -306,7 +307,7 @@ def threshold_(input, threshold, value):
     return _threshold_(input, threshold, value)
 
 
-@register("softshrink", method=False, nodes=("SoftshrinkBackward0",))
+@register("softshrink", method=False, nodes=("SoftshrinkBackward0",), function=False)
 def softshrink(input, lambd=0.5):
     return _softshrink(input, lambd)
 
@@ -393,7 +394,7 @@ def _glu_bwd(node, g):
 GluBackward0 = node_class("GluBackward0", _glu_bwd)
 
 
-@register("glu", method=False, nodes=("GluBackward0",))
+@register("glu", method=False, nodes=("GluBackward0",), function=False)
 def glu(input, dim=-1):
     x = input._data
     if x.ndim == 0:
@@ -659,7 +660,7 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
 
 
 # ---- one_hot --------------------------------------------------------------------------------------
-@register("one_hot", method=False, differentiable=False)
+@register("one_hot", method=False, differentiable=False, function=False)
 def one_hot(tensor, num_classes=-1):
     if tensor._dtype is not D.int64:
         raise _errors.one_hot_dtype()

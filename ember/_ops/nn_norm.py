@@ -79,7 +79,10 @@ def _const(arr, like):
 
 def _norm_backward(node, grad, grad_mean=None, grad_rstd=None):
     """Gradients of (input, weight, bias); ``grad_mean``/``grad_rstd`` flow in only for group
-    norm, whose statistics outputs are differentiable (as in PyTorch)."""
+    norm, whose statistics outputs are differentiable.  Like PyTorch, they count only together
+    with an output gradient (without one every gradient is undefined)."""
+    if grad is None:
+        return None, None, None
     x, w = node.saved()
     mean, invstd, g, training, eps = node._args
     need_x, need_w, need_b = (node.next_functions[i][0] is not None for i in range(3))
@@ -93,8 +96,6 @@ def _norm_backward(node, grad, grad_mean=None, grad_rstd=None):
     else:
         mean, invstd = _const(mean, x), _const(invstd, x)
     xhat = (xs - mean) * invstd
-    if grad is None:
-        grad = x.new_zeros(x.shape)
     ga = grad.reshape(g.aview)
     gx = gw = gb = None
     if need_w:

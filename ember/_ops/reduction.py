@@ -713,7 +713,7 @@ def log_softmax(input, dim, dtype=None):
     return _softmax_common(input, dim, dtype, True)
 
 
-@register("softmin", method=False, nodes=("SoftmaxBackward0",))
+@register("softmin", method=False, nodes=("SoftmaxBackward0",), function=False)
 def softmin(input, dim, dtype=None):
     """softmax(-input): what ``nn.functional.softmin`` computes (not a torch function)."""
     if dtype is not None:

@@ -379,7 +379,7 @@ def _repeat_bwd(node, g):
 RepeatBackward0 = node_class("RepeatBackward0", _repeat_bwd)
 
 
-@register("repeat", nodes=("RepeatBackward0",))
+@register("repeat", nodes=("RepeatBackward0",), function=False)
 def repeat(input, *sizes):
     reps = tuple(int(s) for s in _dims_arg(sizes))
     arr = input._data
@@ -503,7 +503,7 @@ def _unfold_fn(t, d, size, step):
     return t.unfold(d, size, step)
 
 
-@register("unfold", nodes=("UnfoldBackward0",))
+@register("unfold", nodes=("UnfoldBackward0",), function=False)
 def unfold(input, dimension, size, step):
     arr = input._data
     nd = arr.ndim

@@ -1,0 +1,1 @@
+"""Ember-vs-PyTorch CPU benchmark suite: ``python -m benchmarks --help``."""

@@ -1,0 +1,50 @@
+"""What a result depends on: date, machine, CPU model, library versions, NumPy's BLAS and the
+OpenBLAS environment variables that select its kernels."""
+import datetime
+import os
+import platform
+
+OPENBLAS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def numpy_blas():
+    """threadpoolctl's view of the BLAS NumPy loaded (call before torch loads its own)."""
+    import numpy  # noqa: F401  (loads the BLAS threadpoolctl inspects)
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (pip install threadpoolctl, or ember[bench])"
+    for pool in threadpool_info():
+        if pool.get("user_api") == "blas" and "numpy" in pool.get("filepath", ""):
+            return ", ".join(f"{k}={pool.get(k)}" for k in
+                             ("internal_api", "version", "num_threads", "architecture"))
+    return "not found by threadpoolctl"
+
+
+def describe(blas, libs):
+    """Markdown bullet lines; ``blas`` from ``numpy_blas()``, ``libs`` name -> module."""
+    import numpy
+    torch = libs.get("torch")
+    env = ", ".join(f"{k}={os.environ.get(k, 'unset')}" for k in OPENBLAS_ENV)
+    return [
+        f"- Date: {datetime.datetime.now():%Y-%m-%d %H:%M}",
+        f"- Machine: {platform.node()}, {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} logical CPUs",
+        f"- CPU: {cpu_model()}",
+        f"- Python {platform.python_version()}, NumPy {numpy.__version__}, "
+        + ", ".join(f"{name} {lib.__version__}" for name, lib in libs.items())
+        + (f" ({torch.get_num_threads()} intra-op threads)" if torch else ""),
+        f"- NumPy BLAS: {blas}",
+        f"- {env}",
+    ]

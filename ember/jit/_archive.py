@@ -1,0 +1,73 @@
+"""``jit.save`` / ``jit.load``: one zip file holding the graph and the weights.
+
+Layout: ``graph.json`` (the :class:`~ember.fx.graph.Graph`), ``attributes.json`` (each
+attribute's name, whether it is a parameter and whether it is persistent) and ``data.pt`` (the
+tensors in ember's / PyTorch's checkpoint format, via ``ember.save``).  Loading needs no Python
+class of the user's: the module is rebuilt from these three records.
+"""
+import io
+import json
+import zipfile
+
+from .. import _errors
+from ..fx.graph import Graph
+from ..nn.parameter import Parameter
+from ._module import ScriptModule
+
+_FORMAT = "ember.jit.archive"
+
+
+def save(m, f, _extra_files=None):
+    """Write the ScriptModule ``m`` to ``f`` (a path or a binary file object)."""
+    from .. import serialization
+    params = dict(m.named_parameters(remove_duplicate=False))
+    persistent = set(m.state_dict(keep_vars=True))
+    attrs, tensors = [], {}
+    for name, t in list(params.items()) + [kv for kv in m.named_buffers(remove_duplicate=False)
+                                           if kv[0] not in params]:
+        attrs.append({"name": name, "parameter": name in params,
+                      "persistent": name in persistent,
+                      "requires_grad": bool(t.requires_grad)})
+        tensors[name] = t.detach()
+    constants = {k: v for k, v in m.graph.constants.items()}
+    buf = io.BytesIO()
+    serialization.save({"attributes": tensors, "constants": constants}, buf)
+    meta = {"format": _FORMAT, "version": 1, "original_name": m.original_name,
+            "training": m.training, "attributes": attrs}
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("archive.json", json.dumps(meta))
+        z.writestr("graph.json", m.graph.to_json())
+        z.writestr("data.pt", buf.getvalue())
+        for name, content in (_extra_files or {}).items():
+            z.writestr("extra/" + name, content)
+
+
+def load(f, map_location=None, _extra_files=None):
+    """Rebuild a ScriptModule from a file written by :func:`save`."""
+    from .. import serialization
+    try:
+        z = zipfile.ZipFile(f)
+    except zipfile.BadZipFile:
+        raise _errors.jit_archive(f, "not a zip file") from None
+    with z:
+        names = set(z.namelist())
+        if "archive.json" not in names:
+            raise _errors.jit_archive(f, "archive.json is missing")
+        meta = json.loads(z.read("archive.json"))
+        if meta.get("format") != _FORMAT:
+            raise _errors.jit_archive(f, "unknown format")
+        data = serialization.load(io.BytesIO(z.read("data.pt")), map_location=map_location,
+                                  weights_only=True)
+        graph = Graph.from_json(z.read("graph.json").decode(), data["constants"])
+        if _extra_files is not None:
+            for name in _extra_files:
+                _extra_files[name] = z.read("extra/" + name)
+    m = ScriptModule(graph, meta.get("original_name", ""))
+    for a in meta["attributes"]:
+        t = data["attributes"][a["name"]]
+        if a["parameter"]:
+            m._add_attribute(a["name"], Parameter(t, requires_grad=a["requires_grad"]), True)
+        else:
+            m._add_attribute(a["name"], t, False, a["persistent"])
+    m.train(meta.get("training", False))
+    return m

@@ -1,0 +1,96 @@
+"""``ScriptModule``: a module whose forward is a recorded graph.
+
+Its parameters and buffers live in plain holder submodules laid out like the original
+module's, so ``state_dict()`` keys are the original's and the graph needs no Python class of
+the user's to run (what ``jit.load`` relies on)."""
+from ..nn.modules.module import Module
+from ..fx import Interpreter
+
+
+class _Attributes(Module):
+    """A submodule that only holds parameters and buffers (named like the original's)."""
+
+    def __init__(self, original_name=""):
+        super().__init__()
+        self.original_name = original_name
+
+    def extra_repr(self):
+        return f"original_name={self.original_name}" if self.original_name else ""
+
+
+class ScriptModule(Module):
+    """A traced module: ``forward`` replays ``graph`` with ember's functions.
+
+    The Python control flow of the original code was resolved for the example inputs (the
+    ``training`` flag of dropout / batch norm included): ``train()`` / ``eval()`` flip the
+    ``training`` attribute but do not change the recorded graph."""
+
+    def __init__(self, graph, original_name=""):
+        super().__init__()
+        self._graph = graph
+        self.original_name = original_name
+        self._interpreter = None
+
+    # ---- building ---------------------------------------------------------------------
+    def _holder(self, path):
+        """The submodule at dotted ``path`` (created as an attribute holder when absent)."""
+        m = self
+        for part in path.split(".") if path else ():
+            sub = m._modules.get(part)
+            if sub is None:
+                sub = _Attributes()
+                m.add_module(part, sub)
+            m = sub
+        return m
+
+    def _add_attribute(self, name, tensor, is_parameter, persistent=True):
+        prefix, _, leaf = name.rpartition(".")
+        holder = self._holder(prefix)
+        if is_parameter:
+            holder.register_parameter(leaf, tensor)
+        else:
+            holder.register_buffer(leaf, tensor, persistent=persistent)
+
+    # ---- running ----------------------------------------------------------------------
+    @property
+    def graph(self):
+        return self._graph
+
+    @property
+    def code(self):
+        return self._graph.code
+
+    def _attr(self, name):
+        prefix, _, leaf = name.rpartition(".")
+        return getattr(self._holder(prefix), leaf)
+
+    def forward(self, *inputs):
+        if self._interpreter is None:
+            self._interpreter = Interpreter(self._graph, self._attr)
+        return self._interpreter.run(*inputs)
+
+    def save(self, f):
+        from ._archive import save
+        save(self, f)
+
+    def extra_repr(self):
+        return f"original_name={self.original_name}" if self.original_name else ""
+
+
+TracedModule = ScriptModule
+TopLevelTracedModule = ScriptModule
+
+
+def from_module(graph, module):
+    """A ScriptModule sharing ``module``'s parameters and buffers (all of them, so that
+    ``state_dict()`` matches the original's)."""
+    sm = ScriptModule(graph, type(module).__name__ if module is not None else "")
+    if module is None:
+        return sm
+    persistent = set(module.state_dict(keep_vars=True))
+    for name, p in module.named_parameters():
+        sm._add_attribute(name, p, True)
+    for name, b in module.named_buffers():
+        sm._add_attribute(name, b, False, name in persistent)
+    sm.train(module.training)
+    return sm
