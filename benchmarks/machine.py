@@ -19,7 +19,7 @@ def cpu_model():
 
 
 def numpy_blas():
-    """threadpoolctl's view of the BLAS NumPy loaded (call before torch loads its own)."""
+    """threadpoolctl's view of the BLAS NumPy loaded (torch's own BLAS is filtered out)."""
     import numpy  # noqa: F401  (loads the BLAS threadpoolctl inspects)
     try:
         from threadpoolctl import threadpool_info

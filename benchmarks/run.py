@@ -33,6 +33,9 @@ def parse_args(argv):
     p.add_argument("--only", help="comma-separated workloads or groups: " + ", ".join(GROUPS))
     p.add_argument("--quick", action="store_true",
                    help="one round, one call per round, small data: checks that all runs")
+    p.add_argument("--threads", type=int,
+                   help="intra-op threads for both: torch.set_num_threads and NumPy's BLAS "
+                        "(default: each library's own default)")
     p.add_argument("--out", help="markdown report path (default benchmarks/results/cpu.md)")
     p.add_argument("--no-write", action="store_true", help="print the report only")
     p.add_argument("--unset-openblas-env", action="store_true",
@@ -68,6 +71,15 @@ def rerun_without_openblas_env(argv):
                           cwd=probes.ROOT).returncode
 
 
+def set_threads(n, torch):
+    torch.set_num_threads(n)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        sys.exit("--threads needs threadpoolctl (pip install threadpoolctl, or ember[bench])")
+    threadpool_limits(n, user_api="blas")
+
+
 def table(rows):
     lines = ["| workload | unit | ember | torch | ember/torch |", "|---|---|---|---|---|"]
     for key, r in rows:
@@ -84,7 +96,7 @@ def report(rows, a, argv, blas, libs):
     return "\n".join([
         "# Ember vs PyTorch on CPU", "",
         *machine.describe(blas, libs),
-        f"- Command: `python -m benchmarks {' '.join(argv)}`".rstrip() + f" ({a.rounds} rounds, "
+        f"- Command: `python -m benchmarks {' '.join(argv)}`".rstrip() + f" ({a.rounds} round(s), "
         "libraries alternated within each round)", "",
         *table(rows), "",
         "Cells: median of the rounds (min–max). ↑: higher is better, so ember/torch above 1 "
@@ -96,10 +108,12 @@ def main(argv=None):
     a = parse_args(argv)
     if a.unset_openblas_env:
         return rerun_without_openblas_env(argv)
-    blas = machine.numpy_blas()  # before torch loads a BLAS of its own
     import ember
     import torch
     libs = {"ember": ember, "torch": torch}
+    if a.threads:
+        set_threads(a.threads, torch)
+    blas = machine.numpy_blas()
     rows, failed = [], False
     for key, run in selected(a.only):
         t0 = time.perf_counter()

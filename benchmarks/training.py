@@ -20,8 +20,11 @@ def train_step(state):
 
 
 def _workload(key, title, build, input_shape, calls, **kw):
-    return Workload(key, title, functools.partial(setup, build=build, input_shape=input_shape,
-                                                  **kw), train_step, calls=calls)
+    """``--quick`` keeps the model but uses batch 2."""
+    def make(shape):
+        return functools.partial(setup, build=build, input_shape=shape, **kw)
+    return Workload(key, title, make(input_shape), train_step, calls=calls,
+                    quick_setup=make((2,) + input_shape[1:]))
 
 
 WORKLOADS = [

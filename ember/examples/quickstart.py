@@ -33,12 +33,19 @@ class NeuralNetwork(nn.Module):
         return self.linear_relu_stack(self.flatten(x))
 
 
+def to_normalized_tensor(mean, std):
+    """ToTensor, then standardise the pixels (the MLP trains faster on centred inputs)."""
+    from ember.vision import transforms
+    return transforms.Compose([transforms.ToTensor(), transforms.Normalize((mean,), (std,))])
+
+
 def load_fashion_mnist(root, download):
     """(train, test) FashionMNIST sets, or None when they are absent and cannot be fetched."""
-    from ember.vision import datasets, transforms
+    from ember.vision import datasets
+    transform = to_normalized_tensor(0.286, 0.353)
     try:
         return tuple(datasets.FashionMNIST(root, train=train, download=download,
-                                           transform=transforms.ToTensor())
+                                           transform=transform)
                      for train in (True, False))
     except (RuntimeError, OSError) as exc:
         if download:
@@ -81,7 +88,8 @@ def parse_args(argv):
                         help="epochs (default: 5 on FashionMNIST, 12 on Digits)")
     parser.add_argument("--batch-size", type=int, default=None,
                         help="batch size (default: 64 on FashionMNIST, 32 on Digits)")
-    parser.add_argument("--lr", type=float, default=0.05, help="SGD learning rate")
+    parser.add_argument("--lr", type=float, default=0.02, help="SGD learning rate")
+    parser.add_argument("--momentum", type=float, default=0.9, help="SGD momentum")
     parser.add_argument("--out", default=".", help="where model.pth and curves.png go")
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args(argv)
@@ -100,10 +108,11 @@ def main(argv=None):
     else:
         print(f"FashionMNIST not found under {args.data!r}: using the embedded Digits set.")
         name, in_features, epochs, batch = "Digits", 8 * 8, 12, 32
-        train_loader, test_loader = digits_loaders(args.batch_size or batch)
+        train_loader, test_loader = digits_loaders(args.batch_size or batch,
+                                                   to_normalized_tensor(0.305, 0.375))
     model = NeuralNetwork(in_features)
     print(model)
-    optimizer = torch.optim.SGD(model.parameters(), lr=args.lr)
+    optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
     history = fit(model, train_loader, test_loader, optimizer, args.epochs or epochs)
 
     os.makedirs(args.out, exist_ok=True)

@@ -40,7 +40,7 @@ class Node:
         self.index, self.op, self.args, self.kwargs = index, op, tuple(args), dict(kwargs)
 
     def __repr__(self):
-        return f"%{self.index} = {self.op}({_call_text(self.args, self.kwargs)})"
+        return f"_{self.index} = {self.op}({_call_text(self.args, self.kwargs)})"
 
 
 class Graph:
@@ -81,7 +81,7 @@ class Graph:
         return list(seen)
 
     def __str__(self):
-        ins = ", ".join(f"%x{i}" for i in range(self.num_inputs))
+        ins = ", ".join(f"x{i}" for i in range(self.num_inputs))
         lines = [f"graph({ins}):"]
         lines += [f"  {n!r}" for n in self.nodes]
         lines.append(f"  return {_value_text(self.output)}")

@@ -1,6 +1,6 @@
 """Replay a :class:`~ember.fx.graph.Graph` eagerly with ember's own functions."""
 from . import _optable
-from .graph import Ref, INPUT, NODE
+from .graph import Ref, INPUT, NODE, ATTR
 
 
 class Interpreter:
@@ -14,6 +14,10 @@ class Interpreter:
         self._fns = [_optable.lookup(n.op) for n in graph.nodes]
 
     def run(self, *inputs):
+        return self.run_all(*inputs)[0]
+
+    def run_all(self, *inputs):
+        """(the output, every node's result): exporters read intermediate shapes here."""
         g = self.graph
         if len(inputs) != g.num_inputs:
             raise TypeError(f"forward() expected {g.num_inputs} inputs, got {len(inputs)}")
@@ -23,7 +27,7 @@ class Interpreter:
             args = [self._value(a, env) for a in node.args]
             kwargs = {k: self._value(v, env) for k, v in node.kwargs.items()}
             results.append(fn(*args, **kwargs))
-        return self._value(g.output, env)
+        return self._value(g.output, env), results
 
     def _value(self, v, env):
         if isinstance(v, Ref):

@@ -8,7 +8,7 @@ file; ``load`` rebuilds a runnable module from it without the original Python cl
 """
 from ._tracer import TracerWarning
 from ._module import ScriptModule, TracedModule, TopLevelTracedModule
-from ._api import trace, script, save, load, ScriptFunction, TracingCheckError
+from ._api import trace, script, save, load
 
-__all__ = ["trace", "script", "save", "load", "ScriptModule", "ScriptFunction",
-           "TracedModule", "TopLevelTracedModule", "TracerWarning", "TracingCheckError"]
+__all__ = ["trace", "script", "save", "load", "ScriptModule",
+           "TracedModule", "TopLevelTracedModule", "TracerWarning"]

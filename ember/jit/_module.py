@@ -51,6 +51,15 @@ class ScriptModule(Module):
         else:
             holder.register_buffer(leaf, tensor, persistent=persistent)
 
+    def _adopt(self, module):
+        """Share all of ``module``'s parameters and buffers (so ``state_dict()`` matches)."""
+        persistent = set(module.state_dict(keep_vars=True))
+        for name, p in module.named_parameters():
+            self._add_attribute(name, p, True)
+        for name, b in module.named_buffers():
+            self._add_attribute(name, b, False, name in persistent)
+        self.train(module.training)
+
     # ---- running ----------------------------------------------------------------------
     @property
     def graph(self):
@@ -82,15 +91,8 @@ TopLevelTracedModule = ScriptModule
 
 
 def from_module(graph, module):
-    """A ScriptModule sharing ``module``'s parameters and buffers (all of them, so that
-    ``state_dict()`` matches the original's)."""
+    """A ScriptModule sharing ``module``'s parameters and buffers."""
     sm = ScriptModule(graph, type(module).__name__ if module is not None else "")
-    if module is None:
-        return sm
-    persistent = set(module.state_dict(keep_vars=True))
-    for name, p in module.named_parameters():
-        sm._add_attribute(name, p, True)
-    for name, b in module.named_buffers():
-        sm._add_attribute(name, b, False, name in persistent)
-    sm.train(module.training)
+    if module is not None:
+        sm._adopt(module)
     return sm

@@ -136,12 +136,12 @@ def _recording(rec, name, fn):
     def traced(*args, **kwargs):
         if rec.depth:
             return fn(*args, **kwargs)
-        rec.depth += 1
+        rec.depth += 1      # also while recording: encoding may call tensor methods
         try:
             out = fn(*args, **kwargs)
+            rec.record(name, args, kwargs, out)
         finally:
             rec.depth -= 1
-        rec.record(name, args, kwargs, out)
         return out
     traced.__name__ = traced.__qualname__ = getattr(fn, "__name__", name)
     traced.__wrapped__ = fn

@@ -1,7 +1,7 @@
 """Adadelta."""
 from .. import _errors
-from .optimizer import (Optimizer, _addcmul_, _check_lr, _check_nonneg, _grad_term,
-                        _scalar_state, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _addcmul_, _advance_step, _check_lr, _check_nonneg, _grad_term,
+                        _to_scalar)
 
 __all__ = ["Adadelta"]
 
@@ -28,12 +28,7 @@ class Adadelta(Optimizer):
         def update(p, a, g):
             xp = p._device._backend.xp
             st = state[p]
-            if not st:
-                st["step"] = _scalar_state(0.0)
-                st["square_avg"] = _zeros_like(p)
-                st["acc_delta"] = _zeros_like(p)
-            step_t = st["step"]._data
-            step_t += 1
+            step_t = _advance_step(st, p, "square_avg", "acc_delta")
             gbuf, std, delta = scratch(p, a, 3)
             g = _grad_term(xp, a, g, wd, maximize, gbuf)
             v, acc = st["square_avg"]._data, st["acc_delta"]._data

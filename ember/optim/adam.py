@@ -1,8 +1,8 @@
 """Adam (with AMSGrad and optional decoupled weight decay, which AdamW always uses)."""
 from .. import _errors
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _addcmul_, _check_adam_args, _grad_term, _lerp_,
-                        _scalar_state, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _addcmul_, _advance_step, _check_adam_args, _grad_term, _lerp_,
+                        _to_scalar)
 
 __all__ = ["Adam"]
 
@@ -38,18 +38,12 @@ class Adam(Optimizer):
         maximize, decoupled = group["maximize"], group["decoupled_weight_decay"]
         state = self.state
         scratch = self._scratch
+        buffers = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if amsgrad else ())
 
         def update(p, a, g):
             xp = p._device._backend.xp
             st = state[p]
-            if not st:
-                st["step"] = _scalar_state(0.0)
-                st["exp_avg"] = _zeros_like(p)
-                st["exp_avg_sq"] = _zeros_like(p)
-                if amsgrad:
-                    st["max_exp_avg_sq"] = _zeros_like(p)
-            step_t = st["step"]._data
-            step_t += 1
+            step_t = _advance_step(st, p, *buffers)
             tmp, denom = scratch(p, a, 2)
             if wd != 0 and decoupled:
                 xp.multiply(a, 1 - lr * wd, out=a)

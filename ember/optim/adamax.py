@@ -1,6 +1,6 @@
 """Adamax: Adam with the infinity norm of past gradients."""
-from .optimizer import (Optimizer, _addcdiv_, _check_adam_args, _grad_term, _lerp_,
-                        _scalar_state, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _addcdiv_, _advance_step, _check_adam_args, _grad_term, _lerp_,
+                        _to_scalar)
 
 __all__ = ["Adamax"]
 
@@ -24,12 +24,7 @@ class Adamax(Optimizer):
         def update(p, a, g):
             xp = p._device._backend.xp
             st = state[p]
-            if not st:
-                st["step"] = _scalar_state(0.0)
-                st["exp_avg"] = _zeros_like(p)
-                st["exp_inf"] = _zeros_like(p)
-            step_t = st["step"]._data
-            step_t += 1
+            step_t = _advance_step(st, p, "exp_avg", "exp_inf")
             gbuf, tmp = scratch(p, a, 2)
             g = _grad_term(xp, a, g, wd, maximize, gbuf)
             m, u = st["exp_avg"]._data, st["exp_inf"]._data

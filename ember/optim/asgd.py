@@ -1,6 +1,5 @@
 """ASGD: averaged stochastic gradient descent."""
-from .optimizer import (Optimizer, _check_lr, _check_nonneg, _grad_term, _scalar_state,
-                        _to_scalar, _zeros_like)
+from .optimizer import Optimizer, _advance_step, _check_lr, _check_nonneg, _grad_term, _to_scalar
 
 __all__ = ["ASGD"]
 
@@ -27,13 +26,8 @@ class ASGD(Optimizer):
         def update(p, a, g):
             xp = p._device._backend.xp
             st = state[p]
-            if not st:
-                st["step"] = _scalar_state(0.0)
-                st["eta"] = _scalar_state(lr)
-                st["mu"] = _scalar_state(1.0)
-                st["ax"] = _zeros_like(p)
-            step_t, eta, mu = st["step"]._data, st["eta"]._data, st["mu"]._data
-            step_t += 1
+            step_t = _advance_step(st, p, "ax", eta=lr, mu=1.0)
+            eta, mu = st["eta"]._data, st["mu"]._data
             gbuf, tmp = scratch(p, a, 2)
             g = _grad_term(xp, a, g, wd, maximize, gbuf)
             eta_value = float(eta)

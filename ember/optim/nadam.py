@@ -1,6 +1,6 @@
 """NAdam: Adam with Nesterov momentum (and optional decoupled weight decay)."""
-from .optimizer import (Optimizer, _addcdiv_, _addcmul_, _check_adam_args, _check_nonneg,
-                        _grad_term, _lerp_, _scalar_state, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _addcdiv_, _addcmul_, _advance_step, _check_adam_args,
+                        _check_nonneg, _grad_term, _lerp_, _to_scalar)
 
 __all__ = ["NAdam"]
 
@@ -30,13 +30,7 @@ class NAdam(Optimizer):
         def update(p, a, g):
             xp = p._device._backend.xp
             st = state[p]
-            if not st:
-                st["step"] = _scalar_state(0.0)
-                st["mu_product"] = _scalar_state(1.0)
-                st["exp_avg"] = _zeros_like(p)
-                st["exp_avg_sq"] = _zeros_like(p)
-            step_t = st["step"]._data
-            step_t += 1
+            step_t = _advance_step(st, p, "exp_avg", "exp_avg_sq", mu_product=1.0)
             step = float(step_t)
             bias_correction2 = 1 - beta2 ** step
             gbuf, tmp, denom = scratch(p, a, 3)

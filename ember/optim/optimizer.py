@@ -74,6 +74,21 @@ def _zeros_like(p):
     return _make(p._device._backend.xp.zeros_like(p._data), p._dtype, p._device)
 
 
+def _advance_step(st, p, *zero_buffers, **scalars):
+    """Bump a parameter's ``step`` counter in place and return its array.  On the first step
+    create the counter, then the named scalar states, then zero-filled buffers shaped like
+    ``p`` (the key order PyTorch's state_dict shows)."""
+    if not st:
+        st["step"] = _scalar_state(0.0)
+        for name, value in scalars.items():
+            st[name] = _scalar_state(value)
+        for name in zero_buffers:
+            st[name] = _zeros_like(p)
+    step_t = st["step"]._data
+    step_t += 1
+    return step_t
+
+
 def _full_like(p, value):
     return _make(p._device._backend.xp.full_like(p._data, value), p._dtype, p._device)
 

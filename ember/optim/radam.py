@@ -1,6 +1,6 @@
 """RAdam: Adam with a rectified adaptive learning rate."""
-from .optimizer import (Optimizer, _addcmul_, _check_adam_args, _grad_term, _lerp_,
-                        _scalar_state, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _addcmul_, _advance_step, _check_adam_args, _grad_term, _lerp_,
+                        _to_scalar)
 
 __all__ = ["RAdam"]
 
@@ -28,12 +28,7 @@ class RAdam(Optimizer):
         def update(p, a, g):
             xp = p._device._backend.xp
             st = state[p]
-            if not st:
-                st["step"] = _scalar_state(0.0)
-                st["exp_avg"] = _zeros_like(p)
-                st["exp_avg_sq"] = _zeros_like(p)
-            step_t = st["step"]._data
-            step_t += 1
+            step_t = _advance_step(st, p, "exp_avg", "exp_avg_sq")
             step = float(step_t)
             gbuf, tmp, den = scratch(p, a, 3)
             if wd != 0 and decoupled:

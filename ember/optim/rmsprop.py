@@ -1,6 +1,6 @@
 """RMSprop (optionally centered, with momentum)."""
-from .optimizer import (Optimizer, _addcmul_, _check_lr, _check_nonneg, _grad_term, _lerp_,
-                        _scalar_state, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _addcmul_, _advance_step, _check_lr, _check_nonneg, _grad_term,
+                        _lerp_, _to_scalar)
 
 __all__ = ["RMSprop"]
 
@@ -25,19 +25,13 @@ class RMSprop(Optimizer):
         momentum, centered, maximize = group["momentum"], group["centered"], group["maximize"]
         state = self.state
         scratch = self._scratch
+        buffers = (("square_avg",) + (("momentum_buffer",) if momentum > 0 else ())
+                   + (("grad_avg",) if centered else ()))
 
         def update(p, a, g):
             xp = p._device._backend.xp
             st = state[p]
-            if not st:
-                st["step"] = _scalar_state(0.0)
-                st["square_avg"] = _zeros_like(p)
-                if momentum > 0:
-                    st["momentum_buffer"] = _zeros_like(p)
-                if centered:
-                    st["grad_avg"] = _zeros_like(p)
-            step_t = st["step"]._data
-            step_t += 1
+            step_t = _advance_step(st, p, *buffers)
             gbuf, avg, tmp = scratch(p, a, 3)
             g = _grad_term(xp, a, g, wd, maximize, gbuf)
             v = st["square_avg"]._data

@@ -37,10 +37,6 @@ NON_UNIQUE = frozenset({"linalg.eigh", "linalg.eig", "linalg.svd", "svd", "linal
 # --report`; refresh when ops land — they are non-strict, so fixed ones show as XPASS).
 XFAIL = {
     'flip': "ember raised TypeError: flip() got an unexpected keyword argument 'dim",
-    'linspace': 'out: values differ (max |diff| 1 at (0,): ember np.float32(-3.0), torc',
-    'linspace.tensor_overload': 'out: values differ (max |diff| 1 at (0,): ember np.float32(-3.0), torc',
-    'logspace': 'out: values differ (max |diff| 0.999 at (0,): ember np.float32(0.001),',
-    'logspace.tensor_overload': 'out: values differ (max |diff| 0.999 at (0,): ember np.float32(0.001),',
     'masked_scatter': 'ember raised ValueError: input operand has more dimensions than allowe',
     'as_strided.partial_views': 'out: values differ (max |diff| 12.1 at (0, 0): ember np.float32(3.6116',
     'nextafter': 'grad[0]: ember None, torch a nonzero gradient',
@@ -48,16 +44,12 @@ XFAIL = {
     'sgn': 'backward raised RuntimeError:  Cannot convert a ZeroTensor to numpy. S',
     'einsum': 'ember raised RuntimeError: permute(sparse_coo): number of dimensions i',
     'gather': 'ember raised RuntimeError: gather(): Expected dtype int32/int64 for in',
-    'index_fill': 'grad[1]: values differ (max |diff| 6.44 at (): ember np.float32(-9.398',
     'index_select': 'out: shape ember (1,) != torch ()',
     'unique_consecutive': 'ember raised ValueError: cannot reshape array of size 0 into shape (0,',
     'tensordot': 'ember raised RuntimeError: contracted dimensions need to match, but fi',
-    'logcumsumexp': 'grad[0]: values differ (max |diff| 0.00316 at (0, 3, 1): ember np.floa',
-    'linalg.eigh': 'grad[0]: values differ (max |diff| 3.83e-05 at (1, 3, 1): ember np.flo',
     'linalg.lstsq': 'out[2]: shape ember () != torch (0,)',
     'linalg.lstsq.grad_oriented': 'out tensor 1: requires_grad ember False != torch True',
     'linalg.norm.subgradients_at_zero': 'grad[0]: values differ (max |diff| inf at (0,): ember np.float32(nan),',
     'linalg.qr': 'backward raised NotImplementedError: ember: linalg.qr backward for wid',
     'linalg.slogdet': 'out tensor 0: requires_grad ember False != torch True',
-    'linalg.pinv': 'ember raised TypeError: unsupported scalar type ndarray',
 }

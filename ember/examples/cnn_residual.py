@@ -1,0 +1,55 @@
+"""A small CNN with a residual block, trained on the embedded 8x8 Digits (offline).
+
+    python -m ember.examples.cnn_residual [--epochs N] [--channels C]
+"""
+import argparse
+
+import ember as torch
+from ember import nn
+
+from ._common import digits_loaders, fit, seed_everything
+
+
+class ResidualBlock(nn.Module):
+    """conv-bn-relu-conv-bn plus the identity, then relu (ResNet's basic block)."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(channels, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels),
+            nn.ReLU(),
+            nn.Conv2d(channels, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels))
+        self.relu = nn.ReLU()
+
+    def forward(self, x):
+        return self.relu(self.body(x) + x)
+
+
+def residual_cnn(channels=16, classes=10):
+    return nn.Sequential(
+        nn.Conv2d(1, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels), nn.ReLU(),
+        ResidualBlock(channels),
+        nn.MaxPool2d(2),                      # 8x8 -> 4x4
+        ResidualBlock(channels),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+        nn.Linear(channels, classes))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m ember.examples.cnn_residual")
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--channels", type=int, default=16)
+    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    seed_everything(args.seed)
+    train_loader, test_loader = digits_loaders(batch_size=32)
+    model = residual_cnn(args.channels)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    history = fit(model, train_loader, test_loader, optimizer, args.epochs)
+    print(f"Final test accuracy: {100 * history['accuracy'][-1]:.1f}%")
+    return history
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""CNN features read row by row by a GRU: a convolutional front end turns each 8x8 Digits
+image into 8 rows of features, a GRU runs over the rows and its last hidden state is
+classified.
+
+    python -m ember.examples.cnn_rnn_hybrid [--epochs N] [--hidden H]
+"""
+import argparse
+
+import ember as torch
+from ember import nn
+
+from ._common import digits_loaders, fit, seed_everything
+
+
+class ConvGRU(nn.Module):
+    def __init__(self, channels=8, hidden=64, classes=10, width=8):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(1, channels, 3, padding=1), nn.ReLU())
+        self.rnn = nn.GRU(channels * width, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, classes)
+
+    def forward(self, x):
+        f = self.features(x)                        # (N, C, H, W)
+        rows = f.permute(0, 2, 1, 3).flatten(2)     # (N, H, C*W): one time step per row
+        _, h = self.rnn(rows)                       # h: (1, N, hidden)
+        return self.head(h[-1])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m ember.examples.cnn_rnn_hybrid")
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--hidden", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=5e-3)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    seed_everything(args.seed)
+    train_loader, test_loader = digits_loaders(batch_size=32)
+    model = ConvGRU(hidden=args.hidden)
+    optimizer = torch.optim.RMSprop(model.parameters(), lr=args.lr)
+    history = fit(model, train_loader, test_loader, optimizer, args.epochs)
+    print(f"Final test accuracy: {100 * history['accuracy'][-1]:.1f}%")
+    return history
+
+
+if __name__ == "__main__":
+    main()

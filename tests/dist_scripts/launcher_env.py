@@ -1,0 +1,13 @@
+"""Run under ember.distributed.run: checks the torch-style variables and env:// init."""
+import os
+import sys
+
+import ember.distributed as dist
+
+dist.init_process_group("gloo", init_method="env://")
+assert int(os.environ["RANK"]) == dist.get_rank()
+assert int(os.environ["WORLD_SIZE"]) == dist.get_world_size()
+assert os.environ["LOCAL_RANK"] == os.environ["RANK"]
+assert os.environ["MASTER_ADDR"] and os.environ["MASTER_PORT"]
+print(f"ENV rank={os.environ['RANK']} world={os.environ['WORLD_SIZE']} argv={sys.argv[1:]}",
+      flush=True)

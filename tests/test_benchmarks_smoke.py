@@ -1,0 +1,46 @@
+"""Every benchmark workload and probe runs once under Ember and torch with tiny settings, and
+the CLI and profiler write their reports.  No timing assertions: this only catches breakage."""
+import pytest
+
+from benchmarks import harness, probes, run
+from benchmarks import profile as bench_profile
+
+torch = pytest.importorskip("torch")
+import ember  # noqa: E402
+
+LIBS = {"ember": ember, "torch": torch}
+
+
+@pytest.mark.parametrize("workload", run.WORKLOADS, ids=lambda w: w.key)
+def test_workload_runs(workload):
+    result = harness.measure(workload, LIBS, rounds=1, quick=True)
+    assert all(len(s) == 1 and s[0] > 0 for s in result.samples.values())
+
+
+@pytest.mark.parametrize("name", list(probes.PROBES))
+def test_probe_runs(name):
+    for result in probes.PROBES[name](list(LIBS), rounds=1, quick=True):
+        assert all(s[0] >= 0 for s in result.samples.values())
+        assert not result.higher_is_better
+
+
+def test_cli_writes_report(tmp_path):
+    out = tmp_path / "cpu.md"
+    assert run.main(["--quick", "--only", "overhead_fwd,matmul_64x784x512", "--out",
+                     str(out)]) == 0
+    text = out.read_text()
+    for expected in ("CPU:", "NumPy BLAS: internal_api=", "OPENBLAS_CORETYPE=",
+                     "| 100 tiny pointwise ops, forward | ops/s ↑ |", "GFLOP/s"):
+        assert expected in text
+
+
+def test_cli_rejects_unknown_workload():
+    with pytest.raises(SystemExit):
+        run.parse_args(["--only", "no_such_workload"])
+
+
+def test_profile_writes_report(tmp_path):
+    out = tmp_path / "profile.md"
+    assert bench_profile.main(["--only", "overhead_fwd", "--steps", "1", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "by own time (tottime)" in text and "by inclusive time (cumtime)" in text

@@ -1,0 +1,172 @@
+"""ember.distributed, DDP and the launcher.  Multi-rank checks run 2-rank MPI jobs in
+subprocesses (``tests/dist_scripts``) with timeouts; they skip without mpiexec / mpi4py."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ember
+import ember.distributed as dist
+from ember import nn
+
+torch = pytest.importorskip("torch")
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = ROOT / "tests" / "dist_scripts"
+
+
+def _have_mpi():
+    try:
+        import mpi4py  # noqa: F401
+    except ImportError:
+        return False
+    return shutil.which("mpiexec") is not None
+
+
+needs_mpi = pytest.mark.skipif(not _have_mpi(), reason="needs mpi4py and mpiexec "
+                               "(pip install 'ember[distributed]')")
+
+
+def _run(cmd, timeout=120):
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("EMBER_FAKE_CUDA", None)
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def mpirun(script, *args, n=2, timeout=120):
+    return _run(["mpiexec", "-n", str(n), sys.executable, str(SCRIPTS / script), *args],
+                timeout)
+
+
+def launch(script, *args, n=2, timeout=120):
+    return _run([sys.executable, "-m", "ember.distributed.run", "--nproc-per-node", str(n),
+                 str(SCRIPTS / script), *args], timeout)
+
+
+def _ok(proc, marker, n=2):
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert sorted(re.findall(rf"{marker} (\d)", out)) == [str(k) for k in range(n)], out
+
+
+# ---- multi-rank jobs -----------------------------------------------------------------------
+@needs_mpi
+def test_collectives_match_numpy():
+    _ok(mpirun("collectives.py"), "COLLECTIVES OK")
+
+
+@needs_mpi
+def test_ddp_matches_single_process_training():
+    _ok(mpirun("ddp_train.py"), "DDP OK")
+
+
+@needs_mpi
+def test_ddp_under_launcher_with_env_init():
+    _ok(launch("ddp_train.py", "--env"), "DDP OK")
+
+
+@needs_mpi
+def test_launcher_sets_torch_variables():
+    proc = launch("launcher_env.py", "a", "--b")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for k in range(2):
+        assert f"ENV rank={k} world=2 argv=['a', '--b']" in proc.stdout
+
+
+@needs_mpi
+@pytest.mark.parametrize("runner", [mpirun, launch])
+def test_crashing_rank_ends_job_with_traceback(runner):
+    start = time.monotonic()
+    proc = runner("crash.py", timeout=60)
+    assert time.monotonic() - start < 30
+    assert proc.returncode != 0
+    out = proc.stdout + proc.stderr
+    assert "Traceback" in out and "ValueError: rank 1 fails on purpose" in out
+
+
+@needs_mpi
+def test_distributed_sampler_uses_process_group():
+    proc = mpirun("sampler.py")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = re.findall(r"SAMPLER rank=(\d) n=(\d+) drop_last=(\w+) (\[.*\])", proc.stdout)
+    assert len(lines) == 6
+    for rank, n, drop_last, got in lines:
+        ref = torch.utils.data.DistributedSampler(range(int(n)), num_replicas=2, rank=int(rank),
+                                                  shuffle=False, drop_last=drop_last == "True")
+        assert eval(got) == list(ref)
+
+
+# ---- single process --------------------------------------------------------------------------
+def test_import_is_cheap():
+    code = "import sys, ember.distributed, ember.nn.parallel; print('mpi4py' in sys.modules)"
+    assert _run([sys.executable, "-c", code]).stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("fn", ["get_rank", "get_world_size", "barrier"])
+def test_uninitialized_errors_match_torch(fn):
+    with pytest.raises(ValueError) as theirs:
+        getattr(torch.distributed, fn)()
+    with pytest.raises(ValueError) as ours:
+        getattr(dist, fn)()
+    assert str(ours.value) == str(theirs.value)
+    assert not dist.is_initialized() and dist.is_available()
+
+
+def test_sampler_without_group_raises_like_torch():
+    with pytest.raises(ValueError) as theirs:
+        torch.utils.data.DistributedSampler(range(4))
+    with pytest.raises(ValueError) as ours:
+        ember.utils.data.DistributedSampler(range(4))
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_bad_arguments():
+    with pytest.raises(AssertionError, match="Unknown backend type foo"):
+        dist.init_process_group("foo")
+    with pytest.raises(ValueError, match="env://"):
+        dist.init_process_group("gloo", init_method="tcp://127.0.0.1:1234")
+    assert not dist.is_initialized()
+
+
+def test_nccl_without_gpu_is_a_clear_error():
+    if dist.is_nccl_available():
+        pytest.skip("a GPU with NCCL is present")
+    with pytest.raises(RuntimeError, match="ProcessGroupNCCL is only supported with GPUs"):
+        dist.init_process_group("nccl")
+
+
+def test_reduce_op_members():
+    assert {m.name for m in dist.ReduceOp.RedOpType} >= {"SUM", "AVG", "MAX", "MIN", "PRODUCT"}
+    assert dist.ReduceOp.SUM == dist.ReduceOp.RedOpType.SUM
+
+
+def test_data_parallel_is_thin_wrapper():
+    ember.manual_seed(0)
+    inner = nn.Linear(4, 3)
+    dp = nn.DataParallel(inner)
+    assert dp.module is inner
+    x = ember.randn(5, 4)
+    np.testing.assert_array_equal(dp(x).detach().numpy(), inner(x).detach().numpy())
+    theirs = torch.nn.DataParallel(torch.nn.Linear(4, 3)).state_dict()
+    assert list(dp.state_dict()) == list(theirs)
+
+
+def test_model_parallel_example_matches_single_device():
+    from ember._backend import enable_fake_cuda, fake_cuda_enabled
+    from ember.examples import model_parallel
+    was = fake_cuda_enabled()
+    enable_fake_cuda(True)
+    try:
+        split = model_parallel.train("cuda:0", "cuda:1", steps=10)
+    finally:
+        enable_fake_cuda(was)
+    single = model_parallel.train("cpu", "cpu", steps=10)
+    np.testing.assert_allclose(split, single, rtol=1e-6)
+    assert split[-1] < split[0]
