@@ -36,8 +36,8 @@ def forward_backward(state):
 
 
 WORKLOADS = [
-    Workload("overhead_fwd", "100 tiny pointwise ops, forward", setup, forward, calls=40,
+    Workload("overhead_fwd", "100 tiny pointwise ops, forward", setup, forward, calls=200,
              unit="ops/s", scale=CHAIN),
     Workload("overhead_fwdbwd", "100 tiny pointwise ops, forward+backward", setup,
-             forward_backward, calls=20, unit="ops/s", scale=CHAIN),
+             forward_backward, calls=100, unit="ops/s", scale=CHAIN),
 ]

@@ -293,7 +293,12 @@ FlipBackward0 = node_class("FlipBackward0", lambda node, g: (g.flip(node._args),
 
 
 @register("flip", nodes=("FlipBackward0",))
-def flip(input, *dims):
+def flip(input, *dims, **kwargs):
+    if kwargs:   # torch's signature is flip(input, dims); the method also takes varargs
+        if dims or set(kwargs) != {"dims"}:
+            raise TypeError("flip() got multiple values for argument 'dims'" if dims else
+                            f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        dims = (kwargs["dims"],)
     dims = _unique_dims(_dims_arg(dims), input._data.ndim)
     arr = input._data
     r = input._device._backend.xp.flip(arr, dims).copy() if dims and arr.ndim else arr.copy()

@@ -245,7 +245,7 @@ def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=Fal
     pg = _member(group)
     if pg is None:
         return None
-    flat = np.concatenate([_mpi._Staged(t).host.reshape(-1) for t in input_list])
+    flat = np.concatenate([_mpi.Staged(t).host.reshape(-1) for t in input_list])
     return _finish(pg.reduce_scatter_into(output, flat, _op_name(op)), async_op)
 
 
@@ -253,7 +253,7 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
     pg = _member(group)
     if pg is None:
         return None
-    flat = _mpi._Staged(input).host.reshape(-1)
+    flat = _mpi.Staged(input).host.reshape(-1)
     return _finish(pg.reduce_scatter_into(output, flat, _op_name(op)), async_op)
 
 
@@ -272,14 +272,14 @@ def all_to_all(output_tensor_list, input_tensor_list, group=None, async_op=False
     if pg is None:
         return None
     outs = list(output_tensor_list)
-    send = _mpi._concat_raw(input_tensor_list)
+    send = _mpi.concat_bytes(input_tensor_list)
     send_counts = [t._data.nbytes for t in input_tensor_list]
     recv_counts = [t._data.nbytes for t in outs]
     recv = np.empty(sum(recv_counts), np.uint8)
 
     def unpack():
         for o, chunk in zip(outs, np.split(recv, np.cumsum(recv_counts)[:-1])):
-            _mpi.assign(o, _mpi._from_bytes(chunk, o))
+            _mpi.assign(o, _mpi.from_bytes(chunk, o))
     return _finish(pg.alltoallv(send, send_counts, recv, recv_counts, unpack), async_op)
 
 
@@ -288,9 +288,9 @@ def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=
     pg = _member(group)
     if pg is None:
         return None
-    send = _mpi._raw(_mpi._Staged(input).host)
-    staged = _mpi._Staged(output)
-    recv = _mpi._raw(staged.host)
+    send = _mpi.raw_bytes(_mpi.Staged(input).host)
+    staged = _mpi.Staged(output)
+    recv = _mpi.raw_bytes(staged.host)
     send_counts = _split_bytes(input, input_split_sizes, pg.size())
     recv_counts = _split_bytes(output, output_split_sizes, pg.size())
     return _finish(pg.alltoallv(send, send_counts, recv, recv_counts, staged.commit), async_op)

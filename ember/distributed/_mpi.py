@@ -55,12 +55,12 @@ def install_abort_hook():
 
 
 # ---- staging tensors as host buffers ---------------------------------------------------------
-def _raw(a):
+def raw_bytes(a):
     """A contiguous host array as a flat byte view (dtype-agnostic transport)."""
     return a.reshape(-1).view(np.uint8)
 
 
-class _Staged:
+class Staged:
     """A tensor's data as a contiguous, writable host array; ``commit`` writes results back."""
     __slots__ = ("t", "host", "_copy")
 
@@ -86,7 +86,7 @@ def assign(t, host):
     t._vc[0] += 1
 
 
-def _from_bytes(raw, like):
+def from_bytes(raw, like):
     """Reinterpret bytes received for tensor ``like`` as an array of its dtype and shape."""
     return raw.view(like._data.dtype).reshape(like._data.shape)
 
@@ -101,7 +101,7 @@ class _Reducible:
     def __init__(self, host, op):
         self.host, self.op = host, op
         dt = host.dtype
-        if op == "AVG" and dt.kind not in "fcV" and dt.name != "bfloat16":
+        if op == "AVG" and dt.kind in "iub":
             raise _errors.dist_error("avg_int")
         if dt.char in _NATIVE:
             self.buf = host
@@ -115,7 +115,7 @@ class _Reducible:
         if self.op == "AVG":
             buf /= size
         if buf is not self.host:
-            self.host[...] = buf.astype(self.host.dtype) if self.host.dtype.kind != "b" else buf != 0
+            self.host[...] = buf != 0 if self.host.dtype.kind == "b" else buf
 
 
 def _mpi_op(op):
@@ -226,19 +226,19 @@ class ProcessGroup:
         return self._work(self.comm.Ibarrier())
 
     def allreduce(self, t, op):
-        s = _Staged(t)
+        s = Staged(t)
         r = _Reducible(s.host, op)
         req = self.comm.Iallreduce(mpi().IN_PLACE, r.buf.reshape(-1), op=_mpi_op(op))
         size = self.size()
         return self._work(req, lambda: (r.finish(size), s.commit()), [t])
 
     def broadcast(self, t, root):
-        s = _Staged(t)
-        req = self.comm.Ibcast(_raw(s.host), root=root)
+        s = Staged(t)
+        req = self.comm.Ibcast(raw_bytes(s.host), root=root)
         return self._work(req, None if self.rank() == root else s.commit, [t])
 
     def reduce(self, t, root, op):
-        s = _Staged(t)
+        s = Staged(t)
         r = _Reducible(s.host, op)
         flat = r.buf.reshape(-1)
         is_root = self.rank() == root
@@ -249,18 +249,18 @@ class ProcessGroup:
 
     def allgather_into(self, out, t):
         """Gather every rank's ``t`` into the contiguous ``out`` (rank-major)."""
-        s = _Staged(out)
-        req = self.comm.Iallgather(_raw(_Staged(t).host), _raw(s.host))
+        s = Staged(out)
+        req = self.comm.Iallgather(raw_bytes(Staged(t).host), raw_bytes(s.host))
         return self._work(req, s.commit, [out])
 
     def allgather(self, outs, t):
-        src = _raw(_Staged(t).host)
+        src = raw_bytes(Staged(t).host)
         recv = np.empty((self.size(), src.size), np.uint8)
         req = self.comm.Iallgather(src, recv)
         return self._work(req, lambda: _scatter_rows(recv, outs), outs)
 
     def gather(self, t, outs, root):
-        src = _raw(_Staged(t).host)
+        src = raw_bytes(Staged(t).host)
         is_root = self.rank() == root
         recv = np.empty((self.size(), src.size), np.uint8) if is_root else None
         req = self.comm.Igather(src, recv, root=root)
@@ -268,14 +268,14 @@ class ProcessGroup:
                           outs or [])
 
     def scatter(self, t, ins, root):
-        s = _Staged(t)
-        send = _concat_raw(ins) if self.rank() == root else None
-        req = self.comm.Iscatter(send, _raw(s.host), root=root)
+        s = Staged(t)
+        send = concat_bytes(ins) if self.rank() == root else None
+        req = self.comm.Iscatter(send, raw_bytes(s.host), root=root)
         return self._work(req, s.commit, [t])
 
     def reduce_scatter_into(self, out, flat_in, op):
         """Reduce the host array ``flat_in`` (``size`` equal blocks) and keep this rank's block."""
-        s = _Staged(out)
+        s = Staged(out)
         r_out = _Reducible(s.host, op)
         r_in = _Reducible(flat_in, "SUM" if op == "AVG" else op)
         req = self.comm.Ireduce_scatter_block(r_in.buf.reshape(-1), r_out.buf.reshape(-1),
@@ -292,22 +292,22 @@ class ProcessGroup:
 
     # -- point to point --
     def send(self, t, peer, tag):
-        host = _Staged(t).host
-        return self._work(self.comm.Isend(_raw(host), dest=peer, tag=tag))
+        host = Staged(t).host
+        return self._work(self.comm.Isend(raw_bytes(host), dest=peer, tag=tag))
 
     def recv(self, t, peer, tag):
-        s = _Staged(t)
+        s = Staged(t)
         src = mpi().ANY_SOURCE if peer is None else peer
-        return self._work(self.comm.Irecv(_raw(s.host), source=src, tag=tag), s.commit, [t])
+        return self._work(self.comm.Irecv(raw_bytes(s.host), source=src, tag=tag), s.commit, [t])
 
 
 def _scatter_rows(rows, outs):
     for row, o in zip(rows, outs):
-        assign(o, _from_bytes(row, o))
+        assign(o, from_bytes(row, o))
 
 
-def _concat_raw(tensors):
-    return np.concatenate([_raw(_Staged(t).host) for t in tensors])
+def concat_bytes(tensors):
+    return np.concatenate([raw_bytes(Staged(t).host) for t in tensors])
 
 
 def _displs(counts):

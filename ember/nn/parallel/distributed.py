@@ -49,15 +49,14 @@ class DistributedDataParallel(Module):
         if not params:
             raise _errors.dist_error("ddp_no_grad")
         self._sync_state(list(module.parameters()) + list(module.buffers()))
-        self.reducer = Reducer(params, process_group, 25 if bucket_cap_mb is None else bucket_cap_mb,
-                               find_unused_parameters)
+        cap = 25 if bucket_cap_mb is None else bucket_cap_mb
+        self.reducer = Reducer(params, process_group, cap, find_unused_parameters)
 
     def _sync_state(self, tensors):
         """Copy rank 0's values of ``tensors`` to every rank."""
         if dist.get_world_size(self.process_group) == 1:
             return
-        src = dist.get_global_rank(dist.group.WORLD if self.process_group is None
-                                   else self.process_group, 0)
+        src = dist.get_global_rank(self.process_group, 0)
         with no_grad():
             for t in tensors:
                 dist.broadcast(t.detach(), src, group=self.process_group)
