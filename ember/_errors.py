@@ -2941,3 +2941,12 @@ def dist_missing(extra="distributed"):
 
 def nccl_unavailable(why):
     return RuntimeError(f"ProcessGroupNCCL is only supported with GPUs, no GPUs found! ({why})")
+
+
+# ---- call signatures (Python-level argument errors of torch functions) ----------------------
+def unexpected_kwarg(fn, name):
+    return TypeError(f"{fn}() got an unexpected keyword argument '{name}'")
+
+
+def multiple_values(fn, name):
+    return TypeError(f"{fn}() got multiple values for argument '{name}'")

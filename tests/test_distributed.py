@@ -50,10 +50,11 @@ def launch(script, *args, n=2, timeout=120):
                  str(SCRIPTS / script), *args], timeout)
 
 
-def _ok(proc, marker, n=2):
+def _ok(proc, marker):
+    """Rank 0 prints ``marker`` and every rank that finished its checks."""
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
-    assert sorted(re.findall(rf"{marker} (\d)", out)) == [str(k) for k in range(n)], out
+    assert f"{marker} 0 1" in proc.stdout, out
 
 
 # ---- multi-rank jobs -----------------------------------------------------------------------

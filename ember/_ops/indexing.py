@@ -772,9 +772,10 @@ def masked_select(input, mask, *, out=None):
 
 
 def _masked_scatter_bwd(node, g):
-    mask, sshape = node._args
+    mask, sshape, shape, dtype = node._args
     m = _make(mask, D.bool_, g._device)
-    gs = g.masked_fill(m, 0) if node.next_functions[0][0] is not None else None
+    gs = grad_for(g.masked_fill(m, 0), shape, dtype) \
+        if node.next_functions[0][0] is not None else None
     gsrc = None
     if node.next_functions[1][0] is not None:
         n = 1
@@ -797,16 +798,20 @@ def masked_scatter(input, mask, source):
                 "but got{s} and {o}")
     _check_mask(mask, "masked_scatter_")
     xp = input._device._backend.xp
-    m = xp.broadcast_to(mask._data, input._data.shape)
+    try:   # the out-of-place op broadcasts self and mask together (the in-place one checks)
+        m, arr = xp.broadcast_arrays(mask._data, input._data)
+    except ValueError:
+        raise _errors.broadcast_mismatch(input._data.shape, mask._data.shape) from None
     n = int(m.sum())
     src = source._data.reshape(-1)
     if src.size < n:
         raise _errors.masked_scatter_source()
-    arr = input._device._backend.copy(input._data)
+    arr = arr.copy()
     arr[m] = src[:n].astype(input._dtype.np, copy=False)
     res = wrap(arr, input._dtype, input._device)
     if needs_grad(input, source):
-        record(res, MaskedScatterBackward0, (input, source), (), (m, source._data.shape))
+        record(res, MaskedScatterBackward0, (input, source), (),
+               (m, source._data.shape, input._data.shape, input._dtype))
     return res
 
 

@@ -296,8 +296,8 @@ FlipBackward0 = node_class("FlipBackward0", lambda node, g: (g.flip(node._args),
 def flip(input, *dims, **kwargs):
     if kwargs:   # torch's signature is flip(input, dims); the method also takes varargs
         if dims or set(kwargs) != {"dims"}:
-            raise TypeError("flip() got multiple values for argument 'dims'" if dims else
-                            f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
+            raise (_errors.multiple_values("flip", "dims") if dims else
+                   _errors.unexpected_kwarg("flip", next(iter(kwargs))))
         dims = (kwargs["dims"],)
     dims = _unique_dims(_dims_arg(dims), input._data.ndim)
     arr = input._data

@@ -59,6 +59,7 @@ def save_plot(history, path):
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
     except ImportError:
         print("matplotlib is not installed (pip install 'ember[plot]'): no plot written.")
         return None
@@ -70,6 +71,8 @@ def save_plot(history, path):
     left.legend()
     right.plot(epochs, [100 * a for a in history["accuracy"]])
     right.set(xlabel="epoch", ylabel="test accuracy (%)")
+    for axes in (left, right):
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

@@ -1,4 +1,4 @@
-"""Every collective on 2+ ranks against NumPy references; prints COLLECTIVES OK per rank."""
+"""Every collective on 2 ranks against NumPy references; rank 0 prints COLLECTIVES OK."""
 import numpy as np
 
 import ember as torch
@@ -111,6 +111,22 @@ elif r == 1:
     assert dist.recv(got, tag=7) == 0
     check(got, ref(0) * 2, "send/recv any source")
 
+# a wait with a timeout raises instead of blocking forever; the message arrives later
+late = torch.zeros(1)
+if r == 0:
+    pending = dist.irecv(late, src=1, tag=99)
+    try:
+        pending.wait(timeout=0.2)
+        raise AssertionError("wait did not time out")
+    except RuntimeError as e:
+        assert "timed out" in str(e)
+dist.barrier()
+if r == 1:
+    dist.send(torch.ones(1), dst=0, tag=99)
+elif r == 0:
+    pending.wait()
+    assert late.tolist() == [1.0] and pending.is_completed()
+
 objs = [{"rank": r}, "x"] if r == 0 else [None, None]
 dist.broadcast_object_list(objs, src=0)
 assert objs == [{"rank": 0}, "x"]
@@ -122,7 +138,7 @@ dist.gather_object(r * 3, gl, dst=0)
 if r == 0:
     assert gl == [k * 3 for k in range(n)]
 
-# sub-group of the odd... here {1}: ranks outside get NON_GROUP_MEMBER and skip collectives
+# sub-group {1}: ranks outside get NON_GROUP_MEMBER and skip collectives
 g = dist.new_group([1])
 t = data(r)
 dist.all_reduce(t, group=g)
@@ -136,5 +152,8 @@ t = data(r)
 dist.all_reduce(t, group=gall)
 check(t, everyone.sum(0), "group all")
 dist.barrier()
+done = []
+dist.all_gather_object(done, r)  # one line from rank 0: ranks' prints may interleave
+if r == 0:
+    print("COLLECTIVES OK", *done, flush=True)
 dist.destroy_process_group()
-print("COLLECTIVES OK", r, flush=True)

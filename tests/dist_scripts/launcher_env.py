@@ -9,5 +9,8 @@ assert int(os.environ["RANK"]) == dist.get_rank()
 assert int(os.environ["WORLD_SIZE"]) == dist.get_world_size()
 assert os.environ["LOCAL_RANK"] == os.environ["RANK"]
 assert os.environ["MASTER_ADDR"] and os.environ["MASTER_PORT"]
-print(f"ENV rank={os.environ['RANK']} world={os.environ['WORLD_SIZE']} argv={sys.argv[1:]}",
-      flush=True)
+line = f"ENV rank={os.environ['RANK']} world={os.environ['WORLD_SIZE']} argv={sys.argv[1:]}"
+lines = []
+dist.all_gather_object(lines, line)
+if dist.get_rank() == 0:
+    print("\n".join(lines), flush=True)
