@@ -2950,3 +2950,12 @@ def unexpected_kwarg(fn, name):
 
 def multiple_values(fn, name):
     return TypeError(f"{fn}() got multiple values for argument '{name}'")
+
+
+def index_select_scalar(n):
+    return RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {n} value(s)")
+
+
+def unique_zero_sized():
+    return RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot "
+                        "be applied")

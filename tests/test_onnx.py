@@ -9,22 +9,32 @@ import ember.nn as nn
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 
-from test_jit import MLP, _cnn  # noqa: E402
+from test_jit import MLP, _cnn, _encoder_layer, _lstm, _mobilenet_v2, _resnet18  # noqa: E402
 
 
-def _export_and_run(m, shape, tmp_path):
+def _flat(out):
+    if isinstance(out, ember.Tensor):
+        return [out]
+    return [t for item in out for t in _flat(item)]
+
+
+def _export_and_run(m, shape, tmp_path, outputs=("y",), batch_axes=(0,)):
+    """Export with a dynamic batch axis (``batch_axes``: its position in each output)."""
     path = tmp_path / "model.onnx"
+    axes = {"x": {0: "batch"}}
+    axes.update({name: {d: "batch"} for name, d in zip(outputs, batch_axes * len(outputs))})
     proto = ember.onnx.export(m, (ember.randn(*shape),), str(path), input_names=["x"],
-                              output_names=["y"],
-                              dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
+                              output_names=list(outputs), dynamic_axes=axes)
     onnx.checker.check_model(onnx.load(str(path)), full_check=True)
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     for n in (1, 7):
         x = ember.randn(n, *shape[1:])
-        (got,) = session.run(None, {"x": x.numpy()})
+        got = session.run(None, {"x": x.numpy()})
         with ember.no_grad():
-            want = m(x).numpy()
-        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+            want = _flat(m(x))
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w.numpy(), rtol=1e-5, atol=1e-5)
     return proto
 
 
@@ -79,14 +89,51 @@ def test_op_without_mapping_is_named():
         ember.onnx.export(lambda x: x.cumsum(0), (ember.randn(3),))
 
 
-def test_lstm_not_yet_supported():
-    with pytest.raises(ember.UnsupportedError, match="to ONNX is not supported"):
-        ember.onnx.export(nn.LSTM(4, 5, batch_first=True), (ember.randn(2, 3, 4),))
-
-
 def test_resnet18(tmp_path):
-    models = pytest.importorskip("ember.vision.models")
-    if not hasattr(models, "resnet18"):
-        pytest.skip("resnet18 not available")
+    _export_and_run(_resnet18(), (1, 3, 32, 32), tmp_path)
+
+
+def test_mobilenet_v2(tmp_path):
+    proto = _export_and_run(_mobilenet_v2(), (2, 3, 32, 32), tmp_path)
+    ops = {n.op_type for n in proto.graph.node}
+    assert {"Clip", "GlobalAveragePool", "Flatten", "Gemm"} <= ops and "Dropout" not in ops
+    assert any(a.name == "group" and a.i > 1 for n in proto.graph.node if n.op_type == "Conv"
+               for a in n.attribute)
+
+
+def test_transformer_encoder_layer(tmp_path):
+    proto = _export_and_run(_encoder_layer(), (2, 5, 32), tmp_path)
+    assert {"Softmax", "LayerNormalization", "MatMul"} <= {n.op_type for n in proto.graph.node}
+
+
+def test_multihead_attention_masks_and_weights(tmp_path):
     ember.manual_seed(0)
-    _export_and_run(models.resnet18(num_classes=10).eval(), (1, 3, 32, 32), tmp_path)
+    mha = nn.MultiheadAttention(16, 2, batch_first=True).eval()
+    causal = ember.ones(4, 4).triu(1).bool()
+
+    def f(x, padding):
+        return mha(x, x, x, key_padding_mask=padding, attn_mask=causal)
+
+    x, padding = ember.randn(3, 4, 16), ember.zeros(3, 4, dtype=ember.bool)
+    padding[:, -1] = True
+    ember.onnx.verify(f, (x, padding), str(tmp_path / "mha.onnx"), input_names=["x", "pad"],
+                      dynamic_axes={"x": {0: "batch"}, "pad": {0: "batch"}})
+
+
+def test_lstm_unrolled_with_dynamic_batch(tmp_path):
+    """Unrolled over the traced sequence length; the batch axis stays dynamic (axis 1 of the
+    final states)."""
+    proto = _export_and_run(_lstm(), (2, 5, 8), tmp_path, outputs=("y", "h", "c"),
+                            batch_axes=(0, 1, 1))
+    assert [o.name for o in proto.graph.output] == ["y", "h", "c"]
+    assert {"Gemm", "Sigmoid", "Tanh", "Split", "ConstantOfShape"} <= \
+        {n.op_type for n in proto.graph.node}
+
+
+def test_graph_changing_with_batch_size_is_rejected():
+    def f(x):
+        return x * 2 if x.shape[0] == 2 else x.exp()
+
+    with pytest.raises(ember.UnsupportedError, match="change with the size of dynamic axis"):
+        ember.onnx.export(f, (ember.randn(2, 3),), input_names=["x"],
+                          dynamic_axes={"x": {0: "batch"}})

@@ -32,9 +32,17 @@ class CPU:
 
     @staticmethod
     def root(a):
-        while a.base is not None and isinstance(a.base, np.ndarray):
-            a = a.base
-        return a
+        """The array owning ``a``'s memory (its storage).  ``np.lib.stride_tricks.as_strided``
+        views hang off a ``DummyArray`` whose ``.base`` is the viewed array: follow it too."""
+        while True:
+            b = a.base
+            if b is None:
+                return a
+            if not isinstance(b, np.ndarray):
+                b = getattr(b, "base", None)
+                if not isinstance(b, np.ndarray):
+                    return a
+            a = b
 
     def data_ptr(self, a):
         return a.__array_interface__["data"][0]

@@ -327,11 +327,11 @@ Tensor.__setitem__ = setitem
 
 # ---- gather / scatter ------------------------------------------------------------------------------
 def _gather_args(input, dim, index, name):
-    if index._dtype is not D.int64 and index._dtype is not D.int32:
-        raise _errors.gather_index_dtype(name)
+    if index._dtype is not D.int64 and index._dtype is not D.int32 and index._data.size:
+        raise _errors.gather_index_dtype(name)   # torch checks the dtype of non-empty indices
     nd = input._data.ndim
     d = _wrap_dim(dim, nd)
-    if index._data.ndim != nd and not (index._data.ndim <= 1 and nd <= 1):
+    if index._data.ndim != nd and index._data.size and not (index._data.ndim <= 1 and nd <= 1):
         raise _errors.gather_index_ndim()
     return d
 
@@ -339,6 +339,8 @@ def _gather_args(input, dim, index, name):
 def _gkey(input, d, index):
     ishape = input._data.shape
     idx = index._data
+    if not idx.size:   # any dtype and rank: selects nothing, shaped like the index
+        return (input._device._backend.xp.zeros(idx.shape, dtype=np.int64),) * max(len(ishape), 1)
     if not ishape:
         _check_bounds(idx, 1, d, RuntimeError)
         return idx.reshape(idx.shape)
@@ -585,9 +587,11 @@ def index_select(input, dim, index, *, out=None):
     d = _wrap_dim(dim, nd)
     arr = input._data if nd else input._data.reshape(1)
     idx = _index_vector(index, "index_select", d, arr.shape[d])
+    if not nd:   # a 0-d input gives a 0-d result and takes exactly one index
+        if idx.size != 1:
+            raise _errors.index_select_scalar(idx.size)
+        idx = idx.reshape(())
     r = arr.take(idx, axis=d)
-    if not nd:
-        r = r.reshape(index._data.shape)
     res = wrap(r, input._dtype, input._device)
     if _grad[0] and input._requires_grad:
         record(res, IndexSelectBackward0, (input,), (), (input._data.shape, d, index))

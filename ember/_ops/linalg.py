@@ -509,10 +509,15 @@ def tensordot(a, b, dims=2, out=None):
     if len(da) != len(db):
         raise RuntimeError("both dimension lists should have same length")
     sa, sb = a._data.shape, b._data.shape
-    for x, y in zip(da, db):
-        if sa[x] != sb[y]:
+    for x, y in zip(da, db):   # a size-1 dim broadcasts: the other side is summed over it
+        if sb[y] == 1:
+            a = a.sum(x, keepdim=True)
+        elif sa[x] == 1:
+            b = b.sum(y, keepdim=True)
+        elif sa[x] != sb[y]:
             raise RuntimeError(f"contracted dimensions need to match, but first has size {sa[x]} "
                                f"in dim {x} and second has size {sb[y]} in dim {y}")
+    sa, sb = a._data.shape, b._data.shape
     ca = [_wrap_dim(x, na) for x in da]
     cb = [_wrap_dim(y, nbd) for y in db]
     fa = [i for i in range(na) if i not in ca]
@@ -736,8 +741,8 @@ def _slogdet(A, name, tuple_cls):
     s = _make(np.asarray(sign).astype(dt.np), dt, dev)
     la = _make(np.asarray(logabs).astype(dt.to_real().np if dt.is_complex else dt.np),
                dt.to_real() if dt.is_complex else dt, dev)
-    if _grad[0] and A._requires_grad:
-        node = record(la, LinalgSlogdetBackward0, (A,), (A,))
+    if _grad[0] and A._requires_grad:   # both outputs come from the node, as in torch
+        node = record(s, LinalgSlogdetBackward0, (A,), (A,))
         set_output(node, la, nr=1)
         node._nout = 2
     return tuple_cls(s, la)
@@ -1373,15 +1378,12 @@ def _sumproduct_pair(left, right, sum_dims):
     sl, sr = left._data.shape, right._data.shape
     lro, lo, sm, ro = [], [], [], []
     for i, (a, b) in enumerate(zip(sl, sr)):
-        if i in sum_dims:
-            if a > 1 and b > 1:
-                sm.append(i)
-            elif a > 1:
+        if i in sum_dims:   # a dim only one side has is summed there first (kept as size 1)
+            if a > 1 and b == 1:
                 left = left.sum(i, keepdim=True)
-            elif b > 1:
+            elif b > 1 and a == 1:
                 right = right.sum(i, keepdim=True)
-            else:
-                sm.append(i)
+            sm.append(i)
         elif a > 1 and b > 1:
             lro.append(i)
         elif b > 1:

@@ -477,8 +477,14 @@ OPS["xlogy"].nodes = ("XlogyBackward0", "XlogyBackward1", "XlogyBackward2")
 ldexp, ldexp_ = _tensor_only(binary("ldexp", lambda a, b, be: a * be.xp.power(2.0, b),
                                     _ldexp_bwd, "LdexpBackward0", result="float",
                                     saves=(0, 1, 2))[0])
+def _nextafter_bwd(g, a, b, y, na, nb):
+    """torch treats nextafter(a, b) as the identity in ``a`` (a one-ulp step) and constant in
+    ``b``: the gradients are ``g`` and zeros."""
+    return (g if na else None, _zeros(g) if nb else None)
+
+
 nextafter, nextafter_ = _tensor_only(binary(
-    "nextafter", lambda a, b, be: be.xp.nextafter(a, b), lambda *a: (None, None),
+    "nextafter", lambda a, b, be: be.xp.nextafter(a, b), _nextafter_bwd,
     "NextafterBackward0", check=_float_only("nextafter_cpu"))[0])
 
 

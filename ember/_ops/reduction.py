@@ -1061,9 +1061,12 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
         flat, axis = x.reshape(-1), 0
     else:
         flat, axis = xp.moveaxis(x, _wrap_dim(dim, x.ndim), 0), 0
+        if not x.size and flat.shape[0]:
+            raise _errors.unique_zero_sized()
     n = flat.shape[0]
-    diff = (flat[1:] != flat[:-1]).reshape(n - 1 if n else 0, -1).any(axis=1) if n else \
-        xp.zeros(0, bool)
+    diff = flat[1:] != flat[:-1]
+    if diff.ndim > 1:   # slices along dim differ where any element does
+        diff = diff.any(axis=tuple(range(1, diff.ndim)))
     start = xp.concatenate([xp.ones(1 if n else 0, bool), diff])
     inv = xp.cumsum(start) - 1
     bounds = xp.concatenate([xp.nonzero(start)[0], xp.asarray([n])])

@@ -25,24 +25,30 @@ def is_in_onnx_export():
     return _exporting[0]
 
 
-def _graph_of(model, args):
-    """(graph, attribute getter, inputs): trace ``model`` in eval mode, or reuse a
-    ScriptModule's graph."""
+def _graph_of(model, args, input_names, dynamic_axes):
+    """(graph, attribute getter, inputs, shadows): trace ``model`` in eval mode, or reuse a
+    ScriptModule's graph; ``shadows`` are the traces with each dynamic axis name grown."""
     from ..jit import ScriptModule, trace
     from ..jit._tracer import flatten_inputs
     from ..nn.modules.module import Module
+    from . import _dynamic
+    from ._export import input_names_for, _dynamic_of
     inputs = flatten_inputs(args)
     if isinstance(model, ScriptModule):
-        return model.graph, model._attr, inputs
+        return model.graph, model._attr, inputs, []
+    names = input_names_for(input_names, len(inputs))
+    syms = _dynamic.symbols(names, inputs, dynamic_axes, _dynamic_of)
     was_training = isinstance(model, Module) and model.training
     if was_training:
         model.eval()
     try:
         traced = trace(model, inputs, check_trace=False)
+        shadows = [trace(model, _dynamic.grown(inputs, places), check_trace=False).graph
+                   for places in syms.values()]
     finally:
         if was_training:
             model.train()
-    return traced.graph, traced._attr, inputs
+    return traced.graph, traced._attr, inputs, shadows
 
 
 def export(model, args, f=None, input_names=None, output_names=None, dynamic_axes=None,
@@ -52,15 +58,16 @@ def export(model, args, f=None, input_names=None, output_names=None, dynamic_axe
 
     ``f`` is a path or binary file object (``None``: only return the model).  Returns the
     ``onnx.ModelProto``.  ``dynamic_axes`` maps input/output names to the axes that vary
-    ({"input": {0: "batch"}} or {"input": [0]}); they become ``dim_param`` s.  Constant
-    folding is implicit: shapes are already constants in the trace."""
+    ({"input": {0: "batch"}} or {"input": [0]}); they become ``dim_param`` s, and the model is
+    traced once more per axis name so that sizes following those axes are computed at run time
+    (``_dynamic``).  Constant folding is implicit: other shapes are constants in the trace."""
     onnx = _import("onnx")
     from ._export import build_model
     _exporting[0] = True
     try:
-        graph, attrs, inputs = _graph_of(model, args)
+        graph, attrs, inputs, shadows = _graph_of(model, args, input_names, dynamic_axes)
         proto = build_model(onnx, graph, attrs, inputs, input_names, output_names,
-                            dynamic_axes, opset_version, export_params)
+                            dynamic_axes, opset_version, export_params, shadows)
     finally:
         _exporting[0] = False
     if verbose:

@@ -23,12 +23,23 @@ class Val:
         return self.example.dtype.np
 
 
+class Sym(int):
+    """A size that follows the dynamic axes: its example value as an int, plus ``name``, the
+    ONNX int64 tensor of shape ``[1]`` computing it from the inputs' runtime shapes."""
+
+    def __new__(cls, value, name):
+        self = super().__new__(cls, value)
+        self.name = name
+        return self
+
+
 class Builder:
     def __init__(self, onnx):
         self.onnx = onnx
         self.nodes = []
         self.initializers = []
         self._used = set()
+        self._dims = {}     # (input name, axis) -> its runtime size, int64 [1]
 
     def fresh(self, hint):
         name, i = hint, 0
@@ -59,7 +70,37 @@ class Builder:
         return self.initializer(np.asarray(array), self.fresh(hint))
 
     def ints(self, values):
-        return self.const(np.asarray(list(values), dtype=np.int64), "onnx::Ints")
+        """A 1-D int64 tensor; :class:`Sym` entries are computed at run time (Concat)."""
+        values = list(values)
+        if not any(isinstance(v, Sym) for v in values):
+            return self.const(np.asarray(values, dtype=np.int64), "onnx::Ints")
+        pieces, run = [], []
+        for v in values + [None]:
+            if isinstance(v, Sym) or v is None:
+                if run:
+                    pieces.append(self.ints(run))
+                    run = []
+                if v is not None:
+                    pieces.append(v.name)
+            else:
+                run.append(v)
+        return pieces[0] if len(pieces) == 1 else self.op("Concat", pieces, axis=0)
+
+    def sym(self, value, base, terms):
+        """``Sym(value)`` computed as ``base + sum(coef * size)`` over ``terms``, a list of
+        ``(coef, input name, axis)``."""
+        total = None
+        for coef, name, axis in terms:
+            dim = self._dims.get((name, axis))
+            if dim is None:
+                dim = self._dims[(name, axis)] = self.op("Shape", [name], start=axis,
+                                                         end=axis + 1)
+            if coef != 1:
+                dim = self.op("Mul", [dim, self.ints([coef])])
+            total = dim if total is None else self.op("Add", [total, dim])
+        if base:
+            total = self.op("Add", [total, self.ints([base])])
+        return Sym(value, total)
 
     def scalar(self, value, np_dtype):
         return self.const(np.asarray(value, dtype=np_dtype), "onnx::Scalar")

@@ -7,8 +7,10 @@ from .. import _errors
 from .._tensor import Tensor
 from ..fx import Interpreter, _optable
 from ..fx.graph import Ref, INPUT, NODE, ATTR, CONST
+from . import _dynamic
 from ._builder import Builder, Val
 from ._symbolic import SYMBOLIC
+from . import _symbolic_attention  # noqa: F401  (registers its mapping)
 
 IR_VERSION = 8          # what opset 18 needs; onnxruntime >= 1.14 reads it
 
@@ -35,7 +37,7 @@ def _bind(op, args, kwargs):
     return a
 
 
-def _dynamic(dynamic_axes, name, rank):
+def _dynamic_of(dynamic_axes, name, rank):
     axes = (dynamic_axes or {}).get(name)
     if axes is None:
         return {}
@@ -44,17 +46,25 @@ def _dynamic(dynamic_axes, name, rank):
     return {int(k) % max(rank, 1): f"{name}_dynamic_axes_{i + 1}" for i, k in enumerate(axes)}
 
 
+def input_names_for(input_names, n):
+    names = list(input_names or [])[:n]
+    return names + [f"input.{i}" if i else "input" for i in range(len(names), n)]
+
+
 def build_model(onnx, graph, attrs, inputs, input_names=None, output_names=None,
-                dynamic_axes=None, opset_version=18, export_params=True):
-    """The ONNX model of ``graph`` (replayed on ``inputs`` for shapes and dtypes)."""
+                dynamic_axes=None, opset_version=18, export_params=True, shadows=()):
+    """The ONNX model of ``graph`` (replayed on ``inputs`` for shapes and dtypes).
+
+    ``shadows``: the graphs traced with each dynamic axis name grown (see ``_dynamic``)."""
     output, results = Interpreter(graph, attrs).run_all(*inputs)
     b = Builder(onnx)
-    in_names = list(input_names or [])[:len(inputs)]
-    in_names += [f"input.{i}" if i else "input" for i in range(len(in_names), len(inputs))]
+    in_names = input_names_for(input_names, len(inputs))
+    syms = _dynamic.symbols(in_names, inputs, dynamic_axes, _dynamic_of)
+    sizes = _dynamic.Symbolizer(b, graph, shadows, syms, in_names, inputs)
     graph_inputs, inits = [], []
     for name, t in zip(in_names, inputs):
         b._used.add(name)
-        graph_inputs.append(_value_info(onnx, name, t, _dynamic(dynamic_axes, name, t.dim())))
+        graph_inputs.append(_value_info(onnx, name, t, _dynamic_of(dynamic_axes, name, t.dim())))
     env = {}
     for name in graph.attributes():
         t = attrs(name)
@@ -72,7 +82,8 @@ def build_model(onnx, graph, attrs, inputs, input_names=None, output_names=None,
         handler = SYMBOLIC.get(node.op)
         if handler is None:
             raise _errors.onnx_no_mapping(node.op)
-        a = _bind(node.op, _resolve(node.args, env), _resolve(node.kwargs, env))
+        args, kwargs = sizes.node_args(node)
+        a = _bind(node.op, _resolve(args, env), _resolve(kwargs, env))
         out = handler(b, a, result)
         _bind_results(env, node.index, (), out, result)
     outs = _flat(graph.output)
@@ -82,7 +93,7 @@ def build_model(onnx, graph, attrs, inputs, input_names=None, output_names=None,
         name = out_names[i] if i < len(out_names) else f"output{i}" if i else "output"
         b.nodes.append(onnx.helper.make_node("Identity", [env[ref].name], [name],
                                              name=f"/Identity_output_{i}"))
-        graph_outputs.append(_value_info(onnx, name, t, _dynamic(dynamic_axes, name, t.dim())))
+        graph_outputs.append(_value_info(onnx, name, t, _dynamic_of(dynamic_axes, name, t.dim())))
     g = onnx.helper.make_graph(b.nodes, "main_graph", graph_inputs, graph_outputs,
                                b.initializers)
     model = onnx.helper.make_model(g, opset_imports=[onnx.helper.make_opsetid("", opset_version)],

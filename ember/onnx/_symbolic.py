@@ -57,9 +57,10 @@ def _binary(op_type, first="input", second="other", swap=False):
 
 for _names, _op in ((("add", "add_", "Tensor.__add__"), "Add"), (("sub", "sub_"), "Sub"),
                     (("mul", "mul_"), "Mul"), (("div", "div_"), "Div"),
-                    (("pow",), "Pow"), (("matmul", "mm", "bmm", "Tensor.__matmul__"), "MatMul"),
+                    (("pow",), "Pow"), (("matmul", "Tensor.__matmul__"), "MatMul"),
                     (("maximum",), "Max"), (("minimum",), "Min")):
     symbolic(*_names)(_binary(_op))
+symbolic("mm", "bmm")(_binary("MatMul", second="mat2"))
 symbolic("Tensor.__radd__")(_binary("Add", swap=True))
 symbolic("Tensor.__rmul__")(_binary("Mul", swap=True))
 symbolic("Tensor.__rsub__")(_binary("Sub", swap=True))
@@ -177,6 +178,15 @@ symbolic("softmax", "nn.functional.softmax")(_softmax("Softmax"))
 symbolic("log_softmax", "nn.functional.log_softmax")(_softmax("LogSoftmax"))
 
 
+@symbolic("masked_fill", "masked_fill_")
+def _masked_fill(b, a, out):
+    dt = _dt(out)
+    value = a["value"]
+    fill = b.op("Cast", [value], to=b.onnx.helper.np_dtype_to_tensor_dtype(np.dtype(dt))) \
+        if isinstance(value, Val) else b.scalar(value, dt)
+    return b.op("Where", [a["mask"], fill, a["input"]])
+
+
 # ---- linear algebra -------------------------------------------------------------------------
 @symbolic("nn.functional.linear")
 def _linear(b, a, out):
@@ -189,8 +199,20 @@ def _linear(b, a, out):
 
 @symbolic("addmm")
 def _addmm(b, a, out):
-    return b.op("Gemm", [a["mat1"], a["mat2"], a["input"]], alpha=float(a.get("alpha", 1)),
+    return b.op("Gemm", [a["a"], a["b"], a["input"]], alpha=float(a.get("alpha", 1)),
                 beta=float(a.get("beta", 1)))
+
+
+@symbolic("baddbmm")
+def _baddbmm(b, a, out):
+    """``beta * input + alpha * (a @ b)``: Gemm is 2-D only, so MatMul, Mul and Add."""
+    dt = _dt(out)
+    prod, acc = b.op("MatMul", [a["a"], a["b"]]), a["input"]
+    if a.get("alpha", 1) != 1:
+        prod = b.op("Mul", [prod, b.scalar(a["alpha"], dt)])
+    if a.get("beta", 1) != 1:
+        acc = b.op("Mul", [acc, b.scalar(a["beta"], dt)])
+    return b.op("Add", [acc, prod])
 
 
 @symbolic("t")
@@ -270,6 +292,51 @@ def _stack(b, a, out):
     ts = a["tensors"]
     d = _axis(a.get("dim", 0), ts[0].rank + 1)
     return b.op("Concat", [b.op("Unsqueeze", [t, b.ints([d])]) for t in ts], axis=d)
+
+
+def _split_outputs(b, x, dim, out, sizes=None):
+    """ONNX Split of ``x`` along ``dim`` into the parts of ``out`` (their sizes, unless
+    ``sizes`` gives them, possibly as Syms)."""
+    d = _axis(dim, x.rank)
+    sizes = list(sizes) if sizes is not None else [t.shape[d] for t in out]
+    parts = b.op("Split", [x, b.ints(sizes)], n_out=len(sizes), axis=d)
+    return [parts] if len(sizes) == 1 else parts
+
+
+@symbolic("split")
+def _split(b, a, out):
+    sizes = a["split_size_or_sections"]
+    return _split_outputs(b, a["tensor"], a.get("dim", 0), out,
+                          sizes if isinstance(sizes, (tuple, list)) else None)
+
+
+@symbolic("chunk")
+def _chunk(b, a, out):
+    return _split_outputs(b, a["input"], a.get("dim", 0), out)
+
+
+@symbolic("unbind")
+def _unbind(b, a, out):
+    x = a["input"]
+    d = _axis(a.get("dim", 0), x.rank)
+    parts = _split_outputs(b, x, d, out, [1] * x.shape[d])
+    return [b.op("Squeeze", [p, b.ints([d])]) for p in parts]
+
+
+def _filled(value):
+    def handler(b, a, out):
+        size, dt = _shape_arg(a["size"]), _dt(out)
+        fill = a["fill_value"] if value is None else value
+        if isinstance(fill, Val):
+            raise _errors.onnx_unsupported_args("full", "a tensor fill value")
+        return b.op("ConstantOfShape", [b.ints(size)],
+                    value=b.onnx.numpy_helper.from_array(np.full(1, fill, dt)))
+    return handler
+
+
+symbolic("zeros")(_filled(0))
+symbolic("ones")(_filled(1))
+symbolic("full")(_filled(None))
 
 
 # ---- reductions -----------------------------------------------------------------------------
@@ -383,7 +450,7 @@ def _layer_norm(b, a, out):
     elif a.get("bias") is not None:
         raise _errors.onnx_unsupported_args("layer_norm", "bias without weight")
     if len(ins) == 1:
-            ins.append(b.const(np.ones(ns, _dt(out))))
+        ins.append(b.const(np.ones(ns, _dt(out))))
     return b.op("LayerNormalization", ins, axis=-len(ns), epsilon=float(a.get("eps", 1e-5)))
 
 

@@ -156,6 +156,8 @@ def to_numpy(t):
         a = t._device._backend.to_host(t._data)
         return a.astype(np.float32) if t._dtype.name == "bfloat16" else a
     t = t.detach().cpu().resolve_conj().resolve_neg()
+    if t._is_zerotensor():   # torch's lazily-zero gradients (e.g. sgn's) have no storage
+        t = torch.zeros(t.shape, dtype=t.dtype)
     return (t.float() if t.dtype == torch.bfloat16 else t).numpy()
 
 
