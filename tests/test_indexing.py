@@ -270,3 +270,26 @@ def test_double_backward_through_index(torch):
             expected = (g.detach().numpy().copy(), a.grad.numpy().copy())
     np.testing.assert_allclose(g.detach().numpy(), expected[0])
     np.testing.assert_allclose(a.grad.numpy(), expected[1])
+
+
+def test_masked_scatter_broadcasts_self_and_mask(torch):
+    """The out-of-place op broadcasts self against the mask (self's gradient is reduced back)."""
+    check(lambda T, a, s: T.masked_scatter(a, T.tensor(IDX[:, :1] > 0), s),
+          rand(3), rand(4, 3, seed=1))
+
+
+def test_gather_scatter_empty_index_any_dtype_and_rank(torch):
+    """An empty index skips the dtype and rank checks; a non-empty one does not."""
+    x = rand(5)
+    for idx in (np.zeros(0, np.uint8), np.zeros((2, 0), np.uint8), np.zeros(0, np.float32)):
+        check(lambda T, a: T.gather(a, 0, T.tensor(idx)), x)
+        check(lambda T, a: a.scatter(0, T.tensor(idx), T.zeros(idx.shape, dtype=T.float64)), x)
+    check_error(lambda T, a: T.gather(a, 0, T.zeros(2, dtype=T.uint8)), x)
+    check_error(lambda T, a: T.gather(a, 0, T.zeros(2, 1, dtype=T.int64)), x)
+
+
+def test_index_select_zero_dim(torch):
+    for idx in ([0], 0):
+        check(lambda T, a: T.index_select(a, 0, T.tensor(idx)), np.array(3.0))
+    check(lambda T, a: T.index_select(a, 0, T.tensor(1)), rand(3))
+    check_error(lambda T, a: T.index_select(a, 0, T.tensor([0, 0])), np.array(3.0))

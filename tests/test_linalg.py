@@ -377,3 +377,62 @@ def test_norm_variants():
     assert x.grad.tolist() == [0.0, 0.0, 0.0]
     check(lambda a, b: ember.linalg.vecdot(a, b), lambda a, b: torch.linalg.vecdot(a, b),
           pair(2, 3), pair(2, 3))
+
+
+# ---- OpInfo conformance regressions --------------------------------------------------------
+def test_einsum_ellipsis_summed_on_one_side():
+    check(lambda a, b: ember.einsum("...ik, ...j -> ij", a, b),
+          lambda a, b: torch.einsum("...ik, ...j -> ij", a, b), pair(1, 2, 3), pair(3))
+
+
+def test_tensordot_size_one_contraction_broadcasts():
+    dims = ([0, 1], [2, 0])
+    check(lambda a, b: ember.tensordot(a, b, dims), lambda a, b: torch.tensordot(a, b, dims),
+          pair(1, 1, 1), pair(2, 1, 2))
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (2, 3, 4), (1, 3)])
+def test_qr_backward_wide(shape):
+    for i in (0, 1):
+        check(lambda a: ember.linalg.qr(a)[i], lambda a: torch.linalg.qr(a)[i], pair(*shape))
+    e, t = pair(*shape)
+    qe, re = ember.linalg.qr(e)
+    qt, rt = torch.linalg.qr(t)
+    (qe.sum() + (re * re).sum()).backward()
+    (qt.sum() + (rt * rt).sum()).backward()
+    close(e.grad, t.grad, 1e-6, 1e-7)
+
+
+def test_slogdet_outputs_both_from_node():
+    e, t = pair(3, 3)
+    for fe, ft in ((ember.linalg.slogdet, torch.linalg.slogdet), (ember.slogdet, torch.slogdet)):
+        for oe, ot in zip(fe(e), ft(t)):
+            assert oe.requires_grad == ot.requires_grad
+            assert type(oe.grad_fn).__name__ == type(ot.grad_fn).__name__
+    check(lambda a: ember.linalg.slogdet(a)[1], lambda a: torch.linalg.slogdet(a)[1], pair(3, 3))
+
+
+@pytest.mark.parametrize("ord", [0.5, -0.5, -1, -2, -3.5, 3.5, math.inf, -math.inf])
+def test_vector_norm_subgradient_at_zero(ord):
+    for x in (np.zeros(5), np.array([0.0, 1.0, -2.0])):
+        e = ember.tensor(x, requires_grad=True)
+        t = torch.tensor(x, requires_grad=True)
+        ember.linalg.norm(e, ord).backward()
+        torch.linalg.norm(t, ord).backward()
+        close(e.grad, t.grad)
+
+
+@pytest.mark.parametrize("driver", ["gels", "gelsy", "gelsd", "gelss"])
+@pytest.mark.parametrize("sa,sb", [((4, 3), (4, 2)), ((2, 4, 3), (2, 4, 2)), ((4, 3), (4,)),
+                                   ((3, 3), (3, 2)), ((2, 3), (2, 3))])
+def test_lstsq_outputs_and_residual_gradient(driver, sa, sb):
+    A, B = pair(*sa), pair(*sb)
+    re = ember.linalg.lstsq(A[0], B[0], driver=driver)
+    rt = torch.linalg.lstsq(A[1], B[1], driver=driver)
+    for oe, ot in zip(re, rt):
+        close(oe, ot, 1e-6, 1e-7)
+        assert oe.requires_grad == ot.requires_grad
+    if rt.residuals.numel():
+        check(lambda a, b: ember.linalg.lstsq(a, b, driver=driver).residuals,
+              lambda a, b: torch.linalg.lstsq(a, b, driver=driver).residuals, pair(*sa),
+              pair(*sb))

@@ -198,3 +198,16 @@ def test_where_scalar_only_branches():
     assert ember.where(c, 1, 2).dtype is ember.int64
     assert ember.where(c, 1.0, 2).dtype is ember.float32
     assert ember.where(c).__class__ is tuple
+
+
+def test_nextafter_gradient_matches_torch():
+    """torch differentiates nextafter(a, b) as the identity in a and a constant in b."""
+    a, b = np.array([[1.0, -2.0, 0.0]]), np.array([[3.0], [-1.0]])
+    ge, gt = [], []
+    for lib, out in ((ember, ge), (torch, gt)):
+        x, y = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
+        r = lib.nextafter(x, y)
+        assert type(r.grad_fn).__name__ == "NextafterBackward0"
+        out.extend(lib.autograd.grad(r, (x, y), lib.ones(r.shape, dtype=lib.float64)))
+    for e, t in zip(ge, gt):
+        np.testing.assert_array_equal(e.numpy(), t.numpy())

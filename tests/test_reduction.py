@@ -493,3 +493,15 @@ def test_return_types_module():
         assert getattr(ember.return_types, n)._fields == getattr(torch.return_types, n)._fields \
             if hasattr(getattr(torch.return_types, n), "_fields") else True
     assert math.isnan(float(ember.tensor([1.0, float("nan")]).max()))
+
+
+@pytest.mark.parametrize("a,dim", [(np.array(2.0), None), (np.zeros(0), None),
+                                   (np.zeros((0, 3)), 0), (np.zeros((0, 3)), None),
+                                   (np.array([[1., 1.], [1., 1.], [2., 1.]]), 0)])
+def test_unique_consecutive_zero_dim_and_empty(a, dim):
+    check(lambda L, x: L.unique_consecutive(x, return_inverse=True, return_counts=True, dim=dim),
+          a, grad=False)
+
+
+def test_unique_consecutive_unselected_zero_sized_dim():
+    check_error(lambda L, x: L.unique_consecutive(x, dim=1), np.zeros((0, 3)))

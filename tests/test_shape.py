@@ -197,3 +197,11 @@ def test_cat_out_and_double_backward(torch):
 def test_inplace_tril_triu(torch):
     check(lambda T, a: (a * 1).tril_(1), A)
     check(lambda T, a: (a * 1).triu_(-1), A)
+
+
+def test_flip_dims_keyword():
+    """torch's signature is flip(input, dims); the method also takes the dims as varargs."""
+    check(lambda T, a: T.flip(a, dims=(0, 1)), A)
+    check(lambda T, a: a.flip(dims=[1]), A)
+    check(lambda T, a: a.flip(0, 1), A)
+    check_error(lambda T, a: T.flip(a, (0,), dims=(1,)), A)

@@ -99,3 +99,16 @@ def test_view_of_leaf_inplace_error():
         x = lib.tensor(X, requires_grad=True)
         with pytest.raises(RuntimeError, match="view of a leaf Variable"):
             x[0].mul_(2)
+
+
+def test_as_strided_bounds_use_root_storage():
+    """A view's as_strided may address storage outside the view (but inside its root), and its
+    storage_offset counts from the root, also for views made by as_strided itself."""
+    base = rand(20)
+    for T in (torch, ember):
+        x = T.tensor(base)[5:15]
+        v = x.as_strided((10,), (1,), 5)
+        assert v.storage_offset() == 5
+        np.testing.assert_array_equal(v.as_strided((2, 2), (1, 2), 10).numpy(),
+                                      base[[[10, 12], [11, 13]]])
+    check(lambda T, a: a[5:].as_strided((2, 2), (1, 2), 10), base)

@@ -909,11 +909,32 @@ def _qr_bwd(node, gQ, gR):
         raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when "
                            "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to "
                            "differentiate through linalg.qr.")
-    if m < n or (mode == "complete" and m > n):
+    if mode == "complete" and m > n:
         raise NotImplementedError("The QR decomposition is not differentiable when "
-                                  "mode='complete' and nrows > ncols." if m > n else
-                                  "ember: linalg.qr backward for wide matrices")
-    # gA = (gQ + Q copyltu(M)) R^{-H},  M = R gR^H - gQ^H Q
+                                  "mode='complete' and nrows > ncols.")
+    if m < n:
+        return (_qr_wide_grad(Q, R, gQ, gR, m),)
+    return (_qr_tall_grad(Q, R, gQ, gR),)
+
+
+def _qr_wide_grad(Q, R, gQ, gR, m):
+    """A = [X | Y] with X = Q R1 square and R2 = Q^H Y: R2 feeds back into Q's gradient
+    (gQ + Y gR2^H), X takes the square-case gradient and Y gets Q gR2."""
+    from .shape import cat
+    R1, R2 = R[..., :m], R[..., m:]
+    gR1 = gR2 = None
+    if gR is not None:
+        gR1, gR2 = gR[..., :m], gR[..., m:]
+        back = matmul(matmul(Q, R2), _mT(gR2))   # Y gR2^H, with Y = Q R2
+        gQ = back if gQ is None else gQ + back
+    gX = _qr_tall_grad(Q, R1, gQ, gR1)
+    gY = matmul(Q, gR2) if gR2 is not None else R2.new_zeros(R2.shape)
+    return cat([gX, gY], -1)
+
+
+def _qr_tall_grad(Q, R, gQ, gR):
+    """Gradient of A = QR (m >= n, reduced): gA = (gQ + Q copyltu(M)) R^{-H},
+    M = R gR^H - gQ^H Q."""
     M = None
     if gR is not None:
         M = matmul(R, _mT(gR))
@@ -924,7 +945,7 @@ def _qr_bwd(node, gQ, gR):
     b = matmul(Q, sym)
     if gQ is not None:
         b = b + gQ
-    return (linalg_solve_triangular(_mT(R), b, upper=False, left=False),)
+    return linalg_solve_triangular(_mT(R), b, upper=False, left=False)
 
 
 LinalgQrBackward0 = node_class("LinalgQrBackward0", _qr_bwd)
@@ -1150,13 +1171,23 @@ def pinverse(input, rcond=1e-15):
     return linalg_pinv(input, rtol=rcond)
 
 
-def _lstsq_bwd(node, g, *_):
-    A, B, P = node.saved()
+def _lstsq_bwd(node, g, g_res=None, *_):
+    A, B, P, X = node.saved()
     nf = node.next_functions
     if node._args:                      # B (and the solution) are vectors
-        g, B = g.unsqueeze(-1), B.unsqueeze(-1)
-    gA = _pinv_grad(A, P, matmul(g, _mT(B))) if nf[0][0] is not None else None
-    gB = matmul(_mT(P), g) if nf[1][0] is not None else None
+        B, X = B.unsqueeze(-1), X.unsqueeze(-1)
+        g = g.unsqueeze(-1) if g is not None else None
+    gA = gB = None
+    if g is not None:
+        gA = _pinv_grad(A, P, matmul(g, _mT(B))) if nf[0][0] is not None else None
+        gB = matmul(_mT(P), g) if nf[1][0] is not None else None
+    if g_res is not None and g_res._data.size:
+        # residuals = |A X - B|^2 summed over rows; X's own variation drops out at the optimum
+        E = (matmul(A, X) - B) * g_res.unsqueeze(-2) * 2
+        if nf[0][0] is not None:
+            gA = matmul(E, _mT(X)) if gA is None else gA + matmul(E, _mT(X))
+        if nf[1][0] is not None:
+            gB = -E if gB is None else gB - E
     return gA, (gB.squeeze(-1) if node._args and gB is not None else gB)
 
 
@@ -1183,16 +1214,22 @@ def linalg_lstsq(A, B, rcond=None, *, driver=None):
     rank = keep.sum(-1)
     drv = driver or "gelsy"
     empty = _make(np.empty((0,), dt.np), dt, dev)
-    resid = empty
-    if m > n and drv != "gelsy" and bool((rank == n).all()):
+    resid = _make(np.empty((0,), dt.np), dt, dev)
+    # gels (QR) assumes full rank and always reports residuals; gelsd/gelss only at full rank
+    if m > n and drv != "gelsy" and (drv == "gels" or bool((rank == n).all())):
         resid = _make((np.abs(np.matmul(a, x) - b) ** 2).sum(-2).astype(dt.np), dt, dev)
     sv = _make(s.astype(dt.np), dt, dev) if drv in ("gelsd", "gelss") else empty
+    # gels computes no rank
+    rank = np.empty((0,), np.int64) if drv == "gels" else np.asarray(rank, np.int64)
     X = _make(np.ascontiguousarray(x[..., 0] if vector else x).astype(dt.np, copy=False),
               dt, dev)
-    if _grad_needed(A, B):
-        record(X, LinalgLstsqBackward0, (A, B),
-               (A, B, _make(p.astype(dt.np, copy=False), dt, dev)), vector)
-    return linalg_lstsq_t(X, resid, _make(np.asarray(rank, np.int64), D.int64, dev), sv)
+    if _grad_needed(A, B):   # the solution and the residuals come from the node
+        node = record(X, LinalgLstsqBackward0, (A, B),
+                      (A, B, _make(p.astype(dt.np, copy=False), dt, dev), None), vector)
+        save_output(node, X, 3)
+        set_output(node, resid, nr=1)
+        node._nout = 2
+    return linalg_lstsq_t(X, resid, _make(rank, D.int64, dev), sv)
 
 
 # ---- norms --------------------------------------------------------------------------------------
@@ -1224,7 +1261,10 @@ def _vector_norm_bwd(node, g):
         count = hit.sum(dims, keepdim=True)
         return (x.sgn() * hit * (g / count),)
     w = (g / norm.pow(ord - 1)).where(norm != 0, 0.0)
-    return (x.sgn() * ax.pow(ord - 1) * w,)
+    d = x.sgn() * ax.pow(ord - 1)
+    if ord < 1:   # |x|^(p-1) is infinite at 0: torch takes the subgradient 0 there
+        d = d.where(x != 0, 0.0)
+    return (d * w,)
 
 
 LinalgVectorNormBackward0 = node_class("LinalgVectorNormBackward0", _vector_norm_bwd)

@@ -35,21 +35,4 @@ NON_UNIQUE = frozenset({"linalg.eigh", "linalg.eig", "linalg.svd", "svd", "linal
 
 # OpInfo id: reason (the first failing sample, from `python -m tests.oracle.opinfo_adapter
 # --report`; refresh when ops land — they are non-strict, so fixed ones show as XPASS).
-XFAIL = {
-    'flip': "ember raised TypeError: flip() got an unexpected keyword argument 'dim",
-    'masked_scatter': 'ember raised ValueError: input operand has more dimensions than allowe',
-    'as_strided.partial_views': 'out: values differ (max |diff| 12.1 at (0, 0): ember np.float32(3.6116',
-    'nextafter': 'grad[0]: ember None, torch a nonzero gradient',
-    'qr': 'backward raised NotImplementedError: ember: linalg.qr backward for wid',
-    'sgn': 'backward raised RuntimeError:  Cannot convert a ZeroTensor to numpy. S',
-    'einsum': 'ember raised RuntimeError: permute(sparse_coo): number of dimensions i',
-    'gather': 'ember raised RuntimeError: gather(): Expected dtype int32/int64 for in',
-    'index_select': 'out: shape ember (1,) != torch ()',
-    'unique_consecutive': 'ember raised ValueError: cannot reshape array of size 0 into shape (0,',
-    'tensordot': 'ember raised RuntimeError: contracted dimensions need to match, but fi',
-    'linalg.lstsq': 'out[2]: shape ember () != torch (0,)',
-    'linalg.lstsq.grad_oriented': 'out tensor 1: requires_grad ember False != torch True',
-    'linalg.norm.subgradients_at_zero': 'grad[0]: values differ (max |diff| inf at (0,): ember np.float32(nan),',
-    'linalg.qr': 'backward raised NotImplementedError: ember: linalg.qr backward for wid',
-    'linalg.slogdet': 'out tensor 0: requires_grad ember False != torch True',
-}
+XFAIL = {}
