@@ -115,10 +115,10 @@ def _gen(generator, dev):
 
 
 def manual_seed_cuda(seed):
-    """Seed every CUDA device's default generator (now and when first made)."""
+    """Seed every CUDA device's default generator, lazily as PyTorch does: generators are
+    (re)made from this seed on first use, so seeding never needs a working CUDA backend."""
     _cuda_seed[0] = int(seed)
-    for g in _cuda_generators.values():
-        g.manual_seed(seed)
+    _cuda_generators.clear()
 
 
 def manual_seed(seed):
