@@ -172,8 +172,44 @@ def _pool_geometry(shape, ks, s, p, d, ceil_mode):
     return o, hi
 
 
+_QUADRANTS = ((0, 0), (0, 1), (1, 0), (1, 1))
+
+
+def _is_2x2(x_shape, ks, s, p, d, ceil_mode):
+    """The common CNN pooling: 2x2 windows, stride 2, no padding or dilation, none partial."""
+    return (len(ks) == 2 and ks == (2, 2) and s == (2, 2) and p == (0, 0) and d == (1, 1)
+            and not (ceil_mode and (x_shape[2] % 2 or x_shape[3] % 2)))
+
+
+def _max_pool_2x2(x):
+    """2x2/stride-2 max pooling on four strided views (no window copy), keeping PyTorch's
+    tie rule: the first maximum in window order wins."""
+    h, w = x.shape[2] // 2 * 2, x.shape[3] // 2 * 2
+    a, b, c, e = (x[..., i:h:2, j:w:2] for i, j in _QUADRANTS)
+    right = b > a
+    top = np.where(right, b, a)
+    right2 = e > c
+    bottom = np.where(right2, e, c)
+    lower = bottom > top
+    values = np.where(lower, bottom, top)
+    argk = np.where(lower, right2.view(np.int8) + 2, right.view(np.int8))
+    return values, argk
+
+
+def _max_pool_2x2_backward(g, argk, x_shape):
+    gx = np.zeros(x_shape, g.dtype)
+    h, w = x_shape[2] // 2 * 2, x_shape[3] // 2 * 2
+    zero = g.dtype.type(0)
+    for k, (i, j) in enumerate(_QUADRANTS):
+        gx[..., i:h:2, j:w:2] = np.where(argk == k, g, zero)
+    return gx
+
+
 def max_pool(x, ks, s, p, d, ceil_mode):
     """Max over windows: (values, argk) where argk is the flat in-window index of the max."""
+    if _is_2x2(x.shape, tuple(ks), tuple(s), tuple(p), tuple(d), ceil_mode) and not (
+            x.dtype.kind == "f" and np.isnan(x).any()):
+        return _max_pool_2x2(x)
     o, hi = _pool_geometry(x.shape[2:], ks, s, p, d, ceil_mode)
     fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     xp = pad_zeros(x, p, hi, fill)
@@ -210,6 +246,8 @@ def _overlap(ks, s, d):
 
 def max_pool_backward(g, argk, x_shape, ks, s, p, d, ceil_mode):
     """Route each output gradient to its window's maximum."""
+    if _is_2x2(tuple(x_shape), tuple(ks), tuple(s), tuple(p), tuple(d), ceil_mode):
+        return _max_pool_2x2_backward(g, argk, tuple(x_shape))
     o, hi = _pool_geometry(x_shape[2:], ks, s, p, d, ceil_mode)
     padded = tuple(x_shape[:2]) + tuple(n + a + b for n, a, b in zip(x_shape[2:], p, hi))
     gx = np.zeros(padded, g.dtype)
