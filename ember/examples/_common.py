@@ -39,13 +39,21 @@ class _Plain:
         self._postfix = ", ".join(f"{k}={v}" for k, v in values.items())
 
 
-def digits_loaders(batch_size, transform=None, test_batch_size=256):
-    """Train and test DataLoaders over the embedded 8x8 ``Digits`` set (offline)."""
-    from ember.vision import datasets, transforms
-    transform = transform or transforms.ToTensor()
-    train = datasets.Digits(train=True, transform=transform)
-    test = datasets.Digits(train=False, transform=transform)
-    return loaders(train, test, batch_size, test_batch_size)
+def digits_loaders(batch_size, mean=0.0, std=1.0, test_batch_size=256):
+    """Train and test DataLoaders over the embedded 8x8 ``Digits`` set (offline).
+
+    The tensors are built straight from the dataset's arrays, scaled exactly as ``ToTensor``
+    scales its images and then standardised with ``mean``/``std``, so no Pillow is needed."""
+    from ember.utils.data import TensorDataset
+    from ember.vision import datasets
+
+    def tensors(train):
+        ds = datasets.Digits(train=train)
+        levels = np.asarray(ds.data).astype(np.int64) * 255 // 16  # the images' 0..255 values
+        pixels = (levels.astype(np.float32) / 255 - mean) / std
+        return TensorDataset(torch.from_numpy(pixels[:, None]),
+                             torch.from_numpy(np.asarray(ds.targets).astype(np.int64)))
+    return loaders(tensors(True), tensors(False), batch_size, test_batch_size)
 
 
 def loaders(train, test, batch_size, test_batch_size=256):

@@ -111,8 +111,7 @@ def main(argv=None):
     else:
         print(f"FashionMNIST not found under {args.data!r}: using the embedded Digits set.")
         name, in_features, epochs, batch = "Digits", 8 * 8, 12, 32
-        train_loader, test_loader = digits_loaders(args.batch_size or batch,
-                                                   to_normalized_tensor(0.305, 0.375))
+        train_loader, test_loader = digits_loaders(args.batch_size or batch, 0.305, 0.375)
     model = NeuralNetwork(in_features)
     print(model)
     optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
