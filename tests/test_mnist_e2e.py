@@ -58,3 +58,34 @@ def test_mlp_one_epoch_reaches_95_percent(mnist):
             correct += int((logits.argmax(1) == ember.from_numpy(yte[start:start + 1000])).sum())
     accuracy = correct / len(xte)
     assert accuracy >= 0.95, accuracy
+
+
+@pytest.mark.slow
+def test_small_cnn_reaches_97_percent_through_vision_and_dataloader():
+    """The whole data path: vision.datasets.MNIST (real files) + transforms + DataLoader."""
+    from ember.utils.data import DataLoader
+    from ember.vision import datasets, transforms
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
+    if not os.path.exists(os.path.join(root, "MNIST", "raw", "train-images-idx3-ubyte.gz")):
+        pytest.skip("real MNIST not present in ../shared/data")
+    pytest.importorskip("PIL")
+    tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
+    train = datasets.MNIST(root, train=True, transform=tf)
+    test = datasets.MNIST(root, train=False, transform=tf)
+    ember.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(16, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                          nn.Linear(32 * 5 * 5, 64), nn.ReLU(), nn.Linear(64, 10))
+    opt = ember.optim.Adam(model.parameters(), lr=2e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    model.train()
+    for x, y in DataLoader(train, batch_size=64, shuffle=True):
+        opt.zero_grad()
+        loss_fn(model(x), y).backward()
+        opt.step()
+    model.eval()
+    correct = 0
+    with ember.no_grad():
+        for x, y in DataLoader(test, batch_size=1000):
+            correct += int((model(x).argmax(1) == y).sum())
+    assert correct / len(test) >= 0.97, correct / len(test)
