@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import _errors
 from .. import _dtype as D
+from ..nn.utils._grads import zero_grads
 from .._tensor import Tensor, _make
 from ..autograd import grad_mode as _gm
 from ..autograd.graph import RemovableHandle
@@ -368,19 +369,7 @@ class Optimizer:
 
     # ---- gradients, groups ------------------------------------------------------------------
     def zero_grad(self, set_to_none=True):
-        for group in self.param_groups:
-            for p in group["params"]:
-                g = p._grad
-                if g is None:
-                    continue
-                if set_to_none:
-                    p._grad = None
-                else:
-                    if g._grad_fn is not None:
-                        g.detach_()
-                    else:
-                        g.requires_grad_(False)
-                    g.zero_()
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure=None):
         """Perform one optimization step (``closure`` re-evaluates the model, returns the loss)."""

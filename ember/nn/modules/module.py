@@ -1029,18 +1029,8 @@ class Module:
     def zero_grad(self, set_to_none=True):
         if getattr(self, "_is_replica", False):
             warnings.warn(_errors.data_parallel_zero_grad(), stacklevel=2)
-        for p in self.parameters():
-            g = p._grad
-            if g is None:
-                continue
-            if set_to_none:
-                p._grad = None
-            else:
-                if g.grad_fn is not None:
-                    g.detach_()
-                else:
-                    g.requires_grad_(False)
-                g.zero_()
+        from ..utils._grads import zero_grads
+        zero_grads(self.parameters(), set_to_none)
 
     # ---- printing ----------------------------------------------------------------------------
     def _get_name(self):
