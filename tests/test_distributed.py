@@ -171,3 +171,29 @@ def test_model_parallel_example_matches_single_device():
     single = model_parallel.train("cpu", "cpu", steps=10)
     np.testing.assert_allclose(split, single, rtol=1e-6)
     assert split[-1] < split[0]
+
+
+def test_data_parallel_splits_batch_over_visible_devices():
+    """With two (fake) CUDA devices the batch is scattered, run on replicas and gathered; the
+    output and the wrapped module's gradients equal a single-device run."""
+    from ember import _backend
+    prev = _backend.fake_cuda_enabled()
+    _backend.enable_fake_cuda(True)
+    try:
+        ember.manual_seed(0)
+        model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)).to("cuda:0")
+        ref = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)).to("cuda:0")
+        ref.load_state_dict(model.state_dict())
+        x = ember.randn(10, 4, device="cuda:0")
+        dp = nn.DataParallel(model)
+        assert dp.device_ids == [0, 1] and dp.output_device == 0
+        y = dp(x)
+        y.sum().backward()
+        ref(x).sum().backward()
+        assert y.device == ember.device("cuda:0") and y.shape == (10, 3)
+        np.testing.assert_allclose(y.detach().cpu().numpy(),
+                                   ref(x).detach().cpu().numpy(), rtol=1e-6)
+        for p, q in zip(model.parameters(), ref.parameters()):
+            np.testing.assert_allclose(p.grad.cpu().numpy(), q.grad.cpu().numpy(), rtol=1e-5)
+    finally:
+        _backend.enable_fake_cuda(prev)

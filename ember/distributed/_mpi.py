@@ -48,6 +48,9 @@ def install_abort_hook():
         sys.stderr.flush()
         world = mpi().COMM_WORLD
         if world.Get_size() > 1:
+            # MPI_Abort kills every rank at once; give mpiexec a moment to forward this rank's
+            # traceback first, or the user may see it cut short.
+            time.sleep(0.5)
             world.Abort(1)
 
     hook._ember_abort = True
