@@ -22,11 +22,25 @@ _IMPORT_SNIPPET = ("import time; t = time.perf_counter(); import {lib}; "
                    "print('{{\"ms\": %f}}' % ((time.perf_counter() - t) * 1e3))")
 
 
+# An installed package imports from byte-code (pip compiles it at install time).  A checkout
+# under PYTHONDONTWRITEBYTECODE=1 would recompile ember's sources on every import and time the
+# compiler, so import probes read and write byte-code in a private cache directory, warmed by
+# one untimed import per library (torch gets the same treatment).
+_PYCACHE = os.path.join(ROOT, "benchmarks", ".pycache")
+
+
+def _import_env():
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=_PYCACHE)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def _child(kind, lib, steps):
     argv = (["-c", _IMPORT_SNIPPET.format(lib=lib)] if kind == "import" else
             ["-m", "benchmarks.probes", kind, lib, str(steps)])
+    env = _import_env() if kind == "import" else None
     out = subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout
+                         check=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -43,6 +57,8 @@ def _collect(kind, libs, rounds, steps, fields):
 
 
 def probe_import(libs, rounds, quick=False):
+    for lib in libs:
+        _child("import", lib, 0)     # warm the byte-code cache
     return _collect("import", libs, rounds, 0, [("ms", "import time", "ms")])
 
 

@@ -527,7 +527,9 @@ def _uniform(self, from_=0.0, to=1.0, *, generator=None):
         raise _errors.uniform_range(from_, to)
     cdt = _compute_dtype(self._dtype)
     u = _uniform01(_gen(generator, self._device), self._data.shape, cdt)
-    return _fill(self, u * (to - from_) + from_, "UniformBackward0")
+    u *= to - from_     # in place: a fresh temporary per step costs page faults on big weights
+    u += from_
+    return _fill(self, u, "UniformBackward0")
 
 
 _RANDOM_MAX = {"float64": 1 << 53, "float32": 1 << 24, "float16": 1 << 11, "bfloat16": 1 << 8,
