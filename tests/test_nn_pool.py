@@ -61,6 +61,26 @@ def test_max_pool_nan_propagates(torch):
     np.testing.assert_array_equal(ye.numpy(), yt.numpy())
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+@pytest.mark.parametrize("xs", [(3, 4, 8, 6), (2, 3, 9, 7), (5, 3, 4)])
+def test_max_pool_2x2_ties_odd_sizes_and_views(torch, rng, dtype, xs):
+    """The 2x2/stride-2 fast path: many ties (small integers, signed zeros), odd sizes that
+    drop the last row/column, a transposed input; values, indices and gradients equal."""
+    x = rng.integers(-2, 3, xs).astype(np.float64)
+    x[x == 0] = -0.0 * rng.integers(0, 2, (x == 0).sum())
+    xe = ember.tensor(x).to(getattr(ember, dtype)).transpose(-1, -2).requires_grad_()
+    xt = torch.tensor(x).to(getattr(torch, dtype)).transpose(-1, -2).requires_grad_()
+    (ye, ie), (yt, it) = (mod.nn.functional.max_pool2d(v, 2, return_indices=True)
+                          for mod, v in ((ember, xe), (torch, xt)))
+    np.testing.assert_array_equal(ye.float().detach().numpy(), yt.float().detach().numpy())
+    np.testing.assert_array_equal(ie.numpy(), it.numpy())
+    g = rng.standard_normal(ye.shape)
+    g.flat[0] = np.inf
+    ye.backward(ember.tensor(g).to(ye.dtype))
+    yt.backward(torch.tensor(g).to(yt.dtype))
+    np.testing.assert_array_equal(xe.grad.float().numpy(), xt.grad.float().numpy())
+
+
 @pytest.mark.parametrize("nsp", [1, 2])
 def test_max_unpool(torch, rng, nsp):
     shape = (2, 3, 8) if nsp == 1 else (2, 3, 8, 6)
