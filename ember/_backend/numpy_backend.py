@@ -1,9 +1,12 @@
 """The NumPy backend (CPU), and the test-only fake CUDA that runs on it."""
 import numpy as np
 
+from . import malloc_tuning
+
 # PyTorch follows IEEE silently (log(0) is -inf, 0/0 is nan, exp overflows to inf): NumPy's
 # floating-point warnings would be noise to a PyTorch user, and errstate per op is too slow.
 np.seterr(all="ignore")
+malloc_tuning.apply()
 
 
 class CPU:
