@@ -195,12 +195,11 @@ _LOAD_AND_RUN = textwrap.dedent("""
 """)
 
 
-# The LSTM's trace unrolls its time steps and records its batch size (in the initial state's
-# shape and the per-step splits), so it replays at the traced input shape only.
+# The LSTM's trace unrolls its time steps (a fixed sequence length) but not its batch size.
 @pytest.mark.parametrize("make,shape,batches", [
     (MLP, (5, 4), (1, 7)), (_cnn, (2, 3, 16, 16), (1, 7)),
     (_mobilenet_v2, (2, 3, 32, 32), (1, 3)), (_resnet18, (2, 3, 32, 32), (1, 3)),
-    (_encoder_layer, (2, 5, 32), (1, 7)), (_lstm, (2, 5, 8), (2,))])
+    (_encoder_layer, (2, 5, 32), (1, 7)), (_lstm, (2, 5, 8), (1, 2, 7))])
 def test_save_load_in_fresh_process_without_class(make, shape, batches, tmp_path):
     m = make()
     traced = jit.trace(m, ember.randn(*shape))

@@ -62,8 +62,8 @@ class Builder:
 
     def initializer(self, array, name):
         self._used.add(name)
-        self.initializers.append(self.onnx.numpy_helper.from_array(np.ascontiguousarray(array),
-                                                                   name))
+        array = np.asarray(array, order="C")     # (ascontiguousarray would make 0-d 1-d)
+        self.initializers.append(self.onnx.numpy_helper.from_array(array, name))
         return name
 
     def const(self, array, hint="onnx::Constant"):

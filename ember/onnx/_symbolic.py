@@ -281,6 +281,40 @@ def _squeeze(b, a, out):
     return b.op("Squeeze", [x, b.ints(dims)]) if dims else b.op("Identity", [x])
 
 
+@symbolic("select")
+def _select(b, a, out):
+    x = a["input"]
+    d = _axis(a["dim"], x.rank)
+    index = a["index"] + x.shape[d] if a["index"] < 0 else a["index"]
+    return b.op("Gather", [x, b.const(np.asarray(index, np.int64), "onnx::Index")], axis=d)
+
+
+@symbolic("narrow")
+def _narrow(b, a, out):
+    x = a["input"]
+    start = a["start"]
+    return b.op("Slice", [x, b.ints([start]), b.ints([start + a["length"]]),
+                          b.ints([_axis(a["dim"], x.rank)])])
+
+
+@symbolic("expand")
+def _expand(b, a, out):
+    """-1 keeps a dim; ONNX's Expand broadcasts, so it becomes 1 there (any size passes)."""
+    sizes = [1 if s == -1 else s for s in _shape_arg(a["sizes"])]
+    return b.op("Expand", [a["input"], b.ints(sizes)])
+
+
+@symbolic("contiguous")
+def _contiguous(b, a, out):
+    return b.op("Identity", [a["input"]])
+
+
+@symbolic("zeros_like")
+def _zeros_like(b, a, out):
+    return b.op("ConstantOfShape", [b.op("Shape", [a["input"]])],
+                value=b.onnx.numpy_helper.from_array(np.zeros(1, _dt(out))))
+
+
 @symbolic("cat")
 def _cat(b, a, out):
     ts = a["tensors"]

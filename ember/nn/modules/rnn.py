@@ -100,11 +100,12 @@ def _run_direction(step, gis, bsizes, state0, w, reverse):
 
 
 def _rnn_impl(mode, x, bsizes, hx, weights, has_bias, num_layers, dropout, training,
-              bidirectional):
+              bidirectional, padded=False):
     """The whole multi-layer recurrence on packed rows ``x`` (``(sum(bsizes), in)``).
 
     ``hx`` is a tuple of ``(layers * directions, batch, *)`` initial states; returns the packed
-    output rows and the tuple of final states."""
+    output rows and the tuple of final states.  ``padded``: all batch sizes are equal, and the
+    rows are cut into time steps without naming the batch size (traces stay batch-generic)."""
     step = _STEPS[mode]
     ndir = 2 if bidirectional else 1
     per = len(weights) // (num_layers * ndir)
@@ -119,7 +120,8 @@ def _rnn_impl(mode, x, bsizes, hx, weights, has_bias, num_layers, dropout, train
             w_ih, w_hh = ws[0], ws[1]
             b_ih, b_hh = (ws[2], ws[3]) if has_bias else (None, None)
             w_hr = ws[-1] if per in (3, 5) else None
-            gis = _input_projection(mode, x, w_ih, b_ih, b_hh).split(split)
+            gi = _input_projection(mode, x, w_ih, b_ih, b_hh)
+            gis = gi.view(len(split), -1, gi.size(1)).unbind(0) if padded else gi.split(split)
             w = (w_hh.t(), b_hh if mode == "GRU" else None,
                  None if w_hr is None else w_hr.t())
             outs, state = _run_direction(step, gis, bsizes, tuple(h[idx] for h in h0s), w,
@@ -282,9 +284,13 @@ class RNNBase(Module):
         """Trailing size of each state tensor ((h,) or (h, c))."""
         return (self.hidden_size,)
 
-    def _zeros_state(self, input, batch):
+    def _zeros_state(self, first_step):
+        """Zero initial states shaped ``(layers * directions, batch, size)``, derived from the
+        rows of the first time step (a zero column, broadcast) rather than from a Python batch
+        size, so that a traced graph replays at any batch size."""
         n = self.num_layers * (2 if self.bidirectional else 1)
-        return tuple(creation.zeros((n, batch, size), dtype=input.dtype, device=input.device)
+        column = creation.zeros_like(first_step.narrow(-1, 0, 1))
+        return tuple(column.unsqueeze(0).expand(n, -1, size).contiguous()
                      for size in self._state_shapes())
 
     def _check_hx_dims(self, hx, is_batched):
@@ -323,7 +329,8 @@ class RNNBase(Module):
                     hx = self._map_state(hx, lambda t: t.unsqueeze(1))
             batch = input.size(batch_dim)
         if hx is None:
-            state = self._zeros_state(input, batch)
+            state = self._zeros_state(input[:batch] if packed else
+                                      input.select(1 - batch_dim, 0))
         else:
             state = self._as_state(self.permute_hidden(hx, sorted_indices))
         self.check_forward_args(input, self._from_state(state), batch_sizes)
@@ -333,14 +340,15 @@ class RNNBase(Module):
             steps = input.size(1 if self.batch_first else 0)
             if self.batch_first:
                 input = input.transpose(0, 1)
-            rows = input.reshape(steps * batch, input.size(2))
+            rows = input.reshape(-1, input.size(2))     # -1, not steps * batch: see above
             bsizes = [batch] * steps
         out, state = _rnn_impl(self.mode, rows, bsizes, state, self._flat_weights, self.bias,
-                               self.num_layers, self.dropout, self.training, self.bidirectional)
+                               self.num_layers, self.dropout, self.training, self.bidirectional,
+                               padded=not packed)
         hidden = self.permute_hidden(self._from_state(state), unsorted_indices)
         if packed:
             return PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices), hidden
-        out = out.view(steps, batch, out.size(1))
+        out = out.view(steps, -1, out.size(1))
         if self.batch_first:
             out = out.transpose(0, 1)
         if not is_batched:
