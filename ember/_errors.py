@@ -1075,6 +1075,19 @@ def sampler_weights_shape(shape):
     return ValueError(f"weights should be a 1d sequence but given weights have shape {shape}")
 
 
+def distributed_unavailable():
+    return RuntimeError("Requires distributed package to be available")
+
+
+def data_iter_pickle(iterator):
+    return NotImplementedError(f"{type(iterator).__name__} cannot be pickled")
+
+
+def split_empty_warning(index):
+    return UserWarning(f"Length of split at index {index} is 0. This might result in an empty "
+                       "dataset.")
+
+
 def distributed_rank(rank, num_replicas):
     return ValueError(f"Invalid rank {rank}, rank should be in the interval "
                       f"[0, {num_replicas - 1}]")
@@ -1203,6 +1216,247 @@ def pretrained_value_warning(weights_param, equivalent, default):
 
 def unknown_model(name):
     return ValueError(f"Unknown model {name}")
+
+
+def basic_block_groups():
+    return ValueError("BasicBlock only supports groups=1 and base_width=64")
+
+
+def basic_block_dilation():
+    return NotImplementedError("Dilation > 1 not supported in BasicBlock")
+
+
+def resnet_dilation(replace_stride_with_dilation):
+    return ValueError("replace_stride_with_dilation should be None or a 3-element tuple, got "
+                      f"{replace_stride_with_dilation}")
+
+
+def mobilenet_stride(stride):
+    return ValueError(f"stride should be 1 or 2 instead of {stride}")
+
+
+def mobilenet_setting(setting):
+    return ValueError("inverted_residual_setting should be non-empty or a 4-element list, got "
+                      f"{setting}")
+
+
+def squeezenet_version(version):
+    return ValueError(f"Unsupported SqueezeNet version {version}: 1_0 or 1_1 expected")
+
+
+# ---- vision.datasets -------------------------------------------------------------------------
+def pillow_missing():
+    return ImportError("this ember.vision feature needs Pillow: pip install 'ember[vision]'")
+
+
+def vision_transforms_exclusive():
+    return ValueError("Only transforms or transform/target_transform can be passed as argument")
+
+
+def vision_dataset_missing(corrupted=False):
+    return RuntimeError(f"Dataset not found{' or corrupted' if corrupted else ''}. You can use "
+                        "download=True to download it")
+
+
+def download_failed(what, why, filename, md5, folder):
+    """No network (or a dead mirror): say which file to fetch and where it goes."""
+    return RuntimeError(f"Could not download {what} ({why}). Place {filename} (md5 {md5}) in "
+                        f"{folder} and retry.")
+
+
+def download_md5(url, md5):
+    return RuntimeError(f"File {url} downloaded with a wrong md5 (expected {md5}).")
+
+
+def extraction_unsupported(path):
+    return RuntimeError(f"Extraction of {path} not supported")
+
+
+def not_idx_file(path):
+    return RuntimeError(f"{path} is not an IDX file")
+
+
+def emnist_split(split, splits):
+    return ValueError(f"Unknown value '{split}' for argument split. Valid values are "
+                      f"{{{', '.join(repr(s) for s in splits)}}}.")
+
+
+def fake_data_index(dataset):
+    return IndexError(f"{type(dataset).__name__} index out of range")
+
+
+def no_class_folder(directory):
+    return FileNotFoundError(f"Couldn't find any class folder in {directory}.")
+
+
+def extensions_xor_is_valid_file():
+    return ValueError("Both extensions and is_valid_file cannot be None or not None at the same "
+                      "time")
+
+
+def no_valid_file(classes, extensions):
+    msg = f"Found no valid file for the classes {', '.join(sorted(classes))}. "
+    if extensions is not None:
+        exts = extensions if isinstance(extensions, str) else ", ".join(extensions)
+        msg += f"Supported extensions are: {exts}"
+    return FileNotFoundError(msg)
+
+
+# ---- vision.transforms / vision.utils --------------------------------------------------------
+def img_type(img):
+    return TypeError(f"img should be PIL Image or Tensor. Got {type(img)}")
+
+
+def tensor_image_type(img):
+    return TypeError(f"img should be Tensor Image. Got {type(img)}")
+
+
+def convert_image_not_tensor():
+    return TypeError("Input img should be Tensor Image")
+
+
+def pic_type(expected, pic):
+    return TypeError(f"pic should be {expected}. Got {type(pic)}")
+
+
+def to_pil_image_type(pic):
+    return TypeError(f"pic should be Tensor or ndarray. Got {type(pic)}.")
+
+
+def pic_dims(ndim):
+    return ValueError(f"pic should be 2/3 dimensional. Got {ndim} dimensions.")
+
+
+def pil_input_type(dtype):
+    return TypeError(f"Input type {dtype} is not supported")
+
+
+def normalize_float(dtype):
+    return TypeError(f"Input tensor should be a float tensor. Got {dtype}.")
+
+
+def normalize_dims(size):
+    return ValueError("Expected tensor to be a tensor image of size (..., C, H, W). Got "
+                      f"tensor.size() = {size}")
+
+
+def normalize_std_zero(dtype):
+    return ValueError(f"std evaluated to zero after conversion to {dtype}, leading to division "
+                      "by zero.")
+
+
+def resize_max_size(max_size, size):
+    return ValueError(f"max_size = {max_size} must be strictly greater than the requested size "
+                      f"for the smaller edge size = {size}")
+
+
+def resize_max_size_sequence():
+    return ValueError("max_size should only be passed if size specifies the length of the "
+                      "smaller edge, i.e. size should be an int or a sequence of length 1 in "
+                      "torchscript mode.")
+
+
+def resize_size_type(size):
+    return TypeError(f"Size should be int or sequence. Got {type(size)}")
+
+
+def interpolation_tensor(mode):
+    return ValueError(f"Interpolation mode {mode} is unsupported for tensors")
+
+
+def interpolation_nearest_exact_pil():
+    return ValueError("Interpolation mode NEAREST_EXACT is unsupported with Pil input")
+
+
+def padding_length(n):
+    return ValueError("Padding must be an int or a 1, 2, or 4 element tuple, not a "
+                      f"{n} element tuple")
+
+
+def padding_mode():
+    return ValueError("Padding mode should be either constant, edge, reflect or symmetric")
+
+
+def fill_channels(n, bands):
+    return ValueError("The number of elements in 'fill' does not match the number of channels "
+                      f"of the image ({n} != {bands})")
+
+
+def five_crop_size(crop_size, image_size):
+    return ValueError(f"Requested crop size {crop_size} is bigger than input size {image_size}")
+
+
+def random_crop_size(crop_size, image_size):
+    return ValueError(f"Required crop size {crop_size} is larger than input image size "
+                      f"{image_size}")
+
+
+def affine_scale():
+    return ValueError("Argument scale should be positive")
+
+
+def colour_factor(name, factor):
+    return ValueError(f"{name}_factor ({factor}) is not non-negative.")
+
+
+def hue_factor(factor):
+    return ValueError(f"hue_factor ({factor}) is not in [-0.5, 0.5].")
+
+
+def gamma_negative():
+    return ValueError("Gamma should be a non-negative real number")
+
+
+def grayscale_channels():
+    return ValueError("num_output_channels should be either 1 or 3")
+
+
+def blur_kernel_size(kernel_size):
+    return ValueError(f"kernel_size should have odd and positive integers. Got {kernel_size}")
+
+
+def blur_sigma(sigma):
+    return ValueError(f"sigma should have positive values. Got {sigma}")
+
+
+def blur_kernel_odd():
+    return ValueError("Kernel size value should be an odd and positive number.")
+
+
+def lambda_not_callable(lambd):
+    return TypeError(f"Argument lambd should be callable, got {type(lambd).__name__!r}")
+
+
+def single_number_negative(name):
+    return ValueError(f"If {name} is a single number, it must be non negative.")
+
+
+def single_number_positive(name):
+    return ValueError(f"If {name} is a single number, it must be positive.")
+
+
+def jitter_type(name):
+    return TypeError(f"{name} should be a single number or a list/tuple with length 2.")
+
+
+def jitter_bounds(name, bound, value):
+    return ValueError(f"{name} values should be between {bound}, but got {value}.")
+
+
+def sequence_len_2(name):
+    return ValueError(f"If {name} is a sequence, it must be of len 2.")
+
+
+def erasing_scale_ratio():
+    return ValueError("Scale and ratio should be of kind (min, max)")
+
+
+def erasing_probability():
+    return ValueError("Random erasing probability should be between 0 and 1")
+
+
+def make_grid_dims(ndim):
+    return ValueError(f"tensor should be 2D, 3D or 4D. Got {ndim}D")
 
 
 # ---- drop-in runner (ember.run / ember.compat) ------------------------------------------------
@@ -2529,6 +2783,282 @@ def uninitialized_shape():
                         "initialize the parameters before accessing their attributes.")
 
 
+def padding_idx_range():
+    return AssertionError("Padding_idx must be within num_embeddings")
+
+
+def embedding_weight_shape():
+    return AssertionError("Shape of weight does not match num_embeddings and embedding_dim")
+
+
+def embeddings_not_2d():
+    return AssertionError("Embeddings parameter is expected to be 2-dimensional")
+
+
+# ---- nn.init ---------------------------------------------------------------------------------
+def init_negative_slope(param):
+    return ValueError(f"negative_slope {param} not a valid number")
+
+
+def init_nonlinearity(nonlinearity):
+    return ValueError(f"Unsupported nonlinearity {nonlinearity}")
+
+
+def init_dims(dims):
+    return ValueError(f"Only tensors with {dims} dimensions are supported")
+
+
+def init_dirac_groups():
+    return ValueError("dim 0 must be divisible by groups")
+
+
+def init_fan_dims():
+    return ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 "
+                      "dimensions")
+
+
+def init_fan_mode(mode, valid_modes):
+    return ValueError(f"Mode {mode} not supported, please use one of {valid_modes}")
+
+
+def trunc_normal_mean_warning():
+    return UserWarning("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
+                       "distribution of values may be incorrect.")
+
+
+def init_zero_element_warning():
+    return UserWarning("Initializing zero-element tensors is a no-op")
+
+
+def renamed_deprecated(old, new):
+    """An old spelling kept as an alias (``nn.init.uniform``, ``clip_grad_norm``)."""
+    return FutureWarning(f"`{old}` is now deprecated in favor of `{new}`.")
+
+
+# ---- nn.utils: clipping, vectors, fusion, weight/spectral norm, packed sequences -------------
+def clip_grad_nonfinite(norm_type):
+    return RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` "
+                        "is non-finite, so it cannot be clipped. To disable this error and "
+                        "scale the gradients by the non-finite norm anyway, set "
+                        "`error_if_nonfinite=False`")
+
+
+def clip_grad_empty_generator_warning():
+    return UserWarning("`parameters` is an empty generator, no gradient clipping will occur.")
+
+
+def parameters_on_two_devices():
+    return TypeError("Found two parameters on different devices, this is currently not "
+                     "supported.")
+
+
+def vector_not_tensor(typename):
+    return TypeError(f"expected torch.Tensor, but got: {typename}")
+
+
+def fusion_eval_only():
+    return AssertionError("Fusion only for eval!")
+
+
+def fusion_running_stats():
+    return AssertionError("bn.running_mean and bn.running_var must not be None")
+
+
+def fusion_linear_features(out_features, num_features):
+    return AssertionError("To fuse, linear.out_features == bn.num_features or "
+                          f"bn.num_features == 1, got linear.out_features={out_features} and "
+                          f"bn.num_features={num_features}")
+
+
+def weight_hook_twice(api, name):
+    return RuntimeError(f"Cannot register two {api} hooks on the same parameter {name}")
+
+
+def weight_hook_missing(api, name, module):
+    return ValueError(f"{api} of '{name}' not found in {module}")
+
+
+def weight_norm_deprecated():
+    return FutureWarning("`torch.nn.utils.weight_norm` is deprecated in favor of "
+                         "`torch.nn.utils.parametrizations.weight_norm`.")
+
+
+def power_iterations_positive(n_power_iterations):
+    return ValueError("Expected n_power_iterations to be positive, but got "
+                      f"n_power_iterations={n_power_iterations}")
+
+
+def spectral_norm_dim(dim, ndim):
+    return IndexError("Dimension out of range (expected to be in range of "
+                      f"[-{ndim}, {ndim - 1}] but got {dim})")
+
+
+def spectral_norm_no_tensor(module, name):
+    return ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
+
+
+def packed_sequence_data():
+    return AssertionError("Expected data to be a list or tuple of length 2")
+
+
+def packed_batch_sizes_device():
+    return ValueError("batch_sizes should always be on CPU. Instances of PackedSequence should "
+                      "never be created manually. They should be instantiated by functions like "
+                      "pack_sequence and pack_padded_sequences in nn.utils.rnn. "
+                      "https://pytorch.org/docs/stable/nn.html#torch.nn.utils.rnn.pack_sequence")
+
+
+def pack_lengths_type(lengths):
+    return RuntimeError("'lengths' argument should be a 1D CPU int64 tensor, but got "
+                        f"{lengths.dim()}D {lengths.device} Long tensor")
+
+
+def pack_lengths_batch(n, batch_size):
+    return RuntimeError(f"Expected `len(lengths)` to be equal to batch_size, but got {n} "
+                        f"(batch_size={batch_size})")
+
+
+def pack_lengths_unsorted():
+    return RuntimeError("`lengths` array must be sorted in decreasing order when "
+                        "`enforce_sorted` is True. You can pass `enforce_sorted=False` to "
+                        "pack_padded_sequence and/or pack_sequence to sidestep this requirement "
+                        "if you do not need ONNX exportability.")
+
+
+def pack_lengths_positive():
+    return RuntimeError("Length of all samples has to be greater than 0, but found an element "
+                        "in 'lengths' that is <= 0")
+
+
+def pad_total_length(total_length, max_length):
+    return ValueError("Expected total_length to be at least the length of the longest sequence "
+                      f"in input, but got total_length={total_length} and max sequence length "
+                      f"being {max_length}")
+
+
+def pad_sequence_iterable(sequences):
+    return RuntimeError("pad_sequence: Expected iterable for input sequences, but got arg of "
+                        f"type: {type(sequences)}")
+
+
+def pad_sequence_empty():
+    return RuntimeError("received an empty list of sequences")
+
+
+def pad_sequence_side(padding_side):
+    return RuntimeError("Expected padding_side to be one of left or right, but got "
+                        f"{padding_side}.")
+
+
+def output_broadcast_shape(out_shape, shape):
+    """Copying into an output whose shape is not the broadcast shape (``copy_``, ``out=``)."""
+    return RuntimeError(f"output with shape {list(out_shape)} doesn't match the broadcast shape "
+                        f"{list(shape)}")
+
+
+# ---- nn.utils.parametrize --------------------------------------------------------------------
+def parametrization_list_empty():
+    return ValueError("ParametrizationList requires one or more modules.")
+
+
+def parametrization_not_tensor(result):
+    return ValueError(f"A parametrization must return a tensor. Got {type(result).__name__}.")
+
+
+def parametrization_changed(attr, before, after):
+    """The first parametrization of a tensor changed its dtype or shape."""
+    return ValueError(f"Registering a parametrization may not change the {attr} of the tensor, "
+                      f"unless `unsafe` flag is enabled.\nunparametrized {attr}: {before}\n"
+                      f"parametrized {attr}: {after}")
+
+
+def parametrization_changed_chained(tensor_name, attr, before, after):
+    """A parametrization appended to a parametrized tensor changed its dtype or shape."""
+    return ValueError(f"Registering a parametrization may not change the {attr} of the tensor, "
+                      f"unless the `unsafe` flag is enabled.\nmodule.{tensor_name}.{attr}: "
+                      f"{before}\nparametrization(module.{tensor_name}).{attr}: {after}")
+
+
+def right_inverse_type(result, index=None):
+    got = (type(result).__name__ if index is None else
+           f"element {index} of the sequence with type {type(result).__name__}.")
+    return ValueError("'right_inverse' must return a Tensor or a Sequence of tensors (list, "
+                      f"tuple...). Got {got}")
+
+
+def right_inverse_one_dtype(original_dtype, new_dtype):
+    return ValueError("When `right_inverse` outputs one tensor, it may not change the dtype.\n"
+                      f"original.dtype: {original_dtype}\n"
+                      f"right_inverse(original).dtype: {new_dtype}")
+
+
+def right_inverse_missing(parametrization):
+    return RuntimeError(f"parametrization {type(parametrization).__name__} does not implement "
+                        "right_inverse.")
+
+
+def right_inverse_not_tensor(value):
+    return ValueError(f"`right_inverse` should return a tensor. Got {type(value).__name__}")
+
+
+def right_inverse_dtype(dtype, original_dtype, index=None):
+    which, original = ("The tensor", "original") if index is None else \
+        (f"Tensor {index}", f"original{index}")
+    return ValueError(f"{which} returned by `right_inverse` has dtype {dtype} while `{original}` "
+                      f"has dtype {original_dtype}")
+
+
+def right_inverse_not_sequence(value):
+    return ValueError("'right_inverse' must return a sequence of tensors. Got "
+                      f"{type(value).__name__}.")
+
+
+def right_inverse_length(ntensors, n):
+    return ValueError(f"'right_inverse' must return a sequence of tensors of length {ntensors}. "
+                      f"Got a sequence of length {n}.")
+
+
+def right_inverse_element(index, element):
+    return ValueError("'right_inverse' must return a sequence of tensors or reference-type "
+                      f"opaques. Got element {index} of type {type(element).__name__}.")
+
+
+def right_inverse_chained_type(result):
+    return ValueError("parametrization.right_inverse must return a tensor. Got: "
+                      f"{type(result).__name__}")
+
+
+def right_inverse_chained_changed(tensor_name, attr, before, after):
+    return ValueError("The tensor returned by parametrization.right_inverse must have the same "
+                      f"{attr} as module.{tensor_name}, unless the `unsafe` flag is enabled.\n"
+                      f"module.{tensor_name}.{attr}: {before}\nreturned {attr}: {after}")
+
+
+def parametrized_pickle():
+    return RuntimeError("Serialization of parametrized modules is only supported through "
+                        "state_dict(). See:\nhttps://pytorch.org/tutorials/beginner/"
+                        "saving_loading_models.html#saving-loading-a-general-checkpoint-for-"
+                        "inference-and-or-resuming-training")
+
+
+def parametrize_attribute_exists(tensor_name):
+    return AssertionError(f"Module already has an attribute named '{tensor_name}'")
+
+
+def parametrize_no_tensor(module, tensor_name):
+    return ValueError(f"Module '{module}' does not have a parameter, a buffer, or a "
+                      f"parametrized element with name '{tensor_name}'")
+
+
+def parametrize_not_parametrized(module, tensor_name):
+    return ValueError(f"Module {module} does not have a parametrization on {tensor_name}")
+
+
+def parametrize_leave_sequence():
+    return ValueError("Cannot leave unparametrized (`leave_parametrized=False`) a tensor that "
+                      "is parametrized in terms of a sequence of tensors.")
+
+
 # ---- optim: optimizers, lr schedulers, SWA ---------------------------------------------------
 def invalid_rho(rho):
     return ValueError(f"Invalid rho value: {rho}")
@@ -2580,6 +3110,19 @@ def scheduler_param_length(name, param, optimizer):
 def get_lr_warning():
     return UserWarning("To get the last learning rate computed by the scheduler, please use "
                        "`get_last_lr()`.")
+
+
+# Also public as torch.optim.lr_scheduler.EPOCH_DEPRECATION_WARNING.
+EPOCH_DEPRECATION = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where "
+    "possible. Please use `scheduler.step()` to step the scheduler. During the deprecation, if "
+    "epoch is different from None, the closed form is used instead of the new chainable form, "
+    "where available. Please open an issue if you are unable to replicate your use case: "
+    "https://github.com/pytorch/pytorch/issues/new/choose.")
+
+
+def epoch_deprecation_warning():
+    return UserWarning(EPOCH_DEPRECATION)
 
 
 def constant_factor_range():
@@ -2874,16 +3417,55 @@ def trace_argument_type(op, what):
                             f"passed to {op}")
 
 
-def script_data_dependent(what):
-    return UnsupportedError(f"ember.jit.script: {what} converts a tensor to a Python value, "
-                            "i.e. data-dependent control flow; ember scripts by tracing and "
-                            "does not compile Python control flow. Rewrite the branch with "
-                            "tensor ops (e.g. ember.where) or use ember.jit.trace")
+def script_target_type(what):
+    return UnsupportedError(f"ember.jit.script expects a Module, a function or a class; got {what}")
+
+
+def script_source_unavailable(obj):
+    return OSError(f"Can't get the source of {obj!r}. ember.jit.script keeps scripted code as "
+                   "Python source: define it in a .py file (not in a REPL or through exec)")
+
+
+def script_extension_class(name):
+    return UnsupportedError(f"ember.jit.script: the class {name} has no Python source (a built-in "
+                            "or C-extension class); only classes defined in Python can be kept")
+
+
+def script_lambda(name):
+    return UnsupportedError(f"ember.jit.script cannot keep the lambda {name}: its source is not a "
+                            "statement of its own; define it with def")
+
+
+def script_unresolved_name(name, where):
+    return NameError(f"ember.jit.script: name '{name}' used in {where} is not defined")
+
+
+def script_module_import(where, module):
+    return UnsupportedError(f"ember.jit.script: {where} is the module '{module}'; scripted code "
+                            "may use modules of ember, the standard library and NumPy only")
+
+
+def script_value_type(where, type_name):
+    return UnsupportedError(f"ember.jit.script: {where} is a {type_name} object, which a scripted "
+                            "module cannot keep. Supported: None, bool, int, float, str, tuples, "
+                            "lists and dicts of these, dtypes, devices, tensors, modules and "
+                            "objects of ember / the standard library / NumPy, and classes and "
+                            "functions defined in Python source")
+
+
+def script_module_hooks(name):
+    return UnsupportedError(f"ember.jit.script: the {name} module has hooks registered, which a "
+                            "scripted module does not keep; remove them before scripting")
 
 
 def script_not_called():
-    return RuntimeError("ember.jit.script traces on the first call: call the scripted module "
-                        "once before saving it or reading .graph / .code")
+    return RuntimeError("ember.jit.script records .graph from the inputs of the first call: call "
+                        "the scripted module (or pass example_inputs) before reading .graph")
+
+
+def script_no_graph(name, why):
+    return RuntimeError(f"{name} is kept as Python source and has no graph: {why}. Its .code is "
+                        "the source that runs")
 
 
 def jit_archive(path, why):
@@ -2902,6 +3484,116 @@ def onnx_unsupported_args(op, why):
 def onnx_missing(extra="onnx"):
     return ModuleNotFoundError(f"ember.onnx needs the 'onnx' and 'onnxruntime' packages: "
                                f"pip install 'ember[{extra}]'")
+
+
+# ---- torch.fx: graphs, symbolic tracing, GraphModule, Interpreter -----------------------------
+def _trace_error(msg):
+    from .fx.proxy import TraceError
+    return TraceError(msg)
+
+
+def fx_control_flow():
+    return _trace_error("symbolically traced variables cannot be used as inputs to control flow")
+
+
+def fx_proxy_iteration():
+    return _trace_error("Proxy object cannot be iterated. This can be attempted when the Proxy "
+                        "is used in a loop or as a *args or **kwargs function argument. See the "
+                        "torch.fx docs on pytorch.org for a more detailed explanation of what "
+                        "types of control flow can be traced, and check out the Proxy docstring "
+                        "for help troubleshooting Proxy iteration errors")
+
+
+def fx_len():
+    return RuntimeError("'len' is not supported in symbolic tracing by default. If you want this "
+                        "call to be recorded, please call torch.fx.wrap('len') at module scope")
+
+
+def fx_argument_type(t):
+    return NotImplementedError(f"argument of type: {t}")
+
+
+def fx_varargs(name):
+    return unsupported(f"symbolic tracing of a forward with *{name} / **{name}",
+                       "give it named parameters")
+
+
+def fx_wrap_type():
+    return RuntimeError("Unsupported type for global function! Must be either a callable or "
+                        "string name")
+
+
+def fx_wrap_not_top_level():
+    return NotImplementedError("wrap must be called at the top level of a module")
+
+
+def fx_not_submodule():
+    return NameError("module is not installed as a submodule")
+
+
+def fx_foreign_parameter():
+    return NameError("parameter is not a member of this module")
+
+
+def fx_unknown_opcode(node, op):
+    return RuntimeError(f"Node {node} had unknown opcode {op}!")
+
+
+def fx_erase_used(node):
+    return RuntimeError(f"Tried to erase Node {node} but it still had {len(node.users)} users in "
+                        f"the graph: {node.users}!")
+
+
+def fx_erase_foreign(node):
+    return RuntimeError(f"Attempting to remove {node} from wrong graph!")
+
+
+def fx_lint_foreign_node(node):
+    return RuntimeError(f"Node '{node}' does not belong to this Graph!")
+
+
+def fx_lint_foreign_arg(arg, node, graph):
+    return RuntimeError(f"Argument '{arg}' of Node '{node}' does not belong to this Graph, but "
+                        f"was used as an argument! If you are copying nodes from another graph, "
+                        f"make sure to use ``arg_transform`` on node_copy() to remap values\n"
+                        f"{graph}")
+
+
+def fx_lint_undefined_arg(arg, node, graph):
+    return RuntimeError(f"Argument '{arg}' of Node '{node}' was used before it has been defined! "
+                        f"Please check that Nodes in the graph are topologically ordered\n{graph}")
+
+
+def fx_lint_redefined(name):
+    return RuntimeError(f"Node redefined name {name}!")
+
+
+def fx_lint_target(node, atom, seen):
+    return RuntimeError(f"Node {node} target {node.target} references nonexistent attribute "
+                        f"{atom} of {seen}")
+
+
+def fx_root_missing(node):
+    return RuntimeError(f"Node {node} referenced target {node.target} but that target was not "
+                        f"provided in ``root``!")
+
+
+def fx_root_type(root):
+    return RuntimeError(f"Unsupported type {root} passed for root!")
+
+
+def fx_missing_argument(target):
+    return RuntimeError(f"Expected positional argument for parameter {target}, but one was not "
+                        f"passed in!")
+
+
+def fx_missing_target(path):
+    return RuntimeError(f"Node referenced nonexistent target {path}")
+
+
+def fx_missing_value(node, arg):
+    return RuntimeError(f"Node {node} referenced nonexistent value {arg}! Run Graph.lint() to "
+                        f"diagnose such issues")
 
 
 # ---- distributed -----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Shared fixtures: a seeded NumPy RNG, the torch oracle (skips when absent) and fake CUDA."""
+"""Shared fixtures: a seeded ember RNG for every test, a seeded NumPy RNG, the torch oracle (skips when absent) and fake CUDA."""
 import pathlib
 import sys
 
@@ -13,6 +13,14 @@ if ROOT not in sys.path:    # so that ``tests.oracle`` imports the same way ever
 def require_torch():
     """The torch module, or skip the test (the oracle is a test-only dependency)."""
     return pytest.importorskip("torch")
+
+
+@pytest.fixture(autouse=True)
+def _seeded_ember():
+    """Every test starts from the same ember RNG state, whatever ran before it on its worker
+    (statistical checks of samplers would otherwise depend on test order)."""
+    import ember
+    ember.manual_seed(20261123)
 
 
 @pytest.fixture

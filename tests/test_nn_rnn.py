@@ -259,6 +259,21 @@ def test_pad_sequence(batch_first, side):
         _close(a.grad, b.grad)
 
 
+@pytest.mark.parametrize("shapes", [[(2, 3), (2, 1)], [(2, 3), (3,)], [(4, 2, 3), (1, 2, 1)]])
+def test_pad_sequence_broadcasts_into_slots(shapes):
+    """Each sequence is copied into its (L_i, *trailing dims of the first) slot as copy_ does."""
+    rng = np.random.default_rng(11)
+    seqs = [rng.standard_normal(s) for s in shapes]
+    se = [ember.tensor(s, requires_grad=True) for s in seqs]
+    st = [torch.tensor(s, requires_grad=True) for s in seqs]
+    oe, ot = ER.pad_sequence(se, batch_first=True), TR.pad_sequence(st, batch_first=True)
+    _close(oe, ot)
+    oe.sum().backward()
+    ot.sum().backward()
+    for a, b in zip(se, st):
+        _close(a.grad, b.grad)
+
+
 def test_pack_sequence_unsorted_and_unpack():
     rng = np.random.default_rng(10)
     seqs = [rng.standard_normal((n, 3)) for n in (2, 5, 1, 3)]
@@ -288,8 +303,9 @@ def test_utils_errors():
     _err(lambda: ER.pad_sequence([]), lambda: TR.pad_sequence([]))
     _err(lambda: ER.pad_sequence([ember.zeros(2)], padding_side="up"),
          lambda: TR.pad_sequence([torch.zeros(2)], padding_side="up"))
-    _err(lambda: ER.pad_sequence([ember.zeros(2, 3), ember.zeros(3, 4)]),
-         lambda: TR.pad_sequence([torch.zeros(2, 3), torch.zeros(3, 4)]))
+    for shapes in ([(2, 3), (3, 4)], [(2, 3), (2,)], [(2, 3), (2, 3, 4)], [(2, 3), (2, 1, 3)]):
+        _err(lambda: ER.pad_sequence([ember.zeros(s) for s in shapes]),
+             lambda: TR.pad_sequence([torch.zeros(s) for s in shapes]))
     pe = ER.pack_sequence([ember.zeros(3, 1)])
     pt = TR.pack_sequence([torch.zeros(3, 1)])
     _err(lambda: ER.pad_packed_sequence(pe, total_length=2),

@@ -336,3 +336,77 @@ def test_deepcopy_of_parametrized_module():
     em2 = copy.deepcopy(em)
     np.testing.assert_allclose(_np(em2.weight), _np(em.weight))
     assert em2.parametrizations.weight.original is not em.parametrizations.weight.original
+
+
+# ---- bad input: torch's exception types and messages ------------------------------------------
+def _pair_sum_parametrized(lib, inverse):
+    """A Linear whose weight is parametrized by two tensors (``a + b``); after registration its
+    ``right_inverse`` returns ``inverse(X)``."""
+    armed = []
+
+    class PairSum(lib.nn.Module):
+        def forward(self, a, b):
+            return a + b
+
+        def right_inverse(self, X):
+            return inverse(X) if armed else [X, X]
+
+    m = lib.nn.Linear(2, 2)
+    lib.nn.utils.parametrize.register_parametrization(m, "weight", PairSum(), unsafe=True)
+    armed.append(True)
+    return m
+
+
+def _no_inverse_parametrized(lib):
+    class Double(lib.nn.Module):
+        def forward(self, X):
+            return X * 2
+
+    m = lib.nn.Linear(2, 2)
+    lib.nn.utils.parametrize.register_parametrization(m, "weight", Double())
+    return m
+
+
+_BAD_INPUT = {
+    "fuse_conv_no_stats": lambda lib: lib.nn.utils.fuse_conv_bn_eval(
+        lib.nn.Conv2d(2, 2, 1).eval(), lib.nn.BatchNorm2d(2, track_running_stats=False).eval()),
+    "fuse_linear_features": lambda lib: lib.nn.utils.fuse_linear_bn_eval(
+        lib.nn.Linear(2, 3).eval(), lib.nn.BatchNorm1d(2).eval()),
+    "fuse_linear_no_stats": lambda lib: lib.nn.utils.fuse_linear_bn_eval(
+        lib.nn.Linear(2, 2).eval(), lib.nn.BatchNorm1d(2, track_running_stats=False).eval()),
+    "vector_not_tensor": lambda lib: lib.nn.utils.vector_to_parameters(np.zeros(2), []),
+    "spectral_norm_twice": lambda lib: lib.nn.utils.spectral_norm(
+        lib.nn.utils.spectral_norm(lib.nn.Linear(2, 2))),
+    "spectral_norm_iterations": lambda lib: lib.nn.utils.spectral_norm(
+        lib.nn.Linear(2, 2), n_power_iterations=0),
+    "remove_spectral_norm": lambda lib: lib.nn.utils.remove_spectral_norm(lib.nn.Linear(2, 2)),
+    "weight_norm_twice": lambda lib: lib.nn.utils.weight_norm(
+        lib.nn.utils.weight_norm(lib.nn.Linear(2, 2))),
+    "remove_weight_norm": lambda lib: lib.nn.utils.remove_weight_norm(lib.nn.Linear(2, 2)),
+    "parametrized_spectral_dim": lambda lib: lib.nn.utils.parametrizations.spectral_norm(
+        lib.nn.Linear(2, 2), dim=5),
+    "parametrized_spectral_name": lambda lib: lib.nn.utils.parametrizations.spectral_norm(
+        lib.nn.Linear(2, 2), name="nope"),
+    "right_inverse_element": lambda lib: setattr(
+        _pair_sum_parametrized(lib, lambda X: [X, 3]), "weight", lib.ones(2, 2)),
+    "right_inverse_length": lambda lib: setattr(
+        _pair_sum_parametrized(lib, lambda X: [X]), "weight", lib.ones(2, 2)),
+    "right_inverse_dtype": lambda lib: setattr(
+        _pair_sum_parametrized(lib, lambda X: [X, X.double()]), "weight", lib.ones(2, 2)),
+    "right_inverse_missing": lambda lib: setattr(
+        _no_inverse_parametrized(lib), "weight", lib.ones(2, 2)),
+    "leave_sequence": lambda lib: lib.nn.utils.parametrize.remove_parametrizations(
+        _pair_sum_parametrized(lib, None), "weight", leave_parametrized=False),
+    "parametrization_list_empty": lambda lib: lib.nn.utils.parametrize.ParametrizationList(
+        [], lib.nn.Parameter(lib.ones(2))),
+}
+
+
+@pytest.mark.filterwarnings("ignore:`torch.nn.utils.weight_norm` is deprecated")
+@pytest.mark.parametrize("case", sorted(_BAD_INPUT))
+def test_bad_input_matches_torch(case):
+    with pytest.raises(Exception) as expected:
+        _BAD_INPUT[case](torch)
+    with pytest.raises(type(expected.value)) as got:
+        _BAD_INPUT[case](ember)
+    assert str(got.value) == str(expected.value)

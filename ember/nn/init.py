@@ -6,6 +6,7 @@ seed; the distributions (bounds, mean, std) are PyTorch's.
 import math
 import warnings
 
+from .. import _errors
 from ..autograd.grad_mode import no_grad
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_",
@@ -36,11 +37,11 @@ def calculate_gain(nonlinearity, param=None):
         elif not isinstance(param, bool) and isinstance(param, int) or isinstance(param, float):
             negative_slope = param
         else:
-            raise ValueError(f"negative_slope {param} not a valid number")
+            raise _errors.init_negative_slope(param)
         return math.sqrt(2.0 / (1 + negative_slope ** 2))
     if nonlinearity == "selu":
         return 3.0 / 4
-    raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
+    raise _errors.init_nonlinearity(nonlinearity)
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
@@ -57,8 +58,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """Normal(mean, std) restricted to [a, b], by vectorised rejection: redraw the rejected
     entries until none is left (PyTorch 2.x's method)."""
     if mean < a - 2 * std or mean > b + 2 * std:
-        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
-                      "distribution of values may be incorrect.", stacklevel=2)
+        warnings.warn(_errors.trunc_normal_mean_warning(), stacklevel=2)
     ops = _ops()
     with no_grad():
         p = _norm_cdf((b - mean) / std) - _norm_cdf((a - mean) / std)
@@ -109,7 +109,7 @@ def zeros_(tensor):
 def eye_(tensor):
     """The identity matrix (a 2-D tensor only)."""
     if tensor.ndimension() != 2:
-        raise ValueError("Only tensors with 2 dimensions are supported")
+        raise _errors.init_dims(2)
     with no_grad():
         tensor.copy_(_ops().creation.eye(*tensor.shape, dtype=tensor.dtype,
                                          device=tensor.device))
@@ -120,10 +120,10 @@ def dirac_(tensor, groups=1):
     """Identity convolution kernel: 1 at the centre of channel d -> d in each group."""
     dimensions = tensor.ndimension()
     if dimensions not in (3, 4, 5):
-        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+        raise _errors.init_dims("3, 4, or 5")
     sizes = tensor.size()
     if sizes[0] % groups != 0:
-        raise ValueError("dim 0 must be divisible by groups")
+        raise _errors.init_dirac_groups()
     out_per_group = sizes[0] // groups
     min_dim = min(out_per_group, sizes[1])
     d = list(range(min_dim))
@@ -139,8 +139,7 @@ def dirac_(tensor, groups=1):
 
 def _calculate_fan_in_and_fan_out(tensor):
     if tensor.dim() < 2:
-        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 "
-                         "dimensions")
+        raise _errors.init_fan_dims()
     receptive_field_size = 1
     for s in tensor.shape[2:]:
         receptive_field_size *= s
@@ -162,7 +161,7 @@ def _calculate_correct_fan(tensor, mode):
     mode = mode.lower()
     valid_modes = ["fan_in", "fan_out"]
     if mode not in valid_modes:
-        raise ValueError(f"Mode {mode} not supported, please use one of {valid_modes}")
+        raise _errors.init_fan_mode(mode, valid_modes)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return fan_in if mode == "fan_in" else fan_out
 
@@ -170,7 +169,7 @@ def _calculate_correct_fan(tensor, mode):
 def _kaiming_std(tensor, a, mode, nonlinearity):
     """std = gain / sqrt(fan), or None (with PyTorch's warning) for a zero-element tensor."""
     if 0 in tensor.shape:
-        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        warnings.warn(_errors.init_zero_element_warning(), stacklevel=3)
         return None
     return calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
 
@@ -194,7 +193,7 @@ def orthogonal_(tensor, gain=1, generator=None):
     """A (semi-)orthogonal matrix from the QR decomposition of a normal sample, with the signs
     of R's diagonal folded into Q so that the result is uniformly distributed."""
     if tensor.ndimension() < 2:
-        raise ValueError("Only tensors with 2 or more dimensions are supported")
+        raise _errors.init_dims("2 or more")
     if tensor.numel() == 0:
         return tensor
     ops = _ops()
@@ -216,7 +215,7 @@ def orthogonal_(tensor, gain=1, generator=None):
 def sparse_(tensor, sparsity, std=0.01, generator=None):
     """Normal(0, std) entries with ``ceil(sparsity * rows)`` random zeros in every column."""
     if tensor.ndimension() != 2:
-        raise ValueError("Only tensors with 2 dimensions are supported")
+        raise _errors.init_dims(2)
     rows, cols = tensor.shape
     num_zeros = math.ceil(sparsity * rows)
     ops = _ops()
@@ -236,8 +235,8 @@ def _make_deprecate(meth):
     old_name = new_name[:-1]
 
     def deprecated_init(*args, **kwargs):
-        warnings.warn(f"`nn.init.{old_name}` is now deprecated in favor of "
-                      f"`nn.init.{new_name}`.", FutureWarning, stacklevel=2)
+        warnings.warn(_errors.renamed_deprecated(f"nn.init.{old_name}", f"nn.init.{new_name}"),
+                      stacklevel=2)
         return meth(*args, **kwargs)
 
     deprecated_init.__doc__ = f"Deprecated alias of :func:`{new_name}`."

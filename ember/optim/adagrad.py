@@ -1,6 +1,5 @@
 """Adagrad (with learning-rate decay and an initial accumulator value)."""
-from .. import _errors
-from .optimizer import (Optimizer, _addcdiv_, _check_lr, _check_nonneg, _full_like,
+from .optimizer import (Optimizer, _addcdiv_, _check_fused, _check_lr, _check_nonneg, _full_like,
                         _grad_term, _scalar_state, _to_scalar)
 
 __all__ = ["Adagrad"]
@@ -18,11 +17,7 @@ class Adagrad(Optimizer):
                         initial_accumulator_value=initial_accumulator_value, foreach=foreach,
                         maximize=maximize, differentiable=differentiable, fused=fused)
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise _errors.fused_differentiable()
-            if foreach:
-                raise _errors.fused_foreach()
+        _check_fused(fused, foreach, differentiable)
         # Adagrad creates its state eagerly, for every parameter.
         for group in self.param_groups:
             for p in group["params"]:

@@ -1,8 +1,8 @@
 """Adam (with AMSGrad and optional decoupled weight decay, which AdamW always uses)."""
 from .. import _errors
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _addcmul_, _advance_step, _check_adam_args, _grad_term, _lerp_,
-                        _to_scalar)
+from .optimizer import (Optimizer, _adam_moments_, _advance_step, _check_adam_args, _check_fused,
+                        _decayed_grad, _to_scalar)
 
 __all__ = ["Adam"]
 
@@ -25,11 +25,7 @@ class Adam(Optimizer):
                         capturable=capturable, differentiable=differentiable, fused=fused,
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise _errors.fused_differentiable()
-            if foreach:
-                raise _errors.fused_foreach()
+        _check_fused(fused, foreach, differentiable)
 
     def _updater(self, group):
         lr = _to_scalar(group["lr"])
@@ -45,15 +41,8 @@ class Adam(Optimizer):
             st = state[p]
             step_t = _advance_step(st, p, *buffers)
             tmp, denom = scratch(p, a, 2)
-            if wd != 0 and decoupled:
-                xp.multiply(a, 1 - lr * wd, out=a)
-                g = _grad_term(xp, a, g, 0, maximize, denom)
-            else:
-                g = _grad_term(xp, a, g, wd, maximize, denom)
-            m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
-            _lerp_(xp, m, g, 1 - beta1, tmp)
-            xp.multiply(v, beta2, out=v)
-            _addcmul_(xp, v, g, g, 1 - beta2, tmp)
+            g = _decayed_grad(xp, a, g, lr, wd, decoupled, maximize, denom)
+            m, v = _adam_moments_(xp, st, g, beta1, beta2, tmp)
             step = float(step_t)
             bias_correction1 = 1 - beta1 ** step
             bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5

@@ -1,6 +1,6 @@
 """NAdam: Adam with Nesterov momentum (and optional decoupled weight decay)."""
-from .optimizer import (Optimizer, _addcdiv_, _addcmul_, _advance_step, _check_adam_args,
-                        _check_nonneg, _grad_term, _lerp_, _to_scalar)
+from .optimizer import (Optimizer, _adam_moments_, _addcdiv_, _advance_step, _check_adam_args,
+                        _check_nonneg, _decayed_grad, _to_scalar)
 
 __all__ = ["NAdam"]
 
@@ -34,20 +34,13 @@ class NAdam(Optimizer):
             step = float(step_t)
             bias_correction2 = 1 - beta2 ** step
             gbuf, tmp, denom = scratch(p, a, 3)
-            if wd != 0 and decoupled:
-                xp.multiply(a, 1 - lr * wd, out=a)
-                g = _grad_term(xp, a, g, 0, maximize, gbuf)
-            else:
-                g = _grad_term(xp, a, g, wd, maximize, gbuf)
+            g = _decayed_grad(xp, a, g, lr, wd, decoupled, maximize, gbuf)
             mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
             mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
             mu_product = st["mu_product"]._data
             mu_product *= mu  # kept in the state's (float32) precision, as torch does
             mu_product = float(mu_product)
-            m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
-            _lerp_(xp, m, g, 1 - beta1, tmp)
-            xp.multiply(v, beta2, out=v)
-            _addcmul_(xp, v, g, g, 1 - beta2, tmp)
+            m, v = _adam_moments_(xp, st, g, beta1, beta2, tmp)
             xp.divide(v, bias_correction2, out=denom)
             xp.sqrt(denom, out=denom)
             xp.add(denom, eps, out=denom)

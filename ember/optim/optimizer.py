@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import _errors
 from .. import _dtype as D
+from ..nn.modules.module import _typename
 from ..nn.utils._grads import zero_grads
 from .._tensor import Tensor, _make
 from ..autograd import grad_mode as _gm
@@ -112,6 +113,15 @@ def _grad_term(xp, a, g, weight_decay, maximize, out):
     return g
 
 
+def _decayed_grad(xp, a, g, lr, weight_decay, decoupled, maximize, out):
+    """:func:`_grad_term`, or with ``decoupled`` (AdamW-style) weight decay the parameter
+    itself shrunk by ``1 - lr * weight_decay`` and the plain gradient term."""
+    if decoupled and weight_decay != 0:
+        xp.multiply(a, 1 - lr * weight_decay, out=a)
+        weight_decay = 0
+    return _grad_term(xp, a, g, weight_decay, maximize, out)
+
+
 def _lerp_(xp, a, b, w, tmp):
     """``a.lerp_(b, w)`` with torch's two formulas (chosen by ``w < 0.5``) for accuracy."""
     xp.subtract(b, a, out=tmp)
@@ -130,22 +140,21 @@ def _addcmul_(xp, a, t1, t2, value, tmp):
     xp.add(a, tmp, out=a)
 
 
+def _adam_moments_(xp, state, g, beta1, beta2, tmp):
+    """Adam's running moments, updated in place and returned as arrays:
+    ``exp_avg.lerp_(g, 1 - beta1)`` and ``exp_avg_sq.mul_(beta2).addcmul_(g, g, 1 - beta2)``."""
+    m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
+    _lerp_(xp, m, g, 1 - beta1, tmp)
+    xp.multiply(v, beta2, out=v)
+    _addcmul_(xp, v, g, g, 1 - beta2, tmp)
+    return m, v
+
+
 def _addcdiv_(xp, a, t1, t2, value, tmp):
     """``a.addcdiv_(t1, t2, value=value)``: ``a + value * (t1 / t2)``; ``tmp`` may be ``t2``."""
     xp.divide(t1, t2, out=tmp)
     xp.multiply(tmp, value, out=tmp)
     xp.add(a, tmp, out=a)
-
-
-def _typename(obj):
-    if isinstance(obj, Tensor):
-        return obj.type()
-    module = getattr(obj, "__module__", "") or ""
-    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
-    if qualname is None:
-        module = type(obj).__module__ or ""
-        qualname = type(obj).__qualname__
-    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
 def _use_grad_for_differentiable(func):
@@ -478,3 +487,13 @@ def _check_adam_args(lr, betas, eps, weight_decay):
         if not 0.0 <= betas[i] < 1.0:
             raise _errors.invalid_beta(i, betas)
     _check_nonneg(weight_decay, "weight_decay")
+
+
+def _check_fused(fused, foreach, differentiable):
+    """What ``fused=True`` cannot be combined with (checked, as torch does, after the groups
+    are built)."""
+    if fused:
+        if differentiable:
+            raise _errors.fused_differentiable()
+        if foreach:
+            raise _errors.fused_foreach()

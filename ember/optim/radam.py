@@ -1,5 +1,5 @@
 """RAdam: Adam with a rectified adaptive learning rate."""
-from .optimizer import (Optimizer, _addcmul_, _advance_step, _check_adam_args, _grad_term, _lerp_,
+from .optimizer import (Optimizer, _adam_moments_, _advance_step, _check_adam_args, _decayed_grad,
                         _to_scalar)
 
 __all__ = ["RAdam"]
@@ -31,15 +31,8 @@ class RAdam(Optimizer):
             step_t = _advance_step(st, p, "exp_avg", "exp_avg_sq")
             step = float(step_t)
             gbuf, tmp, den = scratch(p, a, 3)
-            if wd != 0 and decoupled:
-                xp.multiply(a, 1 - lr * wd, out=a)
-                g = _grad_term(xp, a, g, 0, maximize, gbuf)
-            else:
-                g = _grad_term(xp, a, g, wd, maximize, gbuf)
-            m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
-            _lerp_(xp, m, g, 1 - beta1, tmp)
-            xp.multiply(v, beta2, out=v)
-            _addcmul_(xp, v, g, g, 1 - beta2, tmp)
+            g = _decayed_grad(xp, a, g, lr, wd, decoupled, maximize, gbuf)
+            m, v = _adam_moments_(xp, st, g, beta1, beta2, tmp)
             bias_correction1 = 1 - beta1 ** step
             bias_correction2 = 1 - beta2 ** step
             rho_t = rho_inf - 2 * step * beta2 ** step / bias_correction2

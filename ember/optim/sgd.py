@@ -1,6 +1,6 @@
 """Stochastic gradient descent, optionally with (Nesterov) momentum."""
 from .. import _errors
-from .optimizer import (Optimizer, _check_lr, _copy_of, _grad_term, _to_scalar)
+from .optimizer import Optimizer, _check_fused, _check_lr, _copy_of, _grad_term, _to_scalar
 
 __all__ = ["SGD"]
 
@@ -19,11 +19,7 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise _errors.nesterov_requirements()
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise _errors.fused_differentiable()
-            if foreach:
-                raise _errors.fused_foreach()
+        _check_fused(fused, foreach, differentiable)
 
     def _updater(self, group):
         lr = _to_scalar(group["lr"])

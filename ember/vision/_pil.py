@@ -1,4 +1,5 @@
 """Lazy access to Pillow (the optional ``vision`` extra)."""
+from .. import _errors
 
 
 def pil():
@@ -6,8 +7,7 @@ def pil():
     try:
         from PIL import Image
     except ImportError as e:  # pragma: no cover - Pillow is installed for tests
-        raise ImportError("this ember.vision feature needs Pillow: "
-                          "pip install 'ember[vision]'") from e
+        raise _errors.pillow_missing() from e
     return Image
 
 

@@ -3,6 +3,7 @@ import math
 
 import ember
 
+from .. import _errors
 from ._pil import pil
 
 
@@ -15,7 +16,7 @@ def _as_batch(tensor):
     if tensor.dim() == 3:
         tensor = tensor.unsqueeze(0)
     if tensor.dim() != 4:
-        raise ValueError(f"tensor should be 2D, 3D or 4D. Got {tensor.dim()}D")
+        raise _errors.make_grid_dims(tensor.dim())
     if tensor.size(1) == 1:                          # grey images are shown as RGB
         tensor = ember.cat([tensor, tensor, tensor], dim=1)
     return tensor

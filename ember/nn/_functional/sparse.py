@@ -9,15 +9,12 @@ one_hot = B.one_hot
 
 
 def _padding_idx(padding_idx, num_embeddings):
-    """PyTorch's normalisation: a negative index counts from the end; None is -1."""
+    """PyTorch's normalisation: a negative index counts from the end (None stays None)."""
     if padding_idx is None:
-        return -1
-    if padding_idx > 0:
-        assert padding_idx < num_embeddings, "Padding_idx must be within num_embeddings"
-    elif padding_idx < 0:
-        assert padding_idx >= -num_embeddings, "Padding_idx must be within num_embeddings"
-        padding_idx = num_embeddings + padding_idx
-    return padding_idx
+        return None
+    if padding_idx >= num_embeddings if padding_idx > 0 else padding_idx < -num_embeddings:
+        raise _errors.padding_idx_range()
+    return padding_idx + num_embeddings if padding_idx < 0 else padding_idx
 
 
 def _renorm(weight, input, max_norm, norm_type):
@@ -30,7 +27,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     padding_idx = _padding_idx(padding_idx, weight.size(0))
     if max_norm is not None:
         _renorm(weight, input, max_norm, norm_type)
-    return B.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
+    return B.embedding(weight, input, -1 if padding_idx is None else padding_idx,
+                       scale_grad_by_freq, sparse)
 
 
 _MODES = {"sum": 0, "mean": 1, "max": 2}
@@ -65,8 +63,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         _renorm(weight, input, max_norm, norm_type)
     if per_sample_weights is not None and mode != "sum":
         raise _errors.embedding_bag_weights_mode(mode)
-    if padding_idx is not None:
-        padding_idx = _padding_idx(padding_idx, weight.size(0))
+    padding_idx = _padding_idx(padding_idx, weight.size(0))
     return B.embedding_bag(weight, input, offsets, scale_grad_by_freq, _MODES[mode], sparse,
                            per_sample_weights, include_last_offset, padding_idx)[0]
 

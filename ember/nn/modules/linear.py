@@ -59,6 +59,11 @@ class Linear(Module):
                 f"bias={self.bias is not None}")
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """``MultiheadAttention.out_proj``: a ``Linear`` under PyTorch's name for it, which shows
+    in reprs and pickled modules."""
+
+
 class Bilinear(Module):
     """y = x1^T A x2 + b, A of shape (out_features, in1_features, in2_features)."""
     __constants__ = ["in1_features", "in2_features", "out_features"]

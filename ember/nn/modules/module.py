@@ -296,7 +296,7 @@ def _typename(obj):
     if isinstance(obj, Tensor):
         return obj.type()
     module = getattr(obj, "__module__", "") or ""
-    qualname = getattr(obj, "__qualname__", None)
+    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
     if qualname is None:
         module = type(obj).__module__ or ""
         qualname = type(obj).__qualname__

@@ -1,23 +1,13 @@
 """nn modules: Embedding, EmbeddingBag."""
-from ... import _ops
+from ... import _errors, _ops
 from ...autograd import grad_mode
 from .. import functional as F
+from .._functional.sparse import _padding_idx
 from .. import init
 from ..parameter import Parameter
 from .module import Module
 
 __all__ = ["Embedding", "EmbeddingBag"]
-
-
-def _normalise_padding_idx(padding_idx, num_embeddings):
-    if padding_idx is None:
-        return None
-    if padding_idx > 0:
-        assert padding_idx < num_embeddings, "Padding_idx must be within num_embeddings"
-    elif padding_idx < 0:
-        assert padding_idx >= -num_embeddings, "Padding_idx must be within num_embeddings"
-        padding_idx = num_embeddings + padding_idx
-    return padding_idx
 
 
 def _make_weight(num_embeddings, embedding_dim, _weight, device, dtype):
@@ -27,9 +17,21 @@ def _make_weight(num_embeddings, embedding_dim, _weight, device, dtype):
                                           dtype=dtype))
         init.normal_(w)
         return w, True
-    assert list(_weight.shape) == [num_embeddings, embedding_dim], \
-        "Shape of weight does not match num_embeddings and embedding_dim"
+    if list(_weight.shape) != [num_embeddings, embedding_dim]:
+        raise _errors.embedding_weight_shape()
     return Parameter(_weight), False
+
+
+def _norm_options_repr(m):
+    """The non-default ``max_norm`` / ``norm_type`` / ``scale_grad_by_freq`` of a repr."""
+    s = ""
+    if m.max_norm is not None:
+        s += f", max_norm={m.max_norm}"
+    if m.norm_type != 2:
+        s += f", norm_type={m.norm_type}"
+    if m.scale_grad_by_freq is not False:
+        s += f", scale_grad_by_freq={m.scale_grad_by_freq}"
+    return s
 
 
 def _zero_padding_row(weight, padding_idx):
@@ -50,7 +52,7 @@ class Embedding(Module):
         super().__init__()
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
-        self.padding_idx = _normalise_padding_idx(padding_idx, num_embeddings)
+        self.padding_idx = _padding_idx(padding_idx, num_embeddings)
         self.max_norm = max_norm
         self.norm_type = norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
@@ -72,12 +74,7 @@ class Embedding(Module):
         s = f"{self.num_embeddings}, {self.embedding_dim}"
         if self.padding_idx is not None:
             s += f", padding_idx={self.padding_idx}"
-        if self.max_norm is not None:
-            s += f", max_norm={self.max_norm}"
-        if self.norm_type != 2:
-            s += f", norm_type={self.norm_type}"
-        if self.scale_grad_by_freq is not False:
-            s += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        s += _norm_options_repr(self)
         if self.sparse is not False:
             s += ", sparse=True"
         return s
@@ -85,7 +82,8 @@ class Embedding(Module):
     @classmethod
     def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None,
                         norm_type=2.0, scale_grad_by_freq=False, sparse=False):
-        assert embeddings.dim() == 2, "Embeddings parameter is expected to be 2-dimensional"
+        if embeddings.dim() != 2:
+            raise _errors.embeddings_not_2d()
         rows, cols = embeddings.shape
         return cls(rows, cols, _weight=embeddings, _freeze=freeze, padding_idx=padding_idx,
                    max_norm=max_norm, norm_type=norm_type, scale_grad_by_freq=scale_grad_by_freq,
@@ -108,7 +106,7 @@ class EmbeddingBag(Module):
         self.max_norm = max_norm
         self.norm_type = norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
-        self.padding_idx = _normalise_padding_idx(padding_idx, num_embeddings)
+        self.padding_idx = _padding_idx(padding_idx, num_embeddings)
         self.weight, fresh = _make_weight(num_embeddings, embedding_dim, _weight, device, dtype)
         if fresh:
             _zero_padding_row(self.weight, self.padding_idx)
@@ -126,13 +124,7 @@ class EmbeddingBag(Module):
                                per_sample_weights, self.include_last_offset, self.padding_idx)
 
     def extra_repr(self):
-        s = f"{self.num_embeddings}, {self.embedding_dim}"
-        if self.max_norm is not None:
-            s += f", max_norm={self.max_norm}"
-        if self.norm_type != 2:
-            s += f", norm_type={self.norm_type}"
-        if self.scale_grad_by_freq is not False:
-            s += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        s = f"{self.num_embeddings}, {self.embedding_dim}{_norm_options_repr(self)}"
         s += f", mode={self.mode!r}"
         if self.padding_idx is not None:
             s += f", padding_idx={self.padding_idx}"
@@ -142,7 +134,8 @@ class EmbeddingBag(Module):
     def from_pretrained(cls, embeddings, freeze=True, max_norm=None, norm_type=2.0,
                         scale_grad_by_freq=False, mode="mean", sparse=False,
                         include_last_offset=False, padding_idx=None):
-        assert embeddings.dim() == 2, "Embeddings parameter is expected to be 2-dimensional"
+        if embeddings.dim() != 2:
+            raise _errors.embeddings_not_2d()
         rows, cols = embeddings.shape
         bag = cls(rows, cols, _weight=embeddings, max_norm=max_norm, norm_type=norm_type,
                   scale_grad_by_freq=scale_grad_by_freq, mode=mode, sparse=sparse,

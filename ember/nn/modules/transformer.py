@@ -22,21 +22,6 @@ from .module import Module
 __all__ = ["MultiheadAttention", "Transformer", "TransformerEncoder", "TransformerDecoder",
            "TransformerEncoderLayer", "TransformerDecoderLayer"]
 
-_out_proj_cls = []
-
-
-def _out_proj_class():
-    """``NonDynamicallyQuantizableLinear`` (PyTorch's name for MHA's out_proj), made on first use
-    so that this module does not depend on the import order of ``linear.py``."""
-    cls = getattr(_linear, "NonDynamicallyQuantizableLinear", None)
-    if cls is None:
-        if not _out_proj_cls:
-            _out_proj_cls.append(type("NonDynamicallyQuantizableLinear", (_linear.Linear,),
-                                      {"__module__": _linear.__name__}))
-        cls = _out_proj_cls[0]
-    return cls
-
-
 class MultiheadAttention(Module):
     """Multi-head attention with PyTorch's parameters (``in_proj_weight`` or separate
     ``q/k/v_proj_weight`` when kdim/vdim differ, ``in_proj_bias``, ``out_proj``, ``bias_k/v``)."""
@@ -73,7 +58,8 @@ class MultiheadAttention(Module):
             self.in_proj_bias = Parameter(creation.empty((3 * embed_dim,), **fk))
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = _out_proj_class()(embed_dim, embed_dim, bias=bias, **fk)
+        out_proj = _linear.NonDynamicallyQuantizableLinear
+        self.out_proj = out_proj(embed_dim, embed_dim, bias=bias, **fk)
         if add_bias_kv:
             self.bias_k = Parameter(creation.empty((1, 1, embed_dim), **fk))
             self.bias_v = Parameter(creation.empty((1, 1, embed_dim), **fk))
@@ -191,43 +177,62 @@ def _relu_or_gelu(activation):
     return 0
 
 
-def _ff_layers(module, d_model, dim_feedforward, dropout, layer_norm_eps, bias, n_norms, fk):
-    module.linear1 = _linear.Linear(d_model, dim_feedforward, bias=bias, **fk)
-    module.dropout = _dropout.Dropout(dropout)
-    module.linear2 = _linear.Linear(dim_feedforward, d_model, bias=bias, **fk)
-    for i in range(1, n_norms + 1):
-        setattr(module, f"norm{i}", _norm.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **fk))
-    for i in range(1, n_norms + 1):
-        setattr(module, f"dropout{i}", _dropout.Dropout(dropout))
-
-
-def _feed_forward(module, x, drop):
-    return drop(module.linear2(module.dropout(module.activation(module.linear1(x)))))
-
-
 # ---- layers ---------------------------------------------------------------------------------
-class TransformerEncoderLayer(Module):
-    """Self-attention + feed-forward block (post-norm, or pre-norm with ``norm_first``)."""
+class _TransformerLayer(Module):
+    """What the encoder and decoder layers share: self-attention (and, in the decoder,
+    attention over ``memory``), the feed-forward block and one LayerNorm / Dropout pair per
+    block, registered in PyTorch's order."""
     __constants__ = ["norm_first"]
+    _cross_attention = False
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
                  layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
                  device=None, dtype=None):
         fk = {"device": device, "dtype": dtype}
         super().__init__()
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                            batch_first=batch_first, **fk)
-        _ff_layers(self, d_model, dim_feedforward, dropout, layer_norm_eps, bias, 2, fk)
+
+        def attention():
+            return MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                      batch_first=batch_first, **fk)
+
+        self.self_attn = attention()
+        if self._cross_attention:
+            self.multihead_attn = attention()
+        self.linear1 = _linear.Linear(d_model, dim_feedforward, bias=bias, **fk)
+        self.dropout = _dropout.Dropout(dropout)
+        self.linear2 = _linear.Linear(dim_feedforward, d_model, bias=bias, **fk)
         self.norm_first = norm_first
-        if isinstance(activation, str):
-            activation = _get_activation_fn(activation)
-        self.activation_relu_or_gelu = _relu_or_gelu(activation)
-        self.activation = activation
+        blocks = range(1, 4 if self._cross_attention else 3)
+        for i in blocks:
+            setattr(self, f"norm{i}", _norm.LayerNorm(d_model, eps=layer_norm_eps, bias=bias,
+                                                      **fk))
+        for i in blocks:
+            setattr(self, f"dropout{i}", _dropout.Dropout(dropout))
+        self.activation = _get_activation_fn(activation) if isinstance(activation, str) \
+            else activation
 
     def __setstate__(self, state):
+        state.setdefault("activation", _act_fn.relu)
         super().__setstate__(state)
-        if not hasattr(self, "activation"):
-            self.activation = _act_fn.relu
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
+        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                           need_weights=False, is_causal=is_causal)[0]
+        return self.dropout1(x)
+
+    def _feed_forward(self, x):
+        return self.linear2(self.dropout(self.activation(self.linear1(x))))
+
+
+class TransformerEncoderLayer(_TransformerLayer):
+    """Self-attention + feed-forward block (post-norm, or pre-norm with ``norm_first``)."""
+
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
+                 layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
+                 device=None, dtype=None):
+        super().__init__(d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps,
+                         batch_first, norm_first, bias, device, dtype)
+        self.activation_relu_or_gelu = _relu_or_gelu(self.activation)
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
         src_key_padding_mask = _canonical_mask(
@@ -237,42 +242,19 @@ class TransformerEncoderLayer(Module):
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
-            x = x + _feed_forward(self, self.norm2(x), self.dropout2)
+            x = x + self._ff_block(self.norm2(x))
         else:
             x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
-            x = self.norm2(x + _feed_forward(self, x, self.dropout2))
+            x = self.norm2(x + self._ff_block(x))
         return x
 
-    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
-        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
-                           need_weights=False, is_causal=is_causal)[0]
-        return self.dropout1(x)
-
     def _ff_block(self, x):
-        return _feed_forward(self, x, self.dropout2)
+        return self.dropout2(self._feed_forward(x))
 
 
-class TransformerDecoderLayer(Module):
+class TransformerDecoderLayer(_TransformerLayer):
     """Self-attention, cross-attention over ``memory`` and feed-forward."""
-    __constants__ = ["norm_first"]
-
-    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
-                 layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
-                 device=None, dtype=None):
-        fk = {"device": device, "dtype": dtype}
-        super().__init__()
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout,
-                                            batch_first=batch_first, bias=bias, **fk)
-        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout,
-                                                 batch_first=batch_first, bias=bias, **fk)
-        _ff_layers(self, d_model, dim_feedforward, dropout, layer_norm_eps, bias, 3, fk)
-        self.norm_first = norm_first
-        self.activation = _get_activation_fn(activation) if isinstance(activation, str) \
-            else activation
-
-    def __setstate__(self, state):
-        state.setdefault("activation", _act_fn.relu)
-        super().__setstate__(state)
+    _cross_attention = True
 
     def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                 memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
@@ -281,18 +263,13 @@ class TransformerDecoderLayer(Module):
             x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
             x = x + self._mha_block(self.norm2(x), memory, memory_mask,
                                     memory_key_padding_mask, memory_is_causal)
-            x = x + _feed_forward(self, self.norm3(x), self.dropout3)
+            x = x + self._ff_block(self.norm3(x))
         else:
             x = self.norm1(x + self._sa_block(x, tgt_mask, tgt_key_padding_mask, tgt_is_causal))
             x = self.norm2(x + self._mha_block(x, memory, memory_mask, memory_key_padding_mask,
                                                memory_is_causal))
-            x = self.norm3(x + _feed_forward(self, x, self.dropout3))
+            x = self.norm3(x + self._ff_block(x))
         return x
-
-    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
-        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
-                           is_causal=is_causal, need_weights=False)[0]
-        return self.dropout1(x)
 
     def _mha_block(self, x, mem, attn_mask, key_padding_mask, is_causal=False):
         x = self.multihead_attn(x, mem, mem, attn_mask=attn_mask,
@@ -301,7 +278,7 @@ class TransformerDecoderLayer(Module):
         return self.dropout2(x)
 
     def _ff_block(self, x):
-        return _feed_forward(self, x, self.dropout3)
+        return self.dropout3(self._feed_forward(x))
 
 
 # ---- stacks ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import functools
 import types
 import warnings
 
-from ... import _ops
+from ... import _errors, _ops
 from ...autograd import grad_mode
 from ... import linalg as _linalg
 
@@ -39,10 +39,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     norms = [_linalg.vector_norm(t, norm_type).to(first) for t in tensors]
     total = _linalg.vector_norm(_F["stack"](norms), norm_type)
     if error_if_nonfinite and bool(total.isnan() | total.isinf()):
-        raise RuntimeError(f"The total norm of order {norm_type} for gradients from "
-                           "`parameters` is non-finite, so it cannot be clipped. To disable this "
-                           "error and scale the gradients by the non-finite norm anyway, set "
-                           "`error_if_nonfinite=False`")
+        raise _errors.clip_grad_nonfinite(norm_type)
     return total
 
 
@@ -67,8 +64,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         is_generator = isinstance(parameters, types.GeneratorType)
         parameters = list(parameters)
         if is_generator and not parameters:
-            warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.",
-                          stacklevel=3)
+            warnings.warn(_errors.clip_grad_empty_generator_warning(), stacklevel=3)
     grads = [p.grad for p in parameters if p.grad is not None]
     total = get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
     clip_grads_with_norm_(parameters, max_norm, total, foreach)
@@ -76,8 +72,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
 
 def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
-    warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of "
-                  "`torch.nn.utils.clip_grad_norm_`.", FutureWarning, stacklevel=2)
+    warnings.warn(_errors.renamed_deprecated("torch.nn.utils.clip_grad_norm",
+                                             "torch.nn.utils.clip_grad_norm_"), stacklevel=2)
     return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 

@@ -1,5 +1,6 @@
 """parameters_to_vector / vector_to_parameters."""
-from ... import _ops
+from ... import _errors, _ops
+from ..modules.module import _typename
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
 
@@ -7,8 +8,7 @@ __all__ = ["parameters_to_vector", "vector_to_parameters"]
 def _check_device(param, old):
     """All parameters must live on one device (as PyTorch requires)."""
     if old is not None and param.device != old:
-        raise TypeError("Found two parameters on different devices, this is currently not "
-                        "supported.")
+        raise _errors.parameters_on_two_devices()
     return param.device
 
 
@@ -25,7 +25,7 @@ def parameters_to_vector(parameters):
 def vector_to_parameters(vec, parameters):
     """Slice ``vec`` into the parameters' shapes and assign them as the parameters' data."""
     if not isinstance(vec, _ops.Tensor):
-        raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
+        raise _errors.vector_not_tensor(_typename(vec))
     device = None
     pointer = 0
     for p in parameters:

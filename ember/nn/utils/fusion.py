@@ -1,7 +1,7 @@
 """Fold an eval-mode BatchNorm into the preceding Conv / Linear layer."""
 import copy
 
-from ... import _ops
+from ... import _errors, _ops
 from ..parameter import Parameter
 
 __all__ = ["fuse_conv_bn_eval", "fuse_conv_bn_weights", "fuse_linear_bn_eval",
@@ -13,10 +13,10 @@ _F = _ops.functions
 def fuse_conv_bn_eval(conv, bn, transpose=False):
     """A copy of ``conv`` computing ``bn(conv(x))`` (both modules in eval mode)."""
     if conv.training or bn.training:
-        raise AssertionError("Fusion only for eval!")
+        raise _errors.fusion_eval_only()
     fused = copy.deepcopy(conv)
     if bn.running_mean is None or bn.running_var is None:
-        raise AssertionError("BatchNorm running stats must be available for fusion")
+        raise _errors.fusion_running_stats()
     fused.weight, fused.bias = fuse_conv_bn_weights(
         fused.weight, fused.bias, bn.running_mean, bn.running_var, bn.eps, bn.weight, bn.bias,
         transpose)
@@ -41,12 +41,11 @@ def fuse_conv_bn_weights(conv_w, conv_b, bn_rm, bn_rv, bn_eps, bn_w, bn_b, trans
 def fuse_linear_bn_eval(linear, bn):
     """A copy of ``linear`` computing ``bn(linear(x))`` (both modules in eval mode)."""
     if linear.training or bn.training:
-        raise AssertionError("Fusion only for eval!")
-    if not (linear.out_features == bn.num_features or bn.num_features == 1):
-        raise AssertionError("To fuse, linear.out_features must equal bn.num_features or "
-                             "bn.num_features must equal 1")
+        raise _errors.fusion_eval_only()
+    if linear.out_features != bn.num_features and bn.num_features != 1:
+        raise _errors.fusion_linear_features(linear.out_features, bn.num_features)
     if bn.running_mean is None or bn.running_var is None:
-        raise AssertionError("BatchNorm running stats must be available for fusion")
+        raise _errors.fusion_running_stats()
     fused = copy.deepcopy(linear)
     fused.weight, fused.bias = fuse_linear_bn_weights(
         fused.weight, fused.bias, bn.running_mean, bn.running_var, bn.eps, bn.weight, bn.bias)

@@ -1,6 +1,6 @@
 """``nn.utils.parametrizations``: weight_norm, spectral_norm and orthogonal as
 parametrizations (see ``parametrize``)."""
-from ... import _ops
+from ... import _errors, _ops
 from ...autograd import grad_mode
 from .. import functional as F
 from ..modules.module import Module
@@ -45,11 +45,9 @@ class _SpectralNorm(Module):
         super().__init__()
         ndim = weight.ndim
         if dim >= ndim or dim < -ndim:
-            raise IndexError("Dimension out of range (expected to be in range of "
-                             f"[-{ndim}, {ndim - 1}] but got {dim})")
+            raise _errors.spectral_norm_dim(dim, ndim)
         if n_power_iterations <= 0:
-            raise ValueError("Expected n_power_iterations to be positive, but got "
-                             f"n_power_iterations={n_power_iterations}")
+            raise _errors.power_iterations_positive(n_power_iterations)
         self.dim = dim if dim >= 0 else dim + ndim
         self.eps = eps
         if ndim > 1:
@@ -88,7 +86,7 @@ def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=No
     """Divide ``module.<name>`` by its spectral norm, estimated by power iteration."""
     weight = getattr(module, name, None)
     if not isinstance(weight, _ops.Tensor):
-        raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
+        raise _errors.spectral_norm_no_tensor(module, name)
     if dim is None:
         dim = 1 if type(module).__name__.startswith("ConvTranspose") else 0
     parametrize.register_parametrization(module, name,

@@ -12,7 +12,7 @@ import copyreg
 from contextlib import contextmanager
 from copy import deepcopy
 
-from ... import _ops
+from ... import _errors, _ops
 from ...autograd import grad_mode
 from ..modules.container import ModuleDict, ModuleList
 from ..parameter import Parameter
@@ -54,22 +54,12 @@ def _set(dest, src):
     dest._vc[0] += 1
 
 
-def _check_same(what, a, b, a_name, b_name, unsafe_note):
-    """The dtype/shape consistency errors of ``register_parametrization``."""
-    for attr in ("dtype", "shape"):
-        x, y = getattr(a, attr), getattr(b, attr)
-        if x != y:
-            raise ValueError(f"{what} may not change the {attr} of the tensor, unless "
-                             f"{unsafe_note} flag is enabled.\n{a_name}.{attr}: {x}\n"
-                             f"{b_name}.{attr}: {y}")
-
-
 class ParametrizationList(ModuleList):
     """The parametrizations of one tensor and its unconstrained ``original`` tensor(s)."""
 
     def __init__(self, modules, original, unsafe=False):
         if len(modules) == 0:
-            raise ValueError("ParametrizationList requires one or more modules.")
+            raise _errors.parametrization_list_empty()
         super().__init__(modules)
         self.unsafe = unsafe
         original_shape, original_dtype = original.shape, original.dtype
@@ -82,15 +72,12 @@ class ParametrizationList(ModuleList):
                     except NotImplementedError:
                         pass
         if not isinstance(new, (Tensor, collections.abc.Sequence)):
-            raise ValueError("'right_inverse' must return a Tensor or a Sequence of tensors "
-                             f"(list, tuple...). Got {type(new).__name__}")
+            raise _errors.right_inverse_type(new)
         self.is_tensor = isinstance(new, Tensor)
         self.ntensors = 1 if self.is_tensor else len(new)
         if self.is_tensor:
             if original.dtype != new.dtype:
-                raise ValueError("When `right_inverse` outputs one tensor, it may not change the "
-                                 f"dtype.\noriginal.dtype: {original.dtype}\n"
-                                 f"right_inverse(original).dtype: {new.dtype}")
+                raise _errors.right_inverse_one_dtype(original.dtype, new.dtype)
             if new is not original:
                 with grad_mode.no_grad():
                     _set(original, new)
@@ -98,9 +85,7 @@ class ParametrizationList(ModuleList):
         else:
             for i, originali in enumerate(new):
                 if not isinstance(originali, Tensor):
-                    raise ValueError("'right_inverse' must return a Tensor or a Sequence of "
-                                     "tensors (list, tuple...). Got element "
-                                     f"{i} of the sequence with type {type(originali).__name__}.")
+                    raise _errors.right_inverse_type(originali, i)
                 if isinstance(original, Parameter):
                     originali = Parameter(originali, original.requires_grad)
                 originali.requires_grad_(original.requires_grad)
@@ -108,49 +93,36 @@ class ParametrizationList(ModuleList):
         if not self.unsafe:
             Z = self()
             if not isinstance(Z, Tensor):
-                raise ValueError(f"A parametrization must return a tensor. Got "
-                                 f"{type(Z).__name__}.")
+                raise _errors.parametrization_not_tensor(Z)
             for attr, before, after in (("dtype", original_dtype, Z.dtype),
                                         ("shape", original_shape, Z.shape)):
                 if before != after:
-                    raise ValueError(f"Registering a parametrization may not change the {attr} "
-                                     f"of the tensor, unless `unsafe` flag is enabled.\n"
-                                     f"unparametrized {attr}: {before}\n"
-                                     f"parametrized {attr}: {after}")
+                    raise _errors.parametrization_changed(attr, before, after)
 
     def right_inverse(self, value):
         """Set the original tensor(s) so that the parametrized tensor equals ``value``."""
         with grad_mode.no_grad():
             for module in reversed(self):
                 if not hasattr(module, "right_inverse"):
-                    raise RuntimeError(f"parametrization {type(module).__name__} does not "
-                                       "implement right_inverse.")
+                    raise _errors.right_inverse_missing(module)
                 value = module.right_inverse(value)
             if self.is_tensor:
                 if not isinstance(value, Tensor):
-                    raise ValueError(f"`right_inverse` should return a tensor. Got "
-                                     f"{type(value).__name__}")
+                    raise _errors.right_inverse_not_tensor(value)
                 if value.dtype != self.original.dtype:
-                    raise ValueError(f"The tensor returned by `right_inverse` has dtype "
-                                     f"{value.dtype} while `original` has dtype "
-                                     f"{self.original.dtype}")
+                    raise _errors.right_inverse_dtype(value.dtype, self.original.dtype)
                 _set(self.original, value)
                 return
             if not isinstance(value, collections.abc.Sequence):
-                raise ValueError("'right_inverse' must return a sequence of tensors. Got "
-                                 f"{type(value).__name__}.")
+                raise _errors.right_inverse_not_sequence(value)
             if len(value) != self.ntensors:
-                raise ValueError("'right_inverse' must return a sequence of tensors of length "
-                                 f"{self.ntensors}. Got a sequence of length {len(value)}.")
+                raise _errors.right_inverse_length(self.ntensors, len(value))
             for i, tensor in enumerate(value):
                 original_i = getattr(self, f"original{i}")
                 if not isinstance(tensor, Tensor):
-                    raise ValueError(f"`right_inverse` must return a sequence of tensors. Got "
-                                     f"element {i} of type {type(tensor).__name__}")
+                    raise _errors.right_inverse_element(i, tensor)
                 if original_i.dtype != tensor.dtype:
-                    raise ValueError(f"Tensor {i} returned by `right_inverse` has dtype "
-                                     f"{tensor.dtype} while `original{i}` has dtype "
-                                     f"{original_i.dtype}")
+                    raise _errors.right_inverse_dtype(tensor.dtype, original_i.dtype, i)
                 _set(original_i, tensor)
 
     def forward(self):
@@ -177,10 +149,7 @@ def _default_deepcopy(self, memo):
 
 
 def _getstate(self):
-    raise RuntimeError("Serialization of parametrized modules is only supported through "
-                       "state_dict(). See:\nhttps://pytorch.org/tutorials/beginner/"
-                       "saving_loading_models.html#saving-loading-a-general-checkpoint-for-"
-                       "inference-and-or-resuming-training")
+    raise _errors.parametrized_pickle()
 
 
 def _inject_new_class(module):
@@ -194,7 +163,7 @@ def _inject_new_class(module):
 
 def _inject_property(module, tensor_name):
     if hasattr(module, tensor_name):
-        raise AssertionError(f"Module already has an attribute named '{tensor_name}'")
+        raise _errors.parametrize_attribute_exists(tensor_name)
 
     def get_parametrized(self):
         parametrization = self.parametrizations[tensor_name]
@@ -221,10 +190,8 @@ def register_parametrization(module, tensor_name, parametrization, *, unsafe=Fal
             Y = getattr(module, tensor_name)
             X = parametrization(Y)
             if not isinstance(X, Tensor):
-                raise ValueError(f"A parametrization must return a tensor. Got "
-                                 f"{type(X).__name__}.")
-            _check_same("Registering a parametrization", Y, X, f"module.{tensor_name}",
-                        f"parametrization(module.{tensor_name})", "the `unsafe`")
+                raise _errors.parametrization_not_tensor(X)
+            _check_unchanged(Y, X, tensor_name, _errors.parametrization_changed_chained)
             if hasattr(parametrization, "right_inverse"):
                 try:
                     Z = parametrization.right_inverse(X)
@@ -232,9 +199,8 @@ def register_parametrization(module, tensor_name, parametrization, *, unsafe=Fal
                     pass
                 else:
                     if not isinstance(Z, Tensor):
-                        raise ValueError("parametrization.right_inverse must return a tensor. "
-                                         f"Got: {type(Z).__name__}")
-                    _check_same_inverse(Y, Z, tensor_name)
+                        raise _errors.right_inverse_chained_type(Z)
+                    _check_unchanged(Y, Z, tensor_name, _errors.right_inverse_chained_changed)
         module.parametrizations[tensor_name].append(parametrization)
         module.parametrizations[tensor_name].unsafe |= unsafe
     elif tensor_name in module._buffers or tensor_name in module._parameters:
@@ -247,18 +213,15 @@ def register_parametrization(module, tensor_name, parametrization, *, unsafe=Fal
         _inject_property(module, tensor_name)
         module.parametrizations[tensor_name] = parametrizations
     else:
-        raise ValueError(f"Module '{module}' does not have a parameter, a buffer, or a "
-                         f"parametrized element with name '{tensor_name}'")
+        raise _errors.parametrize_no_tensor(module, tensor_name)
     return module
 
 
-def _check_same_inverse(Y, Z, tensor_name):
+def _check_unchanged(before, after, tensor_name, error):
+    """``error(tensor_name, attr, ...)`` unless ``after`` has ``before``'s dtype and shape."""
     for attr in ("dtype", "shape"):
-        if getattr(Z, attr) != getattr(Y, attr):
-            raise ValueError(f"The tensor returned by parametrization.right_inverse must have "
-                             f"the same {attr} as module.{tensor_name}, unless the `unsafe` "
-                             f"flag is enabled.\nmodule.{tensor_name}.{attr}: "
-                             f"{getattr(Y, attr)}\nreturned {attr}: {getattr(Z, attr)}")
+        if getattr(after, attr) != getattr(before, attr):
+            raise error(tensor_name, attr, getattr(before, attr), getattr(after, attr))
 
 
 def is_parametrized(module, tensor_name=None):
@@ -274,7 +237,7 @@ def remove_parametrizations(module, tensor_name, leave_parametrized=True):
     """Undo ``register_parametrization``: the tensor becomes a plain parameter/buffer again,
     holding the parametrized value (``leave_parametrized``) or the original one."""
     if not is_parametrized(module, tensor_name):
-        raise ValueError(f"Module {module} does not have a parametrization on {tensor_name}")
+        raise _errors.parametrize_not_parametrized(module, tensor_name)
     parametrizations = module.parametrizations[tensor_name]
     if parametrizations.is_tensor:
         original = parametrizations.original
@@ -283,8 +246,7 @@ def remove_parametrizations(module, tensor_name, leave_parametrized=True):
                 _set(original, getattr(module, tensor_name))
     else:
         if not leave_parametrized:
-            raise ValueError("Cannot leave unparametrized (`leave_parametrized=False`) a tensor "
-                             "that is parametrized in terms of a sequence of tensors.")
+            raise _errors.parametrize_leave_sequence()
         t = getattr(module, tensor_name)
         original = Parameter(t.detach()) if t.requires_grad else t
     delattr(module.__class__, tensor_name)

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ... import _dtype as D
+from ... import _dtype as D, _errors
 from ..._tensor import Tensor, _make
 from ..._ops import creation, indexing, shape as _shape
 from ..._ops._core import needs_grad, record
@@ -36,14 +36,10 @@ class PackedSequence(PackedSequence_):
             unsorted_indices = invert_permutation(sorted_indices)
         if batch_sizes is None:
             if not (isinstance(data, (list, tuple)) and len(data) == 2):
-                raise AssertionError("Expected data to be a list or tuple of length 2")
+                raise _errors.packed_sequence_data()
             data, batch_sizes = data
         elif batch_sizes.device.type != "cpu":
-            raise ValueError(
-                "batch_sizes should always be on CPU. Instances of PackedSequence should never "
-                "be created manually. They should be instantiated by functions like "
-                "pack_sequence and pack_padded_sequences in nn.utils.rnn. "
-                "https://pytorch.org/docs/stable/nn.html#torch.nn.utils.rnn.pack_sequence")
+            raise _errors.packed_batch_sizes_device()
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
     def to(self, *args, **kwargs):
@@ -126,20 +122,14 @@ PackPaddedSequenceBackward0 = node_class("PackPaddedSequenceBackward0", _pack_ba
 
 def _check_lengths(lengths, batch, enforce_sorted):
     if lengths.dim() != 1 or lengths.device.type != "cpu":
-        raise RuntimeError("'lengths' argument should be a 1D CPU int64 tensor, but got "
-                           f"{lengths.dim()}D {lengths.device} Long tensor")
+        raise _errors.pack_lengths_type(lengths)
     lens = lengths.numpy()
     if len(lens) != batch:
-        raise RuntimeError(f"Expected `len(lengths)` to be equal to batch_size, but got "
-                           f"{len(lens)} (batch_size={batch})")
+        raise _errors.pack_lengths_batch(len(lens), batch)
     if enforce_sorted and np.any(lens[1:] > lens[:-1]):
-        raise RuntimeError(
-            "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. "
-            "You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence "
-            "to sidestep this requirement if you do not need ONNX exportability.")
+        raise _errors.pack_lengths_unsorted()
     if len(lens) and lens[-1] <= 0:
-        raise RuntimeError("Length of all samples has to be greater than 0, but found an "
-                           "element in 'lengths' that is <= 0")
+        raise _errors.pack_lengths_positive()
     return lens
 
 
@@ -173,9 +163,7 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     steps = len(bs)
     if total_length is not None:
         if total_length < steps:
-            raise ValueError("Expected total_length to be at least the length of the longest "
-                             f"sequence in input, but got total_length={total_length} and max "
-                             f"sequence length being {steps}")
+            raise _errors.pad_total_length(total_length, steps)
         steps = total_length
     batch = int(bs[0])
     data = sequence.data
@@ -194,17 +182,16 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
 def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
     """Stack variable-length ``(L_i, *)`` tensors into one padded tensor."""
     if not isinstance(sequences, Iterable):
-        raise RuntimeError("pad_sequence: Expected iterable for input sequences, but got arg "
-                           f"of type: {type(sequences)}")
+        raise _errors.pad_sequence_iterable(sequences)
     sequences = tuple(sequences)
     if not sequences:
-        raise RuntimeError("received an empty list of sequences")
+        raise _errors.pad_sequence_empty()
     if padding_side not in ("left", "right"):
-        raise RuntimeError("Expected padding_side to be one of left or right, but got "
-                           f"{padding_side}.")
+        raise _errors.pad_sequence_side(padding_side)
     trail = tuple(sequences[0].shape[1:])
-    for s in sequences:
-        _check_trailing(trail, tuple(s.shape[1:]))
+    slots = [(s.shape[0],) + trail for s in sequences]
+    for s, slot in zip(sequences, slots):
+        _check_fits(tuple(s.shape), slot)
     lens = np.array([s.shape[0] for s in sequences], np.int64)
     batch, steps = len(lens), int(lens.max())
     b = np.repeat(np.arange(batch), lens)
@@ -212,20 +199,21 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
     if padding_side == "left":
         t = t + np.repeat(steps - lens, lens)
     rows = b * steps + t if batch_first else t * batch + b
-    data = _shape.cat([s.reshape((s.shape[0],) + trail) for s in sequences]) \
+    data = _shape.cat([s.expand(slot) for s, slot in zip(sequences, slots)]) \
         if len(sequences) > 1 else sequences[0]
     out = _scatter_rows(data, rows, batch * steps, padding_value)
     return out.reshape(((batch, steps) if batch_first else (steps, batch)) + trail)
 
 
-def _check_trailing(want, got):
-    if len(got) != len(want):
-        raise RuntimeError(f"The expanded size of the tensor ({len(want)}) must match the "
-                           f"existing size ({len(got)})")
-    for i, (a, b) in enumerate(zip(want, got)):
-        if a != b:
-            raise RuntimeError(f"The size of tensor a ({a}) must match the size of tensor b "
-                               f"({b}) at non-singleton dimension {i + 1}")
+def _check_fits(shape, slot):
+    """Each sequence is copied into its ``(L_i, *trailing dims of the first)`` slot of the
+    output, broadcasting as ``copy_`` does."""
+    try:
+        out = np.broadcast_shapes(slot, shape)
+    except ValueError:
+        raise _errors.broadcast_mismatch(slot, shape) from None
+    if out != slot:
+        raise _errors.output_broadcast_shape(slot, out)
 
 
 def unpad_sequence(padded_sequences, lengths, batch_first=False):

@@ -1,9 +1,10 @@
 """Legacy ``nn.utils.spectral_norm``: ``weight_orig`` parameter, ``weight_u`` / ``weight_v``
 buffers, and a forward pre-hook that runs power iteration in training mode."""
+from ... import _errors
 from ...autograd import grad_mode
 from .. import functional as F
 from ..modules import conv as _conv
-from ..parameter import Parameter
+from ._weight_hook import WeightHook
 
 __all__ = ["SpectralNorm", "spectral_norm", "remove_spectral_norm"]
 
@@ -15,15 +16,16 @@ def reshape_weight_to_matrix(weight, dim):
     return weight.reshape(weight.size(0), -1)
 
 
-class SpectralNorm:
+class SpectralNorm(WeightHook):
     _version = 1
+    api = "spectral_norm"
+    suffixes = ("_orig", "_u", "_v")
 
     def __init__(self, name="weight", n_power_iterations=1, dim=0, eps=1e-12):
         self.name = name
         self.dim = dim
         if n_power_iterations <= 0:
-            raise ValueError("Expected n_power_iterations to be positive, but got "
-                             f"n_power_iterations={n_power_iterations}")
+            raise _errors.power_iterations_positive(n_power_iterations)
         self.n_power_iterations = n_power_iterations
         self.eps = eps
 
@@ -48,11 +50,7 @@ class SpectralNorm:
     def remove(self, module):
         with grad_mode.no_grad():
             weight = self.compute_weight(module, do_power_iteration=False)
-        delattr(module, self.name)
-        delattr(module, self.name + "_u")
-        delattr(module, self.name + "_v")
-        delattr(module, self.name + "_orig")
-        module.register_parameter(self.name, Parameter(weight.detach()))
+        self.restore(module, weight)
 
     def __call__(self, module, inputs):
         setattr(module, self.name, self.compute_weight(module,
@@ -60,22 +58,15 @@ class SpectralNorm:
 
     @staticmethod
     def apply(module, name, n_power_iterations, dim, eps):
-        for hook in module._forward_pre_hooks.values():
-            if isinstance(hook, SpectralNorm) and hook.name == name:
-                raise RuntimeError(f"Cannot register two spectral_norm hooks on the same "
-                                   f"parameter {name}")
+        SpectralNorm.check_unhooked(module, name)
         fn = SpectralNorm(name, n_power_iterations, dim, eps)
         weight = module._parameters[name]
         with grad_mode.no_grad():
             h, w = fn.reshape_weight_to_matrix(weight).shape
             u = F.normalize(weight.new_empty(h).normal_(0, 1), dim=0, eps=fn.eps)
             v = F.normalize(weight.new_empty(w).normal_(0, 1), dim=0, eps=fn.eps)
-        delattr(module, fn.name)
-        module.register_parameter(fn.name + "_orig", weight)
-        setattr(module, fn.name, weight.data)
-        module.register_buffer(fn.name + "_u", u)
-        module.register_buffer(fn.name + "_v", v)
-        module.register_forward_pre_hook(fn)
+        fn.install(module, weight.data, parameters=[("_orig", weight)],
+                   buffers=[("_u", u), ("_v", v)])
         return fn
 
 
@@ -89,9 +80,4 @@ def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=No
 
 
 def remove_spectral_norm(module, name="weight"):
-    for k, hook in module._forward_pre_hooks.items():
-        if isinstance(hook, SpectralNorm) and hook.name == name:
-            hook.remove(module)
-            del module._forward_pre_hooks[k]
-            return module
-    raise ValueError(f"spectral_norm of '{name}' not found in {module}")
+    return SpectralNorm.remove_from(module, name)

@@ -3,7 +3,9 @@ pre-hook) and the ``norm_except_dim`` / ``_weight_norm`` formulas it shares with
 parametrization version."""
 import warnings
 
+from ... import _errors
 from ..parameter import Parameter
+from ._weight_hook import WeightHook
 
 __all__ = ["WeightNorm", "weight_norm", "remove_weight_norm"]
 
@@ -26,7 +28,10 @@ def _weight_norm(v, g, dim=0):
     return v * (g / norm_except_dim(v, 2, dim))
 
 
-class WeightNorm:
+class WeightNorm(WeightHook):
+    api = "weight_norm"
+    suffixes = ("_g", "_v")
+
     def __init__(self, name, dim):
         self.name = name
         self.dim = -1 if dim is None else dim
@@ -37,26 +42,16 @@ class WeightNorm:
 
     @staticmethod
     def apply(module, name, dim):
-        for hook in module._forward_pre_hooks.values():
-            if isinstance(hook, WeightNorm) and hook.name == name:
-                raise RuntimeError(f"Cannot register two weight_norm hooks on the same "
-                                   f"parameter {name}")
+        WeightNorm.check_unhooked(module, name)
         fn = WeightNorm(name, dim)
         weight = getattr(module, name)
-        del module._parameters[name]
-        module.register_parameter(name + "_g", Parameter(norm_except_dim(weight, 2,
-                                                                         fn.dim).data))
-        module.register_parameter(name + "_v", Parameter(weight.data))
-        setattr(module, name, fn.compute_weight(module))
-        module.register_forward_pre_hook(fn)
+        g = Parameter(norm_except_dim(weight, 2, fn.dim).data)
+        v = Parameter(weight.data)
+        fn.install(module, _weight_norm(v, g, fn.dim), parameters=[("_g", g), ("_v", v)])
         return fn
 
     def remove(self, module):
-        weight = self.compute_weight(module)
-        delattr(module, self.name)
-        del module._parameters[self.name + "_g"]
-        del module._parameters[self.name + "_v"]
-        setattr(module, self.name, Parameter(weight.data))
+        self.restore(module, self.compute_weight(module))
 
     def __call__(self, module, inputs):
         setattr(module, self.name, self.compute_weight(module))
@@ -64,16 +59,10 @@ class WeightNorm:
 
 def weight_norm(module, name="weight", dim=0):
     """Reparametrize ``module.<name>`` as ``g * v / ||v||`` (norm over all dims but ``dim``)."""
-    warnings.warn("`torch.nn.utils.weight_norm` is deprecated in favor of "
-                  "`torch.nn.utils.parametrizations.weight_norm`.", FutureWarning, stacklevel=2)
+    warnings.warn(_errors.weight_norm_deprecated(), stacklevel=2)
     WeightNorm.apply(module, name, dim)
     return module
 
 
 def remove_weight_norm(module, name="weight"):
-    for k, hook in module._forward_pre_hooks.items():
-        if isinstance(hook, WeightNorm) and hook.name == name:
-            hook.remove(module)
-            del module._forward_pre_hooks[k]
-            return module
-    raise ValueError(f"weight_norm of '{name}' not found in {module}")
+    return WeightNorm.remove_from(module, name)

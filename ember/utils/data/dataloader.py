@@ -207,7 +207,7 @@ class _BaseIter:
         return len(self._index_sampler)
 
     def __getstate__(self):
-        raise NotImplementedError(f"{type(self).__name__} cannot be pickled")
+        raise _errors.data_iter_pickle(self)
 
 
 class _SingleProcessIter(_BaseIter):

@@ -168,8 +168,7 @@ def _fraction_lengths(n, fractions):
         lengths[i % len(lengths)] += 1
     for i, length in enumerate(lengths):
         if length == 0:
-            warnings.warn(f"Length of split at index {i} is 0. This might result in an empty "
-                          "dataset.", stacklevel=3)
+            warnings.warn(_errors.split_empty_warning(i), stacklevel=3)
     return lengths
 
 

@@ -20,7 +20,7 @@ def _world(what):
     except ImportError:
         dist = None
     if dist is None or not dist.is_available():
-        raise RuntimeError("Requires distributed package to be available")
+        raise _errors.distributed_unavailable()
     return dist.get_world_size() if what == "size" else dist.get_rank()
 
 

@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 
+from ... import _errors
 from .._pil import pil
 from .utils import check_integrity, download_and_extract_archive
 from .vision import VisionDataset
@@ -26,8 +27,7 @@ class CIFAR10(VisionDataset):
         if download:
             self.download()
         if not self._check_integrity():
-            raise RuntimeError("Dataset not found or corrupted. You can use download=True to "
-                               "download it")
+            raise _errors.vision_dataset_missing(corrupted=True)
         chunks, self.targets = [], []
         for name in (self.train_list if train else self.test_list):
             entry = self._unpickle(name)
@@ -53,8 +53,8 @@ class CIFAR10(VisionDataset):
             download_and_extract_archive(self.url, self.root, filename=self.filename,
                                          md5=self.tgz_md5)
         except OSError as e:
-            raise RuntimeError(f"Could not download {self.url} ({e}). Place {self.filename} "
-                               f"(md5 {self.tgz_md5}) in {self.root} and retry.") from e
+            raise _errors.download_failed(self.url, e, self.filename, self.tgz_md5,
+                                          self.root) from e
 
     def __len__(self):
         return len(self.data)

@@ -1,6 +1,7 @@
 """Random images for smoke tests; item ``i`` is the same every time (seeded by its index)."""
 import ember
 
+from ... import _errors
 from ..transforms import functional as F
 from .vision import VisionDataset
 
@@ -14,7 +15,7 @@ class FakeData(VisionDataset):
 
     def __getitem__(self, index):
         if not 0 <= index < len(self):
-            raise IndexError(f"{type(self).__name__} index out of range")
+            raise _errors.fake_data_index(self)
         g = ember.Generator().manual_seed(index + self.random_offset)
         img = ember.randn(*self.image_size, generator=g)
         target = int(ember.randint(0, self.num_classes, size=(1,), generator=g).item())

@@ -1,6 +1,7 @@
 """Data sets laid out as ``root/<class>/<file>`` (DatasetFolder / ImageFolder)."""
 import os
 
+from ... import _errors
 from .._pil import pil
 from .vision import VisionDataset
 
@@ -19,7 +20,7 @@ def is_image_file(filename):
 def find_classes(directory):
     classes = sorted(e.name for e in os.scandir(directory) if e.is_dir())
     if not classes:
-        raise FileNotFoundError(f"Couldn't find any class folder in {directory}.")
+        raise _errors.no_class_folder(directory)
     return classes, {c: i for i, c in enumerate(classes)}
 
 
@@ -30,8 +31,7 @@ def make_dataset(directory, class_to_idx=None, extensions=None, is_valid_file=No
     if class_to_idx is None:
         _, class_to_idx = find_classes(directory)
     if (extensions is None) == (is_valid_file is None):
-        raise ValueError("Both extensions and is_valid_file cannot be None or not None at "
-                         "the same time")
+        raise _errors.extensions_xor_is_valid_file()
     if extensions is not None:
         def is_valid_file(path):
             return has_file_allowed_extension(path, extensions)
@@ -48,11 +48,7 @@ def make_dataset(directory, class_to_idx=None, extensions=None, is_valid_file=No
                     found.add(cls)
     empty = set(class_to_idx) - found
     if empty and not allow_empty:
-        msg = f"Found no valid file for the classes {', '.join(sorted(empty))}. "
-        if extensions is not None:
-            exts = extensions if isinstance(extensions, str) else ", ".join(extensions)
-            msg += f"Supported extensions are: {exts}"
-        raise FileNotFoundError(msg)
+        raise _errors.no_valid_file(empty, extensions)
     return samples
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 import ember
 
+from ... import _errors
 from .._pil import pil
 from .utils import download_from_mirrors, extract_archive, download_url
 from .vision import VisionDataset
@@ -23,7 +24,7 @@ def read_idx(path):
     with opener(path, "rb") as f:
         raw = f.read()
     if raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_TYPES:
-        raise RuntimeError(f"{path} is not an IDX file")
+        raise _errors.not_idx_file(path)
     ndim = raw[3]
     shape = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
     data = np.frombuffer(raw, dtype=_IDX_TYPES[raw[2]], offset=4 + 4 * ndim)
@@ -49,7 +50,7 @@ class MNIST(VisionDataset):
         if download:
             self.download()
         if not self._check_exists():
-            raise RuntimeError("Dataset not found. You can use download=True to download it")
+            raise _errors.vision_dataset_missing()
         self.data, self.targets = self._load_data()
 
     @property
@@ -139,8 +140,7 @@ class EMNIST(MNIST):
 
     def __init__(self, root, split, **kwargs):
         if split not in self.splits:
-            raise ValueError(f"Unknown value '{split}' for argument split. Valid values are "
-                             f"{{{', '.join(repr(s) for s in self.splits)}}}.")
+            raise _errors.emnist_split(split, self.splits)
         self.split = split
         self.classes = self.classes_split_dict[split]
         super().__init__(root, **kwargs)
@@ -157,8 +157,8 @@ class EMNIST(MNIST):
         try:
             download_url(self.url, self.raw_folder, md5=self.md5)
         except OSError as e:
-            raise RuntimeError(f"Could not download {self.url} ({e}). Place gzip.zip (md5 "
-                               f"{self.md5}) in {self.raw_folder} and retry.") from e
+            raise _errors.download_failed(self.url, e, "gzip.zip", self.md5,
+                                          self.raw_folder) from e
         extract_archive(os.path.join(self.raw_folder, "gzip.zip"), self.raw_folder)
         gz_dir = os.path.join(self.raw_folder, "gzip")
         for name in os.listdir(gz_dir):

@@ -6,6 +6,8 @@ import tarfile
 import urllib.request
 import zipfile
 
+from ... import _errors
+
 
 def calculate_md5(fpath, chunk_size=1024 * 1024):
     md5 = hashlib.md5()
@@ -55,7 +57,7 @@ def download_url(url, root, filename=None, md5=None):
             bar.close()
     if md5 is not None and not check_md5(tmp, md5):
         os.remove(tmp)
-        raise RuntimeError(f"File {url} downloaded with a wrong md5 (expected {md5}).")
+        raise _errors.download_md5(url, md5)
     os.replace(tmp, fpath)
 
 
@@ -73,7 +75,7 @@ def extract_archive(from_path, to_path=None, remove_finished=False):
             dst.write(src.read())
         os.replace(out + ".part", out)
     else:
-        raise RuntimeError(f"Extraction of {from_path} not supported")
+        raise _errors.extraction_unsupported(from_path)
     if remove_finished:
         os.remove(from_path)
     return to_path
@@ -96,5 +98,4 @@ def download_from_mirrors(mirrors, filename, folder, md5):
             return
         except OSError as e:      # URLError and socket errors are OSErrors
             errors.append(f"{mirror}{filename}: {e}")
-    raise RuntimeError(f"Could not download {filename} ({'; '.join(errors)}). Place the file "
-                       f"(md5 {md5}) at {os.path.join(folder, filename)} and retry.")
+    raise _errors.download_failed(filename, "; ".join(errors), filename, md5, folder)

@@ -1,6 +1,7 @@
 """Base class of the vision data sets (``torchvision.datasets.VisionDataset``)."""
 import os
 
+from ... import _errors
 from ...utils.data import Dataset
 
 
@@ -10,8 +11,7 @@ class VisionDataset(Dataset):
     def __init__(self, root=None, transforms=None, transform=None, target_transform=None):
         self.root = os.path.expanduser(root) if isinstance(root, str) else root
         if transforms is not None and (transform is not None or target_transform is not None):
-            raise ValueError("Only transforms or transform/target_transform can be passed "
-                             "as argument")
+            raise _errors.vision_transforms_exclusive()
         self.transform, self.target_transform = transform, target_transform
         if transforms is None and (transform is not None or target_transform is not None):
             transforms = _PairTransform(transform, target_transform)

@@ -1,5 +1,5 @@
 """MobileNetV2 (Sandler et al., 2018)."""
-from ... import nn
+from ... import _errors, nn
 from ...nn import functional as F
 from ._api import WeightsEnum, build, imagenet_weights, register_model
 from ._layers import Conv2dNormActivation, make_divisible
@@ -13,7 +13,7 @@ class InvertedResidual(nn.Module):
     def __init__(self, inp, oup, stride, expand_ratio, norm_layer=None):
         super().__init__()
         if stride not in (1, 2):
-            raise ValueError(f"stride should be 1 or 2 instead of {stride}")
+            raise _errors.mobilenet_stride(stride)
         norm_layer = norm_layer or nn.BatchNorm2d
         self.stride = stride
         hidden_dim = int(round(inp * expand_ratio))
@@ -48,8 +48,7 @@ class MobileNetV2(nn.Module):
         norm_layer = norm_layer or nn.BatchNorm2d
         setting = inverted_residual_setting or _SETTING
         if len(setting) == 0 or len(setting[0]) != 4:
-            raise ValueError("inverted_residual_setting should be non-empty or a 4-element list,"
-                             f" got {setting}")
+            raise _errors.mobilenet_setting(setting)
         input_channel = make_divisible(32 * width_mult, round_nearest)
         self.last_channel = make_divisible(1280 * max(1.0, width_mult), round_nearest)
         features = [Conv2dNormActivation(3, input_channel, stride=2, norm_layer=norm_layer,

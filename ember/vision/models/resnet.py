@@ -1,5 +1,5 @@
 """ResNet (He et al., 2015): ``resnet18``, ``resnet34``, ``resnet50``."""
-from ... import nn
+from ... import _errors, nn
 from ._api import WeightsEnum, build, imagenet_weights, register_model
 
 __all__ = ["ResNet", "BasicBlock", "Bottleneck", "ResNet18_Weights", "ResNet34_Weights",
@@ -24,9 +24,9 @@ class BasicBlock(nn.Module):
         super().__init__()
         norm_layer = norm_layer or nn.BatchNorm2d
         if groups != 1 or base_width != 64:
-            raise ValueError("BasicBlock only supports groups=1 and base_width=64")
+            raise _errors.basic_block_groups()
         if dilation > 1:
-            raise NotImplementedError("Dilation > 1 not supported in BasicBlock")
+            raise _errors.basic_block_dilation()
         self.conv1 = conv3x3(inplanes, planes, stride)
         self.bn1 = norm_layer(planes)
         self.relu = nn.ReLU(inplace=True)
@@ -78,8 +78,7 @@ class ResNet(nn.Module):
         self.dilation = 1
         replace_stride_with_dilation = replace_stride_with_dilation or [False, False, False]
         if len(replace_stride_with_dilation) != 3:
-            raise ValueError("replace_stride_with_dilation should be None or a 3-element tuple, "
-                             f"got {replace_stride_with_dilation}")
+            raise _errors.resnet_dilation(replace_stride_with_dilation)
         self.groups = groups
         self.base_width = width_per_group
         self.conv1 = nn.Conv2d(3, self.inplanes, kernel_size=7, stride=2, padding=3, bias=False)

@@ -1,5 +1,5 @@
 """SqueezeNet (Iandola et al., 2016): ``squeezenet1_0``, ``squeezenet1_1``."""
-from ... import cat, nn
+from ... import _errors, cat, nn
 from ._api import WeightsEnum, build, imagenet_weights, register_model
 
 __all__ = ["SqueezeNet", "Fire", "SqueezeNet1_0_Weights", "SqueezeNet1_1_Weights",
@@ -47,7 +47,7 @@ class SqueezeNet(nn.Module):
                 Fire(256, 48, 192, 192), Fire(384, 48, 192, 192), Fire(384, 64, 256, 256),
                 Fire(512, 64, 256, 256))
         else:
-            raise ValueError(f"Unsupported SqueezeNet version {version}: 1_0 or 1_1 expected")
+            raise _errors.squeezenet_version(version)
         final_conv = nn.Conv2d(512, num_classes, kernel_size=1)
         self.classifier = nn.Sequential(nn.Dropout(p=dropout), final_conv, nn.ReLU(inplace=True),
                                         nn.AdaptiveAvgPool2d((1, 1)))

@@ -2,6 +2,7 @@
 the output pixels are identical to torchvision's."""
 import numpy as np
 
+from ... import _errors
 from .._pil import pil
 
 
@@ -20,8 +21,7 @@ def _fill_kwarg(fill, img, name="fillcolor"):
         if len(fill) == 1:
             fill = tuple(fill) * bands
         if len(fill) != bands:
-            raise ValueError(f"The number of elements in 'fill' does not match the number of "
-                             f"channels of the image ({len(fill)} != {bands})")
+            raise _errors.fill_channels(len(fill), bands)
         fill = tuple(fill) if img.mode == "F" else tuple(int(v) for v in fill)
     elif img.mode != "F":
         fill = int(fill)

@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from ... import _dtype
+from ... import _dtype, _errors
 from ..._ops._core import wrap
 from ..._tensor import Tensor
 from .._pil import is_pil_image, pil
@@ -42,7 +42,7 @@ def _interp(mode):
 
 def _check_img(img):
     if not (isinstance(img, Tensor) or is_pil_image(img)):
-        raise TypeError(f"img should be PIL Image or Tensor. Got {type(img)}")
+        raise _errors.img_type(img)
 
 
 def get_dimensions(img):
@@ -86,7 +86,7 @@ def _cpu():
 def pil_to_tensor(pic):
     """PIL image to a ``(C, H, W)`` tensor with the image's own dtype (no scaling)."""
     if not is_pil_image(pic):
-        raise TypeError(f"pic should be PIL Image. Got {type(pic)}")
+        raise _errors.pic_type("PIL Image", pic)
     return _hwc_to_tensor(_pil_array(pic))
 
 
@@ -96,10 +96,10 @@ def to_tensor(pic):
         arr = _pil_array(pic)
     elif isinstance(pic, np.ndarray):
         if pic.ndim not in (2, 3):
-            raise ValueError(f"pic should be 2/3 dimensional. Got {pic.ndim} dimensions.")
+            raise _errors.pic_dims(pic.ndim)
         arr = pic
     else:
-        raise TypeError(f"pic should be PIL Image or ndarray. Got {type(pic)}")
+        raise _errors.pic_type("PIL Image or ndarray", pic)
     t = _hwc_to_tensor(arr)
     if arr.dtype == np.uint8:
         return wrap(t._data.astype(np.float32) / 255.0, _dtype.get_default_dtype(), t._device)
@@ -117,7 +117,7 @@ def to_pil_image(pic, mode=None):
     Float tensors are scaled by 255 and truncated to uint8 unless ``mode='F'``."""
     if isinstance(pic, Tensor):
         if pic.ndim not in (2, 3):
-            raise ValueError(f"pic should be 2/3 dimensional. Got {pic.ndim} dimensions.")
+            raise _errors.pic_dims(pic.ndim)
         if pic.ndim == 2:
             pic = pic.unsqueeze(0)
         a = pic.detach().cpu()._data
@@ -126,48 +126,46 @@ def to_pil_image(pic, mode=None):
         arr = np.transpose(a, (1, 2, 0))
     elif isinstance(pic, np.ndarray):
         if pic.ndim not in (2, 3):
-            raise ValueError(f"pic should be 2/3 dimensional. Got {pic.ndim} dimensions.")
+            raise _errors.pic_dims(pic.ndim)
         arr = pic[:, :, None] if pic.ndim == 2 else pic
     else:
-        raise TypeError(f"pic should be Tensor or ndarray. Got {type(pic)}.")
+        raise _errors.to_pil_image_type(pic)
     channels = arr.shape[2]
     if channels == 1:
         arr = arr[:, :, 0]
         if mode is None:
             mode = _ONE_CHANNEL_MODES.get(arr.dtype)
             if mode is None:
-                raise TypeError(f"Input type {arr.dtype} is not supported")
+                raise _errors.pil_input_type(arr.dtype)
         if mode == "F":
             arr = arr.astype(np.float32)
     elif mode is None:
         if channels not in _MODES_BY_CHANNELS or arr.dtype != np.uint8:
-            raise TypeError(f"Input type {arr.dtype} is not supported")
+            raise _errors.pil_input_type(arr.dtype)
         mode = _MODES_BY_CHANNELS[channels]
     return pil().fromarray(np.ascontiguousarray(arr), mode=mode)
 
 
 def convert_image_dtype(image, dtype=None):
     if not isinstance(image, Tensor):
-        raise TypeError("Input img should be Tensor Image")
+        raise _errors.convert_image_not_tensor()
     return FT.convert_image_dtype(image, dtype or _dtype.float32)
 
 
 def normalize(tensor, mean, std, inplace=False):
     """``(tensor - mean) / std`` per channel; the tensor must be a float image."""
     if not isinstance(tensor, Tensor):
-        raise TypeError(f"img should be Tensor Image. Got {type(tensor)}")
+        raise _errors.tensor_image_type(tensor)
     if not tensor._dtype.is_floating_point:
-        raise TypeError(f"Input tensor should be a float tensor. Got {tensor.dtype}.")
+        raise _errors.normalize_float(tensor.dtype)
     if tensor.ndim < 3:
-        raise ValueError("Expected tensor to be a tensor image of size (..., C, H, W). Got "
-                         f"tensor.size() = {tensor.size()}")
+        raise _errors.normalize_dims(tensor.size())
     xp = FT._xp(tensor)
     np_dt = tensor._dtype.np
     m = xp.asarray(np.asarray(mean, dtype=np_dt).reshape(-1, 1, 1))
     s = xp.asarray(np.asarray(std, dtype=np_dt).reshape(-1, 1, 1))
     if bool((s == 0).any()):
-        raise ValueError(f"std evaluated to zero after conversion to {tensor.dtype}, "
-                         "leading to division by zero.")
+        raise _errors.normalize_std_zero(tensor.dtype)
     if inplace:
         a = tensor._data
         xp.subtract(a, m, out=a)
@@ -184,15 +182,12 @@ def _output_size(h, w, size, max_size):
         new_short, new_long = s, int(s * long / short)
         if max_size is not None:
             if max_size <= s:
-                raise ValueError(f"max_size = {max_size} must be strictly greater than the "
-                                 f"requested size for the smaller edge size = {size}")
+                raise _errors.resize_max_size(max_size, size)
             if new_long > max_size:
                 new_short, new_long = int(max_size * new_short / new_long), max_size
         return (new_long, new_short) if w <= h else (new_short, new_long)
     if max_size is not None:
-        raise ValueError("max_size should only be passed if size specifies the length of the "
-                         "smaller edge, i.e. size should be an int or a sequence of length 1 "
-                         "in torchscript mode.")
+        raise _errors.resize_max_size_sequence()
     return tuple(int(v) for v in size)
 
 
@@ -203,10 +198,10 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, a
     out = _output_size(h, w, size, max_size)
     if isinstance(img, Tensor):
         if mode.value not in ("nearest", "nearest-exact", "bilinear", "bicubic"):
-            raise ValueError(f"Interpolation mode {mode} is unsupported for tensors")
+            raise _errors.interpolation_tensor(mode)
         return FT.resize(img, out, mode.value, bool(antialias))
     if mode is InterpolationMode.NEAREST_EXACT:
-        raise ValueError("Interpolation mode NEAREST_EXACT is unsupported with Pil input")
+        raise _errors.interpolation_nearest_exact_pil()
     if (h, w) == out:
         return img
     return FP.resize(img, out, _PIL_CODES[mode.value])
@@ -223,8 +218,7 @@ def _ltrb(padding):
         return padding[0], padding[1], padding[0], padding[1]
     if len(padding) == 4:
         return tuple(padding)
-    raise ValueError("Padding must be an int or a 1, 2, or 4 element tuple, not a "
-                     f"{len(padding)} element tuple")
+    raise _errors.padding_length(len(padding))
 
 
 _PAD_MODES = {"constant": "constant", "edge": "edge", "reflect": "reflect",
@@ -235,7 +229,7 @@ def pad(img, padding, fill=0, padding_mode="constant"):
     """Pad by ``padding`` = int, (lr, tb) or (left, top, right, bottom)."""
     _check_img(img)
     if padding_mode not in _PAD_MODES:
-        raise ValueError("Padding mode should be either constant, edge, reflect or symmetric")
+        raise _errors.padding_mode()
     ltrb = _ltrb(padding)
     kernels = FT if isinstance(img, Tensor) else FP
     return kernels.pad(img, *ltrb, fill, padding_mode)
@@ -286,7 +280,7 @@ def five_crop(img, size):
     ch, cw = _pair(size)
     _, h, w = get_dimensions(img)
     if ch > h or cw > w:
-        raise ValueError(f"Requested crop size {(ch, cw)} is bigger than input size {(h, w)}")
+        raise _errors.five_crop_size((ch, cw), (h, w))
     return (crop(img, 0, 0, ch, cw), crop(img, 0, w - cw, ch, cw),
             crop(img, h - ch, 0, ch, cw), crop(img, h - ch, w - cw, ch, cw),
             center_crop(img, (ch, cw)))
@@ -325,7 +319,7 @@ def _tensor_fill(fill, img):
 
 def _tensor_mode(mode):
     if mode.value not in ("nearest", "bilinear"):
-        raise ValueError(f"Interpolation mode {mode} is unsupported for tensors")
+        raise _errors.interpolation_tensor(mode)
     return mode.value
 
 
@@ -352,7 +346,7 @@ def affine(img, angle, translate, scale, shear, interpolation=InterpolationMode.
         shear = [shear, 0.0]
     shear = [float(s) for s in shear] if len(shear) == 2 else [float(shear[0]), 0.0]
     if scale <= 0.0:
-        raise ValueError("Argument scale should be positive")
+        raise _errors.affine_scale()
     _, h, w = get_dimensions(img)
     if not isinstance(img, Tensor):
         c = [w * 0.5, h * 0.5] if center is None else center
@@ -367,7 +361,7 @@ def affine(img, angle, translate, scale, shear, interpolation=InterpolationMode.
 def _colour(name, img, factor):
     _check_img(img)
     if factor < 0:
-        raise ValueError(f"{name.split('_')[1]}_factor ({factor}) is not non-negative.")
+        raise _errors.colour_factor(name.split("_")[1], factor)
     kernels = FT if isinstance(img, Tensor) else FP
     return getattr(kernels, name)(img, factor)
 
@@ -387,21 +381,21 @@ def adjust_saturation(img, saturation_factor):
 def adjust_hue(img, hue_factor):
     _check_img(img)
     if not -0.5 <= hue_factor <= 0.5:
-        raise ValueError(f"hue_factor ({hue_factor}) is not in [-0.5, 0.5].")
+        raise _errors.hue_factor(hue_factor)
     return (FT if isinstance(img, Tensor) else FP).adjust_hue(img, hue_factor)
 
 
 def adjust_gamma(img, gamma, gain=1):
     _check_img(img)
     if gamma < 0:
-        raise ValueError("Gamma should be a non-negative real number")
+        raise _errors.gamma_negative()
     return (FT if isinstance(img, Tensor) else FP).adjust_gamma(img, gamma, gain)
 
 
 def rgb_to_grayscale(img, num_output_channels=1):
     _check_img(img)
     if num_output_channels not in (1, 3):
-        raise ValueError("num_output_channels should be either 1 or 3")
+        raise _errors.grayscale_channels()
     if isinstance(img, Tensor):
         return FT.rgb_to_grayscale(img, num_output_channels)
     return FP.to_grayscale(img, num_output_channels)
@@ -417,8 +411,7 @@ def gaussian_blur(img, kernel_size, sigma=None):
     kx, ky = _pair(kernel_size) if not isinstance(kernel_size, int) else (kernel_size,) * 2
     for k in (kx, ky):
         if k % 2 == 0 or k < 0:
-            raise ValueError(f"kernel_size should have odd and positive integers. "
-                             f"Got {kernel_size}")
+            raise _errors.blur_kernel_size(kernel_size)
     if sigma is None:
         sigma = [k * 0.15 + 0.35 for k in (kx, ky)]
     elif isinstance(sigma, numbers.Number):
@@ -426,7 +419,7 @@ def gaussian_blur(img, kernel_size, sigma=None):
     elif len(sigma) == 1:
         sigma = [float(sigma[0])] * 2
     if any(s <= 0 for s in sigma):
-        raise ValueError(f"sigma should have positive values. Got {sigma}")
+        raise _errors.blur_sigma(sigma)
     if isinstance(img, Tensor):
         return FT.gaussian_blur(img, (kx, ky), sigma)
     out = FT.gaussian_blur(pil_to_tensor(img), (kx, ky), sigma)
@@ -435,5 +428,5 @@ def gaussian_blur(img, kernel_size, sigma=None):
 
 def erase(img, i, j, h, w, v, inplace=False):
     if not isinstance(img, Tensor):
-        raise TypeError(f"img should be Tensor Image. Got {type(img)}")
+        raise _errors.tensor_image_type(img)
     return FT.erase(img, i, j, h, w, v, inplace)

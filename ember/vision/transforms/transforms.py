@@ -5,6 +5,7 @@ import numbers
 
 import ember
 
+from ... import _errors
 from ...nn.modules.module import Module
 from . import functional as F
 from .functional import InterpolationMode, _interp, _pair
@@ -76,7 +77,7 @@ class ConvertImageDtype(Module):
 class Lambda:
     def __init__(self, lambd):
         if not callable(lambd):
-            raise TypeError(f"Argument lambd should be callable, got {type(lambd).__name__!r}")
+            raise _errors.lambda_not_callable(lambd)
         self.lambd = lambd
 
     def __call__(self, img):
@@ -107,7 +108,7 @@ class Resize(Module):
         super().__init__()
         if not isinstance(size, (int, list, tuple)) or (
                 isinstance(size, (list, tuple)) and len(size) not in (1, 2)):
-            raise TypeError(f"Size should be int or sequence. Got {type(size)}")
+            raise _errors.resize_size_type(size)
         self.size, self.max_size, self.antialias = size, max_size, antialias
         self.interpolation = _interp(interpolation)
 
@@ -158,8 +159,7 @@ class RandomCrop(Module):
         _, h, w = F.get_dimensions(img)
         th, tw = output_size
         if h < th or w < tw:
-            raise ValueError(f"Required crop size {(th, tw)} is larger than input image size "
-                             f"{(h, w)}")
+            raise _errors.random_crop_size((th, tw), (h, w))
         if (h, w) == (th, tw):
             return 0, 0, h, w
         return _randint(0, h - th + 1), _randint(0, w - tw + 1), th, tw
@@ -177,6 +177,16 @@ class RandomCrop(Module):
         return f"{type(self).__name__}(size={self.size}, padding={self.padding})"
 
 
+def _random_boxes(area, scale, ratio, tries=10):
+    """``tries`` random ``(sqrt(a * r), sqrt(a / r))`` side pairs (rounded): ``a`` a uniform
+    fraction of ``area`` in ``scale``, ``r`` a log-uniform aspect ratio in ``ratio``."""
+    log_ratio = (math.log(ratio[0]), math.log(ratio[1]))
+    for _ in range(tries):
+        target = area * _uniform(scale[0], scale[1])
+        aspect = math.exp(_uniform(*log_ratio))
+        yield int(round(math.sqrt(target * aspect))), int(round(math.sqrt(target / aspect)))
+
+
 class RandomResizedCrop(Module):
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
                  interpolation=InterpolationMode.BILINEAR, antialias=True):
@@ -190,13 +200,7 @@ class RandomResizedCrop(Module):
         """Up to ten tries at a crop with a random area fraction and aspect ratio; then a
         centre crop with the ratio clamped into range."""
         _, h, w = F.get_dimensions(img)
-        area = h * w
-        log_ratio = (math.log(ratio[0]), math.log(ratio[1]))
-        for _ in range(10):
-            target = area * _uniform(scale[0], scale[1])
-            aspect = math.exp(_uniform(*log_ratio))
-            cw = int(round(math.sqrt(target * aspect)))
-            ch = int(round(math.sqrt(target / aspect)))
+        for cw, ch in _random_boxes(h * w, scale, ratio):
             if 0 < cw <= w and 0 < ch <= h:
                 return _randint(0, h - ch + 1), _randint(0, w - cw + 1), ch, cw
         in_ratio = w / h
@@ -244,14 +248,14 @@ def _range(value, name, center=1.0, bound=(0, float("inf"))):
     """A jitter argument as a (lo, hi) range: a number v means [center - v, center + v]."""
     if isinstance(value, numbers.Number):
         if value < 0:
-            raise ValueError(f"If {name} is a single number, it must be non negative.")
+            raise _errors.single_number_negative(name)
         value = [center - float(value), center + float(value)]
         if center == 1.0:
             value[0] = max(value[0], 0.0)
     elif not (isinstance(value, (tuple, list)) and len(value) == 2):
-        raise TypeError(f"{name} should be a single number or a list/tuple with length 2.")
+        raise _errors.jitter_type(name)
     if not bound[0] <= value[0] <= value[1] <= bound[1]:
-        raise ValueError(f"{name} values should be between {bound}, but got {value}.")
+        raise _errors.jitter_bounds(name, bound, value)
     if value[0] == value[1] == center:
         return None
     return (float(value[0]), float(value[1]))
@@ -312,10 +316,10 @@ class RandomGrayscale(Module):
 def _degrees(degrees, name="degrees"):
     if isinstance(degrees, numbers.Number):
         if degrees < 0:
-            raise ValueError(f"If {name} is a single number, it must be positive.")
+            raise _errors.single_number_positive(name)
         return [-float(degrees), float(degrees)]
     if len(degrees) != 2:
-        raise ValueError(f"If {name} is a sequence, it must be of len 2.")
+        raise _errors.sequence_len_2(name)
     return [float(d) for d in degrees]
 
 
@@ -381,10 +385,10 @@ class GaussianBlur(Module):
         super().__init__()
         self.kernel_size = _pair(kernel_size)
         if any(k <= 0 or k % 2 == 0 for k in self.kernel_size):
-            raise ValueError("Kernel size value should be an odd and positive number.")
+            raise _errors.blur_kernel_odd()
         if isinstance(sigma, numbers.Number):
             if sigma <= 0:
-                raise ValueError("If sigma is a single number, it must be positive.")
+                raise _errors.single_number_positive("sigma")
             sigma = (sigma, sigma)
         self.sigma = tuple(float(s) for s in sigma)
 
@@ -401,22 +405,16 @@ class RandomErasing(Module):
     def __init__(self, p=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0, inplace=False):
         super().__init__()
         if scale[0] > scale[1] or ratio[0] > ratio[1]:
-            raise ValueError("Scale and ratio should be of kind (min, max)")
+            raise _errors.erasing_scale_ratio()
         if not 0 <= p <= 1:
-            raise ValueError("Random erasing probability should be between 0 and 1")
+            raise _errors.erasing_probability()
         self.p, self.scale, self.ratio, self.value, self.inplace = p, scale, ratio, value, inplace
 
     @staticmethod
     def get_params(img, scale, ratio, value=None):
         """Box (i, j, h, w) and fill ``v``: random normal noise when ``value`` is None."""
         c, h, w = img.shape[-3:]
-        area = h * w
-        log_ratio = (math.log(ratio[0]), math.log(ratio[1]))
-        for _ in range(10):
-            target = area * _uniform(scale[0], scale[1])
-            aspect = math.exp(_uniform(*log_ratio))
-            eh = int(round(math.sqrt(target * aspect)))
-            ew = int(round(math.sqrt(target / aspect)))
+        for eh, ew in _random_boxes(h * w, scale, ratio):
             if not (eh < h and ew < w):
                 continue
             if value is None:
