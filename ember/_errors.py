@@ -261,13 +261,51 @@ def t_dims(nd):
     return RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
 
 
-def adjoint_dims(nd):
-    return RuntimeError(f"tensor.adjoint() is only supported on matrices or batches of matrices. "
+def adjoint_dims(nd, attr="adjoint()"):
+    """``attr``: 'adjoint()', 'mT' or 'mH' (all take batches of matrices)."""
+    return RuntimeError(f"tensor.{attr} is only supported on matrices or batches of matrices. "
                         f"Got {nd}-D tensor.")
 
 
-def adjoint_0d_warning():
-    return "adjoint() is deprecated on 0-D tensors. Consider using x.conj()."
+def adjoint_0d_warning(attr="adjoint()"):
+    """``attr``: 'adjoint()' or 'Tensor.H'."""
+    return f"{attr} is deprecated on 0-D tensors. Consider using x.conj()."
+
+
+def H_dims(nd):
+    batches = " For batches of matrices, consider using tensor.mH" if nd > 2 else ""
+    return RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {nd}-D "
+                        f"tensor.{batches}")
+
+
+def T_deprecated_warning():
+    return ("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+            "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
+            "reverse the dimensions of a tensor.")
+
+
+def grad_assign_type(value):
+    return TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                     f"{type(value).__name__}")
+
+
+def detach_view_inplace():
+    return RuntimeError("Can't detach views in-place. Use detach() instead. If you are using "
+                        "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view "
+                        "is set as True, gradients are views of DDP buckets, and hence detach_() "
+                        "cannot be called on these gradients. To fix this error, please refer to "
+                        "the Optimizer.zero_grad() function in torch/optim/optimizer.py as the "
+                        "solution.")
+
+
+def zero_dim_sequence(what):
+    """``what``: 'len() of' or 'iteration over'."""
+    return TypeError(f"{what} a 0-d tensor")
+
+
+def index_conversion():
+    return TypeError("only integer tensors of a single element can be converted to an index")
 
 
 def expand_too_few(t, sizes):
@@ -681,6 +719,89 @@ def inplace_overlap():
                         "performing the operation.")
 
 
+# ---- pointwise ------------------------------------------------------------------------------
+def int_zero_division():
+    return RuntimeError("ZeroDivisionError")
+
+
+def derivative_not_implemented(op):
+    return RuntimeError(f"derivative for aten::{op} is not implemented")
+
+
+def alpha_type(bool_alpha):
+    if bool_alpha:
+        return RuntimeError("Boolean alpha only supported for Boolean results.")
+    return RuntimeError("For integral input tensors, argument alpha must not be a floating point "
+                        "number.")
+
+
+def bool_operator(op, both=False):
+    """``op`` is '-' (subtraction; ``both``: two bool operands), 'neg' or '+'."""
+    if op == "+":
+        return RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    if both:
+        return RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                            "supported. Use the `^` or `logical_xor()` operator instead.")
+    what = "Negation, the `-` operator, on" if op == "neg" else \
+        "Subtraction, the `-` operator, with"
+    return RuntimeError(f"{what} a bool tensor is not supported. If you are trying to invert a "
+                        "mask, use the `~` or `logical_not()` operator instead.")
+
+
+def div_rounding_mode(mode):
+    return RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                        f"found '{mode}'")
+
+
+def int_negative_power():
+    return RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+def float_power_inplace_dtype(dtype):
+    return RuntimeError(f"the base given to float_power_ has dtype {legacy_scalar_type(dtype)} "
+                        "but the operation's result requires dtype Double")
+
+
+def heaviside_dtypes():
+    return RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+
+
+def dtype_did_not_match(a, b):
+    return RuntimeError(f"{legacy_scalar_type(a)} did not match {legacy_scalar_type(b)}")
+
+
+def relu_bool():
+    return RuntimeError("Boolean inputs not supported for relu")
+
+
+def where_condition_dtype(dtype):
+    return RuntimeError("where expected condition to be a boolean tensor, but got a tensor with "
+                        f"dtype {legacy_scalar_type(dtype)}")
+
+
+def argument_dtype(name, want, got):
+    return RuntimeError(f"expected dtype {_CPP_TYPE[want.name]} for `{name}` but got dtype "
+                        f"{_CPP_TYPE[got.name]}")
+
+
+def addcdiv_integer():
+    return RuntimeError(
+        "Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
+        "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
+        "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+        "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+        "addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+        "tensor2), for all dtypes.")
+
+
+def clamp_no_bounds():
+    return RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+
+
+def imag_real():
+    return RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+
 # ---- reductions ---------------------------------------------------------------------------------
 def reduction_no_dim(name, index_error=False):
     msg = f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
@@ -734,9 +855,10 @@ def scalar_type_mismatch(a, b):
                         f"{legacy_scalar_type(b)}")
 
 
-def addmv_dtype(mat, vec):
+def addmv_dtype(mat, vec, input=None):
+    """``mv`` checks as ``addmv`` with an ``input`` of the vector's dtype."""
     return RuntimeError("addmv input tensors must have the same dtype, but got "
-                        f"{legacy_scalar_type(vec)}, {legacy_scalar_type(mat)}, and "
+                        f"{legacy_scalar_type(vec if input is None else input)}, {legacy_scalar_type(mat)}, and "
                         f"{legacy_scalar_type(vec)}")
 
 
@@ -745,9 +867,73 @@ def dot_dtype(name, a, b):
                         f"{legacy_scalar_type(a)} and {legacy_scalar_type(b)}")
 
 
-def addmm_dtype(input_dtype, name):
-    return RuntimeError(f"{name}: self and mat2 must have the same dtype, but got "
-                        f"{legacy_scalar_type(input_dtype)}")
+def addmm_dtype(name, input_dtype, a_dtype, b_dtype):
+    """``input`` of a fused add-product has another dtype than its factors ``a`` and ``b``."""
+    if name == "baddbmm":
+        return RuntimeError(f"Input dtypes must be the same, got: input {_CPP_TYPE[input_dtype.name]}"
+                            f", batch1: {_CPP_TYPE[a_dtype.name]}, batch2: "
+                            f"{_CPP_TYPE[b_dtype.name]}")
+    if name == "addmv":
+        return addmv_dtype(a_dtype, b_dtype, input_dtype)
+    return RuntimeError(f"self and mat2 must have the same dtype, but got "
+                        f"{legacy_scalar_type(input_dtype)} and {legacy_scalar_type(b_dtype)}")
+
+
+def mm_not_matrix(op, arg, ndim):
+    """``arg`` 0 or 1 of ``mm`` / ``addmm`` is not 2-D."""
+    if op == "addmm":
+        return RuntimeError(f"{('mat1', 'mat2')[arg]} must be a matrix, got {ndim}-D tensor")
+    return RuntimeError(f"{('self', 'mat2')[arg]} must be a matrix")
+
+
+def addmm_mat_dtype(a, b):
+    return RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                        f"{legacy_scalar_type(a)} and {legacy_scalar_type(b)}")
+
+
+def bmm_not_3d(arg):
+    return RuntimeError(f"{arg} must be a 3D tensor")
+
+
+def bmm_batch2_size(shape1, shape2):
+    return RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                        f"[{shape1[0]}, {shape1[2]}] but got: [{shape2[0]}, {shape2[1]}].")
+
+
+def addbmm_sizes(shape1, shape2):
+    if shape1[0] != shape2[0]:
+        return RuntimeError(f"batch1 and batch2 must have same number of batches, got "
+                            f"{shape1[0]} and {shape2[0]}")
+    return RuntimeError(f"Incompatible matrix sizes for bmm ({shape1[1]}x{shape1[2]} and "
+                        f"{shape2[1]}x{shape2[2]})")
+
+
+def mv_dims(mat_ndim, vec_ndim):
+    return RuntimeError(f"vector + matrix @ vector expected, got 1, {mat_ndim}, {vec_ndim}")
+
+
+def mv_size(mat_shape, n):
+    return RuntimeError(f"size mismatch, got input ({mat_shape[0]}), mat ({mat_shape[0]}x"
+                        f"{mat_shape[1]}), vec ({n})")
+
+
+def dot_dims(nd1, nd2):
+    return RuntimeError(f"1D tensors expected, but got {nd1}D and {nd2}D tensors")
+
+
+def dot_size(n1, n2):
+    return RuntimeError(f"inconsistent tensor size, expected tensor [{n1}] and src [{n2}] to "
+                        f"have the same number of elements, but got {n1} and {n2} elements "
+                        "respectively")
+
+
+def matmul_0d(nd1, nd2):
+    return RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {nd1}D "
+                        f"and {nd2}D")
+
+
+def outer_not_vector(op, arg, ndim):
+    return RuntimeError(f"{op}: Expected 1-D argument {arg}, but got {ndim}-D")
 
 
 def linalg_float_expected(name, dtype):
@@ -807,15 +993,175 @@ def cholesky_not_pd(arr):
                        f"minor of order {first} is not positive-definite).")
 
 
+def inner_last_dim(shape1, shape2):
+    return RuntimeError(f"inner() the last dimension must match on both input tensors but got "
+                        f"shapes {list(shape1)} and {list(shape2)}")
+
+
+def tensordot_negative_dims(dims):
+    return RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+
+
+def tensordot_dims_length():
+    return RuntimeError("both dimension lists should have same length")
+
+
+def tensordot_contracted(size1, dim1, size2, dim2):
+    return RuntimeError(f"contracted dimensions need to match, but first has size {size1} in dim "
+                        f"{dim1} and second has size {size2} in dim {dim2}")
+
+
+def trace_not_matrix(ndim):
+    return RuntimeError(f"trace: expected a matrix, but got tensor with dim {ndim}")
+
+
+def cross_ndim():
+    return RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+
+
+def cross_length(dim, n1, n2):
+    return RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {n1} and "
+                        f"{n2}")
+
+
+def cross_default_dim_warning():
+    return ("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass "
+            "the dim explicitly or simply use torch.linalg.cross.\nThe default value of dim will "
+            "change to agree with that of linalg.cross in a future release.")
+
+
+def multi_dot_count(n):
+    return RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+
+
+def solve_shapes(left, shape_a, shape_b):
+    return RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+                        f"{'AX = B' if left else 'XA = B'} ({shape_a[-2]}x{shape_a[-1]} and "
+                        f"{shape_b[-2]}x{shape_b[-1]})")
+
+
+def qr_mode(mode):
+    return RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' "
+                        "(default), 'r', or 'complete'")
+
+
+def qr_backward(mode):
+    if mode == "r":
+        return RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when "
+                            "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going "
+                            "to differentiate through linalg.qr.")
+    return RuntimeError("The QR decomposition is not differentiable when mode='complete' and "
+                        "nrows > ncols.")
+
+
+def eigh_uplo(uplo):
+    return RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {uplo}")
+
+
+def matrix_norm_order(ord):
+    return RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+
+
+def linalg_norm_dims(ndim):
+    return RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D "
+                        f"or 2D. Got {ndim}D.")
+
+
+def einsum_operand_count(more):
+    return RuntimeError(f"einsum(): {'more' if more else 'fewer'} operands were provided than "
+                        "specified in the equation")
+
+
+def einsum_subscript_count(n, ndim, k, ellipsis):
+    if ellipsis:
+        return RuntimeError(f"einsum(): the number of subscripts in the equation ({n}) is more "
+                            f"than the number of dimensions ({ndim}) for operand {k}")
+    return RuntimeError(f"einsum(): the number of subscripts in the equation ({n}) does not "
+                        f"match the number of dimensions ({ndim}) for operand {k} and no "
+                        "ellipsis was given")
+
+
+def einsum_repeated_size(label, k, size, first):
+    return RuntimeError(f"einsum(): subscript {label} is repeated for operand {k} but the sizes "
+                        f"don't match, {size} != {first}")
+
+
+def einsum_broadcast(label, size, k, seen):
+    return RuntimeError(f"einsum(): subscript {label} has size {size} for operand {k} which does "
+                        f"not broadcast with previously seen size {seen}")
+
+
 # ---- random sampling -------------------------------------------------------------------------
 def _num(x):
     """A double as PyTorch's messages print it (2, 0.5, 1e-05)."""
     return f"{x:g}"
 
 
-def random_param(what):
-    """Bad distribution parameters, worded by the caller (``what`` is PyTorch's sentence)."""
-    return RuntimeError(what)
+def random_positive(fn, param, value):
+    return RuntimeError(f"{fn} expects {param} > 0.0, but found {param}={_num(value)}")
+
+
+def random_probability(fn, p, closed=True):
+    bounds = "[0, 1]" if closed else "(0, 1)"
+    return RuntimeError(f"{fn} expects p to be in {bounds}, but got p={_num(p)}")
+
+
+def normal_std(std=None):
+    """A negative ``std`` (None: some element of a std tensor is negative)."""
+    if std is None:
+        return RuntimeError("normal expects all elements of std >= 0.0")
+    return RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
+
+
+NORMAL_SIGNATURES = (
+    "Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None",
+    "Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None",
+    "float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None",
+    "float mean, float std, tuple of ints size, *, torch.Generator generator = None, Tensor out "
+    "= None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
+    "bool pin_memory = False, bool requires_grad = False")
+
+
+def poisson_rate():
+    return RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+
+
+def multinomial_dtype(dtype):
+    return RuntimeError("multinomial only supports floating-point dtypes for input, got: "
+                        f"{legacy_scalar_type(dtype)}")
+
+
+def multinomial_error(what):
+    texts = {
+        "dims": "prob_dist must be 1 or 2 dim",
+        "zero": "cannot sample n_sample <= 0 samples",
+        "too_many": "cannot sample n_sample > prob_dist.size(-1) samples without replacement",
+        "categories": "number of categories cannot exceed 2^24",
+        "invalid": "probability tensor contains either `inf`, `nan` or element < 0",
+        "sum": "invalid multinomial distribution (sum of probabilities <= 0)",
+    }
+    return RuntimeError(texts[what])
+
+
+def generator_type(obj):
+    return TypeError(f"expected a torch.Generator, got {type(obj).__name__}")
+
+
+def seed_overflow():
+    return ValueError("Overflow when unpacking long long")
+
+
+def rng_state_type(state, is_tensor):
+    if is_tensor:
+        return TypeError("RNG state must be a torch.ByteTensor")
+    return TypeError(f"expected a torch.ByteTensor, but got {type(state).__name__}")
+
+
+def rng_state_size(device_type, expected, got):
+    if device_type == "cuda":
+        return RuntimeError("RNG state is wrong size")
+    return RuntimeError(f"Expected a CPUGeneratorImplState of size {expected} but found the "
+                        f"input RNG state size to be {got}")
 
 
 def random_from_to(lo, hi):
@@ -3642,6 +3988,18 @@ def unexpected_kwarg(fn, name):
 
 def multiple_values(fn, name):
     return TypeError(f"{fn}() got multiple values for argument '{name}'")
+
+
+def argument_type(fn, arg, pos, value, expected="Tensor"):
+    return TypeError(f"{fn}(): argument '{arg}' (position {pos}) must be {expected}, not "
+                     f"{type(value).__name__}")
+
+
+def invalid_arguments(fn, args, signatures):
+    """No overload of ``fn`` takes ``args``; ``signatures`` are its overloads as torch lists them."""
+    got = ", ".join(type(a).__name__ for a in args)
+    return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but "
+                     "expected one of:\n" + "".join(f" * ({s})\n" for s in signatures))
 
 
 def index_select_scalar(n):

@@ -1,4 +1,5 @@
-"""ember.jit: tracing to a graph, replay, save / load without the model's class, script."""
+"""ember.jit: tracing to an ember.fx graph, replay, save / load without the model's class
+(scripting: tests/test_jit_script.py)."""
 import subprocess
 import sys
 import textwrap
@@ -12,44 +13,53 @@ import ember.nn.functional as F
 from ember import jit
 
 
-class MLP(nn.Module):
-    """The seeds' MLP (tests/scripts/mlp_classifier.py)."""
+def models(torch):
+    """The MLP and the residual CNN, written against ``torch``: ember here, and PyTorch too
+    where tests/test_fx.py compares with torch.fx."""
+    nn, F = torch.nn, torch.nn.functional
 
-    def __init__(self):
-        super().__init__()
-        self.fc1 = nn.Linear(4, 16)
-        self.fc2 = nn.Linear(16, 3)
+    class MLP(nn.Module):
+        """The seeds' MLP (tests/scripts/mlp_classifier.py)."""
 
-    def forward(self, x):
-        return self.fc2(F.relu(self.fc1(x)))
+        def __init__(self):
+            super().__init__()
+            self.fc1 = nn.Linear(4, 16)
+            self.fc2 = nn.Linear(16, 3)
+
+        def forward(self, x):
+            return self.fc2(F.relu(self.fc1(x)))
+
+    class ResidualCNN(nn.Module):
+        """conv / batch norm / relu / pooling with a skip connection, then a classifier."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 3, padding=1)
+            self.bn = nn.BatchNorm2d(8)
+            self.conv2 = nn.Conv2d(8, 8, 3, padding=1, bias=False)
+            self.bn2 = nn.BatchNorm2d(8)
+            self.pool = nn.MaxPool2d(2)
+            self.avg = nn.AvgPool2d(2)
+            self.gap = nn.AdaptiveAvgPool2d(1)
+            self.drop = nn.Dropout(0.2)
+            self.fc = nn.Linear(8, 5)
+
+        def forward(self, x):
+            y = self.pool(F.relu(self.bn(self.conv(x))))
+            y = F.relu(self.bn2(self.conv2(y)) + y)
+            y = self.gap(self.avg(y)).flatten(1)
+            return F.log_softmax(self.fc(self.drop(y)), dim=1)
+
+    return MLP, ResidualCNN
 
 
-class ResidualCNN(nn.Module):
-    """conv / batch norm / relu / pooling with a skip connection, then a classifier."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(3, 8, 3, padding=1)
-        self.bn = nn.BatchNorm2d(8)
-        self.conv2 = nn.Conv2d(8, 8, 3, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(8)
-        self.pool = nn.MaxPool2d(2)
-        self.avg = nn.AvgPool2d(2)
-        self.gap = nn.AdaptiveAvgPool2d(1)
-        self.drop = nn.Dropout(0.2)
-        self.fc = nn.Linear(8, 5)
-
-    def forward(self, x):
-        y = self.pool(F.relu(self.bn(self.conv(x))))
-        y = F.relu(self.bn2(self.conv2(y)) + y)
-        y = self.gap(self.avg(y)).flatten(1)
-        return F.log_softmax(self.fc(self.drop(y)), dim=1)
+MLP, ResidualCNN = models(ember)
 
 
-def _cnn():
-    ember.manual_seed(0)
-    m = ResidualCNN()
-    with ember.no_grad():   # non-trivial running statistics
+def _cnn(torch=ember):
+    torch.manual_seed(0)
+    m = models(torch)[1]()
+    with torch.no_grad():   # non-trivial running statistics
         for bn in (m.bn, m.bn2):
             bn.running_mean.uniform_(-0.5, 0.5)
             bn.running_var.uniform_(0.5, 2.0)
@@ -99,12 +109,22 @@ def test_trace_matches_eager_at_other_batch_sizes(make, shape):
 
 
 def test_graph_and_code_name_the_ops():
+    """The trace is an ember.fx graph: modules inlined, parameters read by get_attr under
+    their state_dict names, ember's functions called by call_function."""
     traced = jit.trace(MLP(), ember.randn(2, 4))
-    text = str(traced.graph)
-    assert text.count("nn.functional.linear") == 2 and "nn.functional.relu" in text
-    assert "self.fc1.weight" in traced.code and traced.code.startswith("def forward(self, x0)")
-    assert [n.op for n in traced.graph.nodes] == ["nn.functional.linear", "nn.functional.relu",
-                                                  "nn.functional.linear"]
+    graph = traced.graph
+    assert isinstance(graph, ember.fx.Graph)
+    assert [(n.op, n.target) for n in graph.nodes] == [
+        ("placeholder", "x"), ("get_attr", "fc1.weight"), ("get_attr", "fc1.bias"),
+        ("call_function", F.linear), ("call_function", F.relu), ("get_attr", "fc2.weight"),
+        ("get_attr", "fc2.bias"), ("call_function", F.linear), ("output", "output")]
+    text = str(graph)
+    assert "%linear : [num_users=1] = call_function[target=ember.nn.functional.linear](args = " \
+        "(%x, %fc1_weight, %fc1_bias), kwargs = {})" in text
+    assert text.endswith("return linear_1")
+    assert "self.fc1.weight" in traced.code
+    assert "def forward(self, x):" in traced.code
+    assert "relu = ember.nn.functional.relu(linear);  linear = None" in traced.code
 
 
 def test_trace_shares_parameters_with_the_module():
@@ -126,7 +146,10 @@ def test_trace_function_with_operators_and_methods():
     traced = jit.trace(f, (x, y))
     for got, want in zip(traced(x + 1, y), f(x + 1, y)):
         assert _close(got, want)
-    assert "_tensor_constant0" in traced.graph.constants
+    constant = traced.graph.find_nodes(op="get_attr")[0]
+    assert constant.target == "_tensor_constant0" and traced._tensor_constant0 is not w
+    assert _close(traced._tensor_constant0, w)
+    assert "matmul = add.matmul(_tensor_constant0)" in traced.code
 
 
 def test_tracing_restores_every_binding():
@@ -162,26 +185,6 @@ def test_unsupported_output():
         jit.trace(lambda x: [x], ember.ones(2))
     traced = jit.trace(lambda x: [x * 2], ember.ones(2), strict=False)
     assert _close(traced(ember.ones(2))[0], ember.full((2,), 2.0))
-
-
-def test_script_traces_on_first_call():
-    m = MLP()
-    scripted = jit.script(m)
-    with pytest.raises(RuntimeError, match="call the scripted module once"):
-        scripted.graph
-    x = ember.randn(4, 4)
-    assert _close(scripted(x), m(x)) and _close(scripted(x * 2), m(x * 2))
-    assert "linear" in scripted.code
-
-
-def test_script_rejects_data_dependent_control_flow():
-    def f(x):
-        if x.sum() > 0:
-            return x
-        return -x
-
-    with pytest.raises(ember.UnsupportedError, match="data-dependent control flow"):
-        jit.script(f)(ember.ones(2))
 
 
 _LOAD_AND_RUN = textwrap.dedent("""

@@ -1,204 +1,208 @@
-"""The graph IR that tracing produces and that replay, ``jit.save`` and ONNX export consume.
+"""``Graph``: an ordered list of :class:`~ember.fx.node.Node` s, in torch.fx's model.
 
-A :class:`Graph` is a straight-line program: numbered inputs, a list of :class:`Node` s (one
-call each: an op name from :mod:`ember.fx._optable`, positional and keyword arguments), and an
-output structure.  Arguments are plain Python values (numbers, strings, tuples, lists, dtypes,
-devices, slices) or :class:`Ref` s to a value: a graph input, an earlier node's result, a
-module attribute (a parameter or buffer, by its ``state_dict`` name) or a tensor constant.
+Symbolic tracing (:func:`ember.fx.symbolic_trace`), ``ember.jit.trace`` and ``jit.load``
+produce graphs; :class:`~ember.fx.GraphModule`, ``ScriptModule``, the
+:class:`~ember.fx.Interpreter` and the ONNX exporter consume them.  Nodes are created at the
+insertion point (the end, unless ``inserting_before`` / ``inserting_after`` moved it), named
+uniquely, and printed (``print(graph)``) and turned into Python (``python_code``) the way
+torch.fx does.
 """
-import json
+import contextlib
+import re
 
-from .. import _dtype as D
-from .._device import device as _device
+from .. import _errors
+from . import _codegen, _optable
+from .node import Node, map_arg
 
-INPUT, NODE, ATTR, CONST = "input", "node", "attr", "const"
-
-
-class Ref:
-    """A reference to a value: ``kind`` is input/node/attr/const; ``key`` the input or node
-    index or the attribute/constant name; ``path`` indexes into a node's tuple result."""
-    __slots__ = ("kind", "key", "path")
-
-    def __init__(self, kind, key, path=()):
-        self.kind, self.key, self.path = kind, key, tuple(path)
-
-    def __eq__(self, other):
-        return isinstance(other, Ref) and (self.kind, self.key, self.path) == \
-            (other.kind, other.key, other.path)
-
-    def __hash__(self):
-        return hash((self.kind, self.key, self.path))
-
-    def __repr__(self):
-        return _ref_text(self)
+def _snake_case(name):
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
-class Node:
-    __slots__ = ("index", "op", "args", "kwargs")
+def _candidate(op, target):
+    if op == "call_function":     # named after the function (its public name: factories'
+        public = _optable.public_name(target)       # functions share a generic __name__)
+        return _snake_case(public.rpartition(".")[2] if public else
+                           getattr(target, "__name__", "function"))
+    if op == "placeholder":
+        return target.lstrip("*")
+    return target
 
-    def __init__(self, index, op, args, kwargs):
-        self.index, self.op, self.args, self.kwargs = index, op, tuple(args), dict(kwargs)
 
-    def __repr__(self):
-        return f"_{self.index} = {self.op}({_call_text(self.args, self.kwargs)})"
+class _NodeList:
+    """``graph.nodes``: iterates in order and goes on correctly past erased nodes."""
+
+    def __init__(self, graph, reverse=False):
+        self._graph = graph
+        self._reverse = reverse
+
+    def __len__(self):
+        return self._graph._len
+
+    def __iter__(self):
+        root = self._graph._root
+        step = "_prev" if self._reverse else "_next"
+        cur = getattr(root, step)
+        while cur is not root:
+            if not cur._erased:
+                yield cur
+            cur = getattr(cur, step)
+
+    def __reversed__(self):
+        return iter(_NodeList(self._graph, not self._reverse))
 
 
 class Graph:
-    def __init__(self, num_inputs=0, nodes=(), output=None, constants=None):
-        self.num_inputs = num_inputs
-        self.nodes = list(nodes)
-        self.output = output
-        self.constants = dict(constants or {})
-
-    def add_node(self, op, args, kwargs):
-        node = Node(len(self.nodes), op, args, kwargs)
-        self.nodes.append(node)
-        return node
-
-    def refs(self, value):
-        """Every Ref inside an argument structure."""
-        if isinstance(value, Ref):
-            yield value
-        elif isinstance(value, (tuple, list)):
-            for v in value:
-                yield from self.refs(v)
-        elif isinstance(value, dict):
-            for v in value.values():
-                yield from self.refs(v)
-        elif isinstance(value, slice):
-            yield from self.refs((value.start, value.stop, value.step))
-
-    def attributes(self):
-        """Names of the module attributes (parameters / buffers) the graph reads, in order."""
-        seen = {}
-        for n in self.nodes:
-            for r in self.refs((n.args, n.kwargs)):
-                if r.kind == ATTR:
-                    seen.setdefault(r.key, None)
-        for r in self.refs(self.output):
-            if r.kind == ATTR:
-                seen.setdefault(r.key, None)
-        return list(seen)
-
-    def __str__(self):
-        ins = ", ".join(f"x{i}" for i in range(self.num_inputs))
-        lines = [f"graph({ins}):"]
-        lines += [f"  {n!r}" for n in self.nodes]
-        lines.append(f"  return {_value_text(self.output)}")
-        return "\n".join(lines)
+    def __init__(self, owning_module=None):
+        self._root = Node(self, "", "placeholder", "", (), {})   # the list's sentinel
+        self._root.op = "root"
+        self._len = 0
+        self._namespace = _codegen.Namespace()
+        self._insert = self._root.prepend
+        self.owning_module = owning_module
 
     @property
-    def code(self):
-        """The graph as the Python source of an equivalent ``forward``."""
-        ins = "".join(f", x{i}" for i in range(self.num_inputs))
-        lines = [f"def forward(self{ins}):"]
-        for n in self.nodes:
-            call = _call_text(n.args, n.kwargs)
-            if n.op.startswith("Tensor."):
-                target = f"ember.Tensor.{n.op[7:]}"
-            else:
-                target = f"ember.{n.op}"
-            lines.append(f"    _{n.index} = {target}({call})")
-        lines.append(f"    return {_value_text(self.output)}")
-        return "\n".join(lines) + "\n"
+    def nodes(self):
+        return _NodeList(self)
 
-    # ---- JSON ----------------------------------------------------------------------------
-    def to_json(self):
-        return json.dumps({"format": "ember.fx.graph", "version": 1,
-                           "num_inputs": self.num_inputs,
-                           "nodes": [[n.op, _enc(list(n.args)), _enc(n.kwargs)]
-                                     for n in self.nodes],
-                           "output": _enc(self.output),
-                           "constants": sorted(self.constants)})
+    def find_nodes(self, *, op, target=None):
+        return [n for n in self.nodes if n.op == op and (target is None or n.target == target)]
 
-    @classmethod
-    def from_json(cls, text, constants):
-        d = json.loads(text)
-        if d.get("format") != "ember.fx.graph":
-            raise ValueError("not an ember.fx graph")
-        g = cls(d["num_inputs"], constants=constants)
-        for op, args, kwargs in d["nodes"]:
-            g.add_node(op, _dec(args), _dec(kwargs))
-        g.output = _dec(d["output"])
+    # ---- creating nodes ----------------------------------------------------------------------
+    def create_node(self, op, target=None, args=None, kwargs=None, name=None, type_expr=None):
+        name = self._namespace.create_name(name if name is not None else _candidate(op, target))
+        node = Node(self, name, op, target, args or (), kwargs or {}, type_expr)
+        self._insert(node)
+        self._len += 1
+        return node
+
+    def placeholder(self, name, type_expr=None, default_value=_codegen.NO_DEFAULT):
+        args = () if default_value is _codegen.NO_DEFAULT else (default_value,)
+        return self.create_node("placeholder", name, args, type_expr=type_expr)
+
+    def get_attr(self, qualified_name, type_expr=None):
+        return self.create_node("get_attr", qualified_name, type_expr=type_expr)
+
+    def call_module(self, module_name, args=None, kwargs=None, type_expr=None):
+        return self.create_node("call_module", module_name, args, kwargs, type_expr=type_expr)
+
+    def call_method(self, method_name, args=None, kwargs=None, type_expr=None):
+        return self.create_node("call_method", method_name, args, kwargs, type_expr=type_expr)
+
+    def call_function(self, the_function, args=None, kwargs=None, type_expr=None):
+        return self.create_node("call_function", the_function, args, kwargs,
+                                type_expr=type_expr)
+
+    def output(self, result, type_expr=None):
+        return self.create_node("output", "output", (result,), type_expr=type_expr)
+
+    def node_copy(self, node, arg_transform=lambda x: x):
+        """A copy of ``node`` (possibly of another graph) in this graph, its node arguments
+        mapped by ``arg_transform``."""
+        args, kwargs = map_arg((node.args, node.kwargs), arg_transform)
+        copy = self.create_node(node.op, node.target, args, kwargs, node.name, node.type)
+        copy.meta = dict(node.meta)
+        return copy
+
+    def graph_copy(self, g, val_map):
+        """Copy the nodes of ``g`` (but its output) into this graph; ``val_map`` maps
+        ``g``'s nodes to the copies.  Returns the copied output value."""
+        for node in g.nodes:
+            if node.op == "output":
+                return map_arg(node.args[0], lambda n: val_map[n])
+            val_map[node] = self.node_copy(node, lambda n: val_map[n])
+        return None
+
+    def __deepcopy__(self, memo):
+        g = Graph()
+        memo[id(self)] = g
+        out = g.graph_copy(self, {})
+        output = self.find_nodes(op="output")
+        if output:
+            g.output(out, output[0].type)
         return g
 
+    # ---- insertion point -------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _inserting(self, insert):
+        saved, self._insert = self._insert, insert
+        try:
+            yield
+        finally:
+            self._insert = saved
 
-# ---- text -----------------------------------------------------------------------------------
-def _ref_text(r):
-    base = {INPUT: lambda k: f"x{k}", NODE: lambda k: f"_{k}", ATTR: lambda k: f"self.{k}",
-            CONST: lambda k: f"self.{k}"}[r.kind](r.key)
-    return base + "".join(f"[{i}]" for i in r.path)
+    def inserting_before(self, n=None):
+        """New nodes go just before ``n`` (at the start of the graph when ``n`` is None)."""
+        if n is None:
+            return self.inserting_after(self._root)
+        return self._inserting(n.prepend)
 
+    def inserting_after(self, n=None):
+        """New nodes go just after ``n`` (so the last created comes first; at the end of the
+        graph when ``n`` is None)."""
+        if n is None:
+            return self.inserting_before(self._root)
+        return self._inserting(n.append)
 
-def _value_text(v):
-    if isinstance(v, Ref):
-        return _ref_text(v)
-    if isinstance(v, tuple):
-        inner = ", ".join(_value_text(x) for x in v)
-        return f"({inner},)" if len(v) == 1 else f"({inner})"
-    if isinstance(v, list):
-        return "[" + ", ".join(_value_text(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{k!r}: {_value_text(x)}" for k, x in v.items()) + "}"
-    if isinstance(v, D.dtype):
-        return "ember." + str(v).split(".")[-1]
-    if isinstance(v, slice):
-        return f"slice({_value_text(v.start)}, {_value_text(v.stop)}, {_value_text(v.step)})"
-    return repr(v)
+    # ---- removing nodes ------------------------------------------------------------------------
+    def erase_node(self, to_erase):
+        if to_erase.users:
+            raise _errors.fx_erase_used(to_erase)
+        if to_erase.graph is not self:
+            raise _errors.fx_erase_foreign(to_erase)
+        if to_erase._erased:
+            return
+        to_erase._remove_from_list()
+        to_erase._erased = True
+        self._len -= 1
+        to_erase.args, to_erase.kwargs = (), {}
 
+    def eliminate_dead_code(self, is_impure_node=None):
+        """Erase the nodes nothing uses and that have no side effect; True if any was."""
+        impure = is_impure_node or (lambda n: n.is_impure())
+        changed = False
+        for node in reversed(self.nodes):
+            if not node.users and not impure(node):
+                self.erase_node(node)
+                changed = True
+        return changed
 
-def _call_text(args, kwargs):
-    parts = [_value_text(a) for a in args]
-    parts += [f"{k}={_value_text(v)}" for k, v in kwargs.items()]
-    return ", ".join(parts)
+    def lint(self):
+        """Check that nodes belong to this graph, are in topological order and have unique
+        names, and that get_attr / call_module targets exist in the owning module."""
+        seen, names = set(), set()
+        for node in self.nodes:
+            if node.graph is not self:
+                raise _errors.fx_lint_foreign_node(node)
+            for arg in node._input_nodes:
+                if arg.graph is not self:
+                    raise _errors.fx_lint_foreign_arg(arg, node, self)
+                if arg not in seen:
+                    raise _errors.fx_lint_undefined_arg(arg, node, self)
+            seen.add(node)
+            if node.name in names:
+                raise _errors.fx_lint_redefined(node.name)
+            names.add(node.name)
+        if self.owning_module is not None:
+            for node in self.nodes:
+                if node.op in ("get_attr", "call_module"):
+                    self._lint_target(node)
 
+    def _lint_target(self, node):
+        m, parts = self.owning_module, node.target.split(".")
+        for i, atom in enumerate(parts):
+            m = getattr(m, atom, None)
+            if m is None:
+                raise _errors.fx_lint_target(node, atom, ".".join(parts[:i]))
 
-# ---- JSON encoding of argument structures ---------------------------------------------------
-def _enc(v):
-    if v is None or isinstance(v, (bool, int, float, str)):
-        if isinstance(v, float) and v != v:
-            return {"float": "nan"}
-        if isinstance(v, float) and v in (float("inf"), float("-inf")):
-            return {"float": "inf" if v > 0 else "-inf"}
-        return v
-    if isinstance(v, Ref):
-        return {"ref": v.kind, "key": v.key, "path": list(v.path)}
-    if isinstance(v, tuple):
-        return {"tuple": [_enc(x) for x in v]}
-    if isinstance(v, list):
-        return [_enc(x) for x in v]
-    if isinstance(v, dict):
-        return {"dict": [[k, _enc(x)] for k, x in v.items()]}
-    if isinstance(v, D.dtype):
-        return {"dtype": str(v).split(".")[-1]}
-    if isinstance(v, _device):
-        return {"device": str(v)}
-    if isinstance(v, slice):
-        return {"slice": [_enc(v.start), _enc(v.stop), _enc(v.step)]}
-    if v is Ellipsis:
-        return {"ellipsis": True}
-    raise TypeError(f"cannot serialise a graph argument of type {type(v).__name__}")
+    # ---- printing and code -------------------------------------------------------------------
+    def __str__(self):
+        return "\n".join(["graph():"] + [f"    {n.format_node()}" for n in self.nodes])
 
+    def python_code(self, root_module="self"):
+        """The graph as the source of ``forward`` (``.src``) and the ``.globals`` it needs."""
+        return _codegen.python_code(self, root_module)
 
-def _dec(v):
-    if isinstance(v, list):
-        return [_dec(x) for x in v]
-    if not isinstance(v, dict):
-        return v
-    if "ref" in v:
-        return Ref(v["ref"], v["key"], v["path"])
-    if "tuple" in v:
-        return tuple(_dec(x) for x in v["tuple"])
-    if "dict" in v:
-        return {k: _dec(x) for k, x in v["dict"]}
-    if "dtype" in v:
-        return getattr(D, v["dtype"] if v["dtype"] != "bool" else "bool_")
-    if "device" in v:
-        return _device(v["device"])
-    if "slice" in v:
-        return slice(*(_dec(x) for x in v["slice"]))
-    if "ellipsis" in v:
-        return Ellipsis
-    if "float" in v:
-        return float(v["float"])
-    raise ValueError(f"bad graph argument encoding {v!r}")
+    # ---- pickling ----------------------------------------------------------------------------
+    def __reduce__(self):
+        from ._serialize import graph_state, graph_from_state
+        return graph_from_state, (graph_state(self),)

@@ -1,4 +1,4 @@
-"""``trace`` / ``script`` / ``save`` / ``load``."""
+"""``trace`` / ``script`` / ``save`` / ``load`` (scripting itself lives in ``_script``)."""
 import warnings
 
 from .. import _errors
@@ -6,7 +6,8 @@ from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..nn.modules.module import Module
 from ._archive import save, load
-from ._module import ScriptModule, from_module
+from ._module import from_module
+from ._script import script
 from ._tracer import TracerWarning, flatten_inputs, record_graph
 
 __all__ = ["trace", "script", "save", "load"]
@@ -88,51 +89,3 @@ def _tensors(v):
     if isinstance(v, dict):
         return [t for x in v.values() for t in _tensors(x)]
     return []
-
-
-class _ScriptedOnFirstCall(ScriptModule):
-    """What :func:`script` returns: traced with the inputs of its first call.  Any tensor to
-    Python value conversion during that trace is data-dependent control flow and raises."""
-
-    def __init__(self, fn, module):
-        super().__init__(None, type(module).__name__ if module is not None else
-                         getattr(fn, "__name__", ""))
-        self._fn = fn
-        if module is not None:
-            self._adopt(module)
-            self._source_module = [module]   # a list: not registered as a submodule
-        else:
-            self._source_module = [None]
-
-    @property
-    def graph(self):
-        if self._graph is None:
-            raise _errors.script_not_called()
-        return self._graph
-
-    def forward(self, *inputs):
-        if self._graph is None:
-            self._graph, out = record_graph(self._fn, flatten_inputs(inputs),
-                                            self._source_module[0],
-                                            on_conversion=_refuse_conversion)
-            return out
-        return super().forward(*inputs)
-
-
-def _refuse_conversion(what):
-    raise _errors.script_data_dependent(what)
-
-
-def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
-    """Script ``obj`` (a Module or a function) by tracing it at its first call.
-
-    Ember does not compile Python: code whose control flow depends on tensor values raises
-    ``ember.UnsupportedError`` at that first call; shape-dependent control flow is resolved
-    for the first call's shapes."""
-    if isinstance(obj, ScriptModule):
-        return obj
-    fn, module = _target(obj)
-    scripted = _ScriptedOnFirstCall(fn, module)
-    if example_inputs:
-        scripted(*flatten_inputs(example_inputs[0]))
-    return scripted

@@ -1,24 +1,29 @@
 """``jit.save`` / ``jit.load``: one zip file holding the graph and the weights.
 
-Layout: ``graph.json`` (the :class:`~ember.fx.graph.Graph`), ``attributes.json`` (each
-attribute's name, whether it is a parameter and whether it is persistent) and ``data.pt`` (the
-tensors in ember's / PyTorch's checkpoint format, via ``ember.save``).  Loading needs no Python
-class of the user's: the module is rebuilt from these three records.
+Layout: ``graph.json`` (the :class:`~ember.fx.Graph`, call targets by their op-table name),
+``archive.json`` (each attribute's name, whether it is a parameter and whether it is
+persistent) and ``data.pt`` (the attributes and the trace's tensor constants in ember's /
+PyTorch's checkpoint format, via ``ember.save``).  Loading needs no Python class of the
+user's: the module is rebuilt from these three records.
 """
 import io
 import json
 import zipfile
 
 from .. import _errors
-from ..fx.graph import Graph
+from ..fx import _serialize
 from ..nn.parameter import Parameter
 from ._module import ScriptModule
+from ._tracer import TENSOR_CONSTANT
 
 _FORMAT = "ember.jit.archive"
 
 
 def save(m, f, _extra_files=None):
     """Write the ScriptModule ``m`` to ``f`` (a path or a binary file object)."""
+    from ._script import Scripted       # lazily: _script imports this module
+    if isinstance(m, Scripted):         # kept as Python source, not as a graph
+        return m.save(f, _extra_files)
     from .. import serialization
     params = dict(m.named_parameters(remove_duplicate=False))
     persistent = set(m.state_dict(keep_vars=True))
@@ -29,14 +34,15 @@ def save(m, f, _extra_files=None):
                       "persistent": name in persistent,
                       "requires_grad": bool(t.requires_grad)})
         tensors[name] = t.detach()
-    constants = {k: v for k, v in m.graph.constants.items()}
+    constants = {n.target: n.meta[TENSOR_CONSTANT] for n in m.graph.find_nodes(op="get_attr")
+                 if TENSOR_CONSTANT in n.meta}
     buf = io.BytesIO()
     serialization.save({"attributes": tensors, "constants": constants}, buf)
     meta = {"format": _FORMAT, "version": 1, "original_name": m.original_name,
             "training": m.training, "attributes": attrs}
     with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as z:
         z.writestr("archive.json", json.dumps(meta))
-        z.writestr("graph.json", m.graph.to_json())
+        z.writestr("graph.json", _serialize.to_json(m.graph))
         z.writestr("data.pt", buf.getvalue())
         for name, content in (_extra_files or {}).items():
             z.writestr("extra/" + name, content)
@@ -56,9 +62,15 @@ def load(f, map_location=None, _extra_files=None):
         meta = json.loads(z.read("archive.json"))
         if meta.get("format") != _FORMAT:
             raise _errors.jit_archive(f, "unknown format")
+        if meta.get("kind") == "source":    # ember.jit.script's: executes the kept source
+            from ._script import read
+            return read(z, map_location, _extra_files)
         data = serialization.load(io.BytesIO(z.read("data.pt")), map_location=map_location,
                                   weights_only=True)
-        graph = Graph.from_json(z.read("graph.json").decode(), data["constants"])
+        graph = _serialize.from_json(z.read("graph.json").decode())
+        for node in graph.find_nodes(op="get_attr"):
+            if node.target in data["constants"]:
+                node.meta[TENSOR_CONSTANT] = data["constants"][node.target]
         if _extra_files is not None:
             for name in _extra_files:
                 _extra_files[name] = z.read("extra/" + name)

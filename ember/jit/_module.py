@@ -1,10 +1,13 @@
-"""``ScriptModule``: a module whose forward is a recorded graph.
+"""``ScriptModule``: a module whose forward is a recorded :class:`ember.fx.Graph`.
 
 Its parameters and buffers live in plain holder submodules laid out like the original
 module's, so ``state_dict()`` keys are the original's and the graph needs no Python class of
-the user's to run (what ``jit.load`` relies on)."""
+the user's to run (what ``jit.load`` relies on).  The graph runs as the Python code that
+``ember.fx`` generates from it (``.code``); tensor constants of the trace are plain
+attributes (``_tensor_constant0``), not part of the ``state_dict``."""
 from ..nn.modules.module import Module
-from ..fx import Interpreter
+from ..fx.graph_module import compile_forward
+from ._tracer import TENSOR_CONSTANT
 
 
 class _Attributes(Module):
@@ -29,7 +32,9 @@ class ScriptModule(Module):
         super().__init__()
         self._graph = graph
         self.original_name = original_name
-        self._interpreter = None
+        self._compiled = None       # (graph, its forward function)
+        if graph is not None:
+            self._bind_constants()
 
     # ---- building ---------------------------------------------------------------------
     def _holder(self, path):
@@ -67,16 +72,30 @@ class ScriptModule(Module):
 
     @property
     def code(self):
-        return self._graph.code
+        return self.graph.python_code("self").src
 
-    def _attr(self, name):
-        prefix, _, leaf = name.rpartition(".")
-        return getattr(self._holder(prefix), leaf)
+    def _bind_constants(self):
+        """The trace's tensor constants as plain attributes, where get_attr finds them."""
+        for node in self._graph.find_nodes(op="get_attr"):
+            if TENSOR_CONSTANT in node.meta:
+                self.__dict__[node.target] = node.meta[TENSOR_CONSTANT]
+
+    def _sync(self):
+        """The compiled forward of the current graph."""
+        compiled = self._compiled
+        if compiled is None or compiled[0] is not self._graph:
+            self._bind_constants()
+            compiled = self._compiled = (self._graph,
+                                         compile_forward(self._graph.python_code("self")))
+        return compiled[1]
 
     def forward(self, *inputs):
-        if self._interpreter is None:
-            self._interpreter = Interpreter(self._graph, self._attr)
-        return self._interpreter.run(*inputs)
+        return self._sync()(self, *inputs)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state["_compiled"] = None       # generated code is rebuilt, not pickled
+        return state
 
     def save(self, f):
         from ._archive import save

@@ -1,13 +1,18 @@
-"""Record a graph by running code on example inputs.
+"""Record an :class:`ember.fx.Graph` by running code on example inputs.
 
-While tracing, every public binding of a traceable function (``ember.<op>``, ``Tensor``
-methods and operators, ``nn.functional``, the ``ember._ops.*`` module namespaces, the
-``staticmethod`` s that modules keep as ``_fn`` and the user's own module globals) is replaced
-by a recording wrapper.  A depth counter makes only the outermost call a node: what an op does
-internally is the op's business.  Everything is put back afterwards, even on error.
+While tracing, every public binding of a traceable function is replaced by a recording
+wrapper (``ember.fx._patching``).  A depth counter makes only the outermost call a node: what
+an op does internally is the op's business, and modules are inlined.  A Tensor method call
+becomes a ``call_method`` node, a Python operator a ``call_function`` of the ``operator``
+function (as torch.fx writes them), a function call a ``call_function`` of that function;
+parameters and buffers are ``get_attr`` nodes by their ``state_dict`` names, other tensors
+``get_attr`` nodes of ``_tensor_constant<i>`` attributes (the tensor in the node's
+``meta[TENSOR_CONSTANT]``), and items of multiple results ``operator.getitem`` nodes.
+Everything is put back afterwards, even on error.
 """
-import sys
-import types
+import functools
+import inspect
+import operator
 import warnings
 
 from .. import _errors
@@ -15,7 +20,11 @@ from .._tensor import Tensor
 from .._dtype import dtype as _dtype
 from .._device import device as _device
 from ..fx import _optable
-from ..fx.graph import Graph, Ref, INPUT, NODE, ATTR, CONST
+from ..fx._patching import Patcher, patch_bindings, user_namespaces
+from ..fx.graph import Graph
+from ..fx.node import map_aggregate
+
+TENSOR_CONSTANT = "tensor_constant"
 
 
 class TracerWarning(Warning):
@@ -31,119 +40,87 @@ class _Recorder:
     def __init__(self, attrs, on_conversion):
         self.graph = Graph()
         self.depth = 0
-        self.values = {}           # id(tensor) -> Ref
+        self.values = {}           # id(tensor) -> its Node, or (Node, index path) until used
         self.attrs = attrs         # id(tensor) -> state_dict name
         self.keep = []             # keeps traced tensors alive so ids stay unique
         self.on_conversion = on_conversion
+        self._attr_nodes = {}      # state_dict name -> get_attr node
+        self._items = {}           # (node, index path) -> getitem node
+        self._constants = 0
 
-    def add_input(self, t):
-        i = self.graph.num_inputs
-        self.graph.num_inputs += 1
-        self.values[id(t)] = Ref(INPUT, i)
+    def add_input(self, t, name):
+        self.values[id(t)] = self.graph.placeholder(name)
         self.keep.append(t)
 
-    def encode(self, v, op):
-        if isinstance(v, Tensor):
-            r = self.values.get(id(v))
-            if r is not None:
-                return r
-            name = self.attrs.get(id(v))
-            if name is not None:
-                return Ref(ATTR, name)
-            name = f"_tensor_constant{len(self.graph.constants)}"
-            self.graph.constants[name] = v.detach()
-            self.values[id(v)] = r = Ref(CONST, name)
-            self.keep.append(v)
-            return r
-        if isinstance(v, _PLAIN):
+    def node_of(self, t):
+        v = self.values.get(id(t))
+        if isinstance(v, tuple):
+            v = self.values[id(t)] = self._item(*v)
+        if v is not None:
             return v
-        if isinstance(v, (tuple, list)):    # Size, namedtuples and lists included
-            seq = [self.encode(x, op) for x in v]
-            return seq if isinstance(v, list) else tuple(seq)
-        if isinstance(v, dict):
-            return {k: self.encode(x, op) for k, x in v.items()}
-        if isinstance(v, slice):
-            return slice(self.encode(v.start, op), self.encode(v.stop, op),
-                         self.encode(v.step, op))
-        raise _errors.trace_argument_type(op, type(v).__name__)
+        name = self.attrs.get(id(t))
+        if name is not None:
+            node = self._attr_nodes.get(name)
+            if node is None:
+                node = self._attr_nodes[name] = self.graph.get_attr(name)
+            return node
+        node = self.graph.get_attr(f"_tensor_constant{self._constants}")
+        node.meta[TENSOR_CONSTANT] = t.detach()
+        self._constants += 1
+        self.values[id(t)] = node
+        self.keep.append(t)
+        return node
 
-    def record(self, op, args, kwargs, out):
-        node = self.graph.add_node(op, [self.encode(a, op) for a in args],
-                                   {k: self.encode(v, op) for k, v in kwargs.items()})
-        self._bind(out, node.index, ())
+    def _item(self, node, path):
+        """The getitem node for ``node[path[0]][path[1]]...`` (each made once)."""
+        item = node
+        for i in range(1, len(path) + 1):
+            key = (node, path[:i])
+            if key not in self._items:
+                self._items[key] = self.graph.call_function(operator.getitem,
+                                                            (item, path[i - 1]))
+            item = self._items[key]
+        return item
 
-    def _bind(self, out, index, path):
+    def encode(self, v, what):
+        """``v`` as a node argument: tensors become the nodes that computed them."""
+        def leaf(x):
+            if isinstance(x, Tensor):
+                return self.node_of(x)
+            if isinstance(x, _PLAIN):
+                return x
+            raise _errors.trace_argument_type(what, type(x).__name__)
+        return map_aggregate(v, leaf)
+
+    def record(self, op, target, args, kwargs, out):
+        what = target if isinstance(target, str) else \
+            _optable.name_of(target) or getattr(target, "__name__", "")
+        node = self.graph.create_node(op, target, self.encode(args, what),
+                                      self.encode(kwargs, what))
+        self._bind(out, node, ())
+
+    def _bind(self, out, node, path):
         if isinstance(out, Tensor):
-            self.values[id(out)] = Ref(NODE, index, path)
+            self.values[id(out)] = (node, path) if path else node
             self.keep.append(out)
         elif isinstance(out, (tuple, list)):
             for i, x in enumerate(out):
-                self._bind(x, index, path + (i,))
+                self._bind(x, node, path + (i,))
 
 
-class _Patch:
-    """Swap bindings for recording wrappers; ``undo`` restores the originals."""
-
-    def __init__(self, rec, extra_modules):
-        self.rec = rec
-        self.saved = []
-        self.wrappers = {}
-        self.by_fn = _optable.by_function()
-        self.extra_modules = extra_modules
-
-    def wrapper(self, fn):
-        w = self.wrappers.get(fn)
-        if w is None:
-            w = self.wrappers[fn] = _recording(self.rec, self.by_fn[fn], fn)
-        return w
-
-    def set(self, owner, attr, value):
-        self.saved.append((owner, attr, vars(owner)[attr]))
-        setattr(owner, attr, value)
-
-    def apply(self):
-        by_fn = self.by_fn
-        for k, v in list(Tensor.__dict__.items()):
-            if type(v) is types.FunctionType and v in by_fn:
-                self.set(Tensor, k, self.wrapper(v))
-        for k in _CONVERSIONS:
-            self.set(Tensor, k, _converting(self.rec, k, Tensor.__dict__[k]))
-        mods = [m for name, m in list(sys.modules.items())
-                if (name == "ember" or name.startswith("ember.")) and m is not None]
-        for mod in mods + [m for m in self.extra_modules if m not in mods]:
-            self._patch_namespace(mod)
-
-    def _patch_namespace(self, mod):
-        by_fn = self.by_fn
-        for k, v in list(vars(mod).items()):
-            if type(v) is types.FunctionType:
-                if v in by_fn:
-                    self.set(mod, k, self.wrapper(v))
-            elif isinstance(v, type) and v is not Tensor and \
-                    getattr(v, "__module__", None) == mod.__name__:
-                for a, sv in list(v.__dict__.items()):
-                    if type(sv) is staticmethod and type(sv.__func__) is types.FunctionType \
-                            and sv.__func__ in by_fn:
-                        self.set(v, a, staticmethod(self.wrapper(sv.__func__)))
-
-    def undo(self):
-        for owner, attr, value in reversed(self.saved):
-            setattr(owner, attr, value)
-        self.saved.clear()
-
-
-def _recording(rec, name, fn):
+def _recording(rec, fn, op, target, swapped):
+    """``fn``, recording its outermost calls as ``op`` nodes of ``target``."""
     def traced(*args, **kwargs):
         if rec.depth:
             return fn(*args, **kwargs)
         rec.depth += 1      # also while recording: encoding may call tensor methods
         try:
             out = fn(*args, **kwargs)
-            rec.record(name, args, kwargs, out)
+            rec.record(op, target, args[::-1] if swapped else args, kwargs, out)
         finally:
             rec.depth -= 1
         return out
-    traced.__name__ = traced.__qualname__ = getattr(fn, "__name__", name)
+    traced.__name__ = traced.__qualname__ = getattr(fn, "__name__", "traced")
     traced.__wrapped__ = fn
     return traced
 
@@ -193,32 +170,42 @@ def module_attributes(module):
     return names
 
 
-def _user_modules(fn, module):
-    """The modules whose globals the traced code reads (``from ember import relu`` there)."""
-    names = {getattr(fn, "__module__", None)}
-    if module is not None:
-        names.update(type(m).__module__ for m in module.modules())
-    return [sys.modules[n] for n in names if n in sys.modules]
+def input_names(fn, n):
+    """Names for ``n`` inputs: the parameter names of ``fn`` (``input`` where it has none)."""
+    try:
+        params = list(inspect.signature(getattr(fn, "forward", fn)).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    names = []
+    for p in params:
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            names.append(p.name)
+        elif p.kind == p.VAR_POSITIONAL:
+            names += [p.name] * (n - len(names))
+    return (names + ["input"] * n)[:n]
 
 
 def record_graph(fn, inputs, module=None, strict=True, on_conversion=_warn_conversion):
     """Run ``fn(*inputs)`` while recording; return ``(graph, eager output)``."""
     rec = _Recorder(module_attributes(module), on_conversion)
-    for t in inputs:
-        rec.add_input(t)
-    patch = _Patch(rec, _user_modules(fn, module))
+    for t, name in zip(inputs, input_names(fn, len(inputs))):
+        rec.add_input(t, name)
+    patcher = Patcher()
     try:
-        patch.apply()
+        patch_bindings(patcher, functools.partial(_recording, rec),
+                       user_namespaces(fn, module))
+        for k in _CONVERSIONS:
+            patcher.set(Tensor, k, _converting(rec, k, Tensor.__dict__[k]))
         out = fn(*inputs)
     finally:
-        patch.undo()
-    rec.graph.output = _encode_output(rec, out, strict)
+        patcher.undo()
+    rec.graph.output(_encode_output(rec, out, strict))
     return rec.graph, out
 
 
 def _encode_output(rec, out, strict):
     if isinstance(out, Tensor):
-        return rec.encode(out, "output")
+        return rec.node_of(out)
     if isinstance(out, tuple):
         return tuple(_encode_output(rec, x, strict) for x in out)
     if not strict and isinstance(out, list):

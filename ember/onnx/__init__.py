@@ -25,9 +25,9 @@ def is_in_onnx_export():
     return _exporting[0]
 
 
-def _graph_of(model, args, input_names, dynamic_axes):
-    """(graph, attribute getter, inputs, shadows): trace ``model`` in eval mode, or reuse a
-    ScriptModule's graph; ``shadows`` are the traces with each dynamic axis name grown."""
+def _traced(model, args, input_names, dynamic_axes):
+    """(ScriptModule, inputs, shadows): ``model`` traced in eval mode (a ScriptModule as it
+    is); ``shadows`` are the graphs traced with each dynamic axis name grown."""
     from ..jit import ScriptModule, trace
     from ..jit._tracer import flatten_inputs
     from ..nn.modules.module import Module
@@ -35,7 +35,7 @@ def _graph_of(model, args, input_names, dynamic_axes):
     from ._export import input_names_for, _dynamic_of
     inputs = flatten_inputs(args)
     if isinstance(model, ScriptModule):
-        return model.graph, model._attr, inputs, []
+        return model, inputs, []
     names = input_names_for(input_names, len(inputs))
     syms = _dynamic.symbols(names, inputs, dynamic_axes, _dynamic_of)
     was_training = isinstance(model, Module) and model.training
@@ -48,7 +48,7 @@ def _graph_of(model, args, input_names, dynamic_axes):
     finally:
         if was_training:
             model.train()
-    return traced.graph, traced._attr, inputs, shadows
+    return traced, inputs, shadows
 
 
 def export(model, args, f=None, input_names=None, output_names=None, dynamic_axes=None,
@@ -65,9 +65,9 @@ def export(model, args, f=None, input_names=None, output_names=None, dynamic_axe
     from ._export import build_model
     _exporting[0] = True
     try:
-        graph, attrs, inputs, shadows = _graph_of(model, args, input_names, dynamic_axes)
-        proto = build_model(onnx, graph, attrs, inputs, input_names, output_names,
-                            dynamic_axes, opset_version, export_params, shadows)
+        traced, inputs, shadows = _traced(model, args, input_names, dynamic_axes)
+        proto = build_model(onnx, traced, inputs, input_names, output_names, dynamic_axes,
+                            opset_version, export_params, shadows)
     finally:
         _exporting[0] = False
     if verbose:

@@ -35,19 +35,21 @@ class Symbolizer:
 
     def __init__(self, builder, graph, shadows, syms, in_names, inputs):
         self.b = builder
+        ops = [(n.op, n.target) for n in graph.nodes]
         for param, g in zip(syms, shadows):
-            if [n.op for n in g.nodes] != [n.op for n in graph.nodes]:
+            if [(n.op, n.target) for n in g.nodes] != ops:
                 raise _errors.onnx_unsupported_args(
                     "graph", f"the traced ops change with the size of dynamic axis '{param}'")
-        self.shadows = shadows
+        self.position = {n: i for i, n in enumerate(graph.nodes)}
+        self.shadows = [list(g.nodes) for g in shadows]
         self.terms = [[(in_names[i], axis, inputs[i].shape[axis]) for i, axis in places]
                       for places in syms.values()]
 
     def node_args(self, node):
         """(args, kwargs) of ``node`` with its size arguments made symbolic."""
-        others = [g.nodes[node.index] for g in self.shadows]
-        if not others:
+        if not self.shadows:
             return node.args, node.kwargs
+        others = [nodes[self.position[node]] for nodes in self.shadows]
         return self._walk((node.args, node.kwargs), [(o.args, o.kwargs) for o in others])
 
     def _walk(self, v, others):

@@ -1,12 +1,14 @@
-"""Turn a traced graph into an ONNX ``ModelProto``."""
+"""Turn a traced :class:`ember.fx.Graph` into an ONNX ``ModelProto``."""
 import inspect
+import operator
 
 import numpy as np
 
 from .. import _errors
 from .._tensor import Tensor
 from ..fx import Interpreter, _optable
-from ..fx.graph import Ref, INPUT, NODE, ATTR, CONST
+from ..fx.node import Node, map_arg
+from ..jit._tracer import TENSOR_CONSTANT
 from . import _dynamic
 from ._builder import Builder, Val
 from ._symbolic import SYMBOLIC
@@ -51,82 +53,97 @@ def input_names_for(input_names, n):
     return names + [f"input.{i}" if i else "input" for i in range(len(names), n)]
 
 
-def build_model(onnx, graph, attrs, inputs, input_names=None, output_names=None,
+def build_model(onnx, module, inputs, input_names=None, output_names=None,
                 dynamic_axes=None, opset_version=18, export_params=True, shadows=()):
-    """The ONNX model of ``graph`` (replayed on ``inputs`` for shapes and dtypes).
+    """The ONNX model of ``module`` (a traced ScriptModule), replayed on ``inputs`` for
+    shapes and dtypes.
 
     ``shadows``: the graphs traced with each dynamic axis name grown (see ``_dynamic``)."""
-    output, results = Interpreter(graph, attrs).run_all(*inputs)
+    graph = module.graph
+    replay = _Replay(module, garbage_collect_values=False)
+    output = replay.run(*inputs)
+    results = replay.env
     b = Builder(onnx)
     in_names = input_names_for(input_names, len(inputs))
     syms = _dynamic.symbols(in_names, inputs, dynamic_axes, _dynamic_of)
     sizes = _dynamic.Symbolizer(b, graph, shadows, syms, in_names, inputs)
-    graph_inputs, inits = [], []
+    graph_inputs, attr_inputs = [], []
     for name, t in zip(in_names, inputs):
         b._used.add(name)
         graph_inputs.append(_value_info(onnx, name, t, _dynamic_of(dynamic_axes, name, t.dim())))
-    env = {}
-    for name in graph.attributes():
-        t = attrs(name)
-        if export_params:
-            inits.append(b.initializer(t.detach().numpy(), name))
+    env, placeholders = {}, iter(in_names)
+    for node in graph.nodes:
+        result = results[node]
+        if node.op == "placeholder":
+            env[node] = Val(next(placeholders), result)
+        elif node.op == "get_attr":
+            env[node] = Val(_attribute(b, onnx, node, result, export_params, attr_inputs),
+                            result)
+        elif node.op == "output":
+            outputs = node.args[0]
+        elif _is_item(node, results):       # an item of a multiple result
+            env[node] = env[node.args[0]][node.args[1]]
         else:
-            b._used.add(name)
-            graph_inputs.append(_value_info(onnx, name, t, {}))
-        env[Ref(ATTR, name)] = Val(name, t)
-    for name, t in graph.constants.items():
-        env[Ref(CONST, name)] = Val(b.const(t.numpy(), name), t)
-    for i, (name, t) in enumerate(zip(in_names, inputs)):
-        env[Ref(INPUT, i)] = Val(name, t)
-    for node, result in zip(graph.nodes, results):
-        handler = SYMBOLIC.get(node.op)
-        if handler is None:
-            raise _errors.onnx_no_mapping(node.op)
-        args, kwargs = sizes.node_args(node)
-        a = _bind(node.op, _resolve(args, env), _resolve(kwargs, env))
-        out = handler(b, a, result)
-        _bind_results(env, node.index, (), out, result)
-    outs = _flat(graph.output)
+            args, kwargs = map_arg(sizes.node_args(node), lambda n: env[n])
+            op, args = _optable.tensor_call(node.op, node.target, args,
+                                            lambda v: isinstance(v, Val))
+            handler = SYMBOLIC.get(op)
+            if handler is None:
+                raise _errors.onnx_no_mapping(op or str(node.target))
+            env[node] = _vals(handler(b, _bind(op, args, kwargs), result), result)
     out_names = list(output_names or [])
     graph_outputs = []
-    for i, (ref, t) in enumerate(zip(outs, _flat(output))):
+    for i, (ref, t) in enumerate(zip(_flat(outputs), _flat(output))):
         name = out_names[i] if i < len(out_names) else f"output{i}" if i else "output"
         b.nodes.append(onnx.helper.make_node("Identity", [env[ref].name], [name],
                                              name=f"/Identity_output_{i}"))
         graph_outputs.append(_value_info(onnx, name, t, _dynamic_of(dynamic_axes, name, t.dim())))
-    g = onnx.helper.make_graph(b.nodes, "main_graph", graph_inputs, graph_outputs,
-                               b.initializers)
+    g = onnx.helper.make_graph(b.nodes, "main_graph", graph_inputs + attr_inputs,
+                               graph_outputs, b.initializers)
     model = onnx.helper.make_model(g, opset_imports=[onnx.helper.make_opsetid("", opset_version)],
                                    producer_name="ember", producer_version="0.1.0")
     model.ir_version = IR_VERSION
     return model
 
 
-def _resolve(v, env):
-    if isinstance(v, Ref):
-        val = env.get(v)
-        if val is None:
-            raise _errors.onnx_unsupported_args("graph", f"value {v!r} has no ONNX equivalent")
-        return val
-    if isinstance(v, tuple):
-        return tuple(_resolve(x, env) for x in v)
-    if isinstance(v, list):
-        return [_resolve(x, env) for x in v]
-    if isinstance(v, dict):
-        return {k: _resolve(x, env) for k, x in v.items()}
-    return v
+class _Replay(Interpreter):
+    """Keeps every node's value (``env``); tensor constants come from the trace."""
+
+    def run_node(self, n):
+        if TENSOR_CONSTANT in n.meta:
+            return n.meta[TENSOR_CONSTANT]
+        return super().run_node(n)
 
 
-def _bind_results(env, index, path, names, result):
+def _attribute(b, onnx, node, t, export_params, attr_inputs):
+    """The ONNX name of a get_attr value: a tensor constant, or a parameter / buffer as an
+    initializer named by its ``state_dict`` key (a graph input without ``export_params``)."""
+    if TENSOR_CONSTANT in node.meta:
+        return b.const(t.numpy(), node.target)
+    if export_params:
+        return b.initializer(t.detach().numpy(), node.target)
+    b._used.add(node.target)
+    attr_inputs.append(_value_info(onnx, node.target, t, {}))
+    return node.target
+
+
+def _vals(names, result):
+    """The handler's ONNX names paired with the eager results, structure for structure."""
     if isinstance(result, Tensor):
-        env[Ref(NODE, index, path)] = Val(names, result)
-    elif isinstance(result, (tuple, list)):
-        for i, (n, r) in enumerate(zip(names, result)):
-            _bind_results(env, index, path + (i,), n, r)
+        return Val(names, result)
+    if isinstance(result, (tuple, list)):
+        return [_vals(n, r) for n, r in zip(names, result)]
+    return None
+
+
+def _is_item(node, results):
+    """A getitem of a Python sequence (a multiple result), not tensor indexing."""
+    return node.target is operator.getitem and isinstance(node.args[0], Node) and \
+        isinstance(results[node.args[0]], (tuple, list))
 
 
 def _flat(v):
-    if isinstance(v, (Ref, Tensor)):
+    if isinstance(v, (Node, Tensor)):
         return [v]
     if isinstance(v, dict):
         v = list(v.values())
