@@ -137,3 +137,10 @@ def test_graph_changing_with_batch_size_is_rejected():
     with pytest.raises(ember.UnsupportedError, match="change with the size of dynamic axis"):
         ember.onnx.export(f, (ember.randn(2, 3),), input_names=["x"],
                           dynamic_axes={"x": {0: "batch"}})
+
+
+def test_scripted_module_is_traced_for_export(tmp_path):
+    """A scripted module runs Python, so export traces it (even before its first call)."""
+    m = ember.jit.script(MLP())
+    proto = _export_and_run(m, (5, 4), tmp_path)
+    assert [n.op_type for n in proto.graph.node][:3] == ["Gemm", "Relu", "Gemm"]

@@ -9,7 +9,8 @@ its dynamic threshold) and the trim threshold to twice that (glibc's own ratio) 
 blocks be reused from the heap instead.
 
 Applied once when the CPU backend loads, on glibc only, unless the user already tunes malloc
-(``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``, ``GLIBC_TUNABLES=glibc.malloc...``) or sets ``EMBER_MALLOC_TUNING=0``.
+(``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``, ``GLIBC_TUNABLES=glibc.malloc...``)
+or sets ``EMBER_MALLOC_TUNING=0``.
 """
 import os
 import sys

@@ -30,7 +30,7 @@ import zipfile
 from .. import _errors
 from .._device import device as _device
 from .._dtype import _dtype_by_name
-from .._tensor import Tensor, Size
+from .._tensor import Tensor, Size, _make
 from ..nn.modules.module import Module
 from ..nn.parameter import Parameter
 from ._archive import _FORMAT
@@ -131,9 +131,9 @@ class Scripted:
 
     def __call__(self, *args, **kwargs):
         state = self._script_state
-        if state.example is None:
-            state.example = (tuple(a.detach().clone() if isinstance(a, Tensor) else a
-                                   for a in args), kwargs)
+        if state.example is None:     # copied beneath the ops: an enclosing trace must not see it
+            state.example = (tuple(_make(a._device._backend.copy(a._data), a._dtype, a._device)
+                                   if isinstance(a, Tensor) else a for a in args), kwargs)
         _local.depth = getattr(_local, "depth", 0) + 1
         try:
             return self._run(*args, **kwargs)

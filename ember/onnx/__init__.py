@@ -26,16 +26,16 @@ def is_in_onnx_export():
 
 
 def _traced(model, args, input_names, dynamic_axes):
-    """(ScriptModule, inputs, shadows): ``model`` traced in eval mode (a ScriptModule as it
-    is); ``shadows`` are the graphs traced with each dynamic axis name grown."""
-    from ..jit import ScriptModule, trace
+    """(ScriptModule, inputs, shadows): ``model`` traced in eval mode (a traced ScriptModule as
+    it is); ``shadows`` are the graphs traced with each dynamic axis name grown."""
+    from ..jit import RecursiveScriptModule, ScriptModule, trace
     from ..jit._tracer import flatten_inputs
     from ..nn.modules.module import Module
     from . import _dynamic
     from ._export import input_names_for, _dynamic_of
     inputs = flatten_inputs(args)
-    if isinstance(model, ScriptModule):
-        return model, inputs, []
+    if isinstance(model, ScriptModule) and not isinstance(model, RecursiveScriptModule):
+        return model, inputs, []      # already a graph; a scripted module runs Python: trace it
     names = input_names_for(input_names, len(inputs))
     syms = _dynamic.symbols(names, inputs, dynamic_axes, _dynamic_of)
     was_training = isinstance(model, Module) and model.training
