@@ -50,6 +50,12 @@ def numel(input):
     return input.numel()
 
 
+def _assert(condition, message):
+    """``assert condition, message`` as a call, so that symbolic tracing can record it."""
+    if not condition:
+        raise AssertionError(message)
+
+
 from . import linalg  # noqa: E402
 from ._tensor_str import set_printoptions, get_printoptions  # noqa: E402
 from ._ops.random import (Generator, default_generator, manual_seed, seed,  # noqa: E402

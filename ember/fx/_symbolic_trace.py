@@ -14,7 +14,7 @@ import inspect
 import math
 import operator
 
-from .. import _errors
+from .. import _assert, _errors
 from .._tensor import Tensor
 from ..nn.modules.module import Module
 from ..nn.parameter import Parameter
@@ -37,11 +37,6 @@ class PHBase:
 
 
 PH = PHBase()
-
-
-def _assert(condition, message):
-    if not condition:
-        raise AssertionError(message)
 
 
 def _assert_is_none(value, message):
