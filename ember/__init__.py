@@ -9,6 +9,7 @@ from ._dtype import (dtype, float16, bfloat16, float32, float64, complex64, comp
 from ._dtype import bool_ as bool  # noqa: A001  (torch.bool)
 from ._device import device
 from ._tensor import Tensor, Size, is_tensor
+from . import _errors
 from ._errors import UnsupportedError
 from . import autograd
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
@@ -81,7 +82,7 @@ def __getattr__(name):
         value = getattr(importlib.import_module(f"{__name__}.{module_name}"), attr)
         globals()[name] = value
         return value
-    raise AttributeError(f"module 'ember' has no attribute '{name}'")
+    raise _errors.module_attribute(__name__, name)
 
 
 def __dir__():

@@ -74,7 +74,7 @@ _VALID = ("cpu", "cuda", "mps", "meta", "xpu")
 def _parse(spec, index):
     from . import _errors
     if not isinstance(spec, str):
-        raise TypeError(f"device() received an invalid combination of arguments - got ({type(spec).__name__})")
+        raise _errors.device_invalid_args(spec)
     s = spec.strip()
     if ":" in s:
         if index is not None:

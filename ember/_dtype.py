@@ -112,7 +112,8 @@ def get_default_dtype():
 def set_default_dtype(d):
     d = to_dtype(d)
     if d not in (float16, bfloat16, float32, float64):
-        raise TypeError("only floating-point types are supported as the default type")
+        from . import _errors
+        raise _errors.default_dtype_not_float()
     _default[0] = d
 
 
@@ -155,7 +156,8 @@ def scalar_dtype(v):
         return int64
     if isinstance(v, float):
         return _default[0]
-    raise TypeError(f"unsupported scalar type {t.__name__}")
+    from . import _errors
+    raise _errors.scalar_type_unsupported(t)
 
 
 def _to_complex(d):

@@ -67,6 +67,31 @@ def numpy_requires_grad():
                         "tensor.detach().numpy() instead.")
 
 
+def device_invalid_args(obj):
+    name = type(obj).__name__
+    return TypeError(f"device() received an invalid combination of arguments - got ({name}), but "
+                     "expected one of:\n * (torch.device device)\n      didn't match because some "
+                     f"of the arguments have invalid types: (!{name}!)\n * (str type, int index "
+                     "= -1)\n")
+
+
+def default_dtype_not_float():
+    return TypeError("only floating-point types are supported as the default type")
+
+
+def scalar_type_unsupported(t):
+    return TypeError(f"unsupported scalar type {t.__name__}")
+
+
+def complex_cast_warning():
+    return "Casting complex values to real discards the imaginary part"
+
+
+def module_attribute(module, name):
+    """The plain AttributeError of a module attribute that does not exist."""
+    return AttributeError(f"module {module!r} has no attribute {name!r}")
+
+
 _LEGACY = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
            "bfloat16": "BFloat16Tensor", "uint8": "ByteTensor", "int8": "CharTensor",
            "int16": "ShortTensor", "int32": "IntTensor", "int64": "LongTensor",
@@ -193,8 +218,11 @@ def ragged_sequence(detail):
     return ValueError(f"expected sequence of equal length lists: {detail}")
 
 
-def cannot_infer_dtype(type_name):
-    return TypeError(f"Could not infer dtype of {type_name}")
+def cannot_infer_dtype(leaf):
+    """``leaf``: the first element of ``tensor(data)``'s data that is not a number."""
+    if isinstance(leaf, str):
+        return TypeError("new(): invalid data type 'str'")
+    return RuntimeError(f"Could not infer dtype of {type(leaf).__name__}")
 
 
 def from_numpy_type(obj):
@@ -299,9 +327,9 @@ def detach_view_inplace():
                         "solution.")
 
 
-def zero_dim_sequence(what):
-    """``what``: 'len() of' or 'iteration over'."""
-    return TypeError(f"{what} a 0-d tensor")
+def zero_dim_sequence(op):
+    """``op``: 'len' or 'iter'."""
+    return TypeError("len() of a 0-d tensor" if op == "len" else "iteration over a 0-d tensor")
 
 
 def index_conversion():
@@ -512,6 +540,11 @@ def meshgrid_indexing(indexing):
                         f'{indexing}')
 
 
+def meshgrid_indexing_warning():
+    return "torch.meshgrid: in an upcoming release, it will be required to pass the indexing " \
+        "argument."
+
+
 def meshgrid_dims(t):
     return RuntimeError("torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
                         f"got: {t}")
@@ -719,7 +752,193 @@ def inplace_overlap():
                         "performing the operation.")
 
 
+def backward_not_tensor():
+    return AssertionError("Expected output to be a torch.Tensor")
+
+
+def backward_empty_inputs():
+    return RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+
+
+def grad_input_not_requiring_grad():
+    return RuntimeError("One of the differentiated Tensors does not require grad")
+
+
+def hook_without_grad():
+    return RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+
+
+def post_accumulate_hook_non_leaf():
+    return RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+
+
+def retain_grad_without_grad():
+    return RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+
+
+def variable_data(data):
+    return TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+
+
+def deepcopy_non_leaf():
+    return RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
+                        "deepcopy protocol at the moment.  If you were attempting to deepcopy a "
+                        "module, this may be because of a torch.nn.utils.weight_norm usage, see "
+                        "https://github.com/pytorch/pytorch/pull/103001")
+
+
+def class_decoration_warning():
+    return ("Decorating classes is deprecated and will be disabled in future versions. You should "
+            "only decorate functions or methods. To preserve the current behavior of class "
+            "decoration, you can directly decorate the `__init__` method and nothing else.")
+
+
+def anomaly_enabled_warning():
+    return ("Anomaly Detection has been enabled. This mode will increase the runtime and should "
+            "only be enabled for debugging.")
+
+
+def anomaly_nan(node, i):
+    return RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+
+
+def anomaly_trace_warning(node):
+    return f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n" \
+        + "".join(node._trace)
+
+
+class GradcheckError(RuntimeError):
+    """Raised by gradcheck / gradgradcheck when a check fails."""
+
+
+def gradcheck_jacobian_mismatch(output, input, numerical, analytical):
+    return GradcheckError(f"Jacobian mismatch for output {output} with respect to input {input},\n"
+                          f"numerical:{numerical}\nanalytical:{analytical}\n")
+
+
+def gradcheck_no_input():
+    return ValueError("gradcheck expects at least one input tensor to require gradient, but none "
+                      "of them have requires_grad=True.")
+
+
+def gradcheck_precision_warning(i):
+    return (f"Input #{i} requires gradient and is not a double precision floating point or "
+            "complex. This check will likely fail if all the inputs are not of double precision "
+            "floating point or complex. ")
+
+
+# custom autograd.Function
+def function_grad_count(node, expected, got):
+    return RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
+                        f"(expected {expected}, got {got})")
+
+
+def function_grad_not_variable(node, pos):
+    return RuntimeError(f"function {node.name()} returned a gradient different than None at "
+                        f"position {pos}, but the corresponding forward input was not a Variable")
+
+
+def function_instantiated_warning(cls):
+    return (f"{cls} should not be instantiated. Methods on autograd functions are all static, so "
+            "you should invoke them on the class itself. Instantiating an autograd function will "
+            "raise an error in a future version of PyTorch.")
+
+
+def function_legacy_call():
+    return RuntimeError("Legacy autograd function with non-static forward method is deprecated. "
+                        "Please use new-style autograd function with static forward method. "
+                        "(Example: https://pytorch.org/docs/stable/autograd.html#torch.autograd."
+                        "Function)")
+
+
+def function_not_implemented(what):
+    texts = {
+        "forward": "You must implement the forward function for custom autograd.Function.",
+        "setup_context": "setup_context is not implemented.",
+        "backward": "You must implement either the backward or vjp method for your custom "
+                    "autograd.Function to use it with backward mode AD.",
+        "jvp": "You must implement the jvp function for custom autograd.Function to use it with "
+               "forward mode AD.",
+        "vmap": "To use autograd.Function with vmap, you must either override the vmap "
+                "staticmethod or set generate_vmap_rule=True.",
+    }
+    return NotImplementedError(texts[what])
+
+
+def function_dirty_leaf():
+    return RuntimeError("a leaf Variable that requires grad has been used in an in-place "
+                        "operation.")
+
+
+def once_differentiable_twice():
+    return RuntimeError("trying to differentiate twice a function that was marked with "
+                        "@once_differentiable")
+
+
+# autograd.functional
+def functional_arg_type(arg_name, fn_name, value, index=None):
+    which = f"the given {arg_name}" if index is None else f"the value at index {index}"
+    return TypeError(f"The {arg_name} given to {fn_name} must be either a Tensor or a tuple of "
+                     f"Tensors but {which} has type {type(value)}.")
+
+
+def functional_v_none(of_inputs):
+    if of_inputs:
+        return RuntimeError("The vector v can only be None if the input to the user-provided "
+                            "function is a single Tensor with a single element.")
+    return RuntimeError("The vector v can only be None if the user-provided function returns a "
+                        "single Tensor with a single element.")
+
+
+def functional_v_length(expected, got, as_tuple):
+    if not as_tuple:
+        return RuntimeError("The given v should contain a single Tensor.")
+    return RuntimeError(f"v is a tuple of invalid length: should be {expected} but got {got}.")
+
+
+def functional_v_size(i, expected, got, as_tuple):
+    entry = f"Entry {i} in " if as_tuple else ""
+    return RuntimeError(f"{entry}v has invalid size: should be {expected} but got {got}.")
+
+
+def functional_independent(i, output=None):
+    what = "The output" if output is None else f"Output {output}"
+    return RuntimeError(f"{what} of the user-provided function is independent of input {i}. This "
+                        "is not allowed in strict mode.")
+
+
+def functional_output_no_grad(i):
+    return RuntimeError(f"Output {i} of the user-provided function does not require gradients. "
+                        "The outputs must be computed in a differentiable manner from the input "
+                        "when running in strict mode.")
+
+
+def functional_scalar_output(fn_name, is_tuple):
+    if is_tuple:
+        return RuntimeError(f"The function given to {fn_name} should return a single Tensor")
+    return RuntimeError(f"The Tensor returned by the function given to {fn_name} should contain "
+                        "a single element")
+
+
 # ---- pointwise ------------------------------------------------------------------------------
+def out_requires_grad(node):
+    """``out=`` with autograd; ``node`` the result's grad_fn (named after the op), or None."""
+    import re
+    op = "op" if node is None else re.sub(r"Backward\d*$", "", node.name())
+    op = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", op).lower()
+    return RuntimeError(f"{op}(): functions with out=... arguments don't support automatic "
+                        "differentiation, but one of the arguments requires grad.")
+
+
+def out_type(out):
+    return TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+
+
+def no_tensor_operand(a, b):
+    return TypeError(f"expected at least one Tensor operand, got {type(a).__name__} and "
+                     f"{type(b).__name__}")
+
+
 def int_zero_division():
     return RuntimeError("ZeroDivisionError")
 
@@ -802,6 +1021,10 @@ def imag_real():
     return RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
 
 
+def invert_float():
+    return TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+
+
 # ---- reductions ---------------------------------------------------------------------------------
 def reduction_no_dim(name, index_error=False):
     msg = f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
@@ -833,6 +1056,33 @@ def kth_out_of_range(name, dim=None):
     return RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
 
 
+def dim_repeated(dim):
+    return RuntimeError(f"dim {dim} appears multiple times in the list of dims")
+
+
+def mean_dtype(name, dtype):
+    """``mean`` / ``nanmean`` of an integer or bool dtype."""
+    if name == "nanmean":
+        return RuntimeError("nanmean(): expected input to have floating point or complex dtype "
+                            f"but got {legacy_scalar_type(dtype)}")
+    return RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                        f"floating point or complex dtype. Got: {legacy_scalar_type(dtype)}")
+
+
+def aminmax_empty():
+    return RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                        "operation has no identity.")
+
+
+def arg_reduction_bool(name):
+    return RuntimeError(f"{name}(): does not support bool input")
+
+
+def std_dof_warning():
+    return ("std(): degrees of freedom is <= 0. Correction should be strictly less than the "
+            "reduction factor (input numel divided by output numel).")
+
+
 # ---- linear algebra ---------------------------------------------------------------------------
 class LinAlgError(RuntimeError):
     """torch.linalg.LinAlgError: a LAPACK failure (singular or non positive-definite input)."""
@@ -857,8 +1107,9 @@ def scalar_type_mismatch(a, b):
 
 def addmv_dtype(mat, vec, input=None):
     """``mv`` checks as ``addmv`` with an ``input`` of the vector's dtype."""
+    first = vec if input is None else input
     return RuntimeError("addmv input tensors must have the same dtype, but got "
-                        f"{legacy_scalar_type(vec if input is None else input)}, {legacy_scalar_type(mat)}, and "
+                        f"{legacy_scalar_type(first)}, {legacy_scalar_type(mat)}, and "
                         f"{legacy_scalar_type(vec)}")
 
 
@@ -870,9 +1121,9 @@ def dot_dtype(name, a, b):
 def addmm_dtype(name, input_dtype, a_dtype, b_dtype):
     """``input`` of a fused add-product has another dtype than its factors ``a`` and ``b``."""
     if name == "baddbmm":
-        return RuntimeError(f"Input dtypes must be the same, got: input {_CPP_TYPE[input_dtype.name]}"
-                            f", batch1: {_CPP_TYPE[a_dtype.name]}, batch2: "
-                            f"{_CPP_TYPE[b_dtype.name]}")
+        return RuntimeError(f"Input dtypes must be the same, got: input "
+                            f"{_CPP_TYPE[input_dtype.name]}, batch1: {_CPP_TYPE[a_dtype.name]}, "
+                            f"batch2: {_CPP_TYPE[b_dtype.name]}")
     if name == "addmv":
         return addmv_dtype(a_dtype, b_dtype, input_dtype)
     return RuntimeError(f"self and mat2 must have the same dtype, but got "
@@ -1461,28 +1712,117 @@ def dataset_error(what, value=None):
 
 
 # ---- serialization (ember.save / ember.load / safetensors / hub) ----------------------------
-_WEIGHTS_ONLY_INTRO = (
-    "Weights only load failed. In PyTorch 2.6, we changed the default value of the "
-    "`weights_only` argument in `torch.load` from `False` to `True`. Re-running `torch.load` "
-    "with `weights_only` set to `False` will likely succeed, but it can result in arbitrary "
-    "code execution. Do it only if you got the file from a trusted source.\n\n")
+_WEIGHTS_ONLY_UNSAFE = (
+    "In PyTorch 2.6, we changed the default value of the `weights_only` argument in `torch.load` "
+    "from `False` to `True`. Re-running `torch.load` with `weights_only` set to `False` will "
+    "likely succeed, but it can result in arbitrary code execution. Do it only if you got the "
+    "file from a trusted source.")
+_WEIGHTS_ONLY_DOCS = (
+    "\n\nCheck the documentation of torch.load to learn more about types accepted by default "
+    "with weights_only https://pytorch.org/docs/stable/generated/torch.load.html.")
 
 
-def weights_only_failed(detail):
+def weights_only_failed(detail, report=True):
+    """A ``weights_only`` load refused; ``report``: torch asks to file an issue about it."""
     import pickle
-    return pickle.UnpicklingError(
-        f"{_WEIGHTS_ONLY_INTRO}{detail}\n\nCheck the documentation of torch.load to learn more "
-        "about types accepted by default with weights_only "
-        "https://pytorch.org/docs/stable/generated/torch.load.html.")
+    ask = ("Please file an issue with the following so that we can make `weights_only=True` "
+           "compatible with your use case: WeightsUnpickler error: ") if report else ""
+    return pickle.UnpicklingError(f"Weights only load failed. {_WEIGHTS_ONLY_UNSAFE}\n{ask}\n\n"
+                                  f"{detail}{_WEIGHTS_ONLY_DOCS}")
 
 
 def weights_only_global(full_name):
-    short = full_name.rpartition(".")[2]
-    return weights_only_failed(
+    """torch's message, naming ``ember.serialization`` (where ``add_safe_globals`` lives)."""
+    import pickle
+    if full_name.startswith("builtins."):
+        full_name = full_name[len("builtins."):]
+    return pickle.UnpicklingError(
+        "Weights only load failed. This file can still be loaded, to do so you have two options, "
+        "\033[1mdo those steps only if you trust the source of the checkpoint\033[0m. \n\t(1) "
+        f"{_WEIGHTS_ONLY_UNSAFE}\n\t(2) Alternatively, to load with `weights_only=True` please "
+        "check the recommended steps in the following error message.\n\tWeightsUnpickler error: "
         f"Unsupported global: GLOBAL {full_name} was not an allowed global by default. Please "
-        f"use `ember.serialization.add_safe_globals([{short}])` or the "
-        f"`ember.serialization.safe_globals([{short}])` context manager to allowlist this "
-        "global if you trust this class/function.")
+        f"use `ember.serialization.add_safe_globals([{full_name}])` or the "
+        f"`ember.serialization.safe_globals([{full_name}])` context manager to allowlist this "
+        f"global if you trust this class/function.{_WEIGHTS_ONLY_DOCS}")
+
+
+def weights_only_blocked(full_name, module):
+    return weights_only_failed(f"Trying to load unsupported GLOBAL {full_name} whose module "
+                               f"{module} is blocked.", report=False)
+
+
+def weights_only_not_callable(func):
+    which = f" which belongs to {func.__self__}" if hasattr(func, "__self__") else ""
+    return weights_only_failed(f"Trying to call reduce for unrecognized function {func}{which}")
+
+
+def weights_only_target(op, obj):
+    """An opcode applied to an object it may not touch (``obj``: a class for NEWOBJ)."""
+    texts = {
+        "NEWOBJ": "Can only create new object for nn.Parameter or classes allowlisted via "
+                  f"`add_safe_globals` but got {obj}",
+        "BUILD": "Can only build Tensor, Parameter, OrderedDict or types allowlisted via "
+                 f"`add_safe_globals`, but got {type(obj)}",
+        "APPEND": f"Can only append to lists, but got {type(obj)}",
+        "APPENDS": f"Can only extend lists, but got {type(obj)}",
+        "SETITEM": f"Can only {op} for dict, collections.OrderedDict, collections.Counter, but "
+                   f"got {type(obj)}",
+        "ADDITEMS": f"Can only ADDITEMS for set, but got {type(obj)}",
+    }
+    return weights_only_failed(texts["SETITEM" if op == "SETITEMS" else op])
+
+
+def weights_only_build_state(inst=None, key=None):
+    """A BUILD state other than plain attributes (on ``inst``; ``key``: a refused key)."""
+    if key is not None:
+        return weights_only_failed(f"Unsupported BUILD key {key!r}")
+    of = f" for {type(inst).__name__}" if inst is not None else ""
+    return weights_only_failed(f"Unsupported BUILD state{of}")
+
+
+def weights_only_operand(op):
+    return weights_only_failed(f"Unsupported operand {op}")
+
+
+def pickle_malformed(what, detail=None):
+    """A pickle stream the weights-only machine cannot run (``detail``: an index or error)."""
+    import pickle
+    texts = {
+        "truncated": "pickle data was truncated",
+        "line": "pickle line too long or truncated",
+        "no_mark": "MARK not found",
+        "underflow": "unpickling stack underflow",
+        "mark": "unexpected MARK",
+        "protocol": "unsupported pickle protocol",
+        "long": "integer too large",
+        "SETITEMS": "odd number of items for SETITEMS",
+        "DICT": "odd number of items for DICT",
+        "STACK_GLOBAL": "STACK_GLOBAL requires str",
+        "REDUCE": "REDUCE arguments must be a tuple",
+        "memo_index": "memo index out of range",
+        "memo_key": f"memo key {detail} not found",
+        "limit": f"pickle data is malformed ({type(detail).__name__})",
+        "error": f"{type(detail).__name__}: {detail}",
+        "persistent_id": "unexpected persistent id in a checkpoint header",
+    }
+    return pickle.UnpicklingError(texts[what])
+
+
+def safe_global_argument(what):
+    """An allow-listed builtin called with arguments it is not allowed to take."""
+    texts = {"encode": "_codecs.encode is only allowed on a str with a byte encoding",
+             "bytearray": "bytearray is only allowed from bytes, str or a list"}
+    return TypeError(texts[what])
+
+
+def checkpoint_name_only(name):
+    return TypeError(f"{name} is only a name written into checkpoints")
+
+
+def map_location_type(obj):
+    return TypeError(f"map_location should be a string, a device, a dict or a callable, got "
+                     f"{type(obj).__name__}")
 
 
 def checkpoint_corrupt(detail):
@@ -1522,6 +1862,33 @@ def hub_hash_mismatch(expected, got):
 
 def save_parent_missing(path):
     return RuntimeError(f"Parent directory {path} does not exist.")
+
+
+# safetensors: worded as the `safetensors` package words them
+def safetensors_not_dict(obj):
+    return ValueError(f"Expected a dict of [str, torch.Tensor] but received {type(obj)}")
+
+
+def safetensors_not_tensor(name, obj):
+    return ValueError(f"Key `{name}` is invalid, expected torch.Tensor but received {type(obj)}")
+
+
+def safetensors_metadata(value):
+    return TypeError(f"argument 'metadata': '{type(value).__name__}' object is not an instance "
+                     "of 'str'")
+
+
+def safetensors_dtype(dtype):
+    return TypeError(f"safetensors has no dtype for {dtype}")
+
+
+def safetensors_invalid(what, detail=None):
+    """A malformed file (the package's SafetensorError; here a ValueError)."""
+    texts = {"small": "header too small", "length": "invalid header length",
+             "json": f"invalid JSON in header: {detail}",
+             "object": "invalid JSON in header: expected a JSON object",
+             "entry": f"invalid shape, data type, or offset for tensor {detail!r}"}
+    return ValueError(f"Error while deserializing: {texts[what]}")
 
 
 # ---- vision.models ---------------------------------------------------------------------------
@@ -3996,7 +4363,7 @@ def argument_type(fn, arg, pos, value, expected="Tensor"):
 
 
 def invalid_arguments(fn, args, signatures):
-    """No overload of ``fn`` takes ``args``; ``signatures`` are its overloads as torch lists them."""
+    """No overload of ``fn`` takes ``args``; ``signatures``: its overloads as torch lists them."""
     got = ", ".join(type(a).__name__ for a in args)
     return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but "
                      "expected one of:\n" + "".join(f" * ({s})\n" for s in signatures))

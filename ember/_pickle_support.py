@@ -4,6 +4,7 @@ in-process Python protocol."""
 import copy
 
 from . import _dtype as D
+from . import _errors
 from ._device import device as _device, resolve as _resolve
 from ._tensor import Tensor, _make
 
@@ -29,11 +30,7 @@ def reduce_tensor(t):
 
 def deepcopy_tensor(t, memo):
     if not t.is_leaf:
-        raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support "
-                           "the deepcopy protocol at the moment.  If you were attempting to "
-                           "deepcopy a module, this may be because of a torch.nn.utils."
-                           "weight_norm usage, see https://github.com/pytorch/pytorch/pull/"
-                           "103001")
+        raise _errors.deepcopy_non_leaf()
     key = id(t)
     if key in memo:
         return memo[key]

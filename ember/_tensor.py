@@ -212,8 +212,7 @@ class Tensor:
     def grad(self, value):
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
-                                f"type {type(value).__name__}")
+                raise _errors.grad_assign_type(value)
             if value._device is not self._device:
                 raise _errors.grad_assign_mismatch("device", self, value)
             if value._dtype is not self._dtype:
@@ -260,13 +259,7 @@ class Tensor:
 
     def detach_(self):
         if self._base is not None and self._grad_fn is not None:
-            raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are "
-                               "using DistributedDataParallel (DDP) for training, and "
-                               "gradient_as_bucket_view is set as True, gradients are views of "
-                               "DDP buckets, and hence detach_() cannot be called on these "
-                               "gradients. To fix this error, please refer to the "
-                               "Optimizer.zero_grad() function in torch/optim/optimizer.py as "
-                               "the solution.")
+            raise _errors.detach_view_inplace()
         self._grad_fn = None
         self._requires_grad = False
         return self
@@ -309,12 +302,12 @@ class Tensor:
 
     def __len__(self):
         if self._data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
+            raise _errors.zero_dim_sequence("len")
         return self._data.shape[0]
 
     def __iter__(self):
         if self._data.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
+            raise _errors.zero_dim_sequence("iter")
         return iter(self.unbind(0))
 
     def __bool__(self):
@@ -337,7 +330,7 @@ class Tensor:
 
     def __index__(self):
         if self._dtype.category != D._INT and self._dtype is not D.bool_ or self._data.size != 1:
-            raise TypeError("only integer tensors of a single element can be converted to an index")
+            raise _errors.index_conversion()
         return int(self.item())
 
     __hash__ = object.__hash__
@@ -377,27 +370,31 @@ class Tensor:
     @property
     def T(self):
         if self._data.ndim not in (0, 2):
-            warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their "
-                          "shape is deprecated and it will throw an error in a future release. "
-                          "Consider `x.mT` to transpose batches of matrices or `x.permute(*torch."
-                          "arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
-                          UserWarning, stacklevel=2)
+            warnings.warn(_errors.T_deprecated_warning(), UserWarning, stacklevel=2)
         return self.permute(*range(self._data.ndim - 1, -1, -1))
 
     @property
     def mT(self):
         if self._data.ndim < 2:
-            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
-                               f"Got {self._data.ndim}-D tensor.")
+            raise _errors.adjoint_dims(self._data.ndim, "mT")
         return self.transpose(-2, -1)
 
     @property
     def H(self):
-        return self.T.conj() if self._dtype.is_complex else self.T
+        nd = self._data.ndim
+        if nd != 2:
+            if nd:
+                raise _errors.H_dims(nd)
+            warnings.warn(_errors.adjoint_0d_warning("Tensor.H"), UserWarning, stacklevel=2)
+        t = self.permute(*range(nd - 1, -1, -1))
+        return t.conj() if self._dtype.is_complex else t
 
     @property
     def mH(self):
-        return self.mT.conj() if self._dtype.is_complex else self.mT
+        if self._data.ndim < 2:
+            raise _errors.adjoint_dims(self._data.ndim, "mH")
+        t = self.transpose(-2, -1)
+        return t.conj() if self._dtype.is_complex else t
 
     @property
     def real(self):

@@ -126,7 +126,7 @@ def _make_getattr(module, previous):
                 pass
         if name.startswith("__") and name.endswith("__"):
             # Dunder probes (``__path__``, ``__wrapped__``...) come from tools, not scripts.
-            raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
+            raise _errors.module_attribute(module.__name__, name)
         raise _errors.unsupported_attribute(f"{_torch_name(module.__name__)}.{name}",
                                             module.__name__)
     __getattr__._ember_compat_previous = previous

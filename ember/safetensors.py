@@ -13,6 +13,7 @@ import struct
 import numpy as np
 
 from . import _dtype as D
+from . import _errors
 from ._device import cpu, resolve
 from ._tensor import Tensor, _make
 from .serialization._files import open_write
@@ -35,20 +36,21 @@ def _host_bytes(t):
 def _serialize(tensors, metadata):
     """(header bytes, list of data chunks) for a dict of tensors."""
     if not isinstance(tensors, dict):
-        raise TypeError(f"Expected a dict of [str, torch.Tensor] but received {type(tensors)}")
+        raise _errors.safetensors_not_dict(tensors)
     header, chunks, offset = {}, [], 0
     if metadata is not None:
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
-            raise TypeError("metadata keys and values must be strings")
+        for item in metadata.items():
+            bad = next((x for x in item if not isinstance(x, str)), None)
+            if bad is not None:
+                raise _errors.safetensors_metadata(bad)
         header["__metadata__"] = dict(metadata)
     for name, t in tensors.items():
         if not isinstance(t, Tensor):
-            raise TypeError(f"Key `{name}` is invalid, expected torch.Tensor but received "
-                            f"{type(t)}")
+            raise _errors.safetensors_not_tensor(name, t)
     # Larger elements first, then by name, so every tensor's data is naturally aligned.
     for name, t in sorted(tensors.items(), key=lambda kv: (-kv[1]._dtype.itemsize, kv[0])):
         if t._dtype not in _CODES:
-            raise TypeError(f"safetensors has no dtype for {t._dtype}")
+            raise _errors.safetensors_dtype(t._dtype)
         data = _host_bytes(t)
         header[name] = {"dtype": _CODES[t._dtype], "shape": list(t._data.shape),
                         "data_offsets": [offset, offset + data.nbytes]}
@@ -78,16 +80,16 @@ def save(tensors, metadata=None):
 def _parse_header(buf):
     """(header dict without metadata, metadata or None, start of the data section)."""
     if len(buf) < 8:
-        raise ValueError("safetensors: file too small to hold a header")
+        raise _errors.safetensors_invalid("small")
     n = struct.unpack("<Q", buf[:8])[0]
     if n > _MAX_HEADER or 8 + n > len(buf):
-        raise ValueError("safetensors: header too large or truncated")
+        raise _errors.safetensors_invalid("length")
     try:
         header = json.loads(bytes(buf[8:8 + n]))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f"safetensors: invalid header ({e})") from None
+        raise _errors.safetensors_invalid("json", e) from None
     if not isinstance(header, dict):
-        raise ValueError("safetensors: header is not a JSON object")
+        raise _errors.safetensors_invalid("object")
     metadata = header.pop("__metadata__", None)
     size = len(buf) - 8 - n
     for name, info in header.items():
@@ -105,7 +107,7 @@ def _check_entry(name, info, size):
         numel = int(np.prod(shape, dtype=object)) if shape else 1
         ok = numel * _DTYPES[info["dtype"]].itemsize == offsets[1] - offsets[0]
     if not ok:
-        raise ValueError(f"safetensors: invalid entry for tensor {name!r}")
+        raise _errors.safetensors_invalid("entry", name)
 
 
 def _tensor(buf, start, info, device):

@@ -434,6 +434,32 @@ def test_functional_strict_and_errors():
     compare(case)
 
 
+FUNCTIONAL_ERRORS = [
+    lambda F, T, a: F.vjp(lambda u: u * 2, a, v=(a, a)),
+    lambda F, T, a: F.vjp(lambda u: (u * 2,), a, v=(a, a)),
+    lambda F, T, a: F.vjp(lambda u: (u * 2,), a, v=(a[:2],)),
+    lambda F, T, a: F.vjp(lambda u, w: u * 2, (a, a), v=a, strict=True),
+    lambda F, T, a: F.vjp(lambda u: u.detach(), a, v=a, strict=True),
+    lambda F, T, a: F.jvp(lambda u: u.detach(), a, v=a, strict=True),
+    lambda F, T, a: F.jvp(lambda u, w: u * 2, (a, a), v=(a, a[:2])),
+    lambda F, T, a: F.hessian(lambda u: u * 2, a),
+    lambda F, T, a: F.hessian(lambda u: (u.sum(),), a),
+    lambda F, T, a: F.vhp(lambda u: u * 2, a, v=a),
+    lambda F, T, a: F.hvp(lambda u: u * 2, a, v=a),
+    lambda F, T, a: F.hvp(lambda u: (u.sum(),), a, v=a),
+    lambda F, T, a: F.jacobian(lambda u: u, 3),
+    lambda F, T, a: T.autograd.backward([a.sum(), 3]),
+    lambda F, T, a: T.autograd.grad([3], a),
+]
+
+
+@pytest.mark.parametrize("i", range(len(FUNCTIONAL_ERRORS)))
+def test_functional_and_backward_argument_errors(i):
+    def case(T):
+        return FUNCTIONAL_ERRORS[i](T.autograd.functional, T, leaf(T, B[:3], "float64"))
+    compare(case)
+
+
 # ---- anomaly mode ----------------------------------------------------------------------------
 def anomaly_flags(T):
     """torch keeps these queries at top level; ember in ember.autograd (and top level later)."""

@@ -62,6 +62,17 @@ def test_decorators():
     compare(case)
 
 
+def test_decorating_a_class_is_deprecated():
+    def case(T):
+        with pytest.warns(FutureWarning, match="^Decorating classes is deprecated") as w:
+            @T.no_grad()
+            class Made:
+                def __init__(self):
+                    self.grad_enabled = T.is_grad_enabled()
+        return [Made().grad_enabled, T.is_grad_enabled(), str(w[0].message)]
+    compare(case)
+
+
 def test_generator_decorator():
     def case(T):
         x = leaf(T, B)

@@ -273,6 +273,40 @@ def test_linalg_errors():
            lambda: torch.linalg.vector_norm(torch.ones(3, dtype=torch.int64)))
 
 
+@pytest.mark.parametrize("call", [
+    "addmm(ones(3, 3), ones(3), ones(3, 3))",
+    "addmm(ones(3, 3), ones(3, 3), ones(3))",
+    "addmm(ones(2, 2), ones(2, 2, dtype=float64), ones(2, 2))",
+    "addmm(ones(2, 2, dtype=float64), ones(2, 2), ones(2, 2))",
+    "addmv(ones(2, dtype=float64), ones(2, 2), ones(2))",
+    "baddbmm(ones(2, 2, 2, dtype=float64), ones(2, 2, 2), ones(2, 2, 2))",
+    "addbmm(ones(3, 3), ones(2, 3, 4), ones(2, 5, 3))",
+    "addbmm(ones(3, 3), ones(2, 3, 4), ones(3, 4, 3))",
+    "addr(ones(3, 3), ones(3, 1), ones(3))",
+    "addr(ones(3, 3), ones(3), ones(3, 1))",
+    "linalg.solve(ones(3, 3), ones(5, 3, 4), left=False)",
+    "einsum('ii', ones(3, 4))",
+    "einsum('i,ii', ones(3), ones(3, 4))",
+])
+def test_fused_product_and_einsum_errors(call):
+    """Messages worded per operation (addmm's mat1/mat2, addr's vec1, baddbmm's dtypes)."""
+    raises(lambda: eval(call, vars(ember)), lambda: eval(call, vars(torch)))
+
+
+def test_bool_batched_product_kernel_names():
+    b, tb = ember.ones(2, 2, 2, dtype=ember.bool), torch.ones(2, 2, 2, dtype=torch.bool)
+    raises(lambda: ember.baddbmm(b, b, b), lambda: torch.baddbmm(tb, tb, tb), NotImplementedError)
+    raises(lambda: ember.addbmm(b[0], b, b), lambda: torch.addbmm(tb[0], tb, tb),
+           NotImplementedError)
+
+
+def test_qr_complete_backward_error():
+    def run(lib):
+        a = lib.ones(3, 2, dtype=lib.float64, requires_grad=True)
+        q, r = lib.linalg.qr(a, mode="complete")
+        (q.sum() + r.sum()).backward()
+    raises(lambda: run(ember), lambda: run(torch))
+
 def _sym(x):
     return x @ x.mT + 3 * (ember.eye(x.shape[-1], dtype=x.dtype) if isinstance(x, ember.Tensor)
                            else torch.eye(x.shape[-1], dtype=x.dtype))

@@ -183,14 +183,26 @@ def test_scalar_promotion_table():
             assert str((ev / s).dtype) == str((tv / ts).dtype)
 
 
-def test_grad_of_floor_divide_not_implemented():
+@pytest.mark.parametrize("op,other", [("floor_divide", 2), ("floor_divide", [2.0, 3.0]),
+                                      ("heaviside", [2.0, 3.0])])
+def test_grad_not_implemented(op, other):
     for lib in (ember, torch):
         x = lib.tensor([1.5, 2.5], requires_grad=True)
-        y = lib.floor_divide(x, 2)
+        y = getattr(lib, op)(x, lib.tensor(other) if isinstance(other, list) else other)
         assert type(y.grad_fn).__name__ == "NotImplemented"
-        with pytest.raises(RuntimeError, match="derivative for aten::floor_divide is not "
-                                               "implemented"):
+        with pytest.raises(RuntimeError, match=f"^derivative for aten::{op} is not "
+                                               "implemented$"):
             y.sum().backward()
+
+
+@pytest.mark.parametrize("call", ["fmod(2, ones(3))", "clamp(ones(3), ones(3), 1.0)",
+                                  "clamp(ones(3), 0.0, ones(3))"])
+def test_invalid_argument_combination(call):
+    with pytest.raises(TypeError) as te:
+        eval(call, vars(torch))
+    with pytest.raises(TypeError) as ee:
+        eval(call, vars(ember))
+    assert str(ee.value) == str(te.value)
 
 
 def test_where_scalar_only_branches():

@@ -225,7 +225,18 @@ ERRORS = [
     lambda L: L.ones(2, dtype=L.int64).exponential_(),
     lambda L: L.normal(L.ones(2), L.ones(3)), lambda L: L.rand(-1),
     lambda L: L.randint(0, 3, (2,), requires_grad=True),
+    lambda L: L.normal(1., 2.), lambda L: L.Generator().set_state(L.ones(3)),
+    lambda L: L.Generator().set_state([1]), lambda L: L.Generator().manual_seed(2 ** 64),
+    lambda L: L.ones(2).log_normal_(std=-1), lambda L: L.ones(2).cauchy_(sigma=0),
 ]
+
+
+def test_normal_overload_error_lists_signatures(torch):
+    with pytest.raises(TypeError) as te:
+        torch.normal(1., 2.)
+    with pytest.raises(TypeError) as ee:
+        ember.normal(1., 2.)
+    assert str(ee.value) == str(te.value)
 
 
 @pytest.mark.parametrize("i", range(len(ERRORS)))

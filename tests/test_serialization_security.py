@@ -77,16 +77,19 @@ def test_reduce_payloads_refused(marker, legacy):
             buf = io.BytesIO()
             ember.save(obj, buf, _use_new_zipfile_serialization=not legacy)
             buf.seek(0)
-            with pytest.raises(pickle.UnpicklingError, match="add_safe_globals"):
+            with pytest.raises(pickle.UnpicklingError,
+                               match=r"add_safe_globals|whose module \w+ is blocked"):
                 ember.load(buf)
 
 
 def test_torch_written_payload_refused(marker, torch):
     buf = io.BytesIO()
     torch.save({"x": torch.ones(2), "evil": _Payload(os.system, f"touch {marker}")}, buf)
-    buf.seek(0)
-    with pytest.raises(pickle.UnpicklingError, match="Unsupported global"):
-        ember.load(buf)
+    with pytest.raises(pickle.UnpicklingError) as expected:
+        torch.load(io.BytesIO(buf.getvalue()))
+    with pytest.raises(pickle.UnpicklingError) as got:
+        ember.load(io.BytesIO(buf.getvalue()))
+    assert str(got.value) == str(expected.value)    # os is a blocked module
 
 
 def _raw_pickle(*chunks):
@@ -133,6 +136,27 @@ _OD = _global("collections", "OrderedDict") + b")R"
 def test_malformed_pickles_refused(body):
     with pytest.raises((pickle.UnpicklingError, RuntimeError)):
         ember.load(_zip(_raw_pickle(body)))
+
+
+@pytest.mark.parametrize("body", [
+    b"\xff",                                           # an opcode the loader does not run
+    _global("subprocess", "call"),                     # a global that is not allow-listed
+    _global("builtins", "eval"),                       # (printed without "builtins.")
+    _global("posix", "system"),                        # a blocked module
+    b"]" + b")R",                                      # calling an object not from the allow-list
+    b"]}b",                                            # BUILD on a list
+    b"})\x81",                                         # NEWOBJ of something that is not a class
+    b"}K\x01a", b"}(K\x01e",                           # APPEND / APPENDS on a dict
+    b"](K\x01K\x02u",                                  # SETITEMS on a list
+])
+def test_weights_only_messages_match_torch(torch, body):
+    """torch's messages, except that ``add_safe_globals`` is named in ember.serialization."""
+    with pytest.raises(pickle.UnpicklingError) as expected:
+        torch.load(_zip(_raw_pickle(body)))
+    with pytest.raises(pickle.UnpicklingError) as got:
+        ember.load(_zip(_raw_pickle(body)))
+    assert str(got.value) == str(expected.value).replace("`torch.serialization.",
+                                                         "`ember.serialization.")
 
 
 def _storage_pickle(numel, size, stride, offset=0):

@@ -216,3 +216,25 @@ def test_views_share_memory_and_version():
     r = x.t().reshape(12)  # needs a copy
     r[0] = 9.0
     assert x[0, 0].item() == 1.0
+
+
+@pytest.mark.parametrize("attr,shape", [("mT", (3,)), ("mH", (3,)), ("H", (3,)), ("H", (2, 3, 4))])
+def test_matrix_transpose_attribute_errors(attr, shape):
+    same_error(lambda: getattr(ember.ones(shape), attr), lambda: getattr(torch.ones(shape), attr))
+
+
+def test_H_of_0d_and_complex_matrices():
+    for lib in (ember, torch):
+        with pytest.warns(UserWarning, match=r"^Tensor\.H is deprecated on 0-D tensors\. "
+                                             r"Consider using x\.conj\(\)\."):
+            lib.tensor(1.0).H
+    a = np.arange(6).reshape(2, 3) + 1j
+    np.testing.assert_array_equal(ember.tensor(a).H.numpy(), torch.tensor(a).H.resolve_conj())
+    b = np.arange(12).reshape(2, 2, 3) - 1j
+    np.testing.assert_array_equal(ember.tensor(b).mH.numpy(),
+                                  torch.tensor(b).mH.resolve_conj().numpy())
+
+
+@pytest.mark.parametrize("data", [None, [None], [1, None], [[1, 2], [3, "a"]], "abc", {"a": 1}])
+def test_tensor_of_non_numbers(data):
+    same_error(lambda: ember.tensor(data), lambda: torch.tensor(data))

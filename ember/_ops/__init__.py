@@ -2,6 +2,7 @@
 
 Importing this package binds each op as a Tensor method and defines the Python operators.
 """
+from .. import _errors
 from .._tensor import Tensor
 from . import _core, views, creation, pointwise, reduction, shape, indexing, linalg, random
 from . import nn_norm  # noqa: F401
@@ -28,8 +29,7 @@ def _rtruediv(self, other):
 
 def _invert(self):
     if self._dtype.category > 1:
-        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
-                        "tensors")
+        raise _errors.invert_float()
     return pointwise.bitwise_not(self)
 
 

@@ -129,8 +129,7 @@ def prep2(a, b):
         if type(a) is not float or dt.category < 2:
             dt = D.result_type(a, b)
         return _scalar(a, dt), cast(b._data, dt), dt, b._device
-    raise TypeError(f"expected at least one Tensor operand, got {type(a).__name__} and "
-                    f"{type(b).__name__}")
+    raise _errors.no_tensor_operand(a, b)
 
 
 def _on(t, dev):
@@ -269,8 +268,7 @@ def write_array(t, arr):
         try:
             arr = t._device._backend.xp.broadcast_to(arr, dst.shape)
         except ValueError:
-            raise RuntimeError(f"output with shape {list(dst.shape)} doesn't match the broadcast "
-                               f"shape {list(arr.shape)}") from None
+            raise _errors.output_broadcast_shape(dst.shape, arr.shape) from None
     t._device._backend.xp.copyto(dst, arr, casting="unsafe")
     t._vc[0] += 1
 
@@ -290,11 +288,9 @@ def rebase_history(t, node):
 def write_out(out, result):
     """Implement ``out=``: resize ``out`` if needed, check dtype, copy the values."""
     if not isinstance(out, Tensor):
-        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+        raise _errors.out_type(out)
     if _grad[0] and (out._requires_grad or result._requires_grad):
-        raise RuntimeError(f"{getattr(result._grad_fn, 'name', lambda: 'op')().replace('Backward0', '').lower()}(): "
-                           "functions with out=... arguments don't support automatic "
-                           "differentiation, but one of the arguments requires grad.")
+        raise _errors.out_requires_grad(result._grad_fn)
     if result._dtype is not out._dtype and not D.can_cast(result._dtype, out._dtype):
         raise _errors.result_type_cast(result._dtype, out._dtype)
     if out._data.shape != result._data.shape:

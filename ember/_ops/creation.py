@@ -60,13 +60,15 @@ def _infer_dtype(data, arr):
         return D.bool_
     if k in "iu":
         return D.int64
-    raise _errors.cannot_infer_dtype(_first_leaf_type(data))
+    raise _errors.cannot_infer_dtype(_bad_leaf(data))
 
 
-def _first_leaf_type(data):
-    while isinstance(data, (list, tuple)) and data:
-        data = data[0]
-    return type(data).__name__
+def _bad_leaf(data):
+    """The first element of ``data`` that is not a number (``data`` itself if not a list)."""
+    if not isinstance(data, (list, tuple)):
+        return data
+    return next((x for x in _leaves(data)
+                 if not isinstance(x, (bool, int, float, complex, np.generic, Tensor))), None)
 
 
 def _to_host_array(data):
@@ -102,7 +104,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
                    else data._device)
     host = _to_host_array(data)
     if host.dtype == object:
-        raise _errors.cannot_infer_dtype(_first_leaf_type(data))
+        raise _errors.cannot_infer_dtype(_bad_leaf(data))
     dt = D.to_dtype(dtype) if dtype is not None else (
         data._dtype if isinstance(data, Tensor) else _infer_dtype(data, host))
     arr = _astype(host, dt) if host.dtype != dt.np else host.copy()
@@ -299,8 +301,7 @@ def to(self, *args, **kwargs):
     if dt is not self._dtype:
         if self._dtype.is_complex and not dt.is_complex:
             import warnings
-            warnings.warn("Casting complex values to real discards the imaginary part",
-                          UserWarning, stacklevel=2)
+            warnings.warn(_errors.complex_cast_warning(), UserWarning, stacklevel=2)
             arr = arr.real
         arr = _astype(arr, dt)
     elif arr is self._data:

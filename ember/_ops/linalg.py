@@ -114,16 +114,20 @@ def _reshaped(t, shape, cls=UnsafeViewBackward0):
 
 
 # ---- products: mm, bmm, mv, dot, vdot -----------------------------------------------------
-def _mm_arr(a, b):
+def _mm_arr(a, b, op="mm"):
+    """The product array of ``a @ b``; ``op`` (here and in the other ``_*_arr``) names the
+    operation being checked, for the wording of PyTorch's messages."""
     x, y = a._data, b._data
     if x.ndim != 2:
-        raise RuntimeError("self must be a matrix")
+        raise _errors.mm_not_matrix(op, 0, x.ndim)
     if y.ndim != 2:
-        raise RuntimeError("mat2 must be a matrix")
+        raise _errors.mm_not_matrix(op, 1, y.ndim)
     if x.shape[1] != y.shape[0]:
         raise _errors.mm_shape(x.shape, y.shape)
     dt = a._dtype
     if dt is not b._dtype:
+        if op == "addmm":
+            raise _errors.addmm_mat_dtype(dt, b._dtype)
         raise _errors.mm_dtype(dt, b._dtype)
     if dt is D.bool_:
         raise _errors.kernel_not_implemented("addmm_impl_cpu_", dt)
@@ -132,29 +136,27 @@ def _mm_arr(a, b):
     return _prod_arr(x, y, dt)
 
 
-def _bmm_arr(a, b):
+def _bmm_arr(a, b, op="bmm"):
     x, y = a._data, b._data
     if x.ndim != 3:
-        raise RuntimeError("batch1 must be a 3D tensor")
+        raise _errors.bmm_not_3d("batch1")
     if y.ndim != 3:
-        raise RuntimeError("batch2 must be a 3D tensor")
+        raise _errors.bmm_not_3d("batch2")
     if y.shape[:2] != (x.shape[0], x.shape[2]):
-        raise RuntimeError("Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{x.shape[0]}, {x.shape[2]}] but got: [{y.shape[0]}, {y.shape[1]}].")
+        raise _errors.bmm_batch2_size(x.shape, y.shape)
     if a._dtype is not b._dtype:
         raise _errors.scalar_type_mismatch(a._dtype, b._dtype)
     if a._dtype is D.bool_:
-        raise _errors.kernel_not_implemented("bmm", a._dtype)
+        raise _errors.kernel_not_implemented(op, a._dtype)
     return _prod_arr(x, y, a._dtype)
 
 
-def _mv_arr(a, v):
+def _mv_arr(a, v, op="mv"):
     x, y = a._data, v._data
     if x.ndim != 2 or y.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {x.ndim}, {y.ndim}")
+        raise _errors.mv_dims(x.ndim, y.ndim)
     if x.shape[1] != y.shape[0]:
-        raise RuntimeError(f"size mismatch, got input ({x.shape[0]}), mat ({x.shape[0]}x"
-                           f"{x.shape[1]}), vec ({y.shape[0]})")
+        raise _errors.mv_size(x.shape, y.shape[0])
     if a._dtype is not v._dtype:
         raise _errors.addmv_dtype(a._dtype, v._dtype)
     if a._dtype is D.bool_:
@@ -165,11 +167,9 @@ def _mv_arr(a, v):
 def _dot_check(a, b, name):
     x, y = a._data, b._data
     if x.ndim != 1 or y.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {x.ndim}D and {y.ndim}D tensors")
+        raise _errors.dot_dims(x.ndim, y.ndim)
     if x.shape[0] != y.shape[0]:
-        raise RuntimeError(f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src "
-                           f"[{y.shape[0]}] to have the same number of elements, but got "
-                           f"{x.shape[0]} and {y.shape[0]} elements respectively")
+        raise _errors.dot_size(x.shape[0], y.shape[0])
     if a._dtype is not b._dtype:
         raise _errors.dot_dtype(name, a._dtype, b._dtype)
     if a._dtype is D.bool_:
@@ -282,8 +282,7 @@ def _matmul_graph(t1, t2):
     """PyTorch's ``_matmul_impl``: the same sequence of differentiable ops (so the same graph)."""
     d1, d2 = t1._data.ndim, t2._data.ndim
     if d1 == 0 or d2 == 0:
-        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
-                           f"{d1}D and {d2}D")
+        raise _errors.matmul_0d(d1, d2)
     if d1 == 1 and d2 == 1:
         return dot(t1, t2)
     if d1 == 2 and d2 == 1:
@@ -364,7 +363,7 @@ Tensor.__imatmul__ = inplace(matmul)
 
 
 # ---- fused add-products: addmm, addmv, addr, baddbmm, addbmm --------------------------------
-def _scaled_add(p, input, beta, alpha, opname):
+def _scaled_add(p, input, a, b, beta, alpha, opname):
     """``beta * input + alpha * p`` into the fresh product array ``p`` (in place)."""
     if alpha != 1:
         p *= alpha
@@ -373,7 +372,7 @@ def _scaled_add(p, input, beta, alpha, opname):
     c = input._data
     if c.dtype != p.dtype:
         if input._dtype.category > 1 and c.dtype != p.dtype:
-            raise _errors.addmm_dtype(input._dtype, opname)
+            raise _errors.addmm_dtype(opname, input._dtype, a._dtype, b._dtype)
         c = c.astype(p.dtype)
     if beta != 1:
         c = c * beta
@@ -403,10 +402,10 @@ def _addop(name, node_name, product_arr, grads):
     cls = node_class(node_name, backward)
 
     def op(input, a, b, *, beta=1, alpha=1, out=None):
-        p = product_arr(a, b)
+        p = product_arr(a, b, name)
         if p.base is not None or not p.flags.writeable:
             p = p.copy()
-        res = _make(_scaled_add(p, input, beta, alpha, name), a._dtype, a._device)
+        res = _make(_scaled_add(p, input, a, b, beta, alpha, name), a._dtype, a._device)
         if _grad_needed(input, a, b):
             record(res, cls, (input, a, b), (a, b),
                    (input._data.shape, input._dtype, beta, alpha))
@@ -451,17 +450,20 @@ def _outer_pair(g, u, v, nu, nv):
     return (mv(g, _conj(v)) if nu else None), (mv(_mT(g), _conj(u)) if nv else None)
 
 
-def _outer_arr(u, v):
+def _outer_arr(u, v, op):
     x, y = u._data, v._data
     if x.ndim != 1:
-        raise RuntimeError(f"outer: Expected 1-D argument self, but got {x.ndim}-D")
+        raise _errors.outer_not_vector(op, "vec1", x.ndim)
     if y.ndim != 1:
-        raise RuntimeError(f"outer: Expected 1-D argument vec2, but got {y.ndim}-D")
+        raise _errors.outer_not_vector(op, "vec2", y.ndim)
     return np.multiply.outer(x, y)
 
 
-def _addbmm_arr(a, b):
-    return _bmm_arr(a, b).sum(0)
+def _addbmm_arr(a, b, op):
+    x, y = a._data, b._data
+    if x.ndim == 3 == y.ndim and y.shape[:2] != (x.shape[0], x.shape[2]):
+        raise _errors.addbmm_sizes(x.shape, y.shape)
+    return _bmm_arr(a, b, "addmm_impl_cpu_").sum(0)
 
 
 addmm, addmm_ = _addop("addmm", "AddmmBackward0", _mm_arr, _mm_pair)
@@ -475,9 +477,9 @@ addbmm, addbmm_ = _addop("addbmm", "AddbmmBackward0", _addbmm_arr, _addbmm_pair)
 @register("outer", aliases=("ger",), nodes=("MulBackward0",), out=True)
 def outer(input, vec2, *, out=None):
     if input._data.ndim != 1:
-        raise RuntimeError(f"outer: Expected 1-D argument self, but got {input._data.ndim}-D")
+        raise _errors.outer_not_vector("outer", "self", input._data.ndim)
     if vec2._data.ndim != 1:
-        raise RuntimeError(f"outer: Expected 1-D argument vec2, but got {vec2._data.ndim}-D")
+        raise _errors.outer_not_vector("outer", "vec2", vec2._data.ndim)
     return _result(input.reshape(input._data.shape[0], 1) * vec2, out)
 
 
@@ -487,8 +489,7 @@ def inner(input, other, *, out=None):
         return _result(input * other, out)
     sa, sb = input._data.shape, other._data.shape
     if sa[-1] != sb[-1]:
-        raise RuntimeError("inner() the last dimension must match on both input tensors but "
-                           f"got shapes {list(sa)} and {list(sb)}")
+        raise _errors.inner_last_dim(sa, sb)
     return _result(tensordot(input, other, ([-1], [-1])), out)
 
 
@@ -502,12 +503,12 @@ def tensordot(a, b, dims=2, out=None):
     na, nbd = a._data.ndim, b._data.ndim
     if isinstance(dims, int):
         if dims < 0:
-            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+            raise _errors.tensordot_negative_dims(dims)
         da, db = list(range(-dims, 0)), list(range(dims))
     else:
         da, db = _dims_list(dims[0]), _dims_list(dims[1])
     if len(da) != len(db):
-        raise RuntimeError("both dimension lists should have same length")
+        raise _errors.tensordot_dims_length()
     sa, sb = a._data.shape, b._data.shape
     for x, y in zip(da, db):   # a size-1 dim broadcasts: the other side is summed over it
         if sb[y] == 1:
@@ -515,8 +516,7 @@ def tensordot(a, b, dims=2, out=None):
         elif sa[x] == 1:
             b = b.sum(y, keepdim=True)
         elif sa[x] != sb[y]:
-            raise RuntimeError(f"contracted dimensions need to match, but first has size {sa[x]} "
-                               f"in dim {x} and second has size {sb[y]} in dim {y}")
+            raise _errors.tensordot_contracted(sa[x], x, sb[y], y)
     sa, sb = a._data.shape, b._data.shape
     ca = [_wrap_dim(x, na) for x in da]
     cb = [_wrap_dim(y, nbd) for y in db]
@@ -554,7 +554,7 @@ TraceBackward0 = node_class("TraceBackward0", _trace_bwd)
 def trace(input):
     x = input._data
     if x.ndim != 2:
-        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x.ndim}")
+        raise _errors.trace_not_matrix(x.ndim)
     dt = input._dtype
     if dt is D.bool_:
         raise _errors.kernel_not_implemented("trace", dt)
@@ -582,13 +582,12 @@ LinalgCrossBackward0 = node_class("LinalgCrossBackward0", _cross_bwd)
 def linalg_cross(input, other, *, dim=-1, out=None):
     x, y = input._data, other._data
     if x.ndim != y.ndim:
-        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+        raise _errors.cross_ndim()
     if input._dtype is not other._dtype:
         raise _errors.scalar_type_mismatch(input._dtype, other._dtype)
     d = _wrap_dim(dim, x.ndim)
     if x.shape[d] != 3 or y.shape[d] != 3:
-        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
-                           f"{x.shape[d]} and {y.shape[d]}")
+        raise _errors.cross_length(dim, x.shape[d], y.shape[d])
     try:
         r = np.cross(x, y, axis=d)
     except ValueError:
@@ -604,10 +603,7 @@ def linalg_cross(input, other, *, dim=-1, out=None):
 def cross(input, other, dim=None, *, out=None):
     if dim is None:
         import warnings
-        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease "
-                      "either pass the dim explicitly or simply use torch.linalg.cross.\nThe "
-                      "default value of dim will change to agree with that of linalg.cross in "
-                      "a future release.", UserWarning, stacklevel=2)
+        warnings.warn(_errors.cross_default_dim_warning(), UserWarning, stacklevel=2)
         shape = np.broadcast_shapes(input._data.shape, other._data.shape)
         dim = next((i for i, s in enumerate(shape) if s == 3), -1)
     return linalg_cross(input, other, dim=dim, out=out)
@@ -618,7 +614,7 @@ def cross(input, other, dim=None, *, out=None):
 def linalg_multi_dot(tensors, *, out=None):
     tensors = list(tensors)
     if len(tensors) < 2:
-        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+        raise _errors.multi_dot_count(len(tensors))
     first, last = tensors[0], tensors[-1]
     shape = (() if first._data.ndim == 1 else first._data.shape[:1]) + \
         (() if last._data.ndim == 1 else last._data.shape[1:])
@@ -803,9 +799,7 @@ def linalg_solve(A, B, *, left=True, out=None):
     if vector:
         b = b[..., None]
     if b.shape[-2] != a.shape[-1]:
-        raise RuntimeError("linalg.solve: Incompatible shapes of A and B for the equation "
-                           f"{'AX = B' if left else 'XA = B'} ({a.shape[-2]}x{a.shape[-1]} and "
-                           f"{b.shape[-2]}x{b.shape[-1]})")
+        raise _errors.solve_shapes(left, A._data.shape, b.shape if left else B._data.shape)
     bshape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     try:
         r = np.linalg.solve(np.broadcast_to(a, bshape + a.shape[-2:]),
@@ -905,13 +899,8 @@ def linalg_cholesky(A, *, upper=False, out=None):
 def _qr_bwd(node, gQ, gR):
     Q, R = node.saved()
     mode, m, n = node._args
-    if mode == "r":
-        raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when "
-                           "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to "
-                           "differentiate through linalg.qr.")
-    if mode == "complete" and m > n:
-        raise NotImplementedError("The QR decomposition is not differentiable when "
-                                  "mode='complete' and nrows > ncols.")
+    if mode == "r" or mode == "complete" and m > n:
+        raise _errors.qr_backward(mode)
     if m < n:
         return (_qr_wide_grad(Q, R, gQ, gR, m),)
     return (_qr_tall_grad(Q, R, gQ, gR),)
@@ -953,8 +942,7 @@ LinalgQrBackward0 = node_class("LinalgQrBackward0", _qr_bwd)
 
 def _qr(A, mode, tuple_cls):
     if mode not in ("reduced", "complete", "r"):
-        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
-                           "'reduced' (default), 'r', or 'complete'")
+        raise _errors.qr_mode(mode)
     _check_float("linalg.qr", A)
     if A._data.ndim < 2:
         raise _errors.linalg_min_2d("linalg.qr")
@@ -1007,7 +995,7 @@ def _eigh(A, UPLO, want_vectors):
     _check_float("linalg.eigh", A)
     _check_square("linalg.eigh", A)
     if UPLO not in ("L", "U"):
-        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+        raise _errors.eigh_uplo(UPLO)
     dt, dev = A._dtype, A._device
     w, v = np.linalg.eigh(A._data, UPLO=UPLO)
     rdt = dt.to_real() if dt.is_complex else dt
@@ -1315,7 +1303,7 @@ def linalg_vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=Non
           out=True, function=False)
 def linalg_matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     if ord not in _MATRIX_ORDS:
-        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+        raise _errors.matrix_norm_order(ord)
     nd = A._data.ndim
     if nd < 2:
         raise _errors.linalg_min_2d("linalg.matrix_norm")
@@ -1351,8 +1339,7 @@ def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
         return linalg_matrix_norm(A, ord, dim if dim is not None else (-2, -1), keepdim,
                                   dtype=dtype, out=out)
     if ord is not None and dim is None and A._data.ndim != 1:
-        raise RuntimeError("linalg.norm: If dim is not specified but ord is, the input must be "
-                           f"1D or 2D. Got {A._data.ndim}D.")
+        raise _errors.linalg_norm_dims(A._data.ndim)
     return linalg_vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
 
 
@@ -1385,17 +1372,14 @@ def _einsum_labels(term, ndim, k):
         head, _, tail = term.partition("...")
         n_ell = ndim - len(head) - len(tail)
         if n_ell < 0:
-            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(head) + len(tail)}"
-                               f") is more than the number of dimensions ({ndim}) for operand {k}")
+            raise _errors.einsum_subscript_count(len(head) + len(tail), ndim, k, True)
         return list(head) + list(range(-n_ell, 0)) + list(tail)
     if len(term) != ndim:
-        raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(term)}) does "
-                           f"not match the number of dimensions ({ndim}) for operand {k} and no "
-                           "ellipsis was given")
+        raise _errors.einsum_subscript_count(len(term), ndim, k, False)
     return list(term)
 
 
-def _take_diagonals(t, labels):
+def _take_diagonals(t, labels, k):
     """Collapse repeated labels of one operand into a diagonal view (``ii -> i``)."""
     uniq = list(dict.fromkeys(labels))
     if len(uniq) == len(labels):
@@ -1405,8 +1389,7 @@ def _take_diagonals(t, labels):
     strides = dict.fromkeys(uniq, 0)
     for lab, n, st in zip(labels, shape, stride):
         if sizes.setdefault(lab, n) != n:
-            raise RuntimeError(f"einsum(): subscript {lab} is repeated for operand but the sizes "
-                               f"don't match, {sizes[lab]} != {n}")
+            raise _errors.einsum_repeated_size(lab, k, n, sizes[lab])
         strides[lab] += st
     return t.as_strided([sizes[u] for u in uniq], [strides[u] for u in uniq],
                         t.storage_offset()), uniq
@@ -1451,12 +1434,10 @@ def einsum(equation, *operands):
     lhs, arrow, rhs = equation.replace(" ", "").partition("->")
     terms = lhs.split(",")
     if len(terms) != len(operands):
-        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
-                           if len(operands) > len(terms) else
-                           "einsum(): fewer operands were provided than specified in the equation")
+        raise _errors.einsum_operand_count(len(operands) > len(terms))
     ops, labels = [], []
     for k, (t, term) in enumerate(zip(operands, terms)):
-        t, lab = _take_diagonals(t, _einsum_labels(term, t._data.ndim, k))
+        t, lab = _take_diagonals(t, _einsum_labels(term, t._data.ndim, k), k)
         ops.append(t)
         labels.append(lab)
     n_ell = max((-min([x for x in lab if x.__class__ is int] + [0]) for lab in labels),
@@ -1476,8 +1457,7 @@ def einsum(equation, *operands):
         for x, n in zip(lab, t._data.shape):
             seen = sizes.get(x, 1)
             if n != 1 and seen != 1 and n != seen:
-                raise RuntimeError(f"einsum(): subscript {x} has size {n} for operand {k} which "
-                                   f"does not broadcast with previously seen size {seen}")
+                raise _errors.einsum_broadcast(x, n, k, seen)
             sizes[x] = max(seen, n) if n != 1 else seen
     order = out + [x for x in dict.fromkeys(x for lab in labels for x in lab) if x not in out]
     pos = {x: i for i, x in enumerate(order)}

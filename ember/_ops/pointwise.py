@@ -43,18 +43,23 @@ def _float_only(kernel):
 def _int_zero_division(b):
     """PyTorch raises for integer division by zero (NumPy would warn and give 0)."""
     if (b == 0).any() if hasattr(b, "any") else b == 0:
-        raise RuntimeError("ZeroDivisionError")
+        raise _errors.int_zero_division()
 
 
 def _is_int_array(a):
     return getattr(a, "dtype", None) is not None and a.dtype.kind in "iub"
 
 
+def _no_derivative(op):
+    """The backward formula of an op PyTorch does not differentiate: it raises."""
+    def backward(*args):
+        raise _errors.derivative_not_implemented(op)
+    return backward
+
+
 def _not_implemented(op):
     """PyTorch's ``NotImplemented`` node: created, but its backward raises."""
-    def backward(node, *grads):
-        raise RuntimeError(f"derivative for aten::{op} is not implemented")
-    return node_class("NotImplemented", backward)
+    return node_class("NotImplemented", _no_derivative(op))
 
 
 def _zeros(g):
@@ -63,8 +68,7 @@ def _zeros(g):
 
 def _require_tensor(name, arg, value, pos=2):
     if not isinstance(value, Tensor):
-        raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not "
-                        f"{type(value).__name__}")
+        raise _errors.argument_type(name, arg, pos, value)
 
 
 def _tensor_only(fn, arg="other"):
@@ -96,24 +100,18 @@ def _check_alpha(input, other, alpha):
     dt = D.result_type(input, other)
     if isinstance(alpha, bool):
         if dt is not D.bool_:
-            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+            raise _errors.alpha_type(True)
     elif dt.category < 2 and (isinstance(alpha, float) or
                               isinstance(alpha, Tensor) and alpha._dtype.category >= 2):
-        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
-                           "point number.")
+        raise _errors.alpha_type(False)
 
 
 def _check_sub_bool(a, b):
     """PyTorch refuses subtraction involving bools (tensors or Python bools)."""
     ab = isinstance(a, bool) or isinstance(a, Tensor) and a._dtype is D.bool_
     bb = isinstance(b, bool) or isinstance(b, Tensor) and b._dtype is D.bool_
-    if ab and bb:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                           "supported. Use the `^` or `logical_xor()` operator instead.")
     if ab or bb:
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
-                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
-                           "operator instead.")
+        raise _errors.bool_operator("-", ab and bb)
 
 
 _add = binary("add", lambda a, b, be: be.xp.add(a, b), lambda g, a, b, y, na, nb: (g, g),
@@ -225,17 +223,15 @@ def div(input, other, *, rounding_mode=None, out=None):
         return _div_floor(input, other, out=out)
     if rounding_mode == "trunc":
         return _div_trunc(input, other, out=out)
-    raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
-                       f"found '{rounding_mode}'")
+    raise _errors.div_rounding_mode(rounding_mode)
 
 
 div, div_ = _rebind("div", div, nodes=("DivBackward0", "DivBackward2"),
                     aliases=("divide", "true_divide"))
 
 floor_divide, floor_divide_ = binary(
-    "floor_divide", _floor_div, lambda *a: None, "NotImplemented",
-    check=_no_bool("div_floor_cpu"),
-    scalar_nodes=(_not_implemented("floor_divide"), _not_implemented("floor_divide")))
+    "floor_divide", _floor_div, _no_derivative("floor_divide"), "NotImplemented",
+    check=_no_bool("div_floor_cpu"))
 OPS["floor_divide"].nodes = ("NotImplemented",)
 
 
@@ -254,11 +250,12 @@ OPS["fmod"].nodes = ("FmodBackward0", "FmodBackward1")
 
 def _fmod_checked(input, other, *, out=None):
     if not isinstance(input, Tensor):
-        raise TypeError(f"fmod() received an invalid combination of arguments - got "
-                        f"({type(input).__name__}, Tensor)")
+        raise _errors.invalid_arguments("fmod", (input, other), _FMOD_SIGNATURES)
     return _fmod(input, other, out=out)
 
 
+_FMOD_SIGNATURES = ("Tensor input, Tensor other, *, Tensor out = None",
+                    "Tensor input, Number other, *, Tensor out = None")
 fmod, fmod_ = _rebind("fmod", _fmod_checked)
 remainder, remainder_ = binary(
     "remainder", _rounded_div_kernel(lambda a, b, xp: xp.remainder(a, b)), _fmod_bwd("floor"),
@@ -306,7 +303,7 @@ def _int_power(a, b, xp):
     a negative Python-scalar exponent is an error."""
     if not hasattr(b, "any"):
         if b < 0:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+            raise _errors.int_negative_power()
         return xp.power(a, b)
     neg = b < 0
     if not neg.any():
@@ -370,9 +367,7 @@ def float_power(input, exponent, *, out=None):
 
 def _float_power_(self, exponent):
     if self._dtype is not D.float64 and self._dtype is not D.complex128:
-        raise RuntimeError(f"the base given to float_power_ has dtype "
-                           f"{_errors.legacy_scalar_type(self._dtype)} but the operation's "
-                           "result requires dtype Double")
+        raise _errors.float_power_inplace_dtype(self._dtype)
     return inplace(float_power)(self, exponent)
 
 
@@ -491,13 +486,12 @@ nextafter, nextafter_ = _tensor_only(binary(
 def _heaviside_check(input, values, *, out=None):
     _require_tensor("heaviside", "values", values)
     if input._dtype is not values._dtype:
-        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+        raise _errors.heaviside_dtypes()
     return _heaviside(input, values, out=out)
 
 
-_heaviside = binary("heaviside", _heaviside_kernel, lambda *a: None,
-                    "NotImplemented", check=_no_bool("heaviside_cpu"),
-                    scalar_nodes=(_not_implemented("heaviside"),) * 2)[0]
+_heaviside = binary("heaviside", _heaviside_kernel, _no_derivative("heaviside"),
+                    "NotImplemented", check=_no_bool("heaviside_cpu"))[0]
 heaviside, heaviside_ = _rebind("heaviside", _heaviside_check)
 OPS["heaviside"].nodes = ("NotImplemented",)
 
@@ -562,8 +556,7 @@ def equal(input, other):
 
 def _check_same_dtype(a, b):
     if a._dtype is not b._dtype:
-        raise RuntimeError(f"{_errors.legacy_scalar_type(a._dtype)} did not match "
-                           f"{_errors.legacy_scalar_type(b._dtype)}")
+        raise _errors.dtype_did_not_match(a._dtype, b._dtype)
 
 
 @register("isclose", differentiable=False)
@@ -676,7 +669,7 @@ sigmoid, sigmoid_ = unary("sigmoid", _sigmoid_kernel, lambda g, x, y: g * (y * (
 
 def _relu_check(dt):
     if dt is D.bool_:
-        raise RuntimeError("Boolean inputs not supported for relu")
+        raise _errors.relu_bool()
 
 
 relu, relu_ = unary("relu", lambda x, be: be.xp.maximum(x, 0),
@@ -688,9 +681,7 @@ abs, abs_ = unary("abs", _np("abs"), lambda g, x, y: g * x.sgn(), "AbsBackward0"
 
 def _neg_check(dt):
     if dt is D.bool_:
-        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
-                           "you are trying to invert a mask, use the `~` or `logical_not()` "
-                           "operator instead.")
+        raise _errors.bool_operator("neg")
 
 
 neg, neg_ = unary("neg", _np("negative"), lambda g, x, y: -g, "NegBackward0", saves=None,
@@ -827,7 +818,7 @@ nan_to_num_ = OPS["nan_to_num"].inplace = inplace(nan_to_num)
 @register("positive")
 def positive(input):
     if input._dtype is D.bool_:
-        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+        raise _errors.bool_operator("+")
     return input
 
 
@@ -895,8 +886,7 @@ def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
     if not isinstance(condition, Tensor) or condition._dtype is not D.bool_:
-        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
-                           "with dtype " + _errors.legacy_scalar_type(condition._dtype))
+        raise _errors.where_condition_dtype(condition._dtype)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         dt = D.result_type(input, other)
         input = wrap(condition._device._backend.xp.asarray(input), dt, condition._device)
@@ -921,14 +911,9 @@ def _m(x):
 
 
 # ---- lerp / addcmul / addcdiv ---------------------------------------------------------------
-_C_TYPE = {"float64": "double", "float32": "float", "float16": "c10::Half",
-           "bfloat16": "c10::BFloat16"}
-
-
 def _check_dtype_arg(input, arg, name):
     if isinstance(arg, Tensor) and arg._dtype is not input._dtype:
-        want, got = (_C_TYPE.get(d.name, d.name) for d in (input._dtype, arg._dtype))
-        raise RuntimeError(f"expected dtype {want} for `{name}` but got dtype {got}")
+        raise _errors.argument_dtype(name, input._dtype, arg._dtype)
 
 
 def _lerp_bwd(node, g):
@@ -998,13 +983,7 @@ AddcdivBackward0 = node_class("AddcdivBackward0", _addc_bwd(True))
 def _addc(input, tensor1, tensor2, value, out, is_div):
     dt = D.result_type(input, tensor1, tensor2)
     if is_div and dt.category < 2:
-        raise RuntimeError(
-            "Integer division with addcdiv is no longer supported, and in a future  release "
-            "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
-            "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2))"
-            ".to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
-            "float inputs. The future addcdiv behavior is just the latter implementation: "
-            "(input + value * tensor1 / tensor2), for all dtypes.")
+        raise _errors.addcdiv_integer()
     dev = check_same_device(input, tensor1)
     check_same_device(input, tensor2)
     a, b, c = (t._data.astype(dt.np, copy=False) for t in (input, tensor1, tensor2))
@@ -1070,14 +1049,16 @@ ClampMinBackward0 = node_class("ClampMinBackward0", _clamp_scalar_bwd)
 ClampMaxBackward0 = node_class("ClampMaxBackward0", _clamp_scalar_bwd)
 ClampMinBackward1 = node_class("ClampMinBackward1", _clamp_tensor_bwd)
 ClampMaxBackward1 = node_class("ClampMaxBackward1", _clamp_tensor_bwd)
+_CLAMP_SIGNATURES = ("Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None",
+                     "Tensor input, Number min = None, Number max = None, *, Tensor out = None")
 
 
 def _clamp(input, lo, hi, out, scalar_cls, tensor_cls):
     if lo is None and hi is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        raise _errors.clamp_no_bounds()
     tensors = isinstance(lo, Tensor) or isinstance(hi, Tensor)
     if tensors and any(v is not None and not isinstance(v, Tensor) for v in (lo, hi)):
-        raise TypeError("clamp() received an invalid combination of arguments")
+        raise _errors.invalid_arguments("clamp", (input, lo, hi), _CLAMP_SIGNATURES)
     dt = D.result_type(input, *(v for v in (lo, hi) if v is not None))
     dev = input._device
     xp = dev._backend.xp
@@ -1138,7 +1119,7 @@ def _real_fn(t):
 
 def _imag(self):
     if not self._dtype.is_complex:
-        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+        raise _errors.imag_real()
     from .views import make_view
     return make_view(self, self._data.imag, None, None, _imag_fn)
 

@@ -38,7 +38,7 @@ class Generator:
     def manual_seed(self, seed):
         seed = int(seed)
         if not -(1 << 63) <= seed < _U64:
-            raise ValueError("Overflow when unpacking long long")
+            raise _errors.seed_overflow()
         self._seed = seed % _U64
         self._bits = self.device.backend.rng(self._seed)
         return self
@@ -64,12 +64,10 @@ class Generator:
 
     def set_state(self, new_state):
         if not isinstance(new_state, Tensor) or new_state._dtype is not D.uint8:
-            got = (_errors.legacy_type_name(new_state) if isinstance(new_state, Tensor)
-                   else type(new_state).__name__)
-            raise TypeError(f"expected a torch.ByteTensor, but got {got}")
+            raise _errors.rng_state_type(new_state, isinstance(new_state, Tensor))
         raw = bytes(new_state._device.backend.to_host(new_state._data))
         if len(raw) != 45:
-            raise RuntimeError("RNG state is wrong size")
+            raise _errors.rng_state_size(self.device.type, 45, len(raw))
         self._seed = int.from_bytes(raw[:8], "little")
         bits = self.device.backend.rng(self._seed)
         bits.bit_generator.state = {
@@ -108,7 +106,7 @@ def _gen(generator, dev):
     if generator is None:
         return _default_for(dev)._bits
     if not isinstance(generator, Generator):
-        raise TypeError(f"expected a torch.Generator, got {type(generator).__name__}")
+        raise _errors.generator_type(generator)
     if generator.device.type != dev.type:
         raise _errors.generator_device(dev.type, generator.device.type)
     return generator._bits
@@ -235,7 +233,7 @@ _N = _nodes("NormalBackward0", "NormalBackward1", "NormalBackward2", "NormalBack
 
 
 def _not_implemented(node, g):
-    raise RuntimeError("derivative for aten::bernoulli is not implemented")
+    raise _errors.derivative_not_implemented("bernoulli")
 
 
 _NotImplemented = node_class("NotImplemented", _not_implemented)
@@ -340,7 +338,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
              requires_grad=False, pin_memory=False):
     n = int(n)
     if n < 0:
-        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+        raise _errors.negative_dimension("randperm", (n,))
     dt = D.int64 if dtype is None else D.to_dtype(dtype)
     dev = _resolve(device)
     return _new(_gen(generator, dev).permutation(n), dt, dev, requires_grad, out)
@@ -350,10 +348,9 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
 def _check_std(std):
     if isinstance(std, Tensor):
         if std._data.size and bool((std._data < 0).any()):
-            raise _errors.random_param("normal expects all elements of std >= 0.0")
+            raise _errors.normal_std()
     elif std < 0:
-        raise _errors.random_param(f"normal expects std >= 0.0, but found std "
-                                   f"{_errors._num(std)}")
+        raise _errors.normal_std(std)
 
 
 def _normal_array(bits, mean, std, shape, dt):
@@ -386,9 +383,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     _check_std(std)
     if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
         if size is None:
-            raise TypeError("normal() received an invalid combination of arguments - got "
-                            "(float, float), but expected one of: (float mean, float std, tuple "
-                            "of ints size)")
+            raise _errors.invalid_arguments("normal", (mean, std), _errors.NORMAL_SIGNATURES)
         dt = _float_dt(dtype, "normal_kernel_cpu")
         dev = _resolve(device)
         arr = _normal_array(_gen(generator, dev), mean, std, _sizes((size,), "normal"), dt)
@@ -410,7 +405,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
 # ---- bernoulli, poisson, multinomial ------------------------------------------------------------
 def _check_prob(p, name="bernoulli_"):
     if not 0 <= p <= 1:
-        raise _errors.random_param(f"{name} expects p to be in [0, 1], but got p={_errors._num(p)}")
+        raise _errors.random_probability(name, p)
 
 
 def _bernoulli_array(bits, p, shape, dt):
@@ -459,7 +454,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 def poisson(input, generator=None):
     rates = input._data
     if rates.size and bool((rates < 0).any()):
-        raise _errors.random_param("invalid Poisson rate, expected rate to be non-negative")
+        raise _errors.poisson_rate()
     arr = _gen(generator, input._device).poisson(rates.astype(np.float64))
     res = _new(arr, input._dtype, input._device, False, None)
     return _track(res, "PoissonBackward0", input)
@@ -467,21 +462,19 @@ def poisson(input, generator=None):
 
 def _check_multinomial(probs, num_samples, replacement, dtype):
     if dtype.category < 2:
-        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
-                           f"{_errors.legacy_scalar_type(dtype)}")
+        raise _errors.multinomial_dtype(dtype)
     if probs.ndim not in (1, 2):
-        raise RuntimeError("prob_dist must be 1 or 2 dim")
+        raise _errors.multinomial_error("dims")
     if num_samples <= 0:
-        raise RuntimeError("cannot sample n_sample <= 0 samples")
+        raise _errors.multinomial_error("zero")
     if not replacement and num_samples > probs.shape[-1]:
-        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
-                           "replacement")
+        raise _errors.multinomial_error("too_many")
     if probs.shape[-1] > (1 << 24):
-        raise RuntimeError("number of categories cannot exceed 2^24")
+        raise _errors.multinomial_error("categories")
     if probs.size and not bool((probs >= 0).all() & (probs < np.inf).all()):
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        raise _errors.multinomial_error("invalid")
     if probs.size and bool((probs.sum(-1) <= 0).any()):
-        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        raise _errors.multinomial_error("sum")
 
 
 @register("multinomial", differentiable=False)
@@ -560,37 +553,36 @@ def _random(self, from_=None, to=_UNSET, *, generator=None):
 
 
 def _continuous(dist, node, sample):
-    """An in-place sampler over ``sample(bits, shape, *params)`` for float tensors."""
-    def op(self, *params, generator=None):
+    """An in-place sampler over ``sample(bits, shape, *params, **named)`` for float tensors."""
+    def op(self, *params, generator=None, **named):
         _float_only(self, dist)
         cdt = _compute_dtype(self._dtype)
-        arr = sample(_gen(generator, self._device), self._data.shape, *params)
+        arr = sample(_gen(generator, self._device), self._data.shape, *params, **named)
         return _fill(self, arr.astype(cdt.np, copy=False), node)
     return op
 
 
-def _check(cond, msg):
-    if not cond:
-        raise _errors.random_param(msg)
-
-
 def _exponential(bits, shape, lambd=1.0):
-    _check(lambd > 0, f"exponential_ expects lambda > 0.0, but found lambda={_errors._num(lambd)}")
+    if not lambd > 0:
+        raise _errors.random_positive("exponential_", "lambda", lambd)
     return bits.standard_exponential(shape) / lambd
 
 
 def _geometric(bits, shape, p):
-    _check(0 < p < 1, f"geometric_ expects p to be in (0, 1), but got p={_errors._num(p)}")
+    if not 0 < p < 1:
+        raise _errors.random_probability("geometric_", p, closed=False)
     return bits.geometric(p, shape)
 
 
 def _log_normal(bits, shape, mean=1.0, std=2.0):
-    _check(std > 0, f"log_normal_ expects std > 0.0, but found std={_errors._num(std)}")
+    if not std > 0:
+        raise _errors.random_positive("log_normal_", "std", std)
     return bits.lognormal(mean, std, shape)
 
 
 def _cauchy(bits, shape, median=0.0, sigma=1.0):
-    _check(sigma > 0, f"cauchy_ expects sigma > 0.0, but found sigma={_errors._num(sigma)}")
+    if not sigma > 0:
+        raise _errors.random_positive("cauchy_", "sigma", sigma)
     return median + sigma * bits.standard_cauchy(shape)
 
 

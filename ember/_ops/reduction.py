@@ -30,7 +30,7 @@ def norm_dims(dim, ndim):
     dims = tuple(_wrap_dim(d, ndim) for d in dim)
     if len(set(dims)) != len(dims):
         dup = next(d for d in dims if dims.count(d) > 1)
-        raise RuntimeError(f"dim {dup} appears multiple times in the list of dims")
+        raise _errors.dim_repeated(dup)
     return tuple(sorted(dims)) if dims and ndim else tuple(range(ndim))
 
 
@@ -212,9 +212,7 @@ MeanBackward1 = node_class("MeanBackward1", _mean_bwd)
 
 def _check_mean_dtype(dt):
     if dt.category < _FLOAT:
-        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either "
-                           "a floating point or complex dtype. Got: "
-                           f"{_errors.legacy_scalar_type(dt)}")
+        raise _errors.mean_dtype("mean", dt)
 
 
 @register("mean", nodes=("MeanBackward0", "MeanBackward1"), out=True)
@@ -270,8 +268,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """nansum / (number of non-nan elements), as PyTorch composes it (grad_fn DivBackward0)."""
     dt = input._dtype if dtype is None else D.to_dtype(dtype)
     if dt.category < _FLOAT:
-        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
-                           f"but got {_errors.legacy_scalar_type(dt)}")
+        raise _errors.mean_dtype("nanmean", dt)
     x = input._data
     dims = norm_dims(dim, x.ndim)
     xp = input._device._backend.xp
@@ -454,8 +451,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
     x = input._data
     dims = norm_dims(dim, x.ndim)
     if x.size == 0 and (dim is None or x.shape[dims[0]] == 0):
-        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
-                           "operation has no identity.")
+        raise _errors.aminmax_empty()
     xp = input._device._backend.xp
     ax = _axes(dims, x.ndim)
     lo = wrap(xp.amin(x, axis=ax, keepdims=keepdim), input._dtype, input._device)
@@ -472,7 +468,7 @@ def _argext(input, dim, keepdim, out, is_max):
     name = "argmax" if is_max else "argmin"
     x = input._data
     if input._dtype is D.bool_:
-        raise RuntimeError(f"{name}(): does not support bool input")
+        raise _errors.arg_reduction_bool(name)
     if dim is None:
         if x.size == 0:
             raise _errors.reduction_no_dim(name, index_error=True)
@@ -510,9 +506,7 @@ def _var_args(input, dim, unbiased, correction):
     dims = norm_dims(dim, x.ndim)
     n = _count(x.shape, dims)
     if n - correction <= 0:
-        warnings.warn("std(): degrees of freedom is <= 0. Correction should be strictly less "
-                      "than the reduction factor (input numel divided by output numel).",
-                      stacklevel=4)
+        warnings.warn(_errors.std_dof_warning(), stacklevel=4)
     return dims, n, correction
 
 

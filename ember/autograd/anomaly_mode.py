@@ -6,6 +6,7 @@ PyTorch's error, and any error in a backward first warns with that forward trace
 """
 import warnings
 
+from .. import _errors
 from .graph import _anomaly
 
 
@@ -23,8 +24,7 @@ class detect_anomaly:
     def __init__(self, check_nan=True):
         self.prev = (_anomaly[0], _anomaly[1])
         self.check_nan = check_nan
-        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime "
-                      "and should only be enabled for debugging.", stacklevel=2)
+        warnings.warn(_errors.anomaly_enabled_warning(), stacklevel=2)
 
     def __enter__(self):
         self.prev = (_anomaly[0], _anomaly[1])

@@ -34,7 +34,7 @@ def _roots(outputs):
     roots = []
     for i, out in enumerate(outputs):
         if not isinstance(out, Tensor):
-            raise TypeError(f"backward expects Tensors, got {type(out).__name__}")
+            raise _errors.backward_not_tensor()
         if not out._requires_grad:
             raise _errors.no_grad_fn(i)
         fn = out._grad_fn
@@ -139,7 +139,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if inputs is not None:
         inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
         if not inputs:
-            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+            raise _errors.backward_empty_inputs()
         only = set()
         capture = {}
         for i, t in enumerate(inputs):
@@ -173,7 +173,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         retain_graph = create_graph
     for t in inputs:
         if not t._requires_grad:
-            raise RuntimeError("One of the differentiated Tensors does not require grad")
+            raise _errors.grad_input_not_requiring_grad()
     roots = _roots(outputs)
     grads = _root_grads(outputs, grad_outputs, create_graph)
     capture = {}

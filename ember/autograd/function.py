@@ -70,14 +70,11 @@ def _check_grads(node, res):
     n = len(is_tensor)
     if len(res) != n:
         if len(res) < n or any(g is not None for g in res[n:]):
-            raise RuntimeError(f"function {node.name()} returned an incorrect number of "
-                               f"gradients (expected {n}, got {len(res)})")
+            raise _errors.function_grad_count(node, n, len(res))
         res = res[:n]
     for i, g in enumerate(res):
         if g is not None and not is_tensor[i]:
-            raise RuntimeError(f"function {node.name()} returned a gradient different than None "
-                               f"at position {i + 1}, but the corresponding forward input was "
-                               "not a Variable")
+            raise _errors.function_grad_not_variable(node, i + 1)
     return tuple([g for g, t in zip(res, is_tensor) if t])
 
 
@@ -95,43 +92,33 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
     generate_vmap_rule = False
 
     def __init__(self, *args, **kwargs):
-        warnings.warn(f"{type(self)} should not be instantiated. Methods on autograd functions "
-                      "are all static, so you should invoke them on the class itself. "
-                      "Instantiating an autograd function will raise an error in a future "
-                      "version of PyTorch.", DeprecationWarning, stacklevel=2)
+        warnings.warn(_errors.function_instantiated_warning(type(self)), DeprecationWarning,
+                      stacklevel=2)
 
     def __call__(self, *args, **kwargs):
-        raise RuntimeError("Legacy autograd function with non-static forward method is "
-                           "deprecated. Please use new-style autograd function with static "
-                           "forward method. (Example: https://pytorch.org/docs/stable/"
-                           "autograd.html#torch.autograd.Function)")
+        raise _errors.function_legacy_call()
 
     @staticmethod
     def forward(*args, **kwargs):
-        raise NotImplementedError("You must implement the forward function for custom "
-                                  "autograd.Function.")
+        raise _errors.function_not_implemented("forward")
 
     @staticmethod
     def setup_context(ctx, inputs, output):
-        raise NotImplementedError("setup_context is not implemented.")
+        raise _errors.function_not_implemented("setup_context")
 
     @staticmethod
     def backward(ctx, *grad_outputs):
-        raise NotImplementedError("You must implement either the backward or vjp method for "
-                                  "your custom autograd.Function to use it with backward mode "
-                                  "AD.")
+        raise _errors.function_not_implemented("backward")
 
     vjp = backward
 
     @staticmethod
     def jvp(ctx, *grad_inputs):
-        raise NotImplementedError("You must implement the jvp function for custom "
-                                  "autograd.Function to use it with forward mode AD.")
+        raise _errors.function_not_implemented("jvp")
 
     @staticmethod
     def vmap(info, in_dims, *args):
-        raise NotImplementedError("To use autograd.Function with vmap, you must either override "
-                                  "the vmap staticmethod or set generate_vmap_rule=True.")
+        raise _errors.function_not_implemented("vmap")
 
     @classmethod
     def apply(cls, *args, **kwargs):
@@ -214,8 +201,7 @@ def _identity(t):
 
 def _check_dirty(t):
     if t._requires_grad and t._grad_fn is None:
-        raise RuntimeError("a leaf Variable that requires grad has been used in an in-place "
-                           "operation.")
+        raise _errors.function_dirty_leaf()
     b = t._base
     if b is not None and b._requires_grad and b._grad_fn is None:
         raise _errors.inplace_on_leaf_view()
@@ -246,8 +232,7 @@ def _save(ctx, outputs):
 
 # ---- once_differentiable ----------------------------------------------------------------------
 def _delayed_error_backward(node, *grads):
-    raise RuntimeError("trying to differentiate twice a function that was marked with "
-                       "@once_differentiable")
+    raise _errors.once_differentiable_twice()
 
 
 class DelayedError(Node):

@@ -5,6 +5,7 @@ differentiate exactly ``func`` at ``inputs``; results are detached unless ``crea
 ``vectorize`` and ``strategy`` are accepted; the computation is always row by row in reverse
 mode.
 """
+from .. import _errors
 from .._tensor import Tensor
 from . import grad_mode
 from .engine import grad as _grad
@@ -15,12 +16,7 @@ def _as_tuple(x, arg_name, fn_name):
     xs = tuple(x) if is_tuple else (x,)
     for i, t in enumerate(xs):
         if not isinstance(t, Tensor):
-            if is_tuple:
-                raise TypeError(f"The {arg_name} given to {fn_name} must be either a Tensor or a "
-                                f"tuple of Tensors but the value at index {i} has type "
-                                f"{type(t)}.")
-            raise TypeError(f"The {arg_name} given to {fn_name} must be either a Tensor or a "
-                            f"tuple of Tensors but the given {arg_name} has type {type(t)}.")
+            raise _errors.functional_arg_type(arg_name, fn_name, t, i if is_tuple else None)
     return is_tuple, xs
 
 
@@ -43,13 +39,12 @@ def _unwrap(xs, is_tuple):
     return xs if is_tuple else xs[0]
 
 
-def _zeros_if_none(grads, refs, strict, what):
+def _zeros_if_none(grads, refs, strict):
     out = []
     for i, (g, r) in enumerate(zip(grads, refs)):
         if g is None:
             if strict:
-                raise RuntimeError(f"The {what} for the user-provided function is independent "
-                                   f"of input {i}. This is not allowed in strict mode.")
+                raise _errors.functional_independent(i)
             from .. import _ops
             g = _ops.creation.zeros_like(r)
         out.append(g)
@@ -66,22 +61,35 @@ def _grad_or_none(outputs, inputs, grad_outputs, create_graph):
                  retain_graph=True, create_graph=create_graph, allow_unused=True)
 
 
-def _check_v(v, outputs, fn_name):
+def _check_requires_grad(outputs, strict):
+    if strict:
+        for i, o in enumerate(outputs):
+            if not o._requires_grad:
+                raise _errors.functional_output_no_grad(i)
+
+
+def _check_v(v, others, others_tuple, fn_name):
+    """``v`` (None, a tensor or a tuple) against ``others`` (a tuple if ``others_tuple``)."""
     if v is None:
-        if len(outputs) != 1 or outputs[0]._data.size != 1:
-            raise RuntimeError("The vector v can only be None if the user-provided function "
-                               "returns a single Tensor with a single element.")
+        if len(others) != 1 or others[0]._data.size != 1:
+            raise _errors.functional_v_none(fn_name != "vjp")
         return None
-    is_tuple, vs = _as_tuple(v, "v", fn_name)
-    if len(vs) != len(outputs):
-        raise RuntimeError(f"v is a tuple of invalid length: should be {len(outputs)} but got "
-                           f"{len(vs)}.")
-    for i, (a, b) in enumerate(zip(vs, outputs)):
+    _, vs = _as_tuple(v, "v", fn_name)
+    if len(vs) != len(others):
+        raise _errors.functional_v_length(len(others), len(vs), others_tuple)
+    for i, (a, b) in enumerate(zip(vs, others)):
         if a._data.shape != b._data.shape:
-            where = f"Entry {i} in v" if is_tuple else "v"
-            raise RuntimeError(f"{where} has invalid size: should be {b.shape} but got "
-                               f"{a.shape}.")
+            raise _errors.functional_v_size(i, b.shape, a.shape, others_tuple)
     return vs
+
+
+def _scalar_output(func, ins, fn_name, strict):
+    """``func(*ins)`` as a 1-tuple, checked to be a single one-element tensor."""
+    is_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function", fn_name)
+    _check_requires_grad(outs, strict)
+    if is_tuple or outs[0]._data.size != 1:
+        raise _errors.functional_scalar_output(fn_name, is_tuple)
+    return outs
 
 
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
@@ -91,9 +99,10 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         ins = _prep(ins, create_graph)
         is_out_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function",
                                        "vjp")
-        vs = _check_v(v, outs, "vjp")
+        _check_requires_grad(outs, strict)
+        vs = _check_v(v, outs, is_out_tuple, "vjp")
         grads = _grad_or_none(outs, ins, vs, create_graph)
-        res = _zeros_if_none(grads, ins, strict, "output")
+        res = _zeros_if_none(grads, ins, strict)
     return (_post(_unwrap(outs, is_out_tuple), create_graph),
             _post(_unwrap(res, is_in_tuple), create_graph))
 
@@ -104,16 +113,10 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     with grad_mode.enable_grad():
         is_in_tuple, ins = _as_tuple(inputs, "inputs", "jvp")
         ins = _prep(ins, create_graph)
-        if v is None:
-            if len(ins) != 1 or ins[0]._data.size != 1:
-                raise RuntimeError("The vector v can only be None if the input to the "
-                                   "user-provided function is a single Tensor with a single "
-                                   "element.")
-            vs = None
-        else:
-            vs = _check_v(v, ins, "jvp")
+        vs = _check_v(v, ins, is_in_tuple, "jvp")
         is_out_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function",
                                        "jvp")
+        _check_requires_grad(outs, strict)
         dummies = tuple(_ops.creation.zeros_like(o).requires_grad_() for o in outs)
         grads = _grad_or_none(outs, ins, dummies, True)
         used = [(g, i) for i, g in enumerate(grads) if g is not None]
@@ -123,7 +126,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
                        retain_graph=True, create_graph=create_graph, allow_unused=True)
         else:
             jv = (None,) * len(outs)
-        res = _zeros_if_none(jv, outs, strict, "output")
+        res = _zeros_if_none(jv, outs, strict)
     return (_post(_unwrap(outs, is_out_tuple), create_graph),
             _post(_unwrap(res, is_out_tuple), create_graph))
 
@@ -149,9 +152,7 @@ def _jacobian_rows(out, ins, create_graph, strict, i):
     m = out._data.size
     if m == 0 or not out._requires_grad:
         if strict and out._requires_grad is False:
-            raise RuntimeError(f"Output {i} of the user-provided function does not require "
-                               "gradients. The outputs must be computed in a differentiable "
-                               "manner from the input when running in strict mode.")
+            raise _errors.functional_output_no_grad(i)
         return tuple(_ops.creation.zeros(tuple(out.shape) + tuple(t.shape), dtype=t._dtype,
                                          device=t._device) for t in ins)
     basis = _ops.creation.eye(m, dtype=out._dtype, device=out._device)
@@ -162,9 +163,7 @@ def _jacobian_rows(out, ins, create_graph, strict, i):
         for j, g in enumerate(gs):
             if g is None:
                 if strict:
-                    raise RuntimeError(f"Output {i} of the user-provided function is "
-                                       f"independent of input {j}. This is not allowed in "
-                                       "strict mode.")
+                    raise _errors.functional_independent(j, i)
                 g = _ops.creation.zeros_like(ins[j])
             rows[j].append(g)
     return tuple(_stack(rs, tuple(out.shape) + tuple(t.shape)) for rs, t in zip(rows, ins))
@@ -189,13 +188,9 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
     is_in_tuple, ins = _as_tuple(inputs, "inputs", "hessian")
 
     def jac_func(*xs):
-        out = func(*xs)
-        _, outs = _as_tuple(out, "outputs of the user-provided function", "hessian")
-        if len(outs) != 1 or outs[0]._data.size != 1:
-            raise RuntimeError("The function given to hessian should return a single Tensor "
-                               "with a single element.")
+        outs = _scalar_output(func, xs, "hessian", strict)
         g = _grad_or_none(outs, xs, None, True)
-        return _zeros_if_none(g, xs, strict, "output")
+        return _zeros_if_none(g, xs, strict)
 
     res = jacobian(jac_func, ins, create_graph=create_graph, strict=strict)
     if not is_in_tuple:
@@ -205,19 +200,16 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
 
 def vhp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), v^T H) for a scalar ``func``."""
+    return _vhp(func, inputs, v, create_graph, strict, "vhp")
+
+
+def _vhp(func, inputs, v, create_graph, strict, fn_name):
     with grad_mode.enable_grad():
-        is_in_tuple, ins = _as_tuple(inputs, "inputs", "vhp")
+        is_in_tuple, ins = _as_tuple(inputs, "inputs", fn_name)
         ins = _prep(ins, create_graph)
-        vs = None if v is None else _check_v(v, ins, "vhp")
-        if v is None and (len(ins) != 1 or ins[0]._data.size != 1):
-            raise RuntimeError("The vector v can only be None if the input to the "
-                               "user-provided function is a single Tensor with a single "
-                               "element.")
-        _, outs = _as_tuple(func(*ins), "outputs of the user-provided function", "vhp")
-        if len(outs) != 1 or outs[0]._data.size != 1:
-            raise RuntimeError("The function given to vhp should return a single Tensor with a "
-                               "single element.")
-        jac = _zeros_if_none(_grad_or_none(outs, ins, None, True), ins, strict, "output")
+        vs = _check_v(v, ins, is_in_tuple, fn_name)
+        outs = _scalar_output(func, ins, fn_name, strict)
+        jac = _zeros_if_none(_grad_or_none(outs, ins, None, True), ins, strict)
         needed = [(j, i) for i, j in enumerate(jac) if j._requires_grad]
         if needed:
             res = _grad(tuple(j for j, _ in needed), ins,
@@ -225,10 +217,10 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
                         retain_graph=True, create_graph=create_graph, allow_unused=True)
         else:
             res = (None,) * len(ins)
-        res = _zeros_if_none(res, ins, strict, "output")
+        res = _zeros_if_none(res, ins, strict)
     return (_post(outs[0], create_graph), _post(_unwrap(res, is_in_tuple), create_graph))
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), H v); the Hessian of a twice-differentiable function is symmetric."""
-    return vhp(func, inputs, v, create_graph=create_graph, strict=strict)
+    return _vhp(func, inputs, v, create_graph, strict, "hvp")

@@ -5,6 +5,9 @@ Each mode works as a context manager and as a decorator, like PyTorch's.
 """
 import functools
 import inspect
+import warnings
+
+from .. import _errors
 
 _enabled = [True]
 _inference = [False]
@@ -20,8 +23,12 @@ def is_inference_mode_enabled():
 
 class _DecoratorContext:
     def __call__(self, fn):
-        if inspect.isclass(fn):
-            raise RuntimeError(f"{type(self).__name__} cannot decorate a class")
+        if inspect.isclass(fn):     # deprecated: the class's construction runs in the mode
+            warnings.warn(_errors.class_decoration_warning(), FutureWarning, stacklevel=2)
+            cls = fn
+
+            def fn(*args, **kwargs):
+                return cls(*args, **kwargs)
         if inspect.isgeneratorfunction(fn):
             @functools.wraps(fn)
             def gen_wrapper(*args, **kwargs):
@@ -54,8 +61,6 @@ class _DecoratorContext:
 class no_grad(_DecoratorContext):
     def __init__(self, orig_func=None):
         self.prev = None
-        if orig_func is not None and callable(orig_func):
-            raise TypeError("no_grad() takes no positional arguments; use @no_grad() or @no_grad")
 
     def __new__(cls, orig_func=None):
         if orig_func is None or not callable(orig_func):

@@ -10,12 +10,12 @@ import numpy as np
 
 from .._tensor import Tensor, _make
 from .. import _dtype as D
+from .. import _errors
 from . import grad_mode
 from .engine import grad as _grad
 
 
-class GradcheckError(RuntimeError):
-    """Raised by gradcheck / gradgradcheck when a check fails."""
+GradcheckError = _errors.GradcheckError
 
 
 def _as_tuple(x):
@@ -66,26 +66,24 @@ def _analytical_jacobian(outputs, diff_inputs):
     return jac
 
 
-def _tensor(a):
-    return _make(a, D.float64)
+def _tensor(a, dtype):
+    """A Jacobian as a tensor of the input's dtype (float64 for complex inputs), as torch's."""
+    return _make(a.astype(dtype.np), dtype) if not dtype.is_complex else _make(a, D.float64)
 
 
-def _fail(msg, raise_exception):
+def _fail(exc, raise_exception):
     if raise_exception:
-        raise GradcheckError(msg)
+        raise exc
     return False
 
 
 def _check_inputs(inputs):
     diff = [(i, t) for i, t in enumerate(inputs) if isinstance(t, Tensor) and t._requires_grad]
     if not diff:
-        raise ValueError("gradcheck expects at least one input tensor to require gradient, but "
-                         "none of them have requires_grad=True.")
+        raise _errors.gradcheck_no_input()
     for i, t in diff:
         if t._dtype is not D.float64 and t._dtype is not D.complex128:
-            warnings.warn(f"Input #{i} requires gradient and is not a double precision floating "
-                          "point or complex. This check will likely fail if all the inputs are "
-                          "not of double precision floating point or complex. ", stacklevel=3)
+            warnings.warn(_errors.gradcheck_precision_warning(i), stacklevel=3)
     return diff
 
 
@@ -108,9 +106,8 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
         for k, o in enumerate(outputs):
             a, n = a_rows[k], numerical[k]
             if not np.allclose(a, n, rtol=rtol, atol=atol):
-                return _fail(f"Jacobian mismatch for output {k} with respect to input {i},\n"
-                             f"numerical:{_tensor(n)}\nanalytical:{_tensor(a)}\n",
-                             raise_exception)
+                return _fail(_errors.gradcheck_jacobian_mismatch(
+                    k, i, _tensor(n, t._dtype), _tensor(a, t._dtype)), raise_exception)
     return True
 
 

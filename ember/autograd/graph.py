@@ -148,12 +148,10 @@ def apply_anomalous(node, grads):
         if _anomaly[1]:
             for i, g in enumerate(out):
                 if g is not None and bool(g.isnan().any()):
-                    raise RuntimeError(f"Function '{node.name()}' returned nan values in its "
-                                       f"{i}th output.")
+                    raise _errors.anomaly_nan(node, i)
     except Exception:
         if node._trace:
-            warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that "
-                          "caused the error:\n" + "".join(node._trace), stacklevel=2)
+            warnings.warn(_errors.anomaly_trace_warning(node), stacklevel=2)
         raise
     return out
 
@@ -327,7 +325,7 @@ def save_output(node, out, index, nr=0):
 # ---- tensor hooks and retain_grad ----------------------------------------------------------
 def register_tensor_hook(t, fn):
     if not t._requires_grad:
-        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        raise _errors.hook_without_grad()
     if t._grad_fn is None:
         if t._hooks is None:
             t._hooks = {}
@@ -340,7 +338,7 @@ def register_tensor_hook(t, fn):
 
 def register_post_accumulate_hook(t, fn):
     if t._grad_fn is not None:
-        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        raise _errors.post_accumulate_hook_non_leaf()
     acc = accumulator_of(t)
     t.__dict__["_post_acc_node"] = acc  # keep the sink alive while the hook is registered
     if acc._post_hooks is None:
@@ -350,7 +348,7 @@ def register_post_accumulate_hook(t, fn):
 
 def retain_grad(t):
     if not t._requires_grad:
-        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        raise _errors.retain_grad_without_grad()
     if t._grad_fn is None or t._retain:
         return
     node = t._grad_fn

@@ -3,6 +3,7 @@
 ``Variable(t)`` returns ``t`` itself (optionally flagged ``requires_grad``) and
 ``isinstance(t, Variable)`` holds for every tensor, as in PyTorch.
 """
+from .. import _errors
 from .._tensor import Tensor
 
 
@@ -17,7 +18,7 @@ class Variable(Tensor, metaclass=_VariableMeta):
             from .. import _ops
             data = _ops.creation.empty(0)
         if not isinstance(data, Tensor):
-            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+            raise _errors.variable_data(data)
         if requires_grad:
             data.requires_grad_(True)
         return data

@@ -7,6 +7,7 @@ Users extend it with ``add_safe_globals`` (objects, or ``(object, "module.name")
 import collections
 import contextlib
 
+from .. import _errors
 from . import _rebuild
 
 _ENCODINGS = ("latin1", "latin-1", "utf-8", "utf8", "ascii")
@@ -15,13 +16,13 @@ _ENCODINGS = ("latin1", "latin-1", "utf-8", "utf8", "ascii")
 def _codecs_encode(obj, encoding="utf-8", errors="strict"):
     """Protocol-2 pickles spell ``bytes`` as ``_codecs.encode(str, "latin1")``."""
     if not isinstance(obj, str) or encoding not in _ENCODINGS or errors != "strict":
-        raise TypeError("_codecs.encode is only allowed on a str with a byte encoding")
+        raise _errors.safe_global_argument("encode")
     return obj.encode(encoding)
 
 
 def _bytearray(*args):
     if args and not isinstance(args[0], (bytes, str, list)):
-        raise TypeError("bytearray is only allowed from bytes, str or a list")
+        raise _errors.safe_global_argument("bytearray")
     return bytearray(*args)
 
 
@@ -83,6 +84,10 @@ def safe_globals(globals_list):
     finally:
         _user.clear()
         _user.update(saved)
+
+
+# Modules never allowed, even when the user allow-lists something from them (as torch).
+BLOCKED_MODULES = frozenset(("sys", "os", "posix", "nt"))
 
 
 def lookup(full_name):

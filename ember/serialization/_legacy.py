@@ -23,7 +23,7 @@ _SYS_INFO = {"protocol_version": PROTOCOL_VERSION, "little_endian": True,
 
 
 def _no_pid(pid):
-    raise pickle.UnpicklingError("unexpected persistent id in a checkpoint header")
+    raise _errors.pickle_malformed("persistent_id")
 
 
 def _plain(buf, pos):

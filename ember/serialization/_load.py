@@ -83,8 +83,7 @@ class StorageLoader:
             if r is None:
                 return location
             return getattr(r, "device", r)
-        raise TypeError(f"map_location should be a string, a device, a dict or a callable, "
-                        f"got {type(m).__name__}")
+        raise _errors.map_location_type(m)
 
 
 def _unpickle(data, pos, loader, weights_only, pickle_load_args):

@@ -29,7 +29,7 @@ class _Global:
 
     def __call__(self, *args):
         # Only here because the pickler insists that a reduce function be callable.
-        raise TypeError(f"{self.module}.{self.name} is only a name written into checkpoints")
+        raise _errors.checkpoint_name_only(f"{self.module}.{self.name}")
 
 
 _REBUILD_TENSOR = _Global("torch._utils", "_rebuild_tensor_v2")

@@ -55,7 +55,7 @@ class WeightsUnpickler:
     def _read(self, n):
         end = self.pos + n
         if n < 0 or end > len(self.data):
-            raise pickle.UnpicklingError("pickle data was truncated")
+            raise _errors.pickle_malformed("truncated")
         b = self.data[self.pos:end]
         self.pos = end
         return b
@@ -67,7 +67,7 @@ class WeightsUnpickler:
         rest = self.data[self.pos:self.pos + 1024].tobytes()
         i = rest.find(b"\n")
         if i < 0:
-            raise pickle.UnpicklingError("pickle line too long or truncated")
+            raise _errors.pickle_malformed("line")
         self.pos += i + 1
         return rest[:i].decode("ascii")
 
@@ -77,28 +77,30 @@ class WeightsUnpickler:
 
     def _pop_mark(self):
         if not self.metastack:
-            raise pickle.UnpicklingError("MARK not found")
+            raise _errors.pickle_malformed("no_mark")
         items = self.stack
         self.stack = self.metastack.pop()
         return items
 
     def _pop(self):
         if not self.stack:
-            raise pickle.UnpicklingError("unpickling stack underflow")
+            raise _errors.pickle_malformed("underflow")
         v = self.stack.pop()
         if v is _MARK:
-            raise pickle.UnpicklingError("unexpected MARK")
+            raise _errors.pickle_malformed("mark")
         return v
 
     def _top(self):
         if not self.stack or self.stack[-1] is _MARK:
-            raise pickle.UnpicklingError("unpickling stack underflow")
+            raise _errors.pickle_malformed("underflow")
         return self.stack[-1]
 
     # ---- security checks -------------------------------------------------------------------------
     def find_class(self, module, name):
         module, name = _fix_name(module, name)
         full = f"{module}.{name}"
+        if module in _globals.BLOCKED_MODULES:
+            raise _errors.weights_only_blocked(full, module)
         obj = _globals.lookup(full)
         if obj is None:
             raise _errors.weights_only_global(full)
@@ -106,10 +108,9 @@ class WeightsUnpickler:
             self.callables.add(id(obj))
         return obj
 
-    def _check_callable(self, func, op):
+    def _check_callable(self, func):
         if id(func) not in self.callables or not callable(func):
-            raise _errors.weights_only_failed(
-                f"Trying to call {op} on {type(func).__name__}, which is not an allowed global")
+            raise _errors.weights_only_not_callable(func)
 
     def _build(self, inst, state):
         slots = None
@@ -117,24 +118,21 @@ class WeightsUnpickler:
             state, slots = state
         if type(inst) is collections.OrderedDict or isinstance(inst, Tensor):
             if slots or (state is not None and not isinstance(state, dict)):
-                raise _errors.weights_only_failed(f"Unsupported BUILD state for "
-                                                  f"{type(inst).__name__}")
+                raise _errors.weights_only_build_state(inst)
             for k, v in (state or {}).items():
                 if not isinstance(k, str) or k.startswith("__"):
-                    raise _errors.weights_only_failed(f"Unsupported BUILD key {k!r}")
+                    raise _errors.weights_only_build_state(key=k)
                 inst.__dict__[k] = v
             return
         if not _globals.is_user_allowed(type(inst)):
-            raise _errors.weights_only_failed(
-                f"Trying to BUILD an object of type {type(inst).__module__}."
-                f"{type(inst).__qualname__}, which is not an allowed global")
+            raise _errors.weights_only_target("BUILD", inst)
         setstate = getattr(inst, "__setstate__", None)
         if setstate is not None and type(inst).__setstate__ is not object.__setstate__:
             setstate(state if slots is None else (state, slots))
             return
         for d in (state, slots):
             if d and not isinstance(d, dict):
-                raise _errors.weights_only_failed("Unsupported BUILD state")
+                raise _errors.weights_only_build_state()
         inst.__dict__.update(state or {})
         for k, v in (slots or {}).items():
             setattr(inst, k, v)
@@ -144,23 +142,23 @@ class WeightsUnpickler:
         try:
             return self._run()
         except (RecursionError, MemoryError) as e:     # (RecursionError is a RuntimeError)
-            raise pickle.UnpicklingError(f"pickle data is malformed ({type(e).__name__})") from e
+            raise _errors.pickle_malformed("limit", e) from e
         except (pickle.UnpicklingError, RuntimeError):  # ours, already explicit (corrupt file...)
             raise
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
                 UnicodeDecodeError, struct.error) as e:
-            raise pickle.UnpicklingError(f"{type(e).__name__}: {e}") from e
+            raise _errors.pickle_malformed("error", e) from e
 
     def _run(self):
         dispatch = self._dispatch
         while True:
             if self.pos >= len(self.data):
-                raise pickle.UnpicklingError("pickle data was truncated")
+                raise _errors.pickle_malformed("truncated")
             op = self.data[self.pos]
             self.pos += 1
             handler = dispatch.get(op)
             if handler is None:
-                raise _errors.weights_only_failed(f"Unsupported operand {op}")
+                raise _errors.weights_only_operand(op)
             if handler is _STOP:
                 return self._pop()
             handler(self)
@@ -168,7 +166,7 @@ class WeightsUnpickler:
     # constants and scalars
     def _proto(self):
         if self._read(1)[0] > pickle.HIGHEST_PROTOCOL:
-            raise pickle.UnpicklingError("unsupported pickle protocol")
+            raise _errors.pickle_malformed("protocol")
 
     def _frame(self):
         self._unpack("<Q")
@@ -180,7 +178,7 @@ class WeightsUnpickler:
     def _long(self, nbytes_fmt):
         n = self._unpack(nbytes_fmt)
         if n > 1 << 16:
-            raise pickle.UnpicklingError("integer too large")
+            raise _errors.pickle_malformed("long")
         self.stack.append(int.from_bytes(self._read(n), "little", signed=True))
 
     def _text(self, fmt):
@@ -193,7 +191,7 @@ class WeightsUnpickler:
     def _tuple_n(self, n):
         if n:
             if len(self.stack) < n or any(v is _MARK for v in self.stack[-n:]):
-                raise pickle.UnpicklingError("unpickling stack underflow")
+                raise _errors.pickle_malformed("underflow")
             items = tuple(self.stack[-n:])
             del self.stack[-n:]
         else:
@@ -204,22 +202,22 @@ class WeightsUnpickler:
         items = self._pop_mark()
         lst = self._top()
         if type(lst) is not list:
-            raise _errors.weights_only_failed(f"Can only APPEND to lists, got {type(lst).__name__}")
+            raise _errors.weights_only_target("APPENDS", lst)
         lst.extend(items)
 
     def _append(self):
         v = self._pop()
         lst = self._top()
         if type(lst) is not list:
-            raise _errors.weights_only_failed(f"Can only APPEND to lists, got {type(lst).__name__}")
+            raise _errors.weights_only_target("APPEND", lst)
         lst.append(v)
 
-    def _setitems(self, items):
+    def _setitems(self, items, op):
         d = self._top()
         if type(d) not in (dict, collections.OrderedDict):
-            raise _errors.weights_only_failed(f"Can only SETITEM on dicts, got {type(d).__name__}")
+            raise _errors.weights_only_target(op, d)
         if len(items) % 2:
-            raise pickle.UnpicklingError("odd number of items for SETITEMS")
+            raise _errors.pickle_malformed("SETITEMS")
         for i in range(0, len(items), 2):
             d[items[i]] = items[i + 1]
 
@@ -227,13 +225,13 @@ class WeightsUnpickler:
         items = self._pop_mark()
         s = self._top()
         if type(s) is not set:
-            raise _errors.weights_only_failed("Can only ADDITEMS to sets")
+            raise _errors.weights_only_target("ADDITEMS", s)
         s.update(items)
 
     def _dict_mark(self):
         items = self._pop_mark()
         if len(items) % 2:
-            raise pickle.UnpicklingError("odd number of items for DICT")
+            raise _errors.pickle_malformed("DICT")
         self.stack.append({items[i]: items[i + 1] for i in range(0, len(items), 2)})
 
     # globals, calls, state
@@ -244,21 +242,21 @@ class WeightsUnpickler:
     def _stack_global(self):
         name, module = self._pop(), self._pop()
         if type(name) is not str or type(module) is not str:
-            raise pickle.UnpicklingError("STACK_GLOBAL requires str")
+            raise _errors.pickle_malformed("STACK_GLOBAL")
         self.stack.append(self.find_class(module, name))
 
     def _reduce(self):
         args, func = self._pop(), self._pop()
-        self._check_callable(func, "REDUCE")
+        self._check_callable(func)
         if type(args) is not tuple:
-            raise pickle.UnpicklingError("REDUCE arguments must be a tuple")
+            raise _errors.pickle_malformed("REDUCE")
         self.stack.append(func(*args))
 
     def _newobj(self):
         args, cls = self._pop(), self._pop()
         if not isinstance(cls, type) or not _globals.is_user_allowed(cls) and \
                 cls is not collections.OrderedDict or type(args) is not tuple:
-            raise _errors.weights_only_failed(f"Trying to instantiate unsupported class {cls!r}")
+            raise _errors.weights_only_target("NEWOBJ", cls)
         self.stack.append(cls.__new__(cls, *args))
 
     def _build_op(self):
@@ -272,12 +270,12 @@ class WeightsUnpickler:
     # memo
     def _put(self, idx):
         if not 0 <= idx < _MAX_MEMO:
-            raise pickle.UnpicklingError("memo index out of range")
+            raise _errors.pickle_malformed("memo_index")
         self.memo[idx] = self._top()
 
     def _get(self, idx):
         if idx not in self.memo:
-            raise pickle.UnpicklingError(f"memo key {idx} not found")
+            raise _errors.pickle_malformed("memo_key", idx)
         self.stack.append(self.memo[idx])
 
     def _mark(self):
@@ -321,8 +319,8 @@ _U._dispatch = {op[0]: f for op, f in {
     _ops.TUPLE3: lambda u: u._tuple_n(3),
     _ops.EMPTY_DICT: lambda u: u.stack.append({}),
     _ops.DICT: _U._dict_mark,
-    _ops.SETITEM: lambda u: u._setitems([u._pop(), u._pop()][::-1]),
-    _ops.SETITEMS: lambda u: u._setitems(u._pop_mark()),
+    _ops.SETITEM: lambda u: u._setitems([u._pop(), u._pop()][::-1], "SETITEM"),
+    _ops.SETITEMS: lambda u: u._setitems(u._pop_mark(), "SETITEMS"),
     _ops.EMPTY_SET: lambda u: u.stack.append(set()),
     _ops.ADDITEMS: _U._additems,
     _ops.FROZENSET: lambda u: u._push(frozenset(u._pop_mark())),
