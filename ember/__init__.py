@@ -58,6 +58,9 @@ def _assert(condition, message):
 
 
 from . import linalg  # noqa: E402
+# Eager, like linalg (it only names ops): a module first imported while jit.trace / fx patch the
+# op bindings would hand out unpatched functions, which the trace would bake in as constants.
+from . import special  # noqa: E402
 from ._tensor_str import set_printoptions, get_printoptions  # noqa: E402
 from ._ops.random import (Generator, default_generator, manual_seed, seed,  # noqa: E402
                           initial_seed, get_rng_state, set_rng_state)

@@ -947,10 +947,30 @@ def derivative_not_implemented(op):
     return RuntimeError(f"derivative for aten::{op} is not implemented")
 
 
-def alpha_type(bool_alpha):
+def derivative_not_implemented_for(what):
+    """A formula torch leaves out (``not_implemented("zeta")`` in its derivatives table)."""
+    return NotImplementedError(f"the derivative for '{what}' is not implemented.")
+
+
+def polygamma_negative_n():
+    return RuntimeError("polygamma(n, x) does not support negative n.")
+
+
+def mvlgamma_p():
+    return RuntimeError("p has to be greater than or equal to 1")
+
+
+def alpha_type(bool_alpha, name="alpha"):
+    """A bool scalar factor (``alpha``, ``beta``) for a non-bool result, or a floating one for an
+    integral result."""
     if bool_alpha:
-        return RuntimeError("Boolean alpha only supported for Boolean results.")
-    return RuntimeError("For integral input tensors, argument alpha must not be a floating point "
+        return RuntimeError(f"Boolean {name} only supported for Boolean results.")
+    return RuntimeError(f"For integral input tensors, argument {name} must not be a floating "
+                        "point number.")
+
+
+def alpha_complex():
+    return RuntimeError("For non-complex input tensors, argument alpha must not be a complex "
                         "number.")
 
 
@@ -1121,11 +1141,15 @@ def dot_dtype(name, a, b):
 def addmm_dtype(name, input_dtype, a_dtype, b_dtype):
     """``input`` of a fused add-product has another dtype than its factors ``a`` and ``b``."""
     if name == "baddbmm":
+        if input_dtype is a_dtype:
+            return scalar_type_mismatch(a_dtype, b_dtype)
         return RuntimeError(f"Input dtypes must be the same, got: input "
                             f"{_CPP_TYPE[input_dtype.name]}, batch1: {_CPP_TYPE[a_dtype.name]}, "
                             f"batch2: {_CPP_TYPE[b_dtype.name]}")
     if name == "addmv":
         return addmv_dtype(a_dtype, b_dtype, input_dtype)
+    if input_dtype is b_dtype:
+        return addmm_mat_dtype(a_dtype, b_dtype)
     return RuntimeError(f"self and mat2 must have the same dtype, but got "
                         f"{legacy_scalar_type(input_dtype)} and {legacy_scalar_type(b_dtype)}")
 
@@ -1818,11 +1842,6 @@ def safe_global_argument(what):
 
 def checkpoint_name_only(name):
     return TypeError(f"{name} is only a name written into checkpoints")
-
-
-def map_location_type(obj):
-    return TypeError(f"map_location should be a string, a device, a dict or a callable, got "
-                     f"{type(obj).__name__}")
 
 
 def checkpoint_corrupt(detail):

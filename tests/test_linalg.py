@@ -284,6 +284,19 @@ def test_linalg_errors():
     "addbmm(ones(3, 3), ones(2, 3, 4), ones(3, 4, 3))",
     "addr(ones(3, 3), ones(3, 1), ones(3))",
     "addr(ones(3, 3), ones(3), ones(3, 1))",
+    # the input's dtype is checked whatever beta is, integer inputs included
+    "addmm(ones(2, 2, dtype=int64), ones(2, 2), ones(2, 2))",
+    "addmm(ones(2, 2, dtype=float64), ones(2, 2), ones(2, 2), beta=0)",
+    "addmm(ones(2, 2), ones(2, 2), ones(2, 2, dtype=float64))",
+    "addmv(ones(2, dtype=int64), ones(2, 2), ones(2), beta=0)",
+    "baddbmm(ones(1, 2, 2), ones(1, 2, 2), ones(1, 2, 2, dtype=float64))",
+    "addbmm(ones(2, 2), ones(1, 2, 2, dtype=float64), ones(1, 2, 2))",
+    "addbmm(ones(2, 2, dtype=int64), ones(1, 2, 2), ones(1, 2, 2), beta=0)",
+    # addr promotes its three operands, and checks beta and alpha against the result
+    "addr(ones(2, 2, dtype=int64), ones(2, dtype=int64), ones(2, dtype=int64), beta=0.5)",
+    "addr(ones(2, 2, dtype=int64), ones(2, dtype=int64), ones(2, dtype=int64), alpha=1+1j)",
+    "addr(ones(2, 2), ones(2), ones(2), beta=True)",
+    "addr(ones(2, 2, dtype=bool), ones(2, dtype=bool), ones(2, dtype=bool), alpha=0.5)",
     "linalg.solve(ones(3, 3), ones(5, 3, 4), left=False)",
     "einsum('ii', ones(3, 4))",
     "einsum('i,ii', ones(3), ones(3, 4))",
@@ -291,6 +304,71 @@ def test_linalg_errors():
 def test_fused_product_and_einsum_errors(call):
     """Messages worded per operation (addmm's mat1/mat2, addr's vec1, baddbmm's dtypes)."""
     raises(lambda: eval(call, vars(ember)), lambda: eval(call, vars(torch)))
+
+
+@pytest.mark.parametrize("dtypes", [("float64", "float32", "float32"),
+                                    ("int64", "float32", "float32"),
+                                    ("float32", "float64", "float64"),
+                                    ("float32", "int64", "int64"),
+                                    ("float32", "float32", "float64"),
+                                    ("float32", "bool", "bool")])
+@pytest.mark.parametrize("beta", [1, 0, 0.5])
+def test_addr_promotes_like_torch(dtypes, beta):
+    rng = np.random.default_rng(0)
+    arrays = [rng.integers(-3, 4, shape).astype(dt) for shape, dt in
+              zip([(3, 4), (3,), (4,)], dtypes)]
+    if beta == 0.5 and dtypes[0] == "int64":
+        beta = 0
+    res = []
+    for lib in (ember, torch):
+        ts = [lib.from_numpy(a.copy()) for a in arrays]
+        for t in ts:
+            if t.dtype.is_floating_point:
+                t.requires_grad_()
+        out = lib.addr(*ts, beta=beta, alpha=2)
+        leaves = [t for t in ts if t.requires_grad]
+        try:
+            grads = lib.autograd.grad(out.sum(), leaves)
+        except RuntimeError:
+            # torch's AddrBackward0 calls mv on the promoted gradient and the unpromoted
+            # vectors, which fails when the vectors are the narrower type; the reference is
+            # then torch on operands promoted beforehand, its gradients cast back
+            assert lib is torch and dtypes[1] != str(out.dtype).split(".")[1]
+            wide = [t.to(out.dtype) for t in ts]
+            grads = [g.to(t.dtype) for g, t in zip(lib.autograd.grad(
+                lib.addr(*wide, beta=beta, alpha=2).sum(), [wide[i] for i, t in enumerate(ts)
+                                                            if t.requires_grad]), leaves)]
+        res.append((out, grads))
+    (e, eg), (t, tg) = res
+    assert str(e.dtype) == str(t.dtype) and type(e.grad_fn).__name__ == type(t.grad_fn).__name__
+    np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy())
+    for a, b in zip(eg, tg):
+        assert str(a.dtype) == str(b.dtype)
+        np.testing.assert_allclose(a.numpy(), b.numpy())
+
+
+@pytest.mark.parametrize("op, shapes", [
+    ("addmm", [(2, 2), (2, 2), (2, 2)]), ("addmv", [(2,), (2, 2), (2,)]),
+    ("baddbmm", [(1, 2, 2), (1, 2, 2), (1, 2, 2)]), ("addbmm", [(2, 2), (1, 2, 2), (1, 2, 2)]),
+    ("addr", [(2, 2), (2,), (2,)]), ("addr", [(2, 2), (2,), (2,), "bool"])])
+@pytest.mark.parametrize("kw", [dict(beta=0.5), dict(alpha=0.5), dict(beta=2, alpha=3),
+                                dict(beta=True), dict(alpha=-1.5)])
+def test_fused_products_scalar_factors_on_integers(op, shapes, kw):
+    """Integral results truncate float factors (torch casts them); addr refuses them."""
+    dtype = shapes[3] if len(shapes) == 4 else "int64"
+    outs = []
+    for lib in (ember, torch):
+        args = [lib.arange(1, 1 + math.prod(s)).reshape(s).to(getattr(lib, dtype))
+                for s in shapes[:3]]
+        try:
+            outs.append(getattr(lib, op)(*args, **kw))
+        except RuntimeError as e:
+            outs.append(e)
+    e, t = outs
+    if isinstance(t, Exception):
+        assert isinstance(e, RuntimeError) and str(e) == str(t)
+    else:
+        assert e.dtype == getattr(ember, dtype) and e.tolist() == t.tolist()
 
 
 def test_bool_batched_product_kernel_names():

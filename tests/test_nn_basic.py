@@ -87,6 +87,35 @@ def test_linear_shape_error():
         enn.Linear(3, 4)(ember.randn(2, 3, 5))
 
 
+@pytest.mark.parametrize("x_shape, bias_shape, bias_dtype", [
+    ((3, 4), (3,), "float32"), ((3, 4), (2, 5), "float32"), ((3, 4), (1, 1, 5), "float32"),
+    ((4,), (3,), "float32"), ((2, 3, 4), (3,), "float32"), ((2, 3, 4), (2, 5), "float32"),
+    ((2, 3, 4), (2, 1), "float32"), ((2, 3, 4), (5, 1, 1), "float32"),
+    ((2, 3, 4), (3, 1, 5), "float32"), ((2, 2, 3, 4), (1, 1, 1, 5), "float32"),
+    ((3, 4), (5,), "float64"), ((3, 4), (5,), "int64"), ((2, 3, 4), (5,), "float64"),
+    ((4,), (5,), "float16"),
+    # broadcastable biases that torch adds after the product (not fused into addmm)
+    ((2, 3, 4), (3, 5), "float32"), ((2, 3, 4), (2, 1, 5), "float32"),
+    ((2, 3, 4), (1, 1), "float32"), ((2, 3, 4), (1, 5), "float32")])
+def test_linear_bias_shapes_and_dtypes_like_torch(x_shape, bias_shape, bias_dtype):
+    """A 2-D input, or a contiguous one with a bias that squeezes to 1-D, goes through addmm
+    (with addmm's expand and dtype errors); other biases are added in place to the product."""
+    results = []
+    for lib in (ember, torch):
+        x = lib.ones(x_shape) * 0.5
+        w = lib.arange(20, dtype=lib.float32).reshape(5, 4)
+        try:
+            results.append(lib.nn.functional.linear(x, w, lib.ones(bias_shape, dtype=getattr(
+                lib, bias_dtype))))
+        except RuntimeError as e:
+            results.append(e)
+    e, t = results
+    if isinstance(t, Exception):
+        assert isinstance(e, RuntimeError) and str(e) == str(t)
+    else:
+        assert e.dtype == ember.float32 and e.tolist() == t.tolist()
+
+
 def test_linear_default_init_statistics():
     ember.manual_seed(0)
     w = enn.Linear(400, 300).weight.detach().numpy()

@@ -223,3 +223,23 @@ def test_nextafter_gradient_matches_torch():
         out.extend(lib.autograd.grad(r, (x, y), lib.ones(r.shape, dtype=lib.float64)))
     for e, t in zip(ge, gt):
         np.testing.assert_array_equal(e.numpy(), t.numpy())
+
+
+def test_conj_gradient_and_conjugate_bit_queries():
+    """conj() of a complex tensor is differentiable (ConjBackward0); ember materializes it, so
+    is_conj / is_neg are False and resolve_conj / resolve_neg return the tensor itself."""
+    vals = np.array([1 + 2j, -3 + 0.5j])
+    res = []
+    for lib in (ember, torch):
+        x = lib.from_numpy(vals.copy()).requires_grad_()
+        w = lib.from_numpy(np.array([2 - 1j, 0.5 + 3j]))
+        y = x.conj()
+        (g,) = lib.autograd.grad(y * w, x, lib.from_numpy(np.array([1 - 1j, 2 + 0.5j])))
+        res.append((type(y.grad_fn).__name__, g.resolve_conj().detach().numpy()))
+        r = lib.ones(2)
+        assert not lib.is_conj(r) and not r.is_conj() and not r.is_neg() and not lib.is_neg(r)
+        assert r.resolve_conj() is r and lib.resolve_neg(r) is r and lib.resolve_conj(w) is w
+    (en, eg), (tn, tg) = res
+    assert en == tn == "ConjBackward0"
+    np.testing.assert_allclose(eg, tg)
+    assert not ember.tensor([1j]).conj().is_conj()     # torch: True (a lazy conjugate view)

@@ -293,6 +293,31 @@ def test_map_location_cpu(torch, where):
     assert r["a"].device == ember.device("cpu") and r["a"].tolist() == [1., 1.]
 
 
+@pytest.mark.parametrize("weights_only", [True, False])
+@pytest.mark.parametrize("zip_format", [True, False])
+def test_map_location_errors_pass_through_like_torch(torch, weights_only, zip_format):
+    """torch calls any other map_location as a function: a number fails with Python's own
+    TypeError, and what a callable raises reaches the caller unchanged (not as a malformed
+    pickle)."""
+    buf = io.BytesIO()
+    torch.save({"a": torch.ones(2)}, buf, _use_new_zipfile_serialization=zip_format)
+
+    def fail(storage, location):
+        raise ValueError("no room")
+    for where in (3, 2.5, fail):
+        raised = []
+        for lib in (torch, ember):
+            buf.seek(0)
+            with pytest.raises(Exception) as info:
+                lib.load(buf, map_location=where, weights_only=weights_only)
+            raised.append(info.value)
+        assert type(raised[1]) is type(raised[0]) and str(raised[1]) == str(raised[0])
+    plain = io.BytesIO()
+    ember.save({"a": 1}, plain)
+    plain.seek(0)
+    assert ember.load(plain, map_location=3) == {"a": 1}      # no storage: never called
+
+
 def test_map_location_to_and_from_cuda(fake_cuda, torch):
     base = ember.arange(6.).reshape(2, 3)
     buf = io.BytesIO()

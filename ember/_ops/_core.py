@@ -98,6 +98,17 @@ def check_same_device(a, b, opname=None):
     raise _errors.device_mismatch(a._device, b._device, opname)
 
 
+def check_scalar_arg(dt, value, name="alpha"):
+    """PyTorch's checks of a scalar factor (``alpha``, ``beta``) against the result dtype: a bool
+    only for bool results, no floating (or complex) one for integral results."""
+    if value.__class__ is bool:
+        if dt is not D.bool_:
+            raise _errors.alpha_type(True, name)
+    elif dt.category < 2 and (isinstance(value, (float, complex)) or
+                              isinstance(value, Tensor) and value._dtype.category >= 2):
+        raise _errors.alpha_type(False, name)
+
+
 def cast(arr, dt):
     return arr if arr.dtype == dt.np else arr.astype(dt.np)
 

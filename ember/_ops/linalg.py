@@ -16,7 +16,8 @@ from .. import _errors
 from .._tensor import Tensor, _make, _wrap_dim
 from ..autograd.graph import node_class, set_output, save_output
 from ..return_types import _structseq
-from ._core import register, record, _grad, write_out, inplace, grad_for, check_same_device
+from ._core import (register, record, _grad, write_out, inplace, grad_for, check_same_device,
+                    check_scalar_arg)
 
 _ndarray = np.ndarray
 _f32 = np.float32
@@ -363,7 +364,15 @@ Tensor.__imatmul__ = inplace(matmul)
 
 
 # ---- fused add-products: addmm, addmv, addr, baddbmm, addbmm --------------------------------
-def _scaled_add(p, input, a, b, beta, alpha, opname):
+def _scalar_for(dt, v):
+    """A Python scalar factor as the result dtype takes it: integral results truncate a float
+    (as torch's cast does) and bool results take its truth value."""
+    if dt is D.bool_:
+        return bool(v)
+    return int(v) if dt.category == 1 and isinstance(v, float) else v
+
+
+def _scaled_add(p, input, beta, alpha):
     """``beta * input + alpha * p`` into the fresh product array ``p`` (in place)."""
     if alpha != 1:
         p *= alpha
@@ -371,8 +380,6 @@ def _scaled_add(p, input, a, b, beta, alpha, opname):
         return p
     c = input._data
     if c.dtype != p.dtype:
-        if input._dtype.category > 1 and c.dtype != p.dtype:
-            raise _errors.addmm_dtype(opname, input._dtype, a._dtype, b._dtype)
         c = c.astype(p.dtype)
     if beta != 1:
         c = c * beta
@@ -386,26 +393,48 @@ def _scaled_add(p, input, a, b, beta, alpha, opname):
     raise _errors.broadcast_mismatch(c.shape, p.shape)
 
 
-def _addop(name, node_name, product_arr, grads):
+def _promoted(t, dt):
+    """``t`` cast to ``dt`` outside autograd (the node keeps the original)."""
+    return t if t._dtype is dt else _make(t._data.astype(dt.np), dt, t._device)
+
+
+def _as_dtype(t, dt):
+    """``t`` (or None) cast to ``dt`` in autograd: addr's gradients come in the promoted dtype."""
+    return t if t is None or t._dtype is dt else t.to(dt)
+
+
+def _addop(name, node_name, product_arr, grads, promote=False):
     """Define ``name(input, a, b, *, beta=1, alpha=1)`` = beta*input + alpha*product(a, b).
 
-    ``grads(g, a, b, need_a, need_b)`` gives the product's input gradients."""
+    ``grads(g, a, b, need_a, need_b)`` gives the product's input gradients.  ``input`` must
+    have the factors' dtype, except with ``promote`` (addr), where the three are promoted."""
     def backward(node, g):
         a, b = node.saved()
         shape, dt, beta, alpha = node._args
         nf = node.next_functions
         gi = grad_for(g * beta if beta != 1 else g, shape, dt) if nf[0][0] is not None else None
-        ga, gb = grads(g * alpha if alpha != 1 else g, a, b,
-                       nf[1][0] is not None, nf[2][0] is not None)
-        return gi, ga, gb
+        ga, gb = grads(g * alpha if alpha != 1 else g, _as_dtype(a, g._dtype),
+                       _as_dtype(b, g._dtype), nf[1][0] is not None, nf[2][0] is not None)
+        return gi, _as_dtype(ga, a._dtype), _as_dtype(gb, b._dtype)
 
     cls = node_class(node_name, backward)
 
     def op(input, a, b, *, beta=1, alpha=1, out=None):
-        p = product_arr(a, b, name)
+        pa, pb = a, b
+        if promote:
+            dt = D.result_type(input, a, b)
+            check_scalar_arg(dt, beta, "beta")
+            check_scalar_arg(dt, alpha, "alpha")
+            pa, pb = _promoted(a, dt), _promoted(b, dt)
+        elif input._dtype is not a._dtype or a._dtype is not b._dtype:
+            raise _errors.addmm_dtype(name, input._dtype, a._dtype, b._dtype)
+        p = product_arr(pa, pb, name)
+        dt = pa._dtype
         if p.base is not None or not p.flags.writeable:
             p = p.copy()
-        res = _make(_scaled_add(p, input, a, b, beta, alpha, name), a._dtype, a._device)
+        if dt.category < 2:
+            beta, alpha = _scalar_for(dt, beta), _scalar_for(dt, alpha)
+        res = _make(_scaled_add(p, input, beta, alpha), dt, a._device)
         if _grad_needed(input, a, b):
             record(res, cls, (input, a, b), (a, b),
                    (input._data.shape, input._dtype, beta, alpha))
@@ -468,7 +497,7 @@ def _addbmm_arr(a, b, op):
 
 addmm, addmm_ = _addop("addmm", "AddmmBackward0", _mm_arr, _mm_pair)
 addmv, addmv_ = _addop("addmv", "AddmvBackward0", _mv_arr, _mv_pair)
-addr, addr_ = _addop("addr", "AddrBackward0", _outer_arr, _outer_pair)
+addr, addr_ = _addop("addr", "AddrBackward0", _outer_arr, _outer_pair, promote=True)
 baddbmm, baddbmm_ = _addop("baddbmm", "BaddbmmBackward0", _bmm_arr, _bmm_pair)
 addbmm, addbmm_ = _addop("addbmm", "AddbmmBackward0", _addbmm_arr, _addbmm_pair)
 

@@ -13,7 +13,7 @@ from .. import _errors
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class, save_output
 from ._core import (OPS, unary, binary, register, prep2, record, _grad, write_out, inplace,
-                    needs_grad, grad_for, wrap, check_same_device)
+                    needs_grad, grad_for, wrap, check_same_device, check_scalar_arg)
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -96,14 +96,15 @@ def _rebind(name, fn, nodes=None, aliases=None):
 
 
 # ---- add / sub ------------------------------------------------------------------------------
-def _check_alpha(input, other, alpha):
+def _scaled(x, input, other, alpha):
+    """``alpha * x`` (``x`` is ``other``, or ``input`` for rsub) after PyTorch's checks of alpha
+    (callers skip the int 1, so that the common call costs nothing)."""
     dt = D.result_type(input, other)
-    if isinstance(alpha, bool):
-        if dt is not D.bool_:
-            raise _errors.alpha_type(True)
-    elif dt.category < 2 and (isinstance(alpha, float) or
-                              isinstance(alpha, Tensor) and alpha._dtype.category >= 2):
-        raise _errors.alpha_type(False)
+    check_scalar_arg(dt, alpha)
+    if not dt.is_complex and (isinstance(alpha, complex) or
+                              isinstance(alpha, Tensor) and alpha._dtype.is_complex):
+        raise _errors.alpha_complex()
+    return x * alpha if alpha != 1 else x
 
 
 def _check_sub_bool(a, b):
@@ -122,9 +123,8 @@ _sub = binary("sub", lambda a, b, be: be.xp.subtract(a, b),
 
 
 def add(input, other, *, alpha=1, out=None):
-    if alpha != 1:
-        _check_alpha(input, other, alpha)
-        other = other * alpha
+    if alpha.__class__ is not int or alpha != 1:
+        other = _scaled(other, input, other, alpha)
     return _add(input, other, out=out)
 
 
@@ -132,9 +132,8 @@ def sub(input, other, *, alpha=1, out=None):
     if getattr(input, "_dtype", None) is D.bool_ or getattr(other, "_dtype", None) is D.bool_ \
             or input.__class__ is bool or other.__class__ is bool:
         _check_sub_bool(input, other)
-    if alpha != 1:
-        _check_alpha(input, other, alpha)
-        other = other * alpha
+    if alpha.__class__ is not int or alpha != 1:
+        other = _scaled(other, input, other, alpha)
     return _sub(input, other, out=out)
 
 
@@ -156,9 +155,8 @@ RsubBackward1 = node_class("RsubBackward1", _rsub1_bwd)
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (the reflected subtraction ``scalar - tensor``)."""
     _check_sub_bool(input, other)
-    if alpha != 1:
-        _check_alpha(input, other, alpha)
-        input = input * alpha
+    if alpha.__class__ is not int or alpha != 1:
+        input = _scaled(input, input, other, alpha)
     a, b, dt, dev = prep2(input, other)
     res = wrap(dev._backend.xp.subtract(b, a), dt, dev)
     if needs_grad(input, other):
@@ -628,18 +626,12 @@ _UNARY = [
     ("erfinv", _special("erfinv"), lambda g, x, y: g * (_SQRT_PI / 2) * (y * y).exp(), "output",
      True, {}),
     ("lgamma", _special("lgamma"), lambda g, x, y: g * x.digamma(), "input", True, {}),
-    ("digamma", _special("digamma"), lambda g, x, y: g * _trigamma(x), "input", True, {}),
+    ("digamma", _special("digamma"), lambda g, x, y: g * x.polygamma(1), "input", True, {}),
     ("deg2rad", lambda x, be: x * (math.pi / 180), lambda g, x, y: g * (math.pi / 180), None,
      True, {}),
     ("rad2deg", lambda x, be: x * (180 / math.pi), lambda g, x, y: g * (180 / math.pi), None,
      True, {}),
 ]
-
-
-def _trigamma(x):
-    """polygamma(1, x), from the backend's special functions."""
-    be = x._device._backend
-    return wrap(be.special.polygamma(1, x._data), x._dtype, x._device)
 
 
 def _node_name(name):
@@ -733,11 +725,14 @@ def _round_decimals_kernel(decimals):
 RoundBackward1 = node_class("RoundBackward1", lambda node, g: (_zeros(g),))
 
 
-def round(input, *, decimals=0, out=None):
-    if decimals == 0:
+def round(input, *, decimals=None, out=None):
+    """``decimals`` given, even 0, is torch's decimals overload: a RoundBackward1 node, and
+    integer inputs refused."""
+    if decimals is None:
         return _round0(input, out=out)
     if input._dtype.category < 2:
-        raise _errors.kernel_not_implemented("round_cpu", input._dtype)
+        raise _errors.kernel_not_implemented("round_vml_cpu" if decimals == 0 else "round_cpu",
+                                             input._dtype)
     res = wrap(input._device._backend.xp.round(input._data, decimals), input._dtype,
                input._device)
     if _grad[0] and input._requires_grad:
@@ -1145,8 +1140,37 @@ register("real", method=False)(real)
 register("imag", method=False)(imag)
 
 
+ConjBackward0 = node_class("ConjBackward0", lambda node, g: (g.conj(),))
+
+
 @register("conj", nodes=("ConjBackward0",))
 def conj(self):
+    """The conjugate, materialized: ember has no lazy conjugate bit (see ``is_conj``)."""
     if not self._dtype.is_complex:
         return self
-    return _make(self._device._backend.xp.conj(self._data), self._dtype, self._device)
+    res = _make(self._device._backend.xp.conj(self._data), self._dtype, self._device)
+    if _grad[0] and self._requires_grad:
+        record(res, ConjBackward0, (self,))
+    return res
+
+
+# torch marks conj() and neg views with a bit that resolve_conj / resolve_neg materialize;
+# ember's conj() and neg() always materialize, so no tensor carries either bit.
+@register("is_conj", differentiable=False)
+def is_conj(input):
+    return False
+
+
+@register("is_neg", differentiable=False)
+def is_neg(input):
+    return False
+
+
+@register("resolve_conj")
+def resolve_conj(input):
+    return input
+
+
+@register("resolve_neg")
+def resolve_neg(input):
+    return input

@@ -78,12 +78,10 @@ class StorageLoader:
             return m
         if isinstance(m, dict):
             return m.get(location, location)
-        if callable(m):
-            r = m(_host_storage(raw), location)
-            if r is None:
-                return location
-            return getattr(r, "device", r)
-        raise _errors.map_location_type(m)
+        r = m(_host_storage(raw), location)    # anything else is called, as torch does
+        if r is None:
+            return location
+        return getattr(r, "device", r)
 
 
 def _unpickle(data, pos, loader, weights_only, pickle_load_args):

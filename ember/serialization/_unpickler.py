@@ -50,6 +50,7 @@ class WeightsUnpickler:
         self.metastack = []
         self.memo = {}
         self.callables = set()      # ids of objects find_class returned
+        self.loader_error = None    # what persistent_load raised: the caller's, passed through
 
     # ---- reading -------------------------------------------------------------------------------
     def _read(self, n):
@@ -147,6 +148,8 @@ class WeightsUnpickler:
             raise
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
                 UnicodeDecodeError, struct.error) as e:
+            if e is self.loader_error:
+                raise
             raise _errors.pickle_malformed("error", e) from e
 
     def _run(self):
@@ -265,7 +268,12 @@ class WeightsUnpickler:
 
     def _binpersid(self):
         pid = self._pop()
-        self.stack.append(self.persistent_load(pid))
+        try:
+            obj = self.persistent_load(pid)
+        except Exception as e:      # e.g. a map_location that is not callable, as in torch
+            self.loader_error = e
+            raise
+        self.stack.append(obj)
 
     # memo
     def _put(self, idx):

@@ -74,6 +74,10 @@ SPECS = [
     _unary("deg2rad"), _unary("rad2deg"), _unary("nan_to_num"),
     OpSpec("round", [Case((T((3, 4)),), {"decimals": 2}, name="decimals"),
                      Case((T((5,), "int64"),), {"decimals": 1}, name="int_decimals",
+                          error=True),
+                     # decimals given, even 0, is the decimals overload (RoundBackward1)
+                     Case((T((3, 4)),), {"decimals": 0}, name="decimals0"),
+                     Case((T((5,), "int64"),), {"decimals": 0}, name="int_decimals0",
                           error=True)], call=lambda lib, x, **k: lib.round(x, **k)),
     OpSpec("logit", _unary_cases(0.05, 0.95) + [
         Case((T((3, 4), low=0.01, high=0.99),), {"eps": 0.1}, name="eps")]),
@@ -86,6 +90,17 @@ SPECS = [
                    Case((T((4,), "int64"), T((4,), "int64")), {"alpha": 2.5}, name="int_alpha",
                         error=True),
                    Case((T((4,), "bool"), T((4,), "bool")), name="bool")]),
+    # alpha is checked against the result dtype, also when it equals 1 (True, 1.0)
+    *(OpSpec(n, [Case((T((4,), "int64"), T((4,), "int64")), {"alpha": True}, name="int_true",
+                      error=True),
+                 Case((T((4,)), T((4,))), {"alpha": True}, name="float_true", error=True),
+                 Case((T((4,), "int64"), 3), {"alpha": False}, name="int_false", error=True),
+                 Case((T((4,), "int64"), T((4,), "int64")), {"alpha": 1.0}, name="int_one",
+                      error=True),
+                 Case((T((4,)), T((4,))), {"alpha": 1 + 0j}, name="complex", error=True),
+                 Case((T((4,)), T((4,))), {"alpha": 1.0}, name="float_one")])
+      for n in ("add", "sub", "rsub")),
+    OpSpec("add", [Case((T((4,), "bool"), T((4,), "bool")), {"alpha": True}, name="bool_true")]),
     OpSpec("sub", [Case((T((3, 4)), T((4,))), {"alpha": -2}, name="alpha"),
                    Case((T((4,), "bool"), T((4,), "bool")), name="bool", error=True),
                    Case((T((4,), "int64"), T((4,), "bool")), name="int_bool", error=True),

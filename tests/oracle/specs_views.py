@@ -58,6 +58,12 @@ SPECS = [
     OpSpec("real", [Case((C,)), Case((M,))]),
     OpSpec("imag", [Case((C,)), Case((M,), error=True)]),
     OpSpec("conj", [Case((C,)), Case((M,)), Case((I,))]),
+    # torch's conj() sets a conjugate bit that ember's (materialized) conj() has no use for:
+    # these run on tensors without the bit, where the two libraries agree
+    *(OpSpec(n, [Case((C,)), Case((M,)), Case((I,))]) for n in ("resolve_conj", "resolve_neg")),
+    *(OpSpec(n, [Case((C,)), Case((M,))], call=lambda lib, x, n=n: (
+        getattr(lib, n)(x), getattr(x, n)(), getattr(lib, n)(x.conj_physical())))
+      for n in ("is_conj", "is_neg")),
     OpSpec("rsub", [Case((M, M)), Case((M, 2.5)), Case((M, R1), {"alpha": 2}),
                     Case((I, 3)), Case((S, M))]),
 ]
