@@ -69,7 +69,7 @@ class CPU:
 
     @property
     def nn(self):
-        """Conv/pool/resampling lowering (im2col + one GEMM per layer, col2im, strided
+        """Conv/pool/resampling lowering (im2col GEMMs over batch chunks, col2im, strided
         windows) in ``numpy_nn``; loaded on first use."""
         from . import numpy_nn
         return numpy_nn

@@ -3,11 +3,14 @@
 Layout conventions (N = batch, C = channels, S = spatial dims, K = kernel dims, O = output dims,
 G = groups):
 
-* im2col is a strided *view* of the padded input, ordered ``(C, *K, N, *O)``, copied once into a
-  ``(G, Cg*prod(K), N*prod(O))`` matrix so that a whole layer is ONE GEMM with the batch folded
-  in (``W (G, Cout_g, Cg*K) @ cols``).  Copying in that order reads the input along its last
-  spatial axis, the cheapest order for the copy.
-* col2im loops over the ``prod(K)`` kernel offsets only, adding one strided slice each.
+* A convolution is im2col + GEMM over chunks of a few samples, the batch folded into the GEMM.
+  The columns are a strided *view* of the padded input, copied once per chunk in one of two
+  layouts: planar ``(C, *K, n, *O)`` (any groups: ``W (G, Cout_g, Cg*K) @ cols``), or
+  channels-last ``(n, *O, *K, C)`` read from a transposed copy of the input, whose window rows
+  are contiguous runs of ``kw*C`` elements (the faster copy unless C is tiny).
+* At stride 1 the input gradient is itself a convolution (of the output gradient with the
+  flipped weight); otherwise col2im loops over the ``prod(K)`` kernel offsets only, adding one
+  strided slice each.
 * Pooling reads windows as a strided view ``(N, C, *O, *K)``; non-overlapping windows are
   scattered back through the same (writeable) view.
 
@@ -76,71 +79,215 @@ def windows(xp, ks, o, s, d, order="pool"):
 
 
 # ---- convolution ----------------------------------------------------------------------------
-def _cols(x, ks, s, p, d, groups, o=None):
-    """im2col of ``x`` as a (G, Cg*K, N*L) matrix, and the output spatial shape.
+# Columns are built and multiplied in chunks of samples of about _CHUNK_BYTES: a chunk comes
+# back from the heap instead of fresh pages (glibc mmaps anything over 32 MiB, see
+# malloc_tuning) and is still in cache when the GEMM reads it.
+_CHUNK_BYTES = 8 << 20
+# Channels-last columns copy runs of ``kw * C`` elements: too short below this many channels.
+_MIN_CHANNELS_LAST = 16
+
+
+class _Lowering:
+    """The geometry of one convolution, shared by its two column layouts: input (N, C, *S)
+    zero-padded by ``p``, weight (Cout, C/G, *K), output (N, Cout, *O)."""
+
+    def __init__(self, x_shape, w_shape, s, p, d, groups, o):
+        self.n, self.c, self.spatial = x_shape[0], x_shape[1], tuple(x_shape[2:])
+        self.cout, self.ks = w_shape[0], tuple(w_shape[2:])
+        self.s, self.p, self.d, self.groups = s, p, d, groups
+        self.sp = tuple(n + 2 * pi for n, pi in zip(self.spatial, p))
+        self.o, self.size = tuple(o), int(np.prod(o))                  # L = prod(O)
+        self.rows = self.c // groups * int(np.prod(self.ks))           # Cg * K
+        self.interior = tuple(slice(pi, pi + n) for pi, n in zip(p, self.spatial))
+
+    def chunks(self, itemsize):
+        """Sample ranges whose columns take about _CHUNK_BYTES each (one empty range for an
+        empty batch)."""
+        per = itemsize * self.groups * self.rows * self.size
+        step = max(1, _CHUNK_BYTES // max(1, per))
+        return [(i, min(i + step, self.n)) for i in range(0, max(self.n, 1), step)]
+
+    def put_output(self, y, out, n0, n1, b):
+        """Write the GEMM result (G, Cout_g, n*L) of samples n0:n1 into ``out`` (+ bias)."""
+        y = np.moveaxis(y.reshape((self.cout, n1 - n0) + self.o), 1, 0)
+        if b is None:
+            np.copyto(out[n0:n1], y)
+        else:
+            np.add(y, b.reshape((self.cout,) + (1,) * len(self.o)), out=out[n0:n1])
+
+    def grad_matrix(self, g, n0, n1):
+        """``g[n0:n1]`` (n, Cout, *O) as a (G, Cout_g, n*L) matrix."""
+        gm = np.ascontiguousarray(np.moveaxis(g[n0:n1], 1, 0))
+        return gm.reshape(self.groups, self.cout // self.groups, (n1 - n0) * self.size)
+
+    def _col2im(self, dcols, acc, acc_lead, col_lead):
+        """Add each kernel offset's columns into the padded accumulator ``acc``, one strided
+        slice per offset (``acc_lead``/``col_lead`` index the axes before ``acc``'s spatial
+        axes / before the columns' kernel axes)."""
+        for k_idx in itertools.product(*map(range, self.ks)):
+            view = acc[acc_lead + _offset_slices(k_idx, self.o, self.s, self.d)]
+            np.add(view, dcols[col_lead + k_idx], out=view)
+
+
+class _Planar(_Lowering):
+    """Columns (C, *K, n, *O) read from the padded (N, C, *S) input, so that a chunk is ONE
+    GEMM ``W (G, Cout_g, Cg*K) @ cols`` (grouped convolutions included)."""
+
+    def weight_matrix(self, w):
+        return w.reshape(self.groups, self.cout // self.groups, self.rows)
+
+    def weight_result(self, gw):
+        return gw.reshape((self.cout, self.c // self.groups) + self.ks)
+
+    def cols(self, x, n0, n1):
+        v = windows(pad_zeros(x[n0:n1], self.p, self.p), self.ks, self.o, self.s, self.d, "cols")
+        return np.ascontiguousarray(v).reshape(self.groups, self.rows, (n1 - n0) * self.size)
+
+    def input_cols(self, wm, gm):
+        return np.matmul(wm.transpose(0, 2, 1), gm)
+
+    def add_cols(self, dcols, gx, n0, n1):
+        """col2im of samples n0:n1 into ``gx``, accumulated in the columns' own (C, n) order
+        and copied once."""
+        n = n1 - n0
+        acc = np.zeros((self.c, n) + self.sp, dcols.dtype)
+        self._col2im(dcols.reshape((self.c,) + self.ks + (n,) + self.o), acc,
+                     (slice(None),) * 2, (slice(None),))
+        np.copyto(gx[n0:n1], np.moveaxis(acc[(slice(None),) * 2 + self.interior], 0, 1))
+
+
+class _ChannelsLast(_Lowering):
+    """Columns (n, *O, *K, C) read from a padded channels-last copy (n, *Sp, C) of the input:
+    every window row is one contiguous run of ``kw * C`` elements whatever the stride.  Costs
+    transposed copies of the input (and of its gradient) and of the weight, reordered to
+    (Cout, *K, C).  groups == 1 only."""
+
+    def weight_matrix(self, w):
+        """``w`` as a (1, Cout, K*C) matrix, copied in the orientation that reads ``w`` along
+        its smaller channel stride (an input gradient's flipped weight is a transposed view):
+        a big strided gather costs more than the GEMM minds a transposed operand."""
+        if abs(w.strides[1]) <= abs(w.strides[0]):
+            return np.ascontiguousarray(np.moveaxis(w, 1, -1)).reshape(1, self.cout, self.rows)
+        wt = np.ascontiguousarray(w.transpose(tuple(range(2, w.ndim)) + (1, 0)))
+        return wt.reshape(1, self.rows, self.cout).transpose(0, 2, 1)
+
+    def weight_result(self, gw):
+        return np.ascontiguousarray(np.moveaxis(gw.reshape((self.cout,) + self.ks + (self.c,)),
+                                                -1, 1))
+
+    def _padded(self, x):
+        """``x`` zero-padded and channels-last (n, *Sp, C), in one transposing copy; except
+        where x's planes lie a multiple of 1 KiB apart: that read then falls on few cache
+        sets, and padding first (planes ``Sp`` apart) then transposing is up to 3x faster."""
+        if any(self.p) and abs(x.strides[1]) % 1024 == 0:
+            return np.ascontiguousarray(np.moveaxis(pad_zeros(x, self.p, self.p), 1, -1))
+        xp = (np.zeros if any(self.p) else np.empty)((x.shape[0],) + self.sp + (self.c,),
+                                                     x.dtype)
+        xp[(slice(None),) + self.interior] = np.moveaxis(x, 1, -1)
+        return xp
+
+    def cols(self, x, n0, n1):
+        """The (1, K*C, n*L) column matrix, as the transpose of a contiguous (n*L, K*C)."""
+        xp = self._padded(x[n0:n1])
+        st = xp.strides
+        v = _as_strided(xp, (n1 - n0,) + self.o + self.ks + (self.c,),
+                        (st[0],) + tuple(a * si for a, si in zip(st[1:-1], self.s))
+                        + tuple(a * di for a, di in zip(st[1:-1], self.d)) + (st[-1],),
+                        writeable=False)
+        m = (n1 - n0) * self.size
+        return np.ascontiguousarray(v).reshape(1, m, self.rows).transpose(0, 2, 1)
+
+    def input_cols(self, wm, gm):
+        return np.matmul(gm[0].T, wm[0])                                 # (n*L, K*C)
+
+    def add_cols(self, dcols, gx, n0, n1):
+        """col2im of samples n0:n1 into ``gx``: adds of runs of C, then one transposed copy."""
+        n = n1 - n0
+        acc = np.zeros((n,) + self.sp + (self.c,), dcols.dtype)
+        self._col2im(dcols.reshape((n,) + self.o + self.ks + (self.c,)), acc, (slice(None),),
+                     (slice(None),) * (1 + len(self.o)))
+        np.copyto(gx[n0:n1], np.moveaxis(acc[(slice(None),) + self.interior], -1, 1))
+
+
+def _lowering(x_shape, w_shape, s, p, d, groups, o=None):
+    """The column layout for this convolution (output spatial shape ``o``, or the natural one
+    when None): channels-last where its runs are long enough and there are windows to copy
+    (a 1x1 kernel's planar columns are just the input reordered); planar otherwise."""
+    ks = tuple(w_shape[2:])
+    if o is None:
+        o = tuple(out_size(n, k, si, pi, di)
+                  for n, k, si, pi, di in zip(x_shape[2:], ks, s, p, d))
+    if groups == 1 and x_shape[1] >= _MIN_CHANNELS_LAST and int(np.prod(ks)) > 1:
+        return _ChannelsLast(x_shape, w_shape, s, p, d, groups, o)
+    return _Planar(x_shape, w_shape, s, p, d, groups, o)
+
+
+def conv_forward(x, w, b, s, p, d, groups, o=None):
+    """Cross-correlation of ``x`` (N, C, *S) with ``w`` (Cout, C/G, *K), plus bias ``b``.
 
     ``o`` keeps only the first output positions: when a transposed convolution's
     ``output_padding`` added rows past its last window, convolving its (larger) output
     gradient gives positions the transposed convolution's input does not have."""
-    xp = pad_zeros(x, p, p)
-    if o is None:
-        o = tuple(out_size(n, k, si, 0, di) for n, k, si, di in zip(xp.shape[2:], ks, s, d))
-    cols = np.ascontiguousarray(windows(xp, ks, o, s, d, "cols"))
-    return cols.reshape(groups, -1, x.shape[0] * int(np.prod(o))), o
-
-
-def conv_forward(x, w, b, s, p, d, groups, o=None):
-    """Cross-correlation of ``x`` (N, C, *S) with ``w`` (Cout, C/G, *K), plus bias ``b``
-    (output spatial shape ``o`` if given, see ``_cols``)."""
-    n, cout = x.shape[0], w.shape[0]
-    ks = w.shape[2:]
-    cols, o = _cols(x, ks, s, p, d, groups, o)
-    y = np.matmul(w.reshape(groups, cout // groups, -1), cols)       # (G, Cout_g, N*L)
-    y = y.reshape((cout, n) + o)
-    out = np.empty((n, cout) + o, y.dtype)
-    yt = np.moveaxis(y, 1, 0)
-    if b is None:
-        np.copyto(out, yt)
-    else:
-        np.add(yt, b.reshape((cout,) + (1,) * len(o)), out=out)
+    lw = _lowering(x.shape, w.shape, s, p, d, groups, o)
+    wm = lw.weight_matrix(w)
+    out = np.empty((lw.n, lw.cout) + lw.o, np.result_type(x, w))
+    for n0, n1 in lw.chunks(x.itemsize):
+        lw.put_output(np.matmul(wm, lw.cols(x, n0, n1)), out, n0, n1, b)
     return out
 
 
-def _grad_matrix(g, groups):
-    """The output gradient (N, Cout, *O) as a (G, Cout_g, N*L) matrix."""
-    gt = np.ascontiguousarray(np.moveaxis(g, 1, 0))
-    return gt.reshape(groups, g.shape[1] // groups, -1)
+def _finite(a):
+    """Whether every element of ``a`` is finite: one reduction, no temporary (a sum that
+    overflows reads as non-finite, which only costs the slower exact path)."""
+    return bool(np.isfinite(a.sum()))
 
 
-def col2im(dcols, x_shape, ks, o, s, p, d):
-    """Sum im2col-ordered columns (C, *K, N, *O) back into an image of ``x_shape``.
+def _flipped_weight(w, groups):
+    """The weight of the stride-1 convolution that maps an output gradient to the input
+    gradient: kernel flipped, input/output channels swapped within each group."""
+    cout, cg, ks = w.shape[0], w.shape[1], w.shape[2:]
+    v = w.reshape((groups, cout // groups, cg) + ks).swapaxes(1, 2)
+    return v[(Ellipsis,) + (slice(None, None, -1),) * len(ks)].reshape(
+        (groups * cg, cout // groups) + ks)
 
-    Accumulates in the columns' own (C, N, ...) order (contiguous reads) and transposes once."""
-    padded = (x_shape[1], x_shape[0]) + tuple(n + 2 * pi for n, pi in zip(x_shape[2:], p))
-    gx = np.zeros(padded, dcols.dtype)
-    for k_idx in itertools.product(*map(range, ks)):
-        gx[(slice(None), slice(None)) + _offset_slices(k_idx, o, s, d)] += \
-            dcols[(slice(None),) + k_idx]
-    return np.ascontiguousarray(np.moveaxis(_crop(gx, p, x_shape[2:]), 0, 1))
+
+def _input_grad_by_conv(g, w, x_shape, s, p, d, groups):
+    """At stride 1 the input gradient is the convolution of ``g`` (padded by ``d*(k-1) - p``)
+    with the flipped weight: the GEMM of a forward, no scatter-adds.  Used where that is no
+    more GEMM work than col2im's (the input is no larger than the output), and while ``w`` is
+    finite: unlike col2im, that convolution multiplies the padding by ``w``.  None otherwise."""
+    ks = w.shape[2:]
+    pad = tuple((k - 1) * di - pi for k, di, pi in zip(ks, d, p))
+    size = tuple(n + 2 * pi - (k - 1) * di for n, pi, k, di in zip(g.shape[2:], pad, ks, d))
+    if (any(si != 1 for si in s) or min(pad) < 0 or size != tuple(x_shape[2:])
+            or np.prod(size) > np.prod(g.shape[2:]) or not _finite(w)):
+        return None
+    return conv_forward(g, _flipped_weight(w, groups), None, s, pad, d, groups)
 
 
 def conv_backward(g, x, w, x_shape, s, p, d, groups, need_input, need_weight):
     """Gradients of ``conv_forward`` w.r.t. the input (shape ``x_shape``) and the weight.
 
-    Both reuse one transposed copy of ``g``; the weight gradient recomputes im2col of ``x``
-    (cheaper than keeping it alive from the forward for big layers)."""
-    gm = _grad_matrix(g, groups)
-    ks = w.shape[2:]
-    o = g.shape[2:]
-    gx = gw = None
-    if need_input:
-        wm = w.reshape(groups, w.shape[0] // groups, -1)
-        dcols = np.matmul(wm.transpose(0, 2, 1), gm)                     # (G, Cg*K, N*L)
-        dcols = dcols.reshape((x_shape[1],) + tuple(ks) + (x_shape[0],) + tuple(o))
-        gx = col2im(dcols, tuple(x_shape), ks, o, s, p, d)
-    if need_weight:
-        cols, _ = _cols(x, ks, s, p, d, groups, o)
-        gw = np.matmul(gm, cols.transpose(0, 2, 1)).reshape(w.shape)
+    Chunk by chunk, one copy of ``g`` serves the weight gradient ``g @ cols(x)^T`` (columns
+    recomputed: cheap per chunk, and nothing big stays alive from the forward) and col2im of
+    ``W^T g`` for the input gradient (unless ``_input_grad_by_conv`` applies)."""
+    gx = _input_grad_by_conv(g, w, x_shape, s, p, d, groups) if need_input else None
+    col2im = need_input and gx is None
+    gw = None
+    if col2im or need_weight:
+        lw = _lowering(x_shape, w.shape, s, p, d, groups, g.shape[2:])
+        if col2im:
+            wm = lw.weight_matrix(w)
+            gx = np.empty(x_shape, np.result_type(g, w))
+        for n0, n1 in lw.chunks(g.itemsize):
+            gm = lw.grad_matrix(g, n0, n1)
+            if need_weight:
+                part = np.matmul(gm, lw.cols(x, n0, n1).swapaxes(1, 2))
+                gw = part if gw is None else np.add(gw, part, out=gw)
+            if col2im:
+                lw.add_cols(lw.input_cols(wm, gm), gx, n0, n1)
+        if need_weight:
+            gw = lw.weight_result(gw)
     return gx, gw
 
 
@@ -158,8 +305,11 @@ def fold(cols, out_shape, ks, s, p, d):
     n = cols.shape[0]
     c = cols.shape[1] // int(np.prod(ks))
     o = tuple(out_size(sz, k, si, pi, di) for sz, k, si, pi, di in zip(out_shape, ks, s, p, d))
-    dcols = np.moveaxis(cols.reshape((n, c) + tuple(ks) + o), 0, 1 + len(ks))
-    return col2im(dcols, (n, c) + tuple(out_shape), ks, o, s, p, d)
+    # col2im needs no weight, only the kernel shape of one
+    lw = _Planar((n, c) + tuple(out_shape), (c, c) + tuple(ks), s, p, d, 1, o)
+    gx = np.empty((n, c) + tuple(out_shape), cols.dtype)
+    lw.add_cols(np.moveaxis(cols.reshape((n, c) + tuple(ks) + o), 0, 1 + len(ks)), gx, 0, n)
+    return gx
 
 
 # ---- pooling --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Convolutions (1d/2d/3d, transposed, grouped, dilated) and unfold/fold (im2col/col2im).
 
-The array work is in the backend (``dev._backend.nn``: im2col + one GEMM per layer).  A
-convolution and its two gradients form a family closed under differentiation:
+The array work is in the backend (``dev._backend.nn``: im2col + GEMM, the batch folded in).
+A convolution and its two gradients form a family closed under differentiation:
 
 * ``F(x, w)``  the convolution itself,
 * ``I(g, w)``  its input gradient (= a transposed convolution),
@@ -71,7 +71,7 @@ def _conv_backward(node, g):
     if transposed:
         rx = nn.conv_forward(ga, wa, None, geom.s, geom.p, geom.d, geom.groups,
                              xa.shape[2:]) if need_x else None
-        rw = nn.conv_backward(xa, ga, wa, xa.shape, geom.s, geom.p, geom.d, geom.groups,
+        rw = nn.conv_backward(xa, ga, wa, ga.shape, geom.s, geom.p, geom.d, geom.groups,
                               False, True)[1] if need_w else None
     else:
         rx, rw = nn.conv_backward(ga, xa, wa, xa.shape, geom.s, geom.p, geom.d, geom.groups,

@@ -1,0 +1,57 @@
+"""Convolution lowerings against torch on shapes that reach every layout: channels-last
+(C >= 16), planar (few channels, groups), several sample chunks, stride 1 (input gradient as a
+convolution) and stride 2 (col2im), and non-finite inputs, weights and output gradients."""
+import numpy as np
+import pytest
+
+import ember
+import ember.nn.functional as EF
+from tests._nn_compare import check_fn
+
+LAYOUT_CASES = [
+    ((6, 20, 12, 12), (24, 20, 3, 3), dict(padding=1)),               # channels-last, by conv
+    ((6, 20, 12, 11), (24, 20, 3, 3), dict(stride=2, padding=1)),     # channels-last, col2im
+    ((6, 20, 9, 9), (8, 20, 3, 3), {}),                               # 'valid': col2im
+    ((6, 20, 9, 9), (8, 20, 3, 2), dict(padding=(2, 1), dilation=2)),
+    ((6, 20, 9, 9), (8, 20, 1, 1), dict(stride=2)),                   # 1x1: planar
+    ((6, 16, 9, 9), (16, 4, 3, 3), dict(padding=1, groups=4)),        # grouped: planar
+]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("xs,ws,kw", LAYOUT_CASES)
+def test_conv_layouts(torch, rng, xs, ws, kw, dtype):
+    x, w, b = rng.standard_normal(xs), rng.standard_normal(ws), rng.standard_normal(ws[0])
+    check_fn(torch, lambda x, w, b: EF.conv2d(x, w, b, **kw),
+             lambda x, w, b: torch.nn.functional.conv2d(x, w, b, **kw), [x, w, b], dtype)
+
+
+@pytest.mark.parametrize("kw", [dict(padding=1), dict(stride=2), {}])
+def test_conv_several_chunks(torch, rng, kw):
+    """A batch whose columns span several chunks (float64: float32 sums of this many terms
+    differ from torch's by more than the test tolerance whatever the summation order)."""
+    x, w = rng.standard_normal((40, 32, 24, 24)), rng.standard_normal((8, 32, 3, 3))
+    check_fn(torch, lambda x, w: EF.conv2d(x, w, **kw),
+             lambda x, w: torch.nn.functional.conv2d(x, w, **kw), [x, w])
+
+
+@pytest.mark.parametrize("kw", [dict(padding=1), dict(stride=2, padding=1), {}])
+@pytest.mark.parametrize("where", ["x", "w", "g"])
+def test_conv_non_finite(torch, rng, where, kw):
+    """inf/NaN reach exactly the outputs and gradients they reach in torch (float64)."""
+    x, w = rng.standard_normal((2, 20, 7, 7)), rng.standard_normal((5, 20, 3, 3))
+    arrays = {"x": x, "w": w}
+    if where in arrays:
+        arrays[where][0, 3, 0, 1], arrays[where][1, 2, 2, 2] = np.inf, np.nan
+    res = []
+    for lib in (ember, torch):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        y = lib.nn.functional.conv2d(xt, wt, **kw)
+        g = np.ones(tuple(y.shape))
+        if where == "g":
+            g[0, 1, 0, 0], g[1, 4, 2, 1] = np.inf, np.nan
+        y.backward(lib.tensor(g))
+        res.append([t.detach().numpy() for t in (y, xt.grad, wt.grad)])
+    for a, b in zip(*res):
+        np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+        np.testing.assert_allclose(np.nan_to_num(a), np.nan_to_num(b), rtol=1e-10, atol=1e-10)
