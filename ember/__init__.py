@@ -9,6 +9,7 @@ from ._dtype import (dtype, float16, bfloat16, float32, float64, complex64, comp
 from ._dtype import bool_ as bool  # noqa: A001  (torch.bool)
 from ._device import device
 from ._tensor import Tensor, Size, is_tensor
+from ._type_info import finfo, iinfo
 from . import _errors
 from ._errors import UnsupportedError
 from . import autograd

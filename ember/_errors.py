@@ -117,6 +117,20 @@ def dtype_from_legacy_name(name):
     raise ValueError(f"invalid type: '{name}'")
 
 
+def missing_size(fn):
+    return TypeError(f'{fn}() missing 1 required positional arguments: "size"')
+
+
+def type_info_kind(which, kind, other):
+    """finfo of a non-float / iinfo of a non-integer dtype (torch's words, quirks included)."""
+    return TypeError(f"torch.{which}() requires {kind} input type. Use torch.{other} to "
+                     f"handle 'torch.{which}'")
+
+
+def type_info_bool():
+    return TypeError("torch.bool is not supported by torch.iinfo")
+
+
 # ---- scalars and conversions ---------------------------------------------------------------
 def item_numel(n):
     return RuntimeError(f"a Tensor with {n} elements cannot be converted to Scalar")

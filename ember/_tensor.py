@@ -57,7 +57,7 @@ class Tensor:
             else:
                 t = _ops.creation.tensor(src, dtype=D.get_default_dtype(), device=device)
         else:
-            t = _ops.creation.empty(*args, device=device)
+            t = _ops.creation.empty(*(args or (0,)), device=device)   # Tensor(): shape (0,)
         if cls is not Tensor:
             t = t.as_subclass(cls)
         return t

@@ -238,3 +238,18 @@ def test_H_of_0d_and_complex_matrices():
 @pytest.mark.parametrize("data", [None, [None], [1, None], [[1, 2], [3, "a"]], "abc", {"a": 1}])
 def test_tensor_of_non_numbers(data):
     same_error(lambda: ember.tensor(data), lambda: torch.tensor(data))
+
+
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty"])
+def test_factories_need_a_size(torch, name):
+    with pytest.raises(TypeError) as t:
+        getattr(torch, name)()
+    with pytest.raises(TypeError) as e:
+        getattr(ember, name)()
+    assert str(e.value) == str(t.value)
+    assert getattr(ember, name)(()).shape == getattr(torch, name)(()).shape == ()
+
+
+def test_legacy_constructor_without_arguments_is_empty(torch):
+    assert ember.Tensor().shape == torch.Tensor().shape == (0,)
+    assert ember.nn.Parameter().shape == torch.nn.Parameter().shape

@@ -149,6 +149,8 @@ def from_numpy(ndarray):
 def _factory(fill, fn):
     def make(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False, memory_format=None):
+        if not size:
+            raise _errors.missing_size(fn)
         shape = _sizes(size, fn)
         dt = _dt(dtype)
         dev = _resolve(device)
