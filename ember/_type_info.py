@@ -36,10 +36,9 @@ class iinfo:
     """Limits of an integer dtype."""
 
     def __init__(self, type):
-        if not isinstance(type, D.dtype) or type is D.bool_:
-            raise _errors.type_info_bool() if type is D.bool_ else \
-                _errors.type_info_kind("iinfo", "an integer", "finfo")
-        if type.is_floating_point or type.is_complex:
+        if type is D.bool_:
+            raise _errors.type_info_bool()
+        if not isinstance(type, D.dtype) or type.is_floating_point or type.is_complex:
             raise _errors.type_info_kind("iinfo", "an integer", "finfo")
         info = ml_dtypes.iinfo(type.np)
         self.bits = int(info.bits)

@@ -441,3 +441,11 @@ def test_print_readable(torch):
     ttext = torch.fx.symbolic_trace(t).print_readable(print_output=False)
     ttext = re.sub(r"\n\s*# No stacktrace found for following nodes", "", ttext)
     assert text == ttext.replace("torch.", "ember.")
+
+
+def test_assert_like_torch(torch):
+    for lib in (ember, torch):
+        lib._assert(True, "unused")
+        lib._assert(lib.tensor(1.0) > 0, "unused")
+        with pytest.raises(AssertionError, match="^shape mismatch$"):
+            lib._assert(False, "shape mismatch")
