@@ -82,7 +82,7 @@ def test_missing_attribute_is_named():
     assert proc.returncode == 1
     assert proc.stdout == "before\n"
     last = proc.stderr.rstrip().splitlines()[-1]
-    assert last.startswith("ember._errors.UnsupportedError: ember does not implement "
+    assert last.startswith("ember.UnsupportedError: ember does not implement "
                            "torch.some_missing_function")
 
 

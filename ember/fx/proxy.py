@@ -13,16 +13,13 @@ import operator
 
 from .. import _dtype as D
 from .. import _errors
+from .._errors import TraceError
 from .._device import device as _device
 from . import _optable
 from .graph import Graph
 from .node import Node, map_aggregate
 
 __all__ = ["TraceError", "TracerBase", "GraphAppendingTracer", "Proxy", "Attribute"]
-
-
-class TraceError(ValueError):
-    """Symbolic tracing met something it cannot record (data-dependent control flow)."""
 
 
 _BASE_TYPES = (str, int, float, bool, complex, D.dtype, _device, type(None), type(Ellipsis))

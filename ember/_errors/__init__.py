@@ -1,0 +1,26 @@
+"""Every PyTorch-facing error message, worded as torch 2.13 words it.
+
+One module per family (tensor, autograd, nn, optim, data, serialization, ...); this package
+re-exports them all, so callers write ``raise _errors.xxx(...)``.  Each function builds its
+exception only when an error is actually raised, so nothing here costs anything on the fast
+path.  This is the ground floor: it imports nothing else from ember.
+"""
+from .base import *  # noqa: F401,F403
+from .tensor import *  # noqa: F401,F403
+from .autograd import *  # noqa: F401,F403
+from .pointwise import *  # noqa: F401,F403
+from .linalg import *  # noqa: F401,F403
+from .random import *  # noqa: F401,F403
+from .nn_ops import *  # noqa: F401,F403
+from .nn_functional import *  # noqa: F401,F403
+from .nn_modules import *  # noqa: F401,F403
+from .nn_utils import *  # noqa: F401,F403
+from .optim import *  # noqa: F401,F403
+from .data import *  # noqa: F401,F403
+from .serialization import *  # noqa: F401,F403
+from .vision import *  # noqa: F401,F403
+from .runner import *  # noqa: F401,F403
+from .deployment import *  # noqa: F401,F403
+from .fx import *  # noqa: F401,F403
+from .distributed import *  # noqa: F401,F403
+from .signatures import *  # noqa: F401,F403

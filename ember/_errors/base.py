@@ -1,0 +1,44 @@
+"""The root of Ember's error types and the shared helpers of the message builders."""
+
+
+class UnsupportedError(NotImplementedError, AttributeError):
+    """A PyTorch API that Ember does not implement (names the API).
+
+    Also an AttributeError: under the drop-in runner a missing ``torch.xxx`` attribute raises
+    it, and ``hasattr(torch, "xxx")`` must still answer False rather than crash."""
+
+    __module__ = "ember"  # public as ember.UnsupportedError
+
+
+def unsupported(api, hint=""):
+    return UnsupportedError(f"ember does not implement {api}" + (f": {hint}" if hint else ""))
+
+
+_LEGACY = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+           "bfloat16": "BFloat16Tensor", "uint8": "ByteTensor", "int8": "CharTensor",
+           "int16": "ShortTensor", "int32": "IntTensor", "int64": "LongTensor",
+           "bool": "BoolTensor", "complex64": "ComplexFloatTensor",
+           "complex128": "ComplexDoubleTensor"}
+
+
+def legacy_type_name(t):
+    prefix = "torch.cuda." if t._device.type == "cuda" else "torch."
+    return prefix + _LEGACY[t._dtype.name]
+
+
+def legacy_scalar_type(dtype):
+    """'Float' for float32, as PyTorch names ScalarTypes in messages."""
+    return _LEGACY[dtype.name][:-len("Tensor")]
+
+
+# ScalarType names as ATen's C++ messages print them.
+_CPP_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half",
+             "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
+             "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+             "complex64": "c10::complex<float>", "complex128": "c10::complex<double>",
+             "bool": "bool"}
+
+
+def size_text(shape):
+    """``torch.Size([2, 3])``: a shape as PyTorch prints it, without importing the tensor layer."""
+    return f"torch.Size({list(shape)})"

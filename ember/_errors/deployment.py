@@ -1,0 +1,88 @@
+"""Deployment: jit tracing, scripting, save / load and ONNX export."""
+from .base import UnsupportedError
+
+
+# ---- deployment: jit tracing / save / load, ONNX export -------------------------------------
+def trace_input_type(what):
+    return UnsupportedError(f"ember.jit.trace: example inputs must be tensors or (nested) "
+                            f"tuples/lists of tensors; got {what}")
+
+
+def trace_output_type(what):
+    return UnsupportedError(f"ember.jit.trace: the traced function must return tensors or "
+                            f"tuples of tensors; got {what} (use strict=False to allow lists "
+                            f"and dicts)")
+
+
+def trace_argument_type(op, what):
+    return UnsupportedError(f"ember.jit.trace: cannot record an argument of type {what} "
+                            f"passed to {op}")
+
+
+def script_target_type(what):
+    return UnsupportedError(f"ember.jit.script expects a Module, a function or a class; got {what}")
+
+
+def script_source_unavailable(obj):
+    return OSError(f"Can't get the source of {obj!r}. ember.jit.script keeps scripted code as "
+                   "Python source: define it in a .py file (not in a REPL or through exec)")
+
+
+def script_extension_class(name):
+    return UnsupportedError(f"ember.jit.script: the class {name} has no Python source (a built-in "
+                            "or C-extension class); only classes defined in Python can be kept")
+
+
+def script_lambda(name):
+    return UnsupportedError(f"ember.jit.script cannot keep the lambda {name}: its source is not a "
+                            "statement of its own; define it with def")
+
+
+def script_unresolved_name(name, where):
+    return NameError(f"ember.jit.script: name '{name}' used in {where} is not defined")
+
+
+def script_module_import(where, module):
+    return UnsupportedError(f"ember.jit.script: {where} is the module '{module}'; scripted code "
+                            "may use modules of ember, the standard library and NumPy only")
+
+
+def script_value_type(where, type_name):
+    return UnsupportedError(f"ember.jit.script: {where} is a {type_name} object, which a scripted "
+                            "module cannot keep. Supported: None, bool, int, float, str, tuples, "
+                            "lists and dicts of these, dtypes, devices, tensors, modules and "
+                            "objects of ember / the standard library / NumPy, and classes and "
+                            "functions defined in Python source")
+
+
+def script_module_hooks(name):
+    return UnsupportedError(f"ember.jit.script: the {name} module has hooks registered, which a "
+                            "scripted module does not keep; remove them before scripting")
+
+
+def script_not_called():
+    return RuntimeError("ember.jit.script records .graph from the inputs of the first call: call "
+                        "the scripted module (or pass example_inputs) before reading .graph")
+
+
+def script_no_graph(name, why):
+    return RuntimeError(f"{name} is kept as Python source and has no graph: {why}. Its .code is "
+                        "the source that runs")
+
+
+def jit_archive(path, why):
+    return RuntimeError(f"{path} is not an ember.jit archive: {why}")
+
+
+def onnx_no_mapping(op):
+    return UnsupportedError(f"Exporting the operator '{op}' to ONNX is not supported by ember")
+
+
+def onnx_unsupported_args(op, why):
+    return UnsupportedError(f"Exporting the operator '{op}' to ONNX is not supported by ember: "
+                            f"{why}")
+
+
+def onnx_missing(extra="onnx"):
+    return ModuleNotFoundError(f"ember.onnx needs the 'onnx' and 'onnxruntime' packages: "
+                               f"pip install 'ember[{extra}]'")

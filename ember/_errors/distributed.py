@@ -1,0 +1,39 @@
+"""distributed: process groups, collectives, DDP, the launcher."""
+
+# ---- distributed -----------------------------------------------------------------------------
+def dist_error(what, detail=""):
+    texts = {
+        "not_initialized": (ValueError, "Default process group has not been initialized, please "
+                                        "make sure to call init_process_group."),
+        "twice": (ValueError, "trying to initialize the default process group twice!"),
+        "backend": (AssertionError, f"Unknown backend type {detail}"),
+        "init_method": (ValueError, f"ember.distributed supports init_method=None or 'env://' "
+                                    f"(MPI forms the group), got {detail!r}"),
+        "mismatch": (ValueError, f"{detail} does not match the MPI job; start the ranks with "
+                                 f"`python -m ember.distributed.run` or mpiexec"),
+        "not_in_group": (ValueError, f"Global rank {detail} is not part of group"),
+        "avg_int": (ValueError, "ReduceOp.AVG needs a floating point or complex tensor"),
+        "timeout": (RuntimeError, f"Work timed out after {detail} seconds"),
+        "split_sizes": (ValueError, f"Split sizes {detail} do not match the tensor's first "
+                                    f"dimension"),
+        "ddp_unfinished": (RuntimeError, "Expected to have finished reduction in the prior "
+                                         "iteration before starting a new one. This error "
+                                         "indicates that your module has parameters that were "
+                                         "not used in producing loss. You can enable unused "
+                                         "parameter detection by passing the keyword argument "
+                                         "`find_unused_parameters=True` to "
+                                         "`torch.nn.parallel.DistributedDataParallel`."),
+        "ddp_no_grad": (RuntimeError, "DistributedDataParallel is not needed when a module "
+                                      "doesn't have any parameter that requires a gradient."),
+    }
+    exc, msg = texts[what]
+    return exc(msg)
+
+
+def dist_missing(extra="distributed"):
+    return ModuleNotFoundError(f"ember.distributed needs the 'mpi4py' package and an MPI "
+                               f"(e.g. 'mpich'): pip install 'ember[{extra}]'")
+
+
+def nccl_unavailable(why):
+    return RuntimeError(f"ProcessGroupNCCL is only supported with GPUs, no GPUs found! ({why})")

@@ -1,0 +1,104 @@
+"""Random sampling and generators."""
+from .base import legacy_scalar_type
+
+
+# ---- random sampling -------------------------------------------------------------------------
+def _num(x):
+    """A double as PyTorch's messages print it (2, 0.5, 1e-05)."""
+    return f"{x:g}"
+
+
+def random_positive(fn, param, value):
+    return RuntimeError(f"{fn} expects {param} > 0.0, but found {param}={_num(value)}")
+
+
+def random_probability(fn, p, closed=True):
+    bounds = "[0, 1]" if closed else "(0, 1)"
+    return RuntimeError(f"{fn} expects p to be in {bounds}, but got p={_num(p)}")
+
+
+def normal_std(std=None):
+    """A negative ``std`` (None: some element of a std tensor is negative)."""
+    if std is None:
+        return RuntimeError("normal expects all elements of std >= 0.0")
+    return RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
+
+
+NORMAL_SIGNATURES = (
+    "Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None",
+    "Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None",
+    "float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None",
+    "float mean, float std, tuple of ints size, *, torch.Generator generator = None, Tensor out "
+    "= None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
+    "bool pin_memory = False, bool requires_grad = False")
+
+
+def poisson_rate():
+    return RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+
+
+def multinomial_dtype(dtype):
+    return RuntimeError("multinomial only supports floating-point dtypes for input, got: "
+                        f"{legacy_scalar_type(dtype)}")
+
+
+def multinomial_error(what):
+    texts = {
+        "dims": "prob_dist must be 1 or 2 dim",
+        "zero": "cannot sample n_sample <= 0 samples",
+        "too_many": "cannot sample n_sample > prob_dist.size(-1) samples without replacement",
+        "categories": "number of categories cannot exceed 2^24",
+        "invalid": "probability tensor contains either `inf`, `nan` or element < 0",
+        "sum": "invalid multinomial distribution (sum of probabilities <= 0)",
+    }
+    return RuntimeError(texts[what])
+
+
+def generator_type(obj):
+    return TypeError(f"expected a torch.Generator, got {type(obj).__name__}")
+
+
+def seed_overflow():
+    return ValueError("Overflow when unpacking long long")
+
+
+def rng_state_type(state, is_tensor):
+    if is_tensor:
+        return TypeError("RNG state must be a torch.ByteTensor")
+    return TypeError(f"expected a torch.ByteTensor, but got {type(state).__name__}")
+
+
+def rng_state_size(device_type, expected, got):
+    if device_type == "cuda":
+        return RuntimeError("RNG state is wrong size")
+    return RuntimeError(f"Expected a CPUGeneratorImplState of size {expected} but found the "
+                        f"input RNG state size to be {got}")
+
+
+def random_from_to(lo, hi):
+    return RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= "
+                        f"to={hi}")
+
+
+def uniform_range(lo, hi):
+    return RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                        f"from={_num(lo)} > to={_num(hi)}")
+
+
+def generator_device(expected, found):
+    return RuntimeError(f"Expected a '{expected}' device type for generator but found '{found}'")
+
+
+def bernoulli_tensor_p():
+    return RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
+                        "error message be improved?  If so, please report an enhancement request "
+                        "to PyTorch.)")
+
+
+def factory_requires_grad_dtype():
+    return RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+
+
+def continuous_dtype(dist, dtype):
+    return RuntimeError(f"{dist} distribution is a continuous probability distribution. dtype "
+                        f"must be a floating point but you specified {legacy_scalar_type(dtype)}")

@@ -1,0 +1,11 @@
+"""The drop-in runner and the torch / torchvision aliases."""
+from .base import unsupported
+
+
+# ---- drop-in runner (ember.run / ember.compat) ------------------------------------------------
+def unsupported_module(api, why):
+    return ModuleNotFoundError(f"ember does not implement {api} ({why})")
+
+
+def unsupported_attribute(api, target):
+    return unsupported(api, f"{target} has no attribute {api.rpartition('.')[2]!r}")
