@@ -112,7 +112,7 @@ def test_quickstart_without_matplotlib_or_tqdm(tmp_path, monkeypatch, capsys):
                               str(tmp_path)])
     out = capsys.readouterr().out
     assert "epoch 1: loss=" in out
-    assert "matplotlib is not installed (pip install 'ember[plot]')" in out
+    assert "matplotlib is not installed (pip install 'ember[examples]')" in out
     assert result["plot_path"] is None and result["dataset"] == "Digits"
 
 
@@ -123,6 +123,16 @@ def test_quickstart_plot_when_matplotlib_present(tmp_path):
     path = quickstart.save_plot(history, str(tmp_path / "curves.png"))
     with open(path, "rb") as f:
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    # with a grid of sample predictions: 4 wrong of 16 are taken among the first images
+    model = quickstart.NeuralNetwork(4 * 4, hidden=8)
+    data = [(ember.randn(1, 4, 4), i % 10) for i in range(200)]
+    images, labels, predicted = quickstart.sample_predictions(model, data)
+    assert images.shape == (16, 4, 4) and len(labels) == len(predicted) == 16
+    assert sum(t != p for t, p in zip(labels, predicted)) <= 4
+    path = quickstart.save_plot(history, str(tmp_path / "grid.png"), title="t",
+                                samples=(images, labels, predicted))
+    from PIL import Image
+    assert Image.open(path).size == (1000, 660)
 
 
 # ---- the other examples -------------------------------------------------------------------

@@ -35,7 +35,7 @@ class _Plain:
         yield from self._iterable
         print(f"{self._desc or 'done'}: {self._postfix}")
 
-    def set_postfix(self, **values):
+    def set_postfix(self, refresh=True, **values):
         self._postfix = ", ".join(f"{k}={v}" for k, v in values.items())
 
 
@@ -75,7 +75,7 @@ def train_epoch(model, loader, loss_fn, optimizer, desc="train"):
         optimizer.step()
         total += loss.item() * len(y)
         count += len(y)
-        bar.set_postfix(loss=f"{total / count:.4f}")
+        bar.set_postfix(loss=f"{total / count:.4f}", refresh=False)
     return total / count
 
 

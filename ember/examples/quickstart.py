@@ -6,7 +6,9 @@ Trains the tutorial's MLP (Flatten -> Linear -> ReLU -> Linear -> ReLU -> Linear
 CrossEntropyLoss and SGD.  The data is FashionMNIST when ``DIR/FashionMNIST/raw`` holds it
 (or, with ``--download``, when it can be downloaded); otherwise the 8x8 ``Digits`` set that
 ships inside Ember, so the program always runs offline.  It writes ``model.pth`` (a state dict
-that real PyTorch loads) and, with matplotlib installed (extra ``plot``), ``curves.png``.
+that real PyTorch loads) and, with matplotlib installed (extra ``examples``), ``curves.png``:
+the titled loss and accuracy curves and a grid of sample test predictions.  With tqdm
+installed (also in ``examples``) each epoch shows a progress bar with the live loss.
 """
 import argparse
 import os
@@ -53,30 +55,69 @@ def load_fashion_mnist(root, download):
         return None
 
 
-def save_plot(history, path):
-    """Loss and accuracy curves as a PNG; skipped with a message without matplotlib."""
+def sample_predictions(model, dataset, count=16, pool=256):
+    """``count`` test images with their true and predicted labels: in order from the first
+    ``pool`` test images, with up to a quarter of them taken from the mistakes."""
+    pool = min(pool, len(dataset))
+    images = torch.stack([dataset[i][0] for i in range(pool)])
+    labels = [int(dataset[i][1]) for i in range(pool)]
+    model.eval()
+    with torch.no_grad():
+        predicted = model(images).argmax(1).tolist()
+    right = [i for i in range(pool) if labels[i] == predicted[i]]
+    wrong = [i for i in range(pool) if labels[i] != predicted[i]]
+    wrong = wrong[:max(count // 4, count - len(right))]
+    chosen = sorted(wrong + right[:count - len(wrong)])
+    return (images[chosen, 0].numpy(), [labels[i] for i in chosen],
+            [predicted[i] for i in chosen])
+
+
+def save_plot(history, path, title="Quickstart", samples=None, classes=None):
+    """A titled PNG: loss and accuracy curves and, given ``samples`` (images, labels,
+    predictions), a grid of test images labelled "true / predicted", wrong ones in red.
+    Skipped with a message without matplotlib."""
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
         from matplotlib.ticker import MaxNLocator
     except ImportError:
-        print("matplotlib is not installed (pip install 'ember[plot]'): no plot written.")
+        print("matplotlib is not installed (pip install 'ember[examples]'): no plot written.")
         return None
+    rows = 3 if samples is not None else 1
+    fig = plt.figure(figsize=(10, 3.6 if rows == 1 else 6.6))
+    grid = fig.add_gridspec(rows, 8, height_ratios=(2.4, 1, 1)[:rows])
+    fig.suptitle(title, fontsize=13)
     epochs = range(1, len(history["accuracy"]) + 1)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
-    left.plot(epochs, history["train_loss"], label="train")
-    left.plot(epochs, history["test_loss"], label="test")
-    left.set(xlabel="epoch", ylabel="loss")
+    left, right = fig.add_subplot(grid[0, :4]), fig.add_subplot(grid[0, 4:])
+    left.plot(epochs, history["train_loss"], marker="o", label="train")
+    left.plot(epochs, history["test_loss"], marker="o", label="test")
+    left.set(xlabel="epoch", ylabel="cross-entropy loss", title="Loss")
     left.legend()
-    right.plot(epochs, [100 * a for a in history["accuracy"]])
-    right.set(xlabel="epoch", ylabel="test accuracy (%)")
+    right.plot(epochs, [100 * a for a in history["accuracy"]], marker="o", color="tab:green")
+    right.set(xlabel="epoch", ylabel="accuracy (%)", title="Test accuracy")
     for axes in (left, right):
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    fig.tight_layout()
-    fig.savefig(path)
+        axes.grid(alpha=0.3)
+    if samples is not None:
+        images, labels, predicted = samples
+        name = (lambda i: classes[i]) if classes else str
+        for k, (image, true, pred) in enumerate(zip(images[:16], labels, predicted)):
+            axes = fig.add_subplot(grid[1 + k // 8, k % 8])
+            axes.imshow(image, cmap="gray")
+            axes.set_xticks([]), axes.set_yticks([])
+            wrong = true != pred
+            axes.set_title(f"{name(true)} / {name(pred)}" + (" ✗" if wrong else ""),
+                           fontsize=8, color="red" if wrong else "black")
+            if wrong:
+                for spine in axes.spines.values():
+                    spine.set(color="red", linewidth=2)
+        fig.text(0.5, 0.02, "sample test predictions: true / predicted (wrong ones in red)",
+                 ha="center", fontsize=9)
+    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
+    fig.savefig(path, dpi=100)
     plt.close(fig)
-    print(f"Saved the training curves to {path}")
+    print(f"Saved the training curves and sample predictions to {path}")
     return path
 
 
@@ -108,10 +149,12 @@ def main(argv=None):
     if fashion is not None:
         name, in_features, epochs, batch = "FashionMNIST", 28 * 28, 5, 64
         train_loader, test_loader = loaders(*fashion, args.batch_size or batch)
+        classes = fashion[1].classes
     else:
         print(f"FashionMNIST not found under {args.data!r}: using the embedded Digits set.")
         name, in_features, epochs, batch = "Digits", 8 * 8, 12, 32
         train_loader, test_loader = digits_loaders(args.batch_size or batch, 0.305, 0.375)
+        classes = None
     model = NeuralNetwork(in_features)
     print(model)
     optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
@@ -121,9 +164,13 @@ def main(argv=None):
     model_path = os.path.join(args.out, "model.pth")
     torch.save(model.state_dict(), model_path)
     print(f"Saved PyTorch Model State to {model_path}")
-    plot_path = save_plot(history, os.path.join(args.out, "curves.png"))
+    accuracy = 100 * history["accuracy"][-1]
+    plot_path = save_plot(history, os.path.join(args.out, "curves.png"),
+                          title=f"Ember quickstart: MLP on {name} ({accuracy:.1f}% test accuracy)",
+                          samples=sample_predictions(model, test_loader.dataset),
+                          classes=classes)
     seconds = time.perf_counter() - start
-    print(f"Done! {name}: accuracy {100 * history['accuracy'][-1]:.1f}% in {seconds:.1f} s")
+    print(f"Done! {name}: accuracy {accuracy:.1f}% in {seconds:.1f} s")
     return {"dataset": name, "history": history, "accuracy": history["accuracy"][-1],
             "model_path": model_path, "plot_path": plot_path, "seconds": seconds}
 
