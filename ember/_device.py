@@ -36,7 +36,7 @@ class device:
     def backend(self):
         b = self._backend
         if b is None:
-            b = self._backend = _backend.get(self.type, self.index)
+            b = _backend.bind(self)
         return b
 
     def __repr__(self):

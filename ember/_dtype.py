@@ -186,12 +186,12 @@ def result_type(*operands):
 
     Dimensioned tensors take priority; 0-d tensors and then Python scalars change the result
     only when they belong to a higher category (bool < integer < floating < complex).
+    A tensor is recognised by its ``_dtype`` slot: the tensor layer sits above this one.
     """
-    from ._tensor import Tensor
     dim_t = zero_t = wrapped = None
     for x in operands:
-        if isinstance(x, Tensor):
-            d = x._dtype
+        d = getattr(x, "_dtype", None)
+        if d is not None:
             if x._data.ndim:
                 dim_t = d if dim_t is None else promote_types(dim_t, d)
             else:

@@ -11,7 +11,8 @@ library (see ``numpy_backend.Backend``).
 """
 import os
 
-_instances = {}
+_instances = {}   # (device type, index) -> backend
+_bound = set()    # device objects given a backend by bind(): the one device -> backend registry
 _fake_cuda = [os.environ.get("EMBER_FAKE_CUDA", "") not in ("", "0")]
 _current_cuda = [0]
 
@@ -21,10 +22,17 @@ def enable_fake_cuda(flag=True):
     _fake_cuda[0] = bool(flag)
     for key in [k for k in _instances if k[0] == "cuda"]:
         del _instances[key]
-    from .. import _device
-    for d in list(_device._cache.values()):
+    for d in _bound:
         if d.type == "cuda":
             d._backend = None
+
+
+def bind(dev):
+    """Resolve a device's backend and remember the binding, so that switching the fake CUDA
+    backend can undo it."""
+    b = dev._backend = get(dev.type, dev.index)
+    _bound.add(dev)
+    return b
 
 
 def fake_cuda_enabled():

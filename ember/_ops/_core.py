@@ -14,10 +14,10 @@ import numpy as np
 
 from .. import _dtype as D
 from .. import _errors
-from .._device import resolve as _resolve_device, cpu as _cpu
+from .._device import cpu as _cpu
 from .._tensor import Tensor, _make
 from ..autograd import grad_mode
-from ..autograd.graph import make_node, node_class, set_output, save_output, edge, Node
+from ..autograd.graph import make_node, node_class, set_output, save_output, edge
 from ..autograd.graph import _new as _new_node, _anomaly
 
 _grad = grad_mode._enabled
@@ -374,13 +374,14 @@ def _unary_backward(formula):
 
 
 def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0, 1),
-           aliases=(), method=True, inplace_ok=True, extra=None, scalar_nodes=None,
+           aliases=(), method=True, inplace_ok=True, scalar_nodes=None,
            check=None):
     """Define a pointwise binary op.
 
     ``result``: 'promote' (PyTorch's result_type), 'float' (int inputs give the default float
-    dtype), 'bool' (comparisons).  ``backward(g, a, b, y)`` returns (grad_a, grad_b) before
-    reduction over broadcast dims (done here).  ``scalar_nodes``: the node names PyTorch uses
+    dtype), 'bool' (comparisons).  ``backward(g, a, b, y, need_a, need_b)`` returns
+    (grad_a, grad_b) before reduction over broadcast dims (done here); ``y`` is the saved output
+    (None unless ``saves`` holds 2), ``need_*`` say which inputs want a gradient.  ``scalar_nodes``: the node names PyTorch uses
     when ``other`` / ``input`` is a Python scalar (e.g. FmodBackward0 vs FmodBackward1).
     ``check(dtype)`` raises for promoted dtypes the op does not support."""
     cls = node_class(node, _binary_backward(backward)) if node else None
@@ -461,11 +462,6 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
     return _finish_family_op(op, name, cls, node, aliases, method, inplace_ok)
 
 
-def _meta(x):
-    """What a binary node keeps of an operand: (shape, dtype) of a tensor, or the scalar."""
-    return (x._data.shape, x._dtype) if isinstance(x, Tensor) else x
-
-
 def _binary_backward(formula):
     def backward(node, g):
         s = node.saved()
@@ -489,7 +485,3 @@ def _binary_backward(formula):
             gb = None
         return ga, gb
     return backward
-
-
-def default_device(device):
-    return _resolve_device(device)
