@@ -279,3 +279,129 @@ def erasing_probability():
 
 def make_grid_dims(ndim):
     return ValueError(f"tensor should be 2D, 3D or 4D. Got {ndim}D")
+
+
+# ---- vision.ops ------------------------------------------------------------------------------
+def box_format_conversion(in_fmt, out_fmt):
+    return ValueError(f"Unsupported Bounding Box Conversions for given in_fmt {in_fmt} and "
+                      f"out_fmt {out_fmt}")
+
+
+def box_format_unsupported_pair(in_fmt, out_fmt):
+    return NotImplementedError(f"Unsupported Bounding Box Conversions for given in_fmt {in_fmt} "
+                               f"and out_fmt {out_fmt}")
+
+
+def box_area_format(fmt):
+    return ValueError(f"Unsupported Bounding Box area for given format {fmt}")
+
+
+def box_iou_format(fmt, aligned, rotated):
+    return ValueError(f"Unsupported format '{fmt}'. Supported axis-aligned formats: {aligned}. "
+                      f"Supported rotated formats: {rotated}.")
+
+
+def nms_boxes_dim(ndim):
+    return RuntimeError(f"boxes should be a 2d tensor, got {ndim}D")
+
+
+def nms_boxes_width(n):
+    return RuntimeError(f"boxes should have 4 elements in dimension 1, got {n}")
+
+
+def nms_scores_dim(ndim):
+    return RuntimeError(f"scores should be a 1d tensor, got {ndim}")
+
+
+def nms_count_mismatch(nb, ns):
+    return RuntimeError("boxes and scores should have same number of elements in dimension 0, "
+                        f"got {nb} and {ns}")
+
+
+def roi_boxes_list_shape():
+    return AssertionError("The shape of the tensor in the boxes list is not correct as "
+                          "List[Tensor[L, 4]]")
+
+
+def roi_boxes_tensor_shape():
+    return AssertionError("The boxes tensor shape is not correct as Tensor[K, 5]")
+
+
+def roi_boxes_type():
+    return AssertionError("boxes is expected to be a Tensor[L, 5] or a List[Tensor[K, 4]]")
+
+
+def not_a_module_class(t):
+    return ValueError(f"Class {t} is not a subclass of nn.Module.")
+
+
+def drop_probability(p, period=False):
+    return ValueError(f"drop probability has to be between 0 and 1, but got {p}"
+                      + ("." if period else ""))
+
+
+def stochastic_depth_mode(mode):
+    return ValueError(f"mode has to be either 'batch' or 'row', but got {mode}")
+
+
+def drop_block_dims(want, got):
+    return ValueError(f"input should be {want} dimensional. Got {got} dimensions.")
+
+
+def drop_block_even(size):
+    return ValueError(f"block size should be odd. Got {size} which is even.")
+
+
+def loss_reduction_value(reduction):
+    return ValueError(f"Invalid Value for arg 'reduction': '{reduction} \n Supported reduction "
+                      "modes: 'none', 'mean', 'sum'")
+
+
+def focal_loss_alpha(alpha):
+    return ValueError(f"Invalid alpha value: {alpha}. alpha must be in the range [0,1] or -1 for "
+                      "ignore.")
+
+
+# ---- vision.io ------------------------------------------------------------------------------
+def io_read_failed(err):
+    return RuntimeError(f"[Errno {err.errno}] {err.strerror}: {err.filename!r}")
+
+
+def io_bytes_dtype(dtype):
+    return RuntimeError(f"Expected a torch.uint8 tensor, got {dtype}")
+
+
+def io_bytes_tensor():
+    return RuntimeError("Expected a non empty 1-dimensional tensor")
+
+
+def io_undecodable(kind, err):
+    return RuntimeError(f"Could not decode the {kind} content: {err}")
+
+
+def io_wrong_format(kind):
+    return RuntimeError(f"Content is not {kind.lower()}")
+
+
+def io_empty_list():
+    return ValueError("Input list must contain at least one element")
+
+
+def io_encode_dtype():
+    return RuntimeError("Input tensor dtype should be uint8")
+
+
+def io_encode_dims():
+    return RuntimeError("Input data should be a 3-dimensional tensor")
+
+
+def io_encode_channels(c):
+    return RuntimeError(f"The number of channels should be 1 or 3, got: {c}")
+
+
+def io_compression_level(level):
+    return RuntimeError("Compression level should be between 0 and 9")
+
+
+def io_jpeg_quality(quality):
+    return ValueError("Image quality should be a positive number between 1 and 100")

@@ -2,7 +2,8 @@
 from ... import _errors, nn
 from ...nn import functional as F
 from ._api import WeightsEnum, build, imagenet_weights, register_model
-from ._layers import Conv2dNormActivation, make_divisible
+from ..ops.misc import Conv2dNormActivation
+from ._layers import make_divisible
 
 __all__ = ["MobileNetV2", "InvertedResidual", "MobileNet_V2_Weights", "mobilenet_v2"]
 
