@@ -1,0 +1,58 @@
+"""Popular PyTorch libraries run unmodified under ``python -m ember.run``: each script in
+tests/ecosystem runs once under Ember and once under real PyTorch 2.13 (+ torchvision 0.28),
+and the RESULT lines they print must agree (words exactly, numbers within float32 training
+tolerance).  The libraries are pinned and installed by .ci/run with --no-deps; a library that
+is not installed skips its test."""
+import importlib.util
+import os
+import pathlib
+import re
+import subprocess
+import sys
+
+import pytest
+
+HERE = pathlib.Path(__file__).resolve().parent / "ecosystem"
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+CASES = {   # script -> (libraries it needs, relative tolerance)
+    "timm_run.py": (("timm",), 2e-3),
+    "transformers_run.py": (("transformers",), 1e-3),
+    "lightning_run.py": (("lightning",), 1e-4),
+    "torchmetrics_run.py": (("torchmetrics",), 1e-5),
+    "torchinfo_run.py": (("torchinfo",), 0),
+    "small_libs_run.py": (("einops", "rotary_embedding_torch", "torchdiffeq"), 1e-4),
+}
+
+
+def _results(proc, who):
+    assert proc.returncode == 0, f"{who} failed:\n{proc.stderr[-4000:]}"
+    return [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+
+
+def _run(args):
+    env = dict(os.environ, PYTHONHASHSEED="0", TOKENIZERS_PARALLELISM="false",
+               HF_HUB_OFFLINE="1", PYTHONWARNINGS="ignore")
+    return subprocess.run([sys.executable, *args], cwd=HERE, capture_output=True, text=True,
+                          timeout=900, env=env)
+
+
+def _same(expected, got, rtol):
+    assert len(got) == len(expected), f"{len(got)} result lines, torch printed {len(expected)}"
+    for want, have in zip(expected, got):
+        assert NUMBER.sub("#", have) == NUMBER.sub("#", want), f"ember: {have}\ntorch: {want}"
+        for a, b in zip(NUMBER.findall(want), NUMBER.findall(have)):
+            a, b = float(a), float(b)
+            assert abs(a - b) <= rtol * max(abs(a), 1e-2) + 1e-6, f"ember: {have}\ntorch: {want}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("script", sorted(CASES))
+def test_library_runs_under_ember_as_under_torch(script):
+    libraries, rtol = CASES[script]
+    pytest.importorskip("torch")
+    for lib in libraries:
+        if importlib.util.find_spec(lib) is None:
+            pytest.skip(f"{lib} is not installed (.ci/run installs it)")
+    expected = _results(_run(["reference.py", script]), "torch")
+    got = _results(_run(["-m", "ember.run", script]), "ember")
+    _same(expected, got, rtol)
