@@ -197,3 +197,34 @@ def test_data_parallel_splits_batch_over_visible_devices():
             np.testing.assert_allclose(p.grad.cpu().numpy(), q.grad.cpu().numpy(), rtol=1e-5)
     finally:
         _backend.enable_fake_cuda(prev)
+
+
+# ---- failing ranks: reported within seconds, with rank and exit status --------------------
+@needs_mpi
+@pytest.mark.slow
+@pytest.mark.parametrize("how, expect", [
+    ("os_exit", r"rank 1 \(pid \d+\) exited with code 3 without Python's shutdown"),
+    ("sigkill", r"rank 1 \(pid \d+\) was killed by signal 9"),
+    ("sys_exit", r"rank 1 \(pid \d+\) called sys.exit\(4\): aborting the job"),
+    ("hang", r"RuntimeError: Work timed out after 2.0 seconds"),
+])
+def test_failing_rank_is_reported_within_seconds(how, expect):
+    start = time.monotonic()
+    proc = _run([sys.executable, "-m", "ember.distributed.run", "--nproc-per-node", "2",
+                 "--timeout", "2", str(SCRIPTS / "failures.py"), how], timeout=60)
+    out = proc.stdout + proc.stderr
+    assert time.monotonic() - start < 30, out
+    assert proc.returncode != 0 and "rank 0 was not stopped" not in out, out
+    assert re.search(expect, out), out
+
+
+def test_launcher_timeout_option_sets_default_group_timeout(monkeypatch):
+    from ember.distributed import run
+    args = run._parser().parse_args(["--timeout", "90", "x.py"])
+    assert args.timeout == 90.0
+    assert "1800" in run._parser().format_help()
+    monkeypatch.setenv("EMBER_DIST_TIMEOUT", "90")
+    assert dist._default_timeout().total_seconds() == 90
+    monkeypatch.delenv("EMBER_DIST_TIMEOUT")
+    assert dist._default_timeout() == dist.default_pg_timeout == \
+        torch.distributed.default_pg_timeout

@@ -113,6 +113,23 @@ def checkpoint_corrupt(detail):
     return RuntimeError(f"invalid checkpoint: {detail}")
 
 
+def crc_mismatch_text(stored, computed):
+    return f"CRC-32 mismatch (stored {stored:#010x}, computed {computed:#010x})"
+
+
+def checkpoint_crc_mismatch(record, stored, computed, paths):
+    """A storage record whose bytes do not match zip's CRC-32; ``paths``: the key paths of the
+    tensors built on it (empty when unknown)."""
+    if paths:
+        shown = ", ".join(repr(p) for p in paths[:8]) + (", ..." if len(paths) > 8 else "")
+        which = f"; it holds tensor{'s' if len(paths) > 1 else ''} {shown}"
+    else:
+        which = ""
+    return checkpoint_corrupt(f"record {record!r} is damaged: {crc_mismatch_text(stored, computed)}"
+                              f"{which}. The file was altered after it was written (disk, "
+                              f"transfer or storage fault); re-download or re-save it.")
+
+
 def load_cuda_unavailable():
     return RuntimeError("Attempting to deserialize object on a CUDA device but "
                         "torch.cuda.is_available() is False. If you are running on a CPU-only "

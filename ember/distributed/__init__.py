@@ -7,7 +7,8 @@ backends ``"mpi"`` and ``"gloo"`` (an alias: both run over MPI on host memory) a
 ``init_method`` may be ``None`` or ``"env://"``; under ``env://`` the ``RANK`` / ``WORLD_SIZE``
 variables, when set, must agree with MPI.
 
-``timeout``: the default for every wait in the group.  Collectives are issued non-blocking and
+``timeout``: the default for every wait in the group (when not given: PyTorch's 30 minutes, or
+the launcher's ``--timeout``).  Collectives are issued non-blocking and
 waited with a deadline; one that does not complete in time raises ``RuntimeError`` (and, uncaught,
 aborts the whole job).  Any uncaught exception on any rank aborts the job (``MPI_Abort``) after
 printing its traceback, so a crashing rank never leaves the others hanging.
@@ -117,7 +118,7 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     if world_size not in (-1, world.Get_size()):
         raise _errors.dist_error("mismatch", f"world_size={world_size}")
     _mpi.install_abort_hook()
-    timeout = default_pg_timeout if timeout is None else timeout
+    timeout = _default_timeout() if timeout is None else timeout
     GroupMember.WORLD = ProcessGroup(world.Dup(), backend, range(world.Get_size()), timeout)
 
 
@@ -130,6 +131,12 @@ def destroy_process_group(group=None):
     pg.comm.Free()
     if group is None or pg is GroupMember.WORLD:
         GroupMember.WORLD = None
+
+
+def _default_timeout():
+    """``default_pg_timeout``, or the launcher's ``--timeout`` (``EMBER_DIST_TIMEOUT``)."""
+    seconds = os.environ.get("EMBER_DIST_TIMEOUT")
+    return default_pg_timeout if not seconds else datetime.timedelta(seconds=float(seconds))
 
 
 def _group(group):

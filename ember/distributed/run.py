@@ -10,6 +10,13 @@ running the script as ``__main__``, so ``init_process_group(init_method="env://"
 that read those variables work unchanged.  An uncaught exception on any rank prints its
 traceback and aborts the whole job with a non-zero exit status.
 
+``--timeout SECONDS`` sets the default timeout of every process group the ranks create
+(``init_process_group(timeout=None)``; an explicit ``timeout=`` still wins): a collective that
+waits longer raises on the waiting rank and aborts the job.  The default is PyTorch's, 30
+minutes.  A rank that raises, calls ``sys.exit(n)``, exits through ``os._exit(n)`` or dies
+from a signal ends the whole job within seconds, and the launcher prints which rank it was and
+its exit code or signal.
+
 ``--hostfile`` is passed to ``mpiexec`` as is (MPICH's ``-f`` format: one host per line, with
 ``host:slots``); ``--nproc-per-node`` is then the total number of ranks for MPICH to place.
 """
@@ -27,6 +34,9 @@ def _parser():
     p.add_argument("--hostfile", default=None, help="passed to mpiexec -f (multi-node)")
     p.add_argument("--master-addr", "--master_addr", default="127.0.0.1")
     p.add_argument("--master-port", "--master_port", type=int, default=29500)
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="default collective timeout of the ranks' process groups "
+                        "(default: 1800, PyTorch's 30 minutes)")
     p.add_argument("--mpiexec", default=os.environ.get("EMBER_MPIEXEC", "mpiexec"))
     p.add_argument("-m", dest="module", action="store_true",
                    help="treat the script as a module name, like python -m")
@@ -49,6 +59,8 @@ def command(args):
 def main(argv=None):
     args = _parser().parse_args(argv)
     env = dict(os.environ, MASTER_ADDR=args.master_addr, MASTER_PORT=str(args.master_port))
+    if args.timeout is not None:
+        env["EMBER_DIST_TIMEOUT"] = str(args.timeout)
     return subprocess.call(command(args), env=env)
 
 

@@ -10,7 +10,12 @@ and storage sharing survive the round trip.  Modules:
 * ``_unpickler`` — the allow-list (``weights_only``) and full unpicklers;
 * ``_rebuild`` — what torch's names become in Ember; ``_load`` — storages and map_location;
 * ``_globals`` — the ``weights_only`` allow-list (``add_safe_globals`` & co.);
-* ``_files`` — atomic writes.
+* ``_files`` — atomic writes that clean up after killed saves;
+* ``_walk`` — the tensors of a loaded object with their key paths (for error messages);
+* ``_health`` / ``__main__`` — ``python -m ember.serialization verify|inspect FILE``.
+
+Zip records are CRC-32 checked as they are read (``_zipfmt``); docs/reliability.md lists what
+is guaranteed when files are damaged or saves are interrupted.
 """
 import io
 
@@ -44,7 +49,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,
 
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None,
-         **pickle_load_args):
+         verify=None, **pickle_load_args):
     """Load an object saved by ``ember.save`` or ``torch.save`` (zip or legacy format).
 
     ``weights_only=True`` (the default, as in PyTorch >= 2.6) resolves only allow-listed
@@ -54,6 +59,12 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     ``map_location`` is a device, a string, a dict ``{saved: wanted}`` or a callable
     ``(storage, location) -> storage or None``.  ``mmap=True`` (paths only) maps storages
     from the file instead of reading them (copy-on-write).
+
+    ``verify`` (an Ember addition): check each tensor record against the CRC-32 the zip archive
+    stores for it, raising ``RuntimeError`` naming the record and the tensors' key paths when
+    the bytes were altered.  ``None`` (default): verify, except for ``mmap`` loads, where
+    checking would read the whole file up front (pass ``verify=True`` to check them too).
+    Legacy-format files carry no checksums.
     """
     if weights_only is None:
         weights_only = True
@@ -62,7 +73,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     with _files.open_read(f) as fp:
         if _zipfmt.is_zip(fp):
             return _load.load_zip(fp, map_location, weights_only, bool(mmap),
-                                  pickle_load_args)
+                                  pickle_load_args, not mmap if verify is None else verify)
         if mmap:
             raise _errors.mmap_legacy_format(f)
         return _load.load_legacy(fp, map_location, weights_only, pickle_load_args)

@@ -8,7 +8,7 @@ from .. import _errors
 from .._device import cpu, device as Device, resolve
 from ._rebuild import LoadContext, LoadedStorage, StorageType
 from ._unpickler import FullUnpickler, WeightsUnpickler
-from . import _legacy, _zipfmt
+from . import _legacy, _walk, _zipfmt
 
 
 def _target_device(spec):
@@ -37,6 +37,14 @@ class StorageLoader:
         self._map = map_location
         self._raw = {}
         self._devices = {}
+
+    def raw(self, key):
+        """The host bytes read for storage ``key`` (None if it was never read)."""
+        return self._raw.get(key)
+
+    def storages(self):
+        """``(key, host bytes)`` of every storage read so far."""
+        return self._raw.items()
 
     def __call__(self, pid):
         if type(pid) is not tuple or len(pid) not in (5, 6) or pid[0] != "storage":
@@ -93,15 +101,32 @@ def _unpickle(data, pos, loader, weights_only, pickle_load_args):
     return FullUnpickler(f, loader, **pickle_load_args).load()
 
 
-def load_zip(fp, map_location, weights_only, mmap, pickle_load_args):
-    reader = _zipfmt.ArchiveReader(fp, _zipfmt.map_file(fp) if mmap else None)
+def _crc_error(reader, loader, obj):
+    """The error for the first storage that failed its CRC check, naming the tensors of
+    ``obj`` (None: the pickle could not be read) built on it."""
+    key, (record, stored, computed) = next(iter(reader.corrupt.items()))
+    raw = loader.raw(key)
+    paths = [] if obj is None or raw is None else \
+        [p for p, t in _walk.iter_tensors(obj) if _walk.built_on(t, raw)]
+    return _errors.checkpoint_crc_mismatch(record, stored, computed, paths)
+
+
+def load_zip(fp, map_location, weights_only, mmap, pickle_load_args, verify=True):
+    reader = _zipfmt.ArchiveReader(fp, _zipfmt.map_file(fp) if mmap else None, verify)
     if reader.has("byteorder") and reader.read_small("byteorder") != b"little":
         raise _errors.unsupported("loading big-endian checkpoints")
     data = reader.read_small("data.pkl")
     loader = StorageLoader(lambda key, nbytes, isz: reader.read_storage(key, nbytes),
                            map_location)
     with LoadContext() as ctx:
-        obj = _unpickle(data, 0, loader, weights_only, pickle_load_args)
+        try:
+            obj = _unpickle(data, 0, loader, weights_only, pickle_load_args)
+        except Exception:
+            if reader.corrupt:      # damaged data explains whatever went wrong after it
+                raise _crc_error(reader, loader, None) from None
+            raise
+        if reader.corrupt:
+            raise _crc_error(reader, loader, obj)
         ctx.finish()
     return obj
 

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import threading
 import time
 import weakref
 
@@ -65,7 +66,7 @@ class MultiProcessIter(_BaseIter):
                 self._is_iterable, self._dataset, index_queue, self._data_queue,
                 self._done_event, self._auto_collation, self._collate_fn, self._drop_last,
                 self._base_seed, loader.worker_init_fn, i, self._num_workers,
-                self._shm_prefix))
+                self._shm_prefix, threading.current_thread() is threading.main_thread()))
             w.start()
             self._index_queues.append(index_queue)
             self._workers.append(w)

@@ -18,6 +18,7 @@ import traceback
 import numpy as np
 
 from ... import _errors
+from ..._parent_death import die_with_parent
 from ..._ops.random import manual_seed
 from . import _shm
 from ._fetch import make_fetcher
@@ -108,11 +109,13 @@ def decode(payload):
 
 
 def worker_loop(iterable, dataset, index_queue, data_queue, done_event, auto_collation,
-                collate_fn, drop_last, base_seed, init_fn, worker_id, num_workers, shm_prefix):
+                collate_fn, drop_last, base_seed, init_fn, worker_id, num_workers, shm_prefix,
+                forked_by_main_thread=False):
     """Main function of a worker process."""
     global _worker_info
     try:
         parent = os.getppid()
+        die_with_parent(parent, forked_by_main_thread)
         seed = _seed_everything(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed,
                                   dataset=dataset)
