@@ -29,7 +29,7 @@ long = int64
 
 globals().update({k: v for k, v in _ops.functions.items() if k not in globals()})
 
-__version__ = "0.1.0"
+from .version import EMBER_VERSION as __version__  # noqa: E402  (torch's under ember.run)
 
 
 def result_type(tensor1, tensor2):
