@@ -94,6 +94,12 @@ class Tensor:
     is_sparse = False
     is_quantized = False
     is_meta = False
+    is_mps = False
+    is_xpu = False
+    is_ipu = False
+    is_maia = False
+    is_mtia = False
+    is_vulkan = False
     is_mkldnn = False
     is_nested = False
     layout = "torch.strided"
@@ -351,9 +357,16 @@ class Tensor:
         return self.__repr__()
 
     def __format__(self, spec):
-        if self._data.ndim == 0 and spec:
+        if self._data.ndim == 0 and type(self) is Tensor:
             return self.item().__format__(spec)
-        return object.__format__(self.__repr__(), spec)
+        return object.__format__(self, spec)
+
+    def type_as(self, other):
+        """``self.type(other.type())``: ``other``'s dtype and device."""
+        return self.to(device=other._device, dtype=other._dtype)
+
+    def _is_view(self):
+        return self._base is not None
 
     def as_subclass(self, cls):
         t = object.__new__(cls)

@@ -27,27 +27,7 @@ import re
 import sys
 import types
 
-from . import _errors, version
-
-# PyTorch-side top-level name -> Ember module it stands for.
-_ROOTS = {"torch": "ember", "torchvision": "ember.vision"}
-
-
-def _target_name(fullname):
-    """Ember module name for a PyTorch module name, or None if the name is not mapped."""
-    for root, target in _ROOTS.items():
-        if fullname == root or fullname.startswith(root + "."):
-            return target + fullname[len(root):]
-    return None
-
-
-def _torch_name(ember_name):
-    """PyTorch-side name for an Ember module name (inverse of ``_target_name``)."""
-    best = max((t for t in _ROOTS.values() if ember_name == t or ember_name.startswith(t + ".")),
-               key=len)
-    root = next(r for r, t in _ROOTS.items() if t == best)
-    return root + ember_name[len(best):]
-
+from . import _errors, _names, version
 
 def _resolve(target):
     """The Ember module called ``target``, or None if Ember has no such module."""
@@ -144,7 +124,7 @@ class _Finder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
         if _is_public_ember(fullname) and "." in fullname:
             return self._find_ember(fullname, path, target)
-        ember_name = _target_name(fullname)
+        ember_name = _names.to_ember(fullname)
         if ember_name is None:
             return None
         module = _resolve(ember_name)
@@ -168,7 +148,7 @@ class _Finder(importlib.abc.MetaPathFinder):
         last = fullname.rpartition(".")[2]
         if not last.isidentifier():
             return None
-        api = _torch_name(fullname)
+        api = _names.to_torch(fullname)
         owner = fullname.rpartition(".")[0]
         error = _errors.unsupported_module(api, f"{owner} has no attribute or submodule {last!r}")
         error.name = api
@@ -193,12 +173,12 @@ def _make_getattr(module, previous):
                 pass
         if _importing_from(sys._getframe(1)):
             # Python would name ``module.__name__`` (``ember.hub``), not what the user imported.
-            raise _errors.cannot_import_name(name, _torch_name(module.__name__),
+            raise _errors.cannot_import_name(name, _names.to_torch(module.__name__),
                                              getattr(module, "__file__", None))
         if name.startswith("__") and name.endswith("__"):
             # Dunder probes (``__path__``, ``__wrapped__``...) come from tools, not scripts.
             raise _errors.module_attribute(module.__name__, name)
-        raise _errors.unsupported_attribute(f"{_torch_name(module.__name__)}.{name}",
+        raise _errors.unsupported_attribute(f"{_names.to_torch(module.__name__)}.{name}",
                                             module.__name__)
     __getattr__._ember_compat_previous = previous
     return __getattr__
@@ -234,7 +214,7 @@ _hidden = {}   # real torch/torchvision modules imported before install(), resto
 
 
 def _is_mapped(name):
-    return _target_name(name) is not None
+    return _names.to_ember(name) is not None
 
 
 def install():

@@ -20,8 +20,8 @@ def weights_only_failed(detail, report=True):
                                   f"{detail}{_WEIGHTS_ONLY_DOCS}")
 
 
-def weights_only_global(full_name):
-    """torch's message, naming ``ember.serialization`` (where ``add_safe_globals`` lives)."""
+def weights_only_global(full_name, api="ember"):
+    """torch's message; ``api``: the package the program imports (``torch`` under the runner)."""
     import pickle
     if full_name.startswith("builtins."):
         full_name = full_name[len("builtins."):]
@@ -31,8 +31,8 @@ def weights_only_global(full_name):
         f"{_WEIGHTS_ONLY_UNSAFE}\n\t(2) Alternatively, to load with `weights_only=True` please "
         "check the recommended steps in the following error message.\n\tWeightsUnpickler error: "
         f"Unsupported global: GLOBAL {full_name} was not an allowed global by default. Please "
-        f"use `ember.serialization.add_safe_globals([{full_name}])` or the "
-        f"`ember.serialization.safe_globals([{full_name}])` context manager to allowlist this "
+        f"use `{api}.serialization.add_safe_globals([{full_name}])` or the "
+        f"`{api}.serialization.safe_globals([{full_name}])` context manager to allowlist this "
         f"global if you trust this class/function.{_WEIGHTS_ONLY_DOCS}")
 
 

@@ -80,10 +80,6 @@ class Node:
             return _errors.saved_modified(t, self, own[i], self._versions[i])
         return _errors.saved_modified(t, t._grad_fn, t._output_nr, self._versions[i])
 
-    @property
-    def saved_tensors(self):
-        return self.saved()
-
     def _release(self):
         for t in self._saved:
             if t is not None:

@@ -3,6 +3,8 @@
 Ember tensors are written as ``torch._utils._rebuild_tensor_v2(<storage pid>, offset, size,
 stride, requires_grad, OrderedDict())``, parameters as ``torch._utils._rebuild_parameter``,
 dtypes as ``torch.float32`` & co., ``Size`` and ``device`` as ``torch.Size`` / ``torch.device``.
+Classes and functions of Ember's modules are written under torch's names (``ember.nn.X`` as
+``torch.nn.X``), so a whole pickled model loads in PyTorch and back.
 The standard C pickler insists on importing every global it writes, and torch is not (and must
 not be) importable here, so this subclasses the pure-Python pickler and writes those GLOBAL
 opcodes itself; everything else pickles as usual.
@@ -14,7 +16,7 @@ import collections
 import pickle
 
 from .. import _dtype as D
-from .. import _errors
+from .. import _errors, _names
 from .._device import device as Device
 from .._tensor import Tensor, Size
 from ._rebuild import STORAGE_TYPES, StorageType
@@ -115,12 +117,15 @@ class CheckpointPickler(pickle._Pickler):
     def save_global(self, obj, name=None):
         t = type(obj)
         if t is _Global or t is StorageType:
-            module = obj.module
+            module, name = obj.module, obj.name
         elif t is D.dtype:
-            module = "torch"
+            module, name = "torch", obj.name
         else:
-            return super().save_global(obj, name)
-        self.write(pickle.GLOBAL + f"{module}\n{obj.name}\n".encode("ascii"))
+            module = _names.to_torch(getattr(obj, "__module__", None) or "")
+            if module is None:
+                return super().save_global(obj, name)
+            name = name or obj.__qualname__
+        self.write(pickle.GLOBAL + f"{module}\n{name}\n".encode("ascii"))
         self.memoize(obj)
 
     def _tensor_reduction(self, t, requires_grad):
