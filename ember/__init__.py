@@ -2,6 +2,8 @@
 
 ``import ember as torch`` is meant to be enough for ordinary PyTorch code.
 """
+import math
+
 from . import _dtype
 from ._dtype import (dtype, float16, bfloat16, float32, float64, complex64, complex128, uint8,
                      int8, int16, int32, int64, get_default_dtype, set_default_dtype,
@@ -30,6 +32,19 @@ long = int64
 globals().update({k: v for k, v in _ops.functions.items() if k not in globals()})
 
 from .version import EMBER_VERSION as __version__  # noqa: E402  (torch's under ember.run)
+from ._device import get_default_device, set_default_device  # noqa: E402
+from ._layout import (layout, memory_format, strided, sparse_coo, sparse_csr,  # noqa: E402
+                      contiguous_format, preserve_format, channels_last, channels_last_3d)
+from ._global_state import *  # noqa: E402,F401,F403
+from ._legacy_types import CPU_TYPES as _LEGACY_TYPES  # noqa: E402
+from ._storage import UntypedStorage  # noqa: E402
+globals().update(_LEGACY_TYPES)
+
+pi = math.pi
+e = math.e
+inf = math.inf
+nan = math.nan
+newaxis = None
 
 
 def result_type(tensor1, tensor2):
@@ -71,7 +86,7 @@ from . import random  # noqa: E402
 # Subpackages that core tensor code never needs load on first use (PEP 562), which keeps
 # ``import ember`` fast; ``ember.nn`` etc. behave exactly as if imported eagerly.
 _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "distributed",
-                 "jit", "onnx", "fx", "compiler", "_dynamo"}
+                 "jit", "onnx", "fx", "compiler", "_dynamo", "storage"}
 _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),
                "compile": ("_dynamo.eval_frame", "compile")}
 

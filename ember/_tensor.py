@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from . import _dtype as D
-from . import _errors
+from . import _errors, _layout
 from ._device import cpu as _cpu
 
 
@@ -102,7 +102,7 @@ class Tensor:
     is_vulkan = False
     is_mkldnn = False
     is_nested = False
-    layout = "torch.strided"
+    layout = _layout.strided
 
     @property
     def ndim(self):
@@ -378,6 +378,9 @@ class Tensor:
             return _errors.legacy_type_name(self)
         if isinstance(dtype, str) and dtype.endswith("Tensor"):
             dtype = _errors.dtype_from_legacy_name(dtype)
+        if isinstance(dtype, type) and hasattr(dtype, "_device_type"):
+            # a legacy type: torch.LongTensor, torch.cuda.FloatTensor
+            return self.to(device=dtype._device_type, dtype=dtype.dtype)
         return self.to(D.to_dtype(dtype))
 
     @property
