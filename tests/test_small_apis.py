@@ -201,3 +201,20 @@ def test_cuda_amp_is_deprecated_spelling():
                 mod.cuda.amp.autocast(enabled=False)
             except ImportError:     # ember.amp is another branch's work
                 assert mod is ember
+
+
+def test_hub_repositories_match_torch():
+    """``torch.hub.load/list/help`` on a local folder and on a cached GitHub repository."""
+    import re
+    from test_runner import SCRIPTS, run_ember, run_torch
+
+    def output(proc):
+        assert proc.returncode == 0, proc.stderr
+        return re.sub(r"/tmp\S*/hub", "<hub>", proc.stdout + proc.stderr)
+    script = SCRIPTS / "hub_repo.py"
+    assert output(run_ember(script)) == output(run_torch(script))
+
+
+def test_hub_load_is_not_serialization_load():
+    assert ember.hub.load is not ember.load and ember.hub.HASH_REGEX.pattern == \
+        torch.hub.HASH_REGEX.pattern

@@ -173,3 +173,39 @@ def safetensors_invalid(what, detail=None):
              "object": "invalid JSON in header: expected a JSON object",
              "entry": f"invalid shape, data type, or offset for tensor {detail!r}"}
     return ValueError(f"Error while deserializing: {texts[what]}")
+
+
+# ---- torch.hub repositories ------------------------------------------------------------------
+def hub_missing_dependencies(missing):
+    return RuntimeError(f"Missing dependencies: {', '.join(missing)}")
+
+
+def hub_model_not_string():
+    return ValueError("Invalid input: model should be a string of function name")
+
+
+def hub_no_callable(model):
+    return RuntimeError(f"Cannot find callable {model} in hubconf")
+
+
+def hub_unknown_source(source):
+    return ValueError(f'Unknown source: "{source}". Allowed values: "github" | "local".')
+
+
+def hub_trust_prompt(owner_name):
+    return (f"The repository {owner_name} does not belong to the list of trusted repositories "
+            "and as such cannot be downloaded. Do you trust this repository and wish to add it "
+            "to the trusted list of repositories (y/N)?")
+
+
+def hub_untrusted():
+    return Exception("Untrusted repository.")
+
+
+def hub_trust_answer(answer):
+    return ValueError(f"Unrecognized response {answer}.")
+
+
+def hub_repo_download_failed(url, path, reason):
+    return RuntimeError(f"could not download {url} ({reason}). Without network access, unpack "
+                        f"the repository into {path} and call again.")
