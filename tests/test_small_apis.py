@@ -218,3 +218,32 @@ def test_hub_repositories_match_torch():
 def test_hub_load_is_not_serialization_load():
     assert ember.hub.load is not ember.load and ember.hub.HASH_REGEX.pattern == \
         torch.hub.HASH_REGEX.pattern
+
+
+@pytest.mark.parametrize("name", ["Dataset", "IterableDataset", "TensorDataset", "ConcatDataset",
+                                  "Subset", "Sampler", "SequentialSampler", "RandomSampler",
+                                  "BatchSampler", "WeightedRandomSampler", "DistributedSampler",
+                                  "DataLoader"])
+def test_data_classes_are_generic_like_torchs(name):
+    import typing
+    got, expected = getattr(ember.utils.data, name), getattr(torch.utils.data, name)
+    assert issubclass(got, typing.Generic) == issubclass(expected, typing.Generic)
+    assert [c.__name__ for c in got.__mro__] == [c.__name__ for c in expected.__mro__]
+    def subscript(cls):     # in annotations: Sampler[int], Dataset[Tensor]
+        try:
+            return repr(cls[int]).rpartition(".")[2]
+        except TypeError as e:
+            return str(e).rpartition(".")[2]
+    assert subscript(got) == subscript(expected)
+
+
+def test_dataloader_iterator_names():
+    import torch.utils.data.dataloader as t_dl
+    from ember.utils.data import dataloader as e_dl
+    for name in ("_BaseDataLoaderIter", "_SingleProcessDataLoaderIter",
+                 "_MultiProcessingDataLoaderIter"):
+        assert getattr(e_dl, name).__name__ == getattr(t_dl, name).__name__
+    loader = ember.utils.data.DataLoader(ember.utils.data.TensorDataset(ember.arange(4)))
+    assert type(iter(loader)).__name__ == type(iter(torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.arange(4))))).__name__
+    assert isinstance(iter(loader), e_dl._BaseDataLoaderIter)
