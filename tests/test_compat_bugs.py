@@ -185,3 +185,33 @@ def test_launcher_without_mpiexec_says_how_to_install():
                            "no_such_mpiexec", "x.py"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 127
     assert "pip install 'ember[distributed]'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+_SAVED_CASES = {
+    "mul": lambda m, a, b: a * b, "div": lambda m, a, b: a / b, "mm": lambda m, a, b: a @ b,
+    "addmm": lambda m, a, b: m.addmm(a, a, b), "exp": lambda m, a, b: a.exp(),
+    "tanh": lambda m, a, b: a.tanh(), "sigmoid": lambda m, a, b: a.sigmoid(),
+    "log": lambda m, a, b: a.log(), "pow": lambda m, a, b: a ** 3,
+    "softmax": lambda m, a, b: a.softmax(-1), "sin": lambda m, a, b: a.sin(),
+    "mse": lambda m, a, b: m.nn.functional.mse_loss(a, b), "sum": lambda m, a, b: a.sum(),
+    "view": lambda m, a, b: a.view(-1), "neg": lambda m, a, b: -a,
+}
+
+
+@pytest.mark.parametrize("name", sorted(_SAVED_CASES))
+def test_node_saved_tensor_attributes(name):
+    """``_saved_<name>`` / ``_raw_saved_<name>``: what graph-drawing tools read off each node."""
+    data = np.random.default_rng(0).random((2, 3, 3)) + 0.5
+
+    def saved(mod):
+        a, b = (mod.tensor(x, requires_grad=True) for x in data)
+        fn = _SAVED_CASES[name](mod, a, b).grad_fn
+        attrs = [n for n in dir(fn) if n.startswith(("_saved_", "_raw_saved_"))
+                 and isinstance(getattr(fn, n.replace("_raw", "")), mod.Tensor)]
+        return fn, {n: getattr(fn, n) for n in attrs if n.startswith("_saved_")}, attrs
+    e_fn, e_vals, e_attrs = saved(ember)
+    t_fn, t_vals, t_attrs = saved(torch)
+    assert e_attrs == t_attrs
+    for n in t_vals:
+        np.testing.assert_allclose(e_vals[n].detach().numpy(), t_vals[n].detach().numpy())
+    assert not hasattr(e_fn, "_saved_no_such") and not hasattr(t_fn, "_saved_no_such")
