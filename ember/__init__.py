@@ -6,8 +6,9 @@ import math
 
 from . import _dtype
 from ._dtype import (dtype, float16, bfloat16, float32, float64, complex64, complex128, uint8,
-                     int8, int16, int32, int64, get_default_dtype, set_default_dtype,
-                     promote_types)
+                     int8, int16, int32, int64, uint16, uint32, uint64, float8_e4m3fn,
+                     float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, get_default_dtype,
+                     set_default_dtype, promote_types)
 from ._dtype import bool_ as bool  # noqa: A001  (torch.bool)
 from ._device import device
 from ._tensor import Tensor, Size, is_tensor

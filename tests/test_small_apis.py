@@ -247,3 +247,54 @@ def test_dataloader_iterator_names():
     assert type(iter(loader)).__name__ == type(iter(torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(torch.arange(4))))).__name__
     assert isinstance(iter(loader), e_dl._BaseDataLoaderIter)
+
+
+_NEW_DTYPES = ["uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz",
+               "float8_e5m2fnuz"]
+
+
+@pytest.mark.parametrize("name", _NEW_DTYPES)
+def test_storage_dtypes(name):
+    e, t = getattr(ember, name), getattr(torch, name)
+    assert repr(e) == repr(t) and e.itemsize == t.itemsize
+    assert (e.is_floating_point, e.is_signed, e.is_complex) == (
+        t.is_floating_point, t.is_signed, t.is_complex)
+    values = np.array([0.1, 1 / 3, -2.5, 448, 449, 470, 500, 1e6, -1e6, 57344, 1e-9, np.inf,
+                       -np.inf, np.nan, -0.0, 7, 70000, 2 ** 40], dtype=np.float64)
+    if not e.is_floating_point:
+        values = np.abs(np.nan_to_num(values, posinf=3, neginf=3))
+    got, expected = ember.from_numpy(values).to(e), torch.from_numpy(values).to(t)
+    assert got.type() == expected.type() and str(got) == str(expected)
+    np.testing.assert_array_equal(got.double().numpy(), expected.double().numpy())
+
+
+@pytest.mark.parametrize("a", _NEW_DTYPES)
+@pytest.mark.parametrize("b", ["uint8", "int16", "bool", "float32", "float16", "complex64",
+                               "uint32", "float8_e5m2"])
+def test_storage_dtype_promotion(a, b):
+    def promote(mod):
+        try:
+            return str(mod.promote_types(getattr(mod, a), getattr(mod, b)))
+        except RuntimeError as err:
+            return str(err)
+    assert promote(ember) == promote(torch)
+
+
+def test_storage_dtypes_in_checkpoints(tmp_path):
+    from ember import safetensors as e_st
+    st = pytest.importorskip("safetensors.torch")
+    data = np.array([1.5, 2.0, -3.0, 0.25])
+    tensors = {name: ember.from_numpy(np.abs(data) if name.startswith("u") else data).to(
+        getattr(ember, name)) for name in _NEW_DTYPES}
+    path = tmp_path / "m.pt"
+    ember.save(tensors, path)
+    loaded = torch.load(path, weights_only=True)
+    torch.save(loaded, path)
+    back = ember.load(path)
+    e_st.save_file(tensors, tmp_path / "m.safetensors")
+    from_st = st.load_file(tmp_path / "m.safetensors")
+    for name, t in tensors.items():
+        assert str(loaded[name].dtype) == str(back[name].dtype) == str(from_st[name].dtype)
+        np.testing.assert_array_equal(loaded[name].double().numpy(), t.double().numpy())
+        np.testing.assert_array_equal(back[name].double().numpy(), t.double().numpy())
+        np.testing.assert_array_equal(from_st[name].double().numpy(), t.double().numpy())

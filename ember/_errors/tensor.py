@@ -665,3 +665,9 @@ def legacy_type_arguments(args):
         "*, torch.device device = None", "torch.Storage storage", "Tensor other",
         "tuple of ints size, *, torch.device device = None",
         "object data, *, torch.device device = None"))
+
+
+def promote_unsupported(kind, a, b):
+    from .base import legacy_scalar_type
+    return RuntimeError(f"Promotion for {kind} is not supported, attempted to promote "
+                        f"{legacy_scalar_type(a)} and {legacy_scalar_type(b)}")

@@ -19,7 +19,7 @@ from .. import _dtype as D
 from .. import _errors, _names
 from .._device import device as Device
 from .._tensor import Tensor, Size
-from ._rebuild import STORAGE_TYPES, StorageType
+from ._rebuild import STORAGE_TYPES, UNTYPED_STORAGE, StorageType
 
 
 class _Global:
@@ -35,6 +35,7 @@ class _Global:
 
 
 _REBUILD_TENSOR = _Global("torch._utils", "_rebuild_tensor_v2")
+_REBUILD_TENSOR_V3 = _Global("torch._utils", "_rebuild_tensor_v3")
 _REBUILD_PARAMETER = _Global("torch._utils", "_rebuild_parameter")
 _SIZE = _Global("torch", "Size")
 _DEVICE = _Global("torch", "device")
@@ -142,9 +143,11 @@ class CheckpointPickler(pickle._Pickler):
             self.records.append(rec)
         elif rec.dtype is not t._dtype:
             raise _errors.save_storage_dtype_conflict()
-        numel = root.nbytes // t._dtype.itemsize
-        pid = ("storage", STORAGE_TYPES[t._dtype], rec.key, str(t._device), numel)
+        typed = STORAGE_TYPES.get(t._dtype)
+        numel = root.nbytes // (t._dtype.itemsize if typed else 1)
+        pid = ("storage", typed or UNTYPED_STORAGE, rec.key, str(t._device), numel)
         if self.legacy:
             pid += (None,)
-        return (_REBUILD_TENSOR, (_StorageRef(pid), offset, tuple(t._data.shape), stride,
-                                  bool(requires_grad), collections.OrderedDict()))
+        args = (_StorageRef(pid), offset, tuple(t._data.shape), stride, bool(requires_grad),
+                collections.OrderedDict())
+        return (_REBUILD_TENSOR, args) if typed else (_REBUILD_TENSOR_V3, args + (t._dtype,))
