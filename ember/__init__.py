@@ -87,9 +87,10 @@ from . import random  # noqa: E402
 # Subpackages that core tensor code never needs load on first use (PEP 562), which keeps
 # ``import ember`` fast; ``ember.nn`` etc. behave exactly as if imported eagerly.
 _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "distributed",
-                 "jit", "onnx", "fx", "compiler", "_dynamo", "storage"}
+                 "jit", "onnx", "fx", "compiler", "_dynamo", "storage", "library",
+                 "overrides", "_C"}
 _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),
-               "compile": ("_dynamo.eval_frame", "compile")}
+               "compile": ("_dynamo.eval_frame", "compile"), "ops": ("library", "ops")}
 
 
 def __getattr__(name):

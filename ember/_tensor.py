@@ -373,6 +373,26 @@ class Tensor:
         _copy_fields(t, self)
         return t
 
+    @staticmethod
+    def _make_subclass(cls, data, require_grad=False, **kwargs):
+        """A ``cls`` leaf sharing ``data``'s memory (how torch subclasses build instances)."""
+        t = data.detach().as_subclass(cls)
+        t._requires_grad = bool(require_grad)
+        return t
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """The protocol's default: run ``func`` and give tensor results the subclass's type."""
+        if not all(issubclass(cls, t) for t in types):
+            return NotImplemented
+        from ._C import DisableTorchFunctionSubclass
+        from .overrides import get_default_nowrap_functions
+        with DisableTorchFunctionSubclass():
+            result = func(*args, **(kwargs or {}))
+        if func in get_default_nowrap_functions():
+            return result
+        return _convert(result, cls)
+
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
             return _errors.legacy_type_name(self)
@@ -421,6 +441,17 @@ class Tensor:
     def imag(self):
         from . import _ops
         return _ops.pointwise.imag(self)
+
+
+def _convert(result, cls):
+    """Tensor results (also inside tuples and lists) as ``cls``, as torch's ``_convert``."""
+    if cls is Tensor:
+        return result
+    if isinstance(result, Tensor) and not isinstance(result, cls):
+        return result.as_subclass(cls)
+    if isinstance(result, (tuple, list)):
+        return type(result)(_convert(r, cls) for r in result)
+    return result
 
 
 def _copy_fields(dst, src):

@@ -26,3 +26,4 @@ from .distributed import *  # noqa: F401,F403
 from .signatures import *  # noqa: F401,F403
 from .compiler import *  # noqa: F401,F403
 from .global_state import *  # noqa: F401,F403
+from .library import *  # noqa: F401,F403

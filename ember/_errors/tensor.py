@@ -671,3 +671,9 @@ def promote_unsupported(kind, a, b):
     from .base import legacy_scalar_type
     return RuntimeError(f"Promotion for {kind} is not supported, attempted to promote "
                         f"{legacy_scalar_type(a)} and {legacy_scalar_type(b)}")
+
+
+def torch_function_not_found(func, types):
+    name = f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', repr(func))}"
+    return TypeError(f"no implementation found for '{name}' on types that implement "
+                     f"__torch_function__: {list(types)}")
