@@ -373,6 +373,11 @@ class Tensor:
         _copy_fields(t, self)
         return t
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        from ._subclass import install
+        install(cls, Tensor)
+
     @staticmethod
     def _make_subclass(cls, data, require_grad=False, **kwargs):
         """A ``cls`` leaf sharing ``data``'s memory (how torch subclasses build instances)."""

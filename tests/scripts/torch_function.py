@@ -64,3 +64,19 @@ try:
     handle_torch_function(scaled, (torch.ones(1).as_subclass(NoImpl),), 1)
 except TypeError as e:
     print("TypeError", str(e).split(":")[0])
+
+
+class Plain(torch.Tensor):
+    pass
+
+
+p = torch.ones(2).as_subclass(Plain)
+results = (p + 1, 2 * p, p.sum(), p[0], p.detach(), p.float(), p.view(2, 1), p == p, -p, p.exp())
+print([type(x).__name__ for x in results], type(p.tolist()).__name__)
+param = torch.nn.Parameter(torch.ones(2))
+print(type(param * 2).__name__, type(param.detach()).__name__)
+Logged.calls.clear()
+watched = torch.ones(2).as_subclass(Logged)
+watched.add(1)
+watched * 3
+print(Logged.calls)
