@@ -2,10 +2,13 @@
 
 ``import ember as torch`` is meant to be enough for ordinary PyTorch code.
 """
+import math
+
 from . import _dtype
 from ._dtype import (dtype, float16, bfloat16, float32, float64, complex64, complex128, uint8,
-                     int8, int16, int32, int64, get_default_dtype, set_default_dtype,
-                     promote_types)
+                     int8, int16, int32, int64, uint16, uint32, uint64, float8_e4m3fn,
+                     float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, get_default_dtype,
+                     set_default_dtype, promote_types)
 from ._dtype import bool_ as bool  # noqa: A001  (torch.bool)
 from ._device import device
 from ._tensor import Tensor, Size, is_tensor
@@ -29,7 +32,20 @@ long = int64
 
 globals().update({k: v for k, v in _ops.functions.items() if k not in globals()})
 
-__version__ = "0.1.0"
+from .version import EMBER_VERSION as __version__  # noqa: E402  (torch's under ember.run)
+from ._device import get_default_device, set_default_device  # noqa: E402
+from ._layout import (layout, memory_format, strided, sparse_coo, sparse_csr,  # noqa: E402
+                      contiguous_format, preserve_format, channels_last, channels_last_3d)
+from ._global_state import *  # noqa: E402,F401,F403
+from ._legacy_types import CPU_TYPES as _LEGACY_TYPES  # noqa: E402
+from ._storage import UntypedStorage  # noqa: E402
+globals().update(_LEGACY_TYPES)
+
+pi = math.pi
+e = math.e
+inf = math.inf
+nan = math.nan
+newaxis = None
 
 
 def result_type(tensor1, tensor2):
@@ -71,8 +87,10 @@ from . import random  # noqa: E402
 # Subpackages that core tensor code never needs load on first use (PEP 562), which keeps
 # ``import ember`` fast; ``ember.nn`` etc. behave exactly as if imported eagerly.
 _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "distributed",
-                 "jit", "onnx", "fx"}
-_LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load")}
+                 "jit", "onnx", "fx", "compiler", "_dynamo", "storage", "library",
+                 "overrides", "_C"}
+_LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),
+               "compile": ("_dynamo.eval_frame", "compile"), "ops": ("library", "ops")}
 
 
 def __getattr__(name):

@@ -99,13 +99,25 @@ cpu = device("cpu")
 cpu.backend
 
 
+_global_default = [cpu]     # set_default_device; a ``with device(...)`` block overrides it
+
+
 def resolve(spec):
     """Turn a user's ``device=`` argument into a concrete interned device (``cuda`` -> ``cuda:N``)."""
     if spec is None:
-        return _default_stack[-1] if _default_stack else cpu
+        return _default_stack[-1] if _default_stack else _global_default[0]
     d = spec if type(spec) is device else device(spec)
     if d.type == "cuda" and d.index is None:
         d = device("cuda", _backend.current_cuda_index())
     if d._backend is None:
         d.backend  # load it now: ops read ``device._backend`` directly
     return d
+
+
+def set_default_device(spec):
+    """The device factory functions use when given no ``device=`` (None: back to the CPU)."""
+    _global_default[0] = cpu if spec is None else resolve(spec)
+
+
+def get_default_device():
+    return resolve(None)

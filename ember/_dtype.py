@@ -21,7 +21,7 @@ class dtype:
         self.category = category
         self.is_floating_point = category == _FLOAT
         self.is_complex = category == _COMPLEX
-        self.is_signed = name not in ("uint8", "bool")
+        self.is_signed = not name.startswith("uint") and name != "bool"
         self.storage_name = storage_name
 
     def __repr__(self):
@@ -53,9 +53,21 @@ int16 = dtype("int16", np.int16, _INT, "ShortStorage")
 int32 = dtype("int32", np.int32, _INT, "IntStorage")
 int64 = dtype("int64", np.int64, _INT, "LongStorage")
 bool_ = dtype("bool", np.bool_, _BOOL, "BoolStorage")
+# Storage-and-cast dtypes (no legacy storage class: checkpoints write them untyped).  Torch
+# promotes them with nothing but themselves (the unsigned ones also with floating types).
+uint16 = dtype("uint16", np.uint16, _INT, None)
+uint32 = dtype("uint32", np.uint32, _INT, None)
+uint64 = dtype("uint64", np.uint64, _INT, None)
+float8_e4m3fn = dtype("float8_e4m3fn", ml_dtypes.float8_e4m3fn, _FLOAT, None)
+float8_e5m2 = dtype("float8_e5m2", ml_dtypes.float8_e5m2, _FLOAT, None)
+float8_e4m3fnuz = dtype("float8_e4m3fnuz", ml_dtypes.float8_e4m3fnuz, _FLOAT, None)
+float8_e5m2fnuz = dtype("float8_e5m2fnuz", ml_dtypes.float8_e5m2fnuz, _FLOAT, None)
+_WIDE_UINTS = frozenset((uint16, uint32, uint64))
+_FLOAT8 = frozenset((float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz))
 
 ALL_DTYPES = (float16, bfloat16, float32, float64, complex64, complex128,
-              uint8, int8, int16, int32, int64, bool_)
+              uint8, int8, int16, int32, int64, bool_,
+              uint16, uint32, uint64, float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz)
 
 # PyTorch's aliases, exported as ember.half, ember.long, ...
 ALIASES = {"half": float16, "float": float32, "double": float64, "cfloat": complex64,
@@ -126,6 +138,15 @@ def promote_types(a, b):
     """PyTorch's ``promote_types`` for two dtypes."""
     if a is b:
         return a
+    if a in _FLOAT8 or b in _FLOAT8:
+        from . import _errors
+        raise _errors.promote_unsupported("Float8 Types", a, b)
+    if a in _WIDE_UINTS or b in _WIDE_UINTS:
+        other = b if a in _WIDE_UINTS else a
+        if other.category != _FLOAT:
+            from . import _errors
+            raise _errors.promote_unsupported("uint16, uint32, uint64 types", a, b)
+        return other
     ca, cb = a.category, b.category
     if ca != cb:
         hi, lo = (a, b) if ca > cb else (b, a)

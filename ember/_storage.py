@@ -30,6 +30,9 @@ class UntypedStorage:
     def element_size(self):
         return 1
 
+    def __sizeof__(self):
+        return object.__sizeof__(self) + self.nbytes()   # as torch's: counts the data too
+
     def __eq__(self, other):
         return isinstance(other, UntypedStorage) and self.data_ptr() == other.data_ptr()
 

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from . import _dtype as D
-from . import _errors
+from . import _errors, _layout
 from ._device import cpu as _cpu
 
 
@@ -94,9 +94,15 @@ class Tensor:
     is_sparse = False
     is_quantized = False
     is_meta = False
+    is_mps = False
+    is_xpu = False
+    is_ipu = False
+    is_maia = False
+    is_mtia = False
+    is_vulkan = False
     is_mkldnn = False
     is_nested = False
-    layout = "torch.strided"
+    layout = _layout.strided
 
     @property
     def ndim(self):
@@ -351,20 +357,55 @@ class Tensor:
         return self.__repr__()
 
     def __format__(self, spec):
-        if self._data.ndim == 0 and spec:
+        if self._data.ndim == 0 and type(self) is Tensor:
             return self.item().__format__(spec)
-        return object.__format__(self.__repr__(), spec)
+        return object.__format__(self, spec)
+
+    def type_as(self, other):
+        """``self.type(other.type())``: ``other``'s dtype and device."""
+        return self.to(device=other._device, dtype=other._dtype)
+
+    def _is_view(self):
+        return self._base is not None
 
     def as_subclass(self, cls):
         t = object.__new__(cls)
         _copy_fields(t, self)
         return t
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        from ._subclass import install
+        install(cls, Tensor)
+
+    @staticmethod
+    def _make_subclass(cls, data, require_grad=False, **kwargs):
+        """A ``cls`` leaf sharing ``data``'s memory (how torch subclasses build instances)."""
+        t = data.detach().as_subclass(cls)
+        t._requires_grad = bool(require_grad)
+        return t
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """The protocol's default: run ``func`` and give tensor results the subclass's type."""
+        if not all(issubclass(cls, t) for t in types):
+            return NotImplemented
+        from ._C import DisableTorchFunctionSubclass
+        from .overrides import get_default_nowrap_functions
+        with DisableTorchFunctionSubclass():
+            result = func(*args, **(kwargs or {}))
+        if func in get_default_nowrap_functions():
+            return result
+        return _convert(result, cls)
+
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
             return _errors.legacy_type_name(self)
         if isinstance(dtype, str) and dtype.endswith("Tensor"):
             dtype = _errors.dtype_from_legacy_name(dtype)
+        if isinstance(dtype, type) and hasattr(dtype, "_device_type"):
+            # a legacy type: torch.LongTensor, torch.cuda.FloatTensor
+            return self.to(device=dtype._device_type, dtype=dtype.dtype)
         return self.to(D.to_dtype(dtype))
 
     @property
@@ -405,6 +446,17 @@ class Tensor:
     def imag(self):
         from . import _ops
         return _ops.pointwise.imag(self)
+
+
+def _convert(result, cls):
+    """Tensor results (also inside tuples and lists) as ``cls``, as torch's ``_convert``."""
+    if cls is Tensor:
+        return result
+    if isinstance(result, Tensor) and not isinstance(result, cls):
+        return result.as_subclass(cls)
+    if isinstance(result, (tuple, list)):
+        return type(result)(_convert(r, cls) for r in result)
+    return result
 
 
 def _copy_fields(dst, src):

@@ -8,37 +8,26 @@ module objects as Ember's (so ``torch.Tensor is ember.Tensor``).  While installe
 * a missing attribute of a mapped module (``torch.some_fn``) raises ``ember.UnsupportedError``
   naming ``torch.some_fn`` (an ``AttributeError`` too, so ``hasattr`` still works).
 
+* ``torch.__version__`` / ``torchvision.__version__`` are the PyTorch / torchvision releases
+  Ember follows (:mod:`ember.version`), and ``importlib.metadata`` reports ``torch`` and
+  ``torchvision`` distributions of those versions (found before any real installation);
+* ``from torch.hub import missing`` says ``cannot import name 'missing' from 'torch.hub'``.
+
 ``uninstall()`` undoes all of it.  ``python -m ember.run`` (see :mod:`ember.run`) installs the
 same hook before running a script.  Real PyTorch modules already imported are hidden while the
 hook is installed and restored by ``uninstall()``.
 """
+import dis
 import importlib
 import importlib.abc
+import importlib.metadata
 import importlib.util
+import pathlib
+import re
 import sys
 import types
 
-from . import _errors
-
-# PyTorch-side top-level name -> Ember module it stands for.
-_ROOTS = {"torch": "ember", "torchvision": "ember.vision"}
-
-
-def _target_name(fullname):
-    """Ember module name for a PyTorch module name, or None if the name is not mapped."""
-    for root, target in _ROOTS.items():
-        if fullname == root or fullname.startswith(root + "."):
-            return target + fullname[len(root):]
-    return None
-
-
-def _torch_name(ember_name):
-    """PyTorch-side name for an Ember module name (inverse of ``_target_name``)."""
-    best = max((t for t in _ROOTS.values() if ember_name == t or ember_name.startswith(t + ".")),
-               key=len)
-    root = next(r for r, t in _ROOTS.items() if t == best)
-    return root + ember_name[len(best):]
-
+from . import _errors, _names, version
 
 def _resolve(target):
     """The Ember module called ``target``, or None if Ember has no such module."""
@@ -79,13 +68,63 @@ class _Loader(importlib.abc.Loader):
     def exec_module(self, module):
         sys.modules[module.__name__] = self.module
         _guard_loaded_modules()
+        _set_versions()
+
+
+class _Distribution(importlib.metadata.Distribution):
+    """The installed-package record ``importlib.metadata`` finds for ``torch``/``torchvision``."""
+
+    def __init__(self, name, version_, package):
+        self._name, self._version, self._package = name, version_, package
+
+    def read_text(self, filename):
+        if filename == "METADATA":
+            return (f"Metadata-Version: 2.1\nName: {self._name}\nVersion: {self._version}\n"
+                    f"Summary: {self._name} API provided by Ember ({self._package})\n")
+        if filename == "top_level.txt":
+            return f"{self._name}\n"
+        return None
+
+    def locate_file(self, path):
+        return pathlib.Path(__file__).resolve().parent.parent / path
+
+
+_DISTRIBUTIONS = (_Distribution("torch", version.__version__, "ember"),
+                  _Distribution("torchvision", version.torchvision_version, "ember.vision"))
+
+# ``__version__`` of the Ember module that stands for each PyTorch package under the hook.
+_VERSIONS = {"ember": version.__version__, "ember.vision": version.torchvision_version}
+_own_versions = {}   # what those modules held before install(), put back by uninstall()
+
+
+def _set_versions():
+    for name, value in _VERSIONS.items():
+        module = sys.modules.get(name)
+        if module is not None and name not in _own_versions:
+            _own_versions[name] = module.__dict__.get("__version__")
+            module.__version__ = value
+
+
+def _restore_versions():
+    for name, value in _own_versions.items():
+        module = sys.modules[name]
+        if value is None:
+            del module.__version__
+        else:
+            module.__version__ = value
+    _own_versions.clear()
 
 
 class _Finder(importlib.abc.MetaPathFinder):
+    def find_distributions(self, context=importlib.metadata.DistributionFinder.Context()):
+        """``importlib.metadata``'s hook: report torch / torchvision as installed."""
+        wanted = None if context.name is None else re.sub(r"[-_.]+", "_", context.name).lower()
+        return [d for d in _DISTRIBUTIONS if wanted in (None, d._name)]
+
     def find_spec(self, fullname, path=None, target=None):
         if _is_public_ember(fullname) and "." in fullname:
             return self._find_ember(fullname, path, target)
-        ember_name = _target_name(fullname)
+        ember_name = _names.to_ember(fullname)
         if ember_name is None:
             return None
         module = _resolve(ember_name)
@@ -109,11 +148,19 @@ class _Finder(importlib.abc.MetaPathFinder):
         last = fullname.rpartition(".")[2]
         if not last.isidentifier():
             return None
-        api = _torch_name(fullname)
+        api = _names.to_torch(fullname)
         owner = fullname.rpartition(".")[0]
         error = _errors.unsupported_module(api, f"{owner} has no attribute or submodule {last!r}")
         error.name = api
         raise error
+
+
+_IMPORT_FROM = dis.opmap["IMPORT_FROM"]
+
+
+def _importing_from(frame):
+    """Whether ``frame`` is executing ``from module import name`` right now."""
+    return frame.f_lasti >= 0 and frame.f_code.co_code[frame.f_lasti] == _IMPORT_FROM
 
 
 def _make_getattr(module, previous):
@@ -124,10 +171,14 @@ def _make_getattr(module, previous):
                 return previous(name)
             except AttributeError:
                 pass
+        if _importing_from(sys._getframe(1)):
+            # Python would name ``module.__name__`` (``ember.hub``), not what the user imported.
+            raise _errors.cannot_import_name(name, _names.to_torch(module.__name__),
+                                             getattr(module, "__file__", None))
         if name.startswith("__") and name.endswith("__"):
             # Dunder probes (``__path__``, ``__wrapped__``...) come from tools, not scripts.
             raise _errors.module_attribute(module.__name__, name)
-        raise _errors.unsupported_attribute(f"{_torch_name(module.__name__)}.{name}",
+        raise _errors.unsupported_attribute(f"{_names.to_torch(module.__name__)}.{name}",
                                             module.__name__)
     __getattr__._ember_compat_previous = previous
     return __getattr__
@@ -163,7 +214,7 @@ _hidden = {}   # real torch/torchvision modules imported before install(), resto
 
 
 def _is_mapped(name):
-    return _target_name(name) is not None
+    return _names.to_ember(name) is not None
 
 
 def install():
@@ -176,6 +227,7 @@ def install():
     _finder = _Finder()
     sys.meta_path.insert(0, _finder)
     _guard_loaded_modules()
+    _set_versions()
 
 
 def uninstall():
@@ -190,6 +242,7 @@ def uninstall():
     sys.modules.update(_hidden)
     _hidden.clear()
     _unguard_loaded_modules()
+    _restore_versions()
 
 
 def is_installed():

@@ -22,7 +22,9 @@ __all__ = ["save_file", "load_file", "save", "load", "safe_open"]
 
 _CODES = {D.bool_: "BOOL", D.uint8: "U8", D.int8: "I8", D.int16: "I16", D.int32: "I32",
           D.int64: "I64", D.float16: "F16", D.bfloat16: "BF16", D.float32: "F32",
-          D.float64: "F64", D.complex64: "C64"}
+          D.float64: "F64", D.complex64: "C64", D.uint16: "U16", D.uint32: "U32", D.uint64: "U64",
+          D.float8_e4m3fn: "F8_E4M3", D.float8_e5m2: "F8_E5M2",
+          D.float8_e4m3fnuz: "F8_E4M3FNUZ", D.float8_e5m2fnuz: "F8_E5M2FNUZ"}
 _DTYPES = {code: d for d, code in _CODES.items()}
 _MAX_HEADER = 100_000_000
 

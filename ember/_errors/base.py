@@ -18,7 +18,10 @@ _LEGACY = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "Half
            "bfloat16": "BFloat16Tensor", "uint8": "ByteTensor", "int8": "CharTensor",
            "int16": "ShortTensor", "int32": "IntTensor", "int64": "LongTensor",
            "bool": "BoolTensor", "complex64": "ComplexFloatTensor",
-           "complex128": "ComplexDoubleTensor"}
+           "complex128": "ComplexDoubleTensor", "uint16": "UInt16Tensor",
+           "uint32": "UInt32Tensor", "uint64": "UInt64Tensor",
+           "float8_e4m3fn": "Float8_e4m3fnTensor", "float8_e5m2": "Float8_e5m2Tensor",
+           "float8_e4m3fnuz": "Float8_e4m3fnuzTensor", "float8_e5m2fnuz": "Float8_e5m2fnuzTensor"}
 
 
 def legacy_type_name(t):

@@ -37,3 +37,10 @@ def dist_missing(extra="distributed"):
 
 def nccl_unavailable(why):
     return RuntimeError(f"ProcessGroupNCCL is only supported with GPUs, no GPUs found! ({why})")
+
+
+def mpiexec_missing(name, looked_in):
+    return FileNotFoundError(f"{name!r} was not found next to the Python interpreter "
+                             f"({looked_in}) nor on PATH; ember.distributed.run starts the ranks "
+                             f"with an MPI launcher: pip install 'ember[distributed]' (mpich "
+                             f"provides mpiexec), or name one with --mpiexec / EMBER_MPIEXEC")

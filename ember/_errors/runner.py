@@ -9,3 +9,37 @@ def unsupported_module(api, why):
 
 def unsupported_attribute(api, target):
     return unsupported(api, f"{target} has no attribute {api.rpartition('.')[2]!r}")
+
+
+def cannot_import_name(name, module, path):
+    """Python's ``from module import name`` failure, naming the module the user imported."""
+    where = f" ({path})" if path else " (unknown location)"
+    return ImportError(f"cannot import name {name!r} from {module!r}{where}", name=module,
+                       path=path)
+
+
+# ---- torch.cuda without a GPU (the CPU-only build's answers) -----------------------------------
+def cuda_not_compiled():
+    return AssertionError("Torch not compiled with CUDA enabled")
+
+
+def cuda_dummy_class(name):
+    return RuntimeError(f"Tried to instantiate dummy base class {name}")
+
+
+def cuda_stream_needs_cuda():
+    return RuntimeError("torch.cuda.Stream requires CUDA support")
+
+
+def nvtx_missing():
+    return RuntimeError("NVTX functions not installed. Are you sure you have a CUDA build?")
+
+
+def cuda_amp_deprecated(name):
+    fn = "autocast" if name == "autocast" else "GradScaler"
+    return (f"`torch.cuda.amp.{fn}(args...)` is deprecated. Please use "
+            f"`torch.amp.{fn}('cuda', args...)` instead.")
+
+
+def cuda_not_built():
+    return RuntimeError("PyTorch was compiled without CUDA support")

@@ -20,8 +20,8 @@ def weights_only_failed(detail, report=True):
                                   f"{detail}{_WEIGHTS_ONLY_DOCS}")
 
 
-def weights_only_global(full_name):
-    """torch's message, naming ``ember.serialization`` (where ``add_safe_globals`` lives)."""
+def weights_only_global(full_name, api="ember"):
+    """torch's message; ``api``: the package the program imports (``torch`` under the runner)."""
     import pickle
     if full_name.startswith("builtins."):
         full_name = full_name[len("builtins."):]
@@ -31,8 +31,8 @@ def weights_only_global(full_name):
         f"{_WEIGHTS_ONLY_UNSAFE}\n\t(2) Alternatively, to load with `weights_only=True` please "
         "check the recommended steps in the following error message.\n\tWeightsUnpickler error: "
         f"Unsupported global: GLOBAL {full_name} was not an allowed global by default. Please "
-        f"use `ember.serialization.add_safe_globals([{full_name}])` or the "
-        f"`ember.serialization.safe_globals([{full_name}])` context manager to allowlist this "
+        f"use `{api}.serialization.add_safe_globals([{full_name}])` or the "
+        f"`{api}.serialization.safe_globals([{full_name}])` context manager to allowlist this "
         f"global if you trust this class/function.{_WEIGHTS_ONLY_DOCS}")
 
 
@@ -190,3 +190,39 @@ def safetensors_invalid(what, detail=None):
              "object": "invalid JSON in header: expected a JSON object",
              "entry": f"invalid shape, data type, or offset for tensor {detail!r}"}
     return ValueError(f"Error while deserializing: {texts[what]}")
+
+
+# ---- torch.hub repositories ------------------------------------------------------------------
+def hub_missing_dependencies(missing):
+    return RuntimeError(f"Missing dependencies: {', '.join(missing)}")
+
+
+def hub_model_not_string():
+    return ValueError("Invalid input: model should be a string of function name")
+
+
+def hub_no_callable(model):
+    return RuntimeError(f"Cannot find callable {model} in hubconf")
+
+
+def hub_unknown_source(source):
+    return ValueError(f'Unknown source: "{source}". Allowed values: "github" | "local".')
+
+
+def hub_trust_prompt(owner_name):
+    return (f"The repository {owner_name} does not belong to the list of trusted repositories "
+            "and as such cannot be downloaded. Do you trust this repository and wish to add it "
+            "to the trusted list of repositories (y/N)?")
+
+
+def hub_untrusted():
+    return Exception("Untrusted repository.")
+
+
+def hub_trust_answer(answer):
+    return ValueError(f"Unrecognized response {answer}.")
+
+
+def hub_repo_download_failed(url, path, reason):
+    return RuntimeError(f"could not download {url} ({reason}). Without network access, unpack "
+                        f"the repository into {path} and call again.")

@@ -640,3 +640,40 @@ def put_count(src, idx):
     return RuntimeError(f"put_(): Expected source and index to have the same number of "
                         f"elements, but got source.numel() = {src.size}, index.numel() = "
                         f"{idx.size}")
+
+
+def legacy_type_unavailable(cls):
+    return TypeError(f"type {cls.__module__}.{cls.__name__} not available. Torch not compiled "
+                     "with CUDA enabled.")
+
+
+def _tensor_options(dtype, device_type):
+    from .base import _CPP_TYPE
+    return (f"TensorOptions(dtype={_CPP_TYPE[dtype.name]}, device={device_type}, layout=Strided, "
+            "requires_grad=false (default), pinned_memory=false (default), "
+            "memory_format=(nullopt))")
+
+
+def legacy_type_mismatch(dtype, device_type, t):
+    return TypeError(f"expected {_tensor_options(dtype, device_type)} (got "
+                     f"{_tensor_options(t._dtype, t._device.type)})")
+
+
+def legacy_type_arguments(args):
+    from .signatures import invalid_arguments
+    return invalid_arguments("new", args, (
+        "*, torch.device device = None", "torch.Storage storage", "Tensor other",
+        "tuple of ints size, *, torch.device device = None",
+        "object data, *, torch.device device = None"))
+
+
+def promote_unsupported(kind, a, b):
+    from .base import legacy_scalar_type
+    return RuntimeError(f"Promotion for {kind} is not supported, attempted to promote "
+                        f"{legacy_scalar_type(a)} and {legacy_scalar_type(b)}")
+
+
+def torch_function_not_found(func, types):
+    name = f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', repr(func))}"
+    return TypeError(f"no implementation found for '{name}' on types that implement "
+                     f"__torch_function__: {list(types)}")

@@ -33,10 +33,12 @@ def _dt(dtype, default=None):
 
 
 def _astype(arr, dt):
-    """``arr`` cast to ``dt``; float64 -> float16 goes through float32 like PyTorch's conversion
+    """``arr`` cast to ``dt`` as PyTorch converts: float64 -> float16 goes through float32
     (rounding twice gives different halves from NumPy's direct cast near ties)."""
     if dt is D.float16 and arr.dtype == np.float64:
         arr = arr.astype(np.float32)
+    elif dt is D.float8_e4m3fn and arr.dtype.kind == "f":
+        arr = arr.clip(-448.0, 448.0)   # torch saturates (the format has no infinity); NaN stays
     return arr.astype(dt.np)
 
 

@@ -285,7 +285,12 @@ def expand(self, *sizes, implicit=False):
         else:
             target.append(s)
     target = tuple(target)
-    arr = self._device._backend.xp.broadcast_to(self._data, target)
+    if target[lead:] == src and all(n == 1 for n in target[:lead]):
+        # Nothing repeats: a writable view whose new unit dims get torch's strides (BERT copies
+        # into ``arange(n).expand(1, -1)``), where broadcast_to would give stride 0, read-only.
+        arr = self._data.reshape(target)
+    else:
+        arr = self._device._backend.xp.broadcast_to(self._data, target)
     out = make_view(self, arr, None, (target,), _expand_fn)
     if _grad[0] and self._requires_grad:
         set_output(make_node(ExpandBackward0, (self,), (), (src,)), out)

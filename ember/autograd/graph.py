@@ -15,6 +15,7 @@ import weakref
 from .. import _errors
 from .._tensor import Tensor, _make
 from . import grad_mode
+from ._saved_names import SAVED_NAMES
 
 _new = object.__new__
 _FREED = tuple([None])   # released saved tensors: a unique object (``()`` is a singleton
@@ -80,9 +81,21 @@ class Node:
             return _errors.saved_modified(t, self, own[i], self._versions[i])
         return _errors.saved_modified(t, t._grad_fn, t._output_nr, self._versions[i])
 
-    @property
-    def saved_tensors(self):
-        return self.saved()
+    # torch's per-node attributes for saved tensors: ``_saved_self``, ``_raw_saved_self`` ...
+    def __getattr__(self, name):
+        for prefix in ("_saved_", "_raw_saved_"):
+            if name.startswith(prefix):
+                names = SAVED_NAMES.get(type(self).__name__, ())
+                key = name[len(prefix):]
+                if key in names and names.index(key) < len(self._saved):
+                    value = self.saved()[names.index(key)]
+                    return value if prefix == "_saved_" else SavedTensor(value)
+        raise _errors.module_attribute_missing(name, self)
+
+    def __dir__(self):
+        names = [n for n in SAVED_NAMES.get(type(self).__name__, ()) if n is not None]
+        return sorted(set(super().__dir__()) | {p + n for n in names[:len(self._saved)]
+                                                for p in ("_saved_", "_raw_saved_")})
 
     def _release(self):
         for t in self._saved:
@@ -154,6 +167,18 @@ def apply_anomalous(node, grads):
             warnings.warn(_errors.anomaly_trace_warning(node), stacklevel=2)
         raise
     return out
+
+
+class SavedTensor:
+    """What ``node._raw_saved_<name>`` returns: the saved tensor, before unpacking."""
+    __slots__ = ("_value",)
+
+    def __init__(self, value):
+        self._value = value
+
+    def register_hooks(self, pack_hook, unpack_hook):
+        raise _errors.unsupported("SavedTensor.register_hooks",
+                                  "use torch.autograd.graph.saved_tensors_hooks")
 
 
 class RemovableHandle:

@@ -1,2 +1,2 @@
 """``torch.backends``: feature switches and availability queries."""
-from . import mps, cudnn  # noqa: F401
+from . import cpu, cuda, cudnn, mkldnn, mps, openmp  # noqa: F401

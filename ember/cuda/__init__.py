@@ -1,7 +1,18 @@
 """CUDA device queries.  ``is_available()`` never raises: without CuPy, a driver or a GPU it is
-False.  With the test-only fake backend enabled, the fake devices are reported."""
+False, and the rest answers as a CPU-only PyTorch does (device queries raise its
+``AssertionError``, memory counters are 0, streams and events refuse to be created).  With the
+test-only fake backend enabled, the fake devices are reported."""
+import collections
+
 from .. import _backend
+from .. import _errors
 from .._device import device as _device
+from .._legacy_types import CUDA_TYPES as _LEGACY_TYPES
+from .streams import Stream, Event
+from .graphs import CUDAGraph, graph, is_current_stream_capturing
+from . import amp, nvtx  # noqa: F401  (torch.cuda.amp, torch.cuda.nvtx)
+
+globals().update(_LEGACY_TYPES)
 
 
 def is_available():
@@ -9,6 +20,11 @@ def is_available():
         return device_count() > 0
     except Exception:  # any failure to reach a GPU means "not available"
         return False
+
+
+def _require():
+    if not is_available():
+        raise _errors.cuda_not_compiled()
 
 
 def device_count():
@@ -24,16 +40,174 @@ def set_device(dev):
     _backend._current_cuda[0] = idx
 
 
+class device:
+    """``with torch.cuda.device(i):`` makes ``i`` the current CUDA device inside the block."""
+
+    def __init__(self, device):
+        self.idx = -1 if device is None else (
+            device if isinstance(device, int) else _device(device).index or 0)
+        self.prev_idx = -1
+
+    def __enter__(self):
+        if self.idx < 0:
+            return
+        if not is_available():
+            raise _errors.cuda_not_built()
+        self.prev_idx = current_device()
+        set_device(self.idx)
+
+    def __exit__(self, *exc):
+        if self.prev_idx >= 0:
+            set_device(self.prev_idx)
+        return False
+
+
 def is_initialized():
     return is_available()
 
 
+def init():
+    _require()
+
+
 def synchronize(device=None):
     """Wait for all kernels on the device (a no-op on the NumPy-backed fake)."""
-    if _backend.fake_cuda_enabled() or not is_available():
+    _require()
+    if _backend.fake_cuda_enabled():
         return
     _backend.get("cuda", current_device() if device is None else _device(device).index)\
         .synchronize()
+
+
+def current_stream(device=None):
+    _require()
+    return Stream(device)
+
+
+default_stream = current_stream
+
+
+class StreamContext:
+    """``with torch.cuda.stream(s):``; work is issued on one stream, so only ``None`` or a
+    ``Stream`` is accepted and nothing changes."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __enter__(self):
+        return self.stream
+
+    def __exit__(self, *exc):
+        return False
+
+
+def stream(stream):
+    return StreamContext(stream)
+
+
+def empty_cache():
+    """Return cached blocks to the device: nothing is cached without CUDA."""
+
+
+def memory_allocated(device=None):
+    return 0
+
+
+def max_memory_allocated(device=None):
+    return 0
+
+
+def memory_reserved(device=None):
+    return 0
+
+
+def max_memory_reserved(device=None):
+    return 0
+
+
+def memory_stats(device=None):
+    return collections.OrderedDict()
+
+
+def reset_peak_memory_stats(device=None):
+    """Peak counters start again (there are none without CUDA)."""
+
+
+reset_max_memory_allocated = reset_peak_memory_stats
+
+
+def _gpu_query(name):
+    """Raise torch's CPU-only error, or name the query the GPU backend does not answer yet."""
+    _require()
+    raise _errors.unsupported(f"torch.cuda.{name}", "not implemented for the GPU backend yet")
+
+
+def mem_get_info(device=None):
+    _gpu_query("mem_get_info")
+
+
+def get_device_name(device=None):
+    _gpu_query("get_device_name")
+
+
+def get_device_capability(device=None):
+    _gpu_query("get_device_capability")
+
+
+def get_device_properties(device=None):
+    _gpu_query("get_device_properties")
+
+
+def set_per_process_memory_fraction(fraction, device=None):
+    _require()
+
+
+def ipc_collect():
+    _require()
+
+
+def is_bf16_supported(including_emulation=True):
+    return False if not is_available() else True
+
+
+def is_tf32_supported():
+    return False
+
+
+def get_arch_list():
+    return []
+
+
+def get_rng_state_all():
+    return [get_rng_state(i) for i in range(device_count())]
+
+
+def set_rng_state_all(new_states):
+    for i, state in enumerate(new_states):
+        set_rng_state(state, i)
+
+
+def get_rng_state(device="cuda"):
+    _gpu_query("get_rng_state")
+
+
+def set_rng_state(new_state, device="cuda"):
+    _gpu_query("set_rng_state")
+
+
+def initial_seed():
+    _gpu_query("initial_seed")
+
+
+def seed():
+    """Seed the CUDA generators randomly (nothing to seed without CUDA)."""
+    if is_available():
+        from .._ops import random as _random
+        _random.seed()
+
+
+def seed_all():
+    seed()
 
 
 def manual_seed(seed):
@@ -43,3 +217,15 @@ def manual_seed(seed):
 
 
 manual_seed_all = manual_seed
+
+__all__ = ["is_available", "device_count", "current_device", "set_device", "device",
+           "is_initialized", "init", "synchronize", "current_stream", "default_stream", "stream",
+           "StreamContext", "Stream", "Event", "CUDAGraph", "graph",
+           "is_current_stream_capturing", "empty_cache", "memory_allocated",
+           "max_memory_allocated", "memory_reserved", "max_memory_reserved", "memory_stats",
+           "reset_peak_memory_stats", "reset_max_memory_allocated", "mem_get_info",
+           "get_device_name", "get_device_capability", "get_device_properties",
+           "set_per_process_memory_fraction", "ipc_collect", "is_bf16_supported",
+           "is_tf32_supported", "get_arch_list", "get_rng_state", "set_rng_state",
+           "get_rng_state_all", "set_rng_state_all", "initial_seed", "seed", "seed_all",
+           "manual_seed", "manual_seed_all", *_LEGACY_TYPES]

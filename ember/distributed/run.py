@@ -26,6 +26,8 @@ import shutil
 import subprocess
 import sys
 
+from .. import _errors
+
 
 def _parser():
     p = argparse.ArgumentParser(prog="python -m ember.distributed.run",
@@ -45,9 +47,19 @@ def _parser():
     return p
 
 
+def _find_mpiexec(name):
+    """``name`` next to ``sys.executable`` first (pip's mpich installs it in the environment's
+    bin folder, which is not on PATH unless the environment is activated), then on PATH."""
+    bindir = os.path.dirname(sys.executable)
+    exe = shutil.which(name, path=bindir) or shutil.which(name)
+    if exe is None:
+        raise _errors.mpiexec_missing(name, bindir)
+    return exe
+
+
 def command(args):
     """The ``mpiexec`` command line for parsed launcher arguments."""
-    exe = shutil.which(args.mpiexec) or args.mpiexec
+    exe = _find_mpiexec(args.mpiexec)
     cmd = [exe, "-n", str(args.nproc_per_node)]
     if args.hostfile:
         cmd += ["-f", args.hostfile]
@@ -61,7 +73,12 @@ def main(argv=None):
     env = dict(os.environ, MASTER_ADDR=args.master_addr, MASTER_PORT=str(args.master_port))
     if args.timeout is not None:
         env["EMBER_DIST_TIMEOUT"] = str(args.timeout)
-    return subprocess.call(command(args), env=env)
+    try:
+        cmd = command(args)
+    except FileNotFoundError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 127
+    return subprocess.call(cmd, env=env)
 
 
 if __name__ == "__main__":

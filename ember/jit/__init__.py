@@ -6,7 +6,7 @@ so data-dependent control flow (``if x.sum() > 0:``) runs as in eager mode.  ``s
 the graph (or the source) and the weights to one zip file; ``load`` rebuilds a runnable module
 from it without the original Python class.
 """
-from ._tracer import TracerWarning
+from ._tracer import TracerWarning, is_tracing
 from ._module import ScriptModule, TracedModule, TopLevelTracedModule
 from ._api import trace, script, save, load
 from ._script import (RecursiveScriptModule, ScriptFunction, is_scripting, ignore, unused,
@@ -14,4 +14,5 @@ from ._script import (RecursiveScriptModule, ScriptFunction, is_scripting, ignor
 
 __all__ = ["trace", "script", "save", "load", "ScriptModule",
            "TracedModule", "TopLevelTracedModule", "TracerWarning", "RecursiveScriptModule",
-           "ScriptFunction", "is_scripting", "ignore", "unused", "export", "annotate", "Final"]
+           "ScriptFunction", "is_scripting", "is_tracing", "ignore", "unused", "export", "annotate",
+           "Final"]

@@ -185,12 +185,21 @@ def input_names(fn, n):
     return (names + ["input"] * n)[:n]
 
 
+_tracing = [0]     # how many record_graph calls are running (they nest)
+
+
+def is_tracing():
+    """True while ``jit.trace`` (or an export built on it) runs the traced code."""
+    return _tracing[0] > 0
+
+
 def record_graph(fn, inputs, module=None, strict=True, on_conversion=_warn_conversion):
     """Run ``fn(*inputs)`` while recording; return ``(graph, eager output)``."""
     rec = _Recorder(module_attributes(module), on_conversion)
     for t, name in zip(inputs, input_names(fn, len(inputs))):
         rec.add_input(t, name)
     patcher = Patcher()
+    _tracing[0] += 1
     try:
         patch_bindings(patcher, functools.partial(_recording, rec),
                        user_namespaces(fn, module))
@@ -198,6 +207,7 @@ def record_graph(fn, inputs, module=None, strict=True, on_conversion=_warn_conve
             patcher.set(Tensor, k, _converting(rec, k, Tensor.__dict__[k]))
         out = fn(*inputs)
     finally:
+        _tracing[0] -= 1
         patcher.undo()
     rec.graph.output(_encode_output(rec, out, strict))
     return rec.graph, out

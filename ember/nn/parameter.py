@@ -6,6 +6,7 @@ requires grad by default; a Module that receives one as an attribute registers i
 is true for it and a Module registers it as a buffer.
 """
 from .. import _errors
+from .._C import _disabled_torch_function_impl
 from .._tensor import Tensor
 from .._tensor_str import tensor_repr
 
@@ -28,6 +29,7 @@ class _ParameterMeta(type):
 
 class Parameter(Tensor, metaclass=_ParameterMeta):
     """A Tensor that a Module registers as a parameter (``requires_grad=True`` by default)."""
+    __torch_function__ = _disabled_torch_function_impl     # ops on it give plain Tensors
 
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
@@ -66,6 +68,7 @@ class _BufferMeta(type):
 class Buffer(Tensor, metaclass=_BufferMeta):
     """Marks a tensor to be registered as a buffer when assigned to a Module attribute;
     the result is a plain Tensor carrying ``persistent``."""
+    __torch_function__ = _disabled_torch_function_impl
 
     def __new__(cls, data=None, *, persistent=True):
         if data is None:

@@ -7,7 +7,7 @@ Users extend it with ``add_safe_globals`` (objects, or ``(object, "module.name")
 import collections
 import contextlib
 
-from .. import _errors
+from .. import _errors, _names
 from . import _rebuild
 
 _ENCODINGS = ("latin1", "latin-1", "utf-8", "utf8", "ascii")
@@ -91,8 +91,10 @@ BLOCKED_MODULES = frozenset(("sys", "os", "posix", "nt"))
 
 
 def lookup(full_name):
-    """The object allowed under ``full_name``, or None."""
+    """The object allowed under ``full_name`` (a torch name also finds Ember's), or None."""
     obj = _user.get(full_name)
+    if obj is None:
+        obj = _user.get(_names.to_ember(full_name) or full_name)
     return _DEFAULTS.get(full_name) if obj is None else obj
 
 

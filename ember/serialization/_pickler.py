@@ -3,6 +3,8 @@
 Ember tensors are written as ``torch._utils._rebuild_tensor_v2(<storage pid>, offset, size,
 stride, requires_grad, OrderedDict())``, parameters as ``torch._utils._rebuild_parameter``,
 dtypes as ``torch.float32`` & co., ``Size`` and ``device`` as ``torch.Size`` / ``torch.device``.
+Classes and functions of Ember's modules are written under torch's names (``ember.nn.X`` as
+``torch.nn.X``), so a whole pickled model loads in PyTorch and back.
 The standard C pickler insists on importing every global it writes, and torch is not (and must
 not be) importable here, so this subclasses the pure-Python pickler and writes those GLOBAL
 opcodes itself; everything else pickles as usual.
@@ -14,10 +16,10 @@ import collections
 import pickle
 
 from .. import _dtype as D
-from .. import _errors
+from .. import _errors, _names
 from .._device import device as Device
 from .._tensor import Tensor, Size
-from ._rebuild import STORAGE_TYPES, StorageType
+from ._rebuild import STORAGE_TYPES, UNTYPED_STORAGE, StorageType
 
 
 class _Global:
@@ -33,6 +35,7 @@ class _Global:
 
 
 _REBUILD_TENSOR = _Global("torch._utils", "_rebuild_tensor_v2")
+_REBUILD_TENSOR_V3 = _Global("torch._utils", "_rebuild_tensor_v3")
 _REBUILD_PARAMETER = _Global("torch._utils", "_rebuild_parameter")
 _SIZE = _Global("torch", "Size")
 _DEVICE = _Global("torch", "device")
@@ -115,12 +118,15 @@ class CheckpointPickler(pickle._Pickler):
     def save_global(self, obj, name=None):
         t = type(obj)
         if t is _Global or t is StorageType:
-            module = obj.module
+            module, name = obj.module, obj.name
         elif t is D.dtype:
-            module = "torch"
+            module, name = "torch", obj.name
         else:
-            return super().save_global(obj, name)
-        self.write(pickle.GLOBAL + f"{module}\n{obj.name}\n".encode("ascii"))
+            module = _names.to_torch(getattr(obj, "__module__", None) or "")
+            if module is None:
+                return super().save_global(obj, name)
+            name = name or obj.__qualname__
+        self.write(pickle.GLOBAL + f"{module}\n{name}\n".encode("ascii"))
         self.memoize(obj)
 
     def _tensor_reduction(self, t, requires_grad):
@@ -137,9 +143,11 @@ class CheckpointPickler(pickle._Pickler):
             self.records.append(rec)
         elif rec.dtype is not t._dtype:
             raise _errors.save_storage_dtype_conflict()
-        numel = root.nbytes // t._dtype.itemsize
-        pid = ("storage", STORAGE_TYPES[t._dtype], rec.key, str(t._device), numel)
+        typed = STORAGE_TYPES.get(t._dtype)
+        numel = root.nbytes // (t._dtype.itemsize if typed else 1)
+        pid = ("storage", typed or UNTYPED_STORAGE, rec.key, str(t._device), numel)
         if self.legacy:
             pid += (None,)
-        return (_REBUILD_TENSOR, (_StorageRef(pid), offset, tuple(t._data.shape), stride,
-                                  bool(requires_grad), collections.OrderedDict()))
+        args = (_StorageRef(pid), offset, tuple(t._data.shape), stride, bool(requires_grad),
+                collections.OrderedDict())
+        return (_REBUILD_TENSOR, args) if typed else (_REBUILD_TENSOR_V3, args + (t._dtype,))

@@ -33,7 +33,10 @@ class StorageType:
         return f"{self.module}.{self.name}"
 
 
-STORAGE_TYPES = {d: StorageType("torch", d.storage_name, d) for d in D.ALL_DTYPES}
+# Legacy typed storages; dtypes without one (uint16, float8_*) are written untyped, with the
+# dtype passed to ``_rebuild_tensor_v3`` (as torch writes them).
+STORAGE_TYPES = {d: StorageType("torch", d.storage_name, d) for d in D.ALL_DTYPES
+                 if d.storage_name is not None}
 UNTYPED_STORAGE = StorageType("torch.storage", "UntypedStorage", None)
 
 

@@ -14,7 +14,7 @@ import collections
 import pickle
 import struct
 
-from .. import _errors
+from .. import _errors, _names
 from .._tensor import Tensor
 from . import _globals
 from ._rebuild import TORCH_NAMES
@@ -104,7 +104,7 @@ class WeightsUnpickler:
             raise _errors.weights_only_blocked(full, module)
         obj = _globals.lookup(full)
         if obj is None:
-            raise _errors.weights_only_global(full)
+            raise _errors.weights_only_global(_names.shown(full), _names.shown("torch"))
         if id(obj) not in _globals.NOT_CALLABLE:
             self.callables.add(id(obj))
         return obj
@@ -127,9 +127,8 @@ class WeightsUnpickler:
             return
         if not _globals.is_user_allowed(type(inst)):
             raise _errors.weights_only_target("BUILD", inst)
-        setstate = getattr(inst, "__setstate__", None)
-        if setstate is not None and type(inst).__setstate__ is not object.__setstate__:
-            setstate(state if slots is None else (state, slots))
+        if hasattr(inst, "__setstate__"):
+            inst.__setstate__(state if slots is None else (state, slots))
             return
         for d in (state, slots):
             if d and not isinstance(d, dict):
@@ -355,4 +354,6 @@ class FullUnpickler(pickle.Unpickler):
 
     def find_class(self, module, name):
         obj = TORCH_NAMES.get(f"{module}.{name}")
-        return obj if obj is not None else super().find_class(module, name)
+        if obj is not None:
+            return obj
+        return super().find_class(_names.to_ember(module) or module, name)

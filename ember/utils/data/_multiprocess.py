@@ -21,7 +21,7 @@ from ... import _errors
 from . import _shm
 from ._worker import (ExceptionWrapper, _IterableDatasetStopIteration, _ResumeIteration,
                       decode, worker_loop)
-from .dataloader import _BaseIter
+from .dataloader import _BaseDataLoaderIter
 
 POLL_SECONDS = 0.1
 JOIN_SECONDS = 5.0
@@ -46,7 +46,7 @@ def _death_error(worker):
     return _errors.data_worker_exit_code(worker.pid, code)
 
 
-class MultiProcessIter(_BaseIter):
+class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
     def __init__(self, loader):
         super().__init__(loader)
         self._prefetch_factor = loader.prefetch_factor

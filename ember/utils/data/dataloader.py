@@ -3,6 +3,7 @@ process (``num_workers=0``) or through worker processes (see ``_multiprocess``).
 import math
 import multiprocessing
 import warnings
+from typing import Generic
 
 from ... import _errors
 from ... import _dtype as D
@@ -11,7 +12,7 @@ from ..._ops.creation import empty
 from ._collate import default_collate, default_convert
 from ._fetch import make_fetcher
 from .dataset import IterableDataset
-from .sampler import Sampler, SequentialSampler, RandomSampler, BatchSampler
+from .sampler import Sampler, SequentialSampler, RandomSampler, BatchSampler, _T_co
 
 _FROZEN = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
            "persistent_workers")
@@ -25,7 +26,7 @@ class _InfiniteConstantSampler(Sampler):
             yield None
 
 
-class DataLoader:
+class DataLoader(Generic[_T_co]):
     """Iterates over ``dataset`` in batches; see ``torch.utils.data.DataLoader``."""
 
     _initialized = False
@@ -134,9 +135,9 @@ class DataLoader:
 
     def _get_iterator(self):
         if self.num_workers == 0:
-            return _SingleProcessIter(self)
-        from ._multiprocess import MultiProcessIter
-        return MultiProcessIter(self)
+            return _SingleProcessDataLoaderIter(self)
+        from ._multiprocess import _MultiProcessingDataLoaderIter
+        return _MultiProcessingDataLoaderIter(self)
 
     def __iter__(self):
         if self.persistent_workers and self.num_workers > 0:
@@ -158,7 +159,7 @@ class DataLoader:
         return length
 
 
-class _BaseIter:
+class _BaseDataLoaderIter:
     """State shared by both iterators: the index stream, the base seed, the length warning."""
 
     def __init__(self, loader):
@@ -210,7 +211,7 @@ class _BaseIter:
         raise _errors.data_iter_pickle(self)
 
 
-class _SingleProcessIter(_BaseIter):
+class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
     def __init__(self, loader):
         super().__init__(loader)
         self._fetcher = make_fetcher(self._is_iterable, self._dataset, self._auto_collation,
@@ -218,3 +219,12 @@ class _SingleProcessIter(_BaseIter):
 
     def _next_data(self):
         return self._fetcher.fetch(self._next_index())
+
+
+def __getattr__(name):
+    # torch's name for the multi-process iterator, defined in ._multiprocess (which imports
+    # this module, so it is reached lazily).
+    if name == "_MultiProcessingDataLoaderIter":
+        from ._multiprocess import _MultiProcessingDataLoaderIter
+        return _MultiProcessingDataLoaderIter
+    raise _errors.module_attribute(__name__, name)

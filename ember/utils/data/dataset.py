@@ -3,12 +3,15 @@ import bisect
 import itertools
 import math
 import warnings
+from typing import Generic, Iterable, TypeVar
 
 from ... import _errors
 from ..._ops.random import randperm, default_generator
 
+_T_co = TypeVar("_T_co", covariant=True)
 
-class Dataset:
+
+class Dataset(Generic[_T_co]):
     """A map from keys to samples: subclasses implement ``__getitem__`` (and usually
     ``__len__``); ``__getitems__(indices)`` may be added to fetch a whole batch at once."""
 
@@ -19,7 +22,7 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset):
+class IterableDataset(Dataset[_T_co], Iterable[_T_co]):
     """A stream of samples: subclasses implement ``__iter__``.  Under multi-process loading
     every worker iterates its own copy, so shard with ``get_worker_info()``."""
 
@@ -30,7 +33,7 @@ class IterableDataset(Dataset):
         return ChainDataset([self, other])
 
 
-class TensorDataset(Dataset):
+class TensorDataset(Dataset[tuple]):
     """Samples are the rows of several tensors sharing their first dimension."""
 
     def __init__(self, *tensors):
@@ -59,7 +62,7 @@ def _column(dataset, indices):
     return items
 
 
-class StackDataset(Dataset):
+class StackDataset(Dataset[_T_co]):
     """Zips datasets of equal length: samples are tuples (positional) or dicts (keywords)."""
 
     def __init__(self, *args, **kwargs):
@@ -89,7 +92,7 @@ class StackDataset(Dataset):
         return self._length
 
 
-class ConcatDataset(Dataset):
+class ConcatDataset(Dataset[_T_co]):
     """Map-style datasets one after the other."""
 
     @staticmethod
@@ -138,7 +141,7 @@ class ChainDataset(IterableDataset):
         return total
 
 
-class Subset(Dataset):
+class Subset(Dataset[_T_co]):
     """The samples of ``dataset`` at ``indices``."""
 
     def __init__(self, dataset, indices):

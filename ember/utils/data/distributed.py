@@ -10,7 +10,7 @@ import math
 
 from ... import _errors
 from ..._ops.random import Generator, randperm
-from .sampler import Sampler
+from .sampler import Sampler, _T_co
 
 
 def _world(what):
@@ -24,7 +24,7 @@ def _world(what):
     return dist.get_world_size() if what == "size" else dist.get_rank()
 
 
-class DistributedSampler(Sampler):
+class DistributedSampler(Sampler[_T_co]):
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0,
                  drop_last=False):
         if num_replicas is None:

@@ -1,13 +1,16 @@
 """Index samplers: which dataset keys to load, in which order, and how to group them."""
+from typing import Generic, TypeVar
+
 from ... import _errors
 from ... import _dtype as D
 from ..._ops.creation import as_tensor, empty
 from ..._ops.random import Generator, randperm, randint, multinomial
 
+_T_co = TypeVar("_T_co", covariant=True)
 _REPLACEMENT_CHUNK = 32     # with replacement, indices are drawn 32 at a time (as torch does)
 
 
-class Sampler:
+class Sampler(Generic[_T_co]):
     """Base class: an iterable over dataset keys (or over lists of keys for batch samplers)."""
 
     def __init__(self, data_source=None):
@@ -17,7 +20,7 @@ class Sampler:
         raise NotImplementedError
 
 
-class SequentialSampler(Sampler):
+class SequentialSampler(Sampler[int]):
     def __init__(self, data_source):
         self.data_source = data_source
 
@@ -40,7 +43,7 @@ def _check_num_samples(num_samples):
         raise _errors.sampler_bad_arg("num_samples", num_samples)
 
 
-class RandomSampler(Sampler):
+class RandomSampler(Sampler[int]):
     """A random permutation of the keys, or ``num_samples`` draws with replacement."""
 
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
@@ -76,7 +79,7 @@ class RandomSampler(Sampler):
         return self.num_samples
 
 
-class SubsetRandomSampler(Sampler):
+class SubsetRandomSampler(Sampler[int]):
     """The given keys in a random order."""
 
     def __init__(self, indices, generator=None):
@@ -91,7 +94,7 @@ class SubsetRandomSampler(Sampler):
         return len(self.indices)
 
 
-class WeightedRandomSampler(Sampler):
+class WeightedRandomSampler(Sampler[int]):
     """``num_samples`` keys drawn with probabilities proportional to ``weights``."""
 
     def __init__(self, weights, num_samples, replacement=True, generator=None):
@@ -115,7 +118,7 @@ class WeightedRandomSampler(Sampler):
         return self.num_samples
 
 
-class BatchSampler(Sampler):
+class BatchSampler(Sampler[list[int]]):
     """Groups another sampler's keys into lists of ``batch_size``."""
 
     def __init__(self, sampler, batch_size, drop_last):

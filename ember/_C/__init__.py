@@ -1,0 +1,85 @@
+"""``torch._C``: the handful of names from PyTorch's C extension that Python libraries call,
+each answering as torch's does for Ember's (pure Python) build."""
+from .._tensor import Tensor as _Tensor
+from .._ops.random import Generator  # noqa: F401  (torch._C.Generator)
+from . import _nn  # noqa: F401
+
+# Tensor's metaclass (``type(torch.Tensor)``); Ember's Tensor is an ordinary class.
+_TensorMeta = type(_Tensor)
+
+
+def _log_api_usage_once(event):
+    """PyTorch's usage logging hook: nothing is logged."""
+
+
+def _get_tracing_state():
+    """The active ``jit.trace`` state, or None; Ember's tracer keeps no C-level state."""
+    return None
+
+
+def _is_tracing():
+    from ..jit._tracer import is_tracing
+    return is_tracing()
+
+
+def _get_cudnn_enabled():
+    from ..backends import cudnn
+    return cudnn.enabled
+
+
+def _set_cudnn_enabled(enabled):
+    from ..backends import cudnn
+    cudnn.enabled = bool(enabled)
+
+
+def _get_mkldnn_enabled():
+    from ..backends import mkldnn
+    return mkldnn.enabled
+
+
+def _set_mkldnn_enabled(enabled):
+    from ..backends import mkldnn
+    mkldnn.enabled = bool(enabled)
+
+
+def _cuda_getDeviceCount():
+    from .. import cuda
+    return cuda.device_count()
+
+
+def _get_default_device():
+    from .._device import get_default_device
+    return str(get_default_device())
+
+
+def _are_functorch_transforms_active():
+    return False
+
+
+def _is_torch_function_mode_enabled():
+    from ..overrides import _get_current_function_mode_stack
+    return bool(_get_current_function_mode_stack())
+
+
+def _disabled_torch_function_impl(func, types, args=(), kwargs=None):
+    """Setting ``__torch_function__`` to this opts a subclass out of the protocol."""
+    return func(*args, **(kwargs or {}))
+
+
+_subclass_dispatch_disabled = [0]     # depth of DisableTorchFunctionSubclass blocks
+
+
+class DisableTorchFunctionSubclass:
+    """Inside the block, subclasses' ``__torch_function__`` is not consulted (active modes
+    still are): what ``Tensor.__torch_function__`` runs the function under."""
+
+    def __enter__(self):
+        _subclass_dispatch_disabled[0] += 1
+        return self
+
+    def __exit__(self, *exc):
+        _subclass_dispatch_disabled[0] -= 1
+        return False
+
+
+DisableTorchFunction = DisableTorchFunctionSubclass

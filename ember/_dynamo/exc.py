@@ -1,0 +1,2 @@
+"""``torch._dynamo.exc``: the compiler's exception types."""
+from .._errors.compiler import TorchDynamoException, InvalidBackend, Unsupported  # noqa: F401

@@ -1,0 +1,114 @@
+"""``torch.overrides``: the ``__torch_function__`` protocol's helpers.
+
+Libraries use them in their own functions (``if has_torch_function(args): return
+handle_torch_function(fn, args, *args)``) so that tensor-like objects can take over; that part
+works as in torch.  Ember's built-in ops do not dispatch to ``__torch_function__`` (nor to an
+active ``TorchFunctionMode``) yet: they compute on the subclass's data and return ``Tensor``s.
+"""
+from . import _errors
+from ._C import _disabled_torch_function_impl, _subclass_dispatch_disabled
+from ._tensor import Tensor
+
+__all__ = ["TorchFunctionMode", "has_torch_function", "has_torch_function_unary",
+           "has_torch_function_variadic", "handle_torch_function", "is_tensor_like",
+           "get_default_nowrap_functions", "is_tensor_method_or_property"]
+
+_mode_stack = []
+
+
+def _overrides(arg):
+    if _subclass_dispatch_disabled[0]:
+        return False
+    tf = getattr(type(arg), "__torch_function__", None)
+    return type(arg) is not Tensor and tf is not None and \
+        getattr(tf, "__func__", tf) is not _disabled_torch_function_impl
+
+
+def has_torch_function(relevant_args):
+    """True when some argument (other than a plain Tensor) implements ``__torch_function__``,
+    or a ``TorchFunctionMode`` is active."""
+    return bool(_mode_stack) or any(_overrides(a) for a in relevant_args)
+
+
+def has_torch_function_unary(arg):
+    return has_torch_function((arg,))
+
+
+def has_torch_function_variadic(*args):
+    return has_torch_function(args)
+
+
+def _overloaded_args(relevant_args):
+    """Arguments whose type overrides, one per type, subclasses ahead of their bases."""
+    found = []
+    for arg in relevant_args:
+        if not _overrides(arg) or any(type(arg) is type(f) for f in found):
+            continue
+        index = next((i for i, f in enumerate(found) if issubclass(type(arg), type(f))),
+                     len(found))
+        found.insert(index, arg)
+    return found
+
+
+def handle_torch_function(public_api, relevant_args, *args, **kwargs):
+    """Call the ``__torch_function__`` of the active mode, then of each overriding argument,
+    until one returns something other than ``NotImplemented``."""
+    overloaded = _overloaded_args(relevant_args)
+    types = tuple(type(a) for a in overloaded)
+    if _mode_stack:
+        mode = _mode_stack.pop()
+        try:
+            result = mode.__torch_function__(public_api, types, args, kwargs)
+        finally:
+            _mode_stack.append(mode)
+        if result is not NotImplemented:
+            return result
+    for arg in overloaded:
+        result = type(arg).__torch_function__(public_api, types, args, kwargs)
+        if result is not NotImplemented:
+            return result
+    raise _errors.torch_function_not_found(public_api, types)
+
+
+def is_tensor_like(inp):
+    """A Tensor, or an object whose type implements ``__torch_function__``."""
+    return type(inp) is Tensor or hasattr(inp, "__torch_function__")
+
+
+def is_tensor_method_or_property(func):
+    return func in vars(Tensor).values() or getattr(func, "__name__", None) in vars(Tensor)
+
+
+def get_default_nowrap_functions():
+    """Functions whose results ``Tensor.__torch_function__`` returns without converting them
+    to the subclass (the gradient and base accessors)."""
+    return {Tensor._base.__get__, Tensor.grad.__get__}
+
+
+class TorchFunctionMode:
+    """A context that sees every ``handle_torch_function`` call made while it is active."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        raise NotImplementedError
+
+    def __enter__(self):
+        _mode_stack.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _mode_stack.remove(self)
+        return False
+
+    @classmethod
+    def push(cls, *args, **kwargs):
+        mode = cls(*args, **kwargs)
+        _mode_stack.append(mode)
+        return mode
+
+
+def _get_current_function_mode():
+    return _mode_stack[-1] if _mode_stack else None
+
+
+def _get_current_function_mode_stack():
+    return list(_mode_stack)
