@@ -71,8 +71,14 @@ from . import random  # noqa: E402
 # Subpackages that core tensor code never needs load on first use (PEP 562), which keeps
 # ``import ember`` fast; ``ember.nn`` etc. behave exactly as if imported eagerly.
 _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "distributed",
-                 "jit", "onnx", "fx"}
-_LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load")}
+                 "jit", "onnx", "fx", "amp", "cpu", "testing", "multiprocessing", "futures",
+                 "profiler"}
+_LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),
+               "autocast": ("amp.autocast_mode", "autocast")}
+_LAZY_ATTRS.update((name, ("amp.autocast_mode", name)) for name in (
+    "is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype", "set_autocast_dtype",
+    "autocast_increment_nesting", "autocast_decrement_nesting", "clear_autocast_cache",
+    "is_autocast_cache_enabled", "set_autocast_cache_enabled"))
 
 
 def __getattr__(name):

@@ -43,3 +43,11 @@ def manual_seed(seed):
 
 
 manual_seed_all = manual_seed
+
+
+def __getattr__(name):
+    if name == "amp":      # torch.cuda.amp, loaded on first use
+        import importlib
+        return importlib.import_module(__name__ + ".amp")
+    from .. import _errors
+    raise _errors.module_attribute(__name__, name)

@@ -1,0 +1,5 @@
+"""``torch.cuda.amp``: PyTorch's deprecated spellings of ``torch.amp``'s names for cuda."""
+from .autocast_mode import autocast, custom_bwd, custom_fwd
+from .grad_scaler import GradScaler
+
+__all__ = ["autocast", "custom_bwd", "custom_fwd", "GradScaler"]
