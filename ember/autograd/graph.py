@@ -11,10 +11,12 @@ import sys
 import traceback
 import warnings
 import weakref
+from collections import OrderedDict
 
 from .. import _errors
 from .._tensor import Tensor, _make
 from . import grad_mode
+from ..utils.hooks import add_hook
 
 _new = object.__new__
 _FREED = tuple([None])   # released saved tensors: a unique object (``()`` is a singleton
@@ -101,14 +103,14 @@ class Node:
     def register_hook(self, fn):
         """fn(grad_inputs, grad_outputs) -> new grad_inputs or None, run after backward."""
         if self._hooks is None:
-            self._hooks = {}
-        return RemovableHandle(self._hooks, fn)
+            self._hooks = OrderedDict()
+        return add_hook(self._hooks, fn)
 
     def register_prehook(self, fn):
         """fn(grad_outputs) -> new grad_outputs or None, run before backward."""
         if self._prehooks is None:
-            self._prehooks = {}
-        return RemovableHandle(self._prehooks, fn)
+            self._prehooks = OrderedDict()
+        return add_hook(self._prehooks, fn)
 
     def _apply(self, grads):
         """Run hooks and the backward formula; ``grads`` is a list, one entry per output."""
@@ -154,27 +156,6 @@ def apply_anomalous(node, grads):
             warnings.warn(_errors.anomaly_trace_warning(node), stacklevel=2)
         raise
     return out
-
-
-class RemovableHandle:
-    _next_id = [0]
-
-    def __init__(self, store, value):
-        self.id = RemovableHandle._next_id[0]
-        RemovableHandle._next_id[0] += 1
-        self._store = weakref.ref(store) if hasattr(store, "__weakref__") else (lambda: store)
-        store[self.id] = value
-
-    def remove(self):
-        store = self._store()
-        if store is not None:
-            store.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 class AccumulateGrad(Node):
@@ -328,12 +309,12 @@ def register_tensor_hook(t, fn):
         raise _errors.hook_without_grad()
     if t._grad_fn is None:
         if t._hooks is None:
-            t._hooks = {}
-        return RemovableHandle(t._hooks, fn)
+            t._hooks = OrderedDict()
+        return add_hook(t._hooks, fn)
     node = t._grad_fn
     if node._thooks is None:
-        node._thooks = {}
-    return RemovableHandle(node._thooks, (t._output_nr, fn))
+        node._thooks = OrderedDict()
+    return add_hook(node._thooks, (t._output_nr, fn))
 
 
 def register_post_accumulate_hook(t, fn):
@@ -342,8 +323,8 @@ def register_post_accumulate_hook(t, fn):
     acc = accumulator_of(t)
     t.__dict__["_post_acc_node"] = acc  # keep the sink alive while the hook is registered
     if acc._post_hooks is None:
-        acc._post_hooks = {}
-    return RemovableHandle(acc._post_hooks, fn)
+        acc._post_hooks = OrderedDict()
+    return add_hook(acc._post_hooks, fn)
 
 
 def retain_grad(t):
