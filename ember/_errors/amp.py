@@ -109,9 +109,3 @@ def scaler_pickle_mid_iteration():
     return AssertionError("A GradScaler instance may only be pickled at the beginning of an "
                           "iteration, or at the end after scaler.update().")
 
-
-# ---- torch.utils.hooks ----------------------------------------------------------------------
-def hook_not_serialized_warning(hook):
-    return (f"backward hook {hook!r} on tensor will not be serialized.  If this is expected, "
-            "you can decorate the function with @torch.utils.hooks.unserializable_hook to "
-            "suppress this warning")

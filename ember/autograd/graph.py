@@ -19,7 +19,14 @@ from . import grad_mode
 from ..utils.hooks import add_hook
 
 _new = object.__new__
-_FREED = tuple([None])   # released saved tensors: a unique object (``()`` is a singleton
+
+
+class _Freed(tuple):
+    """The class of ``_FREED``, so that ``saved()`` tells plain saved tensors from the rest
+    (freed, or deferred by ``utils.checkpoint``) with one class test."""
+
+
+_FREED = _Freed([None])  # released saved tensors: a unique object (``()`` is a singleton
                          # that nodes saving nothing also hold, so it cannot be the marker)
 _NO_EDGE = (None, 0)
 _anomaly = [False, True]   # [enabled, check_nan]
@@ -55,8 +62,10 @@ class Node:
     def saved(self):
         """Unpack saved tensors, raising PyTorch's errors if freed or modified in place."""
         s = self._saved
-        if s is _FREED:
-            raise _errors.backward_twice()
+        if s.__class__ is not tuple:
+            if s is _FREED:
+                raise _errors.backward_twice()
+            s = s.unpack(self)      # dropped by a non-reentrant checkpoint: recompute them
         vs = self._versions
         for i, t in enumerate(s):
             if t is not None and t._vc[0] != vs[i]:
@@ -273,7 +282,7 @@ def make_node(cls, inputs, saved=(), args=None):
     node.next_functions = tuple([edge(t) if isinstance(t, Tensor) else _NO_EDGE
                                  for t in inputs])
     if saved:
-        node._saved = saved
+        node._saved = saved if saved.__class__ is tuple else tuple(saved)
         node._versions = tuple([-1 if t is None else t._vc[0] for t in saved])
     else:
         node._saved = node._versions = ()
