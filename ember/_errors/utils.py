@@ -55,3 +55,71 @@ def checkpoint_outer_graph(cls):
     return cls("torch.utils.checkpoint (Ember): with use_reentrant=False, a tensor that "
                "requires grad and is not a leaf must be passed to the checkpointed function as "
                "an argument, not captured from outside it.")
+
+
+# ---- torch.utils._pytree --------------------------------------------------------------------
+def pytree_already_registered(cls):
+    return ValueError(f"{cls} is already registered as pytree node.")
+
+
+def pytree_not_treespec(treespec):
+    return TypeError("Expected `treespec` to be an instance of PyTreeSpec but got item of type "
+                     f"{type(treespec)}.")
+
+
+def pytree_leaves_count(got, spec):
+    return ValueError(f"treespec.unflatten(leaves): `leaves` has length {got} but the spec "
+                      f"refers to a pytree that holds {spec.num_leaves} items ({spec}).")
+
+
+def pytree_type(expected, got):
+    return ValueError(f"Node type mismatch; expected {expected!r}, but got {got!r}.")
+
+
+def pytree_arity(expected, got):
+    return ValueError(f"Node arity mismatch; expected {expected}, but got {got}.")
+
+
+def pytree_custom_type(expected, got):
+    return ValueError(f"Type mismatch; expected {expected!r}, but got {got!r}.")
+
+
+def pytree_custom_context(node_type):
+    return ValueError(f"Node context mismatch for custom node type {node_type!r}.")
+
+
+def pytree_context(node_type, expected, got):
+    return ValueError(f"Node context mismatch for node type {node_type!r}; expected "
+                      f"{expected!r}, but got {got!r}.")
+
+
+def pytree_keys(missing, extra):
+    message = ""
+    if missing:
+        message += f"; missing key(s): {missing}"
+    if extra:
+        message += f"; extra key(s): {extra}"
+    return ValueError(f"Node keys mismatch{message}.")
+
+
+def pytree_not_serializable(node_type):
+    return NotImplementedError(f"Serializing {node_type} in pytree is not registered.")
+
+
+def pytree_namedtuple_not_serializable(cls):
+    return NotImplementedError(
+        f"Can't serialize TreeSpec of namedtuple class {cls} because we didn't register a "
+        "serializated_type_name. Please register using `_register_namedtuple`.")
+
+
+def pytree_unknown_protocol(protocol):
+    return ValueError(f"Unknown protocol {protocol}. Available protocols: [1]")
+
+
+def pytree_unknown_serialized_type(name):
+    return NotImplementedError(f"Deserializing {name} in pytree is not registered.")
+
+
+def pytree_no_keys_fn(node_type):
+    return ValueError(f"Did not find a flatten_with_keys_fn for type: {node_type}. Please pass "
+                      "a flatten_with_keys_fn argument to register_pytree_node.")
