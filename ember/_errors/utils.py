@@ -123,3 +123,95 @@ def pytree_unknown_serialized_type(name):
 def pytree_no_keys_fn(node_type):
     return ValueError(f"Did not find a flatten_with_keys_fn for type: {node_type}. Please pass "
                       "a flatten_with_keys_fn argument to register_pytree_node.")
+
+
+# ---- torch.testing --------------------------------------------------------------------------
+def testing_tolerance_pair(rtol):
+    return ValueError("Both 'rtol' and 'atol' must be either specified or omitted, but got no "
+                      f"{'rtol' if rtol is None else 'atol'}.")
+
+
+def testing_no_pair(actual, expected):
+    return TypeError(f"No comparison pair was able to handle inputs of type {type(actual)} and "
+                     f"{type(expected)}.")
+
+
+def testing_sequence_length(actual_len, expected_len):
+    return AssertionError(f"The length of the sequences mismatch: {actual_len} != {expected_len}")
+
+
+def testing_mapping_keys(missing, additional):
+    return AssertionError("The keys of the mappings do not match:\n"
+                          f"Missing keys in the actual mapping: {sorted(missing)}\n"
+                          f"Additional keys in the actual mapping: {sorted(additional)}")
+
+
+def testing_attribute(name, actual, expected):
+    return AssertionError(f"The values for attribute '{name}' do not match: {actual} != "
+                          f"{expected}.")
+
+
+def testing_none(actual, expected):
+    return AssertionError(f"None mismatch: {actual} is not {expected}")
+
+
+def testing_bool(actual, expected):
+    return AssertionError(f"Booleans mismatch: {actual} is not {expected}")
+
+
+def testing_number_types(actual, expected):
+    return AssertionError(f"The (d)types do not match: {type(actual)} != {type(expected)}.")
+
+
+def testing_object(actual, expected):
+    return AssertionError(f"{actual} != {expected}")
+
+
+def testing_mismatch(identifier, extra, abs_diff, abs_idx, atol, rel_diff, rel_idx, rtol):
+    """PyTorch's numeric mismatch report (``... are not close!`` and the greatest
+    differences)."""
+    equality = rtol == 0 and atol == 0
+
+    def line(kind, diff, idx, tol):
+        text = (f"{kind.title()} difference: {diff}" if idx is None
+                else f"Greatest {kind} difference: {diff} at index {idx}")
+        return text + ("" if equality else f" (up to {tol} allowed)") + "\n"
+
+    msg = f"{identifier} are not {'equal' if equality else 'close'}!\n\n"
+    if extra:
+        msg += f"{extra.strip()}\n"
+    msg += line("absolute", abs_diff, abs_idx, atol) + line("relative", rel_diff, rel_idx, rtol)
+    return AssertionError(msg.strip())
+
+
+def make_tensor_nan_bounds(low, high):
+    return ValueError(f"`low` and `high` cannot be NaN, but got low={low} and high={high}")
+
+
+def make_tensor_low_high(low, high):
+    return ValueError(f"`low` must be less than `high`, but got {low} >= {high}")
+
+
+def make_tensor_interval(low, high, dtype, lowest, highest):
+    return ValueError(f"The value interval specified by `low` and `high` is [{low}, {high}), "
+                      f"but {dtype} only supports [{lowest}, {highest})")
+
+
+def make_tensor_requires_grad(dtype):
+    return ValueError("`requires_grad=True` is not supported for boolean and integral dtypes, "
+                      f"but got dtype={dtype}")
+
+
+def make_tensor_noncontiguous(noncontiguous, memory_format):
+    return ValueError("The parameters `noncontiguous` and `memory_format` are mutually "
+                      f"exclusive, but got noncontiguous={noncontiguous} and "
+                      f"memory_format={memory_format}")
+
+
+MAKE_TENSOR_LOW_EQ_HIGH = (
+    "Passing `low==high` to `torch.testing.make_tensor` for floating or complex types is "
+    "deprecated since 2.1 and will be removed in 2.3. Use `torch.full(...)` instead.")
+ASSERT_ALLCLOSE_DEPRECATED = (
+    "`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in a future "
+    "release. Please use `torch.testing.assert_close()` instead. You can find detailed upgrade "
+    "instructions in https://github.com/pytorch/pytorch/issues/61844.")
