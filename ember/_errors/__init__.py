@@ -26,3 +26,4 @@ from .distributed import *  # noqa: F401,F403
 from .signatures import *  # noqa: F401,F403
 from .amp import *  # noqa: F401,F403
 from .utils import *  # noqa: F401,F403
+from .prune import *  # noqa: F401,F403
