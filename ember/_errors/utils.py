@@ -215,3 +215,7 @@ ASSERT_ALLCLOSE_DEPRECATED = (
     "`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in a future "
     "release. Please use `torch.testing.assert_close()` instead. You can find detailed upgrade "
     "instructions in https://github.com/pytorch/pytorch/issues/61844.")
+
+
+# ---- torch.profiler ---------------------------------------------------------------------------
+PROFILER_NO_WARMUP = "Profiler won't be using warmup, this can skew profiler results"
