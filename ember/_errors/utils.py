@@ -219,3 +219,23 @@ ASSERT_ALLCLOSE_DEPRECATED = (
 
 # ---- torch.profiler ---------------------------------------------------------------------------
 PROFILER_NO_WARMUP = "Profiler won't be using warmup, this can skew profiler results"
+
+
+# ---- torch.futures ------------------------------------------------------------------------------
+def future_completed_twice():
+    return RuntimeError("Attempting to mark a completed Future as complete again. Note that a "
+                        "Future can only be marked completed once.")
+
+
+def future_not_exception(value):
+    return AssertionError(f"{value} is of type {type(value)}, not an Exception.")
+
+
+def future_not_completed():
+    return RuntimeError("value() called on a Future that has not completed yet; call wait() "
+                        "first")
+
+
+def future_callback_error(error, where):
+    return RuntimeError("Got the following error when running the callback: "
+                        f"{type(error).__name__}: {error}\n\nAt:\n{where}")
