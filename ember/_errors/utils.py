@@ -239,3 +239,16 @@ def future_not_completed():
 def future_callback_error(error, where):
     return RuntimeError("Got the following error when running the callback: "
                         f"{type(error).__name__}: {error}\n\nAt:\n{where}")
+
+
+# ---- torch.multiprocessing ----------------------------------------------------------------------
+def mp_non_leaf_tensor():
+    return RuntimeError(
+        "Cowardly refusing to serialize non-leaf tensor which requires_grad, since autograd "
+        "does not support crossing process boundaries.  If you just want to transfer the "
+        "data, call detach() on the tensor before serializing (e.g., putting it on the queue).")
+
+
+def mp_sharing_strategy(strategy, supported):
+    return ValueError(f"Unsupported sharing strategy: {strategy!r}; Ember shares tensors "
+                      f"through {sorted(supported)}")
