@@ -252,3 +252,25 @@ def mp_non_leaf_tensor():
 def mp_sharing_strategy(strategy, supported):
     return ValueError(f"Unsupported sharing strategy: {strategy!r}; Ember shares tensors "
                       f"through {sorted(supported)}")
+
+
+# ---- torch.utils.tensorboard --------------------------------------------------------------------
+def tb_empty_histogram():
+    return ValueError("The input has no element.")
+
+
+def tb_needs_pillow():
+    return ImportError("SummaryWriter.add_image needs Pillow: pip install 'ember[vision]'")
+
+
+def tb_hparams_dicts():
+    return TypeError("hparam_dict and metric_dict should be dictionary.")
+
+
+def tb_hparams_domain(key):
+    return TypeError(f"parameter: hparam_domain_discrete[{key}] should be a list of same type as "
+                     f"hparam_dict[{key}].")
+
+
+def tb_hparams_value():
+    return ValueError("value should be one of int, float, str, bool, or torch.Tensor")
