@@ -348,3 +348,17 @@ def test_cuda_policies_on_fake_cuda(fake_cuda):
         assert (ember.ones(2, 2) @ ember.ones(2, 2)).dtype == ember.float32   # CPU untouched
         with pytest.raises(RuntimeError, match="unsafe to autocast"):
             EF.binary_cross_entropy(x.sigmoid(), x.sigmoid())
+
+
+def test_autocast_inside_profiler_and_flop_counter():
+    """The transforms compose: ops are cast, timed and counted together."""
+    from ember.utils.flop_counter import FlopCounterMode
+    x = ember.ones(4, 4)
+    with ember.profiler.profile() as prof, FlopCounterMode(display=False) as flops:
+        with ember.autocast("cpu"):
+            y = x @ x
+        z = x @ x
+    assert y.dtype == ember.bfloat16 and z.dtype == ember.float32
+    assert {e.key: e.count for e in prof.key_averages()}["aten::matmul"] == 2
+    assert flops.get_total_flops() == 2 * 2 * 4 * 4 * 4
+    assert ember.matmul.__name__ == "matmul" and not hasattr(ember.matmul, "__wrapped__")

@@ -10,8 +10,7 @@ torch = pytest.importorskip("torch")
 import torch.profiler  # noqa: E402
 
 
-def _program(lib):
-    x = lib.ones(4, 4)
+def _program(lib, x):
     with lib.profiler.record_function("block"):
         for _ in range(3):
             lib.add(x, x)
@@ -30,8 +29,9 @@ KEYS = {"block", "aten::add", "aten::mm", "aten::sum"}
 def test_events_and_counts_match_torch():
     counts = []
     for lib in (ember, torch):
+        x = lib.ones(4, 4)
         with lib.profiler.profile(activities=[lib.profiler.ProfilerActivity.CPU]) as prof:
-            _program(lib)
+            _program(lib, x)
         averages = prof.key_averages()
         counts.append(_calls(averages, KEYS))
         block = next(e for e in averages if e.key == "block")
@@ -49,8 +49,9 @@ def _header(table):
 def test_table_layout_matches_torch(shapes):
     tables = []
     for lib in (ember, torch):
+        x = lib.ones(4, 4)
         with lib.profiler.profile(record_shapes=shapes) as prof:
-            _program(lib)
+            _program(lib, x)
         table = prof.key_averages(group_by_input_shape=shapes).table(
             sort_by="cpu_time_total", row_limit=3)
         lines = table.splitlines()
@@ -98,9 +99,10 @@ def test_record_function_decorator_and_legacy_profiler():
 
 def test_chrome_trace_and_bindings(tmp_path):
     before = ember.add
+    x = ember.ones(4, 4)
     with ember.profiler.profile() as prof:
         assert ember.add is not before
-        _program(ember)
+        _program(ember, x)
     assert ember.add is before
     path = tmp_path / "trace.json"
     prof.export_chrome_trace(str(path))

@@ -1,10 +1,13 @@
-"""Swapping every binding of some functions for wrappers, and back.
+"""Swapping every binding of some functions for wrappers while a transform is active.
 
-Transforms that must see op calls only while they are active (``ember.autocast``, the
-profiler, ``FlopCounterMode``) wrap the functions where they are bound: Tensor attributes, the
-globals of every loaded module (``ember.matmul``, ``nn.functional.linear``, ``_ops.linalg``'s
-own namespace, a user's ``from torch import mm``) and the staticmethods of classes.  Outside
-those regions nothing is wrapped, so eager calls pay nothing.
+Transforms that must see op calls only while they are on (``ember.autocast``, the profiler,
+``FlopCounterMode``) register a *layer*: the functions it needs and how to wrap one.  While
+layers are active, each function some active layer needs is replaced, wherever it is bound
+(Tensor attributes, the globals of every loaded module — ``ember.matmul``,
+``nn.functional.linear``, ``_ops.linalg``'s own namespace, a user's ``from torch import mm``
+— and the staticmethods of classes), by the composition of the active layers' wrappers, in
+layer order (the lowest order outermost).  With no layer active the original functions are
+back, so eager calls pay nothing.
 """
 import sys
 import threading
@@ -12,77 +15,91 @@ import types
 
 from .._tensor import Tensor
 
+__all__ = ["register_layer", "set_active"]
+
 _FUNCTION = types.FunctionType
+_lock = threading.RLock()
+_layers = {}        # name -> (order, functions(): a set or dict, wrap(inner, original))
+_active = set()
+_composed = {}      # (original, active layer names) -> wrapper
+_places = {}        # original -> [(owner, name, bound value)]
+_seen = {"modules": -1, "functions": frozenset()}
+_swapped = []       # (owner, name, original bound value)
 
 
-class Bindings:
-    """The bound places of ``functions`` (a set), found again when modules were loaded since
-    the last search.  ``swap(wrappers)`` installs ``{function: wrapper}``; ``restore()`` undoes
-    it.  Swaps do not nest: a second ``swap`` is ignored until ``restore``."""
+def register_layer(name, order, functions, wrap):
+    """``functions()`` gives the functions the layer wraps; ``wrap(inner, original)`` a
+    wrapper that calls ``inner`` (``original``, or the next layer's wrapper)."""
+    _layers[name] = (order, functions, wrap)
 
-    def __init__(self, functions):
-        self._functions = functions
-        self._places = None
-        self._modules_seen = -1
-        self._saved = None
-        self._lock = threading.Lock()
 
-    def set_functions(self, functions):
-        """Track another set of functions (searched for at the next ``swap``)."""
-        self._functions = functions
-        self._modules_seen = -1
+def set_active(name, active):
+    """Turn layer ``name`` on or off, rebinding what that changes."""
+    with _lock:
+        if (name in _active) == bool(active):
+            return
+        (_active.add if active else _active.discard)(name)
+        _restore()
+        if _active:
+            _install()
 
-    def _search(self):
-        fns = self._functions
-        places = [(Tensor, k, v) for k, v in list(Tensor.__dict__.items())
-                  if type(v) is _FUNCTION and v in fns]
-        for module in list(sys.modules.values()):
-            d = getattr(module, "__dict__", None)
-            if not isinstance(d, dict):
-                continue
-            for k, v in list(d.items()):
-                if type(v) is _FUNCTION:
-                    if v in fns:
-                        places.append((d, k, v))
-                elif type(v) is type and v is not Tensor and \
-                        v.__module__ == d.get("__name__"):
-                    for a, sv in list(v.__dict__.items()):
-                        if type(sv) is staticmethod and type(sv.__func__) is _FUNCTION \
-                                and sv.__func__ in fns:
-                            places.append((v, a, sv))
-        self._places = places
-        self._modules_seen = len(sys.modules)
 
-    def swap(self, wrappers):
-        with self._lock:
-            if self._saved is not None:
-                return
-            if len(sys.modules) != self._modules_seen:
-                self._search()
-            saved = []
-            for owner, name, value in self._places:
-                if type(value) is staticmethod:
-                    new = staticmethod(wrappers[value.__func__])
-                else:
-                    new = wrappers[value]
-                if isinstance(owner, dict):
-                    if owner.get(name) is value:
-                        owner[name] = new
-                        saved.append((owner, name, value))
-                elif owner.__dict__.get(name) is value:
-                    setattr(owner, name, new)
-                    saved.append((owner, name, value))
-            self._saved = saved
+def _restore():
+    for owner, attr, value in reversed(_swapped):
+        if isinstance(owner, dict):
+            owner[attr] = value
+        else:
+            setattr(owner, attr, value)
+    _swapped.clear()
 
-    def restore(self):
-        with self._lock:
-            for owner, name, value in reversed(self._saved or ()):
-                if isinstance(owner, dict):
-                    owner[name] = value
-                else:
-                    setattr(owner, name, value)
-            self._saved = None
 
-    @property
-    def swapped(self):
-        return self._saved is not None
+def _install():
+    layers = sorted((_layers[n][0], n) for n in _active)
+    needs = {name: set(_layers[name][1]()) for _, name in layers}
+    wanted = frozenset().union(*needs.values())
+    if len(sys.modules) != _seen["modules"] or not wanted <= _seen["functions"]:
+        _search(wanted)
+    for fn, places in _places.items():
+        chain = tuple(name for _, name in layers if fn in needs[name])
+        if not chain:
+            continue
+        wrapper = _composed.get((fn, chain))
+        if wrapper is None:
+            wrapper = fn
+            for name in reversed(chain):
+                wrapper = _layers[name][2](wrapper, fn)
+            _composed[(fn, chain)] = wrapper
+        for owner, attr, value in places:
+            new = staticmethod(wrapper) if type(value) is staticmethod else wrapper
+            if isinstance(owner, dict):
+                if owner.get(attr) is value:
+                    owner[attr] = new
+                    _swapped.append((owner, attr, value))
+            elif owner.__dict__.get(attr) is value:
+                setattr(owner, attr, new)
+                _swapped.append((owner, attr, value))
+
+
+def _search(fns):
+    """Find where the functions ``fns`` are bound (only called with nothing swapped)."""
+    places = {fn: [] for fn in fns}
+    for k, v in list(Tensor.__dict__.items()):
+        if type(v) is _FUNCTION and v in places:
+            places[v].append((Tensor, k, v))
+    for module in list(sys.modules.values()):
+        d = getattr(module, "__dict__", None)
+        if not isinstance(d, dict):
+            continue
+        for k, v in list(d.items()):
+            if type(v) is _FUNCTION:
+                if v in places:
+                    places[v].append((d, k, v))
+            elif type(v) is type and v is not Tensor and v.__module__ == d.get("__name__"):
+                for a, sv in list(v.__dict__.items()):
+                    if type(sv) is staticmethod and type(sv.__func__) is _FUNCTION \
+                            and sv.__func__ in places:
+                        places[sv.__func__].append((v, a, sv))
+    _places.clear()
+    _places.update(places)
+    _seen["modules"] = len(sys.modules)
+    _seen["functions"] = frozenset(fns)

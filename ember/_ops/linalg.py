@@ -16,7 +16,8 @@ from .. import _errors
 from .._tensor import Tensor, _make, _wrap_dim
 from ..autograd.graph import node_class, set_output, save_output
 from ..return_types import _structseq
-from ._core import (register, set_autocast, record, _grad, write_out, inplace, grad_for, check_same_device,
+from ._core import (register, set_autocast,
+                    record, _grad, write_out, inplace, grad_for, check_same_device,
                     check_scalar_arg)
 
 _ndarray = np.ndarray
@@ -259,7 +260,8 @@ def vdot(input, other, *, out=None):
 
 
 # ---- matmul -------------------------------------------------------------------------------
-@register("matmul", autocast="lower_precision_fp", nodes=("DotBackward0", "MvBackward0", "MmBackward0", "BmmBackward0",
+@register("matmul", autocast="lower_precision_fp",
+          nodes=("DotBackward0", "MvBackward0", "MmBackward0", "BmmBackward0",
                            "UnsafeViewBackward0", "SqueezeBackward4", "CloneBackward0"),
           out=True)
 def matmul(input, other, *, out=None):
@@ -643,7 +645,8 @@ def cross(input, other, dim=None, *, out=None):
 
 
 # ---- chains and powers ------------------------------------------------------------------------
-@register("linalg_multi_dot", autocast="lower_precision_fp", method=False, nodes=("ViewBackward0",), out=True, function=False)
+@register("linalg_multi_dot", autocast="lower_precision_fp",
+          method=False, nodes=("ViewBackward0",), out=True, function=False)
 def linalg_multi_dot(tensors, *, out=None):
     tensors = list(tensors)
     if len(tensors) < 2:
@@ -661,7 +664,8 @@ def linalg_multi_dot(tensors, *, out=None):
     return _result(r.view(shape), out)
 
 
-@register("chain_matmul", autocast="lower_precision_fp", method=False, nodes=("ViewBackward0", "CloneBackward0"), out=True)
+@register("chain_matmul", autocast="lower_precision_fp",
+          method=False, nodes=("ViewBackward0", "CloneBackward0"), out=True)
 def chain_matmul(*matrices, out=None):
     if len(matrices) == 1:
         return _result(matrices[0].clone(), out)
@@ -1376,7 +1380,8 @@ def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
     return linalg_vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
 
 
-@register("norm", autocast={"cuda": "fp32_set_opt_dtype"}, nodes=("LinalgVectorNormBackward0", "SumBackward1"), out=True)
+@register("norm", autocast={"cuda": "fp32_set_opt_dtype"},
+          nodes=("LinalgVectorNormBackward0", "SumBackward1"), out=True)
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if isinstance(dim, int):
         dim = (dim,)
@@ -1392,7 +1397,8 @@ def linalg_matrix_power(A, n, *, out=None):
     return matrix_power(A, n, out=out)
 
 
-@register("linalg_vecdot", autocast="lower_precision_fp", method=False, nodes=("SumBackward1",), out=True, function=False)
+@register("linalg_vecdot", autocast="lower_precision_fp",
+          method=False, nodes=("SumBackward1",), out=True, function=False)
 def linalg_vecdot(x, y, *, dim=-1, out=None):
     return _result((_conj(x) * y).sum(dim), out)
 
@@ -1460,7 +1466,8 @@ def _sumproduct_pair(left, right, sum_dims):
     return r.permute(*inv)
 
 
-@register("einsum", autocast="lower_precision_fp", method=False, nodes=("ViewBackward0", "SumBackward1", "PermuteBackward0"))
+@register("einsum", autocast="lower_precision_fp",
+          method=False, nodes=("ViewBackward0", "SumBackward1", "PermuteBackward0"))
 def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])

@@ -167,7 +167,8 @@ def _check(input, weight, bias, transposed, groups):
         raise _errors.conv_bias(w.shape, cout, bias._data.shape)
 
 
-@register("convolution", autocast={"cuda": "lower_precision_fp"}, method=False, nodes=("ConvolutionBackward0",))
+@register("convolution", autocast={"cuda": "lower_precision_fp"},
+          method=False, nodes=("ConvolutionBackward0",))
 def convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
                 groups):
     """``torch.convolution``: the one entry point behind every conv function and module."""

@@ -12,7 +12,8 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class, save_output
-from ._core import (OPS, set_autocast, unary, binary, register, prep2, record, _grad, write_out, inplace,
+from ._core import (OPS, set_autocast,
+                    unary, binary, register, prep2, record, _grad, write_out, inplace,
                     needs_grad, grad_for, wrap, check_same_device, check_scalar_arg)
 
 _LN2 = math.log(2.0)

@@ -175,7 +175,8 @@ SumBackward0 = node_class("SumBackward0", _sum_bwd)
 SumBackward1 = node_class("SumBackward1", _sum_bwd)
 
 
-@register("sum", autocast={"cuda": "fp32_set_opt_dtype"}, nodes=("SumBackward0", "SumBackward1"), out=True)
+@register("sum", autocast={"cuda": "fp32_set_opt_dtype"},
+          nodes=("SumBackward0", "SumBackward1"), out=True)
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     x = input._data
     nd = x.ndim
@@ -311,7 +312,8 @@ ProdBackward0 = node_class("ProdBackward0", _prod_bwd)
 ProdBackward1 = node_class("ProdBackward1", _prod_bwd)
 
 
-@register("prod", autocast={"cpu": "fp32", "cuda": "fp32_set_opt_dtype"}, nodes=("ProdBackward0", "ProdBackward1"), out=True)
+@register("prod", autocast={"cpu": "fp32", "cuda": "fp32_set_opt_dtype"},
+          nodes=("ProdBackward0", "ProdBackward1"), out=True)
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     x = input._data
     odt = _acc_dtype(input._dtype, dtype)

@@ -66,7 +66,8 @@ def _cat_check(tensors, dim):
     return d, parts
 
 
-@register("cat", autocast={"cpu": "promote"}, aliases=("concat", "concatenate"), method=False, nodes=("CatBackward0",),
+@register("cat", autocast={"cpu": "promote"},
+          aliases=("concat", "concatenate"), method=False, nodes=("CatBackward0",),
           out=True)
 def cat(tensors, dim=0, *, out=None):
     tensors = list(tensors)

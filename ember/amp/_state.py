@@ -2,8 +2,8 @@
 
 While some thread has autocast enabled for some device type, every function with an autocast
 policy in the op table (``_ops._core.AUTOCAST``) is swapped, wherever it is bound, for a wrapper
-that applies the policy; when no thread has it enabled the original functions are back, so
-eager code outside autocast runs exactly as before.  As in PyTorch, an op that autocast has
+that applies the policy (the ``autocast`` layer of ``_ops._bindings``); when no thread has it
+enabled the original functions are back, so eager code outside autocast runs as before.  As in PyTorch, an op that autocast has
 wrapped runs with autocast off for its device type, so the ops it calls are not cast again.
 """
 import threading
@@ -13,7 +13,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import Tensor
 from .._ops import _core
-from .._ops._bindings import Bindings
+from .._ops import _bindings
 
 DEFAULT_DTYPES = {"cpu": D.bfloat16, "cuda": D.float16}
 AVAILABLE = frozenset(DEFAULT_DTYPES)
@@ -32,8 +32,6 @@ class _State(threading.local):
 tls = _State()
 _lock = threading.Lock()
 _threads_enabled = [0]              # (thread, device type) pairs with autocast on
-_bindings = []
-_wrappers = {}
 
 
 def set_enabled(device_type, enabled):
@@ -48,26 +46,11 @@ def set_enabled(device_type, enabled):
         else:
             st.enabled.discard(device_type)
             _threads_enabled[0] -= 1
-        _sync()
+        _bindings.set_active("autocast", _threads_enabled[0] > 0)
 
 
-def _sync():
-    if not _bindings:
-        _bindings.append(Bindings(set(_core.AUTOCAST)))
-    b = _bindings[0]
-    if _threads_enabled[0] and not b.swapped:
-        table = _core.AUTOCAST
-        if len(_wrappers) != len(table):
-            b.set_functions(set(table))
-            _wrappers.update((fn, _wrap(fn, spec)) for fn, spec in table.items()
-                             if fn not in _wrappers)
-        b.swap(_wrappers)
-    elif not _threads_enabled[0] and b.swapped:
-        b.restore()
-
-
-def _wrap(fn, spec):
-    policies = tuple(spec.items())
+def _wrap(fn, original):
+    policies = tuple(_core.AUTOCAST[original].items())
 
     def autocast_op(*args, **kwargs):
         st = tls
@@ -83,6 +66,9 @@ def _wrap(fn, spec):
     autocast_op.__doc__ = fn.__doc__
     autocast_op.__wrapped__ = fn
     return autocast_op
+
+
+_bindings.register_layer("autocast", 2, lambda: _core.AUTOCAST, _wrap)
 
 
 def _run(op, device_type, policy, st, args, kwargs):

@@ -34,7 +34,8 @@ def is_autocast_enabled(device_type=None):
 
 
 def set_autocast_enabled(*args):
-    """``set_autocast_enabled(enabled)`` (CUDA) or ``set_autocast_enabled(device_type, enabled)``."""
+    """``set_autocast_enabled(enabled)`` (CUDA) or
+    ``set_autocast_enabled(device_type, enabled)``."""
     device_type, enabled = ("cuda",) + args if len(args) == 1 else args
     _state.set_enabled(_checked(device_type), enabled)
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from .. import _dtype as D
 from .. import _errors
 from ..autograd.grad_mode import no_grad
+from .autocast_mode import _cuda_available
 
 __all__ = ["GradScaler", "OptState"]
 
@@ -61,11 +62,9 @@ class GradScaler:
                  backoff_factor=0.5, growth_interval=2000, enabled=True):
         self._device = device
         self._enabled = enabled
-        if self._device == "cuda" and enabled:
-            from .. import cuda
-            if not cuda.is_available():
-                warnings.warn(_errors.GRAD_SCALER_NO_CUDA, stacklevel=2)
-                self._enabled = False
+        if self._device == "cuda" and enabled and not _cuda_available():
+            warnings.warn(_errors.GRAD_SCALER_NO_CUDA, stacklevel=2)
+            self._enabled = False
         if self._enabled:
             if growth_factor <= 1.0:
                 raise _errors.scaler_growth_factor()

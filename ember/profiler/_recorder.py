@@ -8,13 +8,13 @@ gives each its self time.  With no profiler recording nothing is wrapped.
 import threading
 import time
 
-from .._ops._bindings import Bindings
+from .._ops import _bindings
 from .._tensor import Tensor
 from ._events import FunctionEvent
 
 _lock = threading.Lock()
 _active = []                # recording _Recorders
-_swap = {}
+_names = {}                 # op function -> event name
 
 
 class _Recorder:
@@ -45,16 +45,15 @@ class _Recorder:
 
     def start(self):
         with _lock:
-            if not _active:
-                _install()
             _active.append(self)
+            _bindings.set_active("profiler", True)
 
     def stop(self):
         with _lock:
             if self in _active:
                 _active.remove(self)
                 if not _active:
-                    _swap["bindings"].restore()
+                    _bindings.set_active("profiler", False)
 
 
 def _shapes(args):
@@ -82,7 +81,9 @@ def end(opened):
         recorder.close(event, stop)
 
 
-def _timed(fn, name):
+def _timed(fn, original):
+    name = _names[original]
+
     def profiled(*args, **kwargs):
         if not _active:
             return fn(*args, **kwargs)
@@ -97,15 +98,14 @@ def _timed(fn, name):
     return profiled
 
 
-def _install():
+def _op_functions():
     from .._ops._core import OPS
-    names = {}
-    for op in OPS.values():
-        names.setdefault(op.fn, "aten::" + op.name)
-        if op.inplace is not None:
-            names.setdefault(op.inplace, "aten::" + op.name + "_")
-    if _swap.get("names") != len(names):
-        _swap["wrappers"] = {fn: _timed(fn, name) for fn, name in names.items()}
-        _swap["bindings"] = Bindings(set(names))
-        _swap["names"] = len(names)
-    _swap["bindings"].swap(_swap["wrappers"])
+    if len(_names) < len(OPS):
+        for op in OPS.values():
+            _names.setdefault(op.fn, "aten::" + op.name)
+            if op.inplace is not None:
+                _names.setdefault(op.inplace, "aten::" + op.name + "_")
+    return _names
+
+
+_bindings.register_layer("profiler", 0, _op_functions, _timed)

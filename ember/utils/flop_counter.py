@@ -14,7 +14,7 @@ import threading
 from collections import defaultdict
 
 from .._tensor import Tensor
-from .._ops._bindings import Bindings
+from .._ops import _bindings
 
 __all__ = ["FlopCounterMode", "register_flop_formula"]
 
@@ -167,11 +167,19 @@ flop_registry[aten._scaled_dot_product_flash_attention] = \
 # ---- the mode -----------------------------------------------------------------------------------
 _lock = threading.Lock()
 _active = []                    # FlopCounterModes entered, innermost last
-_state = {"bindings": None, "wrappers": None, "conv_backward": None}
+_state = {"table": None, "conv_backward": None}
 _busy = threading.local()
 
 
-def _wrap(fn, ops_of):
+def _table():
+    if _state["table"] is None:
+        _state["table"] = _counted_functions()
+    return _state["table"]
+
+
+def _wrap(fn, original):
+    ops_of = _table()[original]
+
     def counting(*args, **kwargs):
         if getattr(_busy, "on", False) or not _active:
             return fn(*args, **kwargs)
@@ -209,13 +217,12 @@ def _conv_backward_counting(original):
     return backward
 
 
+_bindings.register_layer("flop_counter", 1, _table, _wrap)
+
+
 def _install():
     from .._ops import nn_conv
-    if _state["bindings"] is None:
-        table = _counted_functions()
-        _state["wrappers"] = {fn: _wrap(fn, ops) for fn, ops in table.items()}
-        _state["bindings"] = Bindings(set(table))
-    _state["bindings"].swap(_state["wrappers"])
+    _bindings.set_active("flop_counter", True)
     node = nn_conv.ConvolutionBackward0
     _state["conv_backward"] = node.__dict__["_backward"]
     node._backward = _conv_backward_counting(_state["conv_backward"])
@@ -223,7 +230,7 @@ def _install():
 
 def _uninstall():
     from .._ops import nn_conv
-    _state["bindings"].restore()
+    _bindings.set_active("flop_counter", False)
     nn_conv.ConvolutionBackward0._backward = _state["conv_backward"]
 
 
