@@ -88,9 +88,15 @@ from . import random  # noqa: E402
 # ``import ember`` fast; ``ember.nn`` etc. behave exactly as if imported eagerly.
 _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "distributed",
                  "jit", "onnx", "fx", "compiler", "_dynamo", "storage", "library",
-                 "overrides", "_C"}
+                 "overrides", "_C", "amp", "cpu", "testing", "multiprocessing", "futures",
+                 "profiler"}
 _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),
-               "compile": ("_dynamo.eval_frame", "compile"), "ops": ("library", "ops")}
+               "compile": ("_dynamo.eval_frame", "compile"), "ops": ("library", "ops"),
+               "autocast": ("amp.autocast_mode", "autocast")}
+_LAZY_ATTRS.update((name, ("amp.autocast_mode", name)) for name in (
+    "is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype", "set_autocast_dtype",
+    "autocast_increment_nesting", "autocast_decrement_nesting", "clear_autocast_cache",
+    "is_autocast_cache_enabled", "set_autocast_cache_enabled"))
 
 
 def __getattr__(name):

@@ -341,6 +341,20 @@ class Tensor:
 
     __hash__ = object.__hash__
 
+    def share_memory_(self):
+        """Move a CPU tensor's data to shared memory (other processes then see writes); a
+        no-op for CUDA tensors and tensors already shared, as in PyTorch."""
+        if self._device.type == "cpu":
+            from ._backend import shared_memory
+            self._data = shared_memory.share(self._data)
+        return self
+
+    def is_shared(self):
+        if self._device.type != "cpu":
+            return True
+        from ._backend import shared_memory
+        return shared_memory.is_shared(self._data)
+
     def __reduce_ex__(self, proto):
         from . import _pickle_support
         return _pickle_support.reduce_tensor(self)

@@ -27,3 +27,6 @@ from .signatures import *  # noqa: F401,F403
 from .compiler import *  # noqa: F401,F403
 from .global_state import *  # noqa: F401,F403
 from .library import *  # noqa: F401,F403
+from .amp import *  # noqa: F401,F403
+from .utils import *  # noqa: F401,F403
+from .prune import *  # noqa: F401,F403

@@ -35,11 +35,5 @@ def nvtx_missing():
     return RuntimeError("NVTX functions not installed. Are you sure you have a CUDA build?")
 
 
-def cuda_amp_deprecated(name):
-    fn = "autocast" if name == "autocast" else "GradScaler"
-    return (f"`torch.cuda.amp.{fn}(args...)` is deprecated. Please use "
-            f"`torch.amp.{fn}('cuda', args...)` instead.")
-
-
 def cuda_not_built():
     return RuntimeError("PyTorch was compiled without CUDA support")

@@ -26,7 +26,7 @@ _ndarray = np.ndarray
 
 class OpDef:
     __slots__ = ("name", "fn", "methods", "aliases", "nodes", "module", "inplace", "has_out",
-                 "differentiable", "function")
+                 "differentiable", "function", "autocast")
 
     def __init__(self, name, fn, methods, aliases, nodes, inplace, has_out, differentiable,
                  function=True):
@@ -40,6 +40,7 @@ class OpDef:
         self.has_out = has_out
         self.differentiable = differentiable
         self.function = function
+        self.autocast = None
 
     def __repr__(self):
         return f"OpDef({self.name!r})"
@@ -47,20 +48,53 @@ class OpDef:
 
 OPS = {}
 
+# function -> {device type: autocast cast policy}: every registered op's ``autocast`` plus the
+# composite functions (``nn.functional.linear``...) marked with ``autocast_rule``.  ``ember.amp``
+# reads it; eager calls never look at it.
+AUTOCAST = {}
+AUTOCAST_POLICIES = ("lower_precision_fp", "fp32", "fp32_set_opt_dtype", "promote", "banned")
+
+
+def _autocast_spec(spec):
+    """``"fp32"`` (every device type) or ``{"cpu": ..., "cuda": ...}`` -> a dict."""
+    spec = {"cpu": spec, "cuda": spec} if isinstance(spec, str) else dict(spec)
+    for policy in spec.values():
+        if policy not in AUTOCAST_POLICIES:
+            raise ValueError(f"unknown autocast policy {policy!r}")
+    return spec
+
+
+def autocast_rule(spec):
+    """Give a function that is not a registered op (a composite such as ``F.linear``) an
+    autocast cast policy, as ``register(..., autocast=spec)`` does for ops."""
+    def deco(fn):
+        AUTOCAST[fn] = _autocast_spec(spec)
+        return fn
+    return deco
+
 
 def register(name, *, method=True, aliases=(), nodes=(), inplace=None, out=False,
-             differentiable=True, methods=None, function=True):
+             differentiable=True, methods=None, function=True, autocast=None):
     """Register an op.  ``method=True`` binds ``Tensor.<name>``; ``function=False`` keeps it out
     of the ``ember`` namespace (method-only in PyTorch, like ``Tensor.view`` or ``uniform_``);
     ``inplace`` names the in-place function to bind as ``Tensor.<name>_`` (made with
     ``inplace()``); ``nodes`` lists the autograd node names the op can produce (checked by the
-    tests against PyTorch)."""
+    tests against PyTorch); ``autocast`` is the op's cast policy under ``ember.autocast``:
+    one of ``AUTOCAST_POLICIES`` for every device type, or a dict per device type."""
     def deco(fn):
         ms = tuple(methods) if methods is not None else ((name,) if method else ())
         OPS[name] = OpDef(name, fn, ms, tuple(aliases), tuple(nodes), inplace, out, differentiable,
                           function)
+        if autocast is not None:
+            set_autocast(name, autocast)
         return fn
     return deco
+
+
+def set_autocast(name, spec):
+    """Set the autocast policy of the registered op ``name`` (for ops made by factories)."""
+    op = OPS[name]
+    op.autocast = AUTOCAST[op.fn] = _autocast_spec(spec)
 
 
 def bind_methods(namespace):

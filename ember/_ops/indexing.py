@@ -177,7 +177,7 @@ def _dtype_of(v, t):
     return v._dtype if isinstance(v, Tensor) else t._dtype
 
 
-@register("index_put", nodes=("IndexPutBackward0",))
+@register("index_put", autocast={"cuda": "promote"}, nodes=("IndexPutBackward0",))
 def index_put(input, indices, values, accumulate=False):
     key = _key_from(indices, input._data.shape, input._device)
     return _put_key(input, key, values, accumulate, strict=True)
@@ -452,7 +452,7 @@ def _scatter_add_bwd(node, g):
 ScatterAddBackward0 = node_class("ScatterAddBackward0", _scatter_add_bwd)
 
 
-@register("scatter_add", nodes=("ScatterAddBackward0",), out=True)
+@register("scatter_add", autocast={"cuda": "promote"}, nodes=("ScatterAddBackward0",), out=True)
 def scatter_add(input, dim, index, src, *, out=None):
     d = _gather_args(input, dim, index, "scatter_add")
     _same_dtype(input, src, _SCATTER_DTYPE)
@@ -660,7 +660,7 @@ def _index_copy_bwd(node, g):
 IndexCopyBackward0 = node_class("IndexCopyBackward0", _index_copy_bwd)
 
 
-@register("index_copy", nodes=("IndexCopyBackward0",), out=True)
+@register("index_copy", autocast={"cpu": "promote"}, nodes=("IndexCopyBackward0",), out=True)
 def index_copy(input, dim, index, source, *, out=None):
     _same_dtype(input, source, "index_copy_(): self and source expected to have the same dtype, "
                 "but got (self) {s} and (source) {o}")

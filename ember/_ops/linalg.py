@@ -16,7 +16,8 @@ from .. import _errors
 from .._tensor import Tensor, _make, _wrap_dim
 from ..autograd.graph import node_class, set_output, save_output
 from ..return_types import _structseq
-from ._core import (register, record, _grad, write_out, inplace, grad_for, check_same_device,
+from ._core import (register, set_autocast,
+                    record, _grad, write_out, inplace, grad_for, check_same_device,
                     check_scalar_arg)
 
 _ndarray = np.ndarray
@@ -223,17 +224,17 @@ def _binary_product(arr_fn, cls, a, b, out):
     return res if out is None else write_out(out, res)
 
 
-@register("mm", nodes=("MmBackward0",), out=True)
+@register("mm", autocast="lower_precision_fp", nodes=("MmBackward0",), out=True)
 def mm(input, mat2, *, out=None):
     return _binary_product(_mm_arr, MmBackward0, input, mat2, out)
 
 
-@register("bmm", nodes=("BmmBackward0",), out=True)
+@register("bmm", autocast="lower_precision_fp", nodes=("BmmBackward0",), out=True)
 def bmm(input, mat2, *, out=None):
     return _binary_product(_bmm_arr, BmmBackward0, input, mat2, out)
 
 
-@register("mv", nodes=("MvBackward0",), out=True)
+@register("mv", autocast={"cuda": "lower_precision_fp"}, nodes=("MvBackward0",), out=True)
 def mv(input, vec, *, out=None):
     return _binary_product(_mv_arr, MvBackward0, input, vec, out)
 
@@ -248,18 +249,19 @@ def _vdot_arr(a, b):
     return _prod_arr(x.conj() if a._dtype.is_complex else x, y, a._dtype)
 
 
-@register("dot", nodes=("DotBackward0",), out=True)
+@register("dot", autocast={"cuda": "promote"}, nodes=("DotBackward0",), out=True)
 def dot(input, tensor, *, out=None):
     return _binary_product(_dot_arr, DotBackward0, input, tensor, out)
 
 
-@register("vdot", nodes=("VdotBackward0",), out=True)
+@register("vdot", autocast={"cuda": "promote"}, nodes=("VdotBackward0",), out=True)
 def vdot(input, other, *, out=None):
     return _binary_product(_vdot_arr, VdotBackward0, input, other, out)
 
 
 # ---- matmul -------------------------------------------------------------------------------
-@register("matmul", nodes=("DotBackward0", "MvBackward0", "MmBackward0", "BmmBackward0",
+@register("matmul", autocast="lower_precision_fp",
+          nodes=("DotBackward0", "MvBackward0", "MmBackward0", "BmmBackward0",
                            "UnsafeViewBackward0", "SqueezeBackward4", "CloneBackward0"),
           out=True)
 def matmul(input, other, *, out=None):
@@ -500,6 +502,10 @@ addmv, addmv_ = _addop("addmv", "AddmvBackward0", _mv_arr, _mv_pair)
 addr, addr_ = _addop("addr", "AddrBackward0", _outer_arr, _outer_pair, promote=True)
 baddbmm, baddbmm_ = _addop("baddbmm", "BaddbmmBackward0", _bmm_arr, _bmm_pair)
 addbmm, addbmm_ = _addop("addbmm", "AddbmmBackward0", _addbmm_arr, _addbmm_pair)
+for _name in ("addmm", "baddbmm", "addbmm"):
+    set_autocast(_name, "lower_precision_fp")
+for _name in ("addmv", "addr"):
+    set_autocast(_name, {"cuda": "lower_precision_fp"})
 
 
 # ---- outer, inner, tensordot, kron, trace, cross ----------------------------------------------
@@ -526,7 +532,7 @@ def _dims_list(d):
     return [d] if isinstance(d, int) else list(d)
 
 
-@register("tensordot", nodes=("ViewBackward0",), out=True)
+@register("tensordot", autocast={"cuda": "promote"}, nodes=("ViewBackward0",), out=True)
 def tensordot(a, b, dims=2, out=None):
     """Permute the contracted dims together and contract with one ``mm`` (as PyTorch does)."""
     na, nbd = a._data.ndim, b._data.ndim
@@ -579,7 +585,7 @@ def _trace_bwd(node, g):
 TraceBackward0 = node_class("TraceBackward0", _trace_bwd)
 
 
-@register("trace", nodes=("TraceBackward0",))
+@register("trace", autocast={"cpu": "fp32"}, nodes=("TraceBackward0",))
 def trace(input):
     x = input._data
     if x.ndim != 2:
@@ -628,7 +634,7 @@ def linalg_cross(input, other, *, dim=-1, out=None):
     return _result(res, out)
 
 
-@register("cross", nodes=("LinalgCrossBackward0",), out=True)
+@register("cross", autocast={"cuda": "promote"}, nodes=("LinalgCrossBackward0",), out=True)
 def cross(input, other, dim=None, *, out=None):
     if dim is None:
         import warnings
@@ -639,7 +645,8 @@ def cross(input, other, dim=None, *, out=None):
 
 
 # ---- chains and powers ------------------------------------------------------------------------
-@register("linalg_multi_dot", method=False, nodes=("ViewBackward0",), out=True, function=False)
+@register("linalg_multi_dot", autocast="lower_precision_fp",
+          method=False, nodes=("ViewBackward0",), out=True, function=False)
 def linalg_multi_dot(tensors, *, out=None):
     tensors = list(tensors)
     if len(tensors) < 2:
@@ -657,7 +664,8 @@ def linalg_multi_dot(tensors, *, out=None):
     return _result(r.view(shape), out)
 
 
-@register("chain_matmul", method=False, nodes=("ViewBackward0", "CloneBackward0"), out=True)
+@register("chain_matmul", autocast="lower_precision_fp",
+          method=False, nodes=("ViewBackward0", "CloneBackward0"), out=True)
 def chain_matmul(*matrices, out=None):
     if len(matrices) == 1:
         return _result(matrices[0].clone(), out)
@@ -720,7 +728,7 @@ def linalg_inv(A, *, out=None):
     return _result(res, out)
 
 
-@register("inverse", nodes=("LinalgInvExBackward0",), out=True)
+@register("inverse", autocast={"cpu": "fp32"}, nodes=("LinalgInvExBackward0",), out=True)
 def inverse(input, *, out=None):
     return linalg_inv(input, out=out)
 
@@ -995,7 +1003,7 @@ def linalg_qr(A, mode="reduced"):
     return _qr(A, mode, linalg_qr_t)
 
 
-@register("qr", nodes=("LinalgQrBackward0",))
+@register("qr", autocast={"cpu": "fp32"}, nodes=("LinalgQrBackward0",))
 def qr(input, some=True):
     return _qr(input, "reduced" if some else "complete", qr_t)
 
@@ -1131,7 +1139,7 @@ def linalg_svdvals(A, *, driver=None):
     return _svd(A, False, False)[1]
 
 
-@register("svd", nodes=("LinalgSvdBackward0",))
+@register("svd", autocast={"cpu": "fp32"}, nodes=("LinalgSvdBackward0",))
 def svd(input, some=True, compute_uv=True):
     U, S, Vh = _svd(input, not some, True)
     return svd_t(U, S, Vh.mT.conj() if Vh._dtype.is_complex else Vh.mT)
@@ -1183,7 +1191,7 @@ def linalg_pinv(A, *, atol=None, rtol=None, hermitian=False, rcond=None, out=Non
     return _result(res, out)
 
 
-@register("pinverse", nodes=("LinalgPinvBackward0",))
+@register("pinverse", autocast={"cpu": "fp32"}, nodes=("LinalgPinvBackward0",))
 def pinverse(input, rcond=1e-15):
     return linalg_pinv(input, rtol=rcond)
 
@@ -1372,7 +1380,8 @@ def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
     return linalg_vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
 
 
-@register("norm", nodes=("LinalgVectorNormBackward0", "SumBackward1"), out=True)
+@register("norm", autocast={"cuda": "fp32_set_opt_dtype"},
+          nodes=("LinalgVectorNormBackward0", "SumBackward1"), out=True)
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if isinstance(dim, int):
         dim = (dim,)
@@ -1388,7 +1397,8 @@ def linalg_matrix_power(A, n, *, out=None):
     return matrix_power(A, n, out=out)
 
 
-@register("linalg_vecdot", method=False, nodes=("SumBackward1",), out=True, function=False)
+@register("linalg_vecdot", autocast="lower_precision_fp",
+          method=False, nodes=("SumBackward1",), out=True, function=False)
 def linalg_vecdot(x, y, *, dim=-1, out=None):
     return _result((_conj(x) * y).sum(dim), out)
 
@@ -1456,7 +1466,8 @@ def _sumproduct_pair(left, right, sum_dims):
     return r.permute(*inv)
 
 
-@register("einsum", method=False, nodes=("ViewBackward0", "SumBackward1", "PermuteBackward0"))
+@register("einsum", autocast="lower_precision_fp",
+          method=False, nodes=("ViewBackward0", "SumBackward1", "PermuteBackward0"))
 def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])

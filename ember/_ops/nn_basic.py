@@ -278,7 +278,8 @@ def mish(input):
     return _mish(input)
 
 
-@register("softplus", method=False, nodes=("SoftplusBackward0",), function=False)
+@register("softplus", autocast={"cuda": "fp32"},
+          method=False, nodes=("SoftplusBackward0",), function=False)
 def softplus(input, beta=1.0, threshold=20.0):
     return _softplus(input, beta, threshold)
 
@@ -363,7 +364,7 @@ def _prelu_bwd(node, g):
 PreluKernelBackward0 = node_class("PreluKernelBackward0", _prelu_bwd)
 
 
-@register("prelu", nodes=("PreluKernelBackward0",))
+@register("prelu", autocast="lower_precision_fp", nodes=("PreluKernelBackward0",))
 def prelu(input, weight):
     if weight._data.ndim > 1:
         raise _errors.prelu_weight_dim(weight)
@@ -680,7 +681,8 @@ def one_hot(tensor, num_classes=-1):
 
 
 # ---- bilinear -------------------------------------------------------------------------------------
-@register("bilinear", method=False, nodes=("AddBackward0", "ViewBackward0"))
+@register("bilinear", autocast={"cuda": "promote"},
+          method=False, nodes=("AddBackward0", "ViewBackward0"))
 def bilinear(input1, input2, weight, bias=None):
     """y[n, o] = x1[n] W[o] x2[n] + b[o]: one GEMM with the weight as (in1, out * in2), then a
     batched matrix-vector product with x2."""

@@ -167,7 +167,8 @@ def _check(input, weight, bias, transposed, groups):
         raise _errors.conv_bias(w.shape, cout, bias._data.shape)
 
 
-@register("convolution", method=False, nodes=("ConvolutionBackward0",))
+@register("convolution", autocast={"cuda": "lower_precision_fp"},
+          method=False, nodes=("ConvolutionBackward0",))
 def convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
                 groups):
     """``torch.convolution``: the one entry point behind every conv function and module."""
@@ -239,7 +240,8 @@ def _conv_nd(nsp, transposed):
                 return convolution(x, weight, bias, stride, pad, dilation, False, 0, groups)
             return _batched(nsp, name, input, run)
     fn.__name__ = fn.__qualname__ = name
-    return register(name, method=False, nodes=("ConvolutionBackward0",))(fn)
+    return register(name, autocast="lower_precision_fp", method=False,
+                    nodes=("ConvolutionBackward0",))(fn)
 
 
 def _batched(nsp, name, input, run):

@@ -99,17 +99,19 @@ _huber = _pointwise_loss("huber_cpu", "HuberLossBackward0", _huber_fwd,
                          lambda d, delta: d.clamp(-delta, delta))
 
 
-@register("mse_loss", method=False, nodes=("MseLossBackward0",), function=False)
+@register("mse_loss", autocast="fp32", method=False, nodes=("MseLossBackward0",), function=False)
 def mse_loss(input, target, reduction="mean"):
     return _mse(input, target, reduction, ())
 
 
-@register("smooth_l1_loss", method=False, nodes=("SmoothL1LossBackward0",), function=False)
+@register("smooth_l1_loss", autocast="fp32",
+          method=False, nodes=("SmoothL1LossBackward0",), function=False)
 def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     return _smooth_l1(input, target, reduction, (float(beta),))
 
 
-@register("huber_loss", method=False, nodes=("HuberLossBackward0",), function=False)
+@register("huber_loss", autocast="fp32",
+          method=False, nodes=("HuberLossBackward0",), function=False)
 def huber_loss(input, target, reduction="mean", delta=1.0):
     return _huber(input, target, reduction, (float(delta),))
 
@@ -127,7 +129,8 @@ def _soft_margin_bwd(node, g):
 SoftMarginLossBackward0 = node_class("SoftMarginLossBackward0", _soft_margin_bwd)
 
 
-@register("soft_margin_loss", method=False, nodes=("SoftMarginLossBackward0",), function=False)
+@register("soft_margin_loss", autocast="fp32",
+          method=False, nodes=("SoftMarginLossBackward0",), function=False)
 def soft_margin_loss(input, target, reduction="mean"):
     reduction = reduction_name(reduction)
     x, y, dt, dev = _float_operands(input, target, "soft_margin_loss")
@@ -156,7 +159,8 @@ def _bce_bwd(node, g):
 BinaryCrossEntropyBackward0 = node_class("BinaryCrossEntropyBackward0", _bce_bwd)
 
 
-@register("binary_cross_entropy", method=False, nodes=("BinaryCrossEntropyBackward0",),
+@register("binary_cross_entropy", autocast={"cpu": "fp32", "cuda": "banned"},
+          method=False, nodes=("BinaryCrossEntropyBackward0",),
           function=False)
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-w (t log x + (1 - t) log(1 - x)), each log clamped at -100 like PyTorch."""
@@ -203,7 +207,7 @@ BinaryCrossEntropyWithLogitsBackward0 = node_class("BinaryCrossEntropyWithLogits
                                                    _bce_logits_bwd)
 
 
-@register("binary_cross_entropy_with_logits", method=False,
+@register("binary_cross_entropy_with_logits", autocast="fp32", method=False,
           nodes=("BinaryCrossEntropyWithLogitsBackward0",))
 def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None,
                                      reduction="mean"):
@@ -276,7 +280,8 @@ NllLossBackward0 = node_class("NllLossBackward0", _nll_bwd)
 NllLoss2DBackward0 = node_class("NllLoss2DBackward0", _nll_bwd)
 
 
-@register("nll_loss", method=False, nodes=("NllLossBackward0", "NllLoss2DBackward0"),
+@register("nll_loss", autocast="fp32",
+          method=False, nodes=("NllLossBackward0", "NllLoss2DBackward0"),
           function=False)
 def nll_loss(input, target, weight=None, reduction="mean", ignore_index=-100):
     """-weight[t] * input[n, t, ...] over (C,), (N, C) or (N, C, d1, ...) inputs; 'mean' divides
@@ -374,7 +379,8 @@ def _multi_margin_bwd(node, g):
 MultiMarginLossBackward0 = node_class("MultiMarginLossBackward0", _multi_margin_bwd)
 
 
-@register("multi_margin_loss", method=False, nodes=("MultiMarginLossBackward0",), function=False)
+@register("multi_margin_loss", autocast="fp32",
+          method=False, nodes=("MultiMarginLossBackward0",), function=False)
 def multi_margin_loss(input, target, p=1, margin=1, weight=None, reduction="mean"):
     """sum_{j != y} w[y] max(0, margin - x[y] + x[j])^p / C per sample."""
     reduction = reduction_name(reduction)
@@ -414,7 +420,8 @@ MultilabelMarginLossBackward0 = node_class("MultilabelMarginLossBackward0",
                                            _multilabel_margin_bwd)
 
 
-@register("multilabel_margin_loss", method=False, nodes=("MultilabelMarginLossBackward0",),
+@register("multilabel_margin_loss", autocast="fp32",
+          method=False, nodes=("MultilabelMarginLossBackward0",),
           function=False)
 def multilabel_margin_loss(input, target, reduction="mean"):
     """sum over listed targets j (up to the first -1) and non-targets k of
@@ -574,7 +581,7 @@ def _ctc_nll(log_probs, targets, il, tl, blank, zero_infinity):
     return out
 
 
-@register("ctc_loss", method=False, nodes=("CtcLossBackward0",))
+@register("ctc_loss", autocast={"cpu": "fp32"}, method=False, nodes=("CtcLossBackward0",))
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
              zero_infinity=False):
     """Connectionist temporal classification loss over (T, N, C) (or unbatched (T, C))

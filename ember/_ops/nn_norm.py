@@ -241,7 +241,8 @@ def native_layer_norm(input, normalized_shape, weight, bias, eps):
     return res, _wrap(mean.reshape(sshape), input), _wrap(rstd.reshape(sshape), input)
 
 
-@register("layer_norm", method=False, nodes=("NativeLayerNormBackward0",))
+@register("layer_norm", autocast={"cuda": "fp32"},
+          method=False, nodes=("NativeLayerNormBackward0",))
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5, cudnn_enable=True):
     return native_layer_norm(input, normalized_shape, weight, bias, eps)[0]
 
@@ -263,7 +264,8 @@ def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
     return res, mean_t, rstd_t
 
 
-@register("group_norm", method=False, nodes=("NativeGroupNormBackward0",))
+@register("group_norm", autocast={"cuda": "fp32"},
+          method=False, nodes=("NativeGroupNormBackward0",))
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5, cudnn_enabled=True):
     shape = input._data.shape
     if len(shape) < 2:

@@ -135,7 +135,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                        return_indices)
 
 
-@register("max_pool3d", method=False, nodes=("MaxPool3DWithIndicesBackward0",))
+@register("max_pool3d", autocast={"cpu": "fp32"},
+          method=False, nodes=("MaxPool3DWithIndicesBackward0",))
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
     return max_pool_nd(input, 3, kernel_size, stride, padding, dilation, ceil_mode,

@@ -12,7 +12,8 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class, save_output
-from ._core import (OPS, unary, binary, register, prep2, record, _grad, write_out, inplace,
+from ._core import (OPS, set_autocast,
+                    unary, binary, register, prep2, record, _grad, write_out, inplace,
                     needs_grad, grad_for, wrap, check_same_device, check_scalar_arg)
 
 _LN2 = math.log(2.0)
@@ -642,6 +643,11 @@ def _node_name(name):
 for _name, _k, _bwd, _saves, _fr, _opts in _UNARY:
     globals()[_name], globals()[_name + "_"] = unary(
         _name, _k, _bwd, _node_name(_name), saves=_saves, float_result=_fr, **_opts)
+# CUDA autocast runs these in float32 (PyTorch's fp32 list)
+for _name in ("acos", "asin", "cosh", "erfinv", "exp", "expm1", "log", "log10", "log2", "log1p",
+              "reciprocal", "rsqrt", "sinh", "tan", "pow"):
+    set_autocast(_name, {"cuda": "fp32"})
+set_autocast("atan2", {"cuda": "promote"})
 
 
 def _sigmoid_kernel(x, be):
@@ -995,12 +1001,12 @@ def _addc(input, tensor1, tensor2, value, out, is_div):
     return write_out(out, res) if out is not None else res
 
 
-@register("addcmul", nodes=("AddcmulBackward0",), out=True)
+@register("addcmul", autocast={"cuda": "promote"}, nodes=("AddcmulBackward0",), out=True)
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     return _addc(input, tensor1, tensor2, value, out, False)
 
 
-@register("addcdiv", nodes=("AddcdivBackward0",), out=True)
+@register("addcdiv", autocast={"cuda": "promote"}, nodes=("AddcdivBackward0",), out=True)
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     return _addc(input, tensor1, tensor2, value, out, True)
 

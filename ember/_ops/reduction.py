@@ -175,7 +175,8 @@ SumBackward0 = node_class("SumBackward0", _sum_bwd)
 SumBackward1 = node_class("SumBackward1", _sum_bwd)
 
 
-@register("sum", nodes=("SumBackward0", "SumBackward1"), out=True)
+@register("sum", autocast={"cuda": "fp32_set_opt_dtype"},
+          nodes=("SumBackward0", "SumBackward1"), out=True)
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     x = input._data
     nd = x.ndim
@@ -311,7 +312,8 @@ ProdBackward0 = node_class("ProdBackward0", _prod_bwd)
 ProdBackward1 = node_class("ProdBackward1", _prod_bwd)
 
 
-@register("prod", nodes=("ProdBackward0", "ProdBackward1"), out=True)
+@register("prod", autocast={"cpu": "fp32", "cuda": "fp32_set_opt_dtype"},
+          nodes=("ProdBackward0", "ProdBackward1"), out=True)
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     x = input._data
     odt = _acc_dtype(input._dtype, dtype)
@@ -640,7 +642,7 @@ def _logsumexp_array(x, ax, xp):
         return xp.log(xp.sum(xp.exp(x - m), axis=ax, keepdims=True)) + m
 
 
-@register("logsumexp", nodes=("LogsumexpBackward0",), out=True)
+@register("logsumexp", autocast={"cuda": "fp32"}, nodes=("LogsumexpBackward0",), out=True)
 def logsumexp(input, dim=(), keepdim=False, *, out=None):
     dt = _float_dtype(input._dtype)
     x = _lowp(input._data.astype(dt.np, copy=False), dt)
@@ -697,12 +699,12 @@ def _softmax_common(input, dim, dtype, log):
     return res
 
 
-@register("softmax", nodes=("SoftmaxBackward0",))
+@register("softmax", autocast={"cuda": "fp32_set_opt_dtype"}, nodes=("SoftmaxBackward0",))
 def softmax(input, dim, dtype=None):
     return _softmax_common(input, dim, dtype, False)
 
 
-@register("log_softmax", nodes=("LogSoftmaxBackward0",))
+@register("log_softmax", autocast={"cuda": "fp32_set_opt_dtype"}, nodes=("LogSoftmaxBackward0",))
 def log_softmax(input, dim, dtype=None):
     return _softmax_common(input, dim, dtype, True)
 
@@ -779,7 +781,7 @@ def _scan(input, dim, dtype, kernel, float_only=False):
     return wrap(r.reshape(x.shape), dt, input._device), axis
 
 
-@register("cumsum", nodes=("CumsumBackward0",), out=True)
+@register("cumsum", autocast={"cuda": "fp32_set_opt_dtype"}, nodes=("CumsumBackward0",), out=True)
 def cumsum(input, dim, *, dtype=None, out=None):
     res, axis = _scan(input, dim, dtype, lambda a, ax, xp: xp.cumsum(a, axis=ax))
     if _grad[0] and input._requires_grad:
@@ -787,7 +789,7 @@ def cumsum(input, dim, *, dtype=None, out=None):
     return _finish(res, out)
 
 
-@register("cumprod", nodes=("CumprodBackward0",), out=True)
+@register("cumprod", autocast={"cuda": "fp32_set_opt_dtype"}, nodes=("CumprodBackward0",), out=True)
 def cumprod(input, dim, *, dtype=None, out=None):
     res, axis = _scan(input, dim, dtype, lambda a, ax, xp: xp.cumprod(a, axis=ax))
     if _grad[0] and input._requires_grad:

@@ -66,7 +66,8 @@ def _cat_check(tensors, dim):
     return d, parts
 
 
-@register("cat", aliases=("concat", "concatenate"), method=False, nodes=("CatBackward0",),
+@register("cat", autocast={"cpu": "promote"},
+          aliases=("concat", "concatenate"), method=False, nodes=("CatBackward0",),
           out=True)
 def cat(tensors, dim=0, *, out=None):
     tensors = list(tensors)
@@ -91,7 +92,7 @@ def _stack_bwd(node, g):
 StackBackward0 = node_class("StackBackward0", _stack_bwd)
 
 
-@register("stack", method=False, nodes=("StackBackward0",), out=True)
+@register("stack", autocast={"cpu": "promote"}, method=False, nodes=("StackBackward0",), out=True)
 def stack(tensors, dim=0, *, out=None):
     tensors = list(tensors)
     if not tensors:

@@ -13,3 +13,11 @@ from .anomaly_mode import (detect_anomaly, set_detect_anomaly, is_anomaly_enable
 __all__ = ["Function", "Variable", "backward", "grad", "gradcheck", "gradgradcheck",
            "functional", "detect_anomaly", "set_detect_anomaly", "no_grad", "enable_grad",
            "set_grad_enabled", "inference_mode", "graph"]
+
+
+def __getattr__(name):
+    if name == "profiler":      # torch.autograd.profiler, loaded on first use
+        import importlib
+        return importlib.import_module(__name__ + ".profiler")
+    from .. import _errors
+    raise _errors.module_attribute(__name__, name)

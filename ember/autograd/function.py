@@ -75,7 +75,12 @@ def _check_grads(node, res):
     for i, g in enumerate(res):
         if g is not None and not is_tensor[i]:
             raise _errors.function_grad_not_variable(node, i + 1)
-    return tuple([g for g, t in zip(res, is_tensor) if t])
+    grads = [g for g, t in zip(res, is_tensor) if t]
+    for i, dt in enumerate(node._in_dtypes):
+        g = grads[i]
+        if isinstance(g, Tensor) and g._dtype is not dt:
+            grads[i] = g.to(dt)     # the engine gives each input a gradient of its dtype
+    return tuple(grads)
 
 
 class FunctionMeta(type):
@@ -140,6 +145,7 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
 def _new_ctx(cls, args):
     ctx = _new(cls._backward_cls)
     ctx._is_tensor = tuple([isinstance(a, Tensor) for a in args])
+    ctx._in_dtypes = tuple([a._dtype for a in args if isinstance(a, Tensor)])
     _init_node(ctx, tuple([edge(a) for a in args if isinstance(a, Tensor)]))
     ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
     ctx.to_save = ()

@@ -11,14 +11,23 @@ import sys
 import traceback
 import warnings
 import weakref
+from collections import OrderedDict
 
 from .. import _errors
 from .._tensor import Tensor, _make
 from . import grad_mode
 from ._saved_names import SAVED_NAMES
+from ..utils.hooks import add_hook
 
 _new = object.__new__
-_FREED = tuple([None])   # released saved tensors: a unique object (``()`` is a singleton
+
+
+class _Freed(tuple):
+    """The class of ``_FREED``, so that ``saved()`` tells plain saved tensors from the rest
+    (freed, or deferred by ``utils.checkpoint``) with one class test."""
+
+
+_FREED = _Freed([None])  # released saved tensors: a unique object (``()`` is a singleton
                          # that nodes saving nothing also hold, so it cannot be the marker)
 _NO_EDGE = (None, 0)
 _anomaly = [False, True]   # [enabled, check_nan]
@@ -54,8 +63,10 @@ class Node:
     def saved(self):
         """Unpack saved tensors, raising PyTorch's errors if freed or modified in place."""
         s = self._saved
-        if s is _FREED:
-            raise _errors.backward_twice()
+        if s.__class__ is not tuple:
+            if s is _FREED:
+                raise _errors.backward_twice()
+            s = s.unpack(self)      # dropped by a non-reentrant checkpoint: recompute them
         vs = self._versions
         for i, t in enumerate(s):
             if t is not None and t._vc[0] != vs[i]:
@@ -114,14 +125,14 @@ class Node:
     def register_hook(self, fn):
         """fn(grad_inputs, grad_outputs) -> new grad_inputs or None, run after backward."""
         if self._hooks is None:
-            self._hooks = {}
-        return RemovableHandle(self._hooks, fn)
+            self._hooks = OrderedDict()
+        return add_hook(self._hooks, fn)
 
     def register_prehook(self, fn):
         """fn(grad_outputs) -> new grad_outputs or None, run before backward."""
         if self._prehooks is None:
-            self._prehooks = {}
-        return RemovableHandle(self._prehooks, fn)
+            self._prehooks = OrderedDict()
+        return add_hook(self._prehooks, fn)
 
     def _apply(self, grads):
         """Run hooks and the backward formula; ``grads`` is a list, one entry per output."""
@@ -179,27 +190,6 @@ class SavedTensor:
     def register_hooks(self, pack_hook, unpack_hook):
         raise _errors.unsupported("SavedTensor.register_hooks",
                                   "use torch.autograd.graph.saved_tensors_hooks")
-
-
-class RemovableHandle:
-    _next_id = [0]
-
-    def __init__(self, store, value):
-        self.id = RemovableHandle._next_id[0]
-        RemovableHandle._next_id[0] += 1
-        self._store = weakref.ref(store) if hasattr(store, "__weakref__") else (lambda: store)
-        store[self.id] = value
-
-    def remove(self):
-        store = self._store()
-        if store is not None:
-            store.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 class AccumulateGrad(Node):
@@ -317,7 +307,7 @@ def make_node(cls, inputs, saved=(), args=None):
     node.next_functions = tuple([edge(t) if isinstance(t, Tensor) else _NO_EDGE
                                  for t in inputs])
     if saved:
-        node._saved = saved
+        node._saved = saved if saved.__class__ is tuple else tuple(saved)
         node._versions = tuple([-1 if t is None else t._vc[0] for t in saved])
     else:
         node._saved = node._versions = ()
@@ -353,12 +343,12 @@ def register_tensor_hook(t, fn):
         raise _errors.hook_without_grad()
     if t._grad_fn is None:
         if t._hooks is None:
-            t._hooks = {}
-        return RemovableHandle(t._hooks, fn)
+            t._hooks = OrderedDict()
+        return add_hook(t._hooks, fn)
     node = t._grad_fn
     if node._thooks is None:
-        node._thooks = {}
-    return RemovableHandle(node._thooks, (t._output_nr, fn))
+        node._thooks = OrderedDict()
+    return add_hook(node._thooks, (t._output_nr, fn))
 
 
 def register_post_accumulate_hook(t, fn):
@@ -367,8 +357,8 @@ def register_post_accumulate_hook(t, fn):
     acc = accumulator_of(t)
     t.__dict__["_post_acc_node"] = acc  # keep the sink alive while the hook is registered
     if acc._post_hooks is None:
-        acc._post_hooks = {}
-    return RemovableHandle(acc._post_hooks, fn)
+        acc._post_hooks = OrderedDict()
+    return add_hook(acc._post_hooks, fn)
 
 
 def retain_grad(t):

@@ -24,7 +24,7 @@ from ..nn.modules.module import _typename
 from ..nn.utils._grads import zero_grads
 from .._tensor import Tensor, _make
 from ..autograd import grad_mode as _gm
-from ..autograd.graph import RemovableHandle
+from ..utils.hooks import add_hook
 
 __all__ = ["Optimizer", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook",
            "required"]
@@ -45,12 +45,12 @@ required = _RequiredParameter()
 
 def register_optimizer_step_pre_hook(hook):
     """Register ``hook(optimizer, args, kwargs)`` to run before every optimizer's step."""
-    return RemovableHandle(_global_optimizer_pre_hooks, hook)
+    return add_hook(_global_optimizer_pre_hooks, hook)
 
 
 def register_optimizer_step_post_hook(hook):
     """Register ``hook(optimizer, args, kwargs)`` to run after every optimizer's step."""
-    return RemovableHandle(_global_optimizer_post_hooks, hook)
+    return add_hook(_global_optimizer_post_hooks, hook)
 
 
 # ---- helpers shared by the algorithms ---------------------------------------------------------
@@ -264,17 +264,14 @@ class Optimizer:
 
     # ---- hooks ------------------------------------------------------------------------------
     def register_step_pre_hook(self, hook):
-        return RemovableHandle(self._optimizer_step_pre_hooks, hook)
+        return add_hook(self._optimizer_step_pre_hooks, hook)
 
     def register_step_post_hook(self, hook):
-        return RemovableHandle(self._optimizer_step_post_hooks, hook)
+        return add_hook(self._optimizer_step_post_hooks, hook)
 
     @staticmethod
     def _register(store, hook, prepend):
-        handle = RemovableHandle(store, hook)
-        if prepend:
-            store.move_to_end(handle.id, last=False)
-        return handle
+        return add_hook(store, hook, prepend=prepend)
 
     def register_state_dict_pre_hook(self, hook, prepend=False):
         return self._register(self._optimizer_state_dict_pre_hooks, hook, prepend)

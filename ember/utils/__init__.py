@@ -1,2 +1,17 @@
-"""``torch.utils``: the data loading utilities."""
-from . import data  # noqa: F401
+"""``torch.utils``: data loading, hooks, checkpointing, pytrees and the other utilities, each
+loaded on first use."""
+import importlib
+
+_SUBMODULES = {"data", "hooks", "checkpoint", "_pytree", "flop_counter", "tensorboard",
+               "safetensors"}
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    from .. import _errors
+    raise _errors.module_attribute(__name__, name)
+
+
+def __dir__():
+    return sorted(set(globals()) | _SUBMODULES)

@@ -3,6 +3,7 @@
 Attention is composed from ember ops (matmul / baddbmm, softmax, masked_fill), so autograd and
 double backward come for free; the per-call work is a handful of batched GEMMs.
 """
+from ..._ops._core import autocast_rule
 import math
 import warnings
 
@@ -37,6 +38,7 @@ def _attn_bias(attn_mask, is_causal, L, S, query):
     return bias
 
 
+@autocast_rule("lower_precision_fp")
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
                                  is_causal=False, scale=None, enable_gqa=False):
     """softmax(q kᵀ · scale + mask) v.  Rows whose keys are all masked give zeros (as PyTorch's

@@ -5,12 +5,14 @@ a bias is one ``addmm``; other contiguous inputs with a contiguous bias that is 
 squeezed) are flattened to 2-D, ``addmm``-ed and viewed back; everything else is ``matmul``
 (+ bias, added in place).
 """
+from ..._ops._core import autocast_rule
 from ..._ops import linalg as L, pointwise as P
 from ..._ops.nn_basic import bilinear
 
 __all__ = ["linear", "bilinear"]
 
 
+@autocast_rule("lower_precision_fp")
 def linear(input, weight, bias=None):
     nd = input._data.ndim
     if bias is None:

@@ -5,6 +5,7 @@ each); the others are composed of ember ops exactly as ATen composes them, so th
 graphs match PyTorch's.  ``size_average`` / ``reduce`` are the legacy spellings of
 ``reduction``.
 """
+from ..._ops._core import autocast_rule
 import math
 import warnings
 
@@ -72,6 +73,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return L.mse_loss(input, target, reduction)
 
 
+@autocast_rule("fp32")
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     reduction = legacy_reduction(size_average, reduce, reduction)
     input, target = _same_size(input, target)
@@ -114,6 +116,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return out.view((n,) + tuple(input.shape[2:])) if reduction == "none" else out
 
 
+@autocast_rule({"cpu": "fp32"})
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
                   reduce=None, reduction="mean", label_smoothing=0.0):
     """log_softmax + nll_loss for class indices (PyTorch's graph: NllLossBackward0 over
@@ -208,6 +211,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     return L.binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)
 
 
+@autocast_rule("fp32")
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce, reduction)
@@ -224,6 +228,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return out
 
 
+@autocast_rule("fp32")
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
                      reduce=None, reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
@@ -265,6 +270,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
 
 
 # ---- margin and embedding losses ----------------------------------------------------------------
+@autocast_rule("fp32")
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
                          reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
@@ -274,6 +280,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     return _reduce(out, reduction)
 
 
+@autocast_rule("fp32")
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
                         reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
@@ -282,6 +289,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
 
 
+@autocast_rule("fp32")
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
                           reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
@@ -319,6 +327,7 @@ def _triplet(anchor, positive, negative, distance, margin, swap, reduction):
     return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
 
 
+@autocast_rule("fp32")
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
                         size_average=None, reduce=None, reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)

@@ -3,6 +3,7 @@
 Batch, layer and group norm are fused kernels (``ember/_ops/nn_norm.py``); the others are
 compositions of ember ops arranged as PyTorch arranges them, so that autograd node names match.
 """
+from ..._ops._core import autocast_rule
 import numpy as np
 
 from ... import _errors
@@ -128,6 +129,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     return _P.div(input, denom, out=out)
 
 
+@autocast_rule({"cuda": "fp32"})
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """Each input divided by its (eps-clamped) L2 norm along ``dim``, then the dot product.
     The clamp is invisible to autograd, as in PyTorch."""
@@ -147,6 +149,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     return (x1 - x2 + eps).norm(p, dim, keepdim=keepdim)
 
 
+@autocast_rule({"cuda": "fp32"})
 def pdist(input, p=2):
     """Distances between all pairs of rows ``i < j`` of a 2-D input, in row-major pair order."""
     if input.dim() != 2:

@@ -1,4 +1,5 @@
 """nn.functional: max/avg/adaptive/lp pooling, max_unpool (ops in ``ember._ops.nn_pool``)."""
+from ..._ops._core import autocast_rule
 from ... import _errors
 from ..._ops import nn_pool as P
 from ..._ops.nn_pool import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d,
@@ -34,6 +35,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                          divisor_override)
 
 
+@autocast_rule({"cpu": "fp32"})
 def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):
     return P.avg_pool_nd(input, 3, kernel_size, stride, padding, ceil_mode, count_include_pad,
@@ -44,6 +46,7 @@ def adaptive_avg_pool2d(input, output_size):
     return P.adaptive_avg_pool_nd(input, 2, output_size)
 
 
+@autocast_rule({"cpu": "fp32"})
 def adaptive_avg_pool3d(input, output_size):
     return P.adaptive_avg_pool_nd(input, 3, output_size)
 
@@ -52,6 +55,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     return P.adaptive_max_pool_nd(input, 2, output_size, return_indices)
 
 
+@autocast_rule({"cpu": "fp32"})
 def adaptive_max_pool3d(input, output_size, return_indices=False):
     return P.adaptive_max_pool_nd(input, 3, output_size, return_indices)
 

@@ -1,4 +1,5 @@
 """nn.functional: interpolate/upsample, pad, pixel_shuffle, channel_shuffle."""
+from ..._ops._core import autocast_rule
 import math
 import warnings
 
@@ -35,6 +36,7 @@ def _output_size(input, nsp, size, scale_factor, recompute_scale_factor):
     return out, ((None,) * nsp if recompute_scale_factor else tuple(float(s) for s in sc))
 
 
+@autocast_rule({"cuda": "fp32"})
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """Resample the spatial dims of a (N, C, *S) input (torch.nn.functional.interpolate)."""

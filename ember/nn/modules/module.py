@@ -14,39 +14,12 @@ from collections.abc import Mapping
 from ... import _errors
 from ..._tensor import Tensor
 from ...autograd import grad_mode
-from ...autograd.function import Function
+from ...utils.hooks import BackwardHook, add_hook
 from ..parameter import Parameter, Buffer, is_lazy
 
 __all__ = ["Module"]
 
 _EXTRA_STATE_KEY_SUFFIX = "_extra_state"
-
-
-# ---- hook handles (PyTorch's torch.utils.hooks.RemovableHandle) --------------------------------
-class RemovableHandle:
-    """Removes a hook from its dict (and from the flag dicts in ``extra_dict``) on ``remove()``."""
-    next_id = 0
-
-    def __init__(self, hooks_dict, *, extra_dict=None):
-        self.hooks_dict_ref = weakref.ref(hooks_dict)
-        self.id = RemovableHandle.next_id
-        RemovableHandle.next_id += 1
-        if isinstance(extra_dict, dict):
-            extra_dict = [extra_dict]
-        self.extra_dict_ref = tuple(weakref.ref(d) for d in extra_dict or ())
-
-    def remove(self):
-        for ref in (self.hooks_dict_ref,) + self.extra_dict_ref:
-            d = ref()
-            if d is not None:
-                d.pop(self.id, None)
-        _refresh_global_flag()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 class _WrappedHook:
@@ -94,11 +67,24 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
 
 
 # ---- global hooks (torch.nn.modules.module.register_module_*) --------------------------------
-_global_backward_pre_hooks = OrderedDict()
-_global_backward_hooks = OrderedDict()
+class _FlaggedHooks(OrderedDict):
+    """A global hook dict that keeps ``_has_global_hooks`` current as hooks come and go (a
+    RemovableHandle removes with ``del``)."""
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        _refresh_global_flag()
+
+    def __delitem__(self, key):
+        super().__delitem__(key)
+        _refresh_global_flag()
+
+
+_global_backward_pre_hooks = _FlaggedHooks()
+_global_backward_hooks = _FlaggedHooks()
 _global_is_full_backward_hook = None
-_global_forward_pre_hooks = OrderedDict()
-_global_forward_hooks = OrderedDict()
+_global_forward_pre_hooks = _FlaggedHooks()
+_global_forward_hooks = _FlaggedHooks()
 _global_forward_hooks_always_called = OrderedDict()
 _global_forward_hooks_with_kwargs = OrderedDict()
 _global_buffer_registration_hooks = OrderedDict()
@@ -114,12 +100,7 @@ def _refresh_global_flag():
 
 
 def _add_hook(store, hook, extra=None, prepend=False):
-    handle = RemovableHandle(store, extra_dict=extra)
-    store[handle.id] = hook
-    if prepend:
-        store.move_to_end(handle.id, last=False)
-    _refresh_global_flag()
-    return handle
+    return add_hook(store, hook, extra_dict=extra, prepend=prepend)
 
 
 def register_module_buffer_registration_hook(hook):
@@ -166,120 +147,6 @@ def register_module_full_backward_hook(hook):
         raise _errors.global_backward_hooks_mixed()
     _global_is_full_backward_hook = True
     return _add_hook(_global_backward_hooks, hook)
-
-
-# ---- full backward hooks: an identity autograd node on the inputs and on the outputs ----------
-class BackwardHookFunction(Function):
-    """Identity whose backward node (``BackwardHookFunctionBackward``) carries module hooks."""
-
-    @staticmethod
-    def forward(ctx, *args):
-        ctx.mark_non_differentiable(*[a for a in args if not a.requires_grad])
-        return args
-
-    @staticmethod
-    def backward(ctx, *grads):
-        return grads
-
-
-class BackwardHook:
-    """Calls full backward (pre-)hooks with grad_input / grad_output tuples, as PyTorch does:
-    a node after the outputs captures grad_output (and runs pre-hooks), a node before the inputs
-    sees grad_input once the module's backward is done and runs the hooks."""
-
-    def __init__(self, module, user_hooks, user_pre_hooks):
-        self.user_hooks = user_hooks
-        self.user_pre_hooks = user_pre_hooks
-        self.module = module
-        self.grad_outputs = None
-        self.n_outputs = -1
-        self.output_tensors_index = None
-        self.n_inputs = -1
-        self.input_tensors_index = None
-
-    @staticmethod
-    def _pack_with_none(indices, values, size):
-        res = [None] * size
-        for idx, val in zip(indices, values):
-            res[idx] = val
-        return tuple(res)
-
-    @staticmethod
-    def _unpack_none(indices, values):
-        return tuple(values[idx] for idx in indices)
-
-    def _set_user_hook(self, grad_fn):
-        def hook(grad_input, _):
-            if self.grad_outputs is None:
-                # the gradient reached the inputs without passing through the outputs
-                return None
-            res = self._pack_with_none(self.input_tensors_index, grad_input, self.n_inputs)
-            for user_hook in self.user_hooks:
-                out = user_hook(self.module, res, self.grad_outputs)
-                if out is None:
-                    continue
-                if len(out) != len(res):
-                    raise _errors.backward_hook_grad_input_count(out, res)
-                res = out
-            self.grad_outputs = None
-            return self._unpack_none(self.input_tensors_index, res)
-        grad_fn.register_hook(hook)
-
-    def _apply_on_tensors(self, fn, args):
-        tensors_idx = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
-        tensors = [args[i] for i in tensors_idx]
-        if not (any(t.requires_grad for t in tensors) and grad_mode._enabled[0]):
-            return args, None
-        new_tensors = BackwardHookFunction.apply(*tensors)
-        if not isinstance(new_tensors, tuple):
-            new_tensors = (new_tensors,)
-        grad_fns = [t.grad_fn for t in new_tensors if t.grad_fn is not None and
-                    t.grad_fn.name() == "BackwardHookFunctionBackward"]
-        fn(grad_fns[0])
-        arg_list = list(args)
-        for idx, val in zip(tensors_idx, new_tensors):
-            arg_list[idx] = val
-        return (tuple(arg_list) if type(args) is tuple else type(args)(*arg_list)), tensors_idx
-
-    def setup_input_hook(self, args):
-        res, input_idx = self._apply_on_tensors(self._set_user_hook, args)
-        self.n_inputs = len(args)
-        self.input_tensors_index = input_idx
-        return res
-
-    def setup_output_hook(self, args):
-        def fn(grad_fn):
-            def hook(grad_output):
-                self.grad_outputs = self._pack_with_none(self.output_tensors_index, grad_output,
-                                                         self.n_outputs)
-                for user_pre_hook in self.user_pre_hooks:
-                    new = user_pre_hook(self.module, self.grad_outputs)
-                    if new is None:
-                        continue
-                    if len(new) != len(self.grad_outputs):
-                        raise _errors.backward_pre_hook_grad_output_count(new, self.grad_outputs)
-                    self.grad_outputs = new
-                local_grad_outputs = self.grad_outputs
-                if self.input_tensors_index is None:
-                    # no input requires grad: the hooks fire here with grad_input all None
-                    warnings.warn(_errors.full_backward_hook_outputs_warning(), stacklevel=5)
-                    grad_inputs = (None,) * self.n_inputs
-                    for user_hook in self.user_hooks:
-                        res = user_hook(self.module, grad_inputs, self.grad_outputs)
-                        if res is not None and not (isinstance(res, tuple) and
-                                                    all(el is None for el in res)):
-                            raise _errors.backward_hook_no_grad_inputs_return()
-                    self.grad_outputs = None
-                return tuple(local_grad_outputs[i] for i in self.output_tensors_index)
-            grad_fn.register_prehook(hook)
-
-        is_tuple = isinstance(args, tuple)
-        if not is_tuple:
-            args = (args,)
-        res, output_idx = self._apply_on_tensors(fn, args)
-        self.n_outputs = len(args)
-        self.output_tensors_index = output_idx
-        return res if is_tuple else res[0]
 
 
 # ---- helpers -------------------------------------------------------------------------------------

@@ -1,0 +1,105 @@
+"""Swapping every binding of some functions for wrappers while a transform is active.
+
+Transforms that must see op calls only while they are on (``ember.autocast``, the profiler,
+``FlopCounterMode``) register a *layer*: the functions it needs and how to wrap one.  While
+layers are active, each function some active layer needs is replaced, wherever it is bound
+(Tensor attributes, the globals of every loaded module — ``ember.matmul``,
+``nn.functional.linear``, ``_ops.linalg``'s own namespace, a user's ``from torch import mm``
+— and the staticmethods of classes), by the composition of the active layers' wrappers, in
+layer order (the lowest order outermost).  With no layer active the original functions are
+back, so eager calls pay nothing.
+"""
+import sys
+import threading
+import types
+
+from .._tensor import Tensor
+
+__all__ = ["register_layer", "set_active"]
+
+_FUNCTION = types.FunctionType
+_lock = threading.RLock()
+_layers = {}        # name -> (order, functions(): a set or dict, wrap(inner, original))
+_active = set()
+_composed = {}      # (original, active layer names) -> wrapper
+_places = {}        # original -> [(owner, name, bound value)]
+_seen = {"modules": -1, "functions": frozenset()}
+_swapped = []       # (owner, name, original bound value)
+
+
+def register_layer(name, order, functions, wrap):
+    """``functions()`` gives the functions the layer wraps; ``wrap(inner, original)`` a
+    wrapper that calls ``inner`` (``original``, or the next layer's wrapper)."""
+    _layers[name] = (order, functions, wrap)
+
+
+def set_active(name, active):
+    """Turn layer ``name`` on or off, rebinding what that changes."""
+    with _lock:
+        if (name in _active) == bool(active):
+            return
+        (_active.add if active else _active.discard)(name)
+        _restore()
+        if _active:
+            _install()
+
+
+def _restore():
+    for owner, attr, value in reversed(_swapped):
+        if isinstance(owner, dict):
+            owner[attr] = value
+        else:
+            setattr(owner, attr, value)
+    _swapped.clear()
+
+
+def _install():
+    layers = sorted((_layers[n][0], n) for n in _active)
+    needs = {name: set(_layers[name][1]()) for _, name in layers}
+    wanted = frozenset().union(*needs.values())
+    if len(sys.modules) != _seen["modules"] or not wanted <= _seen["functions"]:
+        _search(wanted)
+    for fn, places in _places.items():
+        chain = tuple(name for _, name in layers if fn in needs[name])
+        if not chain:
+            continue
+        wrapper = _composed.get((fn, chain))
+        if wrapper is None:
+            wrapper = fn
+            for name in reversed(chain):
+                wrapper = _layers[name][2](wrapper, fn)
+            _composed[(fn, chain)] = wrapper
+        for owner, attr, value in places:
+            new = staticmethod(wrapper) if type(value) is staticmethod else wrapper
+            if isinstance(owner, dict):
+                if owner.get(attr) is value:
+                    owner[attr] = new
+                    _swapped.append((owner, attr, value))
+            elif owner.__dict__.get(attr) is value:
+                setattr(owner, attr, new)
+                _swapped.append((owner, attr, value))
+
+
+def _search(fns):
+    """Find where the functions ``fns`` are bound (only called with nothing swapped)."""
+    places = {fn: [] for fn in fns}
+    for k, v in list(Tensor.__dict__.items()):
+        if type(v) is _FUNCTION and v in places:
+            places[v].append((Tensor, k, v))
+    for module in list(sys.modules.values()):
+        d = getattr(module, "__dict__", None)
+        if not isinstance(d, dict):
+            continue
+        for k, v in list(d.items()):
+            if type(v) is _FUNCTION:
+                if v in places:
+                    places[v].append((d, k, v))
+            elif type(v) is type and v is not Tensor and v.__module__ == d.get("__name__"):
+                for a, sv in list(v.__dict__.items()):
+                    if type(sv) is staticmethod and type(sv.__func__) is _FUNCTION \
+                            and sv.__func__ in places:
+                        places[sv.__func__].append((v, a, sv))
+    _places.clear()
+    _places.update(places)
+    _seen["modules"] = len(sys.modules)
+    _seen["functions"] = frozenset(fns)

@@ -1,0 +1,75 @@
+"""``torch.autograd.profiler``: the legacy ``profile`` and ``record_function``."""
+import functools
+
+from ..profiler._events import EventList, FunctionEvent, FunctionEventAvg
+
+__all__ = ["profile", "record_function", "EventList", "FunctionEvent", "FunctionEventAvg"]
+
+
+class record_function:
+    """Context manager / decorator: time the block as an event named ``name``."""
+
+    def __init__(self, name, args=None):
+        self.name = name
+        self.args = args
+        self._opened = None
+
+    def __enter__(self):
+        from ..profiler import _recorder
+        self._opened = _recorder.begin(self.name)
+        return self
+
+    def __exit__(self, *exc):
+        from ..profiler import _recorder
+        _recorder.end(self._opened)
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapped(*args, **kwargs):
+            with record_function(self.name, self.args):
+                return fn(*args, **kwargs)
+        return wrapped
+
+
+class profile:
+    """The legacy profiler: ``with profile() as prof: ...``, then ``prof.key_averages()``,
+    ``prof.table()``, ``prof.function_events``."""
+
+    def __init__(self, enabled=True, *, use_cuda=False, use_device=None, record_shapes=False,
+                 with_flops=False, profile_memory=False, with_stack=False, with_modules=False,
+                 use_kineto=False, use_cpu=True, experimental_config=None, acc_events=False,
+                 custom_trace_id_callback=None):
+        self.enabled = enabled
+        self.record_shapes = record_shapes
+        self.function_events = None
+        self._recorder = None
+
+    def __enter__(self):
+        if self.enabled:
+            from ..profiler._recorder import _Recorder
+            self._recorder = _Recorder(self.record_shapes)
+            self._recorder.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self._recorder.stop()
+            self.function_events = EventList(self._recorder.events)
+        return False
+
+    def key_averages(self, group_by_input_shape=False, group_by_stack_n=0):
+        return self.function_events.key_averages(group_by_input_shape)
+
+    def table(self, sort_by=None, row_limit=100, **kwargs):
+        return self.function_events.table(sort_by=sort_by, row_limit=row_limit, **kwargs)
+
+    def total_average(self):
+        return self.function_events.total_average()
+
+    @property
+    def self_cpu_time_total(self):
+        return self.function_events.self_cpu_time_total
+
+    def export_chrome_trace(self, path):
+        self.function_events.export_chrome_trace(path)

@@ -1,0 +1,243 @@
+"""``torch.utils.checkpoint``: trade compute for memory by recomputing a region in backward.
+
+* ``use_reentrant=True`` is PyTorch's ``CheckpointFunction``: the region runs without a graph;
+  its backward reruns it with grad enabled (same RNG and autocast state) and backpropagates
+  through the rerun inside the outer backward.
+* ``use_reentrant=False`` keeps the region's graph (so ``grad_fn`` names, ``autograd.grad``,
+  ``backward(inputs=...)`` and keyword arguments work) but drops every saved tensor of the
+  region's nodes; the first node that needs its saved tensors reruns the region once and takes
+  the rerun's saved tensors, node by node, as PyTorch's saved-tensor hooks do.
+"""
+import contextlib
+import warnings
+
+from .. import _errors
+from .._tensor import Tensor
+from .._ops import random as _random
+from ..autograd import grad_mode
+from ..autograd.function import Function
+from ..autograd.graph import AccumulateGrad
+
+__all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "CheckpointFunction",
+           "detach_variable", "check_backward_validity", "noop_context_fn"]
+
+
+class CheckpointError(RuntimeError):
+    pass
+
+
+def detach_variable(inputs):
+    """Detached copies of the tensors of the tuple ``inputs``, keeping ``requires_grad``."""
+    if not isinstance(inputs, tuple):
+        raise _errors.checkpoint_detach_variable(inputs)
+    out = []
+    for inp in inputs:
+        if isinstance(inp, Tensor):
+            x = inp.detach()
+            x.requires_grad = inp.requires_grad
+            inp = x
+        out.append(inp)
+    return tuple(out)
+
+
+def check_backward_validity(inputs):
+    if not any(inp.requires_grad for inp in inputs if isinstance(inp, Tensor)):
+        warnings.warn(_errors.CHECKPOINT_NO_GRAD_INPUTS, stacklevel=2)
+
+
+def noop_context_fn():
+    return contextlib.nullcontext(), contextlib.nullcontext()
+
+
+class _RegionState:
+    """The RNG and autocast state a region ran under, to rerun it identically."""
+
+    def __init__(self, preserve_rng_state):
+        self.rng = _random.get_rng_state() if preserve_rng_state else None
+        from ..amp import autocast_mode as A
+        self.autocast = [(d, A.is_autocast_enabled(d), A.get_autocast_dtype(d),
+                          A.is_autocast_cache_enabled()) for d in ("cuda", "cpu")]
+
+    @contextlib.contextmanager
+    def restored(self):
+        from ..amp import autocast_mode as A
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(_random.fork_rng(devices=[], enabled=self.rng is not None))
+            if self.rng is not None:
+                _random.set_rng_state(self.rng)
+            stack.enter_context(grad_mode.enable_grad())
+            for device_type, enabled, dtype, cache in self.autocast:
+                stack.enter_context(A.autocast(device_type, dtype=dtype, enabled=enabled,
+                                               cache_enabled=cache))
+            yield
+
+
+class CheckpointFunction(Function):
+    """The reentrant checkpoint (its node is ``CheckpointFunctionBackward``, as in PyTorch)."""
+
+    @staticmethod
+    def forward(ctx, run_function, preserve_rng_state, *args):
+        check_backward_validity(args)
+        ctx.run_function = run_function
+        ctx.state = _RegionState(preserve_rng_state)
+        ctx.inputs = [None if isinstance(a, Tensor) else a for a in args]
+        ctx.tensor_indices = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        ctx.save_for_backward(*[a for a in args if isinstance(a, Tensor)])
+        with grad_mode.no_grad():
+            return run_function(*args)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        inputs = list(ctx.inputs)
+        for i, t in zip(ctx.tensor_indices, ctx.saved_tensors):
+            inputs[i] = t
+        with ctx.state.restored():
+            detached = detach_variable(tuple(inputs))
+            outputs = ctx.run_function(*detached)
+        if isinstance(outputs, Tensor):
+            outputs = (outputs,)
+        pairs = [(o, g) for o, g in zip(outputs, grads) if isinstance(o, Tensor) and
+                 o.requires_grad]
+        if not pairs:
+            raise _errors.checkpoint_no_output_grad()
+        from ..autograd import engine
+        engine.backward([o for o, _ in pairs], [g for _, g in pairs])
+        return (None, None) + tuple(x.grad if isinstance(x, Tensor) else None
+                                    for x in detached)
+
+
+# ---- non-reentrant --------------------------------------------------------------------------
+def _tensors(value):
+    if isinstance(value, Tensor):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _tensors(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _tensors(v)
+
+
+def _region_nodes(outputs, stop):
+    """The region's nodes in a fixed (breadth-first) order, from its outputs back to the
+    boundary: accumulators (leaves) and the nodes in ``stop`` (the arguments' producers)."""
+    order, seen = [], set()
+    frontier = [t.grad_fn for t in _tensors(outputs) if t.grad_fn is not None]
+    while frontier:
+        nxt = []
+        for node in frontier:
+            if id(node) in seen or id(node) in stop or isinstance(node, AccumulateGrad):
+                continue
+            seen.add(id(node))
+            order.append(node)
+            nxt.extend(f for f, _ in node.next_functions if f is not None)
+        frontier = nxt
+    return order
+
+
+class _Deferred(tuple):
+    """A node's saved tensors, dropped until the region is rerun.  Its items are only
+    placeholders (so that a released node still reads as freed)."""
+
+    def unpack(self, node):
+        self.frame.recompute()
+        return node._saved
+
+
+class _Frame:
+    def __init__(self, function, args, kwargs, state, recompute_ctx, nodes):
+        self.function, self.args, self.kwargs = function, args, kwargs
+        self.state, self.recompute_ctx = state, recompute_ctx
+        self.nodes = nodes
+        self.meta = [[(t.shape, t.dtype) if t is not None else None for t in n._saved]
+                     for n in nodes]
+        self.done = False
+
+    def drop(self):
+        for node in self.nodes:
+            if node._saved:
+                d = _Deferred((True,) * len(node._saved))
+                d.frame = self
+                node._saved = d
+
+    def recompute(self):
+        if self.done:
+            return
+        with self.state.restored(), self.recompute_ctx:
+            args = detach_variable(tuple(self.args))
+            outputs = self.function(*args, **self.kwargs)
+        redone = _region_nodes(outputs, ())
+        originals = {id(n) for n in self.nodes}
+        if any(id(n) in originals for n in redone):
+            raise _errors.checkpoint_outer_graph(CheckpointError)
+        if [type(n).__name__ for n in redone] != [type(n).__name__ for n in self.nodes]:
+            raise _errors.checkpoint_recompute_mismatch(
+                CheckpointError, "the recomputed graph has different operations")
+        for node, new, meta in zip(self.nodes, redone, self.meta):
+            if node._saved.__class__ is not _Deferred:
+                continue
+            got = [(t.shape, t.dtype) if t is not None else None for t in new._saved]
+            if got != meta:
+                raise _errors.checkpoint_recompute_mismatch(
+                    CheckpointError, f"{type(node).__name__}: saved {meta}, recomputed {got}")
+            node._saved, node._versions = new._saved, new._versions
+        self.done = True
+
+
+def _checkpoint_without_reentrant(function, preserve, context_fn, args, kwargs):
+    state = _RegionState(preserve)
+    forward_ctx, recompute_ctx = context_fn()
+    with forward_ctx:
+        outputs = function(*args, **kwargs)
+    if grad_mode._enabled[0]:
+        stop = {id(a.grad_fn) for a in args if isinstance(a, Tensor) and a.grad_fn is not None}
+        nodes = _region_nodes(outputs, stop)
+        if nodes:
+            _Frame(function, args, kwargs, state, recompute_ctx, nodes).drop()
+    return outputs
+
+
+def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn,
+               determinism_check="default", debug=False, early_stop=True, **kwargs):
+    """Run ``function(*args, **kwargs)`` without keeping its activations; they are recomputed
+    (with the same RNG state unless ``preserve_rng_state=False``) when backward needs them."""
+    if use_reentrant is None:
+        warnings.warn(_errors.checkpoint_use_reentrant_warning(), stacklevel=2)
+        use_reentrant = True
+    preserve = kwargs.pop("preserve_rng_state", True)
+    if kwargs and use_reentrant:
+        raise _errors.checkpoint_unexpected_kwargs(kwargs)
+    if use_reentrant:
+        if context_fn is not noop_context_fn or debug is not False:
+            raise _errors.checkpoint_context_fn_reentrant()
+        return CheckpointFunction.apply(function, preserve, *args)
+    return _checkpoint_without_reentrant(function, preserve, context_fn, args, kwargs)
+
+
+def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwargs):
+    """Run ``functions`` (an ``nn.Sequential`` or a list) in ``segments`` chunks, all but the
+    last checkpointed."""
+    if use_reentrant is None:
+        warnings.warn(_errors.checkpoint_use_reentrant_warning(sequential=True), stacklevel=2)
+        use_reentrant = True
+    preserve = kwargs.pop("preserve_rng_state", True)
+    if kwargs:
+        raise _errors.checkpoint_unexpected_kwargs(kwargs)
+
+    def run_function(start, end):
+        def forward(x):
+            for j in range(start, end + 1):
+                x = functions[j](x)
+            return x
+        return forward
+
+    from ..nn import Sequential
+    if isinstance(functions, Sequential):
+        functions = list(functions.children())
+    segment_size = len(functions) // segments
+    end = -1
+    for start in range(0, segment_size * (segments - 1), segment_size):
+        end = start + segment_size - 1
+        input = checkpoint(run_function(start, end), input, use_reentrant=use_reentrant,
+                           preserve_rng_state=preserve)
+    return run_function(end + 1, len(functions) - 1)(input)

@@ -1,0 +1,4 @@
+"""``torch.utils.tensorboard``: ``SummaryWriter``, writing TensorBoard's event files."""
+from .writer import FileWriter, SummaryWriter
+
+__all__ = ["FileWriter", "SummaryWriter"]
