@@ -1,16 +1,22 @@
 """torch.distributions' messages: parameter and support validation, shapes, constructors."""
 
 
+def _fmt(value):
+    """How torch's f-strings show a tensor: a 0-d tensor formats as its Python number."""
+    return value.item() if getattr(value, "dim", None) is not None and value.dim() == 0 \
+        else value
+
+
 def dist_invalid_parameter(param, value, dist, constraint):
     return ValueError(f"Expected parameter {param} ({type(value).__name__} of shape "
                       f"{tuple(value.shape)}) of distribution {dist!r} to satisfy the constraint "
-                      f"{constraint!r}, but found invalid values:\n{value}")
+                      f"{constraint!r}, but found invalid values:\n{_fmt(value)}")
 
 
 def dist_outside_support(value, dist, support):
     return ValueError(f"Expected value argument ({type(value).__name__} of shape "
                       f"{tuple(value.shape)}) to be within the support ({support!r}) of the "
-                      f"distribution {dist!r}, but found invalid values:\n{value}")
+                      f"distribution {dist!r}, but found invalid values:\n{_fmt(value)}")
 
 
 def dist_value_not_tensor():

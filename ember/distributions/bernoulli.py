@@ -1,3 +1,5 @@
+import math
+
 import ember as torch
 from .. import _errors
 from ..nn.functional import binary_cross_entropy_with_logits
@@ -30,9 +32,6 @@ class Bernoulli(ExponentialFamily):
         new._param = new.probs if "probs" in new.__dict__ else new.logits
         return new
 
-    def _new(self, *args, **kwargs):
-        return self._param.new(*args, **kwargs)
-
     @property
     def mean(self):
         return self.probs
@@ -40,7 +39,7 @@ class Bernoulli(ExponentialFamily):
     @property
     def mode(self):
         mode = (self.probs >= 0.5).to(self.probs)
-        mode[self.probs == 0.5] = torch.nan
+        mode[self.probs == 0.5] = math.nan
         return mode
 
     @property

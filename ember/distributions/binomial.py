@@ -23,10 +23,10 @@ class Binomial(Distribution):
             raise _errors.dist_probs_or_logits()
         if probs is not None:
             self.total_count, self.probs = broadcast_all(total_count, probs)
-            self.total_count = self.total_count.type_as(self.probs)
+            self.total_count = self.total_count.to(self.probs.dtype)
         else:
             self.total_count, self.logits = broadcast_all(total_count, logits)
-            self.total_count = self.total_count.type_as(self.logits)
+            self.total_count = self.total_count.to(self.logits.dtype)
         self._param = self.probs if probs is not None else self.logits
         super().__init__(self._param.size(), validate_args=validate_args)
 

@@ -1,3 +1,5 @@
+import math
+
 import ember as torch
 from .. import _errors
 from . import constraints
@@ -37,9 +39,6 @@ class Categorical(Distribution):
         new._num_events = self._num_events
         return new
 
-    def _new(self, *args, **kwargs):
-        return self._param.new(*args, **kwargs)
-
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
         return constraints.integer_interval(0, self._num_events - 1)
@@ -58,7 +57,7 @@ class Categorical(Distribution):
 
     @property
     def mean(self):
-        return torch.full(self._extended_shape(), torch.nan, dtype=self.probs.dtype,
+        return torch.full(self._extended_shape(), math.nan, dtype=self.probs.dtype,
                           device=self.probs.device)
 
     @property
@@ -67,7 +66,7 @@ class Categorical(Distribution):
 
     @property
     def variance(self):
-        return torch.full(self._extended_shape(), torch.nan, dtype=self.probs.dtype,
+        return torch.full(self._extended_shape(), math.nan, dtype=self.probs.dtype,
                           device=self.probs.device)
 
     def sample(self, sample_shape=torch.Size()):

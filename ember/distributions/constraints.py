@@ -121,11 +121,10 @@ class MixtureSameFamilyConstraint(Constraint):
         return self.base_constraint.event_dim
 
     def check(self, value):
-        value = value.unsqueeze(-1 - self.event_dim)
-        result = self.base_constraint.check(value)
         if value.dim() < self.event_dim:
             raise _errors.dist_value_dim(self.event_dim, value.dim())
         keep = value.dim() - self.event_dim
+        result = self.base_constraint.check(value.unsqueeze(-1 - self.event_dim))
         return result.reshape(result.shape[:keep] + (-1,)).all(-1)
 
     def __repr__(self):

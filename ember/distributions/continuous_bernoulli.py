@@ -41,9 +41,6 @@ class ContinuousBernoulli(ExponentialFamily):
         new._param = new.probs if "probs" in new.__dict__ else new.logits
         return new
 
-    def _new(self, *args, **kwargs):
-        return self._param.new(*args, **kwargs)
-
     def _outside_unstable_region(self):
         return torch.max(torch.le(self.probs, self._lims[0]), torch.gt(self.probs, self._lims[1]))
 

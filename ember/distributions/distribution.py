@@ -4,6 +4,7 @@ import warnings
 
 import ember as torch
 from .. import _errors
+from .._errors.distributions import _fmt
 from . import constraints
 from .utils import lazy_property
 
@@ -163,7 +164,7 @@ class Distribution:
 
     def __repr__(self):
         names = [k for k in self.arg_constraints if k in self.__dict__]
-        shown = (self.__dict__[p] if self.__dict__[p].numel() == 1 else self.__dict__[p].size()
-                 for p in names)
+        shown = (_fmt(self.__dict__[p]) if self.__dict__[p].numel() == 1
+                 else self.__dict__[p].size() for p in names)
         args = ", ".join(f"{p}: {v}" for p, v in zip(names, shown))
         return f"{self.__class__.__name__}({args})"

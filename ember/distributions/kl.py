@@ -480,3 +480,71 @@ def _kl_uniform_pareto(p, q):
     t = ((q.alpha * q.scale.pow(q.alpha) * support_uniform).log()
          - (q.alpha + 1) * _expected_log(p))
     return torch.where(p.low < q.support.lower_bound, math.inf, -t)
+
+
+def _gumbel_mgf_term(p, q):
+    """E_p[exp(-(x - loc_q) / scale_q)] for the p that have a Gumbel q below."""
+    t = -q.scale.reciprocal()
+    if isinstance(p, Normal):
+        mgf = torch.exp(t * p.loc + 0.5 * (t * p.scale).pow(2))
+    elif isinstance(p, Exponential):
+        mgf = p.rate / (p.rate - t)
+    elif isinstance(p, Gamma):
+        mgf = (1 - t / p.rate).pow(-p.concentration)
+    else:       # Uniform
+        mgf = (torch.exp(t * p.high) - torch.exp(t * p.low)) / (t * (p.high - p.low))
+    return mgf * torch.exp(q.loc / q.scale)
+
+
+def _cross_gumbel(p, q):
+    """-H(p) - E_p[log Gumbel(x; loc, scale)]."""
+    return (-p.entropy() + q.scale.log() + (p.mean - q.loc) / q.scale
+            + _gumbel_mgf_term(p, q))
+
+
+for _p in (Normal, Exponential, Gamma, Uniform):
+    register_kl(_p, Gumbel)(_cross_gumbel)
+
+
+@register_kl(Normal, Laplace)
+def _kl_normal_laplace(p, q):
+    """-H(p) + log(2 b) + E_p|x - loc_q| / b, with the folded normal's mean."""
+    d = p.loc - q.loc
+    abs_mean = (p.scale * math.sqrt(2 / math.pi) * torch.exp(-0.5 * (d / p.scale).pow(2))
+                + d * torch.erf(d / (p.scale * math.sqrt(2))))
+    return -p.entropy() + (2 * q.scale).log() + abs_mean / q.scale
+
+
+def _cross_continuous_bernoulli(p, q):
+    """-H(p) - E_p[x logit + log(1 - probs) + log C(probs)] for p on the unit interval."""
+    return -p.entropy() - (p.mean * q.logits + torch.log1p(-q.probs) + q._cont_bern_log_norm())
+
+
+def _outside_unit_interval(p):
+    return (p.low < 0) | (p.high > 1)
+
+
+register_kl(Beta, ContinuousBernoulli)(_cross_continuous_bernoulli)
+
+
+@register_kl(Uniform, ContinuousBernoulli)
+def _kl_uniform_continuous_bernoulli(p, q):
+    return torch.where(_outside_unit_interval(p), math.inf, _cross_continuous_bernoulli(p, q))
+
+
+@register_kl(ContinuousBernoulli, Uniform)
+def _kl_continuous_bernoulli_uniform(p, q):
+    result = -p.entropy() + (q.high - q.low).log()
+    return torch.where((q.low > 0) | (q.high < 1), math.inf, result)
+
+
+@register_kl(Uniform, Beta)
+def _kl_uniform_beta(p, q):
+    width = p.high - p.low
+    e_log_x = _expected_log(p)
+    e_log_1mx = ((1 - p.low) * (1 - p.low).log() - (1 - p.high) * (1 - p.high).log()) / width - 1
+    log_beta = (q.concentration1.lgamma() + q.concentration0.lgamma()
+                - (q.concentration1 + q.concentration0).lgamma())
+    result = (-width.log() - (q.concentration1 - 1) * e_log_x
+              - (q.concentration0 - 1) * e_log_1mx + log_beta)
+    return torch.where(_outside_unit_interval(p), math.inf, result)

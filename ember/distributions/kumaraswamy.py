@@ -1,3 +1,5 @@
+import math
+
 import ember as torch
 from . import constraints
 from .transformed_distribution import TransformedDistribution
@@ -45,7 +47,7 @@ class Kumaraswamy(TransformedDistribution):
     def mode(self):
         log_mode = (self.concentration0.reciprocal() * (-self.concentration0).log1p()
                     - (-self.concentration0 * self.concentration1).log1p())
-        log_mode[(self.concentration0 < 1) | (self.concentration1 < 1)] = torch.nan
+        log_mode[(self.concentration0 < 1) | (self.concentration1 < 1)] = math.nan
         return log_mode.exp()
 
     @property

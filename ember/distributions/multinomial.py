@@ -1,3 +1,5 @@
+import math
+
 import ember as torch
 from . import constraints
 from .binomial import Binomial
@@ -41,9 +43,6 @@ class Multinomial(Distribution):
         new._validate_args = self._validate_args
         return new
 
-    def _new(self, *args, **kwargs):
-        return self._categorical._new(*args, **kwargs)
-
     @constraints.dependent_property(is_discrete=True, event_dim=1)
     def support(self):
         return constraints.multinomial(self.total_count)
@@ -67,9 +66,9 @@ class Multinomial(Distribution):
         shifted = list(range(samples.dim()))
         shifted.append(shifted.pop(0))
         samples = samples.permute(*shifted)
-        counts = samples.new(self._extended_shape(sample_shape)).zero_()
+        counts = samples.new_zeros(self._extended_shape(sample_shape))
         counts.scatter_add_(-1, samples, torch.ones_like(samples))
-        return counts.type_as(self.probs)
+        return counts.to(self.probs.dtype)
 
     def entropy(self):
         n = torch.tensor(self.total_count)
@@ -85,9 +84,9 @@ class Multinomial(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         logits, value = broadcast_all(self.logits, value)
-        logits = logits.clone(memory_format=torch.contiguous_format)
+        logits = logits.clone()
         log_factorial_n = torch.lgamma(value.sum(-1) + 1)
         log_factorial_xs = torch.lgamma(value + 1).sum(-1)
-        logits[(value == 0) & (logits == -torch.inf)] = 0
+        logits[(value == 0) & (logits == -math.inf)] = 0
         log_powers = (logits * value).sum(-1)
         return log_factorial_n - log_factorial_xs + log_powers

@@ -32,9 +32,6 @@ class LogitRelaxedBernoulli(Distribution):
         new._param = new.probs if "probs" in new.__dict__ else new.logits
         return new
 
-    def _new(self, *args, **kwargs):
-        return self._param.new(*args, **kwargs)
-
     @lazy_property
     def logits(self):
         return probs_to_logits(self.probs, is_binary=True)

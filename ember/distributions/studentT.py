@@ -28,7 +28,7 @@ class StudentT(Distribution):
 
     @property
     def mean(self):
-        m = self.loc.clone(memory_format=torch.contiguous_format)
+        m = self.loc.clone()
         m[self.df <= 1] = math.nan
         return m
 
@@ -38,7 +38,7 @@ class StudentT(Distribution):
 
     @property
     def variance(self):
-        m = self.df.clone(memory_format=torch.contiguous_format)
+        m = self.df.clone()
         m[self.df > 2] = (self.scale[self.df > 2].pow(2) * self.df[self.df > 2]
                           / (self.df[self.df > 2] - 2))
         m[(self.df <= 2) & (self.df > 1)] = math.inf
