@@ -10,7 +10,9 @@ __all__ = ["MultivariateNormal"]
 
 
 def _batch_mv(bmat, bvec):
-    """Batched matrix-vector product."""
+    """Batched matrix-vector product; one matrix for the whole batch is a single GEMM."""
+    if bmat.dim() == 2:
+        return torch.matmul(bvec, bmat.mT)
     return torch.matmul(bmat, bvec.unsqueeze(-1)).squeeze(-1)
 
 

@@ -29,8 +29,7 @@ def broadcast_all(*values):
 
 
 def _standard_normal(shape, dtype, device):
-    return torch.normal(torch.zeros(shape, dtype=dtype, device=device),
-                        torch.ones(shape, dtype=dtype, device=device))
+    return torch.randn(shape, dtype=dtype, device=device)
 
 
 def _sum_rightmost(value, dim):
