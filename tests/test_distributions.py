@@ -122,7 +122,7 @@ def _to_np(x):
 def _close(e, t, dtype, what):
     e, t = _to_np(e), _to_np(t)
     assert e.shape == t.shape, f"{what}: shape {e.shape} vs {t.shape}"
-    tol = dict(rtol=2e-4, atol=2e-5) if dtype == "float32" else dict(rtol=1e-7, atol=1e-9)
+    tol = dict(rtol=2e-4, atol=1e-5) if dtype == "float32" else dict(rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(e, t, equal_nan=True, err_msg=what, **tol)
 
 

@@ -8,10 +8,34 @@ from .utils import broadcast_all, lazy_property
 __all__ = ["VonMises"]
 
 
+# Abramowitz & Stegun 9.8.1-9.8.4: polynomial approximations of I0 and I1 (relative error about
+# 1e-7), in (x / 3.75)^2 below 3.75 and in 3.75 / x above; torch evaluates these, so we do too.
+_COEF_SMALL = ([1.0, 3.5156229, 3.0899424, 1.2067492, 0.2659732, 0.360768e-1, 0.45813e-2],
+               [0.5, 0.87890594, 0.51498869, 0.15084934, 0.2658733e-1, 0.301532e-2,
+                0.32411e-3])
+_COEF_LARGE = ([0.39894228, 0.1328592e-1, 0.225319e-2, -0.157565e-2, 0.916281e-2,
+                -0.2057706e-1, 0.2635537e-1, -0.1647633e-1, 0.392377e-2],
+               [0.39894228, -0.3988024e-1, -0.362018e-2, 0.163801e-2, -0.1031555e-1,
+                0.2282967e-1, -0.2895312e-1, 0.1787654e-1, -0.420059e-2])
+
+
+def _poly(y, coefs):
+    result = coefs[-1]
+    for c in reversed(coefs[:-1]):
+        result = c + y * result
+    return result
+
+
 def _log_modified_bessel_fn(x, order=0):
-    """log I_order(x) for order 0 or 1, from the exponentially scaled Bessel functions."""
-    scaled = torch.special.i0e(x) if order == 0 else torch.special.i1e(x)
-    return scaled.log() + x.abs()
+    """log I_order(x) for x > 0 and order 0 or 1."""
+    y = (x / 3.75) ** 2
+    small = _poly(y, _COEF_SMALL[order])
+    if order == 1:
+        small = x.abs() * small
+    small = small.log()
+    y = 3.75 / x
+    large = x - 0.5 * x.log() + _poly(y, _COEF_LARGE[order]).log()
+    return torch.where(x < 3.75, small, large)
 
 
 def _rejection_sample(loc, concentration, proposal_r, x):
