@@ -83,6 +83,12 @@ CASES = [
     ("Geometric", lambda D, **k: D.Geometric(**k), dict(probs=_prob(3))),
     ("NegativeBinomial", lambda D, **k: D.NegativeBinomial(**k),
      dict(total_count=_pos(3, lo=1, hi=5), probs=_prob(3))),
+    ("GeneralizedPareto", lambda D, **k: D.GeneralizedPareto(**k),
+     dict(loc=_real(3), scale=_pos(3), concentration=np.array([0.3, -0.2, 0.0]))),
+    ("InverseGamma", lambda D, **k: D.InverseGamma(**k),
+     dict(concentration=_pos(3, lo=2.5, hi=4), rate=_pos(3))),
+    ("LogisticNormal", lambda D, **k: D.LogisticNormal(**k), dict(loc=_real(2, 3),
+                                                                   scale=_pos(3))),
     ("MultivariateNormal", lambda D, **k: D.MultivariateNormal(**k),
      dict(loc=_real(2, 3), covariance_matrix=_spd())),
     ("MultivariateNormal", lambda D, **k: D.MultivariateNormal(**k),
@@ -143,6 +149,9 @@ def _same(fe, ft, dtype, what):
                                                            enumerate(CASES)])
 def test_table(case, dtype):
     name, ctor, params = CASES[case]
+    if name == "GeneralizedPareto" and dtype == "float64":
+        pytest.skip("torch 2.13's GeneralizedPareto compares float64 parameters with a float32 "
+                    "zero (isclose raises 'Double did not match Float'); ember accepts them")
     de = _build(ember, ctor, params, dtype)
     dt = _build(torch, ctor, params, dtype)
     assert tuple(de.batch_shape) == tuple(dt.batch_shape)
@@ -309,5 +318,4 @@ def test_submodule_layout():
     from ember.distributions.constraint_registry import biject_to
     assert Normal is ED.Normal and callable(logits_to_probs) and callable(probs_to_logits)
     assert callable(broadcast_all) and biject_to is ED.biject_to
-    assert set(TD.__all__) - {"GeneralizedPareto", "InverseGamma", "LogisticNormal"} \
-        <= set(ED.__all__)
+    assert set(TD.__all__) == set(ED.__all__)
