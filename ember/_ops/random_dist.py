@@ -5,10 +5,13 @@ gradient and ``Gamma.cdf`` need.
 
 Randomness is drawn from the generators of ``random.py`` (``_gen``), as its samplers do.
 
-The gradient of a gamma sample x with respect to its concentration a is the implicit one,
-dx/da = -(dP(a, x)/da) / p(x; a), with P the regularised lower incomplete gamma function and p
-the density.  dP/da is a central difference of P (or of Q = 1 - P in the upper tail, so that it
-keeps its relative accuracy) computed in float64 by the power series / continued fraction.
+P(a, x) (lower) and Q(a, x) = 1 - P (upper) are computed in float64 as
+``exp(a log x - x - lgamma(a)) * S``, with S the power series below x = a + 1 and the continued
+fraction (modified Lentz) above, each evaluated together with its derivative dS/da (forward
+mode).  The gradient of a gamma sample x with respect to its concentration a is the implicit
+one, dx/da = -(dP/da) / p(x; a); with p = exp(a log x - x - lgamma(a)) / x the exponentials
+cancel, leaving -x (S (log x - digamma(a)) + dS/da) for the series (the sign flips for Q), which
+keeps full relative accuracy in both tails.
 """
 from .. import _errors
 from .._tensor import Tensor
@@ -18,6 +21,7 @@ from ._core import register, record, needs_grad, binary, wrap
 from .random import _gen, _new
 
 _TINY = 1e-300
+_EPS = 1e-15
 _MAX_ITER = 2000
 
 
@@ -29,37 +33,49 @@ def _log_prefactor(a, x, be):
 
 
 def _p_series(a, x, xp):
-    """sum_n x^n / (a (a+1) ... (a+n)), the series of P(a, x) e^x x^-a Gamma(a)."""
+    """S = sum_n x^n / (a (a+1) ... (a+n)), so that P = S x^a e^-x / Gamma(a), and dS/da
+    (each term's derivative is -term * sum_k<=n 1 / (a + k))."""
     term = 1.0 / a
-    total = term.copy()
+    harmonic = term.copy()
+    total, dtotal = term.copy(), -term * harmonic
     n = a.copy()
     for _ in range(_MAX_ITER):
         n += 1.0
         term = term * (x / n)
+        harmonic += 1.0 / n
         total += term
-        if not bool((xp.abs(term) > xp.abs(total) * 1e-16).any()):
+        dtotal -= term * harmonic
+        if not bool((xp.abs(term) * harmonic > xp.abs(dtotal) * _EPS).any()
+                    or (xp.abs(term) > xp.abs(total) * _EPS).any()):
             break
-    return total
+    return total, dtotal
 
 
 def _q_fraction(a, x, xp):
-    """The continued fraction of Q(a, x) e^x x^-a Gamma(a) (modified Lentz)."""
+    """The continued fraction h with Q = h x^a e^-x / Gamma(a), and dh/da, by modified Lentz
+    carried in forward mode (b, c, d and h with their derivatives in a)."""
     b = x + 1.0 - a
-    c = xp.full_like(x, 1.0 / _TINY)
+    c, dc = xp.full_like(x, 1.0 / _TINY), xp.zeros_like(x)
     d = 1.0 / xp.where(xp.abs(b) < _TINY, _TINY, b)
-    h = d.copy()
+    dd = d * d                      # d/da (1 / b) with db/da = -1
+    h, dh = d.copy(), dd.copy()
     for i in range(1, _MAX_ITER):
-        an = -i * (i - a)
+        an, dan = -i * (i - a), float(i)
         b = b + 2.0
-        d = an * d + b
-        d = 1.0 / xp.where(xp.abs(d) < _TINY, _TINY, d)
+        den = an * d + b
+        dden = dan * d + an * dd - 1.0
+        d = 1.0 / xp.where(xp.abs(den) < _TINY, _TINY, den)
+        dd = -dden * d * d
+        dc = -1.0 + dan / c - an * dc / (c * c)
         c = b + an / c
         c = xp.where(xp.abs(c) < _TINY, _TINY, c)
-        step = d * c
+        step, dstep = d * c, dd * c + d * dc
+        dh = dh * step + h * dstep
         h = h * step
-        if not bool((xp.abs(step - 1.0) > 1e-16).any()):
+        if not bool((xp.abs(step - 1.0) > _EPS).any()
+                    or (xp.abs(h * dstep) > xp.abs(dh) * _EPS).any()):
             break
-    return h
+    return h, dh
 
 
 def _gammainc_pq(a, x, be):
@@ -75,11 +91,11 @@ def _gammainc_pq(a, x, be):
     lo, hi = inner & lower, inner & ~lower
     if lo.any():
         al, xl = a[lo], x[lo]
-        p[lo] = _p_series(al, xl, xp) * xp.exp(_log_prefactor(al, xl, be))
+        p[lo] = _p_series(al, xl, xp)[0] * xp.exp(_log_prefactor(al, xl, be))
         q[lo] = 1.0 - p[lo]
     if hi.any():
         ah, xh = a[hi], x[hi]
-        q[hi] = _q_fraction(ah, xh, xp) * xp.exp(_log_prefactor(ah, xh, be))
+        q[hi] = _q_fraction(ah, xh, xp)[0] * xp.exp(_log_prefactor(ah, xh, be))
         p[hi] = 1.0 - q[hi]
     one = ~bad & ~inner & ((a == 0) | (x == xp.inf))
     p[one], q[one] = 1.0, 0.0
@@ -122,15 +138,20 @@ igammac, igammac_ = binary("igammac", _igamma_kernel(True), _igamma_grad(-1.0),
 
 # ---- the standard gamma sampler and its implicit gradient -------------------------------------
 def _gamma_grad_array(a, x, be):
-    """dx/da for gamma(a) samples x (float64 arrays); 0 where it is not finite."""
+    """dx/da for gamma(a) samples x (float64 arrays of one shape); 0 where not finite."""
     xp = be.xp
-    h = xp.maximum(a * 1e-5, 1e-9)
-    p_hi, q_hi = _gammainc_pq(a + h, x, be)
-    p_lo, q_lo = _gammainc_pq(a - h, x, be)
-    upper = x > a
-    dp = xp.where(upper, q_lo - q_hi, p_hi - p_lo) / (2.0 * h)
-    log_pdf = (a - 1.0) * xp.log(x) - x - be.special.lgamma(a)
-    r = -dp * xp.exp(-log_pdf)
+    r = xp.zeros(a.shape)
+    ok = (a > 0) & (x > 0) & xp.isfinite(x)
+    lower = ok & (x < a + 1.0)
+    upper = ok & ~lower
+    if lower.any():
+        al, xl = a[lower], x[lower]
+        s, ds = _p_series(al, xl, xp)
+        r[lower] = -xl * (s * (xp.log(xl) - be.special.digamma(al)) + ds)
+    if upper.any():
+        au, xu = a[upper], x[upper]
+        h, dh = _q_fraction(au, xu, xp)
+        r[upper] = xu * (h * (xp.log(xu) - be.special.digamma(au)) + dh)
     return xp.where(xp.isfinite(r), r, 0.0)
 
 
