@@ -41,75 +41,112 @@ def _tril(*batch, n=3):
     return np.linalg.cholesky(_spd(*batch, n=n))
 
 
-# (name, ctor(lib, **tensors), parameter arrays) per case; kwargs hold numpy arrays or numbers
-CASES = [
-    ("Normal", lambda D, **k: D.Normal(**k), dict(loc=_real(), scale=_pos())),
-    ("Normal", lambda D, **k: D.Normal(**k), dict(loc=_real(3), scale=_pos(2, 1))),
-    ("LogNormal", lambda D, **k: D.LogNormal(**k), dict(loc=_real(4), scale=_pos(4))),
-    ("HalfNormal", lambda D, **k: D.HalfNormal(**k), dict(scale=_pos(3))),
-    ("Uniform", lambda D, **k: D.Uniform(**k), dict(low=-_pos(3), high=_pos(3))),
-    ("Exponential", lambda D, **k: D.Exponential(**k), dict(rate=_pos(2, 3))),
-    ("Gamma", lambda D, **k: D.Gamma(**k), dict(concentration=_pos(3), rate=_pos(2, 1))),
-    ("Chi2", lambda D, **k: D.Chi2(**k), dict(df=_pos(4, lo=1, hi=5))),
-    ("Beta", lambda D, **k: D.Beta(**k), dict(concentration1=_pos(3), concentration0=_pos(3))),
-    ("Dirichlet", lambda D, **k: D.Dirichlet(**k), dict(concentration=_pos(2, 4))),
-    ("StudentT", lambda D, **k: D.StudentT(**k), dict(df=_pos(3, lo=2.5, hi=6), loc=_real(3),
-                                                      scale=_pos(3))),
-    ("Cauchy", lambda D, **k: D.Cauchy(**k), dict(loc=_real(3), scale=_pos(3))),
-    ("HalfCauchy", lambda D, **k: D.HalfCauchy(**k), dict(scale=_pos(3))),
-    ("Laplace", lambda D, **k: D.Laplace(**k), dict(loc=_real(2, 3), scale=_pos(3))),
-    ("Gumbel", lambda D, **k: D.Gumbel(**k), dict(loc=_real(3), scale=_pos(3))),
-    ("Weibull", lambda D, **k: D.Weibull(**k), dict(scale=_pos(3), concentration=_pos(3))),
-    ("Pareto", lambda D, **k: D.Pareto(**k), dict(scale=_pos(3), alpha=_pos(3, lo=2.5, hi=4))),
-    ("Kumaraswamy", lambda D, **k: D.Kumaraswamy(**k),
-     dict(concentration1=_pos(3, lo=1.2), concentration0=_pos(3, lo=1.2))),
-    ("VonMises", lambda D, **k: D.VonMises(**k), dict(loc=_real(3), concentration=_pos(3))),
-    ("FisherSnedecor", lambda D, **k: D.FisherSnedecor(**k),
-     dict(df1=_pos(3, lo=3, hi=6), df2=_pos(3, lo=5, hi=9))),
-    ("ContinuousBernoulli", lambda D, **k: D.ContinuousBernoulli(**k), dict(probs=_prob(4))),
-    ("ContinuousBernoulli", lambda D, **k: D.ContinuousBernoulli(**k), dict(logits=_real(3))),
-    ("RelaxedBernoulli", lambda D, **k: D.RelaxedBernoulli(**k),
-     dict(temperature=_pos(), probs=_prob(3))),
-    ("RelaxedOneHotCategorical", lambda D, **k: D.RelaxedOneHotCategorical(**k),
-     dict(temperature=_pos(), probs=_simplex(2, 4))),
-    ("Bernoulli", lambda D, **k: D.Bernoulli(**k), dict(probs=_prob(3))),
-    ("Bernoulli", lambda D, **k: D.Bernoulli(**k), dict(logits=_real(2, 3))),
-    ("Binomial", lambda D, **k: D.Binomial(**k), dict(total_count=np.array(6.0), probs=_prob(3))),
-    ("Categorical", lambda D, **k: D.Categorical(**k), dict(probs=_simplex(3, 4))),
-    ("Categorical", lambda D, **k: D.Categorical(**k), dict(logits=_real(5))),
-    ("OneHotCategorical", lambda D, **k: D.OneHotCategorical(**k), dict(logits=_real(2, 4))),
-    ("Multinomial", lambda D, **k: D.Multinomial(5, **k), dict(probs=_simplex(2, 3))),
-    ("Poisson", lambda D, **k: D.Poisson(**k), dict(rate=_pos(3))),
-    ("Geometric", lambda D, **k: D.Geometric(**k), dict(probs=_prob(3))),
-    ("NegativeBinomial", lambda D, **k: D.NegativeBinomial(**k),
-     dict(total_count=_pos(3, lo=1, hi=5), probs=_prob(3))),
-    ("GeneralizedPareto", lambda D, **k: D.GeneralizedPareto(**k),
-     dict(loc=_real(3), scale=_pos(3), concentration=np.array([0.3, -0.2, 0.0]))),
-    ("InverseGamma", lambda D, **k: D.InverseGamma(**k),
-     dict(concentration=_pos(3, lo=2.5, hi=4), rate=_pos(3))),
-    ("LogisticNormal", lambda D, **k: D.LogisticNormal(**k), dict(loc=_real(2, 3),
-                                                                   scale=_pos(3))),
-    ("MultivariateNormal", lambda D, **k: D.MultivariateNormal(**k),
-     dict(loc=_real(2, 3), covariance_matrix=_spd())),
-    ("MultivariateNormal", lambda D, **k: D.MultivariateNormal(**k),
-     dict(loc=_real(3), precision_matrix=_spd(2))),
-    ("MultivariateNormal", lambda D, **k: D.MultivariateNormal(**k),
-     dict(loc=_real(3), scale_tril=_tril())),
-    ("LowRankMultivariateNormal", lambda D, **k: D.LowRankMultivariateNormal(**k),
-     dict(loc=_real(2, 3), cov_factor=_real(3, 2), cov_diag=_pos(3))),
-    ("LKJCholesky", lambda D, **k: D.LKJCholesky(3, **k), dict(concentration=_pos(2))),
-    ("Wishart", lambda D, **k: D.Wishart(**k), dict(df=_pos(2, lo=4, hi=6),
-                                                    covariance_matrix=_spd())),
+# Parameter makers: batch shape -> array (event dimensions appended by the maker).
+def pos(lo=0.5, hi=2.5):
+    return lambda b: _pos(*b, lo=lo, hi=hi)
+
+
+def real(b):
+    return _real(*b)
+
+
+def prob(b):
+    return _prob(*b)
+
+
+def simplex(k):
+    return lambda b: _simplex(*b, k)
+
+
+def vector(maker, k):
+    return lambda b: maker(tuple(b) + (k,))
+
+
+def matrix(maker):
+    return lambda b: maker(*b)
+
+
+def fixed(value):
+    """The same value whatever the batch shape (counts, temperatures, ...)."""
+    return lambda b: value
+
+
+def _ctor(name, *args):
+    return lambda D, **k: getattr(D, name)(*args, **k)
+
+
+# (name, ctor(D, **parameters), {parameter: maker}); each runs with every batch layout below
+DISTS = [
+    ("Normal", _ctor("Normal"), dict(loc=real, scale=pos())),
+    ("LogNormal", _ctor("LogNormal"), dict(loc=real, scale=pos())),
+    ("HalfNormal", _ctor("HalfNormal"), dict(scale=pos())),
+    ("Uniform", _ctor("Uniform"), dict(low=pos(-2.5, -0.5), high=pos())),
+    ("Exponential", _ctor("Exponential"), dict(rate=pos())),
+    ("Gamma", _ctor("Gamma"), dict(concentration=pos(), rate=pos())),
+    ("Chi2", _ctor("Chi2"), dict(df=pos(1, 5))),
+    ("Beta", _ctor("Beta"), dict(concentration1=pos(), concentration0=pos())),
+    ("Dirichlet", _ctor("Dirichlet"), dict(concentration=vector(pos(), 4))),
+    ("StudentT", _ctor("StudentT"), dict(df=pos(2.5, 6), loc=real, scale=pos())),
+    ("Cauchy", _ctor("Cauchy"), dict(loc=real, scale=pos())),
+    ("HalfCauchy", _ctor("HalfCauchy"), dict(scale=pos())),
+    ("Laplace", _ctor("Laplace"), dict(loc=real, scale=pos())),
+    ("Gumbel", _ctor("Gumbel"), dict(loc=real, scale=pos())),
+    ("Weibull", _ctor("Weibull"), dict(scale=pos(), concentration=pos())),
+    ("Pareto", _ctor("Pareto"), dict(scale=pos(), alpha=pos(2.5, 4))),
+    ("Kumaraswamy", _ctor("Kumaraswamy"), dict(concentration1=pos(1.2), concentration0=pos(1.2))),
+    ("VonMises", _ctor("VonMises"), dict(loc=real, concentration=pos())),
+    ("FisherSnedecor", _ctor("FisherSnedecor"), dict(df1=pos(3, 6), df2=pos(5, 9))),
+    ("ContinuousBernoulli", _ctor("ContinuousBernoulli"), dict(probs=prob)),
+    ("ContinuousBernoulli", _ctor("ContinuousBernoulli"), dict(logits=real)),
+    ("RelaxedBernoulli", _ctor("RelaxedBernoulli"), dict(temperature=fixed(_pos()),
+                                                         probs=prob)),
+    ("RelaxedOneHotCategorical", _ctor("RelaxedOneHotCategorical"),
+     dict(temperature=fixed(_pos()), probs=simplex(4))),
+    ("Bernoulli", _ctor("Bernoulli"), dict(probs=prob)),
+    ("Bernoulli", _ctor("Bernoulli"), dict(logits=real)),
+    ("Binomial", _ctor("Binomial"), dict(total_count=fixed(np.array(6.0)), probs=prob)),
+    ("Binomial", _ctor("Binomial"), dict(total_count=fixed(np.array(4.0)), logits=real)),
+    ("Categorical", _ctor("Categorical"), dict(probs=simplex(4))),
+    ("Categorical", _ctor("Categorical"), dict(logits=vector(real, 5))),
+    ("OneHotCategorical", _ctor("OneHotCategorical"), dict(logits=vector(real, 4))),
+    ("Multinomial", _ctor("Multinomial", 5), dict(probs=simplex(3))),
+    ("Poisson", _ctor("Poisson"), dict(rate=pos())),
+    ("Geometric", _ctor("Geometric"), dict(probs=prob)),
+    ("NegativeBinomial", _ctor("NegativeBinomial"), dict(total_count=pos(1, 5), probs=prob)),
+    ("GeneralizedPareto", _ctor("GeneralizedPareto"),
+     dict(loc=real, scale=pos(), concentration=pos(-0.3, 0.4))),
+    ("InverseGamma", _ctor("InverseGamma"), dict(concentration=pos(2.5, 4), rate=pos())),
+    ("LogisticNormal", _ctor("LogisticNormal"), dict(loc=vector(real, 3),
+                                                     scale=vector(pos(), 3))),
+    ("MultivariateNormal", _ctor("MultivariateNormal"),
+     dict(loc=vector(real, 3), covariance_matrix=matrix(_spd))),
+    ("MultivariateNormal", _ctor("MultivariateNormal"),
+     dict(loc=vector(real, 3), precision_matrix=matrix(_spd))),
+    ("MultivariateNormal", _ctor("MultivariateNormal"),
+     dict(loc=vector(real, 3), scale_tril=matrix(_tril))),
+    ("LowRankMultivariateNormal", _ctor("LowRankMultivariateNormal"),
+     dict(loc=vector(real, 3), cov_factor=lambda b: _real(*b, 3, 2),
+          cov_diag=vector(pos(), 3))),
+    ("LKJCholesky", _ctor("LKJCholesky", 3), dict(concentration=pos())),
+    ("Wishart", _ctor("Wishart"), dict(df=pos(4, 6), covariance_matrix=matrix(_spd))),
     ("Independent", lambda D, **k: D.Independent(D.Normal(**k), 1),
-     dict(loc=_real(2, 3), scale=_pos(3))),
+     dict(loc=vector(real, 3), scale=vector(pos(), 3))),
     ("MixtureSameFamily", lambda D, **k: D.MixtureSameFamily(
         D.Categorical(logits=k["logits"]), D.Normal(k["loc"], k["scale"])),
-     dict(logits=_real(2, 3), loc=_real(2, 3), scale=_pos(2, 3))),
+     dict(logits=vector(real, 3), loc=vector(real, 3), scale=vector(pos(), 3))),
     ("TransformedDistribution", lambda D, **k: D.TransformedDistribution(
         D.Normal(k["loc"], k["scale"]),
         [D.transforms.AffineTransform(1.0, 2.0), D.transforms.SigmoidTransform()]),
-     dict(loc=_real(3), scale=_pos(3))),
+     dict(loc=real, scale=pos())),
 ]
+
+# batch layouts: every parameter scalar, every parameter batched, and a broadcast of a (2, 1)
+# batch against (3,) (the first parameter takes (2, 1))
+LAYOUTS = {"scalar": lambda i: (), "batched": lambda i: (3,),
+           "broadcast": lambda i: (2, 1) if i == 0 else (3,)}
+CASES = [(name, ctor, {p: make(LAYOUTS[layout](i)) for i, (p, make) in enumerate(params.items())},
+          layout)
+         for name, ctor, params in DISTS for layout in LAYOUTS]
 
 
 def _build(lib, ctor, params, dtype):
@@ -125,10 +162,18 @@ def _to_np(x):
     return np.asarray(x, dtype=np.float64)
 
 
+# ContinuousBernoulli's moments cancel two large terms just outside its Taylor region around
+# probs = 1/2: float32 results there depend on the last bits of log / log1p
+_TOL_OVERRIDE = {("ContinuousBernoulli.variance", "float32"): dict(rtol=1e-2, atol=1e-3),
+                 ("ContinuousBernoulli.stddev", "float32"): dict(rtol=1e-2, atol=1e-3),
+                 ("ContinuousBernoulli.mean", "float32"): dict(rtol=1e-3, atol=1e-4)}
+
+
 def _close(e, t, dtype, what):
     e, t = _to_np(e), _to_np(t)
     assert e.shape == t.shape, f"{what}: shape {e.shape} vs {t.shape}"
     tol = dict(rtol=2e-4, atol=1e-5) if dtype == "float32" else dict(rtol=1e-10, atol=1e-12)
+    tol = _TOL_OVERRIDE.get((what, dtype), tol)
     np.testing.assert_allclose(e, t, equal_nan=True, err_msg=what, **tol)
 
 
@@ -145,10 +190,10 @@ def _same(fe, ft, dtype, what):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("case", range(len(CASES)), ids=[f"{c[0]}-{i}" for i, c in
+@pytest.mark.parametrize("case", range(len(CASES)), ids=[f"{c[0]}-{c[3]}-{i}" for i, c in
                                                            enumerate(CASES)])
 def test_table(case, dtype):
-    name, ctor, params = CASES[case]
+    name, ctor, params, _ = CASES[case]
     if name == "GeneralizedPareto" and dtype == "float64":
         pytest.skip("torch 2.13's GeneralizedPareto compares float64 parameters with a float32 "
                     "zero (isclose raises 'Double did not match Float'); ember accepts them")
@@ -160,14 +205,19 @@ def test_table(case, dtype):
     assert repr(de) == repr(dt)
     # a torch sample (same values on both sides) plus a second batch dimension
     torch.manual_seed(case)
-    value_t = dt.sample((2,))
+    try:
+        value_t = dt.sample((2,))
+    except RuntimeError:        # torch's MixtureSameFamily cannot sample broadcast batches
+        with pytest.raises(RuntimeError):
+            de.sample((2,))
+        value_t = torch.randn((2,) + tuple(dt.batch_shape + dt.event_shape),
+                              dtype=getattr(torch, dtype))
     value_e = ember.tensor(value_t.numpy())
     _close(de.log_prob(value_e), dt.log_prob(value_t), dtype, f"{name}.log_prob")
     for prop in ("mean", "variance", "stddev", "mode"):
         _same(lambda: getattr(de, prop), lambda: getattr(dt, prop), dtype, f"{name}.{prop}")
     _same(de.entropy, dt.entropy, dtype, f"{name}.entropy")
-    if name not in ("Gamma", "Chi2"):       # igamma: tested below with a looser tolerance
-        _same(lambda: de.cdf(value_e), lambda: dt.cdf(value_t), dtype, f"{name}.cdf")
+    _same(lambda: de.cdf(value_e), lambda: dt.cdf(value_t), dtype, f"{name}.cdf")
     u = RNG.uniform(0.05, 0.95, tuple(dt.batch_shape))
     _same(lambda: de.icdf(ember.tensor(u, dtype=getattr(ember, dtype))),
           lambda: dt.icdf(torch.tensor(u, dtype=getattr(torch, dtype))), dtype, f"{name}.icdf")
@@ -178,14 +228,25 @@ def test_table(case, dtype):
     else:
         assert np.array_equal(de.support.check(value_e).numpy(), chk_t.numpy())
     # samples: shape and dtype, and within the support
-    s = de.sample((3,))
-    assert tuple(s.shape) == tuple(dt.sample((3,)).shape)
-    assert str(s.dtype) == str(dt.sample().dtype)
+    try:
+        shape_t, dtype_t = tuple(dt.sample((3,)).shape), str(dt.sample().dtype)
+    except RuntimeError:
+        shape_t = None
+    if shape_t is not None:
+        s = de.sample((3,))
+        assert tuple(s.shape) == shape_t and str(s.dtype) == dtype_t
+        if not name == "LKJCholesky":       # float rounding: rows of norm 1 +- eps
+            assert bool(de.support.check(s).all())
     if de.has_rsample:
         assert tuple(de.rsample().shape) == tuple(dt.rsample().shape)
     # expand keeps values
+    try:
+        ex_t = dt.expand((4,) + tuple(dt.batch_shape))
+    except RuntimeError:        # torch's MixtureSameFamily with a broadcast mixture batch
+        with pytest.raises(RuntimeError):
+            de.expand((4,) + tuple(de.batch_shape))
+        return
     ex_e = de.expand((4,) + tuple(de.batch_shape))
-    ex_t = dt.expand((4,) + tuple(dt.batch_shape))
     assert tuple(ex_e.batch_shape) == tuple(ex_t.batch_shape)
     _close(ex_e.log_prob(value_e.unsqueeze(1)), ex_t.log_prob(value_t.unsqueeze(1)), dtype,
            f"{name}.expand.log_prob")
@@ -300,6 +361,69 @@ def test_bad_input_raises_torchs_error(i):
     with pytest.raises(type(et.value)) as ee:
         BAD[i](ED, ember.tensor)
     assert str(ee.value) == str(et.value)
+
+
+def _invalid(constraint, value):
+    """``value`` made to violate ``constraint`` (a torch constraint), or None."""
+    C = TD.constraints
+    v = np.array(value, dtype=np.float64, copy=True)
+    base = getattr(constraint, "base_constraint", constraint)
+    lower = getattr(base, "lower_bound", None)
+    if base is C.real:
+        v.reshape(-1)[0] = np.nan
+    elif constraint is C.simplex:
+        v[..., 0] = -0.5
+    elif constraint in (C.positive_definite, C.lower_cholesky):
+        v = -v
+    elif isinstance(lower, (int, float)) and lower == 0:
+        upper = getattr(base, "upper_bound", None)
+        v.reshape(-1)[0] = 1.5 if isinstance(upper, (int, float)) else -1.0
+    else:
+        return None
+    return v
+
+
+def _constraint_of(dist, param):
+    """The constraint torch checks ``param`` against, looking through wrapped distributions."""
+    todo = [dist]
+    while todo:
+        d = todo.pop()
+        if param in d.arg_constraints:
+            return d.arg_constraints[param]
+        todo += [getattr(d, a) for a in ("base_dist", "_mixture_distribution",
+                                         "_component_distribution") if hasattr(d, a)]
+    return None
+
+
+BAD_PARAMS = [(name, ctor, params, p) for name, ctor, params, layout in CASES
+              if layout == "batched" for p in params]
+
+
+@pytest.mark.parametrize("i", range(len(BAD_PARAMS)),
+                         ids=[f"{c[0]}-{c[3]}" for c in BAD_PARAMS])
+def test_invalid_parameter(i):
+    """A parameter outside its constraint: torch's exception type and text (or, where torch
+    accepts it, ember too)."""
+    name, ctor, params, param = BAD_PARAMS[i]
+    if (name, param) == ("LowRankMultivariateNormal", "cov_factor"):
+        pytest.xfail("torch factors the NaN capacitance matrix first and linalg.cholesky raises "
+                     "for NaN in torch; ember.linalg.cholesky returns NaN instead")
+    constraint = _constraint_of(_build(torch, ctor, params, "float64"), param)
+    bad = None if constraint is None else _invalid(constraint, params[param])
+    if bad is None:
+        pytest.skip(f"no invalid value generated for {param} ({constraint!r})")
+    params = dict(params, **{param: bad})
+    try:
+        _build(torch, ctor, params, "float64")
+    except torch.linalg.LinAlgError:   # LowRankMultivariateNormal factors before validating
+        with pytest.raises(ember.linalg.LinAlgError):
+            _build(ember, ctor, params, "float64")
+    except Exception as exc:
+        with pytest.raises(type(exc)) as ee:
+            _build(ember, ctor, params, "float64")
+        assert str(ee.value) == str(exc)
+    else:
+        _build(ember, ctor, params, "float64")
 
 
 def test_set_default_validate_args():

@@ -53,18 +53,20 @@ class Wishart(ExponentialFamily):
         if bool((self.df <= event_shape[-1] - 1).any()):
             raise ValueError(f"Value of df={df} expected to be greater than ndim - 1 = "
                              f"{event_shape[-1] - 1}.")
+        for name, given in (("scale_tril", scale_tril), ("covariance_matrix", covariance_matrix),
+                            ("precision_matrix", precision_matrix)):
+            if given is not None:
+                setattr(self, name, param.expand(batch_shape + (-1, -1)))
+        if bool((self.df < event_shape[-1]).any()):
+            warnings.warn("Low df values detected. Singular samples are highly likely to occur "
+                          "for ndim - 1 < df < ndim.", stacklevel=2)
+        super().__init__(batch_shape, event_shape, validate_args=validate_args)
         if scale_tril is not None:
-            self.scale_tril = param.expand(batch_shape + (-1, -1))
             self._unbroadcasted_scale_tril = scale_tril
         elif covariance_matrix is not None:
-            self.covariance_matrix = param.expand(batch_shape + (-1, -1))
             self._unbroadcasted_scale_tril = torch.linalg.cholesky(covariance_matrix)
         else:
-            self.precision_matrix = param.expand(batch_shape + (-1, -1))
             self._unbroadcasted_scale_tril = _precision_to_scale_tril(precision_matrix)
-        if self.df.dim() < len(batch_shape):
-            self.df = self.df.expand(batch_shape)
-        super().__init__(batch_shape, event_shape, validate_args=validate_args)
         event_dim = self._event_shape[-1]
         # chi-squared degrees of freedom of the Bartlett decomposition's diagonal
         self._dist_chi2 = torch.distributions.chi2.Chi2(
