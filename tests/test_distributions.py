@@ -375,6 +375,8 @@ def _invalid(constraint, value):
         v[..., 0] = -0.5
     elif constraint in (C.positive_definite, C.lower_cholesky):
         v = -v
+    elif constraint.is_discrete:
+        v.reshape(-1)[0] = 0.5
     elif isinstance(lower, (int, float)) and lower == 0:
         upper = getattr(base, "upper_bound", None)
         v.reshape(-1)[0] = 1.5 if isinstance(upper, (int, float)) else -1.0
@@ -424,6 +426,36 @@ def test_invalid_parameter(i):
         assert str(ee.value) == str(exc)
     else:
         _build(ember, ctor, params, "float64")
+
+
+@pytest.mark.parametrize("i", range(len(CASES)), ids=[f"{c[0]}-{c[3]}-{i}" for i, c in
+                                                        enumerate(CASES)])
+def test_value_outside_support(i):
+    """log_prob of a value outside the support: torch's error type and text."""
+    name, ctor, params, _ = CASES[i]
+    dt = _build(torch, ctor, params, "float64")
+    de = _build(ember, ctor, params, "float64")
+    torch.manual_seed(i)
+    try:
+        value = dt.sample()
+    except RuntimeError:
+        pytest.skip("torch cannot sample this batch layout")
+    de.sample()     # the same lazy properties (probs, logits) are then cached on both, as repr shows
+    try:
+        support = dt.support
+    except NotImplementedError:
+        pytest.skip("no support")
+    bad = _invalid(support, value.numpy())
+    if bad is None:
+        pytest.skip(f"no value outside {support!r} generated")
+    try:
+        dt.log_prob(torch.tensor(bad))
+    except Exception as exc:
+        with pytest.raises(type(exc)) as ee:
+            de.log_prob(ember.tensor(bad))
+        assert str(ee.value) == str(exc)
+    else:       # e.g. Multinomial's support only bounds the total
+        de.log_prob(ember.tensor(bad))
 
 
 def test_set_default_validate_args():

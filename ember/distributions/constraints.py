@@ -3,6 +3,7 @@ tensor over the batch (event dimensions reduced), ``is_discrete`` and ``event_di
 space, and ``transform_to`` / ``biject_to`` map the real line onto it."""
 import ember as _torch
 from .. import _errors
+from .._errors.distributions import _fmt
 
 __all__ = ["Constraint", "boolean", "cat", "corr_cholesky", "dependent", "dependent_property",
            "greater_than", "greater_than_eq", "independent", "integer_interval", "interval",
@@ -156,7 +157,7 @@ class _IntegerInterval(Constraint):
         return (value % 1 == 0) & (self.lower_bound <= value) & (value <= self.upper_bound)
 
     def _fields(self):
-        return f"lower_bound={self.lower_bound}, upper_bound={self.upper_bound}"
+        return f"lower_bound={_fmt(self.lower_bound)}, upper_bound={_fmt(self.upper_bound)}"
 
 
 class _IntegerLessThan(Constraint):
@@ -169,7 +170,7 @@ class _IntegerLessThan(Constraint):
         return (value % 1 == 0) & (value <= self.upper_bound)
 
     def _fields(self):
-        return f"upper_bound={self.upper_bound}"
+        return f"upper_bound={_fmt(self.upper_bound)}"
 
 
 class _IntegerGreaterThan(Constraint):
@@ -182,7 +183,7 @@ class _IntegerGreaterThan(Constraint):
         return (value % 1 == 0) & (value >= self.lower_bound)
 
     def _fields(self):
-        return f"lower_bound={self.lower_bound}"
+        return f"lower_bound={_fmt(self.lower_bound)}"
 
 
 class _Real(Constraint):
@@ -198,7 +199,7 @@ class _GreaterThan(Constraint):
         return self.lower_bound < value
 
     def _fields(self):
-        return f"lower_bound={self.lower_bound}"
+        return f"lower_bound={_fmt(self.lower_bound)}"
 
 
 class _GreaterThanEq(_GreaterThan):
@@ -214,7 +215,7 @@ class _LessThan(Constraint):
         return value < self.upper_bound
 
     def _fields(self):
-        return f"upper_bound={self.upper_bound}"
+        return f"upper_bound={_fmt(self.upper_bound)}"
 
 
 class _Interval(Constraint):
@@ -225,7 +226,7 @@ class _Interval(Constraint):
         return (self.lower_bound <= value) & (value <= self.upper_bound)
 
     def _fields(self):
-        return f"lower_bound={self.lower_bound}, upper_bound={self.upper_bound}"
+        return f"lower_bound={_fmt(self.lower_bound)}, upper_bound={_fmt(self.upper_bound)}"
 
 
 class _HalfOpenInterval(_Interval):
