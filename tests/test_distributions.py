@@ -1,9 +1,6 @@
 """ember.distributions against torch.distributions: a generated table of distributions and
 parameter shapes (scalar, batched, broadcast) comparing log_prob, cdf/icdf, entropy, mean,
 variance, support checks and shapes on the same inputs; KL pairs; validation errors."""
-import math
-import warnings
-
 import numpy as np
 import pytest
 
@@ -440,7 +437,7 @@ def test_value_outside_support(i):
         value = dt.sample()
     except RuntimeError:
         pytest.skip("torch cannot sample this batch layout")
-    de.sample()     # the same lazy properties (probs, logits) are then cached on both, as repr shows
+    de.sample()     # so that both cache the same lazy properties (probs, logits): repr shows them
     try:
         support = dt.support
     except NotImplementedError:

@@ -1,7 +1,7 @@
 """torch.distributions: parametrised probability distributions with sampling, log densities,
 moments, constraints, transforms and KL divergences, written in ember ops (so gradients,
 including those of reparameterised samples, come from autograd)."""
-from . import constraints, transforms
+from . import constraints, transforms  # noqa: F401
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial

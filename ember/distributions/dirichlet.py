@@ -52,7 +52,8 @@ class Dirichlet(ExponentialFamily):
         concm1 = (self.concentration - 1).clamp(min=0.0)
         mode = concm1 / concm1.sum(-1, True)
         mask = (self.concentration < 1).all(dim=-1)
-        mode[mask] = torch.nn.functional.one_hot(mode[mask].argmax(dim=-1), concm1.shape[-1]).to(mode)
+        one_hot = torch.nn.functional.one_hot(mode[mask].argmax(dim=-1), concm1.shape[-1])
+        mode[mask] = one_hot.to(mode)
         return mode
 
     @property

@@ -1,4 +1,3 @@
-import ember as torch
 from . import constraints
 from .normal import Normal
 from .transformed_distribution import TransformedDistribution

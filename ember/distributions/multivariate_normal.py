@@ -1,7 +1,6 @@
 import math
 
 import ember as torch
-from .. import _errors
 from . import constraints
 from .distribution import Distribution
 from .utils import _standard_normal, lazy_property

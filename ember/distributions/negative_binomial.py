@@ -4,7 +4,6 @@ from .. import _errors
 from . import constraints
 from .distribution import Distribution
 from .gamma import Gamma
-from .poisson import Poisson
 from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = ["NegativeBinomial"]

@@ -1,4 +1,3 @@
-import ember as torch
 from . import constraints
 from .exponential import Exponential
 from .transformed_distribution import TransformedDistribution
