@@ -327,6 +327,41 @@ def test_kl(pair):
     np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=1e-7, atol=1e-9)
 
 
+def _spd_batch(n=3):
+    return np.stack([_spd() for _ in range(n)])
+
+
+KL_EXTRA = [   # pairs dispatched through a more general registration
+    lambda D, L: (D.LogNormal(L(_real(3)), L(_pos(3))),
+                  D.LogNormal(L(_real(3)), L(_pos(3)))),
+    lambda D, L: (D.Independent(D.Normal(L(_real(2, 3)), L(_pos(2, 3))), 1),
+                  D.Independent(D.Normal(L(_real(2, 3)), L(_pos(2, 3))), 1)),
+    lambda D, L: (D.Chi2(L(_pos(3))), D.Gamma(L(_pos(3)), L(_pos(3)))),
+    lambda D, L: (D.Wishart(L(_pos(3, lo=4, hi=6)), L(_spd_batch())),
+                  D.Wishart(L(_pos(3, lo=4, hi=6)), L(_spd_batch()))),
+    lambda D, L: (D.Binomial(L(5.0), L(_prob(3))),
+                  D.Binomial(L(7.0), L(_prob(3)))),
+    lambda D, L: (D.VonMises(L(0.0), L(1.0)), D.Normal(L(0.0), L(1.0))),
+]
+
+
+@pytest.mark.parametrize("i", range(len(KL_EXTRA)))
+def test_kl_dispatch(i):
+    state = RNG.bit_generator.state
+    pt, qt = KL_EXTRA[i](TD, lambda v: torch.tensor(v, dtype=torch.float64))
+    RNG.bit_generator.state = state
+    pe, qe = KL_EXTRA[i](ED, lambda v: ember.tensor(v, dtype=ember.float64))
+    try:
+        t = TD.kl_divergence(pt, qt)
+    except NotImplementedError as exc:
+        with pytest.raises(NotImplementedError) as ee:
+            ED.kl_divergence(pe, qe)
+        assert str(ee.value) == str(exc)
+        return
+    np.testing.assert_allclose(ED.kl_divergence(pe, qe).detach().numpy(),
+                               t.detach().numpy(), rtol=1e-8, atol=1e-10)
+
+
 def test_kl_not_implemented_message():
     with pytest.raises(NotImplementedError) as et:
         TD.kl_divergence(TD.VonMises(torch.tensor(0.), torch.tensor(1.)),
