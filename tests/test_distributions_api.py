@@ -344,3 +344,41 @@ def test_lkj_and_wishart_samples():
     w = ED.Wishart(ember.tensor(5.0, dtype=ember.float64), covariance_matrix=cov)
     samples = w.sample((3000,))
     np.testing.assert_allclose(_np(samples.mean(0)), _np(w.mean), rtol=0.06, atol=0.05)
+
+
+NODE_CASES = [
+    ("Normal", dict(loc=[0.5, 1.0], scale=[1.0, 2.0])),
+    ("Gamma", dict(concentration=[0.5, 1.0], rate=[1.0, 2.0])),
+    ("Beta", dict(concentration1=[0.5, 1.0], concentration0=[1.0, 2.0])),
+    ("Categorical", dict(logits=[0.5, 1.0])), ("Bernoulli", dict(logits=[0.5, 1.0])),
+    ("MultivariateNormal", dict(loc=[0.5, 1.0], scale_tril=[[1.0, 0.0], [0.3, 2.0]])),
+    ("Exponential", dict(rate=[0.5, 1.0])), ("Laplace", dict(loc=[0.5, 1.0], scale=[1.0, 2.0])),
+    ("Dirichlet", dict(concentration=[0.5, 1.0])),
+    ("LogNormal", dict(loc=[0.5, 1.0], scale=[1.0, 2.0])),
+    ("StudentT", dict(df=[3.0, 4.0], loc=[0.5, 1.0], scale=[1.0, 2.0])),
+]
+
+
+@pytest.mark.parametrize("name, params", NODE_CASES, ids=[c[0] for c in NODE_CASES])
+def test_autograd_node_names(name, params):
+    """log_prob, entropy, rsample and mean end in the same autograd node as torch's."""
+    names = []
+    for D, L in ((ED, ember), (TD, torch)):
+        d = getattr(D, name)(**{k: L.tensor(v, requires_grad=True) for k, v in params.items()})
+        v = d.sample()
+        outs = [d.log_prob(v), d.entropy(), d.mean]
+        if d.has_rsample and name != "Dirichlet":   # torch: its own _DirichletBackward Function
+            outs.append(d.rsample())
+        names.append([type(o.grad_fn).__name__ for o in outs])
+    assert names[0] == names[1]
+
+
+def test_noncontiguous_parameters():
+    base = RNG.uniform(0.5, 2.0, (3, 4))
+    value = RNG.normal(size=(4, 3))
+    res = []
+    for D, L in ((ED, ember), (TD, torch)):
+        p = L.tensor(base)
+        d = D.Normal(p.T, p.T[:, ::2].repeat(1, 2)[:, :3] + p.T)
+        res.append(_np(d.log_prob(L.tensor(value))))
+    np.testing.assert_allclose(res[0], res[1], rtol=1e-12)
