@@ -3,23 +3,23 @@ torch.special name (``expit`` is ``sigmoid``, ``gammaln`` is ``lgamma``, ``i0e``
 ``special_i0e`` op...).
 
 Not provided (``MISSING``, which raise ``ember.UnsupportedError``, an AttributeError): the Bessel
-functions of the second kind, the modified Bessel functions of the second kind, ``airy_ai``, the
-incomplete gamma functions and the orthogonal polynomials.
+functions of the second kind, the modified Bessel functions of the second kind, ``airy_ai`` and
+the orthogonal polynomials.
 """
 from . import _errors
 from ._ops._core import OPS as _OPS
 
 __all__ = ["bessel_j0", "bessel_j1", "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2",
-           "expit", "expm1", "gammaln", "i0", "i0e", "i1", "i1e", "log1p", "log_ndtr",
-           "log_softmax", "logit", "logsumexp", "modified_bessel_i0", "modified_bessel_i1",
-           "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "sinc", "softmax",
-           "spherical_bessel_j0", "xlog1py", "xlogy", "zeta"]
+           "expit", "expm1", "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1", "i1e",
+           "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "modified_bessel_i0",
+           "modified_bessel_i1", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round",
+           "sinc", "softmax", "spherical_bessel_j0", "xlog1py", "xlogy", "zeta"]
 
 MISSING = ("airy_ai", "bessel_y0", "bessel_y1", "chebyshev_polynomial_t",
            "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
-           "gammainc", "gammaincc", "hermite_polynomial_h", "hermite_polynomial_he",
-           "laguerre_polynomial_l", "legendre_polynomial_p", "modified_bessel_k0",
-           "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
+           "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l",
+           "legendre_polynomial_p", "modified_bessel_k0", "modified_bessel_k1",
+           "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
            "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u",
            "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w")
 
@@ -35,6 +35,8 @@ erfinv = _op("erfinv")
 exp2 = _op("exp2")
 expit = _op("sigmoid")
 expm1 = _op("expm1")
+gammainc = _op("igamma")
+gammaincc = _op("igammac")
 gammaln = _op("lgamma")
 i0 = _op("i0")
 log1p = _op("log1p")

@@ -30,3 +30,4 @@ from .library import *  # noqa: F401,F403
 from .amp import *  # noqa: F401,F403
 from .utils import *  # noqa: F401,F403
 from .prune import *  # noqa: F401,F403
+from .distributions import *  # noqa: F401,F403

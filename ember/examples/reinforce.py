@@ -3,9 +3,10 @@
 The environment is the classic cart-pole (Barto, Sutton & Anderson, 1983) written in NumPy
 below, so the example needs no gym: push the cart left or right to keep the pole upright;
 reward 1 per step, the episode ends when the pole falls, the cart leaves the track, or after
-``max_steps`` steps.
+``max_steps`` steps.  The policy is a ``torch.distributions.Categorical`` over the two pushes,
+and the loss is the score-function estimator -sum_t log pi(a_t | s_t) G_t.
 
-    python -m ember.examples.reinforce [--episodes N] [--max-steps T]
+    python -m ember.examples.reinforce [--episodes N] [--max-steps T] [--plot curve.png]
 """
 import argparse
 import math
@@ -15,7 +16,10 @@ import numpy as np
 import ember as torch
 from ember import nn
 
-from ._common import seed_everything
+from ember.distributions import Categorical
+
+from ._common import progress, seed_everything
+from ._plot import save_curves
 
 
 class CartPole:
@@ -67,11 +71,10 @@ def run_episode(env, policy):
     obs, done = env.reset(), False
     log_probs, rewards = [], []
     while not done:
-        logits = policy(torch.from_numpy(obs))
-        log_p = torch.log_softmax(logits, dim=-1)
-        action = torch.multinomial(log_p.exp(), 1).item()
-        obs, reward, done = env.step(action)
-        log_probs.append(log_p[action])
+        pi = Categorical(logits=policy(torch.from_numpy(obs)))
+        action = pi.sample()
+        obs, reward, done = env.step(action.item())
+        log_probs.append(pi.log_prob(action))
         rewards.append(reward)
     return torch.stack(log_probs), rewards
 
@@ -83,22 +86,28 @@ def main(argv=None):
     parser.add_argument("--gamma", type=float, default=0.99)
     parser.add_argument("--lr", type=float, default=1e-2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--plot", help="write the learning curve (episode lengths) to this PNG")
     args = parser.parse_args(argv)
     seed_everything(args.seed)
     env = CartPole(args.max_steps, seed=args.seed)
     policy = nn.Sequential(nn.Linear(4, 64), nn.Tanh(), nn.Linear(64, 2))
     optimizer = torch.optim.Adam(policy.parameters(), lr=args.lr)
     lengths = []
-    for episode in range(1, args.episodes + 1):
+    bar = progress(range(1, args.episodes + 1), total=args.episodes, desc="episodes")
+    for episode in bar:
         log_probs, rewards = run_episode(env, policy)
         loss = -(log_probs * discounted_returns(rewards, args.gamma)).sum()
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         lengths.append(len(rewards))
+        bar.set_postfix(mean_return=f"{np.mean(lengths[-20:]):.1f}")
         if episode % 20 == 0 or episode == args.episodes:
             print(f"episode {episode:4d}: mean return of the last 20 episodes "
                   f"{np.mean(lengths[-20:]):6.1f}")
+    if args.plot:
+        save_curves({"episode return": lengths}, args.plot, "episode", "return (steps)",
+                    "REINFORCE on cart-pole")
     first, last = np.mean(lengths[:20]), np.mean(lengths[-20:])
     print(f"Final mean return: {last:.1f} (first 20 episodes: {first:.1f}, "
           f"max {args.max_steps})")

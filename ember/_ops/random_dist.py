@@ -1,0 +1,211 @@
+"""Sampling primitives of torch.distributions: the standard gamma sampler with its implicit
+reparameterisation gradient (``_standard_gamma`` / ``_standard_gamma_grad``), the binomial
+sampler, and the regularised incomplete gamma functions (``igamma`` / ``igammac``) that both the
+gradient and ``Gamma.cdf`` need.
+
+Randomness is drawn from the generators of ``random.py`` (``_gen``), as its samplers do.
+
+P(a, x) (lower) and Q(a, x) = 1 - P (upper) are computed in float64 as
+``exp(a log x - x - lgamma(a)) * S``, with S the power series below x = a + 1 and the continued
+fraction (modified Lentz) above, each evaluated together with its derivative dS/da (forward
+mode).  The gradient of a gamma sample x with respect to its concentration a is the implicit
+one, dx/da = -(dP/da) / p(x; a); with p = exp(a log x - x - lgamma(a)) / x the exponentials
+cancel, leaving -x (S (log x - digamma(a)) + dS/da) for the series (the sign flips for Q), which
+keeps full relative accuracy in both tails.
+"""
+from .. import _errors
+from .._tensor import Tensor
+from .._type_info import finfo
+from ..autograd.graph import node_class
+from ._core import register, record, needs_grad, binary, wrap
+from .random import _gen, _new
+
+_TINY = 1e-300
+_EPS = 1e-15
+_MAX_ITER = 2000
+
+
+# ---- regularised incomplete gamma, float64 on raw arrays --------------------------------------
+def _log_prefactor(a, x, be):
+    """log(x^a e^-x / Gamma(a))."""
+    xp = be.xp
+    return a * xp.log(x) - x - be.special.lgamma(a)
+
+
+def _p_series(a, x, xp):
+    """S = sum_n x^n / (a (a+1) ... (a+n)), so that P = S x^a e^-x / Gamma(a), and dS/da
+    (each term's derivative is -term * sum_k<=n 1 / (a + k))."""
+    term = 1.0 / a
+    harmonic = term.copy()
+    total, dtotal = term.copy(), -term * harmonic
+    n = a.copy()
+    for _ in range(_MAX_ITER):
+        n += 1.0
+        term = term * (x / n)
+        harmonic += 1.0 / n
+        total += term
+        dtotal -= term * harmonic
+        if not bool((xp.abs(term) * harmonic > xp.abs(dtotal) * _EPS).any()
+                    or (xp.abs(term) > xp.abs(total) * _EPS).any()):
+            break
+    return total, dtotal
+
+
+def _q_fraction(a, x, xp):
+    """The continued fraction h with Q = h x^a e^-x / Gamma(a), and dh/da, by modified Lentz
+    carried in forward mode (b, c, d and h with their derivatives in a)."""
+    b = x + 1.0 - a
+    c, dc = xp.full_like(x, 1.0 / _TINY), xp.zeros_like(x)
+    d = 1.0 / xp.where(xp.abs(b) < _TINY, _TINY, b)
+    dd = d * d                      # d/da (1 / b) with db/da = -1
+    h, dh = d.copy(), dd.copy()
+    for i in range(1, _MAX_ITER):
+        an, dan = -i * (i - a), float(i)
+        b = b + 2.0
+        den = an * d + b
+        dden = dan * d + an * dd - 1.0
+        d = 1.0 / xp.where(xp.abs(den) < _TINY, _TINY, den)
+        dd = -dden * d * d
+        dc = -1.0 + dan / c - an * dc / (c * c)
+        c = b + an / c
+        c = xp.where(xp.abs(c) < _TINY, _TINY, c)
+        step, dstep = d * c, dd * c + d * dc
+        dh = dh * step + h * dstep
+        h = h * step
+        if not bool((xp.abs(step - 1.0) > _EPS).any()
+                    or (xp.abs(h * dstep) > xp.abs(dh) * _EPS).any()):
+            break
+    return h, dh
+
+
+def _gammainc_pq(a, x, be):
+    """(P(a, x), Q(a, x)) in float64 for float64 arrays of one shape, torch's edge values
+    included (nan for negative arguments, P(0, x>0) = 1, P(a, 0) = 0)."""
+    xp = be.xp
+    a, x = xp.broadcast_arrays(a, x)
+    bad = (a < 0) | (x < 0) | ((a == 0) & (x == 0)) | xp.isnan(a) | xp.isnan(x)
+    lower = x < a + 1.0
+    p = xp.zeros(a.shape)
+    q = xp.zeros(a.shape)
+    inner = ~bad & (a > 0) & (x > 0) & xp.isfinite(x) & xp.isfinite(a)
+    lo, hi = inner & lower, inner & ~lower
+    if lo.any():
+        al, xl = a[lo], x[lo]
+        p[lo] = _p_series(al, xl, xp)[0] * xp.exp(_log_prefactor(al, xl, be))
+        q[lo] = 1.0 - p[lo]
+    if hi.any():
+        ah, xh = a[hi], x[hi]
+        q[hi] = _q_fraction(ah, xh, xp)[0] * xp.exp(_log_prefactor(ah, xh, be))
+        p[hi] = 1.0 - q[hi]
+    one = ~bad & ~inner & ((a == 0) | (x == xp.inf))
+    p[one], q[one] = 1.0, 0.0
+    zero = ~bad & ~inner & ~one
+    p[zero], q[zero] = 0.0, 1.0
+    p[bad] = q[bad] = xp.nan
+    return p, q
+
+
+def _igamma_kernel(upper):
+    def kernel(a, x, be):
+        p, q = _gammainc_pq(a.astype("float64"), x.astype("float64"), be)
+        return (q if upper else p).astype(a.dtype)
+    return kernel
+
+
+def _igamma_grad(sign):
+    """Only the derivative in x exists (torch's too): +-x^(a-1) e^-x / Gamma(a)."""
+    def grad(g, a, x, y, need_a=True, need_x=True):
+        if need_a:
+            raise _errors.derivative_not_implemented_for(
+                "igammac: input" if sign < 0 else "igamma: input")
+        return None, g * sign * ((a - 1) * x.log() - x - a.lgamma()).exp()
+    return grad
+
+
+def _igamma_check(name):
+    def check(dt):
+        if dt.category < 2 or dt.is_complex:
+            raise _errors.kernel_not_implemented(name, dt)
+    return check
+
+
+igamma, igamma_ = binary("igamma", _igamma_kernel(False), _igamma_grad(1.0), "IgammaBackward0",
+                         result="float", check=_igamma_check("igamma_cpu"))[:2]
+igammac, igammac_ = binary("igammac", _igamma_kernel(True), _igamma_grad(-1.0),
+                           "IgammacBackward0", result="float",
+                           check=_igamma_check("igammac_cpu"))[:2]
+
+
+# ---- the standard gamma sampler and its implicit gradient -------------------------------------
+def _gamma_grad_array(a, x, be):
+    """dx/da for gamma(a) samples x (float64 arrays of one shape); 0 where not finite."""
+    xp = be.xp
+    r = xp.zeros(a.shape)
+    ok = (a > 0) & (x > 0) & xp.isfinite(x)
+    lower = ok & (x < a + 1.0)
+    upper = ok & ~lower
+    if lower.any():
+        al, xl = a[lower], x[lower]
+        s, ds = _p_series(al, xl, xp)
+        r[lower] = -xl * (s * (xp.log(xl) - be.special.digamma(al)) + ds)
+    if upper.any():
+        au, xu = a[upper], x[upper]
+        h, dh = _q_fraction(au, xu, xp)
+        r[upper] = xu * (h * (xp.log(xu) - be.special.digamma(au)) + dh)
+    return xp.where(xp.isfinite(r), r, 0.0)
+
+
+def _standard_gamma_grad_op(self, output):
+    be = self._device._backend
+    arr = _gamma_grad_array(self._data.astype("float64"), output._data.astype("float64"), be)
+    return wrap(arr.astype(self._dtype.np), self._dtype, self._device)
+
+
+_standard_gamma_grad = register("_standard_gamma_grad", method=False,
+                                differentiable=False)(_standard_gamma_grad_op)
+
+
+def _standard_gamma_backward(node, g):
+    alpha, out = node.saved()
+    return (g * _standard_gamma_grad(alpha, out),)
+
+
+_StandardGammaBackward = node_class("StandardGammaBackward0", _standard_gamma_backward)
+
+
+@register("_standard_gamma", method=False, nodes=("StandardGammaBackward0",))
+def _standard_gamma(input, generator=None):
+    """Gamma(input, 1) samples, at least the dtype's smallest normal number (as torch)."""
+    dt = input._dtype
+    if dt.category < 2:
+        raise _errors.kernel_not_implemented("_standard_gamma", dt)
+    xp = input._device._backend.xp
+    arr = _gen(generator, input._device).standard_gamma(input._data.astype("float64"))
+    arr = xp.maximum(arr, finfo(dt).tiny)
+    res = _new(arr, dt, input._device, False, None)
+    if needs_grad(input):
+        record(res, _StandardGammaBackward, (input,), saved=(input, res.detach()))
+    return res
+
+
+# ---- binomial -----------------------------------------------------------------------------------
+def _binomial_not_implemented(node, g):
+    raise _errors.derivative_not_implemented("binomial")
+
+
+_BinomialNotImplemented = node_class("NotImplemented", _binomial_not_implemented)
+
+
+@register("binomial", method=False, nodes=("NotImplemented",))
+def binomial(count, prob, generator=None):
+    """Binomial(count, prob) samples with count and prob's broadcast shape and prob's dtype."""
+    if not isinstance(count, Tensor) or not isinstance(prob, Tensor):
+        bad, pos, name = (count, 1, "count") if not isinstance(count, Tensor) else (prob, 2, "prob")
+        raise _errors.argument_type("binomial", name, pos, bad)
+    xp = prob._device._backend.xp
+    n, p = xp.broadcast_arrays(count._data, prob._data)
+    arr = _gen(generator, prob._device).binomial(n.astype("int64"), p.astype("float64"))
+    res = _new(arr, prob._dtype, prob._device, False, None)
+    if needs_grad(count, prob):
+        record(res, _BinomialNotImplemented, (count, prob))
+    return res

@@ -1,0 +1,81 @@
+import ember as torch
+import ember.nn.functional as F
+from .. import _errors
+from . import constraints
+from .distribution import Distribution
+from .gamma import Gamma
+from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+
+__all__ = ["NegativeBinomial"]
+
+
+class NegativeBinomial(Distribution):
+    """The number of successes before ``total_count`` failures of Bernoulli(probs) trials."""
+    arg_constraints = {"total_count": constraints.greater_than_eq(0),
+                       "probs": constraints.half_open_interval(0.0, 1.0),
+                       "logits": constraints.real}
+    support = constraints.nonnegative_integer
+
+    def __init__(self, total_count, probs=None, logits=None, validate_args=None):
+        if (probs is None) == (logits is None):
+            raise _errors.dist_probs_or_logits()
+        if probs is not None:
+            self.total_count, self.probs = broadcast_all(total_count, probs)
+            self.total_count = self.total_count.to(self.probs.dtype)
+        else:
+            self.total_count, self.logits = broadcast_all(total_count, logits)
+            self.total_count = self.total_count.to(self.logits.dtype)
+        self._param = self.probs if probs is not None else self.logits
+        super().__init__(self._param.size(), validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        new = self._expand_params(NegativeBinomial, batch_shape, _instance,
+                                  ("total_count", "probs", "logits"))
+        new._param = new.probs if "probs" in new.__dict__ else new.logits
+        return new
+
+    @property
+    def mean(self):
+        return self.total_count * torch.exp(self.logits)
+
+    @property
+    def mode(self):
+        return ((self.total_count - 1) * self.logits.exp()).floor().clamp(min=0.0)
+
+    @property
+    def variance(self):
+        return self.mean / torch.sigmoid(-self.logits)
+
+    @lazy_property
+    def logits(self):
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self):
+        return logits_to_probs(self.logits, is_binary=True)
+
+    @property
+    def param_shape(self):
+        return self._param.size()
+
+    @lazy_property
+    def _gamma(self):
+        # a gamma-Poisson mixture: rate ~ Gamma(total_count, exp(-logits))
+        return Gamma(concentration=self.total_count, rate=torch.exp(-self.logits),
+                     validate_args=False)
+
+    def sample(self, sample_shape=torch.Size()):
+        with torch.no_grad():
+            rate = self._gamma.sample(sample_shape=sample_shape)
+            return torch.poisson(rate)
+
+    def log_prob(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        log_unnormalized_prob = (self.total_count * F.logsigmoid(-self.logits)
+                                 + value * F.logsigmoid(self.logits))
+        log_normalization = (-torch.lgamma(self.total_count + value)
+                             + torch.lgamma(1.0 + value) + torch.lgamma(self.total_count))
+        log_normalization = log_normalization.masked_fill(
+            self.total_count + value == 0.0, 0.0)
+        return log_unnormalized_prob - log_normalization
