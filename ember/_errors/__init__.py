@@ -24,3 +24,4 @@ from .deployment import *  # noqa: F401,F403
 from .fx import *  # noqa: F401,F403
 from .distributed import *  # noqa: F401,F403
 from .signatures import *  # noqa: F401,F403
+from .spectral import *  # noqa: F401,F403

@@ -170,6 +170,8 @@ def rsub(input, other, *, alpha=1):
 
 # ---- mul / div ------------------------------------------------------------------------------
 def _conj(x):
+    if x.__class__ is complex:
+        return x.conjugate()
     return x.conj() if isinstance(x, Tensor) and x._dtype.is_complex else x
 
 
@@ -1101,11 +1103,16 @@ clip, clip_ = clamp, clamp_
 
 
 # ---- complex parts --------------------------------------------------------------------------
+# torch's real / imag are selects of view_as_real: their nodes are SelectBackward0
+RealBackward = node_class("SelectBackward0", lambda node, g: (g.to(g._dtype.to_complex()),))
+ImagBackward = node_class("SelectBackward0", lambda node, g: (g * 1j,))
+
+
 def _real(self):
     if not self._dtype.is_complex:
         return self
     from .views import make_view
-    return make_view(self, self._data.real, None, None, _real_fn)
+    return make_view(self, self._data.real, RealBackward, None, _real_fn)
 
 
 def _real_fn(t):
@@ -1116,7 +1123,7 @@ def _imag(self):
     if not self._dtype.is_complex:
         raise _errors.imag_real()
     from .views import make_view
-    return make_view(self, self._data.imag, None, None, _imag_fn)
+    return make_view(self, self._data.imag, ImagBackward, None, _imag_fn)
 
 
 def _imag_fn(t):
@@ -1136,8 +1143,8 @@ def imag(self):
     return out
 
 
-register("real", method=False)(real)
-register("imag", method=False)(imag)
+register("real", method=False, nodes=("SelectBackward0",))(real)
+register("imag", method=False, nodes=("SelectBackward0",))(imag)
 
 
 ConjBackward0 = node_class("ConjBackward0", lambda node, g: (g.conj(),))
