@@ -39,3 +39,8 @@ def fft_real_input(name, dtype, valued=False):
 def fft_floating_only(dtype):
     return RuntimeError(f"Only supports floating-point dtypes, but found: "
                         f"{legacy_scalar_type(dtype)}")
+
+
+def shifts_required():
+    """torch.roll (and so fftshift) over an empty list of dims."""
+    return RuntimeError("`shifts` required")

@@ -245,7 +245,7 @@ def _shift(input, dim, shift):
     else:
         dims = [_wrap_dim(d, nd) for d in ((dim,) if isinstance(dim, int) else dim)]
     if not dims:
-        return input.clone()
+        raise _errors.shifts_required()
     return _S.roll(input, [shift(input._data.shape[d]) for d in dims], dims)
 
 
