@@ -25,3 +25,4 @@ from .fx import *  # noqa: F401,F403
 from .distributed import *  # noqa: F401,F403
 from .signatures import *  # noqa: F401,F403
 from .spectral import *  # noqa: F401,F403
+from .ops_misc import *  # noqa: F401,F403

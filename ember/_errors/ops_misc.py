@@ -1,0 +1,86 @@
+"""Distances, searching, histograms, quantiles, finite differences and the small composite ops
+(cdist, searchsorted, histc, quantile, diff, gradient, cov, combinations, renorm...)."""
+from .base import legacy_scalar_type
+
+
+# ---- cdist ------------------------------------------------------------------------------------
+def cdist_dtype(name, dtype):
+    return RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                        f"{legacy_scalar_type(dtype)}")
+
+
+def cdist_dims(name, ndim):
+    return RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {ndim}D")
+
+
+def cdist_columns(c1, c2):
+    return RuntimeError(f"X1 and X2 must have the same number of columns. X1: {c1} X2: {c2}")
+
+
+def cdist_negative_p():
+    return RuntimeError("cdist only supports non-negative p values")
+
+
+def cdist_mode(mode):
+    return ValueError(f"{mode} is not a valid value for compute_mode")
+
+
+# ---- searchsorted / bucketize -----------------------------------------------------------------
+def _shape(s):
+    return "[" + ", ".join(map(str, s)) + "]"
+
+
+def searchsorted_side(side):
+    return RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+
+
+def searchsorted_side_right(side, right):
+    return RuntimeError(f"torch.searchsorted(): side and right can't be set to opposites, got "
+                        f"side of {side} while right was {right}")
+
+
+def searchsorted_scalar(ndim):
+    return RuntimeError("torch.searchsorted(): input value can be a scalar only when boundaries "
+                        f"tensor dimension is 1, but we got boundaries tensor dim({ndim}) and "
+                        "input value's dim(0) numel(1)")
+
+
+def searchsorted_shape(seq_shape, input_shape):
+    return RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the "
+                        "first N-1 dimensions of boundaries tensor and input value tensor must "
+                        f"match, but we got boundaries tensor {_shape(seq_shape)} and input "
+                        f"value tensor {_shape(input_shape)}")
+
+
+def searchsorted_sorter(seq_shape, sorter_shape):
+    return RuntimeError("torch.searchsorted(): boundary and sorter must have the same size, but "
+                        f"got boundary tensor {_shape(seq_shape)}and got sorter tensor "
+                        f"{_shape(sorter_shape)}")
+
+
+def bucketize_dims(ndim):
+    return RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({ndim})")
+
+
+# ---- histograms -------------------------------------------------------------------------------
+def histogram_dtype(dtype):
+    return NotImplementedError(f"\"histogram_cpu\" not implemented for "
+                               f"'{legacy_scalar_type(dtype)}'")
+
+
+def histogram_bins(bins, dim):
+    return RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension {dim}")
+
+
+def histogram_range(lo, hi, dim):
+    return RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {lo:g} max "
+                        f"{hi:g} for dimension {dim}")
+
+
+def histogramdd_bins_len():
+    return RuntimeError("histogramdd: The size of bins must be equal to the innermost dimension "
+                        "of the input.")
+
+
+def histc_range():
+    return RuntimeError("torch.histc: max must be larger than min")
