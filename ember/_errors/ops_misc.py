@@ -84,3 +84,62 @@ def histogramdd_bins_len():
 
 def histc_range():
     return RuntimeError("torch.histc: max must be larger than min")
+
+
+# ---- quantile ---------------------------------------------------------------------------------
+def quantile_dtype():
+    return RuntimeError("quantile() input tensor must be either float or double dtype")
+
+
+def quantile_empty():
+    return RuntimeError("quantile() input tensor must be non-empty")
+
+
+def quantile_q_dims():
+    return RuntimeError("quantile() q must be a scalar or 1D tensor")
+
+
+def quantile_q_dtype():
+    return RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+
+
+def quantile_q_values():
+    return RuntimeError("quantile() q values must be in the range [0, 1]")
+
+
+def quantile_q_range(q):
+    return RuntimeError(f"quantile() q must be in the range [0, 1] but got {q:g}")
+
+
+def quantile_interpolation(name):
+    return RuntimeError("quantile() interpolation must be one of linear, lower, higher, midpoint "
+                        f"or nearest, but got {name}")
+
+
+# ---- cov --------------------------------------------------------------------------------------
+def cov_dims(ndim):
+    return RuntimeError("cov(): expected input to have two or fewer dimensions but got an input "
+                        f"with {ndim} dimensions")
+
+
+def cov_weights_dims(name, ndim):
+    return RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got {name} "
+                        f"with {ndim} dimensions")
+
+
+def cov_weights_dtype(name, kind, dtype):
+    return RuntimeError(f"cov(): expected {name} to have {kind} dtype but got {name} with "
+                        f"{legacy_scalar_type(dtype)} dtype")
+
+
+def cov_weights_numel(name, n, got):
+    return RuntimeError(f"cov(): expected {name} to have the same numel as there are "
+                        f"observations in the input but got {got} != {n}")
+
+
+def cov_weights_negative(name):
+    return RuntimeError(f"cov(): {name} cannot be negative")
+
+
+def cov_weights_zero():
+    return RuntimeError("cov(): weights sum to zero, can't be normalized")
