@@ -143,3 +143,69 @@ def cov_weights_negative(name):
 
 def cov_weights_zero():
     return RuntimeError("cov(): weights sum to zero, can't be normalized")
+
+
+# ---- diff / gradient / trapezoid --------------------------------------------------------------
+def diff_0d():
+    return RuntimeError("diff expects input to be at least one-dimensional")
+
+
+def diff_order(n):
+    return RuntimeError(f"order must be non-negative but got {n}")
+
+
+def diff_extra_dims():
+    return RuntimeError("diff expects prepend or append to be the same dimension as input")
+
+
+def gradient_edge_order():
+    return RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+
+
+def gradient_too_small():
+    return RuntimeError("torch.gradient expected each dimension size to be at least "
+                        "edge_order+1")
+
+
+def gradient_spacing_len(n, ndim, ndims):
+    if ndims is None:
+        return RuntimeError("torch.gradient expected spacing to be unspecified, a scalar, or a "
+                            f"list of length equal to 'self.dim() = {ndim}', since dim argument "
+                            f"was not given, but got a list of length {n}")
+    return RuntimeError("torch.gradient expected spacing to be unspecified, a scalar or it's "
+                        "spacing and dim arguments to have the same length, but got a spacing "
+                        f"argument of length {n} and a dim argument of length {ndims}.")
+
+
+def trapezoid_points(name):
+    return RuntimeError(f"{name}: There must be one `x` value for each sample point")
+
+
+def trapezoid_bool(which, name):
+    return RuntimeError(f"{name}: received a bool input for `{which}`, but bool is not supported")
+
+
+# ---- block_diag / cartesian_prod / combinations / renorm --------------------------------------
+def block_diag_dims(i, ndim):
+    return RuntimeError("torch.block_diag: Input tensors must have 2 or fewer dimensions. Input "
+                        f"{i} has {ndim} dimensions")
+
+
+def expect_1d(shape):
+    return RuntimeError(f"Expect a 1D vector, but got shape {_shape(shape)}")
+
+
+def expect_nonnegative(n):
+    return RuntimeError(f"Expect a non-negative number, but got {n}")
+
+
+def renorm_maxnorm(maxnorm):
+    return RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}")
+
+
+def renorm_p():
+    return RuntimeError("renorm: non-positive-norm not supported")
+
+
+def renorm_dims(ndim):
+    return RuntimeError(f"renorm: input needs at least 2 dimensions, got {ndim} dimensions")

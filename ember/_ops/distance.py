@@ -28,7 +28,7 @@ def _check(x1, x2, p, compute_mode):
         raise _errors.cdist_mode(compute_mode)
 
 
-def _pnorm_array(diff, p, xp):
+def pnorm_array(diff, p, xp):
     """The p-norm over the last axis of |x1_i - x2_j| (``diff`` holds the absolute values)."""
     if p == 0:
         return (diff != 0).sum(-1).astype(diff.dtype)
@@ -41,7 +41,7 @@ def _pnorm_array(diff, p, xp):
     return (diff ** p).sum(-1) ** (1.0 / p)
 
 
-def _norm_direction(diff, dist, p):
+def norm_direction(diff, dist, p):
     """d dist_ij / d x1_i, in ember ops, zero where the distance is zero."""
     if p == 0:
         return diff * 0
@@ -63,7 +63,7 @@ def _cdist_bwd(node, g):
     x1, x2, dist = node.saved()
     p = node._args
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
-    t = g.unsqueeze(-1) * _norm_direction(diff, dist.unsqueeze(-1), p)
+    t = g.unsqueeze(-1) * norm_direction(diff, dist.unsqueeze(-1), p)
     return (grad_for(t.sum(-2), x1._data.shape, x1._dtype),
             grad_for(-t.sum(-3), x2._data.shape, x2._dtype))
 
@@ -91,7 +91,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         return _euclidean(x1, x2)
     xp = x1._device._backend.xp
     diff = xp.abs(x1._data[..., :, None, :] - x2._data[..., None, :, :])
-    res = wrap(_pnorm_array(diff, p, xp), x1._dtype, x1._device)
+    res = wrap(pnorm_array(diff, p, xp), x1._dtype, x1._device)
     if _grad[0] and (x1._requires_grad or x2._requires_grad):
         node = record(res, CdistBackward0, (x1, x2), (x1, x2, None), float(p))
         save_output(node, res, 2)
