@@ -93,7 +93,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
     per dim; ``spacing`` is a scalar, one scalar per dim, or one coordinate tensor per dim."""
     if edge_order not in (1, 2):
         raise _errors.gradient_edge_order()
-    dims, spacing = _gradient_dims_spacing(input, spacing, dim)
+    dims, spacing = _gradient_dims_spacing(input, 1 if spacing is None else spacing, dim)
     for d in dims:
         if input.shape[d] < edge_order + 1:
             raise _errors.gradient_too_small()
