@@ -17,8 +17,15 @@ from ._core import register
 _NORM_NONE, _NORM_ROOT_N, _NORM_BY_N = 0, 1, 2
 
 
-def _window(window, win_length, n_fft, like):
-    """The window zero-padded (centred) to ``n_fft``; a rectangular one when none is given."""
+def _window(window, win_length, n_fft, like, info):
+    """The window (checked) zero-padded, centred, to ``n_fft``; a rectangular one when none is
+    given."""
+    if not 0 < win_length <= n_fft:
+        raise info.error(f"expected 0 < win_length <= n_fft, but got win_length={win_length}")
+    if window is not None and (window._data.ndim != 1 or window.shape[0] != win_length):
+        raise info.error("expected a 1D window tensor of size equal to "
+                         f"win_length={win_length}, but got window with size "
+                         f"{list(window.shape)}")
     if window is None:
         from .creation import ones
         window = ones(win_length, dtype=like._dtype.to_real(), device=like._device)
@@ -71,14 +78,9 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
         raise info.error(f"expected 0 < n_fft < {length}, but got n_fft={n_fft}")
     if hop <= 0:
         raise info.error(f"expected hop_length > 0, but got hop_length={hop}")
-    if win <= 0 or win > n_fft:
-        raise info.error(f"expected 0 < win_length <= n_fft, but got win_length={win}")
-    if window is not None and (window._data.ndim != 1 or window.shape[0] != win):
-        raise info.error(f"expected a 1D window tensor of size equal to win_length={win}, "
-                         f"but got window with size {list(window.shape)}")
     if onesided and cplx:
         raise _errors.stft_onesided_complex()
-    frames = input.unfold(-1, n_fft, hop) * _window(window, win, n_fft, input)
+    frames = input.unfold(-1, n_fft, hop) * _window(window, win, n_fft, input, info)
     norm = _NORM_ROOT_N if normalized else _NORM_NONE
     if cplx:
         spec = _fft_c2c(frames if frames._dtype.is_complex else
@@ -113,14 +115,9 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     if not onesided and fft_size != n_fft:
         raise info.error("expected the frequency dimension (3rd to the last) of the input "
                          f"tensor to match n_fft when onesided=False, but got {fft_size}")
-    if not 0 < win <= n_fft:
-        raise info.error(f"expected 0 < win_length <= n_fft, but got win_length={win}")
-    if window is not None and (window._data.ndim != 1 or window.shape[0] != win):
-        raise info.error(f"expected a 1D window tensor of size equal to win_length={win}, "
-                         f"but got window with size {list(window.shape)}")
+    w = _window(window, win, n_fft, x, info)
     if return_complex and onesided:
         raise _errors.stft_onesided_complex()
-    w = _window(window, win, n_fft, x)
     frames = x.transpose(1, 2)
     norm = _NORM_ROOT_N if normalized else _NORM_BY_N
     if return_complex:
