@@ -174,3 +174,20 @@ def test_float32_roundtrip_precision():
     e = ember.fft.irfft(ember.fft.rfft(ember.from_numpy(x)), n=64)
     t = torch.fft.irfft(torch.fft.rfft(torch.from_numpy(x)), n=64)
     _close(e, t, 1e-5, 1e-6)
+
+
+@pytest.mark.parametrize("name", ["fft", "ifft", "hfft", "irfft", "fft2", "ifftn", "hfftn",
+                                  "irfftn"])
+def test_complex_leaf_gradient(name):
+    """A complex leaf gets torch's (conjugate Wirtinger) gradient."""
+    rng = np.random.default_rng(6)
+    a = rng.standard_normal((3, 8)) + 1j * rng.standard_normal((3, 8))
+    grads = []
+    for lib in (ember, torch):
+        c = lib.tensor(a, requires_grad=True)
+        y = getattr(lib.fft, name)(c)
+        parts = (y.real, y.imag) if y.dtype.is_complex else (y, y * y)
+        w = np.random.default_rng(7).standard_normal((2,) + tuple(y.shape))
+        loss = sum((p * lib.tensor(w[i])).sum() for i, p in enumerate(parts))
+        grads.append(lib.autograd.grad(loss, c)[0])
+    _close(*grads)
