@@ -159,6 +159,25 @@ def test_histogram(kw):
     check(fn, H, RNG.random(H.shape).astype(np.float32), grad=False)
 
 
+@pytest.mark.parametrize("fn", [
+    lambda L, x: L.histc(x), lambda L, x: L.histc(x, min=0, max=3),
+    lambda L, x: L.histc(x[:2], min=0, max=float("inf")), lambda L, x: L.histogram(x, 3),
+    lambda L, x: L.histogram(x, 3, range=(0.0, 3.0)), lambda L, x: L.histogramdd(x[:2, None], 3),
+    lambda L, x: L.histogram(x.clamp(max=float("inf")) * float("inf"), 3)])
+def test_histogram_non_finite(fn):
+    check(fn, np.array([1.0, np.nan, 2.0, 0.5]), grad=False)
+
+
+def test_searchsorted_nan_like_torch():
+    seq = np.array([1.0, 2.0, 3.0, np.nan])
+    vals = np.array([np.nan, 2.0, 5.0, -1.0])
+    for right in (False, True):
+        check(lambda L, s, v: L.searchsorted(s, v, right=right), seq, vals, grad=False)
+        check(lambda L, s, v: L.searchsorted(L.stack([s, s]), L.stack([v, v]), right=right),
+              seq, vals, grad=False)
+    check(lambda L, s, v: L.searchsorted(s[:0], v), seq, vals, grad=False)
+
+
 def test_histogram_edge_cases():
     check(lambda L, x: L.histogram(x, bins=4), np.ones(3, np.float32), grad=False)
     check(lambda L, x: L.histogram(x, bins=3), np.zeros(0, np.float32), grad=False)

@@ -209,3 +209,18 @@ def renorm_p():
 
 def renorm_dims(ndim):
     return RuntimeError(f"renorm: input needs at least 2 dimensions, got {ndim} dimensions")
+
+
+def _num(v, nan="nan"):
+    return nan if v != v else f"{v:g}"
+
+
+def histc_not_finite(lo, hi):
+    # torch prints the NaN its min/max reduction produced with its sign bit set
+    return RuntimeError(f"torch.histc: range of [{_num(lo, '-nan')}, {_num(hi, '-nan')}] is not "
+                        "finite")
+
+
+def histogram_not_finite(lo, hi, dim):
+    return RuntimeError(f"torch.histogramdd: dimension {dim}'s range [{_num(lo)}, {_num(hi)}] "
+                        "is not finite")

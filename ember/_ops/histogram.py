@@ -1,6 +1,8 @@
 """Histograms: ``histc`` (evenly spaced bins, linear interpolation of the bin index, as torch),
 ``histogram`` and ``histogramdd`` (int bins or explicit edges, ``range``, ``weight``,
 ``density``).  No gradients, as in torch."""
+import math
+
 import numpy as np
 
 from .. import _dtype as D
@@ -22,6 +24,8 @@ def _auto_range(x, dim, lo, hi, pad):
         lo, hi = (float(col.min()), float(col.max())) if col.size else (0.0, 1.0)
     if lo > hi:
         raise _errors.histogram_range(lo, hi, dim)
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise _errors.histogram_not_finite(lo, hi, dim)
     if lo == hi:
         lo, hi = lo - pad, hi + pad
     return lo, hi
@@ -107,6 +111,8 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     lo, hi = np_dt.type(min), np_dt.type(max)
     if lo == hi and x.size:
         lo, hi = x.min(), x.max()
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise _errors.histc_not_finite(float(lo), float(hi))
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     keep = (x >= lo) & (x <= hi)

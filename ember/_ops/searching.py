@@ -1,5 +1,7 @@
 """Searching sorted sequences and testing membership: ``searchsorted``, ``bucketize``,
 ``isin`` (integer / bool results, no gradients)."""
+import numpy as np
+
 from .. import _dtype as D
 from .. import _errors
 from .._tensor import Tensor
@@ -7,14 +9,21 @@ from ._core import register, wrap, write_out, as_array
 
 
 def _insertion_points(seq, values, right, xp):
-    """Insertion indices of ``values`` into the last axis of ``seq`` (1-D: one shared sequence;
-    otherwise one sequence per leading index, values shaped ``seq.shape[:-1] + (m,)``)."""
-    side = "right" if right else "left"
-    if seq.ndim == 1:
-        return xp.searchsorted(seq, values, side=side)
-    # count, per row, the boundaries before each value (equal to a binary search on sorted rows)
-    s, v = seq[..., None, :], values[..., :, None]
-    return ((s <= v) if right else (s < v)).sum(-1)
+    """torch's binary search, run for all values at once: the first index whose boundary is
+    ``>= value`` (``> value`` when ``right``), over ``seq``'s last axis (1-D: one shared
+    sequence; otherwise one per leading index).  Comparisons with NaN fail, as in torch."""
+    n = seq.shape[-1]
+    lo = xp.zeros(values.shape, dtype=np.int64)
+    hi = xp.full(values.shape, n, dtype=np.int64)
+    for _ in range(n.bit_length()):
+        mid = (lo + hi) >> 1
+        safe = xp.minimum(mid, n - 1)
+        at = seq[safe] if seq.ndim == 1 else xp.take_along_axis(seq, safe, -1)
+        go_right = ~(at > values) if right else ~(at >= values)
+        active = lo < hi
+        lo = xp.where(active & go_right, mid + 1, lo)
+        hi = xp.where(active & ~go_right, mid, hi)
+    return lo
 
 
 def _side(side, right):
