@@ -62,6 +62,8 @@ def test_stft_istft(kw, istft_kw, shape):
         t = _stft_round_trip(torch, signal, window, kw, istft_kw)
     for a, b in zip(e, t):
         _close(a, b)
+    assert type(e[0].grad_fn).__name__ == type(t[0].grad_fn).__name__
+    assert type(e[2].grad_fn).__name__ == type(t[2].grad_fn).__name__
 
 
 def test_stft_complex_float32_and_defaults():

@@ -12,7 +12,8 @@ from .._tensor import _make
 from . import shape as S
 from .fft import _fft_c2c, _fft_c2r, _fft_r2c
 from .nn_pool import constant_pad_nd, index_pad
-from ._core import register
+from ..autograd.graph import node_class
+from ._core import register, record, needs_grad
 
 _NORM_NONE, _NORM_ROOT_N, _NORM_BY_N = 0, 1, 2
 
@@ -44,7 +45,20 @@ def _overlap_add(frames, hop, length):
     return flat.new_zeros((*frames.shape[:-2], length)).index_add(-1, index, flat)
 
 
-@register("stft", nodes=())
+# torch finishes the spectrum in place (``transpose_``, and ``squeeze_`` for a 1-d signal), so
+# its last nodes are TransposeBackward1 / SqueezeBackward4
+TransposeBackward1 = node_class("TransposeBackward1", lambda node, g: (g.transpose(-1, -2),))
+SqueezeBackward4 = node_class("SqueezeBackward4", lambda node, g: (g.unsqueeze(0),))
+
+
+def _in_place_result(arr, src, cls):
+    res = _make(arr, src._dtype, src._device)
+    if needs_grad(src):
+        record(res, cls, (src,))
+    return res
+
+
+@register("stft", nodes=("TransposeBackward1", "SqueezeBackward4"))
 def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True,
          pad_mode="reflect", normalized=False, onesided=None, return_complex=None,
          align_to_window=None):
@@ -80,14 +94,17 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
         raise info.error(f"expected hop_length > 0, but got hop_length={hop}")
     if onesided and cplx:
         raise _errors.stft_onesided_complex()
-    frames = input.unfold(-1, n_fft, hop) * _window(window, win, n_fft, input, info)
+    batched = input if nd == 2 else input.unsqueeze(0)
+    frames = batched.unfold(-1, n_fft, hop) * _window(window, win, n_fft, input, info)
     norm = _NORM_ROOT_N if normalized else _NORM_NONE
     if cplx:
         spec = _fft_c2c(frames if frames._dtype.is_complex else
                         frames.to(frames._dtype.to_complex()), (-1,), norm, True)
     else:
         spec = _fft_r2c(frames, (-1,), norm, onesided is None or onesided)
-    spec = spec.transpose(-1, -2)
+    spec = _in_place_result(spec._data.swapaxes(-1, -2), spec, TransposeBackward1)
+    if nd == 1:
+        spec = _in_place_result(spec._data[0], spec, SqueezeBackward4)
     if return_complex:
         return spec
     warnings.warn(_errors.STFT_REAL_DEPRECATED, UserWarning, stacklevel=2)
