@@ -75,11 +75,13 @@ SPECS = [
            call=_fft("fftn")),
     # the primitives called directly, as torch._fft_c2c etc.
     OpSpec("_fft_r2c", [Case((T((4, 6)), (1,), 1, True))],
-           call=lambda lib, x, *a: _parts(lib._fft_r2c(x, *a)), tol=F32),
+           call=lambda lib, x, *a: _parts(lib._fft_r2c(x, *a)), tol=F32, gradgradcheck=True),
     OpSpec("_fft_c2c", [Case((T((4, 6)), T((4, 6)), (0, 1), 2, False))],
            call=lambda lib, re, im, *a: _parts(lib._fft_c2c(
-               re.to(lib.complex128) + im.to(lib.complex128) * 1j, *a)), dtypes=("float64",)),
+               re.to(lib.complex128) + im.to(lib.complex128) * 1j, *a)), dtypes=("float64",),
+           gradgradcheck=True),
     OpSpec("_fft_c2r", [Case((T((4, 4)), T((4, 4)), (1,), 0, 6))],
            call=lambda lib, re, im, *a: lib._fft_c2r(
-               re.to(lib.complex128) + im.to(lib.complex128) * 1j, *a), dtypes=("float64",)),
+               re.to(lib.complex128) + im.to(lib.complex128) * 1j, *a), dtypes=("float64",),
+           gradgradcheck=True),
 ]
