@@ -61,7 +61,7 @@ def check(fn, *arrays, grad=True, rtol=1e-6, atol=1e-9):
             np.testing.assert_allclose(x.numpy(), y.numpy(), rtol, atol)
 
 
-# ---- cdist ----------------------------------------------------------------------------------------
+# ---- cdist --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("p", [0, 0.5, 1, 1.5, 2, 3, float("inf")])
 @pytest.mark.parametrize("mode", ["use_mm_for_euclid_dist_if_necessary",
                                   "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist"])
@@ -83,7 +83,7 @@ def test_cdist_errors(fn):
     check(fn, X1, X2, grad=False)
 
 
-# ---- searchsorted / bucketize / isin --------------------------------------------------------------
+# ---- searchsorted / bucketize / isin ------------------------------------------------------------
 SORTED = np.sort(RNG.integers(0, 6, (3, 7)).astype(np.float64), -1)
 VALUES = RNG.integers(-1, 7, (3, 4)).astype(np.float64)
 
@@ -125,7 +125,7 @@ def test_isin(kw):
     check(lambda L, a, b: L.isin(a, 3.0, **kw), VALUES, SORTED[0], grad=False)
 
 
-# ---- histograms -----------------------------------------------------------------------------------
+# ---- histograms ---------------------------------------------------------------------------------
 H = np.array([0., 1, 1, 2, 5, -1, 3, 2.5, 0.25], dtype=np.float32)
 
 
@@ -197,7 +197,7 @@ def test_histogramdd(kw):
     check(lambda L, x: L.histogramdd(x, bins=[2]), RNG.random((5, 2)), grad=False)
 
 
-# ---- quantile ---------------------------------------------------------------------------------------
+# ---- quantile -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("interp", ["linear", "lower", "higher", "midpoint", "nearest"])
 @pytest.mark.parametrize("fn", ["quantile", "nanquantile"])
 @pytest.mark.parametrize("q", [0.3, 1.0, [0.1, 0.5, 0.9], "0-d"])
@@ -225,7 +225,7 @@ def test_quantile_edge_cases(fn):
     check(fn, A)
 
 
-# ---- cov / corrcoef -------------------------------------------------------------------------------
+# ---- cov / corrcoef -----------------------------------------------------------------------------
 @pytest.mark.parametrize("fn", ["cov", "corrcoef"])
 @pytest.mark.parametrize("arr", [B, B[0], B[:1], B.T[:2]], ids=["2d", "1d", "row", "tall"])
 def test_cov_corrcoef(fn, arr):
@@ -260,7 +260,7 @@ def test_cov_edge_cases(fn):
     check(fn, B)
 
 
-# ---- diff / gradient / trapezoid ------------------------------------------------------------------
+# ---- diff / gradient / trapezoid ----------------------------------------------------------------
 @pytest.mark.parametrize("kw", [{}, {"n": 2}, {"n": 0}, {"n": 7}, {"dim": 0},
                                 {"n": 2, "dim": 1, "prepend": "p", "append": "a"}])
 def test_diff(kw):
@@ -324,7 +324,7 @@ def test_trapezoid_edge_cases(name, fn):
     check(lambda L, y: fn(L, getattr(L, name), y), B)
 
 
-# ---- block_diag / cartesian_prod / combinations ---------------------------------------------------
+# ---- block_diag / cartesian_prod / combinations -------------------------------------------------
 def test_block_diag():
     check(lambda L, a, b, c: L.block_diag(a, b, c), B, RNG.standard_normal(3), np.array(2.0))
     check(lambda L, a, b: L.block_diag(a, b.long()), B, VALUES)
@@ -345,7 +345,7 @@ def test_cartesian_prod_and_combinations():
     check(lambda L, a: L.cartesian_prod(a.reshape(2, 2)), v)
 
 
-# ---- renorm ---------------------------------------------------------------------------------------
+# ---- renorm -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("p", [1, 2, 3, float("inf")])
 @pytest.mark.parametrize("dim", [0, 1, -1])
 def test_renorm(p, dim):

@@ -136,7 +136,7 @@ def test_stft_errors(fn):
     _same_error(fn)
 
 
-# ---- windows ---------------------------------------------------------------------------------------
+# ---- windows ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name,extra", [("hann_window", ()), ("hamming_window", ()),
                                         ("hamming_window", (0.6, 0.3)),
                                         ("blackman_window", ()), ("bartlett_window", ()),

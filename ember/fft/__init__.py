@@ -105,7 +105,7 @@ def _n_dims(x, s, dim, c2r=False):
     return dims, sizes
 
 
-# ---- 1-D ------------------------------------------------------------------------------------------
+# ---- 1-D ----------------------------------------------------------------------------------------
 def fft(input, n=None, dim=-1, norm=None, *, out=None):
     x = _promote(input)
     d, n = _one_dim(x, n, dim)
@@ -156,7 +156,7 @@ def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
     return _finish(x.conj(), out)
 
 
-# ---- n-D ------------------------------------------------------------------------------------------
+# ---- n-D ----------------------------------------------------------------------------------------
 def fftn(input, s=None, dim=None, norm=None, *, out=None):
     x = _promote(input, to_complex=True)
     dims, sizes = _n_dims(x, s, dim)
@@ -223,16 +223,14 @@ fft2, ifft2, rfft2, irfft2, hfft2, ihfft2 = map(_two_d, (fftn, ifftn, rfftn, irf
 
 
 # ---- helpers ------------------------------------------------------------------------------------
-def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-            **_):
+def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """Sample frequencies ``[0, 1, ..., -2, -1] / (d * n)`` of a length-``n`` transform."""
     r = _creation.arange(n, dtype=dtype or D.get_default_dtype(), device=device)
     r = _P.where(r >= (n + 1) // 2, r - n, r) * (1.0 / (n * d))
     return _finish(r.requires_grad_(requires_grad), out)
 
 
-def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-             **_):
+def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """The non-negative sample frequencies of a length-``n`` real transform."""
     r = _creation.arange(n // 2 + 1, dtype=dtype or D.get_default_dtype(), device=device)
     return _finish((r * (1.0 / (n * d))).requires_grad_(requires_grad), out)
