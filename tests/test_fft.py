@@ -191,3 +191,20 @@ def test_complex_leaf_gradient(name):
         loss = sum((p * lib.tensor(w[i])).sum() for i, p in enumerate(parts))
         grads.append(lib.autograd.grad(loss, c)[0])
     _close(*grads)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda c: c.real * 2 + c.imag, lambda c: c * (1 + 2j), lambda c: c / (1 + 2j),
+    lambda c: (1 + 2j) / c, lambda c: c.reciprocal(), lambda c: c.abs(), lambda c: c * c.conj()],
+    ids=["real_imag", "mul_scalar", "div_scalar", "rdiv_scalar", "reciprocal", "abs", "conj"])
+def test_complex_autograd_the_transforms_rely_on(fn):
+    """Gradients through complex pointwise ops follow torch's conjugate Wirtinger convention."""
+    a = np.random.default_rng(8).standard_normal(4)
+    grads = []
+    for lib in (ember, torch):
+        x = lib.tensor(a, requires_grad=True)
+        y = fn(x.to(lib.complex128) * (0.5 + 1.5j))
+        y = y.to(lib.complex128) if not y.dtype.is_complex else y
+        w = lib.tensor(np.random.default_rng(9).standard_normal(4))
+        grads.append(lib.autograd.grad((y.real * w).sum() + (y.imag * w * 0.3).sum(), x)[0])
+    _close(*grads)

@@ -184,7 +184,7 @@ mul, mul_ = binary("mul", lambda a, b, be: be.xp.multiply(a, b), _mul_bwd, "MulB
 
 
 def _div_bwd(g, a, b, y, na, nb):
-    return (g / b if na else None, -g * a / (b * b) if nb else None)
+    return (g / _conj(b) if na else None, -g * _conj(a / (b * b)) if nb else None)
 
 
 def _rounded_div_kernel(fn):
@@ -602,7 +602,7 @@ _UNARY = [
     ("sqrt", _np("sqrt"), lambda g, x, y: g / (2 * y.conj()), "output", True, {}),
     ("rsqrt", lambda x, be: 1 / be.xp.sqrt(x), lambda g, x, y: -0.5 * g * y * y * y, "output",
      True, {}),
-    ("reciprocal", lambda x, be: 1 / x, lambda g, x, y: -g * y * y, "output", True, {}),
+    ("reciprocal", lambda x, be: 1 / x, lambda g, x, y: -g * (y * y).conj(), "output", True, {}),
     ("sin", _np("sin"), lambda g, x, y: g * x.cos().conj(), "input", True, {}),
     ("cos", _np("cos"), lambda g, x, y: g * -x.sin().conj(), "input", True, {}),
     ("tan", _np("tan"), lambda g, x, y: g * (1 + y * y), "output", True, {}),
