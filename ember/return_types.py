@@ -3,7 +3,7 @@
 from collections import namedtuple
 
 __all__ = ["max", "min", "median", "nanmedian", "mode", "kthvalue", "topk", "sort", "cummax",
-           "cummin", "aminmax"]
+           "cummin", "aminmax", "histogram", "histogramdd"]
 
 
 def _structseq(name, fields=("values", "indices")):
@@ -30,3 +30,5 @@ sort = _structseq("sort")
 cummax = _structseq("cummax")
 cummin = _structseq("cummin")
 aminmax = _structseq("aminmax", ("min", "max"))
+histogram = _structseq("histogram", ("hist", "bin_edges"))
+histogramdd = _structseq("histogramdd", ("hist", "bin_edges"))

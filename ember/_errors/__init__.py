@@ -31,3 +31,5 @@ from .amp import *  # noqa: F401,F403
 from .utils import *  # noqa: F401,F403
 from .prune import *  # noqa: F401,F403
 from .distributions import *  # noqa: F401,F403
+from .spectral import *  # noqa: F401,F403
+from .ops_misc import *  # noqa: F401,F403

@@ -11,6 +11,8 @@ from . import nn_basic  # noqa: F401
 from . import nn_conv, nn_pool  # noqa: F401
 from . import special  # noqa: F401
 from . import random_dist  # noqa: F401
+from . import fft, distance, searching, histogram, statistics  # noqa: F401
+from . import calculus, combinatorics, renorm, windows, spectral  # noqa: F401
 from ._core import OPS
 
 

@@ -171,6 +171,8 @@ def rsub(input, other, *, alpha=1):
 
 # ---- mul / div ------------------------------------------------------------------------------
 def _conj(x):
+    if x.__class__ is complex:
+        return x.conjugate()
     return x.conj() if isinstance(x, Tensor) and x._dtype.is_complex else x
 
 
@@ -183,7 +185,7 @@ mul, mul_ = binary("mul", lambda a, b, be: be.xp.multiply(a, b), _mul_bwd, "MulB
 
 
 def _div_bwd(g, a, b, y, na, nb):
-    return (g / b if na else None, -g * a / (b * b) if nb else None)
+    return (g / _conj(b) if na else None, -g * _conj(a / (b * b)) if nb else None)
 
 
 def _rounded_div_kernel(fn):
@@ -601,7 +603,7 @@ _UNARY = [
     ("sqrt", _np("sqrt"), lambda g, x, y: g / (2 * y.conj()), "output", True, {}),
     ("rsqrt", lambda x, be: 1 / be.xp.sqrt(x), lambda g, x, y: -0.5 * g * y * y * y, "output",
      True, {}),
-    ("reciprocal", lambda x, be: 1 / x, lambda g, x, y: -g * y * y, "output", True, {}),
+    ("reciprocal", lambda x, be: 1 / x, lambda g, x, y: -g * (y * y).conj(), "output", True, {}),
     ("sin", _np("sin"), lambda g, x, y: g * x.cos().conj(), "input", True, {}),
     ("cos", _np("cos"), lambda g, x, y: g * -x.sin().conj(), "input", True, {}),
     ("tan", _np("tan"), lambda g, x, y: g * (1 + y * y), "output", True, {}),
@@ -1107,11 +1109,16 @@ clip, clip_ = clamp, clamp_
 
 
 # ---- complex parts --------------------------------------------------------------------------
+# torch's real / imag are selects of view_as_real: their nodes are SelectBackward0
+RealBackward = node_class("SelectBackward0", lambda node, g: (g.to(g._dtype.to_complex()),))
+ImagBackward = node_class("SelectBackward0", lambda node, g: (g * 1j,))
+
+
 def _real(self):
     if not self._dtype.is_complex:
         return self
     from .views import make_view
-    return make_view(self, self._data.real, None, None, _real_fn)
+    return make_view(self, self._data.real, RealBackward, None, _real_fn)
 
 
 def _real_fn(t):
@@ -1122,7 +1129,7 @@ def _imag(self):
     if not self._dtype.is_complex:
         raise _errors.imag_real()
     from .views import make_view
-    return make_view(self, self._data.imag, None, None, _imag_fn)
+    return make_view(self, self._data.imag, ImagBackward, None, _imag_fn)
 
 
 def _imag_fn(t):
@@ -1142,8 +1149,8 @@ def imag(self):
     return out
 
 
-register("real", method=False)(real)
-register("imag", method=False)(imag)
+register("real", method=False, nodes=("SelectBackward0",))(real)
+register("imag", method=False, nodes=("SelectBackward0",))(imag)
 
 
 ConjBackward0 = node_class("ConjBackward0", lambda node, g: (g.conj(),))

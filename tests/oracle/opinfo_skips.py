@@ -35,4 +35,8 @@ NON_UNIQUE = frozenset({"linalg.eigh", "linalg.eig", "linalg.svd", "svd", "linal
 
 # OpInfo id: reason (the first failing sample, from `python -m tests.oracle.opinfo_adapter
 # --report`; refresh when ops land — they are non-strict, so fixed ones show as XPASS).
-XFAIL = {}
+XFAIL = {
+    # sample 15 (1 variable, 2 observations, aweights): the result does not depend on aweights;
+    # torch's float32 gradient is exactly 0, ember's 1.8e-5 of roundoff (the float64 ones agree)
+    "cov": "float32 roundoff in a gradient that is mathematically zero (sample 15)",
+}
