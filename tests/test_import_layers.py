@@ -20,10 +20,15 @@ def layers():
     return table
 
 
-def unit_of(module):
-    """``ember.nn.modules.linear`` -> ``nn``; ``ember`` -> ``__init__``."""
-    parts = module.split(".")
-    return parts[1] if len(parts) > 1 else "__init__"
+def unit_of(module, table=None):
+    """The table entry a module belongs to: the longest dotted entry it lies in (the table
+    may place a subpackage, e.g. ``utils.hooks``, apart from its package), else its top-level
+    name: ``ember.nn.modules.linear`` -> ``nn``; ``ember`` -> ``__init__``."""
+    parts = module.split(".")[1:]
+    for n in range(len(parts), 1, -1):
+        if table and ".".join(parts[:n]) in table:
+            return ".".join(parts[:n])
+    return parts[0] if parts else "__init__"
 
 
 def _module_name(path):
@@ -58,7 +63,7 @@ def imports(path):
 
 def test_every_unit_has_a_layer():
     table = layers()
-    units = {unit_of(_module_name(p)) for p in EMBER.rglob("*.py")}
+    units = {unit_of(_module_name(p), table) for p in EMBER.rglob("*.py")}
     assert not sorted(units - set(table)), "add these to the layer table of docs/design.md"
 
 
@@ -66,11 +71,11 @@ def test_no_module_imports_a_layer_above_it():
     table = layers()
     upward = []
     for path in sorted(EMBER.rglob("*.py")):
-        here = unit_of(_module_name(path))
+        here = unit_of(_module_name(path), table)
         for line, target in imports(path):
             if target != "ember" and not target.startswith("ember."):
                 continue
-            there = unit_of(target)
+            there = unit_of(target, table)
             if there != here and table.get(there, 99) > table.get(here, -1):
                 upward.append(f"{path.relative_to(ROOT)}:{line} ({here}, layer {table.get(here)})"
                               f" imports {target} (layer {table.get(there)})")

@@ -17,9 +17,11 @@ def _get_tracing_state():
     return None
 
 
+_tracing_depth = [0]   # how many jit traces are running: jit's tracer counts them here
+
+
 def _is_tracing():
-    from ..jit._tracer import is_tracing
-    return is_tracing()
+    return _tracing_depth[0] > 0
 
 
 def _get_cudnn_enabled():

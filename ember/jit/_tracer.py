@@ -16,6 +16,7 @@ import operator
 import warnings
 
 from .. import _errors
+from .._C import _tracing_depth
 from .._tensor import Tensor
 from .._dtype import dtype as _dtype
 from .._device import device as _device
@@ -185,7 +186,7 @@ def input_names(fn, n):
     return (names + ["input"] * n)[:n]
 
 
-_tracing = [0]     # how many record_graph calls are running (they nest)
+_tracing = _tracing_depth     # how many record_graph calls are running (they nest)
 
 
 def is_tracing():
