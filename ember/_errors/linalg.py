@@ -125,41 +125,119 @@ def solve_dtype(a, b):
                         "instead")
 
 
-def _batch_prefix(arr, bad):
-    """'(Batch element i): ' for the first failing matrix of a batch, '' for a single one."""
-    import numpy as np
-    if arr.ndim <= 2:
-        return ""
-    return f"(Batch element {int(np.flatnonzero(bad.reshape(-1))[0])}): "
+def _batch_prefix(batch):
+    """'(Batch element i): ' for the first failing matrix ``i`` of a batch, '' for a single one."""
+    return "" if batch is None else f"(Batch element {batch}): "
 
 
-def linalg_inv_singular(arr):
-    import numpy as np
-    rank = np.linalg.matrix_rank(arr)
-    bad = rank < arr.shape[-1]
-    first = int(np.asarray(rank).reshape(-1)[np.flatnonzero(np.asarray(bad).reshape(-1))[0]])
-    return LinAlgError(f"linalg.inv: {_batch_prefix(arr, np.asarray(bad))}The diagonal element "
-                       f"{first + 1} is zero, the inversion could not be completed because the "
-                       "input matrix is singular.")
+def linalg_inv_singular(name, batch, order):
+    return LinAlgError(f"{name}: {_batch_prefix(batch)}The diagonal element {order} is zero, the "
+                       "inversion could not be completed because the input matrix is singular.")
 
 
-def linalg_singular(name):
-    return LinAlgError(f"{name}: The solver failed because the input matrix is singular.")
+def linalg_singular(name, batch=None, _code=None):
+    return LinAlgError(f"{name}: {_batch_prefix(batch)}The solver failed because the input "
+                       "matrix is singular.")
 
 
-def cholesky_not_pd(arr):
-    import numpy as np
-    n = arr.shape[-1]
-    # smallest k whose leading k x k minor is not positive-definite (error path only)
-    ok = np.ones(arr.shape[:-2] + (n + 1,), bool)
-    for k in range(1, n + 1):
-        ok[..., k] = np.linalg.eigvalsh(arr[..., :k, :k]).min(-1) > 0
-    order = np.argmin(ok, axis=-1)
-    bad = order > 0
-    first = int(order.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]])
-    return LinAlgError(f"linalg.cholesky: {_batch_prefix(arr, bad)}The factorization could not "
-                       "be completed because the input is not positive-definite (the leading "
-                       f"minor of order {first} is not positive-definite).")
+def cholesky_not_pd(name, batch, order):
+    return LinAlgError(f"{name}: {_batch_prefix(batch)}The factorization could not be completed "
+                       "because the input is not positive-definite (the leading minor of order "
+                       f"{order} is not positive-definite).")
+
+
+def lu_factor_singular(name, batch, order):
+    return RuntimeError(f"{name}: {_batch_prefix(batch)}U[{order},{order}] is zero and using it "
+                        "on lu_solve would result in a division by zero. If you still want to "
+                        "perform the factorization, consider calling linalg.lu(A, pivot) or "
+                        "linalg.lu_factor_ex(A, pivot)")
+
+
+def eig_not_converged(name, batch):
+    return LinAlgError(f"{name}: {_batch_prefix(batch)}The algorithm failed to converge because "
+                       "the input matrix is ill-conditioned or has too many repeated "
+                       "eigenvalues (error code: 1).")
+
+
+def cholesky_solve_sizes(a_shape, b_shape):
+    return RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is "
+                        f"{a_shape[-2]} by {a_shape[-1]} but each b matrix is {b_shape[-2]} by "
+                        f"{b_shape[-1]}")
+
+
+def linalg_same_dtype(name, a, b, a_name="A", b_name="B"):
+    return RuntimeError(f"{name}: Expected {a_name} and {b_name} to have the same dtype, but "
+                        f"found {a_name} of type {legacy_scalar_type(a)} and {b_name} of type "
+                        f"{legacy_scalar_type(b)} instead")
+
+
+def lu_solve_shapes(left, shape_a, shape_b):
+    return RuntimeError(f"linalg.lu_solve: Incompatible shapes of A and B for the equation "
+                        f"{'AX = B' if left else 'XA = B'} ({shape_a[-2]}x{shape_a[-1]} and "
+                        f"{shape_b[-2]}x{shape_b[-1]})")
+
+
+def lapack_float_double():
+    return RuntimeError("This function doesn't handle types other than float and double")
+
+
+def lu_not_implemented(dtype):
+    return NotImplementedError(f'"lu_cpu" not implemented for \'{legacy_scalar_type(dtype)}\'')
+
+
+def tensorinv_shape(a, b):
+    return RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                        f"prod(self.shape[:ind]), but got {a} != {b}")
+
+
+def tensorinv_ind(ind):
+    return RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+
+
+def vander_n():
+    return RuntimeError("N must be greater than 1.")
+
+
+def householder_sizes(which):
+    if which == "tau":
+        return RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater "
+                            "than or equal to tau.shape[-1]")
+    return RuntimeError("torch.linalg.householder_product: input.shape[-2] must be greater than "
+                        "or equal to input.shape[-1]")
+
+
+def min_2d(name, arg="input"):
+    return RuntimeError(f"{name}: {arg} must have at least 2 dimensions.")
+
+
+def view_as_complex_last():
+    return RuntimeError("Tensor must have a last dimension of size 2")
+
+
+def view_as_real_complex():
+    return RuntimeError("view_as_real is only supported for complex tensors")
+
+
+def complex_dtypes(a, b):
+    return RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
+                        f"{legacy_scalar_type(a)} and {legacy_scalar_type(b)}")
+
+
+def complex_second_dtype(a, b):
+    return RuntimeError(f"Expected object of scalar type {legacy_scalar_type(a)} but got scalar "
+                        f"type {legacy_scalar_type(b)} for second argument")
+
+
+def frexp_dtype():
+    return RuntimeError("torch.frexp() only supports floating-point dtypes")
+
+
+def deprecated_cholesky():
+    return ("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed "
+            "in a future PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = "
+            "torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\nshould be "
+            "replaced with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce "
+            "equivalent results for all valid (symmetric positive definite) inputs.")
 
 
 def inner_last_dim(shape1, shape2):

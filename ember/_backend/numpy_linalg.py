@@ -1,0 +1,178 @@
+"""LAPACK-style kernels on NumPy: ``numpy.linalg`` plus what it lacks (LU with LAPACK's pivots,
+triangular solves, Householder QR pieces).  A CuPy backend provides the same names (from
+``cupy.linalg`` / ``cupyx.scipy.linalg``).
+
+The loops here run over the columns of a matrix (n iterations of vectorised work over the whole
+batch), never over elements or batch items.
+"""
+import numpy as np
+from numpy.linalg import (LinAlgError, cholesky, det, eig, eigh, eigvals, eigvalsh,  # noqa: F401
+                          inv, qr, slogdet, solve, svd)
+
+
+def _swap_rows(a, i, p, rows):
+    """Swap row ``i`` with row ``p[b]`` in every matrix ``b`` of the batch ``a`` (in place)."""
+    ri = a[rows, i].copy()
+    a[rows, i] = a[rows, p]
+    a[rows, p] = ri
+
+
+def lu_factor(a):
+    """Partial-pivoting LU of a batch of (m, n) matrices, as LAPACK's getrf returns it: the packed
+    ``LU`` (unit L below the diagonal, U on and above), the 1-based int32 row swaps, and ``info``
+    (per matrix: 0, or the 1-based index of the first exactly-zero pivot)."""
+    shape = a.shape
+    m, n = shape[-2:]
+    k = min(m, n)
+    lu = np.array(a.reshape((-1, m, n)), copy=True)
+    nb = lu.shape[0]
+    rows = np.arange(nb)
+    piv = np.empty((nb, k), np.int32)
+    info = np.zeros(nb, np.int32)
+    for j in range(k):
+        p = j + np.argmax(np.abs(lu[:, j:, j]), axis=1)
+        piv[:, j] = p + 1
+        _swap_rows(lu, j, p, rows)
+        d = lu[:, j, j]
+        zero = d == 0
+        info[(info == 0) & zero] = j + 1
+        scale = np.where(zero, 1, d)
+        lu[:, j + 1:, j] /= scale[:, None]
+        lu[:, j + 1:, j + 1:] -= lu[:, j + 1:, j, None] * lu[:, j, None, j + 1:]
+    return lu.reshape(shape), piv.reshape(shape[:-2] + (k,)), info.reshape(shape[:-2])
+
+
+def pivots_to_permutation(piv, m):
+    """The row order ``perm`` (``A[perm] = L U``) that LAPACK's 1-based swaps ``piv`` apply."""
+    batch = piv.shape[:-1]
+    p = piv.reshape((-1, piv.shape[-1])).astype(np.int64) - 1
+    nb = p.shape[0]
+    rows = np.arange(nb)
+    perm = np.broadcast_to(np.arange(m), (nb, m)).copy()
+    for j in range(p.shape[1]):
+        pj = p[:, j]
+        a = perm[rows, j].copy()
+        perm[rows, j] = perm[rows, pj]
+        perm[rows, pj] = a
+    return perm.reshape(batch + (m,))
+
+
+def solve_triangular(a, b, upper, unit=False):
+    """Solve ``a x = b`` for triangular ``a`` (broadcast batches): zero pivots give inf/nan as
+    LAPACK's trtrs-free path (trsm) does, instead of an error."""
+    a = np.triu(a) if upper else np.tril(a)
+    if unit:
+        a = a.copy()
+        np.einsum("...ii->...i", a)[...] = 1
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    a = np.broadcast_to(a, batch + a.shape[-2:])
+    b = np.broadcast_to(b, batch + b.shape[-2:])
+    try:
+        return solve(a, b)
+    except LinAlgError:
+        pass
+    n = a.shape[-1]
+    x = np.zeros(np.broadcast_shapes(a.shape[:-1], b.shape[:-2] + (n,)) + b.shape[-1:],
+                 np.result_type(a, b))
+    order = range(n - 1, -1, -1) if upper else range(n)
+    for i in order:
+        s = b[..., i, :] - np.einsum("...j,...jk->...k", a[..., i, :], x)
+        x[..., i, :] = s / a[..., i, i, None]
+    return x
+
+
+def geqrf(a):
+    """Householder QR as LAPACK's geqrf packs it: R on and above the diagonal, the reflectors'
+    vectors (implicit leading 1) below it, and the scalar factors ``tau``."""
+    shape = a.shape
+    m, n = shape[-2:]
+    k = min(m, n)
+    r = np.array(a.reshape((-1, m, n)), copy=True)
+    tau = np.zeros((r.shape[0], k), r.dtype)
+    for j in range(k):
+        alpha = r[:, j, j].copy()
+        x = r[:, j + 1:, j]
+        xnorm = np.sqrt(np.sum(np.abs(x) ** 2, axis=1))
+        if np.iscomplexobj(r):
+            trivial = (xnorm == 0) & (alpha.imag == 0)
+            sign = np.where(alpha.real >= 0, 1.0, -1.0)
+        else:
+            trivial = xnorm == 0
+            sign = np.where(alpha >= 0, 1.0, -1.0)
+        beta = -sign * np.sqrt(np.abs(alpha) ** 2 + xnorm ** 2)
+        beta = np.where(trivial, 1, beta)
+        t = np.where(trivial, 0, (beta - alpha) / beta)
+        v = x / np.where(trivial, 1, alpha - beta)[:, None]
+        r[:, j + 1:, j] = np.where(trivial[:, None], x, v)
+        r[:, j, j] = np.where(trivial, alpha, beta)
+        tau[:, j] = t
+        # apply H = I - tau v v^H to the trailing columns (from the left: H^H for complex)
+        vv = np.concatenate([np.ones((r.shape[0], 1), r.dtype), r[:, j + 1:, j]], axis=1)
+        rest = r[:, j:, j + 1:]
+        w = np.einsum("bi,bij->bj", vv.conj(), rest)
+        rest -= (t.conj()[:, None, None] * vv[:, :, None]) * w[:, None, :]
+    return r.reshape(shape), tau.reshape(shape[:-2] + (k,))
+
+
+def _batched(a):
+    return a.reshape((-1,) + a.shape[-2:])
+
+
+def _cholesky_info(a):
+    """Unblocked lower Cholesky over the batch, with LAPACK potrf's ``info`` (the order of the
+    first leading minor that is not positive-definite; 0 when there is none)."""
+    a = _batched(a)
+    n = a.shape[-1]
+    L = np.zeros_like(a)
+    info = np.zeros(a.shape[0], np.int32)
+    for j in range(n):
+        row = L[:, j, :j]
+        d = a[:, j, j] - np.sum(row * row.conj(), axis=-1)
+        bad = ~(d.real > 0) & (info == 0)
+        info[bad] = j + 1
+        dj = np.sqrt(np.where(d.real > 0, d.real, 1.0)).astype(a.dtype)
+        L[:, j, j] = np.where(bad, d, dj)
+        L[:, j + 1:, j] = (a[:, j + 1:, j] - np.einsum("bik,bk->bi", L[:, j + 1:, :j],
+                                                       row.conj())) / dj[:, None]
+    return L, info
+
+
+def cholesky_ex(a):
+    """Lower Cholesky factor and potrf's per-matrix ``info`` (a failed matrix keeps its partial
+    factor, as LAPACK leaves it)."""
+    try:
+        return cholesky(a), np.zeros(a.shape[:-2], np.int32)
+    except LinAlgError:
+        pass
+    L, info = _cholesky_info(a)
+    ok = info == 0
+    if ok.any():
+        L[ok] = cholesky(_batched(a)[ok])
+    return L.reshape(a.shape), info.reshape(a.shape[:-2])
+
+
+def _with_getrf_info(fn, a, *rest):
+    """``fn(a, *rest)`` batch-wise plus getrf's ``info``: on a singular batch element numpy
+    raises for the whole batch, so the good elements are redone alone and the bad ones get the
+    inf/nan that dividing by the zero pivot gives."""
+    try:
+        return fn(a, *rest), np.zeros(a.shape[:-2], np.int32)
+    except LinAlgError:
+        pass
+    info = lu_factor(a)[2]
+    ok = (info == 0).reshape(-1)
+    shape = rest[0].shape if rest else a.shape
+    out = np.full((ok.size,) + shape[-2:], np.inf, np.result_type(a, *rest))
+    if ok.any():
+        out[ok] = fn(_batched(a)[ok], *[_batched(r)[ok] for r in rest])
+    return out.reshape(shape), info
+
+
+def inv_ex(a):
+    """Inverse and getrf's ``info`` per matrix (0, or the 1-based index of a zero pivot)."""
+    return _with_getrf_info(inv, a)
+
+
+def solve_ex(a, b):
+    """``solve(a, b)`` for equal batch shapes, and getrf's ``info`` per matrix."""
+    return _with_getrf_info(solve, a, b)
