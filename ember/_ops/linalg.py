@@ -35,13 +35,13 @@ def _lowp(dt):
     return dt is D.float16 or dt is D.bfloat16
 
 
-def _prod_arr(a, b, dt, backend):
-    """``a @ b`` on arrays of dtype ``dt`` (half precision through float32)."""
-    xp = backend.xp
+def _prod_arr(a, b, dt):
+    """``a @ b`` on arrays of dtype ``dt`` (half precision through float32).  The arrays' own
+    ``@`` keeps this backend-neutral at no lookup cost; 1-D @ 1-D gives a scalar (callers
+    wrap it)."""
     if _lowp(dt):
-        return xp.asarray(xp.matmul(a.astype(_f32), b.astype(_f32))).astype(dt.np)
-    r = xp.matmul(a, b)
-    return r if r.__class__ is backend.ndarray else xp.asarray(r)
+        return (a.astype(_f32) @ b.astype(_f32)).astype(dt.np)
+    return a @ b
 
 
 def _mT(x):
@@ -124,7 +124,7 @@ def _mm_arr(a, b, op="mm"):
         raise _errors.kernel_not_implemented("addmm_impl_cpu_", dt)
     if a._device is not b._device:
         check_same_device(a, b)
-    return _prod_arr(x, y, dt, a._device._backend)
+    return _prod_arr(x, y, dt)
 
 
 def _bmm_arr(a, b, op="bmm"):
@@ -139,7 +139,7 @@ def _bmm_arr(a, b, op="bmm"):
         raise _errors.scalar_type_mismatch(a._dtype, b._dtype)
     if a._dtype is D.bool_:
         raise _errors.kernel_not_implemented(op, a._dtype)
-    return _prod_arr(x, y, a._dtype, a._device._backend)
+    return _prod_arr(x, y, a._dtype)
 
 
 def _mv_arr(a, v, op="mv"):
@@ -152,7 +152,7 @@ def _mv_arr(a, v, op="mv"):
         raise _errors.addmv_dtype(a._dtype, v._dtype)
     if a._dtype is D.bool_:
         raise _errors.kernel_not_implemented("addmv_impl_cpu", a._dtype)
-    return _prod_arr(x, y, a._dtype, a._device._backend)
+    return _prod_arr(x, y, a._dtype)
 
 
 def _dot_check(a, b, name):
@@ -230,12 +230,13 @@ def mv(input, vec, *, out=None):
 
 def _dot_arr(a, b):
     x, y = _dot_check(a, b, "dot")
-    return _prod_arr(x, y, a._dtype, a._device._backend)
+    return a._device._backend.xp.asarray(_prod_arr(x, y, a._dtype))
 
 
 def _vdot_arr(a, b):
     x, y = _dot_check(a, b, "vdot")
-    return _prod_arr(x.conj() if a._dtype.is_complex else x, y, a._dtype, a._device._backend)
+    return a._device._backend.xp.asarray(
+        _prod_arr(x.conj() if a._dtype.is_complex else x, y, a._dtype))
 
 
 @register("dot", nodes=("DotBackward0",), out=True)
@@ -261,10 +262,12 @@ def matmul(input, other, *, out=None):
             and not (_grad[0] and (input._requires_grad or other._requires_grad))
             and input._device is other._device):
         try:
-            r = _prod_arr(x, y, dt, input._device._backend)
+            r = _prod_arr(x, y, dt)
         except ValueError:
             pass                        # mismatched shapes: the graph path raises torch's error
         else:
+            if x.ndim == 1 == y.ndim:
+                r = input._device._backend.xp.asarray(r)
             return _result(_make(r, dt, input._device), out)
     return _result(_matmul_graph(input, other), out)
 
