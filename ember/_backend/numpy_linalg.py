@@ -176,3 +176,32 @@ def inv_ex(a):
 def solve_ex(a, b):
     """``solve(a, b)`` for equal batch shapes, and getrf's ``info`` per matrix."""
     return _with_getrf_info(solve, a, b)
+
+
+# Padé (13, 13) coefficients and theta_13 for scaling and squaring (Higham 2005).
+_PADE13 = (64764752532480000., 32382376266240000., 7771770303897600., 1187353796428800.,
+           129060195264000., 10559470521600., 670442572800., 33522128640., 1323241920.,
+           40840800., 960960., 16380., 182., 1.)
+_THETA13 = 5.371920351148152
+
+
+def matrix_exp(a):
+    """exp of a batch of square matrices: Padé (13, 13) with scaling and squaring, one scaling
+    for the whole batch (its largest 1-norm)."""
+    work = a.astype(np.promote_types(a.dtype, np.float64))
+    norm = np.abs(work).sum(-2).max() if work.size else 0.0
+    s = max(0, int(np.ceil(np.log2(norm / _THETA13)))) if norm > _THETA13 else 0
+    x = work / (2.0 ** s)
+    b = _PADE13
+    eye = np.broadcast_to(np.eye(a.shape[-1], dtype=work.dtype), work.shape)
+    x2 = x @ x
+    x4 = x2 @ x2
+    x6 = x4 @ x2
+    u = x @ (x6 @ (b[13] * x6 + b[11] * x4 + b[9] * x2) + b[7] * x6 + b[5] * x4 + b[3] * x2
+             + b[1] * eye)
+    v = x6 @ (b[12] * x6 + b[10] * x4 + b[8] * x2) + b[6] * x6 + b[4] * x4 + b[2] * x2 \
+        + b[0] * eye
+    r = solve(v - u, v + u)
+    for _ in range(s):
+        r = r @ r
+    return r.astype(a.dtype)

@@ -194,6 +194,18 @@ def tensorinv_ind(ind):
     return RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
 
 
+def cond_not_square(p, shape):
+    if len(shape) < 2:
+        return RuntimeError(f"linalg.cond(ord={p}): The input tensor A must have at least 2 "
+                            "dimensions.")
+    return RuntimeError(f"linalg.cond(ord={p}): A must be batches of square matrices, but they "
+                        f"are {shape[-2]} by {shape[-1]} matrices")
+
+
+def linalg_min_1d(name, arg):
+    return RuntimeError(f"{name}: The input tensor {arg} must have at least 1 dimension.")
+
+
 def vander_n():
     return RuntimeError("N must be greater than 1.")
 
@@ -230,6 +242,14 @@ def complex_second_dtype(a, b):
 
 def frexp_dtype():
     return RuntimeError("torch.frexp() only supports floating-point dtypes")
+
+
+def deprecated_triangular_solve():
+    return ("torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand "
+            "will be removed in a future PyTorch release.\ntorch.linalg.solve_triangular has its "
+            "arguments reversed and does not return a copy of one of the inputs.\nX = "
+            "torch.triangular_solve(B, A).solution\nshould be replaced with\nX = "
+            "torch.linalg.solve_triangular(A, B).")
 
 
 def deprecated_cholesky():

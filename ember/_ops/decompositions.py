@@ -61,39 +61,6 @@ def _result_tuple(res, out):
     return type(res)(*out)
 
 
-CopyBackwards = node_class("CopyBackwards", lambda node, g: (g * 0,))
-
-
-def _eye_batch(t):
-    s = t._data.shape
-    xp = t._device._backend.xp
-    eye = xp.broadcast_to(xp.eye(s[-1], dtype=t._dtype.np), s)
-    return _make(eye, t._dtype, t._device)
-
-
-@register("matrix_power", nodes=("MmBackward0", "CloneBackward0", "CopyBackwards"), out=True)
-def matrix_power(input, n, *, out=None):
-    _check_square("linalg.matrix_power", input)
-    if n == 0:
-        res = _eye_batch(input).clone()
-        if _grad[0] and input._requires_grad:
-            record(res, CopyBackwards, (input,))
-        return _result(res, out)
-    if n < 0:
-        input = linalg_inv(input)
-        n = -n
-    if n == 1:
-        return _result(input.clone(), out)
-    result, base = None, input
-    while n:
-        if n & 1:
-            result = base if result is None else matmul(result, base)
-        n >>= 1
-        if n:
-            base = matmul(base, base)
-    return _result(result, out)
-
-
 # ---- inverse, determinants, solve ----------------------------------------------------------
 def _inv_bwd(node, g):
     (y,) = node.saved()
@@ -696,7 +663,252 @@ def linalg_lstsq(A, B, rcond=None, *, driver=None):
     return linalg_lstsq_t(X, resid, _make(rank, D.int64, dev), sv)
 
 
-@register("linalg_matrix_power", method=False, nodes=("MmBackward0",), out=True, function=False)
-def linalg_matrix_power(A, n, *, out=None):
-    return matrix_power(A, n, out=out)
 
+
+# ---- LU -------------------------------------------------------------------------------------
+linalg_lu_factor_t = _structseq("linalg_lu_factor", ("LU", "pivots"))
+linalg_lu_factor_ex_t = _structseq("linalg_lu_factor_ex", ("LU", "pivots", "info"))
+linalg_lu_t = _structseq("linalg_lu", ("P", "L", "U"))
+lu_unpack_t = _structseq("lu_unpack", ("P", "L", "U"))
+
+
+def _lu_factor_ex(A, name, check_errors):
+    if A._dtype.category < 2:
+        raise _errors.lu_not_implemented(A._dtype)
+    if A._data.ndim < 2:
+        raise _errors.linalg_min_2d(name)
+    lu, piv, info = A._device._backend.linalg.lu_factor(A._data)
+    if check_errors:
+        _raise_info(info, _errors.lu_factor_singular, name)
+    dev = A._device
+    xp = dev._backend.xp
+    return (_make(lu, A._dtype, dev), _make(xp.asarray(piv, np.int32), D.int32, dev),
+            _info(info, A))
+
+
+@register("linalg_lu_factor_ex", method=False, out=True, function=False, differentiable=False)
+def linalg_lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
+    return _result_tuple(linalg_lu_factor_ex_t(*_lu_factor_ex(A, "torch.linalg.lu_factor_ex",
+                                                              check_errors)), out)
+
+
+@register("linalg_lu_factor", method=False, out=True, function=False, differentiable=False)
+def linalg_lu_factor(A, *, pivot=True, out=None):
+    return _result_tuple(linalg_lu_factor_t(*_lu_factor_ex(A, "torch.linalg.lu_factor", True)[:2]),
+                         out)
+
+
+@register("lu", differentiable=False)
+def lu(A, pivot=True, get_infos=False, out=None):
+    """``torch.lu``: the packed factorization and pivots (and the ``info`` codes)."""
+    res = _lu_factor_ex(A, "torch.linalg.lu_factor", False)
+    return res if get_infos else res[:2]
+
+
+def _permutation(pivots, m, like):
+    """Permutation matrices P (``A = P L U``) from LAPACK's 1-based row swaps."""
+    b = like._device._backend
+    perm = b.linalg.pivots_to_permutation(b.to_host(pivots._data), m)
+    eye = np.eye(m, dtype=like._dtype.np)
+    return _make(b.from_host(np.ascontiguousarray(np.swapaxes(eye[perm], -1, -2))), like._dtype,
+                 like._device)
+
+
+def _unpack(LU, pivots, unpack_data, unpack_pivots):
+    m, n = LU._data.shape[-2:]
+    k = min(m, n)
+    P = _permutation(pivots, m, LU) if unpack_pivots else LU.new_empty((0,))
+    if not unpack_data:
+        return P, LU.new_empty((0,)), LU.new_empty((0,))
+    L = LU[..., :, :k].tril(-1) + _eye_like(LU, m, k)
+    U = LU[..., :k, :].triu()
+    return P, L, U
+
+
+@register("lu_unpack", out=True, method=False)
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
+    return _result_tuple(lu_unpack_t(*_unpack(LU_data, LU_pivots, unpack_data, unpack_pivots)),
+                         out)
+
+
+@register("linalg_lu", method=False, out=True, function=False, differentiable=False)
+def linalg_lu(A, *, pivot=True, out=None):
+    LU, piv, _ = _lu_factor_ex(A, "torch.linalg.lu", False)
+    return _result_tuple(linalg_lu_t(*_unpack(LU, piv, True, True)), out)
+
+
+@register("linalg_lu_solve", method=False, out=True, function=False)
+def linalg_lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
+    """Solve with a packed LU (``A = P L U``): triangular solves, written in ember ops so that
+    gradients reach both ``LU`` and ``B``."""
+    sa, sb = LU._data.shape, B._data.shape
+    if sb[-2 if left else -1] != sa[-1]:
+        raise _errors.lu_solve_shapes(left, sa, sb)
+    P = _permutation(pivots, sa[-1], LU)
+    if not left:               # X A = B  <=>  A^H X^H = B^H
+        return _result(_mT(linalg_lu_solve(LU, pivots, _mT(B), adjoint=not adjoint)), out)
+    if adjoint:                # A^H X = B: U^H L^H P^T X = B
+        Y = linalg_solve_triangular(_mT(LU), B, upper=False)
+        Y = linalg_solve_triangular(_mT(LU), Y, upper=True, unitriangular=True)
+        return _result(matmul(P, Y), out)
+    Y = linalg_solve_triangular(LU, matmul(_mT(P), B), upper=False, unitriangular=True)
+    return _result(linalg_solve_triangular(LU, Y, upper=True), out)
+
+
+@register("lu_solve", out=True)
+def lu_solve(input, LU_data, LU_pivots, *, out=None):
+    return linalg_lu_solve(LU_data, LU_pivots, input, out=out)
+
+
+# ---- Cholesky-based solves, triangular_solve ------------------------------------------------
+triangular_solve_t = _structseq("triangular_solve", ("solution", "cloned_coefficient"))
+
+
+@register("cholesky_solve", out=True)
+def cholesky_solve(input, input2, upper=False, *, out=None):
+    """Solve ``A X = B`` given A's Cholesky factor (two triangular solves, in ember ops)."""
+    if input._data.shape[-2] != input2._data.shape[-1]:
+        raise _errors.cholesky_solve_sizes(input2._data.shape, input._data.shape)
+    L = _mT(input2) if upper else input2
+    Y = linalg_solve_triangular(L, input, upper=False)
+    return _result(linalg_solve_triangular(_mT(L), Y, upper=True), out)
+
+
+@register("cholesky_inverse", out=True)
+def cholesky_inverse(input, upper=False, *, out=None):
+    _check_square("cholesky_inverse", input)
+    return _result(cholesky_solve(_eye_like(input, input._data.shape[-1]).expand(
+        input._data.shape), input, upper), out)
+
+
+@register("triangular_solve", out=True)
+def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False, *, out=None):
+    import warnings
+    warnings.warn(_errors.deprecated_triangular_solve(), UserWarning, stacklevel=2)
+    M = A.mT if transpose else A
+    X = linalg_solve_triangular(M, input, upper=upper != transpose, unitriangular=unitriangular)
+    return _result_tuple(triangular_solve_t(X, A.clone()), out)
+
+
+# ---- Householder QR pieces --------------------------------------------------------------------
+geqrf_t = _structseq("geqrf", ("a", "tau"))
+
+
+@register("geqrf", out=True, differentiable=False)
+def geqrf(input, *, out=None):
+    if input._data.ndim < 2:
+        raise _errors.min_2d("torch.geqrf")
+    _check_float("geqrf", input)
+    r, tau = input._device._backend.linalg.geqrf(input._data)
+    return _result_tuple(geqrf_t(_make(r, input._dtype, input._device),
+                                 _make(tau, input._dtype, input._device)), out)
+
+
+def _reflector(A, i):
+    """The i-th Householder vector stored in column i of ``A`` (implicit 1 at row i)."""
+    from .shape import cat
+    m = A._data.shape[-2]
+    col = A[..., i + 1:, i]
+    zeros = A.new_zeros(A._data.shape[:-2] + (i,))
+    ones = A.new_ones(A._data.shape[:-2] + (1,))
+    return cat([zeros, ones, col], -1) if i + 1 <= m else cat([zeros, ones], -1)
+
+
+def _apply_reflectors(A, tau, C, left, transpose):
+    """``op(Q) @ C`` (``left``) or ``C @ op(Q)`` with Q = H_0 ... H_{k-1}, H_i = I - tau_i v v^H
+    and op the conjugate transpose when ``transpose``: one rank-1 update per reflector."""
+    k = tau._data.shape[-1]
+    # Q C applies H_{k-1} first; Q^H C applies H_0 first (the reverse for C Q, C Q^H)
+    order = range(k - 1, -1, -1) if left != transpose else range(k)
+    for i in order:
+        v = _reflector(A, i)
+        t = tau[..., i]
+        if transpose:
+            t = _conj(t)
+        if left:
+            w = matmul(_conj(v).unsqueeze(-2), C)             # v^H C
+            C = C - (t.unsqueeze(-1) * v).unsqueeze(-1) * w
+        else:
+            w = matmul(C, v.unsqueeze(-1))                     # C v
+            C = C - w * (t.unsqueeze(-1) * _conj(v)).unsqueeze(-2)
+    return C
+
+
+@register("linalg_householder_product", method=False, out=True, function=False)
+def linalg_householder_product(input, tau, *, out=None):
+    m, n = input._data.shape[-2:]
+    if m < n:
+        raise _errors.householder_sizes("input")
+    if tau._data.shape[-1] > n:
+        raise _errors.householder_sizes("tau")
+    eye = _eye_like(input, m, n).expand(input._data.shape)
+    return _result(_apply_reflectors(input, tau, eye, True, False), out)
+
+
+@register("orgqr", out=True)
+def orgqr(input, input2, *, out=None):
+    return linalg_householder_product(input, input2, out=out)
+
+
+@register("ormqr", out=True)
+def ormqr(input, input2, input3, left=True, transpose=False, *, out=None):
+    return _result(_apply_reflectors(input, input2, input3, left, transpose), out)
+
+
+# ---- general eigendecomposition ---------------------------------------------------------------
+linalg_eig_t = _structseq("linalg_eig", ("eigenvalues", "eigenvectors"))
+
+
+def _eig_bwd(node, gL, gV):
+    """gA = V^{-H} (diag(gL) + (V^H gV - V^H V Re(diag(V^H gV))) / (conj(L_j) - conj(L_i))) V^H,
+    real part for a real input."""
+    L, V = node.saved()
+    real_input = node._args
+    Vh = _mT(V)
+    inner = None
+    if gV is not None:
+        VhgV = matmul(Vh, gV)
+        d = VhgV.diagonal(0, -2, -1).real
+        inner = VhgV - matmul(Vh, V * d.unsqueeze(-2).to(V.dtype))
+        Lc = L.conj()
+        E = Lc.unsqueeze(-2) - Lc.unsqueeze(-1)
+        n = L._data.shape[-1]
+        eye = _eye_like(V, n)
+        inner = inner * (1 - eye) / (E + eye)
+    if gL is not None:
+        d = _diag_embed(gL)
+        inner = d if inner is None else inner + d
+    gA = linalg_solve(Vh, matmul(inner, Vh))
+    return (gA.real if real_input else gA,)
+
+
+LinalgEigBackward0 = node_class("LinalgEigBackward0", _eig_bwd)
+
+
+def _eig(A, name, want_vectors):
+    _check_float(name, A)
+    _check_square(name, A)
+    xp, la = _xla(A)
+    dt = A._dtype
+    cdt = dt if dt.is_complex else dt.to_complex()
+    w, v = la.eig(A._data)
+    L = _make(xp.asarray(w, cdt.np), cdt, A._device)
+    V = _make(xp.asarray(v, cdt.np), cdt, A._device)
+    if _grad[0] and A._requires_grad:
+        node = record(L, LinalgEigBackward0, (A,), (None, V), not dt.is_complex)
+        node._nout = 2
+        save_output(node, L, 0, 0)
+        if want_vectors:
+            set_output(node, V, nr=1)
+    return L, V
+
+
+@register("linalg_eig", method=False, nodes=("LinalgEigBackward0",), out=True, function=False)
+def linalg_eig(A, *, out=None):
+    return _result_tuple(linalg_eig_t(*_eig(A, "linalg.eig", True)), out)
+
+
+@register("linalg_eigvals", method=False, nodes=("LinalgEigBackward0",), out=True,
+          function=False)
+def linalg_eigvals(A, *, out=None):
+    return _result(_eig(A, "linalg.eigvals", False)[0], out)

@@ -1,0 +1,173 @@
+"""Linear algebra, matrix functions built on the decompositions: powers and the exponential,
+rank and condition number, tensor inverse / solve, Vandermonde and ``linalg.diagonal``."""
+import math
+
+import numpy as np
+
+from .. import _dtype as D
+from .. import _errors
+from .._tensor import _make
+from ..autograd.graph import node_class, save_output
+from ._core import register, record, _grad
+from .linalg import matmul, _mT, _check_float, _check_square, _result, _prod
+from .decompositions import linalg_inv, linalg_solve, linalg_svdvals, linalg_eigvalsh
+from .norms import linalg_matrix_norm
+
+CopyBackwards = node_class("CopyBackwards", lambda node, g: (g * 0,))
+
+
+def _eye_batch(t):
+    s = t._data.shape
+    xp = t._device._backend.xp
+    eye = xp.broadcast_to(xp.eye(s[-1], dtype=t._dtype.np), s)
+    return _make(eye, t._dtype, t._device)
+
+
+@register("matrix_power", nodes=("MmBackward0", "CloneBackward0", "CopyBackwards"), out=True)
+def matrix_power(input, n, *, out=None):
+    _check_square("linalg.matrix_power", input)
+    if n == 0:
+        res = _eye_batch(input).clone()
+        if _grad[0] and input._requires_grad:
+            record(res, CopyBackwards, (input,))
+        return _result(res, out)
+    if n < 0:
+        input = linalg_inv(input)
+        n = -n
+    if n == 1:
+        return _result(input.clone(), out)
+    result, base = None, input
+    while n:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return _result(result, out)
+
+
+@register("linalg_matrix_power", method=False, nodes=("MmBackward0",), out=True, function=False)
+def linalg_matrix_power(A, n, *, out=None):
+    return matrix_power(A, n, out=out)
+
+
+def _matrix_exp_bwd(node, g):
+    """The Fréchet derivative at A^H applied to g: the top-right block of
+    exp([[A^H, g], [0, A^H]]) (differentiable, so double backward works)."""
+    from .shape import cat
+    (A,) = node.saved()
+    Ah = _mT(A)
+    top = cat([Ah, g], -1)
+    bottom = cat([g * 0, Ah], -1)
+    n = A._data.shape[-1]
+    return (linalg_matrix_exp(cat([top, bottom], -2))[..., :n, n:],)
+
+
+LinalgMatrixExpBackward0 = node_class("LinalgMatrixExpBackward0", _matrix_exp_bwd)
+
+
+@register("linalg_matrix_exp", method=False, nodes=("LinalgMatrixExpBackward0",),
+          function=False)
+def linalg_matrix_exp(A):
+    _check_float("linalg.matrix_exp", A)
+    _check_square("linalg.matrix_exp", A)
+    res = _make(A._device._backend.linalg.matrix_exp(A._data), A._dtype, A._device)
+    if _grad[0] and A._requires_grad:
+        record(res, LinalgMatrixExpBackward0, (A,), (A,))
+    return res
+
+
+@register("matrix_exp", nodes=("LinalgMatrixExpBackward0",))
+def matrix_exp(input):
+    return linalg_matrix_exp(input)
+
+
+@register("linalg_matrix_rank", method=False, out=True, function=False, differentiable=False)
+def linalg_matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None):
+    _check_float("linalg.matrix_rank", A)
+    if A._data.ndim < 2:
+        raise _errors.linalg_min_2d("linalg.matrix_rank")
+    if tol is not None:
+        atol, rtol = tol, 0.0
+    s = linalg_eigvalsh(A).abs() if hermitian else linalg_svdvals(A)
+    m, n = A._data.shape[-2:]
+    if rtol is None:
+        rtol = 0.0 if atol is not None and _positive(atol) else \
+            max(m, n) * np.finfo(s._dtype.np).eps
+    smax = s.amax(-1, keepdim=True) if s._data.shape[-1] else s.sum(-1, keepdim=True)
+    cut = smax * rtol
+    if atol is not None:
+        cut = cut.clamp_min(atol) if not hasattr(atol, "_data") else cut.maximum(
+            atol.unsqueeze(-1) if atol._data.ndim else atol)
+    return _result((s > cut).sum(-1), out)
+
+
+def _positive(x):
+    return (x > 0).all().item() if hasattr(x, "_data") else x > 0
+
+
+_COND_SVD = (None, 2, -2)
+
+
+@register("linalg_cond", method=False, out=True, function=False)
+def linalg_cond(A, p=None, *, out=None):
+    if p in _COND_SVD:
+        if A._data.ndim < 2:
+            raise _errors.linalg_min_2d("linalg.cond")
+        s = linalg_svdvals(A)
+        r = s.amax(-1) / s.amin(-1) if p != -2 else s.amin(-1) / s.amax(-1)
+        return _result(r, out)
+    sh = A._data.shape
+    if len(sh) < 2 or sh[-1] != sh[-2]:
+        raise _errors.cond_not_square(p, sh)
+    r = linalg_matrix_norm(A, p) * linalg_matrix_norm(linalg_inv(A), p)
+    return _result(r, out)
+
+
+@register("linalg_tensorinv", method=False, out=True, function=False)
+def linalg_tensorinv(A, ind=2, *, out=None):
+    if ind <= 0:
+        raise _errors.tensorinv_ind(ind)
+    sh = A._data.shape
+    rows, cols = _prod(sh[:ind]), _prod(sh[ind:])
+    if rows != cols:
+        raise _errors.tensorinv_shape(cols, rows)
+    return _result(linalg_inv(A.reshape(rows, cols)).reshape(sh[ind:] + sh[:ind]), out)
+
+
+@register("linalg_tensorsolve", method=False, out=True, function=False)
+def linalg_tensorsolve(A, B, dims=None, *, out=None):
+    nd = A._data.ndim
+    if dims is not None:
+        dims = [d % nd for d in dims]
+        A = A.permute(*[i for i in range(nd) if i not in dims], *dims)
+    sh = A._data.shape
+    nb = B._data.ndim
+    rows = _prod(B._data.shape)
+    x_shape = sh[nb:]
+    X = linalg_solve(A.reshape(rows, _prod(x_shape)), B.reshape(rows))
+    return _result(X.reshape(x_shape), out)
+
+
+@register("linalg_vander", method=False, function=False)
+def linalg_vander(x, *, N=None):
+    from .shape import cat
+    n = x._data.shape[-1] if x._data.ndim else 1
+    if x._data.ndim == 0:
+        raise _errors.linalg_min_1d("linalg.vander", "x")
+    if N is None:
+        N = n
+    if N <= 1:
+        raise _errors.vander_n()
+    dt = D.promote_types(x._dtype, D.int64) if x._dtype.category < 2 else x._dtype
+    x = x.to(dt)
+    ones = x.new_ones(x._data.shape + (1,))
+    if N == 1:
+        return ones
+    powers = x.unsqueeze(-1).expand(*x._data.shape, N - 1).cumprod(-1)
+    return cat([ones, powers], -1)
+
+
+@register("linalg_diagonal", method=False, function=False)
+def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    return A.diagonal(offset, dim1, dim2)
