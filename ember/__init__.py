@@ -72,7 +72,9 @@ from . import random  # noqa: E402
 # ``import ember`` fast; ``ember.nn`` etc. behave exactly as if imported eagerly.
 _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "distributed",
                  "jit", "onnx", "fx"}
-_LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load")}
+_LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),
+               "svd_lowrank": ("_lowrank", "svd_lowrank"),
+               "pca_lowrank": ("_lowrank", "pca_lowrank")}
 
 
 def __getattr__(name):
