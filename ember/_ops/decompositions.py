@@ -14,6 +14,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class, set_output, save_output
+from ..autograd.grad_mode import no_grad as _no_grad
 from ..return_types import _structseq
 from ._core import register, record, _grad, write_out, grad_for
 from .linalg import (matmul, _grad_needed, _mT, _conj, _eye_like, _diag_embed, _check_float,
@@ -672,39 +673,6 @@ linalg_lu_t = _structseq("linalg_lu", ("P", "L", "U"))
 lu_unpack_t = _structseq("lu_unpack", ("P", "L", "U"))
 
 
-def _lu_factor_ex(A, name, check_errors):
-    if A._dtype.category < 2:
-        raise _errors.lu_not_implemented(A._dtype)
-    if A._data.ndim < 2:
-        raise _errors.linalg_min_2d(name)
-    lu, piv, info = A._device._backend.linalg.lu_factor(A._data)
-    if check_errors:
-        _raise_info(info, _errors.lu_factor_singular, name)
-    dev = A._device
-    xp = dev._backend.xp
-    return (_make(lu, A._dtype, dev), _make(xp.asarray(piv, np.int32), D.int32, dev),
-            _info(info, A))
-
-
-@register("linalg_lu_factor_ex", method=False, out=True, function=False, differentiable=False)
-def linalg_lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
-    return _result_tuple(linalg_lu_factor_ex_t(*_lu_factor_ex(A, "torch.linalg.lu_factor_ex",
-                                                              check_errors)), out)
-
-
-@register("linalg_lu_factor", method=False, out=True, function=False, differentiable=False)
-def linalg_lu_factor(A, *, pivot=True, out=None):
-    return _result_tuple(linalg_lu_factor_t(*_lu_factor_ex(A, "torch.linalg.lu_factor", True)[:2]),
-                         out)
-
-
-@register("lu", differentiable=False)
-def lu(A, pivot=True, get_infos=False, out=None):
-    """``torch.lu``: the packed factorization and pivots (and the ``info`` codes)."""
-    res = _lu_factor_ex(A, "torch.linalg.lu_factor", False)
-    return res if get_infos else res[:2]
-
-
 def _permutation(pivots, m, like):
     """Permutation matrices P (``A = P L U``) from LAPACK's 1-based row swaps."""
     b = like._device._backend
@@ -714,48 +682,199 @@ def _permutation(pivots, m, like):
                  like._device)
 
 
-def _unpack(LU, pivots, unpack_data, unpack_pivots):
+def _lu_parts(LU):
+    """The unit lower (m, k) and upper (k, n) factors packed in ``LU`` (differentiable)."""
     m, n = LU._data.shape[-2:]
     k = min(m, n)
+    return LU[..., :, :k].tril(-1) + _eye_like(LU, m, k), LU[..., :k, :].triu()
+
+
+def _lu_grad(P, L, U, gL, gU):
+    """A = P L U (square): gA = P L^{-H} (tril(L^H gL, -1) + triu(gU U^H)) U^{-H}."""
+    m, n = L._data.shape[-2], U._data.shape[-1]
+    if m != n:
+        raise _errors.unsupported("the gradient of an LU factorization of a non-square matrix")
+    phi = None
+    if gL is not None:
+        phi = matmul(_mT(L), gL).tril(-1)
+    if gU is not None:
+        t = matmul(gU, _mT(U)).triu()
+        phi = t if phi is None else phi + t
+    if phi is None:
+        return None
+    X = linalg_solve_triangular(_mT(U), phi, upper=False, left=False)
+    X = linalg_solve_triangular(_mT(L), X, upper=True, unitriangular=True)
+    return matmul(P, X)
+
+
+def _lu_factor_bwd(node, gLU, *_):
+    LU, pivots = node.saved()
+    L, U = _lu_parts(LU)
+    P = _permutation(pivots, LU._data.shape[-2], LU)
+    return (_lu_grad(P, L, U, gLU.tril(-1), gLU.triu()),)
+
+
+def _lu_bwd(node, gP, gL, gU):
+    P, L, U = node.saved()
+    return (_lu_grad(P, L, U, gL, gU),)
+
+
+LinalgLuFactorExBackward0 = node_class("LinalgLuFactorExBackward0", _lu_factor_bwd)
+LinalgLuBackward0 = node_class("LinalgLuBackward0", _lu_bwd)
+
+
+def _lu_factor_ex(A, name, check_errors):
+    if A._dtype.category < 2:
+        raise _errors.lu_not_implemented(A._dtype)
+    if A._data.ndim < 2:
+        raise _errors.linalg_min_2d(name)
+    lu, piv, info = A._device._backend.linalg.lu_factor(A._data)
+    if check_errors:
+        _raise_info(info, _errors.lu_factor_singular, name)
+    dev = A._device
+    LU = _make(lu, A._dtype, dev)
+    pivots = _make(dev._backend.xp.asarray(piv, np.int32), D.int32, dev)
+    return LU, pivots, _info(info, A)
+
+
+def _lu_factor_node(A, res):
+    if _grad[0] and A._requires_grad:
+        save_output(record(res[0], LinalgLuFactorExBackward0, (A,), (None, res[1])), res[0], 0)
+    return res
+
+
+@register("linalg_lu_factor_ex", method=False, nodes=("LinalgLuFactorExBackward0",), out=True,
+          function=False)
+def linalg_lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
+    res = _lu_factor_ex(A, "torch.linalg.lu_factor_ex", check_errors)
+    return _result_tuple(linalg_lu_factor_ex_t(*_lu_factor_node(A, res)), out)
+
+
+@register("linalg_lu_factor", method=False, nodes=("LinalgLuFactorExBackward0",), out=True,
+          function=False)
+def linalg_lu_factor(A, *, pivot=True, out=None):
+    res = _lu_factor_ex(A, "torch.linalg.lu_factor", True)
+    return _result_tuple(linalg_lu_factor_t(*_lu_factor_node(A, res)[:2]), out)
+
+
+@register("lu", nodes=("LinalgLuFactorExBackward0",))
+def lu(A, pivot=True, get_infos=False, out=None):
+    """``torch.lu``: the packed factorization and pivots (and the ``info`` codes)."""
+    res = _lu_factor_node(A, _lu_factor_ex(A, "torch.linalg.lu_factor", False))
+    return res if get_infos else res[:2]
+
+
+def _lu_unpack_bwd(node, gP, gL, gU):
+    from .shape import cat
+    m, n = node._args
+    k = min(m, n)
+    gLU = None
+    if gL is not None:
+        gL = gL.tril(-1)
+        gLU = gL if n == k else cat([gL, gL.new_zeros(gL._data.shape[:-1] + (n - k,))], -1)
+    if gU is not None:
+        gU = gU.triu()
+        gU = gU if m == k else cat([gU, gU.new_zeros(gU._data.shape[:-2] + (m - k, n))], -2)
+        gLU = gU if gLU is None else gLU + gU
+    return gLU, None
+
+
+LuUnpackBackward0 = node_class("LuUnpackBackward0", _lu_unpack_bwd)
+
+
+def _unpack(LU, pivots, unpack_data, unpack_pivots):
+    m, n = LU._data.shape[-2:]
     P = _permutation(pivots, m, LU) if unpack_pivots else LU.new_empty((0,))
     if not unpack_data:
         return P, LU.new_empty((0,)), LU.new_empty((0,))
-    L = LU[..., :, :k].tril(-1) + _eye_like(LU, m, k)
-    U = LU[..., :k, :].triu()
+    with _no_grad():
+        L, U = _lu_parts(LU)
     return P, L, U
 
 
-@register("lu_unpack", out=True, method=False)
+@register("lu_unpack", nodes=("LuUnpackBackward0",), out=True, method=False)
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
-    return _result_tuple(lu_unpack_t(*_unpack(LU_data, LU_pivots, unpack_data, unpack_pivots)),
-                         out)
+    P, L, U = _unpack(LU_data, LU_pivots, unpack_data, unpack_pivots)
+    if unpack_data and _grad[0] and LU_data._requires_grad:
+        node = record(L, LuUnpackBackward0, (LU_data, LU_pivots), (), LU_data._data.shape[-2:])
+        set_output(node, L, nr=1)
+        set_output(node, U, nr=2)
+        node._nout = 3
+    return _result_tuple(lu_unpack_t(P, L, U), out)
 
 
-@register("linalg_lu", method=False, out=True, function=False, differentiable=False)
+@register("linalg_lu", method=False, nodes=("LinalgLuBackward0",), out=True, function=False)
 def linalg_lu(A, *, pivot=True, out=None):
-    LU, piv, _ = _lu_factor_ex(A, "torch.linalg.lu", False)
-    return _result_tuple(linalg_lu_t(*_unpack(LU, piv, True, True)), out)
+    with _no_grad():
+        LU, piv, _ = _lu_factor_ex(A, "torch.linalg.lu", False)
+        P, L, U = _unpack(LU, piv, True, True)
+    if _grad[0] and A._requires_grad:
+        node = record(L, LinalgLuBackward0, (A,), (P, None, None))
+        set_output(node, L, nr=1)
+        set_output(node, U, nr=2)
+        node._nout = 3
+        save_output(node, L, 1, 1)
+        save_output(node, U, 2, 2)
+    return _result_tuple(linalg_lu_t(P, L, U), out)
 
 
-@register("linalg_lu_solve", method=False, out=True, function=False)
+def _lu_solve_arr(LU, pivots, B, adjoint):
+    """``A X = B`` (or ``A^H X = B``) for ``A = P L U`` on arrays (broadcast batches)."""
+    xp, la = _xla(LU)
+    lu = LU._data
+    P = _permutation(pivots, lu.shape[-1], LU)._data
+    b = B._data
+    if adjoint:                # U^H L^H P^T X = B
+        lh = xp.swapaxes(lu, -1, -2).conj()
+        y = la.solve_triangular(lh, b, False)
+        y = la.solve_triangular(lh, y, True, True)
+        return P @ y
+    y = la.solve_triangular(lu, xp.swapaxes(P, -1, -2) @ b, False, True)
+    return la.solve_triangular(lu, y, True)
+
+
+def _lu_solve_bwd(node, g):
+    LU, pivots, X = node.saved()
+    left, adjoint = node._args
+    nf = node.next_functions
+    if not left:               # X op(A) = B is op'(A) X^H = B^H with op' the other op
+        g, X, adjoint = _mT(g), _mT(X), not adjoint
+    gB = linalg_lu_solve(LU, pivots, g, adjoint=not adjoint)
+    gLU = None
+    if nf[0][0] is not None:
+        gA = -matmul(X, _mT(gB)) if adjoint else -matmul(gB, _mT(X))
+        L, U = _lu_parts(LU)
+        P = _permutation(pivots, LU._data.shape[-1], LU)
+        PgA = matmul(_mT(P), gA)
+        gLU = grad_for(matmul(PgA, _mT(U)).tril(-1) + matmul(_mT(L), PgA).triu(),
+                       LU._data.shape, LU._dtype)
+    gB = (_mT(gB) if not left else gB) if nf[2][0] is not None else None
+    return gLU, None, gB
+
+
+LinalgLuSolveBackward0 = node_class("LinalgLuSolveBackward0", _lu_solve_bwd)
+
+
+@register("linalg_lu_solve", method=False, nodes=("LinalgLuSolveBackward0",), out=True,
+          function=False)
 def linalg_lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
-    """Solve with a packed LU (``A = P L U``): triangular solves, written in ember ops so that
-    gradients reach both ``LU`` and ``B``."""
     sa, sb = LU._data.shape, B._data.shape
     if sb[-2 if left else -1] != sa[-1]:
         raise _errors.lu_solve_shapes(left, sa, sb)
-    P = _permutation(pivots, sa[-1], LU)
-    if not left:               # X A = B  <=>  A^H X^H = B^H
-        return _result(_mT(linalg_lu_solve(LU, pivots, _mT(B), adjoint=not adjoint)), out)
-    if adjoint:                # A^H X = B: U^H L^H P^T X = B
-        Y = linalg_solve_triangular(_mT(LU), B, upper=False)
-        Y = linalg_solve_triangular(_mT(LU), Y, upper=True, unitriangular=True)
-        return _result(matmul(P, Y), out)
-    Y = linalg_solve_triangular(LU, matmul(_mT(P), B), upper=False, unitriangular=True)
-    return _result(linalg_solve_triangular(LU, Y, upper=True), out)
+    if left:
+        r = _lu_solve_arr(LU, pivots, B, adjoint)
+    else:                      # X A = B  <=>  A^H X^H = B^H
+        r = _mT(_make(_lu_solve_arr(LU, pivots, _mT(B).detach(), not adjoint), B._dtype,
+                      B._device))._data
+    xp = LU._device._backend.xp
+    res = _make(xp.ascontiguousarray(r), LU._dtype, LU._device)
+    if _grad_needed(LU, B):
+        save_output(record(res, LinalgLuSolveBackward0, (LU, pivots, B), (LU, pivots, None),
+                           (left, adjoint)), res, 2)
+    return _result(res, out)
 
 
-@register("lu_solve", out=True)
+@register("lu_solve", nodes=("LinalgLuSolveBackward0",), out=True)
 def lu_solve(input, LU_data, LU_pivots, *, out=None):
     return linalg_lu_solve(LU_data, LU_pivots, input, out=out)
 
@@ -764,30 +883,100 @@ def lu_solve(input, LU_data, LU_pivots, *, out=None):
 triangular_solve_t = _structseq("triangular_solve", ("solution", "cloned_coefficient"))
 
 
-@register("cholesky_solve", out=True)
+def _cholesky_solve_bwd(node, g):
+    L, X = node.saved()
+    upper, bshape = node._args
+    nf = node.next_functions
+    gB = cholesky_solve(g, L, upper)
+    gL = None
+    if nf[1][0] is not None:
+        c = matmul(gB, _mT(X))
+        c = c + _mT(c)
+        gL = grad_for(-matmul(L, c) if upper else -matmul(c, L), L._data.shape, L._dtype)
+    return (grad_for(gB, bshape, X._dtype) if nf[0][0] is not None else None), gL
+
+
+CholeskySolveBackward0 = node_class("CholeskySolveBackward0", _cholesky_solve_bwd)
+
+
+@register("cholesky_solve", nodes=("CholeskySolveBackward0",), out=True)
 def cholesky_solve(input, input2, upper=False, *, out=None):
-    """Solve ``A X = B`` given A's Cholesky factor (two triangular solves, in ember ops)."""
-    if input._data.shape[-2] != input2._data.shape[-1]:
-        raise _errors.cholesky_solve_sizes(input2._data.shape, input._data.shape)
-    L = _mT(input2) if upper else input2
-    Y = linalg_solve_triangular(L, input, upper=False)
-    return _result(linalg_solve_triangular(_mT(L), Y, upper=True), out)
+    """Solve ``A X = B`` given A's Cholesky factor (two triangular solves)."""
+    sb, sl = input._data.shape, input2._data.shape
+    if sb[-2] != sl[-1]:
+        raise _errors.cholesky_solve_sizes(sl, sb)
+    xp, la = _xla(input2)
+    lo = input2._data
+    if upper:
+        lo = xp.swapaxes(lo, -1, -2).conj()
+    y = la.solve_triangular(lo, input._data, False)
+    x = la.solve_triangular(xp.swapaxes(lo, -1, -2).conj(), y, True)
+    res = _make(xp.ascontiguousarray(x), input._dtype, input._device)
+    if _grad_needed(input, input2):
+        save_output(record(res, CholeskySolveBackward0, (input, input2), (input2, None),
+                           (upper, sb)), res, 1)
+    return _result(res, out)
 
 
-@register("cholesky_inverse", out=True)
+def _cholesky_inverse_bwd(node, g):
+    L, R = node.saved()
+    upper = node._args
+    c = matmul(R, matmul(g + _mT(g), R))
+    return (-matmul(L, c) if upper else -matmul(c, L),)
+
+
+CholeskyInverseBackward0 = node_class("CholeskyInverseBackward0", _cholesky_inverse_bwd)
+
+
+@register("cholesky_inverse", nodes=("CholeskyInverseBackward0",), out=True)
 def cholesky_inverse(input, upper=False, *, out=None):
     _check_square("cholesky_inverse", input)
-    return _result(cholesky_solve(_eye_like(input, input._data.shape[-1]).expand(
-        input._data.shape), input, upper), out)
+    with _no_grad():
+        res = cholesky_solve(_eye_like(input, input._data.shape[-1]).expand(input._data.shape),
+                             input, upper)
+    if _grad[0] and input._requires_grad:
+        save_output(record(res, CholeskyInverseBackward0, (input,), (input, None), upper), res, 1)
+    return _result(res, out)
 
 
-@register("triangular_solve", out=True)
+def _triangular_solve_bwd(node, g, g_coef=None):
+    A, X = node.saved()
+    upper, transpose, unit = node._args
+    nf = node.next_functions
+    gB = gA = None
+    if g is not None:
+        M = _mT(A) if transpose else A
+        gB = linalg_solve_triangular(_mT(M), g, upper=upper == transpose, unitriangular=unit)
+        if nf[1][0] is not None:
+            gA = -matmul(X, _mT(gB)) if transpose else -matmul(gB, _mT(X))
+            gA = gA * _tri_mask(A, upper, unit)
+    if g_coef is not None and nf[1][0] is not None:
+        gA = g_coef if gA is None else gA + g_coef
+    if gA is not None:
+        gA = grad_for(gA, A._data.shape, A._dtype)
+    if gB is not None and nf[0][0] is None:
+        gB = None
+    return gB, gA
+
+
+TriangularSolveBackward0 = node_class("TriangularSolveBackward0", _triangular_solve_bwd)
+
+
+@register("triangular_solve", nodes=("TriangularSolveBackward0",), out=True)
 def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False, *, out=None):
     import warnings
     warnings.warn(_errors.deprecated_triangular_solve(), UserWarning, stacklevel=2)
-    M = A.mT if transpose else A
-    X = linalg_solve_triangular(M, input, upper=upper != transpose, unitriangular=unitriangular)
-    return _result_tuple(triangular_solve_t(X, A.clone()), out)
+    with _no_grad():
+        X = linalg_solve_triangular(A.mT if transpose else A, input, upper=upper != transpose,
+                                    unitriangular=unitriangular)
+        C = A.clone()
+    if _grad_needed(input, A):
+        node = record(X, TriangularSolveBackward0, (input, A), (A, None),
+                      (upper, transpose, unitriangular))
+        save_output(node, X, 1)
+        set_output(node, C, nr=1)
+        node._nout = 2
+    return _result_tuple(triangular_solve_t(X, C), out)
 
 
 # ---- Householder QR pieces --------------------------------------------------------------------
