@@ -996,52 +996,115 @@ def geqrf(input, *, out=None):
 def _reflector(A, i):
     """The i-th Householder vector stored in column i of ``A`` (implicit 1 at row i)."""
     from .shape import cat
-    m = A._data.shape[-2]
-    col = A[..., i + 1:, i]
-    zeros = A.new_zeros(A._data.shape[:-2] + (i,))
-    ones = A.new_ones(A._data.shape[:-2] + (1,))
-    return cat([zeros, ones, col], -1) if i + 1 <= m else cat([zeros, ones], -1)
+    batch = A._data.shape[:-2]
+    return cat([A.new_zeros(batch + (i,)), A.new_ones(batch + (1,)), A[..., i + 1:, i]], -1)
 
 
-def _apply_reflectors(A, tau, C, left, transpose):
+def _apply_reflectors(A, tau, C, left, transpose, steps=None):
     """``op(Q) @ C`` (``left``) or ``C @ op(Q)`` with Q = H_0 ... H_{k-1}, H_i = I - tau_i v v^H
-    and op the conjugate transpose when ``transpose``: one rank-1 update per reflector."""
+    and op the conjugate transpose when ``transpose``: one rank-1 update per reflector.
+    ``steps`` collects (i, v, t, C before the step) for the backward."""
     k = tau._data.shape[-1]
     # Q C applies H_{k-1} first; Q^H C applies H_0 first (the reverse for C Q, C Q^H)
     order = range(k - 1, -1, -1) if left != transpose else range(k)
     for i in order:
         v = _reflector(A, i)
-        t = tau[..., i]
-        if transpose:
-            t = _conj(t)
+        t = _conj(tau[..., i]) if transpose else tau[..., i]
+        if steps is not None:
+            steps.append((i, v, t, C))
         if left:
             w = matmul(_conj(v).unsqueeze(-2), C)             # v^H C
             C = C - (t.unsqueeze(-1) * v).unsqueeze(-1) * w
         else:
-            w = matmul(C, v.unsqueeze(-1))                     # C v
-            C = C - w * (t.unsqueeze(-1) * _conj(v)).unsqueeze(-2)
+            z = matmul(C, v.unsqueeze(-1))                     # C v
+            C = C - z * (t.unsqueeze(-1) * _conj(v)).unsqueeze(-2)
     return C
 
 
-@register("linalg_householder_product", method=False, out=True, function=False)
+def _reflectors_bwd(A, tau, C, g, left, transpose):
+    """Gradients of ``_apply_reflectors`` for A (the stored vectors), tau and C, stepping back
+    through the rank-1 updates: for Y = C - t v (v^H C), gC = g - conj(t) v (v^H g),
+    gt = -v^H g w^H and gv = -conj(t) g w^H - t C g^H v (w = v^H C); mirrored for C H."""
+    from .shape import stack, cat
+    steps = []
+    _apply_reflectors(A, tau, C, left, transpose, steps)
+    gv, gt = {}, {}
+    for i, v, t, Ci in reversed(steps):
+        vc, tc = _conj(v), _conj(t)
+        if left:
+            w = matmul(vc.unsqueeze(-2), Ci)                       # (1, n)
+            gw = matmul(g, _mT(w))[..., 0]                          # g w^H, (m,)
+            gt[i] = -(vc * gw).sum(-1)
+            gv[i] = -tc.unsqueeze(-1) * gw - \
+                t.unsqueeze(-1) * matmul(Ci, matmul(_mT(g), v.unsqueeze(-1)))[..., 0]
+            g = g - (tc.unsqueeze(-1) * v).unsqueeze(-1) * matmul(vc.unsqueeze(-2), g)
+        else:
+            z = matmul(Ci, v.unsqueeze(-1))                         # (m, 1)
+            gv_ = matmul(g, v.unsqueeze(-1))                        # g v, (m, 1)
+            gt[i] = -(_conj(z) * gv_).sum((-2, -1))
+            gv[i] = -tc.unsqueeze(-1) * matmul(_mT(Ci), gv_)[..., 0] - \
+                t.unsqueeze(-1) * matmul(_mT(g), z)[..., 0]
+            g = g - gv_ * (tc.unsqueeze(-1) * vc).unsqueeze(-2)
+    k = tau._data.shape[-1]
+    m, n = A._data.shape[-2:]
+    batch = A._data.shape[:-2]
+    cols = [cat([A.new_zeros(batch + (i + 1,)), gv[i][..., i + 1:]], -1) for i in range(k)]
+    cols += [A.new_zeros(batch + (m,))] * (n - k)
+    gA = stack(cols, -1) if cols else A.new_zeros(A._data.shape)
+    gtau = stack([_conj(gt[i]) if transpose else gt[i] for i in range(k)], -1) if k else \
+        tau.new_zeros(tau._data.shape)
+    return gA, gtau, g
+
+
+def _householder_bwd(node, g):
+    A, tau = node.saved()
+    eye = _eye_like(A, *A._data.shape[-2:]).expand(A._data.shape)
+    gA, gtau, _ = _reflectors_bwd(A, tau, eye, g, True, False)
+    return grad_for(gA, A._data.shape, A._dtype), grad_for(gtau, tau._data.shape, tau._dtype)
+
+
+def _ormqr_bwd(node, g):
+    A, tau, C = node.saved()
+    left, transpose = node._args
+    gA, gtau, gC = _reflectors_bwd(A, tau, C, g, left, transpose)
+    return (grad_for(gA, A._data.shape, A._dtype), grad_for(gtau, tau._data.shape, tau._dtype),
+            grad_for(gC, C._data.shape, C._dtype))
+
+
+LinalgHouseholderProductBackward0 = node_class("LinalgHouseholderProductBackward0",
+                                               _householder_bwd)
+OrmqrBackward0 = node_class("OrmqrBackward0", _ormqr_bwd)
+
+
+@register("linalg_householder_product", method=False, out=True, function=False,
+          nodes=("LinalgHouseholderProductBackward0",))
 def linalg_householder_product(input, tau, *, out=None):
     m, n = input._data.shape[-2:]
     if m < n:
         raise _errors.householder_sizes("input")
     if tau._data.shape[-1] > n:
         raise _errors.householder_sizes("tau")
-    eye = _eye_like(input, m, n).expand(input._data.shape)
-    return _result(_apply_reflectors(input, tau, eye, True, False), out)
+    with _no_grad():
+        eye = _eye_like(input, m, n).expand(input._data.shape)
+        res = _apply_reflectors(input, tau, eye, True, False).contiguous()
+    if _grad_needed(input, tau):
+        record(res, LinalgHouseholderProductBackward0, (input, tau), (input, tau))
+    return _result(res, out)
 
 
-@register("orgqr", out=True)
+@register("orgqr", out=True, nodes=("LinalgHouseholderProductBackward0",))
 def orgqr(input, input2, *, out=None):
     return linalg_householder_product(input, input2, out=out)
 
 
-@register("ormqr", out=True)
+@register("ormqr", out=True, nodes=("OrmqrBackward0",))
 def ormqr(input, input2, input3, left=True, transpose=False, *, out=None):
-    return _result(_apply_reflectors(input, input2, input3, left, transpose), out)
+    with _no_grad():
+        res = _apply_reflectors(input, input2, input3, left, transpose).contiguous()
+    if _grad_needed(input, input2, input3):
+        record(res, OrmqrBackward0, (input, input2, input3), (input, input2, input3),
+               (left, transpose))
+    return _result(res, out)
 
 
 # ---- general eigendecomposition ---------------------------------------------------------------
