@@ -690,20 +690,41 @@ def _lu_parts(LU):
 
 
 def _lu_grad(P, L, U, gL, gU):
-    """A = P L U (square): gA = P L^{-H} (tril(L^H gL, -1) + triu(gU U^H)) U^{-H}."""
+    """Gradient of A = P L U (L unit lower m x k, U upper k x n).  Square:
+    gA = P L^{-H} (tril(L^H gL, -1) + triu(gU U^H)) U^{-H}.  Wide (m < n, U = [U1 U2]): the
+    tril part goes through U1^{-H} only and gU's own columns are added before L^{-H}.  Tall
+    (m > n, L = [L1; L2]): mirrored, through L1^{-H} first, gL's rows added before U^{-H}."""
+    from .shape import cat
     m, n = L._data.shape[-2], U._data.shape[-1]
-    if m != n:
-        raise _errors.unsupported("the gradient of an LU factorization of a non-square matrix")
-    phi = None
-    if gL is not None:
-        phi = matmul(_mT(L), gL).tril(-1)
-    if gU is not None:
-        t = matmul(gU, _mT(U)).triu()
-        phi = t if phi is None else phi + t
-    if phi is None:
+    k = min(m, n)
+    if gL is None and gU is None:
         return None
-    X = linalg_solve_triangular(_mT(U), phi, upper=False, left=False)
-    X = linalg_solve_triangular(_mT(L), X, upper=True, unitriangular=True)
+    gL = gL.tril(-1) if gL is not None else None
+    gU = gU.triu() if gU is not None else None
+    if m <= n:
+        X = matmul(_mT(L), gL) if gL is not None else None
+        if gU is not None:
+            t = matmul(gU, _mT(U))
+            X = -t if X is None else X - t
+        X = linalg_solve_triangular(_mT(U[..., :, :k]), X.tril(-1), upper=False, left=False)
+        if gU is not None:
+            X = X + gU[..., :, :k]
+            if n > k:
+                X = cat([X, gU[..., :, k:]], -1)
+        X = linalg_solve_triangular(_mT(L), X, upper=True, unitriangular=True)
+        if gU is None and n > k:
+            X = cat([X, X.new_zeros(X._data.shape[:-1] + (n - k,))], -1)
+    else:
+        X = matmul(gU, _mT(U)) if gU is not None else None
+        if gL is not None:
+            t = matmul(_mT(L), gL)
+            X = -t if X is None else X - t
+        X = linalg_solve_triangular(_mT(L[..., :k, :]), X.triu(), upper=True, unitriangular=True)
+        if gL is not None:
+            X = cat([X + gL[..., :k, :], gL[..., k:, :]], -2)
+        X = linalg_solve_triangular(_mT(U), X, upper=False, left=False)
+        if gL is None:
+            X = cat([X, X.new_zeros(X._data.shape[:-2] + (m - k, n))], -2)
     return matmul(P, X)
 
 
@@ -711,7 +732,8 @@ def _lu_factor_bwd(node, gLU, *_):
     LU, pivots = node.saved()
     L, U = _lu_parts(LU)
     P = _permutation(pivots, LU._data.shape[-2], LU)
-    return (_lu_grad(P, L, U, gLU.tril(-1), gLU.triu()),)
+    k = min(LU._data.shape[-2:])
+    return (_lu_grad(P, L, U, gLU[..., :, :k], gLU[..., :k, :]),)
 
 
 def _lu_bwd(node, gP, gL, gU):
