@@ -10,6 +10,11 @@ from numpy.linalg import (LinAlgError, cholesky, det, eig, eigh, eigvals, eigval
                           inv, qr, slogdet, solve, svd)
 
 
+def _batched(a):
+    """``a`` as one batch dimension of matrices (also when the batch is empty)."""
+    return a.reshape((int(np.prod(a.shape[:-2])),) + a.shape[-2:])
+
+
 def _swap_rows(a, i, p, rows):
     """Swap row ``i`` with row ``p[b]`` in every matrix ``b`` of the batch ``a`` (in place)."""
     ri = a[rows, i].copy()
@@ -24,7 +29,7 @@ def lu_factor(a):
     shape = a.shape
     m, n = shape[-2:]
     k = min(m, n)
-    lu = np.array(a.reshape((-1, m, n)), copy=True)
+    lu = np.array(_batched(a), copy=True)
     nb = lu.shape[0]
     rows = np.arange(nb)
     piv = np.empty((nb, k), np.int32)
@@ -45,7 +50,7 @@ def lu_factor(a):
 def pivots_to_permutation(piv, m):
     """The row order ``perm`` (``A[perm] = L U``) that LAPACK's 1-based swaps ``piv`` apply."""
     batch = piv.shape[:-1]
-    p = piv.reshape((-1, piv.shape[-1])).astype(np.int64) - 1
+    p = piv.reshape((int(np.prod(batch)), piv.shape[-1])).astype(np.int64) - 1
     nb = p.shape[0]
     rows = np.arange(nb)
     perm = np.broadcast_to(np.arange(m), (nb, m)).copy()
@@ -87,7 +92,7 @@ def geqrf(a):
     shape = a.shape
     m, n = shape[-2:]
     k = min(m, n)
-    r = np.array(a.reshape((-1, m, n)), copy=True)
+    r = np.array(_batched(a), copy=True)
     tau = np.zeros((r.shape[0], k), r.dtype)
     for j in range(k):
         alpha = r[:, j, j].copy()
@@ -112,10 +117,6 @@ def geqrf(a):
         w = np.einsum("bi,bij->bj", vv.conj(), rest)
         rest -= (t.conj()[:, None, None] * vv[:, :, None]) * w[:, None, :]
     return r.reshape(shape), tau.reshape(shape[:-2] + (k,))
-
-
-def _batched(a):
-    return a.reshape((-1,) + a.shape[-2:])
 
 
 def _cholesky_info(a):

@@ -252,6 +252,20 @@ def deprecated_triangular_solve():
             "torch.linalg.solve_triangular(A, B).")
 
 
+def deprecated_lu():
+    return ("torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex "
+            "and will be removed in a future PyTorch release.\nLU, pivots = torch.lu(A, "
+            "compute_pivots)\nshould be replaced with\nLU, pivots = torch.linalg.lu_factor(A, "
+            "compute_pivots)\nand\nLU, pivots, info = torch.lu(A, compute_pivots, "
+            "get_infos=True)\nshould be replaced with\nLU, pivots, info = "
+            "torch.linalg.lu_factor_ex(A, compute_pivots)")
+
+
+def vander_dtype(dtype):
+    return RuntimeError("linalg.vander supports floating point, complex, and integer tensors, "
+                        f"but got {legacy_scalar_type(dtype)}")
+
+
 def deprecated_cholesky():
     return ("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed "
             "in a future PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = "

@@ -671,6 +671,7 @@ linalg_lu_factor_t = _structseq("linalg_lu_factor", ("LU", "pivots"))
 linalg_lu_factor_ex_t = _structseq("linalg_lu_factor_ex", ("LU", "pivots", "info"))
 linalg_lu_t = _structseq("linalg_lu", ("P", "L", "U"))
 lu_unpack_t = _structseq("lu_unpack", ("P", "L", "U"))
+lu_with_info_t = _structseq("_lu_with_info", ("LU", "pivots", "info"))
 
 
 def _permutation(pivots, m, like):
@@ -781,9 +782,12 @@ def linalg_lu_factor(A, *, pivot=True, out=None):
 
 @register("lu", nodes=("LinalgLuFactorExBackward0",))
 def lu(A, pivot=True, get_infos=False, out=None):
-    """``torch.lu``: the packed factorization and pivots (and the ``info`` codes)."""
-    res = _lu_factor_node(A, _lu_factor_ex(A, "torch.linalg.lu_factor", False))
-    return res if get_infos else res[:2]
+    """``torch.lu`` (deprecated): the packed factorization and pivots, plus the ``info``
+    codes with ``get_infos``; it never raises for a singular matrix."""
+    import warnings
+    warnings.warn(_errors.deprecated_lu(), UserWarning, stacklevel=2)
+    res = _lu_factor_node(A, _lu_factor_ex(A, "torch.linalg.lu_factor_ex", False))
+    return _result_tuple(lu_with_info_t(*res), out) if get_infos else res[:2]
 
 
 def _lu_unpack_bwd(node, gP, gL, gU):

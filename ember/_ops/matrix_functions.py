@@ -149,23 +149,22 @@ def linalg_tensorsolve(A, B, dims=None, *, out=None):
     return _result(X.reshape(x_shape), out)
 
 
-@register("linalg_vander", method=False, function=False)
+@register("linalg_vander", method=False, function=False, nodes=("CatBackward0",))
 def linalg_vander(x, *, N=None):
+    """Columns x^0, x^1, ..., x^(N-1) (a cumulative product, so its gradient is torch's)."""
     from .shape import cat
-    n = x._data.shape[-1] if x._data.ndim else 1
+    if x._dtype is D.bool_:
+        raise _errors.vander_dtype(x._dtype)
     if x._data.ndim == 0:
-        raise _errors.linalg_min_1d("linalg.vander", "x")
+        x = x.unsqueeze(0)
     if N is None:
-        N = n
+        N = x._data.shape[-1]
     if N <= 1:
         raise _errors.vander_n()
-    dt = D.promote_types(x._dtype, D.int64) if x._dtype.category < 2 else x._dtype
-    x = x.to(dt)
-    ones = x.new_ones(x._data.shape + (1,))
-    if N == 1:
-        return ones
+    if x._dtype.category < 2:
+        x = x.to(D.int64)
     powers = x.unsqueeze(-1).expand(*x._data.shape, N - 1).cumprod(-1)
-    return cat([ones, powers], -1)
+    return cat([x.new_ones(x._data.shape + (1,)), powers], -1)
 
 
 @register("linalg_diagonal", method=False, function=False)
