@@ -299,9 +299,10 @@ def _cholesky_bwd(node, g):
 
 
 LinalgCholeskyExBackward0 = node_class("LinalgCholeskyExBackward0", _cholesky_bwd)
+CholeskyBackward0 = node_class("CholeskyBackward0", _cholesky_bwd)
 
 
-def _cholesky_ex(A, upper, name, check_errors):
+def _cholesky_ex(A, upper, name, check_errors, cls=LinalgCholeskyExBackward0):
     _check_float(name, A)
     _check_square(name, A)
     xp, la = _xla(A)
@@ -312,7 +313,7 @@ def _cholesky_ex(A, upper, name, check_errors):
         r = xp.ascontiguousarray(xp.swapaxes(r, -1, -2).conj())
     res = _make(r, A._dtype, A._device)
     if _grad[0] and A._requires_grad:
-        save_output(record(res, LinalgCholeskyExBackward0, (A,), (None,), upper), res, 0)
+        save_output(record(res, cls, (A,), (None,), upper), res, 0)
     return res, _info(info, A)
 
 
@@ -329,11 +330,11 @@ def linalg_cholesky_ex(A, *, upper=False, check_errors=False, out=None):
                                                             check_errors)), out)
 
 
-@register("cholesky", nodes=("LinalgCholeskyExBackward0",), out=True)
+@register("cholesky", nodes=("CholeskyBackward0",), out=True)
 def cholesky(input, upper=False, *, out=None):
     import warnings
     warnings.warn(_errors.deprecated_cholesky(), UserWarning, stacklevel=2)
-    return _result(_cholesky_ex(input, upper, "cholesky", True)[0], out)
+    return _result(_cholesky_ex(input, upper, "cholesky", True, CholeskyBackward0)[0], out)
 
 
 def _qr_bwd(node, gQ, gR):

@@ -10,7 +10,8 @@ from .._tensor import _make
 from ..autograd.graph import node_class, save_output
 from ._core import register, record, _grad
 from .linalg import matmul, _mT, _check_float, _check_square, _result, _prod
-from .decompositions import linalg_inv, linalg_solve, linalg_svdvals, linalg_eigvalsh
+from .decompositions import (linalg_inv, linalg_inv_ex, linalg_solve, linalg_svdvals,
+                             linalg_eigvalsh)
 from .norms import linalg_matrix_norm
 
 CopyBackwards = node_class("CopyBackwards", lambda node, g: (g * 0,))
@@ -109,19 +110,28 @@ def _positive(x):
 _COND_SVD = (None, 2, -2)
 
 
-@register("linalg_cond", method=False, out=True, function=False)
+@register("linalg_cond", method=False, out=True, function=False,
+          nodes=("SqueezeBackward1", "MulBackward0", "NanToNumBackward0"))
 def linalg_cond(A, p=None, *, out=None):
+    """From the singular values for p in (None, 2, -2, 'nuc'); otherwise
+    ||A|| ||A^-1|| with the inverse of a singular matrix taken as inf (the result is then inf)."""
     if p in _COND_SVD:
         if A._data.ndim < 2:
             raise _errors.linalg_min_2d("linalg.cond")
         s = linalg_svdvals(A)
-        r = s.amax(-1) / s.amin(-1) if p != -2 else s.amin(-1) / s.amax(-1)
-        return _result(r, out)
+        hi, lo = s[..., :1], s[..., -1:]
+        return _result((lo / hi if p == -2 else hi / lo).squeeze(-1), out)
     sh = A._data.shape
     if len(sh) < 2 or sh[-1] != sh[-2]:
         raise _errors.cond_not_square(p, sh)
-    r = linalg_matrix_norm(A, p) * linalg_matrix_norm(linalg_inv(A), p)
-    return _result(r, out)
+    if p == "nuc":
+        s = linalg_svdvals(A)
+        return _result(s.sum(-1) * s.reciprocal().sum(-1), out)
+    inv, info = linalg_inv_ex(A)
+    # in place, as torch does (so that, as in torch, backward reports the modified inverse)
+    inv.masked_fill_((info > 0).unsqueeze(-1).unsqueeze(-1), math.inf)
+    r = linalg_matrix_norm(A, p) * linalg_matrix_norm(inv, p)
+    return _result(r.nan_to_num(math.inf, math.inf, -math.inf), out)
 
 
 @register("linalg_tensorinv", method=False, out=True, function=False)
