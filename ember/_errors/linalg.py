@@ -165,18 +165,6 @@ def cholesky_solve_sizes(a_shape, b_shape):
                         f"{b_shape[-1]}")
 
 
-def linalg_same_dtype(name, a, b, a_name="A", b_name="B"):
-    return RuntimeError(f"{name}: Expected {a_name} and {b_name} to have the same dtype, but "
-                        f"found {a_name} of type {legacy_scalar_type(a)} and {b_name} of type "
-                        f"{legacy_scalar_type(b)} instead")
-
-
-def lu_solve_shapes(left, shape_a, shape_b):
-    return RuntimeError(f"linalg.lu_solve: Incompatible shapes of A and B for the equation "
-                        f"{'AX = B' if left else 'XA = B'} ({shape_a[-2]}x{shape_a[-1]} and "
-                        f"{shape_b[-2]}x{shape_b[-1]})")
-
-
 def lapack_float_double():
     return RuntimeError("This function doesn't handle types other than float and double")
 
@@ -238,6 +226,10 @@ def complex_dtypes(a, b):
 def complex_second_dtype(a, b):
     return RuntimeError(f"Expected object of scalar type {legacy_scalar_type(a)} but got scalar "
                         f"type {legacy_scalar_type(b)} for second argument")
+
+
+def unknown_complex_type(dtype):
+    return RuntimeError(f"Unknown Complex ScalarType for {legacy_scalar_type(dtype)}")
 
 
 def frexp_dtype():
@@ -315,8 +307,8 @@ def multi_dot_count(n):
     return RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
 
 
-def solve_shapes(left, shape_a, shape_b):
-    return RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+def solve_shapes(left, shape_a, shape_b, name="linalg.solve"):
+    return RuntimeError(f"{name}: Incompatible shapes of A and B for the equation "
                         f"{'AX = B' if left else 'XA = B'} ({shape_a[-2]}x{shape_a[-1]} and "
                         f"{shape_b[-2]}x{shape_b[-1]})")
 

@@ -72,9 +72,11 @@ def _inv_bwd(node, g):
 LinalgInvExBackward0 = node_class("LinalgInvExBackward0", _inv_bwd)
 
 
-def _inv_ex(A, name, check_errors):
-    _check_float(name, A)
-    _check_square(name, A)
+def _inv_ex(A, name, check_errors, check_name="linalg.inv"):
+    """The inverse and getrf's info; ``name`` words the singular error, ``check_name`` the
+    dtype / shape ones."""
+    _check_float(check_name, A)
+    _check_square(check_name, A)
     r, info = A._device._backend.linalg.inv_ex(A._data)
     if check_errors:
         _raise_info(info, _errors.linalg_inv_singular, name)
@@ -87,6 +89,11 @@ def _inv_ex(A, name, check_errors):
 @register("linalg_inv", method=False, nodes=("LinalgInvExBackward0",), out=True, function=False)
 def linalg_inv(A, *, out=None):
     return _result(_inv_ex(A, "linalg.inv", True)[0], out)
+
+
+def inv_named(A, name):
+    """``linalg.inv`` whose singular error names ``name`` (torch's ``inverse`` callers)."""
+    return _inv_ex(A, name, True)[0]
 
 
 @register("linalg_inv_ex", method=False, nodes=("LinalgInvExBackward0",), out=True,
@@ -252,11 +259,15 @@ LinalgSolveTriangularBackward0 = node_class("LinalgSolveTriangularBackward0", _s
 @register("linalg_solve_triangular", method=False, nodes=("LinalgSolveTriangularBackward0",),
           out=True, function=False)
 def linalg_solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
-    _check_float("linalg.solve_triangular", A)
-    if A._dtype is not B._dtype:
-        raise _errors.linalg_same_dtype("linalg.solve_triangular", A._dtype, B._dtype)
+    if A._dtype.category < 2:
+        raise _errors.kernel_not_implemented("triangular_solve_cpu", A._dtype)
+    sa, sb = A._data.shape, B._data.shape
+    if sb[-2 if left else -1] != sa[-1]:
+        raise _errors.solve_shapes(left, sa, sb, "linalg.solve_triangular")
     xp, la = _xla(A)
     a, b = A._data, B._data
+    if B._dtype is not A._dtype:       # torch solves in A's dtype
+        b = b.astype(A._dtype.np)
     if not left:
         a, b, upper = xp.swapaxes(a, -1, -2), xp.swapaxes(b, -1, -2), not upper
     r = la.solve_triangular(a, b, upper, unitriangular)
@@ -303,8 +314,9 @@ CholeskyBackward0 = node_class("CholeskyBackward0", _cholesky_bwd)
 
 
 def _cholesky_ex(A, upper, name, check_errors, cls=LinalgCholeskyExBackward0):
-    _check_float(name, A)
-    _check_square(name, A)
+    check_name = "linalg.cholesky" if name == "linalg.cholesky_ex" else name
+    _check_float(check_name, A)
+    _check_square(check_name, A)
     xp, la = _xla(A)
     r, info = la.cholesky_ex(A._data)
     if check_errors:
@@ -326,7 +338,7 @@ def linalg_cholesky(A, *, upper=False, out=None):
 @register("linalg_cholesky_ex", method=False, nodes=("LinalgCholeskyExBackward0",), out=True,
           function=False)
 def linalg_cholesky_ex(A, *, upper=False, check_errors=False, out=None):
-    return _result_tuple(linalg_cholesky_ex_t(*_cholesky_ex(A, upper, "linalg.cholesky",
+    return _result_tuple(linalg_cholesky_ex_t(*_cholesky_ex(A, upper, "linalg.cholesky_ex",
                                                             check_errors)), out)
 
 
@@ -887,7 +899,7 @@ LinalgLuSolveBackward0 = node_class("LinalgLuSolveBackward0", _lu_solve_bwd)
 def linalg_lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
     sa, sb = LU._data.shape, B._data.shape
     if sb[-2 if left else -1] != sa[-1]:
-        raise _errors.lu_solve_shapes(left, sa, sb)
+        raise _errors.solve_shapes(left, sa, sb, "linalg.lu_solve")
     if left:
         r = _lu_solve_arr(LU, pivots, B, adjoint)
     else:                      # X A = B  <=>  A^H X^H = B^H
@@ -1165,7 +1177,8 @@ LinalgEigBackward0 = node_class("LinalgEigBackward0", _eig_bwd)
 
 
 def _eig(A, name, want_vectors):
-    _check_float(name, A)
+    if A._dtype.category < 2:
+        raise _errors.unknown_complex_type(A._dtype)
     _check_square(name, A)
     xp, la = _xla(A)
     dt = A._dtype

@@ -10,7 +10,7 @@ from .._tensor import _make
 from ..autograd.graph import node_class, save_output
 from ._core import register, record, _grad
 from .linalg import matmul, _mT, _check_float, _check_square, _result, _prod
-from .decompositions import (linalg_inv, linalg_inv_ex, linalg_solve, linalg_svdvals,
+from .decompositions import (linalg_inv, linalg_inv_ex, inv_named, linalg_solve, linalg_svdvals,
                              linalg_eigvalsh)
 from .norms import linalg_matrix_norm
 
@@ -142,7 +142,7 @@ def linalg_tensorinv(A, ind=2, *, out=None):
     rows, cols = _prod(sh[:ind]), _prod(sh[ind:])
     if rows != cols:
         raise _errors.tensorinv_shape(cols, rows)
-    return _result(linalg_inv(A.reshape(rows, cols)).reshape(sh[ind:] + sh[:ind]), out)
+    return _result(inv_named(A.reshape(rows, cols), "inv").reshape(sh[ind:] + sh[:ind]), out)
 
 
 @register("linalg_tensorsolve", method=False, out=True, function=False)

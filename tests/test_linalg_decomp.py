@@ -1,0 +1,299 @@
+"""Decompositions and solvers against torch 2.13: LAPACK info codes and messages, bad input,
+complex outputs, tuple returns, deprecation warnings and randomized low-rank SVD.  (Values,
+gradients, node names and float64 gradcheck of each op are in tests/oracle/specs_linalg.py.)"""
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+
+torch = pytest.importorskip("torch")
+
+RNG = np.random.default_rng(7)
+SINGULAR = np.array([[1., 2.], [2., 4.]])
+NOT_PD = np.array([[1., 2.], [2., 1.]])
+
+
+def both(a, dtype="float64"):
+    a = np.asarray(a, dtype)
+    return ember.from_numpy(a.copy()), torch.from_numpy(a.copy())
+
+
+def close(e, t, atol=1e-7):
+    assert tuple(e.shape) == tuple(t.shape)
+    assert str(e.dtype) == str(t.dtype), (e.dtype, t.dtype)
+    np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=1e-6, atol=atol)
+
+
+def same_error(fe, ft):
+    """Both raise; same exception class name and the same message."""
+    with pytest.raises(Exception) as te:
+        ft()
+    with pytest.raises(Exception) as ee:
+        fe()
+    names = {type(te.value).__name__.lstrip("_"), type(ee.value).__name__.lstrip("_")}
+    assert len(names) == 1 or isinstance(ee.value, type(te.value).__mro__[1]), \
+        (type(ee.value), type(te.value))
+    assert str(ee.value) == str(te.value)
+
+
+def _batches(*mats):
+    return np.stack([np.asarray(m, float) for m in mats])
+
+
+# ---- LAPACK info codes and messages -----------------------------------------------------------
+@pytest.mark.parametrize("a", [SINGULAR, _batches(np.eye(2), SINGULAR),
+                               _batches(SINGULAR, np.eye(2), SINGULAR)])
+@pytest.mark.parametrize("fn", [
+    lambda L, a: L.linalg.inv(a),
+    lambda L, a: L.linalg.inv_ex(a, check_errors=True),
+    lambda L, a: L.linalg.solve(a, L.ones(a.shape[:-1], dtype=a.dtype)),
+    lambda L, a: L.linalg.solve_ex(a, L.ones(a.shape, dtype=a.dtype), check_errors=True),
+    lambda L, a: L.linalg.lu_factor(a),
+    lambda L, a: L.linalg.lu_factor_ex(a, check_errors=True),
+    lambda L, a: L.linalg.tensorinv(a.reshape(-1, 2, 2)[-1], ind=1),
+])
+def test_singular_messages(a, fn):
+    e, t = both(a)
+    same_error(lambda: fn(ember, e), lambda: fn(torch, t))
+
+
+@pytest.mark.parametrize("a", [NOT_PD, _batches(np.eye(2), NOT_PD), _batches(NOT_PD, NOT_PD)])
+@pytest.mark.parametrize("fn", [
+    lambda L, a: L.linalg.cholesky(a),
+    lambda L, a: L.linalg.cholesky_ex(a, check_errors=True),
+    lambda L, a: L.cholesky(a),
+    lambda L, a: L.linalg.cholesky(a, upper=True),
+])
+def test_not_positive_definite_messages(a, fn):
+    e, t = both(a)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        same_error(lambda: fn(ember, e), lambda: fn(torch, t))
+
+
+def test_info_codes():
+    a = _batches(np.eye(2), SINGULAR, np.zeros((2, 2)))
+    e, t = both(a)
+    for name in ("inv_ex", "lu_factor_ex"):
+        ie, it = getattr(ember.linalg, name)(e).info, getattr(torch.linalg, name)(t).info
+        close(ie, it)
+    b = ember.ones(3, 2, 1, dtype=ember.float64), torch.ones(3, 2, 1, dtype=torch.float64)
+    close(ember.linalg.solve_ex(e, b[0]).info, torch.linalg.solve_ex(t, b[1]).info)
+    p = _batches(np.eye(3), [[1, 2, 0], [2, 1, 0], [0, 0, 1]], [[4, 0, 0], [0, 1, 0], [0, 0, -1]])
+    e, t = both(p)
+    close(ember.linalg.cholesky_ex(e).info, torch.linalg.cholesky_ex(t).info)
+    assert ember.linalg.inv_ex(e[0]).info.dim() == 0
+
+
+def test_ex_good_batch_elements_and_out():
+    a = _batches(np.eye(2) * 2, SINGULAR)
+    e, t = both(a)
+    close(ember.linalg.inv_ex(e).inverse[0], torch.linalg.inv_ex(t).inverse[0])
+    spd = RNG.standard_normal((3, 3))
+    e, t = both(spd @ spd.T + 3 * np.eye(3))
+    outs = ember.empty(0, dtype=ember.float64), ember.empty(0, dtype=ember.int32)
+    r = ember.linalg.cholesky_ex(e, out=outs)
+    assert r.L is outs[0] and r.info is outs[1]
+    close(outs[0], torch.linalg.cholesky_ex(t).L)
+
+
+@pytest.fixture(scope="module")
+def torch_deprecations():
+    """torch's deprecation texts for cholesky / triangular_solve / lu: torch warns once per
+    process, so they are read in a fresh interpreter."""
+    import ast
+    import subprocess
+    import sys
+    code = ("import warnings, torch\nwarnings.simplefilter('always')\n"
+            "a = torch.eye(2)\nfor f in (lambda: torch.cholesky(a), "
+            "lambda: torch.triangular_solve(a, a), lambda: torch.lu(a)):\n"
+            "    with warnings.catch_warnings(record=True) as w:\n        f()\n"
+            "    print(repr(str(w[0].message).split(' (Triggered internally')[0]))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    return dict(zip(("cholesky", "triangular_solve", "lu"),
+                    (ast.literal_eval(line) for line in out.splitlines())))
+
+
+@pytest.mark.parametrize("name", ["cholesky", "triangular_solve", "lu"])
+def test_deprecation_warnings(name, torch_deprecations):
+    a = ember.eye(2)
+    args = (a, a) if name == "triangular_solve" else (a,)
+    with pytest.warns(UserWarning) as we:
+        getattr(ember, name)(*args)
+    assert str(we[0].message) == torch_deprecations[name]
+
+
+def test_torch_lu_never_raises_and_returns_info():
+    e, t = both(SINGULAR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        re, rt = ember.lu(e, get_infos=True), torch.lu(t, get_infos=True)
+        assert len(ember.lu(e)) == 2
+    assert type(re).__name__ == type(rt).__name__ == "_lu_with_info"
+    for x, y in zip(re, rt):
+        close(x, y)
+
+
+# ---- bad input ----------------------------------------------------------------------------------
+def _rect():
+    return both(RNG.standard_normal((3, 2)))
+
+
+BAD = [
+    lambda L, a, i: L.linalg.eig(a),
+    lambda L, a, i: L.linalg.eigvals(a),
+    lambda L, a, i: L.linalg.matrix_exp(a),
+    lambda L, a, i: L.linalg.inv_ex(a),
+    lambda L, a, i: L.linalg.cholesky_ex(a),
+    lambda L, a, i: L.cholesky_inverse(a),
+    lambda L, a, i: L.linalg.cond(a, 1),
+    lambda L, a, i: L.linalg.cond(a, "fro"),
+    lambda L, a, i: L.linalg.matrix_exp(i),
+    lambda L, a, i: L.linalg.lu_factor(i),
+    lambda L, a, i: L.linalg.eig(i),
+    lambda L, a, i: L.geqrf(a[0]),
+    lambda L, a, i: L.linalg.householder_product(a.mT, a[0]),
+    lambda L, a, i: L.linalg.householder_product(a, L.ones(3, dtype=a.dtype)),
+    lambda L, a, i: L.linalg.tensorinv(a, ind=1),
+    lambda L, a, i: L.linalg.tensorinv(a, ind=0),
+    lambda L, a, i: L.linalg.vander(a[0], N=1),
+    lambda L, a, i: L.linalg.vander(a[0] > 0),
+    lambda L, a, i: L.cholesky_solve(a, L.eye(2, dtype=a.dtype)),
+    lambda L, a, i: L.linalg.lu_solve(*L.linalg.lu_factor(L.eye(2, dtype=a.dtype)), a),
+    lambda L, a, i: L.linalg.lu_solve(*L.linalg.lu_factor(L.eye(2, dtype=a.dtype)), a.mT,
+                                      left=False),
+    lambda L, a, i: L.linalg.solve_triangular(L.eye(3, dtype=a.dtype), a.mT, upper=True),
+    lambda L, a, i: L.linalg.solve_triangular(i, i, upper=True),
+    lambda L, a, i: L.view_as_complex(a.mT),
+    lambda L, a, i: L.view_as_real(a),
+    lambda L, a, i: L.complex(a, a.float()),
+    lambda L, a, i: L.complex(i, i),
+    lambda L, a, i: L.polar(i, i),
+    lambda L, a, i: L.frexp(i),
+]
+
+
+@pytest.mark.parametrize("k", range(len(BAD)))
+def test_bad_input(k):
+    e, t = _rect()
+    ie, it = ember.ones(3, 3, dtype=ember.int64), torch.ones(3, 3, dtype=torch.int64)
+    same_error(lambda: BAD[k](ember, e, ie), lambda: BAD[k](torch, t, it))
+
+
+def test_cond_backward_raises_like_torch():
+    """torch fills the inverse in place, so backward through cond(ord=1) fails: ember too."""
+    a = RNG.standard_normal((3, 3))
+    e, t = both(a)
+    e.requires_grad_()
+    t.requires_grad_()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        torch.linalg.cond(t, 1).backward()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        ember.linalg.cond(e, 1).backward()
+
+
+# ---- complex outputs, ranks, unpacking ------------------------------------------------------
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_eig_complex_outputs(dtype):
+    a = RNG.standard_normal((2, 4, 4))
+    e, t = both(a, dtype)
+    Le, Ve = ember.linalg.eig(e)
+    Lt, Vt = torch.linalg.eig(t)
+    tol = 1e-4 if dtype == "float32" else 1e-8
+    close(Le, Lt, tol)
+    assert Ve.dtype == ember.complex64 if dtype == "float32" else ember.complex128
+    # eigenvectors are unique up to a phase: compare their moduli, and A V = V diag(L)
+    np.testing.assert_allclose(np.abs(Ve.numpy()), np.abs(Vt.numpy()), atol=tol * 10)
+    av = a.astype(Ve.numpy().dtype) @ Ve.numpy()
+    np.testing.assert_allclose(av, Ve.numpy() * Le.numpy()[..., None, :], atol=tol * 10)
+    close(ember.linalg.eigvals(e), torch.linalg.eigvals(t), tol)
+
+
+def test_eig_gradient_of_eigenvectors_is_phase_invariant_loss():
+    a = RNG.standard_normal((3, 3))
+    e, t = both(a)
+    e.requires_grad_()
+    t.requires_grad_()
+    for lib, x in ((ember, e), (torch, t)):
+        L, V = lib.linalg.eig(x)
+        (lib.view_as_real(L).sum() + (V.abs() if lib is torch else lib.view_as_real(V).pow(2)
+                                      .sum(-1).sqrt()).pow(3).sum()).backward()
+    close(e.grad, t.grad, 1e-6)
+
+
+@pytest.mark.parametrize("kw", [{}, {"hermitian": True}, {"atol": 0.5}, {"rtol": 0.3},
+                                {"atol": 0.1, "rtol": 0.2}, {"tol": 0.4}])
+def test_matrix_rank(kw):
+    a = RNG.standard_normal((3, 4, 2)) @ RNG.standard_normal((3, 2, 4))
+    a = a + a.swapaxes(-1, -2) if kw.get("hermitian") else a
+    e, t = both(a)
+    re = ember.linalg.matrix_rank(e, **kw)
+    rt = torch.linalg.matrix_rank(t, **kw)
+    close(re, rt)
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (5, 3), (2, 4, 4)])
+@pytest.mark.parametrize("flags", [(True, True), (True, False), (False, True)])
+def test_lu_unpack_flags(shape, flags):
+    e, t = both(RNG.standard_normal(shape))
+    re = ember.lu_unpack(*ember.linalg.lu_factor(e), *flags)
+    rt = torch.lu_unpack(*torch.linalg.lu_factor(t), *flags)
+    for x, y in zip(re, rt):
+        close(x, y)
+
+
+def test_lu_pivots_and_singular_factor_match_lapack():
+    a = _batches(SINGULAR, [[0., 1.], [1., 0.]], np.zeros((2, 2)))
+    e, t = both(a)
+    for x, y in zip(ember.linalg.lu_factor_ex(e), torch.linalg.lu_factor_ex(t)):
+        close(x, y)
+
+
+def test_double_backward_through_solvers():
+    a = RNG.standard_normal((3, 3)) + 3 * np.eye(3)
+    b = RNG.standard_normal((3, 2))
+    grads = []
+    for lib in (ember, torch):
+        A = lib.tensor(a, requires_grad=True)
+        B = lib.tensor(b, requires_grad=True)
+        X = lib.linalg.lu_solve(*lib.linalg.lu_factor(A), B) + lib.linalg.matrix_exp(A * 0.3)[:, :2]
+        g, = lib.autograd.grad(X.pow(2).sum(), A, create_graph=True)
+        gg, = lib.autograd.grad(g.sin().sum(), B)
+        grads.append(gg)
+    close(*grads, 1e-6)
+
+
+# ---- randomized low-rank SVD / PCA -----------------------------------------------------------
+@pytest.mark.parametrize("shape", [(8, 5), (5, 8), (2, 7, 6)])
+def test_svd_lowrank_exact_on_low_rank(shape):
+    m, n = shape[-2:]
+    a = RNG.standard_normal(shape[:-1] + (3,)) @ RNG.standard_normal(shape[:-2] + (3, n))
+    e, t = both(a)
+    Ue, Se, Ve = ember.svd_lowrank(e, q=4)
+    Ut, St, Vt = torch.svd_lowrank(t, q=4)
+    for x, y in ((Ue, Ut), (Se, St), (Ve, Vt)):
+        assert tuple(x.shape) == tuple(y.shape)
+    np.testing.assert_allclose(Se.numpy()[..., :3], St.numpy()[..., :3], rtol=1e-8)
+    np.testing.assert_allclose(((Ue * Se.unsqueeze(-2)) @ Ve.mT).numpy(), a, atol=1e-8)
+
+
+def test_pca_lowrank_matches_torch_on_low_rank():
+    a = RNG.standard_normal((10, 2)) @ RNG.standard_normal((2, 5)) + 3.0
+    e, t = both(a)
+    _, Se, Ve = ember.pca_lowrank(e, q=3)
+    _, St, Vt = torch.pca_lowrank(t, q=3)
+    np.testing.assert_allclose(Se.numpy()[:2], St.numpy()[:2], rtol=1e-8)
+    np.testing.assert_allclose(np.abs(Ve.numpy()[:, :2]), np.abs(Vt.numpy()[:, :2]), atol=1e-8)
+
+
+def test_runner_module_paths():
+    import importlib
+    assert importlib.import_module("ember._lowrank").svd_lowrank is ember.svd_lowrank
+    for name in ("eig", "lu_factor_ex", "householder_product", "vander", "diagonal", "cond",
+                 "ldl_factor"):
+        assert hasattr(torch.linalg, name)
+        if name != "ldl_factor":
+            assert hasattr(ember.linalg, name), name
