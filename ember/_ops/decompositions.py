@@ -6,7 +6,6 @@ Forward runs on the tensor's backend: ``xp`` for array math and ``backend.linalg
 LAPACK-style kernels (``_backend/numpy_linalg.py`` on the CPU).  Backward formulas are written
 with ember ops so that double backward works.
 """
-import math
 
 import numpy as np
 
@@ -17,8 +16,7 @@ from ..autograd.graph import node_class, set_output, save_output
 from ..autograd.grad_mode import no_grad as _no_grad
 from ..return_types import _structseq
 from ._core import register, record, _grad, write_out, grad_for
-from .linalg import (matmul, _grad_needed, _mT, _conj, _eye_like, _diag_embed, _check_float,
-                     _check_square, _result)
+from .linalg import matmul, _grad_needed, _mT, _conj, _eye_like, _result
 
 linalg_svd_t = _structseq("linalg_svd", ("U", "S", "Vh"))
 svd_t = _structseq("svd", ("U", "S", "V"))
@@ -31,6 +29,24 @@ linalg_lstsq_t = _structseq("linalg_lstsq", ("solution", "residuals", "rank", "s
 linalg_inv_ex_t = _structseq("linalg_inv_ex", ("inverse", "info"))
 linalg_solve_ex_t = _structseq("linalg_solve_ex", ("result", "info"))
 linalg_cholesky_ex_t = _structseq("linalg_cholesky_ex", ("L", "info"))
+
+
+def _diag_embed(v):
+    """A batch of diagonal matrices from the last dim of ``v`` (differentiable)."""
+    return v.unsqueeze(-1) * _eye_like(v, v._data.shape[-1])
+
+
+def _check_float(name, t):
+    if t._dtype.category < 2:
+        raise _errors.linalg_float_expected(name, t._dtype)
+
+
+def _check_square(name, t):
+    s = t._data.shape
+    if len(s) < 2:
+        raise _errors.linalg_min_2d(name)
+    if s[-1] != s[-2]:
+        raise _errors.linalg_not_square(name, s[-2], s[-1])
 
 
 def _xla(t):

@@ -59,29 +59,11 @@ def _eye_like(x, n, m=None):
     return _make(xp.eye(n, n if m is None else m, dtype=x._dtype.np), x._dtype, x._device)
 
 
-def _diag_embed(v):
-    """A batch of diagonal matrices from the last dim of ``v`` (differentiable)."""
-    return v.unsqueeze(-1) * _eye_like(v, v._data.shape[-1])
-
-
 def _prod(shape):
     n = 1
     for s in shape:
         n *= s
     return n
-
-
-def _check_float(name, t):
-    if t._dtype.category < 2:
-        raise _errors.linalg_float_expected(name, t._dtype)
-
-
-def _check_square(name, t):
-    s = t._data.shape
-    if len(s) < 2:
-        raise _errors.linalg_min_2d(name)
-    if s[-1] != s[-2]:
-        raise _errors.linalg_not_square(name, s[-2], s[-1])
 
 
 def _result(res, out):

@@ -7,11 +7,11 @@ import numpy as np
 from .. import _dtype as D
 from .. import _errors
 from .._tensor import _make
-from ..autograd.graph import node_class, save_output
+from ..autograd.graph import node_class
 from ._core import register, record, _grad
-from .linalg import matmul, _mT, _check_float, _check_square, _result, _prod
+from .linalg import matmul, _mT, _result, _prod
 from .decompositions import (linalg_inv, linalg_inv_ex, inv_named, linalg_solve, linalg_svdvals,
-                             linalg_eigvalsh)
+                             linalg_eigvalsh, _check_float, _check_square)
 from .norms import linalg_matrix_norm
 
 CopyBackwards = node_class("CopyBackwards", lambda node, g: (g * 0,))

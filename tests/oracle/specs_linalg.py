@@ -112,11 +112,6 @@ def _lu_call(name, **kw):
     return call
 
 
-def _qr_parts(lib, a):
-    """geqrf's packed reflectors and factors of ``a`` (no gradient through geqrf itself)."""
-    return lib.geqrf(a.detach())
-
-
 def _view_real(lib, z):
     return lib.view_as_real(z)
 
