@@ -9,7 +9,9 @@ from ._ops.decompositions import (
     linalg_solve as solve, linalg_solve_ex as solve_ex,
     linalg_solve_triangular as solve_triangular, linalg_cholesky as cholesky,
     linalg_cholesky_ex as cholesky_ex, linalg_lu as lu, linalg_lu_factor as lu_factor,
-    linalg_lu_factor_ex as lu_factor_ex, linalg_lu_solve as lu_solve, linalg_qr as qr,
+    linalg_lu_factor_ex as lu_factor_ex, linalg_lu_solve as lu_solve,
+    linalg_ldl_factor as ldl_factor, linalg_ldl_factor_ex as ldl_factor_ex,
+    linalg_ldl_solve as ldl_solve, linalg_qr as qr,
     linalg_householder_product as householder_product, linalg_eig as eig,
     linalg_eigvals as eigvals, linalg_eigh as eigh, linalg_eigvalsh as eigvalsh,
     linalg_svd as svd, linalg_svdvals as svdvals, linalg_pinv as pinv, linalg_lstsq as lstsq)
@@ -22,7 +24,7 @@ from ._ops.matrix_functions import (
 
 __all__ = ["LinAlgError", "matmul", "cross", "multi_dot", "vecdot", "inv", "inv_ex", "det",
            "slogdet", "solve", "solve_ex", "solve_triangular", "cholesky", "cholesky_ex", "lu",
-           "lu_factor", "lu_factor_ex", "lu_solve", "qr", "householder_product", "eig",
-           "eigvals", "eigh", "eigvalsh", "svd", "svdvals", "pinv", "lstsq", "vector_norm",
-           "matrix_norm", "norm", "matrix_power", "matrix_exp", "matrix_rank", "cond",
-           "tensorinv", "tensorsolve", "vander", "diagonal"]
+           "lu_factor", "lu_factor_ex", "lu_solve", "ldl_factor", "ldl_factor_ex", "ldl_solve",
+           "qr", "householder_product", "eig", "eigvals", "eigh", "eigvalsh", "svd", "svdvals",
+           "pinv", "lstsq", "vector_norm", "matrix_norm", "norm", "matrix_power", "matrix_exp",
+           "matrix_rank", "cond", "tensorinv", "tensorsolve", "vander", "diagonal"]

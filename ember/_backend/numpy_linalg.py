@@ -206,3 +206,170 @@ def matrix_exp(a):
     for _ in range(s):
         r = r @ r
     return r.astype(a.dtype)
+
+
+# ---- Bunch-Kaufman LDL^T (LAPACK's sytf2 / hetf2, lower) --------------------------------------
+_BK_ALPHA = (1 + np.sqrt(17.0)) / 8
+
+
+def _cabs1(x):
+    """LAPACK's cheap modulus |re| + |im| (the plain modulus for real numbers)."""
+    return np.abs(x.real) + np.abs(x.imag) if np.iscomplexobj(x) else np.abs(x)
+
+
+def _bk_pivot(A, k, herm):
+    """Bunch-Kaufman's choice at column k: (kp, kstep), or None for a zero column."""
+    n = A.shape[0]
+    absakk = abs(A[k, k].real) if herm else _cabs1(A[k, k])
+    colmax = 0.0
+    if k < n - 1:
+        col = _cabs1(A[k + 1:, k])
+        imax = k + 1 + int(np.argmax(col))
+        colmax = col[imax - k - 1]
+    if max(absakk, colmax) == 0 or np.isnan(absakk):
+        return None
+    if absakk >= _BK_ALPHA * colmax:
+        return k, 1
+    rowmax = _cabs1(A[imax, k:imax]).max()
+    if imax < n - 1:
+        rowmax = max(rowmax, _cabs1(A[imax + 1:, imax]).max())
+    if absakk >= _BK_ALPHA * colmax * (colmax / rowmax):
+        return k, 1
+    aii = abs(A[imax, imax].real) if herm else _cabs1(A[imax, imax])
+    return (imax, 1) if aii >= _BK_ALPHA * rowmax else (imax, 2)
+
+
+def _bk_swap(A, k, kk, kp, kstep, herm):
+    """Interchange rows and columns kk and kp of the trailing lower triangle."""
+    cj = np.conj if herm else (lambda x: x)
+    A[kp + 1:, [kk, kp]] = A[kp + 1:, [kp, kk]]
+    t = cj(A[kk + 1:kp, kk]).copy()
+    A[kk + 1:kp, kk] = cj(A[kp, kk + 1:kp])
+    A[kp, kk + 1:kp] = t
+    if herm:
+        A[kp, kk] = np.conj(A[kp, kk])
+    A[kk, kk], A[kp, kp] = A[kp, kp], A[kk, kk]
+    if kstep == 2:
+        A[k + 1, k], A[kp, k] = A[kp, k], A[k + 1, k]
+
+
+def _bk_update(A, k, kstep, herm):
+    """Eliminate the 1x1 or 2x2 pivot block at k from the trailing lower triangle."""
+    cj = np.conj if herm else (lambda x: x)
+    if kstep == 1:
+        d = 1 / (A[k, k].real if herm else A[k, k])
+        x = A[k + 1:, k].copy()
+        A[k + 1:, k + 1:] -= d * np.multiply.outer(x, cj(x))
+        A[k + 1:, k] = x * d
+        return
+    if herm:
+        mod = abs(A[k + 1, k])
+        d11, d22 = A[k + 1, k + 1].real / mod, A[k, k].real / mod
+        d21 = A[k + 1, k] / mod
+        scale = 1 / (d11 * d22 - 1) / mod
+        ck, ck1 = A[k + 2:, k].copy(), A[k + 2:, k + 1].copy()
+        wk = scale * (d11 * ck - d21 * ck1)
+        wk1 = scale * (d22 * ck1 - np.conj(d21) * ck)
+    else:
+        d21 = A[k + 1, k]
+        d11, d22 = A[k + 1, k + 1] / d21, A[k, k] / d21
+        scale = 1 / (d11 * d22 - 1) / d21
+        ck, ck1 = A[k + 2:, k].copy(), A[k + 2:, k + 1].copy()
+        wk = scale * (d11 * ck - ck1)
+        wk1 = scale * (d22 * ck1 - ck)
+    A[k + 2:, k + 2:] -= np.multiply.outer(ck, cj(wk)) + np.multiply.outer(ck1, cj(wk1))
+    A[k + 2:, k], A[k + 2:, k + 1] = wk, wk1
+
+
+def _ldl_one(A, herm):
+    n = A.shape[0]
+    piv = np.empty(n, np.int32)
+    info = 0
+    k = 0
+    while k < n:
+        choice = _bk_pivot(A, k, herm)
+        if choice is None:
+            info = info or k + 1
+            kp, kstep = k, 1
+        else:
+            kp, kstep = choice
+            kk = k + kstep - 1
+            if kp != kk:
+                _bk_swap(A, k, kk, kp, kstep, herm)
+            if k + kstep < n or kstep == 2:
+                _bk_update(A, k, kstep, herm)
+        if herm:
+            A[k, k] = A[k, k].real
+            if kstep == 2:
+                A[k + 1, k + 1] = A[k + 1, k + 1].real
+        piv[k:k + kstep] = kp + 1 if kstep == 1 else -(kp + 1)
+        k += kstep
+    return piv, info
+
+
+def ldl_factor(a, hermitian=False):
+    """Bunch-Kaufman LDL^T (or LDL^H) of symmetric matrices from their lower triangles, as
+    LAPACK's sytrf / hetrf return it: L and D packed in the lower triangle, 1-based pivots
+    (negative pairs mark 2x2 blocks) and ``info``.  Pivoting decides per matrix, so this loops
+    over the batch (each step is vectorised over the trailing submatrix)."""
+    flat = np.tril(_batched(a))
+    herm = hermitian and np.iscomplexobj(a)
+    piv = np.empty(flat.shape[:2], np.int32)
+    info = np.zeros(flat.shape[0], np.int32)
+    for b in range(flat.shape[0]):
+        piv[b], info[b] = _ldl_one(flat[b], herm)
+    return (np.tril(flat).reshape(a.shape), piv.reshape(a.shape[:-1]),
+            info.reshape(a.shape[:-2]))
+
+
+def _ldl_solve_one(A, piv, B, herm):
+    """LAPACK's sytrs / hetrs (lower) for one factorization: B is overwritten with X."""
+    cj = np.conj if herm else (lambda x: x)
+    n = A.shape[0]
+    k = 0
+    while k < n:                               # L D Y = P^T B
+        if piv[k] > 0:
+            kp = piv[k] - 1
+            B[[k, kp]] = B[[kp, k]]
+            B[k + 1:] -= np.multiply.outer(A[k + 1:, k], B[k])
+            B[k] /= A[k, k].real if herm else A[k, k]
+            k += 1
+            continue
+        kp = -piv[k] - 1
+        B[[k + 1, kp]] = B[[kp, k + 1]]
+        B[k + 2:] -= np.multiply.outer(A[k + 2:, k], B[k]) + \
+            np.multiply.outer(A[k + 2:, k + 1], B[k + 1])
+        akm1k = A[k + 1, k]
+        akm1 = A[k, k] / cj(akm1k)
+        ak = A[k + 1, k + 1] / akm1k
+        denom = akm1 * ak - 1
+        bkm1, bk = B[k] / cj(akm1k), B[k + 1] / akm1k
+        B[k], B[k + 1] = (ak * bkm1 - bk) / denom, (akm1 * bk - bkm1) / denom
+        k += 2
+    k = n - 1
+    while k >= 0:                              # L^T P^T X = Y
+        if piv[k] > 0:
+            B[k] -= cj(A[k + 1:, k]) @ B[k + 1:]
+            kp = piv[k] - 1
+            B[[k, kp]] = B[[kp, k]]
+            k -= 1
+            continue
+        B[k] -= cj(A[k + 1:, k]) @ B[k + 1:]
+        B[k - 1] -= cj(A[k + 1:, k - 1]) @ B[k + 1:]
+        kp = -piv[k] - 1
+        B[[k, kp]] = B[[kp, k]]
+        k -= 2
+    return B
+
+
+def ldl_solve(ld, piv, b, hermitian=False):
+    """Solve A X = B from ``ldl_factor``'s output (batches broadcast against B's)."""
+    batch = np.broadcast_shapes(ld.shape[:-2], b.shape[:-2])
+    ld = _batched(np.broadcast_to(ld, batch + ld.shape[-2:]))
+    piv = np.broadcast_to(piv, batch + piv.shape[-1:]).reshape((ld.shape[0], -1))
+    x = _batched(np.array(np.broadcast_to(b, batch + b.shape[-2:]),
+                          np.result_type(ld, b), copy=True))
+    herm = hermitian and np.iscomplexobj(ld)
+    for i in range(x.shape[0]):
+        _ldl_solve_one(ld[i], piv[i], x[i], herm)
+    return x.reshape(batch + b.shape[-2:])

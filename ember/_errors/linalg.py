@@ -159,10 +159,17 @@ def eig_not_converged(name, batch):
                        "eigenvalues (error code: 1).")
 
 
-def cholesky_solve_sizes(a_shape, b_shape):
-    return RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is "
+def matrix_sizes_for(name, a_shape, b_shape):
+    return RuntimeError(f"Incompatible matrix sizes for {name}: each A matrix is "
                         f"{a_shape[-2]} by {a_shape[-1]} but each b matrix is {b_shape[-2]} by "
                         f"{b_shape[-1]}")
+
+
+def ldl_unknown_code(name, batch, code):
+    """torch reports a zero pivot of sytrf (info > 0) through an internal assert."""
+    return RuntimeError('false INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/aten/src/ATen/'
+                        'native/BatchLinearAlgebra.cpp":1642, please report a bug to PyTorch. '
+                        f"{name}: Unknown error code: {code}.")
 
 
 def lapack_float_double():

@@ -17,6 +17,7 @@ from ..autograd.grad_mode import no_grad as _no_grad
 from ..return_types import _structseq
 from ._core import register, record, _grad, write_out, grad_for
 from .linalg import matmul, _grad_needed, _mT, _conj, _eye_like, _result
+from .pointwise import _not_implemented
 
 linalg_svd_t = _structseq("linalg_svd", ("U", "S", "Vh"))
 svd_t = _structseq("svd", ("U", "S", "V"))
@@ -959,7 +960,7 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
     """Solve ``A X = B`` given A's Cholesky factor (two triangular solves)."""
     sb, sl = input._data.shape, input2._data.shape
     if sb[-2] != sl[-1]:
-        raise _errors.cholesky_solve_sizes(sl, sb)
+        raise _errors.matrix_sizes_for("cholesky_solve", sl, sb)
     xp, la = _xla(input2)
     lo = input2._data
     if upper:
@@ -1220,3 +1221,53 @@ def linalg_eig(A, *, out=None):
           function=False)
 def linalg_eigvals(A, *, out=None):
     return _result(_eig(A, "linalg.eigvals", False)[0], out)
+
+
+# ---- Bunch-Kaufman LDL ------------------------------------------------------------------------
+linalg_ldl_factor_t = _structseq("linalg_ldl_factor", ("LD", "pivots"))
+linalg_ldl_factor_ex_t = _structseq("linalg_ldl_factor_ex", ("LD", "pivots", "info"))
+LdlFactorNotImplemented = _not_implemented("linalg_ldl_factor_ex")
+LdlSolveNotImplemented = _not_implemented("linalg_ldl_solve")
+
+
+def _ldl_factor_ex(A, hermitian, name, check_errors):
+    _check_float(name, A)
+    _check_square(name, A)
+    la = A._device._backend.linalg
+    ld, piv, info = la.ldl_factor(A._data, hermitian)
+    if check_errors:
+        _raise_info(info, _errors.ldl_unknown_code, "torch.linalg.ldl_factor")
+    dev = A._device
+    LD = _make(ld, A._dtype, dev)
+    if _grad[0] and A._requires_grad:
+        record(LD, LdlFactorNotImplemented, (A,))
+    return LD, _make(dev._backend.xp.asarray(piv, np.int32), D.int32, dev), _info(info, A)
+
+
+@register("linalg_ldl_factor_ex", method=False, nodes=("NotImplemented",), out=True,
+          function=False)
+def linalg_ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
+    res = _ldl_factor_ex(A, hermitian, "torch.linalg.ldl_factor_ex", check_errors)
+    return _result_tuple(linalg_ldl_factor_ex_t(*res), out)
+
+
+@register("linalg_ldl_factor", method=False, nodes=("NotImplemented",), out=True,
+          function=False)
+def linalg_ldl_factor(A, *, hermitian=False, out=None):
+    res = _ldl_factor_ex(A, hermitian, "torch.linalg.ldl_factor_ex", True)
+    return _result_tuple(linalg_ldl_factor_t(*res[:2]), out)
+
+
+@register("linalg_ldl_solve", method=False, nodes=("NotImplemented",), out=True,
+          function=False)
+def linalg_ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
+    sa, sb = LD._data.shape, B._data.shape
+    if sb[-2] != sa[-1]:
+        raise _errors.matrix_sizes_for("torch.linalg.ldl_solve", sa, sb)
+    b = pivots._device._backend
+    x = LD._device._backend.linalg.ldl_solve(LD._data, b.to_host(pivots._data), B._data,
+                                             hermitian)
+    res = _make(x, LD._dtype, LD._device)
+    if _grad_needed(LD, B):
+        record(res, LdlSolveNotImplemented, (LD, B))
+    return _result(res, out)
