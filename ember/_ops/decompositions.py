@@ -61,9 +61,10 @@ def _info(info, like):
     return _make(like._device._backend.xp.asarray(info, np.int32), D.int32, like._device)
 
 
-def _raise_info(info, builder, name):
-    """Raise ``builder(name, batch index or None, code)`` for the first nonzero ``info``."""
-    flat = np.asarray(info).reshape(-1)
+def _raise_info(like, info, builder, name):
+    """Raise ``builder(name, batch index or None, code)`` for the first nonzero ``info`` (an
+    array on ``like``'s device)."""
+    flat = np.asarray(like._device._backend.to_host(info)).reshape(-1)
     bad = np.flatnonzero(flat)
     if bad.size:
         i = int(bad[0])
@@ -96,7 +97,7 @@ def _inv_ex(A, name, check_errors, check_name="linalg.inv"):
     _check_square(check_name, A)
     r, info = A._device._backend.linalg.inv_ex(A._data)
     if check_errors:
-        _raise_info(info, _errors.linalg_inv_singular, name)
+        _raise_info(A, info, _errors.linalg_inv_singular, name)
     res = _make(r, A._dtype, A._device)
     if _grad[0] and A._requires_grad:
         save_output(record(res, LinalgInvExBackward0, (A,), (None,)), res, 0)
@@ -235,7 +236,7 @@ def _solve_ex(A, B, left, name, check_errors):
     r, info = A._device._backend.linalg.solve_ex(xp.broadcast_to(a, bshape + a.shape[-2:]),
                                                  xp.broadcast_to(b, bshape + b.shape[-2:]))
     if check_errors:
-        _raise_info(info, _errors.linalg_singular, "torch." + name)
+        _raise_info(A, info, _errors.linalg_singular, "torch." + name)
     r = r[..., 0] if vector else (r if left else xp.swapaxes(r, -1, -2))
     res = _make(xp.ascontiguousarray(r), A._dtype, A._device)
     if _grad_needed(A, B):
@@ -337,7 +338,7 @@ def _cholesky_ex(A, upper, name, check_errors, cls=LinalgCholeskyExBackward0):
     xp, la = _xla(A)
     r, info = la.cholesky_ex(A._data)
     if check_errors:
-        _raise_info(info, _errors.cholesky_not_pd, name)
+        _raise_info(A, info, _errors.cholesky_not_pd, name)
     if upper:
         r = xp.ascontiguousarray(xp.swapaxes(r, -1, -2).conj())
     res = _make(r, A._dtype, A._device)
@@ -783,7 +784,7 @@ def _lu_factor_ex(A, name, check_errors):
         raise _errors.linalg_min_2d(name)
     lu, piv, info = A._device._backend.linalg.lu_factor(A._data)
     if check_errors:
-        _raise_info(info, _errors.lu_factor_singular, name)
+        _raise_info(A, info, _errors.lu_factor_singular, name)
     dev = A._device
     LU = _make(lu, A._dtype, dev)
     pivots = _make(dev._backend.xp.asarray(piv, np.int32), D.int32, dev)
@@ -1236,7 +1237,7 @@ def _ldl_factor_ex(A, hermitian, name, check_errors):
     la = A._device._backend.linalg
     ld, piv, info = la.ldl_factor(A._data, hermitian)
     if check_errors:
-        _raise_info(info, _errors.ldl_unknown_code, "torch.linalg.ldl_factor")
+        _raise_info(A, info, _errors.ldl_unknown_code, "torch.linalg.ldl_factor")
     dev = A._device
     LD = _make(ld, A._dtype, dev)
     if _grad[0] and A._requires_grad:
