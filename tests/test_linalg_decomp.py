@@ -163,6 +163,8 @@ BAD = [
     lambda L, a, i: L.polar(i, i),
     lambda L, a, i: L.frexp(i),
     lambda L, a, i: L.linalg.ldl_factor(a),
+    lambda L, a, i: L.linalg.lu_factor(a, pivot=False),
+    lambda L, a, i: L.linalg.lu(a, pivot=False),
     lambda L, a, i: L.linalg.ldl_factor(i),
     lambda L, a, i: L.linalg.ldl_factor(L.zeros(3, 3)),
     lambda L, a, i: L.linalg.ldl_solve(*L.linalg.ldl_factor(L.eye(2, dtype=a.dtype)), a),

@@ -176,6 +176,10 @@ def lapack_float_double():
     return RuntimeError("This function doesn't handle types other than float and double")
 
 
+def lu_without_pivoting():
+    return RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
+
+
 def lu_not_implemented(dtype):
     return NotImplementedError(f'"lu_cpu" not implemented for \'{legacy_scalar_type(dtype)}\'')
 

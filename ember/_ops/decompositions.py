@@ -777,7 +777,9 @@ LinalgLuFactorExBackward0 = node_class("LinalgLuFactorExBackward0", _lu_factor_b
 LinalgLuBackward0 = node_class("LinalgLuBackward0", _lu_bwd)
 
 
-def _lu_factor_ex(A, name, check_errors):
+def _lu_factor_ex(A, name, check_errors, pivot=True):
+    if not pivot:
+        raise _errors.lu_without_pivoting()
     if A._dtype.category < 2:
         raise _errors.lu_not_implemented(A._dtype)
     if A._data.ndim < 2:
@@ -800,14 +802,14 @@ def _lu_factor_node(A, res):
 @register("linalg_lu_factor_ex", method=False, nodes=("LinalgLuFactorExBackward0",), out=True,
           function=False)
 def linalg_lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
-    res = _lu_factor_ex(A, "torch.linalg.lu_factor_ex", check_errors)
+    res = _lu_factor_ex(A, "torch.linalg.lu_factor_ex", check_errors, pivot)
     return _result_tuple(linalg_lu_factor_ex_t(*_lu_factor_node(A, res)), out)
 
 
 @register("linalg_lu_factor", method=False, nodes=("LinalgLuFactorExBackward0",), out=True,
           function=False)
 def linalg_lu_factor(A, *, pivot=True, out=None):
-    res = _lu_factor_ex(A, "torch.linalg.lu_factor", True)
+    res = _lu_factor_ex(A, "torch.linalg.lu_factor", True, pivot)
     return _result_tuple(linalg_lu_factor_t(*_lu_factor_node(A, res)[:2]), out)
 
 
@@ -817,7 +819,7 @@ def lu(A, pivot=True, get_infos=False, out=None):
     codes with ``get_infos``; it never raises for a singular matrix."""
     import warnings
     warnings.warn(_errors.deprecated_lu(), UserWarning, stacklevel=2)
-    res = _lu_factor_node(A, _lu_factor_ex(A, "torch.linalg.lu_factor_ex", False))
+    res = _lu_factor_node(A, _lu_factor_ex(A, "torch.linalg.lu_factor_ex", False, pivot))
     return _result_tuple(lu_with_info_t(*res), out) if get_infos else res[:2]
 
 
@@ -863,7 +865,7 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
 @register("linalg_lu", method=False, nodes=("LinalgLuBackward0",), out=True, function=False)
 def linalg_lu(A, *, pivot=True, out=None):
     with _no_grad():
-        LU, piv, _ = _lu_factor_ex(A, "torch.linalg.lu", False)
+        LU, piv, _ = _lu_factor_ex(A, "torch.linalg.lu", False, pivot)
         P, L, U = _unpack(LU, piv, True, True)
     if _grad[0] and A._requires_grad:
         node = record(L, LinalgLuBackward0, (A,), (P, None, None))
