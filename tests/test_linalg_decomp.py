@@ -315,3 +315,68 @@ def test_ldl_matches_lapack(hermitian, dtype):
     be, bt = both(b, dtype)
     close(ember.linalg.ldl_solve(re.LD[1:], re.pivots[1:], be, hermitian=hermitian),
           torch.linalg.ldl_solve(rt.LD[1:], rt.pivots[1:], bt, hermitian=hermitian), 1e-8)
+
+
+# ---- complex inputs -----------------------------------------------------------------------------
+def _c(*shape):
+    return RNG.standard_normal(shape) + 1j * RNG.standard_normal(shape)
+
+
+def _hpd(n, batch=()):
+    a = _c(*batch, n, n)
+    return a @ a.conj().swapaxes(-1, -2) + n * np.eye(n)
+
+
+def _phase_free(lib, z, w):
+    """A real loss of complex ``z`` that a per-column phase does not change."""
+    return (lib.view_as_real(z).pow(2).sum(-1) * lib.from_numpy(w)).sum()
+
+
+W33 = np.cos(np.arange(9.0)).reshape(3, 3)
+
+
+def _svd_phase_free(lib, U, S, Vh):
+    """Moduli of U's entries and the rank-1 term u1 v1^H: unchanged by the pairs' phases."""
+    return _phase_free(lib, U[..., :3, :3], W33) + \
+        lib.view_as_real(U[..., :1] @ Vh[..., :1, :]).pow(3).sum()
+COMPLEX = [
+    ("cholesky", lambda L, a: L.linalg.cholesky(a), lambda: (_hpd(3, (2,)),)),
+    ("cholesky_ex", lambda L, a: L.linalg.cholesky_ex(a, upper=True).L, lambda: (_hpd(3),)),
+    ("inv_ex", lambda L, a: L.linalg.inv_ex(a).inverse, lambda: (_c(2, 3, 3),)),
+    ("solve_ex", lambda L, a, b: L.linalg.solve_ex(a, b).result, lambda: (_c(3, 3), _c(3, 2))),
+    ("lu", lambda L, a: L.linalg.lu(a)[1:], lambda: (_c(2, 3, 4),)),
+    ("lu_solve", lambda L, a, b: L.linalg.lu_solve(*L.linalg.lu_factor(a), b, adjoint=True),
+     lambda: (_c(3, 3), _c(3, 2))),
+    ("matrix_exp", lambda L, a: L.linalg.matrix_exp(a), lambda: (_c(2, 3, 3),)),
+    ("eigvals", lambda L, a: L.linalg.eigvals(a), lambda: (_c(3, 3),)),
+    ("cholesky_solve", lambda L, b, a: L.cholesky_solve(b, L.linalg.cholesky(a)),
+     lambda: (_c(3, 2), _hpd(3))),
+    ("triangular_solve", lambda L, b, a: L.triangular_solve(b, a, transpose=True).solution,
+     lambda: (_c(3, 2), _c(3, 3) + 3 * np.eye(3))),
+    ("householder_product", lambda L, a, t: L.linalg.householder_product(a, t),
+     lambda: (_c(4, 3), _c(2))),
+    ("svdvals", lambda L, a: L.linalg.svdvals(a), lambda: (_c(2, 4, 3),)),
+    ("cond", lambda L, a: L.linalg.cond(a), lambda: (_c(3, 3),)),
+    ("svd vectors", lambda L, a: _svd_phase_free(L, *L.linalg.svd(a)), lambda: (_c(4, 3),)),
+    ("eigh vectors", lambda L, a: _phase_free(L, L.linalg.eigh(a).eigenvectors, W33),
+     lambda: (_hpd(3),)),
+]
+
+
+@pytest.mark.parametrize("name,fn,make", COMPLEX, ids=[c[0] for c in COMPLEX])
+def test_complex_values_and_gradients(name, fn, make):
+    arrays = make()
+    out, grads = [], []
+    for lib in (ember, torch):
+        xs = [lib.from_numpy(a.copy()).requires_grad_() for a in arrays]
+        r = fn(lib, *xs)
+        rs = r if isinstance(r, (tuple, list)) else (r,)
+        ups = [lib.from_numpy(np.cos(np.arange(o.numel())).reshape(tuple(o.shape))).to(o.dtype)
+               for o in rs]
+        out.append(rs)
+        grads.append(lib.autograd.grad(rs, xs, ups))
+    for e, t in zip(*out):
+        close(e, t, 1e-8)
+        assert type(e.grad_fn).__name__ == type(t.grad_fn).__name__
+    for e, t in zip(*grads):
+        close(e, t, 1e-8)

@@ -35,7 +35,7 @@ def lu_factor(a):
     piv = np.empty((nb, k), np.int32)
     info = np.zeros(nb, np.int32)
     for j in range(k):
-        p = j + np.argmax(np.abs(lu[:, j:, j]), axis=1)
+        p = j + np.argmax(_cabs1(lu[:, j:, j]), axis=1)      # LAPACK's i?amax: |re| + |im|
         piv[:, j] = p + 1
         _swap_rows(lu, j, p, rows)
         d = lu[:, j, j]

@@ -319,12 +319,12 @@ def _cholesky_bwd(node, g):
     upper = node._args
     if upper:
         L, g = _mT(L), _mT(g)
-    # gA = L^{-H} phi(L^H gL) L^{-1}, phi = lower triangle with halved diagonal; symmetrised.
-    half = _tril_mask(L, -1) + _eye_like(L, L._data.shape[-1]) * 0.5
-    P = matmul(_mT(L), g) * half
-    gA = linalg_solve_triangular(_mT(L), P, upper=True)
-    gA = linalg_solve_triangular(L, gA, upper=False, left=False)
-    return (0.5 * (gA + _mT(gA)),)
+    # gA = L^{-H} S L^{-1} with P = tril(L^H gL) and S = (P + tril(P, -1)^H) / 2: Hermitian
+    # off the diagonal, the diagonal kept as it is (its imaginary part too, as torch does)
+    P = matmul(_mT(L), g).tril()
+    gA = 0.5 * (P + _mT(P.tril(-1)))
+    gA = linalg_solve_triangular(_mT(L), gA, upper=True)
+    return (linalg_solve_triangular(L, gA, upper=False, left=False),)
 
 
 LinalgCholeskyExBackward0 = node_class("LinalgCholeskyExBackward0", _cholesky_bwd)
@@ -455,7 +455,7 @@ def _eigh_bwd(node, gL, gV):
         eye = _eye_like(L, L._data.shape[-1])
         inner = 0.5 * _skew(matmul(_mT(V), gV)) / (E + eye)
     if gL is not None:
-        d = _diag_embed(gL)
+        d = _diag_embed(gL).to(V._dtype)
         inner = d if inner is None else inner + d
     return (matmul(matmul(V, inner), _mT(V)),)
 
@@ -516,8 +516,16 @@ def _svd_bwd(node, gU, gS, gVh):
         S2 = S * S
         inner = inner / (S2.unsqueeze(-2) - S2.unsqueeze(-1) + _eye_like(S, k))
     if gS is not None:
-        d = _diag_embed(gS)
+        d = _diag_embed(gS).to(U._dtype)
         inner = d if inner is None else inner + d
+    if U._dtype.is_complex and (gU is not None or gV is not None):
+        # the phase of each singular pair: i Im(diag(U^H gU) - diag(V^H gV)) / (2 S)
+        im = 0
+        if gU is not None:
+            im = matmul(_mT(U), gU).diagonal(0, -2, -1).imag
+        if gV is not None:
+            im = im - matmul(Vh, gV).diagonal(0, -2, -1).imag
+        inner = inner + _diag_embed(im / (2 * S)).to(U._dtype) * 1j
     gA = matmul(matmul(U, inner), Vh) if inner is not None else None
     if gU is not None and m > k:
         gUS = gU / S.unsqueeze(-2)
@@ -999,16 +1007,17 @@ def cholesky_inverse(input, upper=False, *, out=None):
 
 
 def _triangular_solve_bwd(node, g, g_coef=None):
+    """X = M^{-1} B with M = A or its plain transpose: gB = M^{-H} g, gM = -gB X^H."""
     A, X = node.saved()
     upper, transpose, unit = node._args
     nf = node.next_functions
     gB = gA = None
     if g is not None:
-        M = _mT(A) if transpose else A
+        M = A.mT if transpose else A
         gB = linalg_solve_triangular(_mT(M), g, upper=upper == transpose, unitriangular=unit)
         if nf[1][0] is not None:
-            gA = -matmul(X, _mT(gB)) if transpose else -matmul(gB, _mT(X))
-            gA = gA * _tri_mask(A, upper, unit)
+            gM = -matmul(gB, _mT(X))
+            gA = (gM.mT if transpose else gM) * _tri_mask(A, upper, unit)
     if g_coef is not None and nf[1][0] is not None:
         gA = g_coef if gA is None else gA + g_coef
     if gA is not None:
