@@ -163,6 +163,7 @@ BAD = [
     lambda L, a, i: L.polar(i, i),
     lambda L, a, i: L.frexp(i),
     lambda L, a, i: L.linalg.ldl_factor(a),
+    lambda L, a, i: L.block_diag(a, a.unsqueeze(0)),
     lambda L, a, i: L.linalg.lu_factor(a, pivot=False),
     lambda L, a, i: L.linalg.lu(a, pivot=False),
     lambda L, a, i: L.linalg.ldl_factor(i),
@@ -285,6 +286,11 @@ def test_pca_lowrank_matches_torch_on_low_rank():
     _, St, Vt = torch.pca_lowrank(t, q=3)
     np.testing.assert_allclose(Se.numpy()[:2], St.numpy()[:2], rtol=1e-8)
     np.testing.assert_allclose(np.abs(Ve.numpy()[:, :2]), np.abs(Vt.numpy()[:, :2]), atol=1e-8)
+
+
+def test_block_diag_of_nothing():
+    assert tuple(ember.block_diag().shape) == tuple(torch.block_diag().shape)
+    assert ember.block_diag().dtype == ember.float32
 
 
 def test_runner_module_paths():

@@ -180,3 +180,45 @@ def linalg_vander(x, *, N=None):
 @register("linalg_diagonal", method=False, function=False)
 def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     return A.diagonal(offset, dim1, dim2)
+
+
+def _block_diag_bwd(node, g):
+    shapes, dtypes, offsets = node._args
+    grads = []
+    for (r, c), shape, dt, nf in zip(offsets, shapes, dtypes, node.next_functions):
+        if nf[0] is None:
+            grads.append(None)
+            continue
+        rows, cols = (1, shape[0]) if len(shape) == 1 else ((1, 1) if not shape else shape)
+        grads.append(g[r:r + rows, c:c + cols].reshape(shape).to(dt))
+    return tuple(grads)
+
+
+BlockDiagBackward0 = node_class("BlockDiagBackward0", _block_diag_bwd)
+
+
+@register("block_diag", method=False, nodes=("BlockDiagBackward0",))
+def block_diag(*tensors):
+    """Tensors (0-d as 1x1, 1-d as one row) placed along the diagonal of a zero matrix."""
+    from .._device import device as _device
+    mats = []
+    for i, t in enumerate(tensors):
+        nd = t._data.ndim
+        if nd > 2:
+            raise _errors.block_diag_dims(i, nd)
+        mats.append(t._data.reshape((1, -1) if nd == 1 else (1, 1)) if nd < 2 else t._data)
+    dt = D.result_type(*tensors) if tensors else D.get_default_dtype()
+    dev = tensors[0]._device if tensors else _device("cpu")
+    xp = dev._backend.xp
+    rows = sum(m.shape[0] for m in mats) if mats else 1     # torch: block_diag() is 1 x 0
+    out = xp.zeros((rows, sum(m.shape[1] for m in mats)), dt.np)
+    offsets, r, c = [], 0, 0
+    for m in mats:
+        out[r:r + m.shape[0], c:c + m.shape[1]] = m
+        offsets.append((r, c))
+        r, c = r + m.shape[0], c + m.shape[1]
+    res = _make(out, dt, dev)
+    if _grad[0] and any(t._requires_grad for t in tensors):
+        record(res, BlockDiagBackward0, tensors, (),
+               ([t._data.shape for t in tensors], [t._dtype for t in tensors], offsets))
+    return res

@@ -212,5 +212,7 @@ SPECS += [
     OpSpec("view_as_complex", [Case((T((3, 2)),))],
            call=lambda lib, x: lib.view_as_real(lib.view_as_complex(x) * 2)),
     OpSpec("frexp", [Case((T((3, 4)),)), Case((T(()),))], output=lambda r: r[0]),
+    OpSpec("block_diag", [Case((T((2, 3)), T(()), T((2,)))), Case((T((0, 2)), T((2, 0)))),
+                          Case((T((2, 2)), T((2,), "int64", 0, 5)))]),
     OpSpec("diagflat", [Case((T((3,)),)), Case((T((2, 2)),), {"offset": -1})]),
 ]
