@@ -1,6 +1,6 @@
 """``torch.linalg``: the linear-algebra namespace (products are defined in ``_ops.linalg``,
-factorizations and solvers in ``_ops.decompositions``, norms in ``_ops.norms``, matrix
-functions in ``_ops.matrix_functions``)."""
+factorizations and solvers in ``_ops.decompositions`` and ``_ops.packed``, norms in
+``_ops.norms``, matrix functions in ``_ops.matrix_functions``)."""
 from ._errors import LinAlgError
 from ._ops.linalg import (matmul, linalg_cross as cross, linalg_multi_dot as multi_dot,
                           linalg_vecdot as vecdot)
@@ -8,13 +8,14 @@ from ._ops.decompositions import (
     linalg_inv as inv, linalg_inv_ex as inv_ex, linalg_det as det, linalg_slogdet as slogdet,
     linalg_solve as solve, linalg_solve_ex as solve_ex,
     linalg_solve_triangular as solve_triangular, linalg_cholesky as cholesky,
-    linalg_cholesky_ex as cholesky_ex, linalg_lu as lu, linalg_lu_factor as lu_factor,
-    linalg_lu_factor_ex as lu_factor_ex, linalg_lu_solve as lu_solve,
-    linalg_ldl_factor as ldl_factor, linalg_ldl_factor_ex as ldl_factor_ex,
-    linalg_ldl_solve as ldl_solve, linalg_qr as qr,
-    linalg_householder_product as householder_product, linalg_eig as eig,
+    linalg_cholesky_ex as cholesky_ex, linalg_qr as qr, linalg_eig as eig,
     linalg_eigvals as eigvals, linalg_eigh as eigh, linalg_eigvalsh as eigvalsh,
     linalg_svd as svd, linalg_svdvals as svdvals, linalg_pinv as pinv, linalg_lstsq as lstsq)
+from ._ops.packed import (
+    linalg_lu as lu, linalg_lu_factor as lu_factor, linalg_lu_factor_ex as lu_factor_ex,
+    linalg_lu_solve as lu_solve, linalg_ldl_factor as ldl_factor,
+    linalg_ldl_factor_ex as ldl_factor_ex, linalg_ldl_solve as ldl_solve,
+    linalg_householder_product as householder_product)
 from ._ops.norms import (linalg_vector_norm as vector_norm, linalg_matrix_norm as matrix_norm,
                          linalg_norm as norm)
 from ._ops.matrix_functions import (
