@@ -68,6 +68,13 @@ class CPU:
         return special
 
     @property
+    def linalg(self):
+        """LAPACK-style kernels (``numpy.linalg`` plus LU, triangular solve, geqrf) in
+        ``numpy_linalg``; loaded on first use."""
+        from . import numpy_linalg
+        return numpy_linalg
+
+    @property
     def nn(self):
         """Conv/pool/resampling lowering (im2col GEMMs over batch chunks, col2im, strided
         windows) in ``numpy_nn``; loaded on first use."""

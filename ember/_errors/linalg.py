@@ -125,41 +125,161 @@ def solve_dtype(a, b):
                         "instead")
 
 
-def _batch_prefix(arr, bad):
-    """'(Batch element i): ' for the first failing matrix of a batch, '' for a single one."""
-    import numpy as np
-    if arr.ndim <= 2:
-        return ""
-    return f"(Batch element {int(np.flatnonzero(bad.reshape(-1))[0])}): "
+def _batch_prefix(batch):
+    """'(Batch element i): ' for the first failing matrix ``i`` of a batch, '' for a single one."""
+    return "" if batch is None else f"(Batch element {batch}): "
 
 
-def linalg_inv_singular(arr):
-    import numpy as np
-    rank = np.linalg.matrix_rank(arr)
-    bad = rank < arr.shape[-1]
-    first = int(np.asarray(rank).reshape(-1)[np.flatnonzero(np.asarray(bad).reshape(-1))[0]])
-    return LinAlgError(f"linalg.inv: {_batch_prefix(arr, np.asarray(bad))}The diagonal element "
-                       f"{first + 1} is zero, the inversion could not be completed because the "
-                       "input matrix is singular.")
+def linalg_inv_singular(name, batch, order):
+    return LinAlgError(f"{name}: {_batch_prefix(batch)}The diagonal element {order} is zero, the "
+                       "inversion could not be completed because the input matrix is singular.")
 
 
-def linalg_singular(name):
-    return LinAlgError(f"{name}: The solver failed because the input matrix is singular.")
+def linalg_singular(name, batch=None, _code=None):
+    return LinAlgError(f"{name}: {_batch_prefix(batch)}The solver failed because the input "
+                       "matrix is singular.")
 
 
-def cholesky_not_pd(arr):
-    import numpy as np
-    n = arr.shape[-1]
-    # smallest k whose leading k x k minor is not positive-definite (error path only)
-    ok = np.ones(arr.shape[:-2] + (n + 1,), bool)
-    for k in range(1, n + 1):
-        ok[..., k] = np.linalg.eigvalsh(arr[..., :k, :k]).min(-1) > 0
-    order = np.argmin(ok, axis=-1)
-    bad = order > 0
-    first = int(order.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]])
-    return LinAlgError(f"linalg.cholesky: {_batch_prefix(arr, bad)}The factorization could not "
-                       "be completed because the input is not positive-definite (the leading "
-                       f"minor of order {first} is not positive-definite).")
+def cholesky_not_pd(name, batch, order):
+    return LinAlgError(f"{name}: {_batch_prefix(batch)}The factorization could not be completed "
+                       "because the input is not positive-definite (the leading minor of order "
+                       f"{order} is not positive-definite).")
+
+
+def lu_factor_singular(name, batch, order):
+    return RuntimeError(f"{name}: {_batch_prefix(batch)}U[{order},{order}] is zero and using it "
+                        "on lu_solve would result in a division by zero. If you still want to "
+                        "perform the factorization, consider calling linalg.lu(A, pivot) or "
+                        "linalg.lu_factor_ex(A, pivot)")
+
+
+def eig_not_converged(name, batch):
+    return LinAlgError(f"{name}: {_batch_prefix(batch)}The algorithm failed to converge because "
+                       "the input matrix is ill-conditioned or has too many repeated "
+                       "eigenvalues (error code: 1).")
+
+
+def matrix_sizes_for(name, a_shape, b_shape):
+    return RuntimeError(f"Incompatible matrix sizes for {name}: each A matrix is "
+                        f"{a_shape[-2]} by {a_shape[-1]} but each b matrix is {b_shape[-2]} by "
+                        f"{b_shape[-1]}")
+
+
+def ldl_unknown_code(name, batch, code):
+    """torch reports a zero pivot of sytrf (info > 0) through an internal assert."""
+    return RuntimeError('false INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/aten/src/ATen/'
+                        'native/BatchLinearAlgebra.cpp":1642, please report a bug to PyTorch. '
+                        f"{name}: Unknown error code: {code}.")
+
+
+def lapack_float_double():
+    return RuntimeError("This function doesn't handle types other than float and double")
+
+
+def lu_without_pivoting():
+    return RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
+
+
+def lu_not_implemented(dtype):
+    return NotImplementedError(f'"lu_cpu" not implemented for \'{legacy_scalar_type(dtype)}\'')
+
+
+def tensorinv_shape(a, b):
+    return RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                        f"prod(self.shape[:ind]), but got {a} != {b}")
+
+
+def tensorinv_ind(ind):
+    return RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+
+
+def cond_not_square(p, shape):
+    if len(shape) < 2:
+        return RuntimeError(f"linalg.cond(ord={p}): The input tensor A must have at least 2 "
+                            "dimensions.")
+    return RuntimeError(f"linalg.cond(ord={p}): A must be batches of square matrices, but they "
+                        f"are {shape[-2]} by {shape[-1]} matrices")
+
+
+def linalg_min_1d(name, arg):
+    return RuntimeError(f"{name}: The input tensor {arg} must have at least 1 dimension.")
+
+
+def block_diag_dims(i, ndim):
+    return RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input "
+                        f"{i} has {ndim} dimensions")
+
+
+def vander_n():
+    return RuntimeError("N must be greater than 1.")
+
+
+def householder_sizes(which):
+    if which == "tau":
+        return RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater "
+                            "than or equal to tau.shape[-1]")
+    return RuntimeError("torch.linalg.householder_product: input.shape[-2] must be greater than "
+                        "or equal to input.shape[-1]")
+
+
+def min_2d(name, arg="input"):
+    return RuntimeError(f"{name}: {arg} must have at least 2 dimensions.")
+
+
+def view_as_complex_last():
+    return RuntimeError("Tensor must have a last dimension of size 2")
+
+
+def view_as_real_complex():
+    return RuntimeError("view_as_real is only supported for complex tensors")
+
+
+def complex_dtypes(a, b):
+    return RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
+                        f"{legacy_scalar_type(a)} and {legacy_scalar_type(b)}")
+
+
+def complex_second_dtype(a, b):
+    return RuntimeError(f"Expected object of scalar type {legacy_scalar_type(a)} but got scalar "
+                        f"type {legacy_scalar_type(b)} for second argument")
+
+
+def unknown_complex_type(dtype):
+    return RuntimeError(f"Unknown Complex ScalarType for {legacy_scalar_type(dtype)}")
+
+
+def frexp_dtype():
+    return RuntimeError("torch.frexp() only supports floating-point dtypes")
+
+
+def deprecated_triangular_solve():
+    return ("torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand "
+            "will be removed in a future PyTorch release.\ntorch.linalg.solve_triangular has its "
+            "arguments reversed and does not return a copy of one of the inputs.\nX = "
+            "torch.triangular_solve(B, A).solution\nshould be replaced with\nX = "
+            "torch.linalg.solve_triangular(A, B).")
+
+
+def deprecated_lu():
+    return ("torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex "
+            "and will be removed in a future PyTorch release.\nLU, pivots = torch.lu(A, "
+            "compute_pivots)\nshould be replaced with\nLU, pivots = torch.linalg.lu_factor(A, "
+            "compute_pivots)\nand\nLU, pivots, info = torch.lu(A, compute_pivots, "
+            "get_infos=True)\nshould be replaced with\nLU, pivots, info = "
+            "torch.linalg.lu_factor_ex(A, compute_pivots)")
+
+
+def vander_dtype(dtype):
+    return RuntimeError("linalg.vander supports floating point, complex, and integer tensors, "
+                        f"but got {legacy_scalar_type(dtype)}")
+
+
+def deprecated_cholesky():
+    return ("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed "
+            "in a future PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = "
+            "torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\nshould be "
+            "replaced with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce "
+            "equivalent results for all valid (symmetric positive definite) inputs.")
 
 
 def inner_last_dim(shape1, shape2):
@@ -203,8 +323,8 @@ def multi_dot_count(n):
     return RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
 
 
-def solve_shapes(left, shape_a, shape_b):
-    return RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+def solve_shapes(left, shape_a, shape_b, name="linalg.solve"):
+    return RuntimeError(f"{name}: Incompatible shapes of A and B for the equation "
                         f"{'AX = B' if left else 'XA = B'} ({shape_a[-2]}x{shape_a[-1]} and "
                         f"{shape_b[-2]}x{shape_b[-1]})")
 

@@ -5,6 +5,7 @@ Importing this package binds each op as a Tensor method and defines the Python o
 from .. import _errors
 from .._tensor import Tensor
 from . import _core, views, creation, pointwise, reduction, shape, indexing, linalg, random
+from . import decompositions, packed, norms, matrix_functions, parts  # noqa: F401
 from . import nn_norm  # noqa: F401
 from . import nn_loss  # noqa: F401
 from . import nn_basic  # noqa: F401

@@ -1,36 +1,25 @@
-"""Linear algebra: matrix products (mm/bmm/mv/dot/matmul and the ``add*`` fused forms),
-contractions (einsum, tensordot, kron) and the ``torch.linalg`` factorizations and solvers.
+"""Linear algebra, products: matrix products (mm/bmm/mv/dot/matmul and the ``add*`` fused
+forms), contractions (einsum, tensordot, kron, inner, outer), trace and cross products.
+Factorizations and solvers live in ``decompositions``, norms in ``norms``.
 
-Forward runs on the backend's BLAS/LAPACK (``xp.matmul`` / ``xp.linalg``); float16/bfloat16
-products are computed in float32 and cast back.  Backward formulas are written with ember ops
+Forward runs on the backend's BLAS (``xp.matmul``); float16/bfloat16 products are computed in
+float32 and cast back.  Backward formulas are written with ember ops
 so that double backward works.  ``matmul`` with autograd builds the same graph as PyTorch
 (dot / mv / mm / folded mm / expanded bmm + ``_unsafe_view``); without autograd it is a single
 ``xp.matmul`` call.
 """
-import math
-
 import numpy as np
 
 from .. import _dtype as D
 from .. import _errors
 from .._tensor import Tensor, _make, _wrap_dim
-from ..autograd.graph import node_class, set_output, save_output
-from ..return_types import _structseq
-from ._core import (register, set_autocast,
-                    record, _grad, write_out, inplace, grad_for, check_same_device,
+from ..autograd.graph import node_class
+from ._core import (register, set_autocast, record, _grad, write_out, inplace, grad_for,
+                    check_same_device,
                     check_scalar_arg)
 
-_ndarray = np.ndarray
 _f32 = np.float32
 
-linalg_svd_t = _structseq("linalg_svd", ("U", "S", "Vh"))
-svd_t = _structseq("svd", ("U", "S", "V"))
-linalg_slogdet_t = _structseq("linalg_slogdet", ("sign", "logabsdet"))
-slogdet_t = _structseq("slogdet", ("sign", "logabsdet"))
-linalg_qr_t = _structseq("linalg_qr", ("Q", "R"))
-qr_t = _structseq("qr", ("Q", "R"))
-linalg_eigh_t = _structseq("linalg_eigh", ("eigenvalues", "eigenvectors"))
-linalg_lstsq_t = _structseq("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
 
 
 # ---- small helpers ------------------------------------------------------------------------
@@ -48,11 +37,12 @@ def _lowp(dt):
 
 
 def _prod_arr(a, b, dt):
-    """``a @ b`` on arrays of dtype ``dt`` (half precision through float32)."""
+    """``a @ b`` on arrays of dtype ``dt`` (half precision through float32).  The arrays' own
+    ``@`` keeps this backend-neutral at no lookup cost; 1-D @ 1-D gives a scalar (callers
+    wrap it)."""
     if _lowp(dt):
-        return np.asarray(np.matmul(a.astype(_f32), b.astype(_f32))).astype(dt.np)
-    r = np.matmul(a, b)
-    return r if r.__class__ is _ndarray else np.asarray(r)
+        return (a.astype(_f32) @ b.astype(_f32)).astype(dt.np)
+    return a @ b
 
 
 def _mT(x):
@@ -70,29 +60,11 @@ def _eye_like(x, n, m=None):
     return _make(xp.eye(n, n if m is None else m, dtype=x._dtype.np), x._dtype, x._device)
 
 
-def _diag_embed(v):
-    """A batch of diagonal matrices from the last dim of ``v`` (differentiable)."""
-    return v.unsqueeze(-1) * _eye_like(v, v._data.shape[-1])
-
-
 def _prod(shape):
     n = 1
     for s in shape:
         n *= s
     return n
-
-
-def _check_float(name, t):
-    if t._dtype.category < 2:
-        raise _errors.linalg_float_expected(name, t._dtype)
-
-
-def _check_square(name, t):
-    s = t._data.shape
-    if len(s) < 2:
-        raise _errors.linalg_min_2d(name)
-    if s[-1] != s[-2]:
-        raise _errors.linalg_not_square(name, s[-2], s[-1])
 
 
 def _result(res, out):
@@ -241,12 +213,13 @@ def mv(input, vec, *, out=None):
 
 def _dot_arr(a, b):
     x, y = _dot_check(a, b, "dot")
-    return _prod_arr(x, y, a._dtype)
+    return a._device._backend.xp.asarray(_prod_arr(x, y, a._dtype))
 
 
 def _vdot_arr(a, b):
     x, y = _dot_check(a, b, "vdot")
-    return _prod_arr(x.conj() if a._dtype.is_complex else x, y, a._dtype)
+    return a._device._backend.xp.asarray(
+        _prod_arr(x.conj() if a._dtype.is_complex else x, y, a._dtype))
 
 
 @register("dot", autocast={"cuda": "promote"}, nodes=("DotBackward0",), out=True)
@@ -260,8 +233,7 @@ def vdot(input, other, *, out=None):
 
 
 # ---- matmul -------------------------------------------------------------------------------
-@register("matmul", autocast="lower_precision_fp",
-          nodes=("DotBackward0", "MvBackward0", "MmBackward0", "BmmBackward0",
+@register("matmul", autocast="lower_precision_fp", nodes=("DotBackward0", "MvBackward0", "MmBackward0", "BmmBackward0",
                            "UnsafeViewBackward0", "SqueezeBackward4", "CloneBackward0"),
           out=True)
 def matmul(input, other, *, out=None):
@@ -277,6 +249,8 @@ def matmul(input, other, *, out=None):
         except ValueError:
             pass                        # mismatched shapes: the graph path raises torch's error
         else:
+            if x.ndim == 1 == y.ndim:
+                r = input._device._backend.xp.asarray(r)
             return _result(_make(r, dt, input._device), out)
     return _result(_matmul_graph(input, other), out)
 
@@ -487,7 +461,7 @@ def _outer_arr(u, v, op):
         raise _errors.outer_not_vector(op, "vec1", x.ndim)
     if y.ndim != 1:
         raise _errors.outer_not_vector(op, "vec2", y.ndim)
-    return np.multiply.outer(x, y)
+    return u._device._backend.xp.multiply.outer(x, y)
 
 
 def _addbmm_arr(a, b, op):
@@ -578,7 +552,7 @@ def kron(input, other, *, out=None):
 def _trace_bwd(node, g):
     shape, dt = node._args
     n, m = shape
-    eye = _make(np.eye(n, m, dtype=dt.np), dt, g._device)
+    eye = _make(g._device._backend.xp.eye(n, m, dtype=dt.np), dt, g._device)
     return (eye * g,)
 
 
@@ -594,7 +568,8 @@ def trace(input):
     if dt is D.bool_:
         raise _errors.kernel_not_implemented("trace", dt)
     odt = D.int64 if dt.category < 2 else dt
-    r = np.asarray(np.trace(x, dtype=_f32 if _lowp(dt) else odt.np)).astype(odt.np)
+    xp = input._device._backend.xp
+    r = xp.asarray(xp.trace(x, dtype=_f32 if _lowp(dt) else odt.np)).astype(odt.np)
     res = _make(r, odt, input._device)
     if _grad[0] and input._requires_grad:
         record(res, TraceBackward0, (input,), (), (x.shape, dt))
@@ -621,13 +596,14 @@ def linalg_cross(input, other, *, dim=-1, out=None):
     if input._dtype is not other._dtype:
         raise _errors.scalar_type_mismatch(input._dtype, other._dtype)
     d = _wrap_dim(dim, x.ndim)
+    xp = input._device._backend.xp
     if x.shape[d] != 3 or y.shape[d] != 3:
         raise _errors.cross_length(dim, x.shape[d], y.shape[d])
     try:
-        r = np.cross(x, y, axis=d)
+        r = xp.cross(x, y, axis=d)
     except ValueError:
         raise _errors.broadcast_mismatch(x.shape, y.shape) from None
-    res = _make(np.asarray(r).astype(input._dtype.np, copy=False), input._dtype, input._device)
+    res = _make(xp.asarray(r).astype(input._dtype.np, copy=False), input._dtype, input._device)
     if _grad_needed(input, other):
         record(res, LinalgCrossBackward0, (input, other), (input, other),
                (d, (x.shape, input._dtype), (y.shape, other._dtype)))
@@ -645,8 +621,7 @@ def cross(input, other, dim=None, *, out=None):
 
 
 # ---- chains and powers ------------------------------------------------------------------------
-@register("linalg_multi_dot", autocast="lower_precision_fp",
-          method=False, nodes=("ViewBackward0",), out=True, function=False)
+@register("linalg_multi_dot", autocast="lower_precision_fp", method=False, nodes=("ViewBackward0",), out=True, function=False)
 def linalg_multi_dot(tensors, *, out=None):
     tensors = list(tensors)
     if len(tensors) < 2:
@@ -664,741 +639,14 @@ def linalg_multi_dot(tensors, *, out=None):
     return _result(r.view(shape), out)
 
 
-@register("chain_matmul", autocast="lower_precision_fp",
-          method=False, nodes=("ViewBackward0", "CloneBackward0"), out=True)
+@register("chain_matmul", autocast="lower_precision_fp", method=False, nodes=("ViewBackward0", "CloneBackward0"), out=True)
 def chain_matmul(*matrices, out=None):
     if len(matrices) == 1:
         return _result(matrices[0].clone(), out)
     return linalg_multi_dot(matrices, out=out)
 
 
-CopyBackwards = node_class("CopyBackwards", lambda node, g: (g * 0,))
-
-
-def _eye_batch(t):
-    s = t._data.shape
-    eye = np.broadcast_to(np.eye(s[-1], dtype=t._dtype.np), s)
-    return _make(eye, t._dtype, t._device)
-
-
-@register("matrix_power", nodes=("MmBackward0", "CloneBackward0", "CopyBackwards"), out=True)
-def matrix_power(input, n, *, out=None):
-    _check_square("linalg.matrix_power", input)
-    if n == 0:
-        res = _eye_batch(input).clone()
-        if _grad[0] and input._requires_grad:
-            record(res, CopyBackwards, (input,))
-        return _result(res, out)
-    if n < 0:
-        input = linalg_inv(input)
-        n = -n
-    if n == 1:
-        return _result(input.clone(), out)
-    result, base = None, input
-    while n:
-        if n & 1:
-            result = base if result is None else matmul(result, base)
-        n >>= 1
-        if n:
-            base = matmul(base, base)
-    return _result(result, out)
-
-
-# ---- inverse, determinants, solve ----------------------------------------------------------
-def _inv_bwd(node, g):
-    (y,) = node.saved()
-    yh = _mT(y)
-    return (-matmul(matmul(yh, g), yh),)
-
-
-LinalgInvExBackward0 = node_class("LinalgInvExBackward0", _inv_bwd)
-
-
-@register("linalg_inv", method=False, nodes=("LinalgInvExBackward0",), out=True, function=False)
-def linalg_inv(A, *, out=None):
-    _check_float("linalg.inv", A)
-    _check_square("linalg.inv", A)
-    try:
-        r = np.linalg.inv(A._data)
-    except np.linalg.LinAlgError:
-        raise _errors.linalg_inv_singular(A._data) from None
-    res = _make(r, A._dtype, A._device)
-    if _grad[0] and A._requires_grad:
-        save_output(record(res, LinalgInvExBackward0, (A,), (None,)), res, 0)
-    return _result(res, out)
-
-
-@register("inverse", autocast={"cpu": "fp32"}, nodes=("LinalgInvExBackward0",), out=True)
-def inverse(input, *, out=None):
-    return linalg_inv(input, out=out)
-
-
-def _det_bwd(node, g):
-    A, d = node.saved()
-    return ((g * _conj(d)).unsqueeze(-1).unsqueeze(-1) * _mT(linalg_inv(A)),)
-
-
-LinalgDetBackward0 = node_class("LinalgDetBackward0", _det_bwd)
-
-
-@register("linalg_det", method=False, nodes=("LinalgDetBackward0",), out=True, function=False)
-def linalg_det(A, *, out=None):
-    _check_float("linalg.det", A)
-    _check_square("linalg.det", A)
-    res = _make(np.asarray(np.linalg.det(A._data)), A._dtype, A._device)
-    if _grad[0] and A._requires_grad:
-        save_output(record(res, LinalgDetBackward0, (A,), (A, None)), res, 1)
-    return _result(res, out)
-
-
-@register("det", nodes=("LinalgDetBackward0",))
-def det(input):
-    return linalg_det(input)
-
-
-def _slogdet_bwd(node, g_sign, g_logabs):
-    (A,) = node.saved()
-    if g_logabs is None:
-        return (None,)
-    return (g_logabs.unsqueeze(-1).unsqueeze(-1) * _mT(linalg_inv(A)),)
-
-
-LinalgSlogdetBackward0 = node_class("LinalgSlogdetBackward0", _slogdet_bwd)
-
-
-def _slogdet(A, name, tuple_cls):
-    _check_float(name, A)
-    _check_square(name, A)
-    sign, logabs = np.linalg.slogdet(A._data)
-    dt, dev = A._dtype, A._device
-    s = _make(np.asarray(sign).astype(dt.np), dt, dev)
-    la = _make(np.asarray(logabs).astype(dt.to_real().np if dt.is_complex else dt.np),
-               dt.to_real() if dt.is_complex else dt, dev)
-    if _grad[0] and A._requires_grad:   # both outputs come from the node, as in torch
-        node = record(s, LinalgSlogdetBackward0, (A,), (A,))
-        set_output(node, la, nr=1)
-        node._nout = 2
-    return tuple_cls(s, la)
-
-
-@register("linalg_slogdet", method=False, nodes=("LinalgSlogdetBackward0",), function=False)
-def linalg_slogdet(A):
-    return _slogdet(A, "linalg.slogdet", linalg_slogdet_t)
-
-
-@register("slogdet", nodes=("LinalgSlogdetBackward0",))
-def slogdet(input):
-    return _slogdet(input, "linalg.slogdet", slogdet_t)
-
-
-@register("logdet", nodes=("WhereBackward0",))
-def logdet(input):
-    sign, logabs = _slogdet(input, "linalg.slogdet", slogdet_t)
-    nan = _make(np.asarray(np.nan, dtype=logabs._dtype.np), logabs._dtype, logabs._device)
-    return logabs.where(sign >= 0, nan)
-
-
-def _solve_is_vector(A, B):
-    sa, sb = A._data.shape, B._data.shape
-    return len(sb) == 1 or (len(sb) == len(sa) - 1 and sb == sa[:-1])
-
-
-def _solve_bwd(node, g):
-    A, X = node.saved()
-    left, vector, bshape = node._args
-    nf = node.next_functions
-    gB = linalg_solve(_mT(A), g, left=left)
-    gA = None
-    if nf[0][0] is not None:
-        if vector:
-            gA = -gB.unsqueeze(-1) * _conj(X).unsqueeze(-2)
-        else:
-            gA = -matmul(gB, _mT(X)) if left else -matmul(_mT(X), gB)
-        gA = grad_for(gA, A._data.shape, A._dtype)
-    gB = grad_for(gB, bshape, A._dtype) if nf[1][0] is not None else None
-    return gA, gB
-
-
-LinalgSolveExBackward0 = node_class("LinalgSolveExBackward0",
-                                    lambda node, g: _solve_bwd(node, g))
-
-
-@register("linalg_solve", method=False, nodes=("LinalgSolveExBackward0",), out=True, function=False)
-def linalg_solve(A, B, *, left=True, out=None):
-    _check_float("linalg.solve", A)
-    _check_square("linalg.solve", A)
-    if A._dtype is not B._dtype:
-        raise _errors.solve_dtype(A._dtype, B._dtype)
-    vector = left and _solve_is_vector(A, B)
-    a, b = A._data, B._data
-    if not left:
-        a, b = np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)
-    if vector:
-        b = b[..., None]
-    if b.shape[-2] != a.shape[-1]:
-        raise _errors.solve_shapes(left, A._data.shape, b.shape if left else B._data.shape)
-    bshape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    try:
-        r = np.linalg.solve(np.broadcast_to(a, bshape + a.shape[-2:]),
-                            np.broadcast_to(b, bshape + b.shape[-2:]))
-    except np.linalg.LinAlgError:
-        raise _errors.linalg_singular("torch.linalg.solve") from None
-    r = r[..., 0] if vector else (r if left else np.swapaxes(r, -1, -2))
-    res = _make(np.ascontiguousarray(r), A._dtype, A._device)
-    if _grad_needed(A, B):
-        node = record(res, LinalgSolveExBackward0, (A, B), (A, None),
-                      (left, vector, B._data.shape))
-        save_output(node, res, 1)
-    return _result(res, out)
-
-
-def _solve_tri_bwd(node, g):
-    A, X = node.saved()
-    upper, left, unitriangular = node._args
-    nf = node.next_functions
-    gB = linalg_solve_triangular(_mT(A), g, upper=not upper, left=left,
-                                 unitriangular=unitriangular)
-    gA = None
-    if nf[0][0] is not None:
-        gA = -matmul(gB, _mT(X)) if left else -matmul(_mT(X), gB)
-        mask = np.triu(np.ones(A._data.shape[-2:]), 1 if unitriangular else 0) if upper else \
-            np.tril(np.ones(A._data.shape[-2:]), -1 if unitriangular else 0)
-        gA = grad_for(gA * _make(mask.astype(A._dtype.np), A._dtype, A._device),
-                      A._data.shape, A._dtype)
-    return gA, (gB if nf[1][0] is not None else None)
-
-
-LinalgSolveTriangularBackward0 = node_class("LinalgSolveTriangularBackward0", _solve_tri_bwd)
-
-
-@register("linalg_solve_triangular", method=False, nodes=("LinalgSolveTriangularBackward0",),
-          out=True, function=False)
-def linalg_solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
-    _check_float("linalg.solve_triangular", A)
-    a = np.triu(A._data) if upper else np.tril(A._data)
-    if unitriangular:
-        a = a.copy()
-        np.einsum("...ii->...i", a)[...] = 1
-    b = B._data
-    if not left:
-        a, b = np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)
-    bshape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    r = np.linalg.solve(np.broadcast_to(a, bshape + a.shape[-2:]),
-                        np.broadcast_to(b, bshape + b.shape[-2:]))
-    if not left:
-        r = np.swapaxes(r, -1, -2)
-    res = _make(np.ascontiguousarray(r), A._dtype, A._device)
-    if _grad_needed(A, B):
-        save_output(record(res, LinalgSolveTriangularBackward0, (A, B), (A, None),
-                           (upper, left, unitriangular)), res, 1)
-    return _result(res, out)
-
-
-# ---- factorizations: cholesky, qr, eigh, svd ------------------------------------------------
-def _tril_mask(x, k=0):
-    n = x._data.shape[-1]
-    return _make(np.tril(np.ones((n, n), x._dtype.np), k), x._dtype, x._device)
-
-
-def _cholesky_bwd(node, g):
-    (L,) = node.saved()
-    upper = node._args
-    if upper:
-        L, g = _mT(L), _mT(g)
-    # gA = L^{-H} phi(L^H gL) L^{-1}, phi = lower triangle with halved diagonal; symmetrised.
-    half = _tril_mask(L, -1) + _eye_like(L, L._data.shape[-1]) * 0.5
-    P = matmul(_mT(L), g) * half
-    gA = linalg_solve_triangular(_mT(L), P, upper=True)
-    gA = linalg_solve_triangular(L, gA, upper=False, left=False)
-    return (0.5 * (gA + _mT(gA)),)
-
-
-LinalgCholeskyExBackward0 = node_class("LinalgCholeskyExBackward0", _cholesky_bwd)
-
-
-@register("linalg_cholesky", method=False, nodes=("LinalgCholeskyExBackward0",), out=True,
-          function=False)
-def linalg_cholesky(A, *, upper=False, out=None):
-    _check_float("linalg.cholesky", A)
-    _check_square("linalg.cholesky", A)
-    try:
-        r = np.linalg.cholesky(A._data)
-    except np.linalg.LinAlgError:
-        raise _errors.cholesky_not_pd(A._data) from None
-    if upper:
-        r = np.ascontiguousarray(np.swapaxes(r, -1, -2).conj())
-    res = _make(r, A._dtype, A._device)
-    if _grad[0] and A._requires_grad:
-        save_output(record(res, LinalgCholeskyExBackward0, (A,), (None,), upper), res, 0)
-    return _result(res, out)
-
-
-def _qr_bwd(node, gQ, gR):
-    Q, R = node.saved()
-    mode, m, n = node._args
-    if mode == "r" or mode == "complete" and m > n:
-        raise _errors.qr_backward(mode)
-    if m < n:
-        return (_qr_wide_grad(Q, R, gQ, gR, m),)
-    return (_qr_tall_grad(Q, R, gQ, gR),)
-
-
-def _qr_wide_grad(Q, R, gQ, gR, m):
-    """A = [X | Y] with X = Q R1 square and R2 = Q^H Y: R2 feeds back into Q's gradient
-    (gQ + Y gR2^H), X takes the square-case gradient and Y gets Q gR2."""
-    from .shape import cat
-    R1, R2 = R[..., :m], R[..., m:]
-    gR1 = gR2 = None
-    if gR is not None:
-        gR1, gR2 = gR[..., :m], gR[..., m:]
-        back = matmul(matmul(Q, R2), _mT(gR2))   # Y gR2^H, with Y = Q R2
-        gQ = back if gQ is None else gQ + back
-    gX = _qr_tall_grad(Q, R1, gQ, gR1)
-    gY = matmul(Q, gR2) if gR2 is not None else R2.new_zeros(R2.shape)
-    return cat([gX, gY], -1)
-
-
-def _qr_tall_grad(Q, R, gQ, gR):
-    """Gradient of A = QR (m >= n, reduced): gA = (gQ + Q copyltu(M)) R^{-H},
-    M = R gR^H - gQ^H Q."""
-    M = None
-    if gR is not None:
-        M = matmul(R, _mT(gR))
-    if gQ is not None:
-        M = -matmul(_mT(gQ), Q) if M is None else M - matmul(_mT(gQ), Q)
-    low = M * _tril_mask(M, -1)
-    sym = low + _mT(low) + M * _eye_like(M, M._data.shape[-1])
-    b = matmul(Q, sym)
-    if gQ is not None:
-        b = b + gQ
-    return linalg_solve_triangular(_mT(R), b, upper=False, left=False)
-
-
-LinalgQrBackward0 = node_class("LinalgQrBackward0", _qr_bwd)
-
-
-def _qr(A, mode, tuple_cls):
-    if mode not in ("reduced", "complete", "r"):
-        raise _errors.qr_mode(mode)
-    _check_float("linalg.qr", A)
-    if A._data.ndim < 2:
-        raise _errors.linalg_min_2d("linalg.qr")
-    q, r = np.linalg.qr(A._data, mode="complete" if mode == "complete" else "reduced")
-    dt, dev = A._dtype, A._device
-    Q = _make(q if mode != "r" else np.empty((0,), dt.np), dt, dev)
-    R = _make(r, dt, dev)
-    if _grad[0] and A._requires_grad:
-        m, n = A._data.shape[-2:]
-        node = record(R, LinalgQrBackward0, (A,), (None, None), (mode, m, n))
-        set_output(node, Q, nr=0)
-        set_output(node, R, nr=1)
-        node._nout = 2
-        save_output(node, Q, 0, 0)
-        save_output(node, R, 1, 1)
-    return tuple_cls(Q, R)
-
-
-@register("linalg_qr", method=False, nodes=("LinalgQrBackward0",), function=False)
-def linalg_qr(A, mode="reduced"):
-    return _qr(A, mode, linalg_qr_t)
-
-
-@register("qr", autocast={"cpu": "fp32"}, nodes=("LinalgQrBackward0",))
-def qr(input, some=True):
-    return _qr(input, "reduced" if some else "complete", qr_t)
-
-
-def _skew(x):
-    return x - _mT(x)
-
-
-def _eigh_bwd(node, gL, gV):
-    L, V = node.saved()
-    inner = None
-    if gV is not None:
-        E = L.unsqueeze(-2) - L.unsqueeze(-1)
-        eye = _eye_like(L, L._data.shape[-1])
-        inner = 0.5 * _skew(matmul(_mT(V), gV)) / (E + eye)
-    if gL is not None:
-        d = _diag_embed(gL)
-        inner = d if inner is None else inner + d
-    return (matmul(matmul(V, inner), _mT(V)),)
-
-
-LinalgEighBackward0 = node_class("LinalgEighBackward0", _eigh_bwd)
-
-
-def _eigh(A, UPLO, want_vectors):
-    _check_float("linalg.eigh", A)
-    _check_square("linalg.eigh", A)
-    if UPLO not in ("L", "U"):
-        raise _errors.eigh_uplo(UPLO)
-    dt, dev = A._dtype, A._device
-    w, v = np.linalg.eigh(A._data, UPLO=UPLO)
-    rdt = dt.to_real() if dt.is_complex else dt
-    L = _make(w.astype(rdt.np, copy=False), rdt, dev)
-    V = _make(v, dt, dev)
-    if _grad[0] and A._requires_grad:
-        node = record(L, LinalgEighBackward0, (A,), (None, None))
-        node._nout = 2
-        save_output(node, L, 0, 0)
-        if want_vectors:
-            set_output(node, V, nr=1)
-        node._saved = node._saved[:1] + (V,)
-        node._versions = node._versions[:1] + (V._vc[0],)
-    return L, V
-
-
-@register("linalg_eigh", method=False, nodes=("LinalgEighBackward0",), function=False)
-def linalg_eigh(A, UPLO="L"):
-    return linalg_eigh_t(*_eigh(A, UPLO, True))
-
-
-@register("linalg_eigvalsh", method=False, nodes=("LinalgEighBackward0",), function=False)
-def linalg_eigvalsh(A, UPLO="L"):
-    return _eigh(A, UPLO, False)[0]
-
-
-def _svd_bwd(node, gU, gS, gVh):
-    U, S, Vh = node.saved()
-    m, n = U._data.shape[-2], Vh._data.shape[-1]
-    k = S._data.shape[-1]
-    if U._data.shape[-1] != k:              # full_matrices: only the first k vectors matter
-        U = U[..., :k]
-        gU = gU[..., :k] if gU is not None else None
-    if Vh._data.shape[-2] != k:
-        Vh = Vh[..., :k, :]
-        gVh = gVh[..., :k, :] if gVh is not None else None
-    V = _mT(Vh)
-    gV = _mT(gVh) if gVh is not None else None
-    inner = None
-    if gU is not None:
-        inner = _skew(matmul(_mT(U), gU)) * S.unsqueeze(-2)
-    if gV is not None:
-        t = S.unsqueeze(-1) * _skew(matmul(Vh, gV))
-        inner = t if inner is None else inner + t
-    if inner is not None:
-        S2 = S * S
-        inner = inner / (S2.unsqueeze(-2) - S2.unsqueeze(-1) + _eye_like(S, k))
-    if gS is not None:
-        d = _diag_embed(gS)
-        inner = d if inner is None else inner + d
-    gA = matmul(matmul(U, inner), Vh) if inner is not None else None
-    if gU is not None and m > k:
-        gUS = gU / S.unsqueeze(-2)
-        t = matmul(gUS - matmul(U, matmul(_mT(U), gUS)), Vh)
-        gA = t if gA is None else gA + t
-    if gV is not None and n > k:
-        gVS = gV / S.unsqueeze(-2)
-        t = matmul(U, _mT(gVS - matmul(V, matmul(Vh, gVS))))
-        gA = t if gA is None else gA + t
-    return (gA,)
-
-
-LinalgSvdBackward0 = node_class("LinalgSvdBackward0", _svd_bwd)
-
-
-def _svd(A, full_matrices, want_vectors, name="linalg.svd"):
-    _check_float(name, A)
-    if A._data.ndim < 2:
-        raise _errors.linalg_min_2d(name)
-    dt, dev = A._dtype, A._device
-    rdt = dt.to_real() if dt.is_complex else dt
-    a = A._data
-    if want_vectors:
-        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
-    else:
-        s = np.linalg.svd(a, compute_uv=False)
-        u = vh = None
-    S = _make(s.astype(rdt.np, copy=False), rdt, dev)
-    U = _make(u, dt, dev) if want_vectors else None
-    Vh = _make(vh, dt, dev) if want_vectors else None
-    if _grad[0] and A._requires_grad:
-        if not want_vectors:                # svdvals still needs U, Vh for its backward
-            u, _, vh = np.linalg.svd(a, full_matrices=False)
-        node = record(S, LinalgSvdBackward0, (A,), (None, S, None))
-        node._nout = 3
-        set_output(node, S, nr=1)
-        save_output(node, S, 1, 1)
-        su, svh = _make(u, dt, dev), _make(vh, dt, dev)
-        node._saved = (su, node._saved[1], svh)
-        node._versions = (0, node._versions[1], 0)
-        if want_vectors:
-            set_output(node, U, nr=0)
-            set_output(node, Vh, nr=2)
-    return U, S, Vh
-
-
-@register("linalg_svd", method=False, nodes=("LinalgSvdBackward0",), function=False)
-def linalg_svd(A, full_matrices=True, *, driver=None):
-    return linalg_svd_t(*_svd(A, full_matrices, True))
-
-
-@register("linalg_svdvals", method=False, nodes=("LinalgSvdBackward0",), function=False)
-def linalg_svdvals(A, *, driver=None):
-    return _svd(A, False, False)[1]
-
-
-@register("svd", autocast={"cpu": "fp32"}, nodes=("LinalgSvdBackward0",))
-def svd(input, some=True, compute_uv=True):
-    U, S, Vh = _svd(input, not some, True)
-    return svd_t(U, S, Vh.mT.conj() if Vh._dtype.is_complex else Vh.mT)
-
-
-# ---- pseudo-inverse and least squares ----------------------------------------------------------
-def _pinv_grad(A, P, gP):
-    """gA = -P^H gP P^H + (I - A P) gP^H P P^H + P^H P gP^H (I - P A)."""
-    Ph, gPh = _mT(P), _mT(gP)
-    gA = -matmul(matmul(Ph, gP), Ph)
-    t = matmul(gPh, matmul(P, Ph))
-    gA = gA + t - matmul(A, matmul(P, t))
-    t = matmul(matmul(Ph, P), gPh)
-    return gA + t - matmul(matmul(t, P), A)
-
-
-def _pinv_bwd(node, g):
-    A, P = node.saved()
-    return (_pinv_grad(A, P, g),)
-
-
-LinalgPinvBackward0 = node_class("LinalgPinvBackward0", _pinv_bwd)
-
-
-@register("linalg_pinv", method=False, nodes=("LinalgPinvBackward0",), out=True, function=False)
-def linalg_pinv(A, *, atol=None, rtol=None, hermitian=False, rcond=None, out=None):
-    _check_float("linalg.pinv", A)
-    a = A._data
-    m, n = a.shape[-2:]
-    if rcond is not None:
-        rtol = rcond
-    if rtol is None:
-        rtol = 0.0 if atol is not None and atol > 0 else max(m, n) * np.finfo(a.dtype).eps
-    if hermitian:
-        w, v = np.linalg.eigh(a)
-        aw = np.abs(w)
-        cut = np.maximum(atol or 0.0, rtol * aw.max(-1, keepdims=True, initial=0.0))
-        winv = np.where(aw > cut, 1.0 / np.where(aw > cut, w, 1.0), 0.0)
-        r = np.matmul(v * winv[..., None, :], np.swapaxes(v, -1, -2).conj())
-    else:
-        u, s, vh = np.linalg.svd(a, full_matrices=False)
-        cut = np.maximum(atol or 0.0, rtol * s.max(-1, keepdims=True, initial=0.0))
-        sinv = np.where(s > cut, 1.0 / np.where(s > cut, s, 1.0), 0.0)
-        r = np.matmul(np.swapaxes(vh, -1, -2).conj() * sinv[..., None, :],
-                      np.swapaxes(u, -1, -2).conj())
-    res = _make(r.astype(A._dtype.np, copy=False), A._dtype, A._device)
-    if _grad[0] and A._requires_grad:
-        save_output(record(res, LinalgPinvBackward0, (A,), (A, None)), res, 1)
-    return _result(res, out)
-
-
-@register("pinverse", autocast={"cpu": "fp32"}, nodes=("LinalgPinvBackward0",))
-def pinverse(input, rcond=1e-15):
-    return linalg_pinv(input, rtol=rcond)
-
-
-def _lstsq_bwd(node, g, g_res=None, *_):
-    A, B, P, X = node.saved()
-    nf = node.next_functions
-    if node._args:                      # B (and the solution) are vectors
-        B, X = B.unsqueeze(-1), X.unsqueeze(-1)
-        g = g.unsqueeze(-1) if g is not None else None
-    gA = gB = None
-    if g is not None:
-        gA = _pinv_grad(A, P, matmul(g, _mT(B))) if nf[0][0] is not None else None
-        gB = matmul(_mT(P), g) if nf[1][0] is not None else None
-    if g_res is not None and g_res._data.size:
-        # residuals = |A X - B|^2 summed over rows; X's own variation drops out at the optimum
-        E = (matmul(A, X) - B) * g_res.unsqueeze(-2) * 2
-        if nf[0][0] is not None:
-            gA = matmul(E, _mT(X)) if gA is None else gA + matmul(E, _mT(X))
-        if nf[1][0] is not None:
-            gB = -E if gB is None else gB - E
-    return gA, (gB.squeeze(-1) if node._args and gB is not None else gB)
-
-
-LinalgLstsqBackward0 = node_class("LinalgLstsqBackward0", _lstsq_bwd)
-
-
-@register("linalg_lstsq", method=False, nodes=("LinalgLstsqBackward0",), function=False)
-def linalg_lstsq(A, B, rcond=None, *, driver=None):
-    """Minimum-norm least-squares solution through the pseudo-inverse (gelsd's answer)."""
-    _check_float("linalg.lstsq", A)
-    vector = B._data.ndim == A._data.ndim - 1
-    b = B._data[..., None] if vector else B._data
-    a = A._data
-    u, s, vh = np.linalg.svd(a, full_matrices=False)
-    m, n = a.shape[-2:]
-    tol = (rcond if rcond is not None else max(m, n) * np.finfo(a.dtype).eps) * \
-        s.max(-1, keepdims=True, initial=0.0)
-    keep = s > tol
-    sinv = np.where(keep, 1.0 / np.where(keep, s, 1.0), 0.0)
-    p = np.matmul(np.swapaxes(vh, -1, -2).conj() * sinv[..., None, :],
-                  np.swapaxes(u, -1, -2).conj())
-    x = np.matmul(p, b)
-    dt, dev = A._dtype, A._device
-    rank = keep.sum(-1)
-    drv = driver or "gelsy"
-    empty = _make(np.empty((0,), dt.np), dt, dev)
-    resid = _make(np.empty((0,), dt.np), dt, dev)
-    # gels (QR) assumes full rank and always reports residuals; gelsd/gelss only at full rank
-    if m > n and drv != "gelsy" and (drv == "gels" or bool((rank == n).all())):
-        resid = _make((np.abs(np.matmul(a, x) - b) ** 2).sum(-2).astype(dt.np), dt, dev)
-    sv = _make(s.astype(dt.np), dt, dev) if drv in ("gelsd", "gelss") else empty
-    # gels computes no rank
-    rank = np.empty((0,), np.int64) if drv == "gels" else np.asarray(rank, np.int64)
-    X = _make(np.ascontiguousarray(x[..., 0] if vector else x).astype(dt.np, copy=False),
-              dt, dev)
-    if _grad_needed(A, B):   # the solution and the residuals come from the node
-        node = record(X, LinalgLstsqBackward0, (A, B),
-                      (A, B, _make(p.astype(dt.np, copy=False), dt, dev), None), vector)
-        save_output(node, X, 3)
-        set_output(node, resid, nr=1)
-        node._nout = 2
-    return linalg_lstsq_t(X, resid, _make(rank, D.int64, dev), sv)
-
-
-# ---- norms --------------------------------------------------------------------------------------
-def _norm_dims(dim, ndim):
-    if dim is None:
-        return tuple(range(ndim))
-    if isinstance(dim, int):
-        return (_wrap_dim(dim, ndim),)
-    return tuple(_wrap_dim(d, ndim) for d in dim)
-
-
-def _vector_norm_bwd(node, g):
-    x, norm = node.saved()
-    ord, dims, keepdim = node._args
-    shape = x._data.shape
-    if not keepdim and shape:
-        kshape = tuple(1 if i in dims else s for i, s in enumerate(shape))
-        g, norm = g.reshape(kshape), norm.reshape(kshape)
-    if ord == 0:
-        return (x * 0,)
-    if ord == 2:
-        scale = (g / norm).where(norm != 0, 0.0)
-        return (x * scale,)
-    if ord == 1:
-        return (x.sgn() * g,)
-    ax = x.abs()
-    if math.isinf(ord):
-        hit = (ax == norm).to(x._dtype)
-        count = hit.sum(dims, keepdim=True)
-        return (x.sgn() * hit * (g / count),)
-    w = (g / norm.pow(ord - 1)).where(norm != 0, 0.0)
-    d = x.sgn() * ax.pow(ord - 1)
-    if ord < 1:   # |x|^(p-1) is infinite at 0: torch takes the subgradient 0 there
-        d = d.where(x != 0, 0.0)
-    return (d * w,)
-
-
-LinalgVectorNormBackward0 = node_class("LinalgVectorNormBackward0", _vector_norm_bwd)
-
-
-def _vector_norm_arr(x, ord, dims, keepdim):
-    ax = np.abs(x)
-    if ord == 2:
-        return np.sqrt(np.sum(ax * ax, axis=dims, keepdims=keepdim))
-    if ord == 1:
-        return np.sum(ax, axis=dims, keepdims=keepdim)
-    if ord == 0:
-        return np.sum(ax != 0, axis=dims, keepdims=keepdim).astype(ax.dtype)
-    if ord == math.inf:
-        return np.max(ax, axis=dims, keepdims=keepdim, initial=0)
-    if ord == -math.inf:
-        return np.min(ax, axis=dims, keepdims=keepdim)
-    return np.sum(ax ** ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
-
-
-@register("linalg_vector_norm", method=False, nodes=("LinalgVectorNormBackward0",), out=True,
-          function=False)
-def linalg_vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
-    dt = x._dtype
-    if dt.category < 2:
-        raise _errors.vector_norm_dtype(dt)
-    if dtype is not None:
-        dtype = D.to_dtype(dtype)
-        x = x.to(dtype)
-        dt = dtype
-    ord = float(ord)
-    a = x._data
-    dims = _norm_dims(dim, a.ndim)
-    if a.ndim == 0:
-        dims = ()
-    work = a.astype(_f32) if _lowp(dt) else a
-    rdt = dt.to_real() if dt.is_complex else dt
-    r = np.asarray(_vector_norm_arr(work, ord, dims, keepdim)).astype(rdt.np, copy=False)
-    res = _make(r, rdt, x._device)
-    if _grad[0] and x._requires_grad:
-        save_output(record(res, LinalgVectorNormBackward0, (x,), (x, None), (ord, dims, keepdim)),
-                    res, 1)
-    return _result(res, out)
-
-
-@register("linalg_matrix_norm", method=False,
-          nodes=("LinalgVectorNormBackward0", "SumBackward1", "AmaxBackward0", "AminBackward0"),
-          out=True, function=False)
-def linalg_matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
-    if ord not in _MATRIX_ORDS:
-        raise _errors.matrix_norm_order(ord)
-    nd = A._data.ndim
-    if nd < 2:
-        raise _errors.linalg_min_2d("linalg.matrix_norm")
-    if dtype is not None:
-        A = A.to(dtype)
-    d0, d1 = _wrap_dim(dim[0], nd), _wrap_dim(dim[1], nd)
-    if ord == "fro":
-        return linalg_vector_norm(A, 2, (d0, d1), keepdim, out=out)
-    if ord in ("nuc", 2, -2):
-        perm = [i for i in range(nd) if i not in (d0, d1)] + [d0, d1]
-        s = linalg_svdvals(A.permute(*perm))
-        r = s.sum(-1) if ord == "nuc" else (s.amax(-1) if ord == 2 else s.amin(-1))
-        if keepdim:
-            r = r.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1))
-        return _result(r, out)
-    if abs(ord) == math.inf:
-        d0, d1 = d1, d0
-    s = linalg_vector_norm(A, 1, d0, keepdim)
-    d1 = d1 - 1 if not keepdim and d0 < d1 else d1
-    return _result(s.amax(d1, keepdim) if ord > 0 else s.amin(d1, keepdim), out)
-
-
-_MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
-
-
-@register("linalg_norm", method=False, nodes=("LinalgVectorNormBackward0",), out=True,
-          function=False)
-def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
-    if isinstance(dim, int):
-        dim = (dim,)
-    if ord is not None and (dim is not None and len(dim) == 2
-                            or dim is None and A._data.ndim == 2):
-        return linalg_matrix_norm(A, ord, dim if dim is not None else (-2, -1), keepdim,
-                                  dtype=dtype, out=out)
-    if ord is not None and dim is None and A._data.ndim != 1:
-        raise _errors.linalg_norm_dims(A._data.ndim)
-    return linalg_vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
-
-
-@register("norm", autocast={"cuda": "fp32_set_opt_dtype"},
-          nodes=("LinalgVectorNormBackward0", "SumBackward1"), out=True)
-def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    if isinstance(dim, int):
-        dim = (dim,)
-    if p == "nuc":
-        return linalg_matrix_norm(input, "nuc", dim if dim is not None else (-2, -1), keepdim,
-                                  dtype=dtype, out=out)
-    return linalg_vector_norm(input, 2 if p == "fro" or p is None else p, dim, keepdim,
-                              dtype=dtype, out=out)
-
-
-@register("linalg_matrix_power", method=False, nodes=("MmBackward0",), out=True, function=False)
-def linalg_matrix_power(A, n, *, out=None):
-    return matrix_power(A, n, out=out)
-
-
-@register("linalg_vecdot", autocast="lower_precision_fp",
-          method=False, nodes=("SumBackward1",), out=True, function=False)
+@register("linalg_vecdot", autocast="lower_precision_fp", method=False, nodes=("SumBackward1",), out=True, function=False)
 def linalg_vecdot(x, y, *, dim=-1, out=None):
     return _result((_conj(x) * y).sum(dim), out)
 
@@ -1466,8 +714,7 @@ def _sumproduct_pair(left, right, sum_dims):
     return r.permute(*inv)
 
 
-@register("einsum", autocast="lower_precision_fp",
-          method=False, nodes=("ViewBackward0", "SumBackward1", "PermuteBackward0"))
+@register("einsum", autocast="lower_precision_fp", method=False, nodes=("ViewBackward0", "SumBackward1", "PermuteBackward0"))
 def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])

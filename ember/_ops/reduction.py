@@ -621,7 +621,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _stat_mean(input, dim, unbiased, keepdim, correction, False)
 
 
-# ---- logsumexp (norm lives in linalg.py with linalg_vector_norm) ------------------------------
+# ---- logsumexp (norm lives in norms.py with linalg_vector_norm) -------------------------------
 def _logsumexp_bwd(node, g, ):
     x, y = node.saved()
     dims, keepdim = node._args

@@ -756,3 +756,8 @@ def narrow_copy(input, dim, start, length, *, out=None):
         s = int(start) + (input._data.shape[d] if start < 0 else 0)
         record(res, NarrowCopyBackward0, (input,), (), (input._data.shape, d, s, length))
     return res if out is None else write_out(out, res)
+
+
+@register("diagflat", nodes=("DiagEmbedBackward0",))
+def diagflat(input, offset=0):
+    return diag_embed(input.reshape(-1), offset, 0, 1)

@@ -203,7 +203,7 @@ def orthogonal_(tensor, gain=1, generator=None):
         flattened = tensor.new_empty((rows, cols)).normal_(0, 1, generator=generator)
         if rows < cols:
             flattened = flattened.t()
-        q, r = ops.linalg.linalg_qr(flattened)
+        q, r = ops.decompositions.linalg_qr(flattened)
         q = q * r.diagonal().sign()
         if rows < cols:
             q = q.t()

@@ -19,6 +19,8 @@ _RANDOM_SAMPLES = {
     # multi_head_attention_forward(query, key, value, ..., add_zero_attn, dropout_p, ...)
     "nn.functional.multi_head_attention_forward":
         lambda s: s.kwargs.get("training", True) and s.args[9] > 0,
+    # with M, A - M has full rank: a rank-q approximation depends on the random projection
+    "svd_lowrank": lambda s: s.kwargs.get("M") is not None,
 }
 
 

@@ -101,3 +101,118 @@ SPECS = [
                     Case((T((3, 3)),), {"dim": 1}), Case((T((3, 3)),), {"p": "nuc"})], tol=F64),
     OpSpec("linalg_vecdot", _cases([(2, 3), (2, 3)]), call=_L("vecdot")),
 ]
+
+
+# ---- decompositions, solvers and matrix functions ------------------------------------------
+def _lu_call(name, **kw):
+    """``lib.linalg.<name>(*lu_factor(A), B)``: the factorization made inside the call."""
+    def call(lib, a, b):
+        LU, piv = lib.linalg.lu_factor(a + 3 * lib.eye(a.shape[-1], dtype=a.dtype))
+        return getattr(lib.linalg, name)(LU, piv, b, **kw)
+    return call
+
+
+def _view_real(lib, z):
+    return lib.view_as_real(z)
+
+
+WIDE_TALL = [Case((T((3, 3)),)), Case((T((2, 4, 4)),)), Case((T((3, 5)),)), Case((T((5, 3)),))]
+SPECS += [
+    OpSpec("linalg_inv_ex", SQ, call=lambda lib, x: lib.linalg.inv_ex(_sym(lib, x)),
+           output=lambda r: r[0], tol=F64, gradgradcheck=True),
+    OpSpec("linalg_solve_ex", [Case((T((3, 3)), T((3, 2)))), Case((T((2, 3, 3)), T((3, 1))))],
+           call=lambda lib, a, b: lib.linalg.solve_ex(_sym(lib, a), b), output=lambda r: r[0],
+           tol=F64),
+    OpSpec("linalg_cholesky_ex", SQ, call=lambda lib, x: lib.linalg.cholesky_ex(_sym(lib, x)),
+           output=lambda r: r[0], tol=F64, gradgradcheck=True),
+    OpSpec("cholesky", SQ + [Case((T((3, 3)), True))],
+           call=lambda lib, x, *a: lib.cholesky(_sym(lib, x), *a), tol=F64),
+    OpSpec("linalg_lu_factor_ex", WIDE_TALL, call=lambda lib, x: lib.linalg.lu_factor_ex(x),
+           output=lambda r: r[0], tol=F64, gradgradcheck=True),
+    OpSpec("linalg_lu_factor", WIDE_TALL, call=lambda lib, x: lib.linalg.lu_factor(x),
+           output=lambda r: r[0], tol=F64),
+    OpSpec("lu", SQ, call=lambda lib, x: lib.lu(x), output=lambda r: r[0], tol=F64),
+    OpSpec("linalg_lu", WIDE_TALL, call=lambda lib, x: lib.linalg.lu(x), output=lambda r: r[1:],
+           tol=F64),
+    OpSpec("lu_unpack", WIDE_TALL,
+           call=lambda lib, x: lib.lu_unpack(x, lib.linalg.lu_factor(x.detach())[1]),
+           output=lambda r: r[1:], tol=F64),
+    OpSpec("linalg_lu_solve", [Case((T((3, 3)), T((3, 2)))), Case((T((2, 3, 3)), T((2, 3, 2))))],
+           call=_lu_call("lu_solve"), tol=F64, gradgradcheck=True),
+    OpSpec("lu_solve", [Case((T((3, 3)), T((3, 2))))],
+           call=lambda lib, a, b: lib.lu_solve(b, *lib.linalg.lu_factor(
+               a + 3 * lib.eye(3, dtype=a.dtype))), tol=F64),
+    OpSpec("cholesky_solve", [Case((T((3, 2)), T((3, 3)))), Case((T((2, 3, 2)), T((3, 3))))],
+           call=lambda lib, b, a: lib.cholesky_solve(b, lib.linalg.cholesky(_sym(lib, a))),
+           tol=F64, gradgradcheck=True),
+    OpSpec("cholesky_inverse", SQ,
+           call=lambda lib, a: lib.cholesky_inverse(lib.linalg.cholesky(_sym(lib, a))), tol=F64),
+    OpSpec("triangular_solve", [Case((T((3, 2)), T((3, 3)))),
+                                Case((T((3, 2)), T((3, 3))), {"upper": False,
+                                                              "transpose": True})],
+           call=lambda lib, b, a, **k: lib.triangular_solve(b, a + 4 * lib.eye(3, dtype=a.dtype),
+                                                            **k),
+           output=lambda r: r[0], tol=F64),
+    OpSpec("linalg_ldl_factor_ex", [Case((T((4, 4)),)), Case((T((2, 3, 3)),))],
+           call=lambda lib, x: lib.linalg.ldl_factor_ex(x + x.mT), output=lambda r: r[0],
+           tol=F64, grad=False),
+    OpSpec("linalg_ldl_factor", [Case((T((4, 4)),))],
+           call=lambda lib, x: lib.linalg.ldl_factor(x + x.mT), output=lambda r: r[0], tol=F64,
+           grad=False),
+    OpSpec("linalg_ldl_solve", [Case((T((4, 4)), T((4, 2)))), Case((T((2, 3, 3)), T((3, 1))))],
+           call=lambda lib, a, b: lib.linalg.ldl_solve(
+               *lib.linalg.ldl_factor(a.detach() + a.detach().mT), b), tol=F64, grad=False),
+    OpSpec("geqrf", [Case((T((4, 3), grad=False),)), Case((T((2, 3, 4), grad=False),))],
+           output=lambda r: r[0], tol=F64, grad=False),
+    OpSpec("linalg_householder_product", [Case((T((4, 3)), T((3,)))),
+                                          Case((T((2, 4, 3)), T((2, 2))))],
+           call=lambda lib, a, t: lib.linalg.householder_product(a, t), tol=F64,
+           gradgradcheck=True),
+    OpSpec("orgqr", [Case((T((4, 3)), T((3,))))], tol=F64),
+    OpSpec("ormqr", [Case((T((4, 3)), T((3,)), T((4, 2)))),
+                     Case((T((4, 3)), T((3,)), T((2, 4))), {"left": False, "transpose": True})],
+           tol=F64, gradgradcheck=True),
+    OpSpec("linalg_eig", [Case((T((3, 3)),))],
+           call=lambda lib, x: _view_real(lib, lib.linalg.eig(x)[0]), tol=F64),
+    OpSpec("linalg_eigvals", SQ, call=lambda lib, x: _view_real(lib, lib.linalg.eigvals(x)),
+           tol=F64),
+    OpSpec("linalg_matrix_exp", SQ, call=_L("matrix_exp"), tol=F64, gradgradcheck=True),
+    OpSpec("matrix_exp", [Case((T((3, 3), low=-4, high=4),))], tol=F64),
+    OpSpec("linalg_matrix_rank", [Case((T((3, 4)),)), Case((T((2, 3, 3)),), {"hermitian": True}),
+                                  Case((T((3, 3)),), {"atol": 1.0, "rtol": 0.1})],
+           call=_L("matrix_rank"), grad=False),
+    OpSpec("linalg_cond", [Case((T((3, 3)),)), Case((T((3, 3)), "nuc")),
+                           Case((T((3, 3)), -2)), Case((T((4, 3)),))],
+           call=_L("cond"), tol={"float32": (1e-3, 1e-4)}),
+    # torch fills the inverse in place, so backward through these orders raises (ember too)
+    OpSpec("linalg_cond", [Case((T((2, 3, 3)), "fro")), Case((T((3, 3)), 1)),
+                           Case((T((3, 3)), float("-inf")))],
+           call=_L("cond"), tol={"float32": (1e-3, 1e-4)}, grad=False),
+    # torch's inverse is column-major, so its reshape is a ReshapeAlias node (ember: a View)
+    OpSpec("linalg_tensorinv", [Case((T((4, 2, 2)),), {"ind": 1}), Case((T((2, 3, 6)),))],
+           call=lambda lib, x, **k: lib.linalg.tensorinv(x + 3 * lib.eye(
+               x.shape[0] if k else 6, dtype=x.dtype).reshape(x.shape), **k), tol=F64,
+           node_names=False),
+    OpSpec("linalg_tensorsolve", [Case((T((6, 2, 3)), T((6,)))),
+                                  Case((T((2, 3, 6)), T((6,))), {"dims": (0, 1)})],
+           call=lambda lib, a, b, **k: lib.linalg.tensorsolve(
+               a + 3 * lib.eye(6, dtype=a.dtype).reshape(a.shape), b, **k), tol=F64),
+    OpSpec("linalg_vander", [Case((T((3,)),)), Case((T((2, 3)),), {"N": 4}),
+                             Case((T((3,), "int64", 1, 5),))], call=_L("vander"), tol=F64),
+    OpSpec("linalg_diagonal", [Case((T((2, 3, 4)),)), Case((T((3, 4)),), {"offset": 1}),
+                               Case((T((2, 3, 4)),), {"dim1": 0, "dim2": 2})],
+           call=_L("diagonal")),
+    OpSpec("complex", _cases([(3,), (3,)], [(2, 1), (3,)]),
+           call=lambda lib, a, b: lib.view_as_real(lib.complex(a, b))),
+    OpSpec("polar", [Case((T((3,), low=0.1), T((3,)))), Case((T((2, 3), low=0.1), T((3,)))),
+                     Case((T((3,)), T((3,))), name="negative_abs", gradcheck=False)],
+           call=lambda lib, a, b: lib.view_as_real(lib.polar(a, b)), tol=F64),
+    OpSpec("view_as_real", [Case((T((3, 2)),)), Case((T((2, 3, 2), noncontig=True),))],
+           call=lambda lib, x: lib.view_as_real(lib.view_as_complex(x.contiguous()) * 2)),
+    OpSpec("view_as_complex", [Case((T((3, 2)),))],
+           call=lambda lib, x: lib.view_as_real(lib.view_as_complex(x) * 2)),
+    OpSpec("frexp", [Case((T((3, 4)),)), Case((T(()),))], output=lambda r: r[0]),
+    OpSpec("block_diag", [Case((T((2, 3)), T(()), T((2,)))), Case((T((0, 2)), T((2, 0)))),
+                          Case((T((2, 2)), T((2,), "int64", 0, 5)))]),
+    OpSpec("diagflat", [Case((T((3,)),)), Case((T((2, 2)),), {"offset": -1})]),
+]
