@@ -21,6 +21,7 @@ import sys
 import tempfile
 import urllib.parse
 import urllib.request
+from urllib.parse import urlparse  # noqa: F401  (torch.hub.urlparse, which libraries import)
 import zipfile
 
 from . import _errors

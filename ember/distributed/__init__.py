@@ -35,7 +35,7 @@ __all__ = ["init_process_group", "destroy_process_group", "is_initialized", "is_
 
 Work = _mpi.Work
 ProcessGroup = _mpi.ProcessGroup
-default_pg_timeout = datetime.timedelta(minutes=30)
+from .constants import default_pg_timeout  # noqa: E402
 
 
 class ReduceOp:

@@ -21,11 +21,12 @@ import io
 
 from .. import _errors
 from . import _files, _legacy, _load, _zipfmt
+from ._file_reader import PyTorchFileReader
 from ._globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
 from ._pickler import CheckpointPickler
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals",
-           "safe_globals", "DEFAULT_PROTOCOL"]
+           "safe_globals", "DEFAULT_PROTOCOL", "PyTorchFileReader"]
 
 DEFAULT_PROTOCOL = 2
 

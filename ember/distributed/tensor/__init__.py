@@ -1,0 +1,52 @@
+"""``torch.distributed.tensor``: Ember has no distributed tensors (DTensor).
+
+The classes exist so that code can ask ``isinstance(t, DTensor)`` — always False for Ember's
+tensors, as for any tensor that is not a DTensor in PyTorch — but creating a DTensor, a
+placement-driven layout or a device mesh raises ``ember.UnsupportedError``.
+"""
+from ..._errors import unsupported
+from ..._tensor import Tensor
+
+_WHY = "Ember has no distributed tensors; use DistributedDataParallel"
+
+
+class DTensor(Tensor):
+    """Never instantiated in Ember: ``isinstance(x, DTensor)`` is False for every tensor."""
+
+    def __new__(cls, *args, **kwargs):
+        raise unsupported("torch.distributed.tensor.DTensor", _WHY)
+
+    @staticmethod
+    def from_local(*args, **kwargs):
+        raise unsupported("torch.distributed.tensor.DTensor.from_local", _WHY)
+
+
+class Placement:
+    """Base of the DTensor placements (Shard, Replicate, Partial)."""
+
+    def __init__(self, *args, **kwargs):
+        raise unsupported(f"torch.distributed.tensor.{type(self).__name__}", _WHY)
+
+
+class Shard(Placement):
+    pass
+
+
+class Replicate(Placement):
+    pass
+
+
+class Partial(Placement):
+    pass
+
+
+def distribute_tensor(*args, **kwargs):
+    raise unsupported("torch.distributed.tensor.distribute_tensor", _WHY)
+
+
+def distribute_module(*args, **kwargs):
+    raise unsupported("torch.distributed.tensor.distribute_module", _WHY)
+
+
+__all__ = ["DTensor", "Placement", "Shard", "Replicate", "Partial", "distribute_tensor",
+           "distribute_module"]
