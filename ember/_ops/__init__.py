@@ -5,10 +5,11 @@ Importing this package binds each op as a Tensor method and defines the Python o
 from .. import _errors
 from .._tensor import Tensor
 from . import _core, views, creation, pointwise, reduction, shape, indexing, linalg, random
+from . import scan, sorting, softmax  # noqa: F401
 from . import nn_norm  # noqa: F401
 from . import nn_loss  # noqa: F401
 from . import nn_basic  # noqa: F401
-from . import nn_conv, nn_pool  # noqa: F401
+from . import nn_conv, nn_pool, nn_resample  # noqa: F401
 from . import special  # noqa: F401
 from ._core import OPS
 

@@ -8,6 +8,7 @@
 * ``inplace`` / ``write_out`` give every op its ``op_`` and ``out=`` variants with PyTorch's
   checks (leaf in-place errors, dtype casting, version counters, CopySlices for views).
 """
+import sys
 import traceback
 
 import numpy as np
@@ -258,6 +259,7 @@ def inplace(fn):
         return self
     op_.__name__ = fn.__name__ + "_"
     op_.__qualname__ = op_.__name__
+    op_.__module__ = fn.__module__
     return op_
 
 
@@ -322,6 +324,7 @@ def unary(name, kernel, backward=None, node=None, *, saves="input", float_result
     ``backward(g, x, y)`` gets the incoming gradient, the input and the output (ember tensors)
     and returns the input's gradient.  ``saves`` says which of them the node keeps.
     ``check(dtype)`` raises for input dtypes the op does not support."""
+    module = sys._getframe(1).f_globals["__name__"]
     cls = node_class(node, _unary_backward(backward)) if node else None
 
     def op(input, *, out=None):
@@ -350,12 +353,14 @@ def unary(name, kernel, backward=None, node=None, *, saves="input", float_result
             return write_out(out, res)
         return res
 
-    return _finish_family_op(op, name, cls, node, aliases, method, inplace_ok)
+    return _finish_family_op(op, name, module, cls, node, aliases, method, inplace_ok)
 
 
-def _finish_family_op(op, name, cls, node, aliases, method, inplace_ok):
-    """Name, register and give an in-place variant to an op made by a family factory."""
+def _finish_family_op(op, name, module, cls, node, aliases, method, inplace_ok):
+    """Name, register and give an in-place variant to an op made by a family factory.
+    ``module`` is the factory's caller, where the op is defined (``OpDef.module``)."""
     op.__name__ = op.__qualname__ = name
+    op.__module__ = module
     op_ = inplace(op) if inplace_ok else None
     register(name, aliases=aliases, nodes=(node,) if node else (), inplace=op_, out=True,
              differentiable=cls is not None, method=method)(op)
@@ -383,6 +388,7 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
     reduction over broadcast dims (done here).  ``scalar_nodes``: the node names PyTorch uses
     when ``other`` / ``input`` is a Python scalar (e.g. FmodBackward0 vs FmodBackward1).
     ``check(dtype)`` raises for promoted dtypes the op does not support."""
+    module = sys._getframe(1).f_globals["__name__"]
     cls = node_class(node, _binary_backward(backward)) if node else None
     cls_other_scalar, cls_input_scalar = (
         (cls, cls) if not scalar_nodes else
@@ -458,7 +464,7 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
             return write_out(out, res)
         return res
 
-    return _finish_family_op(op, name, cls, node, aliases, method, inplace_ok)
+    return _finish_family_op(op, name, module, cls, node, aliases, method, inplace_ok)
 
 
 def _meta(x):

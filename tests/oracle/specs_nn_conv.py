@@ -1,5 +1,5 @@
 """Oracle entries for convolution, pooling, padding and shuffle ops (ember/_ops/nn_conv.py,
-ember/_ops/nn_pool.py).  Module-level behaviour is in tests/test_nn_conv.py / test_nn_pool.py."""
+ember/_ops/nn_pool.py, ember/_ops/nn_resample.py).  Module-level behaviour is in tests/test_nn_conv.py / test_nn_pool.py."""
 from .spec import OpSpec, Case, T
 
 TOL = {"float32": (1e-4, 1e-5)}
