@@ -434,3 +434,21 @@ def test_distance_modules():
     check(lambda lib, a, b: lib.nn.CosineSimilarity(dim=0)(a, b),
           rand(4, 3, seed=1), rand(4, 3, seed=2))
     assert repr(ember.nn.PairwiseDistance()) == repr(torch.nn.PairwiseDistance())
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("reduction", ["sum", "mean"])
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+                                  "binary_cross_entropy", "soft_margin_loss"])
+def test_reduced_precision_losses_accumulate_in_float32(name, reduction, dtype):
+    """600 elements: a bfloat16 accumulator would stall at 256; torch sums in float32."""
+    x = rng.uniform(0.05, 0.95, (6, 100)).astype(np.float32)
+    y = rng.uniform(0.05, 0.95, (6, 100)).astype(np.float32)
+
+    def run(lib):
+        a = lib.from_numpy(x).to(getattr(lib, dtype))
+        b = lib.from_numpy(y).to(getattr(lib, dtype))
+        return getattr(lib.nn.functional, name)(a, b, reduction=reduction)
+    e, t = run(ember), run(torch)
+    assert str(e.dtype) == str(t.dtype)
+    np.testing.assert_array_equal(e.float().numpy(), t.float().numpy())

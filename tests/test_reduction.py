@@ -505,3 +505,41 @@ def test_unique_consecutive_zero_dim_and_empty(a, dim):
 
 def test_unique_consecutive_unselected_zero_sized_dim():
     check_error(lambda L, x: L.unique_consecutive(x, dim=1), np.zeros((0, 3)))
+
+
+# ---- float16 / bfloat16: reductions accumulate in float32, as in PyTorch -------------------------
+LOWP_REDUCTIONS = {
+    "sum": lambda L, x: x.sum(),
+    "sum_dim": lambda L, x: x.sum(1),
+    "sum_keepdim_tuple": lambda L, x: x.sum((0, 1), keepdim=True),
+    "sum_to_float32": lambda L, x: x.sum(dtype=L.float32),
+    "float32_sum_to_lowp": lambda L, x: x.float().sum(1, dtype=x.dtype),
+    "mean": lambda L, x: x.mean(),
+    "mean_dim": lambda L, x: x.mean(1),
+    "nansum": lambda L, x: x.nansum(1),
+    "nanmean": lambda L, x: x.nanmean(),
+    "prod": lambda L, x: (x / x.mean()).prod(1),
+    "cumsum": lambda L, x: x.cumsum(1),
+    "cumprod": lambda L, x: (x / x.mean()).cumprod(1),
+    "var": lambda L, x: x.var(1),
+    "std": lambda L, x: x.std(),
+    "var_mean": lambda L, x: L.var_mean(x, 1)[1],
+    "norm": lambda L, x: x.norm(),
+    "vector_norm": lambda L, x: L.linalg.vector_norm(x, dim=1),
+    "softmax": lambda L, x: x.softmax(1),
+    "ones_sum": lambda L, x: L.ones(1000, dtype=x.dtype).sum(),
+}
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("name", sorted(LOWP_REDUCTIONS))
+def test_reduced_precision_accumulates_in_float32(name, dtype):
+    """Rows of 600 values around 1: a bfloat16 accumulator stalls at 256 (torch's does not).
+    Summation order may differ: one unit in the last place of the result dtype is allowed."""
+    a = RNG.uniform(0, 2, (5, 600)).astype(np.float32)
+    fn = LOWP_REDUCTIONS[name]
+    t = fn(torch, torch.from_numpy(a).to(getattr(torch, dtype)))
+    e = fn(ember, ember.from_numpy(a).to(getattr(ember, dtype)))
+    assert str(e.dtype) == str(t.dtype)
+    np.testing.assert_allclose(e.float().numpy(), t.float().numpy(), atol=0,
+                               rtol=torch.finfo(t.dtype).eps)

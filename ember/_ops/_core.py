@@ -380,14 +380,16 @@ def _unary_backward(formula):
 
 def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0, 1),
            aliases=(), method=True, inplace_ok=True, extra=None, scalar_nodes=None,
-           check=None):
+           check=None, exact_scalar=False):
     """Define a pointwise binary op.
 
     ``result``: 'promote' (PyTorch's result_type), 'float' (int inputs give the default float
     dtype), 'bool' (comparisons).  ``backward(g, a, b, y)`` returns (grad_a, grad_b) before
     reduction over broadcast dims (done here).  ``scalar_nodes``: the node names PyTorch uses
     when ``other`` / ``input`` is a Python scalar (e.g. FmodBackward0 vs FmodBackward1).
-    ``check(dtype)`` raises for promoted dtypes the op does not support."""
+    ``check(dtype)`` raises for promoted dtypes the op does not support.
+    ``exact_scalar``: with a float16/bfloat16 result, a scalar ``other`` (Python number or 0-d
+    tensor) enters at float32 precision, unrounded (PyTorch's mul and div kernels do this)."""
     module = sys._getframe(1).f_globals["__name__"]
     cls = node_class(node, _binary_backward(backward)) if node else None
     cls_other_scalar, cls_input_scalar = (
@@ -412,6 +414,9 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
         if dt is D.bfloat16 or dt is D.float16:
             a = a.astype(np.float32) if hasattr(a, "astype") else a
             b = b.astype(np.float32) if hasattr(b, "astype") else b
+            if exact_scalar:   # (a 0-d tensor ``input`` is rounded: only ``other`` is read so)
+                a = np.float32(input) if isinstance(input, (int, float)) else a
+                b = _exact_scalar(other, b)
         return a, b, dt, dev
 
     def op(input, other, *, out=None):
@@ -470,6 +475,13 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
 def _meta(x):
     """What a binary node keeps of an operand: (shape, dtype) of a tensor, or the scalar."""
     return (x._data.shape, x._dtype) if isinstance(x, Tensor) else x
+
+
+def _exact_scalar(value, operand):
+    """A Python number or 0-d tensor ``value`` at float32, else its prepared ``operand``."""
+    if isinstance(value, Tensor):
+        return value._data.astype(np.float32) if value._data.ndim == 0 else operand
+    return np.float32(value) if isinstance(value, (int, float)) else operand
 
 
 def _binary_backward(formula):

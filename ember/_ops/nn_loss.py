@@ -17,6 +17,7 @@ from .. import _errors
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class
 from ._core import register, record, _grad, prep2, wrap, as_array
+from .reduction import _acc_np
 
 _NAMES = ("none", "mean", "sum")
 
@@ -36,11 +37,13 @@ def _quiet(xp):
 
 
 def _finish(loss, reduction, dt, dev):
-    """Reduce an elementwise loss array and wrap it as a tensor."""
+    """Reduce an elementwise loss array and wrap it as a tensor (float16/bfloat16 losses
+    accumulate in float32, like PyTorch's sum and mean)."""
+    acc = _acc_np(dt)
     if reduction == "mean":
-        loss = loss.mean() if loss.size else loss.dtype.type(np.nan)
+        loss = loss.mean(dtype=acc) if loss.size else loss.dtype.type(np.nan)
     elif reduction == "sum":
-        loss = loss.sum()
+        loss = loss.sum(dtype=acc)
     return wrap(loss, dt, dev)
 
 

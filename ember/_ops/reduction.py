@@ -109,6 +109,12 @@ def _lowp(x, dt):
     return x.astype("float32") if dt is D.float16 or dt is D.bfloat16 else x
 
 
+def _acc_np(dt):
+    """The NumPy dtype a reduction to ``dt`` accumulates in: float32 for float16/bfloat16
+    (as PyTorch does), else ``dt`` itself."""
+    return "float32" if dt is D.float16 or dt is D.bfloat16 else dt.np
+
+
 # ---- gather / scatter along a dim (gradients of index-selecting ops) ----------------------------
 def _gather(t, idx, axis):
     xp = t._device._backend.xp
@@ -184,11 +190,12 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     xp = input._device._backend.xp
     if dim is None and not keepdim:
         dims = tuple(range(nd))
-        r = xp.sum(x, dtype=odt.np if odt.category > 1 or odt is not input._dtype else None)
+        r = xp.sum(x, dtype=_acc_np(odt) if odt.category > 1 or odt is not input._dtype
+                   else None)
         cls = SumBackward0
     else:
         dims = norm_dims(dim, nd)
-        r = xp.sum(x, axis=_axes(dims, nd), keepdims=keepdim, dtype=odt.np)
+        r = xp.sum(x, axis=_axes(dims, nd), keepdims=keepdim, dtype=_acc_np(odt))
         cls = SumBackward1
     if not isinstance(r, xp.ndarray):
         r = xp.asarray(r)
@@ -318,10 +325,10 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     odt = _acc_dtype(input._dtype, dtype)
     xp = input._device._backend.xp
     if dim is None:
-        r, cls = xp.prod(_lowp(x, odt), dtype=odt.np), ProdBackward0
+        r, cls = xp.prod(x, dtype=_acc_np(odt)), ProdBackward0
     else:
         dim = _wrap_dim(dim, x.ndim)
-        r = xp.prod(_lowp(x, odt), axis=_axes((dim,), x.ndim), keepdims=keepdim, dtype=odt.np)
+        r = xp.prod(x, axis=_axes((dim,), x.ndim), keepdims=keepdim, dtype=_acc_np(odt))
         cls = ProdBackward1
     res = wrap(r, odt, input._device)
     if _grad[0] and input._requires_grad:
