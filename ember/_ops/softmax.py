@@ -1,6 +1,7 @@
 """softmax, log_softmax and softmin along one dim.
 
-Computed after subtracting the (finite) max along the dim; float16/bfloat16 in float32.
+Computed after subtracting the max along the dim (so a slice holding +inf is nan throughout,
+like PyTorch's); float16/bfloat16 in float32.
 """
 from .. import _dtype as D
 from .. import _errors
@@ -37,7 +38,7 @@ def _softmax_common(input, dim, dtype, log):
     x1 = _lowp(x1.astype(dt.np, copy=False), dt)
     with _quiet(xp):
         m = xp.max(x1, axis=axis, keepdims=True, initial=-xp.inf) if x1.size else 0
-        z = x1 - xp.where(xp.isfinite(m), m, 0)
+        z = x1 - m   # unguarded, as in PyTorch: a +inf (or all -inf) slice gives nan
         e = xp.exp(z)
         s = xp.sum(e, axis=axis, keepdims=True)
         r = z - xp.log(s) if log else e / s
