@@ -452,3 +452,17 @@ def test_reduced_precision_losses_accumulate_in_float32(name, reduction, dtype):
     e, t = run(ember), run(torch)
     assert str(e.dtype) == str(t.dtype)
     np.testing.assert_array_equal(e.float().numpy(), t.float().numpy())
+
+
+_NAN = float("nan")
+
+
+@pytest.mark.parametrize("x,y", [
+    ([0.5, 0.2], [1.5, 0.0]), ([0.5, 0.2], [-0.1, 0.0]), ([0.5, 0.2], [_NAN, 0.0]),
+    ([1.5, 0.2], [1.0, 0.0]), ([-0.5, 0.2], [1.0, 0.0]), ([_NAN, 0.2], [1.0, 0.0]),
+    ([0.5, 1.5], [2.0, 0.0]), ([1.5, 0.5], [0.0, 2.0]), ([[0.5, 0.2]], [[0.3, 1.0001]]),
+], ids=["target>1", "target<0", "target nan", "input>1", "input<0", "input nan",
+        "target first", "input first", "2-d"])
+def test_binary_cross_entropy_range_errors(x, y):
+    """Input and target outside [0, 1] raise; the first bad element decides which message."""
+    _errors(lambda L: L.nn.functional.binary_cross_entropy(L.tensor(x), L.tensor(y)))

@@ -161,13 +161,25 @@ BinaryCrossEntropyBackward0 = node_class("BinaryCrossEntropyBackward0", _bce_bwd
 
 @register("binary_cross_entropy", method=False, nodes=("BinaryCrossEntropyBackward0",),
           function=False)
+def _check_probabilities(x, y, xp):
+    """Input and target must lie in [0, 1] (nan fails); like PyTorch's element loop, the first
+    bad element decides which of the two is reported."""
+    bad_x = ~((x >= 0) & (x <= 1))
+    bad_y = ~((y >= 0) & (y <= 1))
+    if bad_x.any() or bad_y.any():
+        bad_x, bad_y = xp.broadcast_arrays(bad_x, bad_y)
+        first = xp.argmax((bad_x | bad_y).reshape(-1))
+        if bad_x.reshape(-1)[first]:
+            raise _errors.bce_input_range()
+        raise _errors.bce_target_range()
+
+
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-w (t log x + (1 - t) log(1 - x)), each log clamped at -100 like PyTorch."""
     reduction = reduction_name(reduction)
     x, y, dt, dev = _float_operands(input, target, "binary_cross_entropy")
     xp = dev._backend.xp
-    if ((x < 0) | (x > 1)).any():
-        raise _errors.bce_input_range()
+    _check_probabilities(x, y, xp)
     with _quiet(xp):
         loss = (y - 1) * xp.maximum(xp.log1p(-x), -100) - y * xp.maximum(xp.log(x), -100)
         if weight is not None:
