@@ -574,8 +574,9 @@ def gather_index_dtype(name):
     return RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
 
 
-def gather_index_ndim():
-    return RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+def gather_index_ndim(operand="input"):
+    """``operand``: 'input' (gather) or 'self' (the scatter family)."""
+    return RuntimeError(f"Index tensor must have the same number of dimensions as {operand} tensor")
 
 
 def scatter_reduce_no_grad():
@@ -606,6 +607,40 @@ def index_out_of_range_self():
 def index_add_count(name, n, d, idx):
     return RuntimeError(f"{name}(): Number of indices ({idx.size}) should be equal to "
                         f"source.size(dim): ({n}), for dim: {d}")
+
+
+def index_add_source_dim(name, d, ndim):
+    return RuntimeError(f"{name}(): Indexing dim {d} is out of bounds of the source tensor with "
+                        f"dim {ndim}")
+
+
+def index_add_shape(shape, sshape):
+    return RuntimeError("source tensor shape must match self tensor shape, excluding the "
+                        f"specified dimension. Got self.shape = {list(shape)} source.shape = "
+                        f"{list(sshape)}")
+
+
+def index_copy_scalar_source(n):
+    return IndexError(f"index_copy_(): When source is scalar, index should have one element "
+                      f"(got {n})")
+
+
+def index_copy_ndim(source_ndim, ndim):
+    return IndexError("index_copy_(): When source and destination are not scalars, their "
+                      f"dimensionality must match. Source dimensionality ({source_ndim}), "
+                      f"destination dimensionality ({ndim})")
+
+
+def index_copy_slice(shape, sshape, d):
+    """(PyTorch reports the source slice 'at dimension 0' whatever ``d`` is.)"""
+    return RuntimeError("index_copy_(): Source/destination tensor must have same slice shapes. "
+                        f"Destination slice shape: {' '.join(map(str, shape))} at dimension {d} "
+                        f"and source slice shape: {' '.join(map(str, sshape))} at dimension 0.")
+
+
+def index_copy_count(n, size):
+    return IndexError(f"index_copy_(): Number of indices ({n}) should be equal to "
+                      f"source.size(dim) ({size})")
 
 
 def masked_fill_value_dim(name, value):
@@ -640,3 +675,9 @@ def put_count(src, idx):
     return RuntimeError(f"put_(): Expected source and index to have the same number of "
                         f"elements, but got source.numel() = {src.size}, index.numel() = "
                         f"{idx.size}")
+
+
+def take_along_dim_ndim(ndim, index_ndim):
+    return RuntimeError("torch.take_along_dim(): input and indices should have the same number of "
+                        f"dimensions, but got {ndim} dimensions for input, and {index_ndim} "
+                        "dimensions for indices")
