@@ -197,8 +197,20 @@ def size_not_int(obj):
                      f"'{type(obj).__name__}'")
 
 
-def ragged_sequence(detail):
-    return ValueError(f"expected sequence of equal length lists: {detail}")
+def ragged_sequence(length, dim, got):
+    return ValueError(f"expected sequence of length {length} at dim {dim} (got {got})")
+
+
+def not_a_sequence():
+    return TypeError("not a sequence")
+
+
+def sequence_as_scalar(obj, integral):
+    """A sequence where the nesting says a number belongs (text depends on the dtype)."""
+    kind = type(obj).__name__
+    if integral:
+        return TypeError(f"'{kind}' object cannot be interpreted as an integer")
+    return TypeError(f"must be real number, not {kind}")
 
 
 def cannot_infer_dtype(leaf):
