@@ -64,10 +64,31 @@ def _check_output(x, o):
         raise _errors.pool_output_too_small(x.shape[1:], x.shape[1:2] + tuple(o))
 
 
+# Backwards: while a graph is being built (``create_graph=True``) they are written in ember ops,
+# so second derivatives exist; otherwise (the training hot path) the backend's fused kernels
+# compute the same values from raw arrays.
+def _plane_grad(g, flat, shape, added):
+    """Gradient of picking the elements at flat per-plane indices ``flat`` (N, C, *O) of an
+    input of (batched) ``shape``: ``g`` summed into zeros at those indices."""
+    n, c = shape[:2]
+    plane = int(np.prod(shape[2:]))
+    if not _grad[0]:
+        ga = g._data[None] if added else g._data
+        r = g._device._backend.nn.scatter_planes(ga, flat, plane).reshape(shape)
+        return _make(_unbatch(r, added), g._dtype, g._device)
+    gb = g.unsqueeze(0) if added else g
+    idx = _make(flat.reshape(n, c, -1), D.int64, g._device)
+    r = gb.new_zeros((n, c, plane)).scatter_add(2, idx, gb.reshape(n, c, -1)).reshape(shape)
+    return r.squeeze(0) if added else r
+
+
 # ---- max pooling ---------------------------------------------------------------------------------
 def _max_pool_backward(node, g):
     shape, geom, argk, added = node._args
     nn = g._device._backend.nn
+    if _grad[0]:
+        ks, s, p, d, _ = geom
+        return (_plane_grad(g, nn.max_pool_indices(argk, shape[2:], ks, s, p, d), shape, added),)
     ga = g._data[None] if added else g._data
     r = nn.max_pool_backward(ga, argk, shape, *geom)
     return (_make(_unbatch(r, added), g._dtype, g._device),)
@@ -143,15 +164,25 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 # ---- average pooling -----------------------------------------------------------------------------
 def _avg_pool_backward(node, g):
+    """The transposed window sum; its own gradient is the average pooling again."""
     shape, args, added = node._args
     ga = g._data[None] if added else g._data
     r = g._device._backend.nn.avg_pool_backward(ga, shape, *args)
-    return (_make(_unbatch(r, added), g._dtype, g._device),)
+    out = _make(_unbatch(r, added), g._dtype, g._device)
+    if _needs(g):
+        record(out, _AVG_GRAD_NODES[len(shape) - 2], (g,), (), args)
+    return (out,)
+
+
+def _avg_pool_grad_backward(node, gg):
+    return (avg_pool_nd(gg, len(node._args[0]), *node._args),)
 
 
 AvgPool2DBackward0 = node_class("AvgPool2DBackward0", _avg_pool_backward)
 AvgPool3DBackward0 = node_class("AvgPool3DBackward0", _avg_pool_backward)
 _AVG_NODES = {2: AvgPool2DBackward0, 3: AvgPool3DBackward0}
+_AVG_GRAD_NODES = {n: node_class(f"AvgPool{n}DBackwardBackward0", _avg_pool_grad_backward)
+                   for n in (2, 3)}
 
 
 def avg_pool_nd(input, nsp, kernel_size, stride=None, padding=0, ceil_mode=False,
@@ -217,10 +248,7 @@ def adaptive_avg_pool1d(input, output_size):
 # ---- adaptive max pooling ------------------------------------------------------------------------
 def _index_backward(node, g):
     shape, flat, added = node._args
-    ga = g._data[None] if added else g._data
-    plane = int(np.prod(shape[2:]))
-    r = g._device._backend.nn.scatter_planes(ga, flat, plane).reshape(shape)
-    return (_make(_unbatch(r, added), g._dtype, g._device),)
+    return (_plane_grad(g, flat, shape, added),)
 
 
 AdaptiveMaxPool2DBackward0 = node_class("AdaptiveMaxPool2DBackward0", _index_backward)
@@ -252,11 +280,13 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
 
 # ---- max unpooling -------------------------------------------------------------------------------
 def _max_unpool_backward(node, g):
+    """Gather ``g`` at the indices (ember ops: its own gradient scatters back)."""
     flat, added = node._args
-    ga = g._data[None] if added else g._data
-    n, c = ga.shape[:2]
-    r = np.take_along_axis(ga.reshape(n, c, -1), flat.reshape(n, c, -1), -1)
-    return (_make(_unbatch(r.reshape(flat.shape), added), g._dtype, g._device),)
+    gb = g.unsqueeze(0) if added else g
+    n, c = flat.shape[:2]
+    idx = _make(flat.reshape(n, c, -1), D.int64, g._device)
+    r = gb.reshape(n, c, -1).gather(2, idx).reshape(flat.shape)
+    return (r.squeeze(0) if added else r,)
 
 
 MaxUnpool2DBackward0 = node_class("MaxUnpool2DBackward0", _max_unpool_backward)

@@ -240,8 +240,15 @@ def differentiable(ts):
     return [t for t in ts if t.requires_grad and t.dtype.is_floating_point]
 
 
-def compare_grads(e_out, t_out, e_leaves, t_leaves, rng, rtol, atol):
-    """Backward the same random upstream gradient in both and compare the input gradients."""
+def compare_grads(e_out, t_out, e_leaves, t_leaves, rng, rtol, atol, create_graph=False):
+    """Backward the same random upstream gradient in both and compare the input gradients.
+
+    With ``create_graph`` the upstream gradients require grad too (so every gradient torch
+    returns is differentiable), and each gradient must require grad exactly when torch's
+    does: a backward that leaves the graph shows up here.  (The names of those second-order
+    nodes are not compared: torch's are its fused backward kernels, e.g.
+    ``EluBackwardBackward0``, where ember's backward is a formula of ordinary ops; and where
+    torch passes the upstream gradient through unchanged, a leaf, ember may return a view.)"""
     e_ts, t_ts = tensor_leaves(e_out), tensor_leaves(t_out)
     for i, (e, t) in enumerate(zip(e_ts, t_ts)):
         assert bool(e.requires_grad) == bool(t.requires_grad), \
@@ -251,11 +258,13 @@ def compare_grads(e_out, t_out, e_leaves, t_leaves, rng, rtol, atol):
         return
     ups = [rng.standard_normal(tuple(t.shape)) for _, t in pairs]
     t_g = torch.autograd.grad([t for _, t in pairs], t_leaves,
-                              [torch.from_numpy(u).to(t.dtype) for u, (_, t) in zip(ups, pairs)],
-                              allow_unused=True)
+                              [torch.from_numpy(u).to(t.dtype).requires_grad_(create_graph)
+                               for u, (_, t) in zip(ups, pairs)],
+                              allow_unused=True, create_graph=create_graph)
     e_g = ember.autograd.grad([e for e, _ in pairs], e_leaves,
-                              [ember.from_numpy(u).to(e.dtype) for u, (e, _) in zip(ups, pairs)],
-                              allow_unused=True)
+                              [ember.from_numpy(u).to(e.dtype).requires_grad_(create_graph)
+                               for u, (e, _) in zip(ups, pairs)],
+                              allow_unused=True, create_graph=create_graph)
     for i, (eg, tg) in enumerate(zip(e_g, t_g)):
         if tg is None or eg is None:    # None (undefined) and all-zero are the same gradient
             other = eg if tg is None else tg
@@ -263,6 +272,15 @@ def compare_grads(e_out, t_out, e_leaves, t_leaves, rng, rtol, atol):
                 f"grad[{i}]: ember {_none_or_tensor(eg)}, torch {_none_or_tensor(tg)}")
             continue
         compare_tensors(eg, tg, rtol, atol, f"grad[{i}]")
+        if create_graph:
+            _compare_double_backward_node(i, eg, tg)
+
+
+def _compare_double_backward_node(i, eg, tg):
+    assert bool(eg.requires_grad) == bool(tg.requires_grad), (
+        f"grad[{i}] with create_graph=True: requires_grad ember {eg.requires_grad} != torch "
+        f"{tg.requires_grad} (torch's grad_fn {type(tg.grad_fn).__name__}): a backward that "
+        "leaves the graph has no second derivative")
 
 
 def _none_or_tensor(g):
@@ -326,7 +344,8 @@ def run_case(spec, case, dtype, seed=0):
     if grad and spec.node_names:
         compare_node_names(e_out, t_out)
     if grad and spec.values:
-        compare_grads(e_out, t_out, e_leaves, t_leaves, rng, rtol, atol)
+        second = spec.gradgradcheck is True and spec.node_names and dtype == "float64"
+        compare_grads(e_out, t_out, e_leaves, t_leaves, rng, rtol, atol, create_graph=second)
 
 
 # ---- finite differences (ember only) ---------------------------------------------------------
