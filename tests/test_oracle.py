@@ -108,3 +108,23 @@ def test_own_gradcheck_catches_wrong_gradient():
     with pytest.raises(AssertionError, match="numerical"):
         harness.gradcheck(lambda x: spec.call(harness.ember, x),
                           (harness.ember.ones(3, dtype=harness.ember.float64).requires_grad_(),))
+
+
+def test_harness_catches_a_backward_that_leaves_the_graph():
+    """A gradient that torch can differentiate again but ember's backward computed outside
+    the graph fails the float64 run (second order is on by default)."""
+    import ember
+
+    class Doubled(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            with ember.no_grad():
+                return g * 2
+    spec, case = _diverging(lambda lib, x: Doubled.apply(x), lambda lib, x: x * 2,
+                            node_names=False)
+    with pytest.raises(AssertionError, match="no second derivative"):
+        harness.run_case(spec, case, "float64", seed=1)
