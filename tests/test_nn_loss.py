@@ -466,3 +466,17 @@ _NAN = float("nan")
 def test_binary_cross_entropy_range_errors(x, y):
     """Input and target outside [0, 1] raise; the first bad element decides which message."""
     _errors(lambda L: L.nn.functional.binary_cross_entropy(L.tensor(x), L.tensor(y)))
+
+
+def test_ctc_loss_has_no_second_derivative_like_torch():
+    """create_graph=True gives a differentiable-looking gradient whose backward raises."""
+    lp_value = np.log(rng.dirichlet(np.ones(5), (6, 2)))
+
+    def run(lib):
+        lp = lib.tensor(lp_value, requires_grad=True)
+        loss = lib.nn.functional.ctc_loss(lp, lib.tensor([[1, 2], [3, 1]]), lib.tensor([6, 6]),
+                                          lib.tensor([2, 2]))
+        (g,) = lib.autograd.grad(loss, lp, create_graph=True)
+        assert g.requires_grad and type(g.grad_fn).__name__ == "NotImplemented"
+        lib.autograd.grad(g.sum(), lp)
+    _errors(run)

@@ -17,6 +17,7 @@ from .. import _errors
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class
 from ._core import register, record, _grad, prep2, wrap, as_array
+from .pointwise import _not_implemented
 from .reduction import _acc_np
 
 _NAMES = ("none", "mean", "sum")
@@ -538,10 +539,15 @@ def _ctc_bwd(node, g):
         if zero_inf:
             live = live & xp.isfinite(nll)[None, :]
         grad = xp.where(live[:, :, None], grad, 0) * g._data[None, :, None]
-    return (_make(grad, g._dtype, g._device), None)
+    res = _make(grad, g._dtype, g._device)
+    if _grad[0]:   # create_graph: a node that raises, as torch has no second derivative here
+        (log_probs,) = node.saved()
+        record(res, _CtcLossBackwardNotImplemented, (g, log_probs))
+    return (res, None)
 
 
 CtcLossBackward0 = node_class("CtcLossBackward0", _ctc_bwd)
+_CtcLossBackwardNotImplemented = _not_implemented("_ctc_loss_backward")
 
 
 def _lengths(v, xp):
@@ -584,7 +590,7 @@ def _ctc_nll(log_probs, targets, il, tl, blank, zero_infinity):
         nll = -_lse(xp, a_t[rows, lens - 1], before_last)
     out = wrap(nll, log_probs._dtype, log_probs._device)
     if _grad[0] and log_probs._requires_grad:
-        record(out, CtcLossBackward0, (log_probs, targets), (),
+        record(out, CtcLossBackward0, (log_probs, targets), (log_probs,),
                (lp, ext, lpe, alpha, skip, il, lens, nll, zero_infinity))
     return out
 
