@@ -527,6 +527,9 @@ LOWP_REDUCTIONS = {
     "norm": lambda L, x: x.norm(),
     "vector_norm": lambda L, x: L.linalg.vector_norm(x, dim=1),
     "softmax": lambda L, x: x.softmax(1),
+    "logsumexp": lambda L, x: x.logsumexp(1),
+    "logsumexp_dim0": lambda L, x: x.logsumexp(0),
+    "logcumsumexp": lambda L, x: x.logcumsumexp(1),
     "ones_sum": lambda L, x: L.ones(1000, dtype=x.dtype).sum(),
 }
 

@@ -639,13 +639,18 @@ def _logsumexp_bwd(node, g, ):
 LogsumexpBackward0 = node_class("LogsumexpBackward0", _logsumexp_bwd)
 
 
-def _logsumexp_array(x, ax, xp):
-    """log(sum(exp(x))) over ``ax`` with kept dims, shifted by the (finite) max for stability."""
+def _logsumexp_array(x, ax, xp, rounding=None):
+    """log(sum(exp(x))) over ``ax`` with kept dims, shifted by the (finite) max for stability.
+
+    ``rounding`` (float16/bfloat16): PyTorch composes this from ops that each round to that
+    dtype (the sum accumulating in float32); rounding at the same steps gives its results."""
+    def r(a):
+        return a if rounding is None else a.astype(rounding).astype(a.dtype)
     with _quiet(xp):
         m = xp.max(x, axis=ax, keepdims=True, initial=-xp.inf) if x.size else \
             xp.zeros(tuple(1 if i in ax else s for i, s in enumerate(x.shape)), x.dtype)
         m = xp.where(xp.isfinite(m), m, 0)
-        return xp.log(xp.sum(xp.exp(x - m), axis=ax, keepdims=True)) + m
+        return r(xp.log(r(xp.sum(r(xp.exp(r(x - m))), axis=ax, keepdims=True)))) + m
 
 
 @register("logsumexp", nodes=("LogsumexpBackward0",), out=True)
@@ -654,7 +659,8 @@ def logsumexp(input, dim=(), keepdim=False, *, out=None):
     x = _lowp(input._data.astype(dt.np, copy=False), dt)
     dims = norm_dims(dim, x.ndim)
     xp = input._device._backend.xp
-    r = _logsumexp_array(x, _axes(dims, x.ndim), xp)
+    r = _logsumexp_array(x, _axes(dims, x.ndim), xp,
+                         dt.np if dt is D.float16 or dt is D.bfloat16 else None)
     if not keepdim:
         r = r.reshape(tuple(s for i, s in enumerate(x.shape) if i not in dims))
     res = wrap(r, dt, input._device)
