@@ -187,18 +187,21 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        self._set_requires_grad(flag, False)
+
+    def requires_grad_(self, requires_grad=True):
+        self._set_requires_grad(requires_grad, True)
+        return self
+
+    def _set_requires_grad(self, flag, method):
         flag = bool(flag)
         if self._grad_fn is not None:
             if not flag:
                 raise _errors.requires_grad_non_leaf()
             return
         if flag and not (self._dtype.is_floating_point or self._dtype.is_complex):
-            raise _errors.requires_grad_dtype()
+            raise _errors.requires_grad_dtype(method)
         self._requires_grad = flag
-
-    def requires_grad_(self, requires_grad=True):
-        self.requires_grad = requires_grad
-        return self
 
     @property
     def grad_fn(self):

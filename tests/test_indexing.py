@@ -293,3 +293,61 @@ def test_index_select_zero_dim(torch):
         check(lambda T, a: T.index_select(a, 0, T.tensor(idx)), np.array(3.0))
     check(lambda T, a: T.index_select(a, 0, T.tensor(1)), rand(3))
     check_error(lambda T, a: T.index_select(a, 0, T.tensor([0, 0])), np.array(3.0))
+
+
+# ---- 0-d index / source: counted as 1-d, as in torch -----------------------------------------------
+ZERO_D = {
+    "scatter_value": lambda T, x: x.scatter(0, T.tensor(3), 1.5),
+    "scatter__value_kw": lambda T, x: x.clone().scatter_(0, T.tensor(3), value=1),
+    "scatter_src_0d": lambda T, x: x.scatter(0, T.tensor(3), x[1] * 2),
+    "scatter_src_1d": lambda T, x: x.scatter(0, T.tensor(3), x[1:3] * 2),
+    "scatter_reduce_arg": lambda T, x: x.scatter(0, T.tensor(2), 2., reduce="add"),
+    "scatter_add_0d": lambda T, x: x.scatter_add(0, T.tensor(3), x[0] * 3),
+    "scatter_add_1d_src": lambda T, x: x.scatter_add(0, T.tensor(3), x[:1] * 3),
+    "scatter_reduce_sum": lambda T, x: x.scatter_reduce(0, T.tensor(1), x[2] * 5, "sum"),
+    "scatter_reduce_amax": lambda T, x: x.scatter_reduce(0, T.tensor(1), x[2:3] * 5, "amax",
+                                                         include_self=False),
+    "gather": lambda T, x: x.gather(0, T.tensor(3)),
+    "gather_0d_self": lambda T, x: x[2].gather(0, T.tensor(0)),
+    "gather_0d_self_1d_index": lambda T, x: x[2].gather(0, T.tensor([0])),
+    "index_select": lambda T, x: x.index_select(0, T.tensor(3)),
+    "index_copy_0d_source": lambda T, x: x.index_copy(0, T.tensor(3), x[0] * 2),
+    "index_copy_0d_self": lambda T, x: x[1].index_copy(0, T.tensor([0]), x[:1] * 2),
+    "index_add_0d_both": lambda T, x: x[1].index_add(0, T.tensor(0), x[2] * 2),
+    "index_fill": lambda T, x: x.index_fill(0, T.tensor(3), 2.),
+    "take": lambda T, x: x.take(T.tensor(3)),
+}
+
+
+# torch has no gradient for scatter(reduce=) and fails its own shape check on a 1-d src with a
+# 0-d index, so these compare forward only
+_FORWARD_ONLY = {"scatter_src_1d", "scatter_reduce_arg", "scatter_add_1d_src"}
+
+
+@pytest.mark.parametrize("name", list(ZERO_D))
+def test_zero_dim_index_and_source(name):
+    check(ZERO_D[name], rand(5), grad=name not in _FORWARD_ONLY)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda T, x: x.reshape(5, 1).scatter(0, T.tensor(1), 1.),
+    lambda T, x: x.reshape(5, 1).scatter_add(1, T.tensor(0), x[0]),
+    lambda T, x: x.reshape(5, 1).scatter_reduce(1, T.tensor(0), x[0], "sum"),
+    lambda T, x: x.reshape(5, 1).gather(1, T.tensor(0)),
+    lambda T, x: x.take_along_dim(T.tensor(3), 0),
+    lambda T, x: x.reshape(5, 1).take_along_dim(T.tensor([0]), 1),
+    lambda T, x: x.index_add(0, T.tensor(3), x[0]),
+    lambda T, x: x[0].index_add(0, T.tensor([0]), x[:1]),
+    lambda T, x: x.reshape(5, 1).index_add(1, T.tensor(0), x),
+    lambda T, x: x.reshape(1, 5).index_add(0, T.tensor([0]), x.reshape(1, 5, 1)),
+    lambda T, x: x.reshape(1, 5).index_add(0, T.tensor([0]), x[:4].reshape(1, 4)),
+    lambda T, x: x.index_copy(0, T.tensor([3, 1]), x[0]),
+    lambda T, x: x.reshape(5, 1).index_copy(1, T.tensor(0), x),
+    lambda T, x: x.index_copy(0, T.tensor([1]), x.reshape(5, 1)[:1]),
+    lambda T, x: x.reshape(1, 5).index_copy(0, T.tensor([0]), x[:4].reshape(1, 4)),
+    lambda T, x: T.zeros(2, 3, 4, dtype=T.float64).index_copy(1, T.tensor([1]),
+                                                              T.ones(1, 4, 5, dtype=T.float64)),
+    lambda T, x: x.index_copy(0, T.tensor([1, 2]), x[:3]),
+])
+def test_zero_dim_and_rank_errors(fn):
+    check_error(fn, rand(5))

@@ -434,3 +434,49 @@ def test_distance_modules():
     check(lambda lib, a, b: lib.nn.CosineSimilarity(dim=0)(a, b),
           rand(4, 3, seed=1), rand(4, 3, seed=2))
     assert repr(ember.nn.PairwiseDistance()) == repr(torch.nn.PairwiseDistance())
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("reduction", ["sum", "mean"])
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+                                  "binary_cross_entropy", "soft_margin_loss"])
+def test_reduced_precision_losses_accumulate_in_float32(name, reduction, dtype):
+    """600 elements: a bfloat16 accumulator would stall at 256; torch sums in float32."""
+    x = rng.uniform(0.05, 0.95, (6, 100)).astype(np.float32)
+    y = rng.uniform(0.05, 0.95, (6, 100)).astype(np.float32)
+
+    def run(lib):
+        a = lib.from_numpy(x).to(getattr(lib, dtype))
+        b = lib.from_numpy(y).to(getattr(lib, dtype))
+        return getattr(lib.nn.functional, name)(a, b, reduction=reduction)
+    e, t = run(ember), run(torch)
+    assert str(e.dtype) == str(t.dtype)
+    np.testing.assert_array_equal(e.float().numpy(), t.float().numpy())
+
+
+_NAN = float("nan")
+
+
+@pytest.mark.parametrize("x,y", [
+    ([0.5, 0.2], [1.5, 0.0]), ([0.5, 0.2], [-0.1, 0.0]), ([0.5, 0.2], [_NAN, 0.0]),
+    ([1.5, 0.2], [1.0, 0.0]), ([-0.5, 0.2], [1.0, 0.0]), ([_NAN, 0.2], [1.0, 0.0]),
+    ([0.5, 1.5], [2.0, 0.0]), ([1.5, 0.5], [0.0, 2.0]), ([[0.5, 0.2]], [[0.3, 1.0001]]),
+], ids=["target>1", "target<0", "target nan", "input>1", "input<0", "input nan",
+        "target first", "input first", "2-d"])
+def test_binary_cross_entropy_range_errors(x, y):
+    """Input and target outside [0, 1] raise; the first bad element decides which message."""
+    _errors(lambda L: L.nn.functional.binary_cross_entropy(L.tensor(x), L.tensor(y)))
+
+
+def test_ctc_loss_has_no_second_derivative_like_torch():
+    """create_graph=True gives a differentiable-looking gradient whose backward raises."""
+    lp_value = np.log(rng.dirichlet(np.ones(5), (6, 2)))
+
+    def run(lib):
+        lp = lib.tensor(lp_value, requires_grad=True)
+        loss = lib.nn.functional.ctc_loss(lp, lib.tensor([[1, 2], [3, 1]]), lib.tensor([6, 6]),
+                                          lib.tensor([2, 2]))
+        (g,) = lib.autograd.grad(loss, lp, create_graph=True)
+        assert g.requires_grad and type(g.grad_fn).__name__ == "NotImplemented"
+        lib.autograd.grad(g.sum(), lp)
+    _errors(run)

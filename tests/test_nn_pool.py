@@ -229,3 +229,55 @@ def test_pad_backward_is_differentiable():
     n = len(res) // 2
     for e, t in zip(res[n:], res[:n]):
         np.testing.assert_allclose(e, t, rtol=1e-10)
+
+
+def _second_derivatives(lib, fn, x, v, w):
+    """d/dx and d/dv of <w, d<v, fn(x)>/dx>: the double backward through fn."""
+    x = lib.tensor(x, requires_grad=True)
+    v = lib.tensor(v, requires_grad=True)
+    out = fn(x)
+    out = out[0] if isinstance(out, tuple) else out
+    (gx,) = lib.autograd.grad(out, x, v, create_graph=True)
+    assert gx.requires_grad
+    return lib.autograd.grad((gx * lib.tensor(w)).sum(), (x, v), allow_unused=True)
+
+
+@pytest.mark.parametrize("name,xs,args,kw", [c for c in POOL_CASES if c[0] != "lp_pool1d"])
+def test_pool_second_derivatives(torch, rng, name, xs, args, kw):
+    """Gradients taken with create_graph=True are differentiable again, with torch's values
+    (w.r.t. the input and w.r.t. the upstream gradient)."""
+    x = rng.standard_normal(xs)
+    if name.startswith("lp"):
+        x = np.abs(x) + 0.1
+    e_fn, t_fn = _both(torch, name, *args, **kw)
+    y = t_fn(torch.tensor(x))
+    v = rng.standard_normal(tuple((y[0] if isinstance(y, tuple) else y).shape))
+    w = rng.standard_normal(xs)
+    for ge, gt in zip(_second_derivatives(ember, e_fn, x, v, w),
+                      _second_derivatives(torch, t_fn, x, v, w)):
+        _same_or_both_zero(ge, gt)
+
+
+def _same_or_both_zero(ge, gt):
+    """None (no path) and a zero gradient are the same answer."""
+    if ge is None or gt is None:
+        other = gt if ge is None else ge
+        assert other is None or not other.detach().numpy().any()
+        return
+    np.testing.assert_allclose(ge.detach().numpy(), gt.numpy(), rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("nsp", [1, 2, 3])
+def test_max_unpool_second_derivatives(torch, rng, nsp):
+    xs = (2, 3) + (4,) * nsp
+    _, it = getattr(torch.nn.functional, f"max_pool{nsp}d")(
+        torch.tensor(rng.standard_normal(xs)), 2, return_indices=True)
+    ie = ember.tensor(it.numpy())
+    y = rng.standard_normal(tuple(it.shape))
+    unpool = f"max_unpool{nsp}d"
+    v, w = rng.standard_normal(xs), rng.standard_normal(tuple(it.shape))
+    ge = _second_derivatives(ember, lambda a: getattr(EF, unpool)(a, ie, 2), y, v, w)
+    gt = _second_derivatives(torch, lambda a: getattr(torch.nn.functional, unpool)(a, it, 2),
+                             y, v, w)
+    for a, b in zip(ge, gt):
+        _same_or_both_zero(a, b)

@@ -243,3 +243,23 @@ def test_conj_gradient_and_conjugate_bit_queries():
     assert en == tn == "ConjBackward0"
     np.testing.assert_allclose(eg, tg)
     assert not ember.tensor([1j]).conj().is_conj()     # torch: True (a lazy conjugate view)
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("other", ["int", "float", "int_tensor_0d", "float_tensor_0d"])
+@pytest.mark.parametrize("op", [operator.truediv, operator.mul, operator.add, operator.sub,
+                                lambda x, s: s * x, lambda x, s: s / x,
+                                lambda x, s: x.mul_(s)])
+def test_reduced_precision_scalar_operand(op, other, dtype):
+    """A scalar ``other`` (Python number or 0-d tensor) of a float16/bfloat16 mul or div enters
+    at float32 precision (``bf16 / 3001`` divides by 3001, not by bfloat16(3001) = 3008); add
+    and sub round it to the tensor's dtype first, as PyTorch does."""
+    a = np.array([2960.0, 3.0, -7.1, 0.3], dtype=np.float32)
+    value = {"int": 3001, "float": 3000.7, "int_tensor_0d": 3001, "float_tensor_0d": 3000.7}[other]
+
+    def run(lib):
+        x = lib.from_numpy(a).to(getattr(lib, dtype))
+        return op(x, lib.tensor(value) if other.endswith("0d") else value)
+    e, t = run(ember), run(torch)
+    assert str(e.dtype) == str(t.dtype)
+    np.testing.assert_array_equal(e.float().numpy(), t.float().numpy())

@@ -24,3 +24,18 @@ def test_exemptions_have_reasons_and_exist():
     assert not bad, f"exemptions without a reason: {bad}"
     stale = sorted(set(EXEMPT) - set(OPS))
     assert not stale, f"exempt names not in the op registry: {stale}"
+
+
+def test_opdef_module_is_the_defining_file():
+    """``OpDef.module`` names the op's file: the file binds the op, or its code is there
+    (ops made by ``_core``'s factories are bound by the family file that calls them)."""
+    import sys
+    wrong = []
+    for op in OPS.values():
+        mod = sys.modules[op.module]
+        bound = any(v is op.fn or op.inplace is not None and v is op.inplace
+                    for v in vars(mod).values())
+        if op.module == "ember._ops._core" or not (
+                bound or op.fn.__code__.co_filename == mod.__file__):
+            wrong.append(f"{op.name} ({op.module})")
+    assert not wrong, "ops whose OpDef.module is not their file: " + ", ".join(wrong)

@@ -253,3 +253,50 @@ def test_factories_need_a_size(torch, name):
 def test_legacy_constructor_without_arguments_is_empty(torch):
     assert ember.Tensor().shape == torch.Tensor().shape == (0,)
     assert ember.nn.Parameter().shape == torch.nn.Parameter().shape
+
+
+@pytest.mark.parametrize("dtype", [None, "float32", "float16", "complex64", "int64", "uint8",
+                                   "bool"])
+@pytest.mark.parametrize("data", [
+    [[1, 2], [3]], [[1, 2], [3, 4, 5]], [[1.0, 2.0], (3.0,)], [[[1, 2], [3, 4]], [[1, 2], [3]]],
+    [1, [2]], [1.0, [2]], [True, [False]], [1, (2,)], [[1], 2], [[1, 2], [[3], 4]],
+    [[1, 2], []],
+], ids=repr)
+def test_ragged_nested_sequences(data, dtype):
+    """torch reads the shape along the first elements and reports the first mismatch."""
+    def make(lib):
+        return lambda: lib.tensor(data, dtype=None if dtype is None else getattr(lib, dtype))
+    same_error(make(ember), make(torch))
+    same_error(lambda: ember.as_tensor(data), lambda: torch.as_tensor(data))
+
+
+def test_ragged_sequence_with_an_empty_first_row_is_empty():
+    t, e = torch.tensor([[], [1]]), ember.tensor([[], [1]])
+    assert tuple(e.shape) == tuple(t.shape) == (2, 0) and str(e.dtype) == str(t.dtype)
+
+
+@pytest.mark.parametrize("make", [
+    lambda L: L.tensor([1, 2], requires_grad=True),
+    lambda L: L.tensor([1.5], dtype=L.int64, requires_grad=True),
+    lambda L: L.tensor([True], requires_grad=True),
+    lambda L: L.as_tensor([1]).requires_grad_(),
+    lambda L: L.asarray([1], requires_grad=True),
+    lambda L: setattr(L.tensor([1, 2]), "requires_grad", True),
+    lambda L: L.zeros(2, dtype=L.int64, requires_grad=True),
+    lambda L: L.ones(2, dtype=L.int32, requires_grad=True),
+    lambda L: L.empty(2, dtype=L.uint8, requires_grad=True),
+    lambda L: L.full((2,), 3, requires_grad=True),
+    lambda L: L.arange(3, requires_grad=True),
+    lambda L: L.linspace(0, 3, 4, dtype=L.int64, requires_grad=True),
+    lambda L: L.eye(2, dtype=L.int64, requires_grad=True),
+    lambda L: L.zeros_like(L.tensor([1]), requires_grad=True),
+    lambda L: L.full_like(L.tensor([1]), 2, requires_grad=True),
+    lambda L: L.tensor([1]).new_zeros(2, requires_grad=True),
+    lambda L: L.tensor([1]).new_full((2,), 1, requires_grad=True),
+    lambda L: L.tensor([1]).new_tensor([1], requires_grad=True),
+    lambda L: L.nn.Parameter(L.tensor([1])),
+])
+def test_requires_grad_on_integer_tensors(make):
+    """Factories say 'Only ... floating point and complex', the attribute 'only ... floating
+    point and complex', requires_grad_() 'only ... floating point' (torch's three texts)."""
+    same_error(lambda: make(ember), lambda: make(torch))

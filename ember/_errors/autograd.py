@@ -17,8 +17,11 @@ def requires_grad_non_leaf():
                         "differentiation use var_no_grad = var.detach().")
 
 
-def requires_grad_dtype():
-    return RuntimeError("only Tensors of floating point dtype can require gradients")
+def requires_grad_dtype(method=False):
+    """PyTorch's wording differs: ``requires_grad_()`` (``method``) omits complex, the
+    ``requires_grad`` attribute names it (factories: ``factory_requires_grad_dtype``)."""
+    kinds = "floating point" if method else "floating point and complex"
+    return RuntimeError(f"only Tensors of {kinds} dtype can require gradients")
 
 
 def grad_assign_mismatch(what, t, value):

@@ -267,6 +267,10 @@ def bce_input_range():
     return RuntimeError("all elements of input should be between 0 and 1")
 
 
+def bce_target_range():
+    return RuntimeError("all elements of target should be between 0 and 1")
+
+
 def target_out_of_bounds(t, bad):
     return IndexError(f"Target {int(t[bad].ravel()[0])} is out of bounds.")
 

@@ -197,8 +197,20 @@ def size_not_int(obj):
                      f"'{type(obj).__name__}'")
 
 
-def ragged_sequence(detail):
-    return ValueError(f"expected sequence of equal length lists: {detail}")
+def ragged_sequence(length, dim, got):
+    return ValueError(f"expected sequence of length {length} at dim {dim} (got {got})")
+
+
+def not_a_sequence():
+    return TypeError("not a sequence")
+
+
+def sequence_as_scalar(obj, integral):
+    """A sequence where the nesting says a number belongs (text depends on the dtype)."""
+    kind = type(obj).__name__
+    if integral:
+        return TypeError(f"'{kind}' object cannot be interpreted as an integer")
+    return TypeError(f"must be real number, not {kind}")
 
 
 def cannot_infer_dtype(leaf):
@@ -574,8 +586,9 @@ def gather_index_dtype(name):
     return RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
 
 
-def gather_index_ndim():
-    return RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+def gather_index_ndim(operand="input"):
+    """``operand``: 'input' (gather) or 'self' (the scatter family)."""
+    return RuntimeError(f"Index tensor must have the same number of dimensions as {operand} tensor")
 
 
 def scatter_reduce_no_grad():
@@ -606,6 +619,40 @@ def index_out_of_range_self():
 def index_add_count(name, n, d, idx):
     return RuntimeError(f"{name}(): Number of indices ({idx.size}) should be equal to "
                         f"source.size(dim): ({n}), for dim: {d}")
+
+
+def index_add_source_dim(name, d, ndim):
+    return RuntimeError(f"{name}(): Indexing dim {d} is out of bounds of the source tensor with "
+                        f"dim {ndim}")
+
+
+def index_add_shape(shape, sshape):
+    return RuntimeError("source tensor shape must match self tensor shape, excluding the "
+                        f"specified dimension. Got self.shape = {list(shape)} source.shape = "
+                        f"{list(sshape)}")
+
+
+def index_copy_scalar_source(n):
+    return IndexError(f"index_copy_(): When source is scalar, index should have one element "
+                      f"(got {n})")
+
+
+def index_copy_ndim(source_ndim, ndim):
+    return IndexError("index_copy_(): When source and destination are not scalars, their "
+                      f"dimensionality must match. Source dimensionality ({source_ndim}), "
+                      f"destination dimensionality ({ndim})")
+
+
+def index_copy_slice(shape, sshape, d):
+    """(PyTorch reports the source slice 'at dimension 0' whatever ``d`` is.)"""
+    return RuntimeError("index_copy_(): Source/destination tensor must have same slice shapes. "
+                        f"Destination slice shape: {' '.join(map(str, shape))} at dimension {d} "
+                        f"and source slice shape: {' '.join(map(str, sshape))} at dimension 0.")
+
+
+def index_copy_count(n, size):
+    return IndexError(f"index_copy_(): Number of indices ({n}) should be equal to "
+                      f"source.size(dim) ({size})")
 
 
 def masked_fill_value_dim(name, value):
@@ -677,3 +724,9 @@ def torch_function_not_found(func, types):
     name = f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', repr(func))}"
     return TypeError(f"no implementation found for '{name}' on types that implement "
                      f"__torch_function__: {list(types)}")
+
+
+def take_along_dim_ndim(ndim, index_ndim):
+    return RuntimeError("torch.take_along_dim(): input and indices should have the same number of "
+                        f"dimensions, but got {ndim} dimensions for input, and {index_ndim} "
+                        "dimensions for indices")

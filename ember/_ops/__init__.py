@@ -6,10 +6,11 @@ from .. import _errors
 from .._tensor import Tensor
 from . import _core, views, creation, pointwise, reduction, shape, indexing, linalg, random
 from . import decompositions, packed, norms, matrix_functions, parts  # noqa: F401
+from . import scan, sorting, softmax  # noqa: F401
 from . import nn_norm  # noqa: F401
 from . import nn_loss  # noqa: F401
 from . import nn_basic  # noqa: F401
-from . import nn_conv, nn_pool  # noqa: F401
+from . import nn_conv, nn_pool, nn_resample  # noqa: F401
 from . import special  # noqa: F401
 from . import random_dist  # noqa: F401
 from . import fft, distance, searching, histogram, statistics  # noqa: F401

@@ -8,6 +8,7 @@
 * ``inplace`` / ``write_out`` give every op its ``op_`` and ``out=`` variants with PyTorch's
   checks (leaf in-place errors, dtype casting, version counters, CopySlices for views).
 """
+import sys
 import traceback
 
 import numpy as np
@@ -292,6 +293,7 @@ def inplace(fn):
         return self
     op_.__name__ = fn.__name__ + "_"
     op_.__qualname__ = op_.__name__
+    op_.__module__ = fn.__module__
     return op_
 
 
@@ -356,6 +358,7 @@ def unary(name, kernel, backward=None, node=None, *, saves="input", float_result
     ``backward(g, x, y)`` gets the incoming gradient, the input and the output (ember tensors)
     and returns the input's gradient.  ``saves`` says which of them the node keeps.
     ``check(dtype)`` raises for input dtypes the op does not support."""
+    module = sys._getframe(1).f_globals["__name__"]
     cls = node_class(node, _unary_backward(backward)) if node else None
 
     def op(input, *, out=None):
@@ -384,12 +387,14 @@ def unary(name, kernel, backward=None, node=None, *, saves="input", float_result
             return write_out(out, res)
         return res
 
-    return _finish_family_op(op, name, cls, node, aliases, method, inplace_ok)
+    return _finish_family_op(op, name, module, cls, node, aliases, method, inplace_ok)
 
 
-def _finish_family_op(op, name, cls, node, aliases, method, inplace_ok):
-    """Name, register and give an in-place variant to an op made by a family factory."""
+def _finish_family_op(op, name, module, cls, node, aliases, method, inplace_ok):
+    """Name, register and give an in-place variant to an op made by a family factory.
+    ``module`` is the factory's caller, where the op is defined (``OpDef.module``)."""
     op.__name__ = op.__qualname__ = name
+    op.__module__ = module
     op_ = inplace(op) if inplace_ok else None
     register(name, aliases=aliases, nodes=(node,) if node else (), inplace=op_, out=True,
              differentiable=cls is not None, method=method)(op)
@@ -409,7 +414,7 @@ def _unary_backward(formula):
 
 def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0, 1),
            aliases=(), method=True, inplace_ok=True, scalar_nodes=None,
-           check=None):
+           check=None, exact_scalar=False):
     """Define a pointwise binary op.
 
     ``result``: 'promote' (PyTorch's result_type), 'float' (int inputs give the default float
@@ -417,7 +422,10 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
     (grad_a, grad_b) before reduction over broadcast dims (done here); ``y`` is the saved output
     (None unless ``saves`` holds 2), ``need_*`` say which inputs want a gradient.  ``scalar_nodes``: the node names PyTorch uses
     when ``other`` / ``input`` is a Python scalar (e.g. FmodBackward0 vs FmodBackward1).
-    ``check(dtype)`` raises for promoted dtypes the op does not support."""
+    ``check(dtype)`` raises for promoted dtypes the op does not support.
+    ``exact_scalar``: with a float16/bfloat16 result, a scalar ``other`` (Python number or 0-d
+    tensor) enters at float32 precision, unrounded (PyTorch's mul and div kernels do this)."""
+    module = sys._getframe(1).f_globals["__name__"]
     cls = node_class(node, _binary_backward(backward)) if node else None
     cls_other_scalar, cls_input_scalar = (
         (cls, cls) if not scalar_nodes else
@@ -441,6 +449,9 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
         if dt is D.bfloat16 or dt is D.float16:
             a = a.astype(np.float32) if hasattr(a, "astype") else a
             b = b.astype(np.float32) if hasattr(b, "astype") else b
+            if exact_scalar:   # (a 0-d tensor ``input`` is rounded: only ``other`` is read so)
+                a = np.float32(input) if isinstance(input, (int, float)) else a
+                b = _exact_scalar(other, b)
         return a, b, dt, dev
 
     def op(input, other, *, out=None):
@@ -493,7 +504,14 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
             return write_out(out, res)
         return res
 
-    return _finish_family_op(op, name, cls, node, aliases, method, inplace_ok)
+    return _finish_family_op(op, name, module, cls, node, aliases, method, inplace_ok)
+
+
+def _exact_scalar(value, operand):
+    """A Python number or 0-d tensor ``value`` at float32, else its prepared ``operand``."""
+    if isinstance(value, Tensor):
+        return value._data.astype(np.float32) if value._data.ndim == 0 else operand
+    return np.float32(value) if isinstance(value, (int, float)) else operand
 
 
 def _binary_backward(formula):

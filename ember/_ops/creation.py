@@ -45,8 +45,14 @@ def _astype(arr, dt):
 def _finish(arr, dt, dev, requires_grad):
     t = _make(arr, dt, dev)
     if requires_grad:
-        t.requires_grad_(True)
+        _factory_requires_grad(t)
     return t
+
+
+def _factory_requires_grad(t):
+    if not (t._dtype.is_floating_point or t._dtype.is_complex):
+        raise _errors.factory_requires_grad_dtype()
+    t.requires_grad_(True)
 
 
 def _infer_dtype(data, arr):
@@ -73,15 +79,50 @@ def _bad_leaf(data):
                  if not isinstance(x, (bool, int, float, complex, np.generic, Tensor))), None)
 
 
-def _to_host_array(data):
+def _to_host_array(data, dtype=None):
     if isinstance(data, Tensor):
         return data._device._backend.to_host(data._data)
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _leaves(data)):
         data = _tensors_to_lists(data)
     try:
         return np.asarray(data)
-    except ValueError as e:
-        raise _errors.ragged_sequence(e) from None
+    except ValueError:
+        empty = _check_nesting(data, dtype)
+        if empty is None:
+            raise
+        return empty
+
+
+def _check_nesting(data, dtype):
+    """Raise PyTorch's error for nested sequences that NumPy found ragged.  Like PyTorch, the
+    shape is read along the first elements and the data walked depth first; a shape with a 0
+    gives an empty array (PyTorch stores nothing, so checks nothing)."""
+    sizes = []
+    seq = data
+    while isinstance(seq, (list, tuple)):
+        sizes.append(len(seq))
+        if not seq:
+            return np.zeros(sizes)
+        seq = seq[0]
+    if dtype is not None:
+        dt = D.to_dtype(dtype)
+        integral = not dt.is_floating_point and not dt.is_complex
+    else:
+        integral = all(isinstance(x, (bool, int, np.integer, np.bool_)) for x in _leaves(data))
+
+    def walk(obj, dim):
+        if dim == len(sizes):
+            if isinstance(obj, (list, tuple)):
+                raise _errors.sequence_as_scalar(obj, integral)
+            return
+        if not isinstance(obj, (list, tuple)):
+            raise _errors.not_a_sequence()
+        if len(obj) != sizes[dim]:
+            raise _errors.ragged_sequence(sizes[dim], dim, len(obj))
+        for x in obj:
+            walk(x, dim + 1)
+    walk(data, 0)
+    return None
 
 
 def _leaves(data):
@@ -104,7 +145,7 @@ def _tensors_to_lists(data):
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     dev = _resolve(device if device is not None or not isinstance(data, Tensor)
                    else data._device)
-    host = _to_host_array(data)
+    host = _to_host_array(data, dtype)
     if host.dtype == object:
         raise _errors.cannot_infer_dtype(_bad_leaf(data))
     dt = D.to_dtype(dtype) if dtype is not None else (
@@ -134,7 +175,7 @@ def as_tensor(data, dtype=None, device=None):
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     t = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype, device)
     if requires_grad:
-        t.requires_grad_(True)
+        _factory_requires_grad(t)
     return t
 
 

@@ -332,7 +332,7 @@ def _gather_args(input, dim, index, name):
     nd = input._data.ndim
     d = _wrap_dim(dim, nd)
     if index._data.ndim != nd and index._data.size and not (index._data.ndim <= 1 and nd <= 1):
-        raise _errors.gather_index_ndim()
+        raise _errors.gather_index_ndim("input" if name == "gather" else "self")
     return d
 
 
@@ -345,6 +345,7 @@ def _gkey(input, d, index):
         _check_bounds(idx, 1, d, RuntimeError)
         return idx.reshape(idx.shape)
     xp = input._device._backend.xp
+    idx = idx.reshape(1) if not idx.ndim else idx   # a 0-d index counts as 1-d, as in torch
     key = list(xp.ix_(*[xp.arange(s) for s in idx.shape]))
     _check_bounds(idx, ishape[d], d, RuntimeError)
     key[d] = idx
@@ -365,7 +366,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     arr = input._data
     key = _gkey(input, d, index)
     r = arr[key] if arr.ndim else arr.reshape(1)[key]
-    res = wrap(r, input._dtype, input._device)
+    res = wrap(r.reshape(index._data.shape), input._dtype, input._device)
     if _grad[0] and input._requires_grad:
         record(res, GatherBackward0, (input,), (), (arr.shape, d, index))
     return res if out is None else write_out(out, res)
@@ -396,7 +397,7 @@ def _scatter_core(input, d, index, src, mode):
 def _src_array(src, index, input):
     if isinstance(src, Tensor):
         a = src._data.astype(input._dtype.np, copy=False)
-        return a[tuple(slice(0, s) for s in index._data.shape)] if a.ndim else a
+        return a[tuple(slice(0, s) for s in index._data.shape or (1,))] if a.ndim else a
     return input._device._backend.xp.asarray(src, dtype=input._dtype.np)
 
 
@@ -599,13 +600,38 @@ def index_select(input, dim, index, *, out=None):
 
 
 def _index_source(input, d, idx, source, name):
-    """``source`` as an array shaped like ``input`` indexed by ``idx`` along ``d``."""
+    """``source`` as an array shaped like ``input`` indexed by ``idx`` along ``d``, after
+    PyTorch's checks (index_copy's and index_add's differ; a 0-d source or self is compared
+    whole)."""
     s = source._data.astype(input._dtype.np, copy=False)
-    nd = input._data.ndim
-    n = s.shape[d] if s.ndim else 1
-    if n != idx.size:
-        raise _errors.index_add_count(name, n, d, idx)
-    return s if nd else s.reshape(1)
+    shape, sshape = input._data.shape, s.shape
+    nd = len(shape)
+    if name == "index_copy_":
+        _check_index_copy(shape, sshape, d, idx)
+    else:
+        if d != 0 and d >= s.ndim:
+            raise _errors.index_add_source_dim(name, d, s.ndim)
+        n = sshape[d] if s.ndim else 1
+        if n != idx.size:
+            raise _errors.index_add_count(name, n, d, idx)
+        if (_drop(shape, d) != _drop(sshape, d)) if nd and s.ndim else shape != sshape:
+            raise _errors.index_add_shape(shape, sshape)
+    return s if nd else s.reshape(-1)
+
+
+def _drop(shape, d):
+    return shape[:d] + shape[d + 1:]
+
+
+def _check_index_copy(shape, sshape, d, idx):
+    if not sshape and idx.size != 1:
+        raise _errors.index_copy_scalar_source(idx.size)
+    if sshape and shape and len(sshape) != len(shape):
+        raise _errors.index_copy_ndim(len(sshape), len(shape))
+    if _drop(shape, d) != _drop(sshape, d):
+        raise _errors.index_copy_slice(_drop(shape, d), _drop(sshape, d), d)
+    if sshape and idx.size != sshape[d]:
+        raise _errors.index_copy_count(idx.size, sshape[d])
 
 
 def _index_add_bwd(node, g):
@@ -853,6 +879,8 @@ def take_along_dim(input, indices, dim=None, *, out=None):
         res = gather(input.reshape(-1), 0, indices.reshape(-1))
     else:
         d = _wrap_dim(dim, input._data.ndim)
+        if indices._data.ndim != input._data.ndim:
+            raise _errors.take_along_dim_ndim(input._data.ndim, indices._data.ndim)
         si, ii = list(input._data.shape), list(indices._data.shape)
         si[d] = ii[d] = 1
         b = np.broadcast_shapes(tuple(si), tuple(ii))

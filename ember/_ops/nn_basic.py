@@ -574,6 +574,8 @@ def embedding_renorm_(weight, indices, max_norm, norm_type):
 def _embedding_bag_bwd(node, g):
     weight, psw = node.saved()
     idx, bag, nbags, mode, scale, argmax, keep, wshape = node._args
+    if _grad[0]:
+        return _embedding_bag_graph_bwd(node, g, weight, psw)
     be = g._device._backend
     xp = be.xp
     ga = g._data
@@ -594,6 +596,34 @@ def _embedding_bag_bwd(node, g):
         full = xp.zeros(psw._data.shape, ga.dtype)
         full[keep] = (ga[bag] * weight._data[idx]).sum(1)
         gpsw = _make(full, psw._dtype, psw._device)
+    return gw, gpsw
+
+
+def _embedding_bag_graph_bwd(node, g, weight, psw):
+    """The same gradients in ember ops, for ``create_graph=True`` (the scale factors, per-sample
+    weights included, enter as constants)."""
+    idx, bag, nbags, mode, scale, argmax, keep, wshape = node._args
+    xp = g._device._backend.xp
+
+    def index(a):
+        return _make(xp.asarray(a, dtype="int64"), D.int64, g._device)
+    gw = gpsw = None
+    if node.next_functions[0][0] is not None:
+        if mode == 2:
+            used = argmax >= 0
+            cols = xp.broadcast_to(xp.arange(g.shape[1]), argmax.shape)
+            gw = g.new_zeros(wshape).index_put(
+                (index(argmax[used]), index(cols[used])), g[_make(used, D.bool_, g._device)],
+                accumulate=True)
+        else:
+            rows = g.index_select(0, index(bag))
+            if scale is not None:
+                rows = rows * _make(scale.astype(g._dtype.np)[:, None], g._dtype, g._device)
+            gw = g.new_zeros(wshape).index_add(0, index(idx), rows)
+    if node.next_functions[1][0] is not None:
+        vals = (g.index_select(0, index(bag)) * weight.index_select(0, index(idx))).sum(1)
+        where = index(xp.arange(psw.numel())[keep])
+        gpsw = psw.new_zeros((psw.numel(),)).index_put((where,), vals).reshape(psw.shape)
     return gw, gpsw
 
 

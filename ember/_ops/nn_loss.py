@@ -17,6 +17,8 @@ from .. import _errors
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class
 from ._core import register, record, _grad, prep2, wrap, as_array
+from .pointwise import _not_implemented
+from .reduction import _acc_np
 
 _NAMES = ("none", "mean", "sum")
 
@@ -36,11 +38,13 @@ def _quiet(xp):
 
 
 def _finish(loss, reduction, dt, dev):
-    """Reduce an elementwise loss array and wrap it as a tensor."""
+    """Reduce an elementwise loss array and wrap it as a tensor (float16/bfloat16 losses
+    accumulate in float32, like PyTorch's sum and mean)."""
+    acc = _acc_np(dt)
     if reduction == "mean":
-        loss = loss.mean() if loss.size else loss.dtype.type(np.nan)
+        loss = loss.mean(dtype=acc) if loss.size else loss.dtype.type(np.nan)
     elif reduction == "sum":
-        loss = loss.sum()
+        loss = loss.sum(dtype=acc)
     return wrap(loss, dt, dev)
 
 
@@ -162,13 +166,25 @@ BinaryCrossEntropyBackward0 = node_class("BinaryCrossEntropyBackward0", _bce_bwd
 @register("binary_cross_entropy", autocast={"cpu": "fp32", "cuda": "banned"},
           method=False, nodes=("BinaryCrossEntropyBackward0",),
           function=False)
+def _check_probabilities(x, y, xp):
+    """Input and target must lie in [0, 1] (nan fails); like PyTorch's element loop, the first
+    bad element decides which of the two is reported."""
+    bad_x = ~((x >= 0) & (x <= 1))
+    bad_y = ~((y >= 0) & (y <= 1))
+    if bad_x.any() or bad_y.any():
+        bad_x, bad_y = xp.broadcast_arrays(bad_x, bad_y)
+        first = xp.argmax((bad_x | bad_y).reshape(-1))
+        if bad_x.reshape(-1)[first]:
+            raise _errors.bce_input_range()
+        raise _errors.bce_target_range()
+
+
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-w (t log x + (1 - t) log(1 - x)), each log clamped at -100 like PyTorch."""
     reduction = reduction_name(reduction)
     x, y, dt, dev = _float_operands(input, target, "binary_cross_entropy")
     xp = dev._backend.xp
-    if ((x < 0) | (x > 1)).any():
-        raise _errors.bce_input_range()
+    _check_probabilities(x, y, xp)
     with _quiet(xp):
         loss = (y - 1) * xp.maximum(xp.log1p(-x), -100) - y * xp.maximum(xp.log(x), -100)
         if weight is not None:
@@ -530,10 +546,15 @@ def _ctc_bwd(node, g):
         if zero_inf:
             live = live & xp.isfinite(nll)[None, :]
         grad = xp.where(live[:, :, None], grad, 0) * g._data[None, :, None]
-    return (_make(grad, g._dtype, g._device), None)
+    res = _make(grad, g._dtype, g._device)
+    if _grad[0]:   # create_graph: a node that raises, as torch has no second derivative here
+        (log_probs,) = node.saved()
+        record(res, _CtcLossBackwardNotImplemented, (g, log_probs))
+    return (res, None)
 
 
 CtcLossBackward0 = node_class("CtcLossBackward0", _ctc_bwd)
+_CtcLossBackwardNotImplemented = _not_implemented("_ctc_loss_backward")
 
 
 def _lengths(v, xp):
@@ -576,7 +597,7 @@ def _ctc_nll(log_probs, targets, il, tl, blank, zero_infinity):
         nll = -_lse(xp, a_t[rows, lens - 1], before_last)
     out = wrap(nll, log_probs._dtype, log_probs._device)
     if _grad[0] and log_probs._requires_grad:
-        record(out, CtcLossBackward0, (log_probs, targets), (),
+        record(out, CtcLossBackward0, (log_probs, targets), (log_probs,),
                (lp, ext, lpe, alpha, skip, il, lens, nll, zero_infinity))
     return out
 

@@ -1,10 +1,8 @@
-"""Pooling, resampling, padding and channel rearrangement ops.
+"""Pooling (max, average, adaptive, unpooling) and padding ops.
 
 The window arithmetic is in the backend (``dev._backend.nn``).  Inputs may be batched
-``(N, C, *S)`` or unbatched ``(C, *S)``; kernels always see a batch dim.  Linear resampling
-(adaptive average pooling, every interpolate mode) is a separable linear map: one small
-matrix per spatial dim, applied with GEMMs; its backward applies the transposed matrices, which
-is the same op again (so double backward works).
+``(N, C, *S)`` or unbatched ``(C, *S)``; kernels always see a batch dim.  Adaptive average
+pooling is a separable linear map (``nn_resample.linear_map``).
 """
 import numpy as np
 
@@ -14,6 +12,7 @@ from .._tensor import _make
 from ..autograd.graph import node_class
 from ._core import register, record, _grad
 from .nn_conv import ntuple
+from .nn_resample import linear_map, map_node
 
 
 def _batched(x, nsp):
@@ -65,10 +64,31 @@ def _check_output(x, o):
         raise _errors.pool_output_too_small(x.shape[1:], x.shape[1:2] + tuple(o))
 
 
+# Backwards: while a graph is being built (``create_graph=True``) they are written in ember ops,
+# so second derivatives exist; otherwise (the training hot path) the backend's fused kernels
+# compute the same values from raw arrays.
+def _plane_grad(g, flat, shape, added):
+    """Gradient of picking the elements at flat per-plane indices ``flat`` (N, C, *O) of an
+    input of (batched) ``shape``: ``g`` summed into zeros at those indices."""
+    n, c = shape[:2]
+    plane = int(np.prod(shape[2:]))
+    if not _grad[0]:
+        ga = g._data[None] if added else g._data
+        r = g._device._backend.nn.scatter_planes(ga, flat, plane).reshape(shape)
+        return _make(_unbatch(r, added), g._dtype, g._device)
+    gb = g.unsqueeze(0) if added else g
+    idx = _make(flat.reshape(n, c, -1), D.int64, g._device)
+    r = gb.new_zeros((n, c, plane)).scatter_add(2, idx, gb.reshape(n, c, -1)).reshape(shape)
+    return r.squeeze(0) if added else r
+
+
 # ---- max pooling ---------------------------------------------------------------------------------
 def _max_pool_backward(node, g):
     shape, geom, argk, added = node._args
     nn = g._device._backend.nn
+    if _grad[0]:
+        ks, s, p, d, _ = geom
+        return (_plane_grad(g, nn.max_pool_indices(argk, shape[2:], ks, s, p, d), shape, added),)
     ga = g._data[None] if added else g._data
     r = nn.max_pool_backward(ga, argk, shape, *geom)
     return (_make(_unbatch(r, added), g._dtype, g._device),)
@@ -145,15 +165,25 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 # ---- average pooling -----------------------------------------------------------------------------
 def _avg_pool_backward(node, g):
+    """The transposed window sum; its own gradient is the average pooling again."""
     shape, args, added = node._args
     ga = g._data[None] if added else g._data
     r = g._device._backend.nn.avg_pool_backward(ga, shape, *args)
-    return (_make(_unbatch(r, added), g._dtype, g._device),)
+    out = _make(_unbatch(r, added), g._dtype, g._device)
+    if _needs(g):
+        record(out, _AVG_GRAD_NODES[len(shape) - 2], (g,), (), args)
+    return (out,)
+
+
+def _avg_pool_grad_backward(node, gg):
+    return (avg_pool_nd(gg, len(node._args[0]), *node._args),)
 
 
 AvgPool2DBackward0 = node_class("AvgPool2DBackward0", _avg_pool_backward)
 AvgPool3DBackward0 = node_class("AvgPool3DBackward0", _avg_pool_backward)
 _AVG_NODES = {2: AvgPool2DBackward0, 3: AvgPool3DBackward0}
+_AVG_GRAD_NODES = {n: node_class(f"AvgPool{n}DBackwardBackward0", _avg_pool_grad_backward)
+                   for n in (2, 3)}
 
 
 def avg_pool_nd(input, nsp, kernel_size, stride=None, padding=0, ceil_mode=False,
@@ -181,30 +211,9 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                      _one_d(padding, 0), ceil_mode, count_include_pad)
 
 
-# ---- separable linear maps: adaptive average pooling and interpolation -----------------------------
-def _linear_map_backward(node, g):
-    mats, shape, cls_t, added = node._args
-    return (linear_map(g, [m.T for m in mats], cls_t, node.__class__, added),)
-
-
-def linear_map(input, mats, cls, cls_t=None, added=None):
-    """Apply the (O_i, S_i) matrix ``mats[i]`` along trailing spatial dim ``i`` of ``input``.
-
-    ``cls`` is the node of this map, ``cls_t`` the node of its transpose (its gradient)."""
-    a = input._data
-    r = input._device._backend.nn.apply_matrices(a, mats)
-    out = _make(r, input._dtype, input._device)
-    if _needs(input):
-        record(out, cls, (input,), (), (mats, a.shape, cls_t or cls, added))
-    return out
-
-
-def _map_nodes(name):
-    return node_class(name, _linear_map_backward)
-
-
-AdaptiveAvgPool2DBackward0 = _map_nodes("AdaptiveAvgPool2DBackward0")
-AdaptiveAvgPool3DBackward0 = _map_nodes("AdaptiveAvgPool3DBackward0")
+# ---- adaptive average pooling (a separable linear map, see nn_resample) ---------------
+AdaptiveAvgPool2DBackward0 = map_node("AdaptiveAvgPool2DBackward0")
+AdaptiveAvgPool3DBackward0 = map_node("AdaptiveAvgPool3DBackward0")
 _ADAPTIVE_AVG = {2: AdaptiveAvgPool2DBackward0, 3: AdaptiveAvgPool3DBackward0}
 
 
@@ -240,10 +249,7 @@ def adaptive_avg_pool1d(input, output_size):
 # ---- adaptive max pooling ------------------------------------------------------------------------
 def _index_backward(node, g):
     shape, flat, added = node._args
-    ga = g._data[None] if added else g._data
-    plane = int(np.prod(shape[2:]))
-    r = g._device._backend.nn.scatter_planes(ga, flat, plane).reshape(shape)
-    return (_make(_unbatch(r, added), g._dtype, g._device),)
+    return (_plane_grad(g, flat, shape, added),)
 
 
 AdaptiveMaxPool2DBackward0 = node_class("AdaptiveMaxPool2DBackward0", _index_backward)
@@ -275,11 +281,13 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
 
 # ---- max unpooling -------------------------------------------------------------------------------
 def _max_unpool_backward(node, g):
+    """Gather ``g`` at the indices (ember ops: its own gradient scatters back)."""
     flat, added = node._args
-    ga = g._data[None] if added else g._data
-    n, c = ga.shape[:2]
-    r = np.take_along_axis(ga.reshape(n, c, -1), flat.reshape(n, c, -1), -1)
-    return (_make(_unbatch(r.reshape(flat.shape), added), g._dtype, g._device),)
+    gb = g.unsqueeze(0) if added else g
+    n, c = flat.shape[:2]
+    idx = _make(flat.reshape(n, c, -1), D.int64, g._device)
+    r = gb.reshape(n, c, -1).gather(2, idx).reshape(flat.shape)
+    return (r.squeeze(0) if added else r,)
 
 
 MaxUnpool2DBackward0 = node_class("MaxUnpool2DBackward0", _max_unpool_backward)
@@ -404,97 +412,3 @@ def index_pad(input, pad, mode):
     if _needs(input):
         record(out, _PAD_NODES[mode][nd], (input,), (), (a.shape, pairs, idxs))
     return out
-
-
-# ---- interpolation -------------------------------------------------------------------------------
-_INTERP_NODES = {}
-
-
-def _interp_node(mode, nsp):
-    names = {"nearest": "UpsampleNearest{}DBackward0",
-             "nearest-exact": "UpsampleNearestExact{}DBackward0",
-             "linear": "UpsampleLinear1DBackward0", "bilinear": "UpsampleBilinear2DBackward0",
-             "trilinear": "UpsampleTrilinear3DBackward0", "bicubic": "UpsampleBicubic2DBackward0"}
-    name = names[mode].format(nsp)
-    cls = _INTERP_NODES.get(name)
-    if cls is None:
-        cls = _INTERP_NODES[name] = _map_nodes(name)
-    return cls
-
-
-def resample(input, out_spatial, mode, align_corners, scales):
-    """``F.interpolate`` for every mode but 'area': a separable linear map."""
-    nsp = len(out_spatial)
-    kind = {"linear": "linear", "bilinear": "linear", "trilinear": "linear",
-            "bicubic": "cubic"}.get(mode, mode)
-    nn = input._device._backend.nn
-    sp = input._data.shape[-nsp:]
-    mats = [nn.interp_matrix(n, o, kind, align_corners, sc, input._data.dtype)
-            for n, o, sc in zip(sp, out_spatial, scales)]
-    return linear_map(input, mats, _interp_node(mode, nsp))
-
-
-# ---- channel rearrangement ---------------------------------------------------------------------
-PixelShuffleBackward0 = node_class("PixelShuffleBackward0",
-                                   lambda node, g: (pixel_unshuffle(g, node._args),))
-PixelUnshuffleBackward0 = node_class("PixelUnshuffleBackward0",
-                                     lambda node, g: (pixel_shuffle(g, node._args),))
-
-
-def _rearranged(input, r, cls, args):
-    out = _make(input._device._backend.xp.ascontiguousarray(r), input._dtype, input._device)
-    if _needs(input):
-        record(out, cls, (input,), (), args)
-    return out
-
-
-@register("pixel_shuffle", method=False, nodes=("PixelShuffleBackward0",))
-def pixel_shuffle(input, upscale_factor):
-    a = input._data
-    if a.ndim < 3:
-        raise _errors.pixel_shuffle_dims(a)
-    r = upscale_factor
-    c, h, w = a.shape[-3:]
-    if c % (r * r):
-        raise _errors.pixel_shuffle_channels(c, r)
-    lead = a.shape[:-3]
-    v = a.reshape(lead + (c // (r * r), r, r, h, w))
-    k = len(lead)
-    v = v.transpose(tuple(range(k)) + (k, k + 3, k + 1, k + 4, k + 2))
-    return _rearranged(input, v.reshape(lead + (c // (r * r), h * r, w * r)),
-                       PixelShuffleBackward0, r)
-
-
-@register("pixel_unshuffle", method=False, nodes=("PixelUnshuffleBackward0",))
-def pixel_unshuffle(input, downscale_factor):
-    a = input._data
-    if a.ndim < 3:
-        raise _errors.pixel_unshuffle_dims(a)
-    r = downscale_factor
-    c, h, w = a.shape[-3:]
-    if h % r or w % r:
-        raise _errors.pixel_unshuffle_size(h, r, w)
-    lead = a.shape[:-3]
-    k = len(lead)
-    v = a.reshape(lead + (c, h // r, r, w // r, r))
-    v = v.transpose(tuple(range(k)) + (k, k + 2, k + 4, k + 1, k + 3))
-    return _rearranged(input, v.reshape(lead + (c * r * r, h // r, w // r)),
-                       PixelUnshuffleBackward0, r)
-
-
-ChannelShuffleBackward0 = node_class(
-    "ChannelShuffleBackward0",
-    lambda node, g: (channel_shuffle(g, g._data.shape[1] // node._args),))
-
-
-@register("channel_shuffle", method=False, aliases=("native_channel_shuffle",),
-          nodes=("ChannelShuffleBackward0",))
-def channel_shuffle(input, groups):
-    a = input._data
-    if groups <= 0:
-        raise _errors.channel_shuffle_groups(groups)
-    c = a.shape[1]
-    if c % groups:
-        raise _errors.channel_shuffle_channels(c, groups)
-    v = a.reshape((a.shape[0], groups, c // groups) + a.shape[2:]).swapaxes(1, 2)
-    return _rearranged(input, v.reshape(a.shape), ChannelShuffleBackward0, groups)

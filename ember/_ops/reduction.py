@@ -1,5 +1,6 @@
-"""Reductions over ``dim`` (int, tuple or None) with ``keepdim``; scans (cumsum...); selection
-(max(dim), sort, topk, median...); softmax; unique.
+"""Reductions over ``dim`` (int, tuple or None) with ``keepdim``: sum, mean, prod, max/min
+and their arg/a- forms, var/std, logsumexp, all/any.  Scans live in ``scan.py``, sorting and
+order statistics in ``sorting.py``, softmax in ``softmax.py``; they share the helpers here.
 
 Conventions: ``dims`` is a sorted tuple of non-negative dims; NumPy gets ``axis=dims`` except on
 0-d inputs (where PyTorch accepts dim 0/-1 but NumPy has no axis), see ``_axes``.  Ops that
@@ -108,6 +109,12 @@ def _lowp(x, dt):
     return x.astype("float32") if dt is D.float16 or dt is D.bfloat16 else x
 
 
+def _acc_np(dt):
+    """The NumPy dtype a reduction to ``dt`` accumulates in: float32 for float16/bfloat16
+    (as PyTorch does), else ``dt`` itself."""
+    return "float32" if dt is D.float16 or dt is D.bfloat16 else dt.np
+
+
 # ---- gather / scatter along a dim (gradients of index-selecting ops) ----------------------------
 def _gather(t, idx, axis):
     xp = t._device._backend.xp
@@ -184,11 +191,12 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     xp = input._device._backend.xp
     if dim is None and not keepdim:
         dims = tuple(range(nd))
-        r = xp.sum(x, dtype=odt.np if odt.category > 1 or odt is not input._dtype else None)
+        r = xp.sum(x, dtype=_acc_np(odt) if odt.category > 1 or odt is not input._dtype
+                   else None)
         cls = SumBackward0
     else:
         dims = norm_dims(dim, nd)
-        r = xp.sum(x, axis=_axes(dims, nd), keepdims=keepdim, dtype=odt.np)
+        r = xp.sum(x, axis=_axes(dims, nd), keepdims=keepdim, dtype=_acc_np(odt))
         cls = SumBackward1
     if not isinstance(r, xp.ndarray):
         r = xp.asarray(r)
@@ -319,10 +327,10 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     odt = _acc_dtype(input._dtype, dtype)
     xp = input._device._backend.xp
     if dim is None:
-        r, cls = xp.prod(_lowp(x, odt), dtype=odt.np), ProdBackward0
+        r, cls = xp.prod(x, dtype=_acc_np(odt)), ProdBackward0
     else:
         dim = _wrap_dim(dim, x.ndim)
-        r = xp.prod(_lowp(x, odt), axis=_axes((dim,), x.ndim), keepdims=keepdim, dtype=odt.np)
+        r = xp.prod(x, axis=_axes((dim,), x.ndim), keepdims=keepdim, dtype=_acc_np(odt))
         cls = ProdBackward1
     res = wrap(r, odt, input._device)
     if _grad[0] and input._requires_grad:
@@ -633,13 +641,18 @@ def _logsumexp_bwd(node, g, ):
 LogsumexpBackward0 = node_class("LogsumexpBackward0", _logsumexp_bwd)
 
 
-def _logsumexp_array(x, ax, xp):
-    """log(sum(exp(x))) over ``ax`` with kept dims, shifted by the (finite) max for stability."""
+def _logsumexp_array(x, ax, xp, rounding=None):
+    """log(sum(exp(x))) over ``ax`` with kept dims, shifted by the (finite) max for stability.
+
+    ``rounding`` (float16/bfloat16): PyTorch composes this from ops that each round to that
+    dtype (the sum accumulating in float32); rounding at the same steps gives its results."""
+    def r(a):
+        return a if rounding is None else a.astype(rounding).astype(a.dtype)
     with _quiet(xp):
         m = xp.max(x, axis=ax, keepdims=True, initial=-xp.inf) if x.size else \
             xp.zeros(tuple(1 if i in ax else s for i, s in enumerate(x.shape)), x.dtype)
         m = xp.where(xp.isfinite(m), m, 0)
-        return xp.log(xp.sum(xp.exp(x - m), axis=ax, keepdims=True)) + m
+        return r(xp.log(r(xp.sum(r(xp.exp(r(x - m))), axis=ax, keepdims=True)))) + m
 
 
 @register("logsumexp", autocast={"cuda": "fp32"}, nodes=("LogsumexpBackward0",), out=True)
@@ -648,7 +661,8 @@ def logsumexp(input, dim=(), keepdim=False, *, out=None):
     x = _lowp(input._data.astype(dt.np, copy=False), dt)
     dims = norm_dims(dim, x.ndim)
     xp = input._device._backend.xp
-    r = _logsumexp_array(x, _axes(dims, x.ndim), xp)
+    r = _logsumexp_array(x, _axes(dims, x.ndim), xp,
+                         dt.np if dt is D.float16 or dt is D.bfloat16 else None)
     if not keepdim:
         r = r.reshape(tuple(s for i, s in enumerate(x.shape) if i not in dims))
     res = wrap(r, dt, input._device)
@@ -656,197 +670,6 @@ def logsumexp(input, dim=(), keepdim=False, *, out=None):
         node = record(res, LogsumexpBackward0, (input,), (input, None), (dims, keepdim))
         save_output(node, res, 1)
     return _finish(res, out)
-
-
-# ---- softmax / log_softmax / softmin ------------------------------------------------------------
-def _softmax_bwd(node, g):
-    (y,) = node.saved()
-    d, dt = node._args
-    return (grad_for(y * (g - (g * y).sum(d, keepdim=True)), y._data.shape, dt),)
-
-
-def _log_softmax_bwd(node, g):
-    (y,) = node.saved()
-    d, dt = node._args
-    return (grad_for(g - y.exp() * g.sum(d, keepdim=True), y._data.shape, dt),)
-
-
-SoftmaxBackward0 = node_class("SoftmaxBackward0", _softmax_bwd)
-LogSoftmaxBackward0 = node_class("LogSoftmaxBackward0", _log_softmax_bwd)
-
-
-def _softmax_common(input, dim, dtype, log):
-    dt = input._dtype if dtype is None else D.to_dtype(dtype)
-    x = input._data
-    x1, axis = _along(x, dim)
-    if dt.category < _FLOAT:
-        last = "lastdim_" if axis == x1.ndim - 1 else ""
-        raise _errors.kernel_not_implemented(
-            f"{'log_' if log else ''}softmax_{last}kernel_impl", dt)
-    xp = input._device._backend.xp
-    x1 = _lowp(x1.astype(dt.np, copy=False), dt)
-    with _quiet(xp):
-        m = xp.max(x1, axis=axis, keepdims=True, initial=-xp.inf) if x1.size else 0
-        z = x1 - xp.where(xp.isfinite(m), m, 0)
-        e = xp.exp(z)
-        s = xp.sum(e, axis=axis, keepdims=True)
-        r = z - xp.log(s) if log else e / s
-    res = wrap(r.reshape(x.shape), dt, input._device)
-    if _grad[0] and input._requires_grad:
-        node = record(res, LogSoftmaxBackward0 if log else SoftmaxBackward0, (input,), (None,),
-                      (axis if x.ndim else (), input._dtype))
-        save_output(node, res, 0)
-    return res
-
-
-@register("softmax", autocast={"cuda": "fp32_set_opt_dtype"}, nodes=("SoftmaxBackward0",))
-def softmax(input, dim, dtype=None):
-    return _softmax_common(input, dim, dtype, False)
-
-
-@register("log_softmax", autocast={"cuda": "fp32_set_opt_dtype"}, nodes=("LogSoftmaxBackward0",))
-def log_softmax(input, dim, dtype=None):
-    return _softmax_common(input, dim, dtype, True)
-
-
-@register("softmin", method=False, nodes=("SoftmaxBackward0",), function=False)
-def softmin(input, dim, dtype=None):
-    """softmax(-input): what ``nn.functional.softmin`` computes (not a torch function)."""
-    if dtype is not None:
-        input = input.to(dtype)
-    return _softmax_common(-input, dim, None, False)
-
-
-# ---- cumulative ops -----------------------------------------------------------------------------
-def _rev_cumsum(g, d):
-    """sum_{j >= k} g_j along ``d`` (no flip needed)."""
-    return g.sum(d, keepdim=True) - g.cumsum(d) + g
-
-
-def _tri(n, d, ndim, xp, upper):
-    """[k, j] mask (j >= k if ``upper``) placed at dims (d, d+1) of an ndim+1 tensor."""
-    m = xp.triu(xp.ones((n, n), dtype=bool)) if upper else xp.eye(n, dtype=bool)
-    return m.reshape((1,) * d + (n, n) + (1,) * (ndim - d - 1))
-
-
-def _cumsum_bwd(node, g):
-    d, dt, shape = node._args
-    if not shape:
-        return (grad_for(g, (), dt),)
-    return (grad_for(_rev_cumsum(g, d), shape, dt),)
-
-
-def _cumprod_bwd(node, g):
-    """sum_{j >= k} g_j prod_{i <= j, i != k} x_i; divides by x only when x has no zeros."""
-    x, y = node.saved()
-    d, dt = node._args
-    shape = x._data.shape
-    xp = x._device._backend.xp
-    if not shape:
-        return (g,)
-    if xp.all(x._data):
-        return (_rev_cumsum(g * y, d) / x,)
-    n, nd = shape[d], len(shape)
-    others = _diag_to_one(x, d, _tri(n, d, nd, xp, False)).cumprod(d + 1)
-    upper = _const(_tri(n, d, nd, xp, True).astype(x._data.dtype), x)
-    return ((others * g.unsqueeze(d) * upper).sum(d + 1),)
-
-
-def _logcumsumexp_bwd(node, g):
-    """sum_{j >= k} g_j exp(x_k - y_j) over an n x n table (each term <= g_j: no overflow)."""
-    x, y = node.saved()
-    (d,) = node._args
-    shape = x._data.shape
-    if not shape:
-        return (g,)
-    xp = x._device._backend.xp
-    upper = _tri(shape[d], d, len(shape), xp, True)
-    lower_inf = _const(xp.where(upper, 0, -xp.inf).astype(x._data.dtype), x)
-    w = (x.unsqueeze(d + 1) - y.unsqueeze(d) + lower_inf).exp()
-    return ((w * g.unsqueeze(d)).sum(d + 1),)
-
-
-CumsumBackward0 = node_class("CumsumBackward0", _cumsum_bwd)
-CumprodBackward0 = node_class("CumprodBackward0", _cumprod_bwd)
-LogcumsumexpBackward0 = node_class("LogcumsumexpBackward0", _logcumsumexp_bwd)
-
-
-def _scan(input, dim, dtype, kernel, float_only=False):
-    """Run ``kernel(x, axis, xp)`` along ``dim``; int/bool accumulate in int64 like PyTorch."""
-    dt = _float_dtype(input._dtype) if float_only else _acc_dtype(input._dtype, dtype)
-    x = input._data
-    x1, axis = _along(x, dim)
-    xp = input._device._backend.xp
-    r = kernel(_lowp(x1.astype(dt.np, copy=False), dt), axis, xp)
-    return wrap(r.reshape(x.shape), dt, input._device), axis
-
-
-@register("cumsum", autocast={"cuda": "fp32_set_opt_dtype"}, nodes=("CumsumBackward0",), out=True)
-def cumsum(input, dim, *, dtype=None, out=None):
-    res, axis = _scan(input, dim, dtype, lambda a, ax, xp: xp.cumsum(a, axis=ax))
-    if _grad[0] and input._requires_grad:
-        record(res, CumsumBackward0, (input,), (), (axis, input._dtype, input._data.shape))
-    return _finish(res, out)
-
-
-@register("cumprod", autocast={"cuda": "fp32_set_opt_dtype"}, nodes=("CumprodBackward0",), out=True)
-def cumprod(input, dim, *, dtype=None, out=None):
-    res, axis = _scan(input, dim, dtype, lambda a, ax, xp: xp.cumprod(a, axis=ax))
-    if _grad[0] and input._requires_grad:
-        node = record(res, CumprodBackward0, (input,), (input, None), (axis, input._dtype))
-        save_output(node, res, 1)
-    return _finish(res, out)
-
-
-@register("logcumsumexp", nodes=("LogcumsumexpBackward0",), out=True)
-def logcumsumexp(input, dim, *, out=None):
-    res, axis = _scan(input, dim, None, lambda a, ax, xp: xp.logaddexp.accumulate(a, axis=ax),
-                      float_only=True)
-    if _grad[0] and input._requires_grad:
-        node = record(res, LogcumsumexpBackward0, (input,), (input, None), (axis,))
-        save_output(node, res, 1)
-    return _finish(res, out)
-
-
-def _cum_extreme(input, dim, out, is_max):
-    """Running max/min with the index of the latest element attaining it (nan propagates)."""
-    x = input._data
-    x1, axis = _along(x, dim)
-    xp = input._device._backend.xp
-    vals = (xp.maximum if is_max else xp.minimum).accumulate(x1, axis=axis) if x1.size \
-        else x1.copy()
-    mark = (x1 == vals) | (xp.isnan(x1) if x1.dtype.kind in "fc" else False)
-    pos = xp.arange(x1.shape[axis]).reshape((-1,) + (1,) * (x1.ndim - axis - 1))
-    idx = xp.maximum.accumulate(xp.where(mark, pos, 0), axis=axis) if x1.size else \
-        xp.zeros(x1.shape, "int64")
-    values = _make(vals.reshape(x.shape), input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
-        record(values, CummaxBackward0 if is_max else CumminBackward0, (input,), (),
-               (x.shape, idx, axis))
-    res = (RT.cummax if is_max else RT.cummin)(
-        values, _make(idx.reshape(x.shape).astype("int64"), D.int64, input._device))
-    return _finish_tuple(res, out)
-
-
-def _cum_extreme_bwd(node, g):
-    shape, idx, axis = node._args
-    if not shape:
-        return (g,)
-    return (_scatter(g, idx, axis, shape, accumulate=True),)
-
-
-CummaxBackward0 = node_class("CummaxBackward0", _cum_extreme_bwd)
-CumminBackward0 = node_class("CumminBackward0", _cum_extreme_bwd)
-
-
-@register("cummax", nodes=("CummaxBackward0",), out=True)
-def cummax(input, dim, *, out=None):
-    return _cum_extreme(input, dim, out, True)
-
-
-@register("cummin", nodes=("CumminBackward0",), out=True)
-def cummin(input, dim, *, out=None):
-    return _cum_extreme(input, dim, out, False)
 
 
 # ---- all / any / count_nonzero ------------------------------------------------------------------
@@ -874,201 +697,3 @@ def count_nonzero(input, dim=None):
     dims = norm_dims(dim, x.ndim)
     xp = input._device._backend.xp
     return wrap(xp.count_nonzero(x, axis=_axes(dims, x.ndim)), D.int64, input._device)
-
-
-# ---- sorting and selection ----------------------------------------------------------------------
-def _argsort_array(x, axis, descending, xp):
-    """Stable argsort; descending keeps equal elements in original order and puts nan first."""
-    if x.dtype.kind == "b":
-        x = x.view("uint8")
-    if not descending:
-        return xp.argsort(x, axis=axis, kind="stable")
-    n = x.shape[axis]
-    rev = [slice(None)] * x.ndim
-    rev[axis] = slice(None, None, -1)
-    rev = tuple(rev)
-    return (n - 1) - xp.argsort(x[rev], axis=axis, kind="stable")[rev]
-
-
-def _sorted_pack(rtype, input, idx, axis, keepdim, cls):
-    x1, _ = _along(input._data, axis)
-    vals = input._device._backend.xp.take_along_axis(x1, idx, axis)
-    return _pack(rtype, input, vals, idx, axis, keepdim, cls)
-
-
-SortBackward0 = node_class("SortBackward0", _select_bwd)
-SortBackward1 = node_class("SortBackward1", _select_bwd)
-TopkBackward0 = node_class("TopkBackward0", _select_bwd)
-KthvalueBackward0 = node_class("KthvalueBackward0", _select_bwd)
-ModeBackward0 = node_class("ModeBackward0", _select_bwd)
-MedianBackward1 = node_class("MedianBackward1", _select_bwd)
-NanmedianBackward1 = node_class("NanmedianBackward1", _select_bwd)
-MedianBackward0 = node_class("MedianBackward0", _even_bwd)
-NanmedianBackward0 = node_class("NanmedianBackward0", _even_bwd)
-
-
-@register("sort", nodes=("SortBackward0", "SortBackward1"), out=True)
-def sort(input, dim=-1, descending=False, stable=None, *, out=None):
-    """Always stable (a valid result for stable=False too); passing ``stable`` selects
-    PyTorch's ``sort.stable`` overload, hence SortBackward1."""
-    x1, axis = _along(input._data, dim)
-    idx = _argsort_array(x1, axis, descending, input._device._backend.xp)
-    cls = SortBackward0 if stable is None else SortBackward1
-    return _finish_tuple(_sorted_pack(RT.sort, input, idx, axis, True, cls), out)
-
-
-@register("argsort", differentiable=False)
-def argsort(input, dim=-1, descending=False, stable=False):
-    x1, axis = _along(input._data, dim)
-    idx = _argsort_array(x1, axis, descending, input._device._backend.xp)
-    return _make(idx.reshape(input._data.shape), D.int64, input._device)
-
-
-@register("msort", nodes=("SortBackward0",), out=True)
-def msort(input, *, out=None):
-    return _finish(sort(input, 0).values, out)
-
-
-@register("topk", nodes=("TopkBackward0",), out=True)
-def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
-    x1, axis = _along(input._data, dim)
-    if k < 0 or k > x1.shape[axis]:
-        raise _errors.kth_out_of_range("topk")
-    idx = _argsort_array(x1, axis, largest, input._device._backend.xp)
-    idx = idx[(slice(None),) * axis + (slice(0, k),)]
-    return _finish_tuple(_sorted_pack(RT.topk, input, idx, axis, True, TopkBackward0), out)
-
-
-def _kth_index(x1, axis, pos, xp):
-    """Index (kept dim) of the element at sorted position ``pos`` (int or kept-dim array)."""
-    order = xp.argsort(x1.view("uint8") if x1.dtype.kind == "b" else x1, axis=axis,
-                       kind="stable")
-    pos = xp.broadcast_to(xp.asarray(pos, dtype="int64"), order.shape[:axis] + (1,) +
-                          order.shape[axis + 1:])
-    return xp.take_along_axis(order, pos, axis)
-
-
-@register("kthvalue", nodes=("KthvalueBackward0",), out=True)
-def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
-    x1, axis = _along(input._data, dim)
-    if x1.shape[axis] == 0:
-        raise _errors.reduction_zero_size("kthvalue", axis)
-    if k < 1 or k > x1.shape[axis]:
-        raise _errors.kth_out_of_range("kthvalue", axis)
-    idx = _kth_index(x1, axis, k - 1, input._device._backend.xp)
-    return _finish_tuple(_sorted_pack(RT.kthvalue, input, idx, axis, keepdim,
-                                      KthvalueBackward0), out)
-
-
-def _median_pos(x1, axis, ignore_nan, xp):
-    """Sorted position of the lower median; with nan present: the first nan (median) or the
-    median of the non-nan values (nanmedian)."""
-    n = x1.shape[axis]
-    if x1.dtype.kind not in "fc":
-        return (n - 1) // 2
-    nans = xp.sum(xp.isnan(x1), axis=axis, keepdims=True)
-    if ignore_nan:
-        return xp.maximum((n - nans - 1) // 2, 0)
-    return xp.where(nans > 0, n - nans, (n - 1) // 2)
-
-
-def _median(input, dim, keepdim, out, ignore_nan):
-    name = "nanmedian" if ignore_nan else "median"
-    xp = input._device._backend.xp
-    x = input._data
-    if dim is None:
-        if x.size == 0:
-            return wrap(xp.asarray(float("nan")), input._dtype, input._device)
-        flat = x.reshape(-1)
-        idx = _kth_index(flat, 0, _median_pos(flat, 0, ignore_nan, xp), xp)
-        res = wrap(flat[idx.reshape(())], input._dtype, input._device)
-        if _grad[0] and input._requires_grad:
-            record(res, NanmedianBackward0 if ignore_nan else MedianBackward0, (input,),
-                   (input,), (res._data, tuple(range(x.ndim)), False))
-        return _finish(res, out)
-    x1, axis = _along(x, dim)
-    if x1.shape[axis] == 0:
-        raise _errors.reduction_zero_size(name, axis)
-    idx = _kth_index(x1, axis, _median_pos(x1, axis, ignore_nan, xp), xp)
-    return _finish_tuple(_sorted_pack(
-        RT.nanmedian if ignore_nan else RT.median, input, idx, axis, keepdim,
-        NanmedianBackward1 if ignore_nan else MedianBackward1), out)
-
-
-@register("median", nodes=("MedianBackward0", "MedianBackward1"), out=True)
-def median(input, dim=None, keepdim=False, *, out=None):
-    return _median(input, dim, keepdim, out, False)
-
-
-@register("nanmedian", nodes=("NanmedianBackward0", "NanmedianBackward1"), out=True)
-def nanmedian(input, dim=None, keepdim=False, *, out=None):
-    return _median(input, dim, keepdim, out, True)
-
-
-@register("mode", nodes=("ModeBackward0",), out=True)
-def mode(input, dim=-1, keepdim=False, *, out=None):
-    """Most frequent value (smallest on ties) and the last index where it occurs."""
-    x1, axis = _along(input._data, dim)
-    n = x1.shape[axis]
-    if n == 0:
-        raise _errors.reduction_zero_size("mode", axis)
-    xp = input._device._backend.xp
-    s = xp.sort(x1, axis=axis)
-    pos = xp.arange(n).reshape((-1,) + (1,) * (x1.ndim - axis - 1))
-    first = xp.concatenate([xp.ones_like(xp.take(s, [0], axis), dtype=bool),
-                            xp.take(s, range(1, n), axis) != xp.take(s, range(n - 1), axis)],
-                           axis=axis)
-    run = pos - xp.maximum.accumulate(xp.where(first, pos, 0), axis=axis)
-    best = xp.take_along_axis(s, xp.argmax(run, axis=axis, keepdims=True), axis)
-    idx = xp.argmax(xp.where(x1 == best, pos, -1), axis=axis, keepdims=True)
-    return _finish_tuple(_sorted_pack(RT.mode, input, idx, axis, keepdim, ModeBackward0), out)
-
-
-# ---- unique -------------------------------------------------------------------------------------
-def _unique_result(input, vals, inverse, counts, return_inverse, return_counts):
-    dev = input._device
-    res = [_make(vals, input._dtype, dev)]
-    if return_inverse:
-        res.append(wrap(inverse, D.int64, dev))
-    if return_counts:
-        res.append(wrap(counts, D.int64, dev))
-    return res[0] if len(res) == 1 else tuple(res)
-
-
-@register("unique", differentiable=False)
-def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
-    x = input._data
-    xp = input._device._backend.xp
-    if dim is None:
-        vals, inv, cnt = xp.unique(x.reshape(-1), return_inverse=True, return_counts=True)
-        inv = inv.reshape(x.shape)
-    else:
-        vals, inv, cnt = xp.unique(x, return_inverse=True, return_counts=True,
-                                   axis=_wrap_dim(dim, x.ndim))
-        inv = inv.reshape(-1)
-    return _unique_result(input, vals, inv, cnt, return_inverse, return_counts)
-
-
-@register("unique_consecutive", differentiable=False)
-def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
-    x = input._data
-    xp = input._device._backend.xp
-    if dim is None:
-        flat, axis = x.reshape(-1), 0
-    else:
-        flat, axis = xp.moveaxis(x, _wrap_dim(dim, x.ndim), 0), 0
-        if not x.size and flat.shape[0]:
-            raise _errors.unique_zero_sized()
-    n = flat.shape[0]
-    diff = flat[1:] != flat[:-1]
-    if diff.ndim > 1:   # slices along dim differ where any element does
-        diff = diff.any(axis=tuple(range(1, diff.ndim)))
-    start = xp.concatenate([xp.ones(1 if n else 0, bool), diff])
-    inv = xp.cumsum(start) - 1
-    bounds = xp.concatenate([xp.nonzero(start)[0], xp.asarray([n])])
-    vals = flat[start]
-    if dim is not None:
-        vals = xp.moveaxis(vals, 0, _wrap_dim(dim, x.ndim))
-    else:
-        inv = inv.reshape(x.shape)
-    return _unique_result(input, vals, inv, xp.diff(bounds), return_inverse, return_counts)

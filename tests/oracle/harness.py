@@ -11,7 +11,10 @@ Flow for one (spec, case, dtype):
    ``grad=True`` input for the same random upstream gradient.
 
 ``gradcheck`` / ``gradgradcheck`` check ember alone against central finite differences in
-float64 (ember's own ``ember.autograd.gradcheck`` is used when it exists).
+float64 (ember's own ``ember.autograd.gradcheck`` is used for first order when it exists;
+second order samples ``GRADGRAD_ELEMS`` elements per input).  Second order is on by default:
+``run_case`` also checks, in float64, that gradients taken with ``create_graph=True`` require
+grad exactly when torch's do.
 """
 import functools
 import re
@@ -31,6 +34,7 @@ DEFAULT_TOL = {"float64": (1e-5, 1e-8), "float32": (1e-4, 1e-5), "float16": (1e-
                "bfloat16": (1.6e-2, 1e-2), "complex64": (1e-4, 1e-5),
                "complex128": (1e-5, 1e-8)}
 GRADCHECK_ELEMS = 32     # finite-difference probes per input (sampled when larger)
+GRADGRAD_ELEMS = 8       # the same for second order (each probe runs a forward and a backward)
 
 
 # ---- inputs ---------------------------------------------------------------------------------
@@ -240,8 +244,15 @@ def differentiable(ts):
     return [t for t in ts if t.requires_grad and t.dtype.is_floating_point]
 
 
-def compare_grads(e_out, t_out, e_leaves, t_leaves, rng, rtol, atol):
-    """Backward the same random upstream gradient in both and compare the input gradients."""
+def compare_grads(e_out, t_out, e_leaves, t_leaves, rng, rtol, atol, create_graph=False):
+    """Backward the same random upstream gradient in both and compare the input gradients.
+
+    With ``create_graph`` the upstream gradients require grad too (so every gradient torch
+    returns is differentiable), and each gradient must require grad exactly when torch's
+    does: a backward that leaves the graph shows up here.  (The names of those second-order
+    nodes are not compared: torch's are its fused backward kernels, e.g.
+    ``EluBackwardBackward0``, where ember's backward is a formula of ordinary ops; and where
+    torch passes the upstream gradient through unchanged, a leaf, ember may return a view.)"""
     e_ts, t_ts = tensor_leaves(e_out), tensor_leaves(t_out)
     for i, (e, t) in enumerate(zip(e_ts, t_ts)):
         assert bool(e.requires_grad) == bool(t.requires_grad), \
@@ -251,11 +262,13 @@ def compare_grads(e_out, t_out, e_leaves, t_leaves, rng, rtol, atol):
         return
     ups = [rng.standard_normal(tuple(t.shape)) for _, t in pairs]
     t_g = torch.autograd.grad([t for _, t in pairs], t_leaves,
-                              [torch.from_numpy(u).to(t.dtype) for u, (_, t) in zip(ups, pairs)],
-                              allow_unused=True)
+                              [torch.from_numpy(u).to(t.dtype).requires_grad_(create_graph)
+                               for u, (_, t) in zip(ups, pairs)],
+                              allow_unused=True, create_graph=create_graph)
     e_g = ember.autograd.grad([e for e, _ in pairs], e_leaves,
-                              [ember.from_numpy(u).to(e.dtype) for u, (e, _) in zip(ups, pairs)],
-                              allow_unused=True)
+                              [ember.from_numpy(u).to(e.dtype).requires_grad_(create_graph)
+                               for u, (e, _) in zip(ups, pairs)],
+                              allow_unused=True, create_graph=create_graph)
     for i, (eg, tg) in enumerate(zip(e_g, t_g)):
         if tg is None or eg is None:    # None (undefined) and all-zero are the same gradient
             other = eg if tg is None else tg
@@ -263,6 +276,15 @@ def compare_grads(e_out, t_out, e_leaves, t_leaves, rng, rtol, atol):
                 f"grad[{i}]: ember {_none_or_tensor(eg)}, torch {_none_or_tensor(tg)}")
             continue
         compare_tensors(eg, tg, rtol, atol, f"grad[{i}]")
+        if create_graph:
+            _compare_double_backward_node(i, eg, tg)
+
+
+def _compare_double_backward_node(i, eg, tg):
+    assert bool(eg.requires_grad) == bool(tg.requires_grad), (
+        f"grad[{i}] with create_graph=True: requires_grad ember {eg.requires_grad} != torch "
+        f"{tg.requires_grad} (torch's grad_fn {type(tg.grad_fn).__name__}): a backward that "
+        "leaves the graph has no second derivative")
 
 
 def _none_or_tensor(g):
@@ -326,7 +348,8 @@ def run_case(spec, case, dtype, seed=0):
     if grad and spec.node_names:
         compare_node_names(e_out, t_out)
     if grad and spec.values:
-        compare_grads(e_out, t_out, e_leaves, t_leaves, rng, rtol, atol)
+        second = spec.gradgradcheck is True and dtype == "float64"
+        compare_grads(e_out, t_out, e_leaves, t_leaves, rng, rtol, atol, create_graph=second)
 
 
 # ---- finite differences (ember only) ---------------------------------------------------------
@@ -370,12 +393,15 @@ def _central_difference(func, inputs, k, base, i, vs, eps):
         p.flat[i] += step
         args = list(inputs)
         args[k] = ember.from_numpy(p).requires_grad_(inputs[k].requires_grad)
-        vals.append(_vjp_scalar(tensor_leaves(func(*args)), vs))   # grad on: func may be a vjp
+        # grad on: func may be a vjp; the outputs filtered as for the analytical side
+        vals.append(_vjp_scalar(differentiable(tensor_leaves(func(*args))), vs))
     return (vals[0] - vals[1]) / (2 * eps)
 
 
-def gradgradcheck(func, inputs, seed=0, **kw):
-    """``gradcheck`` of the vector-Jacobian product (a fixed random v) of ``func``."""
+def gradgradcheck(func, inputs, seed=0, max_elems=GRADGRAD_ELEMS, **kw):
+    """``gradcheck`` of the vector-Jacobian product (a fixed random v) of ``func``.  (A
+    gradient that does not require grad counts as a constant here; ``run_case`` checks against
+    torch that no backward leaves the graph.)"""
     rng = np.random.default_rng(seed + 1)
     with ember.enable_grad():
         shapes = [tuple(o.shape) for o in differentiable(tensor_leaves(func(*inputs)))]
@@ -387,7 +413,7 @@ def gradgradcheck(func, inputs, seed=0, **kw):
             return ()
         gs = ember.autograd.grad(outs, list(xs), vs, create_graph=True, allow_unused=True)
         return tuple(g for g in gs if g is not None)
-    return gradcheck(vjp, inputs, seed=seed, **kw)
+    return gradcheck(vjp, inputs, seed=seed, max_elems=max_elems, **kw)
 
 
 def checker(name, seed):
@@ -410,7 +436,9 @@ def run_gradcheck(spec, case, seed=0, second_order=False):
         args, kwargs = build((skel_a, skel_k), ember, True, got, iter(xs))
         out = _call(spec, ember, args, kwargs)
         return spec.output(out) if spec.output else out
-    check = checker("gradgradcheck" if second_order else "gradcheck", seed)
+    # second order: the sampled check here (ember.autograd.gradgradcheck builds full Jacobians)
+    check = functools.partial(gradgradcheck, seed=seed) if second_order else \
+        checker("gradcheck", seed)
     assert check(func, tuple(leaves))
 
 

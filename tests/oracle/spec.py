@@ -9,7 +9,7 @@ NumPy RNG into the same values for both libraries (as float32 or float64 per run
 ``dtype=None``).
 """
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, Union
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,10 @@ class OpSpec:
     """``name``: the key in ember's op table.  ``call(lib, *args, **kwargs)`` runs the op given
     the library module (``ember`` or ``torch``); by default ``getattr(lib, name)``.  ``cases``
     are the samples.  ``grad``: compare gradients; ``gradcheck``: float64 finite differences;
-    ``gradgradcheck``: second order too; ``dtypes``: float dtypes to run ("float32",
+    ``gradgradcheck``: second order too (the default: float64 finite differences of the
+    vector-Jacobian product, and the node names of gradients taken with ``create_graph=True``
+    compared with torch's); a string turns it off and says why (e.g. torch has no double
+    backward for the op); ``dtypes``: float dtypes to run ("float32",
     "float64"); ``tol``: per-dtype tolerance overrides {dtype: (rtol, atol)};
     ``output``: pick the compared output from a tuple result (e.g. ``lambda r: r[0]``);
     ``values=False`` compares only dtypes and shapes (random ops); ``node_names``: compare
@@ -62,7 +65,7 @@ class OpSpec:
     call: Optional[Callable[..., Any]] = None
     grad: bool = True
     gradcheck: bool = True
-    gradgradcheck: bool = False
+    gradgradcheck: Union[bool, str] = True
     dtypes: Sequence[str] = ("float32", "float64")
     tol: dict = field(default_factory=dict)
     output: Optional[Callable[[Any], Any]] = None

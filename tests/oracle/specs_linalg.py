@@ -20,6 +20,10 @@ SQ = [Case((T((3, 3)),)), Case((T((2, 3, 3)),))]
 MATS = [Case((T((4, 3)),)), Case((T((3, 4)),)), Case((T((2, 3, 3), noncontig=True),))]
 F64 = {"float32": (1e-4, 1e-5)}
 
+# torch differentiates these twice; ember's svd / eigh / lstsq backwards (ember/_ops/linalg.py)
+# are not twice differentiable yet
+_NOT_TWICE = "ember's svd/eigh/lstsq backward is not twice differentiable yet (linalg.py)"
+
 SPECS = [
     OpSpec("matmul", _cases([(3,), (3,)], [(3,), (3, 4)], [(2, 3), (3,)], [(2, 3), (3, 4)],
                             [(5, 2, 3), (5, 3, 4)], [(5, 2, 3), (3, 4)], [(2, 3), (5, 3, 4)],
@@ -80,25 +84,28 @@ SPECS = [
     OpSpec("linalg_eigh", SQ, call=lambda lib, x: lib.linalg.eigh(_sym(lib, x)),
            output=lambda r: r[0], tol=F64),
     OpSpec("linalg_eigvalsh", SQ, call=lambda lib, x: lib.linalg.eigvalsh(_sym(lib, x)),
-           tol=F64),
+           tol=F64, gradgradcheck=_NOT_TWICE),
     OpSpec("linalg_svd", MATS, call=lambda lib, x: lib.linalg.svd(x, full_matrices=False),
-           output=lambda r: r[1], tol=F64),
-    OpSpec("linalg_svdvals", MATS, call=_L("svdvals"), tol=F64),
-    OpSpec("svd", MATS, output=lambda r: r[1], tol=F64),
+           output=lambda r: r[1], tol=F64, gradgradcheck=_NOT_TWICE),
+    OpSpec("linalg_svdvals", MATS, call=_L("svdvals"), tol=F64, gradgradcheck=_NOT_TWICE),
+    OpSpec("svd", MATS, output=lambda r: r[1], tol=F64, gradgradcheck=_NOT_TWICE),
     OpSpec("linalg_pinv", MATS, call=_L("pinv"), tol=F64),
     OpSpec("pinverse", MATS, tol=F64),
     OpSpec("linalg_lstsq", [Case((T((4, 3)), T((4, 2))))], call=_L("lstsq"),
-           output=lambda r: r[0], tol=F64),
+           output=lambda r: r[0], tol=F64, gradgradcheck=_NOT_TWICE),
     OpSpec("linalg_vector_norm", [Case((T((3, 4)),)), Case((T((3, 4)), 1, 1)),
                                   Case((T((3, 4)), float("inf"), (0, 1), True)),
                                   Case((T((3, 4)), 3))], call=_L("vector_norm"), tol=F64),
-    OpSpec("linalg_matrix_norm", [Case((T((2, 3, 4)), o)) for o in
-                                  ("fro", "nuc", 1, -1, 2, -2, float("inf"))],
+    OpSpec("linalg_matrix_norm", [Case((T((2, 3, 4)), o)) for o in ("fro", 1, -1, float("inf"))],
            call=_L("matrix_norm"), tol=F64),
-    OpSpec("linalg_norm", [Case((T((3, 3)),)), Case((T((4,)), 3)), Case((T((3, 3)), 2))],
-           call=_L("norm"), tol=F64),
+    OpSpec("linalg_matrix_norm", [Case((T((2, 3, 4)), o)) for o in ("nuc", 2, -2)],
+           call=_L("matrix_norm"), tol=F64, gradgradcheck=_NOT_TWICE),
+    OpSpec("linalg_norm", [Case((T((3, 3)),)), Case((T((4,)), 3))], call=_L("norm"), tol=F64),
+    OpSpec("linalg_norm", [Case((T((3, 3)), 2))], call=_L("norm"), tol=F64,
+           gradgradcheck=_NOT_TWICE),
     OpSpec("norm", [Case((T((3, 3)),)), Case((T((3, 3)),), {"p": 1}),
-                    Case((T((3, 3)),), {"dim": 1}), Case((T((3, 3)),), {"p": "nuc"})], tol=F64),
+                    Case((T((3, 3)),), {"dim": 1})], tol=F64),
+    OpSpec("norm", [Case((T((3, 3)),), {"p": "nuc"})], tol=F64, gradgradcheck=_NOT_TWICE),
     OpSpec("linalg_vecdot", _cases([(2, 3), (2, 3)]), call=_L("vecdot")),
 ]
 

@@ -18,9 +18,9 @@ def _t(name):
     return lambda lib, *a, **k: getattr(lib, name)(*a, **k)
 
 
-def _pointwise(name, *kwargs_list, gradgrad=True, call=None):
+def _pointwise(name, *kwargs_list, call=None):
     cases = [Case((X,), kw, name=str(kw)) for kw in ({},) + kwargs_list]
-    return OpSpec(name, cases, call=call or _f(name), gradgradcheck=gradgrad)
+    return OpSpec(name, cases, call=call or _f(name))
 
 
 def _offsets(lib):
@@ -31,19 +31,19 @@ SPECS = [
     _pointwise("elu", {"alpha": 0.5}),
     _pointwise("selu"),
     _pointwise("celu", {"alpha": 2.0}),
-    _pointwise("leaky_relu", {"negative_slope": 0.2}, gradgrad=False),
-    _pointwise("hardtanh", {"min_val": -0.5, "max_val": 1.5}, gradgrad=False),
+    _pointwise("leaky_relu", {"negative_slope": 0.2}),
+    _pointwise("hardtanh", {"min_val": -0.5, "max_val": 1.5}),
     _pointwise("gelu", {"approximate": "tanh"}),
     _pointwise("silu"),
     _pointwise("mish"),
     _pointwise("softplus", {"beta": 2.0, "threshold": 1.0}),
-    _pointwise("hardsigmoid", gradgrad=False),
+    _pointwise("hardsigmoid"),
     _pointwise("hardswish"),
     _pointwise("log_sigmoid", call=_f("logsigmoid")),
     OpSpec("threshold", [Case((X, 0.3, 2.0))], call=_f("threshold")),
-    _pointwise("softshrink", {"lambd": 1.0}, gradgrad=False),
-    _pointwise("hardshrink", {"lambd": 1.0}, gradgrad=False),
-    _pointwise("rrelu", gradgrad=False),
+    _pointwise("softshrink", {"lambd": 1.0}),
+    _pointwise("hardshrink", {"lambd": 1.0}),
+    _pointwise("rrelu"),
     OpSpec("prelu", [Case((X3, T((3,)))), Case((X, T((1,))))], call=_f("prelu")),
     OpSpec("glu", [Case((X,)), Case((X3,), {"dim": 0})], call=_f("glu")),
     OpSpec("dropout", [Case((X, 0.5, False)), Case((X, 0.0, True))], call=_t("dropout")),

@@ -1,4 +1,5 @@
-"""Oracle entries for the reduction family (ember/_ops/reduction.py)."""
+"""Oracle entries for the reduction family (ember/_ops/reduction.py, scan.py,
+sorting.py, softmax.py)."""
 from .spec import Case, OpSpec, T
 
 M = T((3, 4))

@@ -7,7 +7,7 @@ softmax family reuses the reduction ops.
 import warnings
 
 from ... import _errors
-from ..._ops import nn_basic as B, pointwise as P, reduction as R
+from ..._ops import nn_basic as B, pointwise as P, softmax as S
 
 __all__ = ["threshold", "threshold_", "relu", "relu_", "relu6", "elu", "elu_", "selu", "selu_",
            "celu", "celu_", "leaky_relu", "leaky_relu_", "prelu", "rrelu", "rrelu_", "glu",
@@ -112,19 +112,19 @@ def _get_softmax_dim(name, ndim, stacklevel):
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _get_softmax_dim("softmax", input.dim(), _stacklevel)
-    return R.softmax(input, dim, dtype)
+    return S.softmax(input, dim, dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
-    return R.log_softmax(input, dim, dtype)
+    return S.log_softmax(input, dim, dtype)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _get_softmax_dim("softmin", input.dim(), _stacklevel)
-    return R.softmin(input, dim, dtype)
+    return S.softmin(input, dim, dtype)
 
 
 def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
@@ -132,7 +132,7 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
     sample's gradient (straight-through)."""
     from ..._ops import creation as C
     gumbels = -C.empty_like(logits).exponential_().log()
-    y_soft = R.softmax((logits + gumbels) / tau, dim)
+    y_soft = S.softmax((logits + gumbels) / tau, dim)
     if not hard:
         return y_soft
     index = y_soft.max(dim, keepdim=True)[1]

@@ -5,7 +5,7 @@ import warnings
 
 from ... import _errors
 from ..._ops import nn_pool as P
-from ..._ops.nn_pool import pixel_shuffle, pixel_unshuffle, channel_shuffle
+from ..._ops.nn_resample import pixel_shuffle, pixel_unshuffle, channel_shuffle, resample
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pad",
            "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle"]
@@ -59,7 +59,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         if nsp == 1:
             return P.adaptive_avg_pool1d(input, out)
         return P.adaptive_avg_pool_nd(input, nsp, out)
-    return P.resample(input, out, mode, align_corners, scales)
+    return resample(input, out, mode, align_corners, scales)
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
