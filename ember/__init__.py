@@ -93,6 +93,7 @@ _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "dist
                  "fft", "signal"}
 _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),
                "PyTorchFileReader": ("serialization", "PyTorchFileReader"),
+               "ScriptModule": ("jit", "ScriptModule"), "ScriptFunction": ("jit", "ScriptFunction"),
                "compile": ("_dynamo.eval_frame", "compile"), "ops": ("library", "ops"),
                "autocast": ("amp.autocast_mode", "autocast"),
                "svd_lowrank": ("_lowrank", "svd_lowrank"),

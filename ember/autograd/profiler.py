@@ -1,35 +1,8 @@
 """``torch.autograd.profiler``: the legacy ``profile`` and ``record_function``."""
-import functools
-
 from ..profiler._events import EventList, FunctionEvent, FunctionEventAvg
+from ..profiler._range import record_function
 
 __all__ = ["profile", "record_function", "EventList", "FunctionEvent", "FunctionEventAvg"]
-
-
-class record_function:
-    """Context manager / decorator: time the block as an event named ``name``."""
-
-    def __init__(self, name, args=None):
-        self.name = name
-        self.args = args
-        self._opened = None
-
-    def __enter__(self):
-        from ..profiler import _recorder
-        self._opened = _recorder.begin(self.name)
-        return self
-
-    def __exit__(self, *exc):
-        from ..profiler import _recorder
-        _recorder.end(self._opened)
-        return False
-
-    def __call__(self, fn):
-        @functools.wraps(fn)
-        def wrapped(*args, **kwargs):
-            with record_function(self.name, self.args):
-                return fn(*args, **kwargs)
-        return wrapped
 
 
 class profile:

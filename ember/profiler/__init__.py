@@ -1,5 +1,5 @@
 """``torch.profiler``: CPU time per op and per ``record_function`` range."""
-from ..autograd.profiler import record_function
+from ._range import record_function
 from .profiler import (ProfilerAction, ProfilerActivity, profile, schedule,
                        supported_activities)
 

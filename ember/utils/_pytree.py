@@ -159,7 +159,7 @@ def is_structseq(obj):
     return is_structseq_class(obj if isinstance(obj, type) else type(obj))
 
 
-def _node_type(tree):
+def _get_node_type(tree):
     cls = type(tree)
     return namedtuple if is_namedtuple_class(cls) else cls
 
@@ -228,7 +228,7 @@ class TreeSpec:
         if self.is_leaf():
             out.append(node)
             return
-        node_type = _node_type(node)
+        node_type = _get_node_type(node)
         if self.type not in _BUILTIN_TYPES:
             if node_type != self.type:
                 raise _errors.pytree_custom_type(self.type, node_type)
@@ -282,14 +282,14 @@ _LEAF = LeafSpec()
 def tree_is_leaf(tree, is_leaf=None):
     if is_leaf is not None and is_leaf(tree):
         return True
-    return _node_type(tree) not in SUPPORTED_NODES
+    return _get_node_type(tree) not in SUPPORTED_NODES
 
 
 def _flatten(tree, is_leaf, leaves):
     if tree_is_leaf(tree, is_leaf):
         leaves.append(tree)
         return _LEAF
-    node_type = _node_type(tree)
+    node_type = _get_node_type(tree)
     children, context = SUPPORTED_NODES[node_type].flatten_fn(tree)
     return TreeSpec(node_type, context, [_flatten(c, is_leaf, leaves) for c in children])
 
@@ -312,7 +312,7 @@ def tree_iter(tree, is_leaf=None):
     if tree_is_leaf(tree, is_leaf):
         yield tree
         return
-    children, _ = SUPPORTED_NODES[_node_type(tree)].flatten_fn(tree)
+    children, _ = SUPPORTED_NODES[_get_node_type(tree)].flatten_fn(tree)
     for child in children:
         yield from tree_iter(child, is_leaf)
 
@@ -344,7 +344,7 @@ def tree_leaves_with_path(tree, is_leaf=None):
         if tree_is_leaf(node, is_leaf):
             out.append((path, node))
             return
-        for key, child in _keyed_children(node, _node_type(node)):
+        for key, child in _keyed_children(node, _get_node_type(node)):
             walk(child, path + (key,))
     walk(tree, ())
     return out

@@ -151,6 +151,21 @@ gall = dist.new_group(list(range(n)))
 t = data(r)
 dist.all_reduce(t, group=gall)
 check(t, everyone.sum(0), "group all")
+# functional collectives return new tensors and leave their argument alone
+import ember.distributed._functional_collectives as funcol  # noqa: E402
+t = data(r)
+check(funcol.wait_tensor(funcol.all_reduce(t, "sum", None)), everyone.sum(0), "funcol all_reduce")
+check(t, ref(r), "funcol input untouched")
+check(funcol.all_gather_tensor(data(r, (1, 3)), 1, None),
+      np.concatenate([ref(k, (1, 3)) for k in range(n)], axis=1), "funcol all_gather dim 1")
+check(funcol.reduce_scatter_tensor(data(r, (2 * n, 3)), "sum", 0, None),
+      np.stack([ref(k, (2 * n, 3)) for k in range(n)]).sum(0)[2 * r:2 * r + 2],
+      "funcol reduce_scatter")
+x = data(r, (n, 3)).requires_grad_()
+y = funcol.all_to_all_single_autograd(x, None, None, None)
+check(y.detach(), np.stack([ref(k, (n, 3))[r] for k in range(n)]), "funcol all_to_all")
+(y * (r + 1)).sum().backward()
+check(x.grad, np.repeat(np.arange(1, n + 1, dtype=float)[:, None], 3, 1), "funcol a2a grad")
 dist.barrier()
 done = []
 dist.all_gather_object(done, r)  # one line from rank 0: ranks' prints may interleave

@@ -6,6 +6,7 @@ placement-driven layout or a device mesh raises ``ember.UnsupportedError``.
 """
 from ..._errors import unsupported
 from ..._tensor import Tensor
+from .placement_types import Partial, Placement, Replicate, Shard
 
 _WHY = "Ember has no distributed tensors; use DistributedDataParallel"
 
@@ -19,25 +20,6 @@ class DTensor(Tensor):
     @staticmethod
     def from_local(*args, **kwargs):
         raise unsupported("torch.distributed.tensor.DTensor.from_local", _WHY)
-
-
-class Placement:
-    """Base of the DTensor placements (Shard, Replicate, Partial)."""
-
-    def __init__(self, *args, **kwargs):
-        raise unsupported(f"torch.distributed.tensor.{type(self).__name__}", _WHY)
-
-
-class Shard(Placement):
-    pass
-
-
-class Replicate(Placement):
-    pass
-
-
-class Partial(Placement):
-    pass
 
 
 def distribute_tensor(*args, **kwargs):
