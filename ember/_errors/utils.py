@@ -51,11 +51,6 @@ def checkpoint_recompute_mismatch(cls, detail):
                "different metadata than during the forward pass.\n" + detail)
 
 
-def checkpoint_outer_graph(cls):
-    return cls("torch.utils.checkpoint (Ember): with use_reentrant=False, a tensor that "
-               "requires grad and is not a leaf must be passed to the checkpointed function as "
-               "an argument, not captured from outside it.")
-
 
 # ---- torch.utils._pytree --------------------------------------------------------------------
 def pytree_already_registered(cls):
