@@ -258,6 +258,10 @@ def tb_needs_pillow():
     return ImportError("SummaryWriter.add_image needs Pillow: pip install 'ember[vision]'")
 
 
+def tb_hparams_dict_type(name):
+    return TypeError(f"parameter: {name} should be a dictionary, nothing logged.")
+
+
 def tb_hparams_dicts():
     return TypeError("hparam_dict and metric_dict should be dictionary.")
 
