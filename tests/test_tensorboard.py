@@ -157,3 +157,17 @@ def test_summary_module_as_lightning_uses_it(tmp_path):
             errors.append(str(info.value))
         results.append(errors)
     assert results[0] == results[2] and results[1] == results[3]
+
+
+def test_add_figure_matches_torch(tmp_path):
+    plt = pytest.importorskip("matplotlib.pyplot")
+    images = []
+    for mod in (etb, ttb):
+        logdir = str(tmp_path / mod.__name__.split(".")[0])
+        with mod.SummaryWriter(logdir) as w:
+            fig = plt.figure(figsize=(2, 1.5), dpi=40)
+            plt.plot([0, 1, 2], [1, 0, 1])
+            w.add_figure("fig", fig, 3)
+            w.add_figure("figs", [plt.figure(figsize=(1, 1), dpi=20) for _ in range(2)], 4)
+        images.append(_read(logdir)["images"])
+    assert images[0] == images[1]

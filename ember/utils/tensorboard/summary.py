@@ -130,6 +130,24 @@ def _hparams(hparam_dict, metric_dict, domains):
             plugin(4, P.session_end_info(P.STATUS_SUCCESS), P.SESSION_END_INFO_TAG))
 
 
+def figure_to_image(figures, close=True):
+    """Render matplotlib figure(s) to uint8 CHW (or NCHW for a list) RGB arrays."""
+    import matplotlib.backends.backend_agg as agg
+    import matplotlib.pyplot as plt
+
+    def render(figure):
+        canvas = agg.FigureCanvasAgg(figure)
+        canvas.draw()
+        w, h = figure.canvas.get_width_height()
+        rgb = np.frombuffer(canvas.buffer_rgba(), dtype=np.uint8).reshape([h, w, 4])[:, :, :3]
+        if close:
+            plt.close(figure)
+        return np.moveaxis(rgb, 2, 0)
+    if isinstance(figures, list):
+        return np.stack([render(f) for f in figures])
+    return render(figures)
+
+
 # ---- the public builders ----------------------------------------------------------------------
 def scalar(name, tensor, collections=None, new_style=False, double_precision=False):
     return P.summary(P.value(name, simple_value=_scalar(tensor)))

@@ -119,6 +119,15 @@ class SummaryWriter:
     def add_images(self, tag, img_tensor, global_step=None, walltime=None, dataformats="NCHW"):
         self.add_image(tag, img_tensor, global_step, walltime, dataformats)
 
+    def add_figure(self, tag, figure, global_step=None, close=True, walltime=None):
+        """A matplotlib figure (or a list of them, as one image grid) rendered as an image."""
+        if isinstance(figure, list):
+            self.add_image(tag, S.figure_to_image(figure, close), global_step, walltime,
+                           dataformats="NCHW")
+        else:
+            self.add_image(tag, S.figure_to_image(figure, close), global_step, walltime,
+                           dataformats="CHW")
+
     def add_text(self, tag, text_string, global_step=None, walltime=None):
         self._add(S.text(tag, text_string), global_step, walltime)
 
