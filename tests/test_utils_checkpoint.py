@@ -138,6 +138,10 @@ def _error(fn):
     lambda lib: _ckpt(lib).checkpoint_sequential([lambda a: a], 1, lib.ones(1),
                                                  use_reentrant=True, foo=1),
     lambda lib: _ckpt(lib).detach_variable([lib.ones(1)]),
+    lambda lib: (lambda x: lib.autograd.grad(_ckpt(lib).checkpoint(
+        lambda a: a.exp(), x, use_reentrant=True).sum(), [x]))(lib.ones(2, requires_grad=True)),
+    lambda lib: (lambda x: _ckpt(lib).checkpoint(lambda a: a.exp(), x, use_reentrant=True)
+                 .sum().backward(inputs=[x]))(lib.ones(2, requires_grad=True)),
 ])
 def test_errors_match_torch(call):
     assert _error(lambda: call(ember)) == _error(lambda: call(torch))

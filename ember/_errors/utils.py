@@ -36,6 +36,13 @@ def checkpoint_context_fn_reentrant():
                       "use_reentrant=False.")
 
 
+def checkpoint_reentrant_grad():
+    return RuntimeError("When use_reentrant=True, torch.utils.checkpoint is incompatible with "
+                        ".grad() or passing an `inputs` parameter to .backward(). To resolve "
+                        "this error, you can either set use_reentrant=False, or call "
+                        ".backward() without passing the `inputs` argument.")
+
+
 def checkpoint_no_output_grad():
     return RuntimeError("none of output has requires_grad=True, this checkpoint() is not "
                         "necessary")

@@ -91,6 +91,9 @@ class CheckpointFunction(Function):
 
     @staticmethod
     def backward(ctx, *grads):
+        from ..autograd import engine
+        if not engine._is_checkpoint_valid():
+            raise _errors.checkpoint_reentrant_grad()
         inputs = list(ctx.inputs)
         for i, t in zip(ctx.tensor_indices, ctx.saved_tensors):
             inputs[i] = t
@@ -103,7 +106,6 @@ class CheckpointFunction(Function):
                  o.requires_grad]
         if not pairs:
             raise _errors.checkpoint_no_output_grad()
-        from ..autograd import engine
         engine.backward([o for o, _ in pairs], [g for _, g in pairs])
         return (None, None) + tuple(x.grad if isinstance(x, Tensor) else None
                                     for x in detached)
