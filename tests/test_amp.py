@@ -362,3 +362,24 @@ def test_autocast_inside_profiler_and_flop_counter():
     assert {e.key: e.count for e in prof.key_averages()}["aten::matmul"] == 2
     assert flops.get_total_flops() == 2 * 2 * 4 * 4 * 4
     assert ember.matmul.__name__ == "matmul" and not hasattr(ember.matmul, "__wrapped__")
+
+
+def _inf_step_scales(lib, device):
+    p = lib.nn.Parameter(lib.ones(3, device=device))
+    opt = lib.optim.SGD([p], lr=0.1)
+    scaler = lib.amp.GradScaler(device, init_scale=4.0, growth_interval=1)
+    scales = []
+    for step in range(3):
+        opt.zero_grad()
+        loss = (p * (float("inf") if step == 1 else 1.0)).sum()
+        scaler.scale(loss).backward()
+        scaler.step(opt)
+        scaler.update()
+        scales.append(scaler.get_scale())
+    assert scaler.is_enabled() and p.device.type == device
+    return scales, p.detach().cpu().tolist()
+
+
+def test_grad_scaler_on_fake_cuda(fake_cuda):
+    """The CUDA scaler on the fake CUDA backend follows torch's CPU scaler step for step."""
+    assert _inf_step_scales(ember, "cuda") == _inf_step_scales(torch, "cpu")

@@ -72,7 +72,7 @@ def _runs(logdir):
                   if any(f.startswith("events.out.tfevents.") for f in files))
 
 
-def _hparams(logdir):
+def _hparams(logdir, metric="acc"):
     ea = EventAccumulator(os.path.join(logdir, "hp"))
     ea.Reload()
     content = ea.PluginTagToContent("hparams")
@@ -81,7 +81,7 @@ def _hparams(logdir):
                 content[hp_meta.SESSION_START_INFO_TAG])),
             str(hp_meta.parse_session_end_info_plugin_data(
                 content[hp_meta.SESSION_END_INFO_TAG])).split("end_time_secs")[0],
-            [(e.step, e.value) for e in ea.Scalars("acc")])
+            [(e.step, e.value) for e in ea.Scalars(metric)])
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +136,38 @@ def test_errors_match_torch(tmp_path):
                 call(mod)
             errs.append((type(info.value).__name__, str(info.value)))
         assert errs[0] == errs[1]
+
+
+def test_summary_module_as_lightning_uses_it(tmp_path):
+    """``summary.hparams`` handed to the writer's file writer, as Lightning's logger does."""
+    from torch.utils.tensorboard import summary as tsummary
+    from ember.utils.tensorboard import summary as esummary
+    results = []
+    for mod, summary in ((etb, esummary), (ttb, tsummary)):
+        logdir = str(tmp_path / mod.__name__.split(".")[0])
+        with mod.SummaryWriter(os.path.join(logdir, "hp")) as w:
+            for s in summary.hparams({"lr": 0.5, "name": "x"}, {"m": 0}):
+                w.file_writer.add_summary(s)
+            w.add_scalar("m", 1.0, 0)
+        results.append(_hparams(logdir, "m"))
+        errors = []
+        for bad in (([], {}), ({}, [])):
+            with pytest.raises(TypeError) as info:
+                summary.hparams(*bad)
+            errors.append(str(info.value))
+        results.append(errors)
+    assert results[0] == results[2] and results[1] == results[3]
+
+
+def test_add_figure_matches_torch(tmp_path):
+    plt = pytest.importorskip("matplotlib.pyplot")
+    images = []
+    for mod in (etb, ttb):
+        logdir = str(tmp_path / mod.__name__.split(".")[0])
+        with mod.SummaryWriter(logdir) as w:
+            fig = plt.figure(figsize=(2, 1.5), dpi=40)
+            plt.plot([0, 1, 2], [1, 0, 1])
+            w.add_figure("fig", fig, 3)
+            w.add_figure("figs", [plt.figure(figsize=(1, 1), dpi=20) for _ in range(2)], 4)
+        images.append(_read(logdir)["images"])
+    assert images[0] == images[1]

@@ -36,6 +36,13 @@ def checkpoint_context_fn_reentrant():
                       "use_reentrant=False.")
 
 
+def checkpoint_reentrant_grad():
+    return RuntimeError("When use_reentrant=True, torch.utils.checkpoint is incompatible with "
+                        ".grad() or passing an `inputs` parameter to .backward(). To resolve "
+                        "this error, you can either set use_reentrant=False, or call "
+                        ".backward() without passing the `inputs` argument.")
+
+
 def checkpoint_no_output_grad():
     return RuntimeError("none of output has requires_grad=True, this checkpoint() is not "
                         "necessary")
@@ -50,11 +57,6 @@ def checkpoint_recompute_mismatch(cls, detail):
     return cls("torch.utils.checkpoint: Recomputed values for the following tensors have "
                "different metadata than during the forward pass.\n" + detail)
 
-
-def checkpoint_outer_graph(cls):
-    return cls("torch.utils.checkpoint (Ember): with use_reentrant=False, a tensor that "
-               "requires grad and is not a leaf must be passed to the checkpointed function as "
-               "an argument, not captured from outside it.")
 
 
 # ---- torch.utils._pytree --------------------------------------------------------------------
@@ -261,6 +263,10 @@ def tb_empty_histogram():
 
 def tb_needs_pillow():
     return ImportError("SummaryWriter.add_image needs Pillow: pip install 'ember[vision]'")
+
+
+def tb_hparams_dict_type(name):
+    return TypeError(f"parameter: {name} should be a dictionary, nothing logged.")
 
 
 def tb_hparams_dicts():

@@ -2,7 +2,7 @@
 from . import grad_mode, graph, functional
 from .grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                         is_grad_enabled, is_inference_mode_enabled)
-from .engine import backward, grad
+from .engine import backward, grad, _is_checkpoint_valid  # noqa: F401
 from .graph import Node
 from .function import Function, once_differentiable
 from .variable import Variable

@@ -11,6 +11,14 @@ from .._tensor import Tensor, _make
 from . import grad_mode
 from .graph import AccumulateGrad, accumulator_of, apply_anomalous, _anomaly
 
+# One entry per running backward: False when it computes only some inputs' gradients
+# (``grad()`` or ``backward(inputs=...)``), which a reentrant checkpoint cannot serve.
+_full_backward = []
+
+
+def _is_checkpoint_valid():
+    return not _full_backward or _full_backward[-1]
+
 
 def _root_grads(outputs, grad_outputs, create_graph):
     grads = []
@@ -147,8 +155,12 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
                 only.add(accumulator_of(t))
             else:
                 capture[(t._grad_fn, t._output_nr)] = i
-        captured = run(roots, grads, retain_graph, create_graph, capture=capture or None,
-                       only=only)
+        _full_backward.append(False)
+        try:
+            captured = run(roots, grads, retain_graph, create_graph, capture=capture or None,
+                           only=only)
+        finally:
+            _full_backward.pop()
         for (node, nr), i in (capture or {}).items():
             g = (captured or {}).get(i)
             if g is not None:
@@ -157,7 +169,11 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         return
     if create_graph:
         warnings.warn(_errors.CREATE_GRAPH_CYCLE_WARNING, UserWarning, stacklevel=3)
-    run(roots, grads, retain_graph, create_graph)
+    _full_backward.append(True)
+    try:
+        run(roots, grads, retain_graph, create_graph)
+    finally:
+        _full_backward.pop()
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -180,7 +196,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for i, t in enumerate(inputs):
         key = (t._grad_fn, t._output_nr) if t._grad_fn is not None else (accumulator_of(t), 0)
         capture[key] = i
-    captured = run(roots, grads, retain_graph, create_graph, capture=capture, accumulate=False)
+    _full_backward.append(False)
+    try:
+        captured = run(roots, grads, retain_graph, create_graph, capture=capture,
+                       accumulate=False)
+    finally:
+        _full_backward.pop()
     result = []
     for i, t in enumerate(inputs):
         g = captured.get(i)

@@ -4,6 +4,7 @@ import warnings
 
 from .. import _errors
 
+from ..autograd.profiler import record_function
 from ._events import EventList
 from ._recorder import _Recorder
 
@@ -74,6 +75,8 @@ class profile:
                  custom_trace_id_callback=None):
         self.activities = set(activities) if activities else supported_activities()
         self.schedule = schedule if schedule is not None else _always_record
+        self.record_steps = schedule is not None     # "ProfilerStep#N" ranges, as PyTorch
+        self._step_range = None
         self.on_trace_ready = on_trace_ready
         self.record_shapes = record_shapes
         self.step_num = 0
@@ -83,20 +86,38 @@ class profile:
 
     def start(self):
         self._transit(None, self.current_action)
+        self._open_step()
 
     def stop(self):
+        self._close_step()
         self._transit(self.current_action, None)
 
     def step(self):
+        """Start the next step (the schedule decides whether it is recorded)."""
+        self._close_step()
         prev = self.current_action
         self.step_num += 1
         self.current_action = self.schedule(self.step_num)
         self._transit(prev, self.current_action)
+        self._open_step()
+
+    def _open_step(self):
+        if self.record_steps:
+            self._step_range = record_function(f"ProfilerStep#{self.step_num}")
+            self._step_range.__enter__()
+
+    def _close_step(self):
+        if self._step_range is not None:
+            self._step_range.__exit__(None, None, None)
+            self._step_range = None
 
     def _transit(self, prev, current):
         if prev in _RECORDING and (current not in _RECORDING or
                                    prev is ProfilerAction.RECORD_AND_SAVE):
             self._recorder.stop()
+            for e in self._recorder.events:
+                if e.name.startswith("ProfilerStep#"):
+                    e.name = "ProfilerStep*"    # PyTorch reports every step under one key
             self._events = EventList(self._recorder.events)
             self._recorder = None
             if self.on_trace_ready is not None:

@@ -6,9 +6,12 @@
 * ``use_reentrant=False`` keeps the region's graph (so ``grad_fn`` names, ``autograd.grad``,
   ``backward(inputs=...)`` and keyword arguments work) but drops every saved tensor of the
   region's nodes; the first node that needs its saved tensors reruns the region once and takes
-  the rerun's saved tensors, node by node, as PyTorch's saved-tensor hooks do.
+  the rerun's saved tensors, node by node, as PyTorch's saved-tensor hooks do.  The region's
+  nodes are those created while it runs (the node constructors are swapped for recording ones
+  for the duration), so tensors captured from outside the function are handled too.
 """
 import contextlib
+import sys
 import warnings
 
 from .. import _errors
@@ -88,6 +91,9 @@ class CheckpointFunction(Function):
 
     @staticmethod
     def backward(ctx, *grads):
+        from ..autograd import engine
+        if not engine._is_checkpoint_valid():
+            raise _errors.checkpoint_reentrant_grad()
         inputs = list(ctx.inputs)
         for i, t in zip(ctx.tensor_indices, ctx.saved_tensors):
             inputs[i] = t
@@ -100,7 +106,6 @@ class CheckpointFunction(Function):
                  o.requires_grad]
         if not pairs:
             raise _errors.checkpoint_no_output_grad()
-        from ..autograd import engine
         engine.backward([o for o, _ in pairs], [g for _, g in pairs])
         return (None, None) + tuple(x.grad if isinstance(x, Tensor) else None
                                     for x in detached)
@@ -118,15 +123,39 @@ def _tensors(value):
             yield from _tensors(v)
 
 
-def _region_nodes(outputs, stop):
-    """The region's nodes in a fixed (breadth-first) order, from its outputs back to the
-    boundary: accumulators (leaves) and the nodes in ``stop`` (the arguments' producers)."""
+# Every place that makes autograd nodes binds its constructor under one of these names.
+_NODE_CONSTRUCTORS = (("ember.autograd.graph", "_new"), ("ember._ops._core", "_new_node"),
+                      ("ember.autograd.function", "_new"), ("ember._ops.views", "_new"))
+
+
+@contextlib.contextmanager
+def _recording_nodes(created):
+    """Add the id of every autograd node made inside the block to ``created``."""
+    def new(cls):
+        node = object.__new__(cls)
+        created.add(id(node))
+        return node
+    places = [(sys.modules[m], name) for m, name in _NODE_CONSTRUCTORS]
+    saved = [getattr(m, name) for m, name in places]
+    for m, name in places:
+        setattr(m, name, new)
+    try:
+        yield
+    finally:
+        for (m, name), value in zip(places, saved):
+            setattr(m, name, value)
+
+
+def _region_nodes(outputs, created):
+    """The region's nodes (those in ``created``, but not leaves' accumulators) in a fixed
+    (breadth-first) order, from its outputs back to its boundary."""
     order, seen = [], set()
     frontier = [t.grad_fn for t in _tensors(outputs) if t.grad_fn is not None]
     while frontier:
         nxt = []
         for node in frontier:
-            if id(node) in seen or id(node) in stop or isinstance(node, AccumulateGrad):
+            if id(node) in seen or id(node) not in created or \
+                    isinstance(node, AccumulateGrad):
                 continue
             seen.add(id(node))
             order.append(node)
@@ -163,13 +192,11 @@ class _Frame:
     def recompute(self):
         if self.done:
             return
-        with self.state.restored(), self.recompute_ctx:
+        created = set()
+        with self.state.restored(), self.recompute_ctx, _recording_nodes(created):
             args = detach_variable(tuple(self.args))
             outputs = self.function(*args, **self.kwargs)
-        redone = _region_nodes(outputs, ())
-        originals = {id(n) for n in self.nodes}
-        if any(id(n) in originals for n in redone):
-            raise _errors.checkpoint_outer_graph(CheckpointError)
+        redone = _region_nodes(outputs, created)
         if [type(n).__name__ for n in redone] != [type(n).__name__ for n in self.nodes]:
             raise _errors.checkpoint_recompute_mismatch(
                 CheckpointError, "the recomputed graph has different operations")
@@ -187,11 +214,11 @@ class _Frame:
 def _checkpoint_without_reentrant(function, preserve, context_fn, args, kwargs):
     state = _RegionState(preserve)
     forward_ctx, recompute_ctx = context_fn()
-    with forward_ctx:
+    created = set()
+    with forward_ctx, _recording_nodes(created):
         outputs = function(*args, **kwargs)
     if grad_mode._enabled[0]:
-        stop = {id(a.grad_fn) for a in args if isinstance(a, Tensor) and a.grad_fn is not None}
-        nodes = _region_nodes(outputs, stop)
+        nodes = _region_nodes(outputs, created)
         if nodes:
             _Frame(function, args, kwargs, state, recompute_ctx, nodes).drop()
     return outputs
