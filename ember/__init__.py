@@ -71,8 +71,7 @@ from . import random  # noqa: E402
 # Subpackages that core tensor code never needs load on first use (PEP 562), which keeps
 # ``import ember`` fast; ``ember.nn`` etc. behave exactly as if imported eagerly.
 _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "distributed",
-                 "distributions",
-                 "jit", "onnx", "fx"}
+                 "distributions", "jit", "onnx", "fx"}
 _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load")}
 
 
