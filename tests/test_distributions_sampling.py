@@ -180,3 +180,20 @@ def test_pathwise_gradient_matches_finite_difference_of_expectation(name, params
     fx.mean().backward()
     grad = tensors[wrt].grad.item()
     assert abs(grad - fd) < 0.04 * abs(fd) + 0.01, (grad, fd)
+
+
+def test_dirichlet_grad_is_the_implicit_beta_derivative():
+    """torch's _dirichlet_grad is (dx/da) / (1 - x) for x ~ Beta(a, b), b held: a float64
+    central difference of SciPy's betainc, and torch's approximation to about 1e-3."""
+    special = pytest.importorskip("scipy.special")
+    stats = pytest.importorskip("scipy.stats")
+    rng = np.random.default_rng(4)
+    a, b = rng.uniform(0.05, 20, 300), rng.uniform(0.05, 20, 300)
+    x = np.clip(rng.beta(a, b), 1e-12, 1 - 1e-12)
+    h = 1e-6 * a
+    ref = -(special.betainc(a + h, b, x) - special.betainc(a - h, b, x)) / (2 * h) \
+        / stats.beta.pdf(x, a, b) / (1 - x)
+    got = ember._dirichlet_grad(ember.tensor(x), ember.tensor(a), ember.tensor(a + b)).numpy()
+    np.testing.assert_allclose(got, ref, rtol=1e-6)
+    theirs = torch._dirichlet_grad(torch.tensor(x), torch.tensor(a), torch.tensor(a + b))
+    np.testing.assert_allclose(got, theirs.numpy(), rtol=5e-3, atol=1e-8)
