@@ -53,6 +53,13 @@ def _p_series(a, x, xp):
     return total, dtotal
 
 
+def _converged(step, dstep, h, dh, xp):
+    """A continued fraction h (and dh) has converged when the last factor is 1 to _EPS and no
+    longer moves the derivative."""
+    return not bool((xp.abs(step - 1.0) > _EPS).any()
+                    or (xp.abs(h * dstep) > xp.abs(dh) * _EPS).any())
+
+
 def _q_fraction(a, x, xp):
     """The continued fraction h with Q = h x^a e^-x / Gamma(a), and dh/da, by modified Lentz
     carried in forward mode (b, c, d and h with their derivatives in a)."""
@@ -72,10 +79,8 @@ def _q_fraction(a, x, xp):
         c = b + an / c
         c = xp.where(xp.abs(c) < _TINY, _TINY, c)
         step, dstep = d * c, dd * c + d * dc
-        dh = dh * step + h * dstep
-        h = h * step
-        if not bool((xp.abs(step - 1.0) > _EPS).any()
-                    or (xp.abs(h * dstep) > xp.abs(dh) * _EPS).any()):
+        h, dh = h * step, dh * step + h * dstep
+        if _converged(step, dstep, h, dh, xp):
             break
     return h, dh
 
@@ -219,17 +224,14 @@ def _beta_fraction(a, b, x, wrt_a, xp):
         aa = m * (b - m) * x / (e1 * e2)
         daa = aa * (-1.0 / e1 - 1.0 / e2) if wrt_a else m * x / (e1 * e2)
         c, dc, d, dd, step, dstep = _lentz_step(aa, daa, c, dc, d, dd, xp)
-        dh = dh * step + h * dstep
-        h = h * step
+        h, dh = h * step, dh * step + h * dstep
         o1, o2 = a + 2.0 * m, a + 1.0 + 2 * m
         aa = -(a + m) * (qab + m) * x / (o1 * o2)
         daa = (aa * (1.0 / (a + m) + 1.0 / (qab + m) - 1.0 / o1 - 1.0 / o2) if wrt_a
                else aa / (qab + m))
         c, dc, d, dd, step, dstep = _lentz_step(aa, daa, c, dc, d, dd, xp)
-        dh = dh * step + h * dstep
-        h = h * step
-        if not bool((xp.abs(step - 1.0) > _EPS).any()
-                    or (xp.abs(h * dstep) > xp.abs(dh) * _EPS).any()):
+        h, dh = h * step, dh * step + h * dstep
+        if _converged(step, dstep, h, dh, xp):
             break
     return h, dh
 
