@@ -367,7 +367,7 @@ def test_autograd_node_names(name, params):
         d = getattr(D, name)(**{k: L.tensor(v, requires_grad=True) for k, v in params.items()})
         v = d.sample()
         outs = [d.log_prob(v), d.entropy(), d.mean]
-        if d.has_rsample and name != "Dirichlet":   # torch: its own _DirichletBackward Function
+        if d.has_rsample:
             outs.append(d.rsample())
         names.append([type(o.grad_fn).__name__ for o in outs])
     assert names[0] == names[1]
@@ -382,3 +382,23 @@ def test_noncontiguous_parameters():
         d = D.Normal(p.T, p.T[:, ::2].repeat(1, 2)[:, :3] + p.T)
         res.append(_np(d.log_prob(L.tensor(value))))
     np.testing.assert_allclose(res[0], res[1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, params", [
+    ("Normal", dict(loc=[0.5, -1.0], scale=[1.5, 0.7])),
+    ("Gamma", dict(concentration=[0.8, 2.0], rate=[1.5, 0.7])),
+    ("StudentT", dict(df=[3.0, 5.0], loc=[0.5, -1.0], scale=[1.5, 0.7])),
+    ("Beta", dict(concentration1=[0.8, 2.0], concentration0=[1.5, 0.7])),
+])
+def test_second_derivatives_of_log_prob(name, params):
+    """Gradients of gradients (e.g. for natural-gradient or penalty terms) match torch's."""
+    value = {"Beta": [0.3, 0.6]}.get(name, [0.4, 1.2])
+    out = []
+    for D, L in ((ED, ember), (TD, torch)):
+        ps = {k: L.tensor(v, dtype=L.float64, requires_grad=True) for k, v in params.items()}
+        lp = getattr(D, name)(**ps).log_prob(L.tensor(value, dtype=L.float64)).sum()
+        first = L.autograd.grad(lp, list(ps.values()), create_graph=True)
+        second = L.autograd.grad(sum(g.sum() for g in first), list(ps.values()))
+        out.append([_np(g) for g in second])
+    for e, t in zip(*out):
+        np.testing.assert_allclose(e, t, rtol=1e-7, atol=1e-10)   # polygamma: ~1e-9

@@ -1,7 +1,8 @@
 """Sampling primitives of torch.distributions: the standard gamma sampler with its implicit
-reparameterisation gradient (``_standard_gamma`` / ``_standard_gamma_grad``), the binomial
-sampler, and the regularised incomplete gamma functions (``igamma`` / ``igammac``) that both the
-gradient and ``Gamma.cdf`` need.
+reparameterisation gradient (``_standard_gamma`` / ``_standard_gamma_grad``), the Dirichlet
+sampler and the implicit gradient of its Beta marginals (``_sample_dirichlet`` /
+``_dirichlet_grad``), the binomial sampler, and the regularised incomplete gamma functions
+(``igamma`` / ``igammac``) that both the gradient and ``Gamma.cdf`` need.
 
 Randomness is drawn from the generators of ``random.py`` (``_gen``), as its samplers do.
 
@@ -11,7 +12,8 @@ fraction (modified Lentz) above, each evaluated together with its derivative dS/
 mode).  The gradient of a gamma sample x with respect to its concentration a is the implicit
 one, dx/da = -(dP/da) / p(x; a); with p = exp(a log x - x - lgamma(a)) / x the exponentials
 cancel, leaving -x (S (log x - digamma(a)) + dS/da) for the series (the sign flips for Q), which
-keeps full relative accuracy in both tails.
+keeps full relative accuracy in both tails.  The Beta case is the same with the incomplete beta
+function's continued fraction.
 """
 from .. import _errors
 from .._tensor import Tensor
@@ -51,6 +53,13 @@ def _p_series(a, x, xp):
     return total, dtotal
 
 
+def _converged(step, dstep, h, dh, xp):
+    """A continued fraction h (and dh) has converged when the last factor is 1 to _EPS and no
+    longer moves the derivative."""
+    return not bool((xp.abs(step - 1.0) > _EPS).any()
+                    or (xp.abs(h * dstep) > xp.abs(dh) * _EPS).any())
+
+
 def _q_fraction(a, x, xp):
     """The continued fraction h with Q = h x^a e^-x / Gamma(a), and dh/da, by modified Lentz
     carried in forward mode (b, c, d and h with their derivatives in a)."""
@@ -70,10 +79,8 @@ def _q_fraction(a, x, xp):
         c = b + an / c
         c = xp.where(xp.abs(c) < _TINY, _TINY, c)
         step, dstep = d * c, dd * c + d * dc
-        dh = dh * step + h * dstep
-        h = h * step
-        if not bool((xp.abs(step - 1.0) > _EPS).any()
-                    or (xp.abs(h * dstep) > xp.abs(dh) * _EPS).any()):
+        h, dh = h * step, dh * step + h * dstep
+        if _converged(step, dstep, h, dh, xp):
             break
     return h, dh
 
@@ -185,6 +192,105 @@ def _standard_gamma(input, generator=None):
     res = _new(arr, dt, input._device, False, None)
     if needs_grad(input):
         record(res, _StandardGammaBackward, (input,), saved=(input, res.detach()))
+    return res
+
+
+# ---- Dirichlet samples and the implicit gradient of their Beta marginals -----------------------
+def _lentz_step(aa, daa, c, dc, d, dd, xp):
+    """One modified-Lentz step of a continued fraction with numerator ``aa`` (and their
+    derivatives); returns c, dc, d, dd and the step factor with its derivative."""
+    den = 1.0 + aa * d
+    dden = daa * d + aa * dd
+    d = 1.0 / xp.where(xp.abs(den) < _TINY, _TINY, den)
+    dd = -dden * d * d
+    dc = daa / c - aa * dc / (c * c)
+    c = 1.0 + aa / c
+    c = xp.where(xp.abs(c) < _TINY, _TINY, c)
+    return c, dc, d, dd, d * c, dd * c + d * dc
+
+
+def _beta_fraction(a, b, x, wrt_a, xp):
+    """The continued fraction F with I_x(a, b) = x^a (1-x)^b F / (a B(a, b)) (valid below
+    x = (a + 1) / (a + b + 2)) and dF/da (``wrt_a``) or dF/db, in forward mode."""
+    qab, qap = a + b, a + 1.0
+    den = 1.0 - qab * x / qap
+    dden = (qab / qap - 1.0) * x / qap if wrt_a else -x / qap
+    d = 1.0 / xp.where(xp.abs(den) < _TINY, _TINY, den)
+    dd = -dden * d * d
+    c, dc = xp.ones_like(x), xp.zeros_like(x)
+    h, dh = d.copy(), dd.copy()
+    for m in range(1, _MAX_ITER):
+        e1, e2 = a - 1.0 + 2 * m, a + 2.0 * m
+        aa = m * (b - m) * x / (e1 * e2)
+        daa = aa * (-1.0 / e1 - 1.0 / e2) if wrt_a else m * x / (e1 * e2)
+        c, dc, d, dd, step, dstep = _lentz_step(aa, daa, c, dc, d, dd, xp)
+        h, dh = h * step, dh * step + h * dstep
+        o1, o2 = a + 2.0 * m, a + 1.0 + 2 * m
+        aa = -(a + m) * (qab + m) * x / (o1 * o2)
+        daa = (aa * (1.0 / (a + m) + 1.0 / (qab + m) - 1.0 / o1 - 1.0 / o2) if wrt_a
+               else aa / (qab + m))
+        c, dc, d, dd, step, dstep = _lentz_step(aa, daa, c, dc, d, dd, xp)
+        h, dh = h * step, dh * step + h * dstep
+        if _converged(step, dstep, h, dh, xp):
+            break
+    return h, dh
+
+
+def _dirichlet_grad_array(x, alpha, total, be):
+    """torch's ``_dirichlet_grad``: (dx/dalpha) / (1 - x) for x ~ Beta(alpha, total - alpha)
+    with the second parameter held, dx/dalpha = -(dI_x/dalpha) / pdf (the x^a (1-x)^b factors
+    of I and of the pdf cancel).  Dividing by 1 - x makes the Dirichlet Jacobian
+    dx_j/dalpha_i = grad_i (delta_ij - x_j)."""
+    xp = be.xp
+    a, b = alpha, total - alpha
+    r = xp.zeros(x.shape)
+    ok = (a > 0) & (b > 0) & (x > 0) & (x < 1)
+    lower = ok & (x < (a + 1.0) / (a + b + 2.0))
+    upper = ok & ~lower
+    psi = be.special.digamma
+    if lower.any():
+        al, bl, xl = a[lower], b[lower], x[lower]
+        f, df = _beta_fraction(al, bl, xl, True, xp)
+        dlog = xp.log(xl) - 1.0 / al - psi(al) + psi(al + bl)
+        r[lower] = -xl / al * (f * dlog + df)
+    if upper.any():
+        au, bu, xu = a[upper], b[upper], x[upper]
+        f, df = _beta_fraction(bu, au, 1.0 - xu, False, xp)     # I_x(a, b) = 1 - I_1-x(b, a)
+        dlog = xp.log(xu) - psi(au) + psi(au + bu)
+        r[upper] = xu / bu * (f * dlog + df)
+    return xp.where(xp.isfinite(r), r, 0.0)
+
+
+@register("_dirichlet_grad", method=False, differentiable=False)
+def _dirichlet_grad(x, alpha, total):
+    be = x._device._backend
+    xp = be.xp
+    arrays = xp.broadcast_arrays(*(t._data.astype("float64") for t in (x, alpha, total)))
+    return wrap(_dirichlet_grad_array(*arrays, be).astype(x._dtype.np), x._dtype, x._device)
+
+
+def _sample_dirichlet_not_implemented(node, g):
+    raise _errors.derivative_not_implemented("_sample_dirichlet")
+
+
+_SampleDirichletNotImplemented = node_class("NotImplemented", _sample_dirichlet_not_implemented)
+
+
+@register("_sample_dirichlet", method=False, nodes=("NotImplemented",))
+def _sample_dirichlet(input, generator=None):
+    """Dirichlet samples over the last dimension: standard-gamma draws, each at least the
+    dtype's smallest normal number (so that a row never sums to 0), normalised (as torch)."""
+    dt = input._dtype
+    if dt.category < 2:
+        raise _errors.kernel_not_implemented("_sample_dirichlet", dt)
+    xp = input._device._backend.xp
+    tiny = finfo(dt).tiny
+    gammas = _gen(generator, input._device).standard_gamma(input._data.astype("float64"))
+    gammas = xp.maximum(gammas, tiny)
+    arr = xp.maximum(gammas / gammas.sum(-1, keepdims=True), tiny)
+    res = _new(arr, dt, input._device, False, None)
+    if needs_grad(input):
+        record(res, _SampleDirichletNotImplemented, (input,))
     return res
 
 

@@ -6,10 +6,25 @@ from .exp_family import ExponentialFamily
 __all__ = ["Dirichlet"]
 
 
-def _sample_dirichlet(concentration):
-    """Normalised standard-gamma draws: reparameterised through the gamma gradient."""
-    gammas = torch._standard_gamma(concentration)
-    return gammas / gammas.sum(-1, keepdim=True)
+def _Dirichlet_backward(x, concentration, grad_output):
+    """The implicit reparameterisation gradient: dx_j/dalpha_i = g_i (delta_ij - x_j) with g from
+    the Beta marginals (``_dirichlet_grad``)."""
+    total = concentration.sum(-1, True).expand_as(concentration)
+    grad = torch._dirichlet_grad(x, concentration, total)
+    return grad * (grad_output - (x * grad_output).sum(-1, True))
+
+
+class _Dirichlet(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, concentration):
+        x = torch._sample_dirichlet(concentration)
+        ctx.save_for_backward(x, concentration)
+        return x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, concentration = ctx.saved_tensors
+        return _Dirichlet_backward(x, concentration, grad_output)
 
 
 class Dirichlet(ExponentialFamily):
@@ -31,10 +46,7 @@ class Dirichlet(ExponentialFamily):
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
-        value = _sample_dirichlet(self.concentration.expand(shape))
-        tiny = torch.finfo(value.dtype).tiny
-        value.detach().clamp_(min=tiny, max=1 - tiny)
-        return value
+        return _Dirichlet.apply(self.concentration.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:

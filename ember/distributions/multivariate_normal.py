@@ -16,7 +16,12 @@ def _batch_mv(bmat, bvec):
 
 
 def _batch_mahalanobis(bL, bx):
-    """x^T (L L^T)^-1 x for lower-triangular L, by one triangular solve."""
+    """x^T (L L^T)^-1 x for lower-triangular L, by one triangular solve (one right-hand side
+    per vector; with a single L, all vectors are the columns of one right-hand side)."""
+    if bL.dim() == 2:
+        n = bx.shape[-1]
+        sol = torch.linalg.solve_triangular(bL, bx.reshape(-1, n).mT, upper=False)
+        return sol.pow(2).sum(0).reshape(bx.shape[:-1])
     sol = torch.linalg.solve_triangular(bL, bx.unsqueeze(-1), upper=False).squeeze(-1)
     return sol.pow(2).sum(-1)
 

@@ -8,7 +8,7 @@ import weakref
 import ember as torch
 import ember.nn.functional as F
 from . import constraints
-from .utils import _sum_rightmost, tril_matrix_to_vec, vec_to_tril_matrix
+from .utils import _sum_rightmost, broadcast_all, tril_matrix_to_vec, vec_to_tril_matrix
 
 __all__ = ["AbsTransform", "AffineTransform", "CatTransform", "ComposeTransform",
            "CorrCholeskyTransform", "CumulativeDistributionTransform", "ExpTransform",
@@ -399,7 +399,7 @@ class PowerTransform(Transform):
 
     def __init__(self, exponent, cache_size=0):
         super().__init__(cache_size=cache_size)
-        (self.exponent,) = _broadcast(exponent)
+        (self.exponent,) = broadcast_all(exponent)
 
     def with_cache(self, cache_size=1):
         if self._cache_size == cache_size:
@@ -428,12 +428,6 @@ class PowerTransform(Transform):
         return torch.broadcast_shapes(shape, getattr(self.exponent, "shape", ()))
 
     inverse_shape = forward_shape
-
-
-def _broadcast(*values):
-    from .utils import broadcast_all
-    return broadcast_all(*values) if not all(isinstance(v, torch.Tensor) for v in values) \
-        else values
 
 
 def _clipped_sigmoid(x):
