@@ -224,3 +224,15 @@ def histc_not_finite(lo, hi):
 def histogram_not_finite(lo, hi, dim):
     return RuntimeError(f"torch.histogramdd: dimension {dim}'s range [{_num(lo)}, {_num(hi)}] "
                         "is not finite")
+
+
+def bincount_input():
+    return RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+
+
+def bincount_weights():
+    return RuntimeError("weights should be 1-d and have the same length as input")
+
+
+def bincount_minlength():
+    return RuntimeError("minlength should be >= 0")

@@ -121,3 +121,28 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     hist = _counts([pos], keep, [bins], None, input._dtype, xp)
     res = wrap(hist, input._dtype, input._device)
     return res if out is None else write_out(out, res)
+
+
+@register("bincount", differentiable=False)
+def bincount(input, weights=None, minlength=0):
+    """How often each value 0..max occurs in a 1-d non-negative integer tensor (summing
+    ``weights`` instead of counting when given); at least ``minlength`` bins."""
+    if input._dtype.category != 1 or input._dtype is D.bool_:
+        if input._dtype.category == 1:
+            raise _errors.bincount_input()
+        raise _errors.kernel_not_implemented("bincount_cpu", input._dtype)
+    if input._data.ndim != 1:
+        raise _errors.bincount_input()
+    if minlength < 0:
+        raise _errors.bincount_minlength()
+    xp = input._device._backend.xp
+    x = input._data
+    if x.size and int(x.min()) < 0:
+        raise _errors.bincount_input()
+    if weights is None:
+        return wrap(xp.bincount(x, minlength=minlength).astype(np.int64), D.int64, input._device)
+    if weights._data.ndim != 1 or weights._data.shape[0] != x.shape[0]:
+        raise _errors.bincount_weights()
+    dt = weights._dtype if weights._dtype in (D.float32, D.float64) else D.float64
+    counts = xp.bincount(x, weights=weights._data.astype(np.float64), minlength=minlength)
+    return wrap(counts.astype(dt.np), dt, input._device)

@@ -1,5 +1,6 @@
 """The profiler's events, their per-name averages and PyTorch's table layout."""
 import itertools
+import gzip
 import json
 import os
 
@@ -136,7 +137,8 @@ class EventList(list):
         trace = [{"ph": "X", "cat": "cpu_op", "name": e.name, "pid": pid, "tid": e.thread,
                   "ts": e.time_range_start, "dur": e.cpu_time_total,
                   "args": {"Input Dims": e.input_shapes}} for e in self]
-        with open(path, "w") as f:
+        opener = gzip.open if str(path).endswith(".gz") else open
+        with opener(path, "wt") as f:
             json.dump({"traceEvents": trace, "displayTimeUnit": "ms"}, f)
 
 

@@ -3,8 +3,7 @@ import enum
 import warnings
 
 from .. import _errors
-
-from ..autograd.profiler import record_function
+from ._range import record_function
 from ._events import EventList
 from ._recorder import _Recorder
 

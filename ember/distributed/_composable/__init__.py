@@ -1,0 +1,1 @@
+"""``torch.distributed._composable``: composable distributed APIs (none in Ember)."""
