@@ -1,8 +1,9 @@
 """``torch.autograd.profiler``: the legacy ``profile`` and ``record_function``."""
+from .. import _errors
 from ..profiler._events import EventList, FunctionEvent, FunctionEventAvg
 from ..profiler._range import record_function
 
-__all__ = ["profile", "record_function", "EventList", "FunctionEvent", "FunctionEventAvg"]
+__all__ = ["profile", "record_function", "emit_nvtx", "emit_itt", "EventList", "FunctionEvent", "FunctionEventAvg"]
 
 
 class profile:
@@ -46,3 +47,28 @@ class profile:
 
     def export_chrome_trace(self, path):
         self.function_events.export_chrome_trace(path)
+
+
+class emit_nvtx:
+    """NVTX ranges for every op, for NVIDIA's profilers: it needs CUDA, so entering it enabled
+    raises torch's CPU-build ``AssertionError``."""
+
+    def __init__(self, enabled=True, record_shapes=False):
+        self.enabled = enabled
+        self.record_shapes = record_shapes
+
+    def __enter__(self):
+        if self.enabled:
+            raise _errors.cuda_not_compiled()
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+class emit_itt(emit_nvtx):
+    """Intel ITT ranges for every op: without an ITT collector attached there is nothing to
+    emit, as in torch."""
+
+    def __enter__(self):
+        return self

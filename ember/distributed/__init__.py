@@ -92,6 +92,12 @@ def is_nccl_available():
     return _nccl.available()
 
 
+def is_torchelastic_launched():
+    """Whether this process was started by torchelastic (``torchrun``), which sets
+    ``TORCHELASTIC_RUN_ID``."""
+    return os.getenv("TORCHELASTIC_RUN_ID") is not None
+
+
 def is_initialized():
     return GroupMember.WORLD is not None
 

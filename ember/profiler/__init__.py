@@ -9,6 +9,11 @@ from .profiler import (ProfilerAction, ProfilerActivity, profile, schedule,
 
 
 
+def kineto_available():
+    """False: Ember's profiler is its own op timer, not PyTorch's Kineto library."""
+    return False
+
+
 def tensorboard_trace_handler(dir_name, worker_name=None, use_gzip=False):
     """An ``on_trace_ready`` handler that writes each trace as
     ``DIR/WORKER.MILLISECONDS.pt.trace.json`` (``.gz`` with ``use_gzip``), which TensorBoard's
@@ -22,5 +27,5 @@ def tensorboard_trace_handler(dir_name, worker_name=None, use_gzip=False):
     return handler
 
 
-__all__ = ["tensorboard_trace_handler", "profile", "schedule", "ProfilerAction", "ProfilerActivity", "record_function",
+__all__ = ["kineto_available", "tensorboard_trace_handler", "profile", "schedule", "ProfilerAction", "ProfilerActivity", "record_function",
            "supported_activities"]

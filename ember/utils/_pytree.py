@@ -486,6 +486,18 @@ def _dict_flatten(d):
     return list(d.values()), list(d.keys())
 
 
+def _dict_unflatten(values, context):
+    return dict(zip(context, values))
+
+
+def _dict_flatten_with_keys(d):
+    return [(MappingKey(k), v) for k, v in d.items()], list(d)
+
+
+def _is_leaf(tree, is_leaf=None):
+    return tree_is_leaf(tree, is_leaf)
+
+
 def _namedtuple_serialize(context):
     raise _errors.pytree_namedtuple_not_serializable(context)
 
@@ -509,8 +521,8 @@ def _register_builtins():
     register_pytree_node(list, seq, lambda v, c: list(v), serialized_type_name="builtins.list",
                          flatten_with_keys_fn=lambda t: (_seq_keys(t), None))
     register_pytree_node(
-        dict, _dict_flatten, lambda v, c: dict(zip(c, v)), serialized_type_name="builtins.dict",
-        flatten_with_keys_fn=lambda d: ([(MappingKey(k), v) for k, v in d.items()], list(d)))
+        dict, _dict_flatten, _dict_unflatten, serialized_type_name="builtins.dict",
+        flatten_with_keys_fn=_dict_flatten_with_keys)
     register_pytree_node(
         namedtuple, lambda t: (list(t), type(t)), lambda v, c: c(*v),
         serialized_type_name="collections.namedtuple", to_dumpable_context=_namedtuple_serialize,
@@ -518,8 +530,7 @@ def _register_builtins():
                                         type(t)))
     register_pytree_node(
         OrderedDict, _dict_flatten, lambda v, c: OrderedDict(zip(c, v)),
-        serialized_type_name="collections.OrderedDict",
-        flatten_with_keys_fn=lambda d: ([(MappingKey(k), v) for k, v in d.items()], list(d)))
+        serialized_type_name="collections.OrderedDict", flatten_with_keys_fn=_dict_flatten_with_keys)
     register_pytree_node(
         defaultdict, lambda d: (list(d.values()), [d.default_factory, list(d)]),
         lambda v, c: defaultdict(c[0], zip(c[1], v)),
