@@ -18,7 +18,7 @@ from ._core import register, record, inplace, wrap, _grad
 from . import pointwise as P
 from . import linalg as L
 from . import shape as S
-from .random import _gen
+from .random import _gen, bernoulli_mask
 
 _FLOAT = 2
 _SQRT1_2 = math.sqrt(0.5)
@@ -437,12 +437,14 @@ def _dropout(input, p, train, feature, alpha, in_place):
     if feature:
         if x.ndim < 2:
             raise _errors.feature_dropout_dims()
-        shape = x.shape[:2] + (1,) * (x.ndim - 2)
+        like = dev._backend.xp.empty(x.shape[:2] + (1,) * (x.ndim - 2), dt.np)
     else:
-        shape = x.shape
-    keep = _gen(None, dev).random(shape) < 1 - p
+        like = x            # PyTorch's noise is empty_like(input): same memory order
+    keep = bernoulli_mask(like, 1 - p, dev)
     if not alpha:
-        return mul(input, _make((keep / (1 - p)).astype(dt.np), dt, dev))
+        ft = np.float64 if dt is D.float64 else np.float32          # noise.div_(1 - p)
+        scale = ft(1) / ft(1 - p)
+        return mul(input, _make((keep * scale).astype(dt.np), dt, dev))
     a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
     b = _make(((keep - 1.0) * (_ALPHA * a) + _ALPHA * a * p).astype(dt.np), dt, dev)
     out = mul(input, _make((keep * a).astype(dt.np), dt, dev))
