@@ -12,7 +12,7 @@ distribution kernels):
   first, then blocks of 16: 8 cosines then 8 sines; a ragged tail redraws the last 16); others
   draw pairs of float64 uniforms per two samples, caching the second (sine) sample in the
   generator;
-* integers are ``draw % range + base``, with 64-bit draws only for ranges >= 2**32;
+* integers are ``draw % range + base``, with 64-bit draws for ranges >= 2**28;
 * the other distributions transform one float64 uniform per sample.
 
 Transcendental functions in float64 kernels go through Python's ``math`` (the C library PyTorch
@@ -25,7 +25,6 @@ import numpy as np
 from .fp_emulation import fma32, fma64, logf, sincosf
 
 _F32_SCALE = np.float32(2.0 ** -24)
-_LOWP_DIGITS = {"float16": 11, "bfloat16": 8}
 _TWO_PI_F32 = np.float32(2 * math.pi)
 
 
@@ -46,24 +45,33 @@ def unit_float(eng, n):
 
 
 def uniform(eng, n, dtype, lo=0.0, hi=1.0):
-    """``uniform_(lo, hi)`` samples; ``dtype`` a NumPy float dtype name (or bfloat16)."""
+    """``uniform_(lo, hi)`` samples as ``dtype`` (a float dtype's name): float64 from 53-bit
+    uniforms, the others from float32 ones; a sample that rounds up to ``hi`` becomes ``lo``,
+    keeping the interval half-open as PyTorch does."""
     if dtype == "float64":
         x = unit_double(eng, n)
-        return x if lo == 0.0 and hi == 1.0 else fma64(x, hi - lo, lo)
-    if dtype == "float32":
+        if lo == 0.0 and hi == 1.0:
+            return x
+        v, top, bottom = fma64(x, hi - lo, lo), hi, lo
+    else:
         x = unit_float(eng, n)
-        lo, hi = np.float32(lo), np.float32(hi)
-        return x if lo == 0 and hi == 1 else fma32(x, hi - lo, lo)
-    digits = _LOWP_DIGITS[dtype]       # bounds are rounded to the half type, math is float32
-    x = (eng.u32(n) & np.uint32((1 << digits) - 1)).astype(np.float32) * np.float32(2.0 ** -digits)
-    lo, hi = (np.float32(v) for v in _round_lowp((lo, hi), dtype))
-    return fma32(x, hi - lo, lo)
+        lo32, hi32 = np.float32(lo), np.float32(hi)
+        if lo32 == 0 and hi32 == 1 and dtype == "float32":
+            return x
+        v = _to_dtype(fma32(x, hi32 - lo32, lo32), dtype)
+        top, bottom = _to_dtype(np.array([hi32, lo32]), dtype)
+    v[v >= top] = bottom
+    return v
 
 
-def _round_lowp(values, dtype):
+def _to_dtype(a, dtype):
+    """float32 ``a`` rounded to ``dtype`` (float32, float16 or bfloat16)."""
+    if dtype == "float32":
+        return a
+    if dtype == "float16":
+        return a.astype(np.float16)
     import ml_dtypes
-    np_dt = np.float16 if dtype == "float16" else ml_dtypes.bfloat16
-    return np.array(values, np.float32).astype(np_dt).astype(np.float32)
+    return a.astype(ml_dtypes.bfloat16)
 
 
 # ---- normal ----------------------------------------------------------------------------------
@@ -74,7 +82,8 @@ def normal(eng, n, dtype, mean=0.0, std=1.0, contiguous=True):
             return _normal_blocks_f32(eng, n, np.float32(mean), np.float32(std))
         if dtype == "float64":
             return _normal_blocks_f64(eng, n, mean, std)
-        return _normal_blocks_lowp(eng, n, dtype, mean, std)
+        return _to_dtype(_normal_blocks_f32(eng, n, np.float32(mean), np.float32(std), False),
+                         dtype)
     return fma64(standard_normal_pairs(eng, n), std, mean)
 
 
@@ -100,10 +109,12 @@ def standard_normal_pairs(eng, n):
     return out
 
 
-def _blocks(eng, n, unit, fill16):
-    """Uniforms for all n, Box-Muller per block of 16, the ragged tail redone on 16 new draws."""
-    u = unit(eng, n)
+def _blocks(eng, n, unit, fill16, upfront=True):
+    """Box-Muller per block of 16 uniforms, the ragged tail redone on 16 new draws.  ``upfront``:
+    all n uniforms are drawn before the tail's (float32, float64); the half types draw only the
+    whole blocks' before it."""
     full = n - n % 16
+    u = unit(eng, n if upfront else full)
     out = np.empty(n, u.dtype)
     out[:full] = fill16(u[:full].reshape(-1, 16)).reshape(-1)
     if full != n:
@@ -111,13 +122,13 @@ def _blocks(eng, n, unit, fill16):
     return out
 
 
-def _normal_blocks_f32(eng, n, mean, std):
+def _normal_blocks_f32(eng, n, mean, std, upfront=True):
     """The AVX2 kernel: Cephes log/sincos in float32, results ``fma(n, std, mean)``."""
     def fill16(u):
         radius = np.sqrt(np.float32(-2) * logf(np.float32(1) - u[:, :8]))
         s, c = sincosf(_TWO_PI_F32 * u[:, 8:])
         return fma32(np.concatenate((radius * c, radius * s), axis=1), std, mean)
-    return _blocks(eng, n, unit_float, fill16)
+    return _blocks(eng, n, unit_float, fill16, upfront)
 
 
 def _normal_blocks_f64(eng, n, mean, std):
@@ -130,28 +141,11 @@ def _normal_blocks_f64(eng, n, mean, std):
     return _blocks(eng, n, unit_double, fill16)
 
 
-def _normal_blocks_lowp(eng, n, dtype, mean, std):
-    """Half types: the generic 16-block kernel, rounding to the half type where it stores."""
-    def unit(eng, k):
-        return uniform(eng, k, dtype)
-
-    def fill16(u):
-        u1 = _round_lowp(np.float32(1) - u[:, :8], dtype)
-        radius = _round_lowp(np.sqrt(np.float32(-2) * np.log(u1)), dtype)
-        theta = _round_lowp(2.0 * math.pi * u[:, 8:].astype(np.float64), dtype)
-        m, s = _round_lowp((mean, std), dtype)
-        return np.concatenate((radius * np.cos(theta) * s + m, radius * np.sin(theta) * s + m),
-                              axis=1)
-    return _blocks(eng, n, unit, fill16)
-
-
 # ---- integers --------------------------------------------------------------------------------
-_WIDE = ("int64", "float64", "float32", "bfloat16")     # types that take 64-bit draws
-
-
-def integers(eng, n, span, base, dtype):
-    """``random_(from, to)``: ``draw % span + base`` (int64), span = to - from >= 1."""
-    draws = eng.u64(n) if span >= 1 << 32 and dtype in _WIDE else eng.u32(n)
+def integers(eng, n, span, base):
+    """``random_(from, to)``: ``draw % span + base`` (int64), span = to - from >= 1; ranges of
+    2**28 or more take 64-bit draws (less modulo bias)."""
+    draws = eng.u64(n) if span >= 1 << 28 else eng.u32(n)
     return (draws % np.uint64(span)).astype(np.int64) + base
 
 

@@ -441,13 +441,13 @@ def _dropout(input, p, train, feature, alpha, in_place):
     else:
         like = x            # PyTorch's noise is empty_like(input): same memory order
     keep = bernoulli_mask(like, 1 - p, dev)
+    ft = np.float64 if dt is D.float64 else np.float32   # scalars meet the noise in its dtype
     if not alpha:
-        ft = np.float64 if dt is D.float64 else np.float32          # noise.div_(1 - p)
-        scale = ft(1) / ft(1 - p)
-        return mul(input, _make((keep * scale).astype(dt.np), dt, dev))
+        return mul(input, _make((keep * (ft(1) / ft(1 - p))).astype(dt.np), dt, dev))
     a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
-    b = _make(((keep - 1.0) * (_ALPHA * a) + _ALPHA * a * p).astype(dt.np), dt, dev)
-    out = mul(input, _make((keep * a).astype(dt.np), dt, dev))
+    b = (keep.astype(ft) - ft(1)) * ft(_ALPHA * a) + ft(_ALPHA * a * p)
+    b = _make(b.astype(dt.np), dt, dev)
+    out = mul(input, _make((keep * ft(a)).astype(dt.np), dt, dev))
     return P.add_(out, b) if in_place else P.add(out, b)
 
 

@@ -322,7 +322,7 @@ def _integers(eng, R, lo, hi, n, dt):
     if lo >= hi:
         raise _errors.random_from_to(lo, hi)
     span = hi - lo
-    vals = R.full_range_int64(eng, n) if span == _U64 else R.integers(eng, n, span, lo, dt.name)
+    vals = R.full_range_int64(eng, n) if span == _U64 else R.integers(eng, n, span, lo)
     return vals.astype(dt.np)
 
 
