@@ -26,6 +26,7 @@ from .fp_emulation import fma32, fma64, logf, sincosf
 
 _F32_SCALE = np.float32(2.0 ** -24)
 _TWO_PI_F32 = np.float32(2 * math.pi)
+_CHUNK = 1 << 16        # elements per run of the elementwise kernels (temporaries stay in cache)
 
 
 def _libm(fn, x):
@@ -46,21 +47,33 @@ def unit_float(eng, n):
 
 def uniform(eng, n, dtype, lo=0.0, hi=1.0):
     """``uniform_(lo, hi)`` samples as ``dtype`` (a float dtype's name): float64 from 53-bit
-    uniforms, the others from float32 ones; a sample that rounds up to ``hi`` becomes ``lo``,
-    keeping the interval half-open as PyTorch does."""
+    uniforms, the others from float32 ones; ``lo + x * (hi - lo)`` rounds once (a fused
+    multiply-add), and a sample that rounds up to ``hi`` becomes ``lo``, keeping the interval
+    half-open as PyTorch does."""
     if dtype == "float64":
         x = unit_double(eng, n)
         if lo == 0.0 and hi == 1.0:
             return x
         v, top, bottom = fma64(x, hi - lo, lo), hi, lo
     else:
-        x = unit_float(eng, n)
         lo32, hi32 = np.float32(lo), np.float32(hi)
         if lo32 == 0 and hi32 == 1 and dtype == "float32":
-            return x
-        v = _to_dtype(fma32(x, hi32 - lo32, lo32), dtype)
+            return unit_float(eng, n)
+        # x * (hi - lo) is exact in float64 (24-bit by 24-bit), so adding lo there and rounding
+        # to float32 is the fused multiply-add
+        bits = eng.u32(n)
+        step = np.float64(hi32 - lo32) * 2.0 ** -24
+        v = np.empty(n, np.float32)
+        for i in range(0, n, _CHUNK):
+            w = (bits[i:i + _CHUNK] & np.uint32(0xFFFFFF)).astype(np.float64)
+            w *= step
+            w += np.float64(lo32)
+            v[i:i + _CHUNK] = w
+        v = _to_dtype(v, dtype)
         top, bottom = _to_dtype(np.array([hi32, lo32]), dtype)
-    v[v >= top] = bottom
+    over = v >= top
+    if over.any():
+        v[over] = bottom
     return v
 
 
@@ -112,32 +125,43 @@ def standard_normal_pairs(eng, n):
 def _blocks(eng, n, unit, fill16, upfront=True):
     """Box-Muller per block of 16 uniforms, the ragged tail redone on 16 new draws.  ``upfront``:
     all n uniforms are drawn before the tail's (float32, float64); the half types draw only the
-    whole blocks' before it."""
+    whole blocks' before it.  ``fill16(u, out)`` turns (k, 16) uniforms into (k, 16) normals;
+    it runs on cache-sized runs of blocks."""
     full = n - n % 16
     u = unit(eng, n if upfront else full)
     out = np.empty(n, u.dtype)
-    out[:full] = fill16(u[:full].reshape(-1, 16)).reshape(-1)
+    ub, ob = u[:full].reshape(-1, 16), out[:full].reshape(-1, 16)
+    step = _CHUNK // 16
+    for i in range(0, len(ub), step):
+        fill16(ub[i:i + step], ob[i:i + step])
     if full != n:
-        out[n - 16:] = fill16(unit(eng, 16).reshape(1, 16)).reshape(-1)
+        fill16(unit(eng, 16).reshape(1, 16), out[n - 16:].reshape(1, 16))
     return out
 
 
 def _normal_blocks_f32(eng, n, mean, std, upfront=True):
-    """The AVX2 kernel: Cephes log/sincos in float32, results ``fma(n, std, mean)``."""
-    def fill16(u):
+    """The AVX2 kernel: Cephes log/sincos in float32, results ``fma(z, std, mean)``."""
+    def fill16(u, out):
         radius = np.sqrt(np.float32(-2) * logf(np.float32(1) - u[:, :8]))
         s, c = sincosf(_TWO_PI_F32 * u[:, 8:])
-        return fma32(np.concatenate((radius * c, radius * s), axis=1), std, mean)
+        np.multiply(radius, c, out=out[:, :8])
+        np.multiply(radius, s, out=out[:, 8:])
+        if mean != 0 and std != 1:
+            out[...] = fma32(out, std, mean)
+        elif std != 1:          # fma with a zero addend (or unit factor) rounds once anyway
+            out *= std
+        elif mean != 0:
+            out += mean
     return _blocks(eng, n, unit_float, fill16, upfront)
 
 
 def _normal_blocks_f64(eng, n, mean, std):
-    def fill16(u):
+    def fill16(u, out):
         radius = np.sqrt(-2 * _libm(math.log, 1 - u[:, :8].reshape(-1))).reshape(-1, 8)
         theta = (2.0 * math.pi * u[:, 8:]).reshape(-1)
-        cs = np.concatenate((radius * _libm(math.cos, theta).reshape(-1, 8),
-                             radius * _libm(math.sin, theta).reshape(-1, 8)), axis=1)
-        return fma64(cs, std, mean)
+        out[:, :8] = radius * _libm(math.cos, theta).reshape(-1, 8)
+        out[:, 8:] = radius * _libm(math.sin, theta).reshape(-1, 8)
+        out[...] = fma64(out, std, mean)
     return _blocks(eng, n, unit_double, fill16)
 
 
