@@ -19,6 +19,7 @@ Transcendental functions in float64 kernels go through Python's ``math`` (the C 
 calls too) because NumPy's SIMD versions differ from it in the last bit.
 """
 import math
+import os
 
 import numpy as np
 
@@ -27,6 +28,24 @@ from .fp_emulation import fma32, fma64, logf, sincosf
 _F32_SCALE = np.float32(2.0 ** -24)
 _TWO_PI_F32 = np.float32(2 * math.pi)
 _CHUNK = 1 << 16        # elements per run of the elementwise kernels (temporaries stay in cache)
+_POOL = []
+
+
+def _runs(count, width, fn):
+    """``fn(i, j)`` over runs of rows of ``count`` rows of ``width`` elements, each run about
+    ``_CHUNK`` elements; large jobs spread the runs over a thread pool (NumPy releases the GIL
+    in its loops).  The random draws themselves stay serial, so results do not depend on it."""
+    step = max(1, _CHUNK // width)
+    starts = range(0, count, step)
+    if len(starts) < 8 or (os.cpu_count() or 1) < 2:
+        for i in starts:
+            fn(i, min(i + step, count))
+        return
+    if not _POOL:
+        from concurrent.futures import ThreadPoolExecutor
+        _POOL.append(ThreadPoolExecutor(min(8, os.cpu_count()), "ember-random"))
+    for f in [_POOL[0].submit(fn, i, min(i + step, count)) for i in starts]:
+        f.result()
 
 
 def _libm(fn, x):
@@ -64,11 +83,13 @@ def uniform(eng, n, dtype, lo=0.0, hi=1.0):
         bits = eng.u32(n)
         step = np.float64(hi32 - lo32) * 2.0 ** -24
         v = np.empty(n, np.float32)
-        for i in range(0, n, _CHUNK):
-            w = (bits[i:i + _CHUNK] & np.uint32(0xFFFFFF)).astype(np.float64)
+
+        def run(i, j):
+            w = (bits[i:j] & np.uint32(0xFFFFFF)).astype(np.float64)
             w *= step
             w += np.float64(lo32)
-            v[i:i + _CHUNK] = w
+            v[i:j] = w
+        _runs(n, 1, run)
         v = _to_dtype(v, dtype)
         top, bottom = _to_dtype(np.array([hi32, lo32]), dtype)
     over = v >= top
@@ -140,19 +161,31 @@ def _blocks(eng, n, unit, fill16, upfront=True):
 
 
 def _normal_blocks_f32(eng, n, mean, std, upfront=True):
-    """The AVX2 kernel: Cephes log/sincos in float32, results ``fma(z, std, mean)``."""
-    def fill16(u, out):
-        radius = np.sqrt(np.float32(-2) * logf(np.float32(1) - u[:, :8]))
-        s, c = sincosf(_TWO_PI_F32 * u[:, 8:])
-        np.multiply(radius, c, out=out[:, :8])
-        np.multiply(radius, s, out=out[:, 8:])
-        if mean != 0 and std != 1:
-            out[...] = fma32(out, std, mean)
-        elif std != 1:          # fma with a zero addend (or unit factor) rounds once anyway
-            out *= std
-        elif mean != 0:
-            out += mean
-    return _blocks(eng, n, unit_float, fill16, upfront)
+    """The AVX2 kernel: Cephes log/sincos in float32 on each 24-bit uniform ``k * 2**-24``
+    (radius from the first 8 of a block, angle from the last 8), then ``fma(z, std, mean)``."""
+    full = n - n % 16
+    mask = np.uint32(0xFFFFFF)
+    k = eng.u32(n if upfront else full) & mask
+    out = np.empty(n, np.float32)
+    kb, ob = k[:full].reshape(-1, 16), out[:full].reshape(-1, 16)
+    _runs(len(kb), 16, lambda i, j: _fill16_f32(kb[i:j], ob[i:j], mean, std))
+    if full != n:
+        _fill16_f32((eng.u32(16) & mask).reshape(1, 16), out[n - 16:].reshape(1, 16), mean, std)
+    return out
+
+
+def _fill16_f32(kb, out, mean, std):
+    u1 = np.float32(1) - kb[:, :8].astype(np.float32) * _F32_SCALE
+    radius = np.sqrt(np.float32(-2) * logf(u1))
+    s, c = sincosf(_TWO_PI_F32 * (kb[:, 8:].astype(np.float32) * _F32_SCALE))
+    np.multiply(radius, c, out=out[:, :8])
+    np.multiply(radius, s, out=out[:, 8:])
+    if mean != 0 and std != 1:
+        out[...] = fma32(out, std, mean)
+    elif std != 1:          # with a zero addend (or a unit factor) the fma rounds once anyway
+        out *= std
+    elif mean != 0:
+        out += mean
 
 
 def _normal_blocks_f64(eng, n, mean, std):
