@@ -178,6 +178,26 @@ def test_multinomial(dt):
 
 
 @pytest.mark.parametrize("dt", FLOATS)
+def test_multinomial_many_categories(dt):
+    probs = np.random.default_rng(3).random((4, 300))
+
+    def run(L):
+        p = L.tensor(probs, dtype=getattr(L, dt))
+        return (L.multinomial(p, 50, replacement=True), L.multinomial(p, 7),
+                L.multinomial(p[0], 1000, replacement=True))
+    _same(run)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+def test_rrelu_training(dt):
+    def run(L):
+        x = ((L.arange(45, dtype=getattr(L, dt)) - 30) / 8).reshape(5, 9)
+        return (L.nn.functional.rrelu(x, training=True),
+                L.nn.functional.rrelu(x.t(), 0.2, 0.5, training=True), L.nn.RReLU()(x))
+    _same(run)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
 def test_dropout_masks(dt):
     def run(L):
         F = L.nn.functional

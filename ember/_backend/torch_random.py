@@ -240,8 +240,11 @@ def randperm(eng, n):
 
 # ---- bernoulli and the one-uniform distributions ------------------------------------------------
 def bernoulli_scalar(eng, n, p):
-    """``bernoulli_(p)`` with a float p: a float64 uniform below p."""
-    return unit_double(eng, n) < p
+    """``bernoulli_(p)`` with a float p: a float64 uniform below p, compared as integers
+    (``k * 2**-53 < p`` exactly when ``k < ceil(p * 2**53)``)."""
+    bits = eng.u64(n)
+    bits &= np.uint64((1 << 53) - 1)
+    return bits < np.uint64(math.ceil(p * 2.0 ** 53))
 
 
 def bernoulli_tensor(eng, p):
