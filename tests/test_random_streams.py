@@ -72,6 +72,11 @@ def test_rand_randn(size, dt):
                      L.randn(size, dtype=getattr(L, dt))), exact=dt != "float64")
 
 
+def test_normal_float32_large():
+    # big enough for the threaded runs; float32 results are bit-identical to torch's AVX2 kernel
+    _same(lambda L: (L.randn(600_017), L.empty(70_000).normal_(0.25, 3.0)))
+
+
 def test_randn_float64_large():
     _same(lambda L: L.randn(4099, dtype=L.float64), exact=False)
 
