@@ -287,11 +287,22 @@ def test_models_built_alike():
 @pytest.mark.slow
 def test_quickstart_mlp_trains_alike():
     """The quickstart MLP, seeded the same, with shuffled batches: 20 equal losses."""
-    from ember.examples.quickstart import NeuralNetwork
     rng = np.random.default_rng(0)
     xs = rng.standard_normal((640, 1, 8, 8)).astype(np.float32)
     ys = rng.integers(0, 10, 640)
     losses = {}
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)      # tiny matmuls: torch's thread pool only adds overhead here
+    try:
+        _train_both(xs, ys, losses)
+    finally:
+        torch.set_num_threads(threads)
+    assert len(losses[ember]) == 20
+    np.testing.assert_allclose(losses[ember], losses[torch], rtol=1e-5)
+
+
+def _train_both(xs, ys, losses):
+    from ember.examples.quickstart import NeuralNetwork
     for lib in (torch, ember):
         lib.manual_seed(SEED)
         nn = lib.nn
@@ -310,5 +321,24 @@ def test_quickstart_mlp_trains_alike():
             opt.step()
             out.append(loss.item())
         losses[lib] = out
-    assert len(losses[ember]) == 20
+
+
+def test_dropout_mlp_trains_alike():
+    """Seeded init and dropout masks: a dropout MLP follows torch's loss curve step for step."""
+    rng = np.random.default_rng(1)
+    xs, ys = rng.standard_normal((8, 16, 12)).astype(np.float32), rng.integers(0, 4, (8, 16))
+    losses = {}
+    for lib in (torch, ember):
+        lib.manual_seed(SEED)
+        nn = lib.nn
+        model = nn.Sequential(nn.Linear(12, 32), nn.ReLU(), nn.Dropout(0.3), nn.Linear(32, 4))
+        opt = lib.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        out = []
+        for x, y in zip(xs, ys):
+            loss = nn.functional.cross_entropy(model(lib.tensor(x)), lib.tensor(y))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            out.append(loss.item())
+        losses[lib] = out
     np.testing.assert_allclose(losses[ember], losses[torch], rtol=1e-5)
