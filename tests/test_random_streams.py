@@ -284,19 +284,23 @@ def test_models_built_alike():
     _same(run)
 
 
+@pytest.fixture
+def one_torch_thread():
+    """Tiny matmuls: torch's intra-op thread pool only adds overhead on a busy machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.mark.slow
-def test_quickstart_mlp_trains_alike():
+def test_quickstart_mlp_trains_alike(one_torch_thread):
     """The quickstart MLP, seeded the same, with shuffled batches: 20 equal losses."""
     rng = np.random.default_rng(0)
     xs = rng.standard_normal((640, 1, 8, 8)).astype(np.float32)
     ys = rng.integers(0, 10, 640)
     losses = {}
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)      # tiny matmuls: torch's thread pool only adds overhead here
-    try:
-        _train_both(xs, ys, losses)
-    finally:
-        torch.set_num_threads(threads)
+    _train_both(xs, ys, losses)
     assert len(losses[ember]) == 20
     np.testing.assert_allclose(losses[ember], losses[torch], rtol=1e-5)
 
@@ -323,7 +327,7 @@ def _train_both(xs, ys, losses):
         losses[lib] = out
 
 
-def test_dropout_mlp_trains_alike():
+def test_dropout_mlp_trains_alike(one_torch_thread):
     """Seeded init and dropout masks: a dropout MLP follows torch's loss curve step for step."""
     rng = np.random.default_rng(1)
     xs, ys = rng.standard_normal((8, 16, 12)).astype(np.float32), rng.integers(0, 4, (8, 16))
