@@ -31,21 +31,25 @@ _CHUNK = 1 << 16        # elements per run of the elementwise kernels (temporari
 _POOL = []
 
 
-def _runs(count, width, fn):
-    """``fn(i, j)`` over runs of rows of ``count`` rows of ``width`` elements, each run about
-    ``_CHUNK`` elements; large jobs spread the runs over a thread pool (NumPy releases the GIL
-    in its loops).  The random draws themselves stay serial, so results do not depend on it."""
-    step = max(1, _CHUNK // width)
-    starts = range(0, count, step)
-    if len(starts) < 8 or (os.cpu_count() or 1) < 2:
-        for i in starts:
-            fn(i, min(i + step, count))
+def _pipeline(n, draw, work, step=_CHUNK):
+    """Draw ``n`` values in runs of ``step`` (serially: stream order never changes) and call
+    ``work(i, j, values)`` on each run as it is drawn: runs stay in cache, no n-sized array of
+    raw draws is made, and large jobs transform runs on a thread pool (NumPy releases the GIL)
+    while the next run is drawn."""
+    if n < 8 * step or (os.cpu_count() or 1) < 2:
+        for i in range(0, n, step):
+            j = min(i + step, n)
+            work(i, j, draw(j - i))
         return
     if not _POOL:
         from concurrent.futures import ThreadPoolExecutor
         _POOL.append(ThreadPoolExecutor(min(8, os.cpu_count()), "ember-random"))
-    for f in [_POOL[0].submit(fn, i, min(i + step, count)) for i in starts]:
-        f.result()
+    jobs = []
+    for i in range(0, n, step):
+        j = min(i + step, n)
+        jobs.append(_POOL[0].submit(work, i, j, draw(j - i)))
+    for job in jobs:
+        job.result()
 
 
 def _libm(fn, x):
@@ -64,11 +68,12 @@ def unit_float(eng, n):
     return (eng.u32(n) & np.uint32(0xFFFFFF)).astype(np.float32) * _F32_SCALE
 
 
-def uniform(eng, n, dtype, lo=0.0, hi=1.0):
+def uniform(eng, n, dtype, lo=0.0, hi=1.0, out=None):
     """``uniform_(lo, hi)`` samples as ``dtype`` (a float dtype's name): float64 from 53-bit
     uniforms, the others from float32 ones; ``lo + x * (hi - lo)`` rounds once (a fused
     multiply-add), and a sample that rounds up to ``hi`` becomes ``lo``, keeping the interval
-    half-open as PyTorch does."""
+    half-open as PyTorch does.  ``out``: a flat float32 array the float32 path may fill (and
+    return) instead of a new one."""
     if dtype == "float64":
         x = unit_double(eng, n)
         if lo == 0.0 and hi == 1.0:
@@ -80,16 +85,15 @@ def uniform(eng, n, dtype, lo=0.0, hi=1.0):
             return unit_float(eng, n)
         # x * (hi - lo) is exact in float64 (24-bit by 24-bit), so adding lo there and rounding
         # to float32 is the fused multiply-add
-        bits = eng.u32(n)
         step = np.float64(hi32 - lo32) * 2.0 ** -24
-        v = np.empty(n, np.float32)
+        v = np.empty(n, np.float32) if out is None else out
 
-        def run(i, j):
-            w = (bits[i:j] & np.uint32(0xFFFFFF)).astype(np.float64)
+        def work(i, j, bits):
+            w = (bits & np.uint32(0xFFFFFF)).astype(np.float64)
             w *= step
             w += np.float64(lo32)
             v[i:j] = w
-        _runs(n, 1, run)
+        _pipeline(n, eng.u32, work)
         v = _to_dtype(v, dtype)
         top, bottom = _to_dtype(np.array([hi32, lo32]), dtype)
     over = v >= top
@@ -109,11 +113,12 @@ def _to_dtype(a, dtype):
 
 
 # ---- normal ----------------------------------------------------------------------------------
-def normal(eng, n, dtype, mean=0.0, std=1.0, contiguous=True):
-    """``normal_(mean, std)`` samples (float64 for the half types' scalar path)."""
+def normal(eng, n, dtype, mean=0.0, std=1.0, contiguous=True, out=None):
+    """``normal_(mean, std)`` samples (float64 for the half types' scalar path); ``out`` as for
+    ``uniform``."""
     if n >= 16 and contiguous:
         if dtype == "float32":
-            return _normal_blocks_f32(eng, n, np.float32(mean), np.float32(std))
+            return _normal_blocks_f32(eng, n, np.float32(mean), np.float32(std), out=out)
         if dtype == "float64":
             return _normal_blocks_f64(eng, n, mean, std)
         return _to_dtype(_normal_blocks_f32(eng, n, np.float32(mean), np.float32(std), False),
@@ -160,15 +165,19 @@ def _blocks(eng, n, unit, fill16, upfront=True):
     return out
 
 
-def _normal_blocks_f32(eng, n, mean, std, upfront=True):
+def _normal_blocks_f32(eng, n, mean, std, upfront=True, out=None):
     """The AVX2 kernel: Cephes log/sincos in float32 on each 24-bit uniform ``k * 2**-24``
     (radius from the first 8 of a block, angle from the last 8), then ``fma(z, std, mean)``."""
     full = n - n % 16
     mask = np.uint32(0xFFFFFF)
-    k = eng.u32(n if upfront else full) & mask
-    out = np.empty(n, np.float32)
-    kb, ob = k[:full].reshape(-1, 16), out[:full].reshape(-1, 16)
-    _runs(len(kb), 16, lambda i, j: _fill16_f32(kb[i:j], ob[i:j], mean, std))
+    out = np.empty(n, np.float32) if out is None else out
+
+    def work(i, j, bits):
+        j = min(j, full) // 16 * 16          # a ragged tail is redrawn below
+        if j > i:
+            _fill16_f32((bits[:j - i] & mask).reshape(-1, 16), out[i:j].reshape(-1, 16),
+                        mean, std)
+    _pipeline(n if upfront else full, eng.u32, work)
     if full != n:
         _fill16_f32((eng.u32(16) & mask).reshape(1, 16), out[n - 16:].reshape(1, 16), mean, std)
     return out

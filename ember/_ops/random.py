@@ -20,7 +20,7 @@ from .._device import resolve as _resolve, device as _device_cls
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class
 from ._core import (register, record, needs_grad, write_out, out_array, check_inplace,
-                    commit_inplace, _grad)
+                    commit_inplace, rebase_history, _grad)
 from .creation import _sizes, _dt, _finish, _astype
 
 _U64 = 1 << 64
@@ -191,20 +191,21 @@ def _kernels(dev):
     return dev.backend.random
 
 
-def _uniform_values(eng, R, n, dt, lo=0.0, hi=1.0):
-    """n uniform samples of float dtype ``dt`` (complex: interleaved real and imaginary parts)."""
+def _uniform_values(eng, R, n, dt, lo=0.0, hi=1.0, out=None):
+    """n uniform samples of float dtype ``dt`` (complex: interleaved real and imaginary parts);
+    ``out``: a flat array the kernel may fill instead of a new one."""
     if dt.is_complex:
         r = dt.to_real()
         return _uniform_values(eng, R, 2 * n, r, lo, hi).view(dt.np)
-    return R.uniform(eng, n, dt.name, lo, hi).astype(dt.np, copy=False)
+    return R.uniform(eng, n, dt.name, lo, hi, out=out).astype(dt.np, copy=False)
 
 
-def _normal_values(eng, R, n, dt, mean, std, contiguous=True):
+def _normal_values(eng, R, n, dt, mean, std, contiguous=True, out=None):
     """n normal samples of float dtype ``dt`` (complex: each part with variance std**2 / 2)."""
     if dt.is_complex:
         r = dt.to_real()
         return _normal_values(eng, R, 2 * n, r, mean, std / math.sqrt(2), contiguous).view(dt.np)
-    return _astype(R.normal(eng, n, dt.name, mean, std, contiguous), dt)
+    return _astype(R.normal(eng, n, dt.name, mean, std, contiguous, out=out), dt)
 
 
 def _float_dt(dtype, kernel):
@@ -259,13 +260,28 @@ def _track(res, name, *inputs):
     return res
 
 
+def _own_buffer(like):
+    """``like`` flattened, when a float32 kernel may write its samples straight into it."""
+    if like.dtype == np.float32 and like.flags.c_contiguous and like.flags.writeable:
+        return like.reshape(-1)
+    return None
+
+
 def _named_inplace(fn, name):
     """The in-place sampler ``name`` over ``fn(self, ...)``, which returns the new values as a
-    tensor; ``fn`` sees ``self`` itself (not a snapshot) so it can follow its memory order."""
+    tensor; ``fn`` sees ``self`` itself (not a snapshot) so it can follow its memory order, and
+    may have written the values into ``self``'s own buffer already (no copy back then)."""
     def op_(self, *args, **kwargs):
         check_inplace(self)
         tracking = _grad[0] and (self._requires_grad or needs_grad(*args, *kwargs.values()))
-        commit_inplace(self, fn(self, *args, **kwargs), tracking)
+        result = fn(self, *args, **kwargs)
+        a, b = result._data, self._data
+        if a.ctypes.data == b.ctypes.data and a.strides == b.strides and a.size:
+            self._vc[0] += 1
+            if tracking and result._grad_fn is not None:
+                rebase_history(self, result._grad_fn)
+        else:
+            commit_inplace(self, result, tracking)
         return self
     op_.__name__ = op_.__qualname__ = name
     return op_
@@ -378,7 +394,7 @@ def _check_std(std):
 def _normal_into(like, dt, dev, mean, std, generator):
     """normal_(mean, std) values for an output shaped and strided like the array ``like``."""
     flat = _normal_values(_engine(generator, dev), _kernels(dev), like.size, dt, mean, std,
-                          like.flags.c_contiguous)
+                          like.flags.c_contiguous, _own_buffer(like))
     return _laid_out(flat, like)
 
 
@@ -541,7 +557,7 @@ def _uniform(self, from_=0.0, to=1.0, *, generator=None):
         raise _errors.uniform_range(from_, to)
     dev, like = self._device, self._data
     flat = _uniform_values(_engine(generator, dev), _kernels(dev), like.size, self._dtype,
-                           from_, to)
+                           from_, to, _own_buffer(like))
     return _fill(self, _laid_out(flat, like), "UniformBackward0")
 
 
