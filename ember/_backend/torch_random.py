@@ -183,18 +183,28 @@ def _normal_blocks_f32(eng, n, mean, std, upfront=True, out=None):
     return out
 
 
+_HALF_BLOCK = np.dtype((np.void, 32))     # 8 float32 / uint32 lanes moved as one item
+
+
 def _fill16_f32(kb, out, mean, std):
-    u1 = np.float32(1) - kb[:, :8].astype(np.float32) * _F32_SCALE
-    radius = np.sqrt(np.float32(-2) * logf(u1))
-    s, c = sincosf(_TWO_PI_F32 * (kb[:, 8:].astype(np.float32) * _F32_SCALE))
-    np.multiply(radius, c, out=out[:, :8])
-    np.multiply(radius, s, out=out[:, 8:])
+    """(k, 16) uniforms' bits ``kb`` to (k, 16) normals in ``out``.  The halves of each block are
+    regrouped with 32-byte moves, so the arithmetic runs on contiguous (k, 8) arrays."""
+    k = len(kb)
+    halves = kb.view(_HALF_BLOCK).reshape(k, 2).T.copy().view(np.uint32).reshape(2, k, 8)
+    u = halves.astype(np.float32)
+    u *= _F32_SCALE
+    radius = np.sqrt(np.float32(-2) * logf(np.float32(1) - u[0]))
+    s, c = sincosf(_TWO_PI_F32 * u[1])
+    res = np.empty((2, k, 8), np.float32)
+    np.multiply(radius, c, out=res[0])
+    np.multiply(radius, s, out=res[1])
     if mean != 0 and std != 1:
-        out[...] = fma32(out, std, mean)
+        res[...] = fma32(res, std, mean)
     elif std != 1:          # with a zero addend (or a unit factor) the fma rounds once anyway
-        out *= std
+        res *= std
     elif mean != 0:
-        out += mean
+        res += mean
+    out.view(_HALF_BLOCK).reshape(k, 2)[...] = res.view(_HALF_BLOCK).reshape(2, k).T
 
 
 def _normal_blocks_f64(eng, n, mean, std):
