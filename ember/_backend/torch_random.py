@@ -245,16 +245,21 @@ def random_default(eng, n, dtype):
 
 
 def randperm(eng, n):
-    """A permutation of range(n): PyTorch's swap with ``i + draw % (n - i)`` for each i."""
-    if n >= (1 << 32) // 20:
-        raise NotImplementedError("randperm with n >= 2**32 / 20")
+    """A permutation of range(n) as PyTorch's CPU kernel makes it: for each i, swap positions i
+    and ``i + draw % (n - i)`` (32-bit draws); from n = 2**32 / 20 on, the inside-out shuffle
+    with 64-bit draws.  The swaps are sequential: a Python loop over a list."""
     perm = list(range(n))
-    if n > 1:
-        jumps = (eng.u32(n - 1) % np.arange(n, 1, -1, dtype=np.uint32)).tolist()
-        for i, z in enumerate(jumps):
-            j = i + z
-            perm[i], perm[j] = perm[j], perm[i]
-    return np.array(perm, np.int64)
+    if n < (1 << 32) // 20:
+        if n > 1:
+            span = np.arange(n, 1, -1, dtype=np.uint32)
+            targets = ((eng.u32(n - 1) % span).astype(np.int64) + np.arange(n - 1)).tolist()
+            for i, j in enumerate(targets):
+                perm[i], perm[j] = perm[j], perm[i]
+    else:
+        picks = (eng.u64(n) % np.arange(1, n + 1, dtype=np.uint64)).tolist()
+        for i, z in enumerate(picks):
+            perm[i], perm[z] = perm[z], i
+    return np.fromiter(perm, np.int64, n)
 
 
 # ---- bernoulli and the one-uniform distributions ------------------------------------------------
