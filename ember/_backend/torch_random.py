@@ -29,6 +29,7 @@ _F32_SCALE = np.float32(2.0 ** -24)
 _TWO_PI_F32 = np.float32(2 * math.pi)
 _CHUNK = 1 << 16        # elements per run of the elementwise kernels (temporaries stay in cache)
 _POOL = []
+os.register_at_fork(after_in_child=_POOL.clear)   # a forked child has none of the pool's threads
 
 
 def _pipeline(n, draw, work, step=_CHUNK):
