@@ -40,14 +40,19 @@ class MT19937:
 
     def manual_seed(self, seed):
         self.seed = seed
-        self._set(seeded_key(seed), N, 0)
+        try:    # NumPy's own init_genrand: the same initialisation, in C
+            self.bits._legacy_seeding(seed & 0xFFFFFFFF)
+        except (AttributeError, TypeError, ValueError):
+            self.bits.state = {"bit_generator": "MT19937",
+                               "state": {"key": seeded_key(seed), "pos": N}}
+        self._fresh_key, self._fresh_next = None, 0     # (the seeded key: rebuilt on demand)
         self.next_double = self.next_float = None
 
     def _set(self, key, pos, next_):
         self.bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
         # at::mt19937 reports next=0 before its first twist but N after a full round: remember
         # which one a state that is due to twist came from, for byte-exact get_state
-        self._fresh_key, self._fresh_next = (key.copy(), next_) if pos == N else (None, 0)
+        self._fresh_key, self._fresh_next = (key.copy(), next_) if pos == N else (None, N)
 
     def u32(self, n):
         """``n`` raw 32-bit outputs (uint32), PyTorch's ``random()``."""
@@ -62,8 +67,10 @@ class MT19937:
         st = self.bits.state["state"]
         key, pos = st["key"], int(st["pos"])
         next_ = pos
-        if pos == N and self._fresh_key is not None and np.array_equal(key, self._fresh_key):
-            next_ = self._fresh_next
+        if pos == N:
+            fresh = seeded_key(self.seed) if self._fresh_key is None else self._fresh_key
+            if np.array_equal(key, fresh):
+                next_ = self._fresh_next
         nd, nf = self.next_double, self.next_float
         return b"".join((
             _HEAD.pack(self.seed, N + 1 - pos, 1, next_),
