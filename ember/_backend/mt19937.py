@@ -17,6 +17,7 @@ STATE_BYTES = 5056
 _HEAD = struct.Struct("<QiiQ")
 _TAIL = struct.Struct("<dddi4xf?3x")
 _U32 = 1 << 32
+_SMALL = 4096
 
 
 def seeded_key(seed):
@@ -55,11 +56,17 @@ class MT19937:
         self._fresh_key, self._fresh_next = (key.copy(), next_) if pos == N else (None, N)
 
     def u32(self, n):
-        """``n`` raw 32-bit outputs (uint32), PyTorch's ``random()``."""
+        """``n`` raw 32-bit outputs (uint32), PyTorch's ``random()``.  (``random_raw`` has the
+        least call overhead; ``integers`` writes 4 bytes per draw, not 8, for big draws.)"""
+        if n <= _SMALL:
+            return self.bits.random_raw(n).astype(np.uint32)
         return self.np.integers(0, _U32, n, dtype=np.uint32)
 
     def u64(self, n):
-        """``n`` 64-bit draws (uint64), PyTorch's ``random64()``."""
+        """``n`` 64-bit draws (uint64), PyTorch's ``random64()``: two outputs, high word first."""
+        if n <= _SMALL // 2:
+            r = self.bits.random_raw(2 * n)
+            return (r[0::2] << np.uint64(32)) | r[1::2]
         return self.np.integers(0, (1 << 64) - 1, n, dtype=np.uint64, endpoint=True)
 
     def get_state(self):

@@ -124,7 +124,14 @@ def normal(eng, n, dtype, mean=0.0, std=1.0, contiguous=True, out=None):
             return _normal_blocks_f64(eng, n, mean, std)
         return _to_dtype(_normal_blocks_f32(eng, n, np.float32(mean), np.float32(std), False),
                          dtype)
-    return fma64(standard_normal_pairs(eng, n), std, mean)
+    return affine64(standard_normal_pairs(eng, n), std, mean)
+
+
+def affine64(x, a, b):
+    """round64(x * a + b): a fused multiply-add, or one operation when that rounds the same."""
+    if b == 0:
+        return x if a == 1 else x * a
+    return x + b if a == 1 else fma64(x, a, b)
 
 
 def standard_normal_pairs(eng, n):
@@ -294,7 +301,7 @@ def cauchy(eng, n, median, sigma):
 
 
 def log_normal(eng, n, mean, std):
-    return _libm(math.exp, fma64(standard_normal_pairs(eng, n), std, mean))
+    return _libm(math.exp, affine64(standard_normal_pairs(eng, n), std, mean))
 
 
 def multinomial_with_replacement(eng, rows, k):
