@@ -5,9 +5,9 @@ caller lays them out in the tensor's iteration order), so a seeded stream gives 
 numbers.  The recipes (ATen's ``TransformationHelper.h`` / ``DistributionsHelper.h`` and the CPU
 distribution kernels):
 
-* uniform floats keep the low ``digits`` bits of one draw: 24 of a 32-bit draw for float32,
-  53 of a 64-bit draw for float64 (11 / 8 for float16 / bfloat16), scaled by ``2**-digits``;
-  ``from + x * (to - from)`` is one fused multiply-add;
+* uniform floats keep the low ``digits`` bits of one draw: 24 of a 32-bit draw for float32
+  (float16 / bfloat16 round that), 53 of a 64-bit draw for float64, scaled by
+  ``2**-digits``; ``from + x * (to - from)`` is one fused multiply-add;
 * normal: contiguous tensors of >= 16 elements take the vectorised Box-Muller path (all uniforms
   first, then blocks of 16: 8 cosines then 8 sines; a ragged tail redraws the last 16); others
   draw pairs of float64 uniforms per two samples, caching the second (sine) sample in the

@@ -173,15 +173,13 @@ def _laid_out(flat, like):
     if like.ndim < 2 or like.flags.c_contiguous:
         return flat.reshape(like.shape)
     perm = _walk_perm(like)
-    out = np.empty(like.shape, flat.dtype)
-    view = out.transpose(perm)
-    view[...] = flat.reshape(view.shape)
-    return out
+    inverse = sorted(range(like.ndim), key=perm.__getitem__)
+    return flat.reshape([like.shape[p] for p in perm]).transpose(inverse)
 
 
-def _in_walk_order(arr, like):
+def _in_walk_order(arr, like, xp):
     """``arr`` (broadcast to ``like``'s shape) flattened in ``like``'s iteration order."""
-    arr = np.broadcast_to(arr, like.shape)
+    arr = xp.broadcast_to(arr, like.shape)
     if like.ndim < 2 or like.flags.c_contiguous:
         return arr.reshape(-1)
     return arr.transpose(_walk_perm(like)).reshape(-1)
@@ -471,7 +469,7 @@ def _bernoulli_fill(self, p=0.5, *, generator=None):
     dev, like = self._device, self._data
     if isinstance(p, Tensor):
         _check_probs(p._data)
-        flat = _kernels(dev).bernoulli_tensor(_engine(generator, dev), _in_walk_order(p._data, like))
+        flat = _kernels(dev).bernoulli_tensor(_engine(generator, dev), _in_walk_order(p._data, like, dev.backend.xp))
         return _fill(self, _laid_out(flat, like), "BernoulliBackward1", p)
     _check_prob(p)
     return _fill(self, bernoulli_mask(like, p, dev, generator), "BernoulliBackward2")
@@ -537,7 +535,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         q = _astype(R.exponential(eng, rows.size, 1.0), input._dtype).reshape(rows.shape)
         keys = rows / q
         idx = (keys.argmax(-1)[:, None] if num_samples == 1
-               else np.argsort(-keys, axis=-1, kind="stable")[:, :num_samples])
+               else dev.backend.xp.argsort(-keys, axis=-1, kind="stable")[:, :num_samples])
     else:
         idx = R.multinomial_with_replacement(eng, rows, num_samples)
     res = _new(idx.reshape(probs.shape[:-1] + (num_samples,)), D.int64, dev, False, None)
