@@ -83,8 +83,17 @@ class CPU:
 
     @staticmethod
     def rng(seed):
-        """A NumPy-API random generator (PCG64) seeded with ``seed``; makes arrays on this device."""
-        return np.random.Generator(np.random.PCG64(seed))
+        """PyTorch's CPU random engine (mt19937) seeded with ``seed``: raw draws, the normal
+        caches and PyTorch's state bytes; ``.np`` is NumPy's Generator API on the same stream."""
+        from .mt19937 import MT19937
+        return MT19937(seed)
+
+    @property
+    def random(self):
+        """PyTorch's sampling recipes over ``rng()`` streams (``torch_random``); loaded on first
+        use."""
+        from . import torch_random
+        return torch_random
 
     @staticmethod
     def scatter_add(target, index, values):

@@ -18,7 +18,7 @@ from ._core import register, record, inplace, wrap, _grad
 from . import pointwise as P
 from . import linalg as L
 from . import shape as S
-from .random import _gen
+from .random import bernoulli_mask, _engine, _kernels
 
 _FLOAT = 2
 _SQRT1_2 = math.sqrt(0.5)
@@ -337,9 +337,16 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     if dt.category < _FLOAT:
         raise _errors.kernel_not_implemented("rrelu_with_noise_out_cpu", dt)
     x = input._data
-    be = input._device._backend
-    slopes = _gen(generator, input._device).uniform(lower, upper, x.shape)
-    noise = _make(be.xp.where(x > 0, 1, slopes).astype(x.dtype), dt, input._device)
+    dev = input._device
+    # PyTorch draws a float64 U(lower, upper) per such element, in order, with the bounds in the
+    # compute dtype and no fused multiply-add (this kernel is not built per CPU capability)
+    neg = x <= 0
+    ft = np.float64 if dt is D.float64 else np.float32
+    lo, hi = float(ft(lower)), float(ft(upper))
+    slopes = _kernels(dev).unit_double(_engine(generator, dev), int(neg.sum())) * (hi - lo) + lo
+    noise = dev._backend.xp.ones(x.shape, x.dtype)
+    noise[neg] = slopes
+    noise = _make(noise, dt, dev)
     res = _make(x * noise._data, dt, input._device)
     if _grad[0] and input._requires_grad:
         record(res, RreluWithNoiseBackward0, (input,), (noise,))
@@ -438,15 +445,17 @@ def _dropout(input, p, train, feature, alpha, in_place):
     if feature:
         if x.ndim < 2:
             raise _errors.feature_dropout_dims()
-        shape = x.shape[:2] + (1,) * (x.ndim - 2)
+        like = dev._backend.xp.empty(x.shape[:2] + (1,) * (x.ndim - 2), dt.np)
     else:
-        shape = x.shape
-    keep = _gen(None, dev).random(shape) < 1 - p
+        like = x            # PyTorch's noise is empty_like(input): same memory order
+    keep = bernoulli_mask(like, 1 - p, dev)
+    ft = np.float64 if dt is D.float64 else np.float32   # scalars meet the noise in its dtype
     if not alpha:
-        return mul(input, _make((keep / (1 - p)).astype(dt.np), dt, dev))
+        return mul(input, _make((keep * (ft(1) / ft(1 - p))).astype(dt.np, copy=False), dt, dev))
     a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
-    b = _make(((keep - 1.0) * (_ALPHA * a) + _ALPHA * a * p).astype(dt.np), dt, dev)
-    out = mul(input, _make((keep * a).astype(dt.np), dt, dev))
+    b = (keep.astype(ft) - ft(1)) * ft(_ALPHA * a) + ft(_ALPHA * a * p)
+    b = _make(b.astype(dt.np), dt, dev)
+    out = mul(input, _make((keep * ft(a)).astype(dt.np), dt, dev))
     return P.add_(out, b) if in_place else P.add(out, b)
 
 

@@ -1,12 +1,15 @@
 """Random sampling: Generator, the default generators, factories (rand, randn, randint, randperm,
 normal, bernoulli, multinomial, poisson) and the in-place samplers (uniform_, normal_, ...).
 
-Each ``Generator`` wraps its device backend's NumPy-API generator (``backend.rng(seed)``), so
-samples are made directly in the device's array module.  Streams are reproducible under a seed
-but are not bit-identical to PyTorch's.  Samplers are not differentiable except through the
-zero-gradient nodes PyTorch records (``NormalBackward3``, ``UniformBackward0``, ...).
+Each ``Generator`` owns its device backend's random engine (``backend.rng(seed)``): on the CPU,
+PyTorch's mt19937 with PyTorch's seeding and state bytes, and the backend's ``random`` module
+holds PyTorch's sampling recipes, so a seeded program draws PyTorch's numbers (see
+docs/random.md).  Samples are written in the order PyTorch's TensorIterator visits the output
+(memory order for non-contiguous in-place targets).  Samplers are not differentiable except
+through the zero-gradient nodes PyTorch records (``NormalBackward3``, ``UniformBackward0``, ...).
 """
 import contextlib
+import math
 import secrets
 
 import numpy as np
@@ -16,8 +19,9 @@ from .. import _errors
 from .._device import resolve as _resolve, device as _device_cls
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class
-from ._core import register, record, needs_grad, inplace, write_out, out_array
-from .creation import _sizes, _dt, _finish
+from ._core import (register, record, needs_grad, write_out, out_array, check_inplace,
+                    commit_inplace, rebase_history, _grad)
+from .creation import _sizes, _dt, _finish, _astype
 
 _U64 = 1 << 64
 _FRESH_SEED = 67280421310721     # what a new torch.Generator() reports as initial_seed
@@ -26,21 +30,20 @@ _FRESH_SEED = 67280421310721     # what a new torch.Generator() reports as initi
 # ---- generators ---------------------------------------------------------------------------------
 class Generator:
     """torch.Generator: a seeded random stream on one device."""
-    __slots__ = ("device", "_seed", "_bits")
+    __slots__ = ("device", "_engine")
 
     def __init__(self, device="cpu"):
         dev = _resolve(device)
         if dev.type == "cuda" and dev.index is None:
             dev = _device_cls("cuda", 0)
         self.device = dev
-        self.manual_seed(_FRESH_SEED)
+        self._engine = dev.backend.rng(_FRESH_SEED)
 
     def manual_seed(self, seed):
         seed = int(seed)
         if not -(1 << 63) <= seed < _U64:
             raise _errors.seed_overflow()
-        self._seed = seed % _U64
-        self._bits = self.device.backend.rng(self._seed)
+        self._engine.manual_seed(seed % _U64)
         return self
 
     def seed(self):
@@ -50,32 +53,20 @@ class Generator:
         return s
 
     def initial_seed(self):
-        return self._seed
+        return self._engine.seed
 
     def get_state(self):
-        """The stream's state as a uint8 tensor (seed, PCG64 state and increment, buffer)."""
-        st = self._bits.bit_generator.state
-        raw = b"".join((self._seed.to_bytes(8, "little"),
-                        st["state"]["state"].to_bytes(16, "little"),
-                        st["state"]["inc"].to_bytes(16, "little"),
-                        int(st["has_uint32"]).to_bytes(1, "little"),
-                        int(st["uinteger"]).to_bytes(4, "little")))
+        """The stream's state as a uint8 tensor (PyTorch's bytes on the CPU)."""
+        raw = self._engine.get_state()
         return _make(np.frombuffer(raw, np.uint8).copy(), D.uint8, _resolve("cpu"))
 
     def set_state(self, new_state):
         if not isinstance(new_state, Tensor) or new_state._dtype is not D.uint8:
             raise _errors.rng_state_type(new_state, isinstance(new_state, Tensor))
         raw = bytes(new_state._device.backend.to_host(new_state._data))
-        if len(raw) != 45:
-            raise _errors.rng_state_size(self.device.type, 45, len(raw))
-        self._seed = int.from_bytes(raw[:8], "little")
-        bits = self.device.backend.rng(self._seed)
-        bits.bit_generator.state = {
-            "bit_generator": "PCG64",
-            "state": {"state": int.from_bytes(raw[8:24], "little"),
-                      "inc": int.from_bytes(raw[24:40], "little")},
-            "has_uint32": raw[40], "uinteger": int.from_bytes(raw[41:45], "little")}
-        self._bits = bits
+        if len(raw) != self._engine.state_bytes:
+            raise _errors.rng_state_size(self.device.type, self._engine.state_bytes, len(raw))
+        self._engine.set_state(raw)
         return self
 
     def __repr__(self):
@@ -101,15 +92,20 @@ def _default_for(dev):
     return g
 
 
-def _gen(generator, dev):
-    """The NumPy-API generator to draw from for a tensor on ``dev``."""
+def _engine(generator, dev):
+    """The random engine to draw from for a tensor on ``dev``."""
     if generator is None:
-        return _default_for(dev)._bits
+        return _default_for(dev)._engine
     if not isinstance(generator, Generator):
         raise _errors.generator_type(generator)
     if generator.device.type != dev.type:
         raise _errors.generator_device(dev.type, generator.device.type)
-    return generator._bits
+    return generator._engine
+
+
+def _gen(generator, dev):
+    """NumPy's Generator API on the same stream, for samplers without a PyTorch recipe here."""
+    return _engine(generator, dev).np
 
 
 def manual_seed_cuda(seed):
@@ -164,36 +160,50 @@ def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="device
             _cuda_generators[i].set_state(st)
 
 
-# ---- array samplers -----------------------------------------------------------------------------
-_LOWP_BITS = {"float16": 11, "bfloat16": 8}
+# ---- layout and array samplers --------------------------------------------------------------------
+def _walk_perm(arr):
+    """Axes of ``arr``, outermost first, in the order PyTorch's TensorIterator writes an output:
+    by decreasing stride, i.e. memory order (C order for contiguous arrays)."""
+    st = arr.strides
+    return sorted(range(arr.ndim), key=lambda i: -st[i])
 
 
-def _uniform01(bits, shape, dt):
-    """Uniform [0, 1) samples of float dtype ``dt`` (half types: exact multiples of 2^-mant)."""
-    if dt is D.float64:
-        return bits.random(shape)
-    if dt is D.float32:
-        return bits.random(shape, dtype=np.float32)
+def _laid_out(flat, like):
+    """``flat`` values (in iteration order) placed into an array of ``like``'s shape."""
+    if like.ndim < 2 or like.flags.c_contiguous:
+        return flat.reshape(like.shape)
+    perm = _walk_perm(like)
+    inverse = sorted(range(like.ndim), key=perm.__getitem__)
+    return flat.reshape([like.shape[p] for p in perm]).transpose(inverse)
+
+
+def _in_walk_order(arr, like, xp):
+    """``arr`` (broadcast to ``like``'s shape) flattened in ``like``'s iteration order."""
+    arr = xp.broadcast_to(arr, like.shape)
+    if like.ndim < 2 or like.flags.c_contiguous:
+        return arr.reshape(-1)
+    return arr.transpose(_walk_perm(like)).reshape(-1)
+
+
+def _kernels(dev):
+    return dev.backend.random
+
+
+def _uniform_values(eng, R, n, dt, lo=0.0, hi=1.0, out=None):
+    """n uniform samples of float dtype ``dt`` (complex: interleaved real and imaginary parts);
+    ``out``: a flat array the kernel may fill instead of a new one."""
     if dt.is_complex:
         r = dt.to_real()
-        return (_uniform01(bits, shape, r) + 1j * _uniform01(bits, shape, r)).astype(dt.np)
-    m = _LOWP_BITS[dt.name]
-    return (bits.integers(0, 1 << m, shape) * (2.0 ** -m)).astype(dt.np)
+        return _uniform_values(eng, R, 2 * n, r, lo, hi).view(dt.np)
+    return R.uniform(eng, n, dt.name, lo, hi, out=out).astype(dt.np, copy=False)
 
 
-def _std_normal(bits, shape, dt):
-    if dt is D.float64 or dt is D.float32:
-        return bits.standard_normal(shape, dtype=dt.np)
+def _normal_values(eng, R, n, dt, mean, std, contiguous=True, out=None):
+    """n normal samples of float dtype ``dt`` (complex: each part with variance std**2 / 2)."""
     if dt.is_complex:
         r = dt.to_real()
-        z = _std_normal(bits, shape, r) + 1j * _std_normal(bits, shape, r)
-        return (z * np.sqrt(0.5)).astype(dt.np)
-    return bits.standard_normal(shape, dtype=np.float32).astype(dt.np)
-
-
-def _compute_dtype(dt):
-    """Half types are sampled in float32 and cast back."""
-    return D.float32 if dt is D.float16 or dt is D.bfloat16 else dt
+        return _normal_values(eng, R, 2 * n, r, mean, std / math.sqrt(2), contiguous).view(dt.np)
+    return _astype(R.normal(eng, n, dt.name, mean, std, contiguous, out=out), dt)
 
 
 def _float_dt(dtype, kernel):
@@ -248,8 +258,29 @@ def _track(res, name, *inputs):
     return res
 
 
+def _own_buffer(like):
+    """``like`` flattened, when a float32 kernel may write its samples straight into it."""
+    if like.dtype == np.float32 and like.flags.c_contiguous and like.flags.writeable:
+        return like.reshape(-1)
+    return None
+
+
 def _named_inplace(fn, name):
-    op_ = inplace(fn)
+    """The in-place sampler ``name`` over ``fn(self, ...)``, which returns the new values as a
+    tensor; ``fn`` sees ``self`` itself (not a snapshot) so it can follow its memory order, and
+    may have written the values into ``self``'s own buffer already (no copy back then)."""
+    def op_(self, *args, **kwargs):
+        check_inplace(self)
+        tracking = _grad[0] and (self._requires_grad or needs_grad(*args, *kwargs.values()))
+        result = fn(self, *args, **kwargs)
+        a, b = result._data, self._data
+        if a.ctypes.data == b.ctypes.data and a.strides == b.strides and a.size:
+            self._vc[0] += 1
+            if tracking and result._grad_fn is not None:
+                rebase_history(self, result._grad_fn)
+        else:
+            commit_inplace(self, result, tracking)
+        return self
     op_.__name__ = op_.__qualname__ = name
     return op_
 
@@ -265,7 +296,8 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     shape = _sizes(size, "rand")
     dt = _float_dt(dtype, "check_uniform_bounds")
     dev = _resolve(device)
-    return _new(_uniform01(_gen(generator, dev), shape, dt), dt, dev, requires_grad, out)
+    arr = _uniform_values(_engine(generator, dev), _kernels(dev), math.prod(shape), dt)
+    return _new(arr.reshape(shape), dt, dev, requires_grad, out)
 
 
 @register("randn", method=False)
@@ -274,7 +306,8 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     shape = _sizes(size, "randn")
     dt = _float_dt(dtype, "normal_kernel_cpu")
     dev = _resolve(device)
-    return _new(_std_normal(_gen(generator, dev), shape, dt), dt, dev, requires_grad, out)
+    arr = _normal_values(_engine(generator, dev), _kernels(dev), math.prod(shape), dt, 0.0, 1.0)
+    return _new(arr.reshape(shape), dt, dev, requires_grad, out)
 
 
 def _like_args(input, dtype, device):
@@ -298,11 +331,13 @@ def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
                  requires_grad=requires_grad)
 
 
-def _integers(bits, lo, hi, shape, dt):
-    """Integers in [lo, hi) stored as ``dt``."""
+def _integers(eng, R, lo, hi, n, dt):
+    """n integers in [lo, hi) stored as ``dt`` (PyTorch's ``random_(from, to)``)."""
     if lo >= hi:
         raise _errors.random_from_to(lo, hi)
-    return bits.integers(lo, hi, shape, dtype=np.int64).astype(dt.np)
+    span = hi - lo
+    vals = R.full_range_int64(eng, n) if span == _U64 else R.integers(eng, n, span, lo)
+    return vals.astype(dt.np)
 
 
 @register("randint", method=False)
@@ -319,8 +354,9 @@ def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None,
     shape = _sizes((size,), "randint")
     dt = D.int64 if dtype is None else D.to_dtype(dtype)
     dev = _resolve(device)
-    arr = _integers(_gen(generator, dev), int(low), int(high), shape, dt)
-    return _new(arr, dt, dev, requires_grad, out)
+    arr = _integers(_engine(generator, dev), _kernels(dev), int(low), int(high),
+                    math.prod(shape), dt)
+    return _new(arr.reshape(shape), dt, dev, requires_grad, out)
 
 
 @register("randint_like", method=False)
@@ -341,7 +377,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         raise _errors.negative_dimension("randperm", (n,))
     dt = D.int64 if dtype is None else D.to_dtype(dtype)
     dev = _resolve(device)
-    return _new(_gen(generator, dev).permutation(n), dt, dev, requires_grad, out)
+    return _new(_kernels(dev).randperm(_engine(generator, dev), n), dt, dev, requires_grad, out)
 
 
 # ---- normal -------------------------------------------------------------------------------------
@@ -353,13 +389,11 @@ def _check_std(std):
         raise _errors.normal_std(std)
 
 
-def _normal_array(bits, mean, std, shape, dt):
-    """mean + std * N(0, 1) of ``shape`` and float dtype ``dt`` (mean/std arrays or scalars)."""
-    cdt = _compute_dtype(dt)
-    z = _std_normal(bits, shape, cdt)
-    z *= std if not hasattr(std, "astype") else std.astype(cdt.np, copy=False)
-    z += mean if not hasattr(mean, "astype") else mean.astype(cdt.np, copy=False)
-    return z
+def _normal_into(like, dt, dev, mean, std, generator):
+    """normal_(mean, std) values for an output shaped and strided like the array ``like``."""
+    flat = _normal_values(_engine(generator, dev), _kernels(dev), like.size, dt, mean, std,
+                          like.flags.c_contiguous, _own_buffer(like))
+    return _laid_out(flat, like)
 
 
 def _normal_node(mean, std):
@@ -371,7 +405,7 @@ def _normal_fill(self, mean=0.0, std=1.0, *, generator=None):
     if self._dtype.category < 2:
         raise _errors.kernel_not_implemented("normal_kernel_cpu", self._dtype)
     _check_std(std)
-    arr = _normal_array(_gen(generator, self._device), mean, std, self._data.shape, self._dtype)
+    arr = _normal_into(self._data, self._dtype, self._device, mean, std, generator)
     return _fill(self, arr, "NormalBackward0")
 
 
@@ -379,15 +413,19 @@ def _normal_fill(self, mean=0.0, std=1.0, *, generator=None):
           nodes=("NormalBackward0", "NormalBackward1", "NormalBackward2", "NormalBackward3"))
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, requires_grad=False, pin_memory=False):
-    """The overloads (Tensor, Tensor), (Tensor, float), (float, Tensor), (float, float, size)."""
+    """The overloads (Tensor, Tensor), (Tensor, float), (float, Tensor), (float, float, size).
+    With a tensor argument PyTorch samples N(0, 1) (N(0, std) for a float std), then scales by
+    the std tensor and adds the mean, in the result dtype."""
     _check_std(std)
     if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
         if size is None:
             raise _errors.invalid_arguments("normal", (mean, std), _errors.NORMAL_SIGNATURES)
         dt = _float_dt(dtype, "normal_kernel_cpu")
         dev = _resolve(device)
-        arr = _normal_array(_gen(generator, dev), mean, std, _sizes((size,), "normal"), dt)
-        return _new(arr, dt, dev, requires_grad, out)
+        shape = _sizes((size,), "normal")
+        flat = _normal_values(_engine(generator, dev), _kernels(dev), math.prod(shape), dt,
+                              mean, std)
+        return _new(flat.reshape(shape), dt, dev, requires_grad, out)
     ts = [t for t in (mean, std) if isinstance(t, Tensor)]
     dt = D.result_type(*ts) if len(ts) == 2 else ts[0]._dtype
     dev = ts[0]._device
@@ -397,7 +435,13 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
     except ValueError:
         raise _errors.broadcast_mismatch(np.shape(m), np.shape(s)) from None
-    res = _new(_normal_array(_gen(generator, dev), m, s, shape, dt), dt, dev, False, None)
+    scale = 1.0 if isinstance(std, Tensor) else std
+    z = _normal_values(_engine(generator, dev), _kernels(dev), math.prod(shape), dt, 0.0,
+                       scale).reshape(shape)
+    if isinstance(std, Tensor):
+        z *= s.astype(dt.np, copy=False)
+    z += m.astype(dt.np, copy=False) if isinstance(mean, Tensor) else dt.np.type(mean)
+    res = _new(z, dt, dev, False, None)
     _track(res, _normal_node(mean, std), mean, std)
     return res if out is None else write_out(out, res)
 
@@ -408,24 +452,27 @@ def _check_prob(p, name="bernoulli_"):
         raise _errors.random_probability(name, p)
 
 
-def _bernoulli_array(bits, p, shape, dt):
-    return bits.random(shape) < p
+def _check_probs(p):
+    if p.size and bool(((p < 0) | (p > 1)).any()):
+        raise _errors.bernoulli_tensor_p()
+
+
+def bernoulli_mask(like, p, dev, generator=None):
+    """A bool array shaped like the array ``like``: Bernoulli(p) for a float p, drawn in
+    ``like``'s memory order (what ``empty_like(x).bernoulli_(p)`` gives; dropout's noise)."""
+    flat = _kernels(dev).bernoulli_scalar(_engine(generator, dev), like.size, p)
+    return _laid_out(flat, like)
 
 
 def _bernoulli_fill(self, p=0.5, *, generator=None):
     """bernoulli_(p): ``p`` a float or a tensor of probabilities broadcast to ``self``."""
-    bits = _gen(generator, self._device)
+    dev, like = self._device, self._data
     if isinstance(p, Tensor):
-        if p._data.size and bool(((p._data < 0) | (p._data > 1)).any()):
-            raise _errors.bernoulli_tensor_p()
-        arr = _bernoulli_array(bits, p._data, self._data.shape, self._dtype)
-        return _track(_new(arr, self._dtype, self._device, False, None), "BernoulliBackward1",
-                      self, p)
+        _check_probs(p._data)
+        flat = _kernels(dev).bernoulli_tensor(_engine(generator, dev), _in_walk_order(p._data, like, dev.backend.xp))
+        return _fill(self, _laid_out(flat, like), "BernoulliBackward1", p)
     _check_prob(p)
-    arr = _bernoulli_array(bits, p, self._data.shape, self._dtype)
-    return _track(_new(arr, self._dtype, self._device, False, None), "BernoulliBackward2", self)
-
-
+    return _fill(self, bernoulli_mask(like, p, dev, generator), "BernoulliBackward2")
 
 
 @register("bernoulli", inplace=_named_inplace(_bernoulli_fill, "bernoulli_"),
@@ -433,19 +480,17 @@ def _bernoulli_fill(self, p=0.5, *, generator=None):
 def bernoulli(input, p=None, *, generator=None, out=None):
     """Samples 0/1 with probabilities ``input`` (or the scalar ``p``), in ``input``'s dtype."""
     dev = input._device
-    bits = _gen(generator, dev)
     if p is None:
         if input._dtype.category < 2:
             raise _errors.kernel_not_implemented("bernoulli_tensor_cpu_p_", input._dtype)
         probs = input._data
-        if probs.size and bool(((probs < 0) | (probs > 1)).any()):
-            raise _errors.bernoulli_tensor_p()
-        node = "BernoulliBackward0"
+        _check_probs(probs)
+        arr = _kernels(dev).bernoulli_tensor(_engine(generator, dev), probs.reshape(-1))
+        arr, node = arr.reshape(probs.shape), "BernoulliBackward0"
     else:
         _check_prob(p, "bernoulli_")
-        probs, node = p, _NotImplemented
-    res = _new(_bernoulli_array(bits, probs, input._data.shape, input._dtype), input._dtype,
-               dev, False, None)
+        arr, node = bernoulli_mask(input._data, p, dev, generator), _NotImplemented
+    res = _new(arr, input._dtype, dev, False, None)
     _track(res, node, input)
     return res if out is None else write_out(out, res)
 
@@ -479,32 +524,22 @@ def _check_multinomial(probs, num_samples, replacement, dtype):
 
 @register("multinomial", differentiable=False)
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
-    """Category indices drawn per row: with replacement by inverting the CDF (one flat
-    searchsorted for all rows), without by the exponential-keys trick (argsort of E / p)."""
-    probs = input._data.astype(np.float64)
+    """Category indices drawn per row, PyTorch's way: without replacement (or one sample) the
+    top-k of ``p / q`` with exponential q; with replacement by inverting each row's CDF."""
+    probs = input._data
     _check_multinomial(probs, num_samples, replacement, input._dtype)
-    bits = _gen(generator, input._device)
-    xp = input._device.backend.xp
+    dev = input._device
+    eng, R = _engine(generator, dev), _kernels(dev)
     rows = probs.reshape(-1, probs.shape[-1])
-    if replacement:
-        idx = _sample_cdf(bits, xp, rows, num_samples)
+    if not replacement or num_samples == 1:
+        q = _astype(R.exponential(eng, rows.size, 1.0), input._dtype).reshape(rows.shape)
+        keys = rows / q
+        idx = (keys.argmax(-1)[:, None] if num_samples == 1
+               else dev.backend.xp.argsort(-keys, axis=-1, kind="stable")[:, :num_samples])
     else:
-        keys = bits.standard_exponential(rows.shape) / rows
-        idx = xp.argsort(keys, axis=-1, kind="stable")[:, :num_samples]
-    res = _new(idx.reshape(probs.shape[:-1] + (num_samples,)), D.int64, input._device, False,
-               None)
+        idx = R.multinomial_with_replacement(eng, rows, num_samples)
+    res = _new(idx.reshape(probs.shape[:-1] + (num_samples,)), D.int64, dev, False, None)
     return res if out is None else write_out(out, res)
-
-
-def _sample_cdf(bits, xp, rows, k):
-    n, c = rows.shape
-    cdf = xp.cumsum(rows, axis=-1)
-    cdf /= cdf[:, -1:]
-    cdf[:, -1] = 1.0
-    offs = xp.arange(n, dtype=np.float64)[:, None]
-    u = bits.random((n, k)) + offs
-    flat = xp.searchsorted((cdf + offs).reshape(-1), u.reshape(-1), side="right")
-    return flat.reshape(n, k) - xp.arange(n)[:, None] * c
 
 
 # ---- in-place samplers --------------------------------------------------------------------------
@@ -518,11 +553,10 @@ def _uniform(self, from_=0.0, to=1.0, *, generator=None):
         raise _errors.kernel_not_implemented("check_uniform_bounds", self._dtype)
     if from_ > to:
         raise _errors.uniform_range(from_, to)
-    cdt = _compute_dtype(self._dtype)
-    u = _uniform01(_gen(generator, self._device), self._data.shape, cdt)
-    u *= to - from_     # in place: a fresh temporary per step costs page faults on big weights
-    u += from_
-    return _fill(self, u, "UniformBackward0")
+    dev, like = self._device, self._data
+    flat = _uniform_values(_engine(generator, dev), _kernels(dev), like.size, self._dtype,
+                           from_, to, _own_buffer(like))
+    return _fill(self, _laid_out(flat, like), "UniformBackward0")
 
 
 _RANDOM_MAX = {"float64": 1 << 53, "float32": 1 << 24, "float16": 1 << 11, "bfloat16": 1 << 8,
@@ -540,61 +574,67 @@ _UNSET = object()
 
 def _random(self, from_=None, to=_UNSET, *, generator=None):
     """random_(), random_(to), random_(from, to) (``to=None``: up to the dtype's maximum)."""
+    dev, like = self._device, self._data
+    eng, R = _engine(generator, dev), _kernels(dev)
     if from_ is None:
-        lo, hi, node = 0, _random_top(self._dtype) + 1, "RandomBackward2"
-    elif to is _UNSET:
-        lo, hi, node = 0, int(from_), "RandomBackward1"
+        flat, node = R.random_default(eng, like.size, self._dtype.name), "RandomBackward2"
     else:
-        lo = int(from_)
-        hi = _random_top(self._dtype) + 1 if to is None else int(to)
-        node = "RandomBackward0"
-    arr = _integers(_gen(generator, self._device), lo, hi, self._data.shape, self._dtype)
-    return _fill(self, arr, node)
+        if to is _UNSET:
+            lo, hi, node = 0, int(from_), "RandomBackward1"
+        else:
+            lo = int(from_)
+            hi = _random_top(self._dtype) + 1 if to is None else int(to)
+            node = "RandomBackward0"
+        flat = _integers(eng, R, lo, hi, like.size, self._dtype)
+    return _fill(self, _laid_out(flat.astype(self._dtype.np), like), node)
 
 
-def _continuous(dist, node, sample):
-    """An in-place sampler over ``sample(bits, shape, *params, **named)`` for float tensors."""
+def _continuous(dist, node, kernel, check):
+    """An in-place sampler over the backend kernel ``kernel(engine, n, *params)`` (float64
+    samples cast to the tensor's dtype) for float tensors; ``check`` validates the params."""
     def op(self, *params, generator=None, **named):
         _float_only(self, dist)
-        cdt = _compute_dtype(self._dtype)
-        arr = sample(_gen(generator, self._device), self._data.shape, *params, **named)
-        return _fill(self, arr.astype(cdt.np, copy=False), node)
+        params = check(*params, **named)
+        dev, like = self._device, self._data
+        flat = getattr(_kernels(dev), kernel)(_engine(generator, dev), like.size, *params)
+        return _fill(self, _laid_out(_astype(flat, self._dtype), like), node)
     return op
 
 
-def _exponential(bits, shape, lambd=1.0):
+def _exponential(lambd=1.0):
     if not lambd > 0:
         raise _errors.random_positive("exponential_", "lambda", lambd)
-    return bits.standard_exponential(shape) / lambd
+    return (lambd,)
 
 
-def _geometric(bits, shape, p):
+def _geometric(p):
     if not 0 < p < 1:
         raise _errors.random_probability("geometric_", p, closed=False)
-    return bits.geometric(p, shape)
+    return (p,)
 
 
-def _log_normal(bits, shape, mean=1.0, std=2.0):
+def _log_normal(mean=1.0, std=2.0):
     if not std > 0:
         raise _errors.random_positive("log_normal_", "std", std)
-    return bits.lognormal(mean, std, shape)
+    return (mean, std)
 
 
-def _cauchy(bits, shape, median=0.0, sigma=1.0):
+def _cauchy(median=0.0, sigma=1.0):
     if not sigma > 0:
         raise _errors.random_positive("cauchy_", "sigma", sigma)
-    return median + sigma * bits.standard_cauchy(shape)
+    return (median, sigma)
 
 
 uniform_ = _named_inplace(_uniform, "uniform_")
 random_ = _named_inplace(_random, "random_")
-exponential_ = _named_inplace(_continuous("Exponential", "ExponentialBackward0", _exponential),
-                              "exponential_")
-geometric_ = _named_inplace(_continuous("Geometric", "GeometricBackward0", _geometric),
-                            "geometric_")
-log_normal_ = _named_inplace(_continuous("LogNormal", "LogNormalBackward0", _log_normal),
-                             "log_normal_")
-cauchy_ = _named_inplace(_continuous("Cauchy", "CauchyBackward0", _cauchy), "cauchy_")
+exponential_ = _named_inplace(
+    _continuous("Exponential", "ExponentialBackward0", "exponential", _exponential),
+    "exponential_")
+geometric_ = _named_inplace(
+    _continuous("Geometric", "GeometricBackward0", "geometric", _geometric), "geometric_")
+log_normal_ = _named_inplace(
+    _continuous("LogNormal", "LogNormalBackward0", "log_normal", _log_normal), "log_normal_")
+cauchy_ = _named_inplace(_continuous("Cauchy", "CauchyBackward0", "cauchy", _cauchy), "cauchy_")
 
 for _fn, _node in ((uniform_, "UniformBackward0"),
                    (random_, ("RandomBackward0", "RandomBackward1", "RandomBackward2")),

@@ -221,12 +221,9 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     ops = _ops()
     with no_grad():
         tensor.normal_(0, std, generator=generator)
-        if num_zeros:
-            # an independent random permutation of the rows for each column
-            keys = ops.creation.empty((rows, cols), device=tensor.device).uniform_(
-                generator=generator)
-            zero_rows = keys.argsort(dim=0)[:num_zeros]
-            tensor.scatter_(0, zero_rows, 0.0)
+        for col in range(cols):    # PyTorch's loop: a permutation of the rows per column, drawn
+            zero_rows = ops.random.randperm(rows)[:num_zeros]   # from the default generator
+            tensor[zero_rows, col] = 0
     return tensor
 
 

@@ -1,0 +1,316 @@
+"""PyTorch's CPU sampling recipes on an ``mt19937.MT19937`` stream, vectorised in NumPy.
+
+Every kernel returns the ``n`` samples flat, in the order PyTorch's kernel writes them (the
+caller lays them out in the tensor's iteration order), so a seeded stream gives PyTorch's
+numbers.  The recipes (ATen's ``TransformationHelper.h`` / ``DistributionsHelper.h`` and the CPU
+distribution kernels):
+
+* uniform floats keep the low ``digits`` bits of one draw: 24 of a 32-bit draw for float32
+  (float16 / bfloat16 round that), 53 of a 64-bit draw for float64, scaled by
+  ``2**-digits``; ``from + x * (to - from)`` is one fused multiply-add;
+* normal: contiguous tensors of >= 16 elements take the vectorised Box-Muller path (all uniforms
+  first, then blocks of 16: 8 cosines then 8 sines; a ragged tail redraws the last 16); others
+  draw pairs of float64 uniforms per two samples, caching the second (sine) sample in the
+  generator;
+* integers are ``draw % range + base``, with 64-bit draws for ranges >= 2**28;
+* the other distributions transform one float64 uniform per sample.
+
+Transcendental functions in float64 kernels go through Python's ``math`` (the C library PyTorch
+calls too) because NumPy's SIMD versions differ from it in the last bit.
+"""
+import math
+import os
+
+import numpy as np
+
+from .fp_emulation import fma32, fma64, logf, sincosf
+
+_F32_SCALE = np.float32(2.0 ** -24)
+_TWO_PI_F32 = np.float32(2 * math.pi)
+_CHUNK = 1 << 16        # elements per run of the elementwise kernels (temporaries stay in cache)
+_POOL = []
+os.register_at_fork(after_in_child=_POOL.clear)   # a forked child has none of the pool's threads
+
+
+def _pipeline(n, draw, work, step=_CHUNK):
+    """Draw ``n`` values in runs of ``step`` (serially: stream order never changes) and call
+    ``work(i, j, values)`` on each run as it is drawn: runs stay in cache, no n-sized array of
+    raw draws is made, and large jobs transform runs on a thread pool (NumPy releases the GIL)
+    while the next run is drawn."""
+    if n < 8 * step or (os.cpu_count() or 1) < 2:
+        for i in range(0, n, step):
+            j = min(i + step, n)
+            work(i, j, draw(j - i))
+        return
+    if not _POOL:
+        from concurrent.futures import ThreadPoolExecutor
+        _POOL.append(ThreadPoolExecutor(min(8, os.cpu_count()), "ember-random"))
+    jobs = []
+    for i in range(0, n, step):
+        j = min(i + step, n)
+        jobs.append(_POOL[0].submit(work, i, j, draw(j - i)))
+    for job in jobs:
+        job.result()
+
+
+def _libm(fn, x):
+    """``fn`` (a ``math`` function) over a float64 array, exactly as the C library rounds it."""
+    return np.fromiter(map(fn, x.tolist()), np.float64, x.size)
+
+
+# ---- uniform ---------------------------------------------------------------------------------
+def unit_double(eng, n):
+    """n float64 uniforms in [0, 1) with 53 random bits each."""
+    return (eng.u64(n) & np.uint64((1 << 53) - 1)) * (2.0 ** -53)
+
+
+def unit_float(eng, n):
+    """n float32 uniforms in [0, 1) with 24 random bits each."""
+    return (eng.u32(n) & np.uint32(0xFFFFFF)).astype(np.float32) * _F32_SCALE
+
+
+def uniform(eng, n, dtype, lo=0.0, hi=1.0, out=None):
+    """``uniform_(lo, hi)`` samples as ``dtype`` (a float dtype's name): float64 from 53-bit
+    uniforms, the others from float32 ones; ``lo + x * (hi - lo)`` rounds once (a fused
+    multiply-add), and a sample that rounds up to ``hi`` becomes ``lo``, keeping the interval
+    half-open as PyTorch does.  ``out``: a flat float32 array the float32 path may fill (and
+    return) instead of a new one."""
+    if dtype == "float64":
+        x = unit_double(eng, n)
+        if lo == 0.0 and hi == 1.0:
+            return x
+        v, top, bottom = fma64(x, hi - lo, lo), hi, lo
+    else:
+        lo32, hi32 = np.float32(lo), np.float32(hi)
+        if lo32 == 0 and hi32 == 1 and dtype == "float32":
+            return unit_float(eng, n)
+        # x * (hi - lo) is exact in float64 (24-bit by 24-bit), so adding lo there and rounding
+        # to float32 is the fused multiply-add
+        step = np.float64(hi32 - lo32) * 2.0 ** -24
+        v = np.empty(n, np.float32) if out is None else out
+
+        def work(i, j, bits):
+            w = (bits & np.uint32(0xFFFFFF)).astype(np.float64)
+            w *= step
+            w += np.float64(lo32)
+            v[i:j] = w
+        _pipeline(n, eng.u32, work)
+        v = _to_dtype(v, dtype)
+        top, bottom = _to_dtype(np.array([hi32, lo32]), dtype)
+    over = v >= top
+    if over.any():
+        v[over] = bottom
+    return v
+
+
+def _to_dtype(a, dtype):
+    """float32 ``a`` rounded to ``dtype`` (float32, float16 or bfloat16)."""
+    if dtype == "float32":
+        return a
+    if dtype == "float16":
+        return a.astype(np.float16)
+    import ml_dtypes
+    return a.astype(ml_dtypes.bfloat16)
+
+
+# ---- normal ----------------------------------------------------------------------------------
+def normal(eng, n, dtype, mean=0.0, std=1.0, contiguous=True, out=None):
+    """``normal_(mean, std)`` samples (float64 for the half types' scalar path); ``out`` as for
+    ``uniform``."""
+    if n >= 16 and contiguous:
+        if dtype == "float32":
+            return _normal_blocks_f32(eng, n, np.float32(mean), np.float32(std), out=out)
+        if dtype == "float64":
+            return _normal_blocks_f64(eng, n, mean, std)
+        return _to_dtype(_normal_blocks_f32(eng, n, np.float32(mean), np.float32(std), False),
+                         dtype)
+    return affine64(standard_normal_pairs(eng, n), std, mean)
+
+
+def affine64(x, a, b):
+    """round64(x * a + b): a fused multiply-add, or one operation when that rounds the same."""
+    if b == 0:
+        return x if a == 1 else x * a
+    return x + b if a == 1 else fma64(x, a, b)
+
+
+def standard_normal_pairs(eng, n):
+    """n N(0, 1) float64 samples by scalar Box-Muller, consuming/refilling the generator's
+    cached second sample."""
+    out = np.empty(n)
+    start = 0
+    if n and eng.next_double is not None:
+        out[0], eng.next_double, start = eng.next_double, None, 1
+    k = (n - start + 1) // 2
+    if k:
+        u = unit_double(eng, 2 * k).reshape(k, 2)
+        r = np.sqrt(-2.0 * _libm(math.log1p, -u[:, 1]))
+        theta = 2.0 * math.pi * u[:, 0]
+        pairs = np.empty((k, 2))
+        pairs[:, 0] = r * _libm(math.cos, theta)
+        pairs[:, 1] = r * _libm(math.sin, theta)
+        flat = pairs.reshape(-1)
+        out[start:] = flat[:n - start]
+        if (n - start) % 2:
+            eng.next_double = float(flat[-1])
+    return out
+
+
+def _blocks(eng, n, unit, fill16, upfront=True):
+    """Box-Muller per block of 16 uniforms, the ragged tail redone on 16 new draws.  ``upfront``:
+    all n uniforms are drawn before the tail's (float32, float64); the half types draw only the
+    whole blocks' before it.  ``fill16(u, out)`` turns (k, 16) uniforms into (k, 16) normals;
+    it runs on cache-sized runs of blocks."""
+    full = n - n % 16
+    u = unit(eng, n if upfront else full)
+    out = np.empty(n, u.dtype)
+    ub, ob = u[:full].reshape(-1, 16), out[:full].reshape(-1, 16)
+    step = _CHUNK // 16
+    for i in range(0, len(ub), step):
+        fill16(ub[i:i + step], ob[i:i + step])
+    if full != n:
+        fill16(unit(eng, 16).reshape(1, 16), out[n - 16:].reshape(1, 16))
+    return out
+
+
+def _normal_blocks_f32(eng, n, mean, std, upfront=True, out=None):
+    """The AVX2 kernel: Cephes log/sincos in float32 on each 24-bit uniform ``k * 2**-24``
+    (radius from the first 8 of a block, angle from the last 8), then ``fma(z, std, mean)``."""
+    full = n - n % 16
+    mask = np.uint32(0xFFFFFF)
+    out = np.empty(n, np.float32) if out is None else out
+
+    def work(i, j, bits):
+        j = min(j, full) // 16 * 16          # a ragged tail is redrawn below
+        if j > i:
+            _fill16_f32((bits[:j - i] & mask).reshape(-1, 16), out[i:j].reshape(-1, 16),
+                        mean, std)
+    _pipeline(n if upfront else full, eng.u32, work)
+    if full != n:
+        _fill16_f32((eng.u32(16) & mask).reshape(1, 16), out[n - 16:].reshape(1, 16), mean, std)
+    return out
+
+
+_HALF_BLOCK = np.dtype((np.void, 32))     # 8 float32 / uint32 lanes moved as one item
+
+
+def _fill16_f32(kb, out, mean, std):
+    """(k, 16) uniforms' bits ``kb`` to (k, 16) normals in ``out``.  The halves of each block are
+    regrouped with 32-byte moves, so the arithmetic runs on contiguous (k, 8) arrays."""
+    k = len(kb)
+    halves = kb.view(_HALF_BLOCK).reshape(k, 2).T.copy().view(np.uint32).reshape(2, k, 8)
+    u = halves.astype(np.float32)
+    u *= _F32_SCALE
+    radius = np.sqrt(np.float32(-2) * logf(np.float32(1) - u[0]))
+    s, c = sincosf(_TWO_PI_F32 * u[1])
+    res = np.empty((2, k, 8), np.float32)
+    np.multiply(radius, c, out=res[0])
+    np.multiply(radius, s, out=res[1])
+    if mean != 0 and std != 1:
+        res[...] = fma32(res, std, mean)
+    elif std != 1:          # with a zero addend (or a unit factor) the fma rounds once anyway
+        res *= std
+    elif mean != 0:
+        res += mean
+    out.view(_HALF_BLOCK).reshape(k, 2)[...] = res.view(_HALF_BLOCK).reshape(2, k).T
+
+
+def _normal_blocks_f64(eng, n, mean, std):
+    def fill16(u, out):
+        radius = np.sqrt(-2 * _libm(math.log, 1 - u[:, :8].reshape(-1))).reshape(-1, 8)
+        theta = (2.0 * math.pi * u[:, 8:]).reshape(-1)
+        out[:, :8] = radius * _libm(math.cos, theta).reshape(-1, 8)
+        out[:, 8:] = radius * _libm(math.sin, theta).reshape(-1, 8)
+        out[...] = fma64(out, std, mean)
+    return _blocks(eng, n, unit_double, fill16)
+
+
+# ---- integers --------------------------------------------------------------------------------
+def integers(eng, n, span, base):
+    """``random_(from, to)``: ``draw % span + base`` (int64), span = to - from >= 1; ranges of
+    2**28 or more take 64-bit draws (less modulo bias)."""
+    draws = eng.u64(n) if span >= 1 << 28 else eng.u32(n)
+    return (draws % np.uint64(span)).astype(np.int64) + base
+
+
+def full_range_int64(eng, n):
+    """``random_(-2**63, None)``: a 64-bit draw read as int64."""
+    return eng.u64(n).view(np.int64)
+
+
+_DEFAULT_MOD = {"float64": (1 << 53) + 1, "float32": (1 << 24) + 1, "float16": (1 << 11) + 1,
+                "bfloat16": (1 << 8) + 1, "int64": 1 << 63, "int32": 1 << 31,
+                "int16": 1 << 15, "int8": 1 << 7, "uint8": 1 << 8, "uint16": 1 << 16,
+                "uint32": 1 << 32, "uint64": 1 << 64, "bool": 2}
+
+
+def random_default(eng, n, dtype):
+    """``random_()``: [0, 2**digits] for floats, [0, max] for integers, {0, 1} for bool."""
+    wide = dtype in ("float64", "int64", "uint64")
+    draws = eng.u64(n) if wide else eng.u32(n).astype(np.uint64)
+    mod = _DEFAULT_MOD[dtype]
+    return draws if mod == 1 << 64 else draws % np.uint64(mod)
+
+
+def randperm(eng, n):
+    """A permutation of range(n) as PyTorch's CPU kernel makes it: for each i, swap positions i
+    and ``i + draw % (n - i)`` (32-bit draws); from n = 2**32 / 20 on, the inside-out shuffle
+    with 64-bit draws.  The swaps are sequential: a Python loop over a list."""
+    perm = list(range(n))
+    if n < (1 << 32) // 20:
+        if n > 1:
+            span = np.arange(n, 1, -1, dtype=np.uint32)
+            targets = ((eng.u32(n - 1) % span).astype(np.int64) + np.arange(n - 1)).tolist()
+            for i, j in enumerate(targets):
+                perm[i], perm[j] = perm[j], perm[i]
+    else:
+        picks = (eng.u64(n) % np.arange(1, n + 1, dtype=np.uint64)).tolist()
+        for i, z in enumerate(picks):
+            perm[i], perm[z] = perm[z], i
+    return np.fromiter(perm, np.int64, n)
+
+
+# ---- bernoulli and the one-uniform distributions ------------------------------------------------
+def bernoulli_scalar(eng, n, p):
+    """``bernoulli_(p)`` with a float p: a float64 uniform below p, compared as integers
+    (``k * 2**-53 < p`` exactly when ``k < ceil(p * 2**53)``)."""
+    bits = eng.u64(n)
+    bits &= np.uint64((1 << 53) - 1)
+    return bits < np.uint64(math.ceil(p * 2.0 ** 53))
+
+
+def bernoulli_tensor(eng, p):
+    """``bernoulli_(p_tensor)`` for flat probabilities ``p``: float64 probabilities compare with
+    float64 uniforms, the others with float32 uniforms."""
+    if p.dtype == np.float64:
+        return unit_double(eng, p.size) < p
+    return unit_float(eng, p.size) < p.astype(np.float32)
+
+
+def exponential(eng, n, lambd):
+    return (-1.0 / lambd) * _libm(math.log1p, -unit_double(eng, n))
+
+
+def geometric(eng, n, p):
+    return np.ceil(_libm(math.log, unit_double(eng, n)) / math.log(1.0 - p))
+
+
+def cauchy(eng, n, median, sigma):
+    t = _libm(math.tan, math.pi * (unit_double(eng, n) - 0.5))
+    return fma64(t, sigma, median)
+
+
+def log_normal(eng, n, mean, std):
+    return _libm(math.exp, affine64(standard_normal_pairs(eng, n), std, mean))
+
+
+def multinomial_with_replacement(eng, rows, k):
+    """k category indices per row of ``rows`` (float array, rows drawn one after the other): the
+    first cumulative-probability bucket reaching a float64 uniform."""
+    cum = np.cumsum(rows, axis=1, dtype=rows.dtype)
+    total = cum[:, -1:]
+    cum = np.where(total > 0, cum / total, cum)
+    cum[:, -1] = 1
+    u = unit_double(eng, rows.shape[0] * k).reshape(-1, k)
+    return np.stack([np.searchsorted(c, ui, side="left") for c, ui in zip(cum, u)]) \
+        if rows.shape[0] else np.empty((0, k), np.int64)
