@@ -60,6 +60,7 @@ def test_whole_model_saved_by_ember_loads_in_torch(weights_only):
         _same_parameters(model, ember.load(buffer, weights_only=True))
 
 
+@pytest.mark.slow  # two interpreters (Ember under the runner, torch)
 def test_weights_only_refusal_names_torch_under_the_runner():
     script = SCRIPTS / "weights_only_refusal.py"
     assert ok(run_ember(script)) == ok(run_torch(script))

@@ -30,6 +30,7 @@ def test_torch_version_is_a_string():
     assert TorchVersion("2.13") < "garbage"  # not a version: plain string order, as torch's
 
 
+@pytest.mark.slow  # two interpreters (Ember under the runner, torch)
 def test_identity_script_matches_torch():
     got = ok(run_ember(SCRIPTS / "identity.py")).splitlines()
     vision = [line for line in got if line.startswith("torchvision:")]

@@ -10,6 +10,7 @@ from test_runner import SCRIPTS, ok, run_ember, run_torch
 torch = pytest.importorskip("torch")
 
 
+@pytest.mark.slow  # two interpreters (Ember under the runner, torch)
 @pytest.mark.parametrize("script", ["torch_function.py", "custom_ops.py"])
 def test_script_matches_torch(script):
     assert ok(run_ember(SCRIPTS / script)) == ok(run_torch(SCRIPTS / script))

@@ -203,6 +203,7 @@ def test_cuda_amp_is_deprecated_spelling():
                 assert mod is ember
 
 
+@pytest.mark.slow  # two interpreters (Ember under the runner, torch)
 def test_hub_repositories_match_torch():
     """``torch.hub.load/list/help`` on a local folder and on a cached GitHub repository."""
     import re

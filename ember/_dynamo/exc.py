@@ -1,2 +1,4 @@
 """``torch._dynamo.exc``: the compiler's exception types."""
-from .._errors.compiler import TorchDynamoException, InvalidBackend, Unsupported  # noqa: F401
+from .._errors.compiler import TorchDynamoException, InvalidBackend, Unsupported
+
+__all__ = ["TorchDynamoException", "InvalidBackend", "Unsupported"]

@@ -313,9 +313,15 @@ ToCopyBackward0 = node_class("ToCopyBackward0", _to_copy_bwd)
 
 
 def _parse_to(args, kwargs):
+    """(dtype, device, copy) of ``to``'s arguments; positional booleans after the target are
+    ``non_blocking`` then ``copy``, as in torch's signatures."""
     dtype = kwargs.pop("dtype", None)
     device = kwargs.pop("device", None)
+    flags = [a for a in args if isinstance(a, bool)]
+    copy = kwargs.pop("copy", flags[1] if len(flags) > 1 else False)
     for a in args:
+        if isinstance(a, bool):
+            continue
         if isinstance(a, Tensor):
             dtype, device = a._dtype, a._device
         elif isinstance(a, D.dtype) or a in (float, int, bool, complex):
@@ -324,15 +330,14 @@ def _parse_to(args, kwargs):
             device = a
         elif a is not None:
             raise _errors.to_invalid_args(a)
-    return dtype, device
+    return dtype, device, copy
 
 
 @register("to", nodes=("ToCopyBackward0",), function=False)
 def to(self, *args, **kwargs):
-    copy = kwargs.pop("copy", False)
     kwargs.pop("non_blocking", None)
     kwargs.pop("memory_format", None)
-    dtype, device = _parse_to(args, kwargs)
+    dtype, device, copy = _parse_to(args, kwargs)
     dt = self._dtype if dtype is None else D.to_dtype(dtype)
     dev = self._device if device is None else _resolve(device)
     if dt is self._dtype and dev is self._device and not copy:

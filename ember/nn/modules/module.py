@@ -407,7 +407,7 @@ class Module:
         kwargs = dict(kwargs)
         kwargs.pop("non_blocking", None)
         kwargs.pop("memory_format", None)
-        dtype, device = _parse_to(args, kwargs)
+        dtype, device, _ = _parse_to(args, kwargs)
         if dtype is not None:
             dtype = D.to_dtype(dtype)
             if not (dtype.is_floating_point or dtype.is_complex):
