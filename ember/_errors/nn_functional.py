@@ -391,3 +391,16 @@ def interpolate_size_dims(sp, out):
 def interpolate_align_corners():
     return ValueError("align_corners option can only be set with the interpolating "
                       "modes: linear | bilinear | bicubic | trilinear")
+
+
+def flex_attention_heads(hq, hkv, gqa):
+    if not gqa:
+        return ValueError(f"Expect query and key/value to have the same number of heads but got "
+                          f"Hq={hq} and Hkv={hkv}. Try setting enable_gqa=True for GQA.")
+    return ValueError(f"Expect number of query heads to be a multiple of kv heads for GQA but "
+                      f"got Hq={hq} and Hkv={hkv}.")
+
+
+def flex_attention_cpu_backward():
+    return NotImplementedError("FlexAttention does not support backward on CPU. Please set the "
+                               "input requires_grad to False or use another device.")
