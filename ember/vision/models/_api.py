@@ -15,7 +15,7 @@ from ... import _errors, hub
 from ...serialization import load
 
 __all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_model_weights",
-           "get_weight", "list_models", "register_model"]
+           "get_weight", "list_models", "register_model", "builder"]
 
 
 @dataclass(eq=False)
@@ -68,18 +68,27 @@ class WeightsEnum(enum.Enum):
         return load(path, map_location="cpu", **load_kwargs)
 
 
-def _image_classification(crop_size, resize_size=256):
-    """``weights.transforms()``: resize, centre crop, scale to [0, 1], ImageNet normalisation."""
-    from .. import transforms as T     # written separately; imported only when asked for
-    return T.Compose([T.Resize(resize_size), T.CenterCrop(crop_size), T.ToTensor(),
-                      T.Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])])
+_URL = "https://download.pytorch.org/models/"
 
 
-def imagenet_weights(url, num_params, *, crop_size=224, resize_size=256, min_size=(1, 1), **meta):
-    """A :class:`Weights` for an ImageNet-1K classifier."""
-    return Weights(url=url, transforms=partial(_image_classification, crop_size, resize_size),
-                   meta={"num_params": num_params, "min_size": min_size, "num_classes": 1000,
-                         **meta})
+def _weights(file, preset, preset_kwargs, meta):
+    from . import _meta, _presets
+    meta = dict(meta)
+    if meta.get("categories"):
+        meta["categories"] = list(getattr(_meta, meta["categories"]))
+    return Weights(url=_URL + file, transforms=partial(getattr(_presets, preset), **preset_kwargs),
+                   meta=meta)
+
+
+def weights_enum(builder_name, module):
+    """The ``*_Weights`` enum of a builder, made from its entry in ``_catalog``."""
+    from ._catalog import CATALOG
+    cls_name, default, members = CATALOG[builder_name]
+    values = {name: _weights(*rest) for name, *rest in members}
+    values["DEFAULT"] = values[default]       # the same object: DEFAULT becomes an alias
+    enum_cls = WeightsEnum(cls_name, values, module=module)
+    enum_cls.__qualname__ = cls_name
+    return enum_cls
 
 
 # ---- builder plumbing ------------------------------------------------------------------------
@@ -106,15 +115,22 @@ def overwrite_param(kwargs, param, value):
     kwargs[param] = value
 
 
-def build(model_cls, enum_cls, weights, progress, kwargs, legacy, *args, remap=None):
+def build(model_cls, enum_cls, weights, progress, kwargs, legacy, *args, remap=None,
+          prepare=None):
     """Shared body of every builder: resolve weights, construct, load the checkpoint.
 
-    ``remap`` rewrites the keys of older checkpoints (DenseNet) before loading.
+    ``prepare(weights, kwargs)`` sets the constructor arguments a checkpoint implies (beyond
+    ``num_classes``) and may return ``finish(model)``, run after loading (e.g. to drop an
+    auxiliary classifier only the checkpoint needed); ``remap`` rewrites the keys of older
+    checkpoints before loading.
     """
     weights = resolve_weights(enum_cls, weights, kwargs, legacy)
     weights_path = kwargs.pop("weights_path", None)
+    finish = None
     if weights is not None:
-        overwrite_param(kwargs, "num_classes", weights.meta["num_classes"])
+        overwrite_param(kwargs, "num_classes", len(weights.meta["categories"]))
+        if prepare is not None:
+            finish = prepare(weights, kwargs)
     model = model_cls(*args, **kwargs)
     if weights is not None:
         state = weights.get_state_dict(progress=progress, weights_path=weights_path)
@@ -123,7 +139,28 @@ def build(model_cls, enum_cls, weights, progress, kwargs, legacy, *args, remap=N
     else:
         return model
     model.load_state_dict(remap(state) if remap else state)
+    if finish is not None:
+        finish(model)
     return model
+
+
+def builder(name, model_fn, *, remap=None, prepare=None):
+    """Make, register and return ``(Name_Weights, name)`` for one torchvision builder;
+    ``model_fn(**kwargs)`` constructs the architecture (``remap``/``prepare``: see ``build``)."""
+    import sys
+    module = sys._getframe(1).f_globals["__name__"]
+    enum_cls = weights_enum(name, module)
+    legacy = next(iter(enum_cls))
+
+    def fn(*, weights=None, progress=True, **kwargs):
+        return build(model_fn, enum_cls, weights, progress, kwargs, legacy, remap=remap,
+                     prepare=prepare)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__module__ = module
+    fn.__doc__ = (f"torchvision's ``{name}``; ``weights`` a :class:`{enum_cls.__name__}` member, "
+                  "its name, or ``None``; ``weights_path`` a local checkpoint.")
+    register_model(enum_cls)(fn)
+    return enum_cls, fn
 
 
 # ---- registry --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """MobileNetV2 (Sandler et al., 2018)."""
 from ... import _errors, nn
 from ...nn import functional as F
-from ._api import WeightsEnum, build, imagenet_weights, register_model
+from ._api import builder
 from ..ops.misc import Conv2dNormActivation
 from ._layers import make_divisible
 
@@ -82,18 +82,4 @@ class MobileNetV2(nn.Module):
         return self.classifier(x.flatten(1))
 
 
-_URL = "https://download.pytorch.org/models/"
-
-
-class MobileNet_V2_Weights(WeightsEnum):
-    IMAGENET1K_V1 = imagenet_weights(_URL + "mobilenet_v2-b0353104.pth", 3504872)
-    IMAGENET1K_V2 = imagenet_weights(_URL + "mobilenet_v2-7ebf99e0.pth", 3504872,
-                                     resize_size=232)
-    DEFAULT = IMAGENET1K_V2
-
-
-@register_model(MobileNet_V2_Weights)
-def mobilenet_v2(*, weights=None, progress=True, **kwargs):
-    """MobileNetV2; ``weights`` a :class:`MobileNet_V2_Weights` member, its name, or ``None``."""
-    return build(MobileNetV2, MobileNet_V2_Weights, weights, progress, kwargs,
-                 MobileNet_V2_Weights.IMAGENET1K_V1)
+MobileNet_V2_Weights, mobilenet_v2 = builder("mobilenet_v2", MobileNetV2)
