@@ -1,6 +1,8 @@
 """Eval-mode outputs of ember.vision.models against real torchvision 0.28 with the same weights
 (torchvision's randomly initialised state_dict copied into Ember's model); the smallest model
 of each family, on a small image."""
+from collections import OrderedDict
+
 import numpy as np
 import pytest
 
@@ -12,8 +14,14 @@ CASES = {
     "resnext50_32x4d": (32, {}),
     "densenet161": (32, {}),
     "squeezenet1_1": (64, {}),
+    "mobilenet_v3_small": (64, {}),
+    "mobilenet_v3_large": (64, {"reduced_tail": True, "dilated": True}),
+    "efficientnet_b0": (32, {}),
+    "efficientnet_v2_s": (32, {}),
+    "mnasnet0_5": (64, {}),
+    "shufflenet_v2_x0_5": (64, {}),
 }
-SLOW = {"densenet161"}
+SLOW = {"densenet161", "efficientnet_v2_s"}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +45,10 @@ def compare(tv, name, size, kwargs, atol=1e-4):
     torch.manual_seed(0)
     theirs = tv.models.get_model(name, **kwargs).eval()
     ours = models.get_model(name, **kwargs).eval()
-    ours.load_state_dict({k: ember.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
+    state = theirs.state_dict()
+    copied = OrderedDict((k, ember.tensor(v.numpy())) for k, v in state.items())
+    copied._metadata = state._metadata     # module versions (MNASNet reads them)
+    ours.load_state_dict(copied)
     x = np.random.default_rng(0).standard_normal((1, 3, size, size)).astype(np.float32)
     with torch.no_grad():
         expected = theirs(torch.from_numpy(x)).numpy()

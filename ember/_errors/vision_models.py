@@ -1,0 +1,34 @@
+"""Messages of torchvision's model builders (``torchvision.models``) beyond the first few in
+``vision.py``."""
+
+
+def mobilenet_v3_stride():
+    return ValueError("illegal stride value")
+
+
+def mobilenet_v3_setting_empty():
+    return ValueError("The inverted_residual_setting should not be empty")
+
+
+def mnasnet_value(what, expected, got):
+    return ValueError(f"{what} should be {expected} instead of {got}")
+
+
+def mnasnet_repeats(repeats):
+    return ValueError(f"repeats should be >= 1, instead got {repeats}")
+
+
+def mnasnet_v1_checkpoint_warning():
+    return ("A new version of MNASNet model has been implemented. Your checkpoint was saved "
+            "using the previous version. This checkpoint will load and work as before, but you "
+            "may want to upgrade by training a newer model or transfer learning from an updated "
+            "ImageNet checkpoint.")
+
+
+def shufflenet_stride_combination(stride, inp, oup):
+    return ValueError(f"Invalid combination of stride {stride}, inp {inp} and oup {oup} values. "
+                      "If stride == 1 then inp should be equal to oup // 2 << 1.")
+
+
+def shufflenet_list(what, n):
+    return ValueError(f"expected {what} as list of {n} positive ints")
