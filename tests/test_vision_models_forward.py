@@ -20,8 +20,12 @@ CASES = {
     "efficientnet_v2_s": (32, {}),
     "mnasnet0_5": (64, {}),
     "shufflenet_v2_x0_5": (64, {}),
+    "regnet_x_400mf": (32, {}),
+    "regnet_y_400mf": (32, {}),
+    "googlenet": (32, {"init_weights": False, "transform_input": True}),
+    "inception_v3": (75, {"init_weights": False}),
 }
-SLOW = {"densenet161", "efficientnet_v2_s"}
+SLOW = {"densenet161", "efficientnet_v2_s", "inception_v3"}
 
 
 @pytest.fixture(scope="module")

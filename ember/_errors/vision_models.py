@@ -32,3 +32,22 @@ def shufflenet_stride_combination(stride, inp, oup):
 
 def shufflenet_list(what, n):
     return ValueError(f"expected {what} as list of {n} positive ints")
+
+
+def regnet_settings():
+    return ValueError("Invalid RegNet settings")
+
+
+def init_weights_future_warning(model):
+    return (f"The default weight initialization of {model} will be changed in future releases "
+            "of torchvision. If you wish to keep the old behavior (which leads to long "
+            "initialization times due to scipy/scipy#11299), please set init_weights=True.")
+
+
+def blocks_length(what, expected, got):
+    return ValueError(f"{what} should be {expected} instead of {got}")
+
+
+def googlenet_aux_not_pretrained_warning():
+    return ("auxiliary heads in the pretrained googlenet model are NOT pretrained, so make sure "
+            "to train them")
