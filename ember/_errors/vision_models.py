@@ -6,10 +6,6 @@ def mobilenet_v3_stride():
     return ValueError("illegal stride value")
 
 
-def mobilenet_v3_setting_empty():
-    return ValueError("The inverted_residual_setting should not be empty")
-
-
 def mnasnet_value(what, expected, got):
     return ValueError(f"{what} should be {expected} instead of {got}")
 
@@ -51,3 +47,11 @@ def blocks_length(what, expected, got):
 def googlenet_aux_not_pretrained_warning():
     return ("auxiliary heads in the pretrained googlenet model are NOT pretrained, so make sure "
             "to train them")
+
+
+def setting_empty(name):
+    return ValueError(f"The {name} should not be empty")
+
+
+def setting_type(name, item):
+    return TypeError(f"The {name} should be List[{item}]")

@@ -3,6 +3,7 @@ layouts, so torchvision checkpoints load unchanged."""
 from ._api import (Weights, WeightsEnum, get_model, get_model_builder, get_model_weights,
                    get_weight, list_models)
 from .alexnet import *  # noqa: F401,F403
+from .convnext import *  # noqa: F401,F403
 from .densenet import *  # noqa: F401,F403
 from .efficientnet import *  # noqa: F401,F403
 from .googlenet import *  # noqa: F401,F403
@@ -15,3 +16,4 @@ from .resnet import *  # noqa: F401,F403
 from .shufflenetv2 import *  # noqa: F401,F403
 from .squeezenet import *  # noqa: F401,F403
 from .vgg import *  # noqa: F401,F403
+from .vision_transformer import *  # noqa: F401,F403

@@ -123,7 +123,7 @@ class EfficientNet(nn.Module):
                  num_classes=1000, norm_layer=None, last_channel=None):
         super().__init__()
         if not inverted_residual_setting:
-            raise _errors.mobilenet_v3_setting_empty()
+            raise _errors.setting_empty("inverted_residual_setting")
         norm_layer = norm_layer or nn.BatchNorm2d
         layers = [Conv2dNormActivation(3, inverted_residual_setting[0].input_channels,
                                        kernel_size=3, stride=2, norm_layer=norm_layer,

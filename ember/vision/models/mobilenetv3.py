@@ -70,7 +70,7 @@ class MobileNetV3(nn.Module):
                  norm_layer=None, dropout=0.2, **kwargs):
         super().__init__()
         if not inverted_residual_setting:
-            raise _errors.mobilenet_v3_setting_empty()
+            raise _errors.setting_empty("inverted_residual_setting")
         block = block or InvertedResidual
         norm_layer = norm_layer or partial(nn.BatchNorm2d, eps=0.001, momentum=0.01)
         first = inverted_residual_setting[0].input_channels
