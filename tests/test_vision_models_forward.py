@@ -26,8 +26,11 @@ CASES = {
     "inception_v3": (75, {"init_weights": False}),
     "convnext_tiny": (32, {}),
     "vit_b_32": (64, {"image_size": 64}),
+    "swin_t": (64, {}),
+    "swin_v2_t": (64, {}),
 }
-SLOW = {"densenet161", "efficientnet_v2_s", "inception_v3", "convnext_tiny", "vit_b_32"}
+SLOW = {"densenet161", "efficientnet_v2_s", "inception_v3", "convnext_tiny", "vit_b_32", "swin_t",
+        "swin_v2_t"}
 
 
 @pytest.fixture(scope="module")

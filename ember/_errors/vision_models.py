@@ -55,3 +55,7 @@ def setting_empty(name):
 
 def setting_type(name, item):
     return TypeError(f"The {name} should be List[{item}]")
+
+
+def swin_window_shift_length():
+    return ValueError("window_size and shift_size must be of length 2")
