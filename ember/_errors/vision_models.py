@@ -59,3 +59,23 @@ def setting_type(name, item):
 
 def swin_window_shift_length():
     return ValueError("window_size and shift_size must be of length 2")
+
+
+def maxvit_head_dim(feat_dim, head_dim):
+    return ValueError(f"feat_dim: {feat_dim} must be divisible by head_dim: {head_dim}")
+
+
+def maxvit_partition_type():
+    return ValueError("partition_type must be either 'grid' or 'window'")
+
+
+def maxvit_p_stochastic(n_layers, p_stochastic):
+    return ValueError(f"p_stochastic must have length n_layers={n_layers}, "
+                      f"got p_stochastic={p_stochastic}.")
+
+
+def maxvit_input_size(block_input_size, idx, partition_size, block_input_sizes):
+    return ValueError(
+        f"Input size {block_input_size} of block {idx} is not divisible by partition size "
+        f"{partition_size}. Consider changing the partition size or the input size.\n"
+        f"Current configuration yields the following block input sizes: {block_input_sizes}.")
