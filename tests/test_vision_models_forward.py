@@ -21,11 +21,14 @@ CASES = {
     "mnasnet0_5": (64, {}),
     "shufflenet_v2_x0_5": (64, {}),
     "regnet_x_400mf": (32, {}),
+    "lraspp_mobilenet_v3_large": (64, {"weights_backbone": None, "num_classes": 3}),
+    "deeplabv3_mobilenet_v3_large": (64, {"weights_backbone": None, "aux_loss": True}),
+    "fcn_resnet50": (32, {"weights_backbone": None, "aux_loss": True}),
     "regnet_y_400mf": (32, {}),
     "googlenet": (32, {"init_weights": False, "transform_input": True}),
     "inception_v3": (75, {"init_weights": False}),
 }
-SLOW = {"densenet161", "efficientnet_v2_s", "inception_v3"}
+SLOW = {"densenet161", "efficientnet_v2_s", "inception_v3", "fcn_resnet50"}
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +62,17 @@ def check(theirs, make_ours, shape, atol=1e-4):
     ours.load_state_dict(copied)
     x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
     with torch.no_grad():
-        expected = theirs(torch.from_numpy(x)).numpy()
+        expected = theirs(torch.from_numpy(x))
     with ember.no_grad():
-        got = ours(ember.from_numpy(x)).numpy()
-    assert got.shape == expected.shape and got.dtype == expected.dtype
-    np.testing.assert_allclose(got, expected, atol=atol, rtol=1e-3)
+        got = ours(ember.from_numpy(x))
+    if isinstance(expected, dict):       # segmentation: {"out": ..., "aux": ...}
+        assert type(got) is type(expected) and list(got) == list(expected)
+    else:
+        got, expected = {"out": got}, {"out": expected}
+    for key in expected:
+        g, e = got[key].numpy(), expected[key].numpy()
+        assert g.shape == e.shape and g.dtype == e.dtype
+        np.testing.assert_allclose(g, e, atol=atol, rtol=1e-3)
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n

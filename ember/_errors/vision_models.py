@@ -79,3 +79,11 @@ def maxvit_input_size(block_input_size, idx, partition_size, block_input_sizes):
         f"Input size {block_input_size} of block {idx} is not divisible by partition size "
         f"{partition_size}. Consider changing the partition size or the input size.\n"
         f"Current configuration yields the following block input sizes: {block_input_sizes}.")
+
+
+def return_layers_missing():
+    return ValueError("return_layers are not present in model")
+
+
+def no_aux_loss():
+    return NotImplementedError("This model does not use auxiliary loss")

@@ -132,16 +132,21 @@ def build(model_cls, enum_cls, weights, progress, kwargs, legacy, *args, remap=N
         if prepare is not None:
             finish = prepare(weights, kwargs)
     model = model_cls(*args, **kwargs)
+    load_checkpoint(model, weights, progress, weights_path, remap)
+    if finish is not None and weights is not None:
+        finish(model)
+    return model
+
+
+def load_checkpoint(model, weights, progress=True, weights_path=None, remap=None):
+    """Load ``weights`` (or the checkpoint at ``weights_path``) into ``model``, if either."""
     if weights is not None:
         state = weights.get_state_dict(progress=progress, weights_path=weights_path)
     elif weights_path is not None:
         state = load(os.fspath(weights_path), map_location="cpu")
     else:
-        return model
+        return
     model.load_state_dict(remap(state) if remap else state)
-    if finish is not None:
-        finish(model)
-    return model
 
 
 def builder(name, model_fn, *, remap=None, prepare=None):
@@ -180,7 +185,7 @@ def register_model(enum_cls):
 def list_models(module=None, include=None, exclude=None):
     import fnmatch
     names = sorted(n for n, fn in _MODELS.items()
-                   if module is None or fn.__module__.startswith(module.__name__))
+                   if module is None or fn.__module__.rsplit(".", 1)[0] == module.__name__)
     if include is not None:
         pats = [include] if isinstance(include, str) else include
         names = [n for n in names if any(fnmatch.fnmatch(n, p) for p in pats)]
