@@ -1,6 +1,7 @@
 """Eval-mode outputs of ember.vision.models against real torchvision 0.28 with the same weights
 (torchvision's randomly initialised state_dict copied into Ember's model); the smallest model
 of each family, on a small image."""
+import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -119,3 +120,65 @@ def test_small_configuration_matches_torchvision(case, tv, no_init):
     torch.manual_seed(0)
     check(getattr(theirs_mod, cls)(**config(theirs_mod)),
           lambda: getattr(ours_mod, cls)(**config(ours_mod)), (2, 3, size, size))
+
+
+# ---- behaviour around checkpoints and training-mode outputs -----------------------------------
+def _save_state(model, path):
+    ember.save(model.state_dict(), str(path))
+    return str(path)
+
+
+@pytest.mark.parametrize("name, aux_names, aux_default", [
+    ("googlenet", ["aux1", "aux2"], False), ("inception_v3", ["AuxLogits"], True)])
+def test_checkpoint_brings_aux_heads_and_transform_input(name, aux_names, aux_default, tmp_path,
+                                                         no_init):
+    """As torchvision: the checkpoint is loaded with auxiliary heads, which are then dropped
+    unless kept (``aux_logits``; GoogLeNet's default drops, Inception's keeps), and inputs are
+    transformed by default."""
+    full = models.get_model(name, aux_logits=True, init_weights=False)
+    path = _save_state(full, tmp_path / "ckpt.pth")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")       # GoogLeNet: "auxiliary heads ... NOT pretrained"
+        model = models.get_model(name, weights="DEFAULT", weights_path=path)
+    assert model.transform_input is True and model.aux_logits is aux_default
+    assert all((getattr(model, a) is not None) is aux_default for a in aux_names)
+    with pytest.warns(UserWarning, match="NOT pretrained") if name == "googlenet" else \
+            warnings.catch_warnings():
+        kept = models.get_model(name, weights="DEFAULT", weights_path=path, aux_logits=True,
+                                transform_input=False)
+    assert kept.transform_input is False and all(getattr(kept, a) is not None for a in aux_names)
+    with pytest.raises(ValueError, match="'aux_logits' expected value True but got False"):
+        models.get_model(name, weights="DEFAULT", weights_path=path, aux_logits=False)
+
+
+@pytest.mark.slow
+def test_training_outputs_are_named_tuples(tv, no_init):
+    import torch
+    torch.manual_seed(0)
+    theirs = tv.models.googlenet(init_weights=False).train()
+    ours = models.googlenet(init_weights=False).train()
+    x = np.random.default_rng(0).standard_normal((2, 3, 32, 32)).astype(np.float32)
+    out, expected = ours(ember.from_numpy(x)), theirs(torch.from_numpy(x))
+    assert type(out).__name__ == type(expected).__name__ == "GoogLeNetOutputs"
+    assert out._fields == expected._fields
+    assert [tuple(t.shape) for t in out] == [tuple(t.shape) for t in expected]
+
+
+def test_vit_checkpoint_sets_image_size(tmp_path, no_init):
+    """SWAG weights carry their image size; a different explicit one is an error."""
+    w = models.ViT_B_16_Weights.IMAGENET1K_SWAG_E2E_V1
+    with pytest.raises(ValueError, match="'image_size' expected value 384 but got 224"):
+        models.vit_b_16(weights=w, image_size=224)
+
+
+def test_segmentation_builder_arguments(no_init):
+    m = models.segmentation.lraspp_mobilenet_v3_large(weights_backbone=None, num_classes=4)
+    with ember.no_grad():
+        out = m.eval()(ember.randn(1, 3, 40, 48))
+    assert list(out) == ["out"] and tuple(out["out"].shape) == (1, 4, 40, 48)
+    with pytest.raises(NotImplementedError, match="does not use auxiliary loss"):
+        models.segmentation.lraspp_mobilenet_v3_large(weights_backbone=None, aux_loss=True)
+    w = models.segmentation.FCN_ResNet50_Weights.DEFAULT
+    with pytest.raises(ValueError, match="'num_classes' expected value 21 but got 5"):
+        models.segmentation.fcn_resnet50(weights=w, num_classes=5)
+    assert models.segmentation.FCN_ResNet50_Weights.DEFAULT.transforms().resize_size == [520]
