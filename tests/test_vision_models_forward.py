@@ -29,7 +29,8 @@ CASES = {
     "googlenet": (32, {"init_weights": False, "transform_input": True}),
     "inception_v3": (75, {"init_weights": False}),
 }
-SLOW = {"densenet161", "efficientnet_v2_s", "inception_v3", "fcn_resnet50"}
+SLOW = {"densenet161", "efficientnet_v2_s", "inception_v3", "fcn_resnet50", "resnext50_32x4d",
+        "regnet_x_400mf"}
 
 
 @pytest.fixture(scope="module")

@@ -43,6 +43,7 @@ def no_init(monkeypatch):
 
 
 @needs_layouts
+@pytest.mark.filterwarnings("ignore:The default weight initialization:FutureWarning")
 @pytest.mark.parametrize("name", BUILT)
 def test_layout_matches_torchvision(name, layouts, no_init):
     rec = layouts[name]

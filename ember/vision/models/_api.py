@@ -60,8 +60,9 @@ class WeightsEnum(enum.Enum):
             return os.fspath(weights_path)
         return os.path.join(hub.get_dir(), "checkpoints", self.filename)
 
-    def get_state_dict(self, progress=True, weights_path=None, **load_kwargs):
-        """Load the state dict from the local checkpoint (``progress`` is accepted for parity)."""
+    def get_state_dict(self, progress=True, weights_path=None, check_hash=False, **load_kwargs):
+        """Load the state dict from the local checkpoint (``progress`` and ``check_hash`` are
+        accepted for parity: nothing is downloaded)."""
         path = self.checkpoint_path(weights_path)
         if not os.path.exists(path):
             raise _errors.weights_file_missing(repr(self), self.filename, path, self.url)
