@@ -183,3 +183,23 @@ def test_segmentation_builder_arguments(no_init):
     with pytest.raises(ValueError, match="'num_classes' expected value 21 but got 5"):
         models.segmentation.fcn_resnet50(weights=w, num_classes=5)
     assert models.segmentation.FCN_ResNet50_Weights.DEFAULT.transforms().resize_size == [520]
+
+
+@pytest.mark.parametrize("reset_heads", [False, True])
+def test_vit_interpolate_embeddings(tv, reset_heads):
+    import torch
+    from ember.vision.models.vision_transformer import interpolate_embeddings
+    rng = np.random.default_rng(0)
+    pos = rng.standard_normal((1, 17, 6)).astype(np.float32)
+    head = rng.standard_normal((3, 6)).astype(np.float32)
+
+    def state(make):
+        return OrderedDict([("encoder.pos_embedding", make(pos)), ("heads.head.weight", make(head))])
+    theirs = tv.models.vision_transformer.interpolate_embeddings(
+        48, 8, state(torch.from_numpy), reset_heads=reset_heads)
+    ours = interpolate_embeddings(48, 8, state(ember.from_numpy), reset_heads=reset_heads)
+    assert list(ours) == list(theirs)
+    for k in theirs:
+        np.testing.assert_allclose(ours[k].numpy(), theirs[k].numpy(), atol=1e-5, rtol=1e-5)
+    with pytest.raises(ValueError, match="seq_length is not a perfect square"):
+        interpolate_embeddings(48, 8, {"encoder.pos_embedding": ember.zeros(1, 11, 6)})

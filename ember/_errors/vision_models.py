@@ -87,3 +87,12 @@ def return_layers_missing():
 
 def no_aux_loss():
     return NotImplementedError("This model does not use auxiliary loss")
+
+
+def pos_embedding_shape(shape):
+    return ValueError(f"Unexpected position embedding shape: {shape}")
+
+
+def seq_length_not_square(squared, seq_length):
+    return ValueError(f"seq_length is not a perfect square! Instead got seq_length_1d * "
+                      f"seq_length_1d = {squared} and seq_length = {seq_length}")

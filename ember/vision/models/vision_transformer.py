@@ -7,13 +7,15 @@ from typing import Callable, NamedTuple
 
 import ember
 
-from ... import nn
+from ... import _errors, nn
+from ...nn import functional as F
 from ..ops.misc import MLP, Conv2dNormActivation
 from ._api import builder, overwrite_param
 
 __all__ = ["VisionTransformer", "ConvStemConfig", "MLPBlock", "EncoderBlock", "Encoder",
            "ViT_B_16_Weights", "ViT_B_32_Weights", "ViT_L_16_Weights", "ViT_L_32_Weights",
-           "ViT_H_14_Weights", "vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14"]
+           "ViT_H_14_Weights", "vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14",
+           "interpolate_embeddings"]
 
 
 class ConvStemConfig(NamedTuple):
@@ -170,6 +172,30 @@ class VisionTransformer(nn.Module):
         x = self._process_input(x)
         x = ember.cat([self.class_token.expand(x.shape[0], -1, -1), x], dim=1)
         return self.heads(self.encoder(x)[:, 0])
+
+
+def interpolate_embeddings(image_size, patch_size, model_state, interpolation_mode="bicubic",
+                           reset_heads=False):
+    """Resize a checkpoint's position embedding to another image size (interpolating the grid
+    of patch embeddings, keeping the class token's); ``reset_heads`` drops the ``heads.*``
+    entries."""
+    pos = model_state["encoder.pos_embedding"]
+    n, seq_length, hidden_dim = pos.shape
+    if n != 1:
+        raise _errors.pos_embedding_shape(pos.shape)
+    new_side = image_size // patch_size
+    if new_side ** 2 + 1 != seq_length:
+        side = int(math.sqrt(seq_length - 1))
+        if side * side != seq_length - 1:
+            raise _errors.seq_length_not_square(side * side, seq_length - 1)
+        grid = pos[:, 1:, :].permute(0, 2, 1).reshape(1, hidden_dim, side, side)
+        grid = F.interpolate(grid, size=new_side, mode=interpolation_mode, align_corners=True)
+        grid = grid.reshape(1, hidden_dim, new_side ** 2).permute(0, 2, 1)
+        model_state["encoder.pos_embedding"] = ember.cat([pos[:, :1, :], grid], dim=1)
+    if reset_heads:
+        model_state = OrderedDict((k, v) for k, v in model_state.items()
+                                  if not k.startswith("heads"))
+    return model_state
 
 
 def _prepare(weights, kwargs):
