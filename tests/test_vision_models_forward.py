@@ -185,6 +185,24 @@ def test_segmentation_builder_arguments(no_init):
     assert models.segmentation.FCN_ResNet50_Weights.DEFAULT.transforms().resize_size == [520]
 
 
+def test_segmentation_backbone_weights(tmp_path, monkeypatch):
+    """The backbone's ImageNet checkpoint is the default (read from the hub cache);
+    ``pretrained_backbone=False`` (deprecated) or ``weights_backbone=None`` skip it."""
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    build = models.segmentation.lraspp_mobilenet_v3_large
+    with pytest.raises(FileNotFoundError, match="mobilenet_v3_large-8738ca79.pth"):
+        build()
+    with pytest.warns(UserWarning, match="'pretrained_backbone' is deprecated"):
+        build(pretrained_backbone=False)
+    backbone = models.mobilenet_v3_large(dilated=True)
+    cache = tmp_path / "hub" / "checkpoints"
+    cache.mkdir(parents=True)
+    _save_state(backbone, cache / "mobilenet_v3_large-8738ca79.pth")
+    model = build()
+    np.testing.assert_array_equal(model.backbone["0"][0].weight.detach().numpy(),
+                                  backbone.features[0][0].weight.detach().numpy())
+
+
 @pytest.mark.parametrize("reset_heads", [False, True])
 def test_vit_interpolate_embeddings(tv, reset_heads):
     import torch

@@ -93,19 +93,22 @@ def weights_enum(builder_name, module):
 
 
 # ---- builder plumbing ------------------------------------------------------------------------
-def resolve_weights(enum_cls, weights, kwargs, legacy):
+def resolve_weights(enum_cls, weights, kwargs, legacy, pretrained_param="pretrained",
+                    weights_param="weights"):
     """Apply the ``pretrained=`` legacy interface (with torchvision's warnings) and verify.
 
-    ``legacy`` is the member ``pretrained=True`` stands for.
+    ``legacy`` is the member ``pretrained=True`` stands for; the segmentation builders also
+    map ``pretrained_backbone=`` onto ``weights_backbone=``.
     """
-    if "pretrained" in kwargs:
-        pretrained = kwargs.pop("pretrained")
-        warnings.warn(_errors.pretrained_deprecated_warning("pretrained", "weights"), stacklevel=3)
+    if pretrained_param in kwargs:
+        pretrained = kwargs.pop(pretrained_param)
+        warnings.warn(_errors.pretrained_deprecated_warning(pretrained_param, weights_param),
+                      stacklevel=3)
         if weights is None:
             weights = legacy if pretrained else None
             if pretrained:
                 warnings.warn(_errors.pretrained_value_warning(
-                    "weights", repr(legacy), f"{enum_cls.__name__}.DEFAULT"), stacklevel=3)
+                    weights_param, repr(legacy), f"{enum_cls.__name__}.DEFAULT"), stacklevel=3)
     return enum_cls.verify(weights)
 
 

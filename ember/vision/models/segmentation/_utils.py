@@ -4,7 +4,8 @@ from collections import OrderedDict
 
 from .... import _errors, nn
 from ....nn import functional as F
-from .._api import get_model_weights, load_checkpoint, register_model, weights_enum
+from .._api import (get_model_weights, load_checkpoint, register_model, resolve_weights,
+                    weights_enum)
 
 __all__ = ["_SimpleSegmentationModel", "segmentation_builder"]
 
@@ -32,6 +33,9 @@ class _SimpleSegmentationModel(nn.Module):
         return result
 
 
+_DEFAULT = object()      # "weights_backbone not given": ImageNet weights unless pretrained_backbone
+
+
 def _value_param(param, actual, expected):
     if actual is not None and actual != expected:
         raise _errors.weights_param_mismatch(param, expected, actual)
@@ -48,11 +52,17 @@ def segmentation_builder(name, backbone_builder, backbone_kwargs, assemble, has_
     backbone_enum = get_model_weights(backbone_builder)
 
     def fn(*, weights=None, progress=True, num_classes=None, aux_loss=None,
-           weights_backbone=backbone_enum.IMAGENET1K_V1, **kwargs):
-        if not has_aux and kwargs.pop("aux_loss", aux_loss):
+           weights_backbone=_DEFAULT, **kwargs):
+        if not has_aux and aux_loss:
             raise _errors.no_aux_loss()
-        weights = enum_cls.verify(weights)
-        weights_backbone = backbone_enum.verify(weights_backbone)
+        weights = resolve_weights(enum_cls, weights, kwargs, next(iter(enum_cls)))
+        if weights_backbone is _DEFAULT:
+            # ``pretrained_backbone=False`` means no backbone weights
+            weights_backbone = None if "pretrained_backbone" in kwargs else \
+                backbone_enum.IMAGENET1K_V1
+        weights_backbone = resolve_weights(backbone_enum, weights_backbone, kwargs,
+                                           backbone_enum.IMAGENET1K_V1, "pretrained_backbone",
+                                           "weights_backbone")
         if weights is not None:
             weights_backbone = None
             num_classes = _value_param("num_classes", num_classes,
