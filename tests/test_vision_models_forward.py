@@ -212,7 +212,8 @@ def test_vit_interpolate_embeddings(tv, reset_heads):
     head = rng.standard_normal((3, 6)).astype(np.float32)
 
     def state(make):
-        return OrderedDict([("encoder.pos_embedding", make(pos)), ("heads.head.weight", make(head))])
+        return OrderedDict([("encoder.pos_embedding", make(pos)),
+                            ("heads.head.weight", make(head))])
     theirs = tv.models.vision_transformer.interpolate_embeddings(
         48, 8, state(torch.from_numpy), reset_heads=reset_heads)
     ours = interpolate_embeddings(48, 8, state(ember.from_numpy), reset_heads=reset_heads)

@@ -14,8 +14,8 @@ from ember.vision import models
 FIXTURES = os.environ.get("EMBER_SHARED_FIXTURES", os.path.join(
     os.path.dirname(__file__), "..", "..", "shared", "fixtures"))
 LAYOUTS = os.path.join(FIXTURES, "torchvision_model_layouts.json.gz")
-needs_layouts = pytest.mark.skipif(not os.path.exists(LAYOUTS),
-                                   reason="shared/fixtures/torchvision_model_layouts.json.gz absent")
+needs_layouts = pytest.mark.skipif(
+    not os.path.exists(LAYOUTS), reason="shared/fixtures/torchvision_model_layouts.json.gz absent")
 
 
 def _layouts():

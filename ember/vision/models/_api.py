@@ -31,7 +31,8 @@ class Weights:
 
 
 class WeightsEnum(enum.Enum):
-    """Base of ``ResNet18_Weights`` & co.; members wrap a :class:`Weights`, ``DEFAULT`` aliases one."""
+    """Base of ``ResNet18_Weights`` & co.; members wrap a :class:`Weights`, ``DEFAULT``
+    aliases one."""
 
     @classmethod
     def verify(cls, obj):

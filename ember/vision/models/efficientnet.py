@@ -1,4 +1,5 @@
-"""EfficientNet (Tan & Le, 2019) ``b0``..``b7`` and EfficientNetV2 (Tan & Le, 2021) ``s``/``m``/``l``."""
+"""EfficientNet (Tan & Le, 2019) ``b0``..``b7`` and EfficientNetV2 (Tan & Le, 2021)
+``s``/``m``/``l``."""
 import copy
 import math
 from functools import partial

@@ -1,8 +1,8 @@
 """MobileNetV2 (Sandler et al., 2018)."""
 from ... import _errors, nn
 from ...nn import functional as F
-from ._api import builder
 from ..ops.misc import Conv2dNormActivation
+from ._api import builder
 from ._layers import init_mobile, make_divisible
 
 __all__ = ["MobileNetV2", "InvertedResidual", "MobileNet_V2_Weights", "mobilenet_v2"]
@@ -66,51 +66,6 @@ class MobileNetV2(nn.Module):
         self.classifier = nn.Sequential(nn.Dropout(p=dropout),
                                         nn.Linear(self.last_channel, num_classes))
         init_mobile(self)
-
-    def forward(self, x):
-        return x + self.conv(x) if self.use_res_connect else self.conv(x)
-
-
-# expansion t, output channels c, repeats n, first stride s
-_SETTING = [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1],
-            [6, 160, 3, 2], [6, 320, 1, 1]]
-
-
-class MobileNetV2(nn.Module):
-    def __init__(self, num_classes=1000, width_mult=1.0, inverted_residual_setting=None,
-                 round_nearest=8, block=None, norm_layer=None, dropout=0.2):
-        super().__init__()
-        block = block or InvertedResidual
-        norm_layer = norm_layer or nn.BatchNorm2d
-        setting = inverted_residual_setting or _SETTING
-        if len(setting) == 0 or len(setting[0]) != 4:
-            raise _errors.mobilenet_setting(setting)
-        input_channel = make_divisible(32 * width_mult, round_nearest)
-        self.last_channel = make_divisible(1280 * max(1.0, width_mult), round_nearest)
-        features = [Conv2dNormActivation(3, input_channel, stride=2, norm_layer=norm_layer,
-                                         activation_layer=nn.ReLU6)]
-        for t, c, n, s in setting:
-            output_channel = make_divisible(c * width_mult, round_nearest)
-            for i in range(n):
-                features.append(block(input_channel, output_channel, s if i == 0 else 1, t,
-                                      norm_layer=norm_layer))
-                input_channel = output_channel
-        features.append(Conv2dNormActivation(input_channel, self.last_channel, kernel_size=1,
-                                             norm_layer=norm_layer, activation_layer=nn.ReLU6))
-        self.features = nn.Sequential(*features)
-        self.classifier = nn.Sequential(nn.Dropout(p=dropout),
-                                        nn.Linear(self.last_channel, num_classes))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out")
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
-            elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.Linear):
-                nn.init.normal_(m.weight, 0, 0.01)
-                nn.init.zeros_(m.bias)
 
     def forward(self, x):
         x = F.adaptive_avg_pool2d(self.features(x), (1, 1))
