@@ -19,6 +19,7 @@ from .optim import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
 from .serialization import *  # noqa: F401,F403
 from .vision import *  # noqa: F401,F403
+from .vision_models import *  # noqa: F401,F403
 from .runner import *  # noqa: F401,F403
 from .deployment import *  # noqa: F401,F403
 from .fx import *  # noqa: F401,F403

@@ -15,7 +15,7 @@ from ... import _errors, hub
 from ...serialization import load
 
 __all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_model_weights",
-           "get_weight", "list_models", "register_model"]
+           "get_weight", "list_models", "register_model", "builder"]
 
 
 @dataclass(eq=False)
@@ -31,7 +31,8 @@ class Weights:
 
 
 class WeightsEnum(enum.Enum):
-    """Base of ``ResNet18_Weights`` & co.; members wrap a :class:`Weights`, ``DEFAULT`` aliases one."""
+    """Base of ``ResNet18_Weights`` & co.; members wrap a :class:`Weights`, ``DEFAULT``
+    aliases one."""
 
     @classmethod
     def verify(cls, obj):
@@ -60,42 +61,55 @@ class WeightsEnum(enum.Enum):
             return os.fspath(weights_path)
         return os.path.join(hub.get_dir(), "checkpoints", self.filename)
 
-    def get_state_dict(self, progress=True, weights_path=None, **load_kwargs):
-        """Load the state dict from the local checkpoint (``progress`` is accepted for parity)."""
+    def get_state_dict(self, progress=True, weights_path=None, check_hash=False, **load_kwargs):
+        """Load the state dict from the local checkpoint (``progress`` and ``check_hash`` are
+        accepted for parity: nothing is downloaded)."""
         path = self.checkpoint_path(weights_path)
         if not os.path.exists(path):
             raise _errors.weights_file_missing(repr(self), self.filename, path, self.url)
         return load(path, map_location="cpu", **load_kwargs)
 
 
-def _image_classification(crop_size, resize_size=256):
-    """``weights.transforms()``: resize, centre crop, scale to [0, 1], ImageNet normalisation."""
-    from .. import transforms as T     # written separately; imported only when asked for
-    return T.Compose([T.Resize(resize_size), T.CenterCrop(crop_size), T.ToTensor(),
-                      T.Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])])
+_URL = "https://download.pytorch.org/models/"
 
 
-def imagenet_weights(url, num_params, *, crop_size=224, resize_size=256, min_size=(1, 1), **meta):
-    """A :class:`Weights` for an ImageNet-1K classifier."""
-    return Weights(url=url, transforms=partial(_image_classification, crop_size, resize_size),
-                   meta={"num_params": num_params, "min_size": min_size, "num_classes": 1000,
-                         **meta})
+def _weights(file, preset, preset_kwargs, meta):
+    from . import _meta, _presets
+    meta = dict(meta)
+    if meta.get("categories"):
+        meta["categories"] = list(getattr(_meta, meta["categories"]))
+    return Weights(url=_URL + file, transforms=partial(getattr(_presets, preset), **preset_kwargs),
+                   meta=meta)
+
+
+def weights_enum(builder_name, module):
+    """The ``*_Weights`` enum of a builder, made from its entry in ``_catalog``."""
+    from ._catalog import CATALOG
+    cls_name, default, members = CATALOG[builder_name]
+    values = {name: _weights(*rest) for name, *rest in members}
+    values["DEFAULT"] = values[default]       # the same object: DEFAULT becomes an alias
+    enum_cls = WeightsEnum(cls_name, values, module=module)
+    enum_cls.__qualname__ = cls_name
+    return enum_cls
 
 
 # ---- builder plumbing ------------------------------------------------------------------------
-def resolve_weights(enum_cls, weights, kwargs, legacy):
+def resolve_weights(enum_cls, weights, kwargs, legacy, pretrained_param="pretrained",
+                    weights_param="weights"):
     """Apply the ``pretrained=`` legacy interface (with torchvision's warnings) and verify.
 
-    ``legacy`` is the member ``pretrained=True`` stands for.
+    ``legacy`` is the member ``pretrained=True`` stands for; the segmentation builders also
+    map ``pretrained_backbone=`` onto ``weights_backbone=``.
     """
-    if "pretrained" in kwargs:
-        pretrained = kwargs.pop("pretrained")
-        warnings.warn(_errors.pretrained_deprecated_warning("pretrained", "weights"), stacklevel=3)
+    if pretrained_param in kwargs:
+        pretrained = kwargs.pop(pretrained_param)
+        warnings.warn(_errors.pretrained_deprecated_warning(pretrained_param, weights_param),
+                      stacklevel=3)
         if weights is None:
             weights = legacy if pretrained else None
             if pretrained:
                 warnings.warn(_errors.pretrained_value_warning(
-                    "weights", repr(legacy), f"{enum_cls.__name__}.DEFAULT"), stacklevel=3)
+                    weights_param, repr(legacy), f"{enum_cls.__name__}.DEFAULT"), stacklevel=3)
     return enum_cls.verify(weights)
 
 
@@ -106,24 +120,57 @@ def overwrite_param(kwargs, param, value):
     kwargs[param] = value
 
 
-def build(model_cls, enum_cls, weights, progress, kwargs, legacy, *args, remap=None):
+def build(model_cls, enum_cls, weights, progress, kwargs, legacy, *args, remap=None,
+          prepare=None):
     """Shared body of every builder: resolve weights, construct, load the checkpoint.
 
-    ``remap`` rewrites the keys of older checkpoints (DenseNet) before loading.
+    ``prepare(weights, kwargs)`` sets the constructor arguments a checkpoint implies (beyond
+    ``num_classes``) and may return ``finish(model)``, run after loading (e.g. to drop an
+    auxiliary classifier only the checkpoint needed); ``remap`` rewrites the keys of older
+    checkpoints before loading.
     """
     weights = resolve_weights(enum_cls, weights, kwargs, legacy)
     weights_path = kwargs.pop("weights_path", None)
+    finish = None
     if weights is not None:
-        overwrite_param(kwargs, "num_classes", weights.meta["num_classes"])
+        overwrite_param(kwargs, "num_classes", len(weights.meta["categories"]))
+        if prepare is not None:
+            finish = prepare(weights, kwargs)
     model = model_cls(*args, **kwargs)
+    load_checkpoint(model, weights, progress, weights_path, remap)
+    if finish is not None and weights is not None:
+        finish(model)
+    return model
+
+
+def load_checkpoint(model, weights, progress=True, weights_path=None, remap=None):
+    """Load ``weights`` (or the checkpoint at ``weights_path``) into ``model``, if either."""
     if weights is not None:
         state = weights.get_state_dict(progress=progress, weights_path=weights_path)
     elif weights_path is not None:
         state = load(os.fspath(weights_path), map_location="cpu")
     else:
-        return model
+        return
     model.load_state_dict(remap(state) if remap else state)
-    return model
+
+
+def builder(name, model_fn, *, remap=None, prepare=None):
+    """Make, register and return ``(Name_Weights, name)`` for one torchvision builder;
+    ``model_fn(**kwargs)`` constructs the architecture (``remap``/``prepare``: see ``build``)."""
+    import sys
+    module = sys._getframe(1).f_globals["__name__"]
+    enum_cls = weights_enum(name, module)
+    legacy = next(iter(enum_cls))
+
+    def fn(*, weights=None, progress=True, **kwargs):
+        return build(model_fn, enum_cls, weights, progress, kwargs, legacy, remap=remap,
+                     prepare=prepare)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__module__ = module
+    fn.__doc__ = (f"torchvision's ``{name}``; ``weights`` a :class:`{enum_cls.__name__}` member, "
+                  "its name, or ``None``; ``weights_path`` a local checkpoint.")
+    register_model(enum_cls)(fn)
+    return enum_cls, fn
 
 
 # ---- registry --------------------------------------------------------------------------------
@@ -143,7 +190,7 @@ def register_model(enum_cls):
 def list_models(module=None, include=None, exclude=None):
     import fnmatch
     names = sorted(n for n, fn in _MODELS.items()
-                   if module is None or fn.__module__.startswith(module.__name__))
+                   if module is None or fn.__module__.rsplit(".", 1)[0] == module.__name__)
     if include is not None:
         pats = [include] if isinstance(include, str) else include
         names = [n for n in names if any(fnmatch.fnmatch(n, p) for p in pats)]

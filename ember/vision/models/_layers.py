@@ -1,6 +1,11 @@
 """Helpers shared by several architectures (their layers live in ``vision.ops.misc``)."""
+import warnings
 
-__all__ = ["make_divisible"]
+from ... import nn
+from ...nn import functional as F
+from ._api import overwrite_param
+
+__all__ = ["make_divisible", "init_mobile", "BasicConv2d", "transform_input", "inception_prepare"]
 
 
 def make_divisible(v, divisor, min_value=None):
@@ -10,3 +15,61 @@ def make_divisible(v, divisor, min_value=None):
     if new_v < 0.9 * v:
         new_v += divisor
     return new_v
+
+
+def init_mobile(model):
+    """The initialisation of the MobileNet family: He-normal (fan-out) convolutions, unit
+    norms, N(0, 0.01) linear layers, zero biases."""
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, mode="fan_out")
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.Linear):
+            nn.init.normal_(m.weight, 0, 0.01)
+            nn.init.zeros_(m.bias)
+
+
+
+class BasicConv2d(nn.Module):
+    """Bias-free convolution, batch norm (eps 1e-3), ReLU: GoogLeNet's and Inception's unit."""
+
+    def __init__(self, in_channels, out_channels, **kwargs):
+        super().__init__()
+        self.conv = nn.Conv2d(in_channels, out_channels, bias=False, **kwargs)
+        self.bn = nn.BatchNorm2d(out_channels, eps=0.001)
+
+    def forward(self, x):
+        return F.relu(self.bn(self.conv(x)), inplace=True)
+
+
+def transform_input(x):
+    """Re-normalise an ImageNet-normalised batch to the [-1, 1] scaling of Google's weights."""
+    from ... import cat
+    return cat([x[:, i:i + 1] * (std / 0.5) + (mean - 0.5) / 0.5
+                for i, (mean, std) in enumerate(((0.485, 0.229), (0.456, 0.224), (0.406, 0.225)))],
+               1)
+
+
+def inception_prepare(default_aux_logits, kept_warning=None):
+    """``prepare`` for GoogLeNet/Inception checkpoints: they carry the auxiliary heads and
+    expect transformed inputs; the heads are dropped afterwards unless asked for (then
+    ``kept_warning``, if any, is issued)."""
+    def prepare(weights, kwargs):
+        keep_aux = kwargs.get("aux_logits", default_aux_logits)
+        kwargs.setdefault("transform_input", True)
+        overwrite_param(kwargs, "aux_logits", True)
+        overwrite_param(kwargs, "init_weights", False)
+
+        def finish(model):
+            if not keep_aux:
+                model.aux_logits = False
+                for name in model.aux_names:
+                    setattr(model, name, None)
+            elif kept_warning is not None:
+                warnings.warn(kept_warning())
+        return finish
+    return prepare

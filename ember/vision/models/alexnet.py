@@ -1,6 +1,6 @@
 """AlexNet (Krizhevsky et al., 2012), in the "one weird trick" variant torchvision ships."""
 from ... import nn
-from ._api import WeightsEnum, build, imagenet_weights, register_model
+from ._api import builder
 
 __all__ = ["AlexNet", "AlexNet_Weights", "alexnet"]
 
@@ -27,14 +27,4 @@ class AlexNet(nn.Module):
         return self.classifier(self.avgpool(self.features(x)).flatten(1))
 
 
-class AlexNet_Weights(WeightsEnum):
-    IMAGENET1K_V1 = imagenet_weights("https://download.pytorch.org/models/alexnet-owt-7be5be79.pth",
-                                     61100840, min_size=(63, 63))
-    DEFAULT = IMAGENET1K_V1
-
-
-@register_model(AlexNet_Weights)
-def alexnet(*, weights=None, progress=True, **kwargs):
-    """AlexNet; ``weights`` an :class:`AlexNet_Weights` member, its name, or ``None``."""
-    return build(AlexNet, AlexNet_Weights, weights, progress, kwargs,
-                 AlexNet_Weights.IMAGENET1K_V1)
+AlexNet_Weights, alexnet = builder("alexnet", AlexNet)

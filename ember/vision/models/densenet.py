@@ -1,12 +1,14 @@
-"""DenseNet (Huang et al., 2016): ``densenet121``."""
+"""DenseNet (Huang et al., 2016): ``densenet121``, ``161``, ``169``, ``201``."""
 import re
 from collections import OrderedDict
+from functools import partial
 
 from ... import nn, cat
 from ...nn import functional as F
-from ._api import WeightsEnum, build, imagenet_weights, register_model
+from ._api import builder
 
-__all__ = ["DenseNet", "DenseNet121_Weights", "densenet121"]
+__all__ = ["DenseNet", "DenseNet121_Weights", "DenseNet161_Weights", "DenseNet169_Weights",
+           "DenseNet201_Weights", "densenet121", "densenet161", "densenet169", "densenet201"]
 
 
 class _DenseLayer(nn.Module):
@@ -113,15 +115,12 @@ def _remap_legacy_keys(state_dict):
     return out
 
 
-class DenseNet121_Weights(WeightsEnum):
-    IMAGENET1K_V1 = imagenet_weights("https://download.pytorch.org/models/densenet121-a639ec97.pth",
-                                     7978856, min_size=(29, 29))
-    DEFAULT = IMAGENET1K_V1
+def _densenet(name, growth_rate, block_config, num_init_features):
+    return builder(name, partial(DenseNet, growth_rate, block_config, num_init_features),
+                   remap=_remap_legacy_keys)
 
 
-@register_model(DenseNet121_Weights)
-def densenet121(*, weights=None, progress=True, **kwargs):
-    """DenseNet-121; ``weights`` a :class:`DenseNet121_Weights` member, its name, or ``None``."""
-    return build(DenseNet, DenseNet121_Weights, weights, progress, kwargs,
-                 DenseNet121_Weights.IMAGENET1K_V1, 32, (6, 12, 24, 16), 64,
-                 remap=_remap_legacy_keys)
+DenseNet121_Weights, densenet121 = _densenet("densenet121", 32, (6, 12, 24, 16), 64)
+DenseNet161_Weights, densenet161 = _densenet("densenet161", 48, (6, 12, 36, 24), 96)
+DenseNet169_Weights, densenet169 = _densenet("densenet169", 32, (6, 12, 32, 32), 64)
+DenseNet201_Weights, densenet201 = _densenet("densenet201", 32, (6, 12, 48, 32), 64)

@@ -1,9 +1,9 @@
 """MobileNetV2 (Sandler et al., 2018)."""
 from ... import _errors, nn
 from ...nn import functional as F
-from ._api import WeightsEnum, build, imagenet_weights, register_model
 from ..ops.misc import Conv2dNormActivation
-from ._layers import make_divisible
+from ._api import builder
+from ._layers import init_mobile, make_divisible
 
 __all__ = ["MobileNetV2", "InvertedResidual", "MobileNet_V2_Weights", "mobilenet_v2"]
 
@@ -65,35 +65,11 @@ class MobileNetV2(nn.Module):
         self.features = nn.Sequential(*features)
         self.classifier = nn.Sequential(nn.Dropout(p=dropout),
                                         nn.Linear(self.last_channel, num_classes))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out")
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
-            elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.Linear):
-                nn.init.normal_(m.weight, 0, 0.01)
-                nn.init.zeros_(m.bias)
+        init_mobile(self)
 
     def forward(self, x):
         x = F.adaptive_avg_pool2d(self.features(x), (1, 1))
         return self.classifier(x.flatten(1))
 
 
-_URL = "https://download.pytorch.org/models/"
-
-
-class MobileNet_V2_Weights(WeightsEnum):
-    IMAGENET1K_V1 = imagenet_weights(_URL + "mobilenet_v2-b0353104.pth", 3504872)
-    IMAGENET1K_V2 = imagenet_weights(_URL + "mobilenet_v2-7ebf99e0.pth", 3504872,
-                                     resize_size=232)
-    DEFAULT = IMAGENET1K_V2
-
-
-@register_model(MobileNet_V2_Weights)
-def mobilenet_v2(*, weights=None, progress=True, **kwargs):
-    """MobileNetV2; ``weights`` a :class:`MobileNet_V2_Weights` member, its name, or ``None``."""
-    return build(MobileNetV2, MobileNet_V2_Weights, weights, progress, kwargs,
-                 MobileNet_V2_Weights.IMAGENET1K_V1)
+MobileNet_V2_Weights, mobilenet_v2 = builder("mobilenet_v2", MobileNetV2)

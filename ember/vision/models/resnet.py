@@ -1,9 +1,16 @@
-"""ResNet (He et al., 2015): ``resnet18``, ``resnet34``, ``resnet50``."""
+"""ResNet (He et al., 2015), ResNeXt (Xie et al., 2016), Wide ResNet (Zagoruyko & Komodakis,
+2016)."""
+from functools import partial
+
 from ... import _errors, nn
-from ._api import WeightsEnum, build, imagenet_weights, register_model
+from ._api import builder
 
 __all__ = ["ResNet", "BasicBlock", "Bottleneck", "ResNet18_Weights", "ResNet34_Weights",
-           "ResNet50_Weights", "resnet18", "resnet34", "resnet50"]
+           "ResNet50_Weights", "ResNet101_Weights", "ResNet152_Weights",
+           "ResNeXt50_32X4D_Weights", "ResNeXt101_32X8D_Weights", "ResNeXt101_64X4D_Weights",
+           "Wide_ResNet50_2_Weights", "Wide_ResNet101_2_Weights", "resnet18", "resnet34",
+           "resnet50", "resnet101", "resnet152", "resnext50_32x4d", "resnext101_32x8d",
+           "resnext101_64x4d", "wide_resnet50_2", "wide_resnet101_2"]
 
 
 def conv3x3(in_planes, out_planes, stride=1, groups=1, dilation=1):
@@ -131,41 +138,22 @@ class ResNet(nn.Module):
         return self.fc(self.avgpool(x).flatten(1))
 
 
-_URL = "https://download.pytorch.org/models/"
+def _resnet(block, layers, **fixed):
+    return partial(ResNet, block, layers, **fixed)
 
 
-class ResNet18_Weights(WeightsEnum):
-    IMAGENET1K_V1 = imagenet_weights(_URL + "resnet18-f37072fd.pth", 11689512)
-    DEFAULT = IMAGENET1K_V1
-
-
-class ResNet34_Weights(WeightsEnum):
-    IMAGENET1K_V1 = imagenet_weights(_URL + "resnet34-b627a593.pth", 21797672)
-    DEFAULT = IMAGENET1K_V1
-
-
-class ResNet50_Weights(WeightsEnum):
-    IMAGENET1K_V1 = imagenet_weights(_URL + "resnet50-0676ba61.pth", 25557032)
-    IMAGENET1K_V2 = imagenet_weights(_URL + "resnet50-11ad3fa6.pth", 25557032, resize_size=232)
-    DEFAULT = IMAGENET1K_V2
-
-
-@register_model(ResNet18_Weights)
-def resnet18(*, weights=None, progress=True, **kwargs):
-    """ResNet-18; ``weights`` a :class:`ResNet18_Weights` member, its name, or ``None``."""
-    return build(ResNet, ResNet18_Weights, weights, progress, kwargs,
-                 ResNet18_Weights.IMAGENET1K_V1, BasicBlock, [2, 2, 2, 2])
-
-
-@register_model(ResNet34_Weights)
-def resnet34(*, weights=None, progress=True, **kwargs):
-    """ResNet-34; ``weights`` a :class:`ResNet34_Weights` member, its name, or ``None``."""
-    return build(ResNet, ResNet34_Weights, weights, progress, kwargs,
-                 ResNet34_Weights.IMAGENET1K_V1, BasicBlock, [3, 4, 6, 3])
-
-
-@register_model(ResNet50_Weights)
-def resnet50(*, weights=None, progress=True, **kwargs):
-    """ResNet-50; ``weights`` a :class:`ResNet50_Weights` member, its name, or ``None``."""
-    return build(ResNet, ResNet50_Weights, weights, progress, kwargs,
-                 ResNet50_Weights.IMAGENET1K_V1, Bottleneck, [3, 4, 6, 3])
+ResNet18_Weights, resnet18 = builder("resnet18", _resnet(BasicBlock, [2, 2, 2, 2]))
+ResNet34_Weights, resnet34 = builder("resnet34", _resnet(BasicBlock, [3, 4, 6, 3]))
+ResNet50_Weights, resnet50 = builder("resnet50", _resnet(Bottleneck, [3, 4, 6, 3]))
+ResNet101_Weights, resnet101 = builder("resnet101", _resnet(Bottleneck, [3, 4, 23, 3]))
+ResNet152_Weights, resnet152 = builder("resnet152", _resnet(Bottleneck, [3, 8, 36, 3]))
+ResNeXt50_32X4D_Weights, resnext50_32x4d = builder(
+    "resnext50_32x4d", _resnet(Bottleneck, [3, 4, 6, 3], groups=32, width_per_group=4))
+ResNeXt101_32X8D_Weights, resnext101_32x8d = builder(
+    "resnext101_32x8d", _resnet(Bottleneck, [3, 4, 23, 3], groups=32, width_per_group=8))
+ResNeXt101_64X4D_Weights, resnext101_64x4d = builder(
+    "resnext101_64x4d", _resnet(Bottleneck, [3, 4, 23, 3], groups=64, width_per_group=4))
+Wide_ResNet50_2_Weights, wide_resnet50_2 = builder(
+    "wide_resnet50_2", _resnet(Bottleneck, [3, 4, 6, 3], width_per_group=128))
+Wide_ResNet101_2_Weights, wide_resnet101_2 = builder(
+    "wide_resnet101_2", _resnet(Bottleneck, [3, 4, 23, 3], width_per_group=128))

@@ -1,6 +1,8 @@
 """SqueezeNet (Iandola et al., 2016): ``squeezenet1_0``, ``squeezenet1_1``."""
+from functools import partial
+
 from ... import _errors, cat, nn
-from ._api import WeightsEnum, build, imagenet_weights, register_model
+from ._api import builder
 
 __all__ = ["SqueezeNet", "Fire", "SqueezeNet1_0_Weights", "SqueezeNet1_1_Weights",
            "squeezenet1_0", "squeezenet1_1"]
@@ -63,30 +65,5 @@ class SqueezeNet(nn.Module):
         return self.classifier(self.features(x)).flatten(1)
 
 
-_URL = "https://download.pytorch.org/models/"
-
-
-class SqueezeNet1_0_Weights(WeightsEnum):
-    IMAGENET1K_V1 = imagenet_weights(_URL + "squeezenet1_0-b66bff10.pth", 1248424,
-                                     min_size=(21, 21))
-    DEFAULT = IMAGENET1K_V1
-
-
-class SqueezeNet1_1_Weights(WeightsEnum):
-    IMAGENET1K_V1 = imagenet_weights(_URL + "squeezenet1_1-b8a52dc0.pth", 1235496,
-                                     min_size=(17, 17))
-    DEFAULT = IMAGENET1K_V1
-
-
-@register_model(SqueezeNet1_0_Weights)
-def squeezenet1_0(*, weights=None, progress=True, **kwargs):
-    """SqueezeNet 1.0."""
-    return build(SqueezeNet, SqueezeNet1_0_Weights, weights, progress, kwargs,
-                 SqueezeNet1_0_Weights.IMAGENET1K_V1, "1_0")
-
-
-@register_model(SqueezeNet1_1_Weights)
-def squeezenet1_1(*, weights=None, progress=True, **kwargs):
-    """SqueezeNet 1.1 (2.4x less computation than 1.0, same accuracy)."""
-    return build(SqueezeNet, SqueezeNet1_1_Weights, weights, progress, kwargs,
-                 SqueezeNet1_1_Weights.IMAGENET1K_V1, "1_1")
+SqueezeNet1_0_Weights, squeezenet1_0 = builder("squeezenet1_0", partial(SqueezeNet, "1_0"))
+SqueezeNet1_1_Weights, squeezenet1_1 = builder("squeezenet1_1", partial(SqueezeNet, "1_1"))

@@ -1,14 +1,18 @@
-"""VGG (Simonyan & Zisserman, 2014): ``vgg11``, ``vgg11_bn``, ``vgg16``, ``vgg16_bn``."""
+"""VGG (Simonyan & Zisserman, 2014): configurations A, B, D, E, with or without batch norm."""
 from ... import nn
-from ._api import WeightsEnum, build, imagenet_weights, register_model
+from ._api import builder
 
-__all__ = ["VGG", "VGG11_Weights", "VGG11_BN_Weights", "VGG16_Weights", "VGG16_BN_Weights",
-           "vgg11", "vgg11_bn", "vgg16", "vgg16_bn"]
+__all__ = ["VGG", "VGG11_Weights", "VGG11_BN_Weights", "VGG13_Weights", "VGG13_BN_Weights",
+           "VGG16_Weights", "VGG16_BN_Weights", "VGG19_Weights", "VGG19_BN_Weights", "vgg11",
+           "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn"]
 
 # channel counts of the 3x3 convolutions; "M" is a 2x2 max-pool
 CFGS = {
     "A": [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"],
+    "B": [64, 64, "M", 128, 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"],
     "D": [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"],
+    "E": [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M",
+          512, 512, 512, 512, "M"],
 }
 
 
@@ -51,59 +55,21 @@ class VGG(nn.Module):
         return self.classifier(self.avgpool(self.features(x)).flatten(1))
 
 
-_URL = "https://download.pytorch.org/models/"
+def _prepare(weights, kwargs):
+    kwargs.setdefault("init_weights", False)      # the checkpoint overwrites them anyway
 
 
-def _w(file, num_params):
-    return imagenet_weights(_URL + file, num_params, min_size=(32, 32))
+def _vgg(cfg, batch_norm):
+    def make(**kwargs):
+        return VGG(make_layers(CFGS[cfg], batch_norm), **kwargs)
+    return make
 
 
-class VGG11_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _w("vgg11-8a719046.pth", 132863336)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG11_BN_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _w("vgg11_bn-6002323d.pth", 132868840)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG16_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _w("vgg16-397923af.pth", 138357544)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG16_BN_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _w("vgg16_bn-6c64b313.pth", 138365992)
-    DEFAULT = IMAGENET1K_V1
-
-
-def _vgg(cfg, batch_norm, enum_cls, weights, progress, kwargs):
-    if weights is not None or kwargs.get("pretrained"):
-        kwargs.setdefault("init_weights", False)   # the checkpoint overwrites them anyway
-    return build(VGG, enum_cls, weights, progress, kwargs, enum_cls.IMAGENET1K_V1,
-                 make_layers(CFGS[cfg], batch_norm))
-
-
-@register_model(VGG11_Weights)
-def vgg11(*, weights=None, progress=True, **kwargs):
-    """VGG-11 (configuration "A")."""
-    return _vgg("A", False, VGG11_Weights, weights, progress, kwargs)
-
-
-@register_model(VGG11_BN_Weights)
-def vgg11_bn(*, weights=None, progress=True, **kwargs):
-    """VGG-11 with batch normalisation."""
-    return _vgg("A", True, VGG11_BN_Weights, weights, progress, kwargs)
-
-
-@register_model(VGG16_Weights)
-def vgg16(*, weights=None, progress=True, **kwargs):
-    """VGG-16 (configuration "D")."""
-    return _vgg("D", False, VGG16_Weights, weights, progress, kwargs)
-
-
-@register_model(VGG16_BN_Weights)
-def vgg16_bn(*, weights=None, progress=True, **kwargs):
-    """VGG-16 with batch normalisation."""
-    return _vgg("D", True, VGG16_BN_Weights, weights, progress, kwargs)
+VGG11_Weights, vgg11 = builder("vgg11", _vgg("A", False), prepare=_prepare)
+VGG11_BN_Weights, vgg11_bn = builder("vgg11_bn", _vgg("A", True), prepare=_prepare)
+VGG13_Weights, vgg13 = builder("vgg13", _vgg("B", False), prepare=_prepare)
+VGG13_BN_Weights, vgg13_bn = builder("vgg13_bn", _vgg("B", True), prepare=_prepare)
+VGG16_Weights, vgg16 = builder("vgg16", _vgg("D", False), prepare=_prepare)
+VGG16_BN_Weights, vgg16_bn = builder("vgg16_bn", _vgg("D", True), prepare=_prepare)
+VGG19_Weights, vgg19 = builder("vgg19", _vgg("E", False), prepare=_prepare)
+VGG19_BN_Weights, vgg19_bn = builder("vgg19_bn", _vgg("E", True), prepare=_prepare)
