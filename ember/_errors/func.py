@@ -52,6 +52,10 @@ def transform_output_not_tensor(api, value):
                         f"got unsupported type {type(value)}")
 
 
+def transform_output_type(value):
+    return RuntimeError(f"Expected tensors, got unsupported type {type(value)}")
+
+
 def vjp_output_dtype(dtype):
     return RuntimeError("vjp(f, ...): All outputs of f must be floating-point or complex "
                         f"Tensors, got Tensor with dtype {dtype}")

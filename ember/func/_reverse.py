@@ -50,10 +50,13 @@ def _differentiable(x, keep_graph):
 
 
 def _release(tree, keep_graph):
-    """Outputs leaving a transform: detached unless the graph must be kept."""
-    if keep_graph:
-        return tree
-    return tree_map(lambda t: t.detach() if isinstance(t, Tensor) else t, tree)
+    """Outputs leaving a transform (tensors only, as torch.func requires): detached unless
+    the graph must be kept."""
+    def leave(t):
+        if not isinstance(t, Tensor):
+            raise _errors.transform_output_type(t)
+        return t if keep_graph else t.detach()
+    return tree_map(leave, tree)
 
 
 def _autograd_grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False):
@@ -159,10 +162,11 @@ class _Traced:
         self.keep = _keeps_graph(args)
         with _Level():
             args, self.inputs, self.in_spec = _make_differentiable(args, argnums, self.keep)
-            output, self.aux = _split_aux(func(*args), has_aux, "vjp(f, *primals)")
+            output, aux = _split_aux(func(*args), has_aux, "vjp(f, *primals)")
+            self.aux = _release(aux, self.keep) if has_aux else None
         self.outputs, self.out_spec = tree_flatten(output)
         if not self.outputs:
-            raise _errors.transform_empty_output("vjp(f, *primals)", output)
+            raise _errors.transform_empty_output("vjp(f, *primals)", self.outputs)
         for o in self.outputs:
             if not isinstance(o, Tensor):
                 raise _errors.transform_output_not_tensor("vjp(f, *primals)", o)
@@ -194,7 +198,7 @@ def vjp(func, *primals, has_aux=False):
         return tree_unflatten(list(_release(grads, create_graph)), traced.in_spec)
 
     result = (traced.release(traced.output), vjp_fn)
-    return result + (traced.release(traced.aux),) if has_aux else result
+    return result + (traced.aux,) if has_aux else result
 
 
 def _check_real(args, is_input):
@@ -221,7 +225,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
                                   traced.in_spec)
                    for i, out in enumerate(traced.outputs)]
         jac = traced.release(tree_unflatten(jac, traced.out_spec))
-        return (jac, traced.release(traced.aux)) if has_aux else jac
+        return (jac, traced.aux) if has_aux else jac
     return wrapper
 
 
