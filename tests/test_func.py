@@ -399,6 +399,32 @@ def test_stack_module_state_errors(case):
     compare(scenario)
 
 
+def test_replace_all_batch_norm_modules_():
+    def scenario(T):
+        root = T.nn.Sequential(T.nn.BatchNorm1d(2), T.nn.InstanceNorm1d(2, track_running_stats=True),
+                               T.nn.Sequential(T.nn.BatchNorm2d(2)))
+        assert T.func.replace_all_batch_norm_modules_(root) is root
+        return [(m.track_running_stats, m.running_mean, sorted(dict(m.named_buffers())))
+                for m in root.modules() if hasattr(m, "track_running_stats")]
+    compare(scenario)
+
+
+def test_module_paths():
+    """The names torch.func exports, and the private paths libraries import them from."""
+    import importlib
+    assert sorted(ember.func.__all__) == sorted(torch.func.__all__)
+    for path, names in [("_functorch.apis", ["grad", "grad_and_value", "vmap"]),
+                        ("_functorch.eager_transforms", ["vjp", "jacrev", "hessian", "jvp"]),
+                        ("_functorch.functional_call", ["functional_call",
+                                                        "stack_module_state"])]:
+        module = importlib.import_module("ember." + path)
+        for name in names:
+            assert getattr(module, name) is getattr(ember.func, name)
+            assert hasattr(importlib.import_module("torch." + path), name)
+    assert hasattr(ember.nn.utils.stateless, "functional_call")
+    assert ember.func.debug_unwrap(t := ember.ones(2)) is t
+
+
 # ---- not supported yet ----------------------------------------------------------------------
 @pytest.mark.parametrize("name, call, missing", [
     ("vmap", lambda F: F.vmap(lambda x: x), "batching rules"),
@@ -406,6 +432,7 @@ def test_stack_module_state_errors(case):
     ("jacfwd", lambda F: F.jacfwd(lambda x: x), "forward-mode AD"),
     ("linearize", lambda F: F.linearize(lambda x: x, ember.ones(2)), "forward-mode AD"),
     ("functionalize", lambda F: F.functionalize(lambda x: x), "functionalization"),
+    ("rearrange", lambda F: F.rearrange(ember.ones(2), "a -> a"), "first-class dimensions"),
 ])
 def test_unsupported_transforms_raise(name, call, missing):
     with pytest.raises(ember.UnsupportedError, match=f"torch.func.{name}: it needs .*{missing}"):

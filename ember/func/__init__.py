@@ -7,7 +7,9 @@ forward-mode AD. See docs/func.md.
 """
 from ._reverse import grad, grad_and_value, vjp, jacrev, hessian
 from ._functional_call import functional_call, stack_module_state
-from ._unsupported import vmap, jvp, jacfwd, linearize, functionalize
+from ._batch_norm import replace_all_batch_norm_modules_, debug_unwrap
+from ._unsupported import vmap, jvp, jacfwd, linearize, functionalize, rearrange
 
-__all__ = ["grad", "grad_and_value", "vjp", "jacrev", "hessian", "functional_call",
-           "stack_module_state", "vmap", "jvp", "jacfwd", "linearize", "functionalize"]
+__all__ = ["grad", "grad_and_value", "vmap", "replace_all_batch_norm_modules_",
+           "functionalize", "hessian", "jacfwd", "jacrev", "jvp", "linearize", "rearrange",
+           "vjp", "functional_call", "stack_module_state", "debug_unwrap"]

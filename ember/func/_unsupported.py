@@ -25,3 +25,7 @@ def linearize(func, *primals):
 
 def functionalize(func, *, remove="mutations"):
     raise _errors.transform_needs("functionalize", "a functionalization pass over the op table")
+
+
+def rearrange(tensor, pattern, **axes_lengths):
+    raise _errors.transform_needs("rearrange", "first-class dimensions (functorch.dim)")
