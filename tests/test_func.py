@@ -469,3 +469,24 @@ def test_autograd_functional_vectorize_unsupported(fn, kwargs, what):
     f = (lambda x: x ** 2) if fn == "jacobian" else (lambda x: (x ** 3).sum())
     with pytest.raises(ember.UnsupportedError, match=what):
         getattr(ember.autograd.functional, fn)(f, ember.ones(3), **kwargs)
+
+
+# ---- the example ----------------------------------------------------------------------------
+def test_example_ensemble_and_hvp_matches_torch_func():
+    from ember.examples import ensemble_and_hvp
+    out = ensemble_and_hvp.main(members=2)
+    before, after = out["losses"]
+    assert after < 0.2 * before
+    t = {k: torch.tensor(out[k].numpy()) for k in ("x", "y")}
+    params, v = ({k: torch.tensor(p.numpy()) for k, p in out[name].items()}
+                 for name in ("params", "v"))
+    model = torch.nn.Sequential(torch.nn.Linear(1, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1))
+
+    def loss(p):
+        return torch.nn.functional.mse_loss(torch.func.functional_call(model, p, t["x"]), t["y"])
+    def grad_dot_v(p):
+        g = torch.func.grad(loss)(p)
+        return sum((g[k] * v[k]).sum() for k in g)
+    hv = torch.func.grad(grad_dot_v)(params)
+    for k in hv:
+        np.testing.assert_allclose(out["hv"][k].numpy(), hv[k].numpy(), rtol=1e-4, atol=1e-5)
