@@ -55,6 +55,22 @@ def test_grad_result_is_differentiable_outside():
     compare(scenario)
 
 
+@pytest.mark.parametrize("closure", ["leaf", "non_leaf", "none"])
+def test_grad_keeps_graph_to_closed_over_tensors(closure):
+    """A gradient penalty: grad w.r.t. the input, then backward into the weights."""
+    def scenario(T):
+        w = _t(T, B, "float64", closure != "none")
+        u = w * 2 if closure == "non_leaf" else w
+        x = _t(T, A, "float64")
+        g = T.func.grad(lambda x: (x @ u).tanh().sum())(x)
+        out, fn = T.func.vjp(lambda x: (x @ u).sin(), x)
+        flags = (g.requires_grad, out.requires_grad, fn(T.ones(3))[0].requires_grad)
+        if closure != "none":
+            (g.pow(2).sum() + fn(T.ones(3))[0].sum()).backward()
+        return g, out, flags, w.grad
+    compare(scenario)
+
+
 def test_grad_under_no_grad_is_detached():
     def scenario(T):
         x = _t(T, B, "float64", True)

@@ -4,8 +4,10 @@ torch.func separates transform levels with wrapper tensors; Ember emulates the l
 ordinary tape. Each transform differentiates fresh copies of its inputs: a view of an input
 that already requires grad when the result must stay differentiable (an enclosing transform,
 or ordinary autograd around the call), a detached leaf otherwise. The gradients are taken
-with ``create_graph`` exactly in the first case, so ``grad(grad(f))`` works and a top-level
-``grad(f)(x)`` returns plain tensors, as torch.func's do.
+with ``create_graph`` when the results must stay differentiable: inside another transform,
+or with grad mode on and an input, or a tensor the function closes over, requiring grad.
+So ``grad(grad(f))`` works and a top-level ``grad(f)(x)`` returns plain tensors, as
+torch.func's do.
 """
 import functools
 
@@ -14,6 +16,7 @@ from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.engine import grad as _autograd_grad_raw
 from ..autograd.functional import _jacobian_rows
+from ..autograd.graph import AccumulateGrad
 from ..utils._pytree import tree_flatten, tree_unflatten, tree_leaves, tree_map, treespec_pprint
 
 _depth = [0]  # how many transforms are running around the current call
@@ -39,6 +42,29 @@ def _keeps_graph(*trees):
         return True
     return grad_mode.is_grad_enabled() and any(
         isinstance(t, Tensor) and t._requires_grad for tree in trees for t in tree_leaves(tree))
+
+
+def _reaches_outside(outputs, fresh):
+    """Whether ``outputs`` depend on a tensor requiring grad other than the ``fresh`` inputs
+    (a closure over a parameter, say): then the results must keep their graph too."""
+    mine = {id(t) for t in fresh}
+    stack, seen = [], set()
+    for o in outputs:
+        if isinstance(o, Tensor) and o._requires_grad:
+            if o._grad_fn is None and id(o) not in mine:
+                return True
+            stack.append(o._grad_fn)
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, AccumulateGrad):
+            if id(node.variable) not in mine:
+                return True
+        else:
+            stack.extend(n for n, _ in node.next_functions)
+    return False
 
 
 def _differentiable(x, keep_graph):
@@ -126,7 +152,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
     with ``has_aux`` the value is ``(output, aux)``."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        keep = _keeps_graph(args, kwargs)
+        keep, outer_grad = _keeps_graph(args, kwargs), grad_mode.is_grad_enabled()
         with _Level():
             args, fresh, spec = _make_differentiable(args, _wrap_argnums(argnums, len(args)),
                                                      keep)
@@ -135,6 +161,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
                 raise _errors.grad_output_not_tensor(output)
             if output.dim() != 0:
                 raise _errors.grad_output_not_scalar(output.dim())
+            keep = keep or (outer_grad and _reaches_outside((output,), fresh))
             grads = _autograd_grad((output,), fresh, create_graph=keep)
         grads = tree_unflatten(list(grads), spec)
         value = _release(output, keep)
@@ -159,11 +186,13 @@ class _Traced:
     """``func`` run once on fresh inputs: what vjp and jacrev differentiate afterwards."""
 
     def __init__(self, func, args, argnums, has_aux):
-        self.keep = _keeps_graph(args)
+        self.keep, outer_grad = _keeps_graph(args), grad_mode.is_grad_enabled()
         with _Level():
             args, self.inputs, self.in_spec = _make_differentiable(args, argnums, self.keep)
             output, aux = _split_aux(func(*args), has_aux, "vjp(f, *primals)")
-            self.aux = _release(aux, self.keep) if has_aux else None
+        self.keep = self.keep or (outer_grad and _reaches_outside(tree_leaves(output),
+                                                                  self.inputs))
+        self.aux = _release(aux, self.keep) if has_aux else None
         self.outputs, self.out_spec = tree_flatten(output)
         if not self.outputs:
             raise _errors.transform_empty_output("vjp(f, *primals)", self.outputs)
