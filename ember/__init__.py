@@ -89,7 +89,7 @@ from . import random  # noqa: E402
 _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "distributed",
                  "jit", "onnx", "fx", "compiler", "_dynamo", "storage", "library",
                  "overrides", "_C", "amp", "cpu", "testing", "multiprocessing", "futures",
-                 "profiler", "distributions",
+                 "profiler", "distributions", "func",
                  "fft", "signal"}
 _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),
                "PyTorchFileReader": ("serialization", "PyTorchFileReader"),

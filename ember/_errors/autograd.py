@@ -258,6 +258,33 @@ def functional_output_no_grad(i):
                         "when running in strict mode.")
 
 
+def functional_strategy(hessian=False):
+    hint = "" if hessian else (
+        ' Hint: If your function has more outputs than inputs, "forward-mode" tends to be more '
+        'performant. Otherwise, prefer to use "reverse-mode".')
+    return AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode".'
+                          + hint)
+
+
+def functional_forward_mode_create_graph():
+    return NotImplementedError(
+        "torch.autograd.functional.jacobian: `create_graph=True` and "
+        '`strategy="forward-mode"` are not supported together (yet). Please either set '
+        '`create_graph=False` or `strategy="reverse-mode"`.')
+
+
+def functional_forward_mode_not_vectorized():
+    # torch's message lacks the space between "is" and "only"
+    return NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse "
+                               "Hessian isonly implemented for `vectorize=True`.")
+
+
+def functional_vectorize_strict():
+    return RuntimeError("torch.autograd.functional.jacobian: `strict=True` and "
+                        "`vectorized=True` are not supported together. Please either set "
+                        "`strict=False` or `vectorize=False`.")
+
+
 def functional_scalar_output(fn_name, is_tuple):
     if is_tuple:
         return RuntimeError(f"The function given to {fn_name} should return a single Tensor")

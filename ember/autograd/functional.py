@@ -2,8 +2,10 @@
 
 Inputs are re-rooted (detached leaves, or views when ``create_graph``) so that the functions
 differentiate exactly ``func`` at ``inputs``; results are detached unless ``create_graph``.
-``vectorize`` and ``strategy`` are accepted; the computation is always row by row in reverse
-mode.
+The computation is row by row in reverse mode. ``vectorize=True`` and
+``strategy="forward-mode"`` need vmap and forward-mode AD, which Ember does not have yet: they
+raise (torch's error where torch raises too, ``ember.UnsupportedError`` otherwise) rather than
+quietly computing something else.
 """
 from .. import _errors
 from .._tensor import Tensor
@@ -169,14 +171,39 @@ def _jacobian_rows(out, ins, create_graph, strict, i):
     return tuple(_stack(rs, tuple(out.shape) + tuple(t.shape)) for rs, t in zip(rows, ins))
 
 
+def _check_strategy(strategy, create_graph, vectorize, hessian=False):
+    if strategy not in ("forward-mode", "reverse-mode"):
+        raise _errors.functional_strategy(hessian)
+    if strategy == "forward-mode" and not hessian:
+        if create_graph:
+            raise _errors.functional_forward_mode_create_graph()
+        if not vectorize:
+            raise _errors.functional_forward_mode_not_vectorized()
+        raise _errors.unsupported('torch.autograd.functional.jacobian(strategy="forward-mode")',
+                                  "it needs forward-mode AD and vmap; use the default "
+                                  '"reverse-mode"')
+
+
+def _refuse_vectorize(strict):
+    if strict:
+        raise _errors.functional_vectorize_strict()
+    raise _errors.unsupported("torch.autograd.functional.jacobian(vectorize=True)",
+                              "it needs vmap (per-op batching rules); use vectorize=False, "
+                              "which computes the same Jacobian row by row")
+
+
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
              strategy="reverse-mode"):
     """The Jacobian of ``func``: a tensor, or tuples indexed [output][input] as PyTorch's."""
+    _check_strategy(strategy, create_graph, vectorize)
     with grad_mode.enable_grad():
         is_in_tuple, ins = _as_tuple(inputs, "inputs", "jacobian")
         ins = _prep(ins, create_graph)
         is_out_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function",
                                        "jacobian")
+        if vectorize:
+            _check_requires_grad(outs, strict)
+            _refuse_vectorize(strict)
         jac = tuple(_post(_unwrap(_jacobian_rows(o, ins, create_graph, strict, i), is_in_tuple),
                           create_graph) for i, o in enumerate(outs))
     return _unwrap(jac, is_out_tuple)
@@ -186,13 +213,15 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
             outer_jacobian_strategy="reverse-mode"):
     """The Hessian of a scalar function, as nested tuples [input_i][input_j] for tuple inputs."""
     is_in_tuple, ins = _as_tuple(inputs, "inputs", "hessian")
+    _check_strategy(outer_jacobian_strategy, create_graph, vectorize, hessian=True)
 
     def jac_func(*xs):
         outs = _scalar_output(func, xs, "hessian", strict)
         g = _grad_or_none(outs, xs, None, True)
         return _zeros_if_none(g, xs, strict)
 
-    res = jacobian(jac_func, ins, create_graph=create_graph, strict=strict)
+    res = jacobian(jac_func, ins, create_graph=create_graph, strict=strict, vectorize=vectorize,
+                   strategy=outer_jacobian_strategy)
     if not is_in_tuple:
         return res[0][0]
     return res

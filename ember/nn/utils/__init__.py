@@ -1,6 +1,6 @@
 """nn.utils: gradient clipping, parameter/vector conversion, parametrizations, weight and
 spectral norm, conv/linear + batch-norm fusion."""
-from . import parametrize, parametrizations, rnn  # noqa: F401
+from . import parametrize, parametrizations, rnn, stateless  # noqa: F401
 from .clip_grad import (clip_grad_norm, clip_grad_norm_, clip_grad_value_,  # noqa: F401
                         get_total_norm, clip_grads_with_norm_)
 from .convert_parameters import parameters_to_vector, vector_to_parameters  # noqa: F401
