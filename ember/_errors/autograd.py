@@ -290,3 +290,7 @@ def functional_scalar_output(fn_name, is_tuple):
         return RuntimeError(f"The function given to {fn_name} should return a single Tensor")
     return RuntimeError(f"The Tensor returned by the function given to {fn_name} should contain "
                         "a single element")
+
+
+def saved_tensors_hooks_disabled(message):
+    return RuntimeError(message)

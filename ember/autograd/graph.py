@@ -371,3 +371,12 @@ def retain_grad(t):
         node._retains = {}
     node._retains[t._output_nr] = weakref.ref(t)
     t._retain = True
+
+
+def __getattr__(name):
+    # saved_tensors_hooks & co. live in saved_hooks.py (which swaps this module's node
+    # constructor), loaded on first use
+    if name in ("saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"):
+        from . import saved_hooks
+        return getattr(saved_hooks, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,7 +11,6 @@
   for the duration), so tensors captured from outside the function are handled too.
 """
 import contextlib
-import sys
 import warnings
 
 from .. import _errors
@@ -19,6 +18,7 @@ from .._tensor import Tensor
 from .._ops import random as _random
 from ..autograd import grad_mode
 from ..autograd.function import Function
+from ..autograd.saved_hooks import _recording_nodes
 from ..autograd.graph import AccumulateGrad
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "CheckpointFunction",
@@ -124,28 +124,6 @@ def _tensors(value):
 
 
 # Every place that makes autograd nodes binds its constructor under one of these names.
-_NODE_CONSTRUCTORS = (("ember.autograd.graph", "_new"), ("ember._ops._core", "_new_node"),
-                      ("ember.autograd.function", "_new"), ("ember._ops.views", "_new"))
-
-
-@contextlib.contextmanager
-def _recording_nodes(created):
-    """Add the id of every autograd node made inside the block to ``created``."""
-    def new(cls):
-        node = object.__new__(cls)
-        created.add(id(node))
-        return node
-    places = [(sys.modules[m], name) for m, name in _NODE_CONSTRUCTORS]
-    saved = [getattr(m, name) for m, name in places]
-    for m, name in places:
-        setattr(m, name, new)
-    try:
-        yield
-    finally:
-        for (m, name), value in zip(places, saved):
-            setattr(m, name, value)
-
-
 def _region_nodes(outputs, created):
     """The region's nodes (those in ``created``, but not leaves' accumulators) in a fixed
     (breadth-first) order, from its outputs back to its boundary."""
@@ -193,7 +171,7 @@ class _Frame:
         if self.done:
             return
         created = set()
-        with self.state.restored(), self.recompute_ctx, _recording_nodes(created):
+        with self.state.restored(), self.recompute_ctx, _recording_nodes(lambda node: created.add(id(node))):
             args = detach_variable(tuple(self.args))
             outputs = self.function(*args, **self.kwargs)
         redone = _region_nodes(outputs, created)
@@ -215,7 +193,7 @@ def _checkpoint_without_reentrant(function, preserve, context_fn, args, kwargs):
     state = _RegionState(preserve)
     forward_ctx, recompute_ctx = context_fn()
     created = set()
-    with forward_ctx, _recording_nodes(created):
+    with forward_ctx, _recording_nodes(lambda node: created.add(id(node))):
         outputs = function(*args, **kwargs)
     if grad_mode._enabled[0]:
         nodes = _region_nodes(outputs, created)
