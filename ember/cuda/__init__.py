@@ -7,12 +7,19 @@ import collections
 from .. import _backend
 from .. import _errors
 from .._device import device as _device
-from .._legacy_types import CUDA_TYPES as _LEGACY_TYPES
 from .streams import Stream, Event
 from .graphs import CUDAGraph, graph, is_current_stream_capturing
 from . import amp, nvtx  # noqa: F401  (torch.cuda.amp, torch.cuda.nvtx)
 
-globals().update(_LEGACY_TYPES)
+
+
+def __getattr__(name):
+    # torch.cuda.FloatTensor & co., built on first use
+    from .._legacy_types import CUDA_TYPES
+    if name in CUDA_TYPES:
+        globals().update(CUDA_TYPES)
+        return CUDA_TYPES[name]
+    raise _errors.module_attribute(__name__, name)
 
 
 def is_available():
@@ -228,4 +235,4 @@ __all__ = ["is_available", "device_count", "current_device", "set_device", "devi
            "set_per_process_memory_fraction", "ipc_collect", "is_bf16_supported",
            "is_tf32_supported", "get_arch_list", "get_rng_state", "set_rng_state",
            "get_rng_state_all", "set_rng_state_all", "initial_seed", "seed", "seed_all",
-           "manual_seed", "manual_seed_all", *_LEGACY_TYPES]
+           "manual_seed", "manual_seed_all"]
