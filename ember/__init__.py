@@ -37,9 +37,7 @@ from ._device import get_default_device, set_default_device  # noqa: E402
 from ._layout import (layout, memory_format, strided, sparse_coo, sparse_csr,  # noqa: E402
                       contiguous_format, preserve_format, channels_last, channels_last_3d)
 from ._global_state import *  # noqa: E402,F401,F403
-from ._legacy_types import CPU_TYPES as _LEGACY_TYPES  # noqa: E402
 from ._storage import UntypedStorage  # noqa: E402
-globals().update(_LEGACY_TYPES)
 
 pi = math.pi
 e = math.e
@@ -106,6 +104,11 @@ _LAZY_ATTRS.update((name, ("amp.autocast_mode", name)) for name in (
 
 def __getattr__(name):
     import importlib
+    if name.endswith("Tensor") and name != "Tensor":    # FloatTensor & co., built on first use
+        from ._legacy_types import CPU_TYPES
+        if name in CPU_TYPES:
+            globals().update(CPU_TYPES)
+            return CPU_TYPES[name]
     if name in _LAZY_MODULES:
         module = importlib.import_module(f"{__name__}.{name}")
         globals()[name] = module

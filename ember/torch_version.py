@@ -4,23 +4,29 @@
 (``2.13.0+ember.0.1.0`` is newer than ``2.13`` and older than ``2.14.0a0``), while the value
 stays a plain ``str`` for everything else (printing, ``split``, ``packaging.version.parse``).
 """
+import functools
 import re
 
 __all__ = ["TorchVersion"]
 
-_PEP440 = re.compile(
+_PEP440 = (
     r"v?(?P<release>\d+(?:\.\d+)*)"
     r"(?:[-_.]?(?P<pre_l>a|b|c|rc|alpha|beta|pre|preview)[-_.]?(?P<pre_n>\d*))?"
     r"(?:-(?P<post_n1>\d+)|[-_.]?(?:post|rev|r)[-_.]?(?P<post_n2>\d*))?"
     r"(?:[-_.]?dev[-_.]?(?P<dev_n>\d*))?"
-    r"(?:\+(?P<local>[a-z0-9]+(?:[-_.][a-z0-9]+)*))?", re.IGNORECASE)
+    r"(?:\+(?P<local>[a-z0-9]+(?:[-_.][a-z0-9]+)*))?")
 _PRE_ORDER = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "c": 2, "rc": 2, "pre": 2, "preview": 2}
 _LOW, _HIGH = (-1,), (1 << 62,)   # sort below / above every real segment
 
 
+@functools.lru_cache(maxsize=None)
+def _pattern():
+    return re.compile(_PEP440, re.IGNORECASE)     # compiled on first comparison, not at import
+
+
 def _sort_key(text):
     """PEP 440 ordering key of a version string (the order ``packaging.version`` gives)."""
-    m = _PEP440.fullmatch(text.strip())
+    m = _pattern().fullmatch(text.strip())
     if m is None:
         raise ValueError(f"Invalid version: '{text}'")
     release = tuple(int(p) for p in m["release"].split("."))

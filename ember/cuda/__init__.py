@@ -7,12 +7,22 @@ import collections
 from .. import _backend
 from .. import _errors
 from .._device import device as _device
-from .._legacy_types import CUDA_TYPES as _LEGACY_TYPES
 from .streams import Stream, Event
 from .graphs import CUDAGraph, graph, is_current_stream_capturing
 from . import nvtx  # noqa: F401  (torch.cuda.nvtx; torch.cuda.amp loads on first use)
 
-globals().update(_LEGACY_TYPES)
+
+
+def __getattr__(name):
+    if name == "amp":      # torch.cuda.amp, loaded on first use
+        import importlib
+        return importlib.import_module(__name__ + ".amp")
+    # torch.cuda.FloatTensor & co., built on first use
+    from .._legacy_types import CUDA_TYPES
+    if name in CUDA_TYPES:
+        globals().update(CUDA_TYPES)
+        return CUDA_TYPES[name]
+    raise _errors.module_attribute(__name__, name)
 
 
 def is_available():
@@ -228,11 +238,4 @@ __all__ = ["is_available", "device_count", "current_device", "set_device", "devi
            "set_per_process_memory_fraction", "ipc_collect", "is_bf16_supported",
            "is_tf32_supported", "get_arch_list", "get_rng_state", "set_rng_state",
            "get_rng_state_all", "set_rng_state_all", "initial_seed", "seed", "seed_all",
-           "manual_seed", "manual_seed_all", *_LEGACY_TYPES]
-
-def __getattr__(name):
-    if name == "amp":      # torch.cuda.amp, loaded on first use
-        import importlib
-        return importlib.import_module(__name__ + ".amp")
-    from .. import _errors
-    raise _errors.module_attribute(__name__, name)
+           "manual_seed", "manual_seed_all"]
