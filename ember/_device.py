@@ -105,8 +105,11 @@ _global_default = [cpu]     # set_default_device; a ``with device(...)`` block o
 def resolve(spec):
     """Turn a user's ``device=`` argument into a concrete interned device (``cuda`` -> ``cuda:N``)."""
     if spec is None:
-        return _default_stack[-1] if _default_stack else _global_default[0]
-    d = spec if type(spec) is device else device(spec)
+        if not _default_stack:
+            return _global_default[0]
+        d = _default_stack[-1]
+    else:
+        d = spec if type(spec) is device else device(spec)
     if d.type == "cuda" and d.index is None:
         d = device("cuda", _backend.current_cuda_index())
     if d._backend is None:

@@ -91,9 +91,12 @@ class Tensor:
     def is_cpu(self):
         return self._device.type == "cpu"
 
+    @property
+    def is_meta(self):
+        return self._device.type == "meta"
+
     is_sparse = False
     is_quantized = False
-    is_meta = False
     is_mps = False
     is_xpu = False
     is_ipu = False
@@ -318,6 +321,12 @@ class Tensor:
         if self._data.ndim == 0:
             raise _errors.zero_dim_sequence("iter")
         return iter(self.unbind(0))
+
+    def __contains__(self, element):
+        """``x in t``: whether any element of ``t`` equals ``x`` (a tensor or a scalar)."""
+        if not isinstance(element, (Tensor, bool, int, float, complex)):
+            raise _errors.contains_type(element)
+        return bool((element == self).any())
 
     def __bool__(self):
         if self._data.size != 1:

@@ -216,6 +216,9 @@ def _join_suffixes(text, suffixes, indent):
 
 def tensor_repr(t, prefix="tensor("):
     """``repr(t)`` as PyTorch prints it; ``prefix`` replaces ``tensor(`` (for subclasses)."""
+    if t._device.type == "meta":    # no data to print
+        dtype = "" if t._dtype is D.get_default_dtype() else f", dtype={t._dtype}"
+        return f"{prefix}..., device='meta', size={tuple(t._data.shape)}{dtype})"
     a = t._device.backend.to_host(t._data)
     indent = len(prefix)
     body = _body(a, t._dtype, indent) if a.size else "[]"

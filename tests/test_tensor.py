@@ -300,3 +300,14 @@ def test_requires_grad_on_integer_tensors(make):
     """Factories say 'Only ... floating point and complex', the attribute 'only ... floating
     point and complex', requires_grad_() 'only ... floating point' (torch's three texts)."""
     same_error(lambda: make(ember), lambda: make(torch))
+
+
+def test_contains_like_torch():
+    from tests._autograd_compare import compare
+
+    def case(T):
+        t = T.tensor([[1, 2], [3, 4]])
+        return 2 in t, 7 in t, T.tensor(3) in t, T.tensor([1, 2]) in t, 2.0 in t
+
+    compare(case)
+    compare(lambda T: "a" in T.tensor([1, 2]))

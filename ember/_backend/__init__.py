@@ -65,6 +65,9 @@ def get(dev_type, index):
         else:
             from .cuda_probe import load_cuda_backend
             b = load_cuda_backend(index)
+    elif dev_type == "meta":
+        from .numpy_backend import Meta
+        b = Meta()
     else:
         from .. import _errors
         raise _errors.backend_unavailable(dev_type)

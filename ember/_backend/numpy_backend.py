@@ -139,3 +139,20 @@ class FakeCUDA(CPU):
 
     def to_host(self, a):
         return np.array(a, copy=True)
+
+
+class Meta(CPU):
+    """The ``meta`` device: tensors with shapes, dtypes and strides but no data to read.
+
+    Ops run on placeholder arrays, so shapes, dtypes and errors come out as on the CPU, but
+    nothing leaves the device: copying a meta tensor anywhere raises PyTorch's "no data" error
+    (``Module.to_empty`` makes fresh tensors instead).  Placeholders are allocated with
+    ``np.empty``, whose untouched pages cost no memory."""
+    device_type = "meta"
+
+    def from_host(self, a):
+        return np.empty(a.shape, a.dtype)
+
+    def to_host(self, a):
+        from .. import _errors
+        raise _errors.meta_no_data()

@@ -730,3 +730,12 @@ def take_along_dim_ndim(ndim, index_ndim):
     return RuntimeError("torch.take_along_dim(): input and indices should have the same number of "
                         f"dimensions, but got {ndim} dimensions for input, and {index_ndim} "
                         "dimensions for indices")
+
+
+def contains_type(element):
+    return RuntimeError("Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                        f"{type(element)}.")
+
+
+def meta_no_data():
+    return NotImplementedError("Cannot copy out of meta tensor; no data!")

@@ -8,12 +8,25 @@ materialised, ``score_mod`` and ``mask_mod`` are called once on broadcast index 
 are ordinary ops.  As in PyTorch, inputs that require grad are refused on the CPU.
 """
 import math
+from typing import NamedTuple, Optional
 
 import ember
 
 from ... import _errors
 
 _DEFAULT_SPARSE_BLOCK_SIZE = 128
+
+
+class AuxRequest(NamedTuple):
+    """Which auxiliary outputs ``flex_attention(..., return_aux=)`` should compute."""
+    lse: bool = False
+    max_scores: bool = False
+
+
+class AuxOutput(NamedTuple):
+    """The auxiliary outputs asked for (None where not requested)."""
+    lse: Optional[ember.Tensor] = None
+    max_scores: Optional[ember.Tensor] = None
 
 
 def _indices(B, H, Q, KV, device):
@@ -124,7 +137,10 @@ def flex_attention(query, key, value, score_mod=None, block_mask=None, scale=Non
     lse = ember.logsumexp(scores, dim=-1)
     weights = ember.exp(scores - lse.unsqueeze(-1)).nan_to_num(0.0)
     out = weights @ value
+    if return_aux is not None:
+        return out, AuxOutput(lse if return_aux.lse else None,
+                              scores.amax(-1) if return_aux.max_scores else None)
     return (out, lse) if return_lse else out
 
 
-__all__ = ["BlockMask", "create_block_mask", "flex_attention", "noop_mask"]
+__all__ = ["AuxOutput", "AuxRequest", "BlockMask", "create_block_mask", "flex_attention", "noop_mask"]
