@@ -112,3 +112,21 @@ def test_as_strided_bounds_use_root_storage():
         np.testing.assert_array_equal(v.as_strided((2, 2), (1, 2), 10).numpy(),
                                       base[[[10, 12], [11, 13]]])
     check(lambda T, a: a[5:].as_strided((2, 2), (1, 2), 10), base)
+
+
+def test_view_as_dtype_of_another_size():
+    from tests._autograd_compare import compare
+
+    def case(T):
+        t = T.arange(16, dtype=T.uint8).reshape(2, 8)
+        f = t.view(T.float32)
+        back = f.view(T.uint8)
+        f[0, 0] = 1.5              # shares memory
+        return f.shape, f.stride(), back.shape, t[0, :4].tolist(), \
+            T.zeros(3, dtype=T.float64).view(T.int16).shape
+    compare(case)
+    for bad in (lambda T: T.zeros(2, 8, dtype=T.uint8).t().view(T.float32),
+                lambda T: T.zeros(3, dtype=T.uint8).view(T.float32),
+                lambda T: T.zeros((), dtype=T.float32).view(T.uint8),
+                lambda T: T.zeros(9, dtype=T.uint8)[1:].view(T.int32)):
+        compare(bad)

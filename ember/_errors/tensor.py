@@ -266,8 +266,16 @@ def view_invalid_dim(i, shape):
     return RuntimeError(f"invalid shape dimension {shape[i]} at index {i} of shape {list(shape)}")
 
 
-def view_dtype_size():
-    return RuntimeError("ember: view(dtype) needs dtypes of the same size")
+def view_dtype_zero_dim(src, dst):
+    from .base import legacy_scalar_type as n
+    return RuntimeError(f"self.dim() cannot be 0 to view {n(src)} as {n(dst)} (different element "
+                        "sizes)")
+
+
+def view_dtype_condition(condition, src, dst, got):
+    from .base import legacy_scalar_type as n
+    return RuntimeError(f"self.{condition} to view {n(src)} as {n(dst)} (different element "
+                        f"sizes), but got {got}")
 
 
 def permute_length(nd, n):

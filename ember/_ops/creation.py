@@ -3,6 +3,7 @@ clone, copy_, contiguous, new_* ..."""
 import numpy as np
 
 from .. import _dtype as D
+from .._storage import UntypedStorage
 from .. import _errors
 from .._device import resolve as _resolve, cpu as _cpu, device as _device_cls
 from .._tensor import Tensor, _make
@@ -173,6 +174,10 @@ def as_tensor(data, dtype=None, device=None):
 
 @register("asarray", method=False)
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    if isinstance(obj, UntypedStorage):     # its bytes read as ``dtype`` (default: float)
+        dt = _dt(dtype)
+        t = _make(obj._bytes().view(dt.np), dt, obj.device)
+        return t.to(device) if device is not None else t
     t = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype, device)
     if requires_grad:
         _factory_requires_grad(t)

@@ -132,8 +132,10 @@ def _reshape_view_fn(t, shape):
 
 
 @register("view", nodes=("ViewBackward0",), function=False)
-def view(self, *shape):
+def view(self, *shape, dtype=None):
     from .. import _dtype as D
+    if dtype is not None and not shape:
+        return _view_dtype(self, D.to_dtype(dtype))
     if len(shape) == 1 and (isinstance(shape[0], D.dtype) or shape[0] in (float, int, bool)):
         return _view_dtype(self, D.to_dtype(shape[0]))
     shape = infer_shape(_sizes(shape), self._data.size)
@@ -147,8 +149,23 @@ def view(self, *shape):
 
 
 def _view_dtype(self, dt):
-    if dt.itemsize != self._dtype.itemsize:
-        raise _errors.view_dtype_size()
+    old, new = self._dtype.itemsize, dt.itemsize
+    if new != old:      # the last dimension is re-read as more or fewer elements
+        a = self._data
+        if a.ndim == 0:
+            raise _errors.view_dtype_zero_dim(self._dtype, dt)
+        if new > old and a.shape[-1] * old % new:
+            raise _errors.view_dtype_condition(f"size(-1) must be divisible by {new // old}",
+                                               self._dtype, dt, a.shape[-1])
+        if a.shape[-1] != 1 and a.strides[-1] != old:
+            raise _errors.view_dtype_condition("stride(-1) must be 1", self._dtype, dt,
+                                               a.strides[-1] // old)
+        if new > old:
+            offset = self.storage_offset()
+            if offset * old % new:
+                raise _errors.view_dtype_condition(
+                    f"storage_offset() must be divisible by {new // old}", self._dtype, dt,
+                    offset)
     out = _make(self._data.view(dt.np), dt, self._device)
     out._vc = self._vc
     return out
