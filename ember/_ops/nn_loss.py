@@ -163,9 +163,6 @@ def _bce_bwd(node, g):
 BinaryCrossEntropyBackward0 = node_class("BinaryCrossEntropyBackward0", _bce_bwd)
 
 
-@register("binary_cross_entropy", autocast={"cpu": "fp32", "cuda": "banned"},
-          method=False, nodes=("BinaryCrossEntropyBackward0",),
-          function=False)
 def _check_probabilities(x, y, xp):
     """Input and target must lie in [0, 1] (nan fails); like PyTorch's element loop, the first
     bad element decides which of the two is reported."""
@@ -179,6 +176,9 @@ def _check_probabilities(x, y, xp):
         raise _errors.bce_target_range()
 
 
+@register("binary_cross_entropy", autocast={"cpu": "fp32", "cuda": "banned"},
+          method=False, nodes=("BinaryCrossEntropyBackward0",),
+          function=False)
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-w (t log x + (1 - t) log(1 - x)), each log clamped at -100 like PyTorch."""
     reduction = reduction_name(reduction)
