@@ -23,6 +23,16 @@ def _seeded_ember():
     ember.manual_seed(20261123)
 
 
+@pytest.fixture(autouse=True)
+def _torch_distribution_validation():
+    """The oracle validates distribution arguments by default, whatever ran before: the first
+    real ``torch.compile`` in a process (tests compare ember's compile with it) switches torch's
+    default off for good (torch._dynamo's TorchPatcher)."""
+    dist = sys.modules.get("torch.distributions")
+    if dist is not None:
+        dist.Distribution.set_default_validate_args(True)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)

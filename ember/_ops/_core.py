@@ -374,6 +374,8 @@ def unary(name, kernel, backward=None, node=None, *, saves="input", float_result
             r = kernel(x.astype(np.float32), dev._backend).astype(dt.np)
         else:
             r = kernel(x, dev._backend)
+            if dt.category == 3 and r.dtype.kind != "c":    # abs/angle of complex: real
+                dt = D.from_numpy_dtype(r.dtype)
         res = wrap(r, D.bool_ if bool_result else dt, dev)
         if cls is not None and _grad[0] and input._requires_grad:
             if saves == "output":

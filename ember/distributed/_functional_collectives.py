@@ -4,9 +4,9 @@ tensor instead of writing into their argument, on the same process groups as the
 Ember's collectives complete before they return, so ``wait_tensor`` hands its argument back.
 ``group`` is a ProcessGroup (None: the world); device meshes do not exist in Ember.
 """
-import ember
-
 from .. import _errors
+from .._ops.shape import cat
+from ..autograd.function import Function
 from . import (ReduceOp, all_gather_into_tensor, all_reduce as _all_reduce, broadcast as _broadcast,
                get_world_size, reduce_scatter_tensor as _reduce_scatter, all_to_all_single as _a2a)
 
@@ -50,7 +50,7 @@ def all_gather_tensor(self, gather_dim, group, tag=""):
     out = self.new_empty((n * self.shape[0],) + tuple(self.shape[1:]))
     all_gather_into_tensor(out, self.contiguous(), group)
     if gather_dim != 0:
-        out = ember.cat(out.chunk(n), dim=gather_dim)
+        out = cat(out.chunk(n), dim=gather_dim)
     return out
 
 
@@ -58,7 +58,7 @@ def reduce_scatter_tensor(self, reduceOp, scatter_dim, group, tag=""):
     """This rank's share (along ``scatter_dim``) of the reduction of the ranks' tensors."""
     group = _group(group)
     n = get_world_size(group)
-    source = self if scatter_dim == 0 else ember.cat(self.chunk(n, dim=scatter_dim), dim=0)
+    source = self if scatter_dim == 0 else cat(self.chunk(n, dim=scatter_dim), dim=0)
     out = source.new_empty((source.shape[0] // n,) + tuple(source.shape[1:]))
     _reduce_scatter(out, source.contiguous(), _op(reduceOp), group)
     return out if scatter_dim == 0 else out.movedim(0, 0).reshape(
@@ -75,7 +75,7 @@ def all_to_all_single(self, output_split_sizes, input_split_sizes, group, tag=""
     return out
 
 
-class _AllToAllSingle(ember.autograd.Function):
+class _AllToAllSingle(Function):
     @staticmethod
     def forward(ctx, input, output_split_sizes, input_split_sizes, group):
         ctx.splits, ctx.group = (output_split_sizes, input_split_sizes), group

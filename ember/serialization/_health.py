@@ -7,6 +7,8 @@ import dataclasses
 import pickle
 import re
 
+from .. import _names
+
 from . import _files, _load, _walk, _zipfmt
 from ._rebuild import LoadContext
 
@@ -38,7 +40,7 @@ class Report:
         if isinstance(e, pickle.UnpicklingError) and str(e).startswith("Weights only"):
             named = re.search(r"GLOBAL (\S+)", str(e))
             self.refused = ("its pickle needs weights_only=False, run it only if you trust the "
-                            "file" + (f" (it names {named.group(1)})" if named else ""))
+                            "file" + (f" (it names {_in_file(named.group(1))})" if named else ""))
         else:
             self.error = f"{type(e).__name__}: {e}"
 
@@ -121,3 +123,8 @@ def inspect_text(path, report):
     lines += [f"{t.path:<{width}}  {str(t.dtype):<15} {list(t.shape)}" for t in report.tensors]
     lines.append(f"{len(report.tensors)} tensors, {report.format} format, {_mb(report.size)}")
     return lines
+
+
+def _in_file(name):
+    """A global as the checkpoint spells it (Ember writes its classes under torch's names)."""
+    return _names.to_torch(name) if name.startswith("ember.") else name

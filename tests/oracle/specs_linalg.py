@@ -190,7 +190,7 @@ SPECS += [
            call=_L("matrix_rank"), grad=False),
     OpSpec("linalg_cond", [Case((T((3, 3)),)), Case((T((3, 3)), "nuc")),
                            Case((T((3, 3)), -2)), Case((T((4, 3)),))],
-           call=_L("cond"), tol={"float32": (1e-3, 1e-4)}),
+           call=_L("cond"), tol={"float32": (1e-3, 1e-4)}, gradgradcheck=_NOT_TWICE),
     # torch fills the inverse in place, so backward through these orders raises (ember too)
     OpSpec("linalg_cond", [Case((T((2, 3, 3)), "fro")), Case((T((3, 3)), 1)),
                            Case((T((3, 3)), float("-inf")))],

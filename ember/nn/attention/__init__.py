@@ -22,6 +22,8 @@ class SDPBackend(enum.IntEnum):
     OVERRIDEABLE = 4
 
 
+_SDPBackend = SDPBackend    # the name torch's class prints (its pybind type is _SDPBackend)
+
 _allowed = [tuple(b for b in SDPBackend if b is not SDPBackend.ERROR)]
 
 
