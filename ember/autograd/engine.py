@@ -85,8 +85,8 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
             buf = buffers[node] = [None] * node._nout
         buf[nr] = _add(buf[nr], g)
     captured = {} if capture is not None else None
-    prev = grad_mode._enabled[0]
-    grad_mode._enabled[0] = bool(create_graph)
+    prev = grad_mode.is_grad_enabled()
+    grad_mode._set_enabled(bool(create_graph))
     try:
         for node in order:
             grads = buffers.pop(node, None)
@@ -121,7 +121,7 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
                     buf[nr] = g if cur is None else cur + g
             out = g = grads = None  # drop references so AccumulateGrad can steal buffers
     finally:
-        grad_mode._enabled[0] = prev
+        grad_mode._set_enabled(prev)
     return captured
 
 

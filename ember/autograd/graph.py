@@ -227,14 +227,14 @@ def accumulate_into(var, g):
     """PyTorch's AccumulateGrad policy: steal a fresh gradient buffer, else copy; add in place."""
     old = var._grad
     if old is None:
-        if grad_mode._enabled[0]:
+        if grad_mode.is_grad_enabled():
             var._grad = g.clone()
         elif _can_steal(g):
             g._requires_grad = False
             var._grad = g
         else:
             var._grad = _make(var._device.backend.copy(g._data), g._dtype, g._device)
-    elif grad_mode._enabled[0]:
+    elif grad_mode.is_grad_enabled():
         var._grad = old + g
     else:
         d = old._data

@@ -189,7 +189,7 @@ def _checkpoint_without_reentrant(function, preserve, context_fn, args, kwargs):
     forward_ctx, recompute_ctx = context_fn()
     with forward_ctx:
         outputs = function(*args, **kwargs)
-    if grad_mode._enabled[0]:
+    if grad_mode.is_grad_enabled():
         stop = {id(a.grad_fn) for a in args if isinstance(a, Tensor) and a.grad_fn is not None}
         nodes = _region_nodes(outputs, stop)
         if nodes:
