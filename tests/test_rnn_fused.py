@@ -1,46 +1,54 @@
-"""The whole-sequence LSTM layer op (one autograd node per layer and direction)."""
+"""The whole-sequence LSTM and GRU layer ops (one autograd node per layer and direction)."""
 import numpy as np
 import pytest
 
 import ember
-from ember._ops.nn_rnn import _lstm_layer
+from ember._ops.nn_rnn import _gru_layer, _lstm_layer
 from tests.oracle.harness import compare
 
 torch = pytest.importorskip("torch")
 
 
-def _layer_inputs(rng, bsizes, hid, proj):
+def _layer_inputs(rng, mode, bsizes, hid, proj):
+    """Inputs of ``_lstm_layer`` (gi, h0, c0, w_hh, w_hr) or ``_gru_layer`` (gi, h0, w_hh,
+    b_hh); None where absent."""
     rows, batch, p = sum(bsizes), bsizes[0], proj or hid
 
     def t(*shape):
         return ember.tensor(rng.standard_normal(shape) * 0.5, requires_grad=True)
+    if mode == "GRU":
+        return [t(rows, 3 * hid), t(batch, hid), t(3 * hid, hid), t(3 * hid) if proj else None]
     return [t(rows, 4 * hid), t(batch, p), t(batch, hid), t(4 * hid, p),
             t(p, hid) if proj else None]
 
 
-def _layer_fn(ins, bsizes, reverse):
+def _layer_fn(mode, ins, bsizes, reverse):
+    op = _gru_layer if mode == "GRU" else _lstm_layer
+
     def fn(*ts):
         it = iter(ts)
         args = [next(it) if t is not None else None for t in ins]
-        return _lstm_layer(*args, bsizes, reverse)
+        return op(*args, bsizes, reverse)
     return fn, [t for t in ins if t is not None]
 
 
+@pytest.mark.parametrize("mode", ["LSTM", "GRU"])
 @pytest.mark.parametrize("bsizes", [None, [3, 2, 2, 1]])
 @pytest.mark.parametrize("reverse", [False, True])
-@pytest.mark.parametrize("proj", [0, 2])
-def test_gradcheck(bsizes, reverse, proj):
+@pytest.mark.parametrize("proj", [0, 2])    # GRU: proj=0 means without b_hh
+def test_gradcheck(mode, bsizes, reverse, proj):
     rng = np.random.default_rng(len(bsizes or ()) + 2 * reverse + proj)
-    ins = _layer_inputs(rng, [3, 3, 3] if bsizes is None else bsizes, 3, proj)
-    assert ember.autograd.gradcheck(*_layer_fn(ins, bsizes, reverse))
+    ins = _layer_inputs(rng, mode, [3, 3, 3] if bsizes is None else bsizes, 3, proj)
+    assert ember.autograd.gradcheck(*_layer_fn(mode, ins, bsizes, reverse))
 
 
-@pytest.mark.parametrize("bsizes,reverse,proj", [(None, False, 0), ([2, 2, 1], True, 2)])
-def test_gradgradcheck(bsizes, reverse, proj):
+@pytest.mark.parametrize("mode", ["LSTM", "GRU"])
+@pytest.mark.parametrize("bsizes,reverse,proj", [(None, False, 0), ([2, 2, 1], True, 1)])
+def test_gradgradcheck(mode, bsizes, reverse, proj):
     """The gradient's graph comes from a replay in ember ops: double backward is exact too."""
     rng = np.random.default_rng(7)
-    ins = _layer_inputs(rng, [2, 2] if bsizes is None else bsizes, 2, proj and 1)
-    assert ember.autograd.gradgradcheck(*_layer_fn(ins, bsizes, reverse))
+    ins = _layer_inputs(rng, mode, [2, 2] if bsizes is None else bsizes, 2, proj)
+    assert ember.autograd.gradgradcheck(*_layer_fn(mode, ins, bsizes, reverse))
 
 
 def _graph_names(t):
@@ -70,17 +78,19 @@ def test_one_node_per_layer_and_direction_like_torch_cpu(kw):
     assert _graph_names(oe).count("MkldnnRnnLayerBackward0") == want
 
 
-def _pair(**kw):
-    tm = torch.nn.LSTM(3, 4, **kw).double()
-    em = ember.nn.LSTM(3, 4, **kw).double()
+def _pair(cls="LSTM", **kw):
+    tm = getattr(torch.nn, cls)(3, 4, **kw).double()
+    em = getattr(ember.nn, cls)(3, 4, **kw).double()
     em.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
     return em, tm
 
 
-@pytest.mark.parametrize("kw", [dict(bidirectional=True, proj_size=2),
-                                dict(num_layers=2, batch_first=True)])
-def test_packed_uneven_lengths_with_initial_state(kw):
-    em, tm = _pair(**kw)
+@pytest.mark.parametrize("cls,kw", [("LSTM", dict(bidirectional=True, proj_size=2)),
+                                    ("LSTM", dict(num_layers=2, batch_first=True)),
+                                    ("GRU", dict(bidirectional=True, bias=False)),
+                                    ("GRU", dict(num_layers=2, batch_first=True))])
+def test_packed_uneven_lengths_with_initial_state(cls, kw):
+    em, tm = _pair(cls, **kw)
     rng = np.random.default_rng(3)
     lengths = [5, 2, 4]
     ndir = 2 if kw.get("bidirectional") else 1
@@ -93,15 +103,22 @@ def test_packed_uneven_lengths_with_initial_state(kw):
         ts = [lib.tensor(a, requires_grad=True) for a in (x, h0, c0)]
         packed = lib.nn.utils.rnn.pack_padded_sequence(
             ts[0], lengths, batch_first=kw.get("batch_first", False), enforce_sorted=False)
-        out, (h, c) = m(packed, (ts[1], ts[2]))
-        (out.data.sin().sum() + (h * h).sum() + c.sum()).backward()
-        res.append([out.data, h, c] + [t.grad for t in ts] + [p.grad for p in m.parameters()])
+        if cls == "LSTM":
+            out, (h, c) = m(packed, (ts[1], ts[2]))
+            loss = out.data.sin().sum() + (h * h).sum() + c.sum()
+        else:
+            out, h = m(packed, ts[1])
+            ts.pop()
+            loss = out.data.sin().sum() + (h * h).sum()
+        loss.backward()
+        res.append([out.data, h] + [t.grad for t in ts] + [p.grad for p in m.parameters()])
     for a, b in zip(*res):
         compare(a, b, 1e-10, 1e-10)
 
 
-def test_double_backward_through_lstm_matches_torch():
-    em, tm = _pair(num_layers=2)
+@pytest.mark.parametrize("cls", ["LSTM", "GRU"])
+def test_double_backward_matches_torch(cls):
+    em, tm = _pair(cls, num_layers=2)
     x = np.random.default_rng(4).standard_normal((4, 2, 3))
     res = []
     for lib, m in ((ember, em), (torch, tm)):

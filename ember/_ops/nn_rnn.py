@@ -91,6 +91,11 @@ def _sigmoid_(xp, a):
     return a
 
 
+def _padded_sizes(gi, h0):
+    """A padded batch's sizes, read from the shapes (a traced call replays at any batch)."""
+    return [h0.shape[0]] * (gi.shape[0] // max(h0.shape[0], 1))
+
+
 def _spans(bsizes, reverse):
     """(start row, batch size) of each time step, in the order the recurrence visits them."""
     spans, start = [], 0
@@ -109,8 +114,7 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
     Returns the output rows ``(rows, P)`` and the final ``h`` ``(B, P)`` and ``c`` ``(B, H)``
     of every sequence.  ``batch_sizes=None``: a padded batch, every step ``B`` rows (read from
     the shapes, so that a traced call replays at any batch size)."""
-    if batch_sizes is None:
-        batch_sizes = [h0.shape[0]] * (gi.shape[0] // max(h0.shape[0], 1))
+    batch_sizes = _padded_sizes(gi, h0) if batch_sizes is None else batch_sizes
     xp = gi._device._backend.xp
     hid = c0.shape[1]
     rows = gi.shape[0]
@@ -146,22 +150,28 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
         out[s:e] = hn
         h[:bs] = hn
         c[:bs] = cn
-    dtype, dev = gi._dtype, gi._device
-    res = (_make(out, dtype, dev), _make(h, dtype, dev), _make(c, dtype, dev))
-    inputs = (gi, h0, c0, w_hh, w_hr)
+    return _outputs(_LstmLayerBackward, (gi, h0, c0, w_hh, w_hr), (out, h, c),
+                    (tuple(batch_sizes), reverse, acts, tcs, hprev, cprev, hcs))
+
+
+def _outputs(cls, inputs, arrays, args):
+    """Wrap a layer's output arrays; record one ``cls`` node for all of them when needed."""
+    like = inputs[0]
+    res = tuple(_make(a, like._dtype, like._device) for a in arrays)
     if _grad_on() and any(t is not None and t._requires_grad for t in inputs):
-        node = record(res[0], _LstmLayerBackward, inputs, saved=inputs,
-                      args=(tuple(batch_sizes), reverse, acts, tcs, hprev, cprev, hcs))
-        set_output(node, res[1], 1)
-        set_output(node, res[2], 2)
-        node._nout = 3
+        node = record(res[0], cls, inputs, saved=inputs, args=args)
+        for nr in range(1, len(res)):
+            set_output(node, res[nr], nr)
+        node._nout = len(res)
     return res
 
 
 def _lstm_layer_backward(node, g_out, g_h, g_c):
     gi, h0, c0, w_hh, w_hr = node.saved()
     if _grad_on():
-        return _replay_backward(node, (gi, h0, c0, w_hh, w_hr), (g_out, g_h, g_c))
+        w = (w_hh.t(), None, None if w_hr is None else w_hr.t())
+        return _replay_backward(node, lstm_step, (gi, h0, c0, w_hh, w_hr), (h0, c0), w,
+                                (g_out, g_h, g_c))
     bsizes, reverse, acts, tcs, hprev, cprev, hcs = node._args
     xp = gi._device._backend.xp
     hid = c0.shape[1]
@@ -189,34 +199,106 @@ def _lstm_layer_backward(node, g_out, g_h, g_c):
         d[:, 3 * hid:] = dht * tc * o * (1 - o)
         dh[:bs] = d @ whh
         dc[:bs] = dct * f
-    need = [node.next_functions[k][0] is not None for k in range(5)]
-    dtype, dev = gi._dtype, gi._device
-
-    def wrap(arr, k):
-        return _make(arr, dtype, dev) if need[k] else None
-    return (wrap(dgates, 0), wrap(dh, 1), wrap(dc, 2),
-            wrap(dgates.T @ hprev, 3) if need[3] else None,
-            wrap(dhs.T @ hcs, 4) if need[4] else None)
+    return _wrap_grads(node, gi, (lambda: dgates, lambda: dh, lambda: dc,
+                                  lambda: dgates.T @ hprev, lambda: dhs.T @ hcs))
 
 
-def _replay_backward(node, inputs, grads):
-    """The gradients, as a graph: differentiate the recurrence replayed in ember ops."""
+def _wrap_grads(node, like, makers):
+    """The gradient tensors of the node's inputs; ``makers[k]()`` computes input k's array,
+    called only for the inputs that need a gradient."""
+    return tuple(_make(make(), like._dtype, like._device)
+                 if node.next_functions[k][0] is not None else None
+                 for k, make in enumerate(makers))
+
+
+def _replay_backward(node, step, inputs, state0, w, grads):
+    """The gradients of ``inputs`` (``inputs[0]`` the projections), as a graph: differentiate
+    the recurrence replayed in ember ops with ``step``."""
     from ..autograd.engine import grad as _grad
     from . import shape as _shape
-    gi, h0, c0, w_hh, w_hr = inputs
     bsizes, reverse = node._args[:2]
     want = [k for k, t in enumerate(inputs) if t is not None and node.next_functions[k][0]]
-    w = (w_hh.t(), None, None if w_hr is None else w_hr.t())
-    outs, state = run_direction(lstm_step, gi.split(list(bsizes)), bsizes, (h0, c0), w,
+    outs, state = run_direction(step, inputs[0].split(list(bsizes)), bsizes, state0, w,
                                 reverse)
-    ys = (_shape.cat(outs), state[0], state[1])
-    pairs = [(y, g) for y, g in zip(ys, grads) if g is not None]
+    pairs = [(y, g) for y, g in zip((_shape.cat(outs), *state), grads) if g is not None]
     got = _grad([y for y, _ in pairs], [inputs[k] for k in want], [g for _, g in pairs],
                 create_graph=True, allow_unused=True)
-    result = [None] * 5
+    result = [None] * len(inputs)
     for k, g in zip(want, got):
         result[k] = g
     return tuple(result)
 
 
+# ---- the whole-sequence GRU layer -----------------------------------------------------------------
+@register("_gru_layer", method=False, function=False, nodes=("MkldnnRnnLayerBackward0",))
+def _gru_layer(gi, h0, w_hh, b_hh, batch_sizes, reverse=False):
+    """One GRU layer, one direction, over packed rows (see ``_lstm_layer``).
+
+    ``gi``: ``(rows, 3H)`` input projections with ``b_ih``; ``b_hh`` stays inside the reset
+    gate, as in PyTorch.  Returns the output rows ``(rows, H)`` and the final ``h`` ``(B, H)``."""
+    batch_sizes = _padded_sizes(gi, h0) if batch_sizes is None else batch_sizes
+    xp = gi._device._backend.xp
+    hid = h0.shape[1]
+    rows, dt = gi.shape[0], gi._data.dtype
+    h = h0._data.astype(dt, copy=True)
+    rz = xp.empty((rows, 2 * hid), dtype=dt)
+    ns = xp.empty((rows, hid), dtype=dt)
+    ghn = xp.empty((rows, hid), dtype=dt)
+    hprev = xp.empty((rows, hid), dtype=dt)
+    out = xp.empty((rows, hid), dtype=dt)
+    whh_t = w_hh._data.T
+    bhh = None if b_hh is None else b_hh._data
+    gid = gi._data
+    for s, bs in _spans(batch_sizes, reverse):
+        e = s + bs
+        hp = h[:bs]
+        hprev[s:e] = hp
+        gh = hp @ whh_t
+        if bhh is not None:
+            gh += bhh
+        a = rz[s:e]
+        xp.add(gid[s:e, :2 * hid], gh[:, :2 * hid], out=a)
+        _sigmoid_(xp, a)
+        ghn[s:e] = gh[:, 2 * hid:]
+        n = xp.multiply(a[:, :hid], gh[:, 2 * hid:], out=ns[s:e])
+        n += gid[s:e, 2 * hid:]
+        xp.tanh(n, out=n)
+        hn = hp - n
+        hn *= a[:, hid:]
+        hn += n
+        out[s:e] = hn
+        h[:bs] = hn
+    return _outputs(_GruLayerBackward, (gi, h0, w_hh, b_hh), (out, h),
+                    (tuple(batch_sizes), reverse, rz, ns, ghn, hprev))
+
+
+def _gru_layer_backward(node, g_out, g_h):
+    gi, h0, w_hh, b_hh = node.saved()
+    if _grad_on():
+        return _replay_backward(node, gru_step, (gi, h0, w_hh, b_hh), (h0,),
+                                (w_hh.t(), b_hh, None), (g_out, g_h))
+    bsizes, reverse, rz, ns, ghn, hprev = node._args
+    xp = gi._device._backend.xp
+    hid = h0.shape[1]
+    dt = rz.dtype
+    dh = xp.zeros(h0.shape, dt) if g_h is None else g_h._data.astype(dt, copy=True)
+    gout = None if g_out is None else g_out._data
+    dgi = xp.empty((rz.shape[0], 3 * hid), dt)
+    dgh = xp.empty_like(dgi)
+    whh = w_hh._data
+    for s, bs in reversed(_spans(bsizes, reverse)):
+        e = s + bs
+        dht = dh[:bs] if gout is None else dh[:bs] + gout[s:e]
+        r, z, n, hp = rz[s:e, :hid], rz[s:e, hid:], ns[s:e], hprev[s:e]
+        dn = dht * (1 - z) * (1 - n * n)
+        dgi[s:e, 2 * hid:] = dn
+        dgh[s:e, 2 * hid:] = dn * r
+        dgi[s:e, :hid] = dgh[s:e, :hid] = dn * ghn[s:e] * r * (1 - r)
+        dgi[s:e, hid:2 * hid] = dgh[s:e, hid:2 * hid] = dht * (hp - n) * z * (1 - z)
+        dh[:bs] = dht * z + dgh[s:e] @ whh
+    return _wrap_grads(node, gi, (lambda: dgi, lambda: dh, lambda: dgh.T @ hprev,
+                                  lambda: dgh.sum(0)))
+
+
+_GruLayerBackward = node_class("MkldnnRnnLayerBackward0", _gru_layer_backward)
 _LstmLayerBackward = node_class("MkldnnRnnLayerBackward0", _lstm_layer_backward)

@@ -6,6 +6,9 @@ EXEMPT = {
     "_lstm_layer": "private whole-sequence LSTM layer behind nn.LSTM (torch's counterpart, "
                    "mkldnn_rnn_layer, takes oneDNN's weight layout); gradcheck, gradgradcheck "
                    "and nn.LSTM against torch in tests/test_rnn_fused.py",
+    "_gru_layer": "private whole-sequence GRU layer behind nn.GRU (torch has no public "
+                  "counterpart); gradcheck, gradgradcheck and nn.GRU against torch in "
+                  "tests/test_rnn_fused.py",
     "ctc_loss": "needs length arrays and log_softmax-normalised inputs (torch's CTC gradient "
                 "is exact only for those); compared with torch in tests/test_nn_loss.py",
 }

@@ -1,9 +1,9 @@
 """nn modules: RNN, LSTM, GRU and their cells.
 
-Per layer and direction the input projection of *all* time steps is one GEMM.  An LSTM layer
-then runs as one whole-sequence op with a hand-written backward (``ember/_ops/nn_rnn.py``);
-RNN and GRU loop over time steps in ember ops (one fused gate GEMM, ``addmm``, per step plus
-a few pointwise ops), so autograd needs nothing special.  Every input layout is turned into
+Per layer and direction the input projection of *all* time steps is one GEMM.  An LSTM or GRU
+layer then runs as one whole-sequence op with a hand-written backward (``ember/_ops/nn_rnn.py``);
+RNN loops over time steps in ember ops (one fused gate GEMM, ``addmm``, per step plus an
+activation), so autograd needs nothing special there.  Every input layout is turned into
 PyTorch's packed layout first — the time-major rows ``(sum(batch_sizes), features)`` — so
 padded and packed inputs share one code path (a padded batch is a packed one whose batch sizes
 are all equal).
@@ -15,7 +15,7 @@ import warnings
 
 from ... import _errors
 from ..._ops import creation, shape as _shape
-from ..._ops.nn_rnn import STEPS, run_direction, _lstm_layer
+from ..._ops.nn_rnn import STEPS, run_direction, _gru_layer, _lstm_layer
 from ...autograd import grad_mode
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
@@ -58,14 +58,17 @@ def _rnn_impl(mode, x, bsizes, hx, weights, has_bias, num_layers, dropout, train
             w_hr = ws[-1] if per in (3, 5) else None
             gi = _input_projection(mode, x, w_ih, b_ih, b_hh)
             h0 = tuple(h[idx] for h in h0s)
+            sizes = None if padded else split
             if mode == "LSTM":      # one op (and one autograd node) for the whole sequence
-                out, *state = _lstm_layer(gi, h0[0], h0[1], w_hh, w_hr, None if padded else split,
-                                         d == 1)
+                out, *state = _lstm_layer(gi, h0[0], h0[1], w_hh, w_hr, sizes, d == 1)
+                layer_out.append(out)
+            elif mode == "GRU":
+                out, *state = _gru_layer(gi, h0[0], w_hh, b_hh, sizes, d == 1)
                 layer_out.append(out)
             else:
                 gis = gi.view(len(split), -1, gi.size(1)).unbind(0) if padded else \
                     gi.split(split)
-                w = (w_hh.t(), b_hh if mode == "GRU" else None, None)
+                w = (w_hh.t(), None, None)
                 outs, state = run_direction(step, gis, bsizes, h0, w, reverse=d == 1)
                 layer_out.append(_shape.cat(outs) if len(outs) > 1 else outs[0])
             for f, s in zip(finals, state):
