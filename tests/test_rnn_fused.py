@@ -1,48 +1,51 @@
-"""The whole-sequence LSTM and GRU layer ops (one autograd node per layer and direction)."""
+"""The whole-sequence LSTM, GRU and RNN layer ops (one autograd node per layer and direction)."""
 import numpy as np
 import pytest
 
 import ember
-from ember._ops.nn_rnn import _gru_layer, _lstm_layer
+from ember._ops.nn_rnn import _gru_layer, _lstm_layer, _rnn_layer
 from tests.oracle.harness import compare
 
 torch = pytest.importorskip("torch")
 
 
 def _layer_inputs(rng, mode, bsizes, hid, proj):
-    """Inputs of ``_lstm_layer`` (gi, h0, c0, w_hh, w_hr) or ``_gru_layer`` (gi, h0, w_hh,
-    b_hh); None where absent."""
+    """Inputs of ``_lstm_layer`` (gi, h0, c0, w_hh, w_hr), ``_gru_layer`` (gi, h0, w_hh, b_hh)
+    or ``_rnn_layer`` (gi, h0, w_hh); None where absent."""
     rows, batch, p = sum(bsizes), bsizes[0], proj or hid
 
     def t(*shape):
         return ember.tensor(rng.standard_normal(shape) * 0.5, requires_grad=True)
     if mode == "GRU":
         return [t(rows, 3 * hid), t(batch, hid), t(3 * hid, hid), t(3 * hid) if proj else None]
+    if mode != "LSTM":
+        return [t(rows, hid), t(batch, hid), t(hid, hid)]
     return [t(rows, 4 * hid), t(batch, p), t(batch, hid), t(4 * hid, p),
             t(p, hid) if proj else None]
 
 
 def _layer_fn(mode, ins, bsizes, reverse):
-    op = _gru_layer if mode == "GRU" else _lstm_layer
+    op = {"LSTM": _lstm_layer, "GRU": _gru_layer}.get(mode, _rnn_layer)
+    extra = (mode,) if op is _rnn_layer else ()
 
     def fn(*ts):
         it = iter(ts)
         args = [next(it) if t is not None else None for t in ins]
-        return op(*args, bsizes, reverse)
+        return op(*args, bsizes, reverse, *extra)
     return fn, [t for t in ins if t is not None]
 
 
-@pytest.mark.parametrize("mode", ["LSTM", "GRU"])
+@pytest.mark.parametrize("mode,proj", [("LSTM", 0), ("LSTM", 2), ("GRU", 0), ("GRU", 2),
+                                       ("tanh", 0), ("relu", 0)])   # GRU: proj=2 adds b_hh
 @pytest.mark.parametrize("bsizes", [None, [3, 2, 2, 1]])
 @pytest.mark.parametrize("reverse", [False, True])
-@pytest.mark.parametrize("proj", [0, 2])    # GRU: proj=0 means without b_hh
 def test_gradcheck(mode, bsizes, reverse, proj):
     rng = np.random.default_rng(len(bsizes or ()) + 2 * reverse + proj)
     ins = _layer_inputs(rng, mode, [3, 3, 3] if bsizes is None else bsizes, 3, proj)
     assert ember.autograd.gradcheck(*_layer_fn(mode, ins, bsizes, reverse))
 
 
-@pytest.mark.parametrize("mode", ["LSTM", "GRU"])
+@pytest.mark.parametrize("mode", ["LSTM", "GRU", "tanh"])
 @pytest.mark.parametrize("bsizes,reverse,proj", [(None, False, 0), ([2, 2, 1], True, 1)])
 def test_gradgradcheck(mode, bsizes, reverse, proj):
     """The gradient's graph comes from a replay in ember ops: double backward is exact too."""
@@ -88,7 +91,9 @@ def _pair(cls="LSTM", **kw):
 @pytest.mark.parametrize("cls,kw", [("LSTM", dict(bidirectional=True, proj_size=2)),
                                     ("LSTM", dict(num_layers=2, batch_first=True)),
                                     ("GRU", dict(bidirectional=True, bias=False)),
-                                    ("GRU", dict(num_layers=2, batch_first=True))])
+                                    ("GRU", dict(num_layers=2, batch_first=True)),
+                                    ("RNN", dict(bidirectional=True, nonlinearity="relu")),
+                                    ("RNN", dict(num_layers=2, bias=False))])
 def test_packed_uneven_lengths_with_initial_state(cls, kw):
     em, tm = _pair(cls, **kw)
     rng = np.random.default_rng(3)
@@ -116,7 +121,7 @@ def test_packed_uneven_lengths_with_initial_state(cls, kw):
         compare(a, b, 1e-10, 1e-10)
 
 
-@pytest.mark.parametrize("cls", ["LSTM", "GRU"])
+@pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN"])
 def test_double_backward_matches_torch(cls):
     em, tm = _pair(cls, num_layers=2)
     x = np.random.default_rng(4).standard_normal((4, 2, 3))

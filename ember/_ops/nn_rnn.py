@@ -126,9 +126,13 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
     cprev = xp.empty((rows, hid), dtype=dt)
     hcs = None if w_hr is None else xp.empty((rows, hid), dtype=dt)
     out = xp.empty((rows, h.shape[1]), dtype=dt)
-    whh_t = w_hh._data.T
+    # sigmoid(x) = (tanh(x / 2) + 1) / 2: with the i, f, o pre-activations halved up front
+    # (exact: a power of two), one tanh per step covers all four gates
+    half = xp.ones(4 * hid, dtype=dt)
+    half[:2 * hid] = half[3 * hid:] = 0.5
+    whh_t = (w_hh._data * half[:, None]).T
+    gid = gi._data * half
     whr_t = None if w_hr is None else w_hr._data.T
-    gid = gi._data
     for s, bs in _spans(batch_sizes, reverse):
         e = s + bs
         hp, cp = h[:bs], c[:bs]
@@ -137,9 +141,10 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
         a = acts[s:e]
         xp.matmul(hp, whh_t, out=a)
         a += gid[s:e]
-        _sigmoid_(xp, a[:, :2 * hid])
-        xp.tanh(a[:, 2 * hid:3 * hid], out=a[:, 2 * hid:3 * hid])
-        _sigmoid_(xp, a[:, 3 * hid:])
+        xp.tanh(a, out=a)
+        for sig in (a[:, :2 * hid], a[:, 3 * hid:]):
+            sig *= 0.5
+            sig += 0.5
         cn = a[:, hid:2 * hid] * cp
         cn += a[:, :hid] * a[:, 2 * hid:3 * hid]
         tc = xp.tanh(cn, out=tcs[s:e])
@@ -182,23 +187,30 @@ def _lstm_layer_backward(node, g_out, g_h, g_c):
     dgates = xp.empty_like(acts)
     dhs = None if w_hr is None else xp.empty((acts.shape[0], dh.shape[1]), dt)
     whh, whr = w_hh._data, None if w_hr is None else w_hr._data
+    # the activations' derivatives for every step at once: a(1-a) for the sigmoid gates,
+    # 1 - a^2 for the cell input g and for tanh(c)
+    der = acts * (1 - acts)
+    gs = acts[:, 2 * hid:3 * hid]
+    xp.subtract(1, gs * gs, out=der[:, 2 * hid:3 * hid])
+    dtc = 1 - tcs * tcs
     for s, bs in reversed(_spans(bsizes, reverse)):
         e = s + bs
         a = acts[s:e]
-        i, f, g, o = a[:, :hid], a[:, hid:2 * hid], a[:, 2 * hid:3 * hid], a[:, 3 * hid:]
         dht = dh[:bs] if gout is None else dh[:bs] + gout[s:e]
         if whr is not None:
             dhs[s:e] = dht
             dht = dht @ whr
-        tc = tcs[s:e]
-        dct = dc[:bs] + dht * o * (1 - tc * tc)
-        d = dgates[s:e]
-        d[:, :hid] = dct * g * i * (1 - i)
-        d[:, hid:2 * hid] = dct * cprev[s:e] * f * (1 - f)
-        d[:, 2 * hid:3 * hid] = dct * i * (1 - g * g)
-        d[:, 3 * hid:] = dht * tc * o * (1 - o)
+        dct = dht * a[:, 3 * hid:]
+        dct *= dtc[s:e]
+        dct += dc[:bs]
+        d = dgates[s:e]                 # d(pre-activation): upstream gradient * derivative
+        xp.multiply(dct, a[:, 2 * hid:3 * hid], out=d[:, :hid])
+        xp.multiply(dct, cprev[s:e], out=d[:, hid:2 * hid])
+        xp.multiply(dct, a[:, :hid], out=d[:, 2 * hid:3 * hid])
+        xp.multiply(dht, tcs[s:e], out=d[:, 3 * hid:])
+        d *= der[s:e]
         dh[:bs] = d @ whh
-        dc[:bs] = dct * f
+        dc[:bs] = dct * a[:, hid:2 * hid]
     return _wrap_grads(node, gi, (lambda: dgates, lambda: dh, lambda: dc,
                                   lambda: dgates.T @ hprev, lambda: dhs.T @ hcs))
 
@@ -301,4 +313,56 @@ def _gru_layer_backward(node, g_out, g_h):
 
 
 _GruLayerBackward = node_class("MkldnnRnnLayerBackward0", _gru_layer_backward)
+# ---- the whole-sequence Elman RNN layer ---------------------------------------------------------
+@register("_rnn_layer", method=False, function=False, nodes=("MkldnnRnnLayerBackward0",))
+def _rnn_layer(gi, h0, w_hh, batch_sizes, reverse=False, nonlinearity="tanh"):
+    """One tanh/relu RNN layer, one direction, over packed rows (see ``_lstm_layer``).
+
+    ``gi``: ``(rows, H)`` input projections with both biases.  Returns the output rows
+    ``(rows, H)`` and the final ``h`` ``(B, H)``."""
+    batch_sizes = _padded_sizes(gi, h0) if batch_sizes is None else batch_sizes
+    xp = gi._device._backend.xp
+    dt = gi._data.dtype
+    h = h0._data.astype(dt, copy=True)
+    out = xp.empty(gi.shape, dtype=dt)
+    hprev = xp.empty(gi.shape, dtype=dt)
+    whh_t = w_hh._data.T
+    gid = gi._data
+    for s, bs in _spans(batch_sizes, reverse):
+        e = s + bs
+        hp = h[:bs]
+        hprev[s:e] = hp
+        a = xp.matmul(hp, whh_t, out=out[s:e])
+        a += gid[s:e]
+        if nonlinearity == "tanh":
+            xp.tanh(a, out=a)
+        else:
+            xp.maximum(a, 0, out=a)
+        h[:bs] = a
+    return _outputs(_RnnLayerBackward, (gi, h0, w_hh), (out, h),
+                    (tuple(batch_sizes), reverse, nonlinearity, out, hprev))
+
+
+def _rnn_layer_backward(node, g_out, g_h):
+    gi, h0, w_hh = node.saved()
+    bsizes, reverse, nonlinearity, out, hprev = node._args
+    if _grad_on():
+        step = tanh_step if nonlinearity == "tanh" else relu_step
+        return _replay_backward(node, step, (gi, h0, w_hh), (h0,), (w_hh.t(), None, None),
+                                (g_out, g_h))
+    xp = gi._device._backend.xp
+    dh = xp.zeros(h0.shape, out.dtype) if g_h is None else g_h._data.astype(out.dtype, copy=True)
+    gout = None if g_out is None else g_out._data
+    dpre = xp.empty_like(out)
+    whh = w_hh._data
+    for s, bs in reversed(_spans(bsizes, reverse)):
+        e = s + bs
+        dht = dh[:bs] if gout is None else dh[:bs] + gout[s:e]
+        y = out[s:e]
+        d = xp.multiply(dht, 1 - y * y if nonlinearity == "tanh" else y > 0, out=dpre[s:e])
+        dh[:bs] = d @ whh
+    return _wrap_grads(node, gi, (lambda: dpre, lambda: dh, lambda: dpre.T @ hprev))
+
+
+_RnnLayerBackward = node_class("MkldnnRnnLayerBackward0", _rnn_layer_backward)
 _LstmLayerBackward = node_class("MkldnnRnnLayerBackward0", _lstm_layer_backward)

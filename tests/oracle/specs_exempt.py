@@ -9,6 +9,9 @@ EXEMPT = {
     "_gru_layer": "private whole-sequence GRU layer behind nn.GRU (torch has no public "
                   "counterpart); gradcheck, gradgradcheck and nn.GRU against torch in "
                   "tests/test_rnn_fused.py",
+    "_rnn_layer": "private whole-sequence tanh/relu RNN layer behind nn.RNN (torch has no "
+                  "public counterpart); gradcheck, gradgradcheck and nn.RNN against torch in "
+                  "tests/test_rnn_fused.py",
     "ctc_loss": "needs length arrays and log_softmax-normalised inputs (torch's CTC gradient "
                 "is exact only for those); compared with torch in tests/test_nn_loss.py",
 }

@@ -15,7 +15,7 @@ import warnings
 
 from ... import _errors
 from ..._ops import creation, shape as _shape
-from ..._ops.nn_rnn import STEPS, run_direction, _gru_layer, _lstm_layer
+from ..._ops.nn_rnn import STEPS, _gru_layer, _lstm_layer, _rnn_layer
 from ...autograd import grad_mode
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
@@ -41,13 +41,12 @@ def _rnn_impl(mode, x, bsizes, hx, weights, has_bias, num_layers, dropout, train
 
     ``hx`` is a tuple of ``(layers * directions, batch, *)`` initial states; returns the packed
     output rows and the tuple of final states.  ``padded``: all batch sizes are equal, and the
-    rows are cut into time steps without naming the batch size (traces stay batch-generic)."""
-    step = STEPS[mode]
+    layer ops read them from the shapes (traces stay batch-generic)."""
     ndir = 2 if bidirectional else 1
     per = len(weights) // (num_layers * ndir)
     h0s = [h.unbind(0) for h in hx]
     finals = [[] for _ in hx]
-    split = list(bsizes)
+    sizes = None if padded else list(bsizes)
     for layer in range(num_layers):
         layer_out = []
         for d in range(ndir):
@@ -58,19 +57,14 @@ def _rnn_impl(mode, x, bsizes, hx, weights, has_bias, num_layers, dropout, train
             w_hr = ws[-1] if per in (3, 5) else None
             gi = _input_projection(mode, x, w_ih, b_ih, b_hh)
             h0 = tuple(h[idx] for h in h0s)
-            sizes = None if padded else split
             if mode == "LSTM":      # one op (and one autograd node) for the whole sequence
                 out, *state = _lstm_layer(gi, h0[0], h0[1], w_hh, w_hr, sizes, d == 1)
-                layer_out.append(out)
             elif mode == "GRU":
                 out, *state = _gru_layer(gi, h0[0], w_hh, b_hh, sizes, d == 1)
-                layer_out.append(out)
             else:
-                gis = gi.view(len(split), -1, gi.size(1)).unbind(0) if padded else \
-                    gi.split(split)
-                w = (w_hh.t(), None, None)
-                outs, state = run_direction(step, gis, bsizes, h0, w, reverse=d == 1)
-                layer_out.append(_shape.cat(outs) if len(outs) > 1 else outs[0])
+                out, *state = _rnn_layer(gi, h0[0], w_hh, sizes, d == 1,
+                                         "tanh" if mode == "RNN_TANH" else "relu")
+            layer_out.append(out)
             for f, s in zip(finals, state):
                 f.append(s)
         x = layer_out[0] if ndir == 1 else _shape.cat(layer_out, 1)
