@@ -13,9 +13,9 @@ import numbers
 import warnings
 
 
-from ... import _errors
+from ... import _C, _errors
 from ..._ops import creation, shape as _shape
-from ..._ops.nn_rnn import STEPS, _gru_layer, _lstm_layer, _rnn_layer
+from ..._ops.nn_rnn import STEPS, run_direction, _gru_layer, _lstm_layer, _rnn_layer
 from ...autograd import grad_mode
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
@@ -35,18 +35,28 @@ def _input_projection(mode, x, w_ih, b_ih, b_hh):
     return bias.addmm(x, w_ih.t())
 
 
+def _unrolled_layer(mode, gi, bsizes, h0, w_hh, b_hh, w_hr, reverse, padded):
+    """One layer and direction as per-step ember ops: what a jit trace (and so an ONNX export,
+    which maps ops one by one) records instead of the whole-sequence op."""
+    gis = gi.view(len(bsizes), -1, gi.size(1)).unbind(0) if padded else gi.split(list(bsizes))
+    w = (w_hh.t(), b_hh if mode == "GRU" else None, None if w_hr is None else w_hr.t())
+    outs, state = run_direction(STEPS[mode], gis, bsizes, h0, w, reverse)
+    return (_shape.cat(outs) if len(outs) > 1 else outs[0]), state
+
+
 def _rnn_impl(mode, x, bsizes, hx, weights, has_bias, num_layers, dropout, training,
               bidirectional, padded=False):
     """The whole multi-layer recurrence on packed rows ``x`` (``(sum(bsizes), in)``).
 
     ``hx`` is a tuple of ``(layers * directions, batch, *)`` initial states; returns the packed
-    output rows and the tuple of final states.  ``padded``: all batch sizes are equal, and the
-    layer ops read them from the shapes (traces stay batch-generic)."""
+    output rows and the tuple of final states.  ``padded``: all batch sizes are equal, and are
+    read from the shapes, never named (traces stay batch-generic)."""
     ndir = 2 if bidirectional else 1
     per = len(weights) // (num_layers * ndir)
     h0s = [h.unbind(0) for h in hx]
     finals = [[] for _ in hx]
     sizes = None if padded else list(bsizes)
+    unrolled = _C._is_tracing()
     for layer in range(num_layers):
         layer_out = []
         for d in range(ndir):
@@ -57,7 +67,10 @@ def _rnn_impl(mode, x, bsizes, hx, weights, has_bias, num_layers, dropout, train
             w_hr = ws[-1] if per in (3, 5) else None
             gi = _input_projection(mode, x, w_ih, b_ih, b_hh)
             h0 = tuple(h[idx] for h in h0s)
-            if mode == "LSTM":      # one op (and one autograd node) for the whole sequence
+            if unrolled:
+                out, state = _unrolled_layer(mode, gi, bsizes, h0, w_hh, b_hh, w_hr, d == 1,
+                                             padded)
+            elif mode == "LSTM":    # one op (and one autograd node) for the whole sequence
                 out, *state = _lstm_layer(gi, h0[0], h0[1], w_hh, w_hr, sizes, d == 1)
             elif mode == "GRU":
                 out, *state = _gru_layer(gi, h0[0], w_hh, b_hh, sizes, d == 1)
