@@ -81,7 +81,7 @@ def run_direction(step, gis, bsizes, state0, w, reverse):
     return outs, state
 
 
-# ---- the whole-sequence LSTM layer ----------------------------------------------------------------
+# ---- whole-sequence layers: shared pieces --------------------------------------------------------
 def _sigmoid_(xp, a):
     """In-place logistic function, written with tanh so that no exp overflows."""
     a *= 0.5
@@ -105,6 +105,7 @@ def _spans(bsizes, reverse):
     return spans[::-1] if reverse else spans
 
 
+# ---- the whole-sequence LSTM layer ----------------------------------------------------------------
 @register("_lstm_layer", method=False, function=False, nodes=("MkldnnRnnLayerBackward0",))
 def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
     """One LSTM layer, one direction, over packed rows.
@@ -229,7 +230,8 @@ def _replay_backward(node, step, inputs, state0, w, grads):
     from ..autograd.engine import grad as _grad
     from . import shape as _shape
     bsizes, reverse = node._args[:2]
-    want = [k for k, t in enumerate(inputs) if t is not None and node.next_functions[k][0]]
+    want = [k for k, t in enumerate(inputs)
+            if t is not None and node.next_functions[k][0] is not None]
     outs, state = run_direction(step, inputs[0].split(list(bsizes)), bsizes, state0, w,
                                 reverse)
     pairs = [(y, g) for y, g in zip((_shape.cat(outs), *state), grads) if g is not None]
