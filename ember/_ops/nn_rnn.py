@@ -96,6 +96,14 @@ def _padded_sizes(gi, h0):
     return [h0.shape[0]] * (gi.shape[0] // max(h0.shape[0], 1))
 
 
+def _previous(xp, seq, first, reverse):
+    """Each step's previous state in a padded sequence of states ``seq`` (steps of ``B`` rows):
+    the step before it in the direction of the recurrence, ``first`` for the step it starts."""
+    b = first.shape[0]
+    parts = (seq[b:], first) if reverse else (first, seq[:seq.shape[0] - b])
+    return xp.concatenate([p.astype(seq.dtype, copy=False) for p in parts])
+
+
 def _spans(bsizes, reverse):
     """(start row, batch size) of each time step, in the order the recurrence visits them."""
     spans, start = [], 0
@@ -123,10 +131,15 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
     h, c = h0._data.astype(dt, copy=True), c0._data.astype(dt, copy=True)
     acts = xp.empty((rows, 4 * hid), dtype=dt)      # i, f, g, o after their activations
     tcs = xp.empty((rows, hid), dtype=dt)           # tanh(c_t)
-    hprev = xp.empty((rows, h.shape[1]), dtype=dt)
-    cprev = xp.empty((rows, hid), dtype=dt)
+    cs = xp.empty((rows, hid), dtype=dt)            # c_t
     hcs = None if w_hr is None else xp.empty((rows, hid), dtype=dt)
     out = xp.empty((rows, h.shape[1]), dtype=dt)
+    # A padded batch (every step B rows) reads each step's state straight from the previous
+    # step's rows and builds the per-step previous states afterwards in one copy each; a packed
+    # one keeps the state of every sequence in ``h``, ``c`` and copies it out per step.
+    uniform = len(set(batch_sizes)) == 1
+    if not uniform:
+        hprev, cprev = xp.empty((rows, h.shape[1]), dtype=dt), xp.empty((rows, hid), dtype=dt)
     # sigmoid(x) = (tanh(x / 2) + 1) / 2: with the i, f, o pre-activations halved up front
     # (exact: a power of two), one tanh per step covers all four gates
     half = xp.ones(4 * hid, dtype=dt)
@@ -134,11 +147,13 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
     whh_t = (w_hh._data * half[:, None]).T
     gid = gi._data * half
     whr_t = None if w_hr is None else w_hr._data.T
+    hp, cp = h, c
     for s, bs in _spans(batch_sizes, reverse):
         e = s + bs
-        hp, cp = h[:bs], c[:bs]
-        hprev[s:e] = hp
-        cprev[s:e] = cp
+        if not uniform:
+            hp, cp = h[:bs], c[:bs]
+            hprev[s:e] = hp
+            cprev[s:e] = cp
         a = acts[s:e]
         xp.matmul(hp, whh_t, out=a)
         a += gid[s:e]
@@ -146,16 +161,22 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
         for sig in (a[:, :2 * hid], a[:, 3 * hid:]):
             sig *= 0.5
             sig += 0.5
-        cn = a[:, hid:2 * hid] * cp
+        cn = xp.multiply(a[:, hid:2 * hid], cp, out=cs[s:e])
         cn += a[:, :hid] * a[:, 2 * hid:3 * hid]
         tc = xp.tanh(cn, out=tcs[s:e])
-        hn = a[:, 3 * hid:] * tc
-        if whr_t is not None:
-            hcs[s:e] = hn
-            hn = hn @ whr_t
-        out[s:e] = hn
-        h[:bs] = hn
-        c[:bs] = cn
+        if whr_t is None:
+            hn = xp.multiply(a[:, 3 * hid:], tc, out=out[s:e])
+        else:
+            xp.matmul(xp.multiply(a[:, 3 * hid:], tc, out=hcs[s:e]), whr_t, out=out[s:e])
+            hn = out[s:e]
+        if uniform:
+            hp, cp = hn, cn
+        else:
+            h[:bs] = hn
+            c[:bs] = cn
+    if uniform:
+        h, c = hp.copy(), cp.copy()
+        hprev, cprev = _previous(xp, out, h0._data, reverse), _previous(xp, cs, c0._data, reverse)
     return _outputs(_LstmLayerBackward, (gi, h0, c0, w_hh, w_hr), (out, h, c),
                     (tuple(batch_sizes), reverse, acts, tcs, hprev, cprev, hcs))
 
