@@ -11,6 +11,7 @@ from . import nn_norm  # noqa: F401
 from . import nn_loss  # noqa: F401
 from . import nn_basic  # noqa: F401
 from . import nn_conv, nn_pool, nn_resample  # noqa: F401
+from . import nn_rnn  # noqa: F401
 from . import special  # noqa: F401
 from . import random_dist  # noqa: F401
 from . import fft, distance, searching, histogram, statistics  # noqa: F401

@@ -21,7 +21,8 @@ from ..autograd import grad_mode
 from ..autograd.graph import make_node, node_class, set_output, save_output, edge
 from ..autograd.graph import _new as _new_node, _anomaly
 
-_grad = grad_mode._enabled
+_grad_on = grad_mode.is_grad_enabled   # this thread's grad mode: one C call
+_grad = grad_mode._enabled   # the old ``_grad[0]`` spelling, for modules not yet moved (slower)
 _ndarray = np.ndarray
 
 
@@ -217,7 +218,7 @@ def wrap(r, dt, dev):
 
 
 def needs_grad(*ts):
-    if not _grad[0]:
+    if not _grad_on():
         return False
     for t in ts:
         if isinstance(t, Tensor) and t._requires_grad:
@@ -266,7 +267,7 @@ def grad_for(g, shape, dtype):
 
 # ---- in-place and out= ----------------------------------------------------------------------
 def check_inplace(t):
-    if _grad[0] and t._requires_grad:
+    if _grad_on() and t._requires_grad:
         if t._grad_fn is None:
             raise _errors.inplace_on_leaf()
         if t._base is not None and t._base._grad_fn is None and t._base._requires_grad:
@@ -286,7 +287,7 @@ def inplace(fn):
     """Make the in-place variant ``op_(self, ...)`` of the out-of-place op ``fn``."""
     def op_(self, *args, **kwargs):
         check_inplace(self)
-        tracking = _grad[0] and (self._requires_grad or needs_grad(*args, *kwargs.values()))
+        tracking = _grad_on() and (self._requires_grad or needs_grad(*args, *kwargs.values()))
         src = _snapshot(self) if tracking else self
         result = fn(src, *args, **kwargs)
         commit_inplace(self, result, tracking)
@@ -336,7 +337,7 @@ def write_out(out, result):
     """Implement ``out=``: resize ``out`` if needed, check dtype, copy the values."""
     if not isinstance(out, Tensor):
         raise _errors.out_type(out)
-    if _grad[0] and (out._requires_grad or result._requires_grad):
+    if _grad_on() and (out._requires_grad or result._requires_grad):
         raise _errors.out_requires_grad(result._grad_fn)
     if result._dtype is not out._dtype and not D.can_cast(result._dtype, out._dtype):
         raise _errors.result_type_cast(result._dtype, out._dtype)
@@ -377,7 +378,7 @@ def unary(name, kernel, backward=None, node=None, *, saves="input", float_result
             if dt.category == 3 and r.dtype.kind != "c":    # abs/angle of complex: real
                 dt = D.from_numpy_dtype(r.dtype)
         res = wrap(r, D.bool_ if bool_result else dt, dev)
-        if cls is not None and _grad[0] and input._requires_grad:
+        if cls is not None and _grad_on() and input._requires_grad:
             if saves == "output":
                 record(res, cls, (input,), (None,), save_out=0)
             elif saves == "both":
@@ -478,7 +479,7 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
         except ValueError:
             raise _errors.broadcast_mismatch(np.shape(a), np.shape(b)) from None
         res = wrap(r, D.bool_ if bool_result else dt, dev)
-        if cls is not None and _grad[0]:
+        if cls is not None and _grad_on():
             ta = isinstance(input, Tensor)
             tb = isinstance(other, Tensor)
             if ta and input._requires_grad or tb and other._requires_grad:

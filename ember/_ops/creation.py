@@ -8,7 +8,7 @@ from .. import _errors
 from .._device import resolve as _resolve, cpu as _cpu, device as _device_cls
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class, make_node
-from ._core import (register, record, _grad, check_inplace, rebase_history, grad_for, write_out,
+from ._core import (register, record, _grad_on, check_inplace, rebase_history, grad_for, write_out,
                     write_array)
 
 
@@ -293,7 +293,7 @@ def clone(input, *, memory_format=None):
         memory_format is not None and getattr(memory_format, "name", "") == "contiguous_format") \
         else "K"
     res = _make(be.xp.array(input._data, copy=True, order=order), input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, CloneBackward0, (input,))
     return res
 
@@ -362,7 +362,7 @@ def to(self, *args, **kwargs):
     elif arr is self._data:
         arr = be_dst.copy(arr)
     res = _make(arr, dt, dev)
-    if _grad[0] and self._requires_grad and (dt.is_floating_point or dt.is_complex):
+    if _grad_on() and self._requires_grad and (dt.is_floating_point or dt.is_complex):
         record(res, ToCopyBackward0, (self,), (), (self._dtype, self._device))
     return res
 
@@ -421,7 +421,7 @@ def copy_(self, src, non_blocking=False):
         except ValueError:
             raise _errors.broadcast_mismatch(self._data.shape, arr.shape) from None
     write_array(self, arr)
-    if _grad[0] and (self._requires_grad or isinstance(src, Tensor) and src._requires_grad):
+    if _grad_on() and (self._requires_grad or isinstance(src, Tensor) and src._requires_grad):
         node = make_node(CopyBackwards, (self, src), (),
                          (src._data.shape, src._dtype, src._device))
         rebase_history(self, node)
@@ -446,7 +446,7 @@ def _fill(self, value, scalar_node):
         raise _errors.fill_value_dim(value._data.ndim)
     write_array(self, self._device._backend.xp.asarray(
         value.item() if tensor_value else value).astype(self._dtype.np))
-    if _grad[0] and (self._requires_grad or tensor_value and value._requires_grad):
+    if _grad_on() and (self._requires_grad or tensor_value and value._requires_grad):
         rebase_history(self, make_node(FillBackward3, (None, value)) if tensor_value
                        else make_node(scalar_node, (self,)))
     return self

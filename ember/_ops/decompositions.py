@@ -14,7 +14,7 @@ from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class, set_output, save_output
 from ..return_types import _structseq
-from ._core import register, record, _grad, write_out, grad_for
+from ._core import register, record, _grad_on, write_out, grad_for
 from .linalg import matmul, _grad_needed, _mT, _conj, _eye_like, _result
 
 linalg_svd_t = _structseq("linalg_svd", ("U", "S", "Vh"))
@@ -97,7 +97,7 @@ def _inv_ex(A, name, check_errors, check_name="linalg.inv"):
     if check_errors:
         _raise_info(A, info, _errors.linalg_inv_singular, name)
     res = _make(r, A._dtype, A._device)
-    if _grad[0] and A._requires_grad:
+    if _grad_on() and A._requires_grad:
         save_output(record(res, LinalgInvExBackward0, (A,), (None,)), res, 0)
     return res, _info(info, A)
 
@@ -137,7 +137,7 @@ def linalg_det(A, *, out=None):
     _check_square("linalg.det", A)
     xp, la = _xla(A)
     res = _make(xp.asarray(la.det(A._data)), A._dtype, A._device)
-    if _grad[0] and A._requires_grad:
+    if _grad_on() and A._requires_grad:
         save_output(record(res, LinalgDetBackward0, (A,), (A, None)), res, 1)
     return _result(res, out)
 
@@ -166,7 +166,7 @@ def _slogdet(A, name, tuple_cls):
     rdt = dt.to_real() if dt.is_complex else dt
     s = _make(xp.asarray(sign).astype(dt.np), dt, dev)
     la = _make(xp.asarray(logabs).astype(rdt.np), rdt, dev)
-    if _grad[0] and A._requires_grad:   # both outputs come from the node, as in torch
+    if _grad_on() and A._requires_grad:   # both outputs come from the node, as in torch
         node = record(s, LinalgSlogdetBackward0, (A,), (A,))
         set_output(node, la, nr=1)
         node._nout = 2
@@ -340,7 +340,7 @@ def _cholesky_ex(A, upper, name, check_errors, cls=LinalgCholeskyExBackward0):
     if upper:
         r = xp.ascontiguousarray(xp.swapaxes(r, -1, -2).conj())
     res = _make(r, A._dtype, A._device)
-    if _grad[0] and A._requires_grad:
+    if _grad_on() and A._requires_grad:
         save_output(record(res, cls, (A,), (None,), upper), res, 0)
     return res, _info(info, A)
 
@@ -420,7 +420,7 @@ def _qr(A, mode, tuple_cls):
     dt, dev = A._dtype, A._device
     Q = _make(q if mode != "r" else xp.empty((0,), dt.np), dt, dev)
     R = _make(r, dt, dev)
-    if _grad[0] and A._requires_grad:
+    if _grad_on() and A._requires_grad:
         m, n = A._data.shape[-2:]
         node = record(R, LinalgQrBackward0, (A,), (None, None), (mode, m, n))
         set_output(node, Q, nr=0)
@@ -471,7 +471,7 @@ def _eigh(A, UPLO, want_vectors):
     rdt = dt.to_real() if dt.is_complex else dt
     L = _make(w.astype(rdt.np, copy=False), rdt, dev)
     V = _make(v, dt, dev)
-    if _grad[0] and A._requires_grad:
+    if _grad_on() and A._requires_grad:
         node = record(L, LinalgEighBackward0, (A,), (None, None))
         node._nout = 2
         save_output(node, L, 0, 0)
@@ -555,7 +555,7 @@ def _svd(A, full_matrices, want_vectors, name="linalg.svd"):
     S = _make(s.astype(rdt.np, copy=False), rdt, dev)
     U = _make(u, dt, dev) if want_vectors else None
     Vh = _make(vh, dt, dev) if want_vectors else None
-    if _grad[0] and A._requires_grad:
+    if _grad_on() and A._requires_grad:
         if not want_vectors:                # svdvals still needs U, Vh for its backward
             u, _, vh = la.svd(a, full_matrices=False)
         node = record(S, LinalgSvdBackward0, (A,), (None, S, None))
@@ -629,7 +629,7 @@ def linalg_pinv(A, *, atol=None, rtol=None, hermitian=False, rcond=None, out=Non
         r = xp.matmul(xp.swapaxes(vh, -1, -2).conj() * sinv[..., None, :],
                       xp.swapaxes(u, -1, -2).conj())
     res = _make(r.astype(A._dtype.np, copy=False), A._dtype, A._device)
-    if _grad[0] and A._requires_grad:
+    if _grad_on() and A._requires_grad:
         save_output(record(res, LinalgPinvBackward0, (A,), (A, None)), res, 1)
     return _result(res, out)
 
@@ -743,7 +743,7 @@ def _eig(A, name, want_vectors):
     w, v = la.eig(A._data)
     L = _make(xp.asarray(w, cdt.np), cdt, A._device)
     V = _make(xp.asarray(v, cdt.np), cdt, A._device)
-    if _grad[0] and A._requires_grad:
+    if _grad_on() and A._requires_grad:
         node = record(L, LinalgEigBackward0, (A,), (None, V), not dt.is_complex)
         node._nout = 2
         save_output(node, L, 0, 0)

@@ -5,7 +5,7 @@ import math
 
 from .. import _errors
 from ..autograd.graph import node_class
-from ._core import register, record, _grad, wrap, grad_for, save_output
+from ._core import register, record, _grad_on, wrap, grad_for, save_output
 
 _MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
           "donot_use_mm_for_euclid_dist")
@@ -92,7 +92,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     xp = x1._device._backend.xp
     diff = xp.abs(x1._data[..., :, None, :] - x2._data[..., None, :, :])
     res = wrap(pnorm_array(diff, p, xp), x1._dtype, x1._device)
-    if _grad[0] and (x1._requires_grad or x2._requires_grad):
+    if _grad_on() and (x1._requires_grad or x2._requires_grad):
         node = record(res, CdistBackward0, (x1, x2), (x1, x2, None), float(p))
         save_output(node, res, 2)
     return res

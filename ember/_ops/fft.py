@@ -7,7 +7,7 @@ import numpy as np
 from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class
-from ._core import register, record, _grad, wrap
+from ._core import register, record, _grad_on, wrap
 
 # NumPy's ``norm`` names for the enum, by direction (NumPy names the scaled direction)
 _FORWARD_NORM = ("backward", "ortho", "forward")
@@ -48,7 +48,7 @@ def _fft_c2c(input, dim, normalization, forward):
         norm = (_FORWARD_NORM if forward else _INVERSE_NORM)[normalization]
         r = (fft.fftn if forward else fft.ifftn)(x, axes=dim, norm=norm)
     res = wrap(r, input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, FftC2CBackward0, (input,), (), (dim, normalization, forward))
     return res
 
@@ -77,7 +77,7 @@ def _fft_r2c(input, dim, normalization, onesided):
     fft = input._device._backend.xp.fft
     r = (fft.rfftn if onesided else fft.fftn)(x, axes=dim, norm=_FORWARD_NORM[normalization])
     res = wrap(r, input._dtype.to_complex(), input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, FftR2CBackward0, (input,), (),
                (dim, normalization, onesided, x.shape[dim[-1]]))
     return res
@@ -111,6 +111,6 @@ def _fft_c2r(input, dim, normalization, last_dim_size):
     r = input._device._backend.xp.fft.irfftn(x, s=sizes, axes=dim,
                                                norm=_INVERSE_NORM[normalization])
     res = wrap(r, input._dtype.to_real(), input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, FftC2RBackward0, (input,), (), (dim, normalization))
     return res

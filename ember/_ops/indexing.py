@@ -12,7 +12,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import Tensor, _make, _wrap_dim
 from ..autograd.graph import node_class
-from ._core import register, record, _grad, needs_grad, inplace, grad_for, write_out, wrap
+from ._core import register, record, _grad_on, needs_grad, inplace, grad_for, write_out, wrap
 from . import views as V
 from .pointwise import where
 
@@ -117,7 +117,7 @@ def _key_tensors(key, like):
 
 def _index(t, key):
     res = _make(t._data[key], t._dtype, t._device)
-    if _grad[0] and t._requires_grad:
+    if _grad_on() and t._requires_grad:
         record(res, IndexBackward0, (t,), (), (t._data.shape, key))
     return res
 
@@ -367,7 +367,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     key = _gkey(input, d, index)
     r = arr[key] if arr.ndim else arr.reshape(1)[key]
     res = wrap(r.reshape(index._data.shape), input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, GatherBackward0, (input,), (), (arr.shape, d, index))
     return res if out is None else write_out(out, res)
 
@@ -594,7 +594,7 @@ def index_select(input, dim, index, *, out=None):
         idx = idx.reshape(())
     r = arr.take(idx, axis=d)
     res = wrap(r, input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, IndexSelectBackward0, (input,), (), (input._data.shape, d, index))
     return res if out is None else write_out(out, res)
 
@@ -796,7 +796,7 @@ def masked_select(input, mask, *, out=None):
     except ValueError:
         raise _errors.broadcast_mismatch(input._data.shape, mask._data.shape) from None
     res = wrap(a[m], input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, MaskedSelectBackward0, (input,), (), (m, input._data.shape, input._dtype))
     return res if out is None else write_out(out, res)
 
@@ -868,7 +868,7 @@ TakeBackward0 = node_class("TakeBackward0", _take_bwd)
 def take(input, index, *, out=None):
     idx = _flat_index(index, input._data.size)
     res = wrap(input._data.reshape(-1)[idx], input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, TakeBackward0, (input,), (), (input._data.shape, index))
     return res if out is None else write_out(out, res)
 

@@ -14,7 +14,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import Tensor, _make, _wrap_dim
 from ..autograd.graph import node_class
-from ._core import (register, set_autocast, record, _grad, write_out, inplace, grad_for,
+from ._core import (register, set_autocast, record, _grad_on, write_out, inplace, grad_for,
                     check_same_device,
                     check_scalar_arg)
 
@@ -24,7 +24,7 @@ _f32 = np.float32
 
 # ---- small helpers ------------------------------------------------------------------------
 def _grad_needed(*ts):
-    if not _grad[0]:
+    if not _grad_on():
         return False
     for t in ts:
         if t is not None and t._requires_grad:
@@ -82,7 +82,7 @@ SqueezeBackward4 = _reshape_node("SqueezeBackward4")
 
 def _reshaped(t, shape, cls=UnsafeViewBackward0):
     res = _make(t._data.reshape(shape), t._dtype, t._device)
-    if _grad[0] and t._requires_grad:
+    if _grad_on() and t._requires_grad:
         record(res, cls, (t,), (), t._data.shape)
     return res
 
@@ -191,7 +191,7 @@ VdotBackward0 = node_class("VdotBackward0", _vdot_bwd)
 
 def _binary_product(arr_fn, cls, a, b, out):
     res = _make(arr_fn(a, b), a._dtype, a._device)
-    if _grad[0] and (a._requires_grad or b._requires_grad):
+    if _grad_on() and (a._requires_grad or b._requires_grad):
         record(res, cls, (a, b), (a, b))
     return res if out is None else write_out(out, res)
 
@@ -242,7 +242,7 @@ def matmul(input, other, *, out=None):
         return _binary_product(_mm_arr, MmBackward0, input, other, out)
     dt = input._dtype
     if (dt is other._dtype and dt is not D.bool_ and x.ndim and y.ndim
-            and not (_grad[0] and (input._requires_grad or other._requires_grad))
+            and not (_grad_on() and (input._requires_grad or other._requires_grad))
             and input._device is other._device):
         try:
             r = _prod_arr(x, y, dt)
@@ -571,7 +571,7 @@ def trace(input):
     xp = input._device._backend.xp
     r = xp.asarray(xp.trace(x, dtype=_f32 if _lowp(dt) else odt.np)).astype(odt.np)
     res = _make(r, odt, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, TraceBackward0, (input,), (), (x.shape, dt))
     return res
 

@@ -8,7 +8,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class
-from ._core import register, record, _grad
+from ._core import register, record, _grad_on
 from .linalg import matmul, _mT, _result, _prod
 from .decompositions import (linalg_inv, linalg_inv_ex, inv_named, linalg_solve, linalg_svdvals,
                              linalg_eigvalsh, _check_float, _check_square)
@@ -29,7 +29,7 @@ def matrix_power(input, n, *, out=None):
     _check_square("linalg.matrix_power", input)
     if n == 0:
         res = _eye_batch(input).clone()
-        if _grad[0] and input._requires_grad:
+        if _grad_on() and input._requires_grad:
             record(res, CopyBackwards, (input,))
         return _result(res, out)
     if n < 0:
@@ -73,7 +73,7 @@ def linalg_matrix_exp(A):
     _check_float("linalg.matrix_exp", A)
     _check_square("linalg.matrix_exp", A)
     res = _make(A._device._backend.linalg.matrix_exp(A._data), A._dtype, A._device)
-    if _grad[0] and A._requires_grad:
+    if _grad_on() and A._requires_grad:
         record(res, LinalgMatrixExpBackward0, (A,), (A,))
     return res
 
@@ -218,7 +218,7 @@ def block_diag(*tensors):
         offsets.append((r, c))
         r, c = r + m.shape[0], c + m.shape[1]
     res = _make(out, dt, dev)
-    if _grad[0] and any(t._requires_grad for t in tensors):
+    if _grad_on() and any(t._requires_grad for t in tensors):
         record(res, BlockDiagBackward0, tensors, (),
                ([t._data.shape for t in tensors], [t._dtype for t in tensors], offsets))
     return res

@@ -14,7 +14,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class
-from ._core import register, record, inplace, wrap, _grad
+from ._core import register, record, inplace, wrap, _grad_on
 from . import pointwise as P
 from . import linalg as L
 from . import shape as S
@@ -88,7 +88,7 @@ def _arr(t):
 def _pointwise_backward(formula):
     def backward(node, g):
         (x,) = node.saved()
-        if _grad[0]:
+        if _grad_on():
             return (formula(_TM, g, x, *node._args),)
         return (wrap(formula(_math(x._device._backend), _arr(g), _arr(x), *node._args),
                      x._dtype, x._device),)
@@ -112,7 +112,7 @@ def activation(name, node, forward, backward, *, kernel=None, node_inplace=None,
                 raise _errors.kernel_not_implemented(kname, dt)
             res = wrap(forward(_math(input._device._backend), _arr(input), *params), dt,
                        input._device)
-            if _grad[0] and input._requires_grad:
+            if _grad_on() and input._requires_grad:
                 record(res, c, (input,), (input,), params)
             return res
         op.__name__ = op.__qualname__ = name
@@ -348,7 +348,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     noise[neg] = slopes
     noise = _make(noise, dt, dev)
     res = _make(x * noise._data, dt, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, RreluWithNoiseBackward0, (input,), (noise,))
     return res
 
@@ -386,7 +386,7 @@ def prelu(input, weight):
         weight = weight.reshape(())
     x, w = input._data, weight._data
     res = wrap(input._device._backend.xp.where(x > 0, x, x * w), input._dtype, input._device)
-    if _grad[0] and (input._requires_grad or weight._requires_grad):
+    if _grad_on() and (input._requires_grad or weight._requires_grad):
         record(res, PreluKernelBackward0, (input, weight), (input, weight))
     return res
 
@@ -417,7 +417,7 @@ def glu(input, dim=-1):
     be = input._device._backend
     a, b = be.xp.split(_arr(input), 2, axis=d)
     res = wrap(a * _math(be).sigmoid(b), input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, GluBackward0, (input,), (input,), (d,))
     return res
 
@@ -514,7 +514,7 @@ def _embedding_bwd(node, g):
     if padding_idx >= 0:
         keep = (idx != padding_idx) if scale is None else scale * (idx != padding_idx)
         scale = keep
-    if _grad[0]:   # double backward: the same sum, in ember ops
+    if _grad_on():   # double backward: the same sum, in ember ops
         rows = g.reshape(-1, dim)
         if scale is not None:
             rows = rows * _make(scale.astype(g._dtype.np)[:, None], g._dtype, g._device)
@@ -550,7 +550,7 @@ def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=
     _check_range(idx, n)
     res = _make(weight._device._backend.xp.take(weight._data, idx, axis=0), weight._dtype,
                 weight._device)
-    if _grad[0] and weight._requires_grad:
+    if _grad_on() and weight._requires_grad:
         record(res, EmbeddingBackward0, (weight,), (indices,),
                (n, padding_idx, scale_grad_by_freq))
     return res
@@ -583,7 +583,7 @@ def embedding_renorm_(weight, indices, max_norm, norm_type):
 def _embedding_bag_bwd(node, g):
     weight, psw = node.saved()
     idx, bag, nbags, mode, scale, argmax, keep, wshape = node._args
-    if _grad[0]:
+    if _grad_on():
         return _embedding_bag_graph_bwd(node, g, weight, psw)
     be = g._device._backend
     xp = be.xp
@@ -689,7 +689,7 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
         out = xp.zeros((nbags, dim), w.dtype)
         be.scatter_add(out, kbag, rows if scale is None else rows * scale.astype(w.dtype)[:, None])
     res = _make(out, weight._dtype, weight._device)
-    if _grad[0] and (weight._requires_grad or psw is not None and psw._requires_grad):
+    if _grad_on() and (weight._requires_grad or psw is not None and psw._requires_grad):
         psw_grad = psw is not None and psw._requires_grad
         record(res, EmbeddingBagBackward0, (weight, psw), (weight if psw_grad else None, psw),
                (kidx, kbag, nbags, mode, scale, argmax, slice(None) if keep is None else keep,

@@ -17,7 +17,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class
-from ._core import register, record, _grad
+from ._core import register, record, _grad_on
 
 _LOWP = (D.float16, D.bfloat16)
 
@@ -57,7 +57,7 @@ def _conv_backward(node, g):
     need_w = node.next_functions[1][0] is not None
     need_b = has_bias and node.next_functions[2][0] is not None
     gb = _bias_grad(g) if need_b else None
-    if _grad[0]:                     # building a graph: differentiable ops
+    if _grad_on():                     # building a graph: differentiable ops
         if transposed:
             gx = _conv(g, w, None, geom, False, x._data.shape[2:]) if need_x else None
             gw = weight_grad(g, x, geom, w) if need_w else None
@@ -113,7 +113,7 @@ def _conv(x, w, b, geom, transposed, out_spatial=None):
         r = nn.conv_forward(xa, wa, None if b is None else up(b._data), geom.s, geom.p,
                             geom.d, geom.groups, out_spatial)
     out = _wrap_like(r, x)
-    if _grad[0] and (x._requires_grad or w._requires_grad
+    if _grad_on() and (x._requires_grad or w._requires_grad
                      or (b is not None and b._requires_grad)):
         record(out, ConvolutionBackward0, (x, w, b), (x, w), (geom, transposed, b is not None))
     return out
@@ -139,7 +139,7 @@ def weight_grad(x, g, geom, w):
     r = x._device._backend.nn.conv_backward(up(g._data), xa, up(w._data), xa.shape, geom.s,
                                             geom.p, geom.d, geom.groups, False, True)[1]
     out = _wrap_like(r, w)
-    if _grad[0] and (x._requires_grad or g._requires_grad):
+    if _grad_on() and (x._requires_grad or g._requires_grad):
         record(out, ConvolutionBackwardBackward0, (x, g), (x, g), (geom, w._data.shape))
     return out
 
@@ -281,7 +281,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     x = a if a.ndim == 4 else a[None]
     r = input._device._backend.nn.unfold(x, ks, s, p, d)
     out = _make(r if a.ndim == 4 else r[0], input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(out, Im2ColBackward0, (input,), (), (a.shape[-2:], ks, d, p, s))
     return out
 
@@ -299,6 +299,6 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
         raise _errors.col2im_kernel_divisible(ks, x)
     r = input._device._backend.nn.fold(x, osz, ks, s, p, d)
     out = _make(r if a.ndim == 3 else r[0], input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(out, Col2ImBackward0, (input,), (), (osz, ks, d, p, s))
     return out

@@ -16,7 +16,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class
-from ._core import register, record, _grad, prep2, wrap, as_array
+from ._core import register, record, _grad_on, prep2, wrap, as_array
 from .pointwise import _not_implemented
 from .reduction import _acc_np
 
@@ -80,7 +80,7 @@ def _pointwise_loss(kernel, node_name, forward, derivative):
         x, y, dt, dev = _float_operands(input, target, kernel)
         with _quiet(dev._backend.xp):
             out = _finish(forward(x - y, dev._backend.xp, *params), reduction, dt, dev)
-        if _grad[0] and (input._requires_grad or target._requires_grad):
+        if _grad_on() and (input._requires_grad or target._requires_grad):
             record(out, cls, (input, target), (input, target), (reduction, params))
         return out
     return apply
@@ -140,7 +140,7 @@ def soft_margin_loss(input, target, reduction="mean"):
     x, y, dt, dev = _float_operands(input, target, "soft_margin_loss")
     with _quiet(dev._backend.xp):
         out = _finish(_soft_margin_fwd(x, y, dev._backend.xp), reduction, dt, dev)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(out, SoftMarginLossBackward0, (input, target), (input, target), (reduction,))
     return out
 
@@ -190,7 +190,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         if weight is not None:
             loss = loss * as_array(weight, dt, dev)
     out = _finish(loss, reduction, dt, dev)
-    if _grad[0] and (input._requires_grad or target._requires_grad):
+    if _grad_on() and (input._requires_grad or target._requires_grad):
         record(out, BinaryCrossEntropyBackward0, (input, target), (input, target, weight),
                (reduction,))
     return out
@@ -240,7 +240,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
         if weight is not None:
             loss = loss * as_array(weight, dt, dev)
     out = _finish(loss, reduction, dt, dev)
-    if _grad[0] and (input._requires_grad or target._requires_grad):
+    if _grad_on() and (input._requires_grad or target._requires_grad):
         record(out, BinaryCrossEntropyWithLogitsBackward0, (input, target),
                (input, target, weight, pos_weight), (reduction,))
     return out
@@ -283,7 +283,7 @@ def _nll_bwd(node, g):
     shape, dt, t, coef, reduction, unbatched = node._args
     dev = g._device
     xp = dev._backend.xp
-    if not _grad[0]:
+    if not _grad_on():
         gv = g._data if reduction != "none" or not unbatched else g._data.reshape(1)
         gx = _place(shape, dt.np, t, coef * gv, xp)
         return (_make(gx.reshape(shape[1:]) if unbatched else gx, dt, dev), None)
@@ -336,7 +336,7 @@ def nll_loss(input, target, weight=None, reduction="mean", ignore_index=-100):
         if total:
             coef = w / total
     res = wrap(out, dt, dev)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         cls = NllLoss2DBackward0 if x.ndim == 4 else NllLossBackward0
         record(res, cls, (input, target), (), (x.shape, dt, tt, coef, reduction, unbatched))
     return res
@@ -419,7 +419,7 @@ def multi_margin_loss(input, target, p=1, margin=1, weight=None, reduction="mean
     h = xp.where(active, z if p == 1 else z * z, 0)
     loss = h.sum(1) * w
     out = _finish(loss.reshape(target.shape) if reduction == "none" else loss, reduction, dt, dev)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         coef = active * w[:, None]
         record(out, MultiMarginLossBackward0, (input, target), (input,),
                (t[:, None], coef, onehot, p, margin, reduction))
@@ -464,7 +464,7 @@ def multilabel_margin_loss(input, target, reduction="mean"):
     active = listed[:, :, None] & ~is_target[:, None, :] & (z > 0)
     out = _finish(xp.where(active, z, 0).sum((1, 2)).reshape(t.shape[:-1]) / c, reduction,
                   dt, dev)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         act = active.astype(x.dtype) / c
         coef = act.sum(1)
         dev._backend.scatter_add(coef, (xp.broadcast_to(rows, tt.shape), tt), -act.sum(2))
@@ -547,7 +547,7 @@ def _ctc_bwd(node, g):
             live = live & xp.isfinite(nll)[None, :]
         grad = xp.where(live[:, :, None], grad, 0) * g._data[None, :, None]
     res = _make(grad, g._dtype, g._device)
-    if _grad[0]:   # create_graph: a node that raises, as torch has no second derivative here
+    if _grad_on():   # create_graph: a node that raises, as torch has no second derivative here
         (log_probs,) = node.saved()
         record(res, _CtcLossBackwardNotImplemented, (g, log_probs))
     return (res, None)
@@ -596,7 +596,7 @@ def _ctc_nll(log_probs, targets, il, tl, blank, zero_infinity):
         before_last = xp.where(lens > 1, a_t[rows, xp.maximum(lens - 2, 0)], -np.inf)
         nll = -_lse(xp, a_t[rows, lens - 1], before_last)
     out = wrap(nll, log_probs._dtype, log_probs._device)
-    if _grad[0] and log_probs._requires_grad:
+    if _grad_on() and log_probs._requires_grad:
         record(out, CtcLossBackward0, (log_probs, targets), (log_probs,),
                (lp, ext, lpe, alpha, skip, il, lens, nll, zero_infinity))
     return out

@@ -21,7 +21,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class, set_output
-from ._core import register, record, _grad, needs_grad
+from ._core import register, record, _grad_on, needs_grad
 
 _LOWP = (D.float16, D.bfloat16)
 
@@ -90,7 +90,7 @@ def _norm_backward(node, grad, grad_mean=None, grad_rstd=None):
         x, grad = x.float(), grad.float()
         w = None if w is None else w.float()
     xs = x.reshape(g.sview)
-    if training and _grad[0] and x._requires_grad:
+    if training and _grad_on() and x._requires_grad:
         mean = xs.mean(g.saxes, keepdim=True)
         invstd = (xs.var(g.saxes, keepdim=True, correction=0) + eps).rsqrt()
     else:

@@ -10,7 +10,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class
-from ._core import register, record, _grad
+from ._core import register, record, _grad_on
 from .nn_conv import ntuple
 from .nn_resample import linear_map, map_node
 
@@ -28,7 +28,7 @@ def _unbatch(a, added):
 
 
 def _needs(t):
-    return _grad[0] and t._requires_grad
+    return _grad_on() and t._requires_grad
 
 
 def _check_dims(x, nsp, msg=None):
@@ -72,7 +72,7 @@ def _plane_grad(g, flat, shape, added):
     input of (batched) ``shape``: ``g`` summed into zeros at those indices."""
     n, c = shape[:2]
     plane = int(np.prod(shape[2:]))
-    if not _grad[0]:
+    if not _grad_on():
         ga = g._data[None] if added else g._data
         r = g._device._backend.nn.scatter_planes(ga, flat, plane).reshape(shape)
         return _make(_unbatch(r, added), g._dtype, g._device)
@@ -86,7 +86,7 @@ def _plane_grad(g, flat, shape, added):
 def _max_pool_backward(node, g):
     shape, geom, argk, added = node._args
     nn = g._device._backend.nn
-    if _grad[0]:
+    if _grad_on():
         ks, s, p, d, _ = geom
         return (_plane_grad(g, nn.max_pool_indices(argk, shape[2:], ks, s, p, d), shape, added),)
     ga = g._data[None] if added else g._data

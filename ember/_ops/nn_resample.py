@@ -8,11 +8,11 @@ applied with GEMMs; its backward applies the transposed matrices, which is the s
 from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class
-from ._core import register, record, _grad
+from ._core import register, record, _grad_on
 
 
 def _needs(t):
-    return _grad[0] and t._requires_grad
+    return _grad_on() and t._requires_grad
 
 
 # ---- separable linear maps -----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import _make, _wrap_dim
 from ..autograd.graph import node_class, save_output
-from ._core import register, record, _grad
+from ._core import register, record, _grad_on
 from .linalg import _lowp, _f32, _result
 from .decompositions import linalg_svdvals
 
@@ -84,7 +84,7 @@ def linalg_vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=Non
     xp = x._device._backend.xp
     r = xp.asarray(_vector_norm_arr(xp, work, ord, dims, keepdim)).astype(rdt.np, copy=False)
     res = _make(r, rdt, x._device)
-    if _grad[0] and x._requires_grad:
+    if _grad_on() and x._requires_grad:
         save_output(record(res, LinalgVectorNormBackward0, (x,), (x, None), (ord, dims, keepdim)),
                     res, 1)
     return _result(res, out)

@@ -11,7 +11,7 @@ from .._tensor import _make
 from ..autograd.graph import node_class, set_output, save_output
 from ..autograd.grad_mode import no_grad as _no_grad
 from ..return_types import _structseq
-from ._core import register, record, _grad, grad_for
+from ._core import register, record, _grad_on, grad_for
 from .linalg import matmul, _grad_needed, _mT, _conj, _eye_like, _result
 from .pointwise import _not_implemented
 from .decompositions import (linalg_solve_triangular, _tri_mask, _check_float, _check_square,
@@ -115,7 +115,7 @@ def _lu_factor_ex(A, name, check_errors, pivot=True):
 
 
 def _lu_factor_node(A, res):
-    if _grad[0] and A._requires_grad:
+    if _grad_on() and A._requires_grad:
         save_output(record(res[0], LinalgLuFactorExBackward0, (A,), (None, res[1])), res[0], 0)
     return res
 
@@ -175,7 +175,7 @@ def _unpack(LU, pivots, unpack_data, unpack_pivots):
 @register("lu_unpack", nodes=("LuUnpackBackward0",), out=True, method=False)
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
     P, L, U = _unpack(LU_data, LU_pivots, unpack_data, unpack_pivots)
-    if unpack_data and _grad[0] and LU_data._requires_grad:
+    if unpack_data and _grad_on() and LU_data._requires_grad:
         node = record(L, LuUnpackBackward0, (LU_data, LU_pivots), (), LU_data._data.shape[-2:])
         set_output(node, L, nr=1)
         set_output(node, U, nr=2)
@@ -188,7 +188,7 @@ def linalg_lu(A, *, pivot=True, out=None):
     with _no_grad():
         LU, piv, _ = _lu_factor_ex(A, "torch.linalg.lu", False, pivot)
         P, L, U = _unpack(LU, piv, True, True)
-    if _grad[0] and A._requires_grad:
+    if _grad_on() and A._requires_grad:
         node = record(L, LinalgLuBackward0, (A,), (P, None, None))
         set_output(node, L, nr=1)
         set_output(node, U, nr=2)
@@ -314,7 +314,7 @@ def cholesky_inverse(input, upper=False, *, out=None):
     with _no_grad():
         res = cholesky_solve(_eye_like(input, input._data.shape[-1]).expand(input._data.shape),
                              input, upper)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         save_output(record(res, CholeskyInverseBackward0, (input,), (input, None), upper), res, 1)
     return _result(res, out)
 
@@ -504,7 +504,7 @@ def _ldl_factor_ex(A, hermitian, name, check_errors):
         _raise_info(A, info, _errors.ldl_unknown_code, "torch.linalg.ldl_factor")
     dev = A._device
     LD = _make(ld, A._dtype, dev)
-    if _grad[0] and A._requires_grad:
+    if _grad_on() and A._requires_grad:
         record(LD, LdlFactorNotImplemented, (A,))
     return LD, _make(dev._backend.xp.asarray(piv, np.int32), D.int32, dev), _info(info, A)
 

@@ -6,7 +6,7 @@ from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class
 from ..return_types import _structseq
-from ._core import register, record, _grad, grad_for, write_out
+from ._core import register, record, _grad_on, grad_for, write_out
 from .views import make_view
 
 frexp_t = _structseq("frexp", ("mantissa", "exponent"))
@@ -38,7 +38,7 @@ def complex(real, imag, *, out=None):
     xp = real._device._backend.xp
     r = xp.asarray(real._data + 1j * imag._data, cdt.np)
     res = _make(r, cdt, real._device)
-    if _grad[0] and (real._requires_grad or imag._requires_grad):
+    if _grad_on() and (real._requires_grad or imag._requires_grad):
         record(res, ComplexBackward0, (real, imag), (),
                ((real._data.shape, real._dtype), (imag._data.shape, imag._dtype)))
     return res if out is None else write_out(out, res)
@@ -64,7 +64,7 @@ def polar(abs, angle, *, out=None):
     a, t = abs._data, angle._data
     r = xp.asarray(a * xp.cos(t) + 1j * (a * xp.sin(t)), cdt.np)
     res = _make(r, cdt, abs._device)
-    if _grad[0] and (abs._requires_grad or angle._requires_grad):
+    if _grad_on() and (abs._requires_grad or angle._requires_grad):
         record(res, PolarBackward0, (abs, angle), (abs, angle, res.detach()))
     return res if out is None else write_out(out, res)
 
@@ -123,7 +123,7 @@ def frexp(input, *, out=None):
     m, e = xp.frexp(input._data.astype("float32") if dt is D.bfloat16 else input._data)
     mant = _make(m.astype(dt.np), dt, input._device)
     exp = _make(e.astype("int32"), D.int32, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(mant, FrexpBackward0, (input,), (exp.to(dt),))
     res = frexp_t(mant, exp)
     if out is None:

@@ -13,7 +13,7 @@ from .. import _errors
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class, save_output
 from ._core import (OPS, set_autocast,
-                    unary, binary, register, prep2, record, _grad, write_out, inplace,
+                    unary, binary, register, prep2, record, _grad_on, write_out, inplace,
                     needs_grad, grad_for, wrap, check_same_device, check_scalar_arg)
 
 _LN2 = math.log(2.0)
@@ -333,7 +333,7 @@ def _pow(input, exponent, out, dt=None):
         raise _errors.broadcast_mismatch(getattr(a, "shape", ()), getattr(b, "shape", ())) \
             from None
     res = wrap(r, dt, dev)
-    if _grad[0]:
+    if _grad_on():
         _pow_record(res, input, exponent)
     if out is not None:
         return write_out(out, res)
@@ -743,7 +743,7 @@ def round(input, *, decimals=None, out=None):
                                              input._dtype)
     res = wrap(input._device._backend.xp.round(input._data, decimals), input._dtype,
                input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, RoundBackward1, (input,))
     return write_out(out, res) if out is not None else res
 
@@ -779,7 +779,7 @@ def logit(input, eps=None, *, out=None):
     if eps is not None:
         x = xp.clip(x, eps, 1 - eps)
     res = wrap(xp.log(x / (1 - x)), dt, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, LogitBackward0, (input,), (input,), eps)
     return write_out(out, res) if out is not None else res
 
@@ -810,7 +810,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
         r = input._device._backend.xp.nan_to_num(input._data, nan=nan, posinf=posinf,
                                                  neginf=neginf)
         res = wrap(r, input._dtype, input._device)
-        if _grad[0] and input._requires_grad:
+        if _grad_on() and input._requires_grad:
             record(res, NanToNumBackward0, (input,), (input,))
     return write_out(out, res) if out is not None else res
 
@@ -833,7 +833,7 @@ def conj_physical(input, *, out=None):
     if not input._dtype.is_complex:
         return input if out is None else write_out(out, input)
     res = _make(input._device._backend.xp.conj(input._data), input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, ConjPhysicalBackward0, (input,))
     return write_out(out, res) if out is not None else res
 
@@ -1162,7 +1162,7 @@ def conj(self):
     if not self._dtype.is_complex:
         return self
     res = _make(self._device._backend.xp.conj(self._data), self._dtype, self._device)
-    if _grad[0] and self._requires_grad:
+    if _grad_on() and self._requires_grad:
         record(res, ConjBackward0, (self,))
     return res
 

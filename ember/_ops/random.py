@@ -20,7 +20,7 @@ from .._device import resolve as _resolve, device as _device_cls
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class
 from ._core import (register, record, needs_grad, write_out, out_array, check_inplace,
-                    commit_inplace, rebase_history, _grad)
+                    commit_inplace, rebase_history, _grad_on)
 from .creation import _sizes, _dt, _finish, _astype
 
 _U64 = 1 << 64
@@ -271,7 +271,7 @@ def _named_inplace(fn, name):
     may have written the values into ``self``'s own buffer already (no copy back then)."""
     def op_(self, *args, **kwargs):
         check_inplace(self)
-        tracking = _grad[0] and (self._requires_grad or needs_grad(*args, *kwargs.values()))
+        tracking = _grad_on() and (self._requires_grad or needs_grad(*args, *kwargs.values()))
         result = fn(self, *args, **kwargs)
         a, b = result._data, self._data
         if a.ctypes.data == b.ctypes.data and a.strides == b.strides and a.size:

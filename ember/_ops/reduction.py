@@ -16,7 +16,8 @@ from .. import return_types as RT
 from .._tensor import Tensor, _make, _wrap_dim
 from ..autograd.graph import node_class, set_output, save_output
 from . import pointwise as P
-from ._core import register, record, _grad, write_out, grad_for, wrap
+from ..autograd import grad_mode
+from ._core import register, record, _grad_on, write_out, grad_for, wrap
 
 _FLOAT = 2
 
@@ -119,7 +120,7 @@ def _acc_np(dt):
 def _gather(t, idx, axis):
     xp = t._device._backend.xp
     res = _make(xp.take_along_axis(t._data, idx, axis), t._dtype, t._device)
-    if _grad[0] and t._requires_grad:
+    if _grad_on() and t._requires_grad:
         record(res, GatherBackward0, (t,), (), (idx, axis, t._data.shape))
     return res
 
@@ -135,7 +136,7 @@ def _scatter(g, idx, axis, shape, accumulate=False):
     else:
         xp.put_along_axis(z, idx, g._data, axis)
     res = _make(z, g._dtype, g._device)
-    if _grad[0] and g._requires_grad:
+    if _grad_on() and g._requires_grad:
         record(res, ScatterAddBackward0 if accumulate else ScatterBackward0, (g,), (),
                (idx, axis))
     return res
@@ -167,7 +168,7 @@ def _select_bwd(node, g):
 
 
 def _select_record(values, input, cls, idx, axis, keepdim):
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(values, cls, (input,), (), (input._data.shape, idx, axis, keepdim))
 
 
@@ -203,7 +204,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if r.dtype != odt.np:
         r = r.astype(odt.np)
     res = _make(r, odt, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, cls, (input,), (), (x.shape, dims, keepdim, input._dtype))
     if out is not None:
         return write_out(out, res)
@@ -238,7 +239,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     with _quiet(xp):
         r = xp.mean(_lowp(work, dt), axis=_axes(dims, nd), keepdims=keepdim)
     res = wrap(r, dt, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, cls, (input,), (), (x.shape, dims, keepdim, n, input._dtype))
     return _finish(res, out)
 
@@ -267,7 +268,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     xp = input._device._backend.xp
     res = wrap(xp.nansum(_lowp(x, odt), axis=_axes(dims, nd), keepdims=keepdim, dtype=None
                          if odt in (D.float16, D.bfloat16) else odt.np), odt, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, NansumBackward0, (input,), (input,), (x.shape, dims, keepdim))
     return _finish(res, out)
 
@@ -333,7 +334,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         r = xp.prod(x, axis=_axes((dim,), x.ndim), keepdims=keepdim, dtype=_acc_np(odt))
         cls = ProdBackward1
     res = wrap(r, odt, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         node = record(res, cls, (input,), (input, None), (x.shape, dim, keepdim))
         save_output(node, res, 1)
     return _finish(res, out)
@@ -380,7 +381,7 @@ def _extreme(input, dims, keepdim, is_max, cls, name):
     xp = input._device._backend.xp
     r = (xp.amax if is_max else xp.amin)(x, axis=_axes(dims, x.ndim), keepdims=keepdim)
     res = wrap(r, input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, cls, (input,), (input,), (res._data, dims, keepdim))
     return res
 
@@ -466,7 +467,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
     ax = _axes(dims, x.ndim)
     lo = wrap(xp.amin(x, axis=ax, keepdims=keepdim), input._dtype, input._device)
     hi = wrap(xp.amax(x, axis=ax, keepdims=keepdim), input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         node = record(lo, AminmaxBackward0, (input,), (input,),
                       (lo._data, hi._data, dims, keepdim))
         set_output(node, hi, nr=1)
@@ -560,7 +561,7 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
         v = xp.sqrt(v)
     v = v if keepdim else v.reshape(tuple(s for i, s in enumerate(x.shape) if i not in dims))
     res = wrap(v, input._dtype.to_real(), input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         node = record(res, StdBackward0 if take_sqrt else VarBackward0, (input,), (input, None),
                       (dims, keepdim, n, c))
         save_output(node, res, 1)
@@ -600,7 +601,7 @@ def _stat_mean(input, dim, unbiased, keepdim, correction, take_sqrt):
     with _grad_off():
         s, m, meta = _var_std(input, dim, unbiased, keepdim, correction, take_sqrt)
     mean_t = wrap(m if keepdim else m.reshape(s._data.shape), input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         node = record(s, StdMeanBackward0 if take_sqrt else VarMeanBackward0, (input,),
                       (input, None), meta + (take_sqrt,))
         save_output(node, s, 1)
@@ -612,11 +613,10 @@ def _stat_mean(input, dim, unbiased, keepdim, correction, take_sqrt):
 class _grad_off:
     """Run the shared forward without recording its single-output node."""
     def __enter__(self):
-        self.prev = _grad[0]
-        _grad[0] = False
+        self.token = grad_mode._set_enabled(False)
 
     def __exit__(self, *exc):
-        _grad[0] = self.prev
+        grad_mode._enabled_var.reset(self.token)
 
 
 @register("std_mean", method=False, nodes=("StdMeanBackward0",))
@@ -666,7 +666,7 @@ def logsumexp(input, dim=(), keepdim=False, *, out=None):
     if not keepdim:
         r = r.reshape(tuple(s for i, s in enumerate(x.shape) if i not in dims))
     res = wrap(r, dt, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         node = record(res, LogsumexpBackward0, (input,), (input, None), (dims, keepdim))
         save_output(node, res, 1)
     return _finish(res, out)

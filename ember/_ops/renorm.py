@@ -3,7 +3,7 @@
 from .. import _errors
 from .._tensor import _wrap_dim
 from ..autograd.graph import node_class
-from ._core import register, record, _grad, wrap, write_out, inplace
+from ._core import register, record, _grad_on, wrap, write_out, inplace
 from .distance import norm_direction, pnorm_array
 
 _EPS = 1e-7
@@ -47,7 +47,7 @@ def renorm(input, p, dim, maxnorm, *, out=None):
     norms = _slice_norms(x, dim, p, xp)
     factor = xp.where(norms > maxnorm, maxnorm / (norms + _EPS), 1.0).astype(x.dtype)
     res = wrap(x * factor, input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, RenormBackward0, (input,), (input,), (float(p), dim, maxnorm))
     return res if out is None else write_out(out, res)
 

@@ -6,7 +6,7 @@ from .. import _dtype as D
 from .. import return_types as RT
 from .._tensor import _make
 from ..autograd.graph import node_class, save_output
-from ._core import register, record, _grad, grad_for, wrap
+from ._core import register, record, _grad_on, grad_for, wrap
 from .reduction import (_acc_dtype, _along, _const, _diag_to_one, _finish, _finish_tuple,
                         _float_dtype, _lowp, _scatter)
 
@@ -78,7 +78,7 @@ def _scan(input, dim, dtype, kernel, float_only=False):
           nodes=("CumsumBackward0",), out=True)
 def cumsum(input, dim, *, dtype=None, out=None):
     res, axis = _scan(input, dim, dtype, lambda a, ax, xp: xp.cumsum(a, axis=ax))
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, CumsumBackward0, (input,), (), (axis, input._dtype, input._data.shape))
     return _finish(res, out)
 
@@ -87,7 +87,7 @@ def cumsum(input, dim, *, dtype=None, out=None):
           nodes=("CumprodBackward0",), out=True)
 def cumprod(input, dim, *, dtype=None, out=None):
     res, axis = _scan(input, dim, dtype, lambda a, ax, xp: xp.cumprod(a, axis=ax))
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         node = record(res, CumprodBackward0, (input,), (input, None), (axis, input._dtype))
         save_output(node, res, 1)
     return _finish(res, out)
@@ -97,7 +97,7 @@ def cumprod(input, dim, *, dtype=None, out=None):
 def logcumsumexp(input, dim, *, out=None):
     res, axis = _scan(input, dim, None, lambda a, ax, xp: xp.logaddexp.accumulate(a, axis=ax),
                       float_only=True)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         node = record(res, LogcumsumexpBackward0, (input,), (input, None), (axis,))
         save_output(node, res, 1)
     return _finish(res, out)
@@ -115,7 +115,7 @@ def _cum_extreme(input, dim, out, is_max):
     idx = xp.maximum.accumulate(xp.where(mark, pos, 0), axis=axis) if x1.size else \
         xp.zeros(x1.shape, "int64")
     values = _make(vals.reshape(x.shape), input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(values, CummaxBackward0 if is_max else CumminBackward0, (input,), (),
                (x.shape, idx, axis))
     res = (RT.cummax if is_max else RT.cummin)(

@@ -13,7 +13,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import Tensor, _wrap_dim, Size
 from ..autograd.graph import node_class, make_node, set_output
-from ._core import register, record, _grad, needs_grad, write_out, wrap, cast, inplace, grad_for
+from ._core import register, record, _grad_on, needs_grad, write_out, wrap, cast, inplace, grad_for
 from . import views as V
 
 
@@ -164,7 +164,7 @@ def _split_views(self, d, sizes, cls):
         outs.append(V.make_view(self, arr[pre + (slice(start, start + n),)], None,
                                 (d, start, start + n, 1), V._slice_fn))
         start += n
-    if _grad[0] and self._requires_grad:
+    if _grad_on() and self._requires_grad:
         node = make_node(cls, (self,), (), (arr.shape, d, tuple(sizes)))
         node._nout = len(outs)
         for i, o in enumerate(outs):
@@ -234,7 +234,7 @@ def unbind(input, dim=0):
     pre = (slice(None),) * d
     outs = tuple(V.make_view(input, arr[pre + (i, Ellipsis)], None, (d, i), V._select_fn)
                  for i in range(arr.shape[d]))
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         node = make_node(UnbindBackward0, (input,), (), (arr.shape, d))
         node._nout = len(outs)
         for i, o in enumerate(outs):
@@ -304,7 +304,7 @@ def flip(input, *dims, **kwargs):
     arr = input._data
     r = input._device._backend.xp.flip(arr, dims).copy() if dims and arr.ndim else arr.copy()
     res = wrap(r, input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, FlipBackward0, (input,), (), dims)
     return res
 
@@ -344,7 +344,7 @@ def roll(input, shifts, dims=None):
     xp = input._device._backend.xp
     r = xp.roll(input._data, shifts if dims is not None else shifts[0], dims)
     res = wrap(r, input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, RollBackward0, (input,), (), (shifts, dims))
     return res
 
@@ -366,7 +366,7 @@ def rot90(input, k=1, dims=(0, 1)):
         raise _errors.rot90_same_dims(d0, d1)
     xp = input._device._backend.xp
     res = wrap(xp.rot90(input._data, k, (d0, d1)).copy(), input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, Rot90Backward0, (input,), (), (k, (d0, d1)))
     return res
 
@@ -394,7 +394,7 @@ def repeat(input, *sizes):
     xp = input._device._backend.xp
     res = wrap(xp.tile(arr.reshape((1,) * (len(reps) - arr.ndim) + arr.shape), reps),
                input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, RepeatBackward0, (input,), (), (arr.shape, reps))
     return res
 
@@ -533,7 +533,7 @@ def unfold(input, dimension, size, step):
 def _view_with(src, arr, cls, node_args, vfn, vargs):
     """A view of ``src`` whose node's args (``node_args``) differ from its replay args."""
     out = V.make_view(src, arr, None, vargs, vfn)
-    if _grad[0] and src._requires_grad:
+    if _grad_on() and src._requires_grad:
         set_output(make_node(cls, (src,), (), node_args), out)
     return out
 
@@ -606,7 +606,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     sub = out[tuple(slice(s, None) for s in start)]
     input._device._backend.as_strided(sub, dshape, strides)[...] = arr
     res = wrap(out, input._dtype, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, DiagEmbedBackward0, (input,), (), (offset, d1, d2))
     return res
 
@@ -619,7 +619,7 @@ def diag(input, diagonal=0, *, out=None):
     elif nd == 2:
         v = globals()["diagonal"](input.detach(), diagonal, 0, 1)
         res = wrap(v._device._backend.copy(v._data), input._dtype, input._device)
-        if _grad[0] and input._requires_grad:
+        if _grad_on() and input._requires_grad:
             record(res, DiagonalBackward0_copy, (input,), (),
                    (input._data.shape, diagonal, 0, 1))
     else:
@@ -637,7 +637,7 @@ def _tri(name, kernel_name):
             raise _errors.tri_dims(kernel_name)
         xp = input._device._backend.xp
         res = wrap(getattr(xp, kernel_name)(input._data, diagonal), input._dtype, input._device)
-        if _grad[0] and input._requires_grad:
+        if _grad_on() and input._requires_grad:
             record(res, cls, (input,), (), diagonal)
         return res if out is None else write_out(out, res)
     op.__name__ = op.__qualname__ = name
@@ -748,7 +748,7 @@ NarrowCopyBackward0 = node_class("NarrowCopyBackward0", _narrow_copy_bwd)
 
 @register("narrow_copy", nodes=("NarrowCopyBackward0",), out=True)
 def narrow_copy(input, dim, start, length, *, out=None):
-    with_grad = _grad[0] and input._requires_grad
+    with_grad = _grad_on() and input._requires_grad
     v = V.narrow(input.detach(), dim, start, length)
     res = wrap(v._device._backend.copy(v._data), input._dtype, input._device)
     if with_grad:

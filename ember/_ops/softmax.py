@@ -6,7 +6,7 @@ like PyTorch's); float16/bfloat16 in float32.
 from .. import _dtype as D
 from .. import _errors
 from ..autograd.graph import node_class, save_output
-from ._core import register, record, _grad, grad_for, wrap
+from ._core import register, record, _grad_on, grad_for, wrap
 from .reduction import _FLOAT, _along, _lowp, _quiet
 
 
@@ -43,7 +43,7 @@ def _softmax_common(input, dim, dtype, log):
         s = xp.sum(e, axis=axis, keepdims=True)
         r = z - xp.log(s) if log else e / s
     res = wrap(r.reshape(x.shape), dt, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         node = record(res, LogSoftmaxBackward0 if log else SoftmaxBackward0, (input,), (None,),
                       (axis if x.ndim else (), input._dtype))
         save_output(node, res, 0)

@@ -10,7 +10,7 @@ from .. import _errors
 from .. import return_types as RT
 from .._tensor import _make, _wrap_dim
 from ..autograd.graph import node_class
-from ._core import register, record, _grad, wrap
+from ._core import register, record, _grad_on, wrap
 from .reduction import _along, _even_bwd, _finish, _finish_tuple, _pack, _select_bwd
 
 
@@ -119,7 +119,7 @@ def _median(input, dim, keepdim, out, ignore_nan):
         flat = x.reshape(-1)
         idx = _kth_index(flat, 0, _median_pos(flat, 0, ignore_nan, xp), xp)
         res = wrap(flat[idx.reshape(())], input._dtype, input._device)
-        if _grad[0] and input._requires_grad:
+        if _grad_on() and input._requires_grad:
             record(res, NanmedianBackward0 if ignore_nan else MedianBackward0, (input,),
                    (input,), (res._data, tuple(range(x.ndim)), False))
         return _finish(res, out)

@@ -14,7 +14,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import Tensor
 from ..autograd.graph import node_class
-from ._core import OPS, unary, binary, register, record, wrap, write_out, inplace, _grad
+from ._core import OPS, unary, binary, register, record, wrap, write_out, inplace, _grad_on
 from .pointwise import _reject, _special, where
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
@@ -227,7 +227,7 @@ def _polygamma(n, input, out, node):
                                              input._dtype)
     x, dt = _float_input(input)
     res = wrap(input._device._backend.special.polygamma(n, x), dt, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, node, (input,), (input,), n)
     return write_out(out, res) if out is not None else res
 
@@ -280,7 +280,7 @@ def mvlgamma(input, p, *, out=None):
     for j in range(1, p):
         total = total + lgamma(x - 0.5 * j)
     res = wrap(total + p * (p - 1) / 4 * math.log(math.pi), dt, input._device)
-    if _grad[0] and input._requires_grad:
+    if _grad_on() and input._requires_grad:
         record(res, MvlgammaBackward0, (input,), (input,), p)
     return write_out(out, res) if out is not None else res
 

@@ -7,7 +7,7 @@ replaying the view on the base's gradient.
 from .. import _errors
 from .._tensor import Tensor, _make, _wrap_dim, Size
 from ..autograd.graph import node_class, make_node, set_output, edge, _init_node, _new
-from ._core import register, _grad
+from ._core import register, _grad_on
 
 
 def make_view(src, arr, cls=None, args=None, vfn=None):
@@ -16,7 +16,7 @@ def make_view(src, arr, cls=None, args=None, vfn=None):
     out._vc = src._vc
     out._base = src if src._base is None else src._base
     out._vfn = (src, vfn, args)
-    if cls is not None and _grad[0] and src._requires_grad:
+    if cls is not None and _grad_on() and src._requires_grad:
         set_output(make_node(cls, (src,), (), args), out)
     return out
 
@@ -143,7 +143,7 @@ def view(self, *shape, dtype=None):
     if arr is None:
         raise _errors.view_stride_incompatible()
     out = make_view(self, arr, None, (shape,), _reshape_view_fn)
-    if _grad[0] and self._requires_grad:
+    if _grad_on() and self._requires_grad:
         set_output(make_node(ViewBackward0, (self,), (), (self._data.shape,)), out)
     return out
 
@@ -180,7 +180,7 @@ def reshape(self, *shape):
     # A copy is needed: PyTorch records clone + _unsafe_view.
     c = self.clone(memory_format="contiguous")
     out = _make(c._data.reshape(shape), c._dtype, c._device)
-    if _grad[0] and c._requires_grad:
+    if _grad_on() and c._requires_grad:
         set_output(make_node(UnsafeViewBackward0, (c,), (), (c._data.shape,)), out)
     return out
 
@@ -309,7 +309,7 @@ def expand(self, *sizes, implicit=False):
     else:
         arr = self._device._backend.xp.broadcast_to(self._data, target)
     out = make_view(self, arr, None, (target,), _expand_fn)
-    if _grad[0] and self._requires_grad:
+    if _grad_on() and self._requires_grad:
         set_output(make_node(ExpandBackward0, (self,), (), (src,)), out)
     return out
 
@@ -349,7 +349,7 @@ def unsqueeze(self, dim):
     d = _wrap_dim(dim, nd)
     shape = self._data.shape[:d] + (1,) + self._data.shape[d:]
     out = make_view(self, self._data.reshape(shape), None, (d,), _unsqueeze_fn)
-    if _grad[0] and self._requires_grad:
+    if _grad_on() and self._requires_grad:
         set_output(make_node(UnsqueezeBackward0, (self,), (), (d,)), out)
     return out
 
@@ -371,7 +371,7 @@ def squeeze(self, dim=None):
         wd = {_wrap_dim(d, nd) for d in dims} if nd else set()
         new = tuple(s for i, s in enumerate(shape) if not (i in wd and s == 1))
     out = make_view(self, self._data.reshape(new), None, (new,), _squeeze_fn)
-    if _grad[0] and self._requires_grad:
+    if _grad_on() and self._requires_grad:
         set_output(make_node(cls, (self,), (), (shape,)), out)
     return out
 
@@ -406,7 +406,7 @@ def select(self, dim, index):
         i += size
     key = (slice(None),) * d + (i, Ellipsis)   # Ellipsis: a 0-d view, never a scalar
     out = make_view(self, self._data[key], None, (d, i), _select_fn)
-    if _grad[0] and self._requires_grad:
+    if _grad_on() and self._requires_grad:
         set_output(make_node(SelectBackward0, (self,), (), (self._data.shape, d, i)), out)
     return out
 
@@ -431,7 +431,7 @@ def slice_dim(self, dim, start, stop, step=1):
     """Basic slicing along one dim (a view); the building block of ``narrow`` and ``[a:b]``."""
     key = (slice(None),) * dim + (slice(start, stop, step),)
     out = make_view(self, self._data[key], None, (dim, start, stop, step), _slice_fn)
-    if _grad[0] and self._requires_grad:
+    if _grad_on() and self._requires_grad:
         set_output(make_node(SliceBackward0, (self,), (), (self._data.shape, dim, start, stop,
                                                              step)), out)
     return out
@@ -497,7 +497,7 @@ def as_strided(self, size, stride, storage_offset=None):
     arr = be.as_strided(flat[off:] if flat.ndim == 1 else flat, size,
                         tuple(s * isz for s in stride))
     out = make_view(self, arr, None, (size, stride, storage_offset), _as_strided_fn)
-    if _grad[0] and self._requires_grad:
+    if _grad_on() and self._requires_grad:
         in_geometry = (self._data.shape, tuple(s // isz for s in self._data.strides),
                        be.storage_offset(self._data))
         set_output(make_node(AsStridedBackward0b, (self,), (),

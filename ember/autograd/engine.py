@@ -82,9 +82,26 @@ def _add(a, b):
     return a + b
 
 
+def _needed(order, targets):
+    """PyTorch's exec_info: the nodes on a path to a ``target`` (their formulas must run).
+
+    ``order`` has every node before the nodes it sends gradients to, so walking it backwards
+    sees a node's successors first.  A target itself only runs if it leads to another target.
+    """
+    needed = set()
+    for node in reversed(order):
+        for nxt, _ in node.next_functions:
+            if nxt is not None and (nxt in targets or nxt in needed):
+                needed.add(node)
+                break
+    return needed
+
+
 def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=True,
         only=None):
-    """Execute the graph.  ``capture`` maps (node, output_nr) -> slot to record gradients."""
+    """Execute the graph.  ``capture`` maps (node, output_nr) -> slot to record gradients;
+    with ``capture`` or ``only`` (the leaves to accumulate into) the graph is pruned to what
+    leads to them, as PyTorch does."""
     order = _topological_order(roots)
     buffers = {}
     for (node, nr), g in zip(roots, root_grads):
@@ -92,21 +109,34 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
         if buf is None:
             buf = buffers[node] = [None] * node._nout
         buf[nr] = _add(buf[nr], g)
-    captured = {} if capture is not None else None
-    prev = grad_mode._enabled[0]
-    grad_mode._enabled[0] = bool(create_graph)
+    captured = needed = None
+    if capture is not None or only is not None:
+        captured = {}
+        capture = capture or {}
+        only = only or set()
+        targets = {node for node, _ in capture}
+        needed = _needed(order, targets | only) | only
+    prev = grad_mode.is_grad_enabled()
+    grad_mode._set_enabled(bool(create_graph))
     try:
         for node in order:
             grads = buffers.pop(node, None)
             if grads is None:
                 continue  # no gradient reached this node
-            if capture is not None:
+            if needed is not None:
+                skip = node not in needed
+                if skip:
+                    if node not in targets:
+                        continue
+                    grads = node._tensor_prehooks(grads)   # before the capture, as in torch
                 for nr, g in enumerate(grads):
                     slot = capture.get((node, nr))
                     if slot is not None:
                         captured[slot] = _add(captured.get(slot), g)
+                if skip:
+                    continue
             if node.__class__ is AccumulateGrad:
-                if accumulate and (only is None or node in only) and grads[0] is not None:
+                if accumulate and grads[0] is not None:
                     node._apply(grads)
                 continue
             if node._nout == 1:
@@ -129,8 +159,17 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
                     buf[nr] = g if cur is None else cur + g
             out = g = grads = None  # drop references so AccumulateGrad can steal buffers
     finally:
-        grad_mode._enabled[0] = prev
+        grad_mode._set_enabled(prev)
     return captured
+
+
+def _capture_map(inputs):
+    """(node, output_nr) -> index in ``inputs``: where each input's gradient arrives."""
+    capture = {}
+    for i, t in enumerate(inputs):
+        key = (t._grad_fn, t._output_nr) if t._grad_fn is not None else (accumulator_of(t), 0)
+        capture[key] = i
+    return capture
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
@@ -143,37 +182,31 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         retain_graph = create_graph
     roots = _roots(tensors)
     grads = _root_grads(tensors, grad_tensors, create_graph)
-    only = None
-    if inputs is not None:
-        inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-        if not inputs:
-            raise _errors.backward_empty_inputs()
-        only = set()
-        capture = {}
-        for i, t in enumerate(inputs):
-            if t._grad_fn is None:
-                only.add(accumulator_of(t))
-            else:
-                capture[(t._grad_fn, t._output_nr)] = i
-        _full_backward.append(False)
+    if inputs is None:
+        if create_graph:
+            warnings.warn(_errors.CREATE_GRAPH_CYCLE_WARNING, UserWarning, stacklevel=3)
+        _full_backward.append(True)
         try:
-            captured = run(roots, grads, retain_graph, create_graph, capture=capture or None,
-                           only=only)
+            run(roots, grads, retain_graph, create_graph)
         finally:
             _full_backward.pop()
-        for (node, nr), i in (capture or {}).items():
-            g = (captured or {}).get(i)
-            if g is not None:
-                t = inputs[i]
-                t._grad = g.detach() if t._grad is None else t._grad + g.detach()
         return
-    if create_graph:
-        warnings.warn(_errors.CREATE_GRAPH_CYCLE_WARNING, UserWarning, stacklevel=3)
-    _full_backward.append(True)
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    if not inputs:
+        raise _errors.backward_empty_inputs()
+    # Leaves accumulate through their AccumulateGrad node (hooks and all); non-leaf inputs
+    # are captured where their gradient arrives and added to their ``.grad`` afterwards.
+    capture = _capture_map(inputs)
+    only = {node for node, _ in capture if node.__class__ is AccumulateGrad}
+    capture = {key: i for key, i in capture.items() if key[0] not in only}
+    _full_backward.append(False)
     try:
-        run(roots, grads, retain_graph, create_graph)
+        captured = run(roots, grads, retain_graph, create_graph, capture=capture, only=only)
     finally:
         _full_backward.pop()
+    for i, g in captured.items():
+        t = inputs[i]
+        t._grad = g.detach() if t._grad is None else t._grad + g.detach()
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -192,13 +225,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise _errors.grad_input_not_requiring_grad()
     roots = _roots(outputs)
     grads = _root_grads(outputs, grad_outputs, create_graph)
-    capture = {}
-    for i, t in enumerate(inputs):
-        key = (t._grad_fn, t._output_nr) if t._grad_fn is not None else (accumulator_of(t), 0)
-        capture[key] = i
     _full_backward.append(False)
     try:
-        captured = run(roots, grads, retain_graph, create_graph, capture=capture,
+        captured = run(roots, grads, retain_graph, create_graph, capture=_capture_map(inputs),
                        accumulate=False)
     finally:
         _full_backward.pop()

@@ -128,8 +128,8 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         ctx = _new_ctx(cls, args)
-        prev = grad_mode._enabled[0]
-        grad_mode._enabled[0] = False
+        prev = grad_mode.is_grad_enabled()
+        grad_mode._set_enabled(False)
         try:
             if cls.setup_context is not Function.setup_context:
                 output = cls.forward(*args, **kwargs)
@@ -137,7 +137,7 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
             else:
                 output = cls.forward(ctx, *args, **kwargs)
         finally:
-            grad_mode._enabled[0] = prev
+            grad_mode._set_enabled(prev)
         differentiable = prev and any(ctx.needs_input_grad)
         return _wrap_outputs(ctx, args, output, differentiable)
 
@@ -252,7 +252,7 @@ def once_differentiable(fn):
     def wrapper(ctx, *args):
         with grad_mode.no_grad():
             outputs = fn(ctx, *args)
-        if not grad_mode._enabled[0]:
+        if not grad_mode.is_grad_enabled():
             return outputs
         grads = [a for a in args if isinstance(a, Tensor) and a._requires_grad]
         if not grads:

@@ -1,24 +1,41 @@
 """Grad modes: no_grad, enable_grad, set_grad_enabled, inference_mode.
 
-The state is one module-level list so that the op fast path reads it with a single index.
+As in PyTorch the state is per thread: a ``no_grad`` block in one thread leaves the others
+recording, and a new thread starts with grad enabled.  It lives in context variables, because
+every thread starts from an empty context (so the defaults) and ``ContextVar.get`` is a single C
+call: the op fast path calls ``is_grad_enabled()`` (bound directly to it) on every op.
+(Unlike PyTorch, asyncio tasks get their own copy, taken when the task is created.)
 Each mode works as a context manager and as a decorator, like PyTorch's.
 """
+import contextvars
 import functools
 import inspect
 import warnings
 
 from .. import _errors
 
-_enabled = [True]
-_inference = [False]
+_enabled_var = contextvars.ContextVar("ember_grad_enabled", default=True)
+_inference_var = contextvars.ContextVar("ember_inference_mode", default=False)
+
+is_grad_enabled = _enabled_var.get
+is_inference_mode_enabled = _inference_var.get
+_set_enabled = _enabled_var.set
+_set_inference = _inference_var.set
 
 
-def is_grad_enabled():
-    return _enabled[0]
+class _Flag:
+    """The old ``flag[0]`` spelling of the current thread's grad mode, for code not yet moved to
+    ``is_grad_enabled()`` (reads through a Python call: slower than the fast path)."""
+    __slots__ = ()
+
+    def __getitem__(self, i):
+        return _enabled_var.get()
+
+    def __setitem__(self, i, value):
+        _enabled_var.set(value)
 
 
-def is_inference_mode_enabled():
-    return _inference[0]
+_enabled = _Flag()
 
 
 class _DecoratorContext:
@@ -68,11 +85,11 @@ class no_grad(_DecoratorContext):
         return cls()(orig_func)
 
     def __enter__(self):
-        self.prev = _enabled[0]
-        _enabled[0] = False
+        self.prev = _enabled_var.get()
+        _set_enabled(False)
 
     def __exit__(self, *exc):
-        _enabled[0] = self.prev
+        _set_enabled(self.prev)
 
 
 class enable_grad(_DecoratorContext):
@@ -85,30 +102,30 @@ class enable_grad(_DecoratorContext):
         self.prev = None
 
     def __enter__(self):
-        self.prev = _enabled[0]
-        _enabled[0] = True
+        self.prev = _enabled_var.get()
+        _set_enabled(True)
 
     def __exit__(self, *exc):
-        _enabled[0] = self.prev
+        _set_enabled(self.prev)
 
 
 class set_grad_enabled(_DecoratorContext):
     """Sets grad mode on construction (so it works as a plain function call too)."""
 
     def __init__(self, mode):
-        self.prev = _enabled[0]
+        self.prev = _enabled_var.get()
         self.mode = bool(mode)
-        _enabled[0] = self.mode
+        _set_enabled(self.mode)
 
     def __call__(self, fn):
-        _enabled[0] = self.prev
+        _set_enabled(self.prev)
         return super().__call__(fn)
 
     def __enter__(self):
         pass
 
     def __exit__(self, *exc):
-        _enabled[0] = self.prev
+        _set_enabled(self.prev)
 
     def clone(self):
         return type(self)(self.mode)
@@ -125,13 +142,14 @@ class inference_mode(_DecoratorContext):
         self.prev = None
 
     def __enter__(self):
-        self.prev = (_enabled[0], _inference[0])
+        self.prev = (_enabled_var.get(), _inference_var.get())
         if self.mode:
-            _enabled[0] = False
-            _inference[0] = True
+            _set_enabled(False)
+            _set_inference(True)
 
     def __exit__(self, *exc):
-        _enabled[0], _inference[0] = self.prev
+        _set_enabled(self.prev[0])
+        _set_inference(self.prev[1])
 
     def clone(self):
         return type(self)(self.mode)

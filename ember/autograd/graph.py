@@ -134,8 +134,8 @@ class Node:
             self._prehooks = OrderedDict()
         return add_hook(self._prehooks, fn)
 
-    def _apply(self, grads):
-        """Run hooks and the backward formula; ``grads`` is a list, one entry per output."""
+    def _tensor_prehooks(self, grads):
+        """The hooks of the tensors this node produced (``register_hook``, ``retain_grad``)."""
         if self._thooks is not None:
             for nr, fn in list(self._thooks.values()):
                 g = grads[nr]
@@ -149,6 +149,12 @@ class Node:
                 g = grads[nr]
                 if t is not None and g is not None:
                     t._grad = g.detach().clone() if t._grad is None else t._grad + g.detach()
+        return grads
+
+    def _apply(self, grads):
+        """Run hooks and the backward formula; ``grads`` is a list, one entry per output."""
+        if self._thooks is not None or self._retains is not None:
+            grads = self._tensor_prehooks(grads)
         if self._prehooks is not None:
             for fn in list(self._prehooks.values()):
                 r = fn(tuple(grads))
@@ -199,15 +205,17 @@ class AccumulateGrad(Node):
     def name(self):
         return "torch::autograd::AccumulateGrad"
 
-    def _apply(self, grads):
+    def _tensor_prehooks(self, grads):
         g = grads[0]
+        for fn in list((self.variable._hooks or {}).values()):
+            r = fn(g)
+            if r is not None:
+                g = r
+        return [g]
+
+    def _apply(self, grads):
         var = self.variable
-        hooks = var._hooks
-        if hooks:
-            for fn in list(hooks.values()):
-                r = fn(g)
-                if r is not None:
-                    g = r
+        g = self._tensor_prehooks(grads)[0] if var._hooks else grads[0]
         if self._prehooks is not None:
             for fn in list(self._prehooks.values()):
                 r = fn((g,))
@@ -227,14 +235,14 @@ def accumulate_into(var, g):
     """PyTorch's AccumulateGrad policy: steal a fresh gradient buffer, else copy; add in place."""
     old = var._grad
     if old is None:
-        if grad_mode._enabled[0]:
+        if grad_mode.is_grad_enabled():
             var._grad = g.clone()
         elif _can_steal(g):
             g._requires_grad = False
             var._grad = g
         else:
             var._grad = _make(var._device.backend.copy(g._data), g._dtype, g._device)
-    elif grad_mode._enabled[0]:
+    elif grad_mode.is_grad_enabled():
         var._grad = old + g
     else:
         d = old._data

@@ -195,7 +195,7 @@ def _checkpoint_without_reentrant(function, preserve, context_fn, args, kwargs):
     created = set()
     with forward_ctx, _recording_nodes(lambda node: created.add(id(node))):
         outputs = function(*args, **kwargs)
-    if grad_mode._enabled[0]:
+    if grad_mode.is_grad_enabled():
         nodes = _region_nodes(outputs, created)
         if nodes:
             _Frame(function, args, kwargs, state, recompute_ctx, nodes).drop()

@@ -147,7 +147,7 @@ class BackwardHook:
     def _apply_on_tensors(self, fn, args):
         tensors_idx = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         tensors = [args[i] for i in tensors_idx]
-        if not (any(t.requires_grad for t in tensors) and _grad_mode._enabled[0]):
+        if not (any(t.requires_grad for t in tensors) and _grad_mode.is_grad_enabled()):
             return args, None
         new_tensors = _backward_hook_function().apply(*tensors)
         if not isinstance(new_tensors, tuple):

@@ -179,12 +179,12 @@ def _forward_unimplemented(self, *input):
 
 
 def _no_grad_apply(fn, t):
-    prev = grad_mode._enabled[0]
-    grad_mode._enabled[0] = False
+    prev = grad_mode.is_grad_enabled()
+    grad_mode._set_enabled(False)
     try:
         return fn(t)
     finally:
-        grad_mode._enabled[0] = prev
+        grad_mode._set_enabled(prev)
 
 
 # ---- Module --------------------------------------------------------------------------------------

@@ -1,19 +1,21 @@
 """nn modules: RNN, LSTM, GRU and their cells.
 
-The recurrence is written with ember ops, so autograd (and double backward) needs nothing
-special.  Per layer and direction the input projection of *all* time steps is one GEMM; the
-Python loop over time steps then does one fused gate GEMM (``addmm``) for the whole batch
-plus a few pointwise ops.  Every input layout is turned into PyTorch's packed layout first —
-the time-major rows ``(sum(batch_sizes), features)`` — so padded and packed inputs share one
-code path (a padded batch is a packed one whose batch sizes are all equal).
+Per layer and direction the input projection of *all* time steps is one GEMM.  An LSTM or GRU
+layer then runs as one whole-sequence op with a hand-written backward (``ember/_ops/nn_rnn.py``);
+RNN loops over time steps in ember ops (one fused gate GEMM, ``addmm``, per step plus an
+activation), so autograd needs nothing special there.  Every input layout is turned into
+PyTorch's packed layout first — the time-major rows ``(sum(batch_sizes), features)`` — so
+padded and packed inputs share one code path (a padded batch is a packed one whose batch sizes
+are all equal).
 """
 import math
 import numbers
 import warnings
 
 
-from ... import _errors
+from ... import _C, _errors
 from ..._ops import creation, shape as _shape
+from ..._ops.nn_rnn import STEPS, run_direction, _gru_layer, _lstm_layer, _rnn_layer
 from ...autograd import grad_mode
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
@@ -25,41 +27,6 @@ __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell"
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
-# ---- one time step ---------------------------------------------------------------------------
-# ``gi`` is the input projection of this step (biases folded in where the math allows), ``state``
-# a tuple ((h,) or (h, c)), ``w`` the layer's (w_hh_t, b_hh, w_hr_t).  Each returns the new state.
-def _tanh_step(gi, state, w):
-    return (gi.addmm(state[0], w[0]).tanh(),)
-
-
-def _relu_step(gi, state, w):
-    return (gi.addmm(state[0], w[0]).relu(),)
-
-
-def _lstm_step(gi, state, w):
-    h, c = state
-    i, f, g, o = gi.addmm(h, w[0]).chunk(4, 1)
-    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    h = o.sigmoid() * c.tanh()
-    if w[2] is not None:
-        h = h.mm(w[2])
-    return h, c
-
-
-def _gru_step(gi, state, w):
-    h = state[0]
-    gh = h.mm(w[0]) if w[1] is None else w[1].addmm(h, w[0])
-    n_h = gh.size(1) // 3
-    gi_rz, gi_n = gi.split([2 * n_h, n_h], 1)
-    gh_rz, gh_n = gh.split([2 * n_h, n_h], 1)
-    r, z = (gi_rz + gh_rz).sigmoid().chunk(2, 1)
-    n = (gi_n + r * gh_n).tanh()
-    return (n + z * (h - n),)
-
-
-_STEPS = {"RNN_TANH": _tanh_step, "RNN_RELU": _relu_step, "LSTM": _lstm_step, "GRU": _gru_step}
-
-
 def _input_projection(mode, x, w_ih, b_ih, b_hh):
     """``x @ w_ihᵀ + biases`` for every row at once.  GRU keeps b_hh inside its reset gate."""
     if b_ih is None:
@@ -68,35 +35,13 @@ def _input_projection(mode, x, w_ih, b_ih, b_hh):
     return bias.addmm(x, w_ih.t())
 
 
-# ---- one layer, one direction ------------------------------------------------------------------
-def _run_direction(step, gis, bsizes, state0, w, reverse):
-    """Run ``step`` over the per-step projections ``gis`` (decreasing batch sizes ``bsizes``).
-
-    Returns the per-step outputs (in time order) and the final state of every sequence."""
-    steps = len(bsizes)
-    outs = [None] * steps
-    if not reverse:
-        state, finished = state0, []
-        for t in range(steps):
-            bs = bsizes[t]
-            if bs < state[0].shape[0]:    # shorter sequences end here: keep their final state
-                finished.append(tuple(s[bs:] for s in state))
-                state = tuple(s[:bs] for s in state)
-            state = step(gis[t], state, w)
-            outs[t] = state[0]
-        if finished:
-            finished.append(state)
-            state = tuple(_shape.cat([f[k] for f in reversed(finished)])
-                          for k in range(len(state)))
-        return outs, state
-    state = tuple(s[:bsizes[-1]] for s in state0) if bsizes[-1] < state0[0].shape[0] else state0
-    for t in range(steps - 1, -1, -1):
-        bs, have = bsizes[t], state[0].shape[0]
-        if bs > have:                     # longer sequences start here, from their h0
-            state = tuple(_shape.cat([s, s0[have:bs]]) for s, s0 in zip(state, state0))
-        state = step(gis[t], state, w)
-        outs[t] = state[0]
-    return outs, state
+def _unrolled_layer(mode, gi, bsizes, h0, w_hh, b_hh, w_hr, reverse, padded):
+    """One layer and direction as per-step ember ops: what a jit trace (and so an ONNX export,
+    which maps ops one by one) records instead of the whole-sequence op."""
+    gis = gi.view(len(bsizes), -1, gi.size(1)).unbind(0) if padded else gi.split(list(bsizes))
+    w = (w_hh.t(), b_hh if mode == "GRU" else None, None if w_hr is None else w_hr.t())
+    outs, state = run_direction(STEPS[mode], gis, bsizes, h0, w, reverse)
+    return (_shape.cat(outs) if len(outs) > 1 else outs[0]), state
 
 
 def _rnn_impl(mode, x, bsizes, hx, weights, has_bias, num_layers, dropout, training,
@@ -104,14 +49,14 @@ def _rnn_impl(mode, x, bsizes, hx, weights, has_bias, num_layers, dropout, train
     """The whole multi-layer recurrence on packed rows ``x`` (``(sum(bsizes), in)``).
 
     ``hx`` is a tuple of ``(layers * directions, batch, *)`` initial states; returns the packed
-    output rows and the tuple of final states.  ``padded``: all batch sizes are equal, and the
-    rows are cut into time steps without naming the batch size (traces stay batch-generic)."""
-    step = _STEPS[mode]
+    output rows and the tuple of final states.  ``padded``: all batch sizes are equal, and are
+    read from the shapes, never named (traces stay batch-generic)."""
     ndir = 2 if bidirectional else 1
     per = len(weights) // (num_layers * ndir)
     h0s = [h.unbind(0) for h in hx]
     finals = [[] for _ in hx]
-    split = list(bsizes)
+    sizes = None if padded else list(bsizes)
+    unrolled = _C._is_tracing()
     for layer in range(num_layers):
         layer_out = []
         for d in range(ndir):
@@ -121,12 +66,18 @@ def _rnn_impl(mode, x, bsizes, hx, weights, has_bias, num_layers, dropout, train
             b_ih, b_hh = (ws[2], ws[3]) if has_bias else (None, None)
             w_hr = ws[-1] if per in (3, 5) else None
             gi = _input_projection(mode, x, w_ih, b_ih, b_hh)
-            gis = gi.view(len(split), -1, gi.size(1)).unbind(0) if padded else gi.split(split)
-            w = (w_hh.t(), b_hh if mode == "GRU" else None,
-                 None if w_hr is None else w_hr.t())
-            outs, state = _run_direction(step, gis, bsizes, tuple(h[idx] for h in h0s), w,
-                                         reverse=d == 1)
-            layer_out.append(_shape.cat(outs) if len(outs) > 1 else outs[0])
+            h0 = tuple(h[idx] for h in h0s)
+            if unrolled:
+                out, state = _unrolled_layer(mode, gi, bsizes, h0, w_hh, b_hh, w_hr, d == 1,
+                                             padded)
+            elif mode == "LSTM":    # one op (and one autograd node) for the whole sequence
+                out, *state = _lstm_layer(gi, h0[0], h0[1], w_hh, w_hr, sizes, d == 1)
+            elif mode == "GRU":
+                out, *state = _gru_layer(gi, h0[0], w_hh, b_hh, sizes, d == 1)
+            else:
+                out, *state = _rnn_layer(gi, h0[0], w_hh, sizes, d == 1,
+                                         "tanh" if mode == "RNN_TANH" else "relu")
+            layer_out.append(out)
             for f, s in zip(finals, state):
                 f.append(s)
         x = layer_out[0] if ndir == 1 else _shape.cat(layer_out, 1)
@@ -473,7 +424,7 @@ class RNNCellBase(Module):
         """One step of ``mode`` on a (batched) input; returns the new state tuple."""
         gi = _input_projection(mode, input, self.weight_ih, self.bias_ih, self.bias_hh)
         w = (self.weight_hh.t(), self.bias_hh if mode == "GRU" else None, None)
-        return _STEPS[mode](gi, state, w)
+        return STEPS[mode](gi, state, w)
 
     def _run(self, mode, input, hx, nstates):
         self._check_dims(input, hx)

@@ -1,0 +1,391 @@
+"""Recurrent layers: the per-step recurrences in ember ops, and a whole-sequence LSTM layer.
+
+Rows are PyTorch's packed layout: time-major ``(sum(batch_sizes), features)`` with
+non-increasing batch sizes (a padded batch is a packed one whose sizes are all equal).
+
+``_lstm_layer`` runs one LSTM layer in one direction as a single op with a single autograd node,
+the way cuDNN's and oneDNN's RNN kernels do: the forward loop is array code over the sequence,
+and the backward is one hand-written pass back through time whose weight gradients are one GEMM
+each over all steps.  An autograd graph of the same recurrence has ~10 nodes per time step.
+The backward array code has no graph of its own, so when a graph of the gradient is asked for
+(``create_graph=True``) it differentiates a replay of the recurrence in ember ops instead, which
+makes double backward exact too.
+"""
+from .._tensor import _make
+from ..autograd.graph import node_class, set_output
+from ._core import register, record, _grad_on
+
+
+# ---- one time step in ember ops ----------------------------------------------------------------
+# ``gi`` is the input projection of this step (biases folded in where the math allows), ``state``
+# a tuple ((h,) or (h, c)), ``w`` the layer's (w_hh_t, b_hh, w_hr_t).  Each returns the new state.
+def tanh_step(gi, state, w):
+    return (gi.addmm(state[0], w[0]).tanh(),)
+
+
+def relu_step(gi, state, w):
+    return (gi.addmm(state[0], w[0]).relu(),)
+
+
+def lstm_step(gi, state, w):
+    h, c = state
+    i, f, g, o = gi.addmm(h, w[0]).chunk(4, 1)
+    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    h = o.sigmoid() * c.tanh()
+    if w[2] is not None:
+        h = h.mm(w[2])
+    return h, c
+
+
+def gru_step(gi, state, w):
+    h = state[0]
+    gh = h.mm(w[0]) if w[1] is None else w[1].addmm(h, w[0])
+    n_h = gh.size(1) // 3
+    gi_rz, gi_n = gi.split([2 * n_h, n_h], 1)
+    gh_rz, gh_n = gh.split([2 * n_h, n_h], 1)
+    r, z = (gi_rz + gh_rz).sigmoid().chunk(2, 1)
+    n = (gi_n + r * gh_n).tanh()
+    return (n + z * (h - n),)
+
+
+STEPS = {"RNN_TANH": tanh_step, "RNN_RELU": relu_step, "LSTM": lstm_step, "GRU": gru_step}
+
+
+def run_direction(step, gis, bsizes, state0, w, reverse):
+    """Run ``step`` over the per-step projections ``gis`` (non-increasing batch sizes
+    ``bsizes``).  Returns the per-step outputs (in time order) and every sequence's final state."""
+    from . import shape as _shape
+    steps = len(bsizes)
+    outs = [None] * steps
+    if not reverse:
+        state, finished = state0, []
+        for t in range(steps):
+            bs = bsizes[t]
+            if bs < state[0].shape[0]:    # shorter sequences end here: keep their final state
+                finished.append(tuple(s[bs:] for s in state))
+                state = tuple(s[:bs] for s in state)
+            state = step(gis[t], state, w)
+            outs[t] = state[0]
+        if finished:
+            finished.append(state)
+            state = tuple(_shape.cat([f[k] for f in reversed(finished)])
+                          for k in range(len(state)))
+        return outs, state
+    state = tuple(s[:bsizes[-1]] for s in state0) if bsizes[-1] < state0[0].shape[0] else state0
+    for t in range(steps - 1, -1, -1):
+        bs, have = bsizes[t], state[0].shape[0]
+        if bs > have:                     # longer sequences start here, from their h0
+            state = tuple(_shape.cat([s, s0[have:bs]]) for s, s0 in zip(state, state0))
+        state = step(gis[t], state, w)
+        outs[t] = state[0]
+    return outs, state
+
+
+# ---- whole-sequence layers: shared pieces --------------------------------------------------------
+def _sigmoid_(xp, a):
+    """In-place logistic function, written with tanh so that no exp overflows."""
+    a *= 0.5
+    xp.tanh(a, out=a)
+    a *= 0.5
+    a += 0.5
+    return a
+
+
+def _padded_sizes(gi, h0):
+    """A padded batch's sizes, read from the shapes (a traced call replays at any batch)."""
+    return [h0.shape[0]] * (gi.shape[0] // max(h0.shape[0], 1))
+
+
+def _previous(xp, seq, first, reverse):
+    """Each step's previous state in a padded sequence of states ``seq`` (steps of ``B`` rows):
+    the step before it in the direction of the recurrence, ``first`` for the step it starts."""
+    b = first.shape[0]
+    parts = (seq[b:], first) if reverse else (first, seq[:seq.shape[0] - b])
+    return xp.concatenate([p.astype(seq.dtype, copy=False) for p in parts])
+
+
+def _spans(bsizes, reverse):
+    """(start row, batch size) of each time step, in the order the recurrence visits them."""
+    spans, start = [], 0
+    for bs in bsizes:
+        spans.append((start, bs))
+        start += bs
+    return spans[::-1] if reverse else spans
+
+
+# ---- the whole-sequence LSTM layer ----------------------------------------------------------------
+@register("_lstm_layer", method=False, function=False, nodes=("MkldnnRnnLayerBackward0",))
+def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
+    """One LSTM layer, one direction, over packed rows.
+
+    ``gi``: ``(rows, 4H)`` input projections, biases included; ``h0`` ``(B, P)``, ``c0``
+    ``(B, H)``; ``w_hh`` ``(4H, P)``; ``w_hr`` ``(P, H)`` or None (P = proj_size or H).
+    Returns the output rows ``(rows, P)`` and the final ``h`` ``(B, P)`` and ``c`` ``(B, H)``
+    of every sequence.  ``batch_sizes=None``: a padded batch, every step ``B`` rows (read from
+    the shapes, so that a traced call replays at any batch size)."""
+    batch_sizes = _padded_sizes(gi, h0) if batch_sizes is None else batch_sizes
+    xp = gi._device._backend.xp
+    hid = c0.shape[1]
+    rows = gi.shape[0]
+    dt = gi._data.dtype
+    h, c = h0._data.astype(dt, copy=True), c0._data.astype(dt, copy=True)
+    acts = xp.empty((rows, 4 * hid), dtype=dt)      # i, f, g, o after their activations
+    tcs = xp.empty((rows, hid), dtype=dt)           # tanh(c_t)
+    cs = xp.empty((rows, hid), dtype=dt)            # c_t
+    hcs = None if w_hr is None else xp.empty((rows, hid), dtype=dt)
+    out = xp.empty((rows, h.shape[1]), dtype=dt)
+    # A padded batch (every step B rows) reads each step's state straight from the previous
+    # step's rows and builds the per-step previous states afterwards in one copy each; a packed
+    # one keeps the state of every sequence in ``h``, ``c`` and copies it out per step.
+    uniform = len(set(batch_sizes)) == 1
+    if not uniform:
+        hprev, cprev = xp.empty((rows, h.shape[1]), dtype=dt), xp.empty((rows, hid), dtype=dt)
+    # sigmoid(x) = (tanh(x / 2) + 1) / 2: with the i, f, o pre-activations halved up front
+    # (exact: a power of two), one tanh per step covers all four gates
+    half = xp.ones(4 * hid, dtype=dt)
+    half[:2 * hid] = half[3 * hid:] = 0.5
+    whh_t = (w_hh._data * half[:, None]).T
+    gid = gi._data * half
+    whr_t = None if w_hr is None else w_hr._data.T
+    hp, cp = h, c
+    for s, bs in _spans(batch_sizes, reverse):
+        e = s + bs
+        if not uniform:
+            hp, cp = h[:bs], c[:bs]
+            hprev[s:e] = hp
+            cprev[s:e] = cp
+        a = acts[s:e]
+        xp.matmul(hp, whh_t, out=a)
+        a += gid[s:e]
+        xp.tanh(a, out=a)
+        for sig in (a[:, :2 * hid], a[:, 3 * hid:]):
+            sig *= 0.5
+            sig += 0.5
+        cn = xp.multiply(a[:, hid:2 * hid], cp, out=cs[s:e])
+        cn += a[:, :hid] * a[:, 2 * hid:3 * hid]
+        tc = xp.tanh(cn, out=tcs[s:e])
+        if whr_t is None:
+            hn = xp.multiply(a[:, 3 * hid:], tc, out=out[s:e])
+        else:
+            xp.matmul(xp.multiply(a[:, 3 * hid:], tc, out=hcs[s:e]), whr_t, out=out[s:e])
+            hn = out[s:e]
+        if uniform:
+            hp, cp = hn, cn
+        else:
+            h[:bs] = hn
+            c[:bs] = cn
+    if uniform:
+        h, c = hp.copy(), cp.copy()
+        hprev, cprev = _previous(xp, out, h0._data, reverse), _previous(xp, cs, c0._data, reverse)
+    return _outputs(_LstmLayerBackward, (gi, h0, c0, w_hh, w_hr), (out, h, c),
+                    (tuple(batch_sizes), reverse, acts, tcs, hprev, cprev, hcs))
+
+
+def _outputs(cls, inputs, arrays, args):
+    """Wrap a layer's output arrays; record one ``cls`` node for all of them when needed."""
+    like = inputs[0]
+    res = tuple(_make(a, like._dtype, like._device) for a in arrays)
+    if _grad_on() and any(t is not None and t._requires_grad for t in inputs):
+        node = record(res[0], cls, inputs, saved=inputs, args=args)
+        for nr in range(1, len(res)):
+            set_output(node, res[nr], nr)
+        node._nout = len(res)
+    return res
+
+
+def _lstm_layer_backward(node, g_out, g_h, g_c):
+    gi, h0, c0, w_hh, w_hr = node.saved()
+    if _grad_on():
+        w = (w_hh.t(), None, None if w_hr is None else w_hr.t())
+        return _replay_backward(node, lstm_step, (gi, h0, c0, w_hh, w_hr), (h0, c0), w,
+                                (g_out, g_h, g_c))
+    bsizes, reverse, acts, tcs, hprev, cprev, hcs = node._args
+    xp = gi._device._backend.xp
+    hid = c0.shape[1]
+    dt = acts.dtype
+    dh = xp.zeros(h0.shape, dt) if g_h is None else g_h._data.astype(dt, copy=True)
+    dc = xp.zeros(c0.shape, dt) if g_c is None else g_c._data.astype(dt, copy=True)
+    gout = None if g_out is None else g_out._data
+    dgates = xp.empty_like(acts)
+    dhs = None if w_hr is None else xp.empty((acts.shape[0], dh.shape[1]), dt)
+    whh, whr = w_hh._data, None if w_hr is None else w_hr._data
+    # the activations' derivatives for every step at once: a(1-a) for the sigmoid gates,
+    # 1 - a^2 for the cell input g and for tanh(c)
+    der = acts * (1 - acts)
+    gs = acts[:, 2 * hid:3 * hid]
+    xp.subtract(1, gs * gs, out=der[:, 2 * hid:3 * hid])
+    dtc = 1 - tcs * tcs
+    for s, bs in reversed(_spans(bsizes, reverse)):
+        e = s + bs
+        a = acts[s:e]
+        dht = dh[:bs] if gout is None else dh[:bs] + gout[s:e]
+        if whr is not None:
+            dhs[s:e] = dht
+            dht = dht @ whr
+        dct = dht * a[:, 3 * hid:]
+        dct *= dtc[s:e]
+        dct += dc[:bs]
+        d = dgates[s:e]                 # d(pre-activation): upstream gradient * derivative
+        xp.multiply(dct, a[:, 2 * hid:3 * hid], out=d[:, :hid])
+        xp.multiply(dct, cprev[s:e], out=d[:, hid:2 * hid])
+        xp.multiply(dct, a[:, :hid], out=d[:, 2 * hid:3 * hid])
+        xp.multiply(dht, tcs[s:e], out=d[:, 3 * hid:])
+        d *= der[s:e]
+        dh[:bs] = d @ whh
+        dc[:bs] = dct * a[:, hid:2 * hid]
+    return _wrap_grads(node, gi, (lambda: dgates, lambda: dh, lambda: dc,
+                                  lambda: dgates.T @ hprev, lambda: dhs.T @ hcs))
+
+
+def _wrap_grads(node, like, makers):
+    """The gradient tensors of the node's inputs; ``makers[k]()`` computes input k's array,
+    called only for the inputs that need a gradient."""
+    return tuple(_make(make(), like._dtype, like._device)
+                 if node.next_functions[k][0] is not None else None
+                 for k, make in enumerate(makers))
+
+
+def _replay_backward(node, step, inputs, state0, w, grads):
+    """The gradients of ``inputs`` (``inputs[0]`` the projections), as a graph: differentiate
+    the recurrence replayed in ember ops with ``step``."""
+    from ..autograd.engine import grad as _grad
+    from . import shape as _shape
+    bsizes, reverse = node._args[:2]
+    want = [k for k, t in enumerate(inputs)
+            if t is not None and node.next_functions[k][0] is not None]
+    outs, state = run_direction(step, inputs[0].split(list(bsizes)), bsizes, state0, w,
+                                reverse)
+    pairs = [(y, g) for y, g in zip((_shape.cat(outs), *state), grads) if g is not None]
+    got = _grad([y for y, _ in pairs], [inputs[k] for k in want], [g for _, g in pairs],
+                create_graph=True, allow_unused=True)
+    result = [None] * len(inputs)
+    for k, g in zip(want, got):
+        result[k] = g
+    return tuple(result)
+
+
+# ---- the whole-sequence GRU layer -----------------------------------------------------------------
+@register("_gru_layer", method=False, function=False, nodes=("MkldnnRnnLayerBackward0",))
+def _gru_layer(gi, h0, w_hh, b_hh, batch_sizes, reverse=False):
+    """One GRU layer, one direction, over packed rows (see ``_lstm_layer``).
+
+    ``gi``: ``(rows, 3H)`` input projections with ``b_ih``; ``b_hh`` stays inside the reset
+    gate, as in PyTorch.  Returns the output rows ``(rows, H)`` and the final ``h`` ``(B, H)``."""
+    batch_sizes = _padded_sizes(gi, h0) if batch_sizes is None else batch_sizes
+    xp = gi._device._backend.xp
+    hid = h0.shape[1]
+    rows, dt = gi.shape[0], gi._data.dtype
+    h = h0._data.astype(dt, copy=True)
+    rz = xp.empty((rows, 2 * hid), dtype=dt)
+    ns = xp.empty((rows, hid), dtype=dt)
+    ghn = xp.empty((rows, hid), dtype=dt)
+    hprev = xp.empty((rows, hid), dtype=dt)
+    out = xp.empty((rows, hid), dtype=dt)
+    whh_t = w_hh._data.T
+    bhh = None if b_hh is None else b_hh._data
+    gid = gi._data
+    for s, bs in _spans(batch_sizes, reverse):
+        e = s + bs
+        hp = h[:bs]
+        hprev[s:e] = hp
+        gh = hp @ whh_t
+        if bhh is not None:
+            gh += bhh
+        a = rz[s:e]
+        xp.add(gid[s:e, :2 * hid], gh[:, :2 * hid], out=a)
+        _sigmoid_(xp, a)
+        ghn[s:e] = gh[:, 2 * hid:]
+        n = xp.multiply(a[:, :hid], gh[:, 2 * hid:], out=ns[s:e])
+        n += gid[s:e, 2 * hid:]
+        xp.tanh(n, out=n)
+        hn = hp - n
+        hn *= a[:, hid:]
+        hn += n
+        out[s:e] = hn
+        h[:bs] = hn
+    return _outputs(_GruLayerBackward, (gi, h0, w_hh, b_hh), (out, h),
+                    (tuple(batch_sizes), reverse, rz, ns, ghn, hprev))
+
+
+def _gru_layer_backward(node, g_out, g_h):
+    gi, h0, w_hh, b_hh = node.saved()
+    if _grad_on():
+        return _replay_backward(node, gru_step, (gi, h0, w_hh, b_hh), (h0,),
+                                (w_hh.t(), b_hh, None), (g_out, g_h))
+    bsizes, reverse, rz, ns, ghn, hprev = node._args
+    xp = gi._device._backend.xp
+    hid = h0.shape[1]
+    dt = rz.dtype
+    dh = xp.zeros(h0.shape, dt) if g_h is None else g_h._data.astype(dt, copy=True)
+    gout = None if g_out is None else g_out._data
+    dgi = xp.empty((rz.shape[0], 3 * hid), dt)
+    dgh = xp.empty_like(dgi)
+    whh = w_hh._data
+    for s, bs in reversed(_spans(bsizes, reverse)):
+        e = s + bs
+        dht = dh[:bs] if gout is None else dh[:bs] + gout[s:e]
+        r, z, n, hp = rz[s:e, :hid], rz[s:e, hid:], ns[s:e], hprev[s:e]
+        dn = dht * (1 - z) * (1 - n * n)
+        dgi[s:e, 2 * hid:] = dn
+        dgh[s:e, 2 * hid:] = dn * r
+        dgi[s:e, :hid] = dgh[s:e, :hid] = dn * ghn[s:e] * r * (1 - r)
+        dgi[s:e, hid:2 * hid] = dgh[s:e, hid:2 * hid] = dht * (hp - n) * z * (1 - z)
+        dh[:bs] = dht * z + dgh[s:e] @ whh
+    return _wrap_grads(node, gi, (lambda: dgi, lambda: dh, lambda: dgh.T @ hprev,
+                                  lambda: dgh.sum(0)))
+
+
+_GruLayerBackward = node_class("MkldnnRnnLayerBackward0", _gru_layer_backward)
+# ---- the whole-sequence Elman RNN layer ---------------------------------------------------------
+@register("_rnn_layer", method=False, function=False, nodes=("MkldnnRnnLayerBackward0",))
+def _rnn_layer(gi, h0, w_hh, batch_sizes, reverse=False, nonlinearity="tanh"):
+    """One tanh/relu RNN layer, one direction, over packed rows (see ``_lstm_layer``).
+
+    ``gi``: ``(rows, H)`` input projections with both biases.  Returns the output rows
+    ``(rows, H)`` and the final ``h`` ``(B, H)``."""
+    batch_sizes = _padded_sizes(gi, h0) if batch_sizes is None else batch_sizes
+    xp = gi._device._backend.xp
+    dt = gi._data.dtype
+    h = h0._data.astype(dt, copy=True)
+    out = xp.empty(gi.shape, dtype=dt)
+    hprev = xp.empty(gi.shape, dtype=dt)
+    whh_t = w_hh._data.T
+    gid = gi._data
+    for s, bs in _spans(batch_sizes, reverse):
+        e = s + bs
+        hp = h[:bs]
+        hprev[s:e] = hp
+        a = xp.matmul(hp, whh_t, out=out[s:e])
+        a += gid[s:e]
+        if nonlinearity == "tanh":
+            xp.tanh(a, out=a)
+        else:
+            xp.maximum(a, 0, out=a)
+        h[:bs] = a
+    return _outputs(_RnnLayerBackward, (gi, h0, w_hh), (out, h),
+                    (tuple(batch_sizes), reverse, nonlinearity, out, hprev))
+
+
+def _rnn_layer_backward(node, g_out, g_h):
+    gi, h0, w_hh = node.saved()
+    bsizes, reverse, nonlinearity, out, hprev = node._args
+    if _grad_on():
+        step = tanh_step if nonlinearity == "tanh" else relu_step
+        return _replay_backward(node, step, (gi, h0, w_hh), (h0,), (w_hh.t(), None, None),
+                                (g_out, g_h))
+    xp = gi._device._backend.xp
+    dh = xp.zeros(h0.shape, out.dtype) if g_h is None else g_h._data.astype(out.dtype, copy=True)
+    gout = None if g_out is None else g_out._data
+    dpre = xp.empty_like(out)
+    whh = w_hh._data
+    for s, bs in reversed(_spans(bsizes, reverse)):
+        e = s + bs
+        dht = dh[:bs] if gout is None else dh[:bs] + gout[s:e]
+        y = out[s:e]
+        d = xp.multiply(dht, 1 - y * y if nonlinearity == "tanh" else y > 0, out=dpre[s:e])
+        dh[:bs] = d @ whh
+    return _wrap_grads(node, gi, (lambda: dpre, lambda: dh, lambda: dpre.T @ hprev))
+
+
+_RnnLayerBackward = node_class("MkldnnRnnLayerBackward0", _rnn_layer_backward)
+_LstmLayerBackward = node_class("MkldnnRnnLayerBackward0", _lstm_layer_backward)
