@@ -22,7 +22,6 @@ from ..autograd.graph import make_node, node_class, set_output, save_output, edg
 from ..autograd.graph import _new as _new_node, _anomaly
 
 _grad_on = grad_mode.is_grad_enabled   # this thread's grad mode: one C call
-_grad = grad_mode._enabled   # the old ``_grad[0]`` spelling, for modules not yet moved (slower)
 _ndarray = np.ndarray
 
 

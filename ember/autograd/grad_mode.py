@@ -23,21 +23,6 @@ _set_enabled = _enabled_var.set
 _set_inference = _inference_var.set
 
 
-class _Flag:
-    """The old ``flag[0]`` spelling of the current thread's grad mode, for code not yet moved to
-    ``is_grad_enabled()`` (reads through a Python call: slower than the fast path)."""
-    __slots__ = ()
-
-    def __getitem__(self, i):
-        return _enabled_var.get()
-
-    def __setitem__(self, i, value):
-        _enabled_var.set(value)
-
-
-_enabled = _Flag()
-
-
 class _DecoratorContext:
     def __call__(self, fn):
         if inspect.isclass(fn):     # deprecated: the class's construction runs in the mode

@@ -161,13 +161,11 @@ def _use_grad_for_differentiable(func):
     """Run a step with grad mode set to the optimizer's ``differentiable`` flag."""
     @functools.wraps(func)
     def _use_grad(self, *args, **kwargs):
-        enabled = _gm._enabled
-        prev = enabled[0]
-        enabled[0] = bool(self.defaults.get("differentiable", False))
+        token = _gm._set_enabled(bool(self.defaults.get("differentiable", False)))
         try:
             return func(self, *args, **kwargs)
         finally:
-            enabled[0] = prev
+            _gm._enabled_var.reset(token)
     return _use_grad
 
 
