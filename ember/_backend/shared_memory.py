@@ -3,8 +3,11 @@ sent through ``ember.multiprocessing`` queues).
 
 An array is copied into a file under ``/dev/shm`` mapped ``MAP_SHARED``; other processes map
 the same file from its descriptor (path, byte offset, shape, strides, dtype), so writes on
-either side are seen by the other, as with PyTorch's shared storages.  The creating process
-removes its files when it exits.
+either side are seen by the other, as with PyTorch's shared storages.  A process removes at
+exit the files it created and never sent.  A sent file stays (a sender that exits right after
+sending must not pull it from under a receiver that has yet to map it, and any number of
+processes may receive it): like PyTorch's ``file_system`` strategy without its manager
+daemon, it is left in ``/dev/shm`` until the machine restarts.
 """
 import atexit
 import itertools
@@ -19,6 +22,7 @@ _DIR = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
 _counter = itertools.count()
 _paths = weakref.WeakKeyDictionary()     # mmap -> its file
 _created = []
+_sent = set()        # created files whose descriptor went to another process
 
 
 def _map(path, nbytes):
@@ -63,6 +67,7 @@ def descriptor(array):
     root = _root(array)
     buf = np.frombuffer(root, np.uint8)
     offset = array.__array_interface__["data"][0] - buf.__array_interface__["data"][0]
+    _sent.add(_paths[root])
     return (_paths[root], len(root), offset, array.shape, array.strides, array.dtype.str)
 
 
@@ -76,6 +81,8 @@ def rebuild(path, nbytes, offset, shape, strides, dtype):
 @atexit.register
 def _cleanup():
     for path in _created:
+        if path in _sent:
+            continue
         try:
             os.unlink(path)
         except OSError:
