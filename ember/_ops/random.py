@@ -532,7 +532,12 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     eng, R = _engine(generator, dev), _kernels(dev)
     rows = probs.reshape(-1, probs.shape[-1])
     if not replacement or num_samples == 1:
-        q = _astype(R.exponential(eng, rows.size, 1.0), input._dtype).reshape(rows.shape)
+        if input._dtype is D.float64:
+            q = R.exponential(eng, rows.size, 1.0)
+        else:   # NumPy's log1p may differ from the C library's in the last float64 bit, which
+            # survives the rounding to float32 with probability ~2**-29 per element: far faster
+            q = -dev.backend.xp.log1p(-R.unit_double(eng, rows.size))
+        q = _astype(q, input._dtype).reshape(rows.shape)
         keys = rows / q
         idx = (keys.argmax(-1)[:, None] if num_samples == 1
                else dev.backend.xp.argsort(-keys, axis=-1, kind="stable")[:, :num_samples])
