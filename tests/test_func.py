@@ -476,15 +476,21 @@ def test_autograd_functional_errors_as_torch(fn, kwargs):
 
 
 @pytest.mark.parametrize("fn, kwargs, what", [
-    ("jacobian", dict(vectorize=True), "vectorize=True"),
     ("jacobian", dict(strategy="forward-mode", vectorize=True), "forward-mode"),
-    ("hessian", dict(vectorize=True), "vectorize=True"),
     ("hessian", dict(outer_jacobian_strategy="forward-mode", vectorize=True), "forward-mode"),
 ])
-def test_autograd_functional_vectorize_unsupported(fn, kwargs, what):
+def test_autograd_functional_forward_mode_unsupported(fn, kwargs, what):
     f = (lambda x: x ** 2) if fn == "jacobian" else (lambda x: (x ** 3).sum())
     with pytest.raises(ember.UnsupportedError, match=what):
         getattr(ember.autograd.functional, fn)(f, ember.ones(3), **kwargs)
+
+
+@pytest.mark.parametrize("fn", ["jacobian", "hessian"])
+def test_autograd_functional_vectorize_gives_torchs_values(fn):
+    def scenario(T):
+        f = (lambda x: x.sin() * x) if fn == "jacobian" else (lambda x: (x ** 3).sum())
+        return getattr(T.autograd.functional, fn)(f, _t(T, B), vectorize=True)
+    compare(scenario)
 
 
 # ---- the example ----------------------------------------------------------------------------

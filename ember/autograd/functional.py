@@ -184,12 +184,11 @@ def _check_strategy(strategy, create_graph, vectorize, hessian=False):
                                   '"reverse-mode"')
 
 
-def _refuse_vectorize(strict):
+def _check_vectorize(strict):
+    """``vectorize=True`` asks PyTorch to batch the rows with vmap; Ember has no batching rules
+    yet, so it computes the same Jacobian row by row (slower on large outputs)."""
     if strict:
         raise _errors.functional_vectorize_strict()
-    raise _errors.unsupported("torch.autograd.functional.jacobian(vectorize=True)",
-                              "it needs vmap (per-op batching rules); use vectorize=False, "
-                              "which computes the same Jacobian row by row")
 
 
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
@@ -203,7 +202,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
                                        "jacobian")
         if vectorize:
             _check_requires_grad(outs, strict)
-            _refuse_vectorize(strict)
+            _check_vectorize(strict)
         jac = tuple(_post(_unwrap(_jacobian_rows(o, ins, create_graph, strict, i), is_in_tuple),
                           create_graph) for i, o in enumerate(outs))
     return _unwrap(jac, is_out_tuple)
