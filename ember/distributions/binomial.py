@@ -2,7 +2,8 @@ import ember as torch
 from .. import _errors
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import (_count_and_param, _expand_count, lazy_property, logits_to_probs,
+                    probs_to_logits)
 
 __all__ = ["Binomial"]
 
@@ -19,22 +20,11 @@ class Binomial(Distribution):
     has_enumerate_support = True
 
     def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise _errors.dist_probs_or_logits()
-        if probs is not None:
-            self.total_count, self.probs = broadcast_all(total_count, probs)
-            self.total_count = self.total_count.to(self.probs.dtype)
-        else:
-            self.total_count, self.logits = broadcast_all(total_count, logits)
-            self.total_count = self.total_count.to(self.logits.dtype)
-        self._param = self.probs if probs is not None else self.logits
-        super().__init__(self._param.size(), validate_args=validate_args)
+        super().__init__(_count_and_param(self, total_count, probs, logits),
+                         validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._expand_params(Binomial, batch_shape, _instance,
-                                  ("total_count", "probs", "logits"))
-        new._param = new.probs if "probs" in new.__dict__ else new.logits
-        return new
+        return _expand_count(Binomial, self, batch_shape, _instance)
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):

@@ -1,10 +1,10 @@
 import ember as torch
 import ember.nn.functional as F
-from .. import _errors
 from . import constraints
 from .distribution import Distribution
 from .gamma import Gamma
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import (_count_and_param, _expand_count, lazy_property, logits_to_probs,
+                    probs_to_logits)
 
 __all__ = ["NegativeBinomial"]
 
@@ -17,22 +17,11 @@ class NegativeBinomial(Distribution):
     support = constraints.nonnegative_integer
 
     def __init__(self, total_count, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise _errors.dist_probs_or_logits()
-        if probs is not None:
-            self.total_count, self.probs = broadcast_all(total_count, probs)
-            self.total_count = self.total_count.to(self.probs.dtype)
-        else:
-            self.total_count, self.logits = broadcast_all(total_count, logits)
-            self.total_count = self.total_count.to(self.logits.dtype)
-        self._param = self.probs if probs is not None else self.logits
-        super().__init__(self._param.size(), validate_args=validate_args)
+        super().__init__(_count_and_param(self, total_count, probs, logits),
+                         validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._expand_params(NegativeBinomial, batch_shape, _instance,
-                                  ("total_count", "probs", "logits"))
-        new._param = new.probs if "probs" in new.__dict__ else new.logits
-        return new
+        return _expand_count(NegativeBinomial, self, batch_shape, _instance)
 
     @property
     def mean(self):

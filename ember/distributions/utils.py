@@ -28,6 +28,27 @@ def broadcast_all(*values):
     return torch.broadcast_tensors(*values)
 
 
+def _count_and_param(dist, total_count, probs, logits):
+    """Set ``total_count`` with ``probs`` or ``logits`` (exactly one), broadcast together and in
+    the parameter's dtype, as Binomial and NegativeBinomial take them; returns the batch shape."""
+    from .. import _errors
+    if (probs is None) == (logits is None):
+        raise _errors.dist_probs_or_logits()
+    name, value = ("probs", probs) if probs is not None else ("logits", logits)
+    count, param = broadcast_all(total_count, value)
+    dist.total_count = count.to(param.dtype)
+    setattr(dist, name, param)
+    dist._param = param
+    return param.size()
+
+
+def _expand_count(cls, dist, batch_shape, _instance):
+    """``expand`` of a ``_count_and_param`` distribution."""
+    new = dist._expand_params(cls, batch_shape, _instance, ("total_count", "probs", "logits"))
+    new._param = new.probs if "probs" in new.__dict__ else new.logits
+    return new
+
+
 def _standard_normal(shape, dtype, device):
     return torch.randn(shape, dtype=dtype, device=device)
 
