@@ -1,15 +1,24 @@
-"""``__torch_function__`` for Tensor subclasses' methods and operators.
+"""``__torch_function__``: Tensor subclasses' methods, function-form calls, and modes.
 
-When a subclass of ``Tensor`` is defined, its op methods (``sum``, ``add_``, ``reshape`` ...)
-and operators (``+``, ``[]``, ``==`` ...) are replaced, on the subclass only, by wrappers that go
-through :func:`ember.overrides.handle_torch_function`; with ``Tensor.__torch_function__``'s
-default the results keep the subclass's type, as in torch.  Plain ``Tensor`` keeps its methods
-untouched, so the ordinary path costs nothing; classes that opt out with
-``__torch_function__ = torch._C._disabled_torch_function_impl`` (``Parameter``) are left alone.
-Not covered yet: function-form calls (``torch.add(sub, 1)``) and modes around plain tensors.
+* Methods and operators: when a subclass of ``Tensor`` is defined, its op methods (``sum``,
+  ``add_``, ``reshape`` ...) and operators (``+``, ``[]``, ``==`` ...) are replaced, on the
+  subclass only, by wrappers that go through :func:`ember.overrides.handle_torch_function`.
+* Functions: ``torch.add(sub, 1)``, ``F.linear(sub, w)`` and the other public functions reach
+  ``__torch_function__`` through a binding layer (``_ops._bindings``) that is switched on once an
+  instance of an overriding subclass exists or while a ``TorchFunctionMode`` is active; it also
+  routes plain tensors' methods and operators to an active mode.  The function handed to
+  ``__torch_function__`` is the one bound at the public name (``func is torch.add`` holds).
+
+With ``Tensor.__torch_function__``'s default the results keep the subclass's type, as in torch.
+Until a subclass instance or a mode exists nothing is wrapped, so the ordinary path costs
+nothing; classes that opt out with ``__torch_function__ =
+torch._C._disabled_torch_function_impl`` (``Parameter``) never switch the layer on.
 """
 import functools
+import sys
 import types
+
+from ._tensor import Tensor
 
 _OPERATORS = ("__add__", "__radd__", "__iadd__", "__sub__", "__rsub__", "__isub__", "__mul__",
               "__rmul__", "__imul__", "__truediv__", "__rtruediv__", "__itruediv__",
@@ -40,8 +49,20 @@ def _dispatching(func):
     return method
 
 
+def _dispatching_property(prop):
+    from .overrides import handle_torch_function, has_torch_function
+    getter = prop.__get__
+
+    def fget(self):
+        if has_torch_function((self,)):
+            return handle_torch_function(getter, (self,), self)
+        return getter(self)
+    return property(fget, prop.fset, prop.fdel, prop.__doc__)
+
+
 def install(cls, tensor_cls):
-    """Route ``cls``'s inherited op methods through ``__torch_function__``."""
+    """Route ``cls``'s inherited op methods and property getters through
+    ``__torch_function__`` (the getter arrives as ``Tensor.<name>.__get__``, as in torch)."""
     from ._C import _disabled_torch_function_impl
     tf = cls.__torch_function__
     if getattr(tf, "__func__", tf) is _disabled_torch_function_impl:
@@ -49,3 +70,110 @@ def install(cls, tensor_cls):
     for name in _method_names(tensor_cls):
         if getattr(cls, name) is tensor_cls.__dict__[name]:
             setattr(cls, name, _dispatching(tensor_cls.__dict__[name]))
+    for name, prop in vars(tensor_cls).items():
+        if type(prop) is property and _inherited(cls, name, prop):
+            setattr(cls, name, _dispatching_property(prop))
+
+
+def _inherited(cls, name, prop):
+    """``cls`` gets ``name`` from ``Tensor`` (not from a class of its own between them)."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            return vars(klass)[name] is prop
+    return False
+
+
+# ---- function-form calls and modes ----------------------------------------------------------
+_LAYER = "torch_function"
+_seen_classes = {}      # subclass -> whether it overrides __torch_function__
+_extra_functions = set()     # public functions of modules above the core (nn.functional)
+_TENSOR_FUNCTIONS = ("result_type", "is_floating_point", "is_complex", "numel", "is_nonzero",
+                     "is_same_size")
+
+
+def _overriding(cls):
+    from ._C import _disabled_torch_function_impl
+    tf = cls.__torch_function__
+    return getattr(tf, "__func__", tf) is not _disabled_torch_function_impl
+
+
+def note_instance(cls):
+    """Called when a ``cls`` instance is made: the first of an overriding subclass switches the
+    function layer on (for good: instances may live anywhere)."""
+    if cls not in _seen_classes:
+        _seen_classes[cls] = _overriding(cls)
+        sync()
+
+
+def sync():
+    """Layer on while an overriding subclass has had instances or a mode is active."""
+    from ._ops import _bindings
+    from .overrides import _mode_stack
+    _bindings.register_layer(_LAYER, -1, _public_functions, _wrap)
+    _bindings.set_active(_LAYER, bool(_mode_stack) or any(_seen_classes.values()))
+
+
+def add_public_functions(functions):
+    """Make ``functions`` (a higher layer's public API, e.g. ``nn.functional``) dispatch too."""
+    from ._ops import _bindings
+    _extra_functions.update(functions)
+    _bindings.refresh()
+
+
+def _public_functions():
+    from ._ops._core import OPS
+    fns = set()
+    for op in OPS.values():
+        fns.add(op.fn)
+        if op.inplace is not None:
+            fns.add(op.inplace)
+    top = sys.modules["ember"]
+    fns.update(getattr(top, n) for n in _TENSOR_FUNCTIONS if hasattr(top, n))
+    fns.update(vars(Tensor)[n] for n in _method_names(Tensor))
+    fns.update(_extra_functions)
+    return fns
+
+
+def _relevant(args, kwargs):
+    """The arguments ``__torch_function__`` is looked up on: the positional and keyword
+    arguments, and the items of list/tuple arguments (``torch.cat([a, b])``)."""
+    found = []
+    for a in (*args, *kwargs.values()):
+        if isinstance(a, (list, tuple)):
+            found.extend(a)
+        else:
+            found.append(a)
+    return found
+
+
+_PLAIN = {int, float, bool, complex, str, type(None), slice, type(Ellipsis)}
+
+
+def _may_override(values):
+    """Cheap screen: could any value (or item of a list/tuple value) override?"""
+    for a in values:
+        cls = a.__class__
+        if cls is Tensor or cls in _PLAIN:
+            continue
+        if cls is list or cls is tuple:
+            if _may_override(a):
+                return True
+        elif _seen_classes.get(cls, True):
+            return True
+    return False
+
+
+def _wrap(inner, original):
+    from .overrides import handle_torch_function, has_torch_function
+
+    from .overrides import _mode_stack
+
+    @functools.wraps(original)
+    def public(*args, **kwargs):
+        if _mode_stack or _may_override(args) or (kwargs and _may_override(kwargs.values())):
+            relevant = _relevant(args, kwargs)
+            if has_torch_function(relevant):
+                return handle_torch_function(public, relevant, *args, **kwargs)
+        return inner(*args, **kwargs)
+    return public
+

@@ -4,6 +4,7 @@ Op methods (``add``, ``sum``, ``view``...) and Python operators are attached by 
 from the op registry, so that every op is defined once; this module holds only storage,
 metadata, autograd fields and conversions.
 """
+import contextvars
 import warnings
 import numpy as np
 
@@ -39,6 +40,28 @@ class Size(tuple):
 
     def __reduce__(self):
         return (Size, (tuple(self),))
+
+
+# Inference tensors (made inside ``inference_mode``) carry an ``_InferenceCounter`` as their
+# version counter instead of a list: it marks them, reading it outside inference mode (saving
+# the tensor for backward) raises torch's error, and views share it with their base.
+# ``inference_mode`` flips the context variable (per thread) and counts active blocks in
+# ``_inference_blocks`` (process-wide), so tensor creation pays one list read when none is on.
+_inference_var = contextvars.ContextVar("ember_inference_mode", default=False)
+_inference_blocks = [0]
+
+
+class _InferenceCounter(list):
+    __slots__ = ()
+
+    def __getitem__(self, i):
+        if not _inference_var.get():
+            raise _errors.inference_tensor_saved()
+        return list.__getitem__(self, i)
+
+
+def _version_counter():
+    return _InferenceCounter((0,)) if _inference_blocks[0] and _inference_var.get() else [0]
 
 
 class Tensor:
@@ -204,6 +227,8 @@ class Tensor:
             return
         if flag and not (self._dtype.is_floating_point or self._dtype.is_complex):
             raise _errors.requires_grad_dtype(method)
+        if flag and self._vc.__class__ is not list and not _inference_var.get():
+            raise _errors.inference_requires_grad()
         self._requires_grad = flag
 
     @property
@@ -245,7 +270,13 @@ class Tensor:
     def _version(self):
         """The in-place modification count, shared by all views of one storage (an int, as in
         PyTorch); ``_vc`` is the shared counter itself."""
+        if self._vc.__class__ is not list:
+            raise _errors.inference_version()
         return self._vc[0]
+
+    def is_inference(self):
+        """Whether the tensor was made inside ``inference_mode`` (or is a view of one)."""
+        return self._vc.__class__ is not list
 
     def retain_grad(self):
         from .autograd import graph
@@ -397,6 +428,10 @@ class Tensor:
     def as_subclass(self, cls):
         t = object.__new__(cls)
         _copy_fields(t, self)
+        if cls not in _subclass_instances:
+            _subclass_instances.add(cls)
+            from ._subclass import note_instance
+            note_instance(cls)
         return t
 
     def __init_subclass__(cls, **kwargs):
@@ -474,6 +509,9 @@ class Tensor:
         return _ops.pointwise.imag(self)
 
 
+_subclass_instances = set()      # subclasses that have had an instance (see _subclass)
+
+
 def _convert(result, cls):
     """Tensor results (also inside tuples and lists) as ``cls``, as torch's ``_convert``."""
     if cls is Tensor:
@@ -516,6 +554,8 @@ def _make(data, dtype, device=_cpu, requires_grad=False):
     t._accum = None
     t._hooks = None
     t._retain = False
+    if _inference_blocks[0]:
+        t._vc = _version_counter()
     return t
 
 

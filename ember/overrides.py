@@ -1,12 +1,12 @@
-"""``torch.overrides``: the ``__torch_function__`` protocol's helpers.
+"""``torch.overrides``: the ``__torch_function__`` protocol's helpers and modes.
 
 Libraries use them in their own functions (``if has_torch_function(args): return
-handle_torch_function(fn, args, *args)``) so that tensor-like objects can take over; that part
-works as in torch.  Ember's built-in ops do not dispatch to ``__torch_function__`` (nor to an
-active ``TorchFunctionMode``) yet: they compute on the subclass's data and return ``Tensor``s.
+handle_torch_function(fn, args, *args)``) so that tensor-like objects can take over.  Ember's
+own public functions, methods and operators dispatch the same way (see ``ember._subclass``).
 """
-from . import _errors
-from ._C import _disabled_torch_function_impl, _subclass_dispatch_disabled
+from . import _errors, _subclass
+from ._C import (_disabled_torch_function_impl, _subclass_dispatch_disabled,
+                 _torch_function_disabled)
 from ._tensor import Tensor
 
 __all__ = ["TorchFunctionMode", "has_torch_function", "has_torch_function_unary",
@@ -17,7 +17,7 @@ _mode_stack = []
 
 
 def _overrides(arg):
-    if _subclass_dispatch_disabled[0]:
+    if _subclass_dispatch_disabled[0] or _torch_function_disabled[0]:
         return False
     tf = getattr(type(arg), "__torch_function__", None)
     return type(arg) is not Tensor and tf is not None and \
@@ -27,6 +27,8 @@ def _overrides(arg):
 def has_torch_function(relevant_args):
     """True when some argument (other than a plain Tensor) implements ``__torch_function__``,
     or a ``TorchFunctionMode`` is active."""
+    if _torch_function_disabled[0]:
+        return False
     return bool(_mode_stack) or any(_overrides(a) for a in relevant_args)
 
 
@@ -93,16 +95,19 @@ class TorchFunctionMode:
 
     def __enter__(self):
         _mode_stack.append(self)
+        _subclass.sync()
         return self
 
     def __exit__(self, *exc):
         _mode_stack.remove(self)
+        _subclass.sync()
         return False
 
     @classmethod
     def push(cls, *args, **kwargs):
         mode = cls(*args, **kwargs)
         _mode_stack.append(mode)
+        _subclass.sync()
         return mode
 
 

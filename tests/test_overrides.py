@@ -61,3 +61,23 @@ def test_ops_aten_reaches_builtin_ops():
         torch.ones(2), torch.ones(2)).tolist()
     with pytest.raises(AttributeError, match="'_OpNamespace' 'nolib' object has no attribute"):
         ember.ops.nolib.nothing
+
+
+def test_tracing_while_function_dispatch_is_on():
+    """An overriding subclass instance switches function-form dispatch on for the process;
+    fx still records torch's graph, its targets are the public functions (``torch.relu``)."""
+    class Sub(ember.Tensor):
+        pass
+    sub = ember.ones(2).as_subclass(Sub)
+    assert type(ember.relu(sub)) is Sub
+    codes = []
+    for mod in (ember, torch):
+        def f(x):
+            return mod.relu(x).sum(1) + mod.exp(x).sum(1)
+        gm = mod.fx.symbolic_trace(f)
+        assert any(n.target is mod.relu for n in gm.graph.nodes)
+        codes.append(gm.code.replace("torch.", "ember."))
+    assert codes[0] == codes[1]
+    x = ember.randn(3, 4)
+    gm = ember.fx.symbolic_trace(lambda x: ember.relu(x).sum(1))
+    assert ember.equal(gm(x), ember.relu(x).sum(1))

@@ -84,4 +84,17 @@ class DisableTorchFunctionSubclass:
         return False
 
 
-DisableTorchFunction = DisableTorchFunctionSubclass
+_torch_function_disabled = [0]      # depth of DisableTorchFunction blocks
+
+
+class DisableTorchFunction:
+    """Inside the block neither subclasses' ``__torch_function__`` nor active modes are
+    consulted."""
+
+    def __enter__(self):
+        _torch_function_disabled[0] += 1
+        return self
+
+    def __exit__(self, *exc):
+        _torch_function_disabled[0] -= 1
+        return False

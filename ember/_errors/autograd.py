@@ -17,6 +17,30 @@ def requires_grad_non_leaf():
                         "differentiation use var_no_grad = var.detach().")
 
 
+def inference_version():
+    return RuntimeError("Inference tensors do not track version counter.")
+
+
+def inference_inplace():
+    return RuntimeError("Inplace update to inference tensor outside InferenceMode is not "
+                        "allowed.You can make a clone to get a normal tensor before doing "
+                        "inplace update.See https://github.com/pytorch/rfcs/pull/17 for more "
+                        "details.")
+
+
+def inference_tensor_saved():
+    return RuntimeError("Inference tensors cannot be saved for backward. Please do not use "
+                        "Tensors created in inference mode in computation tracked by autograd. "
+                        "To work around this, you can make a clone to get a normal tensor and "
+                        "use it in autograd, or use `torch.no_grad()` instead of "
+                        "`torch.inference_mode()`.")
+
+
+def inference_requires_grad():
+    return RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode "
+                        "is not allowed.")
+
+
 def requires_grad_dtype(method=False):
     """PyTorch's wording differs: ``requires_grad_()`` (``method``) omits complex, the
     ``requires_grad`` attribute names it (factories: ``factory_requires_grad_dtype``)."""

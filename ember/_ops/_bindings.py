@@ -15,13 +15,14 @@ import types
 
 from .._tensor import Tensor
 
-__all__ = ["register_layer", "set_active"]
+__all__ = ["register_layer", "set_active", "refresh", "original"]
 
 _FUNCTION = types.FunctionType
 _lock = threading.RLock()
 _layers = {}        # name -> (order, functions(): a set or dict, wrap(inner, original))
 _active = set()
 _composed = {}      # (original, active layer names) -> wrapper
+_originals = {}     # wrapper -> original
 _places = {}        # original -> [(owner, name, bound value)]
 _seen = {"modules": -1, "functions": frozenset()}
 _swapped = []       # (owner, name, original bound value)
@@ -41,6 +42,22 @@ def set_active(name, active):
         (_active.add if active else _active.discard)(name)
         _restore()
         if _active:
+            _install()
+
+
+def original(fn):
+    """The function a layer's wrapper stands for (``fn`` itself when it is none)."""
+    try:
+        return _originals.get(fn, fn)
+    except TypeError:       # unhashable
+        return fn
+
+
+def refresh():
+    """Rebind after the active layers' function sets grew (a module registered more)."""
+    with _lock:
+        if _active:
+            _restore()
             _install()
 
 
@@ -69,6 +86,7 @@ def _install():
             for name in reversed(chain):
                 wrapper = _layers[name][2](wrapper, fn)
             _composed[(fn, chain)] = wrapper
+            _originals[wrapper] = fn
         for owner, attr, value in places:
             new = staticmethod(wrapper) if type(value) is staticmethod else wrapper
             if isinstance(owner, dict):

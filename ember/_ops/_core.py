@@ -22,6 +22,7 @@ from ..autograd.graph import make_node, node_class, set_output, save_output, edg
 from ..autograd.graph import _new as _new_node, _anomaly
 
 _grad_on = grad_mode.is_grad_enabled   # this thread's grad mode: one C call
+_inference_on = grad_mode.is_inference_mode_enabled
 _ndarray = np.ndarray
 
 
@@ -317,6 +318,8 @@ def write_array(t, arr):
         except ValueError:
             raise _errors.output_broadcast_shape(dst.shape, arr.shape) from None
     t._device._backend.xp.copyto(dst, arr, casting="unsafe")
+    if t._vc.__class__ is not list and not _inference_on():
+        raise _errors.inference_inplace()       # (torch checks after writing, too)
     t._vc[0] += 1
 
 

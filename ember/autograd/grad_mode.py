@@ -13,9 +13,9 @@ import inspect
 import warnings
 
 from .. import _errors
+from .._tensor import _inference_blocks, _inference_var
 
 _enabled_var = contextvars.ContextVar("ember_grad_enabled", default=True)
-_inference_var = contextvars.ContextVar("ember_inference_mode", default=False)
 
 is_grad_enabled = _enabled_var.get
 is_inference_mode_enabled = _inference_var.get
@@ -128,13 +128,17 @@ class inference_mode(_DecoratorContext):
 
     def __enter__(self):
         self.prev = (_enabled_var.get(), _inference_var.get())
+        # as torch's guard: inference_mode(False) turns grad mode on as well
+        _set_enabled(not self.mode)
+        _set_inference(self.mode)
         if self.mode:
-            _set_enabled(False)
-            _set_inference(True)
+            _inference_blocks[0] += 1
 
     def __exit__(self, *exc):
         _set_enabled(self.prev[0])
         _set_inference(self.prev[1])
+        if self.mode:
+            _inference_blocks[0] -= 1
 
     def clone(self):
         return type(self)(self.mode)

@@ -64,6 +64,7 @@ _cache = []
 
 
 def _build():
+    from .._ops._bindings import original
     from .._ops._core import OPS
     from ..nn import functional as F
     by_name = {}
@@ -73,10 +74,11 @@ def _build():
             by_name[op.name + "_"] = op.inplace
     known = set(by_name.values())
     for k, v in vars(F).items():
+        v = original(v)
         if type(v) is types.FunctionType and not k.startswith("_") and v not in known:
             by_name["nn.functional." + k] = v
     for k in _TENSOR_EXTRAS:
-        v = Tensor.__dict__[k]
+        v = original(Tensor.__dict__[k])
         if v not in known:
             by_name["Tensor." + k] = v
     for fn in _DIRECT:
@@ -92,6 +94,7 @@ def _public_names():
     """function -> its public path: ``ember.<name>``, ``ember.nn.functional.<name>``,
     ``ember.linalg.<name>``, ``ember.Tensor.<method>`` (the first wins)."""
     import ember
+    from .._ops._bindings import original
     from ..nn import functional as F
     names = {}
     for prefix, space in (("ember.", vars(ember)), ("ember.nn.functional.", vars(F)),
@@ -100,7 +103,7 @@ def _public_names():
         for k, v in space.items():
             if callable(v) and not isinstance(v, types.ModuleType) and not k.startswith("__"):
                 try:
-                    names.setdefault(v, prefix + k)
+                    names.setdefault(original(v), prefix + k)
                 except TypeError:       # unhashable
                     pass
     for fn in _DIRECT:
@@ -133,17 +136,19 @@ def lookup(name):
 
 
 def name_of(fn):
-    """The table name of ``fn``, or None."""
+    """The table name of ``fn`` (or of the function a ``_bindings`` wrapper stands for)."""
+    from .._ops._bindings import original
     try:
-        return by_function().get(fn)
+        return by_function().get(original(fn))
     except TypeError:
         return None
 
 
 def public_name(fn):
     """The public path of ``fn`` (``"ember.relu"``, ``"operator.add"``), or None."""
+    from .._ops._bindings import original
     try:
-        return _tables()[2].get(fn)
+        return _tables()[2].get(original(fn))
     except TypeError:
         return None
 

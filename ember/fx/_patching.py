@@ -10,6 +10,7 @@ and the globals of the user's code (``from ember import relu`` there).
 import sys
 import types
 
+from .._ops._bindings import original
 from .._tensor import Tensor
 from . import _optable
 
@@ -76,18 +77,20 @@ def _node_kind(fn, attr):
 def patch_bindings(patcher, make_wrapper, namespaces=()):
     """Replace every binding of a table function by ``make_wrapper(fn, op, target, swapped)``
     (see ``_node_kind``): Tensor attributes, functions of ember's modules and of
-    ``namespaces`` (dicts), staticmethods of their classes.  Wrappers are made once each."""
+    ``namespaces`` (dicts), staticmethods of their classes.  Wrappers are made once each.
+    A binding an active ``_bindings`` layer holds is recorded and called as bound (the target
+    is what ``torch.relu`` is at the time), and found in the table by its original."""
     by_fn = _optable.by_function()
     made = {}
 
-    def wrapper(fn, attr=None):
-        w = made.get((fn, attr))
+    def wrapper(bound, attr=None):
+        w = made.get((bound, attr))
         if w is None:
-            w = made[(fn, attr)] = make_wrapper(fn, *_node_kind(fn, attr))
+            w = made[(bound, attr)] = make_wrapper(bound, *_node_kind(bound, attr))
         return w
 
     for k, v in list(Tensor.__dict__.items()):
-        if type(v) is types.FunctionType and v in by_fn:
+        if type(v) is types.FunctionType and original(v) in by_fn:
             patcher.set(Tensor, k, wrapper(v, k))
     spaces = {}
     for name, m in list(sys.modules.items()):
@@ -99,10 +102,10 @@ def patch_bindings(patcher, make_wrapper, namespaces=()):
         module_name = d.get("__name__")
         for k, v in list(d.items()):
             if type(v) is types.FunctionType:
-                if v in by_fn:
+                if original(v) in by_fn:
                     patcher.set(d, k, wrapper(v))
             elif isinstance(v, type) and v is not Tensor and v.__module__ == module_name:
                 for a, sv in list(v.__dict__.items()):
                     if type(sv) is staticmethod and type(sv.__func__) is types.FunctionType \
-                            and sv.__func__ in by_fn:
+                            and original(sv.__func__) in by_fn:
                         patcher.set(v, a, staticmethod(wrapper(sv.__func__)))

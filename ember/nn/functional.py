@@ -9,3 +9,9 @@ from ._functional.vision import *  # noqa: F401,F403
 from ._functional.normalization import *  # noqa: F401,F403
 from ._functional.loss import *  # noqa: F401,F403
 from ._functional.attention import *  # noqa: F401,F403
+
+from .. import _subclass  # noqa: E402
+
+_subclass.add_public_functions(v for n, v in list(globals().items())
+                               if not n.startswith("_") and callable(v)
+                               and getattr(v, "__module__", "").startswith("ember.nn"))

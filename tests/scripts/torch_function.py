@@ -35,8 +35,7 @@ print(type(logged).__name__, logged.requires_grad, logged.is_leaf)
 print(has_torch_function((plain,)), has_torch_function((logged,)), has_torch_function((Duck(1),)))
 print(scaled(plain).tolist(), scaled(Duck(5), k=3))
 out = scaled(logged)
-# (torch also dispatches its own ops on Logged here; Ember's built-in ops do not, yet)
-print(type(out).__name__, [c for c in Logged.calls if c == "scaled"], out.detach().tolist())
+print(type(out).__name__, Logged.calls, out.detach().tolist())
 print(is_tensor_like(plain), is_tensor_like(Duck(1)), is_tensor_like(3))
 print(len(get_default_nowrap_functions()) >= 2)
 r = torch.Tensor.__torch_function__(torch.Tensor.add, (Logged,), (logged, plain[:1]))
@@ -55,7 +54,7 @@ class Recorder(TorchFunctionMode):
 
 with Recorder() as mode:
     print(has_torch_function((plain,)), scaled(plain).tolist())
-print([c for c in mode.seen if c == "scaled"], has_torch_function((plain,)))
+print(mode.seen, has_torch_function((plain,)))
 try:
     class NoImpl(torch.Tensor):
         @classmethod
@@ -80,3 +79,33 @@ watched = torch.ones(2).as_subclass(Logged)
 watched.add(1)
 watched * 3
 print(Logged.calls)
+
+# function-form calls reach __torch_function__ too, and keep the subclass's type
+Logged.calls.clear()
+results = (torch.add(watched, 1), torch.cat([watched, plain]), torch.nn.functional.relu(watched),
+           torch.sum(watched), torch.stack((plain, watched)), torch.where(watched > 1, watched, 0.0),
+           torch.nn.functional.linear(watched.view(1, 2), torch.eye(2)), torch.mean(watched))
+print([type(x).__name__ for x in results], Logged.calls)
+with torch._C.DisableTorchFunctionSubclass():
+    print(type(torch.add(watched, 1)).__name__)
+with torch._C.DisableTorchFunction():
+    print(type(torch.add(watched, 1)).__name__)
+
+
+class Seen(TorchFunctionMode):
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        self.seen.append(func.__name__)
+        return func(*args, **(kwargs or {}))
+
+
+with Seen() as mode:
+    y = torch.mul(plain, 2) + plain
+    plain.sum()
+    torch.nn.functional.softmax(plain, 0)
+    with torch._C.DisableTorchFunction():
+        torch.exp(plain)
+print(mode.seen, type(y).__name__)
