@@ -5,9 +5,10 @@ from . import models
 from .harness import Workload
 
 
-def setup(lib, build, input_shape, momentum=0.0):
+def setup(lib, build, input_shape, momentum=0.0, adam=False):
     model = build(lib)
-    opt = lib.optim.SGD(model.parameters(), lr=1e-3, momentum=momentum)
+    opt = (lib.optim.Adam(model.parameters(), lr=1e-3) if adam else
+           lib.optim.SGD(model.parameters(), lr=1e-3, momentum=momentum))
     x, y = models.random_batch(lib, input_shape)
     return model, opt, x, y, lib.nn.CrossEntropyLoss()
 
@@ -39,4 +40,7 @@ WORKLOADS = [
               models.transformer_classifier, (16, 128, 256), 2),
     _workload("lstm", "LSTM 2 layers, hidden 256, seq 64, batch 32, SGD",
               models.lstm_classifier, (32, 64, 64), 2),
+    _workload("lstm_small", "LSTM 1 layer, hidden 128, seq 32, batch 16, Adam",
+              functools.partial(models.lstm_classifier, hidden=128, layers=1), (16, 32, 64), 10,
+              adam=True),
 ]

@@ -216,3 +216,20 @@ def test_node_saved_tensor_attributes(name):
     for n in t_vals:
         np.testing.assert_allclose(e_vals[n].detach().numpy(), t_vals[n].detach().numpy())
     assert not hasattr(e_fn, "_saved_no_such") and not hasattr(t_fn, "_saved_no_such")
+
+
+def test_comparisons_with_non_numbers_as_torch():
+    """``t == None`` is False and ``t != "a"`` True (torch's operators return NotImplemented
+    for non-numbers); ordering against them is Python's TypeError; numbers compare."""
+    def run(mod):
+        x = mod.tensor([1.0, 2.0])
+        out = [x == None, x != None, x == "a", x != "a", x == [1.0, 2.0],  # noqa: E711
+               x == object(), (x == np.float32(2)).tolist(), (x < 2).tolist(),
+               (2.0 >= x).tolist(), None in [x]]
+        for bad in (lambda: x < None, lambda: x >= "a"):
+            try:
+                bad()
+            except TypeError as e:
+                out.append(str(e).replace("ember.", "torch."))
+        return out
+    assert run(ember) == run(torch)

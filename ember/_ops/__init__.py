@@ -2,6 +2,8 @@
 
 Importing this package binds each op as a Tensor method and defines the Python operators.
 """
+import numbers
+
 from .. import _errors
 from .._tensor import Tensor
 from . import _core, views, creation, pointwise, reduction, shape, indexing, linalg, random
@@ -45,6 +47,23 @@ def _where_method(self, condition, y):
     return pointwise.where(condition, self, y)
 
 
+_COMPARABLE = (Tensor, numbers.Number)     # numbers: NumPy scalars register as Number
+
+
+def _comparison(fn):
+    """``t == other`` etc.: the op for tensors and numbers; NotImplemented otherwise, so that,
+    as with torch, ``t == None`` is False, ``t != "a"`` True and ``t < None`` Python's
+    TypeError."""
+    def operator(self, other):
+        cls = other.__class__
+        if cls is Tensor or cls is float or cls is int or cls is bool \
+                or isinstance(other, _COMPARABLE):
+            return fn(self, other)
+        return NotImplemented
+    operator.__name__ = operator.__qualname__ = f"__{fn.__name__}__"
+    return operator
+
+
 def _define_operators():
     P = pointwise
     T = Tensor
@@ -65,9 +84,8 @@ def _define_operators():
     T.__pos__ = P.positive
     T.__abs__ = P.abs
     T.__invert__ = _invert
-    for name, fn in (("eq", P.eq), ("ne", P.ne), ("lt", P.lt), ("le", P.le), ("gt", P.gt),
-                     ("ge", P.ge)):
-        setattr(T, f"__{name}__", fn)
+    for fn in (P.eq, P.ne, P.lt, P.le, P.gt, P.ge):
+        setattr(T, f"__{fn.__name__}__", _comparison(fn))
     T.__hash__ = object.__hash__
     T.__array_priority__ = 1000  # NumPy defers to our reflected operators, as with torch
     T.where = _where_method

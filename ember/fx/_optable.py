@@ -25,8 +25,8 @@ from .._tensor import Tensor
 _TENSOR_EXTRAS = ("__add__", "__radd__", "__rsub__", "__rmul__", "__rtruediv__",
                   "__rfloordiv__", "__rmod__", "__rpow__", "__matmul__", "__rmatmul__",
                   "__imatmul__", "__invert__", "__rand__", "__ror__", "__rxor__", "__rlshift__",
-                  "__rrshift__", "__getitem__", "__setitem__", "detach", "detach_", "where",
-                  "type")
+                  "__rrshift__", "__getitem__", "__setitem__", "__eq__", "__ne__", "__lt__",
+                  "__le__", "__gt__", "__ge__", "detach", "detach_", "where", "type")
 
 _BINARY = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and_", "or_",
            "xor", "lshift", "rshift")

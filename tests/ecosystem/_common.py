@@ -1,8 +1,19 @@
 """Shared by the ecosystem scripts: deterministic parameters and inputs (the same values
-under Ember and PyTorch without either random generator) and result lines."""
+under Ember and PyTorch without either random generator) and result lines.
+
+With ``ECOSYSTEM_TIMING=1`` a script also prints ``TIME <seconds>`` at exit: the time from this
+module's import (after torch and the library are imported) to the end, i.e. the workload
+(``python -m benchmarks.ecosystem`` compares it between Ember and PyTorch)."""
+import atexit
 import math
+import os
+import time
 
 import torch
+
+_START = time.perf_counter()
+if os.environ.get("ECOSYSTEM_TIMING") == "1":
+    atexit.register(lambda: print(f"TIME {time.perf_counter() - _START:.4f}", flush=True))
 
 
 def deterministic_(model, scale=1.0):
