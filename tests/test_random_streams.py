@@ -74,7 +74,8 @@ def test_rand_randn(size, dt):
 
 def test_normal_float32_large():
     # big enough for the threaded runs; float32 results are bit-identical to torch's AVX2 kernel
-    _same(lambda L: (L.randn(600_017), L.empty(70_000).normal_(0.25, 3.0)))
+    _same(lambda L: (L.randn(600_017), L.empty(70_000).normal_(0.25, 3.0),
+                     L.randn(4096, 4), L.empty(5_003).normal_(-1.0, 0.5), L.randn(16_400)))
 
 
 def test_randn_float64_large():
