@@ -70,8 +70,12 @@ def logf(x):
         y = _fma_into(y, x64, np.float64(c))
     y *= x
     y = fma32(y, z, e * _LOG_Q1)
-    y = fma32(z, _f(-0.5), y)
-    return fma32(e, _LOG_Q2, x + y)
+    # z * -0.5 and e * Q2 (an integer times a 9-bit constant) are exact in float32, so these
+    # two fused steps round once as plain float32 additions
+    y += z * _f(-0.5)
+    x += y
+    x += e * _LOG_Q2
+    return x
 
 
 # ---- Cephes sincosf -------------------------------------------------------------------------------
