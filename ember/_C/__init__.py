@@ -68,33 +68,31 @@ def _disabled_torch_function_impl(func, types, args=(), kwargs=None):
     return func(*args, **(kwargs or {}))
 
 
+class _DepthBlock:
+    """A context manager counting how deep its blocks are nested in ``depth`` (a one-item
+    list the dispatch checks)."""
+    depth = None
+
+    def __enter__(self):
+        self.depth[0] += 1
+        return self
+
+    def __exit__(self, *exc):
+        self.depth[0] -= 1
+        return False
+
+
 _subclass_dispatch_disabled = [0]     # depth of DisableTorchFunctionSubclass blocks
+_torch_function_disabled = [0]        # depth of DisableTorchFunction blocks
 
 
-class DisableTorchFunctionSubclass:
+class DisableTorchFunctionSubclass(_DepthBlock):
     """Inside the block, subclasses' ``__torch_function__`` is not consulted (active modes
     still are): what ``Tensor.__torch_function__`` runs the function under."""
-
-    def __enter__(self):
-        _subclass_dispatch_disabled[0] += 1
-        return self
-
-    def __exit__(self, *exc):
-        _subclass_dispatch_disabled[0] -= 1
-        return False
+    depth = _subclass_dispatch_disabled
 
 
-_torch_function_disabled = [0]      # depth of DisableTorchFunction blocks
-
-
-class DisableTorchFunction:
+class DisableTorchFunction(_DepthBlock):
     """Inside the block neither subclasses' ``__torch_function__`` nor active modes are
     consulted."""
-
-    def __enter__(self):
-        _torch_function_disabled[0] += 1
-        return self
-
-    def __exit__(self, *exc):
-        _torch_function_disabled[0] -= 1
-        return False
+    depth = _torch_function_disabled

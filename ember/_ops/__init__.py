@@ -60,7 +60,7 @@ def _comparison(fn):
                 or isinstance(other, _COMPARABLE):
             return fn(self, other)
         return NotImplemented
-    operator.__name__ = operator.__qualname__ = f"__{fn.__name__}__"
+    operator.__name__ = operator.__qualname__ = fn.__name__     # torch names it "gt"
     return operator
 
 
