@@ -18,6 +18,7 @@ from ..autograd.engine import grad as _autograd_grad_raw
 from ..autograd.functional import _jacobian_rows
 from ..autograd.graph import AccumulateGrad
 from ..utils._pytree import tree_flatten, tree_unflatten, tree_leaves, tree_map, treespec_pprint
+from ._vmap import batch_inputs, plain
 
 _depth = [0]  # how many transforms are running around the current call
 
@@ -47,9 +48,10 @@ def _keeps_graph(*trees):
 def _reaches_outside(outputs, fresh):
     """Whether ``outputs`` depend on a tensor requiring grad other than the ``fresh`` inputs
     (a closure over a parameter, say): then the results must keep their graph too."""
-    mine = {id(t) for t in fresh}
+    mine = {id(plain(t)) for t in fresh}
     stack, seen = [], set()
     for o in outputs:
+        o = plain(o)
         if isinstance(o, Tensor) and o._requires_grad:
             if o._grad_fn is None and id(o) not in mine:
                 return True
@@ -134,7 +136,7 @@ def _replace(args, argnums, new):
 def _make_differentiable(args, argnums, keep_graph):
     """(args with the selected ones replaced by fresh inputs, their flat list, their spec)."""
     flat, spec = tree_flatten(_select(args, argnums))
-    fresh = [_differentiable(x, keep_graph) for x in flat]
+    fresh = [_differentiable(x, keep_graph) for x in batch_inputs(flat)]
     return _replace(args, argnums, tree_unflatten(fresh, spec)), fresh, spec
 
 

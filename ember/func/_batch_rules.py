@@ -1,0 +1,683 @@
+"""Batching rules: how each op runs once on a whole batch.
+
+A rule is ``rule(call, level, args, kwargs)``: it unwraps the arguments batched at ``level``
+(their values carry the batch as dim 0), calls ``call`` — the op's vmap wrapper, so lower
+levels are unwrapped the same way — once with dims shifted past the batch dim, and wraps the
+results. Most rules are a few families (pointwise with broadcasting, ops with a ``dim``
+argument, ops that take any number of leading batch dims, ops whose first dim is folded with
+the batch); shape ops, products, convolution, losses, indexing and random ops have their own.
+Some rules are decompositions into other ops on the logical (BatchedTensor) tensors, which
+dispatch again. ``rule_for(name, fn)`` gives every op of the table its rule, or one raising
+torch's "Batching rule not implemented" error.
+"""
+import inspect
+
+import numpy as np   # host bookkeeping only (the shapes of index lists)
+
+from .. import _errors
+from .._tensor import Tensor
+from ._batched import BatchedTensor, wrap, is_batched, levels
+
+__all__ = ["rule_for", "inplace_rule_for", "RANDOM"]
+
+
+# ---- helpers --------------------------------------------------------------------------------
+def _lift(out, level):
+    """Wrap the tensors of an op's result (a tensor, or a tuple / named tuple / list)."""
+    if isinstance(out, Tensor):
+        return wrap(out, level)
+    if isinstance(out, (tuple, list)):
+        items = [_lift(o, level) for o in out]
+        if type(out) in (tuple, list):
+            return type(out)(items)
+        return type(out)(*items)
+    return out
+
+
+def _size(level):
+    return levels[level - 1].size
+
+
+def _batched_value(x, level):
+    """``x``'s value with the batch first; an unbatched tensor expanded to the batch."""
+    if is_batched(x, level):
+        return x._value
+    return x.expand((_size(level),) + tuple(x.shape))
+
+
+def _pad(v, k, nd):
+    """A value of logical ndim ``k`` viewed with ``nd - k`` size-1 dims after the batch dim."""
+    if k >= nd:
+        return v
+    shape = tuple(v.shape)
+    return v.reshape(shape[:1] + (1,) * (nd - k) + shape[1:])
+
+
+def _wrap_dim(d, n):
+    m = n if n else 1
+    if not -m <= d < m:
+        raise _errors.dim_out_of_range(d, -m, m - 1)
+    return d % m
+
+
+def _shift(d, n):
+    """Logical dim(s) ``d`` of an ``n``-d tensor -> physical dims (the batch is dim 0)."""
+    if isinstance(d, (tuple, list)):
+        return type(d)(_wrap_dim(x, n) + 1 for x in d)
+    return _wrap_dim(d, n) + 1
+
+
+def _no_rule(name):
+    def rule(call, level, args, kwargs):
+        raise _errors.vmap_no_rule(name)
+    return rule
+
+
+def _check_out(name, kwargs):
+    if kwargs.get("out") is not None:
+        raise _errors.vmap_out_arg(name)
+
+
+# ---- pointwise ------------------------------------------------------------------------------
+def _pointwise(name):
+    """Tensor arguments broadcast against each other: batched ones get size-1 dims after the
+    batch so that logical dims line up from the right."""
+    def rule(call, level, args, kwargs):
+        _check_out(name, kwargs)
+        nd = max((a.dim() for a in (*args, *kwargs.values()) if isinstance(a, Tensor)),
+                 default=0)
+
+        def prep(a):
+            return _pad(a._value, a.dim(), nd) if is_batched(a, level) else a
+        out = call(*[prep(a) for a in args], **{k: prep(a) for k, a in kwargs.items()})
+        return _lift(out, level)
+    return rule
+
+
+def _inplace_pointwise(name):
+    """``self.op_(...)``: self must be batched when another argument is."""
+    def rule(call, level, args, kwargs):
+        self = args[0]
+        if not is_batched(self, level):
+            others = [a for a in (*args, *kwargs.values()) if is_batched(a, level)]
+            shape = max((tuple(a.shape) for a in others), key=len)
+            raise _errors.output_broadcast_shape(tuple(self.shape), (_size(level),) + shape)
+        nd = self.dim()
+
+        def prep(a):
+            return _pad(a._value, a.dim(), nd) if is_batched(a, level) else a
+        call(*[prep(a) for a in args], **{k: prep(a) for k, a in kwargs.items()})
+        self._requires_grad = self._value._requires_grad
+        return self
+    return rule
+
+
+# ---- ops with dim arguments -----------------------------------------------------------------
+def _dim_rule(fn, params, none="all", extra=0, keep_0d=True):
+    """The first argument is the batched tensor; ``params`` name its dim arguments, shifted
+    past the batch dim. ``none``: what a missing / None / empty dim means — 'all' logical dims,
+    'flat' (the op flattens: run on the value viewed as (batch, -1)) or 'keep' (leave it).
+    ``extra``: how many dims the op adds (unsqueeze: a dim in range of ndim + 1). A logical
+    0-d input runs as 1-d, and 1-element results come back 0-d (torch's 0-d reductions)."""
+    sig = inspect.signature(fn)
+    first = next(iter(sig.parameters))
+
+    def rule(call, level, args, kwargs):
+        _check_out(fn.__name__, kwargs)
+        ba = sig.bind(*args, **kwargs)
+        a = ba.arguments
+        x = a[first]
+        if not is_batched(x, level) or any(
+                is_batched(v, level) for k, v in a.items() if k != first):
+            raise _errors.vmap_no_rule(fn.__name__)
+        v, n = x._value, x.dim()
+        zero = n == 0
+        if zero:
+            v, n = v.unsqueeze(-1), 1
+        flat = False
+        for p in params:
+            d = a.get(p, sig.parameters[p].default)
+            if d is inspect.Parameter.empty:
+                continue
+            if d is None or (isinstance(d, (tuple, list)) and not d):
+                if none == "all":
+                    a[p] = tuple(range(1, n + 1))
+                elif none == "flat":
+                    v, flat = v.reshape(v.shape[0], -1), True
+                    a[p] = 1
+            else:
+                a[p] = _shift(d, n + extra)
+        a[first] = v
+        out = call(*ba.args, **ba.kwargs)
+        if flat and a.get("keepdim"):
+            out = _map(out, lambda o: o.reshape((o.shape[0],) + (1,) * n))
+        if zero and keep_0d:
+            out = _map(out, lambda o: o.reshape(o.shape[:1]) if o.dim() == 2 else o)
+        return _lift(out, level)
+    return rule
+
+
+def _map(out, f):
+    if isinstance(out, Tensor):
+        return f(out)
+    if isinstance(out, (tuple, list)):
+        items = [_map(o, f) for o in out]
+        return type(out)(items) if type(out) in (tuple, list) else type(out)(*items)
+    return out
+
+
+def _reduce_or_pointwise(fn):
+    """max / min: a reduction, or pointwise with a tensor second argument."""
+    reduce, pointwise = _dim_rule(fn, ("dim",), "flat"), _pointwise(fn.__name__)
+
+    def rule(call, level, args, kwargs):
+        other = args[1] if len(args) > 1 else kwargs.get("dim")
+        return (pointwise if isinstance(other, Tensor) else reduce)(call, level, args, kwargs)
+    return rule
+
+
+def _leading(min_dims):
+    """Ops that take any number of leading batch dims (linear algebra, tril, layer_norm...):
+    every tensor argument batched (expanded if not) and called as is."""
+    def rule(call, level, args, kwargs):
+        first = args[0]
+        if isinstance(first, Tensor) and first.dim() < min_dims:   # torch's own error
+            args = (first._value[0] if is_batched(first, level) else first,) + tuple(args[1:])
+            return call(*args, **kwargs)
+
+        def prep(a):
+            return _batched_value(a, level) if isinstance(a, Tensor) else a
+        return _lift(call(*[prep(a) for a in args], **{k: prep(v) for k, v in
+                                                       kwargs.items()}), level)
+    return rule
+
+
+def _fold(spatial, name):
+    """Ops over (N, C, *spatial) that also take an unbatched (C, *spatial) input (pooling):
+    a batched N is folded into the batch dim."""
+    def rule(call, level, args, kwargs):
+        x = args[0]
+        if not is_batched(x, level) or any(is_batched(a, level) for a in args[1:]):
+            raise _errors.vmap_no_rule(name)
+        v = x._value
+        if x.dim() != spatial + 2:
+            return _lift(call(v, *args[1:], **kwargs), level)
+        b, n = v.shape[0], v.shape[1]
+        out = call(v.reshape((b * n,) + tuple(v.shape[2:])), *args[1:], **kwargs)
+        return _lift(_map(out, lambda o: o.reshape((b, n) + tuple(o.shape[1:]))), level)
+    return rule
+
+
+# ---- shape ops ------------------------------------------------------------------------------
+def _sizes(args):
+    return tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) \
+        else tuple(args)
+
+
+def _only_self(name, level, args, kwargs):
+    if any(is_batched(a, level) for a in (*args[1:], *kwargs.values())):
+        raise _errors.vmap_no_rule(name)
+    return args[0]._value
+
+
+def _view_rule(name):
+    def rule(call, level, args, kwargs):
+        v = _only_self(name, level, args, kwargs)
+        if kwargs.get("dtype") is not None or (len(args) == 2 and not isinstance(
+                args[1], (int, tuple, list)) and not hasattr(args[1], "__index__")):
+            return _lift(call(v, *args[1:], **kwargs), level)   # view(dtype)
+        shape = _sizes(args[1:])
+        return _lift(call(v, (v.shape[0],) + shape), level)
+    return rule
+
+
+def _as_rule(target):
+    """view_as / reshape_as / expand_as: the other tensor's logical shape."""
+    def rule(call, level, args, kwargs):
+        return getattr(args[0], target)(tuple(args[1].shape))
+    return rule
+
+
+def _expand(call, level, args, kwargs):
+    x = args[0]
+    sizes = _sizes(args[1:]) if len(args) > 1 else tuple(kwargs.pop("size"))
+    v = _pad(_only_self("expand", level, (x,), kwargs), x.dim(), len(sizes))
+    return _lift(call(v, (v.shape[0],) + sizes, **kwargs), level)
+
+
+def _broadcast_to(call, level, args, kwargs):
+    return args[0].expand(*args[1:], **kwargs)
+
+
+def _permute(call, level, args, kwargs):
+    x = args[0]
+    v = _only_self("permute", level, args[:1], kwargs)
+    dims = _sizes(args[1:]) if len(args) > 1 else tuple(kwargs.pop("dims"))
+    if len(dims) != x.dim():   # torch's own error
+        return call(v[0], dims)
+    return _lift(call(v, (0,) + _shift(tuple(dims), x.dim())), level)
+
+
+def _repeat(call, level, args, kwargs):
+    x = args[0]
+    sizes = _sizes(args[1:])
+    v = _only_self("repeat", level, args[:1], kwargs)
+    if len(sizes) < x.dim():
+        return call(v[0], sizes)
+    return _lift(call(_pad(v, x.dim(), len(sizes)), (1,) + sizes), level)
+
+
+def _tile(call, level, args, kwargs):
+    x, dims = args[0], _sizes(args[1:])
+    return x.repeat((1,) * (x.dim() - len(dims)) + dims)
+
+
+def _t(call, level, args, kwargs):
+    x = args[0]
+    if x.dim() > 2:
+        return call(_only_self("t", level, args, kwargs)[0])
+    return x.transpose(0, 1) if x.dim() == 2 else x.view(tuple(x.shape))
+
+
+def _squeeze(call, level, args, kwargs):
+    x = args[0]
+    dim = args[1] if len(args) > 1 else kwargs.get("dim")
+    v = _only_self("squeeze", level, args[:1], {})
+    n = x.dim()
+    if dim is None:
+        dim = tuple(i for i, s in enumerate(x.shape) if s == 1)
+    if n == 0:
+        return _lift(v.view(tuple(v.shape)), level)
+    return _lift(call(v, _shift(dim, n)), level)
+
+
+def _cat(extra):
+    def rule(call, level, args, kwargs):
+        tensors = list(args[0])
+        dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
+        _check_out("cat", kwargs)
+        ref = next((t for t in tensors if not (t.dim() == 1 and t.shape[0] == 0)), tensors[0])
+        n = ref.dim()
+        values = [_batched_value(t, level) if t.dim() or extra else t for t in tensors]
+        return _lift(call(values, _shift(dim, n + extra)), level)
+    return rule
+
+
+def _getitem(call, level, args, kwargs):
+    x, index = args
+    if isinstance(index, tuple):
+        index = list(index)
+    elif isinstance(index, list) and not any(isinstance(i, (list, tuple, Tensor, slice))
+                                             for i in index):
+        index = [index]
+    else:
+        index = [index]
+    if any(is_batched(i, level) for i in index) or not is_batched(x, level):
+        raise _errors.vmap_no_rule("index.Tensor")
+    advanced = [k for k, i in enumerate(index)
+                if isinstance(i, (Tensor, list)) or (hasattr(i, "__len__") and
+                                                      not isinstance(i, (str, slice)))]
+    out = call(x._value, tuple([slice(None)] + index))
+    if advanced and advanced != list(range(advanced[0], advanced[-1] + 1)):
+        # separated advanced indices move their dims to the front, ahead of the batch
+        lead = max(i.dim() if isinstance(i, Tensor) else np.ndim(i)
+                   for i in (index[k] for k in advanced))
+        out = out.movedim(lead, 0)
+    return _lift(out, level)
+
+
+def _setitem(call, level, args, kwargs):
+    x, index, value = args
+    if not is_batched(x, level):
+        raise _errors.vmap_no_rule("index_put_")
+    index = list(index) if isinstance(index, tuple) else [index]
+    if any(is_batched(i, level) for i in index):
+        raise _errors.vmap_no_rule("index_put_")
+    if is_batched(value, level):
+        target = x[tuple(index)].dim()
+        value = _pad(value._value, value.dim(), target)
+    call(x._value, tuple([slice(None)] + index), value)
+
+
+# ---- products -------------------------------------------------------------------------------
+def _matmul(call, level, args, kwargs):
+    a, b = args[0], args[1]
+    _check_out("matmul", kwargs)
+    ka, kb = a.dim(), b.dim()
+    if ka == 0 or kb == 0:
+        raise _errors.matmul_0d(ka, kb)
+    va = _batched_value(a, level) if is_batched(a, level) else a
+    vb = _batched_value(b, level) if is_batched(b, level) else b
+    if ka == 1:
+        va, ka = va.unsqueeze(-2), 2
+    if kb == 1:
+        vb, kb = vb.unsqueeze(-1), 2
+    nd = max(ka, kb)
+    if is_batched(a, level):
+        va = _pad(va, ka, nd)
+    if is_batched(b, level):
+        vb = _pad(vb, kb, nd)
+    out = call(va, vb)
+    if a.dim() == 1:
+        out = out.squeeze(-2)
+    if b.dim() == 1:
+        out = out.squeeze(-1)
+    return _lift(out, level)
+
+
+def _via_matmul(prep=None):
+    def rule(call, level, args, kwargs):
+        from .._ops import linalg
+        a, b = args[0], args[1]
+        return linalg.matmul(prep(a) if prep else a, b)
+    return rule
+
+
+def _addop(reduce_first=False, outer=False):
+    """addmm / addmv / baddbmm / addbmm / addr as ``beta * input + alpha * product``."""
+    def rule(call, level, args, kwargs):
+        from .._ops import linalg, pointwise as P
+        _check_out("addmm", kwargs)
+        inp, a, b = args[:3]
+        beta, alpha = kwargs.get("beta", 1), kwargs.get("alpha", 1)
+        prod = P.mul(a.unsqueeze(-1), b) if outer else linalg.matmul(a, b)
+        if reduce_first:
+            prod = prod.sum(0)
+        if alpha != 1:
+            prod = P.mul(prod, alpha)
+        if beta == 0:
+            return prod
+        return P.add(P.mul(inp, beta) if beta != 1 else inp, prod)
+    return rule
+
+
+def _outer(call, level, args, kwargs):
+    from .._ops import pointwise as P
+    return P.mul(args[0].unsqueeze(-1), args[1])
+
+
+def _einsum(call, level, args, kwargs):
+    """One more letter for the batch, on every batched operand and the output."""
+    eq, ops = args[0], list(args[1:])
+    if len(ops) == 1 and isinstance(ops[0], (list, tuple)):
+        ops = list(ops[0])
+    lhs, arrow, rhs = eq.replace(" ", "").partition("->")
+    terms = lhs.split(",")
+    letter = next(c for c in "zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA"
+                  if c not in eq)
+    if not arrow:
+        rhs = "".join(sorted(c for c in set(lhs) if c.isalpha() and lhs.count(c) == 1))
+        if "..." in lhs:
+            rhs = "..." + rhs
+    new_terms, values = [], []
+    for t, o in zip(terms, ops):
+        if is_batched(o, level):
+            new_terms.append(letter + t)
+            values.append(o._value)
+        else:
+            new_terms.append(t)
+            values.append(o)
+    return _lift(call(",".join(new_terms) + "->" + letter + rhs, *values), level)
+
+
+# ---- nn -------------------------------------------------------------------------------------
+def _conv(spatial, name):
+    """Convolution: a batched input alone folds the batch into N; a batched weight (per-sample
+    weights, as grad inside vmap makes them) turns into one grouped convolution."""
+    fold = _fold(spatial, name)
+
+    def rule(call, level, args, kwargs):
+        sig_args = list(args) + [None] * (7 - len(args))
+        x, w, bias, stride, padding, dilation, groups = sig_args[:7]
+        stride = kwargs.get("stride", 1 if stride is None else stride)
+        padding = kwargs.get("padding", 0 if padding is None else padding)
+        dilation = kwargs.get("dilation", 1 if dilation is None else dilation)
+        groups = kwargs.get("groups", 1 if groups is None else groups)
+        bias = kwargs.get("bias", bias)
+        if not is_batched(w, level) and not is_batched(bias, level):
+            return fold(call, level, (x, w, bias, stride, padding, dilation, groups), {})
+        b = _size(level)
+        xv = _batched_value(x, level)
+        unbatched = x.dim() == spatial + 1
+        if unbatched:
+            xv = xv.unsqueeze(1)
+        n = xv.shape[1]
+        xv = xv.movedim(0, 1).reshape((n, -1) + tuple(xv.shape[3:]))
+        wv = _batched_value(w, level)
+        wv = wv.reshape((-1,) + tuple(wv.shape[2:]))
+        bv = None if bias is None else _batched_value(bias, level).reshape(-1)
+        out = call(xv, wv, bv, stride, padding, dilation, groups * b)
+        out = out.reshape((n, b, -1) + tuple(out.shape[2:])).movedim(1, 0)
+        return _lift(out.squeeze(1) if unbatched else out, level)
+    return rule
+
+
+def _loss(fn):
+    """Losses with ``reduction``: elementwise with reduction='none', then each sample reduced."""
+    pointwise = _pointwise(fn.__name__)
+    params = list(inspect.signature(fn).parameters)
+
+    def rule(call, level, args, kwargs):
+        bound = dict(zip(params, args), **kwargs)
+        reduction = bound.pop("reduction", "mean")
+        out = pointwise(call, level, (), dict(bound, reduction="none"))
+        if reduction == "none":
+            return out
+        v = _batched_value(out, level)
+        dims = tuple(range(1, v.dim()))
+        r = (v.mean(dims) if reduction == "mean" else v.sum(dims)) if dims else v
+        return wrap(r, level)
+    return rule
+
+
+def _nll_loss(call, level, args, kwargs):
+    params = ("input", "target", "weight", "reduction", "ignore_index")
+    a = dict(zip(params, args), **kwargs)
+    x, target, weight = a["input"], a["target"], a.get("weight")
+    reduction, ignore = a.get("reduction", "mean"), a.get("ignore_index", -100)
+    if is_batched(weight, level):
+        raise _errors.vmap_no_rule("nll_loss_forward")
+    b = _size(level)
+    xv, tv = _batched_value(x, level), _batched_value(target, level)
+    if x.dim() == 1:
+        xv, tv = xv.unsqueeze(1), tv.unsqueeze(1)
+    n = xv.shape[1]
+    flat_x = xv.reshape((b * n,) + tuple(xv.shape[2:]))
+    flat_t = tv.reshape((b * n,) + tuple(tv.shape[2:]))
+    losses = call(flat_x, flat_t, weight, "none", ignore).reshape((b, -1))
+    if reduction == "none":
+        out = losses.reshape((b,) + tuple(tv.shape[1:]))
+        return wrap(out.squeeze(1) if x.dim() == 1 else out, level)
+    total = losses.sum(1)
+    if reduction == "sum":
+        return wrap(total, level)
+    valid = (flat_t != ignore).reshape((b, -1))
+    if weight is not None:
+        w = weight[flat_t.clamp(0, weight.shape[0] - 1).reshape(-1)].reshape((b, -1))
+        denom = (w * valid).sum(1)
+    else:
+        denom = valid.sum(1).to(total.dtype)
+    return wrap(total / denom, level)
+
+
+def _layer_norm(call, level, args, kwargs):
+    names = ("input", "normalized_shape", "weight", "bias", "eps")
+    a = dict(zip(names, args), **kwargs)
+    x, w, bias = a["input"], a.get("weight"), a.get("bias")
+    eps = a.get("eps", 1e-5)
+    if not is_batched(w, level) and not is_batched(bias, level):
+        return _lift(call(_batched_value(x, level), a["normalized_shape"], w, bias, eps), level)
+    out = wrap(call(_batched_value(x, level), a["normalized_shape"], None, None, eps), level)
+    if w is not None:
+        out = out * w
+    return out if bias is None else out + bias
+
+
+def _embedding(call, level, args, kwargs):
+    weight, indices = args[0], args[1]
+    if not is_batched(weight, level):
+        return _lift(call(weight, indices._value, *args[2:], **kwargs), level)
+    wv, iv = weight._value, _batched_value(indices, level)
+    b = wv.shape[0]
+    from .._ops import creation
+    rows = creation.arange(b, device=wv.device).reshape((b,) + (1,) * (iv.dim() - 1))
+    return wrap(wv[rows, iv], level)
+
+
+# ---- random ops -----------------------------------------------------------------------------
+RANDOM = frozenset((
+    "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like",
+    "normal", "bernoulli", "multinomial", "poisson", "binomial", "dropout", "alpha_dropout",
+    "feature_alpha_dropout", "feature_dropout", "rrelu", "uniform_", "random_",
+    "exponential_", "geometric_", "log_normal_", "cauchy_", "_sample_dirichlet",
+    "_standard_gamma"))
+_CREATION = frozenset(("rand", "randn"))
+
+
+def _random(name, pointwise):
+    """Random ops run whenever a vmap is active: 'error' raises; 'different' draws per sample
+    (a batched input gives that naturally; ``rand``/``randn`` get the batch prepended to their
+    size); 'same' draws once, unbatched."""
+    def rule(call, level, args, kwargs):
+        modes = [lv.randomness for lv in levels]
+        if "error" in modes:
+            raise _errors.vmap_random()
+        if level:
+            if levels[level - 1].randomness == "same":
+                raise _errors.vmap_no_rule(name)
+            return pointwise(call, level, args, kwargs)
+        different = [lv for lv in levels if lv.randomness == "different"]
+        if not different:
+            return call(*args, **kwargs)
+        if name not in _CREATION:
+            raise _errors.vmap_no_rule(name)
+        out = call(*(tuple(lv.size for lv in different) + _sizes(args)), **kwargs)
+        for lv in different:
+            out = wrap(out, lv.level)
+        return out
+    return rule
+
+
+# ---- the table ------------------------------------------------------------------------------
+_POINTWISE_FACTORIES = frozenset((
+    "unary.<locals>.op", "binary.<locals>.op", "_tensor_only.<locals>.op",
+    "_binary_special.<locals>.op", "_conv.<locals>.convert", "_like.<locals>.make_like"))
+
+_POINTWISE = frozenset((
+    "add", "sub", "div", "rsub", "pow", "float_power", "where", "clamp", "clamp_min",
+    "clamp_max", "lerp", "addcmul", "addcdiv", "masked_fill", "nan_to_num", "polar", "complex",
+    "isclose", "heaviside", "fmod", "remainder", "round", "positive", "conj", "conj_physical",
+    "resolve_conj", "resolve_neg", "clone", "contiguous", "detach", "to", "cpu", "cuda",
+    "full_like", "square", "logit", "polygamma", "mvlgamma", "special_round", "special_zeta",
+    "special_xlog1py", "xlogy", "threshold", "hardtanh", "leaky_relu", "elu", "celu", "selu",
+    "gelu", "silu", "mish", "softplus", "hardsigmoid", "hardswish", "hardshrink",
+    "softshrink", "log_sigmoid", "real", "imag", "angle", "copysign", "frexp", "ldexp",
+    "view_as_real", "relu", "sigmoid", "tanh", "isin", "bucketize", "erfinv", "igamma",
+    "igammac", "maximum", "minimum", "scalar_tensor"))
+
+_DIMS_ALL = {   # reductions: dim None / () means every logical dim
+    "sum": ("dim",), "mean": ("dim",), "nansum": ("dim",), "nanmean": ("dim",),
+    "amax": ("dim",), "amin": ("dim",), "std": ("dim",), "var": ("dim",),
+    "std_mean": ("dim",), "var_mean": ("dim",), "logsumexp": ("dim",), "any": ("dim",),
+    "all": ("dim",), "count_nonzero": ("dim",), "linalg_vector_norm": ("dim",),
+    "norm": ("dim",),
+}
+_DIMS_FLAT = {  # dim None flattens the input
+    "argmax": ("dim",), "argmin": ("dim",), "prod": ("dim",), "median": ("dim",),
+    "nanmedian": ("dim",), "aminmax": ("dim",), "roll": ("dims",), "cumsum": ("dim",),
+}
+_DIMS = {       # required dims (or defaults that are dims)
+    "softmax": ("dim",), "log_softmax": ("dim",), "softmin": ("dim",), "cumprod": ("dim",),
+    "cummax": ("dim",), "cummin": ("dim",), "logcumsumexp": ("dim",), "sort": ("dim",),
+    "argsort": ("dim",), "topk": ("dim",), "kthvalue": ("dim",), "mode": ("dim",),
+    "select": ("dim",), "narrow": ("dim",), "narrow_copy": ("dim",), "transpose": ("dim0", "dim1"),
+    "diagonal": ("dim1", "dim2"), "movedim": ("source", "destination"),
+    "flatten": ("start_dim", "end_dim"), "unflatten": ("dim",), "split": ("dim",),
+    "split_with_sizes": ("dim",), "chunk": ("dim",), "unbind": ("dim",),
+    "tensor_split": ("dim",), "index_select": ("dim",), "glu": ("dim",), "diff": ("dim",),
+    "renorm": ("dim",), "cumulative_trapezoid": ("dim",), "trapezoid": ("dim",),
+    "trapz": ("dim",), "linalg_cross": ("dim",), "cross": ("dim",), "flip": ("dims",),
+    "quantile": ("dim",), "nanquantile": ("dim",),
+}
+_DIMS_EXTRA = {"unsqueeze": ("dim",), "diag_embed": ("dim1", "dim2")}
+
+_LEADING = {    # min logical dims
+    "tril": 2, "triu": 2, "adjoint": 2, "linalg_diagonal": 2, "inverse": 2, "linalg_inv": 2,
+    "linalg_inv_ex": 2, "det": 2, "linalg_det": 2, "logdet": 2, "slogdet": 2,
+    "linalg_slogdet": 2, "cholesky": 2, "linalg_cholesky": 2, "linalg_cholesky_ex": 2,
+    "linalg_qr": 2, "qr": 2, "linalg_svd": 2, "svd": 2, "linalg_svdvals": 2,
+    "linalg_eigh": 2, "linalg_eigvalsh": 2, "linalg_eig": 2, "linalg_eigvals": 2,
+    "linalg_matrix_exp": 2, "matrix_exp": 2, "linalg_matrix_power": 2, "matrix_power": 2,
+    "linalg_pinv": 2, "pinverse": 2, "linalg_matrix_norm": 2, "linalg_solve": 2,
+    "linalg_solve_ex": 2, "linalg_solve_triangular": 2, "cholesky_solve": 2,
+    "cholesky_inverse": 2, "linalg_lu_factor": 2, "linalg_lu_factor_ex": 2, "linalg_lu": 2,
+    "linalg_lu_solve": 2, "lu_unpack": 2, "linalg_householder_product": 2,
+    "linalg_matrix_rank": 2, "linalg_cond": 2, "linalg_vecdot": 1, "layer_norm": 1,
+    "pixel_shuffle": 3, "pixel_unshuffle": 3, "channel_shuffle": 3, "linalg_vander": 1,
+}
+
+_SPECIAL = {
+    "view": _view_rule("view"), "reshape": _view_rule("reshape"),
+    "view_as": _as_rule("view"), "reshape_as": _as_rule("reshape"),
+    "expand_as": _as_rule("expand"), "expand": _expand, "broadcast_to": _broadcast_to,
+    "permute": _permute, "repeat": _repeat, "tile": _tile, "t": _t, "squeeze": _squeeze,
+    "cat": _cat(0), "concat": _cat(0), "stack": _cat(1), "getitem": _getitem,
+    "setitem": _setitem, "matmul": _matmul, "mm": _matmul, "bmm": _matmul, "mv": _matmul,
+    "dot": _matmul, "vdot": _via_matmul(lambda a: a.conj()), "inner": _via_matmul(
+        lambda a: a), "outer": _outer, "addmm": _addop(), "addmv": _addop(),
+    "baddbmm": _addop(), "addbmm": _addop(reduce_first=True), "addr": _addop(outer=True),
+    "einsum": _einsum, "conv1d": _conv(1, "conv1d"), "conv2d": _conv(2, "conv2d"),
+    "conv3d": _conv(3, "conv3d"), "max_pool1d": _fold(1, "max_pool1d"),
+    "max_pool2d": _fold(2, "max_pool2d"), "max_pool3d": _fold(3, "max_pool3d"),
+    "avg_pool1d": _fold(1, "avg_pool1d"), "adaptive_avg_pool1d": _fold(1, "adaptive_avg_pool1d"),
+    "adaptive_max_pool1d": _fold(1, "adaptive_max_pool1d"), "nll_loss": _nll_loss,
+    "layer_norm": _layer_norm, "embedding": _embedding,
+}
+
+# ops whose output shape depends on the data: torch's dynamic-shape error
+_LOSSES = frozenset(("mse_loss", "huber_loss", "smooth_l1_loss", "soft_margin_loss",
+                     "binary_cross_entropy", "binary_cross_entropy_with_logits"))
+_DYNAMIC = frozenset(("nonzero", "argwhere", "masked_select", "unique", "unique_consecutive",
+                      "bincount", "histc", "histogram", "histogramdd", "repeat_interleave"))
+
+
+def _is_pointwise(name, fn):
+    return name in _POINTWISE or fn.__code__.co_qualname in _POINTWISE_FACTORIES
+
+
+def rule_for(name, fn):
+    """The batching rule of op ``name`` (function ``fn``)."""
+    if name in RANDOM:
+        return _random(name, _pointwise(name))
+    if name in ("max", "min"):
+        return _reduce_or_pointwise(fn)
+    if name in _SPECIAL:
+        return _SPECIAL[name]
+    if name in _LOSSES:
+        return _loss(fn)
+    if name in _DIMS_ALL:
+        return _dim_rule(fn, _DIMS_ALL[name], "all")
+    if name in _DIMS_FLAT:
+        return _dim_rule(fn, _DIMS_FLAT[name], "flat")
+    if name in _DIMS:
+        return _dim_rule(fn, _DIMS[name], "keep")
+    if name in _DIMS_EXTRA:
+        return _dim_rule(fn, _DIMS_EXTRA[name], "keep", extra=1, keep_0d=False)
+    if name in _LEADING:
+        return _leading(_LEADING[name])
+    if _is_pointwise(name, fn):
+        return _pointwise(name)
+    if name in _DYNAMIC:
+        def dynamic(call, level, args, kwargs):
+            raise _errors.vmap_dynamic_shape(name)
+        return dynamic
+    return None
+
+
+def inplace_rule_for(name, fn):
+    """The rule of the in-place variant of op ``name`` (function ``fn``): pointwise ops only."""
+    if name in RANDOM:
+        return _random(name + "_", _inplace_pointwise(name + "_"))
+    if _is_pointwise(name, fn):
+        return _inplace_pointwise(name + "_")
+    return None
