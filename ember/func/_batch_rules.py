@@ -18,7 +18,7 @@ from .. import _errors
 from .._tensor import Tensor
 from ._batched import BatchedTensor, wrap, is_batched, levels
 
-__all__ = ["rule_for", "inplace_rule_for", "RANDOM"]
+__all__ = ["rule_for", "inplace_rule_for", "RANDOM", "DYNAMIC"]
 
 
 # ---- helpers --------------------------------------------------------------------------------
@@ -113,12 +113,15 @@ def _inplace_pointwise(name):
 
 
 # ---- ops with dim arguments -----------------------------------------------------------------
-def _dim_rule(fn, params, none="all", extra=0, keep_0d=True):
+def _dim_rule(fn, params, none="all", extra=0, keep_0d=True, others=()):
     """The first argument is the batched tensor; ``params`` name its dim arguments, shifted
     past the batch dim. ``none``: what a missing / None / empty dim means — 'all' logical dims,
     'flat' (the op flattens: run on the value viewed as (batch, -1)) or 'keep' (leave it).
+    'restore' flattens too and gives the result the input's shape back (roll).
     ``extra``: how many dims the op adds (unsqueeze: a dim in range of ndim + 1). A logical
-    0-d input runs as 1-d, and 1-element results come back 0-d (torch's 0-d reductions)."""
+    0-d input runs as 1-d, and 1-element results come back 0-d (torch's 0-d reductions).
+    ``others`` name tensor arguments of the same rank (cross's other, gather's index): they are
+    batched (expanded if need be) and dims line up with the input's."""
     sig = inspect.signature(fn)
     first = next(iter(sig.parameters))
 
@@ -127,14 +130,19 @@ def _dim_rule(fn, params, none="all", extra=0, keep_0d=True):
         ba = sig.bind(*args, **kwargs)
         a = ba.arguments
         x = a[first]
-        if not is_batched(x, level) or any(
-                is_batched(v, level) for k, v in a.items() if k != first):
+        if any(is_batched(v, level) for k, v in a.items() if k != first and k not in others):
             raise _errors.vmap_no_rule(fn.__name__)
-        v, n = x._value, x.dim()
+        n = x.dim()
+        for k in others:
+            t = a.get(k)
+            if isinstance(t, Tensor):
+                n = max(n, t.dim())
+                a[k] = _pad(_batched_value(t, level), t.dim(), n)
+        v = _pad(_batched_value(x, level), x.dim(), n)
         zero = n == 0
         if zero:
             v, n = v.unsqueeze(-1), 1
-        flat = False
+        flat, shape = False, tuple(v.shape)
         for p in params:
             d = a.get(p, sig.parameters[p].default)
             if d is inspect.Parameter.empty:
@@ -142,14 +150,16 @@ def _dim_rule(fn, params, none="all", extra=0, keep_0d=True):
             if d is None or (isinstance(d, (tuple, list)) and not d):
                 if none == "all":
                     a[p] = tuple(range(1, n + 1))
-                elif none == "flat":
+                elif none in ("flat", "restore"):
                     v, flat = v.reshape(v.shape[0], -1), True
                     a[p] = 1
             else:
                 a[p] = _shift(d, n + extra)
         a[first] = v
         out = call(*ba.args, **ba.kwargs)
-        if flat and a.get("keepdim"):
+        if flat and none == "restore":
+            out = out.reshape(shape)
+        elif flat and a.get("keepdim"):
             out = _map(out, lambda o: o.reshape((o.shape[0],) + (1,) * n))
         if zero and keep_0d:
             out = _map(out, lambda o: o.reshape(o.shape[:1]) if o.dim() == 2 else o)
@@ -267,6 +277,20 @@ def _repeat(call, level, args, kwargs):
     return _lift(call(_pad(v, x.dim(), len(sizes)), (1,) + sizes), level)
 
 
+def _flip(call, level, args, kwargs):
+    x = args[0]
+    v = _only_self("flip", level, args[:1], {})
+    dims = _sizes(args[1:]) if len(args) > 1 else tuple(kwargs["dims"])
+    return _lift(call(v, _shift(dims, x.dim())), level)
+
+
+def _first_only(name):
+    """Ops whose other tensor arguments (boundaries, test elements) must not be batched."""
+    def rule(call, level, args, kwargs):
+        return _lift(call(_only_self(name, level, args, kwargs), *args[1:], **kwargs), level)
+    return rule
+
+
 def _tile(call, level, args, kwargs):
     x, dims = args[0], _sizes(args[1:])
     return x.repeat((1,) * (x.dim() - len(dims)) + dims)
@@ -357,7 +381,8 @@ def _matmul(call, level, args, kwargs):
         va = _pad(va, ka, nd)
     if is_batched(b, level):
         vb = _pad(vb, kb, nd)
-    out = call(va, vb)
+    from .._ops import linalg
+    out = linalg.matmul(va, vb)
     if a.dim() == 1:
         out = out.squeeze(-2)
     if b.dim() == 1:
@@ -365,12 +390,42 @@ def _matmul(call, level, args, kwargs):
     return _lift(out, level)
 
 
-def _via_matmul(prep=None):
+def _first_sample(x, level):
+    return x._value[0] if is_batched(x, level) else x
+
+
+def _product(ndims):
+    """mm / bmm / mv / dot: matmul once the operands' logical ranks are checked (a wrong rank,
+    or bmm's batch sizes, raise torch's error from the op run on the first samples)."""
     def rule(call, level, args, kwargs):
-        from .._ops import linalg
         a, b = args[0], args[1]
-        return linalg.matmul(prep(a) if prep else a, b)
+        if (a.dim(), b.dim()) != ndims or (ndims[0] == 3 and a.shape[0] != b.shape[0]) or \
+                a.shape[-1] != b.shape[-2 if b.dim() > 1 else -1]:
+            return call(_first_sample(a, level), _first_sample(b, level), **kwargs)
+        return _matmul(call, level, (a, b), kwargs)
     return rule
+
+
+def _vdot(call, level, args, kwargs):
+    a, b = args[0], args[1]
+    if (a.dim(), b.dim()) != (1, 1):
+        return call(_first_sample(a, level), _first_sample(b, level))
+    from .._ops import linalg
+    return linalg.matmul(a.conj() if a.is_complex() else a, b)
+
+
+def _inner(call, level, args, kwargs):
+    """inner(a, b): the products over the last dims, shaped a.shape[:-1] + b.shape[:-1]."""
+    a, b = args[0], args[1]
+    if a.dim() == 0 or b.dim() == 0 or a.shape[-1] != b.shape[-1]:
+        if a.dim() and b.dim():
+            return call(_first_sample(a, level), _first_sample(b, level))
+        from .._ops import pointwise as P
+        return P.mul(a, b)
+    from .._ops import linalg
+    k = a.shape[-1]
+    out = linalg.matmul(a.reshape(-1, k), b.reshape(-1, k).t())
+    return out.reshape(tuple(a.shape[:-1]) + tuple(b.shape[:-1]))
 
 
 def _addop(reduce_first=False, outer=False):
@@ -584,10 +639,10 @@ _DIMS_ALL = {   # reductions: dim None / () means every logical dim
 }
 _DIMS_FLAT = {  # dim None flattens the input
     "argmax": ("dim",), "argmin": ("dim",), "prod": ("dim",), "median": ("dim",),
-    "nanmedian": ("dim",), "aminmax": ("dim",), "roll": ("dims",), "cumsum": ("dim",),
+    "nanmedian": ("dim",), "aminmax": ("dim",),
 }
 _DIMS = {       # required dims (or defaults that are dims)
-    "softmax": ("dim",), "log_softmax": ("dim",), "softmin": ("dim",), "cumprod": ("dim",),
+    "cumsum": ("dim",), "softmax": ("dim",), "log_softmax": ("dim",), "softmin": ("dim",), "cumprod": ("dim",),
     "cummax": ("dim",), "cummin": ("dim",), "logcumsumexp": ("dim",), "sort": ("dim",),
     "argsort": ("dim",), "topk": ("dim",), "kthvalue": ("dim",), "mode": ("dim",),
     "select": ("dim",), "narrow": ("dim",), "narrow_copy": ("dim",), "transpose": ("dim0", "dim1"),
@@ -595,10 +650,12 @@ _DIMS = {       # required dims (or defaults that are dims)
     "flatten": ("start_dim", "end_dim"), "unflatten": ("dim",), "split": ("dim",),
     "split_with_sizes": ("dim",), "chunk": ("dim",), "unbind": ("dim",),
     "tensor_split": ("dim",), "index_select": ("dim",), "glu": ("dim",), "diff": ("dim",),
-    "renorm": ("dim",), "cumulative_trapezoid": ("dim",), "trapezoid": ("dim",),
-    "trapz": ("dim",), "linalg_cross": ("dim",), "cross": ("dim",), "flip": ("dims",),
-    "quantile": ("dim",), "nanquantile": ("dim",),
+    "cumulative_trapezoid": ("dim",), "trapezoid": ("dim",),
+    "trapz": ("dim",), "linalg_cross": ("dim",), "cross": ("dim",),
+    "gather": ("dim",), "take_along_dim": ("dim",),
 }
+_DIM_OTHERS = {"linalg_cross": ("other",), "cross": ("other",), "gather": ("index",),
+               "take_along_dim": ("indices",)}
 _DIMS_EXTRA = {"unsqueeze": ("dim",), "diag_embed": ("dim1", "dim2")}
 
 _LEADING = {    # min logical dims
@@ -613,7 +670,7 @@ _LEADING = {    # min logical dims
     "cholesky_inverse": 2, "linalg_lu_factor": 2, "linalg_lu_factor_ex": 2, "linalg_lu": 2,
     "linalg_lu_solve": 2, "lu_unpack": 2, "linalg_householder_product": 2,
     "linalg_matrix_rank": 2, "linalg_cond": 2, "linalg_vecdot": 1, "layer_norm": 1,
-    "pixel_shuffle": 3, "pixel_unshuffle": 3, "channel_shuffle": 3, "linalg_vander": 1,
+    "pixel_shuffle": 3, "pixel_unshuffle": 3, "linalg_vander": 1, "view_as_complex": 1,
 }
 
 _SPECIAL = {
@@ -622,9 +679,10 @@ _SPECIAL = {
     "expand_as": _as_rule("expand"), "expand": _expand, "broadcast_to": _broadcast_to,
     "permute": _permute, "repeat": _repeat, "tile": _tile, "t": _t, "squeeze": _squeeze,
     "cat": _cat(0), "concat": _cat(0), "stack": _cat(1), "getitem": _getitem,
-    "setitem": _setitem, "matmul": _matmul, "mm": _matmul, "bmm": _matmul, "mv": _matmul,
-    "dot": _matmul, "vdot": _via_matmul(lambda a: a.conj()), "inner": _via_matmul(
-        lambda a: a), "outer": _outer, "addmm": _addop(), "addmv": _addop(),
+    "setitem": _setitem, "matmul": _matmul, "mm": _product((2, 2)), "bmm": _product((3, 3)),
+    "mv": _product((2, 1)), "dot": _product((1, 1)), "vdot": _vdot, "inner": _inner,
+    "outer": _outer, "flip": _flip, "bucketize": _first_only("bucketize"),
+    "isin": _first_only("isin"), "addmm": _addop(), "addmv": _addop(),
     "baddbmm": _addop(), "addbmm": _addop(reduce_first=True), "addr": _addop(outer=True),
     "einsum": _einsum, "conv1d": _conv(1, "conv1d"), "conv2d": _conv(2, "conv2d"),
     "conv3d": _conv(3, "conv3d"), "max_pool1d": _fold(1, "max_pool1d"),
@@ -637,7 +695,7 @@ _SPECIAL = {
 # ops whose output shape depends on the data: torch's dynamic-shape error
 _LOSSES = frozenset(("mse_loss", "huber_loss", "smooth_l1_loss", "soft_margin_loss",
                      "binary_cross_entropy", "binary_cross_entropy_with_logits"))
-_DYNAMIC = frozenset(("nonzero", "argwhere", "masked_select", "unique", "unique_consecutive",
+DYNAMIC = frozenset(("nonzero", "argwhere", "masked_select", "unique", "unique_consecutive",
                       "bincount", "histc", "histogram", "histogramdd", "repeat_interleave"))
 
 
@@ -657,17 +715,19 @@ def rule_for(name, fn):
         return _loss(fn)
     if name in _DIMS_ALL:
         return _dim_rule(fn, _DIMS_ALL[name], "all")
+    if name == "roll":
+        return _dim_rule(fn, ("dims",), "restore")
     if name in _DIMS_FLAT:
         return _dim_rule(fn, _DIMS_FLAT[name], "flat")
     if name in _DIMS:
-        return _dim_rule(fn, _DIMS[name], "keep")
+        return _dim_rule(fn, _DIMS[name], "keep", others=_DIM_OTHERS.get(name, ()))
     if name in _DIMS_EXTRA:
         return _dim_rule(fn, _DIMS_EXTRA[name], "keep", extra=1, keep_0d=False)
     if name in _LEADING:
         return _leading(_LEADING[name])
     if _is_pointwise(name, fn):
         return _pointwise(name)
-    if name in _DYNAMIC:
+    if name in DYNAMIC:
         def dynamic(call, level, args, kwargs):
             raise _errors.vmap_dynamic_shape(name)
         return dynamic
