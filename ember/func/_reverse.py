@@ -15,10 +15,10 @@ from .. import _errors
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.engine import grad as _autograd_grad_raw
-from ..autograd.functional import _jacobian_rows
+from ..autograd import functional as _functional
 from ..autograd.graph import AccumulateGrad
 from ..utils._pytree import tree_flatten, tree_unflatten, tree_leaves, tree_map, treespec_pprint
-from ._vmap import batch_inputs, plain
+from ._vmap import batch_inputs, plain, vmap
 
 _depth = [0]  # how many transforms are running around the current call
 
@@ -238,11 +238,27 @@ def _check_real(args, is_input):
             raise _errors.transform_complex("jacrev", is_input, i)
 
 
-def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_copy=False):
-    """``func`` -> a function returning its Jacobian w.r.t. ``argnums`` by reverse mode.
+def _vjp_rows(out, ins, create_graph, strict=False, i=0, chunk_size=None):
+    """d out / d ins[j] for every j, shaped out.shape + ins[j].shape: one backward pass
+    vmapped over the basis of ``out``'s elements (``chunk_size`` rows at a time)."""
+    from .._ops import creation
+    m = out.numel()
+    if m == 0 or not out._requires_grad:
+        return _functional._jacobian_rows(out, ins, create_graph, strict, i)
+    basis = creation.eye(m, dtype=out._dtype, device=out._device).view((m,) + tuple(out.shape))
 
-    Not vectorised: Ember has no vmap yet, so the Jacobian is built one row (one output
-    element) at a time with ``autograd.grad``; ``chunk_size`` is accepted and ignored."""
+    def row(v):
+        return _autograd_grad((out,), ins, (v,), retain_graph=True, create_graph=create_graph)
+    rows = vmap(row, chunk_size=chunk_size)(basis)
+    return tuple(r.view(tuple(out.shape) + tuple(x.shape)) for r, x in zip(rows, ins))
+
+
+_functional._vectorized_rows[0] = _vjp_rows   # autograd.functional's vectorize=True
+
+
+def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_copy=False):
+    """``func`` -> a function returning its Jacobian w.r.t. ``argnums`` by reverse mode: one
+    backward pass per output, vmapped over the output's elements (``chunk_size`` at a time)."""
     if chunk_size is not None and not chunk_size > 0:
         raise _errors.jacrev_chunk_size()
 
@@ -252,8 +268,8 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
         traced = _Traced(func, args, _wrap_argnums(argnums, len(args)), has_aux)
         _check_real(traced.outputs, False)
         with _Level():
-            jac = [tree_unflatten(list(_jacobian_rows(out, traced.inputs, traced.keep, False, i)),
-                                  traced.in_spec)
+            jac = [tree_unflatten(list(_vjp_rows(out, traced.inputs, traced.keep,
+                                                 chunk_size=chunk_size)), traced.in_spec)
                    for i, out in enumerate(traced.outputs)]
         jac = traced.release(tree_unflatten(jac, traced.out_spec))
         return (jac, traced.aux) if has_aux else jac

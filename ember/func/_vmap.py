@@ -91,9 +91,8 @@ def _autograd_grad(call, level, args, kwargs):
             new_out.append(o._value)
             new_cot.append(c._value)
         else:
-            if is_batched(c, level):
-                raise _errors.vmap_no_rule("autograd.grad with a batched grad_output of an "
-                                           "unbatched output")
+            if is_batched(c, level):    # the backward formulas run on batched gradients
+                return call.__wrapped__(outputs, inputs, cots, **rest)
             new_out.append(o)
             new_cot.append(c)
     new_in = [x._value if is_batched(x, level) else x for x in inputs]
