@@ -113,7 +113,7 @@ def _inplace_pointwise(name):
 
 
 # ---- ops with dim arguments -----------------------------------------------------------------
-def _dim_rule(fn, params, none="all", extra=0, keep_0d=True, others=()):
+def _dim_rule(fn, params, none="all", extra=0, others=()):
     """The first argument is the batched tensor; ``params`` name its dim arguments, shifted
     past the batch dim. ``none``: what a missing / None / empty dim means — 'all' logical dims,
     'flat' (the op flattens: run on the value viewed as (batch, -1)) or 'keep' (leave it).
@@ -139,7 +139,7 @@ def _dim_rule(fn, params, none="all", extra=0, keep_0d=True, others=()):
                 n = max(n, t.dim())
                 a[k] = _pad(_batched_value(t, level), t.dim(), n)
         v = _pad(_batched_value(x, level), x.dim(), n)
-        zero = n == 0
+        zero = n == 0 and not extra
         if zero:
             v, n = v.unsqueeze(-1), 1
         flat, shape = False, tuple(v.shape)
@@ -161,7 +161,7 @@ def _dim_rule(fn, params, none="all", extra=0, keep_0d=True, others=()):
             out = out.reshape(shape)
         elif flat and a.get("keepdim"):
             out = _map(out, lambda o: o.reshape((o.shape[0],) + (1,) * n))
-        if zero and keep_0d:
+        if zero:
             out = _map(out, lambda o: o.reshape(o.shape[:1]) if o.dim() == 2 else o)
         return _lift(out, level)
     return rule
@@ -476,35 +476,38 @@ def _einsum(call, level, args, kwargs):
 
 
 # ---- nn -------------------------------------------------------------------------------------
-def _conv(spatial, name):
-    """Convolution: a batched input alone folds the batch into N; a batched weight (per-sample
-    weights, as grad inside vmap makes them) turns into one grouped convolution."""
-    fold = _fold(spatial, name)
+def _convolution(call, level, args, kwargs):
+    """convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
+    groups): a batched input alone folds the batch into N; a batched weight (per-sample
+    weights, as grad inside vmap makes them) makes one grouped convolution, the batch folded
+    into the channels."""
+    names = ("input", "weight", "bias", "stride", "padding", "dilation", "transposed",
+             "output_padding", "groups")
+    a = dict(zip(names, args), **kwargs)
+    x, w, bias, groups = a["input"], a["weight"], a["bias"], a["groups"]
+    if a["transposed"]:
+        raise _errors.vmap_no_rule("convolution")
+    rest = [a[k] for k in names[3:8]]
+    b = _size(level)
+    if not is_batched(w, level) and not is_batched(bias, level):
+        v = x._value
+        n = v.shape[1]
+        out = call(v.reshape((b * n,) + tuple(v.shape[2:])), w, bias, *rest, groups)
+        return wrap(out.reshape((b, n) + tuple(out.shape[1:])), level)
+    xv = _batched_value(x, level)
+    n = xv.shape[1]
+    xv = xv.movedim(0, 1).reshape((n, -1) + tuple(xv.shape[3:]))
+    wv = _batched_value(w, level)
+    wv = wv.reshape((-1,) + tuple(wv.shape[2:]))
+    bv = None if bias is None else _batched_value(bias, level).reshape(-1)
+    out = call(xv, wv, bv, *rest, groups * b)
+    return wrap(out.reshape((n, b, -1) + tuple(out.shape[2:])).movedim(1, 0), level)
 
-    def rule(call, level, args, kwargs):
-        sig_args = list(args) + [None] * (7 - len(args))
-        x, w, bias, stride, padding, dilation, groups = sig_args[:7]
-        stride = kwargs.get("stride", 1 if stride is None else stride)
-        padding = kwargs.get("padding", 0 if padding is None else padding)
-        dilation = kwargs.get("dilation", 1 if dilation is None else dilation)
-        groups = kwargs.get("groups", 1 if groups is None else groups)
-        bias = kwargs.get("bias", bias)
-        if not is_batched(w, level) and not is_batched(bias, level):
-            return fold(call, level, (x, w, bias, stride, padding, dilation, groups), {})
-        b = _size(level)
-        xv = _batched_value(x, level)
-        unbatched = x.dim() == spatial + 1
-        if unbatched:
-            xv = xv.unsqueeze(1)
-        n = xv.shape[1]
-        xv = xv.movedim(0, 1).reshape((n, -1) + tuple(xv.shape[3:]))
-        wv = _batched_value(w, level)
-        wv = wv.reshape((-1,) + tuple(wv.shape[2:]))
-        bv = None if bias is None else _batched_value(bias, level).reshape(-1)
-        out = call(xv, wv, bv, stride, padding, dilation, groups * b)
-        out = out.reshape((n, b, -1) + tuple(out.shape[2:])).movedim(1, 0)
-        return _lift(out.squeeze(1) if unbatched else out, level)
-    return rule
+
+def _composite(call, level, args, kwargs):
+    """Ops written with other ops (conv2d over convolution...): run the op itself on the
+    batched tensors; the ops it calls dispatch to their rules."""
+    return call.__wrapped__(*args, **kwargs)
 
 
 def _loss(fn):
@@ -684,8 +687,8 @@ _SPECIAL = {
     "outer": _outer, "flip": _flip, "bucketize": _first_only("bucketize"),
     "isin": _first_only("isin"), "addmm": _addop(), "addmv": _addop(),
     "baddbmm": _addop(), "addbmm": _addop(reduce_first=True), "addr": _addop(outer=True),
-    "einsum": _einsum, "conv1d": _conv(1, "conv1d"), "conv2d": _conv(2, "conv2d"),
-    "conv3d": _conv(3, "conv3d"), "max_pool1d": _fold(1, "max_pool1d"),
+    "einsum": _einsum, "convolution": _convolution, "conv1d": _composite,
+    "conv2d": _composite, "conv3d": _composite, "max_pool1d": _fold(1, "max_pool1d"),
     "max_pool2d": _fold(2, "max_pool2d"), "max_pool3d": _fold(3, "max_pool3d"),
     "avg_pool1d": _fold(1, "avg_pool1d"), "adaptive_avg_pool1d": _fold(1, "adaptive_avg_pool1d"),
     "adaptive_max_pool1d": _fold(1, "adaptive_max_pool1d"), "nll_loss": _nll_loss,
@@ -722,7 +725,7 @@ def rule_for(name, fn):
     if name in _DIMS:
         return _dim_rule(fn, _DIMS[name], "keep", others=_DIM_OTHERS.get(name, ()))
     if name in _DIMS_EXTRA:
-        return _dim_rule(fn, _DIMS_EXTRA[name], "keep", extra=1, keep_0d=False)
+        return _dim_rule(fn, _DIMS_EXTRA[name], "keep", extra=1)
     if name in _LEADING:
         return _leading(_LEADING[name])
     if _is_pointwise(name, fn):
