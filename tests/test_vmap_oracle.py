@@ -112,12 +112,18 @@ def test_vmap_matches_loop(spec, case):
     try:
         _check(spec, draws, kwargs, dims, dtype)
     except RuntimeError as exc:
-        if "Batching rule not implemented" not in str(exc):
+        if "Batching rule not implemented" not in str(exc) and "dynamic shape" not in str(exc):
             raise
         # a rule may support only some batched arguments: then the first one alone
         first = next(i for i, a in enumerate(draws[0]) if _is_tensor_arg(a))
-        _check(spec, draws, kwargs, [0 if i == first else None for i in range(len(dims))],
-               dtype)
+        try:
+            _check(spec, draws, kwargs,
+                   [0 if i == first else None for i in range(len(dims))], dtype)
+        except RuntimeError as exc:   # as torch's vmap: e.g. batch_norm updating its stats
+            if "Batching rule not implemented" not in str(exc) and \
+                    "dynamic shape" not in str(exc):
+                raise
+            pytest.skip(f"the rule does not cover this sample: {exc}")
 
 
 def _is_tensor_arg(a):

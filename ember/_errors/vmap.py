@@ -8,10 +8,13 @@ __all__ = ["vmap_no_rule", "vmap_dynamic_shape", "vmap_random", "vmap_randomness
            "vmap_escaped"]
 
 
-def _call(func, in_dims=None):
+_NO_DIMS = object()
+
+
+def _call(func, in_dims=_NO_DIMS):
     name = getattr(func, "__name__", repr(func))
-    return f"vmap({name}, in_dims={in_dims}, ...)(<inputs>)" if in_dims is not None \
-        else f"vmap({name})(<inputs>)"
+    return f"vmap({name})(<inputs>)" if in_dims is _NO_DIMS \
+        else f"vmap({name}, in_dims={in_dims}, ...)(<inputs>)"
 
 
 def vmap_no_rule(op):

@@ -113,7 +113,7 @@ def _inplace_pointwise(name):
 
 
 # ---- ops with dim arguments -----------------------------------------------------------------
-def _dim_rule(fn, params, none="all", extra=0, others=()):
+def _dim_rule(fn, params, none="all", extra=0, others=(), values=False):
     """The first argument is the batched tensor; ``params`` name its dim arguments, shifted
     past the batch dim. ``none``: what a missing / None / empty dim means — 'all' logical dims,
     'flat' (the op flattens: run on the value viewed as (batch, -1)) or 'keep' (leave it).
@@ -121,7 +121,8 @@ def _dim_rule(fn, params, none="all", extra=0, others=()):
     ``extra``: how many dims the op adds (unsqueeze: a dim in range of ndim + 1). A logical
     0-d input runs as 1-d, and 1-element results come back 0-d (torch's 0-d reductions).
     ``others`` name tensor arguments of the same rank (cross's other, gather's index): they are
-    batched (expanded if need be) and dims line up with the input's."""
+    batched (expanded if need be) and dims line up with the input's. ``values``: the op without
+    a dim returns one tensor but (values, indices) with one (max, median...)."""
     sig = inspect.signature(fn)
     first = next(iter(sig.parameters))
 
@@ -157,6 +158,8 @@ def _dim_rule(fn, params, none="all", extra=0, others=()):
                 a[p] = _shift(d, n + extra)
         a[first] = v
         out = call(*ba.args, **ba.kwargs)
+        if flat and values:
+            out = out[0]
         if flat and none == "restore":
             out = out.reshape(shape)
         elif flat and a.get("keepdim"):
@@ -178,7 +181,7 @@ def _map(out, f):
 
 def _reduce_or_pointwise(fn):
     """max / min: a reduction, or pointwise with a tensor second argument."""
-    reduce, pointwise = _dim_rule(fn, ("dim",), "flat"), _pointwise(fn.__name__)
+    reduce, pointwise = _dim_rule(fn, ("dim",), "flat", values=True), _pointwise(fn.__name__)
 
     def rule(call, level, args, kwargs):
         other = args[1] if len(args) > 1 else kwargs.get("dim")
@@ -370,8 +373,11 @@ def _matmul(call, level, args, kwargs):
     ka, kb = a.dim(), b.dim()
     if ka == 0 or kb == 0:
         raise _errors.matmul_0d(ka, kb)
-    va = _batched_value(a, level) if is_batched(a, level) else a
-    vb = _batched_value(b, level) if is_batched(b, level) else b
+    from .._ops import linalg
+    va = a._value if is_batched(a, level) else a
+    vb = b._value if is_batched(b, level) else b
+    if ka == 1 and kb == 1 and not is_batched(b, level):    # (batch, k) @ (k,): mv
+        return wrap(linalg.mv(va, vb), level)
     if ka == 1:
         va, ka = va.unsqueeze(-2), 2
     if kb == 1:
@@ -381,7 +387,6 @@ def _matmul(call, level, args, kwargs):
         va = _pad(va, ka, nd)
     if is_batched(b, level):
         vb = _pad(vb, kb, nd)
-    from .._ops import linalg
     out = linalg.matmul(va, vb)
     if a.dim() == 1:
         out = out.squeeze(-2)
@@ -582,6 +587,92 @@ def _embedding(call, level, args, kwargs):
     return wrap(wv[rows, iv], level)
 
 
+def _batch_norm(call, level, args, kwargs):
+    """batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
+    in eval mode the batch folds into N; in training mode (no running statistics to update)
+    into the channels, so each sample's batch gets its own statistics."""
+    names = ("input", "weight", "bias", "running_mean", "running_var", "training",
+             "momentum", "eps", "cudnn_enabled")
+    a = dict(zip(names, args), **kwargs)
+    x = a["input"]
+    tensors = [a[k] for k in names[1:5]]
+    if any(is_batched(t, level) for t in tensors) or not is_batched(x, level):
+        raise _errors.vmap_no_rule("native_batch_norm")
+    v, b = x._value, _size(level)
+    n = v.shape[1]
+    rest = (a["training"], a["momentum"], a["eps"])
+    if not a["training"]:
+        out = call(v.reshape((b * n,) + tuple(v.shape[2:])), *tensors, *rest)
+        return wrap(out.reshape(tuple(v.shape)), level)
+    if a["running_mean"] is not None or a["running_var"] is not None:
+        raise _errors.vmap_no_rule("native_batch_norm")
+    c = v.shape[2]
+    folded = v.movedim(0, 1).reshape((n, b * c) + tuple(v.shape[3:]))
+    w, bias = (None if t is None else t.repeat(b) for t in tensors[:2])
+    out = call(folded, w, bias, None, None, *rest)
+    return wrap(out.reshape((n, b, c) + tuple(v.shape[3:])).movedim(1, 0), level)
+
+
+def _fold_first(name):
+    """Ops whose first dim is a batch of their own (group_norm): folded with the vmap batch."""
+    def rule(call, level, args, kwargs):
+        v = _only_self(name, level, args, kwargs)
+        b, n = v.shape[0], v.shape[1]
+        out = call(v.reshape((b * n,) + tuple(v.shape[2:])), *args[1:], **kwargs)
+        return wrap(out.reshape((b, n) + tuple(out.shape[1:])), level)
+    return rule
+
+
+def _prelu(call, level, args, kwargs):
+    """prelu as ``max(x, 0) + weight * min(x, 0)``, weight along the channel dim (dim 1)."""
+    x, w = args[0], args[1]
+    if w.numel() != 1 and x.dim() >= 2:
+        w = w.reshape((-1,) + (1,) * (x.dim() - 2))
+    return x.clamp_min(0) + w * x.clamp_max(0)
+
+
+def _unbatched_result(call, level, args, kwargs):
+    """new_tensor, is_conj...: the result does not depend on the batch."""
+    return call(args[0]._value, *args[1:], **kwargs)
+
+
+def _new_batched(call, level, args, kwargs):
+    """new_zeros / new_ones / new_empty / new_full: batched, as torch's (so that backward
+    formulas filling a fresh ``g.new_zeros(...)`` with a batched gradient stay batched)."""
+    return wrap(call(args[0]._value, (_size(level),) + _sizes(args[1:]), **kwargs), level)
+
+
+def _new_full(call, level, args, kwargs):
+    x, size, rest = args[0], args[1], args[2:]
+    return wrap(call(x._value, (_size(level),) + tuple(size), *rest, **kwargs), level)
+
+
+def _one_hot(call, level, args, kwargs):
+    num_classes = args[1] if len(args) > 1 else kwargs.get("num_classes", -1)
+    if num_classes == -1:
+        raise _errors.vmap_dynamic_shape("one_hot")
+    return wrap(call(_only_self("one_hot", level, args[:1], {}), num_classes), level)
+
+
+def _take(call, level, args, kwargs):
+    x, index = args[0], args[1]
+    b, n = _size(level), max(x.numel(), 1)
+    xv = _batched_value(x, level).reshape(b, -1)
+    iv = _batched_value(index, level)
+    return wrap(xv.gather(1, (iv.reshape(b, -1) + n) % n).reshape(tuple(iv.shape)), level)
+
+
+def _decomposition(f):
+    """A rule written as other ops on the logical tensors."""
+    def rule(call, level, args, kwargs):
+        return f(*args, **kwargs)
+    return rule
+
+
+def _diag(x, diagonal=0):
+    return x.diag_embed(diagonal) if x.dim() == 1 else x.diagonal(diagonal)
+
+
 # ---- random ops -----------------------------------------------------------------------------
 RANDOM = frozenset((
     "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like",
@@ -590,6 +681,7 @@ RANDOM = frozenset((
     "exponential_", "geometric_", "log_normal_", "cauchy_", "_sample_dirichlet",
     "_standard_gamma"))
 _CREATION = frozenset(("rand", "randn"))
+_drawing = [0]
 
 
 def _random(name, pointwise):
@@ -603,13 +695,18 @@ def _random(name, pointwise):
         if level:
             if levels[level - 1].randomness == "same":
                 raise _errors.vmap_no_rule(name)
-            return pointwise(call, level, args, kwargs)
+            _drawing[0] += 1    # the values below are the batch: draw for them as they are
+            try:
+                return pointwise(call, level, args, kwargs)
+            finally:
+                _drawing[0] -= 1
+        op = call.__wrapped__
         different = [lv for lv in levels if lv.randomness == "different"]
-        if not different:
-            return call(*args, **kwargs)
+        if not different or _drawing[0]:
+            return op(*args, **kwargs)
         if name not in _CREATION:
             raise _errors.vmap_no_rule(name)
-        out = call(*(tuple(lv.size for lv in different) + _sizes(args)), **kwargs)
+        out = op(*(tuple(lv.size for lv in different) + _sizes(args)), **kwargs)
         for lv in different:
             out = wrap(out, lv.level)
         return out
@@ -655,10 +752,14 @@ _DIMS = {       # required dims (or defaults that are dims)
     "tensor_split": ("dim",), "index_select": ("dim",), "glu": ("dim",), "diff": ("dim",),
     "cumulative_trapezoid": ("dim",), "trapezoid": ("dim",),
     "trapz": ("dim",), "linalg_cross": ("dim",), "cross": ("dim",),
-    "gather": ("dim",), "take_along_dim": ("dim",),
+    "gather": ("dim",), "take_along_dim": ("dim",), "scatter": ("dim",),
+    "scatter_add": ("dim",), "scatter_reduce": ("dim",), "index_add": ("dim",),
+    "index_copy": ("dim",), "index_fill": ("dim",), "rot90": ("dims",), "unfold": ("dimension",),
 }
 _DIM_OTHERS = {"linalg_cross": ("other",), "cross": ("other",), "gather": ("index",),
-               "take_along_dim": ("indices",)}
+               "take_along_dim": ("indices",), "scatter": ("index", "src"),
+               "scatter_add": ("index", "src"), "scatter_reduce": ("index", "src"),
+               "index_add": ("source",), "index_copy": ("source",)}
 _DIMS_EXTRA = {"unsqueeze": ("dim",), "diag_embed": ("dim1", "dim2")}
 
 _LEADING = {    # min logical dims
@@ -674,6 +775,9 @@ _LEADING = {    # min logical dims
     "linalg_lu_solve": 2, "lu_unpack": 2, "linalg_householder_product": 2,
     "linalg_matrix_rank": 2, "linalg_cond": 2, "linalg_vecdot": 1, "layer_norm": 1,
     "pixel_shuffle": 3, "pixel_unshuffle": 3, "linalg_vander": 1, "view_as_complex": 1,
+    "constant_pad_nd": 0, "cdist": 2, "lu_solve": 2, "triangular_solve": 2, "linalg_lstsq": 2,
+    "linalg_ldl_factor": 2, "linalg_ldl_factor_ex": 2, "linalg_ldl_solve": 2, "geqrf": 2,
+    "orgqr": 2, "ormqr": 2, "lu": 2,
 }
 
 _SPECIAL = {
@@ -692,8 +796,26 @@ _SPECIAL = {
     "max_pool2d": _fold(2, "max_pool2d"), "max_pool3d": _fold(3, "max_pool3d"),
     "avg_pool1d": _fold(1, "avg_pool1d"), "adaptive_avg_pool1d": _fold(1, "adaptive_avg_pool1d"),
     "adaptive_max_pool1d": _fold(1, "adaptive_max_pool1d"), "nll_loss": _nll_loss,
-    "layer_norm": _layer_norm, "embedding": _embedding,
+    "layer_norm": _layer_norm, "embedding": _embedding, "batch_norm": _batch_norm,
+    "group_norm": _fold_first("group_norm"), "prelu": _prelu, "one_hot": _one_hot,
+    "take": _take, "copy_": _inplace_pointwise("copy_"), "fill_": _inplace_pointwise("fill_"),
+    "zero_": _inplace_pointwise("zero_"), "new_zeros": _new_batched,
+    "new_ones": _new_batched, "new_empty": _new_batched, "new_full": _new_full,
+    "new_tensor": _unbatched_result,
+    "is_conj": _unbatched_result, "is_neg": _unbatched_result,
+    "ravel": _decomposition(lambda x: x.reshape(-1)),
+    "trace": _decomposition(lambda x: x.diagonal().sum() if x.dim() == 2 else x.trace()),
+    "fliplr": _decomposition(lambda x: x.flip(1) if x.dim() >= 2 else x.fliplr()),
+    "flipud": _decomposition(lambda x: x.flip(0) if x.dim() >= 1 else x.flipud()),
+    "msort": _decomposition(lambda x: x.sort(0).values),
+    "diag": _decomposition(_diag),
+    "diagflat": _decomposition(lambda x, offset=0: x.reshape(-1).diag_embed(offset)),
 }
+_COMPOSITE = frozenset((
+    "atleast_1d", "atleast_2d", "atleast_3d", "hsplit", "vsplit", "dsplit", "hstack", "vstack",
+    "dstack", "column_stack", "tensordot", "cartesian_prod", "meshgrid", "broadcast_tensors",
+    "chain_matmul", "linalg_multi_dot", "cov", "corrcoef", "linalg_norm", "bilinear", "gradient",
+    "linalg_tensorsolve", "combinations", "quantile", "nanquantile", "ctc_loss"))
 
 # ops whose output shape depends on the data: torch's dynamic-shape error
 _LOSSES = frozenset(("mse_loss", "huber_loss", "smooth_l1_loss", "soft_margin_loss",
@@ -716,12 +838,14 @@ def rule_for(name, fn):
         return _SPECIAL[name]
     if name in _LOSSES:
         return _loss(fn)
+    if name in _COMPOSITE:
+        return _composite
     if name in _DIMS_ALL:
         return _dim_rule(fn, _DIMS_ALL[name], "all")
     if name == "roll":
         return _dim_rule(fn, ("dims",), "restore")
     if name in _DIMS_FLAT:
-        return _dim_rule(fn, _DIMS_FLAT[name], "flat")
+        return _dim_rule(fn, _DIMS_FLAT[name], "flat", values=name in ("median", "nanmedian"))
     if name in _DIMS:
         return _dim_rule(fn, _DIMS[name], "keep", others=_DIM_OTHERS.get(name, ()))
     if name in _DIMS_EXTRA:

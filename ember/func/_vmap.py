@@ -73,14 +73,18 @@ def no_rule_ops():
 def _autograd_grad(call, level, args, kwargs):
     """``autograd.grad`` with batched outputs / cotangents / inputs: the graph lives on the
     values, so differentiate those (cotangents expanded to batched outputs, a missing one for a
-    batched scalar becomes ones) and wrap the gradients of batched inputs."""
+    batched scalar becomes ones) and wrap the gradients of batched inputs. A cotangent batched
+    where its output is not (vmap over a vjp, as jacrev does) runs the backward formulas
+    themselves on batched gradients."""
     names = ("outputs", "inputs", "grad_outputs")
-    a = dict(zip(names, args), **{k: v for k, v in kwargs.items()})
+    a = dict(zip(names, args), **kwargs)
     rest = {k: v for k, v in a.items() if k not in names}
     outputs = _as_tuple(a["outputs"])
     inputs = _as_tuple(a["inputs"])
     cots = a.get("grad_outputs")
     cots = (None,) * len(outputs) if cots is None else _as_tuple(cots)
+    if any(is_batched(c, level) and not is_batched(o, level) for o, c in zip(outputs, cots)):
+        return _batched_backward(call.__wrapped__, level, outputs, inputs, cots, rest)
     new_out, new_cot = [], []
     for o, c in zip(outputs, cots):
         if is_batched(o, level):
@@ -91,14 +95,45 @@ def _autograd_grad(call, level, args, kwargs):
             new_out.append(o._value)
             new_cot.append(c._value)
         else:
-            if is_batched(c, level):    # the backward formulas run on batched gradients
-                return call.__wrapped__(outputs, inputs, cots, **rest)
             new_out.append(o)
             new_cot.append(c)
     new_in = [x._value if is_batched(x, level) else x for x in inputs]
     grads = call(tuple(new_out), tuple(new_in), tuple(new_cot), **rest)
     return tuple(wrap(g, level) if g is not None and is_batched(x, level) else g
                  for g, x in zip(grads, inputs))
+
+
+def _batched_backward(grad, level, outputs, inputs, cots, rest):
+    """The graph on the plain tensors under every level, cotangents batched at ``level`` (and
+    expanded over the outputs' own lower levels); gradients re-nested under their inputs'
+    lower levels."""
+    outs = [plain(o) for o in outputs]
+    cots = [c.expand(tuple(o.shape)) if c is not None and tuple(c.shape) != tuple(o.shape)
+            else c for o, c in zip(outs, cots)]
+    grads = grad(tuple(outs), tuple(plain(x) for x in inputs), tuple(cots), **rest)
+    return tuple(None if g is None else _nest(g, _levels_of(x), level)
+                 for g, x in zip(grads, inputs))
+
+
+def _levels_of(t):
+    """The vmap levels ``t`` is batched at, innermost wrapper (lowest level) first."""
+    found = []
+    while t.__class__ is BatchedTensor:
+        found.append(t._level)
+        t = t._value
+    return found[::-1]
+
+
+def _nest(g, lower, level):
+    """A gradient of the plain tensor under levels ``lower``, batched at ``level`` above
+    them: its ``level`` batch dim moved behind theirs and the wrappers rebuilt in order."""
+    if not lower:
+        return g
+    top = is_batched(g, level)
+    v = g._value.movedim(0, len(lower)) if top else g
+    for lv in lower:
+        v = wrap(v, lv)
+    return wrap(v, level) if top else v
 
 
 def _as_tuple(x):

@@ -1,0 +1,260 @@
+"""ember.func.vmap against torch.func.vmap: in_dims / out_dims pytrees, chunk_size, nested
+vmap, vmap of grad and grad of vmap (per-sample gradients), jacrev through vmap, randomness
+modes, model ensembling, and torch's errors. Same inputs for both libraries (from NumPy)."""
+import numpy as np
+import pytest
+
+import ember
+from ember._ops._core import OPS
+
+torch = pytest.importorskip("torch")
+
+RNG = np.random.default_rng(0)
+
+
+def arr(*shape, dtype=np.float64):
+    return RNG.standard_normal(shape).astype(dtype)
+
+
+def both(scenario, *arrays, rtol=1e-6, atol=1e-8):
+    """Run ``scenario(lib, *tensors)`` with ember and torch on the same arrays; compare."""
+    out_e = scenario(ember, *[ember.from_numpy(a.copy()) for a in arrays])
+    out_t = scenario(torch, *[torch.from_numpy(a.copy()) for a in arrays])
+    _compare(out_e, out_t, rtol, atol)
+    return out_e
+
+
+def _compare(e, t, rtol, atol):
+    if isinstance(t, torch.Tensor):
+        assert isinstance(e, ember.Tensor), type(e)
+        assert str(e.dtype) == str(t.dtype) and tuple(e.shape) == tuple(t.shape), \
+            (e.dtype, t.dtype, tuple(e.shape), tuple(t.shape))
+        np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=rtol,
+                                   atol=atol)
+    elif isinstance(t, dict):
+        assert sorted(e) == sorted(t)
+        for k in t:
+            _compare(e[k], t[k], rtol, atol)
+    elif isinstance(t, (tuple, list)):   # named tuples: torch.return_types vs ember's
+        assert type(e).__name__ == type(t).__name__ and len(e) == len(t)
+        for x, y in zip(e, t):
+            _compare(x, y, rtol, atol)
+    else:
+        assert e == t
+
+
+def errors_match(scenario, *arrays):
+    """Both libraries raise the same exception type with the same first line."""
+    msgs = []
+    for lib in (torch, ember):
+        with pytest.raises(Exception) as info:
+            scenario(lib, *[lib.from_numpy(a.copy()) for a in arrays])
+        msgs.append((type(info.value).__name__, str(info.value).splitlines()[0]))
+    assert msgs[0] == msgs[1]
+
+
+# ---- in_dims / out_dims / chunk_size ---------------------------------------------------------
+@pytest.mark.parametrize("in_dims, out_dims, shapes", [
+    (0, 0, [(3, 4), (3, 4)]),
+    (1, 0, [(4, 3), (4, 3)]),
+    ((0, None), 1, [(3, 4), (4,)]),
+    ((-1, 0), -1, [(4, 2, 3), (3, 1, 2)]),
+    ((None, 1), (0,), [(5,), (5, 3)]),
+])
+def test_in_dims_out_dims(in_dims, out_dims, shapes):
+    def scenario(lib, a, b):
+        return lib.func.vmap(lambda x, y: (x * y).sin() + x.sum(), in_dims=in_dims,
+                             out_dims=out_dims)(a, b)
+    both(scenario, *[arr(*s) for s in shapes])
+
+
+def test_pytree_inputs_outputs_and_kwargs():
+    def scenario(lib, a, b, c):
+        def f(d, scale, *, shift):
+            return {"s": d["x"] @ d["w"] * scale + shift, "t": (d["x"].sum(0), d["w"])}
+        return lib.func.vmap(f, in_dims=({"x": 0, "w": None}, 1),
+                             out_dims={"s": 1, "t": (0, None)})(
+            {"x": a, "w": b}, c, shift=2.0)
+    both(scenario, arr(4, 3, 2), arr(2, 5), arr(5, 4))
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 5, 100])
+def test_chunk_size(chunk_size):
+    def scenario(lib, a, b):
+        return lib.func.vmap(lambda x, y: (x.softmax(-1) * y, x.max()), in_dims=(0, None),
+                             chunk_size=chunk_size)(a, b)
+    both(scenario, arr(5, 3), arr(3))
+
+
+def test_unbatched_output_is_broadcast():
+    both(lambda lib, a, b: lib.func.vmap(lambda x: b * 2)(a), arr(3, 2), arr(4))
+
+
+# ---- composition -----------------------------------------------------------------------------
+def test_nested_vmap_outer_product_and_matmul():
+    def scenario(lib, a, b, m):
+        F = lib.func
+        outer = F.vmap(F.vmap(lib.mul, in_dims=(None, 0)), in_dims=(0, None))(a, b)
+        mm = F.vmap(F.vmap(lambda r, c: r @ c, in_dims=(None, 1)), in_dims=(0, None))(m, m.T)
+        inner = F.vmap(F.vmap(lambda x: x.sum() * x), in_dims=1)(m.unsqueeze(0).expand(2, 4, 4))
+        return outer, mm, inner
+    both(scenario, arr(3), arr(4), arr(4, 4))
+
+
+def _mlp(lib):
+    lib.manual_seed(0)
+    return lib.nn.Sequential(lib.nn.Linear(4, 8), lib.nn.Tanh(), lib.nn.Linear(8, 3))
+
+
+def _same_params(lib, model, arrays):
+    with lib.no_grad():
+        for p, a in zip(model.parameters(), arrays):
+            p.copy_(lib.from_numpy(a.copy()))
+    return model
+
+
+MLP_PARAMS = [arr(8, 4), arr(8), arr(3, 8), arr(3)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_vmap_of_grad_per_sample_gradients(dtype):
+    params = [p.astype(dtype) for p in MLP_PARAMS]
+
+    def scenario(lib, x, y):
+        model = _same_params(lib, _mlp(lib).to(getattr(lib, np.dtype(dtype).name)), params)
+        p = {k: v.detach() for k, v in model.named_parameters()}
+
+        def loss(p, xi, yi):
+            out = lib.func.functional_call(model, p, (xi.unsqueeze(0),))
+            return lib.nn.functional.cross_entropy(out, yi.unsqueeze(0))
+        return lib.func.vmap(lib.func.grad(loss), in_dims=(None, 0, 0))(p, x, y)
+    tol = 1e-5 if dtype == np.float32 else 1e-10
+    both(scenario, arr(6, 4, dtype=dtype), RNG.integers(0, 3, 6), rtol=tol, atol=tol)
+
+
+def test_grad_of_vmap_and_vmap_of_grad_of_closure():
+    def scenario(lib, x, w):
+        F = lib.func
+        g1 = F.grad(lambda w: F.vmap(lambda r: (r @ w).tanh().sum())(x).sum())(w)
+        g2 = F.vmap(F.grad(lambda r, w: (r @ w).sin().sum(), argnums=1), in_dims=(0, None))(x, w)
+        g3 = F.vmap(F.grad(lambda r: (r * w.sum()).exp().sum()))(x)
+        return g1, g2, g3
+    both(scenario, arr(5, 3), arr(3, 2))
+
+
+def test_jacrev_hessian_and_vmap_of_jacrev():
+    def scenario(lib, x, a):
+        F = lib.func
+
+        def f(x):
+            return (a @ x).tanh() * x[0]
+        return (F.jacrev(f)(x), F.jacrev(f, chunk_size=2)(x), F.hessian(lambda x: f(x).sum())(x),
+                F.vmap(F.jacrev(lambda x: x.sin() * x.sum()))(a))
+    both(scenario, arr(3), arr(3, 3))
+
+
+def test_autograd_functional_vectorize():
+    def scenario(lib, x):
+        fn = lib.autograd.functional
+        return (fn.jacobian(lambda x: x.exp() @ x.T, x, vectorize=True),
+                fn.hessian(lambda x: x.pow(3).sum(), x, vectorize=True))
+    both(scenario, arr(2, 3))
+
+
+def test_model_ensembling_with_stack_module_state():
+    def scenario(lib, x):
+        models = [_mlp(lib) for _ in range(3)]
+        for i, m in enumerate(models):
+            _same_params(lib, m, [p + i for p in MLP_PARAMS])
+        models = [m.double() for m in models]
+        params, buffers = lib.func.stack_module_state(models)
+        base = models[0]
+
+        def run(p, b, x):
+            return lib.func.functional_call(base, (p, b), (x,))
+        same = lib.func.vmap(run, in_dims=(0, 0, None))(params, buffers, x)
+        per_model = lib.func.vmap(run)(params, buffers, x.unsqueeze(0).expand(3, -1, -1))
+        return same, per_model
+    both(scenario, arr(5, 4))
+
+
+def test_cnn_pieces_batched():
+    def scenario(lib, x, w, b):
+        F = lib.nn.functional
+
+        def f(xi, w):
+            h = F.conv2d(xi, w, b, padding=1).relu()
+            return F.max_pool2d(h, 2).flatten(1).log_softmax(-1)
+        return (lib.func.vmap(f, in_dims=(0, None))(x, w),
+                lib.func.vmap(f, in_dims=(None, 0))(x[0], w.unsqueeze(0).expand(2, -1, -1, -1,
+                                                                                  -1) * 2))
+    both(scenario, arr(2, 3, 2, 6, 6), arr(4, 2, 3, 3), arr(4))
+
+
+# ---- randomness -------------------------------------------------------------------------------
+def test_randomness_error():
+    errors_match(lambda lib, x: lib.func.vmap(lambda r: r + lib.rand(3))(x), arr(2, 3))
+    errors_match(lambda lib, x: lib.func.vmap(
+        lambda r: lib.nn.functional.dropout(r, 0.5))(x), arr(2, 3))
+
+
+def test_randomness_different_and_same():
+    x = ember.zeros(4, 3)
+    F = ember.func
+    diff = F.vmap(lambda r: r + ember.rand(3), randomness="different")(x)
+    same = F.vmap(lambda r: r + ember.rand(3), randomness="same")(x)
+    drop = F.vmap(lambda r: ember.nn.functional.dropout(r + 1, 0.5), randomness="different")(
+        ember.zeros(64, 32))
+    assert diff.shape == same.shape == (4, 3)
+    assert not bool((diff[0] == diff[1]).all())
+    assert bool((same == same[0]).all())
+    assert set(np.unique(drop.numpy())) <= {0.0, 2.0}
+    assert not bool((drop[0] == drop[1]).all())
+
+
+# ---- errors ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("scenario", [
+    lambda lib, x: lib.func.vmap(lambda a: a, in_dims=2)(x),
+    lambda lib, x: lib.func.vmap(lambda a: a, in_dims=None)(x),
+    lambda lib, x: lib.func.vmap(lambda a: a, in_dims="a")(x),
+    lambda lib, x: lib.func.vmap(lambda a: a, in_dims=(0, 0))(x),
+    lambda lib, x: lib.func.vmap(lambda a, n: a, in_dims=(0, 0))(x, 3),
+    lambda lib, x: lib.func.vmap(lambda a, b: a + b)(x, x.T),
+    lambda lib, x: lib.func.vmap(lambda a: a, in_dims=(None,))(x),
+    lambda lib, x: lib.func.vmap(lambda a: 3)(x),
+    lambda lib, x: lib.func.vmap(lambda a: a)(),
+    lambda lib, x: lib.func.vmap(lambda a: a, randomness="x")(x),
+    lambda lib, x: lib.func.vmap(lambda a: a, chunk_size=0)(x),
+    lambda lib, x: lib.func.vmap(lambda a: a.item())(x),
+    lambda lib, x: lib.func.vmap(lambda a: a.sum() > 0 and a)(x),
+    lambda lib, x: lib.func.vmap(lambda a: a.nonzero())(x),
+    lambda lib, x: lib.func.vmap(lambda a: lib.add(a, a, out=a))(x),
+    lambda lib, x: lib.func.vmap(lambda a: lib.zeros(4).add_(a))(x),
+    lambda lib, x: lib.func.vmap(lambda a: a.sum(5))(x),
+    lambda lib, x: lib.func.vmap(lambda a: a @ lib.ones(3))(x),
+])
+def test_errors_match_torch(scenario):
+    errors_match(scenario, arr(3, 4))
+
+
+def test_missing_rule_names_the_op():
+    with pytest.raises(RuntimeError, match=r"^Batching rule not implemented for aten::kron\."):
+        ember.func.vmap(lambda a: ember.kron(a, a))(ember.ones(2, 2))
+
+
+def test_bindings_restored_after_vmap_even_on_error():
+    with pytest.raises(RuntimeError):
+        ember.func.vmap(lambda a: a.item())(ember.ones(2))
+    assert ember.Tensor.sin is OPS["sin"].fn and ember.sin is OPS["sin"].fn
+    assert not ember.func._vmap.levels
+
+
+def test_batched_tensor_repr_and_metadata():
+    seen = {}
+
+    def f(a):
+        seen.update(shape=tuple(a.shape), dim=a.dim(), n=len(a), r=repr(a))
+        return a
+    ember.func.vmap(f, in_dims=1)(ember.ones(3, 5))
+    assert seen["shape"] == (3,) and seen["dim"] == 1 and seen["n"] == 3
+    assert seen["r"].startswith("BatchedTensor(lvl=1, bdim=0, value=")
