@@ -258,3 +258,34 @@ def test_batched_tensor_repr_and_metadata():
     ember.func.vmap(f, in_dims=1)(ember.ones(3, 5))
     assert seen["shape"] == (3,) and seen["dim"] == 1 and seen["n"] == 3
     assert seen["r"].startswith("BatchedTensor(lvl=1, bdim=0, value=")
+
+
+# ---- examples --------------------------------------------------------------------------------
+def test_example_per_sample_grads_equal_torchs_loop_of_backward_passes():
+    from ember.examples import per_sample_grads as ex
+    ember.manual_seed(0)
+    model = ex.SmallCNN()
+    x, y = arr(6, 1, 16, 16, dtype=np.float32), RNG.integers(0, 10, 6)
+    got = ex.per_sample_grads(model, ember.from_numpy(x), ember.from_numpy(y))
+
+    class TorchCNN(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1, self.conv2 = torch.nn.Conv2d(1, 8, 3), torch.nn.Conv2d(8, 16, 3)
+            self.fc = torch.nn.Linear(400, 10)
+
+        def forward(self, x):
+            x = torch.nn.functional.max_pool2d(self.conv1(x).relu(), 2)
+            return self.fc(self.conv2(x).relu().flatten(1))
+    ref = TorchCNN()
+    ref.load_state_dict({k: torch.from_numpy(v.detach().numpy().copy())
+                         for k, v in model.state_dict().items()})
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    for i in range(6):
+        ref.zero_grad()
+        torch.nn.functional.cross_entropy(ref(xt[i:i + 1]), yt[i:i + 1]).backward()
+        for k, p in ref.named_parameters():
+            np.testing.assert_allclose(got[k][i].numpy(), p.grad.numpy(), rtol=1e-4, atol=1e-6)
+    loop = ex.looped_grads(model, ember.from_numpy(x), ember.from_numpy(y))
+    for k in got:
+        np.testing.assert_allclose(got[k].numpy(), loop[k].numpy(), rtol=1e-5, atol=1e-7)
