@@ -18,7 +18,7 @@ from .. import _errors
 from .._tensor import Tensor
 from ._batched import BatchedTensor, wrap, is_batched, levels
 
-__all__ = ["rule_for", "inplace_rule_for", "RANDOM", "DYNAMIC"]
+__all__ = ["rule_for", "inplace_rule_for", "RANDOM", "DYNAMIC", "CREATION"]
 
 
 # ---- helpers --------------------------------------------------------------------------------
@@ -576,6 +576,13 @@ def _layer_norm(call, level, args, kwargs):
     return out if bias is None else out + bias
 
 
+def _native_layer_norm(call, level, args, kwargs):
+    x, shape, w, bias, eps = args
+    if is_batched(w, level) or is_batched(bias, level):
+        raise _errors.vmap_no_rule("native_layer_norm")
+    return _lift(call(_batched_value(x, level), shape, w, bias, eps), level)
+
+
 def _embedding(call, level, args, kwargs):
     weight, indices = args[0], args[1]
     if not is_batched(weight, level):
@@ -669,6 +676,26 @@ def _decomposition(f):
     return rule
 
 
+def _renorm(x, p, dim, maxnorm):
+    """Each slice along ``dim`` scaled down to norm ``maxnorm`` (norms over the other dims)."""
+    from .._ops import pointwise as P
+    n = max(x.dim(), 1)
+    others = tuple(i for i in range(n) if i != _wrap_dim(dim, n))
+    norms = x.norm(p, others, keepdim=True)
+    return x * P.where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0).to(x.dtype)
+
+
+def _searchsorted(call, level, args, kwargs):
+    seq, values = args[0], args[1]
+    if not is_batched(seq, level):
+        return wrap(call(seq, values._value, *args[2:], **kwargs), level)
+    v = _batched_value(values, level)
+    if seq.dim() == 1:    # one sorted row per sample: the values as (batch, -1)
+        return wrap(call(seq._value, v.reshape(v.shape[0], -1), *args[2:], **kwargs)
+                    .reshape(tuple(v.shape)), level)
+    return wrap(call(seq._value, v, *args[2:], **kwargs), level)
+
+
 def _diag(x, diagonal=0):
     return x.diag_embed(diagonal) if x.dim() == 1 else x.diagonal(diagonal)
 
@@ -728,7 +755,7 @@ _POINTWISE = frozenset((
     "gelu", "silu", "mish", "softplus", "hardsigmoid", "hardswish", "hardshrink",
     "softshrink", "log_sigmoid", "real", "imag", "angle", "copysign", "frexp", "ldexp",
     "view_as_real", "relu", "sigmoid", "tanh", "isin", "bucketize", "erfinv", "igamma",
-    "igammac", "maximum", "minimum", "scalar_tensor"))
+    "igammac", "maximum", "minimum", "scalar_tensor", "tensor", "as_tensor", "asarray"))
 
 _DIMS_ALL = {   # reductions: dim None / () means every logical dim
     "sum": ("dim",), "mean": ("dim",), "nansum": ("dim",), "nanmean": ("dim",),
@@ -755,6 +782,7 @@ _DIMS = {       # required dims (or defaults that are dims)
     "gather": ("dim",), "take_along_dim": ("dim",), "scatter": ("dim",),
     "scatter_add": ("dim",), "scatter_reduce": ("dim",), "index_add": ("dim",),
     "index_copy": ("dim",), "index_fill": ("dim",), "rot90": ("dims",), "unfold": ("dimension",),
+    "_fft_c2c": ("dim",), "_fft_r2c": ("dim",), "_fft_c2r": ("dim",),
 }
 _DIM_OTHERS = {"linalg_cross": ("other",), "cross": ("other",), "gather": ("index",),
                "take_along_dim": ("indices",), "scatter": ("index", "src"),
@@ -797,6 +825,7 @@ _SPECIAL = {
     "avg_pool1d": _fold(1, "avg_pool1d"), "adaptive_avg_pool1d": _fold(1, "adaptive_avg_pool1d"),
     "adaptive_max_pool1d": _fold(1, "adaptive_max_pool1d"), "nll_loss": _nll_loss,
     "layer_norm": _layer_norm, "embedding": _embedding, "batch_norm": _batch_norm,
+    "native_layer_norm": _native_layer_norm,
     "group_norm": _fold_first("group_norm"), "prelu": _prelu, "one_hot": _one_hot,
     "take": _take, "copy_": _inplace_pointwise("copy_"), "fill_": _inplace_pointwise("fill_"),
     "zero_": _inplace_pointwise("zero_"), "new_zeros": _new_batched,
@@ -808,7 +837,8 @@ _SPECIAL = {
     "fliplr": _decomposition(lambda x: x.flip(1) if x.dim() >= 2 else x.fliplr()),
     "flipud": _decomposition(lambda x: x.flip(0) if x.dim() >= 1 else x.flipud()),
     "msort": _decomposition(lambda x: x.sort(0).values),
-    "diag": _decomposition(_diag),
+    "diag": _decomposition(_diag), "renorm": _decomposition(_renorm),
+    "searchsorted": _searchsorted, "channel_shuffle": _fold_first("channel_shuffle"),
     "diagflat": _decomposition(lambda x, offset=0: x.reshape(-1).diag_embed(offset)),
 }
 _COMPOSITE = frozenset((
@@ -822,6 +852,13 @@ _LOSSES = frozenset(("mse_loss", "huber_loss", "smooth_l1_loss", "soft_margin_lo
                      "binary_cross_entropy", "binary_cross_entropy_with_logits"))
 DYNAMIC = frozenset(("nonzero", "argwhere", "masked_select", "unique", "unique_consecutive",
                       "bincount", "histc", "histogram", "histogramdd", "repeat_interleave"))
+
+
+# ops that take no tensor: they never meet a BatchedTensor and need no rule
+CREATION = frozenset((
+    "arange", "empty", "eye", "full", "linspace", "logspace", "ones", "zeros", "from_numpy",
+    "broadcast_shapes", "bartlett_window", "blackman_window", "hamming_window", "hann_window",
+    "kaiser_window"))
 
 
 def _is_pointwise(name, fn):

@@ -64,9 +64,11 @@ _bindings.register_layer("vmap", 3, _functions, _wrap_op)
 
 
 def no_rule_ops():
-    """The registered ops without a batching rule (sorted): the docs' fallback list."""
+    """The registered ops that take tensors but have no batching rule (sorted): the docs'
+    list of what vmap refuses."""
     from .._ops._core import OPS
-    return sorted(n for n, op in OPS.items() if rules.rule_for(n, op.fn) is None)
+    return sorted(n for n, op in OPS.items()
+                  if n not in rules.CREATION and rules.rule_for(n, op.fn) is None)
 
 
 # ---- autograd.grad inside vmap --------------------------------------------------------------
