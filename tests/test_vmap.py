@@ -289,3 +289,12 @@ def test_example_per_sample_grads_equal_torchs_loop_of_backward_passes():
     loop = ex.looped_grads(model, ember.from_numpy(x), ember.from_numpy(y))
     for k in got:
         np.testing.assert_allclose(got[k].numpy(), loop[k].numpy(), rtol=1e-5, atol=1e-7)
+
+
+def test_docs_list_the_ops_without_a_rule():
+    import pathlib
+    import re
+    text = (pathlib.Path(__file__).parents[1] / "docs" / "func.md").read_text()
+    block = re.search(r"No rule \((\d+)\): (.*?)\.\n", text, re.S)
+    listed = re.findall(r"`(\w+)`", block.group(2))
+    assert listed == ember.func._vmap.no_rule_ops() and int(block.group(1)) == len(listed)

@@ -1,9 +1,9 @@
 """torch.func: composable function transforms.
 
-The reverse-mode transforms (grad, grad_and_value, vjp, jacrev, hessian) and
-functional_call / stack_module_state work; vmap and the forward-mode transforms (jvp,
-jacfwd, linearize) raise ``ember.UnsupportedError`` until Ember has batching rules and
-forward-mode AD. See docs/func.md.
+The reverse-mode transforms (grad, grad_and_value, vjp, jacrev, hessian), vmap (per-op
+batching rules) and functional_call / stack_module_state work; the forward-mode transforms
+(jvp, jacfwd, linearize) raise ``ember.UnsupportedError`` until Ember has forward-mode AD.
+See docs/func.md.
 """
 from ._reverse import grad, grad_and_value, vjp, jacrev, hessian
 from ._functional_call import functional_call, stack_module_state
