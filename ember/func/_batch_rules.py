@@ -15,10 +15,11 @@ import inspect
 import numpy as np   # host bookkeeping only (the shapes of index lists)
 
 from .. import _errors
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap_dim
 from ._batched import BatchedTensor, wrap, is_batched, levels
 
-__all__ = ["rule_for", "inplace_rule_for", "RANDOM", "DYNAMIC", "CREATION"]
+__all__ = ["rule_for", "inplace_rule_for", "no_rule", "pointwise", "getitem", "setitem",
+           "RANDOM", "DYNAMIC", "CREATION"]
 
 
 # ---- helpers --------------------------------------------------------------------------------
@@ -53,13 +54,6 @@ def _pad(v, k, nd):
     return v.reshape(shape[:1] + (1,) * (nd - k) + shape[1:])
 
 
-def _wrap_dim(d, n):
-    m = n if n else 1
-    if not -m <= d < m:
-        raise _errors.dim_out_of_range(d, -m, m - 1)
-    return d % m
-
-
 def _shift(d, n):
     """Logical dim(s) ``d`` of an ``n``-d tensor -> physical dims (the batch is dim 0)."""
     if isinstance(d, (tuple, list)):
@@ -67,7 +61,7 @@ def _shift(d, n):
     return _wrap_dim(d, n) + 1
 
 
-def _no_rule(name):
+def no_rule(name):
     def rule(call, level, args, kwargs):
         raise _errors.vmap_no_rule(name)
     return rule
@@ -79,7 +73,7 @@ def _check_out(name, kwargs):
 
 
 # ---- pointwise ------------------------------------------------------------------------------
-def _pointwise(name):
+def pointwise(name):
     """Tensor arguments broadcast against each other: batched ones get size-1 dims after the
     batch so that logical dims line up from the right."""
     def rule(call, level, args, kwargs):
@@ -181,11 +175,11 @@ def _map(out, f):
 
 def _reduce_or_pointwise(fn):
     """max / min: a reduction, or pointwise with a tensor second argument."""
-    reduce, pointwise = _dim_rule(fn, ("dim",), "flat", values=True), _pointwise(fn.__name__)
+    reduce, elementwise = _dim_rule(fn, ("dim",), "flat", values=True), pointwise(fn.__name__)
 
     def rule(call, level, args, kwargs):
         other = args[1] if len(args) > 1 else kwargs.get("dim")
-        return (pointwise if isinstance(other, Tensor) else reduce)(call, level, args, kwargs)
+        return (elementwise if isinstance(other, Tensor) else reduce)(call, level, args, kwargs)
     return rule
 
 
@@ -330,15 +324,9 @@ def _cat(extra):
     return rule
 
 
-def _getitem(call, level, args, kwargs):
+def getitem(call, level, args, kwargs):
     x, index = args
-    if isinstance(index, tuple):
-        index = list(index)
-    elif isinstance(index, list) and not any(isinstance(i, (list, tuple, Tensor, slice))
-                                             for i in index):
-        index = [index]
-    else:
-        index = [index]
+    index = list(index) if isinstance(index, tuple) else [index]
     if any(is_batched(i, level) for i in index) or not is_batched(x, level):
         raise _errors.vmap_no_rule("index.Tensor")
     advanced = [k for k, i in enumerate(index)
@@ -353,7 +341,7 @@ def _getitem(call, level, args, kwargs):
     return _lift(out, level)
 
 
-def _setitem(call, level, args, kwargs):
+def setitem(call, level, args, kwargs):
     x, index, value = args
     if not is_batched(x, level):
         raise _errors.vmap_no_rule("index_put_")
@@ -433,11 +421,11 @@ def _inner(call, level, args, kwargs):
     return out.reshape(tuple(a.shape[:-1]) + tuple(b.shape[:-1]))
 
 
-def _addop(reduce_first=False, outer=False):
+def _addop(name, reduce_first=False, outer=False):
     """addmm / addmv / baddbmm / addbmm / addr as ``beta * input + alpha * product``."""
     def rule(call, level, args, kwargs):
         from .._ops import linalg, pointwise as P
-        _check_out("addmm", kwargs)
+        _check_out(name, kwargs)
         inp, a, b = args[:3]
         beta, alpha = kwargs.get("beta", 1), kwargs.get("alpha", 1)
         prod = P.mul(a.unsqueeze(-1), b) if outer else linalg.matmul(a, b)
@@ -517,13 +505,13 @@ def _composite(call, level, args, kwargs):
 
 def _loss(fn):
     """Losses with ``reduction``: elementwise with reduction='none', then each sample reduced."""
-    pointwise = _pointwise(fn.__name__)
+    elementwise = pointwise(fn.__name__)
     params = list(inspect.signature(fn).parameters)
 
     def rule(call, level, args, kwargs):
         bound = dict(zip(params, args), **kwargs)
         reduction = bound.pop("reduction", "mean")
-        out = pointwise(call, level, (), dict(bound, reduction="none"))
+        out = elementwise(call, level, (), dict(bound, reduction="none"))
         if reduction == "none":
             return out
         v = _batched_value(out, level)
@@ -711,7 +699,7 @@ _CREATION = frozenset(("rand", "randn"))
 _drawing = [0]
 
 
-def _random(name, pointwise):
+def _random(name, batched_rule):
     """Random ops run whenever a vmap is active: 'error' raises; 'different' draws per sample
     (a batched input gives that naturally; ``rand``/``randn`` get the batch prepended to their
     size); 'same' draws once, unbatched."""
@@ -724,7 +712,7 @@ def _random(name, pointwise):
                 raise _errors.vmap_no_rule(name)
             _drawing[0] += 1    # the values below are the batch: draw for them as they are
             try:
-                return pointwise(call, level, args, kwargs)
+                return batched_rule(call, level, args, kwargs)
             finally:
                 _drawing[0] -= 1
         op = call.__wrapped__
@@ -813,12 +801,13 @@ _SPECIAL = {
     "view_as": _as_rule("view"), "reshape_as": _as_rule("reshape"),
     "expand_as": _as_rule("expand"), "expand": _expand, "broadcast_to": _broadcast_to,
     "permute": _permute, "repeat": _repeat, "tile": _tile, "t": _t, "squeeze": _squeeze,
-    "cat": _cat(0), "concat": _cat(0), "stack": _cat(1), "getitem": _getitem,
-    "setitem": _setitem, "matmul": _matmul, "mm": _product((2, 2)), "bmm": _product((3, 3)),
+    "cat": _cat(0), "concat": _cat(0), "stack": _cat(1), "getitem": getitem,
+    "setitem": setitem, "matmul": _matmul, "mm": _product((2, 2)), "bmm": _product((3, 3)),
     "mv": _product((2, 1)), "dot": _product((1, 1)), "vdot": _vdot, "inner": _inner,
     "outer": _outer, "flip": _flip, "bucketize": _first_only("bucketize"),
-    "isin": _first_only("isin"), "addmm": _addop(), "addmv": _addop(),
-    "baddbmm": _addop(), "addbmm": _addop(reduce_first=True), "addr": _addop(outer=True),
+    "isin": _first_only("isin"), "addmm": _addop("addmm"), "addmv": _addop("addmv"),
+    "baddbmm": _addop("baddbmm"), "addbmm": _addop("addbmm", reduce_first=True),
+    "addr": _addop("addr", outer=True),
     "einsum": _einsum, "convolution": _convolution, "conv1d": _composite,
     "conv2d": _composite, "conv3d": _composite, "max_pool1d": _fold(1, "max_pool1d"),
     "max_pool2d": _fold(2, "max_pool2d"), "max_pool3d": _fold(3, "max_pool3d"),
@@ -868,7 +857,7 @@ def _is_pointwise(name, fn):
 def rule_for(name, fn):
     """The batching rule of op ``name`` (function ``fn``)."""
     if name in RANDOM:
-        return _random(name, _pointwise(name))
+        return _random(name, pointwise(name))
     if name in ("max", "min"):
         return _reduce_or_pointwise(fn)
     if name in _SPECIAL:
@@ -890,7 +879,7 @@ def rule_for(name, fn):
     if name in _LEADING:
         return _leading(_LEADING[name])
     if _is_pointwise(name, fn):
-        return _pointwise(name)
+        return pointwise(name)
     if name in DYNAMIC:
         def dynamic(call, level, args, kwargs):
             raise _errors.vmap_dynamic_shape(name)

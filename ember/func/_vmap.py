@@ -36,14 +36,14 @@ def _build_table():
     from .._ops import indexing, pointwise
     from ..autograd import engine
     for name, op in OPS.items():
-        rule = rules.rule_for(name, op.fn) or rules._no_rule(name)
+        rule = rules.rule_for(name, op.fn) or rules.no_rule(name)
         _table[op.fn] = (rule, name in rules.RANDOM)
         if op.inplace is not None and op.inplace not in _table:
-            rule = rules.inplace_rule_for(name, op.fn) or rules._no_rule(name + "_")
+            rule = rules.inplace_rule_for(name, op.fn) or rules.no_rule(name + "_")
             _table[op.inplace] = (rule, name in rules.RANDOM)
-    _table[pointwise._add] = (rules._pointwise("add"), False)   # Tensor.__add__
-    _table[indexing.getitem] = (rules._getitem, False)
-    _table[indexing.setitem] = (rules._setitem, False)
+    _table[pointwise._add] = (rules.pointwise("add"), False)   # Tensor.__add__
+    _table[indexing.getitem] = (rules.getitem, False)
+    _table[indexing.setitem] = (rules.setitem, False)
     _table[engine.grad] = (_autograd_grad, False)
 
 
