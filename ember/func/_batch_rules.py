@@ -16,7 +16,7 @@ import numpy as np   # host bookkeeping only (the shapes of index lists)
 
 from .. import _errors
 from .._tensor import Tensor, _wrap_dim
-from ._batched import BatchedTensor, wrap, is_batched, levels
+from ._batched import wrap, is_batched, levels
 
 __all__ = ["rule_for", "inplace_rule_for", "no_rule", "pointwise", "getitem", "setitem",
            "RANDOM", "DYNAMIC", "CREATION"]
@@ -757,8 +757,8 @@ _DIMS_FLAT = {  # dim None flattens the input
     "nanmedian": ("dim",), "aminmax": ("dim",),
 }
 _DIMS = {       # required dims (or defaults that are dims)
-    "cumsum": ("dim",), "softmax": ("dim",), "log_softmax": ("dim",), "softmin": ("dim",), "cumprod": ("dim",),
-    "cummax": ("dim",), "cummin": ("dim",), "logcumsumexp": ("dim",), "sort": ("dim",),
+    "cumsum": ("dim",), "softmax": ("dim",), "log_softmax": ("dim",), "softmin": ("dim",),
+    "cumprod": ("dim",), "cummax": ("dim",), "cummin": ("dim",), "logcumsumexp": ("dim",), "sort": ("dim",),
     "argsort": ("dim",), "topk": ("dim",), "kthvalue": ("dim",), "mode": ("dim",),
     "select": ("dim",), "narrow": ("dim",), "narrow_copy": ("dim",), "transpose": ("dim0", "dim1"),
     "diagonal": ("dim1", "dim2"), "movedim": ("source", "destination"),
