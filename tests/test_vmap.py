@@ -298,3 +298,63 @@ def test_docs_list_the_ops_without_a_rule():
     block = re.search(r"No rule \((\d+)\): (.*?)\.\n", text, re.S)
     listed = re.findall(r"`(\w+)`", block.group(2))
     assert listed == ember.func._vmap.no_rule_ops() and int(block.group(1)) == len(listed)
+
+
+# ---- nn functions and modules ------------------------------------------------------------------
+def _F(lib):
+    return lib.nn.functional
+
+
+@pytest.mark.parametrize("f, shapes", [
+    (lambda L, x: _F(L).avg_pool2d(x, 2), [(3, 2, 4, 6, 6)]),
+    (lambda L, x: _F(L).avg_pool2d(x, 2), [(3, 4, 6, 6)]),
+    (lambda L, x: _F(L).avg_pool3d(x, 2), [(3, 2, 2, 4, 4, 4)]),
+    (lambda L, x: _F(L).max_pool3d(x, 2), [(3, 2, 2, 4, 4, 4)]),
+    (lambda L, x: _F(L).adaptive_avg_pool2d(x, 3), [(3, 2, 4, 6, 6)]),
+    (lambda L, x: _F(L).adaptive_max_pool2d(x, 3), [(3, 2, 4, 6, 6)]),
+    (lambda L, x: _F(L).lp_pool2d(x.abs(), 2, 2), [(3, 2, 4, 6, 6)]),
+    (lambda L, x: _F(L).interpolate(x, size=(7, 3), mode="bilinear"), [(3, 2, 4, 5, 5)]),
+    (lambda L, x: _F(L).interpolate(x, scale_factor=2), [(3, 2, 4, 5, 5)]),
+    (lambda L, x: _F(L).pad(x, (1, 2, 1, 1), mode="reflect"), [(3, 2, 4, 5, 5)]),
+    (lambda L, x: _F(L).pad(x, (1, 2), value=3.0), [(3, 2, 4, 5)]),
+    (lambda L, x: _F(L).unfold(x, 2), [(3, 2, 3, 5, 5)]),
+    (lambda L, x: _F(L).fold(x, (4, 4), 2), [(3, 2, 12, 9)]),
+    (lambda L, q, k, v: _F(L).scaled_dot_product_attention(q, k, v),
+     [(3, 2, 5, 4), (3, 2, 6, 4), (3, 2, 6, 4)]),
+    (lambda L, x: _F(L).instance_norm(x), [(3, 2, 4, 5, 5)]),
+    (lambda L, x, y: _F(L).kl_div(x.log_softmax(-1), y.softmax(-1), reduction="batchmean"),
+     [(3, 4, 5), (3, 4, 5)]),
+    (lambda L, x, y: _F(L).cross_entropy(x, y.softmax(-1)), [(3, 4, 5), (3, 4, 5)]),
+    (lambda L, x: _F(L).relu(x * 1, inplace=True), [(3, 4)]),
+    (lambda L, x: _F(L).dropout(x, 0.5, training=False), [(3, 4)]),
+    (lambda L, x: x.clone().index_fill_(0, L.tensor([1]), 0.0), [(3, 4, 5)]),
+    (lambda L, x: x[L.tensor([0, 2]), 1:] + x[0, None, 1:] * x[..., -1:, 2], [(3, 4, 5)]),
+])
+def test_nn_functions(f, shapes):
+    def scenario(lib, *xs):
+        return lib.func.vmap(lambda *a: f(lib, *a))(*xs)
+    both(scenario, *[arr(*s, dtype=np.float32) for s in shapes], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("build, shape, train", [
+    (lambda L: L.nn.Sequential(L.nn.Conv2d(3, 4, 3), L.nn.BatchNorm2d(4), L.nn.ReLU()),
+     (5, 2, 3, 8, 8), False),
+    (lambda L: L.nn.Sequential(L.nn.Conv2d(3, 4, 3), L.nn.BatchNorm2d(4), L.nn.ReLU()),
+     (5, 2, 3, 8, 8), True),
+    (lambda L: L.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True),
+     (4, 3, 5, 8), False),
+])
+def test_modules(build, shape, train):
+    x = arr(*shape, dtype=np.float32)
+    state = {}
+
+    def scenario(lib, x):
+        lib.manual_seed(0)
+        m = build(lib)
+        lib.func.replace_all_batch_norm_modules_(m)
+        if not state:
+            state.update({k: v.detach().numpy().copy() for k, v in m.state_dict().items()})
+        m.load_state_dict({k: lib.from_numpy(v.copy()) for k, v in state.items()})
+        m.train(train)
+        return lib.func.vmap(m)(x)
+    both(scenario, x, rtol=1e-5, atol=1e-5)

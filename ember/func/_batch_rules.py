@@ -18,7 +18,7 @@ from .. import _errors
 from .._tensor import Tensor, _wrap_dim
 from ._batched import wrap, is_batched, levels
 
-__all__ = ["rule_for", "inplace_rule_for", "no_rule", "pointwise", "getitem", "setitem",
+__all__ = ["rule_for", "inplace_rule_for", "kernel_rules", "no_rule", "pointwise", "getitem", "setitem",
            "RANDOM", "DYNAMIC", "CREATION"]
 
 
@@ -213,6 +213,22 @@ def _fold(spatial, name):
         out = call(v.reshape((b * n,) + tuple(v.shape[2:])), *args[1:], **kwargs)
         return _lift(_map(out, lambda o: o.reshape((b, n) + tuple(o.shape[1:]))), level)
     return rule
+
+
+def _fold_nd(call, level, args, kwargs):
+    """The pooling kernels ``*_pool_nd(input, nsp, ...)``: ``_fold`` with ``nsp`` spatial dims."""
+    return _fold(args[1], call.__name__)(call, level, args, kwargs)
+
+
+def kernel_rules():
+    """(function, rule) for functions outside the op table that compute on tensor data: the
+    kernels composites such as ``F.avg_pool2d`` / ``F.interpolate`` / ``F.unfold`` call."""
+    from .._ops import nn_conv, nn_pool, nn_resample
+    return [(nn_pool.max_pool_nd, _fold_nd), (nn_pool.avg_pool_nd, _fold_nd),
+            (nn_pool.adaptive_avg_pool_nd, _fold_nd), (nn_pool.adaptive_max_pool_nd, _fold_nd),
+            (nn_pool.index_pad, _leading(0)), (nn_pool.max_unpool_nd, no_rule("max_unpool")),
+            (nn_resample.resample, _fold_first("upsample")),
+            (nn_conv.unfold, _fold(2, "im2col")), (nn_conv.fold, _fold(1, "col2im"))]
 
 
 # ---- shape ops ------------------------------------------------------------------------------
@@ -696,6 +712,12 @@ RANDOM = frozenset((
     "exponential_", "geometric_", "log_normal_", "cauchy_", "_sample_dirichlet",
     "_standard_gamma"))
 _CREATION = frozenset(("rand", "randn"))
+_DROPOUTS = frozenset(("dropout", "alpha_dropout", "feature_alpha_dropout", "feature_dropout"))
+
+
+def _dropout_is_identity(input, p, train):
+    """Dropout out of training or with p=0 draws nothing (no randomness check, as torch)."""
+    return not train or p == 0
 _drawing = [0]
 
 
@@ -704,6 +726,9 @@ def _random(name, batched_rule):
     (a batched input gives that naturally; ``rand``/``randn`` get the batch prepended to their
     size); 'same' draws once, unbatched."""
     def rule(call, level, args, kwargs):
+        if name in _DROPOUTS and _dropout_is_identity(*args, **kwargs):
+            return batched_rule(call, level, args, kwargs) if level else \
+                call.__wrapped__(*args, **kwargs)
         modes = [lv.randomness for lv in levels]
         if "error" in modes:
             raise _errors.vmap_random()
@@ -887,10 +912,13 @@ def rule_for(name, fn):
     return None
 
 
-def inplace_rule_for(name, fn):
-    """The rule of the in-place variant of op ``name`` (function ``fn``): pointwise ops only."""
+def inplace_rule_for(name, fn, inplace):
+    """The rule of ``inplace``, the in-place variant of op ``name`` (function ``fn``):
+    pointwise ops, and ops with dim arguments (``index_fill_``, ``scatter_``...)."""
     if name in RANDOM:
         return _random(name + "_", _inplace_pointwise(name + "_"))
     if _is_pointwise(name, fn):
         return _inplace_pointwise(name + "_")
+    if name in _DIMS:
+        return _dim_rule(fn, _DIMS[name], "keep", others=_DIM_OTHERS.get(name, ()))
     return None

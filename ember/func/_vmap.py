@@ -1,8 +1,8 @@
 """vmap: one vectorised call per op, by per-op batching rules on the op table.
 
 While a vmap runs, the op-binding layer "vmap" (``ember._ops._bindings``) replaces every
-registered op (and ``autograd.grad`` and tensor indexing) wherever it is bound by a wrapper:
-when an argument is a BatchedTensor the op's rule (``_batch_rules``) runs at the highest level
+registered op (and ``autograd.grad``, tensor indexing and the nn kernels composites call)
+wherever it is bound by a wrapper: when an argument is a BatchedTensor the op's rule (``_batch_rules``) runs at the highest level
 among the arguments, otherwise the op runs as usual. With no vmap running the original
 functions are bound again, so eager code pays nothing.
 
@@ -39,9 +39,11 @@ def _build_table():
         rule = rules.rule_for(name, op.fn) or rules.no_rule(name)
         _table[op.fn] = (rule, name in rules.RANDOM)
         if op.inplace is not None and op.inplace not in _table:
-            rule = rules.inplace_rule_for(name, op.fn) or rules.no_rule(name + "_")
+            rule = rules.inplace_rule_for(name, op.fn, op.inplace) or rules.no_rule(name + "_")
             _table[op.inplace] = (rule, name in rules.RANDOM)
     _table[pointwise._add] = (rules.pointwise("add"), False)   # Tensor.__add__
+    for fn, rule in rules.kernel_rules():
+        _table[fn] = (rule, False)
     _table[indexing.getitem] = (rules.getitem, False)
     _table[indexing.setitem] = (rules.setitem, False)
     _table[engine.grad] = (_autograd_grad, False)
