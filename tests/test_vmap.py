@@ -210,6 +210,13 @@ def test_randomness_different_and_same():
     assert bool((same == same[0]).all())
     assert set(np.unique(drop.numpy())) <= {0.0, 2.0}
     assert not bool((drop[0] == drop[1]).all())
+    x = ember.rand(4, 3) + 1
+    same_like = F.vmap(lambda r: r * ember.rand_like(r), randomness="same")(x)
+    same_drop = F.vmap(lambda r: ember.nn.functional.dropout(r, 0.5), randomness="same")(x)
+    ratio = (same_like / x).numpy()
+    np.testing.assert_allclose(ratio, np.broadcast_to(ratio[0], ratio.shape), rtol=1e-6)
+    assert bool(((same_drop == 0) == (same_drop[0] == 0)).all())
+    assert bool(((same_drop == 0) | (same_drop == 2 * x)).all())
 
 
 # ---- errors ----------------------------------------------------------------------------------

@@ -715,6 +715,18 @@ _CREATION = frozenset(("rand", "randn"))
 _DROPOUTS = frozenset(("dropout", "alpha_dropout", "feature_alpha_dropout", "feature_dropout"))
 
 
+def _same_draw(name, call, level, args, kwargs):
+    """One draw shared by every sample of a batched input (randomness='same')."""
+    from .._ops import creation, pointwise as P
+    x = args[0]
+    sample = x._value[0]
+    if name in ("rand_like", "randn_like", "randint_like"):
+        return call(sample, *args[1:], **kwargs)
+    if name in ("dropout", "feature_dropout"):    # multiplicative: x * dropout(ones)
+        return P.mul(x, call(creation.ones_like(sample), *args[1:], **kwargs))
+    raise _errors.vmap_no_rule(name)
+
+
 def _dropout_is_identity(input, p, train):
     """Dropout out of training or with p=0 draws nothing (no randomness check, as torch)."""
     return not train or p == 0
@@ -724,7 +736,8 @@ _drawing = [0]
 def _random(name, batched_rule):
     """Random ops run whenever a vmap is active: 'error' raises; 'different' draws per sample
     (a batched input gives that naturally; ``rand``/``randn`` get the batch prepended to their
-    size); 'same' draws once, unbatched."""
+    size); 'same' draws once, unbatched (``*_like`` and dropout of a batched input draw for one
+    sample's shape)."""
     def rule(call, level, args, kwargs):
         if name in _DROPOUTS and _dropout_is_identity(*args, **kwargs):
             return batched_rule(call, level, args, kwargs) if level else \
@@ -734,7 +747,7 @@ def _random(name, batched_rule):
             raise _errors.vmap_random()
         if level:
             if levels[level - 1].randomness == "same":
-                raise _errors.vmap_no_rule(name)
+                return _same_draw(name, call, level, args, kwargs)
             _drawing[0] += 1    # the values below are the batch: draw for them as they are
             try:
                 return batched_rule(call, level, args, kwargs)
