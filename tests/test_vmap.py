@@ -365,3 +365,8 @@ def test_modules(build, shape, train):
         m.train(train)
         return lib.func.vmap(m)(x)
     both(scenario, x, rtol=1e-5, atol=1e-5)
+
+
+def test_torch_vmap_alias():
+    assert torch.vmap is torch.func.vmap
+    assert ember.vmap is ember.func.vmap
