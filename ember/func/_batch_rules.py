@@ -1,248 +1,27 @@
-"""Batching rules: how each op runs once on a whole batch.
-
-A rule is ``rule(call, level, args, kwargs)``: it unwraps the arguments batched at ``level``
-(their values carry the batch as dim 0), calls ``call`` — the op's vmap wrapper, so lower
-levels are unwrapped the same way — once with dims shifted past the batch dim, and wraps the
-results. Most rules are a few families (pointwise with broadcasting, ops with a ``dim``
-argument, ops that take any number of leading batch dims, ops whose first dim is folded with
-the batch); shape ops, products, convolution, losses, indexing and random ops have their own.
-Some rules are decompositions into other ops on the logical (BatchedTensor) tensors, which
-dispatch again. ``rule_for(name, fn)`` gives every op of the table its rule, or one raising
-torch's "Batching rule not implemented" error.
+"""Batching rules: the table that gives every op of ``ember._ops`` its rule (``rule_for``),
+and the rules of the shape, indexing and product ops. The rule families most ops share are
+in ``_batching``, the nn and random rules in ``_nn_rules``; an op without a rule gets one
+raising torch's "Batching rule not implemented" error.
 """
-import inspect
-
 import numpy as np   # host bookkeeping only (the shapes of index lists)
 
 from .. import _errors
-from .._tensor import Tensor, _wrap_dim
-from ._batched import wrap, is_batched, levels
+from .._tensor import Tensor
+from ._batched import wrap, is_batched
+from ._batching import (_lift, _batched_value, _pad, _shift, _check_out, _sizes,
+                        _only_self, _first_sample, _dim_rule, _reduce_or_pointwise, _leading,
+                        _fold, _fold_first, _composite, _decomposition, _inplace_pointwise,
+                        pointwise, no_rule)
+from ._nn_rules import (RANDOM, kernel_rules, _random, _convolution, _loss, _nll_loss,
+                        _layer_norm, _native_layer_norm, _embedding, _batch_norm, _prelu,
+                        _unbatched_result, _new_batched, _new_full, _one_hot, _take, _renorm,
+                        _searchsorted, _diag)
 
-__all__ = ["rule_for", "inplace_rule_for", "kernel_rules", "no_rule", "pointwise", "getitem", "setitem",
-           "RANDOM", "DYNAMIC", "CREATION"]
-
-
-# ---- helpers --------------------------------------------------------------------------------
-def _lift(out, level):
-    """Wrap the tensors of an op's result (a tensor, or a tuple / named tuple / list)."""
-    if isinstance(out, Tensor):
-        return wrap(out, level)
-    if isinstance(out, (tuple, list)):
-        items = [_lift(o, level) for o in out]
-        if type(out) in (tuple, list):
-            return type(out)(items)
-        return type(out)(*items)
-    return out
+__all__ = ["rule_for", "inplace_rule_for", "kernel_rules", "no_rule", "pointwise", "getitem",
+           "setitem", "RANDOM", "DYNAMIC", "CREATION"]
 
 
-def _size(level):
-    return levels[level - 1].size
-
-
-def _batched_value(x, level):
-    """``x``'s value with the batch first; an unbatched tensor expanded to the batch."""
-    if is_batched(x, level):
-        return x._value
-    return x.expand((_size(level),) + tuple(x.shape))
-
-
-def _pad(v, k, nd):
-    """A value of logical ndim ``k`` viewed with ``nd - k`` size-1 dims after the batch dim."""
-    if k >= nd:
-        return v
-    shape = tuple(v.shape)
-    return v.reshape(shape[:1] + (1,) * (nd - k) + shape[1:])
-
-
-def _shift(d, n):
-    """Logical dim(s) ``d`` of an ``n``-d tensor -> physical dims (the batch is dim 0)."""
-    if isinstance(d, (tuple, list)):
-        return type(d)(_wrap_dim(x, n) + 1 for x in d)
-    return _wrap_dim(d, n) + 1
-
-
-def no_rule(name):
-    def rule(call, level, args, kwargs):
-        raise _errors.vmap_no_rule(name)
-    return rule
-
-
-def _check_out(name, kwargs):
-    if kwargs.get("out") is not None:
-        raise _errors.vmap_out_arg(name)
-
-
-# ---- pointwise ------------------------------------------------------------------------------
-def pointwise(name):
-    """Tensor arguments broadcast against each other: batched ones get size-1 dims after the
-    batch so that logical dims line up from the right."""
-    def rule(call, level, args, kwargs):
-        _check_out(name, kwargs)
-        nd = max((a.dim() for a in (*args, *kwargs.values()) if isinstance(a, Tensor)),
-                 default=0)
-
-        def prep(a):
-            return _pad(a._value, a.dim(), nd) if is_batched(a, level) else a
-        out = call(*[prep(a) for a in args], **{k: prep(a) for k, a in kwargs.items()})
-        return _lift(out, level)
-    return rule
-
-
-def _inplace_pointwise(name):
-    """``self.op_(...)``: self must be batched when another argument is."""
-    def rule(call, level, args, kwargs):
-        self = args[0]
-        if not is_batched(self, level):
-            others = [a for a in (*args, *kwargs.values()) if is_batched(a, level)]
-            shape = max((tuple(a.shape) for a in others), key=len)
-            raise _errors.output_broadcast_shape(tuple(self.shape), (_size(level),) + shape)
-        nd = self.dim()
-
-        def prep(a):
-            return _pad(a._value, a.dim(), nd) if is_batched(a, level) else a
-        call(*[prep(a) for a in args], **{k: prep(a) for k, a in kwargs.items()})
-        self._requires_grad = self._value._requires_grad
-        return self
-    return rule
-
-
-# ---- ops with dim arguments -----------------------------------------------------------------
-def _dim_rule(fn, params, none="all", extra=0, others=(), values=False):
-    """The first argument is the batched tensor; ``params`` name its dim arguments, shifted
-    past the batch dim. ``none``: what a missing / None / empty dim means — 'all' logical dims,
-    'flat' (the op flattens: run on the value viewed as (batch, -1)) or 'keep' (leave it).
-    'restore' flattens too and gives the result the input's shape back (roll).
-    ``extra``: how many dims the op adds (unsqueeze: a dim in range of ndim + 1). A logical
-    0-d input runs as 1-d, and 1-element results come back 0-d (torch's 0-d reductions).
-    ``others`` name tensor arguments of the same rank (cross's other, gather's index): they are
-    batched (expanded if need be) and dims line up with the input's. ``values``: the op without
-    a dim returns one tensor but (values, indices) with one (max, median...)."""
-    sig = inspect.signature(fn)
-    first = next(iter(sig.parameters))
-
-    def rule(call, level, args, kwargs):
-        _check_out(fn.__name__, kwargs)
-        ba = sig.bind(*args, **kwargs)
-        a = ba.arguments
-        x = a[first]
-        if any(is_batched(v, level) for k, v in a.items() if k != first and k not in others):
-            raise _errors.vmap_no_rule(fn.__name__)
-        n = x.dim()
-        for k in others:
-            t = a.get(k)
-            if isinstance(t, Tensor):
-                n = max(n, t.dim())
-                a[k] = _pad(_batched_value(t, level), t.dim(), n)
-        v = _pad(_batched_value(x, level), x.dim(), n)
-        zero = n == 0 and not extra
-        if zero:
-            v, n = v.unsqueeze(-1), 1
-        flat, shape = False, tuple(v.shape)
-        for p in params:
-            d = a.get(p, sig.parameters[p].default)
-            if d is inspect.Parameter.empty:
-                continue
-            if d is None or (isinstance(d, (tuple, list)) and not d):
-                if none == "all":
-                    a[p] = tuple(range(1, n + 1))
-                elif none in ("flat", "restore"):
-                    v, flat = v.reshape(v.shape[0], -1), True
-                    a[p] = 1
-            else:
-                a[p] = _shift(d, n + extra)
-        a[first] = v
-        out = call(*ba.args, **ba.kwargs)
-        if flat and values:
-            out = out[0]
-        if flat and none == "restore":
-            out = out.reshape(shape)
-        elif flat and a.get("keepdim"):
-            out = _map(out, lambda o: o.reshape((o.shape[0],) + (1,) * n))
-        if zero:
-            out = _map(out, lambda o: o.reshape(o.shape[:1]) if o.dim() == 2 else o)
-        return _lift(out, level)
-    return rule
-
-
-def _map(out, f):
-    if isinstance(out, Tensor):
-        return f(out)
-    if isinstance(out, (tuple, list)):
-        items = [_map(o, f) for o in out]
-        return type(out)(items) if type(out) in (tuple, list) else type(out)(*items)
-    return out
-
-
-def _reduce_or_pointwise(fn):
-    """max / min: a reduction, or pointwise with a tensor second argument."""
-    reduce, elementwise = _dim_rule(fn, ("dim",), "flat", values=True), pointwise(fn.__name__)
-
-    def rule(call, level, args, kwargs):
-        other = args[1] if len(args) > 1 else kwargs.get("dim")
-        return (elementwise if isinstance(other, Tensor) else reduce)(call, level, args, kwargs)
-    return rule
-
-
-def _leading(min_dims):
-    """Ops that take any number of leading batch dims (linear algebra, tril, layer_norm...):
-    every tensor argument batched (expanded if not) and called as is."""
-    def rule(call, level, args, kwargs):
-        first = args[0]
-        if isinstance(first, Tensor) and first.dim() < min_dims:   # torch's own error
-            args = (first._value[0] if is_batched(first, level) else first,) + tuple(args[1:])
-            return call(*args, **kwargs)
-
-        def prep(a):
-            return _batched_value(a, level) if isinstance(a, Tensor) else a
-        return _lift(call(*[prep(a) for a in args], **{k: prep(v) for k, v in
-                                                       kwargs.items()}), level)
-    return rule
-
-
-def _fold(spatial, name):
-    """Ops over (N, C, *spatial) that also take an unbatched (C, *spatial) input (pooling):
-    a batched N is folded into the batch dim."""
-    def rule(call, level, args, kwargs):
-        x = args[0]
-        if not is_batched(x, level) or any(is_batched(a, level) for a in args[1:]):
-            raise _errors.vmap_no_rule(name)
-        v = x._value
-        if x.dim() != spatial + 2:
-            return _lift(call(v, *args[1:], **kwargs), level)
-        b, n = v.shape[0], v.shape[1]
-        out = call(v.reshape((b * n,) + tuple(v.shape[2:])), *args[1:], **kwargs)
-        return _lift(_map(out, lambda o: o.reshape((b, n) + tuple(o.shape[1:]))), level)
-    return rule
-
-
-def _fold_nd(call, level, args, kwargs):
-    """The pooling kernels ``*_pool_nd(input, nsp, ...)``: ``_fold`` with ``nsp`` spatial dims."""
-    return _fold(args[1], call.__name__)(call, level, args, kwargs)
-
-
-def kernel_rules():
-    """(function, rule) for functions outside the op table that compute on tensor data: the
-    kernels composites such as ``F.avg_pool2d`` / ``F.interpolate`` / ``F.unfold`` call."""
-    from .._ops import nn_conv, nn_pool, nn_resample
-    return [(nn_pool.max_pool_nd, _fold_nd), (nn_pool.avg_pool_nd, _fold_nd),
-            (nn_pool.adaptive_avg_pool_nd, _fold_nd), (nn_pool.adaptive_max_pool_nd, _fold_nd),
-            (nn_pool.index_pad, _leading(0)), (nn_pool.max_unpool_nd, no_rule("max_unpool")),
-            (nn_resample.resample, _fold_first("upsample")),
-            (nn_conv.unfold, _fold(2, "im2col")), (nn_conv.fold, _fold(1, "col2im"))]
-
-
-# ---- shape ops ------------------------------------------------------------------------------
-def _sizes(args):
-    return tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) \
-        else tuple(args)
-
-
-def _only_self(name, level, args, kwargs):
-    if any(is_batched(a, level) for a in (*args[1:], *kwargs.values())):
-        raise _errors.vmap_no_rule(name)
-    return args[0]._value
-
-
+# ---- shape ops ----------------------------------------------------------------------------
 def _view_rule(name):
     def rule(call, level, args, kwargs):
         v = _only_self(name, level, args, kwargs)
@@ -290,6 +69,11 @@ def _repeat(call, level, args, kwargs):
     return _lift(call(_pad(v, x.dim(), len(sizes)), (1,) + sizes), level)
 
 
+def _tile(call, level, args, kwargs):
+    x, dims = args[0], _sizes(args[1:])
+    return x.repeat((1,) * (x.dim() - len(dims)) + dims)
+
+
 def _flip(call, level, args, kwargs):
     x = args[0]
     v = _only_self("flip", level, args[:1], {})
@@ -302,11 +86,6 @@ def _first_only(name):
     def rule(call, level, args, kwargs):
         return _lift(call(_only_self(name, level, args, kwargs), *args[1:], **kwargs), level)
     return rule
-
-
-def _tile(call, level, args, kwargs):
-    x, dims = args[0], _sizes(args[1:])
-    return x.repeat((1,) * (x.dim() - len(dims)) + dims)
 
 
 def _t(call, level, args, kwargs):
@@ -340,6 +119,7 @@ def _cat(extra):
     return rule
 
 
+# ---- indexing -----------------------------------------------------------------------------
 def getitem(call, level, args, kwargs):
     x, index = args
     index = list(index) if isinstance(index, tuple) else [index]
@@ -370,7 +150,7 @@ def setitem(call, level, args, kwargs):
     call(x._value, tuple([slice(None)] + index), value)
 
 
-# ---- products -------------------------------------------------------------------------------
+# ---- products -----------------------------------------------------------------------------
 def _matmul(call, level, args, kwargs):
     a, b = args[0], args[1]
     _check_out("matmul", kwargs)
@@ -397,10 +177,6 @@ def _matmul(call, level, args, kwargs):
     if b.dim() == 1:
         out = out.squeeze(-1)
     return _lift(out, level)
-
-
-def _first_sample(x, level):
-    return x._value[0] if is_batched(x, level) else x
 
 
 def _product(ndims):
@@ -484,292 +260,11 @@ def _einsum(call, level, args, kwargs):
     return _lift(call(",".join(new_terms) + "->" + letter + rhs, *values), level)
 
 
-# ---- nn -------------------------------------------------------------------------------------
-def _convolution(call, level, args, kwargs):
-    """convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
-    groups): a batched input alone folds the batch into N; a batched weight (per-sample
-    weights, as grad inside vmap makes them) makes one grouped convolution, the batch folded
-    into the channels."""
-    names = ("input", "weight", "bias", "stride", "padding", "dilation", "transposed",
-             "output_padding", "groups")
-    a = dict(zip(names, args), **kwargs)
-    x, w, bias, groups = a["input"], a["weight"], a["bias"], a["groups"]
-    if a["transposed"]:
-        raise _errors.vmap_no_rule("convolution")
-    rest = [a[k] for k in names[3:8]]
-    b = _size(level)
-    if not is_batched(w, level) and not is_batched(bias, level):
-        v = x._value
-        n = v.shape[1]
-        out = call(v.reshape((b * n,) + tuple(v.shape[2:])), w, bias, *rest, groups)
-        return wrap(out.reshape((b, n) + tuple(out.shape[1:])), level)
-    xv = _batched_value(x, level)
-    n = xv.shape[1]
-    xv = xv.movedim(0, 1).reshape((n, -1) + tuple(xv.shape[3:]))
-    wv = _batched_value(w, level)
-    wv = wv.reshape((-1,) + tuple(wv.shape[2:]))
-    bv = None if bias is None else _batched_value(bias, level).reshape(-1)
-    out = call(xv, wv, bv, *rest, groups * b)
-    return wrap(out.reshape((n, b, -1) + tuple(out.shape[2:])).movedim(1, 0), level)
-
-
-def _composite(call, level, args, kwargs):
-    """Ops written with other ops (conv2d over convolution...): run the op itself on the
-    batched tensors; the ops it calls dispatch to their rules."""
-    return call.__wrapped__(*args, **kwargs)
-
-
-def _loss(fn):
-    """Losses with ``reduction``: elementwise with reduction='none', then each sample reduced."""
-    elementwise = pointwise(fn.__name__)
-    params = list(inspect.signature(fn).parameters)
-
-    def rule(call, level, args, kwargs):
-        bound = dict(zip(params, args), **kwargs)
-        reduction = bound.pop("reduction", "mean")
-        out = elementwise(call, level, (), dict(bound, reduction="none"))
-        if reduction == "none":
-            return out
-        v = _batched_value(out, level)
-        dims = tuple(range(1, v.dim()))
-        r = (v.mean(dims) if reduction == "mean" else v.sum(dims)) if dims else v
-        return wrap(r, level)
-    return rule
-
-
-def _nll_loss(call, level, args, kwargs):
-    params = ("input", "target", "weight", "reduction", "ignore_index")
-    a = dict(zip(params, args), **kwargs)
-    x, target, weight = a["input"], a["target"], a.get("weight")
-    reduction, ignore = a.get("reduction", "mean"), a.get("ignore_index", -100)
-    if is_batched(weight, level):
-        raise _errors.vmap_no_rule("nll_loss_forward")
-    b = _size(level)
-    xv, tv = _batched_value(x, level), _batched_value(target, level)
-    if x.dim() == 1:
-        xv, tv = xv.unsqueeze(1), tv.unsqueeze(1)
-    n = xv.shape[1]
-    flat_x = xv.reshape((b * n,) + tuple(xv.shape[2:]))
-    flat_t = tv.reshape((b * n,) + tuple(tv.shape[2:]))
-    losses = call(flat_x, flat_t, weight, "none", ignore).reshape((b, -1))
-    if reduction == "none":
-        out = losses.reshape((b,) + tuple(tv.shape[1:]))
-        return wrap(out.squeeze(1) if x.dim() == 1 else out, level)
-    total = losses.sum(1)
-    if reduction == "sum":
-        return wrap(total, level)
-    valid = (flat_t != ignore).reshape((b, -1))
-    if weight is not None:
-        w = weight[flat_t.clamp(0, weight.shape[0] - 1).reshape(-1)].reshape((b, -1))
-        denom = (w * valid).sum(1)
-    else:
-        denom = valid.sum(1).to(total.dtype)
-    return wrap(total / denom, level)
-
-
-def _layer_norm(call, level, args, kwargs):
-    names = ("input", "normalized_shape", "weight", "bias", "eps")
-    a = dict(zip(names, args), **kwargs)
-    x, w, bias = a["input"], a.get("weight"), a.get("bias")
-    eps = a.get("eps", 1e-5)
-    if not is_batched(w, level) and not is_batched(bias, level):
-        return _lift(call(_batched_value(x, level), a["normalized_shape"], w, bias, eps), level)
-    out = wrap(call(_batched_value(x, level), a["normalized_shape"], None, None, eps), level)
-    if w is not None:
-        out = out * w
-    return out if bias is None else out + bias
-
-
-def _native_layer_norm(call, level, args, kwargs):
-    x, shape, w, bias, eps = args
-    if is_batched(w, level) or is_batched(bias, level):
-        raise _errors.vmap_no_rule("native_layer_norm")
-    return _lift(call(_batched_value(x, level), shape, w, bias, eps), level)
-
-
-def _embedding(call, level, args, kwargs):
-    weight, indices = args[0], args[1]
-    if not is_batched(weight, level):
-        return _lift(call(weight, indices._value, *args[2:], **kwargs), level)
-    wv, iv = weight._value, _batched_value(indices, level)
-    b = wv.shape[0]
-    from .._ops import creation
-    rows = creation.arange(b, device=wv.device).reshape((b,) + (1,) * (iv.dim() - 1))
-    return wrap(wv[rows, iv], level)
-
-
-def _batch_norm(call, level, args, kwargs):
-    """batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
-    in eval mode the batch folds into N; in training mode (no running statistics to update)
-    into the channels, so each sample's batch gets its own statistics."""
-    names = ("input", "weight", "bias", "running_mean", "running_var", "training",
-             "momentum", "eps", "cudnn_enabled")
-    a = dict(zip(names, args), **kwargs)
-    x = a["input"]
-    tensors = [a[k] for k in names[1:5]]
-    if any(is_batched(t, level) for t in tensors) or not is_batched(x, level):
-        raise _errors.vmap_no_rule("native_batch_norm")
-    v, b = x._value, _size(level)
-    n = v.shape[1]
-    rest = (a["training"], a["momentum"], a["eps"])
-    if not a["training"]:
-        out = call(v.reshape((b * n,) + tuple(v.shape[2:])), *tensors, *rest)
-        return wrap(out.reshape(tuple(v.shape)), level)
-    if a["running_mean"] is not None or a["running_var"] is not None:
-        raise _errors.vmap_no_rule("native_batch_norm")
-    c = v.shape[2]
-    folded = v.movedim(0, 1).reshape((n, b * c) + tuple(v.shape[3:]))
-    w, bias = (None if t is None else t.repeat(b) for t in tensors[:2])
-    out = call(folded, w, bias, None, None, *rest)
-    return wrap(out.reshape((n, b, c) + tuple(v.shape[3:])).movedim(1, 0), level)
-
-
-def _fold_first(name):
-    """Ops whose first dim is a batch of their own (group_norm): folded with the vmap batch."""
-    def rule(call, level, args, kwargs):
-        v = _only_self(name, level, args, kwargs)
-        b, n = v.shape[0], v.shape[1]
-        out = call(v.reshape((b * n,) + tuple(v.shape[2:])), *args[1:], **kwargs)
-        return wrap(out.reshape((b, n) + tuple(out.shape[1:])), level)
-    return rule
-
-
-def _prelu(call, level, args, kwargs):
-    """prelu as ``max(x, 0) + weight * min(x, 0)``, weight along the channel dim (dim 1)."""
-    x, w = args[0], args[1]
-    if w.numel() != 1 and x.dim() >= 2:
-        w = w.reshape((-1,) + (1,) * (x.dim() - 2))
-    return x.clamp_min(0) + w * x.clamp_max(0)
-
-
-def _unbatched_result(call, level, args, kwargs):
-    """new_tensor, is_conj...: the result does not depend on the batch."""
-    return call(args[0]._value, *args[1:], **kwargs)
-
-
-def _new_batched(call, level, args, kwargs):
-    """new_zeros / new_ones / new_empty / new_full: batched, as torch's (so that backward
-    formulas filling a fresh ``g.new_zeros(...)`` with a batched gradient stay batched)."""
-    return wrap(call(args[0]._value, (_size(level),) + _sizes(args[1:]), **kwargs), level)
-
-
-def _new_full(call, level, args, kwargs):
-    x, size, rest = args[0], args[1], args[2:]
-    return wrap(call(x._value, (_size(level),) + tuple(size), *rest, **kwargs), level)
-
-
-def _one_hot(call, level, args, kwargs):
-    num_classes = args[1] if len(args) > 1 else kwargs.get("num_classes", -1)
-    if num_classes == -1:
-        raise _errors.vmap_dynamic_shape("one_hot")
-    return wrap(call(_only_self("one_hot", level, args[:1], {}), num_classes), level)
-
-
-def _take(call, level, args, kwargs):
-    x, index = args[0], args[1]
-    b, n = _size(level), max(x.numel(), 1)
-    xv = _batched_value(x, level).reshape(b, -1)
-    iv = _batched_value(index, level)
-    return wrap(xv.gather(1, (iv.reshape(b, -1) + n) % n).reshape(tuple(iv.shape)), level)
-
-
-def _decomposition(f):
-    """A rule written as other ops on the logical tensors."""
-    def rule(call, level, args, kwargs):
-        return f(*args, **kwargs)
-    return rule
-
-
-def _renorm(x, p, dim, maxnorm):
-    """Each slice along ``dim`` scaled down to norm ``maxnorm`` (norms over the other dims)."""
-    from .._ops import pointwise as P
-    n = max(x.dim(), 1)
-    others = tuple(i for i in range(n) if i != _wrap_dim(dim, n))
-    norms = x.norm(p, others, keepdim=True)
-    return x * P.where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0).to(x.dtype)
-
-
-def _searchsorted(call, level, args, kwargs):
-    seq, values = args[0], args[1]
-    if not is_batched(seq, level):
-        return wrap(call(seq, values._value, *args[2:], **kwargs), level)
-    v = _batched_value(values, level)
-    if seq.dim() == 1:    # one sorted row per sample: the values as (batch, -1)
-        return wrap(call(seq._value, v.reshape(v.shape[0], -1), *args[2:], **kwargs)
-                    .reshape(tuple(v.shape)), level)
-    return wrap(call(seq._value, v, *args[2:], **kwargs), level)
-
-
-def _diag(x, diagonal=0):
-    return x.diag_embed(diagonal) if x.dim() == 1 else x.diagonal(diagonal)
-
-
-# ---- random ops -----------------------------------------------------------------------------
-RANDOM = frozenset((
-    "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like",
-    "normal", "bernoulli", "multinomial", "poisson", "binomial", "dropout", "alpha_dropout",
-    "feature_alpha_dropout", "feature_dropout", "rrelu", "uniform_", "random_",
-    "exponential_", "geometric_", "log_normal_", "cauchy_", "_sample_dirichlet",
-    "_standard_gamma"))
-_CREATION = frozenset(("rand", "randn"))
-_DROPOUTS = frozenset(("dropout", "alpha_dropout", "feature_alpha_dropout", "feature_dropout"))
-
-
-def _same_draw(name, call, level, args, kwargs):
-    """One draw shared by every sample of a batched input (randomness='same')."""
-    from .._ops import creation, pointwise as P
-    x = args[0]
-    sample = x._value[0]
-    if name in ("rand_like", "randn_like", "randint_like"):
-        return call(sample, *args[1:], **kwargs)
-    if name in ("dropout", "feature_dropout"):    # multiplicative: x * dropout(ones)
-        return P.mul(x, call(creation.ones_like(sample), *args[1:], **kwargs))
-    raise _errors.vmap_no_rule(name)
-
-
-def _dropout_is_identity(input, p, train):
-    """Dropout out of training or with p=0 draws nothing (no randomness check, as torch)."""
-    return not train or p == 0
-_drawing = [0]
-
-
-def _random(name, batched_rule):
-    """Random ops run whenever a vmap is active: 'error' raises; 'different' draws per sample
-    (a batched input gives that naturally; ``rand``/``randn`` get the batch prepended to their
-    size); 'same' draws once, unbatched (``*_like`` and dropout of a batched input draw for one
-    sample's shape)."""
-    def rule(call, level, args, kwargs):
-        if name in _DROPOUTS and _dropout_is_identity(*args, **kwargs):
-            return batched_rule(call, level, args, kwargs) if level else \
-                call.__wrapped__(*args, **kwargs)
-        modes = [lv.randomness for lv in levels]
-        if "error" in modes:
-            raise _errors.vmap_random()
-        if level:
-            if levels[level - 1].randomness == "same":
-                return _same_draw(name, call, level, args, kwargs)
-            _drawing[0] += 1    # the values below are the batch: draw for them as they are
-            try:
-                return batched_rule(call, level, args, kwargs)
-            finally:
-                _drawing[0] -= 1
-        op = call.__wrapped__
-        different = [lv for lv in levels if lv.randomness == "different"]
-        if not different or _drawing[0]:
-            return op(*args, **kwargs)
-        if name not in _CREATION:
-            raise _errors.vmap_no_rule(name)
-        out = op(*(tuple(lv.size for lv in different) + _sizes(args)), **kwargs)
-        for lv in different:
-            out = wrap(out, lv.level)
-        return out
-    return rule
-
-
-# ---- the table ------------------------------------------------------------------------------
+# ---- the table ----------------------------------------------------------------------------
 _POINTWISE_FACTORIES = frozenset((
     "unary.<locals>.op", "binary.<locals>.op", "_tensor_only.<locals>.op",
     "_binary_special.<locals>.op", "_conv.<locals>.convert", "_like.<locals>.make_like"))
+
 
 _POINTWISE = frozenset((
     "add", "sub", "div", "rsub", "pow", "float_power", "where", "clamp", "clamp_min",
@@ -783,6 +278,7 @@ _POINTWISE = frozenset((
     "view_as_real", "relu", "sigmoid", "tanh", "isin", "bucketize", "erfinv", "igamma",
     "igammac", "maximum", "minimum", "scalar_tensor", "tensor", "as_tensor", "asarray"))
 
+
 _DIMS_ALL = {   # reductions: dim None / () means every logical dim
     "sum": ("dim",), "mean": ("dim",), "nansum": ("dim",), "nanmean": ("dim",),
     "amax": ("dim",), "amin": ("dim",), "std": ("dim",), "var": ("dim",),
@@ -790,10 +286,14 @@ _DIMS_ALL = {   # reductions: dim None / () means every logical dim
     "all": ("dim",), "count_nonzero": ("dim",), "linalg_vector_norm": ("dim",),
     "norm": ("dim",),
 }
+
+
 _DIMS_FLAT = {  # dim None flattens the input
     "argmax": ("dim",), "argmin": ("dim",), "prod": ("dim",), "median": ("dim",),
     "nanmedian": ("dim",), "aminmax": ("dim",),
 }
+
+
 _DIMS = {       # required dims (or defaults that are dims)
     "cumsum": ("dim",), "softmax": ("dim",), "log_softmax": ("dim",), "softmin": ("dim",),
     "cumprod": ("dim",), "cummax": ("dim",), "cummin": ("dim",), "logcumsumexp": ("dim",), "sort": ("dim",),
@@ -810,11 +310,16 @@ _DIMS = {       # required dims (or defaults that are dims)
     "index_copy": ("dim",), "index_fill": ("dim",), "rot90": ("dims",), "unfold": ("dimension",),
     "_fft_c2c": ("dim",), "_fft_r2c": ("dim",), "_fft_c2r": ("dim",),
 }
+
+
 _DIM_OTHERS = {"linalg_cross": ("other",), "cross": ("other",), "gather": ("index",),
                "take_along_dim": ("indices",), "scatter": ("index", "src"),
                "scatter_add": ("index", "src"), "scatter_reduce": ("index", "src"),
                "index_add": ("source",), "index_copy": ("source",)}
+
+
 _DIMS_EXTRA = {"unsqueeze": ("dim",), "diag_embed": ("dim1", "dim2")}
+
 
 _LEADING = {    # min logical dims
     "tril": 2, "triu": 2, "adjoint": 2, "linalg_diagonal": 2, "inverse": 2, "linalg_inv": 2,
@@ -833,6 +338,7 @@ _LEADING = {    # min logical dims
     "linalg_ldl_factor": 2, "linalg_ldl_factor_ex": 2, "linalg_ldl_solve": 2, "geqrf": 2,
     "orgqr": 2, "ormqr": 2, "lu": 2,
 }
+
 
 _SPECIAL = {
     "view": _view_rule("view"), "reshape": _view_rule("reshape"),
@@ -868,15 +374,20 @@ _SPECIAL = {
     "searchsorted": _searchsorted, "channel_shuffle": _fold_first("channel_shuffle"),
     "diagflat": _decomposition(lambda x, offset=0: x.reshape(-1).diag_embed(offset)),
 }
+
+
 _COMPOSITE = frozenset((
     "atleast_1d", "atleast_2d", "atleast_3d", "hsplit", "vsplit", "dsplit", "hstack", "vstack",
     "dstack", "column_stack", "tensordot", "cartesian_prod", "meshgrid", "broadcast_tensors",
     "chain_matmul", "linalg_multi_dot", "cov", "corrcoef", "linalg_norm", "bilinear", "gradient",
     "linalg_tensorsolve", "combinations", "quantile", "nanquantile", "ctc_loss"))
 
+
 # ops whose output shape depends on the data: torch's dynamic-shape error
 _LOSSES = frozenset(("mse_loss", "huber_loss", "smooth_l1_loss", "soft_margin_loss",
                      "binary_cross_entropy", "binary_cross_entropy_with_logits"))
+
+
 DYNAMIC = frozenset(("nonzero", "argwhere", "masked_select", "unique", "unique_consecutive",
                       "bincount", "histc", "histogram", "histogramdd", "repeat_interleave"))
 
