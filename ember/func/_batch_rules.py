@@ -296,8 +296,8 @@ _DIMS_FLAT = {  # dim None flattens the input
 
 _DIMS = {       # required dims (or defaults that are dims)
     "cumsum": ("dim",), "softmax": ("dim",), "log_softmax": ("dim",), "softmin": ("dim",),
-    "cumprod": ("dim",), "cummax": ("dim",), "cummin": ("dim",), "logcumsumexp": ("dim",), "sort": ("dim",),
-    "argsort": ("dim",), "topk": ("dim",), "kthvalue": ("dim",), "mode": ("dim",),
+    "cumprod": ("dim",), "cummax": ("dim",), "cummin": ("dim",), "logcumsumexp": ("dim",),
+    "sort": ("dim",), "argsort": ("dim",), "topk": ("dim",), "kthvalue": ("dim",), "mode": ("dim",),
     "select": ("dim",), "narrow": ("dim",), "narrow_copy": ("dim",), "transpose": ("dim0", "dim1"),
     "diagonal": ("dim1", "dim2"), "movedim": ("source", "destination"),
     "flatten": ("start_dim", "end_dim"), "unflatten": ("dim",), "split": ("dim",),

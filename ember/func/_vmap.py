@@ -2,8 +2,9 @@
 
 While a vmap runs, the op-binding layer "vmap" (``ember._ops._bindings``) replaces every
 registered op (and ``autograd.grad``, tensor indexing and the nn kernels composites call)
-wherever it is bound by a wrapper: when an argument is a BatchedTensor the op's rule (``_batch_rules``) runs at the highest level
-among the arguments, otherwise the op runs as usual. With no vmap running the original
+wherever it is bound by a wrapper: when an argument is a BatchedTensor the op's rule
+(``_batch_rules``) runs at the highest level among the arguments, otherwise the op runs as
+usual. With no vmap running the original
 functions are bound again, so eager code pays nothing.
 
 Autograd records on the plain values under the wrappers, so ``grad(vmap(f))`` is ordinary
