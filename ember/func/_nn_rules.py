@@ -14,13 +14,11 @@ def _convolution(call, level, args, kwargs):
     """convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
     groups): a batched input alone folds the batch into N; a batched weight (per-sample
     weights, as grad inside vmap makes them) makes one grouped convolution, the batch folded
-    into the channels."""
+    into the channels (not for transposed convolutions)."""
     names = ("input", "weight", "bias", "stride", "padding", "dilation", "transposed",
              "output_padding", "groups")
     a = dict(zip(names, args), **kwargs)
     x, w, bias, groups = a["input"], a["weight"], a["bias"], a["groups"]
-    if a["transposed"]:
-        raise _errors.vmap_no_rule("convolution")
     rest = [a[k] for k in names[3:8]]
     b = _size(level)
     if not is_batched(w, level) and not is_batched(bias, level):
@@ -28,6 +26,8 @@ def _convolution(call, level, args, kwargs):
         n = v.shape[1]
         out = call(v.reshape((b * n,) + tuple(v.shape[2:])), w, bias, *rest, groups)
         return wrap(out.reshape((b, n) + tuple(out.shape[1:])), level)
+    if a["transposed"]:
+        raise _errors.vmap_no_rule("convolution")
     xv = _batched_value(x, level)
     n = xv.shape[1]
     xv = xv.movedim(0, 1).reshape((n, -1) + tuple(xv.shape[3:]))
