@@ -370,3 +370,20 @@ def test_modules(build, shape, train):
 def test_torch_vmap_alias():
     assert torch.vmap is torch.func.vmap
     assert ember.vmap is ember.func.vmap
+
+
+@pytest.mark.parametrize("f", [
+    lambda L, a: a[L.tensor([0, 2, 2])].sum(0),                        # index_put_ backward
+    lambda L, a: a.max(1).values * a.sort(1).values[:, 0],             # raw-data backwards
+    lambda L, a: L.nn.functional.cross_entropy(a, L.tensor([0, 1, 2, 3])).reshape(1),
+    lambda L, a: L.nn.functional.max_pool1d(a.unsqueeze(0), 2),
+    lambda L, a: a.gather(1, L.tensor([[0, 1]] * 4)).cumprod(1).softmax(0),
+    lambda L, a: L.linalg.inv(a[:, :4] + 4 * L.eye(4, dtype=a.dtype)) @ a,
+])
+def test_jacrev_batched_backward_or_row_fallback(f):
+    """jacrev batches the backward formulas; a graph with one that has no batched form (it
+    computes on raw data) falls back to one backward pass per row: torch's values either way."""
+    def scenario(lib, x):
+        return lib.func.jacrev(lambda a: f(lib, a))(x), lib.func.vmap(
+            lib.func.jacrev(lambda a: f(lib, a)))(x.unsqueeze(0).expand(2, -1, -1) * 2)
+    both(scenario, arr(4, 5))

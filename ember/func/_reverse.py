@@ -18,7 +18,7 @@ from ..autograd.engine import grad as _autograd_grad_raw
 from ..autograd import functional as _functional
 from ..autograd.graph import AccumulateGrad
 from ..utils._pytree import tree_flatten, tree_unflatten, tree_leaves, tree_map, treespec_pprint
-from ._vmap import batch_inputs, plain, vmap
+from ._vmap import batch_inputs, plain, vmap, unbatchable
 
 _depth = [0]  # how many transforms are running around the current call
 
@@ -240,7 +240,8 @@ def _check_real(args, is_input):
 
 def _vjp_rows(out, ins, create_graph, strict=False, i=0, chunk_size=None):
     """d out / d ins[j] for every j, shaped out.shape + ins[j].shape: one backward pass
-    vmapped over the basis of ``out``'s elements (``chunk_size`` rows at a time)."""
+    vmapped over the basis of ``out``'s elements (``chunk_size`` rows at a time); row by row
+    when a backward formula of the graph has no batched form (it computes on raw data)."""
     from .._ops import creation
     m = out.numel()
     if m == 0 or not out._requires_grad:
@@ -249,7 +250,12 @@ def _vjp_rows(out, ins, create_graph, strict=False, i=0, chunk_size=None):
 
     def row(v):
         return _autograd_grad((out,), ins, (v,), retain_graph=True, create_graph=create_graph)
-    rows = vmap(row, chunk_size=chunk_size)(basis)
+    try:
+        rows = vmap(row, chunk_size=chunk_size)(basis)
+    except RuntimeError as exc:
+        if not unbatchable(exc):
+            raise
+        return _functional._jacobian_rows(out, ins, create_graph, strict, i)
     return tuple(r.view(tuple(out.shape) + tuple(x.shape)) for r, x in zip(rows, ins))
 
 

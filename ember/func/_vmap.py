@@ -21,7 +21,7 @@ from ..utils._pytree import tree_flatten, tree_unflatten
 from . import _batch_rules as rules
 from ._batched import BatchedTensor, Level, levels, wrap, top_level, is_batched
 
-__all__ = ["vmap", "batch_inputs", "plain", "no_rule_ops"]
+__all__ = ["vmap", "batch_inputs", "plain", "no_rule_ops", "unbatchable"]
 
 _table = {}   # function -> (rule, always): always for random ops (they check randomness)
 
@@ -72,6 +72,12 @@ def no_rule_ops():
     from .._ops._core import OPS
     return sorted(n for n, op in OPS.items()
                   if n not in rules.CREATION and rules.rule_for(n, op.fn) is None)
+
+
+def unbatchable(exc):
+    """Whether ``exc`` says vmap met an op (or a backward formula) it cannot batch."""
+    return isinstance(exc, RuntimeError) and str(exc).startswith(
+        ("Batching rule not implemented", "vmap: a function without a batching rule"))
 
 
 # ---- autograd.grad inside vmap --------------------------------------------------------------
