@@ -5,10 +5,10 @@ raising torch's "Batching rule not implemented" error.
 """
 import numpy as np   # host bookkeeping only (the shapes of index lists)
 
-from .. import _errors
+from .. import _dtype as D, _errors
 from .._tensor import Tensor
 from ._batched import wrap, is_batched
-from ._batching import (_lift, _batched_value, _pad, _shift, _check_out, _sizes,
+from ._batching import (_lift, _size, _batched_value, _pad, _shift, _check_out, _sizes,
                         _only_self, _first_sample, _dim_rule, _reduce_or_pointwise, _leading,
                         _fold, _fold_first, _composite, _decomposition, _inplace_pointwise,
                         pointwise, no_rule)
@@ -148,6 +148,23 @@ def setitem(call, level, args, kwargs):
         target = x[tuple(index)].dim()
         value = _pad(value._value, value.dim(), target)
     call(x._value, tuple([slice(None)] + index), value)
+
+
+def _index_put(call, level, args, kwargs):
+    """index_put(input, indices, values[, accumulate]) with unbatched integer indices: one more
+    index, ``arange(batch)``, in front (also the in-place variant: advanced indexing's
+    backward)."""
+    x, indices, values = args[0], tuple(args[1]), args[2]
+    if any(i is None or is_batched(i, level) or i.dtype.is_floating_point or
+           i.dtype is D.bool_ for i in indices):
+        raise _errors.vmap_no_rule("index_put_")
+    from .._ops import creation
+    b, nd = _size(level), max(i.dim() for i in indices)
+    rows = creation.arange(b, device=x.device).reshape((b,) + (1,) * nd)
+    target = nd + x.dim() - len(indices)
+    v = _pad(values._value, values.dim(), target) if is_batched(values, level) else values
+    return _lift(call(_batched_value(x, level), (rows,) + indices, v, *args[3:], **kwargs),
+                 level)
 
 
 # ---- products -----------------------------------------------------------------------------
@@ -361,7 +378,7 @@ _SPECIAL = {
     "layer_norm": _layer_norm, "embedding": _embedding, "batch_norm": _batch_norm,
     "native_layer_norm": _native_layer_norm,
     "group_norm": _fold_first("group_norm"), "prelu": _prelu, "one_hot": _one_hot,
-    "take": _take, "copy_": _inplace_pointwise("copy_"), "fill_": _inplace_pointwise("fill_"),
+    "take": _take, "index_put": _index_put, "copy_": _inplace_pointwise("copy_"), "fill_": _inplace_pointwise("fill_"),
     "zero_": _inplace_pointwise("zero_"), "new_zeros": _new_batched,
     "new_ones": _new_batched, "new_empty": _new_batched, "new_full": _new_full,
     "new_tensor": _unbatched_result,
@@ -446,4 +463,6 @@ def inplace_rule_for(name, fn, inplace):
         return _inplace_pointwise(name + "_")
     if name in _DIMS:
         return _dim_rule(fn, _DIMS[name], "keep", others=_DIM_OTHERS.get(name, ()))
+    if name == "index_put":
+        return _index_put
     return None
