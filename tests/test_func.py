@@ -443,7 +443,6 @@ def test_module_paths():
 
 # ---- not supported yet ----------------------------------------------------------------------
 @pytest.mark.parametrize("name, call, missing", [
-    ("vmap", lambda F: F.vmap(lambda x: x), "batching rules"),
     ("jvp", lambda F: F.jvp(lambda x: x, (ember.ones(2),), (ember.ones(2),)), "forward-mode AD"),
     ("jacfwd", lambda F: F.jacfwd(lambda x: x), "forward-mode AD"),
     ("linearize", lambda F: F.linearize(lambda x: x, ember.ones(2)), "forward-mode AD"),

@@ -26,6 +26,7 @@ _originals = {}     # wrapper -> original
 _places = {}        # original -> [(owner, name, bound value)]
 _seen = {"modules": -1, "functions": frozenset()}
 _swapped = []       # (owner, name, original bound value)
+_plans = {}         # (active layers, their functions) -> [(owner, name, value, wrapper)]
 
 
 def register_layer(name, order, functions, wrap):
@@ -76,6 +77,24 @@ def _install():
     wanted = frozenset().union(*needs.values())
     if len(sys.modules) != _seen["modules"] or not wanted <= _seen["functions"]:
         _search(wanted)
+    key = (tuple(layers), wanted)
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = _plan(layers, needs)
+    for owner, attr, value, new in plan:
+        if isinstance(owner, dict):
+            if owner.get(attr) is value:
+                owner[attr] = new
+                _swapped.append((owner, attr, value))
+        elif owner.__dict__.get(attr) is value:
+            setattr(owner, attr, new)
+            _swapped.append((owner, attr, value))
+
+
+def _plan(layers, needs):
+    """Every (owner, name, bound value, replacement) the active layers swap in: computed once
+    per set of active layers (toggling a layer, e.g. one vmap call, then just replays it)."""
+    plan = []
     for fn, places in _places.items():
         chain = tuple(name for _, name in layers if fn in needs[name])
         if not chain:
@@ -88,14 +107,9 @@ def _install():
             _composed[(fn, chain)] = wrapper
             _originals[wrapper] = fn
         for owner, attr, value in places:
-            new = staticmethod(wrapper) if type(value) is staticmethod else wrapper
-            if isinstance(owner, dict):
-                if owner.get(attr) is value:
-                    owner[attr] = new
-                    _swapped.append((owner, attr, value))
-            elif owner.__dict__.get(attr) is value:
-                setattr(owner, attr, new)
-                _swapped.append((owner, attr, value))
+            plan.append((owner, attr, value,
+                         staticmethod(wrapper) if type(value) is staticmethod else wrapper))
+    return plan
 
 
 def _search(fns):
@@ -119,5 +133,6 @@ def _search(fns):
                         places[sv.__func__].append((v, a, sv))
     _places.clear()
     _places.update(places)
+    _plans.clear()
     _seen["modules"] = len(sys.modules)
     _seen["functions"] = frozenset(fns)

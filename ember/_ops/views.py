@@ -73,8 +73,7 @@ def copy_slices(base, view, fn_node):
     base_shape = base._data.shape
 
     def scatter_into_base(g, _v=geometry_view, _shape=base_shape, _like=base):
-        from . import creation
-        full = creation.zeros(_shape, dtype=g._dtype, device=g._device)
+        full = g.new_zeros(_shape)
         replay_view(_v, full).copy_(g)
         return full
     vnode._args = scatter_into_base
@@ -378,9 +377,8 @@ def squeeze(self, dim=None):
 
 # ---- select / narrow / slicing -----------------------------------------------------------------------
 def _select_bwd(node, g):
-    from . import creation
     shape, dim, index = node._args
-    full = creation.zeros(shape, dtype=g._dtype, device=g._device)
+    full = g.new_zeros(shape)     # (batched under vmap when g is)
     full.select(dim, index).copy_(g)
     return (full,)
 
@@ -412,9 +410,8 @@ def select(self, dim, index):
 
 
 def _slice_bwd(node, g):
-    from . import creation
     shape, dim, start, stop, step = node._args
-    full = creation.zeros(shape, dtype=g._dtype, device=g._device)
+    full = g.new_zeros(shape)
     key = (slice(None),) * dim + (slice(start, stop, step),)
     full[key] = g
     return (full,)

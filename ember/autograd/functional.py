@@ -2,10 +2,11 @@
 
 Inputs are re-rooted (detached leaves, or views when ``create_graph``) so that the functions
 differentiate exactly ``func`` at ``inputs``; results are detached unless ``create_graph``.
-The computation is row by row in reverse mode. ``vectorize=True`` and
-``strategy="forward-mode"`` need vmap and forward-mode AD, which Ember does not have yet: they
-raise (torch's error where torch raises too, ``ember.UnsupportedError`` otherwise) rather than
-quietly computing something else.
+The computation is row by row in reverse mode; ``vectorize=True`` takes all the rows of an
+output in one backward pass batched by ``ember.func.vmap`` (once ``ember.func`` is loaded: it
+sits a layer above and installs itself in ``_vectorized_rows``). ``strategy="forward-mode"``
+needs forward-mode AD, which Ember does not have yet: it raises (torch's error where torch
+raises too, ``ember.UnsupportedError`` otherwise) rather than quietly computing something else.
 """
 from .. import _errors
 from .._tensor import Tensor
@@ -136,9 +137,9 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
 def _stack(rows, shape):
     """Stack equally shaped rows along a new leading dim, differentiably."""
     from .. import _ops
-    op = _ops.OPS.get("stack")
-    if op is not None:
-        return op.fn(rows).reshape(shape)
+    stack = getattr(_ops.shape, "stack", None)   # (looked up at call time: vmap rebinds it)
+    if stack is not None:
+        return stack(rows).reshape(shape)
     eye = _ops.creation.eye(len(rows), dtype=rows[0]._dtype, device=rows[0]._device)
     total = None
     for k, r in enumerate(rows):
@@ -184,9 +185,11 @@ def _check_strategy(strategy, create_graph, vectorize, hessian=False):
                                   '"reverse-mode"')
 
 
+_vectorized_rows = [None]   # ember.func's vmapped rows (set when ember.func loads)
+
+
 def _check_vectorize(strict):
-    """``vectorize=True`` asks PyTorch to batch the rows with vmap; Ember has no batching rules
-    yet, so it computes the same Jacobian row by row (slower on large outputs)."""
+    """``vectorize=True`` batches the rows with vmap; torch refuses ``strict`` with it."""
     if strict:
         raise _errors.functional_vectorize_strict()
 
@@ -203,7 +206,8 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
         if vectorize:
             _check_requires_grad(outs, strict)
             _check_vectorize(strict)
-        jac = tuple(_post(_unwrap(_jacobian_rows(o, ins, create_graph, strict, i), is_in_tuple),
+        rows = _vectorized_rows[0] if vectorize and _vectorized_rows[0] else _jacobian_rows
+        jac = tuple(_post(_unwrap(rows(o, ins, create_graph, strict, i), is_in_tuple),
                           create_graph) for i, o in enumerate(outs))
     return _unwrap(jac, is_out_tuple)
 

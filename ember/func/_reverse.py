@@ -15,9 +15,10 @@ from .. import _errors
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.engine import grad as _autograd_grad_raw
-from ..autograd.functional import _jacobian_rows
+from ..autograd import functional as _functional
 from ..autograd.graph import AccumulateGrad
 from ..utils._pytree import tree_flatten, tree_unflatten, tree_leaves, tree_map, treespec_pprint
+from ._vmap import batch_inputs, plain, vmap, unbatchable
 
 _depth = [0]  # how many transforms are running around the current call
 
@@ -47,9 +48,10 @@ def _keeps_graph(*trees):
 def _reaches_outside(outputs, fresh):
     """Whether ``outputs`` depend on a tensor requiring grad other than the ``fresh`` inputs
     (a closure over a parameter, say): then the results must keep their graph too."""
-    mine = {id(t) for t in fresh}
+    mine = {id(plain(t)) for t in fresh}
     stack, seen = [], set()
     for o in outputs:
+        o = plain(o)
         if isinstance(o, Tensor) and o._requires_grad:
             if o._grad_fn is None and id(o) not in mine:
                 return True
@@ -134,7 +136,7 @@ def _replace(args, argnums, new):
 def _make_differentiable(args, argnums, keep_graph):
     """(args with the selected ones replaced by fresh inputs, their flat list, their spec)."""
     flat, spec = tree_flatten(_select(args, argnums))
-    fresh = [_differentiable(x, keep_graph) for x in flat]
+    fresh = [_differentiable(x, keep_graph) for x in batch_inputs(flat)]
     return _replace(args, argnums, tree_unflatten(fresh, spec)), fresh, spec
 
 
@@ -236,11 +238,33 @@ def _check_real(args, is_input):
             raise _errors.transform_complex("jacrev", is_input, i)
 
 
-def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_copy=False):
-    """``func`` -> a function returning its Jacobian w.r.t. ``argnums`` by reverse mode.
+def _vjp_rows(out, ins, create_graph, strict=False, i=0, chunk_size=None):
+    """d out / d ins[j] for every j, shaped out.shape + ins[j].shape: one backward pass
+    vmapped over the basis of ``out``'s elements (``chunk_size`` rows at a time); row by row
+    when a backward formula of the graph has no batched form (it computes on raw data)."""
+    from .._ops import creation
+    m = out.numel()
+    if m == 0 or not out._requires_grad:
+        return _functional._jacobian_rows(out, ins, create_graph, strict, i)
+    basis = creation.eye(m, dtype=out._dtype, device=out._device).view((m,) + tuple(out.shape))
 
-    Not vectorised: Ember has no vmap yet, so the Jacobian is built one row (one output
-    element) at a time with ``autograd.grad``; ``chunk_size`` is accepted and ignored."""
+    def row(v):
+        return _autograd_grad((out,), ins, (v,), retain_graph=True, create_graph=create_graph)
+    try:
+        rows = vmap(row, chunk_size=chunk_size)(basis)
+    except RuntimeError as exc:
+        if not unbatchable(exc):
+            raise
+        return _functional._jacobian_rows(out, ins, create_graph, strict, i)
+    return tuple(r.view(tuple(out.shape) + tuple(x.shape)) for r, x in zip(rows, ins))
+
+
+_functional._vectorized_rows[0] = _vjp_rows   # autograd.functional's vectorize=True
+
+
+def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_copy=False):
+    """``func`` -> a function returning its Jacobian w.r.t. ``argnums`` by reverse mode: one
+    backward pass per output, vmapped over the output's elements (``chunk_size`` at a time)."""
     if chunk_size is not None and not chunk_size > 0:
         raise _errors.jacrev_chunk_size()
 
@@ -250,8 +274,8 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
         traced = _Traced(func, args, _wrap_argnums(argnums, len(args)), has_aux)
         _check_real(traced.outputs, False)
         with _Level():
-            jac = [tree_unflatten(list(_jacobian_rows(out, traced.inputs, traced.keep, False, i)),
-                                  traced.in_spec)
+            jac = [tree_unflatten(list(_vjp_rows(out, traced.inputs, traced.keep,
+                                                 chunk_size=chunk_size)), traced.in_spec)
                    for i, out in enumerate(traced.outputs)]
         jac = traced.release(tree_unflatten(jac, traced.out_spec))
         return (jac, traced.aux) if has_aux else jac

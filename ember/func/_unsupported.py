@@ -1,14 +1,10 @@
-"""The torch.func transforms that need machinery Ember does not have yet: per-op batching
-rules (vmap) and forward-mode AD (jvp, jacfwd, linearize). They raise rather than fall back
+"""The torch.func transforms that need machinery Ember does not have yet: forward-mode AD
+(jvp, jacfwd, linearize), functionalization and first-class dims. They raise rather than fall back
 to a Python loop or to reverse mode, so a caller never gets a silently different program."""
 from .. import _errors
 
 _NO_VMAP = "per-op batching rules (vmap)"
 _NO_FORWARD_AD = "forward-mode AD (dual tensors with a JVP rule per op)"
-
-
-def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
-    raise _errors.transform_needs("vmap", _NO_VMAP)
 
 
 def jvp(func, primals, tangents, *, strict=False, has_aux=False):
