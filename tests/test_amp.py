@@ -138,9 +138,12 @@ def test_nesting_state_and_decorator():
 
 def test_outside_autocast_the_original_functions_are_bound():
     import ember._ops.linalg as L
+    from ember._ops._bindings import original
     before = (ember.matmul, ember.Tensor.matmul, EF.linear, L.mm)
     with ember.autocast("cpu"):
-        assert ember.matmul is not before[0] and ember.matmul.__wrapped__ is before[0]
+        # (another layer, e.g. __torch_function__ dispatch, may be on as well)
+        assert ember.matmul is not before[0]
+        assert original(ember.matmul) is original(before[0])
     assert (ember.matmul, ember.Tensor.matmul, EF.linear, L.mm) == before
 
 
@@ -361,7 +364,9 @@ def test_autocast_inside_profiler_and_flop_counter():
     assert y.dtype == ember.bfloat16 and z.dtype == ember.float32
     assert {e.key: e.count for e in prof.key_averages()}["aten::matmul"] == 2
     assert flops.get_total_flops() == 2 * 2 * 4 * 4 * 4
-    assert ember.matmul.__name__ == "matmul" and not hasattr(ember.matmul, "__wrapped__")
+    from ember._ops import _bindings    # all three layers are off again
+    assert ember.matmul.__name__ == "matmul"
+    assert not {"profiler", "flop_counter", "autocast"} & _bindings._active
 
 
 def _inf_step_scales(lib, device):

@@ -50,17 +50,20 @@ def _where_method(self, condition, y):
 _COMPARABLE = (Tensor, numbers.Number)     # numbers: NumPy scalars register as Number
 
 
-def _comparison(fn):
+def _comparison(name):
     """``t == other`` etc.: the op for tensors and numbers; NotImplemented otherwise, so that,
     as with torch, ``t == None`` is False, ``t != "a"`` True and ``t < None`` Python's
-    TypeError."""
+    TypeError.  The op is looked up in ``pointwise`` at each call, so that transforms that
+    rebind it (vmap, forward AD) see comparisons too."""
+    ops = vars(pointwise)
+
     def operator(self, other):
         cls = other.__class__
         if cls is Tensor or cls is float or cls is int or cls is bool \
                 or isinstance(other, _COMPARABLE):
-            return fn(self, other)
+            return ops[name](self, other)
         return NotImplemented
-    operator.__name__ = operator.__qualname__ = fn.__name__     # torch names it "gt"
+    operator.__name__ = operator.__qualname__ = name     # torch names it "gt"
     return operator
 
 
@@ -84,8 +87,8 @@ def _define_operators():
     T.__pos__ = P.positive
     T.__abs__ = P.abs
     T.__invert__ = _invert
-    for fn in (P.eq, P.ne, P.lt, P.le, P.gt, P.ge):
-        setattr(T, f"__{fn.__name__}__", _comparison(fn))
+    for name in ("eq", "ne", "lt", "le", "gt", "ge"):
+        setattr(T, f"__{name}__", _comparison(name))
     T.__hash__ = object.__hash__
     T.__array_priority__ = 1000  # NumPy defers to our reflected operators, as with torch
     T.where = _where_method

@@ -280,12 +280,14 @@ def _flat_out_dims(func, out_dims, out_spec):
 
 
 def _dispatching(func):
-    """``func`` itself may be an op taken before vmap started (``vmap(torch.sin)``)."""
+    """``func`` itself may be an op taken before vmap started (``vmap(torch.sin)``), possibly
+    as another layer's wrapper of it."""
     try:
-        entry = _table.get(func)
+        op = _bindings.original(func)
+        entry = _table.get(op)
     except TypeError:   # unhashable callable
         return func
-    return func if entry is None else _wrap_op(func, func)
+    return func if entry is None else _wrap_op(func, op)
 
 
 def _run(func, flat, dims, spec, kwargs, size, out_dims, randomness):
