@@ -1,0 +1,245 @@
+"""Forward-mode AD: dual levels, tangents on tensors, and the op wrapper that carries them.
+
+A tangent is stored on its tensor, per level: ``t._fw = {level: tangent}`` (``Tensor._fw`` is
+``None`` by default).  While at least one level is active, the ``forward_ad`` layer of
+``_ops._bindings`` replaces every registered op, wherever it is bound, by a wrapper that
+looks for tangents among the op's tensor arguments; with no level active the plain functions
+are back, so eager code pays nothing.
+
+When an argument has a tangent, the wrapper handles the highest such level ``L``: it computes
+the output and the output's tangent by the op's JVP rule (``_jvp_rules.rule_of``) with the
+*ceiling* set to ``L``, so that the ops the rule calls see only the levels below ``L``
+(nested ``jvp`` of ``jvp`` works level by level, as torch.func's do).  Rules are written in
+ember ops, so a tangent is itself differentiable in reverse mode (forward-over-reverse).
+"""
+import math
+import weakref
+
+from .. import _errors
+from .._tensor import Tensor, _make
+from .._ops import _bindings
+
+__all__ = ["push_level", "pop_level", "tangent_of", "set_tangent", "top_level", "levels",
+           "make_dual", "unpack_dual"]
+
+_levels = []            # active levels, innermost last: [_Level]
+_ceiling = [math.inf]   # the wrappers consider only the levels below this one
+_count = [0]
+
+
+class _Level:
+    __slots__ = ("n", "tensors")
+
+    def __init__(self, n):
+        self.n = n
+        self.tensors = []   # weak references to every tensor given a tangent at this level
+
+
+def levels():
+    return [lv.n for lv in _levels]
+
+
+def push_level():
+    """Enter a new level (one above every active one) and return its number."""
+    n = _levels[-1].n + 1 if _levels else 0
+    _levels.append(_Level(n))
+    if len(_levels) == 1:
+        _bindings.set_active("forward_ad", True)
+    return n
+
+
+def pop_level(n):
+    """Leave level ``n`` (the innermost): every tangent of that level is dropped."""
+    if not _levels or _levels[-1].n != n:
+        raise _errors.fwd_exit_not_last()
+    level = _levels.pop()
+    for ref in level.tensors:
+        t = ref()
+        if t is not None and t._fw:
+            t._fw.pop(n, None)
+    if not _levels:
+        _bindings.set_active("forward_ad", False)
+
+
+def _level(n):
+    for lv in _levels:
+        if lv.n == n:
+            return lv
+    return None
+
+
+def tangent_of(t, level):
+    fw = t._fw
+    return None if fw is None else fw.get(level)
+
+
+def set_tangent(t, tangent, level):
+    fw = t.__dict__.get("_fw")
+    if fw is None:
+        fw = t._fw = {}
+    if level not in fw:
+        lv = _level(level)
+        if lv is not None:
+            lv.tensors.append(weakref.ref(t))
+    fw[level] = tangent
+
+
+def _top_of(a, top, ceiling):
+    fw = a._fw
+    if fw:
+        for k in fw:
+            if top < k < ceiling:
+                top = k
+    return top
+
+
+def top_level(args, kwargs):
+    """The highest level below the ceiling at which some tensor argument has a tangent, or -1."""
+    c = _ceiling[0]
+    top = -1
+    for a in args:
+        if isinstance(a, Tensor):
+            top = _top_of(a, top, c)
+        elif a.__class__ is list or a.__class__ is tuple:
+            for x in a:
+                if isinstance(x, Tensor):
+                    top = _top_of(x, top, c)
+    if kwargs:
+        for a in kwargs.values():
+            if isinstance(a, Tensor):
+                top = _top_of(a, top, c)
+    return top
+
+
+def _ceilinged(fn):
+    """Run ``fn(level, ...)`` for the top level with the ceiling set to that level."""
+    def run(level, *args):
+        saved = _ceiling[0]
+        _ceiling[0] = level
+        try:
+            return fn(level, *args)
+        finally:
+            _ceiling[0] = saved
+    return run
+
+
+@_ceilinged
+def make_dual(level, tensor, tangent):
+    """A view of ``tensor`` with the tangent ``tangent`` at ``level``."""
+    if tangent_of(tensor, level) is not None:
+        raise _errors.fwd_already_dual(level)
+    if tangent._data.shape != tensor._data.shape:
+        raise _errors.fwd_tangent_size(tensor._data.shape, tangent._data.shape)
+    dual = tensor.view_as(tensor)
+    set_tangent(dual, tangent, level)
+    return dual
+
+
+@_ceilinged
+def unpack_dual(level, tensor):
+    """(a view of ``tensor`` without its tangent at ``level``, that tangent or None)."""
+    return tensor.view_as(tensor), tangent_of(tensor, level)
+
+
+# ---- the wrapper ------------------------------------------------------------------------------
+_wrappers = {}    # original function -> its forward-AD wrapper (over the original)
+
+
+def wrapper_of(original):
+    """The forward-AD wrapper of ``original`` (an op function), called directly."""
+    w = _wrappers.get(original)
+    if w is None:
+        w = _wrappers[original] = _wrap(original, original)
+    return w
+
+
+def _wrap(inner, original):
+    from . import _jvp_rules
+    special = _jvp_rules.SPECIAL_WRAPPERS.get(original)
+    if special is not None:
+        return special(inner)
+    op, is_inplace = _jvp_rules.op_of(original)
+
+    def forward_ad(*args, **kwargs):
+        if _levels:
+            level = top_level(args, kwargs)
+            if level >= 0:
+                if is_inplace:
+                    return _inplace_call(level, inner, op, args, kwargs)
+                return _dual_call(level, forward_ad, op, args, kwargs)
+        return inner(*args, **kwargs)
+    forward_ad.__name__ = getattr(original, "__name__", "op")
+    forward_ad.__qualname__ = getattr(original, "__qualname__", forward_ad.__name__)
+    forward_ad.__wrapped__ = inner
+    if original is inner:
+        _wrappers.setdefault(original, forward_ad)
+    return forward_ad
+
+
+@_ceilinged
+def _dual_call(level, call, op, args, kwargs):
+    from ._jvp_rules import rule_of
+    if not op.differentiable or kwargs.get("out") is not None:
+        return call(*args, **kwargs)
+    out, tangent = rule_of(op)(call, args, kwargs, level)
+    attach(out, tangent, level)
+    return out
+
+
+@_ceilinged
+def _inplace_call(level, inner, op, args, kwargs):
+    """``self.op_(...)``: the tangent is the out-of-place op's, taken on a copy of ``self``."""
+    from ._jvp_rules import rule_of
+    self = args[0]
+    if not op.differentiable:
+        return inner(*args, **kwargs)
+    pre = self.clone()
+    t = tangent_of(self, level)
+    if t is not None:
+        set_tangent(pre, t, level)
+    _, tangent = rule_of(op)(wrapper_of(op.fn), (pre,) + tuple(args[1:]), kwargs, level)
+    result = inner(*args, **kwargs)
+    replace_tangent(self, tangent, level)
+    return result
+
+
+def replace_tangent(t, tangent, level):
+    if tangent is not None and is_differentiable(t):
+        set_tangent(t, tangent, level)
+    elif t._fw:
+        t._fw.pop(level, None)
+
+
+def is_differentiable(t):
+    return t._dtype.category >= 2
+
+
+def attach(out, tangent, level):
+    """Give each floating output of an op its tangent (outputs that already have one at this
+    level are inputs returned as they are, e.g. ``x.to(x.dtype)``)."""
+    if isinstance(out, Tensor):
+        if tangent is not None and is_differentiable(out) and tangent_of(out, level) is None:
+            set_tangent(out, tangent, level)
+    elif isinstance(out, (tuple, list)) and tangent is not None:
+        for o, t in zip(out, tangent):
+            attach(o, t, level)
+
+
+def plain_alias(t, level, requires_grad=False):
+    """A tensor sharing ``t``'s data and version counter with no autograd history, carrying
+    ``t``'s tangents of the levels below ``level``."""
+    a = _make(t._data, t._dtype, t._device, requires_grad)
+    a._vc = t._vc
+    if t._fw:
+        for k, v in t._fw.items():
+            if k < level:
+                set_tangent(a, v, k)
+    return a
+
+
+def _functions():
+    from ._jvp_rules import functions
+    return functions()
+
+
+_bindings.register_layer("forward_ad", 3, _functions, _wrap)

@@ -1,0 +1,363 @@
+"""The JVP rule of every differentiable op, by op-table name (``rule_of``).
+
+A rule is ``rule(call, args, kwargs, level) -> (output, tangent)``: ``call`` runs the op (the
+forward-AD wrapper itself, so tangents of lower levels flow through), the tangent has the
+output's structure (``None`` where an output has none).  Rules are written in ember ops, so
+the tangents they return are differentiable (forward-over-reverse).  Four kinds, as torch's
+``derivatives.yaml`` has:
+
+* ``linear``: the op is linear in its floating tensor arguments (views, shape ops, sums,
+  ``add``...): the tangent is the op applied to the tangents (torch's ``auto_linear``);
+* ``bilinear``: ``mul``, ``matmul`` and the other products of two tensors;
+* ``elementwise``: pointwise unary ops; the tangent is the op's backward formula applied to
+  the tangent (torch's ``auto_element_wise``);
+* ``transposed`` (every other differentiable op): the Jacobian-vector product is taken
+  through the op's own backward formula, transposed by reverse mode: with ``u`` a free
+  cotangent, ``J t = d/du <vjp(u), t>`` (the vjp is linear in ``u``).
+
+Ops for which torch 2.13 has no forward derivative raise torch's ``NotImplementedError``.
+"""
+from .. import _errors
+from .._tensor import Tensor
+from .._ops import _core
+from . import grad_mode
+from . import _forward as F
+
+LINEAR = frozenset("""
+adjoint as_strided atleast_1d atleast_2d atleast_3d bfloat16 block_diag broadcast_tensors
+broadcast_to byte cat cdouble cfloat chunk clone column_stack conj conj_physical
+contiguous cpu cuda cumsum diag diag_embed diagflat diagonal diff double dsplit dstack expand
+expand_as flatten flip fliplr flipud float gather half hsplit hstack imag index_add index_copy
+index_select linalg_diagonal masked_select movedim narrow narrow_copy neg permute positive
+put ravel real repeat reshape reshape_as resolve_conj resolve_neg roll rot90 scatter_add
+select split split_with_sizes squeeze stack sum t take take_along_dim tensor_split tile
+to trace transpose tril triu unbind unflatten unfold unsqueeze view view_as view_as_complex
+view_as_real vsplit vstack mean _fft_c2c trapezoid trapz cumulative_trapezoid
+""".split())
+
+BILINEAR = frozenset("""
+mul matmul mm bmm mv dot vdot outer inner kron linalg_cross cross tensordot linalg_vecdot
+""".split())
+
+# ops torch 2.13 has no forward derivative for, with the name its error gives
+NOT_IMPLEMENTED = {"embedding_bag": "_embedding_bag", "ctc_loss": "_ctc_loss"}
+
+
+def op_of(original):
+    """(OpDef, is_inplace) of an op function or its in-place variant."""
+    entry = _by_fn().get(original)
+    if entry is None:
+        raise KeyError(original)
+    return entry
+
+
+_cache = {}
+
+
+def _by_fn():
+    table = _cache.get("by_fn")
+    if table is None or len(table) < len(_core.OPS):
+        table = {}
+        for op in _core.OPS.values():
+            table[op.fn] = (op, False)
+            if op.inplace is not None:
+                table[op.inplace] = (op, True)
+        from .._ops import pointwise
+        table[pointwise._add] = (_core.OPS["add"], False)  # ``Tensor.__add__`` (no alpha)
+        _cache["by_fn"] = table
+    return table
+
+
+def functions():
+    """Every function the forward-AD layer wraps: the ops, their in-place variants, and the
+    operator methods that are not op functions themselves."""
+    return set(_by_fn()) | set(SPECIAL_WRAPPERS)
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+def _is_float(t):
+    return t._dtype.category >= 2
+
+
+def _map(x, f):
+    if isinstance(x, Tensor):
+        return f(x)
+    if x.__class__ is list or x.__class__ is tuple:
+        return x.__class__([_map(a, f) for a in x])
+    return x
+
+
+def _zeros_like(t):
+    from .._ops.creation import zeros_like
+    return zeros_like(t)
+
+
+def _tangents_or_zeros(level):
+    def sub(a):
+        t = F.tangent_of(a, level)
+        if t is not None:
+            return t
+        return _zeros_like(a) if _is_float(a) else a
+    return sub
+
+
+def _flat(out):
+    if isinstance(out, Tensor):
+        return [out]
+    if isinstance(out, (tuple, list)):
+        return [x for o in out for x in _flat(o)]
+    return []
+
+
+def _rebuild(out, f):
+    if isinstance(out, Tensor):
+        return f(out)
+    if isinstance(out, (tuple, list)):
+        items = [_rebuild(o, f) for o in out]
+        return type(out)(*items) if hasattr(out, "_fields") else type(out)(items)
+    return out
+
+
+def _add(a, b):
+    return b if a is None else (a if b is None else a + b)
+
+
+# ---- the rule kinds -------------------------------------------------------------------------------
+def linear(call, args, kwargs, level):
+    out = call(*args, **kwargs)
+    sub = _tangents_or_zeros(level)
+    tangent = call(*[_map(a, sub) for a in args],
+                   **{k: _map(v, sub) for k, v in kwargs.items()})
+    return out, tangent
+
+
+def _affine(constants):
+    """Linear in the tensors plus a constant: the Python numbers at positions (or keyword
+    names) ``constants`` are offsets (``add(x, 1)``, ``constant_pad_nd``'s value): 0 in the
+    tangent."""
+    def rule(call, args, kwargs, level):
+        out = call(*args, **kwargs)
+        sub = _tangents_or_zeros(level)
+        targs = [0 if i in constants and not isinstance(a, Tensor) and a is not None
+                 else _map(a, sub) for i, a in enumerate(args)]
+        tkw = {k: 0 if k in constants and not isinstance(v, Tensor) and v is not None
+               else _map(v, sub) for k, v in kwargs.items()}
+        return out, call(*targs, **tkw)
+    return rule
+
+
+AFFINE = {"add": (0, 1), "sub": (0, 1), "rsub": (0, 1), "constant_pad_nd": (2, "value")}
+
+
+def bilinear(call, args, kwargs, level):
+    out = call(*args, **kwargs)
+    a, b = args[0], args[1]
+    rest = tuple(args[2:])
+    ta = F.tangent_of(a, level) if isinstance(a, Tensor) else None
+    tb = F.tangent_of(b, level) if isinstance(b, Tensor) else None
+    tangent = None
+    if ta is not None:
+        tangent = call(ta, b, *rest, **kwargs)
+    if tb is not None:
+        tangent = _add(tangent, call(a, tb, *rest, **kwargs))
+    return out, tangent
+
+
+class _Tracked:
+    """An op run on stand-ins of its arguments that require grad, so that its backward node
+    exists: tensors that already require grad stand for themselves; the others (a dual
+    tensor whose primal needs no gradient) by a detached alias that does."""
+
+    def __init__(self, call, args, kwargs, level):
+        self.level = level
+        self.pairs = []                    # (stand-in, tangent)
+        self.keeps_graph = False
+        self._seen = {}
+        with grad_mode.enable_grad():
+            targs = [_map(a, self._stand_in) for a in args]
+            tkw = {k: _map(v, self._stand_in) for k, v in kwargs.items()}
+            self.out = call(*targs, **tkw)
+        self.outs = [o for o in _flat(self.out) if o._requires_grad and _is_float(o)]
+
+    def _stand_in(self, a):
+        if not _is_float(a):
+            return a
+        s = self._seen.get(id(a))
+        if s is not None:
+            return s
+        t = F.tangent_of(a, self.level)
+        if a._requires_grad:
+            self.keeps_graph = True
+            s = a
+        elif t is None:
+            return a
+        else:
+            s = F.plain_alias(a, self.level, requires_grad=True)
+        if t is not None:
+            self.pairs.append((s, t))
+        self._seen[id(a)] = s
+        return s
+
+    def result(self, tangent):
+        """The output as the caller's grad mode would have made it, and ``tangent``."""
+        if grad_mode.is_grad_enabled() and self.keeps_graph:
+            return self.out, tangent
+        lvl = self.level
+        return _rebuild(self.out, lambda o: F.plain_alias(o, lvl + 1) if o._requires_grad
+                        else o), tangent
+
+
+def _pair(g, t):
+    if g._dtype.is_complex or t._dtype.is_complex:
+        return (g.conj() * t).real.sum()
+    return (g * t).sum()
+
+
+def transposed(call, args, kwargs, level):
+    from .engine import grad
+    tr = _Tracked(call, args, kwargs, level)
+    outs = tr.outs
+    if not outs or not tr.pairs:
+        return tr.result(None)
+    create = grad_mode.is_grad_enabled()
+    with grad_mode.enable_grad():
+        us = [_zeros_like(o).requires_grad_() for o in outs]
+        gs = grad(outs, [s for s, _ in tr.pairs], us, create_graph=True, allow_unused=True)
+        s = None
+        for g, (_, t) in zip(gs, tr.pairs):
+            if g is not None:
+                s = _add(s, _pair(g, t))
+        if s is None or not s._requires_grad:
+            ts = [None] * len(us)
+        else:
+            ts = grad(s, us, create_graph=create, allow_unused=True)
+    by_id = {id(o): (t if t is not None else _zeros_like(o)) for o, t in zip(outs, ts)}
+    tangent = _rebuild(tr.out, lambda o: by_id.get(id(o)))
+    return tr.result(tangent)
+
+
+def elementwise(call, args, kwargs, level):
+    tr = _Tracked(call, args, kwargs, level)
+    if not tr.outs or not tr.pairs:
+        return tr.result(None)
+    t = tr.pairs[0][1]
+    node = tr.out._grad_fn
+    with grad_mode.set_grad_enabled(grad_mode.is_grad_enabled()):
+        if tr.out._dtype.is_complex or t._dtype.is_complex:
+            tangent = node._backward(t.conj())[0].conj()
+        else:
+            tangent = node._backward(t)[0]
+    return tr.result(tangent)
+
+
+def _not_implemented(name):
+    def rule(call, args, kwargs, level):
+        raise _errors.fwd_not_implemented(name)
+    return rule
+
+
+def _reset_inplace(call, args, kwargs, level):
+    """In-place fills (``fill_``, ``zero_``, random ``uniform_``...): the tangent becomes 0,
+    or for ``copy_`` the source's."""
+    self = args[0]
+    out = call(*args, **kwargs)
+    tangent = None
+    if call.__name__ == "copy_" and len(args) > 1 and isinstance(args[1], Tensor):
+        src_t = F.tangent_of(args[1], level)
+        if src_t is not None:
+            tangent = _zeros_like(self)
+            tangent.copy_(src_t)
+    if tangent is None:
+        tangent = _zeros_like(self)
+    F.replace_tangent(self, tangent, level)
+    return out, None
+
+
+def _is_family(op, code):
+    return getattr(op.fn, "__code__", None) is code
+
+
+def rule_of(op):
+    rule = _cache.get(op.name)
+    if rule is None:
+        rule = _cache[op.name] = _choose(op)
+    return rule
+
+
+def _choose(op):
+    name = op.name
+    if name in NOT_IMPLEMENTED:
+        return _not_implemented(NOT_IMPLEMENTED[name])
+    if name.endswith("_"):
+        return _reset_inplace
+    if name in AFFINE:
+        return _affine(AFFINE[name])
+    if name in LINEAR:
+        return linear
+    if name in BILINEAR:
+        return bilinear
+    if _is_family(op, _core.OPS["exp"].fn.__code__):
+        return elementwise
+    return transposed
+
+
+# ---- operator methods that are not op functions ------------------------------------------
+def _reflected(inner):
+    """``Tensor.__radd__`` & co.: ``op(other, self)`` through the op's wrapper."""
+    fn = next(c.cell_contents for c in inner.__closure__ if callable(c.cell_contents))
+    wrapped = F.wrapper_of(fn)
+
+    def reflected(self, other):
+        return wrapped(other, self)
+    reflected.__name__ = inner.__name__
+    return reflected
+
+
+def _setitem(inner):
+    """``t[key] = value``: the tangent of ``t`` gets the tangent of ``value`` (or 0) at key."""
+    def setitem(self, key, value):
+        if F._levels:
+            level = F.top_level((self, value), None)
+            if level >= 0:
+                return _setitem_dual(level, inner, self, key, value)
+        return inner(self, key, value)
+    return setitem
+
+
+@F._ceilinged
+def _setitem_dual(level, inner, self, key, value):
+    inner(self, key, value)
+    ts = F.tangent_of(self, level)
+    tv = F.tangent_of(value, level) if isinstance(value, Tensor) else None
+    new = ts.clone() if ts is not None else _zeros_like(self)
+    inner(new, key, tv if tv is not None else 0)
+    F.replace_tangent(self, new, level)
+
+
+def _getitem(inner):
+    def getitem(self, key):
+        if F._levels:
+            level = F.top_level((self,), None)
+            if level >= 0:
+                return _getitem_dual(level, getitem, self, key)
+        return inner(self, key)
+    return getitem
+
+
+@F._ceilinged
+def _getitem_dual(level, call, self, key):
+    out = call(self, key)
+    F.attach(out, call(F.tangent_of(self, level), key), level)
+    return out
+
+
+def _special_wrappers():
+    from .._ops import indexing
+    table = {indexing.getitem: _getitem, indexing.setitem: _setitem}
+    for k, v in list(Tensor.__dict__.items()):
+        if k.startswith("__r") and getattr(v, "__qualname__", "").startswith("_binary_operator"):
+            table[v] = _reflected
+    return table
+
+
+SPECIAL_WRAPPERS = _special_wrappers()
