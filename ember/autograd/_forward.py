@@ -189,7 +189,7 @@ def _dual_call(level, call, op, args, kwargs):
 @_ceilinged
 def _inplace_call(level, inner, op, args, kwargs):
     """``self.op_(...)``: the tangent is the out-of-place op's, taken on a copy of ``self``."""
-    from ._jvp_rules import rule_of
+    from ._jvp_rules import rule_of, INPLACE_ARGS
     self = args[0]
     if not op.differentiable:
         return inner(*args, **kwargs)
@@ -197,7 +197,9 @@ def _inplace_call(level, inner, op, args, kwargs):
     t = tangent_of(self, level)
     if t is not None:
         set_tangent(pre, t, level)
-    _, tangent = rule_of(op)(wrapper_of(op.fn), (pre,) + tuple(args[1:]), kwargs, level)
+    reorder = INPLACE_ARGS.get(op.name)
+    oop_args = reorder(pre, *args[1:]) if reorder else (pre,) + tuple(args[1:])
+    _, tangent = rule_of(op)(wrapper_of(op.fn), oop_args, kwargs, level)
     result = inner(*args, **kwargs)
     replace_tangent(self, tangent, level)
     return result

@@ -40,7 +40,15 @@ mul matmul mm bmm mv dot vdot outer inner kron linalg_cross cross tensordot lina
 """.split())
 
 # ops torch 2.13 has no forward derivative for, with the name its error gives
-NOT_IMPLEMENTED = {"embedding_bag": "_embedding_bag", "ctc_loss": "_ctc_loss"}
+NOT_IMPLEMENTED = {
+    "embedding_bag": "_embedding_bag", "ctc_loss": "_ctc_loss", "cholesky": "cholesky",
+    "ormqr": "ormqr", "multi_margin_loss": "multi_margin_loss",
+    "multilabel_margin_loss": "multilabel_margin_loss_forward", "cdist": "_cdist_forward",
+    "igamma": "igamma", "igammac": "igammac", "special_zeta": "special_zeta"}
+
+# in-place variants whose arguments are not the out-of-place op's: ``self.op_(*args)`` ->
+# the out-of-place op's arguments
+INPLACE_ARGS = {"polygamma": lambda self, n: (n, self)}
 
 
 def op_of(original):
