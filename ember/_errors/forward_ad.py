@@ -1,9 +1,11 @@
 """Messages of forward-mode AD (``torch.autograd.forward_ad`` and ``torch.func.jvp``)."""
 
 __all__ = ["fwd_no_level", "fwd_nested_level", "fwd_exit_not_last", "fwd_not_float",
-           "fwd_already_dual", "fwd_tangent_size", "fwd_not_implemented", "jvp_not_tuple",
-           "jvp_tangents_structure", "jvp_not_tensor", "jvp_tangent_mismatch",
-           "jvp_output_not_tensor"]
+           "fwd_already_dual", "fwd_tangent_size", "fwd_not_implemented",
+           "jvp_not_tuple", "jvp_tangents_structure", "jvp_no_tensors",
+           "jvp_not_tensor", "jvp_output_not_tensor", "jvp_aux_output",
+           "linearize_tangents_structure", "linearize_tangent_mismatch",
+           "jacfwd_randomness", "random_in_error_mode"]
 
 
 def fwd_no_level():
@@ -51,21 +53,51 @@ def jvp_not_tuple(what):
 
 def jvp_tangents_structure(p, t):
     return RuntimeError("jvp(f, primals, tangents): Expected primals and tangents to have the "
-                        f"same python structure. For example, if primals is a tuple of 3 tensors, "
-                        f"tangents also must be. Got primals with structure {p} and tangents with "
-                        f"structure {t}")
+                        "same python structure. For example, if primals is a tuple of 3 "
+                        "tensors, tangents also must be. Got primals with structure "
+                        f"{p} and tangents with structure {t}")
 
 
-def jvp_not_tensor(what):
-    return RuntimeError(f"jvp(f, primals, tangents): Expected {what} to only contain Tensors, "
-                        f"got {what} with {{type}}")
+def jvp_no_tensors():
+    return RuntimeError("jvp(f, primals, tangents): Expected primals to contain at least one "
+                        "Tensor.")
 
 
-def jvp_tangent_mismatch():
-    return RuntimeError("jvp(f, primals, tangents): Expected primals and tangents to have the "
-                        "same shape")
+def jvp_not_tensor(got):
+    return RuntimeError("jvp(f, primals, tangents): Expected primals to only contain Tensors, "
+                        f"got {got}")
 
 
 def jvp_output_not_tensor(api, got):
-    return RuntimeError(f"{api}: Expected f(*primals) to return only tensors, got unsupported "
+    api = "jvp(f, primals, tangents)" if api.startswith("jacfwd") else api
+    return RuntimeError(f"{api}: expected f(*primals) to return only tensors, got unsupported "
                         f"type {got}")
+
+
+def jvp_aux_output():
+    return RuntimeError("jvp(f, primals, tangents): output of function f should be a tuple: "
+                        "(output, aux) if has_aux is True")
+
+
+def linearize_tangents_structure(p, t):
+    return RuntimeError(f"Expected the tangents {t} to have the same argspec as the primals {p}")
+
+
+def linearize_tangent_mismatch(primal, tangent, i=0):
+    if not hasattr(tangent, "shape") or tuple(tangent.shape) != tuple(primal.shape):
+        what, got, want = "shape", getattr(tangent, "shape", type(tangent)), primal.shape
+    else:
+        what, got, want = "dtype", tangent.dtype, primal.dtype
+    return RuntimeError(f"tangent:{i} with {what} {got} in flattened pytree doesn't match the "
+                        f"{what} {want} of the corresponding primal.")
+
+
+def jacfwd_randomness(value):
+    return RuntimeError("Only allowed values for randomness are 'error', 'different', or "
+                        f"'same'. Got {value}")
+
+
+def random_in_error_mode():
+    return RuntimeError("vmap: called random operation while in randomness error mode. Please "
+                        "either use the 'same' or 'different' randomness flags on vmap or "
+                        "perform the randomness operation out of vmap")

@@ -24,7 +24,8 @@ __all__ = ["push_level", "pop_level", "tangent_of", "set_tangent", "top_level", 
 
 _levels = []            # active levels, innermost last: [_Level]
 _ceiling = [math.inf]   # the wrappers consider only the levels below this one
-_count = [0]
+_random_mode = ["different"]   # "error" inside jacfwd(randomness="error")
+_RANDOM_MODULES = ("ember._ops.random", "ember._ops.random_dist")
 
 
 class _Level:
@@ -33,6 +34,14 @@ class _Level:
     def __init__(self, n):
         self.n = n
         self.tensors = []   # weak references to every tensor given a tangent at this level
+
+
+def set_random_mode(mode):
+    """What random ops do while levels are active ("error": raise, as torch's vmap); returns
+    the previous mode."""
+    previous = _random_mode[0]
+    _random_mode[0] = mode
+    return previous
 
 
 def levels():
@@ -159,9 +168,12 @@ def _wrap(inner, original):
     if special is not None:
         return special(inner)
     op, is_inplace = _jvp_rules.op_of(original)
+    is_random = op.module in _RANDOM_MODULES
 
     def forward_ad(*args, **kwargs):
         if _levels:
+            if is_random and _random_mode[0] == "error":
+                raise _errors.random_in_error_mode()
             level = top_level(args, kwargs)
             if level >= 0:
                 if is_inplace:
@@ -222,9 +234,30 @@ def attach(out, tangent, level):
     if isinstance(out, Tensor):
         if tangent is not None and is_differentiable(out) and tangent_of(out, level) is None:
             set_tangent(out, tangent, level)
+            _tangent_to_saved_output(out, tangent, level)
     elif isinstance(out, (tuple, list)) and tangent is not None:
         for o, t in zip(out, tangent):
             attach(o, t, level)
+
+
+def _tangent_to_saved_output(out, tangent, level):
+    """The op's node may keep ``out`` itself (``exp`` saves its result): its backward then
+    sees the tangent too, so that forward-over-reverse differentiates through it."""
+    node = out._grad_fn
+    if node is None or node._out_idx is None or node._saved.__class__ is not tuple:
+        return
+    for i, nr in node._out_idx:
+        saved = node._saved[i]
+        if nr == out._output_nr and saved is not None and saved._data is out._data:
+            set_tangent(saved, tangent, level)
+
+
+def carry_tangents(src, dst):
+    """Give ``dst`` (a detached copy of ``src`` made by a transform) ``src``'s tangents."""
+    if src._fw:
+        for k, v in src._fw.items():
+            set_tangent(dst, v, k)
+    return dst
 
 
 def plain_alias(t, level, requires_grad=False):

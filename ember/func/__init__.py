@@ -5,10 +5,11 @@ functional_call / stack_module_state work; vmap and the forward-mode transforms 
 jacfwd, linearize) raise ``ember.UnsupportedError`` until Ember has batching rules and
 forward-mode AD. See docs/func.md.
 """
-from ._reverse import grad, grad_and_value, vjp, jacrev, hessian
+from ._reverse import grad, grad_and_value, vjp, jacrev
+from ._forward import jvp, jacfwd, linearize, hessian
 from ._functional_call import functional_call, stack_module_state
 from ._batch_norm import replace_all_batch_norm_modules_, debug_unwrap
-from ._unsupported import vmap, jvp, jacfwd, linearize, functionalize, rearrange
+from ._unsupported import vmap, functionalize, rearrange
 
 __all__ = ["grad", "grad_and_value", "vmap", "replace_all_batch_norm_modules_",
            "functionalize", "hessian", "jacfwd", "jacrev", "jvp", "linearize", "rearrange",

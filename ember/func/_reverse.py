@@ -17,6 +17,7 @@ from ..autograd import grad_mode
 from ..autograd.engine import grad as _autograd_grad_raw
 from ..autograd.functional import _jacobian_rows
 from ..autograd.graph import AccumulateGrad
+from ..autograd._forward import carry_tangents
 from ..utils._pytree import tree_flatten, tree_unflatten, tree_leaves, tree_map, treespec_pprint
 
 _depth = [0]  # how many transforms are running around the current call
@@ -72,7 +73,7 @@ def _differentiable(x, keep_graph):
         raise _errors.transform_arg_not_tensor(x)
     if keep_graph and x._requires_grad:
         return x.view_as(x)
-    return x.detach().requires_grad_()
+    return carry_tangents(x, x.detach().requires_grad_())
 
 
 def _release(tree, keep_graph):
@@ -81,7 +82,7 @@ def _release(tree, keep_graph):
     def leave(t):
         if not isinstance(t, Tensor):
             raise _errors.transform_output_type(t)
-        return t if keep_graph else t.detach()
+        return t if keep_graph else carry_tangents(t, t.detach())
     return tree_map(leave, tree)
 
 

@@ -1,26 +1,13 @@
 """The torch.func transforms that need machinery Ember does not have yet: per-op batching
-rules (vmap) and forward-mode AD (jvp, jacfwd, linearize). They raise rather than fall back
-to a Python loop or to reverse mode, so a caller never gets a silently different program."""
+rules (vmap), functionalization, first-class dims. They raise rather than fall back to a
+Python loop, so a caller never gets a silently different program."""
 from .. import _errors
 
 _NO_VMAP = "per-op batching rules (vmap)"
-_NO_FORWARD_AD = "forward-mode AD (dual tensors with a JVP rule per op)"
 
 
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     raise _errors.transform_needs("vmap", _NO_VMAP)
-
-
-def jvp(func, primals, tangents, *, strict=False, has_aux=False):
-    raise _errors.transform_needs("jvp", _NO_FORWARD_AD)
-
-
-def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
-    raise _errors.transform_needs("jacfwd", _NO_FORWARD_AD + " and " + _NO_VMAP)
-
-
-def linearize(func, *primals):
-    raise _errors.transform_needs("linearize", _NO_FORWARD_AD)
 
 
 def functionalize(func, *, remove="mutations"):
