@@ -150,6 +150,46 @@ def unpack_dual(level, tensor):
     return tensor.view_as(tensor), tangent_of(tensor, level)
 
 
+def jacobian_columns(func, flat_in, before_column=None):
+    """Jacobians by forward mode, one pass of ``func`` per input element (a column).
+
+    ``func(*duals)`` returns a flat sequence of tensors.  Returns (its outputs at the primals,
+    ``jac[k][i]`` = d output k / d input i, shaped ``output.shape + input.shape``).
+    ``before_column()`` runs before each pass (to reset the random state, say)."""
+    from .._ops.creation import zeros, zeros_like
+    from .._ops.shape import stack
+    sizes = [x.numel() for x in flat_in]
+    outs, cols = None, []
+    for j in range(max(sum(sizes), 1)):
+        if before_column is not None:
+            before_column()
+        level = push_level()
+        try:
+            duals, start = [], 0
+            for x, n in zip(flat_in, sizes):
+                t = zeros(n, dtype=x.dtype, device=x.device)
+                if start <= j < start + n:
+                    t[j - start] = 1
+                duals.append(make_dual(level, x, t.reshape(x.shape)))
+                start += n
+            pairs = [unpack_dual(level, o) for o in func(*duals)]
+        finally:
+            pop_level(level)
+        if outs is None:
+            outs = [p for p, _ in pairs]
+        cols.append([zeros_like(p) if t is None else t for p, t in pairs])
+    jac = []
+    for k, o in enumerate(outs):
+        row, start = [], 0
+        for x, n in zip(flat_in, sizes):
+            shape = tuple(o.shape) + tuple(x.shape)
+            row.append(stack([c[k] for c in cols[start:start + n]], -1).reshape(shape) if n
+                       else zeros(shape, dtype=o.dtype, device=o.device))
+            start += n
+        jac.append(row)
+    return outs, jac
+
+
 # ---- the wrapper ------------------------------------------------------------------------------
 _wrappers = {}    # original function -> its forward-AD wrapper (over the original)
 

@@ -11,7 +11,8 @@ import functools
 from .. import _errors
 from .._tensor import Tensor
 from ..autograd import _forward
-from ..utils._pytree import tree_flatten, tree_unflatten, treespec_pprint
+from .. import random as _random
+from ..utils._pytree import tree_flatten, tree_unflatten, tree_map, treespec_pprint
 from ._reverse import _wrap_argnums, _select, _replace, jacrev
 
 _RANDOMNESS = ("error", "different", "same")
@@ -32,33 +33,34 @@ def _flat_primals(primals, tangents):
     return flat_p, flat_t, spec
 
 
+def _outputs(out, has_aux, level, api="jvp(f, primals, tangents)"):
+    """(flat outputs, their spec, aux without this level's tangents) of ``func``'s result."""
+    aux = None
+    if has_aux:
+        if not (isinstance(out, tuple) and len(out) == 2):
+            raise _errors.jvp_aux_output()
+        out, aux = out
+        aux = tree_map(lambda a: _forward.unpack_dual(level, a)[0] if isinstance(a, Tensor)
+                       else a, aux)
+    flat_o, spec_o = tree_flatten(out)
+    for o in flat_o:
+        if not isinstance(o, Tensor):
+            raise _errors.jvp_output_not_tensor(api, type(o))
+    return flat_o, spec_o, aux
+
+
 def _jvp(func, flat_p, flat_t, spec, has_aux, api="jvp(f, primals, tangents)"):
     """(output, output tangent, aux) of ``func`` at the primals, pushed along the tangents."""
     from .._ops.creation import zeros_like
     level = _forward.push_level()
     try:
         duals = [_forward.make_dual(level, p, t) for p, t in zip(flat_p, flat_t)]
-        out = func(*tree_unflatten(duals, spec))
-        aux = None
-        if has_aux:
-            if not (isinstance(out, tuple) and len(out) == 2):
-                raise _errors.jvp_aux_output()
-            out, aux = out
-        flat_o, spec_o = tree_flatten(out)
-        primals, tangents = [], []
-        for o in flat_o:
-            if not isinstance(o, Tensor):
-                raise _errors.jvp_output_not_tensor(api, type(o))
-            p, t = _forward.unpack_dual(level, o)
-            primals.append(p)
-            tangents.append(zeros_like(p) if t is None else t)
-        if has_aux:
-            flat_a, spec_a = tree_flatten(aux)
-            aux = tree_unflatten([_forward.unpack_dual(level, a)[0] if isinstance(a, Tensor)
-                                  else a for a in flat_a], spec_a)
+        flat_o, spec_o, aux = _outputs(func(*tree_unflatten(duals, spec)), has_aux, level, api)
+        pairs = [_forward.unpack_dual(level, o) for o in flat_o]
     finally:
         _forward.pop_level(level)
-    return tree_unflatten(primals, spec_o), tree_unflatten(tangents, spec_o), aux
+    return (tree_unflatten([p for p, _ in pairs], spec_o),
+            tree_unflatten([zeros_like(p) if t is None else t for p, t in pairs], spec_o), aux)
 
 
 def jvp(func, primals, tangents, *, strict=False, has_aux=False):
@@ -101,61 +103,25 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
             if not isinstance(x, Tensor):
                 raise _errors.jvp_not_tensor(type(x))
 
+        found = {}
+
         def f(*inputs):
-            return func(*_replace(args, nums, tree_unflatten(list(inputs), in_spec)))
-        columns, out_spec, aux = _columns(f, flat_in, has_aux, randomness)
-        jac = [tree_unflatten([_stack(cols, o, x) for cols, x in zip(per_in, flat_in)], in_spec)
-               for o, per_in in columns]
-        jac = tree_unflatten(jac, out_spec)
+            out = func(*_replace(args, nums, tree_unflatten(list(inputs), in_spec)))
+            flat_o, found["spec"], aux = _outputs(out, has_aux, _forward.levels()[-1])
+            found.setdefault("aux", aux)
+            return flat_o
+
+        state = _random.get_rng_state() if randomness == "same" else None
+        previous = _forward.set_random_mode(randomness)
+        try:
+            _, jac = _forward.jacobian_columns(
+                f, flat_in, None if state is None else lambda: _random.set_rng_state(state))
+        finally:
+            _forward.set_random_mode(previous)
+        jac = tree_unflatten([tree_unflatten(row, in_spec) for row in jac], found["spec"])
+        aux = found.get("aux")
         return (jac, aux) if has_aux else jac
     return wrapper
-
-
-def _columns(f, flat_in, has_aux, randomness):
-    """One jvp per input element: for each output, its columns grouped by input."""
-    from .._ops.creation import zeros, zeros_like
-    from .. import random as _random
-    sizes = [x.numel() for x in flat_in]
-    total = sum(sizes)
-    state = _random.get_rng_state() if randomness == "same" else None
-    outs, out_spec, aux, cols = None, None, None, []
-    previous = _forward.set_random_mode(randomness)
-    try:
-        for j in range(max(total, 1)):
-            if state is not None:
-                _random.set_rng_state(state)
-            basis = zeros(total, dtype=flat_in[0].dtype if flat_in else None)
-            if total:
-                basis[j] = 1
-            tangents, start = [], 0
-            for x, n in zip(flat_in, sizes):
-                tangents.append(basis[start:start + n].reshape(x.shape).to(x.dtype)
-                                if n else zeros_like(x))
-                start += n
-            out, tan, a = _jvp(f, flat_in, tangents, tree_flatten(tuple(flat_in))[1], has_aux,
-                               "jacfwd(f, ...)(*args)")
-            if outs is None:
-                outs, out_spec = tree_flatten(out)
-                aux = a
-            cols.append(tree_flatten(tan)[0])
-    finally:
-        _forward.set_random_mode(previous)
-    result = []
-    for k, o in enumerate(outs):
-        per_in, start = [], 0
-        for n in sizes:
-            per_in.append([c[k] for c in cols[start:start + n]] if total else [])
-            start += n
-        result.append((o, per_in))
-    return result, out_spec, aux
-
-
-def _stack(cols, out, x):
-    from .._ops.shape import stack
-    from .._ops.creation import zeros
-    if not cols:
-        return zeros(tuple(out.shape) + tuple(x.shape), dtype=out.dtype)
-    return stack(cols, -1).reshape(tuple(out.shape) + tuple(x.shape))
 
 
 def hessian(func, argnums=0):
