@@ -172,7 +172,8 @@ def jacobian_columns(func, flat_in, before_column=None):
                     t[j - start] = 1
                 duals.append(make_dual(level, x, t.reshape(x.shape)))
                 start += n
-            pairs = [unpack_dual(level, o) for o in func(*duals)]
+            pairs = [(unhidden(p), None if t is None else unhidden(t))
+                     for p, t in (unpack_dual(level, o) for o in func(*duals))]
         finally:
             pop_level(level)
         if outs is None:
@@ -292,6 +293,28 @@ def _tangent_to_saved_output(out, tangent, level):
             set_tangent(saved, tangent, level)
 
 
+def unhidden(t):
+    """``t`` detached (with its tangents) when its graph reaches only hidden stand-in leaves:
+    a transform's result requires grad only if a tensor of the caller's does."""
+    if not t._requires_grad:
+        return t
+    stack, seen = [t._grad_fn], set()
+    if t._grad_fn is None:
+        return t if not t.__dict__.get("_fw_hidden") else carry_tangents(t, t.detach())
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        var = getattr(node, "variable", None)
+        if var is not None:
+            if not var.__dict__.get("_fw_hidden"):
+                return t
+        else:
+            stack.extend(n for n, _ in node.next_functions)
+    return carry_tangents(t, t.detach())
+
+
 def carry_tangents(src, dst):
     """Give ``dst`` (a detached copy of ``src`` made by a transform) ``src``'s tangents."""
     if src._fw:
@@ -302,9 +325,12 @@ def carry_tangents(src, dst):
 
 def plain_alias(t, level, requires_grad=False):
     """A tensor sharing ``t``'s data and version counter with no autograd history, carrying
-    ``t``'s tangents of the levels below ``level``."""
+    ``t``'s tangents of the levels below ``level``.  With ``requires_grad`` it is a hidden
+    leaf: a rule's stand-in for a primal that needs no gradient (see ``unhidden``)."""
     a = _make(t._data, t._dtype, t._device, requires_grad)
     a._vc = t._vc
+    if requires_grad:
+        a._fw_hidden = True
     if t._fw:
         for k, v in t._fw.items():
             if k < level:

@@ -206,6 +206,12 @@ class _Tracked:
         self._seen[id(a)] = s
         return s
 
+    def tangent_keeps_graph(self):
+        """Whether the tangent must stay differentiable: grad mode is on and a primal or a
+        tangent requires grad (a hidden stand-in leaf does not count)."""
+        return grad_mode.is_grad_enabled() and (
+            self.keeps_graph or any(t._requires_grad for _, t in self.pairs))
+
     def result(self, tangent):
         """The output as the caller's grad mode would have made it, and ``tangent``."""
         if grad_mode.is_grad_enabled() and self.keeps_graph:
@@ -227,7 +233,7 @@ def transposed(call, args, kwargs, level):
     outs = tr.outs
     if not outs or not tr.pairs:
         return tr.result(None)
-    create = grad_mode.is_grad_enabled()
+    create = tr.tangent_keeps_graph()
     with grad_mode.enable_grad():
         us = [_zeros_like(o).requires_grad_() for o in outs]
         gs = grad(outs, [s for s, _ in tr.pairs], us, create_graph=True, allow_unused=True)
@@ -250,7 +256,7 @@ def elementwise(call, args, kwargs, level):
         return tr.result(None)
     t = tr.pairs[0][1]
     node = tr.out._grad_fn
-    with grad_mode.set_grad_enabled(grad_mode.is_grad_enabled()):
+    with grad_mode.set_grad_enabled(tr.tangent_keeps_graph()):
         if tr.out._dtype.is_complex or t._dtype.is_complex:
             tangent = node._backward(t.conj())[0].conj()
         else:

@@ -12,7 +12,7 @@ from .. import _errors
 from .._tensor import Tensor
 from ..autograd import _forward
 from .. import random as _random
-from ..utils._pytree import tree_flatten, tree_unflatten, tree_map, treespec_pprint
+from ..utils._pytree import tree_flatten, tree_unflatten, tree_map
 from ._reverse import _wrap_argnums, _select, _replace, jacrev
 
 _RANDOMNESS = ("error", "different", "same")
@@ -24,7 +24,7 @@ def _flat_primals(primals, tangents):
     flat_p, spec = tree_flatten(primals)
     flat_t, spec_t = tree_flatten(tangents)
     if spec != spec_t:
-        raise _errors.jvp_tangents_structure(treespec_pprint(spec), treespec_pprint(spec_t))
+        raise _errors.jvp_tangents_structure(str(spec), str(spec_t))
     if not flat_p:
         raise _errors.jvp_no_tensors()
     for x in flat_p + flat_t:
@@ -56,7 +56,8 @@ def _jvp(func, flat_p, flat_t, spec, has_aux, api="jvp(f, primals, tangents)"):
     try:
         duals = [_forward.make_dual(level, p, t) for p, t in zip(flat_p, flat_t)]
         flat_o, spec_o, aux = _outputs(func(*tree_unflatten(duals, spec)), has_aux, level, api)
-        pairs = [_forward.unpack_dual(level, o) for o in flat_o]
+        pairs = [(_forward.unhidden(p), None if t is None else _forward.unhidden(t))
+                 for p, t in (_forward.unpack_dual(level, o) for o in flat_o)]
     finally:
         _forward.pop_level(level)
     return (tree_unflatten([p for p, _ in pairs], spec_o),
@@ -80,8 +81,7 @@ def linearize(func, *primals):
     def jvp_fn(*tangents):
         flat_t, spec_t = tree_flatten(tangents)
         if spec_t != spec:
-            raise _errors.linearize_tangents_structure(treespec_pprint(spec),
-                                                       treespec_pprint(spec_t))
+            raise _errors.linearize_tangents_structure(str(spec), str(spec_t))
         for i, (p, t) in enumerate(zip(flat_p, flat_t)):
             if not isinstance(t, Tensor) or t.shape != p.shape or t.dtype != p.dtype:
                 raise _errors.linearize_tangent_mismatch(p, t, i)
