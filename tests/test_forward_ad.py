@@ -319,3 +319,16 @@ def test_linearize_errors(case):
         v = _t(T, V)
         return jvp_fn(*{"structure": (v, v), "shape": (v[:2],), "dtype": (v.float(),)}[case])
     compare(scenario)
+
+
+def test_complex_tangents():
+    def scenario(T):
+        fw = _fwad(T)
+        z = T.complex(_t(T, X), _t(T, V))
+        v = T.complex(_t(T, V), _t(T, X[::-1].copy()))
+        with fw.dual_level():
+            d = fw.make_dual(z, v)
+            outs = (d * d.conj(), d.abs(), d.imag, d.reciprocal(), T.view_as_real(d), d.exp(),
+                    (d * 2j).real.sum(), d.angle())
+            return [tuple(fw.unpack_dual(o)) for o in outs]
+    compare(scenario)

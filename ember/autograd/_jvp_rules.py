@@ -9,8 +9,8 @@ the tangents they return are differentiable (forward-over-reverse).  Four kinds,
 * ``linear``: the op is linear in its floating tensor arguments (views, shape ops, sums,
   ``add``...): the tangent is the op applied to the tangents (torch's ``auto_linear``);
 * ``bilinear``: ``mul``, ``matmul`` and the other products of two tensors;
-* ``elementwise``: pointwise unary ops; the tangent is the op's backward formula applied to
-  the tangent (torch's ``auto_element_wise``);
+* ``elementwise``: real pointwise unary ops; the tangent is the op's backward formula
+  applied to the tangent (torch's ``auto_element_wise``);
 * ``transposed`` (every other differentiable op): the Jacobian-vector product is taken
   through the op's own backward formula, transposed by reverse mode: with ``u`` a free
   cotangent, ``J t = d/du <vjp(u), t>`` (the vjp is linear in ``u``).
@@ -251,16 +251,16 @@ def transposed(call, args, kwargs, level):
 
 
 def elementwise(call, args, kwargs, level):
+    """A real pointwise op's Jacobian is diagonal: its backward formula applied to the
+    tangent is the JVP.  Complex inputs (``abs``, ``sgn``, ``angle`` are not holomorphic)
+    take the transposed rule."""
+    if any(isinstance(a, Tensor) and a._dtype.is_complex for a in args):
+        return transposed(call, args, kwargs, level)
     tr = _Tracked(call, args, kwargs, level)
     if not tr.outs or not tr.pairs:
         return tr.result(None)
-    t = tr.pairs[0][1]
-    node = tr.out._grad_fn
     with grad_mode.set_grad_enabled(tr.tangent_keeps_graph()):
-        if tr.out._dtype.is_complex or t._dtype.is_complex:
-            tangent = node._backward(t.conj())[0].conj()
-        else:
-            tangent = node._backward(t)[0]
+        tangent = tr.out._grad_fn._backward(tr.pairs[0][1])[0]
     return tr.result(tangent)
 
 
