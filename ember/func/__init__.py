@@ -1,9 +1,8 @@
 """torch.func: composable function transforms.
 
-The reverse-mode transforms (grad, grad_and_value, vjp, jacrev, hessian) and
-functional_call / stack_module_state work; vmap and the forward-mode transforms (jvp,
-jacfwd, linearize) raise ``ember.UnsupportedError`` until Ember has batching rules and
-forward-mode AD. See docs/func.md.
+The reverse-mode transforms (grad, grad_and_value, vjp, jacrev), the forward-mode ones
+(jvp, jacfwd, linearize, hessian) and functional_call / stack_module_state work; vmap
+raises ``ember.UnsupportedError`` until Ember has batching rules. See docs/func.md.
 """
 from ._reverse import grad, grad_and_value, vjp, jacrev
 from ._forward import jvp, jacfwd, linearize, hessian

@@ -1,4 +1,4 @@
-"""grad, grad_and_value, vjp, jacrev and hessian on Ember's reverse-mode autograd.
+"""grad, grad_and_value, vjp and jacrev on Ember's reverse-mode autograd.
 
 torch.func separates transform levels with wrapper tensors; Ember emulates the levels on the
 ordinary tape. Each transform differentiates fresh copies of its inputs: a view of an input
@@ -258,8 +258,3 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
         return (jac, traced.aux) if has_aux else jac
     return wrapper
 
-
-def hessian(func, argnums=0):
-    """The Hessian of ``func`` w.r.t. ``argnums``: ``jacrev(jacrev(func))`` (torch computes
-    the outer Jacobian in forward mode; the values are the same)."""
-    return jacrev(jacrev(func, argnums), argnums)
