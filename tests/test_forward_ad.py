@@ -332,3 +332,29 @@ def test_complex_tangents():
                     (d * 2j).real.sum(), d.sqrt())
             return [tuple(fw.unpack_dual(o)) for o in outs]
     compare(scenario)
+
+
+@pytest.mark.parametrize("with_jvp", [False, True])
+def test_custom_function_jvp(with_jvp):
+    def scenario(T):
+        class Exp(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, scale):
+                ctx.save_for_forward(x)
+                return x.exp() * scale
+
+            @staticmethod
+            def backward(ctx, g):
+                return g, None
+
+        class ExpJvp(Exp):
+            @staticmethod
+            def jvp(ctx, t, _):
+                (x,) = ctx.saved_tensors
+                return t * x.exp() * 3
+
+        fw = _fwad(T)
+        with fw.dual_level():
+            d = fw.make_dual(_t(T, X), _t(T, V))
+            return tuple(fw.unpack_dual((ExpJvp if with_jvp else Exp).apply(d, 3.0)))
+    compare(scenario)
