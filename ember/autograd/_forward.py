@@ -209,6 +209,8 @@ def _wrap(inner, original):
     if special is not None:
         return special(inner)
     op, is_inplace = _jvp_rules.op_of(original)
+    if op.name in _jvp_rules.COMPOSITE:
+        return inner
     is_random = op.module in _RANDOM_MODULES
 
     def forward_ad(*args, **kwargs):

@@ -157,6 +157,45 @@ def _affine(constants):
 AFFINE = {"add": (0, 1), "sub": (0, 1), "rsub": (0, 1), "constant_pad_nd": (2, "value")}
 
 
+def _affine_bilinear(lin, a, b, lin_name):
+    """``f(..., c, a, b)`` linear in ``c`` (a bias, ``addmm``'s input; at position ``lin`` or
+    keyword ``lin_name``) and bilinear in ``a``, ``b``: ``f(tc, ta, b) + f(0, a, tb)``."""
+    def rule(call, args, kwargs, level):
+        out = call(*args, **kwargs)
+        args, kwargs = list(args), dict(kwargs)
+        c = kwargs.get(lin_name) if lin_name in kwargs else \
+            (args[lin] if len(args) > lin else None)
+
+        def tan(x):
+            return F.tangent_of(x, level) if isinstance(x, Tensor) else None
+        ta, tb, tc = tan(args[a]), tan(args[b]), tan(c)
+        terms = ([(ta, args[b])] if ta is not None else []) + \
+            ([(args[a], tb)] if tb is not None else [])
+        if not terms:
+            terms = [(_zeros_like(args[a]), args[b])]
+        zero_c = None if lin_name == "bias" or c is None else _zeros_like(c)
+        tangent = None
+        for i, (xa, xb) in enumerate(terms):
+            args[a], args[b] = xa, xb
+            tc_i = tc if i == 0 and tc is not None else zero_c
+            if lin_name in kwargs:
+                kwargs[lin_name] = tc_i
+            elif len(args) > lin:
+                args[lin] = tc_i
+            tangent = _add(tangent, call(*args, **kwargs))
+        return out, tangent
+    return rule
+
+
+AFFINE_BILINEAR = dict.fromkeys(("addmm", "addmv", "addr", "baddbmm", "addbmm"),
+                                (0, 1, 2, "input"))
+AFFINE_BILINEAR["convolution"] = (2, 0, 1, "bias")
+
+# composite ops: their tangents come from the ops they call
+COMPOSITE = frozenset(("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                       "conv_transpose3d"))
+
+
 def bilinear(call, args, kwargs, level):
     out = call(*args, **kwargs)
     a, b = args[0], args[1]
@@ -306,6 +345,8 @@ def _choose(op):
         return _reset_inplace
     if name in AFFINE:
         return _affine(AFFINE[name])
+    if name in AFFINE_BILINEAR:
+        return _affine_bilinear(*AFFINE_BILINEAR[name])
     if name in LINEAR:
         return linear
     if name in BILINEAR:
