@@ -358,3 +358,22 @@ def test_custom_function_jvp(with_jvp):
             d = fw.make_dual(_t(T, X), _t(T, V))
             return tuple(fw.unpack_dual((ExpJvp if with_jvp else Exp).apply(d, 3.0)))
     compare(scenario)
+
+
+def test_inplace_writes_tangents_through_views():
+    """In-place ops update the tangent in place: the base's tangent and the tangent tensor
+    given to make_dual see it, as in torch."""
+    def scenario(T):
+        fw = _fwad(T)
+        v = _t(T, V[0])
+        with fw.dual_level():
+            d = fw.make_dual(_t(T, X[0]), v)
+            d.mul_(2)
+            z = fw.make_dual(_t(T, X[:2]), _t(T, V[:2]))
+            z[0].mul_(d)
+            w = T.ones(2, 4, dtype=T.float64)
+            w[1] = d.exp()
+            u = T.ones(2, 4, dtype=T.float64)
+            u[0].add_(d)
+            return v, [tuple(fw.unpack_dual(o)) for o in (d, z, w, u)]
+    compare(scenario)

@@ -261,10 +261,36 @@ def _inplace_call(level, inner, op, args, kwargs):
 
 
 def replace_tangent(t, tangent, level):
-    if tangent is not None and is_differentiable(t):
+    """An in-place op gave ``t`` the tangent ``tangent``: written into ``t``'s tangent in
+    place, as torch does, so that the tangents of ``t``'s base and other views see it."""
+    if tangent is None or not is_differentiable(t):
+        if t._fw:
+            t._fw.pop(level, None)
+        return
+    cur = _writable_tangent(t, level)
+    if cur._data.flags.writeable and cur._data.shape == t._data.shape:
+        cur.copy_(tangent)
+    else:
         set_tangent(t, tangent, level)
-    elif t._fw:
-        t._fw.pop(level, None)
+
+
+def _writable_tangent(t, level):
+    """``t``'s tangent; when it has none, zeros (a view of its base's tangent for a view)."""
+    from .._ops.creation import zeros_like
+    from .._ops.views import replay_view
+    cur = tangent_of(t, level)
+    if cur is None:
+        base = t._base
+        if base is None:
+            cur = zeros_like(t)
+        else:
+            bt = tangent_of(base, level)
+            if bt is None:
+                bt = zeros_like(base)
+                set_tangent(base, bt, level)
+            cur = replay_view(t, bt)
+        set_tangent(t, cur, level)
+    return cur
 
 
 def is_differentiable(t):

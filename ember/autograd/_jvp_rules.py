@@ -314,15 +314,9 @@ def _reset_inplace(call, args, kwargs, level):
     or for ``copy_`` the source's."""
     self = args[0]
     out = call(*args, **kwargs)
-    tangent = None
-    if call.__name__ == "copy_" and len(args) > 1 and isinstance(args[1], Tensor):
-        src_t = F.tangent_of(args[1], level)
-        if src_t is not None:
-            tangent = _zeros_like(self)
-            tangent.copy_(src_t)
-    if tangent is None:
-        tangent = _zeros_like(self)
-    F.replace_tangent(self, tangent, level)
+    src = args[1] if call.__name__ == "copy_" and len(args) > 1 else None
+    tangent = F.tangent_of(src, level) if isinstance(src, Tensor) else None
+    F.replace_tangent(self, _zeros_like(self) if tangent is None else tangent, level)
     return out, None
 
 
@@ -382,11 +376,9 @@ def _setitem(inner):
 @F._ceilinged
 def _setitem_dual(level, inner, self, key, value):
     inner(self, key, value)
-    ts = F.tangent_of(self, level)
     tv = F.tangent_of(value, level) if isinstance(value, Tensor) else None
-    new = ts.clone() if ts is not None else _zeros_like(self)
-    inner(new, key, tv if tv is not None else 0)
-    F.replace_tangent(self, new, level)
+    if F.is_differentiable(self):
+        inner(F._writable_tangent(self, level), key, tv if tv is not None else 0)
 
 
 def _getitem(inner):
