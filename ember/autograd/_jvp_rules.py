@@ -32,7 +32,7 @@ index_select linalg_diagonal masked_select movedim narrow narrow_copy neg permut
 put ravel real repeat reshape reshape_as resolve_conj resolve_neg roll rot90 scatter_add
 select split split_with_sizes squeeze stack sum t take take_along_dim tensor_split tile
 to trace transpose tril triu unbind unflatten unfold unsqueeze view view_as view_as_complex
-view_as_real vsplit vstack mean _fft_c2c trapezoid trapz cumulative_trapezoid
+view_as_real vsplit vstack mean _fft_c2c
 """.split())
 
 BILINEAR = frozenset("""
@@ -72,8 +72,37 @@ def _by_fn():
                 table[op.inplace] = (op, True)
         from .._ops import pointwise
         table[pointwise._add] = (_core.OPS["add"], False)  # ``Tensor.__add__`` (no alpha)
+        for op in _kernels():
+            table[op.fn] = (op, False)
         _cache["by_fn"] = table
     return table
+
+
+# functions outside the op table that record their own backward nodes (the kernels behind
+# ``F.avg_pool2d``, ``F.interpolate``, ``F.pad``'s non-constant modes, ``F.unfold``...):
+# wrapped like ops, with the transposed rule
+KERNELS = {"nn_conv": ("unfold", "fold"),
+           "nn_pool": ("max_pool_nd", "avg_pool_nd", "adaptive_max_pool_nd", "max_unpool_nd",
+                       "index_pad"),
+           "nn_resample": ("linear_map",), "views": ("slice_dim",)}
+
+
+class _Kernel:
+    """What the forward-AD wrapper needs of an op, for a kernel outside the op table."""
+    differentiable = True
+    inplace = None
+
+    def __init__(self, module, fn):
+        self.fn, self.module = fn, module.__name__
+        self.name = f"{module.__name__.rsplit('.', 1)[-1]}.{fn.__name__}"
+
+
+def _kernels():
+    import importlib
+    for mod, names in KERNELS.items():
+        module = importlib.import_module(f"ember._ops.{mod}")
+        for name in names:
+            yield _Kernel(module, getattr(module, name))
 
 
 def functions():
