@@ -377,3 +377,14 @@ def test_inplace_writes_tangents_through_views():
             u[0].add_(d)
             return v, [tuple(fw.unpack_dual(o)) for o in (d, z, w, u)]
     compare(scenario)
+
+
+def test_set_fwd_grad_enabled():
+    def scenario(T):
+        fw = _fwad(T)
+        with fw.dual_level():
+            d = fw.make_dual(_t(T, X), _t(T, V))
+            with fw._set_fwd_grad_enabled(False):
+                off = (fw._is_fwd_grad_enabled(), fw.unpack_dual(d.exp()).tangent)
+            return off + (fw._is_fwd_grad_enabled(), fw.unpack_dual(d.exp()).tangent)
+    compare(scenario)

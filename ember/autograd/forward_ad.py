@@ -1,5 +1,6 @@
 """torch.autograd.forward_ad: dual tensors for forward-mode AD (one level at a time, as in
 torch; ``ember.func.jvp`` nests levels).  The machinery is in ``_forward.py``."""
+import math
 from typing import NamedTuple, Optional
 
 from .. import _errors
@@ -73,3 +74,26 @@ class dual_level(_DecoratorContext):
 
     def __exit__(self, *exc):
         exit_dual_level()
+
+
+# ---- private helpers torch exposes here (used by functorch-style code) ----------------------
+def _is_fwd_grad_enabled():
+    return _forward._ceiling[0] > 0
+
+
+class _set_fwd_grad_enabled(_DecoratorContext):
+    """Turn tangent propagation off (or on) from construction until the context exits."""
+
+    def __init__(self, mode):
+        self.mode = mode
+        self.prev = _forward._ceiling[0]
+        _forward._ceiling[0] = math.inf if mode else -1
+
+    def clone(self):
+        return type(self)(self.mode)
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        _forward._ceiling[0] = self.prev
