@@ -103,20 +103,17 @@ def _top_of(a, top, ceiling):
 
 
 def top_level(args, kwargs):
-    """The highest level below the ceiling at which some tensor argument has a tangent, or -1."""
+    """The highest level below the ceiling at which some tensor argument (or a tensor in a
+    list or tuple argument) has a tangent, or -1."""
     c = _ceiling[0]
     top = -1
-    for a in args:
+    for a in (args if not kwargs else (*args, *kwargs.values())):
         if isinstance(a, Tensor):
             top = _top_of(a, top, c)
         elif a.__class__ is list or a.__class__ is tuple:
             for x in a:
                 if isinstance(x, Tensor):
                     top = _top_of(x, top, c)
-    if kwargs:
-        for a in kwargs.values():
-            if isinstance(a, Tensor):
-                top = _top_of(a, top, c)
     return top
 
 
