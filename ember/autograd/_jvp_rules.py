@@ -3,17 +3,20 @@
 A rule is ``rule(call, args, kwargs, level) -> (output, tangent)``: ``call`` runs the op (the
 forward-AD wrapper itself, so tangents of lower levels flow through), the tangent has the
 output's structure (``None`` where an output has none).  Rules are written in ember ops, so
-the tangents they return are differentiable (forward-over-reverse).  Four kinds, as torch's
-``derivatives.yaml`` has:
+the tangents they return are differentiable (forward-over-reverse).  The kinds of torch's
+``derivatives.yaml``:
 
-* ``linear``: the op is linear in its floating tensor arguments (views, shape ops, sums,
-  ``add``...): the tangent is the op applied to the tangents (torch's ``auto_linear``);
-* ``bilinear``: ``mul``, ``matmul`` and the other products of two tensors;
+* ``linear``: the op is linear in its floating tensor arguments (views, shape ops, sums...):
+  the tangent is the op applied to the tangents (torch's ``auto_linear``); ``affine`` ops
+  (``add(x, 1)``) also set their Python-number offsets to 0;
+* ``bilinear``: ``mul``, ``matmul`` and the other products of two tensors; ``affine
+  bilinear``: ``addmm`` & co. and ``convolution`` (a product plus an added input or bias);
 * ``elementwise``: real pointwise unary ops; the tangent is the op's backward formula
   applied to the tangent (torch's ``auto_element_wise``);
 * ``transposed`` (every other differentiable op): the Jacobian-vector product is taken
   through the op's own backward formula, transposed by reverse mode: with ``u`` a free
-  cotangent, ``J t = d/du <vjp(u), t>`` (the vjp is linear in ``u``).
+  cotangent, ``J t = d/du <vjp(u), t>`` (the vjp is linear in ``u``);
+* ``COMPOSITE`` ops are not wrapped at all: the ops they call carry the tangents.
 
 Ops for which torch 2.13 has no forward derivative raise torch's ``NotImplementedError``.
 """
@@ -32,7 +35,7 @@ index_select linalg_diagonal masked_select movedim narrow narrow_copy neg permut
 put ravel real repeat reshape reshape_as resolve_conj resolve_neg roll rot90 scatter_add
 select split split_with_sizes squeeze stack sum t take take_along_dim tensor_split tile
 to trace transpose tril triu unbind unflatten unfold unsqueeze view view_as view_as_complex
-view_as_real vsplit vstack mean _fft_c2c
+view_as_real vsplit vstack mean _fft_c2c views.slice_dim
 """.split())
 
 BILINEAR = frozenset("""
@@ -63,8 +66,9 @@ _cache = {}
 
 
 def _by_fn():
-    table = _cache.get("by_fn")
-    if table is None or len(table) < len(_core.OPS):
+    """{function: (OpDef, is_inplace)}, rebuilt when ops were registered since."""
+    cached = _cache.get("by_fn")
+    if cached is None or cached[0] != len(_core.OPS):
         table = {}
         for op in _core.OPS.values():
             table[op.fn] = (op, False)
@@ -74,8 +78,8 @@ def _by_fn():
         table[pointwise._add] = (_core.OPS["add"], False)  # ``Tensor.__add__`` (no alpha)
         for op in _kernels():
             table[op.fn] = (op, False)
-        _cache["by_fn"] = table
-    return table
+        cached = _cache["by_fn"] = (len(_core.OPS), table)
+    return cached[1]
 
 
 # functions outside the op table that record their own backward nodes (the kernels behind
