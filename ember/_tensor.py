@@ -68,6 +68,7 @@ class Tensor:
     __slots__ = ("_data", "_dtype", "_device", "_requires_grad", "_grad", "_grad_fn",
                  "_output_nr", "_vc", "_base", "_accum", "_hooks", "_retain",
                  "_vfn", "__dict__", "__weakref__")
+    _fw = None   # forward-mode tangents, {level: tangent} (ember.autograd.forward_ad)
 
     # Tensor(...) follows PyTorch's legacy constructor: Tensor(sizes...) or Tensor(data).
     def __new__(cls, *args, device=None, **kwargs):

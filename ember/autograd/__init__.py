@@ -16,8 +16,8 @@ __all__ = ["Function", "Variable", "backward", "grad", "gradcheck", "gradgradche
 
 
 def __getattr__(name):
-    if name == "profiler":      # torch.autograd.profiler, loaded on first use
+    if name in ("profiler", "forward_ad"):   # torch.autograd.<name>, loaded on first use
         import importlib
-        return importlib.import_module(__name__ + ".profiler")
+        return importlib.import_module(f"{__name__}.{name}")
     from .. import _errors
     raise _errors.module_attribute(__name__, name)

@@ -11,7 +11,7 @@ import warnings
 
 from .. import _errors
 from .._tensor import Tensor, _make
-from . import grad_mode
+from . import grad_mode, _forward
 from .graph import Node, _init_node, _new, edge, set_output, save_output
 
 
@@ -127,19 +127,70 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        ctx = _new_ctx(cls, args)
-        prev = grad_mode.is_grad_enabled()
-        grad_mode._set_enabled(False)
-        try:
-            if cls.setup_context is not Function.setup_context:
-                output = cls.forward(*args, **kwargs)
-                cls.setup_context(ctx, args, output)
-            else:
-                output = cls.forward(ctx, *args, **kwargs)
-        finally:
-            grad_mode._set_enabled(prev)
-        differentiable = prev and any(ctx.needs_input_grad)
-        return _wrap_outputs(ctx, args, output, differentiable)
+        if _forward._levels:
+            level = _forward.top_level(args, kwargs)
+            if level >= 0:
+                return _apply_dual(level, cls, args, kwargs)
+        return _apply(cls, args, kwargs)[0]
+
+
+def _apply(cls, args, kwargs):
+    """Run ``cls.forward`` and attach its node: (output, ctx)."""
+    ctx = _new_ctx(cls, args)
+    prev = grad_mode.is_grad_enabled()
+    grad_mode._set_enabled(False)
+    try:
+        if cls.setup_context is not Function.setup_context:
+            output = cls.forward(*args, **kwargs)
+            cls.setup_context(ctx, args, output)
+        else:
+            output = cls.forward(ctx, *args, **kwargs)
+    finally:
+        grad_mode._set_enabled(prev)
+    differentiable = prev and any(ctx.needs_input_grad)
+    return _wrap_outputs(ctx, args, output, differentiable), ctx
+
+
+@_forward._ceilinged
+def _apply_dual(level, cls, args, kwargs):
+    """Forward-mode AD through a custom Function: its ``jvp(ctx, *tangents)`` gives the
+    output tangents (inputs without a tangent get zeros, non-tensors None); inside ``jvp``,
+    ``ctx.saved_tensors`` are the tensors given to ``save_for_forward``."""
+    if _static(cls, "jvp") is _static(Function, "jvp"):
+        raise _errors.function_not_implemented("jvp")
+    from .._ops.creation import zeros_like
+    output, ctx = _apply(cls, args, kwargs)
+    tangents = []
+    for a in args:
+        t = _forward.tangent_of(a, level) if isinstance(a, Tensor) else None
+        if t is None and isinstance(a, Tensor) and _forward.is_differentiable(a):
+            t = zeros_like(a)
+        tangents.append(t)
+    _forward.attach(output, cls.jvp(_JvpCtx(ctx), *tangents), level)
+    return output
+
+
+def _static(cls, name):
+    fn = cls.__dict__.get(name) if name in cls.__dict__ else getattr(cls, name)
+    return getattr(fn, "__func__", fn)
+
+
+class _JvpCtx:
+    """``ctx`` as ``jvp`` sees it: ``saved_tensors`` are those saved for forward."""
+    __slots__ = ("_ctx",)
+
+    def __init__(self, ctx):
+        object.__setattr__(self, "_ctx", ctx)
+
+    @property
+    def saved_tensors(self):
+        return getattr(self._ctx, "saved_for_forward", ())
+
+    def __getattr__(self, name):
+        return getattr(self._ctx, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._ctx, name, value)
 
 
 def _new_ctx(cls, args):

@@ -5,8 +5,7 @@ differentiate exactly ``func`` at ``inputs``; results are detached unless ``crea
 The computation is row by row in reverse mode; ``vectorize=True`` takes all the rows of an
 output in one backward pass batched by ``ember.func.vmap`` (once ``ember.func`` is loaded: it
 sits a layer above and installs itself in ``_vectorized_rows``). ``strategy="forward-mode"``
-needs forward-mode AD, which Ember does not have yet: it raises (torch's error where torch
-raises too, ``ember.UnsupportedError`` otherwise) rather than quietly computing something else.
+(with ``vectorize=True``, as torch requires) takes one forward-mode pass per input element.
 """
 from .. import _errors
 from .._tensor import Tensor
@@ -180,9 +179,6 @@ def _check_strategy(strategy, create_graph, vectorize, hessian=False):
             raise _errors.functional_forward_mode_create_graph()
         if not vectorize:
             raise _errors.functional_forward_mode_not_vectorized()
-        raise _errors.unsupported('torch.autograd.functional.jacobian(strategy="forward-mode")',
-                                  "it needs forward-mode AD and vmap; use the default "
-                                  '"reverse-mode"')
 
 
 _vectorized_rows = [None]   # ember.func's vmapped rows (set when ember.func loads)
@@ -198,6 +194,9 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
              strategy="reverse-mode"):
     """The Jacobian of ``func``: a tensor, or tuples indexed [output][input] as PyTorch's."""
     _check_strategy(strategy, create_graph, vectorize)
+    if strategy == "forward-mode":
+        _check_vectorize(strict)
+        return _jacobian_forward(func, inputs)
     with grad_mode.enable_grad():
         is_in_tuple, ins = _as_tuple(inputs, "inputs", "jacobian")
         ins = _prep(ins, create_graph)
@@ -210,6 +209,28 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
         jac = tuple(_post(_unwrap(rows(o, ins, create_graph, strict, i), is_in_tuple),
                           create_graph) for i, o in enumerate(outs))
     return _unwrap(jac, is_out_tuple)
+
+
+def _jacobian_forward(func, inputs):
+    """``strategy="forward-mode"``: one forward-mode pass per input element (torch batches
+    them with vmap; the values are the same).  Like torch's, the result for tuple inputs and
+    outputs is a list of lists."""
+    from . import _forward
+    is_in_tuple, ins = _as_tuple(inputs, "inputs", "jacobian")
+    ins = _prep(ins, False)
+    out_tuple = []
+
+    def outputs(*duals):
+        with grad_mode.enable_grad():
+            is_out_tuple, outs = _as_tuple(func(*duals), "outputs of the user-provided "
+                                           "function", "jacobian")
+        out_tuple.append(is_out_tuple)
+        return outs
+    _, jac = _forward.jacobian_columns(outputs, ins)
+    jac = [[j.detach() for j in row] for row in jac]
+    if not is_in_tuple:
+        jac = [row[0] for row in jac]
+    return jac if out_tuple[0] else jac[0]
 
 
 def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,

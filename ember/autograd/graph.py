@@ -82,6 +82,8 @@ class Node:
             u._vc = t._vc
             u._grad_fn = self
             u._output_nr = nr
+            if t._fw is not None:     # forward-mode tangents (forward-over-reverse)
+                u._fw = t._fw
             s[i] = u
         return tuple(s)
 

@@ -1,4 +1,4 @@
-"""grad, grad_and_value, vjp, jacrev and hessian on Ember's reverse-mode autograd.
+"""grad, grad_and_value, vjp and jacrev on Ember's reverse-mode autograd.
 
 torch.func separates transform levels with wrapper tensors; Ember emulates the levels on the
 ordinary tape. Each transform differentiates fresh copies of its inputs: a view of an input
@@ -17,6 +17,7 @@ from ..autograd import grad_mode
 from ..autograd.engine import grad as _autograd_grad_raw
 from ..autograd import functional as _functional
 from ..autograd.graph import AccumulateGrad
+from ..autograd._forward import carry_tangents
 from ..utils._pytree import tree_flatten, tree_unflatten, tree_leaves, tree_map, treespec_pprint
 from ._vmap import batch_inputs, plain, vmap, unbatchable
 
@@ -74,7 +75,7 @@ def _differentiable(x, keep_graph):
         raise _errors.transform_arg_not_tensor(x)
     if keep_graph and x._requires_grad:
         return x.view_as(x)
-    return x.detach().requires_grad_()
+    return carry_tangents(x, x.detach().requires_grad_())
 
 
 def _release(tree, keep_graph):
@@ -83,7 +84,7 @@ def _release(tree, keep_graph):
     def leave(t):
         if not isinstance(t, Tensor):
             raise _errors.transform_output_type(t)
-        return t if keep_graph else t.detach()
+        return t if keep_graph else carry_tangents(t, t.detach())
     return tree_map(leave, tree)
 
 
@@ -281,8 +282,3 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
         return (jac, traced.aux) if has_aux else jac
     return wrapper
 
-
-def hessian(func, argnums=0):
-    """The Hessian of ``func`` w.r.t. ``argnums``: ``jacrev(jacrev(func))`` (torch computes
-    the outer Jacobian in forward mode; the values are the same)."""
-    return jacrev(jacrev(func, argnums), argnums)
