@@ -242,10 +242,12 @@ def _check_real(args, is_input):
 def _vjp_rows(out, ins, create_graph, strict=False, i=0, chunk_size=None):
     """d out / d ins[j] for every j, shaped out.shape + ins[j].shape: one backward pass
     vmapped over the basis of ``out``'s elements (``chunk_size`` rows at a time); row by row
-    when a backward formula of the graph has no batched form (it computes on raw data)."""
+    when a backward formula of the graph has no batched form (it computes on raw data), and
+    under forward-mode AD (``jacfwd(jacrev(f))``: tangents do not flow through vmap)."""
     from .._ops import creation
+    from ..autograd import _forward
     m = out.numel()
-    if m == 0 or not out._requires_grad:
+    if m == 0 or not out._requires_grad or _forward.levels():
         return _functional._jacobian_rows(out, ins, create_graph, strict, i)
     basis = creation.eye(m, dtype=out._dtype, device=out._device).view((m,) + tuple(out.shape))
 
