@@ -117,6 +117,11 @@ class CPU:
         return out, first
 
     @staticmethod
+    def writeable(a):
+        """Whether ``a`` may be written (False for broadcast and read-only window views)."""
+        return a.flags.writeable
+
+    @staticmethod
     def view_reshape(a, shape):
         """``a`` reshaped without copying, or None when that needs a copy."""
         try:
@@ -139,6 +144,86 @@ class FakeCUDA(CPU):
 
     def to_host(self, a):
         return np.array(a, copy=True)
+
+
+class StrictCUDA(FakeCUDA):
+    """The fake CUDA with CuPy-shaped arrays (``EMBER_FAKE_CUDA=strict``): ``strict.StrictArray``
+    refuses to turn into a NumPy array silently, so a kernel reaching tensor data with NumPy
+    instead of through the backend fails in CI as it would on a GPU."""
+    from .strict import StrictArray as ndarray, xp
+
+    def from_host(self, a):
+        return self.ndarray(np.array(a, copy=True))
+
+    def to_host(self, a):
+        return a.get()
+
+    def copy(self, a):
+        return a.copy()
+
+    def ones_like(self, a):
+        return self.xp.ones(a.shape, a.dtype)
+
+    @staticmethod
+    def root(a):
+        from .strict import StrictArray
+        return StrictArray(CPU.root(a._a))
+
+    def data_ptr(self, a):
+        return CPU.data_ptr(self, a._a)
+
+    def shares_memory(self, a, b):
+        return np.shares_memory(a._a, b._a)
+
+    @property
+    def special(self):
+        return _strict_kernels("special")
+
+    @property
+    def linalg(self):
+        return _strict_kernels("numpy_linalg")
+
+    @property
+    def nn(self):
+        return _strict_kernels("numpy_nn")
+
+    @property
+    def random(self):
+        return _strict_kernels("torch_random")
+
+    @staticmethod
+    def scatter_add(target, index, values):
+        from .strict import xp
+        xp.add.at(target, index, values)
+
+    @staticmethod
+    def segment_max(values, seg, nseg):
+        from .strict import unwrap, wrap
+        return wrap(CPU.segment_max(*unwrap((values, seg)), nseg))
+
+    @staticmethod
+    def writeable(a):
+        return a._a.flags.writeable
+
+    @staticmethod
+    def view_reshape(a, shape):
+        from .strict import StrictArray
+        r = CPU.view_reshape(a._a, shape)
+        return None if r is None else StrictArray(r)
+
+    @staticmethod
+    def as_strided(a, shape, strides_bytes, writeable=True):
+        from .strict import StrictArray
+        return StrictArray(CPU.as_strided(a._a, shape, strides_bytes, writeable))
+
+
+def _strict_kernels(name, _cache={}):
+    m = _cache.get(name)
+    if m is None:
+        import importlib
+        from .strict import KernelModule
+        m = _cache[name] = KernelModule(importlib.import_module(f"{__package__}.{name}"))
+    return m
 
 
 class Meta(CPU):
