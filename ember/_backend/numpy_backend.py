@@ -101,6 +101,12 @@ class CPU:
         np.add.at(target, index, values)
 
     @staticmethod
+    def scatter_reduce(target, index, values, op):
+        """target[index] = op(target[index], values), repeated indices reducing in turn (in
+        place); ``op`` is "multiply", "maximum" or "minimum"."""
+        getattr(np, op).at(target, index, values)
+
+    @staticmethod
     def segment_max(values, seg, nseg):
         """Column-wise max of the rows of ``values`` (m, d) grouped by the sorted segment ids
         ``seg`` (m,), and the row position of each max (first one; -1 and value 0 where a
@@ -192,9 +198,25 @@ class StrictCUDA(FakeCUDA):
         return _strict_kernels("torch_random")
 
     @staticmethod
+    def rng(seed):
+        from .strict import Engine
+        return Engine(CPU.rng(seed))
+
+    @staticmethod
     def scatter_add(target, index, values):
         from .strict import xp
         xp.add.at(target, index, values)
+
+    @staticmethod
+    def scatter_reduce(target, index, values, op):
+        from .strict import xp
+        getattr(xp, op).at(target, index, values)
+
+    @staticmethod
+    def scatter_reduce(target, index, values, op):
+        """target[index] = op(target[index], values), repeated indices reducing in turn (in
+        place); ``op`` is "multiply", "maximum" or "minimum"."""
+        getattr(np, op).at(target, index, values)
 
     @staticmethod
     def segment_max(values, seg, nseg):
