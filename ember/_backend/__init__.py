@@ -55,6 +55,14 @@ def cuda_device_count():
     return cuda_probe.device_count()
 
 
+def cuda_unavailable_reason():
+    """Why ``cuda`` has no working backend (None when it has one)."""
+    if _fake_cuda[0]:
+        return None
+    from . import cuda_probe
+    return cuda_probe.unavailable_reason()
+
+
 def get(dev_type, index):
     key = (dev_type, index)
     b = _instances.get(key)

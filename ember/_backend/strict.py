@@ -13,6 +13,8 @@ wrapper over a NumPy array that behaves towards NumPy as ``cupy.ndarray`` does:
   arrays (a host-to-device copy, as in CuPy).
 * Results are never NumPy scalars: reductions give 0-d arrays (``float()``, ``int()``,
   ``.item()`` read them, as on CuPy).
+* Indexing accepts host index arrays and lists (CuPy copies them over); values written must
+  be device arrays or scalars.
 * ``flags`` has CuPy's fields only (``c_contiguous``, ``f_contiguous``, ``owndata``): no
   ``writeable``; ask the backend (``backend.writeable(a)``).
 
@@ -183,6 +185,14 @@ def _operand(x):
     return x
 
 
+def _index(key):
+    """An index for the NumPy array inside: host index arrays and lists are accepted (CuPy
+    copies them to the device)."""
+    if key.__class__ is tuple:
+        return tuple(k._a if k.__class__ is StrictArray else k for k in key)
+    return key._a if key.__class__ is StrictArray else key
+
+
 def _call_op(u, a, b):
     return wrap(u(_operand(a), _operand(b)))
 
@@ -297,10 +307,10 @@ class StrictArray:
         return (StrictArray(self._a[i]) for i in range(len(self._a)))
 
     def __getitem__(self, key):
-        return wrap(self._a[unwrap(key)])
+        return wrap(self._a[_index(key)])
 
     def __setitem__(self, key, value):
-        self._a[unwrap(key)] = _operand(value)
+        self._a[_index(key)] = _operand(value)
 
     def __bool__(self):
         return bool(self._a)

@@ -34,7 +34,7 @@ def is_available():
 
 def _require():
     if not is_available():
-        raise _errors.cuda_not_compiled()
+        raise _errors.cuda_not_compiled(_backend.cuda_unavailable_reason())
 
 
 def device_count():
