@@ -154,6 +154,7 @@ def test_runs_under_no_grad_on_parameters():
         assert out is p and p.grad_fn is None and p.is_leaf and p.requires_grad
 
 
+@pytest.mark.cpu_only
 def test_generator_reproducible():
     g1, g2 = ember.Generator().manual_seed(3), ember.Generator().manual_seed(3)
     for fn in (init.uniform_, init.normal_, init.xavier_uniform_, init.kaiming_normal_,

@@ -195,7 +195,11 @@ class StrictCUDA(FakeCUDA):
 
     @property
     def random(self):
-        return _strict_kernels("torch_random")
+        """PyTorch's CPU sampling recipes draw on the host engine: run on host arrays, results
+        copied to the device (as the CuPy backend does)."""
+        from .strict import KernelModule
+        from . import torch_random
+        return KernelModule(torch_random)
 
     @staticmethod
     def rng(seed):
@@ -240,11 +244,15 @@ class StrictCUDA(FakeCUDA):
 
 
 def _strict_kernels(name, _cache={}):
+    """Kernel module ``name`` run on strict arrays: a second instance with ``np`` bound to the
+    strict module (``rebind``), as the CuPy backend binds it to CuPy; so the kernels meet the
+    same array type a GPU gives them."""
     m = _cache.get(name)
     if m is None:
-        import importlib
-        from .strict import KernelModule
-        m = _cache[name] = KernelModule(importlib.import_module(f"{__package__}.{name}"))
+        from .rebind import load_on
+        from .strict import StrictArray, xp
+        m = _cache[name] = load_on(name, xp, StrictArray, StrictArray.get,
+                                   lambda a: StrictArray(np.array(a, copy=True)))
     return m
 
 

@@ -106,6 +106,12 @@ class StrictUfunc:
         return f"<strict ufunc '{self.__name__}'>"
 
 
+def _is_kept_type(obj):
+    """Scalar types, dtype and exceptions pass through as they are (CuPy re-exports NumPy's);
+    other classes (``broadcast``, ``finfo``) are called like functions."""
+    return isinstance(obj, type) and issubclass(obj, (np.generic, np.dtype, BaseException))
+
+
 class StrictModule:
     """A NumPy (sub)module whose functions take and give strict arrays."""
 
@@ -120,7 +126,7 @@ class StrictModule:
             obj = StrictModule(obj)
         elif obj is np.ndarray:
             obj = StrictArray
-        elif callable(obj) and not isinstance(obj, type):
+        elif callable(obj) and not _is_kept_type(obj):
             obj = _function(obj, name)
         setattr(self, name, obj)   # resolved once
         return obj
@@ -310,7 +316,8 @@ class StrictArray:
         return wrap(self._a[_index(key)])
 
     def __setitem__(self, key, value):
-        self._a[_index(key)] = _operand(value)
+        c = value.__class__   # CuPy also takes lists and tuples
+        self._a[_index(key)] = unwrap(value) if c is list or c is tuple else _operand(value)
 
     def __bool__(self):
         return bool(self._a)
