@@ -95,28 +95,26 @@ class CPU:
         from . import torch_random
         return torch_random
 
-    @staticmethod
-    def scatter_add(target, index, values):
+    def scatter_add(self, target, index, values):
         """target[index] += values with repeated indices accumulating (in place)."""
-        np.add.at(target, index, values)
+        self.xp.add.at(target, index, values)
 
-    @staticmethod
-    def scatter_reduce(target, index, values, op):
+    def scatter_reduce(self, target, index, values, op):
         """target[index] = op(target[index], values), repeated indices reducing in turn (in
         place); ``op`` is "multiply", "maximum" or "minimum"."""
-        getattr(np, op).at(target, index, values)
+        getattr(self.xp, op).at(target, index, values)
 
-    @staticmethod
-    def segment_max(values, seg, nseg):
+    def segment_max(self, values, seg, nseg):
         """Column-wise max of the rows of ``values`` (m, d) grouped by the sorted segment ids
         ``seg`` (m,), and the row position of each max (first one; -1 and value 0 where a
         segment is empty)."""
+        xp = self.xp
         m, d = values.shape
-        out = np.full((nseg, d), -np.inf, values.dtype)
-        np.maximum.at(out, seg, values)
-        pos = np.where(values == out[seg], np.arange(m)[:, None], m)
-        first = np.full((nseg, d), m)
-        np.minimum.at(first, seg, pos)
+        out = xp.full((nseg, d), -xp.inf, values.dtype)
+        self.scatter_reduce(out, seg, values, "maximum")
+        pos = xp.where(values == out[seg], xp.arange(m)[:, None], m)
+        first = xp.full((nseg, d), m)
+        self.scatter_reduce(first, seg, pos, "minimum")
         empty = first == m
         out[empty] = 0
         first[empty] = -1
@@ -197,35 +195,14 @@ class StrictCUDA(FakeCUDA):
     def random(self):
         """PyTorch's CPU sampling recipes draw on the host engine: run on host arrays, results
         copied to the device (as the CuPy backend does)."""
-        from .strict import KernelModule
+        from .rebind import on_host
         from . import torch_random
-        return KernelModule(torch_random)
+        return on_host(torch_random, *_strict_moves())
 
     @staticmethod
     def rng(seed):
-        from .strict import Engine
-        return Engine(CPU.rng(seed))
-
-    @staticmethod
-    def scatter_add(target, index, values):
-        from .strict import xp
-        xp.add.at(target, index, values)
-
-    @staticmethod
-    def scatter_reduce(target, index, values, op):
-        from .strict import xp
-        getattr(xp, op).at(target, index, values)
-
-    @staticmethod
-    def scatter_reduce(target, index, values, op):
-        """target[index] = op(target[index], values), repeated indices reducing in turn (in
-        place); ``op`` is "multiply", "maximum" or "minimum"."""
-        getattr(np, op).at(target, index, values)
-
-    @staticmethod
-    def segment_max(values, seg, nseg):
-        from .strict import unwrap, wrap
-        return wrap(CPU.segment_max(*unwrap((values, seg)), nseg))
+        from .rebind import DeviceEngine
+        return DeviceEngine(CPU.rng(seed), *_strict_moves())
 
     @staticmethod
     def writeable(a):
@@ -250,10 +227,15 @@ def _strict_kernels(name, _cache={}):
     m = _cache.get(name)
     if m is None:
         from .rebind import load_on
-        from .strict import StrictArray, xp
-        m = _cache[name] = load_on(name, xp, StrictArray, StrictArray.get,
-                                   lambda a: StrictArray(np.array(a, copy=True)))
+        from .strict import xp
+        m = _cache[name] = load_on(name, xp, *_strict_moves())
     return m
+
+
+def _strict_moves():
+    """(array type, to host, to device) of the strict backend."""
+    from .strict import StrictArray
+    return StrictArray, StrictArray.get, lambda a: StrictArray(np.array(a, copy=True))
 
 
 class Meta(CPU):

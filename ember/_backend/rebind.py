@@ -20,6 +20,8 @@ def host_fallback(fn, device_array, to_host, to_device):
     def conv(x, f, kind):
         if isinstance(x, (tuple, list)):
             return type(x)(conv(y, f, kind) for y in x)
+        if isinstance(x, DeviceEngine):
+            return x.host
         return f(x) if isinstance(x, kind) else x
 
     @functools.wraps(fn)
@@ -37,13 +39,31 @@ class _Namespace:
         self._xp, self._np, self._moves = xp_sub, np_sub, moves
 
     def __getattr__(self, name):
-        obj = getattr(self._xp, name, None)
+        obj = None if self._xp is None else getattr(self._xp, name, None)
         if obj is None:
             obj = getattr(self._np, name)
             if callable(obj) and not isinstance(obj, type):
                 obj = host_fallback(obj, *self._moves)
         setattr(self, name, obj)
         return obj
+
+
+def on_host(mod, device_array, to_host, to_device):
+    """Module ``mod``'s functions run on host copies of device arrays (results moved back)."""
+    return _Namespace(None, mod, (device_array, to_host, to_device))
+
+
+class DeviceEngine:
+    """A host random engine (PyTorch's CPU stream) serving a device: ``.np``, NumPy's Generator
+    API on the stream, takes and gives device arrays; host kernels get the engine itself."""
+    __slots__ = ("host", "np")
+
+    def __init__(self, engine, device_array, to_host, to_device):
+        self.host = engine
+        self.np = on_host(engine.np, device_array, to_host, to_device)
+
+    def __getattr__(self, name):
+        return getattr(self.host, name)
 
 
 def load_on(name, xp, device_array, to_host, to_device):

@@ -42,8 +42,6 @@ def unwrap(x):
         return x._a
     if c is tuple or c is list:
         return c(unwrap(y) for y in x)
-    if c is Engine:
-        return x._e
     if isinstance(x, np.ndarray):
         raise _host_error(np.ndarray)
     return x
@@ -383,32 +381,3 @@ class StrictArray:
     __eq__, __ne__ = _binary("equal"), _binary("not_equal")
     __lt__, __le__ = _binary("less"), _binary("less_equal")
     __gt__, __ge__ = _binary("greater"), _binary("greater_equal")
-
-
-class Engine:
-    """A random engine of the NumPy backend whose ``.np`` (NumPy's Generator API on the stream)
-    takes and gives strict arrays, as a CuPy backend's device generator would."""
-    __slots__ = ("_e", "np")
-
-    def __init__(self, engine):
-        self._e = engine
-        self.np = KernelModule(engine.np)
-
-    def __getattr__(self, name):
-        return getattr(self._e, name)
-
-
-class KernelModule:
-    """A NumPy-backend kernel module (``special``, ``linalg``, ``nn``, ``random``) over strict
-    arrays: the kernels run on the NumPy arrays inside, as a CuPy backend's own kernels would
-    run on device memory."""
-
-    def __init__(self, mod):
-        self._mod = mod
-
-    def __getattr__(self, name):
-        obj = getattr(self._mod, name)
-        if callable(obj) and not isinstance(obj, type):
-            obj = _function(obj, name)
-        setattr(self, name, obj)
-        return obj
