@@ -67,8 +67,9 @@ def _unwrap_kwargs(kw):
 
 def _function(fn, name):
     if name in _TRANSFER:
-        def call(*args, **kwargs):
-            args = tuple(a._a if a.__class__ is StrictArray else a for a in args)
+        def call(*args, **kwargs):   # a host array is copied over (fresh device memory)
+            args = tuple(a._a if a.__class__ is StrictArray else
+                         np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
             return wrap(fn(*args, **_unwrap_kwargs(kwargs)))
     else:
         def call(*args, **kwargs):
