@@ -27,7 +27,8 @@ def _close(e, t, dtype="float64"):
 
 
 def _copy_weights(em, tm):
-    em.load_state_dict({k: ember.tensor(v.detach().cpu().numpy()) for k, v in tm.state_dict().items()})
+    em.load_state_dict({k: ember.tensor(v.detach().cpu().numpy())
+                        for k, v in tm.state_dict().items()})
 
 
 def _check_module(em, tm, *shapes, dtype="float64", node=None):

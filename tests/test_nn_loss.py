@@ -69,7 +69,8 @@ def compare(make, args, kwargs=None, dtypes=("float64", "float32"), node=True):
         e_out, e_grads = _run(ember, make, args, kwargs, dtype, upstream)
         assert tuple(e_out.shape) == tuple(t_out.shape)
         assert str(e_out.dtype) == str(t_out.dtype)
-        np.testing.assert_allclose(e_out.detach().cpu().numpy(), t_out.detach().cpu().numpy(), rtol, atol)
+        np.testing.assert_allclose(e_out.detach().cpu().numpy(), t_out.detach().cpu().numpy(),
+                                   rtol, atol)
         if node:
             assert type(e_out.grad_fn).__name__ == type(t_out.grad_fn).__name__
         for eg, tg in zip(e_grads, t_grads):

@@ -301,12 +301,14 @@ def test_load_from_torch_and_compare_forward_backward(torch):
     x = np.random.default_rng(0).standard_normal((7, 4))
     tx, ex = torch.tensor(x, requires_grad=True), ember.tensor(x, requires_grad=True)
     ty, ey = tm(tx), m(ex)
-    np.testing.assert_allclose(ey.detach().cpu().numpy(), ty.detach().cpu().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ey.detach().cpu().numpy(), ty.detach().cpu().numpy(), rtol=1e-10,
+                               atol=1e-12)
     ty.pow(2).sum().backward()
     ey.pow(2).sum().backward()
     np.testing.assert_allclose(ex.grad.cpu().numpy(), tx.grad.cpu().numpy(), rtol=1e-10, atol=1e-12)
     for (n, p), (_, tp) in zip(m.named_parameters(), tm.named_parameters()):
-        np.testing.assert_allclose(p.grad.cpu().numpy(), tp.grad.cpu().numpy(), rtol=1e-10, atol=1e-12,
+        np.testing.assert_allclose(p.grad.cpu().numpy(), tp.grad.cpu().numpy(), rtol=1e-10,
+                                   atol=1e-12,
                                    err_msg=n)
 
 

@@ -42,7 +42,8 @@ def _run_steps(tm, em, shape, dtype, steps=3, seed=0):
         np.testing.assert_allclose(xe.grad.cpu().numpy(), xt.grad.cpu().numpy(), atol=tol, rtol=tol)
     for (kt, pt), (ke, pe) in zip(tm.named_parameters(), em.named_parameters()):
         assert kt == ke
-        np.testing.assert_allclose(pe.grad.cpu().numpy(), pt.grad.cpu().numpy(), atol=tol * 10, rtol=tol)
+        np.testing.assert_allclose(pe.grad.cpu().numpy(), pt.grad.cpu().numpy(), atol=tol * 10,
+                                   rtol=tol)
     for (kt, bt), (ke, be) in zip(tm.state_dict().items(), em.state_dict().items()):
         assert kt == ke
         np.testing.assert_allclose(be.cpu().numpy(), bt.cpu().numpy(), atol=tol, rtol=tol)

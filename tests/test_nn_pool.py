@@ -72,7 +72,8 @@ def test_max_pool_2x2_ties_odd_sizes_and_views(torch, rng, dtype, xs):
     xt = torch.tensor(x).to(getattr(torch, dtype)).transpose(-1, -2).requires_grad_()
     (ye, ie), (yt, it) = (mod.nn.functional.max_pool2d(v, 2, return_indices=True)
                           for mod, v in ((ember, xe), (torch, xt)))
-    np.testing.assert_array_equal(ye.float().detach().cpu().numpy(), yt.float().detach().cpu().numpy())
+    np.testing.assert_array_equal(ye.float().detach().cpu().numpy(),
+                                  yt.float().detach().cpu().numpy())
     np.testing.assert_array_equal(ie.cpu().numpy(), it.cpu().numpy())
     g = rng.standard_normal(ye.shape)
     g.flat[0] = np.inf

@@ -11,7 +11,8 @@ TR = torch.nn.utils.rnn
 
 
 def _copy(em, tm):
-    em.load_state_dict({k: ember.tensor(v.detach().cpu().numpy()) for k, v in tm.state_dict().items()})
+    em.load_state_dict({k: ember.tensor(v.detach().cpu().numpy())
+                        for k, v in tm.state_dict().items()})
 
 
 def _close(a, b, tol=1e-10):

@@ -15,7 +15,8 @@ TF = torch.nn.functional
 
 
 def _copy(em, tm):
-    em.load_state_dict({k: ember.tensor(v.detach().cpu().numpy()) for k, v in tm.state_dict().items()})
+    em.load_state_dict({k: ember.tensor(v.detach().cpu().numpy())
+                        for k, v in tm.state_dict().items()})
 
 
 def _close(a, b, tol=1e-10):

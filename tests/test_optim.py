@@ -92,7 +92,8 @@ IDS = [f"{n}-{'-'.join(f'{k}={v}' for k, v in kw.items())}" for n, kw in CONFIGS
 
 def _assert_params(ep, tp, rtol, atol):
     for e, t in zip(ep, tp):
-        np.testing.assert_allclose(e.detach().cpu().numpy(), t.detach().cpu().numpy(), rtol=rtol, atol=atol)
+        np.testing.assert_allclose(e.detach().cpu().numpy(), t.detach().cpu().numpy(), rtol=rtol,
+                                   atol=atol)
 
 
 @pytest.mark.parametrize("name,kwargs", CONFIGS, ids=IDS)
