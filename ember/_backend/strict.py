@@ -105,6 +105,12 @@ class StrictUfunc:
         return f"<strict ufunc '{self.__name__}'>"
 
 
+def holder(a):
+    """The live StrictArray holding NumPy array ``a`` (a new one if none)."""
+    w = _live.get(id(a))
+    return w if w is not None and w._a is a else StrictArray(a)
+
+
 def _is_kept_type(obj):
     """Scalar types, dtype and exceptions pass through as they are (CuPy re-exports NumPy's);
     other classes (``broadcast``, ``finfo``) are called like functions."""
@@ -272,10 +278,7 @@ class StrictArray:
         """The device array this one views, the same object each time (as CuPy's), so that a
         reference count on it means what it means on CuPy."""
         b = self._a.base
-        if not isinstance(b, np.ndarray):
-            return None
-        w = _live.get(id(b))
-        return w if w is not None and w._a is b else StrictArray(b)
+        return holder(b) if isinstance(b, np.ndarray) else None
 
     @property
     def real(self):
