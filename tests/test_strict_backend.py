@@ -133,3 +133,18 @@ def test_probe_runs_once_and_is_cached(monkeypatch):
                         lambda: calls.append(1) or (None, 0, "no GPU (test)"))
     assert cuda_probe.device_count() == 0 and cuda_probe.device_count() == 0
     assert cuda_probe.unavailable_reason() == "no GPU (test)" and calls == [1]
+
+
+def test_kernel_modules_are_rebound_privately(strict_cuda):
+    from ember._backend import numpy_backend, numpy_nn, rebind
+    nn = numpy_backend._strict_kernels("numpy_nn")
+    assert nn is not numpy_nn and numpy_nn.np is np and isinstance(nn.np, rebind._Namespace)
+    x = xp.asarray(np.arange(16.0).reshape(1, 1, 4, 4))
+    assert type(nn.pad_zeros(x, (1, 1), (1, 1))) is StrictArray
+
+
+def test_a_function_the_array_module_lacks_runs_on_the_host():
+    from ember._backend import rebind
+    ns = rebind.on_host(np, StrictArray, StrictArray.get, StrictArray)
+    r = ns.cumsum(xp.asarray(np.arange(3.0)))
+    assert type(r) is StrictArray and r.tolist() == [0.0, 1.0, 3.0]

@@ -76,7 +76,7 @@ def load_on(name, xp, device_array, to_host, to_device):
         x, n = xp, numpy
         for part in sub:
             x, n = getattr(x, part, None), getattr(n, part)
-        return _Namespace(x if x is not None else n, n, moves)
+        return _Namespace(x, n, moves)   # x None: every function through the host
 
     def _import(modname, globals=None, locals=None, fromlist=(), level=0):
         if level == 0 and (modname == "numpy" or modname.startswith("numpy.")):
