@@ -148,3 +148,85 @@ def test_a_function_the_array_module_lacks_runs_on_the_host():
     ns = rebind.on_host(np, StrictArray, StrictArray.get, StrictArray)
     r = ns.cumsum(xp.asarray(np.arange(3.0)))
     assert type(r) is StrictArray and r.tolist() == [0.0, 1.0, 3.0]
+
+
+class _FakeCupy:
+    """A CuPy stand-in built from the strict module, so ``cupy_backend`` runs without a GPU."""
+
+    class cuda:
+        class Device:
+            def __init__(self, index):
+                self.index = index
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return False
+
+            def synchronize(self):
+                pass
+
+    class _Pool:
+        def used_bytes(self):
+            return 1024
+
+        def total_bytes(self):
+            return 4096
+
+        def free_all_blocks(self):
+            pass
+
+    ndarray = StrictArray
+    asnumpy = staticmethod(xp.asnumpy)
+
+    def get_default_memory_pool(self):
+        return self._Pool()
+
+    def __getattr__(self, name):
+        return getattr(xp, name)
+
+
+def _ufunc_at(op):
+    return lambda a, index, values: getattr(xp, op).at(a, index, values)
+
+
+@pytest.fixture
+def cupy_backend(monkeypatch):
+    import types
+    monkeypatch.setitem(sys.modules, "cupy", _FakeCupy())
+    monkeypatch.setitem(sys.modules, "cupyx", types.SimpleNamespace(
+        scatter_add=_ufunc_at("add"), scatter_max=_ufunc_at("maximum"),
+        scatter_min=_ufunc_at("minimum")))
+    monkeypatch.delitem(sys.modules, "ember._backend.cupy_backend", raising=False)
+    from ember._backend import cupy_backend
+    yield cupy_backend.CUDA(0)
+    sys.modules.pop("ember._backend.cupy_backend", None)
+
+
+def test_cupy_backend_against_a_stand_in(cupy_backend):
+    b = cupy_backend
+    host = np.arange(12.0).reshape(3, 4)
+    a = b.from_host(host)
+    assert type(a) is StrictArray and np.array_equal(b.to_host(a), host)
+    v = a[1:]
+    assert b.root(v) is a and b.data_ptr(v) == b.data_ptr(a) + 4 * 8
+    assert b.storage_offset(v) == 4 and b.shares_memory(a, v)
+    assert b.writeable(a) and not b.writeable(xp.broadcast_to(a[0], (5, 4)))
+    assert b.view_reshape(a, (4, 3)).shape == (4, 3) and b.view_reshape(a.T, (12,)) is None
+    t = xp.ones(3)
+    b.scatter_reduce(t, xp.asarray(np.array([0, 0, 2])), xp.asarray(np.array([2., 3., 5.])),
+                     "multiply")
+    assert t.tolist() == [6.0, 1.0, 5.0]
+    out, first = b.segment_max(xp.asarray(np.array([[1.], [3.], [2.]])),
+                               xp.asarray(np.array([0, 0, 2])), 3)
+    assert out.tolist() == [[3.0], [0.0], [2.0]] and first.tolist() == [[1], [-1], [2]]
+    assert b.memory_allocated() == 1024 and b.memory_reserved() == 4096
+    x = xp.asarray(np.random.default_rng(0).standard_normal((1, 2, 5, 5)))
+    w = xp.asarray(np.random.default_rng(1).standard_normal((3, 2, 3, 3)))
+    y = b.nn.conv_forward(x, w, None, (1, 1), (1, 1), (1, 1), 1)
+    from ember._backend import numpy_nn
+    ref = numpy_nn.conv_forward(x.get(), w.get(), None, (1, 1), (1, 1), (1, 1), 1)
+    assert type(y) is StrictArray and np.allclose(y.get(), ref)
+    eng = b.rng(5)
+    assert type(b.random.uniform(eng, 4, "float32", 0.0, 1.0)) is StrictArray

@@ -262,7 +262,20 @@ class StrictArray:
         return (2, 0)   # kDLCUDA, device 0
 
     # ---- attributes --------------------------------------------------------------------------
-    shape = property(lambda self: self._a.shape)
+    @property
+    def shape(self):
+        return self._a.shape
+
+    @shape.setter
+    def shape(self, shape):
+        """In-place reshape; AttributeError when that needs a copy (as CuPy's)."""
+        self._a.shape = shape
+
+    @property
+    def data(self):
+        """CuPy's ``MemoryPointer``: ``.ptr`` is the address of the first element."""
+        return types.SimpleNamespace(ptr=self._a.__array_interface__["data"][0])
+
     dtype = property(lambda self: self._a.dtype)
     ndim = property(lambda self: self._a.ndim)
     size = property(lambda self: self._a.size)
