@@ -136,8 +136,8 @@ def test_probe_runs_once_and_is_cached(monkeypatch):
 
 
 def test_kernel_modules_are_rebound_privately(strict_cuda):
-    from ember._backend import numpy_backend, numpy_nn, rebind
-    nn = numpy_backend._strict_kernels("numpy_nn")
+    from ember._backend import numpy_nn, rebind, strict
+    nn = strict._strict_kernels("numpy_nn")
     assert nn is not numpy_nn and numpy_nn.np is np and isinstance(nn.np, rebind._Namespace)
     x = xp.asarray(np.arange(16.0).reshape(1, 1, 4, 4))
     assert type(nn.pad_zeros(x, (1, 1), (1, 1))) is StrictArray

@@ -73,8 +73,11 @@ def get(dev_type, index):
         b = CPU()
     elif dev_type == "cuda":
         if _fake_cuda[0]:
-            from .numpy_backend import FakeCUDA, StrictCUDA
-            b = (StrictCUDA if _strict[0] else FakeCUDA)(index)
+            if _strict[0]:
+                from .strict import StrictCUDA as cls
+            else:
+                from .numpy_backend import FakeCUDA as cls
+            b = cls(index)
         else:
             from .cuda_probe import load_cuda_backend
             b = load_cuda_backend(index)

@@ -19,13 +19,17 @@ wrapper over a NumPy array that behaves towards NumPy as ``cupy.ndarray`` does:
   ``writeable``; ask the backend (``backend.writeable(a)``).
 
 It checks the seam between ember and its array library, not CuPy's API coverage: every NumPy
-function exists on the strict module.
+function exists on the strict module.  ``StrictCUDA`` (end of file) is the backend: the kernel
+modules run rebound to the strict module (``rebind``), as on CuPy.
 """
 import functools
 import types
 import weakref
 
 import numpy as np
+
+from .numpy_backend import CPU, FakeCUDA
+from .rebind import DeviceEngine, load_on, on_host
 
 _TRANSFER = frozenset(("array", "asarray", "ascontiguousarray", "asfortranarray", "asanyarray"))
 
@@ -398,3 +402,84 @@ class StrictArray:
     __eq__, __ne__ = _binary("equal"), _binary("not_equal")
     __lt__, __le__ = _binary("less"), _binary("less_equal")
     __gt__, __ge__ = _binary("greater"), _binary("greater_equal")
+
+
+class StrictCUDA(FakeCUDA):
+    """The fake CUDA with CuPy-shaped arrays (``EMBER_FAKE_CUDA=strict``): ``strict.StrictArray``
+    refuses to turn into a NumPy array silently, so a kernel reaching tensor data with NumPy
+    instead of through the backend fails in CI as it would on a GPU."""
+    ndarray = StrictArray
+    xp = xp
+
+    def from_host(self, a):
+        return self.ndarray(np.array(a, copy=True))
+
+    def to_host(self, a):
+        return a.get()
+
+    def copy(self, a):
+        return a.copy()
+
+    def ones_like(self, a):
+        return self.xp.ones(a.shape, a.dtype)
+
+    @staticmethod
+    def root(a):
+        return holder(CPU.root(a._a))
+
+    def data_ptr(self, a):
+        return CPU.data_ptr(self, a._a)
+
+    def shares_memory(self, a, b):
+        return np.shares_memory(a._a, b._a)
+
+    @property
+    def special(self):
+        return _strict_kernels("special")
+
+    @property
+    def linalg(self):
+        return _strict_kernels("numpy_linalg")
+
+    @property
+    def nn(self):
+        return _strict_kernels("numpy_nn")
+
+    @property
+    def random(self):
+        """PyTorch's CPU sampling recipes draw on the host engine: run on host arrays, results
+        copied to the device (as the CuPy backend does)."""
+        from . import torch_random
+        return on_host(torch_random, *_strict_moves())
+
+    @staticmethod
+    def rng(seed):
+        return DeviceEngine(CPU.rng(seed), *_strict_moves())
+
+    @staticmethod
+    def writeable(a):
+        return a._a.flags.writeable
+
+    @staticmethod
+    def view_reshape(a, shape):
+        r = CPU.view_reshape(a._a, shape)
+        return None if r is None else StrictArray(r)
+
+    @staticmethod
+    def as_strided(a, shape, strides_bytes, writeable=True):
+        return StrictArray(CPU.as_strided(a._a, shape, strides_bytes, writeable))
+
+
+def _strict_kernels(name, _cache={}):
+    """Kernel module ``name`` run on strict arrays: a second instance with ``np`` bound to the
+    strict module (``rebind``), as the CuPy backend binds it to CuPy; so the kernels meet the
+    same array type a GPU gives them."""
+    m = _cache.get(name)
+    if m is None:
+        m = _cache[name] = load_on(name, xp, *_strict_moves())
+    return m
+
+
+def _strict_moves():
+    """(array type, to host, to device) of the strict backend."""
+    return StrictArray, StrictArray.get, lambda a: StrictArray(np.array(a, copy=True))
