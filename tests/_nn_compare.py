@@ -40,7 +40,8 @@ def check_module(torch, me, mt, x, dtype="float64", **fwd):
     parameter grads, repr and state_dict keys."""
     if dtype == "float64":
         me, mt = me.double(), mt.double()
-    me.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in mt.state_dict().items()})
+    me.load_state_dict({k: ember.tensor(v.detach().cpu().numpy())
+                        for k, v in mt.state_dict().items()})
     assert repr(me) == repr(mt)
     assert list(me.state_dict()) == list(mt.state_dict())
     check_fn(torch, lambda a: me(a, **fwd), lambda a: mt(a, **fwd), [x], dtype)

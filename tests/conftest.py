@@ -53,3 +53,22 @@ def fake_cuda():
         yield
     finally:
         _backend.enable_fake_cuda(was)
+
+
+@pytest.fixture(autouse=True)
+def _test_device(request):
+    """``EMBER_TEST_DEVICE=cuda``: ember's factory functions (``ember.tensor``, ``randn``, ...)
+    make their tensors there, so a test module written for the CPU runs its ember side on the
+    GPU, or on the strict CuPy-shaped backend with ``EMBER_FAKE_CUDA=strict`` (CI's
+    strict-backend job)."""
+    import os
+    dev = os.environ.get("EMBER_TEST_DEVICE")
+    if not dev or request.node.get_closest_marker("cpu_only"):
+        yield
+        return
+    import ember
+    ember.set_default_device(dev)
+    try:
+        yield
+    finally:
+        ember.set_default_device(None)

@@ -260,8 +260,8 @@ def test_averaged_model_matches_torch(mode):
                 model.count.add_(1)
             avg.update_parameters(model)
         out = avg(lib.ones(1, 3, dtype=lib.float64))
-        results.append((avg.module.w.detach().numpy().copy(), int(avg.n_averaged),
-                        int(avg.module.count), out.detach().numpy().copy()))
+        results.append((avg.module.w.detach().cpu().numpy().copy(), int(avg.n_averaged),
+                        int(avg.module.count), out.detach().cpu().numpy().copy()))
     (ew, en, ec, eo), (tw, tn, tc, to) = results
     np.testing.assert_allclose(ew, tw, rtol=1e-13)
     np.testing.assert_allclose(eo, to, rtol=1e-13)
@@ -294,7 +294,7 @@ def test_update_bn_matches_torch():
                                       model)
         assert not model.training
         bn = model[1]
-        stats.append((bn.running_mean.numpy().copy(), bn.running_var.numpy().copy(),
+        stats.append((bn.running_mean.cpu().numpy().copy(), bn.running_var.cpu().numpy().copy(),
                       int(bn.num_batches_tracked), bn.momentum))
     np.testing.assert_allclose(stats[0][0], stats[1][0], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(stats[0][1], stats[1][1], rtol=1e-5, atol=1e-6)

@@ -61,6 +61,7 @@ def test_flex_attention_matches_torch(score_mod, mask_mod, gqa):
     compare(el, tl, 1e-9, 1e-9)
 
 
+@pytest.mark.cpu_only
 def test_flex_attention_refuses_gradients_on_cpu_like_torch():
     for lib, fa in ((torch, tfa), (ember, efa)):
         q = lib.zeros(1, 1, 2, 4, requires_grad=True)

@@ -27,7 +27,8 @@ def _close(e, t, dtype="float64"):
 
 
 def _copy_weights(em, tm):
-    em.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
+    em.load_state_dict({k: ember.tensor(v.detach().cpu().numpy())
+                        for k, v in tm.state_dict().items()})
 
 
 def _check_module(em, tm, *shapes, dtype="float64", node=None):
@@ -88,6 +89,7 @@ def test_linear_shape_error():
         enn.Linear(3, 4)(ember.randn(2, 3, 5))
 
 
+@pytest.mark.cpu_only
 @pytest.mark.parametrize("x_shape, bias_shape, bias_dtype", [
     ((3, 4), (3,), "float32"), ((3, 4), (2, 5), "float32"), ((3, 4), (1, 1, 5), "float32"),
     ((4,), (3,), "float32"), ((2, 3, 4), (3,), "float32"), ((2, 3, 4), (2, 5), "float32"),
@@ -119,13 +121,13 @@ def test_linear_bias_shapes_and_dtypes_like_torch(x_shape, bias_shape, bias_dtyp
 
 def test_linear_default_init_statistics():
     ember.manual_seed(0)
-    w = enn.Linear(400, 300).weight.detach().numpy()
-    tw = tnn.Linear(400, 300).weight.detach().numpy()
+    w = enn.Linear(400, 300).weight.detach().cpu().numpy()
+    tw = tnn.Linear(400, 300).weight.detach().cpu().numpy()
     bound = 1 / np.sqrt(400)
     assert np.abs(w).max() <= bound
     assert abs(w.std() - tw.std()) < 0.02 * bound
     assert abs(w.std() - bound / np.sqrt(3)) < 0.01 * bound
-    b = enn.Linear(400, 300).bias.detach().numpy()
+    b = enn.Linear(400, 300).bias.detach().cpu().numpy()
     assert np.abs(b).max() <= bound and b.std() > 0.4 * bound
 
 
@@ -187,10 +189,10 @@ def test_rrelu_eval_and_train():
     _check_module(enn.RReLU().eval(), tnn.RReLU().eval(), (5, 4), node="RreluWithNoiseBackward0")
     x = ember.randn(1000, requires_grad=True)
     y = enn.RReLU(0.1, 0.3)(x)
-    ratio = (y / x).detach().numpy()[x.detach().numpy() < 0]
+    ratio = (y / x).detach().cpu().numpy()[x.detach().cpu().numpy() < 0]
     assert ratio.min() >= 0.1 and ratio.max() <= 0.3 and ratio.std() > 0.03
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.numpy()[x.detach().numpy() < 0], ratio, rtol=1e-6)
+    np.testing.assert_allclose(x.grad.cpu().numpy()[x.detach().cpu().numpy() < 0], ratio, rtol=1e-6)
 
 
 @pytest.mark.parametrize("fn,kw,node", [
@@ -258,7 +260,7 @@ def test_softmax_implicit_dim_warning():
     x = ember.randn(2, 3)
     with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
         y = EF.softmax(x)
-    np.testing.assert_allclose(y.numpy().sum(1), 1, rtol=1e-6)
+    np.testing.assert_allclose(y.cpu().numpy().sum(1), 1, rtol=1e-6)
     with pytest.warns(UserWarning, match="Implicit dimension choice for log_softmax"):
         EF.log_softmax(ember.randn(3))
     with pytest.warns(UserWarning):
@@ -286,12 +288,12 @@ def test_dropout_statistics_and_grad():
     x = ember.ones(200, 500, requires_grad=True)
     y = EF.dropout(x, 0.3)
     assert type(y.grad_fn).__name__ == "MulBackward0"
-    v = y.detach().numpy()
+    v = y.detach().cpu().numpy()
     kept = v != 0
     assert abs(kept.mean() - 0.7) < 0.01
     np.testing.assert_allclose(v[kept], 1 / 0.7, rtol=1e-6)
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), v)
+    np.testing.assert_array_equal(x.grad.cpu().numpy(), v)
 
 
 def test_dropout_edge_cases():
@@ -299,21 +301,21 @@ def test_dropout_edge_cases():
     assert EF.dropout(x, 0.0) is x
     assert EF.dropout(x, 0.5, training=False) is x
     y = EF.dropout(x, 1.0)
-    assert type(y.grad_fn).__name__ == "MulBackward0" and not y.detach().numpy().any()
+    assert type(y.grad_fn).__name__ == "MulBackward0" and not y.detach().cpu().numpy().any()
     with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1, but "
                                          "got 1.5"):
         EF.dropout(x, 1.5)
     with pytest.raises(ValueError, match="dropout probability"):
         enn.Dropout(-0.1)
     z = ember.ones(100)
-    assert EF.dropout(z, 0.5, inplace=True) is z and (z.numpy() == 0).any()
+    assert EF.dropout(z, 0.5, inplace=True) is z and (z.cpu().numpy() == 0).any()
 
 
 def test_dropout_module_train_eval():
     m = enn.Dropout(0.5)
     assert repr(m) == repr(tnn.Dropout(0.5))
     x = ember.ones(1000)
-    assert (m(x).numpy() == 0).any()
+    assert (m(x).cpu().numpy() == 0).any()
     m.eval()
     assert m(x) is x
 
@@ -327,7 +329,7 @@ def test_channel_dropout_masks_whole_channels(cls, shape):
     m = getattr(enn, cls)(0.5)
     assert repr(m) == repr(getattr(tnn, cls)(0.5))
     x = ember.ones(*shape)
-    y = m(x).numpy()
+    y = m(x).cpu().numpy()
     assert y.shape == shape
     unbatched = (cls, len(shape)) in (("Dropout1d", 2), ("Dropout3d", 4))
     lead = 1 if unbatched else 2
@@ -350,7 +352,7 @@ def test_alpha_dropout_keeps_mean_and_variance():
     ember.manual_seed(1)
     x = ember.randn(400, 500)
     m = enn.AlphaDropout(0.2)
-    y = m(x).numpy()
+    y = m(x).cpu().numpy()
     assert abs(y.mean()) < 0.02 and abs(y.std() - 1) < 0.02
     assert type(m(x.requires_grad_()).grad_fn).__name__ == "AddBackward0"
     m.eval()
@@ -381,8 +383,8 @@ def test_embedding(kw):
 
 
 def test_embedding_padding_row_initialised_to_zero():
-    assert not enn.Embedding(5, 3, padding_idx=1).weight[1].detach().numpy().any()
-    assert not enn.Embedding(5, 3, padding_idx=-1).weight[4].detach().numpy().any()
+    assert not enn.Embedding(5, 3, padding_idx=1).weight[1].detach().cpu().numpy().any()
+    assert not enn.Embedding(5, 3, padding_idx=-1).weight[4].detach().cpu().numpy().any()
 
 
 def test_embedding_max_norm_renormalises_in_place():
@@ -395,6 +397,7 @@ def test_embedding_max_norm_renormalises_in_place():
         _close(em.weight, tm.weight)
 
 
+@pytest.mark.cpu_only
 def test_embedding_errors():
     e = enn.Embedding(3, 2)
     with pytest.raises(IndexError, match="index out of range in self"):
@@ -419,7 +422,7 @@ def test_embedding_from_pretrained():
 
 
 def test_embedding_default_init_is_standard_normal():
-    w = enn.Embedding(1000, 100).weight.detach().numpy()
+    w = enn.Embedding(1000, 100).weight.detach().cpu().numpy()
     assert abs(w.mean()) < 0.01 and abs(w.std() - 1) < 0.01
 
 

@@ -56,7 +56,7 @@ def test_conv_without_bias_and_no_input_grad(torch, rng):
     we, wt = ember.tensor(w, requires_grad=True), torch.tensor(w, requires_grad=True)
     EF.conv2d(ember.tensor(x), we).sum().backward()
     torch.nn.functional.conv2d(torch.tensor(x), wt).sum().backward()
-    np.testing.assert_allclose(we.grad.numpy(), wt.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(we.grad.cpu().numpy(), wt.grad.cpu().numpy(), rtol=1e-10)
 
 
 def test_conv_double_backward(torch, rng):
@@ -68,7 +68,7 @@ def test_conv_double_backward(torch, rng):
         y = lib.nn.functional.conv2d(xt, wt, stride=(2, 1), padding=1)
         gx, = lib.autograd.grad((y * y).sum(), xt, create_graph=True)
         (gx * gx).sum().backward()
-        res.append((xt.grad.detach().numpy(), wt.grad.detach().numpy()))
+        res.append((xt.grad.detach().cpu().numpy(), wt.grad.detach().cpu().numpy()))
     for a, b in zip(*res):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-10)
 
@@ -128,12 +128,12 @@ def test_default_init_statistics():
     m = enn.Conv2d(16, 64, 5)
     fan_in = 16 * 25
     bound = 1 / math.sqrt(fan_in)       # kaiming_uniform(a=sqrt(5)) gives the same bound
-    w, b = m.weight.detach().numpy(), m.bias.detach().numpy()
+    w, b = m.weight.detach().cpu().numpy(), m.bias.detach().cpu().numpy()
     assert np.abs(w).max() <= bound and np.abs(b).max() <= bound
     assert abs(w.std() - bound / math.sqrt(3)) < 0.05 * bound
     mt = enn.ConvTranspose2d(8, 4, 3)
     assert mt.weight.shape == (8, 4, 3, 3)
-    assert np.abs(mt.bias.detach().numpy()).max() <= 1 / math.sqrt(4 * 9)
+    assert np.abs(mt.bias.detach().cpu().numpy()).max() <= 1 / math.sqrt(4 * 9)
 
 
 def _err(lib, fn):
@@ -206,7 +206,7 @@ def test_float16_conv_computes_in_float32(rng):
     y = EF.conv2d(x, w)
     assert y.dtype is ember.float16
     ref = EF.conv2d(x.float(), w.float())
-    np.testing.assert_allclose(y.float().numpy(), ref.numpy(), rtol=1e-2, atol=1e-2)
+    np.testing.assert_allclose(y.float().cpu().numpy(), ref.cpu().numpy(), rtol=1e-2, atol=1e-2)
 
 
 # ---- OpInfo regressions ---------------------------------------------------------------------------

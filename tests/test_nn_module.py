@@ -72,7 +72,7 @@ def net(T, dtype=None):
 
 
 def to_ember_state(sd):
-    return OrderedDict((k, ember.tensor(v.detach().numpy())) for k, v in sd.items())
+    return OrderedDict((k, ember.tensor(v.detach().cpu().numpy())) for k, v in sd.items())
 
 
 def copy_weights(em, tm):
@@ -87,6 +87,7 @@ def err(fn):
 
 
 # ---- Parameter / Buffer ------------------------------------------------------------------------
+@pytest.mark.cpu_only
 def test_parameter_basics(torch):
     data = np.arange(6, dtype=np.float32).reshape(2, 3)
     p, tp = enn.Parameter(ember.tensor(data)), torch.nn.Parameter(torch.tensor(data))
@@ -111,7 +112,7 @@ def test_parameter_deepcopy_and_pickle():
     p = enn.Parameter(ember.randn(2, 3))
     for q in (copy.deepcopy(p), pickle.loads(pickle.dumps(p))):
         assert type(q) is enn.Parameter and q.requires_grad
-        assert np.array_equal(q.detach().numpy(), p.detach().numpy())
+        assert np.array_equal(q.detach().cpu().numpy(), p.detach().cpu().numpy())
         assert q._data is not p._data
     q = copy.deepcopy(enn.Parameter(ember.ones(2), requires_grad=False))
     assert not q.requires_grad
@@ -260,6 +261,7 @@ def _registration_errors(T):
     ]
 
 
+@pytest.mark.cpu_only
 def test_registration_errors_match_torch(torch):
     ours, theirs = _registration_errors(ember), _registration_errors(torch)
     for i, (a, b) in enumerate(zip(ours, theirs)):
@@ -299,12 +301,14 @@ def test_load_from_torch_and_compare_forward_backward(torch):
     x = np.random.default_rng(0).standard_normal((7, 4))
     tx, ex = torch.tensor(x, requires_grad=True), ember.tensor(x, requires_grad=True)
     ty, ey = tm(tx), m(ex)
-    np.testing.assert_allclose(ey.detach().numpy(), ty.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ey.detach().cpu().numpy(), ty.detach().cpu().numpy(), rtol=1e-10,
+                               atol=1e-12)
     ty.pow(2).sum().backward()
     ey.pow(2).sum().backward()
-    np.testing.assert_allclose(ex.grad.numpy(), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ex.grad.cpu().numpy(), tx.grad.cpu().numpy(), rtol=1e-10, atol=1e-12)
     for (n, p), (_, tp) in zip(m.named_parameters(), tm.named_parameters()):
-        np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=1e-10, atol=1e-12,
+        np.testing.assert_allclose(p.grad.cpu().numpy(), tp.grad.cpu().numpy(), rtol=1e-10,
+                                   atol=1e-12,
                                    err_msg=n)
 
 
@@ -314,7 +318,7 @@ def test_load_copies_in_place():
     sd = {k: v + 1 for k, v in m.state_dict().items()}
     assert repr(m.load_state_dict(sd)) == "<All keys matched successfully>"
     assert m.fc1.weight is w and w.requires_grad and w.grad_fn is None
-    np.testing.assert_allclose(w.detach().numpy(), sd["fc1.weight"].numpy())
+    np.testing.assert_allclose(w.detach().cpu().numpy(), sd["fc1.weight"].cpu().numpy())
     assert m.norm.num_batches_tracked.dtype is ember.int64
 
 
@@ -637,6 +641,7 @@ def test_multiline_extra_repr(torch):
     assert repr(build(ember)) == repr(build(torch))
 
 
+@pytest.mark.cpu_only
 def test_parameter_container_reprs(torch):
     def build(T):
         pl = T.nn.ParameterList([T.nn.Parameter(T.ones(2, 3)), T.zeros(4, dtype=T.float64),
@@ -694,8 +699,8 @@ def test_sequential_forward(torch):
     m = enn.Sequential(*[linear_cls(ember)(3, 3, dtype=ember.float64) for _ in range(3)])
     copy_weights(m, tm)
     x = np.random.default_rng(2).standard_normal((2, 3))
-    np.testing.assert_allclose(m(ember.tensor(x)).detach().numpy(),
-                               tm(torch.tensor(x)).detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(m(ember.tensor(x)).detach().cpu().numpy(),
+                               tm(torch.tensor(x)).detach().cpu().numpy(), rtol=1e-12)
 
 
 def test_module_list():
@@ -762,7 +767,7 @@ def test_deepcopy_module_keeps_sharing():
     assert c.tied is c.fc1 and c.fc1 is not m.fc1
     assert type(c.fc1.weight) is enn.Parameter and c.fc1.weight is not m.fc1.weight
     for (n, p), (_, q) in zip(m.state_dict().items(), c.state_dict().items()):
-        assert np.array_equal(p.numpy(), q.numpy()), n
+        assert np.array_equal(p.cpu().numpy(), q.cpu().numpy()), n
     assert repr(c) == repr(m)
 
 
@@ -795,6 +800,7 @@ def test_non_full_backward_hook_matches_torch(torch):
     assert run(ember) == run(torch)
 
 
+@pytest.mark.cpu_only
 def test_integer_parameter(torch):
     assert err(lambda: enn.Parameter(ember.ones(2, dtype=ember.int64))) == \
         err(lambda: torch.nn.Parameter(torch.ones(2, dtype=torch.int64)))

@@ -18,11 +18,11 @@ TOL = {"float64": 1e-10, "float32": 1e-4}
 
 
 def _np(t):
-    return t.detach().numpy()
+    return t.detach().cpu().numpy()
 
 
 def _copy_state(tm, em):
-    em.load_state_dict({k: ember.tensor(v.numpy()) for k, v in tm.state_dict().items()})
+    em.load_state_dict({k: ember.tensor(v.cpu().numpy()) for k, v in tm.state_dict().items()})
 
 
 def _run_steps(tm, em, shape, dtype, steps=3, seed=0):
@@ -39,13 +39,14 @@ def _run_steps(tm, em, shape, dtype, steps=3, seed=0):
         np.testing.assert_allclose(_np(ye), _np(yt), atol=tol, rtol=tol)
         yt.backward(torch.tensor(gn))
         ye.backward(ember.tensor(gn))
-        np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), atol=tol, rtol=tol)
+        np.testing.assert_allclose(xe.grad.cpu().numpy(), xt.grad.cpu().numpy(), atol=tol, rtol=tol)
     for (kt, pt), (ke, pe) in zip(tm.named_parameters(), em.named_parameters()):
         assert kt == ke
-        np.testing.assert_allclose(pe.grad.numpy(), pt.grad.numpy(), atol=tol * 10, rtol=tol)
+        np.testing.assert_allclose(pe.grad.cpu().numpy(), pt.grad.cpu().numpy(), atol=tol * 10,
+                                   rtol=tol)
     for (kt, bt), (ke, be) in zip(tm.state_dict().items(), em.state_dict().items()):
         assert kt == ke
-        np.testing.assert_allclose(be.numpy(), bt.numpy(), atol=tol, rtol=tol)
+        np.testing.assert_allclose(be.cpu().numpy(), bt.cpu().numpy(), atol=tol, rtol=tol)
 
 
 def _pair(name, *args, dtype="float64", **kwargs):
@@ -171,7 +172,7 @@ def test_functional_composites_match_torch():
         for te, tt in ((xe, xt), (ye, yt)):
             assert (te.grad is None) == (tt.grad is None), name
             if tt.grad is not None:
-                np.testing.assert_allclose(te.grad.numpy(), tt.grad.numpy(), atol=1e-10,
+                np.testing.assert_allclose(te.grad.cpu().numpy(), tt.grad.cpu().numpy(), atol=1e-10,
                                            err_msg=name)
 
 

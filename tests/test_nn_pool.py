@@ -58,7 +58,7 @@ def test_max_pool_nan_propagates(torch):
     x[0, 0, 0, 1] = np.nan
     ye = EF.max_pool2d(ember.tensor(x), 2)
     yt = torch.nn.functional.max_pool2d(torch.tensor(x), 2)
-    np.testing.assert_array_equal(ye.numpy(), yt.numpy())
+    np.testing.assert_array_equal(ye.cpu().numpy(), yt.cpu().numpy())
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
@@ -72,13 +72,14 @@ def test_max_pool_2x2_ties_odd_sizes_and_views(torch, rng, dtype, xs):
     xt = torch.tensor(x).to(getattr(torch, dtype)).transpose(-1, -2).requires_grad_()
     (ye, ie), (yt, it) = (mod.nn.functional.max_pool2d(v, 2, return_indices=True)
                           for mod, v in ((ember, xe), (torch, xt)))
-    np.testing.assert_array_equal(ye.float().detach().numpy(), yt.float().detach().numpy())
-    np.testing.assert_array_equal(ie.numpy(), it.numpy())
+    np.testing.assert_array_equal(ye.float().detach().cpu().numpy(),
+                                  yt.float().detach().cpu().numpy())
+    np.testing.assert_array_equal(ie.cpu().numpy(), it.cpu().numpy())
     g = rng.standard_normal(ye.shape)
     g.flat[0] = np.inf
     ye.backward(ember.tensor(g).to(ye.dtype))
     yt.backward(torch.tensor(g).to(yt.dtype))
-    np.testing.assert_array_equal(xe.grad.float().numpy(), xt.grad.float().numpy())
+    np.testing.assert_array_equal(xe.grad.float().cpu().numpy(), xt.grad.float().cpu().numpy())
 
 
 @pytest.mark.parametrize("nsp", [1, 2])
@@ -89,8 +90,8 @@ def test_max_unpool(torch, rng, nsp):
     unpool = f"max_unpool{nsp}d"
     _, it = getattr(torch.nn.functional, pool)(torch.tensor(x), 2, return_indices=True)
     ye, ie = getattr(EF, pool)(ember.tensor(x), 2, return_indices=True)
-    np.testing.assert_array_equal(ie.numpy(), it.numpy())
-    y = getattr(torch.nn.functional, pool)(torch.tensor(x), 2).numpy()
+    np.testing.assert_array_equal(ie.cpu().numpy(), it.cpu().numpy())
+    y = getattr(torch.nn.functional, pool)(torch.tensor(x), 2).cpu().numpy()
     check_fn(torch, lambda a: getattr(EF, unpool)(a, ie, 2),
              lambda a: getattr(torch.nn.functional, unpool)(a, it, 2), [y])
 
@@ -225,7 +226,7 @@ def test_pad_backward_is_differentiable():
         for mode in ("reflect", "replicate", "circular"):
             (g,) = lib.autograd.grad((lib.nn.functional.pad(x, (2, -1), mode=mode) ** 3).sum(),
                                      x, create_graph=True)
-            res += [g.detach().numpy(), lib.autograd.grad(g.sum(), x)[0].numpy()]
+            res += [g.detach().cpu().numpy(), lib.autograd.grad(g.sum(), x)[0].cpu().numpy()]
     n = len(res) // 2
     for e, t in zip(res[n:], res[:n]):
         np.testing.assert_allclose(e, t, rtol=1e-10)
@@ -262,9 +263,9 @@ def _same_or_both_zero(ge, gt):
     """None (no path) and a zero gradient are the same answer."""
     if ge is None or gt is None:
         other = gt if ge is None else ge
-        assert other is None or not other.detach().numpy().any()
+        assert other is None or not other.detach().cpu().numpy().any()
         return
-    np.testing.assert_allclose(ge.detach().numpy(), gt.numpy(), rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(ge.detach().cpu().numpy(), gt.cpu().numpy(), rtol=1e-7, atol=1e-9)
 
 
 @pytest.mark.parametrize("nsp", [1, 2, 3])
@@ -272,7 +273,7 @@ def test_max_unpool_second_derivatives(torch, rng, nsp):
     xs = (2, 3) + (4,) * nsp
     _, it = getattr(torch.nn.functional, f"max_pool{nsp}d")(
         torch.tensor(rng.standard_normal(xs)), 2, return_indices=True)
-    ie = ember.tensor(it.numpy())
+    ie = ember.tensor(it.cpu().numpy())
     y = rng.standard_normal(tuple(it.shape))
     unpool = f"max_unpool{nsp}d"
     v, w = rng.standard_normal(xs), rng.standard_normal(tuple(it.shape))

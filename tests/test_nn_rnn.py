@@ -11,7 +11,8 @@ TR = torch.nn.utils.rnn
 
 
 def _copy(em, tm):
-    em.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
+    em.load_state_dict({k: ember.tensor(v.detach().cpu().numpy())
+                        for k, v in tm.state_dict().items()})
 
 
 def _close(a, b, tol=1e-10):
@@ -136,7 +137,7 @@ def test_float32_and_dropout_train_eval():
     _close(em(ember.tensor(x))[0], tm(torch.tensor(x))[0], 1e-5)
     em.train()
     a, b = em(ember.tensor(x))[0], em(ember.tensor(x))[0]
-    assert not np.allclose(a.detach().numpy(), b.detach().numpy())
+    assert not np.allclose(a.detach().cpu().numpy(), b.detach().cpu().numpy())
 
 
 @pytest.mark.parametrize("cls,nstates,kw", [("RNNCell", 1, {}), ("RNNCell", 1, dict(nonlinearity="relu", bias=False)),
@@ -174,9 +175,9 @@ def test_default_init_statistics():
     em = ember.nn.LSTM(8, 16, num_layers=2, bidirectional=True)
     bound = 1 / 4
     for p in em.parameters():
-        v = p.detach().numpy()
+        v = p.detach().cpu().numpy()
         assert v.min() >= -bound and v.max() <= bound
-    w = em.weight_hh_l0_reverse.detach().numpy()
+    w = em.weight_hh_l0_reverse.detach().cpu().numpy()
     assert abs(w.std() - bound / np.sqrt(3)) < 0.02
     assert [tuple(p.shape) for p in em.parameters()] == \
         [tuple(p.shape) for p in torch.nn.LSTM(8, 16, num_layers=2, bidirectional=True).parameters()]
@@ -275,6 +276,7 @@ def test_pad_sequence_broadcasts_into_slots(shapes):
         _close(a.grad, b.grad)
 
 
+@pytest.mark.cpu_only
 def test_pack_sequence_unsorted_and_unpack():
     rng = np.random.default_rng(10)
     seqs = [rng.standard_normal((n, 3)) for n in (2, 5, 1, 3)]
@@ -284,15 +286,16 @@ def test_pack_sequence_unsorted_and_unpack():
     assert pe.sorted_indices.tolist() == pt.sorted_indices.tolist()
     assert pe.unsorted_indices.tolist() == pt.unsorted_indices.tolist()
     for a, s in zip(ER.unpack_sequence(pe), seqs):
-        np.testing.assert_array_equal(a.numpy(), s)
+        np.testing.assert_array_equal(a.cpu().numpy(), s)
     pad, lengths = ER.pad_packed_sequence(pe, batch_first=True)
     assert lengths.tolist() == [2, 5, 1, 3]
     for a, s in zip(ER.unpad_sequence(pad, lengths, batch_first=True), seqs):
-        np.testing.assert_array_equal(a.numpy(), s)
+        np.testing.assert_array_equal(a.cpu().numpy(), s)
     assert pe.double().data.dtype == ember.float64
     assert isinstance(pe, tuple) and len(pe) == 4
 
 
+@pytest.mark.cpu_only
 def test_utils_errors():
     x = np.zeros((3, 3, 2))
     _err(lambda: ER.pack_padded_sequence(ember.tensor(x), [1, 2, 3]),

@@ -15,7 +15,8 @@ TF = torch.nn.functional
 
 
 def _copy(em, tm):
-    em.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
+    em.load_state_dict({k: ember.tensor(v.detach().cpu().numpy())
+                        for k, v in tm.state_dict().items()})
 
 
 def _close(a, b, tol=1e-10):
@@ -165,11 +166,11 @@ def test_mha_unbatched_and_init():
     _close(oe, ot)
     _close(we, wt)
     fresh = ember.nn.MultiheadAttention(64, 4)
-    w = fresh.in_proj_weight.detach().numpy()
+    w = fresh.in_proj_weight.detach().cpu().numpy()
     bound = np.sqrt(6 / (64 + 192))
     assert w.min() >= -bound and w.max() <= bound and abs(w.std() - bound / np.sqrt(3)) < 0.01
-    assert not fresh.in_proj_bias.detach().numpy().any()
-    assert not fresh.out_proj.bias.detach().numpy().any()
+    assert not fresh.in_proj_bias.detach().cpu().numpy().any()
+    assert not fresh.out_proj.bias.detach().cpu().numpy().any()
     assert type(fresh.out_proj).__name__ == "NonDynamicallyQuantizableLinear"
 
 
@@ -297,7 +298,7 @@ def test_encoder_eval_nested_padding_and_train_dropout():
     _close(oe, ot, 1e-8)
     em.train()
     a, b = em(ember.tensor(x)), em(ember.tensor(x))
-    assert not np.allclose(a.detach().numpy(), b.detach().numpy())
+    assert not np.allclose(a.detach().cpu().numpy(), b.detach().cpu().numpy())
 
 
 def test_encoder_nested_warning_and_activation_error():

@@ -15,11 +15,11 @@ TP = tnn.utils.parametrize
 
 
 def _np(t):
-    return t.detach().numpy()
+    return t.detach().cpu().numpy()
 
 
 def _copy_state(tm, em):
-    em.load_state_dict({k: ember.tensor(v.numpy()) for k, v in tm.state_dict().items()})
+    em.load_state_dict({k: ember.tensor(v.cpu().numpy()) for k, v in tm.state_dict().items()})
 
 
 def _linear_pair(seed=0):
@@ -53,7 +53,7 @@ def test_clip_grad_norm(norm_type, max_norm):
     assert re_.shape == rt.shape
     np.testing.assert_allclose(_np(re_), _np(rt), rtol=1e-12)
     for tp, ep in zip(tps, eps):
-        np.testing.assert_allclose(ep.grad.numpy(), tp.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(ep.grad.cpu().numpy(), tp.grad.cpu().numpy(), rtol=1e-12)
 
 
 def test_clip_grad_norm_single_tensor_and_missing_grads():
@@ -82,7 +82,7 @@ def test_get_total_norm_and_clip_grads_with_norm():
     tnn.utils.clip_grads_with_norm_(tps, 1.0, tt)
     enn.utils.clip_grads_with_norm_(eps, 1.0, te)
     for tp, ep in zip(tps, eps):
-        np.testing.assert_allclose(ep.grad.numpy(), tp.grad.numpy())
+        np.testing.assert_allclose(ep.grad.cpu().numpy(), tp.grad.cpu().numpy())
 
 
 def test_clip_grad_value():
@@ -90,7 +90,7 @@ def test_clip_grad_value():
     tnn.utils.clip_grad_value_(tps, 0.7)
     enn.utils.clip_grad_value_(eps, 0.7)
     for tp, ep in zip(tps, eps):
-        np.testing.assert_allclose(ep.grad.numpy(), tp.grad.numpy())
+        np.testing.assert_allclose(ep.grad.cpu().numpy(), tp.grad.cpu().numpy())
 
 
 # ---- parameters <-> vector --------------------------------------------------------------------
@@ -156,8 +156,8 @@ def test_register_parametrization_layout_and_values():
     yt.sum().backward()
     ye.sum().backward()
     np.testing.assert_allclose(_np(ye), _np(yt))
-    np.testing.assert_allclose(em.parametrizations.weight.original.grad.numpy(),
-                               tm.parametrizations.weight.original.grad.numpy())
+    np.testing.assert_allclose(em.parametrizations.weight.original.grad.cpu().numpy(),
+                               tm.parametrizations.weight.original.grad.cpu().numpy())
 
 
 def test_parametrization_assignment_uses_right_inverse():
@@ -232,10 +232,10 @@ def _train_compare(tm, em, in_shape, steps=2):
         ye.pow(2).sum().backward()
     for (kt, pt), (ke, pe) in zip(tm.named_parameters(), em.named_parameters()):
         assert kt == ke
-        np.testing.assert_allclose(pe.grad.numpy(), pt.grad.numpy(), atol=1e-9)
+        np.testing.assert_allclose(pe.grad.cpu().numpy(), pt.grad.cpu().numpy(), atol=1e-9)
     for (kt, bt), (ke, be) in zip(tm.state_dict().items(), em.state_dict().items()):
         assert kt == ke
-        np.testing.assert_allclose(be.numpy(), bt.numpy(), atol=1e-10)
+        np.testing.assert_allclose(be.cpu().numpy(), bt.cpu().numpy(), atol=1e-10)
 
 
 @pytest.mark.parametrize("dim", [0, 1, None, -1])

@@ -92,7 +92,8 @@ IDS = [f"{n}-{'-'.join(f'{k}={v}' for k, v in kw.items())}" for n, kw in CONFIGS
 
 def _assert_params(ep, tp, rtol, atol):
     for e, t in zip(ep, tp):
-        np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=rtol, atol=atol)
+        np.testing.assert_allclose(e.detach().cpu().numpy(), t.detach().cpu().numpy(), rtol=rtol,
+                                   atol=atol)
 
 
 @pytest.mark.parametrize("name,kwargs", CONFIGS, ids=IDS)
@@ -140,11 +141,11 @@ def _convert(obj, tensor_type, make):
 
 
 def _to_ember(obj):
-    return _convert(obj, torch.Tensor, lambda t: ember.tensor(t.detach().numpy().copy()))
+    return _convert(obj, torch.Tensor, lambda t: ember.tensor(t.detach().cpu().numpy().copy()))
 
 
 def _to_torch(obj):
-    return _convert(obj, ember.Tensor, lambda t: torch.tensor(t.detach().numpy().copy()))
+    return _convert(obj, ember.Tensor, lambda t: torch.tensor(t.detach().cpu().numpy().copy()))
 
 
 def _assert_state_layout(esd, tsd):
@@ -169,13 +170,13 @@ def test_state_dict_loads_across_frameworks(name, kwargs):
     # torch trains 10 steps; ember resumes from torch's weights and optimizer state
     tp, topt = _run(torch, name, kwargs, dtype, steps=10)
     esd = _to_ember(topt.state_dict())
-    ep = [ember.tensor(t.detach().numpy().copy(), requires_grad=True) for t in tp]
+    ep = [ember.tensor(t.detach().cpu().numpy().copy(), requires_grad=True) for t in tp]
     ep, eopt = _run(ember, name, kwargs, dtype, steps=10, params=ep, opt_state=esd)
     tp, topt = _run(torch, name, kwargs, dtype, steps=10, params=tp, opt_state=topt.state_dict())
     _assert_params(ep, tp, 1e-9, 1e-11)
     # and back: ember's state continues in torch
     tsd = _to_torch(eopt.state_dict())
-    tp2 = [torch.tensor(e.detach().numpy().copy(), requires_grad=True) for e in ep]
+    tp2 = [torch.tensor(e.detach().cpu().numpy().copy(), requires_grad=True) for e in ep]
     tp2, _ = _run(torch, name, kwargs, dtype, steps=5, params=tp2, opt_state=tsd)
     ep, _ = _run(ember, name, kwargs, dtype, steps=5, params=ep, opt_state=eopt.state_dict())
     _assert_params(ep, tp2, 1e-9, 1e-11)
@@ -229,6 +230,7 @@ def test_old_checkpoint_step_as_number_becomes_tensor():
 
 
 # ---- Optimizer base behaviour ------------------------------------------------------------------
+@pytest.mark.cpu_only
 def test_param_groups_and_errors():
     a, b = ember.randn(2, requires_grad=True), ember.randn(2, requires_grad=True)
     opt = ember.optim.SGD([{"params": [a]}, {"params": b, "lr": 0.5}], lr=0.1, momentum=0.9)
@@ -362,7 +364,7 @@ def test_with_nn_module_parameters():
     torch.manual_seed(0)
     tm = torch.nn.Linear(4, 3)
     em = ember.nn.Linear(4, 3)
-    em.load_state_dict({k: ember.tensor(v.detach().numpy().copy())
+    em.load_state_dict({k: ember.tensor(v.detach().cpu().numpy().copy())
                         for k, v in tm.state_dict().items()})
     eopt = ember.optim.AdamW(em.parameters(), lr=0.01)
     topt = torch.optim.AdamW(tm.parameters(), lr=0.01)
@@ -373,7 +375,7 @@ def test_with_nn_module_parameters():
             ((m(x) - lib.tensor(_Y.astype(np.float32))) ** 2).mean().backward()
             opt.step()
     for (k, e), (_, t) in zip(em.state_dict().items(), tm.state_dict().items()):
-        np.testing.assert_allclose(e.numpy(), t.detach().numpy(), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(e.cpu().numpy(), t.detach().cpu().numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_sgd_momentum_state_absent_without_momentum():

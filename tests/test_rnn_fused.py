@@ -70,7 +70,8 @@ def _graph_names(t):
 def test_one_node_per_layer_and_direction_like_torch_cpu(kw):
     tm = torch.nn.LSTM(4, 5, **kw)
     em = ember.nn.LSTM(4, 5, **kw)
-    em.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
+    em.load_state_dict({k: ember.tensor(v.detach().cpu().numpy())
+                        for k, v in tm.state_dict().items()})
     x = np.random.default_rng(0).standard_normal((6, 2, 4)).astype(np.float32)
     oe, (he, ce) = em(ember.tensor(x))
     ot, (ht, ct) = tm(torch.tensor(x))
@@ -84,7 +85,8 @@ def test_one_node_per_layer_and_direction_like_torch_cpu(kw):
 def _pair(cls="LSTM", **kw):
     tm = getattr(torch.nn, cls)(3, 4, **kw).double()
     em = getattr(ember.nn, cls)(3, 4, **kw).double()
-    em.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
+    em.load_state_dict({k: ember.tensor(v.detach().cpu().numpy())
+                        for k, v in tm.state_dict().items()})
     return em, tm
 
 

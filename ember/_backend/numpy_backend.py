@@ -95,26 +95,35 @@ class CPU:
         from . import torch_random
         return torch_random
 
-    @staticmethod
-    def scatter_add(target, index, values):
+    def scatter_add(self, target, index, values):
         """target[index] += values with repeated indices accumulating (in place)."""
-        np.add.at(target, index, values)
+        self.xp.add.at(target, index, values)
 
-    @staticmethod
-    def segment_max(values, seg, nseg):
+    def scatter_reduce(self, target, index, values, op):
+        """target[index] = op(target[index], values), repeated indices reducing in turn (in
+        place); ``op`` is "multiply", "maximum" or "minimum"."""
+        getattr(self.xp, op).at(target, index, values)
+
+    def segment_max(self, values, seg, nseg):
         """Column-wise max of the rows of ``values`` (m, d) grouped by the sorted segment ids
         ``seg`` (m,), and the row position of each max (first one; -1 and value 0 where a
         segment is empty)."""
+        xp = self.xp
         m, d = values.shape
-        out = np.full((nseg, d), -np.inf, values.dtype)
-        np.maximum.at(out, seg, values)
-        pos = np.where(values == out[seg], np.arange(m)[:, None], m)
-        first = np.full((nseg, d), m)
-        np.minimum.at(first, seg, pos)
+        out = xp.full((nseg, d), -xp.inf, values.dtype)
+        self.scatter_reduce(out, seg, values, "maximum")
+        pos = xp.where(values == out[seg], xp.arange(m)[:, None], m)
+        first = xp.full((nseg, d), m)
+        self.scatter_reduce(first, seg, pos, "minimum")
         empty = first == m
         out[empty] = 0
         first[empty] = -1
         return out, first
+
+    @staticmethod
+    def writeable(a):
+        """Whether ``a`` may be written (False for broadcast and read-only window views)."""
+        return a.flags.writeable
 
     @staticmethod
     def view_reshape(a, shape):

@@ -366,7 +366,9 @@ def ldl_solve(ld, piv, b, hermitian=False):
     """Solve A X = B from ``ldl_factor``'s output (batches broadcast against B's)."""
     batch = np.broadcast_shapes(ld.shape[:-2], b.shape[:-2])
     ld = _batched(np.broadcast_to(ld, batch + ld.shape[-2:]))
-    piv = np.broadcast_to(piv, batch + piv.shape[-1:]).reshape((ld.shape[0], piv.shape[-1]))
+    # pivots as host ints: the row swaps index with them one at a time (on any device)
+    piv = np.broadcast_to(piv, batch + piv.shape[-1:]).reshape((ld.shape[0], piv.shape[-1]))\
+        .tolist()
     x = _batched(np.array(np.broadcast_to(b, batch + b.shape[-2:]),
                           np.result_type(ld, b), copy=True))
     herm = hermitian and np.iscomplexobj(ld)

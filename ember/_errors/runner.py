@@ -19,8 +19,11 @@ def cannot_import_name(name, module, path):
 
 
 # ---- torch.cuda without a GPU (the CPU-only build's answers) -----------------------------------
-def cuda_not_compiled():
-    return AssertionError("Torch not compiled with CUDA enabled")
+def cuda_not_compiled(why=None):
+    """torch's CPU-only answer, then (second line) why ember has no CUDA and what to install."""
+    from .tensor import CUDA_INSTALL_HINT
+    return AssertionError("Torch not compiled with CUDA enabled\n(ember: "
+                          + (f"{why}; " if why else "") + CUDA_INSTALL_HINT + ")")
 
 
 def cuda_dummy_class(name):

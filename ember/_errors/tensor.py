@@ -28,9 +28,15 @@ def device_index_twice(spec):
                         f"explicitly: {spec}")
 
 
-def cuda_unavailable():
-    return AssertionError("Torch not compiled with CUDA enabled (ember: CUDA needs CuPy and an "
-                          "NVIDIA GPU; install the extra with `pip install ember[cuda]`)")
+CUDA_INSTALL_HINT = ("install the extra with `pip install 'ember[cuda]'` (CuPy's wheel for "
+                     "CUDA 12, cupy-cuda12x; for CUDA 11 use `pip install cupy-cuda11x`, for "
+                     "CUDA 13 `pip install cupy-cuda13x`)")
+
+
+def cuda_unavailable(reason=None):
+    why = f": {reason}" if reason else ""
+    return AssertionError(f"Torch not compiled with CUDA enabled (ember: CUDA needs CuPy, a "
+                          f"driver and an NVIDIA GPU{why}; {CUDA_INSTALL_HINT})")
 
 
 def backend_unavailable(dev_type):

@@ -310,7 +310,7 @@ def commit_inplace(self, result, tracking):
 
 def write_array(t, arr):
     dst = t._data
-    if not dst.flags.writeable:
+    if not t._device._backend.writeable(dst):
         raise _errors.inplace_overlap()
     if arr.shape != dst.shape:
         try:

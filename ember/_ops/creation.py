@@ -515,10 +515,10 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     dt = _dt(dtype)
     if dt.category < 2:
         start, end = (int(v.item() if isinstance(v, Tensor) else v) for v in (start, end))
-    lin = linspace(start, end, steps, dtype=D.float64)
     dev = _resolve(device)
-    arr = np.power(base, lin._data)
-    return _finish(dev._backend.from_host(arr.astype(dt.np)), dt, dev, requires_grad)
+    lin = linspace(start, end, steps, dtype=D.float64, device=dev)
+    arr = dev._backend.xp.power(base, lin._data)
+    return _finish(arr.astype(dt.np), dt, dev, requires_grad)
 
 
 @register("eye", method=False)

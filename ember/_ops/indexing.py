@@ -90,9 +90,10 @@ def _check_broadcast(key):
             raise _errors.index_broadcast(arrs) from None
 
 
-def _indexed_shape(shape, key):
-    """Shape of ``a[key]`` for an array of ``shape``, without materialising it."""
-    return np.broadcast_to(np.empty((), np.int8), shape)[key].shape
+def _indexed_shape(xp, shape, key):
+    """Shape of ``a[key]`` for an array of ``shape`` (only the result is materialised, as
+    int8)."""
+    return xp.broadcast_to(xp.empty((), np.int8), shape)[key].shape
 
 
 def _same_dtype(input, src, fmt):
@@ -147,9 +148,10 @@ def _put_key(t, key, values, accumulate, strict=False):
     index_put's dtype check (``__setitem__`` casts instead)."""
     arr = t._device._backend.copy(t._data)
     v = _value_array(values, t)
-    target = _indexed_shape(arr.shape, key)
+    xp = t._device._backend.xp
+    target = _indexed_shape(xp, arr.shape, key)
     try:
-        v = np.broadcast_to(v, target) if v.shape != target else v
+        v = xp.broadcast_to(v, target) if v.shape != target else v
     except ValueError:
         raise _errors.index_put_value_shape(target, v) from None
     if strict:
@@ -386,11 +388,11 @@ def _scatter_core(input, d, index, src, mode):
     elif mode == "add" or mode == "sum":
         be.scatter_add(flat, key, src)
     elif mode == "multiply" or mode == "prod":
-        np.multiply.at(flat, key, src)
+        be.scatter_reduce(flat, key, src, "multiply")
     elif mode == "amax":
-        np.maximum.at(flat, key, src)
+        be.scatter_reduce(flat, key, src, "maximum")
     elif mode == "amin":
-        np.minimum.at(flat, key, src)
+        be.scatter_reduce(flat, key, src, "minimum")
     return arr
 
 

@@ -406,7 +406,7 @@ def _addop(name, node_name, product_arr, grads, promote=False):
             raise _errors.addmm_dtype(name, input._dtype, a._dtype, b._dtype)
         p = product_arr(pa, pb, name)
         dt = pa._dtype
-        if p.base is not None or not p.flags.writeable:
+        if p.base is not None or not a._device._backend.writeable(p):
             p = p.copy()
         if dt.category < 2:
             beta, alpha = _scalar_for(dt, beta), _scalar_for(dt, alpha)

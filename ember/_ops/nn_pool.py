@@ -405,9 +405,9 @@ def index_pad(input, pad, mode):
         if mode == "reflect" and (lo >= n or hi >= n):
             raise _errors.reflection_pad_size(lo, hi, k, nd, a)
         idxs.append(_pad_index(n, lo, hi, mode))
-    r = a
+    r, xp = a, input._device._backend.xp
     for k, idx in enumerate(idxs):
-        r = np.take(r, idx, axis=a.ndim - nd + k)
+        r = xp.take(r, xp.asarray(idx), axis=a.ndim - nd + k)
     out = _make(r, input._dtype, input._device)
     if _needs(input):
         record(out, _PAD_NODES[mode][nd], (input,), (), (a.shape, pairs, idxs))

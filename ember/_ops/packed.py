@@ -29,9 +29,9 @@ lu_with_info_t = _structseq("_lu_with_info", ("LU", "pivots", "info"))
 def _permutation(pivots, m, like):
     """Permutation matrices P (``A = P L U``) from LAPACK's 1-based row swaps."""
     b = like._device._backend
-    perm = b.linalg.pivots_to_permutation(b.to_host(pivots._data), m)
-    eye = np.eye(m, dtype=like._dtype.np)
-    return _make(b.from_host(np.ascontiguousarray(np.swapaxes(eye[perm], -1, -2))), like._dtype,
+    perm = b.linalg.pivots_to_permutation(pivots._data, m)
+    eye = b.xp.eye(m, dtype=like._dtype.np)
+    return _make(b.xp.ascontiguousarray(b.xp.swapaxes(eye[perm], -1, -2)), like._dtype,
                  like._device)
 
 
@@ -529,9 +529,7 @@ def linalg_ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
     sa, sb = LD._data.shape, B._data.shape
     if sb[-2] != sa[-1]:
         raise _errors.matrix_sizes_for("torch.linalg.ldl_solve", sa, sb)
-    b = pivots._device._backend
-    x = LD._device._backend.linalg.ldl_solve(LD._data, b.to_host(pivots._data), B._data,
-                                             hermitian)
+    x = LD._device._backend.linalg.ldl_solve(LD._data, pivots._data, B._data, hermitian)
     res = _make(x, LD._dtype, LD._device)
     if _grad_needed(LD, B):
         record(res, LdlSolveNotImplemented, (LD, B))

@@ -258,9 +258,9 @@ def _track(res, name, *inputs):
     return res
 
 
-def _own_buffer(like):
+def _own_buffer(like, dev):
     """``like`` flattened, when a float32 kernel may write its samples straight into it."""
-    if like.dtype == np.float32 and like.flags.c_contiguous and like.flags.writeable:
+    if like.dtype == np.float32 and like.flags.c_contiguous and dev.backend.writeable(like):
         return like.reshape(-1)
     return None
 
@@ -274,7 +274,8 @@ def _named_inplace(fn, name):
         tracking = _grad_on() and (self._requires_grad or needs_grad(*args, *kwargs.values()))
         result = fn(self, *args, **kwargs)
         a, b = result._data, self._data
-        if a.ctypes.data == b.ctypes.data and a.strides == b.strides and a.size:
+        ptr = self._device.backend.data_ptr
+        if a.strides == b.strides and a.size and ptr(a) == ptr(b):
             self._vc[0] += 1
             if tracking and result._grad_fn is not None:
                 rebase_history(self, result._grad_fn)
@@ -392,7 +393,7 @@ def _check_std(std):
 def _normal_into(like, dt, dev, mean, std, generator):
     """normal_(mean, std) values for an output shaped and strided like the array ``like``."""
     flat = _normal_values(_engine(generator, dev), _kernels(dev), like.size, dt, mean, std,
-                          like.flags.c_contiguous, _own_buffer(like))
+                          like.flags.c_contiguous, _own_buffer(like, dev))
     return _laid_out(flat, like)
 
 
@@ -560,7 +561,7 @@ def _uniform(self, from_=0.0, to=1.0, *, generator=None):
         raise _errors.uniform_range(from_, to)
     dev, like = self._device, self._data
     flat = _uniform_values(_engine(generator, dev), _kernels(dev), like.size, self._dtype,
-                           from_, to, _own_buffer(like))
+                           from_, to, _own_buffer(like, dev))
     return _fill(self, _laid_out(flat, like), "UniformBackward0")
 
 

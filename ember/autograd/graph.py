@@ -248,7 +248,7 @@ def accumulate_into(var, g):
         var._grad = old + g
     else:
         d = old._data
-        if d.flags.writeable and d.shape == g._data.shape:
+        if old._device.backend.writeable(d) and d.shape == g._data.shape:
             d += g._data
             old._vc[0] += 1
         else:
@@ -262,8 +262,8 @@ def _can_steal(g):
     be a whole-buffer view (e.g. a transpose of a fresh product) of an array that nothing else
     references once ``g``'s own view links are dropped."""
     d = g._data
-    if g._grad_fn is not None or not d.flags.writeable or not d.flags.c_contiguous or \
-            sys.getrefcount(g) > 5:
+    if g._grad_fn is not None or not g._device.backend.writeable(d) or \
+            not d.flags.c_contiguous or sys.getrefcount(g) > 5:
         return False
     base = d.base
     if base is None:

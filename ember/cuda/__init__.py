@@ -34,7 +34,7 @@ def is_available():
 
 def _require():
     if not is_available():
-        raise _errors.cuda_not_compiled()
+        raise _errors.cuda_not_compiled(_backend.cuda_unavailable_reason())
 
 
 def device_count():
@@ -115,32 +115,50 @@ def stream(stream):
     return StreamContext(stream)
 
 
+def _gpu(device=None):
+    """The CuPy backend for ``device`` on a real GPU; None without one (CPU-only answers) and
+    on the test-only fake."""
+    if _backend.fake_cuda_enabled() or not is_available():
+        return None
+    return _backend.get("cuda", current_device() if device is None else
+                        (device if isinstance(device, int) else _device(device).index or 0))
+
+
+def _counter(name):
+    def query(device=None):
+        b = _gpu(device)
+        return 0 if b is None else getattr(b, name)()
+    query.__name__ = name
+    return query
+
+
+memory_allocated = _counter("memory_allocated")
+max_memory_allocated = _counter("max_memory_allocated")
+memory_reserved = _counter("memory_reserved")
+max_memory_reserved = _counter("memory_reserved")
+
+
 def empty_cache():
-    """Return cached blocks to the device: nothing is cached without CUDA."""
-
-
-def memory_allocated(device=None):
-    return 0
-
-
-def max_memory_allocated(device=None):
-    return 0
-
-
-def memory_reserved(device=None):
-    return 0
-
-
-def max_memory_reserved(device=None):
-    return 0
+    """Return cached blocks to the device (CuPy's memory pool frees its unused blocks)."""
+    b = _gpu()
+    if b is not None:
+        b.empty_cache()
 
 
 def memory_stats(device=None):
-    return collections.OrderedDict()
+    b = _gpu(device)
+    if b is None:
+        return collections.OrderedDict()
+    return collections.OrderedDict([("allocated_bytes.all.current", b.memory_allocated()),
+                                    ("allocated_bytes.all.peak", b.max_memory_allocated()),
+                                    ("reserved_bytes.all.current", b.memory_reserved())])
 
 
 def reset_peak_memory_stats(device=None):
     """Peak counters start again (there are none without CUDA)."""
+    b = _gpu(device)
+    if b is not None:
+        b.reset_peak_memory_stats()
 
 
 reset_max_memory_allocated = reset_peak_memory_stats
@@ -152,20 +170,30 @@ def _gpu_query(name):
     raise _errors.unsupported(f"torch.cuda.{name}", "not implemented for the GPU backend yet")
 
 
-def mem_get_info(device=None):
-    _gpu_query("mem_get_info")
-
-
-def get_device_name(device=None):
-    _gpu_query("get_device_name")
-
-
-def get_device_capability(device=None):
-    _gpu_query("get_device_capability")
+_DeviceProperties = collections.namedtuple(
+    "_CudaDeviceProperties", "name major minor total_memory multi_processor_count")
 
 
 def get_device_properties(device=None):
-    _gpu_query("get_device_properties")
+    b = _gpu(device)
+    if b is None:
+        _gpu_query("get_device_properties")
+    p = b.properties()
+    return _DeviceProperties(p["name"], p["major"], p["minor"], p["totalGlobalMem"],
+                             p["multiProcessorCount"])
+
+
+def get_device_name(device=None):
+    return get_device_properties(device).name
+
+
+def get_device_capability(device=None):
+    p = get_device_properties(device)
+    return (p.major, p.minor)
+
+
+def mem_get_info(device=None):
+    _gpu_query("mem_get_info")
 
 
 def set_per_process_memory_fraction(fraction, device=None):

@@ -35,9 +35,10 @@ class ASGD(Optimizer):
             xp.multiply(g, -eta_value, out=tmp)
             xp.add(a, tmp, out=a)
             ax = st["ax"]._data
-            if float(mu) != 1:
+            mu_value = float(mu)   # a host scalar state: multiply by the number
+            if mu_value != 1:
                 xp.subtract(a, ax, out=tmp)
-                xp.multiply(tmp, mu, out=tmp)
+                xp.multiply(tmp, mu_value, out=tmp)
                 xp.add(ax, tmp, out=ax)
             else:
                 ax[...] = a

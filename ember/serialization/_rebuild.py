@@ -95,10 +95,12 @@ def _view(raw, device, dtype, offset, size, stride):
     byte buffer ``raw``, whose base is ``raw`` itself (so ``root`` finds the storage)."""
     isz = dtype.itemsize
     strides = tuple(s * isz for s in stride)
-    xp = device._backend.xp
-    if xp is np:
+    be = device._backend
+    if be.xp is np:
         return np.ndarray(size, dtype.np, buffer=raw, offset=offset * isz, strides=strides)
-    return xp.ndarray(size, dtype.np, memptr=raw.data + offset * isz, strides=strides)
+    start = offset * isz   # any backend: a typed view of the bytes, then the strides
+    count = (raw.nbytes - start) // isz
+    return be.as_strided(raw[start:start + count * isz].view(dtype.np), size, strides)
 
 
 def _int_tuple(v, what):

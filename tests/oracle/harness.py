@@ -16,7 +16,9 @@ second order samples ``GRADGRAD_ELEMS`` elements per input).  Second order is on
 ``run_case`` also checks, in float64, that gradients taken with ``create_graph=True`` require
 grad exactly when torch's do.
 """
+import contextlib
 import functools
+import os
 import re
 import zlib
 
@@ -35,6 +37,13 @@ DEFAULT_TOL = {"float64": (1e-5, 1e-8), "float32": (1e-4, 1e-5), "float16": (1e-
                "complex128": (1e-5, 1e-8)}
 GRADCHECK_ELEMS = 32     # finite-difference probes per input (sampled when larger)
 GRADGRAD_ELEMS = 8       # the same for second order (each probe runs a forward and a backward)
+# ember's side runs on this device (``EMBER_ORACLE_DEVICE=cuda``: the GPU, or with
+# ``EMBER_FAKE_CUDA=strict`` the CuPy-shaped test backend); torch's stays on the CPU
+DEVICE = os.environ.get("EMBER_ORACLE_DEVICE", "cpu")
+# entries whose torch result is a CPU fact, not an op's: skipped off the CPU, with the reason
+DEVICE_DEPENDENT = {
+    "to": "x.to(cpu/dtype) of a CPU tensor may return x itself; from cuda it is a copy",
+    "cpu": "x.cpu() of a CPU tensor returns x itself; from cuda it is a copy"}
 
 
 # ---- inputs ---------------------------------------------------------------------------------
@@ -90,10 +99,32 @@ def noncontiguous(value):
     return view.swapaxes(-1, -2) if value.ndim >= 2 else view
 
 
+def _on_device(value, noncontig):
+    """An ember tensor on ``DEVICE`` holding ``value`` (laid out as ``noncontiguous`` does)."""
+    if not noncontig or value.ndim == 0:
+        return ember.from_numpy(value.copy()).to(DEVICE)
+    v = value.swapaxes(-1, -2) if value.ndim >= 2 else value
+    view = ember.from_numpy(np.repeat(v, 2, axis=-1)).to(DEVICE)[..., ::2]
+    return view.transpose(-1, -2) if value.ndim >= 2 else view
+
+
+def to_device(t):
+    """An ember tensor moved to ``DEVICE`` (host gradients and probes)."""
+    return t if DEVICE == "cpu" else t.to(DEVICE)
+
+
+def ember_device():
+    """Where ember's side makes its tensors (a no-op on the CPU)."""
+    return contextlib.nullcontext() if DEVICE == "cpu" else ember.device(DEVICE)
+
+
 def make_tensor(lib, d, requires_grad):
     """``d`` (a Drawn) as a ``lib`` tensor with its own memory."""
-    arr = noncontiguous(d.value) if d.noncontig else d.value.copy()
-    t = lib.from_numpy(arr)
+    if lib is ember and DEVICE != "cpu":
+        t = _on_device(d.value, d.noncontig)
+    else:
+        arr = noncontiguous(d.value) if d.noncontig else d.value.copy()
+        t = lib.from_numpy(arr)
     if d.dtype == "bfloat16":
         t = t.to(lib.bfloat16)
     if requires_grad:
@@ -266,7 +297,8 @@ def compare_grads(e_out, t_out, e_leaves, t_leaves, rng, rtol, atol, create_grap
                                for u, (_, t) in zip(ups, pairs)],
                               allow_unused=True, create_graph=create_graph)
     e_g = ember.autograd.grad([e for e, _ in pairs], e_leaves,
-                              [ember.from_numpy(u).to(e.dtype).requires_grad_(create_graph)
+                              [to_device(ember.from_numpy(u)).to(e.dtype)
+                               .requires_grad_(create_graph)
                                for u, (e, _) in zip(ups, pairs)],
                               allow_unused=True, create_graph=create_graph)
     for i, (eg, tg) in enumerate(zip(e_g, t_g)):
@@ -309,6 +341,8 @@ def compare_errors(case, e_exc, t_exc):
         f"{type(t_exc).__name__}: {_first_line(t_exc)}")
     if not case.error:
         return
+    if DEVICE != "cpu":   # a CUDA tensor's type in messages: torch.cuda.FloatTensor
+        e_exc = type(e_exc)(str(e_exc).replace("torch.cuda.", "torch."))
     if case.match is not None:
         for who, exc in (("torch", t_exc), ("ember", e_exc)):
             assert re.search(case.match, str(exc)), f"{who} message {str(exc)!r} lacks " \
@@ -332,7 +366,8 @@ def run_case(spec, case, dtype, seed=0):
         leaves = []
         args, kwargs = build(skel_a, lib, grad, leaves), build(skel_k, lib, grad, leaves)
         try:
-            out = _call(spec, lib, args, kwargs)
+            with ember_device() if lib is ember else contextlib.nullcontext():
+                out = _call(spec, lib, args, kwargs)
         except Exception as exc:  # noqa: BLE001 - the exception is the compared result
             if name == "ember" and results["torch"][2] is None:
                 raise
@@ -370,7 +405,8 @@ def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0,
     if not outs:
         return True
     vs = [rng.standard_normal(tuple(o.shape)) for o in outs]
-    analytical = ember.autograd.grad(outs, list(inputs), [ember.from_numpy(v) for v in vs],
+    analytical = ember.autograd.grad(outs, list(inputs),
+                                     [to_device(ember.from_numpy(v)) for v in vs],
                                      allow_unused=True)
     for k, x in enumerate(inputs):
         base = to_numpy(x.detach()).copy()
@@ -392,7 +428,7 @@ def _central_difference(func, inputs, k, base, i, vs, eps):
         p = base.copy()
         p.flat[i] += step
         args = list(inputs)
-        args[k] = ember.from_numpy(p).requires_grad_(inputs[k].requires_grad)
+        args[k] = to_device(ember.from_numpy(p)).requires_grad_(inputs[k].requires_grad)
         # grad on: func may be a vjp; the outputs filtered as for the analytical side
         vals.append(_vjp_scalar(differentiable(tensor_leaves(func(*args))), vs))
     return (vals[0] - vals[1]) / (2 * eps)
@@ -405,7 +441,7 @@ def gradgradcheck(func, inputs, seed=0, max_elems=GRADGRAD_ELEMS, **kw):
     rng = np.random.default_rng(seed + 1)
     with ember.enable_grad():
         shapes = [tuple(o.shape) for o in differentiable(tensor_leaves(func(*inputs)))]
-    vs = [ember.from_numpy(rng.standard_normal(s)) for s in shapes]
+    vs = [to_device(ember.from_numpy(rng.standard_normal(s))) for s in shapes]
 
     def vjp(*xs):
         outs = differentiable(tensor_leaves(func(*xs)))
@@ -434,7 +470,8 @@ def run_gradcheck(spec, case, seed=0, second_order=False):
     def func(*xs):
         got = []
         args, kwargs = build((skel_a, skel_k), ember, True, got, iter(xs))
-        out = _call(spec, ember, args, kwargs)
+        with ember_device():
+            out = _call(spec, ember, args, kwargs)
         return spec.output(out) if spec.output else out
     # second order: the sampled check here (ember.autograd.gradgradcheck builds full Jacobians)
     check = functools.partial(gradgradcheck, seed=seed) if second_order else \

@@ -3,7 +3,7 @@
 Attention is composed from ember ops (matmul / baddbmm, softmax, masked_fill), so autograd and
 double backward come for free; the per-call work is a handful of batched GEMMs.
 """
-from ..._ops._core import autocast_rule
+from ..._ops._core import autocast_rule, wrap
 import math
 import warnings
 
@@ -27,12 +27,10 @@ def _attn_bias(attn_mask, is_causal, L, S, query):
     bias = None
     if is_causal:
         causal = xp.triu(xp.ones((L, S), dtype=bool), 1)
-        bias = creation.tensor(xp.where(causal, _NEG_INF, 0.0), dtype=query.dtype,
-                               device=query.device)
+        bias = wrap(xp.where(causal, _NEG_INF, 0.0), query._dtype, query._device)
     if attn_mask is not None:
         if attn_mask.dtype is D.bool_:
-            bias = creation.tensor(xp.where(attn_mask._data, 0.0, _NEG_INF),
-                                   dtype=query.dtype, device=query.device)
+            bias = wrap(xp.where(attn_mask._data, 0.0, _NEG_INF), query._dtype, query._device)
         else:
             bias = attn_mask
     return bias
@@ -58,7 +56,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         xp = query._device._backend.xp
         dead_rows = xp.isneginf(bias._data).all(-1, keepdims=True)
         if dead_rows.any():
-            dead = creation.tensor(dead_rows, device=query.device)
+            dead = wrap(dead_rows, D.bool_, query._device)
             bias = bias.masked_fill(dead, 0.0)
         scores = scores + bias
     attn = scores.softmax(-1)

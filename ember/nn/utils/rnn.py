@@ -153,7 +153,8 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
     data = _make(flat[rows], input._dtype, input._device)
     if needs_grad(input):
         record(data, PackPaddedSequenceBackward0, (input,), (), (rows, shape))
-    return PackedSequence(data, creation.tensor(batch_sizes.astype(np.int64)), sorted_indices,
+    return PackedSequence(data, creation.tensor(batch_sizes.astype(np.int64), device="cpu"),
+                          sorted_indices,
                           None)
 
 
@@ -171,7 +172,8 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     padded = _scatter_rows(data, rows, steps * batch, padding_value)
     padded = padded.reshape(((batch, steps) if batch_first else (steps, batch))
                             + tuple(data.shape[1:]))
-    lengths = creation.tensor((bs[None, :] > np.arange(batch)[:, None]).sum(1).astype(np.int64))
+    lengths = creation.tensor((bs[None, :] > np.arange(batch)[:, None]).sum(1).astype(np.int64),
+                              device="cpu")
     unsorted = sequence.unsorted_indices
     if unsorted is not None:
         return (padded.index_select(0 if batch_first else 1, unsorted),
