@@ -1,0 +1,19 @@
+"""``torchvision.transforms.v2``: transforms that take whole samples (an image with its
+boxes, masks, keypoints and labels, in any nesting) and keep their parts consistent."""
+from ..functional import InterpolationMode  # noqa: F401
+from . import functional  # noqa: F401
+from ._augment import CutMix, MixUp  # noqa: F401
+from ._color import (ColorJitter, Grayscale, RandomAdjustSharpness,  # noqa: F401
+                     RandomAutocontrast, RandomChannelPermutation, RandomEqualize,
+                     RandomGrayscale, RandomInvert, RandomPosterize, RandomSolarize)
+from ._container import Compose, RandomApply, RandomChoice, RandomOrder  # noqa: F401
+from ._geometry import (CenterCrop, FiveCrop, Pad, RandomAffine, RandomCrop,  # noqa: F401
+                        RandomHorizontalFlip, RandomIoUCrop, RandomResizedCrop, RandomRotation,
+                        RandomVerticalFlip, RandomZoomOut, Resize, TenCrop)
+from ._meta import ClampBoundingBoxes, ConvertBoundingBoxFormat, SetClampingMode  # noqa: F401
+from ._misc import (ConvertImageDtype, GaussianBlur, Identity, Lambda, Normalize,  # noqa: F401
+                    SanitizeBoundingBoxes, ToDtype)
+from ._transform import Transform  # noqa: F401
+from ._type_conversion import PILToTensor, ToImage, ToPILImage, ToPureTensor  # noqa: F401
+from ._utils import (check_type, get_bounding_boxes, get_keypoints, has_all,  # noqa: F401
+                     has_any, query_chw, query_size)

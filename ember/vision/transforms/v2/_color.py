@@ -1,0 +1,133 @@
+"""Colour v2 transforms."""
+import collections.abc
+
+from .... import empty, randperm
+from . import functional as F
+from ._transform import Transform, _RandomApplyTransform
+from ._utils import query_chw
+
+
+class Grayscale(Transform):
+    def __init__(self, num_output_channels=1):
+        super().__init__()
+        self.num_output_channels = num_output_channels
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.rgb_to_grayscale, inpt,
+                                 num_output_channels=self.num_output_channels)
+
+
+class RandomGrayscale(_RandomApplyTransform):
+    def __init__(self, p=0.1):
+        super().__init__(p=p)
+
+    def make_params(self, flat_inputs):
+        return dict(num_input_channels=query_chw(flat_inputs)[0])
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.rgb_to_grayscale, inpt,
+                                 num_output_channels=params["num_input_channels"])
+
+
+def _uniform(lo, hi):
+    return float(empty(1).uniform_(lo, hi).item())
+
+
+class ColorJitter(Transform):
+    """Brightness, contrast, saturation and hue changes in a random order."""
+
+    def __init__(self, brightness=None, contrast=None, saturation=None, hue=None):
+        super().__init__()
+        self.brightness = self._check_input(brightness, "brightness")
+        self.contrast = self._check_input(contrast, "contrast")
+        self.saturation = self._check_input(saturation, "saturation")
+        self.hue = self._check_input(hue, "hue", center=0, bound=(-0.5, 0.5),
+                                     clip_first_on_zero=False)
+
+    @staticmethod
+    def _check_input(value, name, center=1.0, bound=(0, float("inf")), clip_first_on_zero=True):
+        if value is None:
+            return None
+        if isinstance(value, (int, float)):
+            if value < 0:
+                raise ValueError(f"If {name} is a single number, it must be non negative.")
+            value = [center - value, center + value]
+            if clip_first_on_zero:
+                value[0] = max(value[0], 0.0)
+        elif isinstance(value, collections.abc.Sequence) and len(value) == 2:
+            value = [float(v) for v in value]
+        else:
+            raise TypeError(f"{name}={value} should be a single number or a sequence with "
+                            f"length 2.")
+        if not bound[0] <= value[0] <= value[1] <= bound[1]:
+            raise ValueError(f"{name} values should be between {bound} and increasing, "
+                             f"but got {value}.")
+        return None if value[0] == value[1] == center else (float(value[0]), float(value[1]))
+
+    def make_params(self, flat_inputs):
+        fn_idx = randperm(4)
+        factors = [None if r is None else _uniform(*r)
+                   for r in (self.brightness, self.contrast, self.saturation, self.hue)]
+        return dict(fn_idx=fn_idx, brightness_factor=factors[0], contrast_factor=factors[1],
+                    saturation_factor=factors[2], hue_factor=factors[3])
+
+    def transform(self, inpt, params):
+        steps = ((F.adjust_brightness, "brightness_factor"),
+                 (F.adjust_contrast, "contrast_factor"),
+                 (F.adjust_saturation, "saturation_factor"), (F.adjust_hue, "hue_factor"))
+        for fn_id in params["fn_idx"].tolist():
+            functional, name = steps[fn_id]
+            if params[name] is not None:
+                inpt = self._call_kernel(functional, inpt, params[name])
+        return inpt
+
+
+class RandomInvert(_RandomApplyTransform):
+    def transform(self, inpt, params):
+        return self._call_kernel(F.invert, inpt)
+
+
+class RandomPosterize(_RandomApplyTransform):
+    def __init__(self, bits, p=0.5):
+        super().__init__(p=p)
+        self.bits = bits
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.posterize, inpt, bits=self.bits)
+
+
+class RandomSolarize(_RandomApplyTransform):
+    def __init__(self, threshold, p=0.5):
+        super().__init__(p=p)
+        self.threshold = threshold
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.solarize, inpt, threshold=self.threshold)
+
+
+class RandomAutocontrast(_RandomApplyTransform):
+    def transform(self, inpt, params):
+        return self._call_kernel(F.autocontrast, inpt)
+
+
+class RandomEqualize(_RandomApplyTransform):
+    def transform(self, inpt, params):
+        return self._call_kernel(F.equalize, inpt)
+
+
+class RandomAdjustSharpness(_RandomApplyTransform):
+    def __init__(self, sharpness_factor, p=0.5):
+        super().__init__(p=p)
+        self.sharpness_factor = sharpness_factor
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.adjust_sharpness, inpt,
+                                 sharpness_factor=self.sharpness_factor)
+
+
+class RandomChannelPermutation(Transform):
+    def make_params(self, flat_inputs):
+        return dict(permutation=randperm(query_chw(flat_inputs)[0]).tolist())
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.permute_channels, inpt, params["permutation"])

@@ -1,0 +1,94 @@
+"""Compose, RandomApply, RandomChoice and RandomOrder for v2 transforms (any callables)."""
+from .... import rand, randperm, multinomial, tensor as _tensor
+from ....nn.modules.container import ModuleList
+from ._transform import Transform
+
+
+def _check_transforms(transforms):
+    if not isinstance(transforms, (list, tuple)) and not isinstance(transforms, ModuleList):
+        raise TypeError("Argument transforms should be a sequence of callables")
+    if not transforms:
+        raise ValueError("Pass at least one transform")
+
+
+def _run(transform, inputs, needs_unpacking):
+    outputs = transform(*inputs)
+    return outputs if needs_unpacking else (outputs,)
+
+
+class Compose(Transform):
+    def __init__(self, transforms):
+        super().__init__()
+        _check_transforms(transforms)
+        self.transforms = transforms
+
+    def forward(self, *inputs):
+        needs_unpacking = len(inputs) > 1
+        for transform in self.transforms:
+            inputs = _run(transform, inputs, needs_unpacking)
+        return inputs if needs_unpacking else inputs[0]
+
+    def extra_repr(self):
+        return "\n".join(f"    {t}" for t in self.transforms)
+
+
+class RandomApply(Transform):
+    """Apply all of ``transforms`` with probability ``p``."""
+
+    def __init__(self, transforms, p=0.5):
+        super().__init__()
+        if not isinstance(transforms, (list, tuple, ModuleList)):
+            raise TypeError("Argument transforms should be a sequence of callables or a "
+                            "`nn.ModuleList`")
+        self.transforms = transforms
+        if not 0.0 <= p <= 1.0:
+            raise ValueError("`p` should be a floating point value in the interval [0.0, 1.0].")
+        self.p = p
+
+    def forward(self, *inputs):
+        needs_unpacking = len(inputs) > 1
+        if bool(rand(1) >= self.p):
+            return inputs if needs_unpacking else inputs[0]
+        for transform in self.transforms:
+            inputs = _run(transform, inputs, needs_unpacking)
+        return inputs if needs_unpacking else inputs[0]
+
+    def extra_repr(self):
+        return "\n".join([f"    p={self.p}"] + [f"    {t}" for t in self.transforms])
+
+
+class RandomChoice(Transform):
+    """Apply one of ``transforms``, picked with probabilities ``p`` (default uniform)."""
+
+    def __init__(self, transforms, p=None):
+        super().__init__()
+        if not isinstance(transforms, (list, tuple)):
+            raise TypeError("Argument transforms should be a sequence of callables")
+        if p is None:
+            p = [1] * len(transforms)
+        elif len(p) != len(transforms):
+            raise ValueError(f"Length of p doesn't match the number of transforms: {len(p)} != "
+                             f"{len(transforms)}")
+        self.transforms = transforms
+        total = sum(p)
+        self.p = [prob / total for prob in p]
+
+    def forward(self, *inputs):
+        idx = int(multinomial(_tensor(self.p), 1))
+        return self.transforms[idx](*inputs)
+
+
+class RandomOrder(Transform):
+    def __init__(self, transforms):
+        super().__init__()
+        if not isinstance(transforms, (list, tuple)):
+            raise TypeError("Argument transforms should be a sequence of callables")
+        self.transforms = transforms
+
+    def forward(self, *inputs):
+        needs_unpacking = len(inputs) > 1
+        for idx in randperm(len(self.transforms)).tolist():
+            inputs = _run(self.transforms[idx], inputs, needs_unpacking)
+        return inputs if needs_unpacking else inputs[0]
+
+

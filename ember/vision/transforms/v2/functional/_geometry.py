@@ -1,0 +1,459 @@
+"""Geometric functionals: each has kernels for images (tensors and PIL, through the v1
+kernels), videos, masks, bounding boxes and keypoints, so that a sample's targets move with
+its image."""
+import math
+import numbers
+
+from ..... import cat, ones, tensor as _tensor
+from ....._tensor import Tensor
+from .... import tv_tensors
+from ....tv_tensors import BoundingBoxFormat
+from ... import functional as F1
+from ...functional import InterpolationMode, _interp, _output_size, _pair
+from ._meta import _check_upright, _clamp_bounding_boxes, _from_xyxy, _to_xyxy
+from ._utils import PIL_IMAGE, _dispatch, _register_kernel_internal
+
+_B, _K = tv_tensors.BoundingBoxes, tv_tensors.KeyPoints
+_IMAGES = (Tensor, PIL_IMAGE, tv_tensors.Image, tv_tensors.Video)
+
+
+def _register_images(functional, kernel, mask_kernel=None):
+    for t in _IMAGES:
+        _register_kernel_internal(functional, t)(kernel)
+    _register_kernel_internal(functional, tv_tensors.Mask)(mask_kernel or kernel)
+
+
+def _as_3d(kernel):
+    """A mask kernel from an image kernel: 2-D masks get a channel dimension meanwhile."""
+    def mask_kernel(mask, *args, **kwargs):
+        if mask.ndim >= 3:
+            return kernel(mask, *args, **kwargs)
+        return kernel(mask.unsqueeze(0), *args, **kwargs).squeeze(0)
+    return mask_kernel
+
+
+def _boxes_kernel(functional):
+    """Register ``kernel(boxes, format, canvas_size, clamping_mode, **kw) -> (out, canvas)``
+    for BoundingBoxes."""
+    def decorator(kernel):
+        def dispatch(boxes, *args, **kwargs):
+            _check_upright(boxes.format)
+            out, canvas = kernel(boxes.as_subclass(Tensor), boxes.format, boxes.canvas_size,
+                                 boxes.clamping_mode, *args, **kwargs)
+            return tv_tensors.wrap(out, like=boxes, canvas_size=canvas)
+        _register_kernel_internal(functional, _B, wrap=False)(dispatch)
+        return kernel
+    return decorator
+
+
+def _points_kernel(functional):
+    """Register ``kernel(points, canvas_size, **kw) -> (out, canvas)`` for KeyPoints."""
+    def decorator(kernel):
+        def dispatch(points, *args, **kwargs):
+            out, canvas = kernel(points.as_subclass(Tensor), points.canvas_size, *args,
+                                 **kwargs)
+            return tv_tensors.wrap(out, like=points, canvas_size=canvas)
+        _register_kernel_internal(functional, _K, wrap=False)(dispatch)
+        return kernel
+    return decorator
+
+
+def _shift(boxes, fmt, dx, dy):
+    """Boxes moved by ``(dx, dy)``."""
+    delta = [dx, dy, dx, dy] if fmt is BoundingBoxFormat.XYXY else [dx, dy, 0, 0]
+    return boxes + _tensor(delta, dtype=boxes.dtype, device=boxes.device)
+
+
+# ---- flips ----------------------------------------------------------------------------------
+def horizontal_flip(inpt):
+    return _dispatch(horizontal_flip, inpt)
+
+
+def vertical_flip(inpt):
+    return _dispatch(vertical_flip, inpt)
+
+
+hflip, vflip = horizontal_flip, vertical_flip
+_register_images(horizontal_flip, F1.hflip)
+_register_images(vertical_flip, F1.vflip)
+
+
+def _flip_boxes(boxes, fmt, canvas_size, axis):
+    """Mirror along x (``axis=0``) or y (``axis=1``)."""
+    extent = canvas_size[1 - axis]
+    out = boxes.clone().reshape(-1, 4)
+    if fmt is BoundingBoxFormat.XYXY:
+        out[:, [axis + 2, axis]] = out[:, [axis, axis + 2]].sub_(extent).neg_()
+    elif fmt is BoundingBoxFormat.XYWH:
+        out[:, axis].add_(out[:, axis + 2]).sub_(extent).neg_()
+    else:
+        out[:, axis].sub_(extent).neg_()
+    return out.reshape(boxes.shape)
+
+
+def _flip_points(points, canvas_size, axis):
+    out = points.clone().reshape(-1, 2)
+    out[..., axis] = out[..., axis].sub_(canvas_size[1 - axis] - 1).neg_()
+    return out.reshape(points.shape)
+
+
+def horizontal_flip_bounding_boxes(bounding_boxes, format, canvas_size):
+    return _flip_boxes(bounding_boxes, format, canvas_size, 0)
+
+
+def vertical_flip_bounding_boxes(bounding_boxes, format, canvas_size):
+    return _flip_boxes(bounding_boxes, format, canvas_size, 1)
+
+
+for _functional, _axis in ((horizontal_flip, 0), (vertical_flip, 1)):
+    _boxes_kernel(_functional)(
+        lambda b, fmt, canvas, mode, _a=_axis: (_flip_boxes(b, fmt, canvas, _a), canvas))
+    _points_kernel(_functional)(
+        lambda p, canvas, _a=_axis: (_flip_points(p, canvas, _a), canvas))
+
+
+# ---- resize ---------------------------------------------------------------------------------
+def _resized_size(canvas_size, size, max_size=None):
+    """``(H, W)`` after resizing; ``size=None`` scales the long side to ``max_size``."""
+    h, w = canvas_size
+    if size is None:
+        if max_size is None:
+            raise ValueError("max_size must be an integer when size is None, but got None "
+                             "instead.")
+        scale = max_size / max(h, w)
+        return int(h * scale), int(w * scale)
+    if isinstance(size, (list, tuple)) and len(size) != 1 and max_size is not None:
+        raise ValueError(
+            "max_size should only be passed if size is None or specifies the length of the "
+            "smaller edge, i.e. size should be an int or a sequence of length 1 in torchscript "
+            "mode.")
+    return tuple(_output_size(h, w, size, max_size))
+
+
+def resize(inpt, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
+    return _dispatch(resize, inpt, size, interpolation=interpolation, max_size=max_size,
+                     antialias=antialias)
+
+
+def resize_image(image, size, interpolation=InterpolationMode.BILINEAR, max_size=None,
+                 antialias=True):
+    _, h, w = F1.get_dimensions(image)
+    new = _resized_size((h, w), size, max_size)
+    if new == (h, w):
+        return image
+    return F1.resize(image, list(new), _interp(interpolation),
+                     antialias=bool(antialias) if antialias is not None else False)
+
+
+def resize_mask(mask, size, interpolation=InterpolationMode.NEAREST, max_size=None,
+                antialias=True):
+    mode = _interp(interpolation)
+    if mode not in (InterpolationMode.NEAREST, InterpolationMode.NEAREST_EXACT):
+        mode = InterpolationMode.NEAREST
+    return _as_3d(resize_image)(mask, size, mode, max_size)
+
+
+_register_images(resize, resize_image, resize_mask)
+
+
+def _scale(t, canvas_size, new_size, width):
+    ratios = [new_size[1] / canvas_size[1], new_size[0] / canvas_size[0]] * (width // 2)
+    return t.mul(_tensor(ratios, device=t.device)).to(t.dtype)
+
+
+@_boxes_kernel(resize)
+def _resize_boxes(boxes, fmt, canvas_size, mode, size, max_size=None, **_):
+    new = _resized_size(canvas_size, size, max_size)
+    return (boxes, canvas_size) if new == tuple(canvas_size) else (_scale(boxes, canvas_size,
+                                                                          new, 4), new)
+
+
+@_points_kernel(resize)
+def _resize_points(points, canvas_size, size, max_size=None, **_):
+    new = _resized_size(canvas_size, size, max_size)
+    return (points, canvas_size) if new == tuple(canvas_size) else (_scale(points, canvas_size,
+                                                                           new, 2), new)
+
+
+# ---- crops ----------------------------------------------------------------------------------
+def crop(inpt, top, left, height, width):
+    return _dispatch(crop, inpt, top, left, height, width)
+
+
+_register_images(crop, F1.crop)
+
+
+@_boxes_kernel(crop)
+def _crop_boxes(boxes, fmt, canvas_size, mode, top, left, height, width):
+    canvas = (height, width)
+    return _clamp_bounding_boxes(_shift(boxes, fmt, -left, -top), fmt, canvas, mode), canvas
+
+
+@_points_kernel(crop)
+def _crop_points(points, canvas_size, top, left, height, width):
+    return points - _tensor([left, top], dtype=points.dtype, device=points.device), \
+        (height, width)
+
+
+def _center_crop_box(canvas_size, output_size):
+    ch, cw = _pair(output_size)
+    h, w = canvas_size
+    return int(round((h - ch) / 2.0)), int(round((w - cw) / 2.0)), ch, cw
+
+
+def center_crop(inpt, output_size):
+    return _dispatch(center_crop, inpt, output_size)
+
+
+_register_images(center_crop, F1.center_crop)
+_boxes_kernel(center_crop)(lambda b, fmt, canvas, mode, output_size: _crop_boxes(
+    b, fmt, canvas, mode, *_center_crop_box(canvas, output_size)))
+_points_kernel(center_crop)(lambda p, canvas, output_size: _crop_points(
+    p, canvas, *_center_crop_box(canvas, output_size)))
+
+
+def resized_crop(inpt, top, left, height, width, size, interpolation=InterpolationMode.BILINEAR,
+                 antialias=True):
+    return _dispatch(resized_crop, inpt, top, left, height, width, size,
+                     interpolation=interpolation, antialias=antialias)
+
+
+def _resized_crop_image(image, top, left, height, width, size,
+                        interpolation=InterpolationMode.BILINEAR, antialias=True):
+    return resize_image(F1.crop(image, top, left, height, width), size, interpolation,
+                        antialias=antialias)
+
+
+_register_images(resized_crop, _resized_crop_image, _as_3d(
+    lambda m, top, left, height, width, size, **_: resize_mask(
+        F1.crop(m, top, left, height, width), size)))
+
+
+@_boxes_kernel(resized_crop)
+def _resized_crop_boxes(boxes, fmt, canvas_size, mode, top, left, height, width, size, **_):
+    boxes, canvas = _crop_boxes(boxes, fmt, canvas_size, mode, top, left, height, width)
+    return _resize_boxes(boxes, fmt, canvas, mode, size)
+
+
+@_points_kernel(resized_crop)
+def _resized_crop_points(points, canvas_size, top, left, height, width, size, **_):
+    points, canvas = _crop_points(points, canvas_size, top, left, height, width)
+    return _resize_points(points, canvas, size)
+
+
+def five_crop(inpt, size):
+    return _dispatch(five_crop, inpt, size)
+
+
+def ten_crop(inpt, size, vertical_flip=False):
+    return _dispatch(ten_crop, inpt, size, vertical_flip=vertical_flip)
+
+
+for _t in _IMAGES:
+    _register_kernel_internal(five_crop, _t, wrap=False)(F1.five_crop)
+    _register_kernel_internal(ten_crop, _t, wrap=False)(F1.ten_crop)
+
+
+# ---- pad ------------------------------------------------------------------------------------
+def _parse_pad_padding(padding):
+    """``[left, right, top, bottom]``."""
+    if isinstance(padding, int):
+        return [padding] * 4
+    if isinstance(padding, (tuple, list)):
+        if len(padding) == 1:
+            return [padding[0]] * 4
+        if len(padding) == 2:
+            return [padding[0], padding[0], padding[1], padding[1]]
+        if len(padding) == 4:
+            return [padding[0], padding[2], padding[1], padding[3]]
+        raise ValueError(f"Padding must be an int or a 1, 2, or 4 element tuple or list. "
+                         f"Found {len(padding)}")
+    raise TypeError(f"`padding` should be an integer or tuple or list of integers, "
+                    f"but got {padding}")
+
+
+def pad(inpt, padding, fill=None, padding_mode="constant"):
+    return _dispatch(pad, inpt, padding, fill=fill, padding_mode=padding_mode)
+
+
+def pad_image(image, padding, fill=None, padding_mode="constant"):
+    left, right, top, bottom = _parse_pad_padding(padding)
+    if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
+        raise ValueError(
+            f"`padding_mode` should be either `'constant'`, `'edge'`, `'reflect'` or "
+            f"`'symmetric'`, but got `'{padding_mode}'`.")
+    fill = 0 if fill is None else fill
+    if isinstance(fill, (list, tuple)) and len(fill) == 1:
+        fill = fill[0]
+    return F1.pad(image, [left, top, right, bottom], fill=fill, padding_mode=padding_mode)
+
+
+def _pad_mask(mask, padding, fill=None, padding_mode="constant"):
+    if isinstance(fill, (tuple, list)):
+        raise ValueError("Non-scalar fill value is not supported")
+    return _as_3d(pad_image)(mask, padding, fill, padding_mode)
+
+
+_register_images(pad, pad_image, _pad_mask)
+
+
+def _padded(canvas_size, padding, padding_mode, what):
+    if padding_mode != "constant":
+        raise ValueError(f"Padding mode '{padding_mode}' is not supported with {what}"
+                         + (" (supported modes are constant)" if what == "KeyPoints" else ""))
+    left, right, top, bottom = _parse_pad_padding(padding)
+    return left, top, (canvas_size[0] + top + bottom, canvas_size[1] + left + right)
+
+
+@_boxes_kernel(pad)
+def _pad_boxes(boxes, fmt, canvas_size, mode, padding, fill=None, padding_mode="constant"):
+    left, top, canvas = _padded(canvas_size, padding, padding_mode, "bounding boxes")
+    return _clamp_bounding_boxes(_shift(boxes, fmt, left, top), fmt, canvas, mode), canvas
+
+
+@_points_kernel(pad)
+def _pad_points(points, canvas_size, padding, fill=None, padding_mode="constant"):
+    left, top, canvas = _padded(canvas_size, padding, padding_mode, "KeyPoints")
+    return points + _tensor([left, top], dtype=points.dtype, device=points.device), canvas
+
+
+# ---- affine and rotate ----------------------------------------------------------------------
+def _affine_parse_args(angle, translate, scale, shear, center):
+    if not isinstance(angle, (int, float)):
+        raise TypeError("Argument angle should be int or float")
+    if not isinstance(translate, (list, tuple)):
+        raise TypeError("Argument translate should be a sequence")
+    if len(translate) != 2:
+        raise ValueError("Argument translate should be a sequence of length 2")
+    if scale <= 0.0:
+        raise ValueError("Argument scale should be positive")
+    if not isinstance(shear, (numbers.Number, list, tuple)):
+        raise TypeError("Shear should be either a single value or a sequence of two values")
+    shear = [shear, 0.0] if isinstance(shear, numbers.Number) else list(shear)
+    if len(shear) == 1:
+        shear = [shear[0], shear[0]]
+    if len(shear) != 2:
+        raise ValueError(f"Shear should be a sequence containing two values. Got {shear}")
+    if center is not None:
+        if not isinstance(center, (list, tuple)):
+            raise TypeError("Argument center should be a sequence")
+        center = [float(c) for c in center]
+    return float(angle), list(translate), shear, center
+
+
+def _forward_affine(center, angle, translate, scale, shear):
+    """Row-major 2×3 matrix mapping input coordinates to output coordinates."""
+    rot, sx, sy = math.radians(angle), math.radians(shear[0]), math.radians(shear[1])
+    cx, cy = center
+    a = math.cos(rot - sy) / math.cos(sy)
+    b = -(a * math.tan(sx) + math.sin(rot))
+    c = math.sin(rot - sy) / math.cos(sy)
+    d = math.cos(rot) - c * math.tan(sx)
+    m = [a * scale, b * scale, 0.0, c * scale, d * scale, 0.0]
+    m[2] += cx + translate[0] - m[0] * cx - m[1] * cy
+    m[5] += cy + translate[1] - m[3] * cx - m[4] * cy
+    return m
+
+
+def _expanded_size(matrix, w, h):
+    """``(W, H)`` of the canvas holding the whole transformed image (``matrix`` inverse)."""
+    a, b, c, d, e, f = matrix
+    xs, ys = [], []
+    for x, y in ((-0.5 * w, -0.5 * h), (0.5 * w, -0.5 * h), (0.5 * w, 0.5 * h),
+                 (-0.5 * w, 0.5 * h)):
+        xs.append(a * x + b * y + c + 0.5 * w)
+        ys.append(d * x + e * y + f + 0.5 * h)
+    return (int(math.ceil(max(xs)) - math.floor(min(xs))),
+            int(math.ceil(max(ys)) - math.floor(min(ys))))
+
+
+def _affine_points(points, canvas_size, angle, translate, scale, shear, center, expand):
+    """Points ``(N, 2)`` (float) through the affine map, and the new canvas."""
+    angle, translate, shear, center = _affine_parse_args(angle, translate, scale, shear, center)
+    height, width = canvas_size
+    if center is None:
+        center = [width * 0.5, height * 0.5]
+    matrix = _tensor(_forward_affine(center, angle, translate, scale, shear),
+                     dtype=points.dtype, device=points.device).reshape(2, 3).T
+    homogeneous = cat([points, ones(points.shape[0], 1, dtype=points.dtype,
+                                    device=points.device)], dim=-1)
+    out = homogeneous.matmul(matrix)
+    if expand:
+        corners = _tensor([[0.0, 0.0, 1.0], [0.0, float(height), 1.0],
+                           [float(width), float(height), 1.0], [float(width), 0.0, 1.0]],
+                          dtype=points.dtype, device=points.device)
+        out = out - corners.matmul(matrix).amin(dim=0, keepdim=True)
+        from ...functional import _inverse_affine
+        new_w, new_h = _expanded_size(_inverse_affine(center, angle, translate, scale, shear),
+                                      width, height)
+        canvas_size = (new_h, new_w)
+    return out, canvas_size
+
+
+def _affine_boxes(boxes, fmt, canvas_size, mode, angle, translate, scale, shear, center=None,
+                  expand=False):
+    if boxes.numel() == 0:
+        return boxes, canvas_size
+    floats = boxes if boxes.is_floating_point() else boxes.float()
+    xyxy = _to_xyxy(floats, fmt).reshape(-1, 4)
+    corners = xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2)
+    out, canvas = _affine_points(corners, canvas_size, angle, translate, scale, shear, center,
+                                 expand)
+    lo, hi = out.reshape(-1, 4, 2).aminmax(dim=1)
+    out = _clamp_bounding_boxes(cat([lo, hi], dim=1), BoundingBoxFormat.XYXY, canvas, mode)
+    return _from_xyxy(out, fmt).reshape(boxes.shape).to(boxes.dtype), canvas
+
+
+def _affine_keypoints(points, canvas_size, angle, translate, scale, shear, center=None,
+                      expand=False):
+    if points.numel() == 0:
+        return points, canvas_size
+    floats = points.clone() if points.is_floating_point() else points.float()
+    out, canvas = _affine_points(floats.reshape(-1, 2), canvas_size, angle, translate, scale,
+                                 shear, center, expand)
+    return out.reshape(points.shape).to(points.dtype), canvas
+
+
+def affine(inpt, angle, translate, scale, shear, interpolation=InterpolationMode.NEAREST,
+           fill=None, center=None):
+    return _dispatch(affine, inpt, angle=angle, translate=translate, scale=scale, shear=shear,
+                     interpolation=interpolation, fill=fill, center=center)
+
+
+def _affine_image(image, angle, translate, scale, shear, interpolation=InterpolationMode.NEAREST,
+                  fill=None, center=None):
+    angle, translate, shear, center = _affine_parse_args(angle, translate, scale, shear, center)
+    return F1.affine(image, angle, translate, scale, shear, _interp(interpolation), fill, center)
+
+
+_register_images(affine, _affine_image, _as_3d(
+    lambda m, interpolation=None, **kw: _affine_image(m, interpolation=InterpolationMode.NEAREST,
+                                                      **kw)))
+_boxes_kernel(affine)(
+    lambda b, fmt, canvas, mode, interpolation=None, fill=None, **kw: _affine_boxes(
+        b, fmt, canvas, mode, **kw))
+_points_kernel(affine)(
+    lambda p, canvas, interpolation=None, fill=None, **kw: _affine_keypoints(p, canvas, **kw))
+
+
+def rotate(inpt, angle, interpolation=InterpolationMode.NEAREST, expand=False, center=None,
+           fill=None):
+    return _dispatch(rotate, inpt, angle=angle, interpolation=interpolation, expand=expand,
+                     center=center, fill=fill)
+
+
+def _rotate_image(image, angle, interpolation=InterpolationMode.NEAREST, expand=False,
+                  center=None, fill=None):
+    return F1.rotate(image, angle, _interp(interpolation), expand, center, fill)
+
+
+_register_images(rotate, _rotate_image, _as_3d(
+    lambda m, interpolation=None, **kw: _rotate_image(m, interpolation=InterpolationMode.NEAREST,
+                                                      **kw)))
+_rotation = dict(translate=[0.0, 0.0], scale=1.0, shear=[0.0, 0.0])
+_boxes_kernel(rotate)(
+    lambda b, fmt, canvas, mode, angle, interpolation=None, fill=None, **kw: _affine_boxes(
+        b, fmt, canvas, mode, angle=-angle, **_rotation, **kw))
+_points_kernel(rotate)(
+    lambda p, canvas, angle, interpolation=None, fill=None, **kw: _affine_keypoints(
+        p, canvas, angle=-angle, **_rotation, **kw))

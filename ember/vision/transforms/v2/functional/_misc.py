@@ -1,0 +1,82 @@
+"""Normalize, dtype conversion, blur and erase (``v2.functional._misc``)."""
+from ..... import _dtype
+from ....._tensor import Tensor
+from .... import tv_tensors
+from ... import functional as F1
+from ..._functional_tensor import convert_image_dtype
+from ._utils import PIL_IMAGE, _dispatch, _register_kernel_internal
+
+_TENSOR_IMAGES = (Tensor, tv_tensors.Image, tv_tensors.Video)
+
+
+def normalize(inpt, mean, std, inplace=False):
+    return _dispatch(normalize, inpt, mean=mean, std=std, inplace=inplace)
+
+
+def gaussian_blur(inpt, kernel_size, sigma=None):
+    return _dispatch(gaussian_blur, inpt, kernel_size=kernel_size, sigma=sigma)
+
+
+def erase(inpt, i, j, h, w, v, inplace=False):
+    return _dispatch(erase, inpt, i=i, j=j, h=h, w=w, v=v, inplace=inplace)
+
+
+def to_dtype(inpt, dtype=_dtype.float32, scale=False):
+    """``inpt`` as ``dtype``; ``scale=True`` also rescales image values to the new range."""
+    return _dispatch(to_dtype, inpt, dtype=dtype, scale=scale)
+
+
+def to_dtype_image(image, dtype=_dtype.float32, scale=False):
+    return convert_image_dtype(image, dtype) if scale else image.to(dtype)
+
+
+for _t in _TENSOR_IMAGES:
+    _register_kernel_internal(normalize, _t)(F1.normalize)
+    _register_kernel_internal(erase, _t)(F1.erase)
+    _register_kernel_internal(to_dtype, _t)(to_dtype_image)
+for _t in (*_TENSOR_IMAGES, PIL_IMAGE):
+    _register_kernel_internal(gaussian_blur, _t)(F1.gaussian_blur)
+for _t in (tv_tensors.Mask, tv_tensors.BoundingBoxes, tv_tensors.KeyPoints):
+    _register_kernel_internal(to_dtype, _t)(lambda x, dtype=_dtype.float32, scale=False:
+                                            x.to(dtype))
+
+
+def _get_sanitize_bounding_boxes_mask(bounding_boxes, format, canvas_size, min_size=1.0,
+                                      min_area=1.0):
+    """Which boxes are large enough and inside the canvas."""
+    from ._meta import _convert_bounding_box_format
+    from ....tv_tensors import BoundingBoxFormat
+    boxes = _convert_bounding_box_format(bounding_boxes, format, BoundingBoxFormat.XYXY)
+    ws, hs = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    valid = (ws >= min_size) & (hs >= min_size) & (boxes >= 0).all(dim=-1) & \
+        (ws * hs >= min_area)
+    image_h, image_w = canvas_size
+    valid &= (boxes[:, 0] <= image_w) & (boxes[:, 2] <= image_w)
+    valid &= (boxes[:, 1] <= image_h) & (boxes[:, 3] <= image_h)
+    return valid
+
+
+def sanitize_bounding_boxes(bounding_boxes, format=None, canvas_size=None, min_size=1.0,
+                            min_area=1.0):
+    """``(valid boxes, mask of the valid ones)``."""
+    from ._utils import is_pure_tensor
+    if is_pure_tensor(bounding_boxes):
+        if format is None or canvas_size is None:
+            raise ValueError(f"format and canvas_size cannot be None if bounding_boxes is a "
+                             f"pure tensor. Got format={format} and canvas_size={canvas_size}.")
+        if isinstance(format, str):
+            format = tv_tensors.BoundingBoxFormat[format.upper()]
+        valid = _get_sanitize_bounding_boxes_mask(bounding_boxes, format, canvas_size,
+                                                  min_size, min_area)
+        return bounding_boxes[valid], valid
+    if not isinstance(bounding_boxes, tv_tensors.BoundingBoxes):
+        raise ValueError("bounding_boxes must be a tv_tensors.BoundingBoxes instance or a "
+                         "pure tensor.")
+    if format is not None or canvas_size is not None:
+        raise ValueError(f"format and canvas_size must be None when bounding_boxes is a "
+                         f"tv_tensors.BoundingBoxes instance. Got format={format} and "
+                         f"canvas_size={canvas_size}.")
+    valid = _get_sanitize_bounding_boxes_mask(bounding_boxes.as_subclass(Tensor),
+                                              bounding_boxes.format, bounding_boxes.canvas_size,
+                                              min_size, min_area)
+    return tv_tensors.wrap(bounding_boxes.as_subclass(Tensor)[valid], like=bounding_boxes), valid
