@@ -187,8 +187,11 @@ def warp(img, theta, mode, fill, out_size=None):
 
 # ---- colour ---------------------------------------------------------------------------------
 def _blend(a, b, ratio, img):
+    """``ratio * a + (1 - ratio) * b`` saturated; integer images truncate (torchvision's
+    ``.to(dtype)``), they are not rounded."""
     bound = max_value(img._dtype)
-    return _back(_xp(img).clip(ratio * a + (1.0 - ratio) * b, 0, bound), img)
+    out = _xp(img).clip(ratio * a + (1.0 - ratio) * b, 0, bound)
+    return _out(out.astype(img._dtype.np, copy=False), img)
 
 
 def _gray(a, xp):

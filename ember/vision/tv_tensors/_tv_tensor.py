@@ -86,7 +86,7 @@ class TVTensor(Tensor):
         lines = text.split("\n")
         pad = " " * (len(name) + 1)
         return "\n".join([name + lines[0][len("tensor"):]]
-                         + [pad + line[len("tensor("):] for line in lines[1:]])
+                         + [line and pad + line[len("tensor("):] for line in lines[1:]])
 
     def _make_repr(self, **kwargs):
         extra = ", ".join(f"{key}={value}" for key, value in kwargs.items())

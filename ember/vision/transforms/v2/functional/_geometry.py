@@ -4,12 +4,16 @@ its image."""
 import math
 import numbers
 
+import numpy as np
+
 from ..... import cat, ones, tensor as _tensor
 from ....._tensor import Tensor
 from .... import tv_tensors
 from ....tv_tensors import BoundingBoxFormat
 from ... import functional as F1
-from ...functional import InterpolationMode, _interp, _output_size, _pair
+from ..._functional_tensor import warp
+from ...functional import (InterpolationMode, _interp, _inverse_affine, _output_size, _pair,
+                           _tensor_fill, _tensor_mode)
 from ._meta import _check_upright, _clamp_bounding_boxes, _from_xyxy, _to_xyxy
 from ._utils import PIL_IMAGE, _dispatch, _register_kernel_internal
 
@@ -356,15 +360,18 @@ def _forward_affine(center, angle, translate, scale, shear):
 
 
 def _expanded_size(matrix, w, h):
-    """``(W, H)`` of the canvas holding the whole transformed image (``matrix`` inverse)."""
-    a, b, c, d, e, f = matrix
-    xs, ys = [], []
-    for x, y in ((-0.5 * w, -0.5 * h), (0.5 * w, -0.5 * h), (0.5 * w, 0.5 * h),
-                 (-0.5 * w, 0.5 * h)):
-        xs.append(a * x + b * y + c + 0.5 * w)
-        ys.append(d * x + e * y + f + 0.5 * h)
-    return (int(math.ceil(max(xs)) - math.floor(min(xs))),
-            int(math.ceil(max(ys)) - math.floor(min(ys))))
+    """``(W, H)`` of the canvas holding the whole transformed image, computed as torchvision
+    does (float32 corners of ``matrix``, snapped to 1e-4 before rounding outwards)."""
+    f32 = np.float32
+    half = np.array([0.5 * w, 0.5 * h], dtype=f32)
+    corners = np.array([[-1, -1, 1], [-1, 1, 1], [1, 1, 1], [1, -1, 1]], dtype=f32) * \
+        np.array([half[0], half[1], 1], dtype=f32)
+    new = corners @ np.asarray(matrix, dtype=f32).reshape(2, 3).T
+    lo, hi = new.min(axis=0) + half, new.max(axis=0) + half
+    cmax = np.ceil(np.trunc(hi * f32(1e4)) * f32(1e-4))
+    cmin = np.floor(np.trunc(lo * f32(1e4)) * f32(1e-4))
+    size = cmax - cmin
+    return int(size[0]), int(size[1])
 
 
 def _affine_points(points, canvas_size, angle, translate, scale, shear, center, expand):
@@ -383,7 +390,6 @@ def _affine_points(points, canvas_size, angle, translate, scale, shear, center, 
                            [float(width), float(height), 1.0], [float(width), 0.0, 1.0]],
                           dtype=points.dtype, device=points.device)
         out = out - corners.matmul(matrix).amin(dim=0, keepdim=True)
-        from ...functional import _inverse_affine
         new_w, new_h = _expanded_size(_inverse_affine(center, angle, translate, scale, shear),
                                       width, height)
         canvas_size = (new_h, new_w)
@@ -444,7 +450,22 @@ def rotate(inpt, angle, interpolation=InterpolationMode.NEAREST, expand=False, c
 
 def _rotate_image(image, angle, interpolation=InterpolationMode.NEAREST, expand=False,
                   center=None, fill=None):
-    return F1.rotate(image, angle, _interp(interpolation), expand, center, fill)
+    if not isinstance(image, Tensor):
+        return F1.rotate(image, angle, _interp(interpolation), expand, center, fill)
+    angle = angle % 360
+    if center is None:
+        if angle == 0:
+            return image.clone()
+        if angle == 180 or ((expand or image.shape[-1] == image.shape[-2])
+                            and angle in (90, 270)):
+            return image.rot90(k=int(angle) // 90, dims=(-2, -1))
+    mode = _interp(interpolation)
+    h, w = image.shape[-2:]
+    cf = [0.0, 0.0] if center is None else [c - s * 0.5 for c, s in zip(center, (w, h))]
+    m = _inverse_affine(cf, -angle, [0.0, 0.0], 1.0, [0.0, 0.0])
+    out_w, out_h = _expanded_size(m, w, h) if expand else (w, h)
+    return warp(image, [m[:3], m[3:]], _tensor_mode(mode), _tensor_fill(fill, image),
+                (out_h, out_w))
 
 
 _register_images(rotate, _rotate_image, _as_3d(
