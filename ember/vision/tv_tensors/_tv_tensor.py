@@ -73,6 +73,8 @@ class TVTensor(Tensor):
             return NotImplemented
         with DisableTorchFunctionSubclass():
             output = func(*args, **(kwargs or {}))
+        if func is Tensor.as_subclass:   # torch does not route it through the protocol
+            return output
         if _return_subclass[0] or (func in _FORCE_SUBCLASS and isinstance(args[0], cls)):
             return cls._wrap_output(output, args, kwargs)
         if isinstance(output, cls):
