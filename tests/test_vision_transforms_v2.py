@@ -259,7 +259,8 @@ def _pipelines(V, lib):
         "colour": [V.ColorJitter(0.3, 0.3, 0.3, 0.1), V.RandomGrayscale(0.5),
                    V.RandomChannelPermutation(), V.RandomApply([V.RandomInvert(1.0)], p=0.5),
                    V.RandomChoice([V.RandomEqualize(1.0), V.RandomAutocontrast(1.0)]),
-                   V.RandomOrder([V.RandomPosterize(4), V.RandomSolarize(100)])],
+                   V.RandomOrder([V.RandomPosterize(4), V.RandomSolarize(100)]),
+                   V.RandomPhotometricDistort(p=0.7)],
         "dtype": [V.ToDtype({V.__dict__.get("_x", None) or (ET.Image if lib == "e" else None):
                              m.float32, "others": None}, scale=True),
                   V.ConvertBoundingBoxFormat("CXCYWH"), V.ToPureTensor()],

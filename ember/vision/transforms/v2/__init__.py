@@ -5,6 +5,7 @@ from . import functional  # noqa: F401
 from ._augment import CutMix, MixUp  # noqa: F401
 from ._color import (ColorJitter, Grayscale, RandomAdjustSharpness,  # noqa: F401
                      RandomAutocontrast, RandomChannelPermutation, RandomEqualize,
+                     RandomPhotometricDistort,
                      RandomGrayscale, RandomInvert, RandomPosterize, RandomSolarize)
 from ._container import Compose, RandomApply, RandomChoice, RandomOrder  # noqa: F401
 from ._geometry import (CenterCrop, FiveCrop, Pad, RandomAffine, RandomCrop,  # noqa: F401

@@ -1,7 +1,7 @@
 """Colour v2 transforms."""
 import collections.abc
 
-from .... import empty, randperm
+from .... import empty, rand, randperm
 from . import functional as F
 from ._transform import Transform, _RandomApplyTransform
 from ._utils import query_chw
@@ -131,3 +131,42 @@ class RandomChannelPermutation(Transform):
 
     def transform(self, inpt, params):
         return self._call_kernel(F.permute_channels, inpt, params["permutation"])
+
+
+class RandomPhotometricDistort(Transform):
+    """SSD's photometric distortion: each colour change (and a channel permutation) with
+    probability ``p``, contrast before or after saturation/hue."""
+
+    def __init__(self, brightness=(0.875, 1.125), contrast=(0.5, 1.5), saturation=(0.5, 1.5),
+                 hue=(-0.05, 0.05), p=0.5):
+        super().__init__()
+        self.brightness, self.contrast, self.hue, self.saturation = (brightness, contrast, hue,
+                                                                     saturation)
+        self.p = p
+
+    def make_params(self, flat_inputs):
+        num_channels = query_chw(flat_inputs)[0]
+        params = {key: _uniform(*bounds) if bool(rand(1) < self.p) else None
+                  for key, bounds in (("brightness_factor", self.brightness),
+                                      ("contrast_factor", self.contrast),
+                                      ("saturation_factor", self.saturation),
+                                      ("hue_factor", self.hue))}
+        params["contrast_before"] = bool(rand(()) < 0.5)
+        params["channel_permutation"] = randperm(num_channels).tolist() \
+            if bool(rand(1) < self.p) else None
+        return params
+
+    def transform(self, inpt, params):
+        contrast = params["contrast_factor"] is not None
+        steps = ((F.adjust_brightness, params["brightness_factor"]),
+                 (F.adjust_contrast, params["contrast_factor"] if params["contrast_before"]
+                  else None),
+                 (F.adjust_saturation, params["saturation_factor"]),
+                 (F.adjust_hue, params["hue_factor"]),
+                 (F.adjust_contrast, params["contrast_factor"] if contrast and
+                  not params["contrast_before"] else None),
+                 (F.permute_channels, params["channel_permutation"]))
+        for functional, arg in steps:
+            if arg is not None:
+                inpt = self._call_kernel(functional, inpt, arg)
+        return inpt
