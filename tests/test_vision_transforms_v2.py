@@ -136,6 +136,8 @@ def _box_calls(F):
                                             shear=3.0, center=[4, 6]),
         "rotate": lambda x: F.rotate(x, 33.0),
         "rotate_expand": lambda x: F.rotate(x, -58.0, expand=True),
+        "perspective": lambda x: F.perspective(x, [[0, 0], [19, 0], [19, 15], [0, 15]],
+                                               [[2, 1], [17, 0], [18, 14], [1, 13]]),
         "clamp": lambda x: F.clamp_bounding_boxes(x) if hasattr(x, "format") else x,
     }
 
@@ -219,12 +221,12 @@ def test_pil_and_conversions(TT, tv):
     from torchvision.transforms.v2 import functional as TF
     rng = np.random.default_rng(3)
     pic = Image.fromarray((rng.uniform(size=(12, 10, 3)) * 255).astype(np.uint8))
-    for name in ("hflip", "resize", "crop", "pad", "rotate", "invert", "equalize",
+    for name in ("hflip", "resize", "crop", "pad", "rotate", "perspective", "invert", "equalize",
                  "autocontrast", "posterize", "sharpness"):
         assert np.array_equal(np.asarray(_image_calls(EF)[name](pic)),
                               np.asarray(_image_calls(TF)[name](pic))), name
     same(EF.to_image(pic), TF.to_image(pic))
-    arr = np.asarray(pic)
+    arr = np.array(pic)
     same(EF.to_image(arr), TF.to_image(arr))
     assert EF.get_size(pic) == TF.get_size(pic)
     assert EF.get_dimensions(pic) == TF.get_dimensions(pic)
@@ -251,6 +253,7 @@ def _pipelines(V, lib):
         "affine": [V.RandomAffine(25, translate=(0.1, 0.2), scale=(0.8, 1.2), shear=(-5, 5, -3, 3)),
                    V.ClampBoundingBoxes(), V.SanitizeBoundingBoxes()],
         "rotate": [V.RandomRotation(40, expand=True), V.SanitizeBoundingBoxes()],
+        "perspective": [V.RandomPerspective(0.6, p=0.8), V.SanitizeBoundingBoxes()],
         "zoom_iou": [V.RandomZoomOut(fill={ET.Image if lib == "e" else None: 127,
                                            "others": 0}, p=1.0),
                      V.RandomIoUCrop(), V.Resize((20, 20)), V.SanitizeBoundingBoxes()],
@@ -267,7 +270,8 @@ def _pipelines(V, lib):
     }
 
 
-@pytest.mark.parametrize("name", ["flip_crop", "affine", "rotate", "zoom_iou", "crop_pad",
+@pytest.mark.parametrize("name", ["flip_crop", "affine", "rotate", "perspective", "zoom_iou",
+                                  "crop_pad",
                                   "colour", "dtype"])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_seeded_pipelines(name, seed, TT, TV2):

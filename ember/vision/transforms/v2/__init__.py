@@ -9,7 +9,8 @@ from ._color import (ColorJitter, Grayscale, RandomAdjustSharpness,  # noqa: F40
                      RandomGrayscale, RandomInvert, RandomPosterize, RandomSolarize)
 from ._container import Compose, RandomApply, RandomChoice, RandomOrder  # noqa: F401
 from ._geometry import (CenterCrop, FiveCrop, Pad, RandomAffine, RandomCrop,  # noqa: F401
-                        RandomHorizontalFlip, RandomIoUCrop, RandomResizedCrop, RandomRotation,
+                        RandomHorizontalFlip, RandomIoUCrop, RandomPerspective,
+                        RandomResizedCrop, RandomRotation,
                         RandomVerticalFlip, RandomZoomOut, Resize, TenCrop)
 from ._meta import ClampBoundingBoxes, ConvertBoundingBoxFormat, SetClampingMode  # noqa: F401
 from ._misc import (ConvertImageDtype, GaussianBlur, Identity, Lambda, Normalize,  # noqa: F401

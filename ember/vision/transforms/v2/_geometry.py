@@ -8,6 +8,7 @@ from .... import empty, exp, log, rand, randint, tensor as _tensor
 from ...._tensor import Tensor
 from ... import tv_tensors
 from ...ops.boxes import box_iou
+from .. import functional as F1
 from ..functional import InterpolationMode
 from . import functional as F
 from ._transform import Transform, _RandomApplyTransform
@@ -321,6 +322,38 @@ class RandomIoUCrop(Transform):
         if isinstance(output, tv_tensors.BoundingBoxes):
             output[~params["is_within_crop_area"]] = 0
         return output
+
+
+class RandomPerspective(_RandomApplyTransform):
+    """Move each corner inwards by up to ``distortion_scale`` of the half side."""
+
+    def __init__(self, distortion_scale=0.5, p=0.5, interpolation=InterpolationMode.BILINEAR,
+                 fill=0):
+        super().__init__(p=p)
+        if not 0 <= distortion_scale <= 1:
+            raise ValueError("Argument distortion_scale value should be between 0 and 1")
+        self.distortion_scale, self.interpolation = distortion_scale, interpolation
+        self.fill, self._fill = fill, _setup_fill_arg(fill)
+
+    def make_params(self, flat_inputs):
+        height, width = query_size(flat_inputs)
+        bound_h = int(self.distortion_scale * (height // 2)) + 1
+        bound_w = int(self.distortion_scale * (width // 2)) + 1
+
+        def draw(lo, hi):
+            return int(randint(lo, hi, size=(1,)))
+        topleft = [draw(0, bound_w), draw(0, bound_h)]
+        topright = [draw(width - bound_w, width), draw(0, bound_h)]
+        botright = [draw(width - bound_w, width), draw(height - bound_h, height)]
+        botleft = [draw(0, bound_w), draw(height - bound_h, height)]
+        startpoints = [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]]
+        return dict(coefficients=F1._get_perspective_coeffs(
+            startpoints, [topleft, topright, botright, botleft]))
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.perspective, inpt, None, None,
+                                 fill=_get_fill(self._fill, type(inpt)),
+                                 interpolation=self.interpolation, **params)
 
 
 class FiveCrop(Transform):

@@ -7,7 +7,8 @@ from ._color import (adjust_brightness, adjust_contrast, adjust_gamma, adjust_hu
                      invert, permute_channels, posterize, rgb_to_grayscale, solarize,
                      to_grayscale)
 from ._geometry import (affine, center_crop, crop, five_crop, hflip,  # noqa: F401
-                        horizontal_flip, horizontal_flip_bounding_boxes, pad, resize,
+                        horizontal_flip, horizontal_flip_bounding_boxes, pad, perspective,
+                        resize,
                         resized_crop, rotate, ten_crop, vertical_flip,
                         vertical_flip_bounding_boxes, vflip)
 from ._meta import (clamp_bounding_boxes, convert_bounding_box_format,  # noqa: F401

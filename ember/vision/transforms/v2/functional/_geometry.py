@@ -478,3 +478,86 @@ _boxes_kernel(rotate)(
 _points_kernel(rotate)(
     lambda p, canvas, angle, interpolation=None, fill=None, **kw: _affine_keypoints(
         p, canvas, angle=-angle, **_rotation, **kw))
+
+
+# ---- perspective ----------------------------------------------------------------------------
+def _perspective_coefficients(startpoints, endpoints, coefficients):
+    if coefficients is not None:
+        if startpoints is not None and endpoints is not None:
+            raise ValueError("The startpoints/endpoints and the coefficients shouldn't be "
+                             "defined concurrently.")
+        if len(coefficients) != 8:
+            raise ValueError("Argument coefficients should have 8 float values")
+        return coefficients
+    if startpoints is not None and endpoints is not None:
+        return F1._get_perspective_coeffs(startpoints, endpoints)
+    raise ValueError("Either the startpoints/endpoints or the coefficients must have non "
+                     "`None` values.")
+
+
+def perspective(inpt, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR,
+                fill=None, coefficients=None):
+    return _dispatch(perspective, inpt, startpoints, endpoints, interpolation=interpolation,
+                     fill=fill, coefficients=coefficients)
+
+
+def _perspective_image(image, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR,
+                       fill=None, coefficients=None):
+    coeffs = _perspective_coefficients(startpoints, endpoints, coefficients)
+    mode = _interp(interpolation)
+    if not isinstance(image, Tensor):
+        from ..._functional_pil import perspective as pil_perspective
+        from ...functional import _PIL_CODES
+        return pil_perspective(image, coeffs, _PIL_CODES[mode.value], fill)
+    from ..._functional_tensor import perspective as tensor_perspective
+    return tensor_perspective(image, coeffs, _tensor_mode(mode), _tensor_fill(fill, image))
+
+
+_register_images(perspective, _perspective_image, _as_3d(
+    lambda m, startpoints, endpoints, interpolation=None, **kw: _perspective_image(
+        m, startpoints, endpoints, InterpolationMode.NEAREST, **kw)))
+
+
+def _perspective_points(points, coeffs, what):
+    """Points ``(N, 2)`` through the forward perspective map (the inverse of ``coeffs``)."""
+    c = coeffs
+    denom = c[0] * c[4] - c[1] * c[3]
+    if denom == 0:
+        raise RuntimeError(f"Provided perspective_coeffs {coeffs} can not be inverted to "
+                           f"transform {what}. Denominator is zero, denom={denom}")
+    inv = [(c[4] - c[5] * c[7]) / denom, (-c[1] + c[2] * c[7]) / denom,
+           (c[1] * c[5] - c[2] * c[4]) / denom, (-c[3] + c[5] * c[6]) / denom,
+           (c[0] - c[2] * c[6]) / denom, (-c[0] * c[5] + c[2] * c[3]) / denom,
+           (-c[4] * c[6] + c[3] * c[7]) / denom, (-c[0] * c[7] + c[1] * c[6]) / denom]
+    theta1 = _tensor([inv[:3], inv[3:6]], dtype=points.dtype, device=points.device)
+    theta2 = _tensor([[inv[6], inv[7], 1.0]] * 2, dtype=points.dtype, device=points.device)
+    homogeneous = cat([points, ones(points.shape[0], 1, dtype=points.dtype,
+                                    device=points.device)], dim=-1)
+    return homogeneous.matmul(theta1.T).div_(homogeneous.matmul(theta2.T))
+
+
+@_boxes_kernel(perspective)
+def _perspective_boxes(boxes, fmt, canvas_size, mode, startpoints, endpoints,
+                       interpolation=None, fill=None, coefficients=None):
+    if boxes.numel() == 0:
+        return boxes, canvas_size
+    coeffs = _perspective_coefficients(startpoints, endpoints, coefficients)
+    xyxy = _to_xyxy(boxes, fmt).reshape(-1, 4)   # integer boxes are truncated here, as in tv
+    if not xyxy.is_floating_point():
+        xyxy = xyxy.float()
+    corners = xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2)
+    lo, hi = _perspective_points(corners, coeffs, "bounding boxes").reshape(-1, 4, 2) \
+        .aminmax(dim=1)
+    out = _clamp_bounding_boxes(cat([lo, hi], dim=1), BoundingBoxFormat.XYXY, canvas_size, mode)
+    return _from_xyxy(out, fmt).reshape(boxes.shape).to(boxes.dtype), canvas_size
+
+
+@_points_kernel(perspective)
+def _perspective_keypoints(points, canvas_size, startpoints, endpoints, interpolation=None,
+                           fill=None, coefficients=None):
+    if points.numel() == 0:
+        return points, canvas_size
+    coeffs = _perspective_coefficients(startpoints, endpoints, coefficients)
+    floats = points if points.is_floating_point() else points.float()
+    out = _perspective_points(floats.reshape(-1, 2), coeffs, "keypoints")
+    return out.to(points.dtype).reshape(points.shape), canvas_size
