@@ -3,6 +3,7 @@ import enum
 
 from ..._tensor import Tensor
 from ._tv_tensor import TVTensor, _first
+from ... import _errors
 
 
 class BoundingBoxFormat(enum.Enum):
@@ -22,7 +23,7 @@ def is_rotated_bounding_format(format):
         return format.value in _ROTATED
     if isinstance(format, str):
         return format in _ROTATED
-    raise ValueError(f"format should be str or BoundingBoxFormat, got {type(format)}")
+    raise _errors.tv_box_format_type(format)
 
 
 class BoundingBoxes(TVTensor):
@@ -36,9 +37,9 @@ class BoundingBoxes(TVTensor):
             if tensor.ndim == 1:
                 tensor = tensor.unsqueeze(0)
             elif tensor.ndim != 2:
-                raise ValueError(f"Expected a 1D or 2D tensor, got {tensor.ndim}D")
+                raise _errors.tv_expected_1d_2d_tensor_d(tensor)
         if clamping_mode is not None and clamping_mode not in ("hard", "soft"):
-            raise ValueError(f"clamping_mode must be None, hard or soft, got {clamping_mode}.")
+            raise _errors.tv_clamping_mode_none_hard_soft(clamping_mode)
         if isinstance(format, str):
             format = BoundingBoxFormat[format.upper()]
         boxes = tensor.as_subclass(cls)
@@ -57,8 +58,7 @@ class BoundingBoxes(TVTensor):
                 device=None, requires_grad=None):
         tensor = cls._to_tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
         if not tensor.is_floating_point() and is_rotated_bounding_format(format):
-            raise ValueError(
-                f"Rotated bounding boxes should be floating point tensors, got {tensor.dtype}.")
+            raise _errors.tv_rotated_bounding_boxes_floating_point(tensor)
         return cls._wrap(tensor, format=format, canvas_size=canvas_size,
                          clamping_mode=clamping_mode)
 

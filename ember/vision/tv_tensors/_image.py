@@ -1,6 +1,7 @@
 """``Image``, ``Video`` and ``Mask``: tensors tagged with what they hold."""
 from .._pil import is_pil_image
 from ._tv_tensor import TVTensor
+from ... import _errors
 
 
 def _from_pil(data):
@@ -18,7 +19,7 @@ class Image(TVTensor):
         tensor = cls._to_tensor(_from_pil(data), dtype=dtype, device=device,
                                 requires_grad=requires_grad)
         if tensor.ndim < 2:
-            raise ValueError(f"Tensor must be 2D or higher, got {tensor.ndim}D tensor.")
+            raise _errors.tv_tensor_2d_higher_d_tensor(tensor)
         if tensor.ndim == 2:
             tensor = tensor.unsqueeze(0)
         return tensor.as_subclass(cls)

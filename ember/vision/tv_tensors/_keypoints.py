@@ -1,6 +1,7 @@
 """``KeyPoints``: points ``(..., 2)`` as ``(x, y)``, with the image's ``canvas_size``."""
 from ..._tensor import Tensor
 from ._tv_tensor import TVTensor, _first
+from ... import _errors
 
 
 class KeyPoints(TVTensor):
@@ -12,7 +13,7 @@ class KeyPoints(TVTensor):
             if tensor.ndim == 1:
                 tensor = tensor.unsqueeze(0)
             elif tensor.shape[-1] != 2:
-                raise ValueError(f"Expected a tensor of shape (..., 2), not {tensor.shape}")
+                raise _errors.tv_expected_tensor_shape_2_not(tensor)
         points = tensor.as_subclass(cls)
         points.canvas_size = canvas_size
         return points

@@ -6,6 +6,7 @@ Ops on a TVTensor return plain tensors, except the few that keep the type and me
 """
 from ..._C import DisableTorchFunctionSubclass
 from ..._tensor import Tensor
+from ... import _errors
 
 _return_subclass = [False]
 
@@ -28,8 +29,7 @@ def set_return_type(return_type):
     try:
         _return_subclass[0] = {"tensor": False, "tvtensor": True}[return_type.lower()]
     except KeyError:
-        raise ValueError(
-            f"return_type must be 'TVTensor' or 'Tensor', got {return_type}") from None
+        raise _errors.tv_return_type_tvtensor_tensor(return_type) from None
     return _ReturnTypeCM(to_restore)
 
 

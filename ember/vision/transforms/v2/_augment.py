@@ -7,6 +7,7 @@ from ... import tv_tensors
 from ..._pil import is_pil_image
 from ._transform import Transform
 from ._utils import _parse_labels_getter, has_any, is_pure_tensor, query_size
+from .... import _errors
 
 
 class _BaseMixUpCutMix(Transform):
@@ -28,24 +29,17 @@ class _BaseMixUpCutMix(Transform):
         needs = self._needs_transform_list(flat_inputs)
         if has_any(flat_inputs, is_pil_image, tv_tensors.BoundingBoxes, tv_tensors.Mask,
                    tv_tensors.KeyPoints):
-            raise ValueError(f"{type(self).__name__}() does not support PIL images, bounding "
-                             f"boxes, keypoints and masks.")
+            raise _errors.v2_does_not_support_pil_images(self)
         labels = self._labels_getter(inputs)
         if not isinstance(labels, Tensor):
-            raise ValueError(f"The labels must be a tensor, but got {type(labels)} instead.")
+            raise _errors.v2_labels_tensor(labels)
         if labels.ndim not in (1, 2):
-            raise ValueError(
-                f"labels should be index based with shape (batch_size,) or probability based "
-                f"with shape (batch_size, num_classes), but got a tensor of shape "
-                f"{labels.shape} instead.")
+            raise _errors.v2_labels_index_based_shape_batch(labels)
         if labels.ndim == 2 and self.num_classes is not None and \
                 labels.shape[-1] != self.num_classes:
-            raise ValueError(
-                f"When passing 2D labels, the number of elements in last dimension must match "
-                f"num_classes: {labels.shape[-1]} != {self.num_classes}. You can Leave "
-                f"num_classes to None.")
+            raise _errors.v2_when_passing_2d_labels_number(labels, self)
         if labels.ndim == 1 and self.num_classes is None:
-            raise ValueError("num_classes must be passed if the labels are index-based (1D)")
+            raise _errors.v2_num_classes_passed_labels_index()
         params = {"labels": labels, "batch_size": labels.shape[0],
                   **self.make_params([x for x, n in zip(flat_inputs, needs) if n])}
         needs[next(i for i, x in enumerate(flat_inputs) if x is labels)] = True
@@ -55,11 +49,9 @@ class _BaseMixUpCutMix(Transform):
     def _check_image_or_video(self, inpt, *, batch_size):
         expected = 5 if isinstance(inpt, tv_tensors.Video) else 4
         if inpt.ndim != expected:
-            raise ValueError(f"Expected a batched input with {expected} dims, but got "
-                             f"{inpt.ndim} dimensions instead.")
+            raise _errors.v2_expected_batched_input_dims_dimensions(expected, inpt)
         if inpt.shape[0] != batch_size:
-            raise ValueError(f"The batch size of the image or video does not match the batch "
-                             f"size of the labels: {inpt.shape[0]} != {batch_size}.")
+            raise _errors.v2_batch_size_image_video_does(inpt, batch_size)
 
     def _mixup_label(self, label, *, lam):
         from ....nn.functional import one_hot

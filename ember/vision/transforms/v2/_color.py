@@ -5,6 +5,7 @@ from .... import empty, rand, randperm
 from . import functional as F
 from ._transform import Transform, _RandomApplyTransform
 from ._utils import query_chw
+from .... import _errors
 
 
 class Grayscale(Transform):
@@ -50,18 +51,16 @@ class ColorJitter(Transform):
             return None
         if isinstance(value, (int, float)):
             if value < 0:
-                raise ValueError(f"If {name} is a single number, it must be non negative.")
+                raise _errors.v2_single_number_non_negative(name)
             value = [center - value, center + value]
             if clip_first_on_zero:
                 value[0] = max(value[0], 0.0)
         elif isinstance(value, collections.abc.Sequence) and len(value) == 2:
             value = [float(v) for v in value]
         else:
-            raise TypeError(f"{name}={value} should be a single number or a sequence with "
-                            f"length 2.")
+            raise _errors.v2_single_number_sequence_length_2(name, value)
         if not bound[0] <= value[0] <= value[1] <= bound[1]:
-            raise ValueError(f"{name} values should be between {bound} and increasing, "
-                             f"but got {value}.")
+            raise _errors.v2_values_between_increasing(name, bound, value)
         return None if value[0] == value[1] == center else (float(value[0]), float(value[1]))
 
     def make_params(self, flat_inputs):

@@ -2,13 +2,14 @@
 from .... import rand, randperm, multinomial, tensor as _tensor
 from ....nn.modules.container import ModuleList
 from ._transform import Transform
+from .... import _errors
 
 
 def _check_transforms(transforms):
     if not isinstance(transforms, (list, tuple)) and not isinstance(transforms, ModuleList):
-        raise TypeError("Argument transforms should be a sequence of callables")
+        raise _errors.v2_argument_transforms_sequence_callables()
     if not transforms:
-        raise ValueError("Pass at least one transform")
+        raise _errors.v2_pass_at_least_one_transform()
 
 
 def _run(transform, inputs, needs_unpacking):
@@ -38,11 +39,10 @@ class RandomApply(Transform):
     def __init__(self, transforms, p=0.5):
         super().__init__()
         if not isinstance(transforms, (list, tuple, ModuleList)):
-            raise TypeError("Argument transforms should be a sequence of callables or a "
-                            "`nn.ModuleList`")
+            raise _errors.v2_argument_transforms_sequence_callables_nn()
         self.transforms = transforms
         if not 0.0 <= p <= 1.0:
-            raise ValueError("`p` should be a floating point value in the interval [0.0, 1.0].")
+            raise _errors.v2_p_floating_point_value_interval()
         self.p = p
 
     def forward(self, *inputs):
@@ -63,12 +63,11 @@ class RandomChoice(Transform):
     def __init__(self, transforms, p=None):
         super().__init__()
         if not isinstance(transforms, (list, tuple)):
-            raise TypeError("Argument transforms should be a sequence of callables")
+            raise _errors.v2_argument_transforms_sequence_callables()
         if p is None:
             p = [1] * len(transforms)
         elif len(p) != len(transforms):
-            raise ValueError(f"Length of p doesn't match the number of transforms: {len(p)} != "
-                             f"{len(transforms)}")
+            raise _errors.v2_length_p_doesn_t_match(p, transforms)
         self.transforms = transforms
         total = sum(p)
         self.p = [prob / total for prob in p]
@@ -82,7 +81,7 @@ class RandomOrder(Transform):
     def __init__(self, transforms):
         super().__init__()
         if not isinstance(transforms, (list, tuple)):
-            raise TypeError("Argument transforms should be a sequence of callables")
+            raise _errors.v2_argument_transforms_sequence_callables()
         self.transforms = transforms
 
     def forward(self, *inputs):

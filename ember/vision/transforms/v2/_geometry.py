@@ -15,6 +15,7 @@ from ._transform import Transform, _RandomApplyTransform
 from ._utils import (_check_padding_arg, _check_padding_mode_arg, _check_sequence_input,
                      _get_fill, _setup_angle, _setup_fill_arg, _setup_size, get_bounding_boxes,
                      query_size)
+from .... import _errors
 
 
 def _uniform(lo, hi):
@@ -41,11 +42,9 @@ class Resize(Transform):
             size = list(size)
         elif size is None:
             if not isinstance(max_size, int):
-                raise ValueError(f"max_size must be an integer when size is None, but got "
-                                 f"{max_size} instead.")
+                raise _errors.v2_max_size_integer_when_size(max_size)
         else:
-            raise ValueError(f"size can be an integer, a sequence of one or two integers, or "
-                             f"None, but got {size} instead.")
+            raise _errors.v2_size_can_integer_sequence_one(size)
         self.size, self.max_size = size, max_size
         self.interpolation, self.antialias = interpolation, antialias
 
@@ -57,8 +56,7 @@ class Resize(Transform):
 class CenterCrop(Transform):
     def __init__(self, size):
         super().__init__()
-        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) "
-                                                "for size.")
+        self.size = _setup_size(size)
 
     def transform(self, inpt, params):
         return self._call_kernel(F.center_crop, inpt, output_size=self.size)
@@ -68,12 +66,11 @@ class RandomResizedCrop(Transform):
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
                  interpolation=InterpolationMode.BILINEAR, antialias=True):
         super().__init__()
-        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) "
-                                                "for size.")
+        self.size = _setup_size(size)
         if not isinstance(scale, (list, tuple)) or len(scale) != 2:
-            raise TypeError("Scale should be a sequence of two floats.")
+            raise _errors.v2_scale_sequence_two_floats()
         if not isinstance(ratio, (list, tuple)) or len(ratio) != 2:
-            raise TypeError("Ratio should be a sequence of two floats.")
+            raise _errors.v2_ratio_sequence_two_floats()
         if scale[0] > scale[1] or ratio[0] > ratio[1]:
             warnings.warn("Scale and ratio should be of kind (min, max)")
         self.scale, self.ratio = scale, ratio
@@ -126,8 +123,7 @@ class RandomCrop(Transform):
     def __init__(self, size, padding=None, pad_if_needed=False, fill=0,
                  padding_mode="constant"):
         super().__init__()
-        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) "
-                                                "for size.")
+        self.size = _setup_size(size)
         if pad_if_needed or padding is not None:
             if padding is not None:
                 _check_padding_arg(padding)
@@ -150,10 +146,7 @@ class RandomCrop(Transform):
                 diff = cw - width
                 left, right, width = left + diff, right + diff, width + 2 * diff
         if height < ch or width < cw:
-            raise ValueError(
-                f"Required crop size {(ch, cw)} is larger than "
-                f"{'padded ' if self.padding is not None else ''}input image size "
-                f"{(height, width)}.")
+            raise _errors.v2_required_crop_size_larger_than(ch, cw, self, height, width)
         padding = [left, top, right, bottom]
         crop_top = int(randint(0, height - ch + 1, size=())) if height > ch else 0
         crop_left = int(randint(0, width - cw + 1, size=())) if width > cw else 0
@@ -206,11 +199,11 @@ class RandomAffine(Transform, _FillTransform):
         if translate is not None:
             _check_sequence_input(translate, "translate", req_sizes=(2,))
             if not all(0.0 <= t <= 1.0 for t in translate):
-                raise ValueError("translation values should be between 0 and 1")
+                raise _errors.v2_translation_values_between_0_1()
         if scale is not None:
             _check_sequence_input(scale, "scale", req_sizes=(2,))
             if any(s <= 0 for s in scale):
-                raise ValueError("scale values should be positive")
+                raise _errors.v2_scale_values_positive()
         self.translate, self.scale = translate, scale
         self.shear = None if shear is None else _setup_angle(shear, name="shear",
                                                                req_sizes=(2, 4))
@@ -247,7 +240,7 @@ class RandomZoomOut(_RandomApplyTransform):
         _check_sequence_input(side_range, "side_range", req_sizes=(2,))
         self.side_range = side_range
         if side_range[0] < 1.0 or side_range[0] > side_range[1]:
-            raise ValueError(f"Invalid side range provided {side_range}.")
+            raise _errors.v2_invalid_side_range_provided(side_range)
 
     def make_params(self, flat_inputs):
         orig_h, orig_w = query_size(flat_inputs)
@@ -277,8 +270,7 @@ class RandomIoUCrop(Transform):
     def check_inputs(self, flat_inputs):
         from ._utils import has_all
         if not has_all(flat_inputs, tv_tensors.BoundingBoxes):
-            raise TypeError(f"{type(self).__name__}() requires input sample to contain "
-                            f"Bounding Boxes")
+            raise _errors.v2_requires_input_sample_contain_bounding(self)
 
     def _try(self, boxes, orig_h, orig_w, min_iou):
         r = self.min_scale + (self.max_scale - self.min_scale) * rand(2)
@@ -331,7 +323,7 @@ class RandomPerspective(_RandomApplyTransform):
                  fill=0):
         super().__init__(p=p)
         if not 0 <= distortion_scale <= 1:
-            raise ValueError("Argument distortion_scale value should be between 0 and 1")
+            raise _errors.v2_argument_distortion_scale_value_between()
         self.distortion_scale, self.interpolation = distortion_scale, interpolation
         self.fill, self._fill = fill, _setup_fill_arg(fill)
 
@@ -359,8 +351,7 @@ class RandomPerspective(_RandomApplyTransform):
 class FiveCrop(Transform):
     def __init__(self, size):
         super().__init__()
-        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) "
-                                                "for size.")
+        self.size = _setup_size(size)
 
     def transform(self, inpt, params):
         return self._call_kernel(F.five_crop, inpt, self.size)

@@ -2,6 +2,7 @@
 from ... import tv_tensors
 from . import functional as F
 from ._transform import Transform
+from .... import _errors
 
 
 class ConvertBoundingBoxFormat(Transform):
@@ -33,7 +34,7 @@ class SetClampingMode(Transform):
     def __init__(self, clamping_mode):
         super().__init__()
         if clamping_mode not in (None, "soft", "hard"):
-            raise ValueError(f"clamping_mode must be soft, hard or None, got {clamping_mode}")
+            raise _errors.v2_clamping_mode_soft_hard_none(clamping_mode)
         self.clamping_mode = clamping_mode
 
     def transform(self, inpt, params):

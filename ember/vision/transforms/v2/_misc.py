@@ -8,8 +8,9 @@ from ... import tv_tensors
 from ..._pil import is_pil_image
 from . import functional as F
 from ._transform import Transform
-from ._utils import (_parse_labels_getter, _setup_number_or_seq, get_bounding_boxes, has_any,
-                     is_pure_tensor)
+from ._utils import (_parse_labels_getter, _setup_number_or_seq, _setup_size,
+                     get_bounding_boxes, has_any, is_pure_tensor)
+from .... import _errors
 
 
 class Identity(Transform):
@@ -43,7 +44,7 @@ class Normalize(Transform):
 
     def check_inputs(self, sample):
         if has_any(sample, is_pil_image):
-            raise TypeError(f"{type(self).__name__}() does not support PIL images.")
+            raise _errors.v2_does_not_support_pil_images_2(self)
 
     def transform(self, inpt, params):
         return self._call_kernel(F.normalize, inpt, mean=self.mean, std=self.std,
@@ -53,16 +54,13 @@ class Normalize(Transform):
 class GaussianBlur(Transform):
     def __init__(self, kernel_size, sigma=(0.1, 2.0)):
         super().__init__()
-        from ._utils import _setup_size
-        self.kernel_size = _setup_size(kernel_size, "Kernel size should be a tuple/list of two "
-                                                    "integers")
+        self.kernel_size = _setup_size(kernel_size, _errors.v2_kernel_size_two)
         for ks in self.kernel_size:
             if ks <= 0 or ks % 2 == 0:
-                raise ValueError("Kernel size value should be an odd and positive number.")
+                raise _errors.v2_kernel_size_value_odd_positive()
         self.sigma = _setup_number_or_seq(sigma, "sigma")
         if not 0.0 < self.sigma[0] <= self.sigma[1]:
-            raise ValueError(f"sigma values should be positive and of the form (min, max). "
-                             f"Got {self.sigma}")
+            raise _errors.v2_sigma_values_positive_form_min(self)
 
     def make_params(self, flat_inputs):
         from .... import empty
@@ -81,7 +79,7 @@ class ToDtype(Transform):
     def __init__(self, dtype, scale=False):
         super().__init__()
         if not isinstance(dtype, (dict, _dtype.dtype)):
-            raise ValueError(f"dtype must be a dict or a torch.dtype, got {type(dtype)} instead")
+            raise _errors.v2_dtype_dict_torch_dtype(dtype)
         if isinstance(dtype, dict) and Tensor in dtype and \
                 any(cls in dtype for cls in (tv_tensors.Image, tv_tensors.Video)):
             warnings.warn(
@@ -103,12 +101,7 @@ class ToDtype(Transform):
         elif "others" in self.dtype:
             dtype = self.dtype["others"]
         else:
-            raise ValueError(
-                f"No dtype was specified for type {type(inpt)}. If you only need to convert the "
-                f"dtype of images or videos, you can just pass e.g. dtype=torch.float32. If "
-                f"you're passing a dict as dtype, you can use \"others\" as a catch-all key "
-                f"e.g. dtype={{tv_tensors.Mask: torch.int64, \"others\": None}} to pass-through "
-                f"the rest of the inputs.")
+            raise _errors.v2_no_dtype_specified_type_you(inpt)
         if dtype is None:
             if self.scale and image_like:
                 warnings.warn("scale was set to True but no dtype was specified for images or "
@@ -135,9 +128,9 @@ class SanitizeBoundingBoxes(Transform):
     def __init__(self, min_size=1.0, min_area=1.0, labels_getter="default"):
         super().__init__()
         if min_size < 1:
-            raise ValueError(f"min_size must be >= 1, got {min_size}.")
+            raise _errors.v2_min_size_1(min_size)
         if min_area < 1:
-            raise ValueError(f"min_area must be >= 1, got {min_area}.")
+            raise _errors.v2_min_area_1(min_area)
         self.min_size, self.min_area = min_size, min_area
         self.labels_getter = labels_getter
         self._labels_getter = _parse_labels_getter(labels_getter)
@@ -146,23 +139,19 @@ class SanitizeBoundingBoxes(Transform):
         inputs = inputs if len(inputs) > 1 else inputs[0]
         labels = self._labels_getter(inputs)
         if labels is not None:
-            msg = "The labels in the input to forward() must be a tensor or None, got {type} " \
-                  "instead."
             if isinstance(labels, Tensor):
                 labels = (labels,)
             elif isinstance(labels, (tuple, list)):
                 for entry in labels:
                     if not isinstance(entry, Tensor):
-                        raise ValueError(msg.format(type=type(entry)))
+                        raise _errors.v2_labels_type(entry)
             else:
-                raise ValueError(msg.format(type=type(labels)))
+                raise _errors.v2_labels_type(labels)
         flat_inputs, spec = tree_flatten(inputs)
         boxes = get_bounding_boxes(flat_inputs)
         for label in labels or ():
             if boxes.shape[0] != label.shape[0]:
-                raise ValueError(
-                    f"Number of boxes (shape={boxes.shape}) and must match the number of "
-                    f"labels.Found labels with shape={label.shape}).")
+                raise _errors.v2_number_boxes_shape_match_number(boxes, label)
         valid = F._misc._get_sanitize_bounding_boxes_mask(
             boxes.as_subclass(Tensor), format=boxes.format, canvas_size=boxes.canvas_size,
             min_size=self.min_size, min_area=self.min_area)

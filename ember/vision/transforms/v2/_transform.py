@@ -16,6 +16,7 @@ from ... import tv_tensors
 from ..._pil import is_pil_image
 from .functional._utils import _kernel_for, is_pure_tensor
 from ._utils import check_type, has_any
+from .... import _errors
 
 
 class Transform(Module):
@@ -68,7 +69,7 @@ class _RandomApplyTransform(Transform):
 
     def __init__(self, p=0.5):
         if not 0.0 <= p <= 1.0:
-            raise ValueError("`p` should be a floating point value in the interval [0.0, 1.0].")
+            raise _errors.v2_p_floating_point_value_interval()
         super().__init__()
         self.p = p
 

@@ -8,6 +8,7 @@ from ... import functional as F1
 from ..._functional_tensor import max_value
 from ._misc import to_dtype_image
 from ._utils import PIL_IMAGE, _dispatch, _register_kernel_internal
+from ..... import _errors
 
 _TENSORS = (Tensor, tv_tensors.Image, tv_tensors.Video)
 
@@ -49,8 +50,7 @@ def _invert(image):
 
 def _posterize(image, bits):
     if not isinstance(bits, int) or not 0 <= bits <= 8:
-        raise TypeError(f"bits must be a positive integer in the range [0, 8], "
-                        f"got {bits} instead.")
+        raise _errors.v2_bits_positive_integer_range_0(bits)
     if image.is_floating_point():
         levels = 1 << bits
         return image.mul(levels).floor_().clamp_(0, levels - 1).mul_(1.0 / levels)
@@ -62,16 +62,14 @@ def _posterize(image, bits):
 
 def _solarize(image, threshold):
     if threshold > max_value(image.dtype):
-        raise TypeError(f"Threshold should be less or equal the maximum value of the dtype, "
-                        f"but got {threshold}")
+        raise _errors.v2_threshold_less_equal_maximum_value(threshold)
     return where(image >= threshold, _invert(image), image)
 
 
-def _check_channels(image, what="Input image tensor permitted channel values are 1 or 3, "
-                                 "but found {}"):
+def _check_channels(image, error=_errors.v2_channels_1_or_3):
     c = image.shape[-3]
     if c not in (1, 3):
-        raise TypeError(what.format(c))
+        raise error(c)
 
 
 def _autocontrast(image):
@@ -111,9 +109,9 @@ def _equalize(image):
 def _sharpness(image, factor):
     from .....nn.functional import conv2d
     c, h, w = image.shape[-3:]
-    _check_channels(image, "Input image tensor can have 1 or 3 channels, but found {}")
+    _check_channels(image, _errors.v2_sharpness_channels)
     if factor < 0:
-        raise ValueError(f"sharpness_factor ({factor}) is not non-negative.")
+        raise _errors.v2_sharpness_factor_not_non_negative(factor)
     if image.numel() == 0 or h <= 2 or w <= 2:
         return image
     fp = image.is_floating_point()
@@ -134,8 +132,7 @@ def _permute_channels(image, permutation):
     shape = image.shape
     c, h, w = shape[-3:]
     if len(permutation) != c:
-        raise ValueError(f"Length of permutation does not match number of channels: "
-                         f"{len(permutation)} != {c}")
+        raise _errors.v2_length_permutation_does_not_match(permutation, c)
     if image.numel() == 0:
         return image
     return image.reshape(-1, c, h, w)[:, permutation, :, :].reshape(shape)

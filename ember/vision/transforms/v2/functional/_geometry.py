@@ -16,6 +16,7 @@ from ...functional import (InterpolationMode, _interp, _inverse_affine, _output_
                            _tensor_fill, _tensor_mode)
 from ._meta import _check_upright, _clamp_bounding_boxes, _from_xyxy, _to_xyxy
 from ._utils import PIL_IMAGE, _dispatch, _register_kernel_internal
+from ..... import _errors
 
 _B, _K = tv_tensors.BoundingBoxes, tv_tensors.KeyPoints
 _IMAGES = (Tensor, PIL_IMAGE, tv_tensors.Image, tv_tensors.Video)
@@ -122,15 +123,11 @@ def _resized_size(canvas_size, size, max_size=None):
     h, w = canvas_size
     if size is None:
         if max_size is None:
-            raise ValueError("max_size must be an integer when size is None, but got None "
-                             "instead.")
+            raise _errors.v2_max_size_integer_when_size_2()
         scale = max_size / max(h, w)
         return int(h * scale), int(w * scale)
     if isinstance(size, (list, tuple)) and len(size) != 1 and max_size is not None:
-        raise ValueError(
-            "max_size should only be passed if size is None or specifies the length of the "
-            "smaller edge, i.e. size should be an int or a sequence of length 1 in torchscript "
-            "mode.")
+        raise _errors.v2_max_size_passed_size_none()
     return tuple(_output_size(h, w, size, max_size))
 
 
@@ -270,10 +267,8 @@ def _parse_pad_padding(padding):
             return [padding[0], padding[0], padding[1], padding[1]]
         if len(padding) == 4:
             return [padding[0], padding[2], padding[1], padding[3]]
-        raise ValueError(f"Padding must be an int or a 1, 2, or 4 element tuple or list. "
-                         f"Found {len(padding)}")
-    raise TypeError(f"`padding` should be an integer or tuple or list of integers, "
-                    f"but got {padding}")
+        raise _errors.v2_padding_int_1_2_4(padding)
+    raise _errors.v2_padding_integer_tuple_list_integers(padding)
 
 
 def pad(inpt, padding, fill=None, padding_mode="constant"):
@@ -283,9 +278,7 @@ def pad(inpt, padding, fill=None, padding_mode="constant"):
 def pad_image(image, padding, fill=None, padding_mode="constant"):
     left, right, top, bottom = _parse_pad_padding(padding)
     if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
-        raise ValueError(
-            f"`padding_mode` should be either `'constant'`, `'edge'`, `'reflect'` or "
-            f"`'symmetric'`, but got `'{padding_mode}'`.")
+        raise _errors.v2_padding_mode_either_constant_edge_2(padding_mode)
     fill = 0 if fill is None else fill
     if isinstance(fill, (list, tuple)) and len(fill) == 1:
         fill = fill[0]
@@ -294,7 +287,7 @@ def pad_image(image, padding, fill=None, padding_mode="constant"):
 
 def _pad_mask(mask, padding, fill=None, padding_mode="constant"):
     if isinstance(fill, (tuple, list)):
-        raise ValueError("Non-scalar fill value is not supported")
+        raise _errors.v2_non_scalar_fill_value_not()
     return _as_3d(pad_image)(mask, padding, fill, padding_mode)
 
 
@@ -303,8 +296,7 @@ _register_images(pad, pad_image, _pad_mask)
 
 def _padded(canvas_size, padding, padding_mode, what):
     if padding_mode != "constant":
-        raise ValueError(f"Padding mode '{padding_mode}' is not supported with {what}"
-                         + (" (supported modes are constant)" if what == "KeyPoints" else ""))
+        raise _errors.v2_pad_mode_unsupported(padding_mode, what)
     left, right, top, bottom = _parse_pad_padding(padding)
     return left, top, (canvas_size[0] + top + bottom, canvas_size[1] + left + right)
 
@@ -324,23 +316,23 @@ def _pad_points(points, canvas_size, padding, fill=None, padding_mode="constant"
 # ---- affine and rotate ----------------------------------------------------------------------
 def _affine_parse_args(angle, translate, scale, shear, center):
     if not isinstance(angle, (int, float)):
-        raise TypeError("Argument angle should be int or float")
+        raise _errors.v2_argument_angle_int_float()
     if not isinstance(translate, (list, tuple)):
-        raise TypeError("Argument translate should be a sequence")
+        raise _errors.v2_argument_translate_sequence()
     if len(translate) != 2:
-        raise ValueError("Argument translate should be a sequence of length 2")
+        raise _errors.v2_argument_translate_sequence_length_2()
     if scale <= 0.0:
-        raise ValueError("Argument scale should be positive")
+        raise _errors.v2_argument_scale_positive()
     if not isinstance(shear, (numbers.Number, list, tuple)):
-        raise TypeError("Shear should be either a single value or a sequence of two values")
+        raise _errors.v2_shear_either_single_value_sequence()
     shear = [shear, 0.0] if isinstance(shear, numbers.Number) else list(shear)
     if len(shear) == 1:
         shear = [shear[0], shear[0]]
     if len(shear) != 2:
-        raise ValueError(f"Shear should be a sequence containing two values. Got {shear}")
+        raise _errors.v2_shear_sequence_containing_two_values(shear)
     if center is not None:
         if not isinstance(center, (list, tuple)):
-            raise TypeError("Argument center should be a sequence")
+            raise _errors.v2_argument_center_sequence()
         center = [float(c) for c in center]
     return float(angle), list(translate), shear, center
 
@@ -484,15 +476,13 @@ _points_kernel(rotate)(
 def _perspective_coefficients(startpoints, endpoints, coefficients):
     if coefficients is not None:
         if startpoints is not None and endpoints is not None:
-            raise ValueError("The startpoints/endpoints and the coefficients shouldn't be "
-                             "defined concurrently.")
+            raise _errors.v2_startpoints_endpoints_coefficients_shouldn_t()
         if len(coefficients) != 8:
-            raise ValueError("Argument coefficients should have 8 float values")
+            raise _errors.v2_argument_coefficients_8_float_values()
         return coefficients
     if startpoints is not None and endpoints is not None:
         return F1._get_perspective_coeffs(startpoints, endpoints)
-    raise ValueError("Either the startpoints/endpoints or the coefficients must have non "
-                     "`None` values.")
+    raise _errors.v2_either_startpoints_endpoints_coefficients_non()
 
 
 def perspective(inpt, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR,
@@ -523,8 +513,7 @@ def _perspective_points(points, coeffs, what):
     c = coeffs
     denom = c[0] * c[4] - c[1] * c[3]
     if denom == 0:
-        raise RuntimeError(f"Provided perspective_coeffs {coeffs} can not be inverted to "
-                           f"transform {what}. Denominator is zero, denom={denom}")
+        raise _errors.v2_provided_perspective_coeffs_can_not(coeffs, what, denom)
     inv = [(c[4] - c[5] * c[7]) / denom, (-c[1] + c[2] * c[7]) / denom,
            (c[1] * c[5] - c[2] * c[4]) / denom, (-c[3] + c[5] * c[6]) / denom,
            (c[0] - c[2] * c[6]) / denom, (-c[0] * c[5] + c[2] * c[3]) / denom,

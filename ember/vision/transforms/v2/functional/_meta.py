@@ -4,6 +4,7 @@ from .... import tv_tensors
 from ....tv_tensors import BoundingBoxFormat
 from ... import functional as F1
 from ._utils import PIL_IMAGE, _dispatch, _register_kernel_internal, is_pure_tensor
+from ..... import _errors
 
 
 def get_dimensions(inpt):
@@ -35,8 +36,7 @@ for _t in (tv_tensors.BoundingBoxes, tv_tensors.KeyPoints):
 
 def _check_upright(*formats):
     if any(tv_tensors.is_rotated_bounding_format(f) for f in formats):
-        raise NotImplementedError("Ember's v2 transforms support XYXY, XYWH and CXCYWH boxes; "
-                                  "rotated box formats are not implemented")
+        raise _errors.v2_rotated_boxes_unsupported()
 
 
 def _to_xyxy(boxes, fmt):
@@ -74,7 +74,7 @@ def _convert_bounding_box_format(boxes, old_format, new_format):
         return boxes
     if tv_tensors.is_rotated_bounding_format(old_format) ^ \
             tv_tensors.is_rotated_bounding_format(new_format):
-        raise ValueError("Cannot convert between rotated and unrotated bounding boxes.")
+        raise _errors.v2_cannot_convert_between_rotated_unrotated()
     _check_upright(old_format, new_format)
     return _from_xyxy(_to_xyxy(boxes, old_format), new_format)
 
@@ -86,22 +86,20 @@ def _format(fmt):
 def convert_bounding_box_format(inpt, old_format=None, new_format=None, inplace=False):
     """Boxes in ``new_format`` (``old_format`` only for pure tensors)."""
     if new_format is None:
-        raise TypeError("convert_bounding_box_format() missing 1 required argument: "
-                        "'new_format'")
+        raise _errors.v2_convert_bounding_box_format_missing()
     old_format, new_format = _format(old_format), _format(new_format)
     if is_pure_tensor(inpt):
         if old_format is None:
-            raise ValueError("For pure tensor inputs, `old_format` has to be passed.")
+            raise _errors.v2_pure_tensor_inputs_old_format()
         out = _convert_bounding_box_format(inpt, old_format, new_format)
     elif isinstance(inpt, tv_tensors.BoundingBoxes):
         if old_format is not None:
-            raise ValueError("For bounding box tv_tensor inputs, `old_format` must not be passed.")
+            raise _errors.v2_bounding_box_tv_tensor_inputs_2()
         out = tv_tensors.wrap(_convert_bounding_box_format(inpt.as_subclass(Tensor),
                                                            inpt.format, new_format),
                               like=inpt, format=new_format)
     else:
-        raise TypeError(f"Input can either be a plain tensor or a bounding box tv_tensor, "
-                        f"but got {type(inpt)} instead.")
+        raise _errors.v2_input_can_either_plain_tensor_2(inpt)
     if inplace and out is not inpt:
         inpt.as_subclass(Tensor).copy_(out)
         return inpt if is_pure_tensor(inpt) else out
@@ -121,22 +119,19 @@ def _clamp_bounding_boxes(boxes, format, canvas_size, clamping_mode):
 def clamp_bounding_boxes(inpt, format=None, canvas_size=None, clamping_mode="auto"):
     """Clip the boxes to their canvas."""
     if clamping_mode is not None and clamping_mode not in ("soft", "hard", "auto"):
-        raise ValueError(f"clamping_mode must be soft, hard, auto or None, got {clamping_mode}")
+        raise _errors.v2_clamping_mode_soft_hard_auto(clamping_mode)
     if is_pure_tensor(inpt):
         if format is None or canvas_size is None or clamping_mode == "auto":
-            raise ValueError("For pure tensor inputs, `format`, `canvas_size` and "
-                             "`clamping_mode` have to be passed.")
+            raise _errors.v2_pure_tensor_inputs_format_canvas()
         return _clamp_bounding_boxes(inpt, _format(format), canvas_size, clamping_mode)
     if isinstance(inpt, tv_tensors.BoundingBoxes):
         if format is not None or canvas_size is not None:
-            raise ValueError("For bounding box tv_tensor inputs, `format` and `canvas_size` "
-                             "must not be passed.")
+            raise _errors.v2_bounding_box_tv_tensor_inputs()
         if clamping_mode == "auto":
             clamping_mode = inpt.clamping_mode
         return tv_tensors.wrap(_clamp_bounding_boxes(inpt.as_subclass(Tensor), inpt.format,
                                                      inpt.canvas_size, clamping_mode),
                                like=inpt)
-    raise TypeError(f"Input can either be a plain tensor or a bounding box tv_tensor, "
-                    f"but got {type(inpt)} instead.")
+    raise _errors.v2_input_can_either_plain_tensor(inpt)
 
 

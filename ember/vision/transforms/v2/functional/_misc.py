@@ -5,6 +5,7 @@ from .... import tv_tensors
 from ... import functional as F1
 from ..._functional_tensor import convert_image_dtype
 from ._utils import PIL_IMAGE, _dispatch, _register_kernel_internal
+from ..... import _errors
 
 _TENSOR_IMAGES = (Tensor, tv_tensors.Image, tv_tensors.Video)
 
@@ -62,20 +63,16 @@ def sanitize_bounding_boxes(bounding_boxes, format=None, canvas_size=None, min_s
     from ._utils import is_pure_tensor
     if is_pure_tensor(bounding_boxes):
         if format is None or canvas_size is None:
-            raise ValueError(f"format and canvas_size cannot be None if bounding_boxes is a "
-                             f"pure tensor. Got format={format} and canvas_size={canvas_size}.")
+            raise _errors.v2_sanitize_pure_tensor_needs_meta(format, canvas_size)
         if isinstance(format, str):
             format = tv_tensors.BoundingBoxFormat[format.upper()]
         valid = _get_sanitize_bounding_boxes_mask(bounding_boxes, format, canvas_size,
                                                   min_size, min_area)
         return bounding_boxes[valid], valid
     if not isinstance(bounding_boxes, tv_tensors.BoundingBoxes):
-        raise ValueError("bounding_boxes must be a tv_tensors.BoundingBoxes instance or a "
-                         "pure tensor.")
+        raise _errors.v2_bounding_boxes_tv_tensors_boundingboxes()
     if format is not None or canvas_size is not None:
-        raise ValueError(f"format and canvas_size must be None when bounding_boxes is a "
-                         f"tv_tensors.BoundingBoxes instance. Got format={format} and "
-                         f"canvas_size={canvas_size}.")
+        raise _errors.v2_sanitize_boxes_takes_no_meta(format, canvas_size)
     valid = _get_sanitize_bounding_boxes_mask(bounding_boxes.as_subclass(Tensor),
                                               bounding_boxes.format, bounding_boxes.canvas_size,
                                               min_size, min_area)

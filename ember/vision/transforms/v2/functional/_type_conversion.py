@@ -4,6 +4,7 @@ import numpy as np
 from ....._tensor import Tensor
 from .... import tv_tensors
 from ...functional import pil_to_tensor, to_pil_image  # noqa: F401  (re-exported)
+from ..... import _errors
 
 
 def to_image(inpt):
@@ -16,7 +17,6 @@ def to_image(inpt):
     else:
         from ...._pil import is_pil_image
         if not is_pil_image(inpt):
-            raise TypeError(f"Input can either be a pure Tensor, a numpy array, or a PIL image, "
-                            f"but got {type(inpt)} instead.")
+            raise _errors.v2_input_can_either_pure_tensor(inpt)
         output = pil_to_tensor(inpt)
     return tv_tensors.Image(output)

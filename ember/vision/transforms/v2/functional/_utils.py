@@ -10,6 +10,7 @@ import functools
 from ....._tensor import Tensor
 from ...._pil import is_pil_image
 from ....tv_tensors import TVTensor, wrap as _wrap_like
+from ..... import _errors
 
 _KERNEL_REGISTRY = {}
 PIL_IMAGE = "PIL.Image.Image"   # the registry key of PIL images (Pillow is imported lazily)
@@ -42,19 +43,16 @@ def register_kernel(functional, tv_tensor_cls):
     the TVTensor itself and returns the result as it wants it)."""
     from .... import tv_tensors
     if not (isinstance(tv_tensor_cls, type) and issubclass(tv_tensor_cls, TVTensor)):
-        raise ValueError(
-            f"Kernels can only be registered for subclasses of torchvision.tv_tensors.TVTensor, "
-            f"but got {tv_tensor_cls}.")
+        raise _errors.v2_kernels_can_registered_subclasses_torchvision(tv_tensor_cls)
     if tv_tensor_cls in vars(tv_tensors).values():
-        raise ValueError(f"Kernels cannot be registered for the builtin tv_tensor classes, "
-                         f"but got {tv_tensor_cls.__name__}")
+        raise _errors.v2_kernels_cannot_registered_builtin_tv(tv_tensor_cls)
     return _register_kernel_internal(functional, tv_tensor_cls, wrap=False)
 
 
 def _get_kernel(functional, input_type, *, allow_passthrough=False):
     registry = _KERNEL_REGISTRY.get(functional)
     if not registry:
-        raise ValueError(f"No kernel registered for functional {functional.__name__}.")
+        raise _errors.v2_no_kernel_registered_functional(functional)
     if input_type == PIL_IMAGE:
         if PIL_IMAGE in registry:
             return registry[PIL_IMAGE]
@@ -66,9 +64,7 @@ def _get_kernel(functional, input_type, *, allow_passthrough=False):
             break
     if allow_passthrough:
         return lambda inpt, *args, **kwargs: inpt
-    raise TypeError(
-        f"Functional F.{functional.__name__} supports inputs of type "
-        f"{list(registry)}, but got {input_type} instead.")
+    raise _errors.v2_functional_f_supports_inputs_type(functional, registry, input_type)
 
 
 def _input_type(inpt):
