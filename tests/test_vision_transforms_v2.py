@@ -322,3 +322,32 @@ def test_passthrough_and_errors(TT, TV2):
         EV2.SanitizeBoundingBoxes(labels_getter=None)(img)
     with pytest.raises(TypeError, match="supports inputs of type"):
         EF.resize("not an image", [2, 2])
+
+
+def _auto_augments(V, T):
+    return {"auto_imagenet": V.AutoAugment(), "auto_cifar": V.AutoAugment(T.AutoAugmentPolicy.CIFAR10),
+            "auto_svhn": V.AutoAugment(T.AutoAugmentPolicy.SVHN, fill=[10, 20, 30]),
+            "rand": V.RandAugment(num_ops=3), "trivial": V.TrivialAugmentWide(),
+            "augmix": V.AugMix(), "augmix_partial": V.AugMix(severity=5, chain_depth=2,
+                                                             all_ops=False)}
+
+
+@pytest.mark.parametrize("name", ["auto_imagenet", "auto_cifar", "auto_svhn", "rand", "trivial",
+                                  "augmix", "augmix_partial"])
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_auto_augment_seeded(name, dtype, TT, tv):
+    from torchvision import transforms as TTR
+    from torchvision.transforms import v2 as TV2
+    import ember.vision.transforms as ETR
+    rng = np.random.default_rng(6)
+    arr = rng.uniform(size=(3, 20, 24))
+    arr = (arr * 255).astype(np.uint8) if dtype == np.uint8 else arr.astype(np.float32)
+    ours_t, theirs_t = _auto_augments(EV2, ETR)[name], _auto_augments(TV2, TTR)[name]
+    if name.startswith("augmix"):   # Ember's Dirichlet draws differ from torch's: fix them
+        ours_t._sample_dirichlet = lambda p: ember.full(p.shape, 1.0 / p.shape[-1])
+        theirs_t._sample_dirichlet = lambda p: torch.full(p.shape, 1.0 / p.shape[-1])
+    for seed in range(6):
+        ember.manual_seed(seed)
+        torch.manual_seed(seed)
+        o, t = both(arr, ET.Image, TT.Image)
+        same(ours_t(o, "label"), theirs_t(t, "label"), atol=1e-5)

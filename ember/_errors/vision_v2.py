@@ -493,3 +493,37 @@ def v2_padding_arg(padding):
 def v2_pad_mode_unsupported(padding_mode, what):
     supported = " (supported modes are constant)" if what == "KeyPoints" else ""
     return ValueError(f"Padding mode '{padding_mode}' is not supported with {what}{supported}")
+
+
+def v2_auto_augment_unsupported_input(inpt, transform):
+    return TypeError(f"Inputs of type {type(inpt).__name__} are not supported by "
+                     f"{type(transform).__name__}()")
+
+
+def v2_auto_augment_no_image():
+    return TypeError("Found no image in the sample.")
+
+
+def v2_auto_augment_many_images(n):
+    return TypeError(f"Auto augment transformations are only properly defined for a single "
+                     f"image or video, but found {n}.")
+
+
+def v2_auto_augment_unknown_op(transform_id):
+    return ValueError(f"No transform available for {transform_id}")
+
+
+def v2_auto_augment_policy(policy):
+    return ValueError(f"The provided policy {policy} is not recognized.")
+
+
+def v2_rand_augment_num_ops(num_ops):
+    return ValueError(f"num_ops should be a non-negative integer, but got {num_ops} instead.")
+
+
+def v2_augmix_severity(maximum, severity):
+    return ValueError(f"The severity must be between [1, {maximum}]. Got {severity} instead.")
+
+
+def v2_saturation_negative(factor):
+    return ValueError(f"saturation_factor ({factor}) is not non-negative.")

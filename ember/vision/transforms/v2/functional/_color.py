@@ -1,7 +1,10 @@
 """Colour functionals: the v1 kernels for brightness/contrast/saturation/hue/gamma/grayscale,
 and torchvision v2's invert, posterize, solarize, autocontrast, equalize, sharpness and
 channel permutation (tensors via ember ops, PIL images via ``PIL.ImageOps``)."""
+import numpy as np
+
 from ..... import _dtype, cat, tensor as _tensor, where
+from ....._ops._core import wrap
 from ....._tensor import Tensor
 from .... import tv_tensors
 from ... import functional as F1
@@ -27,7 +30,38 @@ def _functional(name, kernel, pil_kernel=None, tensors=_TENSORS):
 
 adjust_brightness = _functional("adjust_brightness", F1.adjust_brightness)
 adjust_contrast = _functional("adjust_contrast", F1.adjust_contrast)
-adjust_saturation = _functional("adjust_saturation", F1.adjust_saturation)
+def _fma(acc, x, alpha):
+    """``acc + alpha * x`` rounded once (to float32 for float32 ``acc``), as torch's
+    vectorised ``add_(x, alpha=)`` (a fused multiply-add) computes it."""
+    if acc.dtype == np.float64:
+        return acc + x * alpha
+    f32 = np.float32
+    return (acc.astype(np.float64) + x.astype(np.float64) * float(f32(alpha))).astype(f32)
+
+
+def _saturation(image, factor):
+    """torchvision v2's kernel: its grayscale and blend use fused multiply-adds, so integer
+    images can round differently from v1's."""
+    if factor < 0:
+        raise _errors.v2_saturation_negative(factor)
+    _check_channels(image)
+    if image.shape[-3] == 1:
+        return image
+    xp = image._device._backend.xp
+    a = image._data
+    fp = image.is_floating_point()
+    work = a.dtype.type if fp else np.float32
+    r, g, b = a[..., 0, :, :], a[..., 1, :, :], a[..., 2, :, :]
+    gray = _fma(_fma((r * work(0.2989)).astype(work), g, 0.587), b, 0.114).astype(work)
+    if not fp:
+        gray = xp.floor(gray)
+    scaled = (a * work(factor)).astype(work)
+    out = _fma(scaled, xp.broadcast_to(gray[..., None, :, :], a.shape), 1.0 - factor)
+    out = xp.clip(out.astype(work), 0, max_value(image.dtype))
+    return wrap(out.astype(a.dtype), image._dtype, image._device)
+
+
+adjust_saturation = _functional("adjust_saturation", _saturation, F1.adjust_saturation)
 adjust_hue = _functional("adjust_hue", F1.adjust_hue)
 adjust_gamma = _functional("adjust_gamma", F1.adjust_gamma)
 rgb_to_grayscale = _functional("rgb_to_grayscale", F1.rgb_to_grayscale,
