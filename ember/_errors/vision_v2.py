@@ -527,3 +527,79 @@ def v2_augmix_severity(maximum, severity):
 
 def v2_saturation_negative(factor):
     return ValueError(f"saturation_factor ({factor}) is not non-negative.")
+
+
+# ---- vision.utils drawing ---------------------------------------------------------------------
+def draw_too_few_colors(n_colors, num_objects):
+    return ValueError(f"Number of colors must be equal or larger than the number of objects, "
+                      f"but got {n_colors} < {num_objects}.")
+
+
+def draw_colors_type(colors):
+    return ValueError(f"colors must be a tuple or a string, or a list thereof, but got "
+                      f"{colors}.")
+
+
+def draw_colors_triplet(colors):
+    return ValueError(f"If passed as tuple, colors should be an RGB triplet, but got {colors}.")
+
+
+def draw_image_type(image, what):
+    return TypeError(f"{what}, got {type(image)}")
+
+
+def draw_image_dtype(dtype):
+    return ValueError(f"The image dtype must be uint8 or float, got {dtype}")
+
+
+def draw_batched_image():
+    return ValueError("Pass individual images, not batches")
+
+
+def draw_channels(channels):
+    return ValueError("Only grayscale and RGB images are supported" if len(channels) > 1
+                      else "Pass an RGB image. Other Image formats are not supported")
+
+
+def draw_boxes_format():
+    return ValueError("Boxes need to be in (xmin, ymin, xmax, ymax) format. Use "
+                      "torchvision.ops.box_convert to convert them")
+
+
+def draw_labels_count(num_boxes, num_labels):
+    return ValueError(f"Number of boxes ({num_boxes}) and labels ({num_labels}) mismatch. "
+                      f"Please specify labels for each box.")
+
+
+def draw_masks_shape():
+    return ValueError("masks must be of shape (H, W) or (batch_size, H, W)")
+
+
+def draw_masks_dtype(dtype):
+    return ValueError(f"The masks must be of dtype bool. Got {dtype}")
+
+
+def draw_masks_size():
+    return ValueError("The image and the masks must have the same height and width")
+
+
+def draw_keypoints_shape():
+    return ValueError("keypoints must be of shape (num_instances, K, 2)")
+
+
+def draw_visibility_ndim(ndim):
+    return ValueError(f"visibility must be of shape (num_instances, K). Got ndim={ndim}")
+
+
+def draw_visibility_shape(vis_shape, kp_shape):
+    return ValueError(f"keypoints and visibility must have the same dimensionality for "
+                      f"num_instances and K. Got visibility.shape={vis_shape!r} and "
+                      f"keypoints.shape={kp_shape!r}")
+
+
+def flow_dtype(dtype):
+    return ValueError(f"Flow should be of dtype torch.float, got {dtype}.")
+
+
+def flow_shape(shape):
+    return ValueError(f"Input flow should have shape (2, H, W) or (N, 2, H, W), got {shape}.")
