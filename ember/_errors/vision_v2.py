@@ -603,3 +603,37 @@ def flow_dtype(dtype):
 
 def flow_shape(shape):
     return ValueError(f"Input flow should have shape (2, H, W) or (N, 2, H, W), got {shape}.")
+
+
+# ---- vision.datasets --------------------------------------------------------------------------
+def dataset_str_arg_type(value, arg):
+    where = "" if arg is None else f" for argument {arg}"
+    return ValueError(f"Expected type str{where}, but got type {type(value)}.")
+
+
+def dataset_str_arg_value(value, arg, valid_values):
+    valid = ", ".join(f"'{v}'" for v in valid_values)
+    return ValueError(f"Unknown value '{value}' for argument {arg}. Valid values are {{{valid}}}.")
+
+
+def stl10_folds_value(folds):
+    return ValueError(f"Value for argument folds should be in the range [0, 10), but got {folds}.")
+
+
+def stl10_folds_type(folds):
+    return ValueError(f"Expected type None or int for argument folds, but got type "
+                      f"{type(folds)}.")
+
+
+def coco_index_type(index):
+    return ValueError(f"Index must be of type integer, got {type(index)} instead.")
+
+
+def imagenet_meta_missing(file):
+    return RuntimeError(f"The meta file {file} is not present in the root directory or is "
+                        f"corrupted. This file is automatically created by the ImageNet dataset.")
+
+
+def imagenet_archive_missing(file, root):
+    return RuntimeError(f"The archive {file} is not present in the root directory or is "
+                        f"corrupted. You need to download it externally and place it in {root}.")

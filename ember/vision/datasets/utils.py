@@ -99,3 +99,14 @@ def download_from_mirrors(mirrors, filename, folder, md5):
         except OSError as e:      # URLError and socket errors are OSErrors
             errors.append(f"{mirror}{filename}: {e}")
     raise _errors.download_failed(filename, "; ".join(errors), filename, md5, folder)
+
+
+def verify_str_arg(value, arg=None, valid_values=None, custom_msg=None):
+    """``value`` if it is a string among ``valid_values``, else torchvision's ValueError."""
+    if not isinstance(value, str):
+        raise _errors.dataset_str_arg_type(value, arg)
+    if valid_values is None or value in valid_values:
+        return value
+    if custom_msg is not None:
+        raise ValueError(custom_msg)
+    raise _errors.dataset_str_arg_value(value, arg, valid_values)
