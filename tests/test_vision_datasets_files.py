@@ -168,7 +168,8 @@ def test_coco(tmp_path):
     ds = ED.CocoDetection(str(tmp_path), str(ann_file))
     assert len(ds) == 2 and ds.ids == [3, 7]
     img, target = ds[1]
-    assert np.array_equal(np.asarray(img), np.asarray(Image.open(tmp_path / "b.jpg").convert("RGB")))
+    expected = Image.open(tmp_path / "b.jpg").convert("RGB")
+    assert np.array_equal(np.asarray(img), np.asarray(expected))
     assert target == [anns[0], anns[2]]
     assert ED.CocoCaptions(str(tmp_path), str(ann_file))[1][1] == ["x", "z"]
     with pytest.raises(ValueError, match="Index must be of type integer"):

@@ -257,6 +257,12 @@ def _pipelines(V, lib):
         "zoom_iou": [V.RandomZoomOut(fill={ET.Image if lib == "e" else None: 127,
                                            "others": 0}, p=1.0),
                      V.RandomIoUCrop(), V.Resize((20, 20)), V.SanitizeBoundingBoxes()],
+        "resize": [V.RandomShortestSize([10, 14, 18], max_size=30), V.ScaleJitter((20, 16)),
+                   V.RandomResize(8, 20), V.SanitizeBoundingBoxes()],
+        "erase_noise": [V.RandomErasing(p=1.0, value="random"),
+                        V.RandomErasing(p=0.7, value=(1, 2, 3)),
+                        V.ToDtype(m.float32, scale=True), V.GaussianNoise(sigma=0.2),
+                        V.GaussianBlur(3, (0.5, 1.5)), V.RGB()],
         "crop_pad": [V.RandomCrop(28, padding=3, pad_if_needed=True), V.CenterCrop(20),
                      V.Pad([1, 2])],
         "colour": [V.ColorJitter(0.3, 0.3, 0.3, 0.1), V.RandomGrayscale(0.5),
@@ -271,9 +277,10 @@ def _pipelines(V, lib):
 
 
 @pytest.mark.parametrize("name", ["flip_crop", "affine", "rotate", "perspective", "zoom_iou",
-                                  "crop_pad",
+                                  "resize", "erase_noise", "crop_pad",
                                   "colour", "dtype"])
 @pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.filterwarnings("ignore:RandomErasing\\(\\) is currently passing through")
 def test_seeded_pipelines(name, seed, TT, TV2):
     ours_p, theirs_p = _pipelines(EV2, "e")[name], _pipelines(TV2, "t")[name]
     _fix_type_keys(ours_p, theirs_p, TT)
@@ -325,7 +332,8 @@ def test_passthrough_and_errors(TT, TV2):
 
 
 def _auto_augments(V, T):
-    return {"auto_imagenet": V.AutoAugment(), "auto_cifar": V.AutoAugment(T.AutoAugmentPolicy.CIFAR10),
+    return {"auto_imagenet": V.AutoAugment(),
+            "auto_cifar": V.AutoAugment(T.AutoAugmentPolicy.CIFAR10),
             "auto_svhn": V.AutoAugment(T.AutoAugmentPolicy.SVHN, fill=[10, 20, 30]),
             "rand": V.RandAugment(num_ops=3), "trivial": V.TrivialAugmentWide(),
             "augmix": V.AugMix(), "augmix_partial": V.AugMix(severity=5, chain_depth=2,

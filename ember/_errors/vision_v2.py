@@ -637,3 +637,32 @@ def imagenet_meta_missing(file):
 def imagenet_archive_missing(file, root):
     return RuntimeError(f"The archive {file} is not present in the root directory or is "
                         f"corrupted. You need to download it externally and place it in {root}.")
+
+
+def v2_noise_sigma(sigma):
+    return ValueError(f"sigma shouldn't be negative. Got {sigma}")
+
+
+def v2_noise_dtype(dtype):
+    return ValueError(f"Input tensor is expected to be in uint8 or float dtype, got dtype={dtype}")
+
+
+def v2_erasing_value_type():
+    return TypeError("Argument value should be either a number or str or a sequence")
+
+
+def v2_erasing_value_str():
+    return ValueError("If value is str, it should be 'random'")
+
+
+def v2_erasing_sequence(what):
+    return TypeError(f"{what} should be a sequence")
+
+
+def v2_erasing_scale():
+    return ValueError("Scale should be between 0 and 1")
+
+
+def v2_erasing_value_channels(channels):
+    return ValueError(f"If value is a sequence, it should have either a single value or "
+                      f"{channels} (number of inpt channels)")

@@ -2,21 +2,21 @@
 boxes, masks, keypoints and labels, in any nesting) and keep their parts consistent."""
 from ..functional import InterpolationMode  # noqa: F401
 from . import functional  # noqa: F401
-from ._augment import CutMix, MixUp  # noqa: F401
+from ._augment import CutMix, MixUp, RandomErasing  # noqa: F401
 from ._auto_augment import (AugMix, AutoAugment, AutoAugmentPolicy, RandAugment,  # noqa: F401
                             TrivialAugmentWide)
 from ._color import (ColorJitter, Grayscale, RandomAdjustSharpness,  # noqa: F401
                      RandomAutocontrast, RandomChannelPermutation, RandomEqualize,
-                     RandomPhotometricDistort,
-                     RandomGrayscale, RandomInvert, RandomPosterize, RandomSolarize)
+                     RandomGrayscale, RandomInvert, RandomPhotometricDistort, RandomPosterize,
+                     RandomSolarize, RGB)
 from ._container import Compose, RandomApply, RandomChoice, RandomOrder  # noqa: F401
 from ._geometry import (CenterCrop, FiveCrop, Pad, RandomAffine, RandomCrop,  # noqa: F401
-                        RandomHorizontalFlip, RandomIoUCrop, RandomPerspective,
-                        RandomResizedCrop, RandomRotation,
-                        RandomVerticalFlip, RandomZoomOut, Resize, TenCrop)
+                        RandomHorizontalFlip, RandomIoUCrop, RandomPerspective, RandomResize,
+                        RandomResizedCrop, RandomRotation, RandomShortestSize,
+                        RandomVerticalFlip, RandomZoomOut, Resize, ScaleJitter, TenCrop)
 from ._meta import ClampBoundingBoxes, ConvertBoundingBoxFormat, SetClampingMode  # noqa: F401
-from ._misc import (ConvertImageDtype, GaussianBlur, Identity, Lambda, Normalize,  # noqa: F401
-                    SanitizeBoundingBoxes, ToDtype)
+from ._misc import (ConvertImageDtype, GaussianBlur, GaussianNoise, Identity,  # noqa: F401
+                    Lambda, Normalize, SanitizeBoundingBoxes, ToDtype)
 from ._transform import Transform  # noqa: F401
 from ._type_conversion import PILToTensor, ToImage, ToPILImage, ToPureTensor  # noqa: F401
 from ._utils import (check_type, get_bounding_boxes, get_keypoints, has_all,  # noqa: F401

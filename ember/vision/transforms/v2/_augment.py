@@ -1,12 +1,15 @@
-"""Batch-level augmentations: ``MixUp``, ``CutMix`` and ``RandomErasing``."""
+"""Batch-level augmentations ``MixUp`` and ``CutMix``, and ``RandomErasing``."""
 import math
+import numbers
+import warnings
 
-from .... import clamp, randint, tensor as _tensor
+from .... import clamp, empty, exp, log, randint, tensor as _tensor
 from ....utils._pytree import tree_flatten, tree_unflatten
 from ... import tv_tensors
 from ..._pil import is_pil_image
-from ._transform import Transform
-from ._utils import _parse_labels_getter, has_any, is_pure_tensor, query_size
+from . import functional as F
+from ._transform import Transform, _RandomApplyTransform
+from ._utils import _parse_labels_getter, has_any, is_pure_tensor, query_chw, query_size
 from .... import _errors
 
 
@@ -102,3 +105,59 @@ class CutMix(_BaseMixUpCutMix):
         return output
 
 
+
+
+class RandomErasing(_RandomApplyTransform):
+    """Erase a random rectangle (area fraction ``scale``, aspect ``ratio``) with ``value``
+    (a number, one per channel, or ``"random"`` for normal noise)."""
+
+    def __init__(self, p=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0.0, inplace=False):
+        super().__init__(p=p)
+        if not isinstance(value, (numbers.Number, str, tuple, list)):
+            raise _errors.v2_erasing_value_type()
+        if isinstance(value, str) and value != "random":
+            raise _errors.v2_erasing_value_str()
+        if not isinstance(scale, (tuple, list)):
+            raise _errors.v2_erasing_sequence("Scale")
+        if not isinstance(ratio, (tuple, list)):
+            raise _errors.v2_erasing_sequence("Ratio")
+        if scale[0] > scale[1] or ratio[0] > ratio[1]:
+            warnings.warn("Scale and ratio should be of kind (min, max)")
+        if scale[0] < 0 or scale[1] > 1:
+            raise _errors.v2_erasing_scale()
+        self.scale, self.ratio, self.inplace = scale, ratio, inplace
+        self.value = None if isinstance(value, str) else \
+            [float(value)] if isinstance(value, numbers.Number) else [float(v) for v in value]
+        self._log_ratio = log(_tensor(self.ratio))
+
+    def _call_kernel(self, functional, inpt, *args, **kwargs):
+        if isinstance(inpt, (tv_tensors.BoundingBoxes, tv_tensors.KeyPoints, tv_tensors.Mask)):
+            warnings.warn(f"{type(self).__name__}() is currently passing through inputs of type "
+                          f"tv_tensors.{type(inpt).__name__}. This will likely change in the "
+                          f"future.")
+        return super()._call_kernel(functional, inpt, *args, **kwargs)
+
+    def make_params(self, flat_inputs):
+        img_c, img_h, img_w = query_chw(flat_inputs)
+        if self.value is not None and len(self.value) not in (1, img_c):
+            raise _errors.v2_erasing_value_channels(img_c)
+        area = img_h * img_w
+        for _ in range(10):
+            erase_area = area * empty(1).uniform_(self.scale[0], self.scale[1]).item()
+            aspect = exp(empty(1).uniform_(float(self._log_ratio[0]),
+                                           float(self._log_ratio[1]))).item()
+            h = int(round(math.sqrt(erase_area * aspect)))
+            w = int(round(math.sqrt(erase_area / aspect)))
+            if not (h < img_h and w < img_w):
+                continue
+            v = empty([img_c, h, w]).normal_() if self.value is None else \
+                _tensor(self.value)[:, None, None]
+            i = randint(0, img_h - h + 1, size=(1,)).item()
+            j = randint(0, img_w - w + 1, size=(1,)).item()
+            return dict(i=i, j=j, h=h, w=w, v=v)
+        return dict(i=0, j=0, h=img_h, w=img_w, v=None)
+
+    def transform(self, inpt, params):
+        if params["v"] is not None:
+            inpt = self._call_kernel(F.erase, inpt, **params, inplace=self.inplace)
+        return inpt

@@ -169,3 +169,10 @@ class RandomPhotometricDistort(Transform):
             if arg is not None:
                 inpt = self._call_kernel(functional, inpt, arg)
         return inpt
+
+
+class RGB(Transform):
+    """Grayscale images to three channels (RGB images unchanged)."""
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.grayscale_to_rgb, inpt)

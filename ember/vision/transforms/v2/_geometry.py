@@ -348,6 +348,62 @@ class RandomPerspective(_RandomApplyTransform):
                                  interpolation=self.interpolation, **params)
 
 
+class _RandomResizeBase(Transform):
+    """Resize to a size drawn per call by ``make_params``."""
+
+    def __init__(self, interpolation=InterpolationMode.BILINEAR, antialias=True):
+        super().__init__()
+        self.interpolation, self.antialias = interpolation, antialias
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.resize, inpt, params["size"],
+                                 interpolation=self.interpolation, antialias=self.antialias)
+
+
+class ScaleJitter(_RandomResizeBase):
+    """Scale to fit ``target_size`` (W, H) times a factor drawn from ``scale_range``."""
+
+    def __init__(self, target_size, scale_range=(0.1, 2.0),
+                 interpolation=InterpolationMode.BILINEAR, antialias=True):
+        super().__init__(interpolation, antialias)
+        self.target_size, self.scale_range = target_size, scale_range
+
+    def make_params(self, flat_inputs):
+        height, width = query_size(flat_inputs)
+        scale = self.scale_range[0] + rand(1) * (self.scale_range[1] - self.scale_range[0])
+        r = min(self.target_size[1] / height, self.target_size[0] / width) * scale
+        return dict(size=(int(height * r), int(width * r)))
+
+
+class RandomShortestSize(_RandomResizeBase):
+    """Shorter side to one of ``min_size`` (drawn), the longer one at most ``max_size``."""
+
+    def __init__(self, min_size, max_size=None, interpolation=InterpolationMode.BILINEAR,
+                 antialias=True):
+        super().__init__(interpolation, antialias)
+        self.min_size = [min_size] if isinstance(min_size, int) else list(min_size)
+        self.max_size = max_size
+
+    def make_params(self, flat_inputs):
+        height, width = query_size(flat_inputs)
+        r = self.min_size[int(randint(len(self.min_size), ()))] / min(height, width)
+        if self.max_size is not None:
+            r = min(r, self.max_size / max(height, width))
+        return dict(size=(int(height * r), int(width * r)))
+
+
+class RandomResize(_RandomResizeBase):
+    """Shorter side to a size drawn uniformly from ``[min_size, max_size)``."""
+
+    def __init__(self, min_size, max_size, interpolation=InterpolationMode.BILINEAR,
+                 antialias=True):
+        super().__init__(interpolation, antialias)
+        self.min_size, self.max_size = min_size, max_size
+
+    def make_params(self, flat_inputs):
+        return dict(size=[int(randint(self.min_size, self.max_size, ()))])
+
+
 class FiveCrop(Transform):
     def __init__(self, size):
         super().__init__()

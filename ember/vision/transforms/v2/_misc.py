@@ -71,6 +71,16 @@ class GaussianBlur(Transform):
         return self._call_kernel(F.gaussian_blur, inpt, self.kernel_size, **params)
 
 
+class GaussianNoise(Transform):
+    def __init__(self, mean=0.0, sigma=0.1, clip=True):
+        super().__init__()
+        self.mean, self.sigma, self.clip = mean, sigma, clip
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.gaussian_noise, inpt, mean=self.mean, sigma=self.sigma,
+                                 clip=self.clip)
+
+
 class ToDtype(Transform):
     """Convert images/videos (a dtype) or each tv_tensor type (a dict with an ``"others"``
     fallback) to a dtype; ``scale=True`` rescales image values."""

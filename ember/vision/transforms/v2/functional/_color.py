@@ -67,6 +67,9 @@ adjust_gamma = _functional("adjust_gamma", F1.adjust_gamma)
 rgb_to_grayscale = _functional("rgb_to_grayscale", F1.rgb_to_grayscale,
                                tensors=(Tensor, tv_tensors.Image))
 grayscale = to_grayscale = rgb_to_grayscale
+grayscale_to_rgb = _functional(
+    "grayscale_to_rgb", lambda x: x if x.shape[-3] >= 3 else F1.rgb_to_grayscale(x, 3),
+    lambda im: im.convert(mode="RGB"), tensors=(Tensor, tv_tensors.Image))
 
 
 def _value_bits(dtype):

@@ -37,6 +37,37 @@ for _t in _TENSOR_IMAGES:
     _register_kernel_internal(to_dtype, _t)(to_dtype_image)
 for _t in (*_TENSOR_IMAGES, PIL_IMAGE):
     _register_kernel_internal(gaussian_blur, _t)(F1.gaussian_blur)
+
+
+def _erase_pil(image, i, j, h, w, v, inplace=False):
+    return F1.to_pil_image(F1.erase(F1.pil_to_tensor(image), i, j, h, w, v), mode=image.mode)
+
+
+_register_kernel_internal(erase, PIL_IMAGE)(_erase_pil)
+
+
+def gaussian_noise(inpt, mean=0.0, sigma=0.1, clip=True):
+    """Add ``N(mean, sigma²)`` noise (in ``[0, 1]`` units; uint8 images in 255ths)."""
+    return _dispatch(gaussian_noise, inpt, mean=mean, sigma=sigma, clip=clip)
+
+
+def _gaussian_noise_image(image, mean=0.0, sigma=0.1, clip=True):
+    from ..... import randn_like
+    if sigma < 0:
+        raise _errors.v2_noise_sigma(sigma)
+    if image.is_floating_point():
+        out = image + (mean + randn_like(image) * sigma)
+        return out.clamp(0, 1) if clip else out
+    if image.dtype != _dtype.uint8:
+        raise _errors.v2_noise_dtype(image.dtype)
+    noise = (mean * 255 + randn_like(image, dtype=_dtype.float32) * (sigma * 255)) \
+        .to(_dtype.int16)
+    out = image + noise
+    return (out.clamp(0, 255) if clip else out).to(_dtype.uint8)
+
+
+for _t in _TENSOR_IMAGES:
+    _register_kernel_internal(gaussian_noise, _t)(_gaussian_noise_image)
 for _t in (tv_tensors.Mask, tv_tensors.BoundingBoxes, tv_tensors.KeyPoints):
     _register_kernel_internal(to_dtype, _t)(lambda x, dtype=_dtype.float32, scale=False:
                                             x.to(dtype))
