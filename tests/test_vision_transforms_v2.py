@@ -130,6 +130,8 @@ def _box_calls(F):
         "center_crop": lambda x: F.center_crop(x, [9, 14]),
         "resized_crop": lambda x: F.resized_crop(x, 2, 4, 10, 12, [15, 9]),
         "pad": lambda x: F.pad(x, [1, 2, 3, 4]),
+        "pad_fill": lambda x: F.pad(x, [2, 0, 1, 3], fill=[5, 6, 7] if x.ndim > 2 and
+                                    x.shape[-3] == 3 and not hasattr(x, "format") else 4),
         "affine": lambda x: F.affine(x, angle=17.0, translate=[2, -3], scale=1.2,
                                      shear=[5.0, -4.0]),
         "affine_center": lambda x: F.affine(x, angle=-30.0, translate=[0, 0], scale=0.8,
@@ -254,7 +256,7 @@ def _pipelines(V, lib):
                    V.ClampBoundingBoxes(), V.SanitizeBoundingBoxes()],
         "rotate": [V.RandomRotation(40, expand=True), V.SanitizeBoundingBoxes()],
         "perspective": [V.RandomPerspective(0.6, p=0.8), V.SanitizeBoundingBoxes()],
-        "zoom_iou": [V.RandomZoomOut(fill={ET.Image if lib == "e" else None: 127,
+        "zoom_iou": [V.RandomZoomOut(fill={ET.Image if lib == "e" else None: (123, 117, 104),
                                            "others": 0}, p=1.0),
                      V.RandomIoUCrop(), V.Resize((20, 20)), V.SanitizeBoundingBoxes()],
         "resize": [V.RandomShortestSize([10, 14, 18], max_size=30), V.ScaleJitter((20, 16)),
@@ -359,3 +361,22 @@ def test_auto_augment_seeded(name, dtype, TT, tv):
         torch.manual_seed(seed)
         o, t = both(arr, ET.Image, TT.Image)
         same(ours_t(o, "label"), theirs_t(t, "label"), atol=1e-5)
+
+
+@pytest.mark.slow
+def test_detection_pipeline_under_runner():
+    """An unmodified torchvision script (``import torchvision``) runs on Ember."""
+    import pathlib
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-m", "ember.run",
+                           str(root / "tests" / "scripts" / "transforms_v2_detection.py")],
+                          capture_output=True, text=True, timeout=120, cwd=root / "tests",
+                          env={**__import__("os").environ, "PYTHONPATH": str(root)})
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "Image (3, 32, 32) torch.float32"
+    assert lines[1] == "BoundingBoxes (32, 32)"
+    assert lines[2:] == ["boxes match labels: True", "format: CXCYWH",
+                         "drawn: (3, 32, 32) torch.float32"]

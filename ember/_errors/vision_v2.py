@@ -666,3 +666,7 @@ def v2_erasing_scale():
 def v2_erasing_value_channels(channels):
     return ValueError(f"If value is a sequence, it should have either a single value or "
                       f"{channels} (number of inpt channels)")
+
+
+def v2_pad_vector_fill_mode(padding_mode):
+    return ValueError(f"Padding mode '{padding_mode}' is not supported if fill is not scalar")

@@ -282,7 +282,20 @@ def pad_image(image, padding, fill=None, padding_mode="constant"):
     fill = 0 if fill is None else fill
     if isinstance(fill, (list, tuple)) and len(fill) == 1:
         fill = fill[0]
-    return F1.pad(image, [left, top, right, bottom], fill=fill, padding_mode=padding_mode)
+    if not isinstance(fill, (list, tuple)) or not isinstance(image, Tensor):
+        return F1.pad(image, [left, top, right, bottom], fill=fill, padding_mode=padding_mode)
+    if padding_mode != "constant":
+        raise _errors.v2_pad_vector_fill_mode(padding_mode)
+    # a fill per channel: pad with zeros, then paint the borders
+    out = F1.pad(image, [left, top, right, bottom], fill=0, padding_mode="constant")
+    values = _tensor(fill, device=image.device).to(dtype=image.dtype).reshape(-1, 1, 1)
+    for index, width in (((..., slice(None, top), slice(None)), top),
+                         ((..., slice(None), slice(None, left)), left),
+                         ((..., slice(-bottom or None, None), slice(None)), bottom),
+                         ((..., slice(None), slice(-right or None, None)), right)):
+        if width > 0:
+            out[index] = values
+    return out
 
 
 def _pad_mask(mask, padding, fill=None, padding_mode="constant"):
