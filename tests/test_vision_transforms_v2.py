@@ -140,6 +140,7 @@ def _box_calls(F):
         "rotate_expand": lambda x: F.rotate(x, -58.0, expand=True),
         "perspective": lambda x: F.perspective(x, [[0, 0], [19, 0], [19, 15], [0, 15]],
                                                [[2, 1], [17, 0], [18, 14], [1, 13]]),
+        "elastic": lambda x: F.elastic(x, _displacement(F.get_size(x), torch_or_ember(x))),
         "clamp": lambda x: F.clamp_bounding_boxes(x) if hasattr(x, "format") else x,
     }
 
@@ -203,6 +204,11 @@ def torch_or_ember(x):
     return torch if isinstance(x, torch.Tensor) else ember
 
 
+def _displacement(size, lib):
+    rng = np.random.default_rng(size[0] * 100 + size[1])
+    return lib.from_numpy(rng.uniform(-0.2, 0.2, size=(1, *size, 2)).astype(np.float32))
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.uint8])
 def test_image_kernels(dtype, TT, tv):
     from torchvision.transforms.v2 import functional as TF
@@ -256,6 +262,7 @@ def _pipelines(V, lib):
                    V.ClampBoundingBoxes(), V.SanitizeBoundingBoxes()],
         "rotate": [V.RandomRotation(40, expand=True), V.SanitizeBoundingBoxes()],
         "perspective": [V.RandomPerspective(0.6, p=0.8), V.SanitizeBoundingBoxes()],
+        "elastic": [V.ElasticTransform(alpha=30.0, sigma=3.0), V.SanitizeBoundingBoxes()],
         "zoom_iou": [V.RandomZoomOut(fill={ET.Image if lib == "e" else None: (123, 117, 104),
                                            "others": 0}, p=1.0),
                      V.RandomIoUCrop(), V.Resize((20, 20)), V.SanitizeBoundingBoxes()],
@@ -278,7 +285,8 @@ def _pipelines(V, lib):
     }
 
 
-@pytest.mark.parametrize("name", ["flip_crop", "affine", "rotate", "perspective", "zoom_iou",
+@pytest.mark.parametrize("name", ["flip_crop", "affine", "rotate", "perspective", "elastic",
+                                  "zoom_iou",
                                   "resize", "erase_noise", "crop_pad",
                                   "colour", "dtype"])
 @pytest.mark.parametrize("seed", [0, 1])
@@ -380,3 +388,40 @@ def test_detection_pipeline_under_runner():
     assert lines[1] == "BoundingBoxes (32, 32)"
     assert lines[2:] == ["boxes match labels: True", "format: CXCYWH",
                          "drawn: (3, 32, 32) torch.float32"]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_keypoint_pipelines(seed, TT, TV2):
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(-2, 22, size=(5, 3, 2)).astype(np.float32)
+    img = rng.uniform(size=(3, 20, 24)).astype(np.float32)
+    labels = np.arange(5)
+    for build in (lambda V: [V.RandomAffine(30, translate=(0.2, 0.2)), V.ClampKeyPoints()],
+                  lambda V: [V.RandomRotation(40), V.RandomResizedCrop(12),
+                             V.SanitizeKeyPoints(labels_getter="default")]):
+        ember.manual_seed(seed)
+        torch.manual_seed(seed)
+        ours = EV2.Compose(build(EV2))(
+            ET.Image(ember.from_numpy(img)),
+            {"points": ET.KeyPoints(ember.from_numpy(pts), canvas_size=(20, 24)),
+             "labels": ember.from_numpy(labels)})
+        theirs = TV2.Compose(build(TV2))(
+            TT.Image(torch.from_numpy(img)),
+            {"points": TT.KeyPoints(torch.from_numpy(pts), canvas_size=(20, 24)),
+             "labels": torch.from_numpy(labels)})
+        same(ours, theirs, atol=1e-4)
+
+
+def test_linear_transformation_and_temporal_subsample(TT, TV2):
+    rng = np.random.default_rng(7)
+    img = rng.uniform(size=(2, 3, 2, 2)).astype(np.float32)
+    matrix = rng.normal(size=(12, 12)).astype(np.float32)
+    mean = rng.normal(size=12).astype(np.float32)
+    o, t = both(img, ET.Image, TT.Image)
+    same(EV2.LinearTransformation(ember.from_numpy(matrix), ember.from_numpy(mean))(o),
+         TV2.LinearTransformation(torch.from_numpy(matrix), torch.from_numpy(mean))(t),
+         atol=1e-5)
+    video = rng.uniform(size=(7, 3, 4, 4)).astype(np.float32)
+    o, t = both(video, ET.Video, TT.Video)
+    for n in (3, 7, 10):
+        same(EV2.UniformTemporalSubsample(n)(o), TV2.UniformTemporalSubsample(n)(t))

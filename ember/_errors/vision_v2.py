@@ -6,7 +6,7 @@ def _sequence_to_str(seq):
     return ", ".join(f"'{item}'" if isinstance(item, str) else str(item) for item in seq)
 
 
-def v2_does_not_support_pil_images(self):
+def v2_mix_unsupported_inputs(self):
     return ValueError(f"{type(self).__name__}() does not support PIL images, bounding "
                       f"boxes, keypoints and masks.")
 
@@ -128,7 +128,7 @@ def v2_clamping_mode_soft_hard_none(clamping_mode):
     return ValueError(f"clamping_mode must be soft, hard or None, got {clamping_mode}")
 
 
-def v2_does_not_support_pil_images_2(self):
+def v2_no_pil_images(self):
     return TypeError(f"{type(self).__name__}() does not support PIL images.")
 
 
@@ -670,3 +670,64 @@ def v2_erasing_value_channels(channels):
 
 def v2_pad_vector_fill_mode(padding_mode):
     return ValueError(f"Padding mode '{padding_mode}' is not supported if fill is not scalar")
+
+
+def v2_displacement_type():
+    return TypeError("Argument displacement should be a Tensor")
+
+
+def v2_displacement_shape(expected, shape):
+    return ValueError(f"Argument displacement shape should be {expected}, but given {shape}")
+
+
+def v2_keypoints_need_canvas():
+    return ValueError("For pure tensor inputs, `canvas_size` has to be passed.")
+
+
+def v2_keypoints_take_no_canvas():
+    return ValueError("For keypoints tv_tensor inputs, `canvas_size` must not be passed.")
+
+
+def v2_keypoints_input_type(inpt):
+    return TypeError(f"Input can either be a plain tensor or a keypoints tv_tensor, but got "
+                     f"{type(inpt)} instead.")
+
+
+def v2_sanitize_keypoints_need_canvas():
+    return ValueError("canvas_size cannot be None if key_points is a pure tensor. Set it to an "
+                      "appropriate value or pass key_points as a tv_tensors.KeyPoints object.")
+
+
+def v2_sanitize_keypoints_type():
+    return ValueError("key_points must be a tv_tensors.KeyPoints instance or a pure tensor.")
+
+
+def v2_sanitize_keypoints_take_no_canvas(canvas_size):
+    return ValueError(f"canvas_size must be None when key_points is a tv_tensors.KeyPoints "
+                      f"instance. Got canvas_size={canvas_size}. Leave it to None or pass "
+                      f"key_points as a pure tensor.")
+
+
+def v2_keypoints_count(points, label):
+    return ValueError(f"Number of kepyoints (shape={points.shape}) must match the number of "
+                      f"labels.Found labels with shape={label.shape}).")
+
+
+def v2_linear_not_square(matrix):
+    return ValueError(f"transformation_matrix should be square. Got {tuple(matrix.size())} "
+                      f"rectangular matrix.")
+
+
+def v2_linear_mean_length(mean, matrix):
+    return ValueError(f"mean_vector should have the same length {mean.size(0)} as any one of the "
+                      f"dimensions of the transformation_matrix [{tuple(matrix.size())}]")
+
+
+def v2_linear_dtypes(matrix, mean):
+    return ValueError(f"Input tensors should have the same dtype. Got {matrix.dtype} and "
+                      f"{mean.dtype}")
+
+
+def v2_linear_input_shape(shape, n):
+    return ValueError(f"Input tensor and transformation matrix have incompatible shape."
+                      f"[{shape[-3]} x {shape[-2]} x {shape[-1]}] != {n}")

@@ -10,13 +10,16 @@ from ._color import (ColorJitter, Grayscale, RandomAdjustSharpness,  # noqa: F40
                      RandomGrayscale, RandomInvert, RandomPhotometricDistort, RandomPosterize,
                      RandomSolarize, RGB)
 from ._container import Compose, RandomApply, RandomChoice, RandomOrder  # noqa: F401
-from ._geometry import (CenterCrop, FiveCrop, Pad, RandomAffine, RandomCrop,  # noqa: F401
+from ._geometry import (CenterCrop, ElasticTransform, FiveCrop, Pad,  # noqa: F401
+                        RandomAffine, RandomCrop,
                         RandomHorizontalFlip, RandomIoUCrop, RandomPerspective, RandomResize,
                         RandomResizedCrop, RandomRotation, RandomShortestSize,
                         RandomVerticalFlip, RandomZoomOut, Resize, ScaleJitter, TenCrop)
-from ._meta import ClampBoundingBoxes, ConvertBoundingBoxFormat, SetClampingMode  # noqa: F401
+from ._meta import (ClampBoundingBoxes, ClampKeyPoints, ConvertBoundingBoxFormat,  # noqa: F401
+                    SetClampingMode)
 from ._misc import (ConvertImageDtype, GaussianBlur, GaussianNoise, Identity,  # noqa: F401
-                    Lambda, Normalize, SanitizeBoundingBoxes, ToDtype)
+                    Lambda, LinearTransformation, Normalize, SanitizeBoundingBoxes,
+                    SanitizeKeyPoints, ToDtype, UniformTemporalSubsample)
 from ._transform import Transform  # noqa: F401
 from ._type_conversion import PILToTensor, ToImage, ToPILImage, ToPureTensor  # noqa: F401
 from ._utils import (check_type, get_bounding_boxes, get_keypoints, has_all,  # noqa: F401

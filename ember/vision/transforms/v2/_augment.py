@@ -32,7 +32,7 @@ class _BaseMixUpCutMix(Transform):
         needs = self._needs_transform_list(flat_inputs)
         if has_any(flat_inputs, is_pil_image, tv_tensors.BoundingBoxes, tv_tensors.Mask,
                    tv_tensors.KeyPoints):
-            raise _errors.v2_does_not_support_pil_images(self)
+            raise _errors.v2_mix_unsupported_inputs(self)
         labels = self._labels_getter(inputs)
         if not isinstance(labels, Tensor):
             raise _errors.v2_labels_tensor(labels)

@@ -4,7 +4,7 @@ runs match torchvision's."""
 import math
 import warnings
 
-from .... import empty, exp, log, rand, randint, tensor as _tensor
+from .... import cat, empty, exp, log, rand, randint, tensor as _tensor
 from ...._tensor import Tensor
 from ... import tv_tensors
 from ...ops.boxes import box_iou
@@ -13,7 +13,8 @@ from ..functional import InterpolationMode
 from . import functional as F
 from ._transform import Transform, _RandomApplyTransform
 from ._utils import (_check_padding_arg, _check_padding_mode_arg, _check_sequence_input,
-                     _get_fill, _setup_angle, _setup_fill_arg, _setup_size, get_bounding_boxes,
+                     _get_fill, _setup_angle, _setup_fill_arg, _setup_number_or_seq, _setup_size,
+                     get_bounding_boxes,
                      query_size)
 from .... import _errors
 
@@ -402,6 +403,36 @@ class RandomResize(_RandomResizeBase):
 
     def make_params(self, flat_inputs):
         return dict(size=[int(randint(self.min_size, self.max_size, ()))])
+
+
+class ElasticTransform(Transform):
+    """Displace pixels by smoothed random fields (strength ``alpha``, smoothness ``sigma``)."""
+
+    def __init__(self, alpha=50.0, sigma=5.0, interpolation=InterpolationMode.BILINEAR, fill=0):
+        super().__init__()
+        self.alpha = _setup_number_or_seq(alpha, "alpha")
+        self.sigma = _setup_number_or_seq(sigma, "sigma")
+        self.interpolation = interpolation
+        self.fill, self._fill = fill, _setup_fill_arg(fill)
+
+    def _field(self, height, width, axis):
+        d = rand(1, 1, height, width) * 2 - 1
+        if self.sigma[axis] > 0.0:
+            k = int(8 * self.sigma[axis] + 1)
+            k += 1 - k % 2
+            d = self._call_kernel(F.gaussian_blur, d, [k, k], list(self.sigma))
+        return d * self.alpha[axis] / (width, height)[axis]
+
+    def make_params(self, flat_inputs):
+        height, width = query_size(flat_inputs)
+        dx = self._field(height, width, 0)
+        dy = self._field(height, width, 1)
+        return dict(displacement=cat([dx, dy], 1).permute([0, 2, 3, 1]))
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.elastic, inpt, **params,
+                                 fill=_get_fill(self._fill, type(inpt)),
+                                 interpolation=self.interpolation)
 
 
 class FiveCrop(Transform):

@@ -41,3 +41,10 @@ class SetClampingMode(Transform):
         out = inpt.clone()
         out.clamping_mode = self.clamping_mode
         return out
+
+
+class ClampKeyPoints(Transform):
+    _transformed_types = (tv_tensors.KeyPoints,)
+
+    def transform(self, inpt, params):
+        return F.clamp_keypoints(inpt)

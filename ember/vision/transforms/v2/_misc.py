@@ -9,8 +9,22 @@ from ..._pil import is_pil_image
 from . import functional as F
 from ._transform import Transform
 from ._utils import (_parse_labels_getter, _setup_number_or_seq, _setup_size,
-                     get_bounding_boxes, has_any, is_pure_tensor)
+                     get_bounding_boxes, get_keypoints, has_any, is_pure_tensor)
 from .... import _errors
+
+
+def _labels_tuple(labels):
+    """The labels a sanitizer filters along with its targets: ``None`` or a tuple of tensors."""
+    if labels is None:
+        return None
+    if isinstance(labels, Tensor):
+        return (labels,)
+    if not isinstance(labels, (tuple, list)):
+        raise _errors.v2_labels_type(labels)
+    for entry in labels:
+        if not isinstance(entry, Tensor):
+            raise _errors.v2_labels_type(entry)
+    return labels
 
 
 class Identity(Transform):
@@ -44,7 +58,7 @@ class Normalize(Transform):
 
     def check_inputs(self, sample):
         if has_any(sample, is_pil_image):
-            raise _errors.v2_does_not_support_pil_images_2(self)
+            raise _errors.v2_no_pil_images(self)
 
     def transform(self, inpt, params):
         return self._call_kernel(F.normalize, inpt, mean=self.mean, std=self.std,
@@ -147,16 +161,7 @@ class SanitizeBoundingBoxes(Transform):
 
     def forward(self, *inputs):
         inputs = inputs if len(inputs) > 1 else inputs[0]
-        labels = self._labels_getter(inputs)
-        if labels is not None:
-            if isinstance(labels, Tensor):
-                labels = (labels,)
-            elif isinstance(labels, (tuple, list)):
-                for entry in labels:
-                    if not isinstance(entry, Tensor):
-                        raise _errors.v2_labels_type(entry)
-            else:
-                raise _errors.v2_labels_type(labels)
+        labels = _labels_tuple(self._labels_getter(inputs))
         flat_inputs, spec = tree_flatten(inputs)
         boxes = get_bounding_boxes(flat_inputs)
         for label in labels or ():
@@ -177,3 +182,73 @@ class SanitizeBoundingBoxes(Transform):
         except IndexError:
             return inpt
         return output if is_label else tv_tensors.wrap(output, like=inpt)
+
+
+class SanitizeKeyPoints(Transform):
+    """Drop keypoints (or groups of them) outside the canvas, with their labels."""
+
+    def __init__(self, labels_getter=None):
+        super().__init__()
+        self.labels_getter = labels_getter
+        self._labels_getter = _parse_labels_getter(labels_getter)
+
+    def forward(self, *inputs):
+        inputs = inputs if len(inputs) > 1 else inputs[0]
+        labels = _labels_tuple(self._labels_getter(inputs))
+        flat_inputs, spec = tree_flatten(inputs)
+        points = get_keypoints(flat_inputs)
+        for label in labels or ():
+            if points.shape[0] != label.shape[0]:
+                raise _errors.v2_keypoints_count(points, label)
+        valid = F._misc._get_sanitize_keypoints_mask(points.as_subclass(Tensor),
+                                                     points.canvas_size)
+        params = dict(valid=valid, labels=labels)
+        return tree_unflatten([self.transform(x, params) for x in flat_inputs], spec)
+
+    def transform(self, inpt, params):
+        is_label = params["labels"] is not None and any(inpt is lab for lab in params["labels"])
+        if not (is_label or isinstance(inpt, tv_tensors.KeyPoints)):
+            return inpt
+        output = inpt[params["valid"]]
+        return output if is_label else tv_tensors.wrap(output, like=inpt)
+
+
+class LinearTransformation(Transform):
+    """Whitening: ``(x.flatten() - mean_vector) @ transformation_matrix`` per image."""
+    _transformed_types = (is_pure_tensor, tv_tensors.Image, tv_tensors.Video)
+
+    def __init__(self, transformation_matrix, mean_vector):
+        super().__init__()
+        if transformation_matrix.size(0) != transformation_matrix.size(1):
+            raise _errors.v2_linear_not_square(transformation_matrix)
+        if mean_vector.size(0) != transformation_matrix.size(0):
+            raise _errors.v2_linear_mean_length(mean_vector, transformation_matrix)
+        if transformation_matrix.dtype != mean_vector.dtype:
+            raise _errors.v2_linear_dtypes(transformation_matrix, mean_vector)
+        self.transformation_matrix, self.mean_vector = transformation_matrix, mean_vector
+
+    def check_inputs(self, sample):
+        if has_any(sample, is_pil_image):
+            raise _errors.v2_no_pil_images(self)
+
+    def transform(self, inpt, params):
+        shape = inpt.shape
+        n = shape[-3] * shape[-2] * shape[-1]
+        if n != self.transformation_matrix.shape[0]:
+            raise _errors.v2_linear_input_shape(shape, self.transformation_matrix.shape[0])
+        flat = inpt.reshape(-1, n) - self.mean_vector
+        output = flat.mm(self.transformation_matrix.to(flat.dtype)).reshape(shape)
+        if isinstance(inpt, (tv_tensors.Image, tv_tensors.Video)):
+            output = tv_tensors.wrap(output, like=inpt)
+        return output
+
+
+class UniformTemporalSubsample(Transform):
+    _transformed_types = (Tensor,)
+
+    def __init__(self, num_samples):
+        super().__init__()
+        self.num_samples = num_samples
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.uniform_temporal_subsample, inpt, self.num_samples)

@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from ..... import cat, ones, tensor as _tensor
+from ..... import _dtype, cat, ones, tensor as _tensor
 from ....._tensor import Tensor
 from .... import tv_tensors
 from ....tv_tensors import BoundingBoxFormat
@@ -562,4 +562,85 @@ def _perspective_keypoints(points, canvas_size, startpoints, endpoints, interpol
     coeffs = _perspective_coefficients(startpoints, endpoints, coefficients)
     floats = points if points.is_floating_point() else points.float()
     out = _perspective_points(floats.reshape(-1, 2), coeffs, "keypoints")
+    return out.to(points.dtype).reshape(points.shape), canvas_size
+
+
+# ---- elastic --------------------------------------------------------------------------------
+def _identity_grid(size, dtype):
+    """``(1, H, W, 2)`` normalised pixel-centre coordinates (``grid_sample``'s, no corners)."""
+    from ..... import empty, linspace
+    sy, sx = size
+    grid = empty(1, sy, sx, 2, dtype=dtype)
+    grid[..., 0] = linspace((-sx + 1) / sx, (sx - 1) / sx, sx, dtype=dtype)
+    grid[..., 1] = linspace((-sy + 1) / sy, (sy - 1) / sy, sy, dtype=dtype).unsqueeze(-1)
+    return grid
+
+
+def _check_displacement(displacement, size):
+    if not isinstance(displacement, Tensor):
+        raise _errors.v2_displacement_type()
+    expected = (1, size[0], size[1], 2)
+    if tuple(displacement.shape) != expected:
+        raise _errors.v2_displacement_shape(expected, displacement.shape)
+
+
+def elastic(inpt, displacement, interpolation=InterpolationMode.BILINEAR, fill=None):
+    """Move each pixel by ``displacement`` (``(1, H, W, 2)``, normalised units)."""
+    return _dispatch(elastic, inpt, displacement, interpolation=interpolation, fill=fill)
+
+
+elastic_transform = elastic
+
+
+def _elastic_image(image, displacement, interpolation=InterpolationMode.BILINEAR, fill=None):
+    if not isinstance(image, Tensor):
+        return F1.to_pil_image(_elastic_image(F1.pil_to_tensor(image), displacement,
+                                              interpolation, fill), mode=image.mode)
+    from ..._functional_tensor import remap
+    _check_displacement(displacement, image.shape[-2:])
+    dtype = image.dtype if image.is_floating_point() else _dtype.float32
+    grid = (_identity_grid(image.shape[-2:], dtype) + displacement.to(dtype))[0].numpy()
+    return remap(image, grid[..., 0], grid[..., 1], _tensor_mode(_interp(interpolation)),
+                 _tensor_fill(fill, image))
+
+
+_register_images(elastic, _elastic_image, _as_3d(
+    lambda m, displacement, interpolation=None, fill=None: _elastic_image(
+        m, displacement, InterpolationMode.NEAREST, fill)))
+
+
+def _elastic_points(points, canvas_size, displacement, dtype):
+    """Points ``(N, 2)`` moved by the inverse displacement read at their pixels."""
+    inv_grid = _identity_grid(canvas_size, dtype) - displacement.to(dtype)
+    index = points.to(_dtype.int64)
+    ix = index[:, 0].clamp(0, inv_grid.shape[2] - 1)
+    iy = index[:, 1].clamp(0, inv_grid.shape[1] - 1)
+    size = _tensor(canvas_size[::-1], dtype=dtype)
+    return inv_grid[0, iy, ix, :].add_(1).mul_(0.5 * size).sub_(0.5)
+
+
+@_boxes_kernel(elastic)
+def _elastic_boxes(boxes, fmt, canvas_size, mode, displacement, interpolation=None, fill=None):
+    _check_displacement(displacement, canvas_size)
+    if boxes.numel() == 0:
+        return boxes, canvas_size
+    dtype = boxes.dtype if boxes.is_floating_point() else _dtype.float32
+    xyxy = _to_xyxy(boxes, fmt).reshape(-1, 4)
+    corners = xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2)
+    if corners.is_floating_point():
+        corners = corners.ceil()
+    lo, hi = _elastic_points(corners, canvas_size, displacement, dtype).reshape(-1, 4, 2) \
+        .aminmax(dim=1)
+    out = cat([lo, hi], dim=1).to(boxes.dtype)
+    out = _clamp_bounding_boxes(out, BoundingBoxFormat.XYXY, canvas_size, mode)
+    return _from_xyxy(out, fmt).reshape(boxes.shape), canvas_size
+
+
+@_points_kernel(elastic)
+def _elastic_keypoints(points, canvas_size, displacement, interpolation=None, fill=None):
+    _check_displacement(displacement, canvas_size)
+    if points.numel() == 0:
+        return points, canvas_size
+    dtype = points.dtype if points.is_floating_point() else _dtype.float32
+    out = _elastic_points(points.reshape(-1, 2), canvas_size, displacement, dtype)
     return out.to(points.dtype).reshape(points.shape), canvas_size

@@ -135,3 +135,24 @@ def clamp_bounding_boxes(inpt, format=None, canvas_size=None, clamping_mode="aut
     raise _errors.v2_input_can_either_plain_tensor(inpt)
 
 
+
+
+def _clamp_keypoints(points, canvas_size):
+    out = points.clone() if points.is_floating_point() else points.float()
+    out[..., 0].clamp_(min=0, max=canvas_size[1] - 1)
+    out[..., 1].clamp_(min=0, max=canvas_size[0] - 1)
+    return out.to(dtype=points.dtype)
+
+
+def clamp_keypoints(inpt, canvas_size=None):
+    """Move keypoints outside the canvas onto its border pixels."""
+    if is_pure_tensor(inpt):
+        if canvas_size is None:
+            raise _errors.v2_keypoints_need_canvas()
+        return _clamp_keypoints(inpt, canvas_size)
+    if isinstance(inpt, tv_tensors.KeyPoints):
+        if canvas_size is not None:
+            raise _errors.v2_keypoints_take_no_canvas()
+        return tv_tensors.wrap(_clamp_keypoints(inpt.as_subclass(Tensor), inpt.canvas_size),
+                               like=inpt)
+    raise _errors.v2_keypoints_input_type(inpt)

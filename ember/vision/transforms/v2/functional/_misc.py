@@ -4,7 +4,7 @@ from ....._tensor import Tensor
 from .... import tv_tensors
 from ... import functional as F1
 from ..._functional_tensor import convert_image_dtype
-from ._utils import PIL_IMAGE, _dispatch, _register_kernel_internal
+from ._utils import PIL_IMAGE, _dispatch, _register_kernel_internal, is_pure_tensor
 from ..... import _errors
 
 _TENSOR_IMAGES = (Tensor, tv_tensors.Image, tv_tensors.Video)
@@ -91,7 +91,6 @@ def _get_sanitize_bounding_boxes_mask(bounding_boxes, format, canvas_size, min_s
 def sanitize_bounding_boxes(bounding_boxes, format=None, canvas_size=None, min_size=1.0,
                             min_area=1.0):
     """``(valid boxes, mask of the valid ones)``."""
-    from ._utils import is_pure_tensor
     if is_pure_tensor(bounding_boxes):
         if format is None or canvas_size is None:
             raise _errors.v2_sanitize_pure_tensor_needs_meta(format, canvas_size)
@@ -108,3 +107,41 @@ def sanitize_bounding_boxes(bounding_boxes, format=None, canvas_size=None, min_s
                                               bounding_boxes.format, bounding_boxes.canvas_size,
                                               min_size, min_area)
     return tv_tensors.wrap(bounding_boxes.as_subclass(Tensor)[valid], like=bounding_boxes), valid
+
+
+def _get_sanitize_keypoints_mask(key_points, canvas_size):
+    """Which keypoints (or groups of them, along the first dimension) lie on the canvas."""
+    h, w = canvas_size
+    x, y = key_points[..., 0], key_points[..., 1]
+    valid = (x >= 0) & (x < w) & (y >= 0) & (y < h)
+    return valid.flatten(start_dim=1).all(dim=1) if valid.ndim > 1 else valid
+
+
+def sanitize_keypoints(key_points, canvas_size=None):
+    """``(keypoints on the canvas, their mask)``."""
+    if is_pure_tensor(key_points):
+        if canvas_size is None:
+            raise _errors.v2_sanitize_keypoints_need_canvas()
+        valid = _get_sanitize_keypoints_mask(key_points, canvas_size)
+        return key_points[valid], valid
+    if not isinstance(key_points, tv_tensors.KeyPoints):
+        raise _errors.v2_sanitize_keypoints_type()
+    if canvas_size is not None:
+        raise _errors.v2_sanitize_keypoints_take_no_canvas(canvas_size)
+    valid = _get_sanitize_keypoints_mask(key_points.as_subclass(Tensor), key_points.canvas_size)
+    return tv_tensors.wrap(key_points.as_subclass(Tensor)[valid], like=key_points), valid
+
+
+def uniform_temporal_subsample(inpt, num_samples):
+    """``num_samples`` frames evenly spaced over the video's time dimension (``-4``)."""
+    return _dispatch(uniform_temporal_subsample, inpt, num_samples)
+
+
+def _uniform_temporal_subsample_video(video, num_samples):
+    from ..... import linspace
+    index = linspace(0, video.shape[-4] - 1, num_samples).long()
+    return video.index_select(-4, index)
+
+
+for _t in (Tensor, tv_tensors.Video):
+    _register_kernel_internal(uniform_temporal_subsample, _t)(_uniform_temporal_subsample_video)
