@@ -731,3 +731,8 @@ def v2_linear_dtypes(matrix, mean):
 def v2_linear_input_shape(shape, n):
     return ValueError(f"Input tensor and transformation matrix have incompatible shape."
                       f"[{shape[-3]} x {shape[-2]} x {shape[-1]}] != {n}")
+
+
+def scipy_missing():
+    return ModuleNotFoundError("This data set reads MATLAB .mat files, which needs SciPy: "
+                               "pip install 'ember[vision]'")

@@ -4,7 +4,8 @@ import pathlib
 
 from ... import _errors
 from .folder import default_loader
-from .utils import check_integrity, download_and_extract_archive, download_url, verify_str_arg
+from .utils import (check_integrity, download_and_extract_archive, download_url, loadmat,
+                    verify_str_arg)
 from .vision import VisionDataset
 
 
@@ -25,7 +26,6 @@ class Flowers102(VisionDataset):
             self.download()
         if not self._check_integrity():
             raise _errors.vision_dataset_missing(corrupted=True)
-        from scipy.io import loadmat
         set_ids = loadmat(self._base_folder / self._file_dict["setid"][0], squeeze_me=True)
         labels = loadmat(self._base_folder / self._file_dict["label"][0], squeeze_me=True)
         id_to_label = dict(enumerate((labels["labels"] - 1).tolist(), 1))

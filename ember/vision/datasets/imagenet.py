@@ -7,7 +7,7 @@ import tempfile
 
 from ... import _errors
 from .folder import ImageFolder
-from .utils import check_integrity, extract_archive, verify_str_arg
+from .utils import check_integrity, extract_archive, loadmat, verify_str_arg
 
 ARCHIVE_META = {
     "train": ("ILSVRC2012_img_train.tar", "1d675b47d978889d74fa0da5fadfb00e"),
@@ -61,8 +61,6 @@ def _verify_archive(root, file, md5):
 
 def parse_devkit_archive(root, file=None):
     """Write ``meta.bin`` from the devkit's ``meta.mat`` and validation ground truth."""
-    from scipy.io import loadmat
-
     from ... import save
     _verify_archive(root, file or ARCHIVE_META["devkit"][0], ARCHIVE_META["devkit"][1])
     tmp_dir = tempfile.mkdtemp()

@@ -5,7 +5,7 @@ import numpy as np
 
 from ... import _errors
 from .._pil import pil
-from .utils import check_integrity, download_url, verify_str_arg
+from .utils import check_integrity, download_url, loadmat, verify_str_arg
 from .vision import VisionDataset
 
 
@@ -28,7 +28,6 @@ class SVHN(VisionDataset):
             self.download()
         if not self._check_integrity():
             raise _errors.vision_dataset_missing(corrupted=True)
-        from scipy.io import loadmat
         mat = loadmat(os.path.join(self.root, self.filename))
         self.labels = mat["y"].astype(np.int64).squeeze()
         np.place(self.labels, self.labels == 10, 0)

@@ -110,3 +110,12 @@ def verify_str_arg(value, arg=None, valid_values=None, custom_msg=None):
     if custom_msg is not None:
         raise ValueError(custom_msg)
     raise _errors.dataset_str_arg_value(value, arg, valid_values)
+
+
+def loadmat(path, **kwargs):
+    """``scipy.io.loadmat`` (SciPy is an optional dependency, in the ``vision`` extra)."""
+    try:
+        from scipy.io import loadmat as _loadmat
+    except ImportError as e:
+        raise _errors.scipy_missing() from e
+    return _loadmat(path, **kwargs)
