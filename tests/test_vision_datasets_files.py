@@ -210,3 +210,38 @@ def test_imagenet(tmp_path, TD):
     assert val.targets == [0, 1, 1]
     with pytest.raises(RuntimeError, match="The archive ILSVRC2012_devkit_t12.tar.gz is not"):
         ED.ImageNet(str(tmp_path / "missing"), "train")
+
+
+def _devkit(root):
+    """A tiny ILSVRC2012 devkit: meta.mat (synsets, one non-leaf) and the val ground truth."""
+    devkit = root / "src" / "ILSVRC2012_devkit_t12" / "data"
+    devkit.mkdir(parents=True)
+    fields = [("ILSVRC2012_ID", "O"), ("WNID", "O"), ("words", "O"), ("gloss", "O"),
+              ("num_children", "O")]
+    synsets = np.array([(1, "n01", "tench, Tinca tinca", "a fish", 0),
+                        (2, "n02", "goldfish", "a fish", 0),
+                        (3, "n99", "fish", "fishes", 2)], dtype=fields)
+    scipy_io.savemat(devkit / "meta.mat", {"synsets": synsets})
+    (devkit / "ILSVRC2012_validation_ground_truth.txt").write_text("2\n1\n2\n")
+    with tarfile.open(root / "ILSVRC2012_devkit_t12.tar.gz", "w:gz") as tar:
+        tar.add(root / "src" / "ILSVRC2012_devkit_t12", arcname="ILSVRC2012_devkit_t12")
+    return calculate_md5(root / "ILSVRC2012_devkit_t12.tar.gz")
+
+
+def test_imagenet_devkit(tmp_path, TD, monkeypatch):
+    torch = pytest.importorskip("torch")
+    import ember.vision.datasets.imagenet as EI
+    import torchvision.datasets.imagenet as TI
+    md5 = _devkit(tmp_path)
+    for module, out in ((EI, "ours"), (TI, "theirs")):
+        monkeypatch.setitem(module.ARCHIVE_META, "devkit", ("ILSVRC2012_devkit_t12.tar.gz", md5))
+        (tmp_path / out).mkdir()
+        os.replace(tmp_path / "ILSVRC2012_devkit_t12.tar.gz",
+                   tmp_path / out / "ILSVRC2012_devkit_t12.tar.gz")
+        module.parse_devkit_archive(str(tmp_path / out))
+        os.replace(tmp_path / out / "ILSVRC2012_devkit_t12.tar.gz",
+                   tmp_path / "ILSVRC2012_devkit_t12.tar.gz")
+    ours = torch.load(tmp_path / "ours" / "meta.bin", weights_only=True)
+    theirs = torch.load(tmp_path / "theirs" / "meta.bin", weights_only=True)
+    assert ours == theirs == ({"n01": ("tench", "Tinca tinca"), "n02": ("goldfish",)},
+                              ["n02", "n01", "n02"])
