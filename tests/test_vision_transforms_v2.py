@@ -296,6 +296,7 @@ def test_seeded_pipelines(name, seed, TT, TV2):
     _fix_type_keys(ours_p, theirs_p, TT)
     ember.manual_seed(seed)
     torch.manual_seed(seed)
+    assert repr(EV2.Compose(ours_p)) == repr(TV2.Compose(theirs_p))
     ours = EV2.Compose(ours_p)(*_sample("e", ET, seed))
     theirs = TV2.Compose(theirs_p)(*_sample("t", TT, seed))
     same(ours, theirs, atol=1e-3)
@@ -361,6 +362,7 @@ def test_auto_augment_seeded(name, dtype, TT, tv):
     arr = rng.uniform(size=(3, 20, 24))
     arr = (arr * 255).astype(np.uint8) if dtype == np.uint8 else arr.astype(np.float32)
     ours_t, theirs_t = _auto_augments(EV2, ETR)[name], _auto_augments(TV2, TTR)[name]
+    assert repr(ours_t) == repr(theirs_t)
     if name.startswith("augmix"):   # Ember's Dirichlet draws differ from torch's: fix them
         ours_t._sample_dirichlet = lambda p: ember.full(p.shape, 1.0 / p.shape[-1])
         theirs_t._sample_dirichlet = lambda p: torch.full(p.shape, 1.0 / p.shape[-1])

@@ -125,9 +125,10 @@ class RandomErasing(_RandomApplyTransform):
             warnings.warn("Scale and ratio should be of kind (min, max)")
         if scale[0] < 0 or scale[1] > 1:
             raise _errors.v2_erasing_scale()
-        self.scale, self.ratio, self.inplace = scale, ratio, inplace
+        self.scale, self.ratio = scale, ratio
         self.value = None if isinstance(value, str) else \
             [float(value)] if isinstance(value, numbers.Number) else [float(v) for v in value]
+        self.inplace = inplace
         self._log_ratio = log(_tensor(self.ratio))
 
     def _call_kernel(self, functional, inpt, *args, **kwargs):

@@ -51,7 +51,7 @@ _AUTO_TRANSLATE = (lambda h, w: 150.0 / 331.0 * w, lambda h, w: 150.0 / 331.0 * 
 
 
 class _AutoAugmentBase(Transform):
-    def __init__(self, *, interpolation=InterpolationMode.NEAREST, fill=None):
+    def __init__(self, *, interpolation="nearest", fill=None):
         super().__init__()
         self.interpolation = interpolation
         self.fill, self._fill = fill, _setup_fill_arg(fill)
@@ -220,7 +220,7 @@ class AutoAugment(_AutoAugmentBase):
     _AUGMENTATION_SPACE = _space(0.3, _AUTO_TRANSLATE, 30.0, 0.9, _posterize_bits(8, 4),
                                  invert=True)
 
-    def __init__(self, policy=AutoAugmentPolicy.IMAGENET, interpolation=InterpolationMode.NEAREST,
+    def __init__(self, policy=AutoAugmentPolicy.IMAGENET, interpolation="nearest",
                  fill=None):
         super().__init__(interpolation=interpolation, fill=fill)
         self.policy = policy
@@ -247,7 +247,7 @@ class RandAugment(_AutoAugmentBase):
                                  identity=True)
 
     def __init__(self, num_ops=2, magnitude=9, num_magnitude_bins=31,
-                 interpolation=InterpolationMode.NEAREST, fill=None):
+                 interpolation="nearest", fill=None):
         super().__init__(interpolation=interpolation, fill=fill)
         if not isinstance(num_ops, int) or num_ops < 0:
             raise _errors.v2_rand_augment_num_ops(num_ops)
@@ -270,7 +270,7 @@ class TrivialAugmentWide(_AutoAugmentBase):
     _AUGMENTATION_SPACE = _space(0.99, (32.0, 32.0), 135.0, 0.99, _posterize_bits(8, 6),
                                  identity=True)
 
-    def __init__(self, num_magnitude_bins=31, interpolation=InterpolationMode.NEAREST,
+    def __init__(self, num_magnitude_bins=31, interpolation="nearest",
                  fill=None):
         super().__init__(interpolation=interpolation, fill=fill)
         self.num_magnitude_bins = num_magnitude_bins
@@ -296,7 +296,7 @@ class AugMix(_AutoAugmentBase):
                               for name in ("Brightness", "Color", "Contrast", "Sharpness")}}
 
     def __init__(self, severity=3, mixture_width=3, chain_depth=-1, alpha=1.0, all_ops=True,
-                 interpolation=InterpolationMode.BILINEAR, fill=None):
+                 interpolation="bilinear", fill=None):
         super().__init__(interpolation=interpolation, fill=fill)
         self._PARAMETER_MAX = 10
         if not 1 <= severity <= self._PARAMETER_MAX:

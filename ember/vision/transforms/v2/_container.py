@@ -12,6 +12,10 @@ def _check_transforms(transforms):
         raise _errors.v2_pass_at_least_one_transform()
 
 
+def _listing(transforms):
+    return "\n".join(f"    {t}" for t in transforms)
+
+
 def _run(transform, inputs, needs_unpacking):
     outputs = transform(*inputs)
     return outputs if needs_unpacking else (outputs,)
@@ -30,7 +34,7 @@ class Compose(Transform):
         return inputs if needs_unpacking else inputs[0]
 
     def extra_repr(self):
-        return "\n".join(f"    {t}" for t in self.transforms)
+        return _listing(self.transforms)
 
 
 class RandomApply(Transform):
@@ -54,7 +58,7 @@ class RandomApply(Transform):
         return inputs if needs_unpacking else inputs[0]
 
     def extra_repr(self):
-        return "\n".join([f"    p={self.p}"] + [f"    {t}" for t in self.transforms])
+        return _listing(self.transforms)
 
 
 class RandomChoice(Transform):

@@ -34,7 +34,7 @@ class RandomVerticalFlip(_RandomApplyTransform):
 
 
 class Resize(Transform):
-    def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None,
+    def __init__(self, size, interpolation="bilinear", max_size=None,
                  antialias=True):
         super().__init__()
         if isinstance(size, int):
@@ -65,7 +65,7 @@ class CenterCrop(Transform):
 
 class RandomResizedCrop(Transform):
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
-                 interpolation=InterpolationMode.BILINEAR, antialias=True):
+                 interpolation="bilinear", antialias=True):
         super().__init__()
         self.size = _setup_size(size)
         if not isinstance(scale, (list, tuple)) or len(scale) != 2:
@@ -176,7 +176,7 @@ class _FillTransform:
 
 
 class RandomRotation(Transform, _FillTransform):
-    def __init__(self, degrees, interpolation=InterpolationMode.NEAREST, expand=False,
+    def __init__(self, degrees, interpolation="nearest", expand=False,
                  center=None, fill=0):
         super().__init__()
         self.degrees = _setup_angle(degrees, name="degrees", req_sizes=(2,))
@@ -194,7 +194,7 @@ class RandomRotation(Transform, _FillTransform):
 
 class RandomAffine(Transform, _FillTransform):
     def __init__(self, degrees, translate=None, scale=None, shear=None,
-                 interpolation=InterpolationMode.NEAREST, fill=0, center=None):
+                 interpolation="nearest", fill=0, center=None):
         super().__init__()
         self.degrees = _setup_angle(degrees, name="degrees", req_sizes=(2,))
         if translate is not None:
@@ -320,7 +320,7 @@ class RandomIoUCrop(Transform):
 class RandomPerspective(_RandomApplyTransform):
     """Move each corner inwards by up to ``distortion_scale`` of the half side."""
 
-    def __init__(self, distortion_scale=0.5, p=0.5, interpolation=InterpolationMode.BILINEAR,
+    def __init__(self, distortion_scale=0.5, p=0.5, interpolation="bilinear",
                  fill=0):
         super().__init__(p=p)
         if not 0 <= distortion_scale <= 1:
@@ -352,8 +352,10 @@ class RandomPerspective(_RandomApplyTransform):
 class _RandomResizeBase(Transform):
     """Resize to a size drawn per call by ``make_params``."""
 
-    def __init__(self, interpolation=InterpolationMode.BILINEAR, antialias=True):
+    def __init__(self, interpolation, antialias, **settings):
         super().__init__()
+        for name, value in settings.items():   # first, in torchvision's repr order
+            setattr(self, name, value)
         self.interpolation, self.antialias = interpolation, antialias
 
     def transform(self, inpt, params):
@@ -365,9 +367,9 @@ class ScaleJitter(_RandomResizeBase):
     """Scale to fit ``target_size`` (W, H) times a factor drawn from ``scale_range``."""
 
     def __init__(self, target_size, scale_range=(0.1, 2.0),
-                 interpolation=InterpolationMode.BILINEAR, antialias=True):
-        super().__init__(interpolation, antialias)
-        self.target_size, self.scale_range = target_size, scale_range
+                 interpolation="bilinear", antialias=True):
+        super().__init__(interpolation, antialias, target_size=target_size,
+                         scale_range=scale_range)
 
     def make_params(self, flat_inputs):
         height, width = query_size(flat_inputs)
@@ -379,11 +381,11 @@ class ScaleJitter(_RandomResizeBase):
 class RandomShortestSize(_RandomResizeBase):
     """Shorter side to one of ``min_size`` (drawn), the longer one at most ``max_size``."""
 
-    def __init__(self, min_size, max_size=None, interpolation=InterpolationMode.BILINEAR,
+    def __init__(self, min_size, max_size=None, interpolation="bilinear",
                  antialias=True):
-        super().__init__(interpolation, antialias)
-        self.min_size = [min_size] if isinstance(min_size, int) else list(min_size)
-        self.max_size = max_size
+        super().__init__(interpolation, antialias,
+                         min_size=[min_size] if isinstance(min_size, int) else list(min_size),
+                         max_size=max_size)
 
     def make_params(self, flat_inputs):
         height, width = query_size(flat_inputs)
@@ -396,10 +398,9 @@ class RandomShortestSize(_RandomResizeBase):
 class RandomResize(_RandomResizeBase):
     """Shorter side to a size drawn uniformly from ``[min_size, max_size)``."""
 
-    def __init__(self, min_size, max_size, interpolation=InterpolationMode.BILINEAR,
+    def __init__(self, min_size, max_size, interpolation="bilinear",
                  antialias=True):
-        super().__init__(interpolation, antialias)
-        self.min_size, self.max_size = min_size, max_size
+        super().__init__(interpolation, antialias, min_size=min_size, max_size=max_size)
 
     def make_params(self, flat_inputs):
         return dict(size=[int(randint(self.min_size, self.max_size, ()))])
@@ -408,7 +409,7 @@ class RandomResize(_RandomResizeBase):
 class ElasticTransform(Transform):
     """Displace pixels by smoothed random fields (strength ``alpha``, smoothness ``sigma``)."""
 
-    def __init__(self, alpha=50.0, sigma=5.0, interpolation=InterpolationMode.BILINEAR, fill=0):
+    def __init__(self, alpha=50.0, sigma=5.0, interpolation="bilinear", fill=0):
         super().__init__()
         self.alpha = _setup_number_or_seq(alpha, "alpha")
         self.sigma = _setup_number_or_seq(sigma, "sigma")

@@ -145,17 +145,15 @@ class ConvertImageDtype(Transform):
         return self._call_kernel(F.to_dtype, inpt, dtype=self.dtype, scale=True)
 
 
-class SanitizeBoundingBoxes(Transform):
-    """Drop degenerate boxes (smaller than ``min_size``/``min_area`` or outside the canvas)
-    together with their labels and masks."""
+class _Sanitize(Transform):
+    """Drop the entries a mask (from the sample's boxes or keypoints) rejects, from every
+    ``_filtered_types`` input and from the labels."""
+    _filtered_types = ()
 
-    def __init__(self, min_size=1.0, min_area=1.0, labels_getter="default"):
+    def __init__(self, labels_getter, **settings):
         super().__init__()
-        if min_size < 1:
-            raise _errors.v2_min_size_1(min_size)
-        if min_area < 1:
-            raise _errors.v2_min_area_1(min_area)
-        self.min_size, self.min_area = min_size, min_area
+        for name, value in settings.items():    # before labels_getter, as torchvision's repr
+            setattr(self, name, value)
         self.labels_getter = labels_getter
         self._labels_getter = _parse_labels_getter(labels_getter)
 
@@ -163,19 +161,13 @@ class SanitizeBoundingBoxes(Transform):
         inputs = inputs if len(inputs) > 1 else inputs[0]
         labels = _labels_tuple(self._labels_getter(inputs))
         flat_inputs, spec = tree_flatten(inputs)
-        boxes = get_bounding_boxes(flat_inputs)
-        for label in labels or ():
-            if boxes.shape[0] != label.shape[0]:
-                raise _errors.v2_number_boxes_shape_match_number(boxes, label)
-        valid = F._misc._get_sanitize_bounding_boxes_mask(
-            boxes.as_subclass(Tensor), format=boxes.format, canvas_size=boxes.canvas_size,
-            min_size=self.min_size, min_area=self.min_area)
+        valid = self._valid(flat_inputs, labels)
         params = dict(valid=valid, labels=labels)
         return tree_unflatten([self.transform(x, params) for x in flat_inputs], spec)
 
     def transform(self, inpt, params):
         is_label = params["labels"] is not None and any(inpt is lab for lab in params["labels"])
-        if not (is_label or isinstance(inpt, (tv_tensors.BoundingBoxes, tv_tensors.Mask))):
+        if not (is_label or isinstance(inpt, self._filtered_types)):
             return inpt
         try:
             output = inpt[params["valid"]]
@@ -184,33 +176,42 @@ class SanitizeBoundingBoxes(Transform):
         return output if is_label else tv_tensors.wrap(output, like=inpt)
 
 
-class SanitizeKeyPoints(Transform):
+class SanitizeBoundingBoxes(_Sanitize):
+    """Drop degenerate boxes (smaller than ``min_size``/``min_area`` or outside the canvas)
+    together with their labels and masks."""
+    _filtered_types = (tv_tensors.BoundingBoxes, tv_tensors.Mask)
+
+    def __init__(self, min_size=1.0, min_area=1.0, labels_getter="default"):
+        if min_size < 1:
+            raise _errors.v2_min_size_1(min_size)
+        if min_area < 1:
+            raise _errors.v2_min_area_1(min_area)
+        super().__init__(labels_getter, min_size=min_size, min_area=min_area)
+
+    def _valid(self, flat_inputs, labels):
+        boxes = get_bounding_boxes(flat_inputs)
+        for label in labels or ():
+            if boxes.shape[0] != label.shape[0]:
+                raise _errors.v2_number_boxes_shape_match_number(boxes, label)
+        return F._misc._get_sanitize_bounding_boxes_mask(
+            boxes.as_subclass(Tensor), format=boxes.format, canvas_size=boxes.canvas_size,
+            min_size=self.min_size, min_area=self.min_area)
+
+
+class SanitizeKeyPoints(_Sanitize):
     """Drop keypoints (or groups of them) outside the canvas, with their labels."""
+    _filtered_types = (tv_tensors.KeyPoints,)
 
     def __init__(self, labels_getter=None):
-        super().__init__()
-        self.labels_getter = labels_getter
-        self._labels_getter = _parse_labels_getter(labels_getter)
+        super().__init__(labels_getter)
 
-    def forward(self, *inputs):
-        inputs = inputs if len(inputs) > 1 else inputs[0]
-        labels = _labels_tuple(self._labels_getter(inputs))
-        flat_inputs, spec = tree_flatten(inputs)
+    def _valid(self, flat_inputs, labels):
         points = get_keypoints(flat_inputs)
         for label in labels or ():
             if points.shape[0] != label.shape[0]:
                 raise _errors.v2_keypoints_count(points, label)
-        valid = F._misc._get_sanitize_keypoints_mask(points.as_subclass(Tensor),
-                                                     points.canvas_size)
-        params = dict(valid=valid, labels=labels)
-        return tree_unflatten([self.transform(x, params) for x in flat_inputs], spec)
-
-    def transform(self, inpt, params):
-        is_label = params["labels"] is not None and any(inpt is lab for lab in params["labels"])
-        if not (is_label or isinstance(inpt, tv_tensors.KeyPoints)):
-            return inpt
-        output = inpt[params["valid"]]
-        return output if is_label else tv_tensors.wrap(output, like=inpt)
+        return F._misc._get_sanitize_keypoints_mask(points.as_subclass(Tensor),
+                                                    points.canvas_size)
 
 
 class LinearTransformation(Transform):
