@@ -8,8 +8,8 @@ from .transforms import (CenterCrop, ColorJitter, Compose, ConvertImageDtype, Ga
                          RandomHorizontalFlip, RandomResizedCrop, RandomRotation,
                          RandomVerticalFlip, Resize, ToPILImage, ToTensor)
 
-__all__ = ["functional", "AutoAugmentPolicy", "InterpolationMode", "CenterCrop", "ColorJitter", "Compose",
-           "ConvertImageDtype", "GaussianBlur", "Grayscale", "Lambda", "Normalize", "Pad",
+__all__ = ["functional", "AutoAugmentPolicy", "InterpolationMode", "CenterCrop", "ColorJitter",
+           "Compose", "ConvertImageDtype", "GaussianBlur", "Grayscale", "Lambda", "Normalize", "Pad",
            "PILToTensor", "RandomAffine", "RandomApply", "RandomCrop", "RandomErasing",
            "RandomGrayscale", "RandomHorizontalFlip", "RandomResizedCrop", "RandomRotation",
            "RandomVerticalFlip", "Resize", "ToPILImage", "ToTensor"]
