@@ -427,3 +427,30 @@ def test_linear_transformation_and_temporal_subsample(TT, TV2):
     o, t = both(video, ET.Video, TT.Video)
     for n in (3, 7, 10):
         same(EV2.UniformTemporalSubsample(n)(o), TV2.UniformTemporalSubsample(n)(t))
+
+
+def test_v1_perspective(tv):
+    """``transforms.functional.perspective`` (v1) on tensors and PIL images."""
+    Image = pytest.importorskip("PIL.Image")
+    from torchvision.transforms import functional as TF1
+    import ember.vision.transforms.functional as EF1
+    rng = np.random.default_rng(8)
+    arr = (rng.uniform(size=(3, 16, 20)) * 255).astype(np.uint8)
+    start, end = [[0, 0], [19, 0], [19, 15], [0, 15]], [[3, 1], [17, 2], [18, 13], [1, 14]]
+    for data in (arr, arr.astype(np.float32) / 255):
+        o, t = both(data)
+        for mode in ("bilinear", "nearest"):
+            same(EF1.perspective(o, start, end, EF1.InterpolationMode(mode), fill=[9, 8, 7]),
+                 TF1.perspective(t, start, end, TF1.InterpolationMode(mode), fill=[9, 8, 7]),
+                 atol=1e-5)
+    pic = Image.fromarray(arr.transpose(1, 2, 0))
+    assert np.array_equal(np.asarray(EF1.perspective(pic, start, end)),
+                          np.asarray(TF1.perspective(pic, start, end)))
+    with pytest.raises(ValueError, match="Please provide exactly four corners, got 3"):
+        EF1.perspective(pic, start[:3], end)
+
+
+def test_rotated_boxes_are_refused():
+    boxes = ET.BoundingBoxes(ember.zeros(1, 5), format="XYWHR", canvas_size=(4, 4))
+    with pytest.raises(NotImplementedError, match="rotated box formats"):
+        EF.horizontal_flip(boxes)
