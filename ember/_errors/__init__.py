@@ -37,3 +37,4 @@ from .ops_misc import *  # noqa: F401,F403
 from .func import *  # noqa: F401,F403
 from .vmap import *  # noqa: F401,F403
 from .forward_ad import *  # noqa: F401,F403
+from .vision_v2 import *  # noqa: F401,F403

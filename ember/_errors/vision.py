@@ -405,3 +405,8 @@ def io_compression_level(level):
 
 def io_jpeg_quality(quality):
     return ValueError("Image quality should be a positive number between 1 and 100")
+
+
+def perspective_corners(n_start, n_end):
+    return ValueError(f"Please provide exactly four corners, got {n_start} startpoints and "
+                      f"{n_end} endpoints.")

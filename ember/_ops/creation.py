@@ -500,9 +500,11 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         raise _errors.linspace_negative_steps()
     # PyTorch fills the first half from the start and the second half from the end, with the
     # step rounded to the result's precision and fused multiply-adds (emulated in float64).
+    # The endpoints, their difference and the step are each rounded to the result's precision.
     rounded = dt.np.type if dt.category >= 2 else np.float64
+    s, e = float(rounded(s)), float(rounded(e))
     idx = np.arange(steps, dtype=np.float64)
-    step = float(rounded((e - s) / (steps - 1))) if steps > 1 else 0.0
+    step = float((rounded(e) - rounded(s)) / rounded(steps - 1)) if steps > 1 else 0.0
     half = steps // 2
     arr = np.where(idx < half, s + step * idx, e - step * (steps - 1 - idx)) if steps > 1 \
         else np.full(steps, s, dtype=np.float64)

@@ -1,3 +1,3 @@
 """``torchvision`` for Ember: models, transforms, datasets, ops (boxes, NMS, RoI pooling,
 shared layers), io (image files through Pillow) and utils."""
-from . import datasets, io, models, ops, transforms, utils  # noqa: F401
+from . import datasets, io, models, ops, transforms, tv_tensors, utils  # noqa: F401

@@ -1,9 +1,12 @@
-"""Image grids and saving (``torchvision.utils.make_grid`` / ``save_image``)."""
+"""Image grids and saving (``torchvision.utils.make_grid`` / ``save_image``) and drawing
+(boxes, masks, keypoints, optical flow)."""
 import math
 
 import ember
 
 from .. import _errors
+from ._draw import (draw_bounding_boxes, draw_keypoints, draw_segmentation_masks,  # noqa: F401
+                    flow_to_image)
 from ._pil import pil
 
 

@@ -99,3 +99,23 @@ def download_from_mirrors(mirrors, filename, folder, md5):
         except OSError as e:      # URLError and socket errors are OSErrors
             errors.append(f"{mirror}{filename}: {e}")
     raise _errors.download_failed(filename, "; ".join(errors), filename, md5, folder)
+
+
+def verify_str_arg(value, arg=None, valid_values=None, custom_msg=None):
+    """``value`` if it is a string among ``valid_values``, else torchvision's ValueError."""
+    if not isinstance(value, str):
+        raise _errors.dataset_str_arg_type(value, arg)
+    if valid_values is None or value in valid_values:
+        return value
+    if custom_msg is not None:
+        raise ValueError(custom_msg)
+    raise _errors.dataset_str_arg_value(value, arg, valid_values)
+
+
+def loadmat(path, **kwargs):
+    """``scipy.io.loadmat`` (SciPy is an optional dependency, in the ``vision`` extra)."""
+    try:
+        from scipy.io import loadmat as _loadmat
+    except ImportError as e:
+        raise _errors.scipy_missing() from e
+    return _loadmat(path, **kwargs)

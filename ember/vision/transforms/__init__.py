@@ -1,5 +1,6 @@
 """``torchvision.transforms`` (v1 API) for Ember."""
 from . import functional
+from .autoaugment import AutoAugmentPolicy
 from .functional import InterpolationMode
 from .transforms import (CenterCrop, ColorJitter, Compose, ConvertImageDtype, GaussianBlur,
                          Grayscale, Lambda, Normalize, Pad, PILToTensor, RandomAffine,
@@ -7,8 +8,8 @@ from .transforms import (CenterCrop, ColorJitter, Compose, ConvertImageDtype, Ga
                          RandomHorizontalFlip, RandomResizedCrop, RandomRotation,
                          RandomVerticalFlip, Resize, ToPILImage, ToTensor)
 
-__all__ = ["functional", "InterpolationMode", "CenterCrop", "ColorJitter", "Compose",
-           "ConvertImageDtype", "GaussianBlur", "Grayscale", "Lambda", "Normalize", "Pad",
+__all__ = ["functional", "AutoAugmentPolicy", "InterpolationMode", "CenterCrop", "ColorJitter",
+           "Compose", "ConvertImageDtype", "GaussianBlur", "Grayscale", "Lambda", "Normalize", "Pad",
            "PILToTensor", "RandomAffine", "RandomApply", "RandomCrop", "RandomErasing",
            "RandomGrayscale", "RandomHorizontalFlip", "RandomResizedCrop", "RandomRotation",
            "RandomVerticalFlip", "Resize", "ToPILImage", "ToTensor"]

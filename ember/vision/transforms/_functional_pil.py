@@ -78,6 +78,11 @@ def affine(img, matrix, resample, fill):
                          **_fill_kwarg(fill, img))
 
 
+def perspective(img, coeffs, resample, fill):
+    return img.transform(img.size, pil().Transform.PERSPECTIVE, coeffs, resample,
+                         **_fill_kwarg(fill, img))
+
+
 def _enhance(name, img, factor):
     from PIL import ImageEnhance
     return getattr(ImageEnhance, name)(img).enhance(factor)

@@ -159,9 +159,7 @@ def _sample(a, xp, ix, iy, mode):
 def warp(img, theta, mode, fill, out_size=None):
     """Apply the inverse affine map ``theta`` (2×3, pixel units relative to the image centre)
     to every output pixel centre and sample the input there."""
-    xp = _xp(img)
-    a = _as_float(img)
-    h, w = a.shape[-2:]
+    h, w = img.shape[-2:]
     oh, ow = out_size or (h, w)
     # Same float32 arithmetic as an affine grid fed to grid_sample(align_corners=False), so
     # nearest-neighbour picks agree with torchvision at exact half-pixel ties.
@@ -169,8 +167,18 @@ def warp(img, theta, mode, fill, out_size=None):
     gx, gy = np.meshgrid(np.linspace(-ow * 0.5 + 0.5, ow * 0.5 - 0.5, ow, dtype=f32),
                          np.linspace(-oh * 0.5 + 0.5, oh * 0.5 - 0.5, oh, dtype=f32))
     th = np.asarray(theta, dtype=f32) / np.array([[0.5 * w], [0.5 * h]], dtype=f32)
-    nx = gx * th[0, 0] + gy * th[0, 1] + th[0, 2]
-    ny = gx * th[1, 0] + gy * th[1, 1] + th[1, 2]
+    return remap(img, gx * th[0, 0] + gy * th[0, 1] + th[0, 2],
+                 gx * th[1, 0] + gy * th[1, 1] + th[1, 2], mode, fill)
+
+
+def remap(img, nx, ny, mode, fill):
+    """Sample the image at the normalised float32 coordinates ``(nx, ny)`` (``-1``/``1``:
+    the outer pixel edges, as ``grid_sample(align_corners=False)``); outside points take
+    ``fill`` (or 0)."""
+    xp = _xp(img)
+    a = _as_float(img)
+    h, w = a.shape[-2:]
+    f32 = np.float32
     ix = ((nx + f32(1)) * f32(w) - f32(1)) / f32(2)
     iy = ((ny + f32(1)) * f32(h) - f32(1)) / f32(2)
     vals, mask = _sample(a, xp, xp.asarray(ix.astype(a.dtype)), xp.asarray(iy.astype(a.dtype)),
@@ -185,10 +193,27 @@ def warp(img, theta, mode, fill, out_size=None):
     return _back(vals, img)
 
 
+def perspective(img, coeffs, mode, fill):
+    """Sample each output pixel at ``((a x + b y + c) / (g x + h y + 1), (d x + e y + f) /
+    (g x + h y + 1))`` (``coeffs`` = a..h, pixel units)."""
+    oh, ow = img.shape[-2:]
+    f32 = np.float32
+    x, y = np.meshgrid(np.linspace(0.5, ow - 0.5, ow, dtype=f32),
+                       np.linspace(0.5, oh - 0.5, oh, dtype=f32))
+    c = np.asarray(coeffs, dtype=f32)
+    denom = x * c[6] + y * c[7] + f32(1)
+    nx = (x * (c[0] / f32(0.5 * ow)) + y * (c[1] / f32(0.5 * ow)) + c[2] / f32(0.5 * ow))
+    ny = (x * (c[3] / f32(0.5 * oh)) + y * (c[4] / f32(0.5 * oh)) + c[5] / f32(0.5 * oh))
+    return remap(img, nx / denom - f32(1), ny / denom - f32(1), mode, fill)
+
+
 # ---- colour ---------------------------------------------------------------------------------
 def _blend(a, b, ratio, img):
+    """``ratio * a + (1 - ratio) * b`` saturated; integer images truncate (torchvision's
+    ``.to(dtype)``), they are not rounded."""
     bound = max_value(img._dtype)
-    return _back(_xp(img).clip(ratio * a + (1.0 - ratio) * b, 0, bound), img)
+    out = _xp(img).clip(ratio * a + (1.0 - ratio) * b, 0, bound)
+    return _out(out.astype(img._dtype.np, copy=False), img)
 
 
 def _gray(a, xp):

@@ -357,6 +357,30 @@ def affine(img, angle, translate, scale, shear, interpolation=InterpolationMode.
     return FT.warp(img, [m[:3], m[3:]], _tensor_mode(mode), _tensor_fill(fill, img))
 
 
+def _get_perspective_coeffs(startpoints, endpoints):
+    """``(a, b, c, d, e, f, g, h)`` mapping each ``endpoints`` corner back to its
+    ``startpoints`` corner (least squares in float64, rounded to float32 as torchvision)."""
+    if len(startpoints) != 4 or len(endpoints) != 4:
+        raise _errors.perspective_corners(len(startpoints), len(endpoints))
+    a = np.zeros((8, 8))
+    for i, ((x, y), (u, v)) in enumerate(zip(endpoints, startpoints)):
+        a[2 * i] = [x, y, 1, 0, 0, 0, -u * x, -u * y]
+        a[2 * i + 1] = [0, 0, 0, x, y, 1, -v * x, -v * y]
+    b = np.asarray(startpoints, dtype=np.float64).reshape(8)
+    return np.linalg.lstsq(a, b, rcond=None)[0].astype(np.float32).tolist()
+
+
+def perspective(img, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR,
+                fill=None):
+    """Warp so that the four ``startpoints`` corners land on ``endpoints``."""
+    _check_img(img)
+    coeffs = _get_perspective_coeffs(startpoints, endpoints)
+    mode = _interp(interpolation)
+    if not isinstance(img, Tensor):
+        return FP.perspective(img, coeffs, _PIL_CODES[mode.value], fill)
+    return FT.perspective(img, coeffs, _tensor_mode(mode), _tensor_fill(fill, img))
+
+
 # ---- colour ---------------------------------------------------------------------------------
 def _colour(name, img, factor):
     _check_img(img)
