@@ -29,22 +29,28 @@ _OPERATORS = ("__add__", "__radd__", "__iadd__", "__sub__", "__rsub__", "__isub_
               "__gt__", "__ge__", "__eq__", "__ne__", "__getitem__", "__setitem__")
 
 
+_NOT_DISPATCHED = ("as_subclass",)     # torch never routes these through the protocol
+
+
 def _method_names(tensor_cls):
     """Tensor's public methods (ops bound from the registry and its own, like ``detach``) and
     operators: what torch routes through ``__torch_function__``."""
     return sorted(n for n, v in vars(tensor_cls).items()
-                  if isinstance(v, types.FunctionType) and (not n.startswith("_")
-                                                            or n in _OPERATORS))
+                  if isinstance(v, types.FunctionType) and n not in _NOT_DISPATCHED
+                  and (not n.startswith("_") or n in _OPERATORS))
 
 
-def _dispatching(func):
+def _dispatching(func, name):
+    """The subclass's method ``name``: ``__torch_function__`` gets ``Tensor.<name>`` as bound
+    at the call (a binding layer may have rebound it), so ``func is torch.Tensor.add`` holds."""
     from .overrides import handle_torch_function, has_torch_function
+    tensor_attrs = vars(Tensor)
 
     @functools.wraps(func)
     def method(self, *args, **kwargs):
         relevant = (self, *args)
         if has_torch_function(relevant):
-            return handle_torch_function(func, relevant, self, *args, **kwargs)
+            return handle_torch_function(tensor_attrs[name], relevant, self, *args, **kwargs)
         return func(self, *args, **kwargs)
     return method
 
@@ -69,7 +75,7 @@ def install(cls, tensor_cls):
         return
     for name in _method_names(tensor_cls):
         if getattr(cls, name) is tensor_cls.__dict__[name]:
-            setattr(cls, name, _dispatching(tensor_cls.__dict__[name]))
+            setattr(cls, name, _dispatching(tensor_cls.__dict__[name], name))
     for name, prop in vars(tensor_cls).items():
         if type(prop) is property and _inherited(cls, name, prop):
             setattr(cls, name, _dispatching_property(prop))
@@ -84,7 +90,12 @@ def _inherited(cls, name, prop):
 
 
 # ---- function-form calls and modes ----------------------------------------------------------
-_LAYER = "torch_function"
+# Two layers with one wrapper: "torch_function" rebinds the public functions (module
+# attributes) once an overriding subclass has instances (subclass methods dispatch through
+# ``install``), leaving Tensor's attributes -- whose identity libraries compare with, e.g.
+# ``func is torch.Tensor.clone`` -- untouched; "torch_function_mode" adds Tensor's methods and
+# operators while a mode is active, so that a mode sees plain tensors' method calls.
+_LAYER, _MODE_LAYER = "torch_function", "torch_function_mode"
 _seen_classes = {}      # subclass -> whether it overrides __torch_function__
 _extra_functions = set()     # public functions of modules above the core (nn.functional)
 _TENSOR_FUNCTIONS = ("result_type", "is_floating_point", "is_complex", "numel", "is_nonzero",
@@ -106,11 +117,14 @@ def note_instance(cls):
 
 
 def sync():
-    """Layer on while an overriding subclass has had instances or a mode is active."""
+    """Functions dispatch while an overriding subclass has had instances or a mode is active;
+    Tensor's methods while a mode is active."""
     from ._ops import _bindings
     from .overrides import _mode_stack
-    _bindings.register_layer(_LAYER, -1, _public_functions, _wrap)
+    _bindings.register_layer(_LAYER, -1, _public_functions, _wrap, scope="modules")
+    _bindings.register_layer(_MODE_LAYER, -1, _public_functions, _wrap, scope="tensor")
     _bindings.set_active(_LAYER, bool(_mode_stack) or any(_seen_classes.values()))
+    _bindings.set_active(_MODE_LAYER, bool(_mode_stack))
 
 
 def add_public_functions(functions):

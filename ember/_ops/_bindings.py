@@ -19,7 +19,7 @@ __all__ = ["register_layer", "set_active", "refresh", "original"]
 
 _FUNCTION = types.FunctionType
 _lock = threading.RLock()
-_layers = {}        # name -> (order, functions(): a set or dict, wrap(inner, original))
+_layers = {}        # name -> (order, functions(): a set or dict, wrap(inner, original), scope)
 _active = set()
 _composed = {}      # (original, active layer names) -> wrapper
 _originals = {}     # wrapper -> original
@@ -29,10 +29,12 @@ _swapped = []       # (owner, name, original bound value)
 _plans = {}         # (active layers, their functions) -> [(owner, name, value, wrapper)]
 
 
-def register_layer(name, order, functions, wrap):
+def register_layer(name, order, functions, wrap, scope="all"):
     """``functions()`` gives the functions the layer wraps; ``wrap(inner, original)`` a
-    wrapper that calls ``inner`` (``original``, or the next layer's wrapper)."""
-    _layers[name] = (order, functions, wrap)
+    wrapper that calls ``inner`` (``original``, or the next layer's wrapper).  ``scope``: where
+    the layer rebinds them: ``"all"``, ``"modules"`` (not Tensor's attributes, whose identity
+    then stays put) or ``"tensor"`` (Tensor's attributes only)."""
+    _layers[name] = (order, functions, wrap, scope)
 
 
 def set_active(name, active):
@@ -96,20 +98,26 @@ def _plan(layers, needs):
     per set of active layers (toggling a layer, e.g. one vmap call, then just replays it)."""
     plan = []
     for fn, places in _places.items():
-        chain = tuple(name for _, name in layers if fn in needs[name])
-        if not chain:
-            continue
-        wrapper = _composed.get((fn, chain))
-        if wrapper is None:
-            wrapper = fn
-            for name in reversed(chain):
-                wrapper = _layers[name][2](wrapper, fn)
-            _composed[(fn, chain)] = wrapper
-            _originals[wrapper] = fn
         for owner, attr, value in places:
-            plan.append((owner, attr, value,
-                         staticmethod(wrapper) if type(value) is staticmethod else wrapper))
+            kind = "tensor" if owner is Tensor else "modules"
+            chain = tuple(name for _, name in layers
+                          if fn in needs[name] and _layers[name][3] in ("all", kind))
+            if chain:
+                new = _composed_wrapper(fn, chain)
+                plan.append((owner, attr, value,
+                             staticmethod(new) if type(value) is staticmethod else new))
     return plan
+
+
+def _composed_wrapper(fn, chain):
+    wrapper = _composed.get((fn, chain))
+    if wrapper is None:
+        wrapper = fn
+        for name in reversed(chain):
+            wrapper = _layers[name][2](wrapper, fn)
+        _composed[(fn, chain)] = wrapper
+        _originals[wrapper] = fn
+    return wrapper
 
 
 def _search(fns):

@@ -96,3 +96,19 @@ class TVTensor(Tensor):
 
     def __deepcopy__(self, memo):
         return self.detach().clone().requires_grad_(self.requires_grad)
+
+    # Metadata reads skip the protocol, as torchvision's do (cheaper, and a plain value even
+    # under ``set_return_type("TVTensor")``).
+    def _plain(name):
+        getter = getattr(Tensor, name).fget
+
+        def read(self):
+            with DisableTorchFunctionSubclass():
+                return getter(self)
+        return property(read)
+
+    shape = _plain("shape")
+    ndim = _plain("ndim")
+    device = _plain("device")
+    dtype = _plain("dtype")
+    del _plain
