@@ -1,0 +1,2 @@
+"""``torchvision.models.detection``: Faster / Mask / Keypoint R-CNN, RetinaNet, FCOS, SSD."""
+from .faster_rcnn import *  # noqa: F401,F403
