@@ -116,3 +116,13 @@ def num_classes_without_predictor(predictor):
 def predictor_input_shape(shape):
     return AssertionError("x has the wrong shape, expecting the last two dimensions to be [1,1] "
                           f"instead of {shape}")
+
+
+def keypoint_roi_pool_type():
+    # torchvision's message lacks its f-prefix: the placeholder is printed as is
+    return TypeError("keypoint_roi_pool should be of type MultiScaleRoIAlign or None instead of "
+                     "{type(keypoint_roi_pool)}")
+
+
+def num_keypoints_with_predictor():
+    return ValueError("num_keypoints should be None when keypoint_predictor is specified")

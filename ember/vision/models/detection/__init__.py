@@ -1,2 +1,4 @@
 """``torchvision.models.detection``: Faster / Mask / Keypoint R-CNN, RetinaNet, FCOS, SSD."""
 from .faster_rcnn import *  # noqa: F401,F403
+from .keypoint_rcnn import *  # noqa: F401,F403
+from .mask_rcnn import *  # noqa: F401,F403

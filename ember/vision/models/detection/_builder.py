@@ -35,7 +35,7 @@ class BuildConfig:
 
 
 def detection_builder(name, backbone_builder, assemble, *, trainable=(5, 3), backbone_default=True,
-                      default_classes=91, defaults=None, finish=None):
+                      default_classes=91, defaults=None, prepare=None, finish=None):
     """Make, register and return ``(Name_Weights, name)`` for a detection builder.
 
     ``assemble(cfg, **kwargs)`` builds the model from a :class:`BuildConfig`; ``trainable``
@@ -44,7 +44,8 @@ def detection_builder(name, backbone_builder, assemble, *, trainable=(5, 3), bac
     backbone's ImageNet weights are the default (as in torchvision, read from the hub cache;
     ``weights_backbone=None`` skips them); ``default_classes`` the
     ``num_classes`` without weights; ``defaults`` are keyword defaults the caller may
-    override; ``finish(model, weights)`` runs after a checkpoint is loaded."""
+    override; ``prepare(weights, kwargs)`` fixes further arguments a checkpoint implies;
+    ``finish(model, weights)`` runs after a checkpoint is loaded."""
     module = sys._getframe(1).f_globals["__name__"]
     enum_cls = weights_enum(name, module)
     backbone_enum = get_model_weights(backbone_builder)
@@ -63,6 +64,8 @@ def detection_builder(name, backbone_builder, assemble, *, trainable=(5, 3), bac
             weights_backbone = None
             num_classes = _value_param("num_classes", num_classes,
                                        len(weights.meta["categories"]))
+            if prepare is not None:
+                prepare(weights, kwargs)
         elif num_classes is None:
             num_classes = default_classes
         trained = weights is not None or weights_backbone is not None

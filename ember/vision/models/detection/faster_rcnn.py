@@ -140,12 +140,6 @@ class FastRCNNPredictor(nn.Module):
 
 
 # ---- builders --------------------------------------------------------------------------------
-def _eps_zero(model, weights):
-    # the original COCO checkpoints were trained with FrozenBatchNorm2d's eps at 0
-    if weights.name == "COCO_V1":
-        overwrite_eps(model, 0.0)
-
-
 def resnet50_fpn(cfg):
     """ResNet-50 (frozen batch norm when pretrained) with an FPN on its four stages."""
     backbone = resnet50(weights=cfg.weights_backbone, progress=cfg.progress,
@@ -168,6 +162,12 @@ def v2_heads(out_channels):
     return dict(rpn_anchor_generator=anchors, rpn_head=rpn_head, box_head=box_head)
 
 
+def eps_zero(model, weights):
+    """The original COCO checkpoints were trained with FrozenBatchNorm2d's eps at 0."""
+    if weights.name == "COCO_V1":
+        overwrite_eps(model, 0.0)
+
+
 def _fasterrcnn_resnet50_fpn(cfg, **kwargs):
     return FasterRCNN(resnet50_fpn(cfg), num_classes=cfg.num_classes, **kwargs)
 
@@ -188,7 +188,7 @@ def _fasterrcnn_mobilenet_v3_large_fpn(cfg, **kwargs):
 
 
 FasterRCNN_ResNet50_FPN_Weights, fasterrcnn_resnet50_fpn = detection_builder(
-    "fasterrcnn_resnet50_fpn", resnet50, _fasterrcnn_resnet50_fpn, finish=_eps_zero)
+    "fasterrcnn_resnet50_fpn", resnet50, _fasterrcnn_resnet50_fpn, finish=eps_zero)
 FasterRCNN_ResNet50_FPN_V2_Weights, fasterrcnn_resnet50_fpn_v2 = detection_builder(
     "fasterrcnn_resnet50_fpn_v2", resnet50, _fasterrcnn_resnet50_fpn_v2, backbone_default=False)
 FasterRCNN_MobileNet_V3_Large_320_FPN_Weights, fasterrcnn_mobilenet_v3_large_320_fpn = \
