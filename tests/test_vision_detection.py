@@ -186,3 +186,52 @@ def test_train_losses_match_torchvision(tv, name, kwargs):
         assert n_t == n_e
         if p_t.grad is not None:
             _assert_close(p_e.grad, p_t.grad, rtol=1e-5, atol=1e-8)
+
+
+def _synthetic_batch(rng, n=2, size=64):
+    """Images with one or two bright rectangles on noise, and their boxes / labels."""
+    images, targets = [], []
+    for _ in range(n):
+        img = rng.random((3, size, size)) * 0.2
+        boxes, labels = [], []
+        for label in range(1, rng.integers(1, 3) + 1):
+            x1, y1 = rng.integers(0, size // 2, size=2)
+            w, h = rng.integers(12, size // 2, size=2)
+            img[label - 1, y1:y1 + h, x1:x1 + w] = 1.0
+            boxes.append([x1, y1, x1 + w, y1 + h])
+            labels.append(label)
+        images.append(ember.tensor(img, dtype=ember.float32))
+        targets.append({"boxes": ember.tensor(boxes, dtype=ember.float32),
+                        "labels": ember.tensor(labels, dtype=ember.int64)})
+    return images, targets
+
+
+@pytest.mark.slow
+def test_fasterrcnn_mobilenet_320_trains_and_predicts():
+    ember.manual_seed(0)
+    model = detection.fasterrcnn_mobilenet_v3_large_320_fpn(
+        weights=None, weights_backbone=None, num_classes=3, min_size=64, max_size=64)
+    images, targets = _synthetic_batch(np.random.default_rng(0))
+    optimizer = ember.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.01,
+                                momentum=0.9)
+    model.train()
+    totals = []
+    for _ in range(6):
+        losses = model(images, targets)
+        assert sorted(losses) == ["loss_box_reg", "loss_classifier", "loss_objectness",
+                                  "loss_rpn_box_reg"]
+        total = sum(losses.values())
+        optimizer.zero_grad()
+        total.backward()
+        optimizer.step()
+        totals.append(total.item())
+    assert totals[-1] < 0.7 * totals[0], totals
+    model.eval()
+    with ember.no_grad():
+        out = model(images)
+    assert len(out) == len(images)
+    for pred in out:
+        assert sorted(pred) == ["boxes", "labels", "scores"]
+        assert pred["boxes"].dtype == ember.float32 and pred["boxes"].shape[1:] == (4,)
+        assert pred["labels"].dtype == ember.int64
+        assert pred["scores"].shape == pred["labels"].shape == pred["boxes"].shape[:1]
