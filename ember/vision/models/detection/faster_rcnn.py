@@ -9,7 +9,7 @@ from ._builder import detection_builder
 from ._utils import overwrite_eps
 from .anchor_utils import AnchorGenerator
 from .backbone_utils import _mobilenet_extractor, _resnet_fpn_extractor
-from .generalized_rcnn import GeneralizedRCNN
+from .generalized_rcnn import GeneralizedRCNN, check_detector_arguments
 from .roi_heads import RoIHeads
 from .rpn import RegionProposalNetwork, RPNHead
 from .transform import GeneralizedRCNNTransform
@@ -29,21 +29,6 @@ def _default_anchorgen():
     return AnchorGenerator(sizes, ((0.5, 1.0, 2.0),) * len(sizes))
 
 
-def check_rcnn_arguments(backbone, num_classes, box_predictor, **typed):
-    """torchvision's argument checks shared by Faster/Mask/Keypoint R-CNN: the backbone
-    states ``out_channels``, exactly one of ``num_classes``/``box_predictor``, and each
-    ``name=(value, expected class)`` is of its class or None."""
-    if not hasattr(backbone, "out_channels"):
-        raise _errors.backbone_out_channels()
-    for name, (value, cls) in typed.items():
-        if not isinstance(value, (cls, type(None))):
-            raise _errors.rcnn_argument_type(name, cls.__name__, type(value))
-    if num_classes is not None and box_predictor is not None:
-        raise _errors.num_classes_with_predictor("box_predictor")
-    if num_classes is None and box_predictor is None:
-        raise _errors.num_classes_without_predictor("box_predictor")
-
-
 class FasterRCNN(GeneralizedRCNN):
     """Faster R-CNN over ``backbone`` (a module with ``out_channels`` returning a tensor or
     an ordered dict of feature maps); every stage's hyper-parameter is a keyword as in
@@ -59,9 +44,13 @@ class FasterRCNN(GeneralizedRCNN):
                  box_detections_per_img=100, box_fg_iou_thresh=0.5, box_bg_iou_thresh=0.5,
                  box_batch_size_per_image=512, box_positive_fraction=0.25, bbox_reg_weights=None,
                  **kwargs):
-        check_rcnn_arguments(backbone, num_classes, box_predictor,
-                             rpn_anchor_generator=(rpn_anchor_generator, AnchorGenerator),
-                             box_roi_pool=(box_roi_pool, MultiScaleRoIAlign))
+        check_detector_arguments(backbone, rpn_anchor_generator=(rpn_anchor_generator,
+                                                                 AnchorGenerator),
+                                 box_roi_pool=(box_roi_pool, MultiScaleRoIAlign))
+        if num_classes is not None and box_predictor is not None:
+            raise _errors.num_classes_with_predictor("box_predictor")
+        if num_classes is None and box_predictor is None:
+            raise _errors.num_classes_without_predictor("box_predictor")
         out_channels = backbone.out_channels
         rpn_anchor_generator = rpn_anchor_generator or _default_anchorgen()
         if rpn_head is None:
@@ -140,17 +129,17 @@ class FastRCNNPredictor(nn.Module):
 
 
 # ---- builders --------------------------------------------------------------------------------
-def resnet50_fpn(cfg):
-    """ResNet-50 (frozen batch norm when pretrained) with an FPN on its four stages."""
+def resnet50_fpn(cfg, backbone_norm=None, **extractor):
+    """ResNet-50 (by default with frozen batch norm when pretrained) with an FPN
+    (``extractor``: ``_resnet_fpn_extractor``'s options, by default all four stages)."""
     backbone = resnet50(weights=cfg.weights_backbone, progress=cfg.progress,
-                        norm_layer=cfg.norm_layer)
-    return _resnet_fpn_extractor(backbone, cfg.trainable_layers)
+                        norm_layer=backbone_norm or cfg.norm_layer)
+    return _resnet_fpn_extractor(backbone, cfg.trainable_layers, **extractor)
 
 
 def resnet50_fpn_v2(cfg):
     """ResNet-50 with trainable batch norm, and batch norm in the FPN too."""
-    backbone = resnet50(weights=cfg.weights_backbone, progress=cfg.progress)
-    return _resnet_fpn_extractor(backbone, cfg.trainable_layers, norm_layer=nn.BatchNorm2d)
+    return resnet50_fpn(cfg, backbone_norm=nn.BatchNorm2d, norm_layer=nn.BatchNorm2d)
 
 
 def v2_heads(out_channels):

@@ -6,7 +6,18 @@ import ember
 
 from .... import _errors, nn
 
-__all__ = ["GeneralizedRCNN", "check_training_targets", "check_degenerate_boxes"]
+__all__ = ["GeneralizedRCNN", "check_detector_arguments", "check_training_targets",
+           "check_degenerate_boxes"]
+
+
+def check_detector_arguments(backbone, **typed):
+    """torchvision's constructor checks shared by the detectors: the backbone states its
+    ``out_channels``, and each ``name=(value, expected class)`` is of that class or None."""
+    if not hasattr(backbone, "out_channels"):
+        raise _errors.backbone_out_channels()
+    for name, (value, cls) in typed.items():
+        if not isinstance(value, (cls, type(None))):
+            raise _errors.rcnn_argument_type(name, cls.__name__, type(value))
 
 
 def check_training_targets(training, targets):
