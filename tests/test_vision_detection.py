@@ -143,6 +143,7 @@ EVAL_CASES = [
     ("keypointrcnn_resnet50_fpn", dict(num_keypoints=5, box_detections_per_img=8, **SMALL)),
     ("retinanet_resnet50_fpn", dict(num_classes=3, min_size=64, max_size=96)),
     ("retinanet_resnet50_fpn_v2", dict(num_classes=3, min_size=64, max_size=96)),
+    ("fcos_resnet50_fpn", dict(num_classes=3, min_size=64, max_size=96, score_thresh=0.05)),
 ]
 
 
@@ -165,13 +166,14 @@ TRAIN_CASES = [
     ("maskrcnn_resnet50_fpn", dict(num_classes=3, **SMALL)),
     ("keypointrcnn_resnet50_fpn", dict(num_keypoints=17, **SMALL)),
     ("retinanet_resnet50_fpn_v2", dict(num_classes=3, min_size=64, max_size=96)),
+    ("fcos_resnet50_fpn", dict(num_classes=3, min_size=64, max_size=96)),
 ]
 # every labelled anchor / proposal sampled: the losses do not depend on the random draw
 ALL_SAMPLED = dict(rpn_batch_size_per_image=10 ** 6, box_batch_size_per_image=10 ** 6)
 
 
 def _sampling(name):
-    return {} if name.startswith("retinanet") else ALL_SAMPLED
+    return ALL_SAMPLED if "rcnn" in name else {}
 
 
 @pytest.mark.slow

@@ -126,3 +126,13 @@ def keypoint_roi_pool_type():
 
 def num_keypoints_with_predictor():
     return ValueError("num_keypoints should be None when keypoint_predictor is specified")
+
+
+def fcos_anchor_generator_type(kind):
+    return TypeError("anchor_generator should be of type AnchorGenerator or None, instead  got "
+                     f"{kind}")
+
+
+def fcos_anchors_per_location(count):
+    return ValueError(f"anchor_generator.num_anchors_per_location()[0] should be 1 instead of "
+                      f"{count}")

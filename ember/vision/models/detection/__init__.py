@@ -3,3 +3,4 @@ from .faster_rcnn import *  # noqa: F401,F403
 from .keypoint_rcnn import *  # noqa: F401,F403
 from .mask_rcnn import *  # noqa: F401,F403
 from .retinanet import *  # noqa: F401,F403
+from .fcos import *  # noqa: F401,F403

@@ -1,7 +1,6 @@
 """RetinaNet (Lin et al., 2017): a one-stage detector with focal loss over dense anchors on
 an FPN (P3-P7); ``retinanet_resnet50_fpn`` (``_v2``)."""
 import math
-from collections import OrderedDict
 from functools import partial
 
 import ember
@@ -15,10 +14,9 @@ from . import _utils as det_utils
 from ._builder import detection_builder
 from ._utils import _box_loss
 from .anchor_utils import AnchorGenerator
-from .faster_rcnn import _IMAGENET_MEAN, _IMAGENET_STD, eps_zero, resnet50_fpn
-from .generalized_rcnn import (check_degenerate_boxes, check_detector_arguments,
-                               check_training_targets)
-from .transform import GeneralizedRCNNTransform
+from ._dense import DenseDetector
+from .faster_rcnn import eps_zero, resnet50_fpn
+from .generalized_rcnn import check_detector_arguments
 
 __all__ = ["RetinaNet", "RetinaNet_ResNet50_FPN_Weights", "RetinaNet_ResNet50_FPN_V2_Weights",
            "retinanet_resnet50_fpn", "retinanet_resnet50_fpn_v2"]
@@ -152,7 +150,7 @@ class RetinaNetHead(nn.Module):
                 "bbox_regression": self.regression_head(x)}
 
 
-class RetinaNet(nn.Module):
+class RetinaNet(DenseDetector):
     """RetinaNet over ``backbone`` (with ``out_channels``); in training returns
     ``{"classification", "bbox_regression"}``, in evaluation per-image detections: per
     level the ``topk_candidates`` best (anchor, class) scores above ``score_thresh``, then
@@ -162,8 +160,9 @@ class RetinaNet(nn.Module):
                  image_std=None, anchor_generator=None, head=None, proposal_matcher=None,
                  score_thresh=0.05, nms_thresh=0.5, detections_per_img=300, fg_iou_thresh=0.5,
                  bg_iou_thresh=0.4, topk_candidates=1000, **kwargs):
-        super().__init__()
         check_detector_arguments(backbone, anchor_generator=(anchor_generator, AnchorGenerator))
+        super().__init__(min_size, max_size, image_mean, image_std, score_thresh, nms_thresh,
+                         detections_per_img, topk_candidates, **kwargs)
         self.backbone = backbone
         self.anchor_generator = anchor_generator or _default_anchorgen()
         self.head = head or RetinaNetHead(
@@ -172,17 +171,6 @@ class RetinaNet(nn.Module):
         self.proposal_matcher = proposal_matcher or det_utils.Matcher(
             fg_iou_thresh, bg_iou_thresh, allow_low_quality_matches=True)
         self.box_coder = det_utils.BoxCoder(weights=(1.0, 1.0, 1.0, 1.0))
-        self.transform = GeneralizedRCNNTransform(min_size, max_size,
-                                                  image_mean or _IMAGENET_MEAN,
-                                                  image_std or _IMAGENET_STD, **kwargs)
-        self.score_thresh = score_thresh
-        self.nms_thresh = nms_thresh
-        self.detections_per_img = detections_per_img
-        self.topk_candidates = topk_candidates
-        self._has_warned = False
-
-    def eager_outputs(self, losses, detections):
-        return losses if self.training else detections
 
     def compute_loss(self, targets, head_outputs, anchors):
         matched_idxs = []
@@ -195,57 +183,14 @@ class RetinaNet(nn.Module):
                                                                           anchors_per_image)))
         return self.head.compute_loss(targets, head_outputs, anchors, matched_idxs)
 
-    def postprocess_detections(self, head_outputs, anchors, image_shapes):
-        detections = []
-        for index, image_shape in enumerate(image_shapes):
-            boxes, scores, labels = [], [], []
-            for regression, logits, level_anchors in zip(
-                    (r[index] for r in head_outputs["bbox_regression"]),
-                    (c[index] for c in head_outputs["cls_logits"]), anchors[index]):
-                num_classes = logits.shape[-1]
-                level_scores = ember.sigmoid(logits).flatten()
-                keep = level_scores > self.score_thresh
-                level_scores = level_scores[keep]
-                candidates = ember.where(keep)[0]
-                level_scores, idxs = level_scores.topk(
-                    det_utils._topk_min(candidates, self.topk_candidates, 0))
-                candidates = candidates[idxs]
-                anchor_idxs = ember.div(candidates, num_classes, rounding_mode="floor")
-                level_boxes = self.box_coder.decode_single(regression[anchor_idxs],
-                                                           level_anchors[anchor_idxs])
-                boxes.append(box_ops.clip_boxes_to_image(level_boxes, image_shape))
-                scores.append(level_scores)
-                labels.append(candidates % num_classes)
-            boxes, scores, labels = ember.cat(boxes), ember.cat(scores), ember.cat(labels)
-            keep = box_ops.batched_nms(boxes, scores, labels, self.nms_thresh)
-            keep = keep[:self.detections_per_img]
-            detections.append({"boxes": boxes[keep], "scores": scores[keep],
-                               "labels": labels[keep]})
-        return detections
+    def _losses(self, targets, head_outputs, anchors, num_anchors_per_level):
+        return self.compute_loss(targets, head_outputs, anchors)
 
-    def forward(self, images, targets=None):
-        check_training_targets(self.training, targets)
-        original_image_sizes = [tuple(img.shape[-2:]) for img in images]
-        images, targets = self.transform(images, targets)
-        check_degenerate_boxes(targets)
-        features = self.backbone(images.tensors)
-        if isinstance(features, ember.Tensor):
-            features = OrderedDict([("0", features)])
-        features = list(features.values())
-        head_outputs = self.head(features)
-        anchors = self.anchor_generator(images, features)
-        if self.training:
-            return self.eager_outputs(self.compute_loss(targets, head_outputs, anchors), [])
-        # split the outputs and anchors by pyramid level
-        hw = [x.size(2) * x.size(3) for x in features]
-        per_location = head_outputs["cls_logits"].size(1) // sum(hw)
-        counts = [n * per_location for n in hw]
-        split_outputs = {k: list(v.split(counts, dim=1)) for k, v in head_outputs.items()}
-        split_anchors = [list(a.split(counts)) for a in anchors]
-        detections = self.postprocess_detections(split_outputs, split_anchors, images.image_sizes)
-        detections = self.transform.postprocess(detections, images.image_sizes,
-                                                original_image_sizes)
-        return self.eager_outputs({}, detections)
+    def _scores(self, level):
+        return ember.sigmoid(level["cls_logits"]).flatten()
+
+    def _decode(self, regression, anchors):
+        return self.box_coder.decode_single(regression, anchors)
 
 
 def _retinanet_resnet50_fpn(cfg, **kwargs):

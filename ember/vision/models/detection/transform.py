@@ -12,6 +12,10 @@ from .roi_heads import paste_masks_in_image
 
 __all__ = ["GeneralizedRCNNTransform", "resize_boxes", "resize_keypoints"]
 
+# the detectors' default normalisation
+_IMAGENET_MEAN = [0.485, 0.456, 0.406]
+_IMAGENET_STD = [0.229, 0.224, 0.225]
+
 
 def _resize_image_and_masks(image, self_min_size, self_max_size, target=None, fixed_size=None):
     """Scale so the short side is ``self_min_size`` unless the long side would pass
