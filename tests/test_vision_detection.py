@@ -63,7 +63,8 @@ def _pair(tv, name, dtype=torch.float32, **kwargs):
     torch.manual_seed(0)
     theirs = tv.models.get_model(name, weights=None, weights_backbone=None, **kwargs)
     _perturb_norm_stats(theirs)
-    if hasattr(theirs, "head"):
+    if hasattr(theirs.head, "classification_head") and \
+            hasattr(theirs.head.classification_head, "cls_logits"):
         # spread the one-stage detectors' class scores (all start at the prior probability)
         with torch.no_grad():
             theirs.head.classification_head.cls_logits.bias.normal_(-1.0, 1.0)
@@ -144,6 +145,8 @@ EVAL_CASES = [
     ("retinanet_resnet50_fpn", dict(num_classes=3, min_size=64, max_size=96)),
     ("retinanet_resnet50_fpn_v2", dict(num_classes=3, min_size=64, max_size=96)),
     ("fcos_resnet50_fpn", dict(num_classes=3, min_size=64, max_size=96, score_thresh=0.05)),
+    ("ssd300_vgg16", dict(num_classes=3, detections_per_img=50)),
+    ("ssdlite320_mobilenet_v3_large", dict(num_classes=3, detections_per_img=50)),
 ]
 
 
@@ -167,6 +170,7 @@ TRAIN_CASES = [
     ("keypointrcnn_resnet50_fpn", dict(num_keypoints=17, **SMALL)),
     ("retinanet_resnet50_fpn_v2", dict(num_classes=3, min_size=64, max_size=96)),
     ("fcos_resnet50_fpn", dict(num_classes=3, min_size=64, max_size=96)),
+    ("ssdlite320_mobilenet_v3_large", dict(num_classes=3)),
 ]
 # every labelled anchor / proposal sampled: the losses do not depend on the random draw
 ALL_SAMPLED = dict(rpn_batch_size_per_image=10 ** 6, box_batch_size_per_image=10 ** 6)

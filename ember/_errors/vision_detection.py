@@ -136,3 +136,32 @@ def fcos_anchor_generator_type(kind):
 def fcos_anchors_per_location(count):
     return ValueError(f"anchor_generator.num_anchors_per_location()[0] should be 1 instead of "
                       f"{count}")
+
+
+def default_boxes_steps():
+    return ValueError("aspect_ratios and steps should have the same length")
+
+
+def fixed_size_warning():
+    return "The size of the model is already fixed; ignoring the parameter."
+
+
+def ssd_out_channels(got, expected, parenthesised=True):
+    # torchvision's ssd puts the counts in parentheses, its ssdlite does not
+    got, expected = (f"({got})", f"({expected})") if parenthesised else (got, expected)
+    return ValueError(f"The length of the output channels from the backbone {got} do not "
+                      f"match the length of the anchor generator aspect ratios {expected}")
+
+
+def trainable_layers_between(top, got):
+    return AssertionError(f"trainable_layers should be in the range [0, {top}]. Instead got {got}")
+
+
+def ssdlite_trainable_layers():
+    # torchvision's message lacks its f-prefix: the placeholders are printed as is
+    return ValueError("trainable_layers should be in the range [0, {num_stages}], instead got "
+                      "{trainable_layers}")
+
+
+def ssdlite_c4_residual():
+    return ValueError("backbone[c4_pos].use_res_connect should be False")

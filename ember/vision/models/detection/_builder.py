@@ -34,17 +34,16 @@ class BuildConfig:
         return misc_nn_ops.FrozenBatchNorm2d if self.is_trained else nn.BatchNorm2d
 
 
-def detection_builder(name, backbone_builder, assemble, *, trainable=(5, 3), backbone_default=True,
+def detection_builder(name, backbone_builder, assemble, *, trainable=(5, 3),
+                      backbone_default="IMAGENET1K_V1",
                       default_classes=91, defaults=None, prepare=None, finish=None):
     """Make, register and return ``(Name_Weights, name)`` for a detection builder.
 
     ``assemble(cfg, **kwargs)`` builds the model from a :class:`BuildConfig`; ``trainable``
-    is ``(max, default)`` of ``trainable_backbone_layers``; ``backbone_default``
-    whether the
-    backbone's ImageNet weights are the default (as in torchvision, read from the hub cache;
-    ``weights_backbone=None`` skips them); ``default_classes`` the
-    ``num_classes`` without weights; ``defaults`` are keyword defaults the caller may
-    override; ``prepare(weights, kwargs)`` fixes further arguments a checkpoint implies;
+    is ``(max, default)`` of ``trainable_backbone_layers``; ``backbone_default`` names the
+    backbone weights used by default, or is None (as in torchvision, they are read from the
+    hub cache; ``weights_backbone=None`` skips them); ``default_classes`` is ``num_classes``
+    without weights; ``defaults`` are keyword defaults the caller may override; ``prepare(weights, kwargs)`` fixes further arguments a checkpoint implies;
     ``finish(model, weights)`` runs after a checkpoint is loaded."""
     module = sys._getframe(1).f_globals["__name__"]
     enum_cls = weights_enum(name, module)
@@ -54,10 +53,11 @@ def detection_builder(name, backbone_builder, assemble, *, trainable=(5, 3), bac
            trainable_backbone_layers=None, **kwargs):
         weights = resolve_weights(enum_cls, weights, kwargs, next(iter(enum_cls)))
         if weights_backbone is _DEFAULT:
-            weights_backbone = backbone_enum.IMAGENET1K_V1 if backbone_default and \
+            weights_backbone = backbone_enum[backbone_default] if backbone_default and \
                 "pretrained_backbone" not in kwargs else None
-        weights_backbone = resolve_weights(backbone_enum, weights_backbone, kwargs,
-                                           backbone_enum.IMAGENET1K_V1, "pretrained_backbone",
+        legacy = backbone_enum[backbone_default or "IMAGENET1K_V1"]
+        weights_backbone = resolve_weights(backbone_enum, weights_backbone, kwargs, legacy,
+                                           "pretrained_backbone",
                                            "weights_backbone")
         weights_path = kwargs.pop("weights_path", None)
         if weights is not None:

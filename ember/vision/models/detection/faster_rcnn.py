@@ -176,7 +176,8 @@ def _fasterrcnn_mobilenet_v3_large_fpn(cfg, **kwargs):
 FasterRCNN_ResNet50_FPN_Weights, fasterrcnn_resnet50_fpn = detection_builder(
     "fasterrcnn_resnet50_fpn", resnet50, _fasterrcnn_resnet50_fpn, finish=eps_zero)
 FasterRCNN_ResNet50_FPN_V2_Weights, fasterrcnn_resnet50_fpn_v2 = detection_builder(
-    "fasterrcnn_resnet50_fpn_v2", resnet50, _fasterrcnn_resnet50_fpn_v2, backbone_default=False)
+    "fasterrcnn_resnet50_fpn_v2", resnet50, _fasterrcnn_resnet50_fpn_v2,
+    backbone_default=None)
 FasterRCNN_MobileNet_V3_Large_320_FPN_Weights, fasterrcnn_mobilenet_v3_large_320_fpn = \
     detection_builder("fasterrcnn_mobilenet_v3_large_320_fpn", mobilenet_v3_large,
                       _fasterrcnn_mobilenet_v3_large_fpn, trainable=(6, 3),

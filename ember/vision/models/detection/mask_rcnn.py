@@ -97,4 +97,5 @@ def _maskrcnn_resnet50_fpn_v2(cfg, **kwargs):
 MaskRCNN_ResNet50_FPN_Weights, maskrcnn_resnet50_fpn = detection_builder(
     "maskrcnn_resnet50_fpn", resnet50, _maskrcnn_resnet50_fpn, finish=eps_zero)
 MaskRCNN_ResNet50_FPN_V2_Weights, maskrcnn_resnet50_fpn_v2 = detection_builder(
-    "maskrcnn_resnet50_fpn_v2", resnet50, _maskrcnn_resnet50_fpn_v2, backbone_default=False)
+    "maskrcnn_resnet50_fpn_v2", resnet50, _maskrcnn_resnet50_fpn_v2,
+    backbone_default=None)

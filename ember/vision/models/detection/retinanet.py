@@ -211,4 +211,5 @@ def _retinanet_resnet50_fpn_v2(cfg, **kwargs):
 RetinaNet_ResNet50_FPN_Weights, retinanet_resnet50_fpn = detection_builder(
     "retinanet_resnet50_fpn", resnet50, _retinanet_resnet50_fpn, finish=eps_zero)
 RetinaNet_ResNet50_FPN_V2_Weights, retinanet_resnet50_fpn_v2 = detection_builder(
-    "retinanet_resnet50_fpn_v2", resnet50, _retinanet_resnet50_fpn_v2, backbone_default=False)
+    "retinanet_resnet50_fpn_v2", resnet50, _retinanet_resnet50_fpn_v2,
+    backbone_default=None)
