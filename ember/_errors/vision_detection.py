@@ -28,7 +28,8 @@ def box_loss_type(type):
 
 
 def rcnn_image_dims(shape):
-    return ValueError(f"images is expected to be a list of 3d tensors of shape [C, H, W], got {shape}")
+    return ValueError("images is expected to be a list of 3d tensors of shape [C, H, W], "
+                      f"got {shape}")
 
 
 def rcnn_image_dtype(dtype):

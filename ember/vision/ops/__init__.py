@@ -21,8 +21,8 @@ from .stochastic_depth import StochasticDepth, stochastic_depth
 __all__ = [
     "masks_to_boxes", "nms", "batched_nms", "remove_small_boxes", "clip_boxes_to_image",
     "box_convert", "box_area", "box_iou", "generalized_box_iou", "distance_box_iou",
-    "complete_box_iou", "roi_align", "RoIAlign", "roi_pool", "RoIPool", "MultiScaleRoIAlign", "FeaturePyramidNetwork",
-    "sigmoid_focal_loss",
+    "complete_box_iou", "roi_align", "RoIAlign", "roi_pool", "RoIPool", "MultiScaleRoIAlign",
+    "FeaturePyramidNetwork", "sigmoid_focal_loss",
     "generalized_box_iou_loss", "distance_box_iou_loss", "complete_box_iou_loss",
     "stochastic_depth", "StochasticDepth", "drop_block2d", "DropBlock2d", "drop_block3d",
     "DropBlock3d", "FrozenBatchNorm2d", "Conv2dNormActivation", "Conv3dNormActivation",

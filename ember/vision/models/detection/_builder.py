@@ -43,7 +43,8 @@ def detection_builder(name, backbone_builder, assemble, *, trainable=(5, 3),
     is ``(max, default)`` of ``trainable_backbone_layers``; ``backbone_default`` names the
     backbone weights used by default, or is None (as in torchvision, they are read from the
     hub cache; ``weights_backbone=None`` skips them); ``default_classes`` is ``num_classes``
-    without weights; ``defaults`` are keyword defaults the caller may override; ``prepare(weights, kwargs)`` fixes further arguments a checkpoint implies;
+    without weights; ``defaults`` are keyword defaults the caller may override;
+    ``prepare(weights, kwargs)`` fixes further arguments a checkpoint implies;
     ``finish(model, weights)`` runs after a checkpoint is loaded."""
     module = sys._getframe(1).f_globals["__name__"]
     enum_cls = weights_enum(name, module)

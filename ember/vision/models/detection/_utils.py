@@ -28,10 +28,13 @@ class BalancedPositiveNegativeSampler:
         for matched in matched_idxs:
             positive = ember.where(matched >= 1)[0]
             negative = ember.where(matched == 0)[0]
-            num_pos = min(positive.numel(), int(self.batch_size_per_image * self.positive_fraction))
+            num_pos = min(positive.numel(),
+                          int(self.batch_size_per_image * self.positive_fraction))
             num_neg = min(negative.numel(), self.batch_size_per_image - num_pos)
-            chosen_pos = positive[ember.randperm(positive.numel(), device=positive.device)[:num_pos]]
-            chosen_neg = negative[ember.randperm(negative.numel(), device=negative.device)[:num_neg]]
+            chosen_pos = positive[ember.randperm(positive.numel(),
+                                                 device=positive.device)[:num_pos]]
+            chosen_neg = negative[ember.randperm(negative.numel(),
+                                                 device=negative.device)[:num_neg]]
             pos_mask = ember.zeros_like(matched, dtype=ember.uint8)
             neg_mask = ember.zeros_like(matched, dtype=ember.uint8)
             pos_mask[chosen_pos] = 1

@@ -6,7 +6,7 @@ from .... import _errors, nn
 from ....nn import functional as F
 from ...ops import Conv2dNormActivation, boxes as box_ops
 from . import _utils as det_utils
-from .anchor_utils import AnchorGenerator  # noqa: F401  (torchvision exposes it here)
+from .anchor_utils import AnchorGenerator  # noqa: F401  (torchvision's rpn exposes it)
 
 __all__ = ["RPNHead", "RegionProposalNetwork", "concat_box_prediction_layers"]
 
