@@ -282,3 +282,23 @@ def test_fasterrcnn_mobilenet_320_trains_and_predicts():
         assert pred["boxes"].dtype == ember.float32 and pred["boxes"].shape[1:] == (4,)
         assert pred["labels"].dtype == ember.int64
         assert pred["scores"].shape == pred["labels"].shape == pred["boxes"].shape[:1]
+
+
+@pytest.mark.slow
+def test_coco_checkpoint_loads_from_a_path(tv, tmp_path):
+    """``weights=`` with ``weights_path=``: the checkpoint fixes ``num_classes`` (91 COCO
+    categories), the backbone gets frozen batch norm, and the weights arrive unchanged."""
+    torch.manual_seed(0)
+    name = "fasterrcnn_mobilenet_v3_large_320_fpn"
+    theirs = tv.models.get_model(name, weights=None, weights_backbone=None, num_classes=91)
+    path = tmp_path / "coco.pth"
+    torch.save(theirs.state_dict(), path)
+    ours = models.get_model(name, weights="DEFAULT", weights_path=path)
+    assert ours.roi_heads.box_predictor.cls_score.out_features == 91
+    assert type(ours.backbone.body["1"].block[0][1]).__name__ == "FrozenBatchNorm2d"
+    state = ours.state_dict()
+    for key, value in theirs.state_dict().items():
+        if not key.endswith("num_batches_tracked"):
+            _assert_close(state[key], value, rtol=0, atol=0)
+    with pytest.raises(ValueError, match="num_classes"):
+        models.get_model(name, weights="DEFAULT", weights_path=path, num_classes=5)
