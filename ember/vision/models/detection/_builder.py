@@ -52,7 +52,8 @@ def detection_builder(name, backbone_builder, assemble, *, trainable=(5, 3),
 
     def fn(*, weights=None, progress=True, num_classes=None, weights_backbone=_DEFAULT,
            trainable_backbone_layers=None, **kwargs):
-        weights = resolve_weights(enum_cls, weights, kwargs, next(iter(enum_cls)))
+        # ``pretrained=True`` stands for the default weights (COCO_V1)
+        weights = resolve_weights(enum_cls, weights, kwargs, enum_cls.DEFAULT)
         if weights_backbone is _DEFAULT:
             weights_backbone = backbone_enum[backbone_default] if backbone_default and \
                 "pretrained_backbone" not in kwargs else None
