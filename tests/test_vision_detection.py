@@ -63,11 +63,12 @@ def _pair(tv, name, dtype=torch.float32, **kwargs):
     torch.manual_seed(0)
     theirs = tv.models.get_model(name, weights=None, weights_backbone=None, **kwargs)
     _perturb_norm_stats(theirs)
-    if hasattr(theirs.head, "classification_head") and \
-            hasattr(theirs.head.classification_head, "cls_logits"):
-        # spread the one-stage detectors' class scores (all start at the prior probability)
+    cls_logits = getattr(getattr(getattr(theirs, "head", None), "classification_head", None),
+                         "cls_logits", None)
+    if isinstance(cls_logits, torch.nn.Conv2d):
+        # spread RetinaNet's / FCOS's class scores (all start at the prior probability)
         with torch.no_grad():
-            theirs.head.classification_head.cls_logits.bias.normal_(-1.0, 1.0)
+            cls_logits.bias.normal_(-1.0, 1.0)
     theirs = theirs.to(dtype)
     with pytest.MonkeyPatch.context() as mp:
         for init in ("uniform_", "normal_"):
