@@ -47,9 +47,10 @@ def no_init(monkeypatch):
 @pytest.mark.parametrize("name", BUILT)
 def test_layout_matches_torchvision(name, layouts, no_init):
     rec = layouts[name]
-    # segmentation builders default to loading the backbone's ImageNet checkpoint
-    segmentation = ".segmentation." in models.get_model_builder(name).__module__
-    model = models.get_model(name, **({"weights_backbone": None} if segmentation else {}))
+    # segmentation and detection builders default to loading the backbone's ImageNet checkpoint
+    module = models.get_model_builder(name).__module__
+    with_backbone = ".segmentation." in module or ".detection." in module
+    model = models.get_model(name, **({"weights_backbone": None} if with_backbone else {}))
     assert type(model).__name__ == rec["module"].rsplit(".", 1)[1]
     assert [[n, type(c).__name__] for n, c in model.named_children()] == rec["children"]
     entries = [[k, list(v.shape), str(v.dtype).replace("ember.", "torch.")]
@@ -88,12 +89,14 @@ def test_weights_enum_matches_torchvision(name, tv):
         assert type(t_ours).__name__ == type(t_theirs).__name__
         for attr in ("crop_size", "resize_size", "mean", "std"):
             assert getattr(t_ours, attr, None) == getattr(t_theirs, attr, None), attr
-        assert t_ours.interpolation.value == t_theirs.interpolation.value
+        if hasattr(t_theirs, "interpolation"):       # the ObjectDetection preset has none
+            assert t_ours.interpolation.value == t_theirs.interpolation.value
     assert models.get_weight(f"{theirs.__name__}.{theirs.DEFAULT.name}") is ours.DEFAULT
 
 
 def test_registry_lists_torchvision_names(tv):
-    for ours, theirs in ((models, tv.models), (models.segmentation, tv.models.segmentation)):
+    for ours, theirs in ((models, tv.models), (models.segmentation, tv.models.segmentation),
+                         (models.detection, tv.models.detection)):
         assert models.list_models(module=ours) == tv.models.list_models(module=theirs)
     assert set(models.list_models()) <= set(tv.models.list_models())
     assert models.list_models(include="resnet1*") == ["resnet101", "resnet152", "resnet18"]

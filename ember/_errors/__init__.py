@@ -38,3 +38,4 @@ from .func import *  # noqa: F401,F403
 from .vmap import *  # noqa: F401,F403
 from .forward_ad import *  # noqa: F401,F403
 from .vision_v2 import *  # noqa: F401,F403
+from .vision_detection import *  # noqa: F401,F403

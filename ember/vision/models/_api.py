@@ -76,8 +76,9 @@ _URL = "https://download.pytorch.org/models/"
 def _weights(file, preset, preset_kwargs, meta):
     from . import _meta, _presets
     meta = dict(meta)
-    if meta.get("categories"):
-        meta["categories"] = list(getattr(_meta, meta["categories"]))
+    for key in ("categories", "keypoint_names"):     # names of lists in ``_meta``
+        if meta.get(key):
+            meta[key] = list(getattr(_meta, meta[key]))
     return Weights(url=_URL + file, transforms=partial(getattr(_presets, preset), **preset_kwargs),
                    meta=meta)
 

@@ -1,5 +1,5 @@
 """The inference preprocessing of the published weights (``weights.transforms()``): torchvision's
-``ImageClassification`` and ``SemanticSegmentation`` presets, as modules over PIL images or
+``ImageClassification``, ``SemanticSegmentation`` and ``ObjectDetection`` presets, as modules over PIL images or
 image tensors."""
 from ... import float as _float32, nn
 
@@ -62,3 +62,13 @@ class SemanticSegmentation(nn.Module):
             img = F.resize(img, self.resize_size, interpolation=self.interpolation,
                            antialias=self.antialias)
         return F.normalize(_to_float_tensor(img), mean=self.mean, std=self.std)
+
+
+class ObjectDetection(nn.Module):
+    """Only scale to [0, 1] floats: the detection models normalise and resize themselves."""
+
+    def forward(self, img):
+        return _to_float_tensor(img)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"

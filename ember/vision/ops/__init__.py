@@ -8,10 +8,12 @@ from .boxes import (batched_nms, box_area, box_convert, box_iou, clip_boxes_to_i
 from .ciou_loss import complete_box_iou_loss
 from .diou_loss import distance_box_iou_loss
 from .drop_block import DropBlock2d, DropBlock3d, drop_block2d, drop_block3d
+from .feature_pyramid_network import FeaturePyramidNetwork
 from .focal_loss import sigmoid_focal_loss
 from .giou_loss import generalized_box_iou_loss
 from .misc import (Conv2dNormActivation, Conv3dNormActivation, FrozenBatchNorm2d, MLP, Permute,
                    SqueezeExcitation)
+from .poolers import MultiScaleRoIAlign
 from .roi_align import RoIAlign, roi_align
 from .roi_pool import RoIPool, roi_pool
 from .stochastic_depth import StochasticDepth, stochastic_depth
@@ -19,7 +21,8 @@ from .stochastic_depth import StochasticDepth, stochastic_depth
 __all__ = [
     "masks_to_boxes", "nms", "batched_nms", "remove_small_boxes", "clip_boxes_to_image",
     "box_convert", "box_area", "box_iou", "generalized_box_iou", "distance_box_iou",
-    "complete_box_iou", "roi_align", "RoIAlign", "roi_pool", "RoIPool", "sigmoid_focal_loss",
+    "complete_box_iou", "roi_align", "RoIAlign", "roi_pool", "RoIPool", "MultiScaleRoIAlign",
+    "FeaturePyramidNetwork", "sigmoid_focal_loss",
     "generalized_box_iou_loss", "distance_box_iou_loss", "complete_box_iou_loss",
     "stochastic_depth", "StochasticDepth", "drop_block2d", "DropBlock2d", "drop_block3d",
     "DropBlock3d", "FrozenBatchNorm2d", "Conv2dNormActivation", "Conv3dNormActivation",
