@@ -35,3 +35,4 @@ from .distributions import *  # noqa: F401,F403
 from .spectral import *  # noqa: F401,F403
 from .ops_misc import *  # noqa: F401,F403
 from .func import *  # noqa: F401,F403
+from .copies import *  # noqa: F401,F403
