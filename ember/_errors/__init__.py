@@ -36,3 +36,4 @@ from .spectral import *  # noqa: F401,F403
 from .ops_misc import *  # noqa: F401,F403
 from .func import *  # noqa: F401,F403
 from .copies import *  # noqa: F401,F403
+from .masked import *  # noqa: F401,F403

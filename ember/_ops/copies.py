@@ -7,7 +7,7 @@ from ..autograd.graph import node_class, set_output, _new
 from . import views as V
 from ._core import register, record, needs_grad, write_out
 
-# ---- *_copy ---------------------------------------------------------------------------------------
+# ---- *_copy -----------------------------------------------------------------------------------
 _RENAMED = {}
 
 
