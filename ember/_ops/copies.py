@@ -78,19 +78,16 @@ unsafe_chunk = _copy_op("unsafe_chunk", lambda t, chunks, dim=0: t.chunk(chunks,
 
 
 # ---- *_scatter --------------------------------------------------------------------------------
-def _scatter_op(name, node, view, grad_view=None, input_grad=None):
+def _scatter_op(name, node, view, grad_view=None):
     """Register ``name(input, src, *args)``: a copy of ``input`` whose ``view(copy, *args)`` holds
     ``src`` (``copy`` is contiguous, from storage offset 0).  Gradients: ``name(g, 0, *args)``
-    (or ``input_grad(op, g, *args)``) for input, ``grad_view(g, *args)`` (default ``view``) for
-    src."""
+    for input, ``grad_view(g, *args)`` (default ``view``) for src."""
     grad_view = grad_view or view
 
     def backward(n, g):
         args, src_shape = n._args
-        gi = None
-        if n.next_functions[0][0] is not None:
-            gi = input_grad(op, g, grad_view, *args) if input_grad is not None else \
-                op(g, g.new_zeros(src_shape), *args)
+        gi = op(g, g.new_zeros(src_shape), *args) if n.next_functions[0][0] is not None \
+            else None
         gs = grad_view(g, *args).clone() if n.next_functions[1][0] is not None else None
         return gi, gs
     cls = node_class(node, backward)
@@ -145,14 +142,7 @@ select_scatter = _scatter_op("select_scatter", "SelectScatterBackward0",
 slice_scatter = _scatter_op("slice_scatter", "SliceScatterBackward0", _slice)
 diagonal_scatter = _scatter_op("diagonal_scatter", "DiagonalScatterBackward0",
                                lambda t, offset=0, dim1=0, dim2=1: t.diagonal(offset, dim1, dim2))
-def _scattered_slice(op, g, grad_view, *args):
-    """torch 2.13's input gradient of ``as_strided_scatter``: ``g`` at the scattered positions,
-    zeros elsewhere (the complement of the true gradient; torch's OpInfo marks its gradient
-    test as an expected failure).  Ember matches torch."""
-    return op(g.new_zeros(g.shape), grad_view(g, *args), *args)
-
-
 as_strided_scatter = _scatter_op(
     "as_strided_scatter", "AsStridedScatterBackward0",
     lambda t, size, stride, storage_offset=None: t.as_strided(size, stride, storage_offset or 0),
-    _dense_as_strided, _scattered_slice)
+    _dense_as_strided)

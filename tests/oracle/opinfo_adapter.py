@@ -20,7 +20,7 @@ import numpy as np
 import ember
 
 from . import harness
-from .opinfo_skips import NON_UNIQUE, VALUES_UNDEFINED, draws_random
+from .opinfo_skips import NON_UNIQUE, VALUES_UNDEFINED, draws_random, torch_gradient_wrong
 
 MAX_SAMPLES = int(os.environ.get("EMBER_OPINFO_SAMPLES", "20"))   # per OpInfo, keeps it fast
 RTOL, ATOL = harness.DEFAULT_TOL["float32"]
@@ -169,8 +169,9 @@ def _grad_fn_for(fn):
     return fn
 
 
-def run_sample(op, efn, sample, seed, values=True, unique=True):
-    """Compare one SampleInput; returns None (pass), 'skip: ...' or raises AssertionError."""
+def run_sample(op, efn, sample, seed, values=True, unique=True, grads=True):
+    """Compare one SampleInput (its gradients too unless ``grads`` is false); returns None
+    (pass), 'skip: ...' or raises AssertionError."""
     import torch
     memo, leaves = {}, []
     try:
@@ -192,7 +193,7 @@ def run_sample(op, efn, sample, seed, values=True, unique=True):
         if post is not None and not unique:
             t_out, e_out = post(t_out), _grad_fn_for(post)(e_out)
         harness.compare(e_out, t_out, RTOL, ATOL, values=values)
-        if values and op.supports_autograd and leaves:
+        if values and grads and op.supports_autograd and leaves:
             if post is not None and unique:
                 t_out, e_out = post(t_out), _grad_fn_for(post)(e_out)
             try:
@@ -282,30 +283,44 @@ def _within_float32_noise(op, efn, sample, seed, unique):
     return True
 
 
-def samples(op, limit=MAX_SAMPLES):
+def sample_dtype(op):
+    """float32, or for an OpInfo without it (bitwise ops, complex-only ops...) the first of
+    float64, complex64, int64, bool it supports (None if none)."""
     import torch
-    return list(itertools.islice(
-        op.sample_inputs("cpu", torch.float32, requires_grad=op.supports_autograd), limit))
+    supported = op.supported_dtypes("cpu")
+    for dt in (torch.float32, torch.float64, torch.complex64, torch.int64, torch.bool):
+        if dt in supported:
+            return dt
+    return None
+
+
+def samples(op, limit=MAX_SAMPLES, dtype=None):
+    import torch
+    dtype = dtype or torch.float32
+    grad = op.supports_autograd and (dtype.is_floating_point or dtype.is_complex)
+    return list(itertools.islice(op.sample_inputs("cpu", dtype, requires_grad=grad), limit))
 
 
 def run_opinfo(op, limit=MAX_SAMPLES):
     """-> (status, passed, total, first failure message).  status: 'not implemented',
-    'no float32', 'no samples' (all skipped), 'pass' or 'fail'."""
+    'no dtype' (none of ``sample_dtype``'s), 'no samples' (all skipped), 'pass' or 'fail'."""
     import torch
     efn = ember_callable(op)
     if efn is None:
         return "not implemented", 0, 0, ""
-    if torch.float32 not in op.supported_dtypes("cpu"):
-        return "no float32", 0, 0, ""
+    dtype = sample_dtype(op)
+    if dtype is None:
+        return "no dtype", 0, 0, ""
     passed, total, first = 0, 0, ""
     oid = opinfo_id(op)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for i, sample in enumerate(samples(op, limit)):
+        for i, sample in enumerate(samples(op, limit, dtype)):
             values = oid not in VALUES_UNDEFINED and not draws_random(oid, sample)
             try:
                 res = run_sample(op, efn, sample, seed=i, values=values,
-                                 unique=oid not in NON_UNIQUE)
+                                 unique=oid not in NON_UNIQUE,
+                                 grads=not torch_gradient_wrong(oid, sample))
             except Exception as exc:  # noqa: BLE001 - counted, first one kept for the report
                 total += 1
                 first = first or f"sample {i}: {_one_line(exc)}"
@@ -336,7 +351,8 @@ def report(limit=MAX_SAMPLES):
     failing = [r for r in rows if r[1] == "fail"]
     lines = [
         START,
-        f"OpInfo run (torch {torch.__version__}, float32 samples, at most {limit} per OpInfo):",
+        f"OpInfo run (torch {torch.__version__}, float32 samples (float64, complex64, "
+        f"int64 or bool for OpInfos without float32), at most {limit} per OpInfo):",
         "",
         "| OpInfos | mapped to ember | passing | failing | samples passing |",
         "|---|---|---|---|---|",
