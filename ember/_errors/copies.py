@@ -1,6 +1,43 @@
-"""The ``*_scatter`` ops and the other copying variants of view ops."""
+"""The copying variants of view ops, resizing and strided allocation, index arithmetic."""
+from .base import legacy_scalar_type
 
 
 def scatter_src_size(src_shape, slice_shape):
     return RuntimeError("expected src to have a size equal to the slice of self. src size = "
                         f"{list(src_shape)}, slice size = {list(slice_shape)}")
+
+
+def sum_to_size_not_expandable(size, shape):
+    return RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
+
+
+def norm_input_dtype(dtype):
+    return RuntimeError("norm(): input dtype should be either floating point or complex. Got "
+                        f"{legacy_scalar_type(dtype)} instead.")
+
+
+def unravel_index_dtype(dtype):
+    return TypeError(f"expected 'indices' to be integer dtype, but got {dtype}")
+
+
+def nonzero_static_size():
+    return RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+
+
+def tri_indices_negative(what, value):
+    return RuntimeError(f"{what} must be non-negative, got{value}")
+
+
+def strided_ndim(size, stride):
+    return RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality of "
+                        f"strides ({len(stride)})")
+
+
+def physical_layout_ndim(size, layout):
+    return RuntimeError("Number of dimensions in size does not match the length of the "
+                        f"physical_layout; i.e. len(size) = {len(size)} is not equal to "
+                        f"len(physical_layout) = {len(layout)}")
+
+
+def resize_requires_grad():
+    return RuntimeError("cannot resize variables that require grad")

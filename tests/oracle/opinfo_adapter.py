@@ -78,7 +78,9 @@ def ember_callable(op):
     module = getattr(fn, "__module__", None) or ""
     last = op.name.rsplit(".", 1)[-1]
     if module.startswith(_TESTING_MODULE) and isinstance(fn, types.FunctionType):
-        known = _ember_function(op.name) or getattr(ember.Tensor, last, None)
+        # (the in-place samplers' OpInfos are named without the underscore: ``uniform``)
+        known = _ember_function(op.name) or getattr(ember.Tensor, last, None) or \
+            getattr(ember.Tensor, last + "_", None)
         return _rebound(fn) if known is not None else None
     if module == "torch._tensor" or type(fn).__name__ in ("method_descriptor",
                                                            "wrapper_descriptor"):
