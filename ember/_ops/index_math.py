@@ -5,7 +5,7 @@ import numpy as np
 from .. import _dtype as D
 from .. import _errors
 from .._device import resolve as _resolve
-from .._tensor import Tensor, _make
+from .._tensor import _make
 from ._core import register
 from .indexing import nonzero
 from .pointwise import _reject
@@ -37,10 +37,8 @@ tril_indices = _tri_indices("tril_indices", True)
 def unravel_index(indices, shape):
     """The coordinates of flat ``indices`` in ``shape`` (one int64 tensor per dim).  Like
     torch, out-of-range and negative indices wrap (floor division and modulo)."""
-    if not isinstance(indices, Tensor):
-        indices = _make(np.asarray(indices, dtype=np.int64), D.int64, _resolve(None))
-    if indices._dtype.category > 1 or indices._dtype is D.bool_:
-        raise _errors.unravel_index_dtype(indices._dtype)
+    if indices.dtype.category > 1 or indices.dtype is D.bool_:
+        raise _errors.unravel_index_dtype(indices.dtype)
     shape = (int(shape),) if isinstance(shape, int) else tuple(int(s) for s in shape)
     rest = indices._data.astype(np.int64)
     coords = []

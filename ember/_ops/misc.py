@@ -37,6 +37,8 @@ def sum_to_size(self, *size):
     lead = len(shape) - len(size)
     if lead < 0 or any(s != 1 and s != t for s, t in zip(size, shape[lead:])):
         raise _errors.sum_to_size_not_expandable(size, shape)
+    if not size:
+        return self.sum()
     return sum_to(self, tuple(int(s) for s in size))
 
 
@@ -53,6 +55,8 @@ lcm, lcm_ = binary("lcm", lambda a, b, be: be.xp.lcm(a, b), check=_integer_only(
 def _dist_bwd(node, g):
     a, b, norm = node.saved()
     p = node._args
+    if p == 0:      # torch's gradient of the 0-"norm" (a count) is undefined, not zero
+        return None, None
     diff = a - b
     d = vector_norm_grad(diff, norm, g, p, tuple(range(diff.ndim)), True)
     ga = sum_to(d, a._data.shape) if node.next_functions[0][0] is not None else None
