@@ -41,3 +41,22 @@ def physical_layout_ndim(size, layout):
 
 def resize_requires_grad():
     return RuntimeError("cannot resize variables that require grad")
+
+
+def index_reduce_reduce_arg(reduce):
+    return RuntimeError("index_reduce(): Expected reduce to be one of prod, mean, amax or amin "
+                        f"but got {reduce}.")
+
+
+def index_reduce_index_dtype(dtype):
+    return RuntimeError("index_reduce_(): Expected dtype int32/int64 for index but got: "
+                        f"{legacy_scalar_type(dtype)}")
+
+
+def index_reduce_count(n, size, dim):
+    return RuntimeError(f"index_reduce_(): Number of indices ({n}) should be equal to "
+                        f"source.size(dim): ({size}), for dim: {dim}")
+
+
+def index_out_of_range_self():
+    return IndexError("index out of range in self")

@@ -71,3 +71,17 @@ SPECS = [
                           Case((T((3, 4), grad=False), T((2, 2), grad=False)))],
            call=_resized_as),
 ]
+
+_IDX = T((4,), dtype="int64", low=0, high=5, grad=False)
+SPECS += [
+    OpSpec("index_reduce", [
+        Case((T((5, 3)), 0, _IDX, T((4, 3)), reduce), {"include_self": self_})
+        for reduce in ("prod", "mean", "amax", "amin") for self_ in (True, False)] + [
+        Case((T((3, 5), noncontig=True), 1, _IDX, T((3, 4)), "mean")),
+        Case((T((5, 3)), 0, _IDX, T((4, 3)), "sum"), error=True),
+        Case((T((5, 3)), 0, T((3,), dtype="int64", low=0, high=5, grad=False), T((4, 3)),
+              "prod"), error=True),
+        Case((T((5, 3)), 0, T((4,), low=0, high=4, grad=False), T((4, 3)), "amax"),
+             error=True)],
+        gradgradcheck="finite differences straddle the kinks of amax / amin"),
+]
