@@ -37,3 +37,4 @@ from .ops_misc import *  # noqa: F401,F403
 from .func import *  # noqa: F401,F403
 from .copies import *  # noqa: F401,F403
 from .masked import *  # noqa: F401,F403
+from .nn_linear_loss import *  # noqa: F401,F403
