@@ -14,9 +14,10 @@ _RENAMED = {}
 def _renamed(node, name):
     """A node doing ``node``'s backward (same edges, saved tensors and arguments) under
     ``name``."""
-    cls = _RENAMED.get(name)
+    key = (name, type(node))
+    cls = _RENAMED.get(key)
     if cls is None:
-        cls = _RENAMED[name] = node_class(name, type(node)._backward)
+        cls = _RENAMED[key] = node_class(name, type(node)._backward)
     new = _new(cls)
     new.next_functions, new._saved, new._versions, new._args = \
         node.next_functions, node._saved, node._versions, node._args

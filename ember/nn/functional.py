@@ -10,3 +10,4 @@ from ._functional.normalization import *  # noqa: F401,F403
 from ._functional.loss import *  # noqa: F401,F403
 from ._functional.attention import *  # noqa: F401,F403
 from ._functional.linear_cross_entropy import *  # noqa: F401,F403
+from ._functional.grid import *  # noqa: F401,F403
