@@ -105,6 +105,14 @@ special_bessel_j1 = _underived("bessel_j1", "bessel_j1")
 special_spherical_bessel_j0 = _underived("spherical_bessel_j0", "spherical_bessel_j0")
 special_modified_bessel_i0 = _underived("modified_bessel_i0", "i0")
 special_modified_bessel_i1 = _underived("modified_bessel_i1", "i1")
+special_bessel_y0 = _underived("bessel_y0", "bessel_y0")
+special_bessel_y1 = _underived("bessel_y1", "bessel_y1")
+special_modified_bessel_k0 = _underived("modified_bessel_k0", "modified_bessel_k0")
+special_modified_bessel_k1 = _underived("modified_bessel_k1", "modified_bessel_k1")
+special_scaled_modified_bessel_k0 = _underived("scaled_modified_bessel_k0",
+                                               "scaled_modified_bessel_k0")
+special_scaled_modified_bessel_k1 = _underived("scaled_modified_bessel_k1",
+                                               "scaled_modified_bessel_k1")
 
 
 # ---- sinc ---------------------------------------------------------------------------------------
