@@ -20,7 +20,8 @@ import numpy as np
 import ember
 
 from . import harness
-from .opinfo_skips import NON_UNIQUE, VALUES_UNDEFINED, draws_random, torch_gradient_wrong
+from .opinfo_skips import (NON_UNIQUE, UNMAPPED, VALUES_UNDEFINED, draws_random,
+                           torch_gradient_wrong)
 
 MAX_SAMPLES = int(os.environ.get("EMBER_OPINFO_SAMPLES", "20"))   # per OpInfo, keeps it fast
 RTOL, ATOL = harness.DEFAULT_TOL["float32"]
@@ -343,6 +344,7 @@ def _one_line(exc):
 # ---- report ------------------------------------------------------------------------------------
 DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
 START, END = "<!-- opinfo-report:start -->", "<!-- opinfo-report:end -->"
+U_START, U_END = "<!-- opinfo-unmapped:start -->", "<!-- opinfo-unmapped:end -->"
 
 
 def report(limit=MAX_SAMPLES):
@@ -370,17 +372,31 @@ def report(limit=MAX_SAMPLES):
     return rows
 
 
-def _write_section(section):
-    text = DOC.read_text() if DOC.exists() else f"# Conformance\n\n{START}\n{END}\n"
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
+def unmapped_report():
+    """Write the list of unmapped OpInfos, each with its reason (``UNMAPPED``), into the doc
+    (fast: it only resolves names)."""
+    ids = [opinfo_id(op) for op in op_db() if ember_callable(op) is None]
+    lines = [U_START, f"{len(ids)} OpInfos are not mapped to ember:", "",
+             *(f"- `{oid}`: {UNMAPPED.get(oid, 'not implemented yet')}" for oid in ids), U_END]
+    _write_section("\n".join(lines), U_START, U_END)
+    return ids
+
+
+def _write_section(section, start=START, end=END):
+    text = DOC.read_text() if DOC.exists() else f"# Conformance\n\n{start}\n{end}\n"
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     DOC.write_text(pattern.sub(lambda _: section, text) if pattern.search(text)
                    else text + "\n" + section + "\n")
 
 
 if __name__ == "__main__":
     import sys
+    if "--unmapped" in sys.argv:
+        print("\n".join(unmapped_report()))
+        sys.exit()
     if "--report" not in sys.argv:
-        sys.exit("usage: python -m tests.oracle.opinfo_adapter --report")
+        sys.exit("usage: python -m tests.oracle.opinfo_adapter --report | --unmapped")
+    unmapped_report()
     for row in report():
         if row[1] != "not implemented":
             print(f"{row[1]:>6}  {row[2]:>3}/{row[3]:<3} {row[0]}  {row[4]}")
