@@ -60,3 +60,16 @@ def index_reduce_count(n, size, dim):
 
 def index_out_of_range_self():
     return IndexError("index out of range in self")
+
+
+def hash_tensor_mode(mode):
+    return RuntimeError(f"Unknown hash_tensor mode: {mode}")
+
+
+def hash_tensor_empty():
+    return RuntimeError("hash_tensor: Expected reduction dim to be specified for input.numel() == "
+                        "0. Specify the reduction dim with the 'dim' argument.")
+
+
+def hash_tensor_empty_dim(d):
+    return IndexError(f"hash_tensor: Expected reduction dim {d} to have non-zero size.")

@@ -1,7 +1,8 @@
-"""Small ops torch lists as OpInfos: ``fill`` (out of place), ``sum_to_size``, ``gcd`` / ``lcm``
-and ``dist``."""
+"""Small ops torch lists as OpInfos: ``fill`` (out of place), ``sum_to_size``, ``gcd`` / ``lcm``,
+``dist`` and ``hash_tensor``."""
+from .. import _dtype as D
 from .. import _errors
-from .._tensor import Tensor, _make
+from .._tensor import Tensor, _make, _wrap_dim
 from ..autograd.graph import node_class, save_output
 from ._core import register, record, needs_grad, binary, sum_to, _grad_on
 from .norms import vector_norm_grad, _vector_norm_arr
@@ -84,3 +85,29 @@ def dist(input, other, p=2):
         save_output(node, res, 2)
     return res
 
+
+
+# ---- hash_tensor --------------------------------------------------------------------------------
+_xor_check = _reject("xor_sum_cpu", lambda dt: dt.is_complex)
+
+
+@register("hash_tensor", differentiable=False)
+def hash_tensor(input, dim=None, *, keepdim=False, mode=0):
+    """The xor of the elements' 64-bit patterns (floats as float64, integers as int64) over
+    ``dim`` (every dim by default), as uint64."""
+    if mode != 0:
+        raise _errors.hash_tensor_mode(mode)
+    _xor_check(input._dtype)
+    a = input._data
+    dims = tuple(range(a.ndim)) if dim is None else \
+        tuple(_wrap_dim(d, max(a.ndim, 1)) for d in ((dim,) if isinstance(dim, int) else dim))
+    if dim is None and a.size == 0:
+        raise _errors.hash_tensor_empty()
+    for d in dims:
+        if a.ndim and a.shape[d] == 0:
+            raise _errors.hash_tensor_empty_dim(d)
+    xp = input._device._backend.xp
+    wide = a.astype(xp.float64 if input._dtype.is_floating_point else xp.int64)
+    bits = wide.view(xp.uint64)
+    out = xp.bitwise_xor.reduce(bits, axis=dims, keepdims=keepdim) if a.ndim else bits
+    return _make(xp.asarray(out, dtype=xp.uint64), D.uint64, input._device)

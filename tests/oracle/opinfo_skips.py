@@ -86,5 +86,4 @@ UNMAPPED = {
                                            "pooling offsets)",
     "nn.functional.fractional_max_pool3d": "not implemented yet (as fractional_max_pool2d)",
     "special.airy_ai": "not implemented yet (Cephes airy's four-region approximation)",
-    "hash_tensor": "not implemented yet",
 }

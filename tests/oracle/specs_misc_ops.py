@@ -85,3 +85,13 @@ SPECS += [
              error=True)],
         gradgradcheck="finite differences straddle the kinks of amax / amin"),
 ]
+
+SPECS += [
+    OpSpec("hash_tensor", [Case((M,)), Case((M3, 1)), Case((M, (0, 1)), {"keepdim": True}),
+                           Case((I, 0)), Case((T((3,), dtype="bool", grad=False),)),
+                           Case((T((3,), dtype="float16", grad=False),)), Case((S,)),
+                           Case((T((0, 3)),), error=True), Case((T((0, 3)), 0), error=True),
+                           Case((M,), {"mode": 1}, error=True),
+                           Case((T((2,), dtype="complex64", grad=False),), error=True)],
+           grad=False),
+]
