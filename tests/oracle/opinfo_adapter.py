@@ -175,7 +175,6 @@ def _grad_fn_for(fn):
 def run_sample(op, efn, sample, seed, values=True, unique=True, grads=True):
     """Compare one SampleInput (its gradients too unless ``grads`` is false); returns None
     (pass), 'skip: ...' or raises AssertionError."""
-    import torch
     memo, leaves = {}, []
     try:
         e_in = convert(sample.input, memo, leaves)
@@ -307,7 +306,6 @@ def samples(op, limit=MAX_SAMPLES, dtype=None):
 def run_opinfo(op, limit=MAX_SAMPLES):
     """-> (status, passed, total, first failure message).  status: 'not implemented',
     'no dtype' (none of ``sample_dtype``'s), 'no samples' (all skipped), 'pass' or 'fail'."""
-    import torch
     efn = ember_callable(op)
     if efn is None:
         return "not implemented", 0, 0, ""
