@@ -1,4 +1,4 @@
-"""``grid_sample`` / ``affine_grid``: modes, shapes and dtypes."""
+"""``grid_sample`` / ``affine_grid`` (modes, shapes, dtypes) and fractional max pooling."""
 from .base import legacy_scalar_type
 
 
@@ -53,3 +53,8 @@ def affine_size_len(size):
 
 def affine_size_positive(size):
     return ValueError(f"Expected non-zero, positive output size. Got {size}")
+
+
+def fractional_pool_size(k):
+    return ValueError(f"fractional_max_pool{k}d requires specifying either an output_size or an "
+                      "output_ratio")

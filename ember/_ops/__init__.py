@@ -17,7 +17,7 @@ from . import random_dist  # noqa: F401
 from . import fft, distance, searching, histogram, statistics  # noqa: F401
 from . import calculus, combinatorics, renorm, windows, spectral  # noqa: F401
 from . import copies, polynomials, misc, index_math, strided, index_reduce  # noqa: F401
-from . import nn_grid  # noqa: F401
+from . import nn_grid, nn_fractional_pool  # noqa: F401
 from ._core import OPS
 
 

@@ -61,13 +61,25 @@ def _names(op):
 _patched_globals = {}
 
 
+def _ember_wrapper_set_seed(op, *args, **kwargs):
+    """torch's ``wrapper_set_seed`` for ember: the op runs with ember's generator seeded 42 (as
+    torch's is in torch's run), and the generator's state is restored afterwards."""
+    state = ember.get_rng_state()
+    try:
+        ember.manual_seed(42)
+        return op(*args, **kwargs)
+    finally:
+        ember.set_rng_state(state)
+
+
 def _rebound(fn):
     """A test-module lambda (``lambda x, *a: x.view(*a)``, ``torch.where(c, x, y)``...) with
     its global ``torch`` bound to ember, so it calls ember."""
     key = id(fn.__globals__)
     g = _patched_globals.get(key)
     if g is None:
-        g = _patched_globals[key] = {**fn.__globals__, "torch": ember}
+        g = _patched_globals[key] = {**fn.__globals__, "torch": ember,
+                                     "wrapper_set_seed": _ember_wrapper_set_seed}
     return types.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__, fn.__closure__)
 
 

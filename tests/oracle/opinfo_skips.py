@@ -82,8 +82,5 @@ UNMAPPED = {
                      "jiterator_binary_return_by_ref", "jiterator_2inputs_2outputs"), _CUDA),
     **dict.fromkeys(("sparse.sampled_addmm", "sparse.mm.reduce", "to_sparse"), _SPARSE),
     "chalf": "complex32 (chalf) is not an ember dtype",
-    "nn.functional.fractional_max_pool2d": "not implemented yet (needs torch's per-plane random "
-                                           "pooling offsets)",
-    "nn.functional.fractional_max_pool3d": "not implemented yet (as fractional_max_pool2d)",
     "special.airy_ai": "not implemented yet (Cephes airy's four-region approximation)",
 }

@@ -61,3 +61,42 @@ SPECS = [
         Case((T((2, 2, 3), dtype="int64", grad=False), (2, 3, 4, 5)),
              {"align_corners": False}, error=True)], call=_affine),
 ]
+
+# Fractional max pooling: explicit random samples (the op), and the functional form drawing
+# them from a generator seeded alike in both libraries.
+_U2 = T((2, 3, 2), low=0.0, high=1.0, grad=False)
+_U3 = T((1, 2, 3), low=0.0, high=1.0, grad=False)
+
+
+def _fractional_op(k):
+    def call(lib, x, kernel, out, samples):
+        return getattr(lib.nn.functional, f"fractional_max_pool{k}d")(
+            x, kernel, output_size=out, _random_samples=samples, return_indices=True)
+    return call
+
+
+def _fractional(k):
+    def call(lib, x, *a, **kw):
+        lib.manual_seed(7)
+        return getattr(lib.nn.functional, f"fractional_max_pool{k}d")(x, *a, **kw)
+    return call
+
+
+SPECS += [
+    OpSpec("fractional_max_pool2d", [Case((T((2, 3, 7, 8)), (2, 3), (3, 4), _U2)),
+                                     Case((T((2, 3, 7, 8), noncontig=True), (3, 2), (5, 6), _U2)),
+                                     Case((T((3, 6, 6)), (2, 2), (1, 3),
+                                           T((1, 3, 2), low=0.0, high=1.0, grad=False)))],
+           call=_fractional_op(2), gradgradcheck=_KINK),
+    OpSpec("fractional_max_pool3d", [Case((T((1, 2, 5, 6, 7)), (2, 2, 3), (2, 3, 4), _U3))],
+           call=_fractional_op(3), gradgradcheck=_KINK),
+    OpSpec("nn.functional.fractional_max_pool2d", [
+        Case((T((2, 3, 9, 9)), 3), {"output_size": (4, 5)}),
+        Case((T((2, 3, 9, 9)), 2), {"output_ratio": (0.5, 0.5), "return_indices": True}),
+        Case((T((3, 9, 9)), (2, 3)), {"output_size": 3}),
+        Case((T((2, 3, 9, 9)), 2), error=True)], call=_fractional(2), gradcheck=False),
+    OpSpec("nn.functional.fractional_max_pool3d", [
+        Case((T((1, 2, 6, 6, 6)), 2), {"output_size": 3}),
+        Case((T((2, 5, 6, 7)), (2, 2, 2)), {"output_ratio": (0.5, 0.5, 0.5)})],
+        call=_fractional(3), gradcheck=False),
+]
