@@ -2,26 +2,25 @@
 torch.special name (``expit`` is ``sigmoid``, ``gammaln`` is ``lgamma``, ``i0e`` is the
 ``special_i0e`` op...).
 
-Not provided (``MISSING``, which raise ``ember.UnsupportedError``, an AttributeError): the Bessel
-functions of the second kind, the modified Bessel functions of the second kind, ``airy_ai`` and
-the orthogonal polynomials.
+Not provided (``MISSING``, which raise ``ember.UnsupportedError``, an AttributeError):
+``airy_ai``.
 """
 from . import _errors
 from ._ops._core import OPS as _OPS
 
-__all__ = ["bessel_j0", "bessel_j1", "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2",
-           "expit", "expm1", "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1", "i1e",
-           "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "modified_bessel_i0",
-           "modified_bessel_i1", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round",
-           "sinc", "softmax", "spherical_bessel_j0", "xlog1py", "xlogy", "zeta"]
-
-MISSING = ("airy_ai", "bessel_y0", "bessel_y1", "chebyshev_polynomial_t",
-           "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
-           "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l",
-           "legendre_polynomial_p", "modified_bessel_k0", "modified_bessel_k1",
-           "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
+__all__ = ["bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "chebyshev_polynomial_t",
+           "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w", "digamma",
+           "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc",
+           "gammaincc", "gammaln", "hermite_polynomial_h", "hermite_polynomial_he", "i0", "i0e",
+           "i1", "i1e", "laguerre_polynomial_l", "legendre_polynomial_p", "log1p", "log_ndtr",
+           "log_softmax", "logit", "logsumexp", "modified_bessel_i0", "modified_bessel_i1",
+           "modified_bessel_k0", "modified_bessel_k1", "multigammaln", "ndtr", "ndtri",
+           "polygamma", "psi", "round", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
            "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u",
-           "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w")
+           "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "sinc", "softmax",
+           "spherical_bessel_j0", "xlog1py", "xlogy", "zeta"]
+
+MISSING = ("airy_ai",)
 
 
 def _op(name):
@@ -64,6 +63,25 @@ round = _op("special_round")  # noqa: A001
 spherical_bessel_j0 = _op("special_spherical_bessel_j0")
 xlog1py = _op("special_xlog1py")
 zeta = _op("special_zeta")
+
+bessel_y0 = _op("special_bessel_y0")
+bessel_y1 = _op("special_bessel_y1")
+modified_bessel_k0 = _op("special_modified_bessel_k0")
+modified_bessel_k1 = _op("special_modified_bessel_k1")
+scaled_modified_bessel_k0 = _op("special_scaled_modified_bessel_k0")
+scaled_modified_bessel_k1 = _op("special_scaled_modified_bessel_k1")
+chebyshev_polynomial_t = _op("special_chebyshev_polynomial_t")
+chebyshev_polynomial_u = _op("special_chebyshev_polynomial_u")
+chebyshev_polynomial_v = _op("special_chebyshev_polynomial_v")
+chebyshev_polynomial_w = _op("special_chebyshev_polynomial_w")
+hermite_polynomial_h = _op("special_hermite_polynomial_h")
+hermite_polynomial_he = _op("special_hermite_polynomial_he")
+laguerre_polynomial_l = _op("special_laguerre_polynomial_l")
+legendre_polynomial_p = _op("special_legendre_polynomial_p")
+shifted_chebyshev_polynomial_t = _op("special_shifted_chebyshev_polynomial_t")
+shifted_chebyshev_polynomial_u = _op("special_shifted_chebyshev_polynomial_u")
+shifted_chebyshev_polynomial_v = _op("special_shifted_chebyshev_polynomial_v")
+shifted_chebyshev_polynomial_w = _op("special_shifted_chebyshev_polynomial_w")
 
 
 def __getattr__(name):

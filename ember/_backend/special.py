@@ -773,3 +773,9 @@ def bessel_j1(x):
 def spherical_bessel_j0(x):
     """sin(x) / x, 1 at 0 and 0 at +-inf."""
     return _apply(_spherical_j0, x)
+
+
+# the second kinds (they build on the functions above)
+from .special_bessel import (bessel_y0, bessel_y1, modified_bessel_k0,  # noqa: E402,F401
+                             modified_bessel_k1, scaled_modified_bessel_k0,
+                             scaled_modified_bessel_k1)

@@ -39,3 +39,7 @@ from .vmap import *  # noqa: F401,F403
 from .forward_ad import *  # noqa: F401,F403
 from .vision_v2 import *  # noqa: F401,F403
 from .vision_detection import *  # noqa: F401,F403
+from .copies import *  # noqa: F401,F403
+from .masked import *  # noqa: F401,F403
+from .nn_linear_loss import *  # noqa: F401,F403
+from .nn_grid import *  # noqa: F401,F403

@@ -18,6 +18,8 @@ from . import special  # noqa: F401
 from . import random_dist  # noqa: F401
 from . import fft, distance, searching, histogram, statistics  # noqa: F401
 from . import calculus, combinatorics, renorm, windows, spectral  # noqa: F401
+from . import copies, polynomials, misc, index_math, strided, index_reduce  # noqa: F401
+from . import nn_grid, nn_fractional_pool  # noqa: F401
 from ._core import OPS
 
 
@@ -82,7 +84,7 @@ def _define_operators():
     T.__isub__ = P.sub_
     T.__itruediv__ = P.div_
     T.__rsub__ = lambda self, other: P.rsub(self, other)
-    T.__rtruediv__ = _rtruediv
+    T.__rtruediv__ = T.__rdiv__ = _rtruediv
     T.__neg__ = P.neg
     T.__pos__ = P.positive
     T.__abs__ = P.abs

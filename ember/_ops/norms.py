@@ -22,28 +22,33 @@ def _norm_dims(dim, ndim):
 
 def _vector_norm_bwd(node, g):
     x, norm = node.saved()
-    ord, dims, keepdim = node._args
+    return (vector_norm_grad(x, norm, g, *node._args),)
+
+
+def vector_norm_grad(x, norm, g, ord, dims, keepdim):
+    """The gradient of ``norm = vector_norm(x, ord, dims, keepdim)`` for upstream ``g`` (ember
+    ops: differentiable again)."""
     shape = x._data.shape
     if not keepdim and shape:
         kshape = tuple(1 if i in dims else s for i, s in enumerate(shape))
         g, norm = g.reshape(kshape), norm.reshape(kshape)
     if ord == 0:
-        return (x * 0,)
+        return x * 0
     if ord == 2:
         scale = (g / norm).where(norm != 0, 0.0)
-        return (x * scale,)
+        return x * scale
     if ord == 1:
-        return (x.sgn() * g,)
+        return x.sgn() * g
     ax = x.abs()
     if math.isinf(ord):
         hit = (ax == norm).to(x._dtype)
         count = hit.sum(dims, keepdim=True)
-        return (x.sgn() * hit * (g / count),)
+        return x.sgn() * hit * (g / count)
     w = (g / norm.pow(ord - 1)).where(norm != 0, 0.0)
     d = x.sgn() * ax.pow(ord - 1)
     if ord < 1:   # |x|^(p-1) is infinite at 0: torch takes the subgradient 0 there
         d = d.where(x != 0, 0.0)
-    return (d * w,)
+    return d * w
 
 
 LinalgVectorNormBackward0 = node_class("LinalgVectorNormBackward0", _vector_norm_bwd)

@@ -42,26 +42,28 @@ def _unary_special(name, kernel, backward, node, saves, check):
     return op
 
 
-def _binary_special(name, kernel, backward, node, check):
-    """A binary op of torch.special only (float results) with torch's three overloads: the
-    node is ``<node>0`` for two tensors, ``<node>2`` / ``<node>1`` when ``other`` / ``input`` is
-    a number, and two numbers are an error."""
-    fn = binary(name, kernel, backward, node + "0", result="float", method=False,
-                inplace_ok=False, check=check, scalar_nodes=(node + "2", node + "1"))[0]
-
-    def op(input, other, *, out=None):
-        if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-            raise _errors.invalid_arguments(name, (input, other), _SIGNATURES)
-        return fn(input, other, out=out)
-    op.__name__ = op.__qualname__ = name
-    register(name, nodes=tuple(f"{node}{i}" for i in range(3)), out=True, method=False,
-             function=False)(op)
-    return op
-
-
 _SIGNATURES = ("Tensor input, Tensor other, *, Tensor out = None",
                "Number self, Tensor other, *, Tensor out = None",
                "Tensor input, Number other, *, Tensor out = None")
+
+
+def _binary_special(name, kernel, backward, node, check, signatures=_SIGNATURES):
+    """A binary op of torch.special only (float results) with torch's three overloads: the
+    node is ``<node>0`` for two tensors, ``<node>2`` / ``<node>1`` when ``other`` / ``input`` is
+    a number, and two numbers are an error (``signatures`` lists the overloads it names).
+    ``backward`` None: torch gives the op no derivative (its result never requires grad)."""
+    fn = binary(name, kernel, backward, node and node + "0", result="float", method=False,
+                inplace_ok=False, check=check,
+                scalar_nodes=(node + "2", node + "1") if node else None)[0]
+
+    def op(input, other, *, out=None):
+        if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+            raise _errors.invalid_arguments(name, (input, other), signatures)
+        return fn(input, other, out=out)
+    op.__name__ = op.__qualname__ = name
+    register(name, nodes=tuple(f"{node}{i}" for i in range(3)) if node else (), out=True,
+             method=False, function=False)(op)
+    return op
 
 
 # ---- modified Bessel functions ------------------------------------------------------------------
@@ -103,6 +105,14 @@ special_bessel_j1 = _underived("bessel_j1", "bessel_j1")
 special_spherical_bessel_j0 = _underived("spherical_bessel_j0", "spherical_bessel_j0")
 special_modified_bessel_i0 = _underived("modified_bessel_i0", "i0")
 special_modified_bessel_i1 = _underived("modified_bessel_i1", "i1")
+special_bessel_y0 = _underived("bessel_y0", "bessel_y0")
+special_bessel_y1 = _underived("bessel_y1", "bessel_y1")
+special_modified_bessel_k0 = _underived("modified_bessel_k0", "modified_bessel_k0")
+special_modified_bessel_k1 = _underived("modified_bessel_k1", "modified_bessel_k1")
+special_scaled_modified_bessel_k0 = _underived("scaled_modified_bessel_k0",
+                                               "scaled_modified_bessel_k0")
+special_scaled_modified_bessel_k1 = _underived("scaled_modified_bessel_k1",
+                                               "scaled_modified_bessel_k1")
 
 
 # ---- sinc ---------------------------------------------------------------------------------------

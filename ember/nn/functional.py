@@ -9,6 +9,9 @@ from ._functional.vision import *  # noqa: F401,F403
 from ._functional.normalization import *  # noqa: F401,F403
 from ._functional.loss import *  # noqa: F401,F403
 from ._functional.attention import *  # noqa: F401,F403
+from ._functional.linear_cross_entropy import *  # noqa: F401,F403
+from ._functional.grid import *  # noqa: F401,F403
+from ._functional.fractional_pool import *  # noqa: F401,F403
 
 from .. import _subclass  # noqa: E402
 

@@ -20,7 +20,8 @@ import numpy as np
 import ember
 
 from . import harness
-from .opinfo_skips import NON_UNIQUE, VALUES_UNDEFINED, draws_random
+from .opinfo_skips import (NON_UNIQUE, UNMAPPED, VALUES_UNDEFINED, draws_random,
+                           torch_gradient_wrong)
 
 MAX_SAMPLES = int(os.environ.get("EMBER_OPINFO_SAMPLES", "20"))   # per OpInfo, keeps it fast
 RTOL, ATOL = harness.DEFAULT_TOL["float32"]
@@ -60,13 +61,25 @@ def _names(op):
 _patched_globals = {}
 
 
+def _ember_wrapper_set_seed(op, *args, **kwargs):
+    """torch's ``wrapper_set_seed`` for ember: the op runs with ember's generator seeded 42 (as
+    torch's is in torch's run), and the generator's state is restored afterwards."""
+    state = ember.get_rng_state()
+    try:
+        ember.manual_seed(42)
+        return op(*args, **kwargs)
+    finally:
+        ember.set_rng_state(state)
+
+
 def _rebound(fn):
     """A test-module lambda (``lambda x, *a: x.view(*a)``, ``torch.where(c, x, y)``...) with
     its global ``torch`` bound to ember, so it calls ember."""
     key = id(fn.__globals__)
     g = _patched_globals.get(key)
     if g is None:
-        g = _patched_globals[key] = {**fn.__globals__, "torch": ember}
+        g = _patched_globals[key] = {**fn.__globals__, "torch": ember,
+                                     "wrapper_set_seed": _ember_wrapper_set_seed}
     return types.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__, fn.__closure__)
 
 
@@ -78,7 +91,9 @@ def ember_callable(op):
     module = getattr(fn, "__module__", None) or ""
     last = op.name.rsplit(".", 1)[-1]
     if module.startswith(_TESTING_MODULE) and isinstance(fn, types.FunctionType):
-        known = _ember_function(op.name) or getattr(ember.Tensor, last, None)
+        # (the in-place samplers' OpInfos are named without the underscore: ``uniform``)
+        known = _ember_function(op.name) or getattr(ember.Tensor, last, None) or \
+            getattr(ember.Tensor, last + "_", None)
         return _rebound(fn) if known is not None else None
     if module == "torch._tensor" or type(fn).__name__ in ("method_descriptor",
                                                            "wrapper_descriptor"):
@@ -169,9 +184,9 @@ def _grad_fn_for(fn):
     return fn
 
 
-def run_sample(op, efn, sample, seed, values=True, unique=True):
-    """Compare one SampleInput; returns None (pass), 'skip: ...' or raises AssertionError."""
-    import torch
+def run_sample(op, efn, sample, seed, values=True, unique=True, grads=True):
+    """Compare one SampleInput (its gradients too unless ``grads`` is false); returns None
+    (pass), 'skip: ...' or raises AssertionError."""
     memo, leaves = {}, []
     try:
         e_in = convert(sample.input, memo, leaves)
@@ -192,7 +207,7 @@ def run_sample(op, efn, sample, seed, values=True, unique=True):
         if post is not None and not unique:
             t_out, e_out = post(t_out), _grad_fn_for(post)(e_out)
         harness.compare(e_out, t_out, RTOL, ATOL, values=values)
-        if values and op.supports_autograd and leaves:
+        if values and grads and op.supports_autograd and leaves:
             if post is not None and unique:
                 t_out, e_out = post(t_out), _grad_fn_for(post)(e_out)
             try:
@@ -282,30 +297,43 @@ def _within_float32_noise(op, efn, sample, seed, unique):
     return True
 
 
-def samples(op, limit=MAX_SAMPLES):
+def sample_dtype(op):
+    """float32, or for an OpInfo without it (bitwise ops, complex-only ops...) the first of
+    float64, complex64, int64, bool it supports (None if none)."""
     import torch
-    return list(itertools.islice(
-        op.sample_inputs("cpu", torch.float32, requires_grad=op.supports_autograd), limit))
+    supported = op.supported_dtypes("cpu")
+    for dt in (torch.float32, torch.float64, torch.complex64, torch.int64, torch.bool):
+        if dt in supported:
+            return dt
+    return None
+
+
+def samples(op, limit=MAX_SAMPLES, dtype=None):
+    import torch
+    dtype = dtype or torch.float32
+    grad = op.supports_autograd and (dtype.is_floating_point or dtype.is_complex)
+    return list(itertools.islice(op.sample_inputs("cpu", dtype, requires_grad=grad), limit))
 
 
 def run_opinfo(op, limit=MAX_SAMPLES):
     """-> (status, passed, total, first failure message).  status: 'not implemented',
-    'no float32', 'no samples' (all skipped), 'pass' or 'fail'."""
-    import torch
+    'no dtype' (none of ``sample_dtype``'s), 'no samples' (all skipped), 'pass' or 'fail'."""
     efn = ember_callable(op)
     if efn is None:
         return "not implemented", 0, 0, ""
-    if torch.float32 not in op.supported_dtypes("cpu"):
-        return "no float32", 0, 0, ""
+    dtype = sample_dtype(op)
+    if dtype is None:
+        return "no dtype", 0, 0, ""
     passed, total, first = 0, 0, ""
     oid = opinfo_id(op)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for i, sample in enumerate(samples(op, limit)):
+        for i, sample in enumerate(samples(op, limit, dtype)):
             values = oid not in VALUES_UNDEFINED and not draws_random(oid, sample)
             try:
                 res = run_sample(op, efn, sample, seed=i, values=values,
-                                 unique=oid not in NON_UNIQUE)
+                                 unique=oid not in NON_UNIQUE,
+                                 grads=not torch_gradient_wrong(oid, sample))
             except Exception as exc:  # noqa: BLE001 - counted, first one kept for the report
                 total += 1
                 first = first or f"sample {i}: {_one_line(exc)}"
@@ -326,6 +354,7 @@ def _one_line(exc):
 # ---- report ------------------------------------------------------------------------------------
 DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
 START, END = "<!-- opinfo-report:start -->", "<!-- opinfo-report:end -->"
+U_START, U_END = "<!-- opinfo-unmapped:start -->", "<!-- opinfo-unmapped:end -->"
 
 
 def report(limit=MAX_SAMPLES):
@@ -336,7 +365,8 @@ def report(limit=MAX_SAMPLES):
     failing = [r for r in rows if r[1] == "fail"]
     lines = [
         START,
-        f"OpInfo run (torch {torch.__version__}, float32 samples, at most {limit} per OpInfo):",
+        f"OpInfo run (torch {torch.__version__}, float32 samples (float64, complex64, "
+        f"int64 or bool for OpInfos without float32), at most {limit} per OpInfo):",
         "",
         "| OpInfos | mapped to ember | passing | failing | samples passing |",
         "|---|---|---|---|---|",
@@ -352,17 +382,31 @@ def report(limit=MAX_SAMPLES):
     return rows
 
 
-def _write_section(section):
-    text = DOC.read_text() if DOC.exists() else f"# Conformance\n\n{START}\n{END}\n"
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
+def unmapped_report():
+    """Write the list of unmapped OpInfos, each with its reason (``UNMAPPED``), into the doc
+    (fast: it only resolves names)."""
+    ids = [opinfo_id(op) for op in op_db() if ember_callable(op) is None]
+    lines = [U_START, f"{len(ids)} OpInfos are not mapped to ember:", "",
+             *(f"- `{oid}`: {UNMAPPED.get(oid, 'not implemented yet')}" for oid in ids), U_END]
+    _write_section("\n".join(lines), U_START, U_END)
+    return ids
+
+
+def _write_section(section, start=START, end=END):
+    text = DOC.read_text() if DOC.exists() else f"# Conformance\n\n{start}\n{end}\n"
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     DOC.write_text(pattern.sub(lambda _: section, text) if pattern.search(text)
                    else text + "\n" + section + "\n")
 
 
 if __name__ == "__main__":
     import sys
+    if "--unmapped" in sys.argv:
+        print("\n".join(unmapped_report()))
+        sys.exit()
     if "--report" not in sys.argv:
-        sys.exit("usage: python -m tests.oracle.opinfo_adapter --report")
+        sys.exit("usage: python -m tests.oracle.opinfo_adapter --report | --unmapped")
+    unmapped_report()
     for row in report():
         if row[1] != "not implemented":
             print(f"{row[1]:>6}  {row[2]:>3}/{row[3]:<3} {row[0]}  {row[4]}")

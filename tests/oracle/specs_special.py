@@ -59,6 +59,14 @@ SPECS = [
         tol={"float64": (1e-5, 1e-6)})
       for n in ("bessel_j0", "bessel_j1", "spherical_bessel_j0", "modified_bessel_i0",
                 "modified_bessel_i1")),
+    # the second kinds: negative arguments give nan, 0 gives -inf (Y) or inf (K); Y's small-x
+    # term uses J, where torch's float64 is the less exact (above)
+    *(OpSpec(f"special_{n}", _unary_cases(-1.0, 30.0) + _dtype_errors(
+        "float16", "bfloat16", "complex64") + [Case((T((2, 3), low=0.0, high=1e-3),),
+                                                     name="small")],
+        call=_special(n), gradcheck=False, tol={"float64": (1e-5, 1e-6)})
+      for n in ("bessel_y0", "bessel_y1", "modified_bessel_k0", "modified_bessel_k1",
+                "scaled_modified_bessel_k0", "scaled_modified_bessel_k1")),
     # torch's sinc of an integer is sin(pi x)/(pi x) in float32, ~3e-8 from 0; ember's is exact
     _unary("sinc", errors=(), tol={None: (1e-5, 1e-7)}),
     OpSpec("sinc", [Case((T((3, 4)),), name="zero"),

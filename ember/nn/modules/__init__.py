@@ -20,3 +20,4 @@ from .rnn import *  # noqa: F401,F403
 from .transformer import *  # noqa: F401,F403
 from .channelshuffle import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
+from .linear_cross_entropy_options import *  # noqa: F401,F403

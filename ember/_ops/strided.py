@@ -1,0 +1,79 @@
+"""Allocation with a given memory layout (``empty_strided``, ``new_empty_strided``,
+``empty_permuted``) and in-place resizing (``resize_``, ``resize_as_``)."""
+from .. import _errors
+from .._device import resolve as _resolve
+from ._core import register
+from .creation import _sizes, _dt, _finish
+
+
+def _storage_numel(size, stride):
+    """Elements a storage needs to hold a tensor of ``size`` and ``stride`` from offset 0."""
+    return 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+
+
+def _strided(be, size, stride, dt):
+    buf = be.xp.empty(_storage_numel(size, stride), dt.np)
+    return be.as_strided(buf, size, tuple(s * buf.itemsize for s in stride))
+
+
+@register("empty_strided", method=False)
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
+                  pin_memory=False):
+    """An uninitialised tensor of ``size`` with element strides ``stride``."""
+    size, stride = _sizes((size,), "empty_strided"), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise _errors.strided_ndim(size, stride)
+    dt, dev = _dt(dtype), _resolve(device)
+    return _finish(_strided(dev._backend, size, stride, dt), dt, dev, requires_grad)
+
+
+@register("new_empty_strided", function=False)
+def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None,
+                      requires_grad=False, pin_memory=False):
+    return empty_strided(size, stride, dtype=self._dtype if dtype is None else dtype,
+                         device=self._device if device is None else device,
+                         requires_grad=requires_grad)
+
+
+@register("empty_permuted", method=False)
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
+                   requires_grad=False, pin_memory=False):
+    """An uninitialised tensor of ``size`` whose dims lie in memory in the order
+    ``physical_layout`` (outermost first)."""
+    size, order = _sizes((size,), "empty_permuted"), tuple(int(d) for d in physical_layout)
+    if len(size) != len(order):
+        raise _errors.physical_layout_ndim(size, order)
+    dt, dev = _dt(dtype), _resolve(device)
+    xp = dev._backend.xp
+    physical = xp.empty(tuple(size[d] for d in order), dt.np)
+    inverse = sorted(range(len(order)), key=order.__getitem__)
+    return _finish(physical.transpose(inverse), dt, dev, requires_grad)
+
+
+@register("resize_", function=False)
+def resize_(self, *size, memory_format=None):
+    """Give ``self`` the contiguous shape ``size`` over its storage from its offset: elements
+    already there keep their values, a larger size adds uninitialised ones."""
+    size = _sizes(size, "resize_")
+    if self._requires_grad:
+        raise _errors.resize_requires_grad()
+    be = self._device._backend
+    root, offset = be.root(self._data), be.storage_offset(self._data)
+    n = 1
+    for s in size:
+        n *= s
+    flat = root.reshape(-1) if root.flags.c_contiguous else None
+    if flat is not None and offset + n <= flat.size:
+        self._data = flat[offset:offset + n].reshape(size)
+    else:
+        grown = be.xp.empty(offset + n, self._dtype.np)
+        old = be.xp.ascontiguousarray(root).reshape(-1)[:offset + n]
+        grown[:old.size] = old
+        self._data = grown[offset:].reshape(size)
+    self._vc[0] += 1
+    return self
+
+
+@register("resize_as_")
+def resize_as_(input, the_template, *, memory_format=None):
+    return resize_(input, the_template._data.shape)
