@@ -15,21 +15,23 @@ __all__ = ["DenseDetector"]
 
 class DenseDetector(nn.Module):
     """Subclasses set ``backbone``, ``anchor_generator``, ``head`` and ``box_coder`` (after
-    ``super().__init__``) and define ``_losses(targets, head_outputs, anchors,
+    ``super().__init__``), then ``add_transform`` (torchvision registers the transform last)
+    and define ``_losses(targets, head_outputs, anchors,
     num_anchors_per_level)``, ``_scores(level)`` (flat ``[locations * classes]`` scores from
     one image's per-level outputs) and ``_decode(regression, anchors)``."""
 
-    def __init__(self, min_size, max_size, image_mean, image_std, score_thresh, nms_thresh,
-                 detections_per_img, topk_candidates, **kwargs):
+    def __init__(self, score_thresh, nms_thresh, detections_per_img, topk_candidates):
         super().__init__()
-        self.transform = GeneralizedRCNNTransform(min_size, max_size,
-                                                  image_mean or _IMAGENET_MEAN,
-                                                  image_std or _IMAGENET_STD, **kwargs)
         self.score_thresh = score_thresh
         self.nms_thresh = nms_thresh
         self.detections_per_img = detections_per_img
         self.topk_candidates = topk_candidates
         self._has_warned = False
+
+    def add_transform(self, min_size, max_size, image_mean, image_std, **kwargs):
+        self.transform = GeneralizedRCNNTransform(min_size, max_size,
+                                                  image_mean or _IMAGENET_MEAN,
+                                                  image_std or _IMAGENET_STD, **kwargs)
 
     def eager_outputs(self, losses, detections):
         return losses if self.training else detections

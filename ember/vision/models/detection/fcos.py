@@ -147,8 +147,7 @@ class FCOS(DenseDetector):
         check_detector_arguments(backbone)
         if not isinstance(anchor_generator, (AnchorGenerator, type(None))):
             raise _errors.fcos_anchor_generator_type(type(anchor_generator))
-        super().__init__(min_size, max_size, image_mean, image_std, score_thresh, nms_thresh,
-                         detections_per_img, topk_candidates, **kwargs)
+        super().__init__(score_thresh, nms_thresh, detections_per_img, topk_candidates)
         self.backbone = backbone
         if anchor_generator is None:
             sizes = ((8,), (16,), (32,), (64,), (128,))
@@ -160,6 +159,7 @@ class FCOS(DenseDetector):
         self.head = head or FCOSHead(backbone.out_channels, 1, num_classes)
         self.box_coder = det_utils.BoxLinearCoder(normalize_by_size=True)
         self.center_sampling_radius = center_sampling_radius
+        self.add_transform(min_size, max_size, image_mean, image_std, **kwargs)
 
     def compute_loss(self, targets, head_outputs, anchors, num_anchors_per_level):
         """Match each location to the smallest ground-truth box whose centre region

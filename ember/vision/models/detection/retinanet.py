@@ -161,8 +161,7 @@ class RetinaNet(DenseDetector):
                  score_thresh=0.05, nms_thresh=0.5, detections_per_img=300, fg_iou_thresh=0.5,
                  bg_iou_thresh=0.4, topk_candidates=1000, **kwargs):
         check_detector_arguments(backbone, anchor_generator=(anchor_generator, AnchorGenerator))
-        super().__init__(min_size, max_size, image_mean, image_std, score_thresh, nms_thresh,
-                         detections_per_img, topk_candidates, **kwargs)
+        super().__init__(score_thresh, nms_thresh, detections_per_img, topk_candidates)
         self.backbone = backbone
         self.anchor_generator = anchor_generator or _default_anchorgen()
         self.head = head or RetinaNetHead(
@@ -171,6 +170,7 @@ class RetinaNet(DenseDetector):
         self.proposal_matcher = proposal_matcher or det_utils.Matcher(
             fg_iou_thresh, bg_iou_thresh, allow_low_quality_matches=True)
         self.box_coder = det_utils.BoxCoder(weights=(1.0, 1.0, 1.0, 1.0))
+        self.add_transform(min_size, max_size, image_mean, image_std, **kwargs)
 
     def compute_loss(self, targets, head_outputs, anchors):
         matched_idxs = []
