@@ -47,7 +47,9 @@ NOT_IMPLEMENTED = {
     "embedding_bag": "_embedding_bag", "ctc_loss": "_ctc_loss", "cholesky": "cholesky",
     "ormqr": "ormqr", "multi_margin_loss": "multi_margin_loss",
     "multilabel_margin_loss": "multilabel_margin_loss_forward", "cdist": "_cdist_forward",
-    "igamma": "igamma", "igammac": "igammac", "special_zeta": "special_zeta"}
+    "igamma": "igamma", "igammac": "igammac", "special_zeta": "special_zeta",
+    "grid_sampler_2d": "grid_sampler_2d", "grid_sampler_3d": "grid_sampler_3d",
+    "index_reduce": "index_reduce"}
 
 # in-place variants whose arguments are not the out-of-place op's: ``self.op_(*args)`` ->
 # the out-of-place op's arguments
@@ -226,7 +228,7 @@ AFFINE_BILINEAR["convolution"] = (2, 0, 1, "bias")
 
 # composite ops: their tangents come from the ops they call
 COMPOSITE = frozenset(("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-                       "conv_transpose3d"))
+                       "conv_transpose3d", "grid_sampler"))
 
 
 def bilinear(call, args, kwargs, level):

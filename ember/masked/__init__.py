@@ -9,8 +9,10 @@ elements and give nan where a reduced slice is fully masked out.  (torch's ``Mas
 sparse layouts are not provided.)
 """
 import math
+import sys
 
 from .. import _errors
+from .._ops._bindings import original as _original
 from .._ops._core import OPS as _OPS
 from .._type_info import iinfo as _iinfo
 from .._dtype import bool_ as _bool, int64 as _int64, float32 as _float32, uint8 as _uint8
@@ -18,6 +20,14 @@ from .._dtype import bool_ as _bool, int64 as _int64, float32 as _float32, uint8
 __all__ = ["amax", "amin", "argmax", "argmin", "cumprod", "cumsum", "log_softmax", "logaddexp",
            "logsumexp", "mean", "median", "norm", "normalize", "prod", "softmax", "softmin",
            "std", "sum", "var"]
+
+def _op(name):
+    """The op ``name`` as bound in its module now: transforms (vmap, forward AD, autocast)
+    rebind it there, not in the op table."""
+    op = _OPS[name]
+    bound = vars(sys.modules[op.module]).get(op.fn.__name__)
+    return bound if bound is not None and _original(bound) is op.fn else op.fn
+
 
 def _canonical_dim(dim, ndim):
     """``dim`` (None, an int or a sequence; ``()`` means every dim) as a sorted tuple."""
@@ -72,9 +82,9 @@ def _fill(op, input, mask, *args):
     """``input`` with the elements ``mask`` drops replaced by ``op``'s identity."""
     if mask is None:
         return input
-    fill = _OPS["tensor"].fn(_identity(op, input.dtype, *args), dtype=input.dtype,
+    fill = _op("tensor")(_identity(op, input.dtype, *args), dtype=input.dtype,
                              device=input.device)
-    return _OPS["where"].fn(_input_mask(input, mask), input, fill)
+    return _op("where")(_input_mask(input, mask), input, fill)
 
 
 def _sum_dtype(input, dtype):
@@ -135,7 +145,7 @@ argmax, argmin = _arg_extremum("argmax"), _arg_extremum("argmin")
 def _kept_sum(input, dim, keepdim, dtype, mask):
     """(sum of the kept elements, their count) over ``dim``."""
     if mask is None:
-        count = sum(_OPS["ones"].fn(input.shape, dtype=_int64, device=input.device), dim,
+        count = sum(_op("ones")(input.shape, dtype=_int64, device=input.device), dim,
                     keepdim=keepdim)
         return sum(input, dim, keepdim=keepdim, dtype=dtype), count, None
     inmask = _input_mask(input, mask)
@@ -178,7 +188,7 @@ def logaddexp(input, other, *, dtype=None, input_mask=None, other_mask=None):
 
 def norm(input, ord=2.0, dim=None, *, keepdim=False, dtype=None, mask=None):
     x = _fill("norm", input, mask, ord)
-    return _OPS["linalg_vector_norm"].fn(x, ord, _canonical_dim(dim, input.ndim), bool(keepdim),
+    return _op("linalg_vector_norm")(x, ord, _canonical_dim(dim, input.ndim), bool(keepdim),
                                     dtype=dtype or input.dtype)
 
 
