@@ -33,7 +33,8 @@ def _params():
         if isinstance(specs, Exception):
             continue
         for spec in specs:
-            if spec.name in seen or spec.name in NO_RULE or spec.name in SKIP:
+            op = spec.name.rsplit(".", 1)[-1]          # nn.functional.x -> x
+            if spec.name in seen or spec.name in NO_RULE or op in SKIP:
                 continue
             case = _first_case(spec)
             if case is not None:

@@ -398,7 +398,9 @@ _COMPOSITE = frozenset((
     "atleast_1d", "atleast_2d", "atleast_3d", "hsplit", "vsplit", "dsplit", "hstack", "vstack",
     "dstack", "column_stack", "tensordot", "cartesian_prod", "meshgrid", "broadcast_tensors",
     "chain_matmul", "linalg_multi_dot", "cov", "corrcoef", "linalg_norm", "bilinear", "gradient",
-    "linalg_tensorsolve", "combinations", "quantile", "nanquantile", "ctc_loss"))
+    "linalg_tensorsolve", "combinations", "quantile", "nanquantile", "ctc_loss",
+    "sum_to_size", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d",
+    "affine_grid_generator"))
 
 
 # ops whose output shape depends on the data: torch's dynamic-shape error

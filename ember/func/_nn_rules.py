@@ -229,7 +229,7 @@ RANDOM = frozenset((
     "normal", "bernoulli", "multinomial", "poisson", "binomial", "dropout", "alpha_dropout",
     "feature_alpha_dropout", "feature_dropout", "rrelu", "uniform_", "random_",
     "exponential_", "geometric_", "log_normal_", "cauchy_", "_sample_dirichlet",
-    "_standard_gamma"))
+    "_standard_gamma", "fractional_max_pool2d", "fractional_max_pool3d"))
 
 
 _CREATION = frozenset(("rand", "randn"))
