@@ -265,7 +265,7 @@ def replace_tangent(t, tangent, level):
             t._fw.pop(level, None)
         return
     cur = _writable_tangent(t, level)
-    if cur._data.flags.writeable and cur._data.shape == t._data.shape:
+    if cur._device._backend.writeable(cur._data) and cur._data.shape == t._data.shape:
         cur.copy_(tangent)
     else:
         set_tangent(t, tangent, level)
