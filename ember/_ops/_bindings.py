@@ -84,14 +84,21 @@ def _install():
     if plan is None:
         plan = _plans[key] = _plan(layers, needs)
     for owner, attr, value, new in plan:
+        bound = owner.get(attr) if isinstance(owner, dict) else owner.__dict__.get(attr)
+        if bound is None or _unwrapped(bound) is not _unwrapped(value):
+            continue        # rebound since the search (e.g. by a tracer): leave it
         if isinstance(owner, dict):
-            if owner.get(attr) is value:
-                owner[attr] = new
-                _swapped.append((owner, attr, value))
-        elif owner.__dict__.get(attr) is value:
+            owner[attr] = new
+        else:
             setattr(owner, attr, new)
-            _swapped.append((owner, attr, value))
+        _swapped.append((owner, attr, value))
 
+
+def _unwrapped(bound):
+    """The original function behind a binding (a function, a layer's wrapper of one, or a
+    staticmethod of either)."""
+    fn = bound.__func__ if type(bound) is staticmethod else bound
+    return original(fn)
 
 def _plan(layers, needs):
     """Every (owner, name, bound value, replacement) the active layers swap in: computed once
@@ -121,24 +128,28 @@ def _composed_wrapper(fn, chain):
 
 
 def _search(fns):
-    """Find where the functions ``fns`` are bound (only called with nothing swapped)."""
+    """Find where the functions ``fns`` are bound.  A module imported while a layer was active
+    holds that layer's wrapper (``from torch import add`` copied it): it counts as a place of
+    the original, and restoring puts the original back there."""
     places = {fn: [] for fn in fns}
     for k, v in list(Tensor.__dict__.items()):
-        if type(v) is _FUNCTION and v in places:
-            places[v].append((Tensor, k, v))
+        if type(v) is _FUNCTION and original(v) in places:
+            places[original(v)].append((Tensor, k, original(v)))
     for module in list(sys.modules.values()):
         d = getattr(module, "__dict__", None)
         if not isinstance(d, dict):
             continue
         for k, v in list(d.items()):
             if type(v) is _FUNCTION:
-                if v in places:
-                    places[v].append((d, k, v))
+                fn = original(v)
+                if fn in places:
+                    places[fn].append((d, k, fn))
             elif type(v) is type and v is not Tensor and v.__module__ == d.get("__name__"):
                 for a, sv in list(v.__dict__.items()):
                     if type(sv) is staticmethod and type(sv.__func__) is _FUNCTION \
-                            and sv.__func__ in places:
-                        places[sv.__func__].append((v, a, sv))
+                            and original(sv.__func__) in places:
+                        fn = original(sv.__func__)
+                        places[fn].append((v, a, staticmethod(fn)))
     _places.clear()
     _places.update(places)
     _plans.clear()
