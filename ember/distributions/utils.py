@@ -160,3 +160,23 @@ class _BinaryParam(_BinaryProbs):
     @property
     def param_shape(self):
         return self._param.size()
+
+
+class _LocScale:
+    """The constructor of a distribution given by ``loc`` and ``scale``, broadcast together."""
+
+    def __init__(self, loc, scale, validate_args=None):
+        self.loc, self.scale = broadcast_all(loc, scale)
+        super().__init__(self.loc.size(), validate_args=validate_args)
+
+
+class _CenteredAtLoc:
+    """``mean`` and ``mode`` both equal to ``loc``."""
+
+    @property
+    def mean(self):
+        return self.loc
+
+    @property
+    def mode(self):
+        return self.loc
