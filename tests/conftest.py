@@ -1,4 +1,8 @@
-"""Shared fixtures: a seeded ember RNG for every test, a seeded NumPy RNG, the torch oracle (skips when absent) and fake CUDA."""
+"""Shared fixtures: a seeded ember RNG for every test, a seeded NumPy RNG, the torch oracle
+(skips when absent) and fake CUDA; and a worker that hands freed memory back between tests."""
+import ctypes
+import gc
+import os
 import pathlib
 import sys
 
@@ -53,3 +57,39 @@ def fake_cuda():
         yield
     finally:
         _backend.enable_fake_cuda(was)
+
+
+# ---- memory: give freed heap back after a test that grew the worker ---------------------------
+# ember raises glibc's malloc thresholds so that freed arrays stay in the heap for reuse
+# (``ember._backend.malloc_tuning``): right for a training loop, but over thousands of tests a
+# worker would keep every large test's peak.  After a test that grew the process by
+# ``_TRIM_STEP``, cyclic garbage is collected and glibc's free pages are returned.
+_TRIM_STEP = 32 << 20
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _glibc_malloc_trim():
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):   # not glibc
+        return None
+
+
+def _rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * _PAGE
+
+
+_malloc_trim = _glibc_malloc_trim() if os.path.exists("/proc/self/statm") else None
+_rss_after_trim = [0]
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _malloc_trim is None:
+        return
+    if _rss() > _rss_after_trim[0] + _TRIM_STEP:
+        gc.collect()
+        _malloc_trim(0)
+        _rss_after_trim[0] = _rss()
