@@ -5,6 +5,7 @@ import gc
 import os
 import pathlib
 import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -12,6 +13,16 @@ import pytest
 ROOT = str(pathlib.Path(__file__).resolve().parent.parent)
 if ROOT not in sys.path:    # so that ``tests.oracle`` imports the same way everywhere
     sys.path.insert(0, ROOT)
+
+# Byte code, even where the environment turns writing it off (PYTHONDONTWRITEBYTECODE): every
+# xdist worker and every subprocess a test starts imports ember and the test modules afresh,
+# and compiling (plus pytest's assertion rewriting) them each time costs seconds apiece.  The
+# cache lives outside the tree.
+if sys.dont_write_bytecode and not sys.pycache_prefix:
+    sys.pycache_prefix = os.path.join(tempfile.gettempdir(), "ember-tests-pycache")
+    sys.dont_write_bytecode = False
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix
 
 
 def require_torch():
