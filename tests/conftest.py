@@ -1,6 +1,11 @@
-"""Shared fixtures: a seeded ember RNG for every test, a seeded NumPy RNG, the torch oracle (skips when absent) and fake CUDA."""
+"""Shared fixtures: a seeded ember RNG for every test, a seeded NumPy RNG, the torch oracle
+(skips when absent) and fake CUDA; and a worker that hands freed memory back between tests."""
+import ctypes
+import gc
+import os
 import pathlib
 import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -8,6 +13,16 @@ import pytest
 ROOT = str(pathlib.Path(__file__).resolve().parent.parent)
 if ROOT not in sys.path:    # so that ``tests.oracle`` imports the same way everywhere
     sys.path.insert(0, ROOT)
+
+# Byte code, even where the environment turns writing it off (PYTHONDONTWRITEBYTECODE): every
+# xdist worker and every subprocess a test starts imports ember and the test modules afresh,
+# and compiling (plus pytest's assertion rewriting) them each time costs seconds apiece.  The
+# cache lives outside the tree.
+if sys.dont_write_bytecode and not sys.pycache_prefix:
+    sys.pycache_prefix = os.path.join(tempfile.gettempdir(), "ember-tests-pycache")
+    sys.dont_write_bytecode = False
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix
 
 
 def require_torch():
@@ -61,7 +76,6 @@ def _test_device(request):
     make their tensors there, so a test module written for the CPU runs its ember side on the
     GPU, or on the strict CuPy-shaped backend with ``EMBER_FAKE_CUDA=strict`` (CI's
     strict-backend job)."""
-    import os
     dev = os.environ.get("EMBER_TEST_DEVICE")
     if not dev or request.node.get_closest_marker("cpu_only"):
         yield
@@ -72,3 +86,39 @@ def _test_device(request):
         yield
     finally:
         ember.set_default_device(None)
+
+
+# ---- memory: give freed heap back after a test that grew the worker ---------------------------
+# ember raises glibc's malloc thresholds so that freed arrays stay in the heap for reuse
+# (``ember._backend.malloc_tuning``): right for a training loop, but over thousands of tests a
+# worker would keep every large test's peak.  After a test that grew the process by
+# ``_TRIM_STEP``, cyclic garbage is collected and glibc's free pages are returned.
+_TRIM_STEP = 32 << 20
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _glibc_malloc_trim():
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):   # not glibc
+        return None
+
+
+def _rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * _PAGE
+
+
+_malloc_trim = _glibc_malloc_trim() if os.path.exists("/proc/self/statm") else None
+_rss_after_trim = [0]
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _malloc_trim is None:
+        return
+    if _rss() > _rss_after_trim[0] + _TRIM_STEP:
+        gc.collect()
+        _malloc_trim(0)
+        _rss_after_trim[0] = _rss()

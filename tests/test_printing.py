@@ -104,6 +104,10 @@ def test_printoptions(opts):
     ember.set_printoptions(**opts)
     for _ in range(12):
         a = _random_array(rng)
+        if opts.get("profile") == "full" and a.size > 20_000:
+            # every element is printed: a corner of at most 12 per dim (still past the default
+            # summarising threshold) checks as much as all of a 4-d array of up to 39^4
+            a = np.ascontiguousarray(a[(slice(0, 12),) * a.ndim])
         _same(*_pair(a, "float32"))
         _same(torch.tensor(np.round(a * 100).astype(np.int64) if np.isfinite(a).all() else 1),
               ember.tensor(np.round(a * 100).astype(np.int64) if np.isfinite(a).all() else 1))

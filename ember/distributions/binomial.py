@@ -2,8 +2,7 @@ import ember as torch
 from .. import _errors
 from . import constraints
 from .distribution import Distribution
-from .utils import (_count_and_param, _expand_count, lazy_property, logits_to_probs,
-                    probs_to_logits)
+from .utils import _BinaryParam, _count_and_param, _expand_count
 
 __all__ = ["Binomial"]
 
@@ -13,7 +12,7 @@ def _clamp_by_zero(x):
     return (x.clamp(min=0) + x - x.clamp(max=0)) / 2
 
 
-class Binomial(Distribution):
+class Binomial(_BinaryParam, Distribution):
     """The number of successes in ``total_count`` Bernoulli trials."""
     arg_constraints = {"total_count": constraints.nonnegative_integer,
                        "probs": constraints.unit_interval, "logits": constraints.real}
@@ -41,18 +40,6 @@ class Binomial(Distribution):
     @property
     def variance(self):
         return self.total_count * self.probs * (1 - self.probs)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        return self._param.size()
 
     def sample(self, sample_shape=torch.Size()):
         shape = self._extended_shape(sample_shape)

@@ -93,3 +93,34 @@ class Categorical(Distribution):
         values = torch.arange(self._num_events, dtype=torch.long, device=self._param.device)
         values = values.view((-1,) + (1,) * len(self._batch_shape))
         return values.expand((-1,) + self._batch_shape) if expand else values
+
+
+class _OnCategorical:
+    """A distribution over a ``Categorical`` (``self._categorical``): its parameters are the
+    categorical's, its event the category dimension."""
+
+    def _categorical_shapes(self, probs, logits):
+        """Set up the categorical; returns the batch and event shapes."""
+        self._categorical = Categorical(probs=probs, logits=logits)
+        return self._categorical.batch_shape, self._categorical.param_shape[-1:]
+
+    def _expand_categorical(self, cls, batch_shape, _instance):
+        """``expand`` of the categorical; the caller copies any other state."""
+        new = self._get_checked_instance(cls, _instance)
+        batch_shape = torch.Size(batch_shape)
+        new._categorical = self._categorical.expand(batch_shape)
+        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    @property
+    def logits(self):
+        return self._categorical.logits
+
+    @property
+    def probs(self):
+        return self._categorical.probs
+
+    @property
+    def param_shape(self):
+        return self._categorical.param_shape

@@ -3,7 +3,7 @@ import math
 import ember as torch
 from . import constraints
 from .distribution import Distribution
-from .utils import _standard_normal, lazy_property
+from .utils import _CenteredAtLoc, _standard_normal, lazy_property
 
 __all__ = ["MultivariateNormal"]
 
@@ -34,7 +34,16 @@ def _precision_to_scale_tril(P):
     return torch.linalg.solve_triangular(L_inv, eye, upper=False)
 
 
-class MultivariateNormal(Distribution):
+def _scale_tril(scale_tril, covariance_matrix, precision_matrix):
+    """The lower Cholesky factor of the covariance from whichever of the three is given."""
+    if scale_tril is not None:
+        return scale_tril
+    if covariance_matrix is not None:
+        return torch.linalg.cholesky(covariance_matrix)
+    return _precision_to_scale_tril(precision_matrix)
+
+
+class MultivariateNormal(_CenteredAtLoc, Distribution):
     """The multivariate normal distribution, given exactly one of ``covariance_matrix``,
     ``precision_matrix`` or ``scale_tril`` (its lower Cholesky factor)."""
     arg_constraints = {"loc": constraints.real_vector,
@@ -64,12 +73,8 @@ class MultivariateNormal(Distribution):
         self.loc = loc.expand(batch_shape + (-1,))
         event_shape = self.loc.shape[-1:]
         super().__init__(batch_shape, event_shape, validate_args=validate_args)
-        if scale_tril is not None:
-            self._unbroadcasted_scale_tril = scale_tril
-        elif covariance_matrix is not None:
-            self._unbroadcasted_scale_tril = torch.linalg.cholesky(covariance_matrix)
-        else:
-            self._unbroadcasted_scale_tril = _precision_to_scale_tril(precision_matrix)
+        self._unbroadcasted_scale_tril = _scale_tril(scale_tril, covariance_matrix,
+                                                     precision_matrix)
 
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(MultivariateNormal, _instance)
@@ -103,14 +108,6 @@ class MultivariateNormal(Distribution):
         L_inv = torch.linalg.solve_triangular(L, eye, upper=False)
         return torch.matmul(L_inv.mT, L_inv).expand(
             self._batch_shape + self._event_shape + self._event_shape)
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def variance(self):

@@ -28,13 +28,26 @@ def broadcast_all(*values):
     return torch.broadcast_tensors(*values)
 
 
-def _count_and_param(dist, total_count, probs, logits):
-    """Set ``total_count`` with ``probs`` or ``logits`` (exactly one), broadcast together and in
-    the parameter's dtype, as Binomial and NegativeBinomial take them; returns the batch shape."""
+def _given_param(probs, logits):
+    """``("probs", probs)`` or ``("logits", logits)``: exactly one of the two must be given."""
     from .. import _errors
     if (probs is None) == (logits is None):
         raise _errors.dist_probs_or_logits()
-    name, value = ("probs", probs) if probs is not None else ("logits", logits)
+    return ("probs", probs) if probs is not None else ("logits", logits)
+
+
+def _set_param(dist, probs, logits):
+    """Set the given one of ``probs`` and ``logits`` on ``dist`` as a tensor; returns it."""
+    name, value = _given_param(probs, logits)
+    (param,) = broadcast_all(value)
+    setattr(dist, name, param)
+    return param
+
+
+def _count_and_param(dist, total_count, probs, logits):
+    """Set ``total_count`` with ``probs`` or ``logits`` (exactly one), broadcast together and in
+    the parameter's dtype, as Binomial and NegativeBinomial take them; returns the batch shape."""
+    name, value = _given_param(probs, logits)
     count, param = broadcast_all(total_count, value)
     dist.total_count = count.to(param.dtype)
     setattr(dist, name, param)
@@ -42,11 +55,16 @@ def _count_and_param(dist, total_count, probs, logits):
     return param.size()
 
 
-def _expand_count(cls, dist, batch_shape, _instance):
-    """``expand`` of a ``_count_and_param`` distribution."""
-    new = dist._expand_params(cls, batch_shape, _instance, ("total_count", "probs", "logits"))
+def _expand_param(cls, dist, batch_shape, _instance, names=("probs", "logits")):
+    """``expand`` of a distribution whose ``_param`` is its given ``probs`` or ``logits``."""
+    new = dist._expand_params(cls, batch_shape, _instance, names)
     new._param = new.probs if "probs" in new.__dict__ else new.logits
     return new
+
+
+def _expand_count(cls, dist, batch_shape, _instance):
+    """``expand`` of a ``_count_and_param`` distribution."""
+    return _expand_param(cls, dist, batch_shape, _instance, ("total_count", "probs", "logits"))
 
 
 def _standard_normal(shape, dtype, device):
@@ -121,3 +139,44 @@ def vec_to_tril_matrix(vec, diag=0):
     mask = arange < arange.view(-1, 1) + (diag + 1)
     mat[..., mask] = vec
     return mat
+
+
+class _BinaryProbs:
+    """``probs`` and ``logits`` of a two-outcome parameter, each computed lazily from the
+    other (the constructor sets the one it is given)."""
+
+    @lazy_property
+    def logits(self):
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self):
+        return logits_to_probs(self.logits, is_binary=True)
+
+
+class _BinaryParam(_BinaryProbs):
+    """``_BinaryProbs`` whose batch shape is that of ``_param``, the given one."""
+
+    @property
+    def param_shape(self):
+        return self._param.size()
+
+
+class _LocScale:
+    """The constructor of a distribution given by ``loc`` and ``scale``, broadcast together."""
+
+    def __init__(self, loc, scale, validate_args=None):
+        self.loc, self.scale = broadcast_all(loc, scale)
+        super().__init__(self.loc.size(), validate_args=validate_args)
+
+
+class _CenteredAtLoc:
+    """``mean`` and ``mode`` both equal to ``loc``."""
+
+    @property
+    def mean(self):
+        return self.loc
+
+    @property
+    def mode(self):
+        return self.loc

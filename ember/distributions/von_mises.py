@@ -3,7 +3,7 @@ import math
 import ember as torch
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property
+from .utils import _CenteredAtLoc, broadcast_all, lazy_property
 
 __all__ = ["VonMises"]
 
@@ -55,7 +55,7 @@ def _rejection_sample(loc, concentration, proposal_r, x):
     return (x + math.pi + loc) % (2 * math.pi) - math.pi
 
 
-class VonMises(Distribution):
+class VonMises(_CenteredAtLoc, Distribution):
     """The von Mises (circular normal) distribution on [-pi, pi)."""
     arg_constraints = {"loc": constraints.real, "concentration": constraints.positive}
     support = constraints.real
@@ -99,14 +99,6 @@ class VonMises(Distribution):
 
     def expand(self, batch_shape, _instance=None):
         return self._expand_params(VonMises, batch_shape, _instance, ("loc", "concentration"))
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @lazy_property
     def variance(self):

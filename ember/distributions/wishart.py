@@ -4,7 +4,7 @@ import warnings
 import ember as torch
 from . import constraints
 from .exp_family import ExponentialFamily
-from .multivariate_normal import _precision_to_scale_tril
+from .multivariate_normal import _scale_tril
 from .utils import lazy_property
 
 __all__ = ["Wishart"]
@@ -61,12 +61,8 @@ class Wishart(ExponentialFamily):
             warnings.warn("Low df values detected. Singular samples are highly likely to occur "
                           "for ndim - 1 < df < ndim.", stacklevel=2)
         super().__init__(batch_shape, event_shape, validate_args=validate_args)
-        if scale_tril is not None:
-            self._unbroadcasted_scale_tril = scale_tril
-        elif covariance_matrix is not None:
-            self._unbroadcasted_scale_tril = torch.linalg.cholesky(covariance_matrix)
-        else:
-            self._unbroadcasted_scale_tril = _precision_to_scale_tril(precision_matrix)
+        self._unbroadcasted_scale_tril = _scale_tril(scale_tril, covariance_matrix,
+                                                     precision_matrix)
         event_dim = self._event_shape[-1]
         # chi-squared degrees of freedom of the Bartlett decomposition's diagonal
         self._dist_chi2 = torch.distributions.chi2.Chi2(

@@ -30,6 +30,17 @@ def _uniform_bias(bias, fan_in):
     init.uniform_(bias, -bound, bound)
 
 
+def _weight_and_bias(module, weight_shape, bias, device, dtype):
+    """Uninitialised ``weight`` of ``weight_shape`` and ``bias`` of its first dim (or a
+    registered None), then ``reset_parameters``."""
+    module.weight = Parameter(_empty(*weight_shape, device=device, dtype=dtype))
+    if bias:
+        module.bias = Parameter(_empty(weight_shape[0], device=device, dtype=dtype))
+    else:
+        module.register_parameter("bias", None)
+    module.reset_parameters()
+
+
 class Linear(Module):
     """y = x W^T + b, W of shape (out_features, in_features); PyTorch's default init:
     kaiming_uniform_(a=sqrt(5)) for W (U(-1/sqrt(in), 1/sqrt(in))), the same bound for b."""
@@ -39,12 +50,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(_empty(out_features, in_features, device=device, dtype=dtype))
-        if bias:
-            self.bias = Parameter(_empty(out_features, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        _weight_and_bias(self, (out_features, in_features), bias, device, dtype)
 
     def reset_parameters(self):
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
@@ -74,13 +80,8 @@ class Bilinear(Module):
         self.in1_features = in1_features
         self.in2_features = in2_features
         self.out_features = out_features
-        self.weight = Parameter(_empty(out_features, in1_features, in2_features, device=device,
-                                       dtype=dtype))
-        if bias:
-            self.bias = Parameter(_empty(out_features, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        _weight_and_bias(self, (out_features, in1_features, in2_features), bias, device,
+                         dtype)
 
     def reset_parameters(self):
         bound = 1 / math.sqrt(self.weight.size(1))

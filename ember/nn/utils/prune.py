@@ -227,6 +227,16 @@ def _channel_mask(t, dim, index):
     return mask
 
 
+def _channels_to_prune(t, amount, dim):
+    """(the number of channels along ``dim``, how many of them to prune), after the checks."""
+    _validate_structured_pruning(t)
+    _validate_pruning_dim(t, dim)
+    size = t.shape[dim]
+    k = _compute_nparams_toprune(amount, size)
+    _validate_pruning_amount(k, size)
+    return size, k
+
+
 class RandomStructured(BasePruningMethod):
     """Zero ``amount`` channels along ``dim``, chosen at random."""
     PRUNING_TYPE = "structured"
@@ -237,11 +247,7 @@ class RandomStructured(BasePruningMethod):
         self.dim = dim
 
     def compute_mask(self, t, default_mask):
-        _validate_structured_pruning(t)
-        _validate_pruning_dim(t, self.dim)
-        size = t.shape[self.dim]
-        k = _compute_nparams_toprune(self.amount, size)
-        _validate_pruning_amount(k, size)
+        size, k = _channels_to_prune(t, self.amount, self.dim)
         if k == 0:
             return default_mask
         ember = _ember()
@@ -267,11 +273,7 @@ class LnStructured(BasePruningMethod):
         self.dim = dim
 
     def compute_mask(self, t, default_mask):
-        _validate_structured_pruning(t)
-        _validate_pruning_dim(t, self.dim)
-        size = t.shape[self.dim]
-        k = _compute_nparams_toprune(self.amount, size)
-        _validate_pruning_amount(k, size)
+        size, k = _channels_to_prune(t, self.amount, self.dim)
         if k == 0:
             return default_mask
         norm = _compute_norm(t, self.n, self.dim)
