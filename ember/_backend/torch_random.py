@@ -32,12 +32,13 @@ _POOL = []
 os.register_at_fork(after_in_child=_POOL.clear)   # a forked child has none of the pool's threads
 
 
-def _pipeline(n, draw, work, step=_CHUNK, parallel_from=8 * _CHUNK):
+def _pipeline(n, draw, work, step=_CHUNK):
     """Draw ``n`` values in runs of ``step`` (serially: stream order never changes) and call
     ``work(i, j, values)`` on each run as it is drawn: runs stay in cache, no n-sized array of
-    raw draws is made, and jobs of ``parallel_from`` values or more transform runs on a thread
-    pool (NumPy releases the GIL) while the next run is drawn."""
-    if n < parallel_from or (os.cpu_count() or 1) < 2:
+    raw draws is made, and large jobs transform runs on a thread pool (NumPy releases the GIL)
+    while the next run is drawn.  (Splitting small jobs across threads costs more than it
+    saves: the transform is many short NumPy calls that contend for the GIL.)"""
+    if n < 8 * step or (os.cpu_count() or 1) < 2:
         for i in range(0, n, step):
             j = min(i + step, n)
             work(i, j, draw(j - i))
@@ -185,12 +186,7 @@ def _normal_blocks_f32(eng, n, mean, std, upfront=True, out=None):
         if j > i:
             _fill16_f32((bits[:j - i] & mask).reshape(-1, 16), out[i:j].reshape(-1, 16),
                         mean, std)
-    total = n if upfront else full
-    # the transform costs ~50 NumPy calls per run: from a few thousand samples on, runs split
-    # across the cores pay for the threads
-    workers = min(4, os.cpu_count() or 1)
-    step = min(_CHUNK, -(-total // (16 * workers)) * 16)
-    _pipeline(total, eng.u32, work, max(step, 2048), parallel_from=4096)
+    _pipeline(n if upfront else full, eng.u32, work)
     if full != n:
         _fill16_f32((eng.u32(16) & mask).reshape(1, 16), out[n - 16:].reshape(1, 16), mean, std)
     return out
