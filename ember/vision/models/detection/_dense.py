@@ -1,13 +1,11 @@
 """The one-stage detectors' shared skeleton (RetinaNet, FCOS): dense per-location outputs
 over the pyramid, losses in training, top-k + class-wise NMS detections in evaluation."""
-from collections import OrderedDict
-
 import ember
 
 from .... import nn
 from ...ops import boxes as box_ops
 from . import _utils as det_utils
-from .generalized_rcnn import check_degenerate_boxes, check_training_targets
+from .generalized_rcnn import transformed_features
 from .transform import _IMAGENET_MEAN, _IMAGENET_STD, GeneralizedRCNNTransform
 
 __all__ = ["DenseDetector"]
@@ -64,13 +62,8 @@ class DenseDetector(nn.Module):
         return detections
 
     def forward(self, images, targets=None):
-        check_training_targets(self.training, targets)
-        original_image_sizes = [tuple(img.shape[-2:]) for img in images]
-        images, targets = self.transform(images, targets)
-        check_degenerate_boxes(targets)
-        features = self.backbone(images.tensors)
-        if isinstance(features, ember.Tensor):
-            features = OrderedDict([("0", features)])
+        original_image_sizes, images, targets, features = transformed_features(
+            self, images, targets)
         features = list(features.values())
         head_outputs = self.head(features)
         anchors = self.anchor_generator(images, features)

@@ -44,6 +44,20 @@ def check_degenerate_boxes(targets):
             raise _errors.degenerate_box(boxes[first].tolist(), index)
 
 
+def transformed_features(model, images, targets):
+    """The detectors' common start: check the targets, transform images and targets, check
+    the resized boxes, run the backbone.  Returns the original image sizes, the transformed
+    ``ImageList`` and targets, and the features as an ordered dict."""
+    check_training_targets(model.training, targets)
+    original_image_sizes = [tuple(img.shape[-2:]) for img in images]
+    images, targets = model.transform(images, targets)
+    check_degenerate_boxes(targets)
+    features = model.backbone(images.tensors)
+    if isinstance(features, ember.Tensor):
+        features = OrderedDict([("0", features)])
+    return original_image_sizes, images, targets, features
+
+
 class GeneralizedRCNN(nn.Module):
     """``forward(images, targets=None)``: a list of ``[C, H, W]`` images; in training the
     loss dict, in evaluation one ``{"boxes", "labels", "scores", ...}`` dict per image."""
@@ -60,13 +74,8 @@ class GeneralizedRCNN(nn.Module):
         return losses if self.training else detections
 
     def forward(self, images, targets=None):
-        check_training_targets(self.training, targets)
-        original_image_sizes = [tuple(img.shape[-2:]) for img in images]
-        images, targets = self.transform(images, targets)
-        check_degenerate_boxes(targets)
-        features = self.backbone(images.tensors)
-        if isinstance(features, ember.Tensor):
-            features = OrderedDict([("0", features)])
+        original_image_sizes, images, targets, features = transformed_features(
+            self, images, targets)
         proposals, proposal_losses = self.rpn(images, features, targets)
         detections, detector_losses = self.roi_heads(features, proposals, images.image_sizes,
                                                      targets)

@@ -12,7 +12,7 @@ from ..vgg import vgg16
 from . import _utils as det_utils
 from ._builder import detection_builder
 from .anchor_utils import DefaultBoxGenerator
-from .generalized_rcnn import check_degenerate_boxes, check_training_targets
+from .generalized_rcnn import transformed_features
 from .transform import _IMAGENET_MEAN, _IMAGENET_STD, GeneralizedRCNNTransform
 
 __all__ = ["SSD300_VGG16_Weights", "ssd300_vgg16"]
@@ -143,13 +143,8 @@ class SSD(nn.Module):
                 "classification": (cls_loss[foreground].sum() + cls_loss[background].sum()) / N}
 
     def forward(self, images, targets=None):
-        check_training_targets(self.training, targets)
-        original_image_sizes = [tuple(img.shape[-2:]) for img in images]
-        images, targets = self.transform(images, targets)
-        check_degenerate_boxes(targets)
-        features = self.backbone(images.tensors)
-        if isinstance(features, ember.Tensor):
-            features = OrderedDict([("0", features)])
+        original_image_sizes, images, targets, features = transformed_features(
+            self, images, targets)
         features = list(features.values())
         head_outputs = self.head(features)
         anchors = self.anchor_generator(images, features)
