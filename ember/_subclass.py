@@ -161,6 +161,16 @@ def _relevant(args, kwargs):
 
 
 _PLAIN = {int, float, bool, complex, str, type(None), slice, type(Ellipsis)}
+_screened = {}      # argument class -> whether it may override (its __torch_function__)
+
+
+def _class_may_override(cls):
+    known = _screened.get(cls)
+    if known is None:
+        tf = getattr(cls, "__torch_function__", None)
+        known = _screened[cls] = tf is not None and (
+            not issubclass(cls, Tensor) or _overriding(cls))
+    return known
 
 
 def _may_override(values):
@@ -172,15 +182,13 @@ def _may_override(values):
         if cls is list or cls is tuple:
             if _may_override(a):
                 return True
-        elif _seen_classes.get(cls, True):
+        elif _class_may_override(cls):
             return True
     return False
 
 
 def _wrap(inner, original):
-    from .overrides import handle_torch_function, has_torch_function
-
-    from .overrides import _mode_stack
+    from .overrides import _mode_stack, handle_torch_function, has_torch_function
 
     @functools.wraps(original)
     def public(*args, **kwargs):
