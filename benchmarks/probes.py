@@ -29,7 +29,7 @@ _IMPORT_SNIPPET = ("import time; t = time.perf_counter(); import {lib}; "
 _PYCACHE = os.path.join(ROOT, "benchmarks", ".pycache")
 
 
-def _import_env():
+def bytecode_env():
     env = dict(os.environ, PYTHONPYCACHEPREFIX=_PYCACHE)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
@@ -38,7 +38,7 @@ def _import_env():
 def _child(kind, lib, steps):
     argv = (["-c", _IMPORT_SNIPPET.format(lib=lib)] if kind == "import" else
             ["-m", "benchmarks.probes", kind, lib, str(steps)])
-    env = _import_env() if kind == "import" else None
+    env = bytecode_env() if kind == "import" else None
     out = subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, text=True,
                          check=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])

@@ -428,7 +428,7 @@ def _lgamma_stirling(x):
 
 def _lgamma1p_series(e):
     """log Gamma(1 + e) for |e| <= 0.2: -gamma e + sum_k (-1)**k zeta(k)/k e**k, to 1e-17."""
-    return e * _polevl(e, _LGAMMA1P_COEFS)
+    return e * _polevl(e, _lgamma1p_coefs())
 
 
 def _lgamma_pos(x):
@@ -467,7 +467,7 @@ def _digamma_near_root(x):
     """psi(x) for |x - x0| <= 0.2, x0 = 1.46163... its positive zero, with relative accuracy:
     the Taylor series psi(x0 + h) = sum_k (-1)**(k+1) zeta(k + 1, x0) h**k, h in double-double."""
     h = (x - _DIGAMMA_ROOT_HI) - _DIGAMMA_ROOT_LO
-    return h * _polevl(h, _DIGAMMA_ROOT_COEFS)
+    return h * _polevl(h, _digamma_root_coefs())
 
 
 def _digamma(x):
@@ -662,14 +662,20 @@ def _spherical_j0(x):
 
 
 # ---- Taylor coefficients computed with the functions above -----------------------------------
-_LGAMMA1P_COEFS = tuple(
-    [(-1) ** k * float(_hurwitz_zeta(k, np.ones(1))[0]) / k for k in range(26, 1, -1)]
-    + [-_EULER_GAMMA])
+@functools.cache
+def _lgamma1p_coefs():      # computed on first use: it costs more than the rest of the import
+    return tuple([(-1) ** k * float(_hurwitz_zeta(k, np.ones(1))[0]) / k
+                  for k in range(26, 1, -1)] + [-_EULER_GAMMA])
+
+
 # The zero of digamma on (0, inf) as a sum of two doubles, and its Taylor coefficients there.
 _DIGAMMA_ROOT_HI, _DIGAMMA_ROOT_LO = 1.4616321449683622, 9.549995429965697e-17
-_DIGAMMA_ROOT_COEFS = tuple(
-    (-1) ** (k + 1) * float(_hurwitz_zeta(k + 1, np.array([_DIGAMMA_ROOT_HI]))[0])
-    for k in range(24, 0, -1))
+
+
+@functools.cache
+def _digamma_root_coefs():
+    return tuple((-1) ** (k + 1) * float(_hurwitz_zeta(k + 1, np.array([_DIGAMMA_ROOT_HI]))[0])
+                 for k in range(24, 0, -1))
 
 
 # ---- public API -----------------------------------------------------------------------------

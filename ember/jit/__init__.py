@@ -6,13 +6,29 @@ so data-dependent control flow (``if x.sum() > 0:``) runs as in eager mode.  ``s
 the graph (or the source) and the weights to one zip file; ``load`` rebuilds a runnable module
 from it without the original Python class.
 """
-from ._tracer import TracerWarning, is_tracing
-from ._module import ScriptModule, TracedModule, TopLevelTracedModule
-from ._api import trace, script, save, load
-from ._script import (RecursiveScriptModule, ScriptFunction, is_scripting, ignore, unused,
-                      export, annotate, Final)
+import importlib
+
+from ._markers import is_scripting, is_tracing, ignore, unused, export, annotate, Final
+
+# The tracer, scripter and archive load on first use: libraries ask ``is_scripting()`` /
+# ``is_tracing()`` in every forward, and that should not import fx and the zip format.
+_LAZY = {"TracerWarning": "_tracer", "ScriptModule": "_module", "TracedModule": "_module",
+         "TopLevelTracedModule": "_module", "trace": "_api", "script": "_api", "save": "_api",
+         "load": "_api", "RecursiveScriptModule": "_script", "ScriptFunction": "_script"}
 
 __all__ = ["trace", "script", "save", "load", "ScriptModule",
            "TracedModule", "TopLevelTracedModule", "TracerWarning", "RecursiveScriptModule",
            "ScriptFunction", "is_scripting", "is_tracing", "ignore", "unused", "export", "annotate",
            "Final"]
+
+
+def __getattr__(name):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -22,9 +22,7 @@ import io
 import json
 import linecache
 import textwrap
-import threading
 import types
-import typing
 import zipfile
 
 from .. import _errors
@@ -36,46 +34,12 @@ from ..nn.parameter import Parameter
 from ._archive import _FORMAT
 from ._capture import Capture, Source, NAMESPACE_PREFIX, class_of
 from ._module import ScriptModule
+from ._markers import _local
 from ._tracer import flatten_inputs, record_graph
 
-__all__ = ["script", "RecursiveScriptModule", "ScriptFunction", "is_scripting", "ignore",
-           "unused", "export", "annotate", "Final"]
-
-_local = threading.local()
 _ANNOTATIONS = __future__.annotations.compiler_flag
 
-
-# ---- markers of TorchScript-ready code (scripted code is Python, so they change nothing) ------
-def is_scripting():
-    """True while scripted code runs (``torch.jit.is_scripting``)."""
-    return getattr(_local, "depth", 0) > 0
-
-
-def ignore(drop=False, **kwargs):
-    """``@ember.jit.ignore`` or ``@ember.jit.ignore(drop=True)``: leaves the function as is."""
-    return drop if callable(drop) else _unchanged
-
-
-def unused(fn):
-    """``@ember.jit.unused``: leaves the function as is."""
-    return fn
-
-
-def export(fn):
-    """``@ember.jit.export``: every method is kept, so this leaves it as is."""
-    return fn
-
-
-def _unchanged(fn):
-    return fn
-
-
-def annotate(the_type, the_value):
-    """``torch.jit.annotate``: returns ``the_value``."""
-    return the_value
-
-
-Final = typing.Final
+__all__ = ["script", "RecursiveScriptModule", "ScriptFunction"]
 
 
 # ---- scripting --------------------------------------------------------------------------------

@@ -189,11 +189,6 @@ def input_names(fn, n):
 _tracing = _tracing_depth     # how many record_graph calls are running (they nest)
 
 
-def is_tracing():
-    """True while ``jit.trace`` (or an export built on it) runs the traced code."""
-    return _tracing[0] > 0
-
-
 def record_graph(fn, inputs, module=None, strict=True, on_conversion=_warn_conversion):
     """Run ``fn(*inputs)`` while recording; return ``(graph, eager output)``."""
     rec = _Recorder(module_attributes(module), on_conversion)
