@@ -336,6 +336,15 @@ class Tensor:
             return a.astype(dtype)
         return a
 
+    def __dlpack__(self, *, stream=-1, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule viewing this tensor's memory (see ``ember.utils.dlpack``)."""
+        from .utils import dlpack
+        return dlpack.export(self, stream, max_version, dl_device, copy)
+
+    def __dlpack_device__(self):
+        from .utils import dlpack
+        return dlpack.device_of(self)
+
     def item(self):
         if self._data.size != 1:
             raise _errors.item_numel(self._data.size)

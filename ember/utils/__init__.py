@@ -3,7 +3,7 @@ loaded on first use."""
 import importlib
 
 _SUBMODULES = {"data", "hooks", "checkpoint", "_pytree", "flop_counter", "tensorboard",
-               "safetensors"}
+               "safetensors", "dlpack"}
 
 
 def __getattr__(name):
