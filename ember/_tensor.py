@@ -377,6 +377,7 @@ class Tensor:
     def __float__(self):
         if self._data.size != 1:
             raise _errors.scalar_conversion(self._data.size)
+        _warn_scalar_from_grad(self)
         return float(self.item().real if self._dtype.is_complex else self.item())
 
     def __int__(self):
@@ -385,6 +386,7 @@ class Tensor:
         return int(self.item().real if self._dtype.is_complex else self.item())
 
     def __complex__(self):
+        _warn_scalar_from_grad(self)
         return complex(self.item())
 
     def __index__(self):
@@ -547,6 +549,19 @@ def _wrap_dim(dim, ndim):
 
 
 _new = object.__new__
+
+
+_scalar_warned = []
+
+
+def _warn_scalar_from_grad(t):
+    """``float()`` / ``complex()`` of a tensor that requires grad while grad mode is on: warn
+    once per process, as PyTorch does (``int()`` and ``.item()`` do not)."""
+    if t._requires_grad and not _scalar_warned:
+        from .autograd.grad_mode import is_grad_enabled
+        if is_grad_enabled():
+            _scalar_warned.append(True)
+            warnings.warn(_errors.SCALAR_FROM_GRAD_WARNING, UserWarning, stacklevel=3)
 
 
 def _make(data, dtype, device=_cpu, requires_grad=False):

@@ -311,3 +311,22 @@ def test_contains_like_torch():
 
     compare(case)
     compare(lambda T: "a" in T.tensor([1, 2]))
+
+
+def test_float_of_a_tensor_requiring_grad_warns_once_like_torch():
+    """float()/complex() warn once per process while grad mode is on; int()/.item() never."""
+    pytest.importorskip("torch")
+    import subprocess
+    import sys
+    script = ("import warnings, {lib} as t\n"
+              "warnings.simplefilter('always')\n"
+              "x = t.tensor(2., requires_grad=True) * 1\n"
+              "with warnings.catch_warnings(record=True) as w:\n"
+              "    int(x); x.item()\n"
+              "    with t.no_grad(): float(x)\n"
+              "    n0 = len(w); float(x); complex(x); float(x)\n"
+              "print(n0, len(w), str(w[-1].message).splitlines()[0])\n")
+    out = {lib: subprocess.run([sys.executable, "-c", script.format(lib=lib)], text=True,
+                               capture_output=True, check=True).stdout
+           for lib in ("ember", "torch")}
+    assert out["ember"] == out["torch"]

@@ -263,6 +263,11 @@ def reduction_invalid(reduction):
     return ValueError(f"{reduction} is not a valid value for reduction")
 
 
+def bce_dtype_mismatch(found, expected):
+    return RuntimeError(f"Found dtype {legacy_scalar_type(found)} but expected "
+                        f"{legacy_scalar_type(expected)}")
+
+
 def bce_input_range():
     return RuntimeError("all elements of input should be between 0 and 1")
 

@@ -753,3 +753,7 @@ def contains_type(element):
 
 def meta_no_data():
     return NotImplementedError("Cannot copy out of meta tensor; no data!")
+
+
+SCALAR_FROM_GRAD_WARNING = ("Converting a tensor with requires_grad=True to a scalar may lead to "
+                            "unexpected behavior.\nConsider using tensor.detach() first.")

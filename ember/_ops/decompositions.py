@@ -186,6 +186,8 @@ def slogdet(input):
 @register("logdet", nodes=("WhereBackward0",))
 def logdet(input):
     sign, logabs = _slogdet(input, "linalg.slogdet", slogdet_t)
+    if input._dtype.is_complex:     # log det = log(sign) + log|det|, complex
+        return sign.log() + logabs
     xp = input._device._backend.xp
     nan = _make(xp.asarray(xp.nan, dtype=logabs._dtype.np), logabs._dtype, logabs._device)
     return logabs.where(sign >= 0, nan)
@@ -682,12 +684,13 @@ def linalg_lstsq(A, B, rcond=None, *, driver=None):
     dt, dev = A._dtype, A._device
     rank = keep.sum(-1)
     drv = driver or "gelsy"
-    empty = _make(xp.empty((0,), dt.np), dt, dev)
-    resid = _make(xp.empty((0,), dt.np), dt, dev)
+    real = dt.to_real()         # residuals and singular values are real for complex input
+    empty = _make(xp.empty((0,), real.np), real, dev)
+    resid = _make(xp.empty((0,), real.np), real, dev)
     # gels (QR) assumes full rank and always reports residuals; gelsd/gelss only at full rank
     if m > n and drv != "gelsy" and (drv == "gels" or bool((rank == n).all())):
-        resid = _make((xp.abs(xp.matmul(a, x) - b) ** 2).sum(-2).astype(dt.np), dt, dev)
-    sv = _make(s.astype(dt.np), dt, dev) if drv in ("gelsd", "gelss") else empty
+        resid = _make((xp.abs(xp.matmul(a, x) - b) ** 2).sum(-2).astype(real.np), real, dev)
+    sv = _make(s.astype(real.np), real, dev) if drv in ("gelsd", "gelss") else empty
     # gels computes no rank
     rank = xp.empty((0,), np.int64) if drv == "gels" else xp.asarray(rank, np.int64)
     X = _make(xp.ascontiguousarray(x[..., 0] if vector else x).astype(dt.np, copy=False),

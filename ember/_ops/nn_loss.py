@@ -182,6 +182,8 @@ def _check_probabilities(x, y, xp):
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-w (t log x + (1 - t) log(1 - x)), each log clamped at -100 like PyTorch."""
     reduction = reduction_name(reduction)
+    if target._dtype is not input._dtype:
+        raise _errors.bce_dtype_mismatch(target._dtype, input._dtype)
     x, y, dt, dev = _float_operands(input, target, "binary_cross_entropy")
     xp = dev._backend.xp
     _check_probabilities(x, y, xp)
@@ -209,8 +211,10 @@ def _bce_logits_bwd(node, g):
         else:
             t = pw * y
             gx = ((t + 1 - y) * x.sigmoid() - t) * g
+        gx = gx.to(x.dtype)
     if node.next_functions[1][0] is not None:
         gy = -x * g if pw is None else (log_sigmoid(-x) - log_sigmoid(x) * pw) * g
+        gy = gy.to(y.dtype)
     return gx, gy
 
 
@@ -239,7 +243,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
         loss = (1 - y) * x - log_sig
         if weight is not None:
             loss = loss * as_array(weight, dt, dev)
+    # computed in the operands' common dtype, returned in the target's (as PyTorch does)
     out = _finish(loss, reduction, dt, dev)
+    if target._dtype is not dt and target._dtype.category == dt.category:
+        out = _make(out._data.astype(target._dtype.np), target._dtype, dev)
     if _grad_on() and (input._requires_grad or target._requires_grad):
         record(out, BinaryCrossEntropyWithLogitsBackward0, (input, target),
                (input, target, weight, pos_weight), (reduction,))

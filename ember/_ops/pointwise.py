@@ -403,11 +403,24 @@ def _fmax_bwd(sel):
 
 def _logaddexp_bwd(powf):
     def bwd(g, a, b, y, na, nb):
-        return (g / (1 + powf(b - a)) if na else None, g / (1 + powf(a - b)) if nb else None)
+        return (g / _conj(1 + powf(b - a)) if na else None,
+                g / _conj(1 + powf(a - b)) if nb else None)
     return bwd
 
 
+def complex_logaddexp(a, b, xp):
+    """log(exp(a) + exp(b)) for complex arrays, shifted by the operand of larger real part (the
+    imaginary part of the result stays the principal log's); equal infinite real parts give
+    that operand."""
+    first = a.real >= b.real
+    m, other = xp.where(first, a, b), xp.where(first, b, a)
+    r = m + xp.log1p(xp.exp(other - m))
+    return xp.where(xp.isinf(m.real) & (other.real == m.real), m, r)
+
+
 def _logaddexp_kernel(a, b, be):
+    if a.dtype.kind == "c":
+        return complex_logaddexp(a, b, be.xp)
     return be.xp.logaddexp(a, b)
 
 
@@ -701,8 +714,24 @@ def _sgn_kernel(x, be):
 
 
 _zero_grad = lambda g, x, y: _zeros(g)  # noqa: E731
+
+
+def _away_from_zero(x, grad):
+    """``grad(x, |x| with zeros replaced by 1)``, set to 0 where x == 0 (PyTorch's choice)."""
+    r = x.abs()
+    at_zero = r == 0
+    return grad(x, r.masked_fill(at_zero, 1)).masked_fill(at_zero, 0)
+
+
+def _sgn_grad(g, x, y):
+    """d(z/|z|): the part of g orthogonal to sgn(z), over |z| (complex); 0 for real input."""
+    if not x.is_complex():
+        return _zeros(g)
+    return _away_from_zero(x, lambda z, r: (g - z.sgn() * (g.conj() * z.sgn()).real) / r)
+
+
 sign, sign_ = unary("sign", _sign_kernel, _zero_grad, "SignBackward0", saves=None)
-sgn, sgn_ = unary("sgn", _sgn_kernel, _zero_grad, "SgnBackward0", saves=None)
+sgn, sgn_ = unary("sgn", _sgn_kernel, _sgn_grad, "SgnBackward0")
 
 
 def _rounding(ufunc):
@@ -794,8 +823,15 @@ def _angle_kernel(x, be):
     return xp.where(xp.isnan(x), x, xp.where(x < 0, math.pi, 0.0)).astype(x.dtype)
 
 
-angle, _ = unary("angle", _angle_kernel, _zero_grad, "AngleBackward0", saves=None,
-                 float_result=True, inplace_ok=False)
+def _angle_grad(g, x, y):
+    """d atan2(Im z, Re z) = g i z / |z|^2 (complex); 0 for real input."""
+    if not x.is_complex():
+        return _zeros(g)
+    return _away_from_zero(x, lambda z, r: z * 1j * (g / (r * r)))
+
+
+angle, _ = unary("angle", _angle_kernel, _angle_grad, "AngleBackward0", float_result=True,
+                 inplace_ok=False)
 
 
 NanToNumBackward0 = node_class("NanToNumBackward0", lambda node, g: (

@@ -634,8 +634,8 @@ def _logsumexp_bwd(node, g, ):
     x, y = node.saved()
     dims, keepdim = node._args
     shape = x._data.shape
-    return (expand_reduced(g, shape, dims, keepdim) *
-            (x - expand_reduced(y, shape, dims, keepdim)).exp(),)
+    w = (x - expand_reduced(y, shape, dims, keepdim)).exp()
+    return (expand_reduced(g, shape, dims, keepdim) * (w.conj() if w.is_complex() else w),)
 
 
 LogsumexpBackward0 = node_class("LogsumexpBackward0", _logsumexp_bwd)
@@ -649,8 +649,11 @@ def _logsumexp_array(x, ax, xp, rounding=None):
     def r(a):
         return a if rounding is None else a.astype(rounding).astype(a.dtype)
     with _quiet(xp):
-        m = xp.max(x, axis=ax, keepdims=True, initial=-xp.inf) if x.size else \
-            xp.zeros(tuple(1 if i in ax else s for i, s in enumerate(x.shape)), x.dtype)
+        # complex: shift by the largest real part, so the result's imaginary part is the
+        # principal log's, as PyTorch's
+        top = x.real if x.dtype.kind == "c" else x
+        m = xp.max(top, axis=ax, keepdims=True, initial=-xp.inf) if x.size else \
+            xp.zeros(tuple(1 if i in ax else s for i, s in enumerate(x.shape)), top.dtype)
         m = xp.where(xp.isfinite(m), m, 0)
         return r(xp.log(r(xp.sum(r(xp.exp(r(x - m))), axis=ax, keepdims=True)))) + m
 

@@ -7,6 +7,7 @@ from .. import return_types as RT
 from .._tensor import _make
 from ..autograd.graph import node_class, save_output
 from ._core import register, record, _grad_on, grad_for, wrap
+from .pointwise import complex_logaddexp
 from .reduction import (_acc_dtype, _along, _const, _diag_to_one, _finish, _finish_tuple,
                         _float_dtype, _lowp, _scatter)
 
@@ -56,7 +57,7 @@ def _logcumsumexp_bwd(node, g):
     upper = _tri(shape[d], d, len(shape), xp, True)
     lower_inf = _const(xp.where(upper, 0, -xp.inf).astype(x._data.dtype), x)
     w = (x.unsqueeze(d + 1) - y.unsqueeze(d) + lower_inf).exp()
-    return ((w * g.unsqueeze(d)).sum(d + 1),)
+    return (((w.conj() if w.is_complex() else w) * g.unsqueeze(d)).sum(d + 1),)
 
 
 CumsumBackward0 = node_class("CumsumBackward0", _cumsum_bwd)
@@ -93,10 +94,18 @@ def cumprod(input, dim, *, dtype=None, out=None):
     return _finish(res, out)
 
 
+def _logcumsumexp_kernel(a, axis, xp):
+    if a.dtype.kind != "c":
+        return xp.logaddexp.accumulate(a, axis=axis)
+    out = xp.moveaxis(a.copy(), axis, 0)     # complex has no ufunc: one step per position
+    for k in range(1, out.shape[0]):
+        out[k] = complex_logaddexp(out[k - 1], out[k], xp)
+    return xp.moveaxis(out, 0, axis)
+
+
 @register("logcumsumexp", nodes=("LogcumsumexpBackward0",), out=True)
 def logcumsumexp(input, dim, *, out=None):
-    res, axis = _scan(input, dim, None, lambda a, ax, xp: xp.logaddexp.accumulate(a, axis=ax),
-                      float_only=True)
+    res, axis = _scan(input, dim, None, _logcumsumexp_kernel, float_only=True)
     if _grad_on() and input._requires_grad:
         node = record(res, LogcumsumexpBackward0, (input,), (input, None), (axis,))
         save_output(node, res, 1)

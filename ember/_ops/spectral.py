@@ -67,8 +67,10 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     info = _errors.StftCall(input, n_fft, hop, win, window, normalized, onesided,
                             return_complex, align_to_window)
     cplx = input._dtype.is_complex or window is not None and window._dtype.is_complex
-    if return_complex is None and not cplx:
-        raise _errors.stft_return_complex()
+    if return_complex is None:
+        if not cplx:
+            raise _errors.stft_return_complex()
+        return_complex = True       # complex input or window: complex output, as PyTorch
     if window is None:
         warnings.warn(_errors.STFT_NO_WINDOW, UserWarning, stacklevel=2)
     nd = input._data.ndim

@@ -70,9 +70,9 @@ def _identity(op, dtype, ord=2.0):
         return 1
     if op == "median":
         return math.nan
-    value = _extreme(dtype, op in ("amin", "argmin"))
     if op == "logsumexp" and dtype.is_complex:
-        value = complex(-math.inf, 0)
+        return complex(-math.inf, 0)
+    value = None if dtype.is_complex else _extreme(dtype, op in ("amin", "argmin"))
     if value is None:
         raise _errors.masked_identity(op, dtype)
     return value
