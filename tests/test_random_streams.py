@@ -226,6 +226,14 @@ def test_continuous_samplers(dt):
     _same(run, exact=dt == "float32")
 
 
+@pytest.mark.parametrize("dt", ["int64", "int32", "uint8"])
+def test_geometric_fills_integer_tensors(dt):
+    def run(L):
+        return tuple(v.geometric_(p).clone() for v, p in zip(_views(L, getattr(L, dt)),
+                                                              (0.3, 0.05, 0.8)))
+    _same(run)
+
+
 # ---- generators ------------------------------------------------------------------------------
 def test_generator_objects():
     def run(L):

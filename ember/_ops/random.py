@@ -595,11 +595,15 @@ def _random(self, from_=None, to=_UNSET, *, generator=None):
     return _fill(self, _laid_out(flat.astype(self._dtype.np), like), node)
 
 
-def _continuous(dist, node, kernel, check):
+def _continuous(dist, node, kernel, check, integers=False):
     """An in-place sampler over the backend kernel ``kernel(engine, n, *params)`` (float64
-    samples cast to the tensor's dtype) for float tensors; ``check`` validates the params."""
+    samples cast to the tensor's dtype) for float tensors (and integer ones with
+    ``integers``: a discrete distribution); ``check`` validates the params."""
     def op(self, *params, generator=None, **named):
-        _float_only(self, dist)
+        if not integers:
+            _float_only(self, dist)
+        elif self._dtype is D.bool_:
+            raise _errors.kernel_not_implemented(f"{kernel}_cpu", self._dtype)
         params = check(*params, **named)
         dev, like = self._device, self._data
         flat = getattr(_kernels(dev), kernel)(_engine(generator, dev), like.size, *params)
@@ -637,7 +641,8 @@ exponential_ = _named_inplace(
     _continuous("Exponential", "ExponentialBackward0", "exponential", _exponential),
     "exponential_")
 geometric_ = _named_inplace(
-    _continuous("Geometric", "GeometricBackward0", "geometric", _geometric), "geometric_")
+    _continuous("Geometric", "GeometricBackward0", "geometric", _geometric, integers=True),
+    "geometric_")
 log_normal_ = _named_inplace(
     _continuous("LogNormal", "LogNormalBackward0", "log_normal", _log_normal), "log_normal_")
 cauchy_ = _named_inplace(_continuous("Cauchy", "CauchyBackward0", "cauchy", _cauchy), "cauchy_")
