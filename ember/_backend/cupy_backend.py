@@ -13,7 +13,8 @@ stream).
 CuPy API used (all documented): ``cupy.asarray`` / ``cupy.asnumpy``, ``ndarray.data.ptr`` /
 ``.base`` / ``.nbytes``, ``cupy.shares_memory``, ``cupy.lib.stride_tricks.as_strided``,
 ``cupyx.scatter_add`` / ``scatter_max`` / ``scatter_min``, ``cupy.cuda.Device``,
-``cupy.cuda.runtime.getDeviceProperties``, ``cupy.get_default_memory_pool``
+``cupy.cuda.runtime.getDeviceProperties``, ``cupyx.empty_pinned`` (whose arrays' ``.base`` is
+a ``cupy.cuda.PinnedMemoryPointer``), ``cupy.get_default_memory_pool``
 (``used_bytes``, ``total_bytes``, ``free_all_blocks``), ``cupy.cuda.Stream`` / ``Event``.
 """
 import numpy as np
@@ -45,6 +46,15 @@ class CUDA(CPU):
         self.peak = 0
 
     # ---- host transfer and memory ----------------------------------------------------------
+    pinned_buffer_types = (cupy.cuda.PinnedMemoryPointer,)
+
+    def pin(self, host):
+        """A copy of the host array ``host`` in page-locked memory (``cupyx.empty_pinned``)."""
+        with self.device:
+            out = cupyx.empty_pinned(host.shape, host.dtype)
+        out[...] = host
+        return out
+
     def from_host(self, a):
         with self.device:
             return cupy.asarray(a)

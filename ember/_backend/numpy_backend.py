@@ -138,16 +138,29 @@ class CPU:
         return np.lib.stride_tricks.as_strided(a, shape, strides_bytes, writeable=writeable)
 
 
+class PinnedHostBuffer(bytearray):
+    """Host memory the fake CUDA backends hand out as "page-locked" (plain memory, marked)."""
+
+
 class FakeCUDA(CPU):
     """NumPy underneath, reported as ``cuda:N``: lets CI check device semantics without a GPU."""
     device_type = "cuda"
     is_fake = True
+    pinned_buffer_types = (PinnedHostBuffer,)
 
     def from_host(self, a):
         return np.array(a, copy=True)
 
     def to_host(self, a):
         return np.array(a, copy=True)
+
+    @staticmethod
+    def pin(host):
+        """A copy of the host array ``host`` in pinned host memory."""
+        out = np.frombuffer(PinnedHostBuffer(max(host.nbytes, host.itemsize)), host.dtype)[:host.size]
+        out = out.reshape(host.shape)
+        out[...] = host
+        return out
 
 
 class Meta(CPU):

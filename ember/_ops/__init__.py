@@ -16,6 +16,7 @@ from . import nn_conv, nn_pool, nn_resample  # noqa: F401
 from . import nn_rnn  # noqa: F401
 from . import special  # noqa: F401
 from . import random_dist  # noqa: F401
+from . import pinned  # noqa: F401
 from . import fft, distance, searching, histogram, statistics  # noqa: F401
 from . import calculus, combinatorics, renorm, windows, spectral  # noqa: F401
 from . import copies, polynomials, misc, index_math, strided, index_reduce  # noqa: F401

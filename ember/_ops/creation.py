@@ -8,6 +8,7 @@ from .. import _errors
 from .._device import resolve as _resolve, cpu as _cpu, device as _device_cls
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class, make_node
+from .pinned import pinned
 from ._core import (register, record, _grad_on, check_inplace, rebase_history, grad_for, write_out,
                     write_array)
 
@@ -43,8 +44,10 @@ def _astype(arr, dt):
     return arr.astype(dt.np)
 
 
-def _finish(arr, dt, dev, requires_grad):
+def _finish(arr, dt, dev, requires_grad, pin=False):
     t = _make(arr, dt, dev)
+    if pin:
+        t = pinned(t)
     if requires_grad:
         _factory_requires_grad(t)
     return t
@@ -152,7 +155,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     dt = D.to_dtype(dtype) if dtype is not None else (
         data._dtype if isinstance(data, Tensor) else _infer_dtype(data, host))
     arr = _astype(host, dt) if host.dtype != dt.np else host.copy()
-    return _finish(dev._backend.from_host(arr), dt, dev, requires_grad)
+    return _finish(dev._backend.from_host(arr), dt, dev, requires_grad, pin_memory)
 
 
 @register("as_tensor", method=False)
@@ -203,7 +206,7 @@ def _factory(fill, fn):
         dt = _dt(dtype)
         dev = _resolve(device)
         arr = fill(dev._backend.xp, shape, dt.np)
-        t = _finish(arr, dt, dev, requires_grad)
+        t = _finish(arr, dt, dev, requires_grad, pin_memory)
         if out is not None:
             return write_out(out, t)
         return t
@@ -225,7 +228,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
         dt = D.to_dtype(dtype)
     dev = _resolve(device)
     fv = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
-    return _finish(dev._backend.xp.full(shape, fv, dt.np), dt, dev, requires_grad)
+    return _finish(dev._backend.xp.full(shape, fv, dt.np), dt, dev, requires_grad, pin_memory)
 
 
 def _like(fill):
@@ -257,7 +260,7 @@ def _new_factory(fill):
         shape = _sizes(size)
         dt = self._dtype if dtype is None else D.to_dtype(dtype)
         dev = self._device if device is None else _resolve(device)
-        return _finish(fill(dev._backend.xp, shape, dt.np), dt, dev, requires_grad)
+        return _finish(fill(dev._backend.xp, shape, dt.np), dt, dev, requires_grad, pin_memory)
     return new
 
 
@@ -272,14 +275,15 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
     dt = self._dtype if dtype is None else D.to_dtype(dtype)
     dev = self._device if device is None else _resolve(device)
     return _finish(dev._backend.xp.full(_sizes((size,), "new_full"), fill_value, dt.np), dt, dev,
-                   requires_grad)
+                   requires_grad, pin_memory)
 
 
 @register("new_tensor", function=False)
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
                pin_memory=False):
     return tensor(data, dtype=self._dtype if dtype is None else dtype,
-                  device=self._device if device is None else device, requires_grad=requires_grad)
+                  device=self._device if device is None else device, requires_grad=requires_grad,
+                  pin_memory=pin_memory)
 
 
 # ---- clone / contiguous / to / copy_ ------------------------------------------------------------

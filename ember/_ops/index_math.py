@@ -8,6 +8,7 @@ from .._device import resolve as _resolve
 from .._tensor import _make
 from ._core import register
 from .indexing import nonzero
+from .pinned import pinned
 from .pointwise import _reject
 
 
@@ -24,7 +25,8 @@ def _tri_indices(name, lower):
         xp = dev._backend.xp
         mask = xp.tri(row, col, offset, dtype=bool) if lower else \
             ~xp.tri(row, col, offset - 1, dtype=bool)
-        return _make(xp.stack(xp.nonzero(mask)).reshape(2, -1).astype(dt.np), dt, dev)
+        out = _make(xp.stack(xp.nonzero(mask)).reshape(2, -1).astype(dt.np), dt, dev)
+        return pinned(out) if pin_memory else out
     op.__name__ = op.__qualname__ = name
     return register(name, method=False, differentiable=False)(op)
 

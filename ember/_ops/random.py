@@ -213,13 +213,13 @@ def _float_dt(dtype, kernel):
     return dt
 
 
-def _new(arr, dt, dev, requires_grad, out):
+def _new(arr, dt, dev, requires_grad, out, pin=False):
     arr = out_array(arr, dev.backend.xp)
     if arr.dtype != dt.np:
         arr = arr.astype(dt.np)
     if requires_grad and dt.category < 2:
         raise _errors.factory_requires_grad_dtype()
-    t = _finish(arr, dt, dev, requires_grad)
+    t = _finish(arr, dt, dev, requires_grad, pin)
     return t if out is None else write_out(out, t)
 
 
@@ -298,7 +298,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     dt = _float_dt(dtype, "check_uniform_bounds")
     dev = _resolve(device)
     arr = _uniform_values(_engine(generator, dev), _kernels(dev), math.prod(shape), dt)
-    return _new(arr.reshape(shape), dt, dev, requires_grad, out)
+    return _new(arr.reshape(shape), dt, dev, requires_grad, out, pin_memory)
 
 
 @register("randn", method=False)
@@ -308,7 +308,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     dt = _float_dt(dtype, "normal_kernel_cpu")
     dev = _resolve(device)
     arr = _normal_values(_engine(generator, dev), _kernels(dev), math.prod(shape), dt, 0.0, 1.0)
-    return _new(arr.reshape(shape), dt, dev, requires_grad, out)
+    return _new(arr.reshape(shape), dt, dev, requires_grad, out, pin_memory)
 
 
 def _like_args(input, dtype, device):
@@ -357,7 +357,7 @@ def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None,
     dev = _resolve(device)
     arr = _integers(_engine(generator, dev), _kernels(dev), int(low), int(high),
                     math.prod(shape), dt)
-    return _new(arr.reshape(shape), dt, dev, requires_grad, out)
+    return _new(arr.reshape(shape), dt, dev, requires_grad, out, pin_memory)
 
 
 @register("randint_like", method=False)
@@ -378,7 +378,8 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         raise _errors.negative_dimension("randperm", (n,))
     dt = D.int64 if dtype is None else D.to_dtype(dtype)
     dev = _resolve(device)
-    return _new(_kernels(dev).randperm(_engine(generator, dev), n), dt, dev, requires_grad, out)
+    perm = _kernels(dev).randperm(_engine(generator, dev), n)
+    return _new(perm, dt, dev, requires_grad, out, pin_memory)
 
 
 # ---- normal -------------------------------------------------------------------------------------
@@ -426,7 +427,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         shape = _sizes((size,), "normal")
         flat = _normal_values(_engine(generator, dev), _kernels(dev), math.prod(shape), dt,
                               mean, std)
-        return _new(flat.reshape(shape), dt, dev, requires_grad, out)
+        return _new(flat.reshape(shape), dt, dev, requires_grad, out, pin_memory)
     ts = [t for t in (mean, std) if isinstance(t, Tensor)]
     dt = D.result_type(*ts) if len(ts) == 2 else ts[0]._dtype
     dev = ts[0]._device

@@ -24,7 +24,7 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     if len(size) != len(stride):
         raise _errors.strided_ndim(size, stride)
     dt, dev = _dt(dtype), _resolve(device)
-    return _finish(_strided(dev._backend, size, stride, dt), dt, dev, requires_grad)
+    return _finish(_strided(dev._backend, size, stride, dt), dt, dev, requires_grad, pin_memory)
 
 
 @register("new_empty_strided", function=False)
@@ -32,7 +32,7 @@ def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=Non
                       requires_grad=False, pin_memory=False):
     return empty_strided(size, stride, dtype=self._dtype if dtype is None else dtype,
                          device=self._device if device is None else device,
-                         requires_grad=requires_grad)
+                         requires_grad=requires_grad, pin_memory=pin_memory)
 
 
 @register("empty_permuted", method=False)
@@ -47,7 +47,7 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
     xp = dev._backend.xp
     physical = xp.empty(tuple(size[d] for d in order), dt.np)
     inverse = sorted(range(len(order)), key=order.__getitem__)
-    return _finish(physical.transpose(inverse), dt, dev, requires_grad)
+    return _finish(physical.transpose(inverse), dt, dev, requires_grad, pin_memory)
 
 
 @register("resize_", function=False)

@@ -7,6 +7,7 @@ from .. import _dtype as D
 from .. import _errors
 from ._core import register
 from .creation import arange, empty, ones
+from .pinned import pinned
 
 
 def _start(name, window_length, dtype, device, requires_grad):
@@ -23,9 +24,11 @@ def _start(name, window_length, dtype, device, requires_grad):
     return dtype, None
 
 
-def _finish(window, periodic, requires_grad):
+def _finish(window, periodic, requires_grad, pin):
     if periodic:
         window = window[:-1]
+    if pin:
+        window = pinned(window)
     return window.requires_grad_(requires_grad) if requires_grad else window
 
 
@@ -35,9 +38,9 @@ def _window(name, body):
            pin_memory=False, requires_grad=False):
         dtype, done = _start(name, window_length, dtype, device, requires_grad)
         if done is not None:
-            return done
+            return pinned(done) if pin_memory else done
         n = window_length + 1 if periodic else window_length
-        return _finish(body(n, dtype, device, *extra), periodic, requires_grad)
+        return _finish(body(n, dtype, device, *extra), periodic, requires_grad, pin_memory)
     op.__name__ = op.__qualname__ = name
     return register(name, method=False, differentiable=False)(op)
 

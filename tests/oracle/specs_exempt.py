@@ -12,6 +12,10 @@ EXEMPT = {
     "_rnn_layer": "private whole-sequence tanh/relu RNN layer behind nn.RNN (torch has no "
                   "public counterpart); gradcheck, gradgradcheck and nn.RNN against torch in "
                   "tests/test_rnn_fused.py",
+    "is_pinned": "pinned memory needs an accelerator; CPU-only torch's errors and the fake CUDA "
+                 "backend's pinning in tests/test_pinned_memory.py",
+    "pin_memory": "pinned memory needs an accelerator; CPU-only torch's errors and the fake CUDA "
+                  "backend's pinning in tests/test_pinned_memory.py",
     "ctc_loss": "needs length arrays and log_softmax-normalised inputs (torch's CTC gradient "
                 "is exact only for those); compared with torch in tests/test_nn_loss.py",
 }

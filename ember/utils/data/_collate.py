@@ -128,3 +128,20 @@ def default_convert(data):
     if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
         return _rebuild(data, [default_convert(d) for d in data])
     return data
+
+
+def pin_memory(data):
+    """``data`` with every tensor inside it copied to pinned memory (what ``DataLoader`` with
+    ``pin_memory=True`` does to each batch); other objects with a ``pin_memory`` method are
+    asked to pin themselves."""
+    if isinstance(data, Tensor):
+        return data.pin_memory()
+    if isinstance(data, (str, bytes)):
+        return data
+    if isinstance(data, collections.abc.Mapping):
+        return _rebuild(data, {k: pin_memory(v) for k, v in data.items()})
+    if isinstance(data, collections.abc.Sequence):
+        return _rebuild(data, [pin_memory(d) for d in data])
+    if hasattr(data, "pin_memory"):
+        return data.pin_memory()
+    return data

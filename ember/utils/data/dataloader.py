@@ -9,7 +9,7 @@ from ... import _errors
 from ... import _dtype as D
 from ... import accelerator
 from ..._ops.creation import empty
-from ._collate import default_collate, default_convert
+from ._collate import default_collate, default_convert, pin_memory
 from ._fetch import make_fetcher
 from .dataset import IterableDataset
 from .sampler import Sampler, SequentialSampler, RandomSampler, BatchSampler, _T_co
@@ -170,7 +170,8 @@ class _BaseDataLoaderIter:
         self._drop_last = loader.drop_last
         self._index_sampler = loader._index_sampler
         self._num_workers = loader.num_workers
-        if loader.pin_memory and not accelerator.is_available():
+        self._pin_memory = loader.pin_memory and accelerator.is_available()
+        if loader.pin_memory and not self._pin_memory:
             warnings.warn(_errors.data_pin_memory_warning(), stacklevel=3)
         self._timeout = loader.timeout
         self._collate_fn = loader.collate_fn
@@ -196,6 +197,8 @@ class _BaseDataLoaderIter:
 
     def __next__(self):
         data = self._next_data()
+        if self._pin_memory:
+            data = pin_memory(data)
         self._num_yielded += 1
         reported = self._IterableDataset_len_called
         if self._is_iterable and reported is not None and self._num_yielded > reported:
