@@ -134,7 +134,8 @@ def build(model_cls, enum_cls, weights, progress, kwargs, legacy, *args, remap=N
     weights_path = kwargs.pop("weights_path", None)
     finish = None
     if weights is not None:
-        overwrite_param(kwargs, "num_classes", len(weights.meta["categories"]))
+        if "categories" in weights.meta:          # optical-flow weights have none
+            overwrite_param(kwargs, "num_classes", len(weights.meta["categories"]))
         if prepare is not None:
             finish = prepare(weights, kwargs)
     model = model_cls(*args, **kwargs)
