@@ -1,0 +1,117 @@
+"""ember.vision.models.video and .optical_flow against real torchvision 0.28: eval-mode
+outputs with the same weights (torchvision's random initialisation, perturbed, copied into
+Ember's model), at the smallest inputs each architecture accepts; the presets; RAFT's checks."""
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import ember
+from ember.vision import models
+
+
+@pytest.fixture(scope="module")
+def tv():
+    from tests.oracle import torchvision_ref
+    return torchvision_ref.load()
+
+
+def _inputs(shapes, seed=0):
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(s).astype(np.float32) for s in shapes]
+
+
+def compare(theirs, ours, shapes, atol=1e-4, **call):
+    """Copy ``theirs``' (perturbed) state into ``ours``; their eval-mode outputs on random
+    inputs of ``shapes`` (a tensor or a list of them) must agree."""
+    import torch
+    theirs.eval()
+    with torch.no_grad():
+        for p in theirs.parameters():
+            p.add_(torch.randn_like(p) * 0.02)
+    state = theirs.state_dict()
+    ours.load_state_dict(OrderedDict((k, ember.tensor(v.numpy())) for k, v in state.items()))
+    ours.eval()
+    xs = _inputs(shapes)
+    with torch.no_grad():
+        expected = theirs(*map(torch.from_numpy, xs), **call)
+    with ember.no_grad():
+        got = ours(*map(ember.from_numpy, xs), **call)
+    if isinstance(expected, list):
+        assert isinstance(got, list) and len(got) == len(expected)
+    else:
+        got, expected = [got], [expected]
+    for g, e in zip(got, expected):
+        assert tuple(g.shape) == tuple(e.shape) and str(g.dtype)[6:] == str(e.dtype)[6:]
+        np.testing.assert_allclose(g.numpy(), e.numpy(), atol=atol, rtol=1e-3)
+
+
+# name: (input shapes, builder arguments, call arguments)
+CASES = {
+    "r3d_18": ([(1, 3, 4, 32, 32)], {"num_classes": 7}, {}),
+    "mc3_18": ([(2, 3, 4, 24, 32)], {}, {}),
+    "r2plus1d_18": ([(1, 3, 4, 32, 32)], {}, {}),
+    "raft_small": ([(1, 3, 128, 128)] * 2, {}, {"num_flow_updates": 2}),
+    "s3d": ([(1, 3, 13, 224, 224)], {"num_classes": 5}, {}),
+    "raft_large": ([(1, 3, 128, 136)] * 2, {}, {"num_flow_updates": 2}),
+}
+SLOW = {"s3d", "raft_large", "r3d_18", "mc3_18"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n
+                                  for n in CASES])
+def test_forward_matches_torchvision(name, tv):
+    import torch
+    shapes, kwargs, call = CASES[name]
+    torch.manual_seed(0)
+    ember.manual_seed(0)
+    compare(tv.models.get_model(name, **kwargs), models.get_model(name, **kwargs), shapes,
+            **call)
+
+
+def test_builders_live_in_torchvision_modules(tv):
+    for ours, theirs in ((models.video, tv.models.video),
+                         (models.optical_flow, tv.models.optical_flow)):
+        assert models.list_models(module=ours) == tv.models.list_models(module=theirs)
+        assert sorted(ours.__all__) == sorted(theirs.__all__)
+    assert not hasattr(models, "r3d_18") and not hasattr(models, "raft_large")
+    assert models.get_model_builder("r3d_18") is models.video.resnet.r3d_18
+    assert models.get_model_weights("raft_small") is models.optical_flow.Raft_Small_Weights
+
+
+def test_video_classification_preset(tv):
+    import torch
+    ours = models.video.R3D_18_Weights.DEFAULT.transforms()
+    theirs = tv.models.video.R3D_18_Weights.DEFAULT.transforms()
+    assert repr(ours) == repr(theirs)
+    vid = np.random.default_rng(1).integers(0, 256, (2, 3, 3, 40, 52), dtype=np.uint8)
+    for clip in (vid, vid[0]):              # batched (N, T, C, H, W) and a single clip
+        got, expected = ours(ember.from_numpy(clip)), theirs(torch.from_numpy(clip))
+        assert tuple(got.shape) == tuple(expected.shape)
+        np.testing.assert_allclose(got.numpy(), expected.numpy(), atol=1e-5)
+
+
+def test_optical_flow_preset(tv):
+    import torch
+    ours = models.optical_flow.Raft_Large_Weights.DEFAULT.transforms()
+    theirs = tv.models.optical_flow.Raft_Large_Weights.DEFAULT.transforms()
+    assert repr(ours) == repr(theirs)
+    a, b = np.random.default_rng(2).integers(0, 256, (2, 3, 16, 24), dtype=np.uint8)
+    got = ours(ember.from_numpy(a), ember.from_numpy(b))
+    expected = theirs(torch.from_numpy(a), torch.from_numpy(b))
+    assert isinstance(got, tuple) and len(got) == 2
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g.numpy(), e.numpy(), atol=1e-6)
+
+
+@pytest.mark.parametrize("shapes", [[(1, 3, 64, 64), (1, 3, 64, 72)], [(1, 3, 60, 64)] * 2,
+                                    [(1, 3, 64, 64)] * 2])
+def test_raft_input_errors(shapes, tv):
+    import torch
+    x1, x2 = _inputs(shapes)
+    torch.manual_seed(0)
+    with pytest.raises(ValueError) as expected:
+        tv.models.optical_flow.raft_small()(torch.from_numpy(x1), torch.from_numpy(x2))
+    with pytest.raises(ValueError) as got:
+        models.optical_flow.raft_small()(ember.from_numpy(x1), ember.from_numpy(x2))
+    assert str(got.value) == str(expected.value)
