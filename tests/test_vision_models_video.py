@@ -54,8 +54,9 @@ CASES = {
     "raft_small": ([(1, 3, 128, 128)] * 2, {}, {"num_flow_updates": 2}),
     "s3d": ([(1, 3, 13, 224, 224)], {"num_classes": 5}, {}),
     "raft_large": ([(1, 3, 128, 136)] * 2, {}, {"num_flow_updates": 2}),
+    "swin3d_t": ([(1, 3, 2, 32, 32)], {}, {}),
 }
-SLOW = {"s3d", "raft_large", "r3d_18", "mc3_18"}
+SLOW = {"s3d", "raft_large", "r3d_18", "mc3_18", "swin3d_t"}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n
@@ -115,3 +116,27 @@ def test_raft_input_errors(shapes, tv):
     with pytest.raises(ValueError) as got:
         models.optical_flow.raft_small()(ember.from_numpy(x1), ember.from_numpy(x2))
     assert str(got.value) == str(expected.value)
+
+
+# small configurations of the transformer families: (module, class, arguments built from that
+# library's module, input shape)
+SMALL = {
+    "swin3d": ("swin_transformer", "SwinTransformer3d", lambda m: dict(
+        patch_size=[2, 4, 4], embed_dim=16, depths=[2, 2], num_heads=[2, 4],
+        window_size=[2, 3, 3], num_classes=5), (2, 3, 4, 24, 24)),
+    "swin3d_padded": ("swin_transformer", "SwinTransformer3d", lambda m: dict(
+        patch_size=[2, 4, 4], embed_dim=8, depths=[2, 1], num_heads=[2, 2],
+        window_size=[4, 4, 3], num_classes=3), (1, 3, 5, 28, 20)),
+}
+
+
+@pytest.mark.parametrize("case", list(SMALL))
+def test_small_configuration_matches_torchvision(case, tv):
+    import importlib
+    import torch
+    module, cls, config, shape = SMALL[case]
+    theirs_mod = importlib.import_module(f"torchvision.models.video.{module}")
+    ours_mod = importlib.import_module(f"ember.vision.models.video.{module}")
+    torch.manual_seed(0)
+    compare(getattr(theirs_mod, cls)(**config(theirs_mod)),
+            getattr(ours_mod, cls)(**config(ours_mod)), [shape])

@@ -30,3 +30,8 @@ def raft_encoder_layers(got):
 def raft_context_channels(got, hidden):
     return ValueError(f"The context encoder outputs {got} channels, but it should have at "
                       f"strictly more than hidden_state={hidden} channels")
+
+
+def swin3d_window_shift_length():
+    # (sic) torchvision's message says 2 for the 3-D windows too
+    return ValueError("window_size and shift_size must be of length 2")

@@ -2,3 +2,4 @@
 R(2+1)D, S3D, MViT, Video Swin Transformer)."""
 from .resnet import *  # noqa: F401,F403
 from .s3d import *  # noqa: F401,F403
+from .swin_transformer import *  # noqa: F401,F403
