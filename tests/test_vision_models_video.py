@@ -127,10 +127,46 @@ SMALL = {
     "swin3d_padded": ("swin_transformer", "SwinTransformer3d", lambda m: dict(
         patch_size=[2, 4, 4], embed_dim=8, depths=[2, 1], num_heads=[2, 2],
         window_size=[4, 4, 3], num_classes=3), (1, 3, 5, 28, 20)),
+    "mvit_v2": ("mvit", "MViT", lambda m: dict(
+        spatial_size=(32, 24), temporal_size=4, block_setting=_mvit_blocks(m), residual_pool=True,
+        residual_with_cls_embed=False, rel_pos_embed=True, proj_after_attn=True,
+        num_classes=5), (2, 3, 4, 32, 24)),
+    "mvit_v1": ("mvit", "MViT", lambda m: dict(
+        spatial_size=(32, 32), temporal_size=4, block_setting=_mvit_blocks(m), residual_pool=False,
+        residual_with_cls_embed=True, rel_pos_embed=False, proj_after_attn=False,
+        num_classes=5), (1, 3, 4, 32, 32)),
+    "mvit_single_frame": ("mvit", "MViT", lambda m: dict(
+        spatial_size=(32, 32), temporal_size=1, block_setting=_mvit_blocks(m), residual_pool=True,
+        residual_with_cls_embed=True, rel_pos_embed=True, proj_after_attn=False,
+        num_classes=5, patch_embed_kernel=(1, 7, 7), patch_embed_stride=(1, 4, 4),
+        patch_embed_padding=(0, 3, 3)), (1, 3, 32, 32)),
+    # the builders' own blocks (torchvision's builders fix 16 x 224 x 224 clips: too slow here)
+    "mvit_v1_b": ("mvit", "MViT", lambda m: dict(
+        spatial_size=(32, 32), temporal_size=4, block_setting=_builder_blocks(m, False),
+        residual_pool=False, residual_with_cls_embed=False, rel_pos_embed=False,
+        proj_after_attn=False), (1, 3, 4, 32, 32)),
+    "mvit_v2_s": ("mvit", "MViT", lambda m: dict(
+        spatial_size=(32, 48), temporal_size=4, block_setting=_builder_blocks(m, True),
+        residual_pool=True, residual_with_cls_embed=False, rel_pos_embed=True,
+        proj_after_attn=True), (2, 3, 4, 32, 48)),
 }
+SLOW_SMALL = {"mvit_v1_b", "mvit_v2_s"}
 
 
-@pytest.mark.parametrize("case", list(SMALL))
+def _builder_blocks(m, v2):
+    from ember.vision.models.video import mvit
+    return [m.MSBlockConfig(**vars(c)) for c in mvit._block_setting(v2)]
+
+
+def _mvit_blocks(m):
+    """Three narrow blocks: pooled keys/values, then pooled queries with a wider output."""
+    return [m.MSBlockConfig(1, 8, 8, [], [3, 3, 3], [], [1, 2, 2]),
+            m.MSBlockConfig(2, 8, 16, [3, 3, 3], [3, 3, 3], [1, 2, 2], [1, 2, 2]),
+            m.MSBlockConfig(2, 16, 16, [3, 3, 3], [3, 3, 3], [1, 1, 1], [1, 1, 1])]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c in SLOW_SMALL
+                                  else c for c in SMALL])
 def test_small_configuration_matches_torchvision(case, tv):
     import importlib
     import torch

@@ -35,3 +35,11 @@ def raft_context_channels(got, hidden):
 def swin3d_window_shift_length():
     # (sic) torchvision's message says 2 for the 3-D windows too
     return ValueError("window_size and shift_size must be of length 2")
+
+
+def mvit_input_dimension(shape):
+    return ValueError(f"Unsupported input dimension {shape}")
+
+
+def mvit_empty_setting():
+    return ValueError("The configuration parameter can't be empty.")
