@@ -56,7 +56,7 @@ CASES = {
     "raft_large": ([(1, 3, 128, 136)] * 2, {}, {"num_flow_updates": 2}),
     "swin3d_t": ([(1, 3, 2, 32, 32)], {}, {}),
 }
-SLOW = {"s3d", "raft_large", "r3d_18", "mc3_18", "swin3d_t"}
+SLOW = {"s3d", "raft_large", "r3d_18", "mc3_18", "r2plus1d_18", "swin3d_t"}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n

@@ -3,11 +3,13 @@
 
 
 def raft_image_shapes(h, w, other):
-    return ValueError(f"input images should have the same shape, instead got ({h}, {w}) != {other}")
+    return ValueError(f"input images should have the same shape, instead got ({h}, {w}) != "
+                      f"{other}")
 
 
 def raft_image_size(h, w):
-    return ValueError(f"input image H and W should be divisible by 8, instead got {h} (h) and {w} (w)")
+    return ValueError(f"input image H and W should be divisible by 8, instead got {h} (h) and "
+                      f"{w} (w)")
 
 
 def raft_fmap_shapes(shape1, shape2):

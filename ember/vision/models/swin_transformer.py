@@ -10,6 +10,7 @@ from ...nn import functional as F
 from ..ops.misc import MLP, Permute
 from ..ops.stochastic_depth import StochasticDepth
 from ._api import builder
+from ._layers import init_linears_trunc_normal
 
 __all__ = ["SwinTransformer", "PatchMerging", "PatchMergingV2", "ShiftedWindowAttention",
            "ShiftedWindowAttentionV2", "SwinTransformerBlock", "SwinTransformerBlockV2",
@@ -125,11 +126,12 @@ def shifted_window_attention(input, qkv_weight, proj_weight, relative_position_b
 
 class ShiftedWindowAttention(nn.Module):
     """Module form of :func:`shifted_window_attention` with a learned bias table."""
+    window_dims = 2         # (the video Swin's subclass has 3-D windows)
 
     def __init__(self, dim, window_size, shift_size, num_heads, qkv_bias=True, proj_bias=True,
                  attention_dropout=0.0, dropout=0.0):
         super().__init__()
-        if len(window_size) != 2 or len(shift_size) != 2:
+        if len(window_size) != self.window_dims or len(shift_size) != self.window_dims:
             raise _errors.swin_window_shift_length()
         self.window_size = window_size
         self.shift_size = shift_size
@@ -295,11 +297,7 @@ class SwinTransformer(nn.Module):
         self.avgpool = nn.AdaptiveAvgPool2d(1)
         self.flatten = nn.Flatten(1)
         self.head = nn.Linear(num_features, num_classes)
-        for m in self.modules():
-            if isinstance(m, nn.Linear):
-                nn.init.trunc_normal_(m.weight, std=0.02)
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
+        init_linears_trunc_normal(self)
 
     def forward(self, x):
         x = self.permute(self.norm(self.features(x)))

@@ -5,6 +5,7 @@ from functools import partial
 
 from .... import nn
 from .._api import builder
+from .._layers import init_mobile
 
 __all__ = ["VideoResNet", "R3D_18_Weights", "MC3_18_Weights", "R2Plus1D_18_Weights", "r3d_18",
            "mc3_18", "r2plus1d_18"]
@@ -137,17 +138,7 @@ class VideoResNet(nn.Module):
                                                             stride=1 if i == 0 else 2))
         self.avgpool = nn.AdaptiveAvgPool3d((1, 1, 1))
         self.fc = nn.Linear(512 * block.expansion, num_classes)
-        for m in self.modules():
-            if isinstance(m, nn.Conv3d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.BatchNorm3d):
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.Linear):
-                nn.init.normal_(m.weight, 0, 0.01)
-                nn.init.zeros_(m.bias)
+        init_mobile(self, nn.Conv3d, nn.BatchNorm3d)
         if zero_init_residual:          # each residual branch starts as the identity
             for m in self.modules():
                 if isinstance(m, Bottleneck):

@@ -43,7 +43,8 @@ class SepInceptionBlock3D(nn.Module):
         return ember.cat([self.branch0(x), self.branch1(x), self.branch2(x), self.branch3(x)], 1)
 
 
-# the inception blocks: (in, b0_out, b1_mid, b1_out, b2_mid, b2_out, b3_out); strings name the 3-D max pools
+# the inception blocks (in, b0_out, b1_mid, b1_out, b2_mid, b2_out, b3_out) and, named, the
+# 3-D max pools between them
 _BLOCKS = ((192, 64, 96, 128, 16, 32, 32), (256, 128, 128, 192, 32, 96, 64), "pool3",
            (480, 192, 96, 208, 16, 48, 64), (512, 160, 112, 224, 24, 64, 64),
            (512, 128, 128, 256, 24, 64, 64), (512, 112, 144, 288, 32, 64, 64),

@@ -5,10 +5,12 @@ from functools import partial
 
 import ember
 
-from .... import _errors, nn
+from .... import nn
 from ....nn import functional as F
 from .._api import builder
-from ..swin_transformer import PatchMerging, SwinTransformerBlock, swin_stages
+from .._layers import init_linears_trunc_normal
+from ..swin_transformer import (PatchMerging, ShiftedWindowAttention, SwinTransformerBlock,
+                                swin_stages)
 
 __all__ = ["SwinTransformer3d", "Swin3D_T_Weights", "Swin3D_S_Weights", "Swin3D_B_Weights",
            "swin3d_t", "swin3d_s", "swin3d_b"]
@@ -84,24 +86,10 @@ def shifted_window_attention_3d(input, qkv_weight, proj_weight, relative_positio
     return x[:, :t, :h, :w, :].contiguous()
 
 
-class ShiftedWindowAttention3d(nn.Module):
+class ShiftedWindowAttention3d(ShiftedWindowAttention):
     """Module form of :func:`shifted_window_attention_3d` with a learned bias table indexed
     by the relative ``(t, h, w)`` offset of two tokens of a window."""
-
-    def __init__(self, dim, window_size, shift_size, num_heads, qkv_bias=True, proj_bias=True,
-                 attention_dropout=0.0, dropout=0.0):
-        super().__init__()
-        if len(window_size) != 3 or len(shift_size) != 3:
-            raise _errors.swin3d_window_shift_length()
-        self.window_size = window_size
-        self.shift_size = shift_size
-        self.num_heads = num_heads
-        self.attention_dropout = attention_dropout
-        self.dropout = dropout
-        self.qkv = nn.Linear(dim, dim * 3, bias=qkv_bias)
-        self.proj = nn.Linear(dim, dim, bias=proj_bias)
-        self.define_relative_position_bias_table()
-        self.define_relative_position_index()
+    window_dims = 3
 
     def define_relative_position_bias_table(self):
         spans = [2 * w - 1 for w in self.window_size]
@@ -173,11 +161,7 @@ class SwinTransformer3d(nn.Module):
         self.norm = norm_layer(self.num_features)
         self.avgpool = nn.AdaptiveAvgPool3d(1)
         self.head = nn.Linear(self.num_features, num_classes)
-        for m in self.modules():
-            if isinstance(m, nn.Linear):
-                nn.init.trunc_normal_(m.weight, std=0.02)
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
+        init_linears_trunc_normal(self)
 
     def forward(self, x):
         x = self.norm(self.features(self.pos_drop(self.patch_embed(x))))
