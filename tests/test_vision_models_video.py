@@ -21,9 +21,10 @@ def _inputs(shapes, seed=0):
     return [rng.standard_normal(s).astype(np.float32) for s in shapes]
 
 
-def compare(theirs, ours, shapes, atol=1e-4, **call):
+def compare(theirs, ours, shapes, atol=1e-4, grads=False, **call):
     """Copy ``theirs``' (perturbed) state into ``ours``; their eval-mode outputs on random
-    inputs of ``shapes`` (a tensor or a list of them) must agree."""
+    inputs of ``shapes`` (a tensor or a list of them) must agree, and with ``grads`` the
+    parameters' gradients of a weighted sum of the (last) output too."""
     import torch
     theirs.eval()
     with torch.no_grad():
@@ -33,9 +34,9 @@ def compare(theirs, ours, shapes, atol=1e-4, **call):
     ours.load_state_dict(OrderedDict((k, ember.tensor(v.numpy())) for k, v in state.items()))
     ours.eval()
     xs = _inputs(shapes)
-    with torch.no_grad():
+    with torch.set_grad_enabled(grads):
         expected = theirs(*map(torch.from_numpy, xs), **call)
-    with ember.no_grad():
+    with ember.set_grad_enabled(grads):
         got = ours(*map(ember.from_numpy, xs), **call)
     if isinstance(expected, list):
         assert isinstance(got, list) and len(got) == len(expected)
@@ -43,7 +44,15 @@ def compare(theirs, ours, shapes, atol=1e-4, **call):
         got, expected = [got], [expected]
     for g, e in zip(got, expected):
         assert tuple(g.shape) == tuple(e.shape) and str(g.dtype)[6:] == str(e.dtype)[6:]
-        np.testing.assert_allclose(g.numpy(), e.numpy(), atol=atol, rtol=1e-3)
+        np.testing.assert_allclose(g.detach().numpy(), e.detach().numpy(), atol=atol, rtol=1e-3)
+    if grads:
+        weights = _inputs([tuple(expected[-1].shape)], seed=1)[0]
+        (expected[-1] * torch.from_numpy(weights)).sum().backward()
+        (got[-1] * ember.from_numpy(weights)).sum().backward()
+        mine = dict(ours.named_parameters())
+        for name, p in theirs.named_parameters():
+            np.testing.assert_allclose(mine[name].grad.numpy(), p.grad.numpy(), atol=atol,
+                                       rtol=1e-3, err_msg=name)
 
 
 # name: (input shapes, builder arguments, call arguments)
@@ -175,4 +184,4 @@ def test_small_configuration_matches_torchvision(case, tv):
     ours_mod = importlib.import_module(f"ember.vision.models.video.{module}")
     torch.manual_seed(0)
     compare(getattr(theirs_mod, cls)(**config(theirs_mod)),
-            getattr(ours_mod, cls)(**config(ours_mod)), [shape])
+            getattr(ours_mod, cls)(**config(ours_mod)), [shape], grads=case not in SLOW_SMALL)
