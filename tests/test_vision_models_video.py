@@ -185,3 +185,43 @@ def test_small_configuration_matches_torchvision(case, tv):
     torch.manual_seed(0)
     compare(getattr(theirs_mod, cls)(**config(theirs_mod)),
             getattr(ours_mod, cls)(**config(ours_mod)), [shape], grads=case not in SLOW_SMALL)
+
+
+@pytest.mark.parametrize("part, kwargs", [
+    ("MotionEncoder", dict(in_channels_corr=4, flow_layers=(8,))),
+    ("MotionEncoder", dict(in_channels_corr=4, corr_layers=(8, 8, 8))),
+    ("RecurrentBlock", dict(input_size=4, hidden_size=4, kernel_size=(3,), padding=(1, 1))),
+    ("RecurrentBlock", dict(input_size=4, hidden_size=4, kernel_size=(3,) * 3, padding=(1,) * 3)),
+    ("FeatureEncoder", dict(layers=(8, 8, 8)))])
+def test_raft_part_errors(part, kwargs, tv):
+    with pytest.raises(ValueError) as expected:
+        getattr(tv.models.optical_flow.raft, part)(**kwargs)
+    with pytest.raises(ValueError) as got:
+        getattr(models.optical_flow.raft, part)(**kwargs)
+    assert str(got.value) == str(expected.value)
+
+
+def test_raft_needs_an_update_block_with_hidden_size():
+    with pytest.raises(ValueError, match="should expose a 'hidden_state_size' attribute"):
+        models.optical_flow.RAFT(feature_encoder=None, context_encoder=None, corr_block=None,
+                                 update_block=ember.nn.Identity())
+
+
+@pytest.mark.parametrize("name", ["raft_small", "r3d_18"])
+def test_weights_load_a_local_checkpoint(name, tmp_path):
+    """``weights=`` reads the checkpoint (no download); video weights fix ``num_classes``,
+    flow weights have no categories; ``pretrained=True`` is the legacy spelling."""
+    path = str(tmp_path / "ckpt.pth")
+    reference = models.get_model(name)
+    ember.save(reference.state_dict(), path)
+    model = models.get_model(name, weights="DEFAULT", weights_path=path)
+    for (k, a), b in zip(reference.state_dict().items(), model.state_dict().values()):
+        assert ember.equal(a, b), k
+    with pytest.warns(UserWarning) as record:
+        models.get_model(name, pretrained=True, weights_path=path)
+    theirs = {"raft_small": "Raft_Small_Weights.C_T_V2", "r3d_18": "R3D_18_Weights.KINETICS400_V1"}
+    assert "'pretrained' is deprecated" in str(record[0].message)
+    assert f"equivalent to passing `weights={theirs[name]}`" in str(record[1].message)
+    if name == "r3d_18":
+        with pytest.raises(ValueError, match="'num_classes' expected value 400 but got 5"):
+            models.get_model(name, weights="DEFAULT", weights_path=path, num_classes=5)

@@ -45,3 +45,28 @@ def mvit_input_dimension(shape):
 
 def mvit_empty_setting():
     return ValueError("The configuration parameter can't be empty.")
+
+
+def raft_flow_layers(got):
+    return ValueError(f"The expected number of flow_layers is 2, instead got {got}")
+
+
+def raft_corr_layers(got):
+    return ValueError(f"The number of corr_layers should be 1 or 2, instead got {got}")
+
+
+def raft_kernel_padding_lengths(kernel, padding):
+    return ValueError(f"kernel_size should have the same length as padding, instead got "
+                      f"len(kernel_size) = {kernel} and len(padding) = {padding}")
+
+
+def raft_kernel_count(got):
+    return ValueError(f"kernel_size should either 1 or 2, instead got {got}")
+
+
+def raft_update_block_hidden_size():
+    return ValueError("The update_block parameter should expose a 'hidden_state_size' attribute.")
+
+
+def raft_encoder_downsample(which):
+    return ValueError(f"The {which} encoder should downsample H and W by 8")

@@ -156,13 +156,14 @@ def load_checkpoint(model, weights, progress=True, weights_path=None, remap=None
     model.load_state_dict(remap(state) if remap else state)
 
 
-def builder(name, model_fn, *, remap=None, prepare=None):
+def builder(name, model_fn, *, remap=None, prepare=None, legacy=None):
     """Make, register and return ``(Name_Weights, name)`` for one torchvision builder;
-    ``model_fn(**kwargs)`` constructs the architecture (``remap``/``prepare``: see ``build``)."""
+    ``model_fn(**kwargs)`` constructs the architecture (``remap``/``prepare``: see ``build``;
+    ``legacy`` names the member ``pretrained=True`` loads, by default the first)."""
     import sys
     module = sys._getframe(1).f_globals["__name__"]
     enum_cls = weights_enum(name, module)
-    legacy = next(iter(enum_cls))
+    legacy = enum_cls[legacy] if legacy else next(iter(enum_cls))
 
     def fn(*, weights=None, progress=True, **kwargs):
         return build(model_fn, enum_cls, weights, progress, kwargs, legacy, remap=remap,

@@ -102,6 +102,10 @@ class MotionEncoder(nn.Module):
     def __init__(self, *, in_channels_corr, corr_layers=(256, 192), flow_layers=(128, 64),
                  out_channels=128):
         super().__init__()
+        if len(flow_layers) != 2:
+            raise _errors.raft_flow_layers(len(flow_layers))
+        if len(corr_layers) not in (1, 2):
+            raise _errors.raft_corr_layers(len(corr_layers))
         self.convcorr1 = _relu_conv(in_channels_corr, corr_layers[0], 1)
         self.convcorr2 = (_relu_conv(corr_layers[0], corr_layers[1], 3)
                           if len(corr_layers) == 2 else nn.Identity())
@@ -139,6 +143,10 @@ class RecurrentBlock(nn.Module):
     def __init__(self, *, input_size, hidden_size, kernel_size=((1, 5), (5, 1)),
                  padding=((0, 2), (2, 0))):
         super().__init__()
+        if len(kernel_size) != len(padding):
+            raise _errors.raft_kernel_padding_lengths(len(kernel_size), len(padding))
+        if len(kernel_size) not in (1, 2):
+            raise _errors.raft_kernel_count(len(kernel_size))
         cells = [ConvGRU(input_size=input_size, hidden_size=hidden_size, kernel_size=k,
                          padding=p) for k, p in zip(kernel_size, padding)]
         self.convgru1 = cells[0]
@@ -246,6 +254,8 @@ class RAFT(nn.Module):
         self.corr_block = corr_block
         self.update_block = update_block
         self.mask_predictor = mask_predictor
+        if not hasattr(update_block, "hidden_state_size"):
+            raise _errors.raft_update_block_hidden_size()
 
     def forward(self, image1, image2, num_flow_updates=12):
         n, _, h, w = image1.shape
@@ -254,8 +264,12 @@ class RAFT(nn.Module):
         if h % 8 or w % 8:
             raise _errors.raft_image_size(h, w)
         fmap1, fmap2 = self.feature_encoder(ember.cat([image1, image2], dim=0)).chunk(2, dim=0)
+        if fmap1.shape[-2:] != (h // 8, w // 8):
+            raise _errors.raft_encoder_downsample("feature")
         self.corr_block.build_pyramid(fmap1, fmap2)
         context_out = self.context_encoder(image1)
+        if context_out.shape[-2:] != (h // 8, w // 8):
+            raise _errors.raft_encoder_downsample("context")
         hidden_size = self.update_block.hidden_state_size
         context_size = context_out.shape[1] - hidden_size
         if context_size <= 0:
@@ -321,7 +335,7 @@ Raft_Large_Weights, raft_large = builder("raft_large", partial(
     motion_encoder_flow_layers=(128, 64), motion_encoder_out_channels=128,
     recurrent_block_hidden_state_size=128, recurrent_block_kernel_size=((1, 5), (5, 1)),
     recurrent_block_padding=((0, 2), (2, 0)), flow_head_hidden_size=256,
-    use_mask_predictor=True))
+    use_mask_predictor=True), legacy="C_T_SKHT_V2")
 Raft_Small_Weights, raft_small = builder("raft_small", partial(
     _raft, feature_encoder_layers=(32, 32, 64, 96, 128), feature_encoder_block=BottleneckBlock,
     feature_encoder_norm_layer=nn.InstanceNorm2d, context_encoder_layers=(32, 32, 64, 96, 160),
@@ -329,4 +343,5 @@ Raft_Small_Weights, raft_small = builder("raft_small", partial(
     corr_block_num_levels=4, corr_block_radius=3, motion_encoder_corr_layers=(96,),
     motion_encoder_flow_layers=(64, 32), motion_encoder_out_channels=82,
     recurrent_block_hidden_state_size=96, recurrent_block_kernel_size=(3,),
-    recurrent_block_padding=(1,), flow_head_hidden_size=128, use_mask_predictor=False))
+    recurrent_block_padding=(1,), flow_head_hidden_size=128, use_mask_predictor=False),
+    legacy="C_T_V2")
