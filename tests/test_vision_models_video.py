@@ -217,7 +217,7 @@ def test_raft_needs_an_update_block_with_hidden_size():
                                  update_block=ember.nn.Identity())
 
 
-@pytest.mark.parametrize("name", ["raft_small", "r3d_18"])
+@pytest.mark.parametrize("name", ["raft_small", "s3d"])
 def test_weights_load_a_local_checkpoint(name, tmp_path):
     """``weights=`` reads the checkpoint (no download); video weights fix ``num_classes``,
     flow weights have no categories; ``pretrained=True`` is the legacy spelling."""
@@ -229,9 +229,9 @@ def test_weights_load_a_local_checkpoint(name, tmp_path):
         assert ember.equal(a, b), k
     with pytest.warns(UserWarning) as record:
         models.get_model(name, pretrained=True, weights_path=path)
-    theirs = {"raft_small": "Raft_Small_Weights.C_T_V2", "r3d_18": "R3D_18_Weights.KINETICS400_V1"}
+    theirs = {"raft_small": "Raft_Small_Weights.C_T_V2", "s3d": "S3D_Weights.KINETICS400_V1"}
     assert "'pretrained' is deprecated" in str(record[0].message)
     assert f"equivalent to passing `weights={theirs[name]}`" in str(record[1].message)
-    if name == "r3d_18":
+    if name == "s3d":
         with pytest.raises(ValueError, match="'num_classes' expected value 400 but got 5"):
             models.get_model(name, weights="DEFAULT", weights_path=path, num_classes=5)
