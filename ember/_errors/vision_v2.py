@@ -736,3 +736,11 @@ def v2_linear_input_shape(shape, n):
 def scipy_missing():
     return ModuleNotFoundError("This data set reads MATLAB .mat files, which needs SciPy: "
                                "pip install 'ember[vision]'")
+
+
+def v2_jpeg_quality_bool():
+    return TypeError("quality can't be bool")
+
+
+def v2_jpeg_quality_range(quality):
+    return ValueError(f"quality must be an integer from 1 to 100, got {quality =}")

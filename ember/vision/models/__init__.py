@@ -21,3 +21,5 @@ from .vgg import *  # noqa: F401,F403
 from .vision_transformer import *  # noqa: F401,F403
 from . import segmentation  # noqa: F401  (registers its builders)
 from . import detection  # noqa: F401  (registers its builders)
+from . import video  # noqa: F401  (registers its builders)
+from . import optical_flow  # noqa: F401  (registers its builders)

@@ -134,7 +134,8 @@ def build(model_cls, enum_cls, weights, progress, kwargs, legacy, *args, remap=N
     weights_path = kwargs.pop("weights_path", None)
     finish = None
     if weights is not None:
-        overwrite_param(kwargs, "num_classes", len(weights.meta["categories"]))
+        if "categories" in weights.meta:          # optical-flow weights have none
+            overwrite_param(kwargs, "num_classes", len(weights.meta["categories"]))
         if prepare is not None:
             finish = prepare(weights, kwargs)
     model = model_cls(*args, **kwargs)
@@ -155,13 +156,14 @@ def load_checkpoint(model, weights, progress=True, weights_path=None, remap=None
     model.load_state_dict(remap(state) if remap else state)
 
 
-def builder(name, model_fn, *, remap=None, prepare=None):
+def builder(name, model_fn, *, remap=None, prepare=None, legacy=None):
     """Make, register and return ``(Name_Weights, name)`` for one torchvision builder;
-    ``model_fn(**kwargs)`` constructs the architecture (``remap``/``prepare``: see ``build``)."""
+    ``model_fn(**kwargs)`` constructs the architecture (``remap``/``prepare``: see ``build``;
+    ``legacy`` names the member ``pretrained=True`` loads, by default the first)."""
     import sys
     module = sys._getframe(1).f_globals["__name__"]
     enum_cls = weights_enum(name, module)
-    legacy = next(iter(enum_cls))
+    legacy = enum_cls[legacy] if legacy else next(iter(enum_cls))
 
     def fn(*, weights=None, progress=True, **kwargs):
         return build(model_fn, enum_cls, weights, progress, kwargs, legacy, remap=remap,

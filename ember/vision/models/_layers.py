@@ -5,7 +5,8 @@ from ... import nn
 from ...nn import functional as F
 from ._api import overwrite_param
 
-__all__ = ["make_divisible", "init_mobile", "BasicConv2d", "transform_input", "inception_prepare"]
+__all__ = ["make_divisible", "init_mobile", "init_linears_trunc_normal", "BasicConv2d",
+           "transform_input", "inception_prepare"]
 
 
 def make_divisible(v, divisor, min_value=None):
@@ -17,21 +18,31 @@ def make_divisible(v, divisor, min_value=None):
     return new_v
 
 
-def init_mobile(model):
-    """The initialisation of the MobileNet family: He-normal (fan-out) convolutions, unit
-    norms, N(0, 0.01) linear layers, zero biases."""
+def init_mobile(model, conv=nn.Conv2d, norms=(nn.BatchNorm2d, nn.GroupNorm)):
+    """The initialisation of the MobileNet family (and, given 3-D ``conv``/``norms``, of the
+    video ResNets): He-normal (fan-out) convolutions, unit norms, N(0, 0.01) linear layers,
+    zero biases."""
     for m in model.modules():
-        if isinstance(m, nn.Conv2d):
+        if isinstance(m, conv):
             nn.init.kaiming_normal_(m.weight, mode="fan_out")
             if m.bias is not None:
                 nn.init.zeros_(m.bias)
-        elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
+        elif isinstance(m, norms):
             nn.init.ones_(m.weight)
             nn.init.zeros_(m.bias)
         elif isinstance(m, nn.Linear):
             nn.init.normal_(m.weight, 0, 0.01)
             nn.init.zeros_(m.bias)
 
+
+
+def init_linears_trunc_normal(model):
+    """Linear layers drawn from N(0, 0.02) truncated at +-2, zero biases (the Swin family)."""
+    for m in model.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.trunc_normal_(m.weight, std=0.02)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
 
 
 class BasicConv2d(nn.Module):

@@ -10,6 +10,7 @@ from ...nn import functional as F
 from ..ops.misc import MLP, Permute
 from ..ops.stochastic_depth import StochasticDepth
 from ._api import builder
+from ._layers import init_linears_trunc_normal
 
 __all__ = ["SwinTransformer", "PatchMerging", "PatchMergingV2", "ShiftedWindowAttention",
            "ShiftedWindowAttentionV2", "SwinTransformerBlock", "SwinTransformerBlockV2",
@@ -125,11 +126,12 @@ def shifted_window_attention(input, qkv_weight, proj_weight, relative_position_b
 
 class ShiftedWindowAttention(nn.Module):
     """Module form of :func:`shifted_window_attention` with a learned bias table."""
+    window_dims = 2         # (the video Swin's subclass has 3-D windows)
 
     def __init__(self, dim, window_size, shift_size, num_heads, qkv_bias=True, proj_bias=True,
                  attention_dropout=0.0, dropout=0.0):
         super().__init__()
-        if len(window_size) != 2 or len(shift_size) != 2:
+        if len(window_size) != self.window_dims or len(shift_size) != self.window_dims:
             raise _errors.swin_window_shift_length()
         self.window_size = window_size
         self.shift_size = shift_size
@@ -248,6 +250,30 @@ class SwinTransformerBlockV2(SwinTransformerBlock):
         return x + self.stochastic_depth(self.norm2(self.mlp(x)))
 
 
+def swin_stages(block, embed_dim, depths, num_heads, window_size, stochastic_depth_prob,
+                norm_layer, downsample_layer, **block_kwargs):
+    """The stages of a Swin Transformer (also the video one): ``depths[i]`` blocks of width
+    ``embed_dim * 2**i``, every other one with windows shifted by half, stochastic depth rising
+    linearly over all blocks, and a patch merging between stages."""
+    total = sum(depths)
+    block_id = 0
+    layers = []
+    for i_stage, depth in enumerate(depths):
+        dim = embed_dim * 2 ** i_stage
+        stage = []
+        for i_layer in range(depth):
+            stage.append(block(
+                dim, num_heads[i_stage], window_size=window_size,
+                shift_size=[0 if i_layer % 2 == 0 else w // 2 for w in window_size],
+                stochastic_depth_prob=stochastic_depth_prob * float(block_id) / (total - 1),
+                norm_layer=norm_layer, **block_kwargs))
+            block_id += 1
+        layers.append(nn.Sequential(*stage))
+        if i_stage < len(depths) - 1:
+            layers.append(downsample_layer(dim, norm_layer))
+    return layers
+
+
 class SwinTransformer(nn.Module):
     def __init__(self, patch_size, embed_dim, depths, num_heads, window_size, mlp_ratio=4.0,
                  dropout=0.0, attention_dropout=0.0, stochastic_depth_prob=0.1,
@@ -260,22 +286,10 @@ class SwinTransformer(nn.Module):
             nn.Conv2d(3, embed_dim, kernel_size=(patch_size[0], patch_size[1]),
                       stride=(patch_size[0], patch_size[1])),
             Permute([0, 2, 3, 1]), norm_layer(embed_dim))]
-        total = sum(depths)
-        block_id = 0
-        for i_stage, depth in enumerate(depths):
-            dim = embed_dim * 2 ** i_stage
-            stage = []
-            for i_layer in range(depth):
-                stage.append(block(
-                    dim, num_heads[i_stage], window_size=window_size,
-                    shift_size=[0 if i_layer % 2 == 0 else w // 2 for w in window_size],
-                    mlp_ratio=mlp_ratio, dropout=dropout, attention_dropout=attention_dropout,
-                    stochastic_depth_prob=stochastic_depth_prob * float(block_id) / (total - 1),
-                    norm_layer=norm_layer))
-                block_id += 1
-            layers.append(nn.Sequential(*stage))
-            if i_stage < len(depths) - 1:
-                layers.append(downsample_layer(dim, norm_layer))
+        layers += swin_stages(block, embed_dim, depths, num_heads, window_size,
+                              stochastic_depth_prob, norm_layer, downsample_layer,
+                              mlp_ratio=mlp_ratio, dropout=dropout,
+                              attention_dropout=attention_dropout)
         self.features = nn.Sequential(*layers)
         num_features = embed_dim * 2 ** (len(depths) - 1)
         self.norm = norm_layer(num_features)
@@ -283,11 +297,7 @@ class SwinTransformer(nn.Module):
         self.avgpool = nn.AdaptiveAvgPool2d(1)
         self.flatten = nn.Flatten(1)
         self.head = nn.Linear(num_features, num_classes)
-        for m in self.modules():
-            if isinstance(m, nn.Linear):
-                nn.init.trunc_normal_(m.weight, std=0.02)
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
+        init_linears_trunc_normal(self)
 
     def forward(self, x):
         x = self.permute(self.norm(self.features(x)))

@@ -2,7 +2,7 @@
 boxes, masks, keypoints and labels, in any nesting) and keep their parts consistent."""
 from ..functional import InterpolationMode  # noqa: F401
 from . import functional  # noqa: F401
-from ._augment import CutMix, MixUp, RandomErasing  # noqa: F401
+from ._augment import JPEG, CutMix, MixUp, RandomErasing  # noqa: F401
 from ._auto_augment import (AugMix, AutoAugment, AutoAugmentPolicy, RandAugment,  # noqa: F401
                             TrivialAugmentWide)
 from ._color import (ColorJitter, Grayscale, RandomAdjustSharpness,  # noqa: F401

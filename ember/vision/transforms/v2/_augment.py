@@ -1,4 +1,4 @@
-"""Batch-level augmentations ``MixUp`` and ``CutMix``, and ``RandomErasing``."""
+"""Batch-level augmentations ``MixUp`` and ``CutMix``, ``RandomErasing`` and ``JPEG``."""
 import math
 import numbers
 import warnings
@@ -9,7 +9,8 @@ from ... import tv_tensors
 from ..._pil import is_pil_image
 from . import functional as F
 from ._transform import Transform, _RandomApplyTransform
-from ._utils import _parse_labels_getter, has_any, is_pure_tensor, query_chw, query_size
+from ._utils import (_check_sequence_input, _parse_labels_getter, has_any, is_pure_tensor,
+                     query_chw, query_size)
 from .... import _errors
 
 
@@ -162,3 +163,27 @@ class RandomErasing(_RandomApplyTransform):
         if params["v"] is not None:
             inpt = self._call_kernel(F.erase, inpt, **params, inplace=self.inplace)
         return inpt
+
+
+class JPEG(Transform):
+    """JPEG-compress and decompress images (uint8 tensors ``[..., 1 or 3, H, W]`` or PIL) at a
+    ``quality`` from 1 to 100, or one drawn uniformly from a ``(min, max)`` range per call."""
+
+    def __init__(self, quality):
+        super().__init__()
+        if isinstance(quality, int):
+            if isinstance(quality, bool):
+                raise _errors.v2_jpeg_quality_bool()
+            quality = [quality, quality]
+        else:
+            _check_sequence_input(quality, "quality", req_sizes=(2,))
+        if not (isinstance(quality[0], int) and isinstance(quality[1], int)
+                and 1 <= quality[0] <= quality[1] <= 100):
+            raise _errors.v2_jpeg_quality_range(quality)
+        self.quality = quality
+
+    def make_params(self, flat_inputs):
+        return dict(quality=randint(self.quality[0], self.quality[1] + 1, ()).item())
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.jpeg, inpt, quality=params["quality"])

@@ -2,6 +2,7 @@
 ``tv_tensors.Image``), a video, a mask, bounding boxes or keypoints and dispatches to the
 kernel for its type."""
 from ...functional import InterpolationMode  # noqa: F401
+from ._augment import jpeg  # noqa: F401
 from ._color import (adjust_brightness, adjust_contrast, adjust_gamma, adjust_hue,  # noqa: F401
                      adjust_saturation, adjust_sharpness, autocontrast, equalize, grayscale,
                      grayscale_to_rgb, invert, permute_channels, posterize, rgb_to_grayscale,
