@@ -17,9 +17,14 @@ def make_divisible(v, divisor, min_value=None):
     return new_v
 
 
-def init_mobile(model):
-    """The initialisation of the MobileNet family: He-normal (fan-out) convolutions, unit
-    norms, N(0, 0.01) linear layers, zero biases."""
+def _normal_linear(weight):
+    nn.init.normal_(weight, 0, 0.01)
+
+
+def init_mobile(model, linear_weight=_normal_linear):
+    """The initialisation of the MobileNet family (EfficientNet's too): He-normal (fan-out)
+    convolutions, unit norms, zero biases; ``linear_weight`` fills the linear layers'
+    weights (N(0, 0.01) by default)."""
     for m in model.modules():
         if isinstance(m, nn.Conv2d):
             nn.init.kaiming_normal_(m.weight, mode="fan_out")
@@ -29,7 +34,7 @@ def init_mobile(model):
             nn.init.ones_(m.weight)
             nn.init.zeros_(m.bias)
         elif isinstance(m, nn.Linear):
-            nn.init.normal_(m.weight, 0, 0.01)
+            linear_weight(m.weight)
             nn.init.zeros_(m.bias)
 
 
