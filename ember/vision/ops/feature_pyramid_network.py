@@ -1,10 +1,12 @@
 """Feature Pyramid Network (Lin et al., 2016): lateral 1x1 convolutions, a top-down pathway
 with nearest-neighbour upsampling, 3x3 output convolutions, and optional extra levels."""
 from collections import OrderedDict
+from functools import partial
 
 from ... import _errors, nn
 from ...nn import functional as F
 from .misc import Conv2dNormActivation
+from ._init import init_conv2d
 
 __all__ = ["FeaturePyramidNetwork", "ExtraFPNBlock", "LastLevelMaxPool", "LastLevelP6P7"]
 
@@ -35,11 +37,7 @@ class FeaturePyramidNetwork(nn.Module):
             self.layer_blocks.append(Conv2dNormActivation(
                 out_channels, out_channels, kernel_size=3, norm_layer=norm_layer,
                 activation_layer=None))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_uniform_(m.weight, a=1)
-                if m.bias is not None:
-                    nn.init.constant_(m.bias, 0)
+        init_conv2d(self, partial(nn.init.kaiming_uniform_, a=1))
         if extra_blocks is not None and not isinstance(extra_blocks, ExtraFPNBlock):
             raise _errors.fpn_extra_blocks_type(extra_blocks)
         self.extra_blocks = extra_blocks

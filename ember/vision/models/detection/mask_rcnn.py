@@ -1,9 +1,11 @@
 """Mask R-CNN (He et al., 2017): Faster R-CNN plus a per-class mask branch;
 ``maskrcnn_resnet50_fpn`` (``_v2``)."""
 from collections import OrderedDict
+from functools import partial
 
 from .... import _errors, nn
 from ...ops import MultiScaleRoIAlign, misc as misc_nn_ops
+from ...ops._init import init_conv2d
 from ..resnet import resnet50
 from ._builder import detection_builder
 from .faster_rcnn import FasterRCNN, eps_zero, resnet50_fpn, resnet50_fpn_v2, v2_heads
@@ -50,11 +52,7 @@ class MaskRCNNHeads(nn.Sequential):
                 dilation=dilation, norm_layer=norm_layer))
             in_channels = features
         super().__init__(*blocks)
-        for layer in self.modules():
-            if isinstance(layer, nn.Conv2d):
-                nn.init.kaiming_normal_(layer.weight, mode="fan_out", nonlinearity="relu")
-                if layer.bias is not None:
-                    nn.init.zeros_(layer.bias)
+        init_conv2d(self, partial(nn.init.kaiming_normal_, mode="fan_out", nonlinearity="relu"))
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):

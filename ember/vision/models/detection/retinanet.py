@@ -8,6 +8,7 @@ import ember
 from .... import nn
 from ....nn import functional as F
 from ...ops import boxes as box_ops, misc as misc_nn_ops, sigmoid_focal_loss
+from ...ops._init import init_conv2d
 from ...ops.feature_pyramid_network import LastLevelP6P7
 from ..resnet import resnet50
 from . import _utils as det_utils
@@ -53,11 +54,7 @@ class _HeadBranch(nn.Module):
         self.conv = nn.Sequential(*[misc_nn_ops.Conv2dNormActivation(in_channels, in_channels,
                                                                      norm_layer=norm_layer)
                                     for _ in range(4)])
-        for layer in self.conv.modules():
-            if isinstance(layer, nn.Conv2d):
-                nn.init.normal_(layer.weight, std=0.01)
-                if layer.bias is not None:
-                    nn.init.constant_(layer.bias, 0)
+        init_conv2d(self.conv, partial(nn.init.normal_, std=0.01))
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):

@@ -1,10 +1,12 @@
 """The Region Proposal Network (Faster R-CNN): objectness and box deltas for every anchor,
 decoded, filtered and NMS'ed into proposals; the objectness/box losses in training."""
 import ember
+from functools import partial
 
 from .... import _errors, nn
 from ....nn import functional as F
 from ...ops import Conv2dNormActivation, boxes as box_ops
+from ...ops._init import init_conv2d
 from . import _utils as det_utils
 from .anchor_utils import AnchorGenerator  # noqa: F401  (torchvision's rpn exposes it)
 
@@ -23,11 +25,7 @@ class RPNHead(nn.Module):
                                     for _ in range(conv_depth)])
         self.cls_logits = nn.Conv2d(in_channels, num_anchors, kernel_size=1, stride=1)
         self.bbox_pred = nn.Conv2d(in_channels, num_anchors * 4, kernel_size=1, stride=1)
-        for layer in self.modules():
-            if isinstance(layer, nn.Conv2d):
-                nn.init.normal_(layer.weight, std=0.01)
-                if layer.bias is not None:
-                    nn.init.constant_(layer.bias, 0)
+        init_conv2d(self, partial(nn.init.normal_, std=0.01))
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):

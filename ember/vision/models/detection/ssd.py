@@ -8,6 +8,7 @@ import ember
 from .... import _errors, nn
 from ....nn import functional as F
 from ...ops import boxes as box_ops
+from ...ops._init import init_conv2d
 from ..vgg import vgg16
 from . import _utils as det_utils
 from ._builder import detection_builder
@@ -19,11 +20,7 @@ __all__ = ["SSD300_VGG16_Weights", "ssd300_vgg16"]
 
 
 def _xavier_init(conv):
-    for layer in conv.modules():
-        if isinstance(layer, nn.Conv2d):
-            nn.init.xavier_uniform_(layer.weight)
-            if layer.bias is not None:
-                nn.init.constant_(layer.bias, 0.0)
+    init_conv2d(conv, nn.init.xavier_uniform_)
 
 
 class SSDScoringHead(nn.Module):
