@@ -7,6 +7,7 @@ from ... import _errors, nn
 from ...nn import functional as F
 from .misc import Conv2dNormActivation
 from ._init import init_conv2d
+from ._legacy_keys import RenamedInVersion2
 
 __all__ = ["FeaturePyramidNetwork", "ExtraFPNBlock", "LastLevelMaxPool", "LastLevelP6P7"]
 
@@ -19,10 +20,9 @@ class ExtraFPNBlock(nn.Module):
         raise NotImplementedError
 
 
-class FeaturePyramidNetwork(nn.Module):
+class FeaturePyramidNetwork(RenamedInVersion2, nn.Module):
     """FPN over an ordered dict of feature maps (finest first); returns an ordered dict of
     ``out_channels``-channel maps under the same names (plus the extra block's)."""
-    _version = 2
 
     def __init__(self, in_channels_list, out_channels, extra_blocks=None, norm_layer=None):
         super().__init__()
@@ -42,18 +42,10 @@ class FeaturePyramidNetwork(nn.Module):
             raise _errors.fpn_extra_blocks_type(extra_blocks)
         self.extra_blocks = extra_blocks
 
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs):
-        # version-1 checkpoints name the convolutions ``inner_blocks.<i>.weight``
-        if (local_metadata.get("version") or 1) < 2:
-            for block in ("inner_blocks", "layer_blocks"):
-                for i in range(len(self.inner_blocks)):
-                    for kind in ("weight", "bias"):
-                        old = f"{prefix}{block}.{i}.{kind}"
-                        if old in state_dict:
-                            state_dict[f"{prefix}{block}.{i}.0.{kind}"] = state_dict.pop(old)
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
-                                      unexpected_keys, error_msgs)
+    def _version_1_names(self):
+        # version 1 held bare convolutions: ``inner_blocks.<i>.weight``
+        return [(f"{block}.{i}", f"{block}.{i}.0") for block in ("inner_blocks", "layer_blocks")
+                for i in range(len(self.inner_blocks))]
 
     def get_result_from_inner_blocks(self, x, idx):
         return self.inner_blocks[idx](x)
