@@ -5,7 +5,8 @@ from ... import nn
 from ...nn import functional as F
 from ._api import overwrite_param
 
-__all__ = ["make_divisible", "init_mobile", "BasicConv2d", "transform_input", "inception_prepare"]
+__all__ = ["make_divisible", "init_mobile", "init_inception", "BasicConv2d", "transform_input",
+           "inception_prepare"]
 
 
 def make_divisible(v, divisor, min_value=None):
@@ -49,6 +50,18 @@ class BasicConv2d(nn.Module):
 
     def forward(self, x):
         return F.relu(self.bn(self.conv(x)), inplace=True)
+
+
+def init_inception(model, default_std):
+    """GoogLeNet's and Inception v3's initialisation: truncated-normal (within +-2) convolution
+    and linear weights, std a layer's own ``stddev`` or ``default_std``; unit batch norms."""
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            std = float(getattr(m, "stddev", default_std))
+            nn.init.trunc_normal_(m.weight, mean=0.0, std=std, a=-2, b=2)
+        elif isinstance(m, nn.BatchNorm2d):
+            nn.init.constant_(m.weight, 1)
+            nn.init.constant_(m.bias, 0)
 
 
 def transform_input(x):
