@@ -12,8 +12,8 @@ from ...ops._init import init_conv2d
 from ..vgg import vgg16
 from . import _utils as det_utils
 from ._builder import detection_builder
+from ._dense import head_and_anchors
 from .anchor_utils import DefaultBoxGenerator
-from .generalized_rcnn import transformed_features
 from .transform import _IMAGENET_MEAN, _IMAGENET_STD, GeneralizedRCNNTransform
 
 __all__ = ["SSD300_VGG16_Weights", "ssd300_vgg16"]
@@ -140,11 +140,8 @@ class SSD(nn.Module):
                 "classification": (cls_loss[foreground].sum() + cls_loss[background].sum()) / N}
 
     def forward(self, images, targets=None):
-        original_image_sizes, images, targets, features = transformed_features(
+        original_image_sizes, images, targets, _, head_outputs, anchors = head_and_anchors(
             self, images, targets)
-        features = list(features.values())
-        head_outputs = self.head(features)
-        anchors = self.anchor_generator(images, features)
         if self.training:
             matched_idxs = []
             for anchors_per_image, target in zip(anchors, targets):
