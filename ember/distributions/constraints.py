@@ -147,43 +147,55 @@ class _OneHot(Constraint):
         return ((value == 0) | (value == 1)).all(-1) & (value.sum(-1) == 1)
 
 
-class _IntegerInterval(Constraint):
-    is_discrete = True
+class _LowerBounded(Constraint):
+    """A constraint with a ``lower_bound`` (shown in its repr)."""
 
-    def __init__(self, lower_bound, upper_bound):
-        self.lower_bound, self.upper_bound = lower_bound, upper_bound
-
-    def check(self, value):
-        return (value % 1 == 0) & (self.lower_bound <= value) & (value <= self.upper_bound)
+    def __init__(self, lower_bound):
+        self.lower_bound = lower_bound
 
     def _fields(self):
-        return f"lower_bound={_fmt(self.lower_bound)}, upper_bound={_fmt(self.upper_bound)}"
+        return f"lower_bound={_fmt(self.lower_bound)}"
 
 
-class _IntegerLessThan(Constraint):
-    is_discrete = True
+class _UpperBounded(Constraint):
+    """A constraint with an ``upper_bound`` (shown in its repr)."""
 
     def __init__(self, upper_bound):
         self.upper_bound = upper_bound
-
-    def check(self, value):
-        return (value % 1 == 0) & (value <= self.upper_bound)
 
     def _fields(self):
         return f"upper_bound={_fmt(self.upper_bound)}"
 
 
-class _IntegerGreaterThan(Constraint):
+class _Bounded(Constraint):
+    """A constraint with a ``lower_bound`` and an ``upper_bound`` (shown in its repr)."""
+
+    def __init__(self, lower_bound, upper_bound):
+        self.lower_bound, self.upper_bound = lower_bound, upper_bound
+
+    def _fields(self):
+        return f"lower_bound={_fmt(self.lower_bound)}, upper_bound={_fmt(self.upper_bound)}"
+
+
+class _IntegerInterval(_Bounded):
     is_discrete = True
 
-    def __init__(self, lower_bound):
-        self.lower_bound = lower_bound
+    def check(self, value):
+        return (value % 1 == 0) & (self.lower_bound <= value) & (value <= self.upper_bound)
+
+
+class _IntegerLessThan(_UpperBounded):
+    is_discrete = True
+
+    def check(self, value):
+        return (value % 1 == 0) & (value <= self.upper_bound)
+
+
+class _IntegerGreaterThan(_LowerBounded):
+    is_discrete = True
 
     def check(self, value):
         return (value % 1 == 0) & (value >= self.lower_bound)
-
-    def _fields(self):
-        return f"lower_bound={_fmt(self.lower_bound)}"
 
 
 class _Real(Constraint):
@@ -191,15 +203,9 @@ class _Real(Constraint):
         return value == value     # false only for nan
 
 
-class _GreaterThan(Constraint):
-    def __init__(self, lower_bound):
-        self.lower_bound = lower_bound
-
+class _GreaterThan(_LowerBounded):
     def check(self, value):
         return self.lower_bound < value
-
-    def _fields(self):
-        return f"lower_bound={_fmt(self.lower_bound)}"
 
 
 class _GreaterThanEq(_GreaterThan):
@@ -207,26 +213,14 @@ class _GreaterThanEq(_GreaterThan):
         return self.lower_bound <= value
 
 
-class _LessThan(Constraint):
-    def __init__(self, upper_bound):
-        self.upper_bound = upper_bound
-
+class _LessThan(_UpperBounded):
     def check(self, value):
         return value < self.upper_bound
 
-    def _fields(self):
-        return f"upper_bound={_fmt(self.upper_bound)}"
 
-
-class _Interval(Constraint):
-    def __init__(self, lower_bound, upper_bound):
-        self.lower_bound, self.upper_bound = lower_bound, upper_bound
-
+class _Interval(_Bounded):
     def check(self, value):
         return (self.lower_bound <= value) & (value <= self.upper_bound)
-
-    def _fields(self):
-        return f"lower_bound={_fmt(self.lower_bound)}, upper_bound={_fmt(self.upper_bound)}"
 
 
 class _HalfOpenInterval(_Interval):
