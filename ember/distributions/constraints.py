@@ -289,20 +289,26 @@ class _Symmetric(_Square):
         return _torch.isclose(value, value.mT, atol=1e-6).all(-2).all(-1)
 
 
-class _PositiveSemidefinite(_Symmetric):
+class _SymmetricWithEigenvalues(_Symmetric):
+    """Symmetric matrices whose eigenvalues all pass ``_eigenvalues_ok``."""
+
     def check(self, value):
         sym = super().check(value)
         if not sym.all():
             return sym
-        return _torch.linalg.eigvalsh(value).ge(0).all(-1)
+        return self._eigenvalues_ok(_torch.linalg.eigvalsh(value)).all(-1)
 
 
-class _PositiveDefinite(_Symmetric):
-    def check(self, value):
-        sym = super().check(value)
-        if not sym.all():
-            return sym
-        return _torch.linalg.eigvalsh(value).gt(0).all(-1)
+class _PositiveSemidefinite(_SymmetricWithEigenvalues):
+    @staticmethod
+    def _eigenvalues_ok(eigenvalues):
+        return eigenvalues.ge(0)
+
+
+class _PositiveDefinite(_SymmetricWithEigenvalues):
+    @staticmethod
+    def _eigenvalues_ok(eigenvalues):
+        return eigenvalues.gt(0)
 
 
 class _Cat(Constraint):
