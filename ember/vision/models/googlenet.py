@@ -64,7 +64,7 @@ class GoogLeNet(nn.Module):
             warnings.warn(_errors.init_weights_future_warning("GoogleNet"), FutureWarning)
             init_weights = True
         if len(blocks) != 3:
-            raise _errors.blocks_length("blocks length", 3, len(blocks))
+            raise _errors.value_should_be("blocks length", 3, len(blocks))
         conv, inception, aux = blocks
         self.aux_logits = aux_logits
         self.transform_input = transform_input

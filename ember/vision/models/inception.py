@@ -147,7 +147,7 @@ class Inception3(nn.Module):
             warnings.warn(_errors.init_weights_future_warning("inception_v3"), FutureWarning)
             init_weights = True
         if len(blocks) != 7:
-            raise _errors.blocks_length("length of inception_blocks", 7, len(blocks))
+            raise _errors.value_should_be("length of inception_blocks", 7, len(blocks))
         conv, a, b, c, d, e, aux = blocks
         self.aux_logits = aux_logits
         self.transform_input = transform_input
