@@ -46,10 +46,6 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["erf", "erfc", "erfcx", "erfinv", "lgamma", "digamma", "polygamma", "zeta", "i0", "i0e",
-           "i1", "i1e", "bessel_j0", "bessel_j1", "spherical_bessel_j0", "ndtr", "ndtri",
-           "log_ndtr", "sinc"]
-
 _SQRT2 = math.sqrt(2.0)
 _HALF_SQRT_PI = 0.5 * math.sqrt(math.pi)
 _EULER_GAMMA = 0.57721566490153286061
@@ -840,3 +836,4 @@ _UNARY = {
     "scaled_modified_bessel_k1": (lambda a: _k(a, 1, True), "exp(x) K_1(x)."),
 }
 globals().update((name, _unary(name, *spec)) for name, spec in _UNARY.items())
+__all__ = ["polygamma", "zeta", *_UNARY]

@@ -325,10 +325,6 @@ def dead_module_hook_revive():
     return RuntimeError("You are trying to revive the hook of a dead Module!")
 
 
-def get_submodule_missing(item, mod):
-    return AttributeError(mod._get_name() + " has no attribute `" + item + "`")
-
-
 def get_submodule_not_module(item):
     return AttributeError("`" + item + "` is not an nn.Module")
 
