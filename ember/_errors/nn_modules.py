@@ -120,10 +120,6 @@ def conv_padding_string_invalid(padding):
                       f"{ {'valid', 'same'} }")
 
 
-def conv_same_padding_strided_value():
-    return ValueError("padding='same' is not supported for strided convolutions")
-
-
 def conv_transpose_output_size_range(input, output_size, lo, hi, lead):
     return ValueError(f"requested an output size of {output_size}, but valid sizes "
                       f"range from {lo} to {hi} (for an input of "

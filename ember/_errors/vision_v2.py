@@ -183,12 +183,8 @@ def v2_found_multiple_hxw_dimensions_sample(sizes):
                       f"{_sequence_to_str(sorted(sizes))}")
 
 
-def v2_sequence_length(name, msg):
-    return TypeError(f"{name} should be a sequence of length {msg}.")
-
-
-def v2_sequence_length_2(name, msg):
-    return ValueError(f"{name} should be a sequence of length {msg}.")
+def v2_sequence_length(name, msg, error=TypeError):
+    return error(f"{name} should be a sequence of length {msg}.")
 
 
 def v2_number_sequence_numbers(name, arg):

@@ -73,7 +73,7 @@ def _check_sequence_input(x, name, req_sizes):
     if not isinstance(x, collections.abc.Sequence):
         raise _errors.v2_sequence_length(name, msg)
     if len(x) not in req_sizes:
-        raise _errors.v2_sequence_length_2(name, msg)
+        raise _errors.v2_sequence_length(name, msg, ValueError)
 
 
 def _setup_angle(x, name, req_sizes=(2,)):
