@@ -80,10 +80,14 @@ def imports(path):
     depth, and ``importlib.import_module`` calls whose target the source spells out.  A
     package's ``__getattr__`` loading its own submodules is not an import of its code: it is
     Python's ``import package.sub`` run on first use, and is passed over."""
-    module = _module_name(path)
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    tree = ast.parse(path.read_text())
-    lazy = _lazy_attribute_calls(tree) if path.name == "__init__.py" else set()
+    return imports_in(path.read_text(), _module_name(path), path.name == "__init__.py")
+
+
+def imports_in(source, module, is_package):
+    """``imports`` of the source text of ``module``."""
+    package = module if is_package else module.rpartition(".")[0]
+    tree = ast.parse(source)
+    lazy = _lazy_attribute_calls(tree) if is_package else set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -101,6 +105,23 @@ def imports(path):
             target = _dynamic_target(node, module)
             if target and not (id(node) in lazy and (target + ".").startswith(module + ".")):
                 yield node.lineno, target
+
+
+def test_lazy_and_dynamic_imports_are_read():
+    source = ("import ember._dtype\n"
+              "def f():\n"
+              "    from . import nn\n"
+              "    import importlib\n"
+              "    return importlib.import_module('ember.vision')\n")
+    found = sorted(t for _, t in imports_in(source, "ember._tensor", False))
+    assert found == ["ember._dtype", "ember.nn", "ember.vision", "importlib"]
+    # a package's __getattr__ handing out its own submodules is passed over
+    lazy = ("def __getattr__(name):\n"
+            "    import importlib\n"
+            "    return importlib.import_module(f'{__name__}.{name}')\n")
+    assert [t for _, t in imports_in(lazy, "ember.cuda", True)] == ["importlib"]
+    assert [t for _, t in imports_in("import importlib\nimportlib.import_module('ember.nn')",
+                                     "ember.cuda", True)] == ["importlib", "ember.nn"]
 
 
 def test_every_unit_has_a_layer():
