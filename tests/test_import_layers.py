@@ -1,5 +1,6 @@
 """The layer order of docs/design.md holds: no module of ember imports a layer above its own,
-at module level or lazily inside a function (every ``import`` statement is read)."""
+at module level or lazily inside a function (every ``import`` statement is read, and every
+``importlib.import_module`` call whose target the source spells out)."""
 import ast
 import pathlib
 import re
@@ -42,11 +43,52 @@ def _is_module(dotted):
     return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
+def _dynamic_target(call, module):
+    """The ember module an ``importlib.import_module(...)`` / ``__import__(...)`` call names,
+    read as far as it is written in the source: ``f"{__name__}.{name}"`` gives the package
+    itself (the name is only known at run time); None where nothing can be read (data-driven
+    imports, e.g. a loader importing the module a file names)."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if name not in ("import_module", "__import__") or not call.args:
+        return None
+    arg = call.args[0]
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add):
+        arg = ast.JoinedStr([ast.FormattedValue(arg.left, -1), arg.right])
+    parts = arg.values if isinstance(arg, ast.JoinedStr) else [arg]
+    text = ""
+    for part in parts:
+        if isinstance(part, ast.Constant) and isinstance(part.value, str):
+            text += part.value
+        elif isinstance(part, ast.FormattedValue) and getattr(part.value, "id", "") == "__name__":
+            text += module
+        else:
+            return text.rpartition(".")[0] or None
+    return text
+
+
+def _lazy_attribute_calls(tree):
+    """The calls inside a module-level ``__getattr__``: a package handing out its own
+    submodules on first attribute access (``ember.nn``, ``ember.cuda.amp``)."""
+    return {id(node) for fn in tree.body
+            if isinstance(fn, ast.FunctionDef) and fn.name == "__getattr__"
+            for node in ast.walk(fn) if isinstance(node, ast.Call)}
+
+
 def imports(path):
-    """(line, imported ember module) for every import statement in a file."""
-    module = _module_name(path)
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text())):
+    """(line, imported ember module) for every import in a file: ``import`` statements at any
+    depth, and ``importlib.import_module`` calls whose target the source spells out.  A
+    package's ``__getattr__`` loading its own submodules is not an import of its code: it is
+    Python's ``import package.sub`` run on first use, and is passed over."""
+    return imports_in(path.read_text(), _module_name(path), path.name == "__init__.py")
+
+
+def imports_in(source, module, is_package):
+    """``imports`` of the source text of ``module``."""
+    package = module if is_package else module.rpartition(".")[0]
+    tree = ast.parse(source)
+    lazy = _lazy_attribute_calls(tree) if is_package else set()
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield node.lineno, alias.name
@@ -59,6 +101,27 @@ def imports(path):
             for alias in node.names:
                 target = f"{source}.{alias.name}"
                 yield node.lineno, target if _is_module(target) else source
+        elif isinstance(node, ast.Call):
+            target = _dynamic_target(node, module)
+            if target and not (id(node) in lazy and (target + ".").startswith(module + ".")):
+                yield node.lineno, target
+
+
+def test_lazy_and_dynamic_imports_are_read():
+    source = ("import ember._dtype\n"
+              "def f():\n"
+              "    from . import nn\n"
+              "    import importlib\n"
+              "    return importlib.import_module('ember.vision')\n")
+    found = sorted(t for _, t in imports_in(source, "ember._tensor", False))
+    assert found == ["ember._dtype", "ember.nn", "ember.vision", "importlib"]
+    # a package's __getattr__ handing out its own submodules is passed over
+    lazy = ("def __getattr__(name):\n"
+            "    import importlib\n"
+            "    return importlib.import_module(f'{__name__}.{name}')\n")
+    assert [t for _, t in imports_in(lazy, "ember.cuda", True)] == ["importlib"]
+    assert [t for _, t in imports_in("import importlib\nimportlib.import_module('ember.nn')",
+                                     "ember.cuda", True)] == ["importlib", "ember.nn"]
 
 
 def test_every_unit_has_a_layer():

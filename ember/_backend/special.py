@@ -46,10 +46,6 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["erf", "erfc", "erfcx", "erfinv", "lgamma", "digamma", "polygamma", "zeta", "i0", "i0e",
-           "i1", "i1e", "bessel_j0", "bessel_j1", "spherical_bessel_j0", "ndtr", "ndtri",
-           "log_ndtr", "sinc"]
-
 _SQRT2 = math.sqrt(2.0)
 _HALF_SQRT_PI = 0.5 * math.sqrt(math.pi)
 _EULER_GAMMA = 0.57721566490153286061
@@ -678,37 +674,7 @@ def _digamma_root_coefs():
                  for k in range(24, 0, -1))
 
 
-# ---- public API -----------------------------------------------------------------------------
-def erf(x):
-    """Error function."""
-    return _apply(_erf, x, f32=_erf_f32)
-
-
-def erfc(x):
-    """Complementary error function 1 - erf(x), accurate in the tail."""
-    return _apply(_erfc, x, f32=_erfc_f32)
-
-
-def erfcx(x):
-    """Scaled complementary error function exp(x**2) erfc(x): inf below -26.64."""
-    return _apply(_erfcx_all, x)
-
-
-def erfinv(x):
-    """Inverse error function: +-inf at +-1, nan outside [-1, 1]."""
-    return _apply(_erfinv, x, f32=_erfinv_f32)
-
-
-def lgamma(x):
-    """log|Gamma(x)|: +inf at the non-positive integers and at +-inf."""
-    return _apply(_lgamma, x)
-
-
-def digamma(x):
-    """psi(x) = d/dx log Gamma(x): -inf at +0, +inf at -0, nan at the negative integers."""
-    return _apply(_digamma, x)
-
-
+# ---- public API: the two-argument functions (the one-argument ones close the file) ----------
 def polygamma(n, x):
     """n-th derivative of digamma, n >= 0: (-1)**(n + 1) * inf at the non-positive integers."""
     n = operator.index(n)
@@ -724,61 +690,6 @@ def zeta(x, q):
     x, q = np.broadcast_arrays(np.asarray(x), np.asarray(q))
     dtype = np.promote_types(x.dtype, q.dtype)
     return _apply(_zeta, x.astype(dtype, copy=False), q.astype(np.float64).reshape(-1))
-
-
-def i0(x):
-    """Modified Bessel function of the first kind, order 0."""
-    return _apply(_i0, x)
-
-
-def i0e(x):
-    """exp(-|x|) i0(x)."""
-    return _apply(_i0e, x)
-
-
-def i1(x):
-    """Modified Bessel function of the first kind, order 1."""
-    return _apply(_i1, x)
-
-
-def i1e(x):
-    """exp(-|x|) i1(x)."""
-    return _apply(_i1e, x)
-
-
-def ndtr(x):
-    """Standard normal CDF, accurate in both tails."""
-    return _apply(_ndtr, x)
-
-
-def ndtri(p):
-    """Inverse of the standard normal CDF: -inf at 0, inf at 1, nan outside [0, 1]."""
-    return _apply(_ndtri, p)
-
-
-def log_ndtr(x):
-    """log of the standard normal CDF, accurate for very negative x."""
-    return _apply(_log_ndtr, x)
-
-
-def sinc(x):
-    """Normalized sinc, sin(pi x) / (pi x), with sinc(0) = 1."""
-    return _apply(np.sinc, x)
-
-
-def bessel_j0(x):
-    """Bessel function of the first kind, order 0 (nan at +-inf, as torch)."""
-    return _apply(_bessel_j, x, 0)
-
-
-def bessel_j1(x):
-    """Bessel function of the first kind, order 1 (nan at +-inf, as torch)."""
-    return _apply(_bessel_j, x, 1)
-
-
-def spherical_bessel_j0(x):
-    """sin(x) / x, 1 at 0 and 0 at +-inf."""
-    return _apply(_spherical_j0, x)
 
 
 # ---- the second kinds ----------------------------------------------------------------------
@@ -882,29 +793,53 @@ def _k(x, order, scaled):
     return np.where(x == 0, np.inf, np.where(x < 0, np.nan, out))
 
 
-def bessel_y0(x):
-    """Bessel function of the second kind, order 0."""
-    return _apply(lambda a: _y(a, _y0_small, (_Y0_PP, _Y0_PQ, _Y0_QP, _Y0_QQ), np.pi / 4), x)
+# ---- public API: the one-argument functions ------------------------------------------------
+def _y_n(tables, small, shift):
+    return lambda a: _y(a, small, tables, shift)
 
 
-def bessel_y1(x):
-    """Bessel function of the second kind, order 1."""
-    return _apply(lambda a: _y(a, _y1_small, (_Y1_PP, _Y1_PQ, _Y1_QP, _Y1_QQ), 3 * np.pi / 4), x)
+def _unary(name, kernel, doc, f32=None):
+    """The public ``name(x)``: ``kernel`` run by ``_apply`` (``f32`` for float32 input)."""
+    def function(x):
+        return _apply(kernel, x, f32=f32)
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    return function
 
 
-def modified_bessel_k0(x):
-    return _apply(lambda a: _k(a, 0, False), x)
-
-
-def modified_bessel_k1(x):
-    return _apply(lambda a: _k(a, 1, False), x)
-
-
-def scaled_modified_bessel_k0(x):
-    """exp(x) K_0(x)."""
-    return _apply(lambda a: _k(a, 0, True), x)
-
-
-def scaled_modified_bessel_k1(x):
-    """exp(x) K_1(x)."""
-    return _apply(lambda a: _k(a, 1, True), x)
+# The one-argument functions: name -> (float64 kernel, docstring[, float32 kernel]).
+_UNARY = {
+    "erf": (_erf, "Error function.", _erf_f32),
+    "erfc": (_erfc, "Complementary error function 1 - erf(x), accurate in the tail.", _erfc_f32),
+    "erfcx": (_erfcx_all, "Scaled complementary error function exp(x**2) erfc(x): inf below "
+              "-26.64."),
+    "erfinv": (_erfinv, "Inverse error function: +-inf at +-1, nan outside [-1, 1].",
+               _erfinv_f32),
+    "lgamma": (_lgamma, "log|Gamma(x)|: +inf at the non-positive integers and at +-inf."),
+    "digamma": (_digamma, "psi(x) = d/dx log Gamma(x): -inf at +0, +inf at -0, nan at the "
+                "negative integers."),
+    "i0": (_i0, "Modified Bessel function of the first kind, order 0."),
+    "i0e": (_i0e, "exp(-|x|) i0(x)."),
+    "i1": (_i1, "Modified Bessel function of the first kind, order 1."),
+    "i1e": (_i1e, "exp(-|x|) i1(x)."),
+    "ndtr": (_ndtr, "Standard normal CDF, accurate in both tails."),
+    "ndtri": (_ndtri, "Inverse of the standard normal CDF: -inf at 0, inf at 1, nan outside "
+              "[0, 1]."),
+    "log_ndtr": (_log_ndtr, "log of the standard normal CDF, accurate for very negative x."),
+    "sinc": (np.sinc, "Normalized sinc, sin(pi x) / (pi x), with sinc(0) = 1."),
+    "bessel_j0": (lambda a: _bessel_j(a, 0),
+                  "Bessel function of the first kind, order 0 (nan at +-inf, as torch)."),
+    "bessel_j1": (lambda a: _bessel_j(a, 1),
+                  "Bessel function of the first kind, order 1 (nan at +-inf, as torch)."),
+    "spherical_bessel_j0": (_spherical_j0, "sin(x) / x, 1 at 0 and 0 at +-inf."),
+    "bessel_y0": (_y_n((_Y0_PP, _Y0_PQ, _Y0_QP, _Y0_QQ), _y0_small, np.pi / 4),
+                  "Bessel function of the second kind, order 0."),
+    "bessel_y1": (_y_n((_Y1_PP, _Y1_PQ, _Y1_QP, _Y1_QQ), _y1_small, 3 * np.pi / 4),
+                  "Bessel function of the second kind, order 1."),
+    "modified_bessel_k0": (lambda a: _k(a, 0, False), "Modified Bessel function K_0."),
+    "modified_bessel_k1": (lambda a: _k(a, 1, False), "Modified Bessel function K_1."),
+    "scaled_modified_bessel_k0": (lambda a: _k(a, 0, True), "exp(x) K_0(x)."),
+    "scaled_modified_bessel_k1": (lambda a: _k(a, 1, True), "exp(x) K_1(x)."),
+}
+globals().update((name, _unary(name, *spec)) for name, spec in _UNARY.items())
+__all__ = ["polygamma", "zeta", *_UNARY]

@@ -58,10 +58,6 @@ def index_reduce_count(n, size, dim):
                         f"source.size(dim): ({size}), for dim: {dim}")
 
 
-def index_out_of_range_self():
-    return IndexError("index out of range in self")
-
-
 def hash_tensor_mode(mode):
     return RuntimeError(f"Unknown hash_tensor mode: {mode}")
 

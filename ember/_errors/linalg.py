@@ -205,11 +205,6 @@ def linalg_min_1d(name, arg):
     return RuntimeError(f"{name}: The input tensor {arg} must have at least 1 dimension.")
 
 
-def block_diag_dims(i, ndim):
-    return RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input "
-                        f"{i} has {ndim} dimensions")
-
-
 def vander_n():
     return RuntimeError("N must be greater than 1.")
 

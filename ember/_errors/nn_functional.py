@@ -121,10 +121,6 @@ def mha_bias_k_missing():
     return AssertionError("bias_v is set but bias_k is None")
 
 
-def dropout_probability_value(p):
-    return ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-
-
 def dropout1d_dims(nd):
     return RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {nd}D input. "
                         "Note that dropout1d exists to provide channel-wise dropout on inputs "

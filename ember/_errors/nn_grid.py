@@ -1,5 +1,4 @@
 """``grid_sample`` / ``affine_grid`` (modes, shapes, dtypes) and fractional max pooling."""
-from .base import legacy_scalar_type
 
 
 def grid_mode(mode):
@@ -30,11 +29,6 @@ def grid_empty_input(shape, dim):
 
 def grid_bicubic_3d():
     return RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
-
-
-def grid_scalar_type(expected, found):
-    return RuntimeError(f"expected scalar type {legacy_scalar_type(expected)} but found "
-                        f"{legacy_scalar_type(found)}")
 
 
 def affine_theta_dtype(dtype):

@@ -120,10 +120,6 @@ def conv_padding_string_invalid(padding):
                       f"{ {'valid', 'same'} }")
 
 
-def conv_same_padding_strided_value():
-    return ValueError("padding='same' is not supported for strided convolutions")
-
-
 def conv_transpose_output_size_range(input, output_size, lo, hi, lead):
     return ValueError(f"requested an output size of {output_size}, but valid sizes "
                       f"range from {lo} to {hi} (for an input of "
@@ -323,10 +319,6 @@ def dead_module_hook_call():
 
 def dead_module_hook_revive():
     return RuntimeError("You are trying to revive the hook of a dead Module!")
-
-
-def get_submodule_missing(item, mod):
-    return AttributeError(mod._get_name() + " has no attribute `" + item + "`")
 
 
 def get_submodule_not_module(item):

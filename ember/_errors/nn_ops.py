@@ -153,8 +153,9 @@ def glu_halving_odd(d, x):
                         f"{x.shape[d]}")
 
 
-def dropout_probability(p):
-    return RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+def dropout_probability(p, error=RuntimeError):
+    """RuntimeError from the op, ValueError from ``nn.Dropout`` / ``F.dropout``."""
+    return error(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
 def embedding_indices_dtype(fn, indices):
@@ -235,8 +236,9 @@ def conv_nonpositive_dilation(d):
     return RuntimeError(f"dilation should be greater than zero, but got {list(d)}")
 
 
-def conv_same_padding_strided():
-    return RuntimeError("padding='same' is not supported for strided convolutions")
+def conv_same_padding_strided(error=RuntimeError):
+    """RuntimeError from the op, ValueError from the ``nn.Conv*`` constructors."""
+    return error("padding='same' is not supported for strided convolutions")
 
 
 def im2col_input_dims(a):

@@ -158,10 +158,6 @@ def kth_out_of_range(name, dim=None):
     return RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
 
 
-def dim_repeated(dim):
-    return RuntimeError(f"dim {dim} appears multiple times in the list of dims")
-
-
 def mean_dtype(name, dtype):
     """``mean`` / ``nanmean`` of an integer or bool dtype."""
     if name == "nanmean":

@@ -282,14 +282,9 @@ def make_grid_dims(ndim):
 
 
 # ---- vision.ops ------------------------------------------------------------------------------
-def box_format_conversion(in_fmt, out_fmt):
-    return ValueError(f"Unsupported Bounding Box Conversions for given in_fmt {in_fmt} and "
-                      f"out_fmt {out_fmt}")
-
-
-def box_format_unsupported_pair(in_fmt, out_fmt):
-    return NotImplementedError(f"Unsupported Bounding Box Conversions for given in_fmt {in_fmt} "
-                               f"and out_fmt {out_fmt}")
+def box_format_conversion(in_fmt, out_fmt, error=ValueError):
+    return error(f"Unsupported Bounding Box Conversions for given in_fmt {in_fmt} and "
+                 f"out_fmt {out_fmt}")
 
 
 def box_area_format(fmt):

@@ -6,7 +6,7 @@ def mobilenet_v3_stride():
     return ValueError("illegal stride value")
 
 
-def mnasnet_value(what, expected, got):
+def value_should_be(what, expected, got):
     return ValueError(f"{what} should be {expected} instead of {got}")
 
 
@@ -38,10 +38,6 @@ def init_weights_future_warning(model):
     return (f"The default weight initialization of {model} will be changed in future releases "
             "of torchvision. If you wish to keep the old behavior (which leads to long "
             "initialization times due to scipy/scipy#11299), please set init_weights=True.")
-
-
-def blocks_length(what, expected, got):
-    return ValueError(f"{what} should be {expected} instead of {got}")
 
 
 def googlenet_aux_not_pretrained_warning():

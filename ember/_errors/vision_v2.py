@@ -48,10 +48,6 @@ def v2_values_between_increasing(name, bound, value):
                       f"but got {value}.")
 
 
-def v2_single_number_non_negative(name):
-    return ValueError(f"If {name} is a single number, it must be non negative.")
-
-
 def v2_single_number_sequence_length_2(name, value):
     return TypeError(f"{name}={value} should be a single number or a sequence with "
                      f"length 2.")
@@ -149,10 +145,6 @@ def v2_min_area_1(min_area):
     return ValueError(f"min_area must be >= 1, got {min_area}.")
 
 
-def v2_kernel_size_value_odd_positive():
-    return ValueError("Kernel size value should be an odd and positive number.")
-
-
 def v2_number_boxes_shape_match_number(boxes, label):
     return ValueError(f"Number of boxes (shape={boxes.shape}) and must match the number of "
                       f"labels.Found labels with shape={label.shape}).")
@@ -191,20 +183,12 @@ def v2_found_multiple_hxw_dimensions_sample(sizes):
                       f"{_sequence_to_str(sorted(sizes))}")
 
 
-def v2_sequence_length(name, msg):
-    return TypeError(f"{name} should be a sequence of length {msg}.")
-
-
-def v2_sequence_length_2(name, msg):
-    return ValueError(f"{name} should be a sequence of length {msg}.")
+def v2_sequence_length(name, msg, error=TypeError):
+    return error(f"{name} should be a sequence of length {msg}.")
 
 
 def v2_number_sequence_numbers(name, arg):
     return TypeError(f"{name} should be a number or a sequence of numbers. Got {type(arg)}")
-
-
-def v2_padding_mode_either_constant_edge():
-    return ValueError("Padding mode should be either constant, edge, reflect or symmetric")
 
 
 def v2_when_using_default_labels_getter(inputs):
@@ -229,10 +213,6 @@ def v2_no_bounding_boxes_found_sample():
 
 def v2_no_keypoints_found_sample():
     return ValueError("No keypoints were found in the sample")
-
-
-def v2_single_number_positive(name):
-    return ValueError(f"If {name} is a single number, it must be positive.")
 
 
 def v2_sequence_its_length_1_2(name, arg):
@@ -312,10 +292,6 @@ def v2_argument_translate_sequence_length_2():
     return ValueError("Argument translate should be a sequence of length 2")
 
 
-def v2_argument_scale_positive():
-    return ValueError("Argument scale should be positive")
-
-
 def v2_shear_either_single_value_sequence():
     return TypeError("Shear should be either a single value or a sequence of two values")
 
@@ -372,11 +348,6 @@ def v2_clamping_mode_soft_hard_auto(clamping_mode):
 
 def v2_pure_tensor_inputs_old_format():
     return ValueError("For pure tensor inputs, `old_format` has to be passed.")
-
-
-def v2_input_can_either_plain_tensor_2(inpt):
-    return TypeError(f"Input can either be a plain tensor or a bounding box tv_tensor, "
-                     f"but got {type(inpt)} instead.")
 
 
 def v2_pure_tensor_inputs_format_canvas():

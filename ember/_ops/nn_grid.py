@@ -119,7 +119,7 @@ def _check(input, grid, mode):
     if mode == BICUBIC and nd == 5:
         raise _errors.grid_bicubic_3d()
     if grid.dtype is not input.dtype:
-        raise _errors.grid_scalar_type(input.dtype, grid.dtype)
+        raise _errors.scalar_type_mismatch(input.dtype, grid.dtype)
 
 
 def _sample(input, grid, mode, padding_mode, align_corners):

@@ -146,12 +146,16 @@ def soft_margin_loss(input, target, reduction="mean"):
 
 
 # ---- binary cross-entropy ------------------------------------------------------------------------
-def _bce_bwd(node, g):
-    x, y, w = node.saved()
+def _bce_grad_scale(node, g, x, w):
+    """The incoming gradient spread over the reduction and multiplied by the weight."""
     (reduction,) = node._args
     g = _scaled(g, reduction, x.numel())
-    if w is not None:
-        g = g * w
+    return g if w is None else g * w
+
+
+def _bce_bwd(node, g):
+    x, y, w = node.saved()
+    g = _bce_grad_scale(node, g, x, w)
     gx = gy = None
     if node.next_functions[0][0] is not None:
         gx = (x - y) / ((1 - x) * x).clamp_min(1e-12) * g
@@ -200,10 +204,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
 
 def _bce_logits_bwd(node, g):
     x, y, w, pw = node.saved()
-    (reduction,) = node._args
-    g = _scaled(g, reduction, x.numel())
-    if w is not None:
-        g = g * w
+    g = _bce_grad_scale(node, g, x, w)
     gx = gy = None
     if node.next_functions[0][0] is not None:
         if pw is None:

@@ -553,9 +553,7 @@ def _diag_geometry(arr, offset, d1, d2):
 
 def _diagonal_bwd(node, g):
     shape, offset, d1, d2 = node._args
-    full = g.new_zeros(shape)
-    full.diagonal(offset, d1, d2).copy_(g)
-    return (full,)
+    return (V.zeros_holding(g, shape, lambda full: full.diagonal(offset, d1, d2)),)
 
 
 DiagonalBackward0 = node_class("DiagonalBackward0", _diagonal_bwd)
@@ -738,9 +736,7 @@ def meshgrid(*tensors, indexing=None):
 # ---- narrow_copy ---------------------------------------------------------------------------------
 def _narrow_copy_bwd(node, g):
     shape, d, start, length = node._args
-    full = g.new_zeros(shape)
-    full.narrow(d, start, length).copy_(g)
-    return (full,)
+    return (V.zeros_holding(g, shape, lambda full: full.narrow(d, start, length)),)
 
 
 NarrowCopyBackward0 = node_class("NarrowCopyBackward0", _narrow_copy_bwd)

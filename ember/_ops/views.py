@@ -376,11 +376,17 @@ def squeeze(self, dim=None):
 
 
 # ---- select / narrow / slicing -----------------------------------------------------------------------
+def zeros_holding(g, shape, view):
+    """A view's gradient: zeros of the base's ``shape`` (batched under vmap when g is) with
+    ``g`` copied into ``view(zeros)``."""
+    full = g.new_zeros(shape)
+    view(full).copy_(g)
+    return full
+
+
 def _select_bwd(node, g):
     shape, dim, index = node._args
-    full = g.new_zeros(shape)     # (batched under vmap when g is)
-    full.select(dim, index).copy_(g)
-    return (full,)
+    return (zeros_holding(g, shape, lambda full: full.select(dim, index)),)
 
 
 SelectBackward0 = node_class("SelectBackward0", _select_bwd)

@@ -75,19 +75,26 @@ class _DependentProperty(property, _Dependent):
         return _DependentProperty(fn, is_discrete=self._is_discrete, event_dim=self._event_dim)
 
 
-class _IndependentConstraint(Constraint):
-    """Reinterprets ``reinterpreted_batch_ndims`` batch dimensions of a constraint as event
-    dimensions: all of them must hold."""
+class _Wrapping(Constraint):
+    """A constraint built on ``base_constraint``, discrete when that one is."""
 
-    def __init__(self, base_constraint, reinterpreted_batch_ndims):
+    def __init__(self, base_constraint):
         assert isinstance(base_constraint, Constraint)
-        assert isinstance(reinterpreted_batch_ndims, int) and reinterpreted_batch_ndims >= 0
         self.base_constraint = base_constraint
-        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
 
     @property
     def is_discrete(self):
         return self.base_constraint.is_discrete
+
+
+class _IndependentConstraint(_Wrapping):
+    """Reinterprets ``reinterpreted_batch_ndims`` batch dimensions of a constraint as event
+    dimensions: all of them must hold."""
+
+    def __init__(self, base_constraint, reinterpreted_batch_ndims):
+        super().__init__(base_constraint)
+        assert isinstance(reinterpreted_batch_ndims, int) and reinterpreted_batch_ndims >= 0
+        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
 
     @property
     def event_dim(self):
@@ -106,16 +113,8 @@ class _IndependentConstraint(Constraint):
         return f"IndependentConstraint({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
 
 
-class MixtureSameFamilyConstraint(Constraint):
+class MixtureSameFamilyConstraint(_Wrapping):
     """The component distribution's support, checked with the mixture dimension dropped."""
-
-    def __init__(self, base_constraint):
-        assert isinstance(base_constraint, Constraint)
-        self.base_constraint = base_constraint
-
-    @property
-    def is_discrete(self):
-        return self.base_constraint.is_discrete
 
     @property
     def event_dim(self):
@@ -147,43 +146,55 @@ class _OneHot(Constraint):
         return ((value == 0) | (value == 1)).all(-1) & (value.sum(-1) == 1)
 
 
-class _IntegerInterval(Constraint):
-    is_discrete = True
+class _LowerBounded(Constraint):
+    """A constraint with a ``lower_bound`` (shown in its repr)."""
 
-    def __init__(self, lower_bound, upper_bound):
-        self.lower_bound, self.upper_bound = lower_bound, upper_bound
-
-    def check(self, value):
-        return (value % 1 == 0) & (self.lower_bound <= value) & (value <= self.upper_bound)
+    def __init__(self, lower_bound):
+        self.lower_bound = lower_bound
 
     def _fields(self):
-        return f"lower_bound={_fmt(self.lower_bound)}, upper_bound={_fmt(self.upper_bound)}"
+        return f"lower_bound={_fmt(self.lower_bound)}"
 
 
-class _IntegerLessThan(Constraint):
-    is_discrete = True
+class _UpperBounded(Constraint):
+    """A constraint with an ``upper_bound`` (shown in its repr)."""
 
     def __init__(self, upper_bound):
         self.upper_bound = upper_bound
-
-    def check(self, value):
-        return (value % 1 == 0) & (value <= self.upper_bound)
 
     def _fields(self):
         return f"upper_bound={_fmt(self.upper_bound)}"
 
 
-class _IntegerGreaterThan(Constraint):
+class _Bounded(Constraint):
+    """A constraint with a ``lower_bound`` and an ``upper_bound`` (shown in its repr)."""
+
+    def __init__(self, lower_bound, upper_bound):
+        self.lower_bound, self.upper_bound = lower_bound, upper_bound
+
+    def _fields(self):
+        return f"lower_bound={_fmt(self.lower_bound)}, upper_bound={_fmt(self.upper_bound)}"
+
+
+class _IntegerInterval(_Bounded):
     is_discrete = True
 
-    def __init__(self, lower_bound):
-        self.lower_bound = lower_bound
+    def check(self, value):
+        return (value % 1 == 0) & (self.lower_bound <= value) & (value <= self.upper_bound)
+
+
+class _IntegerLessThan(_UpperBounded):
+    is_discrete = True
+
+    def check(self, value):
+        return (value % 1 == 0) & (value <= self.upper_bound)
+
+
+class _IntegerGreaterThan(_LowerBounded):
+    is_discrete = True
 
     def check(self, value):
         return (value % 1 == 0) & (value >= self.lower_bound)
-
-    def _fields(self):
-        return f"lower_bound={_fmt(self.lower_bound)}"
 
 
 class _Real(Constraint):
@@ -191,15 +202,9 @@ class _Real(Constraint):
         return value == value     # false only for nan
 
 
-class _GreaterThan(Constraint):
-    def __init__(self, lower_bound):
-        self.lower_bound = lower_bound
-
+class _GreaterThan(_LowerBounded):
     def check(self, value):
         return self.lower_bound < value
-
-    def _fields(self):
-        return f"lower_bound={_fmt(self.lower_bound)}"
 
 
 class _GreaterThanEq(_GreaterThan):
@@ -207,26 +212,14 @@ class _GreaterThanEq(_GreaterThan):
         return self.lower_bound <= value
 
 
-class _LessThan(Constraint):
-    def __init__(self, upper_bound):
-        self.upper_bound = upper_bound
-
+class _LessThan(_UpperBounded):
     def check(self, value):
         return value < self.upper_bound
 
-    def _fields(self):
-        return f"upper_bound={_fmt(self.upper_bound)}"
 
-
-class _Interval(Constraint):
-    def __init__(self, lower_bound, upper_bound):
-        self.lower_bound, self.upper_bound = lower_bound, upper_bound
-
+class _Interval(_Bounded):
     def check(self, value):
         return (self.lower_bound <= value) & (value <= self.upper_bound)
-
-    def _fields(self):
-        return f"lower_bound={_fmt(self.lower_bound)}, upper_bound={_fmt(self.upper_bound)}"
 
 
 class _HalfOpenInterval(_Interval):
@@ -295,20 +288,26 @@ class _Symmetric(_Square):
         return _torch.isclose(value, value.mT, atol=1e-6).all(-2).all(-1)
 
 
-class _PositiveSemidefinite(_Symmetric):
+class _SymmetricWithEigenvalues(_Symmetric):
+    """Symmetric matrices whose eigenvalues all pass ``_eigenvalues_ok``."""
+
     def check(self, value):
         sym = super().check(value)
         if not sym.all():
             return sym
-        return _torch.linalg.eigvalsh(value).ge(0).all(-1)
+        return self._eigenvalues_ok(_torch.linalg.eigvalsh(value)).all(-1)
 
 
-class _PositiveDefinite(_Symmetric):
-    def check(self, value):
-        sym = super().check(value)
-        if not sym.all():
-            return sym
-        return _torch.linalg.eigvalsh(value).gt(0).all(-1)
+class _PositiveSemidefinite(_SymmetricWithEigenvalues):
+    @staticmethod
+    def _eigenvalues_ok(eigenvalues):
+        return eigenvalues.ge(0)
+
+
+class _PositiveDefinite(_SymmetricWithEigenvalues):
+    @staticmethod
+    def _eigenvalues_ok(eigenvalues):
+        return eigenvalues.gt(0)
 
 
 class _Cat(Constraint):

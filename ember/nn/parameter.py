@@ -18,17 +18,25 @@ def _creation():
     return creation
 
 
-class _ParameterMeta(type):
-    # isinstance(t, Parameter) is also true for a tensor marked ``_is_param`` (as in PyTorch).
+class _MarkedMeta(type):
+    """``isinstance(t, Parameter)`` (``Buffer``) is also true for a plain tensor marked
+    ``_is_param`` (``_is_buffer``), as in PyTorch: the class names its mark in ``_mark``;
+    its subclasses accept no marked tensor."""
+
+    def __init__(cls, name, bases, namespace):
+        super().__init__(name, bases, namespace)
+        cls._marked_by = namespace.get("_mark")
+
     def __instancecheck__(cls, instance):
-        if cls is Parameter and isinstance(instance, Tensor) and \
-                getattr(instance, "_is_param", False):
+        mark = cls._marked_by
+        if mark and isinstance(instance, Tensor) and getattr(instance, mark, False):
             return True
         return super().__instancecheck__(instance)
 
 
-class Parameter(Tensor, metaclass=_ParameterMeta):
+class Parameter(Tensor, metaclass=_MarkedMeta):
     """A Tensor that a Module registers as a parameter (``requires_grad=True`` by default)."""
+    _mark = "_is_param"
     __torch_function__ = _disabled_torch_function_impl     # ops on it give plain Tensors
 
     def __new__(cls, data=None, requires_grad=True):
@@ -57,17 +65,10 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
     __str__ = __repr__
 
 
-class _BufferMeta(type):
-    def __instancecheck__(cls, instance):
-        if cls is Buffer and isinstance(instance, Tensor) and \
-                getattr(instance, "_is_buffer", False):
-            return True
-        return super().__instancecheck__(instance)
-
-
-class Buffer(Tensor, metaclass=_BufferMeta):
+class Buffer(Tensor, metaclass=_MarkedMeta):
     """Marks a tensor to be registered as a buffer when assigned to a Module attribute;
     the result is a plain Tensor carrying ``persistent``."""
+    _mark = "_is_buffer"
     __torch_function__ = _disabled_torch_function_impl
 
     def __new__(cls, data=None, *, persistent=True):

@@ -10,7 +10,7 @@ __all__ = ["dropout", "alpha_dropout", "dropout1d", "dropout2d", "dropout3d",
 
 def _check_p(p):
     if p < 0.0 or p > 1.0:
-        raise _errors.dropout_probability_value(p)
+        raise _errors.dropout_probability(p, ValueError)
 
 
 def _run(op, op_, input, p, training, inplace):

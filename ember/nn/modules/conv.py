@@ -41,7 +41,7 @@ class _ConvNd(Module):
             if padding not in ("same", "valid"):
                 raise _errors.conv_padding_string_invalid(padding)
             if padding == "same" and any(s != 1 for s in stride):
-                raise _errors.conv_same_padding_strided_value()
+                raise _errors.conv_same_padding_strided(ValueError)
         else:
             padding = _ntuple(padding, n)
         if padding_mode not in _PADDING_MODES:

@@ -14,7 +14,7 @@ class _DropoutNd(Module):
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
         if p < 0 or p > 1:
-            raise _errors.dropout_probability_value(p)
+            raise _errors.dropout_probability(p, ValueError)
         self.p = p
         self.inplace = inplace
 

@@ -302,7 +302,7 @@ class Module:
         mod = self
         for item in target.split("."):
             if not hasattr(mod, item):
-                raise _errors.get_submodule_missing(item, mod)
+                raise _errors.get_member_missing(item, mod)
             mod = getattr(mod, item)
             if not isinstance(mod, Module):
                 raise _errors.get_submodule_not_module(item)

@@ -24,10 +24,7 @@ class CIFAR10(VisionDataset):
                  download=False):
         super().__init__(root, transform=transform, target_transform=target_transform)
         self.train = train
-        if download:
-            self.download()
-        if not self._check_integrity():
-            raise _errors.vision_dataset_missing(corrupted=True)
+        self._download_and_check(download, self._check_integrity)
         chunks, self.targets = [], []
         for name in (self.train_list if train else self.test_list):
             entry = self._unpickle(name)

@@ -2,7 +2,6 @@
 and ``setid.mat``)."""
 import pathlib
 
-from ... import _errors
 from .folder import default_loader
 from .utils import (check_integrity, download_and_extract_archive, download_url, loadmat,
                     verify_str_arg)
@@ -22,10 +21,7 @@ class Flowers102(VisionDataset):
         self._split = verify_str_arg(split, "split", ("train", "val", "test"))
         self._base_folder = pathlib.Path(self.root) / "flowers-102"
         self._images_folder = self._base_folder / "jpg"
-        if download:
-            self.download()
-        if not self._check_integrity():
-            raise _errors.vision_dataset_missing(corrupted=True)
+        self._download_and_check(download, self._check_integrity)
         set_ids = loadmat(self._base_folder / self._file_dict["setid"][0], squeeze_me=True)
         labels = loadmat(self._base_folder / self._file_dict["label"][0], squeeze_me=True)
         id_to_label = dict(enumerate((labels["labels"] - 1).tolist(), 1))

@@ -47,10 +47,7 @@ class MNIST(VisionDataset):
                  download=False):
         super().__init__(root, transform=transform, target_transform=target_transform)
         self.train = train
-        if download:
-            self.download()
-        if not self._check_exists():
-            raise _errors.vision_dataset_missing()
+        self._download_and_check(download, self._check_exists, corrupted=False)
         self.data, self.targets = self._load_data()
 
     @property

@@ -3,7 +3,6 @@ import os
 
 import numpy as np
 
-from ... import _errors
 from .._pil import pil
 from .utils import check_integrity, download_url, loadmat, verify_str_arg
 from .vision import VisionDataset
@@ -24,10 +23,7 @@ class SVHN(VisionDataset):
         super().__init__(root, transform=transform, target_transform=target_transform)
         self.split = verify_str_arg(split, "split", tuple(self.split_list))
         self.url, self.filename, self.file_md5 = self.split_list[split]
-        if download:
-            self.download()
-        if not self._check_integrity():
-            raise _errors.vision_dataset_missing(corrupted=True)
+        self._download_and_check(download, self._check_integrity)
         mat = loadmat(os.path.join(self.root, self.filename))
         self.labels = mat["y"].astype(np.int64).squeeze()
         np.place(self.labels, self.labels == 10, 0)

@@ -17,6 +17,13 @@ class VisionDataset(Dataset):
             transforms = _PairTransform(transform, target_transform)
         self.transforms = transforms
 
+    def _download_and_check(self, download, present, corrupted=True):
+        """``download()`` when asked; then torchvision's error unless ``present()``."""
+        if download:
+            self.download()
+        if not present():
+            raise _errors.vision_dataset_missing(corrupted=corrupted)
+
     def _apply(self, img, target):
         if self.transforms is not None:
             img, target = self.transforms(img, target)

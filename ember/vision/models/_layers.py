@@ -5,8 +5,8 @@ from ... import nn
 from ...nn import functional as F
 from ._api import overwrite_param
 
-__all__ = ["make_divisible", "init_mobile", "init_linears_trunc_normal", "BasicConv2d",
-           "transform_input", "inception_prepare"]
+__all__ = ["make_divisible", "init_mobile", "init_linears_trunc_normal", "init_inception",
+           "BasicConv2d", "transform_input", "inception_prepare"]
 
 
 def make_divisible(v, divisor, min_value=None):
@@ -18,10 +18,15 @@ def make_divisible(v, divisor, min_value=None):
     return new_v
 
 
-def init_mobile(model, conv=nn.Conv2d, norms=(nn.BatchNorm2d, nn.GroupNorm)):
-    """The initialisation of the MobileNet family (and, given 3-D ``conv``/``norms``, of the
-    video ResNets): He-normal (fan-out) convolutions, unit norms, N(0, 0.01) linear layers,
-    zero biases."""
+def _normal_linear(weight):
+    nn.init.normal_(weight, 0, 0.01)
+
+
+def init_mobile(model, conv=nn.Conv2d, norms=(nn.BatchNorm2d, nn.GroupNorm),
+                linear_weight=_normal_linear):
+    """The initialisation of the MobileNet family (EfficientNet's too, and, given 3-D
+    ``conv``/``norms``, the video ResNets'): He-normal (fan-out) convolutions, unit norms,
+    zero biases; ``linear_weight`` fills the linear layers' weights (N(0, 0.01) by default)."""
     for m in model.modules():
         if isinstance(m, conv):
             nn.init.kaiming_normal_(m.weight, mode="fan_out")
@@ -31,9 +36,8 @@ def init_mobile(model, conv=nn.Conv2d, norms=(nn.BatchNorm2d, nn.GroupNorm)):
             nn.init.ones_(m.weight)
             nn.init.zeros_(m.bias)
         elif isinstance(m, nn.Linear):
-            nn.init.normal_(m.weight, 0, 0.01)
+            linear_weight(m.weight)
             nn.init.zeros_(m.bias)
-
 
 
 def init_linears_trunc_normal(model):
@@ -55,6 +59,18 @@ class BasicConv2d(nn.Module):
 
     def forward(self, x):
         return F.relu(self.bn(self.conv(x)), inplace=True)
+
+
+def init_inception(model, default_std):
+    """GoogLeNet's and Inception v3's initialisation: truncated-normal (within +-2) convolution
+    and linear weights, std a layer's own ``stddev`` or ``default_std``; unit batch norms."""
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            std = float(getattr(m, "stddev", default_std))
+            nn.init.trunc_normal_(m.weight, mean=0.0, std=std, a=-2, b=2)
+        elif isinstance(m, nn.BatchNorm2d):
+            nn.init.constant_(m.weight, 1)
+            nn.init.constant_(m.bias, 0)
 
 
 def transform_input(x):

@@ -5,7 +5,7 @@ from collections import namedtuple
 from ... import _errors, cat, nn
 from ...nn import functional as F
 from ._api import builder
-from ._layers import BasicConv2d, inception_prepare, transform_input
+from ._layers import BasicConv2d, inception_prepare, init_inception, transform_input
 
 __all__ = ["GoogLeNet", "GoogLeNetOutputs", "_GoogLeNetOutputs", "GoogLeNet_Weights",
            "googlenet"]
@@ -64,7 +64,7 @@ class GoogLeNet(nn.Module):
             warnings.warn(_errors.init_weights_future_warning("GoogleNet"), FutureWarning)
             init_weights = True
         if len(blocks) != 3:
-            raise _errors.blocks_length("blocks length", 3, len(blocks))
+            raise _errors.value_should_be("blocks length", 3, len(blocks))
         conv, inception, aux = blocks
         self.aux_logits = aux_logits
         self.transform_input = transform_input
@@ -90,12 +90,7 @@ class GoogLeNet(nn.Module):
         self.dropout = nn.Dropout(p=dropout)
         self.fc = nn.Linear(1024, num_classes)
         if init_weights:
-            for m in self.modules():
-                if isinstance(m, (nn.Conv2d, nn.Linear)):
-                    nn.init.trunc_normal_(m.weight, mean=0.0, std=0.01, a=-2, b=2)
-                elif isinstance(m, nn.BatchNorm2d):
-                    nn.init.constant_(m.weight, 1)
-                    nn.init.constant_(m.bias, 0)
+            init_inception(self, 0.01)
 
     def forward(self, x):
         if self.transform_input:

@@ -5,7 +5,7 @@ from collections import namedtuple
 from ... import _errors, cat, nn
 from ...nn import functional as F
 from ._api import builder
-from ._layers import BasicConv2d, inception_prepare, transform_input
+from ._layers import BasicConv2d, inception_prepare, init_inception, transform_input
 
 __all__ = ["Inception3", "InceptionOutputs", "_InceptionOutputs", "Inception_V3_Weights",
            "inception_v3"]
@@ -147,7 +147,7 @@ class Inception3(nn.Module):
             warnings.warn(_errors.init_weights_future_warning("inception_v3"), FutureWarning)
             init_weights = True
         if len(blocks) != 7:
-            raise _errors.blocks_length("length of inception_blocks", 7, len(blocks))
+            raise _errors.value_should_be("length of inception_blocks", 7, len(blocks))
         conv, a, b, c, d, e, aux = blocks
         self.aux_logits = aux_logits
         self.transform_input = transform_input
@@ -174,13 +174,7 @@ class Inception3(nn.Module):
         self.dropout = nn.Dropout(p=dropout)
         self.fc = nn.Linear(2048, num_classes)
         if init_weights:
-            for m in self.modules():
-                if isinstance(m, (nn.Conv2d, nn.Linear)):
-                    std = float(getattr(m, "stddev", 0.1))
-                    nn.init.trunc_normal_(m.weight, mean=0.0, std=std, a=-2, b=2)
-                elif isinstance(m, nn.BatchNorm2d):
-                    nn.init.constant_(m.weight, 1)
-                    nn.init.constant_(m.bias, 0)
+            init_inception(self, 0.1)
 
     def forward(self, x):
         if self.transform_input:

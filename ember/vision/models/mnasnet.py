@@ -16,9 +16,9 @@ class _InvertedResidual(nn.Module):
     def __init__(self, in_ch, out_ch, kernel_size, stride, expansion_factor, bn_momentum=0.1):
         super().__init__()
         if stride not in (1, 2):
-            raise _errors.mnasnet_value("stride", "1 or 2", stride)
+            raise _errors.value_should_be("stride", "1 or 2", stride)
         if kernel_size not in (3, 5):
-            raise _errors.mnasnet_value("kernel_size", "3 or 5", kernel_size)
+            raise _errors.value_should_be("kernel_size", "3 or 5", kernel_size)
         mid = in_ch * expansion_factor
         self.apply_residual = in_ch == out_ch and stride == 1
         self.layers = nn.Sequential(
@@ -46,7 +46,7 @@ def _stack(in_ch, out_ch, kernel_size, stride, exp_factor, repeats, bn_momentum)
 def _round_to_multiple_of(val, divisor, round_up_bias=0.9):
     """Round to a multiple of ``divisor``, up unless that lands within 10% above ``val``."""
     if not 0.0 < round_up_bias < 1.0:
-        raise _errors.mnasnet_value("round_up_bias", "greater than 0.0 and smaller than 1.0",
+        raise _errors.value_should_be("round_up_bias", "greater than 0.0 and smaller than 1.0",
                                     round_up_bias)
     new_val = max(divisor, int(val + divisor / 2) // divisor * divisor)
     return new_val if new_val >= round_up_bias * val else new_val + divisor
@@ -74,7 +74,7 @@ class MNASNet(nn.Module):
     def __init__(self, alpha, num_classes=1000, dropout=0.2):
         super().__init__()
         if alpha <= 0.0:
-            raise _errors.mnasnet_value("alpha", "greater than 0.0", alpha)
+            raise _errors.value_should_be("alpha", "greater than 0.0", alpha)
         self.alpha = alpha
         self.num_classes = num_classes
         d = _get_depths(alpha)
@@ -108,7 +108,7 @@ class MNASNet(nn.Module):
                               unexpected_keys, error_msgs):
         version = local_metadata.get("version", None)
         if version not in (1, 2):
-            raise _errors.mnasnet_value("version", "set to 1 or 2", version)
+            raise _errors.value_should_be("version", "set to 1 or 2", version)
         if version == 1 and self.alpha != 1.0:
             # a version-1 checkpoint: rebuild the stem at its unscaled widths
             for idx, layer in enumerate(_stem([32, 16] + _get_depths(self.alpha)[2:], 16)):

@@ -9,6 +9,7 @@ import ember
 
 from ... import _errors, nn
 from ...nn import functional as F
+from ..ops._legacy_keys import RenamedInVersion2
 from ..ops.misc import MLP, Conv2dNormActivation
 from ._api import builder, overwrite_param
 
@@ -26,9 +27,8 @@ class ConvStemConfig(NamedTuple):
     activation_layer: Callable = nn.ReLU
 
 
-class MLPBlock(MLP):
+class MLPBlock(RenamedInVersion2, MLP):
     """The encoder's two-layer GELU MLP (children ``0`` and ``3``)."""
-    _version = 2
 
     def __init__(self, in_dim, mlp_dim, dropout):
         super().__init__(in_dim, [mlp_dim, in_dim], activation_layer=nn.GELU, inplace=None,
@@ -39,16 +39,8 @@ class MLPBlock(MLP):
                 if m.bias is not None:
                     nn.init.normal_(m.bias, std=1e-6)
 
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs):
-        if (local_metadata.get("version") or 0) < 2:     # older names: linear_1, linear_2
-            for i in range(2):
-                for kind in ("weight", "bias"):
-                    old = f"{prefix}linear_{i + 1}.{kind}"
-                    if old in state_dict:
-                        state_dict[f"{prefix}{3 * i}.{kind}"] = state_dict.pop(old)
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
-                                      unexpected_keys, error_msgs)
+    def _version_1_names(self):
+        return [("linear_1", "0"), ("linear_2", "3")]
 
 
 _LN = partial(nn.LayerNorm, eps=1e-6)

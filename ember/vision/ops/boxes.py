@@ -83,7 +83,7 @@ def box_convert(boxes, in_fmt, out_fmt):
             (lambda t: t.round().to(boxes.dtype))
         xywhr = boxes if in_fmt == "xywhr" else keep(_to_xywhr(boxes, in_fmt))
         return xywhr if out_fmt == "xywhr" else keep(_from_xywhr(xywhr, out_fmt))
-    raise _errors.box_format_unsupported_pair(in_fmt, out_fmt)
+    raise _errors.box_format_conversion(in_fmt, out_fmt, NotImplementedError)
 
 
 # ---- areas and overlaps ---------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """Feature Pyramid Network (Lin et al., 2016): lateral 1x1 convolutions, a top-down pathway
 with nearest-neighbour upsampling, 3x3 output convolutions, and optional extra levels."""
 from collections import OrderedDict
+from functools import partial
 
 from ... import _errors, nn
 from ...nn import functional as F
 from .misc import Conv2dNormActivation
+from ._init import init_conv2d
+from ._legacy_keys import RenamedInVersion2
 
 __all__ = ["FeaturePyramidNetwork", "ExtraFPNBlock", "LastLevelMaxPool", "LastLevelP6P7"]
 
@@ -17,10 +20,9 @@ class ExtraFPNBlock(nn.Module):
         raise NotImplementedError
 
 
-class FeaturePyramidNetwork(nn.Module):
+class FeaturePyramidNetwork(RenamedInVersion2, nn.Module):
     """FPN over an ordered dict of feature maps (finest first); returns an ordered dict of
     ``out_channels``-channel maps under the same names (plus the extra block's)."""
-    _version = 2
 
     def __init__(self, in_channels_list, out_channels, extra_blocks=None, norm_layer=None):
         super().__init__()
@@ -35,27 +37,15 @@ class FeaturePyramidNetwork(nn.Module):
             self.layer_blocks.append(Conv2dNormActivation(
                 out_channels, out_channels, kernel_size=3, norm_layer=norm_layer,
                 activation_layer=None))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_uniform_(m.weight, a=1)
-                if m.bias is not None:
-                    nn.init.constant_(m.bias, 0)
+        init_conv2d(self, partial(nn.init.kaiming_uniform_, a=1))
         if extra_blocks is not None and not isinstance(extra_blocks, ExtraFPNBlock):
             raise _errors.fpn_extra_blocks_type(extra_blocks)
         self.extra_blocks = extra_blocks
 
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs):
-        # version-1 checkpoints name the convolutions ``inner_blocks.<i>.weight``
-        if (local_metadata.get("version") or 1) < 2:
-            for block in ("inner_blocks", "layer_blocks"):
-                for i in range(len(self.inner_blocks)):
-                    for kind in ("weight", "bias"):
-                        old = f"{prefix}{block}.{i}.{kind}"
-                        if old in state_dict:
-                            state_dict[f"{prefix}{block}.{i}.0.{kind}"] = state_dict.pop(old)
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
-                                      unexpected_keys, error_msgs)
+    def _version_1_names(self):
+        # version 1 held bare convolutions: ``inner_blocks.<i>.weight``
+        return [(f"{block}.{i}", f"{block}.{i}.0") for block in ("inner_blocks", "layer_blocks")
+                for i in range(len(self.inner_blocks))]
 
     def get_result_from_inner_blocks(self, x, idx):
         return self.inner_blocks[idx](x)

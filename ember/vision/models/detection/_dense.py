@@ -11,6 +11,16 @@ from .transform import _IMAGENET_MEAN, _IMAGENET_STD, GeneralizedRCNNTransform
 __all__ = ["DenseDetector"]
 
 
+def head_and_anchors(model, images, targets):
+    """The single-stage detectors' common start: ``transformed_features``, then the head's
+    outputs and the anchors over the list of feature maps."""
+    original_image_sizes, images, targets, features = transformed_features(model, images,
+                                                                           targets)
+    features = list(features.values())
+    return (original_image_sizes, images, targets, features, model.head(features),
+            model.anchor_generator(images, features))
+
+
 class DenseDetector(nn.Module):
     """Subclasses set ``backbone``, ``anchor_generator``, ``head`` and ``box_coder`` (after
     ``super().__init__``), then ``add_transform`` (torchvision registers the transform last)
@@ -62,11 +72,8 @@ class DenseDetector(nn.Module):
         return detections
 
     def forward(self, images, targets=None):
-        original_image_sizes, images, targets, features = transformed_features(
-            self, images, targets)
-        features = list(features.values())
-        head_outputs = self.head(features)
-        anchors = self.anchor_generator(images, features)
+        original_image_sizes, images, targets, features, head_outputs, anchors = \
+            head_and_anchors(self, images, targets)
         hw = [x.size(2) * x.size(3) for x in features]
         if self.training:
             return self.eager_outputs(self._losses(targets, head_outputs, anchors, hw), [])

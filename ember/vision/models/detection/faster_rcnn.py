@@ -1,8 +1,11 @@
 """Faster R-CNN (Ren et al., 2015) with FPN backbones: ``fasterrcnn_resnet50_fpn``
 (``_v2``), ``fasterrcnn_mobilenet_v3_large_fpn`` and ``_320_fpn``."""
+from functools import partial
+
 from .... import _errors, nn
 from ....nn import functional as F
 from ...ops import MultiScaleRoIAlign, misc as misc_nn_ops
+from ...ops._init import init_conv2d
 from ..mobilenetv3 import mobilenet_v3_large
 from ..resnet import resnet50
 from ._builder import detection_builder
@@ -103,11 +106,7 @@ class FastRCNNConvFCHead(nn.Sequential):
             blocks += [nn.Linear(features, out), nn.ReLU(inplace=True)]
             features = out
         super().__init__(*blocks)
-        for layer in self.modules():
-            if isinstance(layer, nn.Conv2d):
-                nn.init.kaiming_normal_(layer.weight, mode="fan_out", nonlinearity="relu")
-                if layer.bias is not None:
-                    nn.init.zeros_(layer.bias)
+        init_conv2d(self, partial(nn.init.kaiming_normal_, mode="fan_out", nonlinearity="relu"))
 
 
 class FastRCNNPredictor(nn.Module):

@@ -8,6 +8,7 @@ import ember
 from .... import _errors, nn
 from ....nn import functional as F
 from ...ops import generalized_box_iou_loss, sigmoid_focal_loss
+from ...ops._init import init_conv2d
 from ...ops.feature_pyramid_network import LastLevelP6P7
 from ..resnet import resnet50
 from . import _utils as det_utils
@@ -28,10 +29,7 @@ def _conv_tower(in_channels, num_convs, norm_layer):
         layers += [nn.Conv2d(in_channels, in_channels, kernel_size=3, stride=1, padding=1),
                    norm_layer(in_channels), nn.ReLU()]
     tower = nn.Sequential(*layers)
-    for layer in tower.children():
-        if isinstance(layer, nn.Conv2d):
-            nn.init.normal_(layer.weight, std=0.01)
-            nn.init.constant_(layer.bias, 0)
+    init_conv2d(tower, partial(nn.init.normal_, std=0.01))
     return tower
 
 

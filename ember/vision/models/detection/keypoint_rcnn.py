@@ -1,8 +1,11 @@
 """Keypoint R-CNN: Faster R-CNN plus a keypoint-heatmap branch; ``keypointrcnn_resnet50_fpn``
 (people and COCO's 17 keypoints)."""
+from functools import partial
+
 from .... import _errors, nn
 from ....nn import functional as F
 from ...ops import MultiScaleRoIAlign
+from ...ops._init import init_conv2d
 from .._api import overwrite_param
 from ..resnet import resnet50
 from ._builder import detection_builder
@@ -48,10 +51,7 @@ class KeypointRCNNHeads(nn.Sequential):
                        nn.ReLU(inplace=True)]
             in_channels = out_channels
         super().__init__(*blocks)
-        for m in self.children():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-                nn.init.constant_(m.bias, 0)
+        init_conv2d(self, partial(nn.init.kaiming_normal_, mode="fan_out", nonlinearity="relu"))
 
 
 class KeypointRCNNPredictor(nn.Module):

@@ -1,9 +1,12 @@
 """Mask R-CNN (He et al., 2017): Faster R-CNN plus a per-class mask branch;
 ``maskrcnn_resnet50_fpn`` (``_v2``)."""
 from collections import OrderedDict
+from functools import partial
 
 from .... import _errors, nn
 from ...ops import MultiScaleRoIAlign, misc as misc_nn_ops
+from ...ops._init import init_conv2d
+from ...ops._legacy_keys import RenamedInVersion2
 from ..resnet import resnet50
 from ._builder import detection_builder
 from .faster_rcnn import FasterRCNN, eps_zero, resnet50_fpn, resnet50_fpn_v2, v2_heads
@@ -38,9 +41,8 @@ class MaskRCNN(FasterRCNN):
         self.roi_heads.mask_predictor = mask_predictor
 
 
-class MaskRCNNHeads(nn.Sequential):
+class MaskRCNNHeads(RenamedInVersion2, nn.Sequential):
     """3x3 conv(-norm)-ReLU blocks with ``layers`` channels and the given dilation."""
-    _version = 2
 
     def __init__(self, in_channels, layers, dilation, norm_layer=None):
         blocks = []
@@ -50,23 +52,10 @@ class MaskRCNNHeads(nn.Sequential):
                 dilation=dilation, norm_layer=norm_layer))
             in_channels = features
         super().__init__(*blocks)
-        for layer in self.modules():
-            if isinstance(layer, nn.Conv2d):
-                nn.init.kaiming_normal_(layer.weight, mode="fan_out", nonlinearity="relu")
-                if layer.bias is not None:
-                    nn.init.zeros_(layer.bias)
+        init_conv2d(self, partial(nn.init.kaiming_normal_, mode="fan_out", nonlinearity="relu"))
 
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs):
-        # version-1 checkpoints name the convolutions ``mask_fcn<i>``
-        if (local_metadata.get("version") or 1) < 2:
-            for i in range(len(self)):
-                for kind in ("weight", "bias"):
-                    old = f"{prefix}mask_fcn{i + 1}.{kind}"
-                    if old in state_dict:
-                        state_dict[f"{prefix}{i}.0.{kind}"] = state_dict.pop(old)
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
-                                      unexpected_keys, error_msgs)
+    def _version_1_names(self):
+        return [(f"mask_fcn{i + 1}", f"{i}.0") for i in range(len(self))]
 
 
 class MaskRCNNPredictor(nn.Sequential):

@@ -8,6 +8,8 @@ import ember
 from .... import nn
 from ....nn import functional as F
 from ...ops import boxes as box_ops, misc as misc_nn_ops, sigmoid_focal_loss
+from ...ops._init import init_conv2d
+from ...ops._legacy_keys import RenamedInVersion2
 from ...ops.feature_pyramid_network import LastLevelP6P7
 from ..resnet import resnet50
 from . import _utils as det_utils
@@ -22,15 +24,6 @@ __all__ = ["RetinaNet", "RetinaNet_ResNet50_FPN_Weights", "RetinaNet_ResNet50_FP
            "retinanet_resnet50_fpn", "retinanet_resnet50_fpn_v2"]
 
 
-def _v1_to_v2_weights(state_dict, prefix):
-    # version-1 heads' convolutions were ``conv.<2i>`` of a Sequential with ReLUs between
-    for i in range(4):
-        for kind in ("weight", "bias"):
-            old = f"{prefix}conv.{2 * i}.{kind}"
-            if old in state_dict:
-                state_dict[f"{prefix}conv.{i}.0.{kind}"] = state_dict.pop(old)
-
-
 def _default_anchorgen():
     sizes = tuple((x, int(x * 2 ** (1.0 / 3)), int(x * 2 ** (2.0 / 3)))
                   for x in (32, 64, 128, 256, 512))
@@ -43,28 +36,20 @@ def _flatten_per_anchor(out, channels):
     return out.view(N, -1, channels, H, W).permute(0, 3, 4, 1, 2).reshape(N, -1, channels)
 
 
-class _HeadBranch(nn.Module):
+class _HeadBranch(RenamedInVersion2, nn.Module):
     """Four 3x3 conv(-norm)-ReLU blocks shared over the pyramid levels, then a 3x3
     convolution to ``channels`` outputs per anchor."""
-    _version = 2
 
     def __init__(self, in_channels, norm_layer):
         super().__init__()
         self.conv = nn.Sequential(*[misc_nn_ops.Conv2dNormActivation(in_channels, in_channels,
                                                                      norm_layer=norm_layer)
                                     for _ in range(4)])
-        for layer in self.conv.modules():
-            if isinstance(layer, nn.Conv2d):
-                nn.init.normal_(layer.weight, std=0.01)
-                if layer.bias is not None:
-                    nn.init.constant_(layer.bias, 0)
+        init_conv2d(self.conv, partial(nn.init.normal_, std=0.01))
 
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs):
-        if (local_metadata.get("version") or 1) < 2:
-            _v1_to_v2_weights(state_dict, prefix)
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
-                                      unexpected_keys, error_msgs)
+    def _version_1_names(self):
+        # version 1: ``conv.<2i>`` of a Sequential with ReLUs between
+        return [(f"conv.{2 * i}", f"conv.{i}.0") for i in range(4)]
 
     def _run(self, x, last, channels):
         return ember.cat([_flatten_per_anchor(last(self.conv(f)), channels) for f in x], dim=1)

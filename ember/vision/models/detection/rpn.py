@@ -1,20 +1,22 @@
 """The Region Proposal Network (Faster R-CNN): objectness and box deltas for every anchor,
 decoded, filtered and NMS'ed into proposals; the objectness/box losses in training."""
 import ember
+from functools import partial
 
 from .... import _errors, nn
 from ....nn import functional as F
 from ...ops import Conv2dNormActivation, boxes as box_ops
+from ...ops._init import init_conv2d
+from ...ops._legacy_keys import RenamedInVersion2
 from . import _utils as det_utils
 from .anchor_utils import AnchorGenerator  # noqa: F401  (torchvision's rpn exposes it)
 
 __all__ = ["RPNHead", "RegionProposalNetwork", "concat_box_prediction_layers"]
 
 
-class RPNHead(nn.Module):
+class RPNHead(RenamedInVersion2, nn.Module):
     """``conv_depth`` 3x3 conv + ReLU blocks, then 1x1 convolutions to ``num_anchors``
     objectness logits and ``4 * num_anchors`` box deltas, for each feature map."""
-    _version = 2
 
     def __init__(self, in_channels, num_anchors, conv_depth=1):
         super().__init__()
@@ -23,22 +25,10 @@ class RPNHead(nn.Module):
                                     for _ in range(conv_depth)])
         self.cls_logits = nn.Conv2d(in_channels, num_anchors, kernel_size=1, stride=1)
         self.bbox_pred = nn.Conv2d(in_channels, num_anchors * 4, kernel_size=1, stride=1)
-        for layer in self.modules():
-            if isinstance(layer, nn.Conv2d):
-                nn.init.normal_(layer.weight, std=0.01)
-                if layer.bias is not None:
-                    nn.init.constant_(layer.bias, 0)
+        init_conv2d(self, partial(nn.init.normal_, std=0.01))
 
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs):
-        # version-1 checkpoints have a single bare ``conv``
-        if (local_metadata.get("version") or 1) < 2:
-            for kind in ("weight", "bias"):
-                old = f"{prefix}conv.{kind}"
-                if old in state_dict:
-                    state_dict[f"{prefix}conv.0.0.{kind}"] = state_dict.pop(old)
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
-                                      unexpected_keys, error_msgs)
+    def _version_1_names(self):
+        return [("conv", "conv.0.0")]          # version 1 had a single bare ``conv``
 
     def forward(self, x):
         logits, bbox_reg = [], []

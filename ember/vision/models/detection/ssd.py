@@ -8,22 +8,19 @@ import ember
 from .... import _errors, nn
 from ....nn import functional as F
 from ...ops import boxes as box_ops
+from ...ops._init import init_conv2d
 from ..vgg import vgg16
 from . import _utils as det_utils
 from ._builder import detection_builder
+from ._dense import head_and_anchors
 from .anchor_utils import DefaultBoxGenerator
-from .generalized_rcnn import transformed_features
 from .transform import _IMAGENET_MEAN, _IMAGENET_STD, GeneralizedRCNNTransform
 
 __all__ = ["SSD300_VGG16_Weights", "ssd300_vgg16"]
 
 
 def _xavier_init(conv):
-    for layer in conv.modules():
-        if isinstance(layer, nn.Conv2d):
-            nn.init.xavier_uniform_(layer.weight)
-            if layer.bias is not None:
-                nn.init.constant_(layer.bias, 0.0)
+    init_conv2d(conv, nn.init.xavier_uniform_)
 
 
 class SSDScoringHead(nn.Module):
@@ -143,11 +140,8 @@ class SSD(nn.Module):
                 "classification": (cls_loss[foreground].sum() + cls_loss[background].sum()) / N}
 
     def forward(self, images, targets=None):
-        original_image_sizes, images, targets, features = transformed_features(
+        original_image_sizes, images, targets, _, head_outputs, anchors = head_and_anchors(
             self, images, targets)
-        features = list(features.values())
-        head_outputs = self.head(features)
-        anchors = self.anchor_generator(images, features)
         if self.training:
             matched_idxs = []
             for anchors_per_image, target in zip(anchors, targets):

@@ -6,6 +6,7 @@ from functools import partial
 
 from .... import _errors, nn
 from ...ops.misc import Conv2dNormActivation
+from ...ops._init import init_conv2d
 from ..mobilenetv3 import mobilenet_v3_large
 from . import _utils as det_utils
 from ._builder import detection_builder
@@ -34,11 +35,7 @@ def _extra_block(in_channels, out_channels, norm_layer):
 
 
 def _normal_init(conv):
-    for layer in conv.modules():
-        if isinstance(layer, nn.Conv2d):
-            nn.init.normal_(layer.weight, mean=0.0, std=0.03)
-            if layer.bias is not None:
-                nn.init.constant_(layer.bias, 0.0)
+    init_conv2d(conv, partial(nn.init.normal_, mean=0.0, std=0.03))
 
 
 def _prediction_heads(in_channels, num_anchors, columns, norm_layer):

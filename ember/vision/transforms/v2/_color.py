@@ -51,7 +51,7 @@ class ColorJitter(Transform):
             return None
         if isinstance(value, (int, float)):
             if value < 0:
-                raise _errors.v2_single_number_non_negative(name)
+                raise _errors.single_number_negative(name)
             value = [center - value, center + value]
             if clip_first_on_zero:
                 value[0] = max(value[0], 0.0)

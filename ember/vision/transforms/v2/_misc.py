@@ -71,7 +71,7 @@ class GaussianBlur(Transform):
         self.kernel_size = _setup_size(kernel_size, _errors.v2_kernel_size_two)
         for ks in self.kernel_size:
             if ks <= 0 or ks % 2 == 0:
-                raise _errors.v2_kernel_size_value_odd_positive()
+                raise _errors.blur_kernel_odd()
         self.sigma = _setup_number_or_seq(sigma, "sigma")
         if not 0.0 < self.sigma[0] <= self.sigma[1]:
             raise _errors.v2_sigma_values_positive_form_min(self)

@@ -73,13 +73,13 @@ def _check_sequence_input(x, name, req_sizes):
     if not isinstance(x, collections.abc.Sequence):
         raise _errors.v2_sequence_length(name, msg)
     if len(x) not in req_sizes:
-        raise _errors.v2_sequence_length_2(name, msg)
+        raise _errors.v2_sequence_length(name, msg, ValueError)
 
 
 def _setup_angle(x, name, req_sizes=(2,)):
     if isinstance(x, numbers.Number):
         if x < 0:
-            raise _errors.v2_single_number_positive(name)
+            raise _errors.single_number_positive(name)
         x = [-x, x]
     else:
         _check_sequence_input(x, name, req_sizes)
@@ -124,7 +124,7 @@ def _check_padding_arg(padding):
 
 def _check_padding_mode_arg(padding_mode):
     if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
-        raise _errors.v2_padding_mode_either_constant_edge()
+        raise _errors.padding_mode()
 
 
 def _find_labels_default_heuristic(inputs):

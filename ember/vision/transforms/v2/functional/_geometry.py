@@ -335,7 +335,7 @@ def _affine_parse_args(angle, translate, scale, shear, center):
     if len(translate) != 2:
         raise _errors.v2_argument_translate_sequence_length_2()
     if scale <= 0.0:
-        raise _errors.v2_argument_scale_positive()
+        raise _errors.affine_scale()
     if not isinstance(shear, (numbers.Number, list, tuple)):
         raise _errors.v2_shear_either_single_value_sequence()
     shear = [shear, 0.0] if isinstance(shear, numbers.Number) else list(shear)

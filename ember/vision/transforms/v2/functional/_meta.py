@@ -99,7 +99,7 @@ def convert_bounding_box_format(inpt, old_format=None, new_format=None, inplace=
                                                            inpt.format, new_format),
                               like=inpt, format=new_format)
     else:
-        raise _errors.v2_input_can_either_plain_tensor_2(inpt)
+        raise _errors.v2_input_can_either_plain_tensor(inpt)
     if inplace and out is not inpt:
         inpt.as_subclass(Tensor).copy_(out)
         return inpt if is_pure_tensor(inpt) else out
