@@ -42,34 +42,48 @@ _LOG_Q1, _LOG_Q2 = _f(-2.12194440e-4), _f(0.693359375)
 _SQRT_HALF = _f(0.707106781186547524)
 
 
-def _fma_into(y, x64, c):
-    """round32(y * x + c) for float32 ``y``, float64 ``x64`` (exact copy of a float32 array) and a
-    scalar ``c``."""
-    t = y.astype(np.float64)
-    t *= x64
+def _horner(x64, coeffs):
+    """The float32 Horner chain ``y = round32(y * x + c)`` over ``coeffs`` (each step a fused
+    multiply-add: the product of two float32 values is exact in float64), for float64 ``x64``
+    holding float32 values.  Returns the float32 result."""
+    t = x64 * np.float64(coeffs[0])
+    t += np.float64(coeffs[1])
+    y = t.astype(np.float32)
+    y64 = np.empty_like(x64)
+    for c in coeffs[2:]:
+        np.copyto(y64, y)
+        np.multiply(y64, x64, out=t)
+        t += np.float64(c)
+        np.copyto(y, t, casting="same_kind")
+    return y
+
+
+def _fma_arrays(a, b, c):
+    """round32(a * b + c) for float32 arrays (a fresh float32 array)."""
+    t = a.astype(np.float64)
+    t *= b
     t += c
     return t.astype(np.float32)
 
 
 def logf(x):
     """Natural log of positive normal float32 ``x``: exponent and mantissa in [sqrt(1/2),
-    sqrt(2)), then a degree-9 polynomial in ``m - 1`` (Horner steps fused)."""
+    sqrt(2)), then a degree-9 polynomial in ``m - 1`` (Horner steps fused).  Branch-free (a
+    masked NumPy operation costs as much as twenty plain ones)."""
     bits = x.view(np.int32)
-    e = ((bits >> 23) - 126).astype(np.float32)
+    e = (bits >> 23).astype(np.float32)
     m = ((bits & 0x007FFFFF) | 0x3F000000).view(np.float32)
-    small = m < _SQRT_HALF
-    x = m - _f(1)
-    np.add(x, m, out=x, where=small)
-    e -= small
+    # a mantissa below sqrt(1/2) is doubled (f = 2) and the exponent lowered; m * f - 1 is exact
+    f = (m < _SQRT_HALF).astype(np.float32)
+    f += _f(1)
+    e -= f
+    e -= _f(125)
+    x = m * f
+    x -= _f(1)
     z = x * x
-    x64 = x.astype(np.float64)
-    t = x64 * np.float64(_LOG_P[0])
-    t += np.float64(_LOG_P[1])
-    y = t.astype(np.float32)
-    for c in _LOG_P[2:]:
-        y = _fma_into(y, x64, np.float64(c))
+    y = _horner(x.astype(np.float64), _LOG_P)
     y *= x
-    y = fma32(y, z, e * _LOG_Q1)
+    y = _fma_arrays(y, z, e * _LOG_Q1)
     # z * -0.5 and e * Q2 (an integer times a 9-bit constant) are exact in float32, so these
     # two fused steps round once as plain float32 additions
     y += z * _f(-0.5)
@@ -88,31 +102,34 @@ _SIGN = np.int32(-0x80000000)
 
 def sincosf(x):
     """(sin x, cos x) for float32 ``x >= 0``: reduce by multiples of pi/4 (three-part pi), then
-    the sine or cosine polynomial on [-pi/4, pi/4] per octant."""
+    the sine or cosine polynomial on [-pi/4, pi/4] per octant (chosen and signed with bit
+    operations, branch-free)."""
     j = (x * _FOUR_OVER_PI).astype(np.int32)
     j += 1
     j &= ~1
     y = j.astype(np.float32)
     # j is a small even integer: y * DP1 and y * DP2 are exact, so only the last step rounds twice
     x = (x + y * _DP[0]) + y * _DP[1]
-    x = fma32(y, _DP[2], x)
+    x = _fma_arrays(y, np.float64(_DP[2]), x)
     z = x * x
     z64 = z.astype(np.float64)
-    t = z64 * np.float64(_COS[0])
-    t += np.float64(_COS[1])
-    zc = _fma_into(t.astype(np.float32), z64, np.float64(_COS[2]))
+    zc = _horner(z64, _COS)
     zc *= z
-    cos_poly = fma32(zc, z, z * _f(-0.5))
+    cos_poly = _fma_arrays(zc, z, z * _f(-0.5))
     cos_poly += _f(1)
-    t = z64 * np.float64(_SIN[0])
-    t += np.float64(_SIN[1])
-    sz = _fma_into(t.astype(np.float32), z64, np.float64(_SIN[2]))
+    sz = _horner(z64, _SIN)
     sz *= z
-    sin_poly = fma32(sz, x, x)
-    swap = (j & 2) != 0                 # octants where sine and cosine trade polynomials
-    s, c = sin_poly, cos_poly.copy()
-    np.copyto(c, sin_poly, where=swap)
-    np.copyto(s, cos_poly, where=swap)
-    s.view(np.int32)[...] ^= (j & 4) << 29
-    c.view(np.int32)[...] ^= (~(j - 2) & 4) << 29
-    return s, c
+    s = _fma_arrays(sz, x, x)
+    s_bits, c_bits = s.view(np.int32), cos_poly.view(np.int32)
+    # octants where sine and cosine trade polynomials: swap the bit patterns under a mask
+    swap = (j & 2) != 0
+    diff = s_bits ^ c_bits
+    diff &= -swap.view(np.int8).astype(np.int32)
+    s_bits ^= diff
+    c_bits ^= diff
+    s_bits ^= (j & 4) << 29
+    j -= 2
+    np.invert(j, out=j)
+    j &= 4
+    c_bits ^= j << 29
+    return s, cos_poly
