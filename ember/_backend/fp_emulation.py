@@ -121,15 +121,17 @@ def sincosf(x):
     sz *= z
     s = _fma_arrays(sz, x, x)
     s_bits, c_bits = s.view(np.int32), cos_poly.view(np.int32)
-    # octants where sine and cosine trade polynomials: swap the bit patterns under a mask
-    swap = (j & 2) != 0
-    diff = s_bits ^ c_bits
-    diff &= -swap.view(np.int8).astype(np.int32)
-    s_bits ^= diff
-    c_bits ^= diff
-    s_bits ^= (j & 4) << 29
-    j -= 2
-    np.invert(j, out=j)
-    j &= 4
-    c_bits ^= j << 29
+    # octants where sine and cosine trade polynomials (bit 1 of j): swap the bit patterns under
+    # a mask of all ones (j << 30 >> 31, an arithmetic shift)
+    swap = j << 30
+    swap >>= 31
+    swap &= s_bits ^ c_bits
+    s_bits ^= swap
+    c_bits ^= swap
+    # the sine is negative for bit 2 of j, the cosine for bit 2 of j + 2
+    s_bits ^= (j << 29) & _SIGN
+    j += 2
+    j <<= 29
+    j &= _SIGN
+    c_bits ^= j
     return s, cos_poly
