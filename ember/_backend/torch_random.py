@@ -207,12 +207,16 @@ def _fill16_f32(kb, out, mean, std):
     res = np.empty((2, k, 8), np.float32)
     np.multiply(radius, c, out=res[0])
     np.multiply(radius, s, out=res[1])
-    if mean != 0 and std != 1:
-        res[...] = fma32(res, std, mean)
-    elif std != 1:          # with a zero addend (or a unit factor) the fma rounds once anyway
-        res *= std
-    elif mean != 0:
+    # PyTorch always applies fma(z, std, mean); one float32 operation rounds the same where the
+    # factor is 1, or the addend is zero and no product underflows (u = 0 gives z = -0.0, and
+    # the fma's zero addend makes that +0.0)
+    if std == 1:
         res += mean
+    elif mean == 0 and abs(std) >= 2.0 ** -100:
+        res *= std
+        res += mean
+    else:
+        res[...] = fma32(res, std, mean)
     out.view(_HALF_BLOCK).reshape(k, 2)[...] = res.view(_HALF_BLOCK).reshape(2, k).T
 
 
