@@ -10,12 +10,11 @@ Two kinds of checks against torch 2.13:
   uniforms.  With every angle uniform 0 (cos = 1,
   sin = 0) a block's first 8 outputs are the radii ``sqrt(-2 log(1 - u))`` themselves; with a
   radius uniform whose radius is a power of two, the outputs are exactly scaled cosines and
-  sines.  The test sweeps a spread sample of the 2**24 possible uniforms;
-  ``python tests/test_normal_exact.py`` sweeps all of them for both functions (a few minutes).
+  sines.  A quick test sweeps a spread sample of the 2**24 possible uniforms, a slow one all of
+  them (about 5 s each for radii and angles).
 """
 import functools
 import struct
-import sys
 
 import numpy as np
 import pytest
@@ -186,18 +185,12 @@ def test_zero_radius_sign(mean, std):
                                   _bits(_torch_normals(words, mean, std)))
 
 
-def main():
-    """Every 24-bit uniform as a radius uniform and as an angle uniform (2**24 each)."""
-    import time
-    rng, step = np.random.default_rng(0), _LANES * 2048
-    for which, name in ((0, "radius"), (1, "angle")):
-        t0 = time.time()
-        for start in range(0, 1 << 24, step):
-            ks = np.arange(start, start + step, dtype=np.int64)
-            ks[ks >= 1 << 24] -= 1 << 24          # the last run wraps around to the start
-            _sweep(ks.astype(np.uint32), which, rng)
-        print(f"{name}: all 2**24 uniforms equal to torch ({time.time() - t0:.0f} s)")
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+@pytest.mark.slow
+@pytest.mark.parametrize("which", [0, 1], ids=["radius", "angle"])
+def test_chosen_uniforms_all(which):
+    """Every one of the 2**24 uniforms, as a radius uniform and as an angle uniform."""
+    rng, step = np.random.default_rng(which), _LANES * 2048
+    for start in range(0, 1 << 24, step):
+        ks = np.arange(start, start + step, dtype=np.int64)
+        ks[ks >= 1 << 24] -= 1 << 24          # the last run wraps around to the start
+        _sweep(ks.astype(np.uint32), which, rng)
