@@ -87,6 +87,14 @@ def test_normal_out_and_views():
     np.testing.assert_array_equal(_bits(e), _bits(t))
 
 
+@pytest.mark.parametrize("bound", [1e-3, 0.1, 0.5, 1.0, 3.0, 2.0 ** -110, 1e30, 2.0 ** 100])
+def test_uniform_symmetric_ranges(bound):
+    # uniform_(-b, b), the default init's range, takes a one-product float32 path
+    for n in (7, 1000, 70_001):
+        t, e = _both(lambda L: L.empty(n).uniform_(-bound, bound), 2)
+        np.testing.assert_array_equal(_bits(e), _bits(t), err_msg=str(n))
+
+
 # ---- chosen uniforms -------------------------------------------------------------------------------
 def _untemper(y):
     """The Mersenne Twister key words whose tempered outputs are ``y`` (uint32)."""

@@ -85,23 +85,39 @@ def uniform(eng, n, dtype, lo=0.0, hi=1.0, out=None):
         lo32, hi32 = np.float32(lo), np.float32(hi)
         if lo32 == 0 and hi32 == 1 and dtype == "float32":
             return unit_float(eng, n)
-        # x * (hi - lo) is exact in float64 (24-bit by 24-bit), so adding lo there and rounding
-        # to float32 is the fused multiply-add
-        step = np.float64(hi32 - lo32) * 2.0 ** -24
         v = np.empty(n, np.float32) if out is None else out
-
-        def work(i, j, bits):
-            w = (bits & np.uint32(0xFFFFFF)).astype(np.float64)
-            w *= step
-            w += np.float64(lo32)
-            v[i:j] = w
-        _pipeline(n, eng.u32, work)
+        _pipeline(n, eng.u32, _uniform_f32_work(v, lo32, hi32))
         v = _to_dtype(v, dtype)
         top, bottom = _to_dtype(np.array([hi32, lo32]), dtype)
     over = v >= top
     if over.any():
         v[over] = bottom
     return v
+
+
+def _uniform_f32_work(v, lo, hi):
+    """The pipeline step writing float32 ``fma(k * 2**-24, hi - lo, lo)`` for 24-bit ``k``."""
+    mask = np.uint32(0xFFFFFF)
+    if lo == -hi and 2.0 ** -100 < hi < 2.0 ** 100:
+        # a symmetric range (the default init's): the fma is hi * (k - 2**23) * 2**-23 rounded
+        # once, and k - 2**23 is exact in float32, so one float32 product gives it
+        scale = hi * np.float32(2.0 ** -23)
+
+        def work(i, j, bits):
+            k = (bits & mask).view(np.int32)
+            k -= 1 << 23
+            np.multiply(k.astype(np.float32), scale, out=v[i:j])
+        return work
+    # x * (hi - lo) is exact in float64 (24-bit by 24-bit), so adding lo there and rounding
+    # to float32 is the fused multiply-add
+    step = np.float64(hi - lo) * 2.0 ** -24
+
+    def work(i, j, bits):
+        w = (bits & mask).astype(np.float64)
+        w *= step
+        w += np.float64(lo)
+        v[i:j] = w
+    return work
 
 
 def _to_dtype(a, dtype):
