@@ -80,15 +80,20 @@ def uniform(eng, n, dtype, lo=0.0, hi=1.0, out=None):
         x = unit_double(eng, n)
         if lo == 0.0 and hi == 1.0:
             return x
-        v, top, bottom = fma64(x, hi - lo, lo), hi, lo
-    else:
-        lo32, hi32 = np.float32(lo), np.float32(hi)
-        if lo32 == 0 and hi32 == 1 and dtype == "float32":
-            return unit_float(eng, n)
-        v = np.empty(n, np.float32) if out is None else out
-        _pipeline(n, eng.u32, _uniform_f32_work(v, lo32, hi32))
-        v = _to_dtype(v, dtype)
-        top, bottom = _to_dtype(np.array([hi32, lo32]), dtype)
+        return _wrap_top(fma64(x, hi - lo, lo), hi, lo)
+    lo32, hi32 = np.float32(lo), np.float32(hi)
+    if lo32 == 0 and hi32 == 1 and dtype == "float32":
+        return unit_float(eng, n)
+    v = np.empty(n, np.float32) if out is None else out
+    _pipeline(n, eng.u32, _uniform_f32_work(v, lo32, hi32))     # float32 values are < hi
+    if dtype == "float32":
+        return v
+    top, bottom = _to_dtype(np.array([hi32, lo32]), dtype)
+    return _wrap_top(_to_dtype(v, dtype), top, bottom)
+
+
+def _wrap_top(v, top, bottom):
+    """``v`` with the samples that rounded up to ``top`` set to ``bottom``."""
     over = v >= top
     if over.any():
         v[over] = bottom
@@ -100,7 +105,8 @@ def _uniform_f32_work(v, lo, hi):
     mask = np.uint32(0xFFFFFF)
     if lo == -hi and 2.0 ** -100 < hi < 2.0 ** 100:
         # a symmetric range (the default init's): the fma is hi * (k - 2**23) * 2**-23 rounded
-        # once, and k - 2**23 is exact in float32, so one float32 product gives it
+        # once, and k - 2**23 is exact in float32, so one float32 product gives it (below hi:
+        # hi * (1 - 2**-23) is at least an ulp of hi below it)
         scale = hi * np.float32(2.0 ** -23)
 
         def work(i, j, bits):
@@ -117,6 +123,7 @@ def _uniform_f32_work(v, lo, hi):
         w *= step
         w += np.float64(lo)
         v[i:j] = w
+        _wrap_top(v[i:j], hi, lo)
     return work
 
 
