@@ -18,6 +18,7 @@ distribution kernels):
 Transcendental functions in float64 kernels go through Python's ``math`` (the C library PyTorch
 calls too) because NumPy's SIMD versions differ from it in the last bit.
 """
+import collections
 import math
 import os
 
@@ -36,7 +37,7 @@ def _pipeline(n, draw, work, step=_CHUNK):
     """Draw ``n`` values in runs of ``step`` (serially: stream order never changes) and call
     ``work(i, j, values)`` on each run as it is drawn: runs stay in cache, no n-sized array of
     raw draws is made, and large jobs transform runs on a thread pool (NumPy releases the GIL)
-    while the next run is drawn.  (Splitting small jobs across threads costs more than it
+    while the next runs are drawn.  (Splitting small jobs across threads costs more than it
     saves: the transform is many short NumPy calls that contend for the GIL.)"""
     if n < 8 * step or (os.cpu_count() or 1) < 2:
         for i in range(0, n, step):
@@ -45,11 +46,15 @@ def _pipeline(n, draw, work, step=_CHUNK):
         return
     if not _POOL:
         from concurrent.futures import ThreadPoolExecutor
-        _POOL.append(ThreadPoolExecutor(min(8, os.cpu_count()), "ember-random"))
-    jobs = []
+        workers = min(8, os.cpu_count())
+        _POOL.append((ThreadPoolExecutor(workers, "ember-random"), 2 * workers))
+    pool, depth = _POOL[0]
+    jobs = collections.deque()
     for i in range(0, n, step):
         j = min(i + step, n)
-        jobs.append(_POOL[0].submit(work, i, j, draw(j - i)))
+        jobs.append(pool.submit(work, i, j, draw(j - i)))
+        if len(jobs) > depth:       # drawing waits for the transforms: few runs of raw draws
+            jobs.popleft().result()   # are held at a time (not the whole request's)
     for job in jobs:
         job.result()
 
