@@ -59,7 +59,8 @@ def _horner(x64, coeffs):
 
 
 def _fma_arrays(a, b, c):
-    """round32(a * b + c) for float32 arrays (a fresh float32 array)."""
+    """round32(a * b + c) for a float32 array ``a`` and float32 arrays or scalars ``b``, ``c``
+    (a fresh float32 array)."""
     t = a.astype(np.float64)
     t *= b
     t += c
