@@ -7,11 +7,11 @@ Two kinds of checks against torch 2.13:
 * chosen uniforms: a crafted generator state makes torch's Mersenne Twister emit up to 623
   chosen 32-bit words (the key words are the untempered outputs, read from ``next = 0`` with
   ``left = 624``: no twist comes before the 624th), so both libraries can be fed the same
-  uniforms.  With every angle uniform 0 (cos = 1,
-  sin = 0) a block's first 8 outputs are the radii ``sqrt(-2 log(1 - u))`` themselves; with a
-  radius uniform whose radius is a power of two, the outputs are exactly scaled cosines and
-  sines.  A quick test sweeps a spread sample of the 2**24 possible uniforms, a slow one all of
-  them (about 5 s each for radii and angles).
+  uniforms.  With every angle uniform 0 (cos = 1, sin = 0) a block's first 8 outputs are the
+  radii ``sqrt(-2 log(1 - u))`` themselves; with a radius uniform whose radius is a power of
+  two, the outputs are exactly scaled cosines and sines.  A quick test sweeps a spread sample
+  of the 2**24 possible uniforms, a slow one all of them (about 10 s each for radii and
+  angles).
 """
 import functools
 import struct
