@@ -263,8 +263,13 @@ def _normal_blocks_f64(eng, n, mean, std):
 def integers(eng, n, span, base):
     """``random_(from, to)``: ``draw % span + base`` (int64), span = to - from >= 1; ranges of
     2**28 or more take 64-bit draws (less modulo bias)."""
-    draws = eng.u64(n) if span >= 1 << 28 else eng.u32(n)
-    return (draws % np.uint64(span)).astype(np.int64) + base
+    if span >= 1 << 28:
+        r = eng.u64(n) % np.uint64(span)
+    else:       # the modulo in 32 bits: a quarter faster than widening the draws first
+        r = eng.u32(n) % np.uint32(span)
+    out = r.astype(np.int64)
+    out += base
+    return out
 
 
 def full_range_int64(eng, n):
