@@ -193,6 +193,20 @@ def test_zero_radius_sign(mean, std):
                                   _bits(_torch_normals(words, mean, std)))
 
 
+@pytest.mark.parametrize("mean, std, angles", [
+    (97.98123931884766, 0.5104759335517883, [7029186, 2834882]),
+    (-240.40118408203125, 0.5965076088905334, [2835305])])
+def test_closing_fma_rounds_once(mean, std, angles):
+    # angles whose fma(z, std, mean), with a unit radius, lies within half a float64 ulp of a
+    # float32 tie (found by a search over all angles): a float64 sum then a float32 rounding
+    # rounds twice, the wrong way
+    rng = np.random.default_rng(2)
+    words = _words(np.full(_LANES, _unit_radius_k(), np.uint32),
+                   np.resize(np.array(angles, np.uint32), _LANES), rng)
+    np.testing.assert_array_equal(_bits(_ember_normals(words, mean, std)),
+                                  _bits(_torch_normals(words, mean, std)))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("which", [0, 1], ids=["radius", "angle"])
 def test_chosen_uniforms_all(which):

@@ -1,7 +1,8 @@
 """Floating-point operations as PyTorch's compiled CPU kernels perform them, in NumPy.
 
 * ``fma32`` / ``fma64``: fused multiply-add with a single rounding (the compiler contracts
-  ``a * b + c`` in PyTorch's sampling kernels).  float32 goes through exact float64 products;
+  ``a * b + c`` in PyTorch's sampling kernels).  float32 goes through exact float64 products
+  and a float64 sum made round-to-odd where its rounding could matter (``sum_to_f32``);
   float64 uses Dekker's error-free product and Knuth's two-sum.
 * ``logf`` / ``sincosf``: the Cephes single-precision polynomials PyTorch's AVX2 normal sampler
   evaluates 8 lanes at a time, with the same operation order and the same fused steps, so
@@ -13,9 +14,31 @@ _f = np.float32
 _SPLIT = 134217729.0          # 2**27 + 1
 
 
+_TIE_BITS, _TIE = np.int64((1 << 29) - 1), np.int64(1 << 28)
+
+
 def fma32(a, b, c):
-    """round32(a * b + c) for float32 inputs (the float64 product is exact)."""
-    return (np.asarray(a, np.float64) * np.float64(b) + np.float64(c)).astype(np.float32)
+    """round32(a * b + c) for float32 inputs, rounded once (the float64 product is exact)."""
+    return sum_to_f32(np.asarray(a, np.float64) * np.float64(b), np.float64(c))
+
+
+def sum_to_f32(p, c):
+    """round32(p + c), one rounding, for a float64 array ``p`` and a float64 scalar or array
+    ``c``.  The float64 sum's own rounding matters only where it lands exactly on a float32 tie
+    (or in float32's subnormal range): there the sum is made round-to-odd (moved a float64 ulp
+    toward the exact sum, known from TwoSum, when its last bit is even), which float32 then
+    rounds correctly."""
+    s = p + c
+    flat, bits = s.reshape(-1), s.view(np.int64).reshape(-1)
+    near = ((bits & _TIE_BITS) == _TIE) | (np.abs(flat) < 2.0 ** -125)
+    if near.any():
+        i = np.flatnonzero(near)
+        pi, ci, si = p.reshape(-1)[i], np.broadcast_to(c, p.shape).reshape(-1)[i], flat[i]
+        v = si - pi
+        err = (pi - (si - v)) + (ci - v)
+        move = (err != 0) & ((bits[i] & 1) == 0)
+        flat[i] = np.where(move, np.nextafter(si, np.copysign(np.inf, err)), si)
+    return s.astype(np.float32)
 
 
 def fma64(a, b, c):

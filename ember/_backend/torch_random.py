@@ -24,7 +24,7 @@ import os
 
 import numpy as np
 
-from .fp_emulation import fma32, fma64, logf, sincosf
+from .fp_emulation import fma32, fma64, logf, sincosf, sum_to_f32
 
 _F32_SCALE = np.float32(2.0 ** -24)
 _TWO_PI_F32 = np.float32(2 * math.pi)
@@ -119,15 +119,14 @@ def _uniform_f32_work(v, lo, hi):
             k -= 1 << 23
             np.multiply(k.astype(np.float32), scale, out=v[i:j])
         return work
-    # x * (hi - lo) is exact in float64 (24-bit by 24-bit), so adding lo there and rounding
-    # to float32 is the fused multiply-add
-    step = np.float64(hi - lo) * 2.0 ** -24
+    # x * (hi - lo) is exact in float64 (24-bit by 24-bit): adding lo and rounding to float32
+    # once is the fused multiply-add
+    step, lo64 = np.float64(hi - lo) * 2.0 ** -24, np.float64(lo)
 
     def work(i, j, bits):
         w = (bits & mask).astype(np.float64)
         w *= step
-        w += np.float64(lo)
-        v[i:j] = w
+        v[i:j] = sum_to_f32(w, lo64)
         _wrap_top(v[i:j], hi, lo)
     return work
 
