@@ -126,7 +126,7 @@ def _uniform_f32_work(v, lo, hi):
     def work(i, j, bits):
         w = (bits & mask).astype(np.float64)
         w *= step
-        v[i:j] = sum_to_f32(w, lo64)
+        v[i:j] = sum_to_f32(w, lo64) if lo else w
         _wrap_top(v[i:j], hi, lo)
     return work
 
