@@ -1,5 +1,7 @@
-"""torch.distributions on a batch of 4096: Normal.log_prob, Categorical.sample and
-MultivariateNormal.rsample (float32), in calls per second."""
+"""Sampling: torch.distributions on a batch of 4096 (Normal.log_prob, Categorical.sample and
+MultivariateNormal.rsample, float32, in calls per second), and building VGG-16 with its default
+initialisation (138M float32 parameters drawn from the seeded generator: the default
+``kaiming_uniform_`` of every layer, then VGG's ``kaiming_normal_`` / ``normal_``)."""
 from .harness import Workload
 
 BATCH = 4096
@@ -38,6 +40,38 @@ def mvn_rsample(d):
     d.rsample()
 
 
+# VGG-16 (configuration "D"), written once against the torch.nn API: torchvision's
+# architecture and init recipe, so both libraries do the same work
+_VGG16 = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]
+
+
+def _vgg16(lib):
+    nn, layers, cin = lib.nn, [], 3
+    for v in _VGG16:
+        if v == "M":
+            layers.append(nn.MaxPool2d(2, 2))
+        else:
+            layers += [nn.Conv2d(cin, v, 3, padding=1), nn.ReLU(True)]
+            cin = v
+    model = nn.Sequential(*layers, nn.AdaptiveAvgPool2d((7, 7)), nn.Flatten(),
+                          nn.Linear(512 * 7 * 7, 4096), nn.ReLU(True), nn.Dropout(),
+                          nn.Linear(4096, 4096), nn.ReLU(True), nn.Dropout(),
+                          nn.Linear(4096, 1000))
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+            nn.init.constant_(m.bias, 0)
+        elif isinstance(m, nn.Linear):
+            nn.init.normal_(m.weight, 0, 0.01)
+            nn.init.constant_(m.bias, 0)
+    return model
+
+
+def _seeded(lib):
+    lib.manual_seed(0)
+    return lib
+
+
 WORKLOADS = [
     Workload("distributions_normal_log_prob", f"Normal.log_prob, batch {BATCH}", _normal,
              normal_log_prob, calls=500, unit="calls/s"),
@@ -45,4 +79,6 @@ WORKLOADS = [
              _categorical, categorical_sample, calls=300, unit="calls/s"),
     Workload("distributions_mvn_rsample", f"MultivariateNormal.rsample, batch {BATCH} x 4",
              _mvn, mvn_rsample, calls=300, unit="calls/s"),
+    Workload("distributions_vgg16_init", "VGG-16 built with default init (138M parameters)",
+             _seeded, _vgg16, calls=1, unit="builds/s"),
 ]

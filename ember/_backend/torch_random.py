@@ -18,12 +18,13 @@ distribution kernels):
 Transcendental functions in float64 kernels go through Python's ``math`` (the C library PyTorch
 calls too) because NumPy's SIMD versions differ from it in the last bit.
 """
+import collections
 import math
 import os
 
 import numpy as np
 
-from .fp_emulation import fma32, fma64, logf, sincosf
+from .fp_emulation import fma32, fma64, logf, sincosf, sum_to_f32
 
 _F32_SCALE = np.float32(2.0 ** -24)
 _TWO_PI_F32 = np.float32(2 * math.pi)
@@ -36,7 +37,7 @@ def _pipeline(n, draw, work, step=_CHUNK):
     """Draw ``n`` values in runs of ``step`` (serially: stream order never changes) and call
     ``work(i, j, values)`` on each run as it is drawn: runs stay in cache, no n-sized array of
     raw draws is made, and large jobs transform runs on a thread pool (NumPy releases the GIL)
-    while the next run is drawn.  (Splitting small jobs across threads costs more than it
+    while the next runs are drawn.  (Splitting small jobs across threads costs more than it
     saves: the transform is many short NumPy calls that contend for the GIL.)"""
     if n < 8 * step or (os.cpu_count() or 1) < 2:
         for i in range(0, n, step):
@@ -45,11 +46,15 @@ def _pipeline(n, draw, work, step=_CHUNK):
         return
     if not _POOL:
         from concurrent.futures import ThreadPoolExecutor
-        _POOL.append(ThreadPoolExecutor(min(8, os.cpu_count()), "ember-random"))
-    jobs = []
+        workers = min(8, os.cpu_count())
+        _POOL.append((ThreadPoolExecutor(workers, "ember-random"), 2 * workers))
+    pool, depth = _POOL[0]
+    jobs = collections.deque()
     for i in range(0, n, step):
         j = min(i + step, n)
-        jobs.append(_POOL[0].submit(work, i, j, draw(j - i)))
+        jobs.append(pool.submit(work, i, j, draw(j - i)))
+        if len(jobs) > depth:       # drawing waits for the transforms: few runs of raw draws
+            jobs.popleft().result()   # are held at a time (not the whole request's)
     for job in jobs:
         job.result()
 
@@ -80,28 +85,50 @@ def uniform(eng, n, dtype, lo=0.0, hi=1.0, out=None):
         x = unit_double(eng, n)
         if lo == 0.0 and hi == 1.0:
             return x
-        v, top, bottom = fma64(x, hi - lo, lo), hi, lo
-    else:
-        lo32, hi32 = np.float32(lo), np.float32(hi)
-        if lo32 == 0 and hi32 == 1 and dtype == "float32":
-            return unit_float(eng, n)
-        # x * (hi - lo) is exact in float64 (24-bit by 24-bit), so adding lo there and rounding
-        # to float32 is the fused multiply-add
-        step = np.float64(hi32 - lo32) * 2.0 ** -24
-        v = np.empty(n, np.float32) if out is None else out
+        return _wrap_top(fma64(x, hi - lo, lo), hi, lo)
+    lo32, hi32 = np.float32(lo), np.float32(hi)
+    if lo32 == 0 and hi32 == 1 and dtype == "float32":
+        return unit_float(eng, n)
+    v = np.empty(n, np.float32) if out is None else out
+    _pipeline(n, eng.u32, _uniform_f32_work(v, lo32, hi32))     # float32 values are < hi
+    if dtype == "float32":
+        return v
+    top, bottom = _to_dtype(np.array([hi32, lo32]), dtype)
+    return _wrap_top(_to_dtype(v, dtype), top, bottom)
 
-        def work(i, j, bits):
-            w = (bits & np.uint32(0xFFFFFF)).astype(np.float64)
-            w *= step
-            w += np.float64(lo32)
-            v[i:j] = w
-        _pipeline(n, eng.u32, work)
-        v = _to_dtype(v, dtype)
-        top, bottom = _to_dtype(np.array([hi32, lo32]), dtype)
+
+def _wrap_top(v, top, bottom):
+    """``v`` with the samples that rounded up to ``top`` set to ``bottom``."""
     over = v >= top
     if over.any():
         v[over] = bottom
     return v
+
+
+def _uniform_f32_work(v, lo, hi):
+    """The pipeline step writing float32 ``fma(k * 2**-24, hi - lo, lo)`` for 24-bit ``k``."""
+    mask = np.uint32(0xFFFFFF)
+    if lo == -hi and 2.0 ** -100 < hi < 2.0 ** 100:
+        # a symmetric range (the default init's): the fma is hi * (k - 2**23) * 2**-23 rounded
+        # once, and k - 2**23 is exact in float32, so one float32 product gives it (below hi:
+        # hi * (1 - 2**-23) is at least an ulp of hi below it)
+        scale = hi * np.float32(2.0 ** -23)
+
+        def work(i, j, bits):
+            k = (bits & mask).view(np.int32)
+            k -= 1 << 23
+            np.multiply(k.astype(np.float32), scale, out=v[i:j])
+        return work
+    # x * (hi - lo) is exact in float64 (24-bit by 24-bit): adding lo and rounding to float32
+    # once is the fused multiply-add
+    step, lo64 = np.float64(hi - lo) * 2.0 ** -24, np.float64(lo)
+
+    def work(i, j, bits):
+        w = (bits & mask).astype(np.float64)
+        w *= step
+        v[i:j] = sum_to_f32(w, lo64) if lo else w
+        _wrap_top(v[i:j], hi, lo)
+    return work
 
 
 def _to_dtype(a, dtype):
@@ -207,12 +234,17 @@ def _fill16_f32(kb, out, mean, std):
     res = np.empty((2, k, 8), np.float32)
     np.multiply(radius, c, out=res[0])
     np.multiply(radius, s, out=res[1])
-    if mean != 0 and std != 1:
-        res[...] = fma32(res, std, mean)
-    elif std != 1:          # with a zero addend (or a unit factor) the fma rounds once anyway
-        res *= std
-    elif mean != 0:
+    # PyTorch always applies fma(z, std, mean); one float32 operation rounds the same where the
+    # factor is 1, or the addend is zero and no product underflows to zero (a nonzero |z| is at
+    # least 3.4e-4 * 1.1e-8, the smallest radius and cosine over all 2**24 uniforms).  u = 0
+    # gives z = -0.0, which the fma's zero addend turns into +0.0.
+    if std == 1:
         res += mean
+    elif mean == 0 and abs(std) >= 2.0 ** -100:
+        res *= std
+        res += mean
+    else:
+        res[...] = fma32(res, std, mean)
     out.view(_HALF_BLOCK).reshape(k, 2)[...] = res.view(_HALF_BLOCK).reshape(2, k).T
 
 
@@ -230,8 +262,13 @@ def _normal_blocks_f64(eng, n, mean, std):
 def integers(eng, n, span, base):
     """``random_(from, to)``: ``draw % span + base`` (int64), span = to - from >= 1; ranges of
     2**28 or more take 64-bit draws (less modulo bias)."""
-    draws = eng.u64(n) if span >= 1 << 28 else eng.u32(n)
-    return (draws % np.uint64(span)).astype(np.int64) + base
+    if span >= 1 << 28:
+        r = eng.u64(n) % np.uint64(span)
+    else:       # the modulo in 32 bits: a quarter faster than widening the draws first
+        r = eng.u32(n) % np.uint32(span)
+    out = r.astype(np.int64)
+    out += base
+    return out
 
 
 def full_range_int64(eng, n):
