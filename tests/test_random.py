@@ -228,6 +228,11 @@ ERRORS = [
     lambda L: L.normal(1., 2.), lambda L: L.Generator().set_state(L.ones(3)),
     lambda L: L.Generator().set_state([1]), lambda L: L.Generator().manual_seed(2 ** 64),
     lambda L: L.ones(2).log_normal_(std=-1), lambda L: L.ones(2).cauchy_(sigma=0),
+    lambda L: L.ones(2).uniform_(float("-inf"), 0), lambda L: L.ones(2).uniform_(0, float("nan")),
+    lambda L: L.ones(2).uniform_(-2.0 ** 127, 2.0 ** 127),
+    lambda L: L.ones(2, dtype=L.float16).uniform_(-40000, 40000),
+    lambda L: L.ones(2, dtype=L.bfloat16).uniform_(-1e300, 0),
+    lambda L: L.ones(2, dtype=L.float64).uniform_(0, float("inf")),
 ]
 
 

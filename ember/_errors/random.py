@@ -102,3 +102,19 @@ def factory_requires_grad_dtype():
 def continuous_dtype(dist, dtype):
     return RuntimeError(f"{dist} distribution is a continuous probability distribution. dtype "
                         f"must be a floating point but you specified {legacy_scalar_type(dtype)}")
+
+
+_C_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half",
+           "bfloat16": "c10::BFloat16"}
+_LIMIT_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half",
+               "bfloat16": "BFloat16"}
+
+
+def uniform_bound(which, dtype):
+    return RuntimeError(f"{which} is out of bounds for {_C_TYPE[dtype.name]}")
+
+
+def uniform_span(lo, hi, dtype):
+    return RuntimeError(f"uniform_ expects to-from <= std::numeric_limits<"
+                        f"{_LIMIT_TYPE[dtype.name]}>::max(), but found to={hi:g} and from={lo:g} "
+                        "which result in to-from to exceed the limit")

@@ -555,11 +555,25 @@ def _float_only(self, dist):
         raise _errors.continuous_dtype(dist, self._dtype)
 
 
+def _check_uniform_bounds(dt, from_, to):
+    """PyTorch's checks, in its order: each end within the dtype's range (nan is not), then
+    from <= to, then a width the dtype can hold."""
+    if dt.is_complex:
+        return
+    top = float(np.finfo(dt.np).max)
+    for which, value in (("from", from_), ("to", to)):
+        if not -top <= value <= top:
+            raise _errors.uniform_bound(which, dt)
+    if from_ > to:
+        raise _errors.uniform_range(from_, to)
+    if to - from_ > top:
+        raise _errors.uniform_span(from_, to, dt)
+
+
 def _uniform(self, from_=0.0, to=1.0, *, generator=None):
     if self._dtype.category < 2:
         raise _errors.kernel_not_implemented("check_uniform_bounds", self._dtype)
-    if from_ > to:
-        raise _errors.uniform_range(from_, to)
+    _check_uniform_bounds(self._dtype, from_, to)
     dev, like = self._device, self._data
     flat = _uniform_values(_engine(generator, dev), _kernels(dev), like.size, self._dtype,
                            from_, to, _own_buffer(like, dev))
