@@ -82,5 +82,4 @@ UNMAPPED = {
                      "jiterator_binary_return_by_ref", "jiterator_2inputs_2outputs"), _CUDA),
     **dict.fromkeys(("sparse.sampled_addmm", "sparse.mm.reduce", "to_sparse"), _SPARSE),
     "chalf": "complex32 (chalf) is not an ember dtype",
-    "special.airy_ai": "not implemented yet (Cephes airy's four-region approximation)",
 }
