@@ -91,4 +91,4 @@ def test_accuracy_against_mpmath():
     z = 2.0 / 3.0 * np.abs(x) ** 1.5      # its rounding sets the error of the phase or exp(-z)
     neg = x <= 2.0
     assert (err[neg] <= 1e-15 + 2e-16 * z[neg]).all()             # absolute where it oscillates
-    assert (err[~neg] / want[~neg] <= 2e-16 * (1.0 + z[~neg])).all()   # relative where it decays
+    assert (err[~neg] / want[~neg] <= 5e-16 * (1.0 + z[~neg])).all()   # relative where it decays
