@@ -43,3 +43,4 @@ from .copies import *  # noqa: F401,F403
 from .masked import *  # noqa: F401,F403
 from .nn_linear_loss import *  # noqa: F401,F403
 from .nn_grid import *  # noqa: F401,F403
+from .sparse import *  # noqa: F401,F403

@@ -1,0 +1,626 @@
+"""Sparse COO tensors: a ``Tensor`` whose layout is ``sparse_coo``, holding an int64 indices
+tensor (sparse_dim x nnz) and a values tensor (nnz x dense dims).
+
+A sparse tensor has no strided storage: its ``_data`` is a :class:`_NoStorage` that carries the
+shape (so ``size()``, ``dim()``, ``numel()`` work) and refuses everything else.  Every op and
+method reaches it through ``__torch_function__`` (``ember._subclass``): the ones listed in
+``_HANDLERS`` have sparse implementations here, the layout-free metadata methods pass through,
+and anything else raises torch's "Could not run 'aten::<op>' with arguments from the
+'SparseCPU' backend".  Dense tensors never look at any of this; the function layer the protocol
+needs is switched on only once a sparse tensor exists.
+
+Autograd: each op records the node torch records (``ToDenseBackward0``,
+``SparseAddmmBackward0``...), with backward formulas written in ember ops, sparse ones
+included, so gradients reach sparse leaves (as sparse gradients, as in torch) and the values a
+sparse tensor was built from.
+"""
+from .. import _dtype as D
+from .. import _errors
+from .._layout import sparse_coo, strided
+from .._tensor import Tensor, _make
+from ..autograd.graph import node_class
+from ._core import needs_grad, record
+
+_int64 = D.int64
+
+
+class _NoStorage:
+    """The ``_data`` of a sparse tensor: its shape, and no strided storage."""
+    __slots__ = ("shape",)
+
+    def __init__(self, shape):
+        self.shape = tuple(shape)
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        n = 1
+        for s in self.shape:
+            n *= s
+        return n
+
+    def __getattr__(self, name):
+        raise _errors.sparse_no_storage()
+
+    def __array__(self, *args, **kwargs):
+        raise _errors.sparse_to_numpy()
+
+
+def _as_sparse(t):
+    return t if t.layout is sparse_coo else None
+
+
+# ---- construction ------------------------------------------------------------------------------
+def _new_sparse(indices, values, shape, coalesced):
+    """A sparse tensor of ``indices`` / ``values`` (taken as they are) with no autograd history."""
+    t = _make(_NoStorage(shape), values._dtype, values._device).as_subclass(SparseTensor)
+    t._indices_t = indices
+    t._values_t = values
+    t._coalesced = coalesced
+    return t
+
+
+def _differentiable(indices, values, shape, coalesced, node=None, inputs=(), saved=(),
+                    args=None):
+    """``_new_sparse`` of ``values.detach()``; records ``node`` on ``inputs`` (or, by default,
+    the constructor's node on ``values``) when they need grad."""
+    out = _new_sparse(indices, values.detach(), shape, coalesced)
+    if node is None:
+        node, inputs, args = _FromValues, (values,), indices
+    if needs_grad(*inputs):
+        record(out, node, inputs, saved, args)
+    return out
+
+
+def _values_at(g, indices):
+    """The entries of ``g`` (dense, or sparse) at the sparse coordinates ``indices``."""
+    if g.layout is sparse_coo:
+        g = g.to_dense()
+    return g[tuple(indices.unbind(0))] if indices.shape[0] else g.unsqueeze(0).expand(
+        indices.shape[1], *g.shape)
+
+
+_FromValues = node_class("SparseCooTensorWithDimsAndTensorsBackward0",
+                         lambda node, g: (_values_at(g, node._args),))
+
+
+def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False,
+                      requires_grad=False, check_invariants=None, is_coalesced=None):
+    """A sparse COO tensor with ``values`` at ``indices`` (uncoalesced unless told)."""
+    from . import creation
+    indices = indices if isinstance(indices, Tensor) else creation.tensor(indices, device=device)
+    if not isinstance(values, Tensor):
+        values = creation.tensor(values, dtype=dtype, device=device)
+    elif dtype is not None or device is not None:
+        values = values.to(device=device, dtype=dtype)
+    if indices.dim() != 2:
+        raise _errors.sparse_indices_shape(indices.shape)
+    sparse_dim, nnz = indices.shape
+    if values.dim() == 0 or values.shape[0] != nnz:
+        raise _errors.sparse_nnz_mismatch(nnz, values.shape[0] if values.dim() else 1)
+    dense = tuple(values.shape[1:])
+    indices = indices.to(_int64)
+    if size is None:
+        size = tuple(int(m) + 1 for m in indices.amax(1).tolist()) if nnz else (0,) * sparse_dim
+        size = size + dense
+    size = tuple(int(s) for s in size)
+    if len(size) != sparse_dim + len(dense):
+        raise _errors.sparse_size_mismatch(len(size), sparse_dim, len(dense))
+    if check_invariants and nnz:
+        low, high = indices.amin(1).tolist(), indices.amax(1).tolist()
+        for d in range(sparse_dim):
+            if low[d] < 0:
+                raise _errors.sparse_negative_index(low[d], d)
+            if high[d] >= size[d]:
+                raise _errors.sparse_index_out_of_bounds(d, size[d], high[d])
+    out = _differentiable(indices.detach(), values, size, bool(is_coalesced) or nnz < 2)
+    if requires_grad:
+        out.requires_grad_()
+    return out
+
+
+def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
+    """``Tensor.to_sparse``: the nonzero entries (over the first ``sparse_dim`` dims) of a dense
+    tensor, coalesced; a sparse tensor comes back as it is."""
+    if self.layout is sparse_coo:
+        if sparse_dim is not None and sparse_dim != self.sparse_dim():
+            raise _errors.sparse_to_sparse_dim()
+        return self
+    ndim = self.dim()
+    sd = ndim if sparse_dim is None else sparse_dim
+    if not 0 <= sd <= ndim:
+        raise _errors.sparse_dense_to_sparse_dim(ndim, sd)
+    xp = self._device._backend.xp
+    a = self._data
+    mask = a.reshape(a.shape[:sd] + (-1,)) != 0
+    mask = mask.any(axis=-1) if ndim > sd else mask.reshape(a.shape[:sd])
+    idx = xp.stack(xp.nonzero(mask)) if sd else xp.zeros((0, 1 if ndim else 1), dtype=xp.int64)
+    indices = _make(idx.astype(xp.int64).reshape(sd, -1), _int64, self._device)
+    values = _values_at(self, indices)
+    node = _ToSparse if needs_grad(self) else None
+    return _differentiable(indices, values, self.shape, True, node, (self,), (), indices)
+
+
+_ToSparse = node_class("ToSparseBackward1", lambda node, g: (g.to_dense(),))
+
+
+def to_dense(self, dtype=None, *, masked_grad=None):
+    """``Tensor.to_dense``: a strided copy (a dense tensor is returned as it is)."""
+    if self.layout is strided:
+        return self
+    s = self.coalesce() if not self._coalesced else self
+    idx, vals = s._indices_t, s._values_t
+    xp = vals._device._backend.xp
+    out = xp.zeros(tuple(self.shape), dtype=vals._dtype.np)
+    if idx.shape[0]:
+        out[tuple(idx._data)] = vals._data
+    elif vals.shape[0]:
+        out[...] = vals._data.sum(0)
+    result = _make(out, vals._dtype, vals._device)
+    if needs_grad(self):
+        record(result, _ToDense, (self,), (), self._indices_t)
+    return result if dtype is None else result.to(dtype)
+
+
+def _to_dense_backward(node, g):
+    return (_differentiable(node._args, _values_at(g, node._args), g.shape, False,
+                            _MaskFromDense, (g,), (), node._args),)
+
+
+_ToDense = node_class("ToDenseBackward0", _to_dense_backward)
+_MaskFromDense = node_class("SparseMaskBackward0", lambda node, g: (g.to_dense(),))
+
+
+# ---- the sparse tensor ---------------------------------------------------------------------------
+class SparseTensor(Tensor):
+    """A Tensor in the sparse COO layout (see the module docstring)."""
+    layout = sparse_coo
+    is_sparse = True
+
+    def _indices(self):
+        return self._indices_t
+
+    def _values(self):
+        return self._values_t
+
+    def indices(self):
+        if not self._coalesced:
+            raise _errors.sparse_uncoalesced("indices")
+        return self._indices_t
+
+    def values(self):
+        if not self._coalesced:
+            raise _errors.sparse_uncoalesced("values")
+        if needs_grad(self):
+            out = self._values_t.detach()
+            record(out, _ValuesNode, (self,), (), self)
+            return out
+        return self._values_t
+
+    def is_coalesced(self):
+        return self._coalesced
+
+    def sparse_dim(self):
+        return self._indices_t.shape[0]
+
+    def dense_dim(self):
+        return self._values_t.dim() - 1
+
+    def _nnz(self):
+        return self._indices_t.shape[1]
+
+    def coalesce(self):
+        """Sorted, unique indices; the values of repeated indices summed."""
+        if self._coalesced:
+            return self
+        idx, vals = self._indices_t, self._values_t
+        xp = vals._device._backend.xp
+        shape = tuple(self.shape[:idx.shape[0]])
+        keys = xp.ravel_multi_index(tuple(idx._data), shape) if shape else \
+            xp.zeros(idx.shape[1], dtype=xp.int64)
+        uniq, inverse = xp.unique(keys, return_inverse=True)
+        new_idx = xp.stack(xp.unravel_index(uniq, shape)) if shape else \
+            xp.zeros((0, uniq.size), dtype=xp.int64)
+        indices = _make(new_idx.astype(xp.int64).reshape(len(shape), -1), _int64, vals._device)
+        inv = _make(inverse.reshape(-1).astype(xp.int64), _int64, vals._device)
+        summed = vals.new_zeros((uniq.size,) + tuple(vals.shape[1:])).index_add(0, inv, vals)
+        node = _Coalesce if needs_grad(self) else None
+        return _differentiable(indices, summed, self.shape, True, node, (self,))
+
+    def to_sparse(self, sparse_dim=None, **kwargs):
+        return to_sparse(self, sparse_dim, **kwargs)
+
+    def to_dense(self, dtype=None, **kwargs):
+        return to_dense(self, dtype, **kwargs)
+
+    def numpy(self, *, force=False):
+        raise _errors.sparse_to_numpy()
+
+    def __repr__(self, *, tensor_contents=None):
+        return _repr(self)
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        handler, name = _lookup(func)
+        if handler is None:
+            raise _errors.sparse_backend_not_implemented(name)
+        return handler(*args, **(kwargs or {}))
+
+
+_ValuesNode = node_class("ValuesBackward0", lambda node, g: (
+    _new_sparse(node._args._indices_t, g, node._args.shape, True)
+    if not needs_grad(g) else _differentiable(node._args._indices_t, g, node._args.shape, True),))
+_Coalesce = node_class("CoalesceBackward0", lambda node, g: (g,))
+
+
+def _repr(s):
+    """torch's repr: the indices and values tensors, then size, nnz, dtype, layout, autograd."""
+    from .._tensor_str import _body, _join_suffixes
+    parts = []
+    for label, t, indent in (("tensor(indices=", s._indices_t, 0), ("values=", s._values_t, 7)):
+        prefix = " " * indent + label + "tensor("
+        a = t._device.backend.to_host(t._data)
+        body = _body(a, t._dtype, len(prefix)) if a.size else "[]"
+        parts.append(prefix + body + (f", size={tuple(a.shape)})" if not a.size else ")"))
+    suffixes = [f"size={tuple(s.shape)}", f"nnz={s._nnz()}"]
+    if s._dtype is not D.get_default_dtype():
+        suffixes.append(f"dtype={s._dtype}")
+    suffixes.append("layout=torch.sparse_coo")
+    if s._grad_fn is not None:
+        suffixes.append(f"grad_fn=<{type(s._grad_fn).__name__}>")
+    elif s._requires_grad:
+        suffixes.append("requires_grad=True")
+    return _join_suffixes(",\n".join(parts) + ",\n      ", suffixes, 7).replace(
+        ",\n      , ", ",\n       ", 1)
+
+
+# ---- the ops --------------------------------------------------------------------------------------
+def _dense_operand(t):
+    return t.to_dense() if t.layout is sparse_coo else t
+
+
+def _mm_values(s, d):
+    """The dense product of a 2-D sparse ``s`` (coalesced or not) and a dense ``d``."""
+    idx, vals = s._indices_t, s._values_t
+    xp = vals._device._backend.xp
+    dt = D.promote_types(vals._dtype, d._dtype)
+    rows, cols = idx._data
+    out = xp.zeros((s.shape[0],) + tuple(d.shape[1:]), dtype=dt.np)
+    contrib = vals._data.astype(dt.np).reshape((-1,) + (1,) * (d.dim() - 1)) * d._data[cols]
+    xp.add.at(out, rows, contrib)
+    return _make(out, dt, d._device)
+
+
+def _check_mm(s, d):
+    if s.shape[1] != d.shape[0]:
+        raise _errors.sparse_mm_shape(s.shape[1], d.shape[0])
+
+
+def _masked_grad(s, g, d):
+    """The gradient of a sparse ``s`` in s @ d given the product's gradient ``g``: (g d^T) at
+    s's coordinates, as a sparse tensor."""
+    rows, cols = s._indices_t.unbind(0)
+    vals = (g[rows] * d[cols]).sum(-1)
+    return _differentiable(s._indices_t, vals, s.shape, s._coalesced)
+
+
+def _sparse_addmm_backward(node, g):
+    s, d = node.saved()
+    beta, alpha = node._args
+    ga = g * beta if node.next_functions[0][0] is not None else None
+    gs = _masked_grad(s, g, d) * alpha if node.next_functions[1][0] is not None else None
+    gd = _mm(s.t(), g) * alpha if node.next_functions[2][0] is not None else None
+    return ga, gs, gd
+
+
+def _mm_backward(node, g):
+    s, d = node.saved()
+    gs = g @ d.t() if node.next_functions[0][0] is not None else None
+    gd = _mm(s.t(), g) if node.next_functions[1][0] is not None else None
+    return gs, gd
+
+
+_SparseAddmm = node_class("SparseAddmmBackward0", _sparse_addmm_backward)
+_Mm = node_class("MmBackward0", _mm_backward)
+
+
+def _mm(s, d):
+    """torch.mm / matmul / @ of a sparse 2-D tensor and a dense one (dense result)."""
+    if s.layout is not sparse_coo:
+        return _errors_for_dense_sparse("mm")
+    _check_mm(s, d)
+    out = _mm_values(s, d)
+    if needs_grad(s, d):
+        record(out, _Mm, (s, d), (s, d))
+    return out
+
+
+def _errors_for_dense_sparse(op):
+    raise _errors.sparse_backend_not_implemented(op)
+
+
+def sparse_mm(sparse, dense, reduce=None):
+    """``torch.sparse.mm``: the product, with ``SparseAddmmBackward0`` and a sparse gradient
+    for the sparse operand (its entries only)."""
+    if sparse.layout is not sparse_coo:
+        return sparse.mm(dense)
+    return sparse_addmm(None, sparse, dense)
+
+
+def sparse_addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """``torch.sparse.addmm``: beta * input + alpha * (mat1 @ mat2), mat1 sparse."""
+    _check_mm(mat1, mat2)
+    prod = _mm_values(mat1, mat2)._data * alpha
+    if input is not None:
+        prod = prod + beta * input._data
+    out = _make(prod, D.promote_types(mat1._dtype, mat2._dtype), mat2._device)
+    if needs_grad(input, mat1, mat2):
+        record(out, _SparseAddmm, (input, mat1, mat2), (mat1, mat2), (beta, alpha))
+    return out
+
+
+def _addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    if mat1.layout is not sparse_coo or input.layout is sparse_coo:
+        raise _errors.sparse_backend_not_implemented("addmm")
+    return input * beta + _mm(mat1, mat2) * alpha
+
+
+def sparse_sum(input, dim=None, dtype=None):
+    """``torch.sparse.sum``: all entries (a dense 0-d tensor), or over ``dim`` (a sparse
+    tensor, dense once every sparse dim is summed)."""
+    if input.layout is not sparse_coo:
+        raise _errors.sparse_expected_layout("coalesce")
+    vals = input._values_t if dtype is None else input._values_t.to(dtype)
+    if dim is None:
+        out = vals.detach().sum()
+        if needs_grad(input):
+            record(out, _SumAll, (input,), (), input)
+        return out
+    dims = sorted({d % input.dim() for d in ((dim,) if isinstance(dim, int) else dim)})
+    sd = input.sparse_dim()
+    keep = [d for d in range(sd) if d not in dims]
+    dense_dims = [d - sd + 1 for d in dims if d >= sd]
+    summed = vals.detach().sum(dense_dims) if dense_dims else vals.detach()
+    shape = [s for d, s in enumerate(input.shape) if d not in dims]
+    if not keep:
+        out = summed.sum(0)
+        if needs_grad(input):
+            record(out, _SparseSum, (input,), (), (input, dims))
+        return out
+    idx = input._indices_t[keep]
+    out = _new_sparse(idx, summed, shape, False).coalesce()
+    out = _new_sparse(out._indices_t, out._values_t, shape, True)
+    if needs_grad(input):
+        record(out, _SparseSum, (input,), (), (input, dims))
+    return out
+
+
+def _sum_all_backward(node, g):
+    s = node._args
+    vals = g.expand(s._values_t.shape)
+    return (_differentiable(s._indices_t, vals, s.shape, s._coalesced),)
+
+
+def _sparse_sum_backward(node, g):
+    s, dims = node._args
+    dense = _dense_operand(g)
+    for d in dims:
+        dense = dense.unsqueeze(d)
+    dense = dense.expand(s.shape)
+    return (_differentiable(s._indices_t, _values_at(dense, s._indices_t), s.shape,
+                            s._coalesced),)
+
+
+_SumAll = node_class("SumBackward0", _sum_all_backward)
+_SparseSum = node_class("SparseSumBackward0", _sparse_sum_backward)
+
+
+def _add(a, b, *, alpha=1, out=None):
+    """sparse + sparse (sparse), dense + sparse (dense); sparse + dense is torch's error."""
+    if a.layout is sparse_coo and not (isinstance(b, Tensor) and b.layout is sparse_coo):
+        raise _errors.sparse_add_dense()
+    if tuple(a.shape) != tuple(b.shape):
+        raise _errors.sparse_add_size_mismatch(a.shape, b.shape)
+    if a.layout is strided:
+        return a + _dense_operand(b) * alpha
+    if a.sparse_dim() != b.sparse_dim():
+        raise _errors.sparse_density_mismatch(a.sparse_dim(), b.sparse_dim())
+    from .shape import cat
+    dt = D.promote_types(a._dtype, b._dtype)
+    vals = cat([a._values_t.to(dt), b._values_t.to(dt) * alpha])
+    indices = cat([a._indices_t, b._indices_t], 1)
+    out = _new_sparse(indices, vals.detach(), a.shape, False).coalesce()
+    out = _new_sparse(out._indices_t, out._values_t, a.shape, True)
+    if needs_grad(a, b):
+        record(out, _AddNode, (a, b), (), alpha)
+    return out
+
+
+def _sub(a, b, *, alpha=1):
+    return _add(a, b, alpha=-alpha)
+
+
+_AddNode = node_class("AddBackward0", lambda node, g: (g, g * node._args))
+
+
+def _scale(s, c, node):
+    """A sparse tensor times the number ``c`` (its pattern kept)."""
+    if isinstance(c, Tensor):
+        if c.layout is sparse_coo or c.dim():
+            raise _errors.sparse_backend_not_implemented("mul.Tensor")
+        c = c.item()
+    out = _new_sparse(s._indices_t, s._values_t * c, s.shape, s._coalesced)
+    if needs_grad(s):
+        record(out, node, (s,), (), c)
+    return out
+
+
+_MulNode = node_class("MulBackward0", lambda node, g: (g * node._args,))
+_NegNode = node_class("NegBackward0", lambda node, g: (-g,))
+
+
+def _mul(a, b):
+    s, c = (a, b) if isinstance(a, Tensor) and a.layout is sparse_coo else (b, a)
+    return _scale(s, c, _MulNode)
+
+
+def _neg(s):
+    return _scale(s, -1, _NegNode)
+
+
+def _transpose(s, dim0, dim1, node=None):
+    nd = s.dim()
+    d0, d1 = dim0 % nd, dim1 % nd
+    sd = s.sparse_dim()
+    if (d0 < sd) != (d1 < sd) or d0 >= sd:
+        raise _errors.sparse_backend_not_implemented("transpose.int")
+    order = list(range(sd))
+    order[d0], order[d1] = order[d1], order[d0]
+    shape = list(s.shape)
+    shape[d0], shape[d1] = shape[d1], shape[d0]
+    out = _new_sparse(s._indices_t[order], s._values_t, shape, False)
+    if needs_grad(s):
+        record(out, node or _TransposeNode, (s,), (), (d0, d1))
+    return out
+
+
+_TransposeNode = node_class("TransposeBackward0",
+                            lambda node, g: (g.transpose(*node._args),))
+_TNode = node_class("TBackward0", lambda node, g: (g.t(),))
+
+
+def _t(s):
+    return _transpose(s, 0, 1, _TNode) if s.dim() == 2 else s
+
+
+def _detach(s):
+    return _new_sparse(s._indices_t, s._values_t, s.shape, s._coalesced)
+
+
+def _clone(s, *, memory_format=None):
+    out = _new_sparse(s._indices_t.clone(), s._values_t.clone(), s.shape, s._coalesced)
+    if needs_grad(s):
+        record(out, _CloneNode, (s,))
+    return out
+
+
+_CloneNode = node_class("CloneBackward0", lambda node, g: (g,))
+
+
+def _to(s, *args, **kwargs):
+    vals = s._values_t.to(*args, **kwargs)
+    if vals is s._values_t:
+        return s
+    out = _new_sparse(s._indices_t.to(vals._device), vals, s.shape, s._coalesced)
+    if needs_grad(s):
+        record(out, _ToCopyNode, (s,), (), s._dtype)
+    return out
+
+
+_ToCopyNode = node_class("ToCopyBackward0", lambda node, g: (g.to(node._args),))
+
+
+def _sum(s, dim=None, keepdim=False, *, dtype=None):
+    if keepdim:
+        raise _errors.sparse_backend_not_implemented("sum.dim_IntList")
+    return sparse_sum(s, dim, dtype)
+
+
+def _matmul(a, b):
+    if b.layout is sparse_coo or a.dim() != 2:
+        raise _errors.sparse_backend_not_implemented("matmul")
+    return _mm(a, b)
+
+
+def _reshape(s, *shape):
+    raise _errors.sparse_reshape()
+
+
+# Tensor methods and properties that only read the shape, dtype, device or autograd fields.
+_PASS_THROUGH = ("size", "dim", "ndimension", "numel", "nelement", "element_size",
+                 "is_floating_point", "is_complex", "is_signed", "requires_grad_",
+                 "retain_grad", "register_hook", "backward", "get_device", "__len__",
+                 "stride", "storage_offset", "is_contiguous", "type_as")
+
+_HANDLERS = {
+    "mm": _mm, "matmul": _matmul, "__matmul__": _matmul, "addmm": _addmm,
+    "add": _add, "__add__": _add, "__radd__": lambda a, b: _add(b, a),
+    "sub": _sub, "__sub__": _sub,
+    "mul": _mul, "__mul__": _mul, "__rmul__": _mul, "neg": _neg, "__neg__": _neg,
+    "negative": _neg, "t": _t, "transpose": _transpose, "sum": _sum, "detach": _detach,
+    "clone": _clone, "to": _to, "reshape": _reshape,
+    "double": lambda s: _to(s, D.float64), "float": lambda s: _to(s, D.float32),
+    "cpu": lambda s: s, "T": _t, "mT": lambda s: _transpose(s, -2, -1), "data": _detach,
+    "to_dense": to_dense, "to_sparse": to_sparse, "sparse_mm": sparse_mm,
+}
+
+
+_names = {}
+
+
+def _name_of(func):
+    """The op or Tensor attribute name of a function ``__torch_function__`` receives."""
+    from . import _bindings
+    from ._core import OPS
+    if not _names:
+        for name, value in vars(Tensor).items():
+            if isinstance(value, property):
+                _names[value] = name
+        for name, value in vars(Tensor).items():
+            if callable(value) and not isinstance(value, type):
+                _names.setdefault(value, name)
+        for op in OPS.values():
+            _names[op.fn] = op.name
+            if op.inplace is not None:
+                _names[op.inplace] = op.name + "_"
+    prop = getattr(func, "__self__", None)
+    if isinstance(prop, property):
+        return _names.get(prop), True
+    func = _bindings.original(func)
+    return _names.get(func, getattr(func, "__name__", "?")), False
+
+
+def _lookup(func):
+    """(handler, name) for ``func``: the sparse implementation, the pass-through, or None."""
+    name, is_property = _name_of(func)
+    handler = _HANDLERS.get(name)
+    if handler is not None:
+        return handler, name
+    if is_property or name in _PASS_THROUGH:
+        return func, name
+    return None, name
+
+
+# ---- the same methods on dense tensors --------------------------------------------------------
+def _strided_is_coalesced(self):
+    raise _errors.sparse_expected_layout("is_coalesced")
+
+
+def _strided_coalesce(self):
+    raise _errors.sparse_expected_layout("coalesce")
+
+
+def _strided_indices(self):
+    raise _errors.sparse_expected_layout("indices")
+
+
+def _strided_values(self):
+    raise _errors.sparse_expected_layout("values")
+
+
+def _strided_nnz(self):
+    raise _errors.sparse_backend_not_implemented("_nnz", "CPU")
+
+
+Tensor.to_sparse = to_sparse
+Tensor.to_dense = to_dense
+Tensor.is_coalesced = _strided_is_coalesced
+Tensor.coalesce = _strided_coalesce
+Tensor.indices = Tensor._indices = _strided_indices
+Tensor.values = Tensor._values = _strided_values
+Tensor._nnz = _strided_nnz
+Tensor.sparse_dim = lambda self: 0
+Tensor.dense_dim = Tensor.dim
