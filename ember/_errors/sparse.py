@@ -4,8 +4,8 @@ __all__ = ["sparse_backend_not_implemented", "sparse_uncoalesced", "sparse_expec
            "sparse_to_numpy", "sparse_add_dense", "sparse_size_mismatch", "sparse_nnz_mismatch",
            "sparse_indices_shape", "sparse_index_out_of_bounds", "sparse_negative_index",
            "sparse_density_mismatch", "sparse_add_size_mismatch", "sparse_no_storage",
-           "sparse_to_sparse_dim", "sparse_dense_to_sparse_dim", "sparse_mm_shape",
-           "sparse_reshape"]
+           "sparse_to_sparse_dim", "sparse_dense_to_sparse_dim", "sparse_dim_zero",
+           "sparse_mm_shape", "sparse_reshape"]
 
 
 def sparse_backend_not_implemented(op, backend="SparseCPU"):
@@ -78,6 +78,10 @@ def sparse_to_sparse_dim():
 def sparse_dense_to_sparse_dim(ndim, sparse_dim):
     return RuntimeError(f"dense_to_sparse: sparse_dim argument must be in [0,{ndim}] range, but "
                         f"{sparse_dim} is given")
+
+
+def sparse_dim_zero():
+    return RuntimeError("dense_to_sparse: sparse_dim argument must be in >0 when self.dim()>0")
 
 
 def sparse_mm_shape(expected, got):

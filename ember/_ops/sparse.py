@@ -14,6 +14,8 @@ Autograd: each op records the node torch records (``ToDenseBackward0``,
 included, so gradients reach sparse leaves (as sparse gradients, as in torch) and the values a
 sparse tensor was built from.
 """
+import math
+
 from .. import _dtype as D
 from .. import _errors
 from .._layout import sparse_coo, strided
@@ -75,6 +77,14 @@ def _differentiable(indices, values, shape, coalesced, node=None, inputs=(), sav
     return out
 
 
+def _pattern(s):
+    """The coalesced indices of ``s``: where a sparse gradient of ``s`` has its entries (one per
+    coordinate, so that its dense meaning is the gradient's)."""
+    if s._coalesced:
+        return s._indices_t
+    return _new_sparse(s._indices_t, s._values_t.detach(), s.shape, False).coalesce()._indices_t
+
+
 def _values_at(g, indices):
     """The entries of ``g`` (dense, or sparse) at the sparse coordinates ``indices``."""
     if g.layout is sparse_coo:
@@ -133,12 +143,14 @@ def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=N
     sd = ndim if sparse_dim is None else sparse_dim
     if not 0 <= sd <= ndim:
         raise _errors.sparse_dense_to_sparse_dim(ndim, sd)
+    if sd == 0 and ndim:
+        raise _errors.sparse_dim_zero()
     xp = self._device._backend.xp
     a = self._data
-    mask = a.reshape(a.shape[:sd] + (-1,)) != 0
-    mask = mask.any(axis=-1) if ndim > sd else mask.reshape(a.shape[:sd])
-    idx = xp.stack(xp.nonzero(mask)) if sd else xp.zeros((0, 1 if ndim else 1), dtype=xp.int64)
-    indices = _make(idx.astype(xp.int64).reshape(sd, -1), _int64, self._device)
+    # an entry of the sparse dims is kept when any of its dense-dim values is nonzero
+    nonzero = (a.reshape(a.shape[:sd] + (math.prod(a.shape[sd:]),)) != 0).any(axis=-1)
+    idx = xp.stack(xp.nonzero(nonzero)) if sd else xp.zeros((0, int(nonzero)))
+    indices = _make(idx.astype(xp.int64), _int64, self._device)
     values = _values_at(self, indices)
     node = _ToSparse if needs_grad(self) else None
     return _differentiable(indices, values, self.shape, True, node, (self,), (), indices)
@@ -161,7 +173,7 @@ def to_dense(self, dtype=None, *, masked_grad=None):
         out[...] = vals._data.sum(0)
     result = _make(out, vals._dtype, vals._device)
     if needs_grad(self):
-        record(result, _ToDense, (self,), (), self._indices_t)
+        record(result, _ToDense, (self,), (), idx)
     return result if dtype is None else result.to(dtype)
 
 
@@ -302,9 +314,10 @@ def _check_mm(s, d):
 def _masked_grad(s, g, d):
     """The gradient of a sparse ``s`` in s @ d given the product's gradient ``g``: (g d^T) at
     s's coordinates, as a sparse tensor."""
-    rows, cols = s._indices_t.unbind(0)
+    indices = _pattern(s)
+    rows, cols = indices.unbind(0)
     vals = (g[rows] * d[cols]).sum(-1)
-    return _differentiable(s._indices_t, vals, s.shape, s._coalesced)
+    return _differentiable(indices, vals, s.shape, True)
 
 
 def _sparse_addmm_backward(node, g):
@@ -400,8 +413,9 @@ def sparse_sum(input, dim=None, dtype=None):
 
 def _sum_all_backward(node, g):
     s = node._args
-    vals = g.expand(s._values_t.shape)
-    return (_differentiable(s._indices_t, vals, s.shape, s._coalesced),)
+    indices = _pattern(s)
+    vals = g.expand((indices.shape[1],) + tuple(s._values_t.shape[1:]))
+    return (_differentiable(indices, vals, s.shape, True),)
 
 
 def _sparse_sum_backward(node, g):
@@ -409,9 +423,8 @@ def _sparse_sum_backward(node, g):
     dense = _dense_operand(g)
     for d in dims:
         dense = dense.unsqueeze(d)
-    dense = dense.expand(s.shape)
-    return (_differentiable(s._indices_t, _values_at(dense, s._indices_t), s.shape,
-                            s._coalesced),)
+    indices = _pattern(s)
+    return (_differentiable(indices, _values_at(dense.expand(s.shape), indices), s.shape, True),)
 
 
 _SumAll = node_class("SumBackward0", _sum_all_backward)
@@ -540,6 +553,10 @@ def _reshape(s, *shape):
 
 
 # Tensor methods and properties that only read the shape, dtype, device or autograd fields.
+def _no_storage(s):
+    raise _errors.sparse_no_storage()
+
+
 _PASS_THROUGH = ("size", "dim", "ndimension", "numel", "nelement", "element_size",
                  "is_floating_point", "is_complex", "is_signed", "requires_grad_",
                  "retain_grad", "register_hook", "backward", "get_device", "__len__",
@@ -554,6 +571,7 @@ _HANDLERS = {
     "clone": _clone, "to": _to, "reshape": _reshape,
     "double": lambda s: _to(s, D.float64), "float": lambda s: _to(s, D.float32),
     "cpu": lambda s: s, "T": _t, "mT": lambda s: _transpose(s, -2, -1), "data": _detach,
+    "data_ptr": _no_storage, "untyped_storage": _no_storage,
     "to_dense": to_dense, "to_sparse": to_sparse, "sparse_mm": sparse_mm,
 }
 
