@@ -2,19 +2,27 @@
 tensor (sparse_dim x nnz) and a values tensor (nnz x dense dims).
 
 A sparse tensor has no strided storage: its ``_data`` is a :class:`_NoStorage` that carries the
-shape (so ``size()``, ``dim()``, ``numel()`` work) and refuses everything else.  Every op and
-method reaches it through ``__torch_function__`` (``ember._subclass``): the ones listed in
-``_HANDLERS`` have sparse implementations here, the layout-free metadata methods pass through,
-and anything else raises torch's "Could not run 'aten::<op>' with arguments from the
-'SparseCPU' backend".  Dense tensors never look at any of this; the function layer the protocol
-needs is switched on only once a sparse tensor exists.
+shape (so ``size()``, ``dim()``, ``numel()`` work) and refuses everything else with torch's
+"Could not run 'aten::<op>' with arguments from the 'SparseCPU' backend", naming the op that
+touched it.  The ops that do accept sparse tensors reach the code here without a check on the
+dense path:
+
+* methods, operators and properties of a sparse tensor go through ``SparseTensor``'s
+  ``__torch_function__`` (``ember._subclass`` routes them): the names in ``_HANDLERS`` have
+  sparse implementations, the layout-free metadata ones pass through, the rest raise;
+* the public functions that take sparse arguments (``ember.mm``, ``add``, ``sum``...) are
+  rebound, once the first sparse tensor exists, by a binding layer (``_ops._bindings``) whose
+  wrapper sends calls with a sparse tensor among the first two arguments to the same handlers.
+  A program without sparse tensors never pays for it; with one, only these functions do.
 
 Autograd: each op records the node torch records (``ToDenseBackward0``,
 ``SparseAddmmBackward0``...), with backward formulas written in ember ops, sparse ones
 included, so gradients reach sparse leaves (as sparse gradients, as in torch) and the values a
 sparse tensor was built from.
 """
+import functools
 import math
+import sys
 
 from .. import _dtype as D
 from .. import _errors
@@ -45,10 +53,38 @@ class _NoStorage:
         return n
 
     def __getattr__(self, name):
-        raise _errors.sparse_no_storage()
+        raise _errors.sparse_backend_not_implemented(_running_op())
 
     def __array__(self, *args, **kwargs):
-        raise _errors.sparse_to_numpy()
+        raise _errors.sparse_backend_not_implemented(_running_op())
+
+    __array_ufunc__ = __array_function__ = __array__
+
+
+_op_frames = {}     # code object -> [(function, op name)], built on the first error
+
+
+def _running_op():
+    """The name of the outermost registered op running on the stack (error path only): its
+    frame's code is the op function's, and its free variables those of the function's closure
+    (ops made by one factory share their code)."""
+    from ._core import OPS
+    if not _op_frames:
+        for op in OPS.values():
+            for fn, name in ((op.fn, op.name), (op.inplace, op.name + "_")):
+                if hasattr(fn, "__code__"):
+                    _op_frames.setdefault(fn.__code__, []).append((fn, name))
+    found = "unknown"
+    frame = sys._getframe(1)
+    while frame is not None:
+        for fn, name in _op_frames.get(frame.f_code, ()):
+            cells = fn.__closure__ or ()
+            if all(frame.f_locals.get(var, cell) is cell.cell_contents
+                   for var, cell in zip(fn.__code__.co_freevars, cells)):
+                found = name
+                break
+        frame = frame.f_back
+    return found
 
 
 def _as_sparse(t):
@@ -58,7 +94,10 @@ def _as_sparse(t):
 # ---- construction ------------------------------------------------------------------------------
 def _new_sparse(indices, values, shape, coalesced):
     """A sparse tensor of ``indices`` / ``values`` (taken as they are) with no autograd history."""
-    t = _make(_NoStorage(shape), values._dtype, values._device).as_subclass(SparseTensor)
+    t = _make(_NoStorage(shape), values._dtype, values._device)
+    t.__class__ = SparseTensor          # (not as_subclass: no ``__torch_function__`` layer)
+    if not _functions_routed:
+        _route_functions()
     t._indices_t = indices
     t._values_t = values
     t._coalesced = coalesced
@@ -574,6 +613,33 @@ _HANDLERS = {
     "data_ptr": _no_storage, "untyped_storage": _no_storage,
     "to_dense": to_dense, "to_sparse": to_sparse, "sparse_mm": sparse_mm,
 }
+
+
+_functions_routed = []
+
+
+def _route_functions():
+    """Switch on the binding layer that sends the public functions with sparse handlers to
+    them when a sparse tensor is among their first two arguments."""
+    from . import _bindings
+    from ._core import OPS
+
+    def functions():
+        return {OPS[name].fn: _HANDLERS[name] for name in _HANDLERS if name in OPS}
+
+    def wrap(inner, original):
+        handler = functions()[original]
+
+        @functools.wraps(original)
+        def public(*args, **kwargs):
+            for a in args[:2]:
+                if a.__class__ is SparseTensor:
+                    return handler(*args, **kwargs)
+            return inner(*args, **kwargs)
+        return public
+    _functions_routed.append(True)
+    _bindings.register_layer("sparse", -2, functions, wrap)
+    _bindings.set_active("sparse", True)
 
 
 _names = {}
