@@ -238,3 +238,25 @@ def test_metadata_passes_through():
               lambda s: tuple(s.shape), lambda s: s.sparse_dim(), lambda s: s.dense_dim()):
         assert f(e) == f(t)
     assert ember.ones(2, 3).sparse_dim() == 0 and ember.ones(2, 3).dense_dim() == 2
+
+
+# ---- serialization -------------------------------------------------------------------------------
+def test_checkpoints_round_trip_with_torch(tmp_path):
+    e, t = _pair()
+    ember.save({"u": e, "c": e.coalesce(), "d": ember.ones(2)}, tmp_path / "e.pt")
+    loaded = torch.load(tmp_path / "e.pt")
+    _same(e, loaded["u"])
+    assert loaded["u"].is_coalesced() is False and loaded["c"].is_coalesced() is True
+    torch.save({"u": t, "c": t.coalesce()}, tmp_path / "t.pt")
+    for weights_only in (True, False):
+        back = ember.load(tmp_path / "t.pt", weights_only=weights_only)
+        _same(back["u"], t)
+        assert repr(back["c"]) == repr(t.coalesce())
+
+
+def test_pickle_and_deepcopy():
+    import copy
+    import pickle
+    e, _ = _leaf_pair()
+    for other in (pickle.loads(pickle.dumps(e)), copy.deepcopy(e)):
+        assert repr(other) == repr(e) and other.requires_grad

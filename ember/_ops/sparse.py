@@ -290,6 +290,19 @@ class SparseTensor(Tensor):
     def numpy(self, *, force=False):
         raise _errors.sparse_to_numpy()
 
+    def __reduce_ex__(self, proto):
+        return (_unpickle, (self._indices_t, self._values_t, tuple(self.shape), self._coalesced,
+                            self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise _errors.deepcopy_non_leaf()
+        out = _new_sparse(self._indices_t.clone(), self._values_t.clone(), self.shape,
+                          self._coalesced)
+        out._requires_grad = self._requires_grad
+        memo[id(self)] = out
+        return out
+
     def __repr__(self, *, tensor_contents=None):
         return _repr(self)
 
@@ -299,6 +312,12 @@ class SparseTensor(Tensor):
         if handler is None:
             raise _errors.sparse_backend_not_implemented(name)
         return handler(*args, **(kwargs or {}))
+
+
+def _unpickle(indices, values, shape, coalesced, requires_grad):
+    out = _new_sparse(indices, values, shape, coalesced)
+    out._requires_grad = requires_grad
+    return out
 
 
 _ValuesNode = node_class("ValuesBackward0", lambda node, g: (
