@@ -415,7 +415,10 @@ def _errors_for_dense_sparse(op):
 
 def sparse_mm(sparse, dense, reduce=None):
     """``torch.sparse.mm``: the product, with ``SparseAddmmBackward0`` and a sparse gradient
-    for the sparse operand (its entries only)."""
+    for the sparse operand (its entries only).  ``reduce`` needs the CSR layout, as in torch."""
+    if reduce is not None:
+        raise _errors.sparse_backend_not_implemented(
+            "_sparse_mm_reduce_impl", "SparseCPU" if sparse.layout is sparse_coo else "CPU")
     if sparse.layout is not sparse_coo:
         return sparse.mm(dense)
     return sparse_addmm(None, sparse, dense)
