@@ -260,3 +260,39 @@ def test_pickle_and_deepcopy():
     e, _ = _leaf_pair()
     for other in (pickle.loads(pickle.dumps(e)), copy.deepcopy(e)):
         assert repr(other) == repr(e) and other.requires_grad
+
+
+# ---- torch.sparse's namespace -----------------------------------------------------------------
+def test_namespace_covers_torch_sparse():
+    ours, missing = set(ember.sparse.__all__), set(ember.sparse.MISSING)
+    assert not ours & missing and ours | missing == set(torch.sparse.__all__)
+    for name in missing:
+        with pytest.raises(ember.UnsupportedError, match=f"torch.sparse.{name}"):
+            getattr(ember.sparse, name)
+
+
+def test_check_sparse_tensor_invariants():
+    bad = (lambda lib: lib.sparse_coo_tensor(lib.tensor([[5]]), lib.ones(1), (2,)))
+    for lib in (ember, torch):
+        check = lib.sparse.check_sparse_tensor_invariants
+        assert not check.is_enabled()
+        bad(lib)                                          # unchecked by default
+        with check():
+            assert check.is_enabled()
+            with pytest.raises(RuntimeError, match="size is inconsistent with indices"):
+                bad(lib)
+            lib.sparse_coo_tensor(lib.tensor([[5]]), lib.ones(1), (2,), check_invariants=False)
+        assert not check.is_enabled()
+        manager = check()
+        with manager:
+            with pytest.raises(RuntimeError, match="already activated"):
+                with manager:
+                    pass
+        assert check(False)(check.is_enabled)() is False
+
+
+def test_to_sparse_node_overloads():
+    for args in ((), (1,), (2,)):
+        e = ember.ones(2, 3, requires_grad=True).to_sparse(*args)
+        t = torch.ones(2, 3, requires_grad=True).to_sparse(*args)
+        assert _node(e) == _node(t)

@@ -5,7 +5,7 @@ __all__ = ["sparse_backend_not_implemented", "sparse_uncoalesced", "sparse_expec
            "sparse_indices_shape", "sparse_index_out_of_bounds", "sparse_negative_index",
            "sparse_density_mismatch", "sparse_add_size_mismatch", "sparse_no_storage",
            "sparse_to_sparse_dim", "sparse_dense_to_sparse_dim", "sparse_dim_zero",
-           "sparse_mm_shape", "sparse_reshape"]
+           "sparse_mm_shape", "sparse_reshape", "sparse_invariants_nested"]
 
 
 def sparse_backend_not_implemented(op, backend="SparseCPU"):
@@ -90,3 +90,8 @@ def sparse_mm_shape(expected, got):
 
 def sparse_reshape():
     return RuntimeError("reshape is not implemented for sparse tensors")
+
+
+def sparse_invariants_nested():
+    return RuntimeError("This context manager instance is already activated. Use a different "
+                        "context manager instance for context nesting.")

@@ -136,6 +136,9 @@ _FromValues = node_class("SparseCooTensorWithDimsAndTensorsBackward0",
                          lambda node, g: (_values_at(g, node._args),))
 
 
+_check_invariants = [False]     # torch.sparse.check_sparse_tensor_invariants's global switch
+
+
 def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False,
                       requires_grad=False, check_invariants=None, is_coalesced=None):
     """A sparse COO tensor with ``values`` at ``indices`` (uncoalesced unless told)."""
@@ -158,6 +161,8 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
     size = tuple(int(s) for s in size)
     if len(size) != sparse_dim + len(dense):
         raise _errors.sparse_size_mismatch(len(size), sparse_dim, len(dense))
+    if check_invariants is None:
+        check_invariants = _check_invariants[0]
     if check_invariants and nnz:
         low, high = indices.amin(1).tolist(), indices.amax(1).tolist()
         for d in range(sparse_dim):
@@ -191,11 +196,13 @@ def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=N
     idx = xp.stack(xp.nonzero(nonzero)) if sd else xp.zeros((0, int(nonzero)))
     indices = _make(idx.astype(xp.int64), _int64, self._device)
     values = _values_at(self, indices)
-    node = _ToSparse if needs_grad(self) else None
+    node = (_ToSparse1 if sparse_dim is None else _ToSparse0) if needs_grad(self) else None
     return _differentiable(indices, values, self.shape, True, node, (self,), (), indices)
 
 
-_ToSparse = node_class("ToSparseBackward1", lambda node, g: (g.to_dense(),))
+# (torch's overloads: 0 with a sparse_dim, 1 without)
+_ToSparse0 = node_class("ToSparseBackward0", lambda node, g: (g.to_dense(),))
+_ToSparse1 = node_class("ToSparseBackward1", lambda node, g: (g.to_dense(),))
 
 
 def to_dense(self, dtype=None, *, masked_grad=None):
