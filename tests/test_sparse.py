@@ -1,14 +1,13 @@
 """Sparse COO tensors against torch: construction, coalescing, conversions, the sparse ops,
 gradients, errors and repr."""
-import warnings
-
 import numpy as np
 import pytest
 
 import ember
 
 torch = pytest.importorskip("torch")
-warnings.filterwarnings("ignore", message="Sparse invariant checks")
+# torch warns once that it does not check sparse invariants unless asked
+pytestmark = pytest.mark.filterwarnings("ignore:Sparse invariant checks")
 
 IDX = [[0, 1, 1, 0], [2, 0, 2, 2]]          # (0, 2) twice: uncoalesced
 
@@ -150,6 +149,50 @@ def test_grads_of_sparse_mm():
     _same(ed.grad, td.grad)
 
 
+@pytest.mark.parametrize("expr", [
+    lambda lib, s, d, v, m: lib.mm(m, s),                                  # dense @ sparse
+    lambda lib, s, d, v, m: lib.matmul(s, v),                              # sparse @ vector
+    lambda lib, s, d, v, m: lib.addmm(m[:, :2], s, d, beta=0.5, alpha=2.0),
+    lambda lib, s, d, v, m: lib.addmm(m[0, :2], s, d),                     # broadcast input
+    lambda lib, s, d, v, m: lib.sparse.addmm(m[:, :2], s, d, beta=0.5, alpha=2.0),
+])
+def test_grads_of_products(expr):
+    rng = np.random.default_rng(8)
+    arrays = [rng.standard_normal(shape) for shape in ((3, 2), (3,), (2, 2))]
+    results = []
+    for lib in (ember, torch):
+        s = lib.sparse_coo_tensor(lib.tensor(IDX), lib.tensor([1.0, -2.0, 3.0, 4.0],
+                                                                 dtype=lib.float64), (2, 3))
+        s = s.coalesce().requires_grad_()
+        dense = [lib.tensor(a, requires_grad=True) for a in arrays]
+        out = expr(lib, s, *dense)
+        out.backward(lib.ones(out.shape, dtype=out.dtype))
+        results.append((out, s.grad, [x.grad for x in dense]))
+    (eo, es, ed), (to, ts, td) = results
+    assert _node(eo) == _node(to)
+    _same(eo, to)
+    assert es.is_sparse == ts.is_sparse
+    _same(es if es.is_sparse else es, ts)
+    for a, b in zip(ed, td):
+        assert (a is None) == (b is None)
+        if a is not None:
+            _same(a, b)
+
+
+def test_double_backward_through_sparse_mm():
+    out = []
+    for lib in (ember, torch):
+        s = lib.sparse_coo_tensor(lib.tensor(IDX), lib.tensor([1.0, -2.0, 3.0, 4.0],
+                                                                 dtype=lib.float64), (2, 3))
+        d = lib.tensor(np.linspace(-1.0, 1.0, 6).reshape(3, 2), requires_grad=True)
+        y = (lib.sparse.mm(s, d) ** 2).sum()
+        (g,) = lib.autograd.grad(y, d, create_graph=True)
+        (gg,) = lib.autograd.grad(g.sum(), d)
+        out.append((g, gg))
+    _same(out[0][0], out[1][0])
+    _same(out[0][1], out[1][1])
+
+
 def test_grads_of_mm_and_to_dense():
     e, t = _leaf_pair()
     d = np.random.default_rng(6).standard_normal((3, 2))
@@ -235,7 +278,9 @@ def test_metadata_passes_through():
     e, t = _pair()
     for f in (lambda s: s.size(), lambda s: s.dim(), lambda s: s.numel(), lambda s: s.size(1),
               lambda s: s.is_floating_point(), lambda s: s.requires_grad, lambda s: s.ndim,
-              lambda s: tuple(s.shape), lambda s: s.sparse_dim(), lambda s: s.dense_dim()):
+              lambda s: tuple(s.shape), lambda s: s.sparse_dim(), lambda s: s.dense_dim(),
+              lambda s: s.stride(), lambda s: s.storage_offset(), lambda s: s.is_contiguous(),
+              lambda s: len(s), lambda s: str(s.dtype), lambda s: str(s.device)):
         assert f(e) == f(t)
     assert ember.ones(2, 3).sparse_dim() == 0 and ember.ones(2, 3).dense_dim() == 2
 

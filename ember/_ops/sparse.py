@@ -29,7 +29,7 @@ from .. import _errors
 from .._layout import sparse_coo, strided
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class
-from ._core import needs_grad, record
+from ._core import needs_grad, record, sum_to
 
 _int64 = D.int64
 
@@ -47,10 +47,7 @@ class _NoStorage:
 
     @property
     def size(self):
-        n = 1
-        for s in self.shape:
-            n *= s
-        return n
+        return math.prod(self.shape)
 
     def __getattr__(self, name):
         raise _errors.sparse_backend_not_implemented(_running_op())
@@ -85,10 +82,6 @@ def _running_op():
                 break
         frame = frame.f_back
     return found
-
-
-def _as_sparse(t):
-    return t if t.layout is sparse_coo else None
 
 
 # ---- construction ------------------------------------------------------------------------------
@@ -328,8 +321,7 @@ def _unpickle(indices, values, shape, coalesced, requires_grad):
 
 
 _ValuesNode = node_class("ValuesBackward0", lambda node, g: (
-    _new_sparse(node._args._indices_t, g, node._args.shape, True)
-    if not needs_grad(g) else _differentiable(node._args._indices_t, g, node._args.shape, True),))
+    _differentiable(node._args._indices_t, g, node._args.shape, True),))
 _Coalesce = node_class("CoalesceBackward0", lambda node, g: (g,))
 
 
@@ -342,7 +334,7 @@ def _repr(s):
         a = t._device.backend.to_host(t._data)
         body = _body(a, t._dtype, len(prefix)) if a.size else "[]"
         parts.append(prefix + body + (f", size={tuple(a.shape)})" if not a.size else ")"))
-    suffixes = [f"size={tuple(s.shape)}", f"nnz={s._nnz()}"]
+    suffixes = [f"nnz={s._nnz()}"]
     if s._dtype is not D.get_default_dtype():
         suffixes.append(f"dtype={s._dtype}")
     suffixes.append("layout=torch.sparse_coo")
@@ -350,8 +342,8 @@ def _repr(s):
         suffixes.append(f"grad_fn=<{type(s._grad_fn).__name__}>")
     elif s._requires_grad:
         suffixes.append("requires_grad=True")
-    return _join_suffixes(",\n".join(parts) + ",\n      ", suffixes, 7).replace(
-        ",\n      , ", ",\n       ", 1)
+    head = ",\n".join(parts) + f",\n       size={tuple(s.shape)}"
+    return _join_suffixes(head, suffixes, 7)
 
 
 # ---- the ops --------------------------------------------------------------------------------------
@@ -385,39 +377,64 @@ def _masked_grad(s, g, d):
     return _differentiable(indices, vals, s.shape, True)
 
 
+def _dense_grad(g, d):
+    """The dense gradient of the sparse factor of s @ d: g d^T (an outer product for a vector)."""
+    return g.unsqueeze(-1) * d.unsqueeze(0) if d.dim() == 1 else g @ d.t()
+
+
 def _sparse_addmm_backward(node, g):
     s, d = node.saved()
     beta, alpha = node._args
-    ga = g * beta if node.next_functions[0][0] is not None else None
-    gs = _masked_grad(s, g, d) * alpha if node.next_functions[1][0] is not None else None
-    gd = _mm(s.t(), g) * alpha if node.next_functions[2][0] is not None else None
-    return ga, gs, gd
+    need = [f is not None for f, _ in node.next_functions]
+    return (g * beta if need[0] else None, _masked_grad(s, g, d) * alpha if need[1] else None,
+            _mm(s.t(), g) * alpha if need[2] else None)
+
+
+def _addmm_backward(node, g):
+    """AddmmBackward0 of addmm(input, sparse, dense): dense gradients, as torch's."""
+    s, d = node.saved()
+    beta, alpha, shape = node._args
+    need = [f is not None for f, _ in node.next_functions]
+    return (sum_to(g * beta, shape) if need[0] else None,
+            _dense_grad(g, d) * alpha if need[1] else None,
+            _mm(s.t(), g) * alpha if need[2] else None)
 
 
 def _mm_backward(node, g):
     s, d = node.saved()
-    gs = g @ d.t() if node.next_functions[0][0] is not None else None
-    gd = _mm(s.t(), g) if node.next_functions[1][0] is not None else None
-    return gs, gd
+    need = [f is not None for f, _ in node.next_functions]
+    return _dense_grad(g, d) if need[0] else None, _mm(s.t(), g) if need[1] else None
+
+
+def _mm_dense_sparse_backward(node, g):
+    d, s = node.saved()
+    need = [f is not None for f, _ in node.next_functions]
+    return _mm(s, g.t()).t() if need[0] else None, d.t() @ g if need[1] else None
 
 
 _SparseAddmm = node_class("SparseAddmmBackward0", _sparse_addmm_backward)
+_Addmm = node_class("AddmmBackward0", _addmm_backward)
 _Mm = node_class("MmBackward0", _mm_backward)
+_Mv = node_class("MvBackward0", _mm_backward)
+_MmDenseSparse = node_class("MmBackward0", _mm_dense_sparse_backward)
 
 
-def _mm(s, d):
-    """torch.mm / matmul / @ of a sparse 2-D tensor and a dense one (dense result)."""
-    if s.layout is not sparse_coo:
-        return _errors_for_dense_sparse("mm")
-    _check_mm(s, d)
-    out = _mm_values(s, d)
-    if needs_grad(s, d):
-        record(out, _Mm, (s, d), (s, d))
-    return out
-
-
-def _errors_for_dense_sparse(op):
-    raise _errors.sparse_backend_not_implemented(op)
+def _mm(a, b):
+    """torch.mm / matmul / @ of a sparse 2-D tensor and a dense matrix or vector, or of a dense
+    matrix and a sparse one (dense results)."""
+    if a.layout is sparse_coo and b.layout is strided and b.dim() in (1, 2):
+        _check_mm(a, b)
+        out = _mm_values(a, b)
+        if needs_grad(a, b):
+            record(out, _Mm if b.dim() == 2 else _Mv, (a, b), (a, b))
+        return out
+    if a.layout is strided and a.dim() == 2 and b.layout is sparse_coo:
+        _check_mm(b.t(), a.t())
+        out = _mm_values(_transpose(b.detach(), 0, 1), a.t()).t()
+        if needs_grad(a, b):
+            record(out, _MmDenseSparse, (a, b), (a, b))
+        return out
+    raise _errors.sparse_backend_not_implemented("mm")
 
 
 def sparse_mm(sparse, dense, reduce=None):
@@ -444,9 +461,17 @@ def sparse_addmm(input, mat1, mat2, *, beta=1, alpha=1):
 
 
 def _addmm(input, mat1, mat2, *, beta=1, alpha=1):
-    if mat1.layout is not sparse_coo or input.layout is sparse_coo:
+    """torch.addmm with a sparse mat1: beta * input + alpha * (mat1 @ mat2), AddmmBackward0."""
+    if mat1.layout is not sparse_coo or input.layout is sparse_coo or \
+            mat2.layout is sparse_coo:
         raise _errors.sparse_backend_not_implemented("addmm")
-    return input * beta + _mm(mat1, mat2) * alpha
+    _check_mm(mat1, mat2)
+    prod = _mm_values(mat1, mat2)
+    out = _make(beta * input._data + alpha * prod._data,
+                D.promote_types(input._dtype, prod._dtype), prod._device)
+    if needs_grad(input, mat1, mat2):
+        record(out, _Addmm, (input, mat1, mat2), (mat1, mat2), (beta, alpha, input.shape))
+    return out
 
 
 def sparse_sum(input, dim=None, dtype=None):
@@ -499,7 +524,7 @@ _SumAll = node_class("SumBackward0", _sum_all_backward)
 _SparseSum = node_class("SparseSumBackward0", _sparse_sum_backward)
 
 
-def _add(a, b, *, alpha=1, out=None):
+def _add(a, b, *, alpha=1):
     """sparse + sparse (sparse), dense + sparse (dense); sparse + dense is torch's error."""
     if a.layout is sparse_coo and not (isinstance(b, Tensor) and b.layout is sparse_coo):
         raise _errors.sparse_add_dense()
@@ -611,7 +636,7 @@ def _sum(s, dim=None, keepdim=False, *, dtype=None):
 
 
 def _matmul(a, b):
-    if b.layout is sparse_coo or a.dim() != 2:
+    if a.dim() != 2 or (b.layout is sparse_coo and b.dim() != 2):
         raise _errors.sparse_backend_not_implemented("matmul")
     return _mm(a, b)
 
@@ -627,8 +652,12 @@ def _no_storage(s):
 
 _PASS_THROUGH = ("size", "dim", "ndimension", "numel", "nelement", "element_size",
                  "is_floating_point", "is_complex", "is_signed", "requires_grad_",
-                 "retain_grad", "register_hook", "backward", "get_device", "__len__",
-                 "stride", "storage_offset", "is_contiguous", "type_as")
+                 "retain_grad", "register_hook", "backward", "get_device", "__len__", "type_as")
+
+
+def _stride(s, dim=None):
+    """torch's strides of a sparse tensor: zeros."""
+    return (0,) * s.dim() if dim is None else 0
 
 _HANDLERS = {
     "mm": _mm, "matmul": _matmul, "__matmul__": _matmul, "addmm": _addmm,
@@ -639,7 +668,8 @@ _HANDLERS = {
     "clone": _clone, "to": _to, "reshape": _reshape,
     "double": lambda s: _to(s, D.float64), "float": lambda s: _to(s, D.float32),
     "cpu": lambda s: s, "T": _t, "mT": lambda s: _transpose(s, -2, -1), "data": _detach,
-    "data_ptr": _no_storage, "untyped_storage": _no_storage,
+    "data_ptr": _no_storage, "untyped_storage": _no_storage, "stride": _stride,
+    "storage_offset": lambda s: 0, "is_contiguous": lambda s, memory_format=None: False,
     "to_dense": to_dense, "to_sparse": to_sparse, "sparse_mm": sparse_mm,
 }
 
@@ -652,12 +682,10 @@ def _route_functions():
     them when a sparse tensor is among their first two arguments."""
     from . import _bindings
     from ._core import OPS
-
-    def functions():
-        return {OPS[name].fn: _HANDLERS[name] for name in _HANDLERS if name in OPS}
+    routed = {OPS[name].fn: _HANDLERS[name] for name in _HANDLERS if name in OPS}
 
     def wrap(inner, original):
-        handler = functions()[original]
+        handler = routed[original]
 
         @functools.wraps(original)
         def public(*args, **kwargs):
@@ -667,7 +695,7 @@ def _route_functions():
             return inner(*args, **kwargs)
         return public
     _functions_routed.append(True)
-    _bindings.register_layer("sparse", -2, functions, wrap)
+    _bindings.register_layer("sparse", -2, lambda: routed, wrap)
     _bindings.set_active("sparse", True)
 
 
