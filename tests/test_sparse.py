@@ -257,6 +257,9 @@ def _raises_like(fe, ft):
 
 @pytest.mark.parametrize("call", [
     lambda lib, s, d: s.exp(), lambda lib, s, d: lib.cumsum(s, 0), lambda lib, s, d: s.view(6),
+    lambda lib, s, d: s.item(), lambda lib, s, d: s.sigmoid(), lambda lib, s, d: s.exp_(),
+    lambda lib, s, d: lib.cumprod(s, 0), lambda lib, s, d: s.flip(0), lambda lib, s, d: s.argmax(),
+    lambda lib, s, d: lib.sparse.mm(s, d, "sum"),
     lambda lib, s, d: s + d, lambda lib, s, d: s.values(), lambda lib, s, d: s.indices(),
     lambda lib, s, d: s.numpy(), lambda lib, s, d: s.reshape(6),
     lambda lib, s, d: lib.sparse.mm(s, lib.ones(4, 2)), lambda lib, s, d: s.to_sparse(1),

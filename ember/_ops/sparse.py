@@ -652,7 +652,8 @@ def _no_storage(s):
 
 _PASS_THROUGH = ("size", "dim", "ndimension", "numel", "nelement", "element_size",
                  "is_floating_point", "is_complex", "is_signed", "requires_grad_",
-                 "retain_grad", "register_hook", "backward", "get_device", "__len__", "type_as")
+                 "retain_grad", "register_hook", "backward", "get_device", "__len__", "type_as",
+                 "item")
 
 
 def _stride(s, dim=None):
@@ -724,15 +725,33 @@ def _name_of(func):
     return _names.get(func, getattr(func, "__name__", "?")), False
 
 
+_IN_PLACE_OPERATORS = {"iadd", "isub", "imul", "itruediv", "ifloordiv", "imod", "ipow", "iand",
+                       "ior", "ixor", "ilshift", "irshift", "imatmul"}
+_OPERATOR_OPS = {"truediv": "div", "truediv_": "div_", "getitem": "index.Tensor",
+                 "setitem": "index_put_", "invert": "bitwise_not", "and": "bitwise_and",
+                 "or": "bitwise_or", "xor": "bitwise_xor", "mod": "remainder"}
+
+
+def _aten_name(name):
+    """The aten op behind a Tensor operator (``__iadd__`` -> ``add_``), for error messages."""
+    if not (name.startswith("__") and name.endswith("__")):
+        return name
+    core = name[2:-2]
+    if core in _IN_PLACE_OPERATORS:
+        core = core[1:] + "_"
+    return _OPERATOR_OPS.get(core, core)
+
+
 def _lookup(func):
-    """(handler, name) for ``func``: the sparse implementation, the pass-through, or None."""
+    """(handler, name) for ``func``: the sparse implementation, the pass-through, or None and
+    the aten name to report."""
     name, is_property = _name_of(func)
     handler = _HANDLERS.get(name)
     if handler is not None:
         return handler, name
     if is_property or name in _PASS_THROUGH:
         return func, name
-    return None, name
+    return None, _aten_name(name)
 
 
 # ---- the same methods on dense tensors --------------------------------------------------------
