@@ -943,10 +943,14 @@ def _airy_anchor(c):
         return tuple(float(v) for v in _airy_maclaurin(Decimal(c)))
 
 
-# Ai and Ai' at the Taylor centres -2, -3, ..., -10, from the series in 40-digit arithmetic
-# (the float64 series loses digits to cancellation there: its terms grow like Bi).
 _AIRY_CENTRES = np.arange(-2.0, -11.0, -1.0)
-_AIRY_ANCHORS = np.array([_airy_anchor(int(c)) for c in _AIRY_CENTRES])
+
+
+@functools.cache
+def _airy_anchors():
+    """Ai and Ai' at the Taylor centres -2, -3, ..., -10, from the series in 40-digit arithmetic
+    (the float64 series loses digits to cancellation there: its terms grow like Bi)."""
+    return np.array([_airy_anchor(int(c)) for c in _AIRY_CENTRES])
 
 
 def _airy_series(x):
@@ -968,7 +972,8 @@ def _airy_taylor(x):
     idx = np.clip(np.round(-x).astype(np.int64) - 2, 0, len(_AIRY_CENTRES) - 1)
     c = _AIRY_CENTRES[idx]
     t = x - c
-    prev, a0, a1 = np.zeros_like(x), _AIRY_ANCHORS[idx, 0], _AIRY_ANCHORS[idx, 1]
+    anchors = _airy_anchors()
+    prev, a0, a1 = np.zeros_like(x), anchors[idx, 0], anchors[idx, 1]
     coefs = [a0, a1]
     for n in range(_AIRY_TAYLOR_TERMS - 2):
         a_n, a_nm1 = coefs[n], coefs[n - 1] if n else prev
