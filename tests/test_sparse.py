@@ -245,6 +245,12 @@ def test_requires_grad_repr():
     assert repr(e * 2) == repr(t * 2)
 
 
+@pytest.mark.parametrize("dtype", ["int64", "float64", "bool", "complex64", "float16"])
+def test_repr_of_dtypes(dtype):
+    e, t = _both(IDX, np.array([1, 0, 3, 4]), (2, 3), dtype)
+    assert repr(e) == repr(t)
+
+
 # ---- errors ---------------------------------------------------------------------------------------
 def _raises_like(fe, ft):
     with pytest.raises(Exception) as want:

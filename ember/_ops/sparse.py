@@ -334,16 +334,17 @@ def _repr(s):
         a = t._device.backend.to_host(t._data)
         body = _body(a, t._dtype, len(prefix)) if a.size else "[]"
         parts.append(prefix + body + (f", size={tuple(a.shape)})" if not a.size else ")"))
-    suffixes = [f"nnz={s._nnz()}"]
-    if s._dtype is not D.get_default_dtype():
+    suffixes = [f"device='{s._device}'"] if s._device.type != "cpu" else []
+    suffixes += [f"size={tuple(s.shape)}", f"nnz={s._nnz()}"]
+    if s._dtype not in (D.get_default_dtype(), D.default_complex(), D.int64, D.bool_):
         suffixes.append(f"dtype={s._dtype}")
     suffixes.append("layout=torch.sparse_coo")
     if s._grad_fn is not None:
         suffixes.append(f"grad_fn=<{type(s._grad_fn).__name__}>")
     elif s._requires_grad:
         suffixes.append("requires_grad=True")
-    head = ",\n".join(parts) + f",\n       size={tuple(s.shape)}"
-    return _join_suffixes(head, suffixes, 7)
+    # the first suffix starts a line of its own, as torch prints sparse tensors
+    return _join_suffixes(",\n".join(parts) + ",\n" + " " * 7 + suffixes[0], suffixes[1:], 7)
 
 
 # ---- the ops --------------------------------------------------------------------------------------
@@ -354,12 +355,12 @@ def _dense_operand(t):
 def _mm_values(s, d):
     """The dense product of a 2-D sparse ``s`` (coalesced or not) and a dense ``d``."""
     idx, vals = s._indices_t, s._values_t
-    xp = vals._device._backend.xp
+    be = vals._device._backend
     dt = D.promote_types(vals._dtype, d._dtype)
     rows, cols = idx._data
-    out = xp.zeros((s.shape[0],) + tuple(d.shape[1:]), dtype=dt.np)
+    out = be.xp.zeros((s.shape[0],) + tuple(d.shape[1:]), dtype=dt.np)
     contrib = vals._data.astype(dt.np).reshape((-1,) + (1,) * (d.dim() - 1)) * d._data[cols]
-    xp.add.at(out, rows, contrib)
+    be.scatter_add(out, rows, contrib)
     return _make(out, dt, d._device)
 
 
@@ -668,7 +669,8 @@ _HANDLERS = {
     "negative": _neg, "t": _t, "transpose": _transpose, "sum": _sum, "detach": _detach,
     "clone": _clone, "to": _to, "reshape": _reshape,
     "double": lambda s: _to(s, D.float64), "float": lambda s: _to(s, D.float32),
-    "cpu": lambda s: s, "T": _t, "mT": lambda s: _transpose(s, -2, -1), "data": _detach,
+    "cpu": lambda s: _to(s, "cpu"), "cuda": lambda s, device=None, **kw: _to(s, device or "cuda"),
+    "T": _t, "mT": lambda s: _transpose(s, -2, -1), "data": _detach,
     "data_ptr": _no_storage, "untyped_storage": _no_storage, "stride": _stride,
     "storage_offset": lambda s: 0, "is_contiguous": lambda s, memory_format=None: False,
     "to_dense": to_dense, "to_sparse": to_sparse, "sparse_mm": sparse_mm,
