@@ -37,7 +37,7 @@ def _node(x):
     return type(x.grad_fn).__name__ if x.grad_fn is not None else None
 
 
-# ---- construction and metadata --------------------------------------------------------------
+# ---- construction and metadata ------------------------------------------------------------------
 @pytest.mark.parametrize("size", [None, (2, 3), (4, 5)])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_construction(size, dtype):
@@ -129,7 +129,7 @@ def test_elementwise_and_transpose():
         _same(f(ember, e, e2), f(torch, t, t2))
 
 
-# ---- autograd ------------------------------------------------------------------------------------
+# ---- autograd -----------------------------------------------------------------------------------
 def _leaf_pair():
     e, t = _pair("float64")
     return e.coalesce().requires_grad_(), t.coalesce().requires_grad_()
@@ -251,7 +251,7 @@ def test_repr_of_dtypes(dtype):
     assert repr(e) == repr(t)
 
 
-# ---- errors ---------------------------------------------------------------------------------------
+# ---- errors -------------------------------------------------------------------------------------
 def _raises_like(fe, ft):
     with pytest.raises(Exception) as want:
         ft()
@@ -269,7 +269,8 @@ def _raises_like(fe, ft):
     lambda lib, s, d: s + d, lambda lib, s, d: s.values(), lambda lib, s, d: s.indices(),
     lambda lib, s, d: s.numpy(), lambda lib, s, d: s.reshape(6),
     lambda lib, s, d: lib.sparse.mm(s, lib.ones(4, 2)), lambda lib, s, d: s.to_sparse(1),
-    lambda lib, s, d: d.to_sparse(3), lambda lib, s, d: d.to_sparse(0), lambda lib, s, d: d.indices(), lambda lib, s, d: d._nnz(),
+    lambda lib, s, d: d.to_sparse(3), lambda lib, s, d: d.to_sparse(0),
+    lambda lib, s, d: d.indices(), lambda lib, s, d: d._nnz(),
     lambda lib, s, d: d.coalesce(), lambda lib, s, d: d.is_coalesced(),
     lambda lib, s, d: s + s.to_dense().to_sparse(1), lambda lib, s, d: s.data_ptr(),
     lambda lib, s, d: lib.sparse_coo_tensor(lib.tensor(IDX), lib.ones(3)),
@@ -294,7 +295,7 @@ def test_metadata_passes_through():
     assert ember.ones(2, 3).sparse_dim() == 0 and ember.ones(2, 3).dense_dim() == 2
 
 
-# ---- serialization -------------------------------------------------------------------------------
+# ---- serialization ------------------------------------------------------------------------------
 def test_checkpoints_round_trip_with_torch(tmp_path):
     e, t = _pair()
     ember.save({"u": e, "c": e.coalesce(), "d": ember.ones(2)}, tmp_path / "e.pt")
@@ -316,7 +317,7 @@ def test_pickle_and_deepcopy():
         assert repr(other) == repr(e) and other.requires_grad
 
 
-# ---- torch.sparse's namespace -----------------------------------------------------------------
+# ---- torch.sparse's namespace -------------------------------------------------------------------
 def test_namespace_covers_torch_sparse():
     ours, missing = set(ember.sparse.__all__), set(ember.sparse.MISSING)
     assert not ours & missing and ours | missing == set(torch.sparse.__all__)

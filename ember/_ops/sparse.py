@@ -84,7 +84,7 @@ def _running_op():
     return found
 
 
-# ---- construction ------------------------------------------------------------------------------
+# ---- construction -------------------------------------------------------------------------------
 def _new_sparse(indices, values, shape, coalesced):
     """A sparse tensor of ``indices`` / ``values`` (taken as they are) with no autograd history."""
     t = _make(_NoStorage(shape), values._dtype, values._device)
@@ -225,7 +225,7 @@ _ToDense = node_class("ToDenseBackward0", _to_dense_backward)
 _MaskFromDense = node_class("SparseMaskBackward0", lambda node, g: (g.to_dense(),))
 
 
-# ---- the sparse tensor ---------------------------------------------------------------------------
+# ---- the sparse tensor --------------------------------------------------------------------------
 class SparseTensor(Tensor):
     """A Tensor in the sparse COO layout (see the module docstring)."""
     layout = sparse_coo
@@ -347,7 +347,7 @@ def _repr(s):
     return _join_suffixes(",\n".join(parts) + ",\n" + " " * 7 + suffixes[0], suffixes[1:], 7)
 
 
-# ---- the ops --------------------------------------------------------------------------------------
+# ---- the ops ------------------------------------------------------------------------------------
 def _dense_operand(t):
     return t.to_dense() if t.layout is sparse_coo else t
 
@@ -756,7 +756,7 @@ def _lookup(func):
     return None, _aten_name(name)
 
 
-# ---- the same methods on dense tensors --------------------------------------------------------
+# ---- the same methods on dense tensors ----------------------------------------------------------
 def _strided_is_coalesced(self):
     raise _errors.sparse_expected_layout("is_coalesced")
 
