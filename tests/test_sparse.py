@@ -351,3 +351,20 @@ def test_to_sparse_node_overloads():
         e = ember.ones(2, 3, requires_grad=True).to_sparse(*args)
         t = torch.ones(2, 3, requires_grad=True).to_sparse(*args)
         assert _node(e) == _node(t)
+
+
+@pytest.mark.parametrize("expr", [
+    lambda lib, s, d: lib.mm(s, d).sum() + (s.to_dense() * 3).sum(),       # dense then sparse
+    lambda lib, s, d: (s.to_dense() * 3).sum() + lib.mm(s, d).sum(),       # sparse then dense
+    lambda lib, s, d: lib.sparse.mm(s, d).sum() + lib.sparse.sum(s) * 2,   # sparse + sparse
+])
+def test_gradients_of_several_uses_add_up(expr):
+    grads = []
+    for lib in (ember, torch):
+        s = lib.sparse_coo_tensor(lib.tensor(IDX), lib.tensor([1.0, -2.0, 3.0, 4.0]), (2, 3))
+        s = s.coalesce().requires_grad_()
+        expr(lib, s, lib.ones(3, 2)).backward()
+        expr(lib, s, lib.ones(3, 2)).backward()                            # into .grad again
+        grads.append(s.grad)
+    assert grads[0].is_sparse == grads[1].is_sparse
+    _same(grads[0], grads[1])
