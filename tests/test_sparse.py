@@ -126,6 +126,9 @@ def test_elementwise_and_transpose():
              lambda lib, a, b: a - b, lambda lib, a, b: a * 2.5, lambda lib, a, b: 3 * a,
              lambda lib, a, b: -a, lambda lib, a, b: a.t(), lambda lib, a, b: a.transpose(0, 1),
              lambda lib, a, b: a.T, lambda lib, a, b: lib.tensor(dense) + a,
+             lambda lib, a, b: a * lib.tensor(dense), lambda lib, a, b: lib.tensor(dense) * a,
+             lambda lib, a, b: a * lib.tensor(dense[0]), lambda lib, a, b: (a * b).to_dense(),
+             lambda lib, a, b: lib.mul(a, a), lambda lib, a, b: a * lib.tensor(2.0),
              lambda lib, a, b: a.double(), lambda lib, a, b: a.clone(),
              lambda lib, a, b: a.detach()]
     for f in cases:
@@ -180,6 +183,32 @@ def test_grads_of_products(expr):
         assert (a is None) == (b is None)
         if a is not None:
             _same(a, b)
+
+
+@pytest.mark.parametrize("expr", [
+    lambda lib, s, d, c: s * d, lambda lib, s, d, c: d * s, lambda lib, s, d, c: s * s,
+    lambda lib, s, d, c: s * c, lambda lib, s, d, c: (s * 2) * s,
+])      # (torch's backward of a sparse times a broadcast dense tensor fails: not compared)
+def test_grads_of_products_of_entries(expr):
+    rng = np.random.default_rng(9)
+    arrays = [rng.standard_normal((2, 3)), np.array(1.5)]
+    results = []
+    for lib in (ember, torch):
+        s = lib.sparse_coo_tensor(lib.tensor(IDX), lib.tensor([1.0, -2.0, 3.0, 4.0],
+                                                                 dtype=lib.float64), (2, 3))
+        s = s.coalesce().requires_grad_()
+        d, c = [lib.tensor(a, requires_grad=True) for a in arrays]
+        out = expr(lib, s, d, c)
+        assert out.is_sparse
+        (out.to_dense() * lib.tensor(np.arange(6.0).reshape(2, 3))).sum().backward()
+        results.append((out, s.grad, d.grad, c.grad))
+    (eo, *eg), (to, *tg) = results
+    assert _node(eo) == _node(to)
+    _same(eo, to)
+    for a, b in zip(eg, tg):
+        assert (a is None) == (b is None)
+        if a is not None:
+            _same(a.to_dense() if a.is_sparse else a, b.to_dense() if b.is_sparse else b)
 
 
 def test_double_backward_through_sparse_mm():
@@ -277,6 +306,7 @@ def _raises_like(fe, ft):
     lambda lib, s, d: d.indices(), lambda lib, s, d: d._nnz(),
     lambda lib, s, d: d.coalesce(), lambda lib, s, d: d.is_coalesced(),
     lambda lib, s, d: s + s.to_dense().to_sparse(1), lambda lib, s, d: s.data_ptr(),
+    lambda lib, s, d: s * s.to_dense().to_sparse(1),
     lambda lib, s, d: lib.sparse_coo_tensor(lib.tensor(IDX), lib.ones(3)),
     lambda lib, s, d: lib.sparse_coo_tensor(lib.tensor(IDX[0]), lib.ones(4)),
     lambda lib, s, d: lib.sparse_coo_tensor(lib.tensor(IDX), lib.ones(4), (2,)),

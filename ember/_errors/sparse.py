@@ -5,7 +5,8 @@ __all__ = ["sparse_backend_not_implemented", "sparse_uncoalesced", "sparse_expec
            "sparse_indices_shape", "sparse_index_out_of_bounds", "sparse_negative_index",
            "sparse_density_mismatch", "sparse_add_size_mismatch", "sparse_no_storage",
            "sparse_to_sparse_dim", "sparse_dense_to_sparse_dim", "sparse_dim_zero",
-           "sparse_mm_shape", "sparse_reshape", "sparse_invariants_nested"]
+           "sparse_mm_shape", "sparse_reshape", "sparse_invariants_nested",
+           "sparse_intersection_shapes"]
 
 
 def sparse_backend_not_implemented(op, backend="SparseCPU"):
@@ -95,3 +96,9 @@ def sparse_reshape():
 def sparse_invariants_nested():
     return RuntimeError("This context manager instance is already activated. Use a different "
                         "context manager instance for context nesting.")
+
+
+def sparse_intersection_shapes():
+    return RuntimeError("sparse_binary_op_intersection_cpu(): expects sparse inputs with equal "
+                        "dimensionality, number of sparse dimensions, and shape of sparse "
+                        "dimensions")

@@ -555,10 +555,6 @@ _AddNode = node_class("AddBackward0", lambda node, g: (g, g * node._args))
 
 def _scale(s, c, node):
     """A sparse tensor times the number ``c`` (its pattern kept)."""
-    if isinstance(c, Tensor):
-        if c.layout is sparse_coo or c.dim():
-            raise _errors.sparse_backend_not_implemented("mul.Tensor")
-        c = c.item()
     out = _new_sparse(s._indices_t, s._values_t * c, s.shape, s._coalesced)
     if needs_grad(s):
         record(out, node, (s,), (), c)
@@ -570,8 +566,56 @@ _NegNode = node_class("NegBackward0", lambda node, g: (-g,))
 
 
 def _mul(a, b):
+    """sparse * number, sparse * dense (broadcast to the sparse shape: the sparse pattern is
+    kept) and sparse * sparse (the intersection of the patterns)."""
     s, c = (a, b) if isinstance(a, Tensor) and a.layout is sparse_coo else (b, a)
-    return _scale(s, c, _MulNode)
+    if not isinstance(c, Tensor):
+        return _scale(s, c, _MulNode)
+    if c.layout is strided:
+        dense = c.expand(s.shape)
+        out = _new_sparse(s._indices_t, s._values_t * _values_at(dense.detach(),
+                                                                 s._indices_t),
+                          s.shape, s._coalesced)
+    else:
+        out = _intersection_product(s, c)
+    if needs_grad(a, b):
+        record(out, _MulTensors, (a, b), (a, b))
+    return out
+
+
+def _intersection_product(a, b):
+    """The entrywise product of two sparse tensors of one shape: the coordinates both hold."""
+    if tuple(a.shape) != tuple(b.shape) or a.sparse_dim() != b.sparse_dim():
+        raise _errors.sparse_intersection_shapes()
+    a, b = a.detach().coalesce(), b.detach().coalesce()
+    xp = a._values_t._device._backend.xp
+    shape = tuple(a.shape[:a.sparse_dim()])
+    keys_a = xp.ravel_multi_index(tuple(a._indices_t._data), shape)
+    keys_b = xp.ravel_multi_index(tuple(b._indices_t._data), shape)
+    pos = xp.minimum(xp.searchsorted(keys_a, keys_b), max(keys_a.size - 1, 0))
+    hit = keys_a[pos] == keys_b if keys_a.size else xp.zeros(keys_b.shape, dtype=bool)
+    in_a = _make(pos[hit].astype(xp.int64), _int64, a._device)
+    in_b = _make(xp.nonzero(hit)[0].astype(xp.int64), _int64, a._device)
+    values = a._values_t.index_select(0, in_a) * b._values_t.index_select(0, in_b)
+    return _new_sparse(a._indices_t.index_select(1, in_a), values, a.shape, True)
+
+
+def _mul_backward(node, g):
+    a, b = node.saved()
+    need = [f is not None for f, _ in node.next_functions]
+    ga = _grad_to(g * b, a) if need[0] else None
+    gb = _grad_to(g * a, b) if need[1] else None
+    return ga, gb
+
+
+def _grad_to(g, t):
+    """``g`` as the gradient of ``t``: reduced over the dims ``t`` was broadcast along."""
+    if tuple(g.shape) == tuple(t.shape):
+        return g
+    return sum_to(_dense_operand(g), tuple(t.shape))
+
+
+_MulTensors = node_class("MulBackward0", _mul_backward)
 
 
 def _neg(s):
