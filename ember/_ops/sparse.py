@@ -28,6 +28,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._layout import sparse_coo, strided
 from .._tensor import Tensor, _make
+from ..autograd.grad_mode import enable_grad
 from ..autograd.graph import node_class
 from ._core import needs_grad, record, sum_to
 
@@ -647,6 +648,51 @@ def _t(s):
     return _transpose(s, 0, 1, _TNode) if s.dim() == 2 else s
 
 
+# Zero-preserving element-wise ops that torch computes on a sparse tensor's (coalesced) values.
+_VALUE_OPS = ("abs", "asin", "asinh", "atan", "atanh", "ceil", "deg2rad", "erf", "erfinv",
+              "expm1", "floor", "frac", "log1p", "rad2deg", "relu", "round", "sgn", "sign",
+              "sin", "sinh", "sqrt", "square", "tan", "tanh", "trunc", "signbit", "isnan",
+              "nan_to_num")
+
+
+def _on_values(name):
+    """The sparse form of the dense op ``name``: applied to the coalesced values, the pattern
+    kept; its node takes the dense op's name (``SinBackward0``) and backward runs the dense
+    op's own backward on the values."""
+    def op(s, *args, **kwargs):
+        c = s.detach().coalesce()
+        values = getattr(c._values_t, name)(*args, **kwargs)
+        out = _new_sparse(c._indices_t, values, s.shape, True)
+        if needs_grad(s) and values.dtype.is_floating_point:
+            probe = getattr(c._values_t[:0].requires_grad_(), name)(*args, **kwargs)
+            if probe.grad_fn is not None:
+                record(out, _value_node(type(probe.grad_fn).__name__), (s,), (),
+                       (c, name, args, kwargs))
+        return out
+    op.__name__ = name
+    return op
+
+
+def _value_op_backward(node, g):
+    from ..autograd import grad
+    c, name, args, kwargs = node._args
+    values = c._values_t.detach().requires_grad_()
+    with enable_grad():
+        out = getattr(values, name)(*args, **kwargs)
+        (gv,) = grad(out, values, _values_at(g, c._indices_t), create_graph=needs_grad(g))
+    return (_differentiable(c._indices_t, gv, c.shape, True),)
+
+
+_value_nodes = {}
+
+
+def _value_node(node_name):
+    cls = _value_nodes.get(node_name)
+    if cls is None:
+        cls = _value_nodes[node_name] = node_class(node_name, _value_op_backward)
+    return cls
+
+
 def _detach(s):
     return _new_sparse(s._indices_t, s._values_t, s.shape, s._coalesced)
 
@@ -718,6 +764,7 @@ _HANDLERS = {
     "data_ptr": _no_storage, "untyped_storage": _no_storage, "stride": _stride,
     "storage_offset": lambda s: 0, "is_contiguous": lambda s, memory_format=None: False,
     "to_dense": to_dense, "to_sparse": to_sparse, "sparse_mm": sparse_mm,
+    **{name: _on_values(name) for name in _VALUE_OPS},
 }
 
 
