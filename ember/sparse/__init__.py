@@ -1,6 +1,7 @@
 """``torch.sparse`` for sparse COO tensors: ``mm``, ``addmm``, ``sum`` and
 ``check_sparse_tensor_invariants`` (see docs/sparse.md).  The tensors themselves
-(``ember.sparse_coo_tensor``, ``Tensor.to_sparse``) live in ``ember._ops.sparse``.
+(``ember.sparse_coo_tensor``, ``Tensor.to_sparse``) live in ``ember._ops.sparse``, the ops in
+``ember._ops.sparse_ops``.
 
 Not provided (``MISSING``, which raise ``ember.UnsupportedError``, an AttributeError): the
 sparse softmaxes, ``solve``, the semi-structured (2:4) tensors and ``as_sparse_gradcheck``.
@@ -9,7 +10,8 @@ import functools
 
 from .. import _errors
 from .._ops import sparse as _sparse
-from .._ops.sparse import sparse_addmm as addmm, sparse_mm as mm, sparse_sum as sum  # noqa: A004
+from .._ops.sparse_ops import sparse_addmm as addmm, sparse_mm as mm  # noqa: F401
+from .._ops.sparse_ops import sparse_sum as sum  # noqa: A004
 
 __all__ = ["addmm", "check_sparse_tensor_invariants", "mm", "sum"]
 
@@ -25,15 +27,15 @@ class check_sparse_tensor_invariants:
 
     @staticmethod
     def is_enabled():
-        return _sparse._check_invariants[0]
+        return _sparse.INVARIANT_CHECKS[0]
 
     @staticmethod
     def enable():
-        _sparse._check_invariants[0] = True
+        _sparse.INVARIANT_CHECKS[0] = True
 
     @staticmethod
     def disable():
-        _sparse._check_invariants[0] = False
+        _sparse.INVARIANT_CHECKS[0] = False
 
     def __init__(self, enable=True):
         self.state = enable
@@ -43,10 +45,10 @@ class check_sparse_tensor_invariants:
         if self.saved_state is not None:
             raise _errors.sparse_invariants_nested()
         self.saved_state = self.is_enabled()
-        _sparse._check_invariants[0] = self.state
+        _sparse.INVARIANT_CHECKS[0] = self.state
 
     def __exit__(self, *exc):
-        _sparse._check_invariants[0] = self.saved_state
+        _sparse.INVARIANT_CHECKS[0] = self.saved_state
         self.saved_state = None
 
     def __call__(self, fn):
