@@ -161,6 +161,7 @@ def test_grads_of_sparse_mm():
     lambda lib, s, d, v, m: lib.addmm(m[:, :2], s, d, beta=0.5, alpha=2.0),
     lambda lib, s, d, v, m: lib.addmm(m[0, :2], s, d),                     # broadcast input
     lambda lib, s, d, v, m: lib.sparse.addmm(m[:, :2], s, d, beta=0.5, alpha=2.0),
+    lambda lib, s, d, v, m: lib.sparse.addmm(m[0, :2], s, d),              # broadcast input
 ])
 def test_grads_of_products(expr):
     rng = np.random.default_rng(8)

@@ -49,21 +49,14 @@ def _dense_grad(g, d):
     return g.unsqueeze(-1) * d.unsqueeze(0) if d.dim() == 1 else g @ d.t()
 
 
-def _sparse_addmm_backward(node, g):
-    s, d = node.saved()
-    beta, alpha = node._args
-    need = [f is not None for f, _ in node.next_functions]
-    return (g * beta if need[0] else None, _masked_grad(s, g, d) * alpha if need[1] else None,
-            mm(s.t(), g) * alpha if need[2] else None)
-
-
-def _addmm_backward(node, g):
-    """AddmmBackward0 of addmm(input, sparse, dense): dense gradients, as torch's."""
+def _addmm_backward(node, g, sparse_grad):
+    """(input, sparse, dense) gradients of beta * input + alpha * sparse @ dense; the sparse
+    factor's is sparse (its own entries) for torch.sparse.addmm, dense for torch.addmm."""
     s, d = node.saved()
     beta, alpha, shape = node._args
     need = [f is not None for f, _ in node.next_functions]
-    return (sum_to(g * beta, shape) if need[0] else None,
-            _dense_grad(g, d) * alpha if need[1] else None,
+    gs = (_masked_grad(s, g, d) if sparse_grad else _dense_grad(g, d)) if need[1] else None
+    return (sum_to(g * beta, shape) if need[0] else None, gs * alpha if need[1] else None,
             mm(s.t(), g) * alpha if need[2] else None)
 
 
@@ -79,8 +72,8 @@ def _mm_dense_sparse_backward(node, g):
     return mm(s, g.t()).t() if need[0] else None, d.t() @ g if need[1] else None
 
 
-_SparseAddmm = node_class("SparseAddmmBackward0", _sparse_addmm_backward)
-_Addmm = node_class("AddmmBackward0", _addmm_backward)
+_SparseAddmm = node_class("SparseAddmmBackward0", lambda node, g: _addmm_backward(node, g, True))
+_Addmm = node_class("AddmmBackward0", lambda node, g: _addmm_backward(node, g, False))
 _Mm = node_class("MmBackward0", _mm_backward)
 _Mv = node_class("MvBackward0", _mm_backward)
 _MmDenseSparse = node_class("MmBackward0", _mm_dense_sparse_backward)
@@ -115,15 +108,19 @@ def sparse_mm(sparse, dense, reduce=None):
     return sparse_addmm(None, sparse, dense)
 
 
-def sparse_addmm(input, mat1, mat2, *, beta=1, alpha=1):
-    """``torch.sparse.addmm``: beta * input + alpha * (mat1 @ mat2), mat1 sparse."""
+def sparse_addmm(mat, mat1, mat2, *, beta=1, alpha=1):
+    """``torch.sparse.addmm``: beta * mat + alpha * (mat1 @ mat2), mat1 sparse (``mat`` None:
+    the product alone, for ``sparse.mm``)."""
+    if mat2.layout is sparse_coo:       # sparse @ sparse (a sparse result in torch)
+        raise _errors.sparse_backend_not_implemented("_sparse_sparse_matmul")
     _check_mm(mat1, mat2)
     prod = _mm_values(mat1, mat2)._data * alpha
-    if input is not None:
-        prod = prod + beta * input._data
+    if mat is not None:
+        prod = prod + beta * mat._data
     out = _make(prod, D.promote_types(mat1._dtype, mat2._dtype), mat2._device)
-    if needs_grad(input, mat1, mat2):
-        record(out, _SparseAddmm, (input, mat1, mat2), (mat1, mat2), (beta, alpha))
+    if needs_grad(mat, mat1, mat2):
+        shape = None if mat is None else mat.shape
+        record(out, _SparseAddmm, (mat, mat1, mat2), (mat1, mat2), (beta, alpha, shape))
     return out
 
 
