@@ -185,9 +185,8 @@ def _set_state(obj, state, what):
 
 def _rebuild_sparse_tensor(layout, data):
     """A sparse COO tensor from its (indices, values, size, is_coalesced)."""
-    from .._layout import sparse_coo
     from .._ops.sparse import sparse_coo_tensor
-    if layout is not sparse_coo or not isinstance(data, tuple) or len(data) != 4:
+    if layout is not _layout.sparse_coo or not isinstance(data, tuple) or len(data) != 4:
         raise _errors.checkpoint_corrupt(f"sparse tensor of layout {layout!r}")
     indices, values, size, coalesced = data
     return sparse_coo_tensor(indices, values, size, check_invariants=True,
