@@ -80,6 +80,7 @@ from ._tensor_str import set_printoptions, get_printoptions  # noqa: E402
 from ._ops.random import (Generator, default_generator, manual_seed, seed,  # noqa: E402
                           initial_seed, get_rng_state, set_rng_state)
 from . import random  # noqa: E402
+from ._ops.sparse import sparse_coo_tensor  # noqa: E402
 
 
 # Subpackages that core tensor code never needs load on first use (PEP 562), which keeps
@@ -88,7 +89,7 @@ _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "dist
                  "jit", "onnx", "fx", "compiler", "_dynamo", "storage", "library",
                  "overrides", "_C", "amp", "cpu", "testing", "multiprocessing", "futures",
                  "profiler", "distributions", "func",
-                 "fft", "signal", "masked"}
+                 "fft", "signal", "masked", "sparse"}
 _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),
                "PyTorchFileReader": ("serialization", "PyTorchFileReader"),
                "ScriptModule": ("jit", "ScriptModule"), "ScriptFunction": ("jit", "ScriptFunction"),

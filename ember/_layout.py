@@ -1,6 +1,6 @@
 """``torch.layout`` and ``torch.memory_format``: named singletons that print as torch's.
 
-Ember's tensors are always strided; a memory format is a request that ops honour where they can
+Ember's tensors are strided, or sparse COO (``ember._ops.sparse``; no CSR); a memory format is a request that ops honour where they can
 (``is_contiguous(memory_format=channels_last)``) and otherwise treat as ``contiguous_format``.
 """
 

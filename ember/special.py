@@ -1,26 +1,24 @@
 """``ember.special``: torch.special's functions, each the registered op itself under its
 torch.special name (``expit`` is ``sigmoid``, ``gammaln`` is ``lgamma``, ``i0e`` is the
-``special_i0e`` op...).
-
-Not provided (``MISSING``, which raise ``ember.UnsupportedError``, an AttributeError):
-``airy_ai``.
+``special_i0e`` op...).  ``MISSING`` would name torch.special functions ember lacks (they
+raise ``ember.UnsupportedError``, an AttributeError); there are none.
 """
 from . import _errors
 from ._ops._core import OPS as _OPS
 
-__all__ = ["bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "chebyshev_polynomial_t",
+__all__ = ["airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "chebyshev_polynomial_t",
            "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w", "digamma",
            "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc",
            "gammaincc", "gammaln", "hermite_polynomial_h", "hermite_polynomial_he", "i0", "i0e",
            "i1", "i1e", "laguerre_polynomial_l", "legendre_polynomial_p", "log1p", "log_ndtr",
            "log_softmax", "logit", "logsumexp", "modified_bessel_i0", "modified_bessel_i1",
-           "modified_bessel_k0", "modified_bessel_k1", "multigammaln", "ndtr", "ndtri",
-           "polygamma", "psi", "round", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
+           "modified_bessel_k0", "modified_bessel_k1", "multigammaln", "ndtr", "ndtri", "polygamma",
+           "psi", "round", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
            "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u",
            "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "sinc", "softmax",
            "spherical_bessel_j0", "xlog1py", "xlogy", "zeta"]
 
-MISSING = ("airy_ai",)
+MISSING = ()
 
 
 def _op(name):
@@ -64,6 +62,7 @@ spherical_bessel_j0 = _op("special_spherical_bessel_j0")
 xlog1py = _op("special_xlog1py")
 zeta = _op("special_zeta")
 
+airy_ai = _op("special_airy_ai")
 bessel_y0 = _op("special_bessel_y0")
 bessel_y1 = _op("special_bessel_y1")
 modified_bessel_k0 = _op("special_modified_bessel_k0")

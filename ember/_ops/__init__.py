@@ -106,3 +106,5 @@ def _bind():
 
 
 functions = _bind()
+# after _bind: creating SparseTensor routes the Tensor methods bound there through its protocol
+from . import sparse  # noqa: E402,F401

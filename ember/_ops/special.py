@@ -1,4 +1,4 @@
-"""Special functions that are ops of their own: Bessel functions, sinc, the normal
+"""Special functions that are ops of their own: Bessel functions, Airy's Ai, sinc, the normal
 distribution's ndtr / ndtri / log_ndtr, erfcx, entr, xlog1py, Hurwitz zeta, polygamma and the
 multivariate log-gamma (and torch.special.round).  Forward through the backend's special
 functions; backward in ember ops.
@@ -113,6 +113,7 @@ special_scaled_modified_bessel_k0 = _underived("scaled_modified_bessel_k0",
                                                "scaled_modified_bessel_k0")
 special_scaled_modified_bessel_k1 = _underived("scaled_modified_bessel_k1",
                                                "scaled_modified_bessel_k1")
+special_airy_ai = _underived("airy_ai", "airy_ai")
 
 
 # ---- sinc ---------------------------------------------------------------------------------------

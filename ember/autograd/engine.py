@@ -7,6 +7,7 @@ inputs instead and leaves every ``.grad`` untouched.  Formulas run with grad mod
 import warnings
 
 from .. import _errors
+from .._layout import strided as _strided
 from .._tensor import Tensor, _make
 from . import grad_mode
 from .graph import AccumulateGrad, accumulator_of, apply_anomalous, _anomaly
@@ -156,7 +157,8 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
                     buf[nr] = g
                 else:
                     cur = buf[nr]
-                    buf[nr] = g if cur is None else cur + g
+                    # (a sparse sum takes its dense term first: dense + sparse is dense)
+                    buf[nr] = g if cur is None else cur + g if cur.layout is _strided else g + cur
             out = g = grads = None  # drop references so AccumulateGrad can steal buffers
     finally:
         grad_mode._set_enabled(prev)
@@ -206,7 +208,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         _full_backward.pop()
     for i, g in captured.items():
         t = inputs[i]
-        t._grad = g.detach() if t._grad is None else t._grad + g.detach()
+        old = t._grad
+        t._grad = g.detach() if old is None else \
+            (old + g if old.layout is _strided else g + old).detach()
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,

@@ -14,6 +14,7 @@ import weakref
 from collections import OrderedDict
 
 from .. import _errors
+from .._layout import strided as _strided
 from .._tensor import Tensor, _make
 from . import grad_mode
 from ._saved_names import SAVED_NAMES
@@ -239,13 +240,18 @@ def accumulate_into(var, g):
     if old is None:
         if grad_mode.is_grad_enabled():
             var._grad = g.clone()
+        elif g.layout is not _strided:      # a sparse gradient: no strided buffer to steal
+            var._grad = g.detach()
         elif _can_steal(g):
             g._requires_grad = False
             var._grad = g
         else:
             var._grad = _make(var._device.backend.copy(g._data), g._dtype, g._device)
     elif grad_mode.is_grad_enabled():
-        var._grad = old + g
+        var._grad = old + g if old.layout is _strided or g.layout is not _strided else g + old
+    elif old.layout is not _strided or g.layout is not _strided:
+        # sparse + sparse stays sparse; with a dense one the sum is dense (dense + sparse)
+        var._grad = (old + g if g.layout is not _strided else g + old).detach()
     else:
         d = old._data
         if old._device.backend.writeable(d) and d.shape == g._data.shape:

@@ -18,6 +18,7 @@ import pickle
 from .. import _dtype as D
 from .. import _errors, _names
 from .._device import device as Device
+from .._layout import strided
 from .._tensor import Tensor, Size
 from ._rebuild import STORAGE_TYPES, UNTYPED_STORAGE, StorageType
 
@@ -37,6 +38,8 @@ class _Global:
 _REBUILD_TENSOR = _Global("torch._utils", "_rebuild_tensor_v2")
 _REBUILD_TENSOR_V3 = _Global("torch._utils", "_rebuild_tensor_v3")
 _REBUILD_PARAMETER = _Global("torch._utils", "_rebuild_parameter")
+_REBUILD_SPARSE = _Global("torch._utils", "_rebuild_sparse_tensor")
+_GET_LAYOUT = _Global("torch.serialization", "_get_layout")
 _SIZE = _Global("torch", "Size")
 _DEVICE = _Global("torch", "device")
 
@@ -104,6 +107,10 @@ class CheckpointPickler(pickle._Pickler):
         if t is _Reduced:
             return obj.rv
         if isinstance(obj, Tensor):
+            if obj.layout is not strided:     # sparse COO: its indices and values tensors
+                layout = _Reduced((_GET_LAYOUT, ("torch.sparse_coo",)))
+                return (_REBUILD_SPARSE, (layout, (obj._indices(), obj._values(), obj.shape,
+                                                   obj.is_coalesced())))
             from ..nn.parameter import Parameter
             if isinstance(obj, Parameter):
                 inner = _Reduced(self._tensor_reduction(obj, False))

@@ -15,6 +15,7 @@ import threading
 import numpy as np
 
 from .. import _dtype as D
+from .. import _layout
 from .. import _errors
 from .._tensor import Tensor, Size, _make
 
@@ -182,6 +183,24 @@ def _set_state(obj, state, what):
             obj.__dict__[k] = v
 
 
+def _rebuild_sparse_tensor(layout, data):
+    """A sparse COO tensor from its (indices, values, size, is_coalesced)."""
+    from .._ops.sparse import sparse_coo_tensor
+    if layout is not _layout.sparse_coo or not isinstance(data, tuple) or len(data) != 4:
+        raise _errors.checkpoint_corrupt(f"sparse tensor of layout {layout!r}")
+    indices, values, size, coalesced = data
+    return sparse_coo_tensor(indices, values, size, check_invariants=True,
+                             is_coalesced=bool(coalesced))
+
+
+def _get_layout(name):
+    """A layout from its name as a checkpoint writes it (``"torch.sparse_coo"``)."""
+    layout = _layout.layout._registry.get(str(name).rpartition(".")[2])
+    if layout is None or not str(name).startswith("torch."):
+        raise _errors.checkpoint_corrupt(f"unknown layout {name!r}")
+    return layout
+
+
 def _rebuild_from_type_v2(func, new_type, args, state):
     """A tensor of class ``new_type`` carrying Python attributes ``state``."""
     if func not in _REBUILDERS or not (isinstance(new_type, type) and
@@ -204,7 +223,7 @@ def _device(*args):
 
 
 _REBUILDERS = (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_tensor_v3, _rebuild_parameter,
-               _rebuild_parameter_with_state)
+               _rebuild_parameter_with_state, _rebuild_sparse_tensor)
 
 # torch names -> ember objects, for both the weights-only allow-list and the full unpickler.
 TORCH_NAMES = {
@@ -215,6 +234,8 @@ TORCH_NAMES = {
     "torch._utils._rebuild_tensor_v3": _rebuild_tensor_v3,
     "torch._utils._rebuild_parameter": _rebuild_parameter,
     "torch._utils._rebuild_parameter_with_state": _rebuild_parameter_with_state,
+    "torch._utils._rebuild_sparse_tensor": _rebuild_sparse_tensor,
+    "torch.serialization._get_layout": _get_layout,
     "torch.Size": _size,
     "torch.device": _device,
     "torch.storage.UntypedStorage": UNTYPED_STORAGE,

@@ -68,7 +68,7 @@ XFAIL = {
 # implemented yet").
 _PRIVATE = "private or aten-only op (no public torch function to mirror)"
 _CUDA = "CUDA-only (jiterator kernels); the oracle runs torch's CPU build"
-_SPARSE = "sparse layouts are not implemented (dense strided tensors only)"
+_SPARSE = "sparse CSR layout (ember has sparse COO only)"
 UNMAPPED = {
     **dict.fromkeys((
         "_softmax_backward_data", "_native_batch_norm_legit", "_batch_norm_with_update",
@@ -80,7 +80,6 @@ UNMAPPED = {
         "slice"), _PRIVATE),
     **dict.fromkeys(("jiterator_unary", "jiterator_binary", "jiterator_4inputs_with_extra_args",
                      "jiterator_binary_return_by_ref", "jiterator_2inputs_2outputs"), _CUDA),
-    **dict.fromkeys(("sparse.sampled_addmm", "sparse.mm.reduce", "to_sparse"), _SPARSE),
+    "sparse.sampled_addmm": _SPARSE,
     "chalf": "complex32 (chalf) is not an ember dtype",
-    "special.airy_ai": "not implemented yet (Cephes airy's four-region approximation)",
 }
