@@ -1,0 +1,41 @@
+"""A tape turned into one Python function (the replay program).
+
+The tape's lines become the body of ``def program(s0, s1, ...)``: the inputs are the arrays of
+the call's tensors and of the state it touches, every other name is a constant of the capture
+(``c3``: a NumPy function, a dtype, the random engine, ...).  A slot is deleted after its last
+use, so intermediates are freed as eagerly as they are in eager mode; the returned tuple holds
+the slots the caller needs (outputs, new gradients, reassigned state).
+"""
+from .tape import check
+
+_SOURCE_NAME = "<ember.compile program>"
+
+
+def build(rec, inputs, results):
+    """The replay function of ``rec``'s tape: takes ``inputs`` (slot names) in order and
+    returns the slots ``results`` (names) as a tuple."""
+    lines = rec.lines
+    keep = set(results)
+    last = {}
+    for i, (_, reads, writes) in enumerate(lines):
+        for s in reads:
+            last[s] = i
+        for s in writes:
+            last.setdefault(s, i)
+    dying = {}
+    for s, i in last.items():
+        if s not in keep:
+            dying.setdefault(i, []).append(s)
+    body = []
+    for i, (src, _, _) in enumerate(lines):
+        body.append("    " + src)
+        if i in dying:
+            body.append("    del " + ", ".join(sorted(set(dying[i]))))
+    ret = "    return (" + "".join(r + ", " for r in results) + ")"
+    src = f"def program({', '.join(inputs)}):\n" + "\n".join(body + [ret]) + "\n"
+    namespace = {f"c{i}": c for i, c in enumerate(rec.consts)}
+    namespace["check"] = check
+    exec(compile(src, _SOURCE_NAME, "exec"), namespace)
+    fn = namespace["program"]
+    fn.source = src
+    return fn

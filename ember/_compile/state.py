@@ -1,0 +1,86 @@
+"""What a compiled call reads besides its arguments: modules and optimizers, their tensors.
+
+``roots(fn, args)`` finds the modules and optimizers a call can reach without tracing Python:
+a compiled module itself, and modules / optimizers among the arguments, the function's closure
+and the globals its code names.  Their parameters, buffers, gradients and optimizer state are
+the program's state: read as inputs on every replay, and written back where the captured call
+replaced them (a new ``.grad``, a ``.grad`` set to None).
+"""
+from .._tensor import Tensor
+from ..nn.modules.module import Module
+from ..optim.optimizer import Optimizer
+
+
+def _candidates(fn, args, kwargs):
+    yield from args
+    yield from kwargs.values()
+    self = getattr(fn, "__self__", None)
+    if self is not None:
+        yield self
+    fn = getattr(fn, "__func__", fn)
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return
+    for cell in fn.__closure__ or ():
+        try:
+            yield cell.cell_contents
+        except ValueError:   # an empty cell
+            pass
+    g = fn.__globals__
+    for name in code.co_names:
+        if name in g:
+            yield g[name]
+
+
+def roots(fn, args, kwargs):
+    """(modules, optimizers) the call can reach, each in first-seen order."""
+    modules, optimizers = {}, {}
+    for obj in _candidates(fn, args, kwargs):
+        if isinstance(obj, Module):
+            modules.setdefault(id(obj), obj)
+        elif isinstance(obj, Optimizer):
+            optimizers.setdefault(id(obj), obj)
+    return list(modules.values()), list(optimizers.values())
+
+
+def tensors(modules, optimizers):
+    """The state tensors, without repeats: parameters and buffers, then optimizer state."""
+    seen = {}
+    for m in modules:
+        for t in m.parameters():
+            seen.setdefault(id(t), t)
+        for t in m.buffers():
+            seen.setdefault(id(t), t)
+    for opt in optimizers:
+        for group in opt.param_groups:
+            for p in group["params"]:
+                seen.setdefault(id(p), p)
+        for st in opt.state.values():
+            for v in st.values():
+                if isinstance(v, Tensor):
+                    seen.setdefault(id(v), v)
+    return list(seen.values())
+
+
+def _hyper(value):
+    return float(value) if isinstance(value, Tensor) else value
+
+
+def signature(modules, optimizers, state):
+    """What the program assumes about the state: module modes, which tensors are tracked,
+    which have gradients, the optimizers' hyper-parameters and state keys."""
+    return (tuple(m.training for root in modules for m in root.modules()),
+            tuple(id(t) for t in state),
+            tuple(t._grad is None for t in state),
+            tuple(tuple((k, _hyper(v)) for k, v in g.items() if k != "params")
+                  for opt in optimizers for g in opt.param_groups),
+            tuple(len(st) for opt in optimizers for st in opt.state.values()))
+
+
+def forget_scratch(optimizers):
+    """Drop the optimizers' reused scratch arrays: those made during a capture are the
+    program's, eager steps make their own."""
+    for opt in optimizers:
+        for name in ("_scratch_pools", "_scratch_views"):
+            if getattr(opt, name, None):
+                setattr(opt, name, {})

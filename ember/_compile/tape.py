@@ -1,0 +1,498 @@
+"""The recording array type: NumPy arrays that write every call made on them to a tape.
+
+While a call is captured, the CPU device's backend is :class:`.backend.RecordingCPU`, whose
+array module is ``Recorder.xp``: every NumPy function, ufunc and array method the ops, the
+autograd engine and the optimizers call on tensor data returns ``RecArray`` wrappers and
+appends one line of Python to the tape (``s7 = c3(s2, s5, axis=1)``).  The wrapped arrays
+are the real ones, so the captured call computes exactly what eager computes; the tape is
+what replays later (:mod:`.program`).
+
+Values Python reads out of arrays are the limit of the method:
+
+* ``a.item()`` of a float inside Ember (an optimizer's step count) gives a :class:`SymFloat`:
+  a float whose arithmetic is recorded too, so replay recomputes it from the live array
+  (``float(a)`` cannot: Python turns what ``__float__`` returns into a plain float);
+* other reads inside Ember (``bool(a)``, ``int(a)``, ``float(a)``, an integer ``a.item()``)
+  become checks replayed with the program (:func:`check`): a different value at replay
+  raises :class:`GuardFailed`;
+* the same reads made by the user's code (``loss.item()``, ``if t:``, ``print(t)``) and any
+  silent conversion to a host array (``np.asarray(a)``) spoil the tape: the call has still
+  run eagerly and correctly, and the wrapper keeps running that guard key eagerly
+  (``Recorder.spoil``), as a graph break does in torch.
+"""
+import functools
+import operator
+import os
+import sys
+import types
+import weakref
+
+import numpy as np
+
+_EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_THIS_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# Ember files whose methods are the tensor's surface: a read they make is the user's read.
+_SURFACE = tuple(_EMBER_DIR + f for f in ("_tensor.py", "_tensor_str.py"))
+
+
+# NumPy functions whose Python-number results are layout facts, not data (not re-checked)
+_STATIC = frozenset(("shape", "ndim", "size", "result_type", "may_share_memory",
+                     "shares_memory", "iscomplexobj", "isrealobj", "isscalar", "can_cast",
+                     "min_scalar_type", "promote_types", "isfortran"))
+
+
+class GuardFailed(Exception):
+    """A value read during capture differs at replay (raised by :func:`check`)."""
+
+
+def check(value, expected):
+    """The replayed form of a value read inside Ember: it must come out as it did."""
+    if value != expected:
+        raise GuardFailed(f"captured {expected!r}, got {value!r}")
+
+
+def _user_frame():
+    """The frame of user code that asked for a value, when it asked through the tensor's own
+    surface (``t.item()``, ``bool(t)``, ``print(t)``); None when Ember itself asked."""
+    f = sys._getframe(1)
+    outer = None
+    while f is not None:
+        name = f.f_code.co_filename
+        if not name.startswith(_EMBER_DIR) or name.startswith(_EMBER_DIR + "examples"):
+            break
+        if not name.startswith(_THIS_DIR):
+            outer = name
+        f = f.f_back
+    if f is None or outer is None or outer.startswith(_SURFACE):
+        return f
+    return None
+
+
+class Recorder:
+    """One capture: the tape's lines, its constants and the arrays it has seen."""
+
+    def __init__(self):
+        self.lines = []          # (python statement, slots read, slots written)
+        self.consts = []         # objects the program refers to as c0, c1, ...
+        self._const_ids = {}
+        self.nslots = 0
+        self.spoiled = None      # why the tape cannot replay (a message), or None
+        self.graph_break = None  # (filename, line) of the user's read that broke the graph
+        self.live = weakref.WeakValueDictionary()   # id(real array) -> its RecArray
+
+    # ---- slots and constants -----------------------------------------------------------------
+    def new_slot(self):
+        self.nslots += 1
+        return f"s{self.nslots - 1}"
+
+    def const(self, obj):
+        key = id(obj)
+        name = self._const_ids.get(key)
+        if name is None or self.consts[int(name[1:])] is not obj:
+            name = self._const_ids[key] = f"c{len(self.consts)}"
+            self.consts.append(obj)
+        return name
+
+    def adopt(self, a, expr=None):
+        """The RecArray for real array ``a``: the live one, else a new one named ``expr`` (a
+        new slot when None)."""
+        r = self.live.get(id(a))
+        if r is not None and r._a is a:
+            return r
+        r = RecArray(a, self, expr or self.new_slot())
+        self.live[id(a)] = r
+        return r
+
+    def spoil(self, why, frame=None):
+        if self.spoiled is None:
+            self.spoiled = why
+            if frame is not None:
+                self.graph_break = (frame.f_code.co_filename, frame.f_lineno)
+
+    # ---- templates -----------------------------------------------------------------------
+    def expr(self, x, reads):
+        """Python source for argument ``x``; slots it reads are added to ``reads``."""
+        c = x.__class__
+        if c is RecArray:
+            if x._rec is not self:
+                return self.const(x._a)
+            reads.append(x._expr)
+            return x._expr
+        if c is SymFloat:
+            if x._rec is not self:
+                return repr(float(x))
+            reads.append(x._expr)
+            return x._expr
+        if c is np.ndarray:
+            r = self.live.get(id(x))
+            if r is not None and r._a is x:
+                reads.append(r._expr)
+                return r._expr
+            return self.const(x)
+        if c is int or c is bool or x is None:
+            return repr(x)
+        if c is float and x == x and x not in (float("inf"), float("-inf")):
+            return repr(x)
+        if c is tuple:
+            return "(" + "".join(self.expr(y, reads) + ", " for y in x) + ")"
+        if c is list:
+            return "[" + ", ".join(self.expr(y, reads) for y in x) + "]"
+        if c is slice:
+            return (f"slice({self.expr(x.start, reads)}, {self.expr(x.stop, reads)}, "
+                    f"{self.expr(x.step, reads)})")
+        if c is dict:
+            return "{" + ", ".join(f"{k!r}: {self.expr(v, reads)}" for k, v in x.items()) + "}"
+        return self.const(x)
+
+    def call(self, fn, args, kwargs, name=None):
+        """Run ``fn`` on the real arrays and record the call; array results come back wrapped."""
+        result = fn(*unwrap(args), **(unwrap(kwargs) if kwargs else {}))
+        reads = []
+        src = self.const(fn) if name is None else name
+        src += "(" + "".join(self.expr(a, reads) + ", " for a in args)
+        if kwargs:
+            src += "".join(f"{k}={self.expr(v, reads)}, " for k, v in kwargs.items())
+        src += ")"
+        writes = []
+        if result.__class__ in (int, float, bool) and reads and \
+                getattr(fn, "__name__", "") not in _STATIC:
+            self.lines.append((f"check({src}, {self.expr(result, [])})", reads, []))
+            return result
+        wrapped, target = self._results(result, writes)
+        self.lines.append((f"{target} = {src}" if target else src, reads, writes))
+        return wrapped
+
+    def _results(self, r, writes):
+        """(the wrapped result, the assignment target or "") for a call's result."""
+        if isinstance(r, np.ndarray) or isinstance(r, np.generic):
+            if isinstance(r, np.ndarray):
+                old = self.live.get(id(r))
+                if old is not None and old._a is r:
+                    return old, ""
+            w = self.adopt(r if isinstance(r, np.ndarray) else np.asarray(r))
+            writes.append(w._expr)
+            return w, w._expr
+        if isinstance(r, (tuple, list)) and r and any(isinstance(y, (np.ndarray, np.generic))
+                                                       for y in r):
+            parts = [self._results(y, writes) for y in r]
+            if all(t for _, t in parts):
+                items = [w for w, _ in parts]
+                wrapped = (r.__class__(*items) if hasattr(r, "_fields") else
+                           tuple(items) if isinstance(r, tuple) else items)
+                return wrapped, "(" + "".join(t + ", " for _, t in parts) + ")"
+            self.spoil("a call returned a mix of new and existing arrays")
+            return r, ""
+        return r, ""
+
+    def read(self, a, how, fn):
+        """Python reads ``fn(a)`` out of array ``a``: a check, a SymFloat or a spoiled tape."""
+        value = fn(a._a)
+        frame = _user_frame()
+        if frame is not None:
+            self.spoil(f"data-dependent Python: {how}", frame)
+            return value
+        if how == "item" and value.__class__ is float:
+            s = SymFloat(value)
+            s._rec, s._expr = self, self.new_slot()
+            self.lines.append((f"{s._expr} = float({a._expr})", [a._expr], [s._expr]))
+            return s
+        reads = [a._expr]
+        self.lines.append((f"check({self.const(fn)}({a._expr}), {self.expr(value, [])})",
+                           reads, []))
+        return value
+
+
+CURRENT = [None]   # the Recorder of the capture running now
+
+
+def unwrap(x):
+    c = x.__class__
+    if c is RecArray:
+        return x._a
+    if c is SymFloat:
+        return float(x)
+    if c is tuple or c is list:
+        return c(unwrap(y) for y in x)
+    if c is dict:
+        return {k: unwrap(v) for k, v in x.items()}
+    return x
+
+
+def dispatch(fn, args, kwargs):
+    """``fn(*args, **kwargs)`` on the real arrays, recorded when a capture is running."""
+    rec = CURRENT[0]
+    if rec is not None:
+        return rec.call(fn, args, kwargs)
+    return fn(*unwrap(args), **(unwrap(kwargs) if kwargs else {}))
+
+
+class RecUfunc:
+    """A NumPy ufunc over recording arrays: calls and ``at`` / ``reduce`` / ... recorded."""
+
+    def __init__(self, uf):
+        self._uf = uf
+        self.__name__ = uf.__name__
+        self.nin, self.nout, self.identity = uf.nin, uf.nout, uf.identity
+
+    def __call__(self, *args, **kwargs):
+        return dispatch(self._uf, args, kwargs)
+
+    def __getattr__(self, name):
+        if name in ("reduce", "accumulate", "outer", "reduceat", "at"):
+            m = getattr(self._uf, name)
+            return lambda *a, **k: dispatch(m, a, k)
+        return getattr(self._uf, name)
+
+
+def _recorded(fn):
+    def call(*args, **kwargs):
+        return dispatch(fn, args, kwargs)
+    call.__name__ = call.__qualname__ = getattr(fn, "__name__", "fn")
+    call._fn = fn
+    return call
+
+
+def _is_kept_type(obj):
+    return isinstance(obj, type) and issubclass(obj, (np.generic, np.dtype, BaseException))
+
+
+class RecModule:
+    """A NumPy (sub)module whose functions record their calls."""
+
+    def __init__(self, mod):
+        self._mod = mod
+
+    def __getattr__(self, name):
+        obj = getattr(self._mod, name)
+        if isinstance(obj, np.ufunc):
+            obj = RecUfunc(obj)
+        elif isinstance(obj, types.ModuleType):
+            obj = RecModule(obj)
+        elif obj is np.ndarray:
+            obj = RecArray
+        elif callable(obj) and not _is_kept_type(obj):
+            obj = _recorded(obj)
+        setattr(self, name, obj)
+        return obj
+
+
+def _method(name):
+    fn = getattr(np.ndarray, name)
+
+    def method(self, *args, **kwargs):
+        return dispatch(fn, (self,) + args, kwargs)
+    method.__name__ = name
+    return method
+
+
+def _attr(name):
+    get = operator.attrgetter(name)
+
+    def prop(self):
+        return dispatch(get, (self,), None)
+    return property(prop)
+
+
+def _binary(uf, reflected=False):
+    u = getattr(np, uf)
+    if reflected:
+        return lambda self, other: dispatch(u, (other, self), None)
+    return lambda self, other: dispatch(u, (self, other), None)
+
+
+def _inplace(uf):
+    u = getattr(np, uf)
+
+    def op(self, other):
+        dispatch(u, (self, other), {"out": self})
+        return self
+    return op
+
+
+def _unary(uf):
+    u = getattr(np, uf)
+    return lambda self: dispatch(u, (self,), None)
+
+
+def _read(how, fn):
+    def read(self, *args):
+        rec = CURRENT[0]
+        f = (lambda a: fn(a, *args)) if args else fn   # a.item(i): one element
+        return f(self._a) if rec is None or self._rec is not rec else rec.read(self, how, f)
+    return read
+
+
+class RecArray:
+    """A NumPy array seen through a capture (see the module docstring).  ``_expr`` names it in
+    the program: a slot (``s4``) or a constant (``c2``)."""
+    __slots__ = ("_a", "_rec", "_expr", "__weakref__")
+    __array_priority__ = 100
+    __hash__ = None
+
+    def __init__(self, a, rec, expr):
+        self._a, self._rec, self._expr = a, rec, expr
+
+    def __array__(self, *args, **kwargs):
+        if CURRENT[0] is not None:
+            CURRENT[0].spoil("an array was converted to a host array", _user_frame())
+        return self._a if not args or args[0] is None else self._a.astype(args[0])
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        f = ufunc if method == "__call__" else getattr(ufunc, method)
+        if "out" in kwargs:
+            out = kwargs["out"]
+            kwargs["out"] = out[0] if len(out) == 1 else out
+        return dispatch(f, inputs, kwargs)
+
+    def __array_function__(self, func, types_, args, kwargs):
+        return dispatch(func, args, kwargs)
+
+    # ---- static attributes (shapes are guarded) ------------------------------------------------
+    shape = property(lambda self: self._a.shape)
+    dtype = property(lambda self: self._a.dtype)
+    ndim = property(lambda self: self._a.ndim)
+    size = property(lambda self: self._a.size)
+    strides = property(lambda self: self._a.strides)
+    itemsize = property(lambda self: self._a.itemsize)
+    nbytes = property(lambda self: self._a.nbytes)
+    flags = property(lambda self: self._a.flags)
+    __array_interface__ = property(lambda self: self._a.__array_interface__)
+
+    @property
+    def base(self):
+        b = self._a.base
+        if not isinstance(b, np.ndarray):
+            return b
+        rec = CURRENT[0]
+        return b if rec is None else rec.adopt(b, rec.const(b))
+
+    T = _attr("T")
+    mT = _attr("mT")
+    real = _attr("real")
+    imag = _attr("imag")
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        attr = getattr(self._a, name)
+        if not callable(attr):
+            return attr
+        m = _method(name)
+        return m.__get__(self)
+
+    # ---- reads ---------------------------------------------------------------------------
+    __bool__ = _read("bool", bool)
+    __int__ = _read("int", int)
+    __index__ = _read("int", operator.index)
+    __float__ = _read("float", float)
+    __complex__ = _read("complex", complex)
+    item = _read("item", np.ndarray.item)
+
+    tolist = _read("tolist", np.ndarray.tolist)
+
+    def __len__(self):
+        return len(self._a)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self._a)))
+
+    def __repr__(self):
+        return "rec:" + repr(self._a)
+
+    def __getitem__(self, key):
+        return dispatch(operator.getitem, (self, key), None)
+
+    def __setitem__(self, key, value):
+        dispatch(operator.setitem, (self, key, value), None)
+
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo):
+        return self.copy()
+
+    __neg__, __pos__, __abs__, __invert__ = (_unary("negative"), _unary("positive"),
+                                             _unary("absolute"), _unary("invert"))
+    __add__, __radd__, __iadd__ = _binary("add"), _binary("add", True), _inplace("add")
+    __sub__, __rsub__, __isub__ = (_binary("subtract"), _binary("subtract", True),
+                                   _inplace("subtract"))
+    __mul__, __rmul__, __imul__ = (_binary("multiply"), _binary("multiply", True),
+                                   _inplace("multiply"))
+    __truediv__, __rtruediv__, __itruediv__ = (_binary("true_divide"),
+                                               _binary("true_divide", True),
+                                               _inplace("true_divide"))
+    __floordiv__, __rfloordiv__, __ifloordiv__ = (_binary("floor_divide"),
+                                                  _binary("floor_divide", True),
+                                                  _inplace("floor_divide"))
+    __mod__, __rmod__, __imod__ = (_binary("remainder"), _binary("remainder", True),
+                                   _inplace("remainder"))
+    __pow__, __rpow__, __ipow__ = _binary("power"), _binary("power", True), _inplace("power")
+    __matmul__, __rmatmul__ = _binary("matmul"), _binary("matmul", True)
+    __and__, __rand__, __iand__ = (_binary("bitwise_and"), _binary("bitwise_and", True),
+                                   _inplace("bitwise_and"))
+    __or__, __ror__, __ior__ = (_binary("bitwise_or"), _binary("bitwise_or", True),
+                                _inplace("bitwise_or"))
+    __xor__, __rxor__, __ixor__ = (_binary("bitwise_xor"), _binary("bitwise_xor", True),
+                                   _inplace("bitwise_xor"))
+    __lshift__, __rshift__ = _binary("left_shift"), _binary("right_shift")
+    __eq__, __ne__ = _binary("equal"), _binary("not_equal")
+    __lt__, __le__ = _binary("less"), _binary("less_equal")
+    __gt__, __ge__ = _binary("greater"), _binary("greater_equal")
+
+
+def _sym(op, reflected=False):
+    def method(self, other):
+        if other.__class__ not in (int, float, SymFloat, bool):
+            return NotImplemented
+        value = op(other, float(self)) if reflected else op(float(self), float(other))
+        rec = CURRENT[0]
+        if rec is None or rec is not self._rec:
+            return value
+        reads = []
+        a, b = rec.expr(self, reads), rec.expr(other, reads)
+        s = SymFloat(value)
+        s._rec, s._expr = rec, rec.new_slot()
+        src = f"{rec.const(op)}({b}, {a})" if reflected else f"{rec.const(op)}({a}, {b})"
+        rec.lines.append((f"{s._expr} = {src}", reads, [s._expr]))
+        return s
+    return method
+
+
+def _sym_escape(name):
+    base = getattr(float, name)
+
+    def method(self, *args):
+        if CURRENT[0] is not None:
+            CURRENT[0].spoil(f"a captured Python number was used in {name}", _user_frame())
+        return base(float.__float__(self), *(float(a) if isinstance(a, SymFloat) else a
+                                              for a in args))
+    return method
+
+
+class SymFloat(float):
+    """A Python float read from an array during capture (``float(step)``): arithmetic on it is
+    recorded, so replay recomputes it; other uses (comparison, ``int``, formatting) spoil the
+    tape."""
+    __slots__ = ("_rec", "_expr")
+
+    __add__, __radd__ = _sym(operator.add), _sym(operator.add, True)
+    __sub__, __rsub__ = _sym(operator.sub), _sym(operator.sub, True)
+    __mul__, __rmul__ = _sym(operator.mul), _sym(operator.mul, True)
+    __truediv__, __rtruediv__ = _sym(operator.truediv), _sym(operator.truediv, True)
+    __pow__, __rpow__ = _sym(operator.pow), _sym(operator.pow, True)
+
+    def __neg__(self):
+        return self * -1.0 if CURRENT[0] is self._rec else -float.__float__(self)
+
+    def __float__(self):
+        return float.__float__(self)
+
+    for _n in ("__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__", "__bool__",
+               "__int__", "__round__", "__trunc__", "__floor__", "__ceil__", "__format__",
+               "__repr__", "__str__", "__mod__", "__floordiv__"):
+        locals()[_n] = _sym_escape(_n)
+    del _n
+    __hash__ = float.__hash__
+
+
+xp = RecModule(np)   # the array module of the recording backend
