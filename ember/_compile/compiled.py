@@ -11,6 +11,7 @@ import functools
 import logging
 import os
 import warnings
+import weakref
 
 from .. import _errors
 from .._tensor import Tensor, _make
@@ -20,6 +21,14 @@ from .backend import recording
 
 log = logging.getLogger("ember._dynamo")
 _warned_lines = set()
+_compiled = weakref.WeakSet()   # every CompiledFunction, for reset()
+
+
+def reset():
+    """Forget every captured program (``torch._dynamo.reset``)."""
+    for c in list(_compiled):
+        c.cache.clear()
+        c._over_limit_warned = False
 
 
 def _logs(kind):
@@ -91,6 +100,7 @@ class CompiledFunction:
         self.module = module
         self.cache = {}
         self._over_limit_warned = False
+        _compiled.add(self)
 
     def __get__(self, obj, objtype=None):
         """A compiled function in a class body: bound like a method."""

@@ -51,21 +51,20 @@ def check(value, expected):
         raise GuardFailed(f"captured {expected!r}, got {value!r}")
 
 
+def _is_user(name):
+    return not name.startswith(_EMBER_DIR) or name.startswith(_EMBER_DIR + "examples")
+
+
 def _user_frame():
     """The frame of user code that asked for a value, when it asked through the tensor's own
-    surface (``t.item()``, ``bool(t)``, ``print(t)``); None when Ember itself asked."""
+    surface (``t.item()``, ``bool(t)``, ``print(t)``: only tensor-surface frames between the
+    read and the user's code); None when Ember itself asked."""
     f = sys._getframe(1)
-    outer = None
-    while f is not None:
-        name = f.f_code.co_filename
-        if not name.startswith(_EMBER_DIR) or name.startswith(_EMBER_DIR + "examples"):
-            break
-        if not name.startswith(_THIS_DIR):
-            outer = name
+    while f is not None and f.f_code.co_filename.startswith(_THIS_DIR):
         f = f.f_back
-    if f is None or outer is None or outer.startswith(_SURFACE):
-        return f
-    return None
+    while f is not None and f.f_code.co_filename.startswith(_SURFACE):
+        f = f.f_back
+    return f if f is not None and _is_user(f.f_code.co_filename) else None
 
 
 class Recorder:
@@ -158,6 +157,8 @@ class Recorder:
                 getattr(fn, "__name__", "") not in _STATIC:
             self.lines.append((f"check({src}, {self.expr(result, [])})", reads, []))
             return result
+        if not reads and isinstance(result, np.generic):
+            return result   # a number computed from constants (shape arithmetic)
         wrapped, target = self._results(result, writes)
         self.lines.append((f"{target} = {src}" if target else src, reads, writes))
         return wrapped

@@ -93,3 +93,26 @@ def disable(fn=None, recursive=True, *, reason=None, wrapping=True):
     if isinstance(fn, OptimizedModule):
         return fn._orig_mod
     return getattr(fn, "_torchdynamo_orig_callable", fn)
+
+
+_compiled_classes = {}
+
+
+def compile_in_place(mod, *args, **kwargs):
+    """``Module.compile()``: calls of ``mod`` itself go through a compiled ``_call_impl``.  The
+    module's class becomes a subclass (made once per class) whose ``__call__`` does that, so
+    modules never compiled keep the plain call path."""
+    cls = type(mod)
+    if not getattr(cls, "_ember_compiled_class", False):
+        sub = _compiled_classes.get(cls)
+        if sub is None:
+            sub = _compiled_classes[cls] = type(cls.__name__, (cls,), {
+                "__call__": lambda self, *a, **k: self.__dict__["_compiled_call_impl"](*a, **k),
+                "_ember_compiled_class": True, "__module__": cls.__module__,
+                "__qualname__": cls.__qualname__})
+        mod.__class__ = sub
+    bound = functools.partial(Module._call_impl, mod)
+    compiled = compile(bound, *args, **kwargs)
+    if compiled is not bound:
+        compiled.module = mod
+    mod.__dict__["_compiled_call_impl"] = compiled

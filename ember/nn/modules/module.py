@@ -371,6 +371,11 @@ class Module:
         fn(self)
         return self
 
+    def compile(self, *args, **kwargs):
+        """Compile this module's calls in place (``torch.compile`` on its ``_call_impl``)."""
+        from ..._dynamo.eval_frame import compile_in_place
+        compile_in_place(self, *args, **kwargs)
+
     def cuda(self, device=None):
         return self._apply(lambda t: t.cuda(device))
 

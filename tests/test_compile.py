@@ -1,0 +1,239 @@
+"""ember.compile: captured and replayed calls against eager Ember (bitwise) and torch eager."""
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+import ember.nn as nn
+
+STEPS = 20
+
+
+def _same_state(m1, m2):
+    for (k, a), b in zip(m1.state_dict().items(), m2.state_dict().values()):
+        assert np.array_equal(a.numpy(), b.numpy()), k
+
+
+def _train(model, opt, data, step):
+    ember.manual_seed(1)
+    return [step(model, opt, x, y).item() for x, y in data]
+
+
+def _step(model, opt, x, y):
+    opt.zero_grad()
+    loss = nn.functional.cross_entropy(model(x), y)
+    loss.backward()
+    opt.step()
+    return loss
+
+
+class _LSTMNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(6, 8, batch_first=True)
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.fc(out[:, -1])
+
+
+class _Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.1, batch_first=True)
+        self.enc = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        return self.fc(self.enc(x).mean(1))
+
+
+MODELS = {
+    "mlp": (lambda: nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Dropout(0.2), nn.Linear(16, 5)),
+            (4, 8)),
+    "cnn": (lambda: nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(),
+                                  nn.MaxPool2d(2), nn.Flatten(), nn.Linear(36, 5)),
+            (4, 3, 8, 8)),
+    "lstm": (_LSTMNet, (4, 7, 6)),
+    "transformer": (_Encoder, (4, 6, 8)),
+}
+OPTS = {"sgd": lambda p: ember.optim.SGD(p, lr=0.05, momentum=0.9),
+        "adam": lambda p: ember.optim.Adam(p, lr=1e-2)}
+
+
+def _pair(name, opt):
+    make, shape = MODELS[name]
+    models = []
+    for _ in range(2):
+        ember.manual_seed(0)
+        m = make()
+        models.append((m, OPTS[opt](m.parameters())))
+    ember.manual_seed(5)
+    data = [(ember.randn(*shape), ember.randint(0, 5, (shape[0],))) for _ in range(STEPS)]
+    return models, data
+
+
+@pytest.mark.parametrize("name,opt", [("mlp", "sgd"), ("mlp", "adam"), ("cnn", "adam"),
+                                      ("lstm", "adam"), ("transformer", "sgd")])
+def test_training_steps_equal_eager(name, opt):
+    ((m1, o1), (m2, o2)), data = _pair(name, opt)
+    compiled = ember.compile(_step)
+    eager = _train(m1, o1, data, _step)
+    replayed = _train(m2, o2, data, compiled)
+    assert eager == replayed
+    _same_state(m1, m2)
+    assert all(e.eager is None for e in compiled.cache.values())
+    assert len(compiled.cache) == 2   # the step that creates the optimizer state, then the rest
+    if name == "cnn":   # eval mode: another program, same results as eager
+        m1.eval()
+        m2.eval()
+        fwd = ember.compile(lambda m, x: m(x))
+        with ember.no_grad():
+            for x, _ in data[:3]:
+                assert ember.equal(fwd(m2, x), m1(x))
+        assert len(fwd.cache) == 1
+
+
+def test_mlp_matches_torch_eager():
+    torch = pytest.importorskip("torch")
+    ((m, opt), _), data = _pair("mlp", "sgd")
+    m[2].p = 0.0
+    tm = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.ReLU(), torch.nn.Linear(16, 5))
+    with torch.no_grad():
+        for tp, p in zip(tm.parameters(), m.parameters()):
+            tp.copy_(torch.from_numpy(p.detach().numpy().copy()))
+    topt = torch.optim.SGD(tm.parameters(), lr=0.05, momentum=0.9)
+    compiled = ember.compile(_step)
+    for x, y in data:
+        loss = compiled(m, opt, x, y)
+        topt.zero_grad()
+        tloss = torch.nn.functional.cross_entropy(tm(torch.from_numpy(x.numpy())),
+                                                  torch.from_numpy(y.numpy()))
+        tloss.backward()
+        topt.step()
+        assert abs(loss.item() - tloss.item()) < 1e-4
+    for tp, p in zip(tm.parameters(), m.parameters()):
+        np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy(), atol=1e-5)
+
+
+def test_inference_recaptures_on_shape_and_mode():
+    ember.manual_seed(0)
+    m = nn.Sequential(nn.Linear(5, 7), nn.Dropout(0.5), nn.Tanh())
+    cm = ember.compile(m)
+    with ember.no_grad():
+        m.eval()
+        x = ember.randn(3, 5)
+        assert ember.equal(cm(x), m(x)) and ember.equal(cm(x), m(x))
+        x2 = ember.randn(6, 5)
+        assert ember.equal(cm(x2), m(x2))
+        m.train()
+        ember.manual_seed(3)
+        a = cm(x)
+        ember.manual_seed(3)
+        assert ember.equal(a, m(x))
+    assert len(cm._compiled.cache) == 3
+
+
+def test_outputs_not_overwritten_and_dropout_draws_fresh():
+    f = ember.compile(lambda x: nn.functional.dropout(x * 2, 0.5))
+    x = ember.ones(50)
+    first = f(x)
+    kept = first.clone()
+    ember.manual_seed(7)
+    second, third = f(x), f(x)
+    assert ember.equal(first, kept)
+    assert not ember.equal(second, third)
+    ember.manual_seed(7)
+    assert ember.equal(nn.functional.dropout(x * 2, 0.5), second)
+
+
+def test_graph_break_warns_and_runs_eagerly():
+    def f(x):
+        s = x.sum().item()   # data-dependent Python
+        return x * s
+
+    cf = ember.compile(f)
+    x = ember.randn(4)
+    with pytest.warns(UserWarning, match="Graph break"):
+        r = cf(x)
+    assert ember.equal(r, f(x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = ember.randn(4)
+        assert ember.equal(cf(y), f(y))   # same guards: eager again, no second warning
+    with pytest.raises(ember._dynamo.exc.Unsupported):
+        ember.compile(f, fullgraph=True)(x)
+
+
+def test_if_tensor_is_a_graph_break():
+    def f(x):
+        return x + 1 if x.sum() > 0 else x - 1
+
+    cf = ember.compile(f)
+    for _ in range(3):
+        x = ember.randn(5)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert ember.equal(cf(x), f(x))
+
+
+def test_recompile_limit(monkeypatch):
+    monkeypatch.setattr(ember._dynamo.config, "recompile_limit", 2)
+    f = ember.compile(lambda x: x * 3)
+    f(ember.ones(1))
+    f(ember.ones(2))
+    with pytest.warns(UserWarning, match="recompile_limit"):
+        r = f(ember.ones(3))
+    assert ember.equal(r, ember.ones(3) * 3) and len(f.cache) == 2
+
+
+def test_lr_change_recaptures():
+    ((m1, o1), (m2, o2)), data = _pair("mlp", "sgd")
+    compiled = ember.compile(_step)
+    for i, (x, y) in enumerate(data[:6]):
+        if i == 3:
+            for o in (o1, o2):
+                o.param_groups[0]["lr"] = 0.01
+        ember.manual_seed(i)
+        eager = _step(m1, o1, x, y).item()
+        ember.manual_seed(i)
+        assert eager == compiled(m2, o2, x, y).item()
+    _same_state(m1, m2)
+    assert len(compiled.cache) == 3
+
+
+def test_dynamo_surface():
+    seen = []
+    f = ember.compile(lambda x: seen.append(ember.compiler.is_compiling()) or x + 1)
+    f(ember.ones(2))
+    assert seen == [True] and not ember._dynamo.is_compiling()
+    assert len(f.cache) == 1
+    ember._dynamo.reset()
+    assert len(f.cache) == 0
+    assert ember._dynamo.disable(f) is f.__wrapped__
+
+
+def test_module_compile_in_place():
+    ember.manual_seed(0)
+    m = nn.Linear(3, 2)
+    m.compile()
+    assert isinstance(m, nn.Linear) and list(m.state_dict()) == ["weight", "bias"]
+    x = ember.randn(4, 3)
+    with ember.no_grad():
+        assert ember.equal(m(x), m(x)) and ember.equal(m(x), nn.functional.linear(x, m.weight,
+                                                                                 m.bias))
+
+
+def test_decorator_forms():
+    @ember.compile
+    def a(x):
+        return x.exp()
+
+    @ember.compile(mode="reduce-overhead")
+    def b(x):
+        return x.exp()
+
+    x = ember.randn(3)
+    assert ember.equal(a(x), x.exp()) and ember.equal(b(x), b(x))
