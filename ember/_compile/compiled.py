@@ -114,8 +114,10 @@ class CompiledFunction:
             modules.insert(0, self.module)
         tracked = state.tensors(modules, optimizers)
         arg_tensors = []
-        key = (_key_of(args, arg_tensors), _key_of(kwargs, arg_tensors),
-               grad_mode.is_grad_enabled(), state.signature(modules, optimizers, tracked))
+        arg_key = (_key_of(args, arg_tensors), _key_of(kwargs, arg_tensors))
+        tracked += state.leaves_needing_grad(arg_tensors, tracked)
+        key = (arg_key, grad_mode.is_grad_enabled(),
+               state.signature(modules, optimizers, tracked))
         entry = self.cache.get(key)
         if entry is None:
             from .._dynamo import config

@@ -62,6 +62,18 @@ def tensors(modules, optimizers):
     return list(seen.values())
 
 
+def leaves_needing_grad(arg_tensors, tracked):
+    """Argument tensors whose ``.grad`` a backward in the call can set (leaves requiring
+    grad), not already in ``tracked``."""
+    have = {id(t) for t in tracked}
+    out = []
+    for t in arg_tensors:
+        if t._requires_grad and t._grad_fn is None and id(t) not in have:
+            have.add(id(t))
+            out.append(t)
+    return out
+
+
 def _hyper(value):
     return float(value) if isinstance(value, Tensor) else value
 
