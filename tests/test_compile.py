@@ -237,3 +237,14 @@ def test_decorator_forms():
 
     x = ember.randn(3)
     assert ember.equal(a(x), x.exp()) and ember.equal(b(x), b(x))
+
+
+def test_data_dependent_shapes_and_checks():
+    f = ember.compile(lambda x, i: x[x > 0] * 2 + x[i].sum())
+    idx = ember.tensor([0, 2])
+    for _ in range(3):
+        x = ember.randn(6)
+        assert ember.equal(f(x, idx), x[x > 0] * 2 + x[idx].sum())
+    # a bounds check captured with valid indices fails on replay: eager raises torch's error
+    with pytest.raises(IndexError):
+        f(ember.randn(6), ember.tensor([0, 9]))

@@ -54,7 +54,7 @@ def _key_of(x, tensors):
 class _Entry:
     """One captured program and how to feed it and apply its results."""
     __slots__ = ("program", "grad_idx", "grads", "writes", "results", "outputs", "template",
-                 "eager")
+                 "pure", "eager")
 
     def __init__(self):
         self.eager = None   # why this key runs eagerly, or None
@@ -134,7 +134,13 @@ class CompiledFunction:
             return result
         if entry.eager is not None:
             return self.fn(*args, **kwargs)
-        return self._replay(entry, arg_tensors, tracked)
+        try:
+            return self._replay(entry, arg_tensors, tracked)
+        except tape.GuardFailed as e:
+            entry.eager = str(e)
+            if entry.pure:   # nothing was written: the call can start again, eagerly
+                return self.fn(*args, **kwargs)
+            raise _errors.compile_guard_failed(_name(self.fn), str(e)) from None
 
     # ---- capture -------------------------------------------------------------------------
     def _capture(self, args, kwargs, arg_tensors, tracked, optimizers):
@@ -166,6 +172,7 @@ class CompiledFunction:
             state.forget_scratch(optimizers)
         if entry.eager is None:
             entry.program = program.build(rec, names, entry.results)
+            entry.pure = not rec.mutates
             entry.grad_idx = grad_idx
             entry.template = _rebuild(result, iter([_SLOT] * len(outs)))
         self._report(rec, entry)

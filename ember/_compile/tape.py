@@ -41,6 +41,12 @@ _STATIC = frozenset(("shape", "ndim", "size", "result_type", "may_share_memory",
                      "min_scalar_type", "promote_types", "isfortran"))
 
 
+_MUTATORS = frozenset((operator.setitem,))
+_MUTATING_NAMES = frozenset(("at", "fill", "put", "copyto", "place", "putmask", "put_along_axis",
+                             "fill_diagonal", "sort", "partition", "resize", "itemset",
+                             "setflags", "byteswap", "as_strided"))
+
+
 class GuardFailed(Exception):
     """A value read during capture differs at replay (raised by :func:`check`)."""
 
@@ -75,6 +81,7 @@ class Recorder:
         self.consts = []         # objects the program refers to as c0, c1, ...
         self._const_ids = {}
         self.nslots = 0
+        self.mutates = False     # whether the program writes into arrays or draws numbers
         self.spoiled = None      # why the tape cannot replay (a message), or None
         self.graph_break = None  # (filename, line) of the user's read that broke the graph
         self.live = weakref.WeakValueDictionary()   # id(real array) -> its RecArray
@@ -146,6 +153,10 @@ class Recorder:
     def call(self, fn, args, kwargs, name=None):
         """Run ``fn`` on the real arrays and record the call; array results come back wrapped."""
         result = fn(*unwrap(args), **(unwrap(kwargs) if kwargs else {}))
+        if not self.mutates and (kwargs and "out" in kwargs or fn in _MUTATORS or
+                                 getattr(fn, "__module__", "").endswith("torch_random") or
+                                 getattr(fn, "__name__", "") in _MUTATING_NAMES):
+            self.mutates = True
         reads = []
         src = self.const(fn) if name is None else name
         src += "(" + "".join(self.expr(a, reads) + ", " for a in args)

@@ -52,3 +52,9 @@ def compile_graph_break_warning(reason, filename, line):
 
 def compile_graph_break(reason, filename, line):
     return Unsupported(f"{reason}\n  (fullgraph=True) graph break at {filename}:{line}")
+
+
+def compile_guard_failed(name, detail):
+    return RuntimeError(f"ember.compile: a value that {name} read from a tensor during capture "
+                        f"changed on replay ({detail}); part of the program may have run. "
+                        "Later calls with these guards run eagerly.")
