@@ -189,13 +189,29 @@ def test_recompile_limit(monkeypatch):
     assert ember.equal(r, ember.ones(3) * 3) and len(f.cache) == 2
 
 
-def test_lr_change_recaptures():
+@pytest.mark.parametrize("opt", ["sgd", "adam"])
+def test_lr_is_read_live(opt):
+    ((m1, o1), (m2, o2)), data = _pair("mlp", opt)
+    compiled = ember.compile(_step)
+    s1, s2 = (ember.optim.lr_scheduler.StepLR(o, 2, gamma=0.5) for o in (o1, o2))
+    for i, (x, y) in enumerate(data[:8]):
+        ember.manual_seed(i)
+        eager = _step(m1, o1, x, y).item()
+        ember.manual_seed(i)
+        assert eager == compiled(m2, o2, x, y).item()
+        s1.step()
+        s2.step()
+    _same_state(m1, m2)
+    assert len(compiled.cache) == 2
+
+
+def test_hyper_parameter_change_recaptures():
     ((m1, o1), (m2, o2)), data = _pair("mlp", "sgd")
     compiled = ember.compile(_step)
     for i, (x, y) in enumerate(data[:6]):
         if i == 3:
             for o in (o1, o2):
-                o.param_groups[0]["lr"] = 0.01
+                o.param_groups[0]["momentum"] = 0.5
         ember.manual_seed(i)
         eager = _step(m1, o1, x, y).item()
         ember.manual_seed(i)

@@ -118,6 +118,7 @@ class CompiledFunction:
         tracked += state.leaves_needing_grad(arg_tensors, tracked)
         key = (arg_key, grad_mode.is_grad_enabled(),
                state.signature(modules, optimizers, tracked))
+        live = state.live_numbers(optimizers)
         entry = self.cache.get(key)
         if entry is None:
             from .._dynamo import config
@@ -129,13 +130,13 @@ class CompiledFunction:
                 return self.fn(*args, **kwargs)
             if self.cache and _logs("recompiles"):
                 log.warning("Recompiling %s: guards changed", _name(self.fn))
-            entry, result = self._capture(args, kwargs, arg_tensors, tracked, optimizers)
+            entry, result = self._capture(args, kwargs, arg_tensors, tracked, optimizers, live)
             self.cache[key] = entry
             return result
         if entry.eager is not None:
             return self.fn(*args, **kwargs)
         try:
-            return self._replay(entry, arg_tensors, tracked)
+            return self._replay(entry, arg_tensors, tracked, live)
         except tape.GuardFailed as e:
             entry.eager = str(e)
             if entry.pure:   # nothing was written: the call can start again, eagerly
@@ -143,7 +144,7 @@ class CompiledFunction:
             raise _errors.compile_guard_failed(_name(self.fn), str(e)) from None
 
     # ---- capture -------------------------------------------------------------------------
-    def _capture(self, args, kwargs, arg_tensors, tracked, optimizers):
+    def _capture(self, args, kwargs, arg_tensors, tracked, optimizers, live):
         rec = tape.Recorder()
         grad_idx = [i for i, t in enumerate(tracked) if t._grad is not None]
         grads_before = [t._grad for t in tracked]
@@ -157,6 +158,10 @@ class CompiledFunction:
             name = t._data._expr
             names.append(name if name not in names else f"_d{len(names)}")
         expected = {id(t): t._data._expr for t in feeds}
+        numbers = [rec.number_input(g[k]) for g, k in live]
+        for (g, k), n in zip(live, numbers):
+            g[k] = n
+        names += [n._expr for n in numbers]
         result = None
         try:
             with recording(rec):
@@ -166,6 +171,8 @@ class CompiledFunction:
         finally:
             for t, a in saved:
                 t._data = a
+            if state.restore_numbers(live, numbers):
+                entry = _eager("the call changed a hyper-parameter")
             for t in _leaves(result, []) + [t._grad for t in tracked if t._grad is not None]:
                 if t._data.__class__ is tape.RecArray:
                     t._data = t._data._a
@@ -240,10 +247,11 @@ class CompiledFunction:
 
     # ---- replay --------------------------------------------------------------------------
     @staticmethod
-    def _replay(entry, arg_tensors, tracked):
+    def _replay(entry, arg_tensors, tracked, live):
         ins = [t._data for t in arg_tensors]
         ins += [t._data for t in tracked]
         ins += [tracked[i]._grad._data for i in entry.grad_idx]
+        ins += [g[k] for g, k in live]
         res = entry.program(*ins)
         for t, pos, dtype in entry.grads:
             t._grad = None if pos is None else _make(res[pos], dtype, t._device)

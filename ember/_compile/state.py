@@ -74,17 +74,44 @@ def leaves_needing_grad(arg_tensors, tracked):
     return out
 
 
-def _hyper(value):
+# hyper-parameters a program reads live (arguments of the program) when they are Python floats:
+# a learning-rate schedule then needs no new capture
+LIVE = ("lr",)
+
+
+def live_numbers(optimizers):
+    """(param group, key) of each hyper-parameter read live."""
+    return [(g, k) for opt in optimizers for g in opt.param_groups for k in LIVE
+            if g.get(k).__class__ is float]
+
+
+def restore_numbers(live, numbers):
+    """Put the live hyper-parameters back after a capture; True if the call changed one."""
+    changed = False
+    for (g, k), n in zip(live, numbers):
+        if g[k] is n:
+            g[k] = float.__float__(n)
+        else:
+            changed = True
+            if isinstance(g[k], float):
+                g[k] = float.__float__(g[k])
+    return changed
+
+
+def _hyper(k, value):
+    if k in LIVE and value.__class__ is float:
+        return float
     return float(value) if isinstance(value, Tensor) else value
 
 
 def signature(modules, optimizers, state):
     """What the program assumes about the state: module modes, which tensors are tracked,
-    which have gradients, the optimizers' hyper-parameters and state keys."""
+    which have gradients, the optimizers' hyper-parameters (but a float learning rate, which
+    is read live) and state keys."""
     return (tuple(m.training for root in modules for m in root.modules()),
             tuple(id(t) for t in state),
             tuple(t._grad is None for t in state),
-            tuple(tuple((k, _hyper(v)) for k, v in g.items() if k != "params")
+            tuple(tuple((k, _hyper(k, v)) for k, v in g.items() if k != "params")
                   for opt in optimizers for g in opt.param_groups),
             tuple(len(st) for opt in optimizers for st in opt.state.values()))
 

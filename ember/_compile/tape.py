@@ -109,6 +109,12 @@ class Recorder:
         self.live[id(a)] = r
         return r
 
+    def number_input(self, value):
+        """A Python float the program takes as an argument (a learning rate, read live)."""
+        s = SymFloat(value)
+        s._rec, s._expr = self, self.new_slot()
+        return s
+
     def spoil(self, why, frame=None):
         if self.spoiled is None:
             self.spoiled = why
@@ -126,7 +132,7 @@ class Recorder:
             return x._expr
         if c is SymFloat:
             if x._rec is not self:
-                return repr(float(x))
+                return repr(float.__float__(x))
             reads.append(x._expr)
             return x._expr
         if c is np.ndarray:
@@ -222,7 +228,7 @@ def unwrap(x):
     if c is RecArray:
         return x._a
     if c is SymFloat:
-        return float(x)
+        return float.__float__(x)
     if c is tuple or c is list:
         return c(unwrap(y) for y in x)
     if c is dict:
@@ -456,7 +462,8 @@ def _sym(op, reflected=False):
     def method(self, other):
         if other.__class__ not in (int, float, SymFloat, bool):
             return NotImplemented
-        value = op(other, float(self)) if reflected else op(float(self), float(other))
+        value = (op(_plain(other), float.__float__(self)) if reflected else
+                 op(float.__float__(self), _plain(other)))
         rec = CURRENT[0]
         if rec is None or rec is not self._rec:
             return value
@@ -470,14 +477,17 @@ def _sym(op, reflected=False):
     return method
 
 
+def _plain(x):
+    return float.__float__(x) if isinstance(x, SymFloat) else x
+
+
 def _sym_escape(name):
     base = getattr(float, name)
 
     def method(self, *args):
         if CURRENT[0] is not None:
             CURRENT[0].spoil(f"a captured Python number was used in {name}", _user_frame())
-        return base(float.__float__(self), *(float(a) if isinstance(a, SymFloat) else a
-                                              for a in args))
+        return base(float.__float__(self), *(_plain(a) for a in args))
     return method
 
 
@@ -496,10 +506,7 @@ class SymFloat(float):
     def __neg__(self):
         return self * -1.0 if CURRENT[0] is self._rec else -float.__float__(self)
 
-    def __float__(self):
-        return float.__float__(self)
-
-    for _n in ("__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__", "__bool__",
+    for _n in ("__float__", "__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__", "__bool__",
                "__int__", "__round__", "__trunc__", "__floor__", "__ceil__", "__format__",
                "__repr__", "__str__", "__mod__", "__floordiv__"):
         locals()[_n] = _sym_escape(_n)
