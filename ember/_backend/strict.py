@@ -29,6 +29,7 @@ import weakref
 import numpy as np
 
 from .numpy_backend import CPU, FakeCUDA
+from . import operators
 from .rebind import DeviceEngine, load_on, on_host
 
 _TRANSFER = frozenset(("array", "asarray", "ascontiguousarray", "asfortranarray", "asanyarray"))
@@ -377,31 +378,8 @@ class StrictArray:
     def __invert__(self):
         return StrictArray(~self._a)
 
-    __add__, __radd__, __iadd__ = _binary("add"), _binary("add", True), _inplace("add")
-    __sub__, __rsub__, __isub__ = (_binary("subtract"), _binary("subtract", True),
-                                   _inplace("subtract"))
-    __mul__, __rmul__, __imul__ = (_binary("multiply"), _binary("multiply", True),
-                                   _inplace("multiply"))
-    __truediv__, __rtruediv__, __itruediv__ = (_binary("true_divide"),
-                                               _binary("true_divide", True),
-                                               _inplace("true_divide"))
-    __floordiv__, __rfloordiv__, __ifloordiv__ = (_binary("floor_divide"),
-                                                  _binary("floor_divide", True),
-                                                  _inplace("floor_divide"))
-    __mod__, __rmod__, __imod__ = (_binary("remainder"), _binary("remainder", True),
-                                   _inplace("remainder"))
-    __pow__, __rpow__, __ipow__ = _binary("power"), _binary("power", True), _inplace("power")
-    __matmul__, __rmatmul__ = _binary("matmul"), _binary("matmul", True)
-    __and__, __rand__, __iand__ = (_binary("bitwise_and"), _binary("bitwise_and", True),
-                                   _inplace("bitwise_and"))
-    __or__, __ror__, __ior__ = (_binary("bitwise_or"), _binary("bitwise_or", True),
-                                _inplace("bitwise_or"))
-    __xor__, __rxor__, __ixor__ = (_binary("bitwise_xor"), _binary("bitwise_xor", True),
-                                   _inplace("bitwise_xor"))
-    __lshift__, __rshift__ = _binary("left_shift"), _binary("right_shift")
-    __eq__, __ne__ = _binary("equal"), _binary("not_equal")
-    __lt__, __le__ = _binary("less"), _binary("less_equal")
-    __gt__, __ge__ = _binary("greater"), _binary("greater_equal")
+
+operators.install(StrictArray, _binary, _inplace)
 
 
 class StrictCUDA(FakeCUDA):
