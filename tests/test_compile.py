@@ -264,3 +264,25 @@ def test_data_dependent_shapes_and_checks():
     # a bounds check captured with valid indices fails on replay: eager raises torch's error
     with pytest.raises(IndexError):
         f(ember.randn(6), ember.tensor([0, 9]))
+
+
+@pytest.mark.slow
+def test_resnet18_train_and_eval_equal_eager():
+    from ember.vision.models import resnet18
+    models = []
+    for _ in range(2):
+        ember.manual_seed(0)
+        m = resnet18(num_classes=5)
+        models.append((m, ember.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)))
+    (m1, o1), (m2, o2) = models
+    ember.manual_seed(5)
+    data = [(ember.randn(2, 3, 32, 32), ember.randint(0, 5, (2,))) for _ in range(4)]
+    compiled = ember.compile(_step)
+    assert _train(m1, o1, data, _step) == _train(m2, o2, data, compiled)
+    _same_state(m1, m2)   # BatchNorm running statistics included
+    m1.eval()
+    m2.eval()
+    fwd = ember.compile(m2)
+    with ember.no_grad():
+        for x, _ in data[:2]:
+            assert ember.equal(fwd(x), m1(x))
