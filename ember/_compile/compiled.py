@@ -130,7 +130,8 @@ class CompiledFunction:
                 return self.fn(*args, **kwargs)
             if self.cache and _logs("recompiles"):
                 log.warning("Recompiling %s: guards changed", _name(self.fn))
-            entry, result = self._capture(args, kwargs, arg_tensors, tracked, optimizers, live)
+            entry, result = self._capture(args, kwargs, arg_tensors, tracked, modules,
+                                          optimizers, live)
             self.cache[key] = entry
             return result
         if entry.eager is not None:
@@ -144,7 +145,7 @@ class CompiledFunction:
             raise _errors.compile_guard_failed(_name(self.fn), str(e)) from None
 
     # ---- capture -------------------------------------------------------------------------
-    def _capture(self, args, kwargs, arg_tensors, tracked, optimizers, live):
+    def _capture(self, args, kwargs, arg_tensors, tracked, modules, optimizers, live):
         rec = tape.Recorder()
         grad_idx = [i for i, t in enumerate(tracked) if t._grad is not None]
         grads_before = [t._grad for t in tracked]
@@ -173,7 +174,9 @@ class CompiledFunction:
                 t._data = a
             if state.restore_numbers(live, numbers):
                 entry = _eager("the call changed a hyper-parameter")
-            for t in _leaves(result, []) + [t._grad for t in tracked if t._grad is not None]:
+            after = state.tensors(modules, optimizers)   # with state the call created
+            for t in _leaves(result, []) + after + [t._grad for t in after
+                                                    if t._grad is not None]:
                 if t._data.__class__ is tape.RecArray:
                     t._data = t._data._a
             state.forget_scratch(optimizers)
