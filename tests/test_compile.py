@@ -286,3 +286,22 @@ def test_resnet18_train_and_eval_equal_eager():
     with ember.no_grad():
         for x, _ in data[:2]:
             assert ember.equal(fwd(x), m1(x))
+
+
+def test_state_made_during_capture_is_plain_numpy():
+    ((_, _), (m, opt)), data = _pair("lstm", "adam")
+    compiled = ember.compile(_step)
+    for x, y in data[:3]:
+        compiled(m, opt, x, y)
+    arrays = [v._data for st in opt.state.values() for v in st.values()]
+    arrays += [p._data for p in m.parameters()]
+    assert arrays and all(type(a) is np.ndarray for a in arrays)
+
+
+def test_logs_recompiles(monkeypatch, caplog):
+    monkeypatch.setenv("EMBER_LOGS", "recompiles,graph_breaks")
+    f = ember.compile(lambda x: x + 1)
+    f(ember.ones(1))
+    with caplog.at_level("WARNING", logger="ember._dynamo"):
+        f(ember.ones(2))
+    assert "Recompiling" in caplog.text

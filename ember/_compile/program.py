@@ -4,20 +4,36 @@ The tape's lines become the body of ``def program(s0, s1, ...)``: the inputs are
 the call's tensors and of the state it touches, every other name is a constant of the capture
 (``c3``: a NumPy function, a dtype, the random engine, ...).  A slot is deleted after its last
 use, so intermediates are freed as eagerly as they are in eager mode; the returned tuple holds
-the slots the caller needs (outputs, new gradients, reassigned state).
+the slots the caller needs (outputs, new gradients, reassigned state).  Pure calls whose
+results nothing reads are left out.
 """
 from .tape import check
 
 _SOURCE_NAME = "<ember.compile program>"
 
 
+def _live_lines(lines, keep):
+    """``lines`` without the pure calls whose results nothing uses (eager's bookkeeping: a
+    reshape tried and dropped, a view made for a check that passed)."""
+    live = set(keep)
+    out = []
+    for line in reversed(lines):
+        _, reads, writes, pure = line
+        if pure and writes and live.isdisjoint(writes):
+            continue
+        live.update(reads)
+        out.append(line)
+    out.reverse()
+    return out
+
+
 def build(rec, inputs, results):
     """The replay function of ``rec``'s tape: takes ``inputs`` (slot names) in order and
     returns the slots ``results`` (names) as a tuple."""
-    lines = rec.lines
     keep = set(results)
+    lines = _live_lines(rec.lines, keep)
     last = {}
-    for i, (_, reads, writes) in enumerate(lines):
+    for i, (_, reads, writes, _) in enumerate(lines):
         for s in reads:
             last[s] = i
         for s in writes:
@@ -27,7 +43,7 @@ def build(rec, inputs, results):
         if s not in keep:
             dying.setdefault(i, []).append(s)
     body = []
-    for i, (src, _, _) in enumerate(lines):
+    for i, (src, _, _, _) in enumerate(lines):
         body.append("    " + src)
         if i in dying:
             body.append("    del " + ", ".join(sorted(set(dying[i]))))

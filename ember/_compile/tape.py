@@ -24,6 +24,7 @@ import functools
 import operator
 import os
 import sys
+import threading
 import types
 import weakref
 
@@ -79,10 +80,11 @@ class Recorder:
     """One capture: the tape's lines, its constants and the arrays it has seen."""
 
     def __init__(self):
-        self.lines = []          # (python statement, slots read, slots written)
+        self.lines = []          # (python statement, slots read, slots written, pure)
         self.consts = []         # objects the program refers to as c0, c1, ...
         self._const_ids = {}
         self.nslots = 0
+        self.thread = threading.get_ident()
         self.mutates = False     # whether the program writes into arrays or draws numbers
         self.spoiled = None      # why the tape cannot replay (a message), or None
         self.graph_break = None  # (filename, line) of the user's read that broke the graph
@@ -161,10 +163,12 @@ class Recorder:
     def call(self, fn, args, kwargs, name=None):
         """Run ``fn`` on the real arrays and record the call; array results come back wrapped."""
         result = fn(*unwrap(args), **(unwrap(kwargs) if kwargs else {}))
-        if not self.mutates and (kwargs and "out" in kwargs or fn in _MUTATORS or
-                                 getattr(fn, "__module__", "").endswith("torch_random") or
-                                 getattr(fn, "__name__", "") in _MUTATING_NAMES):
-            self.mutates = True
+        if threading.get_ident() != self.thread:
+            self.spoil("another thread ran tensor operations during the capture")
+        pure = not (kwargs and "out" in kwargs or fn in _MUTATORS or
+                    getattr(fn, "__module__", "").endswith("torch_random") or
+                    getattr(fn, "__name__", "") in _MUTATING_NAMES)
+        self.mutates = self.mutates or not pure
         reads = []
         src = self.const(fn) if name is None else name
         src += "(" + "".join(self.expr(a, reads) + ", " for a in args)
@@ -174,12 +178,12 @@ class Recorder:
         writes = []
         if result.__class__ in (int, float, bool) and reads and \
                 getattr(fn, "__name__", "") not in _STATIC:
-            self.lines.append((f"check({src}, {self.expr(result, [])})", reads, []))
+            self.lines.append((f"check({src}, {self.expr(result, [])})", reads, [], False))
             return result
         if not reads and isinstance(result, np.generic):
             return result   # a number computed from constants (shape arithmetic)
         wrapped, target = self._results(result, writes)
-        self.lines.append((f"{target} = {src}" if target else src, reads, writes))
+        self.lines.append((f"{target} = {src}" if target else src, reads, writes, pure))
         return wrapped
 
     def _results(self, r, writes):
@@ -214,11 +218,11 @@ class Recorder:
         if how == "item" and value.__class__ is float:
             s = SymFloat(value)
             s._rec, s._expr = self, self.new_slot()
-            self.lines.append((f"{s._expr} = float({a._expr})", [a._expr], [s._expr]))
+            self.lines.append((f"{s._expr} = float({a._expr})", [a._expr], [s._expr], True))
             return s
         reads = [a._expr]
         self.lines.append((f"check({self.const(fn)}({a._expr}), {self.expr(value, [])})",
-                           reads, []))
+                           reads, [], False))
         return value
 
 
@@ -452,7 +456,7 @@ def _sym(op, reflected=False):
         s = SymFloat(value)
         s._rec, s._expr = rec, rec.new_slot()
         src = f"{rec.const(op)}({b}, {a})" if reflected else f"{rec.const(op)}({a}, {b})"
-        rec.lines.append((f"{s._expr} = {src}", reads, [s._expr]))
+        rec.lines.append((f"{s._expr} = {src}", reads, [s._expr], True))
         return s
     return method
 
