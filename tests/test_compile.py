@@ -305,3 +305,22 @@ def test_logs_recompiles(monkeypatch, caplog):
     with caplog.at_level("WARNING", logger="ember._dynamo"):
         f(ember.ones(2))
     assert "Recompiling" in caplog.text
+
+
+def test_compiled_forward_trained_outside_runs_eagerly():
+    """Outputs that need autograd: the compiled module runs eagerly (same results), and the
+    loop's backward and step see ordinary tensors."""
+    ((m1, o1), (m2, o2)), data = _pair("mlp", "sgd")
+    cm = ember.compile(m2)
+    for i, (x, y) in enumerate(data[:4]):
+        ember.manual_seed(i)
+        l1 = _step(m1, o1, x, y).item()
+        ember.manual_seed(i)
+        o2.zero_grad()
+        loss = nn.functional.cross_entropy(cm(x), y)
+        loss.backward()
+        o2.step()
+        assert l1 == loss.item()
+    _same_state(m1, m2)
+    assert [e.eager is not None for e in cm._compiled.cache.values()] == [True]
+    assert all(type(p.grad._data) is np.ndarray for p in m2.parameters())
