@@ -112,12 +112,13 @@ class CompiledFunction:
         modules, optimizers = state.roots(self.fn, args, kwargs)
         if self.module is not None and self.module not in modules:
             modules.insert(0, self.module)
-        tracked = state.tensors(modules, optimizers)
+        submods = state.submodules(modules)
+        tracked = state.tensors(submods, optimizers)
         arg_tensors = []
         arg_key = (_key_of(args, arg_tensors), _key_of(kwargs, arg_tensors))
         tracked += state.leaves_needing_grad(arg_tensors, tracked)
         key = (arg_key, grad_mode.is_grad_enabled(),
-               state.signature(modules, optimizers, tracked))
+               state.signature(submods, optimizers, tracked))
         live = state.live_numbers(optimizers)
         entry = self.cache.get(key)
         if entry is None:
@@ -130,7 +131,7 @@ class CompiledFunction:
                 return self.fn(*args, **kwargs)
             if self.cache and _logs("recompiles"):
                 log.warning("Recompiling %s: guards changed", _name(self.fn))
-            entry, result = self._capture(args, kwargs, arg_tensors, tracked, modules,
+            entry, result = self._capture(args, kwargs, arg_tensors, tracked, submods,
                                           optimizers, live)
             self.cache[key] = entry
             return result
@@ -145,7 +146,7 @@ class CompiledFunction:
             raise _errors.compile_guard_failed(_name(self.fn), str(e)) from None
 
     # ---- capture -------------------------------------------------------------------------
-    def _capture(self, args, kwargs, arg_tensors, tracked, modules, optimizers, live):
+    def _capture(self, args, kwargs, arg_tensors, tracked, submods, optimizers, live):
         rec = tape.Recorder()
         grad_idx = [i for i, t in enumerate(tracked) if t._grad is not None]
         grads_before = [t._grad for t in tracked]
@@ -174,7 +175,7 @@ class CompiledFunction:
                 t._data = a
             if state.restore_numbers(live, numbers):
                 entry = _eager("the call changed a hyper-parameter")
-            after = state.tensors(modules, optimizers)   # with state the call created
+            after = state.tensors(submods, optimizers)   # with state the call created
             for t in _leaves(result, []) + after + [t._grad for t in after
                                                     if t._grad is not None]:
                 if t._data.__class__ is tape.RecArray:

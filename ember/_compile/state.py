@@ -43,14 +43,28 @@ def roots(fn, args, kwargs):
     return list(modules.values()), list(optimizers.values())
 
 
-def tensors(modules, optimizers):
+def submodules(modules):
+    """Every module under the roots ``modules``, each once (one walk per call)."""
+    out = {}
+    stack = list(reversed(modules))
+    while stack:
+        m = stack.pop()
+        if id(m) not in out:
+            out[id(m)] = m
+            stack.extend(c for c in reversed(m._modules.values()) if c is not None)
+    return list(out.values())
+
+
+def tensors(submods, optimizers):
     """The state tensors, without repeats: parameters and buffers, then optimizer state."""
     seen = {}
-    for m in modules:
-        for t in m.parameters():
-            seen.setdefault(id(t), t)
-        for t in m.buffers():
-            seen.setdefault(id(t), t)
+    for m in submods:
+        for t in m._parameters.values():
+            if t is not None:
+                seen.setdefault(id(t), t)
+        for t in m._buffers.values():
+            if t is not None:
+                seen.setdefault(id(t), t)
     for opt in optimizers:
         for group in opt.param_groups:
             for p in group["params"]:
@@ -104,11 +118,11 @@ def _hyper(k, value):
     return float(value) if isinstance(value, Tensor) else value
 
 
-def signature(modules, optimizers, state):
+def signature(submods, optimizers, state):
     """What the program assumes about the state: module modes, which tensors are tracked,
     which have gradients, the optimizers' hyper-parameters (but a float learning rate, which
     is read live) and state keys."""
-    return (tuple(m.training for root in modules for m in root.modules()),
+    return (tuple(m.training for m in submods),
             tuple(id(t) for t in state),
             tuple(t._grad is None for t in state),
             tuple(tuple((k, _hyper(k, v)) for k, v in g.items() if k != "params")
