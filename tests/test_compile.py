@@ -324,3 +324,42 @@ def test_compiled_forward_trained_outside_runs_eagerly():
     _same_state(m1, m2)
     assert [e.eager is not None for e in cm._compiled.cache.values()] == [True]
     assert all(type(p.grad._data) is np.ndarray for p in m2.parameters())
+
+
+def test_structures_kwargs_scalars_views_and_inplace():
+    def f(x, scale, *, bias):
+        x.mul_(2)   # an in-place write into the argument
+        return {"sum": (x * scale + bias).sum(0), "pair": (x.t(), bias * 2)}
+
+    cf = ember.compile(f)
+    base = ember.randn(5, 3)
+    for scale in (2.0, 2.0, 3.0, 3.0):
+        x = base.t()   # non-contiguous
+        b = ember.randn(5)
+        x1, x2 = x.clone(), x.clone()
+        got, want = cf(x1, scale, bias=b), f(x2, scale, bias=b)
+        assert ember.equal(x1, x2)
+        assert ember.equal(got["sum"], want["sum"])
+        assert all(ember.equal(g, w) for g, w in zip(got["pair"], want["pair"]))
+    assert len(cf.cache) == 2
+
+
+@pytest.mark.parametrize("set_to_none", [False, True])
+def test_gradient_accumulation_and_zeroing_in_place(set_to_none):
+    ((m1, o1), (m2, o2)), data = _pair("mlp", "sgd")
+    m1[2].p = m2[2].p = 0.0
+
+    def accumulate(model, opt, x, y, i):
+        nn.functional.cross_entropy(model(x), y).backward()
+        if i % 2:
+            opt.step()
+            opt.zero_grad(set_to_none=set_to_none)
+
+    compiled = ember.compile(accumulate)
+    for i, (x, y) in enumerate(data[:8]):
+        accumulate(m1, o1, x, y, i)
+        compiled(m2, o2, x, y, i)
+        for p, q in zip(m1.parameters(), m2.parameters()):
+            assert (p.grad is None) == (q.grad is None)
+            assert p.grad is None or ember.equal(p.grad, q.grad)
+    _same_state(m1, m2)
