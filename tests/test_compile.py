@@ -363,3 +363,22 @@ def test_gradient_accumulation_and_zeroing_in_place(set_to_none):
             assert (p.grad is None) == (q.grad is None)
             assert p.grad is None or ember.equal(p.grad, q.grad)
     _same_state(m1, m2)
+
+
+def test_set_stance():
+    f = ember.compile(lambda x: x * 2)
+    f(ember.ones(1))
+    with ember.compiler.set_stance("force_eager"):
+        f(ember.ones(3))
+    assert len(f.cache) == 1
+    with ember.compiler.set_stance("fail_on_recompile"):
+        f(ember.ones(1))
+        with pytest.raises(RuntimeError, match="fail_on_recompile"):
+            f(ember.ones(4))
+    ember.compiler.set_stance("eager_on_recompile")
+    try:
+        assert ember.equal(f(ember.ones(5)), ember.ones(5) * 2) and len(f.cache) == 1
+    finally:
+        ember.compiler.set_stance("default")
+    f(ember.ones(5))
+    assert len(f.cache) == 2

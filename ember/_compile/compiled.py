@@ -22,6 +22,7 @@ from .backend import recording
 log = logging.getLogger("ember._dynamo")
 _warned_lines = set()
 _compiled = weakref.WeakSet()   # every CompiledFunction, for reset()
+STANCE = ["default"]            # torch.compiler.set_stance
 
 
 def reset():
@@ -107,8 +108,8 @@ class CompiledFunction:
         return self if obj is None else functools.partial(self, obj)
 
     def __call__(self, *args, **kwargs):
-        if tape.CURRENT[0] is not None:   # called inside another capture: part of its tape
-            return self.fn(*args, **kwargs)
+        if tape.CURRENT[0] is not None or STANCE[0] == "force_eager":
+            return self.fn(*args, **kwargs)   # inside another capture: part of its tape
         modules, optimizers = state.roots(self.fn, args, kwargs)
         if self.module is not None and self.module not in modules:
             modules.insert(0, self.module)
@@ -128,6 +129,10 @@ class CompiledFunction:
                     self._over_limit_warned = True
                     warnings.warn(_errors.recompile_limit_hit(self.fn, config.recompile_limit),
                                   UserWarning, stacklevel=2)
+                return self.fn(*args, **kwargs)
+            if self.cache and STANCE[0] != "default":
+                if STANCE[0] == "fail_on_recompile":
+                    raise _errors.compile_fail_on_recompile(_name(self.fn))
                 return self.fn(*args, **kwargs)
             if self.cache and _logs("recompiles"):
                 log.warning("Recompiling %s: guards changed", _name(self.fn))

@@ -58,3 +58,8 @@ def compile_guard_failed(name, detail):
     return RuntimeError(f"ember.compile: a value that {name} read from a tensor during capture "
                         f"changed on replay ({detail}); part of the program may have run. "
                         "Later calls with these guards run eagerly.")
+
+
+def compile_fail_on_recompile(name):
+    return RuntimeError(f"Detected recompile when torch.compile stance is 'fail_on_recompile'. "
+                        f"function: {name!r}")
