@@ -84,6 +84,8 @@ class Recorder:
         self.consts = []         # objects the program refers to as c0, c1, ...
         self._const_ids = {}
         self.nslots = 0
+        self.elementwise = set()  # lines that are plain ufunc calls (a fresh array each)
+        self.fresh = {}           # their result slots -> (shape, dtype, strides)
         self.thread = threading.get_ident()
         self.mutates = False     # whether the program writes into arrays or draws numbers
         self.spoiled = None      # why the tape cannot replay (a message), or None
@@ -184,6 +186,10 @@ class Recorder:
             return result   # a number computed from constants (shape arithmetic)
         wrapped, target = self._results(result, writes)
         self.lines.append((f"{target} = {src}" if target else src, reads, writes, pure))
+        if not kwargs and isinstance(fn, np.ufunc) and result.__class__ is np.ndarray and \
+                target == writes[0]:
+            self.fresh[target] = (result.shape, result.dtype, result.strides)
+            self.elementwise.add(len(self.lines) - 1)
         return wrapped
 
     def _results(self, r, writes):
