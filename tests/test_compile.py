@@ -382,3 +382,30 @@ def test_set_stance():
         ember.compiler.set_stance("default")
     f(ember.ones(5))
     assert len(f.cache) == 2
+
+
+def test_cnn_batchnorm_matches_torch_eager():
+    torch = pytest.importorskip("torch")
+    ((m, opt), _), data = _pair("cnn", "sgd")
+    tm = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4), torch.nn.ReLU(),
+                             torch.nn.MaxPool2d(2), torch.nn.Flatten(), torch.nn.Linear(36, 5))
+    tm.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in m.state_dict().items()})
+    topt = torch.optim.SGD(tm.parameters(), lr=0.05, momentum=0.9)
+    compiled = ember.compile(_step)
+    for x, y in data[:8]:
+        loss = compiled(m, opt, x, y)
+        topt.zero_grad()
+        tloss = torch.nn.functional.cross_entropy(tm(torch.from_numpy(x.numpy())),
+                                                  torch.from_numpy(y.numpy()))
+        tloss.backward()
+        topt.step()
+        assert abs(loss.item() - tloss.item()) < 1e-4
+    for k, v in tm.state_dict().items():
+        np.testing.assert_allclose(m.state_dict()[k].numpy(), v.numpy(), atol=1e-4, err_msg=k)
+    m.eval()
+    tm.eval()
+    fwd = ember.compile(m)
+    with ember.no_grad(), torch.no_grad():
+        for x, _ in data[:2]:
+            np.testing.assert_allclose(fwd(x).numpy(), tm(torch.from_numpy(x.numpy())).numpy(),
+                                       atol=1e-4)
