@@ -373,8 +373,8 @@ class Module:
 
     def compile(self, *args, **kwargs):
         """Compile this module's calls in place (``torch.compile`` on its ``_call_impl``)."""
-        from ..._dynamo.eval_frame import compile_in_place
-        compile_in_place(self, *args, **kwargs)
+        import ember   # the compiler sits above nn: reached through the namespace
+        ember._dynamo.eval_frame.compile_in_place(self, *args, **kwargs)
 
     def cuda(self, device=None):
         return self._apply(lambda t: t.cuda(device))
