@@ -29,7 +29,7 @@ import weakref
 import numpy as np
 
 from .numpy_backend import CPU, FakeCUDA
-from . import operators
+from . import array_wrappers
 from .rebind import DeviceEngine, load_on, on_host
 
 _TRANSFER = frozenset(("array", "asarray", "ascontiguousarray", "asfortranarray", "asanyarray"))
@@ -116,30 +116,14 @@ def holder(a):
     return w if w is not None and w._a is a else StrictArray(a)
 
 
-def _is_kept_type(obj):
-    """Scalar types, dtype and exceptions pass through as they are (CuPy re-exports NumPy's);
-    other classes (``broadcast``, ``finfo``) are called like functions."""
-    return isinstance(obj, type) and issubclass(obj, (np.generic, np.dtype, BaseException))
-
-
-class StrictModule:
+class StrictModule(array_wrappers.ArrayModule):
     """A NumPy (sub)module whose functions take and give strict arrays."""
 
-    def __init__(self, mod):
-        self._mod = mod
+    def wrap_ufunc(self, uf):
+        return StrictUfunc(uf)
 
-    def __getattr__(self, name):
-        obj = getattr(self._mod, name)
-        if isinstance(obj, np.ufunc):
-            obj = StrictUfunc(obj)
-        elif isinstance(obj, types.ModuleType):
-            obj = StrictModule(obj)
-        elif obj is np.ndarray:
-            obj = StrictArray
-        elif callable(obj) and not _is_kept_type(obj):
-            obj = _function(obj, name)
-        setattr(self, name, obj)   # resolved once
-        return obj
+    def wrap_function(self, fn, name):
+        return _function(fn, name)
 
     @staticmethod
     def asnumpy(a):
@@ -379,7 +363,8 @@ class StrictArray:
         return StrictArray(~self._a)
 
 
-operators.install(StrictArray, _binary, _inplace)
+array_wrappers.install(StrictArray, _binary, _inplace)
+StrictModule.array_type = StrictArray
 
 
 class StrictCUDA(FakeCUDA):

@@ -20,17 +20,15 @@ Values Python reads out of arrays are the limit of the method:
   run eagerly and correctly, and the wrapper keeps running that guard key eagerly
   (``Recorder.spoil``), as a graph break does in torch.
 """
-import functools
 import operator
 import os
 import sys
 import threading
-import types
 import weakref
 
 import numpy as np
 
-from .._backend import operators
+from .._backend import array_wrappers
 
 _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _THIS_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -282,28 +280,14 @@ def _recorded(fn):
     return call
 
 
-def _is_kept_type(obj):
-    return isinstance(obj, type) and issubclass(obj, (np.generic, np.dtype, BaseException))
-
-
-class RecModule:
+class RecModule(array_wrappers.ArrayModule):
     """A NumPy (sub)module whose functions record their calls."""
 
-    def __init__(self, mod):
-        self._mod = mod
+    def wrap_ufunc(self, uf):
+        return RecUfunc(uf)
 
-    def __getattr__(self, name):
-        obj = getattr(self._mod, name)
-        if isinstance(obj, np.ufunc):
-            obj = RecUfunc(obj)
-        elif isinstance(obj, types.ModuleType):
-            obj = RecModule(obj)
-        elif obj is np.ndarray:
-            obj = RecArray
-        elif callable(obj) and not _is_kept_type(obj):
-            obj = _recorded(obj)
-        setattr(self, name, obj)
-        return obj
+    def wrap_function(self, fn, name):
+        return _recorded(fn)
 
 
 def _method(name):
@@ -445,7 +429,8 @@ class RecArray:
                                              _unary("absolute"), _unary("invert"))
 
 
-operators.install(RecArray, _binary, _inplace)
+array_wrappers.install(RecArray, _binary, _inplace)
+RecModule.array_type = RecArray
 
 
 def _sym(op, reflected=False):
