@@ -4,9 +4,11 @@ recording array of ``ember.compile`` (``ember/_compile/tape.py``).
 * ``install(cls, binary, inplace)`` gives ``cls`` Python's operator methods (``a + b``,
   ``a += b``, ``a < b``, ...), each forwarding to the NumPy ufunc of the same meaning, made by
   ``binary(ufunc_name, reflected=False)`` and ``inplace(ufunc_name)``.
+* ``layout_properties()`` reads ``dtype``, ``strides``, ... through to the wrapped array.
 * ``ArrayModule`` is NumPy (or a submodule) seen through a wrapper type: its ufuncs,
   functions and ``ndarray`` are replaced by the wrapper's, each name resolved once.
 """
+import operator
 import types
 
 import numpy as np
@@ -28,6 +30,13 @@ def install(cls, binary, inplace):
     for name, uf in _BINARY_ONLY:
         setattr(cls, f"__{name}__", binary(uf))
     cls.__matmul__, cls.__rmatmul__ = binary("matmul"), binary("matmul", True)
+
+
+def layout_properties():
+    """Properties ``dtype, ndim, size, strides, itemsize, nbytes`` read from the wrapped NumPy
+    array ``self._a``."""
+    return tuple(property(operator.attrgetter("_a." + name))
+                 for name in ("dtype", "ndim", "size", "strides", "itemsize", "nbytes"))
 
 
 def is_kept_type(obj):

@@ -265,12 +265,7 @@ class StrictArray:
         """CuPy's ``MemoryPointer``: ``.ptr`` is the address of the first element."""
         return types.SimpleNamespace(ptr=self._a.__array_interface__["data"][0])
 
-    dtype = property(lambda self: self._a.dtype)
-    ndim = property(lambda self: self._a.ndim)
-    size = property(lambda self: self._a.size)
-    strides = property(lambda self: self._a.strides)
-    itemsize = property(lambda self: self._a.itemsize)
-    nbytes = property(lambda self: self._a.nbytes)
+    dtype, ndim, size, strides, itemsize, nbytes = array_wrappers.layout_properties()
     flags = property(lambda self: Flags(self._a.flags))
     T = property(lambda self: StrictArray(self._a.T))
     mT = property(lambda self: StrictArray(self._a.mT))

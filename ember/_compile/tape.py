@@ -363,12 +363,7 @@ class RecArray:
 
     # ---- static attributes (shapes are guarded) ------------------------------------------------
     shape = property(lambda self: self._a.shape)
-    dtype = property(lambda self: self._a.dtype)
-    ndim = property(lambda self: self._a.ndim)
-    size = property(lambda self: self._a.size)
-    strides = property(lambda self: self._a.strides)
-    itemsize = property(lambda self: self._a.itemsize)
-    nbytes = property(lambda self: self._a.nbytes)
+    dtype, ndim, size, strides, itemsize, nbytes = array_wrappers.layout_properties()
     flags = property(lambda self: self._a.flags)
     __array_interface__ = property(lambda self: self._a.__array_interface__)
 
