@@ -402,3 +402,22 @@ def test_cnn_batchnorm_matches_torch_eager():
         for x, _ in data[:2]:
             np.testing.assert_allclose(fwd(x).numpy(), tm(torch.from_numpy(x.numpy())).numpy(),
                                        atol=1e-4)
+
+
+def test_threads_capture_one_at_a_time():
+    import threading
+    f = ember.compile(lambda x: (x * 2).sum(0))
+    xs = [ember.randn(3, 4) for _ in range(4)]
+    out = {}
+
+    def run(i):
+        for _ in range(3):
+            out[i] = f(xs[i])
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i, x in enumerate(xs):
+        assert ember.equal(out[i], (x * 2).sum(0))

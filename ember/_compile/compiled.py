@@ -10,6 +10,7 @@ program, or runs eagerly if its capture could not be used (a graph break).
 import functools
 import logging
 import os
+import threading
 import warnings
 import weakref
 
@@ -23,6 +24,7 @@ log = logging.getLogger("ember._dynamo")
 _warned_lines = set()
 _compiled = weakref.WeakSet()   # every CompiledFunction, for reset()
 STANCE = ["default"]            # torch.compiler.set_stance
+_capture_lock = threading.Lock()
 
 
 def reset():
@@ -136,8 +138,9 @@ class CompiledFunction:
                 return self.fn(*args, **kwargs)
             if self.cache and _logs("recompiles"):
                 log.warning("Recompiling %s: guards changed", _name(self.fn))
-            entry, result = self._capture(args, kwargs, arg_tensors, tracked, submods,
-                                          optimizers, live)
+            with _capture_lock:   # one capture at a time: the CPU backend is swapped for it
+                entry, result = self._capture(args, kwargs, arg_tensors, tracked, submods,
+                                              optimizers, live)
             self.cache[key] = entry
             return result
         if entry.eager is not None:
