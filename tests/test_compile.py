@@ -421,3 +421,14 @@ def test_threads_capture_one_at_a_time():
         t.join()
     for i, x in enumerate(xs):
         assert ember.equal(out[i], (x * 2).sum(0))
+
+
+def test_samplers_outside_the_recorded_kernels_run_eagerly():
+    f = ember.compile(lambda r: ember.poisson(r) + ember.randn(3))
+    r = ember.ones(3) * 4
+    ember.manual_seed(0)
+    compiled = [f(r) for _ in range(3)]
+    ember.manual_seed(0)
+    eager = [ember.poisson(r) + ember.randn(3) for _ in range(3)]
+    assert all(ember.equal(a, b) for a, b in zip(compiled, eager))
+    assert [e.eager is not None for e in f.cache.values()] == [True]

@@ -365,7 +365,6 @@ class RecArray:
     shape = property(lambda self: self._a.shape)
     dtype, ndim, size, strides, itemsize, nbytes = array_wrappers.layout_properties()
     flags = property(lambda self: self._a.flags)
-    __array_interface__ = property(lambda self: self._a.__array_interface__)
 
     @property
     def base(self):
@@ -384,7 +383,9 @@ class RecArray:
         if name.startswith("__"):
             raise AttributeError(name)
         attr = getattr(self._a, name)
-        if not callable(attr):
+        if not callable(attr):   # memory views (data, flat, ctypes): the values escape
+            if CURRENT[0] is not None:
+                CURRENT[0].spoil(f"array attribute {name!r} was read", _user_frame())
             return attr
         m = _method(name)
         return m.__get__(self)
