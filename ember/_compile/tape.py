@@ -407,6 +407,8 @@ class RecArray:
         return (self[i] for i in range(len(self._a)))
 
     def __repr__(self):
+        if CURRENT[0] is not None:
+            CURRENT[0].spoil("an array's values were formatted", _user_frame())
         return "rec:" + repr(self._a)
 
     def __getitem__(self, key):
