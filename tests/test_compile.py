@@ -432,3 +432,20 @@ def test_samplers_outside_the_recorded_kernels_run_eagerly():
     eager = [ember.poisson(r) + ember.randn(3) for _ in range(3)]
     assert all(ember.equal(a, b) for a, b in zip(compiled, eager))
     assert [e.eager is not None for e in f.cache.values()] == [True]
+
+
+def test_fresh_input_leaves_replay_and_get_their_grads():
+    def f(x, w):
+        loss = (x * w).sin().sum()
+        loss.backward()
+        return loss
+
+    cf = ember.compile(f)
+    w = ember.randn(4)
+    for _ in range(4):
+        x1 = ember.randn(3, 4, requires_grad=True)
+        x2 = x1.detach().clone().requires_grad_()
+        cf(x1, w)
+        f(x2, w)
+        assert ember.equal(x1.grad, x2.grad)
+    assert len(cf.cache) == 1 and list(cf.cache.values())[0].eager is None

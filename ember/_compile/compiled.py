@@ -1,7 +1,7 @@
 """The compiled callable: guards, the cache of captured programs, capture and replay.
 
 A call's guard key holds what the captured program depends on: every tensor argument's
-class, shape, strides, dtype, device and requires_grad; other arguments by value (numbers,
+class, shape, strides, dtype, device, requires_grad and whether it is a leaf; other arguments by value (numbers,
 strings) or identity (objects); grad mode; and the state signature (:mod:`.state`: module
 modes, the tensors tracked, which have gradients, optimizer hyper-parameters).  A key seen
 for the first time captures (the call runs eagerly, recorded); a key seen before replays its
@@ -44,7 +44,8 @@ def _key_of(x, tensors):
     if isinstance(x, Tensor):
         tensors.append(x)
         d = x._data
-        return (c, d.shape, d.strides, x._dtype, x._device, x._requires_grad)
+        return (c, d.shape, d.strides, x._dtype, x._device, x._requires_grad,
+                x._grad_fn is None)
     if c in (int, float, bool, str, bytes, complex) or x is None:
         return (c, x)
     if c is tuple or c is list:
@@ -119,9 +120,11 @@ class CompiledFunction:
         tracked = state.tensors(submods, optimizers)
         arg_tensors = []
         arg_key = (_key_of(args, arg_tensors), _key_of(kwargs, arg_tensors))
-        tracked += state.leaves_needing_grad(arg_tensors, tracked)
-        key = (arg_key, grad_mode.is_grad_enabled(),
-               state.signature(submods, optimizers, tracked))
+        sig = state.signature(submods, optimizers, tracked)
+        leaves = state.leaves_needing_grad(arg_tensors, tracked)   # guarded by position
+        tracked += leaves
+        key = (arg_key, grad_mode.is_grad_enabled(), sig,
+               tuple(t._grad is None for t in leaves))
         live = state.live_numbers(optimizers)
         entry = self.cache.get(key)
         if entry is None:
@@ -208,23 +211,23 @@ class CompiledFunction:
             d = t._data
             return d._expr if d.__class__ is tape.RecArray and d._rec is rec else None
 
-        for t, g0 in zip(tracked, grads_before):
+        for i, (t, g0) in enumerate(zip(tracked, grads_before)):
             s = slot_of(t)
             if s is None:
                 return _eager("a state tensor's data was replaced from outside the call")
             if s != expected[id(t)]:
-                writes.append((t, len(results)))
+                writes.append((i, len(results)))
                 results.append(s)
             g1 = t._grad
             if g1 is g0 and (g1 is None or slot_of(g1) == expected[id(g1)]):
                 continue
             if g1 is None:
-                grads.append((t, None, None))
+                grads.append((i, None, None))
                 continue
             s = slot_of(g1)
             if s is None:
                 return _eager("a gradient came from outside the captured call")
-            grads.append((t, len(results), g1._dtype))
+            grads.append((i, len(results), g1._dtype))
             results.append(s)
         outputs = []
         for o in outs:
@@ -265,10 +268,11 @@ class CompiledFunction:
         ins += [tracked[i]._grad._data for i in entry.grad_idx]
         ins += [g[k] for g, k in live]
         res = entry.program(*ins)
-        for t, pos, dtype in entry.grads:
+        for i, pos, dtype in entry.grads:   # (index in tracked, result position, dtype)
+            t = tracked[i]
             t._grad = None if pos is None else _make(res[pos], dtype, t._device)
-        for t, pos in entry.writes:
-            t._data = res[pos]
+        for i, pos in entry.writes:
+            tracked[i]._data = res[pos]
         return _rebuild(entry.template, iter([_make(res[pos], dt, dev)
                                               for pos, dt, dev in entry.outputs]))
 
