@@ -17,7 +17,7 @@ import weakref
 from .. import _errors
 from .._tensor import Tensor, _make
 from ..autograd import grad_mode
-from . import program, state, tape
+from . import autograd, program, state, tape
 from .backend import recording
 
 log = logging.getLogger("ember._dynamo")
@@ -58,7 +58,7 @@ def _key_of(x, tensors):
 class _Entry:
     """One captured program and how to feed it and apply its results."""
     __slots__ = ("program", "grad_idx", "grads", "writes", "results", "outputs", "template",
-                 "pure", "eager")
+                 "pure", "backward", "saved_at", "eager")
 
     def __init__(self):
         self.eager = None   # why this key runs eagerly, or None
@@ -175,12 +175,18 @@ class CompiledFunction:
         for (g, k), n in zip(live, numbers):
             g[k] = n
         names += [n._expr for n in numbers]
-        result = None
+        result, back = None, None
         try:
             with recording(rec):
                 result = self.fn(*args, **kwargs)
-            outs = _leaves(result, [])
-            entry = self._plan(rec, outs, tracked, grads_before, expected)
+                outs = _leaves(result, [])
+                if _needs_backward(rec, outs, tracked, grads_before):
+                    try:
+                        back = autograd.record_backward(
+                            rec, outs, state.differentiable(tracked, arg_tensors))
+                    except Exception as e:   # the eager result stands; this key runs eagerly
+                        rec.spoil(f"the backward could not be recorded ({e})")
+            entry = self._plan(rec, outs, tracked, grads_before, expected, back)
         finally:
             for t, a in saved:
                 t._data = a
@@ -192,6 +198,14 @@ class CompiledFunction:
                 if t._data.__class__ is tape.RecArray:
                     t._data = t._data._a
             state.forget_scratch(optimizers)
+        entry.backward = None
+        if entry.eager is None and back is not None:
+            start, seeds, grad_names = back
+            saved = autograd.saved_slots(rec, start, seeds)
+            entry.saved_at = len(entry.results)
+            entry.results += saved
+            entry.backward = _backward_program(rec, start, saved, seeds, grad_names)
+            rec.lines = rec.lines[:start]
         if entry.eager is None:
             entry.program = program.build(rec, names, entry.results)
             entry.pure = not rec.mutates
@@ -201,7 +215,7 @@ class CompiledFunction:
         return entry, result
 
     @staticmethod
-    def _plan(rec, outs, tracked, grads_before, expected):
+    def _plan(rec, outs, tracked, grads_before, expected, back):
         """The entry for a finished capture: which slots come back and where they go."""
         if rec.spoiled is not None:
             return _eager(rec.spoiled)
@@ -234,10 +248,10 @@ class CompiledFunction:
             s = slot_of(o)
             if s is None or s.startswith("c") or s in expected.values():
                 return _eager("an output is not computed by the call")
-            if o._requires_grad and not grads and grad_mode.is_grad_enabled():
-                return _eager("an output requires grad (autograd through a compiled forward "
-                              "is not supported): use no_grad for inference, or compile the "
-                              "whole training step")
+            if o._requires_grad and not grads and back is None and \
+                    grad_mode.is_grad_enabled():
+                return _eager("an output requires grad, and its backward could not be "
+                              "recorded")
             outputs.append((len(results), o._dtype, o._device))
             results.append(s)
         e = _Entry()
@@ -273,11 +287,36 @@ class CompiledFunction:
             t._grad = None if pos is None else _make(res[pos], dtype, t._device)
         for i, pos in entry.writes:
             tracked[i]._data = res[pos]
-        return _rebuild(entry.template, iter([_make(res[pos], dt, dev)
-                                              for pos, dt, dev in entry.outputs]))
+        outs = [_make(res[pos], dt, dev) for pos, dt, dev in entry.outputs]
+        if entry.backward is not None:
+            outs = autograd.CompiledFunction.apply(
+                entry, res[entry.saved_at:], outs,
+                *state.differentiable(tracked, arg_tensors))
+            outs = list(outs) if isinstance(outs, tuple) else [outs]
+        return _rebuild(entry.template, iter(outs))
 
 
 _SLOT = object()
+
+
+def _needs_backward(rec, outs, tracked, grads_before):
+    """Whether a capture should record the backward of its outputs: they all need gradients
+    and the call did not run a backward itself."""
+    return (rec.spoiled is None and outs and grad_mode.is_grad_enabled() and
+            all(o._requires_grad for o in outs) and
+            all(t._grad is g for t, g in zip(tracked, grads_before)))
+
+
+def _backward_program(rec, start, saved, seeds, grad_names):
+    """The backward program: from the saved arrays and the outputs' gradients to the
+    gradients of the differentiable inputs (None where one got none)."""
+    results = [n for n in grad_names if n is not None]
+    prog = program.build(rec, saved + seeds, results, first=start)
+
+    def backward(*arrays):
+        got = iter(prog(*arrays))
+        return [None if n is None else next(got) for n in grad_names]
+    return backward
 
 
 def _name(fn):

@@ -12,9 +12,9 @@ from .tape import check
 _SOURCE_NAME = "<ember.compile program>"
 
 
-def _live_lines(lines, keep):
-    """``lines`` (numbered) without the pure calls whose results nothing uses (eager's
-    bookkeeping: a reshape tried and dropped, a view made for a check that passed)."""
+def _live_lines(lines, keep, first):
+    """``lines`` (numbered from ``first``) without the pure calls whose results nothing uses
+    (eager's bookkeeping: a reshape tried and dropped, a view made for a check that passed)."""
     live = set(keep)
     out = []
     for i in range(len(lines) - 1, -1, -1):
@@ -22,7 +22,7 @@ def _live_lines(lines, keep):
         if pure and writes and live.isdisjoint(writes):
             continue
         live.update(reads)
-        out.append((i,) + lines[i])
+        out.append((first + i,) + lines[i])
     out.reverse()
     return out
 
@@ -50,11 +50,11 @@ def _reuse_buffers(lines, rec, keep):
     return out
 
 
-def build(rec, inputs, results):
-    """The replay function of ``rec``'s tape: takes ``inputs`` (slot names) in order and
-    returns the slots ``results`` (names) as a tuple."""
+def build(rec, inputs, results, first=0, stop=None):
+    """The replay function of ``rec``'s tape (its lines ``first:stop``): takes ``inputs``
+    (slot names) in order and returns the slots ``results`` (names) as a tuple."""
     keep = set(results)
-    lines = _reuse_buffers(_live_lines(rec.lines, keep), rec, keep)
+    lines = _reuse_buffers(_live_lines(rec.lines[first:stop], keep, first), rec, keep)
     last = {}
     for i, (_, reads, writes, _) in enumerate(lines):
         for s in reads:

@@ -76,6 +76,16 @@ def tensors(submods, optimizers):
     return list(seen.values())
 
 
+def differentiable(tracked, arg_tensors):
+    """The tensors a compiled forward's backward gives gradients to, in a fixed order."""
+    seen, out = set(), []
+    for t in tracked + arg_tensors:
+        if t._requires_grad and id(t) not in seen:
+            seen.add(id(t))
+            out.append(t)
+    return out
+
+
 def leaves_needing_grad(arg_tensors, tracked):
     """Argument tensors whose ``.grad`` a backward in the call can set (leaves requiring
     grad), not already in ``tracked``."""
@@ -125,6 +135,7 @@ def signature(submods, optimizers, state):
     return (tuple(m.training for m in submods),
             tuple(id(t) for t in state),
             tuple(t._grad is None for t in state),
+            tuple(t._requires_grad for t in state),
             tuple(tuple((k, _hyper(k, v)) for k, v in g.items() if k != "params")
                   for opt in optimizers for g in opt.param_groups),
             tuple(len(st) for opt in optimizers for st in opt.state.values()))
