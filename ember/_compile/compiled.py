@@ -1,9 +1,9 @@
 """The compiled callable: guards, the cache of captured programs, capture and replay.
 
-A call's guard key holds what the captured program depends on: every tensor argument's
-class, shape, strides, dtype, device, requires_grad and whether it is a leaf; other arguments
-by value (numbers, strings) or identity (objects); grad mode; and the state signature (:mod:`.state`: module
-modes, the tensors tracked, which have gradients, optimizer hyper-parameters).  A key seen
+A call's guard key holds what the captured program depends on: every tensor argument's class,
+shape, strides, dtype, device, requires_grad and whether it is a leaf; other arguments by value
+(numbers, strings) or identity (objects); grad mode; and the state signature (:mod:`.state`:
+module modes, the tensors tracked, which have gradients, optimizer hyper-parameters). A key seen
 for the first time captures (the call runs eagerly, recorded); a key seen before replays its
 program, or runs eagerly if its capture could not be used (a graph break).
 """
