@@ -17,14 +17,15 @@ if __package__ in (None, ""):  # `python benchmarks/run.py`: import the package 
     # and drop benchmarks/ from sys.path (its profile.py would shadow the stdlib's).
     sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-from benchmarks import (checkpoint, dataloader, distributions, func, machine, matmul,  # noqa: E402
-                        op_overhead, probes, training, vision)
+from benchmarks import (checkpoint, compiled, dataloader, distributions, func,  # noqa: E402
+                        machine, matmul, op_overhead, probes, training, vision)
 from benchmarks.harness import measure  # noqa: E402
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 WORKLOADS = (op_overhead.WORKLOADS + training.WORKLOADS + dataloader.WORKLOADS
              + matmul.WORKLOADS + checkpoint.WORKLOADS
-             + distributions.WORKLOADS + func.WORKLOADS + vision.WORKLOADS)
+             + distributions.WORKLOADS + func.WORKLOADS + vision.WORKLOADS
+             + compiled.WORKLOADS)
 NAMES = [w.key for w in WORKLOADS] + list(probes.PROBES)
 GROUPS = list(dict.fromkeys([w.group for w in WORKLOADS] + list(probes.PROBES)))
 

@@ -66,14 +66,12 @@ def test_compile_disable_returns_the_model():
         assert mod.compile(model, disable=True) is model
 
 
-def test_compile_warns_once():
-    import ember._dynamo.eval_frame as ef
-    ef._warned[0] = False
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        ember.compile(lambda x: x)
-        ember.compile(lambda x: x)
-    assert len([w for w in caught if "runs eagerly" in str(w.message)]) == 1
+def test_compile_is_silent():
+    """Compiling warns nothing (capture is real; only graph breaks and limits warn)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f = ember.compile(lambda x: x + 1)
+        assert f(ember.ones(2)).tolist() == [2.0, 2.0]
 
 
 @pytest.mark.parametrize("kwargs, model", [

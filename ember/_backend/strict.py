@@ -29,6 +29,7 @@ import weakref
 import numpy as np
 
 from .numpy_backend import CPU, FakeCUDA
+from . import array_wrappers
 from .rebind import DeviceEngine, load_on, on_host
 
 _TRANSFER = frozenset(("array", "asarray", "ascontiguousarray", "asfortranarray", "asanyarray"))
@@ -115,30 +116,14 @@ def holder(a):
     return w if w is not None and w._a is a else StrictArray(a)
 
 
-def _is_kept_type(obj):
-    """Scalar types, dtype and exceptions pass through as they are (CuPy re-exports NumPy's);
-    other classes (``broadcast``, ``finfo``) are called like functions."""
-    return isinstance(obj, type) and issubclass(obj, (np.generic, np.dtype, BaseException))
-
-
-class StrictModule:
+class StrictModule(array_wrappers.ArrayModule):
     """A NumPy (sub)module whose functions take and give strict arrays."""
 
-    def __init__(self, mod):
-        self._mod = mod
+    def wrap_ufunc(self, uf):
+        return StrictUfunc(uf)
 
-    def __getattr__(self, name):
-        obj = getattr(self._mod, name)
-        if isinstance(obj, np.ufunc):
-            obj = StrictUfunc(obj)
-        elif isinstance(obj, types.ModuleType):
-            obj = StrictModule(obj)
-        elif obj is np.ndarray:
-            obj = StrictArray
-        elif callable(obj) and not _is_kept_type(obj):
-            obj = _function(obj, name)
-        setattr(self, name, obj)   # resolved once
-        return obj
+    def wrap_function(self, fn, name):
+        return _function(fn, name)
 
     @staticmethod
     def asnumpy(a):
@@ -280,12 +265,7 @@ class StrictArray:
         """CuPy's ``MemoryPointer``: ``.ptr`` is the address of the first element."""
         return types.SimpleNamespace(ptr=self._a.__array_interface__["data"][0])
 
-    dtype = property(lambda self: self._a.dtype)
-    ndim = property(lambda self: self._a.ndim)
-    size = property(lambda self: self._a.size)
-    strides = property(lambda self: self._a.strides)
-    itemsize = property(lambda self: self._a.itemsize)
-    nbytes = property(lambda self: self._a.nbytes)
+    dtype, ndim, size, strides, itemsize, nbytes = array_wrappers.layout_properties()
     flags = property(lambda self: Flags(self._a.flags))
     T = property(lambda self: StrictArray(self._a.T))
     mT = property(lambda self: StrictArray(self._a.mT))
@@ -377,31 +357,9 @@ class StrictArray:
     def __invert__(self):
         return StrictArray(~self._a)
 
-    __add__, __radd__, __iadd__ = _binary("add"), _binary("add", True), _inplace("add")
-    __sub__, __rsub__, __isub__ = (_binary("subtract"), _binary("subtract", True),
-                                   _inplace("subtract"))
-    __mul__, __rmul__, __imul__ = (_binary("multiply"), _binary("multiply", True),
-                                   _inplace("multiply"))
-    __truediv__, __rtruediv__, __itruediv__ = (_binary("true_divide"),
-                                               _binary("true_divide", True),
-                                               _inplace("true_divide"))
-    __floordiv__, __rfloordiv__, __ifloordiv__ = (_binary("floor_divide"),
-                                                  _binary("floor_divide", True),
-                                                  _inplace("floor_divide"))
-    __mod__, __rmod__, __imod__ = (_binary("remainder"), _binary("remainder", True),
-                                   _inplace("remainder"))
-    __pow__, __rpow__, __ipow__ = _binary("power"), _binary("power", True), _inplace("power")
-    __matmul__, __rmatmul__ = _binary("matmul"), _binary("matmul", True)
-    __and__, __rand__, __iand__ = (_binary("bitwise_and"), _binary("bitwise_and", True),
-                                   _inplace("bitwise_and"))
-    __or__, __ror__, __ior__ = (_binary("bitwise_or"), _binary("bitwise_or", True),
-                                _inplace("bitwise_or"))
-    __xor__, __rxor__, __ixor__ = (_binary("bitwise_xor"), _binary("bitwise_xor", True),
-                                   _inplace("bitwise_xor"))
-    __lshift__, __rshift__ = _binary("left_shift"), _binary("right_shift")
-    __eq__, __ne__ = _binary("equal"), _binary("not_equal")
-    __lt__, __le__ = _binary("less"), _binary("less_equal")
-    __gt__, __ge__ = _binary("greater"), _binary("greater_equal")
+
+array_wrappers.install(StrictArray, _binary, _inplace)
+StrictModule.array_type = StrictArray
 
 
 class StrictCUDA(FakeCUDA):

@@ -1,7 +1,7 @@
 """``torch._dynamo``: the compiler's front end, as far as programs call it.
 
-``compile`` runs code eagerly for now (see :mod:`.eval_frame`); the switches below accept
-what torch's accept and do what they mean outside a compiled region.
+``compile`` captures and replays array programs (:mod:`ember._compile`); the shape hints below
+are accepted and do nothing (Ember's programs are specialised to the shapes they saw).
 """
 from . import config, exc  # noqa: F401
 from .eval_frame import OptimizedModule, disable, is_compiling, list_backends
@@ -12,7 +12,9 @@ __all__ = ["OptimizedModule", "allow_in_graph", "assume_constant_result", "confi
 
 
 def reset():
-    """Forget compiled code (there is none to forget while compile runs eagerly)."""
+    """Forget every captured program: the next call of a compiled function captures again."""
+    from .._compile.compiled import reset as _reset
+    _reset()
 
 
 def allow_in_graph(fn):
@@ -24,12 +26,12 @@ def assume_constant_result(fn):
 
 
 def mark_dynamic(t, index, *, min=None, max=None, specialize_on=None):  # noqa: A002
-    """A shape hint for the compiler: accepted, nothing to do while compile runs eagerly."""
+    """A shape hint: accepted; programs are specialised to the shapes they were captured with."""
 
 
 def maybe_mark_dynamic(t, index):
-    """A shape hint for the compiler: accepted, nothing to do while compile runs eagerly."""
+    """A shape hint: accepted; programs are specialised to the shapes they were captured with."""
 
 
 def mark_static(t, index=None):
-    """A shape hint for the compiler: accepted, nothing to do while compile runs eagerly."""
+    """A shape hint: accepted; programs are specialised to the shapes they were captured with."""

@@ -1,13 +1,11 @@
 """``torch.compile`` and what it returns (``OptimizedModule`` for a module).
 
-Graph capture is not implemented yet, so a compiled callable runs the original code eagerly
-(one warning per process says so).  Everything around it is torch's: the arguments are checked
-as torch checks them, a compiled module is an ``OptimizedModule`` holding the original as
-``_orig_mod`` (its state_dict keys start with ``_orig_mod.``), and ``disable`` / ``is_compiling``
-answer as they do outside a compiled region.
+The compiler itself is :mod:`ember._compile` (capture of the array program, replay); this
+module is torch's surface around it: the arguments are checked as torch checks them, a compiled
+module is an ``OptimizedModule`` holding the original as ``_orig_mod`` (its state_dict keys
+start with ``_orig_mod.``), and ``disable`` keeps a function out of capture.
 """
 import functools
-import warnings
 
 from .. import _errors
 from ..nn.modules.module import Module
@@ -20,7 +18,6 @@ _BACKENDS = ("cudagraphs", "inductor", "openxla", "tvm")
 _DEBUG_BACKENDS = ("aot_eager", "aot_eager_decomp_partition", "aot_eager_default_partitioner",
                    "aot_ts", "eager", "eager_debug", "eager_noexcept", "openxla_eval",
                    "pre_dispatch_eager", "ts")
-_warned = [False]
 
 
 def list_backends(exclude_tags=("debug", "experimental")):
@@ -28,21 +25,24 @@ def list_backends(exclude_tags=("debug", "experimental")):
 
 
 def is_compiling():
-    """True inside a region being captured: never, while compiled code runs eagerly."""
-    return False
+    """True while a compiled call is being captured."""
+    from .._compile import tape
+    return tape.CURRENT[0] is not None
 
 
 class OptimizedModule(Module):
     """A compiled module: calls ``_orig_mod`` and reads its attributes through."""
 
-    def __init__(self, mod):
+    def __init__(self, mod, fullgraph=False):
+        from .._compile.compiled import CompiledFunction
         super().__init__()
         self._orig_mod = mod
         self.training = mod.training
         self._torchdynamo_orig_callable = mod.forward
+        self.__dict__["_compiled"] = CompiledFunction(mod, fullgraph, module=mod)
 
     def forward(self, *args, **kwargs):
-        return self._orig_mod(*args, **kwargs)
+        return self.__dict__["_compiled"](*args, **kwargs)
 
     def __getattr__(self, name):
         modules = self.__dict__.get("_modules")
@@ -76,21 +76,43 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
     _check(model, "inductor" if backend is None else backend, mode, options)
     if disable:
         return model
-    if not _warned[0]:
-        _warned[0] = True
-        warnings.warn(_errors.compile_runs_eagerly(), UserWarning, stacklevel=2)
     if isinstance(model, Module):
-        return OptimizedModule(model)
-
-    @functools.wraps(model)
-    def compiled(*args, **kwargs):
-        return model(*args, **kwargs)
+        return OptimizedModule(model, fullgraph)
+    from .._compile.compiled import CompiledFunction
+    compiled = functools.wraps(model)(CompiledFunction(model, fullgraph))
     compiled._torchdynamo_orig_callable = model
     return compiled
 
 
 def disable(fn=None, recursive=True, *, reason=None, wrapping=True):
-    """Keep ``fn`` out of compilation; code runs eagerly anyway, so ``fn`` comes back as is."""
+    """Keep ``fn`` out of compilation: a compiled function given here runs its original code
+    eagerly; other functions come back as they are (their calls are captured with the code
+    around them, as torch inlines them)."""
     if fn is None:
         return functools.partial(disable, recursive=recursive, reason=reason, wrapping=wrapping)
-    return fn
+    if isinstance(fn, OptimizedModule):
+        return fn._orig_mod
+    return getattr(fn, "_torchdynamo_orig_callable", fn)
+
+
+_compiled_classes = {}
+
+
+def compile_in_place(mod, *args, **kwargs):
+    """``Module.compile()``: calls of ``mod`` itself go through a compiled ``_call_impl``.  The
+    module's class becomes a subclass (made once per class) whose ``__call__`` does that, so
+    modules never compiled keep the plain call path."""
+    cls = type(mod)
+    if not getattr(cls, "_ember_compiled_class", False):
+        sub = _compiled_classes.get(cls)
+        if sub is None:
+            sub = _compiled_classes[cls] = type(cls.__name__, (cls,), {
+                "__call__": lambda self, *a, **k: self.__dict__["_compiled_call_impl"](*a, **k),
+                "_ember_compiled_class": True, "__module__": cls.__module__,
+                "__qualname__": cls.__qualname__})
+        mod.__class__ = sub
+    bound = functools.partial(Module._call_impl, mod)
+    compiled = compile(bound, *args, **kwargs)
+    if compiled is not bound:
+        compiled.module = mod
+    mod.__dict__["_compiled_call_impl"] = compiled

@@ -31,10 +31,35 @@ def compile_not_callable(model):
     return AssertionError(f"A callable function is expected, but {type(model)} is provided.")
 
 
-def compile_runs_eagerly():
-    return ("ember.compile does not capture graphs yet: the compiled model runs eagerly, with "
-            "the same results (and the speed of eager mode).")
-
-
 def dynamo_config_attribute(name):
     return AttributeError(f"torch._dynamo.config has no attribute {name!r}")
+
+
+def recompile_limit_hit(fn, limit):
+    code = getattr(getattr(fn, "__func__", fn), "__code__", None)
+    where = f" ({code.co_filename}:{code.co_firstlineno})" if code is not None else ""
+    return (f"torch._dynamo hit config.recompile_limit ({limit})\n"
+            f"   function: {getattr(fn, '__name__', type(fn).__name__)!r}{where}\n"
+            "   last reason: the guards changed (new shapes, modes or state)\n"
+            'To log all recompilation reasons, use EMBER_LOGS="recompiles". '
+            "Calls with new guards now run eagerly.")
+
+
+def compile_graph_break_warning(reason, filename, line):
+    return (f"Graph break in compiled code at {filename}:{line}: {reason}. "
+            "ember.compile runs calls with these guards eagerly.")
+
+
+def compile_graph_break(reason, filename, line):
+    return Unsupported(f"{reason}\n  (fullgraph=True) graph break at {filename}:{line}")
+
+
+def compile_guard_failed(name, detail):
+    return RuntimeError(f"ember.compile: a value that {name} read from a tensor during capture "
+                        f"changed on replay ({detail}); part of the program may have run. "
+                        "Later calls with these guards run eagerly.")
+
+
+def compile_fail_on_recompile(name):
+    return RuntimeError(f"Detected recompile when torch.compile stance is 'fail_on_recompile'. "
+                        f"function: {name!r}")

@@ -1,7 +1,7 @@
 """``torch.compiler``: the public face of ``compile`` (see :mod:`ember._dynamo`).
 
-Compiled code runs eagerly for now, so the queries answer as outside a compiled region and the
-decorators hand back what they are given.
+``is_compiling`` is True while a call is being captured; the decorators that steer torch's
+tracer hand back what they are given (Ember records arrays, not bytecode).
 """
 import contextlib
 
@@ -40,13 +40,28 @@ def nested_compile_region(fn=None, options=None):
 
 
 class set_stance(contextlib.ContextDecorator):
-    """``with set_stance("force_eager"):`` / ``@set_stance(...)``: code runs eagerly anyway."""
+    """How compiled functions behave: ``"default"``; ``"force_eager"`` (run the original
+    code); ``"eager_on_recompile"`` (replay known programs, run new guard keys eagerly);
+    ``"fail_on_recompile"`` (a new guard key raises).  Called as a function it sets the stance;
+    as ``with`` block or decorator it holds for that block or call."""
 
     def __init__(self, stance="default", *, skip_guard_eval_unsafe=False, force_backend=None):
+        from .._compile import compiled
         self.stance = stance
+        self._prev = compiled.STANCE[0]
+        compiled.STANCE[0] = stance
+
+    def __call__(self, fn):
+        from .._compile import compiled
+        compiled.STANCE[0] = self._prev   # a decorator sets the stance per call only
+        return super().__call__(fn)
 
     def __enter__(self):
+        from .._compile import compiled
+        compiled.STANCE[0] = self.stance
         return self
 
     def __exit__(self, *exc):
+        from .._compile import compiled
+        compiled.STANCE[0] = self._prev
         return False

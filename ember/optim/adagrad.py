@@ -47,7 +47,7 @@ class Adagrad(Optimizer):
             step_t += 1
             gbuf, std = scratch(p, a, 2)
             g = _grad_term(xp, a, g, wd, maximize, gbuf)
-            clr = lr / (1 + (float(step_t) - 1) * lr_decay)
+            clr = lr / (1 + (step_t.item() - 1) * lr_decay)
             s = st["sum"]._data
             xp.multiply(g, g, out=std)
             xp.add(s, std, out=s)

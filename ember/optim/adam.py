@@ -43,7 +43,7 @@ class Adam(Optimizer):
             tmp, denom = scratch(p, a, 2)
             g = _decayed_grad(xp, a, g, lr, wd, decoupled, maximize, denom)
             m, v = _adam_moments_(xp, st, g, beta1, beta2, tmp)
-            step = float(step_t)
+            step = step_t.item()
             bias_correction1 = 1 - beta1 ** step
             bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
             if amsgrad:

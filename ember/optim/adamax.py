@@ -33,6 +33,6 @@ class Adamax(Optimizer):
             xp.abs(g, out=tmp)
             xp.add(tmp, eps, out=tmp)
             xp.maximum(u, tmp, out=u)
-            clr = lr / (1 - beta1 ** float(step_t))
+            clr = lr / (1 - beta1 ** step_t.item())
             _addcdiv_(xp, a, m, u, -clr, tmp)
         return update

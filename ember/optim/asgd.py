@@ -30,19 +30,19 @@ class ASGD(Optimizer):
             eta, mu = st["eta"]._data, st["mu"]._data
             gbuf, tmp = scratch(p, a, 2)
             g = _grad_term(xp, a, g, wd, maximize, gbuf)
-            eta_value = float(eta)
+            eta_value = eta.item()
             xp.multiply(a, 1 - lambd * eta_value, out=a)
             xp.multiply(g, -eta_value, out=tmp)
             xp.add(a, tmp, out=a)
             ax = st["ax"]._data
-            mu_value = float(mu)   # a host scalar state: multiply by the number
+            mu_value = mu.item()   # a host scalar state: multiply by the number
             if mu_value != 1:
                 xp.subtract(a, ax, out=tmp)
                 xp.multiply(tmp, mu_value, out=tmp)
                 xp.add(ax, tmp, out=ax)
             else:
                 ax[...] = a
-            step = float(step_t)
+            step = step_t.item()
             eta[...] = lr / (1 + lambd * lr * step) ** alpha
             mu[...] = 1 / max(1, step - t0)
         return update

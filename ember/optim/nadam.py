@@ -31,7 +31,7 @@ class NAdam(Optimizer):
             xp = p._device._backend.xp
             st = state[p]
             step_t = _advance_step(st, p, "exp_avg", "exp_avg_sq", mu_product=1.0)
-            step = float(step_t)
+            step = step_t.item()
             bias_correction2 = 1 - beta2 ** step
             gbuf, tmp, denom = scratch(p, a, 3)
             g = _decayed_grad(xp, a, g, lr, wd, decoupled, maximize, gbuf)
@@ -39,7 +39,7 @@ class NAdam(Optimizer):
             mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
             mu_product = st["mu_product"]._data
             mu_product *= mu  # kept in the state's (float32) precision, as torch does
-            mu_product = float(mu_product)
+            mu_product = mu_product.item()
             m, v = _adam_moments_(xp, st, g, beta1, beta2, tmp)
             xp.divide(v, bias_correction2, out=denom)
             xp.sqrt(denom, out=denom)

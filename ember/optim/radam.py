@@ -29,7 +29,7 @@ class RAdam(Optimizer):
             xp = p._device._backend.xp
             st = state[p]
             step_t = _advance_step(st, p, "exp_avg", "exp_avg_sq")
-            step = float(step_t)
+            step = step_t.item()
             gbuf, tmp, den = scratch(p, a, 3)
             g = _decayed_grad(xp, a, g, lr, wd, decoupled, maximize, gbuf)
             m, v = _adam_moments_(xp, st, g, beta1, beta2, tmp)

@@ -371,6 +371,11 @@ class Module:
         fn(self)
         return self
 
+    def compile(self, *args, **kwargs):
+        """Compile this module's calls in place (``torch.compile`` on its ``_call_impl``)."""
+        import ember   # the compiler sits above nn: reached through the namespace
+        ember._dynamo.eval_frame.compile_in_place(self, *args, **kwargs)
+
     def cuda(self, device=None):
         return self._apply(lambda t: t.cuda(device))
 
