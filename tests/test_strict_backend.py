@@ -167,6 +167,9 @@ class _FakeCupy:
             def synchronize(self):
                 pass
 
+        class PinnedMemoryPointer(bytearray):
+            """Page-locked host memory (here: plain bytes)."""
+
     class _Pool:
         def used_bytes(self):
             return 1024
@@ -191,13 +194,20 @@ def _ufunc_at(op):
     return lambda a, index, values: getattr(xp, op).at(a, index, values)
 
 
+def _empty_pinned(shape, dtype=float):
+    """``cupyx.empty_pinned``: a NumPy array over a ``PinnedMemoryPointer``, as CuPy builds it."""
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape)) * dtype.itemsize
+    return np.ndarray(shape, dtype, buffer=_FakeCupy.cuda.PinnedMemoryPointer(nbytes))
+
+
 @pytest.fixture
 def cupy_backend(monkeypatch):
     import types
     monkeypatch.setitem(sys.modules, "cupy", _FakeCupy())
     monkeypatch.setitem(sys.modules, "cupyx", types.SimpleNamespace(
         scatter_add=_ufunc_at("add"), scatter_max=_ufunc_at("maximum"),
-        scatter_min=_ufunc_at("minimum")))
+        scatter_min=_ufunc_at("minimum"), empty_pinned=_empty_pinned))
     monkeypatch.delitem(sys.modules, "ember._backend.cupy_backend", raising=False)
     from ember._backend import cupy_backend
     yield cupy_backend.CUDA(0)
@@ -230,3 +240,7 @@ def test_cupy_backend_against_a_stand_in(cupy_backend):
     assert type(y) is StrictArray and np.allclose(y.get(), ref)
     eng = b.rng(5)
     assert type(b.random.uniform(eng, 4, "float32", 0.0, 1.0)) is StrictArray
+    from ember._ops.pinned import _in_pinned_memory
+    pinned = b.pin(host)
+    assert np.array_equal(pinned, host) and _in_pinned_memory(pinned[1:], b)
+    assert not _in_pinned_memory(host, b)
