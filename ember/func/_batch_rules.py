@@ -8,16 +8,17 @@ import numpy as np   # host bookkeeping only (the shapes of index lists)
 from .. import _dtype as D, _errors
 from .._tensor import Tensor
 from ._batched import wrap, is_batched
-from ._batching import (_lift, _size, _batched_value, _pad, _shift, _check_out, _sizes,
+from ._batching import (_lift, _map, _size, _batched_value, _pad, _shift, _check_out, _sizes,
                         _only_self, _first_sample, _dim_rule, _reduce_or_pointwise, _leading,
                         _fold, _fold_first, _composite, _decomposition, _inplace_pointwise,
                         pointwise, no_rule)
+from ._index_rules import index_rule, index_reduce, view_scatter
 from ._nn_rules import (RANDOM, kernel_rules, _random, _convolution, _loss, _nll_loss,
                         _layer_norm, _native_layer_norm, _embedding, _batch_norm, _prelu,
                         _unbatched_result, _new_batched, _new_full, _one_hot, _take, _renorm,
                         _searchsorted, _diag)
 
-__all__ = ["rule_for", "inplace_rule_for", "kernel_rules", "no_rule", "pointwise", "getitem",
+__all__ = ["rule_for", "inplace_rule_for", "kernel_rules", "reflected_rules", "no_rule", "pointwise", "getitem",
            "setitem", "RANDOM", "DYNAMIC", "CREATION"]
 
 
@@ -277,6 +278,111 @@ def _einsum(call, level, args, kwargs):
     return _lift(call(",".join(new_terms) + "->" + letter + rhs, *values), level)
 
 
+# ---- copies, decompositions ---------------------------------------------------------------
+def _copy_of(method):
+    """``<view>_copy``: the view (a Tensor method, which vmap rebinds) in fresh memory."""
+    def copy(input, *args, implicit=False, **kwargs):
+        return _map(getattr(Tensor, method)(input, *args, **kwargs), lambda v: v.clone())
+    return _decomposition(copy)
+
+
+_COPIES = {"expand_copy": "expand", "diagonal_copy": "diagonal",
+           "view_copy": "view", "permute_copy": "permute", "unbind_copy": "unbind",
+           "unfold_copy": "unfold", "squeeze_copy": "squeeze", "unsqueeze_copy": "unsqueeze",
+           "transpose_copy": "transpose", "t_copy": "t", "unsafe_split": "split",
+           "split_with_sizes_copy": "split_with_sizes", "unsafe_chunk": "chunk"}
+
+
+def _with_unbiased(rule):
+    """var / std (and _mean): ``var(x, True)`` passes ``unbiased`` where ``dim`` goes."""
+    def fixed(call, level, args, kwargs):
+        if len(args) > 1 and isinstance(args[1], bool):
+            kwargs = dict(kwargs, unbiased=args[1])
+            args = (args[0], None) + tuple(args[2:])
+        return rule(call, level, args, kwargs)
+    return fixed
+
+
+def _cross(dim_rule):
+    """cross without ``dim``: the first logical dim of size 3 (not the batch dim)."""
+    def rule(call, level, args, kwargs):
+        if (len(args) < 3 and kwargs.get("dim") is None) and args[0].dim() == args[1].dim():
+            dim = next((i for i, s in enumerate(args[0].shape) if s == 3), None)
+            if dim is not None:
+                kwargs = dict(kwargs, dim=dim)
+        return dim_rule(call, level, args[:2], kwargs)
+    return rule
+
+
+def _unfold(dim_rule):
+    def rule(call, level, args, kwargs):
+        x = args[0]
+        if x.dim() == 0:   # a 0-d input unfolds to (1,) (torch checks size <= 1)
+            return call(_first_sample(x, level), *args[1:], **kwargs) \
+                if args[2] > 1 else x.reshape(1)
+        return dim_rule(call, level, args, kwargs)
+    return rule
+
+
+def _kron(a, b, *, out=None):
+    """kron(a, b): a's and b's dims interleaved, multiplied, merged pairwise."""
+    n = max(a.dim(), b.dim())
+    sa = (1,) * (n - a.dim()) + tuple(a.shape)
+    sb = (1,) * (n - b.dim()) + tuple(b.shape)
+    prod = a.reshape(tuple(x for s in sa for x in (s, 1))) * \
+        b.reshape(tuple(x for s in sb for x in (1, s)))
+    return prod.reshape(tuple(x * y for x, y in zip(sa, sb)))
+
+
+def _fill(input, value):
+    if isinstance(value, Tensor):
+        return value.to(input.dtype).expand(tuple(input.shape)).clone()
+    return input.new_full(tuple(input.shape), value)
+
+
+def _isin(first_only):
+    """isin with batched test elements: each element compared with every test element."""
+    def rule(call, level, args, kwargs):
+        test = args[1] if len(args) > 1 else kwargs["test_elements"]
+        if not is_batched(test, level) or not isinstance(args[0], Tensor):
+            return first_only(call, level, args, kwargs)
+        x = args[0]
+        hit = (x.unsqueeze(-1) == test.reshape(-1)).any(-1)
+        return hit.logical_not() if kwargs.get("invert") else hit
+    return rule
+
+
+def _bucketize(first_only):
+    """bucketize with batched boundaries: ``searchsorted`` of the flattened input."""
+    def rule(call, level, args, kwargs):
+        x, boundaries = args[0], args[1] if len(args) > 1 else kwargs["boundaries"]
+        if not is_batched(boundaries, level) or not isinstance(x, Tensor):
+            return first_only(call, level, args, kwargs)
+        from .._ops import searching
+        kw = {k: v for k, v in kwargs.items() if k in ("out_int32", "right")}
+        return searching.searchsorted(boundaries, x.reshape(-1), **kw).reshape(tuple(x.shape))
+    return rule
+
+
+def _reflected(name):
+    """``Tensor.__r<op>__`` (a closure over the raw op): the op, looked up at call time."""
+    def rule(call, level, args, kwargs):
+        from .._ops import pointwise as P
+        return getattr(P, name)(args[1], args[0])
+    return rule
+
+
+REFLECTED = {"__radd__": "add", "__rmul__": "mul", "__rfloordiv__": "floor_divide",
+             "__rmod__": "remainder", "__rpow__": "pow", "__rand__": "bitwise_and",
+             "__ror__": "bitwise_or", "__rxor__": "bitwise_xor",
+             "__rlshift__": "bitwise_left_shift", "__rrshift__": "bitwise_right_shift"}
+
+
+def reflected_rules():
+    """(function, rule) for Tensor's reflected operators."""
+    return [(Tensor.__dict__[k], _reflected(v)) for k, v in REFLECTED.items()]
+
+
 # ---- the table ----------------------------------------------------------------------------
 _POINTWISE_FACTORIES = frozenset((
     "unary.<locals>.op", "binary.<locals>.op", "_tensor_only.<locals>.op",
@@ -365,8 +471,8 @@ _SPECIAL = {
     "cat": _cat(0), "concat": _cat(0), "stack": _cat(1), "getitem": getitem,
     "setitem": setitem, "matmul": _matmul, "mm": _product((2, 2)), "bmm": _product((3, 3)),
     "mv": _product((2, 1)), "dot": _product((1, 1)), "vdot": _vdot, "inner": _inner,
-    "outer": _outer, "flip": _flip, "bucketize": _first_only("bucketize"),
-    "isin": _first_only("isin"), "addmm": _addop("addmm"), "addmv": _addop("addmv"),
+    "outer": _outer, "flip": _flip, "bucketize": _bucketize(_first_only("bucketize")),
+    "isin": _isin(_first_only("isin")), "addmm": _addop("addmm"), "addmv": _addop("addmv"),
     "baddbmm": _addop("baddbmm"), "addbmm": _addop("addbmm", reduce_first=True),
     "addr": _addop("addr", outer=True),
     "einsum": _einsum, "convolution": _convolution, "conv1d": _composite,
@@ -391,7 +497,14 @@ _SPECIAL = {
     "diag": _decomposition(_diag), "renorm": _decomposition(_renorm),
     "searchsorted": _searchsorted, "channel_shuffle": _fold_first("channel_shuffle"),
     "diagflat": _decomposition(lambda x, offset=0: x.reshape(-1).diag_embed(offset)),
+    "alias_copy": _decomposition(lambda x: x.clone()),
+    "dist": _decomposition(lambda x, y, p=2: (x - y).norm(p)),
+    "kron": _decomposition(_kron), "fill": _decomposition(_fill),
+    "index_reduce": index_reduce, "select_scatter": view_scatter("select_scatter"),
+    "slice_scatter": view_scatter("slice_scatter"),
+    "diagonal_scatter": view_scatter("diagonal_scatter"),
 }
+_SPECIAL.update((k, _copy_of(v)) for k, v in _COPIES.items() if k not in _SPECIAL)
 
 
 _COMPOSITE = frozenset((
@@ -419,6 +532,14 @@ CREATION = frozenset((
     "kaiser_window"))
 
 
+_UNBIASED = frozenset(("var", "std", "var_mean", "std_mean"))
+
+# ops whose dim rule needs more in some cases: (fn, dim rule) -> rule
+_WITH_DIM_RULE = {"cross": lambda fn, rule: _cross(rule), "unfold": lambda fn, rule: _unfold(rule),
+                  **dict.fromkeys(("index_select", "index_add", "index_copy", "index_fill"),
+                                  index_rule)}
+
+
 def _is_pointwise(name, fn):
     return name in _POINTWISE or fn.__code__.co_qualname in _POINTWISE_FACTORIES
 
@@ -436,13 +557,15 @@ def rule_for(name, fn):
     if name in _COMPOSITE:
         return _composite
     if name in _DIMS_ALL:
-        return _dim_rule(fn, _DIMS_ALL[name], "all")
+        rule = _dim_rule(fn, _DIMS_ALL[name], "all")
+        return _with_unbiased(rule) if name in _UNBIASED else rule
     if name == "roll":
         return _dim_rule(fn, ("dims",), "restore")
     if name in _DIMS_FLAT:
         return _dim_rule(fn, _DIMS_FLAT[name], "flat", values=name in ("median", "nanmedian"))
     if name in _DIMS:
-        return _dim_rule(fn, _DIMS[name], "keep", others=_DIM_OTHERS.get(name, ()))
+        rule = _dim_rule(fn, _DIMS[name], "keep", others=_DIM_OTHERS.get(name, ()))
+        return _WITH_DIM_RULE[name](fn, rule) if name in _WITH_DIM_RULE else rule
     if name in _DIMS_EXTRA:
         return _dim_rule(fn, _DIMS_EXTRA[name], "keep", extra=1)
     if name in _LEADING:

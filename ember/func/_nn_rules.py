@@ -6,7 +6,7 @@ from .. import _errors
 from .._tensor import _wrap_dim
 from ._batched import wrap, is_batched, levels
 from ._batching import (_lift, _size, _batched_value, _only_self, _sizes, _fold, _fold_first,
-                        _leading, pointwise, no_rule)
+                        _leading, pointwise)
 
 
 # ---- nn -----------------------------------------------------------------------------------
@@ -14,7 +14,8 @@ def _convolution(call, level, args, kwargs):
     """convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
     groups): a batched input alone folds the batch into N; a batched weight (per-sample
     weights, as grad inside vmap makes them) makes one grouped convolution, the batch folded
-    into the channels (not for transposed convolutions)."""
+    into the channels (a transposed weight's first dim is its input channels: the same
+    folding)."""
     names = ("input", "weight", "bias", "stride", "padding", "dilation", "transposed",
              "output_padding", "groups")
     a = dict(zip(names, args), **kwargs)
@@ -26,8 +27,6 @@ def _convolution(call, level, args, kwargs):
         n = v.shape[1]
         out = call(v.reshape((b * n,) + tuple(v.shape[2:])), w, bias, *rest, groups)
         return wrap(out.reshape((b, n) + tuple(out.shape[1:])), level)
-    if a["transposed"]:
-        raise _errors.vmap_no_rule("convolution")
     xv = _batched_value(x, level)
     n = xv.shape[1]
     xv = xv.movedim(0, 1).reshape((n, -1) + tuple(xv.shape[3:]))
@@ -145,7 +144,7 @@ def _embedding(call, level, args, kwargs):
 
 def _prelu(call, level, args, kwargs):
     """prelu as ``max(x, 0) + weight * min(x, 0)``, weight along the channel dim (dim 1)."""
-    x, w = args[0], args[1]
+    x, w = args[0], args[1] if len(args) > 1 else kwargs["weight"]
     if w.numel() != 1 and x.dim() >= 2:
         w = w.reshape((-1,) + (1,) * (x.dim() - 2))
     return x.clamp_min(0) + w * x.clamp_max(0)
@@ -212,13 +211,26 @@ def _fold_nd(call, level, args, kwargs):
     return _fold(args[1], call.__name__)(call, level, args, kwargs)
 
 
+def _max_unpool_nd(call, level, args, kwargs):
+    """``max_unpool_nd(input, indices, nsp, out_spatial)``: input and indices batched (expanded
+    if need be), a batched N folded into the batch."""
+    x, nsp = args[0], args[2]
+    v, iv = _batched_value(x, level), _batched_value(args[1], level)
+    if x.dim() != nsp + 2:
+        return wrap(call(v, iv, *args[2:]), level)
+    b, n = v.shape[0], v.shape[1]
+    out = call(v.reshape((b * n,) + tuple(v.shape[2:])),
+               iv.reshape((b * n,) + tuple(iv.shape[2:])), *args[2:])
+    return wrap(out.reshape((b, n) + tuple(out.shape[1:])), level)
+
+
 def kernel_rules():
     """(function, rule) for functions outside the op table that compute on tensor data: the
     kernels composites such as ``F.avg_pool2d`` / ``F.interpolate`` / ``F.unfold`` call."""
     from .._ops import nn_conv, nn_pool, nn_resample
     return [(nn_pool.max_pool_nd, _fold_nd), (nn_pool.avg_pool_nd, _fold_nd),
             (nn_pool.adaptive_avg_pool_nd, _fold_nd), (nn_pool.adaptive_max_pool_nd, _fold_nd),
-            (nn_pool.index_pad, _leading(0)), (nn_pool.max_unpool_nd, no_rule("max_unpool")),
+            (nn_pool.index_pad, _leading(0)), (nn_pool.max_unpool_nd, _max_unpool_nd),
             (nn_resample.resample, _fold_first("upsample")),
             (nn_conv.unfold, _fold(2, "im2col")), (nn_conv.fold, _fold(1, "col2im"))]
 

@@ -44,7 +44,7 @@ def _build_table():
             rule = rules.inplace_rule_for(name, op.fn, op.inplace) or rules.no_rule(name + "_")
             _table[op.inplace] = (rule, name in rules.RANDOM)
     _table[pointwise._add] = (rules.pointwise("add"), False)   # Tensor.__add__
-    for fn, rule in rules.kernel_rules():
+    for fn, rule in (*rules.kernel_rules(), *rules.reflected_rules()):
         _table[fn] = (rule, False)
     _table[indexing.getitem] = (rules.getitem, False)
     _table[indexing.setitem] = (rules.setitem, False)
