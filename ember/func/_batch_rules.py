@@ -12,9 +12,11 @@ from ._batching import (_lift, _map, _size, _batched_value, _pad, _shift, _check
                         _only_self, _first_sample, _dim_rule, _reduce_or_pointwise, _leading,
                         _fold, _fold_first, _composite, _decomposition, _inplace_pointwise,
                         pointwise, no_rule)
-from ._index_rules import index_rule, index_reduce, view_scatter
+from ._index_rules import (index_rule, index_reduce, view_scatter, put, masked_scatter,
+                           histc, bincount)
 from ._nn_rules import (RANDOM, kernel_rules, _random, _convolution, _loss, _nll_loss,
                         _layer_norm, _native_layer_norm, _embedding, _batch_norm, _prelu,
+                        _margin_loss, _signal,
                         _unbatched_result, _new_batched, _new_full, _one_hot, _take, _renorm,
                         _searchsorted, _diag)
 
@@ -364,6 +366,74 @@ def _bucketize(first_only):
     return rule
 
 
+def _trapezoid(cumulative, dim_rule):
+    """trapezoid / trapz / cumulative_trapezoid with batched sample points ``x``: the sums of
+    ``(y[i] + y[i+1]) / 2 * (x[i+1] - x[i])`` along ``dim`` written in ops."""
+    def rule(call, level, args, kwargs):
+        y, x = args[0], args[1] if len(args) > 1 else kwargs.get("x")
+        dim = kwargs.get("dim", -1)
+        if not is_batched(x, level) or not y.dim() or not y.shape[dim]:
+            return dim_rule(call, level, args, kwargs)
+        n = y.shape[dim]
+        avg = (y.narrow(dim, 0, n - 1) + y.narrow(dim, 1, n - 1)) / 2
+        d = x.diff(dim=-1 if x.dim() == 1 else dim)
+        if x.dim() == 1:
+            shape = [1] * y.dim()
+            shape[dim] = n - 1
+            d = d.reshape(tuple(shape))
+        prod = avg * d
+        return prod.cumsum(dim) if cumulative else prod.sum(dim)
+    return rule
+
+
+def _spaced(log):
+    """linspace / logspace with batched tensor endpoints: torch's two-sided fill (the first
+    half from the start, the second from the end) in float64, cast to the result's dtype."""
+    def rule(call, level, args, kwargs):
+        from .._ops import creation, pointwise as P
+        names = ("start", "end", "steps", "base") if log else ("start", "end", "steps")
+        a = dict(zip(names, args), **kwargs)
+        dtype = a.get("dtype") or D.get_default_dtype()
+        if not dtype.is_floating_point:
+            raise _errors.vmap_no_rule("logspace" if log else "linspace")
+        start, end = (a[k].to(D.float64) if isinstance(a[k], Tensor) else a[k]
+                      for k in ("start", "end"))
+        steps = int(a["steps"])
+        i = creation.arange(steps, dtype=D.float64)
+        step = (end - start) / max(steps - 1, 1)
+        out = P.where(i < steps // 2, start + step * i, end - step * (steps - 1 - i)) \
+            if steps > 1 else start + i * 0
+        if log:
+            out = P.pow(a.get("base", 10.0), out)
+        return out.to(dtype)
+    return rule
+
+
+def _block_diag(call, level, args, kwargs):
+    """block_diag as each tensor (viewed as a matrix) padded to the full width, stacked (a
+    tensor of more than 2 dims: torch's error, from the first samples)."""
+    from .._ops import nn_pool, shape as S
+    if not args or any(t.dim() > 2 for t in args):
+        return call(*[_first_sample(t, level) for t in args])
+    mats = [t.reshape(1, -1) if t.dim() < 2 else t for t in args]
+    total, left, rows = sum(m.shape[1] for m in mats), 0, []
+    for m in mats:
+        rows.append(nn_pool.constant_pad_nd(m, (left, total - left - m.shape[1])))
+        left += m.shape[1]
+    return S.cat(rows, 0)
+
+
+def _lstsq(leading):
+    """linalg_lstsq: results left empty (the residuals, ...) get the batch dim too."""
+    def rule(call, level, args, kwargs):
+        out = leading(call, level, args, kwargs)
+        b = _size(level)
+        return type(out)(*[o if not isinstance(o, Tensor) or o._value.shape[:1] == (b,)
+                           else wrap(o._value.reshape((b,) + tuple(o._value.shape)), level)
+                           for o in out])
+    return rule
+
+
 def _reflected(name):
     """``Tensor.__r<op>__`` (a closure over the raw op): the op, looked up at call time."""
     def rule(call, level, args, kwargs):
@@ -503,6 +573,11 @@ _SPECIAL = {
     "index_reduce": index_reduce, "select_scatter": view_scatter("select_scatter"),
     "slice_scatter": view_scatter("slice_scatter"),
     "diagonal_scatter": view_scatter("diagonal_scatter"),
+    "linspace": _spaced(False), "logspace": _spaced(True),
+    "put": put, "masked_scatter": masked_scatter, "histc": histc, "bincount": bincount,
+    "block_diag": _block_diag, "unravel_index": _first_only("unravel_index"),
+    "new_empty_strided": _unbatched_result, "linalg_lstsq": _lstsq(_leading(2)),
+    "stft": _signal(1), "istft": _signal(2),
 }
 _SPECIAL.update((k, _copy_of(v)) for k, v in _COPIES.items() if k not in _SPECIAL)
 
@@ -522,7 +597,7 @@ _LOSSES = frozenset(("mse_loss", "huber_loss", "smooth_l1_loss", "soft_margin_lo
 
 
 DYNAMIC = frozenset(("nonzero", "argwhere", "masked_select", "unique", "unique_consecutive",
-                      "bincount", "histc", "histogram", "histogramdd", "repeat_interleave"))
+                      "histogram", "histogramdd", "repeat_interleave"))
 
 
 # ops that take no tensor: they never meet a BatchedTensor and need no rule
@@ -536,6 +611,9 @@ _UNBIASED = frozenset(("var", "std", "var_mean", "std_mean"))
 
 # ops whose dim rule needs more in some cases: (fn, dim rule) -> rule
 _WITH_DIM_RULE = {"cross": lambda fn, rule: _cross(rule), "unfold": lambda fn, rule: _unfold(rule),
+                  "trapz": lambda fn, rule: _trapezoid(False, rule),
+                  "trapezoid": lambda fn, rule: _trapezoid(False, rule),
+                  "cumulative_trapezoid": lambda fn, rule: _trapezoid(True, rule),
                   **dict.fromkeys(("index_select", "index_add", "index_copy", "index_fill"),
                                   index_rule)}
 
@@ -554,6 +632,8 @@ def rule_for(name, fn):
         return _SPECIAL[name]
     if name in _LOSSES:
         return _loss(fn)
+    if name in ("multi_margin_loss", "multilabel_margin_loss"):
+        return _margin_loss(fn)
     if name in _COMPOSITE:
         return _composite
     if name in _DIMS_ALL:

@@ -1,9 +1,11 @@
-"""Batching rules of the ``index_*`` ops for a batched index (each sample its own index) and
-of ``index_reduce``: the index is expanded along the op's dim and the op runs as the
-equivalent ``gather`` / ``scatter*`` along the physical dim, once for the whole batch; and of
-the ``*_scatter`` ops (every tensor batched, dims shifted past the batch)."""
+"""Batching rules written as one ``gather`` / ``scatter*`` over the whole batch: the
+``index_*`` ops with a batched index (each sample its own index) and ``index_reduce`` (the
+index expanded along the op's dim), ``put``, ``masked_scatter``, ``histc`` and ``bincount``
+(each sample's flattened data); and the ``*_scatter`` ops (every tensor batched, dims shifted
+past the batch)."""
 import inspect
 
+from .. import _dtype as D, _errors
 from .._tensor import Tensor
 from ._batched import wrap, is_batched
 from ._batching import _batched_value, _shift, _size
@@ -28,13 +30,14 @@ def _bound(fn, args, kwargs):
 
 def index_rule(fn, dim_rule):
     """``index_select`` / ``index_add`` / ``index_copy`` / ``index_fill``: ``dim_rule`` (the
-    dim-shifting rule) when the index is not batched; gather / scatter otherwise."""
+    dim-shifting rule) when the index is not batched; gather / scatter otherwise (and for a
+    logical 0-d input, run as 1-d)."""
     name = fn.__name__
 
     def rule(call, level, args, kwargs):
         a = _bound(fn, args, kwargs)
         x, index = a["input"], a["index"]
-        if not is_batched(index, level):
+        if not is_batched(index, level) and x.dim():
             return dim_rule(call, level, args, kwargs)
         v = _batched_value(x, level)
         d = _shift(a["dim"], max(x.dim(), 1))
@@ -109,3 +112,72 @@ def view_scatter(name):
         return wrap(call(_batched_value(x, level), _batched_value(src, level), *values),
                     level)
     return rule
+
+
+def put(call, level, args, kwargs):
+    """``put(input, index, source, accumulate)``: a scatter into each sample's flattened input
+    (negative indices count from the end)."""
+    a = dict(zip(("input", "index", "source", "accumulate"), args), **kwargs)
+    x = a["input"]
+    b = _size(level)
+    v = _batched_value(x, level).reshape(b, -1)
+    idx = _batched_value(a["index"], level).reshape(b, -1)
+    idx = idx.remainder(max(v.shape[1], 1))
+    src = _batched_value(a["source"], level).reshape(b, -1).to(v.dtype)
+    out = v.scatter_add(1, idx, src) if a.get("accumulate") else v.scatter(1, idx, src)
+    return wrap(out.reshape((b,) + tuple(x.shape)), level)
+
+
+def masked_scatter(call, level, args, kwargs):
+    """``masked_scatter(input, mask, source)``: each sample's masked positions take its
+    source's leading elements in order (a cumulative count of the mask indexes them)."""
+    from .._ops import pointwise as P
+    x, mask, source = (dict(zip(("input", "mask", "source"), args), **kwargs)[k]
+                       for k in ("input", "mask", "source"))
+    from .._ops import shape as S
+    b, shape = _size(level), S.broadcast_shapes(tuple(x.shape), tuple(mask.shape))
+    v = _batched_value(x.expand(shape), level).reshape(b, -1)
+    m = _batched_value(mask.expand(shape), level).reshape(b, -1)
+    pos = (m.to(D.int64).cumsum(1) - 1).clamp_min(0)
+    src = _batched_value(source, level).reshape(b, -1)
+    picked = src.gather(1, pos.clamp_max(max(src.shape[1] - 1, 0))).to(v.dtype)
+    return wrap(P.where(m, picked, v).reshape((b,) + tuple(shape)), level)
+
+
+def histc(call, level, args, kwargs):
+    """``histc(input, bins, min, max)`` per sample: with ``min == max`` each sample's own
+    range (widened by 1 both ways when its values are all equal), as torch's."""
+    from .._ops import creation, pointwise as P
+    a = dict(zip(("input", "bins", "min", "max"), args), **kwargs)
+    bins, lo, hi = a.get("bins", 100), a.get("min", 0), a.get("max", 0)
+    b = _size(level)
+    v = _batched_value(a["input"], level).reshape(b, -1)
+    if lo == hi:
+        lo_t, hi_t = v.amin(1, keepdim=True), v.amax(1, keepdim=True)
+        same = P.eq(lo_t, hi_t)
+        lo_t, hi_t = P.where(same, lo_t - 1, lo_t), P.where(same, hi_t + 1, hi_t)
+    else:
+        lo_t, hi_t = v.new_full((b, 1), lo), v.new_full((b, 1), hi)
+    inside = P.logical_and(v >= lo_t, v <= hi_t)
+    pos = ((v - lo_t) * bins / (hi_t - lo_t)).floor().to(D.int64).clamp(0, bins - 1)
+    counts = creation.zeros(b, bins, dtype=v.dtype, device=v.device)
+    return wrap(counts.scatter_add(1, P.where(inside, pos, 0), inside.to(v.dtype)), level)
+
+
+def bincount(call, level, args, kwargs):
+    """``bincount(input, weights, minlength)``: one length for the batch (torch stacks the
+    samples' results, so they must agree); a scatter-add per sample."""
+    from .._ops import creation
+    a = dict(zip(("input", "weights", "minlength"), args), **kwargs)
+    b = _size(level)
+    v = _batched_value(a["input"], level).reshape(b, -1)
+    lengths = {max(int(n) + 1, a.get("minlength", 0)) if v.shape[1] else a.get("minlength", 0)
+               for n in (v.amax(1).tolist() if v.shape[1] else [0] * b)}
+    if len(lengths) != 1:
+        raise _errors.vmap_dynamic_shape("bincount")
+    w = a.get("weights")
+    dtype = D.int64 if w is None else (w.dtype if w.dtype.is_floating_point else D.float64)
+    src = creation.ones(v.shape, dtype=dtype, device=v.device) if w is None else \
+        _batched_value(w, level).reshape(b, -1).to(dtype)
+    counts = creation.zeros(b, lengths.pop(), dtype=dtype, device=v.device)
+    return wrap(counts.scatter_add(1, v, src), level)

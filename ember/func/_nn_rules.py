@@ -55,6 +55,49 @@ def _loss(fn):
     return rule
 
 
+def _margin_loss(fn):
+    """multi_margin_loss / multilabel_margin_loss over (C,) or (N, C) inputs: the batch folded
+    into N with reduction='none', then each sample reduced."""
+    params = list(inspect.signature(fn).parameters)
+
+    def rule(call, level, args, kwargs):
+        a = dict(zip(params, args), **kwargs)
+        reduction = a.pop("reduction", "mean")
+        x, target = a.pop("input"), a.pop("target")
+        if is_batched(a.get("weight"), level):
+            raise _errors.vmap_no_rule(fn.__name__)
+        b = _size(level)
+        xv, tv = _batched_value(x, level), _batched_value(target, level)
+        lead = x.dim() == 2
+        if lead:    # (batch, N, C): N folded into the batch
+            xv, tv = xv.reshape((-1,) + tuple(xv.shape[2:])), tv.reshape(
+                (-1,) + tuple(tv.shape[2:]))
+        else:       # (C,) or 0-d samples: the batch is the op's N
+            xv = xv.reshape(b, -1)
+            tv = tv.reshape(b) if fn.__name__ == "multi_margin_loss" else tv.reshape(b, -1)
+        losses = call(xv, tv, **a, reduction="none").reshape(b, -1)
+        if reduction == "none":
+            return wrap(losses if lead else losses.reshape(b), level)
+        return wrap(losses.mean(1) if reduction == "mean" else losses.sum(1), level)
+    return rule
+
+
+def _signal(min_dims):
+    """stft / istft: a logical input of ``min_dims`` dims runs with the batch as the op's own
+    batch dim; one more dim (the op's batch) is folded into it. The window is not batched."""
+    def rule(call, level, args, kwargs):
+        x = args[0]
+        if any(is_batched(v, level) for v in (*args[1:], *kwargs.values())):
+            raise _errors.vmap_no_rule(call.__name__)
+        v = x._value
+        if x.dim() == min_dims:
+            return _lift(call(v, *args[1:], **kwargs), level)
+        b, n = v.shape[0], v.shape[1]
+        out = call(v.reshape((b * n,) + tuple(v.shape[2:])), *args[1:], **kwargs)
+        return wrap(out.reshape((b, n) + tuple(out.shape[1:])), level)
+    return rule
+
+
 def _nll_loss(call, level, args, kwargs):
     params = ("input", "target", "weight", "reduction", "ignore_index")
     a = dict(zip(params, args), **kwargs)
