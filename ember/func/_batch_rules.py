@@ -289,7 +289,7 @@ def _copy_of(method):
 
 
 _COPIES = {"expand_copy": "expand", "diagonal_copy": "diagonal",
-           "view_copy": "view", "permute_copy": "permute", "unbind_copy": "unbind",
+           "view_copy": "reshape", "permute_copy": "permute", "unbind_copy": "unbind",
            "unfold_copy": "unfold", "squeeze_copy": "squeeze", "unsqueeze_copy": "unsqueeze",
            "transpose_copy": "transpose", "t_copy": "t", "unsafe_split": "split",
            "split_with_sizes_copy": "split_with_sizes", "unsafe_chunk": "chunk"}
