@@ -220,6 +220,41 @@ def test_randomness_different_and_same():
     assert bool(((same_drop == 0) | (same_drop == 2 * x)).all())
 
 
+_RANDOM_CASES = {
+    "rand_like": lambda L: lambda x: L.rand_like(x),
+    "randn": lambda L: lambda x: L.randn(16) + x,
+    "dropout": lambda L: lambda x: L.nn.functional.dropout(x + 1, 0.5),
+    "bernoulli(p)": lambda L: lambda x: L.bernoulli(x * 0 + 0.5),
+    "bernoulli_": lambda L: lambda x: (x * 0).bernoulli_(0.5),
+    "normal_": lambda L: lambda x: (x * 0).normal_(),
+    "uniform_": lambda L: lambda x: (x * 0).uniform_(),
+    "normal(mean)": lambda L: lambda x: L.normal(x, 1.0),
+    "randint": lambda L: lambda x: L.randint(10, (16,)) + x.long(),
+    "randperm": lambda L: lambda x: L.randperm(16) + x.long(),
+    "multinomial": lambda L: lambda x: L.multinomial(x.abs() + 0.1, 8),
+    "unbatched rand_like": lambda L: lambda x: L.rand_like(L.ones(16)) + x,
+    "unbatched normal_": lambda L: lambda x: L.zeros(16).normal_() + x,
+    "poisson": lambda L: lambda x: L.poisson(x.abs() + 1),
+    "rrelu": lambda L: lambda x: L.nn.functional.rrelu(x - 1, training=True),
+    "rrelu eval": lambda L: lambda x: L.nn.functional.rrelu(x - 1),
+}
+
+
+def _random_outcome(lib, case, mode):
+    """torch's error, or the result's shape and whether every sample drew the same."""
+    try:
+        out = lib.func.vmap(_RANDOM_CASES[case](lib), randomness=mode)(lib.zeros(4, 16))
+    except RuntimeError as exc:
+        return str(exc).splitlines()[0]
+    return tuple(out.shape), bool((out == out[0]).all())
+
+
+@pytest.mark.parametrize("mode", ["error", "different", "same"])
+@pytest.mark.parametrize("case", list(_RANDOM_CASES))
+def test_random_ops_in_each_randomness_mode(case, mode):
+    assert _random_outcome(ember, case, mode) == _random_outcome(torch, case, mode)
+
+
 # ---- errors ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("scenario", [
     lambda lib, x: lib.func.vmap(lambda a: a, in_dims=2)(x),

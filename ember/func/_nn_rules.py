@@ -2,8 +2,8 @@
 and resampling kernels composites call) and of the random ops (``randomness=``)."""
 import inspect
 
-from .. import _errors
-from .._tensor import _wrap_dim
+from .. import _dtype as D, _errors
+from .._tensor import Tensor, _wrap_dim
 from ._batched import wrap, is_batched, levels
 from ._batching import (_lift, _size, _batched_value, _only_self, _sizes, _fold, _fold_first,
                         _leading, pointwise)
@@ -287,9 +287,6 @@ RANDOM = frozenset((
     "_standard_gamma", "fractional_max_pool2d", "fractional_max_pool3d"))
 
 
-_CREATION = frozenset(("rand", "randn"))
-
-
 _DROPOUTS = frozenset(("dropout", "alpha_dropout", "feature_alpha_dropout", "feature_dropout"))
 
 
@@ -305,7 +302,48 @@ def _same_draw(name, call, level, args, kwargs):
         return call(sample, *args[1:], **kwargs)
     if name in ("dropout", "feature_dropout"):    # multiplicative: x * dropout(ones)
         return P.mul(x, call(creation.ones_like(sample), *args[1:], **kwargs))
-    raise _errors.vmap_no_rule(name)
+    if name.endswith("_"):      # in place: one sample drawn, written into every sample
+        if any(is_batched(a, level) for a in (*args[1:], *kwargs.values())):
+            raise _errors.vmap_no_rule(name)
+        draw = sample.clone()
+        call(draw, *args[1:], **kwargs)
+        x._value.copy_(draw)
+        return x
+    raise _errors.vmap_same_randomness_batched()
+
+
+def _different_unbatched(name, op, call, args, kwargs, different):
+    """randomness='different' with no batched argument: the draw gets the batch dims."""
+    sizes = tuple(lv.size for lv in different)
+    if name.endswith("_"):
+        raise _errors.vmap_different_inplace_unbatched()
+    if name in ("rand", "randn"):
+        out = op(*(sizes + _sizes(args)), **kwargs)
+    elif name == "randint":
+        i = next((i for i, a in enumerate(args) if isinstance(a, (tuple, list))), None)
+        if i is None:
+            kwargs = dict(kwargs, size=sizes + tuple(kwargs["size"]))
+        else:
+            args = args[:i] + (sizes + tuple(args[i]),) + args[i + 1:]
+        out = op(*args, **kwargs)
+    elif name == "randperm":     # rand draws per sample here: its argsort is a permutation
+        from .._ops import random as R
+        return R.rand(int(args[0]), device=kwargs.get("device")).argsort(-1).to(
+            kwargs.get("dtype") or D.int64)
+    elif isinstance(args[0], Tensor):   # rand_like, bernoulli(p)...: the input expanded
+        x = args[0]
+        for lv in different:
+            x = wrap(x.expand((lv.size,) + tuple(x.shape)), lv.level)
+        return call(x, *args[1:], **kwargs)
+    else:
+        raise _errors.vmap_no_rule(name)
+    for lv in different:
+        out = wrap(out, lv.level)
+    return out
+
+
+def _rrelu_training(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return training
 
 
 def _dropout_is_identity(input, p, train):
@@ -319,7 +357,10 @@ def _random(name, batched_rule):
     size); 'same' draws once, unbatched (``*_like`` and dropout of a batched input draw for one
     sample's shape)."""
     def rule(call, level, args, kwargs):
-        if name in _DROPOUTS and _dropout_is_identity(*args, **kwargs):
+        if name == "rrelu" and level:     # torch has no rule, in training or not
+            raise _errors.vmap_not_supported(name)
+        if name in _DROPOUTS and _dropout_is_identity(*args, **kwargs) or \
+                name == "rrelu" and not _rrelu_training(*args, **kwargs):
             return batched_rule(call, level, args, kwargs) if level else \
                 call.__wrapped__(*args, **kwargs)
         modes = [lv.randomness for lv in levels]
@@ -337,10 +378,5 @@ def _random(name, batched_rule):
         different = [lv for lv in levels if lv.randomness == "different"]
         if not different or _drawing[0]:
             return op(*args, **kwargs)
-        if name not in _CREATION:
-            raise _errors.vmap_no_rule(name)
-        out = op(*(tuple(lv.size for lv in different) + _sizes(args)), **kwargs)
-        for lv in different:
-            out = wrap(out, lv.level)
-        return out
+        return _different_unbatched(name, op, call, args, kwargs, different)
     return rule
