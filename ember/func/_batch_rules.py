@@ -154,16 +154,16 @@ def setitem(call, level, args, kwargs):
 
 
 def _index_put(call, level, args, kwargs):
-    """index_put(input, indices, values[, accumulate]) with unbatched integer indices: one more
-    index, ``arange(batch)``, in front (also the in-place variant: advanced indexing's
-    backward)."""
+    """index_put(input, indices, values[, accumulate]) with integer indices (batched ones line
+    up with it): one more index, ``arange(batch)``, in front (also the in-place variant:
+    advanced indexing's backward)."""
     x, indices, values = args[0], tuple(args[1]), args[2]
-    if any(i is None or is_batched(i, level) or i.dtype.is_floating_point or
-           i.dtype is D.bool_ for i in indices):
+    if any(i is None or i.dtype.is_floating_point or i.dtype is D.bool_ for i in indices):
         raise _errors.vmap_no_rule("index_put_")
     from .._ops import creation
     b, nd = _size(level), max(i.dim() for i in indices)
     rows = creation.arange(b, device=x.device).reshape((b,) + (1,) * nd)
+    indices = tuple(_pad(i._value, i.dim(), nd) if is_batched(i, level) else i for i in indices)
     target = nd + x.dim() - len(indices)
     v = _pad(values._value, values.dim(), target) if is_batched(values, level) else values
     return _lift(call(_batched_value(x, level), (rows,) + indices, v, *args[3:], **kwargs),
@@ -434,6 +434,15 @@ def _lstsq(leading):
     return rule
 
 
+def _vander(leading):
+    """linalg_vander of a logical 0-d input: as one element."""
+    def rule(call, level, args, kwargs):
+        x = args[0]
+        return leading(call, level, (x.reshape(1),) + tuple(args[1:]) if x.dim() == 0 else args,
+                       kwargs)
+    return rule
+
+
 def _reflected(name):
     """``Tensor.__r<op>__`` (a closure over the raw op): the op, looked up at call time."""
     def rule(call, level, args, kwargs):
@@ -577,6 +586,7 @@ _SPECIAL = {
     "put": put, "masked_scatter": masked_scatter, "histc": histc, "bincount": bincount,
     "block_diag": _block_diag, "unravel_index": _first_only("unravel_index"),
     "new_empty_strided": _unbatched_result, "linalg_lstsq": _lstsq(_leading(2)),
+    "linalg_vander": _vander(_leading(1)),
     "stft": _signal(1), "istft": _signal(2),
 }
 _SPECIAL.update((k, _copy_of(v)) for k, v in _COPIES.items() if k not in _SPECIAL)

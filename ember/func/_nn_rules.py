@@ -142,10 +142,14 @@ def _layer_norm(call, level, args, kwargs):
 
 
 def _native_layer_norm(call, level, args, kwargs):
+    """(out, mean, rstd); a batched weight or bias applies to the normalised output."""
     x, shape, w, bias, eps = args
-    if is_batched(w, level) or is_batched(bias, level):
-        raise _errors.vmap_no_rule("native_layer_norm")
-    return _lift(call(_batched_value(x, level), shape, w, bias, eps), level)
+    if not is_batched(w, level) and not is_batched(bias, level):
+        return _lift(call(_batched_value(x, level), shape, w, bias, eps), level)
+    out, mean, rstd = _lift(call(_batched_value(x, level), shape, None, None, eps), level)
+    if w is not None:
+        out = out * w
+    return out if bias is None else out + bias, mean, rstd
 
 
 def _batch_norm(call, level, args, kwargs):
