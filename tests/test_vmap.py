@@ -425,3 +425,10 @@ def test_jacrev_batched_backward_or_row_fallback(f):
         return lib.func.jacrev(lambda a: f(lib, a))(x), lib.func.vmap(
             lib.func.jacrev(lambda a: f(lib, a)))(x.unsqueeze(0).expand(2, -1, -1) * 2)
     both(scenario, arr(4, 5))
+
+
+@pytest.mark.slow
+def test_example_per_sample_grads_at_least_5x_faster_than_the_loop():
+    from ember.examples import per_sample_grads as ex
+    result = ex.main(batch=64, repeat=3)     # best of 3 of each
+    assert result["error"] < 1e-4 and result["speedup"] >= 5, result["speedup"]
