@@ -45,7 +45,8 @@ def _prod_arr(a, b, dt):
     if a.shape[-1] == 1 and a.ndim > 1 and b.ndim > 1 and b.shape[-2] == 1:
         # outer products (per-sample weight gradients): NumPy's matmul takes a slow
         # non-BLAS loop for them; the broadcast product is the same single multiplication
-        return a * b
+        r = a * b
+        return r if r.flags.c_contiguous else r.copy(order="C")
     return a @ b
 
 
