@@ -15,7 +15,8 @@ NAMES = ("sin", "add", "matmul", "sum", "cat", "nn.functional.conv2d", "linalg.s
          "cross", "var.unbiased", "kron", "masked_scatter", "put", "histc",
          "nn.functional.conv_transpose2d", "nn.functional.max_unpool2d",
          "nn.functional.multi_margin_loss", "cumulative_trapezoid", "linspace.tensor_overload",
-         "__rpow__", "stft")
+         "__rpow__", "stft", "block_diag", "bincount", "index_put", "native_layer_norm",
+         "linalg.vander", "isin", "bucketize", "unsafe_chunk")
 
 
 @pytest.mark.parametrize("name", NAMES)
