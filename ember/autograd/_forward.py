@@ -359,7 +359,7 @@ def unhidden(t):
     a transform's result requires grad only if a tensor of the caller's does."""
     if not t._requires_grad:
         return t
-    if "_value" in t.__dict__:
+    if _is_batched(t):
         return _vmap[0][3](t, unhidden)
     stack, seen = [t._grad_fn], set()
     if t._grad_fn is None:
@@ -384,10 +384,14 @@ def carry_tangents(src, dst):
     if src._fw:
         for k, v in src._fw.items():
             set_tangent(dst, v, k)
-    value = src.__dict__.get("_value")
-    if value is not None:
-        carry_tangents(value, dst._value)
+    if _is_batched(src):
+        carry_tangents(src._value, dst._value)
     return dst
+
+
+def _is_batched(t):
+    """Whether ``t`` is a vmap BatchedTensor (``ember.func``, a layer above, marks its class)."""
+    return getattr(t.__class__, "_vmap_batched", False)
 
 
 def plain_alias(t, level, requires_grad=False):
