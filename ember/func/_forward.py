@@ -10,7 +10,7 @@ import functools
 
 from .. import _errors
 from .._tensor import Tensor
-from ..autograd import _forward
+from ..autograd import _forward, functional as _functional
 from .. import random as _random
 from ..utils._pytree import tree_flatten, tree_unflatten, tree_map
 from ._reverse import _wrap_argnums, _select, _replace, jacrev
@@ -173,6 +173,21 @@ def _by_columns(flat_func, flat_in, has_aux, randomness):
     finally:
         _forward.set_random_mode(previous)
     return jac, found["spec"], found.get("aux")
+
+
+def _columns(func, flat_in):
+    """``autograd._forward.jacobian_columns``'s contract (``func`` returns a tuple of tensors;
+    -> (None, ``jac[output][input]``)) by vmap over jvp: autograd.functional's forward mode."""
+    try:
+        rows, _, _ = _vectorised(func, flat_in, False, "error")
+    except RuntimeError as exc:
+        if not unbatchable(exc):
+            raise
+        return _forward.jacobian_columns(func, flat_in)
+    return None, rows
+
+
+_functional._vectorized_columns[0] = _columns
 
 
 def hessian(func, argnums=0):
