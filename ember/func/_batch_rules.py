@@ -15,7 +15,7 @@ from ._batching import (_lift, _size, _batched_value, _pad, _shift, _check_out, 
                         pointwise, no_rule)
 from ._decomposed_rules import (_COPIES, _copy_of, _with_unbiased, _cross, _unfold, _kron,
                                 _fill, _isin, _bucketize, _trapezoid, _spaced, _block_diag,
-                                _lstsq, _vander, reflected_rules)
+                                _lstsq, _vander, _masked_fill, reflected_rules)
 from ._index_rules import (index_rule, index_reduce, view_scatter, put, masked_scatter,
                            histc, bincount)
 from ._nn_rules import (RANDOM, kernel_rules, _random, _convolution, _loss, _nll_loss,
@@ -408,7 +408,7 @@ _SPECIAL = {
     "put": put, "masked_scatter": masked_scatter, "histc": histc, "bincount": bincount,
     "block_diag": _block_diag, "unravel_index": _first_only("unravel_index"),
     "new_empty_strided": _unbatched_result, "linalg_lstsq": _lstsq(_leading(2)),
-    "linalg_vander": _vander(_leading(1)),
+    "linalg_vander": _vander(_leading(1)), "masked_fill": _masked_fill(pointwise("masked_fill")),
     "stft": _signal(1), "istft": _signal(2),
 }
 _SPECIAL.update((k, _copy_of(v)) for k, v in _COPIES.items() if k not in _SPECIAL)

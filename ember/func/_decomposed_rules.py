@@ -1,7 +1,8 @@
 """Batching rules written as other ops on the logical tensors, or around a family rule for
 the cases it does not cover: the ``*_copy`` views, ``kron``, ``fill``, ``block_diag``,
 ``isin`` / ``bucketize`` with batched test elements, ``trapezoid`` with batched sample points,
-``linspace`` / ``logspace`` with batched endpoints, and fixes of argument conventions (``var(x,
+``linspace`` / ``logspace`` with batched endpoints, ``masked_fill`` with a batched value, and
+fixes of argument conventions (``var(x,
 unbiased)``, ``cross`` without ``dim``, 0-d ``unfold`` / ``vander``, ``lstsq``'s empty results),
 and Tensor's reflected operators.
 """
@@ -190,3 +191,15 @@ REFLECTED = {"__radd__": "add", "__rmul__": "mul", "__rfloordiv__": "floor_divid
 def reflected_rules():
     """(function, rule) for Tensor's reflected operators."""
     return [(Tensor.__dict__[k], _reflected(v)) for k, v in REFLECTED.items()]
+
+
+def _masked_fill(pointwise_rule):
+    """masked_fill with a batched (per-sample 0-d) value: ``where(mask, value, input)``."""
+    def rule(call, level, args, kwargs):
+        a = dict(zip(("input", "mask", "value"), args), **kwargs)
+        if not is_batched(a["value"], level):
+            return pointwise_rule(call, level, args, kwargs)
+        from .._ops import pointwise as P
+        x = a["input"]
+        return P.where(a["mask"], a["value"].to(x.dtype), x)
+    return rule
