@@ -1,10 +1,9 @@
 """Batching rules written as other ops on the logical tensors, or around a family rule for
 the cases it does not cover: the ``*_copy`` views, ``kron``, ``fill``, ``block_diag``,
 ``isin`` / ``bucketize`` with batched test elements, ``trapezoid`` with batched sample points,
-``linspace`` / ``logspace`` with batched endpoints, ``masked_fill`` with a batched value, and
-fixes of argument conventions (``var(x,
-unbiased)``, ``cross`` without ``dim``, 0-d ``unfold`` / ``vander``, ``lstsq``'s empty results),
-and Tensor's reflected operators.
+``linspace`` / ``logspace`` with batched endpoints, ``masked_fill`` with a batched value,
+argument conventions (``var(x, unbiased)``, ``cross`` without ``dim``, 0-d ``unfold`` /
+``vander``, ``lstsq``'s empty results), and Tensor's reflected operators.
 """
 from .. import _dtype as D, _errors
 from .._tensor import Tensor
