@@ -411,3 +411,47 @@ def test_example_forward_mode_matches_torch_func():
     for e, t in [(out["value"], value), (out["slope"], slope), (out["jac"], jac),
                  *((out["hv"][k], hv[k]) for k in hv)]:
         np.testing.assert_allclose(e.numpy(), t.detach().numpy(), rtol=1e-4, atol=1e-6)
+
+
+# ---- forward mode and vmap ---------------------------------------------------------------------
+def _g(T):
+    return lambda x: (x.sin() * x.exp()).sum(-1) + (x @ _t(T, W)).tanh().sum(-1)
+
+
+_COMPOSITIONS = {
+    "jvp(vmap)": lambda T, g: T.func.jvp(T.func.vmap(g), (_t(T, X),), (_t(T, V),)),
+    "vmap(jvp)": lambda T, g: T.func.vmap(lambda a, b: T.func.jvp(g, (a,), (b,)))(
+        _t(T, X), _t(T, V)),
+    "vmap(jvp) unbatched tangent": lambda T, g: T.func.vmap(
+        lambda a: T.func.jvp(g, (a,), (_t(T, V[0]),)))(_t(T, X)),
+    "vmap(jvp) unbatched primal, in_dims=1": lambda T, g: T.func.vmap(
+        lambda b: T.func.jvp(g, (_t(T, X[0]),), (b,)), in_dims=1)(_t(T, V.T)),
+    "vmap(jacfwd)": lambda T, g: T.func.vmap(T.func.jacfwd(g))(_t(T, X)),
+    "jacfwd(vmap)": lambda T, g: T.func.jacfwd(T.func.vmap(g))(_t(T, X)),
+    "vmap(jvp(grad))": lambda T, g: T.func.vmap(
+        lambda b: T.func.jvp(T.func.grad(g), (_t(T, X[0]),), (b,)))(_t(T, V)),
+    "vmap(hessian)": lambda T, g: T.func.vmap(T.func.hessian(g))(_t(T, X)),
+    "jvp(vmap(vmap))": lambda T, g: T.func.jvp(
+        T.func.vmap(T.func.vmap(lambda x: g(x.unsqueeze(0) * _t(T, X[0])).sum())),
+        (_t(T, X[:, :2]),), (_t(T, V[:, :2]),)),
+    "forward_ad dual through vmap": lambda T, g: _dual_through_vmap(T, g),
+}
+
+
+def _dual_through_vmap(T, g):
+    fw = _fwad(T)
+    with fw.dual_level():
+        x = fw.make_dual(_t(T, X), _t(T, V))
+        out = T.func.vmap(g)(x)
+        return fw.unpack_dual(out)
+
+
+@pytest.mark.parametrize("name", list(_COMPOSITIONS))
+def test_forward_mode_composes_with_vmap(name):
+    compare(lambda T: _COMPOSITIONS[name](T, _g(T)))
+
+
+def test_jacfwd_falls_back_to_columns_where_vmap_cannot_batch():
+    # as_strided has no batching rule in ember (torch batches it): same Jacobian, one jvp per
+    # column
+    compare(lambda T: T.func.jacfwd(lambda x: x.as_strided((2, 2), (1, 2)))(_t(T, X[0, :4])))

@@ -5,7 +5,8 @@ __all__ = ["vmap_no_rule", "vmap_dynamic_shape", "vmap_random", "vmap_randomness
            "vmap_in_dims_structure", "vmap_in_dim_range", "vmap_in_dim_non_tensor",
            "vmap_no_inputs", "vmap_sizes", "vmap_no_batched_input", "vmap_output_type",
            "vmap_out_dims_structure", "vmap_chunk_size", "vmap_out_arg",
-           "vmap_escaped"]
+           "vmap_escaped", "vmap_same_randomness_batched", "vmap_different_inplace_unbatched",
+           "vmap_not_supported"]
 
 
 _NO_DIMS = object()
@@ -121,3 +122,18 @@ def vmap_escaped():
 def vmap_out_arg(op):
     return RuntimeError(f"Batching rule not implemented for aten::{op}.out; the fallback path "
                         "doesn't work on out= or view ops.")
+
+
+def vmap_same_randomness_batched():
+    return RuntimeError("Vmap does not currently support same randomness with a batched tensor "
+                        "input. Please file an issue with functorch")
+
+
+def vmap_different_inplace_unbatched():
+    return RuntimeError("vmap: Cannot ask for different inplace randomness on an unbatched "
+                        "tensor. This will appear like same randomness. If this is necessary "
+                        "for your usage, please file an issue with functorch.")
+
+
+def vmap_not_supported(op):
+    return RuntimeError(f"vmap: we do not yet support aten::{op}. Please file an issue")

@@ -85,7 +85,7 @@ def _install():
         plan = _plans[key] = _plan(layers, needs)
     for owner, attr, value, new in plan:
         bound = owner.get(attr) if isinstance(owner, dict) else owner.__dict__.get(attr)
-        if bound is None or _unwrapped(bound) is not _unwrapped(value):
+        if bound is not value and (bound is None or _unwrapped(bound) is not _unwrapped(value)):
             continue        # rebound since the search (e.g. by a tracer): leave it
         if isinstance(owner, dict):
             owner[attr] = new

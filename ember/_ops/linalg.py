@@ -42,6 +42,11 @@ def _prod_arr(a, b, dt):
     wrap it)."""
     if _lowp(dt):
         return (a.astype(_f32) @ b.astype(_f32)).astype(dt.np)
+    if a.shape[-1] == 1 and a.ndim > 1 and b.ndim > 1 and b.shape[-2] == 1:
+        # outer products (per-sample weight gradients): NumPy's matmul takes a slow
+        # non-BLAS loop for them; the broadcast product is the same single multiplication
+        r = a * b
+        return r if r.flags.c_contiguous else r.copy(order="C")
     return a @ b
 
 

@@ -27,6 +27,12 @@ _ceiling = [math.inf]   # the wrappers consider only the levels below this one
 _random_mode = ["different"]   # "error" inside jacfwd(randomness="error")
 _RANDOM_MODULES = ("ember._ops.random", "ember._ops.random_dist")
 
+# Under vmap (``ember.func``, a layer above) tangents live on the plain tensors under the
+# BatchedTensors: an op with a batched argument goes to vmap's rule first, which calls the op
+# again (through ``outer_wrapper``) on the unwrapped values.  ember.func sets the hooks.
+_vmap = [None]   # None, or (batched(args, kwargs), make_dual, unpack_dual, on_plain)
+_outer = {}      # a layer's wrapper -> this layer's wrapper of it (for vmap's rules to call)
+
 
 class _Level:
     __slots__ = ("n", "tensors")
@@ -34,6 +40,19 @@ class _Level:
     def __init__(self, n):
         self.n = n
         self.tensors = []   # weak references to every tensor given a tangent at this level
+
+
+def set_vmap_hooks(batched, batched_make_dual, batched_unpack_dual, on_plain):
+    """``batched(args, kwargs)``: whether an argument is a BatchedTensor; the next two do
+    ``make_dual`` / ``unpack_dual`` for BatchedTensors, given the plain versions;
+    ``on_plain(t, fn)``: ``fn`` applied to the plain tensor under BatchedTensor ``t``,
+    wrapped again."""
+    _vmap[0] = (batched, batched_make_dual, batched_unpack_dual, on_plain)
+
+
+def outer_wrapper(fn):
+    """The forward-AD wrapper around the binding layer wrapper ``fn`` (``fn`` when none)."""
+    return _outer.get(fn, fn)
 
 
 def set_random_mode(mode):
@@ -126,12 +145,21 @@ def _ceilinged(fn):
             return fn(level, *args)
         finally:
             _ceiling[0] = saved
+    run.__wrapped__ = fn
     return run
+
+
+def _batched_hook(which, *tensors):
+    hooks = _vmap[0]
+    return hooks[which] if hooks is not None and hooks[0](tensors, None) else None
 
 
 @_ceilinged
 def make_dual(level, tensor, tangent):
     """A view of ``tensor`` with the tangent ``tangent`` at ``level``."""
+    batched = _batched_hook(1, tensor, tangent)
+    if batched is not None:
+        return batched(level, tensor, tangent, make_dual.__wrapped__)
     if tangent_of(tensor, level) is not None:
         raise _errors.fwd_already_dual(level)
     if tangent._data.shape != tensor._data.shape:
@@ -144,6 +172,9 @@ def make_dual(level, tensor, tangent):
 @_ceilinged
 def unpack_dual(level, tensor):
     """(a view of ``tensor`` without its tangent at ``level``, that tangent or None)."""
+    batched = _batched_hook(2, tensor)
+    if batched is not None:
+        return batched(level, tensor, unpack_dual.__wrapped__)
     return tensor.view_as(tensor), tangent_of(tensor, level)
 
 
@@ -216,6 +247,9 @@ def _wrap(inner, original):
                 raise _errors.random_in_error_mode()
             level = top_level(args, kwargs)
             if level >= 0:
+                hooks = _vmap[0]
+                if hooks is not None and hooks[0](args, kwargs):
+                    return inner(*args, **kwargs)
                 if is_inplace:
                     return _inplace_call(level, inner, op, args, kwargs)
                 return _dual_call(level, forward_ad, op, args, kwargs)
@@ -225,6 +259,8 @@ def _wrap(inner, original):
     forward_ad.__wrapped__ = inner
     if original is inner:
         _wrappers.setdefault(original, forward_ad)
+    else:
+        _outer[inner] = forward_ad
     return forward_ad
 
 
@@ -323,6 +359,8 @@ def unhidden(t):
     a transform's result requires grad only if a tensor of the caller's does."""
     if not t._requires_grad:
         return t
+    if _is_batched(t):
+        return _vmap[0][3](t, unhidden)
     stack, seen = [t._grad_fn], set()
     if t._grad_fn is None:
         return t if not t.__dict__.get("_fw_hidden") else carry_tangents(t, t.detach())
@@ -341,11 +379,19 @@ def unhidden(t):
 
 
 def carry_tangents(src, dst):
-    """Give ``dst`` (a detached copy of ``src`` made by a transform) ``src``'s tangents."""
+    """Give ``dst`` (a detached copy of ``src`` made by a transform) ``src``'s tangents (for a
+    vmap BatchedTensor: those of the plain tensor under it)."""
     if src._fw:
         for k, v in src._fw.items():
             set_tangent(dst, v, k)
+    if _is_batched(src):
+        carry_tangents(src._value, dst._value)
     return dst
+
+
+def _is_batched(t):
+    """Whether ``t`` is a vmap BatchedTensor (``ember.func``, a layer above, marks its class)."""
+    return getattr(t.__class__, "_vmap_batched", False)
 
 
 def plain_alias(t, level, requires_grad=False):

@@ -20,6 +20,7 @@ the tangents they return are differentiable (forward-over-reverse).  The kinds o
 
 Ops for which torch 2.13 has no forward derivative raise torch's ``NotImplementedError``.
 """
+import sys
 from .. import _errors
 from .._tensor import Tensor
 from .._ops import _core
@@ -387,12 +388,14 @@ def _choose(op):
 
 # ---- operator methods that are not op functions ------------------------------------------
 def _reflected(inner):
-    """``Tensor.__radd__`` & co.: ``op(other, self)`` through the op's wrapper."""
-    fn = next(c.cell_contents for c in inner.__closure__ if callable(c.cell_contents))
-    wrapped = F.wrapper_of(fn)
+    """``Tensor.__radd__`` & co.: ``op(other, self)`` with the op as bound at call time (its
+    forward-AD wrapper, under vmap's)."""
+    base = getattr(inner, "__wrapped__", inner)     # vmap's wrapper of the operator
+    fn = next(c.cell_contents for c in base.__closure__ if callable(c.cell_contents))
+    module, name = sys.modules[fn.__module__], fn.__name__
 
     def reflected(self, other):
-        return wrapped(other, self)
+        return getattr(module, name)(other, self)
     reflected.__name__ = inner.__name__
     return reflected
 

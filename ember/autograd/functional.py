@@ -5,7 +5,8 @@ differentiate exactly ``func`` at ``inputs``; results are detached unless ``crea
 The computation is row by row in reverse mode; ``vectorize=True`` takes all the rows of an
 output in one backward pass batched by ``ember.func.vmap`` (once ``ember.func`` is loaded: it
 sits a layer above and installs itself in ``_vectorized_rows``). ``strategy="forward-mode"``
-(with ``vectorize=True``, as torch requires) takes one forward-mode pass per input element.
+(with ``vectorize=True``, as torch requires) takes the forward-mode passes of the input elements
+batched by vmap in the same way (``_vectorized_columns``).
 """
 from .. import _errors
 from .._tensor import Tensor
@@ -182,6 +183,7 @@ def _check_strategy(strategy, create_graph, vectorize, hessian=False):
 
 
 _vectorized_rows = [None]   # ember.func's vmapped rows (set when ember.func loads)
+_vectorized_columns = [None]   # and its vmapped forward-mode columns
 
 
 def _check_vectorize(strict):
@@ -212,9 +214,9 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
 
 
 def _jacobian_forward(func, inputs):
-    """``strategy="forward-mode"``: one forward-mode pass per input element (torch batches
-    them with vmap; the values are the same).  Like torch's, the result for tuple inputs and
-    outputs is a list of lists."""
+    """``strategy="forward-mode"``: the forward-mode passes of the input elements batched by
+    vmap, as torch's (once ``ember.func`` is loaded; one pass per element before).  Like
+    torch's, the result for tuple inputs and outputs is a list of lists."""
     from . import _forward
     is_in_tuple, ins = _as_tuple(inputs, "inputs", "jacobian")
     ins = _prep(ins, False)
@@ -226,7 +228,8 @@ def _jacobian_forward(func, inputs):
                                            "function", "jacobian")
         out_tuple.append(is_out_tuple)
         return outs
-    _, jac = _forward.jacobian_columns(outputs, ins)
+    columns = _vectorized_columns[0] or _forward.jacobian_columns
+    _, jac = columns(outputs, ins)
     jac = [[j.detach() for j in row] for row in jac]
     if not is_in_tuple:
         jac = [row[0] for row in jac]

@@ -1,6 +1,7 @@
 """Batching rules: the table that gives every op of ``ember._ops`` its rule (``rule_for``),
 and the rules of the shape, indexing and product ops. The rule families most ops share are
-in ``_batching``, the nn and random rules in ``_nn_rules``; an op without a rule gets one
+in ``_batching``, the nn and random rules in ``_nn_rules``, the gather / scatter ones in
+``_index_rules``, the decompositions in ``_decomposed_rules``; an op without a rule gets one
 raising torch's "Batching rule not implemented" error.
 """
 import numpy as np   # host bookkeeping only (the shapes of index lists)
@@ -12,12 +13,18 @@ from ._batching import (_lift, _size, _batched_value, _pad, _shift, _check_out, 
                         _only_self, _first_sample, _dim_rule, _reduce_or_pointwise, _leading,
                         _fold, _fold_first, _composite, _decomposition, _inplace_pointwise,
                         pointwise, no_rule)
+from ._decomposed_rules import (_COPIES, _copy_of, _with_unbiased, _cross, _unfold, _kron,
+                                _fill, _isin, _bucketize, _trapezoid, _spaced, _block_diag,
+                                _lstsq, _vander, _masked_fill, reflected_rules)
+from ._index_rules import (index_rule, index_reduce, view_scatter, put, masked_scatter,
+                           histc, bincount)
 from ._nn_rules import (RANDOM, kernel_rules, _random, _convolution, _loss, _nll_loss,
                         _layer_norm, _native_layer_norm, _embedding, _batch_norm, _prelu,
+                        _margin_loss, _signal,
                         _unbatched_result, _new_batched, _new_full, _one_hot, _take, _renorm,
                         _searchsorted, _diag)
 
-__all__ = ["rule_for", "inplace_rule_for", "kernel_rules", "no_rule", "pointwise", "getitem",
+__all__ = ["rule_for", "inplace_rule_for", "kernel_rules", "reflected_rules", "no_rule", "pointwise", "getitem",
            "setitem", "RANDOM", "DYNAMIC", "CREATION"]
 
 
@@ -151,16 +158,16 @@ def setitem(call, level, args, kwargs):
 
 
 def _index_put(call, level, args, kwargs):
-    """index_put(input, indices, values[, accumulate]) with unbatched integer indices: one more
-    index, ``arange(batch)``, in front (also the in-place variant: advanced indexing's
-    backward)."""
+    """index_put(input, indices, values[, accumulate]) with integer indices (batched ones line
+    up with it): one more index, ``arange(batch)``, in front (also the in-place variant:
+    advanced indexing's backward)."""
     x, indices, values = args[0], tuple(args[1]), args[2]
-    if any(i is None or is_batched(i, level) or i.dtype.is_floating_point or
-           i.dtype is D.bool_ for i in indices):
+    if any(i is None or i.dtype.is_floating_point or i.dtype is D.bool_ for i in indices):
         raise _errors.vmap_no_rule("index_put_")
     from .._ops import creation
     b, nd = _size(level), max(i.dim() for i in indices)
     rows = creation.arange(b, device=x.device).reshape((b,) + (1,) * nd)
+    indices = tuple(_pad(i._value, i.dim(), nd) if is_batched(i, level) else i for i in indices)
     target = nd + x.dim() - len(indices)
     v = _pad(values._value, values.dim(), target) if is_batched(values, level) else values
     return _lift(call(_batched_value(x, level), (rows,) + indices, v, *args[3:], **kwargs),
@@ -365,8 +372,8 @@ _SPECIAL = {
     "cat": _cat(0), "concat": _cat(0), "stack": _cat(1), "getitem": getitem,
     "setitem": setitem, "matmul": _matmul, "mm": _product((2, 2)), "bmm": _product((3, 3)),
     "mv": _product((2, 1)), "dot": _product((1, 1)), "vdot": _vdot, "inner": _inner,
-    "outer": _outer, "flip": _flip, "bucketize": _first_only("bucketize"),
-    "isin": _first_only("isin"), "addmm": _addop("addmm"), "addmv": _addop("addmv"),
+    "outer": _outer, "flip": _flip, "bucketize": _bucketize(_first_only("bucketize")),
+    "isin": _isin(_first_only("isin")), "addmm": _addop("addmm"), "addmv": _addop("addmv"),
     "baddbmm": _addop("baddbmm"), "addbmm": _addop("addbmm", reduce_first=True),
     "addr": _addop("addr", outer=True),
     "einsum": _einsum, "convolution": _convolution, "conv1d": _composite,
@@ -391,7 +398,20 @@ _SPECIAL = {
     "diag": _decomposition(_diag), "renorm": _decomposition(_renorm),
     "searchsorted": _searchsorted, "channel_shuffle": _fold_first("channel_shuffle"),
     "diagflat": _decomposition(lambda x, offset=0: x.reshape(-1).diag_embed(offset)),
+    "alias_copy": _decomposition(lambda x: x.clone()),
+    "dist": _decomposition(lambda x, y, p=2: (x - y).norm(p)),
+    "kron": _decomposition(_kron), "fill": _decomposition(_fill),
+    "index_reduce": index_reduce, "select_scatter": view_scatter("select_scatter"),
+    "slice_scatter": view_scatter("slice_scatter"),
+    "diagonal_scatter": view_scatter("diagonal_scatter"),
+    "linspace": _spaced(False), "logspace": _spaced(True),
+    "put": put, "masked_scatter": masked_scatter, "histc": histc, "bincount": bincount,
+    "block_diag": _block_diag, "unravel_index": _first_only("unravel_index"),
+    "new_empty_strided": _unbatched_result, "linalg_lstsq": _lstsq(_leading(2)),
+    "linalg_vander": _vander(_leading(1)), "masked_fill": _masked_fill(pointwise("masked_fill")),
+    "stft": _signal(1), "istft": _signal(2),
 }
+_SPECIAL.update((k, _copy_of(v)) for k, v in _COPIES.items() if k not in _SPECIAL)
 
 
 _COMPOSITE = frozenset((
@@ -409,7 +429,7 @@ _LOSSES = frozenset(("mse_loss", "huber_loss", "smooth_l1_loss", "soft_margin_lo
 
 
 DYNAMIC = frozenset(("nonzero", "argwhere", "masked_select", "unique", "unique_consecutive",
-                      "bincount", "histc", "histogram", "histogramdd", "repeat_interleave"))
+                      "histogram", "histogramdd", "repeat_interleave"))
 
 
 # ops that take no tensor: they never meet a BatchedTensor and need no rule
@@ -417,6 +437,17 @@ CREATION = frozenset((
     "arange", "empty", "eye", "full", "linspace", "logspace", "ones", "zeros", "from_numpy",
     "broadcast_shapes", "bartlett_window", "blackman_window", "hamming_window", "hann_window",
     "kaiser_window"))
+
+
+_UNBIASED = frozenset(("var", "std", "var_mean", "std_mean"))
+
+# ops whose dim rule needs more in some cases: (fn, dim rule) -> rule
+_WITH_DIM_RULE = {"cross": lambda fn, rule: _cross(rule), "unfold": lambda fn, rule: _unfold(rule),
+                  "trapz": lambda fn, rule: _trapezoid(False, rule),
+                  "trapezoid": lambda fn, rule: _trapezoid(False, rule),
+                  "cumulative_trapezoid": lambda fn, rule: _trapezoid(True, rule),
+                  **dict.fromkeys(("index_select", "index_add", "index_copy", "index_fill"),
+                                  index_rule)}
 
 
 def _is_pointwise(name, fn):
@@ -433,16 +464,20 @@ def rule_for(name, fn):
         return _SPECIAL[name]
     if name in _LOSSES:
         return _loss(fn)
+    if name in ("multi_margin_loss", "multilabel_margin_loss"):
+        return _margin_loss(fn)
     if name in _COMPOSITE:
         return _composite
     if name in _DIMS_ALL:
-        return _dim_rule(fn, _DIMS_ALL[name], "all")
+        rule = _dim_rule(fn, _DIMS_ALL[name], "all")
+        return _with_unbiased(rule) if name in _UNBIASED else rule
     if name == "roll":
         return _dim_rule(fn, ("dims",), "restore")
     if name in _DIMS_FLAT:
         return _dim_rule(fn, _DIMS_FLAT[name], "flat", values=name in ("median", "nanmedian"))
     if name in _DIMS:
-        return _dim_rule(fn, _DIMS[name], "keep", others=_DIM_OTHERS.get(name, ()))
+        rule = _dim_rule(fn, _DIMS[name], "keep", others=_DIM_OTHERS.get(name, ()))
+        return _WITH_DIM_RULE[name](fn, rule) if name in _WITH_DIM_RULE else rule
     if name in _DIMS_EXTRA:
         return _dim_rule(fn, _DIMS_EXTRA[name], "keep", extra=1)
     if name in _LEADING:

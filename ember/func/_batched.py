@@ -32,6 +32,7 @@ levels = []   # the running vmaps, outermost first
 class BatchedTensor(Tensor):
     """A tensor batched at one vmap level (see the module docstring)."""
     __torch_function__ = _disabled_torch_function_impl
+    _vmap_batched = True     # how forward-mode AD (a layer below) recognises one
 
     @property
     def requires_grad(self):

@@ -1,19 +1,20 @@
 """jvp, jacfwd, linearize and hessian on forward-mode AD (``ember.autograd._forward``).
 
 Each ``jvp`` opens its own dual level, so the transforms nest (``jacfwd(jacfwd(f))``) and
-compose with the reverse-mode ones (``hessian`` is ``jacfwd(jacrev(f))``).  Ember has no
-vmap under these transforms: ``jacfwd`` takes one ``jvp`` per input element (a column of the
-Jacobian), running ``func`` that many times; ``randomness`` says what random ops do across
-those runs, as torch's vmap does across its batch.
+compose with the reverse-mode ones (``hessian`` is ``jacfwd(jacrev(f))``) and with vmap
+(tangents live on the plain tensors under vmap's BatchedTensors).  ``jacfwd`` vmaps one
+``jvp`` over the basis of the input elements, as torch's; a graph vmap cannot batch falls
+back to one ``jvp`` per element (a column of the Jacobian).
 """
 import functools
 
 from .. import _errors
 from .._tensor import Tensor
-from ..autograd import _forward
+from ..autograd import _forward, functional as _functional
 from .. import random as _random
 from ..utils._pytree import tree_flatten, tree_unflatten, tree_map
 from ._reverse import _wrap_argnums, _select, _replace, jacrev
+from ._vmap import vmap, unbatchable
 
 _RANDOMNESS = ("error", "different", "same")
 
@@ -91,7 +92,8 @@ def linearize(func, *primals):
 
 def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     """``func`` -> a function returning its Jacobian w.r.t. ``argnums`` by forward mode,
-    nested as torch's: output pytree outside, input pytree (or argnums tuple) inside."""
+    nested as torch's: output pytree outside, input pytree (or argnums tuple) inside.  One
+    ``jvp`` vmapped over the basis of the inputs' elements, as torch's."""
     if randomness not in _RANDOMNESS:
         raise _errors.jacfwd_randomness(randomness)
 
@@ -103,25 +105,89 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
             if not isinstance(x, Tensor):
                 raise _errors.jvp_not_tensor(type(x))
 
-        found = {}
-
-        def f(*inputs):
-            out = func(*_replace(args, nums, tree_unflatten(list(inputs), in_spec)))
-            flat_o, found["spec"], aux = _outputs(out, has_aux, _forward.levels()[-1])
-            found.setdefault("aux", aux)
-            return flat_o
-
-        state = _random.get_rng_state() if randomness == "same" else None
-        previous = _forward.set_random_mode(randomness)
+        def flat_func(*inputs):
+            return func(*_replace(args, nums, tree_unflatten(list(inputs), in_spec)))
         try:
-            _, jac = _forward.jacobian_columns(
-                f, flat_in, None if state is None else lambda: _random.set_rng_state(state))
-        finally:
-            _forward.set_random_mode(previous)
-        jac = tree_unflatten([tree_unflatten(row, in_spec) for row in jac], found["spec"])
-        aux = found.get("aux")
+            jac, out_spec, aux = _vectorised(flat_func, flat_in, has_aux, randomness)
+        except RuntimeError as exc:
+            if not unbatchable(exc):
+                raise
+            jac, out_spec, aux = _by_columns(flat_func, flat_in, has_aux, randomness)
+        jac = tree_unflatten([tree_unflatten(row, in_spec) for row in jac], out_spec)
         return (jac, aux) if has_aux else jac
     return wrapper
+
+
+def _basis(flat_in):
+    """One tangent per input, each ``(N, *input.shape)``: together the standard basis of the
+    N input elements."""
+    from .._ops.creation import zeros, eye
+    total = sum(x.numel() for x in flat_in)
+    basis, start = [], 0
+    for x in flat_in:
+        n = x.numel()
+        b = zeros(total, n, dtype=x.dtype, device=x.device)
+        b[start:start + n] = eye(n, dtype=x.dtype, device=x.device)
+        basis.append(b.reshape((total,) + tuple(x.shape)))
+        start += n
+    return basis
+
+
+def _vectorised(flat_func, flat_in, has_aux, randomness):
+    """(Jacobian rows ``[output][input]``, output spec, aux): vmap over ``jvp``."""
+    in_spec = tree_flatten(tuple(flat_in))[1]
+    found = {}
+
+    def push(*tangents):
+        _, tangent, aux = _jvp(flat_func, flat_in, list(tangents), in_spec, has_aux)
+        flat_t, found["spec"] = tree_flatten(tangent)
+        return (flat_t, aux) if has_aux else flat_t
+    if not any(x.numel() for x in flat_in):
+        return _by_columns(flat_func, flat_in, has_aux, randomness)
+    result = vmap(push, randomness=randomness)(*_basis(flat_in))
+    aux = None
+    if has_aux:
+        result, aux = result
+        aux = tree_map(lambda a: a[0] if isinstance(a, Tensor) else a, aux)
+    sizes = [x.numel() for x in flat_in]
+    rows = [[part.reshape(tuple(j.shape[1:]) + tuple(x.shape))
+             for part, x in zip(j.movedim(0, -1).split(sizes, -1), flat_in)] for j in result]
+    return rows, found["spec"], aux
+
+
+def _by_columns(flat_func, flat_in, has_aux, randomness):
+    """The Jacobian by one ``jvp`` per input element: for graphs vmap cannot batch."""
+    found = {}
+
+    def f(*inputs):
+        flat_o, found["spec"], aux = _outputs(flat_func(*inputs), has_aux,
+                                              _forward.levels()[-1])
+        found.setdefault("aux", aux)
+        return flat_o
+
+    state = _random.get_rng_state() if randomness == "same" else None
+    previous = _forward.set_random_mode(randomness)
+    try:
+        _, jac = _forward.jacobian_columns(
+            f, flat_in, None if state is None else lambda: _random.set_rng_state(state))
+    finally:
+        _forward.set_random_mode(previous)
+    return jac, found["spec"], found.get("aux")
+
+
+def _columns(func, flat_in):
+    """``autograd._forward.jacobian_columns``'s contract (``func`` returns a tuple of tensors;
+    -> (None, ``jac[output][input]``)) by vmap over jvp: autograd.functional's forward mode."""
+    try:
+        rows, _, _ = _vectorised(func, flat_in, False, "error")
+    except RuntimeError as exc:
+        if not unbatchable(exc):
+            raise
+        return _forward.jacobian_columns(func, flat_in)
+    return None, rows
+
+
+_functional._vectorized_columns[0] = _columns
 
 
 def hessian(func, argnums=0):

@@ -2,11 +2,11 @@
 and resampling kernels composites call) and of the random ops (``randomness=``)."""
 import inspect
 
-from .. import _errors
-from .._tensor import _wrap_dim
+from .. import _dtype as D, _errors
+from .._tensor import Tensor, _wrap_dim
 from ._batched import wrap, is_batched, levels
 from ._batching import (_lift, _size, _batched_value, _only_self, _sizes, _fold, _fold_first,
-                        _leading, pointwise, no_rule)
+                        _leading, pointwise)
 
 
 # ---- nn -----------------------------------------------------------------------------------
@@ -14,7 +14,8 @@ def _convolution(call, level, args, kwargs):
     """convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
     groups): a batched input alone folds the batch into N; a batched weight (per-sample
     weights, as grad inside vmap makes them) makes one grouped convolution, the batch folded
-    into the channels (not for transposed convolutions)."""
+    into the channels (a transposed weight's first dim is its input channels: the same
+    folding)."""
     names = ("input", "weight", "bias", "stride", "padding", "dilation", "transposed",
              "output_padding", "groups")
     a = dict(zip(names, args), **kwargs)
@@ -26,8 +27,6 @@ def _convolution(call, level, args, kwargs):
         n = v.shape[1]
         out = call(v.reshape((b * n,) + tuple(v.shape[2:])), w, bias, *rest, groups)
         return wrap(out.reshape((b, n) + tuple(out.shape[1:])), level)
-    if a["transposed"]:
-        raise _errors.vmap_no_rule("convolution")
     xv = _batched_value(x, level)
     n = xv.shape[1]
     xv = xv.movedim(0, 1).reshape((n, -1) + tuple(xv.shape[3:]))
@@ -53,6 +52,49 @@ def _loss(fn):
         dims = tuple(range(1, v.dim()))
         r = (v.mean(dims) if reduction == "mean" else v.sum(dims)) if dims else v
         return wrap(r, level)
+    return rule
+
+
+def _margin_loss(fn):
+    """multi_margin_loss / multilabel_margin_loss over (C,) or (N, C) inputs: the batch folded
+    into N with reduction='none', then each sample reduced."""
+    params = list(inspect.signature(fn).parameters)
+
+    def rule(call, level, args, kwargs):
+        a = dict(zip(params, args), **kwargs)
+        reduction = a.pop("reduction", "mean")
+        x, target = a.pop("input"), a.pop("target")
+        if is_batched(a.get("weight"), level):
+            raise _errors.vmap_no_rule(fn.__name__)
+        b = _size(level)
+        xv, tv = _batched_value(x, level), _batched_value(target, level)
+        lead = x.dim() == 2
+        if lead:    # (batch, N, C): N folded into the batch
+            xv, tv = xv.reshape((-1,) + tuple(xv.shape[2:])), tv.reshape(
+                (-1,) + tuple(tv.shape[2:]))
+        else:       # (C,) or 0-d samples: the batch is the op's N
+            xv = xv.reshape(b, -1)
+            tv = tv.reshape(b) if fn.__name__ == "multi_margin_loss" else tv.reshape(b, -1)
+        losses = call(xv, tv, **a, reduction="none").reshape(b, -1)
+        if reduction == "none":
+            return wrap(losses if lead else losses.reshape(b), level)
+        return wrap(losses.mean(1) if reduction == "mean" else losses.sum(1), level)
+    return rule
+
+
+def _signal(min_dims):
+    """stft / istft: a logical input of ``min_dims`` dims runs with the batch as the op's own
+    batch dim; one more dim (the op's batch) is folded into it. The window is not batched."""
+    def rule(call, level, args, kwargs):
+        x = args[0]
+        if any(is_batched(v, level) for v in (*args[1:], *kwargs.values())):
+            raise _errors.vmap_no_rule(call.__name__)
+        v = x._value
+        if x.dim() == min_dims:
+            return _lift(call(v, *args[1:], **kwargs), level)
+        b, n = v.shape[0], v.shape[1]
+        out = call(v.reshape((b * n,) + tuple(v.shape[2:])), *args[1:], **kwargs)
+        return wrap(out.reshape((b, n) + tuple(out.shape[1:])), level)
     return rule
 
 
@@ -100,10 +142,14 @@ def _layer_norm(call, level, args, kwargs):
 
 
 def _native_layer_norm(call, level, args, kwargs):
+    """(out, mean, rstd); a batched weight or bias applies to the normalised output."""
     x, shape, w, bias, eps = args
-    if is_batched(w, level) or is_batched(bias, level):
-        raise _errors.vmap_no_rule("native_layer_norm")
-    return _lift(call(_batched_value(x, level), shape, w, bias, eps), level)
+    if not is_batched(w, level) and not is_batched(bias, level):
+        return _lift(call(_batched_value(x, level), shape, w, bias, eps), level)
+    out, mean, rstd = _lift(call(_batched_value(x, level), shape, None, None, eps), level)
+    if w is not None:
+        out = out * w
+    return out if bias is None else out + bias, mean, rstd
 
 
 def _batch_norm(call, level, args, kwargs):
@@ -145,7 +191,7 @@ def _embedding(call, level, args, kwargs):
 
 def _prelu(call, level, args, kwargs):
     """prelu as ``max(x, 0) + weight * min(x, 0)``, weight along the channel dim (dim 1)."""
-    x, w = args[0], args[1]
+    x, w = args[0], args[1] if len(args) > 1 else kwargs["weight"]
     if w.numel() != 1 and x.dim() >= 2:
         w = w.reshape((-1,) + (1,) * (x.dim() - 2))
     return x.clamp_min(0) + w * x.clamp_max(0)
@@ -212,13 +258,26 @@ def _fold_nd(call, level, args, kwargs):
     return _fold(args[1], call.__name__)(call, level, args, kwargs)
 
 
+def _max_unpool_nd(call, level, args, kwargs):
+    """``max_unpool_nd(input, indices, nsp, out_spatial)``: input and indices batched (expanded
+    if need be), a batched N folded into the batch."""
+    x, nsp = args[0], args[2]
+    v, iv = _batched_value(x, level), _batched_value(args[1], level)
+    if x.dim() != nsp + 2:
+        return wrap(call(v, iv, *args[2:]), level)
+    b, n = v.shape[0], v.shape[1]
+    out = call(v.reshape((b * n,) + tuple(v.shape[2:])),
+               iv.reshape((b * n,) + tuple(iv.shape[2:])), *args[2:])
+    return wrap(out.reshape((b, n) + tuple(out.shape[1:])), level)
+
+
 def kernel_rules():
     """(function, rule) for functions outside the op table that compute on tensor data: the
     kernels composites such as ``F.avg_pool2d`` / ``F.interpolate`` / ``F.unfold`` call."""
     from .._ops import nn_conv, nn_pool, nn_resample
     return [(nn_pool.max_pool_nd, _fold_nd), (nn_pool.avg_pool_nd, _fold_nd),
             (nn_pool.adaptive_avg_pool_nd, _fold_nd), (nn_pool.adaptive_max_pool_nd, _fold_nd),
-            (nn_pool.index_pad, _leading(0)), (nn_pool.max_unpool_nd, no_rule("max_unpool")),
+            (nn_pool.index_pad, _leading(0)), (nn_pool.max_unpool_nd, _max_unpool_nd),
             (nn_resample.resample, _fold_first("upsample")),
             (nn_conv.unfold, _fold(2, "im2col")), (nn_conv.fold, _fold(1, "col2im"))]
 
@@ -230,9 +289,6 @@ RANDOM = frozenset((
     "feature_alpha_dropout", "feature_dropout", "rrelu", "uniform_", "random_",
     "exponential_", "geometric_", "log_normal_", "cauchy_", "_sample_dirichlet",
     "_standard_gamma", "fractional_max_pool2d", "fractional_max_pool3d"))
-
-
-_CREATION = frozenset(("rand", "randn"))
 
 
 _DROPOUTS = frozenset(("dropout", "alpha_dropout", "feature_alpha_dropout", "feature_dropout"))
@@ -250,7 +306,48 @@ def _same_draw(name, call, level, args, kwargs):
         return call(sample, *args[1:], **kwargs)
     if name in ("dropout", "feature_dropout"):    # multiplicative: x * dropout(ones)
         return P.mul(x, call(creation.ones_like(sample), *args[1:], **kwargs))
-    raise _errors.vmap_no_rule(name)
+    if name.endswith("_"):      # in place: one sample drawn, written into every sample
+        if any(is_batched(a, level) for a in (*args[1:], *kwargs.values())):
+            raise _errors.vmap_no_rule(name)
+        draw = sample.clone()
+        call(draw, *args[1:], **kwargs)
+        x._value.copy_(draw)
+        return x
+    raise _errors.vmap_same_randomness_batched()
+
+
+def _different_unbatched(name, op, call, args, kwargs, different):
+    """randomness='different' with no batched argument: the draw gets the batch dims."""
+    sizes = tuple(lv.size for lv in different)
+    if name.endswith("_"):
+        raise _errors.vmap_different_inplace_unbatched()
+    if name in ("rand", "randn"):
+        out = op(*(sizes + _sizes(args)), **kwargs)
+    elif name == "randint":
+        i = next((i for i, a in enumerate(args) if isinstance(a, (tuple, list))), None)
+        if i is None:
+            kwargs = dict(kwargs, size=sizes + tuple(kwargs["size"]))
+        else:
+            args = args[:i] + (sizes + tuple(args[i]),) + args[i + 1:]
+        out = op(*args, **kwargs)
+    elif name == "randperm":     # rand draws per sample here: its argsort is a permutation
+        from .._ops import random as R
+        return R.rand(int(args[0]), device=kwargs.get("device")).argsort(-1).to(
+            kwargs.get("dtype") or D.int64)
+    elif isinstance(args[0], Tensor):   # rand_like, bernoulli(p)...: the input expanded
+        x = args[0]
+        for lv in different:
+            x = wrap(x.expand((lv.size,) + tuple(x.shape)), lv.level)
+        return call(x, *args[1:], **kwargs)
+    else:
+        raise _errors.vmap_no_rule(name)
+    for lv in different:
+        out = wrap(out, lv.level)
+    return out
+
+
+def _rrelu_training(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return training
 
 
 def _dropout_is_identity(input, p, train):
@@ -264,7 +361,10 @@ def _random(name, batched_rule):
     size); 'same' draws once, unbatched (``*_like`` and dropout of a batched input draw for one
     sample's shape)."""
     def rule(call, level, args, kwargs):
-        if name in _DROPOUTS and _dropout_is_identity(*args, **kwargs):
+        if name == "rrelu" and level:     # torch has no rule, in training or not
+            raise _errors.vmap_not_supported(name)
+        if name in _DROPOUTS and _dropout_is_identity(*args, **kwargs) or \
+                name == "rrelu" and not _rrelu_training(*args, **kwargs):
             return batched_rule(call, level, args, kwargs) if level else \
                 call.__wrapped__(*args, **kwargs)
         modes = [lv.randomness for lv in levels]
@@ -282,10 +382,5 @@ def _random(name, batched_rule):
         different = [lv for lv in levels if lv.randomness == "different"]
         if not different or _drawing[0]:
             return op(*args, **kwargs)
-        if name not in _CREATION:
-            raise _errors.vmap_no_rule(name)
-        out = op(*(tuple(lv.size for lv in different) + _sizes(args)), **kwargs)
-        for lv in different:
-            out = wrap(out, lv.level)
-        return out
+        return _different_unbatched(name, op, call, args, kwargs, different)
     return rule

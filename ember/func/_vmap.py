@@ -17,6 +17,7 @@ import functools
 from .. import _errors
 from .._ops import _bindings
 from .._tensor import Tensor
+from ..autograd import _forward
 from ..utils._pytree import tree_flatten, tree_unflatten
 from . import _batch_rules as rules
 from ._batched import BatchedTensor, Level, levels, wrap, top_level, is_batched
@@ -43,11 +44,14 @@ def _build_table():
             rule = rules.inplace_rule_for(name, op.fn, op.inplace) or rules.no_rule(name + "_")
             _table[op.inplace] = (rule, name in rules.RANDOM)
     _table[pointwise._add] = (rules.pointwise("add"), False)   # Tensor.__add__
-    for fn, rule in rules.kernel_rules():
+    for fn, rule in (*rules.kernel_rules(), *rules.reflected_rules()):
         _table[fn] = (rule, False)
     _table[indexing.getitem] = (rules.getitem, False)
     _table[indexing.setitem] = (rules.setitem, False)
     _table[engine.grad] = (_autograd_grad, False)
+
+
+_fw_levels = _forward._levels
 
 
 def _wrap_op(inner, original):
@@ -56,14 +60,58 @@ def _wrap_op(inner, original):
     def batched(*args, **kwargs):
         level = top_level(args, kwargs)
         if level or always:
-            return rule(batched, level, args, kwargs)
+            return rule(forward if _fw_levels else batched, level, args, kwargs)
         return inner(*args, **kwargs)
-    batched.__name__ = getattr(original, "__name__", "op")
-    batched.__wrapped__ = original
+
+    def forward(*args, **kwargs):
+        """The op for a rule to call on the unwrapped values while forward-mode levels run:
+        through the forward-AD wrapper, which handles their tangents."""
+        return _forward.outer_wrapper(batched)(*args, **kwargs)
+    batched.__name__ = forward.__name__ = getattr(original, "__name__", "op")
+    batched.__wrapped__ = forward.__wrapped__ = original
     return batched
 
 
 _bindings.register_layer("vmap", 3, _functions, _wrap_op)
+
+
+# ---- forward-mode AD under vmap: tangents live on the plain tensors -------------------------
+def _any_batched(args, kwargs):
+    return bool(levels) and bool(top_level(args, kwargs))
+
+
+def _make_dual(level, tensor, tangent, plain_make_dual):
+    """``make_dual`` of BatchedTensors: primal and tangent batched at the same levels (each
+    expanded where only the other is batched); the tangent goes on the plain tensor."""
+    lvls = sorted(set(_levels_of(tensor)) | set(_levels_of(tangent)))
+    tensor, tangent = _batched_over(tensor, lvls), _batched_over(tangent, lvls)
+    return _rewrap(plain_make_dual(level, plain(tensor), plain(tangent)), lvls)
+
+
+def _unpack_dual(level, tensor, plain_unpack_dual):
+    lvls = _levels_of(tensor)
+    p, t = plain_unpack_dual(level, plain(tensor))
+    return _rewrap(p, lvls), None if t is None else _rewrap(t, lvls)
+
+
+def _batched_over(t, lvls):
+    for n in lvls:
+        if not _batched_at(t, n):
+            t = _insert_level(t, levels[n - 1])
+    return t
+
+
+def _rewrap(v, lvls):
+    for n in lvls:
+        v = wrap(v, n)
+    return v
+
+
+def _on_plain(t, fn):
+    return _rewrap(fn(plain(t)), _levels_of(t))
+
+
+_forward.set_vmap_hooks(_any_batched, _make_dual, _unpack_dual, _on_plain)
 
 
 def no_rule_ops():

@@ -7,6 +7,7 @@ kept) and the outputs — and, for ``supports_autograd`` ops, the input gradient
 random upstream gradient — are compared with torch's by the oracle harness's ``compare``.
 
     python -m tests.oracle.opinfo_adapter --report   # run all; counts into docs/conformance.md
+    python -m tests.oracle.opinfo_adapter --transforms   # the forward-AD and vmap columns only
 """
 import itertools
 import os
@@ -422,9 +423,16 @@ if __name__ == "__main__":
     if "--unmapped" in sys.argv:
         print("\n".join(unmapped_report()))
         sys.exit()
+    if "--transforms" in sys.argv:      # the forward-AD and vmap columns only
+        from .opinfo_transforms import transforms_report
+        transforms_report()
+        sys.exit()
     if "--report" not in sys.argv:
-        sys.exit("usage: python -m tests.oracle.opinfo_adapter --report | --unmapped")
+        sys.exit("usage: python -m tests.oracle.opinfo_adapter --report | --unmapped | "
+                 "--transforms")
     unmapped_report()
+    from .opinfo_transforms import transforms_report
+    transforms_report()
     for row in report():
         if row[1] != "not implemented":
             print(f"{row[1]:>6}  {row[2]:>3}/{row[3]:<3} {row[0]}  {row[4]}")
