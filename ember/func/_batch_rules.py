@@ -295,6 +295,7 @@ _POINTWISE = frozenset((
     "clamp_max", "lerp", "addcmul", "addcdiv", "masked_fill", "nan_to_num", "polar", "complex",
     "isclose", "heaviside", "fmod", "remainder", "round", "positive", "conj", "conj_physical",
     "resolve_conj", "resolve_neg", "clone", "contiguous", "detach", "to", "cpu", "cuda",
+    "pin_memory",
     "full_like", "square", "logit", "polygamma", "mvlgamma", "special_round", "special_zeta",
     "special_xlog1py", "xlogy", "threshold", "hardtanh", "leaky_relu", "elu", "celu", "selu",
     "gelu", "silu", "mish", "softplus", "hardsigmoid", "hardswish", "hardshrink",
