@@ -143,6 +143,9 @@ class _Planar(_Lowering):
         v = windows(pad_zeros(x[n0:n1], self.p, self.p), self.ks, self.o, self.s, self.d, "cols")
         return np.ascontiguousarray(v).reshape(self.groups, self.rows, (n1 - n0) * self.size)
 
+    def product(self, wm, cols):
+        return np.matmul(wm, cols)
+
     def input_cols(self, wm, gm):
         return np.matmul(wm.transpose(0, 2, 1), gm)
 
@@ -197,6 +200,11 @@ class _ChannelsLast(_Lowering):
         m = (n1 - n0) * self.size
         return np.ascontiguousarray(v).reshape(1, m, self.rows).transpose(0, 2, 1)
 
+    def product(self, wm, cols):
+        """``wm @ cols`` as a transposed view of ``cols^T @ wm^T`` (n*L, Cout): with the long
+        n*L side as the GEMM's rows OpenBLAS runs up to 1.4x faster when Cout is small."""
+        return np.matmul(cols[0].T, wm[0].T).T[None]
+
     def input_cols(self, wm, gm):
         return np.matmul(gm[0].T, wm[0])                                 # (n*L, K*C)
 
@@ -232,7 +240,7 @@ def conv_forward(x, w, b, s, p, d, groups, o=None):
     wm = lw.weight_matrix(w)
     out = np.empty((lw.n, lw.cout) + lw.o, np.result_type(x, w))
     for n0, n1 in lw.chunks(x.itemsize):
-        lw.put_output(np.matmul(wm, lw.cols(x, n0, n1)), out, n0, n1, b)
+        lw.put_output(lw.product(wm, lw.cols(x, n0, n1)), out, n0, n1, b)
     return out
 
 
