@@ -55,3 +55,64 @@ def test_conv_non_finite(torch, rng, where, kw):
     for a, b in zip(*res):
         np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
         np.testing.assert_allclose(np.nan_to_num(a), np.nan_to_num(b), rtol=1e-10, atol=1e-10)
+
+
+# 3x3 stride-1 convolutions with >= 128 channels both sides take the Winograd path (output
+# sizes odd and even, paddings 0-2, a batch over several chunks).
+WINOGRAD_CASES = [
+    ((2, 128, 6, 5), (128, 128, 3, 3), dict(padding=1)),
+    ((3, 128, 7, 6), (130, 128, 3, 3), {}),
+    ((2, 130, 5, 4), (128, 130, 3, 3), dict(padding=2)),
+]
+
+
+@pytest.fixture
+def winograd_calls(monkeypatch):
+    """Counts the Winograd forward / weight-gradient calls, with chunks of a few samples (in
+    the kernels of the device the tests run on)."""
+    numpy_nn = ember.tensor(0.0)._device._backend.nn
+    calls = {"forward": 0, "weight": 0}
+
+    def counted(key, fn):
+        def run(*args):
+            calls[key] += 1
+            return fn(*args)
+        return run
+    monkeypatch.setattr(numpy_nn, "_winograd_forward",
+                        counted("forward", numpy_nn._winograd_forward))
+    monkeypatch.setattr(numpy_nn, "_winograd_weight_grad",
+                        counted("weight", numpy_nn._winograd_weight_grad))
+    monkeypatch.setattr(numpy_nn, "_CHUNK_BYTES", 1 << 16)
+    return calls
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("xs,ws,kw", WINOGRAD_CASES)
+def test_conv_winograd(torch, rng, winograd_calls, xs, ws, kw, dtype):
+    x, w, b = rng.standard_normal(xs), rng.standard_normal(ws), rng.standard_normal(ws[0])
+    check_fn(torch, lambda x, w, b: EF.conv2d(x, w, b, **kw),
+             lambda x, w, b: torch.nn.functional.conv2d(x, w, b, **kw), [x, w, b], dtype)
+    # forward, plus the input gradient as a convolution where the input is no larger (padded)
+    assert winograd_calls["forward"] == (2 if kw.get("padding") else 1)
+    assert winograd_calls["weight"] == 1
+
+
+@pytest.mark.parametrize("where", ["x", "w", "g"])
+def test_conv_winograd_non_finite(torch, rng, winograd_calls, where):
+    """Winograd mixes the values of a tile: inf/NaN data take the exact path instead."""
+    x, w = rng.standard_normal((2, 128, 5, 5)), rng.standard_normal((128, 128, 3, 3))
+    arrays = {"x": x, "w": w}
+    if where in arrays:
+        arrays[where][0, 3, 0, 1], arrays[where][1, 2, 2, 2] = np.inf, np.nan
+    res = []
+    for lib in (ember, torch):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        y = lib.nn.functional.conv2d(xt, wt, padding=1)
+        g = np.ones(tuple(y.shape))
+        if where == "g":
+            g[0, 1, 0, 0], g[1, 4, 2, 1] = np.inf, np.nan
+        y.backward(lib.tensor(g))
+        res.append([t.detach().cpu().numpy() for t in (y, xt.grad, wt.grad)])
+    for a, b in zip(*res):
+        np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+        np.testing.assert_allclose(np.nan_to_num(a), np.nan_to_num(b), rtol=1e-10, atol=1e-10)
