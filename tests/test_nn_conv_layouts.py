@@ -84,7 +84,7 @@ def winograd_calls(monkeypatch):
                         counted("forward", numpy_nn._winograd_forward))
     monkeypatch.setattr(numpy_nn, "_winograd_weight_grad",
                         counted("weight", numpy_nn._winograd_weight_grad))
-    monkeypatch.setattr(numpy_nn, "_CHUNK_BYTES", 1 << 16)
+    monkeypatch.setattr(numpy_nn, "_WINO_CHUNK_BYTES", 1 << 16)
     return calls
 
 
