@@ -14,6 +14,8 @@ LAYOUT_CASES = [
     ((6, 20, 9, 9), (8, 20, 3, 3), {}),                               # 'valid': col2im
     ((6, 20, 9, 9), (8, 20, 3, 2), dict(padding=(2, 1), dilation=2)),
     ((6, 20, 9, 9), (8, 20, 1, 1), dict(stride=2)),                   # 1x1: planar
+    ((2, 8, 16, 16), (6, 8, 1, 1), {}),                               # 1x1: per sample
+    ((2, 8, 29, 30), (6, 8, 1, 1), dict(stride=2)),
     ((6, 16, 9, 9), (16, 4, 3, 3), dict(padding=1, groups=4)),        # grouped: planar
 ]
 

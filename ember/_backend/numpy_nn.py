@@ -388,6 +388,29 @@ def _winograd_weight_grad(g, x, w_shape, p):
     return wg.filters_adjoint(du)
 
 
+# ---- 1x1 convolutions -----------------------------------------------------------------------
+# A 1x1 convolution is per sample the GEMM ``W (Cout, C) @ x (C, L)``, whose result is already
+# in the output's layout: no column or output copies.  Below this many output positions the
+# per-sample GEMMs are too small, and one GEMM over the batch's columns is faster.
+_POINTWISE_MIN_POSITIONS = 192
+
+
+def _pointwise(w_shape, p, groups, lw):
+    return (int(np.prod(w_shape[2:])) == 1 and groups == 1 and not any(p)
+            and lw.size >= _POINTWISE_MIN_POSITIONS
+            and lw.o == tuple(-(-n // si) for n, si in zip(lw.spatial, lw.s)))
+
+
+def _pointwise_forward(x, w, b, s):
+    if any(si != 1 for si in s):
+        x = np.ascontiguousarray(x[(Ellipsis,) + tuple(slice(None, None, si) for si in s)])
+    n, c = x.shape[:2]
+    out = np.matmul(w.reshape(w.shape[0], c), x.reshape(n, c, -1))
+    if b is not None:
+        out += b.reshape(-1, 1)
+    return out.reshape((n, w.shape[0]) + x.shape[2:])
+
+
 def conv_forward(x, w, b, s, p, d, groups, o=None):
     """Cross-correlation of ``x`` (N, C, *S) with ``w`` (Cout, C/G, *K), plus bias ``b``.
 
@@ -395,6 +418,8 @@ def conv_forward(x, w, b, s, p, d, groups, o=None):
     ``output_padding`` added rows past its last window, convolving its (larger) output
     gradient gives positions the transposed convolution's input does not have."""
     lw = _lowering(x.shape, w.shape, s, p, d, groups, o)
+    if _pointwise(w.shape, p, groups, lw):
+        return _pointwise_forward(x, w, b, s)
     if _winograd(x.shape, w.shape, s, d, groups, lw.o) and _finite(x) and _finite(w):
         return _winograd_forward(x, w, b, p, lw.o)
     wm = lw.weight_matrix(w)
