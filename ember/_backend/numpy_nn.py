@@ -565,14 +565,17 @@ def _max_pool_2x2_backward(g, argk, x_shape):
     return gx
 
 
-def max_pool(x, ks, s, p, d, ceil_mode):
-    """Max over windows: (values, argk) where argk is the flat in-window index of the max."""
+def max_pool(x, ks, s, p, d, ceil_mode, need_index=True):
+    """Max over windows: (values, argk) where argk is the flat in-window index of the max
+    (None unless ``need_index``)."""
     if _is_2x2(x.shape, tuple(ks), tuple(s), tuple(p), tuple(d), ceil_mode) and not (
             x.dtype.kind == "f" and np.isnan(x).any()):
         return _max_pool_2x2(x)
     o, hi = _pool_geometry(x.shape[2:], ks, s, p, d, ceil_mode)
     fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     xp = pad_zeros(x, p, hi, fill)
+    if not need_index:
+        return _max_over_offsets(xp, ks, o, s, d), None
     nk = int(np.prod(ks))
     v = np.ascontiguousarray(windows(xp, ks, o, s, d)).reshape(x.shape[:2] + o + (nk,))
     if x.dtype.kind == "f":
@@ -585,6 +588,17 @@ def max_pool(x, ks, s, p, d, ceil_mode):
     else:
         argk = v.argmax(-1)
     return v.max(-1), argk
+
+
+def _max_over_offsets(xp, ks, o, s, d):
+    """The windows' maxima as a running ``np.maximum`` over one strided slice per kernel
+    offset (no window copy; NaN propagates as in PyTorch)."""
+    lead = (slice(None), slice(None))
+    offsets = itertools.product(*map(range, ks))
+    out = xp[lead + _offset_slices(next(offsets), o, s, d)].copy()
+    for k_idx in offsets:
+        np.maximum(out, xp[lead + _offset_slices(k_idx, o, s, d)], out=out)
+    return out
 
 
 def max_pool_indices(argk, x_spatial, ks, s, p, d):
