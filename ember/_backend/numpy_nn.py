@@ -8,6 +8,10 @@ G = groups):
   layouts: planar ``(C, *K, n, *O)`` (any groups: ``W (G, Cout_g, Cg*K) @ cols``), or
   channels-last ``(n, *O, *K, C)`` read from a transposed copy of the input, whose window rows
   are contiguous runs of ``kw*C`` elements (the faster copy unless C is tiny).
+* Two shapes skip the columns: a 1x1 convolution over enough positions is one GEMM per sample
+  written straight into the output; a 3x3 stride-1 convolution with many channels (the bulk
+  of a ResNet) is Winograd F(2x2, 3x3), 2.25x fewer multiplications, and so is its weight
+  gradient (the adjoint of the same transforms).
 * At stride 1 the input gradient is itself a convolution (of the output gradient with the
   flipped weight); otherwise col2im loops over the ``prod(K)`` kernel offsets only, adding one
   strided slice each.
@@ -245,7 +249,6 @@ def _lowering(x_shape, w_shape, s, p, d, groups, o=None):
 _WINO_MIN_CHANNELS = 128
 # Smaller chunks than im2col's: the transforms' passes then stay in cache.
 _WINO_CHUNK_BYTES = 4 << 20
-_WINO_G = ((1.0, 0.0, 0.0), (0.5, 0.5, 0.5), (0.5, -0.5, 0.5), (0.0, 0.0, 1.0))
 
 
 class _Winograd:
