@@ -28,6 +28,13 @@ def test_conv_layouts(torch, rng, xs, ws, kw, dtype):
              lambda x, w, b: torch.nn.functional.conv2d(x, w, b, **kw), [x, w, b], dtype)
 
 
+@pytest.mark.parametrize("c,k", [(128, 3), (8, 1)])         # Winograd; 1x1 per sample
+def test_conv_empty_batch(torch, c, k):
+    x, w = np.zeros((0, c, 16, 16)), np.ones((c, c, k, k))
+    check_fn(torch, lambda x, w: EF.conv2d(x, w, padding=k // 2),
+             lambda x, w: torch.nn.functional.conv2d(x, w, padding=k // 2), [x, w])
+
+
 @pytest.mark.parametrize("kw", [dict(padding=1), dict(stride=2), {}])
 def test_conv_several_chunks(torch, rng, kw):
     """A batch whose columns span several chunks (float64: float32 sums of this many terms

@@ -408,7 +408,7 @@ def _pointwise_forward(x, w, b, s):
     if any(si != 1 for si in s):
         x = np.ascontiguousarray(x[(Ellipsis,) + tuple(slice(None, None, si) for si in s)])
     n, c = x.shape[:2]
-    out = np.matmul(w.reshape(w.shape[0], c), x.reshape(n, c, -1))
+    out = np.matmul(w.reshape(w.shape[0], c), x.reshape(n, c, int(np.prod(x.shape[2:]))))
     if b is not None:
         out += b.reshape(-1, 1)
     return out.reshape((n, w.shape[0]) + x.shape[2:])
