@@ -107,3 +107,19 @@ def test_conv_winograd(torch, rng, winograd_calls, xs, ws, kw, dtype):
     assert winograd_calls["forward"] == (2 if kw.get("padding") else 1)
     assert winograd_calls["weight"] == 1
 
+
+
+def test_conv_winograd_double_backward(torch, rng, winograd_calls):
+    """Second derivatives through Winograd-sized convolutions (the gradient ops are
+    convolutions and weight gradients of the same sizes), float64 against torch."""
+    x, w = rng.standard_normal((2, 128, 5, 4)), rng.standard_normal((128, 128, 3, 3))
+    g, v = rng.standard_normal((2, 128, 5, 4)), rng.standard_normal((2, 128, 5, 4))
+    res = []
+    for lib in (ember, torch):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        y = lib.nn.functional.conv2d(xt, wt, padding=1)
+        gx, gw = lib.autograd.grad(y, (xt, wt), lib.tensor(g), create_graph=True)
+        res.append(lib.autograd.grad((gx * lib.tensor(v)).sum() + (gw * gw).sum(), (xt, wt)))
+    for e, t in zip(*res):
+        np.testing.assert_allclose(e.detach().cpu().numpy(), t.numpy(), rtol=1e-10, atol=1e-8)
+    assert winograd_calls["forward"] > 2 and winograd_calls["weight"] > 1
