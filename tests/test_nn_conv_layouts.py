@@ -14,6 +14,8 @@ LAYOUT_CASES = [
     ((6, 20, 9, 9), (8, 20, 3, 3), {}),                               # 'valid': col2im
     ((6, 20, 9, 9), (8, 20, 3, 2), dict(padding=(2, 1), dilation=2)),
     ((6, 20, 9, 9), (8, 20, 1, 1), dict(stride=2)),                   # 1x1: planar
+    ((2, 8, 16, 16), (6, 8, 1, 1), {}),                               # 1x1: per sample
+    ((2, 8, 29, 30), (6, 8, 1, 1), dict(stride=2)),
     ((6, 16, 9, 9), (16, 4, 3, 3), dict(padding=1, groups=4)),        # grouped: planar
 ]
 
@@ -24,6 +26,13 @@ def test_conv_layouts(torch, rng, xs, ws, kw, dtype):
     x, w, b = rng.standard_normal(xs), rng.standard_normal(ws), rng.standard_normal(ws[0])
     check_fn(torch, lambda x, w, b: EF.conv2d(x, w, b, **kw),
              lambda x, w, b: torch.nn.functional.conv2d(x, w, b, **kw), [x, w, b], dtype)
+
+
+@pytest.mark.parametrize("c,k", [(128, 3), (8, 1)])         # Winograd; 1x1 per sample
+def test_conv_empty_batch(torch, c, k):
+    x, w = np.zeros((0, c, 16, 16)), np.ones((c, c, k, k))
+    check_fn(torch, lambda x, w: EF.conv2d(x, w, padding=k // 2),
+             lambda x, w: torch.nn.functional.conv2d(x, w, padding=k // 2), [x, w])
 
 
 @pytest.mark.parametrize("kw", [dict(padding=1), dict(stride=2), {}])
@@ -37,9 +46,11 @@ def test_conv_several_chunks(torch, rng, kw):
 
 @pytest.mark.parametrize("kw", [dict(padding=1), dict(stride=2, padding=1), {}])
 @pytest.mark.parametrize("where", ["x", "w", "g"])
-def test_conv_non_finite(torch, rng, where, kw):
+@pytest.mark.parametrize("xs,ws", [((2, 20, 7, 7), (5, 20, 3, 3)),
+                                   ((2, 128, 5, 5), (128, 128, 3, 3))])   # Winograd-sized
+def test_conv_non_finite(torch, rng, where, kw, xs, ws):
     """inf/NaN reach exactly the outputs and gradients they reach in torch (float64)."""
-    x, w = rng.standard_normal((2, 20, 7, 7)), rng.standard_normal((5, 20, 3, 3))
+    x, w = rng.standard_normal(xs), rng.standard_normal(ws)
     arrays = {"x": x, "w": w}
     if where in arrays:
         arrays[where][0, 3, 0, 1], arrays[where][1, 2, 2, 2] = np.inf, np.nan
@@ -51,7 +62,64 @@ def test_conv_non_finite(torch, rng, where, kw):
         if where == "g":
             g[0, 1, 0, 0], g[1, 4, 2, 1] = np.inf, np.nan
         y.backward(lib.tensor(g))
-        res.append([t.detach().numpy() for t in (y, xt.grad, wt.grad)])
+        res.append([t.detach().cpu().numpy() for t in (y, xt.grad, wt.grad)])
     for a, b in zip(*res):
         np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
         np.testing.assert_allclose(np.nan_to_num(a), np.nan_to_num(b), rtol=1e-10, atol=1e-10)
+
+
+# 3x3 stride-1 convolutions with >= 128 channels both sides take the Winograd path (output
+# sizes odd and even, paddings 0-2, a batch over several chunks).
+WINOGRAD_CASES = [
+    ((2, 128, 6, 5), (128, 128, 3, 3), dict(padding=1)),
+    ((3, 128, 7, 6), (130, 128, 3, 3), {}),
+    ((2, 130, 5, 4), (128, 130, 3, 3), dict(padding=2)),
+]
+
+
+@pytest.fixture
+def winograd_calls(monkeypatch):
+    """Counts the Winograd forward / weight-gradient calls, with chunks of a few samples (in
+    the kernels of the device the tests run on)."""
+    numpy_nn = ember.tensor(0.0)._device._backend.nn
+    calls = {"forward": 0, "weight": 0}
+
+    def counted(key, fn):
+        def run(*args):
+            calls[key] += 1
+            return fn(*args)
+        return run
+    monkeypatch.setattr(numpy_nn, "_winograd_forward",
+                        counted("forward", numpy_nn._winograd_forward))
+    monkeypatch.setattr(numpy_nn, "_winograd_weight_grad",
+                        counted("weight", numpy_nn._winograd_weight_grad))
+    monkeypatch.setattr(numpy_nn, "_WINO_CHUNK_BYTES", 1 << 16)
+    return calls
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("xs,ws,kw", WINOGRAD_CASES)
+def test_conv_winograd(torch, rng, winograd_calls, xs, ws, kw, dtype):
+    x, w, b = rng.standard_normal(xs), rng.standard_normal(ws), rng.standard_normal(ws[0])
+    check_fn(torch, lambda x, w, b: EF.conv2d(x, w, b, **kw),
+             lambda x, w, b: torch.nn.functional.conv2d(x, w, b, **kw), [x, w, b], dtype)
+    # forward, plus the input gradient as a convolution where the input is no larger (padded)
+    assert winograd_calls["forward"] == (2 if kw.get("padding") else 1)
+    assert winograd_calls["weight"] == 1
+
+
+
+def test_conv_winograd_double_backward(torch, rng, winograd_calls):
+    """Second derivatives through Winograd-sized convolutions (the gradient ops are
+    convolutions and weight gradients of the same sizes), float64 against torch."""
+    x, w = rng.standard_normal((2, 128, 5, 4)), rng.standard_normal((128, 128, 3, 3))
+    g, v = rng.standard_normal((2, 128, 5, 4)), rng.standard_normal((2, 128, 5, 4))
+    res = []
+    for lib in (ember, torch):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        y = lib.nn.functional.conv2d(xt, wt, padding=1)
+        gx, gw = lib.autograd.grad(y, (xt, wt), lib.tensor(g), create_graph=True)
+        res.append(lib.autograd.grad((gx * lib.tensor(v)).sum() + (gw * gw).sum(), (xt, wt)))
+    for e, t in zip(*res):
+        np.testing.assert_allclose(e.detach().cpu().numpy(), t.numpy(), rtol=1e-10, atol=1e-8)
+    assert winograd_calls["forward"] > 2 and winograd_calls["weight"] > 1

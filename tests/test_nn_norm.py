@@ -196,6 +196,31 @@ def test_half_precision_batch_norm_computes_in_float32():
     np.testing.assert_allclose(_np(ye.float()), _np(yt.float()), atol=2e-3)
 
 
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("params", ["both", "none", "bias"])
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
+def test_batch_norm_gradients_and_their_dtypes(dtype, training, params, create_graph):
+    """Batch norm's input, weight and bias gradients (raw-array backward, and the ember-op
+    one that builds a graph): values and dtypes as torch's, half precision included."""
+    rng = np.random.default_rng(7)
+    arrays = [rng.standard_normal(s) for s in ((4, 3, 5, 2), (3,), (3,), (3,), (4, 3, 5, 2))]
+    arrays.append(rng.random(3) + 0.5)
+    res = []
+    for lib in (torch, ember):
+        x, w, b, rm, g, rv = (lib.tensor(a, dtype=getattr(lib, dtype)) for a in arrays)
+        w = w.requires_grad_() if params == "both" else None
+        b = b.requires_grad_() if params != "none" else None
+        x.requires_grad_()
+        lib.nn.functional.batch_norm(x, rm, rv, w, b, training=training).backward(
+            g, create_graph=create_graph)
+        res.append([t.grad for t in (x, w, b) if t is not None])
+    tol = 1e-5 if dtype == "float32" else 2e-2
+    for t, e in zip(*res):
+        assert str(e.dtype) == str(t.dtype)
+        np.testing.assert_allclose(_np(e.float()), _np(t.float()), rtol=tol, atol=tol)
+
+
 def _err(fn_t, fn_e):
     with pytest.raises(Exception) as et:
         fn_t()

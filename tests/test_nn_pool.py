@@ -61,6 +61,20 @@ def test_max_pool_nan_propagates(torch):
     np.testing.assert_array_equal(ye.cpu().numpy(), yt.cpu().numpy())
 
 
+@pytest.mark.parametrize("nan", [False, True])
+@pytest.mark.parametrize("name,xs,args,kw", [c for c in POOL_CASES if c[0].startswith("max_pool")
+                                             and not c[3].get("return_indices")])
+def test_max_pool_without_indices(torch, rng, name, xs, args, kw, nan):
+    """Without autograd or return_indices the maxima come from a running maximum over the
+    kernel offsets: the same values as torch's, NaN propagating."""
+    x = rng.standard_normal(xs).astype(np.float32)
+    if nan:
+        x.flat[::5] = np.nan
+    fe, ft = _both(torch, name, *args, **kw)
+    ye, yt = fe(ember.tensor(x)), ft(torch.tensor(x))
+    np.testing.assert_array_equal(ye.cpu().numpy(), yt.numpy())
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
 @pytest.mark.parametrize("xs", [(3, 4, 8, 6), (2, 3, 9, 7), (5, 3, 4)])
 def test_max_pool_2x2_ties_odd_sizes_and_views(torch, rng, dtype, xs):

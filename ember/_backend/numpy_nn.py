@@ -8,6 +8,10 @@ G = groups):
   layouts: planar ``(C, *K, n, *O)`` (any groups: ``W (G, Cout_g, Cg*K) @ cols``), or
   channels-last ``(n, *O, *K, C)`` read from a transposed copy of the input, whose window rows
   are contiguous runs of ``kw*C`` elements (the faster copy unless C is tiny).
+* Two shapes skip the columns: a 1x1 convolution over enough positions is one GEMM per sample
+  written straight into the output; a 3x3 stride-1 convolution with many channels (the bulk
+  of a ResNet) is Winograd F(2x2, 3x3), 2.25x fewer multiplications, and so is its weight
+  gradient (the adjoint of the same transforms).
 * At stride 1 the input gradient is itself a convolution (of the output gradient with the
   flipped weight); otherwise col2im loops over the ``prod(K)`` kernel offsets only, adding one
   strided slice each.
@@ -51,6 +55,22 @@ def _crop(x, lo, size):
     if not any(lo) and x.shape[-len(size):] == tuple(size):
         return x
     return x[(Ellipsis,) + tuple(slice(a, a + n) for a, n in zip(lo, size))]
+
+
+def _channels_last(x, lo, size):
+    """``x`` (n, C, *S) zero-padded into a channels-last (n, *size, C) array at offset ``lo``,
+    in one transposing copy; except where x's planes lie a multiple of 1 KiB apart: that read
+    then falls on few cache sets, and padding first (planes ``size`` apart) then transposing
+    is up to 5x faster."""
+    hi = tuple(t - a - n for t, a, n in zip(size, lo, x.shape[2:]))
+    padded = any(lo) or any(hi)
+    if padded and abs(x.strides[1]) % 1024 == 0:
+        return np.ascontiguousarray(np.moveaxis(pad_zeros(x, lo, hi), 1, -1))
+    xp = (np.zeros if padded else np.empty)((x.shape[0],) + tuple(size) + (x.shape[1],),
+                                            x.dtype)
+    xp[(slice(None),) + tuple(slice(a, a + n) for a, n in zip(lo, x.shape[2:]))] = \
+        np.moveaxis(x, 1, -1)
+    return xp
 
 
 def _offset_slices(k_idx, o, s, d):
@@ -143,6 +163,9 @@ class _Planar(_Lowering):
         v = windows(pad_zeros(x[n0:n1], self.p, self.p), self.ks, self.o, self.s, self.d, "cols")
         return np.ascontiguousarray(v).reshape(self.groups, self.rows, (n1 - n0) * self.size)
 
+    def product(self, wm, cols):
+        return np.matmul(wm, cols)
+
     def input_cols(self, wm, gm):
         return np.matmul(wm.transpose(0, 2, 1), gm)
 
@@ -175,20 +198,9 @@ class _ChannelsLast(_Lowering):
         return np.ascontiguousarray(np.moveaxis(gw.reshape((self.cout,) + self.ks + (self.c,)),
                                                 -1, 1))
 
-    def _padded(self, x):
-        """``x`` zero-padded and channels-last (n, *Sp, C), in one transposing copy; except
-        where x's planes lie a multiple of 1 KiB apart: that read then falls on few cache
-        sets, and padding first (planes ``Sp`` apart) then transposing is up to 3x faster."""
-        if any(self.p) and abs(x.strides[1]) % 1024 == 0:
-            return np.ascontiguousarray(np.moveaxis(pad_zeros(x, self.p, self.p), 1, -1))
-        xp = (np.zeros if any(self.p) else np.empty)((x.shape[0],) + self.sp + (self.c,),
-                                                     x.dtype)
-        xp[(slice(None),) + self.interior] = np.moveaxis(x, 1, -1)
-        return xp
-
     def cols(self, x, n0, n1):
         """The (1, K*C, n*L) column matrix, as the transpose of a contiguous (n*L, K*C)."""
-        xp = self._padded(x[n0:n1])
+        xp = _channels_last(x[n0:n1], self.p, self.sp)
         st = xp.strides
         v = _as_strided(xp, (n1 - n0,) + self.o + self.ks + (self.c,),
                         (st[0],) + tuple(a * si for a, si in zip(st[1:-1], self.s))
@@ -196,6 +208,11 @@ class _ChannelsLast(_Lowering):
                         writeable=False)
         m = (n1 - n0) * self.size
         return np.ascontiguousarray(v).reshape(1, m, self.rows).transpose(0, 2, 1)
+
+    def product(self, wm, cols):
+        """``wm @ cols`` as a transposed view of ``cols^T @ wm^T`` (n*L, Cout): with the long
+        n*L side as the GEMM's rows OpenBLAS runs up to 1.4x faster when Cout is small."""
+        return np.matmul(cols[0].T, wm[0].T).T[None]
 
     def input_cols(self, wm, gm):
         return np.matmul(gm[0].T, wm[0])                                 # (n*L, K*C)
@@ -222,6 +239,181 @@ def _lowering(x_shape, w_shape, s, p, d, groups, o=None):
     return _Planar(x_shape, w_shape, s, p, d, groups, o)
 
 
+# ---- Winograd F(2x2, 3x3) -------------------------------------------------------------------
+# A 3x3 stride-1 convolution computes each 2x2 block of outputs from a 4x4 input tile with 16
+# products instead of 36: tiles and filters are transformed (B^T d B, G w G^T), multiplied
+# elementwise -- 16 GEMMs over channels, (tiles, C) @ (C, Cout) -- and transformed back
+# (A^T m A).  The transforms are adds over whole arrays, so it pays where the GEMM dominates
+# (many channels).  The transforms mix the values of one tile, so it is used only on finite
+# data: an inf would turn neighbouring outputs into NaN.
+_WINO_MIN_CHANNELS = 128
+# Smaller chunks than im2col's: the transforms' passes then stay in cache.
+_WINO_CHUNK_BYTES = 4 << 20
+
+
+class _Winograd:
+    """Tiles of one 3x3 stride-1 convolution: input (N, C, H, W) padded by ``p``, output
+    (N, Cout, *o) covered by th x tw blocks of 2x2."""
+
+    def __init__(self, x_shape, w_shape, p, o):
+        self.n, self.c = x_shape[:2]
+        self.cout = w_shape[0]
+        self.spatial, self.p, self.o = tuple(x_shape[2:]), p, tuple(o)
+        self.th, self.tw = (-(-o[0] // 2), -(-o[1] // 2))
+
+    def chunks(self, itemsize):
+        per = 16 * self.th * self.tw * max(self.c, self.cout) * itemsize
+        step = max(1, _WINO_CHUNK_BYTES // per)
+        return [(i, min(i + step, self.n)) for i in range(0, max(self.n, 1), step)]
+
+    def filters(self, w):
+        """U = G w G^T as (16, C, Cout) (a transposed view of a (16, Cout, C) array)."""
+        w = np.ascontiguousarray(w.transpose(2, 3, 0, 1))                # (3, 3, Cout, C)
+        r = np.empty((4, 3) + w.shape[2:], w.dtype)
+        _g_transform(w, r)
+        u = np.empty((4, 4) + w.shape[2:], w.dtype)
+        _g_transform([r[:, j] for j in range(3)], u.swapaxes(0, 1))
+        return u.reshape(16, self.cout, self.c).swapaxes(1, 2)
+
+    def filters_adjoint(self, du):
+        """The weight gradient G^T dU G (Cout, C, 3, 3) from dU (16, Cout, C)."""
+        du = du.reshape(4, 4, self.cout, self.c)
+        r = np.empty((3, 4, self.cout, self.c), du.dtype)
+        _g_adjoint(du, r)
+        gw = np.empty((3, 3, self.cout, self.c), du.dtype)
+        _g_adjoint(r.swapaxes(0, 1), gw.swapaxes(0, 1))
+        return np.ascontiguousarray(gw.transpose(2, 3, 0, 1))
+
+    def tiles(self, x, n0, n1):
+        """V = B^T d B of every tile of samples n0:n1, as (16, n*th*tw, C): channels last, so
+        each add runs over contiguous channel rows."""
+        n, (h, w), (ph, pw) = n1 - n0, self.spatial, self.p
+        hp, wp = max(2 * self.th + 2, h + 2 * ph), max(2 * self.tw + 2, w + 2 * pw)
+        xp = _channels_last(x[n0:n1], self.p, (hp, wp))
+        r = np.empty((4, n, self.th, wp, self.c), x.dtype)
+        _b_transform([xp[:, i:i + 2 * self.th:2] for i in range(4)], r)
+        v = np.empty((4, 4, n, self.th, self.tw, self.c), x.dtype)
+        _b_transform([r[:, :, :, j:j + 2 * self.tw:2] for j in range(4)], v.swapaxes(0, 1))
+        return v.reshape(16, n * self.th * self.tw, self.c)
+
+    def untile(self, m, out, n0, n1, b):
+        """Write A^T m A of the products m (16, n*th*tw, Cout) into ``out[n0:n1]`` (+ bias)."""
+        n = n1 - n0
+        m = m.reshape(4, 4, n, self.th, self.tw, self.cout)
+        s = np.empty((2, 4, n, self.th, self.tw, self.cout), m.dtype)
+        _a_transform(m, s)
+        y = np.empty((n, self.th, 2, self.tw, 2, self.cout), m.dtype)
+        _a_transform(s.swapaxes(0, 1), np.moveaxis(y, (2, 4), (1, 0)))
+        y = y.reshape(n, 2 * self.th, 2 * self.tw, self.cout)[:, :self.o[0], :self.o[1]]
+        y = np.moveaxis(y, -1, 1)
+        if b is None:
+            np.copyto(out[n0:n1], y)
+        else:
+            np.add(y, b.reshape(-1, 1, 1), out=out[n0:n1])
+
+    def output_grads(self, g, n0, n1):
+        """A g A^T of each 2x2 block of ``g[n0:n1]`` (the adjoint of ``untile``), as
+        (16, n*th*tw, Cout)."""
+        n = n1 - n0
+        gp = _channels_last(g[n0:n1], (0, 0), (2 * self.th, 2 * self.tw))
+        r = np.empty((4, n, self.th, 2 * self.tw, self.cout), g.dtype)
+        _a_adjoint(gp[:, 0::2], gp[:, 1::2], r)
+        dm = np.empty((4, 4, n, self.th, self.tw, self.cout), g.dtype)
+        _a_adjoint(r[:, :, :, 0::2], r[:, :, :, 1::2], dm.swapaxes(0, 1))
+        return dm.reshape(16, n * self.th * self.tw, self.cout)
+
+
+def _b_transform(d, out):
+    """``out[i] = (B^T d)[i]`` along one axis from its four shifted views ``d``."""
+    np.subtract(d[0], d[2], out=out[0])
+    np.add(d[1], d[2], out=out[1])
+    np.subtract(d[2], d[1], out=out[2])
+    np.subtract(d[1], d[3], out=out[3])
+
+
+def _g_transform(w, out):
+    """``out`` = G (w0, w1, w2) along one axis: (w0, (w0+w1+w2)/2, (w0-w1+w2)/2, w2)."""
+    np.copyto(out[0], w[0])
+    np.copyto(out[3], w[2])
+    np.add(w[0], w[2], out=out[1])
+    np.subtract(out[1], w[1], out=out[2])
+    out[1] += w[1]
+    out[1:3] *= 0.5
+
+
+def _g_adjoint(d, out):
+    """``out`` = G^T d along the first axis: (d0 + (d1+d2)/2, (d1-d2)/2, (d1+d2)/2 + d3)."""
+    np.subtract(d[1], d[2], out=out[1])
+    out[1] *= 0.5
+    np.add(out[1], d[2], out=out[2])                 # (d1 + d2) / 2
+    np.add(d[0], out[2], out=out[0])
+    out[2] += d[3]
+
+
+def _a_transform(m, out):
+    """``out[0] = m0 + m1 + m2``, ``out[1] = m1 - m2 - m3`` (A^T along the first axis)."""
+    np.add(m[0], m[1], out=out[0])
+    out[0] += m[2]
+    np.subtract(m[1], m[2], out=out[1])
+    out[1] -= m[3]
+
+
+def _a_adjoint(g0, g1, out):
+    """``out`` = A (g0, g1): (g0, g0 + g1, g0 - g1, -g1) along the first axis."""
+    np.copyto(out[0], g0)
+    np.add(g0, g1, out=out[1])
+    np.subtract(g0, g1, out=out[2])
+    np.negative(g1, out=out[3])
+
+
+def _winograd(x_shape, w_shape, s, d, groups, o):
+    """Whether this convolution takes the Winograd path (its data are checked separately)."""
+    return (len(w_shape) == 4 and w_shape[2:] == (3, 3) and s == (1, 1) and d == (1, 1)
+            and groups == 1 and min(x_shape[1], w_shape[0]) >= _WINO_MIN_CHANNELS
+            and min(o) >= 2)
+
+
+def _winograd_forward(x, w, b, p, o):
+    wg = _Winograd(x.shape, w.shape, p, o)
+    u = wg.filters(w)
+    out = np.empty((wg.n, wg.cout) + wg.o, np.result_type(x, w))
+    for n0, n1 in wg.chunks(x.itemsize):
+        wg.untile(np.matmul(wg.tiles(x, n0, n1), u), out, n0, n1, b)
+    return out
+
+
+def _winograd_weight_grad(g, x, w_shape, p):
+    wg = _Winograd(x.shape, w_shape, p, g.shape[2:])
+    du = None
+    for n0, n1 in wg.chunks(x.itemsize):
+        part = np.matmul(wg.output_grads(g, n0, n1).swapaxes(1, 2), wg.tiles(x, n0, n1))
+        du = part if du is None else np.add(du, part, out=du)
+    return wg.filters_adjoint(du)
+
+
+# ---- 1x1 convolutions -----------------------------------------------------------------------
+# A 1x1 convolution is per sample the GEMM ``W (Cout, C) @ x (C, L)``, whose result is already
+# in the output's layout: no column or output copies.  Below this many output positions the
+# per-sample GEMMs are too small, and one GEMM over the batch's columns is faster.
+_POINTWISE_MIN_POSITIONS = 192
+
+
+def _pointwise(w_shape, p, groups, lw):
+    return (int(np.prod(w_shape[2:])) == 1 and groups == 1 and not any(p)
+            and lw.size >= _POINTWISE_MIN_POSITIONS
+            and lw.o == tuple(-(-n // si) for n, si in zip(lw.spatial, lw.s)))
+
+
+def _pointwise_forward(x, w, b, s):
+    if any(si != 1 for si in s):
+        x = np.ascontiguousarray(x[(Ellipsis,) + tuple(slice(None, None, si) for si in s)])
+    n, c = x.shape[:2]
+    out = np.matmul(w.reshape(w.shape[0], c), x.reshape(n, c, int(np.prod(x.shape[2:]))))
+    if b is not None:
+        out += b.reshape(-1, 1)
+    return out.reshape((n, w.shape[0]) + x.shape[2:])
+
+
 def conv_forward(x, w, b, s, p, d, groups, o=None):
     """Cross-correlation of ``x`` (N, C, *S) with ``w`` (Cout, C/G, *K), plus bias ``b``.
 
@@ -229,10 +421,14 @@ def conv_forward(x, w, b, s, p, d, groups, o=None):
     ``output_padding`` added rows past its last window, convolving its (larger) output
     gradient gives positions the transposed convolution's input does not have."""
     lw = _lowering(x.shape, w.shape, s, p, d, groups, o)
+    if _pointwise(w.shape, p, groups, lw):
+        return _pointwise_forward(x, w, b, s)
+    if _winograd(x.shape, w.shape, s, d, groups, lw.o) and _finite(x) and _finite(w):
+        return _winograd_forward(x, w, b, p, lw.o)
     wm = lw.weight_matrix(w)
     out = np.empty((lw.n, lw.cout) + lw.o, np.result_type(x, w))
     for n0, n1 in lw.chunks(x.itemsize):
-        lw.put_output(np.matmul(wm, lw.cols(x, n0, n1)), out, n0, n1, b)
+        lw.put_output(lw.product(wm, lw.cols(x, n0, n1)), out, n0, n1, b)
     return out
 
 
@@ -270,10 +466,14 @@ def conv_backward(g, x, w, x_shape, s, p, d, groups, need_input, need_weight):
 
     Chunk by chunk, one copy of ``g`` serves the weight gradient ``g @ cols(x)^T`` (columns
     recomputed: cheap per chunk, and nothing big stays alive from the forward) and col2im of
-    ``W^T g`` for the input gradient (unless ``_input_grad_by_conv`` applies)."""
+    ``W^T g`` for the input gradient (unless ``_input_grad_by_conv`` applies; the weight
+    gradient of a Winograd-sized convolution is the adjoint of its Winograd forward)."""
     gx = _input_grad_by_conv(g, w, x_shape, s, p, d, groups) if need_input else None
     col2im = need_input and gx is None
     gw = None
+    if (need_weight and _winograd(x_shape, w.shape, s, d, groups, g.shape[2:])
+            and _finite(g) and _finite(x)):
+        gw, need_weight = _winograd_weight_grad(g, x, w.shape, p), False
     if col2im or need_weight:
         lw = _lowering(x_shape, w.shape, s, p, d, groups, g.shape[2:])
         if col2im:
@@ -368,14 +568,17 @@ def _max_pool_2x2_backward(g, argk, x_shape):
     return gx
 
 
-def max_pool(x, ks, s, p, d, ceil_mode):
-    """Max over windows: (values, argk) where argk is the flat in-window index of the max."""
+def max_pool(x, ks, s, p, d, ceil_mode, need_index=True):
+    """Max over windows: (values, argk) where argk is the flat in-window index of the max
+    (None unless ``need_index``)."""
     if _is_2x2(x.shape, tuple(ks), tuple(s), tuple(p), tuple(d), ceil_mode) and not (
             x.dtype.kind == "f" and np.isnan(x).any()):
         return _max_pool_2x2(x)
     o, hi = _pool_geometry(x.shape[2:], ks, s, p, d, ceil_mode)
     fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     xp = pad_zeros(x, p, hi, fill)
+    if not need_index:
+        return _max_over_offsets(xp, ks, o, s, d), None
     nk = int(np.prod(ks))
     v = np.ascontiguousarray(windows(xp, ks, o, s, d)).reshape(x.shape[:2] + o + (nk,))
     if x.dtype.kind == "f":
@@ -388,6 +591,17 @@ def max_pool(x, ks, s, p, d, ceil_mode):
     else:
         argk = v.argmax(-1)
     return v.max(-1), argk
+
+
+def _max_over_offsets(xp, ks, o, s, d):
+    """The windows' maxima as a running ``np.maximum`` over one strided slice per kernel
+    offset (no window copy; NaN propagates as in PyTorch)."""
+    lead = (slice(None), slice(None))
+    offsets = itertools.product(*map(range, ks))
+    out = xp[lead + _offset_slices(next(offsets), o, s, d)].copy()
+    for k_idx in offsets:
+        np.maximum(out, xp[lead + _offset_slices(k_idx, o, s, d)], out=out)
+    return out
 
 
 def max_pool_indices(argk, x_spatial, ks, s, p, d):

@@ -107,10 +107,11 @@ def max_pool_nd(input, nsp, kernel_size, stride=None, padding=0, dilation=1, cei
     _check_dims(input, nsp)
     x, added = _batched(input, nsp)
     nn = input._device._backend.nn
-    vals, argk = nn.max_pool(x, ks, s, p, d, ceil_mode)
+    needs = _needs(input)
+    vals, argk = nn.max_pool(x, ks, s, p, d, ceil_mode, needs or return_indices)
     _check_output(x, vals.shape[2:])
     out = _make(_unbatch(vals, added), input._dtype, input._device)
-    if _needs(input):
+    if needs:
         record(out, _MAX_NODES[nsp], (input,), (),
                (x.shape, (ks, s, p, d, ceil_mode), argk, added))
     if not return_indices:
