@@ -8,6 +8,7 @@ random upstream gradient — are compared with torch's by the oracle harness's `
 
     python -m tests.oracle.opinfo_adapter --report   # run all; counts into docs/conformance.md
     python -m tests.oracle.opinfo_adapter --transforms   # the forward-AD and vmap columns only
+    python -m tests.oracle.opinfo_adapter --dtypes   # the float64 and complex128 sweeps only
 """
 import itertools
 import os
@@ -334,13 +335,16 @@ def samples(op, limit=MAX_SAMPLES, dtype=None):
     return list(itertools.islice(op.sample_inputs("cpu", dtype, requires_grad=grad), limit))
 
 
-def run_opinfo(op, limit=MAX_SAMPLES):
+def run_opinfo(op, limit=MAX_SAMPLES, dtype=None):
     """-> (status, passed, total, first failure message).  status: 'not implemented',
-    'no dtype' (none of ``sample_dtype``'s), 'no samples' (all skipped), 'pass' or 'fail'."""
+    'no dtype' (none of ``sample_dtype``'s, or ``dtype`` unsupported), 'no samples' (all
+    skipped), 'pass' or 'fail'."""
     efn = ember_callable(op)
     if efn is None:
         return "not implemented", 0, 0, ""
-    dtype = sample_dtype(op)
+    if dtype is not None and dtype not in op.supported_dtypes("cpu"):
+        return "no dtype", 0, 0, ""
+    dtype = dtype or sample_dtype(op)
     if dtype is None:
         return "no dtype", 0, 0, ""
     passed, total, first = 0, 0, ""
@@ -401,6 +405,29 @@ def report(limit=MAX_SAMPLES):
     return rows
 
 
+D_START, D_END = "<!-- opinfo-dtypes:start -->", "<!-- opinfo-dtypes:end -->"
+DTYPE_SAMPLES = 6
+
+
+def dtype_report(limit=DTYPE_SAMPLES):
+    """The float64 and complex128 sweeps (the CI test runs float32): every mapped OpInfo that
+    supports the dtype, over its first ``limit`` samples, values and gradients."""
+    import torch
+    lines = [D_START, f"Other dtypes (at most {limit} samples per OpInfo, values and gradients; "
+             "complex gradients in torch's conjugate Wirtinger convention):", "",
+             "| dtype | OpInfos supporting it, mapped | passing | failing |", "|---|---|---|---|"]
+    failures = []
+    for dtype in (torch.float64, torch.complex128):
+        rows = [(opinfo_id(op), *run_opinfo(op, limit, dtype)) for op in op_db()]
+        ran = [r for r in rows if r[1] in ("pass", "fail")]
+        failing = [r for r in ran if r[1] == "fail"]
+        lines.append(f"| {str(dtype).split('.')[1]} | {len(ran)} | {len(ran) - len(failing)} | "
+                     f"{len(failing)} |")
+        failures += [f"- `{r[0]}` ({dtype}): {r[4]}" for r in failing]
+    lines += ["", *failures, D_END]
+    _write_section("\n".join(lines), D_START, D_END)
+
+
 def unmapped_report():
     """Write the list of unmapped OpInfos, each with its reason (``UNMAPPED``), into the doc
     (fast: it only resolves names)."""
@@ -427,10 +454,14 @@ if __name__ == "__main__":
         from .opinfo_transforms import transforms_report
         transforms_report()
         sys.exit()
+    if "--dtypes" in sys.argv:          # the float64 and complex128 sweeps only
+        dtype_report()
+        sys.exit()
     if "--report" not in sys.argv:
         sys.exit("usage: python -m tests.oracle.opinfo_adapter --report | --unmapped | "
-                 "--transforms")
+                 "--transforms | --dtypes")
     unmapped_report()
+    dtype_report()
     from .opinfo_transforms import transforms_report
     transforms_report()
     for row in report():
