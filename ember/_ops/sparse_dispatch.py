@@ -62,7 +62,7 @@ def route_functions():
                     return handler(*args, **kwargs)
             return inner(*args, **kwargs)
         return public
-    _bindings.register_layer("sparse", -2, lambda: routed, wrap)
+    _bindings.register_layer("sparse", -2, lambda: routed, wrap, scope="modules")
     _bindings.set_active("sparse", True)
 
 
@@ -111,10 +111,11 @@ def _aten_name(name):
 def lookup(func):
     """(handler, name) for ``func``: the sparse implementation, the pass-through, or None and
     the aten name to report."""
+    from . import _bindings
     name, is_property = _name_of(func)
     handler = _HANDLERS.get(name)
-    if handler is not None:
-        return handler, name
+    if handler is not None:     # (the table may hold a binding layer's wrapper: unwrap it)
+        return _bindings.original(handler), name
     if is_property or name in _PASS_THROUGH:
         return func, name
     return None, _aten_name(name)
