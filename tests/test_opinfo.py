@@ -15,15 +15,16 @@ SKIP_STATUS = {"not implemented": "not implemented in ember",
 
 
 def _params():
-    for op in A.op_db():
-        oid = A.opinfo_id(op)
+    for oid in A.opinfo_ids():
         marks = [pytest.mark.xfail(reason=XFAIL[oid], strict=False)] if oid in XFAIL else []
-        yield pytest.param(op, id=oid, marks=marks)
+        yield pytest.param(oid, id=oid, marks=marks)
 
 
-@pytest.mark.parametrize("op", list(_params()))
-def test_opinfo(op):
-    status, passed, total, first = A.run_opinfo(op)
+# one xdist worker imports the OpInfo database (``--dist loadgroup``), not each of them
+@pytest.mark.xdist_group("opinfo")
+@pytest.mark.parametrize("oid", list(_params()))
+def test_opinfo(oid):
+    status, passed, total, first = A.run_opinfo(A.opinfo_by_id(oid))
     if status in SKIP_STATUS:
         pytest.skip(SKIP_STATUS[status])
     assert status == "pass", f"{passed}/{total} samples pass; {first}"
