@@ -20,8 +20,7 @@ def _params():
         yield pytest.param(oid, id=oid, marks=marks)
 
 
-# one xdist worker imports the OpInfo database (``--dist loadgroup``), not each of them
-@pytest.mark.xdist_group("opinfo")
+# (with ``--dist loadfile`` only the xdist worker that runs this file imports the database)
 @pytest.mark.parametrize("oid", list(_params()))
 def test_opinfo(oid):
     status, passed, total, first = A.run_opinfo(A.opinfo_by_id(oid))

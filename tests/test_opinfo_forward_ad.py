@@ -13,7 +13,6 @@ NAMES = ("sin", "matmul", "nn.functional.avg_pool2d", "nn.functional.interpolate
          "nn.functional.pad.reflect", "nn.functional.layer_norm", "linalg.solve")
 
 
-@pytest.mark.xdist_group("opinfo")     # on the worker that holds the OpInfo database
 @pytest.mark.parametrize("name", NAMES)
 def test_opinfo_forward_ad(name):
     op = A.opinfo_by_id(name)
