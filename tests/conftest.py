@@ -1,5 +1,7 @@
 """Shared fixtures: a seeded ember RNG for every test, a seeded NumPy RNG, the torch oracle
-(skips when absent) and fake CUDA; and a worker that hands freed memory back between tests."""
+(skips when absent) and fake CUDA; and the worker's economy (docs/testing.md): one BLAS thread,
+cached byte code, long-lived objects frozen out of the cyclic collector, freed memory handed
+back between tests."""
 import ctypes
 import gc
 import os
