@@ -5,7 +5,8 @@ worker's memory: on a shared machine wall times (``--durations``) say little.
     EMBER_CPU_PROBE=probe.jsonl python -m pytest -p tests.cpu_probe -n 2 ...   # every test
 
 Per test: own CPU seconds (user + sys), CPU of the subprocesses it waited for, wall seconds,
-and the process's RSS after it (MB).  With xdist each worker appends to the JSONL file.
+the process's RSS after it and its peak RSS so far (MB: a test that raises the peak shows
+where memory goes).  With xdist each worker appends to the JSONL file.
 """
 import json
 import os
@@ -30,13 +31,17 @@ def _rss_mb():
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20
 
 
+def _peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
+
+
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_protocol(item, nextitem):
     wall, (own, children) = time.perf_counter(), _cpu()
     yield
     own1, children1 = _cpu()
     row = {"id": item.nodeid, "cpu": round(own1 - own, 3), "child": round(children1 - children, 3),
-           "wall": round(time.perf_counter() - wall, 3), "rss": _rss_mb()}
+           "wall": round(time.perf_counter() - wall, 3), "rss": _rss_mb(), "peak": _peak_mb()}
     if _OUT:
         with open(_OUT, "a") as f:
             f.write(json.dumps(row) + "\n")
@@ -52,5 +57,4 @@ def pytest_terminal_summary(terminalreporter):
         tr.write_line(f"{r['cpu']:7.2f} {r['child']:7.2f} {r['wall']:7.2f} {r['rss']:6d} MB  "
                       f"{r['id']}")
     total = sum(r["cpu"] + r["child"] for r in _ROWS)
-    tr.write_line(f"total {total:.1f} CPU-s over {len(_ROWS)} tests; peak RSS "
-                  f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10} MB")
+    tr.write_line(f"total {total:.1f} CPU-s over {len(_ROWS)} tests; peak RSS {_peak_mb()} MB")
