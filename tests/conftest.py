@@ -1,5 +1,7 @@
 """Shared fixtures: a seeded ember RNG for every test, a seeded NumPy RNG, the torch oracle
-(skips when absent) and fake CUDA; and a worker that hands freed memory back between tests."""
+(skips when absent) and fake CUDA; and the worker's economy (docs/testing.md): one BLAS thread,
+cached byte code, long-lived objects frozen out of the cyclic collector, freed memory handed
+back between tests."""
 import ctypes
 import gc
 import os
@@ -7,8 +9,15 @@ import pathlib
 import sys
 import tempfile
 
-import numpy as np
-import pytest
+# One BLAS / OpenMP thread per process (set before NumPy and torch load their libraries; the
+# workers and every subprocess a test starts inherit it).  The tests' tensors are small, and
+# with two xdist workers on two cores each extra thread only spins: 2-3x the CPU time of the
+# model tests.  An explicit setting in the environment wins.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 ROOT = str(pathlib.Path(__file__).resolve().parent.parent)
 if ROOT not in sys.path:    # so that ``tests.oracle`` imports the same way everywhere
@@ -86,6 +95,17 @@ def _test_device(request):
         yield
     finally:
         ember.set_default_device(None)
+
+
+# ---- the cyclic collector: leave what lives all session out of its scans ---------------------
+# After collection a worker holds about a million objects that live until it exits (torch,
+# ember, the OpInfo database, the test items).  Every full collection walks them all (0.6-0.9 s
+# apiece): the trim below, tests that check for leaks, Python's own generation-2 collections,
+# and pytest's five at the end of the session.  Frozen, they are skipped.
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    gc.collect()
+    gc.freeze()
 
 
 # ---- memory: give freed heap back after a test that grew the worker ---------------------------

@@ -9,14 +9,19 @@ torch = pytest.importorskip("torch")
 import ember  # noqa: E402
 
 LIBS = {"ember": ember, "torch": torch}
+# ResNet-50 even in quick mode: 7 CPU-seconds and +400 MB
+SLOW_WORKLOADS = {"vision_resnet50"}
 
 
-@pytest.mark.parametrize("workload", run.WORKLOADS, ids=lambda w: w.key)
+@pytest.mark.parametrize("workload", [
+    pytest.param(w, marks=pytest.mark.slow) if w.key in SLOW_WORKLOADS else w
+    for w in run.WORKLOADS], ids=lambda w: w.key)
 def test_workload_runs(workload):
     result = harness.measure(workload, LIBS, rounds=1, quick=True)
     assert all(len(s) == 1 and s[0] > 0 for s in result.samples.values())
 
 
+@pytest.mark.slow  # each probe starts interpreters that import ember and torch (4-6 CPU-seconds)
 @pytest.mark.parametrize("name", list(probes.PROBES))
 def test_probe_runs(name):
     for result in probes.PROBES[name](list(LIBS), rounds=1, quick=True):

@@ -159,6 +159,7 @@ def test_shared_memory_batches_are_writable_tensors():
     assert not [f for f in os.listdir(_shm.SHM_DIR) if f.startswith(f"ember_dl_{os.getpid()}_")]
 
 
+@pytest.mark.slow  # spawned workers each start an interpreter
 def test_spawn_start_method():
     loader = ed.DataLoader(Rows(n=9), batch_size=4, num_workers=2,
                            multiprocessing_context="spawn")

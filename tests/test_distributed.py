@@ -68,11 +68,13 @@ def test_ddp_matches_single_process_training():
     _ok(mpirun("ddp_train.py"), "DDP OK")
 
 
+@pytest.mark.slow  # the launcher, two ranks, a training run (3 CPU-seconds)
 @needs_mpi
 def test_ddp_under_launcher_with_env_init():
     _ok(launch("ddp_train.py", "--env"), "DDP OK")
 
 
+@pytest.mark.slow  # the launcher, two ranks, each imports torch
 @needs_mpi
 def test_launcher_sets_torch_variables():
     proc = launch("launcher_env.py", "a", "--b")

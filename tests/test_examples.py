@@ -57,6 +57,7 @@ def _torch_network(torch):
     return NeuralNetwork()
 
 
+@pytest.mark.slow  # a training run in a subprocess (about 4 CPU-seconds)
 def test_quickstart_digits_reaches_90_percent_and_saves_torch_loadable_model(tmp_path):
     torch = pytest.importorskip("torch")
     out, seconds = run_module("quickstart", "--data", str(tmp_path / "no_data"),
@@ -89,6 +90,7 @@ def _write_idx(path, array):
         f.write(header + array.astype(np.uint8).tobytes())
 
 
+@pytest.mark.slow  # a training run in a subprocess
 def test_quickstart_prefers_fashion_mnist_when_present(tmp_path):
     """A tiny FashionMNIST in torchvision's raw layout is picked up (784 inputs)."""
     raw = tmp_path / "FashionMNIST" / "raw"
@@ -160,6 +162,7 @@ def test_cnn_rnn_hybrid():
     assert history["accuracy"][-1] > 0.7
 
 
+@pytest.mark.slow  # trains a model (2-3 CPU-seconds)
 def test_transfer_learning_trains_only_the_head():
     pytest.importorskip("ember.vision.models", reason="ember.vision.models is not available")
     from ember.examples import transfer_learning
@@ -174,6 +177,7 @@ def test_transfer_learning_trains_only_the_head():
     assert history["train_loss"][-1] < history["train_loss"][0]
 
 
+@pytest.mark.slow  # trains a policy (about 4 CPU-seconds)
 def test_reinforce_learns():
     from ember.examples import reinforce
     first, last = reinforce.main(["--episodes", "60"])

@@ -15,7 +15,7 @@ NAMES = ("sin", "matmul", "nn.functional.avg_pool2d", "nn.functional.interpolate
 
 @pytest.mark.parametrize("name", NAMES)
 def test_opinfo_forward_ad(name):
-    (op,) = [op for op in A.op_db() if A.opinfo_id(op) == name]
+    op = A.opinfo_by_id(name)
     assert op.supports_forward_ad
     status, first = F.run_opinfo(op, 1)
     assert status == "pass", first

@@ -40,6 +40,7 @@ def ok(proc):
     return proc.stdout
 
 
+@pytest.mark.slow  # two interpreters train (4-5 CPU-seconds)
 @pytest.mark.parametrize("name", ["linear_regression.py", "mlp_classifier.py"])
 def test_training_script_matches_torch(name):
     got = ok(run_ember(SCRIPTS / name))

@@ -33,24 +33,20 @@ def recorded():
 
 
 @pytest.fixture(scope="module")
-def built():
-    """Each architecture built once for the whole module (construction is the slow part)."""
-    cache = {}
-
-    def get(name):
-        if name not in cache:
-            cache[name] = getattr(models, name)(**FAST_KWARGS.get(name, {}))
-        return cache[name]
-    return get
+def built(name):
+    """Each architecture built once (construction is the slow part) for the tests that take it.
+    ``name`` is a module-scoped parameter, so pytest runs those tests together and drops the
+    model before building the next: holding them all kept 2 GB alive (three VGGs)."""
+    return getattr(models, name)(**FAST_KWARGS.get(name, {}))
 
 
 MODEL_NAMES = list(_recorded()) if os.path.exists(MODELS_JSON) else []
 
 
 @needs_fixtures
-@pytest.mark.parametrize("name", MODEL_NAMES)
+@pytest.mark.parametrize("name", MODEL_NAMES, scope="module")
 def test_state_dict_repr_and_params_match_torchvision(name, recorded, built):
-    model, rec = built(name), recorded[name]
+    model, rec = built, recorded[name]
     entries = [[k, list(v.shape), str(v.dtype)] for k, v in model.state_dict().items()]
     assert entries == rec["state_dict"]
     assert repr(model) == rec["repr"]
@@ -58,9 +54,9 @@ def test_state_dict_repr_and_params_match_torchvision(name, recorded, built):
 
 
 @needs_fixtures
-@pytest.mark.parametrize("name", MODEL_NAMES)
+@pytest.mark.parametrize("name", MODEL_NAMES, scope="module")
 def test_forward_shape(name, built):
-    model = built(name).eval()
+    model = built.eval()
     size = FORWARD_SIZE.get(name, 64)
     with ember.no_grad():
         out = model(ember.randn(1, 3, size, size))
