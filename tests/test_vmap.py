@@ -430,5 +430,5 @@ def test_jacrev_batched_backward_or_row_fallback(f):
 @pytest.mark.slow
 def test_example_per_sample_grads_at_least_5x_faster_than_the_loop():
     from ember.examples import per_sample_grads as ex
-    result = ex.main(batch=64, repeat=3)     # best of 3 of each
+    result = ex.main(batch=64, repeat=5)     # best of 5 of each, in CPU time
     assert result["error"] < 1e-4 and result["speedup"] >= 5, result["speedup"]
