@@ -110,3 +110,28 @@ def test_readonly_numpy_array_is_shared_as_from_numpy_does():
 def test_runner_module_paths():
     import ember.utils.dlpack as d
     assert ember.from_dlpack is d.from_dlpack and ember.to_dlpack is d.to_dlpack
+
+
+def test_new_modules_import_from_torch_paths_under_the_runner(tmp_path):
+    """What this round added imports from torch's / torchvision's module paths under the
+    runner, as real code imports it."""
+    import subprocess
+    import sys
+    script = tmp_path / "paths.py"
+    script.write_text(
+        "from torch.utils.dlpack import from_dlpack, to_dlpack, DLDeviceType\n"
+        "from torch.utils.data._utils.pin_memory import pin_memory\n"
+        "from torch.utils.data._utils.collate import default_collate, default_convert\n"
+        "from torch.sparse import mm, addmm, sum\n"
+        "from torch.special import airy_ai\n"
+        "from torchvision.models.video import r3d_18, R3D_18_Weights\n"
+        "from torchvision.models.optical_flow import raft_small\n"
+        "from torchvision.transforms.v2 import JPEG\n"
+        "from torch._dynamo import reset\n"
+        "from torch.compiler import is_compiling\n"
+        "import torch\n"
+        "print(type(torch.from_dlpack(torch.ones(2))).__name__, callable(torch.sparse_coo_tensor))\n")
+    out = subprocess.run([sys.executable, "-m", "ember.run", str(script)], capture_output=True,
+                         text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["Tensor", "True"]

@@ -484,3 +484,30 @@ def test_ctc_loss_has_no_second_derivative_like_torch():
         assert g.requires_grad and type(g.grad_fn).__name__ == "NotImplemented"
         lib.autograd.grad(g.sum(), lp)
     _errors(run)
+
+
+_F32, _F64 = "float32", "float64"
+
+
+@pytest.mark.parametrize("dtypes", [(_F64, _F32, None, None), (_F32, _F64, None, None),
+                                    (_F32, _F32, _F64, None), (_F32, _F32, None, _F64),
+                                    (_F64, _F64, _F32, None), (_F64, _F32, _F64, _F64)])
+def test_bce_mixed_dtypes_like_torch(dtypes):
+    """With logits: computed in the common dtype, returned in the target's, gradients in the
+    input's; without: input and target must share a dtype (torch's RuntimeError)."""
+    xi, ti, wi, pi = dtypes
+    results = []
+    for lib in (torch, ember):
+        x = lib.tensor([0.3, -1.2], dtype=getattr(lib, xi), requires_grad=True)
+        t = lib.tensor([1.0, 0.0], dtype=getattr(lib, ti))
+        w = None if wi is None else lib.tensor([1.0, 2.0], dtype=getattr(lib, wi))
+        p = None if pi is None else lib.tensor([2.0, 3.0], dtype=getattr(lib, pi))
+        loss = lib.nn.functional.binary_cross_entropy_with_logits(x, t, weight=w, pos_weight=p)
+        loss.backward()
+        try:
+            plain = str(lib.nn.functional.binary_cross_entropy(x.detach().sigmoid(), t,
+                                                               weight=w).dtype)
+        except RuntimeError as exc:
+            plain = f"RuntimeError: {exc}"
+        results.append((str(loss.dtype), str(x.grad.dtype), round(loss.item(), 6), plain))
+    assert results[0] == results[1]

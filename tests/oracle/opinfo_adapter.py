@@ -417,6 +417,17 @@ def _one_line(exc):
 
 
 # ---- report ------------------------------------------------------------------------------------
+def count_statuses(rows, statuses):
+    """{status: how many of ``rows`` (name, status, ...) have it} for the runners' summaries."""
+    return {status: sum(row[1] == status for row in rows) for status in statuses}
+
+
+def print_failures(rows):
+    for name, status, first in rows:
+        if status == "fail":
+            print(f"- `{name}`: {first}")
+
+
 DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
 START, END = "<!-- opinfo-report:start -->", "<!-- opinfo-report:end -->"
 U_START, U_END = "<!-- opinfo-unmapped:start -->", "<!-- opinfo-unmapped:end -->"
@@ -488,7 +499,6 @@ def _write_section(section, start=START, end=END):
 
 
 if __name__ == "__main__":
-    import sys
     if "--unmapped" in sys.argv:
         print("\n".join(unmapped_report()))
         sys.exit()

@@ -15,8 +15,8 @@ import numpy as np
 import ember
 
 from . import harness
-from .opinfo_adapter import (Unconvertible, convert, ember_callable, op_db, opinfo_id,
-                             _grad_fn_for)
+from .opinfo_adapter import (Unconvertible, convert, count_statuses, ember_callable, op_db,
+                             opinfo_id, print_failures, _grad_fn_for)
 from .opinfo_skips import VALUES_UNDEFINED, draws_random
 
 RTOL, ATOL = 1e-6, 1e-8
@@ -114,15 +114,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     rows = [(opinfo_id(op), *run_opinfo(op, args.samples))
             for op in op_db() if op.supports_forward_ad]
-    counts = {s: sum(r[1] == s for r in rows) for s in
-              ("pass", "fail", "no samples", "not implemented")}
+    counts = count_statuses(rows, ("pass", "fail", "no samples", "not implemented"))
     mapped = counts["pass"] + counts["fail"]
     print(f"OpInfos with supports_forward_ad: {len(rows)}; mapped to ember with samples: "
           f"{mapped}; passing: {counts['pass']} ({100 * counts['pass'] / max(mapped, 1):.1f}%)"
           f"; no samples: {counts['no samples']}; not in ember: {counts['not implemented']}")
-    for name, status, first in rows:
-        if status == "fail":
-            print(f"- `{name}`: {first}")
+    print_failures(rows)
     return rows
 
 

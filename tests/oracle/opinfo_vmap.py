@@ -21,8 +21,9 @@ import numpy as np
 import ember
 
 from . import harness
-from .opinfo_adapter import (RTOL, ATOL, Unconvertible, convert, ember_callable, op_db,
-                             opinfo_id, sample_dtype, _grad_fn_for)
+from .opinfo_adapter import (RTOL, ATOL, Unconvertible, convert, count_statuses,
+                             ember_callable, op_db, opinfo_id, print_failures,
+                             sample_dtype, _grad_fn_for)
 from .opinfo_skips import NON_UNIQUE, VALUES_UNDEFINED, draws_random
 
 BATCH = 3
@@ -157,16 +158,13 @@ def main(argv=None):
     args = parser.parse_args(argv)
     rows = [(opinfo_id(op), *run_opinfo(op, args.samples)) for op in op_db()
             if not args.only or opinfo_id(op) in args.only]
-    counts = {s: sum(r[1] == s for r in rows) for s in
-              ("pass", "fail", "torch rejects", "no samples", "not implemented")}
+    counts = count_statuses(rows, ("pass", "fail", "torch rejects", "no samples", "not implemented"))
     supported = counts["pass"] + counts["fail"]
     print(f"OpInfos: {len(rows)}; mapped to ember and vmapped by torch: {supported}; passing: "
           f"{counts['pass']} ({100 * counts['pass'] / max(supported, 1):.1f}%); torch's vmap "
           f"rejects: {counts['torch rejects']}; no samples: {counts['no samples']}; not in "
           f"ember: {counts['not implemented']}")
-    for name, status, first in rows:
-        if status == "fail":
-            print(f"- `{name}`: {first}")
+    print_failures(rows)
     return rows
 
 
