@@ -7,7 +7,7 @@ import math
 from . import _dtype
 from ._dtype import (dtype, float16, bfloat16, float32, float64, complex64, complex128, uint8,
                      int8, int16, int32, int64, uint16, uint32, uint64, float8_e4m3fn,
-                     float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, get_default_dtype,
+                     float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, complex32, get_default_dtype,
                      set_default_dtype, promote_types)
 from ._dtype import bool_ as bool  # noqa: A001  (torch.bool)
 from ._device import device
@@ -26,6 +26,7 @@ float = float32  # noqa: A001
 double = float64
 cfloat = complex64
 cdouble = complex128
+chalf = complex32
 short = int16
 int = int32  # noqa: A001
 long = int64
@@ -103,22 +104,27 @@ _LAZY_ATTRS.update((name, ("amp.autocast_mode", name)) for name in (
     "is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype", "set_autocast_dtype",
     "autocast_increment_nesting", "autocast_decrement_nesting", "clear_autocast_cache",
     "is_autocast_cache_enabled", "set_autocast_cache_enabled"))
+_LAZY_ATTRS.update((name, ("_symbolic", name)) for name in (
+    "SymInt", "SymFloat", "SymBool", "sym_int", "sym_float", "sym_max", "sym_min", "sym_not",
+    "sym_ite", "sym_sum"))
 
 
 def __getattr__(name):
     import importlib
+    if name == "torch":     # torch's top-level module is reachable as ``torch.torch``
+        return importlib.import_module(__package__)
     if name.endswith("Tensor") and name != "Tensor":    # FloatTensor & co., built on first use
         from ._legacy_types import CPU_TYPES
         if name in CPU_TYPES:
             globals().update(CPU_TYPES)
             return CPU_TYPES[name]
     if name in _LAZY_MODULES:
-        module = importlib.import_module(f"{__name__}.{name}")
+        module = importlib.import_module(f"{__package__}.{name}")
         globals()[name] = module
         return module
     if name in _LAZY_ATTRS:
         module_name, attr = _LAZY_ATTRS[name]
-        value = getattr(importlib.import_module(f"{__name__}.{module_name}"), attr)
+        value = getattr(importlib.import_module(f"{__package__}.{module_name}"), attr)
         globals()[name] = value
         return value
     raise _errors.module_attribute(__name__, name)

@@ -48,8 +48,7 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
+        # as in PyTorch, a device never equals a string (``device("cpu") == "cpu"`` is False)
         if not isinstance(other, device):
             return NotImplemented
         return self.type == other.type and self.index == other.index

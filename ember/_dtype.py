@@ -62,6 +62,9 @@ float8_e4m3fn = dtype("float8_e4m3fn", ml_dtypes.float8_e4m3fn, _FLOAT, None)
 float8_e5m2 = dtype("float8_e5m2", ml_dtypes.float8_e5m2, _FLOAT, None)
 float8_e4m3fnuz = dtype("float8_e4m3fnuz", ml_dtypes.float8_e4m3fnuz, _FLOAT, None)
 float8_e5m2fnuz = dtype("float8_e5m2fnuz", ml_dtypes.float8_e5m2fnuz, _FLOAT, None)
+# ComplexHalf: PyTorch names it (``torch.complex32`` / ``torch.chalf``) but NumPy can neither
+# store nor compute it, so Ember knows the dtype (for dtype checks) and makes no tensor of it.
+complex32 = dtype("complex32", [("real", np.float16), ("imag", np.float16)], _COMPLEX, None)
 _WIDE_UINTS = frozenset((uint16, uint32, uint64))
 _FLOAT8 = frozenset((float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz))
 
@@ -72,15 +75,14 @@ ALL_DTYPES = (float16, bfloat16, float32, float64, complex64, complex128,
 # PyTorch's aliases, exported as ember.half, ember.long, ...
 ALIASES = {"half": float16, "float": float32, "double": float64, "cfloat": complex64,
            "cdouble": complex128, "short": int16, "int": int32, "long": int64,
-           "bool": bool_, "chalf": None}
-del ALIASES["chalf"]
+           "bool": bool_}
 
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_NP = {d.np: d for d in ALL_DTYPES}
 
 
 def _dtype_by_name(name):
-    return _BY_NAME[name]
+    return complex32 if name == "complex32" else _BY_NAME[name]
 
 
 def from_numpy_dtype(np_dtype):
@@ -95,6 +97,9 @@ def from_numpy_dtype(np_dtype):
 def to_dtype(d):
     """Accept an ember dtype, a NumPy dtype/type, or a Python type (float/int/bool/complex)."""
     if type(d) is dtype:
+        if d is complex32:
+            from . import _errors
+            raise _errors.complex32_unsupported()
         return d
     if d is float:
         return float64

@@ -9,7 +9,8 @@ module objects as Ember's (so ``torch.Tensor is ember.Tensor``).  While installe
   naming ``torch.some_fn`` (an ``AttributeError`` too, so ``hasattr`` still works).
 
 * ``torch.__version__`` / ``torchvision.__version__`` are the PyTorch / torchvision releases
-  Ember follows (:mod:`ember.version`), and ``importlib.metadata`` reports ``torch`` and
+  Ember follows (:mod:`ember.version`), ``torch.__name__`` / ``torchvision.__name__`` read
+  ``"torch"`` / ``"torchvision"``, and ``importlib.metadata`` reports ``torch`` and
   ``torchvision`` distributions of those versions (found before any real installation);
 * ``from torch.hub import missing`` says ``cannot import name 'missing' from 'torch.hub'``.
 
@@ -68,7 +69,7 @@ class _Loader(importlib.abc.Loader):
     def exec_module(self, module):
         sys.modules[module.__name__] = self.module
         _guard_loaded_modules()
-        _set_versions()
+        _set_identities()
 
 
 class _Distribution(importlib.metadata.Distribution):
@@ -92,27 +93,32 @@ class _Distribution(importlib.metadata.Distribution):
 _DISTRIBUTIONS = (_Distribution("torch", version.__version__, "ember"),
                   _Distribution("torchvision", version.torchvision_version, "ember.vision"))
 
-# ``__version__`` of the Ember module that stands for each PyTorch package under the hook.
-_VERSIONS = {"ember": version.__version__, "ember.vision": version.torchvision_version}
-_own_versions = {}   # what those modules held before install(), put back by uninstall()
+# The identity of the Ember module that stands for each PyTorch package under the hook: its
+# ``__version__`` and ``__name__`` (libraries check ``torch.__name__ == "torch"``).
+_IDENTITIES = {"ember": {"__version__": version.__version__, "__name__": "torch"},
+               "ember.vision": {"__version__": version.torchvision_version,
+                                "__name__": "torchvision"}}
+_MISSING = object()
+_own_identities = {}   # what those modules held before install(), put back by uninstall()
 
 
-def _set_versions():
-    for name, value in _VERSIONS.items():
+def _set_identities():
+    for name, attrs in _IDENTITIES.items():
         module = sys.modules.get(name)
-        if module is not None and name not in _own_versions:
-            _own_versions[name] = module.__dict__.get("__version__")
-            module.__version__ = value
+        if module is not None and name not in _own_identities:
+            _own_identities[name] = {a: module.__dict__.get(a, _MISSING) for a in attrs}
+            module.__dict__.update(attrs)
 
 
-def _restore_versions():
-    for name, value in _own_versions.items():
+def _restore_identities():
+    for name, attrs in _own_identities.items():
         module = sys.modules[name]
-        if value is None:
-            del module.__version__
-        else:
-            module.__version__ = value
-    _own_versions.clear()
+        for attr, value in attrs.items():
+            if value is _MISSING:
+                module.__dict__.pop(attr, None)
+            else:
+                module.__dict__[attr] = value
+    _own_identities.clear()
 
 
 class _Finder(importlib.abc.MetaPathFinder):
@@ -165,6 +171,8 @@ def _importing_from(frame):
 
 def _make_getattr(module, previous):
     """Module ``__getattr__`` naming the missing PyTorch API; defers to ``previous`` first."""
+    real = module.__spec__.name if module.__spec__ is not None else module.__name__
+
     def __getattr__(name):
         if previous is not None:
             try:
@@ -173,13 +181,12 @@ def _make_getattr(module, previous):
                 pass
         if _importing_from(sys._getframe(1)):
             # Python would name ``module.__name__`` (``ember.hub``), not what the user imported.
-            raise _errors.cannot_import_name(name, _names.to_torch(module.__name__),
+            raise _errors.cannot_import_name(name, _names.to_torch(real),
                                              getattr(module, "__file__", None))
         if name.startswith("__") and name.endswith("__"):
             # Dunder probes (``__path__``, ``__wrapped__``...) come from tools, not scripts.
             raise _errors.module_attribute(module.__name__, name)
-        raise _errors.unsupported_attribute(f"{_names.to_torch(module.__name__)}.{name}",
-                                            module.__name__)
+        raise _errors.unsupported_attribute(f"{_names.to_torch(real)}.{name}", real)
     __getattr__._ember_compat_previous = previous
     return __getattr__
 
@@ -227,7 +234,7 @@ def install():
     _finder = _Finder()
     sys.meta_path.insert(0, _finder)
     _guard_loaded_modules()
-    _set_versions()
+    _set_identities()
 
 
 def uninstall():
@@ -242,7 +249,7 @@ def uninstall():
     sys.modules.update(_hidden)
     _hidden.clear()
     _unguard_loaded_modules()
-    _restore_versions()
+    _restore_identities()
 
 
 def is_installed():

@@ -20,7 +20,9 @@ def test_device_objects_match_torch():
         assert repr(ember.device(spec)) == repr(torch.device(spec))
         assert str(ember.device(spec)) == str(torch.device(spec))
     assert ember.device("cuda", 1) == ember.device("cuda:1")
-    assert ember.device("cpu") == "cpu"
+    for other in ["cpu", "npu", "cuda:0", 0, None]:
+        assert (ember.device("cpu") == other) == (torch.device("cpu") == other)
+        assert (ember.device("cpu") != other) == (torch.device("cpu") != other)
     with pytest.raises(RuntimeError) as et:
         torch.device("gpu")
     with pytest.raises(RuntimeError) as ee:

@@ -64,6 +64,12 @@ def test_collectives_match_numpy():
 
 
 @needs_mpi
+def test_join_with_uneven_inputs():
+    """``Join``'s protocol on 2 ranks (also: dropped async work handles still complete)."""
+    _ok(mpirun("join_uneven.py"), "JOIN OK")
+
+
+@needs_mpi
 def test_ddp_matches_single_process_training():
     _ok(mpirun("ddp_train.py"), "DDP OK")
 

@@ -21,6 +21,9 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "torchmetrics_run.py": (("torchmetrics",), 1e-5),
     "torchinfo_run.py": (("torchinfo",), 0),
     "small_libs_run.py": (("einops", "rotary_embedding_torch", "torchdiffeq"), 1e-4),
+    "kornia_captum_run.py": (("kornia", "captum"), 1e-4),
+    "pyro_gpytorch_run.py": (("pyro", "gpytorch"), 1e-4),
+    "skorch_accelerate_run.py": (("skorch", "accelerate", "sklearn"), 1e-4),
 }
 
 

@@ -202,6 +202,11 @@ def function_grad_count(node, expected, got):
                         f"(expected {expected}, got {got})")
 
 
+def function_grad_shape(node, index, got, expected):
+    return RuntimeError(f"Function {node.name()} returned an invalid gradient at index {index} - "
+                        f"got {list(got)} but expected shape compatible with {list(expected)}")
+
+
 def function_grad_not_variable(node, pos):
     return RuntimeError(f"function {node.name()} returned a gradient different than None at "
                         f"position {pos}, but the corresponding forward input was not a Variable")

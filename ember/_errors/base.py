@@ -10,6 +10,14 @@ class UnsupportedError(NotImplementedError, AttributeError):
     __module__ = "ember"  # public as ember.UnsupportedError
 
 
+def sym_ite_condition(b):
+    return AssertionError(f"expected SymBool or bool, got {type(b)}")
+
+
+def sym_ite_types(t, f):
+    return AssertionError(f"type mismatch: {type(t)} vs {type(f)}")
+
+
 def unsupported(api, hint=""):
     return UnsupportedError(f"ember does not implement {api}" + (f": {hint}" if hint else ""))
 

@@ -44,3 +44,33 @@ def mpiexec_missing(name, looked_in):
                              f"({looked_in}) nor on PATH; ember.distributed.run starts the ranks "
                              f"with an MPI launcher: pip install 'ember[distributed]' (mpich "
                              f"provides mpiexec), or name one with --mpiexec / EMBER_MPIEXEC")
+
+
+def parallel_cpu_target(device):
+    return ValueError(f"Expected a non cpu device, but got: {device}")
+
+
+def parallel_gather_cpu():
+    return AssertionError("Gather function not implemented for CPU tensors")
+
+
+# ---- Join (uneven inputs) ------------------------------------------------------------------
+def join_no_joinables():
+    return ValueError("The join context manager requires at least one joinable")
+
+
+def join_process_groups():
+    return ValueError("Using join context manager with multiple process groups")
+
+
+def join_rank_exhausted(rank):
+    return RuntimeError(f"Rank {rank} exhausted all inputs.")
+
+
+def join_early_termination():
+    return RuntimeError("Detected at least one rank that exhausted inputs. Throwing across all "
+                        "ranks.")
+
+
+def join_not_initialised(cls):
+    return AssertionError(f"Check that the {cls} constructor calls the ``Joinable`` constructor")

@@ -1,10 +1,15 @@
 """Tensors: dtypes and devices, conversions, shapes and indices, views, creation, indexing."""
-from .base import _LEGACY, legacy_scalar_type, legacy_type_name
+from .base import _LEGACY, legacy_scalar_type, legacy_type_name, unsupported
 
 
 # ---- dtypes / devices ----------------------------------------------------------------------
 _NP_SUPPORTED = ("float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
                  "uint64, uint32, uint16, uint8, and bool")
+
+
+def complex32_unsupported():
+    return unsupported("torch.complex32 (ComplexHalf) tensors",
+                       "NumPy has no complex32; use torch.complex64")
 
 
 def numpy_dtype_unsupported(np_dtype):

@@ -76,11 +76,25 @@ def _check_grads(node, res):
         if g is not None and not is_tensor[i]:
             raise _errors.function_grad_not_variable(node, i + 1)
     grads = [g for g, t in zip(res, is_tensor) if t]
-    for i, dt in enumerate(node._in_dtypes):
+    for i, (shape, dt) in enumerate(node._in_meta):
         g = grads[i]
-        if isinstance(g, Tensor) and g._dtype is not dt:
-            grads[i] = g.to(dt)     # the engine gives each input a gradient of its dtype
+        if not isinstance(g, Tensor):
+            continue
+        # like the engine for every node: a gradient of a broadcast shape is summed back to
+        # the input's shape, and each input gets a gradient of its own dtype
+        if g._data.shape != shape:
+            if not _expandable(shape, g._data.shape):
+                raise _errors.function_grad_shape(node, i, g._data.shape, shape)
+            g = g.sum_to_size(shape)
+        grads[i] = g if g._dtype is dt else g.to(dt)
     return tuple(grads)
+
+
+def _expandable(shape, target):
+    """Whether ``shape`` broadcasts to ``target``."""
+    if len(shape) > len(target):
+        return False
+    return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
 
 
 class FunctionMeta(type):
@@ -196,7 +210,7 @@ class _JvpCtx:
 def _new_ctx(cls, args):
     ctx = _new(cls._backward_cls)
     ctx._is_tensor = tuple([isinstance(a, Tensor) for a in args])
-    ctx._in_dtypes = tuple([a._dtype for a in args if isinstance(a, Tensor)])
+    ctx._in_meta = tuple([(a._data.shape, a._dtype) for a in args if isinstance(a, Tensor)])
     _init_node(ctx, tuple([edge(a) for a in args if isinstance(a, Tensor)]))
     ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
     ctx.to_save = ()

@@ -128,11 +128,17 @@ def _mpi_op(op):
 
 
 # ---- work handles ----------------------------------------------------------------------------
+_IN_FLIGHT = []   # works not known to be complete: their buffers must outlive the handles
+
+
 class Work:
     """Handle of an issued collective or point-to-point operation (``torch.distributed.Work``).
 
     ``wait(timeout)`` drives MPI progress until the requests complete; with a timeout (seconds or
     a ``timedelta``, defaulting to the group's) it raises ``RuntimeError`` when that passes.
+    An asynchronous operation whose handle the caller drops still completes into its tensors:
+    incomplete works stay referenced (their MPI buffers alive) and are finished as later
+    operations are issued.
     """
 
     def __init__(self, requests, finish=None, result=(), timeout=None):
@@ -144,6 +150,9 @@ class Work:
         self._status = None
         if self._done:
             self._complete()
+        _IN_FLIGHT[:] = [w for w in _IN_FLIGHT if not w.is_completed()]
+        if not self._done:
+            _IN_FLIGHT.append(self)
 
     def _complete(self):
         self._done = True

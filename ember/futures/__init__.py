@@ -2,13 +2,16 @@
 ``collect_all``."""
 import threading
 import traceback
+from typing import Generic, TypeVar
 
 from .. import _errors
 
 __all__ = ["Future", "collect_all", "wait_all"]
 
+T = TypeVar("T")
 
-class Future:
+
+class Future(Generic[T]):
     """The result (or exception) of an asynchronous computation, set once."""
 
     def __init__(self, *, devices=None):

@@ -148,9 +148,11 @@ class Capture:
         if isinstance(v, Module) and modules and id(v) in self._module_index:
             return {"module": self._module_index[id(v)]}
         if isinstance(v, types.ModuleType):
-            if not is_library(v.__name__):
-                raise _errors.script_module_import(where, v.__name__)
-            return {"import": v.__name__}
+            # the import name (under the runner ``torch.__name__`` reads "torch" for Ember)
+            name = v.__spec__.name if v.__spec__ is not None else v.__name__
+            if not is_library(name):
+                raise _errors.script_module_import(where, name)
+            return {"import": name}
         owner = getattr(v, "__module__", None)
         if isinstance(owner, str) and is_library(owner):
             ref = _importable_as(v, owner)

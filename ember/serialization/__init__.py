@@ -18,8 +18,11 @@ Zip records are CRC-32 checked as they are read (``_zipfmt``); docs/reliability.
 is guaranteed when files are damaged or saves are interrupted.
 """
 import io
+from typing import Callable, Union
 
 from .. import _errors
+from .._device import device
+from ..types import FileLike, Storage
 from . import _files, _legacy, _load, _zipfmt
 from ._file_reader import PyTorchFileReader
 from ._globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
@@ -29,6 +32,8 @@ __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_g
            "safe_globals", "DEFAULT_PROTOCOL", "PyTorchFileReader"]
 
 DEFAULT_PROTOCOL = 2
+# the annotation aliases torch.serialization exports (``FileLike`` is imported above)
+MAP_LOCATION = Union[Callable[[Storage, str], Storage], device, str, dict[str, str], None]
 
 
 def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,

@@ -1,0 +1,79 @@
+"""``torch.SymInt`` / ``SymFloat`` / ``SymBool`` and the ``torch.sym_*`` helpers.
+
+PyTorch's symbolic sizes exist only while its compiler traces with dynamic shapes; Ember's
+``compile`` specialises every program to the shapes it saw, so sizes are always plain Python
+numbers.  The classes are here for the ``isinstance(n, (int, torch.SymInt))`` checks libraries
+write (never true for a plain number), and the helpers compute on plain numbers exactly as
+torch's do when no symbolic value is involved."""
+import builtins
+
+__all__ = ["SymInt", "SymFloat", "SymBool", "sym_int", "sym_float", "sym_max", "sym_min",
+           "sym_not", "sym_ite", "sym_sum"]
+
+
+class _SymNode:
+    """A symbolic value wrapping a tracer's node (Ember's tracers never make one)."""
+    __slots__ = ("node",)
+
+    def __init__(self, node):
+        self.node = node
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.node!r})"
+
+
+class SymInt(_SymNode):
+    """A symbolic integer (a size under dynamic-shape tracing)."""
+
+
+class SymFloat(_SymNode):
+    """A symbolic float."""
+
+
+class SymBool(_SymNode):
+    """A symbolic boolean."""
+
+
+def sym_int(a):
+    """``int(a)`` (floats truncate toward zero)."""
+    return a if isinstance(a, SymInt) else builtins.int(a)
+
+
+def sym_float(a):
+    """``float(a)``."""
+    return a if isinstance(a, SymFloat) else builtins.float(a)
+
+
+def _extreme(pick, a, b):
+    value = pick(a, b)
+    return builtins.float(value) if isinstance(a, float) or isinstance(b, float) else value
+
+
+def sym_max(a, b):
+    """``max(a, b)``, a float when either is one."""
+    return _extreme(builtins.max, a, b)
+
+
+def sym_min(a, b):
+    """``min(a, b)``, a float when either is one."""
+    return _extreme(builtins.min, a, b)
+
+
+def sym_not(a):
+    """``not a``."""
+    return not a
+
+
+def sym_ite(b, t, f):
+    """``t if b else f`` for a boolean ``b`` and two values of one type."""
+    from . import _errors
+    if not isinstance(b, (bool, SymBool)):
+        raise _errors.sym_ite_condition(b)
+    if type(t) is not type(f):
+        raise _errors.sym_ite_types(t, f)
+    return t if b else f
+
+
+def sym_sum(args):
+    """``sum(args)``."""
+    return builtins.sum(args)

@@ -1,0 +1,218 @@
+"""PyTorch surface that libraries touch beyond the core (found running kornia, pyro, gpytorch,
+captum, skorch and accelerate): each name behaves as torch 2.13's does."""
+import pickle
+
+import numpy as np
+import pytest
+
+import ember
+
+torch = pytest.importorskip("torch")
+
+
+def test_torch_module_reaches_itself():
+    assert ember.torch is ember
+    assert torch.torch is torch
+
+
+@pytest.mark.parametrize("name,args", [
+    ("sym_max", (2, 3.0)), ("sym_max", (2, 3)), ("sym_min", (2.5, 1)), ("sym_min", (4, 1)),
+    ("sym_int", (2.7,)), ("sym_int", (-2.7,)), ("sym_float", (3,)), ("sym_not", (0,)),
+    ("sym_ite", (True, 1, 2)), ("sym_ite", (False, 1, 2)), ("sym_sum", ([1, 2, 3.5],)),
+    ("sym_sum", ((0.1, 0.2, 0.3),)), ("sym_sum", ((1, 2),))])
+def test_sym_helpers_on_plain_numbers(name, args):
+    got, want = getattr(ember, name)(*args), getattr(torch, name)(*args)
+    assert type(got) is type(want) and got == want
+
+
+def test_sym_ite_needs_a_bool():
+    for args in ((0, 1, 2), (True, 1, 2.0)):
+        msgs = []
+        for lib in (ember, torch):
+            with pytest.raises(AssertionError) as e:
+                lib.sym_ite(*args)
+            msgs.append(str(e.value))
+        assert msgs[0] == msgs[1]
+
+
+def test_symbolic_classes_are_not_plain_numbers():
+    for name in ("SymInt", "SymFloat", "SymBool"):
+        cls = getattr(ember, name)
+        assert isinstance(cls, type)
+        assert not isinstance(3, cls) and not isinstance(3.0, cls) and not isinstance(True, cls)
+    assert not isinstance(3, (float, ember.SymInt))
+
+
+def test_complex32_is_known_but_not_storable():
+    for name in ("complex32", "chalf"):
+        d, t = getattr(ember, name), getattr(torch, name)
+        assert repr(d) == repr(t)
+        assert (d.itemsize, d.is_complex, d.is_floating_point) == \
+            (t.itemsize, t.is_complex, t.is_floating_point)
+    assert ember.complex32 is ember.chalf
+    assert ember.complex32 not in (ember.complex64, ember.complex128)
+    assert pickle.loads(pickle.dumps(ember.complex32)) is ember.complex32
+    for make in (lambda: ember.empty(2, dtype=ember.complex32),
+                 lambda: ember.ones(2).to(ember.chalf)):
+        with pytest.raises(ember.UnsupportedError, match="complex32"):
+            make()
+
+
+def test_types_aliases():
+    import ember.types as et
+    import torch.types as tt
+    for name in ("Number", "Device", "FileLike", "_size", "_int", "_float", "_bool",
+                 "_dtype", "_device", "_layout", "IntLikeType", "FloatLikeType",
+                 "BoolLikeType", "py_sym_types", "Storage"):
+        assert hasattr(et, name) and hasattr(tt, name), name
+    assert et._dtype is ember.dtype and et._device is ember.device
+    assert et._layout is ember.layout
+
+
+def test_serialization_annotation_aliases():
+    import ember.serialization as es
+    assert es.FileLike is not None and es.MAP_LOCATION is not None
+
+
+def test_nn_modules_utils_match_torch():
+    import ember.nn.modules.utils as eu
+    import torch.nn.modules.utils as tu
+    for name in ("_single", "_pair", "_triple", "_quadruple"):
+        for v in (3, (1, 2), [4, 5, 6], "ab"):
+            assert getattr(eu, name)(v) == getattr(tu, name)(v)
+        assert getattr(eu, name).__name__ == getattr(tu, name).__name__
+    assert eu._reverse_repeat_tuple((1, 2, 3), 2) == tu._reverse_repeat_tuple((1, 2, 3), 2)
+    assert eu._list_with_default([None, 5], [1, 2, 3, 4]) == \
+        tu._list_with_default([None, 5], [1, 2, 3, 4])
+    assert eu._list_with_default(7, [1, 2]) == tu._list_with_default(7, [1, 2])
+    with pytest.raises(ValueError) as ee:
+        eu._list_with_default([1, 2, 3], [1, 2])
+    with pytest.raises(ValueError) as et:
+        tu._list_with_default([1, 2, 3], [1, 2])
+    assert str(ee.value) == str(et.value)
+    sd_e = {"module.a": 1, "module.b.c": 2, "x": 3}
+    sd_t = dict(sd_e)
+    eu.consume_prefix_in_state_dict_if_present(sd_e, "module.")
+    tu.consume_prefix_in_state_dict_if_present(sd_t, "module.")
+    assert sd_e == sd_t
+
+
+def test_state_dict_prefix_metadata():
+    import ember.nn.modules.utils as eu
+    import torch.nn.modules.utils as tu
+    results = []
+    for lib, utils in ((ember, eu), (torch, tu)):
+        sd = lib.nn.DataParallel(lib.nn.Linear(2, 2)).state_dict()
+        utils.consume_prefix_in_state_dict_if_present(sd, "module.")
+        results.append((list(sd), sorted(sd._metadata)))
+    assert results[0] == results[1]
+
+
+def _grad_of(lib, backward_value, x_shape):
+    class F(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, k, x, y):
+            return x * 2 + y
+
+        @staticmethod
+        def backward(ctx, g):
+            return None, backward_value(lib), lib.ones(x_shape)
+
+    x = lib.ones(x_shape, requires_grad=True)
+    y = lib.ones(x_shape, dtype=lib.float64, requires_grad=True)
+    F.apply(3, x, y).sum().backward()
+    return x.grad, y.grad
+
+
+@pytest.mark.parametrize("x_shape,grad_shape", [((1, 4), (3, 4)), ((), (2, 3)), ((4, 1), (4, 5)),
+                                                ((2, 1, 3), (2, 4, 3))])
+def test_custom_function_gradient_summed_to_input_shape(x_shape, grad_shape):
+    rng = np.random.default_rng(0)
+    g = rng.standard_normal(grad_shape)
+    ge, ye = _grad_of(ember, lambda lib: lib.tensor(g, dtype=lib.float32), x_shape)
+    gt, yt = _grad_of(torch, lambda lib: lib.tensor(g, dtype=lib.float32), x_shape)
+    assert tuple(ge.shape) == tuple(gt.shape) and ge.dtype == ember.float32
+    np.testing.assert_allclose(ge.numpy(), gt.numpy(), rtol=1e-6)
+    assert ye.dtype == ember.float64 and yt.dtype == torch.float64
+
+
+def test_custom_function_gradient_of_wrong_shape():
+    msgs = []
+    for lib in (ember, torch):
+        with pytest.raises(RuntimeError) as e:
+            _grad_of(lib, lambda lib: lib.ones(5), (4,))
+        msgs.append(str(e.value).replace("torch.", ""))
+    assert msgs[0] == msgs[1]
+
+
+def test_register_kl_accepts_any_class():
+    from ember.distributions import kl as ekl
+    from torch.distributions import kl as tkl
+
+    class Other:
+        pass
+    for kl in (ekl, tkl):
+        kl.register_kl(Other, Other)(lambda p, q: 0)
+        kl._KL_REGISTRY.pop((Other, Other))
+    msgs = []
+    for kl in (ekl, tkl):
+        with pytest.raises(TypeError) as e:
+            kl.register_kl(3, Other)
+        msgs.append(str(e.value))
+    assert msgs[0] == msgs[1]
+
+
+def test_future_is_generic():
+    assert ember.futures.Future[int] is not None
+    f = ember.futures.Future[int]()
+    f.set_result(3)
+    assert f.wait() == 3
+
+
+def test_fake_tensor_probes():
+    from ember._subclasses.fake_tensor import FakeTensor, is_fake
+    from ember.fx.experimental.proxy_tensor import get_proxy_mode
+    assert not is_fake(ember.ones(2)) and not is_fake(ember.nn.Parameter(ember.ones(2)))
+    assert not isinstance(ember.ones(2), FakeTensor)
+    assert get_proxy_mode() is None
+    with pytest.raises(ember.UnsupportedError):
+        FakeTensor()
+
+
+def test_scatter_gather_need_cuda_like_torch():
+    from ember.nn.parallel import scatter_gather as es
+    from torch.nn.parallel import scatter_gather as ts
+    for mod, lib in ((es, ember), (ts, torch)):
+        assert sorted(mod.__all__) == ["gather", "scatter", "scatter_kwargs"]
+    errors = []
+    for mod, lib in ((es, ember), (ts, torch)):
+        with pytest.raises(ValueError) as e:
+            mod.scatter(lib.arange(4.0), ["cpu"])
+        errors.append(str(e.value))
+        with pytest.raises(AssertionError) as e:
+            mod.gather([lib.ones(2), lib.ones(2)], "cpu")
+        errors.append(str(e.value))
+    assert errors[:2] == errors[2:]
+
+
+def test_scatter_gather_on_fake_cuda():
+    """Nested arguments split over two devices and gathered back, gradients included."""
+    from ember import _backend
+    from ember.nn.parallel.scatter_gather import gather, scatter, scatter_kwargs
+    prev = _backend.fake_cuda_enabled()
+    _backend.enable_fake_cuda(True)
+    try:
+        x = ember.arange(10.0, requires_grad=True)
+        parts = scatter((x, 3, {"k": x}), [0, 1])
+        assert len(parts) == 2
+        assert [p[0].device for p in parts] == [ember.device("cuda", 0), ember.device("cuda", 1)]
+        assert [p[1] for p in parts] == [3, 3]
+        assert [p[2]["k"].shape[0] for p in parts] == [5, 5]
+        args, kwargs = scatter_kwargs((x,), {"k": x}, [0, 1])
+        assert len(args) == len(kwargs) == 2
+        out = gather([p[0] * 2 for p in parts], 0)
+        assert out.device == ember.device("cuda", 0)
+        out.sum().backward()
+        np.testing.assert_array_equal(x.grad.numpy(), np.full(10, 2.0))
+    finally:
+        _backend.enable_fake_cuda(prev)
