@@ -90,7 +90,7 @@ _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "dist
                  "jit", "onnx", "fx", "compiler", "_dynamo", "storage", "library",
                  "overrides", "_C", "amp", "cpu", "testing", "multiprocessing", "futures",
                  "profiler", "distributions", "func",
-                 "fft", "signal", "masked", "sparse"}
+                 "fft", "signal", "masked", "sparse", "__config__"}
 _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),
                "PyTorchFileReader": ("serialization", "PyTorchFileReader"),
                "ScriptModule": ("jit", "ScriptModule"), "ScriptFunction": ("jit", "ScriptFunction"),
@@ -104,6 +104,7 @@ _LAZY_ATTRS.update((name, ("amp.autocast_mode", name)) for name in (
     "is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype", "set_autocast_dtype",
     "autocast_increment_nesting", "autocast_decrement_nesting", "clear_autocast_cache",
     "is_autocast_cache_enabled", "set_autocast_cache_enabled"))
+_LAZY_ATTRS.update(Stream=("_streams", "Stream"), Event=("_streams", "Event"))
 _LAZY_ATTRS.update((name, ("_symbolic", name)) for name in (
     "SymInt", "SymFloat", "SymBool", "sym_int", "sym_float", "sym_max", "sym_min", "sym_not",
     "sym_ite", "sym_sum"))

@@ -24,6 +24,7 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "kornia_captum_run.py": (("kornia", "captum"), 1e-4),
     "pyro_gpytorch_run.py": (("pyro", "gpytorch"), 1e-4),
     "skorch_accelerate_run.py": (("skorch", "accelerate", "sklearn"), 1e-4),
+    "peft_monai_diffusers_run.py": (("peft", "monai", "diffusers", "x_transformers"), 1e-4),
 }
 
 

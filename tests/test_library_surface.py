@@ -216,3 +216,153 @@ def test_scatter_gather_on_fake_cuda():
         np.testing.assert_array_equal(x.grad.numpy(), np.full(10, 2.0))
     finally:
         _backend.enable_fake_cuda(prev)
+
+
+def test_config_reports_the_build():
+    text = ember.__config__.show()
+    assert "USE_MKL=OFF" in text and "TORCH_VERSION=2.13.0" in text
+    assert "torch.get_num_threads() : " in ember.__config__.parallel_info()
+    assert callable(torch.__config__.show) and callable(torch.__config__.parallel_info)
+
+
+@pytest.mark.parametrize("factory", ["zeros", "ones", "empty", "rand", "randn"])
+def test_factories_take_size_keyword(factory):
+    for size in ((2, 3), [4], ()):
+        assert tuple(getattr(ember, factory)(size=size).shape) == \
+            tuple(getattr(torch, factory)(size=size).shape)
+    msgs = []
+    for lib in (ember, torch):
+        with pytest.raises(TypeError) as e:
+            getattr(lib, factory)(2, size=(2,))
+        msgs.append(str(e.value))
+    if factory not in ("rand", "randn"):    # torch lists the overloads of these two instead
+        assert msgs[0] == msgs[1]
+
+
+def test_seeded_rand_size_keyword_matches_torch():
+    ember.manual_seed(3)
+    torch.manual_seed(3)
+    np.testing.assert_array_equal(ember.randn(size=(5,)).numpy(), torch.randn(size=(5,)).numpy())
+
+
+def test_collate_module_constants():
+    import ember.utils.data._utils.collate as ec
+    import torch.utils.data._utils.collate as tc
+    assert ec.np_str_obj_array_pattern.pattern == tc.np_str_obj_array_pattern.pattern
+    assert ec.default_collate_err_msg_format == tc.default_collate_err_msg_format
+    for name in ("collate_tensor_fn", "collate_numpy_array_fn", "collate_str_fn",
+                 "collate_int_fn", "collate_float_fn", "collate_numpy_scalar_fn"):
+        assert callable(getattr(ec, name))
+
+
+def test_model_zoo_is_hub_loader():
+    import ember.hub
+    import ember.utils.model_zoo
+    assert ember.utils.model_zoo.load_url is ember.hub.load_state_dict_from_url
+
+
+def test_jit_runtime_surface():
+    ej, tj = ember.jit, torch.jit
+
+    class Iface:
+        def f(self, x):
+            pass
+    assert ej.interface(Iface) is Iface and Iface.__torch_script_interface__
+    msgs = []
+    for jit in (ej, tj):
+        with pytest.raises(RuntimeError) as e:
+            jit.interface(3)
+        msgs.append(str(e.value))
+    assert msgs[0] == msgs[1]
+    assert ej.Attribute(0, int) == tj.Attribute(0, int) and ej.Attribute(0, int).value == 0
+    assert ej.wait(ej.fork(lambda a, b: a + b, 2, b=3)) == 5
+    failed = ej.fork(lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        ej.wait(failed)
+    assert issubclass(ej.Error, RuntimeError)
+    assert ej.onednn_fusion_enabled() == tj.onednn_fusion_enabled()
+    with ej.optimized_execution(True), ej.fuser("fuser1"):
+        pass
+    errs = []
+    for jit in (ej, tj):
+        with pytest.raises(Exception) as e:
+            with jit.fuser("bogus"):
+                pass
+        errs.append((type(e.value), str(e.value)))
+    assert errs[0] == errs[1]
+    before = ej.set_fusion_strategy([("DYNAMIC", 3)])
+    assert before == [("STATIC", 2), ("DYNAMIC", 10)]
+    assert ej.set_fusion_strategy(before) == [("DYNAMIC", 3)]
+
+
+_HINTS = [([1, 2], "List[int]"), ([1, "a"], "List[int]"), ({"a": [1.0]}, "Dict[str, List[float]]"),
+          ({"a": 1}, "Dict[int, int]"), ((1, "a"), "Tuple[int, str]"), ((1,), "Tuple[int, str]"),
+          (None, "Optional[int]"), (3, "Optional[int]"), ("x", "Optional[int]"), (3, "int"),
+          ([[1], [2]], "List[List[int]]"), (3, "(str, int)"), ([3], "list[int]")]
+
+
+@pytest.mark.parametrize("obj,hint", _HINTS)
+def test_jit_isinstance_matches_torch(obj, hint):
+    import typing
+    scope = {n: getattr(typing, n) for n in ("List", "Dict", "Tuple", "Optional")}
+    target = eval(hint, scope)
+    assert ember.jit.isinstance(obj, target) == torch.jit.isinstance(obj, target)
+
+
+@pytest.mark.parametrize("target", ["list", "List", "Dict", "[int]"])
+def test_jit_isinstance_errors_match_torch(target):
+    import typing
+    target = eval(target, {"List": typing.List, "Dict": typing.Dict})
+    msgs = []
+    for jit in (ember.jit, torch.jit):
+        with pytest.raises(RuntimeError) as e:
+            jit.isinstance([1], target)
+        msgs.append(str(e.value))
+    assert msgs[0] == msgs[1]
+
+
+def test_jit_isinstance_warns_on_empty_container():
+    import typing
+    with pytest.warns(UserWarning, match="inner type of a container is lost"):
+        assert ember.jit.isinstance([], typing.List[int])
+
+
+def test_generic_stream_and_event_on_cpu():
+    es, ts = ember.Stream(), torch.Stream()
+    assert repr(es) == repr(ts) and str(es.device) == str(ts.device)
+    assert (es.device_type, es.device_index, es.stream_id) == \
+        (ts.device_type, ts.device_index, ts.stream_id)
+    assert es.query() is ts.query() is True
+    assert es == ember.Stream() and hash(es) == hash(ember.Stream())
+    with es:
+        es.synchronize()
+    ee, te = ember.Event(), torch.Event()
+    assert repr(ee) == repr(te) and ee.query() is te.query()
+    ee.synchronize()
+    ee.wait()
+    es.wait_event(ee)
+    for calls in ((lambda s, e: s.record_event()), (lambda s, e: e.record(s)),
+                  (lambda s, e: s.wait_stream(s))):
+        msgs = []
+        for s, e in ((es, ee), (ts, te)):
+            with pytest.raises(RuntimeError) as err:
+                calls(s, e)
+            msgs.append(str(err.value))
+        assert msgs[0] == msgs[1]
+    msgs = []
+    for lib in (ember, torch):
+        with pytest.raises(ValueError) as err:
+            lib.Event().elapsed_time(lib.Event())
+        msgs.append(str(err.value))
+        with pytest.raises(RuntimeError) as err:
+            lib.Stream(device="cuda")
+        msgs.append(str(err.value).replace("PyTorch", "X"))
+    assert msgs[:2] == msgs[2:] or ember.cuda.is_available()
+
+
+def test_distributed_submodules_are_attributes():
+    import ember.distributed as dist
+    assert dist.device_mesh.DeviceMesh is not None
+    assert dist.algorithms.Join is not None
+    with pytest.raises(AttributeError):
+        dist.no_such_submodule

@@ -81,9 +81,12 @@ def data_worker_caught(exc_type_name, where, traceback_text):
     return f"Caught {exc_type_name} {where}.\nOriginal {traceback_text}"
 
 
+COLLATE_ERR_FORMAT = ("default_collate: batch must contain tensors, numpy arrays, numbers, "
+                      "dicts or lists; found {}")
+
+
 def collate_bad_type(found):
-    return TypeError("default_collate: batch must contain tensors, numpy arrays, numbers, dicts "
-                     f"or lists; found {found}")
+    return TypeError(COLLATE_ERR_FORMAT.format(found))
 
 
 def collate_ragged():

@@ -86,3 +86,30 @@ def onnx_unsupported_args(op, why):
 def onnx_missing(extra="onnx"):
     return ModuleNotFoundError(f"ember.onnx needs the 'onnx' and 'onnxruntime' packages: "
                                f"pip install 'ember[{extra}]'")
+
+
+# ---- torch.jit run-time surface ------------------------------------------------------------
+JIT_ISINSTANCE_EMPTY = ("The inner type of a container is lost when calling torch.jit.isinstance "
+                        "in eager mode. For example, List[int] would become list and therefore "
+                        "falsely return True for List[float] or List[str].")
+
+
+def jit_interface_not_class():
+    return RuntimeError("interface must be applied to a class")
+
+
+def jit_isinstance_target():
+    return RuntimeError("The second argument to `torch.jit.isinstance` must be a type or a tuple "
+                        "of types")
+
+
+def jit_container_without_type(name):
+    if name.endswith("ict"):
+        return RuntimeError(f"Attempted to use {name} without contained types. Please add "
+                            f"contained type, e.g. {name}[int, int]")
+    return RuntimeError(f"Attempted to use {name} without a contained type. Please add a "
+                        f"contained type, e.g. {name}[int]")
+
+
+def jit_unknown_fuser(name):
+    return Exception(f"unrecognized fuser option (name: {name})")

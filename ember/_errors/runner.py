@@ -30,6 +30,18 @@ def cuda_dummy_class(name):
     return RuntimeError(f"Tried to instantiate dummy base class {name}")
 
 
+def backend_not_linked(device_type):
+    return RuntimeError(f"PyTorch is not linked with support for {device_type} devices")
+
+
+def cpu_no_events():
+    return RuntimeError("cpu backend doesn't support events.")
+
+
+def event_timing_disabled():
+    return ValueError("Both events must be created with argument 'enable_timing=True'.")
+
+
 def cuda_stream_needs_cuda():
     return RuntimeError("torch.cuda.Stream requires CUDA support")
 

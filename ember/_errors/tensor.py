@@ -97,6 +97,10 @@ def dtype_from_legacy_name(name):
     raise ValueError(f"invalid type: '{name}'")
 
 
+def size_given_twice(fn):
+    return TypeError(f"{fn}() got multiple values for argument 'size'")
+
+
 def missing_size(fn):
     return TypeError(f'{fn}() missing 1 required positional arguments: "size"')
 

@@ -13,7 +13,13 @@ from ._core import (register, record, _grad_on, check_inplace, rebase_history, g
                     write_array)
 
 
-def _sizes(size, fn="zeros"):
+def _sizes(size, fn="zeros", keyword=None):
+    """The shape from a factory's positional sizes (ints, or one sequence) or its ``size=``
+    keyword (``keyword``), whichever was given."""
+    if keyword is not None:
+        if size:
+            raise _errors.size_given_twice(fn)
+        size = (keyword,)
     if len(size) == 1 and not isinstance(size[0], (int, np.integer)):
         size = tuple(size[0])
     out = []
@@ -198,11 +204,11 @@ def from_numpy(ndarray):
 
 
 def _factory(fill, fn):
-    def make(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-             pin_memory=False, memory_format=None):
-        if not size:
+    def make(*size_args, size=None, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False, pin_memory=False, memory_format=None):
+        if not size_args and size is None:
             raise _errors.missing_size(fn)
-        shape = _sizes(size, fn)
+        shape = _sizes(size_args, fn, size)
         dt = _dt(dtype)
         dev = _resolve(device)
         arr = fill(dev._backend.xp, shape, dt.np)

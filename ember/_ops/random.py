@@ -292,9 +292,9 @@ def _fill(self, arr, node, *inputs):
 
 # ---- factories ---------------------------------------------------------------------------------
 @register("rand", method=False)
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
-         requires_grad=False, pin_memory=False):
-    shape = _sizes(size, "rand")
+def rand(*size_args, size=None, generator=None, out=None, dtype=None, layout=None,
+         device=None, requires_grad=False, pin_memory=False):
+    shape = _sizes(size_args, "rand", size)
     dt = _float_dt(dtype, "check_uniform_bounds")
     dev = _resolve(device)
     arr = _uniform_values(_engine(generator, dev), _kernels(dev), math.prod(shape), dt)
@@ -302,9 +302,9 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
 
 
 @register("randn", method=False)
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
-          requires_grad=False, pin_memory=False):
-    shape = _sizes(size, "randn")
+def randn(*size_args, size=None, generator=None, out=None, dtype=None, layout=None,
+          device=None, requires_grad=False, pin_memory=False):
+    shape = _sizes(size_args, "randn", size)
     dt = _float_dt(dtype, "normal_kernel_cpu")
     dev = _resolve(device)
     arr = _normal_values(_engine(generator, dev), _kernels(dev), math.prod(shape), dt, 0.0, 1.0)

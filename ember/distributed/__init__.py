@@ -371,3 +371,17 @@ def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=
     if pg.rank() == root:
         object_gather_list[:] = got
 
+
+
+# Submodules that ``import torch.distributed`` makes reachable as attributes (annotations such
+# as ``torch.distributed.device_mesh.DeviceMesh`` use them), imported on first access.
+_SUBMODULES = frozenset({"device_mesh", "algorithms", "constants", "tensor", "fsdp"})
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        import importlib
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise _errors.module_attribute(__name__, name)

@@ -15,11 +15,17 @@ from ._markers import is_scripting, is_tracing, ignore, unused, export, annotate
 _LAZY = {"TracerWarning": "_tracer", "ScriptModule": "_module", "TracedModule": "_module",
          "TopLevelTracedModule": "_module", "trace": "_api", "script": "_api", "save": "_api",
          "load": "_api", "RecursiveScriptModule": "_script", "ScriptFunction": "_script"}
+_LAZY.update((name, "_runtime") for name in (
+    "Attribute", "Error", "Future", "interface", "fork", "wait", "isinstance",
+    "script_if_tracing", "set_fusion_strategy", "fuser", "optimized_execution",
+    "enable_onednn_fusion", "onednn_fusion_enabled"))
 
 __all__ = ["trace", "script", "save", "load", "ScriptModule",
            "TracedModule", "TopLevelTracedModule", "TracerWarning", "RecursiveScriptModule",
            "ScriptFunction", "is_scripting", "is_tracing", "ignore", "unused", "export", "annotate",
-           "Final"]
+           "Final", "Attribute", "Error", "Future", "interface", "fork", "wait", "isinstance",
+           "script_if_tracing", "set_fusion_strategy", "fuser", "optimized_execution",
+           "enable_onednn_fusion", "onednn_fusion_enabled"]
 
 
 def __getattr__(name):
