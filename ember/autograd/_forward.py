@@ -245,7 +245,7 @@ def _wrap(inner, original):
     def forward_ad(*args, **kwargs):
         if _levels:
             if is_random and _random_mode[0] == "error":
-                raise _errors.random_in_error_mode()
+                raise _errors.vmap_random()
             level = top_level(args, kwargs)
             if level >= 0:
                 hooks = _vmap[0]
