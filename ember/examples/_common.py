@@ -72,6 +72,13 @@ def digits_loaders(batch_size, mean=0.0, std=1.0, test_batch_size=256):
     return loaders(tensors(True), tensors(False), batch_size, test_batch_size)
 
 
+def fit_digits(model, optimizer, epochs):
+    """``fit`` on the Digits loaders (batches of 32); prints the final test accuracy."""
+    history = fit(model, *digits_loaders(batch_size=32), optimizer, epochs)
+    print(f"Final test accuracy: {100 * history['accuracy'][-1]:.1f}%")
+    return history
+
+
 def loaders(train, test, batch_size, test_batch_size=256):
     """Shuffled training batches (their order drawn from Ember's seeded global RNG, as in
     PyTorch) and sequential test batches."""

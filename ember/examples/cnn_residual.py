@@ -5,7 +5,7 @@
 import ember as torch
 from ember import nn
 
-from ._common import command_line, digits_loaders, fit
+from ._common import command_line, fit_digits
 
 
 class ResidualBlock(nn.Module):
@@ -35,12 +35,9 @@ def residual_cnn(channels=16, classes=10):
 
 def main(argv=None):
     args = command_line("cnn_residual", argv, {"epochs": 4, "channels": 16, "lr": 3e-3})
-    train_loader, test_loader = digits_loaders(batch_size=32)
     model = residual_cnn(args.channels)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
-    history = fit(model, train_loader, test_loader, optimizer, args.epochs)
-    print(f"Final test accuracy: {100 * history['accuracy'][-1]:.1f}%")
-    return history
+    return fit_digits(model, optimizer, args.epochs)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ classified.
 import ember as torch
 from ember import nn
 
-from ._common import command_line, digits_loaders, fit
+from ._common import command_line, fit_digits
 
 
 class ConvGRU(nn.Module):
@@ -26,12 +26,9 @@ class ConvGRU(nn.Module):
 
 def main(argv=None):
     args = command_line("cnn_rnn_hybrid", argv, {"epochs": 4, "hidden": 64, "lr": 5e-3})
-    train_loader, test_loader = digits_loaders(batch_size=32)
     model = ConvGRU(hidden=args.hidden)
     optimizer = torch.optim.RMSprop(model.parameters(), lr=args.lr)
-    history = fit(model, train_loader, test_loader, optimizer, args.epochs)
-    print(f"Final test accuracy: {100 * history['accuracy'][-1]:.1f}%")
-    return history
+    return fit_digits(model, optimizer, args.epochs)
 
 
 if __name__ == "__main__":
