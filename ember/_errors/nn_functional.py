@@ -200,6 +200,8 @@ def bce_logits_target_size(input, target):
 
 
 def reduction_not_valid_value(reduction):
+    """(Concatenated as torch's ``poisson_nll_loss`` does: a reduction that is not a string
+    raises TypeError there, unlike ``reduction_invalid``.)"""
     return ValueError(reduction + " is not a valid value for reduction")
 
 
