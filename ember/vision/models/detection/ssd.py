@@ -176,13 +176,9 @@ class SSD(nn.Module):
                 image_boxes.append(box[idxs])
                 image_scores.append(score)
                 image_labels.append(ember.full_like(score, fill_value=label, dtype=ember.int64))
-            image_boxes = ember.cat(image_boxes, dim=0)
-            image_scores = ember.cat(image_scores, dim=0)
-            image_labels = ember.cat(image_labels, dim=0)
-            keep = box_ops.batched_nms(image_boxes, image_scores, image_labels, self.nms_thresh)
-            keep = keep[:self.detections_per_img]
-            detections.append({"boxes": image_boxes[keep], "scores": image_scores[keep],
-                               "labels": image_labels[keep]})
+            detections.append(det_utils._nms_detections(
+                ember.cat(image_boxes, dim=0), ember.cat(image_scores, dim=0),
+                ember.cat(image_labels, dim=0), self.nms_thresh, self.detections_per_img))
         return detections
 
 
