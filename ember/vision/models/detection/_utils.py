@@ -200,6 +200,12 @@ def retrieve_out_channels(model, size):
     return channels
 
 
+def _flatten_per_anchor(out, channels):
+    """A head's ``[N, A*C, H, W]`` output as ``[N, H*W*A, C]`` (by position, then anchor)."""
+    N, _, H, W = out.shape
+    return out.view(N, -1, channels, H, W).permute(0, 3, 4, 1, 2).reshape(N, -1, channels)
+
+
 def _nms_detections(boxes, scores, labels, nms_thresh, limit):
     """One image's detections as the detectors return them: class-wise NMS, then the
     ``limit`` best."""

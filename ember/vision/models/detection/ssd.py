@@ -33,13 +33,8 @@ class SSDScoringHead(nn.Module):
         self.num_columns = num_columns
 
     def forward(self, x):
-        results = []
-        for module, features in zip(self.module_list, x):
-            out = module(features)
-            N, _, H, W = out.shape
-            results.append(out.view(N, -1, self.num_columns, H, W).permute(0, 3, 4, 1, 2)
-                           .reshape(N, -1, self.num_columns))
-        return ember.cat(results, dim=1)
+        return ember.cat([det_utils._flatten_per_anchor(module(features), self.num_columns)
+                          for module, features in zip(self.module_list, x)], dim=1)
 
 
 def _conv_heads(in_channels, num_anchors, columns):
