@@ -176,7 +176,7 @@ def _github_dir(github, force_reload, trust_repo, verbose):
     try:
         download_url_to_file(url, archive, progress=False)
     except OSError as e:
-        raise _errors.hub_repo_download_failed(url, repo_dir, e) from e
+        raise _errors.hub_download_failed(url, repo_dir, e, repo=True) from e
     with zipfile.ZipFile(archive) as z:
         top = z.namelist()[0].split("/")[0]
         z.extractall(hub_dir)

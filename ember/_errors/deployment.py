@@ -74,13 +74,10 @@ def jit_archive(path, why):
     return RuntimeError(f"{path} is not an ember.jit archive: {why}")
 
 
-def onnx_no_mapping(op):
-    return UnsupportedError(f"Exporting the operator '{op}' to ONNX is not supported by ember")
-
-
-def onnx_unsupported_args(op, why):
-    return UnsupportedError(f"Exporting the operator '{op}' to ONNX is not supported by ember: "
-                            f"{why}")
+def onnx_unsupported(op, why=""):
+    """``why``: the arguments or mode that keep an otherwise exported operator out."""
+    return UnsupportedError(f"Exporting the operator '{op}' to ONNX is not supported by ember"
+                            + (f": {why}" if why else ""))
 
 
 def onnx_missing(extra="onnx"):

@@ -4,8 +4,7 @@ __all__ = ["fwd_no_level", "fwd_nested_level", "fwd_exit_not_last", "fwd_not_flo
            "fwd_already_dual", "fwd_tangent_size", "fwd_not_implemented",
            "jvp_not_tuple", "jvp_tangents_structure", "jvp_no_tensors",
            "jvp_not_tensor", "jvp_output_not_tensor", "jvp_aux_output",
-           "linearize_tangents_structure", "linearize_tangent_mismatch",
-           "jacfwd_randomness", "random_in_error_mode"]
+           "linearize_tangents_structure", "linearize_tangent_mismatch"]
 
 
 def fwd_no_level():
@@ -90,14 +89,3 @@ def linearize_tangent_mismatch(primal, tangent, i=0):
         what, got, want = "dtype", tangent.dtype, primal.dtype
     return RuntimeError(f"tangent:{i} with {what} {got} in flattened pytree doesn't match the "
                         f"{what} {want} of the corresponding primal.")
-
-
-def jacfwd_randomness(value):
-    return RuntimeError("Only allowed values for randomness are 'error', 'different', or "
-                        f"'same'. Got {value}")
-
-
-def random_in_error_mode():
-    return RuntimeError("vmap: called random operation while in randomness error mode. Please "
-                        "either use the 'same' or 'different' randomness flags on vmap or "
-                        "perform the randomness operation out of vmap")

@@ -5,11 +5,6 @@ def masked_dim_repeated(d):
     return RuntimeError(f"dim={d} appears multiple times in the list of dims")
 
 
-def masked_dim_range(ndim, d):
-    return IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], "
-                      f"but got {d})")
-
-
 def masked_mask_ndim():
     return IndexError("_input_mask expected broadcastable mask (got mask dimensionality higher "
                       "than of the input)")

@@ -90,26 +90,19 @@ def mha_attn_mask_dim(attn_mask):
     return RuntimeError(f"attn_mask's dimension {attn_mask.dim()} is not supported")
 
 
-def mha_bias_static_key():
-    return AssertionError("bias cannot be added to static key.")
-
-
-def mha_bias_static_value():
-    return AssertionError("bias cannot be added to static value.")
+def mha_bias_static(which):
+    """``which``: key or value."""
+    return AssertionError(f"bias cannot be added to static {which}.")
 
 
 def mha_bias_v_missing():
     return AssertionError("bias_k is set but bias_v is None")
 
 
-def mha_key_padding_batch(bsz, key_padding_mask):
-    return AssertionError(f"Expected key_padded_mask.shape[0] to be {bsz}, but got "
-                          f"{key_padding_mask.shape[0]}")
-
-
-def mha_key_padding_len(src_len, key_padding_mask):
-    return AssertionError(f"Expected key_padded_mask.shape[1] to be {src_len}, but got "
-                          f"{key_padding_mask.shape[1]}")
+def mha_key_padding_size(dim, expected, key_padding_mask):
+    """Dim 0 must be the batch size, dim 1 the source length."""
+    return AssertionError(f"Expected key_padded_mask.shape[{dim}] to be {expected}, but got "
+                          f"{key_padding_mask.shape[dim]}")
 
 
 def mha_attn_mask_shape(expected, attn_mask):
@@ -207,6 +200,8 @@ def bce_logits_target_size(input, target):
 
 
 def reduction_not_valid_value(reduction):
+    """(Concatenated as torch's ``poisson_nll_loss`` does: a reduction that is not a string
+    raises TypeError there, unlike ``reduction_invalid``.)"""
     return ValueError(reduction + " is not a valid value for reduction")
 
 

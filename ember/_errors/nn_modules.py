@@ -432,12 +432,6 @@ def group_norm_num_channels(num_channels, num_groups):
                       f"({num_groups})")
 
 
-def padding_length(n, padding):
-    return ValueError(f"expected padding to be a single integer value or a list of {n} "
-                      f"values to match the padding dimensions, but got "
-                      f"padding={list(padding)}")
-
-
 def rnn_arg_type(name, kind, value):
     return TypeError(f"{name} should be of type {kind.__name__}, got: "
                      f"{type(value).__name__}")

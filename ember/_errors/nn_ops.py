@@ -409,20 +409,16 @@ def pad_negative_output(lead, a, pairs):
                         f"{lead} of your input.")
 
 
-def pixel_shuffle_dims(a):
-    return RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got "
-                        f"input with {a.ndim} dimension(s)")
+def pixel_shuffle_dims(op, a):
+    """``op``: pixel_shuffle or pixel_unshuffle."""
+    return RuntimeError(f"{op} expects input to have at least 3 dimensions, but got input with "
+                        f"{a.ndim} dimension(s)")
 
 
 def pixel_shuffle_channels(c, r):
     return RuntimeError("pixel_shuffle expects its input's 'channel' dimension to be "
                         "divisible by the square of upscale_factor, but input.size(-3)="
                         f"{c} is not divisible by {r * r}")
-
-
-def pixel_unshuffle_dims(a):
-    return RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but "
-                        f"got input with {a.ndim} dimension(s)")
 
 
 def pixel_unshuffle_size(h, r, w):

@@ -129,8 +129,9 @@ def cyclic_mode_invalid():
     return ValueError("mode is invalid and scale_fn is None")
 
 
-def warm_restarts_t0(T_0):
-    return ValueError(f"Expected positive integer T_0, but got {T_0}")
+def positive_integer(name, value):
+    """A scheduler's count (``T_0``, ``total_steps``, ``epochs``, ``steps_per_epoch``)."""
+    return ValueError(f"Expected positive integer {name}, but got {value}")
 
 
 def warm_restarts_t_mult(T_mult):
@@ -182,10 +183,6 @@ def negative_epoch(epoch):
     return ValueError(f"Expected non-negative epoch, but got {epoch}")
 
 
-def one_cycle_total_steps(total_steps):
-    return ValueError(f"Expected positive integer total_steps, but got {total_steps}")
-
-
 def one_cycle_steps_undefined():
     return ValueError("You must define either total_steps OR (epochs AND "
                       "steps_per_epoch)")
@@ -204,15 +201,6 @@ def optimizer_step_overridden():
                        "scheduler initialization. Please, make sure to call `optimizer.step()` "
                        "before `lr_scheduler.step()`. See more details at https://pytorch.org/docs/"
                        "stable/optim.html#how-to-adjust-learning-rate")
-
-
-def one_cycle_epochs(epochs):
-    return ValueError(f"Expected positive integer epochs, but got {epochs}")
-
-
-def one_cycle_steps_per_epoch(steps_per_epoch):
-    return ValueError("Expected positive integer steps_per_epoch, but got "
-                      f"{steps_per_epoch}")
 
 
 def scheduler_step_order():

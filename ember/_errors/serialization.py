@@ -152,9 +152,11 @@ def save_storage_dtype_conflict():
                         "different types")
 
 
-def hub_download_failed(url, path, reason):
-    return RuntimeError(f"could not download {url} ({reason}). Without network access, put the "
-                        f"file at {path} and call again.")
+def hub_download_failed(url, path, reason, repo=False):
+    """``repo``: ``path`` is the folder of a repository (hub.load), not a file."""
+    todo = f"unpack the repository into {path}" if repo else f"put the file at {path}"
+    return RuntimeError(f"could not download {url} ({reason}). Without network access, {todo} "
+                        "and call again.")
 
 
 def hub_hash_mismatch(expected, got):
@@ -223,6 +225,3 @@ def hub_trust_answer(answer):
     return ValueError(f"Unrecognized response {answer}.")
 
 
-def hub_repo_download_failed(url, path, reason):
-    return RuntimeError(f"could not download {url} ({reason}). Without network access, unpack "
-                        f"the repository into {path} and call again.")

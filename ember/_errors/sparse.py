@@ -3,7 +3,7 @@
 __all__ = ["sparse_backend_not_implemented", "sparse_uncoalesced", "sparse_expected_layout",
            "sparse_to_numpy", "sparse_add_dense", "sparse_size_mismatch", "sparse_nnz_mismatch",
            "sparse_indices_shape", "sparse_index_out_of_bounds", "sparse_negative_index",
-           "sparse_density_mismatch", "sparse_add_size_mismatch", "sparse_no_storage",
+           "sparse_density_mismatch", "sparse_add_size_mismatch", "no_storage",
            "sparse_to_sparse_dim", "sparse_dense_to_sparse_dim", "sparse_dim_zero",
            "sparse_mm_shape", "sparse_reshape", "sparse_invariants_nested",
            "sparse_intersection_shapes"]
@@ -67,7 +67,8 @@ def sparse_add_size_mismatch(a, b):
                         "does not currently support broadcasting)")
 
 
-def sparse_no_storage():
+def no_storage():
+    """Reading the data of a tensor that has none (sparse, or batched under vmap)."""
     return RuntimeError("Cannot access data pointer of Tensor that doesn't have storage")
 
 

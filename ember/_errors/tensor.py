@@ -472,10 +472,6 @@ def roll_align(shifts, dims):
                         f"{len(dims)}")
 
 
-def roll_align_no_dims(shifts):
-    return RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
-
-
 def rot90_dims_len(dims):
     return RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
 
@@ -577,8 +573,8 @@ def mask_shape(k, shape, pos, arr):
                       f"the shape of the indexed tensor {list(shape)} at index {pos + k}")
 
 
-def too_many_indices(shape):
-    return IndexError(f"too many indices for tensor of dimension {len(shape)}")
+def too_many_indices(nd):
+    return IndexError(f"too many indices for tensor of dimension {nd}")
 
 
 def index_broadcast(arrs):
@@ -594,10 +590,6 @@ def index_dtype_mismatch(fmt, input, src):
 def index_put_value_shape(target, v):
     return RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot be "
                         f"broadcast to indexing result of shape {list(target)}")
-
-
-def too_many_indices_nd(nd):
-    return IndexError(f"too many indices for tensor of dimension {nd}")
 
 
 def invalid_index_type(k):

@@ -305,11 +305,6 @@ def v2_provided_perspective_coeffs_can_not(coeffs, what, denom):
                         f"transform {what}. Denominator is zero, denom={denom}")
 
 
-def v2_max_size_integer_when_size_2():
-    return ValueError("max_size must be an integer when size is None, but got None "
-                      "instead.")
-
-
 def v2_argument_center_sequence():
     return TypeError("Argument center should be a sequence")
 
@@ -432,7 +427,6 @@ def tv_expected_tensor_shape_2_not(tensor):
 
 def tv_return_type_tvtensor_tensor(return_type):
     return ValueError(f"return_type must be 'TVTensor' or 'Tensor', got {return_type}")
-
 
 
 def v2_channels_1_or_3(c):

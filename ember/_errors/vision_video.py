@@ -34,11 +34,6 @@ def raft_context_channels(got, hidden):
                       f"strictly more than hidden_state={hidden} channels")
 
 
-def swin3d_window_shift_length():
-    # (sic) torchvision's message says 2 for the 3-D windows too
-    return ValueError("window_size and shift_size must be of length 2")
-
-
 def mvit_input_dimension(shape):
     return ValueError(f"Unsupported input dimension {shape}")
 

@@ -1,7 +1,7 @@
 """torch.func.vmap's messages (argument checks, randomness, unbatchable operations)."""
 
 __all__ = ["vmap_no_rule", "vmap_dynamic_shape", "vmap_random", "vmap_randomness_value",
-           "vmap_item", "vmap_data_dependent", "vmap_no_data", "vmap_in_dims_type",
+           "vmap_item", "vmap_data_dependent", "vmap_in_dims_type",
            "vmap_in_dims_structure", "vmap_in_dim_range", "vmap_in_dim_non_tensor",
            "vmap_no_inputs", "vmap_sizes", "vmap_no_batched_input", "vmap_output_type",
            "vmap_out_dims_structure", "vmap_chunk_size", "vmap_out_arg",
@@ -51,10 +51,6 @@ def vmap_data_dependent():
     return RuntimeError("vmap: It looks like you're attempting to use a Tensor in some "
                         "data-dependent control flow. We don't support that yet, please file "
                         "an issue at https://github.com/pytorch/pytorch/issues .")
-
-
-def vmap_no_data():
-    return RuntimeError("Cannot access data pointer of Tensor that doesn't have storage")
 
 
 def vmap_in_dims_type(func, in_dims):

@@ -14,8 +14,9 @@ from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class, set_output, save_output
 from ..return_types import _structseq
-from ._core import register, record, _grad_on, write_out, grad_for
+from ._core import register, record, _grad_on, grad_for
 from .linalg import matmul, _grad_needed, _mT, _conj, _eye_like, _result
+from .reduction import _finish_tuple
 
 linalg_svd_t = _structseq("linalg_svd", ("U", "S", "Vh"))
 svd_t = _structseq("svd", ("U", "S", "V"))
@@ -69,15 +70,6 @@ def _raise_info(like, info, builder, name):
         raise builder(name, i if np.ndim(info) else None, int(flat[i]))
 
 
-def _result_tuple(res, out):
-    """``out=`` for an op returning several tensors (``out`` is a tuple of as many)."""
-    if out is None:
-        return res
-    for o, r in zip(out, res):
-        write_out(o, r)
-    return type(res)(*out)
-
-
 # ---- inverse, determinants, solve ----------------------------------------------------------
 def _inv_bwd(node, g):
     (y,) = node.saved()
@@ -115,7 +107,7 @@ def inv_named(A, name):
 @register("linalg_inv_ex", method=False, nodes=("LinalgInvExBackward0",), out=True,
           function=False)
 def linalg_inv_ex(A, *, check_errors=False, out=None):
-    return _result_tuple(linalg_inv_ex_t(*_inv_ex(A, "linalg.inv_ex", check_errors)), out)
+    return _finish_tuple(linalg_inv_ex_t(*_inv_ex(A, "linalg.inv_ex", check_errors)), out)
 
 
 @register("inverse", autocast={"cpu": "fp32"}, nodes=("LinalgInvExBackward0",), out=True)
@@ -254,7 +246,7 @@ def linalg_solve(A, B, *, left=True, out=None):
 @register("linalg_solve_ex", method=False, nodes=("LinalgSolveExBackward0",), out=True,
           function=False)
 def linalg_solve_ex(A, B, *, left=True, check_errors=False, out=None):
-    return _result_tuple(linalg_solve_ex_t(*_solve_ex(A, B, left, "linalg.solve_ex",
+    return _finish_tuple(linalg_solve_ex_t(*_solve_ex(A, B, left, "linalg.solve_ex",
                                                       check_errors)), out)
 
 
@@ -356,7 +348,7 @@ def linalg_cholesky(A, *, upper=False, out=None):
 @register("linalg_cholesky_ex", method=False, nodes=("LinalgCholeskyExBackward0",), out=True,
           function=False)
 def linalg_cholesky_ex(A, *, upper=False, check_errors=False, out=None):
-    return _result_tuple(linalg_cholesky_ex_t(*_cholesky_ex(A, upper, "linalg.cholesky_ex",
+    return _finish_tuple(linalg_cholesky_ex_t(*_cholesky_ex(A, upper, "linalg.cholesky_ex",
                                                             check_errors)), out)
 
 
@@ -757,7 +749,7 @@ def _eig(A, name, want_vectors):
 
 @register("linalg_eig", method=False, nodes=("LinalgEigBackward0",), out=True, function=False)
 def linalg_eig(A, *, out=None):
-    return _result_tuple(linalg_eig_t(*_eig(A, "linalg.eig", True)), out)
+    return _finish_tuple(linalg_eig_t(*_eig(A, "linalg.eig", True)), out)
 
 
 @register("linalg_eigvals", method=False, nodes=("LinalgEigBackward0",), out=True,

@@ -66,7 +66,7 @@ def _key_from(indices, shape, dev):
         else:
             key.append(arr)
     if len(key) > len(shape):
-        raise _errors.too_many_indices(shape)
+        raise _errors.too_many_indices(len(shape))
     _check_key(key, shape)
     return tuple(key)
 
@@ -230,7 +230,7 @@ def _apply_basic(t, key):
     nd = t._data.ndim
     used = sum(_consumed(k) for k in key)
     if used > nd:
-        raise _errors.too_many_indices_nd(nd)
+        raise _errors.too_many_indices(nd)
     d = 0          # current dim of the result
     orig = 0       # dim of the original tensor (for error messages)
     adv = []       # (dim, array or bool-scalar)

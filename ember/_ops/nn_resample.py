@@ -73,6 +73,14 @@ PixelUnshuffleBackward0 = node_class("PixelUnshuffleBackward0",
                                      lambda node, g: (pixel_shuffle(g, node._args),))
 
 
+def _images(input, op):
+    """``input``'s array, its leading sizes and its (channels, height, width)."""
+    a = input._data
+    if a.ndim < 3:
+        raise _errors.pixel_shuffle_dims(op, a)
+    return a, a.shape[:-3], a.shape[-3:]
+
+
 def _rearranged(input, r, cls, args):
     out = _make(input._device._backend.xp.ascontiguousarray(r), input._dtype, input._device)
     if _needs(input):
@@ -82,14 +90,10 @@ def _rearranged(input, r, cls, args):
 
 @register("pixel_shuffle", method=False, nodes=("PixelShuffleBackward0",))
 def pixel_shuffle(input, upscale_factor):
-    a = input._data
-    if a.ndim < 3:
-        raise _errors.pixel_shuffle_dims(a)
+    a, lead, (c, h, w) = _images(input, "pixel_shuffle")
     r = upscale_factor
-    c, h, w = a.shape[-3:]
     if c % (r * r):
         raise _errors.pixel_shuffle_channels(c, r)
-    lead = a.shape[:-3]
     v = a.reshape(lead + (c // (r * r), r, r, h, w))
     k = len(lead)
     v = v.transpose(tuple(range(k)) + (k, k + 3, k + 1, k + 4, k + 2))
@@ -99,14 +103,10 @@ def pixel_shuffle(input, upscale_factor):
 
 @register("pixel_unshuffle", method=False, nodes=("PixelUnshuffleBackward0",))
 def pixel_unshuffle(input, downscale_factor):
-    a = input._data
-    if a.ndim < 3:
-        raise _errors.pixel_unshuffle_dims(a)
+    a, lead, (c, h, w) = _images(input, "pixel_unshuffle")
     r = downscale_factor
-    c, h, w = a.shape[-3:]
     if h % r or w % r:
         raise _errors.pixel_unshuffle_size(h, r, w)
-    lead = a.shape[:-3]
     k = len(lead)
     v = a.reshape(lead + (c, h // r, r, w // r, r))
     v = v.transpose(tuple(range(k)) + (k, k + 2, k + 4, k + 1, k + 3))

@@ -15,7 +15,8 @@ from ._core import register, record, _grad_on, grad_for
 from .linalg import matmul, _grad_needed, _mT, _conj, _eye_like, _result
 from .pointwise import _not_implemented
 from .decompositions import (linalg_solve_triangular, _tri_mask, _check_float, _check_square,
-                             _xla, _info, _raise_info, _result_tuple)
+                             _xla, _info, _raise_info)
+from .reduction import _finish_tuple
 
 
 # ---- LU -------------------------------------------------------------------------------------
@@ -124,14 +125,14 @@ def _lu_factor_node(A, res):
           function=False)
 def linalg_lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
     res = _lu_factor_ex(A, "torch.linalg.lu_factor_ex", check_errors, pivot)
-    return _result_tuple(linalg_lu_factor_ex_t(*_lu_factor_node(A, res)), out)
+    return _finish_tuple(linalg_lu_factor_ex_t(*_lu_factor_node(A, res)), out)
 
 
 @register("linalg_lu_factor", method=False, nodes=("LinalgLuFactorExBackward0",), out=True,
           function=False)
 def linalg_lu_factor(A, *, pivot=True, out=None):
     res = _lu_factor_ex(A, "torch.linalg.lu_factor", True, pivot)
-    return _result_tuple(linalg_lu_factor_t(*_lu_factor_node(A, res)[:2]), out)
+    return _finish_tuple(linalg_lu_factor_t(*_lu_factor_node(A, res)[:2]), out)
 
 
 @register("lu", nodes=("LinalgLuFactorExBackward0",))
@@ -141,7 +142,7 @@ def lu(A, pivot=True, get_infos=False, out=None):
     import warnings
     warnings.warn(_errors.deprecated_lu(), UserWarning, stacklevel=2)
     res = _lu_factor_node(A, _lu_factor_ex(A, "torch.linalg.lu_factor_ex", False, pivot))
-    return _result_tuple(lu_with_info_t(*res), out) if get_infos else res[:2]
+    return _finish_tuple(lu_with_info_t(*res), out) if get_infos else res[:2]
 
 
 def _lu_unpack_bwd(node, gP, gL, gU):
@@ -180,7 +181,7 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
         set_output(node, L, nr=1)
         set_output(node, U, nr=2)
         node._nout = 3
-    return _result_tuple(lu_unpack_t(P, L, U), out)
+    return _finish_tuple(lu_unpack_t(P, L, U), out)
 
 
 @register("linalg_lu", method=False, nodes=("LinalgLuBackward0",), out=True, function=False)
@@ -195,7 +196,7 @@ def linalg_lu(A, *, pivot=True, out=None):
         node._nout = 3
         save_output(node, L, 1, 1)
         save_output(node, U, 2, 2)
-    return _result_tuple(linalg_lu_t(P, L, U), out)
+    return _finish_tuple(linalg_lu_t(P, L, U), out)
 
 
 def _lu_solve_arr(LU, pivots, B, adjoint):
@@ -357,7 +358,7 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False,
         save_output(node, X, 1)
         set_output(node, C, nr=1)
         node._nout = 2
-    return _result_tuple(triangular_solve_t(X, C), out)
+    return _finish_tuple(triangular_solve_t(X, C), out)
 
 
 # ---- Householder QR pieces --------------------------------------------------------------------
@@ -370,7 +371,7 @@ def geqrf(input, *, out=None):
         raise _errors.min_2d("torch.geqrf")
     _check_float("geqrf", input)
     r, tau = input._device._backend.linalg.geqrf(input._data)
-    return _result_tuple(geqrf_t(_make(r, input._dtype, input._device),
+    return _finish_tuple(geqrf_t(_make(r, input._dtype, input._device),
                                  _make(tau, input._dtype, input._device)), out)
 
 
@@ -513,14 +514,14 @@ def _ldl_factor_ex(A, hermitian, name, check_errors):
           function=False)
 def linalg_ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
     res = _ldl_factor_ex(A, hermitian, "torch.linalg.ldl_factor_ex", check_errors)
-    return _result_tuple(linalg_ldl_factor_ex_t(*res), out)
+    return _finish_tuple(linalg_ldl_factor_ex_t(*res), out)
 
 
 @register("linalg_ldl_factor", method=False, nodes=("NotImplemented",), out=True,
           function=False)
 def linalg_ldl_factor(A, *, hermitian=False, out=None):
     res = _ldl_factor_ex(A, hermitian, "torch.linalg.ldl_factor_ex", True)
-    return _result_tuple(linalg_ldl_factor_t(*res[:2]), out)
+    return _finish_tuple(linalg_ldl_factor_t(*res[:2]), out)
 
 
 @register("linalg_ldl_solve", method=False, nodes=("NotImplemented",), out=True,

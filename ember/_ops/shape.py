@@ -340,7 +340,7 @@ def roll(input, shifts, dims=None):
             raise _errors.roll_align(shifts, dims)
         dims = tuple(_wrap_dim(d, input._data.ndim) for d in dims)
     elif len(shifts) != 1:
-        raise _errors.roll_align_no_dims(shifts)
+        raise _errors.roll_align(shifts, ())
     xp = input._device._backend.xp
     r = xp.roll(input._data, shifts if dims is not None else shifts[0], dims)
     res = wrap(r, input._dtype, input._device)

@@ -11,7 +11,7 @@ from .sparse import SparseTensor, to_dense, to_sparse
 
 
 def _no_storage(s):
-    raise _errors.sparse_no_storage()
+    raise _errors.no_storage()
 
 
 # Tensor methods and properties that only read the shape, dtype, device or autograd fields.

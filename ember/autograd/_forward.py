@@ -18,6 +18,7 @@ import weakref
 from .. import _errors
 from .._tensor import Tensor, _make
 from .._ops import _bindings
+from .graph import reached_leaves
 
 __all__ = ["push_level", "pop_level", "tangent_of", "set_tangent", "top_level", "levels",
            "make_dual", "unpack_dual"]
@@ -244,7 +245,7 @@ def _wrap(inner, original):
     def forward_ad(*args, **kwargs):
         if _levels:
             if is_random and _random_mode[0] == "error":
-                raise _errors.random_in_error_mode()
+                raise _errors.vmap_random()
             level = top_level(args, kwargs)
             if level >= 0:
                 hooks = _vmap[0]
@@ -361,20 +362,10 @@ def unhidden(t):
         return t
     if _is_batched(t):
         return _vmap[0][3](t, unhidden)
-    stack, seen = [t._grad_fn], set()
     if t._grad_fn is None:
         return t if not t.__dict__.get("_fw_hidden") else carry_tangents(t, t.detach())
-    while stack:
-        node = stack.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        var = getattr(node, "variable", None)
-        if var is not None:
-            if not var.__dict__.get("_fw_hidden"):
-                return t
-        else:
-            stack.extend(n for n, _ in node.next_functions)
+    if any(not v.__dict__.get("_fw_hidden") for v in reached_leaves([t._grad_fn])):
+        return t
     return carry_tangents(t, t.detach())
 
 

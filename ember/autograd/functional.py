@@ -110,6 +110,16 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
             _post(_unwrap(res, is_in_tuple), create_graph))
 
 
+def _grad_of_some(outputs, wrt, vs, create_graph):
+    """Gradients w.r.t. ``wrt`` of the outputs in ``outputs`` (pairs ``(output, i)``, weighted
+    by ``vs[i]``), the graph kept; all ``None`` when no output is left."""
+    if not outputs:
+        return (None,) * len(wrt)
+    return _grad(tuple(o for o, _ in outputs), wrt,
+                 None if vs is None else tuple(vs[i] for _, i in outputs),
+                 retain_graph=True, create_graph=create_graph, allow_unused=True)
+
+
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), J v), by the double-backward trick."""
     from .. import _ops
@@ -123,13 +133,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         dummies = tuple(_ops.creation.zeros_like(o).requires_grad_() for o in outs)
         grads = _grad_or_none(outs, ins, dummies, True)
         used = [(g, i) for i, g in enumerate(grads) if g is not None]
-        if used:
-            jv = _grad(tuple(g for g, _ in used), dummies,
-                       None if vs is None else tuple(vs[i] for _, i in used),
-                       retain_graph=True, create_graph=create_graph, allow_unused=True)
-        else:
-            jv = (None,) * len(outs)
-        res = _zeros_if_none(jv, outs, strict)
+        res = _zeros_if_none(_grad_of_some(used, dummies, vs, create_graph), outs, strict)
     return (_post(_unwrap(outs, is_out_tuple), create_graph),
             _post(_unwrap(res, is_out_tuple), create_graph))
 
@@ -267,13 +271,7 @@ def _vhp(func, inputs, v, create_graph, strict, fn_name):
         outs = _scalar_output(func, ins, fn_name, strict)
         jac = _zeros_if_none(_grad_or_none(outs, ins, None, True), ins, strict)
         needed = [(j, i) for i, j in enumerate(jac) if j._requires_grad]
-        if needed:
-            res = _grad(tuple(j for j, _ in needed), ins,
-                        None if vs is None else tuple(vs[i] for _, i in needed),
-                        retain_graph=True, create_graph=create_graph, allow_unused=True)
-        else:
-            res = (None,) * len(ins)
-        res = _zeros_if_none(res, ins, strict)
+        res = _zeros_if_none(_grad_of_some(needed, ins, vs, create_graph), ins, strict)
     return (_post(outs[0], create_graph), _post(_unwrap(res, is_in_tuple), create_graph))
 
 

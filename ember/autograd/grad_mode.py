@@ -60,38 +60,32 @@ class _DecoratorContext:
         return type(self)()
 
 
-class no_grad(_DecoratorContext):
-    def __init__(self, orig_func=None):
-        self.prev = None
+class _GradSwitch(_DecoratorContext):
+    """``no_grad`` / ``enable_grad``: ``__enter__`` sets the mode, ``__exit__`` restores it;
+    also a decorator, with or without parentheses."""
 
     def __new__(cls, orig_func=None):
         if orig_func is None or not callable(orig_func):
             return super().__new__(cls)
         return cls()(orig_func)
 
+    def __init__(self, orig_func=None):
+        self.prev = None
+
+    def __exit__(self, *exc):
+        _set_enabled(self.prev)
+
+
+class no_grad(_GradSwitch):
     def __enter__(self):
         self.prev = _enabled_var.get()
         _set_enabled(False)
 
-    def __exit__(self, *exc):
-        _set_enabled(self.prev)
 
-
-class enable_grad(_DecoratorContext):
-    def __new__(cls, orig_func=None):
-        if orig_func is None or not callable(orig_func):
-            return super().__new__(cls)
-        return cls()(orig_func)
-
-    def __init__(self, orig_func=None):
-        self.prev = None
-
+class enable_grad(_GradSwitch):
     def __enter__(self):
         self.prev = _enabled_var.get()
         _set_enabled(True)
-
-    def __exit__(self, *exc):
-        _set_enabled(self.prev)
 
 
 class set_grad_enabled(_DecoratorContext):

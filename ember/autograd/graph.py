@@ -234,6 +234,21 @@ class AccumulateGrad(Node):
         return ()
 
 
+def reached_leaves(nodes):
+    """The leaf tensors whose accumulators the backward graph reaches from ``nodes`` (each node
+    visited once, ``None`` skipped).  A generator, so a search can stop at the first hit."""
+    stack, seen = list(nodes), set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, AccumulateGrad):
+            yield node.variable
+        else:
+            stack.extend(n for n, _ in node.next_functions)
+
+
 def accumulate_into(var, g):
     """PyTorch's AccumulateGrad policy: steal a fresh gradient buffer, else copy; add in place."""
     old = var._grad

@@ -310,34 +310,8 @@ class _PositiveDefinite(_SymmetricWithEigenvalues):
         return eigenvalues.gt(0)
 
 
-class _Cat(Constraint):
-    """Constraints applied to consecutive pieces (of ``lengths``) along ``dim``."""
-
-    def __init__(self, cseq, dim=0, lengths=None):
-        assert all(isinstance(c, Constraint) for c in cseq)
-        self.cseq = list(cseq)
-        self.lengths = list(lengths) if lengths is not None else [1] * len(self.cseq)
-        assert len(self.lengths) == len(self.cseq)
-        self.dim = dim
-
-    @property
-    def is_discrete(self):
-        return any(c.is_discrete for c in self.cseq)
-
-    @property
-    def event_dim(self):
-        return max(c.event_dim for c in self.cseq)
-
-    def check(self, value):
-        checks, start = [], 0
-        for constr, length in zip(self.cseq, self.lengths):
-            checks.append(constr.check(value.narrow(self.dim, start, length)))
-            start += length
-        return _torch.cat(checks, self.dim)
-
-
-class _Stack(Constraint):
-    """Constraints applied to the slices along ``dim``."""
+class _Joined(Constraint):
+    """A sequence of constraints ``cseq`` applied to pieces of a value along ``dim``."""
 
     def __init__(self, cseq, dim=0):
         assert all(isinstance(c, Constraint) for c in cseq)
@@ -350,7 +324,31 @@ class _Stack(Constraint):
 
     @property
     def event_dim(self):
-        dim = max(c.event_dim for c in self.cseq)
+        return max(c.event_dim for c in self.cseq)
+
+
+class _Cat(_Joined):
+    """Constraints applied to consecutive pieces (of ``lengths``) along ``dim``."""
+
+    def __init__(self, cseq, dim=0, lengths=None):
+        super().__init__(cseq, dim)
+        self.lengths = list(lengths) if lengths is not None else [1] * len(self.cseq)
+        assert len(self.lengths) == len(self.cseq)
+
+    def check(self, value):
+        checks, start = [], 0
+        for constr, length in zip(self.cseq, self.lengths):
+            checks.append(constr.check(value.narrow(self.dim, start, length)))
+            start += length
+        return _torch.cat(checks, self.dim)
+
+
+class _Stack(_Joined):
+    """Constraints applied to the slices along ``dim``."""
+
+    @property
+    def event_dim(self):
+        dim = super().event_dim
         return dim + 1 if self.dim + dim < 0 else dim
 
     def check(self, value):

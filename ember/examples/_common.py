@@ -1,5 +1,6 @@
-"""Helpers shared by the examples: seeding, progress bars, the Digits loaders and the
-train / evaluate loops of PyTorch's tutorials."""
+"""Helpers shared by the examples: the command line and seeding, progress bars, the Digits
+loaders and the train / evaluate loops of PyTorch's tutorials."""
+import argparse
 import random
 
 import numpy as np
@@ -13,6 +14,21 @@ def seed_everything(seed):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+def command_line(name, argv, options, plot=None):
+    """Parse the example's command line and seed the run.  ``options`` maps each flag to its
+    default (its type is the default's); every example takes ``--seed`` (default 0), and
+    ``--plot PNG`` when ``plot`` (the flag's help) is given."""
+    parser = argparse.ArgumentParser(prog=f"python -m ember.examples.{name}")
+    for flag, default in options.items():
+        parser.add_argument(f"--{flag}", type=type(default), default=default)
+    parser.add_argument("--seed", type=int, default=0)
+    if plot is not None:
+        parser.add_argument("--plot", help=plot)
+    args = parser.parse_args(argv)
+    seed_everything(args.seed)
+    return args
 
 
 def progress(iterable, total=None, desc=None):
@@ -54,6 +70,13 @@ def digits_loaders(batch_size, mean=0.0, std=1.0, test_batch_size=256):
         return TensorDataset(torch.from_numpy(pixels[:, None]),
                              torch.from_numpy(np.asarray(ds.targets).astype(np.int64)))
     return loaders(tensors(True), tensors(False), batch_size, test_batch_size)
+
+
+def fit_digits(model, optimizer, epochs):
+    """``fit`` on the Digits loaders (batches of 32); prints the final test accuracy."""
+    history = fit(model, *digits_loaders(batch_size=32), optimizer, epochs)
+    print(f"Final test accuracy: {100 * history['accuracy'][-1]:.1f}%")
+    return history
 
 
 def loaders(train, test, batch_size, test_batch_size=256):

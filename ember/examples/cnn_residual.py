@@ -2,12 +2,10 @@
 
     python -m ember.examples.cnn_residual [--epochs N] [--channels C]
 """
-import argparse
-
 import ember as torch
 from ember import nn
 
-from ._common import digits_loaders, fit, seed_everything
+from ._common import command_line, fit_digits
 
 
 class ResidualBlock(nn.Module):
@@ -36,19 +34,10 @@ def residual_cnn(channels=16, classes=10):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m ember.examples.cnn_residual")
-    parser.add_argument("--epochs", type=int, default=4)
-    parser.add_argument("--channels", type=int, default=16)
-    parser.add_argument("--lr", type=float, default=3e-3)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    seed_everything(args.seed)
-    train_loader, test_loader = digits_loaders(batch_size=32)
+    args = command_line("cnn_residual", argv, {"epochs": 4, "channels": 16, "lr": 3e-3})
     model = residual_cnn(args.channels)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
-    history = fit(model, train_loader, test_loader, optimizer, args.epochs)
-    print(f"Final test accuracy: {100 * history['accuracy'][-1]:.1f}%")
-    return history
+    return fit_digits(model, optimizer, args.epochs)
 
 
 if __name__ == "__main__":

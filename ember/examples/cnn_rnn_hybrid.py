@@ -4,12 +4,10 @@ classified.
 
     python -m ember.examples.cnn_rnn_hybrid [--epochs N] [--hidden H]
 """
-import argparse
-
 import ember as torch
 from ember import nn
 
-from ._common import digits_loaders, fit, seed_everything
+from ._common import command_line, fit_digits
 
 
 class ConvGRU(nn.Module):
@@ -27,19 +25,10 @@ class ConvGRU(nn.Module):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m ember.examples.cnn_rnn_hybrid")
-    parser.add_argument("--epochs", type=int, default=4)
-    parser.add_argument("--hidden", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=5e-3)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    seed_everything(args.seed)
-    train_loader, test_loader = digits_loaders(batch_size=32)
+    args = command_line("cnn_rnn_hybrid", argv, {"epochs": 4, "hidden": 64, "lr": 5e-3})
     model = ConvGRU(hidden=args.hidden)
     optimizer = torch.optim.RMSprop(model.parameters(), lr=args.lr)
-    history = fit(model, train_loader, test_loader, optimizer, args.epochs)
-    print(f"Final test accuracy: {100 * history['accuracy'][-1]:.1f}%")
-    return history
+    return fit_digits(model, optimizer, args.epochs)
 
 
 if __name__ == "__main__":

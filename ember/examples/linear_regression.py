@@ -3,13 +3,11 @@ data y = X @ w + b + noise; prints the learned parameters next to the true ones.
 
     python -m ember.examples.linear_regression [--epochs N] [--features F]
 """
-import argparse
-
 import ember as torch
 from ember import nn
 from ember.utils.data import DataLoader, TensorDataset
 
-from ._common import seed_everything
+from ._common import command_line
 
 
 def make_data(n, features, noise=0.1):
@@ -25,14 +23,8 @@ def _fmt(t):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m ember.examples.linear_regression")
-    parser.add_argument("--samples", type=int, default=1000)
-    parser.add_argument("--features", type=int, default=3)
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--lr", type=float, default=0.05)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    seed_everything(args.seed)
+    args = command_line("linear_regression", argv,
+                        {"samples": 1000, "features": 3, "epochs": 20, "lr": 0.05})
     x, y, true_w, true_b = make_data(args.samples, args.features)
     loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True)
     model = nn.Linear(args.features, 1)

@@ -8,7 +8,6 @@ and the loss is the score-function estimator -sum_t log pi(a_t | s_t) G_t.
 
     python -m ember.examples.reinforce [--episodes N] [--max-steps T] [--plot curve.png]
 """
-import argparse
 import math
 
 import numpy as np
@@ -18,7 +17,7 @@ from ember import nn
 
 from ember.distributions import Categorical
 
-from ._common import progress, seed_everything
+from ._common import command_line, progress
 from ._plot import save_curves
 
 
@@ -80,15 +79,9 @@ def run_episode(env, policy):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m ember.examples.reinforce")
-    parser.add_argument("--episodes", type=int, default=120)
-    parser.add_argument("--max-steps", type=int, default=200)
-    parser.add_argument("--gamma", type=float, default=0.99)
-    parser.add_argument("--lr", type=float, default=1e-2)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--plot", help="write the learning curve (episode lengths) to this PNG")
-    args = parser.parse_args(argv)
-    seed_everything(args.seed)
+    args = command_line("reinforce", argv,
+                        {"episodes": 120, "max-steps": 200, "gamma": 0.99, "lr": 1e-2},
+                        plot="write the learning curve (episode lengths) to this PNG")
     env = CartPole(args.max_steps, seed=args.seed)
     policy = nn.Sequential(nn.Linear(4, 64), nn.Tanh(), nn.Linear(64, 2))
     optimizer = torch.optim.Adam(policy.parameters(), lr=args.lr)

@@ -5,13 +5,11 @@ with a network, ``resnet18(weights=ResNet18_Weights.DEFAULT)`` gives the pretrai
 
     python -m ember.examples.transfer_learning [--epochs N] [--train-size N]
 """
-import argparse
-
 import ember as torch
 from ember import nn
 from ember.utils.data import Subset
 
-from ._common import fit, loaders, seed_everything
+from ._common import command_line, fit, loaders
 
 
 def digits_as_rgb(size, train_size, test_size):
@@ -38,15 +36,9 @@ def frozen_resnet18(classes):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m ember.examples.transfer_learning")
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--train-size", type=int, default=512)
-    parser.add_argument("--test-size", type=int, default=256)
-    parser.add_argument("--image-size", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=1e-2)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    seed_everything(args.seed)
+    args = command_line("transfer_learning", argv,
+                        {"epochs": 3, "train-size": 512, "test-size": 256, "image-size": 32,
+                         "lr": 1e-2})
     model = frozen_resnet18(classes=10)
     trainable = [p for p in model.parameters() if p.requires_grad]
     print(f"training {sum(p.numel() for p in trainable)} of "

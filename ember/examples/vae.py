@@ -8,8 +8,6 @@ standard-normal prior is ``kl_divergence``.
 
     python -m ember.examples.vae [--epochs N] [--latent D] [--plot curves.png]
 """
-import argparse
-
 import numpy as np
 
 import ember as torch
@@ -17,7 +15,7 @@ from ember import nn
 from ember.distributions import ContinuousBernoulli, Independent, Normal, kl_divergence
 from ember.utils.data import DataLoader, TensorDataset
 
-from ._common import progress, seed_everything
+from ._common import command_line, progress
 from ._plot import save_curves
 
 
@@ -52,15 +50,8 @@ def digits_pixels(train):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m ember.examples.vae")
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--latent", type=int, default=4)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=3e-3)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--plot", help="write the train/test loss curves to this PNG")
-    args = parser.parse_args(argv)
-    seed_everything(args.seed)
+    args = command_line("vae", argv, {"epochs": 30, "latent": 4, "batch-size": 64, "lr": 3e-3},
+                        plot="write the train/test loss curves to this PNG")
     train = DataLoader(digits_pixels(True), batch_size=args.batch_size, shuffle=True)
     test = digits_pixels(False).tensors[0]
     model = VAE(latent=args.latent)

@@ -67,13 +67,13 @@ class BatchedTensor(Tensor):
     __float__ = __int__ = __complex__ = __index__ = __bool__
 
     def tolist(self):
-        raise _errors.vmap_no_data()
+        raise _errors.no_storage()
 
     def numpy(self, *, force=False):
-        raise _errors.vmap_no_data()
+        raise _errors.no_storage()
 
     def __array__(self, dtype=None, copy=None):
-        raise _errors.vmap_no_data()
+        raise _errors.no_storage()
 
     def __repr__(self, *, tensor_contents=None):
         return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{self._value!r}\n)"

@@ -207,6 +207,14 @@ def _leading(min_dims):
     return rule
 
 
+def _folded(call, v, args, kwargs):
+    """``call`` on ``v`` with its two leading dims (the vmap batch, the op's own batch) merged
+    into one; the leading dim of each result is split again."""
+    b, n = v.shape[0], v.shape[1]
+    out = call(v.reshape((b * n,) + tuple(v.shape[2:])), *args[1:], **kwargs)
+    return _map(out, lambda o: o.reshape((b, n) + tuple(o.shape[1:])))
+
+
 def _fold(spatial, name):
     """Ops over (N, C, *spatial) that also take an unbatched (C, *spatial) input (pooling):
     a batched N is folded into the batch dim."""
@@ -217,19 +225,14 @@ def _fold(spatial, name):
         v = x._value
         if x.dim() != spatial + 2:
             return _lift(call(v, *args[1:], **kwargs), level)
-        b, n = v.shape[0], v.shape[1]
-        out = call(v.reshape((b * n,) + tuple(v.shape[2:])), *args[1:], **kwargs)
-        return _lift(_map(out, lambda o: o.reshape((b, n) + tuple(o.shape[1:]))), level)
+        return _lift(_folded(call, v, args, kwargs), level)
     return rule
 
 
 def _fold_first(name):
     """Ops whose first dim is a batch of their own (group_norm): folded with the vmap batch."""
     def rule(call, level, args, kwargs):
-        v = _only_self(name, level, args, kwargs)
-        b, n = v.shape[0], v.shape[1]
-        out = call(v.reshape((b * n,) + tuple(v.shape[2:])), *args[1:], **kwargs)
-        return wrap(out.reshape((b, n) + tuple(out.shape[1:])), level)
+        return wrap(_folded(call, _only_self(name, level, args, kwargs), args, kwargs), level)
     return rule
 
 

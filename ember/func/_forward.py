@@ -95,7 +95,7 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     nested as torch's: output pytree outside, input pytree (or argnums tuple) inside.  One
     ``jvp`` vmapped over the basis of the inputs' elements, as torch's."""
     if randomness not in _RANDOMNESS:
-        raise _errors.jacfwd_randomness(randomness)
+        raise _errors.vmap_randomness_value(randomness)
 
     @functools.wraps(func)
     def wrapper(*args):

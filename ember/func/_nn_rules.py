@@ -6,7 +6,7 @@ from .. import _dtype as D, _errors
 from .._tensor import Tensor, _wrap_dim
 from ._batched import wrap, is_batched, levels
 from ._batching import (_lift, _size, _batched_value, _only_self, _sizes, _fold, _fold_first,
-                        _leading, pointwise)
+                        _folded, _leading, pointwise)
 
 
 # ---- nn -----------------------------------------------------------------------------------
@@ -92,9 +92,7 @@ def _signal(min_dims):
         v = x._value
         if x.dim() == min_dims:
             return _lift(call(v, *args[1:], **kwargs), level)
-        b, n = v.shape[0], v.shape[1]
-        out = call(v.reshape((b * n,) + tuple(v.shape[2:])), *args[1:], **kwargs)
-        return wrap(out.reshape((b, n) + tuple(out.shape[1:])), level)
+        return wrap(_folded(call, v, args, kwargs), level)
     return rule
 
 

@@ -16,7 +16,7 @@ from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.engine import grad as _autograd_grad_raw
 from ..autograd import functional as _functional
-from ..autograd.graph import AccumulateGrad
+from ..autograd.graph import reached_leaves
 from ..autograd._forward import carry_tangents
 from ..utils._pytree import tree_flatten, tree_unflatten, tree_leaves, tree_map, treespec_pprint
 from ._vmap import batch_inputs, plain, vmap, unbatchable
@@ -50,24 +50,14 @@ def _reaches_outside(outputs, fresh):
     """Whether ``outputs`` depend on a tensor requiring grad other than the ``fresh`` inputs
     (a closure over a parameter, say): then the results must keep their graph too."""
     mine = {id(plain(t)) for t in fresh}
-    stack, seen = [], set()
+    roots = []
     for o in outputs:
         o = plain(o)
         if isinstance(o, Tensor) and o._requires_grad:
             if o._grad_fn is None and id(o) not in mine:
                 return True
-            stack.append(o._grad_fn)
-    while stack:
-        node = stack.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, AccumulateGrad):
-            if id(node.variable) not in mine:
-                return True
-        else:
-            stack.extend(n for n, _ in node.next_functions)
-    return False
+            roots.append(o._grad_fn)
+    return any(id(v) not in mine for v in reached_leaves(roots))
 
 
 def _differentiable(x, keep_graph):

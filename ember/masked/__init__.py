@@ -39,7 +39,7 @@ def _canonical_dim(dim, ndim):
         if d in dims:
             raise _errors.masked_dim_repeated(d)
         if d >= n or d < -n:
-            raise _errors.masked_dim_range(n, d)
+            raise _errors.dim_out_of_range(d, -n, n - 1)
         dims.append(d % n)
     return tuple(sorted(dims))
 

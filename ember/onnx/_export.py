@@ -89,7 +89,7 @@ def build_model(onnx, module, inputs, input_names=None, output_names=None,
                                             lambda v: isinstance(v, Val))
             handler = SYMBOLIC.get(op)
             if handler is None:
-                raise _errors.onnx_no_mapping(op or str(node.target))
+                raise _errors.onnx_unsupported(op or str(node.target))
             env[node] = _vals(handler(b, _bind(op, args, kwargs), result), result)
     out_names = list(output_names or [])
     graph_outputs = []

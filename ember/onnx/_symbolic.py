@@ -135,7 +135,7 @@ def _clamp(b, a, out):
     dt = _dt(out)
     lo, hi = a.get("min"), a.get("max")
     if isinstance(lo, Val) or isinstance(hi, Val):
-        raise _errors.onnx_unsupported_args("clamp", "tensor bounds")
+        raise _errors.onnx_unsupported("clamp", "tensor bounds")
     return b.op("Clip", [a["input"], "" if lo is None else b.scalar(lo, dt),
                          "" if hi is None else b.scalar(hi, dt)])
 
@@ -169,7 +169,7 @@ def _softmax(op_type):
     def handler(b, a, out):
         x = a["input"]
         if a.get("dtype") is not None:
-            raise _errors.onnx_unsupported_args(op_type, "dtype=")
+            raise _errors.onnx_unsupported(op_type, "dtype=")
         return b.op(op_type, [x], axis=_axis(a["dim"], x.rank))
     return handler
 
@@ -362,7 +362,7 @@ def _filled(value):
         size, dt = _shape_arg(a["size"]), _dt(out)
         fill = a["fill_value"] if value is None else value
         if isinstance(fill, Val):
-            raise _errors.onnx_unsupported_args("full", "a tensor fill value")
+            raise _errors.onnx_unsupported("full", "a tensor fill value")
         return b.op("ConstantOfShape", [b.ints(size)],
                     value=b.onnx.numpy_helper.from_array(np.full(1, fill, dt)))
     return handler
@@ -378,7 +378,7 @@ def _reduce(op_type):
     def handler(b, a, out):
         x = a["input"]
         if a.get("dtype") is not None:
-            raise _errors.onnx_unsupported_args(op_type, "dtype=")
+            raise _errors.onnx_unsupported(op_type, "dtype=")
         dim = a.get("dim")
         keep = int(bool(a.get("keepdim", False)))
         if dim is None:
@@ -397,7 +397,7 @@ symbolic("sum")(_reduce("ReduceSum"))
 def _conv(b, a, out):
     x, w = a["input"], a["weight"]
     if a.get("transposed"):
-        raise _errors.onnx_unsupported_args("convolution", "transposed convolution")
+        raise _errors.onnx_unsupported("convolution", "transposed convolution")
     nsp = x.rank - 2
     ks = w.shape[2:]
     dil = _tuple(a.get("dilation", 1), nsp)
@@ -422,7 +422,7 @@ def _pool_pads(nsp, a):
 def _max_pool(b, a, out):
     x = a["input"]
     if a.get("return_indices"):
-        raise _errors.onnx_unsupported_args("max_pool", "return_indices=True")
+        raise _errors.onnx_unsupported("max_pool", "return_indices=True")
     nsp = x.rank - 2
     ks = _tuple(a["kernel_size"], nsp)
     stride = a.get("stride") or ks
@@ -435,7 +435,7 @@ def _max_pool(b, a, out):
 def _avg_pool(b, a, out):
     x = a["input"]
     if a.get("divisor_override") is not None:
-        raise _errors.onnx_unsupported_args("avg_pool", "divisor_override")
+        raise _errors.onnx_unsupported("avg_pool", "divisor_override")
     nsp = x.rank - 2
     ks = _tuple(a["kernel_size"], nsp)
     stride = a.get("stride") or ks
@@ -454,8 +454,8 @@ def _adaptive_avg_pool(b, a, out):
     if all(o == 1 for o in size):
         return b.op("GlobalAveragePool", [x])
     if any(s % o for s, o in zip(x.shape[2:], size)):
-        raise _errors.onnx_unsupported_args("adaptive_avg_pool",
-                                            "output size not dividing the input size")
+        raise _errors.onnx_unsupported("adaptive_avg_pool",
+                                       "output size not dividing the input size")
     ks = [s // o for s, o in zip(x.shape[2:], size)]
     return b.op("AveragePool", [x], kernel_shape=ks, strides=ks)
 
@@ -464,7 +464,7 @@ def _adaptive_avg_pool(b, a, out):
 def _batch_norm(b, a, out):
     x = a["input"]
     if a.get("training"):
-        raise _errors.onnx_unsupported_args("batch_norm", "training mode (call model.eval())")
+        raise _errors.onnx_unsupported("batch_norm", "training mode (call model.eval())")
     c, dt = x.shape[1], _dt(out)
     w = a.get("weight") or b.const(np.ones(c, dt))
     bias = a.get("bias") or b.const(np.zeros(c, dt))
@@ -482,7 +482,7 @@ def _layer_norm(b, a, out):
         if a.get("bias") is not None:
             ins.append(a["bias"])
     elif a.get("bias") is not None:
-        raise _errors.onnx_unsupported_args("layer_norm", "bias without weight")
+        raise _errors.onnx_unsupported("layer_norm", "bias without weight")
     if len(ins) == 1:
         ins.append(b.const(np.ones(ns, _dt(out))))
     return b.op("LayerNormalization", ins, axis=-len(ns), epsilon=float(a.get("eps", 1e-5)))
@@ -493,5 +493,5 @@ def _layer_norm(b, a, out):
           "nn.functional.alpha_dropout", "nn.functional.feature_alpha_dropout")
 def _dropout(b, a, out):
     if a.get("training") and a.get("p", 0.5) > 0:
-        raise _errors.onnx_unsupported_args("dropout", "training mode (call model.eval())")
+        raise _errors.onnx_unsupported("dropout", "training mode (call model.eval())")
     return b.op("Identity", [a["input"]])

@@ -36,8 +36,8 @@ def _multi_head_attention(b, a, out):
     unsupported += ["unbatched inputs"] if q_in.rank != 3 else []
     unsupported += ["dropout in training mode"] if a.get("training") and a["dropout_p"] else []
     if unsupported:
-        raise _errors.onnx_unsupported_args("multi_head_attention_forward",
-                                            ", ".join(unsupported))
+        raise _errors.onnx_unsupported("multi_head_attention_forward",
+                                       ", ".join(unsupported))
     dt, head_dim = q_in.np_dtype, dim // heads
     if a.get("use_separate_proj_weight"):
         weights = [a["q_proj_weight"], a["k_proj_weight"], a["v_proj_weight"]]

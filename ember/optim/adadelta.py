@@ -28,7 +28,7 @@ class Adadelta(Optimizer):
         def update(p, a, g):
             xp = p._device._backend.xp
             st = state[p]
-            step_t = _advance_step(st, p, "square_avg", "acc_delta")
+            _advance_step(st, p, "square_avg", "acc_delta")
             gbuf, std, delta = scratch(p, a, 3)
             g = _grad_term(xp, a, g, wd, maximize, gbuf)
             v, acc = st["square_avg"]._data, st["acc_delta"]._data

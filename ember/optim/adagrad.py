@@ -1,6 +1,6 @@
 """Adagrad (with learning-rate decay and an initial accumulator value)."""
-from .optimizer import (Optimizer, _addcdiv_, _check_fused, _check_lr, _check_nonneg, _full_like,
-                        _grad_term, _scalar_state, _to_scalar)
+from .optimizer import (Optimizer, _addcdiv_, _advance_step, _check_fused, _check_lr, _check_nonneg,
+                        _grad_term, _new_state, _to_scalar)
 
 __all__ = ["Adagrad"]
 
@@ -21,30 +21,20 @@ class Adagrad(Optimizer):
         # Adagrad creates its state eagerly, for every parameter.
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(self.state[p], initial_accumulator_value, p)
-
-    @staticmethod
-    def _init_state(st, init_value, p):
-        st["step"] = _scalar_state(0.0)
-        if p.is_complex():
-            init_value = complex(init_value, init_value)
-        st["sum"] = _full_like(p, init_value)
+                _new_state(self.state[p], p, filled={"sum": initial_accumulator_value})
 
     def _updater(self, group):
         lr = _to_scalar(group["lr"])
         lr_decay, eps, wd = group["lr_decay"], group["eps"], group["weight_decay"]
         maximize = group["maximize"]
-        init_value = self.defaults["initial_accumulator_value"]
+        filled = {"sum": self.defaults["initial_accumulator_value"]}
         state = self.state
         scratch = self._scratch
 
         def update(p, a, g):
             xp = p._device._backend.xp
             st = state[p]
-            if not st:
-                self._init_state(st, init_value, p)
-            step_t = st["step"]._data
-            step_t += 1
+            step_t = _advance_step(st, p, filled=filled)
             gbuf, std = scratch(p, a, 2)
             g = _grad_term(xp, a, g, wd, maximize, gbuf)
             clr = lr / (1 + (step_t.item() - 1) * lr_decay)

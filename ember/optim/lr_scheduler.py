@@ -659,7 +659,7 @@ class CyclicLR(LRScheduler):
 class CosineAnnealingWarmRestarts(LRScheduler):
     def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
         if T_0 <= 0 or not isinstance(T_0, int):
-            raise _errors.warm_restarts_t0(T_0)
+            raise _errors.positive_integer("T_0", T_0)
         if T_mult < 1 or not isinstance(T_mult, int):
             raise _errors.warm_restarts_t_mult(T_mult)
         if not isinstance(eta_min, (float, int)):
@@ -714,13 +714,13 @@ class OneCycleLR(LRScheduler):
         self.optimizer = optimizer
         if total_steps is not None:
             if total_steps <= 0 or not isinstance(total_steps, int):
-                raise _errors.one_cycle_total_steps(total_steps)
+                raise _errors.positive_integer("total_steps", total_steps)
             self.total_steps = total_steps
         elif epochs is not None and steps_per_epoch is not None:
             if not isinstance(epochs, int) or epochs <= 0:
-                raise _errors.one_cycle_epochs(epochs)
+                raise _errors.positive_integer("epochs", epochs)
             if not isinstance(steps_per_epoch, int) or steps_per_epoch <= 0:
-                raise _errors.one_cycle_steps_per_epoch(steps_per_epoch)
+                raise _errors.positive_integer("steps_per_epoch", steps_per_epoch)
             self.total_steps = epochs * steps_per_epoch
         else:
             raise _errors.one_cycle_steps_undefined()

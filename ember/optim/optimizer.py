@@ -76,16 +76,24 @@ def _zeros_like(p):
     return _make(p._device._backend.xp.zeros_like(p._data), p._dtype, p._device)
 
 
-def _advance_step(st, p, *zero_buffers, **scalars):
-    """Bump a parameter's ``step`` counter in place and return its array.  On the first step
-    create the counter, then the named scalar states, then zero-filled buffers shaped like
-    ``p`` (the key order PyTorch's state_dict shows)."""
+def _new_state(st, p, *zero_buffers, filled=None, **scalars):
+    """Create a parameter's state in the key order PyTorch's state_dict shows: the ``step``
+    counter, the named scalar states, then buffers shaped like ``p``, zero-filled ones and then
+    ``filled`` ones (name -> value, put in both parts of a complex parameter)."""
+    st["step"] = _scalar_state(0.0)
+    for name, value in scalars.items():
+        st[name] = _scalar_state(value)
+    for name in zero_buffers:
+        st[name] = _zeros_like(p)
+    for name, value in (filled or {}).items():
+        st[name] = _full_like(p, complex(value, value) if p.is_complex() else value)
+
+
+def _advance_step(st, p, *zero_buffers, filled=None, **scalars):
+    """Bump a parameter's ``step`` counter in place and return its array; the first step
+    creates the state (``_new_state``)."""
     if not st:
-        st["step"] = _scalar_state(0.0)
-        for name, value in scalars.items():
-            st[name] = _scalar_state(value)
-        for name in zero_buffers:
-            st[name] = _zeros_like(p)
+        _new_state(st, p, *zero_buffers, filled=filled, **scalars)
     step_t = st["step"]._data
     step_t += 1
     return step_t

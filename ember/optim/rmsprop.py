@@ -31,7 +31,7 @@ class RMSprop(Optimizer):
         def update(p, a, g):
             xp = p._device._backend.xp
             st = state[p]
-            step_t = _advance_step(st, p, *buffers)
+            _advance_step(st, p, *buffers)
             gbuf, avg, tmp = scratch(p, a, 3)
             g = _grad_term(xp, a, g, wd, maximize, gbuf)
             v = st["square_avg"]._data

@@ -1,7 +1,6 @@
 """Rprop: resilient backpropagation (sign-based steps with adaptive step sizes)."""
 from .. import _errors
-from .optimizer import (Optimizer, _check_lr, _full_like, _grad_term, _scalar_state,
-                        _to_scalar, _zeros_like)
+from .optimizer import Optimizer, _advance_step, _check_lr, _grad_term, _to_scalar
 
 __all__ = ["Rprop"]
 
@@ -23,16 +22,12 @@ class Rprop(Optimizer):
         maximize = group["maximize"]
         state = self.state
         scratch = self._scratch
+        filled = {"step_size": lr}
 
         def update(p, a, g):
             xp = p._device._backend.xp
             st = state[p]
-            if not st:
-                st["step"] = _scalar_state(0.0)
-                st["prev"] = _zeros_like(p)
-                st["step_size"] = _full_like(p, complex(lr, lr) if p.is_complex() else lr)
-            step_t = st["step"]._data
-            step_t += 1
+            _advance_step(st, p, "prev", filled=filled)
             gbuf, sign = scratch(p, a, 2)
             g = _grad_term(xp, a, g, 0, maximize, gbuf)
             prev, step_size = st["prev"]._data, st["step_size"]._data

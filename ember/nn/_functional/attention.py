@@ -197,9 +197,9 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         attn_mask = _check_3d_mask(attn_mask, tgt_len, src_len, bsz, num_heads)
     if bias_k is not None and bias_v is not None:
         if static_k is not None:
-            raise _errors.mha_bias_static_key()
+            raise _errors.mha_bias_static("key")
         if static_v is not None:
-            raise _errors.mha_bias_static_value()
+            raise _errors.mha_bias_static("value")
         k = _shape.cat([k, bias_k.repeat(1, bsz, 1)])
         v = _shape.cat([v, bias_v.repeat(1, bsz, 1)])
         attn_mask, key_padding_mask = _pad_key(attn_mask), _pad_key(key_padding_mask)
@@ -217,9 +217,9 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     src_len = k.size(1)
     if key_padding_mask is not None:
         if key_padding_mask.shape[0] != bsz:
-            raise _errors.mha_key_padding_batch(bsz, key_padding_mask)
+            raise _errors.mha_key_padding_size(0, bsz, key_padding_mask)
         if key_padding_mask.shape[1] != src_len:
-            raise _errors.mha_key_padding_len(src_len, key_padding_mask)
+            raise _errors.mha_key_padding_size(1, src_len, key_padding_mask)
         key_padding_mask = key_padding_mask.view(bsz, 1, 1, src_len) \
             .expand(-1, num_heads, -1, -1).reshape(bsz * num_heads, 1, src_len)
         attn_mask = key_padding_mask if attn_mask is None else attn_mask + key_padding_mask

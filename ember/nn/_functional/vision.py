@@ -81,6 +81,8 @@ def pad(input, pad, mode="constant", value=None):
     """Pad trailing dims; ``pad`` = (last_lo, last_hi, prev_lo, prev_hi, ...)."""
     if mode == "constant":
         return P.constant_pad_nd(input, pad, 0 if value is None else value)
+    if len(pad) % 2:
+        raise _errors.pad_length_odd()
     if value is not None and value != 0:
         raise _errors.pad_mode_value(mode)
     if mode not in ("reflect", "replicate", "circular"):

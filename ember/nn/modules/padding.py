@@ -1,5 +1,4 @@
 """nn modules: constant / zero / reflection / replication / circular padding (1d, 2d, 3d)."""
-from ... import _errors
 from .. import functional as F
 from .module import Module
 
@@ -17,8 +16,6 @@ class _PadNd(Module):
         super().__init__()
         n = 2 * self._nsp
         self.padding = tuple(padding) if isinstance(padding, (tuple, list)) else (padding,) * n
-        if len(self.padding) != n:
-            raise _errors.padding_length(n, self.padding)
 
     def forward(self, input):
         return F.pad(input, self.padding, self._mode)

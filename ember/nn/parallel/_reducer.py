@@ -11,7 +11,7 @@ they are final when ``backward()`` returns.
 """
 from ... import _errors
 from ... import distributed as dist
-from ...autograd.graph import AccumulateGrad
+from ...autograd.graph import reached_leaves
 from ...autograd.grad_mode import no_grad
 from ..._ops.creation import zeros
 
@@ -53,18 +53,7 @@ def _plan(params, cap_bytes):
 
 def _reached_params(outputs):
     """Leaf tensors whose accumulators are reachable from the outputs' autograd graph."""
-    stack = [o.grad_fn for o in outputs if o.grad_fn is not None]
-    seen, leaves = set(), set()
-    while stack:
-        node = stack.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, AccumulateGrad):
-            leaves.add(id(node.variable))
-            continue
-        stack.extend(nxt for nxt, _ in node.next_functions)
-    return leaves
+    return {id(v) for v in reached_leaves(o.grad_fn for o in outputs)}
 
 
 class Reducer:

@@ -15,6 +15,13 @@ def _to_float_tensor(img):
     return F.convert_image_dtype(img, _float32)
 
 
+def _crop_repr(self):
+    """The repr of the presets that resize and then center-crop."""
+    return (f"{type(self).__name__}(\n    crop_size={self.crop_size}\n"
+            f"    resize_size={self.resize_size}\n    mean={self.mean}\n    std={self.std}\n"
+            f"    interpolation={self.interpolation}\n)")
+
+
 class ImageClassification(nn.Module):
     """Resize the short side to ``resize_size``, centre-crop ``crop_size``, scale to [0, 1]
     and normalise."""
@@ -37,10 +44,7 @@ class ImageClassification(nn.Module):
         img = _to_float_tensor(F.center_crop(img, self.crop_size))
         return F.normalize(img, mean=self.mean, std=self.std)
 
-    def __repr__(self):
-        return (f"{type(self).__name__}(\n    crop_size={self.crop_size}\n"
-                f"    resize_size={self.resize_size}\n    mean={self.mean}\n    std={self.std}\n"
-                f"    interpolation={self.interpolation}\n)")
+    __repr__ = _crop_repr
 
 
 class SemanticSegmentation(nn.Module):
@@ -102,10 +106,7 @@ class VideoClassification(nn.Module):
         vid = vid.view(n, t, c, *self.crop_size).permute(0, 2, 1, 3, 4)
         return vid if batched else vid.squeeze(0)
 
-    def __repr__(self):
-        return (f"{type(self).__name__}(\n    crop_size={self.crop_size}\n"
-                f"    resize_size={self.resize_size}\n    mean={self.mean}\n    std={self.std}\n"
-                f"    interpolation={self.interpolation}\n)")
+    __repr__ = _crop_repr
 
 
 class OpticalFlow(nn.Module):

@@ -83,25 +83,18 @@ def perspective(img, coeffs, resample, fill):
                          **_fill_kwarg(fill, img))
 
 
-def _enhance(name, img, factor):
-    from PIL import ImageEnhance
-    return getattr(ImageEnhance, name)(img).enhance(factor)
+def _enhancer(name):
+    """``adjust_x(img, factor)`` by PIL's ``ImageEnhance.<name>``."""
+    def adjust(img, factor):
+        from PIL import ImageEnhance
+        return getattr(ImageEnhance, name)(img).enhance(factor)
+    return adjust
 
 
-def adjust_brightness(img, factor):
-    return _enhance("Brightness", img, factor)
-
-
-def adjust_contrast(img, factor):
-    return _enhance("Contrast", img, factor)
-
-
-def adjust_saturation(img, factor):
-    return _enhance("Color", img, factor)
-
-
-def adjust_sharpness(img, factor):
-    return _enhance("Sharpness", img, factor)
+adjust_brightness = _enhancer("Brightness")
+adjust_contrast = _enhancer("Contrast")
+adjust_saturation = _enhancer("Color")
+adjust_sharpness = _enhancer("Sharpness")
 
 
 def adjust_hue(img, factor):

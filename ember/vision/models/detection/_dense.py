@@ -65,10 +65,8 @@ class DenseDetector(nn.Module):
                 scores.append(level_scores)
                 labels.append(candidates % num_classes)
             boxes, scores, labels = ember.cat(boxes), ember.cat(scores), ember.cat(labels)
-            keep = box_ops.batched_nms(boxes, scores, labels, self.nms_thresh)
-            keep = keep[:self.detections_per_img]
-            detections.append({"boxes": boxes[keep], "scores": scores[keep],
-                               "labels": labels[keep]})
+            detections.append(det_utils._nms_detections(boxes, scores, labels, self.nms_thresh,
+                                                        self.detections_per_img))
         return detections
 
     def forward(self, images, targets=None):

@@ -9,6 +9,7 @@ from .... import _errors
 from ....nn import functional as F
 from ...ops import (FrozenBatchNorm2d, complete_box_iou_loss, distance_box_iou_loss,
                     generalized_box_iou_loss)
+from ...ops import boxes as box_ops
 
 __all__ = ["BalancedPositiveNegativeSampler", "BoxCoder", "BoxLinearCoder", "Matcher",
            "SSDMatcher", "overwrite_eps", "retrieve_out_channels"]
@@ -197,6 +198,19 @@ def retrieve_out_channels(model, size):
     if was_training:
         model.train()
     return channels
+
+
+def _flatten_per_anchor(out, channels):
+    """A head's ``[N, A*C, H, W]`` output as ``[N, H*W*A, C]`` (by position, then anchor)."""
+    N, _, H, W = out.shape
+    return out.view(N, -1, channels, H, W).permute(0, 3, 4, 1, 2).reshape(N, -1, channels)
+
+
+def _nms_detections(boxes, scores, labels, nms_thresh, limit):
+    """One image's detections as the detectors return them: class-wise NMS, then the
+    ``limit`` best."""
+    keep = box_ops.batched_nms(boxes, scores, labels, nms_thresh)[:limit]
+    return {"boxes": boxes[keep], "scores": scores[keep], "labels": labels[keep]}
 
 
 def _topk_min(input, orig_kval, axis):

@@ -33,11 +33,6 @@ def _conv_tower(in_channels, num_convs, norm_layer):
     return tower
 
 
-def _per_location(out, channels):
-    N, _, H, W = out.shape
-    return out.view(N, -1, channels, H, W).permute(0, 3, 4, 1, 2).reshape(N, -1, channels)
-
-
 class FCOSClassificationHead(nn.Module):
     """Per-location class logits (bias initialised to the prior probability)."""
 
@@ -54,8 +49,8 @@ class FCOSClassificationHead(nn.Module):
                           -math.log((1 - prior_probability) / prior_probability))
 
     def forward(self, x):
-        return ember.cat([_per_location(self.cls_logits(self.conv(f)), self.num_classes)
-                          for f in x], dim=1)
+        return ember.cat([det_utils._flatten_per_anchor(self.cls_logits(self.conv(f)),
+                                                        self.num_classes) for f in x], dim=1)
 
 
 class FCOSRegressionHead(nn.Module):
@@ -76,8 +71,8 @@ class FCOSRegressionHead(nn.Module):
         regression, ctrness = [], []
         for features in x:
             feature = self.conv(features)
-            regression.append(_per_location(F.relu(self.bbox_reg(feature)), 4))
-            ctrness.append(_per_location(self.bbox_ctrness(feature), 1))
+            regression.append(det_utils._flatten_per_anchor(F.relu(self.bbox_reg(feature)), 4))
+            ctrness.append(det_utils._flatten_per_anchor(self.bbox_ctrness(feature), 1))
         return ember.cat(regression, dim=1), ember.cat(ctrness, dim=1)
 
 

@@ -30,12 +30,6 @@ def _default_anchorgen():
     return AnchorGenerator(sizes, ((0.5, 1.0, 2.0),) * len(sizes))
 
 
-def _flatten_per_anchor(out, channels):
-    """``[N, A*C, H, W]`` -> ``[N, H*W*A, C]``."""
-    N, _, H, W = out.shape
-    return out.view(N, -1, channels, H, W).permute(0, 3, 4, 1, 2).reshape(N, -1, channels)
-
-
 class _HeadBranch(RenamedInVersion2, nn.Module):
     """Four 3x3 conv(-norm)-ReLU blocks shared over the pyramid levels, then a 3x3
     convolution to ``channels`` outputs per anchor."""
@@ -52,7 +46,8 @@ class _HeadBranch(RenamedInVersion2, nn.Module):
         return [(f"conv.{2 * i}", f"conv.{i}.0") for i in range(4)]
 
     def _run(self, x, last, channels):
-        return ember.cat([_flatten_per_anchor(last(self.conv(f)), channels) for f in x], dim=1)
+        return ember.cat([det_utils._flatten_per_anchor(last(self.conv(f)), channels)
+                          for f in x], dim=1)
 
 
 class RetinaNetClassificationHead(_HeadBranch):

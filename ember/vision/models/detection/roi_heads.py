@@ -312,33 +312,32 @@ class RoIHeads(nn.Module):
                                                                 proposals, image_shapes)
             result = [{"boxes": b, "labels": lab, "scores": s}
                       for b, s, lab in zip(boxes, scores, labels)]
-        if self.has_mask():
+        if self.has_mask() or self.has_keypoint():
+            # The mask and keypoint branches see the positive proposals in training and the
+            # detected boxes in eval.
             if self.training:
-                mask_proposals, pos_matched = self._positives(proposals, matched_idxs, labels)
+                branch_proposals, pos_matched = self._positives(proposals, matched_idxs, labels)
             else:
-                mask_proposals = [r["boxes"] for r in result]
+                branch_proposals = [r["boxes"] for r in result]
+        if self.has_mask():
             mask_logits = self.mask_predictor(self.mask_head(
-                self.mask_roi_pool(features, mask_proposals, image_shapes)))
+                self.mask_roi_pool(features, branch_proposals, image_shapes)))
             if self.training:
                 losses["loss_mask"] = maskrcnn_loss(
-                    mask_logits, mask_proposals, [t["masks"] for t in targets],
+                    mask_logits, branch_proposals, [t["masks"] for t in targets],
                     [t["labels"] for t in targets], pos_matched)
             else:
                 probs = maskrcnn_inference(mask_logits, [r["labels"] for r in result])
                 for prob, r in zip(probs, result):
                     r["masks"] = prob
         if self.has_keypoint():
-            if self.training:
-                kp_proposals, pos_matched = self._positives(proposals, matched_idxs, labels)
-            else:
-                kp_proposals = [r["boxes"] for r in result]
             kp_logits = self.keypoint_predictor(self.keypoint_head(
-                self.keypoint_roi_pool(features, kp_proposals, image_shapes)))
+                self.keypoint_roi_pool(features, branch_proposals, image_shapes)))
             if self.training:
                 losses["loss_keypoint"] = keypointrcnn_loss(
-                    kp_logits, kp_proposals, [t["keypoints"] for t in targets], pos_matched)
+                    kp_logits, branch_proposals, [t["keypoints"] for t in targets], pos_matched)
             else:
-                kp_probs, kp_scores = keypointrcnn_inference(kp_logits, kp_proposals)
+                kp_probs, kp_scores = keypointrcnn_inference(kp_logits, branch_proposals)
                 for prob, score, r in zip(kp_probs, kp_scores, result):
                     r["keypoints"] = prob
                     r["keypoints_scores"] = score

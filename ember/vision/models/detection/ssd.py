@@ -33,13 +33,8 @@ class SSDScoringHead(nn.Module):
         self.num_columns = num_columns
 
     def forward(self, x):
-        results = []
-        for module, features in zip(self.module_list, x):
-            out = module(features)
-            N, _, H, W = out.shape
-            results.append(out.view(N, -1, self.num_columns, H, W).permute(0, 3, 4, 1, 2)
-                           .reshape(N, -1, self.num_columns))
-        return ember.cat(results, dim=1)
+        return ember.cat([det_utils._flatten_per_anchor(module(features), self.num_columns)
+                          for module, features in zip(self.module_list, x)], dim=1)
 
 
 def _conv_heads(in_channels, num_anchors, columns):
@@ -176,13 +171,9 @@ class SSD(nn.Module):
                 image_boxes.append(box[idxs])
                 image_scores.append(score)
                 image_labels.append(ember.full_like(score, fill_value=label, dtype=ember.int64))
-            image_boxes = ember.cat(image_boxes, dim=0)
-            image_scores = ember.cat(image_scores, dim=0)
-            image_labels = ember.cat(image_labels, dim=0)
-            keep = box_ops.batched_nms(image_boxes, image_scores, image_labels, self.nms_thresh)
-            keep = keep[:self.detections_per_img]
-            detections.append({"boxes": image_boxes[keep], "scores": image_scores[keep],
-                               "labels": image_labels[keep]})
+            detections.append(det_utils._nms_detections(
+                ember.cat(image_boxes, dim=0), ember.cat(image_scores, dim=0),
+                ember.cat(image_labels, dim=0), self.nms_thresh, self.detections_per_img))
         return detections
 
 

@@ -123,7 +123,7 @@ def _resized_size(canvas_size, size, max_size=None):
     h, w = canvas_size
     if size is None:
         if max_size is None:
-            raise _errors.v2_max_size_integer_when_size_2()
+            raise _errors.v2_max_size_integer_when_size(None)
         scale = max_size / max(h, w)
         return int(h * scale), int(w * scale)
     if isinstance(size, (list, tuple)) and len(size) != 1 and max_size is not None:
