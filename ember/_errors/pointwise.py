@@ -179,3 +179,12 @@ def arg_reduction_bool(name):
 def std_dof_warning():
     return ("std(): degrees of freedom is <= 0. Correction should be strictly less than the "
             "reduction factor (input numel divided by output numel).")
+
+
+def deprecated_scalar_first(name, scalar, n_tensors):
+    tensors = ["other"] if n_tensors == 1 else ["tensor1", "tensor2"]
+    old = ", ".join(["Tensor input", f"Number {scalar}"] + [f"Tensor {t}" for t in tensors])
+    new = ", ".join(["Tensor input"] + [f"Tensor {t}" for t in tensors])
+    return (f"This overload of {name} is deprecated:\n\t{name}({old}, *, Tensor out = None)\n"
+            f"Consider using one of the following signatures instead:\n\t{name}({new}, *, "
+            f"Number {scalar} = 1, Tensor out = None)")

@@ -97,6 +97,14 @@ def dtype_from_legacy_name(name):
     raise ValueError(f"invalid type: '{name}'")
 
 
+def fill_diagonal_dims():
+    return RuntimeError("dimensions must larger than 1")
+
+
+def fill_diagonal_unequal():
+    return RuntimeError("all dimensions of input must be of equal length")
+
+
 def size_given_twice(fn):
     return TypeError(f"{fn}() got multiple values for argument 'size'")
 

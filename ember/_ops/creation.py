@@ -472,6 +472,30 @@ def fill_(self, value):
     return _fill(self, value, FillBackward2)
 
 
+def fill_diagonal_(self, fill_value, wrap=False):
+    """``Tensor.fill_diagonal_``: fill the main diagonal (all indices equal) in place through
+    diagonal views (a composite, like torch's, so autograd and forward AD see view writes).  A
+    2-D matrix taller than wide with ``wrap=True`` starts the diagonal again every
+    ``width + 1`` rows (NumPy's ``fill_diagonal`` wrap)."""
+    shape = self._data.shape
+    if len(shape) < 2:
+        raise _errors.fill_diagonal_dims()
+    if len(shape) > 2 and len(set(shape)) != 1:
+        raise _errors.fill_diagonal_unequal()
+    diag = self
+    while diag.dim() > 1:       # each step folds dim 0 into the diagonal (kept last)
+        diag = diag.diagonal(0, 0, -1)
+    diag.fill_(fill_value)
+    height, width = shape[0], shape[1]
+    if wrap and len(shape) == 2 and height > width + 1:
+        for start in range(width + 1, height, width + 1):
+            self[start:start + width].diagonal().fill_(fill_value)
+    return self
+
+
+Tensor.fill_diagonal_ = fill_diagonal_
+
+
 # ---- ranges --------------------------------------------------------------------------------------
 @register("arange", method=False)
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,

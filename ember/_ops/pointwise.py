@@ -123,13 +123,32 @@ _sub = binary("sub", lambda a, b, be: be.xp.subtract(a, b),
               inplace_ok=False)[0]
 
 
-def add(input, other, *, alpha=1, out=None):
+_deprecated_warned = []
+
+
+def _scalar_first(name, scalar_name, n_tensors):
+    """PyTorch's deprecated overloads with the scalar before the tensors (``add(x, 2, y)``,
+    ``addcmul(x, 0.5, a, b)``): warned once per process, as torch does."""
+    if not _deprecated_warned:
+        import warnings
+        _deprecated_warned.append(True)
+        warnings.warn(_errors.deprecated_scalar_first(name, scalar_name, n_tensors),
+                      UserWarning, stacklevel=4)
+
+
+def add(input, other, *deprecated, alpha=1, out=None):
+    if deprecated:      # add(input, alpha, other)
+        _scalar_first("add", "alpha", 1)
+        alpha, other = other, deprecated[0]
     if alpha.__class__ is not int or alpha != 1:
         other = _scaled(other, input, other, alpha)
     return _add(input, other, out=out)
 
 
-def sub(input, other, *, alpha=1, out=None):
+def sub(input, other, *deprecated, alpha=1, out=None):
+    if deprecated:      # sub(input, alpha, other)
+        _scalar_first("sub", "alpha", 1)
+        alpha, other = other, deprecated[0]
     if getattr(input, "_dtype", None) is D.bool_ or getattr(other, "_dtype", None) is D.bool_ \
             or input.__class__ is bool or other.__class__ is bool:
         _check_sub_bool(input, other)
@@ -1040,12 +1059,18 @@ def _addc(input, tensor1, tensor2, value, out, is_div):
 
 
 @register("addcmul", autocast={"cuda": "promote"}, nodes=("AddcmulBackward0",), out=True)
-def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+def addcmul(input, tensor1, tensor2, *deprecated, value=1, out=None):
+    if deprecated:      # addcmul(input, value, tensor1, tensor2)
+        _scalar_first("addcmul", "value", 2)
+        value, tensor1, tensor2 = tensor1, tensor2, deprecated[0]
     return _addc(input, tensor1, tensor2, value, out, False)
 
 
 @register("addcdiv", autocast={"cuda": "promote"}, nodes=("AddcdivBackward0",), out=True)
-def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+def addcdiv(input, tensor1, tensor2, *deprecated, value=1, out=None):
+    if deprecated:      # addcdiv(input, value, tensor1, tensor2)
+        _scalar_first("addcdiv", "value", 2)
+        value, tensor1, tensor2 = tensor1, tensor2, deprecated[0]
     return _addc(input, tensor1, tensor2, value, out, True)
 
 

@@ -109,6 +109,11 @@ SPECS = [
                      Case((M, T((2,))), error=True), Case((I, T(())), gradcheck=False),
                      Case((M, T((), grad=False)))], call=_on_copy("fill_")),
     OpSpec("zero_", [Case((M,)), Case((NC,)), Case((I,))], call=_on_copy("zero_")),
+    OpSpec("fill_diagonal_", [Case((M, 2.5)), Case((T((7, 3)), -1.0), {"wrap": True}),
+                              Case((T((7, 3)), 4.0)), Case((T((3, 3, 3)), 0.5)), Case((NC, 2.0)),
+                              Case((I, 3)), Case((T((3,)), 1.0), error=True),
+                              Case((T((2, 3, 3)), 1.0), error=True)],
+           call=_on_copy("fill_diagonal_")),
     # float64 -> float16 rounds through float32 in PyTorch (ties differ from a direct cast)
     OpSpec("half", [Case((T((256, 256), dtype="float64", grad=False),), name="double_round")],
            call=_method("half")),
