@@ -61,17 +61,17 @@ def fma64(a, b, c):
 
 # ---- work arrays ----------------------------------------------------------------------------------
 class Scratch:
-    """Preallocated arrays for ``logf`` / ``sincosf`` on up to ``n`` lanes: float32 ``a``-``g``,
-    ``x``, int32 ``i``-``l``, float64 ``d``, ``t``, ``u``.  ``view(m)`` gives the first ``m``
-    lanes of each.  Not thread-safe: one per thread."""
-    _F32, _I32, _F64 = "abcdefgx", "ijkl", "dtu"
+    """Preallocated arrays for ``logf`` / ``sincosf`` on up to ``n`` lanes: float32 ``a``,
+    ``b``, ``c``, ``f``, ``x``, int32 ``i``-``l``, and stacked rows (sine and cosine are worked
+    on together): float32 ``p`` (2, n), float64 ``q`` (2, n) and ``w`` (3, n).  ``view(m)``
+    gives the first ``m`` lanes of each.  Not thread-safe: one per thread."""
+    _LAYOUT = {**dict.fromkeys("abcfx", ((), np.float32)), **dict.fromkeys("ijkl", ((), np.int32)),
+               "p": ((2,), np.float32), "q": ((2,), np.float64), "w": ((3,), np.float64)}
 
     def __init__(self, n, arrays=None):
         self.n = n
         if arrays is None:
-            arrays = {**{k: np.empty(n, np.float32) for k in self._F32},
-                      **{k: np.empty(n, np.int32) for k in self._I32},
-                      **{k: np.empty(n, np.float64) for k in self._F64}}
+            arrays = {k: np.empty(rows + (n,), dt) for k, (rows, dt) in self._LAYOUT.items()}
         self.__dict__.update(arrays)
         self._views = {}
 
@@ -79,8 +79,7 @@ class Scratch:
         if m == self.n:
             return self
         if m not in self._views:
-            names = self._F32 + self._I32 + self._F64
-            self._views[m] = Scratch(m, {k: getattr(self, k)[:m] for k in names})
+            self._views[m] = Scratch(m, {k: getattr(self, k)[..., :m] for k in self._LAYOUT})
         return self._views[m]
 
 
@@ -117,9 +116,9 @@ def logf(x, s, shift=0):
     x -= _f(1)
     z = np.multiply(x, x, out=s.b)
     # Horner: each step's float64 product of float32 values is exact, so adding the coefficient
-    # in float64 and rounding to float32 is the fused multiply-add
-    # (a float32 * float64 ufunc casts in small buffers: converting whole arrays is faster)
-    x64, t, y, y64 = s.d, s.t, s.c, s.u
+    # in float64 and rounding to float32 is the fused multiply-add.  (A float32 * float64 ufunc
+    # casts in small buffers: converting whole arrays is faster.)
+    x64, y64, t, y = s.w[0], s.w[1], s.q[0], s.c
     np.copyto(x64, x)
     np.multiply(x64, _LOG_P[0], out=t)
     for c in _LOG_P[1:-1]:
@@ -153,39 +152,27 @@ _FOUR_OVER_PI = _f(1.27323954473516)
 _SIGN = np.int32(-0x80000000)
 
 
-def _grid_horner(coeffs, binades):
-    """The float64 constants of a fused Horner chain whose every result stays in one float32
-    binade: ``(c0, ((c1 + M1, M1), ...))`` where adding ``ci + Mi`` to the exact float64
-    product rounds the sum once onto the float32 grid of ``[2**(b-1), 2**b)`` (``Mi`` =
-    1.5 * 2**(52 + b - 24)) and subtracting ``Mi`` is exact: a fused multiply-add in two
-    float64 operations, with no conversion."""
-    steps = []
-    for c, b in zip(coeffs[1:], binades):
-        m = 1.5 * 2.0 ** (52 + b - 24)
-        steps.append((np.float64(_f(c)) + m, np.float64(m)))
-    return np.float64(_f(coeffs[0])), tuple(steps)
+def _grid_horner(cos_coeffs, sin_coeffs, binades):
+    """The float64 constants of the cosine and sine fused Horner chains (rows), each of whose
+    results stays in one float32 binade ``[2**(b-1), 2**b)``: the leading coefficients, then per
+    step ``(c + M, M)``, where adding ``c + M`` to the exact float64 product rounds the sum once
+    onto that binade's float32 grid (``M`` = 1.5 * 2**(52 + b - 24)) and subtracting ``M`` is
+    exact: a fused multiply-add in two float64 operations, with no conversion."""
+    rows = np.array([cos_coeffs, sin_coeffs], np.float32).astype(np.float64)
+    m = 1.5 * 2.0 ** (52 + np.array(binades, np.float64) - 24)
+    return rows[:, :1], tuple(((rows[:, i + 1] + m[:, i])[:, None], m[:, i][:, None])
+                              for i in range(m.shape[1]))
 
 
 # (results over all reduced arguments: cosine steps in [2**-10, 2**-9), [2**-5, 2**-4), sine
 # steps in [2**-7, 2**-6), [2**-3, 2**-2))
-_COS = _grid_horner((2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2), (-9, -4))
-_SIN = _grid_horner((-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1), (-6, -2))
-
-
-def _horner_on_grid(z64, poly, t):
-    c0, steps = poly
-    np.multiply(z64, c0, out=t)
-    for i, (cm, m) in enumerate(steps):
-        if i:
-            t *= z64
-        t += cm
-        t -= m
-    return t
+_POLY = _grid_horner((2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2),
+                     (-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1), [(-9, -4), (-6, -2)])
 
 
 def sincosf(x, s):
-    """(sin x, cos x) for float32 ``x >= 0`` (not ``s.a``'s memory), in work arrays ``s.g`` and
-    ``s.e``: reduce by multiples of pi/4 (three-part pi), then the sine or cosine polynomial on
+    """(cos x, sin x) for float32 ``x >= 0`` (not ``s.a``'s memory), as the rows of work array
+    ``s.p``: reduce by multiples of pi/4 (three-part pi), then the sine or cosine polynomial on
     [-pi/4, pi/4] per octant (chosen and signed with bit operations, branch-free)."""
     j = s.l
     np.multiply(x, _FOUR_OVER_PI, out=j, casting="unsafe")     # truncated to int32
@@ -197,35 +184,36 @@ def sincosf(x, s):
     r = np.multiply(y, _DP[0], out=s.c)
     r += x
     r += np.multiply(y, _DP[1], out=s.f)
-    t, z64, u = s.t, s.d, s.u
-    np.copyto(t, y)
-    t *= _DP[2]
-    np.copyto(z64, r)
-    t += z64
-    _to_f32(r, t)                                       # fma(y, DP3, r): the reduced argument
+    t, w = s.q, s.w
+    z64, r64, half_z = w                      # w[:2]: the last factors; w[2:0:-1]: the addends
+    np.copyto(t[0], y)
+    t[0] *= _DP[2]
+    np.copyto(r64, r)
+    t[0] += r64
+    _to_f32(r, t[0])                                    # fma(y, DP3, r): the reduced argument
+    np.copyto(r64, r)
     z = np.multiply(r, r, out=y)
     np.copyto(z64, z)
-    np.multiply(z64, -0.5, out=u)
-    cos_poly, sin_poly = s.e, s.g
-    # cosine: fma(round32(P(z) * z), z, -z / 2) + 1
-    _horner_on_grid(z64, _COS, t)
+    np.multiply(z64, -0.5, out=half_z)
+    # both polynomials P(z), rounded onto their grids, then round32(P(z) * z) and the closing
+    # fused steps: cosine fma(., z, -z / 2) + 1, sine fma(., r, r)
+    c0, steps = _POLY
+    np.multiply(z64, c0, out=t)
+    for i, (cm, m) in enumerate(steps):
+        if i:
+            t *= z64
+        t += cm
+        t -= m
     t *= z64
-    _to_f32(cos_poly, t)
-    np.copyto(t, cos_poly)
-    t *= z64
-    t += u
-    _to_f32(cos_poly, t)
-    cos_poly += _f(1)
-    # sine: fma(round32(P(z) * z), r, r)
-    _horner_on_grid(z64, _SIN, t)
-    t *= z64
-    _to_f32(sin_poly, t)
-    np.copyto(t, sin_poly)
-    np.copyto(u, r)
-    t *= u
-    t += u
-    _to_f32(sin_poly, t)
-    s_bits, c_bits, flip = sin_poly.view(np.int32), cos_poly.view(np.int32), s.k
+    poly = s.p
+    _to_f32(poly, t)
+    np.copyto(t, poly)
+    t *= w[:2]
+    t += w[2:0:-1]
+    _to_f32(poly, t)
+    poly[0] += _f(1)
+    c_bits, s_bits = poly.view(np.int32)
+    flip = s.k
     # octants where sine and cosine trade polynomials (bit 1 of j): swap the bit patterns under
     # a mask of all ones; j << 30 is that bit alone, in the sign position (j is even)
     bit1, swap = s.i, s.j
@@ -241,4 +229,4 @@ def sincosf(x, s):
     s_bits ^= j
     c_bits ^= j
     c_bits ^= bit1
-    return sin_poly, cos_poly
+    return poly

@@ -260,13 +260,11 @@ def _fill_run(kb, out, mean, std):
     # (1 - u) * 2**24 = 2**24 - k and the angle k * (2 pi * 2**-24) are exact float32 values
     np.subtract(1 << 24, radius_k, out=s.x, casting="unsafe")
     theta = np.multiply(angle_k, _ANGLE_STEP, out=s.a, dtype=np.float32)
-    sin, cos = sincosf(theta, s)
+    cos_sin = sincosf(theta, s)
     radius = logf(s.x, s, shift=24)
     radius *= np.float32(-2)
     np.sqrt(radius, out=radius)
-    res = halves.view(np.float32).reshape(2, n)
-    np.multiply(radius, cos, out=res[0])
-    np.multiply(radius, sin, out=res[1])
+    res = np.multiply(radius, cos_sin, out=halves.view(np.float32).reshape(2, n))
     # PyTorch always applies fma(z, std, mean); one float32 operation rounds the same where the
     # factor is 1, or the addend is zero and no product underflows to zero (a nonzero |z| is at
     # least 3.4e-4 * 1.1e-8, the smallest radius and cosine over all 2**24 uniforms).  u = 0
