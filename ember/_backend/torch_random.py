@@ -34,13 +34,14 @@ _POOL = []
 os.register_at_fork(after_in_child=_POOL.clear)   # a forked child has none of the pool's threads
 
 
-def _pipeline(n, draw, work, step=_CHUNK):
+def _pipeline(n, draw, work, step=_CHUNK, threads=True):
     """Draw ``n`` values in runs of ``step`` (serially: stream order never changes) and call
     ``work(i, j, values)`` on each run as it is drawn: runs stay in cache, no n-sized array of
-    raw draws is made, and large jobs transform runs on a thread pool (NumPy releases the GIL)
-    while the next runs are drawn.  (Splitting small jobs across threads costs more than it
-    saves: the transform is many short NumPy calls that contend for the GIL.)"""
-    if n < 8 * step or (os.cpu_count() or 1) < 2:
+    raw draws is made, and large jobs (``threads``: a transform that costs more than the draws)
+    transform runs on a thread pool (NumPy releases the GIL) while the next runs are drawn.
+    (Splitting small jobs across threads costs more than it saves: the transform is many short
+    NumPy calls that contend for the GIL.)"""
+    if not threads or n < 8 * step or (os.cpu_count() or 1) < 2:
         for i in range(0, n, step):
             j = min(i + step, n)
             work(i, j, draw(j - i))
@@ -89,7 +90,8 @@ def uniform(eng, n, dtype, lo=0.0, hi=1.0, out=None):
         return _wrap_top(fma64(x, hi - lo, lo), hi, lo)
     lo32, hi32 = np.float32(lo), np.float32(hi)
     v = np.empty(n, np.float32) if out is None else out
-    _pipeline(n, eng.u32, _uniform_f32_work(v, lo32, hi32))     # float32 values are < hi
+    # (a few passes per draw: handing runs to threads would cost more than it saves)
+    _pipeline(n, eng.u32, _uniform_f32_work(v, lo32, hi32), threads=False)   # values < hi
     if dtype == "float32":
         return v
     top, bottom = _to_dtype(np.array([hi32, lo32]), dtype)
