@@ -71,6 +71,20 @@ def test_normal_run_and_thread_edges(n):
         np.testing.assert_array_equal(_bits(e), _bits(t), err_msg=f"{mean}, {std}")
 
 
+def test_normal_concurrent_threads():
+    # each thread works in its own arrays: user threads sampling at once (one of them large
+    # enough for the thread pool) get the numbers each generator gives alone
+    from concurrent.futures import ThreadPoolExecutor
+    sizes = [(3, 70_001), (4, 8 * 65536 + 16), (5, 40_000)]
+
+    def draw(L, seed, n):
+        return L.empty(n).normal_(0.5, 2.0, generator=L.Generator().manual_seed(seed)).numpy()
+    with ThreadPoolExecutor(3) as pool:
+        got = list(pool.map(lambda a: draw(ember, *a), sizes))
+    for (seed, n), e in zip(sizes, got):
+        np.testing.assert_array_equal(_bits(e), _bits(draw(torch, seed, n)))
+
+
 @pytest.mark.parametrize("n", [7, 1000, 65536 + 3, 8 * 65536 + 5])
 def test_uniform_unit_float32(n):
     # rand() and uniform_() on float32 fill in pipeline runs (in place for a contiguous
