@@ -118,14 +118,14 @@ def logf(x, s, shift=0):
     # Horner: each step's float64 product of float32 values is exact, so adding the coefficient
     # in float64 and rounding to float32 is the fused multiply-add.  (A float32 * float64 ufunc
     # casts in small buffers: converting whole arrays is faster.)
-    x64, y64, t, y = s.w[0], s.w[1], s.q[0], s.c
+    x64, t, y = s.w[0], s.q[0], s.c
     np.copyto(x64, x)
     np.multiply(x64, _LOG_P[0], out=t)
     for c in _LOG_P[1:-1]:
         t += c
         _to_f32(y, t)
-        np.copyto(y64, y)
-        np.multiply(y64, x64, out=t)
+        np.copyto(t, y)
+        t *= x64
     t += _LOG_P[-1]
     _to_f32(y, t)
     y *= x
