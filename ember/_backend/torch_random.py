@@ -228,7 +228,7 @@ def _normal_blocks_f32(eng, n, mean, std, upfront=True, out=None):
 
 
 _HALF_BLOCK = np.dtype((np.void, 32))     # 8 float32 / uint32 lanes moved as one item
-_ANGLE_STEP = _TWO_PI_F32 * _F32_SCALE    # 2 pi * (k * 2**-24) == k * (2 pi * 2**-24): exact
+_ANGLE_STEP = _TWO_PI_F32 * _F32_SCALE    # 2 pi * 2**-24, exact in float32
 _WORK = threading.local()
 
 
@@ -259,7 +259,8 @@ def _fill_run(kb, out, mean, std):
     halves &= np.uint32(0xFFFFFF)
     s = scratch.view(n)
     radius_k, angle_k = halves[:n].view(np.int32), halves[n:].view(np.int32)
-    # (1 - u) * 2**24 = 2**24 - k and the angle k * (2 pi * 2**-24) are exact float32 values
+    # (1 - u) * 2**24 = 2**24 - k is exact in float32 (logf takes the 2**24 out of its
+    # exponent); the angle k * (2 pi * 2**-24) rounds as 2 pi * u does (a power-of-two scale)
     np.subtract(1 << 24, radius_k, out=s.x, casting="unsafe")
     theta = np.multiply(angle_k, _ANGLE_STEP, out=s.a, dtype=np.float32)
     cos_sin = sincosf(theta, s)
