@@ -7,8 +7,9 @@
 * ``logf`` / ``sincosf``: the Cephes single-precision polynomials PyTorch's AVX2 normal sampler
   evaluates 8 lanes at a time, with the same operation order and the same fused steps, so
   float32 ``normal_`` matches it bit for bit rather than to within an ulp.  They are the hot
-  loop of ``normal_``: every step writes into a preallocated ``Scratch`` (no temporaries), and
-  each is checked against the previous formulation on all 2**24 inputs the sampler can feed it.
+  loop of ``normal_``: every step writes into a preallocated ``Scratch`` (no temporaries);
+  ``tests/test_normal_exact.py``'s slow tests compare them with torch on all 2**24 inputs the
+  sampler can feed them.
 """
 import numpy as np
 
