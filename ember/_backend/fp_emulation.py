@@ -74,14 +74,14 @@ class Scratch:
         if arrays is None:
             arrays = {k: np.empty(rows + (n,), dt) for k, (rows, dt) in self._LAYOUT.items()}
         self.__dict__.update(arrays)
-        self._views = {}
+        self._last = None           # the latest view (repeated draws of one size reuse it)
 
     def view(self, m):
         if m == self.n:
             return self
-        if m not in self._views:
-            self._views[m] = Scratch(m, {k: getattr(self, k)[..., :m] for k in self._LAYOUT})
-        return self._views[m]
+        if self._last is None or self._last.n != m:
+            self._last = Scratch(m, {k: getattr(self, k)[..., :m] for k in self._LAYOUT})
+        return self._last
 
 
 def _k(value, dtype=np.float32):
