@@ -62,6 +62,38 @@ def test_normal_threaded_path():
     np.testing.assert_array_equal(_bits(e), _bits(t))
 
 
+@pytest.mark.parametrize("n", [65536 - 16, 65536 + 16, 8 * 65536 - 1, 8 * 65536])
+def test_normal_run_and_thread_edges(n):
+    # either side of a kernel run (65536 samples) and of the threaded pipeline (8 runs), with
+    # the one-operation and the fused (mean, std) closings
+    for mean, std in ((0.0, 1.0), (0.25, 3.0)):
+        t, e = _both(lambda L: L.empty(n).normal_(mean, std), 9)
+        np.testing.assert_array_equal(_bits(e), _bits(t), err_msg=f"{mean}, {std}")
+
+
+def test_normal_concurrent_threads():
+    # each thread works in its own arrays: user threads sampling at once (one of them large
+    # enough for the thread pool) get the numbers each generator gives alone
+    from concurrent.futures import ThreadPoolExecutor
+    sizes = [(3, 70_001), (4, 8 * 65536 + 16), (5, 40_000)]
+
+    def draw(L, seed, n):
+        return L.empty(n).normal_(0.5, 2.0, generator=L.Generator().manual_seed(seed)).numpy()
+    with ThreadPoolExecutor(3) as pool:
+        got = list(pool.map(lambda a: draw(ember, *a), sizes))
+    for (seed, n), e in zip(sizes, got):
+        np.testing.assert_array_equal(_bits(e), _bits(draw(torch, seed, n)))
+
+
+@pytest.mark.parametrize("n", [7, 1000, 65536 + 3, 8 * 65536 + 5])
+def test_uniform_unit_float32(n):
+    # rand() and uniform_() on float32 fill in pipeline runs (in place for a contiguous
+    # tensor); a strided target takes the same stream in memory order
+    t, e = _both(lambda L: L.cat([L.rand(n), L.empty(n).uniform_(),
+                                  L.empty(2, n)[:, ::2].uniform_().reshape(-1)]), 4)
+    np.testing.assert_array_equal(_bits(e), _bits(t))
+
+
 @pytest.mark.parametrize("dt", ["float64", "float16", "bfloat16"])
 @pytest.mark.parametrize("n", [15, 16, 33, 1000])
 def test_normal_other_dtypes(dt, n):

@@ -6,7 +6,10 @@
   float64 uses Dekker's error-free product and Knuth's two-sum.
 * ``logf`` / ``sincosf``: the Cephes single-precision polynomials PyTorch's AVX2 normal sampler
   evaluates 8 lanes at a time, with the same operation order and the same fused steps, so
-  float32 ``normal_`` matches it bit for bit rather than to within an ulp.
+  float32 ``normal_`` matches it bit for bit rather than to within an ulp.  They are the hot
+  loop of ``normal_``: every step writes into a preallocated ``Scratch`` (no temporaries);
+  ``tests/test_normal_exact.py``'s slow tests compare them with torch on all 2**24 inputs the
+  sampler can feed them.
 """
 import numpy as np
 
@@ -57,105 +60,182 @@ def fma64(a, b, c):
     return s + (serr + perr)
 
 
+# ---- work arrays ----------------------------------------------------------------------------------
+class Scratch:
+    """Preallocated arrays for ``logf`` / ``sincosf`` on up to ``n`` lanes: float32 ``a``,
+    ``b``, ``c``, ``f``, ``x``, int32 ``i``-``l``, and stacked rows (sine and cosine are worked
+    on together): float32 ``p`` (2, n), float64 ``q`` (2, n) and ``w`` (3, n).  ``view(m)``
+    gives the first ``m`` lanes of each.  Not thread-safe: one per thread."""
+    _LAYOUT = {**dict.fromkeys("abcfx", ((), np.float32)), **dict.fromkeys("ijkl", ((), np.int32)),
+               "p": ((2,), np.float32), "q": ((2,), np.float64), "w": ((3,), np.float64)}
+
+    def __init__(self, n, arrays=None):
+        self.n = n
+        if arrays is None:
+            arrays = {k: np.empty(rows + (n,), dt) for k, (rows, dt) in self._LAYOUT.items()}
+        self.__dict__.update(arrays)
+        self._last = None           # the latest view (repeated draws of one size reuse it)
+
+    def view(self, m):
+        if m == self.n:
+            return self
+        if self._last is None or self._last.n != m:
+            self._last = Scratch(m, {k: getattr(self, k)[..., :m] for k in self._LAYOUT})
+        return self._last
+
+
+def _k(value, dtype=np.float32):
+    """A constant as a 0-d array: ufuncs take it about 0.3 us faster than a NumPy scalar, which
+    counts at a hundred calls per run."""
+    return np.array(value, dtype)
+
+
+def _to_f32(dst, src):
+    """``dst[...] = src`` rounded to float32 (float64 -> float32)."""
+    np.copyto(dst, src, casting="same_kind")
+
+
 # ---- Cephes logf ---------------------------------------------------------------------------------
-_LOG_P = tuple(_f(c) for c in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1,
-                                -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
-                                2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1))
-_LOG_Q1, _LOG_Q2 = _f(-2.12194440e-4), _f(0.693359375)
-_SQRT_HALF = _f(0.707106781186547524)
+_LOG_P = tuple(_k(_f(c), np.float64) for c in (
+    7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
+    -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1))
+_LOG_Q1, _LOG_Q2 = _k(-2.12194440e-4), _k(0.693359375)
+_ONE, _MINUS_HALF = _k(1), _k(-0.5)
+_SQRT_HALF_MANTISSA = 0x3504F3       # sqrt(1/2) as a float32 is 0x3F3504F3
 
 
-def _horner(x64, coeffs):
-    """The float32 Horner chain ``y = round32(y * x + c)`` over ``coeffs`` (each step a fused
-    multiply-add: the product of two float32 values is exact in float64), for float64 ``x64``
-    holding float32 values.  Returns the float32 result."""
-    t = x64 * np.float64(coeffs[0])
-    t += np.float64(coeffs[1])
-    y = t.astype(np.float32)
-    y64 = np.empty_like(x64)
-    for c in coeffs[2:]:
-        np.copyto(y64, y)
-        np.multiply(y64, x64, out=t)
-        t += np.float64(c)
-        np.copyto(y, t, casting="same_kind")
-    return y
-
-
-def _fma_arrays(a, b, c):
-    """round32(a * b + c) for a float32 array ``a`` and float32 arrays or scalars ``b``, ``c``
-    (a fresh float32 array)."""
-    t = a.astype(np.float64)
-    t *= b
-    t += c
-    return t.astype(np.float32)
-
-
-def logf(x):
-    """Natural log of positive normal float32 ``x``: exponent and mantissa in [sqrt(1/2),
-    sqrt(2)), then a degree-9 polynomial in ``m - 1`` (Horner steps fused).  Branch-free (a
-    masked NumPy operation costs as much as twenty plain ones)."""
+def logf(x, s, shift=0):
+    """Natural log of ``x * 2**-shift`` for positive normal float32 ``x``, in work array ``s.i``
+    (viewed as float32; valid until ``s`` is reused): exponent and mantissa in [sqrt(1/2),
+    sqrt(2)), then a degree-9 polynomial in ``m - 1`` (Horner steps fused).  Branch-free, in
+    integer operations on the bits where the float32 ones are exact."""
     bits = x.view(np.int32)
-    e = (bits >> 23).astype(np.float32)
-    m = ((bits & 0x007FFFFF) | 0x3F000000).view(np.float32)
-    # a mantissa below sqrt(1/2) is doubled (f = 2) and the exponent lowered; m * f - 1 is exact
-    f = (m < _SQRT_HALF).astype(np.float32)
-    f += _f(1)
-    e -= f
-    e -= _f(125)
-    x = m * f
-    x -= _f(1)
-    z = x * x
-    y = _horner(x.astype(np.float64), _LOG_P)
+    mant, low, e, ef = s.i, s.j, s.k, s.a
+    np.bitwise_and(bits, 0x007FFFFF, out=mant)
+    np.subtract(mant, _SQRT_HALF_MANTISSA, out=low)
+    low >>= 31                      # -1 where the mantissa is below sqrt(1/2): it is doubled
+    np.right_shift(bits, 23, out=e)
+    e += low
+    np.subtract(e, 126 + shift, out=ef, casting="unsafe")       # the exponent, as float32
+    low <<= 23
+    mant -= low
+    mant |= 0x3F000000              # m in [sqrt(1/2), sqrt(2)); m - 1 is exact
+    x = mant.view(np.float32)
+    x -= _ONE
+    z = np.multiply(x, x, out=s.b)
+    # Horner: each step's float64 product of float32 values is exact, so adding the coefficient
+    # in float64 and rounding to float32 is the fused multiply-add.  (A float32 * float64 ufunc
+    # casts in small buffers: converting whole arrays is faster.)
+    x64, t, y = s.w[0], s.q[0], s.c
+    np.copyto(x64, x)
+    np.multiply(x64, _LOG_P[0], out=t)
+    for c in _LOG_P[1:-1]:
+        t += c
+        _to_f32(y, t)
+        np.copyto(t, y)
+        t *= x64
+    t += _LOG_P[-1]
+    _to_f32(y, t)
     y *= x
-    y = _fma_arrays(y, z, e * _LOG_Q1)
+    np.copyto(t, y)
+    np.copyto(x64, z)
+    t *= x64
+    np.multiply(ef, _LOG_Q1, out=y)
+    np.copyto(x64, y)
+    t += x64
+    _to_f32(y, t)                                   # fma(y, z, e * Q1)
     # z * -0.5 and e * Q2 (an integer times a 9-bit constant) are exact in float32, so these
     # two fused steps round once as plain float32 additions
-    y += z * _f(-0.5)
+    z *= _MINUS_HALF
+    y += z
     x += y
-    x += e * _LOG_Q2
+    ef *= _LOG_Q2
+    x += ef
     return x
 
 
 # ---- Cephes sincosf -------------------------------------------------------------------------------
-_DP = (_f(-0.78515625), _f(-2.4187564849853515625e-4), _f(-3.77489497744594108e-8))
-_SIN = (_f(-1.9515295891e-4), _f(8.3321608736e-3), _f(-1.6666654611e-1))
-_COS = (_f(2.443315711809948e-5), _f(-1.388731625493765e-3), _f(4.166664568298827e-2))
-_FOUR_OVER_PI = _f(1.27323954473516)
+_DP = (_k(-0.78515625), _k(-2.4187564849853515625e-4), _k(_f(-3.77489497744594108e-8), np.float64))
+_FOUR_OVER_PI = _k(1.27323954473516)
+_MINUS_HALF64 = _k(-0.5, np.float64)
 _SIGN = np.int32(-0x80000000)
 
 
-def sincosf(x):
-    """(sin x, cos x) for float32 ``x >= 0``: reduce by multiples of pi/4 (three-part pi), then
-    the sine or cosine polynomial on [-pi/4, pi/4] per octant (chosen and signed with bit
-    operations, branch-free)."""
-    j = (x * _FOUR_OVER_PI).astype(np.int32)
+def _grid_horner(cos_coeffs, sin_coeffs, binades):
+    """The float64 constants of the cosine and sine fused Horner chains (rows), each of whose
+    results stays in one float32 binade ``[2**(b-1), 2**b)``: the leading coefficients, then per
+    step ``(c + M, M)``, where adding ``c + M`` to the exact float64 product rounds the sum once
+    onto that binade's float32 grid (``M`` = 1.5 * 2**(52 + b - 24)) and subtracting ``M`` is
+    exact: a fused multiply-add in two float64 operations, with no conversion."""
+    rows = np.array([cos_coeffs, sin_coeffs], np.float32).astype(np.float64)
+    m = 1.5 * 2.0 ** (52 + np.array(binades, np.float64) - 24)
+    return rows[:, :1], tuple(((rows[:, i + 1] + m[:, i])[:, None], m[:, i][:, None])
+                              for i in range(m.shape[1]))
+
+
+# (results over all reduced arguments: cosine steps in [2**-10, 2**-9), [2**-5, 2**-4), sine
+# steps in [2**-7, 2**-6), [2**-3, 2**-2))
+_POLY = _grid_horner((2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2),
+                     (-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1), [(-9, -4), (-6, -2)])
+
+
+def sincosf(x, s):
+    """(cos x, sin x) for float32 ``x >= 0`` (not ``s.a``'s memory), as the rows of work array
+    ``s.p``: reduce by multiples of pi/4 (three-part pi), then the sine or cosine polynomial on
+    [-pi/4, pi/4] per octant (chosen and signed with bit operations, branch-free)."""
+    j = s.l
+    np.multiply(x, _FOUR_OVER_PI, out=j, casting="unsafe")     # truncated to int32
     j += 1
     j &= ~1
-    y = j.astype(np.float32)
+    y = s.b
+    np.copyto(y, j, casting="unsafe")
     # j is a small even integer: y * DP1 and y * DP2 are exact, so only the last step rounds twice
-    x = (x + y * _DP[0]) + y * _DP[1]
-    x = _fma_arrays(y, np.float64(_DP[2]), x)
-    z = x * x
-    z64 = z.astype(np.float64)
-    zc = _horner(z64, _COS)
-    zc *= z
-    cos_poly = _fma_arrays(zc, z, z * _f(-0.5))
-    cos_poly += _f(1)
-    sz = _horner(z64, _SIN)
-    sz *= z
-    s = _fma_arrays(sz, x, x)
-    s_bits, c_bits = s.view(np.int32), cos_poly.view(np.int32)
+    r = np.multiply(y, _DP[0], out=s.c)
+    r += x
+    r += np.multiply(y, _DP[1], out=s.f)
+    t, w = s.q, s.w
+    z64, r64, half_z = w                      # w[:2]: the last factors; w[2:0:-1]: the addends
+    np.copyto(t[0], y)
+    t[0] *= _DP[2]
+    np.copyto(r64, r)
+    t[0] += r64
+    _to_f32(r, t[0])                                    # fma(y, DP3, r): the reduced argument
+    np.copyto(r64, r)
+    z = np.multiply(r, r, out=y)
+    np.copyto(z64, z)
+    np.multiply(z64, _MINUS_HALF64, out=half_z)
+    # both polynomials P(z), rounded onto their grids, then round32(P(z) * z) and the closing
+    # fused steps: cosine fma(., z, -z / 2) + 1, sine fma(., r, r)
+    c0, steps = _POLY
+    np.multiply(z64, c0, out=t)
+    for i, (cm, m) in enumerate(steps):
+        if i:
+            t *= z64
+        t += cm
+        t -= m
+    t *= z64
+    poly = s.p
+    _to_f32(poly, t)
+    np.copyto(t, poly)
+    t *= w[:2]
+    t += w[2:0:-1]
+    _to_f32(poly, t)
+    poly[0] += _ONE
+    c_bits, s_bits = poly.view(np.int32)
+    flip = s.k
     # octants where sine and cosine trade polynomials (bit 1 of j): swap the bit patterns under
-    # a mask of all ones (j << 30 >> 31, an arithmetic shift)
-    swap = j << 30
-    swap >>= 31
-    swap &= s_bits ^ c_bits
-    s_bits ^= swap
-    c_bits ^= swap
-    # the sine is negative for bit 2 of j, the cosine for bit 2 of j + 2
-    s_bits ^= (j << 29) & _SIGN
-    j += 2
+    # a mask of all ones; j << 30 is that bit alone, in the sign position (j is even)
+    bit1, swap = s.i, s.j
+    np.left_shift(j, 30, out=bit1)
+    np.right_shift(bit1, 31, out=swap)
+    np.bitwise_xor(s_bits, c_bits, out=flip)
+    flip &= swap
+    s_bits ^= flip
+    c_bits ^= flip
+    # the sine is negative for bit 2 of j, the cosine for bit 2 of j + 2 (bit 2 xor bit 1)
     j <<= 29
     j &= _SIGN
+    s_bits ^= j
     c_bits ^= j
-    return s, cos_poly
+    c_bits ^= bit1
+    return poly

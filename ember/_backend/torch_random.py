@@ -21,10 +21,11 @@ calls too) because NumPy's SIMD versions differ from it in the last bit.
 import collections
 import math
 import os
+import threading
 
 import numpy as np
 
-from .fp_emulation import fma32, fma64, logf, sincosf, sum_to_f32
+from .fp_emulation import Scratch, fma32, fma64, logf, sincosf, sum_to_f32
 
 _F32_SCALE = np.float32(2.0 ** -24)
 _TWO_PI_F32 = np.float32(2 * math.pi)
@@ -33,13 +34,14 @@ _POOL = []
 os.register_at_fork(after_in_child=_POOL.clear)   # a forked child has none of the pool's threads
 
 
-def _pipeline(n, draw, work, step=_CHUNK):
+def _pipeline(n, draw, work, step=_CHUNK, threads=True):
     """Draw ``n`` values in runs of ``step`` (serially: stream order never changes) and call
     ``work(i, j, values)`` on each run as it is drawn: runs stay in cache, no n-sized array of
-    raw draws is made, and large jobs transform runs on a thread pool (NumPy releases the GIL)
-    while the next runs are drawn.  (Splitting small jobs across threads costs more than it
-    saves: the transform is many short NumPy calls that contend for the GIL.)"""
-    if n < 8 * step or (os.cpu_count() or 1) < 2:
+    raw draws is made, and large jobs (``threads``: a transform that costs more than the draws)
+    transform runs on a thread pool (NumPy releases the GIL) while the next runs are drawn.
+    (Splitting small jobs across threads costs more than it saves: the transform is many short
+    NumPy calls that contend for the GIL.)"""
+    if not threads or n < 8 * step or (os.cpu_count() or 1) < 2:
         for i in range(0, n, step):
             j = min(i + step, n)
             work(i, j, draw(j - i))
@@ -87,10 +89,9 @@ def uniform(eng, n, dtype, lo=0.0, hi=1.0, out=None):
             return x
         return _wrap_top(fma64(x, hi - lo, lo), hi, lo)
     lo32, hi32 = np.float32(lo), np.float32(hi)
-    if lo32 == 0 and hi32 == 1 and dtype == "float32":
-        return unit_float(eng, n)
     v = np.empty(n, np.float32) if out is None else out
-    _pipeline(n, eng.u32, _uniform_f32_work(v, lo32, hi32))     # float32 values are < hi
+    # (a few passes per draw: handing runs to threads would cost more than it saves)
+    _pipeline(n, eng.u32, _uniform_f32_work(v, lo32, hi32), threads=False)   # values < hi
     if dtype == "float32":
         return v
     top, bottom = _to_dtype(np.array([hi32, lo32]), dtype)
@@ -108,6 +109,14 @@ def _wrap_top(v, top, bottom):
 def _uniform_f32_work(v, lo, hi):
     """The pipeline step writing float32 ``fma(k * 2**-24, hi - lo, lo)`` for 24-bit ``k``."""
     mask = np.uint32(0xFFFFFF)
+    # (the draws are the step's own array: masked in place, no temporaries)
+    if lo == 0 and hi == 1:
+        def work(i, j, bits):
+            bits &= mask
+            out = v[i:j]
+            np.copyto(out, bits.view(np.int32), casting="unsafe")
+            out *= _F32_SCALE
+        return work
     if lo == -hi and 2.0 ** -100 < hi < 2.0 ** 100:
         # a symmetric range (the default init's): the fma is hi * (k - 2**23) * 2**-23 rounded
         # once, and k - 2**23 is exact in float32, so one float32 product gives it (below hi:
@@ -115,9 +124,10 @@ def _uniform_f32_work(v, lo, hi):
         scale = hi * np.float32(2.0 ** -23)
 
         def work(i, j, bits):
-            k = (bits & mask).view(np.int32)
-            k -= 1 << 23
-            np.multiply(k.astype(np.float32), scale, out=v[i:j])
+            bits &= mask
+            out = v[i:j]
+            np.subtract(bits.view(np.int32), 1 << 23, out=out, casting="unsafe")
+            out *= scale
         return work
     # x * (hi - lo) is exact in float64 (24-bit by 24-bit): adding lo and rounding to float32
     # once is the fused multiply-add
@@ -205,35 +215,59 @@ def _normal_blocks_f32(eng, n, mean, std, upfront=True, out=None):
     """The AVX2 kernel: Cephes log/sincos in float32 on each 24-bit uniform ``k * 2**-24``
     (radius from the first 8 of a block, angle from the last 8), then ``fma(z, std, mean)``."""
     full = n - n % 16
-    mask = np.uint32(0xFFFFFF)
     out = np.empty(n, np.float32) if out is None else out
 
     def work(i, j, bits):
         j = min(j, full) // 16 * 16          # a ragged tail is redrawn below
         if j > i:
-            _fill16_f32((bits[:j - i] & mask).reshape(-1, 16), out[i:j].reshape(-1, 16),
-                        mean, std)
+            _fill16_f32(bits[:j - i].reshape(-1, 16), out[i:j].reshape(-1, 16), mean, std)
     _pipeline(n if upfront else full, eng.u32, work)
     if full != n:
-        _fill16_f32((eng.u32(16) & mask).reshape(1, 16), out[n - 16:].reshape(1, 16), mean, std)
+        _fill16_f32(eng.u32(16).reshape(1, 16), out[n - 16:].reshape(1, 16), mean, std)
     return out
 
 
 _HALF_BLOCK = np.dtype((np.void, 32))     # 8 float32 / uint32 lanes moved as one item
+_ANGLE_STEP = _TWO_PI_F32 * _F32_SCALE    # 2 pi * 2**-24, exact in float32
+_WORK = threading.local()
+
+
+def _work():
+    """This thread's work arrays for runs of up to ``_CHUNK`` samples (made on first use)."""
+    w = getattr(_WORK, "arrays", None)
+    if w is None:
+        w = _WORK.arrays = (np.empty(_CHUNK, np.uint32), Scratch(_CHUNK // 2))
+    return w
 
 
 def _fill16_f32(kb, out, mean, std):
-    """(k, 16) uniforms' bits ``kb`` to (k, 16) normals in ``out``.  The halves of each block are
-    regrouped with 32-byte moves, so the arithmetic runs on contiguous (k, 8) arrays."""
+    """(k, 16) 32-bit draws ``kb`` (their low 24 bits are the uniforms) to (k, 16) normals in
+    ``out``, in runs of ``_CHUNK`` samples."""
+    step = _CHUNK // 16
+    for i in range(0, len(kb), step):
+        _fill_run(kb[i:i + step], out[i:i + step], mean, std)
+
+
+def _fill_run(kb, out, mean, std):
+    """``_fill16_f32`` on one run.  The halves of each block are regrouped with 32-byte moves,
+    so the arithmetic runs on contiguous lanes, all in this thread's work arrays."""
     k = len(kb)
-    halves = kb.view(_HALF_BLOCK).reshape(k, 2).T.copy().view(np.uint32).reshape(2, k, 8)
-    u = halves.astype(np.float32)
-    u *= _F32_SCALE
-    radius = np.sqrt(np.float32(-2) * logf(np.float32(1) - u[0]))
-    s, c = sincosf(_TWO_PI_F32 * u[1])
-    res = np.empty((2, k, 8), np.float32)
-    np.multiply(radius, c, out=res[0])
-    np.multiply(radius, s, out=res[1])
+    n = 8 * k
+    halves, scratch = _work()
+    halves = halves[:2 * n]
+    halves.view(_HALF_BLOCK).reshape(2, k)[...] = kb.view(_HALF_BLOCK).reshape(k, 2).T
+    halves &= np.uint32(0xFFFFFF)
+    s = scratch.view(n)
+    radius_k, angle_k = halves[:n].view(np.int32), halves[n:].view(np.int32)
+    # (1 - u) * 2**24 = 2**24 - k is exact in float32 (logf takes the 2**24 out of its
+    # exponent); the angle k * (2 pi * 2**-24) rounds as 2 pi * u does (a power-of-two scale)
+    np.subtract(1 << 24, radius_k, out=s.x, casting="unsafe")
+    theta = np.multiply(angle_k, _ANGLE_STEP, out=s.a, dtype=np.float32)
+    cos_sin = sincosf(theta, s)
+    radius = logf(s.x, s, shift=24)
+    radius *= np.float32(-2)
+    np.sqrt(radius, out=radius)
+    res = np.multiply(radius, cos_sin, out=halves.view(np.float32).reshape(2, n))
     # PyTorch always applies fma(z, std, mean); one float32 operation rounds the same where the
     # factor is 1, or the addend is zero and no product underflows to zero (a nonzero |z| is at
     # least 3.4e-4 * 1.1e-8, the smallest radius and cosine over all 2**24 uniforms).  u = 0

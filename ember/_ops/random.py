@@ -203,7 +203,8 @@ def _normal_values(eng, R, n, dt, mean, std, contiguous=True, out=None):
     if dt.is_complex:
         r = dt.to_real()
         return _normal_values(eng, R, 2 * n, r, mean, std / math.sqrt(2), contiguous).view(dt.np)
-    return _astype(R.normal(eng, n, dt.name, mean, std, contiguous, out=out), dt)
+    arr = R.normal(eng, n, dt.name, mean, std, contiguous, out=out)
+    return arr if arr.dtype == dt.np else _astype(arr, dt)     # (no copy of ``out``'s values)
 
 
 def _float_dt(dtype, kernel):
