@@ -326,7 +326,9 @@ class Tensor:
                 return self.cpu().numpy()
             raise _errors.numpy_on_device(self._device)
         if self._requires_grad and not force:
-            raise _errors.numpy_requires_grad()
+            from .autograd.grad_mode import is_grad_enabled
+            if is_grad_enabled():   # torch allows it where no graph can be recorded
+                raise _errors.numpy_requires_grad()
         return self._data
 
     def __array__(self, dtype=None, copy=None):

@@ -510,3 +510,44 @@ def test_accumulate_grad_node_post_hook():
         (x * 2).sum().backward()
         return seen
     compare(case)
+
+
+def _no_grad_views(lib):
+    x = lib.ones(3, 4, requires_grad=True)
+    with lib.no_grad():
+        made = {"view": x.view(-1), "slice": x[1:], "select": x[0], "t": x.t(),
+                "split": x.split(2)[0], "unbind": x.unbind(0)[1], "expand": x[:1].expand(2, 4),
+                "diagonal": x.diagonal(), "detach": x.detach(), "mul": x * 2}
+    return x, made
+
+
+def test_views_made_in_no_grad_mode_match_torch():
+    import torch
+    (ex, ev), (tx, tv) = _no_grad_views(ember), _no_grad_views(torch)
+    for name in ev:
+        e, t = ev[name], tv[name]
+        assert (e.requires_grad, e.is_leaf, e.grad_fn is None) == \
+            (t.requires_grad, t.is_leaf, t.grad_fn is None), name
+    for lib, x, views in ((ember, ex, ev), (torch, tx, tv)):
+        (views["view"] * 2).sum().backward()     # no history: nothing accumulates
+        assert x.grad is None and views["view"].grad is None
+    msgs = []
+    for views in (ev, tv):
+        with pytest.raises(RuntimeError) as e:
+            views["slice"].mul_(2)
+        msgs.append(str(e.value))
+    assert msgs[0] == msgs[1]
+    for lib, views in ((ember, ev), (torch, tv)):
+        with lib.no_grad():
+            views["slice"].mul_(2)
+    np.testing.assert_array_equal(ex.detach().numpy(), tx.detach().numpy())
+
+
+def test_numpy_of_requires_grad_tensor_allowed_without_grad_mode():
+    import torch
+    for lib in (ember, torch):
+        x = lib.ones(3, requires_grad=True)
+        with pytest.raises(RuntimeError):
+            x.numpy()
+        with lib.no_grad():
+            np.testing.assert_array_equal(x.numpy(), np.ones(3, np.float32))

@@ -366,3 +366,13 @@ def test_distributed_submodules_are_attributes():
     assert dist.algorithms.Join is not None
     with pytest.raises(AttributeError):
         dist.no_such_submodule
+
+
+def test_split_keyword_names():
+    x = np.arange(7.0)
+    for kw in ({"split_size": 3}, {"split_size_or_sections": [2, 5]}):
+        got = ember.tensor(x).split(**kw) if "split_size" in kw else \
+            ember.split(ember.tensor(x), **kw)
+        want = torch.tensor(x).split(**kw) if "split_size" in kw else \
+            torch.split(torch.tensor(x), **kw)
+        assert [g.tolist() for g in got] == [w.tolist() for w in want]

@@ -110,6 +110,15 @@ def inplace_on_leaf():
                         "operation.")
 
 
+def inplace_on_no_grad_view():
+    return RuntimeError("A view was created in no_grad mode and is being modified inplace with "
+                        "grad mode enabled. Given that this use case is ambiguous and error-prone, "
+                        "it is forbidden. You can clarify your code by moving both the view and "
+                        "the inplace either both inside the no_grad block (if you don't want the "
+                        "inplace to be tracked) or both outside (if you want the inplace to be "
+                        "tracked).")
+
+
 def inplace_on_leaf_view():
     return RuntimeError("a view of a leaf Variable that requires grad is being used in an "
                         "in-place operation.")

@@ -118,3 +118,20 @@ def uniform_span(lo, hi, dtype):
     return RuntimeError(f"uniform_ expects to-from <= std::numeric_limits<"
                         f"{_LIMIT_TYPE[dtype.name]}>::max(), but found to={hi:g} and from={lo:g} "
                         "which result in to-from to exceed the limit")
+
+
+# ---- torch.quasirandom -------------------------------------------------------------------
+def quasirandom_missing():
+    return ModuleNotFoundError("ember.quasirandom reads Sobol' direction numbers from SciPy: "
+                               "pip install 'ember[quasirandom]'")
+
+
+def sobol_dimension(maxdim):
+    return ValueError(f"Supported range of dimensionality for SobolEngine is [1, {maxdim}]")
+
+
+def sobol_base2(generated, m, total):
+    return ValueError("The balance properties of Sobol' points require n to be a power of 2. "
+                      f"{generated} points have been previously generated, then: "
+                      f"n={generated}+2**{m}={total}. If you still want to do this, please use "
+                      "'SobolEngine.draw()' instead.")

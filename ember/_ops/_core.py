@@ -18,7 +18,7 @@ from .. import _errors
 from .._device import cpu as _cpu
 from .._tensor import Tensor, _make
 from ..autograd import grad_mode
-from ..autograd.graph import make_node, node_class, set_output, save_output, edge
+from ..autograd.graph import NO_GRAD_VIEW, make_node, node_class, set_output, save_output, edge
 from ..autograd.graph import _new as _new_node, _anomaly
 
 _grad_on = grad_mode.is_grad_enabled   # this thread's grad mode: one C call
@@ -268,6 +268,8 @@ def grad_for(g, shape, dtype):
 # ---- in-place and out= ----------------------------------------------------------------------
 def check_inplace(t):
     if _grad_on() and t._requires_grad:
+        if t._accum is NO_GRAD_VIEW:
+            raise _errors.inplace_on_no_grad_view()
         if t._grad_fn is None:
             raise _errors.inplace_on_leaf()
         if t._base is not None and t._base._grad_fn is None and t._base._requires_grad:

@@ -184,7 +184,11 @@ def _split_sizes(size, split_size):
 
 
 @register("split", nodes=("SplitBackward0", "SplitWithSizesBackward0"))
-def split(tensor, split_size_or_sections, dim=0):
+def split(tensor, split_size_or_sections=None, dim=0, *, split_size=None):
+    """``torch.split(tensor, split_size_or_sections, dim)`` and ``Tensor.split(split_size,
+    dim)`` (one function serves both, so either keyword name is accepted)."""
+    if split_size is not None:
+        split_size_or_sections = split_size
     d = _wrap_dim(dim, tensor._data.ndim)
     size = tensor._data.shape[d]
     if isinstance(split_size_or_sections, (int, np.integer)):

@@ -6,7 +6,8 @@ replaying the view on the base's gradient.
 """
 from .. import _errors
 from .._tensor import Tensor, _make, _wrap_dim, Size
-from ..autograd.graph import node_class, make_node, set_output, edge, _init_node, _new
+from ..autograd.graph import (NO_GRAD_VIEW, node_class, make_node, set_output, edge, _init_node,
+                              _new)
 from ._core import register, _grad_on
 
 
@@ -16,8 +17,12 @@ def make_view(src, arr, cls=None, args=None, vfn=None):
     out._vc = src._vc
     out._base = src if src._base is None else src._base
     out._vfn = (src, vfn, args)
-    if cls is not None and _grad_on() and src._requires_grad:
-        set_output(make_node(cls, (src,), (), args), out)
+    if src._requires_grad:
+        if not _grad_on():  # PyTorch: requires grad, no history, no in-place use once grad is on
+            out._requires_grad = True
+            out._accum = NO_GRAD_VIEW
+        elif cls is not None:
+            set_output(make_node(cls, (src,), (), args), out)
     return out
 
 

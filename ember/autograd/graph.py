@@ -31,6 +31,9 @@ class _Freed(tuple):
 _FREED = _Freed([None])  # released saved tensors: a unique object (``()`` is a singleton
                          # that nodes saving nothing also hold, so it cannot be the marker)
 _NO_EDGE = (None, 0)
+# ``_accum`` of a view made in no_grad mode of a tensor that requires grad: like PyTorch's, such
+# a view requires grad but has no history and accumulates no gradient.
+NO_GRAD_VIEW = "no-grad view"
 _anomaly = [False, True]   # [enabled, check_nan]
 
 
@@ -314,6 +317,8 @@ def edge(t):
     fn = t._grad_fn
     if fn is not None:
         return (fn, t._output_nr)
+    if t._accum is NO_GRAD_VIEW:
+        return _NO_EDGE
     return (accumulator_of(t), 0)
 
 
