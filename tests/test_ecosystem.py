@@ -25,6 +25,8 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "pyro_gpytorch_run.py": (("pyro", "gpytorch"), 1e-4),
     "skorch_accelerate_run.py": (("skorch", "accelerate", "sklearn"), 1e-4),
     "peft_monai_diffusers_run.py": (("peft", "monai", "diffusers", "x_transformers"), 1e-4),
+    "botorch_optimizers_run.py": (("botorch", "pytorch_metric_learning", "torch_optimizer",
+                                   "schedulefree", "ema_pytorch", "normflows"), 1e-4),
 }
 
 
