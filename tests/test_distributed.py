@@ -64,6 +64,12 @@ def test_collectives_match_numpy():
 
 
 @needs_mpi
+def test_differentiable_collectives_match_a_simulation():
+    """``torch.distributed.nn.functional``: values and gradients of the nine collectives."""
+    _ok(mpirun("differentiable_collectives.py"), "DIFFCOLL OK")
+
+
+@needs_mpi
 def test_join_with_uneven_inputs():
     """``Join``'s protocol on 2 ranks (also: dropped async work handles still complete)."""
     _ok(mpirun("join_uneven.py"), "JOIN OK")
