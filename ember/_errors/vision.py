@@ -440,6 +440,11 @@ def solarize_threshold():
     return TypeError("Threshold should be less than bound of img.")
 
 
+# ---- v1 transform classes --------------------------------------------------------------------
+def transforms_sequence():
+    return TypeError("Argument transforms should be a sequence")
+
+
 def choice_p_sequence():
     return TypeError("Argument p should be a sequence")
 

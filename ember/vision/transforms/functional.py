@@ -12,7 +12,7 @@ import numpy as np
 
 from ... import _dtype, _errors
 from ..._ops._core import wrap
-from ..._tensor import Tensor
+from ..._tensor import Size, Tensor
 from .._pil import is_pil_image, pil
 from . import _functional_pil as FP
 from . import _functional_tensor as FT
@@ -553,4 +553,8 @@ def elastic_transform(img, displacement, interpolation=InterpolationMode.BILINEA
     if not isinstance(displacement, Tensor):
         raise _errors.v2_displacement_type()
     _check_img(img)
+    size = get_dimensions(img)[1:]
+    expected = Size([1, *size, 2])
+    if tuple(displacement.shape) != tuple(expected):
+        raise _errors.v2_displacement_shape(expected, displacement.shape)
     return _elastic_image(img, displacement, mode, fill)

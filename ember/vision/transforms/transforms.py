@@ -504,10 +504,8 @@ class _RandomOp(Module):
     """Apply ``_op(img, *args)`` with probability ``p``; the repr lists ``_args`` then p."""
     _op, _args = None, ()
 
-    def __init__(self, *args, p=0.5):
+    def __init__(self, p=0.5):
         super().__init__()
-        for name, value in zip(self._args, args):
-            setattr(self, name, value)
         self.p = p
 
     def forward(self, img):
@@ -528,21 +526,24 @@ class RandomPosterize(_RandomOp):
     _op, _args = staticmethod(F.posterize), ("bits",)
 
     def __init__(self, bits, p=0.5):
-        super().__init__(bits, p=p)
+        super().__init__(p)
+        self.bits = bits
 
 
 class RandomSolarize(_RandomOp):
     _op, _args = staticmethod(F.solarize), ("threshold",)
 
     def __init__(self, threshold, p=0.5):
-        super().__init__(threshold, p=p)
+        super().__init__(p)
+        self.threshold = threshold
 
 
 class RandomAdjustSharpness(_RandomOp):
     _op, _args = staticmethod(F.adjust_sharpness), ("sharpness_factor",)
 
     def __init__(self, sharpness_factor, p=0.5):
-        super().__init__(sharpness_factor, p=p)
+        super().__init__(p)
+        self.sharpness_factor = sharpness_factor
 
 
 class RandomAutocontrast(_RandomOp):
