@@ -275,3 +275,158 @@ def test_module_paths(tv):
     assert not missing
     for name in FUNCTIONAL:
         assert hasattr(EF, name.replace("_blur", "")) and hasattr(F, name.replace("_blur", ""))
+
+
+# ---- v2 per-type kernels ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def TF2(tv):
+    import torchvision.transforms.v2.functional as F
+    return F
+
+
+def _both(arr):
+    return ember.from_numpy(arr.copy()), torch.from_numpy(arr.copy())
+
+
+_RNG = np.random.default_rng(5)
+_IMG = _RNG.integers(0, 256, (3, 11, 13)).astype(np.uint8)
+_VIDEO = _RNG.integers(0, 256, (4, 3, 11, 13)).astype(np.uint8)
+_MASK = _RNG.integers(0, 4, (1, 11, 13)).astype(np.uint8)
+_BOXES = np.array([[1.0, 2.0, 6.0, 9.0], [3.5, 0.5, 12.0, 10.0]], np.float32)
+_POINTS = np.array([[1.0, 2.0], [6.5, 9.0], [12.0, 10.0]], np.float32)
+_DISP = (_RNG.uniform(-0.1, 0.1, (1, 11, 13, 2)).astype(np.float32),)
+_PERSPECTIVE = ([[0, 0], [12, 0], [12, 10], [0, 10]], [[1, 1], [11, 0], [12, 9], [2, 10]])
+
+# kernel name -> positional arguments after the input (arrays become tensors of each library)
+IMAGE_KERNELS = {
+    "adjust_brightness": (1.3,), "adjust_contrast": (0.6,), "adjust_gamma": (1.2,),
+    "adjust_hue": (0.1,), "adjust_saturation": (1.5,), "adjust_sharpness": (2.0,),
+    "autocontrast": (), "equalize": (), "invert": (), "permute_channels": ([2, 0, 1],),
+    "posterize": (3,), "solarize": (100,), "affine": (10.0, [1, 2], 1.1, [5.0, 0.0]),
+    "center_crop": ([5, 7],), "crop": (1, 2, 6, 7), "elastic": _DISP, "five_crop": (5,),
+    "horizontal_flip": (), "vertical_flip": (), "pad": ([1, 2],),
+    "perspective": _PERSPECTIVE, "resize": ([6, 8],), "resized_crop": (1, 2, 6, 7, [4, 5]),
+    "rotate": (30.0,), "ten_crop": (5,), "get_dimensions": (), "get_num_channels": (),
+    "get_size": (), "normalize": ([0.5, 0.4, 0.3], [0.2, 0.3, 0.4]),
+    "erase": (1, 2, 3, 4, np.zeros((3, 1, 1), np.float32)), "gaussian_blur": ([3, 3], [1.0]),
+    "to_dtype": (),
+}
+FLOAT_ONLY = {"normalize", "erase"}
+MASK_KERNELS = {
+    "affine": (10.0, [1, 2], 1.1, [5.0, 0.0], 0), "center_crop": ([5, 7],),
+    "crop": (1, 2, 6, 7), "elastic": (*_DISP, 0), "horizontal_flip": (), "vertical_flip": (),
+    "pad": ([1, 2],), "perspective": (*_PERSPECTIVE, 0), "resize": ([6, 8],),
+    "resized_crop": (1, 2, 6, 7, [4, 5]), "rotate": (30.0, True),
+}
+
+
+def _args(args, lib):
+    return [lib.from_numpy(a.copy()) if isinstance(a, np.ndarray) else a for a in args]
+
+
+def _same_result(ours, theirs, atol=0):
+    if isinstance(theirs, (int, float)):
+        assert ours == theirs
+        return
+    if isinstance(theirs, (list, tuple)) and not any(isinstance(t, torch.Tensor) for t in theirs):
+        assert list(ours) == list(theirs)
+        return
+    if isinstance(theirs, tuple) and len(theirs) == 2 and isinstance(theirs[1], tuple):
+        assert tuple(ours[1]) == theirs[1]
+        ours, theirs = ours[0], theirs[0]
+    if isinstance(theirs, torch.Tensor):
+        assert type(ours) is ember.Tensor
+    same(ours, theirs, atol)
+
+
+@pytest.mark.parametrize("kind", ("image", "video"))
+@pytest.mark.parametrize("op", sorted(IMAGE_KERNELS))
+def test_v2_image_and_video_kernels(TF2, op, kind):
+    import ember.vision.transforms.v2.functional as EF2
+    arr = _IMG if kind == "image" else _VIDEO
+    if op in FLOAT_ONLY:
+        arr = (arr / 255.0).astype(np.float32)
+    e, t = _both(arr)
+    name = f"{op}_{kind}"
+    args = IMAGE_KERNELS[op]
+    _same_result(getattr(EF2, name)(e, *_args(args, ember)),
+                 getattr(TF2, name)(t, *_args(args, torch)), atol=1)
+
+
+@pytest.mark.parametrize("op", sorted(MASK_KERNELS))
+def test_v2_mask_kernels(TF2, op):
+    import ember.vision.transforms.v2.functional as EF2
+    e, t = _both(_MASK)
+    args = MASK_KERNELS[op]
+    _same_result(getattr(EF2, f"{op}_mask")(e, *_args(args, ember)),
+                 getattr(TF2, f"{op}_mask")(t, *_args(args, torch)))
+
+
+BOX_KERNELS = {
+    "affine": ("XYXY", (11, 13), 10.0, [1, 2], 1.1, [5.0, 0.0]),
+    "center_crop": ("XYXY", (11, 13), [5, 7]), "crop": ("XYXY", 1, 2, 6, 7),
+    "elastic": ("XYXY", (11, 13), *_DISP), "pad": ("XYXY", (11, 13), [1, 2]),
+    "perspective": ("XYXY", (11, 13), *_PERSPECTIVE), "resize": ((11, 13), [6, 8]),
+    "resized_crop": ("XYXY", 1, 2, 6, 7, [4, 5]), "rotate": ("XYXY", (11, 13), 30.0, True),
+}
+POINT_KERNELS = {
+    "affine": ((11, 13), 10.0, [1, 2], 1.1, [5.0, 0.0]), "center_crop": ((11, 13), [5, 7]),
+    "crop": (1, 2, 6, 7), "elastic": ((11, 13), *_DISP), "pad": ((11, 13), [1, 2]),
+    "horizontal_flip": ((11, 13),), "vertical_flip": ((11, 13),),
+    "perspective": ((11, 13), *_PERSPECTIVE), "resize": ([6, 8], (11, 13)),
+    "resized_crop": (1, 2, 6, 7, [4, 5]), "rotate": ((11, 13), 30.0, True),
+}
+
+
+@pytest.mark.parametrize("op", sorted(BOX_KERNELS) + [f"{k}:points" for k in POINT_KERNELS])
+def test_v2_box_and_keypoint_kernels(TF2, op):
+    import ember.vision.transforms.v2.functional as EF2
+    from torchvision.tv_tensors import BoundingBoxFormat
+    points = op.endswith(":points")
+    op = op.split(":")[0]
+    e, t = _both(_POINTS if points else _BOXES)
+    args = (POINT_KERNELS if points else BOX_KERNELS)[op]
+    name = f"{op}_{'keypoints' if points else 'bounding_boxes'}"
+    theirs_args = [BoundingBoxFormat[a] if a == "XYXY" else a for a in _args(args, torch)]
+    _same_result(getattr(EF2, name)(e, *_args(args, ember)),
+                 getattr(TF2, name)(t, *theirs_args), atol=1e-4)
+
+
+def test_v2_meta_and_deprecated(TF2, tv):
+    import warnings
+    import ember.vision.transforms.v2 as EV2
+    import ember.vision.tv_tensors as ETT
+    import ember.vision.transforms.v2.functional as EF2
+    import torchvision.transforms.v2 as TV2
+    import torchvision.tv_tensors as TTT
+    e, t = _both(_VIDEO)
+    assert EF2.get_num_frames(e) == TF2.get_num_frames(t) == EF2.get_num_frames_video(e)
+    assert EF2.get_image_num_channels(e) == TF2.get_image_num_channels(t)
+    eb = ETT.BoundingBoxes(ember.from_numpy(_BOXES), format="XYXY", canvas_size=(11, 13))
+    tb = TTT.BoundingBoxes(torch.from_numpy(_BOXES), format="XYXY", canvas_size=(11, 13))
+    assert EF2.get_size_bounding_boxes(eb) == TF2.get_size_bounding_boxes(tb)
+    assert EF2.get_size_mask(ember.from_numpy(_MASK)) == TF2.get_size_mask(
+        torch.from_numpy(_MASK))
+    ei, ti = _both(_IMG)
+    same(EF2.convert_image_dtype(ei), TF2.convert_image_dtype(ti))
+    same(EF2.convert_image_dtype(ei, ember.float64), TF2.convert_image_dtype(ti, torch.float64))
+    for fn, arg in (("get_image_size", (ei, ti)), ("to_tensor", (_IMG.transpose(1, 2, 0),) * 2)):
+        with warnings.catch_warnings(record=True) as ew:
+            warnings.simplefilter("always")
+            ours = getattr(EF2, fn)(arg[0])
+        with warnings.catch_warnings(record=True) as tw:
+            warnings.simplefilter("always")
+            theirs = getattr(TF2, fn)(arg[1])
+        assert [str(w.message) for w in ew] == [str(w.message) for w in tw]
+        _same_result(ours, theirs)
+    with warnings.catch_warnings(record=True) as ew:
+        warnings.simplefilter("always")
+        ours = EV2.ToTensor()
+    with warnings.catch_warnings(record=True) as tw:
+        warnings.simplefilter("always")
+        theirs = TV2.ToTensor()
+    assert [str(w.message) for w in ew] == [str(w.message) for w in tw]
+    assert repr(ours) == repr(theirs)
+    pil = Image.fromarray(_IMG.transpose(1, 2, 0))
+    same(ours(pil), theirs(pil))
+    assert ours(ei) is ei and theirs(ti) is ti      # tensors pass through
