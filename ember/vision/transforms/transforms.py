@@ -450,6 +450,10 @@ class RandomApply(Module):
             img = t(img)
         return img
 
+    def __repr__(self):
+        body = "".join(f"\n    {t}" for t in self.transforms)
+        return f"{type(self).__name__}(\n    p={self.p}{body}\n)"
+
 
 
 def _fill_for(img, fill):
@@ -509,7 +513,7 @@ class _RandomOp(Module):
         self.p = p
 
     def forward(self, img):
-        if float(ember.rand(1).item()) < self.p:
+        if _coin(self.p):
             return type(self)._op(img, *(getattr(self, a) for a in self._args))
         return img
 
