@@ -431,3 +431,24 @@ def test_v2_meta_and_deprecated(TF2, tv):
     pil = Image.fromarray(_IMG.transpose(1, 2, 0))
     same(ours(pil), theirs(pil))
     assert ours(ei) is ei and theirs(ti) is ti      # tensors pass through
+
+
+def _outcome(fn):
+    try:
+        return fn()
+    except Exception as e:      # torchvision's v1 auto-augment solarizes float images at 0..255
+        return f"{type(e).__name__}: {e}"
+
+
+@pytest.mark.parametrize("name", ("AutoAugment", "RandAugment", "TrivialAugmentWide"))
+def test_auto_augment_float_images(TT, name):
+    for seed in SEEDS + (3, 4):
+        e, t = _image("float", seed)
+        ember.manual_seed(seed)
+        ours = _outcome(lambda: getattr(ET, name)()(e))
+        torch.manual_seed(seed)
+        theirs = _outcome(lambda: getattr(TT, name)()(t))
+        if isinstance(theirs, str):
+            assert ours == theirs
+        else:
+            same(ours, theirs, atol=1e-5)
