@@ -20,12 +20,12 @@ class AutoAugmentPolicy(enum.Enum):
     SVHN = "svhn"
 
 
-def linear(lo, hi):
+def _linear(lo, hi):
     """Magnitudes ``linspace(lo, hi)``; ``hi`` may depend on the image ``(height, width)``."""
     return lambda bins, h, w: ember.linspace(lo, hi(h, w) if callable(hi) else hi, bins)
 
 
-def posterize_bits(top, span):
+def _posterize_bits(top, span):
     return lambda bins, h, w: (top - (ember.arange(bins) / ((bins - 1) / span))).round().int()
 
 
@@ -33,26 +33,26 @@ def _none(bins, h, w):
     return None
 
 
-def space(shear, translate, rotate, enhance, posterize, *, solarize=1.0, identity=False,
+def _space(shear, translate, rotate, enhance, posterize, *, solarize=1.0, identity=False,
            invert=False):
     """An augmentation space: op name -> (magnitudes(bins, height, width), signed)."""
-    space = {"Identity": (_none, False)} if identity else {}
-    space.update({
-        "ShearX": (linear(0.0, shear), True), "ShearY": (linear(0.0, shear), True),
-        "TranslateX": (linear(0.0, translate[0]), True),
-        "TranslateY": (linear(0.0, translate[1]), True),
-        "Rotate": (linear(0.0, rotate), True)})
+    ops = {"Identity": (_none, False)} if identity else {}
+    ops.update({
+        "ShearX": (_linear(0.0, shear), True), "ShearY": (_linear(0.0, shear), True),
+        "TranslateX": (_linear(0.0, translate[0]), True),
+        "TranslateY": (_linear(0.0, translate[1]), True),
+        "Rotate": (_linear(0.0, rotate), True)})
     if enhance is not None:
-        space.update({name: (linear(0.0, enhance), True)
+        ops.update({name: (_linear(0.0, enhance), True)
                       for name in ("Brightness", "Color", "Contrast", "Sharpness")})
-    space.update({"Posterize": (posterize, False), "Solarize": (linear(solarize, 0.0), False),
+    ops.update({"Posterize": (posterize, False), "Solarize": (_linear(solarize, 0.0), False),
                   "AutoContrast": (_none, False), "Equalize": (_none, False)})
     if invert:
-        space["Invert"] = (_none, False)
-    return space
+        ops["Invert"] = (_none, False)
+    return ops
 
 
-AUTO_TRANSLATE = (lambda h, w: 150.0 / 331.0 * w, lambda h, w: 150.0 / 331.0 * h)
+_AUTO_TRANSLATE = (lambda h, w: 150.0 / 331.0 * w, lambda h, w: 150.0 / 331.0 * h)
 
 
 _IMAGENET_POLICY = (
@@ -136,13 +136,13 @@ _SVHN_POLICY = (
     (("ShearY", 0.8, 5), ("AutoContrast", 0.7, None)),
     (("ShearX", 0.7, 2), ("Invert", 0.1, None)),
 )
-POLICIES = {AutoAugmentPolicy.IMAGENET: _IMAGENET_POLICY,
+_POLICIES = {AutoAugmentPolicy.IMAGENET: _IMAGENET_POLICY,
              AutoAugmentPolicy.CIFAR10: _CIFAR10_POLICY, AutoAugmentPolicy.SVHN: _SVHN_POLICY}
 
 
 
 
-def apply_op(F, img, op_name, magnitude, interpolation, fill,
+def _apply_op(F, img, op_name, magnitude, interpolation, fill,
              unknown=_errors.auto_augment_unknown_op):
     """``img`` through the op ``op_name`` at ``magnitude``, with the functional module ``F``
     (v1's or v2's)."""
@@ -196,21 +196,21 @@ class _AutoAugmentBase(Module):
         magnitude = 0.0 if magnitudes is None else float(magnitudes[index()].item())
         if signed and _randint(2):
             magnitude *= -1.0
-        return apply_op(F, img, op_name, magnitude, self.interpolation, fill)
+        return _apply_op(F, img, op_name, magnitude, self.interpolation, fill)
 
 
 class AutoAugment(_AutoAugmentBase):
     """One sub-policy (two ops with probabilities and magnitudes) of a learned policy."""
-    _SPACE = space(0.3, AUTO_TRANSLATE, 30.0, 0.9, posterize_bits(8, 4), solarize=255.0,
-                   invert=True)
+    _SPACE = _space(0.3, _AUTO_TRANSLATE, 30.0, 0.9, _posterize_bits(8, 4), solarize=255.0,
+                    invert=True)
 
     def __init__(self, policy=AutoAugmentPolicy.IMAGENET, interpolation=InterpolationMode.NEAREST,
                  fill=None):
         super().__init__(interpolation, fill)
         self.policy = policy
-        if policy not in POLICIES:
+        if policy not in _POLICIES:
             raise _errors.v2_auto_augment_policy(policy)
-        self.policies = list(POLICIES[policy])
+        self.policies = list(_POLICIES[policy])
 
     @staticmethod
     def get_params(transform_num):
@@ -227,7 +227,7 @@ class AutoAugment(_AutoAugmentBase):
                     float(fn(10, height, width)[magnitude_id].item())
                 if signed and signs[i] == 0:
                     magnitude *= -1.0
-                img = apply_op(F, img, op_name, magnitude, self.interpolation, fill)
+                img = _apply_op(F, img, op_name, magnitude, self.interpolation, fill)
         return img
 
     def __repr__(self):
@@ -236,8 +236,8 @@ class AutoAugment(_AutoAugmentBase):
 
 class RandAugment(_AutoAugmentBase):
     """``num_ops`` ops drawn uniformly, all at bin ``magnitude`` of ``num_magnitude_bins``."""
-    _SPACE = space(0.3, AUTO_TRANSLATE, 30.0, 0.9, posterize_bits(8, 4), solarize=255.0,
-                   identity=True)
+    _SPACE = _space(0.3, _AUTO_TRANSLATE, 30.0, 0.9, _posterize_bits(8, 4), solarize=255.0,
+                    identity=True)
 
     def __init__(self, num_ops=2, magnitude=9, num_magnitude_bins=31,
                  interpolation=InterpolationMode.NEAREST, fill=None):
@@ -260,8 +260,8 @@ class RandAugment(_AutoAugmentBase):
 
 class TrivialAugmentWide(_AutoAugmentBase):
     """One op drawn uniformly, at a uniformly drawn magnitude."""
-    _SPACE = space(0.99, (32.0, 32.0), 135.0, 0.99, posterize_bits(8, 6), solarize=255.0,
-                   identity=True)
+    _SPACE = _space(0.99, (32.0, 32.0), 135.0, 0.99, _posterize_bits(8, 6), solarize=255.0,
+                    identity=True)
 
     def __init__(self, num_magnitude_bins=31, interpolation=InterpolationMode.NEAREST,
                  fill=None):
@@ -282,9 +282,9 @@ class TrivialAugmentWide(_AutoAugmentBase):
 class AugMix(_AutoAugmentBase):
     """A Dirichlet-weighted mix of ``mixture_width`` random op chains, blended with the
     original image by a Dirichlet-drawn weight."""
-    _PARTIAL_SPACE = space(0.3, (lambda h, w: w / 3.0, lambda h, w: h / 3.0), 30.0, None,
-                           posterize_bits(4, 4), solarize=255.0)
-    _SPACE = {**_PARTIAL_SPACE, **{name: (linear(0.0, 0.9), True)
+    _PARTIAL_SPACE = _space(0.3, (lambda h, w: w / 3.0, lambda h, w: h / 3.0), 30.0, None,
+                            _posterize_bits(4, 4), solarize=255.0)
+    _SPACE = {**_PARTIAL_SPACE, **{name: (_linear(0.0, 0.9), True)
                                    for name in ("Brightness", "Color", "Contrast", "Sharpness")}}
     _PARAMETER_MAX = 10
 

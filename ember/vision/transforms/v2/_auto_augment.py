@@ -6,8 +6,8 @@ from ....utils._pytree import tree_flatten, tree_unflatten
 from ... import tv_tensors
 from .._functional_tensor import max_value
 from ..._pil import is_pil_image
-from ..autoaugment import (AUTO_TRANSLATE, POLICIES, AutoAugmentPolicy, apply_op, linear,
-                           posterize_bits, space)
+from ..autoaugment import (_AUTO_TRANSLATE, _POLICIES, AutoAugmentPolicy, _apply_op, _linear,
+                           _posterize_bits, _space)
 from . import functional as F
 from ._transform import Transform
 from ._utils import _get_fill, _setup_fill_arg, check_type, is_pure_tensor
@@ -65,22 +65,22 @@ class _AutoAugmentBase(Transform):
     def _apply_image_or_video_transform(self, image, transform_id, magnitude):
         if transform_id == "Solarize":
             magnitude *= max_value(image.dtype) if isinstance(image, Tensor) else 255.0
-        return apply_op(F, image, transform_id, magnitude, self.interpolation,
-                        _get_fill(self._fill, type(image)), _errors.v2_auto_augment_unknown_op)
+        return _apply_op(F, image, transform_id, magnitude, self.interpolation,
+                         _get_fill(self._fill, type(image)), _errors.v2_auto_augment_unknown_op)
 
 
 class AutoAugment(_AutoAugmentBase):
     """One sub-policy (two ops with probabilities and magnitudes) of a learned policy."""
-    _AUGMENTATION_SPACE = space(0.3, AUTO_TRANSLATE, 30.0, 0.9, posterize_bits(8, 4),
-                                 invert=True)
+    _AUGMENTATION_SPACE = _space(0.3, _AUTO_TRANSLATE, 30.0, 0.9, _posterize_bits(8, 4),
+                                  invert=True)
 
     def __init__(self, policy=AutoAugmentPolicy.IMAGENET, interpolation="nearest",
                  fill=None):
         super().__init__(interpolation=interpolation, fill=fill)
         self.policy = policy
-        if policy not in POLICIES:
+        if policy not in _POLICIES:
             raise _errors.v2_auto_augment_policy(policy)
-        self._policies = list(POLICIES[policy])
+        self._policies = list(_POLICIES[policy])
 
     def forward(self, *inputs):
         flat_with_spec, image = self._flatten_and_extract_image_or_video(inputs)
@@ -97,8 +97,8 @@ class AutoAugment(_AutoAugmentBase):
 
 class RandAugment(_AutoAugmentBase):
     """``num_ops`` ops drawn uniformly, all at bin ``magnitude`` of ``num_magnitude_bins``."""
-    _AUGMENTATION_SPACE = space(0.3, AUTO_TRANSLATE, 30.0, 0.9, posterize_bits(8, 4),
-                                 identity=True)
+    _AUGMENTATION_SPACE = _space(0.3, _AUTO_TRANSLATE, 30.0, 0.9, _posterize_bits(8, 4),
+                                  identity=True)
 
     def __init__(self, num_ops=2, magnitude=9, num_magnitude_bins=31,
                  interpolation="nearest", fill=None):
@@ -121,8 +121,8 @@ class RandAugment(_AutoAugmentBase):
 
 class TrivialAugmentWide(_AutoAugmentBase):
     """One op drawn uniformly, at a uniformly drawn magnitude."""
-    _AUGMENTATION_SPACE = space(0.99, (32.0, 32.0), 135.0, 0.99, posterize_bits(8, 6),
-                                 identity=True)
+    _AUGMENTATION_SPACE = _space(0.99, (32.0, 32.0), 135.0, 0.99, _posterize_bits(8, 6),
+                                  identity=True)
 
     def __init__(self, num_magnitude_bins=31, interpolation="nearest",
                  fill=None):
@@ -143,10 +143,10 @@ class TrivialAugmentWide(_AutoAugmentBase):
 class AugMix(_AutoAugmentBase):
     """A Dirichlet-weighted mix of ``mixture_width`` random op chains, blended with the
     original image by a Beta-like weight."""
-    _PARTIAL_AUGMENTATION_SPACE = space(0.3, (lambda h, w: w / 3.0, lambda h, w: h / 3.0),
-                                         30.0, None, posterize_bits(4, 4))
+    _PARTIAL_AUGMENTATION_SPACE = _space(0.3, (lambda h, w: w / 3.0, lambda h, w: h / 3.0),
+                                          30.0, None, _posterize_bits(4, 4))
     _AUGMENTATION_SPACE = {**_PARTIAL_AUGMENTATION_SPACE,
-                           **{name: (linear(0.0, 0.9), True)
+                           **{name: (_linear(0.0, 0.9), True)
                               for name in ("Brightness", "Color", "Contrast", "Sharpness")}}
 
     def __init__(self, severity=3, mixture_width=3, chain_depth=-1, alpha=1.0, all_ops=True,

@@ -149,106 +149,106 @@ def _points(functional, points, canvas_size, *args, canvas=True, **kwargs):
     return (_plain(out), tuple(out.canvas_size)) if canvas else _plain(out)
 
 
-G = _geometry
+_G = _geometry
 
 
 def affine_bounding_boxes(bounding_boxes, format, canvas_size, angle, translate, scale, shear,
                           center=None, clamping_mode="soft"):
-    return _boxes(G.affine, bounding_boxes, format, canvas_size, clamping_mode, angle=angle,
+    return _boxes(_G.affine, bounding_boxes, format, canvas_size, clamping_mode, angle=angle,
                   translate=translate, scale=scale, shear=shear, center=center, canvas=False)
 
 
 def center_crop_bounding_boxes(bounding_boxes, format, canvas_size, output_size,
                                clamping_mode="soft"):
-    return _boxes(G.center_crop, bounding_boxes, format, canvas_size, clamping_mode,
+    return _boxes(_G.center_crop, bounding_boxes, format, canvas_size, clamping_mode,
                   output_size)
 
 
 def crop_bounding_boxes(bounding_boxes, format, top, left, height, width, clamping_mode="soft"):
-    return _boxes(G.crop, bounding_boxes, format, (height, width), clamping_mode, top, left,
+    return _boxes(_G.crop, bounding_boxes, format, (height, width), clamping_mode, top, left,
                   height, width)
 
 
 def elastic_bounding_boxes(bounding_boxes, format, canvas_size, displacement,
                            clamping_mode="soft"):
-    return _boxes(G.elastic, bounding_boxes, format, canvas_size, clamping_mode, displacement,
+    return _boxes(_G.elastic, bounding_boxes, format, canvas_size, clamping_mode, displacement,
                   canvas=False)
 
 
 def pad_bounding_boxes(bounding_boxes, format, canvas_size, padding, padding_mode="constant",
                        clamping_mode="soft"):
-    return _boxes(G.pad, bounding_boxes, format, canvas_size, clamping_mode, padding,
+    return _boxes(_G.pad, bounding_boxes, format, canvas_size, clamping_mode, padding,
                   padding_mode=padding_mode)
 
 
 def perspective_bounding_boxes(bounding_boxes, format, canvas_size, startpoints, endpoints,
                                coefficients=None, clamping_mode="soft"):
-    return _boxes(G.perspective, bounding_boxes, format, canvas_size, clamping_mode,
+    return _boxes(_G.perspective, bounding_boxes, format, canvas_size, clamping_mode,
                   startpoints, endpoints, coefficients=coefficients, canvas=False)
 
 
 def resize_bounding_boxes(bounding_boxes, canvas_size, size, max_size=None,
                           format=tv_tensors.BoundingBoxFormat.XYXY, clamping_mode="soft"):
-    return _boxes(G.resize, bounding_boxes, format, canvas_size, clamping_mode, size,
+    return _boxes(_G.resize, bounding_boxes, format, canvas_size, clamping_mode, size,
                   max_size=max_size)
 
 
 def resized_crop_bounding_boxes(bounding_boxes, format, top, left, height, width, size,
                                 clamping_mode="soft"):
-    return _boxes(G.resized_crop, bounding_boxes, format, (height, width), clamping_mode, top,
+    return _boxes(_G.resized_crop, bounding_boxes, format, (height, width), clamping_mode, top,
                   left, height, width, size)
 
 
 def rotate_bounding_boxes(bounding_boxes, format, canvas_size, angle, expand=False, center=None,
                           clamping_mode="soft"):
-    return _boxes(G.rotate, bounding_boxes, format, canvas_size, clamping_mode, angle,
+    return _boxes(_G.rotate, bounding_boxes, format, canvas_size, clamping_mode, angle,
                   expand=expand, center=center)
 
 
 def affine_keypoints(keypoints, canvas_size, angle, translate, scale, shear, center=None):
-    return _points(G.affine, keypoints, canvas_size, angle=angle, translate=translate,
+    return _points(_G.affine, keypoints, canvas_size, angle=angle, translate=translate,
                    scale=scale, shear=shear, center=center)
 
 
 def center_crop_keypoints(inpt, canvas_size, output_size):
-    return _points(G.center_crop, inpt, canvas_size, output_size)
+    return _points(_G.center_crop, inpt, canvas_size, output_size)
 
 
 def crop_keypoints(keypoints, top, left, height, width):
-    return _points(G.crop, keypoints, (height, width), top, left, height, width)
+    return _points(_G.crop, keypoints, (height, width), top, left, height, width)
 
 
 def elastic_keypoints(keypoints, canvas_size, displacement):
-    return _points(G.elastic, keypoints, canvas_size, displacement, canvas=False)
+    return _points(_G.elastic, keypoints, canvas_size, displacement, canvas=False)
 
 
 def horizontal_flip_keypoints(keypoints, canvas_size):
-    return _points(G.horizontal_flip, keypoints, canvas_size, canvas=False)
+    return _points(_G.horizontal_flip, keypoints, canvas_size, canvas=False)
 
 
 def vertical_flip_keypoints(keypoints, canvas_size):
-    return _points(G.vertical_flip, keypoints, canvas_size, canvas=False)
+    return _points(_G.vertical_flip, keypoints, canvas_size, canvas=False)
 
 
 def pad_keypoints(keypoints, canvas_size, padding, padding_mode="constant"):
-    return _points(G.pad, keypoints, canvas_size, padding, padding_mode=padding_mode)
+    return _points(_G.pad, keypoints, canvas_size, padding, padding_mode=padding_mode)
 
 
 def perspective_keypoints(keypoints, canvas_size, startpoints, endpoints, coefficients=None):
-    return _points(G.perspective, keypoints, canvas_size, startpoints, endpoints,
+    return _points(_G.perspective, keypoints, canvas_size, startpoints, endpoints,
                    coefficients=coefficients, canvas=False)
 
 
 def resize_keypoints(keypoints, size, canvas_size, max_size=None):
-    return _points(G.resize, keypoints, canvas_size, size, max_size=max_size)
+    return _points(_G.resize, keypoints, canvas_size, size, max_size=max_size)
 
 
 def resized_crop_keypoints(keypoints, top, left, height, width, size):
-    return _points(G.resized_crop, keypoints, (height, width), top, left, height, width, size)
+    return _points(_G.resized_crop, keypoints, (height, width), top, left, height, width, size)
 
 
 def rotate_keypoints(keypoints, canvas_size, angle, expand=False, center=None):
-    return _points(G.rotate, keypoints, canvas_size, angle, expand=expand, center=center)
+    return _points(_G.rotate, keypoints, canvas_size, angle, expand=expand, center=center)
 
 
 __all__ = sorted([*_GENERATED, "get_num_frames", "get_num_frames_video", "get_image_num_channels",
