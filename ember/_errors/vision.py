@@ -405,3 +405,100 @@ def io_jpeg_quality(quality):
 def perspective_corners(n_start, n_end):
     return ValueError(f"Please provide exactly four corners, got {n_start} startpoints and "
                       f"{n_end} endpoints.")
+
+
+# ---- v1 colour ops (invert, posterize, solarize, autocontrast, equalize, sharpness) ----------
+def pil_img_type(img):
+    return TypeError(f"img should be PIL Image. Got {type(img)}")
+
+
+def tensor_not_image():
+    return TypeError("Tensor is not a torch image.")
+
+
+def image_ndim_at_least_3(ndim):
+    return TypeError(f"Input image tensor should have at least 3 dimensions, but found {ndim}")
+
+
+def image_ndim_3_or_4(ndim):
+    return TypeError(f"Input image tensor should have 3 or 4 dimensions, but found {ndim}")
+
+
+def image_channels(permitted, c):
+    return TypeError(f"Input image tensor permitted channel values are {permitted}, but found {c}")
+
+
+def image_uint8_only(dtype):
+    return TypeError(f"Only torch.uint8 image tensors are supported, but found {dtype}")
+
+
+def posterize_bits(bits):
+    return ValueError(f"The number if bits should be between 0 and 8. Got {bits}")
+
+
+def solarize_threshold():
+    return TypeError("Threshold should be less than bound of img.")
+
+
+# ---- v1 transform classes --------------------------------------------------------------------
+def transforms_sequence():
+    return TypeError("Argument transforms should be a sequence")
+
+
+def choice_p_sequence():
+    return TypeError("Argument p should be a sequence")
+
+
+def crop_size_dims():
+    return ValueError("Please provide only two dimensions (h, w) for size.")
+
+
+def linear_matrix_square(size):
+    return ValueError(f"transformation_matrix should be square. Got {size} rectangular matrix.")
+
+
+def linear_mean_length(n, size):
+    return ValueError(f"mean_vector should have the same length {n} as any one of the "
+                      f"dimensions of the transformation_matrix [{size}]")
+
+
+def linear_devices(a, b):
+    return ValueError(f"Input tensors should be on the same device. Got {a} and {b}")
+
+
+def linear_dtypes(a, b):
+    return ValueError(f"Input tensors should have the same dtype. Got {a} and {b}")
+
+
+def linear_input_shape(c, h, w, n):
+    return ValueError(f"Input tensor and transformation matrix have incompatible shape.[{c} x "
+                      f"{h} x {w}] != {n}")
+
+
+def linear_input_device(a, b):
+    return ValueError("Input tensor should be on the same device as transformation matrix and "
+                      f"mean vector. Got {a} vs {b}")
+
+
+def perspective_fill_type():
+    return TypeError("Fill should be either a sequence or a number.")
+
+
+def elastic_arg_type(name, value):
+    return TypeError(f"{name} should be float or a sequence of floats. Got {type(value)}")
+
+
+def elastic_arg_len(name, n):
+    return ValueError(f"If {name} is a sequence its length should be 2. Got {n}")
+
+
+def elastic_arg_item(name, value):
+    return TypeError(f"{name} should be a sequence of floats. Got {type(value)}")
+
+
+def elastic_fill_type(fill):
+    return TypeError(f"fill should be int or float or a list or tuple of them. Got {type(fill)}")
+
+
+def auto_augment_unknown_op(name):
+    return ValueError(f"The provided operator {name} is not recognized.")

@@ -97,6 +97,31 @@ adjust_saturation = _enhancer("Color")
 adjust_sharpness = _enhancer("Sharpness")
 
 
+def _image_ops():
+    from PIL import ImageOps
+    return ImageOps
+
+
+def invert(img):
+    return _image_ops().invert(img)
+
+
+def posterize(img, bits):
+    return _image_ops().posterize(img, bits)
+
+
+def solarize(img, threshold):
+    return _image_ops().solarize(img, threshold)
+
+
+def autocontrast(img):
+    return _image_ops().autocontrast(img)
+
+
+def equalize(img):
+    return _image_ops().equalize(img)
+
+
 def adjust_hue(img, factor):
     if img.mode in ("L", "1", "I", "F"):
         return img

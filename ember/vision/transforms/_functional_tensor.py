@@ -332,6 +332,43 @@ def gaussian_blur(img, kernel_size, sigma):
     return _back(out.astype(a.dtype), img)
 
 
+def smoothed(img):
+    """``(x, s)``: the image as a new float ``(N, C, H, W)`` tensor, and its inner pixels
+    smoothed by PIL's 3×3 SMOOTH kernel (rounded for integer images)."""
+    from ...nn.functional import conv2d
+    c, h, w = img.shape[-3:]
+    dtype = img._dtype if img._dtype.is_floating_point else _dtype.float32
+    k = np.full((3, 3), 1.0 / 13.0)
+    k[1, 1] = 5.0 / 13.0
+    kernel = _out(_xp(img).asarray(np.broadcast_to(k.astype(dtype.np), (c, 1, 3, 3)).copy()),
+                  img, dtype)
+    x = img.to(dtype=dtype, copy=True).reshape(-1, c, h, w)
+    s = conv2d(x, kernel, groups=c)
+    return x, (s if img._dtype.is_floating_point else s.round_())
+
+
+def adjust_sharpness(img, factor):
+    """Blend with the image whose inner pixels are smoothed (torchvision v1's kernel)."""
+    degenerate, s = smoothed(img)
+    degenerate[..., 1:-1, 1:-1] = s
+    return _blend(_as_float(img), degenerate._data.reshape(img.shape), factor, img)
+
+
+def autocontrast(img):
+    """Stretch each channel to ``[0, max]``: ``(x - lo) * (max / (hi - lo))``."""
+    xp = _xp(img)
+    bound = max_value(img._dtype)
+    a = _as_float(img)
+    lo = a.min(axis=(-2, -1), keepdims=True)
+    hi = a.max(axis=(-2, -1), keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):   # torch's number / tensor is
+        scale = (1 / (hi - lo)).astype(a.dtype) * a.dtype.type(bound)   # reciprocal * number
+    flat = ~xp.isfinite(scale)
+    lo, scale = xp.where(flat, 0, lo).astype(a.dtype), xp.where(flat, 1, scale).astype(a.dtype)
+    out = xp.clip((a - lo) * scale, 0, bound)
+    return _out(out.astype(img._dtype.np), img)
+
+
 def erase(img, i, j, h, w, v, inplace):
     if not inplace:
         img = img.clone()

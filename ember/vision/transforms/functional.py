@@ -12,7 +12,7 @@ import numpy as np
 
 from ... import _dtype, _errors
 from ..._ops._core import wrap
-from ..._tensor import Tensor
+from ..._tensor import Size, Tensor
 from .._pil import is_pil_image, pil
 from . import _functional_pil as FP
 from . import _functional_tensor as FT
@@ -454,3 +454,107 @@ def erase(img, i, j, h, w, v, inplace=False):
     if not isinstance(img, Tensor):
         raise _errors.tensor_image_type(img)
     return FT.erase(img, i, j, h, w, v, inplace)
+
+
+# ---- histogram and bit-level colour ops -------------------------------------------------------
+def _pil_op(name, img, *args):
+    """``PIL.ImageOps.<name>`` (``ImageEnhance.Sharpness`` for sharpness) on a PIL image."""
+    if not is_pil_image(img):
+        raise _errors.pil_img_type(img)
+    return getattr(FP, name)(img, *args)
+
+
+def _check_tensor(img, *, ndim=(3, None), uint8=False):
+    """torchvision's checks on a tensor image: dimensions, dtype, then 1 or 3 channels."""
+    if img.ndim < 2:
+        raise _errors.tensor_not_image()
+    lo, hi = ndim
+    if hi is not None and not lo <= img.ndim <= hi:
+        raise _errors.image_ndim_3_or_4(img.ndim)
+    if img.ndim < lo:
+        raise _errors.image_ndim_at_least_3(img.ndim)
+    if uint8 and img._dtype is not _dtype.uint8:
+        raise _errors.image_uint8_only(img.dtype)
+    c = get_dimensions(img)[0]
+    if c not in (1, 3):
+        raise _errors.image_channels([1, 3], c)
+
+
+def _v2_kernel(name):
+    from .v2.functional import _color
+    return getattr(_color, name)
+
+
+def invert(img):
+    """Each pixel becomes ``max - pixel``."""
+    if not isinstance(img, Tensor):
+        return _pil_op("invert", img)
+    _check_tensor(img)
+    return _v2_kernel("_invert")(img)
+
+
+def posterize(img, bits):
+    """Keep the ``bits`` high bits of each uint8 channel value."""
+    if not 0 <= bits <= 8:
+        raise _errors.posterize_bits(bits)
+    if not isinstance(img, Tensor):
+        return _pil_op("posterize", img, bits)
+    _check_tensor(img, uint8=True)
+    return _v2_kernel("_posterize")(img, int(bits))
+
+
+def solarize(img, threshold):
+    """Invert the pixels at or above ``threshold``."""
+    if not isinstance(img, Tensor):
+        return _pil_op("solarize", img, threshold)
+    _check_tensor(img)
+    if threshold > FT.max_value(img._dtype):
+        raise _errors.solarize_threshold()
+    return _v2_kernel("_solarize")(img, threshold)
+
+
+def autocontrast(img):
+    """Stretch each channel so that its darkest pixel is 0 and its lightest the maximum."""
+    if not isinstance(img, Tensor):
+        return _pil_op("autocontrast", img)
+    _check_tensor(img)
+    return FT.autocontrast(img)
+
+
+def equalize(img):
+    """Histogram equalisation of each channel of a uint8 image."""
+    if not isinstance(img, Tensor):
+        return _pil_op("equalize", img)
+    _check_tensor(img, ndim=(3, 4), uint8=True)
+    return _v2_kernel("_equalize")(img)
+
+
+def adjust_sharpness(img, sharpness_factor):
+    """Blend with a smoothed copy: 0 blurs, 1 keeps the image, 2 sharpens."""
+    if not isinstance(img, Tensor):
+        return _pil_op("adjust_sharpness", img, sharpness_factor)
+    if sharpness_factor < 0:
+        raise _errors.colour_factor("sharpness", sharpness_factor)
+    if img.ndim < 2:
+        raise _errors.tensor_not_image()
+    c = get_dimensions(img)[0]
+    if c not in (1, 3):
+        raise _errors.image_channels([1, 3], c)
+    if img.shape[-1] <= 2 or img.shape[-2] <= 2:
+        return img
+    return FT.adjust_sharpness(img, sharpness_factor)
+
+
+def elastic_transform(img, displacement, interpolation=InterpolationMode.BILINEAR, fill=None):
+    """Sample each pixel at its position moved by ``displacement`` (``(1, H, W, 2)``,
+    normalised units); PIL images go through a uint8 tensor."""
+    from .v2.functional._geometry import _elastic_image
+    mode = _interp(interpolation)
+    if not isinstance(displacement, Tensor):
+        raise _errors.v2_displacement_type()
+    _check_img(img)
+    size = get_dimensions(img)[1:]
+    expected = Size([1, *size, 2])
+    if tuple(displacement.shape) != tuple(expected):
+        raise _errors.v2_displacement_shape(expected, displacement.shape)
+    return _elastic_image(img, displacement, mode, fill)

@@ -2,6 +2,8 @@
 ``ember.manual_seed`` makes them reproducible."""
 import math
 import numbers
+import random
+from collections.abc import Sequence
 
 import ember
 
@@ -448,3 +450,268 @@ class RandomApply(Module):
             img = t(img)
         return img
 
+    def __repr__(self):
+        body = "".join(f"\n    {t}" for t in self.transforms)
+        return f"{type(self).__name__}(\n    p={self.p}{body}\n)"
+
+
+
+def _fill_for(img, fill):
+    """A tensor image's fill as one float per channel (PIL images take ``fill`` as given)."""
+    if not isinstance(img, ember.Tensor) or fill is None:
+        return fill
+    if isinstance(fill, (int, float)):
+        return [float(fill)] * F.get_image_num_channels(img)
+    return [float(f) for f in fill]
+
+
+class _RandomTransforms:
+    """A list of transforms applied in a random way (drawn with Python's ``random``)."""
+
+    def __init__(self, transforms):
+        if not isinstance(transforms, Sequence):
+            raise _errors.transforms_sequence()
+        self.transforms = transforms
+
+    def __repr__(self):
+        return Compose.__repr__(self)
+
+
+class RandomOrder(_RandomTransforms):
+    """Apply all the transforms, in a random order."""
+
+    def __call__(self, img):
+        order = list(range(len(self.transforms)))
+        random.shuffle(order)
+        for i in order:
+            img = self.transforms[i](img)
+        return img
+
+
+class RandomChoice(_RandomTransforms):
+    """Apply one transform, picked with weights ``p``."""
+
+    def __init__(self, transforms, p=None):
+        super().__init__(transforms)
+        if p is not None and not isinstance(p, Sequence):
+            raise _errors.choice_p_sequence()
+        self.p = p
+
+    def __call__(self, *args):
+        return random.choices(self.transforms, weights=self.p)[0](*args)
+
+    def __repr__(self):
+        return f"{super().__repr__()}(p={self.p})"
+
+
+class _RandomOp(Module):
+    """Apply ``_op(img, *args)`` with probability ``p``; the repr lists ``_args`` then p."""
+    _op, _args = None, ()
+
+    def __init__(self, p=0.5):
+        super().__init__()
+        self.p = p
+
+    def forward(self, img):
+        if _coin(self.p):
+            return type(self)._op(img, *(getattr(self, a) for a in self._args))
+        return img
+
+    def __repr__(self):
+        fields = "".join(f"{a}={getattr(self, a)}," for a in self._args)
+        return f"{type(self).__name__}({fields}p={self.p})"
+
+
+class RandomInvert(_RandomOp):
+    _op = staticmethod(F.invert)
+
+
+class RandomPosterize(_RandomOp):
+    _op, _args = staticmethod(F.posterize), ("bits",)
+
+    def __init__(self, bits, p=0.5):
+        super().__init__(p)
+        self.bits = bits
+
+
+class RandomSolarize(_RandomOp):
+    _op, _args = staticmethod(F.solarize), ("threshold",)
+
+    def __init__(self, threshold, p=0.5):
+        super().__init__(p)
+        self.threshold = threshold
+
+
+class RandomAdjustSharpness(_RandomOp):
+    _op, _args = staticmethod(F.adjust_sharpness), ("sharpness_factor",)
+
+    def __init__(self, sharpness_factor, p=0.5):
+        super().__init__(p)
+        self.sharpness_factor = sharpness_factor
+
+
+class RandomAutocontrast(_RandomOp):
+    _op = staticmethod(F.autocontrast)
+
+
+class RandomEqualize(_RandomOp):
+    _op = staticmethod(F.equalize)
+
+
+class RandomPerspective(Module):
+    def __init__(self, distortion_scale=0.5, p=0.5, interpolation=InterpolationMode.BILINEAR,
+                 fill=0):
+        super().__init__()
+        self.p, self.distortion_scale = p, distortion_scale
+        self.interpolation = _interp(interpolation)
+        if fill is None:
+            fill = 0
+        elif not isinstance(fill, (Sequence, numbers.Number)):
+            raise _errors.perspective_fill_type()
+        self.fill = fill
+
+    def forward(self, img):
+        fill = _fill_for(img, self.fill)
+        _, height, width = F.get_dimensions(img)
+        if _coin(self.p):
+            start, end = self.get_params(width, height, self.distortion_scale)
+            return F.perspective(img, start, end, self.interpolation, fill)
+        return img
+
+    @staticmethod
+    def get_params(width, height, distortion_scale):
+        """The image corners (clockwise from top-left) and each one moved inwards by up to
+        ``distortion_scale`` of the half size."""
+        dx, dy = int(distortion_scale * (width // 2)), int(distortion_scale * (height // 2))
+        left, right = (0, dx + 1), (width - dx - 1, width)
+        top, bottom = (0, dy + 1), (height - dy - 1, height)
+        ends = [[_randint(*x), _randint(*y)] for x, y in
+                ((left, top), (right, top), (right, bottom), (left, bottom))]
+        starts = [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]]
+        return starts, ends
+
+    def __repr__(self):
+        return f"{type(self).__name__}(p={self.p})"
+
+
+def _crop_size(size):
+    if isinstance(size, numbers.Number):
+        return int(size), int(size)
+    if isinstance(size, Sequence) and len(size) == 1:
+        return size[0], size[0]
+    if len(size) != 2:
+        raise _errors.crop_size_dims()
+    return size
+
+
+class FiveCrop(Module):
+    """The four corner crops and the centre crop."""
+
+    def __init__(self, size):
+        super().__init__()
+        self.size = _crop_size(size)
+
+    def forward(self, img):
+        return F.five_crop(img, self.size)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(size={self.size})"
+
+
+class TenCrop(Module):
+    """``FiveCrop`` of the image and of its mirror image."""
+
+    def __init__(self, size, vertical_flip=False):
+        super().__init__()
+        self.size, self.vertical_flip = _crop_size(size), vertical_flip
+
+    def forward(self, img):
+        return F.ten_crop(img, self.size, self.vertical_flip)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(size={self.size}, vertical_flip={self.vertical_flip})"
+
+
+class LinearTransformation(Module):
+    """``(flatten(x) - mean_vector) @ transformation_matrix`` (e.g. ZCA whitening)."""
+
+    def __init__(self, transformation_matrix, mean_vector):
+        super().__init__()
+        m, v = transformation_matrix, mean_vector
+        if m.size(0) != m.size(1):
+            raise _errors.linear_matrix_square(tuple(m.size()))
+        if v.size(0) != m.size(0):
+            raise _errors.linear_mean_length(v.size(0), tuple(m.size()))
+        if m.device != v.device:
+            raise _errors.linear_devices(m.device, v.device)
+        if m.dtype != v.dtype:
+            raise _errors.linear_dtypes(m.dtype, v.dtype)
+        self.transformation_matrix, self.mean_vector = m, v
+
+    def forward(self, tensor):
+        shape = tensor.shape
+        n = shape[-3] * shape[-2] * shape[-1]
+        if n != self.transformation_matrix.shape[0]:
+            raise _errors.linear_input_shape(shape[-3], shape[-2], shape[-1],
+                                             self.transformation_matrix.shape[0])
+        if tensor.device.type != self.mean_vector.device.type:
+            raise _errors.linear_input_device(tensor.device, self.mean_vector.device)
+        flat = tensor.view(-1, n) - self.mean_vector
+        return ember.mm(flat, self.transformation_matrix.to(flat.dtype)).view(shape)
+
+    def __repr__(self):
+        return (f"{type(self).__name__}(transformation_matrix="
+                f"{self.transformation_matrix.tolist()}, mean_vector={self.mean_vector.tolist()})")
+
+
+def _float_pair(value, name):
+    if not isinstance(value, (float, Sequence)):
+        raise _errors.elastic_arg_type(name, value)
+    if isinstance(value, float):
+        return [value, value]
+    if len(value) != 2:
+        raise _errors.elastic_arg_len(name, len(value))
+    for v in value:
+        if not isinstance(v, float):
+            raise _errors.elastic_arg_item(name, v)
+    return value
+
+
+class ElasticTransform(Module):
+    """Move pixels by a random displacement field: uniform noise smoothed by a Gaussian of
+    ``sigma`` and scaled by ``alpha``."""
+
+    def __init__(self, alpha=50.0, sigma=5.0, interpolation=InterpolationMode.BILINEAR, fill=0):
+        super().__init__()
+        self.alpha = _float_pair(alpha, "alpha")
+        self.sigma = _float_pair(sigma, "sigma")
+        self.interpolation = _interp(interpolation)
+        if isinstance(fill, (int, float)):
+            fill = [float(fill)]
+        elif isinstance(fill, (list, tuple)):
+            fill = [float(f) for f in fill]
+        else:
+            raise _errors.elastic_fill_type(fill)
+        self.fill = fill
+
+    @staticmethod
+    def get_params(alpha, sigma, size):
+        """The ``(1, H, W, 2)`` displacement (normalised units)."""
+        parts = []
+        for axis in (0, 1):
+            d = ember.rand([1, 1] + list(size)) * 2 - 1
+            if sigma[axis] > 0.0:
+                k = int(8 * sigma[axis] + 1)
+                k += 1 - k % 2
+                d = F.gaussian_blur(d, [k, k], sigma)
+            parts.append(d * alpha[axis] / size[1 - axis])
+        return ember.concat(parts, 1).permute([0, 2, 3, 1])
+
+    def forward(self, tensor):
+        _, height, width = F.get_dimensions(tensor)
+        displacement = self.get_params(self.alpha, self.sigma, [height, width])
+        return F.elastic_transform(tensor, displacement, self.interpolation, self.fill)
+
+    def __repr__(self):
+        return (f"{type(self).__name__}(alpha={self.alpha}, sigma={self.sigma}, "
+                f"interpolation={self.interpolation}, fill={self.fill})")

@@ -9,6 +9,7 @@ from ._color import (ColorJitter, Grayscale, RandomAdjustSharpness,  # noqa: F40
                      RandomAutocontrast, RandomChannelPermutation, RandomEqualize,
                      RandomGrayscale, RandomInvert, RandomPhotometricDistort, RandomPosterize,
                      RandomSolarize, RGB)
+from ._deprecated import ToTensor  # noqa: F401
 from ._container import Compose, RandomApply, RandomChoice, RandomOrder  # noqa: F401
 from ._geometry import (CenterCrop, ElasticTransform, FiveCrop, Pad,  # noqa: F401
                         RandomAffine, RandomCrop,

@@ -1,53 +1,17 @@
 """AutoAugment, RandAugment, TrivialAugmentWide and AugMix: random chains of photometric and
 geometric ops applied to the sample's single image or video (boxes and masks are refused)."""
-import math
-
-from .... import _sample_dirichlet, arange, linspace, rand, randint, tensor as _tensor
+from .... import _sample_dirichlet, rand, randint, tensor as _tensor
 from ...._tensor import Tensor
 from ....utils._pytree import tree_flatten, tree_unflatten
 from ... import tv_tensors
 from .._functional_tensor import max_value
 from ..._pil import is_pil_image
-from ..autoaugment import AutoAugmentPolicy
-from ..functional import InterpolationMode
+from ..autoaugment import (_AUTO_TRANSLATE, _POLICIES, AutoAugmentPolicy, _apply_op, _linear,
+                           _posterize_bits, _space)
 from . import functional as F
 from ._transform import Transform
 from ._utils import _get_fill, _setup_fill_arg, check_type, is_pure_tensor
 from .... import _errors
-
-
-def _linear(lo, hi):
-    """Magnitudes ``linspace(lo, hi)``; ``hi`` may depend on the image ``(height, width)``."""
-    return lambda bins, h, w: linspace(lo, hi(h, w) if callable(hi) else hi, bins)
-
-
-def _posterize_bits(top, span):
-    return lambda bins, h, w: (top - (arange(bins) / ((bins - 1) / span))).round().int()
-
-
-def _none(bins, h, w):
-    return None
-
-
-def _space(shear, translate, rotate, enhance, posterize, *, identity=False, invert=False):
-    """An augmentation space: op name -> (magnitudes(bins, height, width), signed)."""
-    space = {"Identity": (_none, False)} if identity else {}
-    space.update({
-        "ShearX": (_linear(0.0, shear), True), "ShearY": (_linear(0.0, shear), True),
-        "TranslateX": (_linear(0.0, translate[0]), True),
-        "TranslateY": (_linear(0.0, translate[1]), True),
-        "Rotate": (_linear(0.0, rotate), True)})
-    if enhance is not None:
-        space.update({name: (_linear(0.0, enhance), True)
-                      for name in ("Brightness", "Color", "Contrast", "Sharpness")})
-    space.update({"Posterize": (posterize, False), "Solarize": (_linear(1.0, 0.0), False),
-                  "AutoContrast": (_none, False), "Equalize": (_none, False)})
-    if invert:
-        space["Invert"] = (_none, False)
-    return space
-
-
-_AUTO_TRANSLATE = (lambda h, w: 150.0 / 331.0 * w, lambda h, w: 150.0 / 331.0 * h)
 
 
 class _AutoAugmentBase(Transform):
@@ -99,126 +63,16 @@ class _AutoAugmentBase(Transform):
         return tree_unflatten(flat_inputs, spec)
 
     def _apply_image_or_video_transform(self, image, transform_id, magnitude):
-        fill = _get_fill(self._fill, type(image))
-        affine = dict(angle=0.0, translate=[0, 0], scale=1.0, shear=[0.0, 0.0],
-                      interpolation=self.interpolation, fill=fill)
-        shear = math.degrees(math.atan(magnitude))
-        if transform_id == "Identity":
-            return image
-        if transform_id == "ShearX":
-            return F.affine(image, **{**affine, "shear": [shear, 0.0]}, center=[0, 0])
-        if transform_id == "ShearY":
-            return F.affine(image, **{**affine, "shear": [0.0, shear]}, center=[0, 0])
-        if transform_id == "TranslateX":
-            return F.affine(image, **{**affine, "translate": [int(magnitude), 0]})
-        if transform_id == "TranslateY":
-            return F.affine(image, **{**affine, "translate": [0, int(magnitude)]})
-        if transform_id == "Rotate":
-            return F.rotate(image, angle=magnitude, interpolation=self.interpolation, fill=fill)
-        enhance = {"Brightness": F.adjust_brightness, "Color": F.adjust_saturation,
-                   "Contrast": F.adjust_contrast, "Sharpness": F.adjust_sharpness}
-        if transform_id in enhance:
-            return enhance[transform_id](image, 1.0 + magnitude)
-        if transform_id == "Posterize":
-            return F.posterize(image, bits=int(magnitude))
         if transform_id == "Solarize":
-            bound = max_value(image.dtype) if isinstance(image, Tensor) else 255.0
-            return F.solarize(image, threshold=bound * magnitude)
-        plain = {"AutoContrast": F.autocontrast, "Equalize": F.equalize, "Invert": F.invert}
-        if transform_id in plain:
-            return plain[transform_id](image)
-        raise _errors.v2_auto_augment_unknown_op(transform_id)
-
-
-_IMAGENET_POLICY = (
-    (("Posterize", 0.4, 8), ("Rotate", 0.6, 9)),
-    (("Solarize", 0.6, 5), ("AutoContrast", 0.6, None)),
-    (("Equalize", 0.8, None), ("Equalize", 0.6, None)),
-    (("Posterize", 0.6, 7), ("Posterize", 0.6, 6)),
-    (("Equalize", 0.4, None), ("Solarize", 0.2, 4)),
-    (("Equalize", 0.4, None), ("Rotate", 0.8, 8)),
-    (("Solarize", 0.6, 3), ("Equalize", 0.6, None)),
-    (("Posterize", 0.8, 5), ("Equalize", 1.0, None)),
-    (("Rotate", 0.2, 3), ("Solarize", 0.6, 8)),
-    (("Equalize", 0.6, None), ("Posterize", 0.4, 6)),
-    (("Rotate", 0.8, 8), ("Color", 0.4, 0)),
-    (("Rotate", 0.4, 9), ("Equalize", 0.6, None)),
-    (("Equalize", 0.0, None), ("Equalize", 0.8, None)),
-    (("Invert", 0.6, None), ("Equalize", 1.0, None)),
-    (("Color", 0.6, 4), ("Contrast", 1.0, 8)),
-    (("Rotate", 0.8, 8), ("Color", 1.0, 2)),
-    (("Color", 0.8, 8), ("Solarize", 0.8, 7)),
-    (("Sharpness", 0.4, 7), ("Invert", 0.6, None)),
-    (("ShearX", 0.6, 5), ("Equalize", 1.0, None)),
-    (("Color", 0.4, 0), ("Equalize", 0.6, None)),
-    (("Equalize", 0.4, None), ("Solarize", 0.2, 4)),
-    (("Solarize", 0.6, 5), ("AutoContrast", 0.6, None)),
-    (("Invert", 0.6, None), ("Equalize", 1.0, None)),
-    (("Color", 0.6, 4), ("Contrast", 1.0, 8)),
-    (("Equalize", 0.8, None), ("Equalize", 0.6, None)),
-)
-_CIFAR10_POLICY = (
-    (("Invert", 0.1, None), ("Contrast", 0.2, 6)),
-    (("Rotate", 0.7, 2), ("TranslateX", 0.3, 9)),
-    (("Sharpness", 0.8, 1), ("Sharpness", 0.9, 3)),
-    (("ShearY", 0.5, 8), ("TranslateY", 0.7, 9)),
-    (("AutoContrast", 0.5, None), ("Equalize", 0.9, None)),
-    (("ShearY", 0.2, 7), ("Posterize", 0.3, 7)),
-    (("Color", 0.4, 3), ("Brightness", 0.6, 7)),
-    (("Sharpness", 0.3, 9), ("Brightness", 0.7, 9)),
-    (("Equalize", 0.6, None), ("Equalize", 0.5, None)),
-    (("Contrast", 0.6, 7), ("Sharpness", 0.6, 5)),
-    (("Color", 0.7, 7), ("TranslateX", 0.5, 8)),
-    (("Equalize", 0.3, None), ("AutoContrast", 0.4, None)),
-    (("TranslateY", 0.4, 3), ("Sharpness", 0.2, 6)),
-    (("Brightness", 0.9, 6), ("Color", 0.2, 8)),
-    (("Solarize", 0.5, 2), ("Invert", 0.0, None)),
-    (("Equalize", 0.2, None), ("AutoContrast", 0.6, None)),
-    (("Equalize", 0.2, None), ("Equalize", 0.6, None)),
-    (("Color", 0.9, 9), ("Equalize", 0.6, None)),
-    (("AutoContrast", 0.8, None), ("Solarize", 0.2, 8)),
-    (("Brightness", 0.1, 3), ("Color", 0.7, 0)),
-    (("Solarize", 0.4, 5), ("AutoContrast", 0.9, None)),
-    (("TranslateY", 0.9, 9), ("TranslateY", 0.7, 9)),
-    (("AutoContrast", 0.9, None), ("Solarize", 0.8, 3)),
-    (("Equalize", 0.8, None), ("Invert", 0.1, None)),
-    (("TranslateY", 0.7, 9), ("AutoContrast", 0.9, None)),
-)
-_SVHN_POLICY = (
-    (("ShearX", 0.9, 4), ("Invert", 0.2, None)),
-    (("ShearY", 0.9, 8), ("Invert", 0.7, None)),
-    (("Equalize", 0.6, None), ("Solarize", 0.6, 6)),
-    (("Invert", 0.9, None), ("Equalize", 0.6, None)),
-    (("Equalize", 0.6, None), ("Rotate", 0.9, 3)),
-    (("ShearX", 0.9, 4), ("AutoContrast", 0.8, None)),
-    (("ShearY", 0.9, 8), ("Invert", 0.4, None)),
-    (("ShearY", 0.9, 5), ("Solarize", 0.2, 6)),
-    (("Invert", 0.9, None), ("AutoContrast", 0.8, None)),
-    (("Equalize", 0.6, None), ("Rotate", 0.9, 3)),
-    (("ShearX", 0.9, 4), ("Solarize", 0.3, 3)),
-    (("ShearY", 0.8, 8), ("Invert", 0.7, None)),
-    (("Equalize", 0.9, None), ("TranslateY", 0.6, 6)),
-    (("Invert", 0.9, None), ("Equalize", 0.6, None)),
-    (("Contrast", 0.3, 3), ("Rotate", 0.8, 4)),
-    (("Invert", 0.8, None), ("TranslateY", 0.0, 2)),
-    (("ShearY", 0.7, 6), ("Solarize", 0.4, 8)),
-    (("Invert", 0.6, None), ("Rotate", 0.8, 4)),
-    (("ShearY", 0.3, 7), ("TranslateX", 0.9, 3)),
-    (("ShearX", 0.1, 6), ("Invert", 0.6, None)),
-    (("Solarize", 0.7, 2), ("TranslateY", 0.6, 7)),
-    (("ShearY", 0.8, 4), ("Invert", 0.8, None)),
-    (("ShearX", 0.7, 9), ("TranslateY", 0.8, 3)),
-    (("ShearY", 0.8, 5), ("AutoContrast", 0.7, None)),
-    (("ShearX", 0.7, 2), ("Invert", 0.1, None)),
-)
-_POLICIES = {AutoAugmentPolicy.IMAGENET: _IMAGENET_POLICY,
-             AutoAugmentPolicy.CIFAR10: _CIFAR10_POLICY, AutoAugmentPolicy.SVHN: _SVHN_POLICY}
+            magnitude *= max_value(image.dtype) if isinstance(image, Tensor) else 255.0
+        return _apply_op(F, image, transform_id, magnitude, self.interpolation,
+                         _get_fill(self._fill, type(image)), _errors.v2_auto_augment_unknown_op)
 
 
 class AutoAugment(_AutoAugmentBase):
     """One sub-policy (two ops with probabilities and magnitudes) of a learned policy."""
     _AUGMENTATION_SPACE = _space(0.3, _AUTO_TRANSLATE, 30.0, 0.9, _posterize_bits(8, 4),
-                                 invert=True)
+                                  invert=True)
 
     def __init__(self, policy=AutoAugmentPolicy.IMAGENET, interpolation="nearest",
                  fill=None):
@@ -244,7 +98,7 @@ class AutoAugment(_AutoAugmentBase):
 class RandAugment(_AutoAugmentBase):
     """``num_ops`` ops drawn uniformly, all at bin ``magnitude`` of ``num_magnitude_bins``."""
     _AUGMENTATION_SPACE = _space(0.3, _AUTO_TRANSLATE, 30.0, 0.9, _posterize_bits(8, 4),
-                                 identity=True)
+                                  identity=True)
 
     def __init__(self, num_ops=2, magnitude=9, num_magnitude_bins=31,
                  interpolation="nearest", fill=None):
@@ -268,7 +122,7 @@ class RandAugment(_AutoAugmentBase):
 class TrivialAugmentWide(_AutoAugmentBase):
     """One op drawn uniformly, at a uniformly drawn magnitude."""
     _AUGMENTATION_SPACE = _space(0.99, (32.0, 32.0), 135.0, 0.99, _posterize_bits(8, 6),
-                                 identity=True)
+                                  identity=True)
 
     def __init__(self, num_magnitude_bins=31, interpolation="nearest",
                  fill=None):
@@ -290,7 +144,7 @@ class AugMix(_AutoAugmentBase):
     """A Dirichlet-weighted mix of ``mixture_width`` random op chains, blended with the
     original image by a Beta-like weight."""
     _PARTIAL_AUGMENTATION_SPACE = _space(0.3, (lambda h, w: w / 3.0, lambda h, w: h / 3.0),
-                                         30.0, None, _posterize_bits(4, 4))
+                                          30.0, None, _posterize_bits(4, 4))
     _AUGMENTATION_SPACE = {**_PARTIAL_AUGMENTATION_SPACE,
                            **{name: (_linear(0.0, 0.9), True)
                               for name in ("Brightness", "Color", "Contrast", "Sharpness")}}

@@ -18,5 +18,6 @@ from ._meta import (clamp_bounding_boxes, clamp_keypoints,  # noqa: F401
 from ._misc import (erase, gaussian_blur, gaussian_noise, normalize,  # noqa: F401
                     sanitize_bounding_boxes, sanitize_keypoints, to_dtype,
                     uniform_temporal_subsample)
+from ._kernels import *  # noqa: F401,F403  (the per-type kernels)
 from ._type_conversion import pil_to_tensor, to_image, to_pil_image  # noqa: F401
 from ._utils import is_pure_tensor, register_kernel  # noqa: F401

@@ -3,12 +3,12 @@ and torchvision v2's invert, posterize, solarize, autocontrast, equalize, sharpn
 channel permutation (tensors via ember ops, PIL images via ``PIL.ImageOps``)."""
 import numpy as np
 
-from ..... import _dtype, cat, tensor as _tensor, where
+from ..... import _dtype, cat, where
 from ....._ops._core import wrap
 from ....._tensor import Tensor
 from .... import tv_tensors
-from ... import functional as F1
-from ..._functional_tensor import max_value
+from ... import _functional_pil as FP, functional as F1
+from ..._functional_tensor import max_value, smoothed
 from ._misc import to_dtype_image
 from ._utils import PIL_IMAGE, _dispatch, _register_kernel_internal
 from ..... import _errors
@@ -143,22 +143,16 @@ def _equalize(image):
     return to_dtype_image(where(valid, equalized, image), out_dtype, scale=True)
 
 
-def _sharpness(image, factor):
-    from .....nn.functional import conv2d
+def _sharpness(image, sharpness_factor):
     c, h, w = image.shape[-3:]
     _check_channels(image, _errors.v2_sharpness_channels)
+    factor = sharpness_factor
     if factor < 0:
         raise _errors.v2_sharpness_factor_not_non_negative(factor)
     if image.numel() == 0 or h <= 2 or w <= 2:
         return image
     fp = image.is_floating_point()
-    kernel_dtype = image.dtype if fp else _dtype.float32
-    a, b = 1.0 / 13.0, 5.0 / 13.0
-    kernel = _tensor([[a, a, a], [a, b, a], [a, a, a]], dtype=kernel_dtype).expand(c, 1, 3, 3)
-    out = image.to(dtype=kernel_dtype, copy=True).reshape(-1, c, h, w)
-    blurred = conv2d(out, kernel, groups=c)
-    if not fp:
-        blurred = blurred.round_()
+    out, blurred = smoothed(image)
     view = out[..., 1:-1, 1:-1]
     view.add_(blurred.sub_(view), alpha=1.0 - factor)
     out = out.clamp_(0, max_value(image.dtype)).reshape(image.shape)
@@ -175,11 +169,6 @@ def _permute_channels(image, permutation):
     return image.reshape(-1, c, h, w)[:, permutation, :, :].reshape(shape)
 
 
-def _ops(name):
-    import importlib
-    return importlib.import_module(f"PIL.{name}")
-
-
 def _via_tensor(kernel):
     """A PIL kernel computing on the image's pixels as a tensor (as torchvision does)."""
     def pil_kernel(image, *args):
@@ -187,16 +176,13 @@ def _via_tensor(kernel):
     return pil_kernel
 
 
-invert = _functional("invert", _invert, lambda im: _ops("ImageOps").invert(im))
-posterize = _functional("posterize", _posterize,
-                        lambda im, bits: _ops("ImageOps").posterize(im, bits))
-solarize = _functional("solarize", _solarize,
-                       lambda im, threshold: _ops("ImageOps").solarize(im, threshold))
-autocontrast = _functional("autocontrast", _autocontrast,
-                           lambda im: _ops("ImageOps").autocontrast(im))
-equalize = _functional("equalize", _equalize, lambda im: _ops("ImageOps").equalize(im))
+invert = _functional("invert", _invert, FP.invert)
+posterize = _functional("posterize", _posterize, FP.posterize)
+solarize = _functional("solarize", _solarize, FP.solarize)
+autocontrast = _functional("autocontrast", _autocontrast, FP.autocontrast)
+equalize = _functional("equalize", _equalize, FP.equalize)
 adjust_sharpness = _functional(
     "adjust_sharpness", _sharpness,
-    lambda im, sharpness_factor: _ops("ImageEnhance").Sharpness(im).enhance(sharpness_factor))
+    lambda im, sharpness_factor: FP.adjust_sharpness(im, sharpness_factor))
 permute_channels = _functional("permute_channels", _permute_channels,
                                _via_tensor(_permute_channels))

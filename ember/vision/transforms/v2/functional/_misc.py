@@ -3,7 +3,7 @@ from ..... import _dtype
 from ....._tensor import Tensor
 from .... import tv_tensors
 from ... import functional as F1
-from ..._functional_tensor import convert_image_dtype
+from ..._functional_tensor import convert_image_dtype, max_value
 from ._utils import PIL_IMAGE, _dispatch, _register_kernel_internal, is_pure_tensor
 from ..... import _errors
 
@@ -28,6 +28,9 @@ def to_dtype(inpt, dtype=_dtype.float32, scale=False):
 
 
 def to_dtype_image(image, dtype=_dtype.float32, scale=False):
+    if scale and dtype.is_floating_point and not image.is_floating_point():
+        # v2 multiplies by the reciprocal where v1 divides (one ulp apart)
+        return image.to(dtype).mul_(1.0 / max_value(image.dtype))
     return convert_image_dtype(image, dtype) if scale else image.to(dtype)
 
 
