@@ -82,6 +82,8 @@ from ._ops.random import (Generator, default_generator, manual_seed, seed,  # no
                           initial_seed, get_rng_state, set_rng_state)
 from . import random  # noqa: E402
 from ._ops.sparse import sparse_coo_tensor  # noqa: E402
+from ._torch_functions import *  # noqa: E402,F401,F403
+from ._errors import OutOfMemoryError  # noqa: E402,F401
 
 
 # Subpackages that core tensor code never needs load on first use (PEP 562), which keeps
@@ -104,7 +106,14 @@ _LAZY_ATTRS.update((name, ("amp.autocast_mode", name)) for name in (
     "is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype", "set_autocast_dtype",
     "autocast_increment_nesting", "autocast_decrement_nesting", "clear_autocast_cache",
     "is_autocast_cache_enabled", "set_autocast_cache_enabled"))
-_LAZY_ATTRS.update(Stream=("_streams", "Stream"), Event=("_streams", "Event"))
+_LAZY_ATTRS.update(Stream=("_streams", "Stream"), Event=("_streams", "Event"),
+                   GradScaler=("amp", "GradScaler"))
+# functional forms torch also exposes at the top level
+_LAZY_ATTRS.update((name, ("nn.functional", name)) for name in (
+    "cosine_similarity", "pairwise_distance", "pdist", "rms_norm", "celu_", "selu_", "rrelu_",
+    "threshold_"))
+_LAZY_ATTRS.update((name, ("_ops.nn_basic", name)) for name in (
+    "dropout_", "alpha_dropout_", "feature_dropout_", "feature_alpha_dropout_"))
 _LAZY_ATTRS.update((name, ("_symbolic", name)) for name in (
     "SymInt", "SymFloat", "SymBool", "sym_int", "sym_float", "sym_max", "sym_min", "sym_not",
     "sym_ite", "sym_sum"))

@@ -376,3 +376,125 @@ def test_split_keyword_names():
         want = torch.tensor(x).split(**kw) if "split_size" in kw else \
             torch.split(torch.tensor(x), **kw)
         assert [g.tolist() for g in got] == [w.tolist() for w in want]
+
+
+_INPLACE_FUNCS = [("relu_", ()), ("sigmoid_", ()), ("tanh_", ()), ("exp_", ()), ("abs_", ()),
+                  ("clamp_", (-0.5, 0.5)), ("neg_", ()), ("sqrt_", ()), ("round_", ()),
+                  ("nan_to_num_", ()), ("logit_", ()), ("square_", ()), ("trunc_", ())]
+
+
+@pytest.mark.parametrize("name,args", _INPLACE_FUNCS)
+def test_top_level_inplace_functions(name, args):
+    x = np.random.default_rng(0).uniform(0.1, 0.9, (3, 4)).astype(np.float32)
+    e, t = ember.tensor(x), torch.tensor(x)
+    assert getattr(ember, name)(e, *args) is e and getattr(torch, name)(t, *args) is t
+    np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-6)
+
+
+def test_top_level_functional_aliases():
+    a = np.random.default_rng(1).standard_normal((4, 5))
+    b = np.random.default_rng(2).standard_normal((4, 5))
+    for name, args in (("cosine_similarity", (a, b)), ("pairwise_distance", (a, b)),
+                       ("pdist", (a,)), ("celu_", (a,)), ("selu_", (a,)),
+                       ("threshold_", (a, 0.1, -1.0))):
+        e = getattr(ember, name)(*[ember.tensor(v) for v in args[:2] if isinstance(v, np.ndarray)],
+                                 *[v for v in args if not isinstance(v, np.ndarray)])
+        t = getattr(torch, name)(*[torch.tensor(v) for v in args[:2] if isinstance(v, np.ndarray)],
+                                 *[v for v in args if not isinstance(v, np.ndarray)])
+        np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-6, err_msg=name)
+    for lib in (ember, torch):
+        assert lib.dropout_(lib.ones(3), 0.0, True).tolist() == [1.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("method,args", [("t_", ()), ("transpose_", (0, 2)), ("swapaxes_", (1, 2)),
+                                         ("squeeze_", ()), ("squeeze_", (1,)),
+                                         ("unsqueeze_", (0,)), ("as_strided_", ((3, 2), (1, 3))),
+                                         ("cumsum_", (1,)), ("cumprod_", (0,))])
+def test_inplace_view_and_scan_methods(method, args):
+    shape = (2, 3) if method == "t_" else (2, 1, 3)
+    x = np.random.default_rng(3).standard_normal(shape)
+    results = []
+    for lib in (ember, torch):
+        leaf = lib.tensor(x, requires_grad=True)
+        y = leaf * 1
+        assert getattr(y, method)(*args) is y
+        w = lib.tensor(np.arange(y.numel(), dtype=np.float64).reshape(tuple(y.shape)))
+        (y * w).sum().backward()
+        results.append((y.detach().numpy(), tuple(y.shape), type(y.grad_fn).__name__,
+                        leaf.grad.numpy()))
+    (ev, es, en, eg), (tv, ts, tn, tg) = results
+    assert es == ts and en == tn
+    np.testing.assert_allclose(ev, tv, rtol=1e-12)
+    np.testing.assert_allclose(eg, tg, rtol=1e-12)
+    msgs = []
+    for lib in (ember, torch):
+        with pytest.raises(RuntimeError) as err:
+            getattr(lib.tensor(x, requires_grad=True), method)(*args)
+        msgs.append(str(err.value))
+    assert msgs[0] == msgs[1]
+
+
+def test_legacy_new_and_elementwise_callables():
+    for args in ((2, 2), ([1, 2],), ((2, 2),), ()):
+        e, t = ember.ones(3).new(*args), torch.ones(3).new(*args)
+        assert tuple(e.shape) == tuple(t.shape) and str(e.dtype) == str(t.dtype)
+        if args and isinstance(args[0], (list, tuple)):
+            assert e.tolist() == t.tolist()
+    assert tuple(ember.ones(3).new(ember.Size([2, 1])).shape) == (2, 1)
+    for lib in (ember, torch):
+        x = lib.arange(4.0)
+        x.apply_(lambda v: v * 2)
+        x.map_(lib.ones(4), lambda a, b: a + b)
+        assert x.tolist() == [1.0, 3.0, 5.0, 7.0]
+    msgs = []
+    for lib in (ember, torch):
+        with pytest.raises(RuntimeError) as err:
+            lib.ones(2, requires_grad=True).apply_(lambda v: v)
+        msgs.append(str(err.value))
+    assert msgs[0] == msgs[1]
+    t = ember.ones(2)
+    assert t.const_data_ptr() == t.data_ptr()
+
+
+def test_predicates_and_switches():
+    for lib in (ember, torch):
+        assert lib.is_nonzero(lib.tensor([1])) and not lib.is_nonzero(lib.tensor([0.0]))
+        assert lib.is_same_size(lib.ones(2), lib.zeros(2)) and lib.get_device(lib.ones(1)) == -1
+    assert ember.typename(3) == torch.typename(3)
+    assert ember.typename(ember.ones(2, dtype=ember.int64)) == \
+        torch.typename(torch.ones(2, dtype=torch.int64))
+    for bad in ([1, 2], []):
+        msgs = []
+        for lib in (ember, torch):
+            with pytest.raises(RuntimeError) as err:
+                lib.is_nonzero(lib.tensor(bad))
+            msgs.append(str(err.value))
+        assert msgs[0] == msgs[1]
+    assert issubclass(ember.OutOfMemoryError, RuntimeError)
+    assert ember.GradScaler is ember.amp.GradScaler
+    assert ember.is_storage(ember.ones(1).untyped_storage()) and not ember.is_storage(3)
+    ember.set_warn_always(True)
+    assert ember.is_warn_always_enabled()
+    ember.set_warn_always(False)
+    assert not ember.is_anomaly_enabled()
+    ember.set_anomaly_enabled(True)
+    assert ember.is_anomaly_enabled() and ember.is_anomaly_check_nan_enabled()
+    ember.set_anomaly_enabled(False)
+
+
+@pytest.mark.parametrize("args,kwargs", [((0, 4), {}), ((0, 1, 0.25), {}), ((1, 4), {"dtype": "int64"}),
+                                         ((2, -1, -0.5), {})])
+def test_deprecated_range(args, kwargs):
+    got, want = [], []
+    for lib, out in ((ember, got), (torch, want)):
+        kw = {k: getattr(lib, v) for k, v in kwargs.items()}
+        with pytest.warns(UserWarning, match="torch.range is deprecated"):
+            r = lib.range(*args, **kw)
+        out.append((r.tolist(), str(r.dtype)))
+    assert got == want
+
+
+def test_range_needs_an_end():
+    for lib in (ember, torch):
+        with pytest.raises(TypeError):
+            lib.range(5)

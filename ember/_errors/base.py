@@ -10,6 +10,17 @@ class UnsupportedError(NotImplementedError, AttributeError):
     __module__ = "ember"  # public as ember.UnsupportedError
 
 
+class OutOfMemoryError(RuntimeError):
+    """``torch.OutOfMemoryError``: a device allocation failed."""
+
+
+OutOfMemoryError.__module__ = "torch"
+
+TORCH_RANGE_DEPRECATED = ("torch.range is deprecated and will be removed in a future release "
+                          "because its behavior is inconsistent with Python's range builtin. "
+                          "Instead, use torch.arange, which produces values in [start, end).")
+
+
 def sym_ite_condition(b):
     return AssertionError(f"expected SymBool or bool, got {type(b)}")
 

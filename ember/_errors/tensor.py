@@ -7,6 +7,11 @@ _NP_SUPPORTED = ("float64, float32, float16, complex64, complex128, int64, int32
                  "uint64, uint32, uint16, uint8, and bool")
 
 
+def apply_requires_grad(name):
+    return RuntimeError(f"Can't call {name}() on Variable that requires grad. Use "
+                        f"var.detach().{name}() instead.")
+
+
 def complex32_unsupported():
     return unsupported("torch.complex32 (ComplexHalf) tensors",
                        "NumPy has no complex32; use torch.complex64")
@@ -133,7 +138,8 @@ def scalar_conversion(n):
 
 
 def bool_ambiguous(n):
-    return RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return RuntimeError("Boolean value of Tensor with "
+                        + ("no values" if n == 0 else "more than one value") + " is ambiguous")
 
 
 # ---- shapes, dims, indices -----------------------------------------------------------------

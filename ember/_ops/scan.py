@@ -6,7 +6,7 @@ from .. import _dtype as D
 from .. import return_types as RT
 from .._tensor import _make
 from ..autograd.graph import node_class, save_output
-from ._core import register, record, _grad_on, grad_for, wrap
+from ._core import OPS, inplace, register, record, _grad_on, grad_for, wrap
 from .pointwise import complex_logaddexp
 from .reduction import (_acc_dtype, _along, _const, _diag_to_one, _finish, _finish_tuple,
                         _float_dtype, _lowp, _scatter)
@@ -76,7 +76,7 @@ def _scan(input, dim, dtype, kernel, float_only=False):
 
 
 @register("cumsum", autocast={"cuda": "fp32_set_opt_dtype"},
-          nodes=("CumsumBackward0",), out=True)
+          nodes=("CumsumBackward0",), out=True, inplace=None)
 def cumsum(input, dim, *, dtype=None, out=None):
     res, axis = _scan(input, dim, dtype, lambda a, ax, xp: xp.cumsum(a, axis=ax))
     if _grad_on() and input._requires_grad:
@@ -92,6 +92,10 @@ def cumprod(input, dim, *, dtype=None, out=None):
         node = record(res, CumprodBackward0, (input,), (input, None), (axis, input._dtype))
         save_output(node, res, 1)
     return _finish(res, out)
+
+
+OPS["cumsum"].inplace = inplace(cumsum)
+OPS["cumprod"].inplace = inplace(cumprod)
 
 
 def _logcumsumexp_kernel(a, axis, xp):

@@ -520,3 +520,38 @@ def detach(input):
 
 def shape_of(t):
     return Size(t._data.shape)
+
+
+# ---- in-place view ops: self takes the view's shape and strides ------------------------------
+# their node names in PyTorch (the in-place overloads' numbering)
+_INPLACE_NODE = {"TBackward0": "TBackward1", "TransposeBackward0": "TransposeBackward1",
+                 "UnsqueezeBackward0": "UnsqueezeBackward1", "SqueezeBackward0": "SqueezeBackward3",
+                 "SqueezeBackward1": "SqueezeBackward4", "SqueezeBackward2": "SqueezeBackward5",
+                 "AsStridedBackward0": "AsStridedBackward1"}
+_INPLACE_CLASSES = {}
+
+
+def _inplace_view(method):
+    """``Tensor.<method>_``: ``self`` becomes its own ``<method>`` view (same data, new
+    geometry), keeping the view's autograd history under the in-place node name."""
+    def op_(self, *args, **kwargs):
+        from ._core import check_inplace
+        check_inplace(self)
+        out = getattr(self, method)(*args, **kwargs)
+        self._data = out._data
+        node = out._grad_fn
+        if node is not None:
+            name = _INPLACE_NODE.get(type(node).__name__)
+            if name is not None:
+                cls = _INPLACE_CLASSES.get(name)
+                if cls is None:
+                    cls = _INPLACE_CLASSES[name] = node_class(name, type(node)._backward)
+                node.__class__ = cls
+            self._grad_fn, self._output_nr = node, out._output_nr
+        return self
+    op_.__name__ = op_.__qualname__ = method + "_"
+    return op_
+
+
+for _name in ("t", "transpose", "swapaxes", "swapdims", "squeeze", "unsqueeze", "as_strided"):
+    setattr(Tensor, _name + "_", _inplace_view(_name))

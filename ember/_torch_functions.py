@@ -1,0 +1,151 @@
+"""PyTorch's long tail beyond the registered ops: top-level in-place function forms
+(``torch.relu_(x)``), small predicates and
+switches, deprecated spellings old code still calls (``torch.range``, ``Tensor.new``), and the
+Tensor methods that are thin wrappers (``is_nonzero``, ``apply_``, ``map_``)."""
+import warnings
+
+from . import _errors
+from ._tensor import Tensor
+
+# torch.<name>_(input, ...) is input.<name>_(...) for these
+_INPLACE_METHODS = (
+    "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_",
+    "arctanh_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_",
+    "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "erf_", "erfc_", "exp2_", "exp_",
+    "expm1_", "fix_", "floor_", "frac_", "gcd_", "i0_", "lcm_", "ldexp_", "log10_", "log1p_",
+    "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_",
+    "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_",
+    "tan_", "tanh_", "trunc_", "xlogy_", "conj_physical_", "detach_", "index_put_", "addmv_")
+
+__all__ = list(_INPLACE_METHODS) + [
+    "is_nonzero", "is_same_size", "is_signed", "is_inference", "get_device", "typename",
+    "is_storage", "range", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
+    "set_anomaly_enabled", "is_warn_always_enabled", "set_warn_always"]
+
+globals().update((name, getattr(Tensor, name)) for name in _INPLACE_METHODS)
+
+
+def is_nonzero(input):
+    """``bool(input)`` for a one-element tensor (torch's errors otherwise)."""
+    n = input.numel()
+    if n != 1:
+        raise _errors.bool_ambiguous(n)
+    return bool(input.item())
+
+
+def is_same_size(input, other):
+    return input.shape == other.shape
+
+
+def _new(self, *args, device=None):
+    """Legacy ``Tensor.new``: sizes give an uninitialised tensor, a sequence gives its data, a
+    ``Size`` gives that shape; the dtype (and by default the device) are ``self``'s."""
+    from ._tensor import Size
+    if not args:
+        return self.new_empty((0,), device=device)
+    if len(args) == 1 and not isinstance(args[0], (int, Size)) and not hasattr(args[0], "__index__"):
+        return self.new_tensor(args[0], device=device)
+    return self.new_empty(args[0] if len(args) == 1 and isinstance(args[0], Size) else args,
+                          device=device)
+
+
+def _apply_(self, callable):
+    """Replace each element ``x`` by ``callable(x)`` (CPU, no autograd; slow)."""
+    if self._requires_grad:
+        raise _errors.apply_requires_grad("apply_")
+    flat = [callable(v) for v in self.tolist()] if self.dim() else callable(self.item())
+    return self.copy_(self.new_tensor(flat).reshape(self.shape))
+
+
+def _map_(self, tensor, callable):
+    """Replace each element ``x`` by ``callable(x, y)``, ``y`` from ``tensor`` broadcast."""
+    if self._requires_grad:
+        raise _errors.apply_requires_grad("map_")
+    other = tensor.expand_as(self)
+    pairs = zip(self.reshape(-1).tolist(), other.reshape(-1).tolist())
+    return self.copy_(self.new_tensor([callable(a, b) for a, b in pairs]).reshape(self.shape))
+
+
+def _chalf(self, memory_format=None):
+    raise _errors.complex32_unsupported()
+
+
+Tensor.is_nonzero = is_nonzero
+Tensor.is_same_size = is_same_size
+Tensor.new = _new
+Tensor.apply_ = _apply_
+Tensor.map_ = _map_
+Tensor.chalf = _chalf
+Tensor.const_data_ptr = Tensor.data_ptr
+
+
+def is_signed(input):
+    return input.is_signed()
+
+
+def is_inference(input):
+    return input.is_inference()
+
+
+def get_device(input):
+    return input.get_device()
+
+
+def typename(obj):
+    """The legacy type name of a tensor (``torch.FloatTensor``) or the class name of anything
+    else."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", "") or ""
+    name = getattr(obj, "__qualname__", None) or type(obj).__qualname__
+    if not hasattr(obj, "__qualname__"):
+        module = type(obj).__module__
+    return name if module in ("", "builtins") else f"{module}.{name}"
+
+
+def is_storage(obj):
+    """Whether ``obj`` is a storage (Ember has untyped storages only)."""
+    from ._storage import UntypedStorage
+    return isinstance(obj, UntypedStorage)
+
+
+def range(start, end, step=1, *, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False):
+    """Deprecated: ``start`` to ``end`` inclusive, floating by default (``arange`` excludes
+    ``end``)."""
+    warnings.warn(_errors.TORCH_RANGE_DEPRECATED, UserWarning, stacklevel=2)
+    from . import _dtype as D
+    from ._ops.creation import arange
+    dt = D.get_default_dtype() if dtype is None else D.to_dtype(dtype)
+    n = int((end - start) // step) + 1
+    values = arange(n, dtype=D.float64) * step + start
+    out_t = values.to(dt, device=device).requires_grad_(requires_grad)
+    return out_t if out is None else out.resize_(out_t.shape).copy_(out_t)
+
+
+def is_anomaly_enabled():
+    from .autograd.anomaly_mode import is_anomaly_enabled as enabled
+    return enabled()
+
+
+def is_anomaly_check_nan_enabled():
+    from .autograd.anomaly_mode import is_anomaly_check_nan_enabled as enabled
+    return enabled()
+
+
+def set_anomaly_enabled(enabled, check_nan=True):
+    from .autograd.graph import _anomaly
+    _anomaly[0], _anomaly[1] = bool(enabled), bool(check_nan)
+
+
+_warn_always = [False]
+
+
+def is_warn_always_enabled():
+    return _warn_always[0]
+
+
+def set_warn_always(b):
+    """PyTorch's switch for warnings it gives once; kept (Ember's once-warnings use Python's
+    warning filters)."""
+    _warn_always[0] = bool(b)
