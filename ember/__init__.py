@@ -123,6 +123,14 @@ def __getattr__(name):
     import importlib
     if name == "torch":     # torch's top-level module is reachable as ``torch.torch``
         return importlib.import_module(__package__)
+    if name.endswith("Storage") and name != "UntypedStorage":   # FloatStorage, TypedStorage...
+        from . import storage
+        found = {"TypedStorage": storage.TypedStorage,
+                 "Storage": storage.LEGACY_STORAGES["FloatStorage"]}
+        found.update(storage.LEGACY_STORAGES)
+        if name in found:
+            globals()[name] = found[name]
+            return found[name]
     if name.endswith("Tensor") and name != "Tensor":    # FloatTensor & co., built on first use
         from ._legacy_types import CPU_TYPES
         if name in CPU_TYPES:

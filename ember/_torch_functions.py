@@ -70,6 +70,18 @@ def _chalf(self, memory_format=None):
     raise _errors.complex32_unsupported()
 
 
+def _storage(self):
+    from .storage import typed_storage_of
+    return typed_storage_of(self)
+
+
+def _storage_type(self):
+    from .storage import storage_type_of
+    return storage_type_of(self)
+
+
+Tensor.storage = _storage
+Tensor.storage_type = _storage_type
 Tensor.is_nonzero = is_nonzero
 Tensor.is_same_size = is_same_size
 Tensor.new = _new
@@ -104,9 +116,9 @@ def typename(obj):
 
 
 def is_storage(obj):
-    """Whether ``obj`` is a storage (Ember has untyped storages only)."""
-    from ._storage import UntypedStorage
-    return isinstance(obj, UntypedStorage)
+    """Whether ``obj`` is a storage (untyped, or the deprecated typed view)."""
+    from .storage import TypedStorage, UntypedStorage
+    return isinstance(obj, (UntypedStorage, TypedStorage))
 
 
 def range(start, end, step=1, *, out=None, dtype=None, layout=None, device=None,

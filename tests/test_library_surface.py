@@ -498,3 +498,31 @@ def test_range_needs_an_end():
     for lib in (ember, torch):
         with pytest.raises(TypeError):
             lib.range(5)
+
+
+def test_typed_storage_like_torch():
+    import warnings
+    results = []
+    for lib in (ember, torch):
+        t = lib.arange(6.0).reshape(2, 3)[1]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            s = t.storage()
+        results.append((s.size(), len(s), str(s.dtype), s.tolist(), s.element_size(), s.nbytes(),
+                        s.type(), s.pickle_storage_type(), s[4], s.is_shared(),
+                        s.data_ptr() == t.untyped_storage().data_ptr(),
+                        isinstance(s, lib.FloatStorage), isinstance(s, lib.DoubleStorage),
+                        lib.is_storage(s), t.storage_type().__name__, lib.Storage.__name__,
+                        repr(s).splitlines()[-1].replace("ember", "torch")))
+        s[0] = 7.0
+        assert t.tolist() == [3.0, 4.0, 5.0]
+        made = lib.DoubleStorage([1, 2, 3])
+        results.append((made.tolist(), str(made.dtype), lib.FloatStorage(4).size()))
+    assert results[0] == results[2] and results[1] == results[3]
+
+
+def test_typed_storage_warns():
+    with pytest.warns(UserWarning, match="TypedStorage is deprecated"):
+        import ember.storage as es
+        es._warned.clear()
+        ember.ones(2).storage()

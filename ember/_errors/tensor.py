@@ -12,6 +12,13 @@ def apply_requires_grad(name):
                         f"var.detach().{name}() instead.")
 
 
+TYPED_STORAGE_DEPRECATED = (
+    "TypedStorage is deprecated. It will be removed in the future and UntypedStorage will be "
+    "the only storage class. This should only matter to you if you are using storages directly. "
+    " To access UntypedStorage directly, use tensor.untyped_storage() instead of "
+    "tensor.storage()")
+
+
 def complex32_unsupported():
     return unsupported("torch.complex32 (ComplexHalf) tensors",
                        "NumPy has no complex32; use torch.complex64")
