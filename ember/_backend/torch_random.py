@@ -292,6 +292,96 @@ def _normal_blocks_f64(eng, n, mean, std):
     return _blocks(eng, n, unit_double, fill16)
 
 
+# ---- gamma (Marsaglia-Tsang, serially per element) ---------------------------------------------
+_MASK53 = (1 << 53) - 1
+_THIRD_F32 = float(np.float32(1.0 / 3.0))     # PyTorch's ``1.0f / 3.0f``, a float constant
+_SQUEEZE_F32 = float(np.float32(0.0331))      # and ``0.0331f``
+
+
+class _Draws:
+    """Float64 uniforms and N(0, 1) samples drawn one at a time, as PyTorch's scalar samplers
+    draw them, without a NumPy call per draw: 64-bit draws are read ahead in blocks, and
+    ``settle()`` puts the engine just past the draws used (and the Box-Muller cache as left)."""
+
+    def __init__(self, eng, ahead):
+        self.eng, self.saved = eng, eng.get_state()
+        self.vals, self.used = eng.u64(ahead).tolist(), 0
+        self.cached = eng.next_double
+
+    def uniform(self):
+        """53 bits of a 64-bit draw, in [0, 1)."""
+        if self.used == len(self.vals):
+            self.vals += self.eng.u64(len(self.vals)).tolist()
+        v = self.vals[self.used]
+        self.used += 1
+        return (v & _MASK53) * 2.0 ** -53
+
+    def normal(self):
+        """The cached sine sample, or a new Box-Muller pair (cosine returned, sine cached), as
+        ``standard_normal_pairs`` draws them."""
+        cached = self.cached
+        if cached is not None:
+            self.cached = None
+            return cached
+        u1, u2 = self.uniform(), self.uniform()
+        r = math.sqrt(-2.0 * math.log1p(-u2))
+        theta = 2.0 * math.pi * u1
+        self.cached = r * math.sin(theta)
+        return r * math.cos(theta)
+
+    def settle(self):
+        eng = self.eng
+        eng.set_state(self.saved)
+        if self.used:
+            eng.u64(self.used)
+        eng.next_double = self.cached
+
+
+def _f32(x):
+    return float(np.float32(x))
+
+
+def _gamma_one(draws, alpha, single):
+    """PyTorch's ``sample_gamma``: Marsaglia and Tsang's rejection method, boosting ``alpha``
+    below 1; ``single``: the float32 kernel, whose ``alpha`` and ``d`` are float32
+    values (the rest, ``scale`` included, is float64 arithmetic: PyTorch's accumulate type)."""
+    rnd = _f32 if single else float
+    scale = 1.0
+    if alpha < 1.0:
+        if alpha == 0.0:
+            return 0.0
+        scale = scale * math.pow(1.0 - draws.uniform(), rnd(1.0 / alpha))
+        alpha = rnd(alpha + 1.0)
+    d = rnd(alpha - _THIRD_F32)
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        x = draws.normal()
+        y = 1.0 + c * x
+        while y <= 0:
+            x = draws.normal()
+            y = 1.0 + c * x
+        v = y * y * y
+        u = 1.0 - draws.uniform()
+        xx = x * x
+        if u < 1.0 - _SQUEEZE_F32 * xx * xx or math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+            return scale * d * v
+
+
+def standard_gamma(eng, alphas, dtype):
+    """Gamma(alpha, 1) for each of ``alphas`` (flat, in iteration order) as PyTorch's CPU
+    kernel draws them: one element after another (rejection makes the stream consumption
+    data-dependent), at least the dtype's smallest normal number.  ``dtype``: "float32" runs
+    the float32 kernel, anything else the float64 one (Dirichlet samples its gammas in
+    float64)."""
+    single = dtype == "float32"
+    draws = _Draws(eng, 3 * alphas.size + 8)
+    out = np.fromiter((_gamma_one(draws, a, single) for a in alphas.tolist()), np.float64,
+                      alphas.size)
+    draws.settle()
+    kind = np.float32 if single else np.float64
+    return np.maximum(out.astype(kind), np.finfo(kind).tiny)
+
+
 # ---- integers --------------------------------------------------------------------------------
 def integers(eng, n, span, base):
     """``random_(from, to)``: ``draw % span + base`` (int64), span = to - from >= 1; ranges of

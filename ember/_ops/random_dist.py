@@ -20,7 +20,7 @@ from .._tensor import Tensor
 from .._type_info import finfo
 from ..autograd.graph import node_class
 from ._core import register, record, needs_grad, binary, wrap
-from .random import _gen, _new
+from .random import _engine, _gen, _kernels, _new
 
 _TINY = 1e-300
 _EPS = 1e-15
@@ -180,16 +180,22 @@ def _standard_gamma_backward(node, g):
 _StandardGammaBackward = node_class("StandardGammaBackward0", _standard_gamma_backward)
 
 
+def _gammas(alpha, generator, dtype):
+    """Standard-gamma draws for each element of ``alpha`` from PyTorch's stream, in its
+    iteration order (its contiguous output's: row-major, whatever ``alpha``'s strides)."""
+    dev = alpha._device
+    flat = dev.backend.xp.ascontiguousarray(alpha._data).reshape(-1)
+    out = _kernels(dev).standard_gamma(_engine(generator, dev), flat, dtype)
+    return out.reshape(alpha._data.shape)
+
+
 @register("_standard_gamma", method=False, nodes=("StandardGammaBackward0",))
 def _standard_gamma(input, generator=None):
     """Gamma(input, 1) samples, at least the dtype's smallest normal number (as torch)."""
     dt = input._dtype
     if dt.category < 2:
         raise _errors.kernel_not_implemented("_standard_gamma", dt)
-    xp = input._device._backend.xp
-    arr = _gen(generator, input._device).standard_gamma(input._data.astype("float64"))
-    arr = xp.maximum(arr, finfo(dt).tiny)
-    res = _new(arr, dt, input._device, False, None)
+    res = _new(_gammas(input, generator, dt.name), dt, input._device, False, None)
     if needs_grad(input):
         record(res, _StandardGammaBackward, (input,), saved=(input, res.detach()))
     return res
@@ -284,10 +290,10 @@ def _sample_dirichlet(input, generator=None):
     if dt.category < 2:
         raise _errors.kernel_not_implemented("_sample_dirichlet", dt)
     xp = input._device._backend.xp
-    tiny = finfo(dt).tiny
-    gammas = _gen(generator, input._device).standard_gamma(input._data.astype("float64"))
-    gammas = xp.maximum(gammas, tiny)
-    arr = xp.maximum(gammas / gammas.sum(-1, keepdims=True), tiny)
+    gammas = _gammas(input, generator, "float64")
+    ratios = (gammas / gammas.sum(-1, keepdims=True)).astype(dt.np)
+    top = xp.nextafter(xp.asarray(1, dt.np), xp.asarray(0, dt.np))
+    arr = xp.minimum(xp.maximum(ratios, finfo(dt).tiny), top)
     res = _new(arr, dt, input._device, False, None)
     if needs_grad(input):
         record(res, _SampleDirichletNotImplemented, (input,))
