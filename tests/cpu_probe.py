@@ -5,8 +5,10 @@ worker's memory: on a shared machine wall times (``--durations``) say little.
     EMBER_CPU_PROBE=probe.jsonl python -m pytest -p tests.cpu_probe -n 2 ...   # every test
 
 Per test: own CPU seconds (user + sys), CPU of the subprocesses it waited for, wall seconds,
-the process's RSS after it and its peak RSS so far (MB: a test that raises the peak shows
-where memory goes).  With xdist each worker appends to the JSONL file.
+the process's RSS after it, its peak RSS so far and how much this test raised that peak (MB:
+``grew`` shows where memory goes), the largest subprocess's peak so far, and the xdist worker.
+With xdist each worker appends to the JSONL file; the summary lists the tests that raised the
+peak most.
 """
 import json
 import os
@@ -37,11 +39,14 @@ def _peak_mb():
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_protocol(item, nextitem):
-    wall, (own, children) = time.perf_counter(), _cpu()
+    wall, (own, children), peak = time.perf_counter(), _cpu(), _peak_mb()
     yield
     own1, children1 = _cpu()
     row = {"id": item.nodeid, "cpu": round(own1 - own, 3), "child": round(children1 - children, 3),
-           "wall": round(time.perf_counter() - wall, 3), "rss": _rss_mb(), "peak": _peak_mb()}
+           "wall": round(time.perf_counter() - wall, 3), "rss": _rss_mb(), "peak": _peak_mb(),
+           "child_peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss >> 10,
+           "worker": os.environ.get("PYTEST_XDIST_WORKER", "")}
+    row["grew"] = row["peak"] - peak
     if _OUT:
         with open(_OUT, "a") as f:
             f.write(json.dumps(row) + "\n")
@@ -56,5 +61,9 @@ def pytest_terminal_summary(terminalreporter):
     for r in sorted(_ROWS, key=lambda r: -(r["cpu"] + r["child"]))[:_TOP]:
         tr.write_line(f"{r['cpu']:7.2f} {r['child']:7.2f} {r['wall']:7.2f} {r['rss']:6d} MB  "
                       f"{r['id']}")
+    tr.section("tests that raised the process's peak RSS most (MB)")
+    for r in sorted(_ROWS, key=lambda r: -r["grew"])[:10]:
+        if r["grew"]:
+            tr.write_line(f"{r['grew']:6d} -> {r['peak']:6d} MB  {r['id']}")
     total = sum(r["cpu"] + r["child"] for r in _ROWS)
     tr.write_line(f"total {total:.1f} CPU-s over {len(_ROWS)} tests; peak RSS {_peak_mb()} MB")

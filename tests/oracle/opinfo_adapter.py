@@ -49,19 +49,22 @@ def op_db():
     return db
 
 
-def opinfo_ids():
-    """``opinfo_id`` of every OpInfo in ``op_db()``, in order, without importing the database
-    (3-4 CPU-seconds and 140 MB) when this torch's list is cached: test collection needs only
-    the ids, and each pytest-xdist worker collects every test."""
+def opinfo_ids(selection="all"):
+    """``opinfo_id`` of every OpInfo in ``op_db()`` that ``SELECTIONS[selection]`` keeps, in
+    order, without importing the database (3-4 CPU-seconds and 160 MB, with torch._dynamo,
+    sympy and scipy) when this torch's list is cached: test collection needs only the ids, and
+    each pytest-xdist worker collects every test."""
     import torch
     spec = importlib.util.find_spec(_DB_MODULE)
     stat = os.stat(spec.origin)
     key = f"{torch.__version__}-{stat.st_size}-{stat.st_mtime_ns}"
-    path = pathlib.Path(tempfile.gettempdir(), "ember-tests-cache", f"opinfo-ids-{key}.json")
+    path = pathlib.Path(tempfile.gettempdir(), "ember-tests-cache",
+                        f"opinfo-ids-{selection}-{key}.json")
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError):
-        ids = [opinfo_id(op) for op in op_db()]
+        keep = SELECTIONS[selection]
+        ids = [opinfo_id(op) for op in op_db() if keep(op)]
     tmp = path.with_suffix(f".{os.getpid()}.tmp")    # workers may write it at the same time
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,6 +73,15 @@ def opinfo_ids():
     except OSError:     # a read-only temporary directory: collect from the database each time
         pass
     return ids
+
+
+def _complex128_autograd(op):
+    import torch
+    return op.supports_autograd and torch.complex128 in op.supported_dtypes("cpu")
+
+
+# the OpInfo lists that tests are parametrized over (``opinfo_ids``)
+SELECTIONS = {"all": lambda op: True, "complex128-autograd": _complex128_autograd}
 
 
 def opinfo_by_id(oid):
