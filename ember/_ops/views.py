@@ -125,6 +125,8 @@ def _checked_shape(shape, numel):
         for i, s in enumerate(shape):
             if i != neg[0]:
                 rest *= s
+        if rest == 0 and numel == 0:
+            raise _errors.view_infer_empty(shape)
         if rest == 0 or numel % rest:
             raise _errors.shape_invalid(shape, numel)
         shape[neg[0]] = numel // rest
@@ -144,6 +146,7 @@ def _view_bwd(node, g):
 
 ViewBackward0 = node_class("ViewBackward0", _view_bwd)
 UnsafeViewBackward0 = node_class("UnsafeViewBackward0", _view_bwd)
+ReshapeAliasBackward0 = node_class("ReshapeAliasBackward0", _view_bwd)
 
 
 def _reshape_view_fn(t, shape):
@@ -165,11 +168,13 @@ def view(self, *shape, dtype=None):
     return _shape_view(self, arr, shape)
 
 
-def _shape_view(self, arr, shape):
-    """``arr`` (``self``'s array viewed as ``shape``) as the view tensor ``self.view(shape)``."""
+def _shape_view(self, arr, shape, reshape=False):
+    """``arr`` (``self``'s array viewed as ``shape``) as the view tensor ``self.view(shape)``;
+    for ``reshape`` of a non-contiguous tensor PyTorch names the node ReshapeAliasBackward0."""
     out = make_view(self, arr, None, (shape,), _reshape_view_fn)
     if _grad_on() and self._requires_grad:
-        set_output(make_node(ViewBackward0, (self,), (), (self._data.shape,)), out)
+        cls = ReshapeAliasBackward0 if reshape and not self.is_contiguous() else ViewBackward0
+        set_output(make_node(cls, (self,), (), (self._data.shape,)), out)
     return out
 
 
@@ -196,12 +201,13 @@ def _view_dtype(self, dt):
     return out
 
 
-@register("reshape", nodes=("ViewBackward0", "UnsafeViewBackward0", "CloneBackward0"))
+@register("reshape", nodes=("ViewBackward0", "ReshapeAliasBackward0", "UnsafeViewBackward0",
+                           "CloneBackward0"))
 def reshape(self, *shape):
     shape = infer_shape(_sizes(shape), self._data.size)
     arr = self._device._backend.view_reshape(self._data, shape)
     if arr is not None:
-        return _shape_view(self, arr, shape)
+        return _shape_view(self, arr, shape, reshape=True)
     # A copy is needed: PyTorch records clone + _unsafe_view.
     c = self.clone(memory_format="contiguous")
     out = _make(c._data.reshape(shape), c._dtype, c._device)
