@@ -44,9 +44,11 @@ def _bool_mask(L, S, seed):
     return m
 
 
-@pytest.mark.parametrize("mask", [None, "bool", "float", "causal", "dead_row"])
+@pytest.mark.parametrize("mask", [None, "bool", "float", "causal", "dead_row", "float_dead_row",
+                                  "causal_more_queries", "batched_bool"])
 def test_sdpa_matches_torch(mask):
-    q, k, v = _rand(2, 3, 4, 8, seed=1), _rand(2, 3, 5, 8, seed=2), _rand(2, 3, 5, 6, seed=3)
+    L = 7 if mask == "causal_more_queries" else 4
+    q, k, v = _rand(2, 3, L, 8, seed=1), _rand(2, 3, 5, 8, seed=2), _rand(2, 3, 5, 6, seed=3)
     (qe, qt), (ke, kt), (ve, vt) = _both(q, True), _both(k, True), _both(v, True)
     kw = {}
     if mask == "bool":
@@ -59,7 +61,15 @@ def test_sdpa_matches_torch(mask):
     elif mask == "float":
         m = _rand(4, 5, seed=5)
         kw_e, kw_t = dict(attn_mask=ember.tensor(m)), dict(attn_mask=torch.tensor(m))
-    elif mask == "causal":
+    elif mask == "float_dead_row":
+        m = _rand(4, 5, seed=5)
+        m[1] = -np.inf
+        kw_e, kw_t = dict(attn_mask=ember.tensor(m)), dict(attn_mask=torch.tensor(m))
+    elif mask == "batched_bool":      # (N, 1, L, S), one sample's row 3 all masked
+        m = np.stack([_bool_mask(4, 5, 6), _bool_mask(4, 5, 7)])[:, None]
+        m[1, 0, 3] = False
+        kw_e, kw_t = dict(attn_mask=ember.tensor(m)), dict(attn_mask=torch.tensor(m))
+    elif mask in ("causal", "causal_more_queries"):
         kw_e = kw_t = dict(is_causal=True)
     else:
         kw_e = kw_t = kw

@@ -298,6 +298,11 @@ def view_infer_twice():
     return RuntimeError("only one dimension can be inferred")
 
 
+def view_infer_empty(shape):
+    return RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} because "
+                        "the unspecified dimension size -1 can be any value and is ambiguous")
+
+
 def view_invalid_dim(i, shape):
     return RuntimeError(f"invalid shape dimension {shape[i]} at index {i} of shape {list(shape)}")
 

@@ -365,9 +365,8 @@ def _scaled_add(p, input, beta, alpha):
     if beta != 1:
         c = c * beta
     try:
-        if c.shape == p.shape or np.broadcast_shapes(c.shape, p.shape) == p.shape:
-            p += c
-            return p
+        p += c                          # only if c broadcasts to p's shape
+        return p
     except ValueError:
         pass
     input.expand(p.shape)               # raises PyTorch's expand error

@@ -15,7 +15,7 @@ from the input (just ``invstd * gy`` when they are running statistics).  When a 
 graph is being built the statistics are recomputed from the input with ember ops so that their
 dependence on the input is differentiated too.
 """
-import numpy as np
+import math
 
 from .. import _dtype as D
 from .. import _errors
@@ -58,15 +58,27 @@ def _affine(y, g, weight, bias, cdt):
     return ya
 
 
+def _mean_of_sum(s, n):
+    """``s / n``, ``xp.mean``'s value without its per-call overhead (its float64 division of a
+    float32 sum rounds to the same float32), in place for a floating sum."""
+    if n and s.dtype.kind == "f":
+        s /= n
+        return s
+    return s / n
+
+
 def _normalize(input, weight, bias, g, eps):
     """The input normalised over its own statistics: (out array, mean, invstd, biased var),
     the statistics kept in the statistics view."""
     xp = input._device._backend.xp
     cdt = _compute_dtype(input._dtype)
     xs = input._data.astype(cdt.np, copy=False).reshape(g.sview)
-    mean = xp.mean(xs, axis=g.saxes, keepdims=True)
+    n = 1
+    for ax in g.saxes:
+        n *= g.sview[ax]
+    mean = _mean_of_sum(xs.sum(axis=g.saxes, keepdims=True), n)
     d = xs - mean
-    var = xp.mean(xp.square(d), axis=g.saxes, keepdims=True)
+    var = _mean_of_sum(xp.square(d).sum(axis=g.saxes, keepdims=True), n)
     invstd = 1.0 / xp.sqrt(var + eps)
     d *= invstd
     out = _affine(d, g, weight, bias, cdt)
@@ -276,8 +288,7 @@ def native_layer_norm(input, normalized_shape, weight, bias, eps):
         if p is not None and p._data.shape != ns:
             raise _errors.layer_norm_param(name, p._data.shape, ns)
     lead = shape[:len(shape) - k]
-    m = int(np.prod(lead, dtype=np.int64))
-    kk = int(np.prod(ns, dtype=np.int64))
+    m, kk = math.prod(lead), math.prod(ns)
     g = _Geom((m, kk), (1,), (m, kk), (0,), (kk,), ns)
     out, mean, rstd, _ = _normalize(input, weight, bias, g, eps)
     res = _make(out, input._dtype, input._device)

@@ -36,12 +36,15 @@ def _softmax_common(input, dim, dtype, log):
             f"{'log_' if log else ''}softmax_{last}kernel_impl", dt)
     xp = input._device._backend.xp
     x1 = _lowp(x1.astype(dt.np, copy=False), dt)
-    with _quiet(xp):
-        m = xp.max(x1, axis=axis, keepdims=True, initial=-xp.inf) if x1.size else 0
+    with _quiet(xp):   # (the array methods: less per-call overhead than xp.max / xp.sum)
+        m = x1.max(axis=axis, keepdims=True) if x1.size else 0
         z = x1 - m   # unguarded, as in PyTorch: a +inf (or all -inf) slice gives nan
-        e = xp.exp(z)
-        s = xp.sum(e, axis=axis, keepdims=True)
-        r = z - xp.log(s) if log else e / s
+        e = xp.exp(z) if log else xp.exp(z, out=z)
+        s = e.sum(axis=axis, keepdims=True)
+        if log:
+            r = xp.subtract(z, xp.log(s), out=z)
+        else:
+            r = xp.divide(e, s, out=e)
     res = wrap(r.reshape(x.shape), dt, input._device)
     if _grad_on() and input._requires_grad:
         node = record(res, LogSoftmaxBackward0 if log else SoftmaxBackward0, (input,), (None,),

@@ -4,6 +4,7 @@ A view remembers its base tensor and how it was made from its source (``_vfn``),
 in-place write into a view that needs grad can rebuild the base's history (CopySlices) by
 replaying the view on the base's gradient.
 """
+from .. import _dtype as D
 from .. import _errors
 from .._tensor import Tensor, _make, _wrap_dim, Size
 from ..autograd.graph import (NO_GRAD_VIEW, node_class, make_node, set_output, edge, _init_node,
@@ -93,11 +94,30 @@ AsStridedBackward0 = node_class("AsStridedBackward0", _as_view_backward)
 # ---- shape helpers ----------------------------------------------------------------------------
 def _sizes(args):
     if len(args) == 1 and not isinstance(args[0], int):
-        return tuple(int(s) for s in args[0])
-    return tuple(int(s) for s in args)
+        args = args[0]
+    return tuple(map(int, args))
 
 
 def infer_shape(shape, numel):
+    """``shape`` (a tuple) with its -1 filled in from ``numel``; PyTorch's errors for a bad one."""
+    known, neg = 1, -1
+    for i, s in enumerate(shape):
+        if s >= 0:
+            known *= s
+        elif s == -1 and neg < 0:
+            neg = i
+        else:
+            return _checked_shape(shape, numel)
+    if neg < 0:
+        if known == numel:
+            return shape
+    elif known and not numel % known:
+        return shape[:neg] + (numel // known,) + shape[neg + 1:]
+    return _checked_shape(shape, numel)
+
+
+def _checked_shape(shape, numel):
+    """infer_shape's slow path, which raises the error PyTorch gives for ``shape``."""
     shape = list(shape)
     neg = [i for i, s in enumerate(shape) if s == -1]
     if len(neg) > 1:
@@ -110,6 +130,8 @@ def infer_shape(shape, numel):
         for i, s in enumerate(shape):
             if i != neg[0]:
                 rest *= s
+        if rest == 0 and numel == 0:
+            raise _errors.view_infer_empty(shape)
         if rest == 0 or numel % rest:
             raise _errors.shape_invalid(shape, numel)
         shape[neg[0]] = numel // rest
@@ -129,6 +151,7 @@ def _view_bwd(node, g):
 
 ViewBackward0 = node_class("ViewBackward0", _view_bwd)
 UnsafeViewBackward0 = node_class("UnsafeViewBackward0", _view_bwd)
+ReshapeAliasBackward0 = node_class("ReshapeAliasBackward0", _view_bwd)
 
 
 def _reshape_view_fn(t, shape):
@@ -137,18 +160,26 @@ def _reshape_view_fn(t, shape):
 
 @register("view", nodes=("ViewBackward0",), function=False)
 def view(self, *shape, dtype=None):
-    from .. import _dtype as D
-    if dtype is not None and not shape:
+    if len(shape) == 1 and shape[0].__class__ is not int:
+        s0 = shape[0]
+        if isinstance(s0, D.dtype) or s0 in (float, int, bool):
+            return _view_dtype(self, D.to_dtype(s0))
+    elif dtype is not None and not shape:
         return _view_dtype(self, D.to_dtype(dtype))
-    if len(shape) == 1 and (isinstance(shape[0], D.dtype) or shape[0] in (float, int, bool)):
-        return _view_dtype(self, D.to_dtype(shape[0]))
     shape = infer_shape(_sizes(shape), self._data.size)
     arr = self._device._backend.view_reshape(self._data, shape)
     if arr is None:
         raise _errors.view_stride_incompatible()
+    return _shape_view(self, arr, shape)
+
+
+def _shape_view(self, arr, shape, reshape=False):
+    """``arr`` (``self``'s array viewed as ``shape``) as the view tensor ``self.view(shape)``;
+    for ``reshape`` of a non-contiguous tensor PyTorch names the node ReshapeAliasBackward0."""
     out = make_view(self, arr, None, (shape,), _reshape_view_fn)
     if _grad_on() and self._requires_grad:
-        set_output(make_node(ViewBackward0, (self,), (), (self._data.shape,)), out)
+        cls = ReshapeAliasBackward0 if reshape and not self.is_contiguous() else ViewBackward0
+        set_output(make_node(cls, (self,), (), (self._data.shape,)), out)
     return out
 
 
@@ -175,12 +206,13 @@ def _view_dtype(self, dt):
     return out
 
 
-@register("reshape", nodes=("ViewBackward0", "UnsafeViewBackward0", "CloneBackward0"))
+@register("reshape", nodes=("ViewBackward0", "ReshapeAliasBackward0", "UnsafeViewBackward0",
+                           "CloneBackward0"))
 def reshape(self, *shape):
     shape = infer_shape(_sizes(shape), self._data.size)
     arr = self._device._backend.view_reshape(self._data, shape)
     if arr is not None:
-        return view(self, shape)
+        return _shape_view(self, arr, shape, reshape=True)
     # A copy is needed: PyTorch records clone + _unsafe_view.
     c = self.clone(memory_format="contiguous")
     out = _make(c._data.reshape(shape), c._dtype, c._device)

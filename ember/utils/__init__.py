@@ -2,8 +2,8 @@
 loaded on first use."""
 import importlib
 
-_SUBMODULES = {"data", "hooks", "checkpoint", "_pytree", "flop_counter", "tensorboard",
-               "safetensors", "dlpack"}
+_SUBMODULES = {"data", "hooks", "checkpoint", "_pytree", "_python_dispatch", "flop_counter",
+               "tensorboard", "safetensors", "dlpack"}
 
 
 def __getattr__(name):

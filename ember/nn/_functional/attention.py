@@ -22,18 +22,18 @@ def _linear(x, w, b):
 
 
 def _attn_bias(attn_mask, is_causal, L, S, query):
-    """The additive float bias of a (bool or float) mask and/or the causal mask, or None."""
+    """(the additive float bias of a bool or float mask or of the causal mask, or None; the
+    array of the rows whose keys it all masks (keeping dims), or None when it masks none)."""
     xp = query._device._backend.xp
-    bias = None
-    if is_causal:
-        causal = xp.triu(xp.ones((L, S), dtype=bool), 1)
-        bias = wrap(xp.where(causal, _NEG_INF, 0.0), query._dtype, query._device)
-    if attn_mask is not None:
-        if attn_mask.dtype is D.bool_:
-            bias = wrap(xp.where(attn_mask._data, 0.0, _NEG_INF), query._dtype, query._device)
-        else:
-            bias = attn_mask
-    return bias
+    if is_causal:       # key j is masked for query i when j > i: key 0 never is
+        causal = xp.arange(S) > xp.arange(L)[:, None]
+        return wrap(xp.where(causal, _NEG_INF, 0.0), query._dtype, query._device), None
+    if attn_mask is None:
+        return None, None
+    if attn_mask.dtype is D.bool_:
+        bias = wrap(xp.where(attn_mask._data, 0.0, _NEG_INF), query._dtype, query._device)
+        return bias, ~attn_mask._data.any(-1, keepdims=True)
+    return attn_mask, xp.isneginf(attn_mask._data).all(-1, keepdims=True)
 
 
 @autocast_rule("lower_precision_fp")
@@ -50,12 +50,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     L, S = query.shape[-2], key.shape[-2]
     scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     scores = (query * scale).matmul(key.transpose(-2, -1))
-    bias = _attn_bias(attn_mask, is_causal, L, S, query)
+    bias, dead_rows = _attn_bias(attn_mask, is_causal, L, S, query)
     dead = None
     if bias is not None:
-        xp = query._device._backend.xp
-        dead_rows = xp.isneginf(bias._data).all(-1, keepdims=True)
-        if dead_rows.any():
+        if dead_rows is not None and dead_rows.any():
             dead = wrap(dead_rows, D.bool_, query._device)
             bias = bias.masked_fill(dead, 0.0)
         scores = scores + bias
