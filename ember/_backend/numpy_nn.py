@@ -24,6 +24,8 @@ import itertools
 
 import numpy as np
 
+from . import parallel
+
 _as_strided = np.lib.stride_tricks.as_strided
 
 
@@ -103,6 +105,26 @@ def windows(xp, ks, o, s, d, order="pool"):
 # back from the heap instead of fresh pages (glibc mmaps anything over 32 MiB, see
 # malloc_tuning) and is still in cache when the GEMM reads it.
 _CHUNK_BYTES = 8 << 20
+
+
+def _shares(n, per, budget):
+    """Sample ranges of about ``budget`` bytes each (``per`` bytes a sample), dealt into one
+    contiguous share per thread of ``parallel.run``: a list of lists of ``(n0, n1)``, at
+    least one range per share (one empty range for an empty batch)."""
+    k = max(1, min(parallel.workers(), n))
+    m = -(-n // max(1, budget // max(1, per)))      # the ranges the budget asks for,
+    m = max(k, -(-m // k) * k)                      # rounded up to a multiple of the shares
+    bounds = [i * n // m for i in range(m + 1)]
+    ranges = [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a] or [(0, 0)]
+    return [ranges[j * len(ranges) // k:(j + 1) * len(ranges) // k] for j in range(k)]
+
+
+def _total(parts):
+    """The sum of the shares' partial sums (None where they computed none)."""
+    total = parts[0]
+    for part in parts[1:]:
+        np.add(total, part, out=total)
+    return total
 # Channels-last columns copy runs of ``kw * C`` elements: too short below this many channels.
 _MIN_CHANNELS_LAST = 16
 
@@ -120,12 +142,9 @@ class _Lowering:
         self.rows = self.c // groups * int(np.prod(self.ks))           # Cg * K
         self.interior = tuple(slice(pi, pi + n) for pi, n in zip(p, self.spatial))
 
-    def chunks(self, itemsize):
-        """Sample ranges whose columns take about _CHUNK_BYTES each (one empty range for an
-        empty batch)."""
-        per = itemsize * self.groups * self.rows * self.size
-        step = max(1, _CHUNK_BYTES // max(1, per))
-        return [(i, min(i + step, self.n)) for i in range(0, max(self.n, 1), step)]
+    def shares(self, itemsize):
+        """Sample ranges whose columns take about _CHUNK_BYTES each, one list per thread."""
+        return _shares(self.n, itemsize * self.groups * self.rows * self.size, _CHUNK_BYTES)
 
     def put_output(self, y, out, n0, n1, b):
         """Write the GEMM result (G, Cout_g, n*L) of samples n0:n1 into ``out`` (+ bias)."""
@@ -261,10 +280,9 @@ class _Winograd:
         self.spatial, self.p, self.o = tuple(x_shape[2:]), p, tuple(o)
         self.th, self.tw = (-(-o[0] // 2), -(-o[1] // 2))
 
-    def chunks(self, itemsize):
-        per = 16 * self.th * self.tw * max(self.c, self.cout) * itemsize
-        step = max(1, _WINO_CHUNK_BYTES // per)
-        return [(i, min(i + step, self.n)) for i in range(0, max(self.n, 1), step)]
+    def shares(self, itemsize):
+        return _shares(self.n, 16 * self.th * self.tw * max(self.c, self.cout) * itemsize,
+                       _WINO_CHUNK_BYTES)
 
     def filters(self, w):
         """U = G w G^T as (16, C, Cout) (a transposed view of a (16, Cout, C) array)."""
@@ -377,18 +395,24 @@ def _winograd_forward(x, w, b, p, o):
     wg = _Winograd(x.shape, w.shape, p, o)
     u = wg.filters(w)
     out = np.empty((wg.n, wg.cout) + wg.o, np.result_type(x, w))
-    for n0, n1 in wg.chunks(x.itemsize):
-        wg.untile(np.matmul(wg.tiles(x, n0, n1), u), out, n0, n1, b)
+
+    def share(ranges):
+        for n0, n1 in ranges:
+            wg.untile(np.matmul(wg.tiles(x, n0, n1), u), out, n0, n1, b)
+    parallel.run(share, wg.shares(x.itemsize))
     return out
 
 
 def _winograd_weight_grad(g, x, w_shape, p):
     wg = _Winograd(x.shape, w_shape, p, g.shape[2:])
-    du = None
-    for n0, n1 in wg.chunks(x.itemsize):
-        part = np.matmul(wg.output_grads(g, n0, n1).swapaxes(1, 2), wg.tiles(x, n0, n1))
-        du = part if du is None else np.add(du, part, out=du)
-    return wg.filters_adjoint(du)
+
+    def share(ranges):
+        du = None
+        for n0, n1 in ranges:
+            part = np.matmul(wg.output_grads(g, n0, n1).swapaxes(1, 2), wg.tiles(x, n0, n1))
+            du = part if du is None else np.add(du, part, out=du)
+        return du
+    return wg.filters_adjoint(_total(parallel.run(share, wg.shares(x.itemsize))))
 
 
 # ---- 1x1 convolutions -----------------------------------------------------------------------
@@ -405,13 +429,19 @@ def _pointwise(w_shape, p, groups, lw):
 
 
 def _pointwise_forward(x, w, b, s):
-    if any(si != 1 for si in s):
-        x = np.ascontiguousarray(x[(Ellipsis,) + tuple(slice(None, None, si) for si in s)])
-    n, c = x.shape[:2]
-    out = np.matmul(w.reshape(w.shape[0], c), x.reshape(n, c, int(np.prod(x.shape[2:]))))
-    if b is not None:
-        out += b.reshape(-1, 1)
-    return out.reshape((n, w.shape[0]) + x.shape[2:])
+    x = x[(Ellipsis,) + tuple(slice(None, None, si) for si in s)]
+    (n, c), o = x.shape[:2], x.shape[2:]
+    wm = w.reshape(w.shape[0], c)
+    out = np.empty((n, w.shape[0], int(np.prod(o))), np.result_type(x, w))
+
+    def share(ranges):
+        n0, n1 = ranges[0][0], ranges[-1][1]
+        xs = np.ascontiguousarray(x[n0:n1]).reshape(n1 - n0, c, out.shape[2])
+        np.matmul(wm, xs, out=out[n0:n1])
+        if b is not None:
+            out[n0:n1] += b.reshape(-1, 1)
+    parallel.run(share, _shares(n, 1, n))          # one range per share
+    return out.reshape((n, w.shape[0]) + o)
 
 
 def conv_forward(x, w, b, s, p, d, groups, o=None):
@@ -427,8 +457,11 @@ def conv_forward(x, w, b, s, p, d, groups, o=None):
         return _winograd_forward(x, w, b, p, lw.o)
     wm = lw.weight_matrix(w)
     out = np.empty((lw.n, lw.cout) + lw.o, np.result_type(x, w))
-    for n0, n1 in lw.chunks(x.itemsize):
-        lw.put_output(lw.product(wm, lw.cols(x, n0, n1)), out, n0, n1, b)
+
+    def share(ranges):
+        for n0, n1 in ranges:
+            lw.put_output(lw.product(wm, lw.cols(x, n0, n1)), out, n0, n1, b)
+    parallel.run(share, lw.shares(x.itemsize))
     return out
 
 
@@ -479,15 +512,20 @@ def conv_backward(g, x, w, x_shape, s, p, d, groups, need_input, need_weight):
         if col2im:
             wm = lw.weight_matrix(w)
             gx = np.empty(x_shape, np.result_type(g, w))
-        for n0, n1 in lw.chunks(g.itemsize):
-            gm = lw.grad_matrix(g, n0, n1)
-            if need_weight:
-                part = np.matmul(gm, lw.cols(x, n0, n1).swapaxes(1, 2))
-                gw = part if gw is None else np.add(gw, part, out=gw)
-            if col2im:
-                lw.add_cols(lw.input_cols(wm, gm), gx, n0, n1)
+
+        def share(ranges):
+            gw = None
+            for n0, n1 in ranges:
+                gm = lw.grad_matrix(g, n0, n1)
+                if need_weight:
+                    part = np.matmul(gm, lw.cols(x, n0, n1).swapaxes(1, 2))
+                    gw = part if gw is None else np.add(gw, part, out=gw)
+                if col2im:
+                    lw.add_cols(lw.input_cols(wm, gm), gx, n0, n1)
+            return gw
+        parts = parallel.run(share, lw.shares(g.itemsize))
         if need_weight:
-            gw = lw.weight_result(gw)
+            gw = lw.weight_result(_total(parts))
     return gx, gw
 
 
