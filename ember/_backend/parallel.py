@@ -11,6 +11,8 @@ The thread count follows the BLAS's (what ``torch.set_num_threads`` sets, throug
 optional ``threadpoolctl``); without ``threadpoolctl`` kernels run serially.  A kernel called
 from inside a share sees a single-threaded BLAS, so it does not split again.
 """
+import contextlib
+import contextvars
 import os
 
 _POOL = []          # [ThreadPoolExecutor], created on first use
@@ -41,14 +43,18 @@ def workers():
 
 def run(fn, shares):
     """``[fn(share) for share in shares]``, the shares run at once on as many threads (the
-    calling thread takes the first), with the BLAS single-threaded until all have finished."""
+    calling thread takes the first, each runs in the caller's context), with the BLAS
+    single-threaded until all have finished."""
     if len(shares) < 2:
         return [fn(share) for share in shares]
     if not _POOL:
         from concurrent.futures import ThreadPoolExecutor
         _POOL.append(ThreadPoolExecutor(max(1, (os.cpu_count() or 2) - 1), "ember-intra-op"))
-    with _blas().limit(limits=1):
-        jobs = [_POOL[0].submit(fn, share) for share in shares[1:]]
+    ctl = _blas()
+    with contextlib.nullcontext() if ctl is None else ctl.limit(limits=1):
+        # each share in a copy of the caller's context: NumPy's errstate lives there
+        jobs = [_POOL[0].submit(contextvars.copy_context().run, fn, share)
+                for share in shares[1:]]
         try:
             first = fn(shares[0])
         finally:

@@ -1,0 +1,81 @@
+"""Convolutions split over threads (``ember/_backend/parallel.py``): every lowering gives
+torch's values and gradients whatever the number of shares, and the shares cover the batch."""
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+import ember.nn.functional as EF
+from ember._backend import numpy_nn, parallel
+from tests._nn_compare import check_fn
+from tests.test_nn_conv_layouts import LAYOUT_CASES, WINOGRAD_CASES
+
+
+@pytest.fixture(params=[2, 3])
+def threads(request, monkeypatch):
+    """Kernels split into this many shares, in chunks of a few samples."""
+    monkeypatch.setattr(parallel, "workers", lambda: request.param)
+    monkeypatch.setattr(numpy_nn, "_CHUNK_BYTES", 1 << 14)
+    monkeypatch.setattr(numpy_nn, "_WINO_CHUNK_BYTES", 1 << 14)
+    return request.param
+
+
+@pytest.mark.parametrize("n,per,budget", [(0, 10, 100), (1, 10, 100), (7, 10, 100),
+                                          (32, 100, 250), (32, 1, 1 << 20), (5, 1, 5)])
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_shares_cover_the_batch(monkeypatch, n, per, budget, k):
+    monkeypatch.setattr(parallel, "workers", lambda: k)
+    shares = numpy_nn._shares(n, per, budget)
+    ranges = [r for share in shares for r in share]
+    assert len(shares) == max(1, min(k, n)) and all(shares)
+    assert ranges[0][0] == 0 and ranges[-1][1] == n
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+    if n:
+        assert all(0 < b - a <= max(1, budget // per) for a, b in ranges)
+        sizes = [share[-1][1] - share[0][0] for share in shares]
+        assert max(sizes) - min(sizes) <= max(1, budget // per)
+
+
+@pytest.mark.parametrize("xs,ws,kw", LAYOUT_CASES + WINOGRAD_CASES + [
+    ((5, 64, 8, 8), (32, 64, 1, 1), dict(stride=2)),     # 1x1, per sample, subsampled
+    ((7, 20, 10, 10), (24, 20, 3, 3), dict(padding=1, dilation=2)),
+])
+def test_conv_in_shares(torch, rng, threads, xs, ws, kw):
+    x, w, b = rng.standard_normal(xs), rng.standard_normal(ws), rng.standard_normal(ws[0])
+    check_fn(torch, lambda x, w, b: EF.conv2d(x, w, b, **kw),
+             lambda x, w, b: torch.nn.functional.conv2d(x, w, b, **kw), [x, w, b])
+
+
+def test_conv_in_shares_float32_non_contiguous(torch, rng, threads):
+    x = rng.standard_normal((6, 14, 14, 64)).transpose(0, 3, 1, 2)
+    w = rng.standard_normal((3, 3, 64, 64)).transpose(3, 2, 0, 1)
+    check_fn(torch, lambda x, w: EF.conv2d(x, w, padding=1),
+             lambda x, w: torch.nn.functional.conv2d(x, w, padding=1), [x, w], "float32")
+
+
+def test_conv_in_shares_non_finite_quietly(torch, rng, threads):
+    """NumPy's error state (ember computes inf/NaN without warnings) reaches the shares."""
+    x, w = rng.standard_normal((4, 20, 7, 7)), rng.standard_normal((5, 20, 3, 3))
+    x[1, 3, 2, 2], x[3, 0, 0, 0] = np.inf, np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = EF.conv2d(ember.tensor(x), ember.tensor(w), padding=1)
+    np.testing.assert_allclose(
+        y.numpy(), torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w), padding=1),
+        rtol=1e-10, atol=1e-10)
+
+
+def test_run_waits_for_every_share_and_raises():
+    done = []
+
+    def share(k):
+        if k == 0:
+            raise ValueError("first share")
+        done.append(k)
+        return k
+
+    with pytest.raises(ValueError, match="first share"):
+        parallel.run(share, [0, 1, 2])
+    assert sorted(done) == [1, 2]
+    assert parallel.run(lambda k: k * k, [1, 2, 3]) == [1, 4, 9]
