@@ -79,3 +79,34 @@ def test_run_waits_for_every_share_and_raises():
         parallel.run(share, [0, 1, 2])
     assert sorted(done) == [1, 2]
     assert parallel.run(lambda k: k * k, [1, 2, 3]) == [1, 4, 9]
+
+
+@pytest.mark.parametrize("shape,perm", [((6, 5), None), ((4, 7, 9), (0, 2, 1)),
+                                        ((3, 6, 4, 5), None)])
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_batch_norm_in_shares(torch, rng, threads, shape, perm, training, dtype):
+    """Batch norm splits its channels over threads: values, gradients and the running
+    statistics it updates (shifted data: the variance must not cancel)."""
+    x = rng.standard_normal(shape) * 2 + 3
+    if perm:                                     # channels not the second-fastest axis
+        x = np.ascontiguousarray(x.transpose(perm)).transpose(perm)
+    c = shape[1]
+    w, b = rng.standard_normal(c), rng.standard_normal(c)
+    stats = {lib: (lib.tensor(rng.standard_normal(c).astype(dtype)),
+                   lib.tensor((rng.random(c) + 0.5).astype(dtype))) for lib in (ember, torch)}
+    stats[torch] = tuple(torch.tensor(s.numpy()) for s in stats[ember])
+
+    def bn(lib):
+        return lambda x, w, b: lib.nn.functional.batch_norm(x, *stats[lib], w, b, training)
+    check_fn(torch, bn(ember), bn(torch), [x, w, b], dtype)
+    for e, t in zip(stats[ember], stats[torch]):
+        np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_device_kernels_do_not_split():
+    """The kernel module rebound to a device's array module (here the strict CuPy-shaped
+    one) runs serially: a device orders its own work."""
+    from ember._backend import rebind, strict
+    on_device = rebind.load_on("numpy_nn", strict.xp, strict.StrictArray, None, None)
+    assert numpy_nn._ON_HOST and not on_device._ON_HOST

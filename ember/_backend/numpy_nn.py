@@ -101,6 +101,9 @@ def windows(xp, ks, o, s, d, order="pool"):
 
 
 # ---- convolution ----------------------------------------------------------------------------
+# Kernels split their batch over threads on the host only: a device (this module rebound to
+# CuPy) orders its own work.
+_ON_HOST = parallel.is_host(np)
 # Columns are built and multiplied in chunks of samples of about _CHUNK_BYTES: a chunk comes
 # back from the heap instead of fresh pages (glibc mmaps anything over 32 MiB, see
 # malloc_tuning) and is still in cache when the GEMM reads it.
@@ -111,7 +114,7 @@ def _shares(n, per, budget):
     """Sample ranges of about ``budget`` bytes each (``per`` bytes a sample), dealt into one
     contiguous share per thread of ``parallel.run``: a list of lists of ``(n0, n1)``, at
     least one range per share (one empty range for an empty batch)."""
-    k = max(1, min(parallel.workers(), n))
+    k = max(1, min(parallel.workers() if _ON_HOST else 1, n))
     m = -(-n // max(1, budget // max(1, per)))      # the ranges the budget asks for,
     m = max(k, -(-m // k) * k)                      # rounded up to a multiple of the shares
     bounds = [i * n // m for i in range(m + 1)]
@@ -554,6 +557,68 @@ def fold(cols, out_shape, ks, s, p, d):
     gx = np.empty((n, c) + tuple(out_shape), cols.dtype)
     lw.add_cols(np.moveaxis(cols.reshape((n, c) + tuple(ks) + o), 0, 1 + len(ks)), gx, 0, n)
     return gx
+
+
+# ---- batch norm -----------------------------------------------------------------------------
+def _channel_shares(x):
+    """The channels of ``x`` (N, C, L) split into one range per thread."""
+    return _shares(x.shape[1], 1, x.shape[1])
+
+
+def _sum_nl(a, b=None):
+    """Per-channel sums of ``a`` (N, C, L), or of ``a * b``: per sample first (contiguous
+    runs), then over the batch."""
+    return (np.einsum("ncl->nc", a) if b is None else np.einsum("ncl,ncl->nc", a, b)).sum(0)
+
+
+def batch_norm_train(x, w, b, eps):
+    """Batch norm of ``x`` (N, C, L) over its own statistics: ``(out, mean, invstd, var)``,
+    the statistics (C,) (biased variance, from ``x - mean``: two passes, as PyTorch's)."""
+    count = x.shape[0] * x.shape[2]
+    out = np.empty_like(x)
+    stats = np.empty((3, x.shape[1]), x.dtype)
+
+    def share(blocks):
+        for c0, c1 in blocks:
+            stats[0, c0:c1] = mean = _sum_nl(x[:, c0:c1]) / count
+            d = np.subtract(x[:, c0:c1], mean[:, None], out=out[:, c0:c1])
+            var = _sum_nl(d, d) / count
+            invstd = 1 / np.sqrt(var + eps)
+            d *= (invstd if w is None else invstd * w[c0:c1])[:, None]
+            if b is not None:
+                d += b[c0:c1, None]
+            stats[1, c0:c1], stats[2, c0:c1] = invstd, var
+    parallel.run(share, _channel_shares(x))
+    return out, stats[0], stats[1], stats[2]
+
+
+def batch_norm_backward(g, x, mean, invstd, w, training, need_x, need_w):
+    """Gradients ``(input or None, weight, bias)`` of batch norm of ``x`` (N, C, L) with the
+    statistics ``mean``/``invstd`` (C,), from the output gradient ``g``.  The weight and bias
+    gradients (per-channel sums) are also the means the input gradient needs in training:
+    ``k * (g - sum(g)/M - xhat * sum(g * xhat)/M)`` with ``k = invstd * w``."""
+    count = x.shape[0] * x.shape[2]
+    gx = np.empty(x.shape, np.result_type(g, x)) if need_x else None
+    sums = np.zeros((2, x.shape[1]), x.dtype)              # weight, bias gradients
+    with_d = need_w or (need_x and training)
+
+    def share(blocks):
+        for c0, c1 in blocks:
+            gs, ist = g[:, c0:c1], invstd[c0:c1]
+            sums[1, c0:c1] = gb = _sum_nl(gs)
+            if with_d:
+                d = np.subtract(x[:, c0:c1], mean[c0:c1, None])
+                sums[0, c0:c1] = gw = _sum_nl(gs, d) * ist
+            if not need_x:
+                continue
+            k = ist if w is None else ist * w[c0:c1]
+            out = np.multiply(gs, k[:, None], out=gx[:, c0:c1])
+            if training:
+                d *= (gw * ist * k / -count)[:, None]       # xhat * sum(g * xhat) * k / -M
+                out += d
+                out -= (gb * k / count)[:, None]
+    parallel.run(share, _channel_shares(x))
+    return gx, sums[0], sums[1]
 
 
 # ---- pooling --------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ import contextlib
 import contextvars
 import os
 
+import numpy
+
 _POOL = []          # [ThreadPoolExecutor], created on first use
 _BLAS = []          # [threadpoolctl controller of the BLAS libraries, or None]
 os.register_at_fork(after_in_child=_POOL.clear)   # a forked child has none of the threads
@@ -30,6 +32,11 @@ def _blas():
             ctl = threadpoolctl.ThreadpoolController().select(user_api="blas")
             _BLAS.append(ctl if ctl.lib_controllers else None)
     return _BLAS[0]
+
+
+def is_host(xp):
+    """Whether ``xp`` (a kernel module's ``np``) is NumPy itself, not a device's module."""
+    return xp is numpy
 
 
 def workers():
