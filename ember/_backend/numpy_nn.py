@@ -122,6 +122,13 @@ def _shares(n, per, budget):
     return [ranges[j * len(ranges) // k:(j + 1) * len(ranges) // k] for j in range(k)]
 
 
+def in_shares(fn, n):
+    """``fn(i0, i1)`` for ``range(n)`` cut into one contiguous range per thread (all of it at
+    once on a device): the results, in order.  For work on independent rows (samples,
+    channels, the sequences of a recurrence)."""
+    return parallel.run(lambda ranges: fn(ranges[0][0], ranges[-1][1]), _shares(n, 1, n))
+
+
 def _total(parts):
     """The sum of the shares' partial sums (None where they computed none)."""
     total = parts[0]
@@ -441,13 +448,12 @@ def _pointwise_forward(x, w, b, s):
     wm = w.reshape(w.shape[0], c)
     out = np.empty((n, w.shape[0], int(np.prod(o))), np.result_type(x, w))
 
-    def share(ranges):
-        n0, n1 = ranges[0][0], ranges[-1][1]
+    def share(n0, n1):
         xs = np.ascontiguousarray(x[n0:n1]).reshape(n1 - n0, c, out.shape[2])
         np.matmul(wm, xs, out=out[n0:n1])
         if b is not None:
             out[n0:n1] += b.reshape(-1, 1)
-    parallel.run(share, _shares(n, 1, n))          # one range per share
+    in_shares(share, n)
     return out.reshape((n, w.shape[0]) + o)
 
 
@@ -560,11 +566,6 @@ def fold(cols, out_shape, ks, s, p, d):
 
 
 # ---- batch norm -----------------------------------------------------------------------------
-def _channel_shares(x):
-    """The channels of ``x`` (N, C, L) split into one range per thread."""
-    return _shares(x.shape[1], 1, x.shape[1])
-
-
 def _sum_nl(a, b=None):
     """Per-channel sums of ``a`` (N, C, L), or of ``a * b``: per sample first (contiguous
     runs), then over the batch."""
@@ -578,17 +579,16 @@ def batch_norm_train(x, w, b, eps):
     out = np.empty_like(x)
     stats = np.empty((3, x.shape[1]), x.dtype)
 
-    def share(blocks):
-        for c0, c1 in blocks:
-            stats[0, c0:c1] = mean = _sum_nl(x[:, c0:c1]) / count
-            d = np.subtract(x[:, c0:c1], mean[:, None], out=out[:, c0:c1])
-            var = _sum_nl(d, d) / count
-            invstd = 1 / np.sqrt(var + eps)
-            d *= (invstd if w is None else invstd * w[c0:c1])[:, None]
-            if b is not None:
-                d += b[c0:c1, None]
-            stats[1, c0:c1], stats[2, c0:c1] = invstd, var
-    parallel.run(share, _channel_shares(x))
+    def share(c0, c1):
+        stats[0, c0:c1] = mean = _sum_nl(x[:, c0:c1]) / count
+        d = np.subtract(x[:, c0:c1], mean[:, None], out=out[:, c0:c1])
+        var = _sum_nl(d, d) / count
+        invstd = 1 / np.sqrt(var + eps)
+        d *= (invstd if w is None else invstd * w[c0:c1])[:, None]
+        if b is not None:
+            d += b[c0:c1, None]
+        stats[1, c0:c1], stats[2, c0:c1] = invstd, var
+    in_shares(share, x.shape[1])
     return out, stats[0], stats[1], stats[2]
 
 
@@ -602,22 +602,21 @@ def batch_norm_backward(g, x, mean, invstd, w, training, need_x, need_w):
     sums = np.zeros((2, x.shape[1]), x.dtype)              # weight, bias gradients
     with_d = need_w or (need_x and training)
 
-    def share(blocks):
-        for c0, c1 in blocks:
-            gs, ist = g[:, c0:c1], invstd[c0:c1]
-            sums[1, c0:c1] = gb = _sum_nl(gs)
-            if with_d:
-                d = np.subtract(x[:, c0:c1], mean[c0:c1, None])
-                sums[0, c0:c1] = gw = _sum_nl(gs, d) * ist
-            if not need_x:
-                continue
-            k = ist if w is None else ist * w[c0:c1]
-            out = np.multiply(gs, k[:, None], out=gx[:, c0:c1])
-            if training:
-                d *= (gw * ist * k / -count)[:, None]       # xhat * sum(g * xhat) * k / -M
-                out += d
-                out -= (gb * k / count)[:, None]
-    parallel.run(share, _channel_shares(x))
+    def share(c0, c1):
+        gs, ist = g[:, c0:c1], invstd[c0:c1]
+        sums[1, c0:c1] = gb = _sum_nl(gs)
+        if with_d:
+            d = np.subtract(x[:, c0:c1], mean[c0:c1, None])
+            sums[0, c0:c1] = gw = _sum_nl(gs, d) * ist
+        if not need_x:
+            return
+        k = ist if w is None else ist * w[c0:c1]
+        out = np.multiply(gs, k[:, None], out=gx[:, c0:c1])
+        if training:
+            d *= (gw * ist * k / -count)[:, None]           # xhat * sum(g * xhat) * k / -M
+            out += d
+            out -= (gb * k / count)[:, None]
+    in_shares(share, x.shape[1])
     return gx, sums[0], sums[1]
 
 
