@@ -135,6 +135,8 @@ def _total(parts):
     for part in parts[1:]:
         np.add(total, part, out=total)
     return total
+
+
 # Channels-last columns copy runs of ``kw * C`` elements: too short below this many channels.
 _MIN_CHANNELS_LAST = 16
 
