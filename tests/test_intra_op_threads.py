@@ -148,3 +148,35 @@ def test_lstm_in_shares_matches_torch(torch, threads, packed):
         res.append([out, h, c, xt.grad] + [p.grad for p in m.parameters()])
     for a, b in zip(*res):
         compare(a, b, 1e-5, 1e-5)
+
+
+def test_concurrent_ops_give_the_blas_its_threads_back(monkeypatch):
+    """Ops splitting at once from several threads: inside, the BLAS is single-threaded; after
+    the last one, it has its own thread count again (a stand-in BLAS records the calls)."""
+    import threading
+    import types
+
+    blas = types.SimpleNamespace(threads=4)
+    lib = types.SimpleNamespace(get_num_threads=lambda: blas.threads,
+                                set_num_threads=lambda n: setattr(blas, "threads", n))
+    monkeypatch.setattr(parallel, "_BLAS", [types.SimpleNamespace(lib_controllers=[lib])])
+    assert parallel.workers() == 4
+    seen = []
+
+    def caller():
+        for _ in range(20):
+            seen.extend(parallel.run(lambda _: parallel.workers(), [0, 1]))
+    callers = [threading.Thread(target=caller) for _ in range(3)]
+    for t in callers:
+        t.start()
+    for t in callers:
+        t.join()
+    assert set(seen) == {1} and len(seen) == 120
+    assert parallel.workers() == 4
+
+
+def test_a_share_does_not_split_again(monkeypatch):
+    monkeypatch.setattr(parallel, "workers", parallel.workers)   # restored afterwards
+    assert parallel.run(lambda _: parallel.run(lambda k: k, [1, 2]), [0, 1]) == [[1, 2]] * 2
+    inner = parallel.run(lambda _: numpy_nn._shares(8, 1, 8), [0, 1])
+    assert all(len(shares) == 1 for shares in inner)
