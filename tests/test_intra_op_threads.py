@@ -19,6 +19,7 @@ from tests.test_nn_conv_layouts import LAYOUT_CASES, WINOGRAD_CASES
 def threads(request, monkeypatch):
     """Kernels split into this many shares, in chunks of a few samples."""
     monkeypatch.setattr(parallel, "workers", lambda: request.param)
+    monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_BYTES", 0)
     monkeypatch.setattr(numpy_nn, "_CHUNK_BYTES", 1 << 14)
     monkeypatch.setattr(numpy_nn, "_WINO_CHUNK_BYTES", 1 << 14)
     return request.param
@@ -29,6 +30,7 @@ def threads(request, monkeypatch):
 @pytest.mark.parametrize("k", [1, 2, 3])
 def test_shares_cover_the_batch(monkeypatch, n, per, budget, k):
     monkeypatch.setattr(parallel, "workers", lambda: k)
+    monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_BYTES", 0)
     shares = numpy_nn._shares(n, per, budget)
     ranges = [r for share in shares for r in share]
     assert len(shares) == max(1, min(k, n)) and all(shares)
@@ -176,7 +178,14 @@ def test_concurrent_ops_give_the_blas_its_threads_back(monkeypatch):
 
 
 def test_a_share_does_not_split_again(monkeypatch):
-    monkeypatch.setattr(parallel, "workers", parallel.workers)   # restored afterwards
+    monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_BYTES", 0)
     assert parallel.run(lambda _: parallel.run(lambda k: k, [1, 2]), [0, 1]) == [[1, 2]] * 2
     inner = parallel.run(lambda _: numpy_nn._shares(8, 1, 8), [0, 1])
     assert all(len(shares) == 1 for shares in inner)
+
+
+def test_small_work_stays_on_one_thread(monkeypatch):
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    small = numpy_nn._MIN_SPLIT_BYTES // 8 - 1
+    assert len(numpy_nn._shares(8, small, 1 << 30)) == 1
+    assert len(numpy_nn._shares(8, small + 1, 1 << 30)) == 2

@@ -104,6 +104,8 @@ def windows(xp, ks, o, s, d, order="pool"):
 # Kernels split their batch over threads on the host only: a device (this module rebound to
 # CuPy) orders its own work.
 _ON_HOST = parallel.is_host(np)
+# Work of fewer bytes runs on one thread: handing shares to threads costs ~0.1 ms.
+_MIN_SPLIT_BYTES = 256 << 10
 # Columns are built and multiplied in chunks of samples of about _CHUNK_BYTES: a chunk comes
 # back from the heap instead of fresh pages (glibc mmaps anything over 32 MiB, see
 # malloc_tuning) and is still in cache when the GEMM reads it.
@@ -114,7 +116,8 @@ def _shares(n, per, budget):
     """Sample ranges of about ``budget`` bytes each (``per`` bytes a sample), dealt into one
     contiguous share per thread of ``parallel.run``: a list of lists of ``(n0, n1)``, at
     least one range per share (one empty range for an empty batch)."""
-    k = max(1, min(parallel.workers() if _ON_HOST else 1, n))
+    split = _ON_HOST and n * per >= _MIN_SPLIT_BYTES
+    k = max(1, min(parallel.workers() if split else 1, n))
     m = -(-n // max(1, budget // max(1, per)))      # the ranges the budget asks for,
     m = max(k, -(-m // k) * k)                      # rounded up to a multiple of the shares
     bounds = [i * n // m for i in range(m + 1)]
@@ -122,11 +125,13 @@ def _shares(n, per, budget):
     return [ranges[j * len(ranges) // k:(j + 1) * len(ranges) // k] for j in range(k)]
 
 
-def in_shares(fn, n):
+def in_shares(fn, n, nbytes):
     """``fn(i0, i1)`` for ``range(n)`` cut into one contiguous range per thread (all of it at
-    once on a device): the results, in order.  For work on independent rows (samples,
-    channels, the sequences of a recurrence)."""
-    return parallel.run(lambda ranges: fn(ranges[0][0], ranges[-1][1]), _shares(n, 1, n))
+    once on a device, or when the work spans fewer than _MIN_SPLIT_BYTES): the results, in
+    order.  For work on independent rows (samples, channels, the sequences of a recurrence)."""
+    per = -(-nbytes // max(n, 1))
+    return parallel.run(lambda ranges: fn(ranges[0][0], ranges[-1][1]),
+                        _shares(n, per, per * n))
 
 
 def _total(parts):
@@ -455,7 +460,7 @@ def _pointwise_forward(x, w, b, s):
         np.matmul(wm, xs, out=out[n0:n1])
         if b is not None:
             out[n0:n1] += b.reshape(-1, 1)
-    in_shares(share, n)
+    in_shares(share, n, x.nbytes)
     return out.reshape((n, w.shape[0]) + o)
 
 
@@ -590,7 +595,7 @@ def batch_norm_train(x, w, b, eps):
         if b is not None:
             d += b[c0:c1, None]
         stats[1, c0:c1], stats[2, c0:c1] = invstd, var
-    in_shares(share, x.shape[1])
+    in_shares(share, x.shape[1], x.nbytes)
     return out, stats[0], stats[1], stats[2]
 
 
@@ -618,7 +623,7 @@ def batch_norm_backward(g, x, mean, invstd, w, training, need_x, need_w):
             d *= (gw * ist * k / -count)[:, None]           # xhat * sum(g * xhat) * k / -M
             out += d
             out -= (gb * k / count)[:, None]
-    in_shares(share, x.shape[1])
+    in_shares(share, x.shape[1], x.nbytes)
     return gx, sums[0], sums[1]
 
 

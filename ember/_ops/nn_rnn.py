@@ -184,7 +184,7 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
                 c[b0:b0 + e - s] = cn
         if uniform:
             h[b0:b1], c[b0:b1] = hp, cp
-    gi._device._backend.nn.in_shares(sequences, h.shape[0])
+    gi._device._backend.nn.in_shares(sequences, h.shape[0], acts.nbytes)
     if uniform:
         hprev, cprev = _previous(xp, out, h0._data, reverse), _previous(xp, cs, c0._data, reverse)
     return _outputs(_LstmLayerBackward, (gi, h0, c0, w_hh, w_hr), (out, h, c),
@@ -252,8 +252,8 @@ def _lstm_layer_backward(node, g_out, g_h, g_c):
             xp.matmul(d, whh, out=dh[state])
             xp.multiply(dct, a[:, hid:2 * hid], out=dc[state])
     nn = gi._device._backend.nn
-    nn.in_shares(derivatives, acts.shape[0])
-    nn.in_shares(sequences, dh.shape[0])
+    nn.in_shares(derivatives, acts.shape[0], acts.nbytes)
+    nn.in_shares(sequences, dh.shape[0], acts.nbytes)
     return _wrap_grads(node, gi, (lambda: dgates, lambda: dh, lambda: dc,
                                   lambda: dgates.T @ hprev, lambda: dhs.T @ hcs))
 
