@@ -18,6 +18,9 @@ G = groups):
 * Pooling reads windows as a strided view ``(N, C, *O, *K)``; non-overlapping windows are
   scattered back through the same (writeable) view.
 
+* Convolutions, batch norm and row-independent recurrences split their samples / channels /
+  sequences over threads (``parallel.run``, on the host only; ``_shares``, ``in_shares``).
+
 All functions take and return plain arrays; nothing here knows about autograd.
 """
 import itertools
