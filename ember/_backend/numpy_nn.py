@@ -105,7 +105,9 @@ def windows(xp, ks, o, s, d, order="pool"):
 
 # ---- convolution ----------------------------------------------------------------------------
 # Kernels split their batch over threads on the host only: a device (this module rebound to
-# CuPy) orders its own work.
+# CuPy) orders its own work, and a capture (ember.compile) records one thread's calls.  They
+# cut their work into the same shares everywhere, run one after another off the host, so
+# that every sum is taken in the same order: a compiled step equals the eager one bitwise.
 _ON_HOST = parallel.is_host(np)
 # Work of fewer bytes runs on one thread: handing shares to threads costs ~0.1 ms.
 _MIN_SPLIT_BYTES = 256 << 10
@@ -119,8 +121,7 @@ def _shares(n, per, budget):
     """Sample ranges of about ``budget`` bytes each (``per`` bytes a sample), dealt into one
     contiguous share per thread of ``parallel.run``: a list of lists of ``(n0, n1)``, at
     least one range per share (one empty range for an empty batch)."""
-    split = _ON_HOST and n * per >= _MIN_SPLIT_BYTES
-    k = max(1, min(parallel.workers() if split else 1, n))
+    k = max(1, min(parallel.workers() if n * per >= _MIN_SPLIT_BYTES else 1, n))
     m = -(-n // max(1, budget // max(1, per)))      # the ranges the budget asks for,
     m = max(k, -(-m // k) * k)                      # rounded up to a multiple of the shares
     bounds = [i * n // m for i in range(m + 1)]
@@ -128,12 +129,15 @@ def _shares(n, per, budget):
     return [ranges[j * len(ranges) // k:(j + 1) * len(ranges) // k] for j in range(k)]
 
 
+def _run(fn, shares):
+    return parallel.run(fn, shares, threads=_ON_HOST)
+
+
 def in_shares(fn, n, nbytes):
     """``fn(i0, i1)`` for ``range(n)`` cut into one contiguous range per thread (all of it at
-    once on a device, or when the work spans fewer than _MIN_SPLIT_BYTES): the results, in
-    order.  For work on independent rows (samples, channels, the sequences of a recurrence)."""
+    once when the work spans fewer than _MIN_SPLIT_BYTES): the results, in order.  For work on independent rows (samples, channels, the sequences of a recurrence)."""
     per = -(-nbytes // max(n, 1))
-    return parallel.run(lambda ranges: fn(ranges[0][0], ranges[-1][1]),
+    return _run(lambda ranges: fn(ranges[0][0], ranges[-1][1]),
                         _shares(n, per, per * n))
 
 
@@ -423,7 +427,7 @@ def _winograd_forward(x, w, b, p, o):
     def share(ranges):
         for n0, n1 in ranges:
             wg.untile(np.matmul(wg.tiles(x, n0, n1), u), out, n0, n1, b)
-    parallel.run(share, wg.shares(x.itemsize))
+    _run(share, wg.shares(x.itemsize))
     return out
 
 
@@ -436,7 +440,7 @@ def _winograd_weight_grad(g, x, w_shape, p):
             part = np.matmul(wg.output_grads(g, n0, n1).swapaxes(1, 2), wg.tiles(x, n0, n1))
             du = part if du is None else np.add(du, part, out=du)
         return du
-    return wg.filters_adjoint(_total(parallel.run(share, wg.shares(x.itemsize))))
+    return wg.filters_adjoint(_total(_run(share, wg.shares(x.itemsize))))
 
 
 # ---- 1x1 convolutions -----------------------------------------------------------------------
@@ -485,7 +489,7 @@ def conv_forward(x, w, b, s, p, d, groups, o=None):
     def share(ranges):
         for n0, n1 in ranges:
             lw.put_output(lw.product(wm, lw.cols(x, n0, n1)), out, n0, n1, b)
-    parallel.run(share, lw.shares(x.itemsize))
+    _run(share, lw.shares(x.itemsize))
     return out
 
 
@@ -548,7 +552,7 @@ def conv_backward(g, x, w, x_shape, s, p, d, groups, need_input, need_weight):
                 if col2im:
                     lw.add_cols(lw.input_cols(wm, gm), gx, n0, n1)
             return gw
-        parts = parallel.run(share, lw.shares(g.itemsize))
+        parts = _run(share, lw.shares(g.itemsize))
         if need_weight:
             gw = lw.weight_result(_total(parts))
     return gx, gw

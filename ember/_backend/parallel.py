@@ -77,11 +77,11 @@ def _single_threaded_blas():
                     lib.set_num_threads(n)
 
 
-def run(fn, shares):
+def run(fn, shares, threads=True):
     """``[fn(share) for share in shares]``, the shares run at once on as many threads (the
     calling thread takes the first, each runs in the caller's context), with the BLAS
-    single-threaded until all have finished."""
-    if len(shares) < 2 or getattr(_SHARE, "running", False):
+    single-threaded until all have finished; one after another if not ``threads``."""
+    if len(shares) < 2 or not threads or getattr(_SHARE, "running", False):
         return [fn(share) for share in shares]
     if not _POOL:
         from concurrent.futures import ThreadPoolExecutor
