@@ -189,3 +189,29 @@ def test_small_work_stays_on_one_thread(monkeypatch):
     small = numpy_nn._MIN_SPLIT_BYTES // 8 - 1
     assert len(numpy_nn._shares(8, small, 1 << 30)) == 1
     assert len(numpy_nn._shares(8, small + 1, 1 << 30)) == 2
+
+
+def test_compiled_steps_follow_eager_ones(threads):
+    """A capture records the kernels' shares one after another, in the order the eager run
+    sums them; its GEMMs then run on the BLAS's threads, whose results can differ from a
+    single-threaded GEMM's in the last bits (OpenBLAS splits some products along their inner
+    dimension): compiled training follows eager training to float rounding."""
+    from tests.test_compile import _LSTMNet, _step, _train
+    nn = ember.nn
+
+    def cnn():
+        return nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
+                             nn.Conv2d(16, 16, 3, stride=2), nn.Flatten(), nn.Linear(784, 5))
+    for build, shape in ((cnn, (6, 3, 16, 16)), (_LSTMNet, (6, 7, 6))):
+        models = []
+        for _ in range(2):
+            ember.manual_seed(0)
+            m = build()
+            models.append((m, ember.optim.SGD(m.parameters(), lr=0.1, momentum=0.9)))
+        ember.manual_seed(5)
+        data = [(ember.randn(*shape), ember.randint(0, 5, (shape[0],))) for _ in range(3)]
+        (m1, o1), (m2, o2) = models
+        np.testing.assert_allclose(_train(m1, o1, data, _step),
+                                   _train(m2, o2, data, ember.compile(_step)), rtol=1e-5)
+        for a, b in zip(m1.state_dict().values(), m2.state_dict().values()):
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-6)

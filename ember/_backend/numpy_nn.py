@@ -107,7 +107,8 @@ def windows(xp, ks, o, s, d, order="pool"):
 # Kernels split their batch over threads on the host only: a device (this module rebound to
 # CuPy) orders its own work, and a capture (ember.compile) records one thread's calls.  They
 # cut their work into the same shares everywhere, run one after another off the host, so
-# that every sum is taken in the same order: a compiled step equals the eager one bitwise.
+# that every sum is taken in the same order (a compiled step's GEMMs still run on the BLAS's
+# threads, which OpenBLAS may round differently from the single-threaded GEMMs of a share).
 _ON_HOST = parallel.is_host(np)
 # Work of fewer bytes runs on one thread: handing shares to threads costs ~0.1 ms.
 _MIN_SPLIT_BYTES = 256 << 10
