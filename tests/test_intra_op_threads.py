@@ -1,5 +1,5 @@
 """Kernels split over threads (``ember/_backend/parallel.py``): every convolution lowering,
-batch norm and the LSTM layer give torch's values and gradients (or pass gradcheck) whatever
+batch norm and the recurrent layers give torch's values and gradients (or pass gradcheck) whatever
 the number of shares, and the shares cover their rows."""
 import warnings
 
@@ -9,7 +9,6 @@ import pytest
 import ember
 import ember.nn.functional as EF
 from ember._backend import numpy_nn, parallel
-from ember._ops.nn_rnn import _lstm_layer
 from tests._nn_compare import check_fn
 from tests.oracle.harness import compare
 from tests.test_nn_conv_layouts import LAYOUT_CASES, WINOGRAD_CASES
@@ -117,26 +116,25 @@ def test_device_kernels_do_not_split():
     assert numpy_nn._ON_HOST and not on_device._ON_HOST
 
 
+@pytest.mark.parametrize("mode", ["LSTM", "GRU", "tanh", "relu"])
 @pytest.mark.parametrize("bsizes,reverse,proj", [(None, False, 0), (None, True, 2),
                                                  ([5, 4, 2, 1], False, 0),
                                                  ([5, 4, 2, 1], True, 2)])
-def test_lstm_layer_gradcheck_in_shares(threads, bsizes, reverse, proj):
+def test_rnn_layer_gradcheck_in_shares(threads, mode, bsizes, reverse, proj):
     """The sequences of a batch (padded or packed) run in shares, forward and backward."""
+    from tests.test_rnn_fused import _layer_fn, _layer_inputs
     rng = np.random.default_rng(5)
-    rows, hid, p = 3 * 5 if bsizes is None else sum(bsizes), 3, proj or 3
-
-    def t(*shape):
-        return ember.tensor(rng.standard_normal(shape) * 0.5, requires_grad=True)
-    ins = [t(rows, 4 * hid), t(5, p), t(5, hid), t(4 * hid, p)] + ([t(p, hid)] if proj else [])
-    assert ember.autograd.gradcheck(
-        lambda *a: _lstm_layer(*(a if proj else a + (None,)), bsizes, reverse), ins)
+    ins = _layer_inputs(rng, mode, [5, 5, 5] if bsizes is None else bsizes, 3,
+                        proj if mode in ("LSTM", "GRU") else 0)
+    assert ember.autograd.gradcheck(*_layer_fn(mode, ins, bsizes, reverse))
 
 
+@pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN"])
 @pytest.mark.parametrize("packed", [False, True])
-def test_lstm_in_shares_matches_torch(torch, threads, packed):
+def test_rnn_in_shares_matches_torch(torch, threads, cls, packed):
     kw = dict(num_layers=2, bidirectional=True, batch_first=True)
-    tm = torch.nn.LSTM(3, 6, **kw)
-    em = ember.nn.LSTM(3, 6, **kw)
+    tm = getattr(torch.nn, cls)(3, 6, **kw)
+    em = getattr(ember.nn, cls)(3, 6, **kw)
     em.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
     x = np.random.default_rng(6).standard_normal((5, 7, 3)).astype(np.float32)
     res = []
@@ -144,7 +142,8 @@ def test_lstm_in_shares_matches_torch(torch, threads, packed):
         xt = lib.tensor(x, requires_grad=True)
         inp = (lib.nn.utils.rnn.pack_padded_sequence(xt, [7, 3, 6, 1, 7], batch_first=True,
                                                      enforce_sorted=False) if packed else xt)
-        out, (h, c) = m(inp)
+        out, state = m(inp)
+        h, c = state if cls == "LSTM" else (state, state)
         out = out.data if packed else out
         (out.sin().sum() + (h * h).sum() + c.sum()).backward()
         res.append([out, h, c, xt.grad] + [p.grad for p in m.parameters()])

@@ -305,25 +305,28 @@ def _gru_layer(gi, h0, w_hh, b_hh, batch_sizes, reverse=False):
     whh_t = w_hh._data.T
     bhh = None if b_hh is None else b_hh._data
     gid = gi._data
-    for s, bs in _spans(batch_sizes, reverse):
-        e = s + bs
-        hp = h[:bs]
-        hprev[s:e] = hp
-        gh = hp @ whh_t
-        if bhh is not None:
-            gh += bhh
-        a = rz[s:e]
-        xp.add(gid[s:e, :2 * hid], gh[:, :2 * hid], out=a)
-        _sigmoid_(xp, a)
-        ghn[s:e] = gh[:, 2 * hid:]
-        n = xp.multiply(a[:, :hid], gh[:, 2 * hid:], out=ns[s:e])
-        n += gid[s:e, 2 * hid:]
-        xp.tanh(n, out=n)
-        hn = hp - n
-        hn *= a[:, hid:]
-        hn += n
-        out[s:e] = hn
-        h[:bs] = hn
+    def sequences(b0, b1):
+        """The recurrence of sequences b0:b1 (a thread's share, as in ``_lstm_layer``)."""
+        for s, e in _rows(batch_sizes, reverse, b0, b1):
+            state = slice(b0, b0 + e - s)
+            hp = h[state]
+            hprev[s:e] = hp
+            gh = hp @ whh_t
+            if bhh is not None:
+                gh += bhh
+            a = rz[s:e]
+            xp.add(gid[s:e, :2 * hid], gh[:, :2 * hid], out=a)
+            _sigmoid_(xp, a)
+            ghn[s:e] = gh[:, 2 * hid:]
+            n = xp.multiply(a[:, :hid], gh[:, 2 * hid:], out=ns[s:e])
+            n += gid[s:e, 2 * hid:]
+            xp.tanh(n, out=n)
+            hn = hp - n
+            hn *= a[:, hid:]
+            hn += n
+            out[s:e] = hn
+            h[state] = hn
+    gi._device._backend.nn.in_shares(sequences, h.shape[0], rz.nbytes)
     return _outputs(_GruLayerBackward, (gi, h0, w_hh, b_hh), (out, h),
                     (tuple(batch_sizes), reverse, rz, ns, ghn, hprev))
 
@@ -342,16 +345,18 @@ def _gru_layer_backward(node, g_out, g_h):
     dgi = xp.empty((rz.shape[0], 3 * hid), dt)
     dgh = xp.empty_like(dgi)
     whh = w_hh._data
-    for s, bs in reversed(_spans(bsizes, reverse)):
-        e = s + bs
-        dht = dh[:bs] if gout is None else dh[:bs] + gout[s:e]
-        r, z, n, hp = rz[s:e, :hid], rz[s:e, hid:], ns[s:e], hprev[s:e]
-        dn = dht * (1 - z) * (1 - n * n)
-        dgi[s:e, 2 * hid:] = dn
-        dgh[s:e, 2 * hid:] = dn * r
-        dgi[s:e, :hid] = dgh[s:e, :hid] = dn * ghn[s:e] * r * (1 - r)
-        dgi[s:e, hid:2 * hid] = dgh[s:e, hid:2 * hid] = dht * (hp - n) * z * (1 - z)
-        dh[:bs] = dht * z + dgh[s:e] @ whh
+    def sequences(b0, b1):
+        for s, e in reversed(_rows(bsizes, reverse, b0, b1)):
+            state = slice(b0, b0 + e - s)
+            dht = dh[state] if gout is None else dh[state] + gout[s:e]
+            r, z, n, hp = rz[s:e, :hid], rz[s:e, hid:], ns[s:e], hprev[s:e]
+            dn = dht * (1 - z) * (1 - n * n)
+            dgi[s:e, 2 * hid:] = dn
+            dgh[s:e, 2 * hid:] = dn * r
+            dgi[s:e, :hid] = dgh[s:e, :hid] = dn * ghn[s:e] * r * (1 - r)
+            dgi[s:e, hid:2 * hid] = dgh[s:e, hid:2 * hid] = dht * (hp - n) * z * (1 - z)
+            dh[state] = dht * z + dgh[s:e] @ whh
+    gi._device._backend.nn.in_shares(sequences, dh.shape[0], dgi.nbytes)
     return _wrap_grads(node, gi, (lambda: dgi, lambda: dh, lambda: dgh.T @ hprev,
                                   lambda: dgh.sum(0)))
 
@@ -372,17 +377,19 @@ def _rnn_layer(gi, h0, w_hh, batch_sizes, reverse=False, nonlinearity="tanh"):
     hprev = xp.empty(gi.shape, dtype=dt)
     whh_t = w_hh._data.T
     gid = gi._data
-    for s, bs in _spans(batch_sizes, reverse):
-        e = s + bs
-        hp = h[:bs]
-        hprev[s:e] = hp
-        a = xp.matmul(hp, whh_t, out=out[s:e])
-        a += gid[s:e]
-        if nonlinearity == "tanh":
-            xp.tanh(a, out=a)
-        else:
-            xp.maximum(a, 0, out=a)
-        h[:bs] = a
+    def sequences(b0, b1):
+        for s, e in _rows(batch_sizes, reverse, b0, b1):
+            state = slice(b0, b0 + e - s)
+            hp = h[state]
+            hprev[s:e] = hp
+            a = xp.matmul(hp, whh_t, out=out[s:e])
+            a += gid[s:e]
+            if nonlinearity == "tanh":
+                xp.tanh(a, out=a)
+            else:
+                xp.maximum(a, 0, out=a)
+            h[state] = a
+    gi._device._backend.nn.in_shares(sequences, h.shape[0], out.nbytes)
     return _outputs(_RnnLayerBackward, (gi, h0, w_hh), (out, h),
                     (tuple(batch_sizes), reverse, nonlinearity, out, hprev))
 
@@ -399,12 +406,15 @@ def _rnn_layer_backward(node, g_out, g_h):
     gout = None if g_out is None else g_out._data
     dpre = xp.empty_like(out)
     whh = w_hh._data
-    for s, bs in reversed(_spans(bsizes, reverse)):
-        e = s + bs
-        dht = dh[:bs] if gout is None else dh[:bs] + gout[s:e]
-        y = out[s:e]
-        d = xp.multiply(dht, 1 - y * y if nonlinearity == "tanh" else y > 0, out=dpre[s:e])
-        dh[:bs] = d @ whh
+    def sequences(b0, b1):
+        for s, e in reversed(_rows(bsizes, reverse, b0, b1)):
+            state = slice(b0, b0 + e - s)
+            dht = dh[state] if gout is None else dh[state] + gout[s:e]
+            y = out[s:e]
+            d = xp.multiply(dht, 1 - y * y if nonlinearity == "tanh" else y > 0,
+                            out=dpre[s:e])
+            dh[state] = d @ whh
+    gi._device._backend.nn.in_shares(sequences, dh.shape[0], dpre.nbytes)
     return _wrap_grads(node, gi, (lambda: dpre, lambda: dh, lambda: dpre.T @ hprev))
 
 
