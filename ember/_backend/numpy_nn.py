@@ -103,8 +103,8 @@ def windows(xp, ks, o, s, d, order="pool"):
                        writeable=False)
 
 
-# ---- convolution ----------------------------------------------------------------------------
-# Kernels split their batch over threads on the host only: a device (this module rebound to
+# ---- threads --------------------------------------------------------------------------------
+# Kernels split their work over threads on the host only: a device (this module rebound to
 # CuPy) orders its own work, and a capture (ember.compile) records one thread's calls.  They
 # cut their work into the same shares everywhere, run one after another off the host, so
 # that every sum is taken in the same order (a compiled step's GEMMs still run on the BLAS's
@@ -112,10 +112,6 @@ def windows(xp, ks, o, s, d, order="pool"):
 _ON_HOST = parallel.is_host(np)
 # Work of fewer bytes runs on one thread: handing shares to threads costs ~0.1 ms.
 _MIN_SPLIT_BYTES = 256 << 10
-# Columns are built and multiplied in chunks of samples of about _CHUNK_BYTES: a chunk comes
-# back from the heap instead of fresh pages (glibc mmaps anything over 32 MiB, see
-# malloc_tuning) and is still in cache when the GEMM reads it.
-_CHUNK_BYTES = 8 << 20
 
 
 def _shares(n, per, budget):
@@ -136,10 +132,10 @@ def _run(fn, shares):
 
 def in_shares(fn, n, nbytes):
     """``fn(i0, i1)`` for ``range(n)`` cut into one contiguous range per thread (all of it at
-    once when the work spans fewer than _MIN_SPLIT_BYTES): the results, in order.  For work on independent rows (samples, channels, the sequences of a recurrence)."""
+    once when the work, ``nbytes``, is under _MIN_SPLIT_BYTES): the results, in order.  For
+    work on independent rows (samples, channels, the sequences of a recurrence)."""
     per = -(-nbytes // max(n, 1))
-    return _run(lambda ranges: fn(ranges[0][0], ranges[-1][1]),
-                        _shares(n, per, per * n))
+    return _run(lambda ranges: fn(ranges[0][0], ranges[-1][1]), _shares(n, per, per * n))
 
 
 def _total(parts):
@@ -150,6 +146,11 @@ def _total(parts):
     return total
 
 
+# ---- convolution ----------------------------------------------------------------------------
+# Columns are built and multiplied in chunks of samples of about _CHUNK_BYTES: a chunk comes
+# back from the heap instead of fresh pages (glibc mmaps anything over 32 MiB, see
+# malloc_tuning) and is still in cache when the GEMM reads it.
+_CHUNK_BYTES = 8 << 20
 # Channels-last columns copy runs of ``kw * C`` elements: too short below this many channels.
 _MIN_CHANNELS_LAST = 16
 
