@@ -608,6 +608,21 @@ def batch_norm_train(x, w, b, eps):
     return out, stats[0], stats[1], stats[2]
 
 
+def batch_norm_eval(x, mean, invstd, w, b):
+    """Batch norm of ``x`` (N, C, L) with given statistics (C,) in two passes,
+    ``x * scale + shift`` with per-channel ``scale = invstd * w`` and
+    ``shift = b - mean * scale`` (as PyTorch's CPU kernel computes it)."""
+    scale = invstd if w is None else invstd * w
+    shift = -mean * scale if b is None else b - mean * scale
+    out = np.empty(x.shape, np.result_type(x, scale))
+
+    def share(n0, n1):
+        y = np.multiply(x[n0:n1], scale[:, None], out=out[n0:n1])
+        y += shift[:, None]
+    in_shares(share, x.shape[0], x.nbytes)
+    return out
+
+
 def batch_norm_backward(g, x, mean, invstd, w, training, need_x, need_w):
     """Gradients ``(input or None, weight, bias)`` of batch norm of ``x`` (N, C, L) with the
     statistics ``mean``/``invstd`` (C,), from the output gradient ``g``.  The weight and bias

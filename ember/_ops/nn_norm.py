@@ -181,17 +181,6 @@ def _update_running(buf, stat, momentum):
     buf._vc[0] += 1
 
 
-def _scale_shift(xs, mean, invstd, w, b):
-    """Evaluation-mode batch norm of ``xs`` (N, C, L) in two passes, ``xs * scale + shift``
-    with per-channel ``scale = invstd * w`` and ``shift = b - mean * scale`` (as PyTorch's CPU
-    kernel computes it)."""
-    scale = invstd if w is None else invstd * w.reshape(mean.shape)
-    shift = -mean * scale if b is None else b.reshape(mean.shape) - mean * scale
-    out = xs * scale
-    out += shift
-    return out
-
-
 @register("native_batch_norm", method=False, nodes=("NativeBatchNormBackward0",))
 def native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
     """Returns (output, save_mean, save_invstd); in evaluation mode the saved statistics are
@@ -223,8 +212,9 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
                                                  else "running_var")
         mean = _param(running_mean, cdt).reshape(1, c, 1)
         invstd = 1.0 / xp.sqrt(_param(running_var, cdt).reshape(1, c, 1) + eps)
-        out = _scale_shift(input._data.astype(cdt.np, copy=False).reshape(g.sview), mean,
-                           invstd, _param(weight, cdt), _param(bias, cdt))
+        out = input._device._backend.nn.batch_norm_eval(
+            input._data.astype(cdt.np, copy=False).reshape(g.sview), mean.reshape(c),
+            invstd.reshape(c), _param(weight, cdt), _param(bias, cdt))
         out = out.reshape(shape).astype(input._dtype.np, copy=False)
         saved = (xp.empty(0, cdt.np), xp.empty(0, cdt.np))
     res = _make(out, input._dtype, input._device)
