@@ -68,12 +68,14 @@ def test_conv_non_finite(torch, rng, where, kw, xs, ws):
         np.testing.assert_allclose(np.nan_to_num(a), np.nan_to_num(b), rtol=1e-10, atol=1e-10)
 
 
-# 3x3 stride-1 convolutions with >= 128 channels both sides take the Winograd path (output
-# sizes odd and even, paddings 0-2, a batch over several chunks).
+# 3x3 stride-1 convolutions with >= 64 channels both sides take the Winograd path, their
+# weight gradients from 128 channels (output sizes odd and even, paddings 0-2, a batch over
+# several chunks).
 WINOGRAD_CASES = [
     ((2, 128, 6, 5), (128, 128, 3, 3), dict(padding=1)),
     ((3, 128, 7, 6), (130, 128, 3, 3), {}),
     ((2, 130, 5, 4), (128, 130, 3, 3), dict(padding=2)),
+    ((3, 64, 6, 7), (72, 64, 3, 3), dict(padding=1)),
 ]
 
 
@@ -105,7 +107,7 @@ def test_conv_winograd(torch, rng, winograd_calls, xs, ws, kw, dtype):
              lambda x, w, b: torch.nn.functional.conv2d(x, w, b, **kw), [x, w, b], dtype)
     # forward, plus the input gradient as a convolution where the input is no larger (padded)
     assert winograd_calls["forward"] == (2 if kw.get("padding") else 1)
-    assert winograd_calls["weight"] == 1
+    assert winograd_calls["weight"] == (1 if min(xs[1], ws[0]) >= 128 else 0)
 
 
 

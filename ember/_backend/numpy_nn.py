@@ -18,11 +18,16 @@ G = groups):
 * Pooling reads windows as a strided view ``(N, C, *O, *K)``; non-overlapping windows are
   scattered back through the same (writeable) view.
 
+* Convolutions, batch norm and row-independent recurrences split their samples / channels /
+  sequences over threads (``parallel.run``, on the host only; ``_shares``, ``in_shares``).
+
 All functions take and return plain arrays; nothing here knows about autograd.
 """
 import itertools
 
 import numpy as np
+
+from . import parallel
 
 _as_strided = np.lib.stride_tricks.as_strided
 
@@ -98,6 +103,49 @@ def windows(xp, ks, o, s, d, order="pool"):
                        writeable=False)
 
 
+# ---- threads --------------------------------------------------------------------------------
+# Kernels split their work over threads on the host only: a device (this module rebound to
+# CuPy) orders its own work, and a capture (ember.compile) records one thread's calls.  They
+# cut their work into the same shares everywhere, run one after another off the host, so
+# that every sum is taken in the same order (a compiled step's GEMMs still run on the BLAS's
+# threads, which OpenBLAS may round differently from the single-threaded GEMMs of a share).
+_ON_HOST = parallel.is_host(np)
+# Work of fewer bytes runs on one thread: handing shares to threads costs ~0.1 ms.
+_MIN_SPLIT_BYTES = 256 << 10
+
+
+def _shares(n, per, budget):
+    """Sample ranges of about ``budget`` bytes each (``per`` bytes a sample), dealt into one
+    contiguous share per thread of ``parallel.run``: a list of lists of ``(n0, n1)``, at
+    least one range per share (one empty range for an empty batch)."""
+    k = max(1, min(parallel.workers() if n * per >= _MIN_SPLIT_BYTES else 1, n))
+    m = -(-n // max(1, budget // max(1, per)))      # the ranges the budget asks for,
+    m = max(k, -(-m // k) * k)                      # rounded up to a multiple of the shares
+    bounds = [i * n // m for i in range(m + 1)]
+    ranges = [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a] or [(0, 0)]
+    return [ranges[j * len(ranges) // k:(j + 1) * len(ranges) // k] for j in range(k)]
+
+
+def _run(fn, shares):
+    return parallel.run(fn, shares, threads=_ON_HOST)
+
+
+def in_shares(fn, n, nbytes):
+    """``fn(i0, i1)`` for ``range(n)`` cut into one contiguous range per thread (all of it at
+    once when the work, ``nbytes``, is under _MIN_SPLIT_BYTES): the results, in order.  For
+    work on independent rows (samples, channels, the sequences of a recurrence)."""
+    per = -(-nbytes // max(n, 1))
+    return _run(lambda ranges: fn(ranges[0][0], ranges[-1][1]), _shares(n, per, per * n))
+
+
+def _total(parts):
+    """The sum of the shares' partial sums (None where they computed none)."""
+    total = parts[0]
+    for part in parts[1:]:
+        np.add(total, part, out=total)
+    return total
+
+
 # ---- convolution ----------------------------------------------------------------------------
 # Columns are built and multiplied in chunks of samples of about _CHUNK_BYTES: a chunk comes
 # back from the heap instead of fresh pages (glibc mmaps anything over 32 MiB, see
@@ -120,12 +168,9 @@ class _Lowering:
         self.rows = self.c // groups * int(np.prod(self.ks))           # Cg * K
         self.interior = tuple(slice(pi, pi + n) for pi, n in zip(p, self.spatial))
 
-    def chunks(self, itemsize):
-        """Sample ranges whose columns take about _CHUNK_BYTES each (one empty range for an
-        empty batch)."""
-        per = itemsize * self.groups * self.rows * self.size
-        step = max(1, _CHUNK_BYTES // max(1, per))
-        return [(i, min(i + step, self.n)) for i in range(0, max(self.n, 1), step)]
+    def shares(self, itemsize):
+        """Sample ranges whose columns take about _CHUNK_BYTES each, one list per thread."""
+        return _shares(self.n, itemsize * self.groups * self.rows * self.size, _CHUNK_BYTES)
 
     def put_output(self, y, out, n0, n1, b):
         """Write the GEMM result (G, Cout_g, n*L) of samples n0:n1 into ``out`` (+ bias)."""
@@ -246,7 +291,11 @@ def _lowering(x_shape, w_shape, s, p, d, groups, o=None):
 # (A^T m A).  The transforms are adds over whole arrays, so it pays where the GEMM dominates
 # (many channels).  The transforms mix the values of one tile, so it is used only on finite
 # data: an inf would turn neighbouring outputs into NaN.
-_WINO_MIN_CHANNELS = 128
+# Channels (in and out) from which it beats im2col, measured on one thread: at 64 channels
+# (32x32, batch 32) the forward takes 27 ms instead of 36, but the weight gradient, which
+# also transforms the output gradient, 39 instead of 35.
+_WINO_MIN_CHANNELS = 64
+_WINO_MIN_CHANNELS_WEIGHT = 128
 # Smaller chunks than im2col's: the transforms' passes then stay in cache.
 _WINO_CHUNK_BYTES = 4 << 20
 
@@ -261,10 +310,9 @@ class _Winograd:
         self.spatial, self.p, self.o = tuple(x_shape[2:]), p, tuple(o)
         self.th, self.tw = (-(-o[0] // 2), -(-o[1] // 2))
 
-    def chunks(self, itemsize):
-        per = 16 * self.th * self.tw * max(self.c, self.cout) * itemsize
-        step = max(1, _WINO_CHUNK_BYTES // per)
-        return [(i, min(i + step, self.n)) for i in range(0, max(self.n, 1), step)]
+    def shares(self, itemsize):
+        return _shares(self.n, 16 * self.th * self.tw * max(self.c, self.cout) * itemsize,
+                       _WINO_CHUNK_BYTES)
 
     def filters(self, w):
         """U = G w G^T as (16, C, Cout) (a transposed view of a (16, Cout, C) array)."""
@@ -366,10 +414,10 @@ def _a_adjoint(g0, g1, out):
     np.negative(g1, out=out[3])
 
 
-def _winograd(x_shape, w_shape, s, d, groups, o):
+def _winograd(x_shape, w_shape, s, d, groups, o, min_channels):
     """Whether this convolution takes the Winograd path (its data are checked separately)."""
     return (len(w_shape) == 4 and w_shape[2:] == (3, 3) and s == (1, 1) and d == (1, 1)
-            and groups == 1 and min(x_shape[1], w_shape[0]) >= _WINO_MIN_CHANNELS
+            and groups == 1 and min(x_shape[1], w_shape[0]) >= min_channels
             and min(o) >= 2)
 
 
@@ -377,18 +425,24 @@ def _winograd_forward(x, w, b, p, o):
     wg = _Winograd(x.shape, w.shape, p, o)
     u = wg.filters(w)
     out = np.empty((wg.n, wg.cout) + wg.o, np.result_type(x, w))
-    for n0, n1 in wg.chunks(x.itemsize):
-        wg.untile(np.matmul(wg.tiles(x, n0, n1), u), out, n0, n1, b)
+
+    def share(ranges):
+        for n0, n1 in ranges:
+            wg.untile(np.matmul(wg.tiles(x, n0, n1), u), out, n0, n1, b)
+    _run(share, wg.shares(x.itemsize))
     return out
 
 
 def _winograd_weight_grad(g, x, w_shape, p):
     wg = _Winograd(x.shape, w_shape, p, g.shape[2:])
-    du = None
-    for n0, n1 in wg.chunks(x.itemsize):
-        part = np.matmul(wg.output_grads(g, n0, n1).swapaxes(1, 2), wg.tiles(x, n0, n1))
-        du = part if du is None else np.add(du, part, out=du)
-    return wg.filters_adjoint(du)
+
+    def share(ranges):
+        du = None
+        for n0, n1 in ranges:
+            part = np.matmul(wg.output_grads(g, n0, n1).swapaxes(1, 2), wg.tiles(x, n0, n1))
+            du = part if du is None else np.add(du, part, out=du)
+        return du
+    return wg.filters_adjoint(_total(_run(share, wg.shares(x.itemsize))))
 
 
 # ---- 1x1 convolutions -----------------------------------------------------------------------
@@ -405,13 +459,18 @@ def _pointwise(w_shape, p, groups, lw):
 
 
 def _pointwise_forward(x, w, b, s):
-    if any(si != 1 for si in s):
-        x = np.ascontiguousarray(x[(Ellipsis,) + tuple(slice(None, None, si) for si in s)])
-    n, c = x.shape[:2]
-    out = np.matmul(w.reshape(w.shape[0], c), x.reshape(n, c, int(np.prod(x.shape[2:]))))
-    if b is not None:
-        out += b.reshape(-1, 1)
-    return out.reshape((n, w.shape[0]) + x.shape[2:])
+    x = x[(Ellipsis,) + tuple(slice(None, None, si) for si in s)]
+    (n, c), o = x.shape[:2], x.shape[2:]
+    wm = w.reshape(w.shape[0], c)
+    out = np.empty((n, w.shape[0], int(np.prod(o))), np.result_type(x, w))
+
+    def share(n0, n1):
+        xs = np.ascontiguousarray(x[n0:n1]).reshape(n1 - n0, c, out.shape[2])
+        np.matmul(wm, xs, out=out[n0:n1])
+        if b is not None:
+            out[n0:n1] += b.reshape(-1, 1)
+    in_shares(share, n, x.nbytes)
+    return out.reshape((n, w.shape[0]) + o)
 
 
 def conv_forward(x, w, b, s, p, d, groups, o=None):
@@ -423,12 +482,16 @@ def conv_forward(x, w, b, s, p, d, groups, o=None):
     lw = _lowering(x.shape, w.shape, s, p, d, groups, o)
     if _pointwise(w.shape, p, groups, lw):
         return _pointwise_forward(x, w, b, s)
-    if _winograd(x.shape, w.shape, s, d, groups, lw.o) and _finite(x) and _finite(w):
+    if (_winograd(x.shape, w.shape, s, d, groups, lw.o, _WINO_MIN_CHANNELS)
+            and _finite(x) and _finite(w)):
         return _winograd_forward(x, w, b, p, lw.o)
     wm = lw.weight_matrix(w)
     out = np.empty((lw.n, lw.cout) + lw.o, np.result_type(x, w))
-    for n0, n1 in lw.chunks(x.itemsize):
-        lw.put_output(lw.product(wm, lw.cols(x, n0, n1)), out, n0, n1, b)
+
+    def share(ranges):
+        for n0, n1 in ranges:
+            lw.put_output(lw.product(wm, lw.cols(x, n0, n1)), out, n0, n1, b)
+    _run(share, lw.shares(x.itemsize))
     return out
 
 
@@ -471,7 +534,8 @@ def conv_backward(g, x, w, x_shape, s, p, d, groups, need_input, need_weight):
     gx = _input_grad_by_conv(g, w, x_shape, s, p, d, groups) if need_input else None
     col2im = need_input and gx is None
     gw = None
-    if (need_weight and _winograd(x_shape, w.shape, s, d, groups, g.shape[2:])
+    if (need_weight
+            and _winograd(x_shape, w.shape, s, d, groups, g.shape[2:], _WINO_MIN_CHANNELS_WEIGHT)
             and _finite(g) and _finite(x)):
         gw, need_weight = _winograd_weight_grad(g, x, w.shape, p), False
     if col2im or need_weight:
@@ -479,15 +543,20 @@ def conv_backward(g, x, w, x_shape, s, p, d, groups, need_input, need_weight):
         if col2im:
             wm = lw.weight_matrix(w)
             gx = np.empty(x_shape, np.result_type(g, w))
-        for n0, n1 in lw.chunks(g.itemsize):
-            gm = lw.grad_matrix(g, n0, n1)
-            if need_weight:
-                part = np.matmul(gm, lw.cols(x, n0, n1).swapaxes(1, 2))
-                gw = part if gw is None else np.add(gw, part, out=gw)
-            if col2im:
-                lw.add_cols(lw.input_cols(wm, gm), gx, n0, n1)
+
+        def share(ranges):
+            gw = None
+            for n0, n1 in ranges:
+                gm = lw.grad_matrix(g, n0, n1)
+                if need_weight:
+                    part = np.matmul(gm, lw.cols(x, n0, n1).swapaxes(1, 2))
+                    gw = part if gw is None else np.add(gw, part, out=gw)
+                if col2im:
+                    lw.add_cols(lw.input_cols(wm, gm), gx, n0, n1)
+            return gw
+        parts = _run(share, lw.shares(g.itemsize))
         if need_weight:
-            gw = lw.weight_result(gw)
+            gw = lw.weight_result(_total(parts))
     return gx, gw
 
 
@@ -510,6 +579,76 @@ def fold(cols, out_shape, ks, s, p, d):
     gx = np.empty((n, c) + tuple(out_shape), cols.dtype)
     lw.add_cols(np.moveaxis(cols.reshape((n, c) + tuple(ks) + o), 0, 1 + len(ks)), gx, 0, n)
     return gx
+
+
+# ---- batch norm -----------------------------------------------------------------------------
+def _sum_nl(a, b=None):
+    """Per-channel sums of ``a`` (N, C, L), or of ``a * b``: per sample first (contiguous
+    runs), then over the batch."""
+    return (np.einsum("ncl->nc", a) if b is None else np.einsum("ncl,ncl->nc", a, b)).sum(0)
+
+
+def batch_norm_train(x, w, b, eps):
+    """Batch norm of ``x`` (N, C, L) over its own statistics: ``(out, mean, invstd, var)``,
+    the statistics (C,) (biased variance, from ``x - mean``: two passes, as PyTorch's)."""
+    count = x.shape[0] * x.shape[2]
+    out = np.empty_like(x)
+    stats = np.empty((3, x.shape[1]), x.dtype)
+
+    def share(c0, c1):
+        stats[0, c0:c1] = mean = _sum_nl(x[:, c0:c1]) / count
+        d = np.subtract(x[:, c0:c1], mean[:, None], out=out[:, c0:c1])
+        var = _sum_nl(d, d) / count
+        invstd = 1 / np.sqrt(var + eps)
+        d *= (invstd if w is None else invstd * w[c0:c1])[:, None]
+        if b is not None:
+            d += b[c0:c1, None]
+        stats[1, c0:c1], stats[2, c0:c1] = invstd, var
+    in_shares(share, x.shape[1], x.nbytes)
+    return out, stats[0], stats[1], stats[2]
+
+
+def batch_norm_eval(x, mean, invstd, w, b):
+    """Batch norm of ``x`` (N, C, L) with given statistics (C,) in two passes,
+    ``x * scale + shift`` with per-channel ``scale = invstd * w`` and
+    ``shift = b - mean * scale`` (as PyTorch's CPU kernel computes it)."""
+    scale = invstd if w is None else invstd * w
+    shift = -mean * scale if b is None else b - mean * scale
+    out = np.empty(x.shape, np.result_type(x, scale))
+
+    def share(n0, n1):
+        y = np.multiply(x[n0:n1], scale[:, None], out=out[n0:n1])
+        y += shift[:, None]
+    in_shares(share, x.shape[0], x.nbytes)
+    return out
+
+
+def batch_norm_backward(g, x, mean, invstd, w, training, need_x, need_w):
+    """Gradients ``(input or None, weight, bias)`` of batch norm of ``x`` (N, C, L) with the
+    statistics ``mean``/``invstd`` (C,), from the output gradient ``g``.  The weight and bias
+    gradients (per-channel sums) are also the means the input gradient needs in training:
+    ``k * (g - sum(g)/M - xhat * sum(g * xhat)/M)`` with ``k = invstd * w``."""
+    count = x.shape[0] * x.shape[2]
+    gx = np.empty(x.shape, np.result_type(g, x)) if need_x else None
+    sums = np.zeros((2, x.shape[1]), x.dtype)              # weight, bias gradients
+    with_d = need_w or (need_x and training)
+
+    def share(c0, c1):
+        gs, ist = g[:, c0:c1], invstd[c0:c1]
+        sums[1, c0:c1] = gb = _sum_nl(gs)
+        if with_d:
+            d = np.subtract(x[:, c0:c1], mean[c0:c1, None])
+            sums[0, c0:c1] = gw = _sum_nl(gs, d) * ist
+        if not need_x:
+            return
+        k = ist if w is None else ist * w[c0:c1]
+        out = np.multiply(gs, k[:, None], out=gx[:, c0:c1])
+        if training:
+            d *= (gw * ist * k / -count)[:, None]           # xhat * sum(g * xhat) * k / -M
+            out += d
+            out -= (gb * k / count)[:, None]
+    in_shares(share, x.shape[1], x.nbytes)
+    return gx, sums[0], sums[1]
 
 
 # ---- pooling --------------------------------------------------------------------------------

@@ -132,27 +132,14 @@ def _norm_backward(node, grad, grad_mean=None, grad_rstd=None):
 
 def _batch_norm_backward(x, w, grad, mean, invstd, g, training, need_x, need_w, need_b):
     """``_norm_backward`` on raw arrays where statistics and parameters share the reduced axes
-    (batch norm) and no graph is built.  The per-channel sums of the parameter gradients are
-    also the means the input gradient needs, so it is ``k * (gy - sum(gy)/M - xhat *
-    sum(gy * xhat)/M)`` with ``k = invstd * w``: a handful of whole-array passes."""
-    xp = x._device._backend.xp
+    (batch norm) and no graph is built: the backend's kernel."""
     cdt = _compute_dtype(x._dtype)
-    xs = x._data.astype(cdt.np, copy=False).reshape(g.sview)
-    ga = grad._data.astype(cdt.np, copy=False).reshape(g.sview)
-    xhat = xs - mean
-    xhat *= invstd
-    gb = ga.sum(g.saxes, keepdims=True) if need_b or (need_x and training) else None
-    gw = xp.einsum("ncl,ncl->c", ga, xhat).reshape(mean.shape) \
-        if need_w or (need_x and training) else None
-    gx = None
+    c = g.sview[1]
+    gx, gw, gb = x._device._backend.nn.batch_norm_backward(
+        grad._data.astype(cdt.np, copy=False).reshape(g.sview),
+        x._data.astype(cdt.np, copy=False).reshape(g.sview), mean.reshape(c),
+        invstd.reshape(c), _param(w, cdt), training, need_x, need_w)
     if need_x:
-        k = invstd if w is None else invstd * _param(w, cdt).reshape(g.wview)
-        gx = ga * k
-        if training:
-            count = ga.size // k.size
-            xhat *= gw * (k / -count)
-            gx += xhat
-            gx -= gb * (k / count)
         gx = _make(gx.reshape(x._data.shape).astype(x._dtype.np, copy=False), x._dtype,
                    x._device)
     gw = _like(_const(gw.reshape(g.pshape), x), w) if need_w else None
@@ -206,17 +193,6 @@ def _update_running(buf, stat, momentum):
     buf._vc[0] += 1
 
 
-def _scale_shift(xs, mean, invstd, w, b):
-    """Evaluation-mode batch norm of ``xs`` (N, C, L) in two passes, ``xs * scale + shift``
-    with per-channel ``scale = invstd * w`` and ``shift = b - mean * scale`` (as PyTorch's CPU
-    kernel computes it)."""
-    scale = invstd if w is None else invstd * w.reshape(mean.shape)
-    shift = -mean * scale if b is None else b.reshape(mean.shape) - mean * scale
-    out = xs * scale
-    out += shift
-    return out
-
-
 @register("native_batch_norm", method=False, nodes=("NativeBatchNormBackward0",))
 def native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
     """Returns (output, save_mean, save_invstd); in evaluation mode the saved statistics are
@@ -231,7 +207,11 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
     xp = input._device._backend.xp
     cdt = _compute_dtype(input._dtype)
     if training:
-        out, mean, invstd, var = _normalize(input, weight, bias, g, eps)
+        out, mean, invstd, var = input._device._backend.nn.batch_norm_train(
+            input._data.astype(cdt.np, copy=False).reshape(g.sview), _param(weight, cdt),
+            _param(bias, cdt), eps)
+        out = out.reshape(shape).astype(input._dtype.np, copy=False)
+        mean, invstd = mean.reshape(1, c, 1), invstd.reshape(1, c, 1)
         if running_mean is not None:
             _update_running(running_mean, mean.reshape(c), momentum)
         if running_var is not None:
@@ -244,8 +224,9 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
                                                  else "running_var")
         mean = _param(running_mean, cdt).reshape(1, c, 1)
         invstd = 1.0 / xp.sqrt(_param(running_var, cdt).reshape(1, c, 1) + eps)
-        out = _scale_shift(input._data.astype(cdt.np, copy=False).reshape(g.sview), mean,
-                           invstd, _param(weight, cdt), _param(bias, cdt))
+        out = input._device._backend.nn.batch_norm_eval(
+            input._data.astype(cdt.np, copy=False).reshape(g.sview), mean.reshape(c),
+            invstd.reshape(c), _param(weight, cdt), _param(bias, cdt))
         out = out.reshape(shape).astype(input._dtype.np, copy=False)
         saved = (xp.empty(0, cdt.np), xp.empty(0, cdt.np))
     res = _make(out, input._dtype, input._device)

@@ -113,6 +113,12 @@ def _spans(bsizes, reverse):
     return spans[::-1] if reverse else spans
 
 
+def _rows(bsizes, reverse, b0, b1):
+    """The rows ``(start, end)`` of sequences b0:b1 at each time step, in the order the
+    recurrence visits them (steps where none of them is running left out)."""
+    return [(s + b0, s + min(bs, b1)) for s, bs in _spans(bsizes, reverse) if bs > b0]
+
+
 # ---- the whole-sequence LSTM layer ----------------------------------------------------------------
 @register("_lstm_layer", method=False, function=False, nodes=("MkldnnRnnLayerBackward0",))
 def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
@@ -147,35 +153,39 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
     whh_t = (w_hh._data * half[:, None]).T
     gid = gi._data * half
     whr_t = None if w_hr is None else w_hr._data.T
-    hp, cp = h, c
-    for s, bs in _spans(batch_sizes, reverse):
-        e = s + bs
-        if not uniform:
-            hp, cp = h[:bs], c[:bs]
-            hprev[s:e] = hp
-            cprev[s:e] = cp
-        a = acts[s:e]
-        xp.matmul(hp, whh_t, out=a)
-        a += gid[s:e]
-        xp.tanh(a, out=a)
-        for sig in (a[:, :2 * hid], a[:, 3 * hid:]):
-            sig *= 0.5
-            sig += 0.5
-        cn = xp.multiply(a[:, hid:2 * hid], cp, out=cs[s:e])
-        cn += a[:, :hid] * a[:, 2 * hid:3 * hid]
-        tc = xp.tanh(cn, out=tcs[s:e])
-        if whr_t is None:
-            hn = xp.multiply(a[:, 3 * hid:], tc, out=out[s:e])
-        else:
-            xp.matmul(xp.multiply(a[:, 3 * hid:], tc, out=hcs[s:e]), whr_t, out=out[s:e])
-            hn = out[s:e]
+
+    def sequences(b0, b1):
+        """The recurrence of sequences b0:b1 (independent of the others: a thread's share)."""
+        hp, cp = h[b0:b1], c[b0:b1]
+        for s, e in _rows(batch_sizes, reverse, b0, b1):
+            if not uniform:
+                hp, cp = h[b0:b0 + e - s], c[b0:b0 + e - s]
+                hprev[s:e] = hp
+                cprev[s:e] = cp
+            a = acts[s:e]
+            xp.matmul(hp, whh_t, out=a)
+            a += gid[s:e]
+            xp.tanh(a, out=a)
+            for sig in (a[:, :2 * hid], a[:, 3 * hid:]):
+                sig *= 0.5
+                sig += 0.5
+            cn = xp.multiply(a[:, hid:2 * hid], cp, out=cs[s:e])
+            cn += a[:, :hid] * a[:, 2 * hid:3 * hid]
+            tc = xp.tanh(cn, out=tcs[s:e])
+            if whr_t is None:
+                hn = xp.multiply(a[:, 3 * hid:], tc, out=out[s:e])
+            else:
+                xp.matmul(xp.multiply(a[:, 3 * hid:], tc, out=hcs[s:e]), whr_t, out=out[s:e])
+                hn = out[s:e]
+            if uniform:
+                hp, cp = hn, cn
+            else:
+                h[b0:b0 + e - s] = hn
+                c[b0:b0 + e - s] = cn
         if uniform:
-            hp, cp = hn, cn
-        else:
-            h[:bs] = hn
-            c[:bs] = cn
+            h[b0:b1], c[b0:b1] = hp, cp
+    gi._device._backend.nn.in_shares(sequences, h.shape[0], acts.nbytes)
     if uniform:
-        h, c = hp.copy(), cp.copy()
         hprev, cprev = _previous(xp, out, h0._data, reverse), _previous(xp, cs, c0._data, reverse)
     return _outputs(_LstmLayerBackward, (gi, h0, c0, w_hh, w_hr), (out, h, c),
                     (tuple(batch_sizes), reverse, acts, tcs, hprev, cprev, hcs))
@@ -211,28 +221,39 @@ def _lstm_layer_backward(node, g_out, g_h, g_c):
     whh, whr = w_hh._data, None if w_hr is None else w_hr._data
     # the activations' derivatives for every step at once: a(1-a) for the sigmoid gates,
     # 1 - a^2 for the cell input g and for tanh(c)
-    der = acts * (1 - acts)
-    gs = acts[:, 2 * hid:3 * hid]
-    xp.subtract(1, gs * gs, out=der[:, 2 * hid:3 * hid])
-    dtc = 1 - tcs * tcs
-    for s, bs in reversed(_spans(bsizes, reverse)):
-        e = s + bs
-        a = acts[s:e]
-        dht = dh[:bs] if gout is None else dh[:bs] + gout[s:e]
-        if whr is not None:
-            dhs[s:e] = dht
-            dht = dht @ whr
-        dct = dht * a[:, 3 * hid:]
-        dct *= dtc[s:e]
-        dct += dc[:bs]
-        d = dgates[s:e]                 # d(pre-activation): upstream gradient * derivative
-        xp.multiply(dct, a[:, 2 * hid:3 * hid], out=d[:, :hid])
-        xp.multiply(dct, cprev[s:e], out=d[:, hid:2 * hid])
-        xp.multiply(dct, a[:, :hid], out=d[:, 2 * hid:3 * hid])
-        xp.multiply(dht, tcs[s:e], out=d[:, 3 * hid:])
-        d *= der[s:e]
-        dh[:bs] = d @ whh
-        dc[:bs] = dct * a[:, hid:2 * hid]
+    der, dtc = xp.empty_like(acts), xp.empty_like(tcs)
+
+    def derivatives(r0, r1):
+        a = acts[r0:r1]
+        xp.subtract(1, a, out=der[r0:r1])
+        der[r0:r1] *= a
+        gs = a[:, 2 * hid:3 * hid]
+        xp.subtract(1, gs * gs, out=der[r0:r1, 2 * hid:3 * hid])
+        xp.subtract(1, tcs[r0:r1] * tcs[r0:r1], out=dtc[r0:r1])
+
+    def sequences(b0, b1):
+        """Back through time for sequences b0:b1 (a thread's share, as in the forward)."""
+        for s, e in reversed(_rows(bsizes, reverse, b0, b1)):
+            state = slice(b0, b0 + e - s)
+            a = acts[s:e]
+            dht = dh[state] if gout is None else dh[state] + gout[s:e]
+            if whr is not None:
+                dhs[s:e] = dht
+                dht = dht @ whr
+            dct = dht * a[:, 3 * hid:]
+            dct *= dtc[s:e]
+            dct += dc[state]
+            d = dgates[s:e]             # d(pre-activation): upstream gradient * derivative
+            xp.multiply(dct, a[:, 2 * hid:3 * hid], out=d[:, :hid])
+            xp.multiply(dct, cprev[s:e], out=d[:, hid:2 * hid])
+            xp.multiply(dct, a[:, :hid], out=d[:, 2 * hid:3 * hid])
+            xp.multiply(dht, tcs[s:e], out=d[:, 3 * hid:])
+            d *= der[s:e]
+            xp.matmul(d, whh, out=dh[state])
+            xp.multiply(dct, a[:, hid:2 * hid], out=dc[state])
+    nn = gi._device._backend.nn
+    nn.in_shares(derivatives, acts.shape[0], acts.nbytes)
+    nn.in_shares(sequences, dh.shape[0], acts.nbytes)
     return _wrap_grads(node, gi, (lambda: dgates, lambda: dh, lambda: dc,
                                   lambda: dgates.T @ hprev, lambda: dhs.T @ hcs))
 
@@ -284,25 +305,28 @@ def _gru_layer(gi, h0, w_hh, b_hh, batch_sizes, reverse=False):
     whh_t = w_hh._data.T
     bhh = None if b_hh is None else b_hh._data
     gid = gi._data
-    for s, bs in _spans(batch_sizes, reverse):
-        e = s + bs
-        hp = h[:bs]
-        hprev[s:e] = hp
-        gh = hp @ whh_t
-        if bhh is not None:
-            gh += bhh
-        a = rz[s:e]
-        xp.add(gid[s:e, :2 * hid], gh[:, :2 * hid], out=a)
-        _sigmoid_(xp, a)
-        ghn[s:e] = gh[:, 2 * hid:]
-        n = xp.multiply(a[:, :hid], gh[:, 2 * hid:], out=ns[s:e])
-        n += gid[s:e, 2 * hid:]
-        xp.tanh(n, out=n)
-        hn = hp - n
-        hn *= a[:, hid:]
-        hn += n
-        out[s:e] = hn
-        h[:bs] = hn
+    def sequences(b0, b1):
+        """The recurrence of sequences b0:b1 (a thread's share, as in ``_lstm_layer``)."""
+        for s, e in _rows(batch_sizes, reverse, b0, b1):
+            state = slice(b0, b0 + e - s)
+            hp = h[state]
+            hprev[s:e] = hp
+            gh = hp @ whh_t
+            if bhh is not None:
+                gh += bhh
+            a = rz[s:e]
+            xp.add(gid[s:e, :2 * hid], gh[:, :2 * hid], out=a)
+            _sigmoid_(xp, a)
+            ghn[s:e] = gh[:, 2 * hid:]
+            n = xp.multiply(a[:, :hid], gh[:, 2 * hid:], out=ns[s:e])
+            n += gid[s:e, 2 * hid:]
+            xp.tanh(n, out=n)
+            hn = hp - n
+            hn *= a[:, hid:]
+            hn += n
+            out[s:e] = hn
+            h[state] = hn
+    gi._device._backend.nn.in_shares(sequences, h.shape[0], rz.nbytes)
     return _outputs(_GruLayerBackward, (gi, h0, w_hh, b_hh), (out, h),
                     (tuple(batch_sizes), reverse, rz, ns, ghn, hprev))
 
@@ -321,16 +345,18 @@ def _gru_layer_backward(node, g_out, g_h):
     dgi = xp.empty((rz.shape[0], 3 * hid), dt)
     dgh = xp.empty_like(dgi)
     whh = w_hh._data
-    for s, bs in reversed(_spans(bsizes, reverse)):
-        e = s + bs
-        dht = dh[:bs] if gout is None else dh[:bs] + gout[s:e]
-        r, z, n, hp = rz[s:e, :hid], rz[s:e, hid:], ns[s:e], hprev[s:e]
-        dn = dht * (1 - z) * (1 - n * n)
-        dgi[s:e, 2 * hid:] = dn
-        dgh[s:e, 2 * hid:] = dn * r
-        dgi[s:e, :hid] = dgh[s:e, :hid] = dn * ghn[s:e] * r * (1 - r)
-        dgi[s:e, hid:2 * hid] = dgh[s:e, hid:2 * hid] = dht * (hp - n) * z * (1 - z)
-        dh[:bs] = dht * z + dgh[s:e] @ whh
+    def sequences(b0, b1):
+        for s, e in reversed(_rows(bsizes, reverse, b0, b1)):
+            state = slice(b0, b0 + e - s)
+            dht = dh[state] if gout is None else dh[state] + gout[s:e]
+            r, z, n, hp = rz[s:e, :hid], rz[s:e, hid:], ns[s:e], hprev[s:e]
+            dn = dht * (1 - z) * (1 - n * n)
+            dgi[s:e, 2 * hid:] = dn
+            dgh[s:e, 2 * hid:] = dn * r
+            dgi[s:e, :hid] = dgh[s:e, :hid] = dn * ghn[s:e] * r * (1 - r)
+            dgi[s:e, hid:2 * hid] = dgh[s:e, hid:2 * hid] = dht * (hp - n) * z * (1 - z)
+            dh[state] = dht * z + dgh[s:e] @ whh
+    gi._device._backend.nn.in_shares(sequences, dh.shape[0], dgi.nbytes)
     return _wrap_grads(node, gi, (lambda: dgi, lambda: dh, lambda: dgh.T @ hprev,
                                   lambda: dgh.sum(0)))
 
@@ -351,17 +377,19 @@ def _rnn_layer(gi, h0, w_hh, batch_sizes, reverse=False, nonlinearity="tanh"):
     hprev = xp.empty(gi.shape, dtype=dt)
     whh_t = w_hh._data.T
     gid = gi._data
-    for s, bs in _spans(batch_sizes, reverse):
-        e = s + bs
-        hp = h[:bs]
-        hprev[s:e] = hp
-        a = xp.matmul(hp, whh_t, out=out[s:e])
-        a += gid[s:e]
-        if nonlinearity == "tanh":
-            xp.tanh(a, out=a)
-        else:
-            xp.maximum(a, 0, out=a)
-        h[:bs] = a
+    def sequences(b0, b1):
+        for s, e in _rows(batch_sizes, reverse, b0, b1):
+            state = slice(b0, b0 + e - s)
+            hp = h[state]
+            hprev[s:e] = hp
+            a = xp.matmul(hp, whh_t, out=out[s:e])
+            a += gid[s:e]
+            if nonlinearity == "tanh":
+                xp.tanh(a, out=a)
+            else:
+                xp.maximum(a, 0, out=a)
+            h[state] = a
+    gi._device._backend.nn.in_shares(sequences, h.shape[0], out.nbytes)
     return _outputs(_RnnLayerBackward, (gi, h0, w_hh), (out, h),
                     (tuple(batch_sizes), reverse, nonlinearity, out, hprev))
 
@@ -378,12 +406,15 @@ def _rnn_layer_backward(node, g_out, g_h):
     gout = None if g_out is None else g_out._data
     dpre = xp.empty_like(out)
     whh = w_hh._data
-    for s, bs in reversed(_spans(bsizes, reverse)):
-        e = s + bs
-        dht = dh[:bs] if gout is None else dh[:bs] + gout[s:e]
-        y = out[s:e]
-        d = xp.multiply(dht, 1 - y * y if nonlinearity == "tanh" else y > 0, out=dpre[s:e])
-        dh[:bs] = d @ whh
+    def sequences(b0, b1):
+        for s, e in reversed(_rows(bsizes, reverse, b0, b1)):
+            state = slice(b0, b0 + e - s)
+            dht = dh[state] if gout is None else dh[state] + gout[s:e]
+            y = out[s:e]
+            d = xp.multiply(dht, 1 - y * y if nonlinearity == "tanh" else y > 0,
+                            out=dpre[s:e])
+            dh[state] = d @ whh
+    gi._device._backend.nn.in_shares(sequences, dh.shape[0], dpre.nbytes)
     return _wrap_grads(node, gi, (lambda: dpre, lambda: dh, lambda: dpre.T @ hprev))
 
 

@@ -1,0 +1,216 @@
+"""Kernels split over threads (``ember/_backend/parallel.py``): every convolution lowering,
+batch norm and the recurrent layers give torch's values and gradients (or pass gradcheck) whatever
+the number of shares, and the shares cover their rows."""
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+import ember.nn.functional as EF
+from ember._backend import numpy_nn, parallel
+from tests._nn_compare import check_fn
+from tests.oracle.harness import compare
+from tests.test_nn_conv_layouts import LAYOUT_CASES, WINOGRAD_CASES
+
+
+@pytest.fixture(params=[2, 3])
+def threads(request, monkeypatch):
+    """Kernels split into this many shares, in chunks of a few samples."""
+    monkeypatch.setattr(parallel, "workers", lambda: request.param)
+    monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_BYTES", 0)
+    monkeypatch.setattr(numpy_nn, "_CHUNK_BYTES", 1 << 14)
+    monkeypatch.setattr(numpy_nn, "_WINO_CHUNK_BYTES", 1 << 14)
+    return request.param
+
+
+@pytest.mark.parametrize("n,per,budget", [(0, 10, 100), (1, 10, 100), (7, 10, 100),
+                                          (32, 100, 250), (32, 1, 1 << 20), (5, 1, 5)])
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_shares_cover_the_batch(monkeypatch, n, per, budget, k):
+    monkeypatch.setattr(parallel, "workers", lambda: k)
+    monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_BYTES", 0)
+    shares = numpy_nn._shares(n, per, budget)
+    ranges = [r for share in shares for r in share]
+    assert len(shares) == max(1, min(k, n)) and all(shares)
+    assert ranges[0][0] == 0 and ranges[-1][1] == n
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+    if n:
+        assert all(0 < b - a <= max(1, budget // per) for a, b in ranges)
+        sizes = [share[-1][1] - share[0][0] for share in shares]
+        assert max(sizes) - min(sizes) <= max(1, budget // per)
+
+
+@pytest.mark.parametrize("xs,ws,kw", LAYOUT_CASES + WINOGRAD_CASES + [
+    ((5, 64, 8, 8), (32, 64, 1, 1), dict(stride=2)),     # 1x1, per sample, subsampled
+    ((7, 20, 10, 10), (24, 20, 3, 3), dict(padding=1, dilation=2)),
+])
+def test_conv_in_shares(torch, rng, threads, xs, ws, kw):
+    x, w, b = rng.standard_normal(xs), rng.standard_normal(ws), rng.standard_normal(ws[0])
+    check_fn(torch, lambda x, w, b: EF.conv2d(x, w, b, **kw),
+             lambda x, w, b: torch.nn.functional.conv2d(x, w, b, **kw), [x, w, b])
+
+
+def test_conv_in_shares_float32_non_contiguous(torch, rng, threads):
+    x = rng.standard_normal((6, 14, 14, 64)).transpose(0, 3, 1, 2)
+    w = rng.standard_normal((3, 3, 64, 64)).transpose(3, 2, 0, 1)
+    check_fn(torch, lambda x, w: EF.conv2d(x, w, padding=1),
+             lambda x, w: torch.nn.functional.conv2d(x, w, padding=1), [x, w], "float32")
+
+
+def test_conv_in_shares_non_finite_quietly(torch, rng, threads):
+    """NumPy's error state (ember computes inf/NaN without warnings) reaches the shares."""
+    x, w = rng.standard_normal((4, 20, 7, 7)), rng.standard_normal((5, 20, 3, 3))
+    x[1, 3, 2, 2], x[3, 0, 0, 0] = np.inf, np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = EF.conv2d(ember.tensor(x), ember.tensor(w), padding=1)
+    np.testing.assert_allclose(
+        y.numpy(), torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w), padding=1),
+        rtol=1e-10, atol=1e-10)
+
+
+def test_run_waits_for_every_share_and_raises():
+    done = []
+
+    def share(k):
+        if k == 0:
+            raise ValueError("first share")
+        done.append(k)
+        return k
+
+    with pytest.raises(ValueError, match="first share"):
+        parallel.run(share, [0, 1, 2])
+    assert sorted(done) == [1, 2]
+    assert parallel.run(lambda k: k * k, [1, 2, 3]) == [1, 4, 9]
+
+
+@pytest.mark.parametrize("shape,perm", [((6, 5), None), ((4, 7, 9), (0, 2, 1)),
+                                        ((3, 6, 4, 5), None)])
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_batch_norm_in_shares(torch, rng, threads, shape, perm, training, dtype):
+    """Batch norm splits its channels over threads: values, gradients and the running
+    statistics it updates (shifted data: the variance must not cancel)."""
+    x = rng.standard_normal(shape) * 2 + 3
+    if perm:                                     # channels not the second-fastest axis
+        x = np.ascontiguousarray(x.transpose(perm)).transpose(perm)
+    c = shape[1]
+    w, b = rng.standard_normal(c), rng.standard_normal(c)
+    stats = {lib: (lib.tensor(rng.standard_normal(c).astype(dtype)),
+                   lib.tensor((rng.random(c) + 0.5).astype(dtype))) for lib in (ember, torch)}
+    stats[torch] = tuple(torch.tensor(s.numpy()) for s in stats[ember])
+
+    def bn(lib):
+        return lambda x, w, b: lib.nn.functional.batch_norm(x, *stats[lib], w, b, training)
+    check_fn(torch, bn(ember), bn(torch), [x, w, b], dtype)
+    for e, t in zip(stats[ember], stats[torch]):
+        np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_device_kernels_do_not_split():
+    """The kernel module rebound to a device's array module (here the strict CuPy-shaped
+    one) runs serially: a device orders its own work."""
+    from ember._backend import rebind, strict
+    on_device = rebind.load_on("numpy_nn", strict.xp, strict.StrictArray, None, None)
+    assert numpy_nn._ON_HOST and not on_device._ON_HOST
+
+
+@pytest.mark.parametrize("mode", ["LSTM", "GRU", "tanh", "relu"])
+@pytest.mark.parametrize("bsizes,reverse,proj", [(None, False, 0), (None, True, 2),
+                                                 ([5, 4, 2, 1], False, 0),
+                                                 ([5, 4, 2, 1], True, 2)])
+def test_rnn_layer_gradcheck_in_shares(threads, mode, bsizes, reverse, proj):
+    """The sequences of a batch (padded or packed) run in shares, forward and backward."""
+    from tests.test_rnn_fused import _layer_fn, _layer_inputs
+    rng = np.random.default_rng(5)
+    ins = _layer_inputs(rng, mode, [5, 5, 5] if bsizes is None else bsizes, 3,
+                        proj if mode in ("LSTM", "GRU") else 0)
+    assert ember.autograd.gradcheck(*_layer_fn(mode, ins, bsizes, reverse))
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN"])
+@pytest.mark.parametrize("packed", [False, True])
+def test_rnn_in_shares_matches_torch(torch, threads, cls, packed):
+    kw = dict(num_layers=2, bidirectional=True, batch_first=True)
+    tm = getattr(torch.nn, cls)(3, 6, **kw)
+    em = getattr(ember.nn, cls)(3, 6, **kw)
+    em.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
+    x = np.random.default_rng(6).standard_normal((5, 7, 3)).astype(np.float32)
+    res = []
+    for lib, m in ((ember, em), (torch, tm)):
+        xt = lib.tensor(x, requires_grad=True)
+        inp = (lib.nn.utils.rnn.pack_padded_sequence(xt, [7, 3, 6, 1, 7], batch_first=True,
+                                                     enforce_sorted=False) if packed else xt)
+        out, state = m(inp)
+        h, c = state if cls == "LSTM" else (state, state)
+        out = out.data if packed else out
+        (out.sin().sum() + (h * h).sum() + c.sum()).backward()
+        res.append([out, h, c, xt.grad] + [p.grad for p in m.parameters()])
+    for a, b in zip(*res):
+        compare(a, b, 1e-5, 1e-5)
+
+
+def test_concurrent_ops_give_the_blas_its_threads_back(monkeypatch):
+    """Ops splitting at once from several threads: inside, the BLAS is single-threaded; after
+    the last one, it has its own thread count again (a stand-in BLAS records the calls)."""
+    import threading
+    import types
+
+    blas = types.SimpleNamespace(threads=4)
+    lib = types.SimpleNamespace(get_num_threads=lambda: blas.threads,
+                                set_num_threads=lambda n: setattr(blas, "threads", n))
+    monkeypatch.setattr(parallel, "_BLAS", [types.SimpleNamespace(lib_controllers=[lib])])
+    assert parallel.workers() == 4
+    seen = []
+
+    def caller():
+        for _ in range(20):
+            seen.extend(parallel.run(lambda _: parallel.workers(), [0, 1]))
+    callers = [threading.Thread(target=caller) for _ in range(3)]
+    for t in callers:
+        t.start()
+    for t in callers:
+        t.join()
+    assert set(seen) == {1} and len(seen) == 120
+    assert parallel.workers() == 4
+
+
+def test_a_share_does_not_split_again(monkeypatch):
+    monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_BYTES", 0)
+    assert parallel.run(lambda _: parallel.run(lambda k: k, [1, 2]), [0, 1]) == [[1, 2]] * 2
+    inner = parallel.run(lambda _: numpy_nn._shares(8, 1, 8), [0, 1])
+    assert all(len(shares) == 1 for shares in inner)
+
+
+def test_small_work_stays_on_one_thread(monkeypatch):
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    small = numpy_nn._MIN_SPLIT_BYTES // 8 - 1
+    assert len(numpy_nn._shares(8, small, 1 << 30)) == 1
+    assert len(numpy_nn._shares(8, small + 1, 1 << 30)) == 2
+
+
+def test_compiled_steps_follow_eager_ones(threads):
+    """A capture records the kernels' shares one after another, in the order the eager run
+    sums them; its GEMMs then run on the BLAS's threads, whose results can differ from a
+    single-threaded GEMM's in the last bits (OpenBLAS splits some products along their inner
+    dimension): compiled training follows eager training to float rounding."""
+    from tests.test_compile import _LSTMNet, _step, _train
+    nn = ember.nn
+
+    def cnn():
+        return nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
+                             nn.Conv2d(16, 16, 3, stride=2), nn.Flatten(), nn.Linear(784, 5))
+    for build, shape in ((cnn, (6, 3, 16, 16)), (_LSTMNet, (6, 7, 6))):
+        models = []
+        for _ in range(2):
+            ember.manual_seed(0)
+            m = build()
+            models.append((m, ember.optim.SGD(m.parameters(), lr=0.1, momentum=0.9)))
+        ember.manual_seed(5)
+        data = [(ember.randn(*shape), ember.randint(0, 5, (shape[0],))) for _ in range(3)]
+        (m1, o1), (m2, o2) = models
+        np.testing.assert_allclose(_train(m1, o1, data, _step),
+                                   _train(m2, o2, data, ember.compile(_step)), rtol=1e-5)
+        for a, b in zip(m1.state_dict().values(), m2.state_dict().values()):
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-6)
