@@ -1,0 +1,138 @@
+"""Kernels that split one op over threads (``_backend.parallel.run``) under ``ember.compile``:
+the capture records the shares one after the other, the replay gives each share's function to
+the kernel's runner, so they run at once as in eager mode.  Values are checked against NumPy
+running the same arithmetic directly; the end-to-end equality of compiled and eager
+convolutions is in ``test_compile.py``."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from ember._compile import backend, program, tape
+
+pytest.importorskip("torch")   # the suite's oracle; these tests need only NumPy
+
+
+class _Runner:
+    """A ``parallel.run`` on one thread per share; the shares wait for each other to start
+    (so they do run at once) and note their threads."""
+
+    def __init__(self):
+        self.threads, self.calls = set(), 0
+
+    def __call__(self, fn, shares):
+        self.calls += 1
+        started = threading.Barrier(len(shares), timeout=30)
+
+        def noted(share):
+            started.wait()
+            self.threads.add(threading.get_ident())
+            return fn(share)
+        with ThreadPoolExecutor(len(shares)) as pool:
+            return list(pool.map(noted, shares))
+
+
+def _capture(body, *arrays):
+    """Record ``body(*recording arrays)``; (recorder, input slots, its result slots)."""
+    rec = tape.Recorder()
+    ins = [rec.adopt(a) for a in arrays]
+    tape.CURRENT[0] = rec
+    try:
+        outs = body(*ins)
+    finally:
+        tape.CURRENT[0] = None
+    return rec, [a._expr for a in ins], [o._expr for o in outs]
+
+
+def _split_scale_and_sum(run, dependent=False, draw=None):
+    """A kernel in the shape of the convolutions': shares write disjoint rows of one output
+    and return partial sums, added after the split."""
+    xp = tape.xp
+
+    def body(x):
+        out = xp.empty(x.shape, x.dtype)
+        first = []
+
+        def share(rows):
+            a, b = rows
+            scaled = xp.multiply(x[a:b], 2.0)
+            if dependent and first:
+                scaled = xp.add(scaled, first[0][:1])   # reads the other share's result
+            if draw is not None:
+                scaled = xp.add(scaled, draw())
+            first.append(scaled)
+            xp.add(scaled, 1.0, out=out[a:b])
+            return xp.sum(scaled, axis=0)
+
+        parts = tape.CURRENT[0].run_shares(share, [(0, 3), (3, x.shape[0])], run)
+        return out, xp.add(parts[0], parts[1])
+    return body
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rows", [4, 7])
+def test_shares_replay_at_once(dtype, rows):
+    rng = np.random.default_rng(0)
+    run = _Runner()
+    rec, ins, outs = _capture(_split_scale_and_sum(run), rng.standard_normal((rows, 5), dtype))
+    fn = program.build(rec, ins, outs)
+    assert fn.source.count("(_call, [") == 1
+    assert run.calls == 0                                  # the capture ran in order
+    x = rng.standard_normal((rows, 5), dtype)[:, ::-1]    # a new input, not contiguous
+    out, total = fn(x)
+    assert run.calls == 1 and len(run.threads) == 2
+    np.testing.assert_array_equal(out, x * 2.0 + 1.0)
+    np.testing.assert_array_equal(total, (x[:3] * 2.0).sum(0) + (x[3:] * 2.0).sum(0))
+    assert out.dtype == total.dtype == dtype
+
+
+def test_dependent_shares_replay_in_order():
+    rng = np.random.default_rng(1)
+    run = _Runner()
+    rec, ins, outs = _capture(_split_scale_and_sum(run, dependent=True),
+                              rng.standard_normal((6, 3)))
+    fn = program.build(rec, ins, outs)
+    assert "(_call, [" not in fn.source
+    x = rng.standard_normal((6, 3))
+    out, total = fn(x)
+    first = x[:3] * 2.0
+    second = x[3:] * 2.0 + first[:1]
+    np.testing.assert_array_equal(out, np.concatenate([first, second]) + 1.0)
+    np.testing.assert_array_equal(total, first.sum(0) + second.sum(0))
+
+
+def test_shares_drawing_random_numbers_replay_in_order():
+    from ember._backend import torch_random
+    rng = np.random.default_rng(2)
+    gen = np.random.default_rng(3)
+
+    def normal():
+        return gen.standard_normal(3)
+    normal.__module__ = torch_random.__name__    # recorded as a random kernel's call
+    draw = tape._recorded(normal)
+    rec, ins, outs = _capture(_split_scale_and_sum(_Runner(), draw=draw),
+                              rng.standard_normal((6, 3)))
+    assert len(rec.draws) == 2
+    assert "(_call, [" not in program.build(rec, ins, outs).source
+
+
+def test_recorded_parallel_splits_outside_shares_only():
+    class Real:
+        @staticmethod
+        def workers():
+            return 2
+
+        run = _Runner()
+    shim = backend._RecordedParallel(Real)
+    assert shim.is_host(tape.xp) and shim.workers() == 2
+    seen = []
+
+    def body(x):
+        def share(rows):
+            seen.append(shim.workers())
+            return tape.xp.sum(x[rows[0]:rows[1]])
+        return shim.run(share, [(0, 1), (1, 2)])
+    rec, ins, outs = _capture(body, np.arange(2.0))
+    assert seen == [1, 1] and len(rec.segments) == 1
+    assert program.build(rec, ins, outs)(np.array([3.0, 4.0])) == (3.0, 4.0)
