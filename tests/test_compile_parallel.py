@@ -136,3 +136,38 @@ def test_recorded_parallel_splits_outside_shares_only():
     rec, ins, outs = _capture(body, np.arange(2.0))
     assert seen == [1, 1] and len(rec.segments) == 1
     assert program.build(rec, ins, outs)(np.array([3.0, 4.0])) == (3.0, 4.0)
+
+
+@pytest.mark.parametrize("channels", [8, 64])   # im2col below Winograd's channels, Winograd
+def test_split_convolutions_replay_split_and_equal_eager(channels):
+    """Where the kernels split convolutions and batch norm over threads, a compiled training
+    step replays the split (a shares line) and stays bitwise equal to eager steps."""
+    parallel = pytest.importorskip("ember._backend.parallel")
+    if parallel.workers() < 2:
+        pytest.skip("the kernels run one thread here")
+    import ember
+    import ember.nn as nn
+
+    def make():
+        ember.manual_seed(0)
+        m = nn.Sequential(nn.Conv2d(3, channels, 3, padding=1), nn.BatchNorm2d(channels),
+                          nn.ReLU(), nn.Conv2d(channels, channels, 3, padding=1),
+                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, 5))
+        return m, ember.optim.SGD(m.parameters(), lr=0.05, momentum=0.9)
+
+    def step(model, opt, x, y):
+        opt.zero_grad()
+        loss = nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    ember.manual_seed(3)
+    data = [(ember.randn(4, 3, 6, 6), ember.randint(0, 5, (4,))) for _ in range(4)]
+    (m1, o1), (m2, o2) = make(), make()
+    compiled = ember.compile(step)
+    assert [step(m1, o1, x, y).item() for x, y in data] == \
+        [compiled(m2, o2, x, y).item() for x, y in data]
+    for a, b in zip(m1.state_dict().values(), m2.state_dict().values()):
+        assert np.array_equal(a.numpy(), b.numpy())
+    assert all("(_call, [" in e.program.source for e in compiled.cache.values())
