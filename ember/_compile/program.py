@@ -9,8 +9,10 @@ results nothing reads are left out, and elementwise calls reuse dying operands' 
 
 A kernel that splits one op over threads (``_backend.parallel``) was recorded share after
 share; each share becomes a function of its own, and the program runs the shares at once
-through the same thread pool, as eager does.
+through the same thread pool, as eager does.  Large elementwise calls outside such kernels
+compute their rows in blocks at once (:mod:`.split`).
 """
+from . import split
 from .tape import check
 
 _SOURCE_NAME = "<ember.compile program>"
@@ -57,7 +59,7 @@ def _shares_line(rec, segment, keep, fns):
         written.update(outs)
         ins, outs = list(ins), [w for w in outs if w in later]
         name = f"_share{len(fns)}"
-        fns[name] = build(rec, ins, outs, a, b, protect=ins)
+        fns[name] = build(rec, ins, outs, a, b, share=True)
         jobs.append(f"({name}, ({''.join(s + ', ' for s in ins)})), ")
         targets.append("(" + "".join(s + ", " for s in outs) + ")")
         reads_all.update(dict.fromkeys(ins))
@@ -105,14 +107,32 @@ def _reuse_buffers(lines, rec, keep):
     return out
 
 
-def build(rec, inputs, results, first=0, stop=None, protect=()):
+def _split_large(lines, rec):
+    """Elementwise calls with large C-contiguous results computed in row blocks at once."""
+    k = split.parts()
+    out = []
+    for i, src, reads, writes, pure in lines:
+        if i in rec.elementwise and split.splits(*rec.fresh[writes[0]], k):
+            target, call = src.split(" = ", 1)
+            fn, args = call.split("(", 1)
+            if rec.consts[int(fn[1:])].signature is None:   # not a gufunc (matmul)
+                shape, dtype, _ = rec.fresh[writes[0]]
+                src = f"{target} = _split({fn}, {shape!r}, {dtype.str!r}, {k}, {args}"
+        out.append((i, src, reads, writes, pure))
+    return out
+
+
+def build(rec, inputs, results, first=0, stop=None, share=False):
     """The replay function of ``rec``'s tape (its lines ``first:stop``): takes ``inputs``
-    (slot names) in order and returns the slots ``results`` (names) as a tuple.  Buffers of
-    ``protect`` are never reused (a share's inputs: other shares may read them meanwhile)."""
+    (slot names) in order and returns the slots ``results`` (names) as a tuple.  A ``share``
+    of a parallel segment already runs beside the others: its calls are not split again, and
+    its inputs' buffers are not reused (other shares may read them meanwhile)."""
     keep, fns = set(results), {}
     stop = len(rec.lines) if stop is None else stop
-    lines = _reuse_buffers(_live_lines(_items(rec, first, stop, keep, fns), keep), rec,
-                           keep.union(protect))
+    lines = _live_lines(_items(rec, first, stop, keep, fns), keep)
+    if not share:
+        lines = _split_large(lines, rec)
+    lines = _reuse_buffers(lines, rec, keep.union(inputs) if share else keep)
     last = {}
     for i, (_, reads, writes, _) in enumerate(lines):
         for s in reads:
@@ -131,7 +151,7 @@ def build(rec, inputs, results, first=0, stop=None, protect=()):
     ret = "    return (" + "".join(r + ", " for r in results) + ")"
     src = f"def program({', '.join(inputs)}):\n" + "\n".join(body + [ret]) + "\n"
     namespace = {f"c{i}": c for i, c in enumerate(rec.consts)}
-    namespace.update(fns, check=check, _call=_call)
+    namespace.update(fns, check=check, _call=_call, _split=split.call)
     exec(compile(src, _SOURCE_NAME, "exec"), namespace)
     fn = namespace["program"]
     fn.source = src
