@@ -187,8 +187,19 @@ def test_split_call_matches_one_call(k):
     b = a.copy()
     assert split.call(np.add, b.shape, b.dtype, k, b, a, out=b) is b    # in place
     assert np.array_equal(b, a + a)
-    assert not split.splits((1, 8 << 20), np.dtype(np.float32), (32 << 20, 4), 2)
-    assert not split.splits((8, 8), np.dtype(np.float32), (32, 4), 2)   # small
+
+
+def test_split_needs_rows_size_and_c_order(monkeypatch):
+    from ember._compile import split
+    f4 = np.dtype(np.float32)
+    monkeypatch.setattr(split, "MIN_BYTES", None)
+    assert not split.splits((1024, 1024), f4, (4096, 4), 2)                 # off
+    monkeypatch.setattr(split, "MIN_BYTES", 2 << 20)
+    assert split.splits((1024, 1024), f4, (4096, 4), 2)
+    assert not split.splits((1024, 1024), f4, (4, 4096), 2)                 # not C order
+    assert not split.splits((1, 1 << 20), f4, (4 << 20, 4), 2)              # one row
+    assert not split.splits((8, 8), f4, (32, 4), 2)                         # small
+    assert not split.splits((1024, 1024), f4, (4096, 4), 1)                 # one thread
 
 
 @pytest.mark.parametrize("name,opt", [("mlp", "sgd"), ("cnn", "adam"), ("transformer", "sgd")])

@@ -2,15 +2,21 @@
 
 NumPy runs a ufunc on one thread (its loops release the GIL, but nothing splits them), so in
 an eager step the ReLUs, masks and residual adds of big activations use one core while the
-GEMMs use all of them.  A replayed call whose result is large and C-contiguous computes its
+GEMMs use all of them.  A replayed call whose result is large and C-contiguous can compute its
 rows in ``parts`` blocks on as many threads instead; an elementwise result does not depend on
 how its rows are grouped, so the values are bitwise those of the single call.
+
+Off unless ``EMBER_COMPILE_SPLIT_MIB`` gives the smallest result (MiB) to split: on the
+loaded 2-core machine it was measured on, the second core was never free (a split ReLU of
+8 MiB took 0.81 ms against 0.77), and OpenBLAS threads spin on the other cores for a while
+after each GEMM, so the gain has to be shown on an idle machine first.
 """
 import os
 
 import numpy as np
 
-MIN_BYTES = 2 << 20    # results from this size are split: a block of 1 MiB or more per thread
+_MIB = os.environ.get("EMBER_COMPILE_SPLIT_MIB")
+MIN_BYTES = None if not _MIB else int(float(_MIB) * (1 << 20))   # None: no call is split
 _POOL = []             # [ThreadPoolExecutor], created on first use
 os.register_at_fork(after_in_child=_POOL.clear)   # a forked child has none of the threads
 
@@ -26,7 +32,7 @@ def parts():
 
 def splits(shape, dtype, strides, k):
     """Whether a fresh result of this layout is split into ``k`` row blocks."""
-    return (k > 1 and len(shape) > 0 and shape[0] >= k and
+    return (MIN_BYTES is not None and k > 1 and len(shape) > 0 and shape[0] >= k and
             int(np.prod(shape)) * dtype.itemsize >= MIN_BYTES and
             np.empty(shape, dtype).strides == strides)
 
