@@ -1,8 +1,9 @@
-"""Kernels that split one op over threads (``_backend.parallel.run``) under ``ember.compile``:
-the capture records the shares one after the other, the replay gives each share's function to
-the kernel's runner, so they run at once as in eager mode.  Values are checked against NumPy
-running the same arithmetic directly; the end-to-end equality of compiled and eager
-convolutions is in ``test_compile.py``."""
+"""Threads in replayed programs.  Kernels that split one op over threads
+(``_backend.parallel.run``): the capture records the shares one after the other, the replay
+gives each share's function to the kernel's runner, so they run at once as in eager mode.
+Elementwise calls split in row blocks (``_compile/split.py``, off by default).  The mechanisms
+are checked against NumPy running the same arithmetic directly, whole training steps against
+eager Ember (bitwise)."""
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
