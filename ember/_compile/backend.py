@@ -107,10 +107,14 @@ class _RecordedParallel:
         return 1 if rec is not None and rec.in_share else self._real.workers()
 
     def run(self, fn, shares):
+        """The shares recorded in order, with the BLAS single-threaded as in eager's shares
+        (several shares mean ``threadpoolctl`` is there: ``workers()`` needs it)."""
         rec = tape.CURRENT[0]
         if rec is None or len(shares) < 2:
             return [fn(share) for share in shares]
-        return rec.run_shares(fn, shares, self._real.run)
+        from threadpoolctl import threadpool_limits
+        with threadpool_limits(limits=1, user_api="blas"):
+            return rec.run_shares(fn, shares, self._real.run)
 
 
 def _kernels(name, _cache={}):
