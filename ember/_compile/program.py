@@ -59,7 +59,7 @@ def _shares_line(rec, segment, keep, fns):
         written.update(outs)
         ins, outs = list(ins), [w for w in outs if w in later]
         name = f"_share{len(fns)}"
-        fns[name] = build(rec, ins, outs, a, b, share=True)
+        fns[name] = build(rec, ins, outs, a, b, share=name)
         jobs.append(f"({name}, ({''.join(s + ', ' for s in ins)})), ")
         targets.append("(" + "".join(s + ", " for s in outs) + ")")
         reads_all.update(dict.fromkeys(ins))
@@ -122,11 +122,12 @@ def _split_large(lines, rec):
     return out
 
 
-def build(rec, inputs, results, first=0, stop=None, share=False):
+def build(rec, inputs, results, first=0, stop=None, share=None):
     """The replay function of ``rec``'s tape (its lines ``first:stop``): takes ``inputs``
     (slot names) in order and returns the slots ``results`` (names) as a tuple.  A ``share``
-    of a parallel segment already runs beside the others: its calls are not split again, and
-    its inputs' buffers are not reused (other shares may read them meanwhile)."""
+    (its function's name) of a parallel segment already runs beside the others: its calls are
+    not split again, and its inputs' buffers are not reused (other shares may read them
+    meanwhile).  ``.source`` holds the code, the shares' functions first."""
     keep, fns = set(results), {}
     stop = len(rec.lines) if stop is None else stop
     lines = _live_lines(_items(rec, first, stop, keep, fns), keep)
@@ -149,10 +150,11 @@ def build(rec, inputs, results, first=0, stop=None, share=False):
         if i in dying:
             body.append("    del " + ", ".join(sorted(set(dying[i]))))
     ret = "    return (" + "".join(r + ", " for r in results) + ")"
-    src = f"def program({', '.join(inputs)}):\n" + "\n".join(body + [ret]) + "\n"
+    name = share or "program"
+    src = f"def {name}({', '.join(inputs)}):\n" + "\n".join(body + [ret]) + "\n"
     namespace = {f"c{i}": c for i, c in enumerate(rec.consts)}
     namespace.update(fns, check=check, _call=_call, _split=split.call)
     exec(compile(src, _SOURCE_NAME, "exec"), namespace)
-    fn = namespace["program"]
-    fn.source = src
+    fn = namespace[name]
+    fn.source = "".join(f.source for f in fns.values()) + src
     return fn
