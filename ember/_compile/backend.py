@@ -89,13 +89,47 @@ class RecordingCPU(CPU):
     random = _RandomKernels()
 
 
+class _RecordedParallel:
+    """A kernel module's intra-op threads (``_backend.parallel``) as a capture sees them: the
+    shares of one op are recorded one after the other on the capturing thread
+    (``Recorder.run_shares``), and the replay runs them at once, as eager does."""
+
+    def __init__(self, real):
+        self._real = real
+
+    def is_host(self, xp):
+        return True
+
+    def workers(self):
+        """The eager split, but one thread inside a share (as eager's single-threaded BLAS
+        says there)."""
+        rec = tape.CURRENT[0]
+        return 1 if rec is not None and rec.in_share else self._real.workers()
+
+    def run(self, fn, shares):
+        """The shares recorded in order, with the BLAS single-threaded as in eager's shares
+        (several shares mean ``threadpoolctl`` is there: ``workers()`` needs it)."""
+        rec = tape.CURRENT[0]
+        if rec is None or len(shares) < 2:
+            return [fn(share) for share in shares]
+        from threadpoolctl import threadpool_limits
+        with threadpool_limits(limits=1, user_api="blas"):
+            return rec.run_shares(fn, shares, self._real.run)
+
+
 def _kernels(name, _cache={}):
     """Kernel module ``name`` on the recording array module (loaded once: the recording
-    module finds the running capture itself)."""
+    module finds the running capture itself).  A module splitting its ops over threads
+    decides at load whether it runs on the host (``_ON_HOST``): the recording copy does, with
+    its shares recorded (:class:`_RecordedParallel`)."""
     m = _cache.get(name)
     if m is None:
         m = _cache[name] = rebind.load_on(name, tape.xp, RecArray, RecArray.__array__,
                                           lambda a: a)
+        if hasattr(m, "parallel"):
+            m.parallel = _RecordedParallel(m.parallel)
+            if hasattr(m, "_ON_HOST"):
+                m._ON_HOST = True
     return m
 
 

@@ -6,24 +6,81 @@ the call's tensors and of the state it touches, every other name is a constant o
 use, so intermediates are freed as eagerly as they are in eager mode; the returned tuple holds
 the slots the caller needs (outputs, new gradients, reassigned state).  Pure calls whose
 results nothing reads are left out, and elementwise calls reuse dying operands' buffers.
+
+A kernel that splits one op over threads (``_backend.parallel``) was recorded share after
+share; each share becomes a function of its own, and the program runs the shares at once
+through the same thread pool, as eager does.  Large elementwise calls outside such kernels
+compute their rows in blocks at once (:mod:`.split`).
 """
+from . import split
 from .tape import check
 
 _SOURCE_NAME = "<ember.compile program>"
 
 
-def _live_lines(lines, keep, first):
-    """``lines`` (numbered from ``first``) without the pure calls whose results nothing uses
-    (eager's bookkeeping: a reshape tried and dropped, a view made for a check that passed)."""
+def _live_lines(items, keep):
+    """The (index, line) ``items`` without the pure calls whose results nothing uses (eager's
+    bookkeeping: a reshape tried and dropped, a view made for a check that passed)."""
     live = set(keep)
     out = []
-    for i in range(len(lines) - 1, -1, -1):
-        _, reads, writes, pure = lines[i]
+    for i, line in reversed(items):
+        _, reads, writes, pure = line
         if pure and writes and live.isdisjoint(writes):
             continue
         live.update(reads)
-        out.append((first + i,) + lines[i])
+        out.append((i,) + line)
     out.reverse()
+    return out
+
+
+def _call(job):
+    """One share of a replayed parallel segment: (its function, its arguments)."""
+    return job[0](*job[1])
+
+
+def _shares_line(rec, segment, keep, fns):
+    """One line giving the shares of a parallel segment (their functions built into ``fns``)
+    to the runner the kernel used, or None where they must run in order: a share draws
+    random numbers or reads what another share computed."""
+    seg, run = segment
+    if any(seg[0] <= d < seg[-1] for d in rec.draws):
+        return None
+    later = set(keep)
+    for _, reads, _, _ in rec.lines[seg[-1]:]:
+        later.update(reads)
+    jobs, targets, reads_all, writes_all, written = [], [], {}, [], set()
+    for a, b in zip(seg, seg[1:]):
+        ins, outs = {}, {}
+        for _, reads, writes, _ in rec.lines[a:b]:
+            ins.update((r, None) for r in reads if r not in outs)
+            outs.update((w, None) for w in writes)
+        if not written.isdisjoint(ins):
+            return None
+        written.update(outs)
+        ins, outs = list(ins), [w for w in outs if w in later]
+        name = f"_share{len(fns)}"
+        fns[name] = build(rec, ins, outs, a, b, share=name)
+        jobs.append(f"({name}, ({''.join(s + ', ' for s in ins)})), ")
+        targets.append("(" + "".join(s + ", " for s in outs) + ")")
+        reads_all.update(dict.fromkeys(ins))
+        writes_all += outs
+    src = ", ".join(targets) + f", = {run}(_call, [" + "".join(jobs) + "])"
+    return src, list(reads_all), writes_all, False
+
+
+def _items(rec, first, stop, keep, fns):
+    """Lines ``first:stop`` as (index, line), each parallel segment among them as one line."""
+    segments = {s[0][0]: s for s in rec.segments if first <= s[0][0] and s[0][-1] <= stop}
+    out, i = [], first
+    while i < stop:
+        segment = segments.get(i)
+        line = None if segment is None else _shares_line(rec, segment, keep, fns)
+        if line is None:
+            out.append((i, rec.lines[i]))
+            i += 1
+        else:
+            out.append((("shares", i), line))
+            i = segment[0][-1]
     return out
 
 
@@ -50,11 +107,33 @@ def _reuse_buffers(lines, rec, keep):
     return out
 
 
-def build(rec, inputs, results, first=0, stop=None):
+def _split_large(lines, rec):
+    """Elementwise calls with large C-contiguous results computed in row blocks at once."""
+    k = split.parts()
+    out = []
+    for i, src, reads, writes, pure in lines:
+        if i in rec.elementwise and split.splits(*rec.fresh[writes[0]], k):
+            target, call = src.split(" = ", 1)
+            fn, args = call.split("(", 1)
+            if rec.consts[int(fn[1:])].signature is None:   # not a gufunc (matmul)
+                shape, dtype, _ = rec.fresh[writes[0]]
+                src = f"{target} = _split({fn}, {shape!r}, {dtype.str!r}, {k}, {args}"
+        out.append((i, src, reads, writes, pure))
+    return out
+
+
+def build(rec, inputs, results, first=0, stop=None, share=None):
     """The replay function of ``rec``'s tape (its lines ``first:stop``): takes ``inputs``
-    (slot names) in order and returns the slots ``results`` (names) as a tuple."""
-    keep = set(results)
-    lines = _reuse_buffers(_live_lines(rec.lines[first:stop], keep, first), rec, keep)
+    (slot names) in order and returns the slots ``results`` (names) as a tuple.  A ``share``
+    (its function's name) of a parallel segment already runs beside the others: its calls are
+    not split again, and its inputs' buffers are not reused (other shares may read them
+    meanwhile).  ``.source`` holds the code, the shares' functions first."""
+    keep, fns = set(results), {}
+    stop = len(rec.lines) if stop is None else stop
+    lines = _live_lines(_items(rec, first, stop, keep, fns), keep)
+    if not share:
+        lines = _split_large(lines, rec)
+    lines = _reuse_buffers(lines, rec, keep.union(inputs) if share else keep)
     last = {}
     for i, (_, reads, writes, _) in enumerate(lines):
         for s in reads:
@@ -71,10 +150,11 @@ def build(rec, inputs, results, first=0, stop=None):
         if i in dying:
             body.append("    del " + ", ".join(sorted(set(dying[i]))))
     ret = "    return (" + "".join(r + ", " for r in results) + ")"
-    src = f"def program({', '.join(inputs)}):\n" + "\n".join(body + [ret]) + "\n"
+    name = share or "program"
+    src = f"def {name}({', '.join(inputs)}):\n" + "\n".join(body + [ret]) + "\n"
     namespace = {f"c{i}": c for i, c in enumerate(rec.consts)}
-    namespace["check"] = check
+    namespace.update(fns, check=check, _call=_call, _split=split.call)
     exec(compile(src, _SOURCE_NAME, "exec"), namespace)
-    fn = namespace["program"]
-    fn.source = src
+    fn = namespace[name]
+    fn.source = "".join(f.source for f in fns.values()) + src
     return fn

@@ -84,6 +84,9 @@ class Recorder:
         self.nslots = 0
         self.elementwise = set()  # lines that are plain ufunc calls (a fresh array each)
         self.fresh = {}           # their result slots -> (shape, dtype, strides)
+        self.segments = []        # ([first line of each share..., end], runner): run at once
+        self.draws = set()        # lines that draw random numbers
+        self.in_share = False     # whether a share of ``run_shares`` is being recorded
         self.thread = threading.get_ident()
         self.mutates = False     # whether the program writes into arrays or draws numbers
         self.spoiled = None      # why the tape cannot replay (a message), or None
@@ -165,8 +168,10 @@ class Recorder:
         result = fn(*unwrap(args), **(unwrap(kwargs) if kwargs else {}))
         if threading.get_ident() != self.thread:
             self.spoil("another thread ran tensor operations during the capture")
-        pure = not (kwargs and "out" in kwargs or fn in _MUTATORS or
-                    getattr(fn, "__module__", "").endswith("torch_random") or
+        draws = getattr(fn, "__module__", "").endswith("torch_random")
+        if draws:
+            self.draws.add(len(self.lines))
+        pure = not (kwargs and "out" in kwargs or fn in _MUTATORS or draws or
                     getattr(fn, "__name__", "") in _MUTATING_NAMES)
         self.mutates = self.mutates or not pure
         reads = []
@@ -189,6 +194,22 @@ class Recorder:
             self.fresh[target] = (result.shape, result.dtype, result.strides)
             self.elementwise.add(len(self.lines) - 1)
         return wrapped
+
+    def run_shares(self, fn, shares, run):
+        """``run(fn, shares)`` (``[fn(share) for share in shares]`` on several threads) for a
+        kernel that splits its work (``_backend.parallel.run``): recorded one share after the
+        other on this thread, each share's lines marked, so that the replay gives ``run``
+        their functions (:mod:`.program`)."""
+        starts, results = [], []
+        self.in_share = True
+        try:
+            for share in shares:
+                starts.append(len(self.lines))
+                results.append(fn(share))
+        finally:
+            self.in_share = False
+        self.segments.append((starts + [len(self.lines)], self.const(run)))
+        return results
 
     def _results(self, r, writes):
         """(the wrapped result, the assignment target or "") for a call's result."""
