@@ -106,9 +106,10 @@ class _RecordedParallel:
         rec = tape.CURRENT[0]
         return 1 if rec is not None and rec.in_share else self._real.workers()
 
-    def run(self, fn, shares):
+    def run(self, fn, shares, threads=True):
         """The shares recorded in order, with the BLAS single-threaded as in eager's shares
-        (several shares mean ``threadpoolctl`` is there: ``workers()`` needs it)."""
+        (several shares mean ``threadpoolctl`` is there: ``workers()`` needs it); the replay
+        runs them on threads whatever ``threads`` says for eager (the capture is on the host)."""
         rec = tape.CURRENT[0]
         if rec is None or len(shares) < 2:
             return [fn(share) for share in shares]
