@@ -327,3 +327,48 @@ def swa_avg_fn_both():
 def swa_anneal_epochs(anneal_epochs):
     return ValueError(f"anneal_epochs must be equal or greater than 0, got "
                       f"{anneal_epochs}")
+
+
+# ---- Adafactor, SparseAdam, Muon ----------------------------------------------------------------
+def should_be(what, bound, value):
+    """Adafactor's and Muon's ``"<what> should be <bound> but is: <value>"`` checks."""
+    return ValueError(f"{what} should be {bound} but is: {value}")
+
+
+def optimizer_no_complex(name):
+    return RuntimeError(f"{name} does not support complex parameters")
+
+
+def optimizer_no_sparse_grad(name):
+    return RuntimeError(f"{name} does not support sparse gradients")
+
+
+def sparse_adam_sparse_params(indices):
+    return ValueError(f"Sparse params at indices {indices}: SparseAdam requires dense parameter "
+                      "tensors")
+
+
+def sparse_adam_complex_params(indices):
+    return ValueError(f"Complex params at indices {indices}: SparseAdam does not support complex "
+                      "parameters")
+
+
+def sparse_adam_dense_grad():
+    return RuntimeError("SparseAdam does not support dense gradients, please consider Adam instead")
+
+
+def muon_adjust_lr_fn(fn):
+    return ValueError(f"Adjust learning rate function {fn} is not supported")
+
+
+def muon_param_not_2d(size):
+    return ValueError(f"Muon only supports 2D parameters whereas we found a parameter with size: "
+                      f"{size}")
+
+
+def muon_ns_steps():
+    return ValueError("Number of steps must be less than 100 for computational efficiency")
+
+
+def muon_ns_coefficients():
+    return ValueError("Coefficients must be a tuple of exactly 3 values")

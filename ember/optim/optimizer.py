@@ -242,7 +242,6 @@ class Optimizer:
                 setattr(self, name, OrderedDict())
         self._scratch_pools, self._scratch_views = {}, {}
         self._patch_step_function()
-        self.defaults.setdefault("differentiable", False)
         for group in self.param_groups:
             for key, value in self.defaults.items():
                 if value is not required:
@@ -253,6 +252,8 @@ class Optimizer:
                     for key in self._scalar_state_keys:
                         if key in p_state and not isinstance(p_state[key], Tensor):
                             p_state[key] = _scalar_state(float(p_state[key]))
+        # After the groups: those of an optimizer without the option don't gain it (as in torch).
+        self.defaults.setdefault("differentiable", False)
 
     def __repr__(self):
         s = self.__class__.__name__ + " ("
