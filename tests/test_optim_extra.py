@@ -172,7 +172,7 @@ def test_muon_trajectory(kwargs, dtype):
 def _same_error(fn):
     with pytest.raises(Exception) as te:
         fn(torch)
-    with pytest.raises(type(te.value), match=None) as ee:
+    with pytest.raises(type(te.value)) as ee:
         fn(ember)
     assert str(ee.value) == str(te.value)
 
@@ -245,3 +245,75 @@ def test_empty_sparse_grad_counts_step():
         opt.step()
         results.append((opt.state[w]["step"], w.detach().numpy().tolist()))
     assert results[0] == results[1]
+
+
+# ---- swap_in_optimizer_params_and_state ---------------------------------------------------------
+def _swap_in_run(lib, dtype):
+    """Two live Adam steps, then one step inside the swap on copies with a cloned state_dict."""
+    inits, grads = _init(SHAPES[:2]), _grads(SHAPES[:2], 3)
+    params, opt = _run(lib, "Adam", dict(lr=0.1), inits, grads[:2], dtype)
+    sd = opt.state_dict()
+    osd = {"state": {i: {k: v.clone() for k, v in st.items()} for i, st in sd["state"].items()},
+           "param_groups": [dict(g, lr=0.5) for g in sd["param_groups"]]}
+    others = {f"p{i}": p.detach().clone() for i, p in enumerate(params)}
+    for p, g in zip(others.values(), grads[2]):
+        p.grad = lib.tensor(g.astype(dtype))
+    with lib.optim.swap_in_optimizer_params_and_state(opt, others, osd):
+        assert opt.param_groups[0]["params"] == list(others.values())
+        assert opt.param_groups[0]["lr"] == 0.5
+        opt.step()
+    assert opt.param_groups[0]["params"][0] is params[0] and opt.param_groups[0]["lr"] == 0.1
+    return params, list(others.values()), osd, opt
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_swap_in_optimizer_params_and_state(dtype):
+    ep, eo, esd, eopt = _swap_in_run(ember, dtype)
+    tp, to, tsd, topt = _swap_in_run(torch, dtype)
+    _check_close(ep, tp, dtype)  # the live parameters were not stepped
+    _check_close(eo, to, dtype)  # the swapped-in ones were
+    for i in tsd["state"]:
+        _check_state(esd["state"][i], tsd["state"][i])  # in-place edits reached the given state
+    _check_state_dicts(eopt, topt)  # the live state is back
+
+
+def _swap_in(lib, osd, n_params=2, fresh=False):
+    params = [_param(lib, (2,)) for _ in range(2)]
+    opt = lib.optim.SGD(params, lr=0.1, momentum=0.9)
+    if not fresh:
+        for p in params:
+            p.grad = lib.ones(2)
+        opt.step()
+    osd = osd(lib, opt.state_dict())
+    with lib.optim.swap_in_optimizer_params_and_state(
+            opt, {str(i): p for i, p in enumerate(params[:n_params])}, osd):
+        pass
+
+
+def _group_with(sd, **changes):
+    return {"state": sd["state"], "param_groups": [dict(sd["param_groups"][0], **changes)]}
+
+
+@pytest.mark.parametrize("make", [
+    lambda L: _swap_in(L, lambda L, sd: sd, fresh=True),
+    lambda L: _swap_in(L, lambda L, sd: [sd]),
+    lambda L: _swap_in(L, lambda L, sd: {"state": [], "param_groups": sd["param_groups"]}),
+    lambda L: _swap_in(L, lambda L, sd: {"state": {L.ones(1): {}}, "param_groups": []}),
+    lambda L: _swap_in(L, lambda L, sd: {"state": {0: 1}, "param_groups": []}),
+    lambda L: _swap_in(L, lambda L, sd: {"state": sd["state"], "param_groups": ()}),
+    lambda L: _swap_in(L, lambda L, sd: {"state": sd["state"], "param_groups": []}),
+    lambda L: _swap_in(L, lambda L, sd: {"state": sd["state"], "param_groups": [1]}),
+    lambda L: _swap_in(L, lambda L, sd: _group_with(sd, params=["a", "b"])),
+    lambda L: _swap_in(L, lambda L, sd: _group_with(sd, params=[0])),
+    lambda L: _swap_in(L, lambda L, sd: _group_with(sd, extra=1)),
+    lambda L: _swap_in(L, lambda L, sd: sd, n_params=1),
+    lambda L: _swap_in(L, lambda L, sd: {"state": dict(sd["state"], **{"x": {}}),
+                                         "param_groups": sd["param_groups"]}),
+])
+def test_swap_in_errors(make):
+    _same_error(make)
+
+
+def test_swap_in_path():
+    from ember.optim._stateless import swap_in_optimizer_params_and_state
+    assert swap_in_optimizer_params_and_state is eoptim.swap_in_optimizer_params_and_state
