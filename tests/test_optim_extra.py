@@ -97,6 +97,7 @@ ADAFACTOR = [
     dict(),
     dict(lr=0.05, beta2_decay=-0.5, d=1.5),
     dict(lr=0.5, eps=(1e-6, 1e-2), weight_decay=0.1, maximize=True),
+    dict(foreach=True, weight_decay=0.1),
 ]
 
 
@@ -106,11 +107,36 @@ def test_adafactor_trajectory(kwargs, dtype):
     _trajectory_and_round_trip("Adafactor", kwargs, SHAPES, dtype)
 
 
-def test_adafactor_tensor_lr():
-    inits, grads = _init(SHAPES), _grads(SHAPES, STEPS)
-    ep, _ = _run(ember, "Adafactor", dict(lr=ember.tensor(0.02)), inits, grads, np.float32)
-    tp, _ = _run(torch, "Adafactor", dict(lr=torch.tensor(0.02)), inits, grads, np.float32)
+@pytest.mark.parametrize("name, shapes", [("Adafactor", SHAPES), ("Muon", [(4, 6), (7, 3)])])
+def test_tensor_lr(name, shapes):
+    inits, grads = _init(shapes), _grads(shapes, STEPS)
+    ep, _ = _run(ember, name, dict(lr=ember.tensor(0.02)), inits, grads, np.float32)
+    tp, _ = _run(torch, name, dict(lr=torch.tensor(0.02)), inits, grads, np.float32)
     _check_close(ep, tp, np.float32)
+
+
+def test_closure_runs_before_the_checks():
+    """The closure's gradients are the ones stepped; a complex parameter fails after it ran."""
+    for lib in (ember, torch):
+        w = lib.ones(2, 2, requires_grad=True)
+        opt = lib.optim.Muon([w], lr=0.1)
+
+        def closure():
+            opt.zero_grad()
+            loss = (w * w).sum()
+            loss.backward()
+            return loss
+        assert opt.step(closure).item() == 4.0
+    z = ember.zeros(2, dtype=ember.complex64, requires_grad=True)
+    ran = []
+    opt = ember.optim.Adafactor([z])
+
+    def set_grad():
+        ran.append(True)
+        z.grad = ember.ones(2, dtype=ember.complex64)
+    with pytest.raises(RuntimeError, match="Adafactor does not support complex parameters"):
+        opt.step(set_grad)
+    assert ran
 
 
 # ---- SparseAdam ---------------------------------------------------------------------------------
@@ -150,6 +176,12 @@ def test_sparse_adam_trajectory(kwargs, dtype):
     tw, topt = _run_sparse(torch, kwargs, dtype, 3, opt=topt2, params=tw, seed=3)
     _check_close([ew], [tw], dtype)
     _check_state_dicts(eopt, topt)
+
+
+def test_sparse_adam_tensor_lr():
+    ew, _ = _run_sparse(ember, dict(lr=ember.tensor(0.02)), np.float32, STEPS)
+    tw, _ = _run_sparse(torch, dict(lr=torch.tensor(0.02)), np.float32, STEPS)
+    _check_close([ew], [tw], np.float32)
 
 
 # ---- Muon ---------------------------------------------------------------------------------------

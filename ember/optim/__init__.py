@@ -19,5 +19,5 @@ from ._stateless import swap_in_optimizer_params_and_state
 from . import lr_scheduler, swa_utils
 
 __all__ = ["Adadelta", "Adafactor", "Adagrad", "Adam", "Adamax", "AdamW", "ASGD", "LBFGS",
-           "lr_scheduler", "Muon", "NAdam", "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD", "SparseAdam", "swa_utils",
-           "swap_in_optimizer_params_and_state"]
+           "lr_scheduler", "Muon", "NAdam", "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD",
+           "SparseAdam", "swa_utils", "swap_in_optimizer_params_and_state"]

@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import _errors
 from .._tensor import Tensor, _make
-from .optimizer import Optimizer, _check_lr, _lerp_, _new_state, _to_scalar
+from .optimizer import Optimizer, _check_real_dense_grads, _lerp_, _new_state, _to_scalar
 
 __all__ = ["Adafactor"]
 
@@ -34,17 +34,8 @@ class Adafactor(Optimizer):
         for group in self.param_groups:
             group.setdefault("foreach", None)
 
-    def step(self, closure=None):
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p._grad is not None:
-                    if p.is_complex():
-                        raise _errors.optimizer_no_complex("Adafactor")
-                    if p._grad.is_sparse:
-                        raise _errors.optimizer_no_sparse_grad("Adafactor")
-        return super().step(closure)
-
     def _updater(self, group):
+        _check_real_dense_grads(group, "Adafactor")
         lr = _to_scalar(group["lr"])
         beta2_decay, d, wd = group["beta2_decay"], group["d"], group["weight_decay"]
         eps1, eps2 = group["eps"]

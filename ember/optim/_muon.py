@@ -7,7 +7,7 @@ import numpy as np
 from .. import _errors
 from .. import _dtype as D
 from .._tensor import Tensor
-from .optimizer import Optimizer, _lerp_, _to_scalar, _zeros_like
+from .optimizer import Optimizer, _check_real_dense_grads, _lerp_, _to_scalar, _zeros_like
 
 __all__ = ["Muon"]
 
@@ -71,17 +71,8 @@ class Muon(Optimizer):
                 if p.ndim != 2:
                     raise _errors.muon_param_not_2d(p.size())
 
-    def step(self, closure=None):
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p._grad is not None:
-                    if p.is_complex():
-                        raise _errors.optimizer_no_complex("Muon")
-                    if p._grad.is_sparse:
-                        raise _errors.optimizer_no_sparse_grad("Muon")
-        return super().step(closure)
-
     def _updater(self, group):
+        _check_real_dense_grads(group, "Muon")
         lr = _to_scalar(group["lr"])
         wd, momentum, nesterov = group["weight_decay"], group["momentum"], group["nesterov"]
         coefficients, eps, ns_steps = group["ns_coefficients"], group["eps"], group["ns_steps"]

@@ -165,6 +165,17 @@ def _addcdiv_(xp, a, t1, t2, value, tmp):
     xp.add(a, tmp, out=a)
 
 
+def _check_real_dense_grads(group, name):
+    """Adafactor's and Muon's refusal of complex parameters and sparse gradients (checked per
+    group, just before the group is updated, as torch does)."""
+    for p in group["params"]:
+        if p._grad is not None:
+            if p.is_complex():
+                raise _errors.optimizer_no_complex(name)
+            if p._grad.is_sparse:
+                raise _errors.optimizer_no_sparse_grad(name)
+
+
 def _use_grad_for_differentiable(func):
     """Run a step with grad mode set to the optimizer's ``differentiable`` flag."""
     @functools.wraps(func)

@@ -4,7 +4,7 @@ The step counter is a plain Python int in the state (as in torch), not a 0-d ten
 """
 from .. import _errors
 from .._tensor import Tensor
-from .optimizer import Optimizer, _check_lr, _to_scalar, _zeros_like
+from .optimizer import Optimizer, _to_scalar, _zeros_like
 
 __all__ = ["SparseAdam"]
 
