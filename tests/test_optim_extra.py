@@ -178,6 +178,23 @@ def test_sparse_adam_trajectory(kwargs, dtype):
     _check_state_dicts(eopt, topt)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sparse_adam_two_sparse_dims(dtype):
+    """Gradients from ``dense.to_sparse()``: every dimension sparse, scattered entries."""
+    rng = np.random.default_rng(4)
+    grads = [rng.standard_normal((5, 4)) * (rng.random((5, 4)) < 0.4) for _ in range(STEPS)]
+    results = []
+    for lib in (ember, torch):
+        w = lib.tensor(_init([(5, 4)])[0].astype(dtype), requires_grad=True)
+        opt = lib.optim.SparseAdam([w], lr=0.05)
+        for g in grads:
+            w.grad = lib.tensor(g.astype(dtype)).to_sparse()
+            opt.step()
+        results.append((w, opt))
+    _check_close([results[0][0]], [results[1][0]], dtype)
+    _check_state_dicts(results[0][1], results[1][1])
+
+
 def test_sparse_adam_tensor_lr():
     ew, _ = _run_sparse(ember, dict(lr=ember.tensor(0.02)), np.float32, STEPS)
     tw, _ = _run_sparse(torch, dict(lr=torch.tensor(0.02)), np.float32, STEPS)
