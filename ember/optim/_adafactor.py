@@ -1,7 +1,5 @@
 """Adafactor: Adam-like steps whose second moment is stored factored (a row and a column
 average per matrix) and whose step size is relative to the parameter's RMS."""
-import numpy as np
-
 from .. import _errors
 from .._tensor import Tensor, _make
 from .optimizer import Optimizer, _check_real_dense_grads, _lerp_, _new_state, _to_scalar
@@ -51,7 +49,7 @@ class Adafactor(Optimizer):
             if maximize:
                 g = -g
             if eps1 is None:  # torch fixes it from the group's first parameter
-                eps1 = float(np.finfo(a.dtype).eps)
+                eps1 = float(xp.finfo(a.dtype).eps)
             step_t = st["step"]._data
             step_t += 1
             step = step_t.item()
@@ -72,7 +70,7 @@ class Adafactor(Optimizer):
             else:
                 v = st["variance"]._data
                 _lerp_(xp, v, g * g, one_minus_beta2, xp.empty_like(v))
-                var = v.copy()
+                var = v
             upd = 1 / xp.sqrt(xp.maximum(var, eps1 * eps1))
             upd *= g
             denom = max(1.0, float(xp.linalg.norm(upd)) / (upd.size ** 0.5 * d))

@@ -78,6 +78,7 @@ class Muon(Optimizer):
         coefficients, eps, ns_steps = group["ns_coefficients"], group["eps"], group["ns_steps"]
         adjust_lr_fn = group["adjust_lr_fn"]
         state = self.state
+        scratch = self._scratch
 
         def update(p, a, g):
             xp = p._device._backend.xp
@@ -85,10 +86,10 @@ class Muon(Optimizer):
             if "momentum_buffer" not in st:
                 st["momentum_buffer"] = _zeros_like(p)
             buf = st["momentum_buffer"]._data
-            tmp = xp.empty_like(buf)
+            tmp, u = scratch(p, a, 2)
             _lerp_(xp, buf, g, 1 - momentum, tmp)
             if nesterov:
-                u = g.copy()
+                xp.copyto(u, g)
                 _lerp_(xp, u, buf, momentum, tmp)
             else:
                 u = buf
