@@ -327,3 +327,114 @@ def swa_avg_fn_both():
 def swa_anneal_epochs(anneal_epochs):
     return ValueError(f"anneal_epochs must be equal or greater than 0, got "
                       f"{anneal_epochs}")
+
+
+# ---- Adafactor, SparseAdam, Muon ----------------------------------------------------------------
+def should_be(what, bound, value):
+    """Adafactor's and Muon's ``"<what> should be <bound> but is: <value>"`` checks."""
+    return ValueError(f"{what} should be {bound} but is: {value}")
+
+
+def optimizer_no_complex(name):
+    return RuntimeError(f"{name} does not support complex parameters")
+
+
+def optimizer_no_sparse_grad(name):
+    return RuntimeError(f"{name} does not support sparse gradients")
+
+
+def sparse_adam_sparse_params(indices):
+    return ValueError(f"Sparse params at indices {indices}: SparseAdam requires dense parameter "
+                      "tensors")
+
+
+def sparse_adam_complex_params(indices):
+    return ValueError(f"Complex params at indices {indices}: SparseAdam does not support complex "
+                      "parameters")
+
+
+def sparse_adam_dense_grad():
+    return RuntimeError("SparseAdam does not support dense gradients, please consider Adam instead")
+
+
+def muon_adjust_lr_fn(fn):
+    return ValueError(f"Adjust learning rate function {fn} is not supported")
+
+
+def muon_param_not_2d(size):
+    return ValueError(f"Muon only supports 2D parameters whereas we found a parameter with size: "
+                      f"{size}")
+
+
+def muon_ns_steps():
+    return ValueError("Number of steps must be less than 100 for computational efficiency")
+
+
+def muon_ns_coefficients():
+    return ValueError("Coefficients must be a tuple of exactly 3 values")
+
+
+# ---- swap_in_optimizer_params_and_state --------------------------------------------------------
+_SWAP_IN = "swap_in_optimizer_params_and_state requires "
+
+
+def swap_in_no_state():
+    return RuntimeError(_SWAP_IN + "initialized optimizer state.")
+
+
+def swap_in_not_dict():
+    return RuntimeError(_SWAP_IN + "a DCP-style optimizer state_dict.")
+
+
+def swap_in_state_type(type_name):
+    return RuntimeError(_SWAP_IN + "swapin_optim_state['state'] to be a dict mapping packed "
+                        f"parameter ids to per-param state dicts, got {type_name}.")
+
+
+def swap_in_state_tensor_keys():
+    return RuntimeError(_SWAP_IN + "optimizer.state_dict()-style state keyed by packed parameter "
+                        "ids.")
+
+
+def swap_in_state_entries():
+    return RuntimeError(_SWAP_IN + "per-parameter optimizer state entries to be dictionaries.")
+
+
+def swap_in_groups_type(type_name):
+    return RuntimeError(_SWAP_IN + "swapin_optim_state['param_groups'] to be a list of "
+                        f"param-group dicts, got {type_name}.")
+
+
+def swap_in_groups_count():
+    return RuntimeError("swapin_optim_state has a different number of parameter groups than the "
+                        "live optimizer.")
+
+
+def swap_in_group_type():
+    return RuntimeError(_SWAP_IN + "each optimizer param group to be a dictionary.")
+
+
+def swap_in_group_param_ids():
+    return RuntimeError(_SWAP_IN + "optimizer.state_dict()-style param_groups[*]['params'] "
+                        "entries keyed by packed parameter ids.")
+
+
+def swap_in_group_size(idx):
+    return RuntimeError(f"swapin_optim_state param group {idx} has a different number of params "
+                        "than the live optimizer param group.")
+
+
+def swap_in_group_keys(idx, swapin_only, live_only):
+    return RuntimeError(_SWAP_IN + "optimizer.state_dict()-style param group keys to exactly "
+                        f"match the live optimizer group keys for group {idx}. Keys only in "
+                        f"swap-in: {swapin_only}. Keys only in live: {live_only}.")
+
+
+def swap_in_param_order():
+    return RuntimeError(_SWAP_IN + "the explicit parameter state to match optimizer.param_groups "
+                        "ordering.")
+
+
+def swap_in_extra_keys(keys):
+    return RuntimeError(_SWAP_IN + "swapin_optim_state['state'] to be keyed only by packed "
+                        f"parameter ids from param_groups[*]['params']; got extra keys {keys!r}.")

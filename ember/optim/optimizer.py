@@ -165,6 +165,17 @@ def _addcdiv_(xp, a, t1, t2, value, tmp):
     xp.add(a, tmp, out=a)
 
 
+def _check_real_dense_grads(group, name):
+    """Adafactor's and Muon's refusal of complex parameters and sparse gradients (checked per
+    group, just before the group is updated, as torch does)."""
+    for p in group["params"]:
+        if p._grad is not None:
+            if p.is_complex():
+                raise _errors.optimizer_no_complex(name)
+            if p._grad.is_sparse:
+                raise _errors.optimizer_no_sparse_grad(name)
+
+
 def _use_grad_for_differentiable(func):
     """Run a step with grad mode set to the optimizer's ``differentiable`` flag."""
     @functools.wraps(func)
@@ -242,7 +253,6 @@ class Optimizer:
                 setattr(self, name, OrderedDict())
         self._scratch_pools, self._scratch_views = {}, {}
         self._patch_step_function()
-        self.defaults.setdefault("differentiable", False)
         for group in self.param_groups:
             for key, value in self.defaults.items():
                 if value is not required:
@@ -253,6 +263,8 @@ class Optimizer:
                     for key in self._scalar_state_keys:
                         if key in p_state and not isinstance(p_state[key], Tensor):
                             p_state[key] = _scalar_state(float(p_state[key]))
+        # After the groups: those of an optimizer without the option don't gain it (as in torch).
+        self.defaults.setdefault("differentiable", False)
 
     def __repr__(self):
         s = self.__class__.__name__ + " ("
