@@ -382,6 +382,47 @@ def standard_gamma(eng, alphas, dtype):
     return np.maximum(out.astype(kind), np.finfo(kind).tiny)
 
 
+# ---- Poisson (PyTorch's scalar sampler, per element) ---------------------------------------------
+def _poisson_one(draws, lam):
+    """PyTorch's ``sample_poisson``: Hoermann's transformed rejection (PTRS) from a rate of 10,
+    multiplication of uniforms below."""
+    if lam >= 10:
+        slam, loglam = math.sqrt(lam), math.log(lam)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            u = draws.uniform() - 0.5
+            v = draws.uniform()
+            us = 0.5 - abs(u)
+            k = math.floor((2 * a / us + b) * u + lam + 0.43)
+            if us >= 0.07 and v <= vr:
+                return k
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+                    <= -lam + k * loglam - math.lgamma(k + 1.0)):
+                return k
+    if lam == 0:
+        return 0
+    limit, count, prod = math.exp(-lam), 0, 1.0
+    while True:
+        prod *= draws.uniform()
+        if prod <= limit:
+            return count
+        count += 1
+
+
+def poisson(eng, rates):
+    """Poisson(rate) for each of ``rates`` (flat, float64, in iteration order), one element
+    after another as PyTorch's CPU kernel draws them."""
+    draws = _Draws(eng, 2 * rates.size + 8)
+    out = np.fromiter((_poisson_one(draws, r) for r in rates.tolist()), np.float64, rates.size)
+    draws.settle()
+    return out
+
+
 # ---- integers --------------------------------------------------------------------------------
 def integers(eng, n, span, base):
     """``random_(from, to)``: ``draw % span + base`` (int64), span = to - from >= 1; ranges of

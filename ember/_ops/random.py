@@ -503,8 +503,10 @@ def poisson(input, generator=None):
     rates = input._data
     if rates.size and bool((rates < 0).any()):
         raise _errors.poisson_rate()
-    arr = _gen(generator, input._device).poisson(rates.astype(np.float64))
-    res = _new(arr, input._dtype, input._device, False, None)
+    dev = input._device
+    flat = dev.backend.xp.ascontiguousarray(rates, dtype=np.float64).reshape(-1)
+    arr = _kernels(dev).poisson(_engine(generator, dev), flat).reshape(rates.shape)
+    res = _new(arr, input._dtype, dev, False, None)
     return _track(res, "PoissonBackward0", input)
 
 

@@ -1,6 +1,6 @@
-"""Gamma-family sampling draws PyTorch's numbers: ``_standard_gamma`` (float32 and float64
-kernels), ``_sample_dirichlet`` and the distributions built on them, value for value from the
-same seed, leaving the generator in the same state."""
+"""The rejection samplers draw PyTorch's numbers: ``_standard_gamma`` (float32 and float64
+kernels), ``_sample_dirichlet``, ``poisson`` and the distributions built on them, value for
+value from the same seed, leaving the generator in the same state."""
 import numpy as np
 import pytest
 
@@ -60,4 +60,28 @@ def test_distributions_sample_like_torch(make):
     got = make(ember).sample((4,)).numpy()
     want = make(torch).sample((4,)).numpy()
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=0)
+    _same_stream()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("transpose", [False, True])
+def test_poisson(dtype, transpose):
+    rng = np.random.default_rng(5)
+    rates = np.concatenate([rng.uniform(0, 10, 40), rng.uniform(10, 1000, 30), [0.0, 10.0, 1e5],
+                            rng.uniform(0, 0.1, 3)]).reshape(4, 19)
+    e, t = ember.tensor(rates, dtype=getattr(ember, dtype)), torch.tensor(rates, dtype=getattr(torch, dtype))
+    if transpose:
+        e, t = e.t(), t.t()
+    ember.manual_seed(11)
+    torch.manual_seed(11)
+    np.testing.assert_array_equal(ember.poisson(e).numpy(), torch.poisson(t).numpy())
+    _same_stream()
+
+
+def test_poisson_distribution_sample_like_torch():
+    ember.manual_seed(12)
+    torch.manual_seed(12)
+    got = ember.distributions.Poisson(ember.tensor([0.5, 30.0, 4.0])).sample((5,)).numpy()
+    want = torch.distributions.Poisson(torch.tensor([0.5, 30.0, 4.0])).sample((5,)).numpy()
+    np.testing.assert_array_equal(got, want)
     _same_stream()
