@@ -82,3 +82,10 @@ def skip_init_not_module(cls):
 
 def skip_init_no_device():
     return RuntimeError("Module must support a 'device' arg to skip initialization")
+
+
+def nllloss2d_deprecated():
+    return FutureWarning("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a "
+                         "drop-in replacement and see "
+                         "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more "
+                         "details.")

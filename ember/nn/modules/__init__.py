@@ -25,3 +25,6 @@ from .lazy import *  # noqa: F401,F403
 from .conv_lazy import *  # noqa: F401,F403
 from .norm_lazy import *  # noqa: F401,F403
 from .instancenorm_lazy import *  # noqa: F401,F403
+from .pooling_fractional import *  # noqa: F401,F403
+from .loss_extra import *  # noqa: F401,F403
+from .adaptive import *  # noqa: F401,F403
