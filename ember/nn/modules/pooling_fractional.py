@@ -3,27 +3,24 @@ of ``F.fractional_max_pool2d/3d``; ``_random_samples`` (fixed pooling regions) i
 from ... import _errors
 from .. import functional as F
 from .module import Module
+from .utils import _pair, _triple
 
 __all__ = ["FractionalMaxPool2d", "FractionalMaxPool3d"]
 
 
-def _ntuple(v, n):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v,) * n
-
-
 class _FractionalMaxPoolNd(Module):
     __constants__ = ["kernel_size", "return_indices", "output_size", "output_ratio"]
-    _n = 2
+    _ntuple = staticmethod(_pair)
+    _pool = staticmethod(F.fractional_max_pool2d)
 
     def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                  _random_samples=None):
         super().__init__()
-        n = self._n
-        self.kernel_size = _ntuple(kernel_size, n)
+        self.kernel_size = self._ntuple(kernel_size)
         self.return_indices = return_indices
         self.register_buffer("_random_samples", _random_samples)
-        self.output_size = _ntuple(output_size, n) if output_size is not None else None
-        self.output_ratio = _ntuple(output_ratio, n) if output_ratio is not None else None
+        self.output_size = self._ntuple(output_size) if output_size is not None else None
+        self.output_ratio = self._ntuple(output_ratio) if output_ratio is not None else None
         if output_size is None and output_ratio is None:
             raise _errors.fractional_pool_no_output(type(self).__name__)
         if output_size is not None and output_ratio is not None:
@@ -31,16 +28,18 @@ class _FractionalMaxPoolNd(Module):
         if self.output_ratio is not None and not all(0 < r < 1 for r in self.output_ratio):
             raise _errors.fractional_pool_ratio_range(output_ratio)
 
+    def forward(self, input):
+        return self._pool(input, self.kernel_size, self.output_size, self.output_ratio,
+                          self.return_indices, _random_samples=self._random_samples)
+
 
 class FractionalMaxPool2d(_FractionalMaxPoolNd):
-    def forward(self, input):
-        return F.fractional_max_pool2d(input, self.kernel_size, self.output_size,
-                                       self.output_ratio, self.return_indices,
-                                       _random_samples=self._random_samples)
+    pass
 
 
 class FractionalMaxPool3d(_FractionalMaxPoolNd):
-    _n = 3
+    _ntuple = staticmethod(_triple)
+    _pool = staticmethod(F.fractional_max_pool3d)
 
     def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                  _random_samples=None):
@@ -49,8 +48,3 @@ class FractionalMaxPool3d(_FractionalMaxPoolNd):
             raise _errors.fractional_pool_kernel_positive(kernel_size)
         super().__init__(kernel_size, output_size, output_ratio, return_indices,
                          _random_samples)
-
-    def forward(self, input):
-        return F.fractional_max_pool3d(input, self.kernel_size, self.output_size,
-                                       self.output_ratio, self.return_indices,
-                                       _random_samples=self._random_samples)
