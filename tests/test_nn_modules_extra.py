@@ -68,6 +68,13 @@ def test_torch_module_paths(path):
     assert e_obj.__name__ == t_obj.__name__
 
 
+def test_lazy_mixin_lives_only_in_its_module():
+    for package in ("nn", "nn.modules"):
+        e_mod = importlib.import_module(f"ember.{package}")
+        t_mod = importlib.import_module(f"torch.{package}")
+        assert hasattr(e_mod, "LazyModuleMixin") == hasattr(t_mod, "LazyModuleMixin")
+
+
 # ---- lazy modules ------------------------------------------------------------------------------
 LAZY = [
     ("LazyLinear", (3,), {}, (2, 4)),

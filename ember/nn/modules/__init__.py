@@ -21,7 +21,6 @@ from .transformer import *  # noqa: F401,F403
 from .channelshuffle import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .linear_cross_entropy_options import *  # noqa: F401,F403
-from .lazy import *  # noqa: F401,F403
 from .conv_lazy import *  # noqa: F401,F403
 from .norm_lazy import *  # noqa: F401,F403
 from .instancenorm_lazy import *  # noqa: F401,F403

@@ -2,25 +2,25 @@
 of ``F.fractional_max_pool2d/3d``; ``_random_samples`` (fixed pooling regions) is a buffer."""
 from ... import _errors
 from .. import functional as F
+from .conv import _ntuple
 from .module import Module
-from .utils import _pair, _triple
 
 __all__ = ["FractionalMaxPool2d", "FractionalMaxPool3d"]
 
 
 class _FractionalMaxPoolNd(Module):
     __constants__ = ["kernel_size", "return_indices", "output_size", "output_ratio"]
-    _ntuple = staticmethod(_pair)
+    _n = 2
     _pool = staticmethod(F.fractional_max_pool2d)
 
     def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                  _random_samples=None):
         super().__init__()
-        self.kernel_size = self._ntuple(kernel_size)
+        self.kernel_size = _ntuple(kernel_size, self._n)
         self.return_indices = return_indices
         self.register_buffer("_random_samples", _random_samples)
-        self.output_size = self._ntuple(output_size) if output_size is not None else None
-        self.output_ratio = self._ntuple(output_ratio) if output_ratio is not None else None
+        self.output_size = _ntuple(output_size, self._n) if output_size is not None else None
+        self.output_ratio = _ntuple(output_ratio, self._n) if output_ratio is not None else None
         if output_size is None and output_ratio is None:
             raise _errors.fractional_pool_no_output(type(self).__name__)
         if output_size is not None and output_ratio is not None:
@@ -38,7 +38,7 @@ class FractionalMaxPool2d(_FractionalMaxPoolNd):
 
 
 class FractionalMaxPool3d(_FractionalMaxPoolNd):
-    _ntuple = staticmethod(_triple)
+    _n = 3
     _pool = staticmethod(F.fractional_max_pool3d)
 
     def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
