@@ -146,6 +146,20 @@ def test_lazy_load_state_dict_materialises(name, args, shape):
     assert type(em).__name__ == type(tm).__name__
 
 
+def test_lazy_module_moved_before_init_and_forward_kwargs():
+    """``.double()`` converts the placeholders; forward keyword arguments reach the hook."""
+    def build(lib):
+        conv = lib.nn.LazyConvTranspose1d(2, 3, stride=2).double()
+        norm = lib.nn.LazyBatchNorm1d().to(lib.float64)
+        x = lib.randn(1, 2, 4, dtype=lib.float64)
+        return conv, norm, conv(x, output_size=[10]), norm(x)
+
+    (ec, en, ey, ez), (tc, tn, ty, tz) = _both(build)
+    compare((ey, ez), (ty, tz), **TOL["float64"])
+    _compare_states(ec, tc)
+    _compare_states(en, tn)
+
+
 def test_lazy_module_deepcopy_before_init():
     def build(lib):
         m = copy.deepcopy(lib.nn.LazyConv1d(2, 3))
