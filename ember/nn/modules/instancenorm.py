@@ -72,4 +72,5 @@ class InstanceNorm2d(_InstanceNorm):
 class InstanceNorm3d(_InstanceNorm):
     _no_batch_dim = 4
 
-from .instancenorm_lazy import LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d  # noqa: F401,E402
+from .instancenorm_lazy import (LazyInstanceNorm1d, LazyInstanceNorm2d,  # noqa: F401,E402
+                               LazyInstanceNorm3d)
