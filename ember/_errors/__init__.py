@@ -46,3 +46,4 @@ from .nn_grid import *  # noqa: F401,F403
 from .dlpack import *  # noqa: F401,F403
 from .vision_video import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
+from .nn_modules_extra import *  # noqa: F401,F403

@@ -150,9 +150,10 @@ def _rebound(fn):
 
 
 def ember_callable(op):
-    """The ember equivalent of ``op.op``, or None when ember does not implement it."""
+    """The ember equivalent of ``op.op``, or None when ember does not implement it (or names
+    it only to refuse it: the ``UNMAPPED`` entries, e.g. ``chalf``)."""
     fn = op.op
-    if fn is None:
+    if fn is None or opinfo_id(op) in UNMAPPED:
         return None
     module = getattr(fn, "__module__", None) or ""
     last = op.name.rsplit(".", 1)[-1]

@@ -21,3 +21,10 @@ from .transformer import *  # noqa: F401,F403
 from .channelshuffle import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .linear_cross_entropy_options import *  # noqa: F401,F403
+from .conv_lazy import *  # noqa: F401,F403
+from .norm_lazy import *  # noqa: F401,F403
+from .instancenorm_lazy import *  # noqa: F401,F403
+from .pooling_fractional import *  # noqa: F401,F403
+from .loss_extra import *  # noqa: F401,F403
+from .adaptive import *  # noqa: F401,F403
+from .crossmaplrn import *  # noqa: F401,F403

@@ -191,3 +191,5 @@ class ConvTranspose3d(_ConvTranspose):
 
 _CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 _CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+
+from .conv_lazy import *  # noqa: F401,F403,E402  (torch.nn.modules.conv.LazyConv*)

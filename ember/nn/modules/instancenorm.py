@@ -71,3 +71,6 @@ class InstanceNorm2d(_InstanceNorm):
 
 class InstanceNorm3d(_InstanceNorm):
     _no_batch_dim = 4
+
+from .instancenorm_lazy import (LazyInstanceNorm1d, LazyInstanceNorm2d,  # noqa: F401,E402
+                               LazyInstanceNorm3d)

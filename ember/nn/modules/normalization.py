@@ -120,3 +120,5 @@ class RMSNorm(Module):
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
+
+from .crossmaplrn import CrossMapLRN2d  # noqa: F401,E402

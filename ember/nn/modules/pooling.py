@@ -210,3 +210,5 @@ class LPPool2d(_LPPool):
 
 class LPPool3d(_LPPool):
     _fn = staticmethod(F.lp_pool3d)
+
+from .pooling_fractional import FractionalMaxPool2d, FractionalMaxPool3d  # noqa: F401,E402
