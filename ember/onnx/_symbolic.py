@@ -359,7 +359,9 @@ def _unbind(b, a, out):
 
 def _filled(value):
     def handler(b, a, out):
-        size, dt = _shape_arg(a["size"]), _dt(out)
+        # the factories take the shape positionally (``size_args``) or as ``size=``
+        size = a["size"] if a.get("size") is not None else a["size_args"]
+        size, dt = _shape_arg(size), _dt(out)
         fill = a["fill_value"] if value is None else value
         if isinstance(fill, Val):
             raise _errors.onnx_unsupported("full", "a tensor fill value")
