@@ -155,7 +155,8 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
     whr_t = None if w_hr is None else w_hr._data.T
 
     def sequences(b0, b1):
-        """The recurrence of sequences b0:b1 (independent of the others: a thread's share)."""
+        """The recurrence of sequences b0:b1 (independent of the others; run over the whole
+        batch: on an idle machine the BLAS threads beat splitting the batch over threads)."""
         hp, cp = h[b0:b1], c[b0:b1]
         for s, e in _rows(batch_sizes, reverse, b0, b1):
             if not uniform:
@@ -184,7 +185,7 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
                 c[b0:b0 + e - s] = cn
         if uniform:
             h[b0:b1], c[b0:b1] = hp, cp
-    gi._device._backend.nn.in_shares(sequences, h.shape[0], acts.nbytes)
+    sequences(0, h.shape[0])
     if uniform:
         hprev, cprev = _previous(xp, out, h0._data, reverse), _previous(xp, cs, c0._data, reverse)
     return _outputs(_LstmLayerBackward, (gi, h0, c0, w_hh, w_hr), (out, h, c),
@@ -232,7 +233,7 @@ def _lstm_layer_backward(node, g_out, g_h, g_c):
         xp.subtract(1, tcs[r0:r1] * tcs[r0:r1], out=dtc[r0:r1])
 
     def sequences(b0, b1):
-        """Back through time for sequences b0:b1 (a thread's share, as in the forward)."""
+        """Back through time for sequences b0:b1 (the whole batch, as in the forward)."""
         for s, e in reversed(_rows(bsizes, reverse, b0, b1)):
             state = slice(b0, b0 + e - s)
             a = acts[s:e]
@@ -251,9 +252,8 @@ def _lstm_layer_backward(node, g_out, g_h, g_c):
             d *= der[s:e]
             xp.matmul(d, whh, out=dh[state])
             xp.multiply(dct, a[:, hid:2 * hid], out=dc[state])
-    nn = gi._device._backend.nn
-    nn.in_shares(derivatives, acts.shape[0], acts.nbytes)
-    nn.in_shares(sequences, dh.shape[0], acts.nbytes)
+    derivatives(0, acts.shape[0])
+    sequences(0, dh.shape[0])
     return _wrap_grads(node, gi, (lambda: dgates, lambda: dh, lambda: dc,
                                   lambda: dgates.T @ hprev, lambda: dhs.T @ hcs))
 
@@ -306,7 +306,7 @@ def _gru_layer(gi, h0, w_hh, b_hh, batch_sizes, reverse=False):
     bhh = None if b_hh is None else b_hh._data
     gid = gi._data
     def sequences(b0, b1):
-        """The recurrence of sequences b0:b1 (a thread's share, as in ``_lstm_layer``)."""
+        """The recurrence of sequences b0:b1 (the whole batch, as in ``_lstm_layer``)."""
         for s, e in _rows(batch_sizes, reverse, b0, b1):
             state = slice(b0, b0 + e - s)
             hp = h[state]
@@ -326,7 +326,7 @@ def _gru_layer(gi, h0, w_hh, b_hh, batch_sizes, reverse=False):
             hn += n
             out[s:e] = hn
             h[state] = hn
-    gi._device._backend.nn.in_shares(sequences, h.shape[0], rz.nbytes)
+    sequences(0, h.shape[0])
     return _outputs(_GruLayerBackward, (gi, h0, w_hh, b_hh), (out, h),
                     (tuple(batch_sizes), reverse, rz, ns, ghn, hprev))
 
@@ -356,7 +356,7 @@ def _gru_layer_backward(node, g_out, g_h):
             dgi[s:e, :hid] = dgh[s:e, :hid] = dn * ghn[s:e] * r * (1 - r)
             dgi[s:e, hid:2 * hid] = dgh[s:e, hid:2 * hid] = dht * (hp - n) * z * (1 - z)
             dh[state] = dht * z + dgh[s:e] @ whh
-    gi._device._backend.nn.in_shares(sequences, dh.shape[0], dgi.nbytes)
+    sequences(0, dh.shape[0])
     return _wrap_grads(node, gi, (lambda: dgi, lambda: dh, lambda: dgh.T @ hprev,
                                   lambda: dgh.sum(0)))
 
@@ -389,7 +389,7 @@ def _rnn_layer(gi, h0, w_hh, batch_sizes, reverse=False, nonlinearity="tanh"):
             else:
                 xp.maximum(a, 0, out=a)
             h[state] = a
-    gi._device._backend.nn.in_shares(sequences, h.shape[0], out.nbytes)
+    sequences(0, h.shape[0])
     return _outputs(_RnnLayerBackward, (gi, h0, w_hh), (out, h),
                     (tuple(batch_sizes), reverse, nonlinearity, out, hprev))
 
@@ -414,7 +414,7 @@ def _rnn_layer_backward(node, g_out, g_h):
             d = xp.multiply(dht, 1 - y * y if nonlinearity == "tanh" else y > 0,
                             out=dpre[s:e])
             dh[state] = d @ whh
-    gi._device._backend.nn.in_shares(sequences, dh.shape[0], dpre.nbytes)
+    sequences(0, dh.shape[0])
     return _wrap_grads(node, gi, (lambda: dpre, lambda: dh, lambda: dpre.T @ hprev))
 
 
