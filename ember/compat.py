@@ -196,10 +196,20 @@ def _is_public_ember(name):
         part.startswith("_") for part in name.split("."))
 
 
+_other_modules = set()   # loaded module names that are not public Ember modules
+_ember_modules = set()   # and those that are (both cleared by uninstall)
+
+
 def _guard_loaded_modules():
-    """Give every loaded public Ember module a ``__getattr__`` that names the missing API."""
-    for name, module in list(sys.modules.items()):
-        if not isinstance(module, types.ModuleType) or not _is_public_ember(name):
+    """Give every loaded public Ember module a ``__getattr__`` that names the missing API.
+    Runs on each module load through the hook: the thousands of other modules a library loads
+    are classified once, and only Ember's are looked at again (one may have defined its own
+    ``__getattr__`` since, while it was still loading)."""
+    for name in sys.modules.keys() - _other_modules - _ember_modules:
+        (_ember_modules if _is_public_ember(name) else _other_modules).add(name)
+    for name in _ember_modules:
+        module = sys.modules.get(name)
+        if not isinstance(module, types.ModuleType):
             continue
         current = module.__dict__.get("__getattr__")
         if not hasattr(current, "_ember_compat_previous"):
@@ -207,6 +217,8 @@ def _guard_loaded_modules():
 
 
 def _unguard_loaded_modules():
+    _other_modules.clear()
+    _ember_modules.clear()
     for module in list(sys.modules.values()):
         current = getattr(module, "__dict__", {}).get("__getattr__")
         if hasattr(current, "_ember_compat_previous"):
