@@ -476,11 +476,11 @@ def _scatter_reduce_fwd(input, d, index, src, reduce, include_self):
     else:
         fill = _REDUCE_INIT.get(reduce)
         if fill is None:
-            info = np.finfo if input._dtype.category >= D._FLOAT else np.iinfo
-            lim = info(input._dtype.np)
-            fill = lim.max if reduce == "amin" else lim.min
             if input._dtype.category >= D._FLOAT:
                 fill = np.inf if reduce == "amin" else -np.inf
+            else:
+                lim = np.iinfo(input._dtype.np)
+                fill = lim.max if reduce == "amin" else lim.min
         base = wrap(_scatter_core(input, d, index,
                                   be.xp.asarray(fill, input._dtype.np), None), input._dtype,
                     input._device)

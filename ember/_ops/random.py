@@ -18,6 +18,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._device import resolve as _resolve, device as _device_cls
 from .._tensor import Tensor, _make
+from .._type_info import finfo
 from ..autograd.graph import node_class
 from ._core import (register, record, needs_grad, write_out, out_array, check_inplace,
                     commit_inplace, rebase_history, _grad_on)
@@ -563,7 +564,7 @@ def _check_uniform_bounds(dt, from_, to):
     from <= to, then a width the dtype can hold."""
     if dt.is_complex:
         return
-    top = float(np.finfo(dt.np).max)
+    top = float(finfo(dt).max)      # ember's finfo: NumPy's extended to bfloat16
     for which, value in (("from", from_), ("to", to)):
         if not -top <= value <= top:
             raise _errors.uniform_bound(which, dt)

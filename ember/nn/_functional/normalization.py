@@ -7,6 +7,7 @@ from ..._ops._core import autocast_rule
 import numpy as np
 
 from ... import _errors
+from ..._type_info import finfo
 from ..._ops import nn_norm as _K
 from ..._ops import pointwise as _P
 from ..._ops import shape as _S
@@ -85,7 +86,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     dt = input.dtype
     x = input.float() if dt.itemsize < 4 else input
     if eps is None:
-        eps = float(np.finfo(x.dtype.np).eps)
+        eps = float(finfo(x.dtype).eps)
     dims = tuple(range(-k, 0))
     r = x * x.pow(2).mean(dims, keepdim=True).add(eps).rsqrt()
     if r.dtype is not dt:
