@@ -526,3 +526,66 @@ def test_typed_storage_warns():
         import ember.storage as es
         es._warned.clear()
         ember.ones(2).storage()
+
+
+def _joinable(lib):
+    from importlib import import_module
+    join = import_module(lib.__name__ + ".distributed.algorithms.join")
+
+    class Uninitialised(join.Joinable):
+        def __init__(self):     # skips Joinable.__init__
+            pass
+
+        def join_hook(self, **kwargs):
+            return join.JoinHook()
+
+        @property
+        def join_device(self):
+            return lib.device("cpu")
+
+        @property
+        def join_process_group(self):
+            return None
+    return join, Uninitialised()
+
+
+def test_join_errors_like_torch():
+    msgs = []
+    for lib in (ember, torch):
+        join, bad = _joinable(lib)
+        with pytest.raises(ValueError) as e:
+            join.Join([])
+        msgs.append(str(e.value))
+        with pytest.raises(AssertionError) as e:
+            join.Join.notify_join_context(bad)
+        msgs.append(str(e.value).replace("ember", "torch"))
+    assert msgs[:2] == msgs[2:]
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x, y: lib.add(x, 2, y), lambda lib, x, y: x.add(2, y),
+    lambda lib, x, y: x.clone().add_(2, y), lambda lib, x, y: lib.sub(x, 2, y),
+    lambda lib, x, y: x.clone().sub_(2, y), lambda lib, x, y: lib.addcmul(x, 0.5, y, y),
+    lambda lib, x, y: x.clone().addcmul_(0.5, y, y), lambda lib, x, y: lib.addcdiv(x, 0.5, y, y + 1),
+    lambda lib, x, y: x.clone().addcdiv_(0.5, y, y + 1)])
+def test_deprecated_scalar_first_overloads(call):
+    x, y = np.linspace(-1, 1, 6).reshape(2, 3), np.linspace(0, 2, 6).reshape(2, 3)
+    got = call(ember, ember.tensor(x), ember.tensor(y)).numpy()
+    want = call(torch, torch.tensor(x), torch.tensor(y)).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_deprecated_overload_warns_once_with_torchs_text():
+    import warnings
+
+    from ember._ops import pointwise
+    pointwise._deprecated_warned.clear()
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        ember.add(ember.ones(2), 2, ember.ones(2))
+        ember.sub(ember.ones(2), 2, ember.ones(2))
+    assert len(seen) == 1
+    assert str(seen[0].message) == (
+        "This overload of add is deprecated:\n\tadd(Tensor input, Number alpha, Tensor other, *, "
+        "Tensor out = None)\nConsider using one of the following signatures instead:\n\t"
+        "add(Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)")

@@ -19,18 +19,24 @@ def _same_stream():
     assert ember.rand(3).tolist() == torch.rand(3).tolist()
 
 
+def _same_draws(name, values, dtype, transpose, seed):
+    """``ember.<name>`` and ``torch.<name>`` of ``values`` (transposed: a strided input) draw
+    the same numbers from the same seed and leave the generators alike."""
+    e = ember.tensor(values, dtype=getattr(ember, dtype))
+    t = torch.tensor(values, dtype=getattr(torch, dtype))
+    if transpose:
+        e, t = e.t(), t.t()
+    ember.manual_seed(seed)
+    torch.manual_seed(seed)
+    np.testing.assert_array_equal(getattr(ember, name)(e).numpy(), getattr(torch, name)(t).numpy())
+    _same_stream()
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("shape,transpose", [((50,), False), ((12, 7), False), ((12, 7), True),
                                              ((), False)])
 def test_standard_gamma(dtype, shape, transpose):
-    a = _alphas(shape, 1)
-    e, t = ember.tensor(a, dtype=getattr(ember, dtype)), torch.tensor(a, dtype=getattr(torch, dtype))
-    if transpose:
-        e, t = e.t(), t.t()
-    ember.manual_seed(7)
-    torch.manual_seed(7)
-    np.testing.assert_array_equal(ember._standard_gamma(e).numpy(), torch._standard_gamma(t).numpy())
-    _same_stream()
+    _same_draws("_standard_gamma", _alphas(shape, 1), dtype, transpose, 7)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -69,13 +75,7 @@ def test_poisson(dtype, transpose):
     rng = np.random.default_rng(5)
     rates = np.concatenate([rng.uniform(0, 10, 40), rng.uniform(10, 1000, 30), [0.0, 10.0, 1e5],
                             rng.uniform(0, 0.1, 3)]).reshape(4, 19)
-    e, t = ember.tensor(rates, dtype=getattr(ember, dtype)), torch.tensor(rates, dtype=getattr(torch, dtype))
-    if transpose:
-        e, t = e.t(), t.t()
-    ember.manual_seed(11)
-    torch.manual_seed(11)
-    np.testing.assert_array_equal(ember.poisson(e).numpy(), torch.poisson(t).numpy())
-    _same_stream()
+    _same_draws("poisson", rates, dtype, transpose, 11)
 
 
 def test_poisson_distribution_sample_like_torch():
