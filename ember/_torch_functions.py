@@ -104,14 +104,13 @@ def get_device(input):
 
 
 def typename(obj):
-    """The legacy type name of a tensor (``torch.FloatTensor``) or the class name of anything
-    else."""
+    """The legacy type name of a tensor (``torch.FloatTensor``); else ``module.qualname`` of
+    the object if it has a name (a class, a function), or of its class."""
     if isinstance(obj, Tensor):
         return obj.type()
-    module = getattr(obj, "__module__", "") or ""
-    name = getattr(obj, "__qualname__", None) or type(obj).__qualname__
-    if not hasattr(obj, "__qualname__"):
-        module = type(obj).__module__
+    named = obj if hasattr(obj, "__qualname__") or hasattr(obj, "__name__") else type(obj)
+    module = (getattr(named, "__module__", "") if named is obj else named.__module__) or ""
+    name = getattr(named, "__qualname__", None) or named.__name__
     return name if module in ("", "builtins") else f"{module}.{name}"
 
 

@@ -460,7 +460,11 @@ def test_predicates_and_switches():
     for lib in (ember, torch):
         assert lib.is_nonzero(lib.tensor([1])) and not lib.is_nonzero(lib.tensor([0.0]))
         assert lib.is_same_size(lib.ones(2), lib.zeros(2)) and lib.get_device(lib.ones(1)) == -1
-    assert ember.typename(3) == torch.typename(3)
+    class Local:
+        def method(self):
+            pass
+    for obj in (3, "s", Local, Local(), Local.method, np.float32, len):
+        assert ember.typename(obj) == torch.typename(obj)
     assert ember.typename(ember.ones(2, dtype=ember.int64)) == \
         torch.typename(torch.ones(2, dtype=torch.int64))
     for bad in ([1, 2], []):
