@@ -16,6 +16,16 @@ def out_type(out):
     return TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
 
 
+def out_resized_warning(old, new):
+    """torch's text (without its C++ source location) for an ``out=`` tensor with elements
+    that had to be resized."""
+    return (f"An output with one or more elements was resized since it had shape {list(old)}, "
+            f"which does not match the required output shape {list(new)}. This behavior is "
+            "deprecated, and in a future PyTorch release outputs will not be resized unless they "
+            "have zero elements. You can explicitly reuse an out tensor t by resizing it, "
+            "inplace, to zero elements with t.resize_(0).")
+
+
 def no_tensor_operand(a, b):
     return TypeError(f"expected at least one Tensor operand, got {type(a).__name__} and "
                      f"{type(b).__name__}")

@@ -13,22 +13,11 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class, set_output, save_output
-from ..return_types import _structseq
+from .. import return_types as RT
 from ._core import register, record, _grad_on, grad_for
 from .linalg import matmul, _grad_needed, _mT, _conj, _eye_like, _result
 from .reduction import _finish_tuple
 
-linalg_svd_t = _structseq("linalg_svd", ("U", "S", "Vh"))
-svd_t = _structseq("svd", ("U", "S", "V"))
-linalg_slogdet_t = _structseq("linalg_slogdet", ("sign", "logabsdet"))
-slogdet_t = _structseq("slogdet", ("sign", "logabsdet"))
-linalg_qr_t = _structseq("linalg_qr", ("Q", "R"))
-qr_t = _structseq("qr", ("Q", "R"))
-linalg_eigh_t = _structseq("linalg_eigh", ("eigenvalues", "eigenvectors"))
-linalg_lstsq_t = _structseq("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
-linalg_inv_ex_t = _structseq("linalg_inv_ex", ("inverse", "info"))
-linalg_solve_ex_t = _structseq("linalg_solve_ex", ("result", "info"))
-linalg_cholesky_ex_t = _structseq("linalg_cholesky_ex", ("L", "info"))
 
 
 def _diag_embed(v):
@@ -107,7 +96,7 @@ def inv_named(A, name):
 @register("linalg_inv_ex", method=False, nodes=("LinalgInvExBackward0",), out=True,
           function=False)
 def linalg_inv_ex(A, *, check_errors=False, out=None):
-    return _finish_tuple(linalg_inv_ex_t(*_inv_ex(A, "linalg.inv_ex", check_errors)), out)
+    return _finish_tuple(RT.linalg_inv_ex(*_inv_ex(A, "linalg.inv_ex", check_errors)), out)
 
 
 @register("inverse", autocast={"cpu": "fp32"}, nodes=("LinalgInvExBackward0",), out=True)
@@ -165,19 +154,20 @@ def _slogdet(A, name, tuple_cls):
     return tuple_cls(s, la)
 
 
-@register("linalg_slogdet", method=False, nodes=("LinalgSlogdetBackward0",), function=False)
-def linalg_slogdet(A):
-    return _slogdet(A, "linalg.slogdet", linalg_slogdet_t)
+@register("linalg_slogdet", method=False, nodes=("LinalgSlogdetBackward0",), out=True,
+          function=False)
+def linalg_slogdet(A, *, out=None):
+    return _finish_tuple(_slogdet(A, "linalg.slogdet", RT.linalg_slogdet), out)
 
 
-@register("slogdet", nodes=("LinalgSlogdetBackward0",))
-def slogdet(input):
-    return _slogdet(input, "linalg.slogdet", slogdet_t)
+@register("slogdet", nodes=("LinalgSlogdetBackward0",), out=True)
+def slogdet(input, *, out=None):
+    return _finish_tuple(_slogdet(input, "linalg.slogdet", RT.slogdet), out)
 
 
 @register("logdet", nodes=("WhereBackward0",))
 def logdet(input):
-    sign, logabs = _slogdet(input, "linalg.slogdet", slogdet_t)
+    sign, logabs = _slogdet(input, "linalg.slogdet", RT.slogdet)
     if input._dtype.is_complex:     # log det = log(sign) + log|det|, complex
         return sign.log() + logabs
     xp = input._device._backend.xp
@@ -246,7 +236,7 @@ def linalg_solve(A, B, *, left=True, out=None):
 @register("linalg_solve_ex", method=False, nodes=("LinalgSolveExBackward0",), out=True,
           function=False)
 def linalg_solve_ex(A, B, *, left=True, check_errors=False, out=None):
-    return _finish_tuple(linalg_solve_ex_t(*_solve_ex(A, B, left, "linalg.solve_ex",
+    return _finish_tuple(RT.linalg_solve_ex(*_solve_ex(A, B, left, "linalg.solve_ex",
                                                       check_errors)), out)
 
 
@@ -348,7 +338,7 @@ def linalg_cholesky(A, *, upper=False, out=None):
 @register("linalg_cholesky_ex", method=False, nodes=("LinalgCholeskyExBackward0",), out=True,
           function=False)
 def linalg_cholesky_ex(A, *, upper=False, check_errors=False, out=None):
-    return _finish_tuple(linalg_cholesky_ex_t(*_cholesky_ex(A, upper, "linalg.cholesky_ex",
+    return _finish_tuple(RT.linalg_cholesky_ex(*_cholesky_ex(A, upper, "linalg.cholesky_ex",
                                                             check_errors)), out)
 
 
@@ -425,14 +415,14 @@ def _qr(A, mode, tuple_cls):
     return tuple_cls(Q, R)
 
 
-@register("linalg_qr", method=False, nodes=("LinalgQrBackward0",), function=False)
-def linalg_qr(A, mode="reduced"):
-    return _qr(A, mode, linalg_qr_t)
+@register("linalg_qr", method=False, nodes=("LinalgQrBackward0",), out=True, function=False)
+def linalg_qr(A, mode="reduced", *, out=None):
+    return _finish_tuple(_qr(A, mode, RT.linalg_qr), out)
 
 
-@register("qr", autocast={"cpu": "fp32"}, nodes=("LinalgQrBackward0",))
-def qr(input, some=True):
-    return _qr(input, "reduced" if some else "complete", qr_t)
+@register("qr", autocast={"cpu": "fp32"}, nodes=("LinalgQrBackward0",), out=True)
+def qr(input, some=True, *, out=None):
+    return _finish_tuple(_qr(input, "reduced" if some else "complete", RT.qr), out)
 
 
 def _skew(x):
@@ -476,14 +466,15 @@ def _eigh(A, UPLO, want_vectors):
     return L, V
 
 
-@register("linalg_eigh", method=False, nodes=("LinalgEighBackward0",), function=False)
-def linalg_eigh(A, UPLO="L"):
-    return linalg_eigh_t(*_eigh(A, UPLO, True))
+@register("linalg_eigh", method=False, nodes=("LinalgEighBackward0",), out=True, function=False)
+def linalg_eigh(A, UPLO="L", *, out=None):
+    return _finish_tuple(RT.linalg_eigh(*_eigh(A, UPLO, True)), out)
 
 
-@register("linalg_eigvalsh", method=False, nodes=("LinalgEighBackward0",), function=False)
-def linalg_eigvalsh(A, UPLO="L"):
-    return _eigh(A, UPLO, False)[0]
+@register("linalg_eigvalsh", method=False, nodes=("LinalgEighBackward0",), out=True,
+          function=False)
+def linalg_eigvalsh(A, UPLO="L", *, out=None):
+    return _result(_eigh(A, UPLO, False)[0], out)
 
 
 def _svd_bwd(node, gU, gS, gVh):
@@ -565,20 +556,21 @@ def _svd(A, full_matrices, want_vectors, name="linalg.svd"):
     return U, S, Vh
 
 
-@register("linalg_svd", method=False, nodes=("LinalgSvdBackward0",), function=False)
-def linalg_svd(A, full_matrices=True, *, driver=None):
-    return linalg_svd_t(*_svd(A, full_matrices, True))
+@register("linalg_svd", method=False, nodes=("LinalgSvdBackward0",), out=True, function=False)
+def linalg_svd(A, full_matrices=True, *, driver=None, out=None):
+    return _finish_tuple(RT.linalg_svd(*_svd(A, full_matrices, True)), out)
 
 
-@register("linalg_svdvals", method=False, nodes=("LinalgSvdBackward0",), function=False)
-def linalg_svdvals(A, *, driver=None):
-    return _svd(A, False, False)[1]
+@register("linalg_svdvals", method=False, nodes=("LinalgSvdBackward0",), out=True,
+          function=False)
+def linalg_svdvals(A, *, driver=None, out=None):
+    return _result(_svd(A, False, False)[1], out)
 
 
-@register("svd", autocast={"cpu": "fp32"}, nodes=("LinalgSvdBackward0",))
-def svd(input, some=True, compute_uv=True):
+@register("svd", autocast={"cpu": "fp32"}, nodes=("LinalgSvdBackward0",), out=True)
+def svd(input, some=True, compute_uv=True, *, out=None):
     U, S, Vh = _svd(input, not some, True)
-    return svd_t(U, S, Vh.mT.conj() if Vh._dtype.is_complex else Vh.mT)
+    return _finish_tuple(RT.svd(U, S, Vh.mT.conj() if Vh._dtype.is_complex else Vh.mT), out)
 
 
 # ---- pseudo-inverse and least squares ----------------------------------------------------------
@@ -693,15 +685,12 @@ def linalg_lstsq(A, B, rcond=None, *, driver=None):
         save_output(node, X, 3)
         set_output(node, resid, nr=1)
         node._nout = 2
-    return linalg_lstsq_t(X, resid, _make(rank, D.int64, dev), sv)
+    return RT.linalg_lstsq(X, resid, _make(rank, D.int64, dev), sv)
 
 
 
 
 # ---- general eigendecomposition ---------------------------------------------------------------
-linalg_eig_t = _structseq("linalg_eig", ("eigenvalues", "eigenvectors"))
-
-
 def _eig_bwd(node, gL, gV):
     """gA = V^{-H} (diag(gL) + (V^H gV - V^H V Re(diag(V^H gV))) / (conj(L_j) - conj(L_i))) V^H,
     real part for a real input."""
@@ -749,7 +738,7 @@ def _eig(A, name, want_vectors):
 
 @register("linalg_eig", method=False, nodes=("LinalgEigBackward0",), out=True, function=False)
 def linalg_eig(A, *, out=None):
-    return _finish_tuple(linalg_eig_t(*_eig(A, "linalg.eig", True)), out)
+    return _finish_tuple(RT.linalg_eig(*_eig(A, "linalg.eig", True)), out)
 
 
 @register("linalg_eigvals", method=False, nodes=("LinalgEigBackward0",), out=True,

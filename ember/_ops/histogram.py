@@ -85,7 +85,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     if out is not None:
         write_out(out[0], hist)
         write_out(out[1], edges[0])
-        return return_types.histogram(*out)
+        return return_types.histogram_out(*out)
     return res
 
 

@@ -10,7 +10,7 @@ from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class, set_output, save_output
 from ..autograd.grad_mode import no_grad as _no_grad
-from ..return_types import _structseq
+from .. import return_types as RT
 from ._core import register, record, _grad_on, grad_for
 from .linalg import matmul, _grad_needed, _mT, _conj, _eye_like, _result
 from .pointwise import _not_implemented
@@ -20,13 +20,6 @@ from .reduction import _finish_tuple
 
 
 # ---- LU -------------------------------------------------------------------------------------
-linalg_lu_factor_t = _structseq("linalg_lu_factor", ("LU", "pivots"))
-linalg_lu_factor_ex_t = _structseq("linalg_lu_factor_ex", ("LU", "pivots", "info"))
-linalg_lu_t = _structseq("linalg_lu", ("P", "L", "U"))
-lu_unpack_t = _structseq("lu_unpack", ("P", "L", "U"))
-lu_with_info_t = _structseq("_lu_with_info", ("LU", "pivots", "info"))
-
-
 def _permutation(pivots, m, like):
     """Permutation matrices P (``A = P L U``) from LAPACK's 1-based row swaps."""
     b = like._device._backend
@@ -125,14 +118,14 @@ def _lu_factor_node(A, res):
           function=False)
 def linalg_lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
     res = _lu_factor_ex(A, "torch.linalg.lu_factor_ex", check_errors, pivot)
-    return _finish_tuple(linalg_lu_factor_ex_t(*_lu_factor_node(A, res)), out)
+    return _finish_tuple(RT.linalg_lu_factor_ex(*_lu_factor_node(A, res)), out)
 
 
 @register("linalg_lu_factor", method=False, nodes=("LinalgLuFactorExBackward0",), out=True,
           function=False)
 def linalg_lu_factor(A, *, pivot=True, out=None):
     res = _lu_factor_ex(A, "torch.linalg.lu_factor", True, pivot)
-    return _finish_tuple(linalg_lu_factor_t(*_lu_factor_node(A, res)[:2]), out)
+    return _finish_tuple(RT.linalg_lu_factor(*_lu_factor_node(A, res)[:2]), out)
 
 
 @register("lu", nodes=("LinalgLuFactorExBackward0",))
@@ -142,7 +135,7 @@ def lu(A, pivot=True, get_infos=False, out=None):
     import warnings
     warnings.warn(_errors.deprecated_lu(), UserWarning, stacklevel=2)
     res = _lu_factor_node(A, _lu_factor_ex(A, "torch.linalg.lu_factor_ex", False, pivot))
-    return _finish_tuple(lu_with_info_t(*res), out) if get_infos else res[:2]
+    return _finish_tuple(RT._lu_with_info(*res), out) if get_infos else res[:2]
 
 
 def _lu_unpack_bwd(node, gP, gL, gU):
@@ -181,7 +174,7 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
         set_output(node, L, nr=1)
         set_output(node, U, nr=2)
         node._nout = 3
-    return _finish_tuple(lu_unpack_t(P, L, U), out)
+    return _finish_tuple(RT.lu_unpack(P, L, U), out)
 
 
 @register("linalg_lu", method=False, nodes=("LinalgLuBackward0",), out=True, function=False)
@@ -196,7 +189,7 @@ def linalg_lu(A, *, pivot=True, out=None):
         node._nout = 3
         save_output(node, L, 1, 1)
         save_output(node, U, 2, 2)
-    return _finish_tuple(linalg_lu_t(P, L, U), out)
+    return _finish_tuple(RT.linalg_lu(P, L, U), out)
 
 
 def _lu_solve_arr(LU, pivots, B, adjoint):
@@ -261,7 +254,6 @@ def lu_solve(input, LU_data, LU_pivots, *, out=None):
 
 
 # ---- Cholesky-based solves, triangular_solve ------------------------------------------------
-triangular_solve_t = _structseq("triangular_solve", ("solution", "cloned_coefficient"))
 
 
 def _cholesky_solve_bwd(node, g):
@@ -358,11 +350,10 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False,
         save_output(node, X, 1)
         set_output(node, C, nr=1)
         node._nout = 2
-    return _finish_tuple(triangular_solve_t(X, C), out)
+    return _finish_tuple(RT.triangular_solve(X, C), out)
 
 
 # ---- Householder QR pieces --------------------------------------------------------------------
-geqrf_t = _structseq("geqrf", ("a", "tau"))
 
 
 @register("geqrf", out=True, differentiable=False)
@@ -371,7 +362,7 @@ def geqrf(input, *, out=None):
         raise _errors.min_2d("torch.geqrf")
     _check_float("geqrf", input)
     r, tau = input._device._backend.linalg.geqrf(input._data)
-    return _finish_tuple(geqrf_t(_make(r, input._dtype, input._device),
+    return _finish_tuple(RT.geqrf(_make(r, input._dtype, input._device),
                                  _make(tau, input._dtype, input._device)), out)
 
 
@@ -490,8 +481,6 @@ def ormqr(input, input2, input3, left=True, transpose=False, *, out=None):
 
 
 # ---- Bunch-Kaufman LDL ------------------------------------------------------------------------
-linalg_ldl_factor_t = _structseq("linalg_ldl_factor", ("LD", "pivots"))
-linalg_ldl_factor_ex_t = _structseq("linalg_ldl_factor_ex", ("LD", "pivots", "info"))
 LdlFactorNotImplemented = _not_implemented("linalg_ldl_factor_ex")
 LdlSolveNotImplemented = _not_implemented("linalg_ldl_solve")
 
@@ -514,14 +503,14 @@ def _ldl_factor_ex(A, hermitian, name, check_errors):
           function=False)
 def linalg_ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
     res = _ldl_factor_ex(A, hermitian, "torch.linalg.ldl_factor_ex", check_errors)
-    return _finish_tuple(linalg_ldl_factor_ex_t(*res), out)
+    return _finish_tuple(RT.linalg_ldl_factor_ex(*res), out)
 
 
 @register("linalg_ldl_factor", method=False, nodes=("NotImplemented",), out=True,
           function=False)
 def linalg_ldl_factor(A, *, hermitian=False, out=None):
     res = _ldl_factor_ex(A, hermitian, "torch.linalg.ldl_factor_ex", True)
-    return _finish_tuple(linalg_ldl_factor_t(*res[:2]), out)
+    return _finish_tuple(RT.linalg_ldl_factor(*res[:2]), out)
 
 
 @register("linalg_ldl_solve", method=False, nodes=("NotImplemented",), out=True,

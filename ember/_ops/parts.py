@@ -5,11 +5,10 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class
-from ..return_types import _structseq
+from .. import return_types as RT
 from ._core import register, record, _grad_on, grad_for, write_out
 from .views import make_view
 
-frexp_t = _structseq("frexp", ("mantissa", "exponent"))
 
 
 def _complex_dtype(a, b):
@@ -125,9 +124,9 @@ def frexp(input, *, out=None):
     exp = _make(e.astype("int32"), D.int32, input._device)
     if _grad_on() and input._requires_grad:
         record(mant, FrexpBackward0, (input,), (exp.to(dt),))
-    res = frexp_t(mant, exp)
+    res = RT.frexp(mant, exp)
     if out is None:
         return res
     write_out(out[0], mant)
     write_out(out[1], exp)
-    return frexp_t(*out)
+    return RT.frexp_out(*out)

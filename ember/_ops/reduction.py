@@ -78,7 +78,7 @@ def _finish_tuple(res, out):
         return res
     for o, r in zip(out, res):
         write_out(o, r)
-    return type(res)(*out) if hasattr(res, "_fields") else tuple(out)
+    return type(res)._out(*out) if hasattr(res, "_out") else tuple(out)
 
 
 def _const(arr, like):
