@@ -283,6 +283,10 @@ def embedding_bag_weight_dims(weight):
                       f"{weight.dim()}")
 
 
+def embedding_bag_max_sparse():
+    return ValueError("max mode does not support sparse weights")
+
+
 def embedding_bag_mode():
     return ValueError("mode has to be one of sum, mean or max")
 

@@ -165,6 +165,11 @@ def embedding_indices_dtype(fn, indices):
                         f"arguments for {fn})")
 
 
+def embedding_sparse_freq():
+    return RuntimeError("embedding_backward: scale_grad_by_freq not supported with sparse "
+                        "gradients")
+
+
 def embedding_weight_2d():
     return RuntimeError("'weight' must be 2-D")
 

@@ -339,8 +339,13 @@ def optimizer_no_complex(name):
     return RuntimeError(f"{name} does not support complex parameters")
 
 
-def optimizer_no_sparse_grad(name):
-    return RuntimeError(f"{name} does not support sparse gradients")
+def optimizer_no_sparse_grad(name, suggest_sparse_adam=False):
+    hint = ", please consider SparseAdam instead" if suggest_sparse_adam else ""
+    return RuntimeError(f"{name} does not support sparse gradients{hint}")
+
+
+def adagrad_sparse_weight_decay():
+    return RuntimeError("weight_decay option is not compatible with sparse gradients")
 
 
 def sparse_adam_sparse_params(indices):

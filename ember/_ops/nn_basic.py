@@ -501,12 +501,30 @@ def _check_indices(indices, fn):
         raise _errors.embedding_indices_dtype(fn, indices)
 
 
+def _sparse_rows_grad(g, rows, idx, n):
+    """The sparse COO gradient of an ``(n, dim)`` weight: ``rows`` (ember, ``(k, dim)``) at the
+    row indices ``idx`` (an array, repeats kept: uncoalesced, as torch's, unless one entry or none).  Built
+    from ``rows`` with the constructor's node, so a double backward reaches ``g``."""
+    from .sparse import sparse_with_grad
+    indices = _make(idx.astype(np.int64).reshape(1, -1), D.int64, g._device)
+    return sparse_with_grad(indices, rows, (n, rows._data.shape[-1]), idx.size <= 1)
+
+
 def _embedding_bwd(node, g):
     (indices,) = node.saved()
-    n, padding_idx, scale_grad_by_freq = node._args
+    n, padding_idx, scale_grad_by_freq, sparse = node._args
     idx = indices._data.reshape(-1)
     dim = g._data.shape[-1]
     xp = g._device._backend.xp
+    if sparse:
+        if scale_grad_by_freq:
+            raise _errors.embedding_sparse_freq()
+        rows = g.reshape(-1, dim)
+        if padding_idx >= 0:
+            keep = idx != padding_idx
+            rows = rows[_make(keep, D.bool_, g._device)]
+            idx = idx[keep]
+        return (_sparse_rows_grad(g, rows, idx, n),)
     scale = None
     if scale_grad_by_freq:
         counts = xp.bincount(idx, minlength=n)
@@ -539,9 +557,8 @@ def _check_range(idx, n):
 @register("embedding", method=False, nodes=("EmbeddingBackward0",))
 def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
     """Rows of ``weight`` picked by ``indices``; the gradient scatter-adds rows (repeated indices
-    accumulate), zero at ``padding_idx``."""
-    if sparse:
-        raise _errors.unsupported("sparse embedding gradients", "use sparse=False")
+    accumulate), zero at ``padding_idx``; with ``sparse`` it is a sparse COO tensor of the picked
+    rows' gradients (those at ``padding_idx`` left out)."""
     _check_indices(indices, "embedding")
     if weight._data.ndim != 2:
         raise _errors.embedding_weight_2d()
@@ -552,7 +569,7 @@ def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=
                 weight._device)
     if _grad_on() and weight._requires_grad:
         record(res, EmbeddingBackward0, (weight,), (indices,),
-               (n, padding_idx, scale_grad_by_freq))
+               (n, padding_idx, scale_grad_by_freq, bool(sparse)))
     return res
 
 
@@ -582,7 +599,9 @@ def embedding_renorm_(weight, indices, max_norm, norm_type):
 # ---- embedding_bag ------------------------------------------------------------------------------
 def _embedding_bag_bwd(node, g):
     weight, psw = node.saved()
-    idx, bag, nbags, mode, scale, argmax, keep, wshape = node._args
+    idx, bag, nbags, mode, scale, argmax, keep, wshape, sparse = node._args
+    if sparse:
+        return _embedding_bag_sparse_bwd(node, g, weight, psw)
     if _grad_on():
         return _embedding_bag_graph_bwd(node, g, weight, psw)
     be = g._device._backend
@@ -608,14 +627,45 @@ def _embedding_bag_bwd(node, g):
     return gw, gpsw
 
 
+def _bag_index(g, a):
+    return _make(g._device._backend.xp.asarray(a, dtype="int64"), D.int64, g._device)
+
+
+def _bag_rows(g, bag, scale):
+    """Each looked-up row's gradient: its bag's, times its scale (mean's 1 / count, per-sample
+    weights, frequency), in ember ops."""
+    rows = g.index_select(0, _bag_index(g, bag))
+    if scale is not None:
+        rows = rows * _make(scale.astype(g._dtype.np)[:, None], g._dtype, g._device)
+    return rows
+
+
+def _bag_sample_weights_grad(g, weight, psw, idx, bag, keep):
+    vals = (g.index_select(0, _bag_index(g, bag)) * weight.index_select(0, _bag_index(g, idx))).sum(1)
+    where = _bag_index(g, g._device._backend.xp.arange(psw.numel())[keep])
+    return psw.new_zeros((psw.numel(),)).index_put((where,), vals).reshape(psw.shape)
+
+
+def _embedding_bag_sparse_bwd(node, g, weight, psw):
+    """``sparse=True`` (sum and mean): the weight's gradient is the looked-up rows' gradients as
+    a sparse COO tensor, one entry per looked-up index."""
+    idx, bag, nbags, mode, scale, argmax, keep, wshape = node._args[:8]
+    gw = gpsw = None
+    if node.next_functions[0][0] is not None:
+        gw = _sparse_rows_grad(g, _bag_rows(g, bag, scale), idx, wshape[0])
+    if node.next_functions[1][0] is not None:
+        gpsw = _bag_sample_weights_grad(g, weight, psw, idx, bag, keep)
+    return gw, gpsw
+
+
 def _embedding_bag_graph_bwd(node, g, weight, psw):
     """The same gradients in ember ops, for ``create_graph=True`` (the scale factors, per-sample
     weights included, enter as constants)."""
-    idx, bag, nbags, mode, scale, argmax, keep, wshape = node._args
+    idx, bag, nbags, mode, scale, argmax, keep, wshape = node._args[:8]
     xp = g._device._backend.xp
 
     def index(a):
-        return _make(xp.asarray(a, dtype="int64"), D.int64, g._device)
+        return _bag_index(g, a)
     gw = gpsw = None
     if node.next_functions[0][0] is not None:
         if mode == 2:
@@ -625,14 +675,9 @@ def _embedding_bag_graph_bwd(node, g, weight, psw):
                 (index(argmax[used]), index(cols[used])), g[_make(used, D.bool_, g._device)],
                 accumulate=True)
         else:
-            rows = g.index_select(0, index(bag))
-            if scale is not None:
-                rows = rows * _make(scale.astype(g._dtype.np)[:, None], g._dtype, g._device)
-            gw = g.new_zeros(wshape).index_add(0, index(idx), rows)
+            gw = g.new_zeros(wshape).index_add(0, index(idx), _bag_rows(g, bag, scale))
     if node.next_functions[1][0] is not None:
-        vals = (g.index_select(0, index(bag)) * weight.index_select(0, index(idx))).sum(1)
-        where = index(xp.arange(psw.numel())[keep])
-        gpsw = psw.new_zeros((psw.numel(),)).index_put((where,), vals).reshape(psw.shape)
+        gpsw = _bag_sample_weights_grad(g, weight, psw, idx, bag, keep)
     return gw, gpsw
 
 
@@ -693,7 +738,7 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
         psw_grad = psw is not None and psw._requires_grad
         record(res, EmbeddingBagBackward0, (weight, psw), (weight if psw_grad else None, psw),
                (kidx, kbag, nbags, mode, scale, argmax, slice(None) if keep is None else keep,
-                w.shape))
+                w.shape, bool(sparse)))
     i64 = lambda a: _make(a.astype(np.int64), D.int64, weight._device)  # noqa: E731
     return (res, i64(bag), i64(counts), i64(argmax if argmax is not None
                                              else xp.zeros(nbags if mode == 1 else 0)))

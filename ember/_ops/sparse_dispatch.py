@@ -33,7 +33,7 @@ _HANDLERS = {
     "sub": ops.sub, "__sub__": ops.sub,
     "mul": ops.mul, "__mul__": ops.mul, "__rmul__": ops.mul, "neg": ops.neg, "__neg__": ops.neg,
     "negative": ops.neg, "t": ops.t, "transpose": ops.transpose, "sum": ops.sum_method,
-    "detach": ops.detach, "clone": ops.clone, "to": ops.to, "reshape": ops.reshape,
+    "detach": ops.detach, "clone": ops.clone, "zero_": ops.zero_, "to": ops.to, "reshape": ops.reshape,
     "double": lambda s: ops.to(s, D.float64), "float": lambda s: ops.to(s, D.float32),
     "cpu": lambda s: ops.to(s, "cpu"),
     "cuda": lambda s, device=None, **kw: ops.to(s, device or "cuda"),

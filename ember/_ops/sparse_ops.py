@@ -359,6 +359,16 @@ def detach(s):
     return new_sparse(s._indices_t, s._values_t, s.shape, s._coalesced)
 
 
+def zero_(s):
+    """In place: every entry dropped (an empty, coalesced tensor of the same shape)."""
+    idx, vals = s._indices_t, s._values_t
+    s._indices_t = _make(idx._data[:, :0].copy(), _int64, idx._device)
+    s._values_t = _make(vals._data[:0].copy(), vals._dtype, vals._device)
+    s._coalesced = True
+    s._vc[0] += 1
+    return s
+
+
 def clone(s, *, memory_format=None):
     out = new_sparse(s._indices_t.clone(), s._values_t.clone(), s.shape, s._coalesced)
     if needs_grad(s):

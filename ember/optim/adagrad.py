@@ -1,4 +1,5 @@
 """Adagrad (with learning-rate decay and an initial accumulator value)."""
+from .. import _errors
 from .optimizer import (Optimizer, _addcdiv_, _advance_step, _check_fused, _check_lr, _check_nonneg,
                         _grad_term, _new_state, _to_scalar)
 
@@ -44,4 +45,30 @@ class Adagrad(Optimizer):
             xp.sqrt(s, out=std)
             xp.add(std, eps, out=std)
             _addcdiv_(xp, a, g, std, -clr, std)
+        return update
+
+    def _sparse_updater(self, group):
+        """torch's sparse update: the squared gradient added to the running sum and the step
+        taken only at the (coalesced) gradient's entries; weight decay is refused."""
+        lr = _to_scalar(group["lr"])
+        lr_decay, eps, wd = group["lr_decay"], group["eps"], group["weight_decay"]
+        maximize = group["maximize"]
+        filled = {"sum": self.defaults["initial_accumulator_value"]}
+        state = self.state
+
+        def update(p, a, grad):
+            xp = p._device._backend.xp
+            st = state[p]
+            step_t = _advance_step(st, p, filled=filled)
+            if wd != 0:
+                raise _errors.adagrad_sparse_weight_decay()
+            clr = lr / (1 + (step_t.item() - 1) * lr_decay)
+            grad = (-grad if maximize else grad).coalesce()
+            where = tuple(grad._indices_t._data)
+            values = grad._values_t._data
+            s = st["sum"]._data
+            s[where] += values * values
+            std = xp.sqrt(s[where])
+            std += eps
+            a[where] += (values / std) * -clr
         return update

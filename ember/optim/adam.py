@@ -8,6 +8,8 @@ __all__ = ["Adam"]
 
 
 class Adam(Optimizer):
+    _no_sparse_name = "Adam"      # (AdamW's refusal names Adam too, as torch's does)
+
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  amsgrad=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False, fused=None, decoupled_weight_decay=False):

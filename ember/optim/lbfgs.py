@@ -132,7 +132,9 @@ class LBFGS(Optimizer):
 
     def _gather_flat_grad(self):
         views = [_ops.creation.zeros(p.numel(), dtype=p.dtype, device=p.device)
-                 if p._grad is None else p._grad.reshape(-1) for p in self._params]
+                 if p._grad is None else
+                 (p._grad.to_dense() if p._grad.is_sparse else p._grad).reshape(-1)
+                 for p in self._params]
         return _ops.shape.cat(views, 0)
 
     def _add_grad(self, step_size, update):

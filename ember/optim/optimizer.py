@@ -176,6 +176,14 @@ def _check_real_dense_grads(group, name):
                 raise _errors.optimizer_no_sparse_grad(name)
 
 
+def _add_sparse_(a, grad, alpha):
+    """``param.add_(grad, alpha=alpha)`` for a sparse COO ``grad``: ``alpha`` times its values
+    added at its coordinates into the parameter's array ``a`` (repeats accumulate)."""
+    be = grad._device._backend
+    values = grad._values_t._data
+    be.scatter_add(a, tuple(grad._indices_t._data), values * values.dtype.type(alpha))
+
+
 def _use_grad_for_differentiable(func):
     """Run a step with grad mode set to the optimizer's ``differentiable`` flag."""
     @functools.wraps(func)
@@ -399,16 +407,31 @@ class Optimizer:
         """Perform one optimization step (``closure`` re-evaluates the model, returns the loss)."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:
+            sparse = [p for p in group["params"] if p._grad is not None and p._grad.is_sparse]
+            if sparse:          # refused (or taken) per group, before any of it is updated
+                sparse_update = self._sparse_updater(group)
             update = self._updater(group)
             for p in group["params"]:
                 g = p._grad
                 if g is not None:
-                    update(p, p._data, g._data)
+                    if sparse and g.is_sparse:
+                        sparse_update(p, p._data, g)
+                    else:
+                        update(p, p._data, g._data)
                     p._vc[0] += 1
         return loss
 
     def _updater(self, group):
         raise NotImplementedError
+
+    _no_sparse_name = None      # the name torch's refusal of sparse gradients gives, if not the
+                                # class's own
+
+    def _sparse_updater(self, group):
+        """``update(p, a, grad)`` for a sparse ``grad``: optimizers that take sparse gradients
+        define it; the others refuse them, as torch does."""
+        name = self._no_sparse_name or type(self).__name__
+        raise _errors.optimizer_no_sparse_grad(name, name == "Adam")
 
     @staticmethod
     def _closure_loss(closure):

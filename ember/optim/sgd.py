@@ -1,6 +1,7 @@
 """Stochastic gradient descent, optionally with (Nesterov) momentum."""
 from .. import _errors
-from .optimizer import Optimizer, _check_fused, _check_lr, _copy_of, _grad_term, _to_scalar
+from .optimizer import (Optimizer, _add_sparse_, _check_fused, _check_lr, _copy_of, _grad_term,
+                        _to_scalar)
 
 __all__ = ["SGD"]
 
@@ -59,4 +60,29 @@ class SGD(Optimizer):
                     g = b
             xp.multiply(g, -lr, out=tmp)
             xp.add(a, tmp, out=a)
+        return update
+
+    def _sparse_updater(self, group):
+        """torch's update for a sparse gradient, in sparse tensor ops: the momentum buffer is
+        sparse too (``buf * momentum + (1 - dampening) * grad``), weight decay is refused (a
+        sparse gradient plus the dense parameter), and the step adds at the entries only."""
+        lr = _to_scalar(group["lr"])
+        momentum, dampening = group["momentum"], group["dampening"]
+        wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+        state = self.state
+
+        def update(p, a, grad):
+            if maximize:
+                grad = -grad
+            if wd != 0:
+                raise _errors.sparse_add_dense()
+            if momentum != 0:
+                buf = state[p].get("momentum_buffer")
+                buf = grad.clone() if buf is None else buf * momentum + grad * (1 - dampening)
+                state[p]["momentum_buffer"] = buf
+                grad = grad + buf * momentum if nesterov else buf
+            if grad.is_sparse:
+                _add_sparse_(a, grad, -lr)
+            else:       # a dense momentum buffer from earlier dense steps
+                a += grad._data * -lr
         return update

@@ -59,6 +59,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         raise _errors.embedding_bag_input_dims(input)
     if mode not in _MODES:
         raise _errors.embedding_bag_mode()
+    if mode == "max" and sparse:
+        raise _errors.embedding_bag_max_sparse()
     if max_norm is not None:
         _renorm(weight, input, max_norm, norm_type)
     if per_sample_weights is not None and mode != "sum":
