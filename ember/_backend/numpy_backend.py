@@ -171,8 +171,10 @@ class Meta(CPU):
     Ops run on placeholder arrays, so shapes, dtypes and errors come out as on the CPU, but
     nothing leaves the device: copying a meta tensor anywhere raises PyTorch's "no data" error
     (``Module.to_empty`` makes fresh tensors instead).  Placeholders are allocated with
-    ``np.empty``, whose untouched pages cost no memory."""
+    ``np.empty``, whose untouched pages cost no memory, and stay untouched: fills, copies and
+    samplers write nothing into them (``meta_kernels``)."""
     device_type = "meta"
+    from .meta_kernels import xp, random   # nothing written, nothing drawn
 
     def from_host(self, a):
         return np.empty(a.shape, a.dtype)

@@ -57,6 +57,8 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """Normal(mean, std) restricted to [a, b], by vectorised rejection: redraw the rejected
     entries until none is left (PyTorch 2.x's method)."""
+    if tensor.is_meta:
+        return tensor
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn(_errors.trunc_normal_mean_warning(), stacklevel=2)
     ops = _ops()
@@ -124,6 +126,8 @@ def dirac_(tensor, groups=1):
     sizes = tensor.size()
     if sizes[0] % groups != 0:
         raise _errors.init_dirac_groups()
+    if tensor.is_meta:      # (no values to set, as in torch; likewise below)
+        return tensor
     out_per_group = sizes[0] // groups
     min_dim = min(out_per_group, sizes[1])
     d = list(range(min_dim))
@@ -194,7 +198,7 @@ def orthogonal_(tensor, gain=1, generator=None):
     of R's diagonal folded into Q so that the result is uniformly distributed."""
     if tensor.ndimension() < 2:
         raise _errors.init_dims("2 or more")
-    if tensor.numel() == 0:
+    if tensor.numel() == 0 or tensor.is_meta:
         return tensor
     ops = _ops()
     rows = tensor.size(0)
@@ -216,6 +220,8 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     """Normal(0, std) entries with ``ceil(sparsity * rows)`` random zeros in every column."""
     if tensor.ndimension() != 2:
         raise _errors.init_dims(2)
+    if tensor.is_meta:
+        return tensor
     rows, cols = tensor.shape
     num_zeros = math.ceil(sparsity * rows)
     ops = _ops()
