@@ -582,6 +582,15 @@ def non_full_backward_hook(case):
     return FutureWarning(what + deprecated + grads + tail)
 
 
+def uninitialized_use(op, cls_name):
+    return ValueError(
+        f"Attempted to use an uninitialized parameter in <method '{op}' of "
+        "'torch._C.TensorBase' objects>. This error happens when you are using a `LazyModule` "
+        f"or explicitly manipulating `torch.nn.parameter.{cls_name}` objects. When using "
+        "LazyModules Call `forward` with a dummy batch to initialize the parameters before "
+        "calling torch functions")
+
+
 def uninitialized_shape():
     return RuntimeError("Can't access the shape of an uninitialized parameter or buffer. This "
                         "error usually happens in `load_state_dict` when trying to load an "

@@ -5,8 +5,11 @@ requires grad by default; a Module that receives one as an attribute registers i
 (like PyTorch's) returns a plain Tensor tagged ``_is_buffer`` so that ``isinstance(t, Buffer)``
 is true for it and a Module registers it as a buffer.
 """
+import sys
+
 from .. import _errors
 from .._C import _disabled_torch_function_impl
+from .._ops.sparse import _NoStorage, _running_op
 from .._tensor import Tensor
 from .._tensor_str import tensor_repr
 
@@ -81,8 +84,61 @@ class Buffer(Tensor, metaclass=_MarkedMeta):
         return t
 
 
+class _Unmaterialized(_NoStorage):
+    """The ``_data`` of an uninitialized parameter or buffer: the shape ``(0,)`` that
+    ``size()`` reports, and torch's ValueError for any op that reads it (``dim()`` and
+    ``numel()`` included), so nothing computes on a parameter that has no values yet."""
+    __slots__ = ("owner",)
+
+    def __init__(self, owner):
+        super().__init__((0,))
+        self.owner = owner
+
+    def _refuse(self, *args, **kwargs):
+        raise _errors.uninitialized_use(_running_method(), self.owner)
+
+    ndim = size = property(_refuse)
+    __getattr__ = __array__ = __array_ufunc__ = __array_function__ = _refuse
+
+
+def _running_method():
+    """The op reading the placeholder: the registered op on the stack, else the nearest
+    ``Tensor`` method (``dim``, ``numel``, operators by their op name)."""
+    op = _running_op()
+    frame = sys._getframe(2)
+    while op == "unknown" and frame is not None:
+        name = frame.f_code.co_name
+        if name in vars(Tensor) and frame.f_code.co_filename != __file__:
+            op = name.strip("_") if name.startswith("__") else name
+        frame = frame.f_back
+    return op
+
+
+# The conversions torch lets an uninitialized tensor run (they see an empty tensor of its
+# dtype and device); every other op raises.
+_ALLOWED = ("to", "float", "double", "half", "char", "short", "int", "long", "cpu", "cuda",
+            "copy_")
+
+
+def _allowed(name):
+    method = getattr(Tensor, name)
+
+    def call(self, *args, **kwargs):
+        empty = self._as_empty()
+        result = method(empty, *args, **kwargs)
+        if result is empty:                 # a no-op conversion gives the tensor itself
+            return self
+        if isinstance(result, Tensor) and not isinstance(self, Parameter):
+            return type(self)(result._requires_grad, result._device, result._dtype,
+                              self.persistent)     # buffers stay uninitialized, as in torch
+        return result
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
 class UninitializedTensorMixin:
-    """A placeholder whose shape is unknown until ``materialize`` (used by lazy modules)."""
+    """A placeholder whose shape is unknown until ``materialize`` (used by lazy modules): ops
+    on it raise until then."""
     cls_to_become = None
 
     def materialize(self, shape, device=None, dtype=None):
@@ -91,21 +147,43 @@ class UninitializedTensorMixin:
         device = self._device if device is None else Dev.resolve(device)
         dtype = self._dtype if dtype is None else D.to_dtype(dtype)
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
-        self.data = _creation().empty(shape, device=device, dtype=dtype)
+        real = _creation().empty(shape, device=device, dtype=dtype)
+        self._data, self._dtype, self._device = real._data, real._dtype, real._device
         self.__class__ = self.cls_to_become
+
+    def _lock(self):
+        self._data = _Unmaterialized(type(self).__name__)
+        return self
+
+    def _as_empty(self):
+        """An empty plain tensor with this one's dtype, device and requires_grad."""
+        t = _creation().empty(0, device=self._device, dtype=self._dtype)
+        t._requires_grad = self._requires_grad
+        return t
+
+    @property
+    def data(self):
+        t = self._as_empty()
+        t._requires_grad = False
+        return t
+
+    @data.setter
+    def data(self, other):
+        """A module's ``.to()`` / ``.float()`` give it an empty tensor: the new dtype and
+        device are kept, and the tensor stays uninitialized."""
+        self._dtype, self._device = other._dtype, other._device
 
     @property
     def shape(self):
         raise _errors.uninitialized_shape()
 
-    def size(self, dim=None):
-        raise _errors.uninitialized_shape()
-
-    def numel(self):
-        raise _errors.uninitialized_shape()
-
     def share_memory_(self):
         raise _errors.uninitialized_share_memory()
+
+    def requires_grad_(self, requires_grad=True):
+        raise _errors.uninitialized_use("requires_grad_", type(self).__name__)
+
+    locals().update({name: _allowed(name) for name in _ALLOWED})
 
     def __repr__(self):
         return f"<{self.__class__.__name__}>"
@@ -126,7 +204,7 @@ class UninitializedParameter(UninitializedTensorMixin, Parameter):
 
     def __new__(cls, requires_grad=True, device=None, dtype=None):
         data = _creation().empty(0, device=device, dtype=dtype)
-        return Parameter.__new__(cls, data, requires_grad)
+        return Parameter.__new__(cls, data, requires_grad)._lock()
 
     def __init__(self, requires_grad=True, device=None, dtype=None):
         pass
@@ -147,7 +225,7 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
         t._requires_grad = requires_grad
         t.persistent = persistent
         t._is_buffer = True
-        return t
+        return t._lock()
 
     def __init__(self, requires_grad=False, device=None, dtype=None, persistent=True):
         pass

@@ -386,19 +386,21 @@ class Module:
         return self._apply(lambda t: t.type(dst_type))
 
     def _float_apply(self, convert):
-        return self._apply(lambda t: convert(t) if t.is_floating_point() else t)
+        """``convert`` (a conversion method's name) on each floating-point tensor, looked up on
+        the tensor so that a subclass's own (an uninitialized parameter's) is used."""
+        return self._apply(lambda t: getattr(t, convert)() if t.is_floating_point() else t)
 
     def float(self):
-        return self._float_apply(Tensor.float)
+        return self._float_apply("float")
 
     def double(self):
-        return self._float_apply(Tensor.double)
+        return self._float_apply("double")
 
     def half(self):
-        return self._float_apply(Tensor.half)
+        return self._float_apply("half")
 
     def bfloat16(self):
-        return self._float_apply(Tensor.bfloat16)
+        return self._float_apply("bfloat16")
 
     def to_empty(self, *, device, recurse=True):
         from ... import _ops
