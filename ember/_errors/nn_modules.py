@@ -6,12 +6,9 @@ def softmax2d_dims(input):
                       "instead")
 
 
-def hardtanh_min_value_deprecated():
-    return FutureWarning("keyword argument `min_value` is deprecated and rename to `min_val`")
-
-
-def hardtanh_max_value_deprecated():
-    return FutureWarning("keyword argument `max_value` is deprecated and rename to `max_val`")
+def hardtanh_value_deprecated(bound):
+    return FutureWarning(f"keyword argument `{bound}_value` is deprecated and rename to "
+                         f"`{bound}_val`")
 
 
 def container_index_out_of_range(idx):
@@ -26,12 +23,8 @@ def sequential_mul_factor(other, self):
     return ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
 
 
-def parameterlist_called():
-    return RuntimeError("ParameterList should not be called.")
-
-
-def parameterdict_called():
-    return RuntimeError("ParameterDict should not be called.")
+def parameter_container_called(kind):
+    return RuntimeError(f"{kind} should not be called.")
 
 
 def container_deprecated():
@@ -92,12 +85,8 @@ def conv_groups_positive():
     return ValueError("groups must be a positive integer")
 
 
-def conv_in_channels_groups():
-    return ValueError("in_channels must be divisible by groups")
-
-
-def conv_out_channels_groups():
-    return ValueError("out_channels must be divisible by groups")
+def conv_channels_groups(which):
+    return ValueError(f"{which} must be divisible by groups")
 
 
 def conv_padding_mode_invalid(padding_modes, padding_mode):
@@ -446,12 +435,8 @@ def rnn_dropout_range():
                       "probability of an element being zeroed")
 
 
-def rnn_input_size():
-    return ValueError("input_size must be greater than zero")
-
-
-def rnn_hidden_size():
-    return ValueError("hidden_size must be greater than zero")
+def rnn_size_positive(name):
+    return ValueError(f"{name} must be greater than zero")
 
 
 def rnn_num_layers():

@@ -485,12 +485,8 @@ def dim_repeated(d):
     return RuntimeError(f"dim {d} appears multiple times in the list of dims")
 
 
-def fliplr_dims():
-    return RuntimeError("Input must be >= 2-d.")
-
-
-def flipud_dims():
-    return RuntimeError("Input must be >= 1-d.")
+def flip_min_dims(n):
+    return RuntimeError(f"Input must be >= {n}-d.")
 
 
 def roll_align(shifts, dims):

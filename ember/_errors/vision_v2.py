@@ -169,18 +169,13 @@ def v2_no_image_video_found_sample():
     return TypeError("No image or video was found in the sample")
 
 
-def v2_found_multiple_cxhxw_dimensions_sample(chws):
-    return ValueError(f"Found multiple CxHxW dimensions in the sample: "
-                      f"{_sequence_to_str(sorted(chws))}")
+def v2_found_multiple_dimensions(kind, found):
+    return ValueError(f"Found multiple {kind} dimensions in the sample: "
+                      f"{_sequence_to_str(sorted(found))}")
 
 
 def v2_no_image_video_mask_bounding():
     return TypeError("No image, video, mask, bounding box of keypoint was found in the sample")
-
-
-def v2_found_multiple_hxw_dimensions_sample(sizes):
-    return ValueError(f"Found multiple HxW dimensions in the sample: "
-                      f"{_sequence_to_str(sorted(sizes))}")
 
 
 def v2_sequence_length(name, msg, error=TypeError):
@@ -446,10 +441,6 @@ def v2_kernel_size_two():
     return ValueError("Kernel size should be a tuple/list of two integers")
 
 
-def v2_size_two_dims():
-    return ValueError("Please provide only two dimensions (h, w) for size.")
-
-
 def v2_padding_arg(padding):
     return ValueError(f"Padding must be an int or a 1, 2, or 4 element of tuple or list, got "
                       f"{padding}.")
@@ -676,26 +667,6 @@ def v2_sanitize_keypoints_take_no_canvas(canvas_size):
 def v2_keypoints_count(points, label):
     return ValueError(f"Number of kepyoints (shape={points.shape}) must match the number of "
                       f"labels.Found labels with shape={label.shape}).")
-
-
-def v2_linear_not_square(matrix):
-    return ValueError(f"transformation_matrix should be square. Got {tuple(matrix.size())} "
-                      f"rectangular matrix.")
-
-
-def v2_linear_mean_length(mean, matrix):
-    return ValueError(f"mean_vector should have the same length {mean.size(0)} as any one of the "
-                      f"dimensions of the transformation_matrix [{tuple(matrix.size())}]")
-
-
-def v2_linear_dtypes(matrix, mean):
-    return ValueError(f"Input tensors should have the same dtype. Got {matrix.dtype} and "
-                      f"{mean.dtype}")
-
-
-def v2_linear_input_shape(shape, n):
-    return ValueError(f"Input tensor and transformation matrix have incompatible shape."
-                      f"[{shape[-3]} x {shape[-2]} x {shape[-1]}] != {n}")
 
 
 def scipy_missing():

@@ -316,14 +316,14 @@ def flip(input, *dims, **kwargs):
 @register("fliplr", nodes=("FlipBackward0",))
 def fliplr(input):
     if input._data.ndim < 2:
-        raise _errors.fliplr_dims()
+        raise _errors.flip_min_dims(2)
     return flip(input, (1,))
 
 
 @register("flipud", nodes=("FlipBackward0",))
 def flipud(input):
     if input._data.ndim < 1:
-        raise _errors.flipud_dims()
+        raise _errors.flip_min_dims(1)
     return flip(input, (0,))
 
 

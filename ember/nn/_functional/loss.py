@@ -297,9 +297,9 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     if td > 1:
         raise _errors.target_multi_dim()
     if td == 1 and not (input1.ndim == 2 and input2.ndim == 2):
-        raise _errors.cosine_embedding_1d_target(input1, input2)
+        raise _errors.cosine_embedding_target(1, input1, input2)
     if td == 0 and not (input1.ndim == 1 and input2.ndim == 1):
-        raise _errors.cosine_embedding_0d_target(input1, input2)
+        raise _errors.cosine_embedding_target(0, input1, input2)
     prod = (input1 * input2).sum(td)
     mag1 = (input1 * input1).sum(td) + 1e-12
     mag2 = (input2 * input2).sum(td) + 1e-12

@@ -350,7 +350,7 @@ class ParameterList(_NoDigitDir, Module):
         return "\n".join(_param_line(k, p, lambda t: str(t.dtype)) for k, p in enumerate(self))
 
     def __call__(self, *args, **kwargs):
-        raise _errors.parameterlist_called()
+        raise _errors.parameter_container_called("ParameterList")
 
 
 class ParameterDict(Module):
@@ -449,7 +449,7 @@ class ParameterDict(Module):
         return "\n".join(_param_line(k, p, _typename) for k, p in self.items())
 
     def __call__(self, input):
-        raise _errors.parameterdict_called()
+        raise _errors.parameter_container_called("ParameterDict")
 
     def __or__(self, other):
         copy = self.copy()

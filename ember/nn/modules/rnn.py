@@ -155,10 +155,10 @@ class RNNBase(Module):
         _check_type("batch_first", self.batch_first, bool)
         _check_type("input_size", self.input_size, int)
         if self.input_size <= 0:
-            raise _errors.rnn_input_size()
+            raise _errors.rnn_size_positive("input_size")
         _check_type("hidden_size", self.hidden_size, int)
         if self.hidden_size <= 0:
-            raise _errors.rnn_hidden_size()
+            raise _errors.rnn_size_positive("hidden_size")
         if self.num_layers <= 0:
             raise _errors.rnn_num_layers()
         if self.proj_size < 0:
