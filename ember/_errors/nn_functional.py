@@ -161,12 +161,6 @@ def ce_ignore_index_probs():
     return RuntimeError("ignore_index is not supported for floating point target")
 
 
-def ce_weight_size(c, weight):
-    return RuntimeError(f"cross_entropy: weight tensor should be defined either for all {c} "
-                        f"classes or no classes but got weight tensor of shape: "
-                        f"{list(weight.shape)}")
-
-
 def bce_target_size_deprecated(input, target):
     return ValueError(f"Using a target size ({target.shape}) that is different to the input "
                       f"size ({input.shape}) is deprecated. Please ensure they have the "

@@ -337,9 +337,10 @@ def data_parallel_zero_grad():
                        "forward method, consider using autograd.grad instead.")
 
 
-def backward_hook_grad_input_count(out, res):
-    return RuntimeError("Backward hook returned an invalid number of grad_input, "
-                        f"got {len(out)}, but expected {len(res)}")
+def backward_hook_count(hook, grads, got, expected):
+    """``hook``: ``"hook"`` (returning ``grad_input``) or ``"pre hook"`` (``grad_output``)."""
+    return RuntimeError(f"Backward {hook} returned an invalid number of {grads}, got {len(got)}, "
+                        f"but expected {len(expected)}")
 
 
 def complex_modules_warning():
@@ -364,12 +365,6 @@ def load_state_dict_post_hook_return():
                           "``register_load_state_dict_post_hook`` are not expected "
                           "to return new values, if incompatible_keys need to be "
                           "modified, it should be done inplace.")
-
-
-def backward_pre_hook_grad_output_count(new, grad_outputs):
-    return RuntimeError("Backward pre hook returned an invalid number of "
-                        f"grad_output, got {len(new)}, but expected "
-                        f"{len(grad_outputs)}")
 
 
 def full_backward_hook_outputs_warning():
@@ -481,9 +476,8 @@ def lstm_hx_dims(kind, want, hx):
                         f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
 
 
-def rnn_cell_input_dims(input, name):
-    return ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D "
-                      "instead")
+def rnn_cell_dims(name, what, t):
+    return ValueError(f"{name}: Expected {what} to be 1D or 2D, got {t.dim()}D instead")
 
 
 def rnn_nonlinearity_unknown(nonlinearity):
@@ -503,15 +497,6 @@ def rnn_input_dims_value(name, got):
 def rnn_nonlinearity_invalid(nonlinearity):
     return ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' "
                       "or 'relu'.")
-
-
-def rnn_cell_hidden_dims(name, hx):
-    return ValueError(f"{name}: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
-
-
-def rnn_cell_hx_dims(name, i, v):
-    return ValueError(f"{name}: Expected hx[{i}] to be 1D or 2D, got "
-                      f"{v.dim()}D instead")
 
 
 def transformer_activation(activation):

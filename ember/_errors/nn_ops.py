@@ -304,9 +304,10 @@ def nll_target_size(ts, shape):
     return RuntimeError(f"Expected target size {[shape[0], *shape[2:]]}, got {list(ts)}")
 
 
-def nll_weight_size(c, weight):
-    return RuntimeError(f"weight tensor should be defined either for all {c} classes or no "
-                        f"classes but got weight tensor of shape: {list(weight.shape)}")
+def nll_weight_size(c, weight, prefix=""):
+    """``prefix``: ``"cross_entropy: "`` where cross_entropy checks it first."""
+    return RuntimeError(f"{prefix}weight tensor should be defined either for all {c} classes or "
+                        f"no classes but got weight tensor of shape: {list(weight.shape)}")
 
 
 def multi_margin_input_dims(x):

@@ -120,8 +120,8 @@ def v2_max_size_integer_when_size(max_size):
                       f"{max_size} instead.")
 
 
-def v2_clamping_mode_soft_hard_none(clamping_mode):
-    return ValueError(f"clamping_mode must be soft, hard or None, got {clamping_mode}")
+def v2_clamping_mode(allowed, clamping_mode):
+    return ValueError(f"clamping_mode must be {allowed}, got {clamping_mode}")
 
 
 def v2_no_pil_images(self):
@@ -330,10 +330,6 @@ def v2_cannot_convert_between_rotated_unrotated():
 def v2_convert_bounding_box_format_missing():
     return TypeError("convert_bounding_box_format() missing 1 required argument: "
                      "'new_format'")
-
-
-def v2_clamping_mode_soft_hard_auto(clamping_mode):
-    return ValueError(f"clamping_mode must be soft, hard, auto or None, got {clamping_mode}")
 
 
 def v2_pure_tensor_inputs_old_format():

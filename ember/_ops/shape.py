@@ -232,7 +232,7 @@ UnbindBackward0 = node_class("UnbindBackward0", _unbind_bwd)
 def unbind(input, dim=0):
     nd = input._data.ndim
     if nd == 0:
-        raise _errors.unbind_0d()
+        raise _errors.no_dims(0)
     d = _wrap_dim(dim, nd)
     arr = input._data
     pre = (slice(None),) * d

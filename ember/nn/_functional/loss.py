@@ -153,7 +153,7 @@ def _cross_entropy_probs(input, target, weight, reduction, ignore_index, smoothi
         raise _errors.ce_ignore_index_probs()
     c = input.shape[class_dim]
     if weight is not None and (weight.ndim != 1 or weight.numel() != c):
-        raise _errors.ce_weight_size(c, weight)
+        raise _errors.nll_weight_size(c, weight, "cross_entropy: ")
     logp = input.log_softmax(class_dim)
     if smoothing > 0.0:
         _check_smoothing(smoothing)
