@@ -45,9 +45,9 @@ def module_list_index(index):
     return IndexError(f"Index out of range: {index}")
 
 
-def modulelist_extend_type(modules):
-    return TypeError("ModuleList.extend should be called with an iterable, but got " +
-                     type(modules).__name__)
+def container_extend_type(container, value):
+    return TypeError(f"{container}.extend should be called with an iterable, but got " +
+                     type(value).__name__)
 
 
 def update_element_not_iterable(what, j, p):
@@ -60,25 +60,16 @@ def update_element_length(what, j, p):
                       "required")
 
 
-def moduledict_update_type(modules):
-    return TypeError("ModuleDict.update should be called with an iterable of key/value "
-                     "pairs, but got " + type(modules).__name__)
-
-
-def parameterlist_extend_type(values):
-    return TypeError("ParameterList.extend should be called with an iterable, but got " +
-                     type(values).__name__)
+def container_update_type(container, value):
+    """``container``: as torch spells it (``"ParametersDict"`` for ``ParameterDict``)."""
+    return TypeError(f"{container}.update should be called with an iterable of key/value "
+                     "pairs, but got " + type(value).__name__)
 
 
 def parameterdict_key_type(key):
     return TypeError("Index given to ParameterDict cannot be used as a key as it is not a "
                      f"string (type is '{type(key).__name__}'). Open an issue on github if "
                      "you need non-string keys.")
-
-
-def parameterdict_update_type(parameters):
-    return TypeError("ParametersDict.update should be called with an iterable of key/value "
-                     "pairs, but got " + type(parameters).__name__)
 
 
 def conv_groups_positive():
@@ -135,14 +126,8 @@ def instance_norm_features_warning(feature_dim):
                        "used because affine=False")
 
 
-def triplet_margin_positive(margin):
-    return ValueError(f"TripletMarginLoss: expected margin to be greater than 0, got "
-                      f"{margin} instead")
-
-
-def triplet_distance_margin_positive(margin):
-    return ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater "
-                      f"than 0, got {margin} instead")
+def triplet_margin_positive(loss, margin):
+    return ValueError(f"{loss}: expected margin to be greater than 0, got {margin} instead")
 
 
 def multi_margin_weight_arg(weight):

@@ -75,12 +75,8 @@ def v2_length_p_doesn_t_match(p, transforms):
                       f"{len(transforms)}")
 
 
-def v2_scale_sequence_two_floats():
-    return TypeError("Scale should be a sequence of two floats.")
-
-
-def v2_ratio_sequence_two_floats():
-    return TypeError("Ratio should be a sequence of two floats.")
+def v2_two_floats(name):
+    return TypeError(f"{name} should be a sequence of two floats.")
 
 
 def v2_required_crop_size_larger_than(ch, cw, self, height, width):
@@ -137,12 +133,8 @@ def v2_dtype_dict_torch_dtype(dtype):
     return ValueError(f"dtype must be a dict or a torch.dtype, got {type(dtype)} instead")
 
 
-def v2_min_size_1(min_size):
-    return ValueError(f"min_size must be >= 1, got {min_size}.")
-
-
-def v2_min_area_1(min_area):
-    return ValueError(f"min_area must be >= 1, got {min_area}.")
+def v2_at_least_1(name, value):
+    return ValueError(f"{name} must be >= 1, got {value}.")
 
 
 def v2_number_boxes_shape_match_number(boxes, label):

@@ -183,9 +183,9 @@ class SanitizeBoundingBoxes(_Sanitize):
 
     def __init__(self, min_size=1.0, min_area=1.0, labels_getter="default"):
         if min_size < 1:
-            raise _errors.v2_min_size_1(min_size)
+            raise _errors.v2_at_least_1("min_size", min_size)
         if min_area < 1:
-            raise _errors.v2_min_area_1(min_area)
+            raise _errors.v2_at_least_1("min_area", min_area)
         super().__init__(labels_getter, min_size=min_size, min_area=min_area)
 
     def _valid(self, flat_inputs, labels):
