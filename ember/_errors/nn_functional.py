@@ -312,7 +312,7 @@ def interpolate_antialias():
 
 
 def upsample_deprecated(name):
-    return UserWarning(f"nn.functional.{name} is deprecated. Use nn.functional.interpolate "
+    return UserWarning(f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` "
                        "instead.")
 
 

@@ -7,7 +7,7 @@ def softmax2d_dims(input):
 
 
 def hardtanh_value_deprecated(bound):
-    return FutureWarning(f"keyword argument `{bound}_value` is deprecated and rename to "
+    return FutureWarning(f"keyword argument `{bound}_value` is deprecated and renamed to "
                          f"`{bound}_val`")
 
 
