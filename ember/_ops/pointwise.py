@@ -1039,7 +1039,7 @@ AddcdivBackward0 = node_class("AddcdivBackward0", _addc_bwd(True))
 
 
 def _addc(name, input, tensor1, tensor2, deprecated, value, out):
-    if deprecated:      # addcmul(input, value, tensor1, tensor2)
+    if deprecated:      # the deprecated name(input, value, tensor1, tensor2)
         _scalar_first(name, "value", 2)
         value, tensor1, tensor2 = tensor1, tensor2, deprecated[0]
     is_div = name == "addcdiv"
