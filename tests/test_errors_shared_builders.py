@@ -83,6 +83,21 @@ def _prune_error(T, on_module):
         prune.L1Unstructured(amount=1).prune(T.ones(3), importance_scores=T.ones(2))
 
 
+def _mha(T, **kw):
+    """``multi_head_attention_forward`` on (L=3, N=2, E=4) with two heads, ``kw`` replacing."""
+    x = T.ones(3, 2, 4)
+    args = dict(embed_dim_to_check=4, num_heads=2, in_proj_weight=T.ones(12, 4),
+                in_proj_bias=T.zeros(12), bias_k=None, bias_v=None, add_zero_attn=False,
+                dropout_p=0., out_proj_weight=T.ones(4, 4), out_proj_bias=T.zeros(4))
+    _F(T).multi_head_attention_forward(x, x, x, **{**args, **kw})
+
+
+ERRORS["mha_bias_v_missing"] = lambda T: _mha(T, bias_k=T.ones(1, 1, 4))
+ERRORS["mha_bias_k_missing"] = lambda T: _mha(T, bias_v=T.ones(1, 1, 4))
+ERRORS["mha_static_size0"] = lambda T: _mha(T, static_k=T.ones(5, 3, 2))
+ERRORS["mha_static_size2"] = lambda T: _mha(T, static_v=T.ones(4, 3, 3))
+ERRORS["mha_attn_mask_2d"] = lambda T: _mha(T, attn_mask=T.zeros(2, 2, dtype=T.bool))
+ERRORS["mha_attn_mask_3d"] = lambda T: _mha(T, attn_mask=T.zeros(5, 3, 3, dtype=T.bool))
 ERRORS["backward_hook_count"] = lambda T: _hook_error(T, False)
 ERRORS["backward_pre_hook_count"] = lambda T: _hook_error(T, True)
 ERRORS["prune_importance_parameter"] = lambda T: _prune_error(T, True)
