@@ -53,11 +53,6 @@ def index_reduce_index_dtype(dtype):
                         f"{legacy_scalar_type(dtype)}")
 
 
-def index_reduce_count(n, size, dim):
-    return RuntimeError(f"index_reduce_(): Number of indices ({n}) should be equal to "
-                        f"source.size(dim): ({size}), for dim: {dim}")
-
-
 def hash_tensor_mode(mode):
     return RuntimeError(f"Unknown hash_tensor mode: {mode}")
 

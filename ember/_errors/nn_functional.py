@@ -32,18 +32,14 @@ def mha_mask_dtype(mask_name):
     return AssertionError(f"only bool and floating types of {mask_name} are supported")
 
 
-def mha_attn_mask_3d_shape(attn_mask, tgt_len, src_len, bsz, num_heads):
-    return RuntimeError(f"The shape of the 3D attn_mask is {attn_mask.shape}, but should be "
-                        f"{(bsz * num_heads, tgt_len, src_len)}.")
+def mha_attn_mask_nd_shape(attn_mask, expected):
+    return RuntimeError(f"The shape of the {attn_mask.dim()}D attn_mask is {attn_mask.shape}, but "
+                        f"should be {expected}.")
 
 
-def mha_static_size0(name, bsz, num_heads, static):
-    return AssertionError(f"expecting {name}.size(0) of {bsz * num_heads}, but got "
-                          f"{static.size(0)}")
-
-
-def mha_static_size2(name, head_dim, static):
-    return AssertionError(f"expecting {name}.size(2) of {head_dim}, but got {static.size(2)}")
+def mha_static_size(name, static, dim, expected):
+    return AssertionError(f"expecting {name}.size({dim}) of {expected}, but got "
+                          f"{static.size(dim)}")
 
 
 def mha_causal_needs_mask():
@@ -71,11 +67,6 @@ def mha_mask_type_mismatch(mask_name, other_name):
                        "Use same type for both instead.")
 
 
-def mha_attn_mask_2d_shape(attn_mask, tgt_len, src_len):
-    return RuntimeError(f"The shape of the 2D attn_mask is {attn_mask.shape}, but should "
-                        f"be {(tgt_len, src_len)}.")
-
-
 def mha_key_value_batch(key, value):
     return AssertionError(f"key's sequence and batch dims {key.shape[:2]} do not match "
                           f"value's {value.shape[:2]}")
@@ -95,10 +86,6 @@ def mha_bias_static(which):
     return AssertionError(f"bias cannot be added to static {which}.")
 
 
-def mha_bias_v_missing():
-    return AssertionError("bias_k is set but bias_v is None")
-
-
 def mha_key_padding_size(dim, expected, key_padding_mask):
     """Dim 0 must be the batch size, dim 1 the source length."""
     return AssertionError(f"Expected key_padded_mask.shape[{dim}] to be {expected}, but got "
@@ -110,8 +97,8 @@ def mha_attn_mask_shape(expected, attn_mask):
                           f"{attn_mask.shape}")
 
 
-def mha_bias_k_missing():
-    return AssertionError("bias_v is set but bias_k is None")
+def mha_bias_missing(given, missing):
+    return AssertionError(f"{given} is set but {missing} is None")
 
 
 def dropout1d_dims(nd):
@@ -121,13 +108,14 @@ def dropout1d_dims(nd):
                         "dimension (i.e. 2D or 3D inputs).")
 
 
-def dropout2d_dims(nd):
-    return UserWarning(f"dropout2d: Received a {nd}-D input to dropout2d, which is deprecated and "
-                       "will result in an error in a future release. To retain the behavior and "
-                       "silence this warning, please use dropout instead. Note that dropout2d "
-                       "exists to provide channel-wise dropout on inputs with 2 spatial "
-                       "dimensions, a channel dimension, and an optional batch dimension (i.e. 3D "
-                       "or 4D inputs).")
+def dropout_nd_dims(n, nd):
+    """``dropout2d`` / ``dropout3d`` given an input of neither accepted rank."""
+    return UserWarning(f"dropout{n}d: Received a {nd}-D input to dropout{n}d, which is deprecated "
+                       "and will result in an error in a future release. To retain the behavior "
+                       f"and silence this warning, please use dropout instead. Note that "
+                       f"dropout{n}d exists to provide channel-wise dropout on inputs with {n} "
+                       "spatial dimensions, a channel dimension, and an optional batch dimension "
+                       f"(i.e. {n + 1}D or {n + 2}D inputs).")
 
 
 def dropout2d_3d_input():
@@ -137,15 +125,6 @@ def dropout2d_3d_input():
                        "to interpret the input as one without a batch dimension, i.e. shape (C, "
                        "H, W). To maintain the 1D channel-wise dropout behavior, please switch to "
                        "using dropout1d instead.")
-
-
-def dropout3d_dims(nd):
-    return UserWarning(f"dropout3d: Received a {nd}-D input to dropout3d, which is deprecated and "
-                       "will result in an error in a future release. To retain the behavior and "
-                       "silence this warning, please use dropout instead. Note that dropout3d "
-                       "exists to provide channel-wise dropout on inputs with 3 spatial "
-                       "dimensions, a channel dimension, and an optional batch dimension (i.e. 4D "
-                       "or 5D inputs).")
 
 
 def reduction_mode_invalid(reduction):
@@ -182,12 +161,6 @@ def ce_ignore_index_probs():
     return RuntimeError("ignore_index is not supported for floating point target")
 
 
-def ce_weight_size(c, weight):
-    return RuntimeError(f"cross_entropy: weight tensor should be defined either for all {c} "
-                        f"classes or no classes but got weight tensor of shape: "
-                        f"{list(weight.shape)}")
-
-
 def bce_target_size_deprecated(input, target):
     return ValueError(f"Using a target size ({target.shape}) that is different to the input "
                       f"size ({input.shape}) is deprecated. Please ensure they have the "
@@ -215,14 +188,9 @@ def margin_ranking_dims(input1, input2, target):
                         f"target: {target.shape} ")
 
 
-def cosine_embedding_1d_target(input1, input2):
-    return RuntimeError(f"1D target tensor expects 2D input tensors, but found inputs with "
-                        f"sizes {list(input1.shape)} and {list(input2.shape)}.")
-
-
-def cosine_embedding_0d_target(input1, input2):
-    return RuntimeError(f"0D target tensor expects 1D input tensors, but found inputs with "
-                        f"sizes {list(input1.shape)} and {list(input2.shape)}.")
+def cosine_embedding_target(td, input1, input2):
+    return RuntimeError(f"{td}D target tensor expects {td + 1}D input tensors, but found inputs "
+                        f"with sizes {list(input1.shape)} and {list(input2.shape)}.")
 
 
 def triplet_dims(a, p, n):
@@ -347,19 +315,9 @@ def interpolate_antialias():
     return NotImplementedError("interpolate: antialias=True is not supported by ember")
 
 
-def upsample_deprecated():
-    return UserWarning("nn.functional.upsample is deprecated. Use nn.functional.interpolate "
+def upsample_deprecated(name):
+    return UserWarning(f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` "
                        "instead.")
-
-
-def upsample_nearest_deprecated():
-    return UserWarning("nn.functional.upsample_nearest is deprecated. Use "
-                       "nn.functional.interpolate instead.")
-
-
-def upsample_bilinear_deprecated():
-    return UserWarning("nn.functional.upsample_bilinear is deprecated. Use "
-                       "nn.functional.interpolate instead.")
 
 
 def pad_mode_value(mode):

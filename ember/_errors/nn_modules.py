@@ -6,12 +6,9 @@ def softmax2d_dims(input):
                       "instead")
 
 
-def hardtanh_min_value_deprecated():
-    return FutureWarning("keyword argument `min_value` is deprecated and rename to `min_val`")
-
-
-def hardtanh_max_value_deprecated():
-    return FutureWarning("keyword argument `max_value` is deprecated and rename to `max_val`")
+def hardtanh_value_deprecated(bound):
+    return FutureWarning(f"keyword argument `{bound}_value` is deprecated and renamed to "
+                         f"`{bound}_val`")
 
 
 def container_index_out_of_range(idx):
@@ -26,12 +23,8 @@ def sequential_mul_factor(other, self):
     return ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
 
 
-def parameterlist_called():
-    return RuntimeError("ParameterList should not be called.")
-
-
-def parameterdict_called():
-    return RuntimeError("ParameterDict should not be called.")
+def parameter_container_called(kind):
+    return RuntimeError(f"{kind} should not be called.")
 
 
 def container_deprecated():
@@ -52,9 +45,9 @@ def module_list_index(index):
     return IndexError(f"Index out of range: {index}")
 
 
-def modulelist_extend_type(modules):
-    return TypeError("ModuleList.extend should be called with an iterable, but got " +
-                     type(modules).__name__)
+def container_extend_type(container, value):
+    return TypeError(f"{container}.extend should be called with an iterable, but got " +
+                     type(value).__name__)
 
 
 def update_element_not_iterable(what, j, p):
@@ -67,14 +60,10 @@ def update_element_length(what, j, p):
                       "required")
 
 
-def moduledict_update_type(modules):
-    return TypeError("ModuleDict.update should be called with an iterable of key/value "
-                     "pairs, but got " + type(modules).__name__)
-
-
-def parameterlist_extend_type(values):
-    return TypeError("ParameterList.extend should be called with an iterable, but got " +
-                     type(values).__name__)
+def container_update_type(container, value):
+    """``container``: as torch spells it (``"ParametersDict"`` for ``ParameterDict``)."""
+    return TypeError(f"{container}.update should be called with an iterable of key/value "
+                     "pairs, but got " + type(value).__name__)
 
 
 def parameterdict_key_type(key):
@@ -83,21 +72,12 @@ def parameterdict_key_type(key):
                      "you need non-string keys.")
 
 
-def parameterdict_update_type(parameters):
-    return TypeError("ParametersDict.update should be called with an iterable of key/value "
-                     "pairs, but got " + type(parameters).__name__)
-
-
 def conv_groups_positive():
     return ValueError("groups must be a positive integer")
 
 
-def conv_in_channels_groups():
-    return ValueError("in_channels must be divisible by groups")
-
-
-def conv_out_channels_groups():
-    return ValueError("out_channels must be divisible by groups")
+def conv_channels_groups(which):
+    return ValueError(f"{which} must be divisible by groups")
 
 
 def conv_padding_mode_invalid(padding_modes, padding_mode):
@@ -146,14 +126,8 @@ def instance_norm_features_warning(feature_dim):
                        "used because affine=False")
 
 
-def triplet_margin_positive(margin):
-    return ValueError(f"TripletMarginLoss: expected margin to be greater than 0, got "
-                      f"{margin} instead")
-
-
-def triplet_distance_margin_positive(margin):
-    return ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater "
-                      f"than 0, got {margin} instead")
+def triplet_margin_positive(loss, margin):
+    return ValueError(f"{loss}: expected margin to be greater than 0, got {margin} instead")
 
 
 def multi_margin_weight_arg(weight):
@@ -348,9 +322,10 @@ def data_parallel_zero_grad():
                        "forward method, consider using autograd.grad instead.")
 
 
-def backward_hook_grad_input_count(out, res):
-    return RuntimeError("Backward hook returned an invalid number of grad_input, "
-                        f"got {len(out)}, but expected {len(res)}")
+def backward_hook_count(hook, grads, got, expected):
+    """``hook``: ``"hook"`` (returning ``grad_input``) or ``"pre hook"`` (``grad_output``)."""
+    return RuntimeError(f"Backward {hook} returned an invalid number of {grads}, got {len(got)}, "
+                        f"but expected {len(expected)}")
 
 
 def complex_modules_warning():
@@ -375,12 +350,6 @@ def load_state_dict_post_hook_return():
                           "``register_load_state_dict_post_hook`` are not expected "
                           "to return new values, if incompatible_keys need to be "
                           "modified, it should be done inplace.")
-
-
-def backward_pre_hook_grad_output_count(new, grad_outputs):
-    return RuntimeError("Backward pre hook returned an invalid number of "
-                        f"grad_output, got {len(new)}, but expected "
-                        f"{len(grad_outputs)}")
 
 
 def full_backward_hook_outputs_warning():
@@ -446,12 +415,8 @@ def rnn_dropout_range():
                       "probability of an element being zeroed")
 
 
-def rnn_input_size():
-    return ValueError("input_size must be greater than zero")
-
-
-def rnn_hidden_size():
-    return ValueError("hidden_size must be greater than zero")
+def rnn_size_positive(name):
+    return ValueError(f"{name} must be greater than zero")
 
 
 def rnn_num_layers():
@@ -496,9 +461,8 @@ def lstm_hx_dims(kind, want, hx):
                         f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
 
 
-def rnn_cell_input_dims(input, name):
-    return ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D "
-                      "instead")
+def rnn_cell_dims(name, what, t):
+    return ValueError(f"{name}: Expected {what} to be 1D or 2D, got {t.dim()}D instead")
 
 
 def rnn_nonlinearity_unknown(nonlinearity):
@@ -518,15 +482,6 @@ def rnn_input_dims_value(name, got):
 def rnn_nonlinearity_invalid(nonlinearity):
     return ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' "
                       "or 'relu'.")
-
-
-def rnn_cell_hidden_dims(name, hx):
-    return ValueError(f"{name}: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
-
-
-def rnn_cell_hx_dims(name, i, v):
-    return ValueError(f"{name}: Expected hx[{i}] to be 1D or 2D, got "
-                      f"{v.dim()}D instead")
 
 
 def transformer_activation(activation):

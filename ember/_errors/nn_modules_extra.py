@@ -12,10 +12,6 @@ def lazy_data_parallel():
                         "modules")
 
 
-def lazy_conv_groups():
-    return ValueError("in_channels must be divisible by groups")
-
-
 def lazy_conv_input_dims(no_batch, name, shape):
     return RuntimeError(f"Expected {no_batch}D (unbatched) or {no_batch + 1}D (batched) input "
                         f"to {name}, but got input of size: {shape}")
@@ -53,10 +49,6 @@ def asm_batch_mismatch():
 def asm_input_dims(target_dim, input_dim, size):
     return RuntimeError(f"{target_dim}D target tensor expects {input_dim}D input tensors, "
                         f"but found inputs with size {size}")
-
-
-def asm_multi_target():
-    return RuntimeError("0D or 1D target tensor expected, multi-target not supported")
 
 
 def asm_target_range(n_classes, lo, hi):

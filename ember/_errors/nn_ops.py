@@ -188,14 +188,9 @@ def one_hot_dtype():
     return RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
 
 
-def bilinear_input1_size(in1, input1):
-    return RuntimeError(f"bilinear(): input1 size does not match weight size: got "
-                        f"{input1._data.shape[-1]} but expected {in1}")
-
-
-def bilinear_input2_size(in2, input2):
-    return RuntimeError(f"bilinear(): input2 size does not match weight size: got "
-                        f"{input2._data.shape[-1]} but expected {in2}")
+def bilinear_input_size(k, expected, got):
+    return RuntimeError(f"bilinear(): input{k} size does not match weight size: got {got} but "
+                        f"expected {expected}")
 
 
 def bilinear_batch_dims(input1, input2):
@@ -275,12 +270,8 @@ def bce_dtype_mismatch(found, expected):
                         f"{legacy_scalar_type(expected)}")
 
 
-def bce_input_range():
-    return RuntimeError("all elements of input should be between 0 and 1")
-
-
-def bce_target_range():
-    return RuntimeError("all elements of target should be between 0 and 1")
+def bce_range(which):
+    return RuntimeError(f"all elements of {which} should be between 0 and 1")
 
 
 def target_out_of_bounds(t, bad):
@@ -318,9 +309,10 @@ def nll_target_size(ts, shape):
     return RuntimeError(f"Expected target size {[shape[0], *shape[2:]]}, got {list(ts)}")
 
 
-def nll_weight_size(c, weight):
-    return RuntimeError(f"weight tensor should be defined either for all {c} classes or no "
-                        f"classes but got weight tensor of shape: {list(weight.shape)}")
+def nll_weight_size(c, weight, prefix=""):
+    """``prefix``: ``"cross_entropy: "`` where cross_entropy checks it first."""
+    return RuntimeError(f"{prefix}weight tensor should be defined either for all {c} classes or "
+                        f"no classes but got weight tensor of shape: {list(weight.shape)}")
 
 
 def multi_margin_input_dims(x):

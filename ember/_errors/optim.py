@@ -66,17 +66,13 @@ def epoch_deprecation_warning():
     return UserWarning(EPOCH_DEPRECATION)
 
 
-def constant_factor_range():
-    return ValueError("Constant multiplicative factor expected to be between 0 and 1.")
+def factor_range(which):
+    return ValueError(f"{which} multiplicative factor expected to be between 0 and 1.")
 
 
 def linear_start_factor_range():
     return ValueError("Starting multiplicative factor expected to be greater than 0 and "
                       "less or equal to 1.")
-
-
-def linear_end_factor_range():
-    return ValueError("Ending multiplicative factor expected to be between 0 and 1.")
 
 
 def scheduler_without_optimizer(name, idx):

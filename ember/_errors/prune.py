@@ -10,13 +10,9 @@ def prune_multiple_hooks(name, module):
                           f"module {module}. Use a PruningContainer.")
 
 
-def prune_importance_shape(name, module, got, want):
-    return AssertionError(f"importance_scores should have the same shape as parameter {name} of "
-                          f"{module}, got {got} vs {want}")
-
-
-def prune_importance_shape_tensor(got, want):
-    return AssertionError(f"importance_scores should have the same shape as tensor t, got {got} "
+def prune_importance_shape(what, got, want):
+    """``what``: ``"parameter <name> of <module>"`` (a module's parameter) or ``"tensor t"``."""
+    return AssertionError(f"importance_scores should have the same shape as {what}, got {got} "
                           f"vs {want}")
 
 

@@ -22,10 +22,6 @@ def fft_shape_too_long(n, ndim):
     return RuntimeError(f"Got shape with {n} values but input tensor only has {ndim} dimensions.")
 
 
-def fft_no_dims(dim):
-    return IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-
-
 def fft_unsupported_dtype(dtype):
     return RuntimeError(f"Unsupported dtype {legacy_scalar_type(dtype)}")
 

@@ -117,10 +117,6 @@ def fill_diagonal_unequal():
     return RuntimeError("all dimensions of input must be of equal length")
 
 
-def size_given_twice(fn):
-    return TypeError(f"{fn}() got multiple values for argument 'size'")
-
-
 def missing_size(fn):
     return TypeError(f'{fn}() missing 1 required positional arguments: "size"')
 
@@ -462,8 +458,8 @@ def chunk_nonpositive(chunks):
     return RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
 
 
-def unbind_0d():
-    return IndexError("Dimension specified as 0 but tensor has no dimensions")
+def no_dims(dim):
+    return IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
 
 
 def sections_nonpositive(n):
@@ -485,12 +481,8 @@ def dim_repeated(d):
     return RuntimeError(f"dim {d} appears multiple times in the list of dims")
 
 
-def fliplr_dims():
-    return RuntimeError("Input must be >= 2-d.")
-
-
-def flipud_dims():
-    return RuntimeError("Input must be >= 1-d.")
+def flip_min_dims(n):
+    return RuntimeError(f"Input must be >= {n}-d.")
 
 
 def roll_align(shifts, dims):
@@ -657,9 +649,9 @@ def index_out_of_range_self():
     return IndexError("index out of range in self")
 
 
-def index_add_count(name, n, d, idx):
-    return RuntimeError(f"{name}(): Number of indices ({idx.size}) should be equal to "
-                        f"source.size(dim): ({n}), for dim: {d}")
+def index_count(name, n, size, d):
+    return RuntimeError(f"{name}(): Number of indices ({n}) should be equal to source.size(dim): "
+                        f"({size}), for dim: {d}")
 
 
 def index_add_source_dim(name, d, ndim):

@@ -104,8 +104,9 @@ def pytree_keys(missing, extra):
     return ValueError(f"Node keys mismatch{message}.")
 
 
-def pytree_not_serializable(node_type):
-    return NotImplementedError(f"Serializing {node_type} in pytree is not registered.")
+def pytree_not_registered(verb, what):
+    """``verb`` is ``"Serializing"`` (a node type) or ``"Deserializing"`` (a serialized name)."""
+    return NotImplementedError(f"{verb} {what} in pytree is not registered.")
 
 
 def pytree_namedtuple_not_serializable(cls):
@@ -116,10 +117,6 @@ def pytree_namedtuple_not_serializable(cls):
 
 def pytree_unknown_protocol(protocol):
     return ValueError(f"Unknown protocol {protocol}. Available protocols: [1]")
-
-
-def pytree_unknown_serialized_type(name):
-    return NotImplementedError(f"Deserializing {name} in pytree is not registered.")
 
 
 def pytree_no_keys_fn(node_type):

@@ -470,9 +470,9 @@ def linear_dtypes(a, b):
     return ValueError(f"Input tensors should have the same dtype. Got {a} and {b}")
 
 
-def linear_input_shape(c, h, w, n):
-    return ValueError(f"Input tensor and transformation matrix have incompatible shape.[{c} x "
-                      f"{h} x {w}] != {n}")
+def linear_input_shape(shape, n):
+    return ValueError("Input tensor and transformation matrix have incompatible shape."
+                      f"[{shape[-3]} x {shape[-2]} x {shape[-1]}] != {n}")
 
 
 def linear_input_device(a, b):

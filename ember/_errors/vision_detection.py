@@ -45,16 +45,8 @@ def targets_missing_key(key):
     return ValueError(f"Every element of targets should have a {key} key")
 
 
-def target_boxes_dtype(dtype):
-    return TypeError(f"target boxes must of float type, instead got {dtype}")
-
-
-def target_labels_dtype(dtype):
-    return TypeError(f"target labels must of int64 type, instead got {dtype}")
-
-
-def target_keypoints_dtype(dtype):
-    return TypeError(f"target keypoints must of float type, instead got {dtype}")
+def target_dtype(what, kind, dtype):
+    return TypeError(f"target {what} must of {kind} type, instead got {dtype}")
 
 
 def keypoint_logits_not_square(H, W):

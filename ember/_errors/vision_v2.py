@@ -75,12 +75,8 @@ def v2_length_p_doesn_t_match(p, transforms):
                       f"{len(transforms)}")
 
 
-def v2_scale_sequence_two_floats():
-    return TypeError("Scale should be a sequence of two floats.")
-
-
-def v2_ratio_sequence_two_floats():
-    return TypeError("Ratio should be a sequence of two floats.")
+def v2_two_floats(name):
+    return TypeError(f"{name} should be a sequence of two floats.")
 
 
 def v2_required_crop_size_larger_than(ch, cw, self, height, width):
@@ -120,8 +116,8 @@ def v2_max_size_integer_when_size(max_size):
                       f"{max_size} instead.")
 
 
-def v2_clamping_mode_soft_hard_none(clamping_mode):
-    return ValueError(f"clamping_mode must be soft, hard or None, got {clamping_mode}")
+def v2_clamping_mode(allowed, clamping_mode):
+    return ValueError(f"clamping_mode must be {allowed}, got {clamping_mode}")
 
 
 def v2_no_pil_images(self):
@@ -137,12 +133,8 @@ def v2_dtype_dict_torch_dtype(dtype):
     return ValueError(f"dtype must be a dict or a torch.dtype, got {type(dtype)} instead")
 
 
-def v2_min_size_1(min_size):
-    return ValueError(f"min_size must be >= 1, got {min_size}.")
-
-
-def v2_min_area_1(min_area):
-    return ValueError(f"min_area must be >= 1, got {min_area}.")
+def v2_at_least_1(name, value):
+    return ValueError(f"{name} must be >= 1, got {value}.")
 
 
 def v2_number_boxes_shape_match_number(boxes, label):
@@ -169,18 +161,13 @@ def v2_no_image_video_found_sample():
     return TypeError("No image or video was found in the sample")
 
 
-def v2_found_multiple_cxhxw_dimensions_sample(chws):
-    return ValueError(f"Found multiple CxHxW dimensions in the sample: "
-                      f"{_sequence_to_str(sorted(chws))}")
+def v2_found_multiple_dimensions(kind, found):
+    return ValueError(f"Found multiple {kind} dimensions in the sample: "
+                      f"{_sequence_to_str(sorted(found))}")
 
 
 def v2_no_image_video_mask_bounding():
     return TypeError("No image, video, mask, bounding box of keypoint was found in the sample")
-
-
-def v2_found_multiple_hxw_dimensions_sample(sizes):
-    return ValueError(f"Found multiple HxW dimensions in the sample: "
-                      f"{_sequence_to_str(sorted(sizes))}")
 
 
 def v2_sequence_length(name, msg, error=TypeError):
@@ -337,10 +324,6 @@ def v2_convert_bounding_box_format_missing():
                      "'new_format'")
 
 
-def v2_clamping_mode_soft_hard_auto(clamping_mode):
-    return ValueError(f"clamping_mode must be soft, hard, auto or None, got {clamping_mode}")
-
-
 def v2_pure_tensor_inputs_old_format():
     return ValueError("For pure tensor inputs, `old_format` has to be passed.")
 
@@ -444,10 +427,6 @@ def v2_labels_type(labels):
 
 def v2_kernel_size_two():
     return ValueError("Kernel size should be a tuple/list of two integers")
-
-
-def v2_size_two_dims():
-    return ValueError("Please provide only two dimensions (h, w) for size.")
 
 
 def v2_padding_arg(padding):
@@ -676,26 +655,6 @@ def v2_sanitize_keypoints_take_no_canvas(canvas_size):
 def v2_keypoints_count(points, label):
     return ValueError(f"Number of kepyoints (shape={points.shape}) must match the number of "
                       f"labels.Found labels with shape={label.shape}).")
-
-
-def v2_linear_not_square(matrix):
-    return ValueError(f"transformation_matrix should be square. Got {tuple(matrix.size())} "
-                      f"rectangular matrix.")
-
-
-def v2_linear_mean_length(mean, matrix):
-    return ValueError(f"mean_vector should have the same length {mean.size(0)} as any one of the "
-                      f"dimensions of the transformation_matrix [{tuple(matrix.size())}]")
-
-
-def v2_linear_dtypes(matrix, mean):
-    return ValueError(f"Input tensors should have the same dtype. Got {matrix.dtype} and "
-                      f"{mean.dtype}")
-
-
-def v2_linear_input_shape(shape, n):
-    return ValueError(f"Input tensor and transformation matrix have incompatible shape."
-                      f"[{shape[-3]} x {shape[-2]} x {shape[-1]}] != {n}")
 
 
 def scipy_missing():

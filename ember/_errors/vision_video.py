@@ -25,8 +25,8 @@ def raft_fmap_too_small(min_size, got):
         f"dimensions should be at least 8 * {min_size} = {8 * min_size}.")
 
 
-def raft_encoder_layers(got):
-    return ValueError(f"The expected number of layers is 5, instead got {got}")
+def raft_layers(what, expected, got):
+    return ValueError(f"The expected number of {what} is {expected}, instead got {got}")
 
 
 def raft_context_channels(got, hidden):
@@ -40,10 +40,6 @@ def mvit_input_dimension(shape):
 
 def mvit_empty_setting():
     return ValueError("The configuration parameter can't be empty.")
-
-
-def raft_flow_layers(got):
-    return ValueError(f"The expected number of flow_layers is 2, instead got {got}")
 
 
 def raft_corr_layers(got):

@@ -18,7 +18,7 @@ def _sizes(size, fn="zeros", keyword=None):
     keyword (``keyword``), whichever was given."""
     if keyword is not None:
         if size:
-            raise _errors.size_given_twice(fn)
+            raise _errors.multiple_values(fn, "size")
         size = (keyword,)
     if len(size) == 1 and not isinstance(size[0], (int, np.integer)):
         size = tuple(size[0])

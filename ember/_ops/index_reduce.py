@@ -22,7 +22,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     n = index._data.size
     size = source._data.shape[d] if nd else 1
     if n != size:
-        raise _errors.index_reduce_count(n, size, d)
+        raise _errors.index_count("index_reduce_", n, size, d)
     bound = input._data.shape[d] if input._data.ndim else 1
     if n and (index._data.min() < -bound or index._data.max() >= bound):
         raise _errors.index_out_of_range_self()

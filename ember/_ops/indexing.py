@@ -615,7 +615,7 @@ def _index_source(input, d, idx, source, name):
             raise _errors.index_add_source_dim(name, d, s.ndim)
         n = sshape[d] if s.ndim else 1
         if n != idx.size:
-            raise _errors.index_add_count(name, n, d, idx)
+            raise _errors.index_count(name, idx.size, n, d)
         if (_drop(shape, d) != _drop(sshape, d)) if nd and s.ndim else shape != sshape:
             raise _errors.index_add_shape(shape, sshape)
     return s if nd else s.reshape(-1)

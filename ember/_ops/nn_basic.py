@@ -772,9 +772,9 @@ def bilinear(input1, input2, weight, bias=None):
     batched matrix-vector product with x2."""
     out_f, in1, in2 = weight._data.shape
     if input1._data.shape[-1] != in1:
-        raise _errors.bilinear_input1_size(in1, input1)
+        raise _errors.bilinear_input_size(1, in1, input1._data.shape[-1])
     if input2._data.shape[-1] != in2:
-        raise _errors.bilinear_input2_size(in2, input2)
+        raise _errors.bilinear_input_size(2, in2, input2._data.shape[-1])
     if input1._data.shape[:-1] != input2._data.shape[:-1]:
         raise _errors.bilinear_batch_dims(input1, input2)
     lead = input1._data.shape[:-1]

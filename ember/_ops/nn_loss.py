@@ -176,8 +176,8 @@ def _check_probabilities(x, y, xp):
         bad_x, bad_y = xp.broadcast_arrays(bad_x, bad_y)
         first = xp.argmax((bad_x | bad_y).reshape(-1))
         if bad_x.reshape(-1)[first]:
-            raise _errors.bce_input_range()
-        raise _errors.bce_target_range()
+            raise _errors.bce_range("input")
+        raise _errors.bce_range("target")
 
 
 @register("binary_cross_entropy", autocast={"cpu": "fp32", "cuda": "banned"},

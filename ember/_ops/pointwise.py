@@ -1038,7 +1038,11 @@ AddcmulBackward0 = node_class("AddcmulBackward0", _addc_bwd(False))
 AddcdivBackward0 = node_class("AddcdivBackward0", _addc_bwd(True))
 
 
-def _addc(input, tensor1, tensor2, value, out, is_div):
+def _addc(name, input, tensor1, tensor2, deprecated, value, out):
+    if deprecated:      # the deprecated name(input, value, tensor1, tensor2)
+        _scalar_first(name, "value", 2)
+        value, tensor1, tensor2 = tensor1, tensor2, deprecated[0]
+    is_div = name == "addcdiv"
     dt = D.result_type(input, tensor1, tensor2)
     if is_div and dt.category < 2:
         raise _errors.addcdiv_integer()
@@ -1060,18 +1064,12 @@ def _addc(input, tensor1, tensor2, value, out, is_div):
 
 @register("addcmul", autocast={"cuda": "promote"}, nodes=("AddcmulBackward0",), out=True)
 def addcmul(input, tensor1, tensor2, *deprecated, value=1, out=None):
-    if deprecated:      # addcmul(input, value, tensor1, tensor2)
-        _scalar_first("addcmul", "value", 2)
-        value, tensor1, tensor2 = tensor1, tensor2, deprecated[0]
-    return _addc(input, tensor1, tensor2, value, out, False)
+    return _addc("addcmul", input, tensor1, tensor2, deprecated, value, out)
 
 
 @register("addcdiv", autocast={"cuda": "promote"}, nodes=("AddcdivBackward0",), out=True)
 def addcdiv(input, tensor1, tensor2, *deprecated, value=1, out=None):
-    if deprecated:      # addcdiv(input, value, tensor1, tensor2)
-        _scalar_first("addcdiv", "value", 2)
-        value, tensor1, tensor2 = tensor1, tensor2, deprecated[0]
-    return _addc(input, tensor1, tensor2, value, out, True)
+    return _addc("addcdiv", input, tensor1, tensor2, deprecated, value, out)
 
 
 addcmul_ = OPS["addcmul"].inplace = inplace(addcmul)

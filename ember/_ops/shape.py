@@ -232,7 +232,7 @@ UnbindBackward0 = node_class("UnbindBackward0", _unbind_bwd)
 def unbind(input, dim=0):
     nd = input._data.ndim
     if nd == 0:
-        raise _errors.unbind_0d()
+        raise _errors.no_dims(0)
     d = _wrap_dim(dim, nd)
     arr = input._data
     pre = (slice(None),) * d
@@ -316,14 +316,14 @@ def flip(input, *dims, **kwargs):
 @register("fliplr", nodes=("FlipBackward0",))
 def fliplr(input):
     if input._data.ndim < 2:
-        raise _errors.fliplr_dims()
+        raise _errors.flip_min_dims(2)
     return flip(input, (1,))
 
 
 @register("flipud", nodes=("FlipBackward0",))
 def flipud(input):
     if input._data.ndim < 1:
-        raise _errors.flipud_dims()
+        raise _errors.flip_min_dims(1)
     return flip(input, (0,))
 
 

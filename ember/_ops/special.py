@@ -94,26 +94,25 @@ special_i1e = _unary_special("special_i1e", _special("i1e"), _i1e_grad, "Special
                              "both", _not("i1e_cpu"))
 
 
-def _underived(name, kernel):
-    """A torch.special function torch gives no derivative: its result never needs grad."""
-    return _unary_special(f"special_{name}", _special(kernel), None, None, None,
+def _underived(name, kernel=None):
+    """A torch.special function torch gives no derivative: its result never needs grad.
+    ``kernel``: the backend's function, where its name is not ``name``."""
+    return _unary_special(f"special_{name}", _special(kernel or name), None, None, None,
                           _not(f"{name}_cpu", *_HALF))
 
 
-special_bessel_j0 = _underived("bessel_j0", "bessel_j0")
-special_bessel_j1 = _underived("bessel_j1", "bessel_j1")
-special_spherical_bessel_j0 = _underived("spherical_bessel_j0", "spherical_bessel_j0")
+special_bessel_j0 = _underived("bessel_j0")
+special_bessel_j1 = _underived("bessel_j1")
+special_spherical_bessel_j0 = _underived("spherical_bessel_j0")
 special_modified_bessel_i0 = _underived("modified_bessel_i0", "i0")
 special_modified_bessel_i1 = _underived("modified_bessel_i1", "i1")
-special_bessel_y0 = _underived("bessel_y0", "bessel_y0")
-special_bessel_y1 = _underived("bessel_y1", "bessel_y1")
-special_modified_bessel_k0 = _underived("modified_bessel_k0", "modified_bessel_k0")
-special_modified_bessel_k1 = _underived("modified_bessel_k1", "modified_bessel_k1")
-special_scaled_modified_bessel_k0 = _underived("scaled_modified_bessel_k0",
-                                               "scaled_modified_bessel_k0")
-special_scaled_modified_bessel_k1 = _underived("scaled_modified_bessel_k1",
-                                               "scaled_modified_bessel_k1")
-special_airy_ai = _underived("airy_ai", "airy_ai")
+special_bessel_y0 = _underived("bessel_y0")
+special_bessel_y1 = _underived("bessel_y1")
+special_modified_bessel_k0 = _underived("modified_bessel_k0")
+special_modified_bessel_k1 = _underived("modified_bessel_k1")
+special_scaled_modified_bessel_k0 = _underived("scaled_modified_bessel_k0")
+special_scaled_modified_bessel_k1 = _underived("scaled_modified_bessel_k1")
+special_airy_ai = _underived("airy_ai")
 
 
 # ---- sinc ---------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def _finish(result, out):
 def _one_dim(x, n, dim, default_n=None):
     """The wrapped ``dim`` and the signal length for a 1-D transform."""
     if x._data.ndim == 0:
-        raise _errors.fft_no_dims(dim)
+        raise _errors.no_dims(dim)
     d = _wrap_dim(dim, x._data.ndim)
     if n is None:
         n = x._data.shape[d] if default_n is None else default_n(x._data.shape[d])

@@ -258,7 +258,7 @@ class MultiStepLR(LRScheduler):
 class ConstantLR(LRScheduler):
     def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
         if factor > 1.0 or factor < 0:
-            raise _errors.constant_factor_range()
+            raise _errors.factor_range("Constant")
         self.factor = factor
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
@@ -282,7 +282,7 @@ class LinearLR(LRScheduler):
         if start_factor > 1.0 or start_factor <= 0:
             raise _errors.linear_start_factor_range()
         if end_factor > 1.0 or end_factor < 0:
-            raise _errors.linear_end_factor_range()
+            raise _errors.factor_range("Ending")
         self.start_factor = start_factor
         self.end_factor = end_factor
         self.total_iters = total_iters

@@ -425,7 +425,7 @@ def _to_json(spec):
     if spec.is_leaf():
         return {"type": None, "context": None, "children_spec": []}
     if spec.type not in SUPPORTED_SERIALIZED_TYPES:
-        raise _errors.pytree_not_serializable(spec.type)
+        raise _errors.pytree_not_registered("Serializing", spec.type)
     node = SUPPORTED_SERIALIZED_TYPES[spec.type]
     if node.to_dumpable_context is None:
         context = json.dumps(spec._context)
@@ -440,7 +440,7 @@ def _from_json(data):
         return LeafSpec()
     name = data["type"]
     if name not in SERIALIZED_TYPE_TO_PYTHON_TYPE:
-        raise _errors.pytree_unknown_serialized_type(name)
+        raise _errors.pytree_not_registered("Deserializing", name)
     node = SUPPORTED_SERIALIZED_TYPES[SERIALIZED_TYPE_TO_PYTHON_TYPE[name]]
     if node.from_dumpable_context is None:
         context = json.loads(data["context"])

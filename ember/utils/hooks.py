@@ -138,7 +138,7 @@ class BackwardHook:
                 if out is None:
                     continue
                 if len(out) != len(res):
-                    raise _errors.backward_hook_grad_input_count(out, res)
+                    raise _errors.backward_hook_count("hook", "grad_input", out, res)
                 res = out
             self.grad_outputs = None
             return self._unpack_none(self.input_tensors_index, res)
@@ -176,7 +176,8 @@ class BackwardHook:
                     if new is None:
                         continue
                     if len(new) != len(self.grad_outputs):
-                        raise _errors.backward_pre_hook_grad_output_count(new, self.grad_outputs)
+                        raise _errors.backward_hook_count("pre hook", "grad_output", new,
+                                                        self.grad_outputs)
                     self.grad_outputs = new
                 local_grad_outputs = self.grad_outputs
                 if self.input_tensors_index is None:

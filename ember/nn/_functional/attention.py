@@ -130,10 +130,10 @@ def _in_projection_packed(q, k, v, w, b):
 def _check_3d_mask(attn_mask, tgt_len, src_len, bsz, num_heads):
     if attn_mask.dim() == 2:
         if tuple(attn_mask.shape) != (tgt_len, src_len):
-            raise _errors.mha_attn_mask_2d_shape(attn_mask, tgt_len, src_len)
+            raise _errors.mha_attn_mask_nd_shape(attn_mask, (tgt_len, src_len))
         return attn_mask.unsqueeze(0)
     if tuple(attn_mask.shape) != (bsz * num_heads, tgt_len, src_len):
-        raise _errors.mha_attn_mask_3d_shape(attn_mask, tgt_len, src_len, bsz, num_heads)
+        raise _errors.mha_attn_mask_nd_shape(attn_mask, (bsz * num_heads, tgt_len, src_len))
     return attn_mask
 
 
@@ -141,9 +141,9 @@ def _static_kv(static, proj, bsz, num_heads, head_dim, name):
     if static is None:
         return proj.view(proj.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
     if static.size(0) != bsz * num_heads:
-        raise _errors.mha_static_size0(name, bsz, num_heads, static)
+        raise _errors.mha_static_size(name, static, 0, bsz * num_heads)
     if static.size(2) != head_dim:
-        raise _errors.mha_static_size2(name, head_dim, static)
+        raise _errors.mha_static_size(name, static, 2, head_dim)
     return static
 
 
@@ -202,9 +202,9 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         v = _shape.cat([v, bias_v.repeat(1, bsz, 1)])
         attn_mask, key_padding_mask = _pad_key(attn_mask), _pad_key(key_padding_mask)
     elif bias_k is not None:
-        raise _errors.mha_bias_v_missing()
+        raise _errors.mha_bias_missing("bias_k", "bias_v")
     elif bias_v is not None:
-        raise _errors.mha_bias_k_missing()
+        raise _errors.mha_bias_missing("bias_v", "bias_k")
     q = q.view(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
     k = _static_kv(static_k, k, bsz, num_heads, head_dim, "static_k")
     v = _static_kv(static_v, v, bsz, num_heads, head_dim, "static_v")

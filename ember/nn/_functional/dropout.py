@@ -50,7 +50,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     _check_p(p)
     nd = input.dim()
     if nd not in (3, 4):
-        warnings.warn(_errors.dropout2d_dims(nd), stacklevel=2)
+        warnings.warn(_errors.dropout_nd_dims(2, nd), stacklevel=2)
     if nd == 3:
         warnings.warn(_errors.dropout2d_3d_input(), stacklevel=2)
     return _batched_feature_dropout(input, p, training, inplace, False)
@@ -60,5 +60,5 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
     _check_p(p)
     nd = input.dim()
     if nd not in (4, 5):
-        warnings.warn(_errors.dropout3d_dims(nd), stacklevel=2)
+        warnings.warn(_errors.dropout_nd_dims(3, nd), stacklevel=2)
     return _batched_feature_dropout(input, p, training, inplace, nd == 4)

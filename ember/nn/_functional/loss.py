@@ -153,7 +153,7 @@ def _cross_entropy_probs(input, target, weight, reduction, ignore_index, smoothi
         raise _errors.ce_ignore_index_probs()
     c = input.shape[class_dim]
     if weight is not None and (weight.ndim != 1 or weight.numel() != c):
-        raise _errors.ce_weight_size(c, weight)
+        raise _errors.nll_weight_size(c, weight, "cross_entropy: ")
     logp = input.log_softmax(class_dim)
     if smoothing > 0.0:
         _check_smoothing(smoothing)
@@ -297,9 +297,9 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     if td > 1:
         raise _errors.target_multi_dim()
     if td == 1 and not (input1.ndim == 2 and input2.ndim == 2):
-        raise _errors.cosine_embedding_1d_target(input1, input2)
+        raise _errors.cosine_embedding_target(1, input1, input2)
     if td == 0 and not (input1.ndim == 1 and input2.ndim == 1):
-        raise _errors.cosine_embedding_0d_target(input1, input2)
+        raise _errors.cosine_embedding_target(0, input1, input2)
     prod = (input1 * input2).sum(td)
     mag1 = (input1 * input1).sum(td) + 1e-12
     mag2 = (input2 * input2).sum(td) + 1e-12

@@ -63,17 +63,17 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
-    warnings.warn(_errors.upsample_deprecated(), stacklevel=2)
+    warnings.warn(_errors.upsample_deprecated("upsample"), stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input, size=None, scale_factor=None):
-    warnings.warn(_errors.upsample_nearest_deprecated(), stacklevel=2)
+    warnings.warn(_errors.upsample_deprecated("upsample_nearest"), stacklevel=2)
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input, size=None, scale_factor=None):
-    warnings.warn(_errors.upsample_bilinear_deprecated(), stacklevel=2)
+    warnings.warn(_errors.upsample_deprecated("upsample_bilinear"), stacklevel=2)
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 

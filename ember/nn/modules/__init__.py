@@ -27,4 +27,3 @@ from .instancenorm_lazy import *  # noqa: F401,F403
 from .pooling_fractional import *  # noqa: F401,F403
 from .loss_extra import *  # noqa: F401,F403
 from .adaptive import *  # noqa: F401,F403
-from .crossmaplrn import *  # noqa: F401,F403

@@ -114,10 +114,10 @@ class Hardtanh(Module):
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None):
         super().__init__()
         if min_value is not None:
-            warnings.warn(_errors.hardtanh_min_value_deprecated(), stacklevel=2)
+            warnings.warn(_errors.hardtanh_value_deprecated("min"), stacklevel=2)
             min_val = min_value
         if max_value is not None:
-            warnings.warn(_errors.hardtanh_max_value_deprecated(), stacklevel=2)
+            warnings.warn(_errors.hardtanh_value_deprecated("max"), stacklevel=2)
             max_val = max_value
         self.min_val = min_val
         self.max_val = max_val

@@ -60,7 +60,7 @@ class AdaptiveLogSoftmaxWithLoss(Module):
             if input_.dim() != 1:
                 raise _errors.asm_input_dims(0, 1, input_.size())
         else:
-            raise _errors.asm_multi_target()
+            raise _errors.target_multi_dim()
         is_batched = targ_dim > 0
         input = input_ if is_batched else input_.unsqueeze(0)
         target = target_ if is_batched else target_.unsqueeze(0)

@@ -221,7 +221,7 @@ class ModuleList(_NoDigitDir, Module):
 
     def extend(self, modules):
         if not isinstance(modules, container_abcs.Iterable):
-            raise _errors.modulelist_extend_type(modules)
+            raise _errors.container_extend_type("ModuleList", modules)
         offset = len(self)
         for i, module in enumerate(modules):
             self.add_module(str(offset + i), module)
@@ -283,7 +283,7 @@ class ModuleDict(Module):
 
     def update(self, modules):
         if not isinstance(modules, container_abcs.Iterable):
-            raise _errors.moduledict_update_type(modules)
+            raise _errors.container_update_type("ModuleDict", modules)
         if isinstance(modules, (OrderedDict, ModuleDict, container_abcs.Mapping)):
             for key, module in modules.items():
                 self[key] = module
@@ -341,7 +341,7 @@ class ParameterList(_NoDigitDir, Module):
 
     def extend(self, values):
         if not isinstance(values, container_abcs.Iterable) or isinstance(values, Tensor):
-            raise _errors.parameterlist_extend_type(values)
+            raise _errors.container_extend_type("ParameterList", values)
         for value in values:
             self.append(value)
         return self
@@ -350,7 +350,7 @@ class ParameterList(_NoDigitDir, Module):
         return "\n".join(_param_line(k, p, lambda t: str(t.dtype)) for k, p in enumerate(self))
 
     def __call__(self, *args, **kwargs):
-        raise _errors.parameterlist_called()
+        raise _errors.parameter_container_called("ParameterList")
 
 
 class ParameterDict(Module):
@@ -435,7 +435,7 @@ class ParameterDict(Module):
 
     def update(self, parameters):
         if not isinstance(parameters, container_abcs.Iterable):
-            raise _errors.parameterdict_update_type(parameters)
+            raise _errors.container_update_type("ParametersDict", parameters)
         if isinstance(parameters, (OrderedDict, ParameterDict)):
             for key, parameter in parameters.items():
                 self[key] = parameter
@@ -449,7 +449,7 @@ class ParameterDict(Module):
         return "\n".join(_param_line(k, p, _typename) for k, p in self.items())
 
     def __call__(self, input):
-        raise _errors.parameterdict_called()
+        raise _errors.parameter_container_called("ParameterDict")
 
     def __or__(self, other):
         copy = self.copy()

@@ -33,9 +33,9 @@ class _ConvNd(Module):
         if groups <= 0:
             raise _errors.conv_groups_positive()
         if in_channels % groups != 0:
-            raise _errors.conv_in_channels_groups()
+            raise _errors.conv_channels_groups("in_channels")
         if out_channels % groups != 0:
-            raise _errors.conv_out_channels_groups()
+            raise _errors.conv_channels_groups("out_channels")
         kernel_size, stride, dilation = (_ntuple(v, n) for v in (kernel_size, stride, dilation))
         if isinstance(padding, str):
             if padding not in ("same", "valid"):

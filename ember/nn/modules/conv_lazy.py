@@ -26,7 +26,7 @@ class _LazyConvXdMixin(LazyModuleMixin):
             return
         self.in_channels = self._get_in_channels(input)
         if self.in_channels % self.groups != 0:
-            raise _errors.lazy_conv_groups()
+            raise _errors.conv_channels_groups("in_channels")
         if self.transposed:
             shape = (self.in_channels, self.out_channels // self.groups)
         else:

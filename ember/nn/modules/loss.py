@@ -157,7 +157,7 @@ class TripletMarginLoss(_Loss):
                  reduction="mean"):
         super().__init__(size_average, reduce, reduction)
         if margin <= 0:
-            raise _errors.triplet_margin_positive(margin)
+            raise _errors.triplet_margin_positive("TripletMarginLoss", margin)
         self.margin = margin
         self.p = p
         self.eps = eps
@@ -172,7 +172,7 @@ class TripletMarginWithDistanceLoss(_Loss):
     def __init__(self, *, distance_function=None, margin=1.0, swap=False, reduction="mean"):
         super().__init__(None, None, reduction)
         if margin <= 0:
-            raise _errors.triplet_distance_margin_positive(margin)
+            raise _errors.triplet_margin_positive("TripletMarginWithDistanceLoss", margin)
         self.distance_function = distance_function
         self.margin = margin
         self.swap = swap

@@ -1,13 +1,14 @@
-"""nn modules: LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm."""
+"""nn modules: LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm, CrossMapLRN2d."""
 import numbers
 
 from ... import _errors
 from ..._ops import creation as _C
 from .. import functional as F, init
+from . import _functions
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["LocalResponseNorm", "LayerNorm", "GroupNorm", "RMSNorm"]
+__all__ = ["LocalResponseNorm", "CrossMapLRN2d", "LayerNorm", "GroupNorm", "RMSNorm"]
 
 
 def _affine_params(module, shape, affine, bias, device, dtype):
@@ -31,8 +32,8 @@ def _shape(normalized_shape):
     return tuple(normalized_shape)
 
 
-class LocalResponseNorm(Module):
-    __constants__ = ["size", "alpha", "beta", "k"]
+class _ResponseNorm(Module):
+    """The window ``size`` and ``alpha``, ``beta``, ``k`` of both local response norms."""
 
     def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
         super().__init__()
@@ -41,11 +42,25 @@ class LocalResponseNorm(Module):
         self.beta = beta
         self.k = k
 
+    def extra_repr(self):
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class LocalResponseNorm(_ResponseNorm):
+    __constants__ = ["size", "alpha", "beta", "k"]
+
     def forward(self, input):
         return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
 
-    def extra_repr(self):
-        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+class CrossMapLRN2d(_ResponseNorm):
+    """Lua Torch's cross-channel LRN, forward and backward as torch computes them."""
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
+        super().__init__(size, alpha, beta, k)
+
+    def forward(self, input):
+        return _functions.CrossMapLRN2d.apply(input, self.size, self.alpha, self.beta, self.k)
 
 
 class LayerNorm(Module):
@@ -120,5 +135,3 @@ class RMSNorm(Module):
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
-
-from .crossmaplrn import CrossMapLRN2d  # noqa: F401,E402

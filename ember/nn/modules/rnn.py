@@ -155,10 +155,10 @@ class RNNBase(Module):
         _check_type("batch_first", self.batch_first, bool)
         _check_type("input_size", self.input_size, int)
         if self.input_size <= 0:
-            raise _errors.rnn_input_size()
+            raise _errors.rnn_size_positive("input_size")
         _check_type("hidden_size", self.hidden_size, int)
         if self.hidden_size <= 0:
-            raise _errors.rnn_hidden_size()
+            raise _errors.rnn_size_positive("hidden_size")
         if self.num_layers <= 0:
             raise _errors.rnn_num_layers()
         if self.proj_size < 0:
@@ -412,13 +412,13 @@ class RNNCellBase(Module):
     def _check_dims(self, input, hx):
         name = type(self).__name__
         if input.dim() not in (1, 2):
-            raise _errors.rnn_cell_input_dims(input, name)
+            raise _errors.rnn_cell_dims(name, "input", input)
         if isinstance(hx, tuple):
             for i, v in enumerate(hx):
                 if v.dim() not in (1, 2):
-                    raise _errors.rnn_cell_hx_dims(name, i, v)
+                    raise _errors.rnn_cell_dims(name, f"hx[{i}]", v)
         elif hx is not None and hx.dim() not in (1, 2):
-            raise _errors.rnn_cell_hidden_dims(name, hx)
+            raise _errors.rnn_cell_dims(name, "hidden", hx)
 
     def _cell(self, mode, input, state):
         """One step of ``mode`` on a (batched) input; returns the new state tuple."""

@@ -48,8 +48,8 @@ class BasePruningMethod(ABC):
         orig = getattr(module, name)
         if importance_scores is not None:
             if importance_scores.shape != orig.shape:
-                raise _errors.prune_importance_shape(name, module, importance_scores.shape,
-                                                     orig.shape)
+                raise _errors.prune_importance_shape(f"parameter {name} of {module}",
+                                                     importance_scores.shape, orig.shape)
         else:
             importance_scores = orig
         first = not isinstance(method, PruningContainer)
@@ -93,7 +93,7 @@ class BasePruningMethod(ABC):
     def prune(self, t, default_mask=None, importance_scores=None):
         """``t`` times the mask this method computes for it."""
         if importance_scores is not None and importance_scores.shape != t.shape:
-            raise _errors.prune_importance_shape_tensor(importance_scores.shape, t.shape)
+            raise _errors.prune_importance_shape("tensor t", importance_scores.shape, t.shape)
         scores = importance_scores if importance_scores is not None else t
         default_mask = default_mask if default_mask is not None else _ember().ones_like(t)
         return t * self.compute_mask(scores, default_mask=default_mask)

@@ -2,6 +2,7 @@
 design-space samples."""
 import math
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import partial
 
 import ember
@@ -76,17 +77,15 @@ class AnyStage(nn.Sequential):
                 norm_layer, activation_layer, group_width, bottleneck_multiplier, se_ratio))
 
 
+@dataclass(eq=False, repr=False)     # compared and printed as a plain object, as torchvision's
 class BlockParams:
     """Per-stage depths, widths, group widths, bottleneck ratios and strides."""
-
-    def __init__(self, depths, widths, group_widths, bottleneck_multipliers, strides,
-                 se_ratio=None):
-        self.depths = depths
-        self.widths = widths
-        self.group_widths = group_widths
-        self.bottleneck_multipliers = bottleneck_multipliers
-        self.strides = strides
-        self.se_ratio = se_ratio
+    depths: list
+    widths: list
+    group_widths: list
+    bottleneck_multipliers: list
+    strides: list
+    se_ratio: float = None
 
     @classmethod
     def from_init_params(cls, depth, w_0, w_a, w_m, group_width, bottleneck_multiplier=1.0,

@@ -652,8 +652,7 @@ class LinearTransformation(Module):
         shape = tensor.shape
         n = shape[-3] * shape[-2] * shape[-1]
         if n != self.transformation_matrix.shape[0]:
-            raise _errors.linear_input_shape(shape[-3], shape[-2], shape[-1],
-                                             self.transformation_matrix.shape[0])
+            raise _errors.linear_input_shape(shape, self.transformation_matrix.shape[0])
         if tensor.device.type != self.mean_vector.device.type:
             raise _errors.linear_input_device(tensor.device, self.mean_vector.device)
         flat = tensor.view(-1, n) - self.mean_vector

@@ -1,6 +1,7 @@
 """The detection builders' shared plumbing: weights / backbone weights (and their legacy
 ``pretrained*`` flags), ``num_classes``, which backbone layers train, the checkpoint."""
 import sys
+from dataclasses import dataclass
 
 from .... import nn
 from ...ops import misc as misc_nn_ops
@@ -14,15 +15,14 @@ __all__ = ["detection_builder", "BuildConfig"]
 _DEFAULT = object()      # "weights_backbone not given"
 
 
+@dataclass
 class BuildConfig:
     """What a builder resolved, handed to its ``assemble(cfg, **kwargs)``."""
-
-    def __init__(self, weights, weights_backbone, num_classes, trainable_layers, progress):
-        self.weights = weights
-        self.weights_backbone = weights_backbone
-        self.num_classes = num_classes
-        self.trainable_layers = trainable_layers
-        self.progress = progress
+    weights: object
+    weights_backbone: object
+    num_classes: int
+    trainable_layers: int
+    progress: bool
 
     @property
     def is_trained(self):

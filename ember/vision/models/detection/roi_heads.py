@@ -282,11 +282,11 @@ class RoIHeads(nn.Module):
     def _check_target_types(self, targets):
         for t in targets:
             if t["boxes"].dtype not in (ember.float, ember.double, ember.half):
-                raise _errors.target_boxes_dtype(t["boxes"].dtype)
+                raise _errors.target_dtype("boxes", "float", t["boxes"].dtype)
             if t["labels"].dtype != ember.int64:
-                raise _errors.target_labels_dtype(t["labels"].dtype)
+                raise _errors.target_dtype("labels", "int64", t["labels"].dtype)
             if self.has_keypoint() and t["keypoints"].dtype != ember.float32:
-                raise _errors.target_keypoints_dtype(t["keypoints"].dtype)
+                raise _errors.target_dtype("keypoints", "float", t["keypoints"].dtype)
 
     @staticmethod
     def _positives(proposals, matched_idxs, labels):

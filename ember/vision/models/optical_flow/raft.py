@@ -66,7 +66,7 @@ class FeatureEncoder(nn.Module):
                  strides=(2, 1, 2, 2), norm_layer=nn.BatchNorm2d):
         super().__init__()
         if len(layers) != 5:
-            raise _errors.raft_encoder_layers(len(layers))
+            raise _errors.raft_layers("layers", 5, len(layers))
         self.convnormrelu = Conv2dNormActivation(3, layers[0], norm_layer=norm_layer,
                                                  kernel_size=7, stride=strides[0], bias=True)
         for i in range(1, 4):
@@ -103,7 +103,7 @@ class MotionEncoder(nn.Module):
                  out_channels=128):
         super().__init__()
         if len(flow_layers) != 2:
-            raise _errors.raft_flow_layers(len(flow_layers))
+            raise _errors.raft_layers("flow_layers", 2, len(flow_layers))
         if len(corr_layers) not in (1, 2):
             raise _errors.raft_corr_layers(len(corr_layers))
         self.convcorr1 = _relu_conv(in_channels_corr, corr_layers[0], 1)

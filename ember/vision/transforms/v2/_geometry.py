@@ -69,9 +69,9 @@ class RandomResizedCrop(Transform):
         super().__init__()
         self.size = _setup_size(size)
         if not isinstance(scale, (list, tuple)) or len(scale) != 2:
-            raise _errors.v2_scale_sequence_two_floats()
+            raise _errors.v2_two_floats("Scale")
         if not isinstance(ratio, (list, tuple)) or len(ratio) != 2:
-            raise _errors.v2_ratio_sequence_two_floats()
+            raise _errors.v2_two_floats("Ratio")
         if scale[0] > scale[1] or ratio[0] > ratio[1]:
             warnings.warn("Scale and ratio should be of kind (min, max)")
         self.scale, self.ratio = scale, ratio

@@ -34,7 +34,7 @@ class SetClampingMode(Transform):
     def __init__(self, clamping_mode):
         super().__init__()
         if clamping_mode not in (None, "soft", "hard"):
-            raise _errors.v2_clamping_mode_soft_hard_none(clamping_mode)
+            raise _errors.v2_clamping_mode("soft, hard or None", clamping_mode)
         self.clamping_mode = clamping_mode
 
     def transform(self, inpt, params):

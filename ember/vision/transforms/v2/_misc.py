@@ -183,9 +183,9 @@ class SanitizeBoundingBoxes(_Sanitize):
 
     def __init__(self, min_size=1.0, min_area=1.0, labels_getter="default"):
         if min_size < 1:
-            raise _errors.v2_min_size_1(min_size)
+            raise _errors.v2_at_least_1("min_size", min_size)
         if min_area < 1:
-            raise _errors.v2_min_area_1(min_area)
+            raise _errors.v2_at_least_1("min_area", min_area)
         super().__init__(labels_getter, min_size=min_size, min_area=min_area)
 
     def _valid(self, flat_inputs, labels):
@@ -221,11 +221,12 @@ class LinearTransformation(Transform):
     def __init__(self, transformation_matrix, mean_vector):
         super().__init__()
         if transformation_matrix.size(0) != transformation_matrix.size(1):
-            raise _errors.v2_linear_not_square(transformation_matrix)
+            raise _errors.linear_matrix_square(tuple(transformation_matrix.size()))
         if mean_vector.size(0) != transformation_matrix.size(0):
-            raise _errors.v2_linear_mean_length(mean_vector, transformation_matrix)
+            raise _errors.linear_mean_length(mean_vector.size(0),
+                                             tuple(transformation_matrix.size()))
         if transformation_matrix.dtype != mean_vector.dtype:
-            raise _errors.v2_linear_dtypes(transformation_matrix, mean_vector)
+            raise _errors.linear_dtypes(transformation_matrix.dtype, mean_vector.dtype)
         self.transformation_matrix, self.mean_vector = transformation_matrix, mean_vector
 
     def check_inputs(self, sample):
@@ -236,7 +237,7 @@ class LinearTransformation(Transform):
         shape = inpt.shape
         n = shape[-3] * shape[-2] * shape[-1]
         if n != self.transformation_matrix.shape[0]:
-            raise _errors.v2_linear_input_shape(shape, self.transformation_matrix.shape[0])
+            raise _errors.linear_input_shape(shape, self.transformation_matrix.shape[0])
         flat = inpt.reshape(-1, n) - self.mean_vector
         output = flat.mm(self.transformation_matrix.to(flat.dtype)).reshape(shape)
         if isinstance(inpt, (tv_tensors.Image, tv_tensors.Video)):

@@ -43,7 +43,7 @@ def query_chw(flat_inputs):
     if not chws:
         raise _errors.v2_no_image_video_found_sample()
     if len(chws) > 1:
-        raise _errors.v2_found_multiple_cxhxw_dimensions_sample(chws)
+        raise _errors.v2_found_multiple_dimensions("CxHxW", chws)
     return chws.pop()
 
 
@@ -54,11 +54,11 @@ def query_size(flat_inputs):
     if not sizes:
         raise _errors.v2_no_image_video_mask_bounding()
     if len(sizes) > 1:
-        raise _errors.v2_found_multiple_hxw_dimensions_sample(sizes)
+        raise _errors.v2_found_multiple_dimensions("HxW", sizes)
     return sizes.pop()
 
 
-def _setup_size(size, error=_errors.v2_size_two_dims):
+def _setup_size(size, error=_errors.crop_size_dims):
     if isinstance(size, numbers.Number):
         return int(size), int(size)
     if isinstance(size, collections.abc.Sequence) and len(size) == 1:

@@ -119,7 +119,7 @@ def _clamp_bounding_boxes(boxes, format, canvas_size, clamping_mode):
 def clamp_bounding_boxes(inpt, format=None, canvas_size=None, clamping_mode="auto"):
     """Clip the boxes to their canvas."""
     if clamping_mode is not None and clamping_mode not in ("soft", "hard", "auto"):
-        raise _errors.v2_clamping_mode_soft_hard_auto(clamping_mode)
+        raise _errors.v2_clamping_mode("soft, hard, auto or None", clamping_mode)
     if is_pure_tensor(inpt):
         if format is None or canvas_size is None or clamping_mode == "auto":
             raise _errors.v2_pure_tensor_inputs_format_canvas()
