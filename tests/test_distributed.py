@@ -76,6 +76,29 @@ def test_join_with_uneven_inputs():
 
 
 @needs_mpi
+def test_zero_redundancy_optimizer_equals_one_optimizer():
+    """``ZeroRedundancyOptimizer``: torch's partition, steps, consolidated state, reload."""
+    _ok(mpirun("zero_optimizer.py"), "ZERO OK")
+
+
+@pytest.mark.parametrize("make", ["tensor", "empty", "mixed", "dtypes", "no_params_key",
+                                  "not_iterable"])
+def test_zero_redundancy_optimizer_checks_params_as_torch(make):
+    import importlib
+    errors = []
+    for lib in (torch, ember):
+        zero = importlib.import_module(f"{lib.__name__}.distributed.optim").ZeroRedundancyOptimizer
+        ps = {"tensor": lambda: lib.ones(2), "empty": lambda: [],
+              "mixed": lambda: [lib.ones(2), {"params": [lib.ones(2)]}],
+              "dtypes": lambda: [lib.ones(2), lib.ones(2, dtype=lib.float64)],
+              "no_params_key": lambda: [{"lr": 0.1}], "not_iterable": lambda: 3}[make]()
+        with pytest.raises((TypeError, ValueError)) as info:
+            zero(ps, lib.optim.SGD, lr=0.1)
+        errors.append((type(info.value), str(info.value)))
+    assert errors[1] == errors[0]
+
+
+@needs_mpi
 def test_ddp_matches_single_process_training():
     _ok(mpirun("ddp_train.py"), "DDP OK")
 

@@ -74,3 +74,32 @@ def join_early_termination():
 
 def join_not_initialised(cls):
     return AssertionError(f"Check that the {cls} constructor calls the ``Joinable`` constructor")
+
+
+def backend_name_type():
+    return ValueError("Backend constructor parameter must be string-ish")
+
+
+# ---- ZeroRedundancyOptimizer -----------------------------------------------------------------
+def zero_params_type(expected):
+    return TypeError(f"`params` argument should be an iterable of {expected}")
+
+
+def zero_empty_params():
+    return ValueError("ZeroRedundancyOptimizer got an empty parameter list")
+
+
+def zero_group_without_params():
+    return ValueError("Each parameter group passed-in via `params` must have a 'params' key "
+                      "mapping to the parameters in the group")
+
+
+def zero_mixed_params(got):
+    return ValueError("ZeroRedundancyOptimizer only supports using the same dense type for all "
+                      f"parameters but got {got}")
+
+
+def zero_not_consolidated(rank):
+    return RuntimeError("Optimizer state has not been consolidated on this rank. Please call "
+                        f"`consolidate_state_dict(to={rank})` on all ranks beforehand if you "
+                        "meant to save the global state.")

@@ -26,7 +26,7 @@ from . import _mpi
 
 __all__ = ["init_process_group", "destroy_process_group", "is_initialized", "is_available",
            "is_mpi_available", "is_gloo_available", "is_nccl_available", "get_rank",
-           "get_world_size", "get_backend", "barrier", "new_group", "ReduceOp", "Work",
+           "get_world_size", "get_backend", "Backend", "barrier", "new_group", "ReduceOp", "Work",
            "ProcessGroup", "group", "GroupMember", "all_reduce", "broadcast", "reduce",
            "all_gather", "all_gather_into_tensor", "reduce_scatter", "reduce_scatter_tensor",
            "gather", "scatter", "all_to_all", "all_to_all_single", "send", "recv", "isend",
@@ -59,6 +59,30 @@ class ReduceOp:
     BAND = RedOpType.BAND
     BOR = RedOpType.BOR
     BXOR = RedOpType.BXOR
+
+
+class Backend(str):
+    """Backend names: ``Backend.GLOO == "gloo"``; ``Backend(name)`` gives a known name's
+    constant (any case), other names lower-cased, as plain strings.  Ember runs ``mpi`` and
+    ``gloo`` over MPI and ``nccl`` on CuPy; registering a third-party backend is refused."""
+    UNDEFINED, GLOO, NCCL, UCC, MPI, XCCL, FAKE = ("undefined", "gloo", "nccl", "ucc", "mpi",
+                                                    "xccl", "fake")
+    backend_list = [UNDEFINED, GLOO, NCCL, XCCL, UCC, MPI, FAKE]
+    default_device_backend_map = {"cpu": GLOO, "cuda": NCCL, "xpu": XCCL, "mps": GLOO}
+    backend_capability = {GLOO: ["cpu", "cuda"], NCCL: ["cuda"], XCCL: ["xpu"],
+                          UCC: ["cpu", "cuda"], MPI: ["cpu", "cuda"],
+                          FAKE: ["cpu", "cuda", "hpu", "xpu"]}
+
+    def __new__(cls, name):
+        if not isinstance(name, str):
+            raise _errors.backend_name_type()
+        value = getattr(Backend, name.upper(), Backend.UNDEFINED)
+        return name.lower() if value == Backend.UNDEFINED else value
+
+    @classmethod
+    def register_backend(cls, name, func, extended_api=False, devices=None):
+        raise _errors.unsupported("torch.distributed.Backend.register_backend",
+                                  "ember's backends are mpi, gloo (over MPI) and nccl")
 
 
 class GroupMember:
@@ -375,7 +399,8 @@ def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=
 
 # Submodules that ``import torch.distributed`` makes reachable as attributes (annotations such
 # as ``torch.distributed.device_mesh.DeviceMesh`` use them), imported on first access.
-_SUBMODULES = frozenset({"device_mesh", "algorithms", "constants", "tensor", "fsdp", "nn"})
+_SUBMODULES = frozenset({"device_mesh", "algorithms", "constants", "tensor", "fsdp", "nn",
+                         "optim"})
 
 
 def __getattr__(name):
