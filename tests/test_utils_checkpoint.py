@@ -194,3 +194,44 @@ def test_non_reentrant_drops_the_saved_activations():
     xt = torch.ones(4, requires_grad=True)
     xt.exp().sin().sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-6)
+
+
+def test_device_states_and_default_device_type_as_torch():
+    for lib in (torch, ember):
+        ck = _ckpt(lib)
+        assert ck.get_device_states(lib.ones(2), 3, [lib.ones(1)], {"k": lib.ones(1)}) == ([], [])
+        ck.set_device_states([], [])
+        assert ck.DefaultDeviceType.get_device_type() == "cpu"   # no accelerator here
+        ck.DefaultDeviceType.set_device_type("cuda")
+        assert ck.DefaultDeviceType.get_device_type() == "cuda"
+        ck.DefaultDeviceType.set_device_type(None)
+        assert ck.DefaultDeviceType.get_device_type() == "cpu"
+
+
+@pytest.mark.parametrize("reentrant", [True, False])
+def test_checkpoint_replays_cuda_dropout_masks(fake_cuda, reentrant):
+    """Inputs on a (fake) CUDA device: their generator's state is saved and restored around
+    the recomputation, so the dropout masks, and the gradients, are those of the plain run."""
+    def run(checkpointed):
+        ember.manual_seed(0)
+        x = ember.ones(64, 8, device="cuda", requires_grad=True)
+        f = lambda t: ember.nn.functional.dropout(t * 2, 0.5).sin()  # noqa: E731
+        y = ember.utils.checkpoint.checkpoint(f, x, use_reentrant=reentrant) \
+            if checkpointed else f(x)
+        after = ember.rand(3, device="cuda")         # the stream moves on as without checkpoint
+        y.sum().backward()
+        return x.grad.cpu().numpy(), after.cpu().numpy()
+    plain, ckpt = run(False), run(True)
+    np.testing.assert_array_equal(ckpt[0], plain[0])
+    np.testing.assert_array_equal(ckpt[1], plain[1])
+    devices, states = ember.utils.checkpoint.get_device_states(ember.ones(1, device="cuda:1"))
+    assert devices == [1] and states[0].dtype == ember.uint8
+
+
+def test_cuda_rng_state_round_trip(fake_cuda):
+    ember.manual_seed(5)
+    state = ember.cuda.get_rng_state()
+    a = ember.randn(4, device="cuda")
+    ember.cuda.set_rng_state(state)
+    assert ember.equal(ember.randn(4, device="cuda"), a)
+    assert ember.cuda.initial_seed() == 5

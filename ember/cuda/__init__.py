@@ -225,27 +225,39 @@ def set_rng_state_all(new_states):
         set_rng_state(state, i)
 
 
+def _generator(device=None):
+    """The default generator of a CUDA device (an index, a name or a device; the current one
+    when not given)."""
+    _require()
+    from .._ops import random as _random
+    if device is None or device == "cuda":
+        device = current_device()
+    index = device if isinstance(device, int) else _device(device).index
+    return _random._default_for(_device("cuda", current_device() if index is None else index))
+
+
 def get_rng_state(device="cuda"):
-    _gpu_query("get_rng_state")
+    return _generator(device).get_state()
 
 
 def set_rng_state(new_state, device="cuda"):
-    _gpu_query("set_rng_state")
+    _generator(device).set_state(new_state)
 
 
 def initial_seed():
-    _gpu_query("initial_seed")
+    return _generator().initial_seed()
 
 
 def seed():
-    """Seed the CUDA generators randomly (nothing to seed without CUDA)."""
+    """Seed the current device's generator randomly (nothing to seed without CUDA)."""
     if is_available():
-        from .._ops import random as _random
-        _random.seed()
+        _generator().seed()
 
 
 def seed_all():
-    seed()
+    """Seed every device's generator randomly, each differently."""
+    for i in range(device_count() if is_available() else 0):
+        _generator(i).seed()
 
 
 def manual_seed(seed):

@@ -22,11 +22,55 @@ from ..autograd.saved_hooks import _recording_nodes
 from ..autograd.graph import AccumulateGrad
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "CheckpointFunction",
-           "detach_variable", "check_backward_validity", "noop_context_fn"]
+           "detach_variable", "check_backward_validity", "noop_context_fn",
+           "get_device_states", "set_device_states", "DefaultDeviceType"]
 
 
 class CheckpointError(RuntimeError):
     pass
+
+
+class DefaultDeviceType:
+    """The accelerator type whose RNG states a checkpoint saves when its inputs are all on the
+    CPU: the current accelerator's, else "cpu" (until ``set_device_type``)."""
+    _default_device_type = None
+
+    @staticmethod
+    def set_device_type(device="cuda"):
+        DefaultDeviceType._default_device_type = device
+
+    @staticmethod
+    def get_device_type():
+        if not DefaultDeviceType._default_device_type:
+            from .. import accelerator
+            acc = accelerator.current_accelerator(True)
+            DefaultDeviceType._default_device_type = acc.type if acc else "cpu"
+        return DefaultDeviceType._default_device_type
+
+
+def _accelerator_tensors(args):
+    return [t for t in _tensors(list(args)) if t.device.type not in ("cpu", "meta")]
+
+
+def get_device_states(*args):
+    """The accelerator devices the tensors in ``args`` are on (indices, in first-seen order)
+    and each one's RNG state."""
+    devices = list(dict.fromkeys(t.get_device() for t in _accelerator_tensors(args)))
+    if not devices:
+        return [], []
+    from .. import cuda
+    return devices, [cuda.get_rng_state(d) for d in devices]
+
+
+def set_device_states(devices, states, *, device_type=None):
+    """Give each of ``devices`` (of ``device_type``, by default ``DefaultDeviceType``'s) its
+    RNG state from ``states``."""
+    device_type = device_type or DefaultDeviceType.get_device_type()
+    if device_type == "meta" or not devices:
+        return
+    from .. import cuda
+    for device, state in zip(devices, states):
+        cuda.set_rng_state(state, device)
 
 
 def detach_variable(inputs):
@@ -53,10 +97,12 @@ def noop_context_fn():
 
 
 class _RegionState:
-    """The RNG and autocast state a region ran under, to rerun it identically."""
+    """The RNG states (CPU, and the accelerators its inputs are on) and the autocast state a
+    region ran under, to rerun it identically."""
 
-    def __init__(self, preserve_rng_state):
+    def __init__(self, preserve_rng_state, args=()):
         self.rng = _random.get_rng_state() if preserve_rng_state else None
+        self.devices = get_device_states(*args) if preserve_rng_state else ([], [])
         from ..amp import autocast_mode as A
         self.autocast = [(d, A.is_autocast_enabled(d), A.get_autocast_dtype(d),
                           A.is_autocast_cache_enabled()) for d in ("cuda", "cpu")]
@@ -65,9 +111,11 @@ class _RegionState:
     def restored(self):
         from ..amp import autocast_mode as A
         with contextlib.ExitStack() as stack:
-            stack.enter_context(_random.fork_rng(devices=[], enabled=self.rng is not None))
+            stack.enter_context(_random.fork_rng(devices=self.devices[0],
+                                                 enabled=self.rng is not None))
             if self.rng is not None:
                 _random.set_rng_state(self.rng)
+                set_device_states(*self.devices, device_type="cuda")
             stack.enter_context(grad_mode.enable_grad())
             for device_type, enabled, dtype, cache in self.autocast:
                 stack.enter_context(A.autocast(device_type, dtype=dtype, enabled=enabled,
@@ -82,7 +130,7 @@ class CheckpointFunction(Function):
     def forward(ctx, run_function, preserve_rng_state, *args):
         check_backward_validity(args)
         ctx.run_function = run_function
-        ctx.state = _RegionState(preserve_rng_state)
+        ctx.state = _RegionState(preserve_rng_state, args)
         ctx.inputs = [None if isinstance(a, Tensor) else a for a in args]
         ctx.tensor_indices = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         ctx.save_for_backward(*[a for a in args if isinstance(a, Tensor)])
@@ -190,7 +238,7 @@ class _Frame:
 
 
 def _checkpoint_without_reentrant(function, preserve, context_fn, args, kwargs):
-    state = _RegionState(preserve)
+    state = _RegionState(preserve, (args, kwargs))
     forward_ctx, recompute_ctx = context_fn()
     created = set()
     with forward_ctx, _recording_nodes(lambda node: created.add(id(node))):
