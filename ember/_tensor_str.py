@@ -7,6 +7,7 @@ is right-aligned to.  Tensors with more than ``threshold`` elements are summaris
 dimension longer than ``2 * edgeitems`` keeps its first and last ``edgeitems`` entries around an
 ellipsis.  Rows wrap to ``linewidth``; suffixes (device, dtype, grad_fn...) follow the data.
 """
+import contextlib
 import math
 
 import numpy as np
@@ -48,6 +49,17 @@ def get_printoptions():
     o = PRINT_OPTS
     return {"precision": o.precision, "threshold": o.threshold, "edgeitems": o.edgeitems,
             "linewidth": o.linewidth, "sci_mode": o.sci_mode}
+
+
+@contextlib.contextmanager
+def printoptions(**kwargs):
+    """``set_printoptions(**kwargs)`` for the block; the previous options come back after."""
+    old = get_printoptions()
+    set_printoptions(**kwargs)
+    try:
+        yield
+    finally:
+        set_printoptions(**old)
 
 
 # ---- element formatting -------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def run(target, args=(), module=False):
         runpy.run_module(target, run_name="__main__", alter_sys=True)
     else:
         sys.path[0] = os.path.dirname(os.path.abspath(target))
-        runpy.run_path(target, run_name="__main__")
+        runpy.run_path(os.path.abspath(target), run_name="__main__")   # __file__ as python's
 
 
 def main(argv=None):

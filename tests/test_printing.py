@@ -169,3 +169,15 @@ def test_prefix_helper():
 def test_noncontiguous_view():
     a = np.random.default_rng(3).standard_normal((5, 6))
     _same(torch.tensor(a)[::2, 1::2].t(), ember.tensor(a)[::2, 1::2].t())
+
+
+def test_printoptions_context_manager_restores_the_options():
+    torch.set_printoptions(profile="default")
+    ember.set_printoptions(profile="default")
+    got = []
+    for lib in (torch, ember):
+        x = lib.tensor([1.123456, 2.0, 3e-5])
+        with lib._tensor_str.printoptions(precision=2, sci_mode=False):
+            inside = repr(x)
+        got.append((inside, repr(x), lib._tensor_str.get_printoptions()["precision"]))
+    assert got[1] == got[0]

@@ -58,7 +58,8 @@ def test_mlp_script_output():
 def test_argv_name_and_path():
     got = ok(run_ember(SCRIPTS / "argv_exit.py", "0", "--flag", "x y"))
     assert got.splitlines() == ["argv: ['0', '--flag', 'x y']", "script: argv_exit.py",
-                                "name: __main__", "path0 is script dir: True", "tensor: 3"]
+                                "name: __main__", "path0 is script dir: True",
+                                "__file__ is absolute: True", "tensor: 3"]
 
 
 def test_exit_status_propagates():
