@@ -107,7 +107,7 @@ _LAZY_ATTRS.update((name, ("amp.autocast_mode", name)) for name in (
     "autocast_increment_nesting", "autocast_decrement_nesting", "clear_autocast_cache",
     "is_autocast_cache_enabled", "set_autocast_cache_enabled"))
 _LAZY_ATTRS.update(Stream=("_streams", "Stream"), Event=("_streams", "Event"),
-                   GradScaler=("amp", "GradScaler"))
+                   GradScaler=("amp", "GradScaler"), TensorType=("jit._types", "TensorType"))
 # functional forms torch also exposes at the top level
 _LAZY_ATTRS.update((name, ("nn.functional", name)) for name in (
     "cosine_similarity", "pairwise_distance", "pdist", "rms_norm", "celu_", "selu_", "rrelu_",
