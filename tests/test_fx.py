@@ -5,6 +5,8 @@ import copy
 import io
 import operator
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -449,3 +451,21 @@ def test_assert_like_torch(torch):
         lib._assert(lib.tensor(1.0) > 0, "unused")
         with pytest.raises(AssertionError, match="^shape mismatch$"):
             lib._assert(False, "shape mismatch")
+
+
+def test_public_names_match_torch_fx_and_load_lazily(torch):
+    """``ember.fx`` offers torch.fx's names, each module loaded on first use: asking
+    ``isinstance(x, fx.Proxy)`` (as libraries do in forward) loads neither the tracer nor nn."""
+    for name in fx.__all__:
+        assert name in dir(fx)
+        if hasattr(torch.fx, name):
+            assert type(getattr(fx, name)).__name__ == type(getattr(torch.fx, name)).__name__
+    with pytest.raises(AttributeError, match="^module 'ember.fx' has no attribute 'nope'$"):
+        fx.nope
+    code = ("import sys, ember, ember.fx\n"
+            "assert not isinstance(1, ember.fx.Proxy)\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('ember.fx', 'ember.nn'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert eval(out) == ["ember.fx", "ember.fx._codegen", "ember.fx._optable", "ember.fx.graph",
+                         "ember.fx.node", "ember.fx.proxy"]

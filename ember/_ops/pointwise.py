@@ -290,7 +290,7 @@ def _pow_t_s_bwd(node, g):
     e = node._args
     if e == 0:
         return (_zeros(g),)
-    r = g * e * x.pow(e - 1).conj()
+    r = g * (e * x.pow(e - 1)).conj()      # PyTorch's order of the products
     return (r if r._dtype is x._dtype else r.to(x._dtype),)
 
 
@@ -333,6 +333,25 @@ def _int_power(a, b, xp):
     return xp.where(neg, inv, r)
 
 
+def _scalar_power(a, e, xp):
+    """``a ** e`` for a float32/float64 array and the Python-number exponents PyTorch computes
+    by multiplication, division or square root instead of ``pow`` (its values differ from
+    ``pow``'s in the last bit); None for any other exponent."""
+    if e == 2:
+        return a * a
+    if e == 3:
+        return a * a * a
+    if e == -2:
+        return 1 / (a * a)
+    if e == 0.5:
+        return xp.sqrt(a)
+    if e == -0.5:
+        return 1 / xp.sqrt(a)
+    if e == -1:
+        return 1 / a
+    return None
+
+
 def _pow(input, exponent, out, dt=None):
     """pow with an optional forced compute dtype (float_power computes in double)."""
     a, b, rdt, dev = prep2(input, exponent)
@@ -347,7 +366,12 @@ def _pow(input, exponent, out, dt=None):
         a = a.astype("float32") if hasattr(a, "astype") else a
     try:
         xp = dev._backend.xp
-        r = _int_power(a, b, xp) if dt.category == 1 else xp.power(a, b)
+        r = None
+        if (dt is D.float32 or dt is D.float64) and type(exponent) in (int, float) \
+                and isinstance(input, Tensor):
+            r = _scalar_power(a, exponent, xp)
+        if r is None:
+            r = _int_power(a, b, xp) if dt.category == 1 else xp.power(a, b)
     except ValueError:
         raise _errors.broadcast_mismatch(getattr(a, "shape", ()), getattr(b, "shape", ())) \
             from None

@@ -7,13 +7,32 @@ forward is generated from the graph); ``ember.jit.trace`` records one by running
 example tensors (inlining every module), and ``jit.save`` / ``ember.onnx.export`` consume it.
 :class:`Interpreter` runs a graph node by node, :class:`Transformer` rebuilds it.
 """
-from .graph import Graph
-from .node import Node, map_arg, map_aggregate
-from .proxy import Proxy, Attribute, TraceError
-from .graph_module import GraphModule
-from ._symbolic_trace import Tracer, symbolic_trace, wrap, PH
-from .interpreter import Interpreter, Transformer
+import importlib
+
+# Each name loads its module on first use: libraries import torch.fx only to ask
+# ``isinstance(x, torch.fx.Proxy)`` in their forward, which needs the proxy module alone.
+_LAZY = {"Graph": "graph", "Node": "node", "map_arg": "node", "map_aggregate": "node",
+         "Proxy": "proxy", "Attribute": "proxy", "TraceError": "proxy",
+         "GraphModule": "graph_module", "Tracer": "_symbolic_trace",
+         "symbolic_trace": "_symbolic_trace", "wrap": "_symbolic_trace", "PH": "_symbolic_trace",
+         "Interpreter": "interpreter", "Transformer": "interpreter"}
+_SUBMODULES = {"graph", "node", "proxy", "graph_module", "interpreter"}
 
 __all__ = ["Graph", "Node", "map_arg", "map_aggregate", "Proxy", "Attribute", "TraceError",
            "GraphModule", "Tracer", "symbolic_trace", "wrap", "PH", "Interpreter",
            "Transformer"]
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name not in _LAZY:
+        from .. import _errors
+        raise _errors.module_attribute(__name__, name)
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
