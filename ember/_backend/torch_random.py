@@ -475,10 +475,10 @@ def _binomial_inversion(draws, count, prob, single):
 
 
 def _btrs(draws, count, prob, single):
-    """Hoermann's transformed rejection with squeeze (BTRS) for count * prob >= 10, with
-    PyTorch's acceptance bound (no log on the left of its squeeze, Stirling tails on the
-    right).  ``single``: the float32 kernel, whose count-and-prob expressions round to float32
-    (the rest is float64 arithmetic)."""
+    """Hoermann's transformed rejection with squeeze (BTRS) for count * prob >= 10, two
+    uniforms per try, with PyTorch's acceptance test outside the squeeze box (the log of the
+    scaled ``v`` against a bound built from Stirling tails).  ``single``: the float32 kernel,
+    whose count-and-prob expressions round to float32 (the rest is float64 arithmetic)."""
     rnd = _f32 if single else float
     stddev = rnd(math.sqrt(rnd(rnd(count * prob) * rnd(1 - prob))))
     b = 1.15 + 2.53 * stddev
