@@ -297,7 +297,6 @@ def _normal_blocks_f64(eng, n, mean, std):
 
 
 # ---- gamma (Marsaglia-Tsang, serially per element) ---------------------------------------------
-_MASK53 = (1 << 53) - 1
 _THIRD_F32 = float(np.float32(1.0 / 3.0))     # PyTorch's ``1.0f / 3.0f``, a float constant
 _SQUEEZE_F32 = float(np.float32(0.0331))      # and ``0.0331f``
 
@@ -309,16 +308,15 @@ class _Draws:
 
     def __init__(self, eng, ahead):
         self.eng, self.saved = eng, eng.get_state()
-        self.vals, self.used = eng.u64(ahead).tolist(), 0
+        self.vals, self.used = unit_double(eng, ahead).tolist(), 0
         self.cached = eng.next_double
 
     def uniform(self):
         """53 bits of a 64-bit draw, in [0, 1)."""
         if self.used == len(self.vals):
-            self.vals += self.eng.u64(len(self.vals)).tolist()
-        v = self.vals[self.used]
+            self.vals += unit_double(self.eng, len(self.vals)).tolist()
         self.used += 1
-        return (v & _MASK53) * 2.0 ** -53
+        return self.vals[self.used - 1]
 
     def normal(self):
         """The cached sine sample, or a new Box-Muller pair (cosine returned, sine cached), as
