@@ -472,20 +472,27 @@ def _binomial_inversion(draws, count, prob, single):
         successes += 1
 
 
-def _btrs(draws, count, prob, single):
+def _btrs_setup(n, q):
+    """The BTRS constants (a, b, c, v_r, r, alpha, m, count + 1) of each (count, prob) pair
+    of ``n`` and ``q`` (arrays of the kernel's float type, in which their expressions round;
+    the rest is float64 arithmetic, as PyTorch's accumulate type)."""
+    one = n.dtype.type(1)
+    stddev = np.sqrt(n * q * (one - q)).astype(np.float64)
+    b = 1.15 + 2.53 * stddev
+    a = -0.0873 + 0.0248 * b + 0.01 * q.astype(np.float64)
+    c = (n * q).astype(np.float64) + 0.5
+    v_r = 0.92 - 4.2 / b
+    alpha = (2.83 + 5.1 / b) * stddev
+    return a, b, c, v_r, q / (one - q), alpha, np.floor((n + one) * q), n + one
+
+
+def _btrs(draws, count, setup, single):
     """Hoermann's transformed rejection with squeeze (BTRS) for count * prob >= 10, two
     uniforms per try, with PyTorch's acceptance test outside the squeeze box (the log of the
     scaled ``v`` against a bound built from Stirling tails).  ``single``: the float32 kernel,
-    whose count-and-prob expressions round to float32 (the rest is float64 arithmetic)."""
+    whose count expressions round to float32."""
+    a, b, c, v_r, r, alpha, m, count1 = setup
     rnd = _f32 if single else float
-    stddev = rnd(math.sqrt(rnd(rnd(count * prob) * rnd(1 - prob))))
-    b = 1.15 + 2.53 * stddev
-    a = -0.0873 + 0.0248 * b + 0.01 * prob
-    c = rnd(count * prob) + 0.5
-    v_r = 0.92 - 4.2 / b
-    r = rnd(prob / rnd(1 - prob))
-    alpha = (2.83 + 5.1 / b) * stddev
-    m = _floor(rnd(rnd(count + 1) * prob))
     while True:
         u = draws.uniform() - 0.5
         v = draws.uniform()
@@ -502,7 +509,7 @@ def _btrs(draws, count, prob, single):
         v = _log(v * alpha / (a / (us * us) + b))
         left = rnd(count - k)
         bound = ((m + 0.5) * _log((m + 1) / (r * (count - m + 1)))
-                 + rnd(count + 1) * _log((count - m + 1) / rnd(left + 1))
+                 + count1 * _log((count - m + 1) / rnd(left + 1))
                  + (k + 0.5) * _log(r * rnd(left + 1) / rnd(k + 1))
                  + _stirling_tail(m) + _stirling_tail(count - m)
                  - _stirling_tail(k) - _stirling_tail(left))
@@ -510,37 +517,33 @@ def _btrs(draws, count, prob, single):
             return k
 
 
-def _binomial_one(draws, count, prob, single):
-    """PyTorch's ``sample_binomial``: inversion below count * prob = 10, BTRS above, on the
-    smaller of prob and 1 - prob (the count minus a sample of 1 - prob above 0.5)."""
-    if count <= 0 or prob <= 0:
-        return 0.0
-    if prob >= 1:
-        return count
-    if count != count:      # (PyTorch's loops never end)
-        return math.nan
-    rnd = _f32 if single else float
-    flip = prob > 0.5
-    if flip:
-        prob = rnd(1.0 - prob)
-    elif prob != prob:
-        return math.nan
-    if rnd(count * prob) >= 10:
-        k = _btrs(draws, count, prob, single)
-    else:
-        k = _binomial_inversion(draws, count, prob, single)
-    return rnd(count - k) if flip else k
-
-
 def binomial(eng, counts, probs, dtype):
     """Binomial(count, prob) for each pair of ``counts`` and ``probs`` (flat float64 arrays
-    holding ``dtype`` values, in iteration order), one element after another as PyTorch's
-    CPU kernel draws them; ``dtype`` "float32" runs the float32 kernel."""
-    single = dtype == "float32"
-    draws = _Draws(eng, 3 * counts.size + 8)
-    out = np.fromiter((_binomial_one(draws, n, p, single)
-                       for n, p in zip(counts.tolist(), probs.tolist())), np.float64, counts.size)
+    holding ``dtype`` values, in iteration order) as PyTorch's CPU kernel (``sample_binomial``)
+    draws them, in ``dtype`` ("float32" runs the float32 kernel, anything else the float64
+    one): count <= 0 or prob <= 0 gives 0, prob >= 1 the count, and otherwise the smaller q of
+    prob and 1 - prob is sampled (the count minus a sample of q above 0.5), by inversion below
+    count * q = 10 and BTRS above, one element after another.  The per-element constants are
+    worked out for all elements at once (NumPy's float32 operations round as C's do)."""
+    f = np.float32 if dtype == "float32" else np.float64
+    single = f is np.float32
+    with np.errstate(all="ignore"):
+        n, p = counts.astype(f), probs.astype(f)
+        zero = (n <= 0) | (p <= 0)
+        out = np.where(zero, f(0), np.where(p >= 1, n, f(np.nan)))
+        todo = np.flatnonzero(~zero & (p < 1) & (n == n))   # a NaN count: PyTorch's loops never end
+        n, p = n[todo], p[todo]
+        flip = p > f(0.5)
+        q = np.where(flip, f(1) - p, p)
+        big = n * q >= 10
+        setup = zip(*(x.tolist() for x in _btrs_setup(n, q)))
+    draws = _Draws(eng, 3 * todo.size + 8)
+    ks = np.fromiter((_btrs(draws, cnt, st, single) if btrs
+                      else _binomial_inversion(draws, cnt, qq, single)
+                      for cnt, qq, btrs, st in zip(n.tolist(), q.tolist(), big.tolist(), setup)),
+                     np.float64, todo.size).astype(f)
     draws.settle()
+    out[todo] = np.where(flip, n - ks, ks)
     return out
 
 
