@@ -343,7 +343,7 @@ def binomial(count, prob, generator=None):
     xp = dev.backend.xp
     flat = [xp.ascontiguousarray(a, dtype="float64").reshape(-1) for a in (n, p)]
     arr = _kernels(dev).binomial(_engine(generator, dev), *flat, dt.name)
-    res = _new(arr.reshape(n.shape).astype(dt.np), dt, dev, False, None)
+    res = _new(arr.reshape(n.shape).astype(dt.np, copy=False), dt, dev, False, None)
     if needs_grad(count, prob):
         record(res, _BinomialNotImplemented, (count, prob))
     return res
