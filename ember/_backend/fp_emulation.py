@@ -71,12 +71,16 @@ def _libm_log1pf():
     """``log1pf`` of the process's C math library, or None where it cannot be loaded."""
     import ctypes
     import ctypes.util
-    try:
-        fn = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6").log1pf
-    except (OSError, AttributeError):
-        return None
-    fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
-    return fn
+    # the process's own symbols first (Python links libm); searching for the library runs
+    # external tools, so only where that fails
+    for find in (lambda: None, lambda: ctypes.util.find_library("m")):
+        try:
+            fn = ctypes.CDLL(find()).log1pf
+        except (OSError, AttributeError, TypeError):
+            continue
+        fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
+        return fn
+    return None
 
 
 def log1pf(x):
