@@ -10,7 +10,13 @@
   loop of ``normal_``: every step writes into a preallocated ``Scratch`` (no temporaries);
   ``tests/test_normal_exact.py``'s slow tests compare them with torch on all 2**24 inputs the
   sampler can feed them.
+* ``log1pf``: the C library's single-precision ``log1p`` (PyTorch's float32 binomial kernel
+  calls it), which is not correctly rounded in glibc: rounding ``math.log1p`` differs from it
+  in about 0.2% of inputs.
 """
+import functools
+import math
+
 import numpy as np
 
 _f = np.float32
@@ -60,6 +66,30 @@ def fma64(a, b, c):
     return s + (serr + perr)
 
 
+@functools.lru_cache(maxsize=None)
+def _libm_log1pf():
+    """``log1pf`` of the process's C math library, or None where it cannot be loaded."""
+    import ctypes
+    import ctypes.util
+    # the process's own symbols first (Python links libm); searching for the library runs
+    # external tools, so only where that fails
+    for find in (lambda: None, lambda: ctypes.util.find_library("m")):
+        try:
+            fn = ctypes.CDLL(find()).log1pf
+        except (OSError, AttributeError, TypeError):
+            continue
+        fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
+        return fn
+    return None
+
+
+def log1pf(x):
+    """float32 log1p of the float32 value ``x`` (a Python float), as the C library rounds it
+    (``math.log1p`` rounded to float32 where no C library is found)."""
+    fn = _libm_log1pf()
+    return fn(x) if fn is not None else float(_f(math.log1p(x)))
+
+
 # ---- work arrays ----------------------------------------------------------------------------------
 class Scratch:
     """Preallocated arrays for ``logf`` / ``sincosf`` on up to ``n`` lanes: float32 ``a``,
@@ -90,60 +120,59 @@ def _k(value, dtype=np.float32):
     return np.array(value, dtype)
 
 
-def _to_f32(dst, src):
-    """``dst[...] = src`` rounded to float32 (float64 -> float32)."""
-    np.copyto(dst, src, casting="same_kind")
-
-
 # ---- Cephes logf ---------------------------------------------------------------------------------
 _LOG_P = tuple(_k(_f(c), np.float64) for c in (
     7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
     -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1))
 _LOG_Q1, _LOG_Q2 = _k(-2.12194440e-4), _k(0.693359375)
 _ONE, _MINUS_HALF = _k(1), _k(-0.5)
-_SQRT_HALF_MANTISSA = 0x3504F3       # sqrt(1/2) as a float32 is 0x3F3504F3
+_SQRT_HALF_MANTISSA = _k(0x3504F3, np.int32)    # sqrt(1/2) as a float32 is 0x3F3504F3
+_MANTISSA, _HALF_EXPONENT = _k(0x007FFFFF, np.int32), _k(0x3F000000, np.int32)
+_I1, _I23, _I29, _I30, _I31 = (_k(i, np.int32) for i in (1, 23, 29, 30, 31))
+_EXPONENT_BIAS = {shift: _k(126 + shift, np.int32) for shift in (0, 24)}   # logf's shifts
 
 
 def logf(x, s, shift=0):
-    """Natural log of ``x * 2**-shift`` for positive normal float32 ``x``, in work array ``s.i``
-    (viewed as float32; valid until ``s`` is reused): exponent and mantissa in [sqrt(1/2),
-    sqrt(2)), then a degree-9 polynomial in ``m - 1`` (Horner steps fused).  Branch-free, in
-    integer operations on the bits where the float32 ones are exact."""
+    """Natural log of ``x * 2**-shift`` (``shift`` 0 or 24) for positive normal float32 ``x``,
+    in work array ``s.i`` (viewed as float32; valid until ``s`` is reused): exponent and
+    mantissa in [sqrt(1/2), sqrt(2)), then a degree-9 polynomial in ``m - 1`` (Horner steps
+    fused).  Branch-free, in integer operations on the bits where the float32 ones are exact."""
     bits = x.view(np.int32)
     mant, low, e, ef = s.i, s.j, s.k, s.a
-    np.bitwise_and(bits, 0x007FFFFF, out=mant)
+    np.bitwise_and(bits, _MANTISSA, out=mant)
     np.subtract(mant, _SQRT_HALF_MANTISSA, out=low)
-    low >>= 31                      # -1 where the mantissa is below sqrt(1/2): it is doubled
-    np.right_shift(bits, 23, out=e)
+    low >>= _I31                    # -1 where the mantissa is below sqrt(1/2): it is doubled
+    np.right_shift(bits, _I23, out=e)
     e += low
-    np.subtract(e, 126 + shift, out=ef, casting="unsafe")       # the exponent, as float32
-    low <<= 23
+    np.subtract(e, _EXPONENT_BIAS[shift], out=ef, casting="unsafe")   # the exponent, as float32
+    low <<= _I23
     mant -= low
-    mant |= 0x3F000000              # m in [sqrt(1/2), sqrt(2)); m - 1 is exact
+    mant |= _HALF_EXPONENT          # m in [sqrt(1/2), sqrt(2)); m - 1 is exact
     x = mant.view(np.float32)
     x -= _ONE
     z = np.multiply(x, x, out=s.b)
     # Horner: each step's float64 product of float32 values is exact, so adding the coefficient
     # in float64 and rounding to float32 is the fused multiply-add.  (A float32 * float64 ufunc
-    # casts in small buffers: converting whole arrays is faster.)
+    # casts in small buffers: converting whole arrays is faster; ``y[...] = t`` rounds to
+    # float32, and item assignment costs less per call than ``np.copyto``.)
     x64, t, y = s.w[0], s.q[0], s.c
-    np.copyto(x64, x)
+    x64[...] = x
     np.multiply(x64, _LOG_P[0], out=t)
     for c in _LOG_P[1:-1]:
         t += c
-        _to_f32(y, t)
-        np.copyto(t, y)
+        y[...] = t
+        t[...] = y
         t *= x64
     t += _LOG_P[-1]
-    _to_f32(y, t)
+    y[...] = t
     y *= x
-    np.copyto(t, y)
-    np.copyto(x64, z)
+    t[...] = y
+    x64[...] = z
     t *= x64
     np.multiply(ef, _LOG_Q1, out=y)
-    np.copyto(x64, y)
+    x64[...] = y
     t += x64
-    _to_f32(y, t)                                   # fma(y, z, e * Q1)
+    y[...] = t                                      # fma(y, z, e * Q1)
     # z * -0.5 and e * Q2 (an integer times a 9-bit constant) are exact in float32, so these
     # two fused steps round once as plain float32 additions
     z *= _MINUS_HALF
@@ -158,7 +187,7 @@ def logf(x, s, shift=0):
 _DP = (_k(-0.78515625), _k(-2.4187564849853515625e-4), _k(_f(-3.77489497744594108e-8), np.float64))
 _FOUR_OVER_PI = _k(1.27323954473516)
 _MINUS_HALF64 = _k(-0.5, np.float64)
-_SIGN = np.int32(-0x80000000)
+_SIGN, _NOT_ONE = _k(-0x80000000, np.int32), _k(~1, np.int32)
 
 
 def _grid_horner(cos_coeffs, sin_coeffs, binades):
@@ -185,24 +214,24 @@ def sincosf(x, s):
     [-pi/4, pi/4] per octant (chosen and signed with bit operations, branch-free)."""
     j = s.l
     np.multiply(x, _FOUR_OVER_PI, out=j, casting="unsafe")     # truncated to int32
-    j += 1
-    j &= ~1
+    j += _I1
+    j &= _NOT_ONE
     y = s.b
-    np.copyto(y, j, casting="unsafe")
+    y[...] = j
     # j is a small even integer: y * DP1 and y * DP2 are exact, so only the last step rounds twice
     r = np.multiply(y, _DP[0], out=s.c)
     r += x
     r += np.multiply(y, _DP[1], out=s.f)
     t, w = s.q, s.w
     z64, r64, half_z = w                      # w[:2]: the last factors; w[2:0:-1]: the addends
-    np.copyto(t[0], y)
+    t[0] = y
     t[0] *= _DP[2]
-    np.copyto(r64, r)
+    r64[...] = r
     t[0] += r64
-    _to_f32(r, t[0])                                    # fma(y, DP3, r): the reduced argument
-    np.copyto(r64, r)
+    r[...] = t[0]                                   # fma(y, DP3, r): the reduced argument
+    r64[...] = r
     z = np.multiply(r, r, out=y)
-    np.copyto(z64, z)
+    z64[...] = z
     np.multiply(z64, _MINUS_HALF64, out=half_z)
     # both polynomials P(z), rounded onto their grids, then round32(P(z) * z) and the closing
     # fused steps: cosine fma(., z, -z / 2) + 1, sine fma(., r, r)
@@ -215,25 +244,25 @@ def sincosf(x, s):
         t -= m
     t *= z64
     poly = s.p
-    _to_f32(poly, t)
-    np.copyto(t, poly)
+    poly[...] = t
+    t[...] = poly
     t *= w[:2]
     t += w[2:0:-1]
-    _to_f32(poly, t)
+    poly[...] = t
     poly[0] += _ONE
     c_bits, s_bits = poly.view(np.int32)
     flip = s.k
     # octants where sine and cosine trade polynomials (bit 1 of j): swap the bit patterns under
     # a mask of all ones; j << 30 is that bit alone, in the sign position (j is even)
     bit1, swap = s.i, s.j
-    np.left_shift(j, 30, out=bit1)
-    np.right_shift(bit1, 31, out=swap)
+    np.left_shift(j, _I30, out=bit1)
+    np.right_shift(bit1, _I31, out=swap)
     np.bitwise_xor(s_bits, c_bits, out=flip)
     flip &= swap
     s_bits ^= flip
     c_bits ^= flip
     # the sine is negative for bit 2 of j, the cosine for bit 2 of j + 2 (bit 2 xor bit 1)
-    j <<= 29
+    j <<= _I29
     j &= _SIGN
     s_bits ^= j
     c_bits ^= j

@@ -37,6 +37,21 @@ def poisson_rate():
     return RuntimeError("invalid Poisson rate, expected rate to be non-negative")
 
 
+def binomial_dtype(name, dtype):
+    return ValueError(f"binomial only supports floating-point dtypes for {name}, got: "
+                      f"{legacy_scalar_type(dtype)}")
+
+
+def output_resized_warning(old, new):
+    """TensorIterator resizing an output of another shape (deprecated in PyTorch)."""
+    return UserWarning(
+        f"An output with one or more elements was resized since it had shape {list(old)}, which "
+        f"does not match the required output shape {list(new)}. This behavior is deprecated, "
+        "and in a future PyTorch release outputs will not be resized unless they have zero "
+        "elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
+        "elements with t.resize_(0).")
+
+
 def multinomial_dtype(dtype):
     return RuntimeError("multinomial only supports floating-point dtypes for input, got: "
                         f"{legacy_scalar_type(dtype)}")

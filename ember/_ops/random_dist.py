@@ -4,7 +4,8 @@ sampler and the implicit gradient of its Beta marginals (``_sample_dirichlet`` /
 ``_dirichlet_grad``), the binomial sampler, and the regularised incomplete gamma functions
 (``igamma`` / ``igammac``) that both the gradient and ``Gamma.cdf`` need.
 
-Randomness is drawn from the generators of ``random.py`` (``_gen``), as its samplers do.
+Randomness is drawn from the engines of ``random.py`` (``_engine``) with PyTorch's recipes
+(``torch_random``), element by element as its scalar samplers draw.
 
 P(a, x) (lower) and Q(a, x) = 1 - P (upper) are computed in float64 as
 ``exp(a log x - x - lgamma(a)) * S``, with S the power series below x = a + 1 and the continued
@@ -15,12 +16,14 @@ cancel, leaving -x (S (log x - digamma(a)) + dS/da) for the series (the sign fli
 keeps full relative accuracy in both tails.  The Beta case is the same with the incomplete beta
 function's continued fraction.
 """
+import warnings
+
 from .. import _errors
 from .._tensor import Tensor
 from .._type_info import finfo
 from ..autograd.graph import node_class
 from ._core import register, record, needs_grad, binary, wrap
-from .random import _engine, _gen, _kernels, _new
+from .random import _engine, _kernels, _new
 
 _TINY = 1e-300
 _EPS = 1e-15
@@ -308,16 +311,39 @@ def _binomial_not_implemented(node, g):
 _BinomialNotImplemented = node_class("NotImplemented", _binomial_not_implemented)
 
 
+def _binomial_operands(count, prob):
+    """count and prob broadcast to one shape (count's dtype, checked as torch checks them; a
+    count of another shape is the output torch resizes, with its warning)."""
+    for pos, (name, t) in enumerate((("count", count), ("prob", prob)), 1):
+        if not isinstance(t, Tensor):
+            raise _errors.argument_type("binomial", name, pos, t)
+    for name, t in (("count", count), ("prob", prob)):
+        if not t._dtype.is_floating_point:
+            raise _errors.binomial_dtype(name, t._dtype)
+    xp = count._device._backend.xp
+    try:
+        n, p = xp.broadcast_arrays(count._data, prob._data)
+    except ValueError:
+        raise _errors.broadcast_mismatch(count._data.shape, prob._data.shape) from None
+    if prob._dtype != count._dtype:
+        raise _errors.bce_dtype_mismatch(prob._dtype, count._dtype)   # TensorIterator's
+    if count._dtype.name not in ("float32", "float64"):
+        raise _errors.kernel_not_implemented("binomial_cpu", count._dtype)
+    if n.shape != count._data.shape and count._data.size:
+        warnings.warn(_errors.output_resized_warning(count._data.shape, n.shape), stacklevel=3)
+    return n, p
+
+
 @register("binomial", method=False, nodes=("NotImplemented",))
 def binomial(count, prob, generator=None):
-    """Binomial(count, prob) samples with count and prob's broadcast shape and prob's dtype."""
-    if not isinstance(count, Tensor) or not isinstance(prob, Tensor):
-        bad, pos, name = (count, 1, "count") if not isinstance(count, Tensor) else (prob, 2, "prob")
-        raise _errors.argument_type("binomial", name, pos, bad)
-    xp = prob._device._backend.xp
-    n, p = xp.broadcast_arrays(count._data, prob._data)
-    arr = _gen(generator, prob._device).binomial(n.astype("int64"), p.astype("float64"))
-    res = _new(arr, prob._dtype, prob._device, False, None)
+    """Binomial(count, prob) samples in count's dtype, drawn element by element from PyTorch's
+    stream (its ``sample_binomial``, in the output's row-major order)."""
+    n, p = _binomial_operands(count, prob)
+    dt, dev = count._dtype, count._device
+    xp = dev.backend.xp
+    flat = [xp.ascontiguousarray(a, dtype="float64").reshape(-1) for a in (n, p)]
+    arr = _kernels(dev).binomial(_engine(generator, dev), *flat, dt.name)
+    res = _new(arr.reshape(n.shape).astype(dt.np, copy=False), dt, dev, False, None)
     if needs_grad(count, prob):
         record(res, _BinomialNotImplemented, (count, prob))
     return res

@@ -9,9 +9,10 @@ __all__ = ["MultivariateNormal"]
 
 
 def _batch_mv(bmat, bvec):
-    """Batched matrix-vector product; one matrix for the whole batch is a single GEMM."""
+    """Batched matrix-vector product; one matrix for the whole batch is a single GEMM (with a
+    contiguous transpose: NumPy's GEMM is about 1.5x slower on a transposed view)."""
     if bmat.dim() == 2:
-        return torch.matmul(bvec, bmat.mT)
+        return torch.matmul(bvec, bmat.mT.contiguous())
     return torch.matmul(bmat, bvec.unsqueeze(-1)).squeeze(-1)
 
 

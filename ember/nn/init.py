@@ -1,7 +1,7 @@
 """nn.init: in-place initialisers, all run under no_grad (PyTorch 2.x semantics and errors).
 
-Random initialisers draw from ember's generators, so values differ from PyTorch's for the same
-seed; the distributions (bounds, mean, std) are PyTorch's.
+Random initialisers draw from ember's generators with PyTorch's recipes (``uniform_`` /
+``normal_``), so the same seed gives PyTorch's values (see docs/random.md).
 """
 import math
 import warnings
