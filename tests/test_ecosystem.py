@@ -27,6 +27,9 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "peft_monai_diffusers_run.py": (("peft", "monai", "diffusers", "x_transformers"), 1e-4),
     "botorch_optimizers_run.py": (("botorch", "pytorch_metric_learning", "torch_optimizer",
                                    "schedulefree", "ema_pytorch", "normflows"), 1e-4),
+    "ignite_sbert_run.py": (("ignite", "sentence_transformers"), 1e-4),
+    "smp_clip_flows_run.py": (("segmentation_models_pytorch", "open_clip", "zuko", "torchsde",
+                               "vector_quantize_pytorch"), 1e-4),
 }
 
 
