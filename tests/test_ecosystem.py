@@ -30,6 +30,8 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "ignite_sbert_run.py": (("ignite", "sentence_transformers"), 1e-4),
     "smp_clip_flows_run.py": (("segmentation_models_pytorch", "open_clip", "zuko", "torchsde",
                                "vector_quantize_pytorch"), 1e-4),
+    "vit_thop_piq_run.py": (("vit_pytorch", "thop", "piq", "tensorly", "nflows", "torchattacks"),
+                            1e-4),
 }
 
 
