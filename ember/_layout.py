@@ -1,7 +1,7 @@
 """``torch.layout`` and ``torch.memory_format``: named singletons that print as torch's.
 
-Ember's tensors are strided, or sparse COO (``ember._ops.sparse``; no CSR); a memory format is a request that ops honour where they can
-(``is_contiguous(memory_format=channels_last)``) and otherwise treat as ``contiguous_format``.
+Ember's tensors are strided, or sparse COO (``ember._ops.sparse``; no CSR).  A memory format
+lays a strided tensor's elements out in memory (``ember._ops.memory_format``).
 """
 
 

@@ -184,12 +184,9 @@ class Tensor:
 
     def is_contiguous(self, memory_format=None):
         a = self._data
-        if memory_format is not None and getattr(memory_format, "name", "") == "channels_last":
-            if a.ndim != 4:
-                return False
-            n, c, h, w = a.shape
-            want = (h * w * c, 1, w * c, c)
-            return all(s1 == s2 * a.itemsize or d == 1 for s1, s2, d in zip(a.strides, want, a.shape))
+        if memory_format is not None and memory_format.name.startswith("channels_last"):
+            from ._ops import memory_format as M
+            return M.is_in(a, memory_format.name)
         if a.flags.c_contiguous:
             return True
         # PyTorch ignores strides of size-1 dims when deciding contiguity.

@@ -411,8 +411,7 @@ def test_skip_init_errors(cls):
                                                         nn.ConvTranspose3d(3, 2, 2)]),
 ])
 def test_convert_conv_weight_memory_format(fn, layers):
-    """The module comes back (same object, same values); Ember tensors carry no memory
-    format, so only the values are compared."""
+    """The module comes back (same object, same values), its conv weights in the format."""
     def build(lib):
         net = lib.nn.Sequential(layers(lib.nn)[0], lib.nn.Sequential(layers(lib.nn)[1]))
         fmt = lib.channels_last if "2d" in fn else lib.channels_last_3d
@@ -421,3 +420,4 @@ def test_convert_conv_weight_memory_format(fn, layers):
     (enet, eout), (tnet, tout) = _both(build)
     assert eout is enet and tout is tnet
     _compare_states(enet, tnet, "float32")
+    assert [p.stride() for p in enet.parameters()] == [p.stride() for p in tnet.parameters()]

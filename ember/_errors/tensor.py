@@ -776,3 +776,7 @@ def meta_no_data():
 
 SCALAR_FROM_GRAD_WARNING = ("Converting a tensor with requires_grad=True to a scalar may lead to "
                             "unexpected behavior.\nConsider using tensor.detach() first.")
+
+
+def memory_format_rank(rank, fmt_name):
+    return RuntimeError(f"required rank {rank} tensor to use {fmt_name} format")

@@ -9,6 +9,7 @@ from .._device import resolve as _resolve, cpu as _cpu, device as _device_cls
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class, make_node
 from .pinned import pinned
+from . import memory_format as M
 from ._core import (register, record, _grad_on, check_inplace, rebase_history, grad_for, write_out,
                     write_array)
 
@@ -205,7 +206,7 @@ def from_numpy(ndarray):
 
 def _factory(fill, fn):
     def make(*size_args, size=None, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False, pin_memory=False, memory_format=None):
+             requires_grad=False, pin_memory=False):
         if not size_args and size is None:
             raise _errors.missing_size(fn)
         shape = _sizes(size_args, fn, size)
@@ -221,7 +222,19 @@ def _factory(fill, fn):
 
 zeros = register("zeros", method=False)(_factory(lambda xp, s, d: xp.zeros(s, d), "zeros"))
 ones = register("ones", method=False)(_factory(lambda xp, s, d: xp.ones(s, d), "ones"))
-empty = register("empty", method=False)(_factory(lambda xp, s, d: xp.empty(s, d), "empty"))
+_empty = _factory(lambda xp, s, d: xp.empty(s, d), "empty")
+
+
+@register("empty", method=False)
+def empty(*size_args, size=None, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False, pin_memory=False, memory_format=None):
+    """``torch.empty``; ``memory_format=channels_last`` lays the new tensor out NHWC."""
+    fmt = M.name(memory_format, "contiguous_format")
+    t = _empty(*size_args, size=size, out=out, dtype=dtype, layout=layout, device=device,
+               requires_grad=requires_grad, pin_memory=pin_memory)
+    if fmt != "contiguous_format":
+        t._data = M.empty(t._device._backend.xp, t._data.shape, t._data.dtype, fmt)
+    return t
 
 
 @register("full", method=False)
@@ -237,27 +250,36 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     return _finish(dev._backend.xp.full(shape, fv, dt.np), dt, dev, requires_grad, pin_memory)
 
 
-def _like(fill):
+def _empty_like(input, dtype, device, memory_format):
+    """An empty array for a ``*_like`` factory: ``input``'s shape, in ``memory_format``'s
+    layout (by default ``input``'s own stride order), and its dtype and device."""
+    dt = input._dtype if dtype is None else D.to_dtype(dtype)
+    dev = input._device if device is None else _resolve(device)
+    arr = input._data
+    return M.empty(dev._backend.xp, arr.shape, dt.np, M.name(memory_format), like=arr), dt, dev
+
+
+def _like(value):
     def make_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                   memory_format=None):
-        dt = input._dtype if dtype is None else D.to_dtype(dtype)
-        dev = input._device if device is None else _resolve(device)
-        return _finish(fill(dev._backend.xp, input._data.shape, dt.np), dt, dev, requires_grad)
+        arr, dt, dev = _empty_like(input, dtype, device, memory_format)
+        if value is not None:
+            arr[...] = value
+        return _finish(arr, dt, dev, requires_grad)
     return make_like
 
 
-zeros_like = register("zeros_like", method=False)(_like(lambda xp, s, d: xp.zeros(s, d)))
-ones_like = register("ones_like", method=False)(_like(lambda xp, s, d: xp.ones(s, d)))
-empty_like = register("empty_like", method=False)(_like(lambda xp, s, d: xp.empty(s, d)))
+zeros_like = register("zeros_like", method=False)(_like(0))
+ones_like = register("ones_like", method=False)(_like(1))
+empty_like = register("empty_like", method=False)(_like(None))
 
 
 @register("full_like", method=False)
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    dt = input._dtype if dtype is None else D.to_dtype(dtype)
-    dev = input._device if device is None else _resolve(device)
-    return _finish(dev._backend.xp.full(input._data.shape, fill_value, dt.np), dt, dev,
-                   requires_grad)
+    arr, dt, dev = _empty_like(input, dtype, device, memory_format)
+    arr[...] = fill_value
+    return _finish(arr, dt, dev, requires_grad)
 
 
 def _new_factory(fill):
@@ -298,11 +320,13 @@ CloneBackward0 = node_class("CloneBackward0", lambda node, g: (g,))
 
 @register("clone", nodes=("CloneBackward0",))
 def clone(input, *, memory_format=None):
-    be = input._device._backend
-    order = "C" if memory_format in ("contiguous",) or (
-        memory_format is not None and getattr(memory_format, "name", "") == "contiguous_format") \
-        else "K"
-    res = _make(be.xp.array(input._data, copy=True, order=order), input._dtype, input._device)
+    xp = input._device._backend.xp
+    fmt = "contiguous_format" if memory_format == "contiguous" else M.name(memory_format)
+    if fmt == "contiguous_format" or fmt == "preserve_format":
+        arr = xp.array(input._data, copy=True, order="C" if fmt == "contiguous_format" else "K")
+    else:
+        arr = M.laid_out(xp, input._data, fmt)
+    res = _make(arr, input._dtype, input._device)
     if _grad_on() and input._requires_grad:
         record(res, CloneBackward0, (input,))
     return res
@@ -310,6 +334,10 @@ def clone(input, *, memory_format=None):
 
 @register("contiguous", nodes=("CloneBackward0",), function=False)
 def contiguous(self, memory_format=None):
+    fmt = M.name(memory_format, "contiguous_format")
+    if fmt.startswith("channels_last"):
+        M.check_rank(fmt, self._data.ndim)
+        return self if M.is_in(self._data, fmt) else clone(self, memory_format=memory_format)
     if self.is_contiguous():
         return self
     return clone(self, memory_format="contiguous")
@@ -351,11 +379,15 @@ def _parse_to(args, kwargs):
 @register("to", nodes=("ToCopyBackward0",), function=False)
 def to(self, *args, **kwargs):
     kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
+    fmt = M.name(kwargs.pop("memory_format", None))
+    M.check_rank(fmt, self._data.ndim)
     dtype, device, copy = _parse_to(args, kwargs)
     dt = self._dtype if dtype is None else D.to_dtype(dtype)
     dev = self._device if device is None else _resolve(device)
-    if dt is self._dtype and dev is self._device and not copy:
+    # (torch keeps the tensor when its suggested format is the one asked for, even a
+    # non-contiguous one for contiguous_format)
+    relayout = fmt != "preserve_format" and M.suggest(self._data) != fmt
+    if dt is self._dtype and dev is self._device and not copy and not relayout:
         return self
     be_src, be_dst = self._device._backend, dev._backend
     arr = self._data
@@ -369,8 +401,10 @@ def to(self, *args, **kwargs):
             warnings.warn(_errors.complex_cast_warning(), UserWarning, stacklevel=2)
             arr = arr.real
         arr = _astype(arr, dt)
-    elif arr is self._data:
+    elif arr is self._data and not relayout:
         arr = be_dst.copy(arr)
+    if relayout:
+        arr = M.laid_out(be_dst.xp, arr, fmt)
     res = _make(arr, dt, dev)
     if _grad_on() and self._requires_grad and (dt.is_floating_point or dt.is_complex):
         record(res, ToCopyBackward0, (self,), (), (self._dtype, self._device))

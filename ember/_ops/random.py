@@ -318,20 +318,32 @@ def _like_args(input, dtype, device):
             input._device if device is None else _resolve(device))
 
 
+def _sampled_like(factory, fill, input, dtype, device, memory_format, requires_grad, **draw):
+    """A ``*_like`` sampler: ``factory``'s samples when the result is C-ordered; otherwise the
+    in-place sampler ``fill`` on an empty tensor of the result's layout (torch draws in memory
+    order, which the in-place samplers follow)."""
+    from . import creation
+    dt, dev = _like_args(input, dtype, device)
+    t = creation.empty_like(input, dtype=dt, device=dev, memory_format=memory_format)
+    if t._data.flags.c_contiguous:
+        return factory(input._data.shape, dtype=dt, device=dev, requires_grad=requires_grad,
+                       **draw)
+    fill(t, **{k: v for k, v in draw.items() if k != "dtype"})
+    return t.requires_grad_(requires_grad)
+
+
 @register("rand_like", method=False)
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
               requires_grad=False, memory_format=None):
-    dt, dev = _like_args(input, dtype, device)
-    return rand(input._data.shape, generator=generator, dtype=dt, device=dev,
-                requires_grad=requires_grad)
+    return _sampled_like(rand, uniform_, input, dtype, device, memory_format, requires_grad,
+                         generator=generator)
 
 
 @register("randn_like", method=False)
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
                requires_grad=False, memory_format=None):
-    dt, dev = _like_args(input, dtype, device)
-    return randn(input._data.shape, generator=generator, dtype=dt, device=dev,
-                 requires_grad=requires_grad)
+    return _sampled_like(randn, _normal_inplace, input, dtype, device, memory_format,
+                         requires_grad, generator=generator)
 
 
 def _integers(eng, R, lo, hi, n, dt):
@@ -367,9 +379,11 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=
                  device=None, requires_grad=False, memory_format=None):
     if high is None:
         low, high = 0, low
-    dt, dev = _like_args(input, dtype, device)
-    return randint(low, high, input._data.shape, generator=generator, dtype=dt, device=dev,
-                   requires_grad=requires_grad)
+
+    def factory(shape, **kwargs):
+        return randint(low, high, shape, **kwargs)
+    return _sampled_like(factory, lambda t, **kw: random_(t, low, high, **kw), input, dtype,
+                         device, memory_format, requires_grad, generator=generator)
 
 
 @register("randperm", method=False)
@@ -655,6 +669,7 @@ def _cauchy(median=0.0, sigma=1.0):
 
 
 uniform_ = _named_inplace(_uniform, "uniform_")
+_normal_inplace = _named_inplace(_normal_fill, "normal_")
 random_ = _named_inplace(_random, "random_")
 exponential_ = _named_inplace(
     _continuous("Exponential", "ExponentialBackward0", "exponential", _exponential),

@@ -2,6 +2,7 @@
 ``empty_permuted``) and in-place resizing (``resize_``, ``resize_as_``)."""
 from .. import _errors
 from .._device import resolve as _resolve
+from . import memory_format as M
 from ._core import register
 from .creation import _sizes, _dt, _finish
 
@@ -44,17 +45,17 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
     if len(size) != len(order):
         raise _errors.physical_layout_ndim(size, order)
     dt, dev = _dt(dtype), _resolve(device)
-    xp = dev._backend.xp
-    physical = xp.empty(tuple(size[d] for d in order), dt.np)
-    inverse = sorted(range(len(order)), key=order.__getitem__)
-    return _finish(physical.transpose(inverse), dt, dev, requires_grad, pin_memory)
+    return _finish(M.empty_in_order(dev._backend.xp, size, dt.np, order), dt, dev,
+                   requires_grad, pin_memory)
 
 
 @register("resize_", function=False)
 def resize_(self, *size, memory_format=None):
-    """Give ``self`` the contiguous shape ``size`` over its storage from its offset: elements
-    already there keep their values, a larger size adds uninitialised ones."""
+    """Give ``self`` the shape ``size``, laid out contiguously (or in ``memory_format``) over
+    its storage from its offset: elements already there keep their places in memory, a larger
+    size adds uninitialised ones."""
     size = _sizes(size, "resize_")
+    fmt = M.name(memory_format, "contiguous_format")
     if self._requires_grad:
         raise _errors.resize_requires_grad()
     be = self._device._backend
@@ -64,12 +65,12 @@ def resize_(self, *size, memory_format=None):
         n *= s
     flat = root.reshape(-1) if root.flags.c_contiguous else None
     if flat is not None and offset + n <= flat.size:
-        self._data = flat[offset:offset + n].reshape(size)
+        self._data = M.view_as(flat[offset:offset + n], size, fmt)
     else:
         grown = be.xp.empty(offset + n, self._dtype.np)
         old = be.xp.ascontiguousarray(root).reshape(-1)[:offset + n]
         grown[:old.size] = old
-        self._data = grown[offset:].reshape(size)
+        self._data = M.view_as(grown[offset:], size, fmt)
     self._vc[0] += 1
     return self
 

@@ -407,13 +407,14 @@ class Module:
         return self._apply(lambda t: _ops.creation.empty_like(t, device=device), recurse=recurse)
 
     def to(self, *args, **kwargs):
-        """``to(device)``, ``to(dtype)``, ``to(tensor)``, ``to(device, dtype)``: floating
-        parameters and buffers take the dtype, all take the device."""
+        """``to(device)``, ``to(dtype)``, ``to(tensor)``, ``to(device, dtype)``,
+        ``to(memory_format=)``: floating parameters and buffers take the dtype, all take the
+        device, the 4-d and 5-d ones the memory format."""
         from ..._ops.creation import _parse_to
         from ... import _dtype as D
         kwargs = dict(kwargs)
         kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)
+        memory_format = kwargs.pop("memory_format", None)
         dtype, device, _ = _parse_to(args, kwargs)
         if dtype is not None:
             dtype = D.to_dtype(dtype)
@@ -424,7 +425,9 @@ class Module:
 
         def convert(t):
             floating = t.is_floating_point() or t.is_complex()
-            return t.to(device=device, dtype=dtype if floating else None)
+            # (a memory format applies to the 4-d and 5-d tensors: conv weights, not biases)
+            fmt = memory_format if memory_format is not None and t.dim() in (4, 5) else None
+            return t.to(device=device, dtype=dtype if floating else None, memory_format=fmt)
         return self._apply(convert)
 
     def share_memory(self):
