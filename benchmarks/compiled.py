@@ -73,3 +73,31 @@ WORKLOADS = [
     _workload("compiled_resnet18", "ResNet-18 (CIFAR stem), 32x32, batch 32, SGD momentum",
               models.resnet18_cifar, (32, 3, 32, 32), 1, momentum=0.9),
 ]
+
+
+def main(argv=None):
+    """``python -m benchmarks.compiled [--only key,...] [--steps N]``: where each compiled
+    workload's replay spends its time (kernels against interpreter, :mod:`ember._compile.profile`)."""
+    import argparse
+
+    import ember
+    from ember._compile import profile
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=1, help="BLAS threads (threadpoolctl)")
+    a = ap.parse_args(argv)
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(a.threads, user_api="blas")
+    for w in WORKLOADS:
+        if a.only and w.key not in a.only.split(","):
+            continue
+        state = w.setup(ember)
+        run = (lambda: w.step(state))
+        print(profile.report(w.title.split(" (")[0], profile.profile(state[0], run, a.steps)),
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()

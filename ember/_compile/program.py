@@ -12,10 +12,13 @@ share; each share becomes a function of its own, and the program runs the shares
 through the same thread pool, as eager does.  Large elementwise calls outside such kernels
 compute their rows in blocks at once (:mod:`.split`).
 """
+import re
+
 from . import split
 from .tape import check
 
 _SOURCE_NAME = "<ember.compile program>"
+_CONST = re.compile(r"\bc\d+\b")
 
 
 def _live_lines(items, keep):
@@ -25,7 +28,7 @@ def _live_lines(items, keep):
     out = []
     for i, line in reversed(items):
         _, reads, writes, pure = line
-        if pure and writes and live.isdisjoint(writes):
+        if pure and live.isdisjoint(writes):   # no writes: a call giving back an existing array
             continue
         live.update(reads)
         out.append((i,) + line)
@@ -152,7 +155,9 @@ def build(rec, inputs, results, first=0, stop=None, share=None):
     ret = "    return (" + "".join(r + ", " for r in results) + ")"
     name = share or "program"
     src = f"def {name}({', '.join(inputs)}):\n" + "\n".join(body + [ret]) + "\n"
-    namespace = {f"c{i}": c for i, c in enumerate(rec.consts)}
+    # only the constants the code names: the capture's dropped lines keep no arrays alive
+    namespace = {c: rec.consts[int(c[1:])] for c in set(_CONST.findall(src))
+                 if int(c[1:]) < len(rec.consts)}
     namespace.update(fns, check=check, _call=_call, _split=split.call)
     exec(compile(src, _SOURCE_NAME, "exec"), namespace)
     fn = namespace[name]

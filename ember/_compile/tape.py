@@ -152,6 +152,8 @@ class Recorder:
             return repr(x)
         if c is float and x == x and x not in (float("inf"), float("-inf")):
             return repr(x)
+        if (c is tuple or c is slice) and _index_constant(x):
+            return self.const(x)   # made once: slices are not constants of Python's bytecode
         if c is tuple:
             return "(" + "".join(self.expr(y, reads) + ", " for y in x) + ")"
         if c is list:
@@ -249,6 +251,18 @@ class Recorder:
         self.lines.append((f"check({self.const(fn)}({a._expr}), {self.expr(value, [])})",
                            reads, [], False))
         return value
+
+
+def _index_constant(x, top=True):
+    """Whether ``x`` is an index made of Python ints, None, Ellipsis and slices of those, with a
+    slice or Ellipsis in it (a tuple of ints alone already is a constant of the bytecode)."""
+    c = x.__class__
+    if c is slice:
+        return all(v is None or v.__class__ is int for v in (x.start, x.stop, x.step))
+    if c is tuple:
+        return all(_index_constant(y, False) for y in x) and \
+            any(y.__class__ is slice or y is Ellipsis for y in x)
+    return not top and (c is int or x is None or x is Ellipsis)
 
 
 CURRENT = [None]   # the Recorder of the capture running now
