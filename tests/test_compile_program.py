@@ -103,3 +103,38 @@ def test_small_resnet_with_batchnorm_20_steps_train_and_eval_equal_eager():
     with ember.no_grad():
         for x, _ in data[:3]:
             assert ember.equal(fwd(x), m1(x))
+
+
+def _blas_threads():
+    from ember._backend import parallel
+    ctl = parallel._blas()
+    return None if ctl is None else [lib.get_num_threads() for lib in ctl.lib_controllers]
+
+
+def test_small_gemms_switch_to_one_blas_thread_only_where_exact():
+    from ember._backend import parallel
+    from ember._compile import blas
+    if not blas.multi_threaded():
+        pytest.skip("the BLAS runs on one thread here")
+    a, b = (np.random.default_rng(2).standard_normal(s, dtype=np.float32) for s in ((16, 40),
+                                                                                    (40, 64)))
+    assert blas.one_thread_is_same(np.matmul, (a, b), None, a @ b)
+
+    def thread_dependent(x, y):   # a GEMM whose rounding would follow the thread count
+        return np.matmul(x, y) + (parallel.workers() == 1)
+    assert not blas.one_thread_is_same(thread_dependent, (a, b), None, thread_dependent(a, b))
+    big = np.ones((256, 256), np.float32)
+    assert not blas.one_thread_is_same(np.matmul, (big, big), None, big @ big)   # not small
+
+
+def test_replay_with_small_gemms_gives_the_blas_its_threads_back():
+    from test_compile import _pair
+    if not _blas_threads() or max(_blas_threads()) < 2:
+        pytest.skip("the BLAS runs on one thread here")
+    before = _blas_threads()
+    ((m1, o1), (m2, o2)), data = _pair("lstm", "adam")
+    compiled = ember.compile(_step)
+    assert _train(m1, o1, data, _step) == _train(m2, o2, data, compiled)
+    assert _blas_threads() == before
+    sources = [e.program.source for e in compiled.cache.values()]
+    assert all(s.count("_blas.enter()") >= 1 for s in sources)

@@ -14,7 +14,7 @@ compute their rows in blocks at once (:mod:`.split`).
 """
 import re
 
-from . import split
+from . import blas, split
 from .tape import check
 
 _SOURCE_NAME = "<ember.compile program>"
@@ -110,6 +110,24 @@ def _reuse_buffers(lines, rec, keep):
     return out
 
 
+def _blas_regions(lines, rec):
+    """Small GEMMs found exact on one BLAS thread (:mod:`.blas`) run on one thread: the switch
+    is made before the first of a run of them and undone before the next call that may use
+    the BLAS otherwise (a larger GEMM, a parallel segment, anything not known to be BLAS-free).
+    Returns the lines and whether any switch was made."""
+    out, on, used = [], False, False
+    for line in lines:
+        i = line[0]
+        if i in rec.one_thread and not on:
+            out.append((("blas",), "_blas.enter()", [], [], False))
+            on = used = True
+        elif on and i not in rec.one_thread and i not in rec.blas_free:
+            out.append((("blas",), "_blas.exit()", [], [], False))
+            on = False
+        out.append(line)
+    return out, used
+
+
 def _split_large(lines, rec):
     """Elementwise calls with large C-contiguous results computed in row blocks at once."""
     k = split.parts()
@@ -134,7 +152,9 @@ def build(rec, inputs, results, first=0, stop=None, share=None):
     keep, fns = set(results), {}
     stop = len(rec.lines) if stop is None else stop
     lines = _live_lines(_items(rec, first, stop, keep, fns), keep)
+    switched = False
     if not share:
+        lines, switched = _blas_regions(lines, rec)
         lines = _split_large(lines, rec)
     lines = _reuse_buffers(lines, rec, keep.union(inputs) if share else keep)
     last = {}
@@ -147,18 +167,22 @@ def build(rec, inputs, results, first=0, stop=None, share=None):
     for s, i in last.items():
         if s not in keep:
             dying.setdefault(i, []).append(s)
-    body = []
+    pad = "        " if switched else "    "   # in ``try:``, the BLAS's threads given back
+    body = ["    _blas = _OneThread()", "    try:"] if switched else []
     for i, (src, _, _, _) in enumerate(lines):
-        body.append("    " + src)
+        body.append(pad + src)
         if i in dying:
-            body.append("    del " + ", ".join(sorted(set(dying[i]))))
-    ret = "    return (" + "".join(r + ", " for r in results) + ")"
+            body.append(pad + "del " + ", ".join(sorted(set(dying[i]))))
+    body.append(pad + "return (" + "".join(r + ", " for r in results) + ")")
+    if switched:
+        body += ["    finally:", "        _blas.exit()"]
     name = share or "program"
-    src = f"def {name}({', '.join(inputs)}):\n" + "\n".join(body + [ret]) + "\n"
+    src = f"def {name}({', '.join(inputs)}):\n" + "\n".join(body) + "\n"
     # only the constants the code names: the capture's dropped lines keep no arrays alive
     namespace = {c: rec.consts[int(c[1:])] for c in set(_CONST.findall(src))
                  if int(c[1:]) < len(rec.consts)}
-    namespace.update(fns, check=check, _call=_call, _split=split.call)
+    namespace.update(fns, check=check, _call=_call, _split=split.call,
+                     _OneThread=blas.OneThread)
     exec(compile(src, _SOURCE_NAME, "exec"), namespace)
     fn = namespace[name]
     fn.source = "".join(f.source for f in fns.values()) + src

@@ -29,6 +29,7 @@ import weakref
 import numpy as np
 
 from .._backend import array_wrappers
+from . import blas
 
 _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _THIS_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -86,6 +87,9 @@ class Recorder:
         self.fresh = {}           # their result slots -> (shape, dtype, strides)
         self.segments = []        # ([first line of each share..., end], runner): run at once
         self.draws = set()        # lines that draw random numbers
+        self.one_thread = set()   # small GEMM lines as exact on one BLAS thread (:mod:`.blas`)
+        self.blas_free = set()    # lines calling no BLAS
+        self._switch = blas.multi_threaded()   # whether one_thread is worth finding
         self.in_share = False     # whether a share of ``run_shares`` is being recorded
         self.thread = threading.get_ident()
         self.mutates = False     # whether the program writes into arrays or draws numbers
@@ -191,6 +195,12 @@ class Recorder:
             return result   # a number computed from constants (shape arithmetic)
         wrapped, target = self._results(result, writes)
         self.lines.append((f"{target} = {src}" if target else src, reads, writes, pure))
+        if fn is np.matmul:
+            if self._switch and not self.in_share and \
+                    blas.one_thread_is_same(fn, unwrap(args), unwrap(kwargs), result):
+                self.one_thread.add(len(self.lines) - 1)
+        elif blas.blas_free(fn):
+            self.blas_free.add(len(self.lines) - 1)
         if not kwargs and isinstance(fn, np.ufunc) and result.__class__ is np.ndarray and \
                 target == writes[0]:
             self.fresh[target] = (result.shape, result.dtype, result.strides)
