@@ -6,14 +6,16 @@ times with every callable constant of the programs (the NumPy functions, ufuncs,
 and thread runners the tape names) wrapped in a timer.  The kernels' sum, against the program's
 time, splits a step into kernel time and the rest: the generated code's own bytecode (slot
 loads, argument tuples, ``del``); the step's time outside the program is the call's guards and
-argument handling.  A parallel segment counts as one call of its runner.  Times are medians
-over the steps (a shared machine's noise), the wrapper's own cost is calibrated and taken out.
+argument handling.  A parallel segment counts as one call of its runner.  Times are CPU
+times of the process (a shared machine's waits left out; run the BLAS on one thread, or its
+workers' time counts too), medians over the steps; the wrapper's own cost is calibrated and
+taken out.
 """
 import collections
 import statistics
 import time
 
-clock = time.perf_counter
+clock = time.process_time
 
 
 def _name(fn):
