@@ -12,9 +12,9 @@ from ember._compile import profile, program, tape
 from test_compile import _step, _train
 
 
-def _build(body, *arrays):
-    """The program recorded from ``body`` (recording arrays -> result) run on ``arrays``:
-    (its source, its result on copies of the arrays, ``body``'s own result)."""
+def _record(body, *arrays):
+    """(the program recorded from ``body``, recording arrays -> one result, on ``arrays``;
+    the result ``body`` computed)."""
     rec = tape.Recorder()
     wrapped = [rec.adopt(a) for a in arrays]
     tape.CURRENT[0] = rec
@@ -22,8 +22,13 @@ def _build(body, *arrays):
         out = body(*wrapped)
     finally:
         tape.CURRENT[0] = None
-    fn = program.build(rec, [w._expr for w in wrapped], [out._expr])
-    return fn.source, fn(*[a.copy() for a in arrays])[0], out._a
+    return program.build(rec, [w._expr for w in wrapped], [out._expr]), out._a
+
+
+def _build(body, *arrays):
+    """(the program's source, its result on copies of ``arrays``, ``body``'s own result)."""
+    fn, expected = _record(body, *arrays)
+    return fn.source, fn(*[a.copy() for a in arrays])[0], expected
 
 
 def test_calls_giving_back_their_argument_are_dropped():
@@ -138,3 +143,18 @@ def test_replay_with_small_gemms_gives_the_blas_its_threads_back():
     assert _blas_threads() == before
     sources = [e.program.source for e in compiled.cache.values()]
     assert all(s.count("_blas.enter()") >= 1 for s in sources)
+
+
+def test_a_failing_replay_gives_the_blas_its_threads_back():
+    from ember._compile import blas
+    if not blas.multi_threaded():
+        pytest.skip("the BLAS runs on one thread here")
+    before = _blas_threads()
+    a, b = (np.random.default_rng(3).standard_normal(s, dtype=np.float32) for s in ((16, 40),
+                                                                                    (40, 64)))
+    fn, expected = _record(lambda x, y: tape.xp.add(tape.xp.matmul(x, y), 1), a, b)
+    assert "_blas.enter()" in fn.source
+    np.testing.assert_array_equal(fn(a, b)[0], expected)
+    with pytest.raises(ValueError):
+        fn(a, b.T)   # the GEMM raises inside the one-thread region
+    assert _blas_threads() == before
