@@ -13,12 +13,14 @@ thread count: 64 x 784 x 512 differs in the last bits), so a capture runs each s
 again on one thread and keeps the switch only where the two results are bitwise equal.
 """
 import operator
+from math import prod
 
 import numpy as np
 
 from .._backend import parallel
 
-SMALL = 1 << 22   # multiply-adds (M * N * K) of a GEMM run on one thread
+SMALL = 1 << 22   # multiply-adds (M * N * K) of a GEMM run on one thread (of each matrix of
+# a stacked matmul: NumPy calls the BLAS once per matrix)
 
 # calls that use no BLAS (a region of one-thread GEMMs stays open across them), besides
 # ufuncs, their methods and attribute reads (``.T``)
@@ -51,7 +53,7 @@ def one_thread_is_same(fn, args, kwargs, result):
     ``result`` (what it gave on the BLAS's threads)."""
     if result.__class__ is not np.ndarray or result.ndim == 0 or len(args) < 2:
         return False
-    if result.size * np.shape(args[0])[-1] > SMALL:
+    if prod(result.shape[-2:]) * np.shape(args[0])[-1] > SMALL:   # one BLAS call's work
         return False
     kwargs = {k: v for k, v in (kwargs or {}).items() if k != "out"}
     with parallel._single_threaded_blas():
