@@ -9,7 +9,7 @@ import ember
 import ember.nn as nn
 from ember._compile import profile, program, tape
 
-from test_compile import _step, _train
+from tests.test_compile import _step, _train
 
 
 def _record(body, *arrays):
@@ -133,7 +133,7 @@ def test_small_gemms_switch_to_one_blas_thread_only_where_exact():
 
 
 def test_replay_with_small_gemms_gives_the_blas_its_threads_back():
-    from test_compile import _pair
+    from tests.test_compile import _pair
     if not _blas_threads() or max(_blas_threads()) < 2:
         pytest.skip("the BLAS runs on one thread here")
     before = _blas_threads()
