@@ -145,6 +145,15 @@ def test_replay_with_small_gemms_gives_the_blas_its_threads_back():
     assert all(s.count("_blas.enter()") >= 1 for s in sources)
 
 
+def test_the_switch_can_be_turned_off(monkeypatch):
+    from ember._compile import blas
+    monkeypatch.setattr(blas, "ENABLED", False)
+    a = np.ones((4, 4), np.float32)
+    fn, expected = _record(lambda x: tape.xp.matmul(x, x), a)
+    assert "_blas" not in fn.source
+    np.testing.assert_array_equal(fn(a)[0], expected)
+
+
 def test_a_failing_replay_gives_the_blas_its_threads_back():
     from ember._compile import blas
     if not blas.multi_threaded():

@@ -13,12 +13,15 @@ thread count: 64 x 784 x 512 differs in the last bits), so a capture runs each s
 again on one thread and keeps the switch only where the two results are bitwise equal.
 """
 import operator
+import os
 from math import prod
 
 import numpy as np
 
 from .._backend import parallel
 
+# EMBER_COMPILE_ONE_THREAD=0 turns the switch off (to compare on an idle machine)
+ENABLED = os.environ.get("EMBER_COMPILE_ONE_THREAD", "1") != "0"
 SMALL = 1 << 22   # multiply-adds (M * N * K) of a GEMM run on one thread (of each matrix of
 # a stacked matmul: NumPy calls the BLAS once per matrix)
 
@@ -33,8 +36,9 @@ _FREE = frozenset((operator.getitem, operator.setitem, np.reshape, np.ndarray.re
 
 
 def multi_threaded():
-    """Whether the BLAS runs on several threads here (else there is nothing to switch)."""
-    return parallel.workers() > 1
+    """Whether the switch is on and the BLAS runs on several threads (else there is nothing
+    to switch)."""
+    return ENABLED and parallel.workers() > 1
 
 
 def blas_free(fn):
