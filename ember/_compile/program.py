@@ -10,7 +10,8 @@ results nothing reads are left out, and elementwise calls reuse dying operands' 
 A kernel that splits one op over threads (``_backend.parallel``) was recorded share after
 share; each share becomes a function of its own, and the program runs the shares at once
 through the same thread pool, as eager does.  Large elementwise calls outside such kernels
-compute their rows in blocks at once (:mod:`.split`).
+compute their rows in blocks at once (:mod:`.split`); runs of small GEMMs run with the BLAS on
+one thread (:mod:`.blas`).
 """
 import re
 
