@@ -1,8 +1,12 @@
 """Compiled workloads: ``ember.compile`` on whole training steps (and the tiny-op chain's
-forward+backward) against torch eager running the same step uncompiled."""
+forward+backward) against torch eager running the same step uncompiled.
+
+    python -m benchmarks.compiled [--only KEYS] [--steps N]   # where a replay's time goes
+    python -m benchmarks.compiled --only KEYS --torch-compile ROUNDS   # against torch.compile
+"""
 import functools
 
-from . import models, op_overhead
+from . import harness, models, op_overhead
 from .harness import Workload
 from .training import setup as train_setup
 
@@ -73,3 +77,63 @@ WORKLOADS = [
     _workload("compiled_resnet18", "ResNet-18 (CIFAR stem), 32x32, batch 32, SGD momentum",
               models.resnet18_cifar, (32, 3, 32, 32), 1, momentum=0.9),
 ]
+
+
+def versus_torch_compile(keys, rounds):
+    """Rates of Ember compiled, torch eager and ``torch.compile`` (Inductor) on the same steps,
+    interleaved; torch.compile's first calls compile (a minute or more per workload here)."""
+    import statistics
+
+    import torch
+
+    import ember
+    for w in WORKLOADS:
+        if w.key not in keys:
+            continue
+        states = {"ember": w.setup(ember), "torch": w.setup(torch)}
+        st = w.setup(torch)
+        states["torch.compile"] = (torch.compile(st[0]),) + tuple(st[1:])
+        for _ in range(WARMUP):
+            w.step(states["torch.compile"])
+        samples = {k: [] for k in states}
+        for _ in range(rounds):
+            for k, state in states.items():
+                samples[k].append(harness.rate(w, state, w.calls))
+        med = {k: statistics.median(v) for k, v in samples.items()}
+        print(f"{w.title.split(' (')[0]}: ember compiled / torch eager "
+              f"{med['ember'] / med['torch']:.2f}, torch.compile / torch eager "
+              f"{med['torch.compile'] / med['torch']:.2f} ({w.unit}: " +
+              ", ".join(f"{k} {harness.fmt(v)}" for k, v in med.items()) + ")", flush=True)
+
+
+def main(argv=None):
+    """Where each compiled workload's replay spends its time: kernel calls against the
+    interpreter and the call's guards (:mod:`ember._compile.profile`)."""
+    import argparse
+
+    from threadpoolctl import threadpool_limits
+
+    import ember
+    from ember._compile import profile
+
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.compiled", description=main.__doc__)
+    ap.add_argument("--only", default="", help="workload keys, comma-separated")
+    ap.add_argument("--steps", type=int, default=5, help="steps per measurement")
+    ap.add_argument("--threads", type=int, default=1, help="BLAS threads (threadpoolctl)")
+    ap.add_argument("--top", type=int, default=8, help="kernels listed per workload")
+    ap.add_argument("--torch-compile", type=int, metavar="ROUNDS", default=0,
+                    help="instead: compare with torch.compile over ROUNDS rounds (--only keys)")
+    a = ap.parse_args(argv)
+    if a.torch_compile:
+        return versus_torch_compile(a.only.split(","), a.torch_compile)
+    threadpool_limits(a.threads, user_api="blas")
+    for w in WORKLOADS:
+        if a.only and w.key not in a.only.split(","):
+            continue
+        state = w.setup(ember)
+        result = profile.profile(state[0], lambda: w.step(state), a.steps)
+        print(profile.report(w.title.split(" (")[0], result, a.top), flush=True)
+
+
+if __name__ == "__main__":
+    main()

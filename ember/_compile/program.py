@@ -10,12 +10,16 @@ results nothing reads are left out, and elementwise calls reuse dying operands' 
 A kernel that splits one op over threads (``_backend.parallel``) was recorded share after
 share; each share becomes a function of its own, and the program runs the shares at once
 through the same thread pool, as eager does.  Large elementwise calls outside such kernels
-compute their rows in blocks at once (:mod:`.split`).
+compute their rows in blocks at once (:mod:`.split`); runs of small GEMMs run with the BLAS on
+one thread (:mod:`.blas`).
 """
-from . import split
+import re
+
+from . import blas, split
 from .tape import check
 
 _SOURCE_NAME = "<ember.compile program>"
+_CONST = re.compile(r"\bc\d+\b")
 
 
 def _live_lines(items, keep):
@@ -25,7 +29,7 @@ def _live_lines(items, keep):
     out = []
     for i, line in reversed(items):
         _, reads, writes, pure = line
-        if pure and writes and live.isdisjoint(writes):
+        if pure and live.isdisjoint(writes):   # no writes: a call giving back an existing array
             continue
         live.update(reads)
         out.append((i,) + line)
@@ -107,6 +111,24 @@ def _reuse_buffers(lines, rec, keep):
     return out
 
 
+def _blas_regions(lines, rec):
+    """Small GEMMs found exact on one BLAS thread (:mod:`.blas`) run on one thread: the switch
+    is made before the first of a run of them and undone before the next call that may use
+    the BLAS otherwise (a larger GEMM, a parallel segment, anything not known to be BLAS-free).
+    Returns the lines and whether any switch was made."""
+    out, on, used = [], False, False
+    for line in lines:
+        i = line[0]
+        if i in rec.one_thread and not on:
+            out.append((("blas",), "_blas.enter()", [], [], False))
+            on = used = True
+        elif on and i not in rec.one_thread and i not in rec.blas_free:
+            out.append((("blas",), "_blas.exit()", [], [], False))
+            on = False
+        out.append(line)
+    return out, used
+
+
 def _split_large(lines, rec):
     """Elementwise calls with large C-contiguous results computed in row blocks at once."""
     k = split.parts()
@@ -131,7 +153,9 @@ def build(rec, inputs, results, first=0, stop=None, share=None):
     keep, fns = set(results), {}
     stop = len(rec.lines) if stop is None else stop
     lines = _live_lines(_items(rec, first, stop, keep, fns), keep)
+    switched = False
     if not share:
+        lines, switched = _blas_regions(lines, rec)
         lines = _split_large(lines, rec)
     lines = _reuse_buffers(lines, rec, keep.union(inputs) if share else keep)
     last = {}
@@ -144,16 +168,22 @@ def build(rec, inputs, results, first=0, stop=None, share=None):
     for s, i in last.items():
         if s not in keep:
             dying.setdefault(i, []).append(s)
-    body = []
+    pad = "        " if switched else "    "   # in ``try:``, the BLAS's threads given back
+    body = ["    _blas = _OneThread()", "    try:"] if switched else []
     for i, (src, _, _, _) in enumerate(lines):
-        body.append("    " + src)
+        body.append(pad + src)
         if i in dying:
-            body.append("    del " + ", ".join(sorted(set(dying[i]))))
-    ret = "    return (" + "".join(r + ", " for r in results) + ")"
+            body.append(pad + "del " + ", ".join(sorted(set(dying[i]))))
+    body.append(pad + "return (" + "".join(r + ", " for r in results) + ")")
+    if switched:
+        body += ["    finally:", "        _blas.exit()"]
     name = share or "program"
-    src = f"def {name}({', '.join(inputs)}):\n" + "\n".join(body + [ret]) + "\n"
-    namespace = {f"c{i}": c for i, c in enumerate(rec.consts)}
-    namespace.update(fns, check=check, _call=_call, _split=split.call)
+    src = f"def {name}({', '.join(inputs)}):\n" + "\n".join(body) + "\n"
+    # only the constants the code names: the capture's dropped lines keep no arrays alive
+    namespace = {c: rec.consts[int(c[1:])] for c in set(_CONST.findall(src))
+                 if int(c[1:]) < len(rec.consts)}
+    namespace.update(fns, check=check, _call=_call, _split=split.call,
+                     _OneThread=blas.OneThread)
     exec(compile(src, _SOURCE_NAME, "exec"), namespace)
     fn = namespace[name]
     fn.source = "".join(f.source for f in fns.values()) + src

@@ -29,6 +29,7 @@ import weakref
 import numpy as np
 
 from .._backend import array_wrappers
+from . import blas
 
 _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _THIS_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -86,6 +87,9 @@ class Recorder:
         self.fresh = {}           # their result slots -> (shape, dtype, strides)
         self.segments = []        # ([first line of each share..., end], runner): run at once
         self.draws = set()        # lines that draw random numbers
+        self.one_thread = set()   # small GEMM lines as exact on one BLAS thread (:mod:`.blas`)
+        self.blas_free = set()    # lines calling no BLAS
+        self._switch = blas.multi_threaded()   # whether one_thread is worth finding
         self.in_share = False     # whether a share of ``run_shares`` is being recorded
         self.thread = threading.get_ident()
         self.mutates = False     # whether the program writes into arrays or draws numbers
@@ -152,6 +156,8 @@ class Recorder:
             return repr(x)
         if c is float and x == x and x not in (float("inf"), float("-inf")):
             return repr(x)
+        if (c is tuple or c is slice) and _index_constant(x):
+            return self.const(x)   # made once: slices are not constants of Python's bytecode
         if c is tuple:
             return "(" + "".join(self.expr(y, reads) + ", " for y in x) + ")"
         if c is list:
@@ -189,6 +195,12 @@ class Recorder:
             return result   # a number computed from constants (shape arithmetic)
         wrapped, target = self._results(result, writes)
         self.lines.append((f"{target} = {src}" if target else src, reads, writes, pure))
+        if fn is np.matmul:
+            if self._switch and not self.in_share and \
+                    blas.one_thread_is_same(fn, unwrap(args), unwrap(kwargs), result):
+                self.one_thread.add(len(self.lines) - 1)
+        elif blas.blas_free(fn):
+            self.blas_free.add(len(self.lines) - 1)
         if not kwargs and isinstance(fn, np.ufunc) and result.__class__ is np.ndarray and \
                 target == writes[0]:
             self.fresh[target] = (result.shape, result.dtype, result.strides)
@@ -249,6 +261,18 @@ class Recorder:
         self.lines.append((f"check({self.const(fn)}({a._expr}), {self.expr(value, [])})",
                            reads, [], False))
         return value
+
+
+def _index_constant(x, top=True):
+    """Whether ``x`` is an index made of Python ints, None, Ellipsis and slices of those, with a
+    slice or Ellipsis in it (a tuple of ints alone already is a constant of the bytecode)."""
+    c = x.__class__
+    if c is slice:
+        return all(v is None or v.__class__ is int for v in (x.start, x.stop, x.step))
+    if c is tuple:
+        return all(_index_constant(y, False) for y in x) and \
+            any(y.__class__ is slice or y is Ellipsis for y in x)
+    return not top and (c is int or x is None or x is Ellipsis)
 
 
 CURRENT = [None]   # the Recorder of the capture running now
