@@ -265,3 +265,51 @@ def test_launcher_timeout_option_sets_default_group_timeout(monkeypatch):
     monkeypatch.delenv("EMBER_DIST_TIMEOUT")
     assert dist._default_timeout() == dist.default_pg_timeout == \
         torch.distributed.default_pg_timeout
+
+
+def _default(field):
+    """A dataclass field's default, classes by name (a factory's value counts as default)."""
+    import dataclasses
+    if field.default is not dataclasses.MISSING:
+        value = field.default
+    elif field.default_factory is not dataclasses.MISSING:
+        value = field.default_factory()
+    else:
+        return "required"
+    return tuple(c.__name__ for c in value) if isinstance(value, tuple) else repr(value)
+
+
+def test_fsdp_configuration_types_are_torchs():
+    """The FSDP names libraries import: the same enums and dataclasses (fields, defaults);
+    no Ember module is an FSDP module, and sharding one is refused."""
+    import dataclasses
+    import importlib
+    got = []
+    for lib in (torch, ember):
+        fsdp = importlib.import_module(f"{lib.__name__}.distributed.fsdp")
+        row = {}
+        for name in sorted(fsdp.__all__):
+            obj = getattr(fsdp, name)
+            if isinstance(obj, type) and issubclass(obj, __import__("enum").Enum):
+                row[name] = [(m.name, m.value) for m in obj]
+            elif dataclasses.is_dataclass(obj):
+                row[name] = [(f.name, _default(f)) for f in dataclasses.fields(obj)]
+            else:
+                row[name] = "callable" if callable(obj) else type(obj).__name__
+        got.append(row)
+        assert not isinstance(lib.nn.Linear(2, 2), fsdp.FSDPModule)
+        assert fsdp.MixedPrecisionPolicy(param_dtype=lib.bfloat16).cast_forward_inputs
+    assert got[1] == got[0]
+    with pytest.raises(ember.UnsupportedError):
+        ember.distributed.fsdp.fully_shard(ember.nn.Linear(2, 2))
+
+
+def test_dtensor_experimental_and_dataloader_annotations():
+    import importlib
+    for lib in (torch, ember):
+        exp = importlib.import_module(f"{lib.__name__}.distributed._tensor.experimental")
+        with exp.implicit_replication():          # no DTensor in the block: nothing changes
+            assert lib.ones(2).sum().item() == 2
+        dl = importlib.import_module(f"{lib.__name__}.utils.data.dataloader")
+        assert str(dl._collate_fn_t).startswith("collections.abc.Callable[[list[~_T]]")
+        assert str(dl._worker_init_fn_t) == "collections.abc.Callable[[int], None]"

@@ -29,6 +29,19 @@ def sym_ite_types(t, f):
     return AssertionError(f"type mismatch: {type(t)} vs {type(f)}")
 
 
+def warn_at_caller(message, category=UserWarning):
+    """Warn at the first frame outside ember: torch warns from C++, so its warnings point at
+    the user's line however deep in the library they arise."""
+    import os
+    import sys
+    import warnings
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename.startswith(root):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
+
+
 def unsupported(api, hint=""):
     return UnsupportedError(f"ember does not implement {api}" + (f": {hint}" if hint else ""))
 

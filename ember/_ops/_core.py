@@ -337,18 +337,6 @@ def rebase_history(t, node):
     copy_slices(base, t, node)
 
 
-def _warn_at_caller(message):
-    """A UserWarning attributed to the first frame outside ember (torch warns from C++, so
-    its warnings point at the user's line)."""
-    import os
-    import warnings
-    root = os.path.dirname(os.path.dirname(__file__))
-    frame, level = sys._getframe(1), 2
-    while frame is not None and frame.f_code.co_filename.startswith(root):
-        frame, level = frame.f_back, level + 1
-    warnings.warn(message, UserWarning, stacklevel=level)
-
-
 def write_out(out, result):
     """Implement ``out=``: resize ``out`` if needed, check dtype, copy the values."""
     if not isinstance(out, Tensor):
@@ -359,7 +347,7 @@ def write_out(out, result):
         raise _errors.result_type_cast(result._dtype, out._dtype)
     if out._data.shape != result._data.shape:
         if out._data.size:
-            _warn_at_caller(_errors.out_resized_warning(out._data.shape, result._data.shape))
+            _errors.warn_at_caller(_errors.out_resized_warning(out._data.shape, result._data.shape))
         out._data = out._device._backend.xp.empty(result._data.shape, out._dtype.np)
     write_array(out, result._data)
     return out

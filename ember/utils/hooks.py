@@ -182,7 +182,7 @@ class BackwardHook:
                 local_grad_outputs = self.grad_outputs
                 if self.input_tensors_index is None:
                     # no input requires grad: the hooks fire here with grad_input all None
-                    warnings.warn(_errors.full_backward_hook_outputs_warning(), stacklevel=5)
+                    _errors.warn_at_caller(_errors.full_backward_hook_outputs_warning())
                     grad_inputs = (None,) * self.n_inputs
                     for user_hook in self.user_hooks:
                         res = user_hook(self.module, grad_inputs, self.grad_outputs)

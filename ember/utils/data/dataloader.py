@@ -3,7 +3,8 @@ process (``num_workers=0``) or through worker processes (see ``_multiprocess``).
 import math
 import multiprocessing
 import warnings
-from typing import Generic
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from ... import _errors
 from ... import _dtype as D
@@ -13,6 +14,11 @@ from ._collate import default_collate, default_convert, pin_memory
 from ._fetch import make_fetcher
 from .dataset import IterableDataset
 from .sampler import Sampler, SequentialSampler, RandomSampler, BatchSampler, _T_co
+
+_T = TypeVar("_T")
+# the annotations libraries import from here, as torch defines them
+_worker_init_fn_t = Callable[[int], None]
+_collate_fn_t = Callable[[list[_T]], Any]
 
 _FROZEN = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
            "persistent_workers")

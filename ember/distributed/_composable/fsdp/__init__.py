@@ -1,11 +1,7 @@
-"""``torch.distributed._composable.fsdp``: ``fully_shard`` (FSDP2), which Ember does not have."""
-from ...._errors import unsupported
-from ...fsdp import CPUOffloadPolicy, MixedPrecisionPolicy  # noqa: F401
+"""``torch.distributed._composable.fsdp``: the older path of FSDP2's names (``fully_shard``
+raises ``ember.UnsupportedError``; see ``ember.distributed.fsdp``)."""
+from ...fsdp import (CPUOffloadPolicy, FSDPModule, MixedPrecisionPolicy,  # noqa: F401
+                     OffloadPolicy, UnshardHandle, fully_shard, register_fsdp_forward_method)
 
-
-def fully_shard(*args, **kwargs):
-    raise unsupported("torch.distributed._composable.fsdp.fully_shard",
-                      "Ember has no fully sharded data parallelism; use DistributedDataParallel")
-
-
-__all__ = ["fully_shard", "CPUOffloadPolicy", "MixedPrecisionPolicy"]
+__all__ = ["fully_shard", "FSDPModule", "UnshardHandle", "register_fsdp_forward_method",
+           "CPUOffloadPolicy", "MixedPrecisionPolicy", "OffloadPolicy"]
