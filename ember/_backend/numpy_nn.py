@@ -325,18 +325,28 @@ class _Winograd:
                        _WINO_CHUNK_BYTES)
 
     def filters(self, w, flipped=False):
-        """U = G w G^T of every filter as (16, C, Cout): one GEMM ``kron(G, G) @ taps`` over
-        the 9 taps of each (Cout, C) pair, then a transposed view.  With ``flipped``, U of
-        ``_flipped_weight(w)`` (an input gradient's convolution) from ``w`` itself: flipping
-        a filter reverses its taps, and swapping the channels leaves U untransposed."""
+        """U = G w G^T of every filter as (16, C, Cout): GEMMs ``kron(G, G) @ taps`` over the
+        9 taps of each (Cout, C) pair (split over w's rows), then a transposed view.  With
+        ``flipped``, U of ``_flipped_weight(w)`` (an input gradient's convolution) from ``w``
+        itself: flipping a filter reverses its taps, and the channel swap leaves U untransposed."""
         g2 = (_G2[:, ::-1] if flipped else _G2).astype(w.dtype)
-        u = np.matmul(g2, w.reshape(-1, 9).T).reshape(16, w.shape[0], w.shape[1])
+        u = np.empty((16,) + w.shape[:2], w.dtype)
+
+        def share(a0, a1):
+            np.matmul(g2, w[a0:a1].reshape(-1, 9).T, out=u[:, a0:a1].reshape(16, -1))
+        in_shares(share, w.shape[0], w.nbytes)
         return u if flipped else u.swapaxes(1, 2)
 
     def filters_adjoint(self, du):
-        """The weight gradient G^T dU G (Cout, C, 3, 3) from dU (16, Cout, C): one GEMM."""
-        return np.matmul(du.reshape(16, -1).T, _G2.astype(du.dtype)).reshape(
-            self.cout, self.c, 3, 3)
+        """The weight gradient G^T dU G (Cout, C, 3, 3) from dU (16, Cout, C): GEMMs split
+        over the output channels."""
+        gw = np.empty((self.cout, self.c, 3, 3), du.dtype)
+        g2 = _G2.astype(du.dtype)
+
+        def share(a0, a1):
+            np.matmul(du[:, a0:a1].reshape(16, -1).T, g2, out=gw[a0:a1].reshape(-1, 9))
+        in_shares(share, self.cout, du.nbytes)
+        return gw
 
     def tiles(self, x, n0, n1):
         """V = B^T d B of every tile of samples n0:n1, as (16, n*th*tw, C): channels last, so
