@@ -147,13 +147,12 @@ def _total(parts):
 
 
 # ---- convolution ----------------------------------------------------------------------------
-# Columns are built and multiplied in chunks of samples of about _CHUNK_BYTES: a chunk comes
-# back from the heap instead of fresh pages (glibc mmaps anything over 32 MiB, see
-# malloc_tuning) and is still in cache when the GEMM reads it.
-_CHUNK_BYTES = 8 << 20
-# Channels-last chunks are smaller: one sample of a 64-channel 32x32 convolution (2.3 MB of
-# columns) per GEMM runs 1.15-1.2x faster, forward and weight gradient, than three at a time.
-_CHANNELS_LAST_CHUNK_BYTES = 3 << 20
+# Columns are built and multiplied in chunks of samples of about _CHUNK_BYTES (one sample at
+# least): a chunk comes back from the heap instead of fresh pages (glibc mmaps anything over
+# 32 MiB, see malloc_tuning) and is still in cache when the GEMM reads it.  One sample of a
+# 64-channel 32x32 convolution (2.3 MB of columns) per GEMM runs 1.15-1.2x faster than three
+# (8 MiB chunks), forward and weight gradient, and ResNet's 3-channel stem 1.2x faster.
+_CHUNK_BYTES = 2 << 20
 # Channels-last columns copy runs of ``kw * C`` elements: too short below this many channels.
 _MIN_CHANNELS_LAST = 16
 
@@ -241,11 +240,6 @@ class _ChannelsLast(_Lowering):
             return np.ascontiguousarray(np.moveaxis(w, 1, -1)).reshape(1, self.cout, self.rows)
         wt = np.ascontiguousarray(w.transpose(tuple(range(2, w.ndim)) + (1, 0)))
         return wt.reshape(1, self.rows, self.cout).transpose(0, 2, 1)
-
-    def shares(self, itemsize):
-        """Sample ranges whose columns take about _CHANNELS_LAST_CHUNK_BYTES each (one sample
-        at least), one list per thread."""
-        return _shares(self.n, itemsize * self.rows * self.size, _CHANNELS_LAST_CHUNK_BYTES)
 
     def weight_result(self, gw):
         return np.ascontiguousarray(np.moveaxis(gw.reshape((self.cout,) + self.ks + (self.c,)),
