@@ -62,6 +62,12 @@ def _crop(x, lo, size):
     return x[(Ellipsis,) + tuple(slice(a, a + n) for a, n in zip(lo, size))]
 
 
+def _channels_to_last(x):
+    """``x`` (n, C, *S) as a (n, *S, C) view (``np.moveaxis`` without its argument checks,
+    which cost more than the move on a chunk's arrays)."""
+    return x.transpose((0,) + tuple(range(2, x.ndim)) + (1,))
+
+
 def _channels_last(x, lo, size):
     """``x`` (n, C, *S) zero-padded into a channels-last (n, *size, C) array at offset ``lo``,
     in one transposing copy; except where x's planes lie a multiple of 1 KiB apart: that read
@@ -70,11 +76,11 @@ def _channels_last(x, lo, size):
     hi = tuple(t - a - n for t, a, n in zip(size, lo, x.shape[2:]))
     padded = any(lo) or any(hi)
     if padded and abs(x.strides[1]) % 1024 == 0:
-        return np.ascontiguousarray(np.moveaxis(pad_zeros(x, lo, hi), 1, -1))
+        return np.ascontiguousarray(_channels_to_last(pad_zeros(x, lo, hi)))
     xp = (np.zeros if padded else np.empty)((x.shape[0],) + tuple(size) + (x.shape[1],),
                                             x.dtype)
     xp[(slice(None),) + tuple(slice(a, a + n) for a, n in zip(lo, x.shape[2:]))] = \
-        np.moveaxis(x, 1, -1)
+        _channels_to_last(x)
     return xp
 
 
@@ -176,7 +182,7 @@ class _Lowering:
 
     def put_output(self, y, out, n0, n1, b):
         """Write the GEMM result (G, Cout_g, n*L) of samples n0:n1 into ``out`` (+ bias)."""
-        y = np.moveaxis(y.reshape((self.cout, n1 - n0) + self.o), 1, 0)
+        y = y.reshape((self.cout, n1 - n0) + self.o).swapaxes(0, 1)
         if b is None:
             np.copyto(out[n0:n1], y)
         else:
@@ -184,7 +190,7 @@ class _Lowering:
 
     def grad_matrix(self, g, n0, n1):
         """``g[n0:n1]`` (n, Cout, *O) as a (G, Cout_g, n*L) matrix."""
-        gm = np.ascontiguousarray(np.moveaxis(g[n0:n1], 1, 0))
+        gm = np.ascontiguousarray(g[n0:n1].swapaxes(0, 1))
         return gm.reshape(self.groups, self.cout // self.groups, (n1 - n0) * self.size)
 
     def _col2im(self, dcols, acc, acc_lead, col_lead):
@@ -223,7 +229,7 @@ class _Planar(_Lowering):
         acc = np.zeros((self.c, n) + self.sp, dcols.dtype)
         self._col2im(dcols.reshape((self.c,) + self.ks + (n,) + self.o), acc,
                      (slice(None),) * 2, (slice(None),))
-        np.copyto(gx[n0:n1], np.moveaxis(acc[(slice(None),) * 2 + self.interior], 0, 1))
+        np.copyto(gx[n0:n1], acc[(slice(None),) * 2 + self.interior].swapaxes(0, 1))
 
 
 class _ChannelsLast(_Lowering):
@@ -363,7 +369,7 @@ class _Winograd:
         y = np.empty((n, self.th, 2, self.tw, 2, self.cout), m.dtype)
         _a_transform(s.swapaxes(0, 1), np.moveaxis(y, (2, 4), (1, 0)))
         y = y.reshape(n, 2 * self.th, 2 * self.tw, self.cout)[:, :self.o[0], :self.o[1]]
-        y = np.moveaxis(y, -1, 1)
+        y = y.transpose(0, 3, 1, 2)
         if b is None:
             np.copyto(out[n0:n1], y)
         else:
