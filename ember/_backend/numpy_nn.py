@@ -677,17 +677,23 @@ def _is_2x2(x_shape, ks, s, p, d, ceil_mode):
 def _max_pool_2x2(x):
     """2x2/stride-2 max pooling on four strided views (no window copy), keeping PyTorch's
     tie rule: the first maximum in window order wins.  (NaN-free input: the caller checks.)
+    The samples are split over threads.
 
     Selections are bitwise on boolean masks and maxima use ``np.maximum``: ``np.where`` is
     several times slower than either."""
     h, w = x.shape[2] // 2 * 2, x.shape[3] // 2 * 2
-    a, b, c, e = (x[..., i:h:2, j:w:2] for i, j in _QUADRANTS)
-    right, right2 = b > a, e > c
-    top, bottom = np.maximum(a, b), np.maximum(c, e)
-    lower = bottom > top
-    values = np.maximum(top, bottom, out=top)
-    column = (right2 & lower) | (right & ~lower)
-    argk = column.view(np.int8) | (lower.view(np.int8) << 1)
+    values = np.empty(x.shape[:2] + (h // 2, w // 2), x.dtype)
+    argk = np.empty(values.shape, np.int8)
+
+    def share(n0, n1):
+        a, b, c, e = (x[n0:n1, :, i:h:2, j:w:2] for i, j in _QUADRANTS)
+        right, right2 = b > a, e > c
+        top, bottom = np.maximum(a, b), np.maximum(c, e)
+        lower = bottom > top
+        np.maximum(top, bottom, out=values[n0:n1])
+        column = (right2 & lower) | (right & ~lower)
+        np.bitwise_or(column.view(np.int8), lower.view(np.int8) << 1, out=argk[n0:n1])
+    in_shares(share, x.shape[0], x.nbytes)
     return values, argk
 
 
@@ -696,7 +702,8 @@ _SAME_WIDTH_INT = {2: np.int16, 4: np.int32, 8: np.int64}
 
 def _max_pool_2x2_backward(g, argk, x_shape):
     """Each quadrant of the input gradient is ``g`` where that quadrant held the maximum, else
-    exactly 0 (bitwise masking: a non-finite gradient stays in its own position)."""
+    exactly 0 (bitwise masking: a non-finite gradient stays in its own position); the samples
+    are split over threads."""
     h, w = x_shape[2] // 2 * 2, x_shape[3] // 2 * 2
     gx = np.empty(x_shape, g.dtype)
     if (h, w) != tuple(x_shape[2:]):
@@ -704,10 +711,13 @@ def _max_pool_2x2_backward(g, argk, x_shape):
         gx[..., :, w:] = 0
     ints = _SAME_WIDTH_INT[g.dtype.itemsize]
     gbits = np.ascontiguousarray(g).view(ints)
-    for k, (i, j) in enumerate(_QUADRANTS):
-        mask = (argk == k).astype(ints)
-        np.negative(mask, out=mask)                 # 0 / all bits set
-        np.bitwise_and(gbits, mask, out=gx[..., i:h:2, j:w:2].view(ints))
+
+    def share(n0, n1):
+        for k, (i, j) in enumerate(_QUADRANTS):
+            mask = (argk[n0:n1] == k).astype(ints)
+            np.negative(mask, out=mask)                 # 0 / all bits set
+            np.bitwise_and(gbits[n0:n1], mask, out=gx[n0:n1, :, i:h:2, j:w:2].view(ints))
+    in_shares(share, x_shape[0], gx.nbytes)
     return gx
 
 
