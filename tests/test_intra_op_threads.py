@@ -110,10 +110,14 @@ def test_batch_norm_in_shares(torch, rng, threads, shape, perm, training, dtype)
 
 @pytest.mark.parametrize("shape", [(5, 3, 8, 6), (4, 2, 9, 7)])      # odd: a cropped edge
 @pytest.mark.parametrize("indices", [False, True])
-def test_max_pool_2x2_in_shares(torch, rng, threads, shape, indices):
-    """2x2 max pooling splits its samples: values, indices, ties (the first maximum wins) and
-    a non-finite output gradient routed to its own position only."""
+@pytest.mark.parametrize("nan", [False, True])
+def test_max_pool_2x2_in_shares(torch, rng, threads, shape, indices, nan):
+    """2x2 max pooling splits its samples: values, indices, ties (the first maximum wins), a
+    NaN in the last share's input (the whole op then takes the generic path) and a non-finite
+    output gradient routed to its own position only."""
     x = rng.integers(0, 3, shape).astype(np.float64)             # many ties
+    if nan:
+        x[-1, 0, 1, 1] = np.nan
     res = []
     for lib in (ember, torch):
         xt = lib.tensor(x, requires_grad=True)

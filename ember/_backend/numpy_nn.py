@@ -676,8 +676,9 @@ def _is_2x2(x_shape, ks, s, p, d, ceil_mode):
 
 def _max_pool_2x2(x):
     """2x2/stride-2 max pooling on four strided views (no window copy), keeping PyTorch's
-    tie rule: the first maximum in window order wins.  (NaN-free input: the caller checks.)
-    The samples are split over threads.
+    tie rule: the first maximum in window order wins; the samples are split over threads.
+    None if the input has a NaN (read from the maxima, which ``np.maximum`` makes NaN
+    exactly where a window holds one): the tie rule does not cover it.
 
     Selections are bitwise on boolean masks and maxima use ``np.maximum``: ``np.where`` is
     several times slower than either."""
@@ -693,7 +694,9 @@ def _max_pool_2x2(x):
         np.maximum(top, bottom, out=values[n0:n1])
         column = (right2 & lower) | (right & ~lower)
         np.bitwise_or(column.view(np.int8), lower.view(np.int8) << 1, out=argk[n0:n1])
-    in_shares(share, x.shape[0], x.nbytes)
+        return x.dtype.kind == "f" and bool(np.isnan(values[n0:n1]).any())
+    if any(in_shares(share, x.shape[0], x.nbytes)):
+        return None
     return values, argk
 
 
@@ -724,9 +727,10 @@ def _max_pool_2x2_backward(g, argk, x_shape):
 def max_pool(x, ks, s, p, d, ceil_mode, need_index=True):
     """Max over windows: (values, argk) where argk is the flat in-window index of the max
     (None unless ``need_index``)."""
-    if _is_2x2(x.shape, tuple(ks), tuple(s), tuple(p), tuple(d), ceil_mode) and not (
-            x.dtype.kind == "f" and np.isnan(x).any()):
-        return _max_pool_2x2(x)
+    if _is_2x2(x.shape, tuple(ks), tuple(s), tuple(p), tuple(d), ceil_mode):
+        pooled = _max_pool_2x2(x)
+        if pooled is not None:
+            return pooled
     o, hi = _pool_geometry(x.shape[2:], ks, s, p, d, ceil_mode)
     fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     xp = pad_zeros(x, p, hi, fill)
