@@ -475,19 +475,21 @@ def _pointwise_forward(x, w, b, s):
     return out.reshape((n, w.shape[0]) + o)
 
 
-def conv_forward(x, w, b, s, p, d, groups, o=None, flipped=False):
+def conv_forward(x, w, b, s, p, d, groups, o=None, flipped=False, finite=None):
     """Cross-correlation of ``x`` (N, C, *S) with ``w`` (Cout, C/G, *K), plus bias ``b``;
     with ``_flipped_weight(w, groups)`` instead if ``flipped`` (Winograd needs no copy of it).
+    ``finite``: the test of the data for Winograd (a backward's ``_finite_once``).
 
     ``o`` keeps only the first output positions: when a transposed convolution's
     ``output_padding`` added rows past its last window, convolving its (larger) output
     gradient gives positions the transposed convolution's input does not have."""
+    finite = finite or _finite
     wf = _flipped_weight(w, groups) if flipped else w
     lw = _lowering(x.shape, wf.shape, s, p, d, groups, o)
     if _pointwise(wf.shape, p, groups, lw):
         return _pointwise_forward(x, wf, b, s)
     if (_winograd(x.shape, wf.shape, s, d, groups, lw.o, _WINO_MIN_CHANNELS)
-            and _finite(x) and _finite(w)):
+            and finite(x) and finite(w)):
         return _winograd_forward(x, w, b, p, lw.o, flipped)
     wm = lw.weight_matrix(wf)
     out = np.empty((lw.n, lw.cout) + lw.o, np.result_type(x, wf))
@@ -505,6 +507,18 @@ def _finite(a):
     return bool(np.isfinite(a.sum()))
 
 
+def _finite_once():
+    """``_finite`` answering once per array: one backward asks it about ``g``, ``x`` and
+    ``w`` up to five times."""
+    seen = {}
+
+    def finite(a):
+        if id(a) not in seen:
+            seen[id(a)] = _finite(a)
+        return seen[id(a)]
+    return finite
+
+
 def _flipped_weight(w, groups):
     """The weight of the stride-1 convolution that maps an output gradient to the input
     gradient: kernel flipped, input/output channels swapped within each group."""
@@ -514,7 +528,7 @@ def _flipped_weight(w, groups):
         (groups * cg, cout // groups) + ks)
 
 
-def _input_grad_by_conv(g, w, x_shape, s, p, d, groups):
+def _input_grad_by_conv(g, w, x_shape, s, p, d, groups, finite):
     """At stride 1 the input gradient is the convolution of ``g`` (padded by ``d*(k-1) - p``)
     with the flipped weight: the GEMM of a forward, no scatter-adds.  Used where that is no
     more GEMM work than col2im's (the input is no larger than the output), and while ``w`` is
@@ -523,9 +537,9 @@ def _input_grad_by_conv(g, w, x_shape, s, p, d, groups):
     pad = tuple((k - 1) * di - pi for k, di, pi in zip(ks, d, p))
     size = tuple(n + 2 * pi - (k - 1) * di for n, pi, k, di in zip(g.shape[2:], pad, ks, d))
     if (any(si != 1 for si in s) or min(pad) < 0 or size != tuple(x_shape[2:])
-            or np.prod(size) > np.prod(g.shape[2:]) or not _finite(w)):
+            or np.prod(size) > np.prod(g.shape[2:]) or not finite(w)):
         return None
-    return conv_forward(g, w, None, s, pad, d, groups, flipped=True)
+    return conv_forward(g, w, None, s, pad, d, groups, flipped=True, finite=finite)
 
 
 def conv_backward(g, x, w, x_shape, s, p, d, groups, need_input, need_weight):
@@ -535,12 +549,13 @@ def conv_backward(g, x, w, x_shape, s, p, d, groups, need_input, need_weight):
     recomputed: cheap per chunk, and nothing big stays alive from the forward) and col2im of
     ``W^T g`` for the input gradient (unless ``_input_grad_by_conv`` applies; the weight
     gradient of a Winograd-sized convolution is the adjoint of its Winograd forward)."""
-    gx = _input_grad_by_conv(g, w, x_shape, s, p, d, groups) if need_input else None
+    finite = _finite_once()
+    gx = _input_grad_by_conv(g, w, x_shape, s, p, d, groups, finite) if need_input else None
     col2im = need_input and gx is None
     gw = None
     if (need_weight
             and _winograd(x_shape, w.shape, s, d, groups, g.shape[2:], _WINO_MIN_CHANNELS_WEIGHT)
-            and _finite(g) and _finite(x)):
+            and finite(g) and finite(x)):
         gw, need_weight = _winograd_weight_grad(g, x, w.shape, p), False
     if col2im or need_weight:
         lw = _lowering(x_shape, w.shape, s, p, d, groups, g.shape[2:])
