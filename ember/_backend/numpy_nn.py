@@ -157,7 +157,7 @@ def _total(parts):
 # least): a chunk comes back from the heap instead of fresh pages (glibc mmaps anything over
 # 32 MiB, see malloc_tuning) and is still in cache when the GEMM reads it.  One sample of a
 # 64-channel 32x32 convolution (2.3 MB of columns) per GEMM runs 1.15-1.2x faster than three
-# (8 MiB chunks), forward and weight gradient, and ResNet's 3-channel stem 1.2x faster.
+# (8 MiB chunks) on a loaded machine, and ResNet's 3-channel stem's forward 1.2x faster.
 _CHUNK_BYTES = 2 << 20
 # Channels-last columns copy runs of ``kw * C`` elements: too short below this many channels.
 _MIN_CHANNELS_LAST = 16
