@@ -108,6 +108,29 @@ def test_batch_norm_in_shares(torch, rng, threads, shape, perm, training, dtype)
         np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("shape", [(5, 3, 8, 6), (4, 2, 9, 7)])      # odd: a cropped edge
+@pytest.mark.parametrize("indices", [False, True])
+@pytest.mark.parametrize("nan", [False, True])
+def test_max_pool_2x2_in_shares(torch, rng, threads, shape, indices, nan):
+    """2x2 max pooling splits its samples: values, indices, ties (the first maximum wins), a
+    NaN in the last share's input (the whole op then takes the generic path) and a non-finite
+    output gradient routed to its own position only."""
+    x = rng.integers(0, 3, shape).astype(np.float64)             # many ties
+    if nan:
+        x[-1, 0, 1, 1] = np.nan
+    res = []
+    for lib in (ember, torch):
+        xt = lib.tensor(x, requires_grad=True)
+        out = lib.nn.functional.max_pool2d(xt, 2, return_indices=indices)
+        y = out[0] if indices else out
+        g = np.ones(tuple(y.shape))
+        g[1, 0, 0, 0], g[-1, -1, -1, -1] = np.inf, np.nan
+        y.backward(lib.tensor(g))
+        res.append([y, xt.grad] + ([out[1]] if indices else []))
+    for e, t in zip(*res):
+        compare(e, t, 0, 0)
+
+
 def test_device_kernels_do_not_split():
     """The kernel module rebound to a device's array module (here the strict CuPy-shaped
     one) runs serially: a device orders its own work."""

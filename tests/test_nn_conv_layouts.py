@@ -17,6 +17,7 @@ LAYOUT_CASES = [
     ((2, 8, 16, 16), (6, 8, 1, 1), {}),                               # 1x1: per sample
     ((2, 8, 29, 30), (6, 8, 1, 1), dict(stride=2)),
     ((6, 16, 9, 9), (16, 4, 3, 3), dict(padding=1, groups=4)),        # grouped: planar
+    ((2, 64, 20, 20), (16, 64, 3, 3), dict(padding=1)),   # channels-last, one sample a chunk
 ]
 
 
@@ -109,6 +110,18 @@ def test_conv_winograd(torch, rng, winograd_calls, xs, ws, kw, dtype):
     assert winograd_calls["forward"] == (2 if kw.get("padding") else 1)
     assert winograd_calls["weight"] == (1 if min(xs[1], ws[0]) >= 128 else 0)
 
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_conv_winograd_views(torch, rng, winograd_calls, dtype):
+    """Non-contiguous input and weight views (channel-sliced input, transposed weight): the
+    filter transforms read the weight's taps through a copy, the input gradient's flipped
+    filters through the same GEMM."""
+    x, w = rng.standard_normal((2, 136, 6, 7)), rng.standard_normal((128, 130, 3, 3))
+    check_fn(torch, lambda x, w: EF.conv2d(x[:, 4:132], w.transpose(0, 1)[:, :128], padding=1),
+             lambda x, w: torch.nn.functional.conv2d(x[:, 4:132], w.transpose(0, 1)[:, :128],
+                                                     padding=1), [x, w], dtype)
+    assert winograd_calls["forward"] == 2 and winograd_calls["weight"] == 1
 
 
 def test_conv_winograd_double_backward(torch, rng, winograd_calls):

@@ -62,6 +62,12 @@ def _crop(x, lo, size):
     return x[(Ellipsis,) + tuple(slice(a, a + n) for a, n in zip(lo, size))]
 
 
+def _channels_to_last(x):
+    """``x`` (n, C, *S) as a (n, *S, C) view (``np.moveaxis`` without its argument checks,
+    which cost more than the move on a chunk's arrays)."""
+    return x.transpose((0,) + tuple(range(2, x.ndim)) + (1,))
+
+
 def _channels_last(x, lo, size):
     """``x`` (n, C, *S) zero-padded into a channels-last (n, *size, C) array at offset ``lo``,
     in one transposing copy; except where x's planes lie a multiple of 1 KiB apart: that read
@@ -70,11 +76,11 @@ def _channels_last(x, lo, size):
     hi = tuple(t - a - n for t, a, n in zip(size, lo, x.shape[2:]))
     padded = any(lo) or any(hi)
     if padded and abs(x.strides[1]) % 1024 == 0:
-        return np.ascontiguousarray(np.moveaxis(pad_zeros(x, lo, hi), 1, -1))
+        return np.ascontiguousarray(_channels_to_last(pad_zeros(x, lo, hi)))
     xp = (np.zeros if padded else np.empty)((x.shape[0],) + tuple(size) + (x.shape[1],),
                                             x.dtype)
     xp[(slice(None),) + tuple(slice(a, a + n) for a, n in zip(lo, x.shape[2:]))] = \
-        np.moveaxis(x, 1, -1)
+        _channels_to_last(x)
     return xp
 
 
@@ -147,10 +153,12 @@ def _total(parts):
 
 
 # ---- convolution ----------------------------------------------------------------------------
-# Columns are built and multiplied in chunks of samples of about _CHUNK_BYTES: a chunk comes
-# back from the heap instead of fresh pages (glibc mmaps anything over 32 MiB, see
-# malloc_tuning) and is still in cache when the GEMM reads it.
-_CHUNK_BYTES = 8 << 20
+# Columns are built and multiplied in chunks of samples of about _CHUNK_BYTES (one sample at
+# least): a chunk comes back from the heap instead of fresh pages (glibc mmaps anything over
+# 32 MiB, see malloc_tuning) and is still in cache when the GEMM reads it.  One sample of a
+# 64-channel 32x32 convolution (2.3 MB of columns) per GEMM runs 1.15-1.2x faster than three
+# (8 MiB chunks) on a loaded machine, and ResNet's 3-channel stem's forward 1.2x faster.
+_CHUNK_BYTES = 2 << 20
 # Channels-last columns copy runs of ``kw * C`` elements: too short below this many channels.
 _MIN_CHANNELS_LAST = 16
 
@@ -174,7 +182,7 @@ class _Lowering:
 
     def put_output(self, y, out, n0, n1, b):
         """Write the GEMM result (G, Cout_g, n*L) of samples n0:n1 into ``out`` (+ bias)."""
-        y = np.moveaxis(y.reshape((self.cout, n1 - n0) + self.o), 1, 0)
+        y = y.reshape((self.cout, n1 - n0) + self.o).swapaxes(0, 1)
         if b is None:
             np.copyto(out[n0:n1], y)
         else:
@@ -182,7 +190,7 @@ class _Lowering:
 
     def grad_matrix(self, g, n0, n1):
         """``g[n0:n1]`` (n, Cout, *O) as a (G, Cout_g, n*L) matrix."""
-        gm = np.ascontiguousarray(np.moveaxis(g[n0:n1], 1, 0))
+        gm = np.ascontiguousarray(g[n0:n1].swapaxes(0, 1))
         return gm.reshape(self.groups, self.cout // self.groups, (n1 - n0) * self.size)
 
     def _col2im(self, dcols, acc, acc_lead, col_lead):
@@ -221,7 +229,7 @@ class _Planar(_Lowering):
         acc = np.zeros((self.c, n) + self.sp, dcols.dtype)
         self._col2im(dcols.reshape((self.c,) + self.ks + (n,) + self.o), acc,
                      (slice(None),) * 2, (slice(None),))
-        np.copyto(gx[n0:n1], np.moveaxis(acc[(slice(None),) * 2 + self.interior], 0, 1))
+        np.copyto(gx[n0:n1], acc[(slice(None),) * 2 + self.interior].swapaxes(0, 1))
 
 
 class _ChannelsLast(_Lowering):
@@ -316,23 +324,29 @@ class _Winograd:
         return _shares(self.n, 16 * self.th * self.tw * max(self.c, self.cout) * itemsize,
                        _WINO_CHUNK_BYTES)
 
-    def filters(self, w):
-        """U = G w G^T as (16, C, Cout) (a transposed view of a (16, Cout, C) array)."""
-        w = np.ascontiguousarray(w.transpose(2, 3, 0, 1))                # (3, 3, Cout, C)
-        r = np.empty((4, 3) + w.shape[2:], w.dtype)
-        _g_transform(w, r)
-        u = np.empty((4, 4) + w.shape[2:], w.dtype)
-        _g_transform([r[:, j] for j in range(3)], u.swapaxes(0, 1))
-        return u.reshape(16, self.cout, self.c).swapaxes(1, 2)
+    def filters(self, w, flipped=False):
+        """U = G w G^T of every filter as (16, C, Cout): GEMMs ``kron(G, G) @ taps`` over the
+        9 taps of each (Cout, C) pair (split over w's rows), then a transposed view.  With
+        ``flipped``, U of ``_flipped_weight(w)`` (an input gradient's convolution) from ``w``
+        itself: flipping a filter reverses its taps, and the channel swap leaves U untransposed."""
+        g2 = (_G2[:, ::-1] if flipped else _G2).astype(w.dtype)
+        u = np.empty((16,) + w.shape[:2], w.dtype)
+
+        def share(a0, a1):
+            np.matmul(g2, w[a0:a1].reshape(-1, 9).T, out=u[:, a0:a1].reshape(16, -1))
+        in_shares(share, w.shape[0], w.nbytes)
+        return u if flipped else u.swapaxes(1, 2)
 
     def filters_adjoint(self, du):
-        """The weight gradient G^T dU G (Cout, C, 3, 3) from dU (16, Cout, C)."""
-        du = du.reshape(4, 4, self.cout, self.c)
-        r = np.empty((3, 4, self.cout, self.c), du.dtype)
-        _g_adjoint(du, r)
-        gw = np.empty((3, 3, self.cout, self.c), du.dtype)
-        _g_adjoint(r.swapaxes(0, 1), gw.swapaxes(0, 1))
-        return np.ascontiguousarray(gw.transpose(2, 3, 0, 1))
+        """The weight gradient G^T dU G (Cout, C, 3, 3) from dU (16, Cout, C): GEMMs split
+        over the output channels."""
+        gw = np.empty((self.cout, self.c, 3, 3), du.dtype)
+        g2 = _G2.astype(du.dtype)
+
+        def share(a0, a1):
+            np.matmul(du[:, a0:a1].reshape(16, -1).T, g2, out=gw[a0:a1].reshape(-1, 9))
+        in_shares(share, self.cout, du.nbytes)
+        return gw
 
     def tiles(self, x, n0, n1):
         """V = B^T d B of every tile of samples n0:n1, as (16, n*th*tw, C): channels last, so
@@ -355,7 +369,7 @@ class _Winograd:
         y = np.empty((n, self.th, 2, self.tw, 2, self.cout), m.dtype)
         _a_transform(s.swapaxes(0, 1), np.moveaxis(y, (2, 4), (1, 0)))
         y = y.reshape(n, 2 * self.th, 2 * self.tw, self.cout)[:, :self.o[0], :self.o[1]]
-        y = np.moveaxis(y, -1, 1)
+        y = y.transpose(0, 3, 1, 2)
         if b is None:
             np.copyto(out[n0:n1], y)
         else:
@@ -373,31 +387,16 @@ class _Winograd:
         return dm.reshape(16, n * self.th * self.tw, self.cout)
 
 
+# G of F(2x2, 3x3); kron(G, G) maps a filter's 9 taps to its 16 transformed values.
+_G2 = np.kron(*[np.array([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]])] * 2)
+
+
 def _b_transform(d, out):
     """``out[i] = (B^T d)[i]`` along one axis from its four shifted views ``d``."""
     np.subtract(d[0], d[2], out=out[0])
     np.add(d[1], d[2], out=out[1])
     np.subtract(d[2], d[1], out=out[2])
     np.subtract(d[1], d[3], out=out[3])
-
-
-def _g_transform(w, out):
-    """``out`` = G (w0, w1, w2) along one axis: (w0, (w0+w1+w2)/2, (w0-w1+w2)/2, w2)."""
-    np.copyto(out[0], w[0])
-    np.copyto(out[3], w[2])
-    np.add(w[0], w[2], out=out[1])
-    np.subtract(out[1], w[1], out=out[2])
-    out[1] += w[1]
-    out[1:3] *= 0.5
-
-
-def _g_adjoint(d, out):
-    """``out`` = G^T d along the first axis: (d0 + (d1+d2)/2, (d1-d2)/2, (d1+d2)/2 + d3)."""
-    np.subtract(d[1], d[2], out=out[1])
-    out[1] *= 0.5
-    np.add(out[1], d[2], out=out[2])                 # (d1 + d2) / 2
-    np.add(d[0], out[2], out=out[0])
-    out[2] += d[3]
 
 
 def _a_transform(m, out):
@@ -423,9 +422,10 @@ def _winograd(x_shape, w_shape, s, d, groups, o, min_channels):
             and min(o) >= 2)
 
 
-def _winograd_forward(x, w, b, p, o):
-    wg = _Winograd(x.shape, w.shape, p, o)
-    u = wg.filters(w)
+def _winograd_forward(x, w, b, p, o, flipped=False):
+    """The convolution of ``x`` with ``w``, or with ``_flipped_weight(w)`` if ``flipped``."""
+    wg = _Winograd(x.shape, w.shape[1::-1] if flipped else w.shape, p, o)
+    u = wg.filters(w, flipped)
     out = np.empty((wg.n, wg.cout) + wg.o, np.result_type(x, w))
 
     def share(ranges):
@@ -475,20 +475,24 @@ def _pointwise_forward(x, w, b, s):
     return out.reshape((n, w.shape[0]) + o)
 
 
-def conv_forward(x, w, b, s, p, d, groups, o=None):
-    """Cross-correlation of ``x`` (N, C, *S) with ``w`` (Cout, C/G, *K), plus bias ``b``.
+def conv_forward(x, w, b, s, p, d, groups, o=None, flipped=False, finite=None):
+    """Cross-correlation of ``x`` (N, C, *S) with ``w`` (Cout, C/G, *K), plus bias ``b``;
+    with ``_flipped_weight(w, groups)`` instead if ``flipped`` (Winograd needs no copy of it).
+    ``finite``: the test of the data for Winograd (a backward's ``_finite_once``).
 
     ``o`` keeps only the first output positions: when a transposed convolution's
     ``output_padding`` added rows past its last window, convolving its (larger) output
     gradient gives positions the transposed convolution's input does not have."""
-    lw = _lowering(x.shape, w.shape, s, p, d, groups, o)
-    if _pointwise(w.shape, p, groups, lw):
-        return _pointwise_forward(x, w, b, s)
-    if (_winograd(x.shape, w.shape, s, d, groups, lw.o, _WINO_MIN_CHANNELS)
-            and _finite(x) and _finite(w)):
-        return _winograd_forward(x, w, b, p, lw.o)
-    wm = lw.weight_matrix(w)
-    out = np.empty((lw.n, lw.cout) + lw.o, np.result_type(x, w))
+    finite = finite or _finite
+    wf = _flipped_weight(w, groups) if flipped else w
+    lw = _lowering(x.shape, wf.shape, s, p, d, groups, o)
+    if _pointwise(wf.shape, p, groups, lw):
+        return _pointwise_forward(x, wf, b, s)
+    if (_winograd(x.shape, wf.shape, s, d, groups, lw.o, _WINO_MIN_CHANNELS)
+            and finite(x) and finite(w)):
+        return _winograd_forward(x, w, b, p, lw.o, flipped)
+    wm = lw.weight_matrix(wf)
+    out = np.empty((lw.n, lw.cout) + lw.o, np.result_type(x, wf))
 
     def share(ranges):
         for n0, n1 in ranges:
@@ -503,6 +507,18 @@ def _finite(a):
     return bool(np.isfinite(a.sum()))
 
 
+def _finite_once():
+    """``_finite`` answering once per array: one backward asks it about ``g``, ``x`` and
+    ``w`` up to five times."""
+    seen = {}
+
+    def finite(a):
+        if id(a) not in seen:
+            seen[id(a)] = _finite(a)
+        return seen[id(a)]
+    return finite
+
+
 def _flipped_weight(w, groups):
     """The weight of the stride-1 convolution that maps an output gradient to the input
     gradient: kernel flipped, input/output channels swapped within each group."""
@@ -512,7 +528,7 @@ def _flipped_weight(w, groups):
         (groups * cg, cout // groups) + ks)
 
 
-def _input_grad_by_conv(g, w, x_shape, s, p, d, groups):
+def _input_grad_by_conv(g, w, x_shape, s, p, d, groups, finite):
     """At stride 1 the input gradient is the convolution of ``g`` (padded by ``d*(k-1) - p``)
     with the flipped weight: the GEMM of a forward, no scatter-adds.  Used where that is no
     more GEMM work than col2im's (the input is no larger than the output), and while ``w`` is
@@ -521,9 +537,9 @@ def _input_grad_by_conv(g, w, x_shape, s, p, d, groups):
     pad = tuple((k - 1) * di - pi for k, di, pi in zip(ks, d, p))
     size = tuple(n + 2 * pi - (k - 1) * di for n, pi, k, di in zip(g.shape[2:], pad, ks, d))
     if (any(si != 1 for si in s) or min(pad) < 0 or size != tuple(x_shape[2:])
-            or np.prod(size) > np.prod(g.shape[2:]) or not _finite(w)):
+            or np.prod(size) > np.prod(g.shape[2:]) or not finite(w)):
         return None
-    return conv_forward(g, _flipped_weight(w, groups), None, s, pad, d, groups)
+    return conv_forward(g, w, None, s, pad, d, groups, flipped=True, finite=finite)
 
 
 def conv_backward(g, x, w, x_shape, s, p, d, groups, need_input, need_weight):
@@ -533,12 +549,13 @@ def conv_backward(g, x, w, x_shape, s, p, d, groups, need_input, need_weight):
     recomputed: cheap per chunk, and nothing big stays alive from the forward) and col2im of
     ``W^T g`` for the input gradient (unless ``_input_grad_by_conv`` applies; the weight
     gradient of a Winograd-sized convolution is the adjoint of its Winograd forward)."""
-    gx = _input_grad_by_conv(g, w, x_shape, s, p, d, groups) if need_input else None
+    finite = _finite_once()
+    gx = _input_grad_by_conv(g, w, x_shape, s, p, d, groups, finite) if need_input else None
     col2im = need_input and gx is None
     gw = None
     if (need_weight
             and _winograd(x_shape, w.shape, s, d, groups, g.shape[2:], _WINO_MIN_CHANNELS_WEIGHT)
-            and _finite(g) and _finite(x)):
+            and finite(g) and finite(x)):
         gw, need_weight = _winograd_weight_grad(g, x, w.shape, p), False
     if col2im or need_weight:
         lw = _lowering(x_shape, w.shape, s, p, d, groups, g.shape[2:])
@@ -674,18 +691,27 @@ def _is_2x2(x_shape, ks, s, p, d, ceil_mode):
 
 def _max_pool_2x2(x):
     """2x2/stride-2 max pooling on four strided views (no window copy), keeping PyTorch's
-    tie rule: the first maximum in window order wins.  (NaN-free input: the caller checks.)
+    tie rule: the first maximum in window order wins; the samples are split over threads.
+    None if the input has a NaN (read from the maxima, which ``np.maximum`` makes NaN
+    exactly where a window holds one): the tie rule does not cover it.
 
     Selections are bitwise on boolean masks and maxima use ``np.maximum``: ``np.where`` is
     several times slower than either."""
     h, w = x.shape[2] // 2 * 2, x.shape[3] // 2 * 2
-    a, b, c, e = (x[..., i:h:2, j:w:2] for i, j in _QUADRANTS)
-    right, right2 = b > a, e > c
-    top, bottom = np.maximum(a, b), np.maximum(c, e)
-    lower = bottom > top
-    values = np.maximum(top, bottom, out=top)
-    column = (right2 & lower) | (right & ~lower)
-    argk = column.view(np.int8) | (lower.view(np.int8) << 1)
+    values = np.empty(x.shape[:2] + (h // 2, w // 2), x.dtype)
+    argk = np.empty(values.shape, np.int8)
+
+    def share(n0, n1):
+        a, b, c, e = (x[n0:n1, :, i:h:2, j:w:2] for i, j in _QUADRANTS)
+        right, right2 = b > a, e > c
+        top, bottom = np.maximum(a, b), np.maximum(c, e)
+        lower = bottom > top
+        np.maximum(top, bottom, out=values[n0:n1])
+        column = (right2 & lower) | (right & ~lower)
+        np.bitwise_or(column.view(np.int8), lower.view(np.int8) << 1, out=argk[n0:n1])
+        return x.dtype.kind == "f" and bool(np.isnan(values[n0:n1]).any())
+    if any(in_shares(share, x.shape[0], x.nbytes)):
+        return None
     return values, argk
 
 
@@ -694,7 +720,8 @@ _SAME_WIDTH_INT = {2: np.int16, 4: np.int32, 8: np.int64}
 
 def _max_pool_2x2_backward(g, argk, x_shape):
     """Each quadrant of the input gradient is ``g`` where that quadrant held the maximum, else
-    exactly 0 (bitwise masking: a non-finite gradient stays in its own position)."""
+    exactly 0 (bitwise masking: a non-finite gradient stays in its own position); the samples
+    are split over threads."""
     h, w = x_shape[2] // 2 * 2, x_shape[3] // 2 * 2
     gx = np.empty(x_shape, g.dtype)
     if (h, w) != tuple(x_shape[2:]):
@@ -702,19 +729,23 @@ def _max_pool_2x2_backward(g, argk, x_shape):
         gx[..., :, w:] = 0
     ints = _SAME_WIDTH_INT[g.dtype.itemsize]
     gbits = np.ascontiguousarray(g).view(ints)
-    for k, (i, j) in enumerate(_QUADRANTS):
-        mask = (argk == k).astype(ints)
-        np.negative(mask, out=mask)                 # 0 / all bits set
-        np.bitwise_and(gbits, mask, out=gx[..., i:h:2, j:w:2].view(ints))
+
+    def share(n0, n1):
+        for k, (i, j) in enumerate(_QUADRANTS):
+            mask = (argk[n0:n1] == k).astype(ints)
+            np.negative(mask, out=mask)                 # 0 / all bits set
+            np.bitwise_and(gbits[n0:n1], mask, out=gx[n0:n1, :, i:h:2, j:w:2].view(ints))
+    in_shares(share, x_shape[0], gx.nbytes)
     return gx
 
 
 def max_pool(x, ks, s, p, d, ceil_mode, need_index=True):
     """Max over windows: (values, argk) where argk is the flat in-window index of the max
     (None unless ``need_index``)."""
-    if _is_2x2(x.shape, tuple(ks), tuple(s), tuple(p), tuple(d), ceil_mode) and not (
-            x.dtype.kind == "f" and np.isnan(x).any()):
-        return _max_pool_2x2(x)
+    if _is_2x2(x.shape, tuple(ks), tuple(s), tuple(p), tuple(d), ceil_mode):
+        pooled = _max_pool_2x2(x)
+        if pooled is not None:
+            return pooled
     o, hi = _pool_geometry(x.shape[2:], ks, s, p, d, ceil_mode)
     fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     xp = pad_zeros(x, p, hi, fill)

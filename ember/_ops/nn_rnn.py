@@ -119,6 +119,14 @@ def _rows(bsizes, reverse, b0, b1):
     return [(s + b0, s + min(bs, b1)) for s, bs in _spans(bsizes, reverse) if bs > b0]
 
 
+def _step_weight(xp, w):
+    """``w.T`` as a C-ordered array, the right operand of every step's ``state @ w.T``: a
+    recurrence reuses it at each step, and OpenBLAS multiplies by it faster than by the
+    transposed view (a (32, 256) state by a (256, 1024) weight: 265 against 292 us on one
+    thread, 428 against 560 us wall on two)."""
+    return xp.ascontiguousarray(w.T)
+
+
 # ---- the whole-sequence LSTM layer ----------------------------------------------------------------
 @register("_lstm_layer", method=False, function=False, nodes=("MkldnnRnnLayerBackward0",))
 def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
@@ -150,9 +158,9 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
     # (exact: a power of two), one tanh per step covers all four gates
     half = xp.ones(4 * hid, dtype=dt)
     half[:2 * hid] = half[3 * hid:] = 0.5
-    whh_t = (w_hh._data * half[:, None]).T
+    whh_t = _step_weight(xp, w_hh._data * half[:, None])
     gid = gi._data * half
-    whr_t = None if w_hr is None else w_hr._data.T
+    whr_t = None if w_hr is None else _step_weight(xp, w_hr._data)
 
     def sequences(b0, b1):
         """The recurrence of sequences b0:b1 (independent of the others; run over the whole
@@ -302,7 +310,7 @@ def _gru_layer(gi, h0, w_hh, b_hh, batch_sizes, reverse=False):
     ghn = xp.empty((rows, hid), dtype=dt)
     hprev = xp.empty((rows, hid), dtype=dt)
     out = xp.empty((rows, hid), dtype=dt)
-    whh_t = w_hh._data.T
+    whh_t = _step_weight(xp, w_hh._data)
     bhh = None if b_hh is None else b_hh._data
     gid = gi._data
     def sequences(b0, b1):
@@ -375,7 +383,7 @@ def _rnn_layer(gi, h0, w_hh, batch_sizes, reverse=False, nonlinearity="tanh"):
     h = h0._data.astype(dt, copy=True)
     out = xp.empty(gi.shape, dtype=dt)
     hprev = xp.empty(gi.shape, dtype=dt)
-    whh_t = w_hh._data.T
+    whh_t = _step_weight(xp, w_hh._data)
     gid = gi._data
     def sequences(b0, b1):
         for s, e in _rows(batch_sizes, reverse, b0, b1):
