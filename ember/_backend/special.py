@@ -353,6 +353,21 @@ def _erf_f32(x):
     return x * _ERF_F32(x * x)
 
 
+def erf_fast(x):
+    """erf at float32 working accuracy, for activations (gelu): a float32 array is evaluated in
+    float32 with the float32 kernel's rational, within 6 ulp (4e-7) of erf, about twice as fast
+    as ``erf``'s float64 evaluation (torch's own gelu is up to 1.2e-6 off in absolute terms);
+    other dtypes go to ``erf``."""
+    if x.dtype != np.float32:
+        return erf(x)
+    x = np.clip(x, -_ERF_F32_CLAMP, _ERF_F32_CLAMP)
+    t = x * x
+    y = _Rational._horner(t, _ERF_F32_P)
+    y /= _Rational._horner(t, _ERF_F32_Q)
+    y *= x
+    return y
+
+
 def _erfc_f32(x):
     """exp(-a**2) erfcx(a), a = |x|, and 2 minus that for x < 0: (1 - s) + s y with s the sign
     of x, branch-free (a select on a random sign mask costs more than the whole erfc)."""
@@ -848,7 +863,7 @@ _UNARY = {
     "scaled_modified_bessel_k1": (lambda a: _k(a, 1, True), "exp(x) K_1(x)."),
 }
 globals().update((name, _unary(name, *spec)) for name, spec in _UNARY.items())
-__all__ = ["polygamma", "zeta", "airy_ai", *_UNARY]
+__all__ = ["polygamma", "zeta", "airy_ai", "erf_fast", *_UNARY]
 
 
 # ---- the Airy function Ai ----------------------------------------------------------------------
