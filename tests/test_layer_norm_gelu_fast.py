@@ -1,5 +1,5 @@
-"""The fused paths of layer norm (array-level forward and backward) and of gelu / silu (the CDF
-or sigmoid kept from forward, erf evaluated in float32) against torch 2.13: values, gradients,
+"""The fused paths of layer norm (array-level forward and backward) and of gelu / silu / mish
+(the CDF, sigmoid or tanh(softplus) kept from forward; gelu's erf evaluated in float32) against torch 2.13: values, gradients,
 statistics, node names, higher-order gradients, and special values."""
 import numpy as np
 import pytest
@@ -111,7 +111,7 @@ def test_layer_norm_second_order_values_match_torch():
 
 
 # ---- gelu and silu ------------------------------------------------------------------------------
-ACTS = [("gelu", {}), ("gelu", {"approximate": "tanh"}), ("silu", {})]
+ACTS = [("gelu", {}), ("gelu", {"approximate": "tanh"}), ("silu", {}), ("mish", {})]
 
 
 def _inputs(dtype):
@@ -191,7 +191,7 @@ def test_activation_in_place_forms(name, kw):
     for L, F in ((ember, EF), (torch, TF)):
         leaf = L.tensor(x, requires_grad=True)
         y = leaf * 1
-        out = getattr(F, name)(y, inplace=True, **kw) if name == "silu" else \
+        out = getattr(F, name)(y, inplace=True, **kw) if name in ("silu", "mish") else \
             getattr(F, name)(y, **kw)
         out.sum().backward()
         res.append((out.detach().numpy(), leaf.grad.numpy()))

@@ -155,8 +155,7 @@ def _silu_bwd(m, g, x, s):
     return g * s * (1 + x * (1 - s))
 
 
-def _mish_bwd(m, g, x):
-    t = m.tanh(m.softplus(x))
+def _mish_bwd(m, g, x, t):
     return g * (t + x * m.sigmoid(x) * (1 - t * t))
 
 
@@ -190,8 +189,8 @@ _gelu, _gelu_ = activation("gelu", "GeluBackward0", lambda m, x, c, tanh: x * c,
                            kernel="GeluKernelImpl", cache=_gelu_cdf)
 _silu, _silu_ = activation("silu", "SiluBackward0", lambda m, x, s: x * s, _silu_bwd,
                            cache=lambda m, x: m.sigmoid(x))
-_mish, _mish_ = activation("mish", "MishBackward0", lambda m, x: x * m.tanh(m.softplus(x)),
-                           _mish_bwd)
+_mish, _mish_ = activation("mish", "MishBackward0", lambda m, x, t: x * t, _mish_bwd,
+                           cache=lambda m, x: m.tanh(m.softplus(x)))
 _softplus, _ = activation(
     "softplus", "SoftplusBackward0", _softplus_fwd,
     lambda m, g, x, beta, th: m.where(x * beta > th, g, g * m.sigmoid(x * beta)))
