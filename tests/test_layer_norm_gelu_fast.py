@@ -199,12 +199,18 @@ def test_activation_in_place_forms(name, kw):
         np.testing.assert_allclose(e, t, rtol=2e-6, atol=3e-6)
 
 
-# ---- erf_fast ------------------------------------------------------------------------------------
-def test_erf_fast_float32_accuracy_and_float64_identity():
-    x = np.concatenate([np.linspace(-5, 5, 200_001), np.float32(2.0) ** -np.arange(150),
-                        [np.inf, -np.inf, np.nan, -0.0]]).astype(np.float32)
-    got, want = special.erf_fast(x), special.erf(x.astype(np.float64)).astype(np.float32)
-    assert got.dtype == np.float32
-    np.testing.assert_array_max_ulp(got, want, maxulp=6)
+# ---- ndtr_fast ----------------------------------------------------------------------------------
+def test_ndtr_fast_float32_accuracy_and_float64_formula():
+    x = np.concatenate([np.linspace(-7, 7, 400_001), np.float32(2.0) ** -np.arange(150),
+                        -np.float32(2.0) ** -np.arange(150),
+                        [np.inf, -np.inf, 40, -40, -0.0]]).astype(np.float32)
+    got = special.ndtr_fast(x)
+    assert got.dtype == np.float32 and got.min() >= 0 and got.max() <= 1
+    want = special.ndtr(x.astype(np.float64))
+    assert np.abs(got - want).max() < 3e-7
+    assert np.isnan(special.ndtr_fast(np.float32([np.nan]))).all()
+    np.testing.assert_array_equal(special.ndtr_fast(np.float32([-np.inf, -6, 6, np.inf])),
+                                  [0, 0, 1, 1])
     x64 = x.astype(np.float64)
-    np.testing.assert_array_equal(special.erf_fast(x64), special.erf(x64))
+    np.testing.assert_array_equal(special.ndtr_fast(x64),
+                                  0.5 * (1 + special.erf(x64 * np.sqrt(0.5))))

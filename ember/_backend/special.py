@@ -53,6 +53,7 @@ from fractions import Fraction
 import numpy as np
 
 _SQRT2 = math.sqrt(2.0)
+_SQRT1_2 = math.sqrt(0.5)
 _HALF_SQRT_PI = 0.5 * math.sqrt(math.pi)
 _EULER_GAMMA = 0.57721566490153286061
 _MAXLOG = 7.09782712893383996843e2          # log(DBL_MAX)
@@ -346,6 +347,9 @@ _ERFCX_F32 = _Rational(_ERFCX_F32_P, _ERFCX_F32_Q)
 _ERFINV_F32 = _Rational(_ERFINV_F32_P, _ERFINV_F32_Q)
 _ERF_F32_CLAMP = 3.9192059                 # erf rounds to +-1 in float32 from here on
 _ERFC_F32_CLAMP = 10.1                     # erfc rounds to 0 in float32 from here on
+# sqrt(2) * _ERF_F32_CLAMP is 5.5426; from 5.56 on, ndtr_fast's float32 evaluation rounds to
+# exactly 0 and 1 (so gelu(-inf) is nan and gelu(-40) is -0, as in torch)
+_NDTR_F32_CLAMP = 5.56
 
 
 def _erf_f32(x):
@@ -353,20 +357,41 @@ def _erf_f32(x):
     return x * _ERF_F32(x * x)
 
 
-def erf_fast(x):
-    """erf at float32 working accuracy, for activations (gelu): a float32 array is evaluated in
-    float32 with the float32 kernel's rational, within 6 ulp (4e-7) of erf and never beyond
-    +-1, about twice as fast as ``erf``'s float64 evaluation (torch's own float32 gelu is up to
-    1.2e-6 off in absolute terms); other dtypes go to ``erf``."""
+def _ndtr_f32_coefficients():
+    """Phi(x) = 1/2 + x P(x**2)/Q(x**2) from erf(z) = z p(z**2)/q(z**2) at z = x/sqrt(2): the
+    factor sqrt(1/2)/2 and the powers of 1/2 from z**2 = x**2/2 folded into the coefficients,
+    then both divided by Q's leading one so that Q is monic (one operation fewer)."""
+    def scaled(coefs, factor):
+        n = len(coefs) - 1
+        return [c * factor * 0.5 ** (n - i) for i, c in enumerate(coefs)]
+    p = scaled(_ERF_F32_P, 0.5 * _SQRT1_2)
+    q = scaled(_ERF_F32_Q, 1.0)
+    lead = q[0]
+    return tuple(c / lead for c in p), tuple(c / lead for c in q[1:])
+
+
+_NDTR_F32_P, _NDTR_F32_Q = _ndtr_f32_coefficients()
+
+
+def ndtr_fast(x):
+    """The normal CDF at float32 working accuracy, for gelu: a float32 array is evaluated in
+    float32 from erf's float32 rational (absolute error below 3e-7, in [0, 1]; like torch's own
+    float32 gelu, which computes 0.5 (1 + erf(x/sqrt 2)), no relative accuracy in the lower
+    tail), about 3 times faster than ``ndtr``; other dtypes as 0.5 (1 + erf(x/sqrt 2))."""
     if x.dtype != np.float32:
-        return erf(x)
+        return 0.5 * (1.0 + erf(x * _SQRT1_2))
     shape = x.shape
-    x = np.clip(x.reshape(-1), -_ERF_F32_CLAMP, _ERF_F32_CLAMP)    # 1-d: no 0-d scalars
+    x = np.clip(x.reshape(-1), -_NDTR_F32_CLAMP, _NDTR_F32_CLAMP)    # 1-d: no 0-d scalars
     t = x * x
-    y = _Rational._horner(t, _ERF_F32_P)
-    y /= _Rational._horner(t, _ERF_F32_Q)
+    y = _Rational._horner(t, _NDTR_F32_P)
+    q = t + _NDTR_F32_Q[0]
+    for c in _NDTR_F32_Q[1:]:
+        q *= t
+        q += c
+    y /= q
     y *= x
-    np.clip(y, -1.0, 1.0, out=y)            # rounding reaches 1 + 1 ulp near the clamp
+    y += 0.5
+    np.clip(y, 0.0, 1.0, out=y)         # rounding passes 1 by an ulp near the clamp
     return y.reshape(shape)
 
 
@@ -865,7 +890,7 @@ _UNARY = {
     "scaled_modified_bessel_k1": (lambda a: _k(a, 1, True), "exp(x) K_1(x)."),
 }
 globals().update((name, _unary(name, *spec)) for name, spec in _UNARY.items())
-__all__ = ["polygamma", "zeta", "airy_ai", "erf_fast", *_UNARY]
+__all__ = ["polygamma", "zeta", "airy_ai", "ndtr_fast", *_UNARY]
 
 
 # ---- the Airy function Ai ----------------------------------------------------------------------

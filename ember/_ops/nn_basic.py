@@ -39,7 +39,7 @@ class _ArrayMath:
         self.be = be
         self.where, self.exp, self.expm1, self.log1p = xp.where, xp.exp, xp.expm1, xp.log1p
         self.tanh, self.abs, self.clip = xp.tanh, xp.abs, xp.clip
-        self.erf, self.erf_fast = be.special.erf, be.special.erf_fast
+        self.ndtr_fast = be.special.ndtr_fast
 
     def sigmoid(self, x):
         return P._sigmoid_kernel(x, self.be)
@@ -52,9 +52,7 @@ class _TensorMath:
     """The same functions on ember tensors (differentiable)."""
     where, exp, expm1, log1p = (staticmethod(P.where), staticmethod(P.exp), staticmethod(P.expm1),
                                 staticmethod(P.log1p))
-    tanh, abs, sigmoid, erf = (staticmethod(P.tanh), staticmethod(P.abs), staticmethod(P.sigmoid),
-                               staticmethod(P.erf))
-    erf_fast = erf
+    tanh, abs, sigmoid = staticmethod(P.tanh), staticmethod(P.abs), staticmethod(P.sigmoid)
 
     @staticmethod
     def clip(x, lo, hi):
@@ -63,6 +61,10 @@ class _TensorMath:
     @staticmethod
     def softplus(x):
         return P.clamp(x, 0, None) + P.log1p(P.exp(-P.abs(x)))
+
+    @staticmethod
+    def ndtr_fast(x):
+        return 0.5 * (1 + P.erf(x * _SQRT1_2))
 
 
 _TM = _TensorMath()
@@ -142,7 +144,7 @@ def _gelu_cdf(m, x, tanh):
     """gelu(x) / x: the normal CDF, or its tanh approximation."""
     if tanh:
         return 0.5 * (1 + m.tanh(_GELU_BETA * (x + _GELU_KAPPA * x * x * x)))
-    return 0.5 * (1 + m.erf_fast(x * _SQRT1_2))
+    return m.ndtr_fast(x)
 
 
 def _gelu_bwd(m, g, x, c, tanh):
