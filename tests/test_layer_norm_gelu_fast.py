@@ -199,6 +199,30 @@ def test_activation_in_place_forms(name, kw):
         np.testing.assert_allclose(e, t, rtol=2e-6, atol=3e-6)
 
 
+@pytest.mark.parametrize("name,kw", ACTS)
+def test_activation_kept_array_goes_through_saved_tensor_hooks(name, kw):
+    # The CDF / sigmoid the node keeps is a saved tensor: hooks pack it (save_on_cpu,
+    # non-reentrant checkpoint recompute it) and gradients stay torch's.
+    x = np.random.default_rng(9).standard_normal((4, 5)).astype(np.float32)
+    res, packed = [], {ember: [], torch: []}
+    for L in (ember, torch):
+        xl = L.tensor(x, requires_grad=True)
+
+        def pack(t, store=packed[L]):
+            store.append(t)
+            return t.clone()
+        with L.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+            y = getattr(L.nn.functional, name)(xl, **kw)
+        y.sum().backward()
+        ck = L.tensor(x, requires_grad=True)
+        L.utils.checkpoint.checkpoint(lambda t: getattr(L.nn.functional, name)(t, **kw), ck,
+                                      use_reentrant=False).sum().backward()
+        res.append((xl.grad.numpy(), ck.grad.numpy()))
+    assert len(packed[ember]) == len(packed[torch]) + 1 == 2       # the input, the kept array
+    for e, t in zip(*res):
+        np.testing.assert_allclose(e, t, rtol=2e-6, atol=3e-6)
+
+
 # ---- ndtr_fast ----------------------------------------------------------------------------------
 def test_ndtr_fast_float32_accuracy_and_float64_formula():
     x = np.concatenate([np.linspace(-7, 7, 400_001), np.float32(2.0) ** -np.arange(150),

@@ -90,12 +90,14 @@ def _arr(t):
 # ---- fused pointwise activations ----------------------------------------------------------------
 def _pointwise_backward(formula, cache):
     def backward(node, g):
-        (x,) = node.saved()
+        x, *kept = node.saved()
         args = node._args
         if _grad_on():
             if cache is not None:        # recomputed with ember ops, so it is differentiated
-                args = (cache(_TM, x, *args[1:]),) + args[1:]
+                args = (cache(_TM, x, *args),) + args
             return (formula(_TM, g, x, *args),)
+        if cache is not None:
+            args = (kept[0]._data,) + args
         return (wrap(formula(_math(x._device._backend), _arr(g), _arr(x), *args),
                      x._dtype, x._device),)
     return backward
@@ -106,9 +108,12 @@ def activation(name, node, forward, backward, *, kernel=None, node_inplace=None,
     """An activation op ``fn(input, *params)`` and its in-place form from array formulas:
     ``forward(m, x, *params)`` and ``backward(m, g, x, *params)``.  ``kernel`` names PyTorch's
     kernel in the error for integer inputs (``ints`` allows them); ``node_inplace`` is the node
-    PyTorch records for the in-place form (``EluBackward1``).  ``cache(m, x, *params)``, if
-    given, is an array both directions need (gelu's normal CDF, silu's sigmoid): the formulas
-    then take it after ``x`` and the backward reuses the forward's instead of recomputing it."""
+    PyTorch records for the in-place form (``EluBackward1``).
+
+    ``cache(m, x, *params)``, if given, is an array both directions need (gelu's normal CDF,
+    silu's sigmoid): the formulas take it after ``x``, and the node saves it beside the input
+    (one more activation-sized array than PyTorch keeps, seen by saved-tensor hooks like the
+    input) so that the backward does not recompute it."""
     bwd = _pointwise_backward(backward, cache)
     cls = node_class(node, bwd)
     cls_inplace = node_class(node_inplace, bwd) if node_inplace else cls
@@ -120,11 +125,13 @@ def activation(name, node, forward, backward, *, kernel=None, node_inplace=None,
             if dt.category < _FLOAT and not ints:
                 raise _errors.kernel_not_implemented(kname, dt)
             m, x = _math(input._device._backend), _arr(input)
-            if cache is not None:
-                params = (cache(m, x, *params),) + params
-            res = wrap(forward(m, x, *params), dt, input._device)
+            kept = None if cache is None else cache(m, x, *params)
+            res = wrap(forward(m, x, *params) if kept is None else forward(m, x, kept, *params),
+                       dt, input._device)
             if _grad_on() and input._requires_grad:
-                record(res, c, (input,), (input,), params)
+                saved = (input,) if kept is None else \
+                    (input, _make(kept, D.float32 if _lowp(dt) else dt, input._device))
+                record(res, c, (input,), saved, params)
             return res
         op.__name__ = op.__qualname__ = name
         return op
