@@ -1,6 +1,6 @@
 """The fused paths of layer norm (array-level forward and backward) and of gelu / silu / mish
-(the CDF, sigmoid or tanh(softplus) kept from forward; gelu's erf evaluated in float32) against torch 2.13: values, gradients,
-statistics, node names, higher-order gradients, and special values."""
+(the CDF, sigmoid or tanh(softplus) kept from forward; gelu's CDF evaluated in float32) against
+torch 2.13: values, gradients, statistics, node names, higher-order gradients, special values."""
 import numpy as np
 import pytest
 

@@ -380,7 +380,7 @@ def ndtr_fast(x):
     tail), about 3 times faster than ``ndtr``; other dtypes, and small arrays (where ``erf``'s
     one matrix product beats the float32 passes' NumPy calls), as 0.5 (1 + erf(x/sqrt 2))."""
     if x.dtype != np.float32 or x.size <= _Rational.SMALL:
-        return 0.5 * (1.0 + erf(x * _SQRT1_2))
+        return 0.5 * (1.0 + _apply(_erf, x * _SQRT1_2, f32=_erf_f32))      # erf(x/sqrt 2)
     shape = x.shape
     x = np.clip(x.reshape(-1), -_NDTR_F32_CLAMP, _NDTR_F32_CLAMP)    # 1-d: no 0-d scalars
     t = x * x
