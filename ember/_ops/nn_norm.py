@@ -293,15 +293,15 @@ def _layer_norm_grads(xp, x, grad, mean, rstd, w, need_x, need_w, need_b):
     if need_x:
         k = max(x.shape[1], 1)
         if w is None:
-            gy = grad.copy()
             c1, c2 = _row_sum(xp, grad) / k, _row_sum(xp, gxhat) / k
+            gy = grad - c1
         else:
             w = w.reshape(-1)
-            gy = grad * w
             c1, c2 = (grad @ w).reshape(-1, 1) / k, (gxhat @ w).reshape(-1, 1) / k
+            gy = grad * w
+            gy -= c1
         xhat *= c2
         gy -= xhat
-        gy -= c1
         gy *= rstd
         gx = gy
     return gx, gw, gb
