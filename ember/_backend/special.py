@@ -53,6 +53,7 @@ from fractions import Fraction
 import numpy as np
 
 _SQRT2 = math.sqrt(2.0)
+_SQRT1_2 = math.sqrt(0.5)
 _HALF_SQRT_PI = 0.5 * math.sqrt(math.pi)
 _EULER_GAMMA = 0.57721566490153286061
 _MAXLOG = 7.09782712893383996843e2          # log(DBL_MAX)
@@ -346,11 +347,53 @@ _ERFCX_F32 = _Rational(_ERFCX_F32_P, _ERFCX_F32_Q)
 _ERFINV_F32 = _Rational(_ERFINV_F32_P, _ERFINV_F32_Q)
 _ERF_F32_CLAMP = 3.9192059                 # erf rounds to +-1 in float32 from here on
 _ERFC_F32_CLAMP = 10.1                     # erfc rounds to 0 in float32 from here on
+# sqrt(2) * _ERF_F32_CLAMP is 5.5426; from 5.56 on, ndtr_fast's float32 evaluation rounds to
+# exactly 0 and 1 (so gelu(-inf) is nan and gelu(-40) is -0, as in torch)
+_NDTR_F32_CLAMP = 5.56
 
 
 def _erf_f32(x):
     x = np.clip(x, -_ERF_F32_CLAMP, _ERF_F32_CLAMP, out=x)
     return x * _ERF_F32(x * x)
+
+
+def _ndtr_f32_coefficients():
+    """Phi(x) = 1/2 + x P(x**2)/Q(x**2) from erf(z) = z p(z**2)/q(z**2) at z = x/sqrt(2): the
+    factor sqrt(1/2)/2 and the powers of 1/2 from z**2 = x**2/2 folded into the coefficients,
+    then both divided by Q's leading one so that Q is monic (one operation fewer)."""
+    def scaled(coefs, factor):
+        n = len(coefs) - 1
+        return [c * factor * 0.5 ** (n - i) for i, c in enumerate(coefs)]
+    p = scaled(_ERF_F32_P, 0.5 * _SQRT1_2)
+    q = scaled(_ERF_F32_Q, 1.0)
+    lead = q[0]
+    return tuple(c / lead for c in p), tuple(c / lead for c in q[1:])
+
+
+_NDTR_F32_P, _NDTR_F32_Q = _ndtr_f32_coefficients()
+
+
+def ndtr_fast(x):
+    """The normal CDF at float32 working accuracy, for gelu: a float32 array is evaluated in
+    float32 from erf's float32 rational (absolute error below 3e-7, in [0, 1]; like torch's own
+    float32 gelu, which computes 0.5 (1 + erf(x/sqrt 2)), no relative accuracy in the lower
+    tail), about 3 times faster than ``ndtr``; other dtypes, and small arrays (where ``erf``'s
+    one matrix product beats the float32 passes' NumPy calls), as 0.5 (1 + erf(x/sqrt 2))."""
+    if x.dtype != np.float32 or x.size <= _Rational.SMALL:
+        return 0.5 * (1.0 + _apply(_erf, x * _SQRT1_2, f32=_erf_f32))      # erf(x/sqrt 2)
+    shape = x.shape
+    x = np.clip(x.reshape(-1), -_NDTR_F32_CLAMP, _NDTR_F32_CLAMP)    # 1-d: no 0-d scalars
+    t = x * x
+    y = _Rational._horner(t, _NDTR_F32_P)
+    q = t + _NDTR_F32_Q[0]
+    for c in _NDTR_F32_Q[1:]:
+        q *= t
+        q += c
+    y /= q
+    y *= x
+    y += 0.5
+    np.clip(y, 0.0, 1.0, out=y)         # rounding passes 1 by an ulp near the clamp
+    return y.reshape(shape)
 
 
 def _erfc_f32(x):
@@ -848,7 +891,7 @@ _UNARY = {
     "scaled_modified_bessel_k1": (lambda a: _k(a, 1, True), "exp(x) K_1(x)."),
 }
 globals().update((name, _unary(name, *spec)) for name, spec in _UNARY.items())
-__all__ = ["polygamma", "zeta", "airy_ai", *_UNARY]
+__all__ = ["polygamma", "zeta", "airy_ai", "ndtr_fast", *_UNARY]
 
 
 # ---- the Airy function Ai ----------------------------------------------------------------------

@@ -39,7 +39,7 @@ class _ArrayMath:
         self.be = be
         self.where, self.exp, self.expm1, self.log1p = xp.where, xp.exp, xp.expm1, xp.log1p
         self.tanh, self.abs, self.clip = xp.tanh, xp.abs, xp.clip
-        self.erf = be.special.erf
+        self.ndtr_fast = be.special.ndtr_fast
 
     def sigmoid(self, x):
         return P._sigmoid_kernel(x, self.be)
@@ -52,8 +52,7 @@ class _TensorMath:
     """The same functions on ember tensors (differentiable)."""
     where, exp, expm1, log1p = (staticmethod(P.where), staticmethod(P.exp), staticmethod(P.expm1),
                                 staticmethod(P.log1p))
-    tanh, abs, sigmoid, erf = (staticmethod(P.tanh), staticmethod(P.abs), staticmethod(P.sigmoid),
-                               staticmethod(P.erf))
+    tanh, abs, sigmoid = staticmethod(P.tanh), staticmethod(P.abs), staticmethod(P.sigmoid)
 
     @staticmethod
     def clip(x, lo, hi):
@@ -62,6 +61,10 @@ class _TensorMath:
     @staticmethod
     def softplus(x):
         return P.clamp(x, 0, None) + P.log1p(P.exp(-P.abs(x)))
+
+    @staticmethod
+    def ndtr_fast(x):
+        return 0.5 * (1 + P.erf(x * _SQRT1_2))
 
 
 _TM = _TensorMath()
@@ -85,22 +88,33 @@ def _arr(t):
 
 
 # ---- fused pointwise activations ----------------------------------------------------------------
-def _pointwise_backward(formula):
+def _pointwise_backward(formula, cache):
     def backward(node, g):
-        (x,) = node.saved()
+        x, *kept = node.saved()
+        args = node._args
         if _grad_on():
-            return (formula(_TM, g, x, *node._args),)
-        return (wrap(formula(_math(x._device._backend), _arr(g), _arr(x), *node._args),
+            if cache is not None:        # recomputed with ember ops, so it is differentiated
+                args = (cache(_TM, x, *args),) + args
+            return (formula(_TM, g, x, *args),)
+        if cache is not None:
+            args = (kept[0]._data,) + args
+        return (wrap(formula(_math(x._device._backend), _arr(g), _arr(x), *args),
                      x._dtype, x._device),)
     return backward
 
 
-def activation(name, node, forward, backward, *, kernel=None, node_inplace=None, ints=False):
+def activation(name, node, forward, backward, *, kernel=None, node_inplace=None, ints=False,
+               cache=None):
     """An activation op ``fn(input, *params)`` and its in-place form from array formulas:
     ``forward(m, x, *params)`` and ``backward(m, g, x, *params)``.  ``kernel`` names PyTorch's
     kernel in the error for integer inputs (``ints`` allows them); ``node_inplace`` is the node
-    PyTorch records for the in-place form (``EluBackward1``)."""
-    bwd = _pointwise_backward(backward)
+    PyTorch records for the in-place form (``EluBackward1``).
+
+    ``cache(m, x, *params)``, if given, is an array both directions need (gelu's normal CDF,
+    silu's sigmoid): the formulas take it after ``x``, and the node saves it beside the input
+    (one more activation-sized array than PyTorch keeps, seen by saved-tensor hooks like the
+    input) so that the backward does not recompute it."""
+    bwd = _pointwise_backward(backward, cache)
     cls = node_class(node, bwd)
     cls_inplace = node_class(node_inplace, bwd) if node_inplace else cls
     kname = kernel or f"{name}_cpu"
@@ -110,10 +124,14 @@ def activation(name, node, forward, backward, *, kernel=None, node_inplace=None,
             dt = input._dtype
             if dt.category < _FLOAT and not ints:
                 raise _errors.kernel_not_implemented(kname, dt)
-            res = wrap(forward(_math(input._device._backend), _arr(input), *params), dt,
-                       input._device)
+            m, x = _math(input._device._backend), _arr(input)
+            kept = None if cache is None else cache(m, x, *params)
+            res = wrap(forward(m, x, *params) if kept is None else forward(m, x, kept, *params),
+                       dt, input._device)
             if _grad_on() and input._requires_grad:
-                record(res, c, (input,), (input,), params)
+                saved = (input,) if kept is None else \
+                    (input, _make(kept, D.float32 if _lowp(dt) else dt, input._device))
+                record(res, c, (input,), saved, params)
             return res
         op.__name__ = op.__qualname__ = name
         return op
@@ -129,26 +147,24 @@ def _elu_bwd(m, g, x, alpha, scale, input_scale):
     return m.where(x > 0, g * scale, g * m.exp(x * input_scale) * (alpha * scale * input_scale))
 
 
-def _gelu_fwd(m, x, tanh):
+def _gelu_cdf(m, x, tanh):
+    """gelu(x) / x: the normal CDF, or its tanh approximation."""
     if tanh:
-        return 0.5 * x * (1 + m.tanh(_GELU_BETA * (x + _GELU_KAPPA * x * x * x)))
-    return 0.5 * x * (1 + m.erf(x * _SQRT1_2))
+        return 0.5 * (1 + m.tanh(_GELU_BETA * (x + _GELU_KAPPA * x * x * x)))
+    return m.ndtr_fast(x)
 
 
-def _gelu_bwd(m, g, x, tanh):
-    if tanh:
-        t = m.tanh(_GELU_BETA * (x + _GELU_KAPPA * x * x * x))
-        return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _GELU_BETA * (1 + 3 * _GELU_KAPPA * x * x))
-    return g * (0.5 * (1 + m.erf(x * _SQRT1_2)) + x * m.exp(-0.5 * x * x) * _INV_SQRT_2PI)
+def _gelu_bwd(m, g, x, c, tanh):
+    if tanh:       # tanh' = 1 - tanh**2 = 4 c (1 - c) for c = (1 + tanh) / 2
+        return g * (c + x * (c * (1 - c)) * (2 * _GELU_BETA) * (1 + 3 * _GELU_KAPPA * x * x))
+    return g * (c + x * m.exp(-0.5 * x * x) * _INV_SQRT_2PI)
 
 
-def _silu_bwd(m, g, x):
-    s = m.sigmoid(x)
+def _silu_bwd(m, g, x, s):
     return g * s * (1 + x * (1 - s))
 
 
-def _mish_bwd(m, g, x):
-    t = m.tanh(m.softplus(x))
+def _mish_bwd(m, g, x, t):
     return g * (t + x * m.sigmoid(x) * (1 - t * t))
 
 
@@ -178,10 +194,12 @@ _leaky, _leaky_ = activation(
 _hardtanh, _hardtanh_ = activation(
     "hardtanh", "HardtanhBackward0", lambda m, x, lo, hi: m.clip(x, lo, hi),
     lambda m, g, x, lo, hi: g * ((x > lo) & (x < hi)), ints=True)
-_gelu, _gelu_ = activation("gelu", "GeluBackward0", _gelu_fwd, _gelu_bwd, kernel="GeluKernelImpl")
-_silu, _silu_ = activation("silu", "SiluBackward0", lambda m, x: x * m.sigmoid(x), _silu_bwd)
-_mish, _mish_ = activation("mish", "MishBackward0", lambda m, x: x * m.tanh(m.softplus(x)),
-                           _mish_bwd)
+_gelu, _gelu_ = activation("gelu", "GeluBackward0", lambda m, x, c, tanh: x * c, _gelu_bwd,
+                           kernel="GeluKernelImpl", cache=_gelu_cdf)
+_silu, _silu_ = activation("silu", "SiluBackward0", lambda m, x, s: x * s, _silu_bwd,
+                           cache=lambda m, x: m.sigmoid(x))
+_mish, _mish_ = activation("mish", "MishBackward0", lambda m, x, t: x * t, _mish_bwd,
+                           cache=lambda m, x: m.tanh(m.softplus(x)))
 _softplus, _ = activation(
     "softplus", "SoftplusBackward0", _softplus_fwd,
     lambda m, g, x, beta, th: m.where(x * beta > th, g, g * m.sigmoid(x * beta)))
