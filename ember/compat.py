@@ -12,7 +12,10 @@ module objects as Ember's (so ``torch.Tensor is ember.Tensor``).  While installe
   Ember follows (:mod:`ember.version`), ``torch.__name__`` / ``torchvision.__name__`` read
   ``"torch"`` / ``"torchvision"``, and ``importlib.metadata`` reports ``torch`` and
   ``torchvision`` distributions of those versions (found before any real installation);
-* ``from torch.hub import missing`` says ``cannot import name 'missing' from 'torch.hub'``.
+* ``from torch.hub import missing`` says ``cannot import name 'missing' from 'torch.hub'``;
+* classes report PyTorch's modules (``type(t)`` prints ``<class 'torch.Tensor'>``,
+  ``nn.Linear.__module__`` is ``torch.nn.modules.linear``), as libraries that recognise torch
+  objects by their type's module expect; pickles then name torch's modules, as torch's do.
 
 ``uninstall()`` undoes all of it.  ``python -m ember.run`` (see :mod:`ember.run`) installs the
 same hook before running a script.  Real PyTorch modules already imported are hidden while the
@@ -150,6 +153,8 @@ class _Finder(importlib.abc.MetaPathFinder):
             find = None if finder is self else getattr(finder, "find_spec", None)
             spec = find(fullname, path, target) if find else None
             if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = _RenamingLoader(spec.loader)
                 return spec
         last = fullname.rpartition(".")[2]
         if not last.isidentifier():
@@ -200,13 +205,66 @@ _other_modules = set()   # loaded module names that are not public Ember modules
 _ember_modules = set()   # and those that are (both cleared by uninstall)
 
 
+_renamed = {}   # class -> its own __module__, while it reports PyTorch's (restored by uninstall)
+
+
+def _rename_classes(module):
+    """The classes ``module`` defines report PyTorch's module (``torch.nn.modules.linear``), as
+    under PyTorch: libraries recognise tensors and modules by ``type(x).__module__`` or
+    ``str(type(x))``.  The top-level classes that Ember defines in private modules
+    (``ember._tensor.Tensor``...) report ``torch``."""
+    top = module.__name__ in ("ember", "ember.vision")
+    for obj in list(vars(module).values()):
+        if not isinstance(obj, type) or obj in _renamed:
+            continue
+        own = obj.__dict__.get("__module__")
+        # (at the top, only the classes of private modules: ``ember.UnsupportedError`` is
+        # Ember's own)
+        if (own == module.__name__ and not top) or (top and isinstance(own, str) and
+                                                     own.startswith(module.__name__ + "._")):
+            torch_name = _names.to_torch(module.__name__)
+            if torch_name is not None:
+                _renamed[obj] = own
+                obj.__module__ = torch_name
+                # (so that sys.modules[cls.__module__] finds it, as pickle and inspect do)
+                sys.modules.setdefault(torch_name, module)
+
+
+def _restore_class_modules():
+    for cls, own in _renamed.items():
+        cls.__module__ = own
+    _renamed.clear()
+
+
+class _RenamingLoader:
+    """Wraps the loader of an Ember module imported while the hook is installed, so that its
+    classes report PyTorch's module once it has run (everything else is the loader's own)."""
+
+    def __init__(self, loader):
+        self._loader = loader
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        if _finder is not None:
+            _rename_classes(module)
+
+
 def _guard_loaded_modules():
     """Give every loaded public Ember module a ``__getattr__`` that names the missing API.
     Runs on each module load through the hook: the thousands of other modules a library loads
     are classified once, and only Ember's are looked at again (one may have defined its own
     ``__getattr__`` since, while it was still loading)."""
     for name in sys.modules.keys() - _other_modules - _ember_modules:
-        (_ember_modules if _is_public_ember(name) else _other_modules).add(name)
+        public = _is_public_ember(name)
+        (_ember_modules if public else _other_modules).add(name)
+        if public and isinstance(sys.modules[name], types.ModuleType):
+            _rename_classes(sys.modules[name])
     for name in _ember_modules:
         module = sys.modules.get(name)
         if not isinstance(module, types.ModuleType):
@@ -262,6 +320,7 @@ def uninstall():
     _hidden.clear()
     _unguard_loaded_modules()
     _restore_identities()
+    _restore_class_modules()
 
 
 def is_installed():

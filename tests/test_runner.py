@@ -62,6 +62,13 @@ def test_argv_name_and_path():
                                 "__file__ is absolute: True", "tensor: 3"]
 
 
+def test_classes_name_torchs_modules():
+    """Under the runner, classes report PyTorch's modules (``<class 'torch.Tensor'>``,
+    ``torch.nn.modules.linear``...), and pickles made under those names load."""
+    got = ok(run_ember(SCRIPTS / "type_identity.py"))
+    assert got == ok(run_torch(SCRIPTS / "type_identity.py"))
+
+
 def test_exit_status_propagates():
     proc = run_ember(SCRIPTS / "argv_exit.py", "3")
     assert proc.returncode == 3
@@ -162,6 +169,7 @@ import torch, torch.nn.functional as F
 from torch.optim.lr_scheduler import StepLR
 assert torch is ember and F is ember.nn.functional
 assert StepLR is ember.optim.lr_scheduler.StepLR
+assert StepLR.__module__ == "torch.optim.lr_scheduler" and ember.Tensor.__module__ == "torch"
 assert not hasattr(torch, "some_missing")
 try:
     torch.nn.some_missing
@@ -169,6 +177,7 @@ except ember.UnsupportedError as e:
     assert "torch.nn.some_missing" in str(e), e
 compat.uninstall()
 assert sys.modules.get("torch") is real
+assert StepLR.__module__ == "ember.optim.lr_scheduler" and ember.Tensor.__module__ == "ember._tensor"
 try:
     ember.some_missing
 except AttributeError as e:

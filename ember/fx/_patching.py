@@ -10,6 +10,7 @@ and the globals of the user's code (``from ember import relu`` there).
 import sys
 import types
 
+from .. import _names
 from .._ops._bindings import original
 from .._tensor import Tensor
 from . import _optable
@@ -99,12 +100,12 @@ def patch_bindings(patcher, make_wrapper, namespaces=()):
     for d in namespaces:
         spaces.setdefault(id(d), d)
     for d in spaces.values():
-        module_name = d.get("__name__")
+        names = {d.get("__name__"), _names.to_torch(d.get("__name__") or "")}  # (the runner's)
         for k, v in list(d.items()):
             if type(v) is types.FunctionType:
                 if original(v) in by_fn:
                     patcher.set(d, k, wrapper(v))
-            elif isinstance(v, type) and v is not Tensor and v.__module__ == module_name:
+            elif isinstance(v, type) and v is not Tensor and v.__module__ in names:
                 for a, sv in list(v.__dict__.items()):
                     if type(sv) is staticmethod and type(sv.__func__) is types.FunctionType \
                             and original(sv.__func__) in by_fn:

@@ -110,9 +110,11 @@ class Tracer(TracerBase):
 
     # ---- the hooks ---------------------------------------------------------------------------
     def is_leaf_module(self, m, module_qualified_name):
-        """ember.nn's own modules (but Sequential) are recorded as ``call_module``."""
+        """ember.nn's own modules (but Sequential) are recorded as ``call_module`` (their
+        classes report ``torch.nn...`` under the runner)."""
         from ..nn.modules.container import Sequential
-        return m.__module__.startswith("ember.nn") and not isinstance(m, Sequential)
+        return m.__module__.startswith(("ember.nn", "torch.nn")) and \
+            not isinstance(m, Sequential)
 
     def path_of_module(self, mod):
         if self.submodule_paths is None:
