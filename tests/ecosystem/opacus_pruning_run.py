@@ -1,10 +1,15 @@
 """opacus 1.6 (a PrivacyEngine-wrapped model: per-sample gradients, clipping, a DP-SGD epoch),
-pytorch-msssim 1.0 (SSIM, MS-SSIM) and torch-pruning 1.6 (dependency-graph pruning of a CNN
-by weight magnitude)."""
+pytorch-msssim 1.0 (SSIM, MS-SSIM), torch-pruning 1.6 (dependency-graph pruning of a CNN
+by weight magnitude) and tensorboardX 2.6 (scalars, a histogram and an image of tensors,
+read back with tensorboard's EventAccumulator)."""
+import tempfile
+
 import pytorch_msssim
 import torch
 import torch_pruning as tp
 from opacus import PrivacyEngine
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from tensorboardX import SummaryWriter
 from torch import nn
 
 from _common import deterministic_, inputs, report
@@ -35,3 +40,14 @@ example = inputs(1, 3, 8, 8)
 tp.pruner.MetaPruner(net, example, importance=tp.importance.MagnitudeImportance(p=2),
                      pruning_ratio=0.5, ignored_layers=[net[5]]).step()
 report("torch_pruning", [tuple(p.shape) for p in net.parameters()], net(example).tolist())
+
+logdir = tempfile.mkdtemp()
+with SummaryWriter(logdir) as writer:
+    for step in range(3):
+        writer.add_scalar("loss", torch.tensor(1.0 / (step + 1)), step)
+    writer.add_histogram("weight", net[0].weight, 0)
+    writer.add_image("image", inputs(3, 8, 8).clamp(0, 1), 0)
+events = EventAccumulator(logdir)
+events.Reload()
+report("tensorboardX", [e.value for e in events.Scalars("loss")],
+       events.Histograms("weight")[0].histogram_value.num, events.Tags()["images"])
