@@ -51,7 +51,9 @@ def no_init(monkeypatch):
 
 def check(theirs, make_ours, shape, atol=1e-4):
     """Perturb torchvision's model off its special initial values (ViT's zero head, unit
-    norms), copy its state into Ember's, compare eval-mode outputs on one random batch."""
+    norms), give its state to Ember's, compare eval-mode outputs on one random batch.  Ember's
+    tensors are views of torch's memory (eval mode writes neither model's state): one copy of
+    the weights, not three (torch's, a copy, and the copy loaded into Ember's parameters)."""
     import torch
     theirs.eval()
     with torch.no_grad():
@@ -59,9 +61,9 @@ def check(theirs, make_ours, shape, atol=1e-4):
             p.add_(torch.randn_like(p) * 0.02)
     ours = make_ours().eval()
     state = theirs.state_dict()
-    copied = OrderedDict((k, ember.tensor(v.numpy())) for k, v in state.items())
-    copied._metadata = state._metadata     # module versions (MNASNet reads them)
-    ours.load_state_dict(copied)
+    shared = OrderedDict((k, ember.from_numpy(v.numpy())) for k, v in state.items())
+    shared._metadata = state._metadata     # module versions (MNASNet reads them)
+    ours.load_state_dict(shared, assign=True)
     x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
     with torch.no_grad():
         expected = theirs(torch.from_numpy(x))
