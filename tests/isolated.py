@@ -10,16 +10,19 @@ the bare imports, and all of its memory goes back to the system when it exits.
 The function is looked up by module and name in the child (the test module is imported
 afresh there), its arguments and result travel pickled, and an exception it raises, an
 assertion or a ``pytest.skip``, is raised again in the test with the child's traceback
-attached as a note.
+attached as a note.  Each child's peak RSS (MB) is appended to ``PEAKS`` (``tests/cpu_probe.py``
+reports it per test).
 """
 import os
 import pickle
+import resource
 import subprocess
 import sys
 import tempfile
 import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PEAKS = []
 _CHILD = "import sys; sys.path.insert(0, sys.argv[1]); from tests import isolated; " \
          "isolated._child(sys.argv[2])"
 
@@ -39,7 +42,8 @@ def run(func, *args, **kwargs):
             raise RuntimeError(f"{func.__qualname__} exited with status {proc.returncode} in its "
                                f"own process:\n{proc.stderr[-6000:]}")
         with open(path, "rb") as f:
-            ok, value = pickle.load(f)
+            ok, value, peak = pickle.load(f)
+    PEAKS.append(peak)
     if ok:
         return value
     raise value
@@ -60,4 +64,4 @@ def _child(path):
         exc.add_note("in its own process:\n" + "".join(traceback.format_exc()))
         result = (False, exc)
     with open(path, "wb") as f:
-        pickle.dump(result, f)
+        pickle.dump(result + (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10,), f)
