@@ -64,4 +64,14 @@ def _child(path):
         exc.add_note("in its own process:\n" + "".join(traceback.format_exc()))
         result = (False, exc)
     with open(path, "wb") as f:
-        pickle.dump(result + (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10,), f)
+        pickle.dump(result + (_peak_mb(),), f)
+
+
+def _peak_mb():
+    """This process's peak RSS since it started: VmHWM, not ``ru_maxrss``, which a process
+    started from a large one keeps from before its ``exec`` (the parent's RSS at the fork)."""
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) >> 10 for line in f if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
