@@ -140,13 +140,14 @@ def test_checkpoint_brings_aux_heads_and_transform_input(name, aux_names, aux_de
     """As torchvision: the checkpoint is loaded with auxiliary heads, which are then dropped
     unless kept (``aux_logits``; GoogLeNet's default drops, Inception's keeps), and inputs are
     transformed by default."""
-    full = models.get_model(name, aux_logits=True, init_weights=False)
-    path = _save_state(full, tmp_path / "ckpt.pth")
+    path = _save_state(models.get_model(name, aux_logits=True, init_weights=False),
+                       tmp_path / "ckpt.pth")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")       # GoogLeNet: "auxiliary heads ... NOT pretrained"
         model = models.get_model(name, weights="DEFAULT", weights_path=path)
     assert model.transform_input is True and model.aux_logits is aux_default
     assert all((getattr(model, a) is not None) is aux_default for a in aux_names)
+    del model     # one Inception v3 alive at a time (100 MB each)
     with pytest.warns(UserWarning, match="NOT pretrained") if name == "googlenet" else \
             warnings.catch_warnings():
         kept = models.get_model(name, weights="DEFAULT", weights_path=path, aux_logits=True,
