@@ -404,6 +404,8 @@ def test_coco_checkpoint_loads_from_a_path(tv, tmp_path):
     state = ours.state_dict()
     for key, value in theirs.state_dict().items():
         if not key.endswith("num_batches_tracked"):
-            _assert_close(state[key], value, rtol=0, atol=0)
+            # exactly equal: compared as they are (assert_allclose with zero tolerances made
+            # six float64 copies of the 12544x1024 box layer, +600 MB)
+            np.testing.assert_array_equal(state[key].numpy(), value.numpy(), err_msg=key)
     with pytest.raises(ValueError, match="num_classes"):
         models.get_model(name, weights="DEFAULT", weights_path=path, num_classes=5)
