@@ -51,7 +51,9 @@ def no_init(monkeypatch):
 
 def check(theirs, make_ours, shape, atol=1e-4):
     """Perturb torchvision's model off its special initial values (ViT's zero head, unit
-    norms), copy its state into Ember's, compare eval-mode outputs on one random batch."""
+    norms), give its state to Ember's, compare eval-mode outputs on one random batch.  Ember's
+    tensors are views of torch's memory (eval mode writes neither model's state): one copy of
+    the weights, not three (torch's, a copy, and the copy loaded into Ember's parameters)."""
     import torch
     theirs.eval()
     with torch.no_grad():
@@ -59,9 +61,9 @@ def check(theirs, make_ours, shape, atol=1e-4):
             p.add_(torch.randn_like(p) * 0.02)
     ours = make_ours().eval()
     state = theirs.state_dict()
-    copied = OrderedDict((k, ember.tensor(v.numpy())) for k, v in state.items())
-    copied._metadata = state._metadata     # module versions (MNASNet reads them)
-    ours.load_state_dict(copied)
+    shared = OrderedDict((k, ember.from_numpy(v.numpy())) for k, v in state.items())
+    shared._metadata = state._metadata     # module versions (MNASNet reads them)
+    ours.load_state_dict(shared, assign=True)
     x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
     with torch.no_grad():
         expected = theirs(torch.from_numpy(x))
@@ -138,13 +140,14 @@ def test_checkpoint_brings_aux_heads_and_transform_input(name, aux_names, aux_de
     """As torchvision: the checkpoint is loaded with auxiliary heads, which are then dropped
     unless kept (``aux_logits``; GoogLeNet's default drops, Inception's keeps), and inputs are
     transformed by default."""
-    full = models.get_model(name, aux_logits=True, init_weights=False)
-    path = _save_state(full, tmp_path / "ckpt.pth")
+    path = _save_state(models.get_model(name, aux_logits=True, init_weights=False),
+                       tmp_path / "ckpt.pth")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")       # GoogLeNet: "auxiliary heads ... NOT pretrained"
         model = models.get_model(name, weights="DEFAULT", weights_path=path)
     assert model.transform_input is True and model.aux_logits is aux_default
     assert all((getattr(model, a) is not None) is aux_default for a in aux_names)
+    del model     # one Inception v3 alive at a time (100 MB each)
     with pytest.warns(UserWarning, match="NOT pretrained") if name == "googlenet" else \
             warnings.catch_warnings():
         kept = models.get_model(name, weights="DEFAULT", weights_path=path, aux_logits=True,
