@@ -226,8 +226,6 @@ def _rename_classes(module):
             if torch_name is not None:
                 _renamed[obj] = own
                 obj.__module__ = torch_name
-                # (so that sys.modules[cls.__module__] finds it, as pickle and inspect do)
-                sys.modules.setdefault(torch_name, module)
 
 
 def _restore_class_modules():
