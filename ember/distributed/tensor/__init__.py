@@ -22,12 +22,16 @@ class DTensor(Tensor):
         raise unsupported("torch.distributed.tensor.DTensor.from_local", _WHY)
 
 
-def distribute_tensor(*args, **kwargs):
-    raise unsupported("torch.distributed.tensor.distribute_tensor", _WHY)
+def _refused(module, name):
+    """A function ``module.name`` that raises ``ember.UnsupportedError`` when called."""
+    def refuse(*args, **kwargs):
+        raise unsupported(f"{module}.{name}", _WHY)
+    refuse.__name__ = refuse.__qualname__ = name
+    return refuse
 
 
-def distribute_module(*args, **kwargs):
-    raise unsupported("torch.distributed.tensor.distribute_module", _WHY)
+distribute_tensor = _refused("torch.distributed.tensor", "distribute_tensor")
+distribute_module = _refused("torch.distributed.tensor", "distribute_module")
 
 
 __all__ = ["DTensor", "Placement", "Shard", "Replicate", "Partial", "distribute_tensor",
