@@ -313,3 +313,16 @@ def test_dtensor_experimental_and_dataloader_annotations():
         dl = importlib.import_module(f"{lib.__name__}.utils.data.dataloader")
         assert str(dl._collate_fn_t).startswith("collections.abc.Callable[[list[~_T]]")
         assert str(dl._worker_init_fn_t) == "collections.abc.Callable[[int], None]"
+
+
+def test_backend_names_as_torch():
+    got = []
+    for lib in (torch, ember):
+        B = lib.distributed.Backend
+        row = [B(n) for n in ("gloo", "GLOO", "Nccl", "mpi", "undefined", "UNDEFINED", "foo")]
+        row += [type(B("gloo")).__name__, B.NCCL, B.backend_list, B.default_device_backend_map,
+                B.backend_capability]
+        with pytest.raises(ValueError) as info:
+            B(3)
+        got.append((row, str(info.value)))
+    assert got[1] == got[0]

@@ -250,35 +250,40 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     return _finish(dev._backend.xp.full(shape, fv, dt.np), dt, dev, requires_grad, pin_memory)
 
 
-def _empty_like(input, dtype, device, memory_format):
-    """An empty array for a ``*_like`` factory: ``input``'s shape, in ``memory_format``'s
-    layout (by default ``input``'s own stride order), and its dtype and device."""
+def _like_array(input, dtype, device, memory_format, fill, value):
+    """A ``*_like`` factory's array: ``input``'s shape, dtype and device unless given, laid out
+    as ``memory_format`` says (by default in ``input``'s own stride order), holding ``value``
+    (None: uninitialised).  C-ordered results come straight from NumPy's ``fill``."""
     dt = input._dtype if dtype is None else D.to_dtype(dtype)
     dev = input._device if device is None else _resolve(device)
-    arr = input._data
-    return M.empty(dev._backend.xp, arr.shape, dt.np, M.name(memory_format), like=arr), dt, dev
+    xp, shape = dev._backend.xp, input._data.shape
+    order = M.axis_order(len(shape), M.name(memory_format), input._data)
+    if order is None:
+        return fill(xp, shape, dt.np), dt, dev
+    arr = M.empty_in_order(xp, shape, dt.np, order)
+    if value is not None:
+        arr[...] = value
+    return arr, dt, dev
 
 
-def _like(value):
+def _like(fill, value):
     def make_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                   memory_format=None):
-        arr, dt, dev = _empty_like(input, dtype, device, memory_format)
-        if value is not None:
-            arr[...] = value
+        arr, dt, dev = _like_array(input, dtype, device, memory_format, fill, value)
         return _finish(arr, dt, dev, requires_grad)
     return make_like
 
 
-zeros_like = register("zeros_like", method=False)(_like(0))
-ones_like = register("ones_like", method=False)(_like(1))
-empty_like = register("empty_like", method=False)(_like(None))
+zeros_like = register("zeros_like", method=False)(_like(lambda xp, s, d: xp.zeros(s, d), 0))
+ones_like = register("ones_like", method=False)(_like(lambda xp, s, d: xp.ones(s, d), 1))
+empty_like = register("empty_like", method=False)(_like(lambda xp, s, d: xp.empty(s, d), None))
 
 
 @register("full_like", method=False)
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    arr, dt, dev = _empty_like(input, dtype, device, memory_format)
-    arr[...] = fill_value
+    arr, dt, dev = _like_array(input, dtype, device, memory_format,
+                               lambda xp, s, d: xp.full(s, fill_value, d), fill_value)
     return _finish(arr, dt, dev, requires_grad)
 
 
@@ -380,13 +385,15 @@ def _parse_to(args, kwargs):
 def to(self, *args, **kwargs):
     kwargs.pop("non_blocking", None)
     fmt = M.name(kwargs.pop("memory_format", None))
-    M.check_rank(fmt, self._data.ndim)
+    relayout = False
+    if fmt != "preserve_format":
+        M.check_rank(fmt, self._data.ndim)
+        # (torch keeps the tensor when its suggested format is the one asked for, even a
+        # non-contiguous one for contiguous_format)
+        relayout = M.suggest(self._data) != fmt
     dtype, device, copy = _parse_to(args, kwargs)
     dt = self._dtype if dtype is None else D.to_dtype(dtype)
     dev = self._device if device is None else _resolve(device)
-    # (torch keeps the tensor when its suggested format is the one asked for, even a
-    # non-contiguous one for contiguous_format)
-    relayout = fmt != "preserve_format" and M.suggest(self._data) != fmt
     if dt is self._dtype and dev is self._device and not copy and not relayout:
         return self
     be_src, be_dst = self._device._backend, dev._backend

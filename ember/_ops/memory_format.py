@@ -47,17 +47,23 @@ def view_as(flat, shape, fmt_name):
     return flat.reshape(shape) if perm is None else _in_order(flat, shape, perm)
 
 
-def empty(xp, shape, dtype, fmt_name, like=None):
-    """An empty array laid out as ``fmt_name``; for ``preserve_format``, in the stride order of
-    the array ``like`` (C order without one)."""
-    check_rank(fmt_name, len(shape))
+def axis_order(ndim, fmt_name, like=None):
+    """The memory order of the axes (outermost first) of a new ``ndim``-d array laid out as
+    ``fmt_name`` (for ``preserve_format``, as the array ``like`` is), or None for C order."""
+    check_rank(fmt_name, ndim)
     perm = _PERMUTATIONS.get(fmt_name)
     if perm is not None:
-        return empty_in_order(xp, shape, dtype, perm)
+        return perm
     if fmt_name == "preserve_format" and like is not None and like.ndim > 1 and \
             not like.flags.c_contiguous:
-        return empty_in_order(xp, shape, dtype, _axis_order(like))
-    return xp.empty(shape, dtype)
+        return _axis_order(like)
+    return None
+
+
+def empty(xp, shape, dtype, fmt_name, like=None):
+    """An empty array laid out as ``fmt_name`` (see ``axis_order``)."""
+    order = axis_order(len(shape), fmt_name, like)
+    return xp.empty(shape, dtype) if order is None else empty_in_order(xp, shape, dtype, order)
 
 
 def laid_out(xp, arr, fmt_name):

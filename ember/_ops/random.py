@@ -322,13 +322,13 @@ def _sampled_like(factory, fill, input, dtype, device, memory_format, requires_g
     """A ``*_like`` sampler: ``factory``'s samples when the result is C-ordered; otherwise the
     in-place sampler ``fill`` on an empty tensor of the result's layout (torch draws in memory
     order, which the in-place samplers follow)."""
-    from . import creation
+    from . import creation, memory_format as M
     dt, dev = _like_args(input, dtype, device)
+    shape = input._data.shape
+    if M.axis_order(len(shape), M.name(memory_format), input._data) is None:
+        return factory(shape, dtype=dt, device=dev, requires_grad=requires_grad, **draw)
     t = creation.empty_like(input, dtype=dt, device=dev, memory_format=memory_format)
-    if t._data.flags.c_contiguous:
-        return factory(input._data.shape, dtype=dt, device=dev, requires_grad=requires_grad,
-                       **draw)
-    fill(t, **{k: v for k, v in draw.items() if k != "dtype"})
+    fill(t, **draw)
     return t.requires_grad_(requires_grad)
 
 
