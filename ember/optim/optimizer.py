@@ -407,10 +407,10 @@ class Optimizer:
         """Perform one optimization step (``closure`` re-evaluates the model, returns the loss)."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:
-            sparse = [p for p in group["params"] if p._grad is not None and p._grad.is_sparse]
+            update = self._updater(group)   # (Adafactor's and Muon's checks run here first)
+            sparse = any(p._grad is not None and p._grad.is_sparse for p in group["params"])
             if sparse:          # refused (or taken) per group, before any of it is updated
                 sparse_update = self._sparse_updater(group)
-            update = self._updater(group)
             for p in group["params"]:
                 g = p._grad
                 if g is not None:
