@@ -115,7 +115,9 @@ def test_clip_remove_small_and_masks_to_boxes(tv):
 
 # ---- nms (reference: the definition, box by box) ------------------------------------------------
 def _reference_nms(boxes, scores, threshold):
-    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    """Greedy NMS visiting boxes in ``torch.sort(scores, descending=True)`` order, as
+    torchvision's CPU kernel does (an unstable sort: tied scores in torch's order)."""
+    order = torch.sort(torch.tensor(scores), descending=True).indices.tolist()
     keep = []
     for i in order:
         ok = True
@@ -139,6 +141,13 @@ def test_nms_matches_the_greedy_definition(n, threshold):
     keep = eops.nms(ember.tensor(boxes, dtype=ember.float64), ember.tensor(scores), threshold)
     assert keep.dtype == ember.int64
     assert keep.tolist() == _reference_nms(boxes.tolist(), scores.tolist(), threshold)
+
+
+def test_nms_visits_tied_scores_in_torchs_order():
+    rng = np.random.default_rng(11)
+    boxes, scores = _boxes(rng, 80, 20), rng.integers(0, 4, 80) / 4
+    keep = eops.nms(ember.tensor(boxes), ember.tensor(scores), 0.3)
+    assert keep.tolist() == _reference_nms(boxes.tolist(), scores.tolist(), 0.3)
 
 
 def test_batched_nms_keeps_categories_apart():

@@ -38,6 +38,7 @@ class CUDA(CPU):
     device_type = "cuda"
     is_fake = False
     _kernels = {}
+    order = None        # CuPy's sorts are stable; no unstable tie order to replay
 
     def __init__(self, index=0):
         self.index = index or 0

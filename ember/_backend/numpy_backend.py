@@ -75,6 +75,13 @@ class CPU:
         return numpy_linalg
 
     @property
+    def order(self):
+        """Replays of the C++ standard library's unstable sort / select, which decide where
+        PyTorch's CPU kernels put equal elements (``std_order``); loaded on first use."""
+        from . import std_order
+        return std_order
+
+    @property
     def nn(self):
         """Conv/pool/resampling lowering (im2col GEMMs over batch chunks, col2im, strided
         windows) in ``numpy_nn``; loaded on first use."""
@@ -149,6 +156,7 @@ class FakeCUDA(CPU):
     device_type = "cuda"
     is_fake = True
     pinned_buffer_types = (PinnedHostBuffer,)
+    order = None        # sorts as CUDA's: stably
 
     def from_host(self, a):
         return np.array(a, copy=True)
@@ -175,6 +183,7 @@ class Meta(CPU):
     samplers write nothing into them (``meta_kernels``)."""
     device_type = "meta"
     from .meta_kernels import xp, random   # nothing written, nothing drawn
+    order = None
 
     def from_host(self, a):
         return np.empty(a.shape, a.dtype)

@@ -1,7 +1,10 @@
 """Sorting and order statistics: sort, argsort, msort, topk, kthvalue, median, nanmedian,
 mode; unique and unique_consecutive.
 
-Sorting is always stable.  Ops that pick elements by index route their gradient through
+On the CPU, ``sort(stable=False)``, ``argsort``, ``topk`` and ``kthvalue`` give equal elements
+the indices PyTorch's unstable CPU kernels give them (``_backend/std_order.py`` replays those
+algorithms on rows that hold ties); ``stable=True`` and other devices sort stably.  Ops that
+pick elements by index route their gradient through
 reduction's gather/scatter nodes (``_select_bwd``); median() without a dim splits its
 gradient evenly over ties (``_even_bwd``), like PyTorch.
 """
@@ -27,6 +30,33 @@ def _argsort_array(x, axis, descending, xp):
     return (n - 1) - xp.argsort(x[rev], axis=axis, kind="stable")[rev]
 
 
+def _sort_order(input, x1, axis, descending, stable):
+    """argsort along ``axis``: stable, or with ties where PyTorch's unstable sort puts them.
+    (A 1-D integer ascending sort of 32768 elements or more is a radix sort there: stable.)"""
+    idx = _argsort_array(x1, axis, descending, input._device._backend.xp)
+    radix = (x1.ndim == 1 and x1.dtype.kind in "iu" and not descending
+             and x1.shape[0] >= 32768)
+    if stable or radix:
+        return idx
+    return _tie_order("sort_order", input, x1.view("uint8") if x1.dtype.kind == "b" else x1,
+                      idx, axis)
+
+
+def _tie_order(fn, input, x, order, axis, *args):
+    """``order`` (the stable order along ``axis``) with ties arranged as the backend's
+    unstable kernels arrange them (``backend.order``; None keeps the stable order).  ``fn``
+    names a row function of that module; its result replaces ``order`` along ``axis``."""
+    kernels = input._device._backend.order
+    if kernels is None:
+        return order
+    xp = input._device._backend.xp
+    n = x.shape[axis]
+    moved = xp.moveaxis(order, axis, -1)
+    rows = getattr(kernels, fn)(xp.moveaxis(x, axis, -1).reshape(-1, n),
+                                xp.ascontiguousarray(moved).reshape(-1, n), *args, xp)
+    return xp.moveaxis(rows.reshape(moved.shape), -1, axis)
+
+
 def _sorted_pack(rtype, input, idx, axis, keepdim, cls):
     x1, _ = _along(input._data, axis)
     vals = input._device._backend.xp.take_along_axis(x1, idx, axis)
@@ -49,7 +79,7 @@ def sort(input, dim=-1, descending=False, stable=None, *, out=None):
     """Always stable (a valid result for stable=False too); passing ``stable`` selects
     PyTorch's ``sort.stable`` overload, hence SortBackward1."""
     x1, axis = _along(input._data, dim)
-    idx = _argsort_array(x1, axis, descending, input._device._backend.xp)
+    idx = _sort_order(input, x1, axis, descending, stable)
     cls = SortBackward0 if stable is None else SortBackward1
     return _finish_tuple(_sorted_pack(RT.sort, input, idx, axis, True, cls), out)
 
@@ -57,7 +87,7 @@ def sort(input, dim=-1, descending=False, stable=None, *, out=None):
 @register("argsort", differentiable=False)
 def argsort(input, dim=-1, descending=False, stable=False):
     x1, axis = _along(input._data, dim)
-    idx = _argsort_array(x1, axis, descending, input._device._backend.xp)
+    idx = _sort_order(input, x1, axis, descending, stable)
     return _make(idx.reshape(input._data.shape), D.int64, input._device)
 
 
@@ -72,14 +102,21 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     if k < 0 or k > x1.shape[axis]:
         raise _errors.kth_out_of_range("topk")
     idx = _argsort_array(x1, axis, largest, input._device._backend.xp)
+    if x1.dtype.kind == "b":
+        x1 = x1.view("uint8")
+    idx = _tie_order("topk_order", input, x1, idx, axis, k, sorted)
     idx = idx[(slice(None),) * axis + (slice(0, k),)]
     return _finish_tuple(_sorted_pack(RT.topk, input, idx, axis, True, TopkBackward0), out)
 
 
-def _kth_index(x1, axis, pos, xp):
-    """Index (kept dim) of the element at sorted position ``pos`` (int or kept-dim array)."""
-    order = xp.argsort(x1.view("uint8") if x1.dtype.kind == "b" else x1, axis=axis,
-                       kind="stable")
+def _kth_index(x1, axis, pos, xp, input=None):
+    """Index (kept dim) of the element at sorted position ``pos`` (int or kept-dim array);
+    given ``input``, a tie at an int ``pos`` resolves as PyTorch's quickselect does."""
+    if x1.dtype.kind == "b":
+        x1 = x1.view("uint8")
+    order = xp.argsort(x1, axis=axis, kind="stable")
+    if input is not None:
+        order = _tie_order("kth_order", input, x1, order, axis, pos)
     pos = xp.broadcast_to(xp.asarray(pos, dtype="int64"), order.shape[:axis] + (1,) +
                           order.shape[axis + 1:])
     return xp.take_along_axis(order, pos, axis)
@@ -92,7 +129,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
         raise _errors.reduction_zero_size("kthvalue", axis)
     if k < 1 or k > x1.shape[axis]:
         raise _errors.kth_out_of_range("kthvalue", axis)
-    idx = _kth_index(x1, axis, k - 1, input._device._backend.xp)
+    idx = _kth_index(x1, axis, k - 1, input._device._backend.xp, input)
     return _finish_tuple(_sorted_pack(RT.kthvalue, input, idx, axis, keepdim,
                                       KthvalueBackward0), out)
 

@@ -204,7 +204,9 @@ def nms(boxes, scores, iou_threshold):
     _check_nms(boxes, scores)
     backend = boxes._device._backend
     b = backend.to_host(boxes.detach()._data)
-    order = backend.to_host((-scores.detach())._data).argsort(kind="stable")
+    # torchvision's kernel visits boxes in ``scores.sort(0, descending=True)`` order, ties
+    # included (an unstable sort: ember's CPU sort puts ties where PyTorch's does)
+    order = backend.to_host(ember.sort(scores.detach(), 0, descending=True).indices._data)
     b = b[order]
     x1, y1, x2, y2 = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
     areas = (x2 - x1) * (y2 - y1)
