@@ -226,12 +226,17 @@ def _join_suffixes(text, suffixes, indent):
     return "".join(parts)
 
 
+def _tensor_str(t, indent):
+    """The data part of ``repr(t)`` (``torch._tensor_str._tensor_str``): the bracketed values,
+    continuation lines indented by ``indent``."""
+    a = t._device.backend.to_host(t._data)
+    return _body(a, t._dtype, indent) if a.size else "[]"
+
+
 def tensor_repr(t, prefix="tensor("):
     """``repr(t)`` as PyTorch prints it; ``prefix`` replaces ``tensor(`` (for subclasses)."""
     if t._device.type == "meta":    # no data to print
         dtype = "" if t._dtype is D.get_default_dtype() else f", dtype={t._dtype}"
         return f"{prefix}..., device='meta', size={tuple(t._data.shape)}{dtype})"
-    a = t._device.backend.to_host(t._data)
     indent = len(prefix)
-    body = _body(a, t._dtype, indent) if a.size else "[]"
-    return _join_suffixes(prefix + body, _suffixes(t, a), indent)
+    return _join_suffixes(prefix + _tensor_str(t, indent), _suffixes(t, t._data), indent)

@@ -25,17 +25,29 @@ def _split(qualname):
 
 
 class OpOverloadPacket:
-    """``torch.ops.ns.name``: calls the operator; ``.default`` is its one overload."""
+    """``torch.ops.ns.name``: calls the operator; its overloads (``.default``, ``.Tensor``,
+    ...) are :class:`OpOverload` attributes, one object per name."""
 
-    def __init__(self, ns, name, fn=None):
+    def __init__(self, ns, name, fn=None, overload_names=("default",)):
         self._ns, self._name = ns, name
         self._fn = fn
         self._autograd = None
         self._fake = None
+        self._overload_names = tuple(overload_names)
+        self._overloads = {}
+        self.__name__ = name
+        self._qualified_op_name = f"{ns}::{name}"
 
-    @property
-    def default(self):
-        return self
+    def __getattr__(self, overload):
+        if overload.startswith("__") or overload not in self._overload_names:
+            raise _errors.library_no_overload(self, overload)
+        op = self._overloads.get(overload)
+        if op is None:
+            op = self._overloads[overload] = OpOverload(self, overload)
+        return op
+
+    def overloads(self):
+        return list(self._overload_names)
 
     def __call__(self, *args, **kwargs):
         if self._fn is None:
@@ -45,6 +57,9 @@ class OpOverloadPacket:
         return self._fn(*args, **kwargs)
 
     def __repr__(self):
+        return f"<OpOverloadPacket(op='{self}')>"
+
+    def __str__(self):
         return f"{self._ns}.{self._name}"
 
     def _set_autograd(self, backward, setup_context):
@@ -54,6 +69,33 @@ class OpOverloadPacket:
             "forward": staticmethod(lambda *args: fn(*args)),
             "setup_context": staticmethod(setup_context or (lambda ctx, inputs, output: None)),
             "backward": staticmethod(backward)})
+
+
+class OpOverload:
+    """``torch.ops.ns.name.overload``: one overload of an operator (hashable, a dict key for
+    the libraries that register handlers per overload); calling it calls the operator."""
+
+    def __init__(self, packet, overload):
+        self.overloadpacket = packet
+        self._ns, self._name = packet._ns, packet._name
+        self._overloadname = overload
+        self.__name__ = f"{packet._name}.{overload}"
+
+    def __call__(self, *args, **kwargs):
+        return self.overloadpacket(*args, **kwargs)
+
+    def name(self):
+        return f"{self.overloadpacket._qualified_op_name}.{self._overloadname}"
+
+    @property
+    def namespace(self):
+        return self.overloadpacket._ns
+
+    def __repr__(self):
+        return f"<OpOverload(op='{self.overloadpacket}', overload='{self._overloadname}')>"
+
+    def __str__(self):
+        return f"{self.overloadpacket}.{self._overloadname}"
 
 
 def _packet(qualname, fn=None):
@@ -170,27 +212,41 @@ class _OpNamespace:
 
 
 class _Aten(_OpNamespace):
-    """``torch.ops.aten.<name>``: Ember's own ops (``.default`` / overload names also work)."""
+    """``torch.ops.aten.<name>``: Ember's own ops (functions, in-place methods ``name_``, and
+    the aten-only operators of ``_aten``) with PyTorch's overload names."""
 
     def __getattr__(self, name):
-        from . import _ops
-        fn = _ops.functions.get(name)
-        if fn is None:
-            raise _errors.library_no_op("aten", name)
-        return _AtenOp(fn)
+        packet = _registry.get(f"aten::{name}")
+        if packet is None:
+            fn = _aten_kernel(name)
+            overloads = _aten_overloads().get(name)
+            if fn is None or overloads is None:
+                raise _errors.library_no_op("aten", name)
+            packet = _registry[f"aten::{name}"] = OpOverloadPacket("aten", name, fn, overloads)
+        return packet
 
 
-class _AtenOp:
-    __slots__ = ("_fn",)
+def _aten_kernel(name):
+    from . import _aten, _ops
+    from ._tensor import Tensor
+    fn = _ops.functions.get(name) or _aten.KERNELS.get(name)
+    if fn is None and name.endswith("_") and callable(getattr(Tensor, name, None)):
+        fn = getattr(Tensor, name)          # aten.add_.Tensor(t, u) is t.add_(u)
+    return fn
 
-    def __init__(self, fn):
-        self._fn = fn
 
-    def __call__(self, *args, **kwargs):
-        return self._fn(*args, **kwargs)
+_OVERLOADS = []
 
-    def __getattr__(self, overload):      # aten.add.Tensor, aten.relu.default
-        return self._fn
+
+def _aten_overloads():
+    """{aten name: PyTorch's overload names} for the names Ember serves (a table generated
+    from PyTorch, ``_aten_overloads.json``; tests/test_library.py checks it)."""
+    if not _OVERLOADS:
+        import json
+        import os
+        with open(os.path.join(os.path.dirname(__file__), "_aten_overloads.json")) as f:
+            _OVERLOADS.append(json.load(f))
+    return _OVERLOADS[0]
 
 
 class _Ops:

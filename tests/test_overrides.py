@@ -2,6 +2,8 @@
 ``torch.overrides`` and ``Tensor.__torch_function__`` / ``_make_subclass`` / ``as_subclass``,
 operators defined with ``torch.library`` and called through ``torch.ops``, and the
 ``torch._C`` names libraries call."""
+import json
+
 import pytest
 
 import ember
@@ -61,6 +63,77 @@ def test_ops_aten_reaches_builtin_ops():
         torch.ones(2), torch.ones(2)).tolist()
     with pytest.raises(AttributeError, match="'_OpNamespace' 'nolib' object has no attribute"):
         ember.ops.nolib.nothing
+
+
+def test_aten_overload_table_is_torchs():
+    """``ember/_aten_overloads.json`` (regenerate: ``python -m tests.aten_overloads``)."""
+    from tests import aten_overloads
+    assert json.loads(aten_overloads.PATH.read_text()) == aten_overloads.table(torch)
+
+
+def test_aten_packets_and_overloads_as_torch():
+    for mod in (ember, torch):
+        aten = mod.ops.aten
+        packet = aten.add
+        assert aten.add is packet and packet.Tensor is packet.Tensor
+        assert packet.Tensor is not packet.Scalar and packet.Tensor.overloadpacket is packet
+        assert {packet.Tensor: 1, aten.sort.default: 2, aten.sort.stable: 3}[aten.sort.stable] == 3
+        assert packet.overloads() == torch.ops.aten.add.overloads()
+    for e, t in ((ember.ops.aten.add, torch.ops.aten.add),
+                 (ember.ops.aten.add.Tensor, torch.ops.aten.add.Tensor)):
+        assert (repr(e), str(e), e.__name__) == (repr(t), str(t), t.__name__)
+    assert ember.ops.aten.add.Tensor.name() == torch.ops.aten.add.Tensor.name()
+    for mod in (ember, torch):
+        with pytest.raises(AttributeError) as info:
+            mod.ops.aten.add.nothing
+        assert str(info.value) == "The underlying op of 'aten.add' has no overload name 'nothing'"
+        with pytest.raises(AttributeError, match="'_OpNamespace' 'aten' object has no attribute"):
+            mod.ops.aten.no_such_op
+
+
+def _both(fn):
+    """``fn(mod)`` for ember and torch, as nested lists / strings."""
+    def plain(v):
+        if isinstance(v, (tuple, list)):
+            return [plain(x) for x in v]
+        return (v.tolist(), str(v.dtype).split(".")[1]) if hasattr(v, "tolist") else v
+    return plain(fn(ember)), plain(fn(torch))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.ops.aten._to_copy.default(m.arange(3), dtype=m.float64),
+    lambda m: m.ops.aten.slice.Tensor(m.arange(24).view(4, 6), 1, 1, -1, 2),
+    lambda m: m.ops.aten.slice.Tensor(m.arange(10), 0, None, 100),
+    lambda m: m.ops.aten.index.Tensor(m.arange(12).view(3, 4), [None, m.tensor([3, 0])]),
+    lambda m: m.ops.aten.index.Tensor(m.arange(12).view(3, 4), [m.tensor([True, False, True])]),
+    lambda m: m.ops.aten.alias.default(m.arange(4.0).view(2, 2)),
+    lambda m: m.ops.aten.add_.Tensor(m.ones(2), m.arange(2.0)),
+    lambda m: m.ops.aten.sort.stable(m.tensor([2, 1, 2, 0]), stable=True),
+    lambda m: m.ops.aten.unbind.int(m.arange(6).view(2, 3), 1),
+    lambda m: m.ops.aten._sparse_addmm.default(m.zeros(3, 2), m.eye(3).to_sparse(),
+                                              m.ones(3, 2), beta=1, alpha=2),
+])
+def test_aten_only_operators(call):
+    got, expected = _both(call)
+    assert got == expected
+
+
+def test_aten_views_and_copies():
+    for mod in (ember, torch):
+        x = mod.arange(6.0).view(2, 3)
+        assert mod.ops.aten.alias.default(x)._base is x._base
+        assert mod.ops.aten.slice.Tensor(x, 1, 0, 2)._base is x._base
+        copy = mod.ops.aten._to_copy.default(x)
+        assert copy._base is None and copy.data_ptr() != x.data_ptr()
+
+
+def test_sparse_mm_reduce_runs_on_csr_only():
+    for mod in (ember, torch):
+        for a in (mod.eye(3), mod.eye(3).to_sparse()):
+            with pytest.raises(NotImplementedError, match="Could not run "
+                               "'aten::_sparse_mm_reduce_impl' with arguments from the '"
+                               + ("SparseCPU" if a.is_sparse else "CPU") + "' backend"):
+                mod.ops.aten._sparse_mm_reduce_impl.default(a, mod.ones(3, 2), "sum")
 
 
 def test_tracing_while_function_dispatch_is_on():

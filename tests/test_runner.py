@@ -69,6 +69,11 @@ def test_classes_name_torchs_modules():
     assert got == ok(run_torch(SCRIPTS / "type_identity.py"))
 
 
+def test_library_import_time_probes():
+    got = ok(run_ember(SCRIPTS / "library_probes.py"))
+    assert got == ok(run_torch(SCRIPTS / "library_probes.py"))
+
+
 def test_exit_status_propagates():
     proc = run_ember(SCRIPTS / "argv_exit.py", "3")
     assert proc.returncode == 3

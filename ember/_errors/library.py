@@ -21,5 +21,9 @@ def library_kind(kind):
     return ValueError(f"Unsupported kind: {kind}")
 
 
+def library_no_overload(packet, overload):
+    return AttributeError(f"The underlying op of '{packet}' has no overload name '{overload}'")
+
+
 def library_no_op(ns, name):
     return AttributeError(f"'_OpNamespace' '{ns}' object has no attribute '{name}'")

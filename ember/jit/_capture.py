@@ -33,6 +33,7 @@ import __future__
 from .. import _errors
 from .._device import device as _device
 from .._dtype import dtype as _dtype
+from .. import _names
 from .._tensor import Tensor, Size
 from ..nn.modules.module import Module
 from ..nn.parameter import Parameter
@@ -154,6 +155,8 @@ class Capture:
                 raise _errors.script_module_import(where, name)
             return {"import": name}
         owner = getattr(v, "__module__", None)
+        if isinstance(owner, str) and _names.aliased():    # classes renamed to torch.* names
+            owner = _names.to_ember(owner) or owner
         if isinstance(owner, str) and is_library(owner):
             ref = _importable_as(v, owner)
             if ref is not None:

@@ -35,6 +35,15 @@ def export(fn):
     return fn
 
 
+def _overload(fn):
+    """``@torch.jit._overload``: declares a typed signature for TorchScript; in Python the
+    undecorated definition that follows replaces it, so this returns ``fn``."""
+    return fn
+
+
+_overload_method = _overload
+
+
 def _unchanged(fn):
     return fn
 
