@@ -285,6 +285,24 @@ def test_legacy_format_both_ways(tmp_path, torch):
     assert ember.load(tmp_path / "e.pt")["i"].tolist() == [1, 2]
 
 
+def test_save_into_an_unseekable_stream(tmp_path, torch):
+    """A checkpoint written into a zip member (a stream that cannot seek or tell), as
+    stable-baselines3 saves its parameters: both libraries read what either wrote."""
+    import zipfile
+    obj = {"w": ember.arange(10.0).reshape(2, 5), "b": ember.tensor([1, 2], dtype=ember.int16)}
+    for name, mod, value in (("e", ember, obj), ("t", torch, {k: torch.tensor(v.numpy())
+                                                           for k, v in obj.items()})):
+        with zipfile.ZipFile(tmp_path / f"{name}.zip", "w") as archive:
+            with archive.open("params.pth", mode="w", force_zip64=True) as member:
+                mod.save(value, member)
+    for name in "et":
+        with zipfile.ZipFile(tmp_path / f"{name}.zip") as archive:
+            data = archive.read("params.pth")
+        got, expected = ember.load(io.BytesIO(data)), torch.load(io.BytesIO(data))
+        for k in obj:
+            assert got[k].tolist() == expected[k].tolist() == obj[k].tolist()
+
+
 # ---- map_location ------------------------------------------------------------------------------
 @pytest.mark.parametrize("where", ["cpu", ember.device("cpu"), {"cpu": "cpu"},
                                    lambda storage, loc: storage, lambda storage, loc: None])

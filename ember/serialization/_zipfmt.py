@@ -88,14 +88,14 @@ def is_zip(f):
 
 
 # ---- writing ---------------------------------------------------------------------------------
-def _write_record(zf, fp, name, data):
+def _write_record(zf, name, data):
     data = memoryview(data).cast("B")
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_STORED
     info.file_size = len(data)
     zip64 = len(data) * 1.05 > zipfile.ZIP64_LIMIT     # zipfile then appends a 20-byte extra
     header = _LOCAL_HEADER + len(name.encode("utf-8")) + 4 + (20 if zip64 else 0)
-    pad = -(fp.tell() + header) % ALIGNMENT
+    pad = -(zf.fp.tell() + header) % ALIGNMENT    # zf.fp counts bytes on unseekable streams
     info.extra = _PAD_ID + struct.pack("<H", pad) + b"Z" * pad
     with zf.open(info, "w", force_zip64=zip64) as w:
         w.write(data)
@@ -105,7 +105,7 @@ def write_archive(fp, data_pkl, records, archive="archive"):
     """Write the checkpoint to the binary file object ``fp``; ``records`` are
     ``StorageRecord``s (see ``_pickler``)."""
     with zipfile.ZipFile(fp, "w", zipfile.ZIP_STORED) as zf:
-        put = lambda name, data: _write_record(zf, fp, f"{archive}/{name}", data)  # noqa: E731
+        put = lambda name, data: _write_record(zf, f"{archive}/{name}", data)  # noqa: E731
         put("data.pkl", data_pkl)
         put(".format_version", b"1")
         put(".storage_alignment", str(ALIGNMENT).encode())
