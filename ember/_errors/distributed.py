@@ -46,10 +46,6 @@ def mpiexec_missing(name, looked_in):
                              f"provides mpiexec), or name one with --mpiexec / EMBER_MPIEXEC")
 
 
-def parallel_cpu_target(device):
-    return ValueError(f"Expected a non cpu device, but got: {device}")
-
-
 def parallel_gather_cpu():
     return AssertionError("Gather function not implemented for CPU tensors")
 

@@ -780,3 +780,12 @@ SCALAR_FROM_GRAD_WARNING = ("Converting a tensor with requires_grad=True to a sc
 
 def memory_format_rank(rank, fmt_name):
     return RuntimeError(f"required rank {rank} tensor to use {fmt_name} format")
+
+
+def device_index_cpu(device):
+    return ValueError(f"Expected a non cpu device, but got: {device}")
+
+
+def device_index_missing(device):
+    return ValueError(
+        f"Expected a torch.device with a specified index or an integer, but got:{device}")

@@ -19,7 +19,7 @@ def _as_device(d):
 def _cuda_target(d):
     dev = _as_device(d)
     if dev.type == "cpu":
-        raise _errors.parallel_cpu_target(dev)
+        raise _errors.device_index_cpu(dev)
     return dev
 
 

@@ -32,6 +32,18 @@ class _InfiniteConstantSampler(Sampler):
             yield None
 
 
+class _DatasetKind:
+    """Which fetcher a loader uses (torch's names: iterators and libraries read a loader's
+    ``_dataset_kind``)."""
+    Map = 0
+    Iterable = 1
+
+    @staticmethod
+    def create_fetcher(kind, dataset, auto_collation, collate_fn, drop_last):
+        return make_fetcher(kind == _DatasetKind.Iterable, dataset, auto_collation, collate_fn,
+                            drop_last)
+
+
 class DataLoader(Generic[_T_co]):
     """Iterates over ``dataset`` in batches; see ``torch.utils.data.DataLoader``."""
 
@@ -65,7 +77,8 @@ class DataLoader(Generic[_T_co]):
         self.multiprocessing_context = multiprocessing_context
         self.in_order = in_order
 
-        self._is_iterable = isinstance(dataset, IterableDataset)
+        self._dataset_kind = (_DatasetKind.Iterable if isinstance(dataset, IterableDataset)
+                              else _DatasetKind.Map)
         if self._is_iterable:
             if shuffle not in (False, None):
                 raise _errors.data_iterable_option("shuffle", shuffle)
@@ -131,6 +144,10 @@ class DataLoader(Generic[_T_co]):
         super().__setattr__(attr, val)
 
     @property
+    def _is_iterable(self):
+        return self._dataset_kind == _DatasetKind.Iterable
+
+    @property
     def _auto_collation(self):
         return self.batch_sampler is not None
 
@@ -170,7 +187,8 @@ class _BaseDataLoaderIter:
 
     def __init__(self, loader):
         self._dataset = loader.dataset
-        self._is_iterable = loader._is_iterable
+        self._dataset_kind = loader._dataset_kind
+        self._is_iterable = loader._dataset_kind == _DatasetKind.Iterable
         self._IterableDataset_len_called = loader._IterableDataset_len_called
         self._auto_collation = loader._auto_collation
         self._drop_last = loader.drop_last

@@ -1,0 +1,46 @@
+"""``torch._utils``: the private helpers libraries import from it (gradient bucketing's
+flatten / unflatten, device-index parsing)."""
+from . import _errors
+from ._device import device as _device
+
+
+def _flatten_dense_tensors(tensors):
+    """One contiguous 1-D tensor holding the elements of ``tensors`` in order (a view of the
+    only tensor when there is one and it is contiguous)."""
+    from ._ops.shape import cat
+    tensors = list(tensors)
+    if len(tensors) == 1:
+        return tensors[0].contiguous().view(-1)
+    return cat([t.contiguous().view(-1) for t in tensors])
+
+
+def _unflatten_dense_tensors(flat, tensors):
+    """Views of ``flat`` shaped like each of ``tensors`` (a tuple), as ``_flatten_dense_tensors``
+    laid them out; an empty tensor gets a new empty tensor of its shape."""
+    out, offset = [], 0
+    for t in tensors:
+        n = t.numel()
+        out.append(flat.new_empty(t.shape) if n == 0 else flat.narrow(0, offset, n).view(t.shape))
+        offset += n
+    return tuple(out)
+
+
+def _get_device_index(device, optional=False, allow_cpu=False):
+    """The index of ``device`` (a device, a string or an int); -1 for the CPU when
+    ``allow_cpu``; with ``optional``, the current accelerator's for a device without an index
+    (None when there is no accelerator)."""
+    if isinstance(device, str):
+        device = _device(device)
+    index = None
+    if isinstance(device, _device):
+        if not allow_cpu and device.type == "cpu":
+            raise _errors.device_index_cpu(device)
+        index = -1 if device.type == "cpu" else device.index
+    if isinstance(device, int):
+        index = device
+    if index is None:
+        if not optional:
+            raise _errors.device_index_missing(device)
+        from . import accelerator
+        index = accelerator.current_device_index() if accelerator.is_available() else None
+    return index
