@@ -92,7 +92,8 @@ _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "dist
                  "jit", "onnx", "fx", "compiler", "_dynamo", "storage", "library",
                  "overrides", "_C", "amp", "cpu", "testing", "multiprocessing", "futures",
                  "profiler", "distributions", "func",
-                 "fft", "signal", "masked", "sparse", "__config__", "quasirandom", "functional"}
+                 "fft", "signal", "masked", "sparse", "__config__", "quasirandom", "functional",
+                 "_utils"}
 _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),
                "PyTorchFileReader": ("serialization", "PyTorchFileReader"),
                "ScriptModule": ("jit", "ScriptModule"), "ScriptFunction": ("jit", "ScriptFunction"),

@@ -593,3 +593,22 @@ def test_deprecated_overload_warns_once_with_torchs_text():
         "This overload of add is deprecated:\n\tadd(Tensor input, Number alpha, Tensor other, *, "
         "Tensor out = None)\nConsider using one of the following signatures instead:\n\t"
         "add(Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)")
+
+
+def test_private_utils_match_torch():
+    """``torch._utils``' gradient-bucket helpers and device-index parsing."""
+    for mod in (ember, torch):
+        a, b, c = mod.ones(2, 3), mod.arange(4.0).view(2, 2).t(), mod.ones(0, 2)
+        flat = mod._utils._flatten_dense_tensors([a, b, c])
+        assert flat.tolist() == [1.0] * 6 + [0.0, 2.0, 1.0, 3.0]
+        parts = mod._utils._unflatten_dense_tensors(flat, [a, b, c])
+        assert type(parts) is tuple and [p.shape for p in parts] == [a.shape, b.shape, c.shape]
+        assert [p._base is flat for p in parts] == [True, True, False]
+        assert mod._utils._flatten_dense_tensors([a])._base is a
+        g = mod._utils._get_device_index
+        assert (g("cpu", allow_cpu=True), g("cuda:1"), g(3),
+                g(None, optional=True)) == (-1, 1, 3, None)
+        with pytest.raises(ValueError, match="Expected a non cpu device, but got: cpu"):
+            g(mod.device("cpu"))
+        with pytest.raises(ValueError, match="with a specified index or an integer, but got:None"):
+            g(None)
