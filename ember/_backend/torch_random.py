@@ -68,17 +68,25 @@ def _libm(fn, x):
 
 
 # ---- the optional numba kernels ----------------------------------------------------------------
-JIT_MIN = 4096          # smaller requests stay in NumPy: they never pay numba's import (~0.5 s)
-_JIT = []               # [jit_random or None], once looked up
+JIT_MIN = 4096          # a request is large from this many samples
+JIT_AFTER = 1 << 22     # numba is loaded once large requests have asked for this many samples
+_JIT = []               # [jit_random or None], once loaded
+_asked = 0              # samples asked for by large requests before that
 
 
 def _jit(eng, n):
     """(``jit_random``, the engine's state words) for a request of ``n`` samples, or None: the
-    numba kernels compute the same numbers, and are used unless numba is missing, ``EMBER_JIT``
-    is 0 or the request is small."""
+    numba kernels compute the same numbers, and take over large requests unless numba is
+    missing or ``EMBER_JIT`` is 0.  Loading numba costs about a second (its import and the
+    cached machine code), so a process loads it only once its large requests have asked for
+    ``JIT_AFTER`` samples (some 40 ms of the NumPy kernels' work): small scripts never do."""
+    global _asked
     if n < JIT_MIN:
         return None
     if not _JIT:
+        _asked += n
+        if _asked < JIT_AFTER:
+            return None
         _JIT.append(_load_jit())
     words = _JIT[0] and eng.state_words()
     return None if words is None else (_JIT[0], words)
