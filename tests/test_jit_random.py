@@ -210,20 +210,37 @@ _DRAW = """
     import sys, ember
     from ember._backend import torch_random
     ember.manual_seed(0)
-    small = [ember.randn(100_000), ember.rand(200, 300)]
+    small = [ember.randn(3000), ember.rand(60, 60)]
     before = "numba" in sys.modules
-    x = ember.randn(1 << 22)
-    print(before, torch_random._JIT[0] is not None, float(x[-1000:].sum()))
+    x = ember.randn(1 << 20)
+    print(before, torch_random._JIT[0] is not None if torch_random._JIT else None,
+          float(x[-1000:].sum()))
 """
 
 
 def test_lazy_import_and_switch():
-    # numba is not imported with ember, nor for a few small draws; the first large one
-    # loads it, and EMBER_JIT=0 keeps the NumPy kernels (the same numbers)
+    # numba is not imported with ember, nor for small draws; with EMBER_JIT=1 the first
+    # large one loads it, by default only much more work (a 1M draw is not enough), and
+    # EMBER_JIT=0 never: the same numbers on every path
     _jit()
-    numba_before, jit, total = _python(_DRAW)
+    numba_before, jit, total = _python(_DRAW, EMBER_JIT="1")
     assert (numba_before, jit) == ("False", "True")
-    assert _python(_DRAW, EMBER_JIT="0") == ["False", "False", total]
+    assert _python(_DRAW) == ["False", "None", total]
+    assert _python(_DRAW, EMBER_JIT="0") == ["False", "None", total]
+
+
+def test_loads_after_enough_numpy_work(monkeypatch):
+    # by default, once the NumPy kernels' estimated time on large requests reaches the budget
+    _jit()
+    monkeypatch.delenv("EMBER_JIT", raising=False)
+    monkeypatch.setattr(torch_random, "_JIT", [])
+    monkeypatch.setattr(torch_random, "_numpy_ns", 0.0)
+    monkeypatch.setattr(torch_random, "JIT_AFTER_NS", 20_000 * torch_random.NS_NORMAL32)
+    ember.randn(torch_random.JIT_MIN - 1)          # small requests do not count
+    ember.randn(10_000)
+    assert torch_random._JIT == []
+    ember.randn(10_000)
+    assert torch_random._JIT and torch_random._JIT[0] is not None
 
 
 @pytest.mark.slow
@@ -238,9 +255,10 @@ def test_unwritable_cache_dirs(tmp_path):
         {refused}.ensure_cache_path = refuse
     """
     fallback = _python(textwrap.dedent(patch.format(refused="caching.InTreeCacheLocator"))
-                       + textwrap.dedent(_DRAW), XDG_CACHE_HOME=str(tmp_path), HOME=str(tmp_path))
+                       + textwrap.dedent(_DRAW), XDG_CACHE_HOME=str(tmp_path), HOME=str(tmp_path),
+                       EMBER_JIT="1")
     assert fallback[1] == "True"
     assert list(tmp_path.rglob("*jit_random*.nbi"))        # the user-wide cache was written
     nowhere = _python(textwrap.dedent(patch.format(refused="caching._CacheLocator"))
-                      + textwrap.dedent(_DRAW), XDG_CACHE_HOME=str(tmp_path / "x"))
+                      + textwrap.dedent(_DRAW), XDG_CACHE_HOME=str(tmp_path / "x"), EMBER_JIT="1")
     assert nowhere[1:] == ["False", fallback[2]]

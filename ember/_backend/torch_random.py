@@ -68,24 +68,30 @@ def _libm(fn, x):
 
 
 # ---- the optional numba kernels ----------------------------------------------------------------
-JIT_MIN = 4096          # a request is large from this many samples
-JIT_AFTER = 1 << 22     # numba is loaded once large requests have asked for this many samples
+JIT_MIN = 4096          # requests from this many samples can take the numba kernels
+# Loading numba costs 0.6-1.2 s (its import and type registries; the machine code itself is
+# cached), so by default it is loaded once the NumPy kernels have had about that much work on
+# such requests (estimated from the per-sample costs below, the current request included): a
+# program never pays more than about twice what it could have saved, and building a model of
+# up to ~50M parameters never loads it.  EMBER_JIT=1 loads it at the first such request,
+# EMBER_JIT=0 never.
+JIT_AFTER_NS = 1e9
+NS_NORMAL32, NS_NORMAL64, NS_UNIFORM = 10, 150, 3     # NumPy kernels, per sample (2 cores)
 _JIT = []               # [jit_random or None], once loaded
-_asked = 0              # samples asked for by large requests before that
+_numpy_ns = 0.0         # the NumPy kernels' estimated time on such requests until then
 
 
-def _jit(eng, n):
-    """(``jit_random``, the engine's state words) for a request of ``n`` samples, or None: the
-    numba kernels compute the same numbers, and take over large requests unless numba is
-    missing or ``EMBER_JIT`` is 0.  Loading numba costs about a second (its import and the
-    cached machine code), so a process loads it only once its large requests have asked for
-    ``JIT_AFTER`` samples (some 40 ms of the NumPy kernels' work): small scripts never do."""
-    global _asked
+def _jit(eng, n, ns):
+    """(``jit_random``, the engine's state words) for a request of ``n`` samples whose NumPy
+    kernel costs about ``ns`` per sample, or None: the numba kernels compute the same numbers
+    and take over (see ``JIT_AFTER_NS``) unless numba is missing."""
+    global _numpy_ns
     if n < JIT_MIN:
         return None
     if not _JIT:
-        _asked += n
-        if _asked < JIT_AFTER:
+        _numpy_ns += n * ns
+        mode = os.environ.get("EMBER_JIT")
+        if mode == "0" or (mode != "1" and _numpy_ns < JIT_AFTER_NS):
             return None
         _JIT.append(_load_jit())
     words = _JIT[0] and eng.state_words()
@@ -93,8 +99,6 @@ def _jit(eng, n):
 
 
 def _load_jit():
-    if os.environ.get("EMBER_JIT", "1") == "0":
-        return None
     try:
         from . import jit_random
     except ImportError:     # numba is not installed (or does not support this NumPy)
@@ -134,7 +138,7 @@ def uniform(eng, n, dtype, lo=0.0, hi=1.0, out=None):
     multiply-add), and a sample that rounds up to ``hi`` becomes ``lo``, keeping the interval
     half-open as PyTorch does.  ``out``: a flat float32 array the float32 path may fill (and
     return) instead of a new one."""
-    jit = _jit(eng, n)
+    jit = _jit(eng, n, NS_UNIFORM)
     if dtype == "float64":
         if jit:
             x = np.empty(n)
@@ -274,7 +278,7 @@ def _normal_blocks_f32(eng, n, mean, std, upfront=True, out=None):
     (radius from the first 8 of a block, angle from the last 8), then ``fma(z, std, mean)``."""
     full = n - n % 16
     out = np.empty(n, np.float32) if out is None else out
-    jit = _jit(eng, n)
+    jit = _jit(eng, n, NS_NORMAL32)
     if jit:
         _normal_blocks_jit(jit, n if upfront else full, out, mean, std)
         return out
@@ -384,7 +388,7 @@ def _normal_blocks_jit(jit, drawn, out, mean, std):
 
 
 def _normal_blocks_f64(eng, n, mean, std):
-    jit = _jit(eng, n)
+    jit = _jit(eng, n, NS_NORMAL64)
     if jit:
         out = np.empty(n)
         _normal_blocks_jit(jit, n, out, float(mean), float(std))
