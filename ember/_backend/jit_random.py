@@ -1,6 +1,7 @@
 """numba kernels for the hottest recipes of ``torch_random``: the same numbers, computed per
 element instead of in ~110 NumPy passes (the optional ``fast`` extra; ``torch_random`` imports
-this module on its first large draw, never ``import ember``).
+this module once it pays for numba's load time, see ``torch_random.JIT_AFTER_NS``, never at
+``import ember``).
 
 Each kernel advances the Mersenne Twister in the bit generator's own state memory
 (``MT19937.state_words``: the 624 key words, then ``pos``), exactly as NumPy's ``mt19937_next32``
@@ -19,6 +20,9 @@ import math
 
 import numpy as np
 from numba import njit
+
+from . import fp_emulation as fp
+from .torch_random import _ANGLE_STEP
 
 _kernel = njit(nogil=True, cache=True)
 _inline = njit(nogil=True, cache=True, inline="always")
@@ -73,6 +77,9 @@ def draw32(state, out):
     state[N] = pos
 
 
+_LITTLE = np.little_endian
+
+
 @_kernel
 def draw64(state, out):
     """Fill the uint64 array ``out`` with 64-bit draws (two outputs each, the first in the high
@@ -81,9 +88,6 @@ def draw64(state, out):
     for i in range(out.size):       # the pairs came out (high, low) in memory: swap the words
         w = out[i]
         out[i] = (w << 32) | (w >> 32) if _LITTLE else w
-
-
-_LITTLE = np.little_endian
 
 
 # ---- float32 rounding helpers (fp_emulation's, per element) ----------------------------------
@@ -161,24 +165,24 @@ def uniform_f64(state, out, lo, hi):
 
 
 # ---- float32 normal: Cephes logf and sincosf, as fp_emulation evaluates them -------------------
-def _f32s(*values):
-    return tuple(float(np.float32(v)) for v in values)
+# fp_emulation's constants, as scalars.  (numba compiles them into the cached machine code, and
+# its cache is keyed on this file only: touch it after changing them there.)
+_LOG_P = tuple(float(c) for c in fp._LOG_P)
+_LOG_Q1, _LOG_Q2 = np.float32(fp._LOG_Q1), np.float32(fp._LOG_Q2)
+_DP1, _DP2, _DP3 = np.float32(fp._DP[0]), np.float32(fp._DP[1]), float(fp._DP[2])
+_FOUR_OVER_PI = np.float32(fp._FOUR_OVER_PI)
 
 
-_LOG_P = _f32s(7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
-               1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
-               3.3333331174e-1)
-_LOG_Q1, _LOG_Q2 = np.float32(-2.12194440e-4), np.float32(0.693359375)
-_DP1, _DP2 = np.float32(-0.78515625), np.float32(-2.4187564849853515625e-4)
-_DP3 = float(np.float32(-3.77489497744594108e-8))
-_FOUR_OVER_PI = np.float32(1.27323954473516)
-_COS = _f32s(2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2)
-_SIN = _f32s(-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1)
-# the Horner steps round onto these float32 binades' grids (fp_emulation._POLY)
-_COS_GRID = (1.5 * 2.0 ** (52 - 9 - 24), 1.5 * 2.0 ** (52 - 4 - 24))
-_SIN_GRID = (1.5 * 2.0 ** (52 - 6 - 24), 1.5 * 2.0 ** (52 - 2 - 24))
-_ANGLE_STEP = np.float32(2 * math.pi) * np.float32(2.0 ** -24)
+def _grid_row(row):
+    """Row ``row`` (0: cosine, 1: sine) of ``fp._POLY``: the leading coefficient, then per
+    Horner step the addend ``c + M`` and the grid constant ``M``."""
+    c0, steps = fp._POLY
+    return (float(c0[row, 0]),) + tuple((float(cm[row, 0]), float(m[row, 0])) for cm, m in steps)
+
+
+_COS, _SIN = _grid_row(0), _grid_row(1)
 _ONE, _MINUS_HALF, _MINUS_TWO = np.float32(1), np.float32(-0.5), np.float32(-2)
+_ANGLE_STEP = np.float32(_ANGLE_STEP)
 
 
 @_inline
@@ -210,10 +214,11 @@ def _logf_shift24(k):
 
 
 @_inline
-def _grid_poly(z64, coeffs, grid):
-    t = z64 * coeffs[0]
-    t = t + (coeffs[1] + grid[0]) - grid[0]
-    t = t * z64 + (coeffs[2] + grid[1]) - grid[1]
+def _grid_poly(z64, poly):
+    """round32(P(z) * z) for a sine or cosine row ``poly`` of ``_grid_row``."""
+    c0, (cm1, m1), (cm2, m2) = poly
+    t = z64 * c0 + cm1 - m1
+    t = t * z64 + cm2 - m2
     return np.float32(t * z64)
 
 
@@ -228,8 +233,8 @@ def _sincosf(x):
     r64 = np.float64(r)
     z = r * r
     z64 = np.float64(z)
-    c = np.float32(np.float64(_grid_poly(z64, _COS, _COS_GRID)) * z64 + z64 * -0.5) + _ONE
-    s = np.float32(np.float64(_grid_poly(z64, _SIN, _SIN_GRID)) * r64 + r64)
+    c = np.float32(np.float64(_grid_poly(z64, _COS)) * z64 + z64 * -0.5) + _ONE
+    s = np.float32(np.float64(_grid_poly(z64, _SIN)) * r64 + r64)
     swap, negate = (j & 2) != 0, (j & 4) != 0        # the octant: selects, no branches
     c, s = (-s if swap else c), (c if swap else s)
     return (-c if negate else c), (-s if negate else s)
