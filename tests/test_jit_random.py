@@ -143,6 +143,21 @@ def test_generator_objects_and_state_round_trip(path):
     _same(run)
 
 
+def test_threads_sharing_a_generator(path):
+    # the kernels release the GIL; draws on one engine still take its lock, so threads
+    # sampling from one generator at once leave it where the same draws made serially do
+    from concurrent.futures import ThreadPoolExecutor
+    g, ref = ember.Generator().manual_seed(8), ember.Generator().manual_seed(8)
+    jobs = [lambda: ember.rand(300_001, generator=g), lambda: ember.randn(70_000, generator=g),
+            lambda: ember.randn(9 * 65536, generator=g)] * 2
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda job: job(), jobs))
+    for _ in range(2):
+        ember.rand(300_001, generator=ref), ember.randn(70_000, generator=ref)
+        ember.randn(9 * 65536, generator=ref)
+    assert bytes(g.get_state().numpy()) == bytes(ref.get_state().numpy())
+
+
 # ---- the kernels themselves ----------------------------------------------------------------
 def _jit():
     pytest.importorskip("numba")

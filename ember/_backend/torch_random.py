@@ -82,9 +82,10 @@ _numpy_ns = 0.0         # the NumPy kernels' estimated time on such requests unt
 
 
 def _jit(eng, n, ns):
-    """(``jit_random``, the engine's state words) for a request of ``n`` samples whose NumPy
-    kernel costs about ``ns`` per sample, or None: the numba kernels compute the same numbers
-    and take over (see ``JIT_AFTER_NS``) unless numba is missing."""
+    """(``jit_random``, the engine's state words, the lock NumPy's draws take on them) for a
+    request of ``n`` samples whose NumPy kernel costs about ``ns`` per sample, or None: the
+    numba kernels compute the same numbers and take over (see ``JIT_AFTER_NS``) unless numba
+    is missing."""
     global _numpy_ns
     if n < JIT_MIN:
         return None
@@ -95,7 +96,7 @@ def _jit(eng, n, ns):
             return None
         _JIT.append(_load_jit())
     words = _JIT[0] and eng.state_words()
-    return None if words is None else (_JIT[0], words)
+    return None if words is None else (_JIT[0], words, eng.bits.lock)
 
 
 def _load_jit():
@@ -108,15 +109,17 @@ def _load_jit():
     return jit_random
 
 
-def _drawn_into(draw, words, bits):
+def _drawn_into(draw, words, lock, bits):
     """A ``_pipeline`` draw step filling successive slices of ``bits`` (uint32 or uint64) in
-    place with the numba kernel ``draw`` on the state ``words``."""
+    place with the numba kernel ``draw`` on the state ``words`` (under the engine's ``lock``:
+    the kernels release the GIL)."""
     done = [0]
 
     def step(m):
         run = bits[done[0]:done[0] + m]
         done[0] += m
-        draw(words, run)
+        with lock:
+            draw(words, run)
         return run
     return step
 
@@ -142,7 +145,9 @@ def uniform(eng, n, dtype, lo=0.0, hi=1.0, out=None):
     if dtype == "float64":
         if jit:
             x = np.empty(n)
-            jit[0].uniform_f64(jit[1], x, float(lo), float(hi))
+            kernels, words, lock = jit
+            with lock:
+                kernels.uniform_f64(words, x, float(lo), float(hi))
             return x
         x = unit_double(eng, n)
         if lo == 0.0 and hi == 1.0:
@@ -151,7 +156,9 @@ def uniform(eng, n, dtype, lo=0.0, hi=1.0, out=None):
     lo32, hi32 = np.float32(lo), np.float32(hi)
     v = np.empty(n, np.float32) if out is None else out
     if jit:     # (a draw and a conversion per sample: threads would cost more than they save)
-        jit[0].uniform_f32(jit[1], v, lo32, hi32)
+        kernels, words, lock = jit
+        with lock:
+            kernels.uniform_f32(words, v, lo32, hi32)
     else:       # (a few passes per draw: likewise)
         _pipeline(n, eng.u32, _uniform_f32_work(v, lo32, hi32), threads=False)   # values < hi
     if dtype == "float32":
@@ -362,7 +369,7 @@ def _normal_blocks_jit(jit, drawn, out, mean, std):
     """``_normal_blocks_f32`` / ``_f64`` with the numba kernels, into ``out`` (float32 or
     float64, of n elements): ``drawn`` draws, then the ragged tail's 16; the draws are made in
     ``out``'s own memory and transformed in place."""
-    kernels, words = jit
+    kernels, words, lock = jit
     n = out.size
     full = n - n % 16
     if out.dtype == np.float32:
@@ -380,10 +387,11 @@ def _normal_blocks_jit(jit, drawn, out, mean, std):
         j = min(j, full)
         if j > i:
             transform(raw[:j - i], out[i:j])
-    _pipeline(drawn, _drawn_into(draw, words, bits), work)
+    _pipeline(drawn, _drawn_into(draw, words, lock, bits), work)
     if full != n:
         tail = np.empty(16, bits.dtype)
-        draw(words, tail)
+        with lock:
+            draw(words, tail)
         transform(tail, out[n - 16:])
 
 
