@@ -266,7 +266,8 @@ def normal_f32(words, out, mean, std, mode):
         elif mode == 1:
             c, s = c * std + mean, s * std + mean
         else:
-            c, s = _sum_to_f32(np.float64(c) * std64, mean64), _sum_to_f32(np.float64(s) * std64, mean64)
+            c = _sum_to_f32(np.float64(c) * std64, mean64)
+            s = _sum_to_f32(np.float64(s) * std64, mean64)
         o = i + i // 8 * 8          # lane i of the cosines is sample o, its sine o + 8
         out[o], out[o + 8] = c, s
 
