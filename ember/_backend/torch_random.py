@@ -102,10 +102,8 @@ def _jit(eng, n, ns):
 def _load_jit():
     try:
         from . import jit_random
-    except ImportError:     # numba is not installed (or does not support this NumPy)
-        return None
-    except RuntimeError:    # numba found no writable directory for its cache
-        return None
+    except (ImportError, RuntimeError):   # no numba (or none for this NumPy); no writable
+        return None                       # directory for numba's cache
     return jit_random
 
 
