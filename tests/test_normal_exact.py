@@ -11,9 +11,11 @@ Two kinds of checks against torch 2.13:
   radii ``sqrt(-2 log(1 - u))`` themselves; with a radius uniform whose radius is a power of
   two, the outputs are exactly scaled cosines and sines.  A quick test sweeps a spread sample
   of the 2**24 possible uniforms, a slow one all of them (about 10 s each for radii and
-  angles).
+  angles).  Both float32 kernels are checked on them: NumPy's and, where numba imports, the
+  numba one (``jit_random``).
 """
 import functools
+import importlib.util
 import struct
 
 import numpy as np
@@ -160,11 +162,29 @@ def _torch_normals(words, mean=0.0, std=1.0):
     return res
 
 
-def _ember_normals(words, mean=0.0, std=1.0):
+def _ember_normals(words, mean=0.0, std=1.0, kernel="numpy"):
+    """Ember's normals of the (B, 608) ``words`` from its NumPy kernel or its numba one."""
     out = np.empty(words.size, np.float32)
-    kb = (words & np.uint32(0xFFFFFF)).reshape(-1, 16)
-    torch_random._fill16_f32(kb, out.reshape(-1, 16), np.float32(mean), np.float32(std))
+    mean, std = np.float32(mean), np.float32(std)
+    if kernel == "numpy":
+        kb = (words & np.uint32(0xFFFFFF)).reshape(-1, 16)
+        torch_random._fill16_f32(kb, out.reshape(-1, 16), mean, std)
+    else:
+        from ember._backend import jit_random
+        jit_random.normal_f32(words.reshape(-1), out, mean, std, torch_random._fma_mode(mean, std))
     return out.reshape(words.shape)
+
+
+def _kernels():
+    return ["numpy", "jit"] if importlib.util.find_spec("numba") else ["numpy"]
+
+
+def _assert_kernels_equal(words, torch_result, mean=0.0, std=1.0):
+    """Every float32 normal kernel gives torch's bits for ``words``."""
+    for kernel in _kernels():
+        e = _ember_normals(words, mean, std, kernel)
+        bad = np.flatnonzero((_bits(torch_result) != _bits(e)).any(axis=1))
+        assert bad.size == 0, f"{kernel}: {bad.size} states differ, first {words[bad[0]][:16]}"
 
 
 def _words(radius_k, angle_k, rng):
@@ -200,9 +220,7 @@ def _sweep(ks, which, rng):
     other = np.zeros(len(ks), np.uint32) if which == 0 else np.full(len(ks), _unit_radius_k(),
                                                                      np.uint32)
     words = _words(ks, other, rng) if which == 0 else _words(other, ks, rng)
-    t, e = _torch_normals(words), _ember_normals(words)
-    bad = np.flatnonzero((_bits(t) != _bits(e)).any(axis=1))
-    assert bad.size == 0, f"{bad.size} states differ, first words {words[bad[0]][:16]}"
+    _assert_kernels_equal(words, _torch_normals(words))
 
 
 @pytest.mark.parametrize("which", [0, 1], ids=["radius", "angle"])
@@ -221,8 +239,7 @@ def test_zero_radius_sign(mean, std):
     rng = np.random.default_rng(1)
     ks = np.resize(np.array([0, 0, 5, 1 << 23], np.uint32), _LANES)
     words = _words(ks, rng.integers(0, 1 << 24, _LANES, dtype=np.uint32), rng)
-    np.testing.assert_array_equal(_bits(_ember_normals(words, mean, std)),
-                                  _bits(_torch_normals(words, mean, std)))
+    _assert_kernels_equal(words, _torch_normals(words, mean, std), mean, std)
 
 
 @pytest.mark.parametrize("mean, std, angles", [
@@ -235,8 +252,7 @@ def test_closing_fma_rounds_once(mean, std, angles):
     rng = np.random.default_rng(2)
     words = _words(np.full(_LANES, _unit_radius_k(), np.uint32),
                    np.resize(np.array(angles, np.uint32), _LANES), rng)
-    np.testing.assert_array_equal(_bits(_ember_normals(words, mean, std)),
-                                  _bits(_torch_normals(words, mean, std)))
+    _assert_kernels_equal(words, _torch_normals(words, mean, std), mean, std)
 
 
 @pytest.mark.slow

@@ -31,12 +31,14 @@ def seeded_key(seed):
 
 class MT19937:
     """One stream: ``u32(n)`` / ``u64(n)`` raw draws, the seed, and the normal-sample caches."""
-    __slots__ = ("bits", "np", "seed", "next_double", "next_float", "_fresh_key", "_fresh_next")
+    __slots__ = ("bits", "np", "seed", "next_double", "next_float", "_fresh_key", "_fresh_next",
+                 "_words")
     state_bytes = STATE_BYTES
 
     def __init__(self, seed):
         self.bits = np.random.MT19937(0)
         self.np = np.random.Generator(self.bits)     # NumPy's API on the same stream
+        self._words = (None, None)
         self.manual_seed(seed)
 
     def manual_seed(self, seed):
@@ -68,6 +70,21 @@ class MT19937:
             r = self.bits.random_raw(2 * n)
             return (r[0::2] << np.uint64(32)) | r[1::2]
         return self.np.integers(0, (1 << 64) - 1, n, dtype=np.uint64, endpoint=True)
+
+    def state_words(self):
+        """The bit generator's state (NumPy's ``mt19937_state``: the 624 key words, then
+        ``pos``) as a uint32 array on its own memory, for kernels that draw by advancing it in
+        place (``jit_random``); None where NumPy's layout is not that one."""
+        address, words = self._words
+        if address != self.bits.ctypes.state_address:     # first use, or a copied engine
+            import ctypes
+            address = self.bits.ctypes.state_address
+            words = np.ctypeslib.as_array((ctypes.c_uint32 * (N + 1)).from_address(address))
+            st = self.bits.state["state"]
+            if not (np.array_equal(words[:N], st["key"]) and words[N] == st["pos"]):
+                words = None
+            self._words = address, words
+        return words
 
     def get_state(self):
         """The state as PyTorch's ``CPUGeneratorImplState`` bytes."""

@@ -67,6 +67,61 @@ def _libm(fn, x):
     return np.fromiter(map(fn, x.tolist()), np.float64, x.size)
 
 
+# ---- the optional numba kernels ----------------------------------------------------------------
+JIT_MIN = 4096          # requests from this many samples can take the numba kernels
+# Loading numba costs 0.6-1.2 s (its import and type registries; the machine code itself is
+# cached), so by default it is loaded once the NumPy kernels have had about that much work on
+# such requests (estimated from the per-sample costs below, the current request included): a
+# program never pays more than about twice what it could have saved, and building a model of
+# up to ~50M parameters never loads it.  EMBER_JIT=1 loads it at the first such request,
+# EMBER_JIT=0 never.
+JIT_AFTER_NS = 1e9
+NS_NORMAL32, NS_NORMAL64, NS_UNIFORM = 10, 150, 3     # NumPy kernels, per sample (2 cores)
+_JIT = []               # [jit_random or None], once loaded
+_numpy_ns = 0.0         # the NumPy kernels' estimated time on such requests until then
+
+
+def _jit(eng, n, ns):
+    """(``jit_random``, the engine's state words, the lock NumPy's draws take on them) for a
+    request of ``n`` samples whose NumPy kernel costs about ``ns`` per sample, or None: the
+    numba kernels compute the same numbers and take over (see ``JIT_AFTER_NS``) unless numba
+    is missing."""
+    global _numpy_ns
+    if n < JIT_MIN:
+        return None
+    if not _JIT:
+        _numpy_ns += n * ns
+        mode = os.environ.get("EMBER_JIT")
+        if mode == "0" or (mode != "1" and _numpy_ns < JIT_AFTER_NS):
+            return None
+        _JIT.append(_load_jit())
+    words = _JIT[0] and eng.state_words()
+    return None if words is None else (_JIT[0], words, eng.bits.lock)
+
+
+def _load_jit():
+    try:
+        from . import jit_random
+    except (ImportError, RuntimeError):   # no numba (or none for this NumPy); no writable
+        return None                       # directory for numba's cache
+    return jit_random
+
+
+def _drawn_into(draw, words, lock, bits):
+    """A ``_pipeline`` draw step filling successive slices of ``bits`` (uint32 or uint64) in
+    place with the numba kernel ``draw`` on the state ``words`` (under the engine's ``lock``:
+    the kernels release the GIL)."""
+    done = [0]
+
+    def step(m):
+        run = bits[done[0]:done[0] + m]
+        done[0] += m
+        with lock:
+            draw(words, run)
+        return run
+    return step
+
+
 # ---- uniform ---------------------------------------------------------------------------------
 def unit_double(eng, n):
     """n float64 uniforms in [0, 1) with 53 random bits each."""
@@ -84,15 +139,26 @@ def uniform(eng, n, dtype, lo=0.0, hi=1.0, out=None):
     multiply-add), and a sample that rounds up to ``hi`` becomes ``lo``, keeping the interval
     half-open as PyTorch does.  ``out``: a flat float32 array the float32 path may fill (and
     return) instead of a new one."""
+    jit = _jit(eng, n, NS_UNIFORM)
     if dtype == "float64":
+        if jit:
+            x = np.empty(n)
+            kernels, words, lock = jit
+            with lock:
+                kernels.uniform_f64(words, x, float(lo), float(hi))
+            return x
         x = unit_double(eng, n)
         if lo == 0.0 and hi == 1.0:
             return x
         return _wrap_top(fma64(x, hi - lo, lo), hi, lo)
     lo32, hi32 = np.float32(lo), np.float32(hi)
     v = np.empty(n, np.float32) if out is None else out
-    # (a few passes per draw: handing runs to threads would cost more than it saves)
-    _pipeline(n, eng.u32, _uniform_f32_work(v, lo32, hi32), threads=False)   # values < hi
+    if jit:     # (a draw and a conversion per sample: threads would cost more than they save)
+        kernels, words, lock = jit
+        with lock:
+            kernels.uniform_f32(words, v, lo32, hi32)
+    else:       # (a few passes per draw: likewise)
+        _pipeline(n, eng.u32, _uniform_f32_work(v, lo32, hi32), threads=False)   # values < hi
     if dtype == "float32":
         return v
     top, bottom = _to_dtype(np.array([hi32, lo32]), dtype)
@@ -217,6 +283,10 @@ def _normal_blocks_f32(eng, n, mean, std, upfront=True, out=None):
     (radius from the first 8 of a block, angle from the last 8), then ``fma(z, std, mean)``."""
     full = n - n % 16
     out = np.empty(n, np.float32) if out is None else out
+    jit = _jit(eng, n, NS_NORMAL32)
+    if jit:
+        _normal_blocks_jit(jit, n if upfront else full, out, mean, std)
+        return out
 
     def work(i, j, bits):
         j = min(j, full) // 16 * 16          # a ragged tail is redrawn below
@@ -276,9 +346,10 @@ def _fill_run(kb, out, mean, std):
     # factor is 1, or the addend is zero and no product underflows to zero (a nonzero |z| is at
     # least 3.4e-4 * 1.1e-8, the smallest radius and cosine over all 2**24 uniforms).  u = 0
     # gives z = -0.0, which the fma's zero addend turns into +0.0.
-    if std == 1:
+    mode = _fma_mode(mean, std)
+    if mode == 0:
         res += mean
-    elif mean == 0 and abs(std) >= 2.0 ** -100:
+    elif mode == 1:
         res *= std
         res += mean
     else:
@@ -286,7 +357,49 @@ def _fill_run(kb, out, mean, std):
     out.view(_HALF_BLOCK).reshape(k, 2)[...] = res.view(_HALF_BLOCK).reshape(2, k).T
 
 
+def _fma_mode(mean, std):
+    """How ``fma(z, std, mean)`` rounds the same: 0, as ``z + mean``; 1, as ``z * std + mean``
+    (no product underflows to zero); 2, only as the fused operation."""
+    return 0 if std == 1 else 1 if mean == 0 and abs(std) >= 2.0 ** -100 else 2
+
+
+def _normal_blocks_jit(jit, drawn, out, mean, std):
+    """``_normal_blocks_f32`` / ``_f64`` with the numba kernels, into ``out`` (float32 or
+    float64, of n elements): ``drawn`` draws, then the ragged tail's 16; the draws are made in
+    ``out``'s own memory and transformed in place."""
+    kernels, words, lock = jit
+    n = out.size
+    full = n - n % 16
+    if out.dtype == np.float32:
+        draw, bits, mode = kernels.draw32, out.view(np.uint32), _fma_mode(mean, std)
+
+        def transform(raw, dst):
+            kernels.normal_f32(raw, dst, mean, std, mode)
+    else:
+        draw, bits = kernels.draw64, out.view(np.uint64)
+
+        def transform(raw, dst):
+            kernels.normal_f64(raw, dst, mean, std)
+
+    def work(i, j, raw):
+        j = min(j, full)
+        if j > i:
+            transform(raw[:j - i], out[i:j])
+    _pipeline(drawn, _drawn_into(draw, words, lock, bits), work)
+    if full != n:
+        tail = np.empty(16, bits.dtype)
+        with lock:
+            draw(words, tail)
+        transform(tail, out[n - 16:])
+
+
 def _normal_blocks_f64(eng, n, mean, std):
+    jit = _jit(eng, n, NS_NORMAL64)
+    if jit:
+        out = np.empty(n)
+        _normal_blocks_jit(jit, n, out, float(mean), float(std))
+        return out
+
     def fill16(u, out):
         radius = np.sqrt(-2 * _libm(math.log, 1 - u[:, :8].reshape(-1))).reshape(-1, 8)
         theta = (2.0 * math.pi * u[:, 8:]).reshape(-1)
