@@ -26,6 +26,7 @@ import threading
 
 import numpy as np
 
+from . import jit
 from .fp_emulation import Scratch, fma32, fma64, log1pf, logf, sincosf, sum_to_f32
 
 _F32_SCALE = np.float32(2.0 ** -24)
@@ -94,17 +95,9 @@ def _jit(eng, n, ns):
         mode = os.environ.get("EMBER_JIT")
         if mode == "0" or (mode != "1" and _numpy_ns < JIT_AFTER_NS):
             return None
-        _JIT.append(_load_jit())
+        _JIT.append(jit.load("jit_random"))
     words = _JIT[0] and eng.state_words()
     return None if words is None else (_JIT[0], words, eng.bits.lock)
-
-
-def _load_jit():
-    try:
-        from . import jit_random
-    except (ImportError, RuntimeError):   # no numba (or none for this NumPy); no writable
-        return None                       # directory for numba's cache
-    return jit_random
 
 
 def _drawn_into(draw, words, lock, bits):
