@@ -1,5 +1,6 @@
-"""What a result depends on: date, machine, CPU model, library versions, NumPy's BLAS and the
-OpenBLAS environment variables that select its kernels."""
+"""What a result depends on: date, machine, CPU model, library versions, NumPy's BLAS, the
+OpenBLAS environment variables that select its kernels, and whether Ember's numba kernels
+can load."""
 import datetime
 import os
 import platform
@@ -47,4 +48,14 @@ def describe(blas, libs):
         + (f" ({torch.get_num_threads()} intra-op threads)" if torch else ""),
         f"- NumPy BLAS: {blas}",
         f"- {env}",
+        f"- numba (ember's optional `fast` extra): {_numba()}, "
+        f"EMBER_JIT={os.environ.get('EMBER_JIT', 'unset')}",
     ]
+
+
+def _numba():
+    import importlib.metadata
+    try:
+        return importlib.metadata.version("numba")
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
