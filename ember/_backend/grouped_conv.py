@@ -1,0 +1,200 @@
+"""Depthwise convolution (one input and one output channel per group: MobileNet, EfficientNet,
+ConvNeXt) without im2col columns.
+
+im2col copies every input element once per kernel tap into a (C, K, N*O) matrix and then
+multiplies C tiny (1, K) rows by it: for a 5x5 depthwise layer the copy is 25 times the input
+and the products are too small for BLAS.  Here each tap is one multiply-add over the whole
+output instead, reading a shifted slice of the padded input in place:
+
+* The padded input is split into its ``prod(stride)`` phases (``xp[..., a::s]``), so every
+  tap reads one phase at stride 1.  A phase is stored flat per (sample, channel) row, and the
+  output is computed on the grid ``(O_0, P_1, ..., P_n)`` (each output row as wide as a phase
+  row): tap ``(i, j)`` is then one slice at a fixed flat offset, so every tap is a single
+  array operation with long inner loops.  The extra grid columns are dropped at the end (the
+  backward passes feed zeros through them).
+* Rows are (sample, channel, position) or, when the flat grid is shorter than the channel
+  count (late, small feature maps), (sample, position, channel): NumPy's inner loops then run
+  along whichever axis is longer.
+
+Functions take the array module ``xp`` first (``numpy_nn`` passes its own, so the kernels also
+run on CuPy through ``rebind``).
+"""
+import itertools
+import math
+
+
+def applies(x_shape, w_shape, s, p, d, groups, o=None):
+    """Whether these kernels take a convolution: depthwise with one output per channel, and
+    an output (gradient) ``o`` of the convolution's own size, not the larger one that a
+    transposed convolution with ``output_padding`` hands over."""
+    return (groups > 1 and w_shape[1] == 1 and w_shape[0] == groups == x_shape[1]
+            and (o is None or tuple(o) == _out_size(x_shape[2:], w_shape[2:], s, p, d)))
+
+
+def _out_size(size, ks, s, p, d):
+    return tuple((n + 2 * pi - di * (k - 1) - 1) // si + 1
+                 for n, k, si, pi, di in zip(size, ks, s, p, d))
+
+
+class _Geometry:
+    """The phases, the flat output grid and the taps of one depthwise convolution."""
+
+    def __init__(self, x_shape, w_shape, s, p, d):
+        self.n, self.c = x_shape[0], x_shape[1]
+        self.size = tuple(x_shape[2:])
+        self.s, self.p, self.d = tuple(s), tuple(p), tuple(d)
+        ks = tuple(w_shape[2:])
+        self.o = _out_size(self.size, ks, s, p, d)
+        reach = [(k - 1) * di // si for k, di, si in zip(ks, d, s)]
+        self.phase = tuple(oi + r for oi, r in zip(self.o, reach))        # P: a phase's extent
+        self.extent = tuple(si * pi for si, pi in zip(s, self.phase))     # E = s * P
+        step = [math.prod(self.phase[i + 1:]) for i in range(len(ks))]
+        self.cells = math.prod(self.phase)
+        self.grid = self.o[0] * step[0] if ks else 1                      # L
+        self.flat = self.grid + sum(r * st for r, st in zip(reach, step))  # F
+        phases, self.taps = {}, []
+        for tap in itertools.product(*(range(k) for k in ks)):
+            a = tuple(t * di % si for t, di, si in zip(tap, d, s))
+            off = sum(t * di // si * st for t, di, si, st in zip(tap, d, s, step))
+            self.taps.append((phases.setdefault(a, len(phases)), off))
+        self.phases = list(phases)
+        # the input rows the convolution reads (those past the last window are not)
+        self.kept = tuple(max(0, min(n, e - pi)) for n, e, pi in zip(self.size, self.extent, p))
+        self.strided = any(si != 1 for si in s)
+        self.last = self.grid < self.c
+
+    # layout: rows (N, C, F), or (N, F, C) when ``last``
+    def rows(self, xp, count, length, dtype):
+        shape = (count, self.n, length, self.c) if self.last else (count, self.n, self.c, length)
+        return xp.zeros(shape, dtype)
+
+    def at(self, rows, off, length):
+        """The slice ``[off, off + length)`` of ``rows`` along the flat axis."""
+        return rows[..., off:off + length, :] if self.last else rows[..., off:off + length]
+
+    def spatial(self, rows, dims):
+        """A flat-axis prefix of ``rows`` (N, C, F) / (N, F, C) as (N, C, *dims), a view."""
+        count = math.prod(dims)
+        if self.last:
+            return self.at(rows, 0, count).reshape((self.n,) + dims + (self.c,)) \
+                .transpose((0, len(dims) + 1) + tuple(range(1, len(dims) + 1)))
+        return self.at(rows, 0, count).reshape((self.n, self.c) + dims)
+
+    def tap_weights(self, w):
+        """(T, C) or (T, C, 1): tap t's weight per channel, broadcasting over the flat axis."""
+        wt = w.reshape(self.c, len(self.taps)).T
+        return wt if self.last else wt[:, :, None]
+
+    def grid_view(self, rows):
+        """The output grid (N, C, O_0, P_1, ...) of flat rows (length ``grid``), cropped to O."""
+        v = self.spatial(rows, (self.o[0],) + self.phase[1:])
+        return v[(Ellipsis,) + tuple(slice(0, oi) for oi in self.o[1:])]
+
+    def padded(self, xp, x):
+        """The phases of the zero-padded input, as flat rows (nphases, N, C, F)."""
+        ph = self.rows(xp, len(self.phases), self.flat, x.dtype)
+        inner = tuple(slice(pi, pi + k) for pi, k in zip(self.p, self.kept))
+        src = x[(Ellipsis,) + tuple(slice(0, k) for k in self.kept)]
+        if not self.strided:
+            self.spatial(ph[0], self.phase)[(Ellipsis,) + inner] = src
+            return ph
+        xb = xp.zeros((self.n, self.c) + self.extent, x.dtype)
+        xb[(Ellipsis,) + inner] = src
+        for k, a in enumerate(self.phases):
+            self.spatial(ph[k], self.phase)[...] = xb[self.phase_slices(a)]
+        return ph
+
+    def phase_slices(self, a):
+        return (Ellipsis,) + tuple(slice(ai, None, si) for ai, si in zip(a, self.s))
+
+
+def forward(xp, x, w, b, s, p, d):
+    """Depthwise cross-correlation of ``x`` (N, C, *S) with ``w`` (C, 1, *K), plus ``b``."""
+    geo = _Geometry(x.shape, w.shape, s, p, d)
+    dtype = xp.result_type(x, w)
+    ph = geo.padded(xp, x.astype(dtype, copy=False))
+    w = xp.ascontiguousarray(w, dtype)     # BLAS takes no negative strides (a flipped kernel)
+    if geo.last:
+        wt = geo.tap_weights(w)
+        acc = geo.rows(xp, 1, geo.grid, dtype)[0]
+        tmp = xp.empty_like(acc)
+        for t, (k, off) in enumerate(geo.taps):
+            xp.multiply(geo.at(ph[k], off, geo.grid), wt[t], out=tmp)
+            acc += tmp
+    else:   # (C, 1, T) @ (C, T, N*L): each channel's taps in one matrix-vector product
+        acc = xp.matmul(w.reshape(geo.c, 1, -1), _columns(xp, geo, ph))
+        acc = acc.reshape(geo.c, geo.n, geo.grid).transpose(1, 0, 2)
+    out = xp.ascontiguousarray(geo.grid_view(acc))
+    if b is not None:
+        out += b.reshape((geo.c,) + (1,) * len(geo.o))
+    return out
+
+
+def _columns(xp, geo, ph):
+    """The taps' slices of the (N, C, F) phase rows as one (C, T, N*L) array."""
+    cols = xp.empty((geo.c, len(geo.taps), geo.n, geo.grid), ph.dtype)
+    for t, (k, off) in enumerate(geo.taps):
+        cols[:, t] = geo.at(ph[k], off, geo.grid).transpose(1, 0, 2)
+    return cols.reshape(geo.c, len(geo.taps), geo.n * geo.grid)
+
+
+def backward(xp, g, x, w, x_shape, s, p, d, need_input, need_weight):
+    """Gradients of ``forward`` w.r.t. the input (shape ``x_shape``) and the weight."""
+    geo = _Geometry(x_shape, w.shape, s, p, d)
+    dtype = xp.result_type(g, w) if x is None else xp.result_type(g, x, w)
+    w = xp.ascontiguousarray(w, dtype)
+    gx = _input_grad(xp, geo, g, w, x_shape, dtype) if need_input else None
+    gw = _weight_grad(xp, geo, g, x, dtype).reshape(w.shape) if need_weight else None
+    return gx, gw
+
+
+def _on_grid(xp, geo, g, dtype):
+    """``g`` as flat rows on the output grid, zero in the extra columns."""
+    gz = geo.rows(xp, 1, geo.grid, dtype)[0]
+    geo.grid_view(gz)[...] = g
+    return gz
+
+
+def _weight_grad(xp, geo, g, x, dtype):
+    """(C, T): the sum over samples and positions of g times each tap's input slice."""
+    gz = _on_grid(xp, geo, g, dtype)
+    ph = geo.padded(xp, x.astype(dtype, copy=False))
+    if geo.last:
+        return xp.stack([xp.einsum("nlc,nlc->c", gz, geo.at(ph[k], off, geo.grid))
+                         for k, off in geo.taps], axis=1)
+    gc = xp.ascontiguousarray(gz.transpose(1, 0, 2)).reshape(geo.c, -1, 1)
+    return xp.matmul(_columns(xp, geo, ph), gc)
+
+
+def _input_grad(xp, geo, g, w, x_shape, dtype):
+    """At stride 1, the convolution of ``g`` with the flipped kernel (a forward); otherwise
+    each tap's ``w * g`` added into its slice of the phases' gradients."""
+    pad = tuple(di * (k - 1) - pi for di, k, pi in zip(geo.d, w.shape[2:], geo.p))
+    if not geo.strided and min(pad, default=0) >= 0:
+        flip = (Ellipsis,) + (slice(None, None, -1),) * len(pad)
+        return forward(xp, g, w[flip], None, geo.s, pad, geo.d)
+    gz = _on_grid(xp, geo, g, dtype)
+    gph = geo.rows(xp, len(geo.phases), geo.flat, dtype)
+    wt = geo.tap_weights(w)
+    tmp = xp.empty_like(gz)
+    for t, (k, off) in enumerate(geo.taps):
+        xp.multiply(gz, wt[t], out=tmp)
+        v = geo.at(gph[k], off, geo.grid)
+        xp.add(v, tmp, out=v)
+    return _unpadded(xp, geo, gph, x_shape, dtype)
+
+
+def _unpadded(xp, geo, gph, x_shape, dtype):
+    """The input gradient (N, C, *S) from the phases' gradients: interleaved, padding cut."""
+    if not geo.strided:
+        full = geo.spatial(gph[0], geo.phase)
+    else:
+        full = xp.zeros((geo.n, geo.c) + geo.extent, dtype)
+        for k, a in enumerate(geo.phases):
+            full[geo.phase_slices(a)] = geo.spatial(gph[k], geo.phase)
+    inner = full[(Ellipsis,) + tuple(slice(pi, pi + k) for pi, k in zip(geo.p, geo.kept))]
+    if geo.kept == geo.size:
+        return xp.ascontiguousarray(inner)
+    gx = xp.zeros(x_shape, dtype)
+    gx[(Ellipsis,) + tuple(slice(0, k) for k in geo.kept)] = inner
+    return gx
