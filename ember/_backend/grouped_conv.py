@@ -3,21 +3,25 @@ ConvNeXt) without im2col columns.
 
 im2col copies every input element once per kernel tap into a (C, K, N*O) matrix and then
 multiplies C tiny (1, K) rows by it: for a 5x5 depthwise layer the copy is 25 times the input
-and the products are too small for BLAS.  Here each tap is one multiply-add over the whole
-output instead, reading a shifted slice of the padded input in place:
+and the products are too small for BLAS.  Here each tap is one slice of the padded input:
 
 * The padded input is split into its ``prod(stride)`` phases (``xp[..., a::s]``), so every
   tap reads one phase at stride 1.  A phase is stored flat per (sample, channel) row, and the
   output is computed on the grid ``(O_0, P_1, ..., P_n)`` (each output row as wide as a phase
-  row): tap ``(i, j)`` is then one slice at a fixed flat offset, so every tap is a single
-  array operation with long inner loops.  The extra grid columns are dropped at the end (the
-  backward passes feed zeros through them).
-* Rows are (sample, channel, position) or, when the flat grid is shorter than the channel
-  count (late, small feature maps), (sample, position, channel): NumPy's inner loops then run
-  along whichever axis is longer.
+  row): tap ``(i, j)`` is then one slice at a fixed flat offset.  The extra grid columns
+  are dropped at the end (the backward passes zeros through them, so the caller keeps
+  non-finite weights, and inputs for a weight gradient, on the im2col path).
+* The forward and the weight gradient are one matrix-vector product per channel over the taps'
+  slices (each copied once, the copy im2col makes at ``1 / prod(K)`` of its size with the
+  flat rows); at stride 1 the input gradient is the forward of the output gradient with the
+  flipped kernel, otherwise each tap adds ``w * g`` into its slice of the phases' gradients.
+* Where the flat grid is shorter than the channel count (late, small feature maps), rows are
+  (sample, position, channel) and each tap one multiply-add, NumPy's inner loops then running
+  along the channels.
+* Channels are independent: the work is split over threads by channel ranges (``split``).
 
-Functions take the array module ``xp`` first (``numpy_nn`` passes its own, so the kernels also
-run on CuPy through ``rebind``).
+Functions take the array module ``xp`` first and ``numpy_nn``'s ``in_shares`` as ``split``,
+so they run on CuPy through ``rebind`` too.
 """
 import itertools
 import math
@@ -108,26 +112,32 @@ class _Geometry:
         return (Ellipsis,) + tuple(slice(ai, None, si) for ai, si in zip(a, self.s))
 
 
-def forward(xp, x, w, b, s, p, d):
+def forward(xp, x, w, b, s, p, d, split):
     """Depthwise cross-correlation of ``x`` (N, C, *S) with ``w`` (C, 1, *K), plus ``b``."""
+    o = _out_size(x.shape[2:], w.shape[2:], s, p, d)
+    out = xp.empty(x.shape[:2] + o, xp.result_type(x, w))
+    split(lambda c0, c1: _forward(xp, x[:, c0:c1], w[c0:c1], s, p, d, out[:, c0:c1]),
+          x.shape[1], x.nbytes + out.nbytes)
+    if b is not None:
+        out += b.reshape((x.shape[1],) + (1,) * len(o))
+    return out
+
+
+def _forward(xp, x, w, s, p, d, out):
     geo = _Geometry(x.shape, w.shape, s, p, d)
-    dtype = xp.result_type(x, w)
-    ph = geo.padded(xp, x.astype(dtype, copy=False))
-    w = xp.ascontiguousarray(w, dtype)     # BLAS takes no negative strides (a flipped kernel)
+    ph = geo.padded(xp, x.astype(out.dtype, copy=False))
+    w = xp.ascontiguousarray(w, out.dtype)     # BLAS takes no negative strides (flipped)
     if geo.last:
         wt = geo.tap_weights(w)
-        acc = geo.rows(xp, 1, geo.grid, dtype)[0]
+        acc = geo.rows(xp, 1, geo.grid, out.dtype)[0]
         tmp = xp.empty_like(acc)
         for t, (k, off) in enumerate(geo.taps):
             xp.multiply(geo.at(ph[k], off, geo.grid), wt[t], out=tmp)
             acc += tmp
-    else:   # (C, 1, T) @ (C, T, N*L): each channel's taps in one matrix-vector product
+    else:   # (C, 1, T) @ (C, T, N*L)
         acc = xp.matmul(w.reshape(geo.c, 1, -1), _columns(xp, geo, ph))
         acc = acc.reshape(geo.c, geo.n, geo.grid).transpose(1, 0, 2)
-    out = xp.ascontiguousarray(geo.grid_view(acc))
-    if b is not None:
-        out += b.reshape((geo.c,) + (1,) * len(geo.o))
-    return out
+    out[...] = geo.grid_view(acc)
 
 
 def _columns(xp, geo, ph):
@@ -138,13 +148,21 @@ def _columns(xp, geo, ph):
     return cols.reshape(geo.c, len(geo.taps), geo.n * geo.grid)
 
 
-def backward(xp, g, x, w, x_shape, s, p, d, need_input, need_weight):
+def backward(xp, g, x, w, x_shape, s, p, d, need_input, need_weight, split):
     """Gradients of ``forward`` w.r.t. the input (shape ``x_shape``) and the weight."""
-    geo = _Geometry(x_shape, w.shape, s, p, d)
     dtype = xp.result_type(g, w) if x is None else xp.result_type(g, x, w)
     w = xp.ascontiguousarray(w, dtype)
-    gx = _input_grad(xp, geo, g, w, x_shape, dtype) if need_input else None
-    gw = _weight_grad(xp, geo, g, x, dtype).reshape(w.shape) if need_weight else None
+    gx = xp.empty(x_shape, dtype) if need_input else None
+    gw = xp.empty(w.shape, dtype) if need_weight else None
+
+    def part(c0, c1):
+        geo = _Geometry((x_shape[0], c1 - c0) + tuple(x_shape[2:]), w[c0:c1].shape, s, p, d)
+        if need_input:
+            _input_grad(xp, geo, g[:, c0:c1], w[c0:c1], gx[:, c0:c1])
+        if need_weight:
+            gw[c0:c1] = _weight_grad(xp, geo, g[:, c0:c1], x[:, c0:c1], dtype).reshape(
+                w[c0:c1].shape)
+    split(part, x_shape[1], 2 * g.nbytes + (g.nbytes if x is None else x.nbytes))
     return gx, gw
 
 
@@ -166,35 +184,30 @@ def _weight_grad(xp, geo, g, x, dtype):
     return xp.matmul(_columns(xp, geo, ph), gc)
 
 
-def _input_grad(xp, geo, g, w, x_shape, dtype):
-    """At stride 1, the convolution of ``g`` with the flipped kernel (a forward); otherwise
-    each tap's ``w * g`` added into its slice of the phases' gradients."""
+def _input_grad(xp, geo, g, w, out):
+    """Into ``out``: at stride 1, the convolution of ``g`` with the flipped kernel (a
+    forward); otherwise each tap's ``w * g`` added into its slice of the phases' gradients,
+    the phases then interleaved and the padding cut."""
     pad = tuple(di * (k - 1) - pi for di, k, pi in zip(geo.d, w.shape[2:], geo.p))
     if not geo.strided and min(pad, default=0) >= 0:
-        flip = (Ellipsis,) + (slice(None, None, -1),) * len(pad)
-        return forward(xp, g, w[flip], None, geo.s, pad, geo.d)
-    gz = _on_grid(xp, geo, g, dtype)
-    gph = geo.rows(xp, len(geo.phases), geo.flat, dtype)
+        _forward(xp, g, w[(Ellipsis,) + (slice(None, None, -1),) * len(pad)], geo.s, pad,
+                 geo.d, out)
+        return
+    gz = _on_grid(xp, geo, g, out.dtype)
+    gph = geo.rows(xp, len(geo.phases), geo.flat, out.dtype)
     wt = geo.tap_weights(w)
     tmp = xp.empty_like(gz)
     for t, (k, off) in enumerate(geo.taps):
         xp.multiply(gz, wt[t], out=tmp)
         v = geo.at(gph[k], off, geo.grid)
         xp.add(v, tmp, out=v)
-    return _unpadded(xp, geo, gph, x_shape, dtype)
-
-
-def _unpadded(xp, geo, gph, x_shape, dtype):
-    """The input gradient (N, C, *S) from the phases' gradients: interleaved, padding cut."""
     if not geo.strided:
         full = geo.spatial(gph[0], geo.phase)
     else:
-        full = xp.zeros((geo.n, geo.c) + geo.extent, dtype)
+        full = xp.zeros((geo.n, geo.c) + geo.extent, out.dtype)
         for k, a in enumerate(geo.phases):
             full[geo.phase_slices(a)] = geo.spatial(gph[k], geo.phase)
-    inner = full[(Ellipsis,) + tuple(slice(pi, pi + k) for pi, k in zip(geo.p, geo.kept))]
-    if geo.kept == geo.size:
-        return xp.ascontiguousarray(inner)
-    gx = xp.zeros(x_shape, dtype)
-    gx[(Ellipsis,) + tuple(slice(0, k) for k in geo.kept)] = inner
-    return gx
+    if geo.kept != geo.size:        # input rows past the last window: no gradient
+        out[...] = 0
+    out[(Ellipsis,) + tuple(slice(0, k) for k in geo.kept)] = \
+        full[(Ellipsis,) + tuple(slice(pi, pi + k) for pi, k in zip(geo.p, geo.kept))]
