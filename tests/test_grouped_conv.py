@@ -2,7 +2,8 @@
 layouts (planar, and channels-last where the output grid is shorter than the channel count),
 1-3 spatial dims, strides (one phase per offset), dilation, padding up to the kernel's reach,
 input rows past the last window, an empty batch, non-contiguous inputs, double backward and
-non-finite values."""
+non-finite values (where the taps that read padding only still count, as in torch's
+float64 convolution)."""
 import numpy as np
 import pytest
 
@@ -25,6 +26,9 @@ CASES = [   # x shape, kernel, stride, padding, dilation
     ((3, 5, 20), (7,), 3, 3, 1),
     ((1, 4, 5, 6, 7), (3, 3, 3), (1, 2, 2), 1, 1),
     ((0, 3, 6, 6), (3, 3), 1, 1, 1),
+    ((2, 40, 2, 2), (5, 5), 1, 2, 1),           # taps that read padding only (left out)
+    ((2, 6, 3, 3), (5, 5), 2, 2, 1),
+    ((1, 3, 3, 3), (3, 3), 1, 3, 3),
 ]
 
 
@@ -67,23 +71,24 @@ def test_depthwise_double_backward(torch, rng):
         np.testing.assert_allclose(e, t, rtol=1e-10, atol=1e-10)
 
 
+@pytest.mark.parametrize("size,k", [(7, 3), (2, 5)])
 @pytest.mark.parametrize("stride", [1, 2])
 @pytest.mark.parametrize("where", ["x", "w", "g"])
-def test_depthwise_non_finite(torch, rng, where, stride):
+def test_depthwise_non_finite(torch, rng, where, stride, size, k):
     """inf/NaN reach exactly the outputs and gradients they reach in torch: the flat rows'
     extra columns (zeros) never meet a non-finite weight or input."""
-    x, w = rng.standard_normal((2, 6, 7, 7)), rng.standard_normal((6, 1, 3, 3))
+    x, w = rng.standard_normal((2, 6, size, size)), rng.standard_normal((6, 1, k, k))
     if where == "x":
-        x[0, 3, 0, 1], x[1, 2, 2, 2] = np.inf, np.nan
+        x[0, 3, 0, 1], x[1, 2, 1, 1] = np.inf, np.nan
     if where == "w":
         w[3, 0, 0, 1], w[2, 0, 2, 2] = np.inf, np.nan
     res = []
     for lib in (ember, torch):
         xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
-        y = lib.nn.functional.conv2d(xt, wt, None, stride, 1, 1, 6)
+        y = lib.nn.functional.conv2d(xt, wt, None, stride, k // 2, 1, 6)
         g = np.ones(tuple(y.shape))
         if where == "g":
-            g[0, 1, 0, 0], g[1, 4, 2, 1] = np.inf, np.nan
+            g[0, 1, 0, 0], g[1, 4, 0, 0] = np.inf, np.nan
         y.backward(lib.tensor(g))
         res.append([t.detach().numpy() for t in (y, xt.grad, wt.grad)])
     for a, b in zip(*res):

@@ -43,7 +43,9 @@ def _out_size(size, ks, s, p, d):
 class _Geometry:
     """The phases, the flat output grid and the taps of one depthwise convolution."""
 
-    def __init__(self, x_shape, w_shape, s, p, d):
+    def __init__(self, x_shape, w_shape, s, p, d, live_only=False):
+        """``live_only``: leave out the taps that read padding only (at every output
+        position; small feature maps under large kernels), for a finite weight."""
         self.n, self.c = x_shape[0], x_shape[1]
         self.size = tuple(x_shape[2:])
         self.s, self.p, self.d = tuple(s), tuple(p), tuple(d)
@@ -53,19 +55,27 @@ class _Geometry:
         self.phase = tuple(oi + r for oi, r in zip(self.o, reach))        # P: a phase's extent
         self.extent = tuple(si * pi for si, pi in zip(s, self.phase))     # E = s * P
         step = [math.prod(self.phase[i + 1:]) for i in range(len(ks))]
-        self.cells = math.prod(self.phase)
         self.grid = self.o[0] * step[0] if ks else 1                      # L
         self.flat = self.grid + sum(r * st for r, st in zip(reach, step))  # F
-        phases, self.taps = {}, []
-        for tap in itertools.product(*(range(k) for k in ks)):
+        # the input rows the convolution reads (those past the last window are not)
+        self.kept = tuple(max(0, min(n, e - pi)) for n, e, pi in zip(self.size, self.extent, p))
+        phases, self.taps, self.tap_ids = {}, [], []
+        for i, tap in enumerate(itertools.product(*(range(k) for k in ks))):
+            if live_only and not all(self._live(t, k) for k, t in enumerate(tap)):
+                continue
             a = tuple(t * di % si for t, di, si in zip(tap, d, s))
             off = sum(t * di // si * st for t, di, si, st in zip(tap, d, s, step))
             self.taps.append((phases.setdefault(a, len(phases)), off))
+            self.tap_ids.append(i)
         self.phases = list(phases)
-        # the input rows the convolution reads (those past the last window are not)
-        self.kept = tuple(max(0, min(n, e - pi)) for n, e, pi in zip(self.size, self.extent, p))
         self.strided = any(si != 1 for si in s)
         self.last = self.grid < self.c
+
+    def _live(self, t, dim):
+        """Whether kernel offset ``t`` along ``dim`` meets an input row at some output row."""
+        start, s = t * self.d[dim], self.s[dim]
+        first = max(0, -(-(self.p[dim] - start) // s))    # the first output row past the padding
+        return first < self.o[dim] and start + s * first < self.p[dim] + self.kept[dim]
 
     # layout: rows (N, C, F), or (N, F, C) when ``last``
     def rows(self, xp, count, length, dtype):
@@ -86,8 +96,12 @@ class _Geometry:
 
     def tap_weights(self, w):
         """(T, C) or (T, C, 1): tap t's weight per channel, broadcasting over the flat axis."""
-        wt = w.reshape(self.c, len(self.taps)).T
+        wt = self.tap_matrix(w).T
         return wt if self.last else wt[:, :, None]
+
+    def tap_matrix(self, w):
+        """(C, T): the weights of the taps taken, a new array."""
+        return w.reshape(self.c, -1)[:, self.tap_ids]
 
     def grid_view(self, rows):
         """The output grid (N, C, O_0, P_1, ...) of flat rows (length ``grid``), cropped to O."""
@@ -116,17 +130,18 @@ def forward(xp, x, w, b, s, p, d, split):
     """Depthwise cross-correlation of ``x`` (N, C, *S) with ``w`` (C, 1, *K), plus ``b``."""
     o = _out_size(x.shape[2:], w.shape[2:], s, p, d)
     out = xp.empty(x.shape[:2] + o, xp.result_type(x, w))
-    split(lambda c0, c1: _forward(xp, x[:, c0:c1], w[c0:c1], s, p, d, out[:, c0:c1]),
+    live = bool(xp.isfinite(w).all())      # 0 * inf: torch's float64 convolution is NaN there
+    split(lambda c0, c1: _forward(xp, x[:, c0:c1], w[c0:c1], s, p, d, out[:, c0:c1], live),
           x.shape[1], x.nbytes + out.nbytes)
     if b is not None:
         out += b.reshape((x.shape[1],) + (1,) * len(o))
     return out
 
 
-def _forward(xp, x, w, s, p, d, out):
-    geo = _Geometry(x.shape, w.shape, s, p, d)
+def _forward(xp, x, w, s, p, d, out, live_only):
+    geo = _Geometry(x.shape, w.shape, s, p, d, live_only)
     ph = geo.padded(xp, x.astype(out.dtype, copy=False))
-    w = xp.ascontiguousarray(w, out.dtype)     # BLAS takes no negative strides (flipped)
+    w = w.astype(out.dtype, copy=False)
     if geo.last:
         wt = geo.tap_weights(w)
         acc = geo.rows(xp, 1, geo.grid, out.dtype)[0]
@@ -135,7 +150,7 @@ def _forward(xp, x, w, s, p, d, out):
             xp.multiply(geo.at(ph[k], off, geo.grid), wt[t], out=tmp)
             acc += tmp
     else:   # (C, 1, T) @ (C, T, N*L)
-        acc = xp.matmul(w.reshape(geo.c, 1, -1), _columns(xp, geo, ph))
+        acc = xp.matmul(geo.tap_matrix(w)[:, None, :], _columns(xp, geo, ph))
         acc = acc.reshape(geo.c, geo.n, geo.grid).transpose(1, 0, 2)
     out[...] = geo.grid_view(acc)
 
@@ -151,17 +166,18 @@ def _columns(xp, geo, ph):
 def backward(xp, g, x, w, x_shape, s, p, d, need_input, need_weight, split):
     """Gradients of ``forward`` w.r.t. the input (shape ``x_shape``) and the weight."""
     dtype = xp.result_type(g, w) if x is None else xp.result_type(g, x, w)
-    w = xp.ascontiguousarray(w, dtype)
+    w = w.astype(dtype, copy=False)
     gx = xp.empty(x_shape, dtype) if need_input else None
     gw = xp.empty(w.shape, dtype) if need_weight else None
 
     def part(c0, c1):
-        geo = _Geometry((x_shape[0], c1 - c0) + tuple(x_shape[2:]), w[c0:c1].shape, s, p, d)
-        if need_input:
-            _input_grad(xp, geo, g[:, c0:c1], w[c0:c1], gx[:, c0:c1])
+        shape, w_shape = (x_shape[0], c1 - c0) + tuple(x_shape[2:]), w[c0:c1].shape
+        if need_input:      # (the caller's weight is finite)
+            _input_grad(xp, _Geometry(shape, w_shape, s, p, d, True), g[:, c0:c1], w[c0:c1],
+                        gx[:, c0:c1])
         if need_weight:
-            gw[c0:c1] = _weight_grad(xp, geo, g[:, c0:c1], x[:, c0:c1], dtype).reshape(
-                w[c0:c1].shape)
+            gw[c0:c1] = _weight_grad(xp, _Geometry(shape, w_shape, s, p, d), g[:, c0:c1],
+                                     x[:, c0:c1], dtype).reshape(w_shape)
     split(part, x_shape[1], 2 * g.nbytes + (g.nbytes if x is None else x.nbytes))
     return gx, gw
 
@@ -191,7 +207,7 @@ def _input_grad(xp, geo, g, w, out):
     pad = tuple(di * (k - 1) - pi for di, k, pi in zip(geo.d, w.shape[2:], geo.p))
     if not geo.strided and min(pad, default=0) >= 0:
         _forward(xp, g, w[(Ellipsis,) + (slice(None, None, -1),) * len(pad)], geo.s, pad,
-                 geo.d, out)
+                 geo.d, out, True)
         return
     gz = _on_grid(xp, geo, g, out.dtype)
     gph = geo.rows(xp, len(geo.phases), geo.flat, out.dtype)
