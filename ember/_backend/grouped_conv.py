@@ -23,6 +23,7 @@ and the products are too small for BLAS.  Here each tap is one slice of the padd
 Functions take the array module ``xp`` first and ``numpy_nn``'s ``in_shares`` as ``split``,
 so they run on CuPy through ``rebind`` too.
 """
+import functools
 import itertools
 import math
 
@@ -38,6 +39,12 @@ def applies(x_shape, w_shape, s, p, d, groups, o=None):
 def _out_size(size, ks, s, p, d):
     return tuple((n + 2 * pi - di * (k - 1) - 1) // si + 1
                  for n, k, si, pi, di in zip(size, ks, s, p, d))
+
+
+@functools.lru_cache(maxsize=512)
+def _geometry(x_shape, w_shape, s, p, d, live_only=False):
+    """The (immutable) ``_Geometry`` of a convolution: a network asks for the same few."""
+    return _Geometry(x_shape, w_shape, s, p, d, live_only)
 
 
 class _Geometry:
@@ -128,6 +135,7 @@ class _Geometry:
 
 def forward(xp, x, w, b, s, p, d, split):
     """Depthwise cross-correlation of ``x`` (N, C, *S) with ``w`` (C, 1, *K), plus ``b``."""
+    s, p, d = tuple(s), tuple(p), tuple(d)
     o = _out_size(x.shape[2:], w.shape[2:], s, p, d)
     out = xp.empty(x.shape[:2] + o, xp.result_type(x, w))
     live = bool(xp.isfinite(w).all())      # 0 * inf: torch's float64 convolution is NaN there
@@ -139,7 +147,7 @@ def forward(xp, x, w, b, s, p, d, split):
 
 
 def _forward(xp, x, w, s, p, d, out, live_only):
-    geo = _Geometry(x.shape, w.shape, s, p, d, live_only)
+    geo = _geometry(x.shape, w.shape, s, p, d, live_only)
     ph = geo.padded(xp, x.astype(out.dtype, copy=False))
     w = w.astype(out.dtype, copy=False)
     if geo.last:
@@ -165,6 +173,7 @@ def _columns(xp, geo, ph):
 
 def backward(xp, g, x, w, x_shape, s, p, d, need_input, need_weight, split):
     """Gradients of ``forward`` w.r.t. the input (shape ``x_shape``) and the weight."""
+    s, p, d = tuple(s), tuple(p), tuple(d)
     dtype = xp.result_type(g, w) if x is None else xp.result_type(g, x, w)
     w = w.astype(dtype, copy=False)
     gx = xp.empty(x_shape, dtype) if need_input else None
@@ -173,10 +182,10 @@ def backward(xp, g, x, w, x_shape, s, p, d, need_input, need_weight, split):
     def part(c0, c1):
         shape, w_shape = (x_shape[0], c1 - c0) + tuple(x_shape[2:]), w[c0:c1].shape
         if need_input:      # (the caller's weight is finite)
-            _input_grad(xp, _Geometry(shape, w_shape, s, p, d, True), g[:, c0:c1], w[c0:c1],
+            _input_grad(xp, _geometry(shape, w_shape, s, p, d, True), g[:, c0:c1], w[c0:c1],
                         gx[:, c0:c1])
         if need_weight:
-            gw[c0:c1] = _weight_grad(xp, _Geometry(shape, w_shape, s, p, d), g[:, c0:c1],
+            gw[c0:c1] = _weight_grad(xp, _geometry(shape, w_shape, s, p, d), g[:, c0:c1],
                                      x[:, c0:c1], dtype).reshape(w_shape)
     split(part, x_shape[1], 2 * g.nbytes + (g.nbytes if x is None else x.nbytes))
     return gx, gw
