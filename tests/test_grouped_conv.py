@@ -9,6 +9,7 @@ import pytest
 
 import ember
 import ember.nn.functional as EF
+from ember._backend import numpy_nn, parallel
 from tests._nn_compare import check_fn
 
 pytest.importorskip("torch")
@@ -41,6 +42,15 @@ def test_depthwise(torch, rng, xs, ks, s, p, d, dtype):
     check_fn(torch, lambda x, w, b: getattr(EF, name)(x, w, b, s, p, d, c),
              lambda x, w, b: getattr(torch.nn.functional, name)(x, w, b, s, p, d, c),
              [x, w, b], dtype)
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("xs,ks,s,p,d", [CASES[1], CASES[4]])
+def test_depthwise_in_shares(torch, rng, monkeypatch, threads, xs, ks, s, p, d):
+    """Split over channel ranges on threads: the same values and gradients."""
+    monkeypatch.setattr(parallel, "workers", lambda: threads)
+    monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_BYTES", 0)
+    test_depthwise(torch, rng, xs, ks, s, p, d, "float32")
 
 
 @pytest.mark.parametrize("needs", [(True, False), (False, True)])
