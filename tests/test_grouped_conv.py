@@ -30,6 +30,7 @@ CASES = [   # x shape, kernel, stride, padding, dilation
     ((2, 40, 2, 2), (5, 5), 1, 2, 1),           # taps that read padding only (left out)
     ((2, 6, 3, 3), (5, 5), 2, 2, 1),
     ((1, 3, 3, 3), (3, 3), 1, 3, 3),
+    ((2, 3, 1, 1), (1, 1), 3, 1, 1),            # no tap reads the input
 ]
 
 
