@@ -105,3 +105,19 @@ def test_depthwise_non_finite(torch, rng, where, stride, size, k):
     for a, b in zip(*res):
         np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
         np.testing.assert_allclose(np.nan_to_num(a), np.nan_to_num(b), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("xs,k,s,p,op,d", [((2, 6, 5, 5), 3, 1, 1, 0, 1),
+                                           ((2, 6, 5, 5), 3, 2, 1, 1, 1),   # output_padding
+                                           ((2, 4, 5, 5), 3, 2, 0, 0, 2),
+                                           ((1, 5, 7), 5, 3, 2, 1, 1)])
+def test_depthwise_transposed(torch, rng, xs, k, s, p, op, d):
+    """A depthwise transposed convolution: its forward and input gradient are the kernels'
+    backward and forward with the roles of input and output swapped."""
+    c, nd = xs[1], len(xs) - 2
+    x, w, b = rng.standard_normal(xs), rng.standard_normal((c, 1) + (k,) * nd), \
+        rng.standard_normal(c)
+    name = f"conv_transpose{nd}d"
+    check_fn(torch, lambda x, w, b: getattr(EF, name)(x, w, b, s, p, op, c, d),
+             lambda x, w, b: getattr(torch.nn.functional, name)(x, w, b, s, p, op, c, d),
+             [x, w, b])
