@@ -553,7 +553,7 @@ def conv_backward(g, x, w, x_shape, s, p, d, groups, need_input, need_weight):
     gradient of a Winograd-sized convolution is the adjoint of its Winograd forward)."""
     finite = _finite_once()
     if (grouped_conv.applies(x_shape, w.shape, s, p, d, groups, g.shape[2:])
-            and finite(w) and not (need_weight and not finite(x))):    # see grouped_conv
+            and finite(w) and (not need_weight or finite(x))):    # see grouped_conv
         return grouped_conv.backward(np, g, x, w, x_shape, s, p, d, need_input, need_weight,
                                       in_shares)
     gx = _input_grad_by_conv(g, w, x_shape, s, p, d, groups, finite) if need_input else None
