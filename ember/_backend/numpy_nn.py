@@ -27,7 +27,7 @@ import itertools
 
 import numpy as np
 
-from . import parallel
+from . import grouped_conv, parallel
 
 _as_strided = np.lib.stride_tricks.as_strided
 
@@ -483,6 +483,8 @@ def conv_forward(x, w, b, s, p, d, groups, o=None, flipped=False, finite=None):
     ``o`` keeps only the first output positions: when a transposed convolution's
     ``output_padding`` added rows past its last window, convolving its (larger) output
     gradient gives positions the transposed convolution's input does not have."""
+    if not flipped and o is None and grouped_conv.applies(x.shape, w.shape, s, p, d, groups):
+        return grouped_conv.forward(np, x, w, b, s, p, d, in_shares)
     finite = finite or _finite
     wf = _flipped_weight(w, groups) if flipped else w
     lw = _lowering(x.shape, wf.shape, s, p, d, groups, o)
@@ -550,6 +552,10 @@ def conv_backward(g, x, w, x_shape, s, p, d, groups, need_input, need_weight):
     ``W^T g`` for the input gradient (unless ``_input_grad_by_conv`` applies; the weight
     gradient of a Winograd-sized convolution is the adjoint of its Winograd forward)."""
     finite = _finite_once()
+    if (grouped_conv.applies(x_shape, w.shape, s, p, d, groups, g.shape[2:])
+            and finite(w) and (not need_weight or finite(x))):    # see grouped_conv
+        return grouped_conv.backward(np, g, x, w, x_shape, s, p, d, need_input, need_weight,
+                                      in_shares)
     gx = _input_grad_by_conv(g, w, x_shape, s, p, d, groups, finite) if need_input else None
     col2im = need_input and gx is None
     gw = None
