@@ -33,6 +33,7 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "vit_thop_piq_run.py": (("vit_pytorch", "thop", "piq", "tensorly", "nflows", "torchattacks"),
                             1e-4),
     "pyg_run.py": (("torch_geometric",), 1e-4),
+    "ultralytics_run.py": (("ultralytics", "cv2", "polars"), 1e-4),
     "fastai_run.py": (("fastai", "fastcore", "fasttransform", "plum"), 1e-4),
     "sb3_gym_run.py": (("stable_baselines3", "gymnasium"), 1e-4),
     "opacus_pruning_run.py": (("opacus", "pytorch_msssim", "torch_pruning", "tensorboardX",

@@ -612,3 +612,17 @@ def test_private_utils_match_torch():
             g(mod.device("cpu"))
         with pytest.raises(ValueError, match="with a specified index or an integer, but got:None"):
             g(None)
+
+
+@pytest.mark.parametrize("args, kwargs", [((), {"end": 5}), ((2,), {"end": 5}),
+                                          ((0, 5), {"step": 2}), ((), {"start": 1, "end": 4}),
+                                          ((), {"end": 2.5, "dtype": "float64"})])
+def test_arange_keyword_forms(args, kwargs):
+    def run(mod):
+        kw = {k: getattr(mod, v) if k == "dtype" else v for k, v in kwargs.items()}
+        t = mod.arange(*args, **kw)
+        return t.tolist(), str(t.dtype).split(".")[1]
+    assert run(ember) == run(torch)
+    for mod in (ember, torch):
+        with pytest.raises(TypeError):
+            mod.arange()

@@ -272,6 +272,10 @@ def fill_value_dim(nd):
                         f"dimensions.")
 
 
+def arange_no_end():
+    return TypeError('arange() missing 1 required positional arguments: "end"')
+
+
 def arange_step_zero():
     return RuntimeError("step must be nonzero")
 

@@ -539,10 +539,15 @@ Tensor.fill_diagonal_ = fill_diagonal_
 
 # ---- ranges --------------------------------------------------------------------------------------
 @register("arange", method=False)
-def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+def arange(start=None, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False):
+    """``arange(end)``, ``arange(start, end[, step])``; ``end`` may be passed alone by keyword."""
+    if start is None and end is None:
+        raise _errors.arange_no_end()
     if end is None:
         start, end = 0, start
+    elif start is None:
+        start = 0
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     start, end, step = vals
     if step == 0:
