@@ -2,6 +2,7 @@
 plus ember.hub's checkpoint cache."""
 import collections
 import io
+import struct
 import json
 import os
 import pathlib
@@ -301,6 +302,48 @@ def test_save_into_an_unseekable_stream(tmp_path, torch):
         got, expected = ember.load(io.BytesIO(data)), torch.load(io.BytesIO(data))
         for k in obj:
             assert got[k].tolist() == expected[k].tolist() == obj[k].tolist()
+
+
+def _python2_pickle(obj):
+    """Protocol 2 with Python 2's byte strings (SHORT_BINSTRING), as old checkpoints hold."""
+    out = bytearray(b"\x80\x02")
+
+    def emit(o):
+        if isinstance(o, str):
+            out.extend(b"U" + bytes([len(o.encode())]) + o.encode())
+        elif isinstance(o, bool):
+            out.extend(b"\x88" if o else b"\x89")
+        elif isinstance(o, int):
+            out.extend(b"J" + struct.pack("<i", o))
+        elif isinstance(o, float):
+            out.extend(b"G" + struct.pack(">d", o))
+        elif isinstance(o, dict):
+            out.extend(b"}(")
+            for k, v in o.items():
+                emit(k)
+                emit(v)
+            out.extend(b"u")
+        else:
+            out.extend(b"](")
+            for v in o:
+                emit(v)
+            out.extend(b"e")
+    emit(obj)
+    return bytes(out + b".")
+
+
+def test_legacy_file_with_python2_strings(torch):
+    magic = b"\x80\x02\x8a\x0a" + (0x1950a86a20f9469cfc6c).to_bytes(10, "little") + b"."
+    data = magic + b"".join(_python2_pickle(o) for o in (
+        1001, {"protocol_version": 1001, "little_endian": True,
+               "type_sizes": {"short": 2, "int": 4, "long": 4}},
+        {"name": "caf\u00e9", "lr": 0.5}, []))
+    assert ember.load(io.BytesIO(data)) == torch.load(io.BytesIO(data)) == {
+        "name": "caf\u00e9", "lr": 0.5}
+    with pytest.warns(UserWarning, match="pickle_load_args only works if"):
+        got = ember.load(io.BytesIO(data), encoding="bytes")
+    with pytest.warns(UserWarning, match="pickle_load_args only works if"):
+        assert got == torch.load(io.BytesIO(data), encoding="bytes")
 
 
 # ---- map_location ------------------------------------------------------------------------------

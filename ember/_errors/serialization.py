@@ -225,3 +225,7 @@ def hub_trust_answer(answer):
     return ValueError(f"Unrecognized response {answer}.")
 
 
+
+
+def pickle_load_args_ignored():
+    return "pickle_load_args only works if `weights_only=False`."

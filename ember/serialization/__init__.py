@@ -18,6 +18,7 @@ Zip records are CRC-32 checked as they are read (``_zipfmt``); docs/reliability.
 is guaranteed when files are damaged or saves are interrupted.
 """
 import io
+import warnings
 from typing import Callable, Union
 
 from .. import _errors
@@ -74,6 +75,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     """
     if weights_only is None:
         weights_only = True
+    if weights_only and pickle_load_args:
+        warnings.warn(_errors.pickle_load_args_ignored(), stacklevel=2)
+    pickle_load_args.setdefault("encoding", "utf-8")    # Python 2 strings, as torch reads them
     if mmap and not _files.is_path(f):
         raise _errors.mmap_needs_path()
     with _files.open_read(f) as fp:

@@ -42,8 +42,9 @@ class WeightsUnpickler:
     """Loads one pickle from ``data[pos:]``; ``load()`` returns the object, ``self.pos`` ends
     just after STOP."""
 
-    def __init__(self, data, persistent_load, pos=0):
+    def __init__(self, data, persistent_load, pos=0, encoding="utf-8"):
         self.data = memoryview(data).cast("B")
+        self.encoding = encoding    # of Python 2 strings (SHORT_BINSTRING); "bytes" keeps bytes
         self.pos = pos
         self.persistent_load = persistent_load
         self.stack = []
@@ -186,6 +187,10 @@ class WeightsUnpickler:
     def _text(self, fmt):
         self.stack.append(str(self._read(self._unpack(fmt)), "utf-8", "surrogatepass"))
 
+    def _short_binstring(self):
+        data = bytes(self._read(self._unpack("<B")))
+        self.stack.append(data if self.encoding == "bytes" else data.decode(self.encoding))
+
     def _bytes(self, fmt, kind=bytes):
         self.stack.append(kind(self._read(self._unpack(fmt))))
 
@@ -316,6 +321,7 @@ _U._dispatch = {op[0]: f for op, f in {
     _ops.BINUNICODE8: lambda u: u._text("<Q"),
     _ops.BINBYTES: lambda u: u._bytes("<I"), _ops.SHORT_BINBYTES: lambda u: u._bytes("<B"),
     _ops.BINBYTES8: lambda u: u._bytes("<Q"),
+    _ops.SHORT_BINSTRING: _U._short_binstring,
     _ops.BYTEARRAY8: lambda u: u._bytes("<Q", bytearray),
     _ops.EMPTY_LIST: lambda u: u.stack.append([]),
     _ops.APPEND: _U._append, _ops.APPENDS: _U._appends,
