@@ -29,7 +29,7 @@ import weakref
 import numpy as np
 
 from .._backend import array_wrappers
-from . import blas
+from . import blas, fuse
 
 _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _THIS_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -89,6 +89,7 @@ class Recorder:
         self.draws = set()        # lines that draw random numbers
         self.one_thread = set()   # small GEMM lines as exact on one BLAS thread (:mod:`.blas`)
         self.blas_free = set()    # lines calling no BLAS
+        self.arith = {}           # small exactly rounded ufunc calls -> fuse.Call (:mod:`.fuse`)
         self._switch = blas.multi_threaded()   # whether one_thread is worth finding
         self.in_share = False     # whether a share of ``run_shares`` is being recorded
         self.thread = threading.get_ident()
@@ -205,7 +206,47 @@ class Recorder:
                 target == writes[0]:
             self.fresh[target] = (result.shape, result.dtype, result.strides)
             self.elementwise.add(len(self.lines) - 1)
+        call = None
+        if fn.__class__ is np.ufunc and fn.__name__ in fuse.OPS and \
+                result.__class__ is np.ndarray and (not kwargs or list(kwargs) == ["out"]):
+            call = self._arith(fn.__name__, args, kwargs["out"] if kwargs else None, result,
+                              target)
+        elif fn is np.copyto and len(args) == 2 and (not kwargs or list(kwargs) == ["casting"]):
+            call = self._arith("copyto", args[1:], args[0], getattr(args[0], "_a", None), "")
+        if call is not None:
+            self.arith[len(self.lines) - 1] = call
         return wrapped
+
+    def _arith(self, op, args, out, result, target):
+        """The :class:`.fuse.Call` of ``op(*args, out=out)`` giving ``result``, or None where
+        it cannot join a fused kernel: another dtype than float32/float64, operands of
+        other shapes or dtypes than the result's (no broadcasting but Python numbers), a
+        large or 0-d result."""
+        if result.__class__ is not np.ndarray or result.dtype not in fuse.DTYPES or \
+                not 0 < result.size <= fuse.SMALL or not 0 < result.ndim:
+            return None
+        if out is not None:
+            if target or out.__class__ is not RecArray or out._rec is not self or \
+                    out._a is not result:
+                return None
+            written = out._expr
+        else:
+            written = target
+        operands, arrays = [], {written: result}
+        for a in args:
+            c = a.__class__
+            if c is RecArray and a._rec is self and a._a.dtype == result.dtype and \
+                    a._a.shape == result.shape:
+                operands.append(("a", a._expr))
+                arrays[a._expr] = a._a
+            elif c is SymFloat and a._rec is self:
+                operands.append(("s", a._expr))
+            elif c is float or c is int and abs(a) <= 1 << 24:   # ints exact in float32
+                operands.append(("k", a))
+            else:
+                return None
+        return fuse.Call(op, operands, written, out is not None, result.dtype, result.shape,
+                         arrays)
 
     def run_shares(self, fn, shares, run):
         """``run(fn, shares)`` (``[fn(share) for share in shares]`` on several threads) for a
