@@ -18,6 +18,9 @@ def _sources(compiled):
 def _bits_equal(a, b):
     a, b = np.asarray(a), np.asarray(b)
     assert a.dtype == b.dtype and a.shape == b.shape
+    if a.dtype == bool:
+        assert (a == b).all()
+        return
     view = np.uint32 if a.dtype == np.float32 else np.uint64
     same = a.view(view) == b.view(view)
     same |= np.isnan(a) & np.isnan(b)   # a NaN's payload may differ
@@ -42,7 +45,8 @@ def _arith(a, b):
     e = ember.maximum(d, b) * 3
     f = ember.minimum(-e, a) - 1
     g = (f * f).sqrt() + ember.maximum(b, a)
-    return g, ember.minimum(a, c) / 7
+    h = (a > b).to(a.dtype) * g + (c <= 0.5).to(a.dtype) - (a != c).to(a.dtype)
+    return g, ember.minimum(a, c) / 7, h, a >= b, ember.relu(b), (b == a) | (a < 0)
 
 
 @pytest.mark.parametrize("dtype", [ember.float32, ember.float64])
@@ -79,11 +83,11 @@ def test_in_place_views_and_overlaps_equal_eager():
 
 def test_overlap_ends_a_run():
     base = np.zeros(10, np.float32)
-    call = fuse.Call("add", [("a", "s1"), ("a", "s2")], "s1", True, base.dtype, (9,),
-                     {"s1": base[1:], "s2": base[:-1]})
+    call = fuse.Call("add", [("a", "s1"), ("a", "s2")], "s1", True, base.dtype, base.dtype,
+                     (9,), {"s1": base[1:], "s2": base[:-1]})
     assert fuse._overlap(call, call.arrays, {"s1"})
-    apart = fuse.Call("add", [("a", "s1"), ("a", "s2")], "s1", True, base.dtype, (5,),
-                      {"s1": base[:5], "s2": base[5:]})
+    apart = fuse.Call("add", [("a", "s1"), ("a", "s2")], "s1", True, base.dtype, base.dtype,
+                      (5,), {"s1": base[:5], "s2": base[5:]})
     assert not fuse._overlap(apart, apart.arrays, {"s1"})
 
 

@@ -213,17 +213,18 @@ class Recorder:
                               target)
         elif fn is np.copyto and len(args) == 2 and (not kwargs or list(kwargs) == ["casting"]):
             call = self._arith("copyto", args[1:], args[0], getattr(args[0], "_a", None), "")
+        elif fn is np.ndarray.astype and target and (not kwargs or list(kwargs) == ["copy"]):
+            call = self._arith("astype", args[:1], None, result, target)
         if call is not None:
             self.arith[len(self.lines) - 1] = call
         return wrapped
 
     def _arith(self, op, args, out, result, target):
         """The :class:`.fuse.Call` of ``op(*args, out=out)`` giving ``result``, or None where
-        it cannot join a fused kernel: another dtype than float32/float64, operands of
-        other shapes or dtypes than the result's (no broadcasting but Python numbers), a
-        large or 0-d result."""
-        if result.__class__ is not np.ndarray or result.dtype not in fuse.DTYPES or \
-                not 0 < result.size <= fuse.SMALL or not 0 < result.ndim:
+        it cannot join a fused kernel: array operands of another shape than the result's or
+        of mixed dtypes (no broadcasting but Python numbers), dtypes the op does not keep
+        (:data:`.fuse.OPS`), a 0-d result."""
+        if result.__class__ is not np.ndarray or not result.ndim or not result.size:
             return None
         if out is not None:
             if target or out.__class__ is not RecArray or out._rec is not self or \
@@ -232,21 +233,24 @@ class Recorder:
             written = out._expr
         else:
             written = target
-        operands, arrays = [], {written: result}
+        operands, arrays, dtypes = [], {written: result}, set()
         for a in args:
             c = a.__class__
-            if c is RecArray and a._rec is self and a._a.dtype == result.dtype and \
-                    a._a.shape == result.shape:
+            if c is RecArray and a._rec is self and a._a.shape == result.shape:
                 operands.append(("a", a._expr))
                 arrays[a._expr] = a._a
+                dtypes.add(a._a.dtype)
             elif c is SymFloat and a._rec is self:
                 operands.append(("s", a._expr))
             elif c is float or c is int and abs(a) <= 1 << 24:   # ints exact in float32
                 operands.append(("k", a))
             else:
                 return None
-        return fuse.Call(op, operands, written, out is not None, result.dtype, result.shape,
-                         arrays)
+        cdtype = dtypes.pop() if dtypes else result.dtype
+        if dtypes or not fuse.keeps(op, cdtype, result.dtype):
+            return None
+        return fuse.Call(op, operands, written, out is not None, result.dtype, cdtype,
+                         result.shape, arrays)
 
     def run_shares(self, fn, shares, run):
         """``run(fn, shares)`` (``[fn(share) for share in shares]`` on several threads) for a
