@@ -83,10 +83,10 @@ def test_in_place_views_and_overlaps_equal_eager():
 
 def test_overlap_ends_a_run():
     base = np.zeros(10, np.float32)
-    call = fuse.Call("add", [("a", "s1"), ("a", "s2")], "s1", True, base.dtype, base.dtype,
+    call = fuse.Call("add", [("a", "s1"), ("a", "s2")], "s1", None, True, base.dtype, base.dtype,
                      (9,), {"s1": base[1:], "s2": base[:-1]})
     assert fuse._overlap(call, call.arrays, {"s1"})
-    apart = fuse.Call("add", [("a", "s1"), ("a", "s2")], "s1", True, base.dtype, base.dtype,
+    apart = fuse.Call("add", [("a", "s1"), ("a", "s2")], "s1", None, True, base.dtype, base.dtype,
                       (5,), {"s1": base[:5], "s2": base[5:]})
     assert not fuse._overlap(apart, apart.arrays, {"s1"})
 
@@ -155,3 +155,23 @@ def test_lstm_adam_training_fused_equals_eager():
     assert runs[0][0] == runs[1][0]
     for a, b in zip(runs[0][1].parameters(), runs[1][1].parameters()):
         _bits_equal(a.detach().numpy(), b.detach().numpy())
+
+
+def _ints(i, j):
+    k = (i & j) ^ -i
+    m = (~k | j) * 3 - 100
+    return m, (i == 3).to(ember.int32) * j, (j < 2).to(ember.float32) + i.to(ember.float32)
+
+
+@pytest.mark.parametrize("dtype", [ember.int8, ember.int32, ember.int64])
+def test_integer_ops_wrap_as_numpy(dtype):
+    ember.manual_seed(2)
+    hi = 127 if dtype == ember.int8 else 2 ** 20
+    i, j = (ember.randint(-hi, hi, (4, 9), dtype=dtype) for _ in range(2))
+    compiled = ember.compile(_ints)
+    for _ in range(3):
+        got = compiled(i, j)
+    assert "_fused" in _sources(compiled)
+    for x, y in zip(got, _ints(i, j)):
+        assert x.dtype == y.dtype
+        np.testing.assert_array_equal(x.numpy(), y.numpy())

@@ -89,7 +89,8 @@ class Recorder:
         self.draws = set()        # lines that draw random numbers
         self.one_thread = set()   # small GEMM lines as exact on one BLAS thread (:mod:`.blas`)
         self.blas_free = set()    # lines calling no BLAS
-        self.arith = {}           # small exactly rounded ufunc calls -> fuse.Call (:mod:`.fuse`)
+        self.arith = {}           # exactly rounded elementwise calls -> fuse.Call (:mod:`.fuse`)
+        self.views = set()        # lines reading no array data: views, empty arrays, numbers
         self._switch = blas.multi_threaded()   # whether one_thread is worth finding
         self.in_share = False     # whether a share of ``run_shares`` is being recorded
         self.thread = threading.get_ident()
@@ -206,6 +207,9 @@ class Recorder:
                 target == writes[0]:
             self.fresh[target] = (result.shape, result.dtype, result.strides)
             self.elementwise.add(len(self.lines) - 1)
+        if pure and target and result.__class__ is np.ndarray and \
+                (not result.flags.owndata or fn is np.empty):
+            self.views.add(len(self.lines) - 1)
         call = None
         if fn.__class__ is np.ufunc and fn.__name__ in fuse.OPS and \
                 result.__class__ is np.ndarray and (not kwargs or list(kwargs) == ["out"]):
@@ -226,11 +230,11 @@ class Recorder:
         (:data:`.fuse.OPS`), a 0-d result."""
         if result.__class__ is not np.ndarray or not result.ndim or not result.size:
             return None
+        alias = None
         if out is not None:
-            if target or out.__class__ is not RecArray or out._rec is not self or \
-                    out._a is not result:
+            if out.__class__ is not RecArray or out._rec is not self or out._a is not result:
                 return None
-            written = out._expr
+            written, alias = out._expr, target or None   # target: a new name for ``out``
         else:
             written = target
         operands, arrays, dtypes = [], {written: result}, set()
@@ -249,7 +253,7 @@ class Recorder:
         cdtype = dtypes.pop() if dtypes else result.dtype
         if dtypes or not fuse.keeps(op, cdtype, result.dtype):
             return None
-        return fuse.Call(op, operands, written, out is not None, result.dtype, cdtype,
+        return fuse.Call(op, operands, written, alias, out is not None, result.dtype, cdtype,
                          result.shape, arrays)
 
     def run_shares(self, fn, shares, run):
@@ -535,6 +539,7 @@ def _sym(op, reflected=False):
         s = SymFloat(value)
         s._rec, s._expr = rec, rec.new_slot()
         src = f"{rec.const(op)}({b}, {a})" if reflected else f"{rec.const(op)}({a}, {b})"
+        rec.views.add(len(rec.lines))   # reads no array: may move before a fused run
         rec.lines.append((f"{s._expr} = {src}", reads, [s._expr], True))
         return s
     return method
