@@ -97,36 +97,46 @@ def _overlap(call, arrays, written, same=None):
     return False
 
 
+def _layout(a):
+    return a.__array_interface__["data"][0], a.shape, a.strides, a.dtype
+
+
 def _run(lines, n, rec):
     """The run of fusable calls starting at ``lines[n]``: (its end, exclusive; the positions
-    of its calls; the positions of the lines among them that only make views or empty
-    arrays of arrays the run does not write, which move before the run's kernel).  The end
+    of its calls; the positions of the lines among them that only make views or numbers
+    from what the run does not write, which move before the run's kernel; the slots that
+    name another's array: ``out=`` arrays named anew, views identical to another).  The end
     is ``n`` where that line cannot be fused."""
     first = rec.arith.get(lines[n][0])
     if first is None or _overlap(first, first.arrays, {first.written}):
-        return n, [], []
-    arrays, written = dict(first.arrays), {first.written, first.alias} - {None}
-    same = {first.alias: first.written} if first.alias else {}
-    calls, moved, pending = [n], [], []
-    for m in range(n + 1, len(lines)):
+        return n, [], [], {}
+    arrays, written, same = {}, set(), {}
+    calls, moved, pending = [], [], []
+    for m in range(n, len(lines)):
         i, reads = lines[m][0], lines[m][2]
-        if i in rec.views and written.isdisjoint(reads):
+        if calls and i in rec.views and written.isdisjoint(reads):
             pending.append(m)
             continue
         call = rec.arith.get(i)
         if call is None or call.shape != first.shape:
             break
+        same_m = dict(same)
+        for s, a in call.arrays.items():
+            if s not in arrays and s not in same_m:
+                twin = next((t for t, b in arrays.items() if _layout(b) == _layout(a)), None)
+                if twin is not None:
+                    same_m[s] = same_m.get(twin, twin)
         arrays_m, written_m = {**arrays, **call.arrays}, written | {call.written}
-        if _overlap(call, arrays_m, written_m, same):
+        if _overlap(call, arrays_m, written_m, same_m):
             break
-        arrays, written = arrays_m, written_m
+        arrays, written, same = arrays_m, written_m, same_m
         if call.alias:
             same[call.alias] = same.get(call.written, call.written)
             written.add(call.alias)
         calls.append(m)
         moved += pending
         pending = []
-    return calls[-1] + 1, calls, moved
+    return calls[-1] + 1, calls, moved, same
 
 
 def _collapsed(calls):
@@ -144,20 +154,22 @@ def _collapsed(calls):
     return tuple(out)
 
 
-def _kernel(calls, needed):
+def _kernel(calls, needed, same):
     """(source of ``_fused``, its array arguments, its scalar arguments, the fresh slots it
-    stores) for the run ``calls``; ``needed``: slots read after the run."""
+    stores with their dtypes, the shape it loops over, the ``out=`` arrays' new names read
+    later) for the run ``calls``; ``needed``: slots read after the run; ``same``: see
+    :func:`_run`."""
     arrays, scalars, consts = {}, {}, {}
     env, body = {}, []
 
     def arg(slot):
         return arrays.setdefault(slot, f"A{len(arrays)}")
 
-    canon = {}   # a name a call gave its ``out=`` array -> that array's slot
     for n, call in enumerate(calls):
         vals, dt = [], f"np.{call.cdtype.name}"
         for kind, x in call.operands:
             if kind == "a":
+                x = same.get(x, x)
                 if x not in env:
                     env[x] = f"v{len(env)}"
                     body.append(f"{env[x]} = {arg(x)}[IDX]")
@@ -167,16 +179,13 @@ def _kernel(calls, needed):
             else:
                 vals.append(consts.setdefault((repr(float(x)), dt), f"K{len(consts)}"))
         body.append(f"t{n} = " + _template(call).format(*vals))
-        w = canon.get(call.written, call.written)
-        env[call.written] = env[w] = f"t{n}"
-        if call.alias:
-            canon[call.alias] = w
-            env[call.alias] = env[w]
+        env[same.get(call.written, call.written)] = f"t{n}"
     made = {}   # slots the run makes (written first without ``out=``): allocated for it
     for c in calls:
-        made.setdefault(canon.get(c.written, c.written), (not c.out, c.dtype))
-    stored = list(dict.fromkeys(canon.get(c.written, c.written) for c in calls
-                                if c.out or c.written in needed))
+        made.setdefault(same.get(c.written, c.written), (not c.out, c.dtype))
+    # stored: what is read after the run, and what the run writes into arrays made before it
+    later = {same.get(s, s) for s in needed}
+    stored = [w for w in made if w in later or not made[w][0]]
     body += [f"{arg(s)}[IDX] = {env[s]}" for s in stored]
     shape = _collapsed(calls)
     idx = ", ".join(f"i{d}" for d in range(len(shape)))
@@ -189,7 +198,7 @@ def _kernel(calls, needed):
     pad *= len(shape) + 1
     src += "".join(pad + line.replace("IDX", idx) + "\n" for line in body)
     fresh = [(s, made[s][1]) for s in stored if made[s][0]]
-    names = {a: w for a, w in canon.items() if a in needed}
+    names = {c.alias: same[c.alias] for c in calls if c.alias and c.alias in needed}
     return src, list(arrays), list(scalars), fresh, shape, names
 
 
@@ -204,14 +213,14 @@ def fuse(lines, rec, keep):
             last[s] = n
     out, kernels, n = [], {}, 0
     while n < len(lines):
-        m, at, moved = _run(lines, n, rec)
+        m, at, moved, same = _run(lines, n, rec)
         if len(at) < 2 and (m == n or rec.arith[lines[n][0]].op not in _ALONE):
             out.append(lines[n])
             n += 1
             continue
         calls = [rec.arith[lines[k][0]] for k in at]
         needed = {s for s, k in last.items() if k >= m} | set(keep)
-        src, arrays, scalars, fresh, shape, names = _kernel(calls, needed)
+        src, arrays, scalars, fresh, shape, names = _kernel(calls, needed, same)
         name = f"_fused{len(kernels)}"
         kernels[name] = jit_fused.kernel(src, "_fused")
         alloc = "".join(f"{s} = _empty({calls[0].shape!r}, {rec.const(dt)}); "
