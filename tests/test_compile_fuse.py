@@ -175,3 +175,20 @@ def test_integer_ops_wrap_as_numpy(dtype):
     for x, y in zip(got, _ints(i, j)):
         assert x.dtype == y.dtype
         np.testing.assert_array_equal(x.numpy(), y.numpy())
+
+
+def _broadcast(x, w, b):
+    y = ember.relu(x * w + b)
+    return y - b.mean(), (y > 0.5).to(x.dtype) * w
+
+
+def test_broadcast_operands_equal_eager():
+    ember.manual_seed(4)
+    x = ember.randn(3, 4, 5, 6)
+    w, b = ember.randn(4, 1, 1), ember.randn(6)
+    compiled = ember.compile(_broadcast)
+    for _ in range(3):
+        got = compiled(x, w, b)
+    assert "_bcast" in _sources(compiled)
+    for g, e in zip(got, _broadcast(x, w, b)):
+        _bits_equal(g.numpy(), e.numpy())

@@ -72,7 +72,8 @@ def _template(call):
     return expr
 
 
-# One recorded call: ufunc name, operands (("a", slot) array, ("s", slot) Python float read
+# One recorded call: ufunc name, operands (("a", slot) array, ("b", slot) array read
+# broadcast to the result's shape, ("s", slot) Python float read
 # live, ("k", number) constant), the slot written, the new name the call gave an ``out=``
 # array (or None), whether it wrote through ``out=``, the result's
 # dtype, the dtype it computes in (its array operands'), its shape, and the capture's arrays
@@ -155,11 +156,11 @@ def _collapsed(calls):
 
 
 def _kernel(calls, needed, same):
-    """(source of ``_fused``, its array arguments, its scalar arguments, the fresh slots it
-    stores with their dtypes, the shape it loops over, the ``out=`` arrays' new names read
+    """(source of ``_fused``, its array arguments (slots), those read broadcast, its scalar
+    arguments, the fresh slots it stores with their dtypes, the shape it loops over, the ``out=`` arrays' new names read
     later) for the run ``calls``; ``needed``: slots read after the run; ``same``: see
     :func:`_run`."""
-    arrays, scalars, consts = {}, {}, {}
+    arrays, scalars, consts, bcast = {}, {}, {}, set()
     env, body = {}, []
 
     def arg(slot):
@@ -168,7 +169,9 @@ def _kernel(calls, needed, same):
     for n, call in enumerate(calls):
         vals, dt = [], f"np.{call.cdtype.name}"
         for kind, x in call.operands:
-            if kind == "a":
+            if kind == "b":
+                bcast.add(x)
+            if kind in "ab":
                 x = same.get(x, x)
                 if x not in env:
                     env[x] = f"v{len(env)}"
@@ -199,7 +202,7 @@ def _kernel(calls, needed, same):
     src += "".join(pad + line.replace("IDX", idx) + "\n" for line in body)
     fresh = [(s, made[s][1]) for s in stored if made[s][0]]
     names = {c.alias: same[c.alias] for c in calls if c.alias and c.alias in needed}
-    return src, list(arrays), list(scalars), fresh, shape, names
+    return src, list(arrays), bcast, list(scalars), fresh, shape, names
 
 
 def fuse(lines, rec, keep):
@@ -220,14 +223,15 @@ def fuse(lines, rec, keep):
             continue
         calls = [rec.arith[lines[k][0]] for k in at]
         needed = {s for s, k in last.items() if k >= m} | set(keep)
-        src, arrays, scalars, fresh, shape, names = _kernel(calls, needed, same)
+        src, slots, bcast, scalars, fresh, shape, names = _kernel(calls, needed, same)
         name = f"_fused{len(kernels)}"
         kernels[name] = jit_fused.kernel(src, "_fused")
         alloc = "".join(f"{s} = _empty({calls[0].shape!r}, {rec.const(dt)}); "
                         for s, dt in fresh)
         fresh = [s for s, _ in fresh]
         reads = list(dict.fromkeys(s for k in at for s in lines[k][2]
-                                   if s in scalars or s in arrays and s not in fresh))
+                                   if s in scalars or s in slots and s not in fresh))
+        arrays = [f"_bcast({s}, {calls[0].shape!r})" if s in bcast else s for s in slots]
         if shape != calls[0].shape:   # views with the merged dimensions (no copy: see above)
             arrays = [f"{s}.reshape({shape!r})" for s in arrays]
         key = ("fused", n)

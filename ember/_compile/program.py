@@ -9,10 +9,10 @@ results nothing reads are left out, and elementwise calls reuse dying operands' 
 
 A kernel that splits one op over threads (``_backend.parallel``) was recorded share after
 share; each share becomes a function of its own, and the program runs the shares at once
-through the same thread pool, as eager does.  Runs of small elementwise calls become one
-numba kernel where numba is installed (:mod:`.fuse`).  Large elementwise calls outside such kernels
-compute their rows in blocks at once (:mod:`.split`); runs of small GEMMs run with the BLAS on
-one thread (:mod:`.blas`).
+through the same thread pool, as eager does.  Runs of elementwise calls become one numba
+kernel where numba is installed (:mod:`.fuse`).  Large elementwise calls outside such
+kernels compute their rows in blocks at once (:mod:`.split`); runs of small GEMMs run with
+the BLAS on one thread (:mod:`.blas`).
 """
 import re
 
@@ -187,7 +187,8 @@ def build(rec, inputs, results, first=0, stop=None, share=None):
     namespace = {c: rec.consts[int(c[1:])] for c in set(_CONST.findall(src))
                  if int(c[1:]) < len(rec.consts)}
     namespace.update(fns, check=check, _call=_call, _split=split.call,
-                     _OneThread=blas.OneThread, _empty=np.empty, **kernels)
+                     _OneThread=blas.OneThread, _empty=np.empty, _bcast=np.broadcast_to,
+                     **kernels)
     exec(compile(src, _SOURCE_NAME, "exec"), namespace)
     fn = namespace[name]
     fn.source = "".join(f.source for f in fns.values()) + src

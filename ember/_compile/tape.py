@@ -244,6 +244,11 @@ class Recorder:
                 operands.append(("a", a._expr))
                 arrays[a._expr] = a._a
                 dtypes.add(a._a.dtype)
+            elif c is RecArray and a._rec is self and a._a.ndim <= result.ndim and \
+                    np.broadcast_shapes(a._a.shape, result.shape) == result.shape:
+                operands.append(("b", a._expr))   # read broadcast (a bias, a channel vector)
+                arrays[a._expr] = np.broadcast_to(a._a, result.shape)
+                dtypes.add(a._a.dtype)
             elif c is SymFloat and a._rec is self:
                 operands.append(("s", a._expr))
             elif c is float or c is int and abs(a) <= 1 << 24:   # ints exact in float32
