@@ -192,3 +192,16 @@ def test_broadcast_operands_equal_eager():
     assert "_bcast" in _sources(compiled)
     for g, e in zip(got, _broadcast(x, w, b)):
         _bits_equal(g.numpy(), e.numpy())
+
+
+def test_run_numba_cannot_compile_stays_numpy(monkeypatch):
+    def refuse(source, name, examples):
+        raise TypeError("numba cannot type this")
+    monkeypatch.setattr(jit_fused, "kernel", refuse)
+    a, b = _inputs(ember.float32)
+    compiled = ember.compile(_arith)
+    for _ in range(3):
+        got = compiled(a, b)
+    assert "_fused" not in _sources(compiled)
+    for x, y in zip(got, _arith(a, b)):
+        _bits_equal(x.numpy(), y.numpy())

@@ -39,8 +39,10 @@ def _cache_dir():
     return d
 
 
-def kernel(source, name):
-    """The compiled function ``name`` defined by ``source`` (which may use ``np``)."""
+def kernel(source, name, examples):
+    """The compiled function ``name`` defined by ``source`` (which may use ``np``), compiled
+    now for arguments like ``examples`` (arrays, floats): a source numba cannot compile
+    raises here, not when a program calls it."""
     key = (source, name)
     fn = _KERNELS.get(key)
     if fn is None:
@@ -56,6 +58,8 @@ def kernel(source, name):
         module = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = module   # numba's cache finds the globals by module name
         spec.loader.exec_module(module)
-        fn = _KERNELS[key] = numba.njit(nogil=True, cache=True, fastmath=False,
-                                        error_model="numpy")(getattr(module, name))
+        fn = numba.njit(nogil=True, cache=True, fastmath=False,
+                        error_model="numpy")(getattr(module, name))
+        _KERNELS[key] = fn
+    fn.compile(tuple(_STATE["numba"].typeof(a) for a in examples))
     return fn

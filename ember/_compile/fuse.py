@@ -106,11 +106,11 @@ def _run(lines, n, rec):
     """The run of fusable calls starting at ``lines[n]``: (its end, exclusive; the positions
     of its calls; the positions of the lines among them that only make views or numbers
     from what the run does not write, which move before the run's kernel; the slots that
-    name another's array: ``out=`` arrays named anew, views identical to another).  The end
-    is ``n`` where that line cannot be fused."""
+    name another's array: ``out=`` arrays named anew, views identical to another; the
+    capture's arrays by slot).  The end is ``n`` where that line cannot be fused."""
     first = rec.arith.get(lines[n][0])
     if first is None or _overlap(first, first.arrays, {first.written}):
-        return n, [], [], {}
+        return n, [], [], {}, {}
     arrays, written, same = {}, set(), {}
     calls, moved, pending = [], [], []
     for m in range(n, len(lines)):
@@ -137,7 +137,7 @@ def _run(lines, n, rec):
         calls.append(m)
         moved += pending
         pending = []
-    return calls[-1] + 1, calls, moved, same
+    return calls[-1] + 1, calls, moved, same, arrays
 
 
 def _collapsed(calls):
@@ -216,7 +216,7 @@ def fuse(lines, rec, keep):
             last[s] = n
     out, kernels, n = [], {}, 0
     while n < len(lines):
-        m, at, moved, same = _run(lines, n, rec)
+        m, at, moved, same, captured = _run(lines, n, rec)
         if len(at) < 2 and (m == n or rec.arith[lines[n][0]].op not in _ALONE):
             out.append(lines[n])
             n += 1
@@ -225,7 +225,13 @@ def fuse(lines, rec, keep):
         needed = {s for s, k in last.items() if k >= m} | set(keep)
         src, slots, bcast, scalars, fresh, shape, names = _kernel(calls, needed, same)
         name = f"_fused{len(kernels)}"
-        kernels[name] = jit_fused.kernel(src, "_fused")
+        examples = [captured[s].reshape(shape) for s in slots] + [1.0] * len(scalars)
+        try:
+            kernels[name] = jit_fused.kernel(src, "_fused", examples)
+        except Exception:   # noqa: BLE001 - a run numba cannot compile stays NumPy calls
+            out += lines[n:m]
+            n = m
+            continue
         alloc = "".join(f"{s} = _empty({calls[0].shape!r}, {rec.const(dt)}); "
                         for s, dt in fresh)
         fresh = [s for s, _ in fresh]
