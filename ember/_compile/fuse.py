@@ -22,7 +22,7 @@ import collections
 
 import numpy as np
 
-from .._backend import jit_fused
+from .._backend import jit
 
 FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 INTS = tuple(np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64, np.uint8))
@@ -208,7 +208,8 @@ def _kernel(calls, needed, same):
 def fuse(lines, rec, keep):
     """``lines`` ((index, source, reads, writes, pure) each) with every run of two or more
     fusable calls replaced by one line calling its kernel; and the kernels by name."""
-    if not rec.arith or not jit_fused.available():
+    jit_fused = jit.load("jit_fused") if rec.arith else None
+    if jit_fused is None:
         return lines, {}
     last = {}
     for n, line in enumerate(lines):
