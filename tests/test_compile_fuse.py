@@ -8,7 +8,9 @@ import ember.nn as nn
 from ember._backend import jit
 from ember._compile import fuse
 
-jit_fused = pytest.importorskip("ember._backend.jit_fused")   # needs numba
+jit_fused = jit.load("jit_fused")
+if jit_fused is None:
+    pytest.skip("numba is not installed, or EMBER_JIT=0", allow_module_level=True)
 
 
 def _sources(compiled):
