@@ -3,20 +3,19 @@
 An LSTM step's cell math is a dozen ufunc calls on 16 x 128 views, each ~1.5 µs of NumPy's
 call overhead for a few microseconds of work; an optimizer's update or a ReLU's backward
 (``greater``, ``astype``, ``multiply``) makes full passes over memory for one operation each.
-A run of consecutive calls on arrays of one shape whose results are exactly rounded
-(:data:`OPS`: ``+ - * /``, negation, ``sqrt``, ``maximum``, ``minimum``, comparisons,
-``astype`` to float, ``copyto``, an in-place op's write back) becomes one generated loop
-(:mod:`ember._backend.jit_fused`): each element goes through the whole run in registers, and
-intermediates nothing reads after the run are never stored.  IEEE arithmetic in the dtypes
-NumPy uses (a Python number operand cast to the arrays' dtype), without contraction, gives
-NumPy's bits, so a fused replay stays bitwise equal to eager.  ``tanh``/``exp`` are not fused:
-numba's scalar calls took 60 µs where NumPy's vector loops took 10 (an LSTM cell), so they
-end a run.
+A run of consecutive calls over one shape whose results are exactly rounded (:func:`keeps`:
+float ``+ - * /``, negation, ``sqrt``, ``maximum``, ``minimum``; comparisons; bool logic;
+integer wrapping arithmetic and bit operations; casts; ``copyto``, an in-place op's write
+back), with operands of that shape, broadcast to it, or Python numbers, becomes one generated
+loop (:mod:`ember._backend.jit_fused`): each element goes through the whole run in registers,
+and intermediates nothing reads after the run are never stored.  IEEE arithmetic in the
+dtypes NumPy uses (a number cast to the arrays' dtype), without contraction, gives NumPy's
+bits, so a fused replay stays bitwise equal to eager.  ``tanh``/``exp`` are not fused: numba's
+scalar calls took 60 µs where NumPy's vector loops took 10 (an LSTM cell), so they end a run.
 
 A run stops before a call whose arrays overlap in memory with another array of the run
-(one of them written) other than as the very same slot: the fused loop keeps the calls'
-order per element only.  Off with ``EMBER_JIT=0`` or without numba (``pip install
-ember[fast]``).
+(one of them written) other than as the very same array: the fused loop keeps the calls'
+order per element only.  Off with ``EMBER_JIT=0`` or without numba (the ``fast`` extra).
 """
 import collections
 
@@ -72,12 +71,11 @@ def _template(call):
     return expr
 
 
-# One recorded call: ufunc name, operands (("a", slot) array, ("b", slot) array read
-# broadcast to the result's shape, ("s", slot) Python float read
-# live, ("k", number) constant), the slot written, the new name the call gave an ``out=``
-# array (or None), whether it wrote through ``out=``, the result's
-# dtype, the dtype it computes in (its array operands'), its shape, and the capture's arrays
-# by slot (for the overlap test).
+# One recorded call: ufunc name; operands (("a", slot) an array, ("b", slot) an array read
+# broadcast to the result's shape, ("s", slot) a Python float read live, ("k", number) a
+# constant); the slot written; the new name the call gave its ``out=`` array (or None);
+# whether it wrote through ``out=``; the result's dtype; the dtype it computes in (its array
+# operands'); its shape; the capture's arrays by slot (broadcast), for the overlap tests.
 Call = collections.namedtuple("Call", "op operands written alias out dtype cdtype shape arrays")
 
 
@@ -156,10 +154,10 @@ def _collapsed(calls):
 
 
 def _kernel(calls, needed, same):
-    """(source of ``_fused``, its array arguments (slots), those read broadcast, its scalar
-    arguments, the fresh slots it stores with their dtypes, the shape it loops over, the ``out=`` arrays' new names read
-    later) for the run ``calls``; ``needed``: slots read after the run; ``same``: see
-    :func:`_run`."""
+    """For the run ``calls``: (the source of ``_fused``, its array arguments (slots), those
+    read broadcast, its scalar arguments, the fresh slots it stores with their dtypes, the
+    shape it loops over, the ``out=`` arrays' new names read later).  ``needed``: slots read
+    after the run; ``same``: see :func:`_run`."""
     arrays, scalars, consts, bcast = {}, {}, {}, set()
     env, body = {}, []
 
@@ -169,11 +167,11 @@ def _kernel(calls, needed, same):
     for n, call in enumerate(calls):
         vals, dt = [], f"np.{call.cdtype.name}"
         for kind, x in call.operands:
-            if kind == "b":
-                bcast.add(x)
             if kind in "ab":
-                x = same.get(x, x)
+                x, name = same.get(x, x), x
                 if x not in env:
+                    if kind == "b" and x == name:   # (a twin has its own kind)
+                        bcast.add(x)
                     env[x] = f"v{len(env)}"
                     body.append(f"{env[x]} = {arg(x)}[IDX]")
                 vals.append(env[x])
