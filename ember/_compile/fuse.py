@@ -194,8 +194,8 @@ def _kernel(calls, needed, same):
     src = head + "\n\ndef _fused(" + ", ".join(list(arrays.values()) + list(scalars.values())) + \
         "):\n"
     pad = "    "
-    for d, size in enumerate(shape):
-        src += pad * (d + 1) + f"for i{d} in range({size}):\n"
+    for d in range(len(shape)):   # sizes read from an argument: one kernel for all shapes
+        src += pad * (d + 1) + f"for i{d} in range(A0.shape[{d}]):\n"
     pad *= len(shape) + 1
     src += "".join(pad + line.replace("IDX", idx) + "\n" for line in body)
     fresh = [(s, made[s][1]) for s in stored if made[s][0]]
