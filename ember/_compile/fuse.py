@@ -156,8 +156,8 @@ def _collapsed(calls):
 def _kernel(calls, needed, same):
     """For the run ``calls``: (the source of ``_fused``, its array arguments (slots), those
     read broadcast, its scalar arguments, the fresh slots it stores with their dtypes, the
-    shape it loops over, the ``out=`` arrays' new names read later).  ``needed``: slots read
-    after the run; ``same``: see :func:`_run`."""
+    shape it loops over, the ``out=`` arrays' new names read later).  ``needed(slot)``:
+    whether a slot is read after the run; ``same``: see :func:`_run`."""
     arrays, scalars, consts, bcast = {}, {}, {}, set()
     env, body = {}, []
 
@@ -185,8 +185,10 @@ def _kernel(calls, needed, same):
     for c in calls:
         made.setdefault(same.get(c.written, c.written), (not c.out, c.dtype))
     # stored: what is read after the run, and what the run writes into arrays made before it
-    later = {same.get(s, s) for s in needed}
-    stored = [w for w in made if w in later or not made[w][0]]
+    names = collections.defaultdict(list)   # slot -> its names in the run
+    for a, w in same.items():
+        names[w].append(a)
+    stored = [w for w in made if not made[w][0] or any(map(needed, [w] + names[w]))]
     body += [f"{arg(s)}[IDX] = {env[s]}" for s in stored]
     shape = _collapsed(calls)
     idx = ", ".join(f"i{d}" for d in range(len(shape)))
@@ -199,8 +201,8 @@ def _kernel(calls, needed, same):
     pad *= len(shape) + 1
     src += "".join(pad + line.replace("IDX", idx) + "\n" for line in body)
     fresh = [(s, made[s][1]) for s in stored if made[s][0]]
-    names = {c.alias: same[c.alias] for c in calls if c.alias and c.alias in needed}
-    return src, list(arrays), bcast, list(scalars), fresh, shape, names
+    renamed = {c.alias: same[c.alias] for c in calls if c.alias and needed(c.alias)}
+    return src, list(arrays), bcast, list(scalars), fresh, shape, renamed
 
 
 def fuse(lines, rec, keep):
@@ -221,7 +223,8 @@ def fuse(lines, rec, keep):
             n += 1
             continue
         calls = [rec.arith[lines[k][0]] for k in at]
-        needed = {s for s, k in last.items() if k >= m} | set(keep)
+        def needed(slot, m=m):
+            return last.get(slot, -1) >= m or slot in keep
         src, slots, bcast, scalars, fresh, shape, names = _kernel(calls, needed, same)
         name = f"_fused{len(kernels)}"
         examples = [captured[s].reshape(shape) for s in slots] + [1.0] * len(scalars)
