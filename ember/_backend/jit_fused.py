@@ -47,5 +47,7 @@ def kernel(source, name, examples):
         fn = numba.njit(nogil=True, cache=True, fastmath=False,
                         error_model="numpy")(getattr(module, name))
         _KERNELS[key] = fn
-    fn.compile(tuple(numba.typeof(a) for a in examples))
+    types = tuple(numba.typeof(a) for a in examples)
+    if types not in fn.overloads:
+        fn.compile(types)
     return fn
