@@ -63,7 +63,8 @@ def _instrument(fn, totals):
     g = fn.__globals__
     undo = []
     for k, v in list(g.items()):
-        if k[0] == "c" and k[1:].isdigit() and callable(v) and not isinstance(v, type):
+        if (k[0] == "c" and k[1:].isdigit() or k.startswith("_fused")) and callable(v) and \
+                not isinstance(v, type):   # the constants and the fused kernels (:mod:`.fuse`)
             undo.append((g, k, v))
             g[k] = _timed(v, totals[_name(v)])
     return undo

@@ -9,13 +9,16 @@ results nothing reads are left out, and elementwise calls reuse dying operands' 
 
 A kernel that splits one op over threads (``_backend.parallel``) was recorded share after
 share; each share becomes a function of its own, and the program runs the shares at once
-through the same thread pool, as eager does.  Large elementwise calls outside such kernels
-compute their rows in blocks at once (:mod:`.split`); runs of small GEMMs run with the BLAS on
-one thread (:mod:`.blas`).
+through the same thread pool, as eager does.  Runs of elementwise calls become one numba
+kernel where numba is installed (:mod:`.fuse`).  Large elementwise calls outside such
+kernels compute their rows in blocks at once (:mod:`.split`); runs of small GEMMs run with
+the BLAS on one thread (:mod:`.blas`).
 """
 import re
 
-from . import blas, split
+import numpy as np
+
+from . import blas, fuse, split
 from .tape import check
 
 _SOURCE_NAME = "<ember.compile program>"
@@ -153,8 +156,9 @@ def build(rec, inputs, results, first=0, stop=None, share=None):
     keep, fns = set(results), {}
     stop = len(rec.lines) if stop is None else stop
     lines = _live_lines(_items(rec, first, stop, keep, fns), keep)
-    switched = False
+    switched, kernels = False, {}
     if not share:
+        lines, kernels = fuse.fuse(lines, rec, keep)
         lines, switched = _blas_regions(lines, rec)
         lines = _split_large(lines, rec)
     lines = _reuse_buffers(lines, rec, keep.union(inputs) if share else keep)
@@ -183,7 +187,8 @@ def build(rec, inputs, results, first=0, stop=None, share=None):
     namespace = {c: rec.consts[int(c[1:])] for c in set(_CONST.findall(src))
                  if int(c[1:]) < len(rec.consts)}
     namespace.update(fns, check=check, _call=_call, _split=split.call,
-                     _OneThread=blas.OneThread)
+                     _OneThread=blas.OneThread, _empty=np.empty, _bcast=np.broadcast_to,
+                     **kernels)
     exec(compile(src, _SOURCE_NAME, "exec"), namespace)
     fn = namespace[name]
     fn.source = "".join(f.source for f in fns.values()) + src

@@ -29,7 +29,7 @@ import weakref
 import numpy as np
 
 from .._backend import array_wrappers
-from . import blas
+from . import blas, fuse
 
 _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _THIS_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -89,6 +89,8 @@ class Recorder:
         self.draws = set()        # lines that draw random numbers
         self.one_thread = set()   # small GEMM lines as exact on one BLAS thread (:mod:`.blas`)
         self.blas_free = set()    # lines calling no BLAS
+        self.arith = {}           # exactly rounded elementwise calls -> fuse.Call (:mod:`.fuse`)
+        self.views = set()        # lines reading no array data: views, empty arrays, numbers
         self._switch = blas.multi_threaded()   # whether one_thread is worth finding
         self.in_share = False     # whether a share of ``run_shares`` is being recorded
         self.thread = threading.get_ident()
@@ -205,7 +207,59 @@ class Recorder:
                 target == writes[0]:
             self.fresh[target] = (result.shape, result.dtype, result.strides)
             self.elementwise.add(len(self.lines) - 1)
+        if pure and target and result.__class__ is np.ndarray and \
+                (not result.flags.owndata or fn is np.empty):
+            self.views.add(len(self.lines) - 1)
+        call = None
+        if fn.__class__ is np.ufunc and fn.__name__ in fuse.OPS and \
+                result.__class__ is np.ndarray and (not kwargs or list(kwargs) == ["out"]):
+            call = self._arith(fn.__name__, args, kwargs["out"] if kwargs else None, result,
+                              target)
+        elif fn is np.copyto and len(args) == 2 and (not kwargs or list(kwargs) == ["casting"]):
+            call = self._arith("copyto", args[1:], args[0], getattr(args[0], "_a", None), "")
+        elif fn is np.ndarray.astype and target and (not kwargs or list(kwargs) == ["copy"]):
+            call = self._arith("astype", args[:1], None, result, target)
+        if call is not None:
+            self.arith[len(self.lines) - 1] = call
         return wrapped
+
+    def _arith(self, op, args, out, result, target):
+        """The :class:`.fuse.Call` of ``op(*args, out=out)`` giving ``result``, or None where
+        it cannot join a fused kernel: array operands of another shape than the result's or
+        of mixed dtypes (no broadcasting but Python numbers), dtypes the op does not keep
+        (:data:`.fuse.OPS`), a 0-d result."""
+        if result.__class__ is not np.ndarray or not result.ndim or not result.size:
+            return None
+        alias = None
+        if out is not None:
+            if out.__class__ is not RecArray or out._rec is not self or out._a is not result:
+                return None
+            written, alias = out._expr, target or None   # target: a new name for ``out``
+        else:
+            written = target
+        operands, arrays, dtypes = [], {written: result}, set()
+        for a in args:
+            c = a.__class__
+            if c is RecArray and a._rec is self and a._a.shape == result.shape:
+                operands.append(("a", a._expr))
+                arrays[a._expr] = a._a
+                dtypes.add(a._a.dtype)
+            elif c is RecArray and a._rec is self and a._a.ndim <= result.ndim and \
+                    np.broadcast_shapes(a._a.shape, result.shape) == result.shape:
+                operands.append(("b", a._expr))   # read broadcast (a bias, a channel vector)
+                arrays[a._expr] = np.broadcast_to(a._a, result.shape)
+                dtypes.add(a._a.dtype)
+            elif c is SymFloat and a._rec is self:
+                operands.append(("s", a._expr))
+            elif c is float or c is int and abs(a) <= 1 << 24:   # ints exact in float32
+                operands.append(("k", a))
+            else:
+                return None
+        cdtype = dtypes.pop() if dtypes else result.dtype
+        if dtypes or not fuse.keeps(op, cdtype, result.dtype):
+            return None
+        return fuse.Call(op, operands, written, alias, out is not None, result.dtype, cdtype,
+                         result.shape, arrays)
 
     def run_shares(self, fn, shares, run):
         """``run(fn, shares)`` (``[fn(share) for share in shares]`` on several threads) for a
@@ -490,6 +544,7 @@ def _sym(op, reflected=False):
         s = SymFloat(value)
         s._rec, s._expr = rec, rec.new_slot()
         src = f"{rec.const(op)}({b}, {a})" if reflected else f"{rec.const(op)}({a}, {b})"
+        rec.views.add(len(rec.lines))   # reads no array: may move before a fused run
         rec.lines.append((f"{s._expr} = {src}", reads, [s._expr], True))
         return s
     return method
