@@ -17,6 +17,7 @@ def _cases(m):
         "add": lambda a, b, w, img, k: a + b, "sub": lambda a, b, w, img, k: a - b,
         "rsub": lambda a, b, w, img, k: 1 - a, "mul": lambda a, b, w, img, k: a * b,
         "dropout_mask": lambda a, b, w, img, k: a * (b > 0).float(),
+        "mul_number": lambda a, b, w, img, k: a * 3, "div_number": lambda a, b, w, img, k: a / 0.5,
         "div": lambda a, b, w, img, k: a / b, "matmul": lambda a, b, w, img, k: a @ w,
         "mm_one_grad": lambda a, b, w, img, k: a.detach().mm(w),
         "mm_other_grad": lambda a, b, w, img, k: a.mm(w.detach()),

@@ -8,7 +8,8 @@ name, where the value is (a small notation, one string per node):
 * ``sN``: the node's N-th saved tensor (unpacked: freed or modified ones raise torch's errors);
   ``sN.shape`` / ``sN.stride``: its sizes / strides; ``@K`` after either: ``None`` (``()``
   for sizes and strides) when forward input K needs no gradient (torch saves a value only for
-  the gradients that need it);
+  the gradients that need it); ``~aM`` last: where Ember kept no tensor (a Python number
+  operand), that number from ``_args[M]`` as the 0-d tensor torch wraps it in;
 * ``a``: the node's ``_args``; ``aN`` / ``aN.M``: an item of it (nested); ``aN.numel``: the
   product of a shape there; ``aN:reduction``: a loss reduction as torch's enum value;
 * ``#V``: a constant (Ember's node always has that value, e.g. ``alpha`` of an addition,
@@ -20,9 +21,11 @@ Nodes or names absent here are not exposed (their values are not kept in a form 
 import operator
 from functools import reduce
 
+from .. import _dtype as D
+
 _NODES = {
     "AddBackward0": "alpha=#1", "SubBackward0": "alpha=#1", "RsubBackward1": "alpha=#1",
-    "MulBackward0": "self=s0@1 other=s1@0", "DivBackward0": "self=s0@1 other=s1",
+    "MulBackward0": "self=s0@1 other=s1@0~a1", "DivBackward0": "self=s0@1 other=s1~a1",
     "MmBackward0": "self=s0@1 mat2=s1@0 self_sym_sizes=s0.shape self_sym_strides=s0.stride@0 "
                    "mat2_sym_sizes=s1.shape mat2_sym_strides=s1.stride@1",
     "BmmBackward0": "self=s0@1 mat2=s1@0",
@@ -84,9 +87,11 @@ def _parse(item):
         return name, ("const", int(where[1:]))
     where, _, convert = where.partition(":")
     if where.startswith("s"):
-        where, _, need = where[1:].partition("@")
+        where, _, number = where[1:].partition("~")
+        where, _, need = where.partition("@")
         index, _, part = where.partition(".")
-        return name, ("saved", (int(index), part, int(need) if need else None))
+        return name, ("saved", (int(index), part, int(need) if need else None,
+                                int(number[1:]) if number else None))
     path = tuple(where[1:].split(".")) if len(where) > 1 else ()
     return name, ("args", (path, convert))
 
@@ -102,10 +107,12 @@ def value(node, name):
     if kind == "const":
         return where
     if kind == "saved":
-        index, part, need = where
+        index, part, need, number = where
         if need is not None and node.next_functions[need][0] is None:
             return () if part else None
         t = node.saved()[index]
+        if t is None and number is not None:
+            return _wrapped_number(node._args[number])
         if not part:
             return t
         return tuple(t.shape) if part == "shape" else tuple(t.stride())
@@ -117,6 +124,14 @@ def value(node, name):
         else:
             v = v[int(step)] if step.isdigit() else getattr(v, step)
     return _REDUCTIONS[v] if convert == "reduction" else _plain(v)
+
+
+def _wrapped_number(v):
+    """A Python number as torch's wrapped-number tensor: 0-d, int64 / float64 / complex128."""
+    from .._device import cpu
+    from .._tensor import _make
+    dt = {bool: D.bool_, int: D.int64, float: D.float64, complex: D.complex128}[type(v)]
+    return _make(cpu._backend.xp.asarray(v, dtype=dt.np), dt, cpu)
 
 
 def _plain(v):
