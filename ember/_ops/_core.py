@@ -87,8 +87,8 @@ def register(name, *, method=True, aliases=(), nodes=(), inplace=None, out=False
     one of ``AUTOCAST_POLICIES`` for every device type, or a dict per device type."""
     def deco(fn):
         ms = tuple(methods) if methods is not None else ((name,) if method else ())
-        public = accepting(fn)
-        op_ = inplace if inplace is None else accepting(inplace, signature_of=fn)
+        public = accepting(fn, name)
+        op_ = inplace if inplace is None else accepting(inplace, name, signature_of=fn)
         OPS[name] = OpDef(name, public, ms, tuple(aliases), tuple(nodes), op_, out,
                           differentiable, function)
         if autocast is not None:

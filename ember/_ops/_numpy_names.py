@@ -16,14 +16,20 @@ import functools
 ALIASES = {"axis": "dim", "keepdims": "keepdim", "x": "input", "a": "input", "x1": "input",
            "x2": "other"}
 _CO_VARKEYWORDS = 0x08
+# Written in Python in torch (torch.functional, torch/_tensor.py): the parser never sees them
+_PYTHON_IN_TORCH = frozenset((
+    "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_shapes", "broadcast_tensors",
+    "cartesian_prod", "block_diag", "cdist", "chain_matmul", "einsum", "istft", "lu", "norm",
+    "meshgrid", "pca_lowrank", "split", "stft", "svd_lowrank", "tensordot", "unique",
+    "unique_consecutive", "unravel_index", "solve", "lstsq", "resize", "resize_as"))
 
 
-def accepting(fn, signature_of=None):
-    """``fn``, or a wrapper of it that also takes NumPy's keyword names.  ``signature_of``: the
-    function whose parameters ``fn`` takes (an in-place variant's ``(self, *args, **kwargs)``
-    forwards to its op)."""
+def accepting(fn, name, signature_of=None):
+    """``fn`` (the op ``name``), or a wrapper of it that also takes NumPy's keyword names.
+    ``signature_of``: the function whose parameters ``fn`` takes (an in-place variant's
+    ``(self, *args, **kwargs)`` forwards to its op)."""
     code = getattr(signature_of or fn, "__code__", None)
-    if code is None or code.co_flags & _CO_VARKEYWORDS:
+    if code is None or code.co_flags & _CO_VARKEYWORDS or name in _PYTHON_IN_TORCH:
         return fn
     params = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
     if "dim" not in params and "keepdim" not in params:
@@ -45,13 +51,15 @@ def accepting(fn, signature_of=None):
 
 def _renamed(params, args, kwargs):
     """``kwargs`` with NumPy's names replaced by the parameters they stand for, or None when
-    none applies (an alias whose parameter is already given stays as it is)."""
+    none applies or one names a parameter given already (then, as in torch, the aliases are
+    all unexpected keywords)."""
     given = set(params[:len(args)]).union(kwargs)
     out, changed = {}, False
     for name, value in kwargs.items():
         target = ALIASES.get(name)
-        if target is not None and name not in params and target in params \
-                and target not in given:
+        if target is not None and name not in params and target in params:
+            if target in given:
+                return None
             name, changed = target, True
             given.add(target)
         out[name] = value
