@@ -33,6 +33,8 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "vit_thop_piq_run.py": (("vit_pytorch", "thop", "piq", "tensorly", "nflows", "torchattacks"),
                             1e-4),
     "cde_e3nn_viz_run.py": (("torchcde", "e3nn", "opt_einsum_fx", "torchviz"), 1e-4),
+    "entmax_lion_ema_geomloss_run.py": (("entmax", "lion_pytorch", "torch_ema", "geomloss"),
+                                        1e-3),
     "tabnet_run.py": (("pytorch_tabnet", "pandas"), 1e-3),
     "opacus_pruning_run.py": (("opacus", "pytorch_msssim", "torch_pruning", "tensorboardX",
                                "tensorboard"), 1e-4),
