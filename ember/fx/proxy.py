@@ -80,7 +80,10 @@ class Proxy:
     def __init__(self, node, tracer=None):
         self.tracer = tracer if tracer is not None else GraphAppendingTracer(node.graph)
         self.node = node
-        _note_instance(type(self))
+        if isinstance(self.tracer, GraphAppendingTracer):
+            # a graph built by hand: no tracer patches the functions, so they dispatch
+            # through __torch_function__ (switched on from here on, as for Tensor subclasses)
+            _note_instance(type(self))
 
     @classmethod
     def __torch_function__(cls, func, types, args=(), kwargs=None):
