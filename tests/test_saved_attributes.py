@@ -29,7 +29,8 @@ def _cases(m):
         "log_softmax": lambda a, b, w, img, k: a.log_softmax(1),
         "sum": lambda a, b, w, img, k: a.sum(), "sum_dim": lambda a, b, w, img, k: a.sum(1, True),
         "mean": lambda a, b, w, img, k: a.mean(), "mean_dim": lambda a, b, w, img, k: a.mean(0),
-        "view": lambda a, b, w, img, k: a.view(12), "flatten": lambda a, b, w, img, k: img.flatten(1),
+        "view": lambda a, b, w, img, k: a.view(12),
+        "flatten": lambda a, b, w, img, k: img.flatten(1),
         "permute": lambda a, b, w, img, k: img.permute(0, 2, 3, 1),
         "t": lambda a, b, w, img, k: a.t(), "transpose": lambda a, b, w, img, k: a.transpose(0, 1),
         "exp": lambda a, b, w, img, k: a.exp(), "tanh": lambda a, b, w, img, k: a.tanh(),
@@ -41,7 +42,8 @@ def _cases(m):
         "narrow": lambda a, b, w, img, k: a.narrow(1, 1, 2),
         "expand": lambda a, b, w, img, k: a[:1].expand(3, 4),
         "gelu": lambda a, b, w, img, k: F.gelu(a), "neg": lambda a, b, w, img, k: -a,
-        "log": lambda a, b, w, img, k: a.abs().log(), "sqrt": lambda a, b, w, img, k: a.abs().sqrt(),
+        "log": lambda a, b, w, img, k: a.abs().log(),
+        "sqrt": lambda a, b, w, img, k: a.abs().sqrt(),
         "mse": lambda a, b, w, img, k: F.mse_loss(a, b, reduction="sum"),
         "clone": lambda a, b, w, img, k: a.clone(),
         "where": lambda a, b, w, img, k: m.where(a > 0, a, b),
@@ -65,11 +67,21 @@ def _cases(m):
         "avg_pool": lambda a, b, w, img, k: F.avg_pool2d(img, 2),
         "std": lambda a, b, w, img, k: a.std(),
         "norm": lambda a, b, w, img, k: a.norm(),
+        "batch_norm": lambda a, b, w, img, k: F.batch_norm(
+            img, m.zeros(3), m.ones(3), k[0, :, 0, 0], k[1, :, 0, 0], training=True, eps=1e-3),
+        "batch_norm_eval": lambda a, b, w, img, k: F.batch_norm(img, m.zeros(3), m.ones(3),
+                                                               training=False),
+        "layer_norm": lambda a, b, w, img, k: F.layer_norm(img, (6, 6)),
+        "layer_norm_affine": lambda a, b, w, img, k: F.layer_norm(a, (4,), w[:, 0], w[:, 1]),
+        "group_norm": lambda a, b, w, img, k: F.group_norm(img, 3, k[0, :, 0, 0]),
+        "max_pool": lambda a, b, w, img, k: F.max_pool2d(img, 3, 2, 1, ceil_mode=True),
     }
 
 
 # torch saves more for these nodes than Ember's nodes keep; the names Ember exposes are checked
-PARTIAL = {"conv", "gelu", "index", "embedding", "gather", "amax", "avg_pool", "std", "norm"}
+PARTIAL = {"batch_norm", "batch_norm_eval", "layer_norm", "layer_norm_affine", "group_norm",
+           "max_pool", "conv", "gelu", "index", "embedding", "gather", "amax", "avg_pool", "std",
+           "norm"}
 
 
 def _inputs(m):
@@ -117,7 +129,7 @@ def test_saved_attributes_match_torch(name):
 
 def test_raw_saved_is_a_saved_tensor_for_tensors_only():
     e_fn, t_fn = _node(ember, "matmul"), _node(torch, "matmul")
-    for fn, lib in ((e_fn, ember), (t_fn, torch)):
+    for fn in (e_fn, t_fn):
         assert type(fn._raw_saved_self).__name__ == "SavedTensor"
         assert not hasattr(fn, "_raw_saved_self_sym_sizes")
 

@@ -60,6 +60,10 @@ _NODES = {
     "AvgPool2DBackward0": "kernel_size=a1.0 padding=a1.2 ceil_mode=a1.3 "
                           "count_include_pad=a1.4 divisor_override=a1.5",
     "WhereBackward0": "condition=s0",
+    "NativeBatchNormBackward0": "input=s0 weight=s1 training=a3 eps=a4",
+    "NativeLayerNormBackward0": "input=s0 weight=s1 normalized_shape=a2.pshape",
+    "NativeGroupNormBackward0": "input=s0 weight=s1 eps=a4",
+    "MaxPool2DWithIndicesBackward0": "kernel_size=a1.0 padding=a1.2 dilation=a1.3 ceil_mode=a1.4",
     **{name: "result=s0" for name in (
         "ExpBackward0", "TanhBackward0", "SigmoidBackward0", "ReluBackward0", "SqrtBackward0",
         "RsqrtBackward0")},
