@@ -100,7 +100,7 @@ def _outcome(fn):
     "m.sum(a=x, axis=1)", "m.sum(x=x, dim=0)", "m.std(x, axis=0)", "m.squeeze(x[:1], axis=0)",
     "m.sum(x, dim=1, axis=1)", "m.sum(x, 1, axis=1)",
     "m.sum(x, axis=1, keepdim=True, keepdims=True)", "m.sum(x, 1, axes=1)",
-    "m.nn.functional.softmax(x, axis=1)",
+    "m.nn.functional.softmax(x, axis=1)", "m.nn.functional.glu(x, axis=1)",
 ])
 def test_call_forms_and_conflicts_as_torch(call):
     """Aliases are accepted where the canonical argument is not given; given both ways, the

@@ -16,12 +16,13 @@ import functools
 ALIASES = {"axis": "dim", "keepdims": "keepdim", "x": "input", "a": "input", "x1": "input",
            "x2": "other"}
 _CO_VARKEYWORDS = 0x08
-# Written in Python in torch (torch.functional, torch/_tensor.py): the parser never sees them
+# Written in Python in torch (torch.functional, torch/_tensor.py, nn.functional's ops that
+# Ember binds as F.<name> only): the parser never sees them
 _PYTHON_IN_TORCH = frozenset((
     "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_shapes", "broadcast_tensors",
     "cartesian_prod", "block_diag", "cdist", "chain_matmul", "einsum", "istft", "lu", "norm",
     "meshgrid", "pca_lowrank", "split", "stft", "svd_lowrank", "tensordot", "unique",
-    "unique_consecutive", "unravel_index", "solve", "lstsq", "resize", "resize_as"))
+    "unique_consecutive", "unravel_index", "solve", "lstsq", "resize", "resize_as", "glu"))
 
 
 def accepting(fn, name, signature_of=None):
