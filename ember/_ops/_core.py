@@ -81,10 +81,12 @@ def register(name, *, method=True, aliases=(), nodes=(), inplace=None, out=False
     """Register an op.  ``method=True`` binds ``Tensor.<name>``; ``function=False`` keeps it out
     of the ``ember`` namespace (method-only in PyTorch, like ``Tensor.view`` or ``uniform_``);
     ``inplace`` names the in-place function to bind as ``Tensor.<name>_`` (made with
-    ``inplace()``); ops with a ``dim`` / ``keepdim`` argument also take NumPy's names for
-    them (``_numpy_names``: the decorator then returns a wrapper); ``nodes`` lists the autograd node names the op can produce (checked by the
+    ``inplace()``); ``nodes`` lists the autograd node names the op can produce (checked by the
     tests against PyTorch); ``autocast`` is the op's cast policy under ``ember.autocast``:
-    one of ``AUTOCAST_POLICIES`` for every device type, or a dict per device type."""
+    one of ``AUTOCAST_POLICIES`` for every device type, or a dict per device type.  Ops with a
+    ``dim`` / ``keepdim`` argument also take NumPy's names for their arguments
+    (``_numpy_names``): the decorator then returns the wrapper that does it, which is the op's
+    public function."""
     def deco(fn):
         ms = tuple(methods) if methods is not None else ((name,) if method else ())
         public = accepting(fn, name)

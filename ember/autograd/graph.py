@@ -114,8 +114,8 @@ class Node:
     def __dir__(self):
         node_type = type(self).__name__
         found = _saved_names.names(node_type)
-        return sorted(set(super().__dir__()) | {"_saved_" + n for n in found}
-                      | {"_raw_saved_" + n for n in found if _saved_names.is_tensor(node_type, n)})
+        raw = {"_raw_saved_" + n for n in found if _saved_names.is_tensor(node_type, n)}
+        return sorted(set(super().__dir__()) | {"_saved_" + n for n in found} | raw)
 
     def _release(self):
         for t in self._saved:
