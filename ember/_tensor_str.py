@@ -226,6 +226,13 @@ def _join_suffixes(text, suffixes, indent):
     return "".join(parts)
 
 
+def _tensor_str(self, indent):
+    """The bracketed data of ``self`` as its repr prints it (torch's helper of the same name,
+    which libraries call to print tensors in their own formats)."""
+    a = self._device.backend.to_host(self._data)
+    return _body(a, self._dtype, indent) if a.size else "[]"
+
+
 def tensor_repr(t, prefix="tensor("):
     """``repr(t)`` as PyTorch prints it; ``prefix`` replaces ``tensor(`` (for subclasses)."""
     if t._device.type == "meta":    # no data to print

@@ -4,7 +4,8 @@
 comes from ``register_autograd``); ``Library(ns, "DEF").define(schema)`` + ``impl`` does the
 same in the older style.  Ember runs every operator in Python, so the dispatch keys of ``impl``
 and the fake (meta) kernels of ``register_fake`` are recorded but never needed: the one
-implementation serves every device.  ``torch.ops.aten.<name>`` reaches Ember's own ops.
+implementation serves every device.  ``torch.ops.aten.<name>`` reaches Ember's own ops (and
+the ATen-only operators of ``_aten_only``).
 """
 import inspect
 
@@ -173,8 +174,8 @@ class _Aten(_OpNamespace):
     """``torch.ops.aten.<name>``: Ember's own ops (``.default`` / overload names also work)."""
 
     def __getattr__(self, name):
-        from . import _ops
-        fn = _ops.functions.get(name)
+        from . import _aten_only, _ops
+        fn = _ops.functions.get(name) or _aten_only.lookup(name)
         if fn is None:
             raise _errors.library_no_op("aten", name)
         return _AtenOp(fn)

@@ -9,6 +9,7 @@ from it without the original Python class.
 import importlib
 
 from ._markers import is_scripting, is_tracing, ignore, unused, export, annotate, Final
+from ._markers import _overload, _overload_method  # noqa: F401 - torch.jit's, libraries use
 
 # The tracer, scripter and archive load on first use: libraries ask ``is_scripting()`` /
 # ``is_tracing()`` in every forward, and that should not import fx and the zip format.

@@ -30,7 +30,7 @@ import textwrap
 import types
 import __future__
 
-from .. import _errors
+from .. import _errors, _names
 from .._device import device as _device
 from .._dtype import dtype as _dtype
 from .._tensor import Tensor, Size
@@ -154,6 +154,8 @@ class Capture:
                 raise _errors.script_module_import(where, name)
             return {"import": name}
         owner = getattr(v, "__module__", None)
+        if isinstance(owner, str) and _names.aliased():    # classes report torch's modules
+            owner = _names.to_ember(owner) or owner
         if isinstance(owner, str) and is_library(owner):
             ref = _importable_as(v, owner)
             if ref is not None:

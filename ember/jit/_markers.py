@@ -39,6 +39,17 @@ def _unchanged(fn):
     return fn
 
 
+def _overload(fn):
+    """``torch.jit._overload``: declares one typed signature of a function for the compiler
+    (the plain definition that follows is what runs), so it leaves the declaration as is."""
+    return fn
+
+
+def _overload_method(fn):
+    """``torch.jit._overload_method``: ``_overload`` for a method."""
+    return fn
+
+
 def annotate(the_type, the_value):
     """``torch.jit.annotate``: returns ``the_value``."""
     return the_value
