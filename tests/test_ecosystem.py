@@ -38,6 +38,12 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "gradcam_lpips_run.py": (("pytorch_grad_cam", "lpips", "ttach"), 5e-4),
     "fastai_run.py": (("fastai", "fastcore", "fasttransform", "plum"), 1e-4),
     "sb3_gym_run.py": (("stable_baselines3", "gymnasium"), 1e-4),
+    "cde_e3nn_viz_run.py": (("torchcde", "e3nn", "opt_einsum_fx", "torchviz"), 1e-4),
+    "entmax_lion_ema_geomloss_run.py": (("entmax", "lion_pytorch", "torch_ema", "geomloss"),
+                                        1e-3),
+    "summary_madgrad_lrfinder_run.py": (("torchsummary", "madgrad", "torch_lr_finder"), 1e-4),
+    "roma_run.py": (("roma",), 1e-4),
+    "tabnet_run.py": (("pytorch_tabnet", "pandas"), 1e-3),
     "opacus_pruning_run.py": (("opacus", "pytorch_msssim", "torch_pruning", "tensorboardX",
                                "tensorboard"), 1e-4),
 }

@@ -113,3 +113,8 @@ def fx_missing_target(path):
 def fx_missing_value(node, arg):
     return RuntimeError(f"Node {node} referenced nonexistent value {arg}! Run Graph.lint() to "
                         f"diagnose such issues")
+
+
+def fx_multiple_tracers(tracers, func):
+    return RuntimeError(f"Found multiple different tracers {tracers} while trying to trace "
+                        f"operations {func}")

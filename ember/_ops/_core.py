@@ -20,6 +20,7 @@ from .._tensor import Tensor, _make
 from ..autograd import grad_mode
 from ..autograd.graph import NO_GRAD_VIEW, make_node, node_class, set_output, save_output, edge
 from ..autograd.graph import _new as _new_node, _anomaly
+from ._numpy_names import accepting
 
 _grad_on = grad_mode.is_grad_enabled   # this thread's grad mode: one C call
 _inference_on = grad_mode.is_inference_mode_enabled
@@ -82,14 +83,19 @@ def register(name, *, method=True, aliases=(), nodes=(), inplace=None, out=False
     ``inplace`` names the in-place function to bind as ``Tensor.<name>_`` (made with
     ``inplace()``); ``nodes`` lists the autograd node names the op can produce (checked by the
     tests against PyTorch); ``autocast`` is the op's cast policy under ``ember.autocast``:
-    one of ``AUTOCAST_POLICIES`` for every device type, or a dict per device type."""
+    one of ``AUTOCAST_POLICIES`` for every device type, or a dict per device type.  Ops with a
+    ``dim`` / ``keepdim`` argument also take NumPy's names for their arguments
+    (``_numpy_names``): the decorator then returns the wrapper that does it, which is the op's
+    public function."""
     def deco(fn):
         ms = tuple(methods) if methods is not None else ((name,) if method else ())
-        OPS[name] = OpDef(name, fn, ms, tuple(aliases), tuple(nodes), inplace, out, differentiable,
-                          function)
+        public = accepting(fn, name)
+        op_ = inplace if inplace is None else accepting(inplace, name, signature_of=fn)
+        OPS[name] = OpDef(name, public, ms, tuple(aliases), tuple(nodes), op_, out,
+                          differentiable, function)
         if autocast is not None:
             set_autocast(name, autocast)
-        return fn
+        return public
     return deco
 
 

@@ -38,4 +38,5 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
 
 
 index_reduce_ = inplace(index_reduce)
-register("index_reduce", nodes=("IndexReduceBackward0",), inplace=index_reduce_)(index_reduce)
+index_reduce = register("index_reduce", nodes=("IndexReduceBackward0",),
+                        inplace=index_reduce_)(index_reduce)

@@ -53,4 +53,4 @@ def renorm(input, p, dim, maxnorm, *, out=None):
 
 
 renorm_ = inplace(renorm)
-register("renorm", nodes=("RenormBackward0",), out=True, inplace=renorm_)(renorm)
+renorm = register("renorm", nodes=("RenormBackward0",), out=True, inplace=renorm_)(renorm)

@@ -17,7 +17,7 @@ from .. import _errors
 from .._layout import strided as _strided
 from .._tensor import Tensor, _make
 from . import grad_mode
-from ._saved_names import SAVED_NAMES
+from . import _saved_names
 from ..utils.hooks import add_hook
 
 _new = object.__new__
@@ -98,21 +98,24 @@ class Node:
             return _errors.saved_modified(t, self, own[i], self._versions[i])
         return _errors.saved_modified(t, t._grad_fn, t._output_nr, self._versions[i])
 
-    # torch's per-node attributes for saved tensors: ``_saved_self``, ``_raw_saved_self`` ...
+    # torch's per-node saved values: ``_saved_self``, ``_saved_dim``, ``_raw_saved_self`` ...
     def __getattr__(self, name):
-        for prefix in ("_saved_", "_raw_saved_"):
-            if name.startswith(prefix):
-                names = SAVED_NAMES.get(type(self).__name__, ())
-                key = name[len(prefix):]
-                if key in names and names.index(key) < len(self._saved):
-                    value = self.saved()[names.index(key)]
-                    return value if prefix == "_saved_" else SavedTensor(value)
+        node_type = type(self).__name__
+        if name.startswith("_saved_"):
+            key = name[len("_saved_"):]
+            if key in _saved_names.names(node_type):
+                return _saved_names.value(self, key)
+        elif name.startswith("_raw_saved_"):
+            key = name[len("_raw_saved_"):]
+            if _saved_names.is_tensor(node_type, key):
+                return SavedTensor(_saved_names.value(self, key))
         raise _errors.module_attribute_missing(name, self)
 
     def __dir__(self):
-        names = [n for n in SAVED_NAMES.get(type(self).__name__, ()) if n is not None]
-        return sorted(set(super().__dir__()) | {p + n for n in names[:len(self._saved)]
-                                                for p in ("_saved_", "_raw_saved_")})
+        node_type = type(self).__name__
+        found = _saved_names.names(node_type)
+        raw = {"_raw_saved_" + n for n in found if _saved_names.is_tensor(node_type, n)}
+        return sorted(set(super().__dir__()) | {"_saved_" + n for n in found} | raw)
 
     def _release(self):
         for t in self._saved:

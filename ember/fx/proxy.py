@@ -3,7 +3,9 @@
 Every operation on a Proxy records a node instead of computing: Python operators become
 ``call_function`` nodes on the ``operator`` functions, attribute reads ``getattr`` nodes
 (``x.shape``), method calls ``call_method`` nodes (``x.view(...)``), and ember functions that
-receive a Proxy ``call_function`` nodes (the tracer patches them while it runs).  A Proxy has
+receive a Proxy ``call_function`` nodes: the tracer patches them while it runs, and outside a
+trace (a graph built by hand: ``Proxy(graph.placeholder("x"))``) they reach
+``Proxy.__torch_function__`` as a Tensor subclass's calls do.  A Proxy has
 no value, so using one to decide Python control flow (``if x.sum() > 0:``) raises
 :class:`TraceError`.
 """
@@ -15,6 +17,8 @@ from .. import _dtype as D
 from .. import _errors
 from .._errors import TraceError
 from .._device import device as _device
+from .._ops._bindings import original
+from .._subclass import note_instance as _note_instance
 from . import _optable
 from .graph import Graph
 from .node import Node, map_aggregate
@@ -76,6 +80,29 @@ class Proxy:
     def __init__(self, node, tracer=None):
         self.tracer = tracer if tracer is not None else GraphAppendingTracer(node.graph)
         self.node = node
+        if isinstance(self.tracer, GraphAppendingTracer):
+            # a graph built by hand: no tracer patches the functions, so they dispatch
+            # through __torch_function__ (switched on from here on, as for Tensor subclasses)
+            _note_instance(type(self))
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """A public function (``torch.einsum``, ``F.linear``, ...) called with a Proxy among
+        its arguments, outside a tracer's patching too: record it into the Proxy's graph."""
+        kwargs = kwargs or {}
+        tracers = {}
+
+        def find(a):
+            if isinstance(a, cls):
+                tracers[a.tracer] = None
+            return a
+        map_aggregate((args, kwargs), find)
+        if len(tracers) > 1:
+            raise _errors.fx_multiple_tracers(list(tracers), func)
+        func = original(func)
+        # (method calls on a Proxy are ``Attribute`` calls: only function forms arrive here)
+        return next(iter(tracers)).create_proxy("call_function", func,
+                                                _unpacked(func, args, cls), kwargs)
 
     def __repr__(self):
         return f"Proxy({self.node.name})"
@@ -107,6 +134,18 @@ class Proxy:
         return self.tracer.keys(self)
 
     __hash__ = object.__hash__
+
+
+def _unpacked(func, args, proxy_type):
+    """A variadic function's operands given as one sequence of Proxies (``einsum(eq, [a, b])``)
+    unpacked, as torch's variadic functions unpack them before dispatching."""
+    code = getattr(inspect.unwrap(func), "__code__", None)
+    if code is None or not code.co_flags & inspect.CO_VARARGS or len(args) != code.co_argcount + 1:
+        return args
+    last = args[-1]
+    if isinstance(last, (list, tuple)) and any(isinstance(a, proxy_type) for a in last):
+        return args[:-1] + tuple(last)
+    return args
 
 
 def _operator_method(fn, swapped):
