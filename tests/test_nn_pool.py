@@ -301,3 +301,17 @@ def test_max_unpool_second_derivatives(torch, rng, nsp):
                              y, v, w)
     for a, b in zip(ge, gt):
         _same_or_both_zero(a, b)
+
+
+@pytest.mark.parametrize("name", [f"{p}{n}d" for p in ("ConstantPad", "ZeroPad", "ReflectionPad",
+                                                      "ReplicationPad", "CircularPad")
+                                  for n in (1, 2, 3)])
+def test_padding_class_tree_matches_torch(name):
+    """Libraries test ``isinstance(m, nn.modules.padding._ReflectionPadNd)`` and the like."""
+    torch = pytest.importorskip("torch")
+    ours = [c.__name__ for c in getattr(ember.nn, name).__mro__]
+    theirs = [c.__name__ for c in getattr(torch.nn, name).__mro__]
+    assert [c for c in ours if c != "_PadNd"] == theirs
+    for base in ("_ConstantPadNd", "_ReflectionPadNd", "_ReplicationPadNd", "_CircularPadNd"):
+        assert issubclass(getattr(ember.nn, name), getattr(ember.nn.modules.padding, base)) == \
+            issubclass(getattr(torch.nn, name), getattr(torch.nn.modules.padding, base))

@@ -38,22 +38,31 @@ class _ConstantPadNd(_PadNd):
         return f"padding={self.padding}, value={self.value}"
 
 
-class _ZeroPadNd(_ConstantPadNd):
-    def __init__(self, padding):
-        super().__init__(padding, 0.0)
-
-    def extra_repr(self):
-        return f"{self.padding}"
+class _ReflectionPadNd(_PadNd):
+    _mode = "reflect"
 
 
-def _make(prefix, base, mode, nsp):
-    return type(f"{prefix}{nsp}d", (base,), {"_nsp": nsp, "_mode": mode, "__module__": __name__})
+class _ReplicationPadNd(_PadNd):
+    _mode = "replicate"
 
 
-_BASES = {"ConstantPad": (_ConstantPadNd, "constant"), "ZeroPad": (_ZeroPadNd, "constant"),
-          "ReflectionPad": (_PadNd, "reflect"), "ReplicationPad": (_PadNd, "replicate"),
-          "CircularPad": (_PadNd, "circular")}
-for _prefix, (_base, _mode) in _BASES.items():
-    for _n in (1, 2, 3):
-        globals()[f"{_prefix}{_n}d"] = _make(_prefix, _base, _mode, _n)
-del _prefix, _base, _mode, _n
+class _CircularPadNd(_PadNd):
+    _mode = "circular"
+
+
+def _zero_init(self, padding):
+    _ConstantPadNd.__init__(self, padding, 0.0)
+
+
+def _make(name, bases, nsp, **attrs):
+    return type(name, bases, {"_nsp": nsp, "__module__": __name__, **attrs})
+
+
+# torch's class tree: XPad{n}d derives from _XPadNd, and ZeroPad{n}d from ConstantPad{n}d
+for _n in (1, 2, 3):
+    for _prefix, _base in (("ConstantPad", _ConstantPadNd), ("ReflectionPad", _ReflectionPadNd),
+                           ("ReplicationPad", _ReplicationPadNd), ("CircularPad", _CircularPadNd)):
+        globals()[f"{_prefix}{_n}d"] = _make(f"{_prefix}{_n}d", (_base,), _n)
+    globals()[f"ZeroPad{_n}d"] = _make(f"ZeroPad{_n}d", (globals()[f"ConstantPad{_n}d"],), _n,
+                                      __init__=_zero_init, extra_repr=_PadNd.extra_repr)
+del _prefix, _base, _n
