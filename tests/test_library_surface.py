@@ -626,3 +626,10 @@ def test_arange_keyword_forms(args, kwargs):
     for mod in (ember, torch):
         with pytest.raises(TypeError):
             mod.arange()
+
+
+def test_tile_method_takes_unpacked_sizes():
+    for mod in (ember, torch):
+        x = mod.arange(3)
+        assert x.tile(2, 1).tolist() == x.tile((2, 1)).tolist() == mod.tile(x, (2, 1)).tolist()
+        assert mod.tile(x, dims=(2,)).tolist() == [0, 1, 2, 0, 1, 2]

@@ -404,8 +404,9 @@ def repeat(input, *sizes):
 
 
 @register("tile", nodes=("RepeatBackward0",))
-def tile(input, dims):
-    dims = tuple(dims)
+def tile(input, *sizes, dims=None):
+    """``torch.tile(input, dims)``; the method also takes the sizes unpacked: ``x.tile(2, 3)``."""
+    dims = tuple(_dims_arg(sizes) if dims is None else dims)
     return repeat(input, (1,) * (input._data.ndim - len(dims)) + dims)
 
 
