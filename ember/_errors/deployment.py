@@ -44,7 +44,8 @@ def script_unresolved_name(name, where):
 
 def script_module_import(where, module):
     return UnsupportedError(f"ember.jit.script: {where} is the module '{module}'; scripted code "
-                            "may use modules of ember, the standard library and NumPy only")
+                            "may use modules of ember, the standard library, NumPy and installed packages "
+                            "only")
 
 
 def script_value_type(where, type_name):

@@ -8,7 +8,8 @@ source reads is resolved now, to a value encoded as JSON:
   None / bool / int / float / str, list        as themselves
   {"tuple": [...]}, {"size": [...]}, {"dict": [[key, value], ...]}
   {"dtype": "float32"}, {"device": "cuda:0"}
-  {"import": "ember.nn.functional"}            a module of ember, the standard library or NumPy
+  {"import": "ember.nn.functional"}            a module of ember, the standard library, NumPy
+                                               or an installed package
   {"ref": ["ember.nn.modules.linear", "Linear"]}   an object importable from such a module
   {"unit": 3}                                  a captured class / function
   {"tensor": 0}                                an entry of the tensor table
@@ -47,6 +48,7 @@ _HOOKS = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_
 _ANNOTATIONS = __future__.annotations.compiler_flag
 NAMESPACE_PREFIX = "__ember__."     # rebuilt namespaces are named after the original module
 _STDLIB = sysconfig.get_paths()["stdlib"]
+_INSTALLED = tuple({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
 
 
 class Source:
@@ -69,6 +71,13 @@ def is_library(module_name):
         return False
     path = getattr(sys.modules.get(root), "__file__", None)    # not a user's own test.py
     return path is None or path.startswith(_STDLIB)
+
+
+def is_installed_package(module):
+    """A module of an installed distribution (under site-packages): scripted code may import it
+    by name, as a saved archive can then be loaded wherever that package is installed."""
+    path = getattr(module, "__file__", None)
+    return path is not None and path.startswith(_INSTALLED)
 
 
 class Capture:
@@ -151,7 +160,7 @@ class Capture:
         if isinstance(v, types.ModuleType):
             # the import name (under the runner ``torch.__name__`` reads "torch" for Ember)
             name = v.__spec__.name if v.__spec__ is not None else v.__name__
-            if not is_library(name):
+            if not (is_library(name) or is_installed_package(v)):
                 raise _errors.script_module_import(where, name)
             return {"import": name}
         owner = getattr(v, "__module__", None)
