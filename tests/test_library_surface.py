@@ -633,3 +633,15 @@ def test_tile_method_takes_unpacked_sizes():
         x = mod.arange(3)
         assert x.tile(2, 1).tolist() == x.tile((2, 1)).tolist() == mod.tile(x, (2, 1)).tolist()
         assert mod.tile(x, dims=(2,)).tolist() == [0, 1, 2, 0, 1, 2]
+
+
+def test_parameter_subclass_with_extra_new_arguments():
+    """A Parameter subclass whose ``__new__`` takes more arguments (geoopt's ManifoldParameter)."""
+    for mod in (ember, torch):
+        class Tagged(mod.nn.Parameter):
+            def __new__(cls, data=None, tag=None, requires_grad=True):
+                instance = super().__new__(cls, data, requires_grad)
+                instance.tag = tag
+                return instance
+        p = Tagged(mod.ones(2), tag="ball")
+        assert p.tag == "ball" and p.requires_grad and isinstance(p, mod.nn.Parameter)

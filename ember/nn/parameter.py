@@ -51,8 +51,9 @@ class Parameter(Tensor, metaclass=_MarkedMeta):
         t._requires_grad = bool(requires_grad)
         return t
 
-    def __init__(self, data=None, requires_grad=True):
-        pass
+    def __init__(self, *args, **kwargs):
+        """Nothing: ``__new__`` made the parameter (subclasses' extra ``__new__`` arguments,
+        e.g. a ``manifold=``, pass through as in torch, whose Parameter has no ``__init__``)."""
 
     def __deepcopy__(self, memo):
         key = id(self)
