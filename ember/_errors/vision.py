@@ -502,3 +502,14 @@ def elastic_fill_type(fill):
 
 def auto_augment_unknown_op(name):
     return ValueError(f"The provided operator {name} is not recognized.")
+
+
+def deform_offset_channels(got, needed):
+    return RuntimeError(
+        "the shape of the offset tensor at dimension 1 is not valid. It should be a multiple of "
+        f"2 * weight.size[2] * weight.size[3].\nGot offset.shape[1]={got}, while "
+        f"2 * weight.size[2] * weight.size[3]={needed}")
+
+
+def deform_shape(condition):
+    return RuntimeError(f"deform_conv2d: the shapes must satisfy {condition}")

@@ -1,11 +1,12 @@
-"""``torchvision.ops`` for Ember: box utilities and NMS, RoI Align / RoI Pool, detection
-losses, and the layers torchvision's architectures share (frozen batch norm, conv-norm-
-activation blocks, squeeze-and-excitation, MLP, stochastic depth, DropBlock)."""
+"""``torchvision.ops`` for Ember: box utilities and NMS, RoI Align / RoI Pool, deformable
+convolution, detection losses, and the layers torchvision's architectures share (frozen batch
+norm, conv-norm-activation blocks, squeeze-and-excitation, MLP, stochastic depth, DropBlock)."""
 from ._utils import split_normalization_params  # noqa: F401
 from .boxes import (batched_nms, box_area, box_convert, box_iou, clip_boxes_to_image,
                     complete_box_iou, distance_box_iou, generalized_box_iou, masks_to_boxes, nms,
                     remove_small_boxes)
 from .ciou_loss import complete_box_iou_loss
+from .deform_conv import DeformConv2d, deform_conv2d
 from .diou_loss import distance_box_iou_loss
 from .drop_block import DropBlock2d, DropBlock3d, drop_block2d, drop_block3d
 from .feature_pyramid_network import FeaturePyramidNetwork
@@ -21,7 +22,7 @@ from .stochastic_depth import StochasticDepth, stochastic_depth
 __all__ = [
     "masks_to_boxes", "nms", "batched_nms", "remove_small_boxes", "clip_boxes_to_image",
     "box_convert", "box_area", "box_iou", "generalized_box_iou", "distance_box_iou",
-    "complete_box_iou", "roi_align", "RoIAlign", "roi_pool", "RoIPool", "MultiScaleRoIAlign",
+    "complete_box_iou", "deform_conv2d", "DeformConv2d", "roi_align", "RoIAlign", "roi_pool", "RoIPool", "MultiScaleRoIAlign",
     "FeaturePyramidNetwork", "sigmoid_focal_loss",
     "generalized_box_iou_loss", "distance_box_iou_loss", "complete_box_iou_loss",
     "stochastic_depth", "StochasticDepth", "drop_block2d", "DropBlock2d", "drop_block3d",
