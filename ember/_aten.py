@@ -1,6 +1,7 @@
 """Operators that PyTorch exposes only as ``torch.ops.aten.<name>`` (no public ``torch.<name>``),
 written with Ember's public ops so that code calling or registering them runs: ``_to_copy``,
-``_pin_memory``, ``alias``, ``slice``, ``index``, ``_sparse_addmm``, ``_sparse_mm_reduce_impl``."""
+``_pin_memory``, ``alias``, ``slice``, ``index``, ``_convolution``, ``_sparse_addmm``,
+``_sparse_mm_reduce_impl``."""
 import builtins
 
 from . import _errors
@@ -34,6 +35,15 @@ def index(self, indices):
     return self[tuple(builtins.slice(None) if i is None else i for i in indices)]
 
 
+def _convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
+                 groups, benchmark=False, deterministic=False, cudnn_enabled=True,
+                 allow_tf32=True):
+    """``convolution`` with the backend switches of the native call (they choose nothing here)."""
+    from ._ops import nn_conv
+    return nn_conv.convolution(input, weight, bias, stride, padding, dilation, transposed,
+                               output_padding, groups)
+
+
 def _sparse_addmm(self, mat1, mat2, *, beta=1, alpha=1):
     from . import sparse
     return sparse.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
@@ -45,5 +55,5 @@ def _sparse_mm_reduce_impl(self, other, reduce):
         "_sparse_mm_reduce_impl", "SparseCPU" if self.is_sparse else "CPU")
 
 
-KERNELS = {f.__name__: f for f in (_to_copy, _pin_memory, alias, slice, index, _sparse_addmm,
-                                   _sparse_mm_reduce_impl)}
+KERNELS = {f.__name__: f for f in (_to_copy, _pin_memory, alias, slice, index, _convolution,
+                                   _sparse_addmm, _sparse_mm_reduce_impl)}

@@ -6,6 +6,7 @@ same in the older style.  Ember runs every operator in Python, so the dispatch k
 and the fake (meta) kernels of ``register_fake`` are recorded but never needed: the one
 implementation serves every device.  ``torch.ops.aten.<name>`` reaches Ember's own ops.
 """
+import importlib
 import inspect
 
 from . import _errors
@@ -227,9 +228,14 @@ class _Aten(_OpNamespace):
 
 
 def _aten_kernel(name):
+    """Ember's function for the aten operator ``name``: a registered op, an aten-only kernel,
+    a public function defined outside the op table (``convolution``), or an in-place method."""
     from . import _aten, _ops
     from ._tensor import Tensor
     fn = _ops.functions.get(name) or _aten.KERNELS.get(name)
+    if fn is None and not name.startswith("_"):
+        top = getattr(importlib.import_module(__package__), name, None)
+        fn = top if inspect.isfunction(top) else None
     if fn is None and name.endswith("_") and callable(getattr(Tensor, name, None)):
         fn = getattr(Tensor, name)          # aten.add_.Tensor(t, u) is t.add_(u)
     return fn

@@ -1,7 +1,8 @@
 """Writes ``ember/_aten_overloads.json``: PyTorch's overload names of every ``torch.ops.aten``
-operator Ember serves (its functions, the in-place ``name_`` Tensor methods, the aten-only
-kernels of ``ember/_aten.py``).  Run ``python -m tests.aten_overloads`` after adding ops;
+operator Ember serves (its op functions and other public functions, the in-place ``name_``
+Tensor methods, the aten-only kernels of ``ember/_aten.py``).  Run ``python -m tests.aten_overloads`` after adding ops;
 ``tests/test_overrides.py`` checks the file against torch."""
+import inspect
 import json
 import pathlib
 
@@ -13,6 +14,8 @@ PATH = pathlib.Path(ember.__file__).parent / "_aten_overloads.json"
 
 def served_names():
     names = set(_ops.functions) | set(_aten.KERNELS)
+    names |= {n for n in dir(ember) if not n.startswith("_")
+              and inspect.isfunction(getattr(ember, n, None))}
     names |= {n for n in dir(ember.Tensor) if n.endswith("_") and not n.startswith("__")
               and callable(getattr(ember.Tensor, n))}
     return names
