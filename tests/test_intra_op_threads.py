@@ -1,6 +1,7 @@
 """Kernels split over threads (``ember/_backend/parallel.py``): every convolution lowering,
 batch norm and the recurrent layers give torch's values and gradients (or pass gradcheck) whatever
 the number of shares, and the shares cover their rows."""
+import os
 import warnings
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 import ember
 import ember.nn.functional as EF
 from ember._backend import numpy_nn, parallel
+from ember._ops import nn_rnn
 from tests._nn_compare import check_fn
 from tests.oracle.harness import compare
 from tests.test_nn_conv_layouts import LAYOUT_CASES, WINOGRAD_CASES
@@ -21,6 +23,7 @@ def threads(request, monkeypatch):
     monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_BYTES", 0)
     monkeypatch.setattr(numpy_nn, "_CHUNK_BYTES", 1 << 14)
     monkeypatch.setattr(numpy_nn, "_WINO_CHUNK_BYTES", 1 << 14)
+    monkeypatch.setattr(nn_rnn, "_MIN_WEIGHT_ROWS", 1)
     return request.param
 
 
@@ -237,3 +240,69 @@ def test_compiled_steps_follow_eager_ones(threads):
                                    _train(m2, o2, data, ember.compile(_step)), rtol=1e-5)
         for a, b in zip(m1.state_dict().values(), m2.state_dict().values()):
             np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_overlapped_hands_items_over_in_order(monkeypatch, k):
+    """``side`` runs on every handed item, in order (on a pool thread with two workers, after
+    ``main`` with one); the BLAS is single-threaded meanwhile."""
+    import threading
+    monkeypatch.setattr(parallel, "workers", lambda: k)
+    main_thread = threading.get_ident()
+
+    def main(hand):
+        for i in range(5):
+            hand(i)
+        return "done"
+
+    res, sides = parallel.overlapped(main, lambda i: (i, threading.get_ident() != main_thread))
+    assert res == "done"
+    assert [i for i, _ in sides] == list(range(5))
+    assert all(off for _, off in sides) == (k == 2)
+
+
+def test_overlapped_raises_after_the_side_has_ended(monkeypatch):
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    done = []
+
+    def main(hand):
+        hand(1)
+        raise ValueError("main failed")
+
+    with pytest.raises(ValueError, match="main failed"):
+        parallel.overlapped(main, done.append)
+    assert done == [1]
+
+
+def test_openblas_spin_is_shortened_once(monkeypatch):
+    """The timeout is put in the environment for OpenBLAS's re-read only, then the workers
+    are stopped (a stand-in library records the calls); a user's own setting is kept."""
+    import types
+    calls = []
+    so = types.SimpleNamespace(
+        openblas_read_env=lambda: calls.append(("read", os.environ.get("OPENBLAS_THREAD_TIMEOUT"))),
+        blas_thread_shutdown_=lambda: calls.append(("shutdown",)))
+    ctl = types.SimpleNamespace(lib_controllers=[types.SimpleNamespace(internal_api="openblas",
+                                                                       dynlib=so)])
+    monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT", raising=False)
+    parallel._shorten_openblas_spin(ctl)
+    assert calls == [("read", parallel._OPENBLAS_SPIN_LOG2), ("shutdown",)]
+    assert "OPENBLAS_THREAD_TIMEOUT" not in os.environ
+    calls.clear()
+    monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", "28")
+    parallel._shorten_openblas_spin(ctl)
+    assert calls == []
+
+
+def test_numpy_openblas_after_the_spin_change():
+    """With NumPy's own OpenBLAS: the timeout is read, and threaded GEMMs still compute."""
+    ctl = parallel._blas()
+    if ctl is None:
+        pytest.skip("no threadpoolctl")
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((300, 200))
+    np.testing.assert_allclose(a @ a.T, np.einsum("ik,jk->ij", a, a), rtol=1e-10, atol=1e-10)
+    for lib in ctl.lib_controllers:
+        timeout = getattr(getattr(lib, "dynlib", None), "openblas_thread_timeout", None)
+        if timeout is not None and "OPENBLAS_THREAD_TIMEOUT" not in os.environ:
+            assert timeout() == int(parallel._OPENBLAS_SPIN_LOG2)
