@@ -134,6 +134,38 @@ def test_max_pool_2x2_in_shares(torch, rng, threads, shape, indices, nan):
         compare(e, t, 0, 0)
 
 
+@pytest.mark.parametrize("shape,perm", [((5, 3, 8, 6), None), ((4, 7, 5), (2, 0, 1)), ((), None)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("inplace", [False, True])
+def test_relu_in_shares(torch, rng, threads, monkeypatch, shape, perm, dtype, inplace):
+    """ReLU and its gradient over flat ranges of the threads (a transposed view and a 0-d
+    tensor take the whole-array pass): values, node and gradient as torch's, ties at 0."""
+    monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_POINTWISE", 0)
+    x = rng.integers(-2, 3, shape).astype(dtype)        # zeros: y == 0 gets no gradient
+
+    def relu(lib):
+        def fn(t):
+            t = t * 1 if perm is None else (t * 1).permute(perm)
+            return lib.relu_(t) if inplace else lib.relu(t)
+        return fn
+    check_fn(torch, relu(ember), relu(torch), [x], dtype)
+
+
+def test_relu_gradient_graph_in_shares(torch, rng, threads, monkeypatch):
+    """Under ``create_graph`` the gradient is built from ember ops: double backward works."""
+    monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_POINTWISE", 0)
+    x = rng.standard_normal((6, 5))
+    res = []
+    for lib in (ember, torch):
+        xt = lib.tensor(x, requires_grad=True)
+        y = lib.relu(xt * xt - 0.5)
+        (g,) = lib.autograd.grad(y.sum(), xt, create_graph=True)
+        g.sum().backward()
+        res.append([y, g, xt.grad])
+    for e, t in zip(*res):
+        compare(e, t, 1e-12, 1e-12)
+
+
 def test_device_kernels_do_not_split():
     """The kernel module rebound to a device's array module (here the strict CuPy-shaped
     one) runs serially: a device orders its own work."""
