@@ -39,8 +39,8 @@ def _blas():
         else:
             ctl = threadpoolctl.ThreadpoolController().select(user_api="blas")
             _BLAS.append(ctl if ctl.lib_controllers else None)
-            if ctl.lib_controllers and threading.current_thread() is threading.main_thread():
-                _shorten_openblas_spin(ctl)
+            if ctl.lib_controllers and threading.active_count() == 1:
+                _shorten_openblas_spin(ctl)     # no other thread can be inside the BLAS
     return _BLAS[0]
 
 
@@ -55,7 +55,8 @@ def _shorten_openblas_spin(ctl):
     """Give NumPy's OpenBLAS workers a short spin unless ``OPENBLAS_THREAD_TIMEOUT`` is set:
     OpenBLAS reads the timeout when it starts its threads, so it is set in the environment
     for a re-read (``openblas_read_env``) and the threads are stopped, to be restarted by
-    the next multi-threaded call.  Done once, from the main thread, before any share runs."""
+    the next multi-threaded call.  Done once, while the process has no other thread
+    (stopping the workers while another thread runs a GEMM would wait forever)."""
     if "OPENBLAS_THREAD_TIMEOUT" in os.environ:
         return
     for lib in ctl.lib_controllers:
