@@ -124,9 +124,12 @@ def _rows(bsizes, reverse, b0, b1):
 def _serial_blas(xp):
     """The recurrences' BLAS: single-threaded.  Their per-step GEMMs (a (32, 256) state by a
     (256, 1024) weight) are too small for two BLAS threads, whose waits spin: two threads
-    were no faster than one on an idle core pair and several times slower on a loaded one."""
+    were no faster than one at their best and several times slower on a loaded machine."""
     from .._backend import parallel
     return parallel._single_threaded_blas() if parallel.is_host(xp) else contextlib.nullcontext()
+
+
+_MIN_WEIGHT_ROWS = 32     # fewer rows per weight-gradient GEMM: not worth a thread
 
 
 def _back_through_time(xp, steps, rows, weight_grad):
@@ -156,9 +159,6 @@ def _back_through_time(xp, steps, rows, weight_grad):
     for part in parts[1:]:
         parts[0] += part
     return parts[0]
-
-
-_MIN_WEIGHT_ROWS = 32     # fewer rows per weight-gradient GEMM: not worth a thread
 
 
 def _step_weight(xp, w):
