@@ -46,9 +46,10 @@ def _blas():
 
 # OpenBLAS's idle workers spin for 2^28 cycles (~0.1 s) after each job before they sleep:
 # longer than a small model's whole step, so after one multi-threaded GEMM a worker holds a
-# core that the kernels' shares (or other processes) need for the rest of the step.  2^20
-# cycles (well under a millisecond) still keeps it awake between the GEMMs of one layer chain.
-_OPENBLAS_SPIN_LOG2 = "20"
+# core that the kernels' shares (or other processes) need for the rest of the step.  2^24
+# cycles (a few milliseconds) still keeps it awake between an MLP's GEMMs; at 2^20 it fell
+# asleep between them, and an MLP step took about twice as long (two runs out of two).
+_OPENBLAS_SPIN_LOG2 = "24"
 
 
 def _shorten_openblas_spin(ctl):
