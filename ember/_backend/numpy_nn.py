@@ -151,27 +151,27 @@ _MIN_SPLIT_POINTWISE = 4 << 20
 
 def relu(x):
     """``max(x, 0)`` of a float array, split over the threads when large."""
-    out = np.empty_like(x)
-    _flat_shares(lambda o, a: np.maximum(a, 0, out=o), out, x)
-    return out
+    if x.nbytes < _MIN_SPLIT_POINTWISE:
+        return np.maximum(x, 0)
+    return _flat_shares(lambda o, a: np.maximum(a, 0, out=o), np.empty_like(x), x)
 
 
 def relu_backward(g, y):
     """The gradient through a ReLU of output ``y``: ``g`` where ``y > 0``, else 0."""
-    out = np.empty_like(g)
-    _flat_shares(lambda o, a, b: np.multiply(a, b > 0, out=o), out, g, y)
-    return out
+    if g.nbytes < _MIN_SPLIT_POINTWISE:
+        return np.multiply(g, y > 0)
+    return _flat_shares(lambda o, a, b: np.multiply(a, b > 0, out=o), np.empty_like(g), g, y)
 
 
 def _flat_shares(fn, out, *ins):
-    """``fn(out, *ins)`` over flat ranges of the threads (same-shape C-contiguous arrays of
-    _MIN_SPLIT_POINTWISE bytes or more), else at once."""
-    if out.nbytes < _MIN_SPLIT_POINTWISE or not all(
-            a.shape == out.shape and a.flags.c_contiguous for a in (out,) + ins):
+    """``fn(out, *ins)`` over flat ranges of the threads (same-shape C-contiguous arrays),
+    at once otherwise; returns ``out``."""
+    if not all(a.shape == out.shape and a.flags.c_contiguous for a in (out,) + ins):
         fn(out, *ins)
-        return
+        return out
     flat = [a.reshape(-1) for a in (out,) + ins]
     in_shares(lambda i0, i1: fn(*(a[i0:i1] for a in flat)), out.size, out.nbytes)
+    return out
 
 
 def _total(parts):
