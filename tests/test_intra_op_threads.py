@@ -209,6 +209,25 @@ def test_rnn_in_shares_matches_torch(torch, threads, cls, packed):
         compare(a, b, 1e-5, 1e-5)
 
 
+@pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN"])
+def test_rnn_frozen_recurrent_weight_in_shares(torch, threads, cls):
+    """A recurrent weight that needs no gradient: the backward skips its overlapped GEMMs and
+    the other gradients are torch's."""
+    tm = getattr(torch.nn, cls)(3, 6, batch_first=True)
+    em = getattr(ember.nn, cls)(3, 6, batch_first=True)
+    em.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
+    x = np.random.default_rng(7).standard_normal((4, 9, 3)).astype(np.float32)
+    res = []
+    for lib, m in ((ember, em), (torch, tm)):
+        m.weight_hh_l0.requires_grad_(False)
+        xt = lib.tensor(x, requires_grad=True)
+        m(xt)[0].tanh().sum().backward()
+        assert m.weight_hh_l0.grad is None
+        res.append([xt.grad, m.weight_ih_l0.grad, m.bias_hh_l0.grad])
+    for a, b in zip(*res):
+        compare(a, b, 1e-5, 1e-5)
+
+
 def test_concurrent_ops_give_the_blas_its_threads_back(monkeypatch):
     """Ops splitting at once from several threads: inside, the BLAS is single-threaded; after
     the last one, it has its own thread count again (a stand-in BLAS records the calls)."""
