@@ -1,6 +1,7 @@
 """Kernels split over threads (``ember/_backend/parallel.py``): every convolution lowering,
 batch norm and the recurrent layers give torch's values and gradients (or pass gradcheck) whatever
 the number of shares, and the shares cover their rows."""
+import os
 import warnings
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 import ember
 import ember.nn.functional as EF
 from ember._backend import numpy_nn, parallel
+from ember._ops import nn_rnn
 from tests._nn_compare import check_fn
 from tests.oracle.harness import compare
 from tests.test_nn_conv_layouts import LAYOUT_CASES, WINOGRAD_CASES
@@ -21,6 +23,7 @@ def threads(request, monkeypatch):
     monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_BYTES", 0)
     monkeypatch.setattr(numpy_nn, "_CHUNK_BYTES", 1 << 14)
     monkeypatch.setattr(numpy_nn, "_WINO_CHUNK_BYTES", 1 << 14)
+    monkeypatch.setattr(nn_rnn, "_MIN_WEIGHT_ROWS", 1)
     return request.param
 
 
@@ -131,6 +134,38 @@ def test_max_pool_2x2_in_shares(torch, rng, threads, shape, indices, nan):
         compare(e, t, 0, 0)
 
 
+@pytest.mark.parametrize("shape,perm", [((5, 3, 8, 6), None), ((4, 7, 5), (2, 0, 1)), ((), None)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("inplace", [False, True])
+def test_relu_in_shares(torch, rng, threads, monkeypatch, shape, perm, dtype, inplace):
+    """ReLU and its gradient over flat ranges of the threads (a transposed view and a 0-d
+    tensor take the whole-array pass): values, node and gradient as torch's, ties at 0."""
+    monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_POINTWISE", 0)
+    x = rng.integers(-2, 3, shape).astype(dtype)        # zeros: y == 0 gets no gradient
+
+    def relu(lib):
+        def fn(t):
+            t = t * 1 if perm is None else (t * 1).permute(perm)
+            return lib.relu_(t) if inplace else lib.relu(t)
+        return fn
+    check_fn(torch, relu(ember), relu(torch), [x], dtype)
+
+
+def test_relu_gradient_graph_in_shares(torch, rng, threads, monkeypatch):
+    """Under ``create_graph`` the gradient is built from ember ops: double backward works."""
+    monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_POINTWISE", 0)
+    x = rng.standard_normal((6, 5))
+    res = []
+    for lib in (ember, torch):
+        xt = lib.tensor(x, requires_grad=True)
+        y = lib.relu(xt * xt - 0.5)
+        (g,) = lib.autograd.grad(y.sum(), xt, create_graph=True)
+        g.sum().backward()
+        res.append([y, g, xt.grad])
+    for e, t in zip(*res):
+        compare(e, t, 1e-12, 1e-12)
+
+
 def test_device_kernels_do_not_split():
     """The kernel module rebound to a device's array module (here the strict CuPy-shaped
     one) runs serially: a device orders its own work."""
@@ -170,6 +205,25 @@ def test_rnn_in_shares_matches_torch(torch, threads, cls, packed):
         out = out.data if packed else out
         (out.sin().sum() + (h * h).sum() + c.sum()).backward()
         res.append([out, h, c, xt.grad] + [p.grad for p in m.parameters()])
+    for a, b in zip(*res):
+        compare(a, b, 1e-5, 1e-5)
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN"])
+def test_rnn_frozen_recurrent_weight_in_shares(torch, threads, cls):
+    """A recurrent weight that needs no gradient: the backward skips its overlapped GEMMs and
+    the other gradients are torch's."""
+    tm = getattr(torch.nn, cls)(3, 6, batch_first=True)
+    em = getattr(ember.nn, cls)(3, 6, batch_first=True)
+    em.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
+    x = np.random.default_rng(7).standard_normal((4, 9, 3)).astype(np.float32)
+    res = []
+    for lib, m in ((ember, em), (torch, tm)):
+        m.weight_hh_l0.requires_grad_(False)
+        xt = lib.tensor(x, requires_grad=True)
+        m(xt)[0].tanh().sum().backward()
+        assert m.weight_hh_l0.grad is None
+        res.append([xt.grad, m.weight_ih_l0.grad, m.bias_hh_l0.grad])
     for a, b in zip(*res):
         compare(a, b, 1e-5, 1e-5)
 
@@ -237,3 +291,70 @@ def test_compiled_steps_follow_eager_ones(threads):
                                    _train(m2, o2, data, ember.compile(_step)), rtol=1e-5)
         for a, b in zip(m1.state_dict().values(), m2.state_dict().values()):
             np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_overlapped_hands_items_over_in_order(monkeypatch, k):
+    """``side`` runs on every handed item, in order (on a pool thread with two workers, after
+    ``main`` with one); the BLAS is single-threaded meanwhile."""
+    import threading
+    monkeypatch.setattr(parallel, "workers", lambda: k)
+    main_thread = threading.get_ident()
+
+    def main(hand):
+        for i in range(5):
+            hand(i)
+        return "done"
+
+    res, sides = parallel.overlapped(main, lambda i: (i, threading.get_ident() != main_thread))
+    assert res == "done"
+    assert [i for i, _ in sides] == list(range(5))
+    assert all(off for _, off in sides) == (k == 2)
+
+
+def test_overlapped_raises_after_the_side_has_ended(monkeypatch):
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    done = []
+
+    def main(hand):
+        hand(1)
+        raise ValueError("main failed")
+
+    with pytest.raises(ValueError, match="main failed"):
+        parallel.overlapped(main, done.append)
+    assert done == [1]
+
+
+def test_openblas_spin_is_shortened_once(monkeypatch):
+    """The timeout is put in the environment for OpenBLAS's re-read only, then the workers
+    are stopped (a stand-in library records the calls); a user's own setting is kept."""
+    import types
+    calls = []
+    so = types.SimpleNamespace(
+        openblas_read_env=lambda: calls.append(("read", os.environ.get("OPENBLAS_THREAD_TIMEOUT"))),
+        blas_thread_shutdown_=lambda: calls.append(("shutdown",)))
+    ctl = types.SimpleNamespace(lib_controllers=[types.SimpleNamespace(internal_api="openblas",
+                                                                       dynlib=so)])
+    monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT", raising=False)
+    parallel._shorten_openblas_spin(ctl)
+    assert calls == [("read", parallel._OPENBLAS_SPIN_LOG2), ("shutdown",)]
+    assert "OPENBLAS_THREAD_TIMEOUT" not in os.environ
+    calls.clear()
+    monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", "28")
+    parallel._shorten_openblas_spin(ctl)
+    assert calls == []
+
+
+def test_numpy_openblas_after_the_spin_change(monkeypatch):
+    """NumPy's own OpenBLAS reads the shorter timeout, and its restarted threads compute."""
+    ctl = parallel._blas()
+    libs = [lib for lib in getattr(ctl, "lib_controllers", ())
+            if hasattr(getattr(lib, "dynlib", None), "openblas_thread_timeout")]
+    if not libs:
+        pytest.skip("NumPy's BLAS is not an OpenBLAS with a thread timeout")
+    monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT", raising=False)
+    parallel._shorten_openblas_spin(ctl)
+    assert all(lib.dynlib.openblas_thread_timeout() == int(parallel._OPENBLAS_SPIN_LOG2)
+               for lib in libs)
+    a = np.random.default_rng(0).standard_normal((300, 200))
+    np.testing.assert_allclose(a @ a.T, np.einsum("ik,jk->ij", a, a), rtol=1e-10, atol=1e-10)

@@ -16,6 +16,7 @@ costs speed, not correctness.)
 import contextlib
 import contextvars
 import os
+import queue
 import threading
 
 import numpy
@@ -38,7 +39,39 @@ def _blas():
         else:
             ctl = threadpoolctl.ThreadpoolController().select(user_api="blas")
             _BLAS.append(ctl if ctl.lib_controllers else None)
+            if ctl.lib_controllers and threading.active_count() == 1:
+                _shorten_openblas_spin(ctl)     # no other thread can be inside the BLAS
     return _BLAS[0]
+
+
+# OpenBLAS's idle workers spin for 2^28 cycles (~0.1 s) after each job before they sleep:
+# longer than a small model's whole step, so after one multi-threaded GEMM a worker holds a
+# core that the kernels' shares (or other processes) need for the rest of the step.  2^24
+# cycles (a few milliseconds) still keeps it awake between an MLP's GEMMs; at 2^20 it fell
+# asleep between them, and an MLP step took about twice as long (two runs out of two).
+_OPENBLAS_SPIN_LOG2 = "24"
+
+
+def _shorten_openblas_spin(ctl):
+    """Give NumPy's OpenBLAS workers a short spin unless ``OPENBLAS_THREAD_TIMEOUT`` is set:
+    OpenBLAS reads the timeout when it starts its threads, so it is set in the environment
+    for a re-read (``openblas_read_env``) and the threads are stopped, to be restarted by
+    the next multi-threaded call.  Done once, while the process has no other thread
+    (stopping the workers while another thread runs a GEMM would wait forever)."""
+    if "OPENBLAS_THREAD_TIMEOUT" in os.environ:
+        return
+    for lib in ctl.lib_controllers:
+        so = getattr(lib, "dynlib", None)
+        read_env = getattr(so, "openblas_read_env", None)
+        shutdown = getattr(so, "blas_thread_shutdown_", None)
+        if lib.internal_api != "openblas" or read_env is None or shutdown is None:
+            continue
+        os.environ["OPENBLAS_THREAD_TIMEOUT"] = _OPENBLAS_SPIN_LOG2
+        try:
+            read_env()
+        finally:
+            del os.environ["OPENBLAS_THREAD_TIMEOUT"]
+        shutdown()
 
 
 def is_host(xp):
@@ -96,6 +129,29 @@ def run(fn, shares, threads=True):
             for job in jobs:        # every share ends before the BLAS gets its threads back
                 job.exception()
     return [first] + [job.result() for job in jobs]
+
+
+def overlapped(main, side):
+    """Run ``main(hand)`` on the calling thread while a pool thread runs ``side(item)`` on
+    each item that ``main`` passes to ``hand``, in order, as soon as it is handed over (the
+    BLAS single-threaded meanwhile, as in ``run``).  Returns ``main``'s result and the list of
+    ``side``'s.  With one thread, the items are processed after ``main`` has returned."""
+    if workers() < 2:
+        items = []
+        result = main(items.append)
+        return result, [side(item) for item in items]
+    handed, end = queue.SimpleQueue(), object()
+
+    def produce():
+        try:
+            return main(handed.put)
+        finally:
+            handed.put(end)
+
+    def consume():
+        return [side(item) for item in iter(handed.get, end)]
+
+    return tuple(run(lambda fn: fn(), [produce, consume]))
 
 
 def _run_share(fn, share):

@@ -11,6 +11,8 @@ The backward array code has no graph of its own, so when a graph of the gradient
 (``create_graph=True``) it differentiates a replay of the recurrence in ember ops instead, which
 makes double backward exact too.
 """
+import contextlib
+
 from .._tensor import _make
 from ..autograd.graph import node_class, set_output
 from ._core import register, record, _grad_on
@@ -119,6 +121,46 @@ def _rows(bsizes, reverse, b0, b1):
     return [(s + b0, s + min(bs, b1)) for s, bs in _spans(bsizes, reverse) if bs > b0]
 
 
+def _serial_blas(xp):
+    """The recurrences' BLAS: single-threaded.  Their per-step GEMMs (a (32, 256) state by a
+    (256, 1024) weight) are too small for two BLAS threads, whose waits spin: two threads
+    were no faster than one at their best and several times slower on a loaded machine."""
+    from .._backend import parallel
+    return parallel._single_threaded_blas() if parallel.is_host(xp) else contextlib.nullcontext()
+
+
+_MIN_WEIGHT_ROWS = 32     # fewer rows per weight-gradient GEMM: not worth a thread
+
+
+def _back_through_time(xp, steps, rows, weight_grad):
+    """Run the backward recurrence ``steps`` (a generator that yields each step's rows once
+    their pre-activation gradients are written) and return the recurrent weight's gradient,
+    the sum of ``weight_grad(r0, r1)`` over the rows (None: not wanted).  On the host, a pool
+    thread multiplies out each finished eighth of the rows while the recurrence goes on."""
+    from .._backend import parallel
+    if weight_grad is None or not parallel.is_host(xp) or rows < 2 * _MIN_WEIGHT_ROWS:
+        with _serial_blas(xp):
+            for _ in steps:
+                pass
+        return None if weight_grad is None else weight_grad(0, rows)
+    chunk = max(_MIN_WEIGHT_ROWS, rows // 8)
+
+    def recurrence(hand):
+        lo = hi = None
+        for s, e in steps:          # a step's rows are next to the previous step's
+            lo, hi = (s, e) if lo is None else (min(lo, s), max(hi, e))
+            if hi - lo >= chunk:
+                hand((lo, hi))
+                lo = None
+        if lo is not None:
+            hand((lo, hi))
+
+    parts = parallel.overlapped(recurrence, lambda r: weight_grad(*r))[1]
+    for part in parts[1:]:
+        parts[0] += part
+    return parts[0]
+
+
 def _step_weight(xp, w):
     """``w.T`` as a C-ordered array, the right operand of every step's ``state @ w.T``: a
     recurrence reuses it at each step, and OpenBLAS multiplies by it faster than by the
@@ -193,7 +235,8 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
                 c[b0:b0 + e - s] = cn
         if uniform:
             h[b0:b1], c[b0:b1] = hp, cp
-    sequences(0, h.shape[0])
+    with _serial_blas(xp):
+        sequences(0, h.shape[0])
     if uniform:
         hprev, cprev = _previous(xp, out, h0._data, reverse), _previous(xp, cs, c0._data, reverse)
     return _outputs(_LstmLayerBackward, (gi, h0, c0, w_hh, w_hr), (out, h, c),
@@ -258,12 +301,19 @@ def _lstm_layer_backward(node, g_out, g_h, g_c):
             xp.multiply(dct, a[:, :hid], out=d[:, 2 * hid:3 * hid])
             xp.multiply(dht, tcs[s:e], out=d[:, 3 * hid:])
             d *= der[s:e]
+            yield s, e
             xp.matmul(d, whh, out=dh[state])
             xp.multiply(dct, a[:, hid:2 * hid], out=dc[state])
     derivatives(0, acts.shape[0])
-    sequences(0, dh.shape[0])
+    dw = _back_through_time(xp, sequences(0, dh.shape[0]), acts.shape[0],
+                            _wanted(node, 3, lambda r0, r1: dgates[r0:r1].T @ hprev[r0:r1]))
     return _wrap_grads(node, gi, (lambda: dgates, lambda: dh, lambda: dc,
-                                  lambda: dgates.T @ hprev, lambda: dhs.T @ hcs))
+                                  lambda: dw, lambda: dhs.T @ hcs))
+
+
+def _wanted(node, k, fn):
+    """``fn`` if the node's input ``k`` needs a gradient, else None."""
+    return fn if node.next_functions[k][0] is not None else None
 
 
 def _wrap_grads(node, like, makers):
@@ -334,7 +384,8 @@ def _gru_layer(gi, h0, w_hh, b_hh, batch_sizes, reverse=False):
             hn += n
             out[s:e] = hn
             h[state] = hn
-    sequences(0, h.shape[0])
+    with _serial_blas(xp):
+        sequences(0, h.shape[0])
     return _outputs(_GruLayerBackward, (gi, h0, w_hh, b_hh), (out, h),
                     (tuple(batch_sizes), reverse, rz, ns, ghn, hprev))
 
@@ -363,10 +414,11 @@ def _gru_layer_backward(node, g_out, g_h):
             dgh[s:e, 2 * hid:] = dn * r
             dgi[s:e, :hid] = dgh[s:e, :hid] = dn * ghn[s:e] * r * (1 - r)
             dgi[s:e, hid:2 * hid] = dgh[s:e, hid:2 * hid] = dht * (hp - n) * z * (1 - z)
+            yield s, e
             dh[state] = dht * z + dgh[s:e] @ whh
-    sequences(0, dh.shape[0])
-    return _wrap_grads(node, gi, (lambda: dgi, lambda: dh, lambda: dgh.T @ hprev,
-                                  lambda: dgh.sum(0)))
+    dw = _back_through_time(xp, sequences(0, dh.shape[0]), rz.shape[0],
+                            _wanted(node, 2, lambda r0, r1: dgh[r0:r1].T @ hprev[r0:r1]))
+    return _wrap_grads(node, gi, (lambda: dgi, lambda: dh, lambda: dw, lambda: dgh.sum(0)))
 
 
 _GruLayerBackward = node_class("MkldnnRnnLayerBackward0", _gru_layer_backward)
@@ -397,7 +449,8 @@ def _rnn_layer(gi, h0, w_hh, batch_sizes, reverse=False, nonlinearity="tanh"):
             else:
                 xp.maximum(a, 0, out=a)
             h[state] = a
-    sequences(0, h.shape[0])
+    with _serial_blas(xp):
+        sequences(0, h.shape[0])
     return _outputs(_RnnLayerBackward, (gi, h0, w_hh), (out, h),
                     (tuple(batch_sizes), reverse, nonlinearity, out, hprev))
 
@@ -421,9 +474,11 @@ def _rnn_layer_backward(node, g_out, g_h):
             y = out[s:e]
             d = xp.multiply(dht, 1 - y * y if nonlinearity == "tanh" else y > 0,
                             out=dpre[s:e])
+            yield s, e
             dh[state] = d @ whh
-    sequences(0, dh.shape[0])
-    return _wrap_grads(node, gi, (lambda: dpre, lambda: dh, lambda: dpre.T @ hprev))
+    dw = _back_through_time(xp, sequences(0, dh.shape[0]), out.shape[0],
+                            _wanted(node, 2, lambda r0, r1: dpre[r0:r1].T @ hprev[r0:r1]))
+    return _wrap_grads(node, gi, (lambda: dpre, lambda: dh, lambda: dw))
 
 
 _RnnLayerBackward = node_class("MkldnnRnnLayerBackward0", _rnn_layer_backward)

@@ -728,8 +728,20 @@ def _relu_check(dt):
         raise _errors.relu_bool()
 
 
-relu, relu_ = unary("relu", lambda x, be: be.xp.maximum(x, 0),
-                    lambda g, x, y: g * (y > 0), "ReluBackward0", saves="output",
+def _relu_kernel(x, be):
+    return be.nn.relu(x) if x.dtype.kind == "f" else be.xp.maximum(x, 0)
+
+
+def _relu_grad(g, x, y):
+    """``g * (y > 0)``; without a graph of the gradient, one backend kernel (split over the
+    threads when large) when ``g`` and ``y`` agree in shape and floating dtype."""
+    gd, yd = g._data, y._data
+    if _grad_on() or gd.shape != yd.shape or gd.dtype != yd.dtype or gd.dtype.kind != "f":
+        return g * (y > 0)
+    return _make(g._device._backend.nn.relu_backward(gd, yd), g._dtype, g._device)
+
+
+relu, relu_ = unary("relu", _relu_kernel, _relu_grad, "ReluBackward0", saves="output",
                     check=_relu_check)
 abs, abs_ = unary("abs", _np("abs"), lambda g, x, y: g * x.sgn(), "AbsBackward0",
                   aliases=("absolute",), check=_no_bool("abs_cpu"))
