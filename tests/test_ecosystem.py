@@ -38,6 +38,7 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "gradcam_lpips_run.py": (("pytorch_grad_cam", "lpips", "ttach"), 5e-4),
     "backpack_laplace_run.py": (("backpack", "higher", "torchode", "laplace"), 1e-4),
     "geoopt_run.py": (("geoopt",), 1e-4),
+    "ptflops_run.py": (("ptflops",), 0),
     "fastai_run.py": (("fastai", "fastcore", "fasttransform", "plum"), 1e-4),
     "sb3_gym_run.py": (("stable_baselines3", "gymnasium"), 1e-4),
     "cde_e3nn_viz_run.py": (("torchcde", "e3nn", "opt_einsum_fx", "torchviz"), 1e-4),

@@ -645,3 +645,21 @@ def test_parameter_subclass_with_extra_new_arguments():
                 return instance
         p = Tagged(mod.ones(2), tag="ball")
         assert p.tag == "ball" and p.requires_grad and isinstance(p, mod.nn.Parameter)
+
+
+@pytest.mark.parametrize("module, name, args", [("ReLU", "relu", ()), ("Dropout", "dropout", ()),
+                                                ("MaxPool2d", "max_pool2d", (2,)),
+                                                ("GELU", "gelu", ())])
+def test_modules_call_the_functional_in_place_at_run_time(module, name, args, monkeypatch):
+    """FLOP counters replace ``F.relu`` & co.; torch's modules call them through ``F``."""
+    for mod in (ember, torch):
+        calls = []
+        original = getattr(mod.nn.functional, name)
+
+        def spy(*a, **k):
+            calls.append(name)
+            return original(*a, **k)
+        monkeypatch.setattr(mod.nn.functional, name, spy)
+        getattr(mod.nn, module)(*args)(mod.ones(1, 1, 4, 4))
+        monkeypatch.undo()
+        assert calls == [name], mod.__name__

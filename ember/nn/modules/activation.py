@@ -10,6 +10,7 @@ from .._functional.attention import _canonical_mask, multi_head_attention_forwar
 from ..parameter import Parameter
 from . import linear as _linear
 from .module import Module
+from .utils import _Functional
 
 __all__ = ["Threshold", "ReLU", "RReLU", "Hardtanh", "ReLU6", "Sigmoid", "Hardsigmoid", "Tanh",
            "SiLU", "Mish", "Hardswish", "ELU", "CELU", "SELU", "GLU", "GELU", "Hardshrink",
@@ -63,30 +64,30 @@ class Threshold(Module):
 
 
 class ReLU(_Inplace):
-    _fn = staticmethod(F.relu)
+    _fn = _Functional("relu")
 
 
 class SELU(_Inplace):
-    _fn = staticmethod(F.selu)
+    _fn = _Functional("selu")
 
 
 class SiLU(_Inplace):
-    _fn = staticmethod(F.silu)
+    _fn = _Functional("silu")
 
 
 class Mish(_Inplace):
-    _fn = staticmethod(F.mish)
+    _fn = _Functional("mish")
 
 
 class Hardsigmoid(_Inplace):
-    _fn = staticmethod(F.hardsigmoid)
+    _fn = _Functional("hardsigmoid")
 
     def extra_repr(self):
         return ""
 
 
 class Hardswish(_Inplace):
-    _fn = staticmethod(F.hardswish)
+    _fn = _Functional("hardswish")
 
     def extra_repr(self):
         return ""
@@ -149,15 +150,15 @@ class Tanh(_Stateless):
 
 
 class LogSigmoid(_Stateless):
-    _fn = staticmethod(F.logsigmoid)
+    _fn = _Functional("logsigmoid")
 
 
 class Softsign(_Stateless):
-    _fn = staticmethod(F.softsign)
+    _fn = _Functional("softsign")
 
 
 class Tanhshrink(_Stateless):
-    _fn = staticmethod(F.tanhshrink)
+    _fn = _Functional("tanhshrink")
 
 
 class _Alpha(Module):
@@ -178,11 +179,11 @@ class _Alpha(Module):
 
 
 class ELU(_Alpha):
-    _fn = staticmethod(F.elu)
+    _fn = _Functional("elu")
 
 
 class CELU(_Alpha):
-    _fn = staticmethod(F.celu)
+    _fn = _Functional("celu")
 
 
 class GLU(Module):
@@ -229,11 +230,11 @@ class _Shrink(Module):
 
 
 class Hardshrink(_Shrink):
-    _fn = staticmethod(F.hardshrink)
+    _fn = _Functional("hardshrink")
 
 
 class Softshrink(_Shrink):
-    _fn = staticmethod(F.softshrink)
+    _fn = _Functional("softshrink")
 
 
 class LeakyReLU(Module):
@@ -309,15 +310,15 @@ class _SoftmaxBase(Module):
 
 
 class Softmin(_SoftmaxBase):
-    _fn = staticmethod(F.softmin)
+    _fn = _Functional("softmin")
 
 
 class Softmax(_SoftmaxBase):
-    _fn = staticmethod(F.softmax)
+    _fn = _Functional("softmax")
 
 
 class LogSoftmax(_SoftmaxBase):
-    _fn = staticmethod(F.log_softmax)
+    _fn = _Functional("log_softmax")
 
 
 class Softmax2d(Module):

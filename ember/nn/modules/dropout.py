@@ -1,7 +1,7 @@
 """nn modules: dropout (element-wise, channel-wise, alpha); active only in training mode."""
 from ... import _errors
-from .. import functional as F
 from .module import Module
+from .utils import _Functional
 
 __all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
            "FeatureAlphaDropout"]
@@ -26,24 +26,24 @@ class _DropoutNd(Module):
 
 
 class Dropout(_DropoutNd):
-    _fn = staticmethod(F.dropout)
+    _fn = _Functional("dropout")
 
 
 class Dropout1d(_DropoutNd):
-    _fn = staticmethod(F.dropout1d)
+    _fn = _Functional("dropout1d")
 
 
 class Dropout2d(_DropoutNd):
-    _fn = staticmethod(F.dropout2d)
+    _fn = _Functional("dropout2d")
 
 
 class Dropout3d(_DropoutNd):
-    _fn = staticmethod(F.dropout3d)
+    _fn = _Functional("dropout3d")
 
 
 class AlphaDropout(_DropoutNd):
-    _fn = staticmethod(F.alpha_dropout)
+    _fn = _Functional("alpha_dropout")
 
 
 class FeatureAlphaDropout(_DropoutNd):
-    _fn = staticmethod(F.feature_alpha_dropout)
+    _fn = _Functional("feature_alpha_dropout")

@@ -1,6 +1,7 @@
 """nn modules: max/avg/adaptive/LP pooling and max unpooling."""
 from .. import functional as F
 from .module import Module
+from .utils import _Functional
 
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
            "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
@@ -37,15 +38,15 @@ class _MaxPoolNd(Module):
 
 
 class MaxPool1d(_MaxPoolNd):
-    _fn = staticmethod(F.max_pool1d)
+    _fn = _Functional("max_pool1d")
 
 
 class MaxPool2d(_MaxPoolNd):
-    _fn = staticmethod(F.max_pool2d)
+    _fn = _Functional("max_pool2d")
 
 
 class MaxPool3d(_MaxPoolNd):
-    _fn = staticmethod(F.max_pool3d)
+    _fn = _Functional("max_pool3d")
 
 
 class _AvgPoolNd(Module):
@@ -90,11 +91,11 @@ class _AvgPool(_AvgPoolNd):
 
 
 class AvgPool2d(_AvgPool):
-    _fn = staticmethod(F.avg_pool2d)
+    _fn = _Functional("avg_pool2d")
 
 
 class AvgPool3d(_AvgPool):
-    _fn = staticmethod(F.avg_pool3d)
+    _fn = _Functional("avg_pool3d")
 
 
 class _AdaptivePool(Module):
@@ -113,15 +114,15 @@ class _AdaptivePool(Module):
 
 
 class AdaptiveAvgPool1d(_AdaptivePool):
-    _fn = staticmethod(F.adaptive_avg_pool1d)
+    _fn = _Functional("adaptive_avg_pool1d")
 
 
 class AdaptiveAvgPool2d(_AdaptivePool):
-    _fn = staticmethod(F.adaptive_avg_pool2d)
+    _fn = _Functional("adaptive_avg_pool2d")
 
 
 class AdaptiveAvgPool3d(_AdaptivePool):
-    _fn = staticmethod(F.adaptive_avg_pool3d)
+    _fn = _Functional("adaptive_avg_pool3d")
 
 
 class _AdaptiveMaxPool(_AdaptivePool):
@@ -136,15 +137,15 @@ class _AdaptiveMaxPool(_AdaptivePool):
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPool):
-    _fn = staticmethod(F.adaptive_max_pool1d)
+    _fn = _Functional("adaptive_max_pool1d")
 
 
 class AdaptiveMaxPool2d(_AdaptiveMaxPool):
-    _fn = staticmethod(F.adaptive_max_pool2d)
+    _fn = _Functional("adaptive_max_pool2d")
 
 
 class AdaptiveMaxPool3d(_AdaptiveMaxPool):
-    _fn = staticmethod(F.adaptive_max_pool3d)
+    _fn = _Functional("adaptive_max_pool3d")
 
 
 class _MaxUnpool(Module):
@@ -168,16 +169,16 @@ class _MaxUnpool(Module):
 
 class MaxUnpool1d(_MaxUnpool):
     _nsp = 1
-    _fn = staticmethod(F.max_unpool1d)
+    _fn = _Functional("max_unpool1d")
 
 
 class MaxUnpool2d(_MaxUnpool):
-    _fn = staticmethod(F.max_unpool2d)
+    _fn = _Functional("max_unpool2d")
 
 
 class MaxUnpool3d(_MaxUnpool):
     _nsp = 3
-    _fn = staticmethod(F.max_unpool3d)
+    _fn = _Functional("max_unpool3d")
 
 
 class _LPPool(Module):
@@ -201,14 +202,14 @@ class _LPPool(Module):
 
 
 class LPPool1d(_LPPool):
-    _fn = staticmethod(F.lp_pool1d)
+    _fn = _Functional("lp_pool1d")
 
 
 class LPPool2d(_LPPool):
-    _fn = staticmethod(F.lp_pool2d)
+    _fn = _Functional("lp_pool2d")
 
 
 class LPPool3d(_LPPool):
-    _fn = staticmethod(F.lp_pool3d)
+    _fn = _Functional("lp_pool3d")
 
 from .pooling_fractional import FractionalMaxPool2d, FractionalMaxPool3d  # noqa: F401,E402

@@ -1,9 +1,9 @@
 """``FractionalMaxPool2d/3d`` (re-exported by ``pooling``, torch's module path): module forms
 of ``F.fractional_max_pool2d/3d``; ``_random_samples`` (fixed pooling regions) is a buffer."""
 from ... import _errors
-from .. import functional as F
 from .conv import _ntuple
 from .module import Module
+from .utils import _Functional
 
 __all__ = ["FractionalMaxPool2d", "FractionalMaxPool3d"]
 
@@ -11,7 +11,7 @@ __all__ = ["FractionalMaxPool2d", "FractionalMaxPool3d"]
 class _FractionalMaxPoolNd(Module):
     __constants__ = ["kernel_size", "return_indices", "output_size", "output_ratio"]
     _n = 2
-    _pool = staticmethod(F.fractional_max_pool2d)
+    _pool = _Functional("fractional_max_pool2d")
 
     def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                  _random_samples=None):
@@ -39,7 +39,7 @@ class FractionalMaxPool2d(_FractionalMaxPoolNd):
 
 class FractionalMaxPool3d(_FractionalMaxPoolNd):
     _n = 3
-    _pool = staticmethod(F.fractional_max_pool3d)
+    _pool = _Functional("fractional_max_pool3d")
 
     def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                  _random_samples=None):

@@ -45,3 +45,20 @@ def consume_prefix_in_state_dict_if_present(state_dict, prefix):
     bare = prefix.replace(".", "")
     for key in [k for k in metadata if k and (k == bare or k.startswith(prefix))]:
         metadata[key[len(prefix):]] = metadata.pop(key)
+
+
+class _Functional:
+    """A module class's ``nn.functional`` function, looked up on each use: as torch's modules
+    call ``F.relu(...)`` at run time, code that replaces ``F.relu`` (FLOP counters, tracers)
+    sees the modules' calls too."""
+
+    _module = None      # ember.nn.functional, once imported (it imports this module)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __get__(self, instance, owner):
+        if _Functional._module is None:
+            from .. import functional
+            _Functional._module = functional
+        return getattr(_Functional._module, self.name)
