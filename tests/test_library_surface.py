@@ -663,3 +663,23 @@ def test_modules_call_the_functional_in_place_at_run_time(module, name, args, mo
         getattr(mod.nn, module)(*args)(mod.ones(1, 1, 4, 4))
         monkeypatch.undo()
         assert calls == [name], mod.__name__
+
+
+def test_function_names_are_torchs():
+    """Libraries and fx's generated code print functions by ``__name__``; only aliases (which
+    share their target's function, e.g. ``absolute`` and ``abs``) may differ."""
+    aliases = {"absolute", "clip", "concat", "concatenate", "divide", "fix", "ger", "greater",
+               "greater_equal", "less", "less_equal", "moveaxis", "multiply", "negative",
+               "not_equal", "row_stack", "subtract", "swapaxes", "swapdims", "true_divide",
+               "native_channel_shuffle", "to_dlpack"}
+    aliases |= {n + "_" for n in aliases} | {"square_"}
+    differ = []
+    for name in dir(torch):
+        theirs, ours = getattr(torch, name, None), getattr(ember, name, None)
+        if (name.startswith("_") or name in aliases or name.startswith("arc")
+                or not callable(ours) or isinstance(ours, type)
+                or not hasattr(theirs, "__name__") or not hasattr(ours, "__name__")):
+            continue
+        if ours.__name__ != theirs.__name__:
+            differ.append(name)
+    assert differ == []

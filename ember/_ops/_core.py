@@ -90,6 +90,8 @@ def register(name, *, method=True, aliases=(), nodes=(), inplace=None, out=False
     def deco(fn):
         ms = tuple(methods) if methods is not None else ((name,) if method else ())
         public = accepting(fn, name)
+        if getattr(public, "__name__", name) != name:   # factory-made or checked wrappers:
+            public.__name__ = public.__qualname__ = name  # named as torch's function
         op_ = inplace if inplace is None else accepting(inplace, name, signature_of=fn)
         OPS[name] = OpDef(name, public, ms, tuple(aliases), tuple(nodes), op_, out,
                           differentiable, function)

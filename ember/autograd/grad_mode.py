@@ -17,8 +17,14 @@ from .._tensor import _inference_blocks, _inference_var
 
 _enabled_var = contextvars.ContextVar("ember_grad_enabled", default=True)
 
-is_grad_enabled = _enabled_var.get
-is_inference_mode_enabled = _inference_var.get
+def is_grad_enabled():
+    """Whether gradients are recorded (this thread's grad mode)."""
+    return _enabled_var.get()
+
+
+def is_inference_mode_enabled():
+    return _inference_var.get()
+
 _set_enabled = _enabled_var.set
 _set_inference = _inference_var.set
 
