@@ -39,6 +39,7 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "backpack_laplace_run.py": (("backpack", "higher", "torchode", "laplace"), 1e-4),
     "geoopt_run.py": (("geoopt",), 1e-4),
     "ptflops_run.py": (("ptflops",), 0),
+    "datasets_run.py": (("datasets", "pyarrow"), 0),
     "fastai_run.py": (("fastai", "fastcore", "fasttransform", "plum"), 1e-4),
     "sb3_gym_run.py": (("stable_baselines3", "gymnasium"), 1e-4),
     "cde_e3nn_viz_run.py": (("torchcde", "e3nn", "opt_einsum_fx", "torchviz"), 1e-4),
