@@ -95,7 +95,7 @@ class StorageLoader:
 def _unpickle(data, pos, loader, weights_only, pickle_load_args):
     """The object pickled in ``data`` at ``pos``, with storage ids resolved by ``loader``."""
     if weights_only:
-        return WeightsUnpickler(data, loader, pos, pickle_load_args["encoding"]).load()
+        return WeightsUnpickler(data, loader, pos, pickle_load_args.get("encoding", "utf-8")).load()
     f = io.BytesIO(data)
     f.seek(pos)
     return FullUnpickler(f, loader, **pickle_load_args).load()
