@@ -441,16 +441,6 @@ def test_module_paths():
     assert ember.func.debug_unwrap(t := ember.ones(2)) is t
 
 
-# ---- not supported yet ----------------------------------------------------------------------
-@pytest.mark.parametrize("name, call, missing", [
-    ("functionalize", lambda F: F.functionalize(lambda x: x), "functionalization"),
-    ("rearrange", lambda F: F.rearrange(ember.ones(2), "a -> a"), "first-class dimensions"),
-])
-def test_unsupported_transforms_raise(name, call, missing):
-    with pytest.raises(ember.UnsupportedError, match=f"torch.func.{name}: it needs .*{missing}"):
-        call(ember.func)
-
-
 # ---- autograd.functional: vectorize / forward-mode ------------------------------------------
 _AF_CASES = [("jacobian", dict(strategy="bad")), ("jacobian", dict(strategy="forward-mode")),
              ("jacobian", dict(strategy="forward-mode", create_graph=True)),

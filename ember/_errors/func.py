@@ -150,3 +150,33 @@ def stack_module_state_class():
 
 def stack_module_state_requires_grad(name):
     return RuntimeError(f"Expected {name} from each model to have the same .requires_grad")
+
+
+def functionalize_remove(remove):
+    return RuntimeError(
+        f"functionalize(f, remove='mutations'): received invalid argument for remove={remove}. "
+        "Valid options are:\n     remove='mutations': all inplace and out= operators will be "
+        "removed from the program, and replaced with their out-of-place equivalents.\n     "
+        "remove='mutations_and_views': In addition to the above, all aliasing operators {view} "
+        "will be replaced with their non-aliasing counterparts, {view}_copy.\n")
+
+
+class DimensionBindError(Exception):
+    """A ``rearrange`` pattern's sizes do not fit the tensor (functorch.dim's error)."""
+
+
+def rearrange_pattern(side, problem):
+    return ValueError(f"rearrange: invalid pattern {side.strip()!r}: {problem}")
+
+
+def rearrange_names(names):
+    return ValueError("Identifiers only on one side of rearrange expression (should be on "
+                      f"both): {names}")
+
+
+def rearrange_rank(ndim, dims):
+    return ValueError(f"rearrange: the pattern names {dims} dims for a tensor of {ndim}")
+
+
+def rearrange_bind(message):
+    return DimensionBindError(message)
