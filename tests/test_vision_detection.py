@@ -67,7 +67,7 @@ def _in_chunks(roi_align, budget=1 << 18):
 
     With adaptive sampling (the mask targets) IY x IX is the whole input (370 MB for one mask
     of a 64x85 image), so each RoI samples the window of the input that holds its samples
-    instead (:func:`_window`): the same samples, weights and sums."""
+    instead (:func:`_window`)."""
     def chunk(input, rois, *args):
         if not input.requires_grad:
             return roi_align(input, rois, *args)
@@ -79,8 +79,8 @@ def _in_chunks(roi_align, budget=1 << 18):
         if sampling_ratio <= 0:
             return torch.cat([chunk(*_window(input, roi, *args), *args)
                               for roi in rois.split(1)] or [roi_align(input, rois, *args)])
-        _, channels, height, width = input.shape
-        step = max(1, budget // (channels * pooled_height * pooled_width * sampling_ratio ** 2))
+        per_roi = input.shape[1] * pooled_height * pooled_width * sampling_ratio ** 2
+        step = max(1, budget // per_roi)
         return torch.cat([chunk(input, rois[i:i + step], *args)
                           for i in range(0, max(len(rois), 1), step)])
     return chunked
@@ -88,11 +88,12 @@ def _in_chunks(roi_align, budget=1 << 18):
 
 def _window(input, roi, spatial_scale, pooled_height, pooled_width, sampling_ratio, aligned):
     """One RoI (``[1, 5]``, adaptive sampling) and its image cut to the rows and columns its
-    bilinear samples read, the RoI moved by the cut's whole-pixel offset (exact at
-    ``spatial_scale=1``, the mask targets'; other scales keep the whole image).  The samples
-    lie inside the RoI and each reads the pixel before and after it; a cut that ends at the
-    image's border keeps the border's clamping and zeroing, and one at least as large as the
-    sampling grid keeps the grid's mask: the same samples and sums, over fewer masked ones."""
+    bilinear samples read, the RoI moved by the cut's whole-pixel offset (an exact subtraction
+    at ``spatial_scale=1``, the mask targets'; other scales keep the whole image).  The
+    samples lie inside the RoI and each reads the pixel before and after it; a cut that ends at
+    the image's border keeps the border's clamping and zeroing, and one at least as large as
+    the sampling grid keeps the grid's mask: the same samples and sums over fewer masked ones,
+    their positions rounded from the moved RoI (within 1e-13 of the whole image's result)."""
     offset = 0.5 if aligned else 0.0
     batch, x1, y1, x2, y2 = roi[0].tolist()
     cuts = []
