@@ -4,6 +4,7 @@ masks, keypoints) and train-mode loss dicts on the same images and targets, plus
 training run of ``fasterrcnn_mobilenet_v3_large_320_fpn`` whose losses must fall."""
 import contextlib
 import functools
+import math
 import os
 import sys
 import tempfile
@@ -60,11 +61,13 @@ def tv():
 def _in_chunks(roi_align, budget=1 << 18):
     """torchvision's pure-torch RoI Align (its compiled kernel's stand-in) over a few RoIs at a
     time, each chunk recomputed in backward rather than kept.  It samples into
-    [K, C, PH, PW, IY, IX] tensors (adaptive sampling, for the mask targets, takes IY x IX as
-    the whole input: 1.4 GB at once for four masks of a 64x85 image), and its graph keeps
-    indices of that shape: 480 MB for the box features of 100 proposals.  Each RoI's output
-    depends on that RoI alone, and the recomputation is the same computation, so the results
-    are the same."""
+    [K, C, PH, PW, IY, IX] tensors, and its graph keeps indices of that shape: 480 MB for the
+    box features of 100 proposals.  Each RoI's output depends on that RoI alone, and the
+    recomputation is the same computation, so the results are the same.
+
+    With adaptive sampling (the mask targets) IY x IX is the whole input (370 MB for one mask
+    of a 64x85 image), so each RoI samples the window of the input that holds its samples
+    instead (:func:`_window`)."""
     def chunk(input, rois, *args):
         if not input.requires_grad:
             return roi_align(input, rois, *args)
@@ -72,13 +75,38 @@ def _in_chunks(roi_align, budget=1 << 18):
                                                  use_reentrant=False)
 
     def chunked(input, rois, spatial_scale, pooled_height, pooled_width, sampling_ratio, aligned):
-        _, channels, height, width = input.shape
-        grid = sampling_ratio ** 2 if sampling_ratio > 0 else height * width
-        step = max(1, budget // (channels * pooled_height * pooled_width * grid))
         args = (spatial_scale, pooled_height, pooled_width, sampling_ratio, aligned)
+        if sampling_ratio <= 0:
+            return torch.cat([chunk(*_window(input, roi, *args), *args)
+                              for roi in rois.split(1)] or [roi_align(input, rois, *args)])
+        per_roi = input.shape[1] * pooled_height * pooled_width * sampling_ratio ** 2
+        step = max(1, budget // per_roi)
         return torch.cat([chunk(input, rois[i:i + step], *args)
                           for i in range(0, max(len(rois), 1), step)])
     return chunked
+
+
+def _window(input, roi, spatial_scale, pooled_height, pooled_width, sampling_ratio, aligned):
+    """One RoI (``[1, 5]``, adaptive sampling) and its image cut to the rows and columns its
+    bilinear samples read, the RoI moved by the cut's whole-pixel offset (an exact subtraction
+    at ``spatial_scale=1``, the mask targets'; other scales keep the whole image).  The
+    samples lie inside the RoI and each reads the pixel before and after it; a cut that ends at
+    the image's border keeps the border's clamping and zeroing, and one at least as large as
+    the sampling grid keeps the grid's mask: the same samples and sums over fewer masked ones,
+    their positions rounded from the moved RoI (within 1e-13 of the whole image's result)."""
+    offset = 0.5 if aligned else 0.0
+    batch, x1, y1, x2, y2 = roi[0].tolist()
+    cuts = []
+    for start, end, size, bins in ((y1, y2, input.shape[2], pooled_height),
+                                   (x1, x2, input.shape[3], pooled_width)):
+        start, end = start - offset, end - offset
+        low, high = max(math.floor(start) - 1, 0), min(math.ceil(end) + 2, size)
+        if spatial_scale != 1 or high - low < math.ceil(max(end - start, 1.0) / bins):
+            return input, roi
+        cuts.append((low, high))
+    (top, bottom), (left, right) = cuts
+    return (input[int(batch), None, :, top:bottom, left:right],
+            roi - roi.new_tensor([batch, left, top, left, top]))
 
 
 def _to_ember(state):
@@ -207,9 +235,26 @@ EVAL_CASES = [
 ]
 
 
+# built in a process of their own (tests/isolated.py): torchvision's builder makes the whole
+# VGG-16 (553 MB of float32 weights) before it drops the classifier, 0.9 GB alone
+OWN_PROCESS = {"ssd300_vgg16"}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name,kwargs", EVAL_CASES, ids=[c[0] for c in EVAL_CASES])
 def test_eval_detections_match_torchvision(tv, name, kwargs):
+    if name in OWN_PROCESS:
+        isolated.run(_eval_detections_match, None, name, kwargs)
+    else:
+        _eval_detections_match(tv, name, kwargs)
+
+
+def _eval_detections_match(tv, name, kwargs):
+    """Eval-mode detections of both models on the same images (``tv=None``: load torchvision
+    here)."""
+    if tv is None:
+        with _real_torchvision() as tv:
+            return _eval_detections_match(tv, name, kwargs)
     theirs, ours = _pair(tv, name, **kwargs)
     theirs.eval()
     ours.eval()
@@ -280,6 +325,10 @@ def _narrow_heads(det, model, width=64):
     heads.box_predictor = det.faster_rcnn.FastRCNNPredictor(
         width, heads.box_predictor.cls_score.out_features)
     if heads.has_mask():
+        # 7x7 mask features, so 14x14 mask logits and targets: torchvision's pure-torch RoI
+        # Align samples each target's whole image per output cell (_in_chunks)
+        pool = heads.mask_roi_pool
+        heads.mask_roi_pool = type(pool)(pool.featmap_names, 7, pool.sampling_ratio)
         heads.mask_head = det.mask_rcnn.MaskRCNNHeads(channels, (width,) * 4, 1)
         heads.mask_predictor = det.mask_rcnn.MaskRCNNPredictor(
             width, width, heads.mask_predictor.mask_fcn_logits.out_channels)

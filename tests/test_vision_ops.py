@@ -1,6 +1,7 @@
 """ember.vision.ops against real torchvision 0.28 (its pure-Python parts; see
 tests/oracle/torchvision_ref.py) and, for the compiled kernels torchvision cannot load here
 (nms, roi_pool), against straightforward reference loops written from their definitions."""
+import importlib
 import math
 
 import numpy as np
@@ -203,6 +204,27 @@ def test_roi_align_matches_torchvision(tv, sampling_ratio, aligned, scale):
     eo.backward(ember.tensor(g))
     to.backward(torch.tensor(g))
     compare(ex.grad, tx.grad, 1e-10, 1e-10)
+
+
+@pytest.mark.parametrize("sampling_ratio", [-1, 2])
+def test_roi_align_in_groups_and_double_backward(tv, monkeypatch, sampling_ratio):
+    """A few RoIs at a time (here one: the budget of the [k, C, PH, W] intermediate is 1), the
+    images' RoIs interleaved and one image without any; the gradient of the input's gradient
+    with respect to the output's gradient."""
+    module = importlib.import_module("ember.vision.ops.roi_align")   # (the function's name)
+    monkeypatch.setattr(module._Separable, "BUDGET", 1)
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((3, 2, 9, 11))
+    rois = _rois(rng, 5, 2, 9)
+    (ex, tx), (er, tr) = _pair(x, grad=True), _pair(rois)
+    eo = eops.roi_align(ex, er, (2, 3), 1.0, sampling_ratio)
+    to = _reference_roi_align(tv)(tx, tr, 1.0, 2, 3, sampling_ratio, False)
+    compare(eo, to, 1e-10, 1e-10)
+    (eg, tg), (eh, th) = _pair(rng.standard_normal(to.shape), grad=True), _pair(rng.random(x.shape))
+    (egx,) = ember.autograd.grad(eo, ex, eg, create_graph=True)
+    (tgx,) = torch.autograd.grad(to, tx, tg, create_graph=True)
+    compare(egx, tgx, 1e-10, 1e-10)
+    compare(ember.autograd.grad(egx, eg, eh)[0], torch.autograd.grad(tgx, tg, th)[0], 1e-10, 1e-10)
 
 
 def test_roi_align_box_list_module_and_float32(tv):

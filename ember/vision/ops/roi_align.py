@@ -2,13 +2,16 @@
 
 Bilinear interpolation is separable, so each region's output is ``Ay @ image @ Ax^T`` with
 ``Ay[ph, h]`` / ``Ax[pw, w]`` the summed interpolation weights of the bin's sample rows /
-columns.  Two GEMMs per image replace a gather of every sample, and since it is written in
-ember ops the gradient with respect to the input comes for free (the boxes get none, as in
-torchvision).
+columns.  Two GEMMs per region replace a gather of every sample.  The op is linear in the input,
+so its gradient needs only the weights: :class:`_Separable` runs a few regions at a time in
+both directions and keeps nothing of the ``[K, C, PH, W]`` intermediate (for a detector's box
+features, hundreds of MB once every proposal's was kept for backward).  The boxes get no
+gradient, as in torchvision.
 """
 import ember
 
 from ... import nn
+from ...autograd.function import Function
 from ...nn import functional as F
 from ._utils import as_rois
 
@@ -64,17 +67,48 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
     ay, grid_h = _axis_weights(y1, y2 - y1, ph, height, sampling_ratio, aligned)
     ax, grid_w = _axis_weights(x1, x2 - x1, pw, width, sampling_ratio, aligned)
     count = (grid_h * grid_w).clamp(min=1)
-    image = rois[:, 0].long()
-    pieces, order = [], []
-    for b in image.unique().tolist():
-        (k,) = ember.where(image == b)
-        rows = ember.einsum("kph,chw->kcpw", ay[k], work[b])
-        pieces.append(ember.einsum("kcpw,kqw->kcpq", rows, ax[k]))
-        order.append(k)
-    if not pieces:
+    if not len(rois):
         return input.new_zeros((0, channels, ph, pw))
-    out = ember.cat(pieces)[ember.cat(order).argsort()] / count[:, None, None, None]
+    out = _Separable.apply(work, ay, ax, rois[:, 0].long()) / count[:, None, None, None]
     return out.to(input.dtype)
+
+
+class _Separable(Function):
+    """``out[k] = ay[k] @ input[image[k]] @ ax[k]^T`` over groups of RoIs of one image, each
+    group's ``[k, C, PH, W]`` intermediate at most ``BUDGET`` elements."""
+    BUDGET = 1 << 21
+
+    @staticmethod
+    def _groups(shape, ay, image):
+        """``(b, k)``: image ``b`` and some of its RoIs' indices ``k``."""
+        _, channels, _, width = shape
+        step = max(1, _Separable.BUDGET // (channels * ay.shape[1] * width))
+        for b in image.unique().tolist():
+            (k,) = ember.where(image == b)
+            for i in range(0, len(k), step):
+                yield b, k[i:i + step]
+
+    @staticmethod
+    def forward(ctx, work, ay, ax, image):
+        ctx.save_for_backward(ay, ax, image)
+        ctx.work_shape = work.shape
+        out = work.new_empty((len(image), work.shape[1], ay.shape[1], ax.shape[1]))
+        for b, k in _Separable._groups(work.shape, ay, image):
+            rows = ember.einsum("kph,chw->kcpw", ay[k], work[b])
+            out[k] = ember.einsum("kcpw,kqw->kcpq", rows, ax[k])
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        ay, ax, image = ctx.saved_tensors
+        count, channels, height, width = ctx.work_shape
+        per_image = {}
+        for b, k in _Separable._groups(ctx.work_shape, ay, image):
+            rows = ember.einsum("kcpq,kqw->kcpw", grad[k], ax[k])
+            part = ember.einsum("kph,kcpw->chw", ay[k], rows)
+            per_image[b] = per_image[b] + part if b in per_image else part
+        zeros = grad.new_zeros((channels, height, width))
+        return ember.stack([per_image.get(b, zeros) for b in range(count)]), None, None, None
 
 
 class RoIAlign(nn.Module):
