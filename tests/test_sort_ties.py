@@ -144,3 +144,11 @@ def test_values_and_gradients_unchanged():
     (vt * torch.arange(7.0)).sum().backward()
     (ve * ember.arange(7.0)).sum().backward()
     _same(e.grad, t.grad)
+
+
+@pytest.mark.parametrize("shape", [(0,), (0, 3), (3, 0), (2, 0, 4)])
+def test_empty_tensors(shape):
+    for dim in range(len(shape)):
+        for call in (lambda m, x: m.sort(x, dim).indices, lambda m, x: m.argsort(x, dim),
+                     lambda m, x: m.topk(x, 0, dim).indices):
+            _same(call(ember, ember.zeros(shape)), call(torch, torch.zeros(shape)))

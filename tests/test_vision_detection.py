@@ -22,9 +22,10 @@ torch = pytest.importorskip("torch")
 
 
 def _torch_nms(dets, scores, iou_threshold):
-    """Greedy NMS, stable order by decreasing score: what torchvision's compiled kernel (which
-    cannot load beside the CPU torch) computes, for its ``batched_nms``."""
-    order = torch.sort(scores, descending=True, stable=True).indices
+    """Greedy NMS over ``scores.sort(0, descending=True)`` (an unstable sort: ties in torch's
+    order), as torchvision's compiled kernel (which cannot load beside the CPU torch) does, for
+    its ``batched_nms``."""
+    order = torch.sort(scores, 0, descending=True).indices
     boxes = dets[order]
     area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
     suppressed = torch.zeros(len(order), dtype=torch.bool)

@@ -47,7 +47,7 @@ def _tie_order(fn, input, x, order, axis, *args):
     unstable kernels arrange them (``backend.order``; None keeps the stable order).  ``fn``
     names a row function of that module; its result replaces ``order`` along ``axis``."""
     kernels = input._device._backend.order
-    if kernels is None:
+    if kernels is None or x.size == 0:
         return order
     xp = input._device._backend.xp
     n = x.shape[axis]
