@@ -1,6 +1,7 @@
 """Eval-mode outputs of ember.vision.models against real torchvision 0.28 with the same weights
 (torchvision's randomly initialised state_dict copied into Ember's model); the smallest model
 of each family, on a small image."""
+import os
 import warnings
 from collections import OrderedDict
 
@@ -9,6 +10,7 @@ import pytest
 
 import ember
 from ember.vision import models
+from tests import isolated
 
 # name: (image side, constructor arguments for both libraries)
 CASES = {
@@ -133,15 +135,12 @@ def _save_state(model, path):
     return str(path)
 
 
-@pytest.mark.parametrize("name, aux_names, aux_default", [
-    ("googlenet", ["aux1", "aux2"], False), ("inception_v3", ["AuxLogits"], True)])
-def test_checkpoint_brings_aux_heads_and_transform_input(name, aux_names, aux_default, tmp_path,
-                                                         no_init):
+def _aux_heads_and_transform_input(name, aux_names, aux_default, folder):
     """As torchvision: the checkpoint is loaded with auxiliary heads, which are then dropped
     unless kept (``aux_logits``; GoogLeNet's default drops, Inception's keeps), and inputs are
     transformed by default."""
     path = _save_state(models.get_model(name, aux_logits=True, init_weights=False),
-                       tmp_path / "ckpt.pth")
+                       os.path.join(folder, "ckpt.pth"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")       # GoogLeNet: "auxiliary heads ... NOT pretrained"
         model = models.get_model(name, weights="DEFAULT", weights_path=path)
@@ -155,6 +154,16 @@ def test_checkpoint_brings_aux_heads_and_transform_input(name, aux_names, aux_de
     assert kept.transform_input is False and all(getattr(kept, a) is not None for a in aux_names)
     with pytest.raises(ValueError, match="'aux_logits' expected value True but got False"):
         models.get_model(name, weights="DEFAULT", weights_path=path, aux_logits=False)
+
+
+@pytest.mark.parametrize("name, aux_names, aux_default", [
+    ("googlenet", ["aux1", "aux2"], False), ("inception_v3", ["AuxLogits"], True)])
+def test_checkpoint_brings_aux_heads_and_transform_input(name, aux_names, aux_default, tmp_path,
+                                                         no_init):
+    if name == "inception_v3":      # two 100 MB models and a checkpoint: in a process of its own
+        isolated.run(_aux_heads_and_transform_input, name, aux_names, aux_default, str(tmp_path))
+    else:
+        _aux_heads_and_transform_input(name, aux_names, aux_default, str(tmp_path))
 
 
 @pytest.mark.slow
