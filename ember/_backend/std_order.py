@@ -247,43 +247,52 @@ def aten_quick_select(r, p, k):
 PYTHON_BUDGET = 1 << 15
 
 
-def _ranks(x, order, xp):
-    """Per-row ranks of ``x`` (rows, n) along ``order`` (its stable sort, either direction),
-    and the (rows, n - 1) mask of sorted neighbours that are equal (NaN equals NaN)."""
+def _ties(x, order, xp):
+    """The (rows, n - 1) mask of neighbours equal in sorted order (NaN equals NaN), for ``x``
+    (rows, n) and its stable sort ``order`` in either direction."""
     sv = xp.take_along_axis(x, order, 1)
     eq = sv[:, 1:] == sv[:, :-1]
     if sv.dtype.kind in "fc":
         eq |= xp.isnan(sv[:, 1:]) & xp.isnan(sv[:, :-1])
-    steps = xp.concatenate([xp.zeros((len(sv), 1), dtype="int64"),
-                            xp.cumsum(~eq, axis=1, dtype="int64")], axis=1)
-    ranks = xp.empty_like(steps)
-    xp.put_along_axis(ranks, order, steps, 1)
-    return ranks, eq
+    return eq
 
 
-def _replays(rows, n, xp):
-    """The module whose replay functions run ``rows`` (each of ``n`` elements), and a function
-    making a row's ``(r, p)`` work sequences from its ranks; (None, None) when the call is over the Python budget and numba is absent."""
+def _replay_rows(rows, order, eq, xp, replay):
+    """Run ``replay(module, r, p)`` on each row in ``rows`` (ranks ``r`` of the row's elements
+    along ``order``, permutation ``p`` starting as ``0..n-1``) and return the permutations.
+    Python replays run while the rows hold at most ``PYTHON_BUDGET`` elements; past that,
+    numba's builds (``jit_order``), or nothing when numba is absent (``{}``)."""
+    n = order.shape[1]
     if len(rows) * n <= PYTHON_BUDGET:
-        return sys.modules[__name__], lambda ranks: (ranks.tolist(), list(range(n)))
-    compiled = jit.load("jit_order")
-    if compiled is None:
-        return None, None
-    return compiled, lambda ranks: (ranks.copy(), xp.arange(n, dtype="int64"))
+        run, as_arrays = sys.modules[__name__], False
+    else:
+        run, as_arrays = jit.load("jit_order"), True
+        if run is None:
+            return {}
+    done = {}
+    for i in rows.tolist():
+        steps = xp.concatenate([xp.zeros(1, dtype="int64"), xp.cumsum(~eq[i], dtype="int64")])
+        r = xp.empty(n, dtype="int64")
+        r[order[i]] = steps
+        p = xp.arange(n, dtype="int64")
+        if not as_arrays:
+            r, p = r.tolist(), p.tolist()
+        replay(run, r, p)
+        done[i] = p
+    return done
 
 
 def sort_order(x, order, xp):
     """std::sort's permutation for each row of ``x`` (rows, n), given its stable ``order``."""
-    n = x.shape[1]
-    if n <= _THRESHOLD:             # insertion sort only: stable
+    if x.shape[1] <= _THRESHOLD:    # insertion sort only: stable
         return order
-    ranks, eq = _ranks(x, order, xp)
+    eq = _ties(x, order, xp)
     rows = xp.nonzero(eq.any(axis=1))[0]
-    run, work = _replays(rows, n, xp)
-    for i in rows.tolist() if run else ():
-        r, p = work(ranks[i])
-        run.std_sort(r, p, 0, n)
-        order[i] = p
+    if len(rows):
+        n = x.shape[1]
+        for i, p in _replay_rows(rows, order, eq, xp,
+                                 lambda run, r, p: run.std_sort(r, p, 0, n)).items():
+            order[i] = p
     return order
 
 
@@ -291,41 +300,37 @@ def topk_order(x, order, k, sort_result, xp):
     """``order`` (the stable order in the requested direction) whose first ``k`` columns are
     what ATen's CPU top-k picks for each row: ``partial_sort`` when ``64 k <= n``, else
     ``nth_element`` and, if sorted output is asked for, ``sort`` of the first ``k - 1``."""
-    n = x.shape[1]
     if k == 0:
         return order
-    partial = k * 64 <= n
-    ranks, eq = _ranks(x, order, xp)
+    partial = k * 64 <= x.shape[1]
+    eq = _ties(x, order, xp)
     if partial or sort_result:
         rows = xp.nonzero(eq[:, :k].any(axis=1))[0]
     else:                           # nth_element leaves the first k unordered
         rows = xp.arange(len(x))
-    run, work = _replays(rows, n, xp)
-    for i in rows.tolist() if run else ():
-        r, p = work(ranks[i])
+
+    def replay(run, r, p):
         if partial:
             run.std_partial_sort(r, p, k)
         else:
             run.std_nth_element(r, p, k - 1)
             if sort_result:
                 run.std_sort(r, p, 0, k - 1)
+    for i, p in _replay_rows(rows, order, eq, xp, replay).items():
         order[i, :k] = p[:k]
     return order
 
 
 def kth_order(x, order, pos, xp):
     """``order`` whose column ``pos`` holds the index ATen's quickselect leaves there."""
-    n = x.shape[1]
-    ranks, eq = _ranks(x, order, xp)
+    eq = _ties(x, order, xp)
     tied = xp.zeros(len(x), dtype=bool)
     if pos > 0:
         tied |= eq[:, pos - 1]
-    if pos < n - 1:
+    if pos < x.shape[1] - 1:
         tied |= eq[:, pos]
     rows = xp.nonzero(tied)[0]
-    run, work = _replays(rows, n, xp)
-    for i in rows.tolist() if run else ():
-        r, p = work(ranks[i])
-        run.aten_quick_select(r, p, pos)
+    for i, p in _replay_rows(rows, order, eq, xp,
+                             lambda run, r, p: run.aten_quick_select(r, p, pos)).items():
         order[i, pos] = p[pos]
     return order
