@@ -108,22 +108,9 @@ def _sum_to_f32(p, c):
     return np.float32(s)
 
 
-@_inline
-def _fma64(a, b, c):
-    """``fp_emulation.fma64`` for one element (Dekker's product, Knuth's sum)."""
-    split = 134217729.0
-    p = a * b
-    t = a * split
-    ah = t - (t - a)
-    al = a - ah
-    t = b * split
-    bh = t - (t - b)
-    bl = b - bh
-    perr = ((ah * bh - p) + ah * bl + al * bh) + al * bl
-    s = p + c
-    v = s - p
-    serr = (p - (s - v)) + (c - v)
-    return s + (serr + perr)
+# fp_emulation.fma64 (Dekker's product, Knuth's sum) compiled for one element: one formula for
+# both kernels
+_fma64 = _inline(fp.fma64)
 
 
 # ---- uniform ---------------------------------------------------------------------------------
