@@ -74,6 +74,8 @@ def test_aten_overload_table_is_torchs():
 def test_aten_packets_and_overloads_as_torch():
     for mod in (ember, torch):
         aten = mod.ops.aten
+        assert isinstance(aten.add, mod._ops.OpOverloadPacket)
+        assert isinstance(aten.add.Tensor, mod._ops.OpOverload)
         packet = aten.add
         assert aten.add is packet and packet.Tensor is packet.Tensor
         assert packet.Tensor is not packet.Scalar and packet.Tensor.overloadpacket is packet

@@ -108,3 +108,12 @@ def _bind():
 functions = _bind()
 # after _bind: creating SparseTensor routes the Tensor methods bound there through its protocol
 from . import sparse  # noqa: E402,F401
+
+
+def __getattr__(name):
+    # torch._ops's operator classes (``isinstance(f, torch._ops.OpOverload)``): they live in
+    # ``ember.library``, which this package must not import at load time
+    if name in ("OpOverload", "OpOverloadPacket"):
+        from .. import library
+        return getattr(library, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
