@@ -166,6 +166,30 @@ def test_relu_gradient_graph_in_shares(torch, rng, threads, monkeypatch):
         compare(e, t, 1e-12, 1e-12)
 
 
+@pytest.mark.parametrize("split", [False, True])
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_relu_gradient_selects(torch, threads, monkeypatch, split, create_graph, dtype):
+    """The gradient is selected, not multiplied, as torch's ``threshold_backward``: a NaN output
+    passes its gradient, and an infinite or NaN gradient at a non-positive output gives 0."""
+    if split:
+        monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_POINTWISE", 0)
+    nan, inf = np.nan, np.inf
+    x = np.array([[nan, -1, 0, 2, inf, -inf, -0.0, nan]] * 3, dtype)
+    g = np.array([[1, inf, nan, inf, nan, 1, inf, nan]] * 3, dtype)
+    res = []
+    for lib in (ember, torch):
+        xt = lib.tensor(x, requires_grad=True)
+        gt = lib.tensor(g, requires_grad=create_graph)
+        (gx,) = lib.autograd.grad(lib.relu(xt), xt, gt, create_graph=create_graph)
+        res.append([gx])
+        if create_graph:
+            gx.sum().backward()
+            res[-1].append(gt.grad)
+    for e, t in zip(*res):
+        compare(e, t, 0, 0)
+
+
 def test_device_kernels_do_not_split():
     """The kernel module rebound to a device's array module (here the strict CuPy-shaped
     one) runs serially: a device orders its own work."""

@@ -157,10 +157,17 @@ def relu(x):
 
 
 def relu_backward(g, y):
-    """The gradient through a ReLU of output ``y``: ``g`` where ``y > 0``, else 0."""
+    """The gradient through a ReLU of output ``y``: 0 where ``y <= 0``, else ``g`` (selected,
+    not multiplied: an infinite ``g`` gives 0 there, and a NaN output passes ``g``, as torch's
+    ``threshold_backward`` does)."""
     if g.nbytes < _MIN_SPLIT_POINTWISE:
-        return np.multiply(g, y > 0)
-    return _flat_shares(lambda o, a, b: np.multiply(a, b > 0, out=o), np.empty_like(g), g, y)
+        return np.where(y <= 0, g.dtype.type(0), g)
+    return _flat_shares(_relu_backward_share, np.empty_like(g), g, y)
+
+
+def _relu_backward_share(out, g, y):
+    np.copyto(out, g)
+    np.copyto(out, g.dtype.type(0), where=y <= 0)
 
 
 def _flat_shares(fn, out, *ins):

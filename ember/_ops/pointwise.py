@@ -733,11 +733,12 @@ def _relu_kernel(x, be):
 
 
 def _relu_grad(g, x, y):
-    """``g * (y > 0)``; without a graph of the gradient, one backend kernel (split over the
-    threads when large) when ``g`` and ``y`` agree in shape and floating dtype."""
+    """``g`` with zeros where ``y <= 0`` (torch's ``threshold_backward``: a NaN output passes
+    the gradient); without a graph of the gradient, one backend kernel (split over the threads
+    when large) when ``g`` and ``y`` agree in shape and floating dtype."""
     gd, yd = g._data, y._data
     if _grad_on() or gd.shape != yd.shape or gd.dtype != yd.dtype or gd.dtype.kind != "f":
-        return g * (y > 0)
+        return g.masked_fill(y <= 0, 0)
     return _make(g._device._backend.nn.relu_backward(gd, yd), g._dtype, g._device)
 
 
