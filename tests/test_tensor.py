@@ -178,6 +178,36 @@ def test_factories_accept_varargs_and_tuples():
     same_error(lambda: ember.zeros(-1), lambda: torch.zeros(-1))
 
 
+_INT_LIST_CALLS = [
+    "L.zeros(2.5)", "L.zeros((2, 2.5))", "L.zeros('a')", "L.ones(2, 2.0)", "L.empty([2, None])",
+    "L.randn(2, '3')", "L.full((2, 2.5), 1.)", "L.full(2.0, 1.)", "L.zeros(L.tensor([2, 3]))",
+    "L.zeros(L.tensor(2.0))", "L.zeros(L.tensor(2))", "L.zeros(2, L.tensor([3]))",
+    "L.zeros(True)", "L.zeros(2, True)", "L.zeros(np.array([2, 3]))", "L.zeros(2.5, 3)",
+    "L.zeros(np.float64(2))", "L.zeros(2, np.float64(2))", "L.zeros(2, np.int64(3))",
+    "L.ones(size=(2, 2.5))", "L.ones(size=2.5)", "L.zeros(2, size=(2, 3))", "L.zeros(None)",
+    "L.zeros([])", "L.zeros(-1, 2.0)", "L.rand(2, 3, 'x')", "L.randint(3, (2, 2.0))",
+    "L.empty_strided((2, 2.0), (1, 1))", "L.zeros(2).new_zeros(2, 2.5)",
+    "L.zeros(2).new_zeros(-1)", "L.zeros(2).new_full((2, 2.0), 1)",
+    "L.arange(6).reshape(2, 3.0)", "L.arange(6).reshape(2.0)", "L.reshape(L.arange(6), (2, 3.0))",
+    "L.arange(6).view(2, 3.0)", "L.arange(6).view(L.Size([2, 3]))", "L.arange(6).view(-1, L.tensor(2))",
+    "L.arange(6).view(2, 3).permute(0, 1.0)", "L.arange(6).expand(2, 3.0)",
+    "L.arange(6).resize_(2, 3.0)",
+]
+
+
+@pytest.mark.parametrize("call", _INT_LIST_CALLS)
+def test_int_list_arguments_as_torch_reads_them(call):
+    """Sizes, shapes and dims given as ints, one sequence, NumPy integers, bools or one-element
+    integer tensors: the same result or the same error (type and text) as torch."""
+    results = []
+    for lib in (ember, torch):
+        try:
+            results.append(tuple(eval(call, {"L": lib, "np": np}).shape))
+        except Exception as e:
+            results.append((type(e).__name__, str(e)))
+    assert results[0] == results[1]
+
+
 def test_requires_grad_rules():
     same_error(lambda: ember.ones(2, dtype=ember.int64).requires_grad_(),
                lambda: torch.ones(2, dtype=torch.int64).requires_grad_())

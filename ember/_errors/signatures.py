@@ -9,6 +9,32 @@ def multiple_values(fn, name):
     return TypeError(f"{fn}() got multiple values for argument '{name}'")
 
 
+def _c_type_name(value):
+    """The type's name as a C-level ``tp_name`` reads: builtins and Python classes bare,
+    extension types with their module (``numpy.ndarray``)."""
+    tp = type(value)
+    if tp.__module__ == "builtins" or tp.__flags__ & (1 << 9):     # Py_TPFLAGS_HEAPTYPE
+        return tp.__name__
+    return f"{tp.__module__}.{tp.__qualname__}"
+
+
+def int_list_type(fn, arg, value, positional=True):
+    """``value`` is neither an int nor a sequence of ints, for ``fn``'s int-list ``arg``."""
+    where = " (position 1)" if positional else ""
+    return TypeError(f"{fn}(): argument '{arg}'{where} must be tuple of ints, not "
+                     f"{_c_type_name(value)}")
+
+
+def int_list_item(fn, arg, pos, value):
+    """Item ``pos`` (1-based) of ``fn``'s int-list ``arg`` is not an int."""
+    return TypeError(f"{fn}(): argument '{arg}' failed to unpack the object at pos {pos} with "
+                     f'error "type must be tuple of ints,but got {_c_type_name(value)}"')
+
+
+def one_positional(fn, given):
+    return TypeError(f"{fn}() takes 1 positional argument but {given} were given")
+
+
 def argument_type(fn, arg, pos, value, expected="Tensor"):
     return TypeError(f"{fn}(): argument '{arg}' (position {pos}) must be {expected}, not "
                      f"{type(value).__name__}")

@@ -224,11 +224,6 @@ def negative_dimension(fn, size):
                         f"{list(size)}")
 
 
-def size_not_int(obj):
-    return TypeError(f"expected a sequence of integers or a single integer, got "
-                     f"'{type(obj).__name__}'")
-
-
 def ragged_sequence(length, dim, got):
     return ValueError(f"expected sequence of length {length} at dim {dim} (got {got})")
 

@@ -9,30 +9,19 @@ from .._device import resolve as _resolve, cpu as _cpu, device as _device_cls
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class, make_node
 from .pinned import pinned
+from .size_args import int_list
 from . import memory_format as M
 from ._core import (register, record, _grad_on, check_inplace, rebase_history, grad_for, write_out,
                     write_array)
 
 
-def _sizes(size, fn="zeros", keyword=None):
+def _sizes(size, fn, keyword=None):
     """The shape from a factory's positional sizes (ints, or one sequence) or its ``size=``
     keyword (``keyword``), whichever was given."""
-    if keyword is not None:
-        if size:
-            raise _errors.multiple_values(fn, "size")
-        size = (keyword,)
-    if len(size) == 1 and not isinstance(size[0], (int, np.integer)):
-        size = tuple(size[0])
-    out = []
-    for s in size:
-        if isinstance(s, Tensor):
-            s = int(s)
-        if not isinstance(s, (int, np.integer)):
-            raise _errors.size_not_int(s)
-        out.append(int(s))
+    out = int_list(size, fn, "size", keyword)
     if out and min(out) < 0:
         raise _errors.negative_dimension(fn, out)
-    return tuple(out)
+    return out
 
 
 def _dt(dtype, default=None):
@@ -287,19 +276,22 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
     return _finish(arr, dt, dev, requires_grad)
 
 
-def _new_factory(fill):
+def _new_factory(fill, fn):
     def new(self, *size, dtype=None, device=None, requires_grad=False, layout=None,
             pin_memory=False):
-        shape = _sizes(size)
+        shape = _sizes(size, fn)
         dt = self._dtype if dtype is None else D.to_dtype(dtype)
         dev = self._device if device is None else _resolve(device)
         return _finish(fill(dev._backend.xp, shape, dt.np), dt, dev, requires_grad, pin_memory)
     return new
 
 
-new_zeros = register("new_zeros", function=False)(_new_factory(lambda xp, s, d: xp.zeros(s, d)))
-new_ones = register("new_ones", function=False)(_new_factory(lambda xp, s, d: xp.ones(s, d)))
-new_empty = register("new_empty", function=False)(_new_factory(lambda xp, s, d: xp.empty(s, d)))
+new_zeros = register("new_zeros", function=False)(
+    _new_factory(lambda xp, s, d: xp.zeros(s, d), "new_zeros"))
+new_ones = register("new_ones", function=False)(
+    _new_factory(lambda xp, s, d: xp.ones(s, d), "new_ones"))
+new_empty = register("new_empty", function=False)(
+    _new_factory(lambda xp, s, d: xp.empty(s, d), "new_empty"))
 
 
 @register("new_full", function=False)

@@ -10,6 +10,7 @@ from .._tensor import Tensor, _make, _wrap_dim, Size
 from ..autograd.graph import (NO_GRAD_VIEW, node_class, make_node, set_output, edge, _init_node,
                               _new)
 from ._core import register, _grad_on
+from .size_args import int_list
 
 
 def make_view(src, arr, cls=None, args=None, vfn=None):
@@ -92,12 +93,6 @@ AsStridedBackward0 = node_class("AsStridedBackward0", _as_view_backward)
 
 
 # ---- shape helpers ----------------------------------------------------------------------------
-def _sizes(args):
-    if len(args) == 1 and not isinstance(args[0], int):
-        args = args[0]
-    return tuple(map(int, args))
-
-
 def infer_shape(shape, numel):
     """``shape`` (a tuple) with its -1 filled in from ``numel``; PyTorch's errors for a bad one."""
     known, neg = 1, -1
@@ -166,7 +161,7 @@ def view(self, *shape, dtype=None):
             return _view_dtype(self, D.to_dtype(s0))
     elif dtype is not None and not shape:
         return _view_dtype(self, D.to_dtype(dtype))
-    shape = infer_shape(_sizes(shape), self._data.size)
+    shape = infer_shape(int_list(shape, "view"), self._data.size)
     arr = self._device._backend.view_reshape(self._data, shape)
     if arr is None:
         raise _errors.view_stride_incompatible()
@@ -209,7 +204,7 @@ def _view_dtype(self, dt):
 @register("reshape", nodes=("ViewBackward0", "ReshapeAliasBackward0", "UnsafeViewBackward0",
                            "CloneBackward0"))
 def reshape(self, *shape):
-    shape = infer_shape(_sizes(shape), self._data.size)
+    shape = infer_shape(int_list(shape, "reshape", "shape"), self._data.size)
     arr = self._device._backend.view_reshape(self._data, shape)
     if arr is not None:
         return _shape_view(self, arr, shape, reshape=True)
@@ -258,7 +253,7 @@ def _permute_fn(t, dims):
 @register("permute", nodes=("PermuteBackward0",))
 def permute(self, *dims):
     nd = self._data.ndim
-    dims = tuple(_wrap_dim(d, nd) for d in _sizes(dims))
+    dims = tuple(_wrap_dim(d, nd) for d in int_list(dims, "permute", "dims"))
     if len(dims) != nd:
         raise _errors.permute_length(nd, len(dims))
     if len(set(dims)) != nd:
@@ -317,7 +312,7 @@ def _expand_fn(t, shape):
 
 @register("expand", nodes=("ExpandBackward0",), function=False)
 def expand(self, *sizes, implicit=False):
-    sizes = _sizes(sizes)
+    sizes = int_list(sizes, "expand")
     src = self._data.shape
     nd = len(sizes)
     if nd < len(src):
