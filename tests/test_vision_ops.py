@@ -245,6 +245,14 @@ def test_roi_align_samples_outside_the_map_count_as_zero():
     assert out.item() == 0.0     # the single sample sits at x=-6: more than a pixel outside
 
 
+def test_aligned_roi_align_of_an_empty_box_is_zero():
+    """aligned=True keeps a zero-size box's size: its adaptive grid has no samples, and the
+    kernel's average over at least one sample gives 0."""
+    out = eops.roi_align(ember.ones(1, 2, 5, 5), ember.tensor([[0, 2.0, 2, 2, 2]]), 2, 1.0, -1,
+                         aligned=True)
+    assert out.abs().sum().item() == 0.0 and tuple(out.shape) == (1, 2, 2, 2)
+
+
 def test_roi_boxes_shape_errors():
     with pytest.raises(AssertionError, match=r"Tensor\[K, 5\]"):
         eops.roi_align(ember.zeros(1, 1, 4, 4), ember.zeros(2, 4), 2)
@@ -293,6 +301,134 @@ def test_roi_pool_gradient_reaches_each_bins_maximum():
                 block = x.detach().numpy()[0, c, 3 * i:3 * i + 3, 3 * j:3 * j + 3]
                 hit = np.unravel_index(block.argmax(), block.shape)
                 assert grad[0, c, 3 * i + hit[0], 3 * j + hit[1]] == 1
+
+
+# ---- position-sensitive RoI Align / Pool (reference: their kernels' definitions, bin by bin) ----
+def _bilinear(plane, y, x):
+    """A bilinear sample as RoI Align takes it: zero more than a pixel outside the map."""
+    h, w = plane.shape
+    if not (-1 <= y <= h and -1 <= x <= w):
+        return 0.0, []
+    y, x = max(y, 0.0), max(x, 0.0)
+    y0, x0 = min(int(y), h - 1), min(int(x), w - 1)
+    y1, x1 = min(y0 + 1, h - 1), min(x0 + 1, w - 1)
+    ly, lx = (0.0 if y0 == h - 1 else y - y0), (0.0 if x0 == w - 1 else x - x0)
+    taps = [(y0, x0, (1 - ly) * (1 - lx)), (y0, x1, (1 - ly) * lx), (y1, x0, ly * (1 - lx)),
+            (y1, x1, ly * lx)]
+    return sum(wt * plane[a, b] for a, b, wt in taps), taps
+
+
+def _reference_ps_roi_align(x, rois, ph, pw, scale, ratio, grad_out=None):
+    """(output, input gradient for ``grad_out``) bin by bin."""
+    cout = x.shape[1] // (ph * pw)
+    out, grad = np.zeros((len(rois), cout, ph, pw)), np.zeros_like(x)
+    for k, (b, *box) in enumerate(rois):
+        x1, y1, x2, y2 = (v * scale - 0.5 for v in box)
+        bh, bw = (y2 - y1) / ph, (x2 - x1) / pw
+        gh = ratio if ratio > 0 else math.ceil((y2 - y1) / ph)
+        gw = ratio if ratio > 0 else math.ceil((x2 - x1) / pw)
+        for c in range(cout):
+            for i in range(ph):
+                for j in range(pw):
+                    plane = x[int(b), (c * ph + i) * pw + j]
+                    total = 0.0
+                    for iy in range(gh):
+                        for ix in range(gw):
+                            val, taps = _bilinear(plane, y1 + i * bh + (iy + 0.5) * bh / gh,
+                                                  x1 + j * bw + (ix + 0.5) * bw / gw)
+                            total += val
+                            for a, bb, wt in taps if grad_out is not None else ():
+                                grad[int(b), (c * ph + i) * pw + j, a, bb] += \
+                                    grad_out[k, c, i, j] * wt / (gh * gw)
+                    out[k, c, i, j] = total / (gh * gw) if gh * gw else math.nan
+    return out, grad
+
+
+def _reference_ps_roi_pool(x, rois, ph, pw, scale, grad_out=None):
+    """(output, input gradient for ``grad_out``): bins clipped to size - 1 in the forward
+    pass and to size in the backward pass, as torchvision's kernels do."""
+    cout = x.shape[1] // (ph * pw)
+    out, grad = np.zeros((len(rois), cout, ph, pw)), np.zeros_like(x)
+    rnd = lambda v: math.floor(v + 0.5) if v >= 0 else -math.floor(-v + 0.5)  # noqa: E731
+    for k, (b, *box) in enumerate(rois):
+        x1, y1, x2, y2 = (rnd(v * scale) for v in box)
+        h, w = max(y2 - y1, 1), max(x2 - x1, 1)
+        for i in range(ph):
+            for j in range(pw):
+                for c in range(cout):
+                    ch = (c * ph + i) * pw + j
+                    for last, backward in ((1, False), (0, True)):
+                        hs = min(max(math.floor(i * h / ph) + y1, 0), x.shape[2] - last)
+                        he = min(max(math.ceil((i + 1) * h / ph) + y1, 0), x.shape[2] - last)
+                        ws = min(max(math.floor(j * w / pw) + x1, 0), x.shape[3] - last)
+                        we = min(max(math.ceil((j + 1) * w / pw) + x1, 0), x.shape[3] - last)
+                        if he <= hs or we <= ws:
+                            continue
+                        area = (he - hs) * (we - ws)
+                        if not backward:
+                            out[k, c, i, j] = x[int(b), ch, hs:he, ws:we].sum() / area
+                        elif grad_out is not None:
+                            grad[int(b), ch, hs:he, ws:we] += grad_out[k, c, i, j] / area
+    return out, grad
+
+
+def _ps_rois(rng, k, images, extent):
+    rois = _rois(rng, k, images, extent)
+    rois[0, 1:] = [-30, -30, -20, -20]          # entirely outside the map
+    rois[1, 1:] = [3.0, 2.0, 3.0, 2.0]          # a point: empty sample grids
+    return rois
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("ratio,scale,size", [(2, 1.0, (3, 2)), (-1, 0.5, 2), (1, 1.0, 1)])
+def test_ps_roi_align_matches_the_kernel_definition(ratio, scale, size, dtype):
+    rng = np.random.default_rng(12)
+    ph, pw = size if isinstance(size, tuple) else (size, size)
+    x = rng.standard_normal((2, 2 * ph * pw, 9, 8))
+    rois = _ps_rois(rng, 6, 2, 8 / scale)
+    g = rng.standard_normal((6, 2, ph, pw))
+    want, want_grad = _reference_ps_roi_align(x, rois, ph, pw, scale, ratio, g)
+    ex = ember.tensor(x.astype(dtype), requires_grad=True)
+    got = eops.ps_roi_align(ex, ember.tensor(rois.astype(dtype)), size, scale, ratio)
+    got.backward(ember.tensor(np.nan_to_num(g).astype(dtype)))
+    tol = dict(rtol=1e-5, atol=1e-5) if dtype == "float32" else dict(rtol=1e-12, atol=1e-12)
+    assert got.dtype == ex.dtype and tuple(got.shape) == want.shape
+    np.testing.assert_allclose(got.detach().numpy(), want, equal_nan=True, **tol)
+    if ratio > 0:       # (an empty grid's 0/0 sends NaN gradients, as the kernel's does not)
+        np.testing.assert_allclose(ex.grad.numpy(), want_grad, **tol)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("scale,size", [(1.0, (3, 2)), (0.5, 2), (1.0, 1)])
+def test_ps_roi_pool_matches_the_kernel_definition(scale, size, dtype):
+    rng = np.random.default_rng(13)
+    ph, pw = size if isinstance(size, tuple) else (size, size)
+    x = rng.standard_normal((2, 3 * ph * pw, 9, 8))
+    rois = _ps_rois(rng, 6, 2, 8 / scale)
+    rois[2, 1:] = [4.0, 5.0, 20.0, 30.0]        # reaches past the last row and column
+    g = rng.standard_normal((6, 3, ph, pw))
+    want, want_grad = _reference_ps_roi_pool(x, rois, ph, pw, scale, g)
+    ex = ember.tensor(x.astype(dtype), requires_grad=True)
+    got = eops.PSRoIPool(size, scale)(ex, ember.tensor(rois.astype(dtype)))
+    got.backward(ember.tensor(g.astype(dtype)))
+    tol = dict(rtol=1e-5, atol=1e-6) if dtype == "float32" else dict(rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(got.detach().numpy(), want, **tol)
+    np.testing.assert_allclose(ex.grad.numpy(), want_grad, **tol)
+
+
+def test_ps_roi_ops_box_lists_modules_and_errors(tv):
+    rng = np.random.default_rng(14)
+    x = ember.tensor(rng.standard_normal((2, 8, 6, 6)))
+    boxes = [ember.tensor(_boxes(rng, 2, 5.0)), ember.tensor(_boxes(rng, 1, 5.0))]
+    rois = ember.cat([ember.tensor([[0.0], [0.0], [1.0]]), ember.cat(boxes)], 1)
+    for fn, args in ((eops.ps_roi_align, (1.0, 2)), (eops.ps_roi_pool, (1.0,))):
+        compare(fn(x, boxes, 2, *args), fn(x, rois, 2, *args), 0, 0)
+    for name, args in (("PSRoIAlign", ((2, 2), 0.5, 2)), ("PSRoIPool", (2, 0.25))):
+        assert repr(getattr(eops, name)(*args)) == repr(getattr(tv.ops, name)(*args))
+    for fn in (eops.ps_roi_align, eops.ps_roi_pool):
+        with pytest.raises(RuntimeError, match="input channels must be a multiple of pooling "
+                                               "height \\* pooling width"):
+            fn(ember.zeros(1, 6, 4, 4), ember.tensor([[0.0, 0, 0, 2, 2]]), 2)
 
 
 # ---- losses -------------------------------------------------------------------------------------

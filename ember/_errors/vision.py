@@ -322,6 +322,10 @@ def roi_boxes_tensor_shape():
     return AssertionError("The boxes tensor shape is not correct as Tensor[K, 5]")
 
 
+def ps_roi_channels():
+    return RuntimeError("input channels must be a multiple of pooling height * pooling width")
+
+
 def roi_boxes_type():
     return AssertionError("boxes is expected to be a Tensor[L, 5] or a List[Tensor[K, 4]]")
 

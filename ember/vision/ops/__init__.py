@@ -1,4 +1,4 @@
-"""``torchvision.ops`` for Ember: box utilities and NMS, RoI Align / RoI Pool, deformable
+"""``torchvision.ops`` for Ember: box utilities and NMS, RoI Align / RoI Pool (and their position-sensitive forms), deformable
 convolution, detection losses, and the layers torchvision's architectures share (frozen batch
 norm, conv-norm-activation blocks, squeeze-and-excitation, MLP, stochastic depth, DropBlock)."""
 from ._utils import split_normalization_params  # noqa: F401
@@ -15,6 +15,8 @@ from .giou_loss import generalized_box_iou_loss
 from .misc import (Conv2dNormActivation, Conv3dNormActivation, FrozenBatchNorm2d, MLP, Permute,
                    SqueezeExcitation)
 from .poolers import MultiScaleRoIAlign
+from .ps_roi_align import PSRoIAlign, ps_roi_align
+from .ps_roi_pool import PSRoIPool, ps_roi_pool
 from .roi_align import RoIAlign, roi_align
 from .roi_pool import RoIPool, roi_pool
 from .stochastic_depth import StochasticDepth, stochastic_depth
@@ -22,7 +24,8 @@ from .stochastic_depth import StochasticDepth, stochastic_depth
 __all__ = [
     "masks_to_boxes", "nms", "batched_nms", "remove_small_boxes", "clip_boxes_to_image",
     "box_convert", "box_area", "box_iou", "generalized_box_iou", "distance_box_iou",
-    "complete_box_iou", "deform_conv2d", "DeformConv2d", "roi_align", "RoIAlign", "roi_pool", "RoIPool", "MultiScaleRoIAlign",
+    "complete_box_iou", "deform_conv2d", "DeformConv2d", "roi_align", "RoIAlign", "roi_pool", "RoIPool", "ps_roi_align",
+    "PSRoIAlign", "ps_roi_pool", "PSRoIPool", "MultiScaleRoIAlign",
     "FeaturePyramidNetwork", "sigmoid_focal_loss",
     "generalized_box_iou_loss", "distance_box_iou_loss", "complete_box_iou_loss",
     "stochastic_depth", "StochasticDepth", "drop_block2d", "DropBlock2d", "drop_block3d",

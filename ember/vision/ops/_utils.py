@@ -34,6 +34,13 @@ def as_rois(input, boxes):
     return rois.to(input.dtype)
 
 
+def by_image(rois):
+    """(image, indices of its RoIs) for each image that ``[K, 5]`` RoIs name."""
+    image = rois[:, 0].long()
+    for b in image.unique().tolist():
+        yield b, ember.where(image == b)[0]
+
+
 def split_normalization_params(model, norm_classes=None):
     """(parameters of normalisation layers, all other parameters) of ``model``, e.g. to give
     them different weight decay."""

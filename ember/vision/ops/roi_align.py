@@ -40,7 +40,7 @@ def _axis_weights(start, length, bins, size, sampling_ratio, aligned):
                                                dtype=length.dtype)[None, :, None] *
            bin_size[:, None, None] + (sample + 0.5) * (bin_size / grid)[:, None, None])
     used = (sample[None, :] < grid[:, None])[:, None, :] & (pos >= -1.0) & (pos <= size)
-    pos = pos.clamp(min=0)
+    pos = ember.where(used, pos, 0.0).clamp(min=0)    # (an empty grid's positions are 0 / 0)
     low = pos.floor().long()
     top = low >= size - 1
     low = ember.where(top, size - 1, low)
