@@ -191,7 +191,15 @@ _INT_LIST_CALLS = [
     "L.arange(6).reshape(2, 3.0)", "L.arange(6).reshape(2.0)", "L.reshape(L.arange(6), (2, 3.0))",
     "L.arange(6).view(2, 3.0)", "L.arange(6).view(L.Size([2, 3]))", "L.arange(6).view(-1, L.tensor(2))",
     "L.arange(6).view(2, 3).permute(0, 1.0)", "L.arange(6).expand(2, 3.0)",
-    "L.arange(6).resize_(2, 3.0)",
+    "L.arange(6).resize_(2, 3.0)", "L.arange(6).view(2, 3).repeat(2, 1.0)",
+    "L.arange(6).view(2, 3).repeat(2.0)", "L.arange(6).view(2, 3).tile((2, 1.0))",
+    "L.tile(L.arange(6).view(2, 3), dims=(2,))", "L.arange(6).view(2, 3).flip(0, 1.0)",
+    "L.arange(6).view(2, 3).flip(dims=(0,))", "L.broadcast_to(L.arange(3), (2, 3.0))",
+    "L.broadcast_to(L.arange(3), 3)", "L.arange(6).view(2, 3).unflatten(1, (3, 1.0))",
+    "L.arange(6.).view(2, 3).sum((0, 1.0))", "L.arange(6.).view(2, 3).sum(dim=[0, L.tensor(1)])",
+    "L.arange(6.).view(2, 3).amax((0, 1.0))", "L.arange(6.).view(2, 3).std((0, 1.0))",
+    "L.arange(6.).view(2, 3).var_mean((0, 1.0))", "L.arange(6).view(2, 3).any((0, 1.0))",
+    "L.arange(6.).view(2, 3).logsumexp((0, 1.0))", "L.arange(6).view(2, 3).count_nonzero((0, 1.0))",
 ]
 
 

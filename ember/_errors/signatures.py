@@ -18,9 +18,10 @@ def _c_type_name(value):
     return f"{tp.__module__}.{tp.__qualname__}"
 
 
-def int_list_type(fn, arg, value, positional=True):
-    """``value`` is neither an int nor a sequence of ints, for ``fn``'s int-list ``arg``."""
-    where = " (position 1)" if positional else ""
+def int_list_type(fn, arg, value, position=1):
+    """``value`` is neither an int nor a sequence of ints, for ``fn``'s int-list ``arg``
+    (passed at ``position``, or by keyword when None)."""
+    where = f" (position {position})" if position else ""
     return TypeError(f"{fn}(): argument '{arg}'{where} must be tuple of ints, not "
                      f"{_c_type_name(value)}")
 

@@ -18,17 +18,21 @@ from ..autograd.graph import node_class, set_output, save_output
 from . import pointwise as P
 from ..autograd import grad_mode
 from ._core import register, record, _grad_on, write_out, grad_for, wrap
+from .size_args import int_list
 
 _FLOAT = 2
 
 
 # ---- dims ---------------------------------------------------------------------------------------
-def norm_dims(dim, ndim):
-    """``dim`` (None, int, or sequence; empty means all) -> sorted tuple of non-negative dims."""
+def norm_dims(dim, ndim, fn):
+    """``dim`` (None, int, or sequence; empty means all) of the reduction ``fn`` -> sorted
+    tuple of non-negative dims."""
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, int):
         return (_wrap_dim(dim, ndim),) if ndim else _scalar_dims(dim)
+    if isinstance(dim, (tuple, list)):
+        dim = int_list((dim,), fn, "dim")
     dims = tuple(_wrap_dim(d, ndim) for d in dim)
     if len(set(dims)) != len(dims):
         dup = next(d for d in dims if dims.count(d) > 1)
@@ -196,7 +200,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
                    else None)
         cls = SumBackward0
     else:
-        dims = norm_dims(dim, nd)
+        dims = norm_dims(dim, nd, "sum")
         r = xp.sum(x, axis=_axes(dims, nd), keepdims=keepdim, dtype=_acc_np(odt))
         cls = SumBackward1
     if not isinstance(r, xp.ndarray):
@@ -232,7 +236,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     x = input._data
     xp = input._device._backend.xp
     nd = x.ndim
-    dims = norm_dims(dim, nd)
+    dims = norm_dims(dim, nd, "mean")
     cls = MeanBackward0 if dim is None else MeanBackward1
     n = _count(x.shape, dims)
     work = x if x.dtype == dt.np else x.astype(dt.np)
@@ -264,7 +268,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     x = input._data
     nd = x.ndim
     odt = _acc_dtype(input._dtype, dtype)
-    dims = norm_dims(dim, nd)
+    dims = norm_dims(dim, nd, "nansum")
     xp = input._device._backend.xp
     res = wrap(xp.nansum(_lowp(x, odt), axis=_axes(dims, nd), keepdims=keepdim, dtype=None
                          if odt in (D.float16, D.bfloat16) else odt.np), odt, input._device)
@@ -280,7 +284,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dt.category < _FLOAT:
         raise _errors.mean_dtype("nanmean", dt)
     x = input._data
-    dims = norm_dims(dim, x.ndim)
+    dims = norm_dims(dim, x.ndim, "nanmean")
     xp = input._device._backend.xp
     cnt = xp.sum(~xp.isnan(x), axis=_axes(dims, x.ndim), keepdims=keepdim)
     return _finish(nansum(input, dim, keepdim, dtype=dtype) / _const(xp.asarray(cnt), input),
@@ -388,13 +392,13 @@ def _extreme(input, dims, keepdim, is_max, cls, name):
 
 @register("amax", nodes=("AmaxBackward0",), out=True)
 def amax(input, dim=(), keepdim=False, *, out=None):
-    return _finish(_extreme(input, norm_dims(dim, input._data.ndim), keepdim, True,
+    return _finish(_extreme(input, norm_dims(dim, input._data.ndim, "amax"), keepdim, True,
                             AmaxBackward0, "amax"), out)
 
 
 @register("amin", nodes=("AminBackward0",), out=True)
 def amin(input, dim=(), keepdim=False, *, out=None):
-    return _finish(_extreme(input, norm_dims(dim, input._data.ndim), keepdim, False,
+    return _finish(_extreme(input, norm_dims(dim, input._data.ndim, "amin"), keepdim, False,
                             AminBackward0, "amin"), out)
 
 
@@ -460,7 +464,7 @@ AminmaxBackward0 = node_class("AminmaxBackward0", _aminmax_bwd)
 @register("aminmax", nodes=("AminmaxBackward0",), out=True)
 def aminmax(input, *, dim=None, keepdim=False, out=None):
     x = input._data
-    dims = norm_dims(dim, x.ndim)
+    dims = norm_dims(dim, x.ndim, "aminmax")
     if x.size == 0 and (dim is None or x.shape[dims[0]] == 0):
         raise _errors.aminmax_empty()
     xp = input._device._backend.xp
@@ -504,7 +508,7 @@ def argmin(input, dim=None, keepdim=False, *, out=None):
 
 
 # ---- var / std ----------------------------------------------------------------------------------
-def _var_args(input, dim, unbiased, correction):
+def _var_args(input, dim, unbiased, correction, fn):
     """Resolve PyTorch's overloads: std(dim, unbiased, keepdim) / std(unbiased) /
     std(dim, *, correction)."""
     if isinstance(dim, bool):
@@ -514,7 +518,7 @@ def _var_args(input, dim, unbiased, correction):
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
     x = input._data
-    dims = norm_dims(dim, x.ndim)
+    dims = norm_dims(dim, x.ndim, fn)
     n = _count(x.shape, dims)
     if n - correction <= 0:
         warnings.warn(_errors.std_dof_warning(), stacklevel=4)
@@ -552,8 +556,8 @@ VarBackward0 = node_class("VarBackward0", _var_bwd)
 StdBackward0 = node_class("StdBackward0", _std_bwd)
 
 
-def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
-    dims, n, c = _var_args(input, dim, unbiased, correction)
+def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt, fn):
+    dims, n, c = _var_args(input, dim, unbiased, correction, fn)
     xp = input._device._backend.xp
     x = input._data
     v, m = _var_array(_lowp(x, input._dtype), dims, n, c, xp)
@@ -570,12 +574,12 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
 
 @register("var", nodes=("VarBackward0",), out=True)
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    return _finish(_var_std(input, dim, unbiased, keepdim, correction, False)[0], out)
+    return _finish(_var_std(input, dim, unbiased, keepdim, correction, False, "var")[0], out)
 
 
 @register("std", nodes=("StdBackward0",), out=True)
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    return _finish(_var_std(input, dim, unbiased, keepdim, correction, True)[0], out)
+    return _finish(_var_std(input, dim, unbiased, keepdim, correction, True, "std")[0], out)
 
 
 def _stat_mean_bwd(node, gs, gm):
@@ -599,7 +603,8 @@ VarMeanBackward0 = node_class("VarMeanBackward0", _stat_mean_bwd)
 
 def _stat_mean(input, dim, unbiased, keepdim, correction, take_sqrt):
     with _grad_off():
-        s, m, meta = _var_std(input, dim, unbiased, keepdim, correction, take_sqrt)
+        s, m, meta = _var_std(input, dim, unbiased, keepdim, correction, take_sqrt,
+                              "std_mean" if take_sqrt else "var_mean")
     mean_t = wrap(m if keepdim else m.reshape(s._data.shape), input._dtype, input._device)
     if _grad_on() and input._requires_grad:
         node = record(s, StdMeanBackward0 if take_sqrt else VarMeanBackward0, (input,),
@@ -662,7 +667,7 @@ def _logsumexp_array(x, ax, xp, rounding=None):
 def logsumexp(input, dim=(), keepdim=False, *, out=None):
     dt = _float_dtype(input._dtype)
     x = _lowp(input._data.astype(dt.np, copy=False), dt)
-    dims = norm_dims(dim, x.ndim)
+    dims = norm_dims(dim, x.ndim, "logsumexp")
     xp = input._device._backend.xp
     r = _logsumexp_array(x, _axes(dims, x.ndim), xp,
                          dt.np if dt is D.float16 or dt is D.bfloat16 else None)
@@ -676,9 +681,9 @@ def logsumexp(input, dim=(), keepdim=False, *, out=None):
 
 
 # ---- all / any / count_nonzero ------------------------------------------------------------------
-def _logical_reduce(input, dim, keepdim, out, fn):
+def _logical_reduce(input, dim, keepdim, out, fn, name):
     x = input._data
-    dims = norm_dims(dim, x.ndim)
+    dims = norm_dims(dim, x.ndim, name)
     r = fn(x, axis=_axes(dims, x.ndim), keepdims=keepdim)
     dt = D.uint8 if input._dtype is D.uint8 else D.bool_
     return _finish(wrap(r, dt, input._device), out)
@@ -686,17 +691,17 @@ def _logical_reduce(input, dim, keepdim, out, fn):
 
 @register("all", out=True, differentiable=False)
 def all(input, dim=None, keepdim=False, *, out=None):
-    return _logical_reduce(input, dim, keepdim, out, input._device._backend.xp.all)
+    return _logical_reduce(input, dim, keepdim, out, input._device._backend.xp.all, "all")
 
 
 @register("any", out=True, differentiable=False)
 def any(input, dim=None, keepdim=False, *, out=None):
-    return _logical_reduce(input, dim, keepdim, out, input._device._backend.xp.any)
+    return _logical_reduce(input, dim, keepdim, out, input._device._backend.xp.any, "any")
 
 
 @register("count_nonzero", differentiable=False)
 def count_nonzero(input, dim=None):
     x = input._data
-    dims = norm_dims(dim, x.ndim)
+    dims = norm_dims(dim, x.ndim, "count_nonzero")
     xp = input._device._backend.xp
     return wrap(xp.count_nonzero(x, axis=_axes(dims, x.ndim)), D.int64, input._device)

@@ -15,12 +15,7 @@ from .._tensor import Tensor, _wrap_dim, Size
 from ..autograd.graph import node_class, make_node, set_output
 from ._core import register, record, _grad_on, needs_grad, write_out, wrap, cast, inplace, grad_for
 from . import views as V
-
-
-def _dims_arg(dims):
-    if len(dims) == 1 and not isinstance(dims[0], int):
-        return tuple(dims[0])
-    return tuple(dims)
+from .size_args import int_list
 
 
 # ---- cat / stack ----------------------------------------------------------------------------------
@@ -304,7 +299,7 @@ def flip(input, *dims, **kwargs):
             raise (_errors.multiple_values("flip", "dims") if dims else
                    _errors.unexpected_kwarg("flip", next(iter(kwargs))))
         dims = (kwargs["dims"],)
-    dims = _unique_dims(_dims_arg(dims), input._data.ndim)
+    dims = _unique_dims(int_list(dims, "flip", "dims"), input._data.ndim)
     arr = input._data
     r = input._device._backend.xp.flip(arr, dims).copy() if dims and arr.ndim else arr.copy()
     res = wrap(r, input._dtype, input._device)
@@ -391,7 +386,7 @@ RepeatBackward0 = node_class("RepeatBackward0", _repeat_bwd)
 
 @register("repeat", nodes=("RepeatBackward0",), function=False)
 def repeat(input, *sizes):
-    reps = tuple(int(s) for s in _dims_arg(sizes))
+    reps = int_list(sizes, "repeat", "repeats")
     arr = input._data
     if len(reps) < arr.ndim:
         raise _errors.repeat_dims()
@@ -406,7 +401,7 @@ def repeat(input, *sizes):
 @register("tile", nodes=("RepeatBackward0",))
 def tile(input, *sizes, dims=None):
     """``torch.tile(input, dims)``; the method also takes the sizes unpacked: ``x.tile(2, 3)``."""
-    dims = tuple(_dims_arg(sizes) if dims is None else dims)
+    dims = int_list(sizes, "tile", "dims", dims)
     return repeat(input, (1,) * (input._data.ndim - len(dims)) + dims)
 
 
@@ -478,7 +473,7 @@ def flatten(input, start_dim=0, end_dim=-1):
 def unflatten(input, dim, sizes):
     shape = input._data.shape
     d = _wrap_dim(dim, len(shape))
-    sizes = [int(s) for s in sizes]
+    sizes = list(int_list((sizes,), "unflatten", "sizes"))
     if not sizes:
         raise _errors.unflatten_empty()
     known = 1

@@ -19,7 +19,7 @@ def int_list(args, fn, arg="size", keyword=None):
     except TypeError:
         out = None
     if out is None or (items is args and len(args) == 1 and args[0].__class__ is bool):
-        raise _refusal(args, items, fn, arg, keyword is None)
+        raise _refusal(args, items, fn, arg, None if keyword is not None else 1)
     return out
 
 
@@ -31,11 +31,11 @@ def _is_int(x):
     return True
 
 
-def _refusal(args, items, fn, arg, positional):
+def _refusal(args, items, fn, arg, position):
     """torch's error for int-list arguments that ``int_list`` refused."""
     if items is args and not (_is_int(args[0]) and args[0].__class__ is not bool):
         if len(args) > 1:
             return _errors.one_positional(fn, len(args))
-        return _errors.int_list_type(fn, arg, args[0], positional)
+        return _errors.int_list_type(fn, arg, args[0], position)
     pos = next(i for i, a in enumerate(items, 1) if not _is_int(a))
     return _errors.int_list_item(fn, arg, pos, items[pos - 1])

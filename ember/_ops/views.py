@@ -352,7 +352,9 @@ def expand_as(self, other):
 
 @register("broadcast_to", nodes=("ExpandBackward0",))
 def broadcast_to(input, size):
-    return expand(input, size)
+    if not isinstance(size, (tuple, list)):
+        raise _errors.int_list_type("broadcast_to", "size", size, 2)
+    return expand(input, int_list((size,), "broadcast_to"))
 
 
 # ---- squeeze / unsqueeze -----------------------------------------------------------------------------
