@@ -8,11 +8,16 @@ from . import _dtype as D
 from . import _errors
 
 
+def _dtype_of(type):
+    """A dtype, or the one a Python number type stands for (``float`` is float64)."""
+    return D.to_dtype(type) if type in (bool, int, float, complex) else type
+
+
 class finfo:
     """Limits of a floating-point dtype (a complex dtype reports its real part's)."""
 
     def __init__(self, type=None):
-        dt = D.get_default_dtype() if type is None else type
+        dt = D.get_default_dtype() if type is None else _dtype_of(type)
         if not isinstance(dt, D.dtype) or not (dt.is_floating_point or dt.is_complex):
             raise _errors.type_info_kind("finfo", "a floating point", "iinfo")
         if dt.is_complex:
@@ -36,6 +41,7 @@ class iinfo:
     """Limits of an integer dtype."""
 
     def __init__(self, type):
+        type = _dtype_of(type)
         if type is D.bool_:
             raise _errors.type_info_bool()
         if not isinstance(type, D.dtype) or type.is_floating_point or type.is_complex:

@@ -147,6 +147,21 @@ def test_addops(op, shapes, beta, alpha):
           *[pair(*s) for s in shapes])
 
 
+@pytest.mark.parametrize("op,shapes", [
+    ("addmm", [(2, 4), (2, 3), (3, 4)]), ("addmv", [(2,), (2, 3), (3,)]),
+    ("addr", [(3, 4), (3,), (4,)]), ("baddbmm", [(2, 2, 4), (2, 2, 3), (2, 3, 4)]),
+])
+def test_addops_take_zero_dim_tensor_factors(op, shapes):
+    """A 0-d tensor that needs no gradient is a Number for ``beta`` / ``alpha``."""
+    fe, ft = getattr(ember, op), getattr(torch, op)
+    check(lambda *a: fe(*a, beta=ember.tensor(0.5, dtype=ember.float64), alpha=ember.tensor(-2)),
+          lambda *a: ft(*a, beta=torch.tensor(0.5, dtype=torch.float64), alpha=torch.tensor(-2)),
+          *[pair(*s) for s in shapes])
+    args = [ember.ones(*s, dtype=ember.float64) for s in shapes]
+    with pytest.raises(TypeError):
+        fe(*args, alpha=ember.tensor(2.0, requires_grad=True))
+
+
 def test_addmm_inplace_and_out():
     (c, tc), (a, ta), (b, tb) = pair(2, 4, grad=False), pair(2, 3), pair(3, 4)
     c.addmm_(a, b, alpha=2)

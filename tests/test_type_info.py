@@ -42,3 +42,17 @@ def test_wrong_kind(torch, call):
         call(ember)
     assert str(e.value) == str(t.value)
 
+
+
+@pytest.mark.parametrize("call", [lambda m: m.finfo(float), lambda m: m.finfo(complex),
+                                  lambda m: m.iinfo(int), lambda m: m.finfo(int),
+                                  lambda m: m.iinfo(bool), lambda m: m.iinfo(float)])
+def test_python_number_types(torch, call):
+    """A Python number type stands for its dtype (float: float64, int: int64)."""
+    results = []
+    for lib in (ember, torch):
+        try:
+            results.append(repr(call(lib)))
+        except TypeError as e:
+            results.append(str(e))
+    assert results[0] == results[1]

@@ -32,6 +32,10 @@ def int_list_item(fn, arg, pos, value):
                      f'error "type must be tuple of ints,but got {_c_type_name(value)}"')
 
 
+def number_argument(fn, name, value):
+    return TypeError(f"{fn}(): argument '{name}' must be Number, not {_c_type_name(value)}")
+
+
 def one_positional(fn, given):
     return TypeError(f"{fn}() takes 1 positional argument but {given} were given")
 

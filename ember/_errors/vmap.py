@@ -6,7 +6,7 @@ __all__ = ["vmap_no_rule", "vmap_dynamic_shape", "vmap_random", "vmap_randomness
            "vmap_no_inputs", "vmap_sizes", "vmap_no_batched_input", "vmap_output_type",
            "vmap_out_dims_structure", "vmap_chunk_size", "vmap_out_arg",
            "vmap_escaped", "vmap_same_randomness_batched", "vmap_different_inplace_unbatched",
-           "vmap_not_supported"]
+           "vmap_not_supported", "legacy_vmap_output_type", "LEGACY_VMAP_DEPRECATED"]
 
 
 _NO_DIMS = object()
@@ -96,6 +96,17 @@ def vmap_output_type(func, value):
     name = getattr(func, "__name__", repr(func))
     return ValueError(f"vmap({name}, ...): `{name}` must only return Tensors, got type "
                       f"{type(value)}. Did you mean to set out_dims= to None for output?")
+
+
+def legacy_vmap_output_type(func, value, index):
+    """``torch._vmap_internals``' refusal of a non-tensor output (``index`` None: the only one)."""
+    name = getattr(func, "__name__", repr(func))
+    where = "as the return" if index is None else f"for return {index}"
+    return ValueError(f"vmap({name}, ...): `{name}` must only return Tensors, got type "
+                      f"{type(value)} {where}.")
+
+
+LEGACY_VMAP_DEPRECATED = ("Please use `torch.vmap` instead of `torch._vmap_internals.vmap`.")
 
 
 def vmap_out_dims_structure(func, out_dims, dims_spec, out_spec):

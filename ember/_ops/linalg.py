@@ -353,6 +353,15 @@ def _scalar_for(dt, v):
     return int(v) if dt.category == 1 and isinstance(v, float) else v
 
 
+def _number(fn, name, v):
+    """A Number argument's value: a 0-d tensor that needs no gradient counts as one."""
+    if isinstance(v, Tensor):
+        if v.dim() or v._requires_grad:
+            raise _errors.number_argument(fn, name, v)
+        return v.item()
+    return v
+
+
 def _scaled_add(p, input, beta, alpha):
     """``beta * input + alpha * p`` into the fresh product array ``p`` (in place)."""
     if alpha != 1:
@@ -401,6 +410,7 @@ def _addop(name, node_name, product_arr, grads, promote=False):
 
     def op(input, a, b, *, beta=1, alpha=1, out=None):
         pa, pb = a, b
+        beta, alpha = _number(name, "beta", beta), _number(name, "alpha", alpha)
         if promote:
             dt = D.result_type(input, a, b)
             check_scalar_arg(dt, beta, "beta")

@@ -14,32 +14,57 @@ from . import grad_mode
 from .engine import grad as _grad
 
 
-def _as_tuple(x, arg_name, fn_name):
+# (these helpers keep torch's private names and signatures: libraries import them)
+def _as_tuple(x, arg_name=None, fn_name=None):
+    """(whether ``x`` was a sequence, ``x`` as a tuple of tensors); without names, only the
+    tuple, unchecked."""
     is_tuple = isinstance(x, (tuple, list))
     xs = tuple(x) if is_tuple else (x,)
+    if arg_name is None and fn_name is None:
+        return xs
     for i, t in enumerate(xs):
         if not isinstance(t, Tensor):
             raise _errors.functional_arg_type(arg_name, fn_name, t, i if is_tuple else None)
     return is_tuple, xs
 
 
-def _prep(inputs, create_graph, need_graph=True):
+def _grad_preprocess(inputs, create_graph, need_graph=True):
     if create_graph:
         return tuple(t.view_as(t) if t._requires_grad else t.detach().requires_grad_(need_graph)
                      for t in inputs)
     return tuple(t.detach().requires_grad_(need_graph) for t in inputs)
 
 
-def _post(xs, create_graph):
+def _grad_postprocess(xs, create_graph):
     if isinstance(xs, tuple):
-        return tuple(_post(x, create_graph) for x in xs)
+        return tuple(_grad_postprocess(x, create_graph) for x in xs)
     if xs is None or create_graph:
         return xs
     return xs.detach()
 
 
-def _unwrap(xs, is_tuple):
-    return xs if is_tuple else xs[0]
+def _tuple_postprocess(res, to_unpack):
+    """``res`` unpacked where the input was not a tuple; ``to_unpack`` a pair of flags for a
+    nested result (outputs, then inputs: a Jacobian's or a Hessian's)."""
+    if isinstance(to_unpack, tuple):
+        if not to_unpack[1]:
+            res = tuple(r[0] for r in res)
+        return res if to_unpack[0] else res[0]
+    return res if to_unpack else res[0]
+
+
+def _construct_standard_basis_for(tensors, tensor_numels):
+    """The rows of the identity of size ``sum(tensor_numels)``, split by columns into one
+    ``(total, numel_i)`` block per tensor (its dtype and device): the one-hot cotangents a
+    vectorised Jacobian feeds to a batched backward."""
+    total = sum(tensor_numels)
+    blocks, start = [], 0
+    for t, n in zip(tensors, tensor_numels):
+        block = t.new_zeros((total, n))
+        block.diagonal(-start).fill_(1)
+        blocks.append(block)
+        start += n
+    return tuple(blocks)
 
 
 def _zeros_if_none(grads, refs, strict):
@@ -99,15 +124,15 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), v^T J)."""
     with grad_mode.enable_grad():
         is_in_tuple, ins = _as_tuple(inputs, "inputs", "vjp")
-        ins = _prep(ins, create_graph)
+        ins = _grad_preprocess(ins, create_graph)
         is_out_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function",
                                        "vjp")
         _check_requires_grad(outs, strict)
         vs = _check_v(v, outs, is_out_tuple, "vjp")
         grads = _grad_or_none(outs, ins, vs, create_graph)
         res = _zeros_if_none(grads, ins, strict)
-    return (_post(_unwrap(outs, is_out_tuple), create_graph),
-            _post(_unwrap(res, is_in_tuple), create_graph))
+    return (_grad_postprocess(_tuple_postprocess(outs, is_out_tuple), create_graph),
+            _grad_postprocess(_tuple_postprocess(res, is_in_tuple), create_graph))
 
 
 def _grad_of_some(outputs, wrt, vs, create_graph):
@@ -125,7 +150,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     from .. import _ops
     with grad_mode.enable_grad():
         is_in_tuple, ins = _as_tuple(inputs, "inputs", "jvp")
-        ins = _prep(ins, create_graph)
+        ins = _grad_preprocess(ins, create_graph)
         vs = _check_v(v, ins, is_in_tuple, "jvp")
         is_out_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function",
                                        "jvp")
@@ -134,8 +159,8 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         grads = _grad_or_none(outs, ins, dummies, True)
         used = [(g, i) for i, g in enumerate(grads) if g is not None]
         res = _zeros_if_none(_grad_of_some(used, dummies, vs, create_graph), outs, strict)
-    return (_post(_unwrap(outs, is_out_tuple), create_graph),
-            _post(_unwrap(res, is_out_tuple), create_graph))
+    return (_grad_postprocess(_tuple_postprocess(outs, is_out_tuple), create_graph),
+            _grad_postprocess(_tuple_postprocess(res, is_out_tuple), create_graph))
 
 
 def _stack(rows, shape):
@@ -205,16 +230,16 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
         return _jacobian_forward(func, inputs)
     with grad_mode.enable_grad():
         is_in_tuple, ins = _as_tuple(inputs, "inputs", "jacobian")
-        ins = _prep(ins, create_graph)
+        ins = _grad_preprocess(ins, create_graph)
         is_out_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function",
                                        "jacobian")
         if vectorize:
             _check_requires_grad(outs, strict)
             _check_vectorize(strict)
         rows = _vectorized_rows[0] if vectorize and _vectorized_rows[0] else _jacobian_rows
-        jac = tuple(_post(_unwrap(rows(o, ins, create_graph, strict, i), is_in_tuple),
+        jac = tuple(_grad_postprocess(_tuple_postprocess(rows(o, ins, create_graph, strict, i), is_in_tuple),
                           create_graph) for i, o in enumerate(outs))
-    return _unwrap(jac, is_out_tuple)
+    return _tuple_postprocess(jac, is_out_tuple)
 
 
 def _jacobian_forward(func, inputs):
@@ -223,7 +248,7 @@ def _jacobian_forward(func, inputs):
     torch's, the result for tuple inputs and outputs is a list of lists."""
     from . import _forward
     is_in_tuple, ins = _as_tuple(inputs, "inputs", "jacobian")
-    ins = _prep(ins, False)
+    ins = _grad_preprocess(ins, False)
     out_tuple = []
 
     def outputs(*duals):
@@ -266,13 +291,13 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
 def _vhp(func, inputs, v, create_graph, strict, fn_name):
     with grad_mode.enable_grad():
         is_in_tuple, ins = _as_tuple(inputs, "inputs", fn_name)
-        ins = _prep(ins, create_graph)
+        ins = _grad_preprocess(ins, create_graph)
         vs = _check_v(v, ins, is_in_tuple, fn_name)
         outs = _scalar_output(func, ins, fn_name, strict)
         jac = _zeros_if_none(_grad_or_none(outs, ins, None, True), ins, strict)
         needed = [(j, i) for i, j in enumerate(jac) if j._requires_grad]
         res = _zeros_if_none(_grad_of_some(needed, ins, vs, create_graph), ins, strict)
-    return (_post(outs[0], create_graph), _post(_unwrap(res, is_in_tuple), create_graph))
+    return (_grad_postprocess(outs[0], create_graph), _grad_postprocess(_tuple_postprocess(res, is_in_tuple), create_graph))
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
