@@ -54,6 +54,39 @@ def test_layouts_as_torch(case):
     assert got[1] == got[0]
 
 
+# preserve_format on inputs that are not dense: expanded (zero strides), sliced, permuted.
+PRESERVED_FROM = {
+    "expanded row": lambda T: T.arange(4.).view(1, 4).expand(3, 4),
+    "expanded transposed": lambda T: T.arange(20.).view(4, 5).t().unsqueeze(0).expand(2, 5, 4),
+    "sliced transposed": lambda T: T.arange(20.).view(4, 5).t()[::2],
+    "sliced permuted": lambda T: T.arange(27.).view(3, 3, 3).permute(2, 0, 1)[:, ::2],
+    "expanded permuted": lambda T: T.zeros(2, 3).expand(4, 2, 3).permute(1, 0, 2),
+    "channels_last sliced": lambda T: T.zeros(1, 3, 4, 5).contiguous(
+        memory_format=T.channels_last)[:, :, ::2],
+    "channels_last expanded": lambda T: T.zeros(1, 3, 4, 5).contiguous(
+        memory_format=T.channels_last).expand(2, 3, 4, 5),
+    "size-1 permuted": lambda T: T.zeros(4, 1, 3).permute(1, 2, 0),
+}
+MAKERS = {
+    "to dtype": lambda T, t: t.to(T.float64), "type_as": lambda T, t: t.type_as(
+        T.zeros(1, dtype=T.int32)), "to copy": lambda T, t: t.to(copy=True),
+    "clone": lambda T, t: t.clone(), "empty_like": lambda T, t: T.empty_like(t),
+    "zeros_like": lambda T, t: T.zeros_like(t), "rand_like": lambda T, t: T.rand_like(t),
+}
+
+
+@pytest.mark.parametrize("maker", sorted(MAKERS))
+@pytest.mark.parametrize("case", sorted(PRESERVED_FROM))
+def test_preserve_format_strides_as_torch(case, maker):
+    """torch keeps a dense input's strides and lays out any other input densely in its stride
+    order (a zero stride is unordered): the strides agree (size-1 dims' do not matter)."""
+    got = []
+    for T in (torch, ember):
+        t = MAKERS[maker](T, PRESERVED_FROM[case](T))
+        got.append(tuple(s if n != 1 else None for s, n in zip(t.stride(), t.shape)))
+    assert got[1] == got[0]
+
+
 def test_what_comes_back_as_is():
     for T in (torch, ember):
         y = _nchw(T).to(memory_format=T.channels_last)

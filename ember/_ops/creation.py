@@ -319,8 +319,8 @@ CloneBackward0 = node_class("CloneBackward0", lambda node, g: (g,))
 def clone(input, *, memory_format=None):
     xp = input._device._backend.xp
     fmt = "contiguous_format" if memory_format == "contiguous" else M.name(memory_format)
-    if fmt == "contiguous_format" or fmt == "preserve_format":
-        arr = xp.array(input._data, copy=True, order="C" if fmt == "contiguous_format" else "K")
+    if fmt == "contiguous_format" or fmt == "preserve_format" and input._data.flags.c_contiguous:
+        arr = xp.array(input._data, copy=True, order="C")
     else:
         arr = M.laid_out(xp, input._data, fmt)
     res = _make(arr, input._dtype, input._device)
@@ -399,9 +399,12 @@ def to(self, *args, **kwargs):
             import warnings
             warnings.warn(_errors.complex_cast_warning(), UserWarning, stacklevel=2)
             arr = arr.real
-        arr = _astype(arr, dt)
+        arr = _astype(arr, dt)     # (NumPy's cast keeps a dense input's layout, as torch)
+        if not relayout and not self._data.flags.c_contiguous and not M.dense(self._data):
+            arr = M.laid_out(be_dst.xp, arr, "preserve_format", like=self._data)
     elif arr is self._data and not relayout:
-        arr = be_dst.copy(arr)
+        arr = be_dst.copy(arr) if self._data.flags.c_contiguous else \
+            M.laid_out(be_dst.xp, arr, "preserve_format")
     if relayout:
         arr = M.laid_out(be_dst.xp, arr, fmt)
     res = _make(arr, dt, dev)

@@ -21,10 +21,30 @@ def check_rank(fmt_name, ndim):
 
 
 def _axis_order(arr):
-    """Axes from the outermost in memory to the innermost (stride order; size-1 axes and ties
-    keep their logical place)."""
-    return sorted(range(arr.ndim),
-                  key=lambda i: (0, i) if arr.shape[i] == 1 else (-arr.strides[i], i))
+    """Axes from the outermost in memory to the innermost, as torch orders a new tensor's
+    axes after ``arr``'s (its dense-stride inference): by decreasing stride, equal strides by
+    decreasing size; a zero stride (a broadcast axis) is unordered against the others, so
+    such an axis keeps its logical place."""
+    strides, shape = arr.strides, arr.shape
+
+    def outer(a, b):    # 1: axis a lies outside axis b, -1: inside, 0: unordered
+        if strides[a] == 0 or strides[b] == 0:
+            return 0
+        if strides[a] != strides[b]:
+            return 1 if strides[a] > strides[b] else -1
+        return 1 if shape[a] > shape[b] else 0
+
+    inner_first = list(range(arr.ndim - 1, -1, -1))
+    for i in range(1, arr.ndim):        # an insertion sort that stops at unordered pairs
+        j = i
+        for k in range(i - 1, -1, -1):
+            c = outer(inner_first[k], inner_first[j])
+            if c > 0:
+                inner_first[k], inner_first[j] = inner_first[j], inner_first[k]
+                j = k
+            elif c < 0:
+                break
+    return inner_first[::-1]
 
 
 def empty_in_order(xp, shape, dtype, order):
@@ -47,9 +67,22 @@ def view_as(flat, shape, fmt_name):
     return flat.reshape(shape) if perm is None else _in_order(flat, shape, perm)
 
 
+def dense(arr):
+    """Whether ``arr`` is non-overlapping and dense: its elements fill a block of memory, each
+    once (no broadcast axis, no gaps, no negative strides)."""
+    expected = arr.itemsize
+    for axis in reversed(_axis_order(arr)):
+        if arr.shape[axis] != 1:
+            if arr.strides[axis] != expected:
+                return False
+            expected *= arr.shape[axis]
+    return True
+
+
 def axis_order(ndim, fmt_name, like=None):
     """The memory order of the axes (outermost first) of a new ``ndim``-d array laid out as
-    ``fmt_name`` (for ``preserve_format``, as the array ``like`` is), or None for C order."""
+    ``fmt_name``, or None for C order.  ``preserve_format`` takes ``like``'s stride order (a
+    dense ``like``'s strides exactly; an expanded or sliced one's made dense)."""
     check_rank(fmt_name, ndim)
     perm = _PERMUTATIONS.get(fmt_name)
     if perm is not None:
@@ -66,9 +99,10 @@ def empty(xp, shape, dtype, fmt_name, like=None):
     return xp.empty(shape, dtype) if order is None else empty_in_order(xp, shape, dtype, order)
 
 
-def laid_out(xp, arr, fmt_name):
-    """A copy of ``arr`` in ``fmt_name``'s layout."""
-    out = empty(xp, arr.shape, arr.dtype, fmt_name, like=arr)
+def laid_out(xp, arr, fmt_name, like=None):
+    """A copy of ``arr`` in ``fmt_name``'s layout (``preserve_format``: that of ``like``, by
+    default ``arr`` itself)."""
+    out = empty(xp, arr.shape, arr.dtype, fmt_name, like=arr if like is None else like)
     out[...] = arr
     return out
 

@@ -44,17 +44,40 @@ def calculate_gain(nonlinearity, param=None):
     raise _errors.init_nonlinearity(nonlinearity)
 
 
-def uniform_(tensor, a=0.0, b=1.0, generator=None):
+# (the ``_no_grad_*`` forms keep torch's private names and signatures: libraries import them)
+def _no_grad_uniform_(tensor, a, b, generator=None):
     with no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
 
-def normal_(tensor, mean=0.0, std=1.0, generator=None):
+def _no_grad_normal_(tensor, mean, std, generator=None):
     with no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
 
+def _no_grad_fill_(tensor, val):
+    with no_grad():
+        return tensor.fill_(val)
+
+
+def _no_grad_zero_(tensor):
+    with no_grad():
+        return tensor.zero_()
+
+
+def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    return _no_grad_uniform_(tensor, a, b, generator)
+
+
+def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    return _no_grad_normal_(tensor, mean, std, generator)
+
+
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    return _no_grad_trunc_normal_(tensor, mean, std, a, b, generator)
+
+
+def _no_grad_trunc_normal_(tensor, mean, std, a, b, generator=None):
     """Normal(mean, std) restricted to [a, b], by vectorised rejection: redraw the rejected
     entries until none is left (PyTorch 2.x's method)."""
     if tensor.is_meta:
@@ -95,8 +118,7 @@ def _norm_cdf(x):
 
 
 def constant_(tensor, val):
-    with no_grad():
-        return tensor.fill_(val)
+    return _no_grad_fill_(tensor, val)
 
 
 def ones_(tensor):
@@ -104,8 +126,7 @@ def ones_(tensor):
 
 
 def zeros_(tensor):
-    with no_grad():
-        return tensor.zero_()
+    return _no_grad_zero_(tensor)
 
 
 def eye_(tensor):
