@@ -3,22 +3,27 @@ DDIM sampling from seeded noise), perceiver-pytorch, mambapy (selective scan), s
 pytorch-tcn, rtdl-revisiting-models (FT-Transformer, ResNet), torch-struct (linear-chain CRF
 partition, marginals, argmax), torch-dct, julius (resampling, filters, bands), nnAudio (STFT,
 mel spectrogram), fast-pytorch-kmeans, torchensemble (a voting ensemble fitted), pytorch-toolbelt
-(segmentation losses) and mup (muP base shapes and MuAdam)."""
+(segmentation losses), mup (muP base shapes and MuAdam), performer-pytorch (FAVOR+ attention
+from seeded random features), local-attention (a windowed causal transformer) and torchquad
+(Simpson, trapezoid and Gauss-Legendre integration)."""
 import julius
 import torch
 import torch_dct
 import torch_struct
 from denoising_diffusion_pytorch import GaussianDiffusion, Unet
 from fast_pytorch_kmeans import KMeans
+from local_attention import LocalTransformer
 from mambapy.mamba import Mamba, MambaConfig
 from mup import MuAdam, MuReadout, set_base_shapes
 from nnAudio.features import STFT, MelSpectrogram
 from perceiver_pytorch import Perceiver
+from performer_pytorch import Performer
 from pytorch_tcn import TCN
 from pytorch_toolbelt import losses as tb_losses
 from rtdl_revisiting_models import FTTransformer, ResNet
 from siren_pytorch import SirenNet
 from torch.utils.data import DataLoader, TensorDataset
+from torchquad import GaussLegendre, Simpson, Trapezoid, set_up_backend
 from torchensemble import VotingClassifier
 
 from _common import deterministic_, inputs, report
@@ -151,3 +156,23 @@ for _ in range(3):
     loss.backward()
     optimizer.step()
 report("mup", loss.item(), model.readout.weight.infshape.width_mult())
+
+torch.manual_seed(0)
+performer = deterministic_(Performer(dim=16, depth=1, heads=2, dim_head=8, causal=False,
+                                     nb_features=8), 0.5)
+out = performer(inputs(2, 6, 16))
+out.sum().backward()
+report("performer", out.sum().item(), out[0, 0, :3].tolist(), grad_total(performer))
+
+local = deterministic_(LocalTransformer(num_tokens=20, max_seq_len=32, dim=16, depth=1,
+                                        local_attn_window_size=4, causal=True, heads=2,
+                                        dim_head=8), 0.5)
+logits = local(torch.arange(12).remainder(20)[None])
+report("local attention", logits.shape, logits.sum().item(), logits[0, -1, :3].tolist())
+
+set_up_backend("torch", data_type="float64")
+domain = torch.tensor([[0.0, 1.0], [0.0, 2.0]], dtype=torch.float64)
+for rule in (Simpson(), Trapezoid(), GaussLegendre()):
+    report("torchquad", type(rule).__name__, rule.integrate(
+        lambda x: torch.sin(x[:, 0]) * torch.exp(x[:, 1]), dim=2, N=1001,
+        integration_domain=domain).item())
