@@ -164,7 +164,20 @@ def _mm_grads(node, g, product):
     return ga, gb
 
 
-MmBackward0 = node_class("MmBackward0", lambda node, g: _mm_grads(node, g, mm))
+def _mm_bwd(node, g):
+    """mm's gradients laid out as their factors are, as torch's: a column-major factor (a
+    Linear weight seen through ``.t()``) gets a column-major gradient, so that the weight's own
+    gradient comes out contiguous."""
+    a, b = node.saved()
+    ga = gb = None
+    if node.next_functions[0][0] is not None:
+        ga = mm(_conj(b), g.t()).t() if _column_major(a._data) else mm(g, _mT(b))
+    if node.next_functions[1][0] is not None:
+        gb = mm(g.t(), _conj(a)).t() if _column_major(b._data) else mm(_mT(a), g)
+    return ga, gb
+
+
+MmBackward0 = node_class("MmBackward0", _mm_bwd)
 BmmBackward0 = node_class("BmmBackward0", lambda node, g: _mm_grads(node, g, bmm))
 
 
@@ -714,6 +727,10 @@ def _sumproduct_pair(left, right, sum_dims):
             ro.append(i)
         else:
             lo.append(i)
+    if lo and ro and ro[0] < lo[0]:
+        # (as torch: the operands swap so that the product comes out in the output's order,
+        # contiguous: "ij,jk->ki" is (B^T A^T), not a transposed A B)
+        return _sumproduct_pair(right, left, sum_dims)
     sl, sr = left._data.shape, right._data.shape
     perm = lro + lo + sm + ro
     nb = _prod(sl[i] for i in lro)

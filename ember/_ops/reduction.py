@@ -217,7 +217,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def _mean_bwd(node, g):
     shape, dims, keepdim, n, dt = node._args
-    return (grad_for(expand_reduced(g / n, shape, dims, keepdim), shape, dt),)
+    # (divided after the expansion, as torch's formula: the gradient is a tensor of its own,
+    # not a broadcast view that refuses in-place use)
+    return (grad_for(expand_reduced(g, shape, dims, keepdim) / n, shape, dt),)
 
 
 MeanBackward0 = node_class("MeanBackward0", _mean_bwd)

@@ -57,9 +57,17 @@ def _tie_order(fn, input, x, order, axis, *args):
     return xp.moveaxis(rows.reshape(moved.shape), -1, axis)
 
 
+def _contiguous(xp, a):
+    return a if a.flags.c_contiguous else xp.ascontiguousarray(a)    # (keeps a 0-d array 0-d)
+
+
 def _sorted_pack(rtype, input, idx, axis, keepdim, cls):
+    """(values, indices) at ``idx``, both contiguous as torch's (NumPy's argsort along an outer
+    axis returns another layout)."""
+    xp = input._device._backend.xp
     x1, _ = _along(input._data, axis)
-    vals = input._device._backend.xp.take_along_axis(x1, idx, axis)
+    idx = _contiguous(xp, idx)
+    vals = _contiguous(xp, xp.take_along_axis(x1, idx, axis))
     return _pack(rtype, input, vals, idx, axis, keepdim, cls)
 
 
@@ -88,7 +96,8 @@ def sort(input, dim=-1, descending=False, stable=None, *, out=None):
 def argsort(input, dim=-1, descending=False, stable=False):
     x1, axis = _along(input._data, dim)
     idx = _sort_order(input, x1, axis, descending, stable)
-    return _make(idx.reshape(input._data.shape), D.int64, input._device)
+    xp = input._device._backend.xp
+    return _make(_contiguous(xp, idx.reshape(input._data.shape)), D.int64, input._device)
 
 
 @register("msort", nodes=("SortBackward0",), out=True)
