@@ -12,6 +12,10 @@ The backward array code has no graph of its own, so when a graph of the gradient
 makes double backward exact too.
 """
 import contextlib
+import os
+import sys
+
+from .._backend import jit
 
 from .._tensor import _make
 from ..autograd.graph import node_class, set_output
@@ -161,12 +165,61 @@ def _back_through_time(xp, steps, rows, weight_grad):
     return parts[0]
 
 
-def _step_weight(xp, w):
-    """``w.T`` as a C-ordered array, the right operand of every step's ``state @ w.T``: a
-    recurrence reuses it at each step, and OpenBLAS multiplies by it faster than by the
+def _step_weight(xp, w, rows, device):
+    """``w.T`` as C-ordered column blocks ``[(j0, j1, block)]``, the right operand of every
+    step's ``state @ w.T`` (``rows`` the state's rows; see ``_step_product``).  A recurrence
+    reuses it at each step, and OpenBLAS multiplies by a C-ordered copy faster than by the
     transposed view (a (32, 256) state by a (256, 1024) weight: 265 against 292 us on one
     thread, 428 against 560 us wall on two)."""
-    return xp.ascontiguousarray(w.T)
+    wt = w.T
+    width = _SMALL_GEMM // max(rows * wt.shape[0], 1) // 16 * 16
+    if device.type != "cpu" or width < 16 or width >= wt.shape[1]:
+        return [(0, wt.shape[1], xp.ascontiguousarray(wt))]
+    return [(j, min(j + width, wt.shape[1]), xp.ascontiguousarray(wt[:, j:j + width]))
+            for j in range(0, wt.shape[1], width)]
+
+
+# OpenBLAS (SkylakeX kernels and later) multiplies products of up to 100^3 multiply-adds with
+# its small-matrix kernels, which skip the packing of the operands: a step's product cut into
+# column blocks under that size runs faster than the whole one (one thread, us per product:
+# (16, 128) @ (128, 512) 29 -> 20 in 2 blocks, (32, 256) @ (256, 1024) 268 -> 164 in 16,
+# (16, 512) @ (512, 128) 29 -> 20 in 2).
+_SMALL_GEMM = 1_000_000
+
+
+def _step_product(xp, a, blocks, out):
+    """``out = a @ w.T`` from ``w``'s ``_step_weight`` blocks."""
+    if len(blocks) == 1:
+        xp.matmul(a, blocks[0][2], out=out)
+        return
+    for j0, j1, b in blocks:
+        xp.matmul(a, b, out=out[:, j0:j1])
+
+
+# The numba gate kernels (``jit_rnn``) replace about ten NumPy passes per time step, each a few
+# microseconds of call overhead; loading numba costs about a second (0.5-0.6 s its import, the
+# rest the kernels' cached machine code), so by default they are loaded once numba is already
+# in the process, or once the NumPy gate arithmetic has taken about that long (estimated at
+# ``_NS_STEP`` per time step).  EMBER_JIT=1 loads them at the first LSTM step, EMBER_JIT=0 never.
+_JIT_AFTER_NS = 1e9
+_NS_STEP = 25_000
+_JIT = []               # [jit_rnn or None], once decided
+_numpy_ns = [0.0]
+
+
+def _gate_kernels(xp, dt, steps):
+    """``jit_rnn`` for a float32 recurrence of ``steps`` time steps on the host, or None."""
+    from .._backend import parallel
+    if not parallel.is_host(xp) or dt != xp.float32:
+        return None
+    if not _JIT:
+        mode = os.environ.get("EMBER_JIT")
+        _numpy_ns[0] += steps * _NS_STEP
+        if mode == "0" or (mode != "1" and "numba" not in sys.modules
+                           and _numpy_ns[0] < _JIT_AFTER_NS):
+            return None
+        _JIT.append(jit.load("jit_rnn"))
+    return _JIT[0]
 
 
 # ---- the whole-sequence LSTM layer ----------------------------------------------------------------
@@ -196,13 +249,33 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
     uniform = len(set(batch_sizes)) == 1
     if not uniform:
         hprev, cprev = xp.empty((rows, h.shape[1]), dtype=dt), xp.empty((rows, hid), dtype=dt)
-    # sigmoid(x) = (tanh(x / 2) + 1) / 2: with the i, f, o pre-activations halved up front
-    # (exact: a power of two), one tanh per step covers all four gates
-    half = xp.ones(4 * hid, dtype=dt)
-    half[:2 * hid] = half[3 * hid:] = 0.5
-    whh_t = _step_weight(xp, w_hh._data * half[:, None])
-    gid = gi._data * half
-    whr_t = None if w_hr is None else _step_weight(xp, w_hr._data)
+    kern = _gate_kernels(xp, dt, len(batch_sizes))
+    if kern is None:
+        # sigmoid(x) = (tanh(x / 2) + 1) / 2: with the i, f, o pre-activations halved up front
+        # (exact: a power of two), one tanh per step covers all four gates
+        half = xp.ones(4 * hid, dtype=dt)
+        half[:2 * hid] = half[3 * hid:] = 0.5
+        whh, gid = w_hh._data * half[:, None], gi._data * half
+    else:
+        whh, gid = w_hh._data, xp.ascontiguousarray(gi._data)
+    whh_t = _step_weight(xp, whh, h.shape[0], gi._device)
+    whr_t = None if w_hr is None else _step_weight(xp, w_hr._data, h.shape[0], gi._device)
+
+    def gates(s, e, a, cp):
+        """Step rows s:e: activate the gates ``a`` (holding ``h_prev @ W_hh^T``) and write
+        the cell and ``o * tanh(c)`` (into ``out``, or ``hcs`` to be projected)."""
+        hn = out[s:e] if whr_t is None else hcs[s:e]
+        if kern is not None:
+            kern.lstm_forward_step(a, gid[s:e], cp, cs[s:e], tcs[s:e], hn)
+            return
+        a += gid[s:e]
+        xp.tanh(a, out=a)
+        for sig in (a[:, :2 * hid], a[:, 3 * hid:]):
+            sig *= 0.5
+            sig += 0.5
+        cn = xp.multiply(a[:, hid:2 * hid], cp, out=cs[s:e])
+        cn += a[:, :hid] * a[:, 2 * hid:3 * hid]
+        xp.multiply(a[:, 3 * hid:], xp.tanh(cn, out=tcs[s:e]), out=hn)
 
     def sequences(b0, b1):
         """The recurrence of sequences b0:b1 (independent of the others; run over the whole
@@ -214,20 +287,11 @@ def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
                 hprev[s:e] = hp
                 cprev[s:e] = cp
             a = acts[s:e]
-            xp.matmul(hp, whh_t, out=a)
-            a += gid[s:e]
-            xp.tanh(a, out=a)
-            for sig in (a[:, :2 * hid], a[:, 3 * hid:]):
-                sig *= 0.5
-                sig += 0.5
-            cn = xp.multiply(a[:, hid:2 * hid], cp, out=cs[s:e])
-            cn += a[:, :hid] * a[:, 2 * hid:3 * hid]
-            tc = xp.tanh(cn, out=tcs[s:e])
-            if whr_t is None:
-                hn = xp.multiply(a[:, 3 * hid:], tc, out=out[s:e])
-            else:
-                xp.matmul(xp.multiply(a[:, 3 * hid:], tc, out=hcs[s:e]), whr_t, out=out[s:e])
-                hn = out[s:e]
+            _step_product(xp, hp, whh_t, a)
+            gates(s, e, a, cp)
+            if whr_t is not None:
+                _step_product(xp, hcs[s:e], whr_t, out[s:e])
+            hn, cn = out[s:e], cs[s:e]
             if uniform:
                 hp, cp = hn, cn
             else:
@@ -270,41 +334,52 @@ def _lstm_layer_backward(node, g_out, g_h, g_c):
     gout = None if g_out is None else g_out._data
     dgates = xp.empty_like(acts)
     dhs = None if w_hr is None else xp.empty((acts.shape[0], dh.shape[1]), dt)
-    whh, whr = w_hh._data, None if w_hr is None else w_hr._data
-    # the activations' derivatives for every step at once: a(1-a) for the sigmoid gates,
-    # 1 - a^2 for the cell input g and for tanh(c)
-    der, dtc = xp.empty_like(acts), xp.empty_like(tcs)
+    whr = None if w_hr is None else w_hr._data
+    whh = _step_weight(xp, w_hh._data.T, dh.shape[0], gi._device)
+    kern = _gate_kernels(xp, dt, len(bsizes))
+    if kern is None:
+        # the activations' derivatives for every step at once: a(1-a) for the sigmoid gates,
+        # 1 - a^2 for the cell input g and for tanh(c)
+        der, dtc = xp.empty_like(acts), xp.empty_like(tcs)
+        xp.subtract(1, acts, out=der)
+        der *= acts
+        gs = acts[:, 2 * hid:3 * hid]
+        xp.subtract(1, gs * gs, out=der[:, 2 * hid:3 * hid])
+        xp.subtract(1, tcs * tcs, out=dtc)
+    elif gout is not None:
+        gout = xp.ascontiguousarray(gout)
 
-    def derivatives(r0, r1):
-        a = acts[r0:r1]
-        xp.subtract(1, a, out=der[r0:r1])
-        der[r0:r1] *= a
-        gs = a[:, 2 * hid:3 * hid]
-        xp.subtract(1, gs * gs, out=der[r0:r1, 2 * hid:3 * hid])
-        xp.subtract(1, tcs[r0:r1] * tcs[r0:r1], out=dtc[r0:r1])
+    def gates(s, e, state, dht, g):
+        """Step rows s:e: the gates' pre-activation gradients into ``dgates`` and the
+        previous cell's gradient into ``dc`` from ``dht`` (+ ``g``: output rows, or None)."""
+        a, d = acts[s:e], dgates[s:e]
+        if kern is not None:
+            kern.lstm_backward_step(dht, g, a, tcs[s:e], cprev[s:e], dc[state], d)
+            return
+        if g is not None:
+            dht = dht + g
+        dct = dht * a[:, 3 * hid:]
+        dct *= dtc[s:e]
+        dct += dc[state]
+        xp.multiply(dct, a[:, 2 * hid:3 * hid], out=d[:, :hid])
+        xp.multiply(dct, cprev[s:e], out=d[:, hid:2 * hid])
+        xp.multiply(dct, a[:, :hid], out=d[:, 2 * hid:3 * hid])
+        xp.multiply(dht, tcs[s:e], out=d[:, 3 * hid:])
+        d *= der[s:e]
+        xp.multiply(dct, a[:, hid:2 * hid], out=dc[state])
 
     def sequences(b0, b1):
         """Back through time for sequences b0:b1 (the whole batch, as in the forward)."""
         for s, e in reversed(_rows(bsizes, reverse, b0, b1)):
             state = slice(b0, b0 + e - s)
-            a = acts[s:e]
-            dht = dh[state] if gout is None else dh[state] + gout[s:e]
-            if whr is not None:
-                dhs[s:e] = dht
-                dht = dht @ whr
-            dct = dht * a[:, 3 * hid:]
-            dct *= dtc[s:e]
-            dct += dc[state]
-            d = dgates[s:e]             # d(pre-activation): upstream gradient * derivative
-            xp.multiply(dct, a[:, 2 * hid:3 * hid], out=d[:, :hid])
-            xp.multiply(dct, cprev[s:e], out=d[:, hid:2 * hid])
-            xp.multiply(dct, a[:, :hid], out=d[:, 2 * hid:3 * hid])
-            xp.multiply(dht, tcs[s:e], out=d[:, 3 * hid:])
-            d *= der[s:e]
+            g = None if gout is None else gout[s:e]
+            if whr is None:
+                gates(s, e, state, dh[state], g)
+            else:
+                dhs[s:e] = dh[state] if g is None else dh[state] + g
+                gates(s, e, state, dhs[s:e] @ whr, None)
             yield s, e
-            xp.matmul(d, whh, out=dh[state])
-            xp.multiply(dct, a[:, hid:2 * hid], out=dc[state])
-    derivatives(0, acts.shape[0])
+            _step_product(xp, dgates[s:e], whh, dh[state])
     dw = _back_through_time(xp, sequences(0, dh.shape[0]), acts.shape[0],
                             _wanted(node, 3, lambda r0, r1: dgates[r0:r1].T @ hprev[r0:r1]))
     return _wrap_grads(node, gi, (lambda: dgates, lambda: dh, lambda: dc,
@@ -360,16 +435,19 @@ def _gru_layer(gi, h0, w_hh, b_hh, batch_sizes, reverse=False):
     ghn = xp.empty((rows, hid), dtype=dt)
     hprev = xp.empty((rows, hid), dtype=dt)
     out = xp.empty((rows, hid), dtype=dt)
-    whh_t = _step_weight(xp, w_hh._data)
+    whh_t = _step_weight(xp, w_hh._data, h.shape[0], gi._device)
+    gh_all = xp.empty((h.shape[0], 3 * hid), dtype=dt)
     bhh = None if b_hh is None else b_hh._data
     gid = gi._data
+
     def sequences(b0, b1):
         """The recurrence of sequences b0:b1 (the whole batch, as in ``_lstm_layer``)."""
         for s, e in _rows(batch_sizes, reverse, b0, b1):
             state = slice(b0, b0 + e - s)
             hp = h[state]
             hprev[s:e] = hp
-            gh = hp @ whh_t
+            gh = gh_all[:e - s]
+            _step_product(xp, hp, whh_t, gh)
             if bhh is not None:
                 gh += bhh
             a = rz[s:e]
@@ -403,7 +481,9 @@ def _gru_layer_backward(node, g_out, g_h):
     gout = None if g_out is None else g_out._data
     dgi = xp.empty((rz.shape[0], 3 * hid), dt)
     dgh = xp.empty_like(dgi)
-    whh = w_hh._data
+    whh = _step_weight(xp, w_hh._data.T, dh.shape[0], gi._device)
+    dhh = xp.empty(h0.shape, dt)
+
     def sequences(b0, b1):
         for s, e in reversed(_rows(bsizes, reverse, b0, b1)):
             state = slice(b0, b0 + e - s)
@@ -415,7 +495,10 @@ def _gru_layer_backward(node, g_out, g_h):
             dgi[s:e, :hid] = dgh[s:e, :hid] = dn * ghn[s:e] * r * (1 - r)
             dgi[s:e, hid:2 * hid] = dgh[s:e, hid:2 * hid] = dht * (hp - n) * z * (1 - z)
             yield s, e
-            dh[state] = dht * z + dgh[s:e] @ whh
+            step = dhh[:e - s]
+            _step_product(xp, dgh[s:e], whh, step)
+            step += dht * z
+            dh[state] = step
     dw = _back_through_time(xp, sequences(0, dh.shape[0]), rz.shape[0],
                             _wanted(node, 2, lambda r0, r1: dgh[r0:r1].T @ hprev[r0:r1]))
     return _wrap_grads(node, gi, (lambda: dgi, lambda: dh, lambda: dw, lambda: dgh.sum(0)))
@@ -435,14 +518,16 @@ def _rnn_layer(gi, h0, w_hh, batch_sizes, reverse=False, nonlinearity="tanh"):
     h = h0._data.astype(dt, copy=True)
     out = xp.empty(gi.shape, dtype=dt)
     hprev = xp.empty(gi.shape, dtype=dt)
-    whh_t = _step_weight(xp, w_hh._data)
+    whh_t = _step_weight(xp, w_hh._data, h.shape[0], gi._device)
     gid = gi._data
+
     def sequences(b0, b1):
         for s, e in _rows(batch_sizes, reverse, b0, b1):
             state = slice(b0, b0 + e - s)
             hp = h[state]
             hprev[s:e] = hp
-            a = xp.matmul(hp, whh_t, out=out[s:e])
+            a = out[s:e]
+            _step_product(xp, hp, whh_t, a)
             a += gid[s:e]
             if nonlinearity == "tanh":
                 xp.tanh(a, out=a)
@@ -466,7 +551,8 @@ def _rnn_layer_backward(node, g_out, g_h):
     dh = xp.zeros(h0.shape, out.dtype) if g_h is None else g_h._data.astype(out.dtype, copy=True)
     gout = None if g_out is None else g_out._data
     dpre = xp.empty_like(out)
-    whh = w_hh._data
+    whh = _step_weight(xp, w_hh._data.T, dh.shape[0], gi._device)
+
     def sequences(b0, b1):
         for s, e in reversed(_rows(bsizes, reverse, b0, b1)):
             state = slice(b0, b0 + e - s)
@@ -475,7 +561,7 @@ def _rnn_layer_backward(node, g_out, g_h):
             d = xp.multiply(dht, 1 - y * y if nonlinearity == "tanh" else y > 0,
                             out=dpre[s:e])
             yield s, e
-            dh[state] = d @ whh
+            _step_product(xp, d, whh, dh[state])
     dw = _back_through_time(xp, sequences(0, dh.shape[0]), out.shape[0],
                             _wanted(node, 2, lambda r0, r1: dpre[r0:r1].T @ hprev[r0:r1]))
     return _wrap_grads(node, gi, (lambda: dpre, lambda: dh, lambda: dw))
