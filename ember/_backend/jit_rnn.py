@@ -8,20 +8,24 @@ library's scalar one (about 12 ns an element, slower than NumPy's vectorised loo
 kernels use a rational tanh that LLVM vectorises, accurate to about 4 float32 ulp: Lambert's
 continued fraction of ``tanh(x / 2)``, cut after its seventh term (the coefficients are that
 convergent's integers), then the double-angle formula ``tanh x = 2u / (1 + u^2)``.  Past
-|x| = 9 float32's tanh is +-1 to within half an ulp, so inputs are clamped there.
+|x| = 10 float32's tanh rounds to +-1, so inputs are clamped there (NaN passes through).
 """
 import numpy as np
 from numba import njit
 
 _F = np.float32
-_LIM, _HALF, _ONE = _F(9.0), _F(0.5), _F(1.0)
+_LIM, _HALF, _ONE = _F(10.0), _F(0.5), _F(1.0)
 _P0, _P1, _P2, _P3 = _F(2027025.0), _F(270270.0), _F(6930.0), _F(36.0)
 _Q0, _Q1, _Q2, _Q3 = _F(2027025.0), _F(945945.0), _F(51975.0), _F(630.0)
 
 
 @njit(inline="always", error_model="numpy")
 def _tanh(x):
-    y = min(max(x, -_LIM), _LIM) * _HALF
+    if x > _LIM:
+        x = _LIM
+    elif x < -_LIM:
+        x = -_LIM
+    y = x * _HALF
     z = y * y
     p = ((_P3 * z + _P2) * z + _P1) * z + _P0
     q = (((z + _Q3) * z + _Q2) * z + _Q1) * z + _Q0
