@@ -84,9 +84,11 @@ _MIN_WEIGHT_ROWS = 32     # fewer rows per weight-gradient GEMM: not worth a thr
 def _back_through_time(xp, steps, rows, weight_grad):
     """Run the backward recurrence ``steps`` (a generator that yields each step's rows once
     their pre-activation gradients are written) and return the recurrent weight's gradient,
-    the sum of ``weight_grad(r0, r1)`` over the rows (None: not wanted).  On the host, a pool
-    thread multiplies out each finished eighth of the rows while the recurrence goes on."""
-    if weight_grad is None or not parallel.is_host(xp) or rows < 2 * _MIN_WEIGHT_ROWS:
+    the sum of ``weight_grad(r0, r1)`` over the rows (None: not wanted).  On the host with
+    threads, a pool thread multiplies out each finished eighth of the rows while the
+    recurrence goes on."""
+    if weight_grad is None or not parallel.is_host(xp) or rows < 2 * _MIN_WEIGHT_ROWS or \
+            parallel.workers() < 2:     # one thread: one GEMM (eighths cost 15% more)
         with _serial_blas(xp):
             for _ in steps:
                 pass
