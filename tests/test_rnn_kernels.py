@@ -25,8 +25,8 @@ def gates(request, monkeypatch):
             pytest.skip("EMBER_JIT=0 or numba unusable here")
     else:
         kern = None
-    monkeypatch.setattr(rnn_kernels, "_gate_kernels", lambda xp, dt: kern if dt == np.float32
-                        else None)
+    monkeypatch.setattr(rnn_kernels, "_gate_kernels",
+                        lambda xp, dt: kern if xp is np and dt == np.float32 else None)
     return request.param
 
 
@@ -91,6 +91,7 @@ def test_layers_against_torch(gates, cls, kw, dtype):
         compare(a, b, tol, tol)
 
 
+@pytest.mark.cpu_only
 def test_jit_tanh_within_4_ulp():
     pytest.importorskip("numba")
     kern = jit.load("jit_rnn")
@@ -119,12 +120,14 @@ def test_nan_and_inf_inputs_propagate_like_torch(gates):
         compare(a.detach(), b.detach(), 2e-5, 2e-5)
 
 
+@pytest.mark.cpu_only
 def test_ember_jit_0_keeps_numba_out(monkeypatch):
     monkeypatch.setenv("EMBER_JIT", "0")
     monkeypatch.setattr(jit, "_loaded", {})
     assert rnn_kernels._gate_kernels(np, np.float32) is None
 
 
+@pytest.mark.cpu_only
 @pytest.mark.parametrize("rows,k,n", [(16, 128, 512), (32, 256, 1024), (3, 5, 20)])
 def test_step_product_in_column_blocks(rows, k, n):
     rng = np.random.default_rng(rows)
@@ -160,6 +163,7 @@ def _step(model, opt, x, y):
     return loss
 
 
+@pytest.mark.cpu_only      # ember.compile captures CPU programs
 @pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN"])
 def test_compiled_steps_record_each_layer_once_and_equal_eager(gates, cls):
     runs = []
