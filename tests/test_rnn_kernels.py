@@ -77,11 +77,12 @@ def test_lstm_float32_against_torch(gates, kw, packed, given):
 
 
 @pytest.mark.parametrize("cls,kw", [("GRU", dict(bidirectional=True)),
+                                    ("GRU", dict(num_layers=2, bias=False, batch_first=True)),
                                     ("RNN", dict(num_layers=2, nonlinearity="relu")),
                                     ("LSTM", dict(batch_first=True))])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_layers_against_torch(gates, cls, kw, dtype):
-    """GRU and RNN (NumPy only) and float64 LSTMs (NumPy path whatever ``gates`` says)."""
+    """GRU, RNN (NumPy only) and LSTM; float64 on the NumPy path whatever ``gates`` says."""
     em, tm = _pair(cls, dtype, **kw)
     x = np.random.default_rng(1).standard_normal((5, 5, 3)).astype(dtype)
     got = [_run(lib, m, x, (), [4, 5, 1, 3, 2], kw.get("batch_first", False), 0)

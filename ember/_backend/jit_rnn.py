@@ -1,4 +1,4 @@
-"""The LSTM's per-time-step gate arithmetic compiled by numba (the ``fast`` extra), for
+"""The LSTM's and GRU's per-time-step gate arithmetic compiled by numba (the ``fast`` extra), for
 ``ember/_ops/nn_rnn.py``; loaded through :func:`.jit.load` (None without numba or with
 ``EMBER_JIT=0``, and then the NumPy path runs).
 
@@ -117,3 +117,52 @@ def lstm_backward_step(dh, gout, a, tc, cp, dc, d):
             dcr[j] = dct * f[j]
         for j in range(hid):
             do[j] = do[j] * t[j] * (o[j] * (_ONE - o[j]))
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def gru_forward_step(gh, b_hh, gi, hp, rz, ns, ghn, h):
+    """One GRU step of ``n`` sequences: ``gh`` (n, 3H) holds ``h_prev @ W_hh^T`` (``b_hh``
+    added here unless None), ``gi`` (n, 3H) the input projections with ``b_ih``, ``hp`` the
+    previous ``h``.  Writes the gates r, z into ``rz``, the candidate ``ns``, its
+    ``W_hn h + b_hn`` term ``ghn`` and the new state ``h``."""
+    n, hid = hp.shape
+    for r in range(n):
+        g, x, a = gh[r], gi[r], rz[r]
+        if b_hh is not None:
+            _add_(g, b_hh)
+        for j in range(2 * hid):
+            a[j] = _sigmoid(x[j] + g[j])
+        rr, z, gn, xn = a[:hid], a[hid:], g[2 * hid:], x[2 * hid:]
+        nr, gnr, hr, hpr = ns[r], ghn[r], h[r], hp[r]
+        for j in range(hid):
+            gnr[j] = gn[j]
+        for j in range(hid):
+            nr[j] = _tanh(rr[j] * gn[j] + xn[j])
+        for j in range(hid):
+            hr[j] = (hpr[j] - nr[j]) * z[j] + nr[j]
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def gru_backward_step(dh, gout, rz, ns, ghn, hp, dgi, dgh):
+    """The gradients of one GRU step: ``dh`` (n, H) the gradient of ``h`` from the later steps
+    (plus ``gout`` rows unless None), overwritten with its part ``dh * z`` of the previous
+    state's gradient (the caller adds ``dgh @ W_hh``); writes the pre-activation gradients of
+    the input side ``dgi`` and of the recurrent side ``dgh`` (n, 3H)."""
+    n, hid = dh.shape
+    for r in range(n):
+        a, d, di, dg = rz[r], dh[r], dgi[r], dgh[r]
+        rr, z, nr, gnr, hpr = a[:hid], a[hid:], ns[r], ghn[r], hp[r]
+        if gout is not None:
+            _add_(d, gout[r])
+        for j in range(hid):
+            dn = d[j] * (_ONE - z[j]) * (_ONE - nr[j] * nr[j])
+            di[2 * hid + j] = dn
+            dg[2 * hid + j] = dn * rr[j]
+            v = dn * gnr[j] * rr[j] * (_ONE - rr[j])
+            di[j] = v
+            dg[j] = v
+            v = d[j] * (hpr[j] - nr[j]) * z[j] * (_ONE - z[j])
+            di[hid + j] = v
+            dg[hid + j] = v
+        for j in range(hid):
+            d[j] = d[j] * z[j]

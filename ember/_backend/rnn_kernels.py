@@ -10,9 +10,10 @@ A host call is offered first to a NumPy duck array among its arguments, through 
 ``ember.compile`` capture then record the whole recurrence as one call, which a replay runs
 as eager does, instead of recording (and replaying) every per-step NumPy call.
 
-On the host, float32 LSTMs do each step's gate arithmetic in one numba kernel (``jit_rnn``,
-the ``fast`` extra) when numba is there and ``EMBER_JIT`` is not 0; the NumPy path computes
-the same to float rounding (its tanh is NumPy's, the kernel's a rational one within 4 ulp).
+On the host, float32 LSTMs and GRUs do each step's gate arithmetic in one numba kernel
+(``jit_rnn``, the ``fast`` extra) when numba is there and ``EMBER_JIT`` is not 0; the NumPy
+path computes the same to float rounding (its tanh is NumPy's, the kernel's a rational one
+within 4 ulp).
 """
 import contextlib
 import functools
@@ -312,6 +313,28 @@ def gru_forward(gi, h0, w_hh, b_hh, batch_sizes, reverse, xp):
     out = xp.empty((rows, hid), dtype=dt)
     whh_t = _step_weight(xp, w_hh, h.shape[0])
     gh_all = xp.empty((h.shape[0], 3 * hid), dtype=dt)
+    kern = _gate_kernels(xp, dt)
+    if kern is not None:
+        gi = xp.ascontiguousarray(gi)
+
+    def gates(s, e, gh, hp):
+        """Step rows s:e: the gates, the candidate and the new state (into ``out``) from
+        ``gh`` (holding ``h_prev @ W_hh^T``) and the previous state ``hp``."""
+        if kern is not None:
+            kern.gru_forward_step(gh, b_hh, gi[s:e], hp, rz[s:e], ns[s:e], ghn[s:e], out[s:e])
+            return
+        if b_hh is not None:
+            gh += b_hh
+        a = rz[s:e]
+        xp.add(gi[s:e, :2 * hid], gh[:, :2 * hid], out=a)
+        _sigmoid_(xp, a)
+        ghn[s:e] = gh[:, 2 * hid:]
+        n = xp.multiply(a[:, :hid], gh[:, 2 * hid:], out=ns[s:e])
+        n += gi[s:e, 2 * hid:]
+        xp.tanh(n, out=n)
+        hn = xp.subtract(hp, n, out=out[s:e])
+        hn *= a[:, hid:]
+        hn += n
 
     def sequences(b0, b1):
         """The recurrence of sequences b0:b1 (the whole batch, as in ``lstm_forward``)."""
@@ -321,20 +344,8 @@ def gru_forward(gi, h0, w_hh, b_hh, batch_sizes, reverse, xp):
             hprev[s:e] = hp
             gh = gh_all[:e - s]
             _step_product(xp, hp, whh_t, gh)
-            if b_hh is not None:
-                gh += b_hh
-            a = rz[s:e]
-            xp.add(gi[s:e, :2 * hid], gh[:, :2 * hid], out=a)
-            _sigmoid_(xp, a)
-            ghn[s:e] = gh[:, 2 * hid:]
-            n = xp.multiply(a[:, :hid], gh[:, 2 * hid:], out=ns[s:e])
-            n += gi[s:e, 2 * hid:]
-            xp.tanh(n, out=n)
-            hn = hp - n
-            hn *= a[:, hid:]
-            hn += n
-            out[s:e] = hn
-            h[state] = hn
+            gates(s, e, gh, hp)
+            h[state] = out[s:e]
     with _serial_blas(xp):
         sequences(0, h.shape[0])
     return out, h, rz, ns, ghn, hprev
@@ -352,22 +363,35 @@ def gru_backward(g_out, g_h, h0, w_hh, batch_sizes, reverse, want_w, want_b, rz,
     dgh = xp.empty_like(dgi)
     whh = _step_weight(xp, w_hh.T, dh.shape[0])
     dhh = xp.empty(h0.shape, dt)
+    kern = _gate_kernels(xp, dt)
+    if kern is not None and g_out is not None:
+        g_out = xp.ascontiguousarray(g_out)
+
+    def gates(s, e, state):
+        """Step rows s:e: the pre-activation gradients into ``dgi``, ``dgh``, and ``dh``'s
+        own part ``dh * z`` of the previous state's gradient into ``dh``."""
+        g = None if g_out is None else g_out[s:e]
+        if kern is not None:
+            kern.gru_backward_step(dh[state], g, rz[s:e], ns[s:e], ghn[s:e], hprev[s:e],
+                                   dgi[s:e], dgh[s:e])
+            return
+        dht = dh[state] if g is None else dh[state] + g
+        r, z, n, hp = rz[s:e, :hid], rz[s:e, hid:], ns[s:e], hprev[s:e]
+        dn = dht * (1 - z) * (1 - n * n)
+        dgi[s:e, 2 * hid:] = dn
+        dgh[s:e, 2 * hid:] = dn * r
+        dgi[s:e, :hid] = dgh[s:e, :hid] = dn * ghn[s:e] * r * (1 - r)
+        dgi[s:e, hid:2 * hid] = dgh[s:e, hid:2 * hid] = dht * (hp - n) * z * (1 - z)
+        xp.multiply(dht, z, out=dh[state])
 
     def sequences(b0, b1):
         for s, e in reversed(_rows(batch_sizes, reverse, b0, b1)):
             state = slice(b0, b0 + e - s)
-            dht = dh[state] if g_out is None else dh[state] + g_out[s:e]
-            r, z, n, hp = rz[s:e, :hid], rz[s:e, hid:], ns[s:e], hprev[s:e]
-            dn = dht * (1 - z) * (1 - n * n)
-            dgi[s:e, 2 * hid:] = dn
-            dgh[s:e, 2 * hid:] = dn * r
-            dgi[s:e, :hid] = dgh[s:e, :hid] = dn * ghn[s:e] * r * (1 - r)
-            dgi[s:e, hid:2 * hid] = dgh[s:e, hid:2 * hid] = dht * (hp - n) * z * (1 - z)
+            gates(s, e, state)
             yield s, e
             step = dhh[:e - s]
             _step_product(xp, dgh[s:e], whh, step)
-            step += dht * z
-            dh[state] = step
+            dh[state] += step
     dw = _back_through_time(xp, sequences(0, dh.shape[0]), rz.shape[0],
                             (lambda r0, r1: dgh[r0:r1].T @ hprev[r0:r1]) if want_w else None)
     return (dgi, dh) + (() if dw is None else (dw,)) + ((dgh.sum(0),) if want_b else ())
