@@ -129,8 +129,10 @@ def test_ember_jit_0_keeps_numba_out(monkeypatch):
 
 
 @pytest.mark.cpu_only
-@pytest.mark.parametrize("rows,k,n", [(16, 128, 512), (32, 256, 1024), (3, 5, 20)])
-def test_step_product_in_column_blocks(rows, k, n):
+@pytest.mark.parametrize("rows,k,n", [(16, 128, 512), (32, 256, 1024), (16, 512, 128),
+                                      (3, 5, 20)])
+def test_step_product_in_column_blocks(rows, k, n, monkeypatch):
+    monkeypatch.setattr(rnn_kernels, "_small_gemm_kernels", lambda: True)
     rng = np.random.default_rng(rows)
     w = rng.standard_normal((n, k)).astype(np.float32)
     a = rng.standard_normal((rows, k)).astype(np.float32)
@@ -140,6 +142,7 @@ def test_step_product_in_column_blocks(rows, k, n):
     assert all(b[1] == c[0] for b, c in zip(blocks, blocks[1:]))
     assert all(rows * k * (j1 - j0) <= rnn_kernels._SMALL_GEMM or len(blocks) == 1
                for j0, j1, _ in blocks)
+    assert len(blocks) == {512: 2, 1024: 10, 128: 2, 20: 1}[n]
     out = np.empty((rows, n), np.float32)
     rnn_kernels._step_product(np, a, blocks, out)
     np.testing.assert_allclose(out, a.astype(np.float64) @ w.T.astype(np.float64),

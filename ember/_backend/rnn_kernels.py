@@ -112,26 +112,41 @@ def _back_through_time(xp, steps, rows, weight_grad):
     return parts[0]
 
 
-# OpenBLAS (SkylakeX kernels and later) multiplies products of up to 100^3 multiply-adds with
-# its small-matrix kernels, which skip the packing of the operands: a step's product cut into
-# column blocks under that size runs faster than the whole one (one thread, us per product:
-# (16, 128) @ (128, 512) 29 -> 20 in 2 blocks, (32, 256) @ (256, 1024) 268 -> 164 in 16,
-# (16, 512) @ (512, 128) 29 -> 20 in 2).
+# OpenBLAS's SkylakeX kernels (AVX-512 cores, Zen 4 included) multiply products of up to 100^3
+# multiply-adds with small-matrix kernels, which skip packing the operands: there a step's
+# product cut into column blocks under that size runs faster than the whole one (one thread,
+# us per product: (16, 128) @ (128, 512) 29 -> 20 in 2 blocks, (32, 256) @ (256, 1024)
+# 268 -> 164 in 16, (16, 512) @ (512, 128) 29 -> 20 in 2).  Other core types (Haswell, ...)
+# never take those kernels, and the blocks would only add calls.
 _SMALL_GEMM = 1_000_000
+_SMALL_GEMM_CORES = ("skylakex", "cooperlake", "sapphirerapids")
+
+
+@functools.lru_cache(maxsize=None)
+def _small_gemm_kernels():
+    """Whether the host BLAS is an OpenBLAS whose core type has the small-matrix kernels."""
+    ctl = parallel._blas()
+    return ctl is not None and any(
+        lib.internal_api == "openblas" and
+        str(getattr(lib, "architecture", "")).lower() in _SMALL_GEMM_CORES
+        for lib in ctl.lib_controllers)
 
 
 def _step_weight(xp, w, rows):
     """``w.T`` as C-ordered column blocks ``[(j0, j1, block)]``, the right operand of every
-    step's ``state @ w.T`` (``rows`` the state's rows; one block off the host).  A recurrence
-    reuses it at each step, and OpenBLAS multiplies by a C-ordered copy faster than by the
-    transposed view (a (32, 256) state by a (256, 1024) weight: 265 against 292 us on one
-    thread, 428 against 560 us wall on two)."""
+    step's ``state @ w.T`` (``rows`` the state's rows; one block off the host or without
+    small-matrix kernels).  A recurrence reuses it at each step, and OpenBLAS multiplies by a
+    C-ordered copy faster than by the transposed view (a (32, 256) state by a (256, 1024)
+    weight: 265 against 292 us on one thread, 428 against 560 us wall on two)."""
     wt = w.T
+    n = wt.shape[1]
     width = _SMALL_GEMM // max(rows * wt.shape[0], 1) // 16 * 16
-    if xp is not np or width < 16 or width >= wt.shape[1]:
-        return [(0, wt.shape[1], xp.ascontiguousarray(wt))]
-    return [(j, min(j + width, wt.shape[1]), xp.ascontiguousarray(wt[:, j:j + width]))
-            for j in range(0, wt.shape[1], width)]
+    if xp is not np or width < 16 or width >= n or not _small_gemm_kernels():
+        return [(0, n, xp.ascontiguousarray(wt))]
+    blocks = -(-n // width)
+    width = -(-n // (16 * blocks)) * 16       # as many blocks, evened out
+    return [(j, min(j + width, n), xp.ascontiguousarray(wt[:, j:j + width]))
+            for j in range(0, n, width)]
 
 
 def _step_product(xp, a, blocks, out):
