@@ -122,6 +122,21 @@ def test_nan_and_inf_inputs_propagate_like_torch(gates):
 
 
 @pytest.mark.cpu_only
+def test_host_kernels_take_ndarray_subclasses_as_plain_arrays(tmp_path):
+    """A memory-mapped initial state keeps ndarray's ``__array_function__``: no duck array,
+    the kernel just runs (a duck array's own protocol is what a compile capture uses)."""
+    rng = np.random.default_rng(3)
+    x, h0 = (rng.standard_normal(s).astype(np.float32) for s in ((4, 2, 3), (1, 2, 5)))
+    mm = np.memmap(tmp_path / "h0.bin", np.float32, "w+", shape=h0.shape)
+    mm[:] = h0
+    em, tm = _pair("GRU", "float32")
+    got = em(ember.tensor(x), ember.from_numpy(mm))
+    assert isinstance(ember.from_numpy(mm)[0]._data, np.memmap)
+    want = tm(torch.tensor(x), torch.tensor(h0))
+    compare([t.detach() for t in got], [t.detach() for t in want], 2e-5, 2e-5)
+
+
+@pytest.mark.cpu_only
 def test_ember_jit_0_keeps_numba_out(monkeypatch):
     monkeypatch.setenv("EMBER_JIT", "0")
     monkeypatch.setattr(jit, "_loaded", {})

@@ -23,6 +23,16 @@ import numpy as np
 from . import jit, parallel
 
 
+_NDARRAY_FUNCTION = np.ndarray.__array_function__
+
+
+def _duck(a):
+    """``a``'s own ``__array_function__`` when it is a NumPy duck array (ndarray subclasses
+    that keep ndarray's are plain arrays here), else None."""
+    f = getattr(type(a), "__array_function__", None)
+    return None if f is None or f is _NDARRAY_FUNCTION else f
+
+
 def offered(fn):
     """``fn(*args, xp=None)``, handed to the first NumPy duck array in ``args`` when ``xp`` is
     None (a host call): that array's ``__array_function__`` decides how it runs."""
@@ -30,11 +40,10 @@ def offered(fn):
     def call(*args, xp=None):
         if xp is None:
             for a in args:
-                t = type(a)
-                if t is not np.ndarray and hasattr(t, "__array_function__"):
-                    types = tuple({type(b) for b in args
-                                   if hasattr(type(b), "__array_function__")})
-                    return t.__array_function__(a, call, types, args, {})
+                f = _duck(a)
+                if f is not None:
+                    types = tuple({type(b) for b in args if _duck(b) is not None})
+                    return f(a, call, types, args, {})
         return fn(*args, xp=np if xp is None else xp)
     return call
 
