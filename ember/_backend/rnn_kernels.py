@@ -125,7 +125,7 @@ def _back_through_time(xp, steps, rows, weight_grad):
 # multiply-adds with small-matrix kernels, which skip packing the operands: there a step's
 # product cut into column blocks under that size runs faster than the whole one (one thread,
 # us per product: (16, 128) @ (128, 512) 29 -> 20 in 2 blocks, (32, 256) @ (256, 1024)
-# 268 -> 164 in 16, (16, 512) @ (512, 128) 29 -> 20 in 2).  Other core types (Haswell, ...)
+# 268 -> 166 in 10, (16, 512) @ (512, 128) 29 -> 20 in 2).  Other core types (Haswell, ...)
 # never take those kernels, and the blocks would only add calls.
 _SMALL_GEMM = 1_000_000
 _SMALL_GEMM_CORES = ("skylakex", "cooperlake", "sapphirerapids")

@@ -6,10 +6,11 @@ non-increasing batch sizes (a padded batch is a packed one whose sizes are all e
 ``_lstm_layer`` (``_gru_layer``, ``_rnn_layer``) runs one layer in one direction as a single op
 with a single autograd node, the way cuDNN's and oneDNN's RNN kernels do: the forward loop is
 array code over the sequence (``ember/_backend/rnn_kernels.py``), and the backward is one
-hand-written pass back through time whose weight gradients are one GEMM each over all steps.  An autograd graph of the same recurrence has ~10 nodes per time step.
-The backward array code has no graph of its own, so when a graph of the gradient is asked for
-(``create_graph=True``) it differentiates a replay of the recurrence in ember ops instead, which
-makes double backward exact too.
+hand-written pass back through time whose weight gradients are one GEMM each over all steps.
+An autograd graph of the same recurrence has ~10 nodes per time step.  The backward array code
+has no graph of its own, so when a graph of the gradient is asked for (``create_graph=True``) it
+differentiates a replay of the recurrence in ember ops instead, which makes double backward
+exact too.
 """
 from .._tensor import _make
 from ..autograd.graph import node_class, set_output
@@ -81,7 +82,7 @@ def run_direction(step, gis, bsizes, state0, w, reverse):
     return outs, state
 
 
-# ---- whole-sequence layer ops ---------------------------------------------------------------------
+# ---- whole-sequence layer ops -------------------------------------------------------------------
 def _padded_sizes(gi, h0):
     """A padded batch's sizes, read from the shapes (a traced call replays at any batch)."""
     return [h0.shape[0]] * (gi.shape[0] // max(h0.shape[0], 1))
