@@ -9,8 +9,7 @@ import pytest
 
 import ember
 import ember.nn.functional as EF
-from ember._backend import numpy_nn, parallel
-from ember._backend import rnn_kernels
+from ember._backend import numpy_nn, parallel, rnn_kernels
 from tests._nn_compare import check_fn
 from tests.oracle.harness import compare
 from tests.test_nn_conv_layouts import LAYOUT_CASES, WINOGRAD_CASES
