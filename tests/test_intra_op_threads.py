@@ -9,8 +9,7 @@ import pytest
 
 import ember
 import ember.nn.functional as EF
-from ember._backend import numpy_nn, parallel
-from ember._ops import nn_rnn
+from ember._backend import numpy_nn, parallel, rnn_kernels
 from tests._nn_compare import check_fn
 from tests.oracle.harness import compare
 from tests.test_nn_conv_layouts import LAYOUT_CASES, WINOGRAD_CASES
@@ -23,7 +22,7 @@ def threads(request, monkeypatch):
     monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_BYTES", 0)
     monkeypatch.setattr(numpy_nn, "_CHUNK_BYTES", 1 << 14)
     monkeypatch.setattr(numpy_nn, "_WINO_CHUNK_BYTES", 1 << 14)
-    monkeypatch.setattr(nn_rnn, "_MIN_WEIGHT_ROWS", 1)
+    monkeypatch.setattr(rnn_kernels, "_MIN_WEIGHT_ROWS", 1)
     return request.param
 
 

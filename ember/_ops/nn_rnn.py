@@ -1,18 +1,17 @@
-"""Recurrent layers: the per-step recurrences in ember ops, and a whole-sequence LSTM layer.
+"""Recurrent layers: the per-step recurrences in ember ops, and whole-sequence layer ops.
 
 Rows are PyTorch's packed layout: time-major ``(sum(batch_sizes), features)`` with
 non-increasing batch sizes (a padded batch is a packed one whose sizes are all equal).
 
-``_lstm_layer`` runs one LSTM layer in one direction as a single op with a single autograd node,
-the way cuDNN's and oneDNN's RNN kernels do: the forward loop is array code over the sequence,
-and the backward is one hand-written pass back through time whose weight gradients are one GEMM
-each over all steps.  An autograd graph of the same recurrence has ~10 nodes per time step.
-The backward array code has no graph of its own, so when a graph of the gradient is asked for
-(``create_graph=True``) it differentiates a replay of the recurrence in ember ops instead, which
-makes double backward exact too.
+``_lstm_layer`` (``_gru_layer``, ``_rnn_layer``) runs one layer in one direction as a single op
+with a single autograd node, the way cuDNN's and oneDNN's RNN kernels do: the forward loop is
+array code over the sequence (``ember/_backend/rnn_kernels.py``), and the backward is one
+hand-written pass back through time whose weight gradients are one GEMM each over all steps.
+An autograd graph of the same recurrence has ~10 nodes per time step.  The backward array code
+has no graph of its own, so when a graph of the gradient is asked for (``create_graph=True``) it
+differentiates a replay of the recurrence in ember ops instead, which makes double backward
+exact too.
 """
-import contextlib
-
 from .._tensor import _make
 from ..autograd.graph import node_class, set_output
 from ._core import register, record, _grad_on
@@ -83,164 +82,23 @@ def run_direction(step, gis, bsizes, state0, w, reverse):
     return outs, state
 
 
-# ---- whole-sequence layers: shared pieces --------------------------------------------------------
-def _sigmoid_(xp, a):
-    """In-place logistic function, written with tanh so that no exp overflows."""
-    a *= 0.5
-    xp.tanh(a, out=a)
-    a *= 0.5
-    a += 0.5
-    return a
-
-
+# ---- whole-sequence layer ops -------------------------------------------------------------------
 def _padded_sizes(gi, h0):
     """A padded batch's sizes, read from the shapes (a traced call replays at any batch)."""
     return [h0.shape[0]] * (gi.shape[0] // max(h0.shape[0], 1))
 
 
-def _previous(xp, seq, first, reverse):
-    """Each step's previous state in a padded sequence of states ``seq`` (steps of ``B`` rows):
-    the step before it in the direction of the recurrence, ``first`` for the step it starts."""
-    b = first.shape[0]
-    parts = (seq[b:], first) if reverse else (first, seq[:seq.shape[0] - b])
-    return xp.concatenate([p.astype(seq.dtype, copy=False) for p in parts])
+def _kernel(name, like, *args):
+    """``rnn_kernels.<name>`` on ``args`` (arrays and host values): on the CPU a host call
+    (which a capture records whole), elsewhere with the device's array module."""
+    from .._backend import rnn_kernels
+    fn = getattr(rnn_kernels, name)
+    dev = like._device
+    return fn(*args) if dev.type == "cpu" else fn(*args, xp=dev._backend.xp)
 
 
-def _spans(bsizes, reverse):
-    """(start row, batch size) of each time step, in the order the recurrence visits them."""
-    spans, start = [], 0
-    for bs in bsizes:
-        spans.append((start, bs))
-        start += bs
-    return spans[::-1] if reverse else spans
-
-
-def _rows(bsizes, reverse, b0, b1):
-    """The rows ``(start, end)`` of sequences b0:b1 at each time step, in the order the
-    recurrence visits them (steps where none of them is running left out)."""
-    return [(s + b0, s + min(bs, b1)) for s, bs in _spans(bsizes, reverse) if bs > b0]
-
-
-def _serial_blas(xp):
-    """The recurrences' BLAS: single-threaded.  Their per-step GEMMs (a (32, 256) state by a
-    (256, 1024) weight) are too small for two BLAS threads, whose waits spin: two threads
-    were no faster than one at their best and several times slower on a loaded machine."""
-    from .._backend import parallel
-    return parallel._single_threaded_blas() if parallel.is_host(xp) else contextlib.nullcontext()
-
-
-_MIN_WEIGHT_ROWS = 32     # fewer rows per weight-gradient GEMM: not worth a thread
-
-
-def _back_through_time(xp, steps, rows, weight_grad):
-    """Run the backward recurrence ``steps`` (a generator that yields each step's rows once
-    their pre-activation gradients are written) and return the recurrent weight's gradient,
-    the sum of ``weight_grad(r0, r1)`` over the rows (None: not wanted).  On the host, a pool
-    thread multiplies out each finished eighth of the rows while the recurrence goes on."""
-    from .._backend import parallel
-    if weight_grad is None or not parallel.is_host(xp) or rows < 2 * _MIN_WEIGHT_ROWS:
-        with _serial_blas(xp):
-            for _ in steps:
-                pass
-        return None if weight_grad is None else weight_grad(0, rows)
-    chunk = max(_MIN_WEIGHT_ROWS, rows // 8)
-
-    def recurrence(hand):
-        lo = hi = None
-        for s, e in steps:          # a step's rows are next to the previous step's
-            lo, hi = (s, e) if lo is None else (min(lo, s), max(hi, e))
-            if hi - lo >= chunk:
-                hand((lo, hi))
-                lo = None
-        if lo is not None:
-            hand((lo, hi))
-
-    parts = parallel.overlapped(recurrence, lambda r: weight_grad(*r))[1]
-    for part in parts[1:]:
-        parts[0] += part
-    return parts[0]
-
-
-def _step_weight(xp, w):
-    """``w.T`` as a C-ordered array, the right operand of every step's ``state @ w.T``: a
-    recurrence reuses it at each step, and OpenBLAS multiplies by it faster than by the
-    transposed view (a (32, 256) state by a (256, 1024) weight: 265 against 292 us on one
-    thread, 428 against 560 us wall on two)."""
-    return xp.ascontiguousarray(w.T)
-
-
-# ---- the whole-sequence LSTM layer ----------------------------------------------------------------
-@register("_lstm_layer", method=False, function=False, nodes=("MkldnnRnnLayerBackward0",))
-def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
-    """One LSTM layer, one direction, over packed rows.
-
-    ``gi``: ``(rows, 4H)`` input projections, biases included; ``h0`` ``(B, P)``, ``c0``
-    ``(B, H)``; ``w_hh`` ``(4H, P)``; ``w_hr`` ``(P, H)`` or None (P = proj_size or H).
-    Returns the output rows ``(rows, P)`` and the final ``h`` ``(B, P)`` and ``c`` ``(B, H)``
-    of every sequence.  ``batch_sizes=None``: a padded batch, every step ``B`` rows (read from
-    the shapes, so that a traced call replays at any batch size)."""
-    batch_sizes = _padded_sizes(gi, h0) if batch_sizes is None else batch_sizes
-    xp = gi._device._backend.xp
-    hid = c0.shape[1]
-    rows = gi.shape[0]
-    dt = gi._data.dtype
-    h, c = h0._data.astype(dt, copy=True), c0._data.astype(dt, copy=True)
-    acts = xp.empty((rows, 4 * hid), dtype=dt)      # i, f, g, o after their activations
-    tcs = xp.empty((rows, hid), dtype=dt)           # tanh(c_t)
-    cs = xp.empty((rows, hid), dtype=dt)            # c_t
-    hcs = None if w_hr is None else xp.empty((rows, hid), dtype=dt)
-    out = xp.empty((rows, h.shape[1]), dtype=dt)
-    # A padded batch (every step B rows) reads each step's state straight from the previous
-    # step's rows and builds the per-step previous states afterwards in one copy each; a packed
-    # one keeps the state of every sequence in ``h``, ``c`` and copies it out per step.
-    uniform = len(set(batch_sizes)) == 1
-    if not uniform:
-        hprev, cprev = xp.empty((rows, h.shape[1]), dtype=dt), xp.empty((rows, hid), dtype=dt)
-    # sigmoid(x) = (tanh(x / 2) + 1) / 2: with the i, f, o pre-activations halved up front
-    # (exact: a power of two), one tanh per step covers all four gates
-    half = xp.ones(4 * hid, dtype=dt)
-    half[:2 * hid] = half[3 * hid:] = 0.5
-    whh_t = _step_weight(xp, w_hh._data * half[:, None])
-    gid = gi._data * half
-    whr_t = None if w_hr is None else _step_weight(xp, w_hr._data)
-
-    def sequences(b0, b1):
-        """The recurrence of sequences b0:b1 (independent of the others; run over the whole
-        batch: on an idle machine the BLAS threads beat splitting the batch over threads)."""
-        hp, cp = h[b0:b1], c[b0:b1]
-        for s, e in _rows(batch_sizes, reverse, b0, b1):
-            if not uniform:
-                hp, cp = h[b0:b0 + e - s], c[b0:b0 + e - s]
-                hprev[s:e] = hp
-                cprev[s:e] = cp
-            a = acts[s:e]
-            xp.matmul(hp, whh_t, out=a)
-            a += gid[s:e]
-            xp.tanh(a, out=a)
-            for sig in (a[:, :2 * hid], a[:, 3 * hid:]):
-                sig *= 0.5
-                sig += 0.5
-            cn = xp.multiply(a[:, hid:2 * hid], cp, out=cs[s:e])
-            cn += a[:, :hid] * a[:, 2 * hid:3 * hid]
-            tc = xp.tanh(cn, out=tcs[s:e])
-            if whr_t is None:
-                hn = xp.multiply(a[:, 3 * hid:], tc, out=out[s:e])
-            else:
-                xp.matmul(xp.multiply(a[:, 3 * hid:], tc, out=hcs[s:e]), whr_t, out=out[s:e])
-                hn = out[s:e]
-            if uniform:
-                hp, cp = hn, cn
-            else:
-                h[b0:b0 + e - s] = hn
-                c[b0:b0 + e - s] = cn
-        if uniform:
-            h[b0:b1], c[b0:b1] = hp, cp
-    with _serial_blas(xp):
-        sequences(0, h.shape[0])
-    if uniform:
-        hprev, cprev = _previous(xp, out, h0._data, reverse), _previous(xp, cs, c0._data, reverse)
-    return _outputs(_LstmLayerBackward, (gi, h0, c0, w_hh, w_hr), (out, h, c),
-                    (tuple(batch_sizes), reverse, acts, tcs, hprev, cprev, hcs))
+def _data(t):
+    return None if t is None else t._data
 
 
 def _outputs(cls, inputs, arrays, args):
@@ -255,73 +113,20 @@ def _outputs(cls, inputs, arrays, args):
     return res
 
 
-def _lstm_layer_backward(node, g_out, g_h, g_c):
-    gi, h0, c0, w_hh, w_hr = node.saved()
-    if _grad_on():
-        w = (w_hh.t(), None, None if w_hr is None else w_hr.t())
-        return _replay_backward(node, lstm_step, (gi, h0, c0, w_hh, w_hr), (h0, c0), w,
-                                (g_out, g_h, g_c))
-    bsizes, reverse, acts, tcs, hprev, cprev, hcs = node._args
-    xp = gi._device._backend.xp
-    hid = c0.shape[1]
-    dt = acts.dtype
-    dh = xp.zeros(h0.shape, dt) if g_h is None else g_h._data.astype(dt, copy=True)
-    dc = xp.zeros(c0.shape, dt) if g_c is None else g_c._data.astype(dt, copy=True)
-    gout = None if g_out is None else g_out._data
-    dgates = xp.empty_like(acts)
-    dhs = None if w_hr is None else xp.empty((acts.shape[0], dh.shape[1]), dt)
-    whh, whr = w_hh._data, None if w_hr is None else w_hr._data
-    # the activations' derivatives for every step at once: a(1-a) for the sigmoid gates,
-    # 1 - a^2 for the cell input g and for tanh(c)
-    der, dtc = xp.empty_like(acts), xp.empty_like(tcs)
-
-    def derivatives(r0, r1):
-        a = acts[r0:r1]
-        xp.subtract(1, a, out=der[r0:r1])
-        der[r0:r1] *= a
-        gs = a[:, 2 * hid:3 * hid]
-        xp.subtract(1, gs * gs, out=der[r0:r1, 2 * hid:3 * hid])
-        xp.subtract(1, tcs[r0:r1] * tcs[r0:r1], out=dtc[r0:r1])
-
-    def sequences(b0, b1):
-        """Back through time for sequences b0:b1 (the whole batch, as in the forward)."""
-        for s, e in reversed(_rows(bsizes, reverse, b0, b1)):
-            state = slice(b0, b0 + e - s)
-            a = acts[s:e]
-            dht = dh[state] if gout is None else dh[state] + gout[s:e]
-            if whr is not None:
-                dhs[s:e] = dht
-                dht = dht @ whr
-            dct = dht * a[:, 3 * hid:]
-            dct *= dtc[s:e]
-            dct += dc[state]
-            d = dgates[s:e]             # d(pre-activation): upstream gradient * derivative
-            xp.multiply(dct, a[:, 2 * hid:3 * hid], out=d[:, :hid])
-            xp.multiply(dct, cprev[s:e], out=d[:, hid:2 * hid])
-            xp.multiply(dct, a[:, :hid], out=d[:, 2 * hid:3 * hid])
-            xp.multiply(dht, tcs[s:e], out=d[:, 3 * hid:])
-            d *= der[s:e]
-            yield s, e
-            xp.matmul(d, whh, out=dh[state])
-            xp.multiply(dct, a[:, hid:2 * hid], out=dc[state])
-    derivatives(0, acts.shape[0])
-    dw = _back_through_time(xp, sequences(0, dh.shape[0]), acts.shape[0],
-                            _wanted(node, 3, lambda r0, r1: dgates[r0:r1].T @ hprev[r0:r1]))
-    return _wrap_grads(node, gi, (lambda: dgates, lambda: dh, lambda: dc,
-                                  lambda: dw, lambda: dhs.T @ hcs))
+def _wanted(node, k):
+    """Whether the node's input ``k`` needs a gradient."""
+    return node.next_functions[k][0] is not None
 
 
-def _wanted(node, k, fn):
-    """``fn`` if the node's input ``k`` needs a gradient, else None."""
-    return fn if node.next_functions[k][0] is not None else None
-
-
-def _wrap_grads(node, like, makers):
-    """The gradient tensors of the node's inputs; ``makers[k]()`` computes input k's array,
-    called only for the inputs that need a gradient."""
-    return tuple(_make(make(), like._dtype, like._device)
-                 if node.next_functions[k][0] is not None else None
-                 for k, make in enumerate(makers))
+def _wrap_grads(node, like, got, n):
+    """The gradient tensors of the node's inputs from a backward kernel's arrays ``got``: one
+    for each of the first ``n`` inputs, then one for each later input that needs a gradient."""
+    later = iter(got[n:])
+    grads = []
+    for k in range(len(node.next_functions)):
+        a = got[k] if k < n else next(later) if _wanted(node, k) else None
+        grads.append(_make(a, like._dtype, like._device) if _wanted(node, k) else None)
+    return tuple(grads)
 
 
 def _replay_backward(node, step, inputs, state0, w, grads):
@@ -343,51 +148,46 @@ def _replay_backward(node, step, inputs, state0, w, grads):
     return tuple(result)
 
 
-# ---- the whole-sequence GRU layer -----------------------------------------------------------------
+@register("_lstm_layer", method=False, function=False, nodes=("MkldnnRnnLayerBackward0",))
+def _lstm_layer(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse=False):
+    """One LSTM layer, one direction, over packed rows.
+
+    ``gi``: ``(rows, 4H)`` input projections, biases included; ``h0`` ``(B, P)``, ``c0``
+    ``(B, H)``; ``w_hh`` ``(4H, P)``; ``w_hr`` ``(P, H)`` or None (P = proj_size or H).
+    Returns the output rows ``(rows, P)`` and the final ``h`` ``(B, P)`` and ``c`` ``(B, H)``
+    of every sequence.  ``batch_sizes=None``: a padded batch, every step ``B`` rows (read from
+    the shapes, so that a traced call replays at any batch size)."""
+    bsizes = tuple(_padded_sizes(gi, h0) if batch_sizes is None else batch_sizes)
+    res = _kernel("lstm_forward", gi, gi._data, h0._data, c0._data, w_hh._data, _data(w_hr),
+                  bsizes, reverse)
+    return _outputs(_LstmLayerBackward, (gi, h0, c0, w_hh, w_hr), res[:3],
+                    (bsizes, reverse) + tuple(res[3:]))
+
+
+def _lstm_layer_backward(node, g_out, g_h, g_c):
+    gi, h0, c0, w_hh, w_hr = node.saved()
+    if _grad_on():
+        w = (w_hh.t(), None, None if w_hr is None else w_hr.t())
+        return _replay_backward(node, lstm_step, (gi, h0, c0, w_hh, w_hr), (h0, c0), w,
+                                (g_out, g_h, g_c))
+    bsizes, reverse, *saved = node._args
+    got = _kernel("lstm_backward", gi, _data(g_out), _data(g_h), _data(g_c), h0._data,
+                  c0._data, w_hh._data, _data(w_hr), bsizes, reverse, _wanted(node, 3),
+                  _wanted(node, 4), *saved)
+    return _wrap_grads(node, gi, got, 3)
+
+
 @register("_gru_layer", method=False, function=False, nodes=("MkldnnRnnLayerBackward0",))
 def _gru_layer(gi, h0, w_hh, b_hh, batch_sizes, reverse=False):
     """One GRU layer, one direction, over packed rows (see ``_lstm_layer``).
 
     ``gi``: ``(rows, 3H)`` input projections with ``b_ih``; ``b_hh`` stays inside the reset
     gate, as in PyTorch.  Returns the output rows ``(rows, H)`` and the final ``h`` ``(B, H)``."""
-    batch_sizes = _padded_sizes(gi, h0) if batch_sizes is None else batch_sizes
-    xp = gi._device._backend.xp
-    hid = h0.shape[1]
-    rows, dt = gi.shape[0], gi._data.dtype
-    h = h0._data.astype(dt, copy=True)
-    rz = xp.empty((rows, 2 * hid), dtype=dt)
-    ns = xp.empty((rows, hid), dtype=dt)
-    ghn = xp.empty((rows, hid), dtype=dt)
-    hprev = xp.empty((rows, hid), dtype=dt)
-    out = xp.empty((rows, hid), dtype=dt)
-    whh_t = _step_weight(xp, w_hh._data)
-    bhh = None if b_hh is None else b_hh._data
-    gid = gi._data
-    def sequences(b0, b1):
-        """The recurrence of sequences b0:b1 (the whole batch, as in ``_lstm_layer``)."""
-        for s, e in _rows(batch_sizes, reverse, b0, b1):
-            state = slice(b0, b0 + e - s)
-            hp = h[state]
-            hprev[s:e] = hp
-            gh = hp @ whh_t
-            if bhh is not None:
-                gh += bhh
-            a = rz[s:e]
-            xp.add(gid[s:e, :2 * hid], gh[:, :2 * hid], out=a)
-            _sigmoid_(xp, a)
-            ghn[s:e] = gh[:, 2 * hid:]
-            n = xp.multiply(a[:, :hid], gh[:, 2 * hid:], out=ns[s:e])
-            n += gid[s:e, 2 * hid:]
-            xp.tanh(n, out=n)
-            hn = hp - n
-            hn *= a[:, hid:]
-            hn += n
-            out[s:e] = hn
-            h[state] = hn
-    with _serial_blas(xp):
-        sequences(0, h.shape[0])
-    return _outputs(_GruLayerBackward, (gi, h0, w_hh, b_hh), (out, h),
-                    (tuple(batch_sizes), reverse, rz, ns, ghn, hprev))
+    bsizes = tuple(_padded_sizes(gi, h0) if batch_sizes is None else batch_sizes)
+    res = _kernel("gru_forward", gi, gi._data, h0._data, w_hh._data, _data(b_hh), bsizes,
+                  reverse)
+    return _outputs(_GruLayerBackward, (gi, h0, w_hh, b_hh), res[:2],
+                    (bsizes, reverse) + tuple(res[2:]))
 
 
 def _gru_layer_backward(node, g_out, g_h):
@@ -395,64 +195,23 @@ def _gru_layer_backward(node, g_out, g_h):
     if _grad_on():
         return _replay_backward(node, gru_step, (gi, h0, w_hh, b_hh), (h0,),
                                 (w_hh.t(), b_hh, None), (g_out, g_h))
-    bsizes, reverse, rz, ns, ghn, hprev = node._args
-    xp = gi._device._backend.xp
-    hid = h0.shape[1]
-    dt = rz.dtype
-    dh = xp.zeros(h0.shape, dt) if g_h is None else g_h._data.astype(dt, copy=True)
-    gout = None if g_out is None else g_out._data
-    dgi = xp.empty((rz.shape[0], 3 * hid), dt)
-    dgh = xp.empty_like(dgi)
-    whh = w_hh._data
-    def sequences(b0, b1):
-        for s, e in reversed(_rows(bsizes, reverse, b0, b1)):
-            state = slice(b0, b0 + e - s)
-            dht = dh[state] if gout is None else dh[state] + gout[s:e]
-            r, z, n, hp = rz[s:e, :hid], rz[s:e, hid:], ns[s:e], hprev[s:e]
-            dn = dht * (1 - z) * (1 - n * n)
-            dgi[s:e, 2 * hid:] = dn
-            dgh[s:e, 2 * hid:] = dn * r
-            dgi[s:e, :hid] = dgh[s:e, :hid] = dn * ghn[s:e] * r * (1 - r)
-            dgi[s:e, hid:2 * hid] = dgh[s:e, hid:2 * hid] = dht * (hp - n) * z * (1 - z)
-            yield s, e
-            dh[state] = dht * z + dgh[s:e] @ whh
-    dw = _back_through_time(xp, sequences(0, dh.shape[0]), rz.shape[0],
-                            _wanted(node, 2, lambda r0, r1: dgh[r0:r1].T @ hprev[r0:r1]))
-    return _wrap_grads(node, gi, (lambda: dgi, lambda: dh, lambda: dw, lambda: dgh.sum(0)))
+    bsizes, reverse, *saved = node._args
+    got = _kernel("gru_backward", gi, _data(g_out), _data(g_h), h0._data, w_hh._data, bsizes,
+                  reverse, _wanted(node, 2), _wanted(node, 3), *saved)
+    return _wrap_grads(node, gi, got, 2)
 
 
-_GruLayerBackward = node_class("MkldnnRnnLayerBackward0", _gru_layer_backward)
-# ---- the whole-sequence Elman RNN layer ---------------------------------------------------------
 @register("_rnn_layer", method=False, function=False, nodes=("MkldnnRnnLayerBackward0",))
 def _rnn_layer(gi, h0, w_hh, batch_sizes, reverse=False, nonlinearity="tanh"):
     """One tanh/relu RNN layer, one direction, over packed rows (see ``_lstm_layer``).
 
     ``gi``: ``(rows, H)`` input projections with both biases.  Returns the output rows
     ``(rows, H)`` and the final ``h`` ``(B, H)``."""
-    batch_sizes = _padded_sizes(gi, h0) if batch_sizes is None else batch_sizes
-    xp = gi._device._backend.xp
-    dt = gi._data.dtype
-    h = h0._data.astype(dt, copy=True)
-    out = xp.empty(gi.shape, dtype=dt)
-    hprev = xp.empty(gi.shape, dtype=dt)
-    whh_t = _step_weight(xp, w_hh._data)
-    gid = gi._data
-    def sequences(b0, b1):
-        for s, e in _rows(batch_sizes, reverse, b0, b1):
-            state = slice(b0, b0 + e - s)
-            hp = h[state]
-            hprev[s:e] = hp
-            a = xp.matmul(hp, whh_t, out=out[s:e])
-            a += gid[s:e]
-            if nonlinearity == "tanh":
-                xp.tanh(a, out=a)
-            else:
-                xp.maximum(a, 0, out=a)
-            h[state] = a
-    with _serial_blas(xp):
-        sequences(0, h.shape[0])
-    return _outputs(_RnnLayerBackward, (gi, h0, w_hh), (out, h),
-                    (tuple(batch_sizes), reverse, nonlinearity, out, hprev))
+    bsizes = tuple(_padded_sizes(gi, h0) if batch_sizes is None else batch_sizes)
+    res = _kernel("rnn_forward", gi, gi._data, h0._data, w_hh._data, bsizes, reverse,
+                  nonlinearity)
+    return _outputs(_RnnLayerBackward, (gi, h0, w_hh), res[:2],
+                    (bsizes, reverse, nonlinearity, res[0], res[2]))
 
 
 def _rnn_layer_backward(node, g_out, g_h):
@@ -462,24 +221,11 @@ def _rnn_layer_backward(node, g_out, g_h):
         step = tanh_step if nonlinearity == "tanh" else relu_step
         return _replay_backward(node, step, (gi, h0, w_hh), (h0,), (w_hh.t(), None, None),
                                 (g_out, g_h))
-    xp = gi._device._backend.xp
-    dh = xp.zeros(h0.shape, out.dtype) if g_h is None else g_h._data.astype(out.dtype, copy=True)
-    gout = None if g_out is None else g_out._data
-    dpre = xp.empty_like(out)
-    whh = w_hh._data
-    def sequences(b0, b1):
-        for s, e in reversed(_rows(bsizes, reverse, b0, b1)):
-            state = slice(b0, b0 + e - s)
-            dht = dh[state] if gout is None else dh[state] + gout[s:e]
-            y = out[s:e]
-            d = xp.multiply(dht, 1 - y * y if nonlinearity == "tanh" else y > 0,
-                            out=dpre[s:e])
-            yield s, e
-            dh[state] = d @ whh
-    dw = _back_through_time(xp, sequences(0, dh.shape[0]), out.shape[0],
-                            _wanted(node, 2, lambda r0, r1: dpre[r0:r1].T @ hprev[r0:r1]))
-    return _wrap_grads(node, gi, (lambda: dpre, lambda: dh, lambda: dw))
+    got = _kernel("rnn_backward", gi, _data(g_out), _data(g_h), h0._data, w_hh._data, bsizes,
+                  reverse, nonlinearity, _wanted(node, 2), out, hprev)
+    return _wrap_grads(node, gi, got, 2)
 
 
-_RnnLayerBackward = node_class("MkldnnRnnLayerBackward0", _rnn_layer_backward)
 _LstmLayerBackward = node_class("MkldnnRnnLayerBackward0", _lstm_layer_backward)
+_GruLayerBackward = node_class("MkldnnRnnLayerBackward0", _gru_layer_backward)
+_RnnLayerBackward = node_class("MkldnnRnnLayerBackward0", _rnn_layer_backward)
