@@ -8,6 +8,16 @@ import ember
 import ember.nn.functional as EF
 from tests._nn_compare import check_fn
 
+# Few channels over >= 192 output positions: per-sample columns (the input gradient as a
+# per-sample convolution of the output gradient when padded, col2im otherwise).
+PER_SAMPLE_CASES = [
+    ((3, 3, 16, 16), (8, 3, 3, 3), dict(padding=1)),
+    ((3, 2, 30, 29), (5, 2, 3, 3), dict(stride=2, padding=1)),
+    ((3, 1, 18, 18), (4, 1, 3, 3), {}),
+    ((2, 3, 20, 20), (4, 3, 3, 2), dict(padding=(2, 1), dilation=2)),
+    ((2, 15, 16, 14), (6, 15, 2, 2), dict(stride=1)),
+]
+
 LAYOUT_CASES = [
     ((6, 20, 12, 12), (24, 20, 3, 3), dict(padding=1)),               # channels-last, by conv
     ((6, 20, 12, 11), (24, 20, 3, 3), dict(stride=2, padding=1)),     # channels-last, col2im
@@ -18,7 +28,7 @@ LAYOUT_CASES = [
     ((2, 8, 29, 30), (6, 8, 1, 1), dict(stride=2)),
     ((6, 16, 9, 9), (16, 4, 3, 3), dict(padding=1, groups=4)),        # grouped: planar
     ((2, 64, 20, 20), (16, 64, 3, 3), dict(padding=1)),   # channels-last, one sample a chunk
-]
+] + [case[:3] for case in PER_SAMPLE_CASES]
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
@@ -27,6 +37,14 @@ def test_conv_layouts(torch, rng, xs, ws, kw, dtype):
     x, w, b = rng.standard_normal(xs), rng.standard_normal(ws), rng.standard_normal(ws[0])
     check_fn(torch, lambda x, w, b: EF.conv2d(x, w, b, **kw),
              lambda x, w, b: torch.nn.functional.conv2d(x, w, b, **kw), [x, w, b], dtype)
+
+
+@pytest.mark.parametrize("xs,ws,kw", PER_SAMPLE_CASES)
+def test_per_sample_cases_reach_their_layout(xs, ws, kw):
+    numpy_nn = ember.tensor(0.0)._device._backend.nn
+    s, p, d = (kw.get(k, 1 if k != "padding" else 0) for k in ("stride", "padding", "dilation"))
+    s, p, d = (v if isinstance(v, tuple) else (v, v) for v in (s, p, d))
+    assert type(numpy_nn._lowering(xs, ws, s, p, d, 1)).__name__ == "_PerSample"
 
 
 @pytest.mark.parametrize("c,k", [(128, 3), (8, 1)])         # Winograd; 1x1 per sample
@@ -97,6 +115,8 @@ def winograd_calls(monkeypatch):
     monkeypatch.setattr(numpy_nn, "_winograd_weight_grad",
                         counted("weight", numpy_nn._winograd_weight_grad))
     monkeypatch.setattr(numpy_nn, "_WINO_CHUNK_BYTES", 1 << 16)
+    monkeypatch.setattr(numpy_nn, "_WINO_MIN_TILES", 1)
+    monkeypatch.setattr(numpy_nn, "_WINO_MIN_TILES_WEIGHT", 1)
     return calls
 
 
@@ -138,3 +158,22 @@ def test_conv_winograd_double_backward(torch, rng, winograd_calls):
     for e, t in zip(*res):
         np.testing.assert_allclose(e.detach().cpu().numpy(), t.numpy(), rtol=1e-10, atol=1e-8)
     assert winograd_calls["forward"] > 2 and winograd_calls["weight"] > 1
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("n,size,forward,weight", [
+    (1, 4, 0, 0),           # 4 tiles: im2col both ways
+    (2, 8, 0, 1),           # 32 tiles: the weight gradient alone by Winograd
+    (4, 8, 2, 1),           # 64 tiles: forward and input gradient too
+])
+def test_conv_winograd_from_enough_tiles(torch, rng, winograd_calls, monkeypatch, n, size,
+                                         forward, weight, dtype):
+    """Winograd's filter transforms pay only over enough tiles: a batch-1 forward of a small
+    image takes im2col; the values and gradients are torch's either way."""
+    numpy_nn = ember.tensor(0.0)._device._backend.nn
+    monkeypatch.setattr(numpy_nn, "_WINO_MIN_TILES", 64)
+    monkeypatch.setattr(numpy_nn, "_WINO_MIN_TILES_WEIGHT", 32)
+    x, w = rng.standard_normal((n, 128, size, size)), rng.standard_normal((128, 128, 3, 3))
+    check_fn(torch, lambda x, w: EF.conv2d(x, w, padding=1),
+             lambda x, w: torch.nn.functional.conv2d(x, w, padding=1), [x, w], dtype)
+    assert (winograd_calls["forward"], winograd_calls["weight"]) == (forward, weight)
