@@ -16,6 +16,7 @@ PER_SAMPLE_CASES = [
     ((3, 1, 18, 18), (4, 1, 3, 3), {}),
     ((2, 3, 20, 20), (4, 3, 3, 2), dict(padding=(2, 1), dilation=2)),
     ((2, 15, 16, 14), (6, 15, 2, 2), dict(stride=1)),
+    ((1, 16, 16, 16), (300, 16, 3, 3), dict(padding=1)),              # 256 positions < 300
 ]
 
 LAYOUT_CASES = [
@@ -28,6 +29,9 @@ LAYOUT_CASES = [
     ((2, 8, 29, 30), (6, 8, 1, 1), dict(stride=2)),
     ((6, 16, 9, 9), (16, 4, 3, 3), dict(padding=1, groups=4)),        # grouped: planar
     ((2, 64, 20, 20), (16, 64, 3, 3), dict(padding=1)),   # channels-last, one sample a chunk
+    # fewer output positions than output channels (batch-1 deep layers): not channels-last
+    ((1, 32, 6, 6), (48, 32, 3, 3), dict(padding=1)),                 # planar
+    ((2, 24, 7, 7), (64, 24, 3, 3), dict(stride=2, padding=1)),       # planar, col2im
 ] + [case[:3] for case in PER_SAMPLE_CASES]
 
 
@@ -39,12 +43,14 @@ def test_conv_layouts(torch, rng, xs, ws, kw, dtype):
              lambda x, w, b: torch.nn.functional.conv2d(x, w, b, **kw), [x, w, b], dtype)
 
 
-@pytest.mark.parametrize("xs,ws,kw", PER_SAMPLE_CASES)
-def test_per_sample_cases_reach_their_layout(xs, ws, kw):
+@pytest.mark.parametrize("xs,ws,kw,layout", [case + ("_PerSample",) for case in PER_SAMPLE_CASES]
+                         + [case + ("_Planar",) for case in LAYOUT_CASES[-7:-5]]
+                         + [LAYOUT_CASES[0] + ("_ChannelsLast",)])
+def test_cases_reach_their_layout(xs, ws, kw, layout):
     numpy_nn = ember.tensor(0.0)._device._backend.nn
     s, p, d = (kw.get(k, 1 if k != "padding" else 0) for k in ("stride", "padding", "dilation"))
     s, p, d = (v if isinstance(v, tuple) else (v, v) for v in (s, p, d))
-    assert type(numpy_nn._lowering(xs, ws, s, p, d, 1)).__name__ == "_PerSample"
+    assert type(numpy_nn._lowering(xs, ws, s, p, d, 1)).__name__ == layout
 
 
 @pytest.mark.parametrize("c,k", [(128, 3), (8, 1)])         # Winograd; 1x1 per sample

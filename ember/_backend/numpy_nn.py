@@ -370,14 +370,16 @@ _PER_SAMPLE_MIN_POSITIONS = 192
 def _lowering(x_shape, w_shape, s, p, d, groups, o=None):
     """The column layout for this convolution (output spatial shape ``o``, or the natural one
     when None): channels-last where its runs are long enough and there are windows to copy
-    (a 1x1 kernel's planar columns are just the input reordered); per sample for fewer
-    channels over many positions; planar otherwise (groups, few positions)."""
+    (a 1x1 kernel's planar columns are just the input reordered), unless the output has fewer
+    positions than channels (a batch-1 forward of a deep layer: the weight's channels-last
+    copy would then cost more than the columns); per sample over many positions; planar
+    otherwise (groups, few positions)."""
     ks = tuple(w_shape[2:])
     if o is None:
         o = tuple(out_size(n, k, si, pi, di)
                   for n, k, si, pi, di in zip(x_shape[2:], ks, s, p, d))
     if groups == 1 and int(np.prod(ks)) > 1:
-        if x_shape[1] >= _MIN_CHANNELS_LAST:
+        if x_shape[1] >= _MIN_CHANNELS_LAST and x_shape[0] * int(np.prod(o)) >= w_shape[0]:
             return _ChannelsLast(x_shape, w_shape, s, p, d, groups, o)
         if int(np.prod(o)) >= _PER_SAMPLE_MIN_POSITIONS:
             return _PerSample(x_shape, w_shape, s, p, d, groups, o)
