@@ -1,6 +1,7 @@
 """Convolution lowerings against torch on shapes that reach every layout: channels-last
-(C >= 16), planar (few channels, groups), several sample chunks, stride 1 (input gradient as a
-convolution) and stride 2 (col2im), and non-finite inputs, weights and output gradients."""
+(C >= 16), per sample (few channels over many positions), planar (groups, few positions),
+several sample chunks, stride 1 (input gradient as a convolution) and stride 2 (col2im),
+Winograd from enough tiles, and non-finite inputs, weights and output gradients."""
 import numpy as np
 import pytest
 
@@ -19,6 +20,12 @@ PER_SAMPLE_CASES = [
     ((1, 16, 16, 16), (300, 16, 3, 3), dict(padding=1)),              # 256 positions < 300
 ]
 
+# Fewer output positions than output channels (batch-1 deep layers): planar, not channels-last.
+FEW_POSITIONS_CASES = [
+    ((1, 32, 6, 6), (48, 32, 3, 3), dict(padding=1)),
+    ((2, 24, 7, 7), (64, 24, 3, 3), dict(stride=2, padding=1)),       # col2im
+]
+
 LAYOUT_CASES = [
     ((6, 20, 12, 12), (24, 20, 3, 3), dict(padding=1)),               # channels-last, by conv
     ((6, 20, 12, 11), (24, 20, 3, 3), dict(stride=2, padding=1)),     # channels-last, col2im
@@ -29,10 +36,7 @@ LAYOUT_CASES = [
     ((2, 8, 29, 30), (6, 8, 1, 1), dict(stride=2)),
     ((6, 16, 9, 9), (16, 4, 3, 3), dict(padding=1, groups=4)),        # grouped: planar
     ((2, 64, 20, 20), (16, 64, 3, 3), dict(padding=1)),   # channels-last, one sample a chunk
-    # fewer output positions than output channels (batch-1 deep layers): not channels-last
-    ((1, 32, 6, 6), (48, 32, 3, 3), dict(padding=1)),                 # planar
-    ((2, 24, 7, 7), (64, 24, 3, 3), dict(stride=2, padding=1)),       # planar, col2im
-] + [case[:3] for case in PER_SAMPLE_CASES]
+] + FEW_POSITIONS_CASES + PER_SAMPLE_CASES
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
@@ -44,7 +48,7 @@ def test_conv_layouts(torch, rng, xs, ws, kw, dtype):
 
 
 @pytest.mark.parametrize("xs,ws,kw,layout", [case + ("_PerSample",) for case in PER_SAMPLE_CASES]
-                         + [case + ("_Planar",) for case in LAYOUT_CASES[-7:-5]]
+                         + [case + ("_Planar",) for case in FEW_POSITIONS_CASES]
                          + [LAYOUT_CASES[0] + ("_ChannelsLast",)])
 def test_cases_reach_their_layout(xs, ws, kw, layout):
     numpy_nn = ember.tensor(0.0)._device._backend.nn
