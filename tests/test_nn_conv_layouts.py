@@ -57,6 +57,20 @@ def test_cases_reach_their_layout(xs, ws, kw, layout):
     assert type(numpy_nn._lowering(xs, ws, s, p, d, 1)).__name__ == layout
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("xs,ws,kw", [
+    ((2, 6, 10, 11), (6, 4, 3, 3), dict(stride=2, padding=1, output_padding=1)),  # per sample
+    ((2, 3, 16, 16), (3, 5, 3, 3), dict(padding=1)),
+    ((1, 40, 4, 4), (40, 300, 3, 3), dict(stride=2, padding=1, output_padding=1)),  # planar
+])
+def test_conv_transpose_layouts(torch, rng, xs, ws, kw, dtype):
+    """A transposed convolution is the input gradient of a convolution (col2im, or a
+    convolution cropped to ``output_padding``'s positions) in these layouts."""
+    x, w = rng.standard_normal(xs), rng.standard_normal(ws)
+    check_fn(torch, lambda x, w: EF.conv_transpose2d(x, w, **kw),
+             lambda x, w: torch.nn.functional.conv_transpose2d(x, w, **kw), [x, w], dtype)
+
+
 @pytest.mark.parametrize("c,k", [(128, 3), (8, 1)])         # Winograd; 1x1 per sample
 def test_conv_empty_batch(torch, c, k):
     x, w = np.zeros((0, c, 16, 16)), np.ones((c, c, k, k))
