@@ -371,7 +371,7 @@ def _lowering(x_shape, w_shape, s, p, d, groups, o=None):
     """The column layout for this convolution (output spatial shape ``o``, or the natural one
     when None): channels-last where its runs are long enough and there are windows to copy
     (a 1x1 kernel's planar columns are just the input reordered), unless the output has fewer
-    positions than channels (a batch-1 forward of a deep layer: the weight's channels-last
+    positions (n*L) than channels (a batch-1 forward of a deep layer: the weight's channels-last
     copy would then cost more than the columns); per sample over many positions; planar
     otherwise (groups, few positions)."""
     ks = tuple(w_shape[2:])
