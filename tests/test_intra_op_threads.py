@@ -22,6 +22,8 @@ def threads(request, monkeypatch):
     monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_BYTES", 0)
     monkeypatch.setattr(numpy_nn, "_CHUNK_BYTES", 1 << 14)
     monkeypatch.setattr(numpy_nn, "_WINO_CHUNK_BYTES", 1 << 14)
+    monkeypatch.setattr(numpy_nn, "_WINO_MIN_TILES", 1)
+    monkeypatch.setattr(numpy_nn, "_WINO_MIN_TILES_WEIGHT", 1)
     monkeypatch.setattr(rnn_kernels, "_MIN_WEIGHT_ROWS", 1)
     return request.param
 
