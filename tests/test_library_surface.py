@@ -683,3 +683,27 @@ def test_function_names_are_torchs():
         if ours.__name__ != theirs.__name__:
             differ.append(name)
     assert differ == []
+
+
+@pytest.mark.parametrize("call", [
+    lambda R: R.get_enum("none"), lambda R: R.get_enum("mean"), lambda R: R.get_enum("sum"),
+    lambda R: R.get_enum("elementwise_mean"), lambda R: R.get_enum("avg"),
+    lambda R: R.legacy_get_string(None, None), lambda R: R.legacy_get_string(False, None),
+    lambda R: R.legacy_get_string(True, False), lambda R: R.legacy_get_enum(False, True, False),
+])
+def test_nn_reduction_helpers(call):
+    """``torch.nn._reduction`` (torchbnn imports it): values, warnings and errors as torch's."""
+    import warnings
+
+    import ember.nn._reduction as ember_reduction
+    import torch.nn._reduction as torch_reduction
+    results = []
+    for module in (ember_reduction, torch_reduction):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                value = call(module)
+            except ValueError as e:
+                value = str(e)
+        results.append((value, [(w.category, str(w.message)) for w in caught]))
+    assert results[0] == results[1]

@@ -132,6 +132,11 @@ def reduction_mode_invalid(reduction):
                       f"'sum'.")
 
 
+def elementwise_mean_deprecated():
+    return UserWarning("reduction='elementwise_mean' is deprecated. Please use reduction='mean' "
+                       "instead.")
+
+
 def legacy_reduction_deprecated(ret):
     return UserWarning(f"size_average and reduce args will be deprecated, please use "
                        f"reduction='{ret}' instead.")

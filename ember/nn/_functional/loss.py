@@ -16,6 +16,7 @@ from ..._ops import pointwise as _P
 from ..._ops import shape as _S
 from ..._ops.nn_loss import reduction_name
 from ...autograd import grad_mode
+from .._reduction import legacy_get_string
 from .normalization import pairwise_distance
 
 _where = _P.where
@@ -26,9 +27,7 @@ def legacy_reduction(size_average, reduce, reduction):
     given (with PyTorch's deprecation warning), else ``reduction`` itself."""
     if size_average is None and reduce is None:
         return reduction
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    ret = "mean" if size_average and reduce else ("sum" if reduce else "none")
+    ret = legacy_get_string(size_average, reduce, emit_warning=False)
     warnings.warn(_errors.legacy_reduction_deprecated(ret), stacklevel=3)
     return ret
 
