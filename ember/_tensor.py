@@ -73,15 +73,15 @@ class Tensor:
     # Tensor(...) follows PyTorch's legacy constructor: Tensor(sizes...) or Tensor(data).
     def __new__(cls, *args, device=None, **kwargs):
         from . import _ops
-        if len(args) == 1 and not isinstance(args[0], int):
+        if len(args) == 1 and not isinstance(args[0], int) and args[0].__class__ is not Size:
             src = args[0]
             if isinstance(src, Tensor):
                 t = _ops.creation.tensor(src.detach(), dtype=D.get_default_dtype() if not
                                          src._dtype.is_floating_point else src._dtype)
             else:
                 t = _ops.creation.tensor(src, dtype=D.get_default_dtype(), device=device)
-        else:
-            t = _ops.creation.empty(*(args or (0,)), device=device)   # Tensor(): shape (0,)
+        else:   # sizes, or a torch.Size (a shape, not data); Tensor(): shape (0,)
+            t = _ops.creation.empty(*(args or (0,)), device=device)
         if cls is not Tensor:
             t = t.as_subclass(cls)
         return t

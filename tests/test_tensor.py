@@ -293,6 +293,18 @@ def test_legacy_constructor_without_arguments_is_empty(torch):
     assert ember.nn.Parameter().shape == torch.nn.Parameter().shape
 
 
+@pytest.mark.parametrize("make", [
+    lambda L: L.Tensor(L.Size([2, 4])), lambda L: L.Tensor(L.zeros(3, 1).shape),
+    lambda L: L.Tensor(L.Size([])), lambda L: L.Tensor(2, 4), lambda L: L.Tensor([2, 4]),
+    lambda L: L.Tensor((2, 4)), lambda L: L.Tensor(3), lambda L: L.FloatTensor(L.Size([3])),
+    lambda L: L.LongTensor(L.Size([2, 2]))])
+def test_legacy_constructor_takes_a_size_as_a_shape(torch, make):
+    """``torch.Tensor(t.shape)`` is an uninitialised tensor of that shape (blitz's buffers),
+    a list or tuple is data."""
+    e, t = make(ember), make(torch)
+    assert (tuple(e.shape), str(e.dtype)) == (tuple(t.shape), str(t.dtype))
+
+
 @pytest.mark.parametrize("dtype", [None, "float32", "float16", "complex64", "int64", "uint8",
                                    "bool"])
 @pytest.mark.parametrize("data", [
