@@ -93,12 +93,11 @@ def versus_torch_compile(keys, rounds):
         states = {"ember": w.setup(ember), "torch": w.setup(torch)}
         st = w.setup(torch)
         states["torch.compile"] = (torch.compile(st[0]),) + tuple(st[1:])
-        for _ in range(WARMUP):
+        for _ in range(WARMUP):   # torch.compile compiles here
             w.step(states["torch.compile"])
-        samples = {k: [] for k in states}
-        for _ in range(rounds):
-            for k, state in states.items():
-                samples[k].append(harness.rate(w, state, w.calls))
+        for state in states.values():
+            harness.warm_up(w, state, w.calls)
+        samples = harness.interleave(w, states, rounds, w.calls)
         med = {k: statistics.median(v) for k, v in samples.items()}
         print(f"{w.title.split(' (')[0]}: ember compiled / torch eager "
               f"{med['ember'] / med['torch']:.2f}, torch.compile / torch eager "

@@ -8,6 +8,7 @@ ratio ember/torch) and writes ``benchmarks/results/cpu.md``.
 """
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -19,7 +20,7 @@ if __package__ in (None, ""):  # `python benchmarks/run.py`: import the package 
 
 from benchmarks import (checkpoint, compiled, dataloader, distributions, func,  # noqa: E402
                         machine, matmul, op_overhead, probes, training, vision)
-from benchmarks.harness import measure  # noqa: E402
+from benchmarks import harness  # noqa: E402
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 WORKLOADS = (op_overhead.WORKLOADS + training.WORKLOADS + dataloader.WORKLOADS
@@ -59,7 +60,7 @@ def selected(only):
     """Workloads and probes named (or whose group is named) in ``only``, in suite order."""
     for w in WORKLOADS:
         if w.key in only or w.group in only:
-            yield w.key, lambda libs, a, w=w: [measure(w, libs, a.rounds, a.quick)]
+            yield w.key, lambda libs, a, w=w: [harness.measure(w, libs, a.rounds, a.quick)]
     for name, probe in probes.PROBES.items():
         if name in only:
             yield name, lambda libs, a, probe=probe: probe(libs, a.rounds, a.quick)
@@ -95,16 +96,30 @@ def table(rows):
     return lines
 
 
+def settle_note():
+    """How long each library's threads kept the process busy after its timed batches (the
+    harness waits for that before timing the other library)."""
+    waits = [f"after {lib} {statistics.median(w) * 1e3:.0f} ms (max {max(w) * 1e3:.0f})"
+             for lib, w in harness.SETTLED.items() if w]
+    if not waits:
+        return []
+    return ["Each timed batch starts once the process is idle: the other library's BLAS / "
+            "OpenMP workers spin for a while after its calls, which on a machine with as many "
+            "cores as threads slows the next batch. Waited, median: " + ", ".join(waits) + ".",
+            ""]
+
+
 def report(rows, a, argv, blas, libs):
     return "\n".join([
         "# Ember vs PyTorch on CPU", "",
         *machine.describe(blas, libs),
         f"- Command: `python -m benchmarks {' '.join(argv)}`".rstrip() + f" ({a.rounds} round(s), "
-        "libraries alternated within each round)", "",
+        "libraries alternated within each round, the order reversed every other round)", "",
         *table(rows), "",
         "Cells: median of the rounds (min–max). ↑: higher is better, so ember/torch above 1 "
         "means Ember is faster; ↓: lower is better (ratio below 1 favours Ember). Import time "
-        "is timed in a fresh interpreter reading byte-code, as from an installed package.", ""])
+        "is timed in a fresh interpreter reading byte-code, as from an installed package.", "",
+        *settle_note()])
 
 
 def main(argv=None):

@@ -64,3 +64,34 @@ def test_profile_writes_report(tmp_path):
     assert bench_profile.main(["--only", "overhead_fwd", "--steps", "1", "--out", str(out)]) == 0
     text = out.read_text()
     assert "by own time (tottime)" in text and "by inclusive time (cumtime)" in text
+
+
+class _FakeProcess:
+    """A process clock whose threads burn ``busy`` CPU seconds per sleep, ``spins`` times."""
+    def __init__(self, spins, busy=0.02):
+        self.t = self.cpu = 0.0
+        self.spins, self.busy = spins, busy
+
+    def sleep(self, s):
+        self.t += s
+        if self.spins:
+            self.spins -= 1
+            self.cpu += self.busy
+
+
+def test_settle_waits_while_threads_spin():
+    p = _FakeProcess(spins=3)
+    waited = harness.settle(cpu=lambda: p.cpu, sleep=p.sleep, clock=lambda: p.t)
+    assert waited == pytest.approx(4 * harness.SETTLE_SLICE_S)   # 3 busy slices, 1 idle
+    p = _FakeProcess(spins=10 ** 6)                             # never idle: bounded
+    assert harness.settle(cpu=lambda: p.cpu, sleep=p.sleep,
+                          clock=lambda: p.t) == pytest.approx(harness.SETTLE_MAX_S, abs=0.03)
+
+
+def test_interleave_alternates_order(monkeypatch):
+    order = []
+    w = harness.Workload("x", "x", setup=None, step=order.append, calls=1)
+    monkeypatch.setattr(harness, "settle", lambda: 0.0)
+    samples = harness.interleave(w, {"a": "a", "b": "b"}, rounds=3, calls=1)
+    assert order == ["a", "b", "b", "a", "a", "b"]
+    assert [len(v) for v in samples.values()] == [3, 3]
