@@ -40,6 +40,8 @@ _INT_OPS = frozenset(("add", "subtract", "multiply", "negative", "copyto", "bitw
 _COMPARE = {"greater": "{0} > {1}", "greater_equal": "{0} >= {1}", "less": "{0} < {1}",
             "less_equal": "{0} <= {1}", "equal": "{0} == {1}", "not_equal": "{0} != {1}"}
 OPS = {**_ARITH, **_LOGIC, **_COMPARE, "astype": "R({0})"}   # R: the result's dtype
+# a bool array with a float number (dropout's ``mask * scale``) computes in the float dtype
+BOOL_TO_FLOAT = frozenset(("add", "subtract", "multiply", "divide"))
 # NumPy's loop for these is slow with a number operand (ReLU's maximum(x, 0): 510 µs for
 # 1.4M float32, 150 µs as a kernel): worth a kernel of their own
 _ALONE = frozenset(("maximum", "minimum"))
@@ -174,7 +176,8 @@ def _kernel(calls, needed, same):
                         bcast.add(x)
                     env[x] = f"v{len(env)}"
                     body.append(f"{env[x]} = {arg(x)}[IDX]")
-                vals.append(env[x])
+                cast = call.arrays[name].dtype != call.cdtype   # a bool mask (BOOL_TO_FLOAT)
+                vals.append(f"{dt}({env[x]})" if cast else env[x])
             elif kind == "s":   # a Python float: NumPy casts it to the arrays' dtype
                 vals.append(f"{dt}({scalars.setdefault(x, f'S{len(scalars)}')})")
             else:

@@ -237,7 +237,7 @@ class Recorder:
             written, alias = out._expr, target or None   # target: a new name for ``out``
         else:
             written = target
-        operands, arrays, dtypes = [], {written: result}, set()
+        operands, arrays, dtypes, scalars = [], {written: result}, set(), set()
         for a in args:
             c = a.__class__
             if c is RecArray and a._rec is self and a._a.shape == result.shape:
@@ -253,10 +253,16 @@ class Recorder:
                 operands.append(("s", a._expr))
             elif c is float or c is int and abs(a) <= 1 << 24:   # ints exact in float32
                 operands.append(("k", a))
+            elif isinstance(a, np.floating) and a.dtype in fuse.FLOATS:
+                operands.append(("k", a))   # dropout's np.float32 scale
+                scalars.add(a.dtype)
             else:
                 return None
         cdtype = dtypes.pop() if dtypes else result.dtype
-        if dtypes or not fuse.keeps(op, cdtype, result.dtype):
+        if cdtype == bool and op in fuse.BOOL_TO_FLOAT and result.dtype in fuse.FLOATS:
+            cdtype = result.dtype   # a mask times a float number: NumPy casts the mask first
+        if dtypes or not fuse.keeps(op, cdtype, result.dtype) or \
+                any(d.itemsize > cdtype.itemsize for d in scalars):   # NumPy would promote
             return None
         return fuse.Call(op, operands, written, alias, out is not None, result.dtype, cdtype,
                          result.shape, arrays)
