@@ -64,12 +64,18 @@ def fmt(value):
     return f"{value:.3g}"
 
 
-def rate(workload, state, calls):
-    """Units of work per second over ``calls`` calls of an already warmed-up state."""
-    t0 = time.perf_counter()
+# How a batch is timed: wall-clock time (the default), or the process's CPU time, which a
+# loaded machine does not inflate (meaningful with one thread per library: with more, it
+# counts their spinning waits too; DataLoader worker processes are not counted).
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
+def rate(workload, state, calls, clock=time.perf_counter):
+    """Units of work per second (of ``clock``) over ``calls`` calls of a warmed-up state."""
+    t0 = clock()
     for _ in range(calls):
         workload.step(state)
-    elapsed = time.perf_counter() - t0
+    elapsed = clock() - t0
     scale = workload.scale(state) if callable(workload.scale) else workload.scale
     return calls * scale / elapsed
 
@@ -104,7 +110,7 @@ def warm_up(workload, state, calls):
         workload.step(state)
 
 
-def interleave(workload, states, rounds, calls, quiet=True):
+def interleave(workload, states, rounds, calls, quiet=True, clock=time.perf_counter):
     """Samples (name -> rates) of ``rounds`` rounds of ``calls`` calls on each state (name ->
     warmed-up state), the order reversed every other round; each batch starts from an idle
     process when ``quiet``."""
@@ -116,12 +122,12 @@ def interleave(workload, states, rounds, calls, quiet=True):
                 waited = settle()
                 if last is not None and last != name:
                     SETTLED.setdefault(last, []).append(waited)
-            samples[name].append(rate(workload, states[name], calls))
+            samples[name].append(rate(workload, states[name], calls, clock))
             last = name
     return samples
 
 
-def measure(workload, libs, rounds, quick=False):
+def measure(workload, libs, rounds, quick=False, clock=time.perf_counter):
     """Time ``workload`` under every library in ``libs`` (name -> module), interleaved."""
     setup = workload.quick_setup if quick and workload.quick_setup else workload.setup
     calls = 1 if quick else workload.calls
@@ -129,5 +135,5 @@ def measure(workload, libs, rounds, quick=False):
     for name, lib in libs.items():
         states[name] = setup(lib)
         warm_up(workload, states[name], 1 if quick else calls)
-    samples = interleave(workload, states, rounds, calls, quiet=not quick)
+    samples = interleave(workload, states, rounds, calls, quiet=not quick, clock=clock)
     return Result(workload.title, workload.unit, samples)

@@ -1,6 +1,7 @@
 """Ember against PyTorch (CPU), every workload interleaved in one run.
 
     python -m benchmarks [--rounds N] [--only overhead,mlp,...] [--quick] [--unset-openblas-env]
+    python -m benchmarks --threads 1 --clock cpu ...   # on a loaded machine: CPU time, 1 thread
 
 Each workload is written once against the PyTorch API and run under ``ember`` and ``torch``,
 alternating the libraries inside each round.  Prints a table (median and min–max of the rounds,
@@ -40,6 +41,10 @@ def parse_args(argv):
     p.add_argument("--threads", type=int,
                    help="intra-op threads for both: torch.set_num_threads and NumPy's BLAS "
                         "(default: each library's own default)")
+    p.add_argument("--clock", choices=list(harness.CLOCKS), default="wall",
+                   help="time batches by wall clock (default) or by the process's CPU time, "
+                        "which other processes on a loaded machine do not inflate (needs "
+                        "--threads 1)")
     p.add_argument("--out", help="markdown report path (default benchmarks/results/cpu.md)")
     p.add_argument("--no-write", action="store_true", help="print the report only")
     p.add_argument("--unset-openblas-env", action="store_true",
@@ -48,6 +53,9 @@ def parse_args(argv):
     a = p.parse_args(argv)
     if a.rounds is None:
         a.rounds = 1 if a.quick else 5
+    if a.clock == "cpu" and a.threads != 1:
+        p.error("--clock cpu needs --threads 1: the CPU time of several threads counts their "
+                "spinning waits")
     a.only = a.only.split(",") if a.only else GROUPS
     unknown = sorted(set(a.only) - set(NAMES) - set(GROUPS))
     if unknown:
@@ -60,7 +68,8 @@ def selected(only):
     """Workloads and probes named (or whose group is named) in ``only``, in suite order."""
     for w in WORKLOADS:
         if w.key in only or w.group in only:
-            yield w.key, lambda libs, a, w=w: [harness.measure(w, libs, a.rounds, a.quick)]
+            yield w.key, lambda libs, a, w=w: [harness.measure(w, libs, a.rounds, a.quick,
+                                                             harness.CLOCKS[a.clock])]
     for name, probe in probes.PROBES.items():
         if name in only:
             yield name, lambda libs, a, probe=probe: probe(libs, a.rounds, a.quick)
@@ -114,7 +123,10 @@ def report(rows, a, argv, blas, libs):
         "# Ember vs PyTorch on CPU", "",
         *machine.describe(blas, libs),
         f"- Command: `python -m benchmarks {' '.join(argv)}`".rstrip() + f" ({a.rounds} round(s), "
-        "libraries alternated within each round, the order reversed every other round)", "",
+        "libraries alternated within each round, the order reversed every other round)",
+        "- Timed by: " + ("wall-clock time" if a.clock == "wall" else
+                          "the process's CPU time, one thread per library (DataLoader worker "
+                          "processes not counted)"), "",
         *table(rows), "",
         "Cells: median of the rounds (min–max). ↑: higher is better, so ember/torch above 1 "
         "means Ember is faster; ↓: lower is better (ratio below 1 favours Ember). Import time "
