@@ -59,6 +59,12 @@ def test_cli_rejects_unknown_workload():
         run.parse_args(["--only", "no_such_workload"])
 
 
+def test_cpu_clock_needs_one_thread():
+    with pytest.raises(SystemExit):
+        run.parse_args(["--clock", "cpu"])
+    assert run.parse_args(["--clock", "cpu", "--threads", "1"]).clock == "cpu"
+
+
 def test_profile_writes_report(tmp_path):
     out = tmp_path / "profile.md"
     assert bench_profile.main(["--only", "overhead_fwd", "--steps", "1", "--out", str(out)]) == 0
