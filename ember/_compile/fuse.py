@@ -18,10 +18,12 @@ A run stops before a call whose arrays overlap in memory with another array of t
 order per element only.  Off with ``EMBER_JIT=0`` or without numba (the ``fast`` extra).
 """
 import collections
+from math import prod
 
 import numpy as np
 
 from .._backend import jit
+from . import split
 
 FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 INTS = tuple(np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64, np.uint8))
@@ -249,7 +251,10 @@ def fuse(lines, rec, keep):
         rec.blas_free.add(key)
         out += [lines[k] for k in moved]
         renames = "".join(f"; {a} = {w}" for a, w in names.items())
-        out.append((key, alloc + f"{name}({', '.join(arrays + scalars)}, )" + renames, reads,
+        nbytes = prod(shape) * max(c.dtype.itemsize for c in calls)
+        k = split.parts()
+        run = f"_splitk({name}, {k}, " if split.kernel_splits(shape, nbytes, k) else f"{name}("
+        out.append((key, alloc + run + f"{', '.join(arrays + scalars)}, )" + renames, reads,
                     fresh + list(names), False))
         n = m
     return out, kernels
