@@ -80,9 +80,9 @@ def rate(workload, state, calls, clock=time.perf_counter):
     return calls * scale / elapsed
 
 
-SETTLE_SLICE_S = 0.02   # idle when the process burns under 5% of a core over such a slice,
-SETTLE_BUSY = 0.05      # waiting at most SETTLE_MAX_S
-SETTLE_MAX_S = 1.0
+SETTLE_SLICE_S = 0.02   # settle: the process is idle once, over a slice this long,
+SETTLE_BUSY = 0.05      # its threads used less than this share of one core;
+SETTLE_MAX_S = 1.0      # waiting at most this long
 WARMUP_S = 0.25         # warm-up: at least WARMUP_CALLS calls, and this long (up to ``calls``)
 WARMUP_CALLS = 2
 SETTLED = {}            # library -> seconds waited for its threads before the other's batch
