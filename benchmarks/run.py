@@ -118,12 +118,14 @@ def settle_note():
             ""]
 
 
-def report(rows, a, argv, blas, libs):
+def report(rows, a, argv, blas, libs, loads):
     return "\n".join([
         "# Ember vs PyTorch on CPU", "",
         *machine.describe(blas, libs),
         f"- Command: `python -m benchmarks {' '.join(argv)}`".rstrip() + f" ({a.rounds} round(s), "
         "libraries alternated within each round, the order reversed every other round)",
+        f"- Load average (1 min) at the start and the end: {loads[0]} and {loads[1]} "
+        f"(other processes' threads on the {os.cpu_count()} CPUs slow wall-clock rates)",
         "- Timed by: " + ("wall-clock time" if a.clock == "wall" else
                           "the process's CPU time, one thread per library (DataLoader worker "
                           "processes not counted)"), "",
@@ -145,6 +147,7 @@ def main(argv=None):
     if a.threads:
         set_threads(a.threads, torch)
     blas = machine.numpy_blas()
+    load_before = machine.load()
     rows, failed = [], False
     for key, run in selected(a.only):
         t0 = time.perf_counter()
@@ -158,7 +161,7 @@ def main(argv=None):
             traceback.print_exc()
             rows.append((key, f"failed: {type(e).__name__}: {e}"))
             failed = True
-    text = report(rows, a, argv, blas, libs)
+    text = report(rows, a, argv, blas, libs, (load_before, machine.load()))
     print("\n" + text)
     if not a.no_write:
         out = a.out or os.path.join(RESULTS, "cpu.md")

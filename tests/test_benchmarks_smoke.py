@@ -49,7 +49,7 @@ def test_cli_writes_report(tmp_path):
     assert run.main(["--quick", "--only", "overhead_fwd,matmul_64x784x512", "--out",
                      str(out)]) == 0
     text = out.read_text()
-    for expected in ("CPU:", "NumPy BLAS: internal_api=", "OPENBLAS_CORETYPE=",
+    for expected in ("CPU:", "NumPy BLAS: internal_api=", "OPENBLAS_CORETYPE=", "Load average",
                      "| 100 tiny pointwise ops, forward | ops/s ↑ |", "GFLOP/s"):
         assert expected in text
 
