@@ -42,7 +42,8 @@ _INT_OPS = frozenset(("add", "subtract", "multiply", "negative", "copyto", "bitw
 _COMPARE = {"greater": "{0} > {1}", "greater_equal": "{0} >= {1}", "less": "{0} < {1}",
             "less_equal": "{0} <= {1}", "equal": "{0} == {1}", "not_equal": "{0} != {1}"}
 OPS = {**_ARITH, **_LOGIC, **_COMPARE, "astype": "R({0})"}   # R: the result's dtype
-# a bool array with a float number (dropout's ``mask * scale``) computes in the float dtype
+# a bool array with floats (dropout's ``mask * scale``, ReLU's ``grad * (x > 0)``) computes
+# in the float dtype, the mask cast
 BOOL_TO_FLOAT = frozenset(("add", "subtract", "multiply", "divide"))
 # NumPy's loop for these is slow with a number operand (ReLU's maximum(x, 0): 510 µs for
 # 1.4M float32, 150 µs as a kernel): worth a kernel of their own

@@ -44,6 +44,7 @@ _STATIC = frozenset(("shape", "ndim", "size", "result_type", "may_share_memory",
 
 
 _MUTATORS = frozenset((operator.setitem,))
+_BOOL = np.dtype(bool)
 _MUTATING_NAMES = frozenset(("at", "fill", "put", "copyto", "place", "putmask", "put_along_axis",
                              "fill_diagonal", "sort", "partition", "resize", "itemset",
                              "setflags", "byteswap", "as_strided"))
@@ -258,9 +259,10 @@ class Recorder:
                 scalars.add(a.dtype)
             else:
                 return None
+        if op in fuse.BOOL_TO_FLOAT and result.dtype in fuse.FLOATS and _BOOL in dtypes:
+            dtypes.discard(_BOOL)   # a mask times floats (ReLU's backward, dropout's scale):
+            dtypes.add(result.dtype)   # NumPy casts the mask to the float dtype first
         cdtype = dtypes.pop() if dtypes else result.dtype
-        if cdtype == bool and op in fuse.BOOL_TO_FLOAT and result.dtype in fuse.FLOATS:
-            cdtype = result.dtype   # a mask times a float number: NumPy casts the mask first
         if dtypes or not fuse.keeps(op, cdtype, result.dtype) or \
                 any(d.itemsize > cdtype.itemsize for d in scalars):   # NumPy would promote
             return None
