@@ -2,7 +2,8 @@
 forward+backward) against torch eager running the same step uncompiled.
 
     python -m benchmarks.compiled [--only KEYS] [--steps N]   # where a replay's time goes
-    python -m benchmarks.compiled --only KEYS --torch-compile ROUNDS   # against torch.compile
+    python -m benchmarks.compiled --only KEYS --torch-compile ROUNDS [--clock cpu]
+                                                         # against torch.compile
 """
 import functools
 
@@ -79,26 +80,30 @@ WORKLOADS = [
 ]
 
 
-def versus_torch_compile(keys, rounds):
+def versus_torch_compile(keys, rounds, clock="wall"):
     """Rates of Ember compiled, torch eager and ``torch.compile`` (Inductor) on the same steps,
-    interleaved; torch.compile's first calls compile (a minute or more per workload here)."""
+    interleaved; torch.compile's first calls compile (a minute or more per workload here).
+    ``clock="cpu"``: CPU time, with one thread in both libraries."""
     import statistics
 
     import torch
 
     import ember
+    if clock == "cpu":
+        from threadpoolctl import threadpool_limits
+        torch.set_num_threads(1)
+        threadpool_limits(1, user_api="blas")
     for w in WORKLOADS:
         if w.key not in keys:
             continue
         states = {"ember": w.setup(ember), "torch": w.setup(torch)}
         st = w.setup(torch)
         states["torch.compile"] = (torch.compile(st[0]),) + tuple(st[1:])
-        for _ in range(WARMUP):
+        for _ in range(WARMUP):   # torch.compile compiles here
             w.step(states["torch.compile"])
-        samples = {k: [] for k in states}
-        for _ in range(rounds):
-            for k, state in states.items():
-                samples[k].append(harness.rate(w, state, w.calls))
+        for state in states.values():
+            harness.warm_up(w, state, w.calls)
+        samples = harness.interleave(w, states, rounds, w.calls, clock=harness.CLOCKS[clock])
         med = {k: statistics.median(v) for k, v in samples.items()}
         print(f"{w.title.split(' (')[0]}: ember compiled / torch eager "
               f"{med['ember'] / med['torch']:.2f}, torch.compile / torch eager "
@@ -123,9 +128,12 @@ def main(argv=None):
     ap.add_argument("--top", type=int, default=8, help="kernels listed per workload")
     ap.add_argument("--torch-compile", type=int, metavar="ROUNDS", default=0,
                     help="instead: compare with torch.compile over ROUNDS rounds (--only keys)")
+    ap.add_argument("--clock", choices=list(harness.CLOCKS), default="wall",
+                    help="with --torch-compile: wall-clock time at each library's default "
+                         "threads, or CPU time with one thread each")
     a = ap.parse_args(argv)
     if a.torch_compile:
-        return versus_torch_compile(a.only.split(","), a.torch_compile)
+        return versus_torch_compile(a.only.split(","), a.torch_compile, a.clock)
     threadpool_limits(a.threads, user_api="blas")
     for w in WORKLOADS:
         if a.only and w.key not in a.only.split(","):

@@ -53,6 +53,14 @@ def describe(blas, libs):
     ]
 
 
+def load():
+    """The 1-minute load average ("unknown" where the system has none)."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except (AttributeError, OSError):
+        return "unknown"
+
+
 def _numba():
     import importlib.metadata
     try:

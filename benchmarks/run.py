@@ -1,6 +1,7 @@
 """Ember against PyTorch (CPU), every workload interleaved in one run.
 
     python -m benchmarks [--rounds N] [--only overhead,mlp,...] [--quick] [--unset-openblas-env]
+    python -m benchmarks --threads 1 --clock cpu ...   # on a loaded machine: CPU time, 1 thread
 
 Each workload is written once against the PyTorch API and run under ``ember`` and ``torch``,
 alternating the libraries inside each round.  Prints a table (median and min–max of the rounds,
@@ -8,6 +9,7 @@ ratio ember/torch) and writes ``benchmarks/results/cpu.md``.
 """
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -19,7 +21,7 @@ if __package__ in (None, ""):  # `python benchmarks/run.py`: import the package 
 
 from benchmarks import (checkpoint, compiled, dataloader, distributions, func,  # noqa: E402
                         machine, matmul, op_overhead, probes, training, vision)
-from benchmarks.harness import measure  # noqa: E402
+from benchmarks import harness  # noqa: E402
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 WORKLOADS = (op_overhead.WORKLOADS + training.WORKLOADS + dataloader.WORKLOADS
@@ -39,6 +41,10 @@ def parse_args(argv):
     p.add_argument("--threads", type=int,
                    help="intra-op threads for both: torch.set_num_threads and NumPy's BLAS "
                         "(default: each library's own default)")
+    p.add_argument("--clock", choices=list(harness.CLOCKS), default="wall",
+                   help="time batches by wall clock (default) or by the process's CPU time, "
+                        "which other processes on a loaded machine do not inflate (needs "
+                        "--threads 1)")
     p.add_argument("--out", help="markdown report path (default benchmarks/results/cpu.md)")
     p.add_argument("--no-write", action="store_true", help="print the report only")
     p.add_argument("--unset-openblas-env", action="store_true",
@@ -47,6 +53,9 @@ def parse_args(argv):
     a = p.parse_args(argv)
     if a.rounds is None:
         a.rounds = 1 if a.quick else 5
+    if a.clock == "cpu" and a.threads != 1:
+        p.error("--clock cpu needs --threads 1: the CPU time of several threads counts their "
+                "spinning waits")
     a.only = a.only.split(",") if a.only else GROUPS
     unknown = sorted(set(a.only) - set(NAMES) - set(GROUPS))
     if unknown:
@@ -59,7 +68,8 @@ def selected(only):
     """Workloads and probes named (or whose group is named) in ``only``, in suite order."""
     for w in WORKLOADS:
         if w.key in only or w.group in only:
-            yield w.key, lambda libs, a, w=w: [measure(w, libs, a.rounds, a.quick)]
+            yield w.key, lambda libs, a, w=w: [harness.measure(w, libs, a.rounds, a.quick,
+                                                             harness.CLOCKS[a.clock])]
     for name, probe in probes.PROBES.items():
         if name in only:
             yield name, lambda libs, a, probe=probe: probe(libs, a.rounds, a.quick)
@@ -95,16 +105,35 @@ def table(rows):
     return lines
 
 
-def report(rows, a, argv, blas, libs):
+def settle_note():
+    """How long each library's threads kept the process busy after its timed batches (the
+    harness waits for that before timing the other library)."""
+    waits = [f"after {lib} {statistics.median(w) * 1e3:.0f} ms (max {max(w) * 1e3:.0f})"
+             for lib, w in harness.SETTLED.items() if w]
+    if not waits:
+        return []
+    return ["Each timed batch starts once the process is idle: the other library's BLAS / "
+            "OpenMP workers spin for a while after its calls, which on a machine with as many "
+            "cores as threads slows the next batch. Waited, median: " + ", ".join(waits) + ".",
+            ""]
+
+
+def report(rows, a, argv, blas, libs, loads):
     return "\n".join([
         "# Ember vs PyTorch on CPU", "",
         *machine.describe(blas, libs),
         f"- Command: `python -m benchmarks {' '.join(argv)}`".rstrip() + f" ({a.rounds} round(s), "
-        "libraries alternated within each round)", "",
+        "libraries alternated within each round, the order reversed every other round)",
+        f"- Load average (1 min) at the start and the end: {loads[0]} and {loads[1]} "
+        f"(other processes' threads on the {os.cpu_count()} CPUs slow wall-clock rates)",
+        "- Timed by: " + ("wall-clock time" if a.clock == "wall" else
+                          "the process's CPU time, one thread per library (DataLoader worker "
+                          "processes not counted)"), "",
         *table(rows), "",
         "Cells: median of the rounds (min–max). ↑: higher is better, so ember/torch above 1 "
         "means Ember is faster; ↓: lower is better (ratio below 1 favours Ember). Import time "
-        "is timed in a fresh interpreter reading byte-code, as from an installed package.", ""])
+        "is timed in a fresh interpreter reading byte-code, as from an installed package.", "",
+        *settle_note()])
 
 
 def main(argv=None):
@@ -118,6 +147,7 @@ def main(argv=None):
     if a.threads:
         set_threads(a.threads, torch)
     blas = machine.numpy_blas()
+    load_before = machine.load()
     rows, failed = [], False
     for key, run in selected(a.only):
         t0 = time.perf_counter()
@@ -131,7 +161,7 @@ def main(argv=None):
             traceback.print_exc()
             rows.append((key, f"failed: {type(e).__name__}: {e}"))
             failed = True
-    text = report(rows, a, argv, blas, libs)
+    text = report(rows, a, argv, blas, libs, (load_before, machine.load()))
     print("\n" + text)
     if not a.no_write:
         out = a.out or os.path.join(RESULTS, "cpu.md")

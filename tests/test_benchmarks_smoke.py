@@ -49,7 +49,7 @@ def test_cli_writes_report(tmp_path):
     assert run.main(["--quick", "--only", "overhead_fwd,matmul_64x784x512", "--out",
                      str(out)]) == 0
     text = out.read_text()
-    for expected in ("CPU:", "NumPy BLAS: internal_api=", "OPENBLAS_CORETYPE=",
+    for expected in ("CPU:", "NumPy BLAS: internal_api=", "OPENBLAS_CORETYPE=", "Load average",
                      "| 100 tiny pointwise ops, forward | ops/s ↑ |", "GFLOP/s"):
         assert expected in text
 
@@ -59,8 +59,45 @@ def test_cli_rejects_unknown_workload():
         run.parse_args(["--only", "no_such_workload"])
 
 
+def test_cpu_clock_needs_one_thread():
+    with pytest.raises(SystemExit):
+        run.parse_args(["--clock", "cpu"])
+    assert run.parse_args(["--clock", "cpu", "--threads", "1"]).clock == "cpu"
+
+
 def test_profile_writes_report(tmp_path):
     out = tmp_path / "profile.md"
     assert bench_profile.main(["--only", "overhead_fwd", "--steps", "1", "--out", str(out)]) == 0
     text = out.read_text()
     assert "by own time (tottime)" in text and "by inclusive time (cumtime)" in text
+
+
+class _FakeProcess:
+    """A process clock whose threads burn ``busy`` CPU seconds per sleep, ``spins`` times."""
+    def __init__(self, spins, busy=0.02):
+        self.t = self.cpu = 0.0
+        self.spins, self.busy = spins, busy
+
+    def sleep(self, s):
+        self.t += s
+        if self.spins:
+            self.spins -= 1
+            self.cpu += self.busy
+
+
+def test_settle_waits_while_threads_spin():
+    p = _FakeProcess(spins=3)
+    waited = harness.settle(cpu=lambda: p.cpu, sleep=p.sleep, clock=lambda: p.t)
+    assert waited == pytest.approx(4 * harness.SETTLE_SLICE_S)   # 3 busy slices, 1 idle
+    p = _FakeProcess(spins=10 ** 6)                             # never idle: bounded
+    assert harness.settle(cpu=lambda: p.cpu, sleep=p.sleep,
+                          clock=lambda: p.t) == pytest.approx(harness.SETTLE_MAX_S, abs=0.03)
+
+
+def test_interleave_alternates_order(monkeypatch):
+    order = []
+    w = harness.Workload("x", "x", setup=None, step=order.append, calls=1)
+    monkeypatch.setattr(harness, "settle", lambda: 0.0)
+    samples = harness.interleave(w, {"a": "a", "b": "b"}, rounds=3, calls=1)
+    assert order == ["a", "b", "b", "a", "a", "b"]
+    assert [len(v) for v in samples.values()] == [3, 3]

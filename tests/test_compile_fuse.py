@@ -207,3 +207,47 @@ def test_run_numba_cannot_compile_stays_numpy(monkeypatch):
     assert "_fused" not in _sources(compiled)
     for x, y in zip(got, _arith(a, b)):
         _bits_equal(x.numpy(), y.numpy())
+
+
+def _dropout_scale(x, y):
+    return ember.nn.functional.dropout(x, 0.3, training=True) * y - 1
+
+
+@pytest.mark.parametrize("dtype", [ember.float32, ember.float64])
+def test_numpy_scalar_operands_fuse_equal_eager(dtype):
+    """Dropout multiplies its bool mask by a NumPy scalar (the 1/(1-p) scale in the data's
+    dtype): the mask is cast in the fused kernel, the scale is its constant, and the masks are
+    eager's under the same seed."""
+    x, y = _inputs(dtype, (6, 33))
+    compiled = ember.compile(_dropout_scale)
+    for seed in range(3):
+        ember.manual_seed(seed)
+        got = compiled(x, y)
+    program = next(e.program for e in compiled.cache.values() if e.eager is None)
+    assert np.multiply not in program.__globals__.values()   # mask * scale * y: one kernel
+    ember.manual_seed(2)
+    _bits_equal(got.numpy(), _dropout_scale(x, y).numpy())
+
+
+def _relu_grads(x, y):
+    out = (ember.relu(x) * y).sum()
+    out.backward()
+    return out
+
+
+@pytest.mark.parametrize("dtype", [ember.float32, ember.float64])
+def test_relu_backward_mask_fuses_equal_eager(dtype):
+    """ReLU's backward multiplies the gradient by its bool mask: the product joins a fused
+    kernel (the mask cast in it), gradients bitwise eager's."""
+    a, b = _inputs(dtype, (8, 40))
+    compiled = ember.compile(_relu_grads)
+    grads = []
+    for x, call in ((a.clone().requires_grad_(), _relu_grads),
+                    (a.clone().requires_grad_(), compiled)):
+        for _ in range(3):
+            x.grad = None
+            call(x, b)
+        grads.append(x.grad.numpy())
+    program = next(e.program for e in compiled.cache.values() if e.eager is None)
+    assert np.multiply not in program.__globals__.values()
+    _bits_equal(grads[1], grads[0])

@@ -192,6 +192,24 @@ def test_split_call_matches_one_call(k):
     assert np.array_equal(b, a + a)
 
 
+@pytest.mark.parametrize("k", [2, 3])
+def test_split_kernel_covers_the_loop_once(k):
+    """A fused kernel's blocks: each array argument cut at the same rows, numbers whole."""
+    from ember._compile import split
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((7, 6)), rng.standard_normal((7, 6))
+    row = np.broadcast_to(rng.standard_normal(6), (7, 6))
+    out, calls = np.zeros((7, 6)), []
+
+    def fn(x, y, r, o, scale):
+        calls.append(len(x))
+        assert len(x) == len(y) == len(r) == len(o)
+        o += x * scale + y - r
+    split.kernel(fn, k, a, b, row, out, 2.5)
+    assert sorted(calls) == sorted(7 * (j + 1) // k - 7 * j // k for j in range(k))
+    assert np.array_equal(out, a * 2.5 + b - row)
+
+
 def test_split_needs_rows_size_and_c_order(monkeypatch):
     from ember._compile import split
     f4 = np.dtype(np.float32)
@@ -220,3 +238,6 @@ def test_split_elementwise_replay_equals_eager(monkeypatch, name, opt):
     assert tc._train(m1, o1, data, tc._step) == tc._train(m2, o2, data, compiled)
     tc._same_state(m1, m2)
     assert all("_split(" in e.program.source for e in compiled.cache.values())
+    from ember._backend import jit
+    if jit.load("jit_fused") is not None:   # fused runs are split too
+        assert any("_splitk(" in e.program.source for e in compiled.cache.values())

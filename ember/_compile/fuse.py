@@ -18,10 +18,12 @@ A run stops before a call whose arrays overlap in memory with another array of t
 order per element only.  Off with ``EMBER_JIT=0`` or without numba (the ``fast`` extra).
 """
 import collections
+from math import prod
 
 import numpy as np
 
 from .._backend import jit
+from . import split
 
 FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 INTS = tuple(np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64, np.uint8))
@@ -40,6 +42,9 @@ _INT_OPS = frozenset(("add", "subtract", "multiply", "negative", "copyto", "bitw
 _COMPARE = {"greater": "{0} > {1}", "greater_equal": "{0} >= {1}", "less": "{0} < {1}",
             "less_equal": "{0} <= {1}", "equal": "{0} == {1}", "not_equal": "{0} != {1}"}
 OPS = {**_ARITH, **_LOGIC, **_COMPARE, "astype": "R({0})"}   # R: the result's dtype
+# a bool array with floats (dropout's ``mask * scale``, ReLU's ``grad * (x > 0)``) computes
+# in the float dtype, the mask cast
+BOOL_TO_FLOAT = frozenset(("add", "subtract", "multiply", "divide"))
 # NumPy's loop for these is slow with a number operand (ReLU's maximum(x, 0): 510 µs for
 # 1.4M float32, 150 µs as a kernel): worth a kernel of their own
 _ALONE = frozenset(("maximum", "minimum"))
@@ -174,7 +179,8 @@ def _kernel(calls, needed, same):
                         bcast.add(x)
                     env[x] = f"v{len(env)}"
                     body.append(f"{env[x]} = {arg(x)}[IDX]")
-                vals.append(env[x])
+                cast = call.arrays[name].dtype != call.cdtype   # a bool mask (BOOL_TO_FLOAT)
+                vals.append(f"{dt}({env[x]})" if cast else env[x])
             elif kind == "s":   # a Python float: NumPy casts it to the arrays' dtype
                 vals.append(f"{dt}({scalars.setdefault(x, f'S{len(scalars)}')})")
             else:
@@ -246,7 +252,10 @@ def fuse(lines, rec, keep):
         rec.blas_free.add(key)
         out += [lines[k] for k in moved]
         renames = "".join(f"; {a} = {w}" for a, w in names.items())
-        out.append((key, alloc + f"{name}({', '.join(arrays + scalars)}, )" + renames, reads,
+        nbytes = prod(shape) * max(c.dtype.itemsize for c in calls)
+        k = split.parts()
+        run = f"_splitk({name}, {k}, " if split.kernel_splits(shape, nbytes, k) else f"{name}("
+        out.append((key, alloc + run + f"{', '.join(arrays + scalars)}, )" + renames, reads,
                     fresh + list(names), False))
         n = m
     return out, kernels

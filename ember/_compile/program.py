@@ -186,7 +186,7 @@ def build(rec, inputs, results, first=0, stop=None, share=None):
     # only the constants the code names: the capture's dropped lines keep no arrays alive
     namespace = {c: rec.consts[int(c[1:])] for c in set(_CONST.findall(src))
                  if int(c[1:]) < len(rec.consts)}
-    namespace.update(fns, check=check, _call=_call, _split=split.call,
+    namespace.update(fns, check=check, _call=_call, _split=split.call, _splitk=split.kernel,
                      _OneThread=blas.OneThread, _empty=np.empty, _bcast=np.broadcast_to,
                      **kernels)
     exec(compile(src, _SOURCE_NAME, "exec"), namespace)

@@ -6,6 +6,8 @@ GEMMs use all of them.  A replayed call whose result is large and C-contiguous c
 rows in ``parts`` blocks on as many threads instead; an elementwise result does not depend on
 how its rows are grouped, so the values are bitwise those of the single call.
 
+Fused kernels (:mod:`.fuse`) are split the same way, in blocks of their outer loop.
+
 Off unless ``EMBER_COMPILE_SPLIT_MIB`` gives the smallest result (MiB) to split: on the
 loaded 2-core machine it was measured on, the second core was never free (a split ReLU of
 8 MiB took 0.81 ms against 0.77), and OpenBLAS threads spin on the other cores for a while
@@ -37,6 +39,12 @@ def splits(shape, dtype, strides, k):
             np.empty(shape, dtype).strides == strides)
 
 
+def kernel_splits(shape, nbytes, k):
+    """Whether a fused kernel looping over ``shape`` and writing ``nbytes`` runs in ``k``
+    blocks of its outer loop."""
+    return MIN_BYTES is not None and k > 1 and shape[0] >= k and nbytes >= MIN_BYTES
+
+
 def call(uf, shape, dtype, k, *args, out=None):
     """``uf(*args, out=out)`` (a new C-contiguous result when ``out`` is None) computed in
     ``k`` row blocks at once; arguments that broadcast along the first axis go whole."""
@@ -50,6 +58,27 @@ def call(uf, shape, dtype, k, *args, out=None):
         uf(*[a[lo:hi] if getattr(a, "ndim", 0) == nd and a.shape[0] == n else a
              for a in args], out=out[lo:hi])
 
+    _at_once(block, k)
+    return out
+
+
+def kernel(fn, k, *args):
+    """The fused kernel ``fn(*args)`` (:mod:`.fuse`; numba releases the GIL) run on ``k``
+    blocks of its outer loop at once: every array argument has the loop's shape, the other
+    arguments are numbers.  Each element is computed alone, so the bits are the same."""
+    n = args[0].shape[0]
+    bounds = [n * j // k for j in range(k + 1)]
+
+    def block(j):
+        lo, hi = bounds[j], bounds[j + 1]
+        fn(*[a[lo:hi] if a.__class__ is np.ndarray else a for a in args])
+
+    _at_once(block, k)
+
+
+def _at_once(block, k):
+    """``block(j)`` for ``j < k``, the first on this thread, the others on the pool; returns
+    when all have ended (raising the first error)."""
     if not _POOL:
         from concurrent.futures import ThreadPoolExecutor
         _POOL.append(ThreadPoolExecutor(3, "ember-compile-split"))
@@ -61,4 +90,3 @@ def call(uf, shape, dtype, k, *args, out=None):
             job.exception()
     for job in jobs:
         job.result()
-    return out

@@ -44,6 +44,7 @@ _STATIC = frozenset(("shape", "ndim", "size", "result_type", "may_share_memory",
 
 
 _MUTATORS = frozenset((operator.setitem,))
+_BOOL = np.dtype(bool)
 _MUTATING_NAMES = frozenset(("at", "fill", "put", "copyto", "place", "putmask", "put_along_axis",
                              "fill_diagonal", "sort", "partition", "resize", "itemset",
                              "setflags", "byteswap", "as_strided"))
@@ -237,7 +238,7 @@ class Recorder:
             written, alias = out._expr, target or None   # target: a new name for ``out``
         else:
             written = target
-        operands, arrays, dtypes = [], {written: result}, set()
+        operands, arrays, dtypes, scalars = [], {written: result}, set(), set()
         for a in args:
             c = a.__class__
             if c is RecArray and a._rec is self and a._a.shape == result.shape:
@@ -253,10 +254,17 @@ class Recorder:
                 operands.append(("s", a._expr))
             elif c is float or c is int and abs(a) <= 1 << 24:   # ints exact in float32
                 operands.append(("k", a))
+            elif isinstance(a, np.floating) and a.dtype in fuse.FLOATS:
+                operands.append(("k", a))   # dropout's np.float32 scale
+                scalars.add(a.dtype)
             else:
                 return None
+        if op in fuse.BOOL_TO_FLOAT and result.dtype in fuse.FLOATS and _BOOL in dtypes:
+            dtypes.discard(_BOOL)   # a mask times floats (ReLU's backward, dropout's scale):
+            dtypes.add(result.dtype)   # NumPy casts the mask to the float dtype first
         cdtype = dtypes.pop() if dtypes else result.dtype
-        if dtypes or not fuse.keeps(op, cdtype, result.dtype):
+        if dtypes or not fuse.keeps(op, cdtype, result.dtype) or \
+                any(d.itemsize > cdtype.itemsize for d in scalars):   # NumPy would promote
             return None
         return fuse.Call(op, operands, written, alias, out is not None, result.dtype, cdtype,
                          result.shape, arrays)
