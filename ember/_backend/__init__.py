@@ -69,8 +69,12 @@ def get(dev_type, index):
     if b is not None:
         return b
     if dev_type == "cpu":
+        from . import parallel
         from .numpy_backend import CPU
         b = CPU()
+        # (reads the BLAS's threads once, and shortens OpenBLAS's idle spin before the first
+        # product: a spinning worker would hold a core for ~0.1 s after each multi-threaded GEMM)
+        parallel._blas()
     elif dev_type == "cuda":
         if _fake_cuda[0]:
             if _strict[0]:
