@@ -174,3 +174,30 @@ def pytest_runtest_logreport(report):
         if kept and kept[-1] is report:
             kept.pop()
             return
+
+
+# ---- the quick command in two parts, each with fresh workers ----------------------------------
+# A worker keeps what every file it ran imported (torch._dynamo, sympy, numba, scipy, the OpInfo
+# database, ...) and the items it collected, so by the end of the whole quick run each of the
+# two holds ~1 GB.  ``--part sweeps`` collects only the files that sweep the op table or the
+# OpInfo database (SWEEPS: most of the items, the database and its libraries), ``--part rest``
+# every other file; run one after the other, neither part's workers carry the other's.
+# Without ``--part``, every file, as before.
+SWEEPS = frozenset({
+    "test_oracle.py", "test_opinfo.py", "test_opinfo_complex.py", "test_opinfo_forward_ad.py",
+    "test_opinfo_transforms.py", "test_forward_ad_oracle.py", "test_vmap_oracle.py",
+    "test_pointwise.py", "test_registry_coverage.py"})
+_TESTS = pathlib.Path(__file__).resolve().parent
+
+
+def pytest_addoption(parser):
+    parser.addoption("--part", choices=("sweeps", "rest"), default=None,
+                     help="collect only the op-table / OpInfo sweeps, or only the other files")
+
+
+def pytest_ignore_collect(collection_path, config):
+    part = config.getoption("part")
+    if part is None or collection_path.parent != _TESTS or collection_path.suffix != ".py" \
+            or not collection_path.name.startswith("test_"):
+        return None
+    return (collection_path.name in SWEEPS) != (part == "sweeps") or None

@@ -14,12 +14,20 @@ RAW = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "MNI
 
 
 def read_idx(name):
-    """Minimal IDX reader (the real loader is ember.vision.datasets.MNIST)."""
+    """Minimal IDX reader (the real loader is ember.vision.datasets.MNIST).  It reads into the
+    array a MiB at a time: ``f.read()`` of the 47 MB training images held them twice while
+    joining its chunks (gzip's ``readinto`` reads a whole request into a temporary first)."""
     with gzip.open(os.path.join(RAW, name + ".gz"), "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+        ndim = f.read(4)[3]
+        shape = tuple(int.from_bytes(f.read(4), "big") for _ in range(ndim))
+        out = np.empty(shape, np.uint8)
+        flat, pos = memoryview(out.reshape(-1)), 0
+        while pos < out.size:
+            got = f.readinto(flat[pos:pos + (1 << 20)])
+            if not got:
+                raise EOFError(f"{name}: {out.size - pos} bytes missing")
+            pos += got
+    return out
 
 
 @pytest.fixture(scope="module")
