@@ -45,6 +45,7 @@ def op_db():
     # so the walk always finds none.
     core.extract_test_fn = _no_unittest_test_fn
     if first:   # ~300k objects that live as long as the process: out of the collector's scans
+        gc.collect()    # (not the garbage earlier tests left: frozen, it would never be freed)
         gc.freeze()
     return db
 
