@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import ember
-from _autograd_compare import compare, names, leaf, torch
+from tests._autograd_compare import compare, names, leaf, torch
 
 RNG = np.random.default_rng(0)
 A = RNG.standard_normal((3, 4))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import ember
-from test_runner import ok, run_ember, run_torch, SCRIPTS
+from tests.test_runner import ok, run_ember, run_torch, SCRIPTS
 
 torch = pytest.importorskip("torch")
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from ember.torch_version import TorchVersion
-from test_runner import SCRIPTS, TIMEOUT, _env, ok, run_ember, run_torch
+from tests.test_runner import SCRIPTS, TIMEOUT, _env, ok, run_ember, run_torch
 
 _VERSIONS = ["2.13.0+ember.0.1.0", "2.13", "2.13.0", "2.14.0a0", "2.13.0rc1", "2.13.0.dev2024",
              "2.13.0.post1", "2.12.9", "2.13.0+cpu", "2.13.0+cu121", "1.0", "2.13.0+ember.0.2.0",

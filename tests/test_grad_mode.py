@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import ember
-from _autograd_compare import compare, leaf, torch
+from tests._autograd_compare import compare, leaf, torch
 
 B = np.array([1.0, 2.0])
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from test_runner import ROOT, SCRIPTS, TIMEOUT, _env
+from tests.test_runner import ROOT, SCRIPTS, TIMEOUT, _env
 
 _PACKAGES = ("torch.nn", "torch.nn.modules", "torch.optim", "torch.utils.data")
 _EXTRA = ("torch._tensor:Tensor", "torch.nn.parameter:Parameter", "torch.storage:UntypedStorage",

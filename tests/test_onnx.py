@@ -12,7 +12,7 @@ from tests import isolated
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 
-from test_jit import MLP, _cnn, _encoder_layer, _lstm, _mobilenet_v2, _resnet18  # noqa: E402
+from tests.test_jit import MLP, _cnn, _encoder_layer, _lstm, _mobilenet_v2, _resnet18  # noqa: E402
 
 
 def _flat(out):

@@ -7,7 +7,7 @@ import json
 import pytest
 
 import ember
-from test_runner import SCRIPTS, ok, run_ember, run_torch
+from tests.test_runner import SCRIPTS, ok, run_ember, run_torch
 
 torch = pytest.importorskip("torch")
 

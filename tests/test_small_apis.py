@@ -213,7 +213,7 @@ def test_cuda_amp_is_deprecated_spelling():
 def test_hub_repositories_match_torch():
     """``torch.hub.load/list/help`` on a local folder and on a cached GitHub repository."""
     import re
-    from test_runner import SCRIPTS, run_ember, run_torch
+    from tests.test_runner import SCRIPTS, run_ember, run_torch
 
     def output(proc):
         assert proc.returncode == 0, proc.stderr

@@ -4,7 +4,7 @@ PennFudan-like dataset the script generates) runs unmodified under ``python -m e
 compiled ops, so the check is the structure torchvision's training and prediction dicts have.)"""
 import pytest
 
-from test_runner import SCRIPTS, ok, run_ember
+from tests.test_runner import SCRIPTS, ok, run_ember
 
 pytest.importorskip("PIL")
 LOSSES = "['loss_box_reg', 'loss_classifier', 'loss_mask', 'loss_objectness', 'loss_rpn_box_reg']"
