@@ -360,8 +360,9 @@ def _run(op, run, args, kwargs, hargs, hkwargs):
             shadow = run(*args, **kwargs)
         finally:
             _off[0] -= 1
-        if op._name.endswith("_") and tensors:
-            return args[0] if isinstance(args[0], Tensor) else out
+        if op._name.endswith("_") and isinstance(args[0], Tensor):
+            _through_ops(args[0]._grad_fn)
+            return args[0]
         _transplant(shadow, out)
     elif op._name.endswith("_") and args and isinstance(args[0], Tensor) and \
             isinstance(out, Tensor) and out is not args[0]:
@@ -396,11 +397,33 @@ def _transplant(shadow, out):
         if node is None or s is o:
             continue
         o._grad_fn, o._output_nr, o._requires_grad = node, s._output_nr, True
+        _through_ops(node)
         if s._base is not None:
             o._base, o._vc = s._base, s._vc
         for index, nr in node._out_idx or ():
             if nr == s._output_nr:
                 _save_as(node, index, o)
+
+
+def _through_ops(node):
+    """Make ``node``'s backward compute with ops only: backward formulas take shortcuts on the
+    arrays when no graph of the gradient is wanted, which a wrapper's placeholder cannot
+    serve, so the formula runs as under ``create_graph`` and the graph it made is dropped."""
+    if node is None or "_backward" in vars(node):
+        return
+    from .autograd import grad_mode
+    formula = type(node)._backward
+
+    def backward(*grads):
+        if grad_mode.is_grad_enabled():
+            return formula(node, *grads)
+        with grad_mode.enable_grad():
+            out = formula(node, *grads)
+        for g in out if isinstance(out, tuple) else (out,):
+            if isinstance(g, Tensor) and g._grad_fn is not None:
+                g._grad_fn, g._requires_grad = None, False
+        return out
+    node._backward = backward
 
 
 def _save_as(node, index, t):
