@@ -445,9 +445,12 @@ class Tensor:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if "__torch_dispatch__" in vars(cls) and "__torch_function__" not in vars(cls):
-            from ._C import _disabled_torch_function_impl     # as torch: dispatch, not both
-            cls.__torch_function__ = _disabled_torch_function_impl
+        if "__torch_dispatch__" in vars(cls):
+            from ._tensor_dispatch import keep_own_data
+            keep_own_data(cls)
+            if "__torch_function__" not in vars(cls):
+                from ._C import _disabled_torch_function_impl  # as torch: dispatch, not both
+                cls.__torch_function__ = _disabled_torch_function_impl
         from ._subclass import install
         install(cls, Tensor)
 

@@ -28,6 +28,36 @@ def wrapper_placeholder(size, strides, storage_offset, dtype, device):
                                            tuple(s * item for s in strides)), dtype, dev
 
 
+# ---- a subclass's own ``_data`` ---------------------------------------------------------------
+_ARRAY_SLOT = Tensor.__dict__["_data"]
+
+
+def _ember_caller():
+    name = sys._getframe(2).f_globals.get("__name__", "")
+    return name == "ember" or name.startswith("ember.")
+
+
+def _get_data(self):
+    own = self.__dict__
+    if "_data" in own and not _ember_caller():
+        return own["_data"]
+    return _ARRAY_SLOT.__get__(self)
+
+
+def _set_data(self, value):
+    if _ember_caller():
+        _ARRAY_SLOT.__set__(self, value)
+    else:
+        self.__dict__["_data"] = value
+
+
+def keep_own_data(cls):
+    """torch.Tensor has no ``_data``, so wrapper subclasses name their inner tensor so
+    (PyG's ``EdgeIndex``), while Ember's Tensor keeps its array there: on such a class the
+    attribute is Ember's array for Ember's code and the subclass's own value for its code."""
+    cls._data = property(_get_data, _set_data)
+
+
 # ---- Tensor methods that reach aten operators ---------------------------------------------
 def _expand_ellipsis(key, ndim):
     specified = builtins.sum(1 for k in key if k is not None and k is not Ellipsis)
@@ -41,19 +71,16 @@ def _expand_ellipsis(key, ndim):
     return out
 
 
-def _basic(key):
-    return all(k is None or k is Ellipsis or isinstance(k, (int, slice)) and
-               not isinstance(k, bool) for k in key)
-
-
-def _index_basic(t, key):
-    """``t[key]`` for ints, slices, None and Ellipsis: the select / slice / unsqueeze calls
-    PyTorch makes (full slices make none)."""
+def _index_parts(t, key):
+    """``t[key]`` as PyTorch applies it: ints, slices and None by select / slice / unsqueeze
+    (full slices make no call), then the tensor indices left, as the list ``aten.index``
+    takes (None for the dims they skip; empty when there are none)."""
     ops = sys.modules["ember"]      # the bound functions (they dispatch)
-    dim = 0
+    dim, indices = 0, []
     for k in _expand_ellipsis(key, t.dim()):
         if k is None:
             t = ops.unsqueeze(t, dim)
+            indices.append(None)
             dim += 1
         elif isinstance(k, slice):
             start = 0 if k.start is None else k.start
@@ -61,10 +88,16 @@ def _index_basic(t, key):
             step = 1 if k.step is None else k.step
             if (start, step) != (0, 1) or stop < t.shape[dim]:
                 t = _slice(t, dim, start, stop, step)
+            indices.append(None)
             dim += 1
-        else:
+        elif isinstance(k, int) and not isinstance(k, bool):
             t = ops.select(t, dim, k)
-    return t
+        else:
+            indices.append(k if isinstance(k, Tensor) else ops.tensor(k))
+            dim += 1
+    while indices and indices[-1] is None:
+        indices.pop()
+    return t, indices
 
 
 def _slice(t, dim, start, stop, step):
@@ -74,25 +107,27 @@ def _slice(t, dim, start, stop, step):
 
 
 def _getitem(inner, args, kwargs):
+    from . import _aten
+    from ._aten_dispatch import dispatch
     self, key = args
-    key = key if isinstance(key, tuple) else (key,)
-    if _basic(key):
-        return _index_basic(self, key)
-    return inner(self, args[1])
+    t, indices = _index_parts(self, key if isinstance(key, tuple) else (key,))
+    return dispatch("index", _aten.index, (t, indices), {}) if indices else t
 
 
 def _setitem(inner, args, kwargs):
-    """``t[key] = value``: the view ``t[key]``, then ``copy_`` (a tensor) or ``fill_``."""
+    """``t[key] = value``: the view ``t[key]`` filled (``copy_`` / ``fill_``), or with tensor
+    indices ``index_put_`` into the view of the rest."""
+    from ._ops import creation
     self, key, value = args
-    key_t = key if isinstance(key, tuple) else (key,)
-    if not _basic(key_t):
-        return inner(self, key, value)
-    view = _index_basic(self, key_t)
-    if isinstance(value, Tensor):
-        view.copy_(value)
+    t, indices = _index_parts(self, key if isinstance(key, tuple) else (key,))
+    if not isinstance(value, Tensor):
+        value = creation.tensor(value)
+    if indices:
+        t.index_put_(indices, value)
+    elif value.dim() == 0 and not isinstance(args[2], Tensor):
+        t.fill_(value)
     else:
-        from ._ops import creation
-        view.fill_(creation.tensor(value))
+        t.copy_(value)
 
 
 # ---- PyTorch's composite conversions, as the aten calls they make --------------------------
