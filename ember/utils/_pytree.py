@@ -482,6 +482,28 @@ def _seq_keys(values):
     return [(SequenceKey(i), v) for i, v in enumerate(values)]
 
 
+def _seq_flatten(d):
+    return list(d), None
+
+
+def _seq_flatten_with_keys(d):
+    return _seq_keys(d), None
+
+
+def _list_unflatten(values, context):
+    return list(values)
+
+
+def _tuple_unflatten(values, context):
+    return tuple(values)
+
+
+# torch's names for the list / tuple node functions (libraries register their own list
+# types with them)
+_list_flatten = _tuple_flatten = _seq_flatten
+_list_flatten_with_keys = _tuple_flatten_with_keys = _seq_flatten_with_keys
+
+
 def _dict_flatten(d):
     return list(d.values()), list(d.keys())
 
@@ -514,12 +536,12 @@ def _defaultdict_deserialize(data):
 
 
 def _register_builtins():
-    seq = lambda t: (list(t), None)                                   # noqa: E731
-    register_pytree_node(tuple, seq, lambda v, c: tuple(v),
+    register_pytree_node(tuple, _seq_flatten, _tuple_unflatten,
                          serialized_type_name="builtins.tuple",
-                         flatten_with_keys_fn=lambda t: (_seq_keys(t), None))
-    register_pytree_node(list, seq, lambda v, c: list(v), serialized_type_name="builtins.list",
-                         flatten_with_keys_fn=lambda t: (_seq_keys(t), None))
+                         flatten_with_keys_fn=_seq_flatten_with_keys)
+    register_pytree_node(list, _seq_flatten, _list_unflatten,
+                         serialized_type_name="builtins.list",
+                         flatten_with_keys_fn=_seq_flatten_with_keys)
     register_pytree_node(
         dict, _dict_flatten, _dict_unflatten, serialized_type_name="builtins.dict",
         flatten_with_keys_fn=_dict_flatten_with_keys)
@@ -542,7 +564,7 @@ def _register_builtins():
     register_pytree_node(deque, lambda d: (list(d), d.maxlen),
                          lambda v, c: deque(v, maxlen=c), serialized_type_name="collections.deque",
                          flatten_with_keys_fn=lambda d: (_seq_keys(d), d.maxlen))
-    register_pytree_node(Size, seq, lambda v, c: Size(v), serialized_type_name="torch.Size",
+    register_pytree_node(Size, _seq_flatten, lambda v, c: Size(v), serialized_type_name="torch.Size",
                          flatten_with_keys_fn=lambda t: (_seq_keys(t), None))
 
 
