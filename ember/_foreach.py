@@ -5,7 +5,7 @@ op per tensor (the ops' own results, dtypes, errors and autograd); the out-of-pl
 return a tuple, the in-place ones (``name_``) update the tensors and return the list."""
 import sys
 
-from ._errors import foreach as _errors
+from ._errors import private_api as _errors
 from ._tensor import Tensor
 
 _UNARY = ("abs", "acos", "asin", "atan", "ceil", "cos", "cosh", "erf", "erfc", "exp", "expm1",

@@ -384,6 +384,8 @@ class Tensor:
             raise _errors.scalar_conversion(self._data.size)
         return int(self.item().real if self._dtype.is_complex else self.item())
 
+    __long__ = __int__      # Python 2's name, which torch keeps
+
     def __complex__(self):
         _warn_scalar_from_grad(self)
         return complex(self.item())

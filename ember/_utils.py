@@ -1,6 +1,7 @@
 """``torch._utils``: the private helpers libraries import from it (gradient bucketing's
-flatten / unflatten, device-index parsing)."""
+flatten / unflatten, device-index parsing, the accelerator's device type and module)."""
 from . import _errors
+from ._errors import private_api as _private_api_errors
 from ._device import device as _device
 
 
@@ -44,3 +45,24 @@ def _get_device_index(device, optional=False, allow_cpu=False):
         from . import accelerator
         index = accelerator.current_device_index() if accelerator.is_available() else None
     return index
+
+
+def _get_available_device_type():
+    """``"cuda"`` when a GPU is available, else None (Ember has no other accelerator)."""
+    from . import cuda
+    return "cuda" if cuda.is_available() else None
+
+
+def _get_device_module(device_type):
+    """``torch.<device_type>`` (``torch.cuda``, ``torch.cpu``)."""
+    import importlib
+    module = getattr(importlib.import_module(__package__), device_type, None)
+    if module is None:
+        raise _private_api_errors.device_module_missing(device_type)
+    return module
+
+
+def _get_device_attr(get_member):
+    """``get_member`` of the available accelerator's module (None without one)."""
+    device_type = _get_available_device_type()
+    return None if device_type is None else get_member(_get_device_module(device_type))

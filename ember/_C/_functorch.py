@@ -1,7 +1,7 @@
 """``torch._C._functorch``: the batched-tensor primitives under ``torch.vmap``, on Ember's
 vmap (``ember.func``), for libraries that batch their own containers (tensordict's
 ``TensorDict._add_batch_dim``).  A level is the number of a running vmap, 1 the outermost."""
-from .._errors import dispatch as _errors
+from .._errors import private_api as _errors
 from ..func import _batched
 
 __all__ = ["is_batchedtensor", "get_unwrapped", "maybe_get_level", "_add_batch_dim",

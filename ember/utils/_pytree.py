@@ -477,6 +477,27 @@ def treespec_pprint(treespec):
     return repr(treespec.unflatten([_DummyLeaf()] * treespec.num_leaves))
 
 
+def _broadcast_to_and_flatten(tree, treespec, is_leaf=None):
+    """``tree``, a prefix of ``treespec``'s structure (a leaf stands for every leaf below its
+    place, as vmap's ``in_dims`` do), as one value per leaf of ``treespec``; None when it is
+    not such a prefix."""
+    if tree_is_leaf(tree, is_leaf):
+        return [tree] * treespec.num_leaves
+    node_type = _get_node_type(tree)
+    if treespec.is_leaf() or node_type is not treespec.type:
+        return None
+    children, context = SUPPORTED_NODES[node_type].flatten_fn(tree)
+    if len(children) != treespec.num_children or context != treespec.context:
+        return None
+    out = []
+    for child, spec in zip(children, treespec.children_specs):
+        flat = _broadcast_to_and_flatten(child, spec, is_leaf)
+        if flat is None:
+            return None
+        out.extend(flat)
+    return out
+
+
 # ---- the built-in nodes ---------------------------------------------------------------------
 def _seq_keys(values):
     return [(SequenceKey(i), v) for i, v in enumerate(values)]
