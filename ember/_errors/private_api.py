@@ -4,7 +4,8 @@
 
 __all__ = ["foreach_empty_list", "foreach_list_lengths", "foreach_scalar_list_length",
            "functorch_no_wrappers", "vmap_batched_with_none_out_dim", "vmap_non_tensor_output",
-           "member_not_module", "member_bad_name", "device_module_missing"]
+           "member_not_module", "member_bad_name", "device_module_missing",
+           "make_functional_has_buffers", "ensemble_mismatch"]
 
 
 # ---- torch._foreach_* -------------------------------------------------------------------------
@@ -49,3 +50,17 @@ def member_bad_name(name):
 def device_module_missing(device_type):
     return RuntimeError(f"Device '{device_type}' does not have a corresponding module registered "
                         f"as 'torch.{device_type}'.")
+
+
+# ---- torch._functorch.make_functional ---------------------------------------------------------
+def make_functional_has_buffers():
+    return RuntimeError("make_functional(model): `model` has buffers. Please use "
+                        "make_functional_with_buffers(model) instead.")
+
+
+def ensemble_mismatch(what):
+    """``what``: "none", "mode" or "class"."""
+    detail = {"none": "Expected at least one model, got 0.",
+              "mode": "Expected all models to have the same training/eval mode.",
+              "class": "Expected all models to be of the same class."}[what]
+    return RuntimeError(f"combine_state_for_ensemble: {detail}")

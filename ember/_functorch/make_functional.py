@@ -3,6 +3,7 @@
 ``fmodel(params, *args)`` and the parameters to call it with."""
 import copy
 
+from .._errors import private_api as _errors
 from ..func import functional_call, stack_module_state
 from ..nn.modules.module import Module
 
@@ -61,6 +62,8 @@ class FunctionalModuleWithBuffers(Module):
 
 
 def make_functional(model, disable_autograd_tracking=False):
+    if any(True for _ in model.buffers()):
+        raise _errors.make_functional_has_buffers()
     return FunctionalModule._create_from(model, disable_autograd_tracking)
 
 
@@ -71,6 +74,12 @@ def make_functional_with_buffers(model, disable_autograd_tracking=False):
 def combine_state_for_ensemble(models):
     """One functional module for models of one architecture, with their parameters and
     buffers stacked along a new first dim (for ``vmap`` over the ensemble)."""
+    if not models:
+        raise _errors.ensemble_mismatch("none")
+    if len({m.training for m in models}) > 1:
+        raise _errors.ensemble_mismatch("mode")
+    if any(type(m) is not type(models[0]) for m in models):
+        raise _errors.ensemble_mismatch("class")
     params, buffers = stack_module_state(models)
     fmodel, _, _ = make_functional_with_buffers(models[0])
     return (fmodel, tuple(params[n] for n in fmodel.param_names),
