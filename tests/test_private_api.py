@@ -263,3 +263,20 @@ def test_device_helpers_as_torch():
         assert u._get_device_module("cpu") is mod.cpu
         assert u._get_device_attr(lambda m: m.device_count()) is None or \
             mod.cuda.is_available()
+
+
+def test_activation_modules_reach_vmap_under_the_runner(tmp_path):
+    """nn.Tanh / nn.Sigmoid hold their op as a staticmethod; under the runner their classes
+    report torch's module, and the binding layers (vmap here) must still find them."""
+    import subprocess
+    import sys
+    script = tmp_path / "probe.py"
+    script.write_text(
+        "import torch\n"
+        "x = torch.arange(6.).view(3, 2)\n"
+        "for m in (torch.nn.Tanh(), torch.nn.Sigmoid()):\n"
+        "    print(torch.allclose(torch.func.vmap(m)(x), m(x)))\n")
+    out = subprocess.run([sys.executable, "-m", "ember.run", str(script)], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "True"]
