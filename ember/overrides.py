@@ -130,10 +130,17 @@ _plain_build_class = []
 
 def _noting_build_class(func, name, *bases, **kwargs):
     cls = _plain_build_class[0](func, name, *bases, **kwargs)
-    if isinstance(cls, type) and "__torch_function__" in vars(cls) and \
-            not issubclass(cls, Tensor):
+    if isinstance(cls, type) and "__torch_function__" in vars(cls) and _tensor_like(cls):
         _subclass.note_instance(cls)
     return cls
+
+
+def _tensor_like(cls):
+    """A class whose instances stand for tensors: not a Tensor subclass (those switch dispatch
+    on at their first instance), not a mode, not Ember's own (fx's Proxy notes its instances)."""
+    module = cls.__module__ or ""
+    return not issubclass(cls, (Tensor, TorchFunctionMode)) and module != "ember" and \
+        not module.startswith("ember.")
 
 
 def watch_class_statements(on):

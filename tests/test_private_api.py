@@ -280,3 +280,28 @@ def test_activation_modules_reach_vmap_under_the_runner(tmp_path):
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["True", "True"]
+
+
+def test_runner_dispatches_torch_functions_to_tensor_likes(tmp_path):
+    """Under the runner a class defining ``__torch_function__`` (tensordict's TensorDict) gets
+    ``torch.add(obj, 1)``; defining a TorchFunctionMode or importing fx switches nothing on."""
+    import subprocess
+    import sys
+    script = tmp_path / "probe.py"
+    script.write_text(
+        "import torch\n"
+        "from torch.overrides import TorchFunctionMode\n"
+        "class M(TorchFunctionMode):\n"
+        "    def __torch_function__(self, func, types, args=(), kwargs=None):\n"
+        "        return func(*args, **(kwargs or {}))\n"
+        "import torch.fx\n"
+        "from ember._ops import _bindings\n"
+        "print(sorted(_bindings._active))\n"
+        "class Like:\n"
+        "    def __torch_function__(self, func, types, args=(), kwargs=None):\n"
+        "        return func.__name__\n"
+        "print(torch.add(Like(), 1), torch.stack([Like(), Like()]))\n")
+    out = subprocess.run([sys.executable, "-m", "ember.run", str(script)], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["[]", "add", "stack"]
