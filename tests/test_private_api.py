@@ -298,7 +298,8 @@ def test_runner_dispatches_torch_functions_to_tensor_likes(tmp_path):
         "from ember._ops import _bindings\n"
         "print(sorted(_bindings._active))\n"
         "class Like:\n"
-        "    def __torch_function__(self, func, types, args=(), kwargs=None):\n"
+        "    @classmethod\n"
+        "    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
         "        return func.__name__\n"
         "print(torch.add(Like(), 1), torch.stack([Like(), Like()]))\n")
     out = subprocess.run([sys.executable, "-m", "ember.run", str(script)], capture_output=True,
