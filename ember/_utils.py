@@ -1,5 +1,6 @@
 """``torch._utils``: the private helpers libraries import from it (gradient bucketing's
-flatten / unflatten, device-index parsing, the accelerator's device type and module)."""
+flatten / unflatten and chunking, device-index parsing, the accelerator's device type and
+module)."""
 from . import _errors
 from ._errors import private_api as _private_api_errors
 from ._device import device as _device
@@ -24,6 +25,27 @@ def _unflatten_dense_tensors(flat, tensors):
         out.append(flat.new_empty(t.shape) if n == 0 else flat.narrow(0, offset, n).view(t.shape))
         offset += n
     return tuple(out)
+
+
+def _take_tensors(tensors, size_limit):
+    """Chunks of ``tensors`` for bucketed collectives: tensors of one type (``t.type()``) in
+    their order, each chunk up to ``size_limit`` bytes (a larger tensor alone), yielded when full
+    and the rest at the end, type by type in order of first appearance."""
+    chunks = {}     # type -> [tensors, bytes]
+    for t in tensors:
+        if t.is_sparse:
+            size = sum(p.numel() * p.element_size() for p in (t._indices(), t._values()))
+        else:
+            size = t.numel() * t.element_size()
+        chunk = chunks.setdefault(t.type(), [[], 0])
+        if chunk[1] and chunk[1] + size > size_limit:
+            yield chunk[0]
+            chunk = chunks[t.type()] = [[], 0]
+        chunk[0].append(t)
+        chunk[1] += size
+    for chunk, _ in chunks.values():
+        if chunk:
+            yield chunk
 
 
 def _get_device_index(device, optional=False, allow_cpu=False):

@@ -35,6 +35,7 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "pyg_run.py": (("torch_geometric",), 1e-4),
     "pyg_edge_index_run.py": (("torch_geometric",), 1e-5),
     "tensordict_run.py": (("tensordict", "cloudpickle", "pyvers"), 1e-5),
+    "mmengine_run.py": (("mmengine", "addict", "yapf", "termcolor"), 1e-5),
     "torchrl_run.py": (("torchrl", "tensordict", "cloudpickle", "pyvers"), 1e-5),
     "auraloss_poutyne_jaxtyping_run.py": (("auraloss", "poutyne", "jaxtyping", "beartype"),
                                           1e-4),

@@ -5,7 +5,7 @@
 __all__ = ["foreach_empty_list", "foreach_list_lengths", "foreach_scalar_list_length",
            "functorch_no_wrappers", "vmap_batched_with_none_out_dim", "vmap_non_tensor_output",
            "member_not_module", "member_bad_name", "device_module_missing",
-           "make_functional_has_buffers", "ensemble_mismatch"]
+           "make_functional_has_buffers", "ensemble_mismatch", "CONV_TRANSPOSE_MIXIN_DEPRECATED"]
 
 
 # ---- torch._foreach_* -------------------------------------------------------------------------
@@ -64,3 +64,8 @@ def ensemble_mismatch(what):
               "mode": "Expected all models to have the same training/eval mode.",
               "class": "Expected all models to be of the same class."}[what]
     return RuntimeError(f"combine_state_for_ensemble: {detail}")
+
+
+# ---- torch.nn.modules.conv ----------------------------------------------------------------------
+CONV_TRANSPOSE_MIXIN_DEPRECATED = ("`_ConvTransposeMixin` is a deprecated internal class. "
+                                   "Please consider using public APIs.")
