@@ -65,7 +65,7 @@ def _expand_ellipsis(key, ndim):
     for k in key:
         if k is Ellipsis:
             out.extend([slice(None)] * (ndim - specified))
-            specified = ndim            # a second Ellipsis is torch's error, raised below
+            specified = ndim            # (a second Ellipsis expands to nothing)
         else:
             out.append(k)
     return out
