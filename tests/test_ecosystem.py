@@ -37,8 +37,8 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "tensordict_run.py": (("tensordict", "cloudpickle", "pyvers"), 1e-5),
     "mmengine_run.py": (("mmengine", "addict", "yapf", "termcolor"), 1e-5),
     "torchrl_run.py": (("torchrl", "tensordict", "cloudpickle", "pyvers"), 1e-5),
-    "auraloss_poutyne_jaxtyping_run.py": (("auraloss", "poutyne", "jaxtyping", "beartype"),
-                                          1e-4),
+    "audio_training_typing_run.py": (("auraloss", "asteroid_filterbanks", "poutyne",
+                                      "jaxtyping", "beartype"), 1e-4),
     "ultralytics_run.py": (("ultralytics", "cv2", "polars"), 1e-4),
     # GradCAM rescales each map by its own min and max: float32 noise grows to ~1e-4
     "gradcam_lpips_run.py": (("pytorch_grad_cam", "lpips", "ttach"), 5e-4),

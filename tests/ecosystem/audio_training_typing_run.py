@@ -1,8 +1,10 @@
 """auraloss 0.4 (audio losses: STFT, multi-resolution STFT, SI-SDR, ... with gradients),
+asteroid-filterbanks 0.4 (STFT / free / analytic / parametrised-sinc encoders and decoders),
 poutyne 1.19 (Keras-style training loop with metrics) and jaxtyping 0.3 (shape / dtype
 annotations checked at call time with beartype)."""
 import auraloss
 import poutyne
+from asteroid_filterbanks import make_enc_dec
 import torch
 from beartype import beartype
 from jaxtyping import Float, Int, Shaped, jaxtyped
@@ -23,6 +25,14 @@ target = y.double().requires_grad_(True)
 value = loss(x.double(), target)
 value.backward()
 report("stft grad", value.item(), target.grad.abs().sum().item(), target.grad[0, 0, 100:104].tolist())
+
+for bank in ("stft", "free", "analytic_free", "param_sinc"):
+    encoder, decoder = make_enc_dec(bank, n_filters=64, kernel_size=33, stride=16)
+    deterministic_(encoder, scale=0.1)
+    deterministic_(decoder, scale=0.1)
+    spec = encoder(x)
+    report("filterbank", bank, tuple(spec.shape), spec.abs().sum().item(),
+           decoder(spec).abs().sum().item())
 
 model = deterministic_(torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(),
                                            torch.nn.Linear(8, 3)), scale=1.5)
