@@ -8,7 +8,7 @@ from . import _dtype
 from ._dtype import (dtype, float16, bfloat16, float32, float64, complex64, complex128, uint8,
                      int8, int16, int32, int64, uint16, uint32, uint64, float8_e4m3fn,
                      float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, complex32, get_default_dtype,
-                     set_default_dtype, promote_types)
+                     set_default_dtype, promote_types, qint8, quint8, qint32, quint4x2, quint2x4)
 from ._dtype import bool_ as bool  # noqa: A001  (torch.bool)
 from ._device import device
 from ._tensor import Tensor, Size, is_tensor
@@ -137,6 +137,11 @@ def __getattr__(name):
         if name in CPU_TYPES:
             globals().update(CPU_TYPES)
             return CPU_TYPES[name]
+    if name.startswith("_foreach_"):    # the multi-tensor ops, made on first use
+        from . import _foreach
+        if name in _foreach.__all__:
+            globals().update(_foreach._FUNCTIONS)
+            return _foreach._FUNCTIONS[name]
     if name in _LAZY_MODULES:
         module = importlib.import_module(f"{__package__}.{name}")
         globals()[name] = module

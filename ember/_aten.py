@@ -1,7 +1,7 @@
 """Operators that PyTorch exposes only as ``torch.ops.aten.<name>`` (no public ``torch.<name>``),
 written with Ember's public ops so that code calling or registering them runs: ``_to_copy``,
 ``_pin_memory``, ``alias``, ``slice``, ``index``, ``_convolution``, ``_sparse_addmm``,
-``_sparse_mm_reduce_impl``."""
+``_sparse_mm_reduce_impl``, ``_local_scalar_dense``, ``lift_fresh``."""
 import builtins
 
 from . import _errors
@@ -55,5 +55,15 @@ def _sparse_mm_reduce_impl(self, other, reduce):
         "_sparse_mm_reduce_impl", "SparseCPU" if self.is_sparse else "CPU")
 
 
+def _local_scalar_dense(self):
+    """The value of a one-element tensor as a Python number (``Tensor.item``)."""
+    return self.item()
+
+
+def lift_fresh(self):
+    return self
+
+
 KERNELS = {f.__name__: f for f in (_to_copy, _pin_memory, alias, slice, index, _convolution,
-                                   _sparse_addmm, _sparse_mm_reduce_impl)}
+                                   _sparse_addmm, _sparse_mm_reduce_impl, _local_scalar_dense,
+                                   lift_fresh)}

@@ -65,6 +65,14 @@ float8_e5m2fnuz = dtype("float8_e5m2fnuz", ml_dtypes.float8_e5m2fnuz, _FLOAT, No
 # ComplexHalf: PyTorch names it (``torch.complex32`` / ``torch.chalf``) but NumPy can neither
 # store nor compute it, so Ember knows the dtype (for dtype checks) and makes no tensor of it.
 complex32 = dtype("complex32", [("real", np.float16), ("imag", np.float16)], _COMPLEX, None)
+# The quantized dtypes of PyTorch's (deprecated) quantized tensors: named, for the dtype tables
+# libraries build (tensordict lists every torch dtype), but Ember makes no quantized tensor.
+qint8 = dtype("qint8", np.int8, _INT, None)
+quint8 = dtype("quint8", np.uint8, _INT, None)
+qint32 = dtype("qint32", np.int32, _INT, None)
+quint4x2 = dtype("quint4x2", np.uint8, _INT, None)
+quint2x4 = dtype("quint2x4", np.uint8, _INT, None)
+_NO_TENSORS = {d.name: d for d in (complex32, qint8, quint8, qint32, quint4x2, quint2x4)}
 _WIDE_UINTS = frozenset((uint16, uint32, uint64))
 _FLOAT8 = frozenset((float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz))
 
@@ -82,7 +90,7 @@ _BY_NP = {d.np: d for d in ALL_DTYPES}
 
 
 def _dtype_by_name(name):
-    return complex32 if name == "complex32" else _BY_NAME[name]
+    return _NO_TENSORS.get(name) or _BY_NAME[name]
 
 
 def from_numpy_dtype(np_dtype):
@@ -97,9 +105,10 @@ def from_numpy_dtype(np_dtype):
 def to_dtype(d):
     """Accept an ember dtype, a NumPy dtype/type, or a Python type (float/int/bool/complex)."""
     if type(d) is dtype:
-        if d is complex32:
+        if d.name in _NO_TENSORS:
             from . import _errors
-            raise _errors.complex32_unsupported()
+            raise _errors.complex32_unsupported() if d is complex32 else \
+                _errors.unsupported(f"torch.{d.name} (quantized) tensors")
         return d
     if d is float:
         return float64

@@ -384,6 +384,8 @@ class Tensor:
             raise _errors.scalar_conversion(self._data.size)
         return int(self.item().real if self._dtype.is_complex else self.item())
 
+    __long__ = __int__      # Python 2's name, which torch keeps
+
     def __complex__(self):
         _warn_scalar_from_grad(self)
         return complex(self.item())
@@ -440,13 +442,17 @@ class Tensor:
         t = object.__new__(cls)
         _copy_fields(t, self)
         if cls not in _subclass_instances:
-            _subclass_instances.add(cls)
-            from ._subclass import note_instance
-            note_instance(cls)
+            _first_instance(cls)
         return t
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if "__torch_dispatch__" in vars(cls):
+            from ._tensor_dispatch import keep_own_data
+            keep_own_data(cls)
+            if "__torch_function__" not in vars(cls):
+                from ._C import _disabled_torch_function_impl  # as torch: dispatch, not both
+                cls.__torch_function__ = _disabled_torch_function_impl
         from ._subclass import install
         install(cls, Tensor)
 
@@ -455,6 +461,19 @@ class Tensor:
         """A ``cls`` leaf sharing ``data``'s memory (how torch subclasses build instances)."""
         t = data.detach().as_subclass(cls)
         t._requires_grad = bool(require_grad)
+        return t
+
+    @staticmethod
+    def _make_wrapper_subclass(cls, size, strides=None, storage_offset=None, memory_format=None,
+                               dtype=None, layout=None, device=None, pin_memory=False,
+                               requires_grad=False, **kwargs):
+        """A ``cls`` instance with metadata and no data of its own (its ``__torch_dispatch__``
+        computes every op): the array it holds is a zero-filled placeholder of its shape,
+        dtype and strides."""
+        from ._tensor_dispatch import wrapper_placeholder
+        t = _make(*wrapper_placeholder(size, strides, storage_offset, dtype, device))
+        t = t.as_subclass(cls)
+        t._requires_grad = bool(requires_grad)
         return t
 
     @classmethod
@@ -521,6 +540,24 @@ class Tensor:
 
 
 _subclass_instances = set()      # subclasses that have had an instance (see _subclass)
+
+
+def _first_instance(cls):
+    """The first instance of ``cls`` may switch ``__torch_function__`` or ``__torch_dispatch__``
+    dispatch on."""
+    _subclass_instances.add(cls)
+    from ._subclass import note_instance
+    from ._aten_dispatch import note_instance as note_dispatching
+    note_instance(cls)
+    note_dispatching(cls)
+
+
+def _disabled_torch_dispatch_impl(func, types, args=(), kwargs=None):
+    """``Tensor.__torch_dispatch__``: subclasses that keep it do not take part in dispatch."""
+    return NotImplemented
+
+
+Tensor.__torch_dispatch__ = staticmethod(_disabled_torch_dispatch_impl)
 
 
 def _convert(result, cls):

@@ -211,14 +211,16 @@ def _suffixes(t, a):
     return out
 
 
-def _join_suffixes(text, suffixes, indent):
-    """Append ``, suffix`` to the last line, or on a new line when it would pass linewidth."""
+def _add_suffixes(text, suffixes, indent, force_newline=False):
+    """Append ``, suffix`` to the last line, or on a new line when it would pass linewidth
+    (the first one always with ``force_newline``); subclasses' reprs call it (torch's name)."""
     parts = [text]
     last = len(text) - text.rfind("\n") + 1
     for s in suffixes:
-        if last + len(s) + 2 > PRINT_OPTS.linewidth:
+        if force_newline or last + len(s) + 2 > PRINT_OPTS.linewidth:
             parts.append(",\n" + " " * indent + s)
             last = indent + len(s)
+            force_newline = False
         else:
             parts.append(", " + s)
             last += len(s) + 2
@@ -239,4 +241,4 @@ def tensor_repr(t, prefix="tensor("):
         dtype = "" if t._dtype is D.get_default_dtype() else f", dtype={t._dtype}"
         return f"{prefix}..., device='meta', size={tuple(t._data.shape)}{dtype})"
     indent = len(prefix)
-    return _join_suffixes(prefix + _tensor_str(t, indent), _suffixes(t, t._data), indent)
+    return _add_suffixes(prefix + _tensor_str(t, indent), _suffixes(t, t._data), indent)

@@ -4,7 +4,7 @@ switches, deprecated spellings old code still calls (``torch.range``, ``Tensor.n
 Tensor methods that are thin wrappers (``is_nonzero``, ``apply_``, ``map_``)."""
 import warnings
 
-from . import _errors
+from . import _dtype, _errors
 from ._tensor import Tensor
 
 # torch.<name>_(input, ...) is input.<name>_(...) for these
@@ -20,7 +20,8 @@ _INPLACE_METHODS = (
 __all__ = list(_INPLACE_METHODS) + [
     "is_nonzero", "is_same_size", "is_signed", "is_inference", "get_device", "typename",
     "is_storage", "range", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
-    "set_anomaly_enabled", "is_warn_always_enabled", "set_warn_always"]
+    "set_anomaly_enabled", "is_warn_always_enabled", "set_warn_always",
+    "_convert_indices_from_coo_to_csr", "_convert_indices_from_csr_to_coo"]
 
 globals().update((name, getattr(Tensor, name)) for name in _INPLACE_METHODS)
 
@@ -160,3 +161,22 @@ def set_warn_always(b):
     """PyTorch's switch for warnings it gives once; kept (Ember's once-warnings use Python's
     warning filters)."""
     _warn_always[0] = bool(b)
+
+
+def _convert_indices_from_coo_to_csr(input, size, *, out_int32=False):
+    """CSR row pointers (``size + 1`` offsets) of sorted COO row indices: entry ``i`` counts
+    the indices below ``i``."""
+    from ._ops import functions
+    bounds = functions["arange"](size + 1, dtype=input.dtype, device=input.device)
+    return functions["searchsorted"](input, bounds, out_int32=out_int32)
+
+
+def _convert_indices_from_csr_to_coo(crow_indices, col_indices, *, out_int32=False,
+                                     transpose=False):
+    """The (2, nnz) COO indices of CSR row pointers and column indices."""
+    from ._ops import functions
+    dtype = _dtype.int32 if out_int32 else col_indices.dtype
+    rows = functions["arange"](crow_indices.shape[-1] - 1, device=crow_indices.device)
+    rows = functions["repeat_interleave"](rows, crow_indices.diff()).to(dtype)
+    pair = (col_indices.to(dtype), rows) if transpose else (rows, col_indices.to(dtype))
+    return functions["stack"](pair)

@@ -1,6 +1,8 @@
 """``torch._utils``: the private helpers libraries import from it (gradient bucketing's
-flatten / unflatten, device-index parsing)."""
+flatten / unflatten and chunking, device-index parsing, the accelerator's device type and
+module)."""
 from . import _errors
+from ._errors import private_api as _private_api_errors
 from ._device import device as _device
 
 
@@ -25,6 +27,27 @@ def _unflatten_dense_tensors(flat, tensors):
     return tuple(out)
 
 
+def _take_tensors(tensors, size_limit):
+    """Chunks of ``tensors`` for bucketed collectives: tensors of one type (``t.type()``) in
+    their order, each chunk up to ``size_limit`` bytes (a larger tensor alone), yielded when full
+    and the rest at the end, type by type in order of first appearance."""
+    chunks = {}     # type -> [tensors, bytes]
+    for t in tensors:
+        if t.is_sparse:
+            size = sum(p.numel() * p.element_size() for p in (t._indices(), t._values()))
+        else:
+            size = t.numel() * t.element_size()
+        chunk = chunks.setdefault(t.type(), [[], 0])
+        if chunk[1] and chunk[1] + size > size_limit:
+            yield chunk[0]
+            chunk = chunks[t.type()] = [[], 0]
+        chunk[0].append(t)
+        chunk[1] += size
+    for chunk, _ in chunks.values():
+        if chunk:
+            yield chunk
+
+
 def _get_device_index(device, optional=False, allow_cpu=False):
     """The index of ``device`` (a device, a string or an int); -1 for the CPU when
     ``allow_cpu``; with ``optional``, the current accelerator's for a device without an index
@@ -44,3 +67,24 @@ def _get_device_index(device, optional=False, allow_cpu=False):
         from . import accelerator
         index = accelerator.current_device_index() if accelerator.is_available() else None
     return index
+
+
+def _get_available_device_type():
+    """``"cuda"`` when a GPU is available, else None (Ember has no other accelerator)."""
+    from . import cuda
+    return "cuda" if cuda.is_available() else None
+
+
+def _get_device_module(device_type):
+    """``torch.<device_type>`` (``torch.cuda``, ``torch.cpu``)."""
+    import importlib
+    module = getattr(importlib.import_module(__package__), device_type, None)
+    if module is None:
+        raise _private_api_errors.device_module_missing(device_type)
+    return module
+
+
+def _get_device_attr(get_member):
+    """``get_member`` of the available accelerator's module (None without one)."""
+    device_type = _get_available_device_type()
+    return None if device_type is None else get_member(_get_device_module(device_type))

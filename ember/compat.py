@@ -303,6 +303,8 @@ def install():
     sys.meta_path.insert(0, _finder)
     _guard_loaded_modules()
     _set_identities()
+    from . import overrides
+    overrides.watch_class_statements(True)
 
 
 def uninstall():
@@ -319,6 +321,8 @@ def uninstall():
     _unguard_loaded_modules()
     _restore_identities()
     _restore_class_modules()
+    from . import overrides
+    overrides.watch_class_statements(False)
 
 
 def is_installed():

@@ -9,6 +9,7 @@ implementation serves every device.  ``torch.ops.aten.<name>`` reaches Ember's o
 import importlib
 import inspect
 
+from . import _aten_dispatch as _dispatch
 from . import _errors
 from .autograd.function import Function
 
@@ -83,6 +84,8 @@ class OpOverload:
         self.__name__ = f"{packet._name}.{overload}"
 
     def __call__(self, *args, **kwargs):
+        if _dispatch.active():
+            return _dispatch.dispatch_overload(self, self.overloadpacket, args, kwargs)
         return self.overloadpacket(*args, **kwargs)
 
     def name(self):
@@ -220,7 +223,7 @@ class _Aten(_OpNamespace):
         packet = _registry.get(f"aten::{name}")
         if packet is None:
             fn = _aten_kernel(name)
-            overloads = _aten_overloads().get(name)
+            overloads = _aten_overloads().get(name) or _dispatch.overload_names(name)
             if fn is None or overloads is None:
                 raise _errors.library_no_op("aten", name)
             packet = _registry[f"aten::{name}"] = OpOverloadPacket("aten", name, fn, overloads)
@@ -232,7 +235,8 @@ def _aten_kernel(name):
     a public function defined outside the op table (``convolution``), or an in-place method."""
     from . import _aten, _ops
     from ._tensor import Tensor
-    fn = _ops.functions.get(name) or _aten.KERNELS.get(name)
+    op = _ops.OPS.get(name)
+    fn = _ops.functions.get(name) or _aten.KERNELS.get(name) or (op and op.fn)
     if fn is None and not name.startswith("_"):
         top = getattr(importlib.import_module(__package__), name, None)
         fn = top if inspect.isfunction(top) else None

@@ -4,6 +4,8 @@ Libraries use them in their own functions (``if has_torch_function(args): return
 handle_torch_function(fn, args, *args)``) so that tensor-like objects can take over.  Ember's
 own public functions, methods and operators dispatch the same way (see ``ember._subclass``).
 """
+import builtins
+
 from . import _errors, _subclass
 from ._C import (_disabled_torch_function_impl, _subclass_dispatch_disabled,
                  _torch_function_disabled)
@@ -117,3 +119,34 @@ def _get_current_function_mode():
 
 def _get_current_function_mode_stack():
     return list(_mode_stack)
+
+
+# ---- tensor-likes that are not tensors ------------------------------------------------------
+# Function-level dispatch switches on at the first instance of an overriding Tensor subclass;
+# a tensor-like that is no Tensor (tensordict's TensorDict) has no such moment in Ember, so
+# under the runner a class statement defining ``__torch_function__`` switches it on.
+_plain_build_class = []
+
+
+def _noting_build_class(func, name, *bases, **kwargs):
+    cls = _plain_build_class[0](func, name, *bases, **kwargs)
+    if isinstance(cls, type) and "__torch_function__" in vars(cls) and _tensor_like(cls):
+        _subclass.note_instance(cls)
+    return cls
+
+
+def _tensor_like(cls):
+    """A class whose instances stand for tensors: not a Tensor subclass (those switch dispatch
+    on at their first instance), not a mode, not Ember's own (fx's Proxy notes its instances)."""
+    module = cls.__module__ or ""
+    return not issubclass(cls, (Tensor, TorchFunctionMode)) and module != "ember" and \
+        not module.startswith("ember.")
+
+
+def watch_class_statements(on):
+    """Turn the watching of class statements on or off (``ember.compat`` does, for the runner)."""
+    if on and not _plain_build_class:
+        _plain_build_class.append(builtins.__build_class__)
+        builtins.__build_class__ = _noting_build_class
+    elif not on and _plain_build_class:
+        builtins.__build_class__ = _plain_build_class.pop()

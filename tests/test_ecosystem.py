@@ -44,6 +44,12 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     # LayerCAM / ScoreCAM rescale each map by its extremes: float32 noise grows to ~5e-4
     "sam_crf_cam_run.py": (("segment_anything", "torchcrf", "info_nce", "torchcam",
                             "facenet_pytorch", "torchkbnufft", "torchmin"), 1e-3),
+    "pyg_edge_index_run.py": (("torch_geometric",), 1e-5),
+    "tensordict_run.py": (("tensordict", "cloudpickle", "pyvers"), 1e-5),
+    "mmengine_run.py": (("mmengine", "addict", "yapf", "termcolor"), 1e-5),
+    "torchrl_run.py": (("torchrl", "tensordict", "cloudpickle", "pyvers"), 1e-5),
+    "audio_training_typing_run.py": (("auraloss", "asteroid_filterbanks", "poutyne",
+                                      "jaxtyping", "beartype"), 1e-4),
     "ultralytics_run.py": (("ultralytics", "cv2", "polars"), 1e-4),
     # GradCAM rescales each map by its own min and max: float32 noise grows to ~1e-4
     "gradcam_lpips_run.py": (("pytorch_grad_cam", "lpips", "ttach"), 5e-4),

@@ -108,16 +108,15 @@ def test_script_of_a_dataclass_with_tensor_fields_under_the_runner(tmp_path):
     assert proc.stdout.strip() == "[0, 1, 2]"
 
 
-def test_dispatch_modes_can_be_defined_but_not_entered():
-    """Libraries define TorchDispatchMode subclasses at import; Ember has no ATen dispatch
-    layer, so entering one raises instead of silently intercepting nothing."""
+def test_dispatch_modes_are_entered_and_left():
+    """Libraries define TorchDispatchMode subclasses at import and enter them (the calls they
+    see are checked against torch in tests/test_torch_dispatch.py)."""
     from ember.utils import _python_dispatch as pd
 
     class Counter(pd.TorchDispatchMode):
         def __torch_dispatch__(self, func, types, args=(), kwargs=None):
             return func(*args, **(kwargs or {}))
-    with pytest.raises(ember.UnsupportedError, match="TorchDispatchMode"):
-        with Counter():
-            pass
+    with Counter() as mode:
+        assert pd.is_in_torch_dispatch_mode() and pd._get_current_dispatch_mode() is mode
     assert not pd.is_in_torch_dispatch_mode() and pd._get_current_dispatch_mode() is None
     assert torch.utils._python_dispatch.is_in_torch_dispatch_mode() is False

@@ -1,6 +1,7 @@
 """``torch._C``: the handful of names from PyTorch's C extension that Python libraries call,
 each answering as torch's does for Ember's (pure Python) build."""
 from .._tensor import Tensor as _Tensor
+from .._tensor import _disabled_torch_dispatch_impl  # noqa: F401
 from .._ops.random import Generator  # noqa: F401  (torch._C.Generator)
 from . import _nn  # noqa: F401
 

@@ -47,3 +47,5 @@ from .dlpack import *  # noqa: F401,F403
 from .vision_video import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
 from .nn_modules_extra import *  # noqa: F401,F403
+from .dispatch import *  # noqa: F401,F403
+from .private_api import *  # noqa: F401,F403

@@ -86,6 +86,7 @@ def _define_operators():
     T.__itruediv__ = P.div_
     T.__rsub__ = lambda self, other: P.rsub(self, other)
     T.__rtruediv__ = T.__rdiv__ = _rtruediv
+    T.__div__, T.__idiv__ = T.__truediv__, T.__itruediv__    # torch keeps Python 2's names
     T.__neg__ = P.neg
     T.__pos__ = P.positive
     T.__abs__ = P.abs

@@ -132,6 +132,7 @@ def _search(fns):
     holds that layer's wrapper (``from torch import add`` copied it): it counts as a place of
     the original, and restoring puts the original back there."""
     places = {fn: [] for fn in fns}
+    classes = set()
     for k, v in list(Tensor.__dict__.items()):
         if type(v) is _FUNCTION and original(v) in places:
             places[original(v)].append((Tensor, k, original(v)))
@@ -144,7 +145,9 @@ def _search(fns):
                 fn = original(v)
                 if fn in places:
                     places[fn].append((d, k, fn))
-            elif type(v) is type and v is not Tensor and v.__module__ == d.get("__name__"):
+            elif type(v) is type and v is not Tensor and v not in classes and (
+                    v.__module__ == d.get("__name__") or d.get(v.__qualname__) is v):
+                classes.add(v)      # (under the runner its __module__ names torch's module)
                 for a, sv in list(v.__dict__.items()):
                     if type(sv) is staticmethod and type(sv.__func__) is _FUNCTION \
                             and original(sv.__func__) in places:

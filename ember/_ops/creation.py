@@ -499,8 +499,8 @@ def _fill(self, value, scalar_node):
 
 
 @register("zero_", method=True, nodes=("ZeroBackward0",))
-def zero_(self):
-    return _fill(self, 0, ZeroBackward0)
+def zero_(input):
+    return _fill(input, 0, ZeroBackward0)
 
 
 @register("fill_", method=True, nodes=("FillBackward2", "FillBackward3"))

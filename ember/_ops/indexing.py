@@ -117,7 +117,10 @@ def _key_tensors(key, like):
 
 
 def _index(t, key):
-    res = _make(t._data[key], t._dtype, t._device)
+    arr = t._data[key]
+    if not arr.flags.c_contiguous:      # a slice before the index: torch's result is contiguous
+        arr = t._device._backend.xp.ascontiguousarray(arr)
+    res = _make(arr, t._dtype, t._device)
     if _grad_on() and t._requires_grad:
         record(res, IndexBackward0, (t,), (), (t._data.shape, key))
     return res

@@ -410,6 +410,16 @@ def _arg_along(x, axis, is_max, name):
     return (x.argmax if is_max else x.argmin)(axis=axis, keepdims=True)
 
 
+def _dim_or_other(dim, other, name):
+    """``max(a, other=b)`` is ``max(a, b)`` (the elementwise overload); with a dim too, no
+    overload takes the call."""
+    if other is None:
+        return dim
+    if dim is not None:
+        raise _errors.unexpected_kwarg(name, "other")
+    return other
+
+
 def _max_min(input, dim, keepdim, out, is_max):
     name = "max" if is_max else "min"
     if isinstance(dim, Tensor):
@@ -443,13 +453,13 @@ def _pack(rtype, input, vals, idx, axis, keepdim, cls):
 
 
 @register("max", nodes=("MaxBackward0", "MaxBackward1"), out=True)
-def max(input, dim=None, keepdim=False, *, out=None):
-    return _max_min(input, dim, keepdim, out, True)
+def max(input, dim=None, keepdim=False, *, out=None, other=None):
+    return _max_min(input, _dim_or_other(dim, other, "max"), keepdim, out, True)
 
 
 @register("min", nodes=("MinBackward0", "MinBackward1"), out=True)
-def min(input, dim=None, keepdim=False, *, out=None):
-    return _max_min(input, dim, keepdim, out, False)
+def min(input, dim=None, keepdim=False, *, out=None, other=None):
+    return _max_min(input, _dim_or_other(dim, other, "min"), keepdim, out, False)
 
 
 def _aminmax_bwd(node, gmin, gmax):

@@ -339,7 +339,7 @@ _Coalesce = node_class("CoalesceBackward0", lambda node, g: (g,))
 
 def _repr(s):
     """torch's repr: the indices and values tensors, then size, nnz, dtype, layout, autograd."""
-    from .._tensor_str import _body, _join_suffixes
+    from .._tensor_str import _body, _add_suffixes
     parts = []
     for label, t, indent in (("tensor(indices=", s._indices_t, 0), ("values=", s._values_t, 7)):
         prefix = " " * indent + label + "tensor("
@@ -356,7 +356,7 @@ def _repr(s):
     elif s._requires_grad:
         suffixes.append("requires_grad=True")
     # the first suffix starts a line of its own, as torch prints sparse tensors
-    return _join_suffixes(",\n".join(parts) + ",\n" + " " * 7 + suffixes[0], suffixes[1:], 7)
+    return _add_suffixes(",\n".join(parts) + ",\n" + " " * 7 + suffixes[0], suffixes[1:], 7)
 
 
 # ---- the same methods on dense tensors ----------------------------------------------------------

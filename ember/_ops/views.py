@@ -278,11 +278,11 @@ def _t_fn(t):
 
 
 @register("t", nodes=("TBackward0",))
-def t(self):
-    nd = self._data.ndim
+def t(input):
+    nd = input._data.ndim
     if nd > 2:
         raise _errors.t_dims(nd)
-    return make_view(self, self._data.T, TBackward0, None, _t_fn)
+    return make_view(input, input._data.T, TBackward0, None, _t_fn)
 
 
 @register("adjoint", method=True)
@@ -392,8 +392,8 @@ def _squeeze_fn(t, shape):
 
 
 @register("squeeze", nodes=("SqueezeBackward0", "SqueezeBackward1", "SqueezeBackward2"))
-def squeeze(self, dim=None):
-    shape = self._data.shape
+def squeeze(input, dim=None):
+    shape = input._data.shape
     nd = len(shape)
     if dim is None:
         new = tuple(s for s in shape if s != 1)
@@ -403,9 +403,9 @@ def squeeze(self, dim=None):
         cls = SqueezeBackward1 if isinstance(dim, int) else SqueezeBackward2
         wd = {_wrap_dim(d, nd) for d in dims} if nd else set()
         new = tuple(s for i, s in enumerate(shape) if not (i in wd and s == 1))
-    out = make_view(self, self._data.reshape(new), None, (new,), _squeeze_fn)
-    if _grad_on() and self._requires_grad:
-        set_output(make_node(cls, (self,), (), (shape,)), out)
+    out = make_view(input, input._data.reshape(new), None, (new,), _squeeze_fn)
+    if _grad_on() and input._requires_grad:
+        set_output(make_node(cls, (input,), (), (shape,)), out)
     return out
 
 

@@ -4,6 +4,7 @@
 inputs instead and leaves every ``.grad`` untouched.  Formulas run with grad mode set to
 ``create_graph`` so that higher-order graphs are built only when asked for.
 """
+import sys
 import warnings
 
 from .. import _errors
@@ -21,6 +22,11 @@ def _is_checkpoint_valid():
     return not _full_backward or _full_backward[-1]
 
 
+def _ops_ones_like(out):
+    """A subclass root's seed gradient, made by an op (so ``__torch_dispatch__`` makes it)."""
+    return sys.modules["ember"].ones_like(out)
+
+
 def _root_grads(outputs, grad_outputs, create_graph):
     grads = []
     for i, out in enumerate(outputs):
@@ -29,7 +35,8 @@ def _root_grads(outputs, grad_outputs, create_graph):
             if out._requires_grad:
                 if out._data.size != 1:
                     raise _errors.implicit_grad_non_scalar()
-                g = _make(out._device.backend.ones_like(out._data), out._dtype, out._device)
+                g = _make(out._device.backend.ones_like(out._data), out._dtype, out._device) \
+                    if out.__class__ is Tensor else _ops_ones_like(out)
         elif not isinstance(g, Tensor):
             from .. import _ops
             g = _ops.creation.tensor(g, dtype=out._dtype, device=out._device)

@@ -15,6 +15,7 @@ from collections import OrderedDict
 
 from .. import _errors
 from .._layout import strided as _strided
+from .._aten_dispatch import _classes as _dispatching
 from .._tensor import Tensor, _make
 from . import grad_mode
 from . import _saved_names
@@ -86,6 +87,8 @@ class Node:
             u._vc = t._vc
             u._grad_fn = self
             u._output_nr = nr
+            if t.__class__ in _dispatching:     # a wrapper's output (``__torch_dispatch__``)
+                u = _as_saved_subclass(u, t)
             if t._fw is not None:     # forward-mode tangents (forward-over-reverse)
                 u._fw = t._fw
             s[i] = u
@@ -195,6 +198,15 @@ def apply_anomalous(node, grads):
     return out
 
 
+def _as_saved_subclass(u, t):
+    from .._aten_dispatch import copy_state
+    from .._tensor import _copy_fields
+    v = object.__new__(t.__class__)
+    _copy_fields(v, u)
+    copy_state(v, t)
+    return v
+
+
 class SavedTensor:
     """What ``node._raw_saved_<name>`` returns: the saved tensor, before unpacking."""
     __slots__ = ("_value",)
@@ -261,8 +273,8 @@ def accumulate_into(var, g):
     if old is None:
         if grad_mode.is_grad_enabled():
             var._grad = g.clone()
-        elif g.layout is not _strided:      # a sparse gradient: no strided buffer to steal
-            var._grad = g.detach()
+        elif g.layout is not _strided or g.__class__ in _dispatching:
+            var._grad = g.detach()      # sparse, or a wrapper (whose ops make its values)
         elif _can_steal(g):
             g._requires_grad = False
             var._grad = g
@@ -273,6 +285,8 @@ def accumulate_into(var, g):
     elif old.layout is not _strided or g.layout is not _strided:
         # sparse + sparse stays sparse; with a dense one the sum is dense (dense + sparse)
         var._grad = (old + g if g.layout is not _strided else g + old).detach()
+    elif old.__class__ in _dispatching or g.__class__ in _dispatching:
+        var._grad = (old + g).detach()
     else:
         d = old._data
         if old._device.backend.writeable(d) and d.shape == g._data.shape:

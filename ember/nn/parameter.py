@@ -37,6 +37,9 @@ class _MarkedMeta(type):
         return super().__instancecheck__(instance)
 
 
+_ParameterMeta = _MarkedMeta     # torch's name (libraries build their parameter types on it)
+
+
 class Parameter(Tensor, metaclass=_MarkedMeta):
     """A Tensor that a Module registers as a parameter (``requires_grad=True`` by default)."""
     _mark = "_is_param"

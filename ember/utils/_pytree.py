@@ -477,9 +477,52 @@ def treespec_pprint(treespec):
     return repr(treespec.unflatten([_DummyLeaf()] * treespec.num_leaves))
 
 
+def _broadcast_to_and_flatten(tree, treespec, is_leaf=None):
+    """``tree``, a prefix of ``treespec``'s structure (a leaf stands for every leaf below its
+    place, as vmap's ``in_dims`` do), as one value per leaf of ``treespec``; None when it is
+    not such a prefix."""
+    if tree_is_leaf(tree, is_leaf):
+        return [tree] * treespec.num_leaves
+    node_type = _get_node_type(tree)
+    if treespec.is_leaf() or node_type is not treespec.type:
+        return None
+    children, context = SUPPORTED_NODES[node_type].flatten_fn(tree)
+    if len(children) != treespec.num_children or context != treespec.context:
+        return None
+    out = []
+    for child, spec in zip(children, treespec.children_specs):
+        flat = _broadcast_to_and_flatten(child, spec, is_leaf)
+        if flat is None:
+            return None
+        out.extend(flat)
+    return out
+
+
 # ---- the built-in nodes ---------------------------------------------------------------------
 def _seq_keys(values):
     return [(SequenceKey(i), v) for i, v in enumerate(values)]
+
+
+def _seq_flatten(d):
+    return list(d), None
+
+
+def _seq_flatten_with_keys(d):
+    return _seq_keys(d), None
+
+
+def _list_unflatten(values, context):
+    return list(values)
+
+
+def _tuple_unflatten(values, context):
+    return tuple(values)
+
+
+# torch's names for the list / tuple node functions (libraries register their own list
+# types with them)
+_list_flatten = _tuple_flatten = _seq_flatten
+_list_flatten_with_keys = _tuple_flatten_with_keys = _seq_flatten_with_keys
 
 
 def _dict_flatten(d):
@@ -514,12 +557,12 @@ def _defaultdict_deserialize(data):
 
 
 def _register_builtins():
-    seq = lambda t: (list(t), None)                                   # noqa: E731
-    register_pytree_node(tuple, seq, lambda v, c: tuple(v),
+    register_pytree_node(tuple, _seq_flatten, _tuple_unflatten,
                          serialized_type_name="builtins.tuple",
-                         flatten_with_keys_fn=lambda t: (_seq_keys(t), None))
-    register_pytree_node(list, seq, lambda v, c: list(v), serialized_type_name="builtins.list",
-                         flatten_with_keys_fn=lambda t: (_seq_keys(t), None))
+                         flatten_with_keys_fn=_seq_flatten_with_keys)
+    register_pytree_node(list, _seq_flatten, _list_unflatten,
+                         serialized_type_name="builtins.list",
+                         flatten_with_keys_fn=_seq_flatten_with_keys)
     register_pytree_node(
         dict, _dict_flatten, _dict_unflatten, serialized_type_name="builtins.dict",
         flatten_with_keys_fn=_dict_flatten_with_keys)
@@ -542,7 +585,7 @@ def _register_builtins():
     register_pytree_node(deque, lambda d: (list(d), d.maxlen),
                          lambda v, c: deque(v, maxlen=c), serialized_type_name="collections.deque",
                          flatten_with_keys_fn=lambda d: (_seq_keys(d), d.maxlen))
-    register_pytree_node(Size, seq, lambda v, c: Size(v), serialized_type_name="torch.Size",
+    register_pytree_node(Size, _seq_flatten, lambda v, c: Size(v), serialized_type_name="torch.Size",
                          flatten_with_keys_fn=lambda t: (_seq_keys(t), None))
 
 

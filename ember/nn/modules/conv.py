@@ -177,6 +177,19 @@ class _ConvTranspose(_ConvNd):
                                   self.groups, self.dilation)
 
 
+_ConvTransposeNd = _ConvTranspose      # torch's name for the base class
+
+
+class _ConvTransposeMixin(_ConvTranspose):
+    """torch's deprecated alias of the transposed-convolution base (libraries import it)."""
+
+    def __init__(self, *args, **kwargs):
+        import warnings
+        from ..._errors import private_api
+        warnings.warn(private_api.CONV_TRANSPOSE_MIXIN_DEPRECATED, FutureWarning, stacklevel=2)
+        super().__init__(*args, **kwargs)
+
+
 class ConvTranspose1d(_ConvTranspose):
     _nsp = 1
 

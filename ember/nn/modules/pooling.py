@@ -113,15 +113,19 @@ class _AdaptivePool(Module):
         return type(self)._fn(input, self.output_size)
 
 
-class AdaptiveAvgPool1d(_AdaptivePool):
+class _AdaptiveAvgPoolNd(_AdaptivePool):
+    """The adaptive average pools' base (torch's name: ``isinstance`` checks use it)."""
+
+
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
     _fn = _Functional("adaptive_avg_pool1d")
 
 
-class AdaptiveAvgPool2d(_AdaptivePool):
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     _fn = _Functional("adaptive_avg_pool2d")
 
 
-class AdaptiveAvgPool3d(_AdaptivePool):
+class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
     _fn = _Functional("adaptive_avg_pool3d")
 
 
@@ -213,3 +217,7 @@ class LPPool3d(_LPPool):
     _fn = _Functional("lp_pool3d")
 
 from .pooling_fractional import FractionalMaxPool2d, FractionalMaxPool3d  # noqa: F401,E402
+
+
+# torch's names for the other bases
+_AdaptiveMaxPoolNd, _MaxUnpoolNd, _LPPoolNd = _AdaptiveMaxPool, _MaxUnpool, _LPPool

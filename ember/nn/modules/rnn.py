@@ -333,6 +333,8 @@ class RNN(RNNBase):
 
 
 class GRU(RNNBase):
+    """Multi-layer gated recurrent unit over a sequence (reset, update and new gates)."""
+
     def __init__(self, *args, **kwargs):
         if "proj_size" in kwargs:
             raise _errors.rnn_proj_size_unsupported()
@@ -340,6 +342,9 @@ class GRU(RNNBase):
 
 
 class LSTM(RNNBase):
+    """Multi-layer long short-term memory over a sequence (input, forget, cell and output
+    gates; optional projection of the hidden state)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__("LSTM", *args, **kwargs)
 
@@ -446,6 +451,7 @@ class RNNCellBase(Module):
 
 
 class RNNCell(RNNCellBase):
+    """One step of an Elman RNN with tanh or ReLU non-linearity."""
     __constants__ = ["input_size", "hidden_size", "bias", "nonlinearity"]
 
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None,
@@ -463,6 +469,8 @@ class RNNCell(RNNCellBase):
 
 
 class LSTMCell(RNNCellBase):
+    """One step of an LSTM: ``(h, c)`` from the input and the previous ``(h, c)``."""
+
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device,
                          dtype=dtype)
@@ -472,6 +480,8 @@ class LSTMCell(RNNCellBase):
 
 
 class GRUCell(RNNCellBase):
+    """One step of a GRU: ``h`` from the input and the previous ``h``."""
+
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device,
                          dtype=dtype)

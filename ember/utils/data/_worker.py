@@ -91,8 +91,14 @@ def _seed_everything(base_seed, worker_id):
     seed = base_seed + worker_id
     random.seed(seed)
     manual_seed(seed)
-    np.random.seed(np.random.SeedSequence([worker_id, base_seed]).generate_state(4))
+    np.random.seed(_generate_state(base_seed, worker_id))
     return seed
+
+
+def _generate_state(base_seed, worker_id):
+    """The four 32-bit words NumPy's global RNG is seeded with in a worker: NumPy's
+    SeedSequence of ``[worker_id, base_seed]``, the words torch's workers use."""
+    return np.random.SeedSequence([worker_id, base_seed]).generate_state(4).tolist()
 
 
 def _encode(data, writer, where):
