@@ -227,7 +227,7 @@ def test_split_needs_rows_size_and_c_order(monkeypatch):
 def test_split_elementwise_replay_equals_eager(monkeypatch, name, opt):
     """Every elementwise call with a C-contiguous result split in 3 row blocks: training
     steps stay bitwise equal to eager ones."""
-    import test_compile as tc
+    from tests import test_compile as tc
     from ember._compile import split
     import ember
     monkeypatch.setattr(split, "MIN_BYTES", 0)
