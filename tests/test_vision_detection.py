@@ -236,19 +236,13 @@ EVAL_CASES = [
 ]
 
 
-# built in a process of their own (tests/isolated.py): torchvision's builder makes the whole
-# VGG-16 (553 MB of float32 weights) before it drops the classifier, 0.9 GB alone; the
-# MobileNet Faster R-CNN's eval raised a worker's peak by ~200 MB for the rest of the run
-OWN_PROCESS = {"ssd300_vgg16", "fasterrcnn_mobilenet_v3_large_320_fpn"}
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("name,kwargs", EVAL_CASES, ids=[c[0] for c in EVAL_CASES])
-def test_eval_detections_match_torchvision(tv, name, kwargs):
-    if name in OWN_PROCESS:
-        isolated.run(_eval_detections_match, None, name, kwargs)
-    else:
-        _eval_detections_match(tv, name, kwargs)
+def test_eval_detections_match_torchvision(name, kwargs):
+    """Each model in a process of its own (tests/isolated.py): torchvision's SSD300 builder
+    makes the whole VGG-16 (553 MB of float32 weights) before it drops the classifier, and
+    the others raised a worker's peak by 60-200 MB each for the rest of the run."""
+    isolated.run(_eval_detections_match, None, name, kwargs)
 
 
 def _eval_detections_match(tv, name, kwargs):
