@@ -27,6 +27,7 @@ import os
 
 from ._errors.dispatch import dispatch_not_implemented
 from ._tensor import Tensor, _copy_fields
+from ._subclass import call_innermost_mode
 
 __all__ = ["note_instance", "push_mode", "pop_mode", "mode_stack", "dispatch_overload"]
 
@@ -373,11 +374,7 @@ def _run(op, run, args, kwargs, hargs, hkwargs):
 def _call_handlers(op, args, kwargs):
     types = tuple(_subclass_args((args, kwargs), []))
     if _mode_stack:
-        mode = _mode_stack.pop()
-        try:
-            result = mode.__torch_dispatch__(op, types, args, kwargs)
-        finally:
-            _mode_stack.append(mode)
+        result = call_innermost_mode(_mode_stack, "__torch_dispatch__", op, types, args, kwargs)
         if result is not NotImplemented:
             return result
     for cls in sorted(types, key=lambda c: -len(c.__mro__)):    # subclasses first
@@ -428,13 +425,8 @@ def _through_ops(node):
 
 def _save_as(node, index, t):
     """Put a grad_fn-less alias of ``t`` (same class and state) in saved slot ``index``."""
-    alias = alias_of(t)
-    saved = list(node._saved)
-    saved[index] = alias
-    node._saved = tuple(saved)
-    versions = list(node._versions)
-    versions[index] = t._vc[0]
-    node._versions = tuple(versions)
+    from .autograd.graph import store_saved     # (graph imports this module)
+    store_saved(node, index, alias_of(t), t._vc[0])
 
 
 def alias_of(t):

@@ -199,3 +199,13 @@ def _wrap(inner, original):
         return inner(*args, **kwargs)
     return public
 
+
+def call_innermost_mode(stack, method, *args):
+    """``method`` of the innermost mode on ``stack`` called with ``args``, that mode popped
+    while it runs (the calls its handler makes see only the modes outside it), as torch does;
+    shared by the function and dispatch mode stacks."""
+    mode = stack.pop()
+    try:
+        return getattr(mode, method)(*args)
+    finally:
+        stack.append(mode)

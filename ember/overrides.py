@@ -60,11 +60,8 @@ def handle_torch_function(public_api, relevant_args, *args, **kwargs):
     overloaded = _overloaded_args(relevant_args)
     types = tuple(type(a) for a in overloaded)
     if _mode_stack:
-        mode = _mode_stack.pop()
-        try:
-            result = mode.__torch_function__(public_api, types, args, kwargs)
-        finally:
-            _mode_stack.append(mode)
+        result = _subclass.call_innermost_mode(_mode_stack, "__torch_function__", public_api,
+                                               types, args, kwargs)
         if result is not NotImplemented:
             return result
     for arg in overloaded:

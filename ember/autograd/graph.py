@@ -377,16 +377,21 @@ def set_output(node, out, nr=0):
     return out
 
 
-def save_output(node, out, index, nr=0):
-    """Save an op's own output in slot ``index`` of ``node._saved`` without a reference cycle."""
-    alias = _make(out._data, out._dtype, out._device)
-    alias._vc = out._vc
+def store_saved(node, index, alias, version):
+    """Put ``alias`` in saved slot ``index`` of ``node``, with the version it was saved at."""
     s = list(node._saved)
     s[index] = alias
     node._saved = tuple(s)
     v = list(node._versions)
-    v[index] = out._vc[0]
+    v[index] = version
     node._versions = tuple(v)
+
+
+def save_output(node, out, index, nr=0):
+    """Save an op's own output in slot ``index`` of ``node._saved`` without a reference cycle."""
+    alias = _make(out._data, out._dtype, out._device)
+    alias._vc = out._vc
+    store_saved(node, index, alias, out._vc[0])
     node._out_idx = ((index, nr),) if node._out_idx is None else node._out_idx + ((index, nr),)
 
 
