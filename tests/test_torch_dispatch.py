@@ -271,3 +271,24 @@ def test_aten_schema_table_is_torchs():
     import json
     from tests import aten_overloads
     assert json.loads(aten_overloads.SCHEMAS.read_text()) == aten_overloads.schemas(torch)
+
+
+def test_compile_graph_break_is_the_users_with_the_dispatch_layer_on():
+    """Once a dispatch subclass exists every op runs through the binding layer's wrappers; a
+    ``.item()`` in the user's compiled function is still the user's read: a graph break,
+    warned once with the user's line, and calls stay equal to eager."""
+    import warnings
+    LT = _logging_tensor(ember)
+    LT(ember.ones(2)) + 1          # the dispatch layer is on from here
+
+    def f(x):
+        s = x.sum().item()
+        return x * s
+
+    compiled = ember.compile(f)
+    with pytest.warns(UserWarning, match=r"Graph break in compiled code at .*test_torch_dispatch"):
+        compiled(ember.randn(4))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = ember.randn(4)
+        assert ember.equal(compiled(y), f(y))

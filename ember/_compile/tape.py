@@ -33,8 +33,12 @@ from . import blas, fuse
 
 _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _THIS_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-# Ember files whose methods are the tensor's surface: a read they make is the user's read.
-_SURFACE = tuple(_EMBER_DIR + f for f in ("_tensor.py", "_tensor_str.py"))
+# Ember files whose methods are the tensor's surface: a read they make is the user's read
+# (the binding layers' wrappers pass a call through: a dispatch subclass or mode switches them
+# on for every op).
+_SURFACE = tuple(_EMBER_DIR + f for f in ("_tensor.py", "_tensor_str.py", "_aten_dispatch.py",
+                                          "_tensor_dispatch.py",
+                                          os.path.join("_ops", "_bindings.py")))
 
 
 # NumPy functions whose Python-number results are layout facts, not data (not re-checked)
