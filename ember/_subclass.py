@@ -103,7 +103,12 @@ _TENSOR_FUNCTIONS = ("result_type", "is_floating_point", "is_complex", "numel", 
 
 
 def _overriding(cls):
+    """Whether ``cls``'s instances take part in function dispatch: a subclass with its own
+    ``__torch_function__`` (plain Tensors never do, as in torch: ``t.as_subclass(Tensor)``
+    unwrapping a subclass must not switch the layer on)."""
     from ._C import _disabled_torch_function_impl
+    if cls is Tensor:
+        return False
     tf = cls.__torch_function__
     return getattr(tf, "__func__", tf) is not _disabled_torch_function_impl
 

@@ -156,3 +156,18 @@ def test_tracing_while_function_dispatch_is_on():
     x = ember.randn(3, 4)
     gm = ember.fx.symbolic_trace(lambda x: ember.relu(x).sum(1))
     assert ember.equal(gm(x), ember.relu(x).sum(1))
+
+
+def _layers_after_unwrapping():
+    from ember._ops import _bindings
+    ember.ones(2).as_subclass(ember.Tensor)
+    ember.nn.Parameter(ember.ones(2)).as_subclass(ember.Tensor)
+    return sorted(_bindings._active)
+
+
+def test_unwrapping_to_tensor_keeps_dispatch_off():
+    """``t.as_subclass(Tensor)`` (torchvision's tv_tensors unwrap so) makes plain Tensors, which
+    never take part in dispatch: no binding layer is switched on (fresh process: a layer stays
+    on once an overriding subclass has had instances)."""
+    from tests import isolated
+    assert isolated.run(_layers_after_unwrapping) == []
