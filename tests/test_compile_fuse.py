@@ -136,12 +136,7 @@ class _LSTMNet(nn.Module):
 
 
 def test_lstm_adam_training_fused_equals_eager():
-    def step(model, opt, x, y):
-        opt.zero_grad()
-        loss = nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
+    from tests.test_compile import _step as step
 
     runs = []
     for compiled in (False, True):

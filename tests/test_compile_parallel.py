@@ -157,12 +157,7 @@ def test_split_convolutions_replay_split_and_equal_eager(channels, monkeypatch):
                           nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, 5))
         return m, ember.optim.SGD(m.parameters(), lr=0.05, momentum=0.9)
 
-    def step(model, opt, x, y):
-        opt.zero_grad()
-        loss = nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
+    from tests.test_compile import _step as step
 
     ember.manual_seed(3)
     # big enough (over 256 KiB an op) for the kernels to split
