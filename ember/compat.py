@@ -71,8 +71,25 @@ class _Loader(importlib.abc.Loader):
 
     def exec_module(self, module):
         sys.modules[module.__name__] = self.module
+        if hasattr(self.module, "__path__"):
+            _alias_loaded_submodules(self.module.__name__)
         _guard_loaded_modules()
         _set_identities()
+
+
+def _alias_loaded_submodules(package):
+    """Register the already loaded submodules of Ember ``package`` under their PyTorch names,
+    as a real package's own imports registered them: a later ``import torchvision.ops.roi_align``
+    then finds the module loaded and leaves ``torchvision.ops.roi_align`` the function the
+    package bound, instead of rebinding the parent's attribute to the submodule."""
+    prefix = package + "."
+    for name, sub in list(sys.modules.items()):
+        if sub is None or not name.startswith(prefix):
+            continue
+        torch_name = _names.to_torch(name)
+        if torch_name is not None and torch_name not in sys.modules and \
+                _names.to_ember(torch_name) == name:
+            sys.modules[torch_name] = sub
 
 
 class _Distribution(importlib.metadata.Distribution):

@@ -195,3 +195,17 @@ print("ok")
         proc = subprocess.run([sys.executable, "-c", prelude + code], capture_output=True,
                               text=True, timeout=TIMEOUT, env=_env())
         assert proc.stdout == "ok\n", proc.stderr
+
+
+def test_importing_a_submodule_keeps_the_function_the_package_bound(tmp_path):
+    """``torchvision.ops.roi_align`` is a function bound by the package over its submodule of
+    the same name; importing the submodule by its path (as libraries do) leaves it so, as in
+    torchvision, where the package's own import registered the submodule first."""
+    script = tmp_path / "submodule_names.py"
+    script.write_text(
+        "from torchvision.ops.roi_align import roi_align\n"
+        "from torchvision.ops.ps_roi_align import ps_roi_align\n"
+        "import torchvision\n"
+        "from torchvision.ops import roi_align as f, ps_roi_align as g\n"
+        "print(f is roi_align, g is ps_roi_align, callable(torchvision.ops.roi_align))\n")
+    assert ok(run_ember(script)).split() == ["True", "True", "True"]
