@@ -15,6 +15,7 @@ import pathlib
 import statistics
 import subprocess
 import sys
+import tempfile
 
 from . import machine
 from .probes import bytecode_env
@@ -38,10 +39,13 @@ CASES = {   # name -> (script, libraries it needs, what it runs)
 
 
 def workload_seconds(args):
+    """The workload time one run of ``args`` prints; it runs in a temporary folder, so what
+    the libraries write there stays out of the repository."""
     env = dict(bytecode_env(), ECOSYSTEM_TIMING="1", PYTHONHASHSEED="0", HF_HUB_OFFLINE="1",
                TOKENIZERS_PARALLELISM="false", PYTHONWARNINGS="ignore")
-    proc = subprocess.run([sys.executable, *args], cwd=SCRIPTS, capture_output=True, text=True,
-                          env=env, timeout=1800)
+    with tempfile.TemporaryDirectory() as cwd:
+        proc = subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True,
+                              env=env, timeout=1800)
     times = [line.split()[1] for line in proc.stdout.splitlines() if line.startswith("TIME ")]
     if proc.returncode or not times:
         raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stderr[-2000:]}")
@@ -60,16 +64,17 @@ def main(argv=None):
     rows = []
     for name in names:
         script, needs, what = CASES[name]
+        script, reference = str(SCRIPTS / script), str(SCRIPTS / "reference.py")
         missing = [lib for lib in needs if importlib.util.find_spec(lib) is None]
         if missing:
             rows.append(f"| {name} | {what} | not installed: {', '.join(missing)} | | | |")
             continue
         ember_s, torch_s = [], []
         workload_seconds(["-m", "ember.run", script])     # untimed: writes both byte-code caches
-        workload_seconds(["reference.py", script])
+        workload_seconds([reference, script])
         for _ in range(a.rounds):   # alternate, so machine noise hits both alike
             ember_s.append(workload_seconds(["-m", "ember.run", script]))
-            torch_s.append(workload_seconds(["reference.py", script]))
+            torch_s.append(workload_seconds([reference, script]))
         e, t = statistics.median(ember_s), statistics.median(torch_s)
         print(f"{name}: ember {e:.2f} s, torch {t:.2f} s, torch/ember {t / e:.2f}", flush=True)
         rows.append(f"| {name} | {what} | {e:.2f} | {t:.2f} | **{t / e:.2f}** |")

@@ -75,10 +75,12 @@ def _results(proc, who):
     return [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
 
 
-def _run(args):
+def _run(args, cwd):
+    """One script run, in ``cwd`` (a fresh temporary folder: what a library writes there, logs
+    and checkpoints, stays out of the repository)."""
     env = dict(os.environ, PYTHONHASHSEED="0", TOKENIZERS_PARALLELISM="false",
                HF_HUB_OFFLINE="1", PYTHONWARNINGS="ignore")
-    return subprocess.run([sys.executable, *args], cwd=HERE, capture_output=True, text=True,
+    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True,
                           timeout=900, env=env)
 
 
@@ -93,12 +95,15 @@ def _same(expected, got, rtol):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("script", sorted(CASES))
-def test_library_runs_under_ember_as_under_torch(script):
+def test_library_runs_under_ember_as_under_torch(script, tmp_path):
     libraries, rtol = CASES[script]
     pytest.importorskip("torch")
     for lib in libraries:
         if importlib.util.find_spec(lib) is None:
             pytest.skip(f"{lib} is not installed (.ci/run installs it)")
-    expected = _results(_run(["reference.py", script]), "torch")
-    got = _results(_run(["-m", "ember.run", script]), "ember")
+    path = str(HERE / script)
+    (tmp_path / "torch").mkdir()
+    (tmp_path / "ember").mkdir()
+    expected = _results(_run([str(HERE / "reference.py"), path], tmp_path / "torch"), "torch")
+    got = _results(_run(["-m", "ember.run", path], tmp_path / "ember"), "ember")
     _same(expected, got, rtol)
