@@ -1,4 +1,5 @@
-"""Process-wide switches of ``torch``: BLAS threads, determinism, float32 matmul precision.
+"""Process-wide switches of ``torch``: BLAS threads, determinism, float32 matmul precision,
+denormals, and the build facts torch reports (``has_lapack``, ``compiled_with_cxx11_abi``...).
 
 ``set_num_threads`` sets the number of threads of the BLAS library NumPy uses (through
 ``threadpoolctl``, the optional ``ember[threads]`` extra); without it the request is kept and
@@ -12,7 +13,15 @@ from . import _errors
 __all__ = ["set_num_threads", "get_num_threads", "set_num_interop_threads",
            "get_num_interop_threads", "use_deterministic_algorithms",
            "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
-           "set_float32_matmul_precision", "get_float32_matmul_precision"]
+           "set_float32_matmul_precision", "get_float32_matmul_precision",
+           "set_deterministic_debug_mode", "get_deterministic_debug_mode", "set_flush_denormal",
+           "init_num_threads", "is_vulkan_available", "compiled_with_cxx11_abi", "has_lapack",
+           "has_mkl", "has_openmp", "has_spectral"]
+
+# What this build has, in torch's terms: LAPACK through NumPy, FFTs through numpy.fft; the BLAS
+# is NumPy's (OpenBLAS, not MKL) and Ember's threads are not OpenMP's.
+has_lapack = has_spectral = True
+has_mkl = has_openmp = False
 
 _state = {"threads": None, "interop": None, "deterministic": False, "warn_only": False,
           "precision": "highest", "warned": False}
@@ -88,6 +97,47 @@ def are_deterministic_algorithms_enabled():
 
 def is_deterministic_algorithms_warn_only_enabled():
     return _state["warn_only"]
+
+
+_DEBUG_MODES = ("default", "warn", "error")
+
+
+def set_deterministic_debug_mode(debug_mode):
+    """0 / "default": off; 1 / "warn": deterministic algorithms, warning only; 2 / "error":
+    deterministic algorithms (the same switches as ``use_deterministic_algorithms``)."""
+    if isinstance(debug_mode, str):
+        if debug_mode not in _DEBUG_MODES:
+            raise _errors.debug_mode_str(debug_mode)
+        debug_mode = _DEBUG_MODES.index(debug_mode)
+    elif not isinstance(debug_mode, int):
+        raise _errors.debug_mode_type(debug_mode)
+    elif debug_mode not in (0, 1, 2):
+        raise _errors.debug_mode_int(debug_mode)
+    use_deterministic_algorithms(debug_mode != 0, warn_only=debug_mode == 1)
+
+
+def get_deterministic_debug_mode():
+    if not _state["deterministic"]:
+        return 0
+    return 1 if _state["warn_only"] else 2
+
+
+def set_flush_denormal(mode):
+    """False: NumPy's arithmetic runs under the CPU's default floating-point mode, which Ember
+    does not change, so denormals are kept (torch returns True where it could switch them off)."""
+    return False
+
+
+def init_num_threads():
+    """Nothing to do: NumPy's BLAS sets its threads up when it loads."""
+
+
+def is_vulkan_available():
+    return False
+
+
+def compiled_with_cxx11_abi():
+    return True
 
 
 def set_float32_matmul_precision(precision):

@@ -21,7 +21,9 @@ __all__ = list(_INPLACE_METHODS) + [
     "is_nonzero", "is_same_size", "is_signed", "is_inference", "get_device", "typename",
     "is_storage", "range", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
     "set_anomaly_enabled", "is_warn_always_enabled", "set_warn_always",
-    "_convert_indices_from_coo_to_csr", "_convert_indices_from_csr_to_coo"]
+    "_convert_indices_from_coo_to_csr", "_convert_indices_from_csr_to_coo",
+    "set_default_tensor_type", "is_distributed", "matrix_rank", "eig", "symeig", "lstsq",
+    "solve"]
 
 globals().update((name, getattr(Tensor, name)) for name in _INPLACE_METHODS)
 
@@ -133,6 +135,72 @@ def range(start, end, step=1, *, out=None, dtype=None, layout=None, device=None,
     values = arange(n, dtype=D.float64) * step + start
     out_t = values.to(dt, device=device).requires_grad_(requires_grad)
     return out_t if out is None else out.resize_(out_t.shape).copy_(out_t)
+
+
+_default_tensor_type = {"warned": False, "cuda": False}
+
+
+def set_default_tensor_type(t):
+    """Deprecated: a floating legacy type (``torch.DoubleTensor``, or its dotted name) sets the
+    default dtype; a CUDA one makes CUDA the default device until a CPU type is set again.
+    Warns once per process, as torch does."""
+    if not _default_tensor_type["warned"]:
+        _default_tensor_type["warned"] = True
+        warnings.warn(_errors.default_tensor_type_deprecated(), UserWarning, stacklevel=2)
+    from . import _dtype as D
+    from ._legacy_types import tensortype
+    if isinstance(t, str):
+        t = _dotted(t)
+    if not isinstance(t, tensortype):
+        raise _errors.default_tensor_type_not_floating(invalid_object=True)
+    if t.is_cuda:
+        from . import cuda
+        if not cuda.is_available():
+            raise _errors.legacy_type_unavailable(t)
+    if not t.dtype.is_floating_point:
+        raise _errors.default_tensor_type_not_floating()
+    from ._device import set_default_device
+    D.set_default_dtype(t.dtype)
+    if t.is_cuda or _default_tensor_type["cuda"]:
+        set_default_device("cuda" if t.is_cuda else None)
+        _default_tensor_type["cuda"] = t.is_cuda
+
+
+def _dotted(name):
+    """The object a dotted name names; ``torch.`` names are Ember's own."""
+    import importlib
+    first, *rest = name.split(".")
+    obj = importlib.import_module(__package__ if first == "torch" else first)
+    for part in rest:
+        obj = getattr(obj, part)
+    return obj
+
+
+def is_distributed(input):
+    """False: no tensor is distributed."""
+    if not isinstance(input, Tensor):
+        raise _errors.argument_type("is_distributed", "input", 1, input)
+    return False
+
+
+def matrix_rank(input, tol=None, symmetric=False, *, out=None):
+    raise _errors.removed_since_1_9("matrix_rank")
+
+
+def eig(self, eigenvectors=False, *, e=None, v=None):
+    raise _errors.removed_since_1_9("eig")
+
+
+def symeig(input, eigenvectors=False, upper=True, *, out=None):
+    raise _errors.removed_since_1_9("symeig")
+
+
+def lstsq(input, A, *, out=None):
+    raise _errors.removed_since_1_9("lstsq")
+
+
+def solve(input, A, *, out=None):
+    raise _errors.removed_since_1_9("solve")
 
 
 def is_anomaly_enabled():
