@@ -191,8 +191,11 @@ def eig(self, eigenvectors=False, *, e=None, v=None):
     raise _errors.removed_since_1_9("eig")
 
 
-def symeig(input, eigenvectors=False, upper=True, *, out=None):
+def _symeig(input, eigenvectors=False, upper=True, *, out=None):
     raise _errors.removed_since_1_9("symeig")
+
+
+symeig = _symeig    # (torch's is named so too)
 
 
 def lstsq(input, A, *, out=None):
