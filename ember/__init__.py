@@ -106,7 +106,9 @@ _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "loa
 _LAZY_ATTRS.update((name, ("amp.autocast_mode", name)) for name in (
     "is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype", "set_autocast_dtype",
     "autocast_increment_nesting", "autocast_decrement_nesting", "clear_autocast_cache",
-    "is_autocast_cache_enabled", "set_autocast_cache_enabled"))
+    "is_autocast_cache_enabled", "set_autocast_cache_enabled", "is_autocast_cpu_enabled",
+    "set_autocast_cpu_enabled", "get_autocast_cpu_dtype", "set_autocast_cpu_dtype",
+    "get_autocast_gpu_dtype", "set_autocast_gpu_dtype"))
 _LAZY_ATTRS.update(Stream=("_streams", "Stream"), Event=("_streams", "Event"),
                    GradScaler=("amp", "GradScaler"), TensorType=("jit._types", "TensorType"))
 # functional forms torch also exposes at the top level

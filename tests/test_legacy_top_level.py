@@ -112,3 +112,34 @@ def test_build_facts():
     assert ember.compiled_with_cxx11_abi() is torch.compiled_with_cxx11_abi()
     assert ember.init_num_threads() is torch.init_num_threads() is None
     assert ember.set_flush_denormal(False) is False     # Ember keeps the CPU's default mode
+
+
+LEGACY_AUTOCAST = [("is_autocast_cpu_enabled", ()), ("get_autocast_cpu_dtype", ()),
+                   ("set_autocast_cpu_enabled", (False,)), ("get_autocast_gpu_dtype", ()),
+                   ("set_autocast_cpu_dtype", ("bfloat16",)),
+                   ("set_autocast_gpu_dtype", ("float16",))]
+
+
+@pytest.mark.parametrize("name, args", LEGACY_AUTOCAST)
+def test_legacy_autocast_spellings_warn_and_answer(name, args):
+    def call(lib):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = getattr(lib, name)(*[getattr(lib, a) if isinstance(a, str) else a
+                                          for a in args])
+        return (str(result), getattr(lib, name).__name__,
+                [(w.category, str(w.message).split(" (Triggered")[0]) for w in caught])
+    assert call(ember) == call(torch)
+
+
+def test_legacy_autocast_spellings_see_autocast_regions():
+    def seen(lib):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with lib.autocast("cpu", dtype=lib.float16):
+                inside = (lib.is_autocast_cpu_enabled(), str(lib.get_autocast_cpu_dtype()))
+            lib.set_autocast_cpu_enabled(True)
+            switched = lib.is_autocast_enabled("cpu")
+            lib.set_autocast_cpu_enabled(False)
+        return inside, switched, lib.is_autocast_enabled("cpu")
+    assert seen(ember) == seen(torch) == ((True, "torch.float16"), True, False)

@@ -109,3 +109,7 @@ def scaler_pickle_mid_iteration():
     return AssertionError("A GradScaler instance may only be pickled at the beginning of an "
                           "iteration, or at the end after scaler.update().")
 
+
+def autocast_legacy_deprecated(old, new_call):
+    """The DeprecationWarning text of ``torch.is_autocast_cpu_enabled()`` and its kin."""
+    return f"torch.{old} is deprecated. Please use torch.{new_call} instead."

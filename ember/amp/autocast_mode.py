@@ -49,6 +49,31 @@ def set_autocast_dtype(device_type, dtype):
     _state.tls.dtype[_checked(device_type)] = dtype
 
 
+def _legacy(old, new_call, device_type, call):
+    """A deprecated per-device spelling: warns, then ``call(device_type, *args)``."""
+    def legacy(*args):
+        warnings.warn(_errors.autocast_legacy_deprecated(old, new_call), DeprecationWarning,
+                      stacklevel=2)
+        return call(device_type, *args)
+    legacy.__name__ = legacy.__qualname__ = old.split("(")[0]
+    return legacy
+
+
+is_autocast_cpu_enabled = _legacy("is_autocast_cpu_enabled()", "is_autocast_enabled('cpu')",
+                                  "cpu", is_autocast_enabled)
+set_autocast_cpu_enabled = _legacy("set_autocast_cpu_enabled(enabled)",
+                                   "set_autocast_enabled('cpu', enabled)", "cpu",
+                                   set_autocast_enabled)
+get_autocast_cpu_dtype = _legacy("get_autocast_cpu_dtype()", "get_autocast_dtype('cpu')", "cpu",
+                                 get_autocast_dtype)
+set_autocast_cpu_dtype = _legacy("set_autocast_cpu_dtype(dtype)",
+                                 "set_autocast_dtype('cpu', dtype)", "cpu", set_autocast_dtype)
+get_autocast_gpu_dtype = _legacy("get_autocast_gpu_dtype()", "get_autocast_dtype('cuda')",
+                                 "cuda", get_autocast_dtype)
+set_autocast_gpu_dtype = _legacy("set_autocast_gpu_dtype(dtype)",
+                                 "set_autocast_dtype('cuda', dtype)", "cuda", set_autocast_dtype)
+
+
 def autocast_increment_nesting():
     _state.tls.nesting += 1
     return _state.tls.nesting
