@@ -209,6 +209,14 @@ def vander_n():
     return RuntimeError("N must be greater than 1.")
 
 
+def vander_one_dimensional():
+    return RuntimeError("x must be a one-dimensional tensor.")
+
+
+def vander_negative_n():
+    return RuntimeError("N must be non-negative.")
+
+
 def householder_sizes(which):
     if which == "tau":
         return RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater "

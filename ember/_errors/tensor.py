@@ -251,6 +251,45 @@ def from_numpy_type(obj):
     return TypeError(f"expected np.ndarray (got {type(obj).__name__})")
 
 
+def frombuffer_no_buffer():
+    return ValueError("object does not implement Python buffer protocol.")
+
+
+def frombuffer_not_contiguous():
+    return RuntimeError("could not retrieve buffer from object")
+
+
+def frombuffer_missing_dtype():
+    return TypeError('frombuffer() missing 1 required positional arguments: "dtype"')
+
+
+def frombuffer_empty(length, count):
+    return ValueError(f"both buffer length ({length}) and count ({count}) must not be 0")
+
+
+def frombuffer_offset(offset, length):
+    return ValueError(f"offset ({offset} bytes) must be non-negative and no greater than buffer "
+                      f"length ({length} bytes) minus 1")
+
+
+def frombuffer_multiple(length, offset, itemsize):
+    return ValueError(f"buffer length ({length - offset} bytes) after offset ({offset} bytes) must "
+                      f"be a multiple of element size ({itemsize})")
+
+
+def frombuffer_count(count, itemsize, offset, length):
+    return ValueError(f"requested buffer length ({count} * {itemsize} bytes) after offset "
+                      f"({offset} bytes) must not be greater than actual buffer length "
+                      f"({length} bytes)")
+
+
+FROMBUFFER_NOT_WRITABLE = (
+    "The given buffer is not writable, and PyTorch does not support non-writable tensors. This "
+    "means you can write to the underlying (supposedly non-writable) buffer using the tensor. You "
+    "may want to copy the buffer to protect its data or make it writable before converting it to "
+    "a tensor. This type of warning will be suppressed for the rest of this program.")
+
+
 def from_numpy_negative_strides():
     return ValueError("At least one stride in the given numpy array is negative, and tensors with "
                       "negative strides are not currently supported. (You can probably work "

@@ -183,6 +183,42 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     return t
 
 
+_frombuffer_warned = []
+
+
+@register("frombuffer", method=False)
+def frombuffer(buffer, *, dtype=None, count=-1, offset=0, requires_grad=False):
+    """A 1-D tensor on the memory of an object with the buffer protocol (``bytearray``,
+    ``array.array``, ``mmap``...): writes through either are seen by the other.  A read-only
+    buffer (``bytes``) gives a tensor that refuses writes, where torch's writes into it."""
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise _errors.frombuffer_no_buffer() from None
+    if dtype is None:
+        raise _errors.frombuffer_missing_dtype()
+    if not view.contiguous:
+        raise _errors.frombuffer_not_contiguous()
+    dt = D.to_dtype(dtype)
+    length, itemsize = view.nbytes, dt.itemsize
+    if length == 0 or count == 0:
+        raise _errors.frombuffer_empty(length, count)
+    if not 0 <= offset < length:
+        raise _errors.frombuffer_offset(offset, length)
+    if count < 0:
+        if (length - offset) % itemsize:
+            raise _errors.frombuffer_multiple(length, offset, itemsize)
+        count = (length - offset) // itemsize
+    elif offset + count * itemsize > length:
+        raise _errors.frombuffer_count(count, itemsize, offset, length)
+    if view.readonly and not _frombuffer_warned:
+        _frombuffer_warned.append(True)
+        import warnings
+        warnings.warn(_errors.FROMBUFFER_NOT_WRITABLE, UserWarning, stacklevel=2)
+    arr = np.frombuffer(view.cast("B"), dt.np, count, offset)
+    return _finish(arr, dt, _cpu, requires_grad)
+
+
 @register("from_numpy", method=False)
 def from_numpy(ndarray):
     if not isinstance(ndarray, np.ndarray):

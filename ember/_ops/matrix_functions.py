@@ -177,6 +177,28 @@ def linalg_vander(x, *, N=None):
     return cat([x.new_ones(x._data.shape + (1,)), powers], -1)
 
 
+@register("vander", method=False, nodes=("FlipBackward0", "CopySlices"))
+def vander(x, N=None, increasing=False):
+    """Columns x^(N-1), ..., x^1, x^0 (``increasing``: the other way round), in x's dtype
+    promoted with int64; filled in place (a cumulative product), as torch builds it."""
+    if x._data.ndim != 1:
+        raise _errors.vander_one_dimensional()
+    if N is None:
+        N = x._data.shape[0]
+    if N < 0:
+        raise _errors.vander_negative_n()
+    from .creation import empty
+    result = empty((x._data.shape[0], N), dtype=D.promote_types(x._dtype, D.int64),
+                   device=x.device)
+    if N:
+        result.select(1, 0).fill_(1)
+    if N > 1:
+        powers = result[:, 1:]
+        powers.copy_(x.unsqueeze(1))
+        powers.copy_(powers.cumprod(1))
+    return result if increasing else result.flip(1)
+
+
 @register("linalg_diagonal", method=False, function=False)
 def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     return A.diagonal(offset, dim1, dim2)

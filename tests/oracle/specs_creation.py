@@ -61,6 +61,12 @@ SPECS = [
                        Case(([1, 2],), {"copy": True})], grad=False),
     OpSpec("from_numpy", [Case(("f64",)), Case(("i32",)), Case(("b",))], grad=False,
            call=lambda lib, kind: lib.from_numpy(_numpy(kind))),
+    OpSpec("frombuffer", [Case(("int32", -1, 0)), Case(("uint8", 4, 2)), Case(("float64", 2, 8)),
+                          Case(("bfloat16", 3, 2)), Case(("int32", -1, 1), error=True),
+                          Case(("int64", 9, 0), error=True), Case(("uint8", 0, 0), error=True),
+                          Case(("uint8", -1, 64), error=True)], grad=False,
+           call=lambda lib, dtype, count, offset: lib.frombuffer(
+               bytearray(range(64)), dtype=getattr(lib, dtype), count=count, offset=offset)),
     OpSpec("scalar_tensor", [Case((2.5,)), Case((3,)), Case((True,)),
                              Case((2,), {"dtype": DT()})], grad=False),
     _factory("zeros"), _factory("ones"), _factory("empty", values=False),
