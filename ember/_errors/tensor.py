@@ -251,36 +251,24 @@ def from_numpy_type(obj):
     return TypeError(f"expected np.ndarray (got {type(obj).__name__})")
 
 
-def frombuffer_no_buffer():
-    return ValueError("object does not implement Python buffer protocol.")
+_FROMBUFFER = {   # torch.frombuffer's refusals: exception type, message template
+    "no_buffer": (ValueError, "object does not implement Python buffer protocol."),
+    "not_contiguous": (RuntimeError, "could not retrieve buffer from object"),
+    "missing_dtype": (TypeError, 'frombuffer() missing 1 required positional arguments: "dtype"'),
+    "empty": (ValueError, "both buffer length ({length}) and count ({count}) must not be 0"),
+    "offset": (ValueError, "offset ({offset} bytes) must be non-negative and no greater than "
+                           "buffer length ({length} bytes) minus 1"),
+    "multiple": (ValueError, "buffer length ({rest} bytes) after offset ({offset} bytes) must be "
+                             "a multiple of element size ({itemsize})"),
+    "count": (ValueError, "requested buffer length ({count} * {itemsize} bytes) after offset "
+                          "({offset} bytes) must not be greater than actual buffer length "
+                          "({length} bytes)"),
+}
 
 
-def frombuffer_not_contiguous():
-    return RuntimeError("could not retrieve buffer from object")
-
-
-def frombuffer_missing_dtype():
-    return TypeError('frombuffer() missing 1 required positional arguments: "dtype"')
-
-
-def frombuffer_empty(length, count):
-    return ValueError(f"both buffer length ({length}) and count ({count}) must not be 0")
-
-
-def frombuffer_offset(offset, length):
-    return ValueError(f"offset ({offset} bytes) must be non-negative and no greater than buffer "
-                      f"length ({length} bytes) minus 1")
-
-
-def frombuffer_multiple(length, offset, itemsize):
-    return ValueError(f"buffer length ({length - offset} bytes) after offset ({offset} bytes) must "
-                      f"be a multiple of element size ({itemsize})")
-
-
-def frombuffer_count(count, itemsize, offset, length):
-    return ValueError(f"requested buffer length ({count} * {itemsize} bytes) after offset "
-                      f"({offset} bytes) must not be greater than actual buffer length "
-                      f"({length} bytes)")
+def frombuffer(kind, **values):
+    cls, template = _FROMBUFFER[kind]
+    return cls(template.format(**values))
 
 
 FROMBUFFER_NOT_WRITABLE = (

@@ -194,23 +194,25 @@ def frombuffer(buffer, *, dtype=None, count=-1, offset=0, requires_grad=False):
     try:
         view = memoryview(buffer)
     except TypeError:
-        raise _errors.frombuffer_no_buffer() from None
+        raise _errors.frombuffer("no_buffer") from None
     if dtype is None:
-        raise _errors.frombuffer_missing_dtype()
+        raise _errors.frombuffer("missing_dtype")
     if not view.contiguous:
-        raise _errors.frombuffer_not_contiguous()
+        raise _errors.frombuffer("not_contiguous")
     dt = D.to_dtype(dtype)
     length, itemsize = view.nbytes, dt.itemsize
     if length == 0 or count == 0:
-        raise _errors.frombuffer_empty(length, count)
+        raise _errors.frombuffer("empty", length=length, count=count)
     if not 0 <= offset < length:
-        raise _errors.frombuffer_offset(offset, length)
+        raise _errors.frombuffer("offset", offset=offset, length=length)
     if count < 0:
         if (length - offset) % itemsize:
-            raise _errors.frombuffer_multiple(length, offset, itemsize)
+            raise _errors.frombuffer("multiple", rest=length - offset, offset=offset,
+                                        itemsize=itemsize)
         count = (length - offset) // itemsize
     elif offset + count * itemsize > length:
-        raise _errors.frombuffer_count(count, itemsize, offset, length)
+        raise _errors.frombuffer("count", count=count, itemsize=itemsize, offset=offset,
+                                    length=length)
     if view.readonly and not _frombuffer_warned:
         _frombuffer_warned.append(True)
         import warnings
