@@ -73,6 +73,13 @@ def conv_param_length(name, n, value):
                         f"to match the convolution dimensions, but got {name}={list(value)}")
 
 
+def conv_grad_output_size(ndim, dim, size, grad_output):
+    """``torch.nn.grad``'s check of ``grad_output`` against the convolution's output."""
+    return RuntimeError(f"Expected a tensor of dimension {ndim} and tensor.size[{dim}] == {size} "
+                        f"but got: dimension {grad_output.dim()} and tensor.size[{dim}] = "
+                        f"{grad_output.shape[dim]}")
+
+
 def conv_input_dim(nsp, name, shape):
     return RuntimeError(f"Expected {nsp + 1}D (unbatched) or {nsp + 2}D (batched) input to "
                         f"{name}, but got input of size: {list(shape)}")

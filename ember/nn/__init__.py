@@ -3,7 +3,7 @@ import importlib as _importlib
 
 from .parameter import *  # noqa: F401,F403
 from .modules import *  # noqa: F401,F403
-from . import functional, init  # noqa: F401
+from . import functional, grad, init  # noqa: F401
 # ``import *`` above also brought ``modules.utils`` in as ``utils``: torch.nn.utils is this one
 utils = _importlib.import_module(".utils", __name__)
 from . import parallel  # noqa: F401

@@ -18,3 +18,10 @@ from .. import _subclass  # noqa: E402
 _subclass.add_public_functions(v for n, v in list(globals().items())
                                if not n.startswith("_") and callable(v)
                                and getattr(v, "__module__", "").startswith("ember.nn"))
+
+
+def __getattr__(name):
+    if name == "grad":      # torch.nn.functional.grad is the module torch.nn.grad
+        from . import grad
+        return grad
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
