@@ -60,13 +60,99 @@ def _apply_(self, callable):
     return self.copy_(self.new_tensor(flat).reshape(self.shape))
 
 
-def _map_(self, tensor, callable):
-    """Replace each element ``x`` by ``callable(x, y)``, ``y`` from ``tensor`` broadcast."""
+def _map_elements(self, name, tensors, callable):
+    """Replace each element ``x`` of ``self`` by ``callable(x, *ys)``, the ``ys`` from
+    ``tensors`` broadcast to ``self`` (CPU, no autograd; slow)."""
     if self._requires_grad:
-        raise _errors.apply_requires_grad("map_")
-    other = tensor.expand_as(self)
-    pairs = zip(self.reshape(-1).tolist(), other.reshape(-1).tolist())
-    return self.copy_(self.new_tensor([callable(a, b) for a, b in pairs]).reshape(self.shape))
+        raise _errors.apply_requires_grad(name)
+    columns = [self.reshape(-1).tolist()] + [t.expand_as(self).reshape(-1).tolist()
+                                             for t in tensors]
+    values = [callable(*row) for row in zip(*columns)]
+    return self.copy_(self.new_tensor(values).reshape(self.shape))
+
+
+def _map_(self, tensor, callable):
+    return _map_elements(self, "map_", (tensor,), callable)
+
+
+def _map2_(self, x, y, callable):
+    return _map_elements(self, "map2_", (x, y), callable)
+
+
+def _resize(self, *sizes):
+    """Deprecated: ``self``'s elements in a tensor of ``sizes`` (the same number of them)."""
+    warnings.warn(_errors.non_inplace_deprecated("resize"), UserWarning, stacklevel=2)
+    return _resize_function().apply(self, sizes)
+
+
+def _resize_as(self, tensor):
+    warnings.warn(_errors.non_inplace_deprecated("resize_as"), UserWarning, stacklevel=2)
+    return _resize_function().apply(self, tuple(tensor.shape))
+
+
+def _resize_function():
+    """torch's ``Resize`` autograd function (its node is ``ResizeBackward``), made on first use."""
+    global _Resize
+    if _Resize is None:
+        import math
+        from .autograd.function import Function
+
+        class Resize(Function):
+            @staticmethod
+            def forward(ctx, tensor, sizes):
+                ctx.input_sizes = tensor.shape
+                if math.prod(sizes) != tensor.numel():
+                    raise _errors.autograd_resize_numel(sizes, math.prod(sizes), tensor.shape,
+                                                        tensor.numel())
+                return tensor.contiguous().view(*sizes)
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                return grad_output.contiguous().view(ctx.input_sizes), None
+        _Resize = Resize
+    return _Resize
+
+
+_Resize = None
+
+
+def _dim_order(self, *, ambiguity_check=False):
+    """The dims from the outermost in memory to the innermost.  ``ambiguity_check``: True, or
+    a list of memory formats of which exactly one must fit, refuses a tensor whose order is not
+    unique (equal strides, or a dim of size 1), and a broadcast one."""
+    from ._layout import memory_format
+    from ._ops.memory_format import _axis_order
+    formats = ambiguity_check if isinstance(ambiguity_check, list) else []
+    if not isinstance(ambiguity_check, bool) and not (
+            isinstance(ambiguity_check, list)
+            and all(isinstance(f, memory_format) for f in ambiguity_check)):
+        raise _errors.dim_order_check_type()
+    if ambiguity_check is not False:
+        strides = self.stride()
+        ambiguous = 1 in self.shape or any(a == b for a, b in zip(strides, strides[1:]))
+        if ambiguous and sum(self.is_contiguous(memory_format=f) for f in formats) != 1:
+            raise _errors.dim_order_ambiguous()
+        if 0 in strides:    # a broadcast dim has no place in memory
+            raise _errors.dim_order_ambiguous(formats=False)
+    return tuple(_axis_order(self._data))
+
+
+def _module_load(self, other, assign=False):
+    """What ``load_state_dict`` stores for ``other`` into ``self``'s place: ``other`` itself,
+    detached (subclasses override this)."""
+    return other.detach()
+
+
+def _volatile(self):
+    warnings.warn(_errors.VOLATILE_REMOVED, UserWarning, stacklevel=2)
+    return False
+
+
+def _removed_method(name):
+    def removed(self, *args, **kwargs):
+        raise _errors.removed_since_1_9(name)
+    removed.__name__ = removed.__qualname__ = name
+    return removed
 
 
 def _chalf(self, memory_format=None):
@@ -83,15 +169,16 @@ def _storage_type(self):
     return storage_type_of(self)
 
 
-Tensor.storage = _storage
-Tensor.storage_type = _storage_type
-Tensor.is_nonzero = is_nonzero
-Tensor.is_same_size = is_same_size
-Tensor.new = _new
-Tensor.apply_ = _apply_
-Tensor.map_ = _map_
-Tensor.chalf = _chalf
-Tensor.const_data_ptr = Tensor.data_ptr
+_METHODS = {   # Tensor attribute -> what this module gives it
+    "storage": _storage, "storage_type": _storage_type, "is_nonzero": is_nonzero,
+    "is_same_size": is_same_size, "new": _new, "apply_": _apply_, "map_": _map_,
+    "map2_": _map2_, "resize": _resize, "resize_as": _resize_as, "dim_order": _dim_order,
+    "module_load": _module_load, "volatile": property(_volatile),
+    "is_xla": property(lambda self: False), "chalf": _chalf,
+    "const_data_ptr": Tensor.data_ptr}
+_METHODS.update((name, _removed_method(name)) for name in ("eig", "symeig", "lstsq", "solve"))
+for _name, _value in _METHODS.items():
+    setattr(Tensor, _name, _value)
 
 
 def is_signed(input):
@@ -181,6 +268,9 @@ def is_distributed(input):
     if not isinstance(input, Tensor):
         raise _errors.argument_type("is_distributed", "input", 1, input)
     return False
+
+
+Tensor.is_distributed = is_distributed
 
 
 def matrix_rank(input, tol=None, symmetric=False, *, out=None):

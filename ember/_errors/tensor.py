@@ -7,6 +7,31 @@ _NP_SUPPORTED = ("float64, float32, float16, complex64, complex128, int64, int32
                  "uint64, uint32, uint16, uint8, and bool")
 
 
+def autograd_resize_numel(sizes, numel, input_shape, input_numel):
+    return RuntimeError(f"requested resize to {'x'.join(map(str, sizes))} ({numel} elements in "
+                        f"total), but the given tensor has a size of "
+                        f"{'x'.join(map(str, input_shape))} ({input_numel} elements). autograd's "
+                        "resize can only change the shape of a given tensor, while preserving "
+                        "the number of elements. ")
+
+
+def non_inplace_deprecated(name):
+    return f"non-inplace {name} is deprecated"
+
+
+VOLATILE_REMOVED = "volatile was removed (Variable.volatile is always False)"
+
+
+def dim_order_ambiguous(formats=True):
+    """``formats``: the order was refused before the memory formats were tried."""
+    tail = ", or cannot map to exact one of the given memory formats." if formats else "."
+    return RuntimeError("The tensor does not have unique dim order" + tail)
+
+
+def dim_order_check_type():
+    return TypeError("The ambiguity_check argument must be a bool or a list of memory formats.")
+
+
 def apply_requires_grad(name):
     return RuntimeError(f"Can't call {name}() on Variable that requires grad. Use "
                         f"var.detach().{name}() instead.")
