@@ -1,5 +1,6 @@
-"""``torch.frombuffer``, compared with torch: the tensor shares the buffer's memory both ways,
-``count`` / ``offset`` select elements, and bad requests raise torch's errors."""
+"""``torch.frombuffer`` and ``torch.from_file``, compared with torch: the tensor shares the
+buffer's (or the file's) memory, ``count`` / ``offset`` / ``size`` select elements, and bad
+requests raise torch's errors."""
 import array
 import warnings
 
@@ -71,3 +72,30 @@ def test_requires_grad_and_read_only_buffers():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             assert lib.frombuffer(b"abcd", dtype=lib.uint8).tolist() == [97, 98, 99, 100]
+
+
+def test_from_file_private_and_shared(tmp_path):
+    """``from_file``: a private mapping keeps writes from the file; a shared one writes
+    through, and makes the file (anew, when too short) at the size it needs."""
+    got = []
+    for lib in LIBS:
+        path = tmp_path / f"{lib.__name__}.bin"
+        np.arange(10, dtype=np.float32).tofile(path)
+        private = lib.from_file(str(path), size=4, dtype=lib.float32)
+        private[0] = -1.0
+        shared = lib.from_file(str(path), shared=True, size=10)
+        shared[1] = 42.0
+        made = tmp_path / f"{lib.__name__}_new.bin"
+        fresh = lib.from_file(str(made), shared=True, size=3, dtype=lib.int32)
+        got.append((private.tolist(), np.fromfile(path, np.float32).tolist(), fresh.tolist(),
+                    made.stat().st_size, lib.from_file(str(path)).shape == (0,)))
+    assert got[0] == got[1]
+
+
+def test_from_file_refusals(tmp_path):
+    path = tmp_path / "short.bin"
+    path.write_bytes(b"abcd")
+    for make in (lambda lib: lib.from_file(str(path), size=2),
+                 lambda lib: lib.from_file(str(tmp_path / "none.bin"), size=2)):
+        got, expected = (_outcome(lambda lib=lib: make(lib)) for lib in LIBS)
+        assert got == expected and got[0] == "RuntimeError"

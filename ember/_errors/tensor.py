@@ -296,6 +296,16 @@ def frombuffer(kind, **values):
     return cls(template.format(**values))
 
 
+def from_file_missing(filename):
+    return RuntimeError(f"unable to open file <{filename}> in read-only mode: No such file or "
+                        "directory (2)")
+
+
+def from_file_too_small(filename, size, needed):
+    return RuntimeError(f"file <{filename}> size <{size}> is smaller than the required mapping "
+                        f"size <{needed}>")
+
+
 FROMBUFFER_NOT_WRITABLE = (
     "The given buffer is not writable, and PyTorch does not support non-writable tensors. This "
     "means you can write to the underlying (supposedly non-writable) buffer using the tensor. You "

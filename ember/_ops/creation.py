@@ -221,6 +221,30 @@ def frombuffer(buffer, *, dtype=None, count=-1, offset=0, requires_grad=False):
     return _finish(arr, dt, _cpu, requires_grad)
 
 
+@register("from_file", method=False)
+def from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=None,
+              pin_memory=False, requires_grad=False):
+    """``size`` elements of ``dtype`` memory-mapped from a file.  ``shared``: writes reach the
+    file, which is created (or, when shorter than that, made anew) at the size needed;
+    otherwise the file must exist and be long enough, and writes stay private."""
+    import os
+    from .._storage import UntypedStorage
+    dt = _dt(dtype)
+    nbytes = size * dt.itemsize
+    length = os.path.getsize(filename) if os.path.exists(filename) else None
+    if shared:
+        if length is None or length < nbytes:
+            with open(filename, "wb") as f:
+                f.truncate(nbytes)
+    elif length is None:
+        raise _errors.from_file_missing(filename)
+    elif length < nbytes:
+        raise _errors.from_file_too_small(filename, length, nbytes)
+    storage = UntypedStorage.from_file(filename, bool(shared), nbytes)
+    t = _finish(storage._bytes().view(dt.np), dt, _cpu, requires_grad, pin_memory)
+    return t if device is None else t.to(device)
+
+
 @register("from_numpy", method=False)
 def from_numpy(ndarray):
     if not isinstance(ndarray, np.ndarray):

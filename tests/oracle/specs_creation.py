@@ -19,6 +19,20 @@ LIKE = [Case((M,)), Case((S,)), Case((E,)), Case((NC,)), Case((I,)),
         Case((M,), {"dtype": DT("int32")}), Case((I,), {"dtype": DT()})]
 
 
+def _bytes_file(_made=[]):
+    """A file of the bytes 0..63 (made once, removed at exit), for ``from_file``."""
+    if not _made:
+        import atexit
+        import os
+        import tempfile
+        fd, path = tempfile.mkstemp(suffix=".bin")
+        os.write(fd, bytes(range(64)))
+        os.close(fd)
+        atexit.register(os.remove, path)
+        _made.append(path)
+    return _made[0]
+
+
 def _factory(name, values=True):
     return OpSpec(name, SIZES, grad=False, values=values)
 
@@ -67,6 +81,10 @@ SPECS = [
                           Case(("uint8", -1, 64), error=True)], grad=False,
            call=lambda lib, dtype, count, offset: lib.frombuffer(
                bytearray(range(64)), dtype=getattr(lib, dtype), count=count, offset=offset)),
+    OpSpec("from_file", [Case(("float32", 4)), Case(("int16", 32)), Case(("float64", 0)),
+                         Case(("uint8", 65), error=True)], grad=False,
+           call=lambda lib, dtype, size: lib.from_file(_bytes_file(), size=size,
+                                                       dtype=getattr(lib, dtype))),
     OpSpec("scalar_tensor", [Case((2.5,)), Case((3,)), Case((True,)),
                              Case((2,), {"dtype": DT()})], grad=False),
     _factory("zeros"), _factory("ones"), _factory("empty", values=False),
