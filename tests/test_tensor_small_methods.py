@@ -103,3 +103,46 @@ def test_removed_methods_say_what_replaces_them(name, args):
     got, expected = (_outcome(lambda lib=lib: getattr(lib.eye(2), name)(*[lib.eye(2)] * args))
                      for lib in LIBS)
     assert got == expected and got[0] == "RuntimeError"
+
+
+def _set_results(lib):
+    """``set_`` from a tensor, a storage (typed or not, with offset / size / stride) and from
+    nothing; the memory is then shared both ways."""
+    b = lib.arange(6.0)
+    a = lib.zeros(3)
+    same = a.set_(b) is a
+    a[0] = 100.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # TypedStorage is deprecated
+        typed = lib.empty(0).set_(b.storage(), 1, (3,))
+    strided = lib.empty(0).set_(b.untyped_storage(), 2, (2, 2), (1, 2))
+    transposed = lib.arange(4.0).reshape(2, 2).t()
+    follower = lib.empty(0).set_(transposed)
+    follower.add_(1)
+    return (same, b.tolist(), typed.tolist(), typed.storage_offset(), strided.tolist(),
+            strided.stride(), tuple(lib.ones(2).set_().shape),
+            tuple(lib.empty(0, dtype=lib.int16).set_(b.untyped_storage()).shape),
+            transposed.tolist(), follower.stride(), lib.empty(0).set_(b[1:]).storage_offset())
+
+
+def test_set_points_at_the_memory_of_a_tensor_or_storage():
+    assert _set_results(ember) == _set_results(torch)
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.ones(2, requires_grad=True).set_(lib.ones(2)),
+    lambda lib: lib.ones(2).set_(lib.ones(2, dtype=lib.float64)),
+    lambda lib: lib.ones(2, dtype=lib.int16).set_(lib.ones(2)),
+    lambda lib: lib.empty(0, dtype=lib.float64).set_(lib.ones(2).storage()),
+    lambda lib: (lib.ones(2, requires_grad=True) * 2).set_(lib.ones(3)).sum().backward()])
+@pytest.mark.filterwarnings("ignore:TypedStorage is deprecated")
+def test_set_refusals(make):
+    got, expected = (_outcome(lambda lib=lib: make(lib)) for lib in LIBS)
+    assert got == expected and got[0] == "RuntimeError"
+
+
+def test_set_on_a_non_leaf_cuts_its_gradient():
+    for lib in LIBS:
+        y = lib.ones(2, requires_grad=True) * 2
+        y.set_(lib.arange(3.0))
+        assert type(y.grad_fn).__name__ == "NotImplemented" and y.requires_grad

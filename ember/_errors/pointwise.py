@@ -35,8 +35,8 @@ def int_zero_division():
     return RuntimeError("ZeroDivisionError")
 
 
-def derivative_not_implemented(op):
-    return RuntimeError(f"derivative for aten::{op} is not implemented")
+def derivative_not_implemented(op, namespace="aten::"):
+    return RuntimeError(f"derivative for {namespace}{op} is not implemented")
 
 
 def derivative_not_implemented_for(what):

@@ -1,5 +1,5 @@
 """Tensors: dtypes and devices, conversions, shapes and indices, views, creation, indexing."""
-from .base import _LEGACY, legacy_scalar_type, legacy_type_name, unsupported
+from .base import _CPP_TYPE, _LEGACY, legacy_scalar_type, legacy_type_name, unsupported
 
 
 # ---- dtypes / devices ----------------------------------------------------------------------
@@ -294,6 +294,23 @@ _FROMBUFFER = {   # torch.frombuffer's refusals: exception type, message templat
 def frombuffer(kind, **values):
     cls, template = _FROMBUFFER[kind]
     return cls(template.format(**values))
+
+
+def set_dtype(source_dtype, dtype, storage=False):
+    """``set_`` to a tensor (or, ``storage``, a typed storage) of another dtype."""
+    if storage:
+        return RuntimeError(f"Expected a Storage of type {_CPP_TYPE[dtype.name]} or an "
+                            f"UntypedStorage, but got type {legacy_scalar_type(source_dtype)} "
+                            "for argument 1 'storage'")
+    return RuntimeError(f"Could not set tensor of type {_CPP_TYPE[source_dtype.name]} to a "
+                        f"tensor of type {_CPP_TYPE[dtype.name]}")
+
+
+def set_storage_too_small(size, stride, offset, itemsize, needed, nbytes):
+    return RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+                        f"{offset}, and itemsize {itemsize} requiring a storage size of {needed} "
+                        f"are out of bounds for storage of size {nbytes} (Ember does not grow "
+                        "another tensor's storage)")
 
 
 def from_file_missing(filename):
@@ -789,7 +806,6 @@ def legacy_type_unavailable(cls):
 
 
 def _tensor_options(dtype, device_type):
-    from .base import _CPP_TYPE
     return (f"TensorOptions(dtype={_CPP_TYPE[dtype.name]}, device={device_type}, layout=Strided, "
             "requires_grad=false (default), pinned_memory=false (default), "
             "memory_format=(nullopt))")

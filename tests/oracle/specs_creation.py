@@ -81,6 +81,8 @@ SPECS = [
                           Case(("uint8", -1, 64), error=True)], grad=False,
            call=lambda lib, dtype, count, offset: lib.frombuffer(
                bytearray(range(64)), dtype=getattr(lib, dtype), count=count, offset=offset)),
+    OpSpec("set_", [Case((M,)), Case((NC,)), Case((I,)), Case((S,))], grad=False,
+           call=lambda lib, t: lib.empty(0, dtype=t.dtype).set_(t) * 1),
     OpSpec("from_file", [Case(("float32", 4)), Case(("int16", 32)), Case(("float64", 0)),
                          Case(("uint8", 65), error=True)], grad=False,
            call=lambda lib, dtype, size: lib.from_file(_bytes_file(), size=size,
