@@ -169,15 +169,16 @@ def test_relu_gradient_graph_in_shares(torch, rng, threads, monkeypatch):
 
 @pytest.mark.parametrize("split", [False, True])
 @pytest.mark.parametrize("create_graph", [False, True])
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
 def test_relu_gradient_selects(torch, threads, monkeypatch, split, create_graph, dtype):
     """The gradient is selected, not multiplied, as torch's ``threshold_backward``: a NaN output
-    passes its gradient, and an infinite or NaN gradient at a non-positive output gives 0."""
+    passes its gradient (whatever its sign bit), and an infinite or NaN gradient at a
+    non-positive output gives 0 (the kernel selects by bits)."""
     if split:
         monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_POINTWISE", 0)
     nan, inf = np.nan, np.inf
-    x = np.array([[nan, -1, 0, 2, inf, -inf, -0.0, nan]] * 3, dtype)
-    g = np.array([[1, inf, nan, inf, nan, 1, inf, nan]] * 3, dtype)
+    x = np.array([[nan, -1, 0, 2, inf, -inf, -0.0, nan, -nan, 3]] * 3, dtype)
+    g = np.array([[1, inf, nan, inf, nan, 1, inf, nan, 2, -0.0]] * 3, dtype)
     res = []
     for lib in (ember, torch):
         xt = lib.tensor(x, requires_grad=True)

@@ -146,6 +146,9 @@ def in_shares(fn, n, nbytes):
     return _run(lambda ranges: fn(ranges[0][0], ranges[-1][1]), _shares(n, per, per * n))
 
 
+# Float arrays reinterpreted as integers of their width, for bitwise selections.
+_SAME_WIDTH_INT = {2: np.int16, 4: np.int32, 8: np.int64}
+
 # An elementwise pass costs little per byte (1-2 GB/s of NumPy ufunc a core): it is split from
 # 4 MiB, a ResNet's 64- and 128-channel activations at batch 32, LeNet's first activation.
 _MIN_SPLIT_POINTWISE = 4 << 20
@@ -163,13 +166,24 @@ def relu_backward(g, y):
     not multiplied: an infinite ``g`` gives 0 there, and a NaN output passes ``g``, as torch's
     ``threshold_backward`` does)."""
     if g.nbytes < _MIN_SPLIT_POINTWISE:
-        return np.where(y <= 0, g.dtype.type(0), g)
+        return _relu_backward_share(np.empty_like(g), g, y)
     return _flat_shares(_relu_backward_share, np.empty_like(g), g, y)
 
 
 def _relu_backward_share(out, g, y):
-    np.copyto(out, g)
-    np.copyto(out, g.dtype.type(0), where=y <= 0)
+    """The selection as bits: ``g`` AND a mask of all ones where ``y <= 0`` is false, made
+    from the comparison's bytes (``1 - 1``, ``0 - 1``).  A masked copy or ``np.where``
+    branches on the mask and, on a random one (half of a ReLU's outputs are 0), runs about
+    ten times slower than these three passes."""
+    ints = _SAME_WIDTH_INT.get(g.dtype.itemsize)
+    if ints is None:
+        np.copyto(out, g)
+        np.copyto(out, 0, where=y <= 0)
+        return out
+    mask = out.view(ints)
+    np.subtract(np.less_equal(y, 0).view(np.uint8), ints(1), out=mask)
+    np.bitwise_and(g.view(ints), mask, out=mask)
+    return out
 
 
 def _flat_shares(fn, out, *ins):
@@ -831,8 +845,6 @@ def _max_pool_2x2(x):
         return None
     return values, argk
 
-
-_SAME_WIDTH_INT = {2: np.int16, 4: np.int32, 8: np.int64}
 
 
 def _max_pool_2x2_backward(g, argk, x_shape):
