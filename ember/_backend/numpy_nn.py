@@ -29,7 +29,7 @@ import itertools
 
 import numpy as np
 
-from . import grouped_conv, parallel
+from . import grouped_conv, parallel, weight_cache
 
 _as_strided = np.lib.stride_tricks.as_strided
 
@@ -546,10 +546,18 @@ def _winograd(x_shape, w_shape, s, d, groups, o, min_channels, min_tiles):
             and min(o) >= 2 and x_shape[0] * -(-o[0] // 2) * -(-o[1] // 2) >= min_tiles)
 
 
-def _winograd_forward(x, w, b, p, o, flipped=False):
-    """The convolution of ``x`` with ``w``, or with ``_flipped_weight(w)`` if ``flipped``."""
+# Filter transforms of weights that did not change since the last call (``weight_token``).
+_FILTERS = weight_cache.WeightCache()
+
+
+def _winograd_forward(x, w, b, p, o, flipped=False, weight_token=None):
+    """The convolution of ``x`` with ``w``, or with ``_flipped_weight(w)`` if ``flipped``;
+    with a ``weight_token``, ``w``'s filter transforms come from _FILTERS when unchanged."""
     wg = _Winograd(x.shape, w.shape[1::-1] if flipped else w.shape, p, o)
-    u = wg.filters(w, flipped)
+    if weight_token is None or not _ON_HOST:
+        u = wg.filters(w, flipped)
+    else:
+        u = _FILTERS.get(w, weight_token, flipped, lambda: wg.filters(w, flipped))
     out = np.empty((wg.n, wg.cout) + wg.o, np.result_type(x, w))
 
     def share(ranges):
@@ -599,10 +607,13 @@ def _pointwise_forward(x, w, b, s):
     return out.reshape((n, w.shape[0]) + o)
 
 
-def conv_forward(x, w, b, s, p, d, groups, o=None, flipped=False, finite=None):
+def conv_forward(x, w, b, s, p, d, groups, o=None, flipped=False, finite=None,
+                 weight_token=None):
     """Cross-correlation of ``x`` (N, C, *S) with ``w`` (Cout, C/G, *K), plus bias ``b``;
     with ``_flipped_weight(w, groups)`` instead if ``flipped`` (Winograd needs no copy of it).
     ``finite``: the test of the data for Winograd (a backward's ``_finite_once``).
+    ``weight_token``: the weight's version when it is likely to be used again unchanged (no
+    gradient is taken for it): Winograd's filter transforms are then kept (``_FILTERS``).
 
     ``o`` keeps only the first output positions: when a transposed convolution's
     ``output_padding`` added rows past its last window, convolving its (larger) output
@@ -616,7 +627,7 @@ def conv_forward(x, w, b, s, p, d, groups, o=None, flipped=False, finite=None):
         return _pointwise_forward(x, wf, b, s)
     if (_winograd(x.shape, wf.shape, s, d, groups, lw.o, _WINO_MIN_CHANNELS, _WINO_MIN_TILES)
             and finite(x) and finite(w)):
-        return _winograd_forward(x, w, b, p, lw.o, flipped)
+        return _winograd_forward(x, w, b, p, lw.o, flipped, weight_token)
     wm = lw.weight_matrix(wf)
     out = np.empty((lw.n, lw.cout) + lw.o, np.result_type(x, wf))
 

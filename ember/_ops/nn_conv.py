@@ -84,6 +84,15 @@ def _up(dt):
     return (lambda a: a.astype(np.float32)) if dt in _LOWP else (lambda a: a)
 
 
+def _weight_token(w):
+    """``w``'s version when a forward is likely to be repeated with ``w`` unchanged (no
+    gradient is being recorded for it; its array is the one computed with), else None.  An
+    inference tensor's counter does not count: -1, its bits alone then decide."""
+    if w._dtype in _LOWP or (w._requires_grad and _grad_on()):
+        return None
+    return w._vc[0] if w._vc.__class__ is list else -1
+
+
 def _wrap_like(r, t):
     if r is None:
         return None
@@ -111,7 +120,7 @@ def _conv(x, w, b, geom, transposed, out_spatial=None):
             r += up(b._data).reshape((cout,) + (1,) * len(out_spatial))
     else:
         r = nn.conv_forward(xa, wa, None if b is None else up(b._data), geom.s, geom.p,
-                            geom.d, geom.groups, out_spatial)
+                            geom.d, geom.groups, out_spatial, weight_token=_weight_token(w))
     out = _wrap_like(r, x)
     if _grad_on() and (x._requires_grad or w._requires_grad
                      or (b is not None and b._requires_grad)):
