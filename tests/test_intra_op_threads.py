@@ -135,6 +135,18 @@ def test_max_pool_2x2_in_shares(torch, rng, threads, shape, indices, nan):
         compare(e, t, 0, 0)
 
 
+@pytest.mark.parametrize("where", [None, 0, -1])
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+def test_finite_in_shares(threads, where, bad):
+    """Winograd's data test sums the rows of each thread: a non-finite value in any share
+    (or a 0-d array) is seen."""
+    a = np.ones((7, 3, 2), np.float32)
+    if where is not None:
+        a[where, 1, 1] = bad
+    assert numpy_nn._finite(a) is (where is None)
+    assert numpy_nn._finite(np.array(bad)) is False and numpy_nn._finite(np.array(1.0))
+
+
 @pytest.mark.parametrize("shape,perm", [((5, 3, 8, 6), None), ((4, 7, 5), (2, 0, 1)), ((), None)])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("inplace", [False, True])

@@ -640,8 +640,11 @@ def conv_forward(x, w, b, s, p, d, groups, o=None, flipped=False, finite=None,
 
 def _finite(a):
     """Whether every element of ``a`` is finite: one reduction, no temporary (a sum that
-    overflows reads as non-finite, which only costs the slower exact path)."""
-    return bool(np.isfinite(a.sum()))
+    overflows reads as non-finite, which only costs the slower exact path), over the rows
+    of the threads."""
+    if a.ndim == 0:
+        return bool(np.isfinite(a.sum()))
+    return all(np.isfinite(in_shares(lambda i0, i1: a[i0:i1].sum(), a.shape[0], a.nbytes)))
 
 
 def _finite_once():
