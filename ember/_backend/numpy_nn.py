@@ -198,11 +198,15 @@ def _flat_shares(fn, out, *ins):
 
 
 def _total(parts):
-    """The sum of the shares' partial sums (None where they computed none)."""
-    total = parts[0]
-    for part in parts[1:]:
-        np.add(total, part, out=total)
-    return total
+    """The sum of the shares' partial sums (None where they computed none), added in the same
+    order over flat ranges of the threads (a 512-channel weight gradient is 9-17 MB)."""
+    if parts[0] is None or len(parts) == 1:
+        return parts[0]
+
+    def add(total, *rest):
+        for part in rest:
+            np.add(total, part, out=total)
+    return _flat_shares(add, parts[0], *parts[1:])
 
 
 # ---- convolution ----------------------------------------------------------------------------
