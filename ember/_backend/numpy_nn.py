@@ -118,6 +118,9 @@ def windows(xp, ks, o, s, d, order="pool"):
 # that every sum is taken in the same order (a compiled step's GEMMs still run on the BLAS's
 # threads, which OpenBLAS may round differently from the single-threaded GEMMs of a share).
 _ON_HOST = parallel.is_host(np)
+# NumPy itself, for choices made for its loops' speed (a capture's recording copy of this
+# module runs "on the host", with its shares recorded, but its program is fused and replayed).
+_NUMPY = parallel.is_host(np)
 # Work of fewer bytes runs on one thread: handing shares to threads costs ~0.1 ms.
 _MIN_SPLIT_BYTES = 256 << 10
 
@@ -164,22 +167,27 @@ def relu(x):
 def relu_backward(g, y):
     """The gradient through a ReLU of output ``y``: 0 where ``y <= 0``, else ``g`` (selected,
     not multiplied: an infinite ``g`` gives 0 there, and a NaN output passes ``g``, as torch's
-    ``threshold_backward`` does)."""
+    ``threshold_backward`` does).  On the host the selection is bitwise; a device, or a
+    capture (whose fusion compiles a select into its kernel), selects with ``where``."""
+    bits = _NUMPY and g.dtype.itemsize in _SAME_WIDTH_INT
     if g.nbytes < _MIN_SPLIT_POINTWISE:
-        return _relu_backward_share(np.empty_like(g), g, y)
-    return _flat_shares(_relu_backward_share, np.empty_like(g), g, y)
+        if not bits:
+            return np.where(y <= 0, g.dtype.type(0), g)
+        return _relu_select_bits(np.empty_like(g), g, y)
+    return _flat_shares(_relu_select_bits if bits else _relu_select, np.empty_like(g), g, y)
 
 
-def _relu_backward_share(out, g, y):
+def _relu_select(out, g, y):
+    np.copyto(out, g)
+    np.copyto(out, g.dtype.type(0), where=y <= 0)
+
+
+def _relu_select_bits(out, g, y):
     """The selection as bits: ``g`` AND a mask of all ones where ``y <= 0`` is false, made
     from the comparison's bytes (``1 - 1``, ``0 - 1``).  A masked copy or ``np.where``
     branches on the mask and, on a random one (half of a ReLU's outputs are 0), runs about
     ten times slower than these three passes."""
-    ints = _SAME_WIDTH_INT.get(g.dtype.itemsize)
-    if ints is None:
-        np.copyto(out, g)
-        np.copyto(out, 0, where=y <= 0)
-        return out
+    ints = _SAME_WIDTH_INT[g.dtype.itemsize]
     mask = out.view(ints)
     np.subtract(np.less_equal(y, 0).view(np.uint8), ints(1), out=mask)
     np.bitwise_and(g.view(ints), mask, out=mask)
@@ -558,7 +566,7 @@ def _winograd_forward(x, w, b, p, o, flipped=False, weight_token=None):
     """The convolution of ``x`` with ``w``, or with ``_flipped_weight(w)`` if ``flipped``;
     with a ``weight_token``, ``w``'s filter transforms come from _FILTERS when unchanged."""
     wg = _Winograd(x.shape, w.shape[1::-1] if flipped else w.shape, p, o)
-    if weight_token is None or not _ON_HOST:
+    if weight_token is None or not _NUMPY:
         u = wg.filters(w, flipped)
     else:
         u = _FILTERS.get(w, weight_token, flipped, lambda: wg.filters(w, flipped))
