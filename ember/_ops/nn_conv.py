@@ -46,7 +46,11 @@ class _Geom:
 
 
 def _bias_grad(g):
-    return g.sum((0,) + tuple(range(2, g.ndim)))
+    """The bias gradient: ``g`` summed over all but its channel dim (a backend kernel unless
+    a graph is being built or the dtype is a low-precision one)."""
+    if _grad_on() or g._dtype in _LOWP:
+        return g.sum((0,) + tuple(range(2, g.ndim)))
+    return _make(g._device._backend.nn.channel_sums(g._data), g._dtype, g._device)
 
 
 def _conv_backward(node, g):
