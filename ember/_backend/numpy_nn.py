@@ -871,8 +871,12 @@ def _max_pool_2x2(x):
         top, bottom = np.maximum(a, b), np.maximum(c, e)
         lower = bottom > top
         np.maximum(top, bottom, out=values[n0:n1])
-        column = (right2 & lower) | (right & ~lower)
-        np.bitwise_or(column.view(np.int8), lower.view(np.int8) << 1, out=argk[n0:n1])
+        # the column: right2 in the lower row, else right (= right ^ ((right ^ right2) & lower))
+        np.bitwise_xor(right, right2, out=right2)
+        right2 &= lower
+        right ^= right2
+        np.left_shift(lower.view(np.int8), 1, out=argk[n0:n1])
+        argk[n0:n1] |= right.view(np.int8)
         return x.dtype.kind == "f" and bool(np.isnan(values[n0:n1]).any())
     if any(in_shares(share, x.shape[0], x.nbytes)):
         return None
