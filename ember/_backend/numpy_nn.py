@@ -897,10 +897,8 @@ def _max_pool_2x2_backward(g, argk, x_shape):
     gbits = np.ascontiguousarray(g).view(ints)
 
     def share(n0, n1):
-        for k, (i, j) in enumerate(_QUADRANTS):
-            mask = (argk[n0:n1] == k).astype(ints)
-            np.negative(mask, out=mask)                 # 0 / all bits set
-            np.bitwise_and(gbits[n0:n1], mask, out=gx[n0:n1, :, i:h:2, j:w:2].view(ints))
+        for k, (i, j) in enumerate(_QUADRANTS):             # g's bits times 1 or 0
+            np.multiply(gbits[n0:n1], argk[n0:n1] == k, out=gx[n0:n1, :, i:h:2, j:w:2].view(ints))
     in_shares(share, x_shape[0], gx.nbytes)
     return gx
 
