@@ -103,3 +103,17 @@ def test_budget_and_freed_weights():
     big = np.zeros(1000)
     cache.get(big, 0, False, lambda: big)                # larger than the budget: not kept
     assert cache.nbytes == 0
+
+
+def test_compiled_forward_sees_weight_writes(rng, transforms):
+    """A capture records every filter transform (its kernels are not NumPy's own), so a
+    replay after a write through ``.data`` transforms the new weight, as eager does."""
+    conv = ember.nn.Conv2d(CHANNELS, CHANNELS, 3, padding=1).eval()
+    compiled = ember.compile(conv)
+    x = ember.tensor(rng.standard_normal(X_SHAPE).astype("float32"))
+    with ember.no_grad():
+        for _ in range(3):
+            compiled(x)
+        conv.weight.data.mul_(2)
+        got, want = compiled(x), conv(x)
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-5)
