@@ -883,7 +883,6 @@ def _max_pool_2x2(x):
     return values, argk
 
 
-
 def _max_pool_2x2_backward(g, argk, x_shape):
     """Each quadrant of the input gradient is ``g`` where that quadrant held the maximum, else
     exactly 0 (bitwise masking: a non-finite gradient stays in its own position); the samples

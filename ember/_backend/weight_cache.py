@@ -1,6 +1,6 @@
 """Arrays derived from a weight (a convolution's Winograd filter transforms), kept while the
-weight stays the same: repeated evaluation forwards (a batch-1 model summary, inference
-serving) then transform each weight once instead of in every call.
+weight stays the same: repeated evaluation forwards (inference over many batches, a
+validation pass) then transform each weight once instead of in every call.
 
 An entry is found by the weight array's identity, held through a weak reference (so the id of
 a freed array, reused by a new one, never matches and the entry goes with its array), and is
@@ -43,11 +43,6 @@ class WeightCache:
         value = compute()
         self._put(key, _Entry(w, token, value, lambda _: self._drop(key)))
         return value
-
-    def clear(self):
-        with self._lock:
-            self._entries.clear()
-            self.nbytes = 0
 
     def _put(self, key, entry):
         with self._lock:
