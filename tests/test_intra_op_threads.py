@@ -135,6 +135,18 @@ def test_max_pool_2x2_in_shares(torch, rng, threads, shape, indices, nan):
         compare(e, t, 0, 0)
 
 
+@pytest.mark.parametrize("where", [None, 0, -1])
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+def test_finite_in_shares(threads, where, bad):
+    """Winograd's data test sums the rows of each thread: a non-finite value in any share
+    (or a 0-d array) is seen."""
+    a = np.ones((7, 3, 2), np.float32)
+    if where is not None:
+        a[where, 1, 1] = bad
+    assert numpy_nn._finite(a) is (where is None)
+    assert numpy_nn._finite(np.array(bad)) is False and numpy_nn._finite(np.array(1.0))
+
+
 @pytest.mark.parametrize("shape,perm", [((5, 3, 8, 6), None), ((4, 7, 5), (2, 0, 1)), ((), None)])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("inplace", [False, True])
@@ -169,15 +181,16 @@ def test_relu_gradient_graph_in_shares(torch, rng, threads, monkeypatch):
 
 @pytest.mark.parametrize("split", [False, True])
 @pytest.mark.parametrize("create_graph", [False, True])
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
 def test_relu_gradient_selects(torch, threads, monkeypatch, split, create_graph, dtype):
     """The gradient is selected, not multiplied, as torch's ``threshold_backward``: a NaN output
-    passes its gradient, and an infinite or NaN gradient at a non-positive output gives 0."""
+    passes its gradient (whatever its sign bit), and an infinite or NaN gradient at a
+    non-positive output gives 0 (the kernel selects by bits)."""
     if split:
         monkeypatch.setattr(numpy_nn, "_MIN_SPLIT_POINTWISE", 0)
     nan, inf = np.nan, np.inf
-    x = np.array([[nan, -1, 0, 2, inf, -inf, -0.0, nan]] * 3, dtype)
-    g = np.array([[1, inf, nan, inf, nan, 1, inf, nan]] * 3, dtype)
+    x = np.array([[nan, -1, 0, 2, inf, -inf, -0.0, nan, -nan, 3]] * 3, dtype)
+    g = np.array([[1, inf, nan, inf, nan, 1, inf, nan, 2, -0.0]] * 3, dtype)
     res = []
     for lib in (ember, torch):
         xt = lib.tensor(x, requires_grad=True)

@@ -46,7 +46,11 @@ class _Geom:
 
 
 def _bias_grad(g):
-    return g.sum((0,) + tuple(range(2, g.ndim)))
+    """The bias gradient: ``g`` summed over all but its channel dim (a backend kernel unless
+    a graph is being built or the dtype is a low-precision one)."""
+    if _grad_on() or g._dtype in _LOWP:
+        return g.sum((0,) + tuple(range(2, g.ndim)))
+    return _make(g._device._backend.nn.channel_sums(g._data), g._dtype, g._device)
 
 
 def _conv_backward(node, g):
@@ -84,6 +88,15 @@ def _up(dt):
     return (lambda a: a.astype(np.float32)) if dt in _LOWP else (lambda a: a)
 
 
+def _weight_token(w):
+    """``w``'s version when a forward is likely to be repeated with ``w`` unchanged (no
+    gradient is being recorded for it; its array is the one computed with), else None.  An
+    inference tensor's counter does not count: -1, its bits alone then decide."""
+    if w._dtype in _LOWP or (w._requires_grad and _grad_on()):
+        return None
+    return w._vc[0] if w._vc.__class__ is list else -1
+
+
 def _wrap_like(r, t):
     if r is None:
         return None
@@ -111,7 +124,7 @@ def _conv(x, w, b, geom, transposed, out_spatial=None):
             r += up(b._data).reshape((cout,) + (1,) * len(out_spatial))
     else:
         r = nn.conv_forward(xa, wa, None if b is None else up(b._data), geom.s, geom.p,
-                            geom.d, geom.groups, out_spatial)
+                            geom.d, geom.groups, out_spatial, weight_token=_weight_token(w))
     out = _wrap_like(r, x)
     if _grad_on() and (x._requires_grad or w._requires_grad
                      or (b is not None and b._requires_grad)):
