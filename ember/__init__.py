@@ -102,7 +102,9 @@ _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "loa
                "svd_lowrank": ("_lowrank", "svd_lowrank"),
                "pca_lowrank": ("_lowrank", "pca_lowrank"), "vmap": ("func", "vmap"),
                "from_dlpack": ("utils.dlpack", "from_dlpack"),
-               "to_dlpack": ("utils.dlpack", "to_dlpack")}
+               "to_dlpack": ("utils.dlpack", "to_dlpack"),
+               "cond": ("_higher_order_ops", "cond"),
+               "while_loop": ("_higher_order_ops", "while_loop")}
 _LAZY_ATTRS.update((name, ("amp.autocast_mode", name)) for name in (
     "is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype", "set_autocast_dtype",
     "autocast_increment_nesting", "autocast_decrement_nesting", "clear_autocast_cache",

@@ -1,4 +1,6 @@
 """``torch._dynamo.exc``: the compiler's exception types."""
-from .._errors.compiler import TorchDynamoException, InvalidBackend, Unsupported
+from .._errors.compiler import (TorchDynamoException, InvalidBackend, Unsupported,
+                                UncapturedHigherOrderOpError)
 
-__all__ = ["TorchDynamoException", "InvalidBackend", "Unsupported"]
+__all__ = ["TorchDynamoException", "InvalidBackend", "Unsupported",
+           "UncapturedHigherOrderOpError"]

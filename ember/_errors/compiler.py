@@ -13,6 +13,40 @@ class Unsupported(TorchDynamoException):
     __module__ = "ember._dynamo.exc"
 
 
+class UncapturedHigherOrderOpError(TorchDynamoException):
+    __module__ = "ember._dynamo.exc"
+
+
+_UNCAPTURED = ("This higher order operator doesn't work unless it is captured completely with "
+               "torch.compile. Got graph break/error:\n\n")
+
+
+def cond_pred(pred, tensor=False):
+    kind = "bool or single-element tensor" if tensor else "bool or tensor"
+    return RuntimeError(f"Expected pred to be {kind}, but got {pred}.")
+
+
+def cond_operands(operands):
+    return RuntimeError("Expect operands to be a tuple of possibly nested dict/list/tuple that "
+                        f"only consists of tensor leaves, but got {operands}.")
+
+
+def while_loop_cond_type():
+    return UncapturedHigherOrderOpError(_UNCAPTURED + "torch.while_loop: unsupported cond_fn "
+                                        "return type")
+
+
+def while_loop_infinite():
+    return UncapturedHigherOrderOpError(_UNCAPTURED + "torch.while_loop: infinite loop detected")
+
+
+def while_loop_metadata(i, differences):
+    """``differences``: "'dtype: torch.float32 vs torch.int64'"-style texts of pair ``i``."""
+    return UncapturedHigherOrderOpError(
+        "Expected body_fn_output and carried_inputs to have same metadata but found:\n"
+        f"pair[{i}] differ in {', '.join(differences)}")
+
+
 def invalid_backend(name):
     return InvalidBackend(f"Invalid backend: {name!r}, see `torch._dynamo.list_backends()` for "
                           "available backends.")
