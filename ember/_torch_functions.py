@@ -175,7 +175,7 @@ _METHODS = {   # Tensor attribute -> what this module gives it
     "map2_": _map2_, "resize": _resize, "resize_as": _resize_as, "dim_order": _dim_order,
     "module_load": _module_load, "volatile": property(_volatile),
     "is_xla": property(lambda self: False), "chalf": _chalf,
-    "const_data_ptr": Tensor.data_ptr}
+    "const_data_ptr": Tensor.data_ptr, "to_sparse_coo": lambda self: self.to_sparse()}
 _METHODS.update((name, _removed_method(name)) for name in ("eig", "symeig", "lstsq", "solve"))
 for _name, _value in _METHODS.items():
     setattr(Tensor, _name, _value)

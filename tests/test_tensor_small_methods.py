@@ -146,3 +146,10 @@ def test_set_on_a_non_leaf_cuts_its_gradient():
         y = lib.ones(2, requires_grad=True) * 2
         y.set_(lib.arange(3.0))
         assert type(y.grad_fn).__name__ == "NotImplemented" and y.requires_grad
+
+
+def test_to_sparse_coo():
+    got, expected = (lib.tensor([[0.0, 2.0], [3.0, 0.0]]).to_sparse_coo() for lib in LIBS)
+    assert got.layout == ember.sparse_coo and str(expected.layout) == "torch.sparse_coo"
+    compare(got.coalesce().indices(), expected.coalesce().indices(), 0, 0)
+    compare(got.coalesce().values(), expected.coalesce().values(), 0, 0)
