@@ -2,10 +2,12 @@
 (``torch.relu_(x)``), small predicates and
 switches, deprecated spellings old code still calls (``torch.range``, ``Tensor.new``), and the
 Tensor methods that are thin wrappers (``is_nonzero``, ``apply_``, ``map_``)."""
+import math
 import warnings
 
 from . import _dtype, _errors
 from ._tensor import Tensor
+from .autograd.function import Function
 
 # torch.<name>_(input, ...) is input.<name>_(...) for these
 _INPLACE_METHODS = (
@@ -79,41 +81,32 @@ def _map2_(self, x, y, callable):
     return _map_elements(self, "map2_", (x, y), callable)
 
 
+class Resize(Function):
+    """torch's autograd function behind the deprecated ``Tensor.resize`` (``ResizeBackward``):
+    the same elements in a new shape."""
+
+    @staticmethod
+    def forward(ctx, tensor, sizes):
+        ctx.input_sizes = tensor.shape
+        numel = math.prod(sizes)
+        if numel != tensor.numel():
+            raise _errors.autograd_resize_numel(sizes, numel, tensor.shape, tensor.numel())
+        return tensor.contiguous().view(*sizes)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output.contiguous().view(ctx.input_sizes), None
+
+
 def _resize(self, *sizes):
     """Deprecated: ``self``'s elements in a tensor of ``sizes`` (the same number of them)."""
     warnings.warn(_errors.non_inplace_deprecated("resize"), UserWarning, stacklevel=2)
-    return _resize_function().apply(self, sizes)
+    return Resize.apply(self, sizes)
 
 
 def _resize_as(self, tensor):
     warnings.warn(_errors.non_inplace_deprecated("resize_as"), UserWarning, stacklevel=2)
-    return _resize_function().apply(self, tuple(tensor.shape))
-
-
-def _resize_function():
-    """torch's ``Resize`` autograd function (its node is ``ResizeBackward``), made on first use."""
-    global _Resize
-    if _Resize is None:
-        import math
-        from .autograd.function import Function
-
-        class Resize(Function):
-            @staticmethod
-            def forward(ctx, tensor, sizes):
-                ctx.input_sizes = tensor.shape
-                if math.prod(sizes) != tensor.numel():
-                    raise _errors.autograd_resize_numel(sizes, math.prod(sizes), tensor.shape,
-                                                        tensor.numel())
-                return tensor.contiguous().view(*sizes)
-
-            @staticmethod
-            def backward(ctx, grad_output):
-                return grad_output.contiguous().view(ctx.input_sizes), None
-        _Resize = Resize
-    return _Resize
-
-
-_Resize = None
+    return Resize.apply(self, tuple(tensor.shape))
 
 
 def _dim_order(self, *, ambiguity_check=False):
