@@ -116,7 +116,7 @@ _LAZY_ATTRS.update(Stream=("_streams", "Stream"), Event=("_streams", "Event"),
 # functional forms torch also exposes at the top level
 _LAZY_ATTRS.update((name, ("nn.functional", name)) for name in (
     "cosine_similarity", "pairwise_distance", "pdist", "rms_norm", "celu_", "selu_", "rrelu_",
-    "threshold_"))
+    "threshold_", "conv_tbc"))
 _LAZY_ATTRS.update((name, ("_ops.nn_basic", name)) for name in (
     "dropout_", "alpha_dropout_", "feature_dropout_", "feature_alpha_dropout_"))
 _LAZY_ATTRS.update((name, ("_symbolic", name)) for name in (

@@ -12,6 +12,7 @@ from ._functional.attention import *  # noqa: F401,F403
 from ._functional.linear_cross_entropy import *  # noqa: F401,F403
 from ._functional.grid import *  # noqa: F401,F403
 from ._functional.fractional_pool import *  # noqa: F401,F403
+from ._functional.dispatch import *  # noqa: F401,F403
 
 from .. import _subclass  # noqa: E402
 

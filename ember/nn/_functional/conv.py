@@ -3,4 +3,17 @@ from ..._ops.nn_conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_tran
                              conv_transpose3d, unfold, fold)
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-           "conv_transpose3d", "unfold", "fold"]
+           "conv_transpose3d", "unfold", "fold", "conv_tbc", "assert_int_or_pair"]
+
+
+def conv_tbc(input, weight, bias, pad=0):
+    """A 1-d convolution over (time, batch, channels) input with a (kernel, in, out) weight,
+    ``pad`` steps of zeros at both ends of time (fairseq's layout)."""
+    out = conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad)
+    return out.permute(2, 0, 1)
+
+
+def assert_int_or_pair(arg, arg_name, message):
+    """``message`` (formatted with ``arg_name``) as an AssertionError unless ``arg`` is an int
+    or a pair."""
+    assert isinstance(arg, int) or len(arg) == 2, message.format(arg_name)

@@ -4,10 +4,15 @@ import warnings
 from ... import _errors
 from ..._ops import nn_grid as _G
 
-__all__ = ["grid_sample", "affine_grid"]
+__all__ = ["grid_sample", "affine_grid", "GRID_SAMPLE_INTERPOLATION_MODES",
+           "GRID_SAMPLE_PADDING_MODES"]
 
-_MODES = {"bilinear": _G.BILINEAR, "nearest": _G.NEAREST, "bicubic": _G.BICUBIC}
-_PADDING = {"zeros": _G.ZEROS, "border": _G.BORDER, "reflection": _G.REFLECTION}
+# the mode names and the numbers ``grid_sampler`` takes for them
+GRID_SAMPLE_INTERPOLATION_MODES = {"bilinear": _G.BILINEAR, "nearest": _G.NEAREST,
+                                   "bicubic": _G.BICUBIC}
+GRID_SAMPLE_PADDING_MODES = {"zeros": _G.ZEROS, "border": _G.BORDER,
+                             "reflection": _G.REFLECTION}
+_MODES, _PADDING = GRID_SAMPLE_INTERPOLATION_MODES, GRID_SAMPLE_PADDING_MODES
 _ALIGN_WARNING = ("Default grid_sample and affine_grid behavior has changed to "
                   "align_corners=False since 1.3.0. Please specify align_corners=True if the old "
                   "behavior is desired. See the documentation of grid_sample for details.")
