@@ -38,6 +38,16 @@ def _blas_operand(x):
     return (s2 == it and s1 >= x.shape[-1] * it) or (s1 == it and s2 >= x.shape[-2] * it)
 
 
+def _turn_round(a, b):
+    """Whether the matrix product ``a @ b`` runs faster as ``(b.T @ a.T).T``: float32, 8-64
+    rows, K and N of 256 or more, ``a`` C-contiguous and ``b`` a transposed C-contiguous
+    matrix (column-major)."""
+    m, k = a.shape
+    return (_SWAP_ROWS[0] <= m <= _SWAP_ROWS[1] and a.dtype == _F32
+            and min(k, b.shape[1]) >= _SWAP_MIN_INNER and a.flags.c_contiguous
+            and b.flags.f_contiguous and not b.flags.c_contiguous)
+
+
 def matmul(a, b):
     """``a @ b`` for arrays of the CPU backend (NumPy arrays, or a capture's recording
     wrappers, which record the same calls)."""
@@ -48,12 +58,7 @@ def matmul(a, b):
     if not (b.flags.c_contiguous or _blas_operand(b)):
         b = b.copy()
     if a.ndim == 2 == b.ndim:
-        m, k = a.shape
-        if (_SWAP_ROWS[0] <= m <= _SWAP_ROWS[1] and a.dtype == _F32
-                and min(k, b.shape[1]) >= _SWAP_MIN_INNER and a.flags.c_contiguous
-                and b.flags.f_contiguous and not b.flags.c_contiguous):
-            return (b.T @ a.T).T.copy()
-        return a @ b
+        return (b.T @ a.T).T.copy() if _turn_round(a, b) else a @ b
     if a.__class__ is np.ndarray and b.__class__ is np.ndarray:
         return _stacked(a, b)
     return a @ b
