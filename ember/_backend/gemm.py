@@ -34,22 +34,25 @@ def _turn_round(a, b):
     rows, K and N of 256 or more, ``a`` C-contiguous and ``b`` a transposed C-contiguous
     matrix (column-major)."""
     m, k = a.shape
-    return (_SWAP_ROWS[0] <= m <= _SWAP_ROWS[1] and min(k, b.shape[1]) >= _SWAP_MIN_INNER
-            and a.dtype is _F32 and a.flags.c_contiguous
+    return (k >= _SWAP_MIN_INNER and _SWAP_ROWS[0] <= m <= _SWAP_ROWS[1]
+            and b.shape[1] >= _SWAP_MIN_INNER and a.dtype is _F32 and a.flags.c_contiguous
             and b.flags.f_contiguous and not b.flags.c_contiguous)
-
-
-def _blas_ready(x):
-    """``x``, or a C-contiguous copy where NumPy could not hand its matrices to the BLAS."""
-    return x if x.flags.c_contiguous or _blas_operand(x) else x.copy()
 
 
 def matmul(a, b):
     """``a @ b`` for arrays of the CPU backend (NumPy arrays, or a capture's recording
-    wrappers, which record the same calls)."""
+    wrappers, which record the same calls).  It runs for every product, the smallest
+    included, so the common case costs a few attribute reads."""
+    if a.ndim == 2 == b.ndim:
+        if not (a.flags.forc or _blas_operand(a)):
+            a = a.copy()
+        if not (b.flags.forc or _blas_operand(b)):
+            b = b.copy()
+        return (b.T @ a.T).T.copy() if _turn_round(a, b) else a @ b
     if a.ndim < 2 or b.ndim < 2:
         return a @ b
-    a, b = _blas_ready(a), _blas_ready(b)
-    if a.ndim == 2 == b.ndim and _turn_round(a, b):
-        return (b.T @ a.T).T.copy()
+    if not (a.flags.c_contiguous or _blas_operand(a)):
+        a = a.copy()
+    if not (b.flags.c_contiguous or _blas_operand(b)):
+        b = b.copy()
     return a @ b
