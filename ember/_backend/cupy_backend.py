@@ -17,6 +17,8 @@ CuPy API used (all documented): ``cupy.asarray`` / ``cupy.asnumpy``, ``ndarray.d
 a ``cupy.cuda.PinnedMemoryPointer``), ``cupy.get_default_memory_pool``
 (``used_bytes``, ``total_bytes``, ``free_all_blocks``), ``cupy.cuda.Stream`` / ``Event``.
 """
+import operator
+
 import numpy as np
 
 import cupy
@@ -39,6 +41,7 @@ class CUDA(CPU):
     is_fake = False
     _kernels = {}
     order = None        # CuPy's sorts are stable; no unstable tie order to replay
+    matmul = staticmethod(operator.matmul)     # cuBLAS takes any layout as it is
 
     def __init__(self, index=0):
         self.index = index or 0

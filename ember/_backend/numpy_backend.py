@@ -1,7 +1,9 @@
 """The NumPy backend (CPU), and the test-only fake CUDA that runs on it."""
+import operator
+
 import numpy as np
 
-from . import malloc_tuning
+from . import gemm, malloc_tuning
 
 # PyTorch follows IEEE silently (log(0) is -inf, 0/0 is nan, exp overflows to inf): NumPy's
 # floating-point warnings would be noise to a PyTorch user, and errstate per op is too slow.
@@ -102,6 +104,9 @@ class CPU:
         from . import torch_random
         return torch_random
 
+    # ``a @ b`` of the matrix-product ops, with OpenBLAS's fast layouts and thread splits
+    matmul = staticmethod(gemm.matmul)
+
     def scatter_add(self, target, index, values):
         """target[index] += values with repeated indices accumulating (in place)."""
         self.xp.add.at(target, index, values)
@@ -157,6 +162,7 @@ class FakeCUDA(CPU):
     is_fake = True
     pinned_buffer_types = (PinnedHostBuffer,)
     order = None        # sorts as CUDA's: stably
+    matmul = staticmethod(operator.matmul)     # as the device's BLAS takes them
 
     def from_host(self, a):
         return np.array(a, copy=True)
@@ -184,6 +190,7 @@ class Meta(CPU):
     device_type = "meta"
     from .meta_kernels import xp, random   # nothing written, nothing drawn
     order = None
+    matmul = staticmethod(operator.matmul)
 
     def from_host(self, a):
         return np.empty(a.shape, a.dtype)

@@ -36,10 +36,11 @@ def _lowp(dt):
     return dt is D.float16 or dt is D.bfloat16
 
 
-def _prod_arr(a, b, dt):
-    """``a @ b`` on arrays of dtype ``dt`` (half precision through float32).  The arrays' own
-    ``@`` keeps this backend-neutral at no lookup cost; 1-D @ 1-D gives a scalar (callers
-    wrap it)."""
+def _prod_arr(a, b, dt, dev=None):
+    """``a @ b`` on arrays of dtype ``dt`` (half precision through float32), matrices through
+    the backend of device ``dev`` (its ``matmul`` picks the BLAS's fast operand layouts);
+    without ``dev`` (vectors) the arrays' own ``@``.  1-D @ 1-D gives a scalar (callers wrap
+    it)."""
     if _lowp(dt):
         return (a.astype(_f32) @ b.astype(_f32)).astype(dt.np)
     if a.shape[-1] == 1 and a.ndim > 1 and b.ndim > 1 and b.shape[-2] == 1:
@@ -47,7 +48,7 @@ def _prod_arr(a, b, dt):
         # non-BLAS loop for them; the broadcast product is the same single multiplication
         r = a * b
         return r if r.flags.c_contiguous else r.copy(order="C")
-    return a @ b
+    return a @ b if dev is None else dev._backend.matmul(a, b)
 
 
 def _mT(x):
@@ -112,7 +113,7 @@ def _mm_arr(a, b, op="mm"):
         raise _errors.kernel_not_implemented("addmm_impl_cpu_", dt)
     if a._device is not b._device:
         check_same_device(a, b)
-    return _prod_arr(x, y, dt)
+    return _prod_arr(x, y, dt, a._device)
 
 
 def _bmm_arr(a, b, op="bmm"):
@@ -127,7 +128,7 @@ def _bmm_arr(a, b, op="bmm"):
         raise _errors.scalar_type_mismatch(a._dtype, b._dtype)
     if a._dtype is D.bool_:
         raise _errors.kernel_not_implemented(op, a._dtype)
-    return _prod_arr(x, y, a._dtype)
+    return _prod_arr(x, y, a._dtype, a._device)
 
 
 def _mv_arr(a, v, op="mv"):
@@ -263,7 +264,7 @@ def matmul(input, other, *, out=None):
             and not (_grad_on() and (input._requires_grad or other._requires_grad))
             and input._device is other._device):
         try:
-            r = _prod_arr(x, y, dt)
+            r = _prod_arr(x, y, dt, input._device)
         except ValueError:
             pass                        # mismatched shapes: the graph path raises torch's error
         else:
