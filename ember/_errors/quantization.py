@@ -31,12 +31,14 @@ def fake_quant_channels():
     return RuntimeError("dimensions of scale and zero-point are not consistent with input tensor")
 
 
-def observer_dtype(dtype):
+def observer_dtype():
     return AssertionError("Default Observer only works for qint8, quint8 and quint4x2 data type")
 
 
-def observer_qscheme(qscheme):
-    return NotImplementedError(f"Default Observer for qscheme {qscheme} is not supported")
+def observer_qscheme():
+    return AssertionError("Default Observer only supports per_tensor_affine, "
+                          "per_tensor_symmetric, per_channel_affine, per_channel_symmetric and "
+                          "per_channel_float_qparams quantization scheme")
 
 
 def observer_quant_range():
@@ -63,3 +65,13 @@ def quantized_tensors_missing(what):
 def not_differentiable_wrt(function, argument):
     return RuntimeError(f"The function '{function}' is not differentiable with respect to "
                         f"argument '{argument}'. This input cannot have requires_grad True.")
+
+
+def observer_bit_range(n):
+    return AssertionError("quantization range should be positive and not exceed the maximum bit "
+                          f"range (={n}).")
+
+
+def float_functional_forward():
+    return RuntimeError("FloatFunctional is not intended to use the 'forward'. Please use the "
+                        "underlying operation")
