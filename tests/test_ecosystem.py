@@ -67,6 +67,7 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "tabnet_run.py": (("pytorch_tabnet", "pandas"), 1e-3),
     "opacus_pruning_run.py": (("opacus", "pytorch_msssim", "torch_pruning", "tensorboardX",
                                "tensorboard"), 1e-4),
+    "quantization_bayesian_run.py": (("bayesian_torch",), 1e-4),
 }
 
 
