@@ -5,6 +5,7 @@ import re
 
 import ember as torch
 
+from ... import _errors
 from ...nn import Module
 from .observer import (MovingAverageMinMaxObserver, MovingAveragePerChannelMinMaxObserver,
                        _with_args, _with_callable_args)
@@ -50,13 +51,15 @@ class FakeQuantize(FakeQuantizeBase):
                  is_dynamic=False, **observer_kwargs):
         super().__init__()
         if quant_min is not None and quant_max is not None:
-            assert quant_min <= quant_max, \
-                "quant_min must be less than or equal to quant_max"
+            if quant_min > quant_max:
+                raise _errors.fake_quant_range("order")
             dtype = observer_kwargs.get("dtype", torch.quint8)
             if hasattr(observer, "p"):      # a with_args constructor may bind the dtype
                 dtype = getattr(getattr(observer, "p", {}), "keywords", {}).get("dtype", dtype)
-            assert torch.iinfo(dtype).min <= quant_min, "quant_min out of bound"
-            assert quant_max <= torch.iinfo(dtype).max, "quant_max out of bound"
+            if torch.iinfo(dtype).min > quant_min:
+                raise _errors.fake_quant_range("min")
+            if quant_max > torch.iinfo(dtype).max:
+                raise _errors.fake_quant_range("max")
             observer_kwargs.update({"quant_min": quant_min, "quant_max": quant_max})
         observer_kwargs["is_dynamic"] = is_dynamic
         self.activation_post_process = observer(**observer_kwargs)
@@ -69,9 +72,8 @@ class FakeQuantize(FakeQuantizeBase):
         self.dtype = post.dtype
         self.qscheme = post.qscheme
         self.ch_axis = getattr(post, "ch_axis", -1)
-        assert is_per_channel(self.qscheme) or is_per_tensor(self.qscheme), \
-            "Only per channel and per tensor quantization are supported in fake quantize" + \
-            " got qscheme: " + str(self.qscheme)
+        if not (is_per_channel(self.qscheme) or is_per_tensor(self.qscheme)):
+            raise _errors.fake_quant_scheme(self.qscheme)
         self.is_per_channel = is_per_channel(self.qscheme)
 
     def calculate_qparams(self):

@@ -1,6 +1,6 @@
 """How ``fuse_modules`` fuses each sequence of module types: folded into one float module in
 eval mode (Conv / Linear absorb the BatchNorm), or a fused sequence for QAT."""
-from ... import nn
+from ... import _errors, nn
 from ...nn.utils.fusion import fuse_conv_bn_eval, fuse_linear_bn_eval
 from ..nn import intrinsic as nni
 
@@ -13,58 +13,63 @@ _CONV_BN_RELU = {nn.Conv1d: nni.ConvBnReLU1d, nn.Conv2d: nni.ConvBnReLU2d,
 _CONV_RELU = {nn.Conv1d: nni.ConvReLU1d, nn.Conv2d: nni.ConvReLU2d, nn.Conv3d: nni.ConvReLU3d}
 
 
-def _check_qat_bn(bn, features, what):
-    assert bn.num_features == features, f"Output {what} must match num_features of BatchNorm"
-    assert bn.affine, "Only support fusing BatchNorm with affine set to True"
-    assert bn.track_running_stats, \
-        "Only support fusing BatchNorm with tracking_running_stats set to True"
+def _check_same_mode(first, bn, name="Conv"):
+    if first.training != bn.training:
+        raise _errors.quantization_workflow("same_mode", first=name)
+
+
+def _check_qat_bn(layer, bn, channels, end=""):
+    """QAT fusion keeps the BatchNorm: it must match the layer and be affine with running
+    statistics."""
+    bn_name = type(bn).__name__
+    if bn.num_features != channels:
+        raise (_errors.quantization_workflow("bn_features", bn=bn_name)
+               if isinstance(layer, nn.Linear) else _errors.quantization_workflow(
+                   "bn_channels", conv=type(layer).__name__, bn=bn_name, end=end))
+    if not bn.affine:
+        raise _errors.quantization_workflow("bn_affine", bn=bn_name)
+    if not bn.track_running_stats:
+        raise _errors.quantization_workflow("bn_running_stats", bn=bn_name)
 
 
 def fuse_conv_bn(is_qat, conv, bn):
     """Conv + BatchNorm: a ``ConvBn`` sequence for QAT, else one Conv with the BN folded in."""
-    assert conv.training == bn.training, \
-        "Conv and BN both must be in the same mode (train or eval)."
+    _check_same_mode(conv, bn)
     if not is_qat:
         return fuse_conv_bn_eval(conv, bn)
-    _check_qat_bn(bn, conv.out_channels, "channel of Conv")
+    _check_qat_bn(conv, bn, conv.out_channels, ".")
     fused = _CONV_BN.get(type(conv))
     if fused is None:
-        raise NotImplementedError(f"Cannot fuse train modules: {(conv, bn)}")
+        raise _errors.fuse_not_supported("train", (conv, bn))
     return fused(conv, bn)
 
 
 def fuse_conv_bn_relu(is_qat, conv, bn, relu):
     """Conv + BatchNorm + ReLU: a ``ConvBnReLU`` sequence for QAT, else ``ConvReLU`` of the
     folded Conv."""
-    assert conv.training == bn.training == relu.training, \
-        "Conv and BN both must be in the same mode (train or eval)."
-    table = _CONV_BN_RELU if is_qat else _CONV_RELU
-    fused = table.get(type(conv))
+    _check_same_mode(conv, bn)
+    fused = (_CONV_BN_RELU if is_qat else _CONV_RELU).get(type(conv))
     if fused is None:
-        raise NotImplementedError(
-            f"Cannot fuse {'train' if is_qat else 'eval'} modules: {(conv, bn, relu)}")
+        raise _errors.fuse_not_supported("train" if is_qat else "eval", (conv, bn, relu))
     if is_qat:
-        _check_qat_bn(bn, conv.out_channels, "channel of Conv")
+        _check_qat_bn(conv, bn, conv.out_channels)
         return fused(conv, bn, relu)
     return fused(fuse_conv_bn_eval(conv, bn), relu)
 
 
 def fuse_linear_bn(is_qat, linear, bn):
     """Linear + BatchNorm1d: ``LinearBn1d`` for QAT, else one Linear with the BN folded in."""
-    assert linear.training == bn.training, \
-        "Linear and BN both must be in the same mode (train or eval)."
+    _check_same_mode(linear, bn, "Linear")
     if not is_qat:
         return fuse_linear_bn_eval(linear, bn)
-    _check_qat_bn(bn, linear.out_features, "features of Linear")
+    _check_qat_bn(linear, bn, linear.out_features)
     return nni.LinearBn1d(linear, bn)
 
 
 def fuse_convtranspose_bn(is_qat, convt, bn):
-    assert convt.training == bn.training, \
-        "ConvTranspose and BN both must be in the same mode (train or eval)."
+    _check_same_mode(convt, bn, "ConvTranspose")
     if is_qat:
-        raise Exception(  # noqa: TRY002 - torch raises a bare Exception here
-            "Fusing ConvTranspose+BatchNorm not yet supported in QAT.")
+        raise _errors.fuse_not_supported("convtranspose_qat", (convt, bn))
     return fuse_conv_bn_eval(convt, bn, transpose=True)
 
 
@@ -98,5 +103,6 @@ def get_fuser_method(op_list, additional_fuser_method_mapping=None):
     """The fuser method for a tuple of module types."""
     mapping = {**_DEFAULT_OP_LIST_TO_FUSER_METHOD, **(additional_fuser_method_mapping or {})}
     fuser_method = mapping.get(op_list)
-    assert fuser_method is not None, f"did not find fuser method for: {op_list} "
+    if fuser_method is None:
+        raise _errors.quantization_workflow("no_fuser", types=op_list)
     return fuser_method

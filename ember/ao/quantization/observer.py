@@ -24,7 +24,8 @@ __all__ = ["ObserverBase", "UniformQuantizationObserverBase", "MinMaxObserver",
 
 _EPS = torch.finfo(torch.float32).eps
 _OBSERVER_DTYPES = (torch.qint8, torch.quint8, torch.quint4x2, torch.qint32, torch.int8,
-                    torch.uint8, torch.int16, torch.int32, torch.uint16)
+                    torch.uint8, torch.int16, torch.int32, torch.float8_e5m2,
+                    torch.float8_e4m3fn, torch.uint16)
 _QSCHEMES = (torch.per_tensor_affine, torch.per_tensor_symmetric, torch.per_channel_affine,
              torch.per_channel_symmetric, torch.per_channel_affine_float_qparams)
 
@@ -110,7 +111,7 @@ class UniformQuantizationObserverBase(ObserverBase):
         if self.qscheme not in _QSCHEMES:
             raise _errors.observer_qscheme()
         if self.dtype not in _OBSERVER_DTYPES:
-            raise _errors.observer_dtype()
+            raise _errors.observer_dtype(_OBSERVER_DTYPES)
         self.has_customized_qrange = quant_min is not None and quant_max is not None
         if self.has_customized_qrange:
             validate_qmin_qmax(quant_min, quant_max)
@@ -154,7 +155,7 @@ class UniformQuantizationObserverBase(ObserverBase):
         return scale, zero_point
 
     def reset_min_max_vals(self):
-        raise NotImplementedError("Cannot reset min/max values in the given observer.")
+        raise _errors.observer_cannot_reset()
 
 
 class MinMaxObserver(UniformQuantizationObserverBase):
@@ -164,11 +165,7 @@ class MinMaxObserver(UniformQuantizationObserverBase):
                  quant_min=None, quant_max=None, factory_kwargs=None, eps=_EPS,
                  is_dynamic=False, **kwargs):
         if not is_per_tensor(qscheme):
-            raise NotImplementedError("MinMaxObserver's qscheme only support "
-                                      "torch.per_tensor_symmetric                     and "
-                                      "torch.per_tensor_affine.")
-        if is_dynamic:
-            raise NotImplementedError("MinMaxObserver doesn't support dynamic quantization")
+            raise _errors.observer_per_tensor_only()
         super().__init__(dtype=dtype, qscheme=qscheme, reduce_range=reduce_range,
                          quant_min=quant_min, quant_max=quant_max,
                          factory_kwargs=factory_kwargs, eps=eps, is_dynamic=is_dynamic, **kwargs)
@@ -204,14 +201,11 @@ class MovingAverageMinMaxObserver(MinMaxObserver):
                  qscheme=torch.per_tensor_affine, reduce_range=False, quant_min=None,
                  quant_max=None, eps=_EPS, is_dynamic=False, **kwargs):
         if not is_per_tensor(qscheme):
-            raise NotImplementedError(f"MovingAverageMinMaxObserver's qscheme only support "
-                                      f"torch.per_tensor_symmetric and torch.per_tensor_affine."
-                                      f" but got: {qscheme}")
+            raise _errors.observer_per_tensor_only(qscheme)
         self.averaging_constant = averaging_constant
         if is_dynamic and self.averaging_constant != 1:
-            raise NotImplementedError("MovingAverageMinMaxObserver doesn't support dynamic "
-                                      "quantization for averaging constant of "
-                                      f"{self.averaging_constant}")
+            raise _errors.observer_not_dynamic("MovingAverageMinMaxObserver",
+                                               self.averaging_constant)
         super().__init__(dtype=dtype, qscheme=qscheme, reduce_range=reduce_range,
                          quant_min=quant_min, quant_max=quant_max, eps=eps,
                          is_dynamic=is_dynamic, **kwargs)
@@ -239,13 +233,9 @@ class PerChannelMinMaxObserver(UniformQuantizationObserverBase):
                  reduce_range=False, quant_min=None, quant_max=None, factory_kwargs=None,
                  eps=_EPS, is_dynamic=False, **kwargs):
         if not is_per_channel(qscheme):
-            raise NotImplementedError("PerChannelMinMaxObserver's qscheme only support "
-                                      "torch.per_channel_symmetric,                     "
-                                      "torch.per_channel_affine and "
-                                      "torch.per_channel_affine_float_qparams.")
+            raise _errors.observer_per_channel_only("PerChannelMinMaxObserver")
         if is_dynamic:
-            raise NotImplementedError("PerChannelMinMaxObserver doesn't support dynamic "
-                                      "quantization")
+            raise _errors.observer_not_dynamic("PerChannelMinMaxObserver")
         super().__init__(dtype=dtype, qscheme=qscheme, reduce_range=reduce_range,
                          quant_min=quant_min, quant_max=quant_max,
                          factory_kwargs=factory_kwargs, eps=eps, is_dynamic=is_dynamic, **kwargs)
@@ -311,13 +301,9 @@ class MovingAveragePerChannelMinMaxObserver(PerChannelMinMaxObserver):
                  qscheme=torch.per_channel_affine, reduce_range=False, quant_min=None,
                  quant_max=None, eps=_EPS, is_dynamic=False, **kwargs):
         if not is_per_channel(qscheme):
-            raise NotImplementedError("MovingAveragePerChannelMinMaxObserver's qscheme only "
-                                      "support                     torch.per_channel_symmetric, "
-                                      "torch.per_channel_affine and "
-                                      "torch.per_channel_affine_float_qparams.")
+            raise _errors.observer_per_channel_only("MovingAveragePerChannelMinMaxObserver")
         if is_dynamic:
-            raise NotImplementedError("MovingAveragePerChannelMinMaxObserver doesn't support "
-                                      "dynamic quantization")
+            raise _errors.observer_not_dynamic("MovingAveragePerChannelMinMaxObserver")
         super().__init__(ch_axis=ch_axis, dtype=dtype, qscheme=qscheme,
                          reduce_range=reduce_range, quant_min=quant_min, quant_max=quant_max,
                          eps=eps, is_dynamic=is_dynamic, **kwargs)
@@ -369,8 +355,7 @@ class PlaceholderObserver(ObserverBase):
         return x
 
     def calculate_qparams(self):
-        raise Exception(  # noqa: TRY002 - torch raises a bare Exception here
-            "calculate_qparams should not be called for PlaceholderObserver")
+        raise _errors.observer_no_qparams("PlaceholderObserver")
 
 
 class RecordingObserver(ObserverBase):
@@ -386,8 +371,7 @@ class RecordingObserver(ObserverBase):
         return x
 
     def calculate_qparams(self):
-        raise Exception(  # noqa: TRY002 - torch raises a bare Exception here
-            "calculate_qparams should not be called for RecordingObserver")
+        raise _errors.observer_no_qparams("RecordingObserver")
 
     def get_tensor_value(self):
         return self.tensor_val
@@ -405,15 +389,13 @@ class NoopObserver(ObserverBase):
         return x
 
     def calculate_qparams(self):
-        raise Exception(  # noqa: TRY002 - torch raises a bare Exception here
-            "calculate_qparams should not be called for NoopObserver")
+        raise _errors.observer_no_qparams("NoopObserver")
 
 
 def _check_symmetric_range(observer):
     if observer.qscheme in (torch.per_tensor_symmetric, torch.per_channel_symmetric) and \
             observer.reduce_range and observer.dtype is torch.quint8:
-        raise NotImplementedError("Cannot reduce range for symmetric                       "
-                                  "quantization for quint8")
+        raise _errors.observer_symmetric_reduce_range()
 
 
 def get_observer_state_dict(mod):
@@ -431,12 +413,10 @@ def load_observer_state_dict(mod, obs_dict):
         if isinstance(module, ObserverBase):
             module._load_from_state_dict(obs_dict, name + ".", None, False, missing,
                                          unexpected, [])
-    for k in missing:
-        if "observer" in k or "activation_post_process" in k:
-            raise Exception(f"Missing keys for observer {k} in state_dict")  # noqa: TRY002
-    for k in unexpected:
-        if "observer" in k or "activation_post_process" in k:
-            raise Exception(f"Unexpected keys for observer {k} in state_dict")  # noqa: TRY002
+    for kind, keys in (("Missing", missing), ("Unexpected", unexpected)):
+        for k in keys:
+            if "observer" in k or "activation_post_process" in k:
+                raise _errors.observer_state_key(kind, k)
 
 
 default_observer = MinMaxObserver.with_args(quant_min=0, quant_max=127)

@@ -5,6 +5,7 @@ from collections import namedtuple
 
 import ember as torch
 
+from ... import _errors
 from ...nn import Module
 from .fake_quantize import (FakeQuantize, FusedMovingAvgObsFakeQuantize,
                             default_fake_quant,
@@ -33,9 +34,7 @@ class QConfig(namedtuple("QConfig", ["activation", "weight"])):
 
     def __new__(cls, activation, weight):
         if isinstance(activation, Module) or isinstance(weight, Module):
-            raise ValueError("QConfig received observer instance, please pass observer class "
-                             "instead. Use MyObserver.with_args(x=1) to override arguments to "
-                             "constructor if needed")
+            raise _errors.qconfig_observer_instance("QConfig")
         return super().__new__(cls, activation, weight)
 
 
@@ -45,9 +44,7 @@ class QConfigDynamic(namedtuple("QConfigDynamic", ["activation", "weight"])):
 
     def __new__(cls, activation=torch.nn.Identity, weight=torch.nn.Identity):
         if isinstance(weight, Module):
-            raise ValueError("QConfigDynamic received observer instance, please pass observer "
-                             "class instead. Use MyObserver.with_args(x=1) to override "
-                             "arguments to constructor if needed")
+            raise _errors.qconfig_observer_instance("QConfigDynamic")
         warnings.warn("QConfigDynamic is going to be deprecated in PyTorch 1.12, please use "
                       "QConfig instead")
         return super().__new__(cls, activation, weight)
@@ -80,16 +77,14 @@ default_reuse_input_qconfig = QConfig(activation=default_placeholder_observer,
 
 def _check_backend(backend):
     if backend not in _BACKENDS:
-        raise AssertionError(f"backend: {backend} not supported. backend must be one of "
-                             f"{_BACKENDS}")
+        raise _errors.qconfig_backend(backend, _BACKENDS)
 
 
 def get_default_qconfig(backend="x86", version=0):
     """torch's post-training qconfig for ``backend`` (a histogram observer for activations)."""
     _check_backend(backend)
     if version != 0:
-        raise AssertionError(f"Version number: {version} in get_default_qconfig is not "
-                             "supported. Version number must be 0")
+        raise _errors.qconfig_version("get_default_qconfig", version, "0")
     weight = default_weight_observer if backend == "qnnpack" \
         else default_per_channel_weight_observer
     return QConfig(activation=HistogramObserver.with_args(
@@ -101,18 +96,16 @@ def get_default_qat_qconfig(backend="x86", version=1):
     moving-average observers (fused ones for ``version=1``)."""
     _check_backend(backend)
     if version not in (0, 1):
-        raise AssertionError(f"Version number: {version}in get_default_qat_qconfig is not "
-                             "supported. Version number must be 0 or 1")
-    reduce_range = backend in ("fbgemm", "x86")
+        raise _errors.qconfig_version("get_default_qat_qconfig", version, "0 or 1")
+    act = {"observer": MovingAverageMinMaxObserver, "quant_min": 0, "quant_max": 255}
+    if backend != "onednn":
+        act["reduce_range"] = backend in ("fbgemm", "x86")
     if version == 0:
-        activation = FakeQuantize.with_args(observer=MovingAverageMinMaxObserver, quant_min=0,
-                                            quant_max=255, reduce_range=reduce_range)
+        activation = FakeQuantize.with_args(**act)
         weight = default_weight_fake_quant if backend == "qnnpack" \
             else default_per_channel_weight_fake_quant
     else:
-        activation = FusedMovingAvgObsFakeQuantize.with_args(
-            observer=MovingAverageMinMaxObserver, quant_min=0, quant_max=255,
-            reduce_range=reduce_range)
+        activation = FusedMovingAvgObsFakeQuantize.with_args(**act)
         weight = default_fused_wt_fake_quant if backend == "qnnpack" \
             else default_fused_per_channel_wt_fake_quant
     return QConfig(activation=activation, weight=weight)

@@ -97,8 +97,8 @@ def prepare(model, inplace=False, allow_list=None, observer_non_leaf_module_list
                       "configuration through `qconfig_dict` or by assigning the `.qconfig` "
                       "attribute directly on submodules")
     devices = _devices(model)
-    assert len(devices) <= 1, \
-        f"prepare only works with cpu or single-device CUDA modules, but got devices {devices}"
+    if len(devices) > 1:
+        raise _errors.quantization_workflow("devices", function="prepare", devices=devices)
     _add_observer_(model, allow_list or get_default_qconfig_propagation_list(),
                    observer_non_leaf_module_list, next(iter(devices)) if devices else None)
     return model
@@ -107,7 +107,8 @@ def prepare(model, inplace=False, allow_list=None, observer_non_leaf_module_list
 def prepare_qat(model, mapping=None, inplace=False):
     """Quantization-aware training: swap modules for their QAT forms (fake-quantized weights,
     ``mapping``), then ``prepare`` (fake-quantized outputs)."""
-    assert model.training, "prepare_qat only works on models in training mode"
+    if not model.training:
+        raise _errors.quantization_workflow("qat_training")
     mapping = get_default_qat_module_mappings() if mapping is None else mapping
     if not inplace:
         model = copy.deepcopy(model)
@@ -131,8 +132,8 @@ def swap_module(mod, mapping, custom_module_class_mapping=None,
         if hook is not _observer_forward_hook:
             new_mod.register_forward_hook(hook)
     devices = _devices(mod)
-    assert len(devices) <= 1, \
-        f"swap_module only works with cpu or single-device CUDA modules, but got devices {devices}"
+    if len(devices) > 1:
+        raise _errors.quantization_workflow("devices", function="swap_module", devices=devices)
     if devices:
         new_mod.to(next(iter(devices)))
     return new_mod

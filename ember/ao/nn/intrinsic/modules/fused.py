@@ -1,5 +1,6 @@
 """Fused module sequences (``fuse_modules``' results): ``nn.Sequential`` subclasses that mark
 layers quantized as one unit."""
+from ..... import _errors
 from .....nn import (BatchNorm1d, BatchNorm2d, BatchNorm3d, Conv1d, Conv2d, Conv3d, Linear, ReLU,
                     Sequential)
 from .....nn.utils.parametrize import type_before_parametrizations
@@ -21,7 +22,7 @@ def _fused(name, *kinds):
             names = [t.__name__ for t in found]
             listed = " and ".join(names) if len(names) < 3 else \
                 ", ".join(names[:-1]) + ", and " + names[-1]
-            raise AssertionError(f"Incorrect types for input modules: {listed}")
+            raise _errors.quantization_workflow("fused_types", listed=listed)
         _FusedModule.__init__(self, *modules)
     return type(name, (_FusedModule,), {"__init__": __init__, "__module__": __name__,
                                         "__doc__": f"{' + '.join(k.__name__ for k in kinds)}"

@@ -1,5 +1,6 @@
 """What every quantization-aware-training module shares: a fake quantizer of its weight, built
 from its qconfig, and ``from_float`` (the float module's parameters, shared)."""
+from ..... import _errors
 from .....nn.utils.parametrize import type_before_parametrizations
 
 
@@ -9,17 +10,23 @@ class WeightFakeQuant:
     _FLOAT_MODULE = None
 
     def _init_fake_quant(self, qconfig, device, dtype):
-        assert qconfig, "qconfig must be provided for QAT module"
+        if not qconfig:
+            raise _errors.quantization_workflow("qat_qconfig")
         self.qconfig = qconfig
         self.weight_fake_quant = qconfig.weight(factory_kwargs={"device": device,
                                                                 "dtype": dtype})
 
     @classmethod
     def from_float(cls, mod, use_precomputed_fake_quant=False):
-        assert type_before_parametrizations(mod) == cls._FLOAT_MODULE, \
-            " qat." + cls.__name__ + ".from_float only works for " + cls._FLOAT_MODULE.__name__
-        assert hasattr(mod, "qconfig"), "Input float module must have qconfig defined"
-        assert mod.qconfig, "Input float module must have a valid qconfig"
+        kind = type_before_parametrizations(mod)
+        if kind != cls._FLOAT_MODULE:
+            raise _errors.quantization_workflow("qat_from", name=cls.__name__,
+                                                float_name=cls._FLOAT_MODULE.__name__,
+                                                got=kind.__name__)
+        if not hasattr(mod, "qconfig"):
+            raise _errors.quantization_workflow("qat_no_qconfig")
+        if not mod.qconfig:
+            raise _errors.quantization_workflow("qat_bad_qconfig")
         qconfig = mod.qconfig
         from ...intrinsic import _FusedModule
         if isinstance(mod, _FusedModule):
