@@ -60,6 +60,9 @@ OBSERVERS = {
         lambda m: m.ao.quantization.MovingAveragePerChannelMinMaxObserver(
             averaging_constant=0.5, ch_axis=-1, dtype=m.qint8, quant_min=-64, quant_max=63),
     "quint4x2": lambda m: m.ao.quantization.MinMaxObserver(dtype=m.quint4x2),
+    "histogram": lambda m: m.ao.quantization.HistogramObserver(bins=256),
+    "histogram_symmetric": lambda m: m.ao.quantization.HistogramObserver(
+        dtype=m.qint8, qscheme=m.per_tensor_symmetric, reduce_range=True),
 }
 
 
@@ -71,6 +74,8 @@ def test_observer_ranges_and_qparams_as_torch(kind):
     _same(e.min_val, t.min_val)
     _same(e.max_val, t.max_val)
     _same(e.calculate_qparams(), t.calculate_qparams())
+    if hasattr(t, "histogram"):
+        _same(e.histogram, t.histogram)
     np.testing.assert_array_equal(e_out.numpy(), t_out.numpy())   # returns its input
     assert list(e.state_dict()) == list(t.state_dict())
     assert repr(e) == repr(t)
@@ -212,12 +217,14 @@ def test_fuse_modules_as_torch():
     _same(e_ref, t_ref, 1e-5, 1e-6)
 
 
-def test_prepare_places_observers_as_torch_and_calibrates():
+@pytest.mark.parametrize("qconfig", ["default_qconfig", "get_default_qconfig"])
+def test_prepare_places_observers_as_torch_and_calibrates(qconfig):
     results = []
     for lib in (ember, torch):
         q = lib.ao.quantization
         net = q.fuse_modules(_net(lib).eval(), [["conv", "bn", "relu"]])
-        net.qconfig = q.default_qconfig
+        net.qconfig = getattr(q, qconfig) if qconfig == "default_qconfig" \
+            else q.get_default_qconfig("x86")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             prepared = q.prepare(net)

@@ -78,11 +78,11 @@ def float_functional_forward():
 
 
 # ---- observers ---------------------------------------------------------------------------------
-def observer_per_tensor_only(qscheme=None):
-    """MinMaxObserver (``qscheme`` None) or MovingAverageMinMaxObserver given a per-channel
-    scheme."""
+def observer_per_tensor_only(qscheme=None, name="MinMaxObserver"):
+    """MinMaxObserver / HistogramObserver (``qscheme`` None) or MovingAverageMinMaxObserver
+    given a per-channel scheme."""
     if qscheme is None:
-        return NotImplementedError("MinMaxObserver's qscheme only support "
+        return NotImplementedError(f"{name}'s qscheme only support "
                                    "torch.per_tensor_symmetric                     and "
                                    "torch.per_tensor_affine.")
     return NotImplementedError("MovingAverageMinMaxObserver's qscheme only support       "

@@ -315,21 +315,142 @@ class MovingAveragePerChannelMinMaxObserver(PerChannelMinMaxObserver):
 
 
 class HistogramObserver(UniformQuantizationObserverBase):
-    """Refused: its L2 search over histogram bins is not written yet (listed in
-    docs/quantization.md); the name exists so that qconfigs naming it can be built."""
+    """A running histogram (``bins`` bins over the observed range, re-binned as the range
+    grows); ``calculate_qparams`` narrows the range to the one minimising the L2 quantization
+    error of the histogram (torch's search, from caffe2's norm minimization), then computes
+    scale and zero point as ``MinMaxObserver`` does."""
 
     def __init__(self, bins=2048, dtype=torch.quint8, qscheme=torch.per_tensor_affine,
                  reduce_range=False, quant_min=None, quant_max=None, factory_kwargs=None,
                  eps=_EPS, is_dynamic=False, **kwargs):
-        raise NotImplementedError(
-            "HistogramObserver is not implemented in Ember yet; use MinMaxObserver or "
-            "MovingAverageMinMaxObserver (as default_qconfig and get_default_qat_qconfig do)")
+        if not is_per_tensor(qscheme):
+            raise _errors.observer_per_tensor_only(name="HistogramObserver")
+        if is_dynamic:
+            raise _errors.observer_not_dynamic("HistogramObserver")
+        super().__init__(dtype=dtype, qscheme=qscheme, reduce_range=reduce_range,
+                         quant_min=quant_min, quant_max=quant_max,
+                         factory_kwargs=factory_kwargs, eps=eps, is_dynamic=is_dynamic, **kwargs)
+        factory_kwargs = _factory_kwargs(factory_kwargs)
+        self.bins = bins
+        self.register_buffer("histogram", torch.zeros(self.bins, **factory_kwargs))
+        self.register_buffer("min_val", torch.tensor(float("inf"), **factory_kwargs))
+        self.register_buffer("max_val", torch.tensor(float("-inf"), **factory_kwargs))
+        self.dst_nbins = 2 ** torch.iinfo(self.dtype).bits
+        self.upsample_rate = 16     # finer bins when an old histogram is re-binned
+
+    def _quantization_error(self, start_bin, end_bin):
+        """L2 error of quantizing the histogram's values (uniform within each bin) with
+        ``dst_nbins`` levels spread over bins ``start_bin..end_bin``."""
+        bin_width = (self.max_val.item() - self.min_val.item()) / self.bins
+        dst_width = bin_width * (end_bin - start_bin + 1) / self.dst_nbins
+        if dst_width == 0.0:
+            return 0.0
+        begin = (torch.arange(self.bins) - start_bin) * bin_width
+        end = begin + bin_width
+        dst_of_begin = torch.clamp(torch.div(begin, dst_width, rounding_mode="floor"), 0,
+                                   self.dst_nbins - 1)
+        dst_of_end = torch.clamp(torch.div(end, dst_width, rounding_mode="floor"), 0,
+                                 self.dst_nbins - 1)
+        density = self.histogram / bin_width
+        half = dst_width / 2
+
+        def l2(lo, hi):     # density * integral of x^2 over [lo, hi]
+            return density * ((hi * hi * hi - lo * lo * lo) / 3)
+
+        norm = torch.zeros(self.bins)
+        norm += l2(begin - (dst_of_begin + 0.5) * dst_width, torch.ones(self.bins) * half)
+        norm += (dst_of_end - dst_of_begin - 1) * l2(torch.tensor(-half), torch.tensor(half))
+        norm += l2(torch.tensor(-half), end - (dst_of_end * dst_width + half))
+        return norm.sum().item()
+
+    def _non_linear_param_search(self):
+        """The (min, max) whose quantization error is smallest, moving the bounds inwards
+        by quantiles of 1e-5 while the error decreases."""
+        bin_width = (self.max_val - self.min_val) / self.bins
+        total = torch.sum(self.histogram).item()
+        cumulative = torch.cumsum(self.histogram, dim=0).tolist()
+        f32 = torch.tensor(0.0).numpy().dtype.type   # comparisons as torch's: in float32
+        alpha, beta, stepsize = 0.0, 1.0, 1e-5
+        start_bin, end_bin = 0, self.bins - 1
+        norm_min = float("inf")
+        while alpha < beta:
+            next_alpha, next_beta = alpha + stepsize, beta - stepsize
+            left, right = start_bin, end_bin
+            while left < end_bin and cumulative[left] < f32(next_alpha * total):
+                left += 1
+            while right > start_bin and cumulative[right] > f32(next_beta * total):
+                right -= 1
+            next_start, next_end = start_bin, end_bin
+            if left - start_bin > end_bin - right:
+                next_start, alpha = left, next_alpha
+            else:
+                next_end, beta = right, next_beta
+            if next_start == start_bin and next_end == end_bin:
+                continue
+            norm = self._quantization_error(next_start, next_end)
+            if norm > norm_min:
+                break
+            norm_min, start_bin, end_bin = norm, next_start, next_end
+        return self.min_val + bin_width * start_bin, self.min_val + bin_width * (end_bin + 1)
+
+    def _rebinned(self, histogram, lo, hi, new_lo, new_hi):
+        """``histogram`` over [lo, hi] re-binned over [new_lo, new_hi] (each bin split into
+        ``upsample_rate`` parts placed at their centres)."""
+        n = self.bins * self.upsample_rate
+        fine = histogram.repeat_interleave(self.upsample_rate) / self.upsample_rate
+        centres = torch.linspace(lo, hi, n + 1)[:-1] + 0.5 * ((hi - lo) / n)
+        edges = torch.linspace(new_lo, new_hi, self.bins + 1)
+        index = torch.clamp(torch.bucketize(centres, edges, right=True) - 1, 0, self.bins - 1)
+        return torch.bincount(index, weights=fine, minlength=self.bins)
+
+    def _combine(self, new_hist, lo, hi, new_lo, new_hi):
+        if new_lo == lo and new_hi == hi:
+            return self.histogram + new_hist
+        if lo == hi:        # everything seen so far is one value
+            return torch.histc(lo, bins=self.bins, min=new_lo, max=new_hi) * \
+                torch.sum(self.histogram) + new_hist
+        return new_hist + self._rebinned(self.histogram, lo, hi, new_lo, new_hi)
+
+    def _store(self, name, value):
+        buffer = getattr(self, name)
+        buffer.detach_().resize_(value.shape)
+        buffer.copy_(value)
 
     def forward(self, x_orig):
+        if x_orig.numel() == 0:
+            return x_orig
+        x = x_orig.detach()
+        x_min, x_max = torch.aminmax(x)
+        if x_min == -torch.inf or x_max == torch.inf:
+            warnings.warn("torch.inf detected in input tensor, ignoring input", stacklevel=2)
+            x = x[x.abs() != torch.inf]
+            if x.numel() == 0:
+                return x_orig
+            x_min, x_max = torch.aminmax(x)
+        if self.min_val == float("inf") or self.max_val == float("-inf"):
+            self._store("min_val", x_min)
+            self._store("max_val", x_max)
+            self._store("histogram", torch.histc(x, self.bins, min=x_min, max=x_max))
+            return x_orig
+        lo, hi = self.min_val, self.max_val
+        new_lo, new_hi = torch.min(lo, x_min).detach(), torch.max(hi, x_max).detach()
+        new_hist = torch.histc(x, self.bins, min=new_lo, max=new_hi)
+        self._store("histogram", self._combine(new_hist, lo, hi, new_lo, new_hi))
+        self._store("min_val", new_lo)
+        self._store("max_val", new_hi)
         return x_orig
 
     def calculate_qparams(self):
-        raise NotImplementedError
+        if self.min_val == float("inf") and self.max_val == float("-inf"):
+            warnings.warn("must run observer before calling calculate_qparams.               "
+                          "                     Returning default scale and zero point ",
+                          stacklevel=2)
+            return torch.tensor([1.0], device=self.min_val.device.type), \
+                torch.tensor([0], device=self.min_val.device.type)
+        return self._calculate_qparams(*self._non_linear_param_search())
+
+    def extra_repr(self):
+        return f"min_val={self.min_val}, max_val={self.max_val}"
 
 
 class PlaceholderObserver(ObserverBase):
