@@ -244,33 +244,43 @@ def test_prepare_places_observers_as_torch_and_calibrates(qconfig):
     _same(e_q, t_q)
 
 
-def test_prepare_qat_trains_as_torch():
+@pytest.mark.parametrize("bn, fuse, qconfig", [
+    (False, [["conv", "relu"], ["fc", "relu2"]], "default_qat_qconfig"),
+    (True, [["conv", "bn", "relu"]], "get_default_qat_qconfig"),
+    (True, [["conv", "bn"]], "default_qat_qconfig"),
+])
+def test_prepare_qat_trains_as_torch(bn, fuse, qconfig):
+    """QAT modules (Conv + BN folded into the fake-quantized weight included): layout, three
+    SGD steps, the frozen model, and the random stream afterwards."""
     results = []
     for lib in (ember, torch):
         q = lib.ao.quantization
-        net = q.fuse_modules_qat(_net(lib, bn=False).train(), [["conv", "relu"]])
-        net.qconfig = q.default_qat_qconfig
+        net = q.fuse_modules_qat(_net(lib, bn=bn).train(), fuse)
+        net.qconfig = q.default_qat_qconfig if qconfig == "default_qat_qconfig" \
+            else q.get_default_qat_qconfig("x86", 0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             qat = q.prepare_qat(net)
-        opt = lib.optim.SGD(qat.parameters(), lr=0.05)
         losses = []
-        for step in range(3):
-            opt.zero_grad()
+        for step in range(3):       # plain SGD (torch.optim's first step imports dynamo: 6 s)
+            qat.zero_grad()
             loss = qat(_x(lib, step)).pow(2).mean()
             loss.backward()
-            opt.step()
+            with lib.no_grad():
+                for p in qat.parameters():
+                    p -= 0.05 * p.grad
             losses.append(loss.item())
         qat.apply(q.disable_observer)
+        qat.apply(lib.ao.nn.intrinsic.qat.freeze_bn_stats)
         frozen = qat(_x(lib))
         results.append((_layout(qat), losses, frozen, qat.fc.weight_fake_quant.scale,
-                        list(qat.state_dict())))
+                        lib.rand(3), list(qat.state_dict())))
         with pytest.raises(AssertionError, match="prepare_qat only works"):
             q.prepare_qat(net.eval())
     (e_layout, e_losses, *e_rest), (t_layout, t_losses, *t_rest) = results
     assert e_layout == t_layout and e_rest[-1] == t_rest[-1]
     np.testing.assert_allclose(e_losses, t_losses, rtol=1e-5)
-    _same(e_rest[:2], t_rest[:2], 1e-5, 1e-6)
+    _same(e_rest[:3], t_rest[:3], 1e-5, 1e-6)
 
 
 def test_convert_with_a_float_mapping_swaps_and_removes_observers():

@@ -1,2 +1,3 @@
-"""``torch.ao.nn.intrinsic.qat``: fused QAT modules (Linear / Conv + ReLU)."""
-from .modules import ConvReLU1d, ConvReLU2d, ConvReLU3d, LinearReLU  # noqa: F401
+"""``torch.ao.nn.intrinsic.qat``: fused QAT modules (Conv + BN (+ ReLU), Conv / Linear +
+ReLU)."""
+from .modules import *  # noqa: F401,F403

@@ -1,1 +1,2 @@
-from .fused_relu import ConvReLU1d, ConvReLU2d, ConvReLU3d, LinearReLU  # noqa: F401
+from .conv_fused import *  # noqa: F401,F403
+from .linear_relu import LinearReLU  # noqa: F401
