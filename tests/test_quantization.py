@@ -333,3 +333,14 @@ def test_qschemes_and_module_aliases():
     assert ember.quantization.fuse_modules is ember.ao.quantization.fuse_modules
     assert ember.nn.quantized.BatchNorm2d is ember.ao.nn.quantized.BatchNorm2d
     assert ember.nn.intrinsic.ConvReLU2d is ember.ao.nn.intrinsic.ConvReLU2d
+
+
+def test_the_workflow_entry_points_are_deprecated_as_in_torch():
+    messages = []
+    for lib in (ember, torch):
+        model = lib.nn.Sequential(lib.nn.Linear(2, 2))
+        model.qconfig = lib.ao.quantization.default_qconfig
+        with pytest.warns(DeprecationWarning) as record:
+            lib.ao.quantization.prepare(model)
+        messages.append(str(record[0].message))
+    assert messages[0] == messages[1]

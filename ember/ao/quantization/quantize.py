@@ -3,6 +3,7 @@ modules' outputs), ``prepare_qat`` (weights fake-quantized, then ``prepare``), a
 swapping ``convert`` does.  Converting to quantized modules needs quantized tensors and is
 refused; swapping with an explicit float mapping works."""
 import copy
+import functools
 import warnings
 
 from ... import _errors, nn
@@ -17,6 +18,16 @@ from .stubs import DeQuantStub
 
 __all__ = ["propagate_qconfig_", "add_quant_dequant", "prepare", "prepare_qat", "convert",
            "swap_module", "quantize", "quantize_dynamic", "quantize_qat"]
+
+
+def _deprecated(fn):
+    """torch 2.13 marks the eager workflow's entry points deprecated (a DeprecationWarning at
+    each call)."""
+    @functools.wraps(fn)
+    def entry_point(*args, **kwargs):
+        warnings.warn(_errors.quantization_deprecated(), DeprecationWarning, stacklevel=2)
+        return fn(*args, **kwargs)
+    return entry_point
 
 
 def _propagate(module, qconfig_dict, parent_qconfig, prefix):
@@ -85,6 +96,7 @@ def _add_observer_(module, propagation_list, non_leaf_module_list, device):
         insert(module)
 
 
+@_deprecated
 def prepare(model, inplace=False, allow_list=None, observer_non_leaf_module_list=None,
             prepare_custom_config_dict=None):
     """A copy of ``model`` (or ``model`` itself) with an observer after every leaf module that
@@ -104,6 +116,7 @@ def prepare(model, inplace=False, allow_list=None, observer_non_leaf_module_list
     return model
 
 
+@_deprecated
 def prepare_qat(model, mapping=None, inplace=False):
     """Quantization-aware training: swap modules for their QAT forms (fake-quantized weights,
     ``mapping``), then ``prepare`` (fake-quantized outputs)."""
@@ -161,6 +174,7 @@ def _remove_qconfig(module):
             del hooks[key]
 
 
+@_deprecated
 def convert(module, mapping=None, inplace=False, remove_qconfig=True, is_reference=False,
             convert_custom_config_dict=None, use_precomputed_fake_quant=False):
     """Swap submodules by ``mapping`` (type -> class with ``from_float``).  Without a mapping
@@ -186,14 +200,17 @@ def add_quant_dequant(module):
     return module
 
 
+@_deprecated
 def quantize(model, run_fn, run_args, mapping=None, inplace=False):
     """Post-training static quantization (prepare, calibrate, convert): refused at convert."""
     raise _errors.quantized_tensors_missing("torch.ao.quantization.quantize")
 
 
+@_deprecated
 def quantize_dynamic(model, qconfig_spec=None, dtype=None, mapping=None, inplace=False):
     raise _errors.quantized_tensors_missing("torch.ao.quantization.quantize_dynamic")
 
 
+@_deprecated
 def quantize_qat(model, run_fn, run_args, inplace=False):
     raise _errors.quantized_tensors_missing("torch.ao.quantization.quantize_qat")
