@@ -129,7 +129,7 @@ def test_call_forms_and_conflicts_as_torch(call):
 def test_operators_and_internal_calls_stay_bare():
     """Only the public bindings are wrappers: operators, unary methods and the ops' own module
     functions (Ember's internal calls) pay no wrapper frame."""
-    from ember._ops import pointwise
+    pointwise = ember._ops.pointwise     # (this ember's: other tests may import a fresh one)
     assert ember.Tensor.__mul__ is pointwise.mul and ember.Tensor.sigmoid is pointwise.sigmoid
     assert ember.mul is not pointwise.mul and ember.mul.__wrapped__ is pointwise.mul
     assert ember.Tensor.mul is ember.mul
@@ -138,8 +138,8 @@ def test_operators_and_internal_calls_stay_bare():
 def test_aliases_work_under_binding_layers_and_bindings_come_back():
     """A transform that rebinds the public functions (a ``TorchFunctionMode``) keeps the
     aliases working, sees the public function, and puts every binding back afterwards."""
-    from ember._ops import pointwise
-    from ember.overrides import TorchFunctionMode
+    pointwise = ember._ops.pointwise
+    TorchFunctionMode = ember.overrides.TorchFunctionMode
     seen = []
 
     class Record(TorchFunctionMode):
