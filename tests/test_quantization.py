@@ -344,3 +344,34 @@ def test_the_workflow_entry_points_are_deprecated_as_in_torch():
             lib.ao.quantization.prepare(model)
         messages.append(str(record[0].message))
     assert messages[0] == messages[1]
+
+
+@pytest.fixture
+def strict_cuda():
+    from ember import _backend
+    was_fake, was_strict = _backend.fake_cuda_enabled(), _backend._strict[0]
+    _backend.enable_fake_cuda(True, strict=True)
+    try:
+        yield
+    finally:
+        _backend.enable_fake_cuda(was_fake, strict=was_strict)
+
+
+def test_observers_and_fake_quantize_run_on_the_device_backend(strict_cuda):
+    """On the strict CuPy-shaped backend (arrays refuse silent host conversion) the modules
+    give the CPU's values."""
+    q = ember.ao.quantization
+    makers = (lambda: q.HistogramObserver(bins=64),
+              lambda: q.MovingAveragePerChannelMinMaxObserver(ch_axis=1),
+              q.default_per_channel_weight_fake_quant, q.default_fake_quant)
+    for make in makers:
+        results = []
+        for device in ("cpu", "cuda"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                module = make().to(device)
+            outs = [module(ember.from_numpy(b).to(device)).cpu() for b in _batches(2)]
+            results.append((outs, [t.cpu() for t in module.calculate_qparams()]))
+        (c_outs, c_q), (d_outs, d_q) = results
+        for a, b in zip(c_outs + c_q, d_outs + d_q):
+            np.testing.assert_array_equal(a.numpy(), b.numpy())

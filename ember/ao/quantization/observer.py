@@ -345,7 +345,8 @@ class HistogramObserver(UniformQuantizationObserverBase):
         dst_width = bin_width * (end_bin - start_bin + 1) / self.dst_nbins
         if dst_width == 0.0:
             return 0.0
-        begin = (torch.arange(self.bins) - start_bin) * bin_width
+        device = self.histogram.device
+        begin = (torch.arange(self.bins, device=device) - start_bin) * bin_width
         end = begin + bin_width
         dst_of_begin = torch.clamp(torch.div(begin, dst_width, rounding_mode="floor"), 0,
                                    self.dst_nbins - 1)
@@ -357,8 +358,9 @@ class HistogramObserver(UniformQuantizationObserverBase):
         def l2(lo, hi):     # density * integral of x^2 over [lo, hi]
             return density * ((hi * hi * hi - lo * lo * lo) / 3)
 
-        norm = torch.zeros(self.bins)
-        norm += l2(begin - (dst_of_begin + 0.5) * dst_width, torch.ones(self.bins) * half)
+        norm = torch.zeros(self.bins, device=device)
+        norm += l2(begin - (dst_of_begin + 0.5) * dst_width,
+                   torch.ones(self.bins, device=device) * half)
         norm += (dst_of_end - dst_of_begin - 1) * l2(torch.tensor(-half), torch.tensor(half))
         norm += l2(torch.tensor(-half), end - (dst_of_end * dst_width + half))
         return norm.sum().item()
@@ -398,8 +400,9 @@ class HistogramObserver(UniformQuantizationObserverBase):
         ``upsample_rate`` parts placed at their centres)."""
         n = self.bins * self.upsample_rate
         fine = histogram.repeat_interleave(self.upsample_rate) / self.upsample_rate
-        centres = torch.linspace(lo, hi, n + 1)[:-1] + 0.5 * ((hi - lo) / n)
-        edges = torch.linspace(new_lo, new_hi, self.bins + 1)
+        device = histogram.device
+        centres = torch.linspace(lo, hi, n + 1, device=device)[:-1] + 0.5 * ((hi - lo) / n)
+        edges = torch.linspace(new_lo, new_hi, self.bins + 1, device=device)
         index = torch.clamp(torch.bucketize(centres, edges, right=True) - 1, 0, self.bins - 1)
         return torch.bincount(index, weights=fine, minlength=self.bins)
 
@@ -407,7 +410,7 @@ class HistogramObserver(UniformQuantizationObserverBase):
         if new_lo == lo and new_hi == hi:
             return self.histogram + new_hist
         if lo == hi:        # everything seen so far is one value
-            return torch.histc(lo, bins=self.bins, min=new_lo, max=new_hi) * \
+            return torch.histc(lo, bins=self.bins, min=new_lo.item(), max=new_hi.item()) * \
                 torch.sum(self.histogram) + new_hist
         return new_hist + self._rebinned(self.histogram, lo, hi, new_lo, new_hi)
 
@@ -430,11 +433,12 @@ class HistogramObserver(UniformQuantizationObserverBase):
         if self.min_val == float("inf") or self.max_val == float("-inf"):
             self._store("min_val", x_min)
             self._store("max_val", x_max)
-            self._store("histogram", torch.histc(x, self.bins, min=x_min, max=x_max))
+            self._store("histogram", torch.histc(x, self.bins, min=x_min.item(),
+                                                 max=x_max.item()))
             return x_orig
         lo, hi = self.min_val, self.max_val
         new_lo, new_hi = torch.min(lo, x_min).detach(), torch.max(hi, x_max).detach()
-        new_hist = torch.histc(x, self.bins, min=new_lo, max=new_hi)
+        new_hist = torch.histc(x, self.bins, min=new_lo.item(), max=new_hi.item())
         self._store("histogram", self._combine(new_hist, lo, hi, new_lo, new_hi))
         self._store("min_val", new_lo)
         self._store("max_val", new_hi)
