@@ -29,10 +29,11 @@ per_channel_symmetric = qscheme("per_channel_symmetric")
 per_channel_affine_float_qparams = qscheme("per_channel_affine_float_qparams")
 
 
-def refused(name, namespace="torch"):
-    """A function ``namespace.name`` that raises: it needs quantized tensors."""
+def refused(name, namespace="torch", error=_errors.quantized_tensors_missing):
+    """A function ``namespace.name`` that raises ``error`` (by default: it needs quantized
+    tensors)."""
     def unsupported(*args, **kwargs):
-        raise _errors.quantized_tensors_missing(f"{namespace}.{name}")
+        raise error(f"{namespace}.{name}")
     unsupported.__name__ = unsupported.__qualname__ = name
     return unsupported
 

@@ -190,3 +190,8 @@ def quantization_deprecated():
             "3. pt2e quantization has been migrated to torchao "
             "(https://github.com/pytorch/ao/tree/main/torchao/quantization/pt2e) \n"
             "see https://github.com/pytorch/ao/issues/2259 for more details")
+
+
+def quantization_not_written(what):
+    return NotImplementedError(f"{what} is not implemented in Ember (eager-mode quantization "
+                               "is: torch.ao.quantization.prepare / prepare_qat)")

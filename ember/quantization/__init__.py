@@ -6,4 +6,4 @@ from ..ao.quantization import __name__ as _TARGET
 
 globals().update(alias_submodules(__name__, _TARGET, (
     "fake_quantize", "fuse_modules", "fuser_method_mappings", "observer", "qconfig",
-    "quantization_mappings", "quantize", "stubs", "utils")))
+    "quantization_mappings", "quantize", "quantize_fx", "stubs", "utils")))

@@ -11,4 +11,5 @@ from .qconfig import *  # noqa: F401,F403
 from .quantization_mappings import *  # noqa: F401,F403
 from .quantize import *  # noqa: F401,F403
 from .stubs import *  # noqa: F401,F403
+from . import quantize_fx  # noqa: F401
 from .utils import *  # noqa: F401,F403
