@@ -135,6 +135,13 @@ def test_operators_and_internal_calls_stay_bare():
     assert ember.Tensor.mul is ember.mul
 
 
+def test_public_functions_pickle_by_reference():
+    import pickle
+    for fn in (ember.add, ember.sigmoid, ember.sum, ember.Tensor.mul, ember.Tensor.mul_,
+               ember.relu, ember.special.expit):
+        assert pickle.loads(pickle.dumps(fn)) is fn
+
+
 def test_aliases_work_under_binding_layers_and_bindings_come_back():
     """A transform that rebinds the public functions (a ``TorchFunctionMode``) keeps the
     aliases working, sees the public function, and puts every binding back afterwards."""

@@ -117,9 +117,13 @@ def bind_methods(namespace):
     for op in OPS.values():
         function, method, inplace = public_bindings(op.fn, op.inplace, op.name)
         op.public = function
-        for wrapper, fn in ((function, op.fn), (inplace, op.inplace)):
+        for wrapper, fn, path in ((function, op.fn, op.name if op.function else
+                                   "Tensor." + op.name),
+                                  (inplace, op.inplace, f"Tensor.{op.name}_")):
             if wrapper is not fn:
                 _bindings.stand_in(wrapper, fn)
+                # pickled by reference to where it is bound (its op's module holds the op)
+                wrapper.__module__, wrapper.__qualname__ = "ember", path
         for m in op.methods:
             setattr(Tensor, m, method)
         if inplace is not None:
