@@ -126,27 +126,22 @@ def test_call_forms_and_conflicts_as_torch(call):
         assert got[1] == expected[1]
 
 
-def test_operators_and_internal_calls_stay_bare():
+def _bindings_in_a_fresh_process():
     """Only the public bindings are wrappers: operators, unary methods and the ops' own module
-    functions (Ember's internal calls) pay no wrapper frame."""
-    pointwise = ember._ops.pointwise     # (this ember's: other tests may import a fresh one)
-    assert ember.Tensor.__mul__ is pointwise.mul and ember.Tensor.sigmoid is pointwise.sigmoid
-    assert ember.mul is not pointwise.mul and ember.mul.__wrapped__ is pointwise.mul
-    assert ember.Tensor.mul is ember.mul
-
-
-def test_public_functions_pickle_by_reference():
+    functions (Ember's internal calls) stay bare.  A transform that rebinds the public
+    functions (a ``TorchFunctionMode``) keeps the aliases working, sees the public function,
+    and puts every binding back.  Public functions pickle by reference."""
     import pickle
-    for fn in (ember.add, ember.sigmoid, ember.sum, ember.Tensor.mul, ember.Tensor.mul_,
-               ember.relu, ember.special.expit):
-        assert pickle.loads(pickle.dumps(fn)) is fn
-
-
-def test_aliases_work_under_binding_layers_and_bindings_come_back():
-    """A transform that rebinds the public functions (a ``TorchFunctionMode``) keeps the
-    aliases working, sees the public function, and puts every binding back afterwards."""
-    pointwise = ember._ops.pointwise
-    TorchFunctionMode = ember.overrides.TorchFunctionMode
+    import ember
+    from ember._ops import pointwise
+    from ember.overrides import TorchFunctionMode
+    checks = {
+        "operators bare": ember.Tensor.__mul__ is pointwise.mul,
+        "unary methods bare": ember.Tensor.sigmoid is pointwise.sigmoid,
+        "function wrapped": ember.mul is not pointwise.mul and
+        ember.mul.__wrapped__ is pointwise.mul,
+        "binary method is the function": ember.Tensor.mul is ember.mul,
+    }
     seen = []
 
     class Record(TorchFunctionMode):
@@ -158,10 +153,22 @@ def test_aliases_work_under_binding_layers_and_bindings_come_back():
     before = (ember.add, ember.Tensor.mul, ember.Tensor.__mul__, pointwise.mul)
     with Record():
         out = ember.add(x1=x, x2=x)
-        assert seen == [ember.add]
+        checks["mode sees the public function"] = seen == [ember.add]
         out = out.mul(x2=x)
-    assert out.tolist() == ((x + x) * x).tolist()
-    assert (ember.add, ember.Tensor.mul, ember.Tensor.__mul__, pointwise.mul) == before
+    checks["aliases under the mode"] = out.tolist() == ((x + x) * x).tolist()
+    checks["bindings back"] = (ember.add, ember.Tensor.mul, ember.Tensor.__mul__,
+                               pointwise.mul) == before
+    checks["pickled by reference"] = all(
+        pickle.loads(pickle.dumps(fn)) is fn
+        for fn in (ember.add, ember.sigmoid, ember.sum, ember.Tensor.mul, ember.Tensor.mul_,
+                   ember.relu, ember.special.expit))
+    return checks
+
+
+def test_public_bindings_stand_in_for_the_bare_ops():
+    from tests import isolated
+    checks = isolated.run(_bindings_in_a_fresh_process)
+    assert all(checks.values()), checks
 
 
 def test_error_raised_inside_the_op_is_not_retried():

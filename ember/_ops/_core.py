@@ -117,13 +117,16 @@ def bind_methods(namespace):
     for op in OPS.values():
         function, method, inplace = public_bindings(op.fn, op.inplace, op.name)
         op.public = function
-        for wrapper, fn, path in ((function, op.fn, op.name if op.function else
-                                   "Tensor." + op.name),
+        # pickled by reference to where it is bound (its op's module holds the bare op);
+        # Tensor's binding first: binding layers that rebind modules leave Tensor's alone
+        path = f"Tensor.{op.methods[0]}" if method is function and op.methods else \
+            op.name if op.function else None
+        for wrapper, fn, path in ((function, op.fn, path),
                                   (inplace, op.inplace, f"Tensor.{op.name}_")):
             if wrapper is not fn:
                 _bindings.stand_in(wrapper, fn)
-                # pickled by reference to where it is bound (its op's module holds the op)
-                wrapper.__module__, wrapper.__qualname__ = "ember", path
+                if path is not None:
+                    wrapper.__module__, wrapper.__qualname__ = "ember", path
         for m in op.methods:
             setattr(Tensor, m, method)
         if inplace is not None:
