@@ -84,6 +84,7 @@ from . import random  # noqa: E402
 from ._ops.sparse import sparse_coo_tensor  # noqa: E402
 from ._torch_functions import *  # noqa: E402,F401,F403
 from ._errors import OutOfMemoryError  # noqa: E402,F401
+from ._quantized import *  # noqa: E402,F401,F403
 
 
 # Subpackages that core tensor code never needs load on first use (PEP 562), which keeps
@@ -93,7 +94,7 @@ _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "dist
                  "overrides", "_C", "amp", "cpu", "testing", "multiprocessing", "futures",
                  "profiler", "distributions", "func",
                  "fft", "signal", "masked", "sparse", "__config__", "quasirandom", "functional",
-                 "_utils", "xpu", "mps"}
+                 "_utils", "xpu", "mps", "ao", "quantization"}
 _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),
                "PyTorchFileReader": ("serialization", "PyTorchFileReader"),
                "ScriptModule": ("jit", "ScriptModule"), "ScriptFunction": ("jit", "ScriptFunction"),

@@ -22,7 +22,7 @@ MISSING = ()
 
 
 def _op(name):
-    return _OPS[name].fn
+    return _OPS[name].public
 
 
 digamma = psi = _op("digamma")

@@ -68,6 +68,11 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "tabnet_run.py": (("pytorch_tabnet", "pandas"), 1e-3),
     "opacus_pruning_run.py": (("opacus", "pytorch_msssim", "torch_pruning", "tensorboardX",
                                "tensorboard"), 1e-4),
+    "quantization_bayesian_run.py": (("bayesian_torch",), 1e-4),
+    "optim_attention_misc_run.py": (("adabelief_pytorch", "pytorch_warmup", "nystrom_attention",
+                                     "linformer", "lambda_networks", "dropblock",
+                                     "coral_pytorch", "focal_loss", "kmeans_pytorch",
+                                     "torch_pca", "tabulate", "colorama"), 1e-4),
 }
 
 

@@ -50,3 +50,4 @@ from .nn_modules_extra import *  # noqa: F401,F403
 from .dispatch import *  # noqa: F401,F403
 from .private_api import *  # noqa: F401,F403
 from .accelerators import *  # noqa: F401,F403
+from .quantization import *  # noqa: F401,F403

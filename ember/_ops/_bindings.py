@@ -8,6 +8,11 @@ layers are active, each function some active layer needs is replaced, wherever i
 — and the staticmethods of classes), by the composition of the active layers' wrappers, in
 layer order (the lowest order outermost).  With no layer active the original functions are
 back, so eager calls pay nothing.
+
+A *stand-in* is a permanent public binding of an op that is not the op's own function (the
+wrapper ``ember.add`` is, taking NumPy's keyword names: ``_numpy_names``).  It counts as a
+place of its op's function, the layers' wrappers call through it (so it keeps working under
+them), and restoring puts it back.
 """
 import sys
 import threading
@@ -15,7 +20,7 @@ import types
 
 from .._tensor import Tensor
 
-__all__ = ["register_layer", "set_active", "refresh", "original"]
+__all__ = ["register_layer", "set_active", "refresh", "original", "stand_in"]
 
 _FUNCTION = types.FunctionType
 _lock = threading.RLock()
@@ -23,6 +28,7 @@ _layers = {}        # name -> (order, functions(): a set or dict, wrap(inner, or
 _active = set()
 _composed = {}      # (original, active layer names) -> wrapper
 _originals = {}     # wrapper -> original
+_stand_ins = {}     # original -> its stand-in
 _places = {}        # original -> [(owner, name, bound value)]
 _seen = {"modules": -1, "functions": frozenset()}
 _swapped = []       # (owner, name, original bound value)
@@ -46,6 +52,12 @@ def set_active(name, active):
         _restore()
         if _active:
             _install()
+
+
+def stand_in(wrapper, fn):
+    """Record ``wrapper`` as the public stand-in of the function ``fn``."""
+    _stand_ins[fn] = wrapper
+    _originals[wrapper] = fn
 
 
 def original(fn):
@@ -119,12 +131,20 @@ def _plan(layers, needs):
 def _composed_wrapper(fn, chain):
     wrapper = _composed.get((fn, chain))
     if wrapper is None:
-        wrapper = fn
+        wrapper = _stand_ins.get(fn, fn)
         for name in reversed(chain):
             wrapper = _layers[name][2](wrapper, fn)
         _composed[(fn, chain)] = wrapper
         _originals[wrapper] = fn
     return wrapper
+
+
+def _restorable(bound):
+    """What restoring puts back where ``bound`` was found: the original function where it was
+    bound, else (its stand-in, or a layer's wrapper copied from a public binding) the
+    public function."""
+    fn = original(bound)
+    return fn if bound is fn else _stand_ins.get(fn, fn)
 
 
 def _search(fns):
@@ -135,7 +155,7 @@ def _search(fns):
     classes = set()
     for k, v in list(Tensor.__dict__.items()):
         if type(v) is _FUNCTION and original(v) in places:
-            places[original(v)].append((Tensor, k, original(v)))
+            places[original(v)].append((Tensor, k, _restorable(v)))
     for module in list(sys.modules.values()):
         d = getattr(module, "__dict__", None)
         if not isinstance(d, dict):
@@ -144,7 +164,7 @@ def _search(fns):
             if type(v) is _FUNCTION:
                 fn = original(v)
                 if fn in places:
-                    places[fn].append((d, k, fn))
+                    places[fn].append((d, k, _restorable(v)))
             elif type(v) is type and v is not Tensor and v not in classes and (
                     v.__module__ == d.get("__name__") or d.get(v.__qualname__) is v):
                 classes.add(v)      # (under the runner its __module__ names torch's module)
@@ -152,7 +172,7 @@ def _search(fns):
                     if type(sv) is staticmethod and type(sv.__func__) is _FUNCTION \
                             and original(sv.__func__) in places:
                         fn = original(sv.__func__)
-                        places[fn].append((v, a, staticmethod(fn)))
+                        places[fn].append((v, a, staticmethod(_restorable(sv.__func__))))
     _places.clear()
     _places.update(places)
     _plans.clear()

@@ -20,7 +20,8 @@ from .._tensor import Tensor, _make
 from ..autograd import grad_mode
 from ..autograd.graph import NO_GRAD_VIEW, make_node, node_class, set_output, save_output, edge
 from ..autograd.graph import _new as _new_node, _anomaly
-from ._numpy_names import accepting
+from . import _bindings
+from ._numpy_names import accepting, public_bindings
 
 _grad_on = grad_mode.is_grad_enabled   # this thread's grad mode: one C call
 _inference_on = grad_mode.is_inference_mode_enabled
@@ -29,7 +30,7 @@ _ndarray = np.ndarray
 
 class OpDef:
     __slots__ = ("name", "fn", "methods", "aliases", "nodes", "module", "inplace", "has_out",
-                 "differentiable", "function", "autocast")
+                 "differentiable", "function", "autocast", "public")
 
     def __init__(self, name, fn, methods, aliases, nodes, inplace, has_out, differentiable,
                  function=True):
@@ -44,6 +45,7 @@ class OpDef:
         self.differentiable = differentiable
         self.function = function
         self.autocast = None
+        self.public = fn    # what ``ember.<name>`` binds (see bind_methods)
 
     def __repr__(self):
         return f"OpDef({self.name!r})"
@@ -109,21 +111,35 @@ def set_autocast(name, spec):
 
 def bind_methods(namespace):
     """Attach every registered op to ``Tensor`` and, unless method-only, to ``namespace`` (the
-    ``ember`` module)."""
+    ``ember`` module).  These public bindings also take NumPy's names for ``input`` /
+    ``other`` (``_numpy_names.public_bindings``); the op's own function, which operators and
+    Ember's internal calls use, stays bare."""
     for op in OPS.values():
+        function, method, inplace = public_bindings(op.fn, op.inplace, op.name)
+        op.public = function
+        # pickled by reference to where it is bound (its op's module holds the bare op);
+        # Tensor's binding first: binding layers that rebind modules leave Tensor's alone
+        path = f"Tensor.{op.methods[0]}" if method is function and op.methods else \
+            op.name if op.function else None
+        for wrapper, fn, path in ((function, op.fn, path),
+                                  (inplace, op.inplace, f"Tensor.{op.name}_")):
+            if wrapper is not fn:
+                _bindings.stand_in(wrapper, fn)
+                if path is not None:
+                    wrapper.__module__, wrapper.__qualname__ = "ember", path
         for m in op.methods:
-            setattr(Tensor, m, op.fn)
-        if op.inplace is not None:
-            setattr(Tensor, op.name + "_", op.inplace)
+            setattr(Tensor, m, method)
+        if inplace is not None:
+            setattr(Tensor, op.name + "_", inplace)
         if op.function:
-            namespace.setdefault(op.name, op.fn)
+            namespace.setdefault(op.name, function)
         for a in op.aliases:
             if op.function:
-                namespace.setdefault(a, op.fn)
+                namespace.setdefault(a, function)
             if op.methods:
-                setattr(Tensor, a, op.fn)
-            if op.inplace is not None and op.methods:
-                setattr(Tensor, a + "_", op.inplace)
+                setattr(Tensor, a, method)
+            if inplace is not None and op.methods:
+                setattr(Tensor, a + "_", inplace)
 
 
 # ---- operands -------------------------------------------------------------------------------

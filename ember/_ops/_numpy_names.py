@@ -6,16 +6,26 @@ signatures, ``axis`` for ``dim``, ``keepdims`` for ``keepdim``, ``x`` / ``a`` / 
 given already (positionally or by name); otherwise it stays an unexpected keyword.
 
 Ember's ops are plain Python functions, so an alias can only be honoured after Python has
-refused it: ``accepting`` wraps an op that has a ``dim`` or ``keepdim`` argument so that a
-binding ``TypeError`` (and only that: one raised inside the op passes through) is retried with
-the aliases renamed.  Ops with only ``input`` / ``other`` (the pointwise hot path) are left
-unwrapped: a wrapper costs every call a Python frame.
+refused it: ``accepting`` wraps an op so that a binding ``TypeError`` is retried with the
+aliases renamed.  Where the wrapper goes
+depends on who calls the op:
+
+* ops with a ``dim`` or ``keepdim`` argument are wrapped where they are defined
+  (``register``), so every namespace re-exporting them (``linalg``, ``special``) takes the
+  aliases;
+* ops with only ``input`` / ``other`` (the pointwise hot path) are wrapped at their public
+  bindings only (``ember.<op>``, and ``Tensor.<op>`` when the method has an ``other``):
+  operators, unary methods and Ember's internal calls keep the bare function, so they pay no
+  wrapper frame.  ``_bindings`` knows such a wrapper as a stand-in for its op.
 """
 import functools
 
 ALIASES = {"axis": "dim", "keepdims": "keepdim", "x": "input", "a": "input", "x1": "input",
            "x2": "other"}
+DIM_NAMES = ("dim", "keepdim")          # aliased where the op is defined
+OPERAND_NAMES = ("input", "other")      # aliased at the public bindings
 _CO_VARKEYWORDS = 0x08
+_wrappers = set()
 # Written in Python in torch (torch.functional, torch/_tensor.py, nn.functional's ops that
 # Ember binds as F.<name> only): the parser never sees them
 _PYTHON_IN_TORCH = frozenset((
@@ -25,29 +35,52 @@ _PYTHON_IN_TORCH = frozenset((
     "unique_consecutive", "unravel_index", "solve", "lstsq", "resize", "resize_as", "glu"))
 
 
-def accepting(fn, name, signature_of=None):
-    """``fn`` (the op ``name``), or a wrapper of it that also takes NumPy's keyword names.
+def accepting(fn, name, targets=DIM_NAMES, signature_of=None, method=False):
+    """``fn`` (the op ``name``), or a wrapper of it that also takes NumPy's keyword names when
+    it has one of the parameters ``targets`` (the method form: after ``self``).
     ``signature_of``: the function whose parameters ``fn`` takes (an in-place variant's
     ``(self, *args, **kwargs)`` forwards to its op)."""
-    code = getattr(signature_of or fn, "__code__", None)
-    if code is None or code.co_flags & _CO_VARKEYWORDS or name in _PYTHON_IN_TORCH:
-        return fn
-    params = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
-    if "dim" not in params and "keepdim" not in params:
+    params = _aliased(fn, name, targets, signature_of, method)
+    if params is None:
         return fn
 
     @functools.wraps(fn)
     def op(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except TypeError as exc:
-            # binding errors have no frame of fn's: raised inside the op, it is the op's error
-            renamed = _renamed(params, args, kwargs) if exc.__traceback__.tb_next is None \
-                else None
+        except TypeError:
+            # an alias that is not a parameter fails the binding, so an error with one is
+            # Python's refusal, not the op's
+            renamed = _renamed(params, args, kwargs)
             if renamed is None:
                 raise
         return fn(*args, **renamed)
+    _wrappers.add(op)
     return op
+
+
+def public_bindings(fn, inplace, name):
+    """``(function, method, in-place method)`` to bind for the op ``name``: ``fn`` and
+    ``inplace``, or wrappers of them that take NumPy's names for ``input`` / ``other``.  The
+    method is the function's wrapper only when the method form has such an argument (unary
+    methods stay bare)."""
+    function = accepting(fn, name, OPERAND_NAMES)
+    method = fn
+    if function is not fn and _aliased(fn, name, OPERAND_NAMES, method=True) is not None:
+        method = function
+    if inplace is not None:
+        inplace = accepting(inplace, name, OPERAND_NAMES, signature_of=fn, method=True)
+    return function, method, inplace
+
+
+def _aliased(fn, name, targets, signature_of=None, method=False):
+    """The parameters of ``fn`` when it should take aliases of ``targets``, else None."""
+    code = getattr(signature_of or fn, "__code__", None)
+    if code is None or code.co_flags & _CO_VARKEYWORDS or name in _PYTHON_IN_TORCH \
+            or fn in _wrappers:     # (wrapped already, where it is defined)
+        return None
+    params = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    return params if any(p in targets for p in params[bool(method):]) else None
 
 
 def _renamed(params, args, kwargs):

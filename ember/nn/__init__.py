@@ -8,3 +8,10 @@ from . import functional, grad, init  # noqa: F401
 utils = _importlib.import_module(".utils", __name__)
 from . import parallel  # noqa: F401
 from .parallel import DataParallel  # noqa: F401
+
+
+def __getattr__(name):
+    # torch.nn's quantization families (older names of torch.ao.nn's), loaded on first use
+    if name in ("quantized", "intrinsic", "qat"):
+        return _importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
