@@ -454,3 +454,37 @@ def test_rotated_boxes_are_refused():
     boxes = ET.BoundingBoxes(ember.zeros(1, 5), format="XYWHR", canvas_size=(4, 4))
     with pytest.raises(NotImplementedError, match="rotated box formats"):
         EF.horizontal_flip(boxes)
+
+
+def test_tv_tensors_keep_their_type_through_clone_while_a_dispatch_subclass_lives():
+    """clone / to / detach return the TVTensor (as torchvision's do) also after a
+    ``__torch_dispatch__`` subclass has switched the dispatch layer on (a fresh process)."""
+    import subprocess
+    import sys
+    import textwrap
+    script = textwrap.dedent("""
+        import ember
+        from ember.vision import tv_tensors as tv
+
+        class Wrapper(ember.Tensor):
+            @staticmethod
+            def __new__(cls, elem):
+                r = ember.Tensor._make_wrapper_subclass(cls, elem.size(), dtype=elem.dtype)
+                r.elem = elem
+                return r
+
+            @classmethod
+            def __torch_dispatch__(cls, func, types, args=(), kwargs=None):
+                return func(*[a.elem if isinstance(a, Wrapper) else a for a in args],
+                            **(kwargs or {}))
+
+        box = tv.BoundingBoxes(ember.tensor([[1.0, 2, 5, 6]]), format="XYWH", canvas_size=(8, 9))
+        ops = (lambda x: x.clone(), lambda x: x.to(x.dtype), lambda x: x.detach())
+        before = [type(op(box)).__name__ for op in ops]
+        Wrapper(ember.ones(2)) + 1
+        print(before, [type(op(box)).__name__ for op in ops])
+        """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout
+    names = str(["BoundingBoxes"] * 3)
+    assert out.strip() == f"{names} {names}"

@@ -6,6 +6,7 @@ Ops on a TVTensor return plain tensors, except the few that keep the type and me
 """
 from ..._C import DisableTorchFunctionSubclass
 from ..._tensor import Tensor
+from ..._ops._bindings import original
 from ... import _errors
 
 _return_subclass = [False]
@@ -33,7 +34,9 @@ def set_return_type(return_type):
     return _ReturnTypeCM(to_restore)
 
 
-_FORCE_SUBCLASS = {getattr(Tensor, name) for name in
+# (compared as the functions themselves: while a dispatching subclass is alive, Tensor's
+# attributes are a binding layer's wrappers of them, and ``func`` is the wrapper)
+_FORCE_SUBCLASS = {original(getattr(Tensor, name)) for name in
                    ("clone", "to", "detach", "requires_grad_", "pin_memory")
                    if hasattr(Tensor, name)}
 
@@ -75,7 +78,7 @@ class TVTensor(Tensor):
             output = func(*args, **(kwargs or {}))
         if func is Tensor.as_subclass:   # torch does not route it through the protocol
             return output
-        if _return_subclass[0] or (func in _FORCE_SUBCLASS and isinstance(args[0], cls)):
+        if _return_subclass[0] or (original(func) in _FORCE_SUBCLASS and isinstance(args[0], cls)):
             return cls._wrap_output(output, args, kwargs)
         if isinstance(output, cls):
             return output.as_subclass(Tensor)
