@@ -89,25 +89,62 @@ def _serial_blas(xp):
 
 
 _MIN_WEIGHT_ROWS = 32     # fewer rows per weight-gradient GEMM: not worth a thread
+# A batch's sequences split over two threads from these sizes: at least this many sequences,
+# and this many multiply-adds in a time step's product (below that, the per-step Python of
+# two threads, which the GIL serialises, outweighs the halved GEMM).
+_MIN_SPLIT_BATCH = 8
+_MIN_SPLIT_MACS = 1 << 19
 
 
-def _back_through_time(xp, steps, rows, weight_grad):
-    """Run the backward recurrence ``steps`` (a generator that yields each step's rows once
-    their pre-activation gradients are written) and return the recurrent weight's gradient,
-    the sum of ``weight_grad(r0, r1)`` over the rows (None: not wanted).  On the host with
-    threads, a pool thread multiplies out each finished eighth of the rows while the
-    recurrence goes on."""
-    if weight_grad is None or not parallel.is_host(xp) or rows < 2 * _MIN_WEIGHT_ROWS or \
-            parallel.workers() < 2:     # one thread: one GEMM (eighths cost 15% more)
+def _halves(xp, bsizes, step_macs):
+    """The sequence ranges ``[(b0, b1)]`` that run on threads of their own: two of about equal
+    rows on the host with two threads or more, when a step's product (``step_macs`` for the
+    whole batch) is worth it; else the whole batch."""
+    n = bsizes[0] if bsizes else 0
+    if (not parallel.is_host(xp) or n < max(2, _MIN_SPLIT_BATCH) or
+            step_macs < _MIN_SPLIT_MACS or parallel.workers() < 2):
+        return [(0, n)]
+    # the rows of sequences 0:b are sum(min(bs, b)) = the number of steps running sequence k,
+    # summed over k < b: cut where that reaches half of all rows
+    running = np.cumsum(np.bincount(bsizes, minlength=n + 1)[::-1])[::-1]
+    cut = int(np.searchsorted(2 * np.cumsum(running[1:]), sum(bsizes))) + 1
+    return [(0, cut), (cut, n)] if cut < n else [(0, n)]
+
+
+def _across_batch(xp, bsizes, step_macs, recurrence):
+    """Run ``recurrence(b0, b1)`` over the batch's sequences: its ``_halves`` at once on two
+    threads (each with a single-threaded BLAS: the sequences of a batch are independent, and
+    each thread's per-step products stay serial), or the whole batch on this one."""
+    parts = _halves(xp, bsizes, step_macs)
+    if len(parts) == 1:
         with _serial_blas(xp):
-            for _ in steps:
+            recurrence(*parts[0])
+        return
+    parallel.run(lambda part: recurrence(*part), parts)
+
+
+def _back_through_time(xp, bsizes, step_macs, steps, weight_grad):
+    """Run the backward recurrence ``steps(b0, b1)`` (a generator over sequences b0:b1 that
+    yields each step's rows once their pre-activation gradients are written) and return the
+    recurrent weight's gradient, the sum of ``weight_grad(r0, r1)`` over the rows (None: not
+    wanted).  On the host with threads, a pool thread multiplies out each finished eighth of
+    the rows while the recurrence goes on (the two threads as busy as with the batch's halves
+    on two threads and the weight's gradient after them, for less CPU time: the eighths
+    cost the GEMM 15% more, the halves the recurrence 25%); without a weight gradient, the
+    halves."""
+    rows = sum(bsizes)
+    if weight_grad is None or not parallel.is_host(xp) or rows < 2 * _MIN_WEIGHT_ROWS or \
+            parallel.workers() < 2:     # one thread: one GEMM
+        def drain(b0, b1):
+            for _ in steps(b0, b1):
                 pass
+        _across_batch(xp, bsizes, step_macs, drain)
         return None if weight_grad is None else weight_grad(0, rows)
     chunk = max(_MIN_WEIGHT_ROWS, rows // 8)
 
     def recurrence(hand):
         lo = hi = None
-        for s, e in steps:          # a step's rows are next to the previous step's
+        for s, e in steps(0, bsizes[0]):  # a step's rows are next to the previous step's
             lo, hi = (s, e) if lo is None else (min(lo, s), max(hi, e))
             if hi - lo >= chunk:
                 hand((lo, hi))
@@ -115,10 +152,10 @@ def _back_through_time(xp, steps, rows, weight_grad):
         if lo is not None:
             hand((lo, hi))
 
-    parts = parallel.overlapped(recurrence, lambda r: weight_grad(*r))[1]
-    for part in parts[1:]:
-        parts[0] += part
-    return parts[0]
+    grads = parallel.overlapped(recurrence, lambda r: weight_grad(*r))[1]
+    for part in grads[1:]:
+        grads[0] += part
+    return grads[0]
 
 
 # OpenBLAS's SkylakeX kernels (AVX-512 cores, Zen 4 included) multiply products of up to 100^3
@@ -230,8 +267,8 @@ def lstm_forward(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse, xp):
         xp.multiply(a[:, 3 * hid:], xp.tanh(cn, out=tcs[s:e]), out=hn)
 
     def sequences(b0, b1):
-        """The recurrence of sequences b0:b1 (independent of the others; run over the whole
-        batch: on an idle machine the BLAS threads beat splitting the batch over threads)."""
+        """The recurrence of sequences b0:b1 (independent of the others: ``_across_batch``
+        may run two ranges at once)."""
         hp, cp = h[b0:b1], c[b0:b1]
         for s, e in _rows(batch_sizes, reverse, b0, b1):
             if not uniform:
@@ -251,8 +288,8 @@ def lstm_forward(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse, xp):
                 c[b0:b0 + e - s] = cn
         if uniform:
             h[b0:b1], c[b0:b1] = hp, cp
-    with _serial_blas(xp):
-        sequences(0, h.shape[0])
+    _across_batch(xp, batch_sizes, h.shape[0] * (w_hh.size + (0 if w_hr is None else w_hr.size)),
+                  sequences)
     if uniform:
         hprev, cprev = _previous(xp, out, h0, reverse), _previous(xp, cs, c0, reverse)
     return (out, h, c, acts, tcs, hprev, cprev) + (() if hcs is None else (hcs,))
@@ -303,7 +340,7 @@ def lstm_backward(g_out, g_h, g_c, h0, c0, w_hh, w_hr, batch_sizes, reverse, wan
         xp.multiply(dct, a[:, hid:2 * hid], out=dc[state])
 
     def sequences(b0, b1):
-        """Back through time for sequences b0:b1 (the whole batch, as in the forward)."""
+        """Back through time for sequences b0:b1 (as in the forward)."""
         for s, e in reversed(_rows(batch_sizes, reverse, b0, b1)):
             state = slice(b0, b0 + e - s)
             g = None if g_out is None else g_out[s:e]
@@ -314,7 +351,8 @@ def lstm_backward(g_out, g_h, g_c, h0, c0, w_hh, w_hr, batch_sizes, reverse, wan
                 gates(s, e, state, dhs[s:e] @ w_hr, None)
             yield s, e
             _step_product(xp, dgates[s:e], whh, dh[state])
-    dw = _back_through_time(xp, sequences(0, dh.shape[0]), acts.shape[0],
+    macs = dh.shape[0] * (w_hh.size + (0 if w_hr is None else w_hr.size))
+    dw = _back_through_time(xp, batch_sizes, macs, sequences,
                             (lambda r0, r1: dgates[r0:r1].T @ hprev[r0:r1]) if want_w else None)
     return ((dgates, dh, dc) + (() if dw is None else (dw,)) +
             ((dhs.T @ hcs[0],) if want_wr else ()))
@@ -361,17 +399,16 @@ def gru_forward(gi, h0, w_hh, b_hh, batch_sizes, reverse, xp):
         hn += n
 
     def sequences(b0, b1):
-        """The recurrence of sequences b0:b1 (the whole batch, as in ``lstm_forward``)."""
+        """The recurrence of sequences b0:b1 (as in ``lstm_forward``)."""
         for s, e in _rows(batch_sizes, reverse, b0, b1):
             state = slice(b0, b0 + e - s)
             hp = h[state]
             hprev[s:e] = hp
-            gh = gh_all[:e - s]
+            gh = gh_all[state]
             _step_product(xp, hp, whh_t, gh)
             gates(s, e, gh, hp)
             h[state] = out[s:e]
-    with _serial_blas(xp):
-        sequences(0, h.shape[0])
+    _across_batch(xp, batch_sizes, h.shape[0] * w_hh.size, sequences)
     return out, h, rz, ns, ghn, hprev
 
 
@@ -413,10 +450,10 @@ def gru_backward(g_out, g_h, h0, w_hh, batch_sizes, reverse, want_w, want_b, rz,
             state = slice(b0, b0 + e - s)
             gates(s, e, state)
             yield s, e
-            step = dhh[:e - s]
+            step = dhh[state]
             _step_product(xp, dgh[s:e], whh, step)
             dh[state] += step
-    dw = _back_through_time(xp, sequences(0, dh.shape[0]), rz.shape[0],
+    dw = _back_through_time(xp, batch_sizes, dh.shape[0] * w_hh.size, sequences,
                             (lambda r0, r1: dgh[r0:r1].T @ hprev[r0:r1]) if want_w else None)
     return (dgi, dh) + (() if dw is None else (dw,)) + ((dgh.sum(0),) if want_b else ())
 
@@ -446,8 +483,7 @@ def rnn_forward(gi, h0, w_hh, batch_sizes, reverse, nonlinearity, xp):
             else:
                 xp.maximum(a, 0, out=a)
             h[state] = a
-    with _serial_blas(xp):
-        sequences(0, h.shape[0])
+    _across_batch(xp, batch_sizes, h.shape[0] * w_hh.size, sequences)
     return out, h, hprev
 
 
@@ -469,6 +505,6 @@ def rnn_backward(g_out, g_h, h0, w_hh, batch_sizes, reverse, nonlinearity, want_
                             out=dpre[s:e])
             yield s, e
             _step_product(xp, d, whh, dh[state])
-    dw = _back_through_time(xp, sequences(0, dh.shape[0]), out.shape[0],
+    dw = _back_through_time(xp, batch_sizes, dh.shape[0] * w_hh.size, sequences,
                             (lambda r0, r1: dpre[r0:r1].T @ hprev[r0:r1]) if want_w else None)
     return (dpre, dh) + (() if dw is None else (dw,))
