@@ -111,11 +111,34 @@ def _halves(xp, bsizes, step_macs):
     return [(0, cut), (cut, n)] if cut < n else [(0, n)]
 
 
-def _across_batch(xp, bsizes, step_macs, recurrence):
-    """Run ``recurrence(b0, b1)`` over the batch's sequences: its ``_halves`` at once on two
-    threads (each with a single-threaded BLAS: the sequences of a batch are independent, and
-    each thread's per-step products stay serial), or the whole batch on this one."""
-    parts = _halves(xp, bsizes, step_macs)
+def _overlaps(xp, rows):
+    """Whether a pool thread multiplies out the recurrent weight's gradient beside a backward
+    recurrence of ``rows`` rows."""
+    return parallel.is_host(xp) and rows >= 2 * _MIN_WEIGHT_ROWS and parallel.workers() >= 2
+
+
+def _backward_parts(xp, bsizes, step_macs, weight_wanted):
+    """The sequence ranges of a backward recurrence (see ``_back_through_time``)."""
+    if weight_wanted and _overlaps(xp, sum(bsizes)):
+        return [(0, bsizes[0])]
+    return _halves(xp, bsizes, step_macs)
+
+
+def _macs(state, *weights):
+    """The multiply-adds of one time step's products over the whole batch (``state`` its
+    ``(B, *)`` state, ``weights`` the step's weights, None: absent)."""
+    return state.shape[0] * sum(w.size for w in weights if w is not None)
+
+
+def _part_rows(parts):
+    """The most sequences one of ``parts`` runs (the rows of its per-step products)."""
+    return max(b1 - b0 for b0, b1 in parts)
+
+
+def _across_batch(xp, parts, recurrence):
+    """Run ``recurrence(b0, b1)`` for each of the sequence ranges ``parts`` (``_halves``): two
+    at once on two threads, each with a single-threaded BLAS (the sequences of a batch are
+    independent, and each thread's per-step products stay serial), or one on this thread."""
     if len(parts) == 1:
         with _serial_blas(xp):
             recurrence(*parts[0])
@@ -123,28 +146,26 @@ def _across_batch(xp, bsizes, step_macs, recurrence):
     parallel.run(lambda part: recurrence(*part), parts)
 
 
-def _back_through_time(xp, bsizes, step_macs, steps, weight_grad):
+def _back_through_time(xp, parts, rows, steps, weight_grad):
     """Run the backward recurrence ``steps(b0, b1)`` (a generator over sequences b0:b1 that
-    yields each step's rows once their pre-activation gradients are written) and return the
-    recurrent weight's gradient, the sum of ``weight_grad(r0, r1)`` over the rows (None: not
-    wanted).  On the host with threads, a pool thread multiplies out each finished eighth of
-    the rows while the recurrence goes on (the two threads as busy as with the batch's halves
-    on two threads and the weight's gradient after them, for less CPU time: the eighths
-    cost the GEMM 15% more, the halves the recurrence 25%); without a weight gradient, the
-    halves."""
-    rows = sum(bsizes)
-    if weight_grad is None or not parallel.is_host(xp) or rows < 2 * _MIN_WEIGHT_ROWS or \
-            parallel.workers() < 2:     # one thread: one GEMM
+    yields each step's rows once their pre-activation gradients are written) over ``parts``
+    (``_backward_parts``) and return the recurrent weight's gradient, the sum of
+    ``weight_grad(r0, r1)`` over the ``rows`` (None: not wanted).  With the whole batch on
+    the host with threads, a pool thread multiplies out each finished eighth of the rows
+    while the recurrence goes on: the two threads as busy as with the batch's halves and
+    the weight's gradient after them, for less CPU time (the eighths cost the GEMM 15% more,
+    the halves the recurrence up to 25%)."""
+    if weight_grad is None or len(parts) > 1 or not _overlaps(xp, rows):
         def drain(b0, b1):
             for _ in steps(b0, b1):
                 pass
-        _across_batch(xp, bsizes, step_macs, drain)
+        _across_batch(xp, parts, drain)
         return None if weight_grad is None else weight_grad(0, rows)
     chunk = max(_MIN_WEIGHT_ROWS, rows // 8)
 
     def recurrence(hand):
         lo = hi = None
-        for s, e in steps(0, bsizes[0]):  # a step's rows are next to the previous step's
+        for s, e in steps(*parts[0]):    # a step's rows are next to the previous step's
             lo, hi = (s, e) if lo is None else (min(lo, s), max(hi, e))
             if hi - lo >= chunk:
                 hand((lo, hi))
@@ -247,8 +268,9 @@ def lstm_forward(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse, xp):
         whh, gid = w_hh * half[:, None], gi * half
     else:
         whh, gid = w_hh, xp.ascontiguousarray(gi)
-    whh_t = _step_weight(xp, whh, h.shape[0])
-    whr_t = None if w_hr is None else _step_weight(xp, w_hr, h.shape[0])
+    parts = _halves(xp, batch_sizes, _macs(h, w_hh, w_hr))
+    whh_t = _step_weight(xp, whh, _part_rows(parts))
+    whr_t = None if w_hr is None else _step_weight(xp, w_hr, _part_rows(parts))
 
     def gates(s, e, a, cp):
         """Step rows s:e: activate the gates ``a`` (holding ``h_prev @ W_hh^T``) and write
@@ -288,8 +310,7 @@ def lstm_forward(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse, xp):
                 c[b0:b0 + e - s] = cn
         if uniform:
             h[b0:b1], c[b0:b1] = hp, cp
-    _across_batch(xp, batch_sizes, h.shape[0] * (w_hh.size + (0 if w_hr is None else w_hr.size)),
-                  sequences)
+    _across_batch(xp, parts, sequences)
     if uniform:
         hprev, cprev = _previous(xp, out, h0, reverse), _previous(xp, cs, c0, reverse)
     return (out, h, c, acts, tcs, hprev, cprev) + (() if hcs is None else (hcs,))
@@ -306,7 +327,8 @@ def lstm_backward(g_out, g_h, g_c, h0, c0, w_hh, w_hr, batch_sizes, reverse, wan
     dh, dc = _state(xp, g_h, dt, h0.shape), _state(xp, g_c, dt, c0.shape)
     dgates = xp.empty_like(acts)
     dhs = None if w_hr is None else xp.empty((acts.shape[0], dh.shape[1]), dt)
-    whh = _step_weight(xp, w_hh.T, dh.shape[0])
+    parts = _backward_parts(xp, batch_sizes, _macs(dh, w_hh, w_hr), want_w)
+    whh = _step_weight(xp, w_hh.T, _part_rows(parts))
     kern = _gate_kernels(xp, dt)
     if kern is None:
         # the activations' derivatives for every step at once: a(1-a) for the sigmoid gates,
@@ -351,8 +373,7 @@ def lstm_backward(g_out, g_h, g_c, h0, c0, w_hh, w_hr, batch_sizes, reverse, wan
                 gates(s, e, state, dhs[s:e] @ w_hr, None)
             yield s, e
             _step_product(xp, dgates[s:e], whh, dh[state])
-    macs = dh.shape[0] * (w_hh.size + (0 if w_hr is None else w_hr.size))
-    dw = _back_through_time(xp, batch_sizes, macs, sequences,
+    dw = _back_through_time(xp, parts, acts.shape[0], sequences,
                             (lambda r0, r1: dgates[r0:r1].T @ hprev[r0:r1]) if want_w else None)
     return ((dgates, dh, dc) + (() if dw is None else (dw,)) +
             ((dhs.T @ hcs[0],) if want_wr else ()))
@@ -373,7 +394,8 @@ def gru_forward(gi, h0, w_hh, b_hh, batch_sizes, reverse, xp):
     ghn = xp.empty((rows, hid), dtype=dt)
     hprev = xp.empty((rows, hid), dtype=dt)
     out = xp.empty((rows, hid), dtype=dt)
-    whh_t = _step_weight(xp, w_hh, h.shape[0])
+    parts = _halves(xp, batch_sizes, _macs(h, w_hh))
+    whh_t = _step_weight(xp, w_hh, _part_rows(parts))
     gh_all = xp.empty((h.shape[0], 3 * hid), dtype=dt)
     kern = _gate_kernels(xp, dt)
     if kern is not None:
@@ -408,7 +430,7 @@ def gru_forward(gi, h0, w_hh, b_hh, batch_sizes, reverse, xp):
             _step_product(xp, hp, whh_t, gh)
             gates(s, e, gh, hp)
             h[state] = out[s:e]
-    _across_batch(xp, batch_sizes, h.shape[0] * w_hh.size, sequences)
+    _across_batch(xp, parts, sequences)
     return out, h, rz, ns, ghn, hprev
 
 
@@ -422,7 +444,8 @@ def gru_backward(g_out, g_h, h0, w_hh, batch_sizes, reverse, want_w, want_b, rz,
     dh = _state(xp, g_h, dt, h0.shape)
     dgi = xp.empty((rz.shape[0], 3 * hid), dt)
     dgh = xp.empty_like(dgi)
-    whh = _step_weight(xp, w_hh.T, dh.shape[0])
+    parts = _backward_parts(xp, batch_sizes, _macs(dh, w_hh), want_w)
+    whh = _step_weight(xp, w_hh.T, _part_rows(parts))
     dhh = xp.empty(h0.shape, dt)
     kern = _gate_kernels(xp, dt)
     if kern is not None and g_out is not None:
@@ -453,7 +476,7 @@ def gru_backward(g_out, g_h, h0, w_hh, batch_sizes, reverse, want_w, want_b, rz,
             step = dhh[state]
             _step_product(xp, dgh[s:e], whh, step)
             dh[state] += step
-    dw = _back_through_time(xp, batch_sizes, dh.shape[0] * w_hh.size, sequences,
+    dw = _back_through_time(xp, parts, rz.shape[0], sequences,
                             (lambda r0, r1: dgh[r0:r1].T @ hprev[r0:r1]) if want_w else None)
     return (dgi, dh) + (() if dw is None else (dw,)) + ((dgh.sum(0),) if want_b else ())
 
@@ -468,7 +491,8 @@ def rnn_forward(gi, h0, w_hh, batch_sizes, reverse, nonlinearity, xp):
     h = h0.astype(dt, copy=True)
     out = xp.empty(gi.shape, dtype=dt)
     hprev = xp.empty(gi.shape, dtype=dt)
-    whh_t = _step_weight(xp, w_hh, h.shape[0])
+    parts = _halves(xp, batch_sizes, _macs(h, w_hh))
+    whh_t = _step_weight(xp, w_hh, _part_rows(parts))
 
     def sequences(b0, b1):
         for s, e in _rows(batch_sizes, reverse, b0, b1):
@@ -483,7 +507,7 @@ def rnn_forward(gi, h0, w_hh, batch_sizes, reverse, nonlinearity, xp):
             else:
                 xp.maximum(a, 0, out=a)
             h[state] = a
-    _across_batch(xp, batch_sizes, h.shape[0] * w_hh.size, sequences)
+    _across_batch(xp, parts, sequences)
     return out, h, hprev
 
 
@@ -494,7 +518,8 @@ def rnn_backward(g_out, g_h, h0, w_hh, batch_sizes, reverse, nonlinearity, want_
     ``w_hh`` if ``want_w``."""
     dh = _state(xp, g_h, out.dtype, h0.shape)
     dpre = xp.empty_like(out)
-    whh = _step_weight(xp, w_hh.T, dh.shape[0])
+    parts = _backward_parts(xp, batch_sizes, _macs(dh, w_hh), want_w)
+    whh = _step_weight(xp, w_hh.T, _part_rows(parts))
 
     def sequences(b0, b1):
         for s, e in reversed(_rows(batch_sizes, reverse, b0, b1)):
@@ -505,6 +530,6 @@ def rnn_backward(g_out, g_h, h0, w_hh, batch_sizes, reverse, nonlinearity, want_
                             out=dpre[s:e])
             yield s, e
             _step_product(xp, d, whh, dh[state])
-    dw = _back_through_time(xp, batch_sizes, dh.shape[0] * w_hh.size, sequences,
+    dw = _back_through_time(xp, parts, out.shape[0], sequences,
                             (lambda r0, r1: dpre[r0:r1].T @ hprev[r0:r1]) if want_w else None)
     return (dpre, dh) + (() if dw is None else (dw,))
