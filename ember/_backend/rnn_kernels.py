@@ -104,10 +104,11 @@ def _halves(xp, bsizes, step_macs):
     if (not parallel.is_host(xp) or n < max(2, _MIN_SPLIT_BATCH) or
             step_macs < _MIN_SPLIT_MACS or parallel.workers() < 2):
         return [(0, n)]
-    # the rows of sequences 0:b are sum(min(bs, b)) = the number of steps running sequence k,
-    # summed over k < b: cut where that reaches half of all rows
-    running = np.cumsum(np.bincount(bsizes, minlength=n + 1)[::-1])[::-1]
-    cut = int(np.searchsorted(2 * np.cumsum(running[1:]), sum(bsizes))) + 1
+    if bsizes[-1] == n:         # a padded batch
+        cut = (n + 1) // 2
+    else:   # rows of sequences 0:b: sum(min(bs, b)); cut where it reaches half of all rows
+        running = np.cumsum(np.bincount(bsizes, minlength=n + 1)[::-1])[::-1]   # steps k runs
+        cut = int(np.searchsorted(2 * np.cumsum(running[1:]), sum(bsizes))) + 1
     return [(0, cut), (cut, n)] if cut < n else [(0, n)]
 
 
