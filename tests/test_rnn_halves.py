@@ -115,3 +115,12 @@ def test_layer_gradcheck_in_halves(halves, mode, bsizes, reverse):
                         2 if mode == "LSTM" else 0)
     assert ember.autograd.gradcheck(*_layer_fn(mode, ins, bsizes, reverse))
     assert any(len(parts) == 2 for parts in halves)
+
+
+@pytest.mark.cpu_only      # ember.compile captures CPU programs
+@pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN"])
+def test_compiled_steps_in_halves_equal_eager(halves, gates, cls):
+    """A replay runs each layer's kernels as eager does, halves included: bitwise equal."""
+    from tests.test_rnn_kernels import assert_compiled_equals_eager
+    assert_compiled_equals_eager(cls, 4)
+    assert any(len(parts) == 2 for parts in halves)
