@@ -174,10 +174,16 @@ def _back_through_time(xp, parts, rows, steps, weight_grad):
         if lo is not None:
             hand((lo, hi))
 
-    grads = parallel.overlapped(recurrence, lambda r: weight_grad(*r))[1]
-    for part in grads[1:]:
-        grads[0] += part
-    return grads[0]
+    total = []
+
+    def add(r):     # on the pool thread, in order: the sum is no tail after the recurrence
+        part = weight_grad(*r)
+        if total:
+            total[0] += part
+        else:
+            total.append(part)
+    parallel.overlapped(recurrence, add)
+    return total[0]
 
 
 # OpenBLAS's SkylakeX kernels (AVX-512 cores, Zen 4 included) multiply products of up to 100^3
