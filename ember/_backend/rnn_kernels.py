@@ -165,24 +165,33 @@ def _back_through_time(xp, parts, rows, steps, weight_grad):
     chunk = max(_MIN_WEIGHT_ROWS, rows // 8)
 
     def recurrence(hand):
+        """The recurrence, handing over each chunk; the last one is shared: the pool thread
+        takes its first half, and this thread multiplies out (and returns) the rest."""
         lo = hi = None
+        done = 0
         for s, e in steps(*parts[0]):    # a step's rows are next to the previous step's
             lo, hi = (s, e) if lo is None else (min(lo, s), max(hi, e))
-            if hi - lo >= chunk:
+            done += e - s
+            if hi - lo >= chunk and done < rows:
                 hand((lo, hi))
                 lo = None
-        if lo is not None:
-            hand((lo, hi))
+        mid = (lo + hi) // 2
+        if mid > lo:
+            hand((lo, mid))
+        return weight_grad(mid, hi)
 
     total = []
 
-    def add(r):     # on the pool thread, in order: the sum is no tail after the recurrence
+    def add(r):     # on the pool thread, in order: no sum of parts after the recurrence
         part = weight_grad(*r)
         if total:
             total[0] += part
         else:
             total.append(part)
-    parallel.overlapped(recurrence, add)
+    last = parallel.overlapped(recurrence, add)[0]
+    if not total:
+        return last
+    total[0] += last
     return total[0]
 
 
