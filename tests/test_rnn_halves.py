@@ -54,6 +54,13 @@ def test_small_work_or_one_thread_keeps_the_batch_whole(monkeypatch, workers, ma
     assert rnn_kernels._halves(np, [batch] * 4, macs) == [(0, batch)]
 
 
+def test_device_arrays_keep_the_batch_whole(monkeypatch):
+    """A device's array module orders its own work: no threads split its recurrences."""
+    from ember._backend import strict
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    assert rnn_kernels._halves(strict.xp, [32] * 4, 1 << 30) == [(0, 32)]
+
+
 @pytest.mark.filterwarnings("ignore:LSTM with projections")
 @pytest.mark.parametrize("kw,packed,given", LSTM_CASES)
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
