@@ -182,9 +182,9 @@ def _step(model, opt, x, y):
     return loss
 
 
-@pytest.mark.cpu_only      # ember.compile captures CPU programs
-@pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN"])
-def test_compiled_steps_record_each_layer_once_and_equal_eager(gates, cls):
+def assert_compiled_equals_eager(cls, steps):
+    """``steps`` Adam steps of a ``cls`` net, eager then compiled: bitwise equal losses and
+    parameters.  Returns the compiled step."""
     runs = []
     for compiled in (False, True):
         ember.manual_seed(0)
@@ -193,11 +193,18 @@ def test_compiled_steps_record_each_layer_once_and_equal_eager(gates, cls):
         fn = ember.compile(_step) if compiled else _step
         ember.manual_seed(5)
         losses = [fn(model, opt, ember.randn(4, 5, 6), ember.randint(0, 5, (4,))).item()
-                  for _ in range(6)]
+                  for _ in range(steps)]
         runs.append((losses, [p.detach().numpy() for p in model.parameters()]))
     assert runs[0][0] == runs[1][0]
     for a, b in zip(runs[0][1], runs[1][1]):
         assert np.array_equal(a, b)
+    return fn
+
+
+@pytest.mark.cpu_only      # ember.compile captures CPU programs
+@pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN"])
+def test_compiled_steps_record_each_layer_once_and_equal_eager(gates, cls):
+    fn = assert_compiled_equals_eager(cls, 6)
     programs = [e.program for e in fn.cache.values() if e.eager is None]
     kind = cls.lower()
     # one call each for the layer's forward and backward: no per-step calls replayed

@@ -89,36 +89,112 @@ def _serial_blas(xp):
 
 
 _MIN_WEIGHT_ROWS = 32     # fewer rows per weight-gradient GEMM: not worth a thread
+# A batch's sequences split over two threads from these sizes: at least this many sequences,
+# and this many multiply-adds in a time step's products.  At 2^20 (batch 16, hidden 128) a
+# layer's forward took 0.75 ms in halves against 0.98 whole on a quiet machine; the split
+# costs a thread hand-off per call (about 0.1 ms on a loaded one) and the per-step Python of
+# both halves, which the GIL serialises, so smaller recurrences keep one thread.
+_MIN_SPLIT_BATCH = 8
+_MIN_SPLIT_MACS = 1 << 19
 
 
-def _back_through_time(xp, steps, rows, weight_grad):
-    """Run the backward recurrence ``steps`` (a generator that yields each step's rows once
-    their pre-activation gradients are written) and return the recurrent weight's gradient,
-    the sum of ``weight_grad(r0, r1)`` over the rows (None: not wanted).  On the host with
-    threads, a pool thread multiplies out each finished eighth of the rows while the
-    recurrence goes on."""
-    if weight_grad is None or not parallel.is_host(xp) or rows < 2 * _MIN_WEIGHT_ROWS or \
-            parallel.workers() < 2:     # one thread: one GEMM (eighths cost 15% more)
+def _halves(xp, bsizes, step_macs):
+    """The sequence ranges ``[(b0, b1)]`` that run on threads of their own: two of about equal
+    rows on the host with two threads or more, when a step's product (``step_macs`` for the
+    whole batch) is worth it; else the whole batch."""
+    n = bsizes[0] if bsizes else 0
+    if (not parallel.is_host(xp) or n < max(2, _MIN_SPLIT_BATCH) or
+            step_macs < _MIN_SPLIT_MACS or parallel.workers() < 2):
+        return [(0, n)]
+    if bsizes[-1] == n:         # a padded batch
+        cut = (n + 1) // 2
+    else:   # rows of sequences 0:b: sum(min(bs, b)); cut where it reaches half of all rows
+        running = np.cumsum(np.bincount(bsizes, minlength=n + 1)[::-1])[::-1]   # steps k runs
+        cut = int(np.searchsorted(2 * np.cumsum(running[1:]), sum(bsizes))) + 1
+    return [(0, cut), (cut, n)] if cut < n else [(0, n)]
+
+
+def _overlaps(xp, rows):
+    """Whether a pool thread multiplies out the recurrent weight's gradient beside a backward
+    recurrence of ``rows`` rows."""
+    return parallel.is_host(xp) and rows >= 2 * _MIN_WEIGHT_ROWS and parallel.workers() >= 2
+
+
+def _backward_parts(xp, bsizes, step_macs, weight_wanted):
+    """The sequence ranges of a backward recurrence (see ``_back_through_time``)."""
+    if weight_wanted and _overlaps(xp, sum(bsizes)):
+        return [(0, bsizes[0])]
+    return _halves(xp, bsizes, step_macs)
+
+
+def _macs(state, *weights):
+    """The multiply-adds of one time step's products over the whole batch (``state`` its
+    ``(B, *)`` state, ``weights`` the step's weights, None: absent)."""
+    return state.shape[0] * sum(w.size for w in weights if w is not None)
+
+
+def _part_rows(parts):
+    """The most sequences one of ``parts`` runs (the rows of its per-step products)."""
+    return max(b1 - b0 for b0, b1 in parts)
+
+
+def _across_batch(xp, parts, recurrence):
+    """Run ``recurrence(b0, b1)`` for each of the sequence ranges ``parts`` (``_halves``): two
+    at once on two threads, each with a single-threaded BLAS (the sequences of a batch are
+    independent, and each thread's per-step products stay serial), or one on this thread."""
+    if len(parts) == 1:
         with _serial_blas(xp):
-            for _ in steps:
+            recurrence(*parts[0])
+        return
+    parallel.run(lambda part: recurrence(*part), parts)
+
+
+def _back_through_time(xp, parts, rows, steps, weight_grad):
+    """Run the backward recurrence ``steps(b0, b1)`` (a generator over sequences b0:b1 that
+    yields each step's rows once their pre-activation gradients are written) over ``parts``
+    (``_backward_parts``) and return the recurrent weight's gradient, the sum of
+    ``weight_grad(r0, r1)`` over the ``rows`` (None: not wanted).  With the whole batch on
+    the host with threads, a pool thread multiplies out each finished eighth of the rows
+    while the recurrence goes on: the two threads as busy as with the batch's halves and
+    the weight's gradient after them, for less CPU time (the eighths cost the GEMM 15% more,
+    the halves the recurrence up to 25%)."""
+    if weight_grad is None or len(parts) > 1 or not _overlaps(xp, rows):
+        def drain(b0, b1):
+            for _ in steps(b0, b1):
                 pass
+        _across_batch(xp, parts, drain)
         return None if weight_grad is None else weight_grad(0, rows)
     chunk = max(_MIN_WEIGHT_ROWS, rows // 8)
 
     def recurrence(hand):
+        """The recurrence, handing over each chunk; the last one is shared: the pool thread
+        takes its first half, and this thread multiplies out (and returns) the rest."""
         lo = hi = None
-        for s, e in steps:          # a step's rows are next to the previous step's
+        done = 0
+        for s, e in steps(*parts[0]):    # a step's rows are next to the previous step's
             lo, hi = (s, e) if lo is None else (min(lo, s), max(hi, e))
-            if hi - lo >= chunk:
+            done += e - s
+            if hi - lo >= chunk and done < rows:
                 hand((lo, hi))
                 lo = None
-        if lo is not None:
-            hand((lo, hi))
+        mid = (lo + hi) // 2
+        if mid > lo:
+            hand((lo, mid))
+        return weight_grad(mid, hi)
 
-    parts = parallel.overlapped(recurrence, lambda r: weight_grad(*r))[1]
-    for part in parts[1:]:
-        parts[0] += part
-    return parts[0]
+    total = []
+
+    def add(r):     # on the pool thread, in order: no sum of parts after the recurrence
+        part = weight_grad(*r)
+        if total:
+            total[0] += part
+        else:
+            total.append(part)
+    last = parallel.overlapped(recurrence, add)[0]
+    if not total:
+        return last
+    total[0] += last
+    return total[0]
 
 
 # OpenBLAS's SkylakeX kernels (AVX-512 cores, Zen 4 included) multiply products of up to 100^3
@@ -210,8 +286,9 @@ def lstm_forward(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse, xp):
         whh, gid = w_hh * half[:, None], gi * half
     else:
         whh, gid = w_hh, xp.ascontiguousarray(gi)
-    whh_t = _step_weight(xp, whh, h.shape[0])
-    whr_t = None if w_hr is None else _step_weight(xp, w_hr, h.shape[0])
+    parts = _halves(xp, batch_sizes, _macs(h, w_hh, w_hr))
+    whh_t = _step_weight(xp, whh, _part_rows(parts))
+    whr_t = None if w_hr is None else _step_weight(xp, w_hr, _part_rows(parts))
 
     def gates(s, e, a, cp):
         """Step rows s:e: activate the gates ``a`` (holding ``h_prev @ W_hh^T``) and write
@@ -230,8 +307,8 @@ def lstm_forward(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse, xp):
         xp.multiply(a[:, 3 * hid:], xp.tanh(cn, out=tcs[s:e]), out=hn)
 
     def sequences(b0, b1):
-        """The recurrence of sequences b0:b1 (independent of the others; run over the whole
-        batch: on an idle machine the BLAS threads beat splitting the batch over threads)."""
+        """The recurrence of sequences b0:b1 (independent of the others: ``_across_batch``
+        may run two ranges at once)."""
         hp, cp = h[b0:b1], c[b0:b1]
         for s, e in _rows(batch_sizes, reverse, b0, b1):
             if not uniform:
@@ -251,8 +328,7 @@ def lstm_forward(gi, h0, c0, w_hh, w_hr, batch_sizes, reverse, xp):
                 c[b0:b0 + e - s] = cn
         if uniform:
             h[b0:b1], c[b0:b1] = hp, cp
-    with _serial_blas(xp):
-        sequences(0, h.shape[0])
+    _across_batch(xp, parts, sequences)
     if uniform:
         hprev, cprev = _previous(xp, out, h0, reverse), _previous(xp, cs, c0, reverse)
     return (out, h, c, acts, tcs, hprev, cprev) + (() if hcs is None else (hcs,))
@@ -269,7 +345,8 @@ def lstm_backward(g_out, g_h, g_c, h0, c0, w_hh, w_hr, batch_sizes, reverse, wan
     dh, dc = _state(xp, g_h, dt, h0.shape), _state(xp, g_c, dt, c0.shape)
     dgates = xp.empty_like(acts)
     dhs = None if w_hr is None else xp.empty((acts.shape[0], dh.shape[1]), dt)
-    whh = _step_weight(xp, w_hh.T, dh.shape[0])
+    parts = _backward_parts(xp, batch_sizes, _macs(dh, w_hh, w_hr), want_w)
+    whh = _step_weight(xp, w_hh.T, _part_rows(parts))
     kern = _gate_kernels(xp, dt)
     if kern is None:
         # the activations' derivatives for every step at once: a(1-a) for the sigmoid gates,
@@ -303,7 +380,7 @@ def lstm_backward(g_out, g_h, g_c, h0, c0, w_hh, w_hr, batch_sizes, reverse, wan
         xp.multiply(dct, a[:, hid:2 * hid], out=dc[state])
 
     def sequences(b0, b1):
-        """Back through time for sequences b0:b1 (the whole batch, as in the forward)."""
+        """Back through time for sequences b0:b1 (as in the forward)."""
         for s, e in reversed(_rows(batch_sizes, reverse, b0, b1)):
             state = slice(b0, b0 + e - s)
             g = None if g_out is None else g_out[s:e]
@@ -314,7 +391,7 @@ def lstm_backward(g_out, g_h, g_c, h0, c0, w_hh, w_hr, batch_sizes, reverse, wan
                 gates(s, e, state, dhs[s:e] @ w_hr, None)
             yield s, e
             _step_product(xp, dgates[s:e], whh, dh[state])
-    dw = _back_through_time(xp, sequences(0, dh.shape[0]), acts.shape[0],
+    dw = _back_through_time(xp, parts, acts.shape[0], sequences,
                             (lambda r0, r1: dgates[r0:r1].T @ hprev[r0:r1]) if want_w else None)
     return ((dgates, dh, dc) + (() if dw is None else (dw,)) +
             ((dhs.T @ hcs[0],) if want_wr else ()))
@@ -335,7 +412,8 @@ def gru_forward(gi, h0, w_hh, b_hh, batch_sizes, reverse, xp):
     ghn = xp.empty((rows, hid), dtype=dt)
     hprev = xp.empty((rows, hid), dtype=dt)
     out = xp.empty((rows, hid), dtype=dt)
-    whh_t = _step_weight(xp, w_hh, h.shape[0])
+    parts = _halves(xp, batch_sizes, _macs(h, w_hh))
+    whh_t = _step_weight(xp, w_hh, _part_rows(parts))
     gh_all = xp.empty((h.shape[0], 3 * hid), dtype=dt)
     kern = _gate_kernels(xp, dt)
     if kern is not None:
@@ -361,17 +439,16 @@ def gru_forward(gi, h0, w_hh, b_hh, batch_sizes, reverse, xp):
         hn += n
 
     def sequences(b0, b1):
-        """The recurrence of sequences b0:b1 (the whole batch, as in ``lstm_forward``)."""
+        """The recurrence of sequences b0:b1 (as in ``lstm_forward``)."""
         for s, e in _rows(batch_sizes, reverse, b0, b1):
             state = slice(b0, b0 + e - s)
             hp = h[state]
             hprev[s:e] = hp
-            gh = gh_all[:e - s]
+            gh = gh_all[state]
             _step_product(xp, hp, whh_t, gh)
             gates(s, e, gh, hp)
             h[state] = out[s:e]
-    with _serial_blas(xp):
-        sequences(0, h.shape[0])
+    _across_batch(xp, parts, sequences)
     return out, h, rz, ns, ghn, hprev
 
 
@@ -385,7 +462,8 @@ def gru_backward(g_out, g_h, h0, w_hh, batch_sizes, reverse, want_w, want_b, rz,
     dh = _state(xp, g_h, dt, h0.shape)
     dgi = xp.empty((rz.shape[0], 3 * hid), dt)
     dgh = xp.empty_like(dgi)
-    whh = _step_weight(xp, w_hh.T, dh.shape[0])
+    parts = _backward_parts(xp, batch_sizes, _macs(dh, w_hh), want_w)
+    whh = _step_weight(xp, w_hh.T, _part_rows(parts))
     dhh = xp.empty(h0.shape, dt)
     kern = _gate_kernels(xp, dt)
     if kern is not None and g_out is not None:
@@ -413,10 +491,10 @@ def gru_backward(g_out, g_h, h0, w_hh, batch_sizes, reverse, want_w, want_b, rz,
             state = slice(b0, b0 + e - s)
             gates(s, e, state)
             yield s, e
-            step = dhh[:e - s]
+            step = dhh[state]
             _step_product(xp, dgh[s:e], whh, step)
             dh[state] += step
-    dw = _back_through_time(xp, sequences(0, dh.shape[0]), rz.shape[0],
+    dw = _back_through_time(xp, parts, rz.shape[0], sequences,
                             (lambda r0, r1: dgh[r0:r1].T @ hprev[r0:r1]) if want_w else None)
     return (dgi, dh) + (() if dw is None else (dw,)) + ((dgh.sum(0),) if want_b else ())
 
@@ -431,7 +509,8 @@ def rnn_forward(gi, h0, w_hh, batch_sizes, reverse, nonlinearity, xp):
     h = h0.astype(dt, copy=True)
     out = xp.empty(gi.shape, dtype=dt)
     hprev = xp.empty(gi.shape, dtype=dt)
-    whh_t = _step_weight(xp, w_hh, h.shape[0])
+    parts = _halves(xp, batch_sizes, _macs(h, w_hh))
+    whh_t = _step_weight(xp, w_hh, _part_rows(parts))
 
     def sequences(b0, b1):
         for s, e in _rows(batch_sizes, reverse, b0, b1):
@@ -446,8 +525,7 @@ def rnn_forward(gi, h0, w_hh, batch_sizes, reverse, nonlinearity, xp):
             else:
                 xp.maximum(a, 0, out=a)
             h[state] = a
-    with _serial_blas(xp):
-        sequences(0, h.shape[0])
+    _across_batch(xp, parts, sequences)
     return out, h, hprev
 
 
@@ -458,7 +536,8 @@ def rnn_backward(g_out, g_h, h0, w_hh, batch_sizes, reverse, nonlinearity, want_
     ``w_hh`` if ``want_w``."""
     dh = _state(xp, g_h, out.dtype, h0.shape)
     dpre = xp.empty_like(out)
-    whh = _step_weight(xp, w_hh.T, dh.shape[0])
+    parts = _backward_parts(xp, batch_sizes, _macs(dh, w_hh), want_w)
+    whh = _step_weight(xp, w_hh.T, _part_rows(parts))
 
     def sequences(b0, b1):
         for s, e in reversed(_rows(batch_sizes, reverse, b0, b1)):
@@ -469,6 +548,6 @@ def rnn_backward(g_out, g_h, h0, w_hh, batch_sizes, reverse, nonlinearity, want_
                             out=dpre[s:e])
             yield s, e
             _step_product(xp, d, whh, dh[state])
-    dw = _back_through_time(xp, sequences(0, dh.shape[0]), out.shape[0],
+    dw = _back_through_time(xp, parts, out.shape[0], sequences,
                             (lambda r0, r1: dpre[r0:r1].T @ hprev[r0:r1]) if want_w else None)
     return (dpre, dh) + (() if dw is None else (dw,))
