@@ -73,26 +73,31 @@ def test_pipeline_work_errors_propagate(runs_of_64):
         torch_random._pipeline(64 * 12, _drawer([]), work)
 
 
-@pytest.mark.parametrize("n", [1, 64, 64 * 2 - 1, 64 * 2, 64 * 2 + 1, 64 * 16 + 3, 64 * 100])
+@pytest.mark.parametrize("n", [1, 64, 64 * 4 - 1, 64 * 4, 64 * 4 + 1, 64 * 16 + 3, 64 * 100])
 def test_runs_drawn_ahead(runs_of_64, n):
-    # blocks of 16, 32, 64, ... up to _AHEAD_MAX runs, drawn in order on the drawing thread;
-    # the runs split at each block's multiples of 64
+    # from AHEAD_RUNS runs on, the first run is drawn by the caller, the rest on the drawing
+    # thread in blocks of 2, 4, 8, ... up to _AHEAD_MAX runs, in stream order; the runs split
+    # at each block's multiples of 64
     caller = threading.get_ident()
-    where, draws = set(), []
+    on_caller, draws = [], []
     numbered = _drawer(draws)
 
     def draw(m):
-        where.add(threading.get_ident() == caller)
+        on_caller.append(threading.get_ident() == caller)
         return numbered(m)
     runs = list(torch_random._runs(n, draw))
     assert [v for _, _, bits in runs for v in bits] == list(range(n))
     assert all(0 < j - i <= 64 and len(bits) == j - i for i, j, bits in runs)
     assert sum(draws) == n
     if n >= torch_random.AHEAD_RUNS * 64:
-        assert where == {False}
-        assert draws[:3] == [16, 32, 64][:len(draws)] and max(draws) <= 64 * 16
+        assert on_caller == [True] + [False] * (len(draws) - 1)
+        blocks, i, size = [64], 64, 128
+        while i < n:
+            blocks.append(min(size, n - i))
+            i, size = i + size, min(2 * size, 64 * torch_random._AHEAD_MAX)
+        assert draws == blocks
     else:
-        assert where == {True} and draws == [min(64, n - i) for i in range(0, n, 64)]
+        assert all(on_caller) and draws == [min(64, n - i) for i in range(0, n, 64)]
 
 
 def _same_as_torch(fn, seed):
@@ -111,9 +116,10 @@ def _same_as_torch(fn, seed):
 
 @pytest.fixture
 def small_runs(monkeypatch):
-    """Runs of 4096 samples, drawn ahead from 2 runs (and numba's transforms threaded from 2):
-    small requests take the threaded paths."""
+    """Runs of 4096 samples, drawn ahead and (numba) transformed on threads from 2 runs: small
+    requests take the threaded paths."""
     monkeypatch.setattr(torch_random, "THREADED_RUNS", 2)
+    monkeypatch.setattr(torch_random, "AHEAD_RUNS", 2)
     monkeypatch.setattr(torch_random, "_CHUNK", 4096)
     monkeypatch.setattr(torch_random, "_WORK", threading.local())   # work arrays of that size
 
@@ -137,11 +143,11 @@ def test_threaded_normal_views_and_inits(small_runs):
     _same_as_torch(inits, 7)
 
 
-def test_default_sizes_around_threshold():
-    # either side of the (default) threaded pipeline's threshold, generator state included
-    step = torch_random._CHUNK * torch_random.THREADED_RUNS
-    for n in (step - 16, step + 17):
-        _same_as_torch(lambda L: L.empty(n).normal_(0.0, 0.02), 8)
+@pytest.mark.parametrize("offset", [-16, 17])
+def test_default_sizes_around_threshold(offset):
+    # either side of the default draw-ahead threshold, generator state included
+    n = torch_random._CHUNK * torch_random.AHEAD_RUNS + offset
+    _same_as_torch(lambda L: L.empty(n).normal_(0.0, 0.02), 8)
 
 
 def test_threaded_numba_normal_matches_torch(small_runs, monkeypatch):

@@ -35,7 +35,7 @@ _CHUNK = 1 << 16        # elements per run of the elementwise kernels (temporari
 _POOL = []              # [(thread pool transforming runs, how many may wait on it)]
 _DRAWER = []            # [one thread making draws ahead of the calling thread]
 THREADED_RUNS = 8       # numba jobs of this many runs share their transforms with the pool
-AHEAD_RUNS = 2          # NumPy jobs of this many runs have their draws made ahead
+AHEAD_RUNS = 4          # NumPy jobs of this many runs have their draws made ahead
 _AHEAD_MAX = 16         # runs per block drawn ahead (4 MB of 32-bit draws)
 os.register_at_fork(after_in_child=_POOL.clear)   # a forked child has none of the threads
 os.register_at_fork(after_in_child=_DRAWER.clear)
@@ -61,19 +61,21 @@ def _runs(n, draw, ahead=True):
 
 
 def _drawn_ahead(n, draw, step):
-    """``_runs`` with the draws made on the drawing thread, in blocks that grow from a quarter
-    run to ``_AHEAD_MAX`` runs (the caller waits only for the first), at most two blocks
-    ahead.  A block is one long NumPy call that releases the GIL, so it runs while the caller
-    transforms.  (The transforms stay on the caller: two threads making short NumPy calls do
-    not run at once but take the GIL in turns, at Python's switch interval.)"""
+    """``_runs`` with the draws after the first run's made on the drawing thread, in blocks
+    that grow from 2 runs to ``_AHEAD_MAX``, at most two blocks ahead of the caller.  A block
+    is one long NumPy call that releases the GIL, so it runs while the caller transforms.  (The
+    transforms stay on the caller: two threads making short NumPy calls do not run at once but
+    take the GIL in turns, at Python's switch interval.)"""
     if not _DRAWER:
         _DRAWER.append(_executor(1, "ember-random-draws"))   # one thread: draws stay in order
     drawer = _DRAWER[0]
-    bounds, i, size = [], 0, step // 4
+    first = draw(step)
+    bounds, i, size = [], step, 2 * step
     while i < n:
         bounds.append((i, min(i + size, n)))
         i, size = i + size, min(2 * size, _AHEAD_MAX * step)
     ahead = collections.deque(drawer.submit(draw, j - i) for i, j in bounds[:2])
+    yield 0, step, first
     for b, (i, j) in enumerate(bounds):
         bits = ahead.popleft().result()
         if b + 2 < len(bounds):
