@@ -4,6 +4,7 @@ kernels) keep the draws in stream order and give every run exactly once, whichev
 draws or transforms it; seeded samples and the generator state afterwards equal torch's.
 """
 import threading
+from concurrent.futures import Future
 
 import numpy as np
 import pytest
@@ -157,3 +158,30 @@ def test_threaded_numba_normal_matches_torch(small_runs, monkeypatch):
     monkeypatch.setattr(torch_random, "_JIT", [jit_random])
     for n in (2 * 4096 - 1, 2 * 4096, 13 * 4096 + 9):
         _same_as_torch(lambda L: L.empty(n).normal_(0.0, 0.02), 9)
+
+
+class _Held:
+    """An executor whose jobs wait until the test runs them (pending futures)."""
+
+    def __init__(self):
+        self.jobs = []
+
+    def submit(self, fn, *args):
+        job = Future()
+        self.jobs.append((job, fn, args))
+        return job
+
+
+def test_stopped_caller_cancels_draws_ahead(runs_of_64, monkeypatch):
+    # a caller leaving the runs early (an exception in its transform) cancels the blocks not
+    # yet drawn: the engine is not advanced behind its back
+    held = _Held()
+    monkeypatch.setattr(torch_random, "_DRAWER", [held])
+    draws = []
+    runs = torch_random._runs(64 * 40, _drawer(draws))
+    next(runs)                      # the caller's own first run; two blocks are queued
+    (first, fn, args), (second, _, _) = held.jobs
+    first.set_running_or_notify_cancel()
+    first.set_result(fn(*args))
+    runs.close()
+    assert second.cancelled() and draws == [64, 128]

@@ -75,14 +75,18 @@ def _drawn_ahead(n, draw, step):
         bounds.append((i, min(i + size, n)))
         i, size = i + size, min(2 * size, _AHEAD_MAX * step)
     ahead = collections.deque(drawer.submit(draw, j - i) for i, j in bounds[:2])
-    yield 0, step, first
-    for b, (i, j) in enumerate(bounds):
-        bits = ahead.popleft().result()
-        if b + 2 < len(bounds):
-            lo, hi = bounds[b + 2]
-            ahead.append(drawer.submit(draw, hi - lo))
-        for k in range(i, j, step):
-            yield k, min(k + step, j), bits[k - i:k - i + step]
+    try:
+        yield 0, step, first
+        for b, (i, j) in enumerate(bounds):
+            bits = ahead.popleft().result()
+            if b + 2 < len(bounds):
+                lo, hi = bounds[b + 2]
+                ahead.append(drawer.submit(draw, hi - lo))
+            for k in range(i, j, step):
+                yield k, min(k + step, j), bits[k - i:k - i + step]
+    finally:        # (a caller stopped by an exception: no draw of its goes on after it)
+        for job in [job for job in ahead if not job.cancel()]:
+            job.exception()
 
 
 def _pipeline(n, draw, work):
