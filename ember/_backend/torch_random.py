@@ -69,14 +69,14 @@ def _drawn_ahead(n, draw, step):
     if not _DRAWER:
         _DRAWER.append(_executor(1, "ember-random-draws"))   # one thread: draws stay in order
     drawer = _DRAWER[0]
-    first = draw(step)
+    first = draw(min(step, n))
     bounds, i, size = [], step, 2 * step
     while i < n:
         bounds.append((i, min(i + size, n)))
         i, size = i + size, min(2 * size, _AHEAD_MAX * step)
     ahead = collections.deque(drawer.submit(draw, j - i) for i, j in bounds[:2])
     try:
-        yield 0, step, first
+        yield 0, len(first), first
         for b, (i, j) in enumerate(bounds):
             bits = ahead.popleft().result()
             if b + 2 < len(bounds):
@@ -90,9 +90,10 @@ def _drawn_ahead(n, draw, step):
 
 
 def _pipeline(n, draw, work):
-    """``work(i, j, draws)`` on each of ``_runs(n, draw, ahead=False)``, from ``THREADED_RUNS``
-    runs on on a thread pool as the calling thread draws them (for the numba kernels, whose
-    draws and transforms are long calls that release the GIL).  The calling thread transforms
+    """``work(i, j, draws)`` on each of ``_runs(n, draw, ahead=False)``; jobs of
+    ``THREADED_RUNS`` runs or more hand the runs to a thread pool as the calling thread draws
+    them (for the numba kernels, whose draws and transforms are long calls that release the
+    GIL).  The calling thread transforms
     a run itself whenever the pool has a backlog, and once its draws are done it takes back the
     runs no worker has started, so every core transforms until the end."""
     if n < THREADED_RUNS * _CHUNK or (os.cpu_count() or 1) < 2:
