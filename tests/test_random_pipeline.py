@@ -126,7 +126,7 @@ def small_runs(monkeypatch):
 
 
 @pytest.mark.parametrize("n", [2 * 4096 - 1, 2 * 4096, 2 * 4096 + 16, 13 * 4096 + 9])
-@pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
+@pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16", "float64"])
 def test_threaded_normal_matches_torch(small_runs, n, dtype):
     for mean, std in ((0.0, 1.0), (0.0, 0.02), (0.5, 2.0)):
         _same_as_torch(lambda L: L.empty(n, dtype=getattr(L, dtype)).normal_(mean, std), 5)
