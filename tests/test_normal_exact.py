@@ -59,14 +59,15 @@ def test_normal_float32_seeds_sizes(seed, n):
 
 
 def test_normal_threaded_path():
-    # from 8 runs of 65536 on, the transform runs on a thread pool: same numbers
+    # from AHEAD_RUNS runs of 65536 on, a thread makes the draws ahead: same numbers
     t, e = _both(lambda L: L.randn(8 * 65536 + 9), 3)
     np.testing.assert_array_equal(_bits(e), _bits(t))
 
 
-@pytest.mark.parametrize("n", [65536 - 16, 65536 + 16, 8 * 65536 - 1, 8 * 65536])
+@pytest.mark.parametrize("n", [65536 - 16, 65536 + 16, torch_random.AHEAD_RUNS * 65536 - 1,
+                               torch_random.AHEAD_RUNS * 65536])
 def test_normal_run_and_thread_edges(n):
-    # either side of a kernel run (65536 samples) and of the threaded pipeline (8 runs), with
+    # either side of a kernel run (65536 samples) and of the draw-ahead threshold, with
     # the one-operation and the fused (mean, std) closings
     for mean, std in ((0.0, 1.0), (0.25, 3.0)):
         t, e = _both(lambda L: L.empty(n).normal_(mean, std), 9)
@@ -75,7 +76,7 @@ def test_normal_run_and_thread_edges(n):
 
 def test_normal_concurrent_threads():
     # each thread works in its own arrays: user threads sampling at once (one of them large
-    # enough for the thread pool) get the numbers each generator gives alone
+    # enough for the drawing thread) get the numbers each generator gives alone
     from concurrent.futures import ThreadPoolExecutor
     sizes = [(3, 70_001), (4, 8 * 65536 + 16), (5, 40_000)]
 

@@ -32,34 +32,94 @@ from .fp_emulation import Scratch, fma32, fma64, log1pf, logf, sincosf, sum_to_f
 _F32_SCALE = np.float32(2.0 ** -24)
 _TWO_PI_F32 = np.float32(2 * math.pi)
 _CHUNK = 1 << 16        # elements per run of the elementwise kernels (temporaries stay in cache)
-_POOL = []
-os.register_at_fork(after_in_child=_POOL.clear)   # a forked child has none of the pool's threads
+_POOL = []              # [(thread pool transforming runs, how many may wait on it)]
+_DRAWER = []            # [one thread making draws ahead of the calling thread]
+THREADED_RUNS = 8       # numba jobs of this many runs share their transforms with the pool
+AHEAD_RUNS = 4          # NumPy jobs of this many runs have their draws made ahead
+_AHEAD_MAX = 16         # runs per block drawn ahead (4 MB of 32-bit draws)
+os.register_at_fork(after_in_child=_POOL.clear)   # a forked child has none of the threads
+os.register_at_fork(after_in_child=_DRAWER.clear)
 
 
-def _pipeline(n, draw, work, step=_CHUNK, threads=True):
-    """Draw ``n`` values in runs of ``step`` (serially: stream order never changes) and call
-    ``work(i, j, values)`` on each run as it is drawn: runs stay in cache, no n-sized array of
-    raw draws is made, and large jobs (``threads``: a transform that costs more than the draws)
-    transform runs on a thread pool (NumPy releases the GIL) while the next runs are drawn.
-    (Splitting small jobs across threads costs more than it saves: the transform is many short
-    NumPy calls that contend for the GIL.)"""
-    if not threads or n < 8 * step or (os.cpu_count() or 1) < 2:
-        for i in range(0, n, step):
-            j = min(i + step, n)
-            work(i, j, draw(j - i))
+def _executor(threads, name):
+    from concurrent.futures import ThreadPoolExecutor
+    return ThreadPoolExecutor(threads, name)
+
+
+def _runs(n, draw, ahead=True):
+    """``(i, j, draws)`` for the successive runs of ``n`` draws (``_CHUNK`` each, in stream
+    order): runs stay in cache, and no n-sized array of raw draws is made.  From
+    ``AHEAD_RUNS`` runs on (``ahead``), a thread makes the draws a block or two ahead of the
+    caller's transforms (see ``_drawn_ahead``)."""
+    step = _CHUNK
+    if ahead and n >= AHEAD_RUNS * step and (os.cpu_count() or 1) > 1:
+        yield from _drawn_ahead(n, draw, step)
         return
-    if not _POOL:
-        from concurrent.futures import ThreadPoolExecutor
-        workers = min(8, os.cpu_count())
-        _POOL.append((ThreadPoolExecutor(workers, "ember-random"), 2 * workers))
-    pool, depth = _POOL[0]
-    jobs = collections.deque()
     for i in range(0, n, step):
         j = min(i + step, n)
-        jobs.append(pool.submit(work, i, j, draw(j - i)))
-        if len(jobs) > depth:       # drawing waits for the transforms: few runs of raw draws
-            jobs.popleft().result()   # are held at a time (not the whole request's)
-    for job in jobs:
+        yield i, j, draw(j - i)
+
+
+def _drawn_ahead(n, draw, step):
+    """``_runs`` with the draws after the first run's made on the drawing thread, in blocks
+    that grow from 2 runs to ``_AHEAD_MAX``, at most two blocks ahead of the caller.  A block
+    is one long NumPy call that releases the GIL, so it runs while the caller transforms.  (The
+    transforms stay on the caller: two threads making short NumPy calls do not run at once but
+    take the GIL in turns, at Python's switch interval.)"""
+    if not _DRAWER:
+        _DRAWER.append(_executor(1, "ember-random-draws"))   # one thread: draws stay in order
+    drawer = _DRAWER[0]
+    first = draw(min(step, n))
+    bounds, i, size = [], step, 2 * step
+    while i < n:
+        bounds.append((i, min(i + size, n)))
+        i, size = i + size, min(2 * size, _AHEAD_MAX * step)
+    ahead = collections.deque(drawer.submit(draw, j - i) for i, j in bounds[:2])
+    try:
+        yield 0, len(first), first
+        for b, (i, j) in enumerate(bounds):
+            bits = ahead.popleft().result()
+            if b + 2 < len(bounds):
+                lo, hi = bounds[b + 2]
+                ahead.append(drawer.submit(draw, hi - lo))
+            for k in range(i, j, step):
+                yield k, min(k + step, j), bits[k - i:k - i + step]
+    finally:        # (a caller stopped by an exception: no draw of its goes on after it)
+        for job in [job for job in ahead if not job.cancel()]:
+            job.exception()
+
+
+def _pipeline(n, draw, work):
+    """``work(i, j, draws)`` on each of ``_runs(n, draw, ahead=False)``; jobs of
+    ``THREADED_RUNS`` runs or more hand the runs to a thread pool as the calling thread draws
+    them (for the numba kernels, whose draws and transforms are long calls that release the
+    GIL).  The calling thread transforms
+    a run itself whenever the pool has a backlog, and once its draws are done it takes back the
+    runs no worker has started, so every core transforms until the end."""
+    if n < THREADED_RUNS * _CHUNK or (os.cpu_count() or 1) < 2:
+        for run in _runs(n, draw, ahead=False):
+            work(*run)
+        return
+    if not _POOL:
+        workers = min(7, os.cpu_count() - 1)
+        _POOL.append((_executor(workers, "ember-random"), 2 * workers))
+    pool, depth = _POOL[0]
+    jobs = collections.deque()
+    for run in _runs(n, draw, ahead=False):
+        while jobs and jobs[0][0].done():
+            jobs.popleft()[0].result()
+        if len(jobs) < depth:
+            jobs.append((pool.submit(work, *run), run))
+        else:
+            work(*run)
+    started = []
+    while jobs:                 # the newest first: the workers take the oldest
+        job, run = jobs.pop()
+        if job.cancel():
+            work(*run)
+        else:
+            started.append(job)
+    for job in started:
         job.result()
 
 
@@ -151,7 +211,9 @@ def uniform(eng, n, dtype, lo=0.0, hi=1.0, out=None):
         with lock:
             kernels.uniform_f32(words, v, lo32, hi32)
     else:       # (a few passes per draw: likewise)
-        _pipeline(n, eng.u32, _uniform_f32_work(v, lo32, hi32), threads=False)   # values < hi
+        work = _uniform_f32_work(v, lo32, hi32)
+        for run in _runs(n, eng.u32, ahead=False):      # values < hi
+            work(*run)
     if dtype == "float32":
         return v
     top, bottom = _to_dtype(np.array([hi32, lo32]), dtype)
@@ -285,7 +347,8 @@ def _normal_blocks_f32(eng, n, mean, std, upfront=True, out=None):
         j = min(j, full) // 16 * 16          # a ragged tail is redrawn below
         if j > i:
             _fill16_f32(bits[:j - i].reshape(-1, 16), out[i:j].reshape(-1, 16), mean, std)
-    _pipeline(n if upfront else full, eng.u32, work)
+    for run in _runs(n if upfront else full, eng.u32):
+        work(*run)
     if full != n:
         _fill16_f32(eng.u32(16).reshape(1, 16), out[n - 16:].reshape(1, 16), mean, std)
     return out
