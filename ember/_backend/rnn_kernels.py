@@ -90,12 +90,14 @@ def _serial_blas(xp):
 
 _MIN_WEIGHT_ROWS = 32     # fewer rows per weight-gradient GEMM: not worth a thread
 # A batch's sequences split over two threads from these sizes: at least this many sequences,
-# and this many multiply-adds in a time step's products.  At 2^20 (batch 16, hidden 128) a
-# layer's forward took 0.75 ms in halves against 0.98 whole on a quiet machine; the split
-# costs a thread hand-off per call (about 0.1 ms on a loaded one) and the per-step Python of
-# both halves, which the GIL serialises, so smaller recurrences keep one thread.
+# and this many multiply-adds in a time step's products.  The split costs a thread hand-off
+# per call and the per-step Python of both halves, which the GIL serialises.  At 2^20 (batch
+# 16, hidden 128) a layer's forward took 0.75 ms in halves against 0.98 whole, but the whole
+# training step (python -m benchmarks --only lstm, quiet machine, split on and off
+# alternated) ran at 126-130 steps/s in halves against 148-159 whole; at 2^23 (batch 32,
+# hidden 256) halves gave 9.9 steps/s against 8.8.
 _MIN_SPLIT_BATCH = 8
-_MIN_SPLIT_MACS = 1 << 19
+_MIN_SPLIT_MACS = 1 << 22
 
 
 def _halves(xp, bsizes, step_macs):
