@@ -8,7 +8,7 @@ import ember as torch
 from ... import _errors
 from ...nn import Module
 from .observer import (MovingAverageMinMaxObserver, MovingAveragePerChannelMinMaxObserver,
-                       _with_args, _with_callable_args)
+                       ResizedOnLoad, _with_args, _with_callable_args)
 from .utils import is_float_qparams, is_per_channel, is_per_tensor
 
 __all__ = ["FakeQuantizeBase", "FakeQuantize", "FusedMovingAvgObsFakeQuantize", "disable_fake_quant", "disable_observer",
@@ -43,9 +43,10 @@ class FakeQuantizeBase(Module):
     with_callable_args = classmethod(_with_callable_args)
 
 
-class FakeQuantize(FakeQuantizeBase):
+class FakeQuantize(ResizedOnLoad, FakeQuantizeBase):
     """``observer`` watches the input, and the input is fake-quantized with the observer's
     current scale and zero point (kept in the ``scale`` / ``zero_point`` buffers)."""
+    _resized_on_load = ("scale", "zero_point")
 
     def __init__(self, observer=MovingAverageMinMaxObserver, quant_min=None, quant_max=None,
                  is_dynamic=False, **observer_kwargs):
@@ -105,15 +106,6 @@ class FakeQuantize(FakeQuantizeBase):
                 f"observer_enabled={self.observer_enabled}, quant_min={post.quant_min}, "
                 f"quant_max={post.quant_max}, dtype={self.dtype}, qscheme={self.qscheme}, "
                 f"ch_axis={self.ch_axis}, scale={self.scale}, zero_point={self.zero_point}")
-
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict,
-                              missing_keys, unexpected_keys, error_msgs):
-        for name in ("scale", "zero_point"):    # per-channel parameters: any channel count
-            key = prefix + name
-            if key in state_dict:
-                getattr(self, name).resize_(state_dict[key].shape)
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict,
-                                      missing_keys, unexpected_keys, error_msgs)
 
 
 class FusedMovingAvgObsFakeQuantize(FakeQuantize):

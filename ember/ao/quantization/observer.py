@@ -226,8 +226,24 @@ class MovingAverageMinMaxObserver(MinMaxObserver):
         return x_orig
 
 
-class PerChannelMinMaxObserver(UniformQuantizationObserverBase):
+class ResizedOnLoad:
+    """Buffers ``_resized_on_load`` (per-channel ranges and parameters) take the shapes of
+    their entries in a loaded state dict, so any channel count loads."""
+    _resized_on_load = ()
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict,
+                              missing_keys, unexpected_keys, error_msgs):
+        for name in self._resized_on_load:
+            key = prefix + name
+            if key in state_dict:
+                getattr(self, name).resize_(state_dict[key].shape)
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict,
+                                      missing_keys, unexpected_keys, error_msgs)
+
+
+class PerChannelMinMaxObserver(ResizedOnLoad, UniformQuantizationObserverBase):
     """Running minimum and maximum of each slice along ``ch_axis``."""
+    _resized_on_load = ("min_val", "max_val")
 
     def __init__(self, ch_axis=0, dtype=torch.quint8, qscheme=torch.per_channel_affine,
                  reduce_range=False, quant_min=None, quant_max=None, factory_kwargs=None,
@@ -279,15 +295,6 @@ class PerChannelMinMaxObserver(UniformQuantizationObserverBase):
 
     def extra_repr(self):
         return f"min_val={self.min_val}, max_val={self.max_val}"
-
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict,
-                              missing_keys, unexpected_keys, error_msgs):
-        for name in ("min_val", "max_val"):     # loaded running ranges may hold any channels
-            key = prefix + name
-            if key in state_dict:
-                getattr(self, name).resize_(state_dict[key].shape)
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict,
-                                      missing_keys, unexpected_keys, error_msgs)
 
     def reset_min_max_vals(self):
         self.min_val = torch.rand(0)
@@ -457,7 +464,17 @@ class HistogramObserver(UniformQuantizationObserverBase):
         return f"min_val={self.min_val}, max_val={self.max_val}"
 
 
-class PlaceholderObserver(ObserverBase):
+class _NoQParams(ObserverBase):
+    """An observer with no quantization parameters: values pass through."""
+
+    def forward(self, x):
+        return x
+
+    def calculate_qparams(self):
+        raise _errors.observer_no_qparams(type(self).__name__)
+
+
+class PlaceholderObserver(_NoQParams):
     """Observes nothing; carries ``dtype`` (and the range) to conversion."""
 
     def __init__(self, dtype=torch.float32, custom_op_name="", compute_dtype=None,
@@ -476,14 +493,8 @@ class PlaceholderObserver(ObserverBase):
                           "     of PyTorch.")
         self.is_dynamic = is_dynamic
 
-    def forward(self, x):
-        return x
 
-    def calculate_qparams(self):
-        raise _errors.observer_no_qparams("PlaceholderObserver")
-
-
-class RecordingObserver(ObserverBase):
+class RecordingObserver(_NoQParams):
     """Keeps every observed tensor (debugging)."""
     __annotations__ = {"tensor_val": list}
 
@@ -495,26 +506,17 @@ class RecordingObserver(ObserverBase):
         self.tensor_val.append(x.clone())
         return x
 
-    def calculate_qparams(self):
-        raise _errors.observer_no_qparams("RecordingObserver")
-
     def get_tensor_value(self):
         return self.tensor_val
 
 
-class NoopObserver(ObserverBase):
+class NoopObserver(_NoQParams):
     """Observes nothing (float16 casting is decided by its dtype)."""
 
     def __init__(self, dtype=torch.float16, custom_op_name=""):
         super().__init__(dtype=dtype, is_dynamic=False)
         self.dtype = dtype
         self.custom_op = custom_op_name
-
-    def forward(self, x):
-        return x
-
-    def calculate_qparams(self):
-        raise _errors.observer_no_qparams("NoopObserver")
 
 
 def _check_symmetric_range(observer):
