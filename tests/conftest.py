@@ -67,16 +67,26 @@ def torch():
     return require_torch()
 
 
-@pytest.fixture
-def fake_cuda():
-    """Make ``cuda`` devices resolve to the NumPy-backed fake for one test."""
+def _fake_cuda(strict):
     from ember import _backend
-    was = _backend.fake_cuda_enabled()
-    _backend.enable_fake_cuda(True)
+    was_fake, was_strict = _backend.fake_cuda_enabled(), _backend._strict[0]
+    _backend.enable_fake_cuda(True, strict=strict)
     try:
         yield
     finally:
-        _backend.enable_fake_cuda(was)
+        _backend.enable_fake_cuda(was_fake, strict=was_strict)
+
+
+@pytest.fixture
+def fake_cuda():
+    """Make ``cuda`` devices resolve to the NumPy-backed fake for one test."""
+    yield from _fake_cuda(False)
+
+
+@pytest.fixture
+def strict_cuda():
+    """The same with the strict CuPy-shaped fake (kernels that reach data with NumPy fail)."""
+    yield from _fake_cuda(True)
 
 
 @pytest.fixture(autouse=True)

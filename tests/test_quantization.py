@@ -349,17 +349,6 @@ def test_the_workflow_entry_points_are_deprecated_as_in_torch():
     assert messages[0] == messages[1]
 
 
-@pytest.fixture
-def strict_cuda():
-    from ember import _backend
-    was_fake, was_strict = _backend.fake_cuda_enabled(), _backend._strict[0]
-    _backend.enable_fake_cuda(True, strict=True)
-    try:
-        yield
-    finally:
-        _backend.enable_fake_cuda(was_fake, strict=was_strict)
-
-
 def test_observers_and_fake_quantize_run_on_the_device_backend(strict_cuda):
     """On the strict CuPy-shaped backend (arrays refuse silent host conversion) the modules
     give the CPU's values."""

@@ -14,16 +14,6 @@ from ember._backend.strict import StrictArray, xp
 
 
 @pytest.fixture
-def strict_cuda():
-    was_fake, was_strict = _backend.fake_cuda_enabled(), _backend._strict[0]
-    _backend.enable_fake_cuda(True, strict=True)
-    try:
-        yield
-    finally:
-        _backend.enable_fake_cuda(was_fake, strict=was_strict)
-
-
-@pytest.fixture
 def a():
     return xp.asarray(np.arange(6.0).reshape(2, 3))
 
