@@ -29,6 +29,18 @@ def test_conv_tbc_and_its_gradients(T, B, C, K, O, pad, dtype):
     compare(*results, rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize("shapes", [((5, 2, 3), (3, 4, 4), (4,)), ((5, 3), (3, 3, 4), (4,)),
+                                    ((5, 2, 3), (3, 3), (4,)), ((5, 2, 3), (3, 3, 4), (4, 1)),
+                                    ((5, 2, 3), (3, 3, 4), (5,))])
+def test_conv_tbc_refusals(shapes):
+    def outcome(lib):
+        try:
+            lib.conv_tbc(*(lib.ones(s) for s in shapes), 1)
+        except RuntimeError as e:
+            return str(e)
+    assert outcome(ember) == outcome(torch) is not None
+
+
 def test_tables_and_helpers():
     E, T = ember.nn.functional, torch.nn.functional
     assert E.GRID_SAMPLE_INTERPOLATION_MODES == T.GRID_SAMPLE_INTERPOLATION_MODES

@@ -73,6 +73,20 @@ def conv_param_length(name, n, value):
                         f"to match the convolution dimensions, but got {name}={list(value)}")
 
 
+_CONV_TBC = {
+    "input_dims": "Input must have 3 dims: time, batch, in_channel",
+    "weight_dims": "Weight tensor must have 3 dims: kernel_width, in_channels, out_channels.",
+    "bias_dims": "Bias must be 1-D",
+    "channels": "Input dim 2 (input channels) is not == dim 1 in the weight tensor",
+    "bias_size": "Bias size must equal dim 2 in the weight tensor (output channels).",
+}
+
+
+def conv_tbc(what):
+    """``conv_tbc``'s refusals of its arguments' shapes."""
+    return RuntimeError(_CONV_TBC[what])
+
+
 def conv_grad_output_size(ndim, dim, size, grad_output):
     """``torch.nn.grad``'s check of ``grad_output`` against the convolution's output."""
     return RuntimeError(f"Expected a tensor of dimension {ndim} and tensor.size[{dim}] == {size} "

@@ -209,7 +209,10 @@ SPECS += [
     # (torch's own backward of vander fails: it saves a view it later overwrites in place)
     OpSpec("vander", [Case((T((3,)),)), Case((T((4,)),), {"N": 2}),
                       Case((T((3,)), 5, True)), Case((T((3,), "int64", 1, 5),)),
-                      Case((T((2,), "int32", 1, 5),), {"N": 0}), Case((T((0,)),))],
+                      Case((T((2,), "int32", 1, 5),), {"N": 0}), Case((T((0,)),)),
+                      Case((T((2, 2)),), error=True, match="one-dimensional"),
+                      Case((T(()),), error=True, match="one-dimensional"),
+                      Case((T((3,)),), {"N": -1}, error=True, match="non-negative")],
            grad=False, tol=F64),
     OpSpec("linalg_diagonal", [Case((T((2, 3, 4)),)), Case((T((3, 4)),), {"offset": 1}),
                                Case((T((2, 3, 4)),), {"dim1": 0, "dim2": 2})],
