@@ -47,8 +47,8 @@ nan = math.nan
 newaxis = None
 
 
-def result_type(tensor1, tensor2):
-    return _dtype.result_type(tensor1, tensor2)
+def result_type(tensor, other):
+    return _dtype.result_type(tensor, other)
 
 
 def can_cast(from_, to):

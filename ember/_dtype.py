@@ -148,28 +148,28 @@ def default_complex():
 
 
 # ---- promotion ----------------------------------------------------------------------------
-def promote_types(a, b):
+def promote_types(type1, type2):
     """PyTorch's ``promote_types`` for two dtypes."""
-    if a is b:
-        return a
-    if a in _FLOAT8 or b in _FLOAT8:
+    if type1 is type2:
+        return type1
+    if type1 in _FLOAT8 or type2 in _FLOAT8:
         from . import _errors
-        raise _errors.promote_unsupported("Float8 Types", a, b)
-    if a in _WIDE_UINTS or b in _WIDE_UINTS:
-        other = b if a in _WIDE_UINTS else a
+        raise _errors.promote_unsupported("Float8 Types", type1, type2)
+    if type1 in _WIDE_UINTS or type2 in _WIDE_UINTS:
+        other = type2 if type1 in _WIDE_UINTS else type1
         if other.category != _FLOAT:
             from . import _errors
-            raise _errors.promote_unsupported("uint16, uint32, uint64 types", a, b)
+            raise _errors.promote_unsupported("uint16, uint32, uint64 types", type1, type2)
         return other
-    ca, cb = a.category, b.category
+    ca, cb = type1.category, type2.category
     if ca != cb:
-        hi, lo = (a, b) if ca > cb else (b, a)
+        hi, lo = (type1, type2) if ca > cb else (type2, type1)
         if hi.category == _COMPLEX and lo is float64:
             return complex128
         return hi
-    if ca == _FLOAT and {a, b} == {float16, bfloat16}:
+    if ca == _FLOAT and {type1, type2} == {float16, bfloat16}:
         return float32
-    return _BY_NP[np.promote_types(a.np, b.np)]
+    return _BY_NP[np.promote_types(type1.np, type2.np)]
 
 
 def scalar_dtype(v):

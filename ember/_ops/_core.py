@@ -310,14 +310,15 @@ def _snapshot(t):
 
 
 def inplace(fn):
-    """Make the in-place variant ``op_(self, ...)`` of the out-of-place op ``fn``."""
-    def op_(self, *args, **kwargs):
-        check_inplace(self)
-        tracking = _grad_on() and (self._requires_grad or needs_grad(*args, *kwargs.values()))
-        src = _snapshot(self) if tracking else self
+    """Make the in-place variant ``op_(input, ...)`` of the out-of-place op ``fn`` (``input``:
+    torch's keyword for the function form, ``torch.relu_(input=t)``)."""
+    def op_(input, *args, **kwargs):
+        check_inplace(input)
+        tracking = _grad_on() and (input._requires_grad or needs_grad(*args, *kwargs.values()))
+        src = _snapshot(input) if tracking else input
         result = fn(src, *args, **kwargs)
-        commit_inplace(self, result, tracking)
-        return self
+        commit_inplace(input, result, tracking)
+        return input
     op_.__name__ = fn.__name__ + "_"
     op_.__qualname__ = op_.__name__
     op_.__module__ = fn.__module__

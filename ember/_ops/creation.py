@@ -566,8 +566,8 @@ def zero_(input):
 
 
 @register("fill_", method=True, nodes=("FillBackward2", "FillBackward3"))
-def fill_(self, value):
-    return _fill(self, value, FillBackward2)
+def fill_(input, value):
+    return _fill(input, value, FillBackward2)
 
 
 def fill_diagonal_(self, fill_value, wrap=False):

@@ -258,25 +258,25 @@ LinalgSolveTriangularBackward0 = node_class("LinalgSolveTriangularBackward0", _s
 
 @register("linalg_solve_triangular", method=False, nodes=("LinalgSolveTriangularBackward0",),
           out=True, function=False)
-def linalg_solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
-    if A._dtype.category < 2:
-        raise _errors.kernel_not_implemented("triangular_solve_cpu", A._dtype)
-    sa, sb = A._data.shape, B._data.shape
+def linalg_solve_triangular(input, B, *, upper, left=True, unitriangular=False, out=None):
+    if input._dtype.category < 2:
+        raise _errors.kernel_not_implemented("triangular_solve_cpu", input._dtype)
+    sa, sb = input._data.shape, B._data.shape
     if sb[-2 if left else -1] != sa[-1]:
         raise _errors.solve_shapes(left, sa, sb, "linalg.solve_triangular")
-    xp, la = _xla(A)
-    a, b = A._data, B._data
-    if B._dtype is not A._dtype:       # torch solves in A's dtype
-        b = b.astype(A._dtype.np)
+    xp, la = _xla(input)
+    a, b = input._data, B._data
+    if B._dtype is not input._dtype:       # torch solves in A's dtype
+        b = b.astype(input._dtype.np)
     if not left:
         a, b, upper = xp.swapaxes(a, -1, -2), xp.swapaxes(b, -1, -2), not upper
     r = la.solve_triangular(a, b, upper, unitriangular)
     if not left:
         r = xp.swapaxes(r, -1, -2)
         upper = not upper
-    res = _make(xp.ascontiguousarray(r), A._dtype, A._device)
-    if _grad_needed(A, B):
-        save_output(record(res, LinalgSolveTriangularBackward0, (A, B), (A, None),
+    res = _make(xp.ascontiguousarray(r), input._dtype, input._device)
+    if _grad_needed(input, B):
+        save_output(record(res, LinalgSolveTriangularBackward0, (input, B), (input, None),
                            (upper, left, unitriangular)), res, 1)
     return _result(res, out)
 
@@ -331,14 +331,14 @@ def _cholesky_ex(A, upper, name, check_errors, cls=LinalgCholeskyExBackward0):
 
 @register("linalg_cholesky", method=False, nodes=("LinalgCholeskyExBackward0",), out=True,
           function=False)
-def linalg_cholesky(A, *, upper=False, out=None):
-    return _result(_cholesky_ex(A, upper, "linalg.cholesky", True)[0], out)
+def linalg_cholesky(input, *, upper=False, out=None):
+    return _result(_cholesky_ex(input, upper, "linalg.cholesky", True)[0], out)
 
 
 @register("linalg_cholesky_ex", method=False, nodes=("LinalgCholeskyExBackward0",), out=True,
           function=False)
-def linalg_cholesky_ex(A, *, upper=False, check_errors=False, out=None):
-    return _finish_tuple(RT.linalg_cholesky_ex(*_cholesky_ex(A, upper, "linalg.cholesky_ex",
+def linalg_cholesky_ex(input, *, upper=False, check_errors=False, out=None):
+    return _finish_tuple(RT.linalg_cholesky_ex(*_cholesky_ex(input, upper, "linalg.cholesky_ex",
                                                             check_errors)), out)
 
 
@@ -467,14 +467,14 @@ def _eigh(A, UPLO, want_vectors):
 
 
 @register("linalg_eigh", method=False, nodes=("LinalgEighBackward0",), out=True, function=False)
-def linalg_eigh(A, UPLO="L", *, out=None):
-    return _finish_tuple(RT.linalg_eigh(*_eigh(A, UPLO, True)), out)
+def linalg_eigh(input, UPLO="L", *, out=None):
+    return _finish_tuple(RT.linalg_eigh(*_eigh(input, UPLO, True)), out)
 
 
 @register("linalg_eigvalsh", method=False, nodes=("LinalgEighBackward0",), out=True,
           function=False)
-def linalg_eigvalsh(A, UPLO="L", *, out=None):
-    return _result(_eigh(A, UPLO, False)[0], out)
+def linalg_eigvalsh(input, UPLO="L", *, out=None):
+    return _result(_eigh(input, UPLO, False)[0], out)
 
 
 def _svd_bwd(node, gU, gS, gVh):
@@ -593,10 +593,10 @@ LinalgPinvBackward0 = node_class("LinalgPinvBackward0", _pinv_bwd)
 
 
 @register("linalg_pinv", method=False, nodes=("LinalgPinvBackward0",), out=True, function=False)
-def linalg_pinv(A, *, atol=None, rtol=None, hermitian=False, rcond=None, out=None):
-    _check_float("linalg.pinv", A)
-    a = A._data
-    xp, la = _xla(A)
+def linalg_pinv(input, *, atol=None, rtol=None, hermitian=False, rcond=None, out=None):
+    _check_float("linalg.pinv", input)
+    a = input._data
+    xp, la = _xla(input)
     m, n = a.shape[-2:]
     if rcond is not None:
         rtol = rcond
@@ -614,9 +614,9 @@ def linalg_pinv(A, *, atol=None, rtol=None, hermitian=False, rcond=None, out=Non
         sinv = xp.where(s > cut, 1.0 / xp.where(s > cut, s, 1.0), 0.0)
         r = xp.matmul(xp.swapaxes(vh, -1, -2).conj() * sinv[..., None, :],
                       xp.swapaxes(u, -1, -2).conj())
-    res = _make(r.astype(A._dtype.np, copy=False), A._dtype, A._device)
-    if _grad_on() and A._requires_grad:
-        save_output(record(res, LinalgPinvBackward0, (A,), (A, None)), res, 1)
+    res = _make(r.astype(input._dtype.np, copy=False), input._dtype, input._device)
+    if _grad_on() and input._requires_grad:
+        save_output(record(res, LinalgPinvBackward0, (input,), (input, None)), res, 1)
     return _result(res, out)
 
 
@@ -649,13 +649,13 @@ LinalgLstsqBackward0 = node_class("LinalgLstsqBackward0", _lstsq_bwd)
 
 
 @register("linalg_lstsq", method=False, nodes=("LinalgLstsqBackward0",), function=False)
-def linalg_lstsq(A, B, rcond=None, *, driver=None):
+def linalg_lstsq(input, b, rcond=None, *, driver=None):
     """Minimum-norm least-squares solution through the pseudo-inverse (gelsd's answer)."""
-    _check_float("linalg.lstsq", A)
-    vector = B._data.ndim == A._data.ndim - 1
-    b = B._data[..., None] if vector else B._data
-    a = A._data
-    xp, la = _xla(A)
+    _check_float("linalg.lstsq", input)
+    vector = b._data.ndim == input._data.ndim - 1
+    rhs = b._data[..., None] if vector else b._data
+    a = input._data
+    xp, la = _xla(input)
     u, s, vh = la.svd(a, full_matrices=False)
     m, n = a.shape[-2:]
     tol = (rcond if rcond is not None else max(m, n) * np.finfo(a.dtype).eps) * \
@@ -664,8 +664,8 @@ def linalg_lstsq(A, B, rcond=None, *, driver=None):
     sinv = xp.where(keep, 1.0 / xp.where(keep, s, 1.0), 0.0)
     p = xp.matmul(xp.swapaxes(vh, -1, -2).conj() * sinv[..., None, :],
                   xp.swapaxes(u, -1, -2).conj())
-    x = xp.matmul(p, b)
-    dt, dev = A._dtype, A._device
+    x = xp.matmul(p, rhs)
+    dt, dev = input._dtype, input._device
     rank = keep.sum(-1)
     drv = driver or "gelsy"
     real = dt.to_real()         # residuals and singular values are real for complex input
@@ -673,15 +673,15 @@ def linalg_lstsq(A, B, rcond=None, *, driver=None):
     resid = _make(xp.empty((0,), real.np), real, dev)
     # gels (QR) assumes full rank and always reports residuals; gelsd/gelss only at full rank
     if m > n and drv != "gelsy" and (drv == "gels" or bool((rank == n).all())):
-        resid = _make((xp.abs(xp.matmul(a, x) - b) ** 2).sum(-2).astype(real.np), real, dev)
+        resid = _make((xp.abs(xp.matmul(a, x) - rhs) ** 2).sum(-2).astype(real.np), real, dev)
     sv = _make(s.astype(real.np), real, dev) if drv in ("gelsd", "gelss") else empty
     # gels computes no rank
     rank = xp.empty((0,), np.int64) if drv == "gels" else xp.asarray(rank, np.int64)
     X = _make(xp.ascontiguousarray(x[..., 0] if vector else x).astype(dt.np, copy=False),
               dt, dev)
-    if _grad_needed(A, B):   # the solution and the residuals come from the node
-        node = record(X, LinalgLstsqBackward0, (A, B),
-                      (A, B, _make(p.astype(dt.np, copy=False), dt, dev), None), vector)
+    if _grad_needed(input, b):   # the solution and the residuals come from the node
+        node = record(X, LinalgLstsqBackward0, (input, b),
+                      (input, b, _make(p.astype(dt.np, copy=False), dt, dev), None), vector)
         save_output(node, X, 3)
         set_output(node, resid, nr=1)
         node._nout = 2
@@ -737,11 +737,11 @@ def _eig(A, name, want_vectors):
 
 
 @register("linalg_eig", method=False, nodes=("LinalgEigBackward0",), out=True, function=False)
-def linalg_eig(A, *, out=None):
-    return _finish_tuple(RT.linalg_eig(*_eig(A, "linalg.eig", True)), out)
+def linalg_eig(input, *, out=None):
+    return _finish_tuple(RT.linalg_eig(*_eig(input, "linalg.eig", True)), out)
 
 
 @register("linalg_eigvals", method=False, nodes=("LinalgEigBackward0",), out=True,
           function=False)
-def linalg_eigvals(A, *, out=None):
-    return _result(_eig(A, "linalg.eigvals", False)[0], out)
+def linalg_eigvals(input, *, out=None):
+    return _result(_eig(input, "linalg.eigvals", False)[0], out)

@@ -407,7 +407,8 @@ def _as_dtype(t, dt):
 
 
 def _addop(name, node_name, product_arr, grads, promote=False):
-    """Define ``name(input, a, b, *, beta=1, alpha=1)`` = beta*input + alpha*product(a, b).
+    """The body of ``name(input, a, b, *, beta=1, alpha=1)`` = beta*input + alpha*product(a, b);
+    each op's own ``def`` gives its factors torch's keyword names (``mat1``, ``vec``, ...).
 
     ``grads(g, a, b, need_a, need_b)`` gives the product's input gradients.  ``input`` must
     have the factors' dtype, except with ``promote`` (addr), where the three are promoted."""
@@ -422,7 +423,7 @@ def _addop(name, node_name, product_arr, grads, promote=False):
 
     cls = node_class(node_name, backward)
 
-    def op(input, a, b, *, beta=1, alpha=1, out=None):
+    def op(input, a, b, beta, alpha, out):
         pa, pb = a, b
         beta, alpha = _number(name, "beta", beta), _number(name, "alpha", alpha)
         if promote:
@@ -443,11 +444,15 @@ def _addop(name, node_name, product_arr, grads, promote=False):
             record(res, cls, (input, a, b), (a, b),
                    (input._data.shape, input._dtype, beta, alpha))
         return _result(res, out)
+    op.node_name = node_name
+    return op
 
-    op.__name__ = op.__qualname__ = name
-    op_ = inplace(op)
-    register(name, nodes=(node_name,), inplace=op_, out=True)(op)
-    return op, op_
+
+def _register_addop(fn, body):
+    """Register the add-product ``fn`` (computed by ``body``) with its in-place variant."""
+    fn_ = inplace(fn)
+    register(fn.__name__, nodes=(body.node_name,), inplace=fn_, out=True)(fn)
+    return fn, fn_
 
 
 def _mm_pair(g, a, b, na, nb, product=None):
@@ -499,11 +504,38 @@ def _addbmm_arr(a, b, op):
     return _bmm_arr(a, b, "addmm_impl_cpu_").sum(0)
 
 
-addmm, addmm_ = _addop("addmm", "AddmmBackward0", _mm_arr, _mm_pair)
-addmv, addmv_ = _addop("addmv", "AddmvBackward0", _mv_arr, _mv_pair)
-addr, addr_ = _addop("addr", "AddrBackward0", _outer_arr, _outer_pair, promote=True)
-baddbmm, baddbmm_ = _addop("baddbmm", "BaddbmmBackward0", _bmm_arr, _bmm_pair)
-addbmm, addbmm_ = _addop("addbmm", "AddbmmBackward0", _addbmm_arr, _addbmm_pair)
+_addmm = _addop("addmm", "AddmmBackward0", _mm_arr, _mm_pair)
+_addmv = _addop("addmv", "AddmvBackward0", _mv_arr, _mv_pair)
+_addr = _addop("addr", "AddrBackward0", _outer_arr, _outer_pair, promote=True)
+_baddbmm = _addop("baddbmm", "BaddbmmBackward0", _bmm_arr, _bmm_pair)
+_addbmm = _addop("addbmm", "AddbmmBackward0", _addbmm_arr, _addbmm_pair)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    return _addmm(input, mat1, mat2, beta, alpha, out)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    return _addmv(input, mat, vec, beta, alpha, out)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    return _addr(input, vec1, vec2, beta, alpha, out)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    return _baddbmm(input, batch1, batch2, beta, alpha, out)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    return _addbmm(input, batch1, batch2, beta, alpha, out)
+
+
+addmm, addmm_ = _register_addop(addmm, _addmm)
+addmv, addmv_ = _register_addop(addmv, _addmv)
+addr, addr_ = _register_addop(addr, _addr)
+baddbmm, baddbmm_ = _register_addop(baddbmm, _baddbmm)
+addbmm, addbmm_ = _register_addop(addbmm, _addbmm)
 for _name in ("addmm", "baddbmm", "addbmm"):
     set_autocast(_name, "lower_precision_fp")
 for _name in ("addmv", "addr"):

@@ -48,8 +48,8 @@ def matrix_power(input, n, *, out=None):
 
 
 @register("linalg_matrix_power", method=False, nodes=("MmBackward0",), out=True, function=False)
-def linalg_matrix_power(A, n, *, out=None):
-    return matrix_power(A, n, out=out)
+def linalg_matrix_power(input, n, *, out=None):
+    return matrix_power(input, n, out=out)
 
 
 def _matrix_exp_bwd(node, g):
@@ -69,12 +69,12 @@ LinalgMatrixExpBackward0 = node_class("LinalgMatrixExpBackward0", _matrix_exp_bw
 
 @register("linalg_matrix_exp", method=False, nodes=("LinalgMatrixExpBackward0",),
           function=False)
-def linalg_matrix_exp(A):
-    _check_float("linalg.matrix_exp", A)
-    _check_square("linalg.matrix_exp", A)
-    res = _make(A._device._backend.linalg.matrix_exp(A._data), A._dtype, A._device)
-    if _grad_on() and A._requires_grad:
-        record(res, LinalgMatrixExpBackward0, (A,), (A,))
+def linalg_matrix_exp(input):
+    _check_float("linalg.matrix_exp", input)
+    _check_square("linalg.matrix_exp", input)
+    res = _make(input._device._backend.linalg.matrix_exp(input._data), input._dtype, input._device)
+    if _grad_on() and input._requires_grad:
+        record(res, LinalgMatrixExpBackward0, (input,), (input,))
     return res
 
 
@@ -84,14 +84,14 @@ def matrix_exp(input):
 
 
 @register("linalg_matrix_rank", method=False, out=True, function=False, differentiable=False)
-def linalg_matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None):
-    _check_float("linalg.matrix_rank", A)
-    if A._data.ndim < 2:
+def linalg_matrix_rank(input, tol=None, hermitian=False, *, atol=None, rtol=None, out=None):
+    _check_float("linalg.matrix_rank", input)
+    if input._data.ndim < 2:
         raise _errors.linalg_min_2d("linalg.matrix_rank")
     if tol is not None:
         atol, rtol = tol, 0.0
-    s = linalg_eigvalsh(A).abs() if hermitian else linalg_svdvals(A)
-    m, n = A._data.shape[-2:]
+    s = linalg_eigvalsh(input).abs() if hermitian else linalg_svdvals(input)
+    m, n = input._data.shape[-2:]
     if rtol is None:
         rtol = 0.0 if atol is not None and _positive(atol) else \
             max(m, n) * np.finfo(s._dtype.np).eps
@@ -112,50 +112,50 @@ _COND_SVD = (None, 2, -2)
 
 @register("linalg_cond", method=False, out=True, function=False,
           nodes=("SqueezeBackward1", "MulBackward0", "NanToNumBackward0"))
-def linalg_cond(A, p=None, *, out=None):
+def linalg_cond(input, p=None, *, out=None):
     """From the singular values for p in (None, 2, -2, 'nuc'); otherwise
     ||A|| ||A^-1|| with the inverse of a singular matrix taken as inf (the result is then inf)."""
     if p in _COND_SVD:
-        if A._data.ndim < 2:
+        if input._data.ndim < 2:
             raise _errors.linalg_min_2d("linalg.cond")
-        s = linalg_svdvals(A)
+        s = linalg_svdvals(input)
         hi, lo = s[..., :1], s[..., -1:]
         return _result((lo / hi if p == -2 else hi / lo).squeeze(-1), out)
-    sh = A._data.shape
+    sh = input._data.shape
     if len(sh) < 2 or sh[-1] != sh[-2]:
         raise _errors.cond_not_square(p, sh)
     if p == "nuc":
-        s = linalg_svdvals(A)
+        s = linalg_svdvals(input)
         return _result(s.sum(-1) * s.reciprocal().sum(-1), out)
-    inv, info = linalg_inv_ex(A)
+    inv, info = linalg_inv_ex(input)
     # in place, as torch does (so that, as in torch, backward reports the modified inverse)
     inv.masked_fill_((info > 0).unsqueeze(-1).unsqueeze(-1), math.inf)
-    r = linalg_matrix_norm(A, p) * linalg_matrix_norm(inv, p)
+    r = linalg_matrix_norm(input, p) * linalg_matrix_norm(inv, p)
     return _result(r.nan_to_num(math.inf, math.inf, -math.inf), out)
 
 
 @register("linalg_tensorinv", method=False, out=True, function=False)
-def linalg_tensorinv(A, ind=2, *, out=None):
+def linalg_tensorinv(input, ind=2, *, out=None):
     if ind <= 0:
         raise _errors.tensorinv_ind(ind)
-    sh = A._data.shape
+    sh = input._data.shape
     rows, cols = _prod(sh[:ind]), _prod(sh[ind:])
     if rows != cols:
         raise _errors.tensorinv_shape(cols, rows)
-    return _result(inv_named(A.reshape(rows, cols), "inv").reshape(sh[ind:] + sh[:ind]), out)
+    return _result(inv_named(input.reshape(rows, cols), "inv").reshape(sh[ind:] + sh[:ind]), out)
 
 
 @register("linalg_tensorsolve", method=False, out=True, function=False)
-def linalg_tensorsolve(A, B, dims=None, *, out=None):
-    nd = A._data.ndim
+def linalg_tensorsolve(input, other, dims=None, *, out=None):
+    nd = input._data.ndim
     if dims is not None:
         dims = [d % nd for d in dims]
-        A = A.permute(*[i for i in range(nd) if i not in dims], *dims)
-    sh = A._data.shape
-    nb = B._data.ndim
-    rows = _prod(B._data.shape)
+        input = input.permute(*[i for i in range(nd) if i not in dims], *dims)
+    sh = input._data.shape
+    nb = other._data.ndim
+    rows = _prod(other._data.shape)
     x_shape = sh[nb:]
-    X = linalg_solve(A.reshape(rows, _prod(x_shape)), B.reshape(rows))
+    X = linalg_solve(input.reshape(rows, _prod(x_shape)), other.reshape(rows))
     return _result(X.reshape(x_shape), out)
 
 

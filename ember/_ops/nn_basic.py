@@ -592,13 +592,13 @@ def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=
 
 
 @register("embedding_renorm_", method=False, differentiable=False)
-def embedding_renorm_(weight, indices, max_norm, norm_type):
+def embedding_renorm_(input, indices, max_norm, norm_type):
     """Rescale, in place, the rows of ``weight`` named in ``indices`` whose ``norm_type``-norm
     exceeds ``max_norm`` to norm ``max_norm`` (as PyTorch: scale max_norm / (norm + 1e-7))."""
-    xp = weight._device._backend.xp
+    xp = input._device._backend.xp
     idx = xp.unique(indices._data.reshape(-1))
-    _check_range(idx, weight._data.shape[0])
-    rows = weight._data[idx]
+    _check_range(idx, input._data.shape[0])
+    rows = input._data[idx]
     a = xp.abs(rows)
     if norm_type == 1:
         norms = a.sum(1)
@@ -609,9 +609,9 @@ def embedding_renorm_(weight, indices, max_norm, norm_type):
     big = norms > max_norm
     if big.any():
         scale = (max_norm / (norms[big] + 1e-7)).astype(rows.dtype)
-        weight._data[idx[big]] = rows[big] * scale[:, None]
-        weight._vc[0] += 1
-    return weight
+        input._data[idx[big]] = rows[big] * scale[:, None]
+        input._vc[0] += 1
+    return input
 
 
 # ---- embedding_bag ------------------------------------------------------------------------------
@@ -764,11 +764,11 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
 
 # ---- one_hot --------------------------------------------------------------------------------------
 @register("one_hot", method=False, differentiable=False, function=False)
-def one_hot(tensor, num_classes=-1):
-    if tensor._dtype is not D.int64:
+def one_hot(input, num_classes=-1):
+    if input._dtype is not D.int64:
         raise _errors.one_hot_dtype()
-    x = tensor._data
-    xp = tensor._device._backend.xp
+    x = input._data
+    xp = input._device._backend.xp
     if num_classes == -1:
         if x.size == 0:
             raise _errors.one_hot_empty()
@@ -779,7 +779,7 @@ def one_hot(tensor, num_classes=-1):
         if int(x.max()) >= num_classes:
             raise _errors.one_hot_too_large()
     r = (x[..., None] == xp.arange(num_classes)).astype(np.int64)
-    return _make(r, D.int64, tensor._device)
+    return _make(r, D.int64, input._device)
 
 
 # ---- bilinear -------------------------------------------------------------------------------------

@@ -71,54 +71,54 @@ def _vector_norm_arr(xp, x, ord, dims, keepdim):
 
 @register("linalg_vector_norm", method=False, nodes=("LinalgVectorNormBackward0",), out=True,
           function=False)
-def linalg_vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
-    dt = x._dtype
+def linalg_vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    dt = input._dtype
     if dt.category < 2:
         raise _errors.vector_norm_dtype(dt)
     if dtype is not None:
         dtype = D.to_dtype(dtype)
-        x = x.to(dtype)
+        input = input.to(dtype)
         dt = dtype
     ord = float(ord)
-    a = x._data
+    a = input._data
     dims = _norm_dims(dim, a.ndim)
     if a.ndim == 0:
         dims = ()
     work = a.astype(_f32) if _lowp(dt) else a
     rdt = dt.to_real() if dt.is_complex else dt
-    xp = x._device._backend.xp
+    xp = input._device._backend.xp
     r = xp.asarray(_vector_norm_arr(xp, work, ord, dims, keepdim)).astype(rdt.np, copy=False)
-    res = _make(r, rdt, x._device)
-    if _grad_on() and x._requires_grad:
-        save_output(record(res, LinalgVectorNormBackward0, (x,), (x, None), (ord, dims, keepdim)),
-                    res, 1)
+    res = _make(r, rdt, input._device)
+    if _grad_on() and input._requires_grad:
+        node = record(res, LinalgVectorNormBackward0, (input,), (input, None), (ord, dims, keepdim))
+        save_output(node, res, 1)
     return _result(res, out)
 
 
 @register("linalg_matrix_norm", method=False,
           nodes=("LinalgVectorNormBackward0", "SumBackward1", "AmaxBackward0", "AminBackward0"),
           out=True, function=False)
-def linalg_matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+def linalg_matrix_norm(input, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     if ord not in _MATRIX_ORDS:
         raise _errors.matrix_norm_order(ord)
-    nd = A._data.ndim
+    nd = input._data.ndim
     if nd < 2:
         raise _errors.linalg_min_2d("linalg.matrix_norm")
     if dtype is not None:
-        A = A.to(dtype)
+        input = input.to(dtype)
     d0, d1 = _wrap_dim(dim[0], nd), _wrap_dim(dim[1], nd)
     if ord == "fro":
-        return linalg_vector_norm(A, 2, (d0, d1), keepdim, out=out)
+        return linalg_vector_norm(input, 2, (d0, d1), keepdim, out=out)
     if ord in ("nuc", 2, -2):
         perm = [i for i in range(nd) if i not in (d0, d1)] + [d0, d1]
-        s = linalg_svdvals(A.permute(*perm))
+        s = linalg_svdvals(input.permute(*perm))
         r = s.sum(-1) if ord == "nuc" else (s.amax(-1) if ord == 2 else s.amin(-1))
         if keepdim:
             r = r.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1))
         return _result(r, out)
     if abs(ord) == math.inf:
         d0, d1 = d1, d0
-    s = linalg_vector_norm(A, 1, d0, keepdim)
+    s = linalg_vector_norm(input, 1, d0, keepdim)
     d1 = d1 - 1 if not keepdim and d0 < d1 else d1
     return _result(s.amax(d1, keepdim) if ord > 0 else s.amin(d1, keepdim), out)
 
@@ -128,16 +128,16 @@ _MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
 
 @register("linalg_norm", method=False, nodes=("LinalgVectorNormBackward0",), out=True,
           function=False)
-def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
+def linalg_norm(input, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
     if isinstance(dim, int):
         dim = (dim,)
     if ord is not None and (dim is not None and len(dim) == 2
-                            or dim is None and A._data.ndim == 2):
-        return linalg_matrix_norm(A, ord, dim if dim is not None else (-2, -1), keepdim,
+                            or dim is None and input._data.ndim == 2):
+        return linalg_matrix_norm(input, ord, dim if dim is not None else (-2, -1), keepdim,
                                   dtype=dtype, out=out)
-    if ord is not None and dim is None and A._data.ndim != 1:
-        raise _errors.linalg_norm_dims(A._data.ndim)
-    return linalg_vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
+    if ord is not None and dim is None and input._data.ndim != 1:
+        raise _errors.linalg_norm_dims(input._data.ndim)
+    return linalg_vector_norm(input, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
 
 
 @register("norm", autocast={"cuda": "fp32_set_opt_dtype"}, nodes=("LinalgVectorNormBackward0", "SumBackward1"), out=True)

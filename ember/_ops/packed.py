@@ -501,15 +501,15 @@ def _ldl_factor_ex(A, hermitian, name, check_errors):
 
 @register("linalg_ldl_factor_ex", method=False, nodes=("NotImplemented",), out=True,
           function=False)
-def linalg_ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
-    res = _ldl_factor_ex(A, hermitian, "torch.linalg.ldl_factor_ex", check_errors)
+def linalg_ldl_factor_ex(input, *, hermitian=False, check_errors=False, out=None):
+    res = _ldl_factor_ex(input, hermitian, "torch.linalg.ldl_factor_ex", check_errors)
     return _finish_tuple(RT.linalg_ldl_factor_ex(*res), out)
 
 
 @register("linalg_ldl_factor", method=False, nodes=("NotImplemented",), out=True,
           function=False)
-def linalg_ldl_factor(A, *, hermitian=False, out=None):
-    res = _ldl_factor_ex(A, hermitian, "torch.linalg.ldl_factor_ex", True)
+def linalg_ldl_factor(input, *, hermitian=False, out=None):
+    res = _ldl_factor_ex(input, hermitian, "torch.linalg.ldl_factor_ex", True)
     return _finish_tuple(RT.linalg_ldl_factor(*res[:2]), out)
 
 

@@ -1232,16 +1232,16 @@ def _imag_fn(t):
     return t.imag
 
 
-def real(self):
-    out = _real(self)
-    if out is not self:
-        out._dtype = self._dtype.to_real()
+def real(input):
+    out = _real(input)
+    if out is not input:
+        out._dtype = input._dtype.to_real()
     return out
 
 
-def imag(self):
-    out = _imag(self)
-    out._dtype = self._dtype.to_real()
+def imag(input):
+    out = _imag(input)
+    out._dtype = input._dtype.to_real()
     return out
 
 
@@ -1253,13 +1253,13 @@ ConjBackward0 = node_class("ConjBackward0", lambda node, g: (g.conj(),))
 
 
 @register("conj", nodes=("ConjBackward0",))
-def conj(self):
+def conj(input):
     """The conjugate, materialized: ember has no lazy conjugate bit (see ``is_conj``)."""
-    if not self._dtype.is_complex:
-        return self
-    res = _make(self._device._backend.xp.conj(self._data), self._dtype, self._device)
-    if _grad_on() and self._requires_grad:
-        record(res, ConjBackward0, (self,))
+    if not input._dtype.is_complex:
+        return input
+    res = _make(input._device._backend.xp.conj(input._data), input._dtype, input._device)
+    if _grad_on() and input._requires_grad:
+        record(res, ConjBackward0, (input,))
     return res
 
 

@@ -266,10 +266,10 @@ def _transpose_fn(t, d0, d1):
 
 
 @register("transpose", aliases=("swapaxes", "swapdims"), nodes=("TransposeBackward0",))
-def transpose(self, dim0, dim1):
-    nd = self._data.ndim
+def transpose(input, dim0, dim1):
+    nd = input._data.ndim
     d0, d1 = _wrap_dim(dim0, nd), _wrap_dim(dim1, nd)
-    return make_view(self, self._data.swapaxes(d0, d1) if nd else self._data,
+    return make_view(input, input._data.swapaxes(d0, d1) if nd else input._data,
                      TransposeBackward0, (d0, d1), _transpose_fn)
 
 
@@ -286,15 +286,15 @@ def t(input):
 
 
 @register("adjoint", method=True)
-def adjoint(self):
-    nd = self._data.ndim
+def adjoint(input):
+    nd = input._data.ndim
     if nd < 2:
         if nd:
             raise _errors.adjoint_dims(nd)
         import warnings
         warnings.warn(_errors.adjoint_0d_warning(), UserWarning, stacklevel=2)
-        return self.conj()
-    return transpose(self, -2, -1).conj() if self._dtype.is_complex else transpose(self, -2, -1)
+        return input.conj()
+    return transpose(input, -2, -1).conj() if input._dtype.is_complex else transpose(input, -2, -1)
 
 
 # ---- expand ------------------------------------------------------------------------------------------
@@ -377,13 +377,13 @@ def _unsqueeze_fn(t, dim):
 
 
 @register("unsqueeze", nodes=("UnsqueezeBackward0",))
-def unsqueeze(self, dim):
-    nd = self._data.ndim + 1
+def unsqueeze(input, dim):
+    nd = input._data.ndim + 1
     d = _wrap_dim(dim, nd)
-    shape = self._data.shape[:d] + (1,) + self._data.shape[d:]
-    out = make_view(self, self._data.reshape(shape), None, (d,), _unsqueeze_fn)
-    if _grad_on() and self._requires_grad:
-        set_output(make_node(UnsqueezeBackward0, (self,), (), (d,)), out)
+    shape = input._data.shape[:d] + (1,) + input._data.shape[d:]
+    out = make_view(input, input._data.reshape(shape), None, (d,), _unsqueeze_fn)
+    if _grad_on() and input._requires_grad:
+        set_output(make_node(UnsqueezeBackward0, (input,), (), (d,)), out)
     return out
 
 
@@ -431,21 +431,21 @@ def _select_fn(t, dim, index):
 
 
 @register("select", nodes=("SelectBackward0",))
-def select(self, dim, index):
-    nd = self._data.ndim
+def select(input, dim, index):
+    nd = input._data.ndim
     if nd == 0:
         raise _errors.select_0d()
     d = _wrap_dim(dim, nd)
-    size = self._data.shape[d]
+    size = input._data.shape[d]
     i = int(index)
     if i < -size or i >= size:
-        raise _errors.select_index(i, self._data.shape, dim)
+        raise _errors.select_index(i, input._data.shape, dim)
     if i < 0:
         i += size
     key = (slice(None),) * d + (i, Ellipsis)   # Ellipsis: a 0-d view, never a scalar
-    out = make_view(self, self._data[key], None, (d, i), _select_fn)
-    if _grad_on() and self._requires_grad:
-        set_output(make_node(SelectBackward0, (self,), (), (self._data.shape, d, i)), out)
+    out = make_view(input, input._data[key], None, (d, i), _select_fn)
+    if _grad_on() and input._requires_grad:
+        set_output(make_node(SelectBackward0, (input,), (), (input._data.shape, d, i)), out)
     return out
 
 
@@ -475,10 +475,10 @@ def slice_dim(self, dim, start, stop, step=1):
 
 
 @register("narrow", nodes=("SliceBackward0",))
-def narrow(self, dim, start, length):
-    nd = self._data.ndim
+def narrow(input, dim, start, length):
+    nd = input._data.ndim
     d = _wrap_dim(dim, nd)
-    size = self._data.shape[d]
+    size = input._data.shape[d]
     start = int(start)
     if start < -size or start > size:
         raise _errors.narrow_start(start, size)
@@ -486,7 +486,7 @@ def narrow(self, dim, start, length):
         start += size
     if start + length > size or length < 0:
         raise _errors.narrow_length(start, length, size)
-    return slice_dim(self, d, start, start + length, 1)
+    return slice_dim(input, d, start, start + length, 1)
 
 
 # ---- as_strided ----------------------------------------------------------------------------------
@@ -520,24 +520,24 @@ def _as_strided_fn(t, size, stride, offset):
 
 
 @register("as_strided", nodes=("AsStridedBackward0",))
-def as_strided(self, size, stride, storage_offset=None):
-    be = self._device._backend
+def as_strided(input, size, stride, storage_offset=None):
+    be = input._device._backend
     size = tuple(int(s) for s in size)
     stride = tuple(int(s) for s in stride)
-    isz = self._dtype.itemsize
-    root = be.root(self._data)
-    off = be.storage_offset(self._data) if storage_offset is None else int(storage_offset)
+    isz = input._dtype.itemsize
+    root = be.root(input._data)
+    off = be.storage_offset(input._data) if storage_offset is None else int(storage_offset)
     need = off + sum((s - 1) * st for s, st in zip(size, stride) if s > 0) + 1 if all(size) else 0
     if need > root.size:
         raise _errors.as_strided_bounds(size, stride, off, isz, need, root.size)
     flat = root.reshape(-1) if root.flags.c_contiguous else root
     arr = be.as_strided(flat[off:] if flat.ndim == 1 else flat, size,
                         tuple(s * isz for s in stride))
-    out = make_view(self, arr, None, (size, stride, storage_offset), _as_strided_fn)
-    if _grad_on() and self._requires_grad:
-        in_geometry = (self._data.shape, tuple(s // isz for s in self._data.strides),
-                       be.storage_offset(self._data))
-        set_output(make_node(AsStridedBackward0b, (self,), (),
+    out = make_view(input, arr, None, (size, stride, storage_offset), _as_strided_fn)
+    if _grad_on() and input._requires_grad:
+        in_geometry = (input._data.shape, tuple(s // isz for s in input._data.strides),
+                       be.storage_offset(input._data))
+        set_output(make_node(AsStridedBackward0b, (input,), (),
                              (root.size, in_geometry, (size, stride, off))), out)
     return out
 

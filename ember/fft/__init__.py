@@ -10,6 +10,7 @@ from .. import _errors
 from .._tensor import _wrap_dim
 from .._ops import creation as _creation, pointwise as _P, shape as _S
 from .._ops._core import write_out
+from .._ops._numpy_names import DIM_NAMES, OPERAND_NAMES, accepting
 from .._ops.fft import _fft_c2c, _fft_r2c, _fft_c2r
 from .._ops.nn_pool import constant_pad_nd
 
@@ -255,3 +256,8 @@ def fftshift(input, dim=None):
 def ifftshift(input, dim=None):
     """The inverse of ``fftshift``."""
     return _shift(input, dim, lambda n: (n + 1) // 2)
+
+
+# torch parses these from native signatures: NumPy's keyword names work (``fft(x=t, axis=0)``)
+for _name in __all__:
+    globals()[_name] = accepting(globals()[_name], _name, OPERAND_NAMES + DIM_NAMES)

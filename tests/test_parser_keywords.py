@@ -1,0 +1,172 @@
+"""Keyword names as torch's argument parser takes them.
+
+torch binds most of its functions from native signatures, where the tensor argument is
+``input`` (the schema's ``self``), the factors of ``addmm`` are ``mat1`` / ``mat2``, and
+``torch.linalg`` takes ``input`` although its documentation writes ``A``.  Every keyword name
+Ember's function takes must be one torch's takes too (the schemas come from torch itself), and
+the functions torch parses (``torch.fft``, ``torch.linalg``, the native ``nn.functional``
+ones) take NumPy's names (``x``, ``axis``) with torch's results."""
+import inspect
+
+import pytest
+
+import ember
+import ember.nn.functional as EF
+
+torch = pytest.importorskip("torch")
+import torch.nn.functional as TF  # noqa: E402
+
+# Keywords torch's Python bindings add beyond the schema (factories' ``requires_grad``,
+# ``nonzero(as_tuple=)``, ...), where Ember's function is also nn.functional's or takes them
+_BINDING_KEYWORDS = {"requires_grad", "pin_memory", "as_tuple", "check_invariants", "out"}
+# Known differences, each a leniency (Ember takes a keyword torch refuses), none a refusal of
+# one torch takes except the names listed in docs/compat.md
+_KNOWN = {
+    ("torch", "max_pool1d"), ("torch", "max_pool2d"), ("torch", "max_pool3d"),
+    ("torch", "adaptive_max_pool1d"),      # nn.functional's, with return_indices
+    ("torch", "true_divide"),              # div's, with rounding_mode
+    ("torch", "is_autocast_enabled"),      # Python in torch (device_type)
+    ("torch", "permute"), ("torch", "reshape"), ("torch", "detach_"),   # Tensor's methods
+    ("torch", "swapaxes"),                 # transpose's alias: dim0 / dim1
+    ("torch", "tensor_split"), ("torch", "hsplit"), ("torch", "vsplit"), ("torch", "dsplit"),
+    ("special", "airy_ai"), ("special", "scaled_modified_bessel_k0"),
+    ("special", "scaled_modified_bessel_k1"), ("special", "spherical_bessel_j0"),
+    ("F", "has_torch_function"),
+} | {("special", f"{kind}_polynomial_{k}") for kind, ks in (
+    ("chebyshev", "tuvw"), ("shifted_chebyshev", "tuvw"), ("hermite", ("h", "he")),
+    ("laguerre", "l"), ("legendre", "p")) for k in ks}
+
+_SPACES = {"torch": (torch, ember, ""), "linalg": (torch.linalg, ember.linalg, "linalg_"),
+           "special": (torch.special, ember.special, "special_"),
+           "fft": (torch.fft, ember.fft, "fft_"), "F": (TF, EF, "")}
+
+
+def _schema_names(prefix, name):
+    for aten in (prefix + name, name):
+        try:
+            schemas = torch._C._jit_get_schemas_for_operator("aten::" + aten)
+        except RuntimeError:
+            continue
+        if schemas:
+            return {"input" if a.name == "self" else a.name
+                    for s in schemas for a in s.arguments}
+    return None
+
+
+def _parsed_functions():
+    """(space, name, torch's keyword names, Ember's) for every function torch parses from a
+    native signature that Ember has."""
+    out = []
+    for space, (tmod, emod, prefix) in _SPACES.items():
+        for name in dir(tmod):
+            if name.startswith("_") or type(getattr(tmod, name)).__name__ != \
+                    "builtin_function_or_method" or not hasattr(emod, name):
+                continue
+            names = _schema_names(prefix, name)
+            try:
+                sig = inspect.signature(inspect.unwrap(getattr(emod, name)))
+            except (TypeError, ValueError):
+                continue
+            if names is None or any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values()):
+                continue
+            ours = [p.name for p in sig.parameters.values()
+                    if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+            out.append((space, name, names | _BINDING_KEYWORDS, ours))
+    return out
+
+
+_FUNCTIONS = _parsed_functions()
+
+
+def test_the_survey_covers_the_namespaces():
+    spaces = {space for space, *_ in _FUNCTIONS}
+    assert spaces == set(_SPACES) and len(_FUNCTIONS) > 400
+
+
+@pytest.mark.parametrize("space,name,theirs,ours", _FUNCTIONS,
+                         ids=[f"{s}.{n}" for s, n, *_ in _FUNCTIONS])
+def test_keyword_names_are_torchs(space, name, theirs, ours):
+    extra = [p for p in ours if p not in theirs]
+    if (space, name) in _KNOWN:
+        assert extra, f"{space}.{name} now matches torch: drop it from _KNOWN"
+    else:
+        assert not extra, f"{space}.{name} takes {extra}; torch's names: {sorted(theirs)}"
+
+
+def _both(fn):
+    """``fn(lib, F, fft)``'s result or exception type under torch and under Ember."""
+    out = []
+    for lib, F in ((torch, TF), (ember, EF)):
+        try:
+            out.append(fn(lib, F))
+        except TypeError as e:
+            out.append(type(e))
+    return out
+
+
+_CALLS = {
+    "addmm(mat1=, mat2=)": lambda t, F: t.addmm(t.ones(2, 3), mat1=t.arange(8.).reshape(2, 4),
+                                                mat2=t.arange(12.).reshape(4, 3), beta=2),
+    "addmv(mat=, vec=)": lambda t, F: t.addmv(t.ones(2), mat=t.ones(2, 3), vec=t.arange(3.)),
+    "addr(vec1=, vec2=)": lambda t, F: t.addr(t.ones(2, 3), vec1=t.ones(2), vec2=t.arange(3.)),
+    "baddbmm(batch1=, batch2=)": lambda t, F: t.baddbmm(t.ones(2, 2, 2), batch1=t.ones(2, 2, 3),
+                                                        batch2=t.ones(2, 3, 2)),
+    "Tensor.addmm_(mat1=, mat2=)": lambda t, F: t.zeros(2, 2).addmm_(mat1=t.eye(2),
+                                                                     mat2=t.eye(2) * 3),
+    "addmm(a=) refused": lambda t, F: t.addmm(t.ones(2, 2), a=t.eye(2), b=t.eye(2)),
+    "linalg.cholesky(input=)": lambda t, F: t.linalg.cholesky(input=t.eye(3) * 4),
+    "linalg.cholesky(x=)": lambda t, F: t.linalg.cholesky(x=t.eye(3) * 4),
+    "linalg.cholesky(A=) refused": lambda t, F: t.linalg.cholesky(A=t.eye(3)),
+    "linalg.det(A=)": lambda t, F: t.linalg.det(A=t.eye(3) * 2),
+    "linalg.norm(x=, axis=)": lambda t, F: t.linalg.norm(x=t.arange(6.).reshape(2, 3), axis=1),
+    "linalg.vector_norm(input=)": lambda t, F: t.linalg.vector_norm(input=t.arange(4.)),
+    "linalg.matrix_norm(a=)": lambda t, F: t.linalg.matrix_norm(a=t.arange(4.).reshape(2, 2)),
+    "linalg.lstsq(input=, b=)": lambda t, F: t.linalg.lstsq(input=t.eye(3), b=t.ones(3, 1))[0],
+    "linalg.tensorsolve(input=, other=)": lambda t, F: t.linalg.tensorsolve(
+        input=t.eye(4).reshape(2, 2, 4), other=t.ones(2, 2)),
+    "linalg.matrix_power(input=, n=)": lambda t, F: t.linalg.matrix_power(input=t.eye(2) * 2,
+                                                                          n=3),
+    "transpose(input=)": lambda t, F: t.transpose(input=t.ones(2, 3), dim0=0, dim1=1),
+    "narrow(input=)": lambda t, F: t.narrow(input=t.arange(5), dim=0, start=1, length=2),
+    "select(input=)": lambda t, F: t.select(input=t.arange(6).reshape(2, 3), dim=1, index=2),
+    "unsqueeze(input=)": lambda t, F: t.unsqueeze(input=t.ones(2), dim=0),
+    "real(input=)": lambda t, F: t.real(input=t.ones(2, dtype=t.complex64)),
+    "promote_types(type1=, type2=)": lambda t, F: t.promote_types(type1=t.int32,
+                                                                 type2=t.float16),
+    "result_type(tensor=, other=)": lambda t, F: t.result_type(tensor=t.ones(1), other=2.5),
+    "F.one_hot(input=)": lambda t, F: F.one_hot(input=t.tensor([1, 0, 2])),
+    "F.one_hot(tensor=) refused": lambda t, F: F.one_hot(tensor=t.tensor([1])),
+    "F.conv2d(x=)": lambda t, F: F.conv2d(x=t.arange(16.).reshape(1, 1, 4, 4),
+                                          weight=t.ones(1, 1, 3, 3)),
+    "F.linear(x=)": lambda t, F: F.linear(x=t.arange(6.).reshape(2, 3), weight=t.ones(4, 3)),
+    "F.gelu(a=)": lambda t, F: F.gelu(a=t.linspace(-2, 2, 5), approximate="tanh"),
+    "F.avg_pool2d(x=)": lambda t, F: F.avg_pool2d(x=t.arange(16.).reshape(1, 1, 4, 4),
+                                                  kernel_size=2),
+    "F.cosine_similarity(axis=)": lambda t, F: F.cosine_similarity(
+        t.arange(6.).reshape(2, 3), t.ones(2, 3), axis=0),
+    "F.pixel_shuffle(x=)": lambda t, F: F.pixel_shuffle(x=t.arange(16.).reshape(1, 4, 2, 2),
+                                                        upscale_factor=2),
+    "F.relu(x=) refused (Python in torch)": lambda t, F: F.relu(x=t.ones(2)),
+    "F.softmax(x=) refused (Python in torch)": lambda t, F: F.softmax(x=t.ones(2), dim=0),
+    "fft.fft(x=)": lambda t, F: t.fft.fft(x=t.arange(8.)),
+    "fft.rfft(a=, axis=)": lambda t, F: t.fft.rfft(a=t.arange(12.).reshape(3, 4), axis=0),
+    "fft.fftn(axis=)": lambda t, F: t.fft.fftn(t.arange(24.).reshape(2, 3, 4), axis=(0, 2)),
+    "fft.fftshift(x=, axis=)": lambda t, F: t.fft.fftshift(x=t.arange(6).reshape(2, 3), axis=1),
+    "fft.irfft(x1=)": lambda t, F: t.fft.irfft(x1=t.fft.rfft(t.arange(8.))),
+    "fft.fft(x=, input=) refused": lambda t, F: t.fft.fft(t.ones(2), x=t.ones(2)),
+    "torch.abs(x=)": lambda t, F: t.abs(x=t.tensor([-1.5, 2.0])),
+}
+
+
+@pytest.mark.parametrize("call", list(_CALLS))
+def test_keyword_call_as_torch(call):
+    expected, got = _both(_CALLS[call])
+    if isinstance(expected, type):
+        assert got is expected, f"{call}: torch raises {expected.__name__}, Ember gave {got!r}"
+        return
+    assert not isinstance(got, type), f"{call}: torch accepts it, Ember raised {got.__name__}"
+    if isinstance(expected, torch.dtype):
+        assert str(got) == str(expected)
+        return
+    torch.testing.assert_close(torch.from_numpy(got.numpy()), expected.resolve_conj(),
+                               check_dtype=True)
