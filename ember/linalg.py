@@ -2,7 +2,7 @@
 factorizations and solvers in ``_ops.decompositions`` and ``_ops.packed``, norms in
 ``_ops.norms``, matrix functions in ``_ops.matrix_functions``)."""
 from ._errors import LinAlgError
-from ._ops._numpy_names import DIM_NAMES, OPERAND_NAMES, accepting
+from ._ops._numpy_names import parsed
 from ._ops.linalg import (matmul, linalg_cross as cross, linalg_multi_dot as multi_dot,
                           linalg_vecdot as vecdot)
 from ._ops.decompositions import (
@@ -33,4 +33,4 @@ __all__ = ["LinAlgError", "matmul", "cross", "multi_dot", "vecdot", "inv", "inv_
 
 # torch parses these from native signatures: NumPy's keyword names work (``norm(x=t)``)
 for _name in __all__[1:]:
-    globals()[_name] = accepting(globals()[_name], _name, OPERAND_NAMES + DIM_NAMES)
+    globals()[_name] = parsed(globals()[_name], _name)

@@ -151,6 +151,10 @@ def test_activation_special_values_and_0d(name, kw, dtype):
         e, t = e.detach().numpy(), t.detach().numpy()
         np.testing.assert_allclose(e, t, rtol=1e-6, atol=1e-30)
         num = ~np.isnan(t)
+        if name == "gelu" and dtype is np.float32:
+            # torch's vectorised float32 erf gives gelu(-40) as -0 with AVX-512 and +0 with
+            # AVX2: the sign of a zero result is the CPU's, not torch's to specify
+            num &= t != 0
         np.testing.assert_array_equal(np.signbit(e[num]), np.signbit(t[num]))   # gelu(-40): -0
     # gelu(+inf) is inf in torch's float64 and scalar float32 kernels (its vectorised float32
     # erf kernel gives nan): Ember gives inf in all.

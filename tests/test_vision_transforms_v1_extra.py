@@ -96,7 +96,9 @@ def test_functional_matches(TF, kind, name):
     if kind == "float" and fn == "solarize":
         args = (0.4,)
     e, t = _image(kind)
-    same(getattr(EF, fn)(e, *args), getattr(TF, fn)(t, *args))
+    # float images: torch's convolution (sharpness' blur) sums in an order that depends on the
+    # CPU's vector width (AVX2 / AVX-512), so the last bit may differ
+    same(getattr(EF, fn)(e, *args), getattr(TF, fn)(t, *args), 1e-6 if kind == "float" else 0.0)
 
 
 def test_autocontrast_flat_channel(TF):

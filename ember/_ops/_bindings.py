@@ -20,7 +20,7 @@ import types
 
 from .._tensor import Tensor
 
-__all__ = ["register_layer", "set_active", "refresh", "original", "stand_in"]
+__all__ = ["register_layer", "set_active", "refresh", "original", "stand_in", "public"]
 
 _FUNCTION = types.FunctionType
 _lock = threading.RLock()
@@ -58,6 +58,11 @@ def stand_in(wrapper, fn):
     """Record ``wrapper`` as the public stand-in of the function ``fn``."""
     _stand_ins[fn] = wrapper
     _originals[wrapper] = fn
+
+
+def public(fn):
+    """``fn``'s stand-in, or None."""
+    return _stand_ins.get(fn)
 
 
 def original(fn):

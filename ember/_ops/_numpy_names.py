@@ -20,6 +20,8 @@ depends on who calls the op:
 """
 import functools
 
+from . import _bindings
+
 ALIASES = {"axis": "dim", "keepdims": "keepdim", "x": "input", "a": "input", "x1": "input",
            "x2": "other"}
 DIM_NAMES = ("dim", "keepdim")          # aliased where the op is defined
@@ -71,6 +73,21 @@ def public_bindings(fn, inplace, name):
     if inplace is not None:
         inplace = accepting(inplace, name, OPERAND_NAMES, signature_of=fn, method=True)
     return function, method, inplace
+
+
+def parsed(fn, name):
+    """The public binding of ``fn`` in a namespace torch parses from native signatures
+    (``nn.functional``'s native functions, ``fft``, ``linalg``): it takes NumPy's names for
+    ``input`` / ``other`` and ``dim`` / ``keepdim``.  An op's stand-in (``ember.conv2d``'s)
+    serves where it has one; otherwise the new wrapper becomes the stand-in, so that binding
+    layers (autocast, the profiler) find it."""
+    existing = _bindings.public(fn)
+    if existing is not None or fn in _wrappers:
+        return existing or fn
+    wrapper = accepting(fn, name, OPERAND_NAMES + DIM_NAMES)
+    if wrapper is not fn:
+        _bindings.stand_in(wrapper, fn)
+    return wrapper
 
 
 def _aliased(fn, name, targets, signature_of=None, method=False):

@@ -10,7 +10,7 @@ from .. import _errors
 from .._tensor import _wrap_dim
 from .._ops import creation as _creation, pointwise as _P, shape as _S
 from .._ops._core import write_out
-from .._ops._numpy_names import DIM_NAMES, OPERAND_NAMES, accepting
+from .._ops._numpy_names import parsed
 from .._ops.fft import _fft_c2c, _fft_r2c, _fft_c2r
 from .._ops.nn_pool import constant_pad_nd
 
@@ -260,4 +260,4 @@ def ifftshift(input, dim=None):
 
 # torch parses these from native signatures: NumPy's keyword names work (``fft(x=t, axis=0)``)
 for _name in __all__:
-    globals()[_name] = accepting(globals()[_name], _name, OPERAND_NAMES + DIM_NAMES)
+    globals()[_name] = parsed(globals()[_name], _name)

@@ -199,15 +199,15 @@ def _linear(b, a, out):
 
 @symbolic("addmm")
 def _addmm(b, a, out):
-    return b.op("Gemm", [a["a"], a["b"], a["input"]], alpha=float(a.get("alpha", 1)),
+    return b.op("Gemm", [a["mat1"], a["mat2"], a["input"]], alpha=float(a.get("alpha", 1)),
                 beta=float(a.get("beta", 1)))
 
 
 @symbolic("baddbmm")
 def _baddbmm(b, a, out):
-    """``beta * input + alpha * (a @ b)``: Gemm is 2-D only, so MatMul, Mul and Add."""
+    """``beta * input + alpha * (batch1 @ batch2)``: Gemm is 2-D only, so MatMul, Mul and Add."""
     dt = _dt(out)
-    prod, acc = b.op("MatMul", [a["a"], a["b"]]), a["input"]
+    prod, acc = b.op("MatMul", [a["batch1"], a["batch2"]]), a["input"]
     if a.get("alpha", 1) != 1:
         prod = b.op("Mul", [prod, b.scalar(a["alpha"], dt)])
     if a.get("beta", 1) != 1:
