@@ -1,6 +1,7 @@
 """The long-tail nn modules against torch 2.13: the Lazy* modules and LazyModuleMixin,
 FractionalMaxPool2d/3d, AdaptiveLogSoftmaxWithLoss, CrossMapLRN2d, NLLLoss2d,
-LinearCrossEntropyLoss, nn.utils.skip_init and convert_conv2d/3d_weight_memory_format.
+LinearCrossEntropyLoss, nn.utils.skip_init, convert_conv2d/3d_weight_memory_format and the
+size arguments of the conv / pooling / padding modules.
 
 Both libraries are seeded alike and build their modules and inputs with their own RNG (Ember's
 is bit-exact), so default initialisation is checked by equality of the resulting tensors."""
@@ -421,3 +422,22 @@ def test_convert_conv_weight_memory_format(fn, layers):
     assert eout is enet and tout is tnet
     _compare_states(enet, tnet, "float32")
     assert [p.stride() for p in enet.parameters()] == [p.stride() for p in tnet.parameters()]
+
+
+@pytest.mark.parametrize("name, args, kwargs, attrs", [
+    ("Conv2d", (2, 4), dict(kernel_size=range(1, 3), stride=range(2, 0, -1), padding=1),
+     ("kernel_size", "stride", "padding", "dilation")),
+    ("ConvTranspose1d", (2, 4, (3,)), dict(output_padding=range(1)),
+     ("kernel_size", "output_padding")),
+    ("MaxUnpool2d", (range(2, 4),), {}, ("kernel_size", "stride", "padding")),
+    ("AvgPool1d", ([3],), dict(padding=range(1, 2)), ("kernel_size", "stride", "padding")),
+    ("FractionalMaxPool2d", (range(2, 4),), dict(output_size=range(4, 6)),
+     ("kernel_size", "output_size")),
+    ("ReflectionPad2d", (range(4),), {}, ("padding",)),
+    ("ZeroPad1d", (2,), {}, ("padding",)),
+])
+def test_size_arguments_expand_like_torch(name, args, kwargs, attrs):
+    """Modules keep any iterable size argument as a tuple and repeat a single number, as
+    torch's ``_pair`` & co. do."""
+    e, t = (getattr(lib.nn, name)(*args, **kwargs) for lib in (ember, torch))
+    assert [getattr(e, a) for a in attrs] == [getattr(t, a) for a in attrs]

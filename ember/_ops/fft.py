@@ -28,6 +28,15 @@ def _check_real(input):
         raise _errors.fft_unsupported_dtype(input._dtype)
 
 
+def _result(r, dtype, input, node, args):
+    """The transform ``r`` as a tensor of ``dtype``, with ``node`` (holding ``args``) recorded
+    when ``input`` needs a gradient."""
+    res = wrap(r, dtype, input._device)
+    if _grad_on() and input._requires_grad:
+        record(res, node, (input,), (), args)
+    return res
+
+
 def _c2c_bwd(node, g):
     dim, normalization, forward = node._args
     return (_fft_c2c(g, dim, normalization, not forward),)
@@ -47,10 +56,7 @@ def _fft_c2c(input, dim, normalization, forward):
         fft = input._device._backend.xp.fft
         norm = (_FORWARD_NORM if forward else _INVERSE_NORM)[normalization]
         r = (fft.fftn if forward else fft.ifftn)(x, axes=dim, norm=norm)
-    res = wrap(r, input._dtype, input._device)
-    if _grad_on() and input._requires_grad:
-        record(res, FftC2CBackward0, (input,), (), (dim, normalization, forward))
-    return res
+    return _result(r, input._dtype, input, FftC2CBackward0, (dim, normalization, forward))
 
 
 def _r2c_bwd(node, g):
@@ -76,11 +82,8 @@ def _fft_r2c(input, dim, normalization, onesided):
     dim = _dims(dim, x.ndim)
     fft = input._device._backend.xp.fft
     r = (fft.rfftn if onesided else fft.fftn)(x, axes=dim, norm=_FORWARD_NORM[normalization])
-    res = wrap(r, input._dtype.to_complex(), input._device)
-    if _grad_on() and input._requires_grad:
-        record(res, FftR2CBackward0, (input,), (),
-               (dim, normalization, onesided, x.shape[dim[-1]]))
-    return res
+    return _result(r, input._dtype.to_complex(), input, FftR2CBackward0,
+                   (dim, normalization, onesided, x.shape[dim[-1]]))
 
 
 def _c2r_bwd(node, g):
@@ -110,7 +113,4 @@ def _fft_c2r(input, dim, normalization, last_dim_size):
     sizes = [x.shape[d] for d in dim[:-1]] + [last_dim_size]
     r = input._device._backend.xp.fft.irfftn(x, s=sizes, axes=dim,
                                                norm=_INVERSE_NORM[normalization])
-    res = wrap(r, input._dtype.to_real(), input._device)
-    if _grad_on() and input._requires_grad:
-        record(res, FftC2RBackward0, (input,), (), (dim, normalization))
-    return res
+    return _result(r, input._dtype.to_real(), input, FftC2RBackward0, (dim, normalization))

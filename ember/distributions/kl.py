@@ -23,7 +23,7 @@ from .independent import Independent
 from .laplace import Laplace
 from .lowrank_multivariate_normal import (LowRankMultivariateNormal, _batch_lowrank_logdet,
                                           _batch_lowrank_mahalanobis)
-from .multivariate_normal import MultivariateNormal, _batch_mahalanobis
+from .multivariate_normal import MultivariateNormal, _batch_mahalanobis, _half_logdet
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
 from .pareto import Pareto
@@ -304,8 +304,7 @@ def _check_event(p, q, what):
 def _kl_multivariatenormal_multivariatenormal(p, q):
     _check_event(p, q, "Multivariate Normals")
     Lq, Lp = q._unbroadcasted_scale_tril, p._unbroadcasted_scale_tril
-    half_term1 = (Lq.diagonal(dim1=-2, dim2=-1).log().sum(-1)
-                  - Lp.diagonal(dim1=-2, dim2=-1).log().sum(-1))
+    half_term1 = _half_logdet(Lq) - _half_logdet(Lp)
     shape = torch.broadcast_shapes(Lq.shape[:-2], Lp.shape[:-2])
     n = p.event_shape[0]
     q_scale_tril = Lq.expand(shape + (n, n))
@@ -320,6 +319,12 @@ def _lowrank_parts(q):
     return q._unbroadcasted_cov_factor, q._unbroadcasted_cov_diag, q._capacitance_tril
 
 
+def _woodbury_factor(W, D, capacitance_tril):
+    """C^-1 W^T D^-1 (C the capacitance's Cholesky factor): Sigma^-1 = D^-1 - A^T A for
+    Sigma = W W^T + D."""
+    return torch.linalg.solve_triangular(capacitance_tril, W.mT / D.unsqueeze(-2), upper=False)
+
+
 @register_kl(LowRankMultivariateNormal, LowRankMultivariateNormal)
 def _kl_lowrank_lowrank(p, q):
     _check_event(p, q, "Low Rank Multivariate Normals")
@@ -328,8 +333,7 @@ def _kl_lowrank_lowrank(p, q):
     term1 = _batch_lowrank_logdet(Wq, Dq, Cq) - _batch_lowrank_logdet(Wp, Dp, Cp)
     term3 = _batch_lowrank_mahalanobis(Wq, Dq, q.loc - p.loc, Cq)
     # trace of Sigma_q^-1 Sigma_p by Woodbury
-    qWt_qDinv = Wq.mT / Dq.unsqueeze(-2)
-    A = torch.linalg.solve_triangular(Cq, qWt_qDinv, upper=False)
+    A = _woodbury_factor(Wq, Dq, Cq)
     term21 = (Dp / Dq).sum(-1)
     term22 = _batch_trace_XXT(Wp * Dq.rsqrt().unsqueeze(-1))
     term23 = _batch_trace_XXT(A * Dp.sqrt().unsqueeze(-2))
@@ -343,11 +347,9 @@ def _kl_mvn_lowrank(p, q):
     _check_event(p, q, "(Low Rank) Multivariate Normals")
     Wq, Dq, Cq = _lowrank_parts(q)
     Lp = p._unbroadcasted_scale_tril
-    term1 = (_batch_lowrank_logdet(Wq, Dq, Cq)
-             - 2 * Lp.diagonal(dim1=-2, dim2=-1).log().sum(-1))
+    term1 = _batch_lowrank_logdet(Wq, Dq, Cq) - 2 * _half_logdet(Lp)
     term3 = _batch_lowrank_mahalanobis(Wq, Dq, q.loc - p.loc, Cq)
-    qWt_qDinv = Wq.mT / Dq.unsqueeze(-2)
-    A = torch.linalg.solve_triangular(Cq, qWt_qDinv, upper=False)
+    A = _woodbury_factor(Wq, Dq, Cq)
     term21 = _batch_trace_XXT(Lp * Dq.rsqrt().unsqueeze(-1))
     term22 = _batch_trace_XXT(A.matmul(Lp))
     term2 = term21 - term22
@@ -359,8 +361,7 @@ def _kl_lowrank_mvn(p, q):
     _check_event(p, q, "(Low Rank) Multivariate Normals")
     Wp, Dp, Cp = _lowrank_parts(p)
     Lq = q._unbroadcasted_scale_tril
-    term1 = (2 * Lq.diagonal(dim1=-2, dim2=-1).log().sum(-1)
-             - _batch_lowrank_logdet(Wp, Dp, Cp))
+    term1 = 2 * _half_logdet(Lq) - _batch_lowrank_logdet(Wp, Dp, Cp)
     term3 = _batch_mahalanobis(Lq, q.loc - p.loc)
     n, m = p.event_shape[0], Wp.shape[-1]
     shape = torch.broadcast_shapes(Lq.shape[:-2], Wp.shape[:-2])

@@ -3,7 +3,7 @@ import math
 import ember as torch
 from . import constraints
 from .distribution import Distribution
-from .multivariate_normal import _batch_mahalanobis, _batch_mv
+from .multivariate_normal import _batch_mahalanobis, _batch_mv, _half_logdet
 from .utils import _CenteredAtLoc, _standard_normal, lazy_property
 
 __all__ = ["LowRankMultivariateNormal"]
@@ -19,7 +19,7 @@ def _batch_capacitance_tril(W, D):
 
 def _batch_lowrank_logdet(W, D, capacitance_tril):
     """log det(W W^T + D) by the matrix determinant lemma."""
-    return 2 * capacitance_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1) + D.log().sum(-1)
+    return 2 * _half_logdet(capacitance_tril) + D.log().sum(-1)
 
 
 def _batch_lowrank_mahalanobis(W, D, x, capacitance_tril):

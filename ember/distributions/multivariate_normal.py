@@ -27,6 +27,11 @@ def _batch_mahalanobis(bL, bx):
     return sol.pow(2).sum(-1)
 
 
+def _half_logdet(bL):
+    """log det(L L^T) / 2 = sum(log diag L), batched, for lower-triangular L."""
+    return bL.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+
+
 def _precision_to_scale_tril(P):
     """The Cholesky factor of P^-1 without forming the inverse (via a flipped Cholesky)."""
     Lf = torch.linalg.cholesky(torch.flip(P, (-2, -1)))
@@ -125,10 +130,10 @@ class MultivariateNormal(_CenteredAtLoc, Distribution):
             self._validate_sample(value)
         diff = value - self.loc
         M = _batch_mahalanobis(self._unbroadcasted_scale_tril, diff)
-        half_log_det = self._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+        half_log_det = _half_logdet(self._unbroadcasted_scale_tril)
         return -0.5 * (self._event_shape[0] * math.log(2 * math.pi) + M) - half_log_det
 
     def entropy(self):
-        half_log_det = self._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+        half_log_det = _half_logdet(self._unbroadcasted_scale_tril)
         H = 0.5 * self._event_shape[0] * (1.0 + math.log(2 * math.pi)) + half_log_det
         return H if len(self._batch_shape) == 0 else H.expand(self._batch_shape)

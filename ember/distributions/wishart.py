@@ -4,7 +4,7 @@ import warnings
 import ember as torch
 from . import constraints
 from .exp_family import ExponentialFamily
-from .multivariate_normal import _scale_tril
+from .multivariate_normal import _half_logdet, _scale_tril
 from .utils import lazy_property
 
 __all__ = ["Wishart"]
@@ -153,7 +153,7 @@ class Wishart(ExponentialFamily):
         eye = torch.eye(p, dtype=L.dtype, device=L.device)
         L_inv = torch.linalg.solve_triangular(L, eye, upper=False)
         trace = (L_inv.mT @ L_inv * value).sum((-2, -1))   # tr(Sigma^-1 X)
-        return (-nu * (p * math.log(2) / 2 + L.diagonal(dim1=-2, dim2=-1).log().sum(-1))
+        return (-nu * (p * math.log(2) / 2 + _half_logdet(L))
                 - torch.mvlgamma(nu / 2, p)
                 + (nu - p - 1) / 2 * torch.linalg.slogdet(value).logabsdet
                 - trace / 2)
@@ -162,7 +162,7 @@ class Wishart(ExponentialFamily):
         nu = self.df
         p = self._event_shape[-1]
         L = self._unbroadcasted_scale_tril
-        return ((p + 1) * (p * math.log(2) / 2 + L.diagonal(dim1=-2, dim2=-1).log().sum(-1))
+        return ((p + 1) * (p * math.log(2) / 2 + _half_logdet(L))
                 + torch.mvlgamma(nu / 2, p)
                 - (nu - p - 1) / 2 * _mvdigamma(nu / 2, p)
                 + nu * p / 2)

@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from .. import _errors
+from ..nn.modules.utils import _to_tuple
 from ._builder import Val
 
 SYMBOLIC = {}
@@ -24,10 +25,6 @@ def symbolic(*names):
 
 def _dt(out):
     return out.dtype.np
-
-
-def _tuple(v, n):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v,) * n
 
 
 def _axis(d, rank):
@@ -276,7 +273,7 @@ def _squeeze(b, a, out):
     dim = a.get("dim")
     if dim is None:
         return b.op("Squeeze", [x])
-    dims = [_axis(d, x.rank) for d in _tuple(dim, 1)]
+    dims = [_axis(d, x.rank) for d in _to_tuple(dim, 1)]
     dims = [d for d in dims if x.shape[d] == 1]
     return b.op("Squeeze", [x, b.ints(dims)]) if dims else b.op("Identity", [x])
 
@@ -385,7 +382,7 @@ def _reduce(op_type):
         keep = int(bool(a.get("keepdim", False)))
         if dim is None:
             return b.op(op_type, [x], keepdims=0)
-        return b.op(op_type, [x, b.ints([_axis(d, x.rank) for d in _tuple(dim, 1)])],
+        return b.op(op_type, [x, b.ints([_axis(d, x.rank) for d in _to_tuple(dim, 1)])],
                     keepdims=keep)
     return handler
 
@@ -402,7 +399,7 @@ def _conv(b, a, out):
         raise _errors.onnx_unsupported("convolution", "transposed convolution")
     nsp = x.rank - 2
     ks = w.shape[2:]
-    dil = _tuple(a.get("dilation", 1), nsp)
+    dil = _to_tuple(a.get("dilation", 1), nsp)
     pad = a.get("padding", 0)
     if pad == "valid":
         pad = (0,) * nsp
@@ -410,14 +407,15 @@ def _conv(b, a, out):
         total = [d * (k - 1) for d, k in zip(dil, ks)]
         begins, ends = [t // 2 for t in total], [t - t // 2 for t in total]
     else:
-        begins = ends = list(_tuple(pad, nsp))
+        begins = ends = list(_to_tuple(pad, nsp))
     ins = [x, w] + ([a["bias"]] if a.get("bias") is not None else [])
-    return b.op("Conv", ins, kernel_shape=list(ks), strides=list(_tuple(a.get("stride", 1), nsp)),
-                pads=list(begins) + list(ends), dilations=list(dil), group=a.get("groups", 1))
+    return b.op("Conv", ins, kernel_shape=list(ks),
+                strides=list(_to_tuple(a.get("stride", 1), nsp)), pads=list(begins) + list(ends),
+                dilations=list(dil), group=a.get("groups", 1))
 
 
 def _pool_pads(nsp, a):
-    return list(_tuple(a.get("padding", 0), nsp)) * 2
+    return list(_to_tuple(a.get("padding", 0), nsp)) * 2
 
 
 @symbolic("max_pool1d", "max_pool2d", "max_pool3d")
@@ -426,10 +424,10 @@ def _max_pool(b, a, out):
     if a.get("return_indices"):
         raise _errors.onnx_unsupported("max_pool", "return_indices=True")
     nsp = x.rank - 2
-    ks = _tuple(a["kernel_size"], nsp)
+    ks = _to_tuple(a["kernel_size"], nsp)
     stride = a.get("stride") or ks
-    return b.op("MaxPool", [x], kernel_shape=list(ks), strides=list(_tuple(stride, nsp)),
-                pads=_pool_pads(nsp, a), dilations=list(_tuple(a.get("dilation", 1), nsp)),
+    return b.op("MaxPool", [x], kernel_shape=list(ks), strides=list(_to_tuple(stride, nsp)),
+                pads=_pool_pads(nsp, a), dilations=list(_to_tuple(a.get("dilation", 1), nsp)),
                 ceil_mode=int(bool(a.get("ceil_mode", False))))
 
 
@@ -439,9 +437,9 @@ def _avg_pool(b, a, out):
     if a.get("divisor_override") is not None:
         raise _errors.onnx_unsupported("avg_pool", "divisor_override")
     nsp = x.rank - 2
-    ks = _tuple(a["kernel_size"], nsp)
+    ks = _to_tuple(a["kernel_size"], nsp)
     stride = a.get("stride") or ks
-    return b.op("AveragePool", [x], kernel_shape=list(ks), strides=list(_tuple(stride, nsp)),
+    return b.op("AveragePool", [x], kernel_shape=list(ks), strides=list(_to_tuple(stride, nsp)),
                 pads=_pool_pads(nsp, a), ceil_mode=int(bool(a.get("ceil_mode", False))),
                 count_include_pad=int(bool(a.get("count_include_pad", True))))
 
@@ -451,7 +449,7 @@ def _avg_pool(b, a, out):
 def _adaptive_avg_pool(b, a, out):
     x = a["input"]
     nsp = x.rank - 2
-    size = _tuple(a["output_size"], nsp)
+    size = _to_tuple(a["output_size"], nsp)
     size = tuple(s if o is None else o for o, s in zip(size, x.shape[2:]))
     if all(o == 1 for o in size):
         return b.op("GlobalAveragePool", [x])
@@ -477,7 +475,7 @@ def _batch_norm(b, a, out):
 @symbolic("layer_norm", "nn.functional.layer_norm")
 def _layer_norm(b, a, out):
     x = a["input"]
-    ns = _tuple(a["normalized_shape"], 1)
+    ns = _to_tuple(a["normalized_shape"], 1)
     ins = [x]
     if a.get("weight") is not None:
         ins.append(a["weight"])

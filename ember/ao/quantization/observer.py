@@ -71,6 +71,15 @@ def _factory_kwargs(factory_kwargs):
     return {k: v for k, v in (factory_kwargs or {}).items() if k in ("device", "dtype")}
 
 
+def _register_range(observer, factory_kwargs, per_channel=False):
+    """The running range buffers ``min_val`` / ``max_val``: +inf / -inf until something is
+    observed, or empty per channel (the first batch gives the channel count)."""
+    factory_kwargs = _factory_kwargs(factory_kwargs)
+    for name, start in (("min_val", float("inf")), ("max_val", float("-inf"))):
+        observer.register_buffer(name, torch.tensor([] if per_channel else start,
+                                                    **factory_kwargs))
+
+
 class ObserverBase(Module, metaclass=ABCMeta):
     """Base of observers: ``forward`` records statistics and returns its input unchanged;
     ``calculate_qparams`` gives the quantization parameters."""
@@ -169,9 +178,7 @@ class MinMaxObserver(UniformQuantizationObserverBase):
         super().__init__(dtype=dtype, qscheme=qscheme, reduce_range=reduce_range,
                          quant_min=quant_min, quant_max=quant_max,
                          factory_kwargs=factory_kwargs, eps=eps, is_dynamic=is_dynamic, **kwargs)
-        factory_kwargs = _factory_kwargs(factory_kwargs)
-        self.register_buffer("min_val", torch.tensor(float("inf"), **factory_kwargs))
-        self.register_buffer("max_val", torch.tensor(float("-inf"), **factory_kwargs))
+        _register_range(self, factory_kwargs)
         _check_symmetric_range(self)
 
     def forward(self, x_orig):
@@ -255,10 +262,8 @@ class PerChannelMinMaxObserver(ResizedOnLoad, UniformQuantizationObserverBase):
         super().__init__(dtype=dtype, qscheme=qscheme, reduce_range=reduce_range,
                          quant_min=quant_min, quant_max=quant_max,
                          factory_kwargs=factory_kwargs, eps=eps, is_dynamic=is_dynamic, **kwargs)
-        factory_kwargs = _factory_kwargs(factory_kwargs)
         self.ch_axis = ch_axis
-        self.register_buffer("min_val", torch.tensor([], **factory_kwargs))
-        self.register_buffer("max_val", torch.tensor([], **factory_kwargs))
+        _register_range(self, factory_kwargs, per_channel=True)
         _check_symmetric_range(self)
 
     def forward(self, x_orig):
@@ -337,11 +342,10 @@ class HistogramObserver(UniformQuantizationObserverBase):
         super().__init__(dtype=dtype, qscheme=qscheme, reduce_range=reduce_range,
                          quant_min=quant_min, quant_max=quant_max,
                          factory_kwargs=factory_kwargs, eps=eps, is_dynamic=is_dynamic, **kwargs)
-        factory_kwargs = _factory_kwargs(factory_kwargs)
         self.bins = bins
-        self.register_buffer("histogram", torch.zeros(self.bins, **factory_kwargs))
-        self.register_buffer("min_val", torch.tensor(float("inf"), **factory_kwargs))
-        self.register_buffer("max_val", torch.tensor(float("-inf"), **factory_kwargs))
+        self.register_buffer("histogram", torch.zeros(self.bins,
+                                                      **_factory_kwargs(factory_kwargs)))
+        _register_range(self, factory_kwargs)
         self.dst_nbins = 2 ** torch.iinfo(self.dtype).bits
         self.upsample_rate = 16     # finer bins when an old histogram is re-binned
 

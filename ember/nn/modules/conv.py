@@ -7,15 +7,12 @@ from .. import init
 from .. import functional as F
 from ..parameter import Parameter
 from .module import Module
+from .utils import _to_tuple
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
            "ConvTranspose3d"]
 
 _PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
-
-
-def _ntuple(v, n):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v,) * n
 
 
 class _ConvNd(Module):
@@ -36,14 +33,14 @@ class _ConvNd(Module):
             raise _errors.conv_channels_groups("in_channels")
         if out_channels % groups != 0:
             raise _errors.conv_channels_groups("out_channels")
-        kernel_size, stride, dilation = (_ntuple(v, n) for v in (kernel_size, stride, dilation))
+        kernel_size, stride, dilation = (_to_tuple(v, n) for v in (kernel_size, stride, dilation))
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
                 raise _errors.conv_padding_string_invalid(padding)
             if padding == "same" and any(s != 1 for s in stride):
                 raise _errors.conv_same_padding_strided(ValueError)
         else:
-            padding = _ntuple(padding, n)
+            padding = _to_tuple(padding, n)
         if padding_mode not in _PADDING_MODES:
             raise _errors.conv_padding_mode_invalid(_PADDING_MODES, padding_mode)
         self.in_channels = in_channels
@@ -53,7 +50,7 @@ class _ConvNd(Module):
         self.padding = padding
         self.dilation = dilation
         self.transposed = self._transposed
-        self.output_padding = _ntuple(output_padding, n)
+        self.output_padding = _to_tuple(output_padding, n)
         self.groups = groups
         self.padding_mode = padding_mode
         self._reversed_padding_repeated_twice = self._pad_amounts()

@@ -1,6 +1,7 @@
 """nn modules: constant / zero / reflection / replication / circular padding (1d, 2d, 3d)."""
 from .. import functional as F
 from .module import Module
+from .utils import _to_tuple
 
 _NAMES = ("ConstantPad", "ZeroPad", "ReflectionPad", "ReplicationPad", "CircularPad")
 __all__ = [f"{n}{d}d" for n in _NAMES for d in (1, 2, 3)]
@@ -14,8 +15,7 @@ class _PadNd(Module):
 
     def __init__(self, padding):
         super().__init__()
-        n = 2 * self._nsp
-        self.padding = tuple(padding) if isinstance(padding, (tuple, list)) else (padding,) * n
+        self.padding = _to_tuple(padding, 2 * self._nsp)
 
     def forward(self, input):
         return F.pad(input, self.padding, self._mode)

@@ -1,9 +1,8 @@
 """``FractionalMaxPool2d/3d`` (re-exported by ``pooling``, torch's module path): module forms
 of ``F.fractional_max_pool2d/3d``; ``_random_samples`` (fixed pooling regions) is a buffer."""
 from ... import _errors
-from .conv import _ntuple
 from .module import Module
-from .utils import _Functional
+from .utils import _Functional, _to_tuple
 
 __all__ = ["FractionalMaxPool2d", "FractionalMaxPool3d"]
 
@@ -16,11 +15,11 @@ class _FractionalMaxPoolNd(Module):
     def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                  _random_samples=None):
         super().__init__()
-        self.kernel_size = _ntuple(kernel_size, self._n)
+        self.kernel_size = _to_tuple(kernel_size, self._n)
         self.return_indices = return_indices
         self.register_buffer("_random_samples", _random_samples)
-        self.output_size = _ntuple(output_size, self._n) if output_size is not None else None
-        self.output_ratio = _ntuple(output_ratio, self._n) if output_ratio is not None else None
+        self.output_size = _to_tuple(output_size, self._n) if output_size is not None else None
+        self.output_ratio = _to_tuple(output_ratio, self._n) if output_ratio is not None else None
         if output_size is None and output_ratio is None:
             raise _errors.fractional_pool_no_output(type(self).__name__)
         if output_size is not None and output_ratio is not None:

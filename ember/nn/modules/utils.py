@@ -5,10 +5,16 @@ import collections.abc
 __all__ = ["consume_prefix_in_state_dict_if_present"]
 
 
+def _to_tuple(x, n):
+    """``x`` as a tuple: an iterable kept as one, anything else repeated ``n`` times (for modules
+    whose dimension count ``n`` is a class attribute)."""
+    return tuple(x) if isinstance(x, collections.abc.Iterable) else (x,) * n
+
+
 def _ntuple(n, name="parse"):
     """A parser that keeps an iterable as a tuple and repeats anything else ``n`` times."""
     def parse(x):
-        return tuple(x) if isinstance(x, collections.abc.Iterable) else (x,) * n
+        return _to_tuple(x, n)
     parse.__name__ = name
     return parse
 
