@@ -27,8 +27,6 @@ _KNOWN = {
     ("torch", "true_divide"),              # div's, with rounding_mode
     ("torch", "is_autocast_enabled"),      # Python in torch (device_type)
     ("torch", "permute"), ("torch", "reshape"), ("torch", "detach_"),   # Tensor's methods
-    ("torch", "swapaxes"),                 # transpose's alias: dim0 / dim1
-    ("torch", "tensor_split"), ("torch", "hsplit"), ("torch", "vsplit"), ("torch", "dsplit"),
     ("special", "airy_ai"), ("special", "scaled_modified_bessel_k0"),
     ("special", "scaled_modified_bessel_k1"), ("special", "spherical_bessel_j0"),
     ("F", "has_torch_function"),
@@ -131,6 +129,19 @@ _CALLS = {
     "select(input=)": lambda t, F: t.select(input=t.arange(6).reshape(2, 3), dim=1, index=2),
     "unsqueeze(input=)": lambda t, F: t.unsqueeze(input=t.ones(2), dim=0),
     "real(input=)": lambda t, F: t.real(input=t.ones(2, dtype=t.complex64)),
+    "swapaxes(axis0=, axis1=)": lambda t, F: t.ones(2, 3).swapaxes(axis0=0, axis1=1),
+    "swapaxes(dim0=) refused": lambda t, F: t.swapaxes(t.ones(2, 3), dim0=0, dim1=1),
+    "swapdims(dim0=, dim1=)": lambda t, F: t.swapdims(t.arange(6).reshape(2, 3), dim0=1, dim1=0),
+    "tensor_split(sections=, dim=)": lambda t, F: t.tensor_split(t.arange(12).reshape(3, 4),
+                                                                 sections=2, dim=1)[1],
+    "tensor_split(indices=)": lambda t, F: t.tensor_split(t.arange(7), indices=[2, 5])[1],
+    "tensor_split(tensor_indices_or_sections=)": lambda t, F: t.arange(7).tensor_split(
+        tensor_indices_or_sections=t.tensor([1, 4]))[2],
+    "tensor_split() refused": lambda t, F: t.tensor_split(t.arange(7)),
+    "tensor_split(2, indices=) refused": lambda t, F: t.tensor_split(t.arange(7), 2, indices=[1]),
+    "hsplit(sections=)": lambda t, F: t.hsplit(t.arange(12).reshape(3, 4), sections=2)[0],
+    "vsplit(indices=)": lambda t, F: t.arange(12).reshape(3, 4).vsplit(indices=[1])[1],
+    "dsplit(sections=)": lambda t, F: t.dsplit(t.arange(8).reshape(1, 2, 4), sections=4)[3],
     "promote_types(type1=, type2=)": lambda t, F: t.promote_types(type1=t.int32,
                                                                  type2=t.float16),
     "result_type(tensor=, other=)": lambda t, F: t.result_type(tensor=t.ones(1), other=2.5),

@@ -241,11 +241,26 @@ def unbind(input, dim=0):
     return outs
 
 
+_TENSOR_SPLIT_SIGNATURES = ("Tensor input, tuple of ints indices, int dim = 0",
+                            "Tensor input, Tensor tensor_indices_or_sections, int dim = 0",
+                            "Tensor input, int sections, int dim = 0")
+
+
+def _split_points(fn, input, sections, indices, tensor_indices_or_sections, signatures):
+    """The one of torch's three keywords for the split points that the call gave (positionally,
+    the first slot takes any of them)."""
+    given = [v for v in (sections, indices, tensor_indices_or_sections) if v is not None]
+    if len(given) != 1:
+        raise _errors.invalid_arguments(fn, (input, *given), signatures)
+    return given[0]
+
+
 @register("tensor_split", nodes=("SliceBackward0",))
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(input, sections=None, dim=0, *, indices=None, tensor_indices_or_sections=None):
+    ios = _split_points("tensor_split", input, sections, indices, tensor_indices_or_sections,
+                        _TENSOR_SPLIT_SIGNATURES)
     d = _wrap_dim(dim, input._data.ndim)
     size = input._data.shape[d]
-    ios = indices_or_sections
     if isinstance(ios, Tensor):
         ios = ios.item() if ios._data.ndim == 0 else ios.tolist()
     if isinstance(ios, (int, np.integer)):
@@ -262,7 +277,10 @@ def tensor_split(input, indices_or_sections, dim=0):
 
 
 def _split_family(fn, dim):
-    def op(input, indices_or_sections):
+    signatures = ("Tensor input, int sections", "Tensor input, tuple of ints indices")
+
+    def op(input, sections=None, *, indices=None):
+        indices_or_sections = _split_points(fn, input, sections, indices, None, signatures)
         if input._data.ndim < (dim + 1 if dim >= 0 else 1):
             raise _errors.split_family_dims(fn, dim, input)
         d = dim if dim >= 0 else (1 if input._data.ndim > 1 else 0)

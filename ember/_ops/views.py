@@ -265,12 +265,18 @@ def _transpose_fn(t, d0, d1):
     return t.transpose(d0, d1)
 
 
-@register("transpose", aliases=("swapaxes", "swapdims"), nodes=("TransposeBackward0",))
+@register("transpose", aliases=("swapdims",), nodes=("TransposeBackward0",))
 def transpose(input, dim0, dim1):
     nd = input._data.ndim
     d0, d1 = _wrap_dim(dim0, nd), _wrap_dim(dim1, nd)
     return make_view(input, input._data.swapaxes(d0, d1) if nd else input._data,
                      TransposeBackward0, (d0, d1), _transpose_fn)
+
+
+@register("swapaxes", nodes=("TransposeBackward0",))
+def swapaxes(input, axis0, axis1):
+    """``transpose`` under NumPy's name, with NumPy's argument names (as torch has it)."""
+    return transpose(input, axis0, axis1)
 
 
 def _t_fn(t):
