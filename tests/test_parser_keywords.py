@@ -18,7 +18,8 @@ import torch.nn.functional as TF  # noqa: E402
 
 # Keywords torch's Python bindings add beyond the schema (factories' ``requires_grad``,
 # ``nonzero(as_tuple=)``, ...), where Ember's function is also nn.functional's or takes them
-_BINDING_KEYWORDS = {"requires_grad", "pin_memory", "as_tuple", "check_invariants", "out"}
+_BINDING_KEYWORDS = {"requires_grad", "pin_memory", "as_tuple", "check_invariants",
+                     "out"}
 # Known differences, each a leniency (Ember takes a keyword torch refuses), none a refusal of
 # one torch takes except the names listed in docs/compat.md
 _KNOWN = {
