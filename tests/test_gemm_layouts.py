@@ -68,11 +68,11 @@ class _Probe(np.ndarray):
 
 @pytest.mark.parametrize("m,k,n,dtype,threads", [
     (64, 1600, 128, np.float32, 1),     # LeNet's Linear(1600, 128)
-    (64, 64, 65, np.float64, 1),        # just above OpenBLAS's own one-thread limit
+    (64, 64, 512, np.float64, 1),       # 2^21: the smallest switched
+    (64, 64, 511, np.float64, 2),       # too small to pay for the switch
     (32, 300, 512, np.float32, 1),      # turned round
     (64, 512, 512, np.float32, 2),      # an MLP's at batch 64: 2^24 multiply-adds
     (512, 784, 512, np.float32, 2),
-    (64, 64, 64, np.float32, 2),        # OpenBLAS runs it on one thread itself: no switch
 ])
 def test_small_products_on_one_blas_thread(m, k, n, dtype, threads):
     """2-D products under ``gemm.ONE_THREAD_MACS`` multiply-adds run with the BLAS on one

@@ -13,7 +13,7 @@ Neither changes how an element is summed beyond the BLAS kernel's own blocking (
 dimension is never split).  Splitting products over threads by rows, columns or stacked
 matrices was measured too and did not pay (same section).
 
-* A 2-D product of a few million multiply-adds (a small model's Linear layer and its
+* A 2-D product of 2^21 to 2^24 multiply-adds (a small model's Linear layer and its
   gradients) runs on one BLAS thread outside the intra-op kernels' shares: alone it gains
   from OpenBLAS's second thread, but the worker it wakes then spins beside the convolution
   shares that follow (and a busy machine makes the caller wait for it), which cost a LeNet
@@ -29,11 +29,12 @@ _F32 = np.dtype(np.float32)
 # transposed-weight products of float32 turned round (measured window, one thread)
 _SWAP_ROWS = (8, 64)
 _SWAP_MIN_INNER = 256       # K and N at least this
-# 2-D products of fewer multiply-adds (M * K * N) than this run on one BLAS thread (LeNet's
-# Linear layers: 2^23.6; an MLP's at batch 64: 2^24 and more); OpenBLAS runs those of 2^18 or
-# fewer on one thread itself
+# 2-D products of fewer multiply-adds (M * K * N) than ONE_THREAD_MACS run on one BLAS thread
+# (LeNet's Linear layers: 2^23.6; an MLP's at batch 64: 2^24 and more), from _SWITCH_FROM on:
+# switching costs about 6 us (threadpoolctl's calls, twice), a tenth of a one-thread product
+# of 2^21; OpenBLAS itself runs products of 2^18 or fewer on one thread
 ONE_THREAD_MACS = 1 << 24
-_BLAS_THREADS_FROM = 1 << 18
+_SWITCH_FROM = 1 << 21
 
 
 def _blas_operand(x):
@@ -67,7 +68,7 @@ def matmul(a, b):
             a = a.copy()
         if not (b.flags.forc or _blas_operand(b)):
             b = b.copy()
-        if _BLAS_THREADS_FROM < a.shape[0] * a.shape[1] * b.shape[1] < ONE_THREAD_MACS and \
+        if _SWITCH_FROM <= a.shape[0] * a.shape[1] * b.shape[1] < ONE_THREAD_MACS and \
                 parallel.workers() > 1:
             with parallel._single_threaded_blas():
                 return _matmul_2d(a, b)
