@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import ember
-from ember._backend import gemm
+from ember._backend import gemm, parallel
 
 torch = pytest.importorskip("torch")
 
@@ -55,6 +55,60 @@ def test_linear_values_and_grads(dtype, m):
     to.backward(torch.from_numpy(g))
     for e, t in ((ex, tx), (ew, tw), (eb, tb)):
         _close(e.grad, t.grad, dtype)
+
+
+class _Probe(np.ndarray):
+    """An operand that records the BLAS's thread count when NumPy multiplies it."""
+    seen = []
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        _Probe.seen.append(parallel.workers())
+        return getattr(ufunc, method)(*(np.asarray(x) for x in inputs), **kwargs)
+
+
+@pytest.mark.parametrize("m,k,n,dtype,threads", [
+    (64, 1600, 128, np.float32, 1),     # LeNet's Linear(1600, 128)
+    (64, 64, 512, np.float64, 1),       # 2^21: the smallest switched
+    (64, 64, 511, np.float64, 2),       # too small to pay for the switch
+    (32, 300, 512, np.float32, 1),      # turned round
+    (64, 512, 512, np.float32, 2),      # an MLP's at batch 64: 2^24 multiply-adds
+    (512, 784, 512, np.float32, 2),
+])
+def test_small_products_on_one_blas_thread(m, k, n, dtype, threads):
+    """2-D products under ``gemm.ONE_THREAD_MACS`` multiply-adds run with the BLAS on one
+    thread; the BLAS has its threads back afterwards, and inside a kernel's share (already
+    one thread) nothing is switched."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    if parallel._blas() is None:
+        pytest.skip("no BLAS that threadpoolctl controls")
+    a = RNG.standard_normal((m, k)).astype(dtype).view(_Probe)
+    b = RNG.standard_normal((n, k)).astype(dtype).T
+    with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        _Probe.seen = []
+        gemm.matmul(a, b)
+        assert _Probe.seen == [threads] and parallel.workers() == 2
+        parallel.run(lambda _: gemm.matmul(a, b), [0, 1])
+        assert _Probe.seen[1:] == [1, 1] and parallel.workers() == 2
+    with threadpoolctl.threadpool_limits(1, user_api="blas"):
+        _Probe.seen = []
+        gemm.matmul(a, b)
+        assert _Probe.seen == [1] and parallel.workers() == 1
+
+
+def test_lenet_linear_values_and_grads():
+    """LeNet's ``Linear(1600, 128)`` at batch 64, its products on one BLAS thread, against
+    torch."""
+    ex, tx = _pair((64, 1600), np.float32)
+    ew, tw = _pair((128, 1600), np.float32)
+    for t in (ex, tx, ew, tw):
+        t.requires_grad_(True)
+    eo, to = ember.nn.functional.linear(ex, ew), torch.nn.functional.linear(tx, tw)
+    _close(eo, to, np.float32)
+    g = RNG.standard_normal(to.shape).astype(np.float32)
+    eo.backward(ember.from_numpy(g))
+    to.backward(torch.from_numpy(g))
+    _close(ex.grad, tx.grad, np.float32)
+    _close(ew.grad, tw.grad, np.float32)
 
 
 def _views(lib, a):

@@ -13,7 +13,6 @@ from inside a share does not split again.  (OpenBLAS takes thread-count changes 
 thread only: an op run from another thread keeps a multi-threaded BLAS in its shares, which
 costs speed, not correctness.)
 """
-import contextlib
 import contextvars
 import os
 import queue
@@ -88,26 +87,41 @@ def workers():
     return max(1, min(lib.get_num_threads() for lib in ctl.lib_controllers))
 
 
-@contextlib.contextmanager
-def _single_threaded_blas():
-    ctl = _blas()
-    if ctl is None:
-        yield
-        return
-    with _LIMIT["lock"]:
-        if not _LIMIT["active"]:
-            _LIMIT["saved"] = [lib.get_num_threads() for lib in ctl.lib_controllers]
-            for lib in ctl.lib_controllers:
-                lib.set_num_threads(1)
-        _LIMIT["active"] += 1
-    try:
-        yield
-    finally:
+class _OneBlasThread:
+    """The BLAS on one thread while any caller is inside (a counted, process-wide limit: the
+    first to enter saves the thread counts and sets one, the last to leave restores them).
+    A plain object rather than a generator context manager: it is entered around small
+    GEMMs too, where every microsecond is a few percent."""
+    __slots__ = ()
+
+    def __enter__(self):
+        ctl = _blas()
+        if ctl is None:
+            return
+        with _LIMIT["lock"]:
+            if not _LIMIT["active"]:
+                _LIMIT["saved"] = [lib.get_num_threads() for lib in ctl.lib_controllers]
+                for lib in ctl.lib_controllers:
+                    lib.set_num_threads(1)
+            _LIMIT["active"] += 1
+
+    def __exit__(self, *exc):
+        ctl = _blas()
+        if ctl is None:
+            return
         with _LIMIT["lock"]:
             _LIMIT["active"] -= 1
             if not _LIMIT["active"]:
                 for lib, n in zip(ctl.lib_controllers, _LIMIT["saved"]):
                     lib.set_num_threads(n)
+
+
+_ONE_BLAS_THREAD = _OneBlasThread()
+
+
+def _single_threaded_blas():
+    """A context manager that holds the BLAS at one thread (see ``_OneBlasThread``)."""
+    return _ONE_BLAS_THREAD
 
 
 def run(fn, shares, threads=True):

@@ -18,12 +18,14 @@ from math import prod
 
 import numpy as np
 
-from .._backend import parallel
+from .._backend import gemm, parallel
 
 # EMBER_COMPILE_ONE_THREAD=0 turns the switch off (to compare on an idle machine)
 ENABLED = os.environ.get("EMBER_COMPILE_ONE_THREAD", "1") != "0"
-SMALL = 1 << 22   # multiply-adds (M * N * K) of a GEMM run on one thread (of each matrix of
-# a stacked matmul: NumPy calls the BLAS once per matrix)
+# multiply-adds (M * N * K) of a GEMM run on one thread (of each matrix of a stacked matmul:
+# NumPy calls the BLAS once per matrix): eager's bound for 2-D products, so that a replay
+# computes what the eager call did
+SMALL = gemm.ONE_THREAD_MACS
 
 # calls that use no BLAS (a region of one-thread GEMMs stays open across them), besides
 # ufuncs, their methods and attribute reads (``.T``)
@@ -57,7 +59,7 @@ def one_thread_is_same(fn, args, kwargs, result):
     ``result`` (what it gave on the BLAS's threads)."""
     if result.__class__ is not np.ndarray or result.ndim == 0 or len(args) < 2:
         return False
-    if prod(result.shape[-2:]) * np.shape(args[0])[-1] > SMALL:   # one BLAS call's work
+    if prod(result.shape[-2:]) * np.shape(args[0])[-1] >= SMALL:   # one BLAS call's work
         return False
     kwargs = {k: v for k, v in (kwargs or {}).items() if k != "out"}
     with parallel._single_threaded_blas():
