@@ -10,6 +10,8 @@ from torchjd.autojac import backward, jac, jac_to_grad, mtl_backward
 
 from _common import deterministic_, inputs, report
 
+torch.manual_seed(0)   # PCGrad projects in a random order (the same seeded draws as torch's)
+
 # a well-conditioned Jacobian (3 objectives, 6 parameters): rows far from collinear
 jacobian = torch.sin(torch.arange(18, dtype=torch.float64) * 1.3).reshape(3, 6).float() + 0.5
 for name in ("Mean", "MGDA", "PCGrad", "IMTLG", "AlignedMTL", "Krum", "TrimmedMean",
@@ -50,7 +52,7 @@ engine = Engine(model, batch_dim=0)
 sgd = torch.optim.SGD(model.parameters(), lr=0.1)
 criterion = nn.MSELoss(reduction="none")
 x, y = inputs(6, 5, phase=0.5), inputs(6, phase=1.5)
-for weighting in (agg.MGDAWeighting(), agg.MeanWeighting(), agg.IMTLGWeighting()):
+for weighting in (agg.MGDAWeighting(), agg.MeanWeighting(), agg.PCGradWeighting()):
     losses = criterion(model(x).squeeze(dim=1), y)
     gramian = engine.compute_gramian(losses)
     weights = weighting(gramian)
