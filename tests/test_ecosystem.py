@@ -66,6 +66,8 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "roma_run.py": (("roma",), 1e-4),
     "torchjd_run.py": (("torchjd",), 1e-4),
     # pykan's LBFGS line search compounds float32 noise (torch varies ~1e-4 between runs)
+    # L-BFGS line searches on a PINN's loss grow float32 noise to ~2e-4 after 5 iterations
+    "deepxde_run.py": (("deepxde", "skopt", "sklearn", "matplotlib"), 1e-3),
     "pykan_run.py": (("kan", "sympy", "sklearn", "matplotlib", "pandas", "yaml"), 1e-3),
     "pymde_run.py": (("pymde",), 1e-4),
     "tabnet_run.py": (("pytorch_tabnet", "pandas"), 1e-3),
