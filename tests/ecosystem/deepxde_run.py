@@ -39,4 +39,5 @@ model.compile("L-BFGS")
 losshistory, state = model.train(verbose=0)
 report("lbfgs", np.asarray(losshistory.loss_train[-1]).tolist())
 x = geom.uniform_points(5, True)
-report("predict", model.predict(x).ravel().tolist(), model.predict(x, operator=pde).ravel().tolist())
+report("predict", model.predict(x).ravel().tolist(),
+       model.predict(x, operator=pde).ravel().tolist())

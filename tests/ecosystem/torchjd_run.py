@@ -24,7 +24,8 @@ param = torch.tensor([1.0, 2.0, -0.5], requires_grad=True)
 y1 = torch.tensor([-1.0, 1.0, 0.5]) @ param
 y2 = (param ** 2).sum()
 backward([y1, y2])
-report("backward", param.jac.tolist(), jac_to_grad([param], agg.MGDA()).tolist(), param.grad.tolist())
+report("backward", param.jac.tolist(), jac_to_grad([param], agg.MGDA()).tolist(),
+       param.grad.tolist())
 for chunk in (None, 1):
     out = torch.stack([(param * param.sin()).sum(), param.exp().sum(), (param * 3).prod()])
     (j,) = jac(out, inputs=[param], parallel_chunk_size=chunk)
