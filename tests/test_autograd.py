@@ -232,6 +232,30 @@ def test_grad_function_options():
     compare(case)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_gradient_edges_as_grad_inputs(dtype):
+    """autograd.graph.get_gradient_edge: a leaf's edge is its AccumulateGrad, a non-leaf's its
+    grad_fn at its output_nr; autograd.grad takes edges where it takes tensors."""
+    def case(T):
+        x, w = leaf(T, A, dtype), leaf(T, B, dtype)
+        h = x * w
+        parts = h.unbind(1)           # output_nr 0..3 of one node
+        y = (h.tanh().sum() + (parts[2] * 3).sum()) ** 2
+        edges = [T.autograd.graph.get_gradient_edge(t) for t in (x, h, parts[2], parts[3])]
+        r = [(e.node.name(), e.output_nr) for e in edges]
+        r += T.autograd.grad(y, edges, retain_graph=True)
+        r += T.autograd.grad(y, [x, h, parts[2]], retain_graph=True)
+        r += T.autograd.grad(y, edges[1])
+        for fn in (lambda: T.autograd.graph.get_gradient_edge(leaf(T, B, requires_grad=False)),
+                   lambda: T.autograd.grad((w * 2).sum(), [edges[0]], materialize_grads=True)):
+            try:
+                fn()
+            except RuntimeError as e:
+                r.append(str(e))
+        return r
+    compare(case, rtol=1e-5 if dtype == "float32" else 1e-12)
+
+
 def test_saved_tensor_modified_in_place():
     def case(T):
         x = leaf(T, B)

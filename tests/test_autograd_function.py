@@ -154,6 +154,25 @@ def test_backward_result_errors(body, expected):
     assert expected in out[2]
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_gradient_of_an_input_without_grad_is_not_checked(dtype):
+    """A backward may return anything shaped for an input that does not require grad (torch
+    validates only the gradients that have an edge); a wrong shape where there is one raises."""
+    def case(T):
+        Fn = type("Fn", (T.autograd.Function,), {
+            "forward": staticmethod(lambda ctx, x, t: x * t.sum()),
+            "backward": staticmethod(lambda ctx, g: (g * 2, g[:2]))})
+        x, t = leaf(T, B, dtype), leaf(T, [1.0, 2.0, 3.0, 4.0, 5.0], dtype, requires_grad=False)
+        Fn.apply(x, t).sum().backward()
+        r = [x.grad]
+        try:
+            Fn.apply(x, t.requires_grad_()).sum().backward()
+        except RuntimeError as e:
+            r.append(str(e))
+        return r
+    compare(case)
+
+
 def test_returned_input_is_a_view():
     for T in (torch, ember):
         C = make_classes(T)

@@ -143,6 +143,19 @@ def test_grad_of_vmap_and_vmap_of_grad_of_closure():
     both(scenario, arr(5, 3), arr(3, 2))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_vmap_over_autograd_grad_of_a_relu_network(dtype):
+    """torch.vmap over autograd.grad with batched cotangents (rows of a Jacobian, as torchjd
+    computes them): ReLU's backward must batch its gradient, not read its array."""
+    def scenario(lib, x, w):
+        x, w = x.requires_grad_(), w.requires_grad_()
+        out = (x @ w).relu().sin() @ w.T.relu()
+        basis = lib.eye(out.numel(), dtype=out.dtype).reshape(-1, *out.shape)
+        return lib.vmap(lambda v: lib.autograd.grad(out, [x, w], v, retain_graph=True))(basis)
+    tol = 1e-5 if dtype == np.float32 else 1e-10
+    both(scenario, arr(3, 4, dtype=dtype), arr(4, 5, dtype=dtype), rtol=tol, atol=tol)
+
+
 def test_jacrev_hessian_and_vmap_of_jacrev():
     def scenario(lib, x, a):
         F = lib.func

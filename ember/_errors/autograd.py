@@ -142,6 +142,15 @@ def grad_input_not_requiring_grad():
     return RuntimeError("One of the differentiated Tensors does not require grad")
 
 
+def gradient_edge_without_grad():
+    return RuntimeError("It is not possible to get the gradient edge for a Tensor that does not "
+                        "require gradients")
+
+
+def materialize_gradient_edge():
+    return RuntimeError("materialize_grads cannot be used when the given input is a GradientEdge")
+
+
 def hook_without_grad():
     return RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
 

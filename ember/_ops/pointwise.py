@@ -12,7 +12,7 @@ from .. import _dtype as D
 from .. import _errors
 from .._tensor import Tensor, _make
 from ..autograd.graph import node_class, save_output
-from ._core import (OPS, set_autocast,
+from ._core import (OPS, set_autocast, raw_grad_ok,
                     unary, binary, register, prep2, record, _grad_on, write_out, inplace,
                     needs_grad, grad_for, wrap, check_same_device, check_scalar_arg)
 
@@ -735,9 +735,11 @@ def _relu_kernel(x, be):
 def _relu_grad(g, x, y):
     """``g`` with zeros where ``y <= 0`` (torch's ``threshold_backward``: a NaN output passes
     the gradient); without a graph of the gradient, one backend kernel (split over the threads
-    when large) when ``g`` and ``y`` agree in shape and floating dtype."""
+    when large) when ``g`` and ``y`` are plain tensors (not vmap's batched ones) that agree in
+    shape and floating dtype."""
     gd, yd = g._data, y._data
-    if _grad_on() or gd.shape != yd.shape or gd.dtype != yd.dtype or gd.dtype.kind != "f":
+    if not raw_grad_ok(g, y) or gd.shape != yd.shape or gd.dtype != yd.dtype or \
+            gd.dtype.kind != "f":
         return g.masked_fill(y <= 0, 0)
     return _make(g._device._backend.nn.relu_backward(gd, yd), g._dtype, g._device)
 

@@ -11,7 +11,7 @@ from .. import _errors
 from .._layout import strided as _strided
 from .._tensor import Tensor, _make
 from . import grad_mode
-from .graph import AccumulateGrad, accumulator_of, apply_anomalous, _anomaly
+from .graph import AccumulateGrad, GradientEdge, accumulator_of, apply_anomalous, _anomaly
 
 # One entry per running backward: False when it computes only some inputs' gradients
 # (``grad()`` or ``backward(inputs=...)``), which a reentrant checkpoint cannot serve.
@@ -173,10 +173,14 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
 
 
 def _capture_map(inputs):
-    """(node, output_nr) -> index in ``inputs``: where each input's gradient arrives."""
+    """(node, output_nr) -> index in ``inputs``: where each input's gradient arrives (a
+    ``GradientEdge`` input names that place itself)."""
     capture = {}
     for i, t in enumerate(inputs):
-        key = (t._grad_fn, t._output_nr) if t._grad_fn is not None else (accumulator_of(t), 0)
+        if t.__class__ is GradientEdge:
+            key = (t.node, t.output_nr)
+        else:
+            key = (t._grad_fn, t._output_nr) if t._grad_fn is not None else (accumulator_of(t), 0)
         capture[key] = i
     return capture
 
@@ -222,7 +226,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
-    single = isinstance(inputs, Tensor)
+    single = isinstance(inputs, (Tensor, GradientEdge))
     outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
     inputs = (inputs,) if single else tuple(inputs)
     if grad_outputs is not None:
@@ -232,7 +236,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if retain_graph is None:
         retain_graph = create_graph
     for t in inputs:
-        if not t._requires_grad:
+        if t.__class__ is not GradientEdge and not t._requires_grad:
             raise _errors.grad_input_not_requiring_grad()
     roots = _roots(outputs)
     grads = _root_grads(outputs, grad_outputs, create_graph)
@@ -247,6 +251,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         g = captured.get(i)
         if g is None:
             if materialize_grads:
+                if t.__class__ is GradientEdge:
+                    raise _errors.materialize_gradient_edge()
                 from .. import _ops
                 g = _ops.creation.zeros_like(t)
             elif not allow_unused:

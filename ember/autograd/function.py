@@ -76,10 +76,11 @@ def _check_grads(node, res):
         if g is not None and not is_tensor[i]:
             raise _errors.function_grad_not_variable(node, i + 1)
     grads = [g for g, t in zip(res, is_tensor) if t]
+    edges = node.next_functions
     for i, (shape, dt) in enumerate(node._in_meta):
         g = grads[i]
-        if not isinstance(g, Tensor):
-            continue
+        if not isinstance(g, Tensor) or edges[i][0] is None:
+            continue    # as torch's validate_outputs: an input without an edge is not checked
         # like the engine for every node: a gradient of a broadcast shape is summed back to
         # the input's shape, and each input gets a gradient of its own dtype
         if g._data.shape != shape:

@@ -12,6 +12,7 @@ import traceback
 import warnings
 import weakref
 from collections import OrderedDict
+from typing import NamedTuple
 
 from .. import _errors
 from .._layout import strided as _strided
@@ -337,6 +338,21 @@ def edge(t):
     if t._accum is NO_GRAD_VIEW:
         return _NO_EDGE
     return (accumulator_of(t), 0)
+
+
+class GradientEdge(NamedTuple):
+    """Where a tensor's gradient arrives in the graph: ``node`` (its ``grad_fn``, or a leaf's
+    ``AccumulateGrad``) at input ``output_nr``.  ``autograd.grad`` takes it as an input."""
+    node: Node
+    output_nr: int
+    ownership_token: Node = None    # torch's keep-alive for C++-owned nodes (unused here)
+
+
+def get_gradient_edge(tensor):
+    """``autograd.grad(loss, get_gradient_edge(x))`` is ``autograd.grad(loss, x)``."""
+    if not tensor._requires_grad:
+        raise _errors.gradient_edge_without_grad()
+    return GradientEdge(*edge(tensor))
 
 
 def _init_node(node, next_functions):
