@@ -324,6 +324,7 @@ _DIMS = {       # required dims (or defaults that are dims)
     "cumprod": ("dim",), "cummax": ("dim",), "cummin": ("dim",), "logcumsumexp": ("dim",),
     "sort": ("dim",), "argsort": ("dim",), "topk": ("dim",), "kthvalue": ("dim",), "mode": ("dim",),
     "select": ("dim",), "narrow": ("dim",), "narrow_copy": ("dim",), "transpose": ("dim0", "dim1"),
+    "swapaxes": ("axis0", "axis1"),
     "diagonal": ("dim1", "dim2"), "movedim": ("source", "destination"),
     "flatten": ("start_dim", "end_dim"), "unflatten": ("dim",), "split": ("dim",),
     "split_with_sizes": ("dim",), "chunk": ("dim",), "unbind": ("dim",),
