@@ -194,11 +194,14 @@ def pytest_runtest_logreport(report):
 # two holds ~1 GB.  ``--part sweeps`` collects only the files that sweep the op table or the
 # OpInfo database (SWEEPS: most of the items, the database and its libraries), ``--part rest``
 # every other file; run one after the other, neither part's workers carry the other's.
-# Without ``--part``, every file, as before.
+# Without ``--part``, every file, as before.  ``--part sweeps`` also takes the files that import
+# what the sweeps' workers hold anyway: torch._dynamo and sympy (+50 MB on the other part's
+# worker that ran the file, which ends at ~0.85 GB).
 SWEEPS = frozenset({
     "test_oracle.py", "test_opinfo.py", "test_opinfo_complex.py", "test_opinfo_forward_ad.py",
     "test_opinfo_transforms.py", "test_forward_ad_oracle.py", "test_vmap_oracle.py",
     "test_pointwise.py", "test_registry_coverage.py"})
+WITH_SWEEPS = frozenset({"test_compile_switches.py"})
 _TESTS = pathlib.Path(__file__).resolve().parent
 
 
@@ -212,4 +215,5 @@ def pytest_ignore_collect(collection_path, config):
     if part is None or collection_path.parent != _TESTS or collection_path.suffix != ".py" \
             or not collection_path.name.startswith("test_"):
         return None
-    return (collection_path.name in SWEEPS) != (part == "sweeps") or None
+    first = collection_path.name in SWEEPS or collection_path.name in WITH_SWEEPS
+    return first != (part == "sweeps") or None

@@ -10,10 +10,10 @@ torch = pytest.importorskip("torch")
 import ember  # noqa: E402
 
 LIBS = {"ember": ember, "torch": torch}
-# ResNet-50 even in quick mode: 7 CPU-seconds and +400 MB
-SLOW_WORKLOADS = {"vision_resnet50"}
-# +110 and +190 MB on a worker that already holds the suite's imports: in their own process
-ISOLATED_WORKLOADS = {"resnet18", "compiled_resnet18"}
+# The ResNets, even in quick mode: 5-9 CPU-seconds each (ResNet-50 +400 MB, the ResNet-18s +110
+# and +190 MB on a worker that already holds the suite's imports).  End to end: ``slow``, each
+# in its own process.
+HEAVY_WORKLOADS = {"vision_resnet50", "resnet18", "compiled_resnet18"}
 
 
 def _measure_each_library(key):
@@ -27,10 +27,10 @@ def _measure_each_library(key):
 
 
 @pytest.mark.parametrize("workload", [
-    pytest.param(w, marks=pytest.mark.slow) if w.key in SLOW_WORKLOADS else w
+    pytest.param(w, marks=pytest.mark.slow) if w.key in HEAVY_WORKLOADS else w
     for w in run.WORKLOADS], ids=lambda w: w.key)
 def test_workload_runs(workload):
-    if workload.key in ISOLATED_WORKLOADS:
+    if workload.key in HEAVY_WORKLOADS:
         isolated.run(_measure_each_library, workload.key)
     else:
         _measure_each_library(workload.key)

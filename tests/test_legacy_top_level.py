@@ -54,6 +54,7 @@ def test_set_default_tensor_type_refusals(make, restore_defaults):
     assert str(ember.get_default_dtype()) == "torch.float32"
 
 
+@pytest.mark.slow  # a torch and an ember.run interpreter (2.3 CPU-seconds)
 def test_set_default_tensor_type_warns_once_per_process(tmp_path):
     script = textwrap.dedent("""
         import warnings

@@ -165,6 +165,7 @@ def _bindings_in_a_fresh_process():
     return checks
 
 
+@pytest.mark.slow  # a fresh interpreter importing the test module and torch (2.4 CPU-seconds)
 def test_public_bindings_stand_in_for_the_bare_ops():
     from tests import isolated
     checks = isolated.run(_bindings_in_a_fresh_process)

@@ -165,6 +165,7 @@ def _layers_after_unwrapping():
     return sorted(_bindings._active)
 
 
+@pytest.mark.slow  # a fresh interpreter importing the test module and torch (2.6 CPU-seconds)
 def test_unwrapping_to_tensor_keeps_dispatch_off():
     """``t.as_subclass(Tensor)`` (torchvision's tv_tensors unwrap so) makes plain Tensors, which
     never take part in dispatch: no binding layer is switched on (fresh process: a layer stays

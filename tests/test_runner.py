@@ -62,6 +62,7 @@ def test_argv_name_and_path():
                                 "__file__ is absolute: True", "tensor: 3"]
 
 
+@pytest.mark.slow  # an ember and a torch interpreter (5 CPU-seconds)
 def test_classes_name_torchs_modules():
     """Under the runner, classes report PyTorch's modules (``<class 'torch.Tensor'>``,
     ``torch.nn.modules.linear``...), and pickles made under those names load."""
@@ -69,6 +70,7 @@ def test_classes_name_torchs_modules():
     assert got == ok(run_torch(SCRIPTS / "type_identity.py"))
 
 
+@pytest.mark.slow  # an ember and a torch interpreter (3.5 CPU-seconds)
 def test_library_import_time_probes():
     got = ok(run_ember(SCRIPTS / "library_probes.py"))
     assert got == ok(run_torch(SCRIPTS / "library_probes.py"))
@@ -164,6 +166,7 @@ def test_tutorial_script_matches_torch(name, tmp_path):
 
 
 # ---- ember.compat in this interpreter --------------------------------------------------------
+@pytest.mark.slow  # two interpreters, one importing torch (3.3 CPU-seconds)
 def test_compat_install_uninstall():
     code = """
 import sys

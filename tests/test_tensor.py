@@ -363,6 +363,7 @@ def test_contains_like_torch():
     compare(lambda T: "a" in T.tensor([1, 2]))
 
 
+@pytest.mark.slow  # an ember and a torch interpreter (2.3 CPU-seconds)
 def test_float_of_a_tensor_requiring_grad_warns_once_like_torch():
     """float()/complex() warn once per process while grad mode is on; int()/.item() never."""
     pytest.importorskip("torch")
