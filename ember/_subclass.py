@@ -135,7 +135,7 @@ def sync():
 def add_public_functions(functions):
     """Make ``functions`` (a higher layer's public API, e.g. ``nn.functional``) dispatch too."""
     from ._ops import _bindings
-    _extra_functions.update(functions)
+    _extra_functions.update(map(_bindings.original, functions))    # a stand-in: its function
     _bindings.refresh()
 
 

@@ -27,7 +27,9 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "peft_monai_diffusers_run.py": (("peft", "monai", "diffusers", "x_transformers"), 1e-4),
     "botorch_optimizers_run.py": (("botorch", "pytorch_metric_learning", "torch_optimizer",
                                    "schedulefree", "ema_pytorch", "normflows"), 1e-4),
-    "ignite_sbert_run.py": (("ignite", "sentence_transformers"), 1e-4),
+    # the cosine loss after training is ~0.02, a difference of two near-equal similarities:
+    # torch's own value moves by ~1.3e-4 (relative) with its kernels and thread count
+    "ignite_sbert_run.py": (("ignite", "sentence_transformers"), 5e-4),
     "smp_clip_flows_run.py": (("segmentation_models_pytorch", "open_clip", "zuko", "torchsde",
                                "vector_quantize_pytorch"), 1e-4),
     "vit_thop_piq_run.py": (("vit_pytorch", "thop", "piq", "tensorly", "nflows", "torchattacks"),

@@ -212,6 +212,11 @@ def _compare_detections(ours, theirs, **tol):
             assert tuple(o[key].shape) == tuple(t[key].shape), key
             if key == "labels":
                 assert o[key].tolist() == t[key].tolist()
+            elif key == "boxes":
+                # pixel coordinates decoded through exp() of an untrained head's deltas: the
+                # last bits of torch's convolutions (which differ between AVX2 and AVX-512
+                # kernels) move a box edge by up to ~0.06 px; a wrong op moves it by pixels
+                _assert_close(o[key], t[key], rtol=1e-3, atol=0.1)
             else:
                 _assert_close(o[key], t[key], **tol)
 
