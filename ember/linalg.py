@@ -33,4 +33,4 @@ __all__ = ["LinAlgError", "matmul", "cross", "multi_dot", "vecdot", "inv", "inv_
 
 # torch parses these from native signatures: NumPy's keyword names work (``norm(x=t)``)
 for _name in __all__[1:]:
-    globals()[_name] = parsed(globals()[_name], _name)
+    globals()[_name] = parsed(globals()[_name], _name, __name__)

@@ -19,6 +19,7 @@ depends on who calls the op:
   wrapper frame.  ``_bindings`` knows such a wrapper as a stand-in for its op.
 """
 import functools
+import sys
 
 from . import _bindings
 
@@ -75,18 +76,24 @@ def public_bindings(fn, inplace, name):
     return function, method, inplace
 
 
-def parsed(fn, name):
-    """The public binding of ``fn`` in a namespace torch parses from native signatures
-    (``nn.functional``'s native functions, ``fft``, ``linalg``): it takes NumPy's names for
-    ``input`` / ``other`` and ``dim`` / ``keepdim``.  An op's stand-in (``ember.conv2d``'s)
-    serves where it has one; otherwise the new wrapper becomes the stand-in, so that binding
-    layers (autocast, the profiler) find it."""
-    existing = _bindings.public(fn)
-    if existing is not None or fn in _wrappers:
-        return existing or fn
-    wrapper = accepting(fn, name, OPERAND_NAMES + DIM_NAMES)
-    if wrapper is not fn:
+def parsed(fn, name, namespace):
+    """The public binding ``namespace.name`` of ``fn`` in a namespace torch parses from native
+    signatures (``nn.functional``'s native functions, ``fft``, ``linalg``): it takes NumPy's
+    names for ``input`` / ``other`` and ``dim`` / ``keepdim``.  An op's stand-in
+    (``ember.conv2d``'s) serves where it has one; otherwise the new wrapper becomes the
+    stand-in, so that binding layers (autocast, the profiler) find it, and is named where it
+    is bound (pickle and ``jit.script`` import it from there)."""
+    wrapper = _bindings.public(fn)
+    if wrapper is None and fn not in _wrappers:
+        wrapper = accepting(fn, name, OPERAND_NAMES + DIM_NAMES)
+        if wrapper is fn:
+            return fn
         _bindings.stand_in(wrapper, fn)
+    if wrapper is None:
+        return fn
+    home = sys.modules.get(wrapper.__module__)
+    if getattr(home, wrapper.__qualname__, None) is not wrapper:   # bound nowhere else
+        wrapper.__module__, wrapper.__qualname__ = namespace, name
     return wrapper
 
 

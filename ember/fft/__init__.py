@@ -260,4 +260,4 @@ def ifftshift(input, dim=None):
 
 # torch parses these from native signatures: NumPy's keyword names work (``fft(x=t, axis=0)``)
 for _name in __all__:
-    globals()[_name] = parsed(globals()[_name], _name)
+    globals()[_name] = parsed(globals()[_name], _name, __name__)

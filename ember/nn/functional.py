@@ -28,7 +28,7 @@ _PARSED_IN_TORCH = (
     "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle", "prelu", "relu_",
     "rrelu_", "scaled_dot_product_attention", "selu_", "softplus", "softshrink", "threshold_")
 for _name in _PARSED_IN_TORCH:
-    globals()[_name] = parsed(globals()[_name], _name)
+    globals()[_name] = parsed(globals()[_name], _name, __name__)
 
 _subclass.add_public_functions(v for n, v in list(globals().items())
                                if not n.startswith("_") and callable(v)
