@@ -33,6 +33,8 @@ SPECS = [
                        Case((M, (0, 0)), error=True), Case((NC, (1, 0)))]),
     OpSpec("transpose", [Case((M, 0, 1)), Case((M3, -1, 0)), Case((S, 0, -1)),
                          Case((NC, 0, 1)), Case((M, 0, 2), error=True)]),
+    OpSpec("swapaxes", [Case((M, 0, 1)), Case((M3, -1, 0)), Case((NC,), {"axis0": 1, "axis1": 0}),
+                        Case((M, 0, 2), error=True)]),
     OpSpec("t", [Case((M,)), Case((V,)), Case((S,)), Case((NC,)), Case((M3,), error=True)]),
     OpSpec("adjoint", [Case((M,)), Case((M3,)), Case((C,)), Case((V,), error=True)]),
     OpSpec("expand", [Case((R1, 3, 4)), Case((R1, (2, 3, -1))), Case((S, 2, 3)),
