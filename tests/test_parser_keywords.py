@@ -12,6 +12,7 @@ import pytest
 
 import ember
 import ember.nn.functional as EF
+from ember.linalg import solve_triangular
 
 torch = pytest.importorskip("torch")
 import torch.nn.functional as TF  # noqa: E402
@@ -182,3 +183,17 @@ def test_keyword_call_as_torch(call):
         return
     torch.testing.assert_close(torch.from_numpy(got.numpy()), expected.resolve_conj(),
                                check_dtype=True)
+
+
+def test_parsed_bindings_are_importable_where_bound():
+    """NumPy-name wrappers of parsed namespaces pickle by reference and ``jit.script`` finds
+    them as library functions, as torch's builtins are."""
+    import pickle
+    for fn in (ember.linalg.solve_triangular, EF.linear, EF.one_hot, ember.fft.rfft):
+        assert pickle.loads(pickle.dumps(fn)) is fn
+
+    @ember.jit.script
+    def solve(a, b):
+        return solve_triangular(a, b, upper=True)     # a global: captured by reference
+    a, b = ember.eye(3) * 2, ember.ones(3, 1)
+    assert solve(a, b).tolist() == [[0.5], [0.5], [0.5]]

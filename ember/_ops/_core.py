@@ -25,15 +25,15 @@ from ._numpy_names import accepting, public_bindings
 
 _grad_on = grad_mode.is_grad_enabled   # this thread's grad mode: one C call
 _inference_on = grad_mode.is_inference_mode_enabled
-
-
-def raw_grad_ok(*ts):
-    """Whether a backward formula may run a backend kernel on its tensors' arrays: no graph of
-    the gradient is being built and every one is a plain Tensor (vmap's batched gradients, as
-    in ``vmap`` over ``autograd.grad``, go through ops, which batch)."""
-    return not _grad_on() and all([t.__class__ is Tensor for t in ts])
-
 _ndarray = np.ndarray
+
+
+def raw_grad_ok(g, saved):
+    """Whether a backward formula may run a backend kernel on the arrays of the gradient ``g``
+    and a saved tensor: no graph of the gradient is being built and both are plain Tensors
+    (vmap's batched gradients, as in ``vmap`` over ``autograd.grad``, go through ops, which
+    batch)."""
+    return not _grad_on() and g.__class__ is Tensor and saved.__class__ is Tensor
 
 
 class OpDef:

@@ -84,13 +84,13 @@ def parsed(fn, name, namespace):
     stand-in, so that binding layers (autocast, the profiler) find it, and is named where it
     is bound (pickle and ``jit.script`` import it from there)."""
     wrapper = _bindings.public(fn)
-    if wrapper is None and fn not in _wrappers:
+    if wrapper is None:
+        if fn in _wrappers:         # wrapped where it is defined (a dim op): takes them all
+            return fn
         wrapper = accepting(fn, name, OPERAND_NAMES + DIM_NAMES)
         if wrapper is fn:
             return fn
         _bindings.stand_in(wrapper, fn)
-    if wrapper is None:
-        return fn
     home = sys.modules.get(wrapper.__module__)
     if getattr(home, wrapper.__qualname__, None) is not wrapper:   # bound nowhere else
         wrapper.__module__, wrapper.__qualname__ = namespace, name
