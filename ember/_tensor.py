@@ -503,7 +503,7 @@ class Tensor:
     def T(self):
         if self._data.ndim not in (0, 2):
             warnings.warn(_errors.T_deprecated_warning(), UserWarning, stacklevel=2)
-        return self.permute(*range(self._data.ndim - 1, -1, -1))
+        return self.permute(tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
     def mT(self):
@@ -518,7 +518,7 @@ class Tensor:
             if nd:
                 raise _errors.H_dims(nd)
             warnings.warn(_errors.adjoint_0d_warning("Tensor.H"), UserWarning, stacklevel=2)
-        t = self.permute(*range(nd - 1, -1, -1))
+        t = self.permute(tuple(range(nd - 1, -1, -1)))
         return t.conj() if self._dtype.is_complex else t
 
     @property

@@ -6,7 +6,12 @@ import math
 import warnings
 
 from . import _dtype, _errors
+from ._device import device as _device
+from ._ops._core import OPS
+from ._ops._numpy_names import OPERAND_NAMES, accepting
+from ._ops.nn_pool import adaptive_max_pool1d as _functional_adaptive_max_pool1d
 from ._tensor import Tensor
+from ._utils import _get_available_device_type, _get_device_module
 from .autograd.function import Function
 
 # torch.<name>_(input, ...) is input.<name>_(...) for these
@@ -20,14 +25,23 @@ _INPLACE_METHODS = (
     "tan_", "tanh_", "trunc_", "xlogy_", "conj_physical_", "detach_", "index_put_", "addmv_")
 
 __all__ = list(_INPLACE_METHODS) + [
-    "is_nonzero", "is_same_size", "is_signed", "is_inference", "get_device", "typename",
-    "is_storage", "range", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
+    "is_nonzero", "is_same_size", "adaptive_max_pool1d", "get_device_module", "is_signed", "is_inference",
+    "get_device", "typename", "is_storage", "range", "is_anomaly_enabled",
+    "is_anomaly_check_nan_enabled",
     "set_anomaly_enabled", "is_warn_always_enabled", "set_warn_always",
     "_convert_indices_from_coo_to_csr", "_convert_indices_from_csr_to_coo",
     "set_default_tensor_type", "is_distributed", "matrix_rank", "eig", "symeig", "lstsq",
     "solve"]
 
-globals().update((name, getattr(Tensor, name)) for name in _INPLACE_METHODS)
+
+def _function_form(name):
+    """``torch.<name>``: the Tensor method, taking NumPy's names for ``input`` / ``other``
+    (``torch.relu_(x=t)``) as torch's parser does for its in-place functions."""
+    method, op = getattr(Tensor, name), OPS.get(name[:-1])
+    return method if op is None else accepting(method, name, OPERAND_NAMES, signature_of=op.fn)
+
+
+globals().update((name, _function_form(name)) for name in _INPLACE_METHODS)
 
 
 def is_nonzero(input):
@@ -40,6 +54,24 @@ def is_nonzero(input):
 
 def is_same_size(input, other):
     return input.shape == other.shape
+
+
+def get_device_module(device=None):
+    """The module of a device type (``ember.cuda`` for ``"cuda:0"``); for None, the current
+    accelerator's, or ``ember.cpu`` without one."""
+    if isinstance(device, str):
+        device = _device(device)
+    if device is None:
+        return _get_device_module(_get_available_device_type() or "cpu")
+    if not isinstance(device, _device):
+        raise _errors.device_module_argument(device)
+    return _get_device_module(device.type)
+
+
+def adaptive_max_pool1d(input, output_size):
+    """torch's function form: (values, indices), where nn.functional's takes
+    ``return_indices``."""
+    return _functional_adaptive_max_pool1d(input, output_size, True)
 
 
 def _new(self, *args, device=None):
@@ -91,7 +123,7 @@ class Resize(Function):
         numel = math.prod(sizes)
         if numel != tensor.numel():
             raise _errors.autograd_resize_numel(sizes, numel, tensor.shape, tensor.numel())
-        return tensor.contiguous().view(*sizes)
+        return tensor.contiguous().view(sizes)
 
     @staticmethod
     def backward(ctx, grad_output):

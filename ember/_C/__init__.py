@@ -1,8 +1,12 @@
 """``torch._C``: the handful of names from PyTorch's C extension that Python libraries call,
 each answering as torch's does for Ember's (pure Python) build."""
+from .. import _errors
 from .._tensor import Tensor as _Tensor
 from .._tensor import _disabled_torch_dispatch_impl  # noqa: F401
 from .._ops.random import Generator  # noqa: F401  (torch._C.Generator)
+from ..autograd import engine as _engine
+from ..autograd import grad_mode as _grad_mode
+from ..autograd.graph import Node as _Node
 from . import _nn  # noqa: F401
 
 # Tensor's metaclass (``type(torch.Tensor)``); Ember's Tensor is an ordinary class.
@@ -16,6 +20,26 @@ def _log_api_usage_once(event):
 def _get_tracing_state():
     """The active ``jit.trace`` state, or None; Ember's tracer keeps no C-level state."""
     return None
+
+
+def _current_graph_task_id():
+    """The id of the backward pass running on this thread (-1 outside one)."""
+    return _engine.current_graph_task_id()
+
+
+def _will_engine_execute_node(node):
+    """Whether the running backward pass runs ``node`` (a ``grad_fn`` or accumulator)."""
+    if not isinstance(node, _Node):
+        raise _errors.will_execute_not_a_node(node)
+    return _engine.will_engine_execute_node(node)
+
+
+def _is_multithreading_enabled():
+    return _grad_mode.is_multithreading_enabled()
+
+
+def _set_multithreading_enabled(mode):
+    _grad_mode._set_multithreading(bool(mode))
 
 
 _tracing_depth = [0]   # how many jit traces are running: jit's tracer counts them here

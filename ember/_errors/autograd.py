@@ -155,6 +155,33 @@ def hook_without_grad():
     return RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
 
 
+def multi_grad_hook_mode(modes, mode):
+    return ValueError(f"Expects mode to be one of {modes} but got {mode}")
+
+
+def multi_grad_hook_no_grad_fn():
+    return AssertionError("Expected gradient function to be set")
+
+
+def multi_grad_hook_outside_backward():
+    return AssertionError("expected this hook to be called inside a backward call")
+
+
+def will_execute_outside_backward():
+    return RuntimeError("_get_should_execute_nodes should only be called during the backward "
+                        "pass")
+
+
+def will_execute_leaf_in_grad():
+    return RuntimeError("A leaf node was passed to _will_engine_execute_node but we are currently "
+                        "running autograd.grad(). This is currently not supported.")
+
+
+def will_execute_not_a_node(value):
+    return RuntimeError(f"_will_engine_execute_node expects an grad_fn, but got "
+                        f"{type(value).__name__}")
+
+
 def post_accumulate_hook_non_leaf():
     return RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
 

@@ -359,6 +359,39 @@ def linalg_norm_dims(ndim):
                         f"or 2D. Got {ndim}D.")
 
 
+def einsum_too_few_arguments():
+    return ValueError("einsum(): must specify the equation string and at least one operand, or "
+                      "at least one operand and its subscripts list")
+
+
+def einsum_sublist_range():
+    return ValueError("einsum(): subscript in subscript list is not within the valid range "
+                      "[0, 52)")
+
+
+def opt_einsum_missing(switch, value):
+    consequence = (f"setting `enabled` to {value} will not reap the benefits of calculating an "
+                   "optimal path for einsum. torch.einsum will fall back to contracting from "
+                   "left to right. To enable this optimal path calculation, please install "
+                   "opt-einsum." if switch == "enabled" else
+                   f"setting `strategy` to {value} will not be meaningful. torch.einsum will "
+                   "bypass path calculation and simply contract from left to right. Please "
+                   "install opt_einsum or unset `strategy`.")
+    return ValueError(f"opt_einsum is not available, so {consequence}")
+
+
+def opt_einsum_disabled(value):
+    return ValueError(f"opt_einsum is not enabled, so setting a `strategy` to {value} will not be "
+                      "meaningful. torch.einsum will bypass path calculation and simply contract "
+                      "from left to right. Please set `enabled` to `True` as well or unset "
+                      "`strategy`.")
+
+
+def opt_einsum_strategy(value):
+    return ValueError("`strategy` must be one of the following: [auto, greedy, optimal] but is "
+                      f"{value}")
+
+
 def einsum_operand_count(more):
     return RuntimeError(f"einsum(): {'more' if more else 'fewer'} operands were provided than "
                         "specified in the equation")

@@ -5,6 +5,7 @@
 __all__ = ["foreach_empty_list", "foreach_list_lengths", "foreach_scalar_list_length",
            "functorch_no_wrappers", "vmap_batched_with_none_out_dim", "vmap_non_tensor_output",
            "member_not_module", "member_bad_name", "device_module_missing",
+           "device_module_argument",
            "make_functional_has_buffers", "ensemble_mismatch", "CONV_TRANSPOSE_MIXIN_DEPRECATED"]
 
 
@@ -50,6 +51,10 @@ def member_bad_name(name):
 def device_module_missing(device_type):
     return RuntimeError(f"Device '{device_type}' does not have a corresponding module registered "
                         f"as 'torch.{device_type}'.")
+
+
+def device_module_argument(value):
+    return RuntimeError(f"Invalid value of device '{value}', expect torch.device, str, or None")
 
 
 # ---- torch._functorch.make_functional ---------------------------------------------------------

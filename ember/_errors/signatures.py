@@ -9,6 +9,10 @@ def multiple_values(fn, name):
     return TypeError(f"{fn}() got multiple values for argument '{name}'")
 
 
+def missing_int_list(fn, arg):
+    return TypeError(f'{fn}() missing 1 required positional arguments: "{arg}"')
+
+
 def _c_type_name(value):
     """The type's name as a C-level ``tp_name`` reads: builtins and Python classes bare,
     extension types with their module (``numpy.ndarray``)."""

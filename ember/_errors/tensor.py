@@ -142,10 +142,6 @@ def fill_diagonal_unequal():
     return RuntimeError("all dimensions of input must be of equal length")
 
 
-def missing_size(fn):
-    return TypeError(f'{fn}() missing 1 required positional arguments: "size"')
-
-
 def type_info_kind(which, kind, other):
     """finfo of a non-float / iinfo of a non-integer dtype (torch's words, quirks included)."""
     return TypeError(f"torch.{which}() requires {kind} input type. Use torch.{other} to "

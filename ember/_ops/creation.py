@@ -258,8 +258,6 @@ def from_numpy(ndarray):
 def _factory(fill, fn):
     def make(*size_args, size=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
-        if not size_args and size is None:
-            raise _errors.missing_size(fn)
         shape = _sizes(size_args, fn, size)
         dt = _dt(dtype)
         dev = _resolve(device)
@@ -339,9 +337,9 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 
 
 def _new_factory(fill, fn):
-    def new(self, *size, dtype=None, device=None, requires_grad=False, layout=None,
-            pin_memory=False):
-        shape = _sizes(size, fn)
+    def new(self, *size_args, size=None, dtype=None, device=None, requires_grad=False,
+            layout=None, pin_memory=False):
+        shape = _sizes(size_args, fn, size)
         dt = self._dtype if dtype is None else D.to_dtype(dtype)
         dev = self._device if device is None else _resolve(device)
         return _finish(fill(dev._backend.xp, shape, dt.np), dt, dev, requires_grad, pin_memory)

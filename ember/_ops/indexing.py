@@ -892,7 +892,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
         ti, tx = list(b), list(b)
         ti[d] = indices._data.shape[d]
         tx[d] = input._data.shape[d]
-        res = gather(input.expand(*tx), d, indices.expand(*ti))
+        res = gather(input.expand(tx), d, indices.expand(ti))
     return res if out is None else write_out(out, res)
 
 

@@ -775,11 +775,49 @@ def _sumproduct_pair(left, right, sum_dims):
     inv = [0] * len(perm)
     for k, p in enumerate(perm):
         inv[p] = k
-    return r.permute(*inv)
+    return r.permute(inv)
+
+
+def _sublist_equation(args):
+    """The equation and operands of the sublist form ``einsum(a, [0, 1], b, [1, 2], [0, 2])``:
+    subscripts 0-25 are A-Z, 26-51 a-z, ``...`` is ``Ellipsis``; a last odd list is the
+    output's."""
+    def letters(sublist):
+        out = []
+        for n in sublist:
+            if n is Ellipsis:
+                out.append("...")
+            elif 0 <= n < 52:
+                out.append(chr(ord("A") + n) if n < 26 else chr(ord("a") + n - 26))
+            else:
+                raise _errors.einsum_sublist_range()
+        return "".join(out)
+    equation = ",".join(letters(sub) for sub in args[1::2])
+    if len(args) % 2:
+        return equation + "->" + letters(args[-1]), args[:-1:2]
+    return equation, args[::2]
+
+
+def _contraction_path(equation, operands):
+    """The pairs to contract, in opt_einsum's order (``backends.opt_einsum``), or None for left
+    to right.  Each pair indexes the operands left, and its product goes last."""
+    from ..backends import opt_einsum as switches
+    if not switches.enabled:
+        return None
+    return switches.get_opt_einsum().contract_path(
+        equation, *[t._data.shape for t in operands], shapes=True,
+        optimize=switches.strategy)[0]
 
 
 @register("einsum", autocast="lower_precision_fp", method=False, nodes=("ViewBackward0", "SumBackward1", "PermuteBackward0"))
-def einsum(equation, *operands):
+def einsum(*args):
+    """``einsum(equation, *operands)``, ``einsum(equation, operands)`` or the sublist form."""
+    if len(args) < 2:
+        raise _errors.einsum_too_few_arguments()
+    if isinstance(args[0], Tensor):
+        equation, operands = _sublist_equation(args)
+    else:
+        equation, operands = args[0], args[1:]
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     lhs, arrow, rhs = equation.replace(" ", "").partition("->")
@@ -820,11 +858,19 @@ def einsum(equation, *operands):
             full[pos[lab[i]]] = t._data.shape[i]
         aligned.append(t.permute(*perm).reshape(full) if lab else t.reshape(full))
     nout = len(out)
-    result = aligned[0]
-    for i in range(1, len(aligned)):
-        later = {pos[x] for lab in labels[i + 1:] for x in lab}
+    path = _contraction_path(equation, operands) if len(ops) > 2 else None
+    # (operand, the positions its labels hold): torch takes the path's pairs and puts each
+    # product last; without a path, the first two and the product first
+    left = [(t, {pos[x] for x in lab}) for t, lab in zip(aligned, labels)]
+    for step in range(len(left) - 1):
+        i, j = sorted(path[step]) if path is not None else (0, 1)
+        b, in_b = left.pop(j)
+        a, in_a = left.pop(i)
+        later = set().union(*(held for _, held in left))
         sum_dims = [d for d in range(nout, len(order)) if d not in later]
-        result = _sumproduct_pair(result, aligned[i], sum_dims)
+        product = (_sumproduct_pair(a, b, sum_dims), (in_a | in_b).difference(sum_dims))
+        left.insert(len(left) if path is not None else 0, product)
+    result = left[0][0]
     if len(order) > nout and len(aligned) == 1:
         result = result.sum(tuple(range(nout, len(order))), keepdim=True)
     out_shape = [result._data.shape[i] for i in range(nout)]

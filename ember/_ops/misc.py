@@ -7,6 +7,7 @@ from ..autograd.graph import node_class, save_output
 from ._core import register, record, needs_grad, binary, sum_to, _grad_on
 from .norms import vector_norm_grad, _vector_norm_arr
 from .pointwise import _reject
+from .size_args import int_list
 
 
 # ---- fill ---------------------------------------------------------------------------------------
@@ -30,17 +31,16 @@ def fill(input, value):
 
 # ---- sum_to_size --------------------------------------------------------------------------------
 @register("sum_to_size", function=False, nodes=("SumBackward1", "ViewBackward0"))
-def sum_to_size(self, *size):
+def sum_to_size(self, *sizes, size=None):
     """``self`` summed down to ``size``, which ``self``'s shape must expand from."""
-    if len(size) == 1 and not isinstance(size[0], int):
-        size = tuple(size[0])
+    size = int_list(sizes, "sum_to_size", "size", size)
     shape = self._data.shape
     lead = len(shape) - len(size)
     if lead < 0 or any(s != 1 and s != t for s, t in zip(size, shape[lead:])):
         raise _errors.sum_to_size_not_expandable(size, shape)
     if not size:
         return self.sum()
-    return sum_to(self, tuple(int(s) for s in size))
+    return sum_to(self, size)
 
 
 # ---- gcd / lcm ----------------------------------------------------------------------------------

@@ -272,8 +272,9 @@ def adaptive_max_pool_nd(input, nsp, output_size, return_indices=False):
     return out, _make(_unbatch(flat, added), D.int64, input._device)
 
 
-@register("adaptive_max_pool1d", method=False, nodes=("SqueezeBackward1",))
+@register("adaptive_max_pool1d", method=False, function=False, nodes=("SqueezeBackward1",))
 def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """nn.functional's; ``torch.adaptive_max_pool1d`` always returns the indices too."""
     if input._data.ndim not in (2, 3):
         raise _errors.adaptive_max_pool1d_input_dims(input)
     o = output_size if isinstance(output_size, int) else tuple(output_size)[0]

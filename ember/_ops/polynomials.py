@@ -144,9 +144,16 @@ def _legendre(x, n, xp):
     return xp.where((xp.abs(x) == 1) & (n >= 0), ends, out).astype(x.dtype)
 
 
+def _x_n(op):
+    """A polynomial under torch's names for its operands: ``p(x=..., n=...)``."""
+    def polynomial(x, n, *, out=None):
+        return op(x, n, out=out)
+    return polynomial
+
+
 def _polynomial(name, fn):
     return _binary_special(f"special_{name}", _kernel(fn), None, None,
-                           _not(f"{name}_cpu", *_HALF), _SIGNATURES)
+                           _not(f"{name}_cpu", *_HALF), _SIGNATURES, _x_n)
 
 
 special_chebyshev_polynomial_t = _polynomial("chebyshev_polynomial_t", _chebyshev("t", 6, False))

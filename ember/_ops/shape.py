@@ -311,13 +311,9 @@ FlipBackward0 = node_class("FlipBackward0", lambda node, g: (g.flip(node._args),
 
 
 @register("flip", nodes=("FlipBackward0",))
-def flip(input, *dims, **kwargs):
-    if kwargs:   # torch's signature is flip(input, dims); the method also takes varargs
-        if dims or set(kwargs) != {"dims"}:
-            raise (_errors.multiple_values("flip", "dims") if dims else
-                   _errors.unexpected_kwarg("flip", next(iter(kwargs))))
-        dims = (kwargs["dims"],)
-    dims = _unique_dims(int_list(dims, "flip", "dims"), input._data.ndim)
+def flip(input, *sizes, dims=None):
+    """``torch.flip(input, dims)``; the method also takes the dims unpacked."""
+    dims = _unique_dims(int_list(sizes, "flip", "dims", dims), input._data.ndim)
     arr = input._data
     r = input._device._backend.xp.flip(arr, dims).copy() if dims and arr.ndim else arr.copy()
     res = wrap(r, input._dtype, input._device)
@@ -403,8 +399,8 @@ RepeatBackward0 = node_class("RepeatBackward0", _repeat_bwd)
 
 
 @register("repeat", nodes=("RepeatBackward0",), function=False)
-def repeat(input, *sizes):
-    reps = int_list(sizes, "repeat", "repeats")
+def repeat(input, *sizes, repeats=None):
+    reps = int_list(sizes, "repeat", "repeats", repeats)
     arr = input._data
     if len(reps) < arr.ndim:
         raise _errors.repeat_dims()
@@ -747,7 +743,7 @@ def meshgrid(*tensors, indexing=None):
         pos = (1 - i if i < 2 else i) if swap else i
         shape = [1] * n
         shape[pos] = -1
-        out.append(t.reshape(shape).expand(*sizes))
+        out.append(t.reshape(shape).expand(sizes))
     return tuple(out)
 
 

@@ -8,11 +8,16 @@ from .. import _errors
 
 def int_list(args, fn, arg="size", keyword=None):
     """The ints of ``args`` (a function's positional int-list arguments) or of ``keyword`` (the
-    same argument passed by name; None when it was not), with torch's errors for anything else."""
+    same argument passed by name; None when it was not), with torch's errors for anything else:
+    the argument is required, so neither given is a ``TypeError`` as torch's parser raises."""
     if keyword is not None:
         if args:
             raise _errors.multiple_values(fn, arg)
+        if not isinstance(keyword, (tuple, list)):     # (by name, a lone int is refused)
+            raise _errors.int_list_type(fn, arg, keyword, None)
         args = (keyword,)
+    elif not args:
+        raise _errors.missing_int_list(fn, arg)
     items = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
     try:
         out = tuple(map(index, items))

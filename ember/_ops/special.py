@@ -47,11 +47,13 @@ _SIGNATURES = ("Tensor input, Tensor other, *, Tensor out = None",
                "Tensor input, Number other, *, Tensor out = None")
 
 
-def _binary_special(name, kernel, backward, node, check, signatures=_SIGNATURES):
+def _binary_special(name, kernel, backward, node, check, signatures=_SIGNATURES, named=None):
     """A binary op of torch.special only (float results) with torch's three overloads: the
     node is ``<node>0`` for two tensors, ``<node>2`` / ``<node>1`` when ``other`` / ``input`` is
     a number, and two numbers are an error (``signatures`` lists the overloads it names).
-    ``backward`` None: torch gives the op no derivative (its result never requires grad)."""
+    ``backward`` None: torch gives the op no derivative (its result never requires grad).
+    ``named(op)``: the op under torch's names for its operands, where they are not
+    ``input`` / ``other``."""
     fn = binary(name, kernel, backward, node and node + "0", result="float", method=False,
                 inplace_ok=False, check=check,
                 scalar_nodes=(node + "2", node + "1") if node else None)[0]
@@ -60,6 +62,8 @@ def _binary_special(name, kernel, backward, node, check, signatures=_SIGNATURES)
         if not isinstance(input, Tensor) and not isinstance(other, Tensor):
             raise _errors.invalid_arguments(name, (input, other), signatures)
         return fn(input, other, out=out)
+    if named is not None:
+        op = named(op)
     op.__name__ = op.__qualname__ = name
     register(name, nodes=tuple(f"{node}{i}" for i in range(3)) if node else (), out=True,
              method=False, function=False)(op)

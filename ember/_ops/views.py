@@ -154,14 +154,14 @@ def _reshape_view_fn(t, shape):
 
 
 @register("view", nodes=("ViewBackward0",), function=False)
-def view(self, *shape, dtype=None):
-    if len(shape) == 1 and shape[0].__class__ is not int:
-        s0 = shape[0]
+def view(self, *sizes, size=None, dtype=None):
+    if len(sizes) == 1 and sizes[0].__class__ is not int:
+        s0 = sizes[0]
         if isinstance(s0, D.dtype) or s0 in (float, int, bool):
             return _view_dtype(self, D.to_dtype(s0))
-    elif dtype is not None and not shape:
+    elif dtype is not None and not sizes and size is None:
         return _view_dtype(self, D.to_dtype(dtype))
-    shape = infer_shape(int_list(shape, "view"), self._data.size)
+    shape = infer_shape(int_list(sizes, "view", "size", size), self._data.size)
     arr = self._device._backend.view_reshape(self._data, shape)
     if arr is None:
         raise _errors.view_stride_incompatible()
@@ -203,13 +203,14 @@ def _view_dtype(self, dt):
 
 @register("reshape", nodes=("ViewBackward0", "ReshapeAliasBackward0", "UnsafeViewBackward0",
                            "CloneBackward0"))
-def reshape(self, *shape):
-    shape = infer_shape(int_list(shape, "reshape", "shape"), self._data.size)
-    arr = self._device._backend.view_reshape(self._data, shape)
+def reshape(input, *sizes, shape=None):
+    """``torch.reshape(input, shape)``; the method also takes the sizes unpacked."""
+    shape = infer_shape(int_list(sizes, "reshape", "shape", shape), input._data.size)
+    arr = input._device._backend.view_reshape(input._data, shape)
     if arr is not None:
-        return _shape_view(self, arr, shape, reshape=True)
+        return _shape_view(input, arr, shape, reshape=True)
     # A copy is needed: PyTorch records clone + _unsafe_view.
-    c = self.clone(memory_format="contiguous")
+    c = input.clone(memory_format="contiguous")
     out = _make(c._data.reshape(shape), c._dtype, c._device)
     if _grad_on() and c._requires_grad:
         set_output(make_node(UnsafeViewBackward0, (c,), (), (c._data.shape,)), out)
@@ -232,7 +233,7 @@ def _perm_bwd(node, g):
     inv = [0] * len(perm)
     for i, p in enumerate(perm):
         inv[p] = i
-    return (g.permute(*inv),)
+    return (g.permute(inv),)
 
 
 PermuteBackward0 = node_class("PermuteBackward0", _perm_bwd)
@@ -247,18 +248,19 @@ TBackward0 = node_class("TBackward0", lambda node, g: (g.t(),))
 
 
 def _permute_fn(t, dims):
-    return t.permute(*dims)
+    return t.permute(dims)
 
 
 @register("permute", nodes=("PermuteBackward0",))
-def permute(self, *dims):
-    nd = self._data.ndim
-    dims = tuple(_wrap_dim(d, nd) for d in int_list(dims, "permute", "dims"))
+def permute(input, *sizes, dims=None):
+    """``torch.permute(input, dims)``; the method also takes the dims unpacked."""
+    nd = input._data.ndim
+    dims = tuple(_wrap_dim(d, nd) for d in int_list(sizes, "permute", "dims", dims))
     if len(dims) != nd:
         raise _errors.permute_length(nd, len(dims))
     if len(set(dims)) != nd:
         raise _errors.permute_duplicate()
-    return make_view(self, self._data.transpose(dims), PermuteBackward0, (dims,), _permute_fn)
+    return make_view(input, input._data.transpose(dims), PermuteBackward0, (dims,), _permute_fn)
 
 
 def _transpose_fn(t, d0, d1):
@@ -313,12 +315,12 @@ ExpandBackward0 = node_class("ExpandBackward0", _expand_bwd)
 
 
 def _expand_fn(t, shape):
-    return t.expand(*shape)
+    return t.expand(shape)
 
 
 @register("expand", nodes=("ExpandBackward0",), function=False)
-def expand(self, *sizes, implicit=False):
-    sizes = int_list(sizes, "expand")
+def expand(self, *sizes, size=None, implicit=False):
+    sizes = int_list(sizes, "expand", "size", size)
     src = self._data.shape
     nd = len(sizes)
     if nd < len(src):

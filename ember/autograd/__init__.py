@@ -1,7 +1,7 @@
 """Automatic differentiation: the graph (``graph``), the engine, grad modes and helpers."""
 from . import grad_mode, graph, functional
 from .grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
-                        is_grad_enabled, is_inference_mode_enabled)
+                        is_grad_enabled, is_inference_mode_enabled, set_multithreading_enabled)
 from .engine import backward, grad, _is_checkpoint_valid  # noqa: F401
 from .graph import Node
 from .function import Function, once_differentiable
@@ -12,7 +12,7 @@ from .anomaly_mode import (detect_anomaly, set_detect_anomaly, is_anomaly_enable
 
 __all__ = ["Function", "Variable", "backward", "grad", "gradcheck", "gradgradcheck",
            "functional", "detect_anomaly", "set_detect_anomaly", "no_grad", "enable_grad",
-           "set_grad_enabled", "inference_mode", "graph"]
+           "set_grad_enabled", "inference_mode", "set_multithreading_enabled", "graph"]
 
 
 def __getattr__(name):

@@ -4,7 +4,9 @@
 inputs instead and leaves every ``.grad`` untouched.  Formulas run with grad mode set to
 ``create_graph`` so that higher-order graphs are built only when asked for.
 """
+import itertools
 import sys
+import threading
 import warnings
 
 from .. import _errors
@@ -13,13 +15,59 @@ from .._tensor import Tensor, _make
 from . import grad_mode
 from .graph import AccumulateGrad, GradientEdge, accumulator_of, apply_anomalous, _anomaly
 
-# One entry per running backward: False when it computes only some inputs' gradients
-# (``grad()`` or ``backward(inputs=...)``), which a reentrant checkpoint cannot serve.
-_full_backward = []
+class _GraphTask:
+    """One running backward pass (PyTorch's graph task): its id, the nodes reachable from its
+    roots (in execution order) and, where it computes only some inputs' gradients
+    (``grad()`` or ``backward(inputs=...)``), the nodes that run or capture a gradient and
+    the nodes whose gradient ``grad()`` captures."""
+    _ids = itertools.count()
+
+    def __init__(self, order, executed, captured):
+        self.id = next(self._ids)
+        self.order, self.executed, self.captured = order, executed, captured
+        self._reachable = None
+
+    def will_execute(self, node):
+        if self.executed is not None:
+            if node not in self.executed:
+                return False
+            if node.__class__ is AccumulateGrad and node in self.captured:
+                raise _errors.will_execute_leaf_in_grad()
+            return True
+        if self._reachable is None:
+            self._reachable = set(self.order)
+        return node in self._reachable
+
+
+_running = threading.local()     # .tasks: this thread's backward passes, innermost last
+
+
+def _tasks():
+    tasks = getattr(_running, "tasks", None)
+    if tasks is None:
+        tasks = _running.tasks = []
+    return tasks
 
 
 def _is_checkpoint_valid():
-    return not _full_backward or _full_backward[-1]
+    """A reentrant checkpoint can only serve a backward pass that computes every gradient."""
+    tasks = _tasks()
+    return not tasks or tasks[-1].executed is None
+
+
+def current_graph_task_id():
+    """The id of the backward pass running on this thread (-1 outside one)."""
+    tasks = _tasks()
+    return tasks[-1].id if tasks else -1
+
+
+def will_engine_execute_node(node):
+    """Whether the backward pass running on this thread runs ``node`` (a ``grad_fn`` or
+    gradient accumulator), as PyTorch's ``_will_engine_execute_node``."""
+    tasks = _tasks()
+    if not tasks:
+        raise _errors.will_execute_outside_backward()
+    return tasks[-1].will_execute(node)
 
 
 def _ops_ones_like(out):
@@ -60,24 +108,42 @@ def _roots(outputs):
 
 def _topological_order(roots):
     """Nodes reachable from ``roots``, each before every node it sends gradients to
-    (reversed DFS post-order), so a node runs only after all its gradients have arrived."""
+    (reversed DFS post-order), so a node runs only after all its gradients have arrived.
+
+    Among the nodes that are ready together, PyTorch's ready queue runs gradient accumulators
+    first (the first input's first), then the latest-created node.  So the DFS, whose last
+    visited child runs first, visits a node's other children in input order (the last input is
+    usually the latest) and its accumulators last, in reverse: they have no children, so they
+    are appended when their parent finishes, unless a deeper node placed them already."""
     order = []
     seen = set()
     for root, _ in roots:
         if root in seen:
             continue
         seen.add(root)
-        stack = [(root, iter(root.next_functions))]
+        stack = [[root, iter(root.next_functions), None]]
         while stack:
-            node, edges = stack[-1]
-            for nxt, _ in edges:
-                if nxt is not None and nxt not in seen:
-                    seen.add(nxt)
-                    stack.append((nxt, iter(nxt.next_functions)))
-                    break
+            frame = stack[-1]
+            for nxt, _ in frame[1]:
+                if nxt is None or nxt in seen:
+                    continue
+                if nxt.__class__ is AccumulateGrad:
+                    if frame[2] is None:
+                        frame[2] = [nxt]
+                    else:
+                        frame[2].append(nxt)
+                    continue
+                seen.add(nxt)
+                stack.append([nxt, iter(nxt.next_functions), None])
+                break
             else:
                 stack.pop()
-                order.append(node)
+                if frame[2] is not None:
+                    for acc in reversed(frame[2]):
+                        if acc not in seen:
+                            seen.add(acc)
+                            order.append(acc)
+                order.append(frame[0])
     order.reverse()
     return order
 
@@ -117,13 +183,16 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
         if buf is None:
             buf = buffers[node] = [None] * node._nout
         buf[nr] = _add(buf[nr], g)
-    captured = needed = None
+    captured = needed = executed = targets = None
     if capture is not None or only is not None:
         captured = {}
         capture = capture or {}
         only = only or set()
         targets = {node for node, _ in capture}
         needed = _needed(order, targets | only) | only
+        executed = needed | targets
+    tasks = _tasks()
+    tasks.append(_GraphTask(order, executed, targets))
     prev = grad_mode.is_grad_enabled()
     grad_mode._set_enabled(bool(create_graph))
     try:
@@ -169,6 +238,7 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
             out = g = grads = None  # drop references so AccumulateGrad can steal buffers
     finally:
         grad_mode._set_enabled(prev)
+        tasks.pop()
     return captured
 
 
@@ -198,11 +268,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if inputs is None:
         if create_graph:
             warnings.warn(_errors.CREATE_GRAPH_CYCLE_WARNING, UserWarning, stacklevel=3)
-        _full_backward.append(True)
-        try:
-            run(roots, grads, retain_graph, create_graph)
-        finally:
-            _full_backward.pop()
+        run(roots, grads, retain_graph, create_graph)
         return
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     if not inputs:
@@ -212,11 +278,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     capture = _capture_map(inputs)
     only = {node for node, _ in capture if node.__class__ is AccumulateGrad}
     capture = {key: i for key, i in capture.items() if key[0] not in only}
-    _full_backward.append(False)
-    try:
-        captured = run(roots, grads, retain_graph, create_graph, capture=capture, only=only)
-    finally:
-        _full_backward.pop()
+    captured = run(roots, grads, retain_graph, create_graph, capture=capture, only=only)
     for i, g in captured.items():
         t = inputs[i]
         old = t._grad
@@ -240,12 +302,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise _errors.grad_input_not_requiring_grad()
     roots = _roots(outputs)
     grads = _root_grads(outputs, grad_outputs, create_graph)
-    _full_backward.append(False)
-    try:
-        captured = run(roots, grads, retain_graph, create_graph, capture=_capture_map(inputs),
-                       accumulate=False)
-    finally:
-        _full_backward.pop()
+    captured = run(roots, grads, retain_graph, create_graph, capture=_capture_map(inputs),
+                   accumulate=False)
     result = []
     for i, t in enumerate(inputs):
         g = captured.get(i)

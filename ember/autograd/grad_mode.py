@@ -116,6 +116,36 @@ class set_grad_enabled(_DecoratorContext):
         return type(self)(self.mode)
 
 
+_multithreading_var = contextvars.ContextVar("ember_backward_multithreading", default=True)
+is_multithreading_enabled = _multithreading_var.get
+_set_multithreading = _multithreading_var.set
+
+
+class set_multithreading_enabled(_DecoratorContext):
+    """Whether backward may run on the engine's per-device worker threads (this thread's
+    setting; as a function call, a context manager or a decorator).  Ember's engine always
+    runs a backward pass on the calling thread, as PyTorch's does for CPU tensors, so the
+    setting is kept for the code that reads it back and changes nothing else."""
+
+    def __init__(self, mode):
+        self.prev = _multithreading_var.get()
+        self.mode = bool(mode)
+        _multithreading_var.set(self.mode)
+
+    def __call__(self, fn):
+        _multithreading_var.set(self.prev)
+        return super().__call__(fn)
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        _multithreading_var.set(self.prev)
+
+    def clone(self):
+        return type(self)(self.mode)
+
+
 class inference_mode(_DecoratorContext):
     def __new__(cls, mode=True):
         if callable(mode) and not isinstance(mode, bool):

@@ -453,4 +453,7 @@ def __getattr__(name):
     if name in ("saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"):
         from . import saved_hooks
         return getattr(saved_hooks, name)
+    if name == "register_multi_grad_hook":     # (it needs the engine, which imports this)
+        from ._multi_grad_hook import register_multi_grad_hook
+        return register_multi_grad_hook
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -47,7 +47,7 @@ class Multinomial(_OnCategorical, Distribution):
         # samples: (total_count, sample_shape, batch_shape) -> counts per category
         shifted = list(range(samples.dim()))
         shifted.append(shifted.pop(0))
-        samples = samples.permute(*shifted)
+        samples = samples.permute(shifted)
         counts = samples.new_zeros(self._extended_shape(sample_shape))
         counts.scatter_add_(-1, samples, torch.ones_like(samples))
         return counts.to(self.probs.dtype)

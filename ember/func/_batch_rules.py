@@ -30,12 +30,14 @@ __all__ = ["rule_for", "inplace_rule_for", "kernel_rules", "reflected_rules", "n
 
 # ---- shape ops ----------------------------------------------------------------------------
 def _view_rule(name):
+    keyword = "size" if name == "view" else "shape"
+
     def rule(call, level, args, kwargs):
         v = _only_self(name, level, args, kwargs)
         if kwargs.get("dtype") is not None or (len(args) == 2 and not isinstance(
                 args[1], (int, tuple, list)) and not hasattr(args[1], "__index__")):
             return _lift(call(v, *args[1:], **kwargs), level)   # view(dtype)
-        shape = _sizes(args[1:])
+        shape = _sizes(args[1:], kwargs, keyword)
         return _lift(call(v, (v.shape[0],) + shape), level)
     return rule
 
@@ -49,7 +51,7 @@ def _as_rule(target):
 
 def _expand(call, level, args, kwargs):
     x = args[0]
-    sizes = _sizes(args[1:]) if len(args) > 1 else tuple(kwargs.pop("size"))
+    sizes = _sizes(args[1:], kwargs, "size")
     v = _pad(_only_self("expand", level, (x,), kwargs), x.dim(), len(sizes))
     return _lift(call(v, (v.shape[0],) + sizes, **kwargs), level)
 
@@ -61,7 +63,7 @@ def _broadcast_to(call, level, args, kwargs):
 def _permute(call, level, args, kwargs):
     x = args[0]
     v = _only_self("permute", level, args[:1], kwargs)
-    dims = _sizes(args[1:]) if len(args) > 1 else tuple(kwargs.pop("dims"))
+    dims = _sizes(args[1:], kwargs, "dims")
     if len(dims) != x.dim():   # torch's own error
         return call(v[0], dims)
     return _lift(call(v, (0,) + _shift(tuple(dims), x.dim())), level)
@@ -69,7 +71,7 @@ def _permute(call, level, args, kwargs):
 
 def _repeat(call, level, args, kwargs):
     x = args[0]
-    sizes = _sizes(args[1:])
+    sizes = _sizes(args[1:], kwargs, "repeats")
     v = _only_self("repeat", level, args[:1], kwargs)
     if len(sizes) < x.dim():
         return call(v[0], sizes)
@@ -77,14 +79,14 @@ def _repeat(call, level, args, kwargs):
 
 
 def _tile(call, level, args, kwargs):
-    x, dims = args[0], _sizes(args[1:])
+    x, dims = args[0], _sizes(args[1:], kwargs, "dims")
     return x.repeat((1,) * (x.dim() - len(dims)) + dims)
 
 
 def _flip(call, level, args, kwargs):
     x = args[0]
     v = _only_self("flip", level, args[:1], {})
-    dims = _sizes(args[1:]) if len(args) > 1 else tuple(kwargs["dims"])
+    dims = _sizes(args[1:], kwargs, "dims")
     return _lift(call(v, _shift(dims, x.dim())), level)
 
 
@@ -262,7 +264,12 @@ def _outer(call, level, args, kwargs):
 
 def _einsum(call, level, args, kwargs):
     """One more letter for the batch, on every batched operand and the output."""
-    eq, ops = args[0], list(args[1:])
+    if isinstance(args[0], str):
+        eq, ops = args[0], list(args[1:])
+    else:                           # the sublist form
+        from .._ops.linalg import _sublist_equation
+        eq, ops = _sublist_equation(args)
+        ops = list(ops)
     if len(ops) == 1 and isinstance(ops[0], (list, tuple)):
         ops = list(ops[0])
     lhs, arrow, rhs = eq.replace(" ", "").partition("->")
@@ -287,7 +294,8 @@ def _einsum(call, level, args, kwargs):
 # ---- the table ----------------------------------------------------------------------------
 _POINTWISE_FACTORIES = frozenset((
     "unary.<locals>.op", "binary.<locals>.op", "_tensor_only.<locals>.op",
-    "_binary_special.<locals>.op", "_conv.<locals>.convert", "_like.<locals>.make_like"))
+    "_binary_special.<locals>.op", "_x_n.<locals>.polynomial", "_conv.<locals>.convert",
+    "_like.<locals>.make_like"))
 
 
 _POINTWISE = frozenset((

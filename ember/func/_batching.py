@@ -62,7 +62,11 @@ def _shift(d, n):
     return _wrap_dim(d, n) + 1
 
 
-def _sizes(args):
+def _sizes(args, kwargs=None, keyword=None):
+    """An int-list argument given unpacked (``args``), as one sequence, or by name (taken out
+    of ``kwargs``: ``reshape(shape=...)``)."""
+    if not args and kwargs is not None and kwargs.get(keyword) is not None:
+        return tuple(kwargs.pop(keyword))
     return tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) \
         else tuple(args)
 

@@ -37,6 +37,13 @@ def _shape_arg(shape):
         else tuple(shape)
 
 
+def _int_list(a, keyword):
+    """An int-list argument given unpacked or as one sequence (the ops' ``*sizes``), or by
+    name (``keyword``: ``reshape(shape=...)``, ``permute(dims=...)``)."""
+    value = a.get(keyword)
+    return tuple(value) if value is not None else _shape_arg(a["sizes"])
+
+
 # ---- elementwise ----------------------------------------------------------------------------
 def _binary(op_type, first="input", second="other", swap=False):
     def handler(b, a, out):
@@ -230,7 +237,7 @@ def _transpose(b, a, out):
 @symbolic("permute")
 def _permute(b, a, out):
     x = a["input"]
-    return b.op("Transpose", [x], perm=[_axis(d, x.rank) for d in _shape_arg(a["dims"])])
+    return b.op("Transpose", [x], perm=[_axis(d, x.rank) for d in _int_list(a, "dims")])
 
 
 # ---- shapes ---------------------------------------------------------------------------------
@@ -243,10 +250,14 @@ def _reshape_to(b, x, shape):
     return b.op("Reshape", [x, b.ints(shape)])
 
 
-@symbolic("view", "reshape")
+@symbolic("view")
 def _view(b, a, out):
-    x = a["input"]
-    return _reshape_to(b, x, _shape_arg(a["shape"]))
+    return _reshape_to(b, a["input"], _int_list(a, "size"))
+
+
+@symbolic("reshape")
+def _reshape(b, a, out):
+    return _reshape_to(b, a["input"], _int_list(a, "shape"))
 
 
 @symbolic("flatten")
@@ -297,7 +308,7 @@ def _narrow(b, a, out):
 @symbolic("expand")
 def _expand(b, a, out):
     """-1 keeps a dim; ONNX's Expand broadcasts, so it becomes 1 there (any size passes)."""
-    sizes = [1 if s == -1 else s for s in _shape_arg(a["sizes"])]
+    sizes = [1 if s == -1 else s for s in _int_list(a, "size")]
     return b.op("Expand", [a["input"], b.ints(sizes)])
 
 
