@@ -9,3 +9,7 @@ def xpu_not_compiled():
 def mps_unavailable(call):
     """``call``: the name of the MPS runtime function torch would have reached."""
     return RuntimeError(f"Cannot execute {call}() without MPS backend.")
+
+
+# ``torch.accelerator``'s deprecated ``*_idx`` spellings ({} names the new one)
+ACCELERATOR_IDX_DEPRECATED = "Use `{}` instead."

@@ -111,6 +111,11 @@ class StreamContext:
         return False
 
 
+def set_stream(stream):
+    """Work is issued on one stream (see ``StreamContext``), so nothing changes."""
+    _require()
+
+
 def stream(stream):
     return StreamContext(stream)
 

@@ -400,7 +400,7 @@ def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=
 # Submodules that ``import torch.distributed`` makes reachable as attributes (annotations such
 # as ``torch.distributed.device_mesh.DeviceMesh`` use them), imported on first access.
 _SUBMODULES = frozenset({"device_mesh", "algorithms", "constants", "tensor", "fsdp", "nn",
-                         "optim"})
+                         "optim", "rpc"})
 
 
 def __getattr__(name):

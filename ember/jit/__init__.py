@@ -30,6 +30,8 @@ __all__ = ["trace", "script", "save", "load", "ScriptModule",
 
 
 def __getattr__(name):
+    if name == "annotations":       # the submodule, loaded on first use
+        return importlib.import_module(f".{name}", __name__)
     if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)

@@ -11,7 +11,8 @@ from .parallel import DataParallel  # noqa: F401
 
 
 def __getattr__(name):
-    # torch.nn's quantization families (older names of torch.ao.nn's), loaded on first use
-    if name in ("quantized", "intrinsic", "qat"):
+    # torch.nn's quantization families (older names of torch.ao.nn's) and nn.attention,
+    # loaded on first use
+    if name in ("quantized", "intrinsic", "qat", "attention"):
         return _importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
