@@ -120,6 +120,13 @@ _LAZY_ATTRS.update((name, ("nn.functional", name)) for name in (
     "threshold_", "conv_tbc"))
 _LAZY_ATTRS.update((name, ("_ops.nn_basic", name)) for name in (
     "dropout_", "alpha_dropout_", "feature_dropout_", "feature_alpha_dropout_"))
+# native functions torch exposes at the top level (``torch._VF``'s)
+_LAZY_ATTRS.update((name, ("_VF", name)) for name in (
+    "lstm", "gru", "rnn_tanh", "rnn_relu", "lstm_cell", "gru_cell", "rnn_tanh_cell",
+    "rnn_relu_cell", "kl_div", "cosine_embedding_loss", "hinge_embedding_loss",
+    "margin_ranking_loss", "poisson_nll_loss", "triplet_margin_loss", "instance_norm",
+    "native_dropout", "max_pool1d_with_indices", "frobenius_norm", "nuclear_norm",
+    "norm_except_dim"))
 _LAZY_ATTRS.update((name, ("_symbolic", name)) for name in (
     "SymInt", "SymFloat", "SymBool", "sym_int", "sym_float", "sym_max", "sym_min", "sym_not",
     "sym_ite", "sym_sum"))

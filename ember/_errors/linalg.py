@@ -359,6 +359,11 @@ def linalg_norm_dims(ndim):
                         f"or 2D. Got {ndim}D.")
 
 
+# torch's deprecation of the native norms ({0}: the function, {1}: what to call instead)
+DEPRECATED_NATIVE_NORM = ("at::{0} is deprecated and it is just left for JIT compatibility. It "
+                          "will be removed in a future PyTorch release. Please use `{1}` instead")
+
+
 def einsum_too_few_arguments():
     return ValueError("einsum(): must specify the equation string and at least one operand, or "
                       "at least one operand and its subscripts list")

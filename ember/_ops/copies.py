@@ -4,6 +4,7 @@ of it overwritten by ``src``, the out-of-place form of ``input.<view>(...).copy_
 from .. import _errors
 from .._tensor import Tensor, _make, _wrap_dim
 from ..autograd.graph import node_class, set_output, _new
+from . import parts
 from . import views as V
 from ._core import register, record, needs_grad, write_out
 
@@ -69,6 +70,12 @@ transpose_copy = _copy_op("transpose_copy", V.transpose)
 t_copy = _copy_op("t_copy", V.t)
 split_with_sizes_copy = _copy_op("split_with_sizes_copy", lambda t, split_sizes, dim=0:
                                  t.split_with_sizes(split_sizes, dim))
+select_copy = _copy_op("select_copy", V.select)
+slice_copy = _copy_op("slice_copy", lambda t, dim=0, start=None, end=None, step=1:
+                      t[(slice(None),) * _wrap_dim(dim, t.dim()) + (slice(start, end, step),)])
+split_copy = _copy_op("split_copy", lambda t, split_size, dim=0: t.split(split_size, dim))
+view_as_real_copy = _copy_op("view_as_real_copy", parts.view_as_real)
+view_as_complex_copy = _copy_op("view_as_complex_copy", parts.view_as_complex)
 
 # torch's unsafe forms skip the checks that make split's outputs safe to modify in place; ember's
 # outputs are fresh memory anyway
@@ -76,6 +83,9 @@ unsafe_split = _copy_op("unsafe_split", lambda t, split_size, dim=0: t.split(spl
                         "UnsafeSplitBackward0", method=True)
 unsafe_chunk = _copy_op("unsafe_chunk", lambda t, chunks, dim=0: t.chunk(chunks, dim),
                         "UnsafeSplitBackward0", method=True)
+unsafe_split_with_sizes = _copy_op(
+    "unsafe_split_with_sizes", lambda t, split_sizes, dim=0: t.split_with_sizes(split_sizes, dim),
+    "UnsafeSplitWithSizesBackward0", method=True)
 
 
 # ---- *_scatter --------------------------------------------------------------------------------

@@ -6,23 +6,37 @@ argument conventions (``var(x, unbiased)``, ``cross`` without ``dim``, 0-d ``unf
 ``vander``, ``lstsq``'s empty results), and Tensor's reflected operators.
 """
 from .. import _dtype as D, _errors
+from .._ops import parts as _parts
 from .._tensor import Tensor
 from ._batched import wrap, is_batched
 from ._batching import _map, _size, _first_sample, _decomposition
 
 
-def _copy_of(method):
-    """``<view>_copy``: the view (a Tensor method, which vmap rebinds) in fresh memory."""
+def _copy_of(view):
+    """``<view>_copy``: the view (a Tensor method's name, which vmap rebinds, or the public
+    function) in fresh memory."""
     def copy(input, *args, implicit=False, **kwargs):
-        return _map(getattr(Tensor, method)(input, *args, **kwargs), lambda v: v.clone())
+        fn = getattr(Tensor, view) if isinstance(view, str) else view   # (looked up in vmap)
+        return _map(fn(input, *args, **kwargs), lambda v: v.clone())
     return _decomposition(copy)
+
+
+def _slice(t, dim=0, start=None, end=None, step=1):
+    """``slice_copy``'s view: ``t[..., start:end:step]`` along ``dim``."""
+    return t[(slice(None),) * (dim % t.dim()) + (slice(start, end, step),)]
 
 
 _COPIES = {"expand_copy": "expand", "diagonal_copy": "diagonal",
            "view_copy": "reshape", "permute_copy": "permute", "unbind_copy": "unbind",
            "unfold_copy": "unfold", "squeeze_copy": "squeeze", "unsqueeze_copy": "unsqueeze",
            "transpose_copy": "transpose", "t_copy": "t", "unsafe_split": "split",
-           "split_with_sizes_copy": "split_with_sizes", "unsafe_chunk": "chunk"}
+           "split_with_sizes_copy": "split_with_sizes", "unsafe_chunk": "chunk",
+           "select_copy": "select", "split_copy": "split",
+           "unsafe_split_with_sizes": "split_with_sizes",
+           # (looked up when called: vmap rebinds the op where it is bound)
+           "view_as_real_copy": lambda t: _parts.view_as_real(t),
+           "view_as_complex_copy": lambda t: _parts.view_as_complex(t),
+           "slice_copy": _slice}
 
 
 def _with_unbiased(rule):

@@ -217,14 +217,20 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     elif reduction == "mean":
         warnings.warn(_errors.kl_div_mean_warning(), stacklevel=2)
     red = "sum" if reduction == "batchmean" else reduction_name(reduction)
+    out = kl_div_reduced(input, target, red, log_target)
+    if reduction == "batchmean" and input.ndim != 0:
+        out = out / input.shape[0]
+    return out
+
+
+def kl_div_reduced(input, target, reduction, log_target):
+    """The pointwise KL divergence reduced by ``reduction`` ("none", "mean", "sum"): torch's
+    native ``kl_div``, without nn.functional's argument handling and warning."""
     if log_target:
         loss = target.exp() * (target - input)
     else:
         loss = target.xlogy(target) - target * input
-    out = _reduce(loss, red)
-    if reduction == "batchmean" and input.ndim != 0:
-        out = out / input.shape[0]
-    return out
+    return _reduce(loss, reduction)
 
 
 @autocast_rule("fp32")
