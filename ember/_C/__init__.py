@@ -25,6 +25,12 @@ def _is_tracing():
     return _tracing_depth[0] > 0
 
 
+def _current_graph_task_id():
+    """An id of the backward running in this thread, -1 outside backward."""
+    from ..autograd import engine
+    return engine._tasks[-1].id if engine._tasks else -1
+
+
 def _get_cudnn_enabled():
     from ..backends import cudnn
     return cudnn.enabled

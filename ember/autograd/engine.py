@@ -18,6 +18,33 @@ from .graph import AccumulateGrad, GradientEdge, accumulator_of, apply_anomalous
 _full_backward = []
 
 
+class _GraphTask:
+    """One running backward: which nodes it will execute (the exec info of PyTorch's graph
+    task) and the callbacks queued for its end (``Variable._execution_engine.queue_callback``)."""
+    __slots__ = ("id", "_order", "_run", "callbacks")
+    _count = [0]
+
+    def __init__(self, order, run_only):
+        self._count[0] += 1
+        self.id, self._order, self._run, self.callbacks = self._count[0], order, run_only, []
+
+    def will_execute(self, node):
+        """Whether ``node`` (a node of the graph) is reached by this backward."""
+        if self._run is not None:
+            return node in self._run
+        if self._order.__class__ is not set:
+            self._order = set(self._order)
+        return node in self._order
+
+    def finish(self):
+        """Run the queued callbacks (one may queue more), as the graph task ends."""
+        while self.callbacks:
+            self.callbacks.pop(0)()
+
+
+_tasks = []     # the running graph tasks, innermost last
+
+
 def _is_checkpoint_valid():
     return not _full_backward or _full_backward[-1]
 
@@ -124,6 +151,8 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
         only = only or set()
         targets = {node for node, _ in capture}
         needed = _needed(order, targets | only) | only
+    task = _GraphTask(order, None if needed is None else needed | targets)
+    _tasks.append(task)
     prev = grad_mode.is_grad_enabled()
     grad_mode._set_enabled(bool(create_graph))
     try:
@@ -167,8 +196,10 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
                     # (a sparse sum takes its dense term first: dense + sparse is dense)
                     buf[nr] = g if cur is None else cur + g if cur.layout is _strided else g + cur
             out = g = grads = None  # drop references so AccumulateGrad can steal buffers
+        task.finish()
     finally:
         grad_mode._set_enabled(prev)
+        _tasks.pop()
     return captured
 
 
