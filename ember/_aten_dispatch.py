@@ -295,22 +295,31 @@ def _reflected(name):
                                                 kwargs)
 
 
-def _function_handlers():
+def operator_functions():
+    """The functions that call one aten operator: {function: (operator name, reflected)}:
+    the ops and their in-place forms, and Tensor's operators (``__add__`` is ``add``; a
+    reflected one, ``t.__rsub__(2)``, takes its operands in the other order)."""
     from ._ops import _core
-    handlers = {}
+    found = {}
     for op in _core.OPS.values():
-        handlers[op.fn] = by_name(op.name)
+        found[op.fn] = (op.name, False)
         if op.inplace is not None:
-            handlers[op.inplace] = by_name(op.name + "_")
+            found[op.inplace] = (op.name + "_", False)
     for attr, value in vars(Tensor).items():
-        if not attr.startswith("__") or value in handlers or not callable(value):
+        if not attr.startswith("__") or value in found or not callable(value):
             continue
         fn_name = getattr(value, "__name__", "")
         if attr.startswith("__r") and fn_name == "op" and value.__closure__:
             name = getattr(value.__closure__[0].cell_contents, "__name__", None)
-            handlers[value] = by_name(name) if name in _COMMUTATIVE else _reflected(name)
+            found[value] = (name, name not in _COMMUTATIVE)
         elif has_schema(fn_name):       # ``__add__`` is ``add`` without ``alpha``
-            handlers[value] = by_name(fn_name)
+            found[value] = (fn_name, False)
+    return found
+
+
+def _function_handlers():
+    handlers = {fn: _reflected(name) if reflected else by_name(name)
+                for fn, (name, reflected) in operator_functions().items()}
     from . import _tensor_dispatch
     handlers.update(_tensor_dispatch.handlers())
     return handlers
