@@ -21,17 +21,19 @@ _full_backward = []
 class _GraphTask:
     """One running backward: which nodes it will execute (the exec info of PyTorch's graph
     task) and the callbacks queued for its end (``Variable._execution_engine.queue_callback``)."""
-    __slots__ = ("id", "_order", "_run", "callbacks")
+    __slots__ = ("id", "_order", "_needed", "_targets", "callbacks")
     _count = [0]
 
-    def __init__(self, order, run_only):
+    def __init__(self, order, needed, targets):
         self._count[0] += 1
-        self.id, self._order, self._run, self.callbacks = self._count[0], order, run_only, []
+        self.id, self.callbacks = self._count[0], []
+        self._order, self._needed, self._targets = order, needed, targets
 
     def will_execute(self, node):
-        """Whether ``node`` (a node of the graph) is reached by this backward."""
-        if self._run is not None:
-            return node in self._run
+        """Whether ``node`` (a node of the graph) is reached by this backward: with pruning,
+        the nodes it runs and those whose gradient it captures."""
+        if self._needed is not None:
+            return node in self._needed or node in self._targets
         if self._order.__class__ is not set:
             self._order = set(self._order)
         return node in self._order
@@ -144,14 +146,14 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
         if buf is None:
             buf = buffers[node] = [None] * node._nout
         buf[nr] = _add(buf[nr], g)
-    captured = needed = None
+    captured = needed = targets = None
     if capture is not None or only is not None:
         captured = {}
         capture = capture or {}
         only = only or set()
         targets = {node for node, _ in capture}
         needed = _needed(order, targets | only) | only
-    task = _GraphTask(order, None if needed is None else needed | targets)
+    task = _GraphTask(order, needed, targets)
     _tasks.append(task)
     prev = grad_mode.is_grad_enabled()
     grad_mode._set_enabled(bool(create_graph))
