@@ -116,14 +116,22 @@ def _cost(kind, v):
 _KEYWORDS = {"input": "self", "axis": "dim", "keepdims": "keepdim"}
 
 
-def _bind(params, args, kwargs):
-    """{parameter: value} for one schema, or None when the call does not fit it."""
+def _bind(params, args, kwargs, lenient=False):
+    """{parameter: value} for one schema, or None when the call does not fit it.
+    ``lenient``: positional arguments beyond the positional parameters may fill the
+    keyword-only ones, in order."""
     positional = [p for p in params if not p[2]]
+    extra = ()
     if len(args) > len(positional):
-        args = _packed(positional, args)
-        if args is None:
+        packed = _packed(positional, args)
+        if packed is not None:
+            args = packed
+        elif lenient and len(args) <= len(params):
+            extra = args[len(positional):]
+        else:
             return None
     bound = {p[0]: v for p, v in zip(positional, args)}
+    bound.update((p[0], v) for p, v in zip([p for p in params if p[2]], extra))
     names = {p[0] for p in params}
     for k, v in kwargs.items():
         if k not in names:
@@ -185,12 +193,23 @@ def resolve(name, args, kwargs):
     entries = _schemas().get(name)
     if entries is None:
         return None
+    chosen = _best(name, entries, args, kwargs, False)
+    if chosen is None:      # Ember's own wrappers may pass keyword-only parameters
+        chosen = _best(name, entries, args, kwargs, True)   # positionally (F.gelu's)
+    if chosen is None:
+        return None
+    overload, params, bound = chosen
+    return (overload, *_normalised(params, bound))
+
+
+def _best(name, entries, args, kwargs, lenient):
+    """The cheapest overload the call fits: (overload, its params, {param: value})."""
     hidden = _HIDDEN.get(name, ())
     best = None
     for overload, params in entries:
         if overload in hidden or overload.endswith("out") and "out" not in kwargs:
             continue
-        bound = _bind(params, args, kwargs)
+        bound = _bind(params, args, kwargs, lenient)
         if bound is None:
             continue
         kinds = {p[0]: p[1] for p in params}
@@ -205,10 +224,7 @@ def resolve(name, args, kwargs):
                 best = (cost, overload, params, bound)
                 if cost == 0:
                     break
-    if best is None:
-        return None
-    _, overload, params, bound = best
-    return (overload, *_normalised(params, bound))
+    return best and best[1:]
 
 
 def overload(name, overload_name):

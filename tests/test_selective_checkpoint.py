@@ -18,7 +18,7 @@ def _ck(lib):
 
 
 def _block(lib, x, w1, w2):
-    h = lib.relu(lib.mm(x, w1) + 0.5)
+    h = lib.nn.functional.gelu(lib.relu(lib.mm(x, w1) + 0.5))
     return lib.sigmoid(lib.mm(h, w2)) * lib.tanh(h).sum(dim=1, keepdim=True)
 
 
