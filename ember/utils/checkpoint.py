@@ -8,7 +8,10 @@
   region's nodes; the first node that needs its saved tensors reruns the region once and takes
   the rerun's saved tensors, node by node, as PyTorch's saved-tensor hooks do.  The region's
   nodes are those created while it runs (the node constructors are swapped for recording ones
-  for the duration), so tensors captured from outside the function are handled too.
+  for the duration), so tensors captured from outside the function are handled too; the
+  rerun's nodes pair with the forward's in creation order.
+* Selective checkpointing (``context_fn`` from ``create_selective_checkpoint_contexts``,
+  ``_selective_checkpoint.py``) keeps the nodes of the op calls its policy saves.
 """
 import contextlib
 import warnings
