@@ -198,7 +198,8 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
                     # (a sparse sum takes its dense term first: dense + sparse is dense)
                     buf[nr] = g if cur is None else cur + g if cur.layout is _strided else g + cur
             out = g = grads = None  # drop references so AccumulateGrad can steal buffers
-        task.finish()
+        if task.callbacks:
+            task.finish()
     finally:
         grad_mode._set_enabled(prev)
         _tasks.pop()
