@@ -116,14 +116,22 @@ def _cost(kind, v):
 _KEYWORDS = {"input": "self", "axis": "dim", "keepdims": "keepdim"}
 
 
-def _bind(params, args, kwargs):
-    """{parameter: value} for one schema, or None when the call does not fit it."""
+def _bind(params, args, kwargs, lenient=False):
+    """{parameter: value} for one schema, or None when the call does not fit it.
+    ``lenient``: positional arguments beyond the positional parameters may fill the
+    keyword-only ones, in order."""
     positional = [p for p in params if not p[2]]
+    extra = ()
     if len(args) > len(positional):
-        args = _packed(positional, args)
-        if args is None:
+        packed = _packed(positional, args)
+        if packed is not None:
+            args = packed
+        elif lenient and len(args) <= len(params):
+            extra = args[len(positional):]
+        else:
             return None
     bound = {p[0]: v for p, v in zip(positional, args)}
+    bound.update((p[0], v) for p, v in zip([p for p in params if p[2]], extra))
     names = {p[0] for p in params}
     for k, v in kwargs.items():
         if k not in names:
@@ -185,12 +193,23 @@ def resolve(name, args, kwargs):
     entries = _schemas().get(name)
     if entries is None:
         return None
+    chosen = _best(name, entries, args, kwargs, False)
+    if chosen is None:      # Ember's own wrappers may pass keyword-only parameters
+        chosen = _best(name, entries, args, kwargs, True)   # positionally (F.gelu's)
+    if chosen is None:
+        return None
+    overload, params, bound = chosen
+    return (overload, *_normalised(params, bound))
+
+
+def _best(name, entries, args, kwargs, lenient):
+    """The cheapest overload the call fits: (overload, its params, {param: value})."""
     hidden = _HIDDEN.get(name, ())
     best = None
     for overload, params in entries:
         if overload in hidden or overload.endswith("out") and "out" not in kwargs:
             continue
-        bound = _bind(params, args, kwargs)
+        bound = _bind(params, args, kwargs, lenient)
         if bound is None:
             continue
         kinds = {p[0]: p[1] for p in params}
@@ -205,10 +224,7 @@ def resolve(name, args, kwargs):
                 best = (cost, overload, params, bound)
                 if cost == 0:
                     break
-    if best is None:
-        return None
-    _, overload, params, bound = best
-    return (overload, *_normalised(params, bound))
+    return best and best[1:]
 
 
 def overload(name, overload_name):
@@ -295,22 +311,31 @@ def _reflected(name):
                                                 kwargs)
 
 
-def _function_handlers():
+def operator_functions():
+    """The functions that call one aten operator: {function: (operator name, reflected)}:
+    the ops and their in-place forms, and Tensor's operators (``__add__`` is ``add``; a
+    reflected one, ``t.__rsub__(2)``, takes its operands in the other order)."""
     from ._ops import _core
-    handlers = {}
+    found = {}
     for op in _core.OPS.values():
-        handlers[op.fn] = by_name(op.name)
+        found[op.fn] = (op.name, False)
         if op.inplace is not None:
-            handlers[op.inplace] = by_name(op.name + "_")
+            found[op.inplace] = (op.name + "_", False)
     for attr, value in vars(Tensor).items():
-        if not attr.startswith("__") or value in handlers or not callable(value):
+        if not attr.startswith("__") or value in found or not callable(value):
             continue
         fn_name = getattr(value, "__name__", "")
         if attr.startswith("__r") and fn_name == "op" and value.__closure__:
             name = getattr(value.__closure__[0].cell_contents, "__name__", None)
-            handlers[value] = by_name(name) if name in _COMMUTATIVE else _reflected(name)
+            found[value] = (name, name not in _COMMUTATIVE)
         elif has_schema(fn_name):       # ``__add__`` is ``add`` without ``alpha``
-            handlers[value] = by_name(fn_name)
+            found[value] = (fn_name, False)
+    return found
+
+
+def _function_handlers():
+    handlers = {fn: _reflected(name) if reflected else by_name(name)
+                for fn, (name, reflected) in operator_functions().items()}
     from . import _tensor_dispatch
     handlers.update(_tensor_dispatch.handlers())
     return handlers

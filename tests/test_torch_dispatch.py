@@ -95,6 +95,8 @@ CALLS = {
     "where": lambda m, x, y: m.where(x > 0, x, y),
     "clamp": lambda m, x, y: x.clamp(min=0),
     "atan2": lambda m, x, y: m.atan2(x, y),
+    # (Ember's wrapper passes the keyword-only ``approximate`` positionally)
+    "gelu": lambda m, x, y: m.nn.functional.gelu(x, approximate="tanh"),
 }
 
 

@@ -368,3 +368,7 @@ def functional_scalar_output(fn_name, is_tuple):
 
 def saved_tensors_hooks_disabled(message):
     return RuntimeError(message)
+
+
+def queue_callback_outside_backward():
+    return RuntimeError("Final callbacks can only be installed during backward pass.")

@@ -222,3 +222,28 @@ def parametrize_not_parametrized(module, tensor_name):
 def parametrize_leave_sequence():
     return ValueError("Cannot leave unparametrized (`leave_parametrized=False`) a tensor that "
                       "is parametrized in terms of a sequence of tensors.")
+
+
+# ---- nn.utils.parametrizations.orthogonal ----------------------------------------------------
+def orthogonal_matrix_ndim(ndim):
+    return ValueError(f"Expected a matrix or batch of matrices. Got a tensor of {ndim} "
+                      "dimensions.")
+
+
+def orthogonal_map_unknown(orthogonal_map):
+    return ValueError('orthogonal_map has to be one of "matrix_exp", "cayley", "householder". '
+                      f"Got: {orthogonal_map}")
+
+
+def orthogonal_householder_complex():
+    return ValueError("The householder parametrization does not support complex tensors.")
+
+
+def orthogonal_shape(expected, got):
+    return ValueError(f"Expected a matrix or batch of matrices of shape {expected}. "
+                      f"Got a tensor of shape {got}.")
+
+
+def orthogonal_no_trivialization_assign():
+    return NotImplementedError("It is not possible to assign to the matrix exponential or the "
+                               "Cayley parametrizations when use_trivialization=False.")

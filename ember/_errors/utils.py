@@ -277,3 +277,40 @@ def tb_hparams_domain(key):
 
 def tb_hparams_value():
     return ValueError("value should be one of int, float, str, bool, or torch.Tensor")
+
+
+# ---- torch.utils.checkpoint: selective activation checkpointing -----------------------------
+_SAC_MISMATCH = ("This can happen if the operations in the checkpointed region are "
+                 "nondeterministic or depend on global state that changed between forward and "
+                 "backward.")
+
+
+def sac_op_list_entry(op, is_packet):
+    extra = ("Please update the OpOverloadPacket to a specific OpOverload.For example, if you "
+             "have `torch.ops.aten.mm`, change it to `torch.ops.aten.mm.default`."
+             if is_packet else "")
+    return ValueError(f"Expected op in `op_list` to be an OpOverload but got: {op} of type "
+                      f"{type(op)}. {extra}")
+
+
+def sac_policy_type():
+    return TypeError("policy_fn_or_list must be either a function or a list of ops.")
+
+
+def sac_op_not_stored(func):
+    return RuntimeError(f"{func} encountered during backward but not found in storage. "
+                        f"{_SAC_MISMATCH}")
+
+
+def sac_index_not_stored(func, idx):
+    return RuntimeError(f"{func} invocation index {idx} encountered during backward but not "
+                        f"found in storage. {_SAC_MISMATCH}")
+
+
+def sac_backward_twice():
+    return RuntimeError("Trying to backward an extra time. You are only allowed to backward once "
+                        "on any region computed under selective activation checkpoint.")
+
+
+def sac_cached_mutated():
+    return RuntimeError("Tensor cached during selective activation checkpoint has been mutated")

@@ -15,17 +15,19 @@ from .._tensor import Tensor, _make
 from . import grad_mode
 from .graph import AccumulateGrad, GradientEdge, accumulator_of, apply_anomalous, _anomaly
 
+
 class _GraphTask:
     """One running backward pass (PyTorch's graph task): its id, the nodes reachable from its
     roots (in execution order) and, where it computes only some inputs' gradients
     (``grad()`` or ``backward(inputs=...)``), the nodes that run or capture a gradient and
-    the nodes whose gradient ``grad()`` captures."""
+    the nodes whose gradient ``grad()`` captures; and the callbacks queued for its end."""
     _ids = itertools.count()
 
     def __init__(self, order, executed, captured):
         self.id = next(self._ids)
         self.order, self.executed, self.captured = order, executed, captured
         self._reachable = None
+        self.callbacks = []     # ``Variable._execution_engine.queue_callback``'s, run at the end
 
     def will_execute(self, node):
         if self.executed is not None:
@@ -37,6 +39,11 @@ class _GraphTask:
         if self._reachable is None:
             self._reachable = set(self.order)
         return node in self._reachable
+
+    def finish(self):
+        """Run the queued callbacks (one may queue more), as the graph task ends."""
+        while self.callbacks:
+            self.callbacks.pop(0)()
 
 
 _running = threading.local()     # .tasks: this thread's backward passes, innermost last
@@ -192,7 +199,8 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
         needed = _needed(order, targets | only) | only
         executed = needed | targets
     tasks = _tasks()
-    tasks.append(_GraphTask(order, executed, targets))
+    task = _GraphTask(order, executed, targets)
+    tasks.append(task)
     prev = grad_mode.is_grad_enabled()
     grad_mode._set_enabled(bool(create_graph))
     try:
@@ -236,6 +244,8 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
                     # (a sparse sum takes its dense term first: dense + sparse is dense)
                     buf[nr] = g if cur is None else cur + g if cur.layout is _strided else g + cur
             out = g = grads = None  # drop references so AccumulateGrad can steal buffers
+        if task.callbacks:
+            task.finish()
     finally:
         grad_mode._set_enabled(prev)
         tasks.pop()

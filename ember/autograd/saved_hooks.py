@@ -18,20 +18,25 @@ _NODE_CONSTRUCTORS = (("ember.autograd.graph", "_new"), ("ember._ops._core", "_n
 
 @contextlib.contextmanager
 def _recording_nodes(record):
-    """Call ``record(node)`` for every autograd node made inside the block."""
-    def new(cls):
-        node = object.__new__(cls)
-        record(node)
-        return node
+    """Call ``record(node)`` for every autograd node made inside the block (blocks nest: the
+    enclosing blocks record it too)."""
     places = [(sys.modules[m], name) for m, name in _NODE_CONSTRUCTORS]
     saved = [getattr(m, name) for m, name in places]
-    for m, name in places:
-        setattr(m, name, new)
+    for (m, name), outer in zip(places, saved):
+        setattr(m, name, _recorder(outer, record))
     try:
         yield
     finally:
         for (m, name), value in zip(places, saved):
             setattr(m, name, value)
+
+
+def _recorder(outer, record):
+    def new(cls):
+        node = outer(cls)
+        record(node)
+        return node
+    return new
 
 
 class _Packed(tuple):

@@ -16,7 +16,7 @@ _LAZY = {"Graph": "graph", "Node": "node", "map_arg": "node", "map_aggregate": "
          "GraphModule": "graph_module", "Tracer": "_symbolic_trace",
          "symbolic_trace": "_symbolic_trace", "wrap": "_symbolic_trace", "PH": "_symbolic_trace",
          "Interpreter": "interpreter", "Transformer": "interpreter"}
-_SUBMODULES = {"graph", "node", "proxy", "graph_module", "interpreter", "experimental"}
+_SUBMODULES = {"graph", "node", "proxy", "graph_module", "interpreter", "experimental", "passes"}
 
 __all__ = ["Graph", "Node", "map_arg", "map_aggregate", "Proxy", "Attribute", "TraceError",
            "GraphModule", "Tracer", "symbolic_trace", "wrap", "PH", "Interpreter",

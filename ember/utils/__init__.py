@@ -3,7 +3,8 @@ loaded on first use."""
 import importlib
 
 _SUBMODULES = {"data", "hooks", "checkpoint", "_pytree", "_python_dispatch", "flop_counter",
-               "tensorboard", "safetensors", "dlpack", "weak", "_contextlib", "collect_env"}
+               "tensorboard", "safetensors", "dlpack", "weak", "_contextlib", "collect_env",
+               "benchmark", "module_tracker"}
 
 
 def __getattr__(name):

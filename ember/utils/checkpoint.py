@@ -8,7 +8,10 @@
   region's nodes; the first node that needs its saved tensors reruns the region once and takes
   the rerun's saved tensors, node by node, as PyTorch's saved-tensor hooks do.  The region's
   nodes are those created while it runs (the node constructors are swapped for recording ones
-  for the duration), so tensors captured from outside the function are handled too.
+  for the duration), so tensors captured from outside the function are handled too; the
+  rerun's nodes pair with the forward's in creation order.
+* Selective checkpointing (``context_fn`` from ``create_selective_checkpoint_contexts``,
+  ``_selective_checkpoint.py``) keeps the nodes of the op calls its policy saves.
 """
 import contextlib
 import warnings
@@ -20,10 +23,14 @@ from ..autograd import grad_mode
 from ..autograd.function import Function
 from ..autograd.saved_hooks import _recording_nodes
 from ..autograd.graph import AccumulateGrad
+from ._selective_checkpoint import (CheckpointPolicy, SelectiveCheckpointContext,  # noqa: F401
+                                    SAC_IGNORED_OPS, create_selective_checkpoint_contexts)
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "CheckpointFunction",
            "detach_variable", "check_backward_validity", "noop_context_fn",
-           "get_device_states", "set_device_states", "DefaultDeviceType"]
+           "get_device_states", "set_device_states", "DefaultDeviceType", "CheckpointPolicy",
+           "SelectiveCheckpointContext", "create_selective_checkpoint_contexts",
+           "SAC_IGNORED_OPS"]
 
 
 class CheckpointError(RuntimeError):
@@ -171,23 +178,26 @@ def _tensors(value):
             yield from _tensors(v)
 
 
-# Every place that makes autograd nodes binds its constructor under one of these names.
 def _region_nodes(outputs, created):
-    """The region's nodes (those in ``created``, but not leaves' accumulators) in a fixed
-    (breadth-first) order, from its outputs back to its boundary."""
-    order, seen = [], set()
+    """The ids of the region's nodes (those in ``created``, but not leaves' accumulators)
+    that lead to its outputs."""
+    found = set()
     frontier = [t.grad_fn for t in _tensors(outputs) if t.grad_fn is not None]
     while frontier:
         nxt = []
         for node in frontier:
-            if id(node) in seen or id(node) not in created or \
+            if id(node) in found or id(node) not in created or \
                     isinstance(node, AccumulateGrad):
                 continue
-            seen.add(id(node))
-            order.append(node)
+            found.add(id(node))
             nxt.extend(f for f, _ in node.next_functions if f is not None)
         frontier = nxt
-    return order
+    return found
+
+
+def _computing(nodes):
+    """``nodes`` less leaves' accumulators (made on a leaf's first use, so not once per run)."""
+    return [n for n in nodes if n.__class__ is not AccumulateGrad]
 
 
 class _Deferred(tuple):
@@ -200,33 +210,36 @@ class _Deferred(tuple):
 
 
 class _Frame:
-    def __init__(self, function, args, kwargs, state, recompute_ctx, nodes):
+    """A region whose nodes' saved tensors were dropped.  ``targets`` pairs each such node
+    with its place among the nodes a rerun makes again (the region's nodes in creation order,
+    less those of op calls a selective-checkpoint policy saved: the rerun skips those)."""
+
+    def __init__(self, function, args, kwargs, state, recompute_ctx, targets):
         self.function, self.args, self.kwargs = function, args, kwargs
         self.state, self.recompute_ctx = state, recompute_ctx
-        self.nodes = nodes
+        self.targets = targets
         self.meta = [[(t.shape, t.dtype) if t is not None else None for t in n._saved]
-                     for n in nodes]
+                     for _, n in targets]
         self.done = False
 
     def drop(self):
-        for node in self.nodes:
-            if node._saved:
-                d = _Deferred((True,) * len(node._saved))
-                d.frame = self
-                node._saved = d
+        for _, node in self.targets:
+            d = _Deferred((True,) * len(node._saved))
+            d.frame = self
+            node._saved = d
 
     def recompute(self):
         if self.done:
             return
-        created = set()
-        with self.state.restored(), self.recompute_ctx, _recording_nodes(lambda node: created.add(id(node))):
-            args = detach_variable(tuple(self.args))
-            outputs = self.function(*args, **self.kwargs)
-        redone = _region_nodes(outputs, created)
-        if [type(n).__name__ for n in redone] != [type(n).__name__ for n in self.nodes]:
+        redone = []
+        with self.state.restored(), self.recompute_ctx, _recording_nodes(redone.append):
+            self.function(*detach_variable(tuple(self.args)), **self.kwargs)
+        redone = _computing(redone)
+        pairs = [(node, redone[i] if i < len(redone) else None) for i, node in self.targets]
+        if any(new is None or type(new) is not type(node) for node, new in pairs):
             raise _errors.checkpoint_recompute_mismatch(
                 CheckpointError, "the recomputed graph has different operations")
-        for node, new, meta in zip(self.nodes, redone, self.meta):
+        for (node, new), meta in zip(pairs, self.meta):
             if node._saved.__class__ is not _Deferred:
                 continue
             got = [(t.shape, t.dtype) if t is not None else None for t in new._saved]
@@ -240,13 +253,19 @@ class _Frame:
 def _checkpoint_without_reentrant(function, preserve, context_fn, args, kwargs):
     state = _RegionState(preserve, (args, kwargs))
     forward_ctx, recompute_ctx = context_fn()
-    created = set()
-    with forward_ctx, _recording_nodes(lambda node: created.add(id(node))):
+    made = []       # every node the region makes, in order (held: their ids stay unique)
+    with forward_ctx, _recording_nodes(made.append):
         outputs = function(*args, **kwargs)
     if grad_mode.is_grad_enabled():
-        nodes = _region_nodes(outputs, created)
-        if nodes:
-            _Frame(function, args, kwargs, state, recompute_ctx, nodes).drop()
+        kept = getattr(forward_ctx, "kept_nodes", ())
+        region = _region_nodes(outputs, {id(n) for n in made})
+        rerun = [n for n in _computing(made) if id(n) not in kept]
+        # (saved tensors that are not a plain tuple are managed already: packed by
+        # saved_tensors_hooks, or dropped by a checkpoint nested in this one)
+        targets = [(i, n) for i, n in enumerate(rerun) if id(n) in region and n._saved and
+                   n._saved.__class__ is tuple]
+        if targets:
+            _Frame(function, args, kwargs, state, recompute_ctx, targets).drop()
     return outputs
 
 

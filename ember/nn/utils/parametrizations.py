@@ -5,10 +5,11 @@ from ...autograd import grad_mode
 from .. import functional as F
 from ..modules.module import Module
 from . import parametrize
+from ._orthogonal import orthogonal
 from .spectral_norm import reshape_weight_to_matrix
 from .weight_norm import _weight_norm, norm_except_dim
 
-__all__ = ["weight_norm", "spectral_norm"]
+__all__ = ["orthogonal", "weight_norm", "spectral_norm"]
 
 
 class _WeightNorm(Module):
