@@ -810,14 +810,13 @@ def _contraction_path(equation, operands):
 
 
 @register("einsum", autocast="lower_precision_fp", method=False, nodes=("ViewBackward0", "SumBackward1", "PermuteBackward0"))
-def einsum(*args):
-    """``einsum(equation, *operands)``, ``einsum(equation, operands)`` or the sublist form."""
-    if len(args) < 2:
+def einsum(equation, *operands):
+    """``einsum(equation, *operands)``, ``einsum(equation, operands)`` or the sublist form
+    ``einsum(a, sublist_a, b, sublist_b, ...)``."""
+    if not operands:
         raise _errors.einsum_too_few_arguments()
-    if isinstance(args[0], Tensor):
-        equation, operands = _sublist_equation(args)
-    else:
-        equation, operands = args[0], args[1:]
+    if isinstance(equation, Tensor):
+        equation, operands = _sublist_equation((equation,) + operands)
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     lhs, arrow, rhs = equation.replace(" ", "").partition("->")
