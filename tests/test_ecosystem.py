@@ -82,6 +82,7 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "forecasting_run.py": (("pytorch_forecasting", "lightning", "pandas", "sklearn", "skbase"),
                            1e-4),
     "lightly_run.py": (("lightly", "PIL"), 1e-4),
+    "neuraloperator_run.py": (("neuralop", "tltorch", "tensorly"), 1e-4),
     "optim_attention_misc_run.py": (("adabelief_pytorch", "pytorch_warmup", "nystrom_attention",
                                      "linformer", "lambda_networks", "dropblock",
                                      "coral_pytorch", "focal_loss", "kmeans_pytorch",
