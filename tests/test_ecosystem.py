@@ -78,7 +78,7 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
     "opacus_pruning_run.py": (("opacus", "pytorch_msssim", "torch_pruning", "tensorboardX",
                                "tensorboard"), 1e-4),
     "quantization_bayesian_run.py": (("bayesian_torch",), 1e-4),
-    "torchcfm_run.py": (("torchcfm", "torchdyn", "ot", "absl"), 1e-4),
+    "torchcfm_run.py": (("torchcfm", "torchdyn", "ot", "matplotlib"), 1e-4),
     "forecasting_run.py": (("pytorch_forecasting", "lightning", "pandas", "sklearn", "skbase"),
                            1e-4),
     "lightly_run.py": (("lightly", "PIL"), 1e-4),
