@@ -83,6 +83,8 @@ CASES = {   # script -> (libraries it needs, relative tolerance)
                            1e-4),
     "lightly_run.py": (("lightly", "PIL"), 1e-4),
     "neuraloperator_run.py": (("neuralop", "tltorch", "tensorly"), 1e-4),
+    "pykeen_run.py": (("pykeen", "class_resolver", "docdata", "more_click", "pystow",
+                       "torch_max_mem", "torch_ppr", "pandas", "sklearn"), 1e-4),
     "optim_attention_misc_run.py": (("adabelief_pytorch", "pytorch_warmup", "nystrom_attention",
                                      "linformer", "lambda_networks", "dropblock",
                                      "coral_pytorch", "focal_loss", "kmeans_pytorch",
