@@ -26,10 +26,9 @@ class Type:
 
 
 class _SimpleType(Type):
-    """A type without parameters; its ``_names`` are (annotation_str, str())."""
+    """A type without parameters; its class's ``_names`` are (annotation_str, str())."""
     __slots__ = ()
     __hash__ = None     # torch's are unhashable; equality is identity
-    _names = ("", "")
 
     @classmethod
     def get(cls):
@@ -54,7 +53,8 @@ class _SimpleType(Type):
 
 
 def _simple(name, annotation, text=None):
-    return type(name, (_SimpleType,), {"__slots__": (), "_names": (annotation, text or annotation)})
+    return type(name, (_SimpleType,),
+                {"__slots__": (), "_names": (annotation, text or annotation)})
 
 
 AnyType, NoneType, BoolType = _simple("AnyType", "Any"), _simple("NoneType", "NoneType"), \

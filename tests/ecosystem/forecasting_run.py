@@ -49,7 +49,8 @@ def fit(model, train_set, val_set, name):
                          enable_checkpointing=False, gradient_clip_val=0.1)
     trainer.fit(model, train_set.to_dataloader(train=False, batch_size=8),
                 val_set.to_dataloader(train=False, batch_size=8))
-    report(name, "fit", sorted((k, round(v.item(), 5)) for k, v in trainer.callback_metrics.items()))
+    metrics = trainer.callback_metrics.items()
+    report(name, "fit", sorted((k, round(v.item(), 5)) for k, v in metrics))
     prediction = model.predict(val_set.to_dataloader(train=False, batch_size=8))
     report(name, "predict", list(prediction.shape), prediction.sum().item())
     return model

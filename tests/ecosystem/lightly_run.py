@@ -15,7 +15,7 @@ from torchvision.models.vision_transformer import VisionTransformer
 from lightly import loss as L
 from lightly.models import utils
 from lightly.models.modules import (BYOLPredictionHead, BYOLProjectionHead, MoCoProjectionHead,
-                                    SimCLRProjectionHead, SwaVProjectionHead, SwaVPrototypes)
+                                    SimCLRProjectionHead, SwaVPrototypes)
 from lightly.models.modules.masked_autoencoder import MAEDecoder
 from lightly.models.modules.masked_vision_transformer_torchvision import (
     MaskedVisionTransformerTorchvision)
@@ -29,8 +29,8 @@ torch.manual_seed(0)
 # embeddings of full rank (sinusoids of a linear phase would be of rank 2)
 z0, z1 = (torch.sin(torch.arange(128, dtype=torch.float64) ** p).reshape(8, 16).float()
           for p in (1.3, 1.2))
-losses = {"ntxent": L.NTXentLoss(temperature=0.2), "ntxent_bank": L.NTXentLoss(memory_bank_size=(32, 16)),
-          "barlow": L.BarlowTwinsLoss(), "vicreg": L.VICRegLoss(), "dcl": L.DCLLoss(),
+losses = {"ntxent": L.NTXentLoss(temperature=0.2),
+          "ntxent_bank": L.NTXentLoss(memory_bank_size=(32, 16)), "barlow": L.BarlowTwinsLoss(), "vicreg": L.VICRegLoss(), "dcl": L.DCLLoss(),
           "dclw": L.DCLWLoss(), "negcos": L.NegativeCosineSimilarity(), "mmcr": L.MMCRLoss(),
           "wmse": L.WMSELoss(embedding_dim=4, w_size=8), "koleo": L.KoLeoLoss(),
           "tico": L.TiCoLoss()}

@@ -1,7 +1,7 @@
 """neuraloperator 2.0 (neural operators): a 2-D Fourier Neural Operator (spectral convolutions
 through rfftn / irfftn on complex weights, a grid positional embedding, channel MLPs, soft
-gating) and a Tucker-factorised TFNO (TensorLy-Torch's factorized tensors) trained with SGD / Adam on
-the relative Lp and H1 losses, a 1-D FNO with domain padding and instance norm, evaluation at
+gating) and a Tucker-factorised TFNO (TensorLy-Torch's factorized tensors) trained with SGD /
+Adam on the relative Lp and H1 losses, a 1-D FNO with domain padding and instance norm, evaluation at
 a higher resolution than training (the operator's resolution invariance)."""
 import torch
 from neuralop import H1Loss, LpLoss
