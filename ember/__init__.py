@@ -113,7 +113,11 @@ _LAZY_ATTRS.update((name, ("amp.autocast_mode", name)) for name in (
     "set_autocast_cpu_enabled", "get_autocast_cpu_dtype", "set_autocast_cpu_dtype",
     "get_autocast_gpu_dtype", "set_autocast_gpu_dtype"))
 _LAZY_ATTRS.update(Stream=("_streams", "Stream"), Event=("_streams", "Event"),
-                   GradScaler=("amp", "GradScaler"), TensorType=("jit._types", "TensorType"))
+                   GradScaler=("amp", "GradScaler"))
+_LAZY_ATTRS.update((name, ("jit._types", name)) for name in (
+    "Type", "TensorType", "AnyType", "NoneType", "BoolType", "IntType", "FloatType",
+    "ComplexType", "NumberType", "StringType", "DeviceObjType", "StreamObjType", "SymIntType",
+    "SymBoolType", "PyObjectType"))
 # functional forms torch also exposes at the top level
 _LAZY_ATTRS.update((name, ("nn.functional", name)) for name in (
     "cosine_similarity", "pairwise_distance", "pdist", "rms_norm", "celu_", "selu_", "rrelu_",

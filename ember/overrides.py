@@ -125,7 +125,8 @@ def _get_current_function_mode_stack():
 _plain_build_class = []
 
 
-def _noting_build_class(func, name, *bases, **kwargs):
+def _noting_build_class(func, name, /, *bases, **kwargs):
+    # (positional-only: a class statement may pass keywords of those names to its metaclass)
     cls = _plain_build_class[0](func, name, *bases, **kwargs)
     if isinstance(cls, type) and "__torch_function__" in vars(cls) and _tensor_like(cls):
         _subclass.note_instance(cls)

@@ -24,3 +24,36 @@ def test_tensor_type_describes_a_tensor_as_torch(make):
                     t.contiguous().str(), t == T.TensorType.create_from_tensor(make(T)),
                     g is T.TensorType.get()))
     assert got[1] == got[0]
+
+
+SIMPLE = ("AnyType", "NoneType", "BoolType", "IntType", "FloatType", "ComplexType", "NumberType",
+          "StringType", "DeviceObjType", "StreamObjType", "SymIntType", "SymBoolType",
+          "PyObjectType")
+
+
+def _simple_types(T):
+    """Each parameterless type's description, its subtypes among the others (and Tensor), and
+    what calling its class raises."""
+    got = {}
+    for name in SIMPLE:
+        cls = getattr(T, name)
+        t = cls.get()
+        with pytest.raises(TypeError) as error:
+            cls()
+        got[name] = (repr(t), str(t), t.kind(), t.annotation_str, t.str(), t.containedTypes(),
+                     t.is_interface_type(), t is cls.get(), type(t) is cls, t == cls.get(),
+                     issubclass(cls, T.Type), [other for other in SIMPLE
+                                               if t.isSubtypeOf(getattr(T, other).get())],
+                     str(error.value))
+    tensor = T.TensorType.get()
+    got["tensor"] = (tensor.isSubtypeOf(T.AnyType.get()), tensor.isSubtypeOf(T.IntType.get()),
+                     isinstance(tensor, T.Type), T.IntType.get() == T.FloatType.get())
+    return got
+
+
+def test_parameterless_types_as_torch():
+    assert _simple_types(ember) == _simple_types(torch)
+    # libraries annotate with them: ``device: str | torch.DeviceObjType``
+    assert (str | ember.DeviceObjType).__args__ == (str, ember.DeviceObjType)
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(ember.IntType.get())

@@ -475,6 +475,9 @@ def test_predicates_and_switches():
             msgs.append(str(err.value))
         assert msgs[0] == msgs[1]
     assert issubclass(ember.OutOfMemoryError, RuntimeError)
+    # torch.cuda's is the same class (libraries catch it there: PyKEEN's batch-size search)
+    assert (ember.cuda.OutOfMemoryError is ember.OutOfMemoryError) == \
+        (torch.cuda.OutOfMemoryError is torch.OutOfMemoryError) is True
     assert ember.GradScaler is ember.amp.GradScaler
     assert ember.is_storage(ember.ones(1).untyped_storage()) and not ember.is_storage(3)
     ember.set_warn_always(True)

@@ -172,3 +172,27 @@ def test_unwrapping_to_tensor_keeps_dispatch_off():
     on once an overriding subclass has had instances)."""
     from tests import isolated
     assert isolated.run(_layers_after_unwrapping) == []
+
+
+def test_watched_class_statements_pass_every_keyword_to_the_metaclass():
+    """Under the runner every class statement goes through Ember's ``__build_class__``: class
+    keywords named like its own parameters (``name``, ``func``: TensorLy-Torch's
+    ``metaclass=..., name=''``) still reach the metaclass, as in plain Python."""
+    class Meta(type):
+        def __new__(mcs, cls_name, bases, namespace, **kwargs):
+            cls = super().__new__(mcs, cls_name, bases, namespace)
+            cls.keywords = kwargs
+            return cls
+
+    def define():
+        class Named(metaclass=Meta, name="", func=1):
+            pass
+        return Named.keywords
+
+    plain = define()
+    ember.overrides.watch_class_statements(True)
+    try:
+        watched = define()
+    finally:
+        ember.overrides.watch_class_statements(False)
+    assert watched == plain == {"name": "", "func": 1}

@@ -146,3 +146,31 @@ def test_after_backward_tensors_raise_and_other_values_stay():
             fn._saved_no_such
         return fn._saved_dim, str(info.value), str(missing.value)
     assert run(ember) == run(torch)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("op", ["mul", "rmul", "div", "rdiv", "mul_scalar_tensor"])
+@pytest.mark.parametrize("changed", ["operand_with_grad", "constant"])
+def test_an_operand_no_gradient_reads_may_change_in_place(op, changed, dtype):
+    """mul and div save an operand only for the gradients that read it (torch's codegen): after
+    ``weight * term`` with a constant ``weight``, changing ``term`` in place (PyKEEN's
+    regularizer resets it with ``detach_().zero_()``) leaves the graph usable; changing what a
+    gradient reads still raises torch's error."""
+    def run(m):
+        rng = np.random.default_rng(0)
+        x = m.tensor(rng.standard_normal((3, 4)), dtype=getattr(m, dtype), requires_grad=True)
+        y = x * 2
+        w = m.tensor(rng.uniform(0.5, 2.0, (4,)), dtype=getattr(m, dtype))[None].expand(3, 4)
+        w = w.contiguous() if op != "mul_scalar_tensor" else m.tensor(1.5, dtype=w.dtype)
+        z = {"mul": lambda: w * y, "rmul": lambda: y * w, "div": lambda: y / w,
+             "rdiv": lambda: w / y, "mul_scalar_tensor": lambda: y * w}[op]()
+        if changed == "constant":
+            w.add_(1)
+        else:
+            y.mul_(3)
+        try:
+            z.sum().backward()
+        except RuntimeError as e:
+            return "modified by an inplace operation" in str(e)
+        return x.grad.numpy().round(6).tolist()
+    assert run(ember) == run(torch)

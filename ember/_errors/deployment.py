@@ -92,6 +92,10 @@ JIT_ISINSTANCE_EMPTY = ("The inner type of a container is lost when calling torc
                         "falsely return True for List[float] or List[str].")
 
 
+def jit_type_constructor(name):
+    return TypeError(f"torch._C.{name}: No constructor defined!")
+
+
 def jit_interface_not_class():
     return RuntimeError("interface must be applied to a class")
 

@@ -455,14 +455,18 @@ def _unary_backward(formula):
 
 
 def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0, 1),
-           aliases=(), method=True, inplace_ok=True, scalar_nodes=None,
+           needed_by=None, aliases=(), method=True, inplace_ok=True, scalar_nodes=None,
            check=None, exact_scalar=False):
     """Define a pointwise binary op.
 
     ``result``: 'promote' (PyTorch's result_type), 'float' (int inputs give the default float
     dtype), 'bool' (comparisons).  ``backward(g, a, b, y, need_a, need_b)`` returns
     (grad_a, grad_b) before reduction over broadcast dims (done here); ``y`` is the saved output
-    (None unless ``saves`` holds 2), ``need_*`` say which inputs want a gradient.  ``scalar_nodes``: the node names PyTorch uses
+    (None unless ``saves`` holds 2), ``need_*`` say which inputs want a gradient.
+    ``needed_by``: for each operand, the operands whose gradients read it (mul's
+    ``((1,), (0,))``); as PyTorch, an operand is then saved only when one of those wants a
+    gradient, so that changing it in place afterwards (``term.detach_().zero_()`` after
+    ``weight * term``) leaves the graph usable.  ``scalar_nodes``: the node names PyTorch uses
     when ``other`` / ``input`` is a Python scalar (e.g. FmodBackward0 vs FmodBackward1).
     ``check(dtype)`` raises for promoted dtypes the op does not support.
     ``exact_scalar``: with a float16/bfloat16 result, a scalar ``other`` (Python number or 0-d
@@ -481,6 +485,7 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
                      (not float_result or d.category >= _FLOAT_CAT))
     fast_f = frozenset((D.float32, D.float64)) if check is None else frozenset()
     save_a, save_b, save_y = 0 in saves, 1 in saves, 2 in saves
+    read_a, read_b = (sum(1 << i for i in readers) for readers in (needed_by or ((), ())))
 
     def prepare(input, other):
         a, b, dt, dev = prep2(input, other)
@@ -529,6 +534,11 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
                 node.next_functions = (edge(ia), edge(ib))
                 sa = ia if save_a else None
                 sb = ib if save_b else None
+                if needed_by is not None:   # (bit 1: input wants a gradient, bit 2: other)
+                    wants = (1 if ta and input._requires_grad else 0) | \
+                        (2 if tb and other._requires_grad else 0)
+                    sa = sa if wants & read_a else None
+                    sb = sb if wants & read_b else None
                 node._saved = (sa, sb)
                 node._versions = (sa._vc[0] if sa is not None else -1,
                                   sb._vc[0] if sb is not None else -1)

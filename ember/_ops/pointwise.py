@@ -200,7 +200,7 @@ def _mul_bwd(g, a, b, y, na, nb):
 
 
 mul, mul_ = binary("mul", lambda a, b, be: be.xp.multiply(a, b), _mul_bwd, "MulBackward0",
-                   aliases=("multiply",), exact_scalar=True)
+                   needed_by=((1,), (0,)), aliases=("multiply",), exact_scalar=True)
 
 
 def _div_bwd(g, a, b, y, na, nb):
@@ -229,7 +229,8 @@ def _zero_bwd(g, a, b, y, na, nb):
 
 
 _div_true = binary("div", lambda a, b, be: be.xp.true_divide(a, b), _div_bwd, "DivBackward0",
-                   result="float", inplace_ok=False, exact_scalar=True)[0]
+                   needed_by=((1,), (0, 1)), result="float", inplace_ok=False,
+                   exact_scalar=True)[0]
 _div_floor = binary("div", _floor_div, _zero_bwd, "DivBackward2", inplace_ok=False,
                     check=_no_bool("div_floor_cpu"))[0]
 _div_trunc = binary("div", _rounded_div_kernel(_trunc_div), _zero_bwd, "DivBackward2",

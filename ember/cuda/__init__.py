@@ -7,6 +7,7 @@ import collections
 from .. import _backend
 from .. import _errors
 from .._device import device as _device
+from .._errors import OutOfMemoryError  # noqa: F401  (torch.cuda's name for it)
 from .streams import Stream, Event
 from .graphs import CUDAGraph, graph, is_current_stream_capturing
 from . import nvtx  # noqa: F401  (torch.cuda.nvtx; torch.cuda.amp loads on first use)

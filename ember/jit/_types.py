@@ -1,7 +1,9 @@
-"""``torch.TensorType``: TorchScript's description of a tensor value (dtype, sizes, strides,
-device, requires_grad, each possibly unknown).  ``TensorType.get()`` is the unspecialised
-``Tensor``; ``create_from_tensor(t)`` describes ``t``.  Libraries use it in annotations and to
-describe values; ember's tracer does not consume it."""
+"""TorchScript's type descriptions, ``torch.Type`` and its subclasses.  ``torch.TensorType``
+describes a tensor value (dtype, sizes, strides, device, requires_grad, each possibly unknown):
+``TensorType.get()`` is the unspecialised ``Tensor``; ``create_from_tensor(t)`` describes ``t``.
+The types without parameters (``IntType``, ``DeviceObjType``...) are singletons from ``get()``.
+Libraries use them in annotations and to describe values; ember's tracer does not consume them."""
+from .. import _errors
 
 _SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half",
                  "bfloat16": "BFloat16", "int64": "Long", "int32": "Int", "int16": "Short",
@@ -9,7 +11,66 @@ _SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half",
                  "complex128": "ComplexDouble"}
 
 
-class TensorType:
+class Type:
+    """``torch.Type``: built by its subclasses' ``get()``, never by calling the class."""
+    __slots__ = ()
+
+    def __init__(self, *args, **kwargs):
+        raise _errors.jit_type_constructor(type(self).__name__)
+
+    def is_interface_type(self):
+        return False
+
+    def containedTypes(self):
+        return []
+
+
+class _SimpleType(Type):
+    """A type without parameters; its class's ``_names`` are (annotation_str, str())."""
+    __slots__ = ()
+    __hash__ = None     # torch's are unhashable; equality is identity
+
+    @classmethod
+    def get(cls):
+        return _SIMPLE[cls]
+
+    def kind(self):
+        return type(self).__name__
+
+    @property
+    def annotation_str(self):
+        return self._names[0]
+
+    def str(self):
+        return self._names[1]
+
+    def isSubtypeOf(self, other):
+        return other is self or type(other) is AnyType or (
+            type(other) is NumberType and type(self) in (IntType, FloatType, ComplexType))
+
+    def __repr__(self):
+        return self._names[0]
+
+
+def _simple(name, annotation, text=None):
+    return type(name, (_SimpleType,),
+                {"__slots__": (), "_names": (annotation, text or annotation)})
+
+
+AnyType, NoneType, BoolType = _simple("AnyType", "Any"), _simple("NoneType", "NoneType"), \
+    _simple("BoolType", "bool")
+IntType, FloatType, ComplexType = _simple("IntType", "int"), _simple("FloatType", "float"), \
+    _simple("ComplexType", "complex")
+NumberType, StringType = _simple("NumberType", "number", "Scalar"), _simple("StringType", "str")
+DeviceObjType, StreamObjType = _simple("DeviceObjType", "Device"), \
+    _simple("StreamObjType", "Stream")
+SymIntType, SymBoolType = _simple("SymIntType", "int", "SymInt"), \
+    _simple("SymBoolType", "bool", "SymBool")
+PyObjectType = _simple("PyObjectType", "PyObject")
+_SIMPLE = {cls: object.__new__(cls) for cls in _SimpleType.__subclasses__()}
+
+
+class TensorType(Type):
     __slots__ = ("_dtype", "_sizes", "_strides", "_device", "_requires_grad")
 
     def __init__(self, dtype=None, sizes=None, strides=None, device=None, requires_grad=None):
@@ -107,14 +168,10 @@ class TensorType:
 
     def isSubtypeOf(self, other):
         """Every field ``other`` specifies is the same here."""
+        if not isinstance(other, TensorType):
+            return type(other) is AnyType
         return all(getattr(other, k) is None or getattr(other, k) == getattr(self, k)
                    for k in self.__slots__)
-
-    def is_interface_type(self):
-        return False
-
-    def containedTypes(self):
-        return []
 
     def __eq__(self, other):
         return isinstance(other, TensorType) and all(
