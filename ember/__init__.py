@@ -102,6 +102,7 @@ _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "loa
                "autocast": ("amp.autocast_mode", "autocast"),
                "svd_lowrank": ("_lowrank", "svd_lowrank"),
                "pca_lowrank": ("_lowrank", "pca_lowrank"), "vmap": ("func", "vmap"),
+               "lobpcg": ("_lobpcg", "lobpcg"),
                "from_dlpack": ("utils.dlpack", "from_dlpack"),
                "to_dlpack": ("utils.dlpack", "to_dlpack"),
                "cond": ("_higher_order_ops", "cond"),

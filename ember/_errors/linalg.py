@@ -364,6 +364,19 @@ DEPRECATED_NATIVE_NORM = ("at::{0} is deprecated and it is just left for JIT com
                           "will be removed in a future PyTorch release. Please use `{1}` instead")
 
 
+def lobpcg_not_square(shape):
+    return AssertionError(f"A must be square, got shape {shape}")
+
+
+def lobpcg_shapes(a, b):
+    return AssertionError(f"A and B must have same shape, got {a} vs {b}")
+
+
+def lobpcg_too_many(m, n):
+    return ValueError(f"LOBPCG algorithm is not applicable when the number of A rows (={m}) is "
+                      f"smaller than 3 x the number of requested eigenpairs (={n})")
+
+
 def einsum_too_few_arguments():
     return ValueError("einsum(): must specify the equation string and at least one operand, or "
                       "at least one operand and its subscripts list")
