@@ -67,7 +67,10 @@ class device:
         _default_stack.pop()
 
 
-_VALID = ("cpu", "cuda", "mps", "meta", "xpu")
+# torch's device types (Ember has backends for cpu, cuda and meta; the others parse, and
+# placing a tensor on them raises what a CPU-only torch raises)
+_VALID = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga",
+          "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
 
 
 def _parse(spec, index):

@@ -62,3 +62,19 @@ def test_accelerator_without_one_as_torch():
 
 def test_cpu_device_module_as_torch():
     assert _cpu_transcript(ember) == _cpu_transcript(torch)
+
+
+def _placements(lib):
+    out = []
+    for kind in ("xpu", "ipu", "mtia", "mps", "hip", "xla", "vulkan", "ve", "maia", "xpu:1",
+                 "meta"):
+        try:
+            out.append(str(lib.ones(2).to(kind).device))
+        except (RuntimeError, AssertionError) as e:
+            out.append(f"{type(e).__name__}: {e}")
+        out.append(str(lib.device(kind)))
+    return out
+
+
+def test_device_types_without_a_backend_as_a_cpu_only_torch():
+    assert _placements(ember) == _placements(torch)

@@ -82,7 +82,15 @@ def cuda_unavailable(reason=None):
 
 
 def backend_unavailable(dev_type):
-    return RuntimeError(f"ember has no backend for device type '{dev_type}'")
+    """A device type Ember has no backend for: what a CPU-only PyTorch build says."""
+    if dev_type == "xpu":
+        return AssertionError("Torch not compiled with XPU enabled")
+    if dev_type == "mtia":
+        return AssertionError("Torch not compiled with MTIA enabled. Ensure you have `import "
+                              "mtia.host_runtime.torch_mtia.dynamic_library` in your python src "
+                              "file and include `//mtia/host_runtime/torch_mtia:torch_mtia` as "
+                              "your target dependency!")
+    return RuntimeError(f"PyTorch is not linked with support for {dev_type} devices")
 
 
 def device_mismatch(a, b, op=None):
