@@ -12,6 +12,7 @@ from ._ops._numpy_names import OPERAND_NAMES, accepting
 from ._ops.nn_pool import adaptive_max_pool1d as _functional_adaptive_max_pool1d
 from ._tensor import Tensor
 from ._utils import _get_available_device_type, _get_device_module
+from .accelerator import current_device_index as _current_device_index
 from .autograd.function import Function
 
 # torch.<name>_(input, ...) is input.<name>_(...) for these
@@ -194,6 +195,17 @@ def _storage_type(self):
     return storage_type_of(self)
 
 
+def _to_device_type(kind):
+    """``Tensor.xpu()`` & co. for device types Ember has no backend for: ``to(kind)`` raises
+    what a CPU-only torch raises (an explicit index asks for the accelerator first)."""
+    def move(self, device=None, non_blocking=False, memory_format=None):
+        if device is not None:
+            _current_device_index()
+        return self.to(kind, non_blocking=non_blocking)
+    move.__name__ = move.__qualname__ = kind
+    return move
+
+
 _METHODS = {   # Tensor attribute -> what this module gives it
     "storage": _storage, "storage_type": _storage_type, "is_nonzero": is_nonzero,
     "is_same_size": is_same_size, "new": _new, "apply_": _apply_, "map_": _map_,
@@ -202,6 +214,7 @@ _METHODS = {   # Tensor attribute -> what this module gives it
     "is_xla": property(lambda self: False), "chalf": _chalf,
     "const_data_ptr": Tensor.data_ptr, "to_sparse_coo": lambda self: self.to_sparse()}
 _METHODS.update((name, _removed_method(name)) for name in ("eig", "symeig", "lstsq", "solve"))
+_METHODS.update((kind, _to_device_type(kind)) for kind in ("xpu", "ipu", "mtia"))
 for _name, _value in _METHODS.items():
     setattr(Tensor, _name, _value)
 

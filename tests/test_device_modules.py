@@ -78,3 +78,20 @@ def _placements(lib):
 
 def test_device_types_without_a_backend_as_a_cpu_only_torch():
     assert _placements(ember) == _placements(torch)
+
+
+def _moves(lib):
+    out = []
+    for method in ("xpu", "ipu", "mtia"):
+        for kwargs in ({}, {"device": 1}, {"non_blocking": True}):
+            try:
+                getattr(lib.ones(2), method)(**kwargs)
+            except (RuntimeError, AssertionError) as e:
+                out.append(f"{type(e).__name__}: {e}")
+    return out
+
+
+def test_tensor_moves_to_devices_without_a_backend_as_torch():
+    if ember.cuda.is_available():
+        pytest.skip("compares the answers without a GPU")
+    assert _moves(ember) == _moves(torch)
