@@ -592,8 +592,8 @@ def tensordot(a, b, dims=2, out=None):
     fa = [i for i in range(na) if i not in ca]
     fb = [i for i in range(nbd) if i not in cb]
     k = _prod(sa[i] for i in ca)
-    left = a.permute(*fa, *ca).reshape(_prod(sa[i] for i in fa), k)
-    right = b.permute(*cb, *fb).reshape(k, _prod(sb[i] for i in fb))
+    left = a.permute(fa + ca).reshape(_prod(sa[i] for i in fa), k)
+    right = b.permute(cb + fb).reshape(k, _prod(sb[i] for i in fb))
     shape = tuple(sa[i] for i in fa) + tuple(sb[i] for i in fb)
     return _result(mm(left, right).reshape(shape), out)
 
@@ -768,8 +768,8 @@ def _sumproduct_pair(left, right, sum_dims):
     perm = lro + lo + sm + ro
     nb = _prod(sl[i] for i in lro)
     nlo, nro, ns = _prod(sl[i] for i in lo), _prod(sr[i] for i in ro), _prod(sl[i] for i in sm)
-    a = left.permute(*perm).reshape(nb, nlo, ns)
-    b = right.permute(*perm).reshape(nb, ns, nro)
+    a = left.permute(perm).reshape(nb, nlo, ns)
+    b = right.permute(perm).reshape(nb, ns, nro)
     shape = [sl[i] for i in lro] + [sl[i] for i in lo] + [1] * len(sm) + [sr[i] for i in ro]
     r = bmm(a, b).view(shape)
     inv = [0] * len(perm)
@@ -855,7 +855,7 @@ def einsum(equation, *operands):
         full = [1] * len(order)
         for i in perm:
             full[pos[lab[i]]] = t._data.shape[i]
-        aligned.append(t.permute(*perm).reshape(full) if lab else t.reshape(full))
+        aligned.append(t.permute(perm).reshape(full) if lab else t.reshape(full))
     nout = len(out)
     path = _contraction_path(equation, operands) if len(ops) > 2 else None
     # (operand, the positions its labels hold): torch takes the path's pairs and puts each
