@@ -108,3 +108,11 @@ def test_under_vmap_in_sublist_form():
     got = ember.vmap(lambda t: ember.einsum(t, [0, 1], w, [1, 2], [0, 2]))(x)
     np.testing.assert_allclose(got.numpy(), np.einsum("bij,jk->bik", x.numpy(), w.numpy()),
                                rtol=1e-5)
+
+
+def test_zero_dim_operands():
+    for call in (lambda lib: lib.einsum(",->", lib.tensor(2.0), lib.tensor(3.0)),
+                 lambda lib: lib.einsum(",,->", lib.tensor(2.0), lib.tensor(3.0), lib.tensor(0.5)),
+                 lambda lib: lib.tensordot(lib.tensor(2.0), lib.tensor(3.0), dims=0),
+                 lambda lib: lib.tensordot(lib.tensor(2.0), lib.arange(3.0), dims=0)):
+        np.testing.assert_array_equal(call(ember).numpy(), call(torch).numpy())
