@@ -6,6 +6,7 @@ metadata, autograd fields and conversions.
 """
 import contextvars
 import warnings
+import weakref
 import numpy as np
 
 from . import _dtype as D
@@ -47,6 +48,25 @@ class Size(tuple):
 # the tensor for backward) raises torch's error, and views share it with their base.
 # ``inference_mode`` flips the context variable (per thread) and counts active blocks in
 # ``_inference_blocks`` (process-wide), so tensor creation pays one list read when none is on.
+class _ByIdentity(dict):
+    """A map from tensors (by identity: Tensor's ``==`` is elementwise) to values, whose entries
+    go when their tensor does."""
+
+    def get(self, t, default=None):
+        entry = dict.get(self, id(t))
+        return default if entry is None else entry[1]
+
+    def __setitem__(self, t, value):
+        key = id(t)
+        dict.__setitem__(self, key, (weakref.ref(t, lambda _: dict.pop(self, key, None)), value))
+
+    def pop(self, t, default=None):
+        entry = dict.pop(self, id(t), None)
+        return default if entry is None else entry[1]
+
+
+# leaves whose ``grad_dtype`` was set to something else than their dtype (None: any dtype)
+GRAD_DTYPES = _ByIdentity()
 _inference_var = contextvars.ContextVar("ember_inference_mode", default=False)
 _inference_blocks = [0]
 
@@ -248,13 +268,33 @@ class Tensor:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise _errors.grad_assign_type(value)
+            expected = GRAD_DTYPES.get(self, self._dtype) if GRAD_DTYPES else self._dtype
+            if expected is not None and value._dtype is not expected:
+                raise _errors.grad_assign_dtype(value._dtype, expected)
             if value._device is not self._device:
-                raise _errors.grad_assign_mismatch("device", self, value)
-            if value._dtype is not self._dtype:
-                raise _errors.grad_assign_mismatch("dtype", self, value)
+                raise _errors.grad_assign_device(value._device, self._device)
             if value._data.shape != self._data.shape:
-                raise _errors.grad_assign_mismatch("size", self, value)
+                raise _errors.grad_assign_size(value._data.shape, self._data.shape)
         self._grad = value
+
+    @property
+    def grad_dtype(self):
+        """The dtype a leaf's gradients take (the tensor's own unless set; None: any); the
+        engine casts incoming gradients to it."""
+        if self._grad_fn is not None:
+            raise _errors.grad_dtype_not_leaf("accessed")
+        return GRAD_DTYPES.get(self, self._dtype)
+
+    @grad_dtype.setter
+    def grad_dtype(self, value):
+        if self._grad_fn is not None:
+            raise _errors.grad_dtype_not_leaf("set")
+        if value is not None and self._grad is not None and self._grad._dtype is not value:
+            raise _errors.grad_dtype_conflict(value, self._grad._dtype)
+        if value is self._dtype:
+            GRAD_DTYPES.pop(self, None)
+        else:
+            GRAD_DTYPES[self] = value
 
     @property
     def retains_grad(self):

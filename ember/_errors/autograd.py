@@ -1,5 +1,5 @@
 """Autograd: backward, grad, graph nodes, hooks, custom Functions, gradcheck."""
-from .base import _LEGACY, size_text
+from .base import _CPP_TYPE, _LEGACY, legacy_scalar_type, size_text
 
 
 # ---- autograd -------------------------------------------------------------------------------
@@ -48,8 +48,38 @@ def requires_grad_dtype(method=False):
     return RuntimeError(f"only Tensors of {kinds} dtype can require gradients")
 
 
-def grad_assign_mismatch(what, t, value):
-    return RuntimeError(f"assigned grad has data of a different {what}")
+def grad_assign_dtype(value_dtype, grad_dtype):
+    return RuntimeError(
+        f"attempting to assign a gradient with dtype '{_CPP_TYPE[value_dtype.name]}' to a tensor "
+        f"with grad_dtype '{legacy_scalar_type(grad_dtype)}'. The gradient must match the "
+        "tensor's grad_dtype (defaults to the tensor's dtype). You can set the tensor's "
+        "grad_dtype attribute with a specific dtype, or None to allow any dtype. Set grad_dtype "
+        "with caution. Diverging the dtypes of a tensor and its gradient may break downstream "
+        "systems that assume they match.")
+
+
+def grad_assign_device(value_device, device):
+    return RuntimeError(f"attempting to assign a gradient with device type '{value_device.type}' "
+                        f"to a tensor with device type '{device.type}'. Please ensure that the "
+                        "gradient and the tensor are on the same device")
+
+
+def grad_assign_size(value_shape, shape):
+    return RuntimeError(f"attempting to assign a gradient of size '{list(value_shape)}' to a "
+                        f"tensor of size '{list(shape)}'. Please ensure that the gradient and the "
+                        "tensor are the same size")
+
+
+def grad_dtype_not_leaf(verb):
+    return RuntimeError(f"grad_dtype can only be {verb} on leaf tensors.")
+
+
+def grad_dtype_conflict(new, grad_dtype):
+    return RuntimeError(
+        f"Cannot set grad_dtype to '{legacy_scalar_type(new)}' because there is already a "
+        f"gradient with dtype '{_CPP_TYPE[grad_dtype.name]}'. Please clear the gradient (.grad = "
+        "None) before changing grad_dtype, or ensure the new grad_dtype matches the existing "
+        "gradient's dtype.")
 
 
 def backward_twice():

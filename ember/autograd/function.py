@@ -10,7 +10,7 @@ import functools
 import warnings
 
 from .. import _errors
-from .._tensor import Tensor, _make
+from .._tensor import GRAD_DTYPES, Tensor, _make
 from . import grad_mode, _forward
 from .graph import Node, _init_node, _new, edge, set_output, save_output
 
@@ -87,7 +87,7 @@ def _check_grads(node, res):
             if not _expandable(shape, g._data.shape):
                 raise _errors.function_grad_shape(node, i, g._data.shape, shape)
             g = g.sum_to_size(shape)
-        grads[i] = g if g._dtype is dt else g.to(dt)
+        grads[i] = g if dt is None or g._dtype is dt else g.to(dt)
     return tuple(grads)
 
 
@@ -208,10 +208,15 @@ class _JvpCtx:
         setattr(self._ctx, name, value)
 
 
+def _grad_dtype(t):
+    """The dtype ``t``'s gradient is cast to: a leaf's ``grad_dtype`` (None: not cast)."""
+    return GRAD_DTYPES.get(t, t._dtype) if GRAD_DTYPES and t._grad_fn is None else t._dtype
+
+
 def _new_ctx(cls, args):
     ctx = _new(cls._backward_cls)
     ctx._is_tensor = tuple([isinstance(a, Tensor) for a in args])
-    ctx._in_meta = tuple([(a._data.shape, a._dtype) for a in args if isinstance(a, Tensor)])
+    ctx._in_meta = tuple([(a._data.shape, _grad_dtype(a)) for a in args if isinstance(a, Tensor)])
     _init_node(ctx, tuple([edge(a) for a in args if isinstance(a, Tensor)]))
     ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
     ctx.to_save = ()

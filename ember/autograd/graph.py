@@ -17,7 +17,7 @@ from typing import NamedTuple
 from .. import _errors
 from .._layout import strided as _strided
 from .._aten_dispatch import _classes as _dispatching
-from .._tensor import Tensor, _make
+from .._tensor import GRAD_DTYPES, Tensor, _make
 from . import grad_mode
 from . import _saved_names
 from ..utils.hooks import add_hook
@@ -269,7 +269,12 @@ def reached_leaves(nodes):
 
 
 def accumulate_into(var, g):
-    """PyTorch's AccumulateGrad policy: steal a fresh gradient buffer, else copy; add in place."""
+    """PyTorch's AccumulateGrad policy: steal a fresh gradient buffer, else copy; add in place.
+    A leaf whose ``grad_dtype`` was set gets its gradients cast to it."""
+    if GRAD_DTYPES:
+        wanted = GRAD_DTYPES.get(var, g._dtype)
+        if wanted is not None and wanted is not g._dtype:
+            g = g.to(wanted)
     old = var._grad
     if old is None:
         if grad_mode.is_grad_enabled():
