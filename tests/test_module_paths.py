@@ -59,6 +59,7 @@ def report():
     return json.loads(proc.stdout)
 
 
+@pytest.mark.slow
 def test_classes_import_from_torchs_module_path(report):
     assert report["wrong"] == []
 
