@@ -214,12 +214,15 @@ def pytest_runtest_logreport(report):
 # every other file; run one after the other, neither part's workers carry the other's.
 # Without ``--part``, every file, as before.  ``--part sweeps`` also takes the files that import
 # what the sweeps' workers hold anyway: torch._dynamo and sympy (+50 MB on the other part's
-# worker that ran the file, which ends at ~0.85 GB).
+# worker that ran the file, which ends at ~0.85 GB), and files that import no new library, to
+# keep its second worker busy while the first runs ``test_oracle.py`` (a third of the part's
+# CPU, one file: ``--dist loadfile``), and to take that time out of the longer second part.
 SWEEPS = frozenset({
     "test_oracle.py", "test_opinfo.py", "test_opinfo_complex.py", "test_opinfo_forward_ad.py",
     "test_opinfo_transforms.py", "test_forward_ad_oracle.py", "test_vmap_oracle.py",
     "test_pointwise.py", "test_registry_coverage.py"})
-WITH_SWEEPS = frozenset({"test_compile_switches.py"})
+WITH_SWEEPS = frozenset({"test_compile_switches.py", "test_intra_op_threads.py",
+                         "test_optim.py", "test_reduction.py"})
 _TESTS = pathlib.Path(__file__).resolve().parent
 
 
