@@ -40,10 +40,13 @@ def require_torch():
     return pytest.importorskip("torch")
 
 
+_TEST_DEVICE = os.environ.get("EMBER_TEST_DEVICE")
+
+
 @pytest.fixture(autouse=True)
 def _each_test(request):
     """What every test starts from, whatever ran before it on its worker (one autouse fixture:
-    pytest's per-fixture cost, paid by ~24,000 tests, is most of a small test's time).
+    pytest's per-fixture cost is paid by each of ~24,000 tests).
 
     - The same ember RNG state: statistical checks of samplers would otherwise depend on test
       order.
@@ -67,9 +70,6 @@ def _each_test(request):
         yield
     finally:
         ember.set_default_device(None)
-
-
-_TEST_DEVICE = os.environ.get("EMBER_TEST_DEVICE")
 
 
 @pytest.fixture
