@@ -3,6 +3,7 @@
 cached byte code, long-lived objects frozen out of the cyclic collector, freed memory handed
 back between tests."""
 import ctypes
+import functools
 import gc
 import os
 import pathlib
@@ -39,22 +40,36 @@ def require_torch():
     return pytest.importorskip("torch")
 
 
+_TEST_DEVICE = os.environ.get("EMBER_TEST_DEVICE")
+
+
 @pytest.fixture(autouse=True)
-def _seeded_ember():
-    """Every test starts from the same ember RNG state, whatever ran before it on its worker
-    (statistical checks of samplers would otherwise depend on test order)."""
+def _each_test(request):
+    """What every test starts from, whatever ran before it on its worker (one autouse fixture:
+    pytest's per-fixture cost is paid by each of ~24,000 tests).
+
+    - The same ember RNG state: statistical checks of samplers would otherwise depend on test
+      order.
+    - The oracle validates distribution arguments, torch's default: the first real
+      ``torch.compile`` in a process (tests compare ember's compile with it) switches that
+      default off for good (torch._dynamo's TorchPatcher).
+    - ``EMBER_TEST_DEVICE=cuda``: ember's factory functions (``ember.tensor``, ``randn``, ...)
+      make their tensors there, so a test module written for the CPU runs its ember side on
+      the GPU, or on the strict CuPy-shaped backend with ``EMBER_FAKE_CUDA=strict`` (CI's
+      strict-backend job); ``cpu_only`` tests stay on the CPU."""
     import ember
     ember.manual_seed(20261123)
-
-
-@pytest.fixture(autouse=True)
-def _torch_distribution_validation():
-    """The oracle validates distribution arguments by default, whatever ran before: the first
-    real ``torch.compile`` in a process (tests compare ember's compile with it) switches torch's
-    default off for good (torch._dynamo's TorchPatcher)."""
     dist = sys.modules.get("torch.distributions")
     if dist is not None:
         dist.Distribution.set_default_validate_args(True)
+    if not _TEST_DEVICE or request.node.get_closest_marker("cpu_only"):
+        yield
+        return
+    ember.set_default_device(_TEST_DEVICE)
+    try:
+        yield
+    finally:
+        ember.set_default_device(None)
 
 
 @pytest.fixture
@@ -87,24 +102,6 @@ def fake_cuda():
 def strict_cuda():
     """The same with the strict CuPy-shaped fake (kernels that reach data with NumPy fail)."""
     yield from _fake_cuda(True)
-
-
-@pytest.fixture(autouse=True)
-def _test_device(request):
-    """``EMBER_TEST_DEVICE=cuda``: ember's factory functions (``ember.tensor``, ``randn``, ...)
-    make their tensors there, so a test module written for the CPU runs its ember side on the
-    GPU, or on the strict CuPy-shaped backend with ``EMBER_FAKE_CUDA=strict`` (CI's
-    strict-backend job)."""
-    dev = os.environ.get("EMBER_TEST_DEVICE")
-    if not dev or request.node.get_closest_marker("cpu_only"):
-        yield
-        return
-    import ember
-    ember.set_default_device(dev)
-    try:
-        yield
-    finally:
-        ember.set_default_device(None)
 
 
 # ---- the cyclic collector: leave what lives all session out of its scans ---------------------
@@ -175,6 +172,27 @@ def pytest_configure(config):
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if hasattr(config, "workerinput") and reporter is not None:
         _worker_stats.append(reporter.stats)
+    if hasattr(config, "workerinput") and config.get_verbosity() <= 0 \
+            and config.option.durations is None and not config.option.xmlpath:
+        for plugin in config.pluginmanager.get_plugins():
+            if type(plugin).__name__ == "WorkerInteractor":
+                plugin.sendevent = functools.partial(_send_needed, plugin.sendevent)
+
+
+# ---- ... nor sends what the controller would not show ------------------------------------------
+# Per test a worker sends six messages (start, the setup / call / teardown reports, finish, done);
+# unpacking and dispatching them is most of the controller's CPU (20 CPU-s for the 13,000 tests
+# of the sweeps).  Without ``-v``, ``--durations`` or ``--junitxml``, the controller only counts
+# a passing setup or teardown and prints nothing for a test's start: those are not sent.  A
+# failing, skipped or output-carrying setup / teardown still is.
+def _send_needed(send, name, **kwargs):
+    if name == "logstart":
+        return
+    if name == "testreport":
+        data = kwargs["data"]
+        if data["when"] != "call" and data["outcome"] == "passed" and not data["sections"]:
+            return
+    send(name, **kwargs)
 
 
 @pytest.hookimpl(trylast=True)
@@ -196,12 +214,15 @@ def pytest_runtest_logreport(report):
 # every other file; run one after the other, neither part's workers carry the other's.
 # Without ``--part``, every file, as before.  ``--part sweeps`` also takes the files that import
 # what the sweeps' workers hold anyway: torch._dynamo and sympy (+50 MB on the other part's
-# worker that ran the file, which ends at ~0.85 GB).
+# worker that ran the file, which ends at ~0.85 GB), and files that import no new library, to
+# keep its second worker busy while the first runs ``test_oracle.py`` (a third of the part's
+# CPU, one file: ``--dist loadfile``), and to take that time out of the longer second part.
 SWEEPS = frozenset({
     "test_oracle.py", "test_opinfo.py", "test_opinfo_complex.py", "test_opinfo_forward_ad.py",
     "test_opinfo_transforms.py", "test_forward_ad_oracle.py", "test_vmap_oracle.py",
     "test_pointwise.py", "test_registry_coverage.py"})
-WITH_SWEEPS = frozenset({"test_compile_switches.py"})
+WITH_SWEEPS = frozenset({"test_compile_switches.py", "test_intra_op_threads.py",
+                         "test_optim.py", "test_reduction.py"})
 _TESTS = pathlib.Path(__file__).resolve().parent
 
 

@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 import ember
 from ember.utils import collect_env
@@ -19,6 +20,7 @@ def test_report_names_versions_and_backends():
     assert backends[1].startswith("CUDA: ")
 
 
+@pytest.mark.slow
 def test_module_entry_point_prints_the_report():
     proc = subprocess.run([sys.executable, "-m", "ember.info"], capture_output=True, text=True,
                           timeout=60)

@@ -181,6 +181,7 @@ def test_launcher_finds_mpiexec_next_to_python(tmp_path, monkeypatch):
     assert run.command(run._parser().parse_args(["x.py"]))[0] == str(launcher)
 
 
+@pytest.mark.slow
 def test_launcher_without_mpiexec_says_how_to_install():
     proc = subprocess.run([sys.executable, "-m", "ember.distributed.run", "--mpiexec",
                            "no_such_mpiexec", "x.py"], capture_output=True, text=True, timeout=60)

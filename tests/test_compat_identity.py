@@ -40,6 +40,7 @@ def test_identity_script_matches_torch():
     assert [line for line in got if not line.startswith("torchvision:")] == expected
 
 
+@pytest.mark.slow
 def test_own_version_outside_the_runner():
     code = """
 import importlib.metadata as md

@@ -296,6 +296,7 @@ def test_unpicklable_batch_becomes_an_error():
         next(iter(loader))
 
 
+@pytest.mark.slow
 def test_interpreter_exit_with_live_iterator():
     import subprocess
     import sys

@@ -58,23 +58,27 @@ def _ok(proc, marker):
 
 
 # ---- multi-rank jobs -----------------------------------------------------------------------
+@pytest.mark.slow
 @needs_mpi
 def test_collectives_match_numpy():
     _ok(mpirun("collectives.py"), "COLLECTIVES OK")
 
 
+@pytest.mark.slow
 @needs_mpi
 def test_differentiable_collectives_match_a_simulation():
     """``torch.distributed.nn.functional``: values and gradients of the nine collectives."""
     _ok(mpirun("differentiable_collectives.py"), "DIFFCOLL OK")
 
 
+@pytest.mark.slow
 @needs_mpi
 def test_join_with_uneven_inputs():
     """``Join``'s protocol on 2 ranks (also: dropped async work handles still complete)."""
     _ok(mpirun("join_uneven.py"), "JOIN OK")
 
 
+@pytest.mark.slow
 @needs_mpi
 def test_zero_redundancy_optimizer_equals_one_optimizer():
     """``ZeroRedundancyOptimizer``: torch's partition, steps, consolidated state, reload."""
@@ -98,6 +102,7 @@ def test_zero_redundancy_optimizer_checks_params_as_torch(make):
     assert errors[1] == errors[0]
 
 
+@pytest.mark.slow
 @needs_mpi
 def test_ddp_matches_single_process_training():
     _ok(mpirun("ddp_train.py"), "DDP OK")
@@ -118,6 +123,7 @@ def test_launcher_sets_torch_variables():
         assert f"ENV rank={k} world=2 argv=['a', '--b']" in proc.stdout
 
 
+@pytest.mark.slow
 @needs_mpi
 @pytest.mark.parametrize("runner", [mpirun, launch])
 def test_crashing_rank_ends_job_with_traceback(runner):
@@ -129,6 +135,7 @@ def test_crashing_rank_ends_job_with_traceback(runner):
     assert "Traceback" in out and "ValueError: rank 1 fails on purpose" in out
 
 
+@pytest.mark.slow
 @needs_mpi
 def test_distributed_sampler_uses_process_group():
     proc = mpirun("sampler.py")
@@ -142,6 +149,7 @@ def test_distributed_sampler_uses_process_group():
 
 
 # ---- single process --------------------------------------------------------------------------
+@pytest.mark.slow
 def test_import_is_cheap():
     code = "import sys, ember.distributed, ember.nn.parallel; print('mpi4py' in sys.modules)"
     assert _run([sys.executable, "-c", code]).stdout.strip() == "False"

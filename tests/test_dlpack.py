@@ -112,6 +112,7 @@ def test_runner_module_paths():
     assert ember.from_dlpack is d.from_dlpack and ember.to_dlpack is d.to_dlpack
 
 
+@pytest.mark.slow
 def test_new_modules_import_from_torch_paths_under_the_runner(tmp_path):
     """What this round added imports from torch's / torchvision's module paths under the
     runner, as real code imports it."""

@@ -184,6 +184,7 @@ def test_reinforce_learns():
     assert last > 1.5 * first
 
 
+@pytest.mark.slow
 def test_seed_name_aliases_run_as_modules():
     out, _ = run_module("mlp_fashion_mnist", "--help")
     assert "--data" in out and "--epochs" in out

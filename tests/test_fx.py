@@ -454,6 +454,7 @@ def test_assert_like_torch(torch):
             lib._assert(False, "shape mismatch")
 
 
+@pytest.mark.slow
 def test_public_names_match_torch_fx_and_load_lazily(torch):
     """``ember.fx`` offers torch.fx's names, each module loaded on first use: asking
     ``isinstance(x, fx.Proxy)`` (as libraries do in forward) loads neither the tracer nor nn."""

@@ -21,6 +21,7 @@ def _rss_mb():
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20
 
 
+@pytest.mark.slow
 def test_result_comes_back_from_another_process():
     # the parent is over 128 MB when the child starts: a worker late in the run is far larger
     # already, and another 100 MB there would raise the suite's peak (docs/testing.md)
@@ -31,6 +32,7 @@ def test_result_comes_back_from_another_process():
     assert 20 <= isolated.PEAKS[-1] < 100
 
 
+@pytest.mark.slow
 def test_exception_is_raised_here_with_the_childs_traceback():
     with pytest.raises(AssertionError, match="some message") as info:
         isolated.run(_fails, "some message")

@@ -199,6 +199,7 @@ _LOAD_AND_RUN = textwrap.dedent("""
 
 
 # The LSTM's trace unrolls its time steps (a fixed sequence length) but not its batch size.
+@pytest.mark.slow
 @pytest.mark.parametrize("make,shape,batches", [
     (MLP, (5, 4), (1, 7)), (_cnn, (2, 3, 16, 16), (1, 7)),
     (_mobilenet_v2, (2, 3, 32, 32), (1, 3)), (_resnet18, (2, 3, 32, 32), (1, 3)),

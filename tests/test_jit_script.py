@@ -310,6 +310,7 @@ _LOAD_AND_RUN = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_save_load_in_fresh_process_without_the_class(tmp_path):
     src = tmp_path / "src"
     src.mkdir()

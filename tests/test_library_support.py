@@ -78,6 +78,7 @@ def test_tensor_str_helper_as_torch(make, indent):
     assert _tensor_str(make(ember), indent) == torch_tensor_str(make(torch), indent)
 
 
+@pytest.mark.slow
 def test_script_of_a_dataclass_with_tensor_fields_under_the_runner(tmp_path):
     script = tmp_path / "scripted_dataclass.py"
     script.write_text(textwrap.dedent("""

@@ -33,6 +33,7 @@ def _faults_per_step(**env):
     return json.loads(out)
 
 
+@pytest.mark.slow
 def test_tuning_removes_page_faults_of_repeated_temporaries():
     if not malloc_tuning.apply():
         pytest.skip("not glibc")

@@ -59,10 +59,12 @@ def report():
     return json.loads(proc.stdout)
 
 
+@pytest.mark.slow
 def test_classes_import_from_torchs_module_path(report):
     assert report["wrong"] == []
 
 
+@pytest.mark.slow
 def test_missing_classes_are_listed(report):
     """Not a failure: the torch classes Ember lacks (documented in docs/compat.md)."""
     print("\nclasses Ember does not have:", *sorted(report["missing"]), sep="\n  ")

@@ -92,6 +92,7 @@ def test_op_without_mapping_is_named():
         ember.onnx.export(lambda x: x.cumsum(0), (ember.randn(3),))
 
 
+@pytest.mark.slow
 def test_resnet18(tmp_path):
     """In its own process (tests/isolated.py): the export passes the 47 MB of weights through
     six copies in onnx's helpers, which took a worker late in the quick run past 1 GB."""

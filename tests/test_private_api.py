@@ -265,6 +265,7 @@ def test_device_helpers_as_torch():
             mod.cuda.is_available()
 
 
+@pytest.mark.slow
 def test_activation_modules_reach_vmap_under_the_runner(tmp_path):
     """nn.Tanh / nn.Sigmoid hold their op as a staticmethod; under the runner their classes
     report torch's module, and the binding layers (vmap here) must still find them."""
@@ -282,6 +283,7 @@ def test_activation_modules_reach_vmap_under_the_runner(tmp_path):
     assert out.stdout.split() == ["True", "True"]
 
 
+@pytest.mark.slow
 def test_runner_dispatches_torch_functions_to_tensor_likes(tmp_path):
     """Under the runner a class defining ``__torch_function__`` (tensordict's TensorDict) gets
     ``torch.add(obj, 1)``; defining a TorchFunctionMode or importing fx switches nothing on."""

@@ -46,6 +46,7 @@ def test_non_tensors_are_not_wrappers(obj):
     assert is_traceable_wrapper_subclass(obj) is theirs(obj) is False
 
 
+@pytest.mark.slow
 def test_imports_from_torch_path_under_the_runner(tmp_path):
     script = tmp_path / "probe.py"
     script.write_text(

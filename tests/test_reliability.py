@@ -80,6 +80,7 @@ def hanging_worker_outlives_parent(tmp_path, lib="ember", persistent=False, in_t
     return survived
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process semantics")
 @pytest.mark.parametrize("persistent, in_thread", [(False, False), (True, False), (False, True)],
                          ids=["pdeathsig", "persistent", "polling-fallback"])
@@ -226,6 +227,7 @@ def test_inspect_lists_tensors_without_loading_them(tmp_path, capsys, monkeypatc
                     ["steps[0]", "torch.int64", "[5]"]]
 
 
+@pytest.mark.slow
 def test_command_line_entry_point(tmp_path):
     path = tmp_path / "ckpt.pt"
     ember.save(_state(ember), path)
@@ -287,6 +289,7 @@ def _age(path, seconds=2 * _files.STALE_SECONDS):
     os.utime(path, (t, t))
 
 
+@pytest.mark.slow
 def test_next_save_removes_temporaries_of_killed_saves(tmp_path):
     path = tmp_path / "ckpt.pt"
     (live, live_tmp), (killed, killed_tmp), (other, other_tmp) = _start_savers(

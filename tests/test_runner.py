@@ -48,6 +48,7 @@ def test_training_script_matches_torch(name):
     assert got == ok(run_torch(SCRIPTS / name))
 
 
+@pytest.mark.slow
 def test_mlp_script_output():
     got = ok(run_ember(SCRIPTS / "mlp_classifier.py"))
     assert "loss decreased: True" in got
@@ -55,6 +56,7 @@ def test_mlp_script_output():
     assert "(fc1): Linear(in_features=4, out_features=16, bias=True)" in got
 
 
+@pytest.mark.slow
 def test_argv_name_and_path():
     got = ok(run_ember(SCRIPTS / "argv_exit.py", "0", "--flag", "x y"))
     assert got.splitlines() == ["argv: ['0', '--flag', 'x y']", "script: argv_exit.py",
@@ -76,12 +78,14 @@ def test_library_import_time_probes():
     assert got == ok(run_torch(SCRIPTS / "library_probes.py"))
 
 
+@pytest.mark.slow
 def test_exit_status_propagates():
     proc = run_ember(SCRIPTS / "argv_exit.py", "3")
     assert proc.returncode == 3
     assert "argv: ['3']" in proc.stdout
 
 
+@pytest.mark.slow
 def test_uncaught_exception_traceback():
     proc = run_ember(SCRIPTS / "raises.py")
     assert proc.returncode == 1
@@ -93,6 +97,7 @@ def test_uncaught_exception_traceback():
     assert "runpy" not in err and "ember/run.py" not in err
 
 
+@pytest.mark.slow
 def test_missing_attribute_is_named():
     proc = run_ember(SCRIPTS / "missing_attr.py")
     assert proc.returncode == 1
@@ -102,6 +107,7 @@ def test_missing_attribute_is_named():
                            "torch.some_missing_function")
 
 
+@pytest.mark.slow
 def test_from_import_of_missing_name_is_named():
     proc = run_ember(SCRIPTS / "from_missing.py")
     assert proc.returncode == 1
@@ -118,6 +124,7 @@ def test_missing_module_is_named():
         in proc.stderr
 
 
+@pytest.mark.slow
 def test_torchvision_maps_to_ember_vision():
     for sub in ("vision", "vision.datasets", "vision.transforms", "vision.models"):
         if importlib.util.find_spec("ember." + sub) is None:
@@ -129,6 +136,7 @@ def test_torchvision_maps_to_ember_vision():
                            "ember.vision.models"]
 
 
+@pytest.mark.slow
 def test_module_form(tmp_path):
     pkg = tmp_path / "pkg"
     pkg.mkdir()
@@ -138,6 +146,7 @@ def test_module_form(tmp_path):
     assert ok(run_ember("-m", "pkg.main", "a", cwd=tmp_path)) == "__main__ ['a'] torch True\n"
 
 
+@pytest.mark.slow
 def test_missing_script_and_usage():
     proc = run_ember("no_such_script.py")
     assert proc.returncode == 2 and "can't open file" in proc.stderr
@@ -200,6 +209,7 @@ print("ok")
         assert proc.stdout == "ok\n", proc.stderr
 
 
+@pytest.mark.slow
 def test_importing_a_submodule_keeps_the_function_the_package_bound(tmp_path):
     """``torchvision.ops.roi_align`` is a function bound by the package over its submodule of
     the same name; importing the submodule by its path (as libraries do) leaves it so, as in

@@ -481,6 +481,7 @@ def test_failing_save_leaves_old_file(tmp_path):
     assert os.listdir(tmp_path) == ["ckpt.pt"]
 
 
+@pytest.mark.slow
 def test_killed_save_leaves_old_file(tmp_path):
     path = tmp_path / "ckpt.pt"
     ember.save({"v": ember.ones(3)}, path)

@@ -545,6 +545,7 @@ def test_traced_and_scripted_graphs_call_the_special_ops():
         check(fn(y).numpy(), f(y).numpy(), rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_jit_trace_records_special_ops_in_a_fresh_interpreter():
     """The first use of ember.special may be inside a trace (as torch.special's often is)."""
     import subprocess

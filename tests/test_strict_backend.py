@@ -89,6 +89,7 @@ def test_cuda_tensors_hold_strict_arrays(strict_cuda):
         x + ember.ones(3)
 
 
+@pytest.mark.slow
 def test_strict_from_the_environment():
     code = ("import ember; x = ember.ones(2, device='cuda'); "
             "print(type(x._data).__name__, ember.cuda.is_available())")

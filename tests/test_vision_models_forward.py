@@ -156,6 +156,7 @@ def _aux_heads_and_transform_input(name, aux_names, aux_default, folder):
         models.get_model(name, weights="DEFAULT", weights_path=path, aux_logits=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, aux_names, aux_default", [
     ("googlenet", ["aux1", "aux2"], False), ("inception_v3", ["AuxLogits"], True)])
 def test_checkpoint_brings_aux_heads_and_transform_input(name, aux_names, aux_default, tmp_path,

@@ -456,6 +456,7 @@ def test_rotated_boxes_are_refused():
         EF.horizontal_flip(boxes)
 
 
+@pytest.mark.slow
 def test_tv_tensors_keep_their_type_through_clone_while_a_dispatch_subclass_lives():
     """clone / to / detach return the TVTensor (as torchvision's do) also after a
     ``__torch_dispatch__`` subclass has switched the dispatch layer on (a fresh process)."""

@@ -37,13 +37,19 @@ _TESTING_MODULE = "torch.testing._internal"
 
 def op_db():
     first = _DB_MODULE not in sys.modules
+    from torch.testing._internal import common_utils
     from torch.testing._internal.common_methods_invocations import op_db as db
     from torch.testing._internal.opinfo import core
-    # Each ``sample_inputs`` call looks for a unittest test method's per-sample skips by
-    # walking the whole call stack with ``inspect.stack()`` (source lines and module of every
-    # frame): most of this oracle's time under pytest.  There is no unittest test method here,
-    # so the walk always finds none.
-    core.extract_test_fn = _no_unittest_test_fn
+    # Each ``sample_inputs`` call looks for a unittest test method (its per-sample skips, and
+    # in ``TrackedInputIter`` the name that seeds the samples) by walking the whole call stack
+    # with ``inspect.stack()`` (source lines and module of every frame): most of this oracle's
+    # time under pytest.  There is no unittest test method here, so the walk always finds none.
+    core.extract_test_fn = common_utils.extract_test_fn = _no_unittest_test_fn
+    # ``TrackedInputIter`` seeds torch, ``random`` and NumPy before each sample;
+    # ``torch.manual_seed`` also queues a seed for each lazily initialised accelerator (CUDA,
+    # XPU, MTIA), each with the formatted call stack, ~3 ms a sample under pytest.  The samples
+    # come from the CPU generator alone: seeded as before, without the queue.
+    common_utils.set_rng_seed = _seed_cpu_samples
     if first:   # ~300k objects that live as long as the process: out of the collector's scans
         gc.collect()    # (not the garbage earlier tests left: frozen, it would never be freed)
         gc.freeze()
@@ -98,6 +104,18 @@ _BY_ID = {}
 
 def _no_unittest_test_fn():
     return None
+
+
+def _seed_cpu_samples(seed=None):
+    """``common_utils.set_rng_seed`` for CPU samples: the same generators, the same seeds."""
+    import random
+
+    import torch
+    from torch.testing._internal import common_utils
+    seed = common_utils.SEED if seed is None else seed
+    torch.default_generator.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)
 
 
 def opinfo_id(op):
