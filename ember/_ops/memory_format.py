@@ -126,7 +126,11 @@ def suggested(arr, fmt_name):
 
 def suggest(arr):
     """torch's ``suggest_memory_format``: the channels-last format whose stride order ``arr``
-    has, else ``contiguous_format`` (whatever its strides)."""
+    has, else ``contiguous_format`` (whatever its strides).  An NCHW-contiguous array is
+    refused at once: a channels-last one's last dim never has a smaller stride than C's."""
+    strides = arr.strides
+    if arr.ndim < 4 or strides[-1] < strides[1]:
+        return "contiguous_format"
     for fmt_name in _PERMUTATIONS:
         if suggested(arr, fmt_name):
             return fmt_name
@@ -145,3 +149,14 @@ def is_in(arr, fmt_name):
             return False
         expected *= arr.shape[axis]
     return True
+
+
+def into(xp, arr, fmt_name):
+    """``arr`` (a new result) laid out as ``fmt_name`` (a ``suggest`` answer; any other format,
+    or one of another rank, means C order): itself when it already is, else a copy.
+    Ops whose output follows an input's suggested format, as torch's CPU kernels do, pass
+    that input's ``suggest`` here."""
+    perm = _PERMUTATIONS.get(fmt_name)
+    if perm is None or arr.ndim != len(perm):
+        return arr if arr.flags.c_contiguous else xp.ascontiguousarray(arr)
+    return arr if is_in(arr, fmt_name) else laid_out(xp, arr, fmt_name)

@@ -18,6 +18,7 @@ from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class
 from ._core import register, record, _grad_on
+from . import memory_format as M
 
 _LOWP = (D.float16, D.bfloat16)
 
@@ -80,7 +81,20 @@ def _conv_backward(node, g):
     else:
         rx, rw = nn.conv_backward(ga, xa, wa, xa.shape, geom.s, geom.p, geom.d, geom.groups,
                                   need_x, need_w)
-    return _wrap_like(rx, x), _wrap_like(rw, w), gb
+    fmt = _layout(x, w)
+    xp = g._device._backend.xp
+    return (_wrap_like(None if rx is None else M.into(xp, rx, fmt), x),
+            _wrap_like(None if rw is None else M.into(xp, rw, fmt), w), gb)
+
+
+def _layout(x, w):
+    """The memory format of a convolution's output and of both its gradients, as torch's CPU
+    backends choose it: channels-last when the input or the weight suggests it, except
+    channels_last_3d in float64 (its slow 3-d kernel is NCDHW only)."""
+    fmt = M.suggest(x._data)
+    if fmt == "contiguous_format":
+        fmt = M.suggest(w._data)
+    return "contiguous_format" if fmt == "channels_last_3d" and x._dtype is D.float64 else fmt
 
 
 def _up(dt):
@@ -125,7 +139,7 @@ def _conv(x, w, b, geom, transposed, out_spatial=None):
     else:
         r = nn.conv_forward(xa, wa, None if b is None else up(b._data), geom.s, geom.p,
                             geom.d, geom.groups, out_spatial, weight_token=_weight_token(w))
-    out = _wrap_like(r, x)
+    out = _wrap_like(M.into(x._device._backend.xp, r, _layout(x, w)), x)
     if _grad_on() and (x._requires_grad or w._requires_grad
                      or (b is not None and b._requires_grad)):
         record(out, ConvolutionBackward0, (x, w, b), (x, w), (geom, transposed, b is not None))
@@ -151,7 +165,7 @@ def weight_grad(x, g, geom, w):
     xa = up(x._data)
     r = x._device._backend.nn.conv_backward(up(g._data), xa, up(w._data), xa.shape, geom.s,
                                             geom.p, geom.d, geom.groups, False, True)[1]
-    out = _wrap_like(r, w)
+    out = _wrap_like(M.into(x._device._backend.xp, r, _layout(x, w)), w)
     if _grad_on() and (x._requires_grad or g._requires_grad):
         record(out, ConvolutionBackwardBackward0, (x, g), (x, g), (geom, w._data.shape))
     return out

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from typing import NamedTuple
 
 from .. import _errors
-from .._layout import strided as _strided
+from .._layout import strided as _strided, contiguous_format as _contiguous
 from .._aten_dispatch import _classes as _dispatching
 from .._tensor import Tensor, _make
 from . import grad_mode
@@ -272,15 +272,18 @@ def accumulate_into(var, g):
     """PyTorch's AccumulateGrad policy: steal a fresh gradient buffer, else copy; add in place."""
     old = var._grad
     if old is None:
-        if grad_mode.is_grad_enabled():
-            var._grad = g.clone()
-        elif g.layout is not _strided or g.__class__ in _dispatching:
-            var._grad = g.detach()      # sparse, or a wrapper (whose ops make its values)
-        elif _can_steal(g):
-            g._requires_grad = False
-            var._grad = g
+        if g.layout is not _strided or g.__class__ in _dispatching:
+            var._grad = g.clone() if grad_mode.is_grad_enabled() else g.detach()
+        elif _obeys_contract(g._data, var._data):
+            if grad_mode.is_grad_enabled():
+                var._grad = g.clone()
+            elif _can_steal(g):
+                g._requires_grad = False
+                var._grad = g
+            else:
+                var._grad = _make(var._device.backend.copy(g._data), g._dtype, g._device)
         else:
-            var._grad = _make(var._device.backend.copy(g._data), g._dtype, g._device)
+            var._grad = _contract_copy(var, g)
     elif grad_mode.is_grad_enabled():
         var._grad = old + g if old.layout is _strided or g.layout is not _strided else g + old
     elif old.layout is not _strided or g.layout is not _strided:
@@ -297,6 +300,33 @@ def accumulate_into(var, g):
             var._grad = _make(d + g._data, old._dtype, old._device)
 
 
+def _obeys_contract(g, v):
+    """torch's gradient layout contract for a leaf's first ``.grad``: the leaf's own strides
+    (size-1 dims aside) when the leaf is dense, C-contiguous otherwise."""
+    if v.flags.c_contiguous:
+        return g.flags.c_contiguous
+    from .._ops import memory_format   # at call time: no import cycle at module load
+    if not memory_format.dense(v):
+        return g.flags.c_contiguous
+    return all(n == 1 or sg == sv for n, sg, sv in zip(g.shape, g.strides, v.strides))
+
+
+def _contract_copy(var, g):
+    """A copy of ``g`` obeying the layout contract (differentiable when grad mode is on, as
+    torch's ``clone_obey_contract``)."""
+    from .._ops import memory_format
+    v = var._data
+    if not memory_format.dense(v):
+        return g.clone(memory_format=_contiguous) if grad_mode.is_grad_enabled() else \
+            _make(var._device.backend.copy(g._data), g._dtype, g._device)
+    buf = _make(var._device.backend.xp.empty_like(v, dtype=g._data.dtype), g._dtype,
+                g._device)
+    if grad_mode.is_grad_enabled():
+        return buf.copy_(g)
+    buf._data[...] = g._data
+    return buf
+
+
 def _can_steal(g):
     """True when nobody but the engine can observe ``g``'s buffer, so ``.grad`` may keep it.
 
@@ -305,7 +335,7 @@ def _can_steal(g):
     references once ``g``'s own view links are dropped."""
     d = g._data
     if g._grad_fn is not None or not g._device.backend.writeable(d) or \
-            not d.flags.c_contiguous or sys.getrefcount(g) > 5:
+            sys.getrefcount(g) > 5:
         return False
     base = d.base
     if base is None:
