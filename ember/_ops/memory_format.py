@@ -152,11 +152,18 @@ def is_in(arr, fmt_name):
 
 
 def into(xp, arr, fmt_name):
-    """``arr`` (a new result) laid out as ``fmt_name`` (a ``suggest`` answer; any other format,
-    or one of another rank, means C order): itself when it already is, else a copy.
-    Ops whose output follows an input's suggested format, as torch's CPU kernels do, pass
-    that input's ``suggest`` here."""
+    """``arr`` (a new result) with the exact strides of ``fmt_name`` (a ``suggest`` answer; any
+    other format, or one of another rank, means C order), as torch's kernels allocate their
+    outputs: itself when it has them, else a copy.  Size-1 dims count: torch gives a
+    channels-last (N, 1, H, W) C's stride 1 and a contiguous one H * W."""
     perm = _PERMUTATIONS.get(fmt_name)
     if perm is None or arr.ndim != len(perm):
-        return arr if arr.flags.c_contiguous else xp.ascontiguousarray(arr)
-    return arr if is_in(arr, fmt_name) else laid_out(xp, arr, fmt_name)
+        if arr.flags.c_contiguous and 1 not in arr.shape:
+            return arr
+        perm, fmt_name = range(arr.ndim), "contiguous_format"
+    expected, strides = arr.itemsize, list(arr.strides)
+    for axis in reversed(perm):
+        if strides[axis] != expected:
+            return laid_out(xp, arr, fmt_name)
+        expected *= arr.shape[axis]
+    return arr
