@@ -33,7 +33,7 @@ def _adaptive(name, size):
 def _interp(mode):
     def f(T, x):
         m = {"linear": ("bilinear", "trilinear")[x.dim() - 4]}.get(mode, mode)
-        kw = {} if mode == "nearest" else {"align_corners": False}
+        kw = {} if mode.startswith("nearest") else {"align_corners": False}
         return T.nn.functional.interpolate(x, scale_factor=2, mode=m, **kw)
     return f
 
@@ -56,6 +56,10 @@ OPS = {
     "bicubic": (_interp("bicubic"), None, (4,)),
     "pixel_shuffle": (lambda T, x: T.nn.functional.pixel_shuffle(x, 2), None, (4,)),
     "pixel_unshuffle": (lambda T, x: T.nn.functional.pixel_unshuffle(x, 2), None, (4,)),
+    "channel_shuffle": (lambda T, x: T.nn.functional.channel_shuffle(x, 2), None, (4, 5)),
+    "nearest_exact": (_interp("nearest-exact"), None, (4, 5)),
+    "instance_norm": (lambda T, x: T.nn.functional.instance_norm(x), None, (4, 5)),
+    "layer_norm": (lambda T, x: T.nn.functional.layer_norm(x, x.shape[1:]), None, (4, 5)),
 }
 # input shapes: ordinary, C=1 and H=W(=D)=1 (formats torch must disambiguate)
 SHAPES = {4: [(2, 4, 6, 6), (2, 1, 6, 6), (3, 4, 1, 1)], 5: [(2, 4, 4, 4, 4), (2, 1, 4, 4, 4)]}
@@ -69,7 +73,7 @@ def _cases():
             for shape in SHAPES[nd]:
                 if shape[2] == 1 and name not in _SIZE1_OK:
                     continue
-                if name.startswith("pixel") and shape[1] == 1:
+                if (name.startswith("pixel") or name == "channel_shuffle") and shape[1] == 1:
                     continue
                 for xcl, wcl in [(0, 0), (1, 0), (0, 1), (1, 1)] if wshape else [(0, 0), (1, 0)]:
                     yield pytest.param(name, shape, xcl, wcl,
