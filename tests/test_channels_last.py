@@ -147,6 +147,24 @@ def test_channels_last_weight_with_contiguous_input():
         assert got[:2] == got[2:]
 
 
+@pytest.mark.parametrize("shape,bias", [((2, 16, 6, 6), True), ((1, 2, 16, 16), False),
+                                        ((2, 16, 3, 4, 4), True)])
+def test_convolution_lowerings_write_channels_last(shape, bias):
+    """Each im2col column layout (channels-last columns from 16 channels, per-sample columns
+    over many positions, planar ones) gives torch's values and strides."""
+    rng = np.random.default_rng(1)
+    xa = rng.standard_normal(shape).astype(np.float32)
+    wa = rng.standard_normal((8, shape[1]) + (3,) * (len(shape) - 2)).astype(np.float32)
+    ba = rng.standard_normal(8).astype(np.float32) if bias else None
+    got = []
+    for T in (torch, ember):
+        x = _laid(T, xa, True, False)
+        f = T.nn.functional.conv2d if len(shape) == 4 else T.nn.functional.conv3d
+        got.append(f(x, T.tensor(wa), None if ba is None else T.tensor(ba), padding=1))
+    assert got[1].stride() == got[0].stride()
+    np.testing.assert_allclose(got[1].numpy(), got[0].numpy(), rtol=1e-4, atol=1e-4)
+
+
 def _cnn(T):
     nn = T.nn
     return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),

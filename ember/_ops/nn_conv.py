@@ -151,10 +151,13 @@ def _conv(x, w, b, geom, transposed, out_spatial=None):
                              True, False)[0]
         if b is not None:
             r += up(b._data).reshape((cout,) + (1,) * len(out_spatial))
+        fmt = _layout(x, w, geom)
     else:
+        fmt = _layout(x, w, geom)
         r = nn.conv_forward(xa, wa, None if b is None else up(b._data), geom.s, geom.p,
-                            geom.d, geom.groups, out_spatial, weight_token=_weight_token(w))
-    out = _wrap_like(M.into(x._device._backend.xp, r, _layout(x, w, geom)), x)
+                            geom.d, geom.groups, out_spatial, weight_token=_weight_token(w),
+                            channels_last=fmt != "contiguous_format")
+    out = _wrap_like(M.into(x._device._backend.xp, r, fmt), x)
     if _grad_on() and (x._requires_grad or w._requires_grad
                      or (b is not None and b._requires_grad)):
         record(out, ConvolutionBackward0, (x, w, b), (x, w), (geom, transposed, b is not None))
