@@ -274,14 +274,10 @@ def accumulate_into(var, g):
     if old is None:
         if g.layout is not _strided or g.__class__ in _dispatching:
             var._grad = g.clone() if grad_mode.is_grad_enabled() else g.detach()
-        elif _obeys_contract(g._data, var._data):
-            if grad_mode.is_grad_enabled():
-                var._grad = g.clone()
-            elif _can_steal(g):
-                g._requires_grad = False
-                var._grad = g
-            else:
-                var._grad = _make(var._device.backend.copy(g._data), g._dtype, g._device)
+        elif not grad_mode.is_grad_enabled() and _obeys_contract(g._data, var._data) and \
+                _can_steal(g):
+            g._requires_grad = False
+            var._grad = g
         else:
             var._grad = _contract_copy(var, g)
     elif grad_mode.is_grad_enabled():
