@@ -58,13 +58,16 @@ OPS = {
     "pixel_unshuffle": (lambda T, x: T.nn.functional.pixel_unshuffle(x, 2), None, (4,)),
     "channel_shuffle": (lambda T, x: T.nn.functional.channel_shuffle(x, 2), None, (4, 5)),
     "nearest_exact": (_interp("nearest-exact"), None, (4, 5)),
+    **{f"pad_{mode}": (lambda T, x, mode=mode: T.nn.functional.pad(
+        x, (1, 2) * (x.dim() - 2), mode=mode), None, (4, 5))
+       for mode in ("constant", "reflect", "replicate", "circular")},
     "instance_norm": (lambda T, x: T.nn.functional.instance_norm(x), None, (4, 5)),
     "layer_norm": (lambda T, x: T.nn.functional.layer_norm(x, x.shape[1:]), None, (4, 5)),
 }
 # input shapes: ordinary, C=1 and H=W(=D)=1 (formats torch must disambiguate)
 SHAPES = {4: [(2, 4, 6, 6), (2, 1, 6, 6), (3, 4, 1, 1)], 5: [(2, 4, 4, 4, 4), (2, 1, 4, 4, 4)]}
 _SIZE1_OK = {"conv", "batch_norm", "group_norm", "relu", "adaptive_avg_pool_1", "nearest",
-             "linear", "bicubic"}
+             "linear", "bicubic", "pad_constant", "pad_replicate"}
 
 
 def _cases():

@@ -5,6 +5,7 @@ whatever layout their inputs have; NumPy's element-wise kernels keep it, as torc
 import math
 
 from .. import _errors
+from .. import _layout
 
 _PERMUTATIONS = {"channels_last": (0, 2, 3, 1), "channels_last_3d": (0, 2, 3, 4, 1)}
 
@@ -167,3 +168,11 @@ def into(xp, arr, fmt_name):
             return laid_out(xp, arr, fmt_name)
         expected *= arr.shape[axis]
     return arr
+
+
+def tensor_into(t, fmt_name):
+    """The tensor ``t`` (a differentiable result) in ``fmt_name``'s channels-last layout, or
+    itself for any other format (for gradients written with ember ops)."""
+    if fmt_name not in _PERMUTATIONS:
+        return t
+    return t.contiguous(memory_format=getattr(_layout, fmt_name))

@@ -19,7 +19,6 @@ import math
 
 from .. import _dtype as D
 from .. import _errors
-from .. import _layout
 from .._tensor import _make
 from ..autograd.graph import node_class, set_output
 from ._core import register, record, _grad_on, needs_grad
@@ -128,17 +127,9 @@ def _norm_backward(node, grad, grad_mean=None, grad_rstd=None):
         gy = gy * invstd
         if grad_mean is not None or grad_rstd is not None:
             gy = gy + _statistics_grad(xhat, invstd, grad_mean, grad_rstd)
-        gx = _as_input(gy.reshape(x.shape), like[0])
+        # torch's batch and group norm kernels write it in the format the input suggests
+        gx = M.tensor_into(gy.reshape(x.shape), M.suggest(like[0]._data))
     return tuple(_like(r, t) for r, t in zip((gx, gw, gb), like))
-
-
-def _as_input(gx, x):
-    """The input gradient laid out as torch's batch and group norm kernels write it: in the
-    format ``x`` suggests."""
-    fmt = M.suggest(x._data)
-    if fmt == "contiguous_format":
-        return gx
-    return gx.contiguous(memory_format=getattr(_layout, fmt))
 
 
 def _batch_norm_backward(x, w, grad, mean, invstd, g, training, need_x, need_w, need_b):

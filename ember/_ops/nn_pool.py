@@ -360,7 +360,12 @@ def constant_pad_nd(input, pad, value=0):
     if any(s < 0 for s in shape):
         raise _errors.pad_negative_output(lead, a, pairs)
     xp = input._device._backend.xp
-    out = xp.full(shape, value, a.dtype) if value else xp.zeros(shape, a.dtype)
+    fmt = M.suggest(a)
+    if fmt == "contiguous_format":
+        out = xp.full(shape, value, a.dtype) if value else xp.zeros(shape, a.dtype)
+    else:       # torch's output: laid out as the input suggests
+        out = M.empty(xp, shape, a.dtype, fmt)
+        out[...] = value
     src = [slice(None)] * lead
     dst = [slice(None)] * lead
     for n, (lo, hi) in zip(a.shape[lead:], pairs):
@@ -393,14 +398,14 @@ def _pad_index(n, lo, hi, mode):
 def _index_pad_backward(node, g):
     """The padding gathered along each dim by an index, so its gradient sums back into the
     source positions with ``index_add``, last dim first (ember ops: double backward works)."""
-    shape, pairs, idxs = node._args
+    shape, pairs, idxs, fmt = node._args
     nd = len(idxs)
     for k in reversed(range(nd)):
         ax = g.ndim - nd + k
         size = tuple(g.shape[:ax]) + (shape[ax],) + tuple(g.shape[ax + 1:])
         index = _make(g._device._backend.xp.asarray(idxs[k], np.int64), D.int64, g._device)
         g = g.new_zeros(size).index_add(ax, index, g)
-    return (g,)
+    return (M.tensor_into(g, fmt),)
 
 
 def _pad_nodes(prefix):
@@ -427,7 +432,9 @@ def index_pad(input, pad, mode):
     r, xp = a, input._device._backend.xp
     for k, idx in enumerate(idxs):
         r = xp.take(r, xp.asarray(idx), axis=a.ndim - nd + k)
-    out = _make(r, input._dtype, input._device)
+    # torch's reflection and replication kernels keep the suggested layout, circular's slices not
+    fmt = "contiguous_format" if mode == "circular" else M.suggest(a)
+    out = _make(M.into(xp, r, fmt), input._dtype, input._device)
     if _needs(input):
-        record(out, _PAD_NODES[mode][nd], (input,), (), (a.shape, pairs, idxs))
+        record(out, _PAD_NODES[mode][nd], (input,), (), (a.shape, pairs, idxs, fmt))
     return out
