@@ -274,8 +274,7 @@ def accumulate_into(var, g):
     if old is None:
         if g.layout is not _strided or g.__class__ in _dispatching:
             var._grad = g.clone() if grad_mode.is_grad_enabled() else g.detach()
-        elif not grad_mode.is_grad_enabled() and _obeys_contract(g._data, var._data) and \
-                _can_steal(g):
+        elif not grad_mode.is_grad_enabled() and _obeys_contract(g, var) and _can_steal(g):
             g._requires_grad = False
             var._grad = g
         else:
@@ -296,23 +295,31 @@ def accumulate_into(var, g):
             var._grad = _make(d + g._data, old._dtype, old._device)
 
 
-def _obeys_contract(g, v):
+def _obeys_contract(g, var):
     """torch's gradient layout contract for a leaf's first ``.grad``: the leaf's own strides
-    (size-1 dims aside) when the leaf is dense, C-contiguous otherwise."""
-    if v.flags.c_contiguous:
+    (size-1 dims aside) when the leaf is strided and dense, C-contiguous otherwise."""
+    g, v = g._data, var._data
+    if var.layout is _strided and v.flags.c_contiguous:
         return g.flags.c_contiguous
-    from .._ops import memory_format   # at call time: no import cycle at module load
-    if not memory_format.dense(v):
+    if not _dense(var):
         return g.flags.c_contiguous
     return all(n == 1 or sg == sv for n, sg, sv in zip(g.shape, g.strides, v.strides))
+
+
+def _dense(var):
+    if var.layout is not _strided:
+        return False
+    if var._data.flags.c_contiguous:
+        return True
+    from .._ops import memory_format   # at call time: no import cycle at module load
+    return memory_format.dense(var._data)
 
 
 def _contract_copy(var, g):
     """A copy of ``g`` obeying the layout contract (differentiable when grad mode is on, as
     torch's ``clone_obey_contract``)."""
-    from .._ops import memory_format
     v = var._data
-    if not memory_format.dense(v):
+    if not _dense(var):
         return g.clone(memory_format=_contiguous) if grad_mode.is_grad_enabled() else \
             _make(var._device.backend.copy(g._data), g._dtype, g._device)
     buf = _make(var._device.backend.xp.empty_like(v, dtype=g._data.dtype), g._dtype,
