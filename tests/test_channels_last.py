@@ -205,3 +205,24 @@ def test_channels_last_cnn_training_step():
         assert eg.stride() == tg.stride() and ev.stride() == tv.stride()
         np.testing.assert_allclose(eg.numpy(), tg.numpy(), rtol=1e-3, atol=1e-5)
         np.testing.assert_allclose(ev.numpy(), tv.numpy(), rtol=1e-4, atol=1e-6)
+
+
+LEAVES = {
+    "channels_last": lambda T: T.randn(2, 3, 4, 4).to(memory_format=T.channels_last),
+    "transposed": lambda T: T.randn(4, 3).t(),
+    "expanded": lambda T: T.randn(3, 1).expand(3, 4),
+    "sliced": lambda T: T.randn(4, 6)[:, ::2],
+}
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("leaf", list(LEAVES))
+def test_leaf_gradient_layout_contract(leaf, create_graph):
+    """A leaf's first ``.grad`` has the leaf's strides when the leaf is dense, C-contiguous
+    strides otherwise; under ``create_graph`` it is a differentiable copy (torch's node)."""
+    got = []
+    for T in (torch, ember):
+        x = LEAVES[leaf](T).detach().requires_grad_()
+        (x * x.detach()).sum().backward(create_graph=create_graph)
+        got.append((x.grad.stride(), type(x.grad.grad_fn).__name__))
+    assert got[1] == got[0]

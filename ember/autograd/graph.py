@@ -299,14 +299,14 @@ def _obeys_contract(g, var):
     """torch's gradient layout contract for a leaf's first ``.grad``: the leaf's own strides
     (size-1 dims aside) when the leaf is strided and dense, C-contiguous otherwise."""
     g, v = g._data, var._data
-    if var.layout is _strided and v.flags.c_contiguous:
-        return g.flags.c_contiguous
-    if not _dense(var):
+    if not _dense(var) or v.flags.c_contiguous:        # C order is the contract
         return g.flags.c_contiguous
     return all(n == 1 or sg == sv for n, sg, sv in zip(g.shape, g.strides, v.strides))
 
 
 def _dense(var):
+    """Whether the leaf is strided, non-overlapping and dense (torch's
+    ``is_non_overlapping_and_dense``)."""
     if var.layout is not _strided:
         return False
     if var._data.flags.c_contiguous:
