@@ -620,7 +620,7 @@ def _pointwise_forward(x, w, b, s):
 
 
 def conv_forward(x, w, b, s, p, d, groups, o=None, flipped=False, finite=None,
-                 weight_token=None):
+                 weight_token=None, channels_last=False):
     """Cross-correlation of ``x`` (N, C, *S) with ``w`` (Cout, C/G, *K), plus bias ``b``;
     with ``_flipped_weight(w, groups)`` instead if ``flipped`` (Winograd needs no copy of it).
     ``finite``: the test of the data for Winograd (a backward's ``_finite_once``).
@@ -629,7 +629,11 @@ def conv_forward(x, w, b, s, p, d, groups, o=None, flipped=False, finite=None,
 
     ``o`` keeps only the first output positions: when a transposed convolution's
     ``output_padding`` added rows past its last window, convolving its (larger) output
-    gradient gives positions the transposed convolution's input does not have."""
+    gradient gives positions the transposed convolution's input does not have.
+
+    ``channels_last``: the caller wants the output channels-last; the im2col paths that write
+    their GEMM result with a copy then write it NHWC (for the channels-last columns a straight
+    copy, their GEMM's rows being output positions)."""
     if not flipped and o is None and grouped_conv.applies(x.shape, w.shape, s, p, d, groups):
         return grouped_conv.forward(np, x, w, b, s, p, d, in_shares)
     finite = finite or _finite
@@ -641,7 +645,11 @@ def conv_forward(x, w, b, s, p, d, groups, o=None, flipped=False, finite=None,
             and finite(x) and finite(w)):
         return _winograd_forward(x, w, b, p, lw.o, flipped, weight_token)
     wm = lw.weight_matrix(wf)
-    out = np.empty((lw.n, lw.cout) + lw.o, np.result_type(x, wf))
+    dt = np.result_type(x, wf)
+    if channels_last and not isinstance(lw, _PerSample):    # _PerSample's GEMM writes in place
+        out = np.moveaxis(np.empty((lw.n,) + lw.o + (lw.cout,), dt), -1, 1)
+    else:
+        out = np.empty((lw.n, lw.cout) + lw.o, dt)
 
     def share(ranges):
         for n0, n1 in ranges:

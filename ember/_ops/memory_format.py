@@ -5,6 +5,7 @@ whatever layout their inputs have; NumPy's element-wise kernels keep it, as torc
 import math
 
 from .. import _errors
+from .. import _layout
 
 _PERMUTATIONS = {"channels_last": (0, 2, 3, 1), "channels_last_3d": (0, 2, 3, 4, 1)}
 
@@ -126,7 +127,11 @@ def suggested(arr, fmt_name):
 
 def suggest(arr):
     """torch's ``suggest_memory_format``: the channels-last format whose stride order ``arr``
-    has, else ``contiguous_format`` (whatever its strides)."""
+    has, else ``contiguous_format`` (whatever its strides).  An NCHW-contiguous array is
+    refused at once: a channels-last one's last dim never has a smaller stride than C's."""
+    strides = arr.strides
+    if arr.ndim < 4 or strides[-1] < strides[1]:
+        return "contiguous_format"
     for fmt_name in _PERMUTATIONS:
         if suggested(arr, fmt_name):
             return fmt_name
@@ -145,3 +150,29 @@ def is_in(arr, fmt_name):
             return False
         expected *= arr.shape[axis]
     return True
+
+
+def into(xp, arr, fmt_name):
+    """``arr`` (a new result) with the exact strides of ``fmt_name`` (a ``suggest`` answer; any
+    other format, or one of another rank, means C order), as torch's kernels allocate their
+    outputs: itself when it has them, else a copy.  Size-1 dims count: torch gives a
+    channels-last (N, 1, H, W) C's stride 1 and a contiguous one H * W."""
+    perm = _PERMUTATIONS.get(fmt_name)
+    if perm is None or arr.ndim != len(perm):
+        if arr.flags.c_contiguous and 1 not in arr.shape:
+            return arr
+        perm, fmt_name = range(arr.ndim), "contiguous_format"
+    expected, strides = arr.itemsize, list(arr.strides)
+    for axis in reversed(perm):
+        if strides[axis] != expected:
+            return laid_out(xp, arr, fmt_name)
+        expected *= arr.shape[axis]
+    return arr
+
+
+def tensor_into(t, fmt_name):
+    """The tensor ``t`` (a differentiable result) in ``fmt_name``'s channels-last layout, or
+    itself for any other format (for gradients written with ember ops)."""
+    if fmt_name not in _PERMUTATIONS:
+        return t
+    return t.contiguous(memory_format=getattr(_layout, fmt_name))

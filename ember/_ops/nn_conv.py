@@ -15,9 +15,11 @@ import numpy as np
 
 from .. import _dtype as D
 from .. import _errors
+from .._global_state import get_num_threads
 from .._tensor import _make
 from ..autograd.graph import node_class
 from ._core import register, record, _grad_on
+from . import memory_format as M
 
 _LOWP = (D.float16, D.bfloat16)
 
@@ -80,7 +82,34 @@ def _conv_backward(node, g):
     else:
         rx, rw = nn.conv_backward(ga, xa, wa, xa.shape, geom.s, geom.p, geom.d, geom.groups,
                                   need_x, need_w)
-    return _wrap_like(rx, x), _wrap_like(rw, w), gb
+    fmt = _layout(x, w, geom)
+    xp = g._device._backend.xp
+    return (_wrap_like(None if rx is None else M.into(xp, rx, fmt), x),
+            _wrap_like(None if rw is None else M.into(xp, rw, fmt), w), gb)
+
+
+def _layout(x, w, geom):
+    """The memory format of a convolution's output and of both its gradients, as torch's CPU
+    backends choose it: channels-last when the input or the weight suggests it, but in 3-d
+    only where torch picks its oneDNN kernel (``_onednn_3d``): its slow 3-d kernels write
+    NCDHW."""
+    fmt = M.suggest(x._data)
+    if fmt == "contiguous_format":
+        fmt = M.suggest(w._data)
+    if fmt == "channels_last_3d" and not _onednn_3d(x, w, geom):
+        return "contiguous_format"
+    return fmt
+
+
+def _onednn_3d(x, w, geom):
+    """torch's ``use_mkldnn`` test for a float32 3-d convolution (its heuristics on when oneDNN
+    beats the native kernel)."""
+    n, c, d, h = x._data.shape[:4]
+    kh, kw = w._data.shape[-2:]
+    return x._dtype is D.float32 and \
+        (geom.groups > 1 or (kw > 3 and kh > 3) or n > 1 or n * c * d * h > 20480) and \
+        (any(v != 1 for v in geom.s) or any(v != 1 for v in geom.d) or n >= 16 or kw != 1 or
+         kh != 1 or get_num_threads() > 1)
 
 
 def _up(dt):
@@ -122,10 +151,13 @@ def _conv(x, w, b, geom, transposed, out_spatial=None):
                              True, False)[0]
         if b is not None:
             r += up(b._data).reshape((cout,) + (1,) * len(out_spatial))
+        fmt = _layout(x, w, geom)
     else:
+        fmt = _layout(x, w, geom)
         r = nn.conv_forward(xa, wa, None if b is None else up(b._data), geom.s, geom.p,
-                            geom.d, geom.groups, out_spatial, weight_token=_weight_token(w))
-    out = _wrap_like(r, x)
+                            geom.d, geom.groups, out_spatial, weight_token=_weight_token(w),
+                            channels_last=fmt != "contiguous_format")
+    out = _wrap_like(M.into(x._device._backend.xp, r, fmt), x)
     if _grad_on() and (x._requires_grad or w._requires_grad
                      or (b is not None and b._requires_grad)):
         record(out, ConvolutionBackward0, (x, w, b), (x, w), (geom, transposed, b is not None))
@@ -151,7 +183,7 @@ def weight_grad(x, g, geom, w):
     xa = up(x._data)
     r = x._device._backend.nn.conv_backward(up(g._data), xa, up(w._data), xa.shape, geom.s,
                                             geom.p, geom.d, geom.groups, False, True)[1]
-    out = _wrap_like(r, w)
+    out = _wrap_like(M.into(x._device._backend.xp, r, _layout(x, w, geom)), w)
     if _grad_on() and (x._requires_grad or g._requires_grad):
         record(out, ConvolutionBackwardBackward0, (x, g), (x, g), (geom, w._data.shape))
     return out

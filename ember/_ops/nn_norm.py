@@ -22,6 +22,7 @@ from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class, set_output
 from ._core import register, record, _grad_on, needs_grad
+from . import memory_format as M
 
 _LOWP = (D.float16, D.bfloat16)
 
@@ -126,7 +127,8 @@ def _norm_backward(node, grad, grad_mean=None, grad_rstd=None):
         gy = gy * invstd
         if grad_mean is not None or grad_rstd is not None:
             gy = gy + _statistics_grad(xhat, invstd, grad_mean, grad_rstd)
-        gx = gy.reshape(x.shape)
+        # torch's batch and group norm kernels write it in the format the input suggests
+        gx = M.tensor_into(gy.reshape(x.shape), M.suggest(like[0]._data))
     return tuple(_like(r, t) for r, t in zip((gx, gw, gb), like))
 
 
@@ -140,8 +142,8 @@ def _batch_norm_backward(x, w, grad, mean, invstd, g, training, need_x, need_w, 
         x._data.astype(cdt.np, copy=False).reshape(g.sview), mean.reshape(c),
         invstd.reshape(c), _param(w, cdt), training, need_x, need_w)
     if need_x:
-        gx = _make(gx.reshape(x._data.shape).astype(x._dtype.np, copy=False), x._dtype,
-                   x._device)
+        gx = M.into(x._device._backend.xp, gx.reshape(x._data.shape), M.suggest(x._data))
+        gx = _make(gx.astype(x._dtype.np, copy=False), x._dtype, x._device)
     gw = _like(_const(gw.reshape(g.pshape), x), w) if need_w else None
     gb = _like(_const(gb.reshape(g.pshape), x), x if w is None else w) if need_b else None
     return gx, gw, gb
@@ -368,7 +370,8 @@ def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
     """Returns (output, mean, rstd) with statistics of shape (N, group)."""
     g = _Geom((N, group, (C // group) * HxW), (2,), (N, C, HxW), (0, 2), (C, 1), (C,))
     out, mean, rstd, _ = _normalize(input, weight, bias, g, eps)
-    res = _make(out, input._dtype, input._device)
+    res = _make(M.into(input._device._backend.xp, out, M.suggest(input._data)), input._dtype,
+                input._device)
     mean_t, rstd_t = _wrap(mean.reshape(N, group), input), _wrap(rstd.reshape(N, group), input)
     if needs_grad(input, weight, bias):
         node = record(res, NativeGroupNormBackward0, (input, weight, bias), (input, weight),

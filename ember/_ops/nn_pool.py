@@ -13,6 +13,7 @@ from ..autograd.graph import node_class
 from ._core import register, record, _grad_on
 from .nn_conv import ntuple
 from .nn_resample import linear_map, map_node
+from . import memory_format as M
 
 
 def _batched(x, nsp):
@@ -67,14 +68,16 @@ def _check_output(x, o):
 # Backwards: while a graph is being built (``create_graph=True``) they are written in ember ops,
 # so second derivatives exist; otherwise (the training hot path) the backend's fused kernels
 # compute the same values from raw arrays.
-def _plane_grad(g, flat, shape, added):
+def _plane_grad(g, flat, shape, added, fmt="contiguous_format"):
     """Gradient of picking the elements at flat per-plane indices ``flat`` (N, C, *O) of an
-    input of (batched) ``shape``: ``g`` summed into zeros at those indices."""
+    input of (batched) ``shape``: ``g`` summed into zeros at those indices (laid out as
+    ``fmt``)."""
     n, c = shape[:2]
     plane = int(np.prod(shape[2:]))
     if not _grad_on():
         ga = g._data[None] if added else g._data
         r = g._device._backend.nn.scatter_planes(ga, flat, plane).reshape(shape)
+        r = M.into(g._device._backend.xp, r, fmt)
         return _make(_unbatch(r, added), g._dtype, g._device)
     gb = g.unsqueeze(0) if added else g
     idx = _make(flat.reshape(n, c, -1), D.int64, g._device)
@@ -82,15 +85,21 @@ def _plane_grad(g, flat, shape, added):
     return r.squeeze(0) if added else r
 
 
+def _pool_layout(input, nsp):
+    """The layout of an average or adaptive pooling's output and input gradient: ``input``'s
+    suggested format in 2-d; torch's 3-d CPU kernels for these write NCDHW."""
+    return M.suggest(input._data) if nsp == 2 else "contiguous_format"
+
+
 # ---- max pooling ---------------------------------------------------------------------------------
 def _max_pool_backward(node, g):
-    shape, geom, argk, added = node._args
+    shape, geom, argk, added, fmt = node._args
     nn = g._device._backend.nn
     if _grad_on():
         ks, s, p, d, _ = geom
         return (_plane_grad(g, nn.max_pool_indices(argk, shape[2:], ks, s, p, d), shape, added),)
     ga = g._data[None] if added else g._data
-    r = nn.max_pool_backward(ga, argk, shape, *geom)
+    r = M.into(g._device._backend.xp, nn.max_pool_backward(ga, argk, shape, *geom), fmt)
     return (_make(_unbatch(r, added), g._dtype, g._device),)
 
 
@@ -110,10 +119,12 @@ def max_pool_nd(input, nsp, kernel_size, stride=None, padding=0, dilation=1, cei
     needs = _needs(input)
     vals, argk = nn.max_pool(x, ks, s, p, d, ceil_mode, needs or return_indices)
     _check_output(x, vals.shape[2:])
-    out = _make(_unbatch(vals, added), input._dtype, input._device)
+    fmt = M.suggest(input._data)
+    out = _make(_unbatch(M.into(input._device._backend.xp, vals, fmt), added), input._dtype,
+                input._device)
     if needs:
         record(out, _MAX_NODES[nsp], (input,), (),
-               (x.shape, (ks, s, p, d, ceil_mode), argk, added))
+               (x.shape, (ks, s, p, d, ceil_mode), argk, added, fmt))
     if not return_indices:
         return out
     idx = nn.max_pool_indices(argk, x.shape[2:], ks, s, p, d)
@@ -167,9 +178,10 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 # ---- average pooling -----------------------------------------------------------------------------
 def _avg_pool_backward(node, g):
     """The transposed window sum; its own gradient is the average pooling again."""
-    shape, args, added = node._args
+    shape, args, added, fmt = node._args
     ga = g._data[None] if added else g._data
-    r = g._device._backend.nn.avg_pool_backward(ga, shape, *args)
+    r = M.into(g._device._backend.xp, g._device._backend.nn.avg_pool_backward(ga, shape, *args),
+               fmt)
     out = _make(_unbatch(r, added), g._dtype, g._device)
     if _needs(g):
         record(out, _AVG_GRAD_NODES[len(shape) - 2], (g,), (), args)
@@ -197,9 +209,11 @@ def avg_pool_nd(input, nsp, kernel_size, stride=None, padding=0, ceil_mode=False
     args = (ks, s, p, ceil_mode, count_include_pad, divisor_override)
     r = input._device._backend.nn.avg_pool(x, *args)
     _check_output(x, r.shape[2:])
-    out = _make(_unbatch(r.astype(x.dtype, copy=False), added), input._dtype, input._device)
+    fmt = _pool_layout(input, nsp)
+    r = M.into(input._device._backend.xp, r.astype(x.dtype, copy=False), fmt)
+    out = _make(_unbatch(r, added), input._dtype, input._device)
     if _needs(input):
-        record(out, _AVG_NODES[nsp], (input,), (), (x.shape, args, added))
+        record(out, _AVG_NODES[nsp], (input,), (), (x.shape, args, added, fmt))
     return out
 
 
@@ -236,7 +250,8 @@ def adaptive_avg_pool_nd(input, nsp, output_size):
         return input.mean(tuple(range(-nsp, 0)), keepdim=True)
     nn = input._device._backend.nn
     mats = [nn.adaptive_avg_matrix(n, v, input._data.dtype) for n, v in zip(sp, o)]
-    return linear_map(input, mats, _ADAPTIVE_AVG[nsp])
+    fmt = _pool_layout(input, nsp)
+    return linear_map(input, mats, _ADAPTIVE_AVG[nsp], fmt=fmt, back=fmt)
 
 
 @register("adaptive_avg_pool1d", method=False, nodes=("SqueezeBackward1",))
@@ -249,8 +264,8 @@ def adaptive_avg_pool1d(input, output_size):
 
 # ---- adaptive max pooling ------------------------------------------------------------------------
 def _index_backward(node, g):
-    shape, flat, added = node._args
-    return (_plane_grad(g, flat, shape, added),)
+    shape, flat, added, fmt = node._args
+    return (_plane_grad(g, flat, shape, added, fmt),)
 
 
 AdaptiveMaxPool2DBackward0 = node_class("AdaptiveMaxPool2DBackward0", _index_backward)
@@ -264,9 +279,11 @@ def adaptive_max_pool_nd(input, nsp, output_size, return_indices=False):
     o = adaptive_output_size(input, nsp, output_size)
     x, added = _batched(input, nsp)
     vals, flat = input._device._backend.nn.adaptive_max_pool(x, o)
-    out = _make(_unbatch(vals, added), input._dtype, input._device)
+    fmt = _pool_layout(input, nsp)
+    out = _make(_unbatch(M.into(input._device._backend.xp, vals, fmt), added), input._dtype,
+                input._device)
     if _needs(input):
-        record(out, _ADAPTIVE_MAX[nsp], (input,), (), (x.shape, flat, added))
+        record(out, _ADAPTIVE_MAX[nsp], (input,), (), (x.shape, flat, added, fmt))
     if not return_indices:
         return out
     return out, _make(_unbatch(flat, added), D.int64, input._device)
@@ -343,7 +360,12 @@ def constant_pad_nd(input, pad, value=0):
     if any(s < 0 for s in shape):
         raise _errors.pad_negative_output(lead, a, pairs)
     xp = input._device._backend.xp
-    out = xp.full(shape, value, a.dtype) if value else xp.zeros(shape, a.dtype)
+    fmt = M.suggest(a)
+    if fmt == "contiguous_format":
+        out = xp.full(shape, value, a.dtype) if value else xp.zeros(shape, a.dtype)
+    else:       # torch's output: laid out as the input suggests
+        out = M.empty(xp, shape, a.dtype, fmt)
+        out[...] = value
     src = [slice(None)] * lead
     dst = [slice(None)] * lead
     for n, (lo, hi) in zip(a.shape[lead:], pairs):
@@ -376,14 +398,14 @@ def _pad_index(n, lo, hi, mode):
 def _index_pad_backward(node, g):
     """The padding gathered along each dim by an index, so its gradient sums back into the
     source positions with ``index_add``, last dim first (ember ops: double backward works)."""
-    shape, pairs, idxs = node._args
+    shape, pairs, idxs, fmt = node._args
     nd = len(idxs)
     for k in reversed(range(nd)):
         ax = g.ndim - nd + k
         size = tuple(g.shape[:ax]) + (shape[ax],) + tuple(g.shape[ax + 1:])
         index = _make(g._device._backend.xp.asarray(idxs[k], np.int64), D.int64, g._device)
         g = g.new_zeros(size).index_add(ax, index, g)
-    return (g,)
+    return (M.tensor_into(g, fmt),)
 
 
 def _pad_nodes(prefix):
@@ -410,7 +432,9 @@ def index_pad(input, pad, mode):
     r, xp = a, input._device._backend.xp
     for k, idx in enumerate(idxs):
         r = xp.take(r, xp.asarray(idx), axis=a.ndim - nd + k)
-    out = _make(r, input._dtype, input._device)
+    # torch's reflection and replication kernels keep the suggested layout, circular's slices not
+    fmt = "contiguous_format" if mode == "circular" else M.suggest(a)
+    out = _make(M.into(xp, r, fmt), input._dtype, input._device)
     if _needs(input):
-        record(out, _PAD_NODES[mode][nd], (input,), (), (a.shape, pairs, idxs))
+        record(out, _PAD_NODES[mode][nd], (input,), (), (a.shape, pairs, idxs, fmt))
     return out

@@ -9,6 +9,7 @@ from .. import _errors
 from .._tensor import _make
 from ..autograd.graph import node_class
 from ._core import register, record, _grad_on
+from . import memory_format as M
 
 
 def _needs(t):
@@ -17,19 +18,22 @@ def _needs(t):
 
 # ---- separable linear maps -----------------------------------------------------------------------
 def _linear_map_backward(node, g):
-    mats, shape, cls_t, added = node._args
-    return (linear_map(g, [m.T for m in mats], cls_t, node.__class__, added),)
+    mats, shape, cls_t, added, back = node._args
+    return (linear_map(g, [m.T for m in mats], cls_t, node.__class__, added, back, back),)
 
 
-def linear_map(input, mats, cls, cls_t=None, added=None):
+def linear_map(input, mats, cls, cls_t=None, added=None, fmt=None, back=None):
     """Apply the (O_i, S_i) matrix ``mats[i]`` along trailing spatial dim ``i`` of ``input``.
 
-    ``cls`` is the node of this map, ``cls_t`` the node of its transpose (its gradient)."""
+    ``cls`` is the node of this map, ``cls_t`` the node of its transpose (its gradient).
+    The result is laid out as ``fmt`` (None: as ``input`` suggests), the gradient as ``back``
+    (None: as the incoming gradient suggests)."""
     a = input._data
     r = input._device._backend.nn.apply_matrices(a, mats)
+    r = M.into(input._device._backend.xp, r, M.suggest(a) if fmt is None else fmt)
     out = _make(r, input._dtype, input._device)
     if _needs(input):
-        record(out, cls, (input,), (), (mats, a.shape, cls_t or cls, added))
+        record(out, cls, (input,), (), (mats, a.shape, cls_t or cls, added, back))
     return out
 
 
@@ -63,7 +67,10 @@ def resample(input, out_spatial, mode, align_corners, scales):
     sp = input._data.shape[-nsp:]
     mats = [nn.interp_matrix(n, o, kind, align_corners, sc, input._data.dtype)
             for n, o, sc in zip(sp, out_spatial, scales)]
-    return linear_map(input, mats, _interp_node(mode, nsp))
+    # torch's bicubic and 3-d nearest backwards write NC*S; the others' follow the gradient
+    nc = kind == "cubic" or (nsp == 3 and kind.startswith("nearest"))
+    return linear_map(input, mats, _interp_node(mode, nsp),
+                      back="contiguous_format" if nc else None)
 
 
 # ---- channel rearrangement ---------------------------------------------------------------------
@@ -82,7 +89,9 @@ def _images(input, op):
 
 
 def _rearranged(input, r, cls, args):
-    out = _make(input._device._backend.xp.ascontiguousarray(r), input._dtype, input._device)
+    """The rearranged ``r`` as a new array laid out as ``input`` suggests."""
+    out = _make(M.into(input._device._backend.xp, r, M.suggest(input._data)), input._dtype,
+                input._device)
     if _needs(input):
         record(out, cls, (input,), (), args)
     return out

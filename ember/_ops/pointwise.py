@@ -15,6 +15,7 @@ from ..autograd.graph import node_class, save_output
 from ._core import (OPS, set_autocast, raw_grad_ok,
                     unary, binary, register, prep2, record, _grad_on, write_out, inplace,
                     needs_grad, grad_for, wrap, check_same_device, check_scalar_arg)
+from . import memory_format
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -742,7 +743,10 @@ def _relu_grad(g, x, y):
     if not raw_grad_ok(g, y) or gd.shape != yd.shape or gd.dtype != yd.dtype or \
             gd.dtype.kind != "f":
         return g.masked_fill(y <= 0, 0)
-    return _make(g._device._backend.nn.relu_backward(gd, yd), g._dtype, g._device)
+    r = g._device._backend.nn.relu_backward(gd, yd)
+    if gd.strides != yd.strides and yd.ndim in (4, 5):   # torch's kernel: laid out as y
+        r = memory_format.into(g._device._backend.xp, r, memory_format.suggest(yd))
+    return _make(r, g._dtype, g._device)
 
 
 relu, relu_ = unary("relu", _relu_kernel, _relu_grad, "ReluBackward0", saves="output",

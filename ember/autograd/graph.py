@@ -15,7 +15,7 @@ from collections import OrderedDict
 from typing import NamedTuple
 
 from .. import _errors
-from .._layout import strided as _strided
+from .._layout import strided as _strided, contiguous_format as _contiguous
 from .._aten_dispatch import _classes as _dispatching
 from .._tensor import GRAD_DTYPES, Tensor, _make
 from . import grad_mode
@@ -277,15 +277,13 @@ def accumulate_into(var, g):
             g = g.to(wanted)
     old = var._grad
     if old is None:
-        if grad_mode.is_grad_enabled():
-            var._grad = g.clone()
-        elif g.layout is not _strided or g.__class__ in _dispatching:
-            var._grad = g.detach()      # sparse, or a wrapper (whose ops make its values)
-        elif _can_steal(g):
+        if g.layout is not _strided or g.__class__ in _dispatching:
+            var._grad = g.clone() if grad_mode.is_grad_enabled() else g.detach()
+        elif not grad_mode.is_grad_enabled() and _obeys_contract(g, var) and _can_steal(g):
             g._requires_grad = False
             var._grad = g
         else:
-            var._grad = _make(var._device.backend.copy(g._data), g._dtype, g._device)
+            var._grad = _contract_copy(var, g)
     elif grad_mode.is_grad_enabled():
         var._grad = old + g if old.layout is _strided or g.layout is not _strided else g + old
     elif old.layout is not _strided or g.layout is not _strided:
@@ -302,6 +300,41 @@ def accumulate_into(var, g):
             var._grad = _make(d + g._data, old._dtype, old._device)
 
 
+def _obeys_contract(g, var):
+    """torch's gradient layout contract for a leaf's first ``.grad``: the leaf's own strides
+    (size-1 dims aside) when the leaf is strided and dense, C-contiguous otherwise."""
+    g, v = g._data, var._data
+    if not _dense(var) or v.flags.c_contiguous:        # C order is the contract
+        return g.flags.c_contiguous
+    return all(n == 1 or sg == sv for n, sg, sv in zip(g.shape, g.strides, v.strides))
+
+
+def _dense(var):
+    """Whether the leaf is strided, non-overlapping and dense (torch's
+    ``is_non_overlapping_and_dense``)."""
+    if var.layout is not _strided:
+        return False
+    if var._data.flags.c_contiguous:
+        return True
+    from .._ops import memory_format   # at call time: no import cycle at module load
+    return memory_format.dense(var._data)
+
+
+def _contract_copy(var, g):
+    """A copy of ``g`` obeying the layout contract (differentiable when grad mode is on, as
+    torch's ``clone_obey_contract``)."""
+    v = var._data
+    if not _dense(var):
+        return g.clone(memory_format=_contiguous) if grad_mode.is_grad_enabled() else \
+            _make(var._device.backend.copy(g._data), g._dtype, g._device)
+    buf = _make(var._device.backend.xp.empty_like(v, dtype=g._data.dtype), g._dtype,
+                g._device)
+    if grad_mode.is_grad_enabled():
+        return buf.copy_(g)
+    buf._data[...] = g._data
+    return buf
+
+
 def _can_steal(g):
     """True when nobody but the engine can observe ``g``'s buffer, so ``.grad`` may keep it.
 
@@ -310,7 +343,7 @@ def _can_steal(g):
     references once ``g``'s own view links are dropped."""
     d = g._data
     if g._grad_fn is not None or not g._device.backend.writeable(d) or \
-            not d.flags.c_contiguous or sys.getrefcount(g) > 5:
+            sys.getrefcount(g) > 5:
         return False
     base = d.base
     if base is None:
