@@ -41,3 +41,9 @@ def _annotations(lib, x):
 def test_annotations_as_torch():
     x = np.random.default_rng(0).standard_normal((2, 3, 8, 8)).astype("float32")
     assert _annotations(ember, x) == _annotations(torch, x)
+
+
+def test_channels_last_layouts_as_torch():
+    x = np.random.default_rng(1).standard_normal((2, 3, 8, 8)).astype("float32")
+    x = np.ascontiguousarray(x.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)    # NHWC memory
+    assert _annotations(ember, x) == _annotations(torch, x)
