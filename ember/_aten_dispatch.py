@@ -33,6 +33,7 @@ __all__ = ["note_instance", "push_mode", "pop_mode", "mode_stack", "dispatch_ove
 
 _mode_stack = []            # active TorchDispatchMode instances, innermost last
 _off = [0]                  # depth of regions that run ops without dispatch (shadow runs)
+_handling = [0]             # depth of __torch_dispatch__ handlers running
 _classes = set()            # subclasses with their own __torch_dispatch__ that had instances
 _LAYER = "torch_dispatch"
 
@@ -371,7 +372,20 @@ def _run(op, run, args, kwargs, hargs, hkwargs):
     return out
 
 
+def in_handler():
+    """Whether a ``__torch_dispatch__`` handler is running."""
+    return _handling[0] > 0
+
+
 def _call_handlers(op, args, kwargs):
+    _handling[0] += 1
+    try:
+        return _handle(op, args, kwargs)
+    finally:
+        _handling[0] -= 1
+
+
+def _handle(op, args, kwargs):
     types = tuple(_subclass_args((args, kwargs), []))
     if _mode_stack:
         result = call_innermost_mode(_mode_stack, "__torch_dispatch__", op, types, args, kwargs)
