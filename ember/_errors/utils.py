@@ -277,3 +277,37 @@ def tb_hparams_domain(key):
 
 def tb_hparams_value():
     return ValueError("value should be one of int, float, str, bool, or torch.Tensor")
+
+
+def pytree_dataclass_field_names(cls):
+    return ValueError(f"field_names must be specified with a list of all fields used to "
+                      f"initialize {cls}, as it is not a dataclass.")
+
+
+def pytree_dataclass_fields_mismatch(missing, unexpected):
+    msg = "field_names does not include all dataclass fields.\n"
+    if missing:
+        msg += (f"Missing fields in `field_names`: {missing}. If you want to include these "
+                "fields in the pytree, please add them to `field_names`, otherwise please add "
+                "them to `drop_field_names`.\n")
+    if unexpected:
+        msg += (f"Unexpected fields in `field_names`: {unexpected}. Please remove these "
+                "fields, or add them to `drop_field_names`.\n")
+    return ValueError(msg)
+
+
+def pytree_constant_default(method):
+    return TypeError(f"register_constant(cls) expects `cls` to have a non-default `{method}` "
+                     "implementation.")
+
+
+def pytree_not_constant_spec():
+    return AssertionError("spec does not correspond to a registered constant pytree")
+
+
+def pytree_treespec_children(kind, children):
+    return ValueError(f"Expected a {kind} of TreeSpec values, got: {children!r}.")
+
+
+def pytree_deprecated(name, instead):
+    return FutureWarning(f"`{name}` is deprecated. Please use `{instead}` instead.")
