@@ -311,3 +311,26 @@ def pytree_treespec_children(kind, children):
 
 def pytree_deprecated(name, instead):
     return FutureWarning(f"`{name}` is deprecated. Please use `{instead}` instead.")
+
+
+# ---- torch.utils.swap_tensors ---------------------------------------------------------------
+def swap_tensors_weakref(name):
+    return RuntimeError(f"Cannot swap {name} because it has weakref associated with it")
+
+
+def swap_tensors_slots():
+    return RuntimeError("Cannot swap t1 and t2 if they have different slots")
+
+
+def swap_tensors_poisoned():
+    return RuntimeError(
+        "Trying to execute AccumulateGrad node that was poisoned by swap_tensors this can happen "
+        "when you try to run backward on a tensor that was swapped. For a module m with "
+        "`torch.__future__.set_swap_module_params_on_conversion(True)` you should not change "
+        "the device or dtype of the module (e.g. `m.cpu()` or `m.half()`) between running "
+        "forward and backward. To resolve this, please only change the device/dtype before "
+        "running forward (or after both forward and backward).")
+
+
+def swap_apply_failed(where):
+    return RuntimeError(f"_apply(): Couldn't swap {where}")
