@@ -27,7 +27,7 @@ import os
 
 from ._errors.dispatch import dispatch_not_implemented
 from ._tensor import Tensor, _copy_fields
-from ._subclass import call_innermost_mode
+from ._subclass import call_innermost_mode, rule_for
 
 __all__ = ["note_instance", "push_mode", "pop_mode", "mode_stack", "dispatch_overload"]
 
@@ -387,12 +387,16 @@ def _call_handlers(op, args, kwargs):
 
 def _handle(op, args, kwargs):
     types = tuple(_subclass_args((args, kwargs), []))
+    rules = op.overloadpacket._dispatch_rules     # torch.library.register_torch_dispatch
     if _mode_stack:
-        result = call_innermost_mode(_mode_stack, "__torch_dispatch__", op, types, args, kwargs)
+        result = call_innermost_mode(_mode_stack, "__torch_dispatch__", op, types, args, kwargs,
+                                     rules=rules)
         if result is not NotImplemented:
             return result
     for cls in sorted(types, key=lambda c: -len(c.__mro__)):    # subclasses first
-        result = cls.__torch_dispatch__(op, types, args, kwargs)
+        rule = rule_for(rules, cls)
+        result = rule(cls, op, types, args, kwargs) if rule is not None else \
+            cls.__torch_dispatch__(op, types, args, kwargs)
         if result is not NotImplemented:
             return result
     raise dispatch_not_implemented(op, types)

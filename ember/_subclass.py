@@ -205,12 +205,24 @@ def _wrap(inner, original):
     return public
 
 
-def call_innermost_mode(stack, method, *args):
+def call_innermost_mode(stack, method, *args, rules=None):
     """``method`` of the innermost mode on ``stack`` called with ``args``, that mode popped
     while it runs (the calls its handler makes see only the modes outside it), as torch does;
-    shared by the function and dispatch mode stacks."""
+    shared by the function and dispatch mode stacks.  ``rules`` ({class: rule}, from
+    ``torch.library.register_torch_dispatch``) may name a ``rule(mode, *args)`` to call
+    instead."""
     mode = stack.pop()
     try:
-        return getattr(mode, method)(*args)
+        rule = rule_for(rules, type(mode))
+        return rule(mode, *args) if rule is not None else getattr(mode, method)(*args)
     finally:
         stack.append(mode)
+
+
+def rule_for(rules, cls):
+    """The rule ``rules`` holds for ``cls`` or the nearest of its bases, or None."""
+    if rules:
+        for klass in cls.__mro__:
+            if klass in rules:
+                return rules[klass]
+    return None
