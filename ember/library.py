@@ -24,6 +24,7 @@ __all__ = ["Library", "custom_op", "register_fake", "register_autograd", "impl",
            "get_ctx", "opcheck"]
 
 _registry = {}      # "ns::name" -> OpOverloadPacket
+_vmap_runner = []   # how torch.vmap runs a register_vmap rule (set by ember.func)
 
 
 def _split(qualname):
@@ -75,6 +76,10 @@ class OpOverloadPacket:
             with sys.modules["ember"].autocast(device_type, enabled=False):
                 return self._call(*_cast(args, device_type, self._autocast[device_type]),
                                   **kwargs)
+        if self._vmap_rule and _vmap_runner:     # torch.vmap is running (ember.func loaded)
+            out = _vmap_runner[0](self._vmap_rule[None], args, kwargs)
+            if out is not NotImplemented:
+                return out
         if self._autograd is not None:
             return self._autograd.apply(*args, **kwargs)
         return self._kernel(args)(*args, **kwargs)

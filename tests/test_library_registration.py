@@ -156,3 +156,20 @@ def test_fallthrough_kernel():
         lib.impl("f", lambda x: x * 2, "CompositeExplicitAutograd")
         lib.impl("f", mod.library.fallthrough_kernel, "AutogradCPU")
         assert getattr(mod.ops, lib.ns).f(mod.ones(2)).tolist() == [2.0, 2.0]
+
+
+def test_register_vmap():
+    def run(mod):
+        seen = []
+
+        def rule(info, in_dims, x, s):
+            seen.append((info.batch_size, info.randomness, in_dims[1], tuple(x.shape)))
+            xb = x.movedim(in_dims[0], 0) if in_dims[0] is not None else x.unsqueeze(0)
+            return xb * s + 100, 0
+        op = _op(mod, lambda x, s: x * s)
+        op.register_vmap(rule)
+        a = mod.vmap(op, in_dims=(0, None))(mod.ones(3, 2), 2.0).tolist()
+        b = mod.vmap(op, in_dims=(1, None))(mod.ones(2, 4), 3.0).tolist()
+        plain = op(mod.ones(2), 2.0).tolist()      # no vmap: the kernel
+        return a, b, plain, [s[:3] for s in seen]
+    assert run(ember) == run(torch)
