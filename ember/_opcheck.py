@@ -9,6 +9,7 @@ as they mean something in Ember.
   compiler, so it checks what a trace needs: a fake kernel, and the same results (within
   ``rtol`` / ``atol``) from a second run on fresh copies of the inputs.
 """
+import inspect
 import re
 
 from . import _errors
@@ -81,7 +82,6 @@ def _mutable_names(op):
 
 
 def _check_schema(op, args, kwargs, rtol, atol):
-    import inspect
     fn = op.overloadpacket._fn
     params = list(inspect.signature(fn).parameters) if fn is not None else []
     before = [(name, [t.detach().clone() for t in _tensors(value)])

@@ -6,7 +6,6 @@ same in the older style.  Ember runs every operator in Python, so the dispatch k
 and the fake (meta) kernels of ``register_fake`` are recorded but never needed: the one
 implementation serves every device.  ``torch.ops.aten.<name>`` reaches Ember's own ops.
 """
-import collections.abc
 import importlib
 import inspect
 import sys
