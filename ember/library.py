@@ -89,12 +89,14 @@ class OpOverloadPacket:
         return next((d for d in self._autocast if top.is_autocast_enabled(d)), None)
 
     def _kernel(self, args):
-        """The kernel registered for the device of the first tensor argument, else the
-        operator's own."""
+        """The kernel registered for the device of the first tensor argument, else the one
+        registered for every device (``None``), else the operator's own."""
         fn = self._fn
         if self._kernels:
             t = next((a for a in _flat(args) if isinstance(a, Tensor)), None)
-            fn = self._kernels.get(t.device.type if t is not None else None, fn)
+            fn = self._kernels.get(None, fn)
+            if t is not None:
+                fn = self._kernels.get(t.device.type, fn)
         if fn is None:
             raise _errors.library_no_kernel(self._ns, self._name)
         return fn

@@ -85,12 +85,15 @@ def test_register_kernel_and_autocast():
         plain = op(x, 3.0).tolist()
         mod.library.register_kernel(op, "cpu", lambda x, s: x * s + 100)
         cpu = op(x, 3.0).tolist()
+        every = _op(mod, lambda x, s: x * s)
+        mod.library.register_kernel(every, None, lambda x, s: x - s)
+        out_every = every(x, 3.0).tolist()
         mod.library.register_autocast(op, "cpu", mod.bfloat16)
         with mod.autocast("cpu", dtype=mod.float16):
             cast = op(x, 3.0)
             inner = op(mod.ones(2, dtype=mod.float64), 1.0).dtype
         err = _outcome(lambda: mod.library.register_autocast(op, "meta", mod.float16))
-        return plain, cpu, str(cast.dtype)[-8:], cast.tolist(), str(inner)[-7:], op(x, 1.0).dtype \
+        return plain, cpu, out_every, str(cast.dtype)[-8:], cast.tolist(), str(inner)[-7:], op(x, 1.0).dtype \
             is mod.float32, err
     assert run(ember) == run(torch)
 
