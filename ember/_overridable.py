@@ -39,7 +39,9 @@ def _namespace(path):
     return obj
 
 
-def _names(torch_name, namespace):
+def _names(namespace):
+    """The names a namespace offers: its ``__all__`` where it has one (torch reads
+    ``torch.__all__``; Ember's top level has none, so its public names), else ``dir``."""
     if namespace is sys.modules["ember"]:
         return [n for n in dir(namespace) if not n.startswith("_")]
     return getattr(namespace, "__all__", None) or dir(namespace)
@@ -78,7 +80,7 @@ def _catalogue():
     entries, names = [], {}     # names: function -> every name it is bound at
     for torch_name, path in _NAMESPACES:
         namespace = _namespace(path)
-        for name in _names(torch_name, namespace) or ():
+        for name in _names(namespace):
             value = getattr(namespace, name, None)
             if value is None or _skipped(name, value, namespace):
                 continue
