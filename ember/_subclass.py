@@ -95,7 +95,7 @@ def _inherited(cls, name, prop):
 # ``install``), leaving Tensor's attributes -- whose identity libraries compare with, e.g.
 # ``func is torch.Tensor.clone`` -- untouched; "torch_function_mode" adds Tensor's methods and
 # operators while a mode is active, so that a mode sees plain tensors' method calls.
-_LAYER, _MODE_LAYER = "torch_function", "torch_function_mode"
+_LAYER, MODE_LAYER = "torch_function", "torch_function_mode"
 _seen_classes = {}      # subclass -> whether it overrides __torch_function__
 _extra_functions = set()     # public functions of modules above the core (nn.functional)
 _TENSOR_FUNCTIONS = ("result_type", "is_floating_point", "is_complex", "numel", "is_nonzero",
@@ -127,9 +127,9 @@ def sync():
     from ._ops import _bindings
     from .overrides import _mode_stack
     _bindings.register_layer(_LAYER, -1, _public_functions, _wrap, scope="modules")
-    _bindings.register_layer(_MODE_LAYER, -1, _public_functions, _wrap, scope="tensor")
+    _bindings.register_layer(MODE_LAYER, -1, _public_functions, _wrap, scope="tensor")
     _bindings.set_active(_LAYER, bool(_mode_stack) or any(_seen_classes.values()))
-    _bindings.set_active(_MODE_LAYER, bool(_mode_stack))
+    _bindings.set_active(MODE_LAYER, bool(_mode_stack))
 
 
 def add_public_functions(functions):
@@ -213,8 +213,8 @@ def call_innermost_mode(stack, method, *args, rules=None):
     instead."""
     mode = stack.pop()
     try:
-        rule = rule_for(rules, type(mode))
-        return rule(mode, *args) if rule is not None else getattr(mode, method)(*args)
+        rule = rules and rule_for(rules, type(mode))
+        return rule(mode, *args) if rule else getattr(mode, method)(*args)
     finally:
         stack.append(mode)
 

@@ -11,6 +11,7 @@ import functools
 from . import _errors, _subclass
 from ._C import (_disabled_torch_function_impl, _subclass_dispatch_disabled,
                  _torch_function_disabled)
+from ._ops import _bindings
 from ._overridable import (get_ignored_functions, get_overridable_functions,
                            get_testing_overrides, resolve_name)
 from ._tensor import Tensor
@@ -72,8 +73,9 @@ def handle_torch_function(public_api, relevant_args, *args, **kwargs):
         try:
             result = _subclass.call_innermost_mode(_mode_stack, "__torch_function__",
                                                    public_api, types, args, kwargs)
-        finally:
-            _subclass.sync()    # a handler's ``with self:`` left dispatch set for no mode
+        finally:   # a handler's own ``with self:`` switched the layers off while it was popped
+            if not _bindings.is_active(_subclass.MODE_LAYER):
+                _subclass.sync()
         if result is not NotImplemented:
             return result
     for arg in overloaded:
