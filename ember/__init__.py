@@ -94,7 +94,7 @@ _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "dist
                  "overrides", "_C", "amp", "cpu", "testing", "multiprocessing", "futures",
                  "profiler", "distributions", "func",
                  "fft", "signal", "masked", "sparse", "__config__", "quasirandom", "functional",
-                 "_utils", "xpu", "mps", "ao", "quantization"}
+                 "_utils", "xpu", "mps", "ao", "quantization", "__future__"}
 _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),
                "PyTorchFileReader": ("serialization", "PyTorchFileReader"),
                "ScriptModule": ("jit", "ScriptModule"), "ScriptFunction": ("jit", "ScriptFunction"),

@@ -27,12 +27,13 @@ import os
 
 from ._errors.dispatch import dispatch_not_implemented
 from ._tensor import Tensor, _copy_fields
-from ._subclass import call_innermost_mode
+from ._subclass import call_innermost_mode, rule_for
 
 __all__ = ["note_instance", "push_mode", "pop_mode", "mode_stack", "dispatch_overload"]
 
 _mode_stack = []            # active TorchDispatchMode instances, innermost last
 _off = [0]                  # depth of regions that run ops without dispatch (shadow runs)
+_handling = [0]             # depth of __torch_dispatch__ handlers running
 _classes = set()            # subclasses with their own __torch_dispatch__ that had instances
 _LAYER = "torch_dispatch"
 
@@ -396,14 +397,31 @@ def _run(op, run, args, kwargs, hargs, hkwargs):
     return out
 
 
+def in_handler():
+    """Whether a ``__torch_dispatch__`` handler is running."""
+    return _handling[0] > 0
+
+
 def _call_handlers(op, args, kwargs):
+    _handling[0] += 1
+    try:
+        return _handle(op, args, kwargs)
+    finally:
+        _handling[0] -= 1
+
+
+def _handle(op, args, kwargs):
     types = tuple(_subclass_args((args, kwargs), []))
+    rules = op.overloadpacket._dispatch_rules     # torch.library.register_torch_dispatch
     if _mode_stack:
-        result = call_innermost_mode(_mode_stack, "__torch_dispatch__", op, types, args, kwargs)
+        result = call_innermost_mode(_mode_stack, "__torch_dispatch__", op, types, args, kwargs,
+                                     rules=rules)
         if result is not NotImplemented:
             return result
     for cls in sorted(types, key=lambda c: -len(c.__mro__)):    # subclasses first
-        result = cls.__torch_dispatch__(op, types, args, kwargs)
+        rule = rule_for(rules, cls)
+        result = rule(cls, op, types, args, kwargs) if rule is not None else \
+            cls.__torch_dispatch__(op, types, args, kwargs)
         if result is not NotImplemented:
             return result
     raise dispatch_not_implemented(op, types)

@@ -95,7 +95,7 @@ def _inherited(cls, name, prop):
 # ``install``), leaving Tensor's attributes -- whose identity libraries compare with, e.g.
 # ``func is torch.Tensor.clone`` -- untouched; "torch_function_mode" adds Tensor's methods and
 # operators while a mode is active, so that a mode sees plain tensors' method calls.
-_LAYER, _MODE_LAYER = "torch_function", "torch_function_mode"
+_LAYER, MODE_LAYER = "torch_function", "torch_function_mode"
 _seen_classes = {}      # subclass -> whether it overrides __torch_function__
 _extra_functions = set()     # public functions of modules above the core (nn.functional)
 _TENSOR_FUNCTIONS = ("result_type", "is_floating_point", "is_complex", "numel", "is_nonzero",
@@ -127,9 +127,9 @@ def sync():
     from ._ops import _bindings
     from .overrides import _mode_stack
     _bindings.register_layer(_LAYER, -1, _public_functions, _wrap, scope="modules")
-    _bindings.register_layer(_MODE_LAYER, -1, _public_functions, _wrap, scope="tensor")
+    _bindings.register_layer(MODE_LAYER, -1, _public_functions, _wrap, scope="tensor")
     _bindings.set_active(_LAYER, bool(_mode_stack) or any(_seen_classes.values()))
-    _bindings.set_active(_MODE_LAYER, bool(_mode_stack))
+    _bindings.set_active(MODE_LAYER, bool(_mode_stack))
 
 
 def add_public_functions(functions):
@@ -205,12 +205,24 @@ def _wrap(inner, original):
     return public
 
 
-def call_innermost_mode(stack, method, *args):
+def call_innermost_mode(stack, method, *args, rules=None):
     """``method`` of the innermost mode on ``stack`` called with ``args``, that mode popped
     while it runs (the calls its handler makes see only the modes outside it), as torch does;
-    shared by the function and dispatch mode stacks."""
+    shared by the function and dispatch mode stacks.  ``rules`` ({class: rule}, from
+    ``torch.library.register_torch_dispatch``) may name a ``rule(mode, *args)`` to call
+    instead."""
     mode = stack.pop()
     try:
-        return getattr(mode, method)(*args)
+        rule = rules and rule_for(rules, type(mode))
+        return rule(mode, *args) if rule else getattr(mode, method)(*args)
     finally:
         stack.append(mode)
+
+
+def rule_for(rules, cls):
+    """The rule ``rules`` holds for ``cls`` or the nearest of its bases, or None."""
+    if rules:
+        for klass in cls.__mro__:
+            if klass in rules:
+                return rules[klass]
+    return None

@@ -8,15 +8,22 @@ implementation serves every device.  ``torch.ops.aten.<name>`` reaches Ember's o
 """
 import importlib
 import inspect
+import sys
+import warnings
 
 from . import _aten_dispatch as _dispatch
 from . import _errors
+from ._infer_schema import infer_schema
+from ._tensor import Tensor
 from .autograd.function import Function
 
 __all__ = ["Library", "custom_op", "register_fake", "register_autograd", "impl", "define",
-           "CustomOpDef", "ops"]
+           "CustomOpDef", "ops", "infer_schema", "register_kernel", "register_autocast",
+           "register_torch_dispatch", "register_vmap", "impl_abstract", "fallthrough_kernel",
+           "get_ctx", "opcheck"]
 
 _registry = {}      # "ns::name" -> OpOverloadPacket
+_vmap_runner = []   # how torch.vmap runs a register_vmap rule (set by ember.func)
 
 
 def _split(qualname):
@@ -33,8 +40,13 @@ class OpOverloadPacket:
     def __init__(self, ns, name, fn=None, overload_names=("default",)):
         self._ns, self._name = ns, name
         self._fn = fn
+        self._kernels = {}          # device type -> its kernel (register_kernel)
+        self._autocast = {}         # device type -> the dtype inputs are cast to
+        self._dispatch_rules = {}   # __torch_dispatch__ class -> rule (register_torch_dispatch)
+        self._vmap_rule = {}        # None -> the register_vmap rule
         self._autograd = None
         self._fake = None
+        self._schema = None
         self._overload_names = tuple(overload_names)
         self._overloads = {}
         self.__name__ = name
@@ -52,11 +64,42 @@ class OpOverloadPacket:
         return list(self._overload_names)
 
     def __call__(self, *args, **kwargs):
-        if self._fn is None:
-            raise _errors.library_no_kernel(self._ns, self._name)
+        if self._overload_names == ("default",) and _dispatch.active():
+            return self.default(*args, **kwargs)    # __torch_dispatch__ sees ns.name.default
+        return self._call(*args, **kwargs)
+
+    def _call(self, *args, **kwargs):
+        """Run the operator: its autocast rule, then its autograd formula or kernel."""
+        device_type = self._autocasting()
+        if device_type is not None:     # cast, then run with autocast off, as torch does
+            with sys.modules["ember"].autocast(device_type, enabled=False):
+                return self._call(*_cast(args, device_type, self._autocast[device_type]),
+                                  **kwargs)
+        if self._vmap_rule and _vmap_runner:     # torch.vmap is running (ember.func loaded)
+            out = _vmap_runner[0](self._vmap_rule[None], args, kwargs)
+            if out is not NotImplemented:
+                return out
         if self._autograd is not None:
             return self._autograd.apply(*args, **kwargs)
-        return self._fn(*args, **kwargs)
+        return self._kernel(args)(*args, **kwargs)
+
+    def _autocasting(self):
+        """The device type of a registered autocast rule whose autocast is enabled, or None."""
+        top = sys.modules["ember"] if self._autocast else None
+        return next((d for d in self._autocast if top.is_autocast_enabled(d)), None)
+
+    def _kernel(self, args):
+        """The kernel registered for the device of the first tensor argument, else the one
+        registered for every device (``None``), else the operator's own."""
+        fn = self._fn
+        if self._kernels:
+            t = next((a for a in _flat(args) if isinstance(a, Tensor)), None)
+            fn = self._kernels.get(None, fn)
+            if t is not None:
+                fn = self._kernels.get(t.device.type, fn)
+        if fn is None:
+            raise _errors.library_no_kernel(self._ns, self._name)
+        return fn
 
     def __repr__(self):
         return f"<OpOverloadPacket(op='{self}')>"
@@ -66,9 +109,8 @@ class OpOverloadPacket:
 
     def _set_autograd(self, backward, setup_context):
         name = f"GeneratedBackwardFor_{self._ns}_{self._name}_default"
-        fn = self._fn
         self._autograd = type(name, (Function,), {
-            "forward": staticmethod(lambda *args: fn(*args)),
+            "forward": staticmethod(lambda *args: self._kernel(args)(*args)),
             "setup_context": staticmethod(setup_context or (lambda ctx, inputs, output: None)),
             "backward": staticmethod(backward)})
 
@@ -85,8 +127,8 @@ class OpOverload:
 
     def __call__(self, *args, **kwargs):
         if _dispatch.active():
-            return _dispatch.dispatch_overload(self, self.overloadpacket, args, kwargs)
-        return self.overloadpacket(*args, **kwargs)
+            return _dispatch.dispatch_overload(self, self.overloadpacket._call, args, kwargs)
+        return self.overloadpacket._call(*args, **kwargs)
 
     def name(self):
         return f"{self.overloadpacket._qualified_op_name}.{self._overloadname}"
@@ -116,11 +158,13 @@ def _packet(qualname, fn=None):
 class CustomOpDef:
     """What ``custom_op`` returns: the operator, callable, plus its registration methods."""
 
-    def __init__(self, qualname, fn):
+    def __init__(self, qualname, fn, schema):
         self._packet = _packet(qualname, fn)
+        self._packet._schema = schema
         self.__name__ = fn.__name__
         self.__doc__ = fn.__doc__
         self._init_fn = fn
+        self._opoverload = self._packet.default
 
     def __call__(self, *args, **kwargs):
         return self._packet(*args, **kwargs)
@@ -133,43 +177,150 @@ class CustomOpDef:
         return fn
 
     def register_kernel(self, device_types, fn=None, /):
-        """Ember's one Python kernel serves every device: the registration is accepted."""
-        return (lambda f: f) if fn is None else fn
+        return register_kernel(self, device_types, fn)
+
+    def register_autocast(self, device_type, cast_inputs):
+        register_autocast(self, device_type, cast_inputs)
+
+    def register_torch_dispatch(self, torch_dispatch_class, fn=None, /):
+        return register_torch_dispatch(self, torch_dispatch_class, fn)
+
+    def register_vmap(self, fn=None, /):
+        return register_vmap(self, fn)
 
     def __repr__(self):
         return f"<CustomOpDef({self._packet!r})>"
 
 
-def _check_annotations(fn):
-    for p in inspect.signature(fn).parameters.values():
-        if p.annotation is inspect.Parameter.empty:
-            raise _errors.library_untyped(fn, p.name)
-
-
-def custom_op(name, fn=None, /, *, mutates_args, device_types=None, schema=None, tags=None):
-    """``@custom_op("ns::name", mutates_args=())``: make ``fn`` the operator ``ns::name``."""
+def _register(table, keys, fn):
+    """``table[key] = fn`` for each key; a decorator when ``fn`` is None."""
     def wrap(f):
-        if schema is None:
-            _check_annotations(f)
-        return CustomOpDef(name, f)
-    return wrap if fn is None else wrap(fn)
-
-
-def register_fake(op, fn=None, /, *, lib=None, _stacklevel=1):
-    """Record the fake (shape-only) kernel of ``op``; Ember's real kernel already runs anywhere."""
-    def wrap(f):
-        _packet(op if isinstance(op, str) else f"{op._ns}::{op._name}")._fake = f
+        table.update(dict.fromkeys(keys, f))
         return f
     return wrap if fn is None else wrap(fn)
 
 
+def _device_types(device_types):
+    """The device types a kernel is for (``None``: every device, the operator's own)."""
+    if device_types is None:
+        return (None,)
+    return (device_types,) if isinstance(device_types, str) else tuple(device_types)
+
+
+def _set_autocast(packet, device_type, cast_inputs):
+    if not sys.modules["ember"].amp.is_autocast_available(device_type):
+        raise _errors.library_autocast_device(device_type)
+    packet._autocast[device_type] = cast_inputs
+
+
+def _cast(value, device_type, dtype):
+    """``value`` with its floating-point tensors on ``device_type`` (float64 excepted) cast to
+    ``dtype``, through lists and tuples."""
+    if isinstance(value, Tensor):
+        eligible = value.is_floating_point() and value.device.type == device_type and \
+            value.dtype is not sys.modules["ember"].float64
+        return value.to(dtype) if eligible else value
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cast(v, device_type, dtype) for v in value)
+    return value
+
+
+def _flat(args):
+    for a in args:
+        if isinstance(a, (list, tuple)):
+            yield from a
+        else:
+            yield a
+
+
+def custom_op(name, fn=None, /, *, mutates_args, device_types=None, schema=None, tags=None):
+    """``@custom_op("ns::name", mutates_args=())``: make ``fn`` the operator ``ns::name`` (its
+    schema inferred from the annotations unless given)."""
+    def wrap(f):
+        inferred = schema if schema is not None else \
+            infer_schema(f, mutates_args=mutates_args)
+        return CustomOpDef(name, f, inferred)
+    return wrap if fn is None else wrap(fn)
+
+
+def _op_packet(op):
+    """The packet of an operator named by ``"ns::name"``, an ``OpOverload``, a packet or a
+    ``CustomOpDef``."""
+    if isinstance(op, CustomOpDef):
+        return op._packet
+    if isinstance(op, OpOverload):
+        return op.overloadpacket
+    return _packet(op if isinstance(op, str) else f"{op._ns}::{op._name}")
+
+
+def register_fake(op, fn=None, /, *, lib=None, _stacklevel=1):
+    """Record the fake (shape-only) kernel of ``op``: ``opcheck`` compares it with the real
+    one; Ember's real kernel itself runs on every device, meta included."""
+    def wrap(f):
+        _op_packet(op)._fake = f
+        return f
+    return wrap if fn is None else wrap(fn)
+
+
+def impl_abstract(qualname, func=None, *, lib=None, _stacklevel=1):
+    """The name ``register_fake`` had before PyTorch 2.4."""
+    warnings.warn(_errors.impl_abstract_renamed(), stacklevel=_stacklevel + 1)
+    return register_fake(qualname, func, lib=lib)
+
+
 def register_autograd(op, backward, /, *, setup_context=None, lib=None):
-    _packet(op if isinstance(op, str) else f"{op._ns}::{op._name}")._set_autograd(
-        backward, setup_context)
+    _op_packet(op)._set_autograd(backward, setup_context)
+
+
+def register_kernel(op, device_types, func=None, /, *, lib=None):
+    """The kernel of ``op`` for ``device_types`` (``None``: every device): calls with a first
+    tensor argument on one of them run it."""
+    return _register(_op_packet(op)._kernels, _device_types(device_types), func)
+
+
+def register_autocast(op, device_type, cast_inputs, /, *, lib=None):
+    """Inside an enabled autocast region for ``device_type``, ``op`` casts its floating-point
+    tensor inputs to ``cast_inputs`` and runs with autocast off."""
+    _set_autocast(_op_packet(op), device_type, cast_inputs)
+
+
+def register_torch_dispatch(op, torch_dispatch_class, func=None, /, *, lib=None):
+    """``func`` handles ``op`` for the ``__torch_dispatch__`` of ``torch_dispatch_class`` (a
+    Tensor subclass or a ``TorchDispatchMode``) in place of the class's own."""
+    return _register(_op_packet(op)._dispatch_rules, (torch_dispatch_class,), func)
+
+
+def register_vmap(op, func=None, /, *, lib=None):
+    """``func(info, in_dims, *args)`` batches ``op`` under ``torch.vmap``: it returns the
+    outputs and their batch dims."""
+    return _register(_op_packet(op)._vmap_rule, (None,), func)
+
+
+def fallthrough_kernel():
+    """Passed to ``Library.impl`` to register a fallthrough: the key adds no behaviour (Ember's
+    one kernel already serves every key), so nothing is registered."""
+    raise _errors.fallthrough_called()
+
+
+def get_ctx():
+    """The context of the running fake kernel: Ember runs fake kernels only in ``opcheck``,
+    outside it there is none (torch's answer outside a fake kernel)."""
+    return _fake_ctx[-1] if _fake_ctx else None
+
+
+_fake_ctx = []
+
+
+def opcheck(op, args, kwargs=None, *, test_utils=None, raise_exception=True, rtol=None,
+            atol=None):
+    """Check that ``op`` is registered correctly (see ``ember._opcheck``)."""
+    from . import _opcheck
+    return _opcheck.opcheck(op, args, kwargs, raise_exception=raise_exception, rtol=rtol,
+                            atol=atol, test_utils=test_utils or _opcheck.DEFAULT_TESTS)
 
 
 def define(qualname, schema, *, lib=None, tags=()):
-    _packet(qualname)
+    _packet(qualname)._schema = schema
 
 
 def impl(qualname, types, func=None, *, lib=None):
@@ -189,12 +340,12 @@ class Library:
 
     def define(self, schema, alias_analysis="", *, tags=()):
         name = schema.split("(", 1)[0].strip()
-        _packet(f"{self.ns}::{name}")
+        _packet(f"{self.ns}::{name}")._schema = f"({schema.split('(', 1)[1]}"
         return name
 
     def impl(self, op_name, fn, dispatch_key="", *, with_keyset=False, allow_override=True):
         name = op_name if isinstance(op_name, str) else op_name._name
-        _packet(f"{self.ns}::{name}", fn)
+        _packet(f"{self.ns}::{name}", None if fn is fallthrough_kernel else fn)
 
     def _destroy(self):
         """Operators stay registered for the life of the process."""

@@ -5,17 +5,26 @@ handle_torch_function(fn, args, *args)``) so that tensor-like objects can take o
 own public functions, methods and operators dispatch the same way (see ``ember._subclass``).
 """
 import builtins
+import contextlib
+import functools
 
 from . import _errors, _subclass
 from ._C import (_disabled_torch_function_impl, _subclass_dispatch_disabled,
                  _torch_function_disabled)
+from ._ops import _bindings
+from ._overridable import (get_ignored_functions, get_overridable_functions,
+                           get_testing_overrides, resolve_name)
 from ._tensor import Tensor
 
 __all__ = ["TorchFunctionMode", "has_torch_function", "has_torch_function_unary",
            "has_torch_function_variadic", "handle_torch_function", "is_tensor_like",
-           "get_default_nowrap_functions", "is_tensor_method_or_property"]
+           "get_default_nowrap_functions", "is_tensor_method_or_property",
+           "get_ignored_functions", "get_overridable_functions", "get_testing_overrides",
+           "resolve_name", "wrap_torch_function", "enable_reentrant_dispatch",
+           "BaseTorchFunctionMode", "redispatch_function"]
 
 _mode_stack = []
+_skip_next = [False]    # redispatch_function: the next check answers False
 
 
 def _overrides(arg):
@@ -29,7 +38,8 @@ def _overrides(arg):
 def has_torch_function(relevant_args):
     """True when some argument (other than a plain Tensor) implements ``__torch_function__``,
     or a ``TorchFunctionMode`` is active."""
-    if _torch_function_disabled[0]:
+    if _torch_function_disabled[0] or _skip_next[0]:
+        _skip_next[0] = False
         return False
     return bool(_mode_stack) or any(_overrides(a) for a in relevant_args)
 
@@ -60,8 +70,12 @@ def handle_torch_function(public_api, relevant_args, *args, **kwargs):
     overloaded = _overloaded_args(relevant_args)
     types = tuple(type(a) for a in overloaded)
     if _mode_stack:
-        result = _subclass.call_innermost_mode(_mode_stack, "__torch_function__", public_api,
-                                               types, args, kwargs)
+        try:
+            result = _subclass.call_innermost_mode(_mode_stack, "__torch_function__",
+                                                   public_api, types, args, kwargs)
+        finally:   # a handler's own ``with self:`` switched the layers off while it was popped
+            if not _bindings.is_active(_subclass.MODE_LAYER):
+                _subclass.sync()
         if result is not NotImplemented:
             return result
     for arg in overloaded:
@@ -108,6 +122,54 @@ class TorchFunctionMode:
         _mode_stack.append(mode)
         _subclass.sync()
         return mode
+
+
+class BaseTorchFunctionMode(TorchFunctionMode):
+    """A mode that runs every function it sees unchanged: a base for modes overriding a few."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        return func(*args, **(kwargs or {}))
+
+
+def wrap_torch_function(dispatcher):
+    """Decorator: the function defers to ``__torch_function__`` of the tensor-likes that
+    ``dispatcher`` (called with the same arguments) returns."""
+    def inner(func):
+        @functools.wraps(func)
+        def wrapped(*args, **kwargs):
+            relevant = dispatcher(*args, **kwargs)
+            if has_torch_function(relevant):
+                return handle_torch_function(wrapped, relevant, *args, **kwargs)
+            return func(*args, **kwargs)
+        return wrapped
+    return inner
+
+
+@contextlib.contextmanager
+def enable_reentrant_dispatch():
+    """Inside a ``__torch_dispatch__`` handler, let the ops it calls dispatch again.  Ember's
+    handlers already re-dispatch (its dispatch state is plain Python stacks), so the block
+    runs as it is; outside a handler, torch's error."""
+    from . import _aten_dispatch
+    if not _aten_dispatch.in_handler():
+        raise _errors.dispatch_state_outside_handler()
+    yield
+
+
+def redispatch_function(func, types, args, kwargs):
+    """Call ``func`` skipping its own ``__torch_function__`` check once; the calls it makes
+    dispatch as usual.  Ember's public functions are called unwrapped; any other function's
+    first ``has_torch_function`` check answers False."""
+    from ._ops._bindings import original
+    kwargs = kwargs or {}
+    inner = original(func)
+    if inner is not func or vars(Tensor).get(getattr(func, "__name__", None)) is func:
+        return inner(*args, **kwargs)
+    _skip_next[0] = True
+    try:
+        return func(*args, **kwargs)
+    finally:
+        _skip_next[0] = False
 
 
 def _get_current_function_mode():

@@ -575,3 +575,15 @@ def test_numpy_of_requires_grad_tensor_allowed_without_grad_mode():
             x.numpy()
         with lib.no_grad():
             np.testing.assert_array_equal(x.numpy(), np.ones(3, np.float32))
+
+
+def test_autograd_state_queries_and_reexports():
+    for mod in (ember, torch):
+        a = mod.autograd
+        assert a.is_view_replay_enabled() is False and a.is_multithreading_enabled() is True
+        with a.set_multithreading_enabled(False):
+            assert a.is_multithreading_enabled() is False
+        assert a.kineto_available() is mod.profiler.kineto_available()
+        assert a.handle_torch_function is mod.overrides.handle_torch_function
+        assert a.has_torch_function((mod.ones(1),)) is False
+        assert a.is_tensor_like(mod.ones(1)) and not a.is_tensor_like([1])

@@ -2,6 +2,7 @@
 ``torch.overrides`` and ``Tensor.__torch_function__`` / ``_make_subclass`` / ``as_subclass``,
 operators defined with ``torch.library`` and called through ``torch.ops``, and the
 ``torch._C`` names libraries call."""
+import inspect
 import json
 
 import pytest
@@ -196,3 +197,144 @@ def test_watched_class_statements_pass_every_keyword_to_the_metaclass():
     finally:
         ember.overrides.watch_class_statements(False)
     assert watched == plain == {"name": "", "func": 1}
+
+
+# ---- the catalogue: get_overridable_functions, resolve_name, ignored and testing overrides ----
+def _listed(mod, namespace):
+    """The names in ``namespace`` bound to one of its overridable functions."""
+    funcs = mod.overrides.get_overridable_functions()[namespace]
+    return {n for n in dir(namespace) if not n.startswith("_")
+            and any(getattr(namespace, n) is f for f in funcs)}
+
+
+@pytest.mark.parametrize("path", ["functional", "nn.functional", "linalg", "fft"])
+def test_overridable_namespaces_match_torch(path):
+    def ns(mod):
+        obj = mod
+        for part in path.split("."):
+            obj = getattr(obj, part)
+        return obj
+    ours, theirs = _listed(ember, ns(ember)), _listed(torch, ns(torch))
+    present = {n for n in theirs if hasattr(ns(ember), n)}
+    # F.sigmoid / F.tanh: torch ignores its deprecated aliases, Ember binds torch.sigmoid there
+    shared = {n for n in ours - present if getattr(ns(ember), n) is getattr(ember, n, None)}
+    assert ours - shared == present and len(present) > 0.9 * len(theirs)
+
+
+def test_resolve_name_and_membership():
+    for mod in (ember, torch):
+        o = mod.overrides
+        names = {o.resolve_name(f): f for f in (mod.add, mod.nn.functional.relu, mod.linalg.norm,
+                                                 mod.fft.rfft, mod.stft, mod.Tensor.shape.__get__,
+                                                 mod.Tensor.grad.__set__, mod.nn.functional.conv2d)}
+        assert sorted(names) == sorted([
+            "torch.add", "torch.nn.functional.relu", "torch.linalg.norm", "torch.fft.rfft",
+            "torch.functional.stft", "torch.Tensor.shape.__get__", "torch.Tensor.grad.__set__",
+            "torch.nn.functional.conv2d"])
+        assert o.resolve_name(lambda x: x) is None
+        funcs = o.get_overridable_functions()
+        assert mod.add in funcs[mod] and mod.nn.functional.relu in funcs[mod.nn.functional]
+        assert funcs[mod.Tensor.shape] == [mod.Tensor.shape.__get__]
+        assert mod.tensor not in funcs[mod] and mod.Tensor.__add__ in funcs[mod.Tensor]
+        ignored = o.get_ignored_functions()
+        assert {mod.Tensor.as_subclass, mod.tensor, mod.zeros, mod.manual_seed} <= ignored
+        assert mod.add not in ignored and mod.Tensor.sum not in ignored
+        tests = o.get_testing_overrides()
+        for f in (mod.add, mod.nn.functional.relu, mod.linalg.norm, mod.Tensor.shape.__get__):
+            assert tests[f](*[None] * _required(tests[f])) == -1
+        assert list(inspect.signature(tests[mod.nn.functional.relu]).parameters) == [
+            "input", "inplace"]
+        assert mod.zeros not in tests
+    ours = [ember.overrides.resolve_name(f) for f in ember.overrides.get_ignored_functions()]
+    theirs = torch.overrides.get_ignored_functions()
+    assert None not in ours and len(ours) > 150
+    for name in ours:
+        obj = torch
+        for part in name.split(".")[1:]:
+            obj = getattr(obj, part)
+        assert obj in theirs, name
+
+
+def _required(fn):
+    return sum(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+               for p in inspect.signature(fn).parameters.values())
+
+
+def test_resolve_name_while_a_mode_is_active():
+    for mod in (ember, torch):
+        seen = []
+
+        class Names(mod.overrides.BaseTorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                seen.append(mod.overrides.resolve_name(func))
+                return super().__torch_function__(func, types, args, kwargs)
+        with Names():
+            r = mod.add(mod.ones(2), 1)
+            mod.nn.functional.relu(r)
+        assert mod.add in mod.overrides.get_overridable_functions()[mod]
+        assert seen[-2:] == ["torch.add", "torch.nn.functional.relu"] and r.tolist() == [2., 2.]
+
+
+def _scaled_mul(mod):
+    o = mod.overrides
+
+    def scaled_mul(a, b):
+        if o.has_torch_function((a, b)):
+            return o.handle_torch_function(scaled_mul, (a, b), a, b)
+        return a * b + 1
+    return scaled_mul
+
+
+def test_redispatch_function():
+    for mod in (ember, torch):
+        calls = []
+
+        class Logging(mod.Tensor):
+            @classmethod
+            def __torch_function__(cls, func, types, args, kwargs=None):
+                calls.append(func.__name__)
+                return mod.overrides.redispatch_function(func, types, args, kwargs)
+        scaled_mul = _scaled_mul(mod)
+        x = mod.tensor([3.0]).as_subclass(Logging)
+        r = scaled_mul(x, mod.tensor([4.0]).as_subclass(Logging))
+        assert r.tolist() == [13.0] and calls[:2] == ["scaled_mul", "mul"]
+
+        class Mode(mod.overrides.TorchFunctionMode):
+            def __torch_function__(self, func, types, args, kwargs=None):
+                calls.append(func.__name__)
+                with self:
+                    return mod.overrides.redispatch_function(func, types, args, kwargs)
+        calls.clear()
+        a, b = mod.tensor([3.0]), mod.tensor([4.0])
+        with Mode():
+            r = scaled_mul(a, b)
+        assert r.tolist() == [13.0] and calls[:3] == ["scaled_mul", "mul", "add"]
+
+
+def test_wrap_torch_function_and_reentrant_dispatch():
+    for mod in (ember, torch):
+        @mod.overrides.wrap_torch_function(lambda a, b=None: (a,))
+        def double(a, b=None):
+            return a * 2
+
+        class Sub(mod.Tensor):
+            @classmethod
+            def __torch_function__(cls, func, types, args=(), kwargs=None):
+                return ("seen", func.__name__) if func is double else \
+                    super().__torch_function__(func, types, args, kwargs or {})
+        assert double.__name__ == "double" and double(mod.ones(1)).tolist() == [2.0]
+        assert double(mod.ones(1).as_subclass(Sub)) == ("seen", "double")
+        with pytest.raises(RuntimeError, match="outside of '__torch_dispatch__'"):
+            with mod.overrides.enable_reentrant_dispatch():
+                pass
+        seen = []
+
+        class Log(mod.utils._python_dispatch.TorchDispatchMode):
+            def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+                seen.append(str(func))
+                with mod.overrides.enable_reentrant_dispatch():
+                    return func(*args, **(kwargs or {}))
+        x = mod.ones(2)
+        with Log():
+            out = x.add(1)
+        assert out.tolist() == [2.0, 2.0] and seen == ["aten.add.Tensor"]

@@ -152,3 +152,112 @@ def test_predicates():
                 m.is_structseq(Point), m.is_structseq_class(type(__import__("os").stat("."))))
     e, t = _both(run)
     assert e == t
+
+
+def _dataclass_case(mod, drop=False):
+    """A dataclass registered in ``mod`` (one class per module: registration is global)."""
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Pair:
+        a: object
+        b: object = None
+        c: int = dataclasses.field(default=0, init=not drop)
+    mod.register_dataclass(Pair)
+    tree = [Pair(1, (2, 3)), Pair([4], None)]
+    leaves, spec = mod.tree_flatten(tree)
+    back = mod.tree_unflatten([x * 10 for x in leaves], spec)
+    paths = [mod.keystr(p) for p, _ in mod.tree_leaves_with_path(tree)]
+    return leaves, spec.num_leaves, [(p.a, p.b) for p in back], paths
+
+
+def test_register_dataclass():
+    ours, theirs = _both(_dataclass_case)
+    assert ours == theirs and ours[0] == [1, 2, 3, 0, 4, 0]
+
+
+@pytest.mark.parametrize("kwargs", [{"field_names": ["a"]}, {"field_names": ["a", "b", "z"]},
+                                    {"field_names": ["a"], "drop_field_names": ["b", "c"]}, {}])
+def test_register_dataclass_field_checks(kwargs):
+    import dataclasses
+
+    def run(mod):
+        @dataclasses.dataclass
+        class Three:
+            a: int
+            b: int
+            c: int = 0
+        mod.register_dataclass(Three, **kwargs)
+        return mod.tree_leaves(Three(1, 2))
+    assert _both(run)[0] == _both(run)[1]
+
+    class Plain:
+        pass
+    assert _both(lambda mod: mod.register_dataclass(Plain))[0][0] == "ValueError"
+    ours, theirs = _both(lambda mod: mod.register_dataclass(Plain))
+    assert ours[1].replace("ember", "torch") == theirs[1]
+
+
+def test_register_constant():
+    import dataclasses
+
+    def run(mod):
+        @dataclasses.dataclass(frozen=True)
+        class Config:
+            norm: str
+        mod.register_constant(Config)
+        leaves, spec = mod.tree_flatten({"x": 1, "cfg": Config("l2")})
+        back = mod.tree_unflatten([5], spec)
+        return (leaves, back["cfg"].norm, mod.is_constant_class(Config),
+                mod._is_constant_holder(spec.child(1)),
+                mod._retrieve_constant(spec.child(1)) == Config("l2"),
+                spec == mod.tree_structure({"x": 0, "cfg": Config("l2")}),
+                spec == mod.tree_structure({"x": 0, "cfg": Config("l1")}))
+    ours, theirs = _both(run)
+    assert ours == theirs == ([1], "l2", True, True, True, True, False)
+
+    class NoEq:
+        pass
+
+    class NoHash:
+        def __eq__(self, other):
+            return True
+    for cls in (NoEq, NoHash):
+        ours, theirs = _both(lambda mod: mod.register_constant(cls))
+        assert ours == theirs and ours[0] == "TypeError"
+
+
+def test_treespec_builders_and_arg_leaves():
+    def run(mod):
+        leaf = mod.treespec_leaf()
+        spec = mod.treespec_dict(b=mod.treespec_tuple([leaf, leaf]), a=leaf)
+        tree = mod.tree_unflatten([1, 2, 3], spec)
+        return (leaf.is_leaf(), repr(spec), tree, spec == mod.tree_structure(tree),
+                repr(mod.treespec_tuple()), repr(mod.treespec_dict([("k", leaf)])),
+                mod.arg_tree_leaves([1, (2,)], {"x": 3}, k={"y": [4]}, z=5))
+    ours, theirs = _both(run)
+    assert ours == theirs
+    for bad in (lambda mod: mod.treespec_tuple([1]), lambda mod: mod.treespec_dict(a=2)):
+        ours, theirs = _both(bad)
+        assert ours == theirs and ours[0] == "ValueError"
+
+
+def test_enum_contexts_serialise_and_deprecated_names():
+    import enum
+    import warnings
+
+    def run(mod):
+        spec = mod.treespec_dict({Color.RED: mod.treespec_leaf()})
+        text = mod.treespec_dumps(spec)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            same = mod.str_to_pytree(mod.pytree_to_str(spec)) == spec
+        return (text, mod.treespec_loads(text) == spec, same,
+                [(w.category.__name__, str(w.message)) for w in caught])
+    ours, theirs = _both(run)
+    assert ours == theirs and ours[2] and len(ours[3]) == 2
+    assert ep.BUILTIN_TYPES == tp.BUILTIN_TYPES and ep.STANDARD_DICT_TYPES == tp.STANDARD_DICT_TYPES
+
+
+class Color(__import__("enum").Enum):
+    RED = 1

@@ -314,3 +314,60 @@ def sac_backward_twice():
 
 def sac_cached_mutated():
     return RuntimeError("Tensor cached during selective activation checkpoint has been mutated")
+
+
+def pytree_dataclass_field_names(cls):
+    return ValueError(f"field_names must be specified with a list of all fields used to "
+                      f"initialize {cls}, as it is not a dataclass.")
+
+
+def pytree_dataclass_fields_mismatch(missing, unexpected):
+    msg = "field_names does not include all dataclass fields.\n"
+    if missing:
+        msg += (f"Missing fields in `field_names`: {missing}. If you want to include these "
+                "fields in the pytree, please add them to `field_names`, otherwise please add "
+                "them to `drop_field_names`.\n")
+    if unexpected:
+        msg += (f"Unexpected fields in `field_names`: {unexpected}. Please remove these "
+                "fields, or add them to `drop_field_names`.\n")
+    return ValueError(msg)
+
+
+def pytree_constant_default(method):
+    return TypeError(f"register_constant(cls) expects `cls` to have a non-default `{method}` "
+                     "implementation.")
+
+
+def pytree_not_constant_spec():
+    return AssertionError("spec does not correspond to a registered constant pytree")
+
+
+def pytree_treespec_children(kind, children):
+    return ValueError(f"Expected a {kind} of TreeSpec values, got: {children!r}.")
+
+
+def pytree_deprecated(name, instead):
+    return FutureWarning(f"`{name}` is deprecated. Please use `{instead}` instead.")
+
+
+# ---- torch.utils.swap_tensors ---------------------------------------------------------------
+def swap_tensors_weakref(name):
+    return RuntimeError(f"Cannot swap {name} because it has weakref associated with it")
+
+
+def swap_tensors_slots():
+    return RuntimeError("Cannot swap t1 and t2 if they have different slots")
+
+
+def swap_tensors_poisoned():
+    return RuntimeError(
+        "Trying to execute AccumulateGrad node that was poisoned by swap_tensors this can happen "
+        "when you try to run backward on a tensor that was swapped. For a module m with "
+        "`torch.__future__.set_swap_module_params_on_conversion(True)` you should not change "
+        "the device or dtype of the module (e.g. `m.cpu()` or `m.half()`) between running "
+        "forward and backward. To resolve this, please only change the device/dtype before "
+        "running forward (or after both forward and backward).")
+
+
+def swap_apply_failed(where):
+    return RuntimeError(f"_apply(): Couldn't swap {where}")

@@ -20,7 +20,8 @@ import types
 
 from .._tensor import Tensor
 
-__all__ = ["register_layer", "set_active", "refresh", "original", "stand_in", "public"]
+__all__ = ["register_layer", "set_active", "is_active", "refresh", "original", "stand_in",
+           "public"]
 
 _FUNCTION = types.FunctionType
 _lock = threading.RLock()
@@ -52,6 +53,10 @@ def set_active(name, active):
         _restore()
         if _active:
             _install()
+
+
+def is_active(name):
+    return name in _active
 
 
 def stand_in(wrapper, fn):

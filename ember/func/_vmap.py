@@ -12,9 +12,11 @@ backprop through batched ops. ``vmap(grad(f))`` relies on ``grad`` / ``vjp`` ins
 differentiating inputs batched at every running level (``batch_inputs``): each sample then
 has its own leaf and one backward pass gives every per-sample gradient.
 """
+import collections
 import functools
 
 from .. import _errors
+from .. import library as _library
 from .._ops import _bindings
 from .._tensor import Tensor
 from ..autograd import _forward
@@ -73,6 +75,48 @@ def _wrap_op(inner, original):
 
 
 _bindings.register_layer("vmap", 3, _functions, _wrap_op)
+
+
+# ---- custom operators with a torch.library.register_vmap rule -------------------------------
+VmapInfo = collections.namedtuple("VmapInfo", ["batch_size", "randomness"])
+
+
+def _custom_op_rule(rule, args, kwargs):
+    """Run a ``register_vmap`` rule on the values of the innermost level's BatchedTensors (batch
+    dim 0, ``in_dims`` None for the others) and wrap its outputs at their ``out_dims``; or
+    NotImplemented when no argument is batched."""
+    level = top_level(args, kwargs)
+    if not level:
+        return NotImplemented
+    dims = [_in_dim(a, level) for a in args]
+    values = [_value_at(a, level) for a in args]
+    lv = levels[level - 1]
+    out, out_dims = rule(VmapInfo(lv.size, lv.randomness), tuple(dims), *values, **kwargs)
+    if isinstance(out, (tuple, list)):
+        dims = out_dims if isinstance(out_dims, (tuple, list)) else [out_dims] * len(out)
+        return type(out)(_batched_output(o, d, level) for o, d in zip(out, dims))
+    return _batched_output(out, out_dims, level)
+
+
+def _in_dim(a, level):
+    if isinstance(a, (list, tuple)):
+        return type(a)(_in_dim(x, level) for x in a)
+    return 0 if is_batched(a, level) else None
+
+
+def _value_at(a, level):
+    if isinstance(a, (list, tuple)):
+        return type(a)(_value_at(x, level) for x in a)
+    return a._value if is_batched(a, level) else a
+
+
+def _batched_output(out, dim, level):
+    if dim is None or not isinstance(out, Tensor):
+        return out
+    return wrap(out.movedim(dim, 0), level)
+
+
+_library._vmap_runner.append(_custom_op_rule)
 
 
 # ---- forward-mode AD under vmap: tangents live on the plain tensors -------------------------

@@ -15,7 +15,7 @@ from ._functional.fractional_pool import *  # noqa: F401,F403
 from ._functional.dispatch import *  # noqa: F401,F403
 
 from .. import _subclass  # noqa: E402
-from .._ops._numpy_names import parsed  # noqa: E402
+from .._ops._numpy_names import parsed as _parsed  # noqa: E402
 
 # The functions torch binds from its native signatures: its argument parser takes NumPy's
 # keyword names for them (``F.conv2d(x=...)``), as for the ops in ``ember``; those written in
@@ -28,7 +28,7 @@ _PARSED_IN_TORCH = (
     "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle", "prelu", "relu_",
     "rrelu_", "scaled_dot_product_attention", "selu_", "softplus", "softshrink", "threshold_")
 for _name in _PARSED_IN_TORCH:
-    globals()[_name] = parsed(globals()[_name], _name, __name__)
+    globals()[_name] = _parsed(globals()[_name], _name, __name__)
 
 _subclass.add_public_functions(v for n, v in list(globals().items())
                                if not n.startswith("_") and callable(v)

@@ -2,6 +2,8 @@
 loaded on first use."""
 import importlib
 
+from ._swap_tensors import swap_tensors  # noqa: F401
+
 _SUBMODULES = {"data", "hooks", "checkpoint", "_pytree", "_python_dispatch", "flop_counter",
                "tensorboard", "safetensors", "dlpack", "weak", "_contextlib", "collect_env",
                "benchmark", "module_tracker"}

@@ -7,12 +7,14 @@ Everything else is a leaf.  Specs print, compare, serialise (``treespec_dumps`` 
 protocol 1) and report mismatches as PyTorch's do.
 """
 import dataclasses
+import enum
 import functools
 import importlib
 import json
 import types
+import warnings
 from collections import OrderedDict, defaultdict, deque, namedtuple
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, Generic, NamedTuple, Protocol, TypeVar
 
 from .. import _errors
 from .._tensor import Size
@@ -25,7 +27,11 @@ __all__ = ["PyTree", "Context", "FlattenFn", "UnflattenFn", "DumpableContext",
            "tree_map_", "tree_map_only", "tree_map_only_", "tree_all", "tree_any",
            "tree_all_only", "tree_any_only", "treespec_dumps", "treespec_loads",
            "treespec_pprint", "is_namedtuple", "is_namedtuple_class", "is_namedtuple_instance",
-           "is_structseq", "is_structseq_class", "is_structseq_instance"]
+           "is_structseq", "is_structseq_class", "is_structseq_instance",
+           "register_dataclass", "register_constant", "is_constant_class", "ConstantNode",
+           "treespec_leaf", "treespec_tuple", "treespec_dict", "arg_tree_leaves",
+           "BUILTIN_TYPES", "STANDARD_DICT_TYPES", "CONSTANT_NODES", "KeyEntry", "KeyPath",
+           "EnumEncoder", "enum_object_hook", "pytree_to_str", "str_to_pytree"]
 
 PyTree = Any
 Context = Any
@@ -35,7 +41,26 @@ UnflattenFn = Callable[[list, Context], PyTree]
 ToDumpableContextFn = Callable[[Context], DumpableContext]
 FromDumpableContextFn = Callable[[DumpableContext], Context]
 
+FlattenWithKeysFn = Callable[[PyTree], "tuple[list, Context]"]
+FlattenFunc, UnflattenFunc, FlattenWithKeysFunc = FlattenFn, UnflattenFn, FlattenWithKeysFn
 DEFAULT_TREESPEC_SERIALIZATION_PROTOCOL = 1
+NO_SERIALIZED_TYPE_NAME_FOUND = "NO_SERIALIZED_TYPE_NAME_FOUND"
+T = TypeVar("T")
+
+
+class KeyEntry(Protocol):
+    """What a key path is made of (``SequenceKey``, ``MappingKey``, ``GetAttrKey``)."""
+
+    def __hash__(self): ...
+
+    def __eq__(self, other): ...
+
+    def __str__(self): ...
+
+    def get(self, parent): ...
+
+
+KeyPath = tuple[KeyEntry, ...]
 
 
 class NodeDef(NamedTuple):
@@ -71,6 +96,77 @@ def register_pytree_node(cls, flatten_fn, unflatten_fn, *, serialized_type_name=
                                                         to_dumpable_context,
                                                         from_dumpable_context)
     SERIALIZED_TYPE_TO_PYTHON_TYPE[serialized_type_name] = cls
+
+
+def register_dataclass(cls, *, field_names=None, drop_field_names=None,
+                       serialized_type_name=None):
+    """Make a dataclass (or a class built from keyword arguments ``field_names``) a pytree
+    node: its fields are the children, those holding None stay in the context."""
+    if not dataclasses.is_dataclass(cls):
+        if field_names is None:
+            raise _errors.pytree_dataclass_field_names(cls)
+    elif field_names is None:
+        field_names = [f.name for f in dataclasses.fields(cls) if f.init]
+    else:
+        wanted = {f.name for f in dataclasses.fields(cls) if f.init} - set(drop_field_names or ())
+        if wanted != set(field_names):
+            raise _errors.pytree_dataclass_fields_mismatch(wanted - set(field_names),
+                                                           set(field_names) - wanted)
+
+    def flatten(obj):
+        values = [(n, getattr(obj, n)) for n in field_names]
+        present = [(n, v) for n, v in values if v is not None]
+        return [v for _, v in present], [[n for n, _ in present],
+                                         [n for n, v in values if v is None]]
+
+    def unflatten(values, context):
+        names, none_names = context
+        return cls(**dict(zip(names, values, strict=True)), **dict.fromkeys(none_names))
+
+    def flatten_with_keys(obj):
+        values, (names, _) = flatten(obj)
+        return [(GetAttrKey(n), v) for n, v in zip(names, values)], names
+
+    register_pytree_node(cls, flatten, unflatten, serialized_type_name=serialized_type_name,
+                         flatten_with_keys_fn=flatten_with_keys)
+
+
+CONSTANT_NODES = set()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ConstantNode(Generic[T]):
+    """The context of a constant node: the value itself."""
+    value: T
+
+
+def register_constant(cls):
+    """Make ``cls`` a node with no leaves: its instances are part of the structure (compared
+    with their own ``__eq__``, so the class needs ``__eq__`` and ``__hash__``)."""
+    if cls.__eq__ is object.__eq__:
+        raise _errors.pytree_constant_default("__eq__")
+    if cls.__hash__ is None:
+        raise _errors.pytree_constant_default("__hash__")
+
+    def flatten(x):
+        return [], ConstantNode(x)
+    register_pytree_node(cls, flatten, lambda _, context: context.value,
+                         flatten_with_keys_fn=flatten)
+    CONSTANT_NODES.add(cls)
+
+
+def is_constant_class(cls):
+    return isinstance(cls, type) and cls in CONSTANT_NODES
+
+
+def _is_constant_holder(spec):
+    return isinstance(spec._context, ConstantNode)
+
+
+def _retrieve_constant(spec):
+    if not _is_constant_holder(spec):
+        raise _errors.pytree_not_constant_spec()
+    return tree_unflatten([], spec)
 
 
 # ---- key paths ------------------------------------------------------------------------------
@@ -278,6 +374,27 @@ PyTreeSpec = TreeSpec
 _LEAF = LeafSpec()
 
 
+def treespec_leaf():
+    """The spec of a leaf."""
+    return _LEAF
+
+
+def treespec_tuple(iterable=(), /):
+    """The spec of a tuple with the given child specs."""
+    children = list(iterable)
+    if not all(isinstance(c, TreeSpec) for c in children):
+        raise _errors.pytree_treespec_children("tuple", children)
+    return TreeSpec(tuple, None, children)
+
+
+def treespec_dict(mapping=(), /, **kwargs):
+    """The spec of a dict with the given keys and child specs."""
+    children = dict(mapping, **kwargs)
+    if not all(isinstance(c, TreeSpec) for c in children.values()):
+        raise _errors.pytree_treespec_children("dictionary", children)
+    return TreeSpec(dict, list(children), list(children.values()))
+
+
 # ---- flatten / unflatten --------------------------------------------------------------------
 def tree_is_leaf(tree, is_leaf=None):
     if is_leaf is not None and is_leaf(tree):
@@ -319,6 +436,11 @@ def tree_iter(tree, is_leaf=None):
 
 def tree_leaves(tree, is_leaf=None):
     return list(tree_iter(tree, is_leaf))
+
+
+def arg_tree_leaves(*args, **kwargs):
+    """The leaves of the arguments: ``tree_leaves((args, kwargs))``."""
+    return [leaf for a in (*args, *kwargs.values()) for leaf in tree_iter(a)]
 
 
 def tree_structure(tree, is_leaf=None):
@@ -428,7 +550,7 @@ def _to_json(spec):
         raise _errors.pytree_not_registered("Serializing", spec.type)
     node = SUPPORTED_SERIALIZED_TYPES[spec.type]
     if node.to_dumpable_context is None:
-        context = json.dumps(spec._context)
+        context = json.dumps(spec._context, cls=EnumEncoder)
     else:
         context = node.to_dumpable_context(spec._context)
     return {"type": node.serialized_type_name, "context": context,
@@ -443,7 +565,7 @@ def _from_json(data):
         raise _errors.pytree_not_registered("Deserializing", name)
     node = SUPPORTED_SERIALIZED_TYPES[SERIALIZED_TYPE_TO_PYTHON_TYPE[name]]
     if node.from_dumpable_context is None:
-        context = json.loads(data["context"])
+        context = json.loads(data["context"], object_hook=enum_object_hook)
     else:
         context = node.from_dumpable_context(data["context"])
     return TreeSpec(node.typ, context, [_from_json(c) for c in data["children_spec"]])
@@ -458,6 +580,37 @@ def treespec_dumps(treespec, protocol=None):
     if protocol != 1:
         raise _errors.pytree_unknown_protocol(protocol)
     return json.dumps([protocol, _to_json(treespec)])
+
+
+class EnumEncoder(json.JSONEncoder):
+    """JSON for contexts holding Enum members: ``{"__enum__": True, "fqn", "name"}``."""
+
+    def default(self, obj):
+        if isinstance(obj, enum.Enum):
+            return {"__enum__": True,
+                    "fqn": f"{type(obj).__module__}:{type(obj).__qualname__}", "name": obj.name}
+        return super().default(obj)
+
+
+def enum_object_hook(obj):
+    """The Enum member ``EnumEncoder`` wrote, or ``obj`` unchanged."""
+    if "__enum__" not in obj:
+        return obj
+    module, _, qualname = obj["fqn"].partition(":")
+    cls = importlib.import_module(module)
+    for part in qualname.split("."):
+        cls = getattr(cls, part)
+    return cls[obj["name"]]
+
+
+def pytree_to_str(treespec):
+    warnings.warn(_errors.pytree_deprecated("pytree_to_str", "treespec_dumps"), stacklevel=2)
+    return treespec_dumps(treespec)
+
+
+def str_to_pytree(json):
+    warnings.warn(_errors.pytree_deprecated("str_to_pytree", "treespec_loads"), stacklevel=2)
+    return treespec_loads(json)
 
 
 def treespec_loads(serialized):
@@ -590,5 +743,6 @@ def _register_builtins():
 
 
 _register_builtins()
-_BUILTIN_TYPES = frozenset((tuple, list, dict, namedtuple, OrderedDict, defaultdict, deque))
-_DICT_TYPES = frozenset((dict, OrderedDict, defaultdict))
+_BUILTIN_TYPES = BUILTIN_TYPES = frozenset((tuple, list, dict, namedtuple, OrderedDict,
+                                            defaultdict, deque))
+_DICT_TYPES = STANDARD_DICT_TYPES = frozenset((dict, OrderedDict, defaultdict))

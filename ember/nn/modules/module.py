@@ -11,9 +11,11 @@ import weakref
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
+from ... import __future__ as _future
 from ... import _errors
 from ..._tensor import Tensor
 from ...autograd import grad_mode
+from ...utils._swap_tensors import swap_tensors
 from ...utils.hooks import BackwardHook, add_hook
 from ..parameter import Parameter, Buffer, is_lazy
 
@@ -347,17 +349,46 @@ class Module:
     # ---- conversions -------------------------------------------------------------------------
     def _apply(self, fn, recurse=True):
         """Apply ``fn`` to every parameter, gradient and buffer.  Parameters keep their identity
-        (``param.data`` is replaced), so optimizers built before ``.to()`` stay valid."""
+        (``param.data`` is replaced, or with ``torch.__future__``'s swap switch the new contents
+        are swapped in), so optimizers built before ``.to()`` stay valid; with its overwrite
+        switch new Parameters replace them."""
         if recurse:
             for module in self.children():
                 module._apply(fn)
-        for param in self._parameters.values():
+        swap = _future.get_swap_module_params_on_conversion()
+        overwrite = _future.get_overwrite_module_params_on_conversion()
+        for key, param in self._parameters.items():
             if param is None:
                 continue
-            param.data = _no_grad_apply(fn, param)
-            g = param._grad
-            if g is not None:
-                g.data = _no_grad_apply(fn, g)
+            applied = _no_grad_apply(fn, param)
+            grad = param._grad
+            if swap:
+                out = param
+                param.grad = None
+                try:
+                    swap_tensors(param, Parameter(applied, requires_grad=param.requires_grad))
+                except Exception as e:
+                    param.grad = grad
+                    raise _errors.swap_apply_failed(f"{self._get_name()}.{key}") from e
+            elif overwrite:
+                out = self._parameters[key] = Parameter(applied, param.requires_grad)
+            else:
+                out = param
+                param.data = applied
+            if grad is None:
+                continue
+            grad_applied = _no_grad_apply(fn, grad)
+            if swap:
+                grad_applied.requires_grad_(grad.requires_grad)
+                try:
+                    swap_tensors(grad, grad_applied)
+                except Exception as e:
+                    raise _errors.swap_apply_failed(f"{self._get_name()}.{key}.grad") from e
+                out.grad = grad
+            elif overwrite:
+                out.grad = grad_applied.requires_grad_(grad.requires_grad)
+            else:
+                grad.data = grad_applied
         bufs = self._buffers
         for key, buf in bufs.items():
             if buf is not None:
