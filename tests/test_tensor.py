@@ -381,3 +381,24 @@ def test_float_of_a_tensor_requiring_grad_warns_once_like_torch():
                                capture_output=True, check=True).stdout
            for lib in ("ember", "torch")}
     assert out["ember"] == out["torch"]
+
+
+def test_tensor_copies_keep_a_dense_source_layout_as_torch():
+    """``torch.tensor`` of a transposed / Fortran-ordered / channels-last array or tensor keeps
+    its memory order (a strided slice comes out C-contiguous); negative strides are refused."""
+    import torch
+    a = np.arange(24.0).reshape(2, 3, 4)
+    sources = [lambda lib: a.transpose(2, 0, 1), lambda lib: np.asfortranarray(a),
+               lambda lib: a[:, :, ::2], lambda lib: lib.arange(12.0).reshape(3, 4).t(),
+               lambda lib: lib.ones(2, 3, 4, 5).to(memory_format=lib.channels_last)]
+    for src in sources:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")     # (torch warns on copying a tensor)
+            got = [torch.tensor(src(torch)).stride(),
+                   torch.tensor(src(torch), dtype=torch.float32).stride()]
+            ours = [ember.tensor(src(ember)).stride(),
+                    ember.tensor(src(ember), dtype=ember.float32).stride()]
+        assert ours == got
+    for lib in (torch, ember):
+        with pytest.raises(ValueError, match="negative"):
+            lib.tensor(a[::-1])

@@ -148,9 +148,12 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     host = _to_host_array(data, dtype)
     if host.dtype == object:
         raise _errors.cannot_infer_dtype(_bad_leaf(data))
+    if isinstance(data, np.ndarray) and any(s < 0 for s in data.strides):
+        raise _errors.from_numpy_negative_strides()
     dt = D.to_dtype(dtype) if dtype is not None else (
         data._dtype if isinstance(data, Tensor) else _infer_dtype(data, host))
-    arr = _astype(host, dt) if host.dtype != dt.np else host.copy()
+    # (a copy in the source's memory order: torch keeps a dense array's or tensor's layout)
+    arr = _astype(host, dt) if host.dtype != dt.np else host.copy(order="K")
     return _finish(dev._backend.from_host(arr), dt, dev, requires_grad, pin_memory)
 
 
