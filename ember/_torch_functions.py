@@ -23,10 +23,10 @@ _INPLACE_METHODS = (
     "expm1_", "fix_", "floor_", "frac_", "gcd_", "i0_", "lcm_", "ldexp_", "log10_", "log1p_",
     "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_",
     "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_",
-    "tan_", "tanh_", "trunc_", "xlogy_", "conj_physical_", "detach_", "index_put_", "addmv_")
+    "tan_", "tanh_", "trunc_", "xlogy_", "conj_physical_", "index_put_", "addmv_")
 
 __all__ = list(_INPLACE_METHODS) + [
-    "is_nonzero", "is_same_size", "adaptive_max_pool1d", "get_device_module", "is_signed", "is_inference",
+    "detach_", "is_nonzero", "is_same_size", "adaptive_max_pool1d", "get_device_module", "is_signed", "is_inference",
     "get_device", "typename", "is_storage", "range", "is_anomaly_enabled",
     "is_anomaly_check_nan_enabled",
     "set_anomaly_enabled", "is_warn_always_enabled", "set_warn_always",
@@ -43,6 +43,15 @@ def _function_form(name):
 
 
 globals().update((name, _function_form(name)) for name in _INPLACE_METHODS)
+
+
+def _detach_(input):
+    """``torch.detach_(t)``: ``t.detach_()``."""
+    return input.detach_()
+
+
+detach_ = accepting(_detach_, "detach_", OPERAND_NAMES)
+detach_.__name__ = detach_.__qualname__ = "detach_"
 
 
 def is_nonzero(input):

@@ -27,7 +27,6 @@ _KNOWN = {
     ("torch", "max_pool1d"), ("torch", "max_pool2d"), ("torch", "max_pool3d"),
     ("torch", "true_divide"),              # div's, with rounding_mode
     ("torch", "is_autocast_enabled"),      # Python in torch (device_type)
-    ("torch", "detach_"),                  # Tensor's method
     # (x=, torch's name, works too: the generated unary op's own name is input)
     ("special", "airy_ai"), ("special", "scaled_modified_bessel_k0"),
     ("special", "scaled_modified_bessel_k1"), ("special", "spherical_bessel_j0"),
@@ -191,6 +190,9 @@ _CALLS = {
     "xlogy_(x=, x2=)": lambda t, F: t.xlogy_(x=t.tensor([1.0, 2.0]), x2=t.tensor([3.0, 0.5])),
     "clamp_(x=, min=)": lambda t, F: t.clamp_(x=t.tensor([-1.0, 2.0]), min=0.5),
     "relu_(t, x=) refused": lambda t, F: t.relu_(t.ones(2), x=t.ones(2)),
+    "detach_(input=)": lambda t, F: t.detach_(input=t.ones(2) * 2),
+    "detach_(x=)": lambda t, F: t.detach_(x=t.ones(2) * 3),
+    "detach_(t, x=) refused": lambda t, F: t.detach_(t.ones(2), x=t.ones(2)),
     "adaptive_max_pool1d: the values": lambda t, F: t.adaptive_max_pool1d(
         t.tensor([[1.0, 3.0, 2.0, 0.0]]), 2)[0],
     "adaptive_max_pool1d: the indices": lambda t, F: t.adaptive_max_pool1d(
