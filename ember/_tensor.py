@@ -6,12 +6,12 @@ metadata, autograd fields and conversions.
 """
 import contextvars
 import warnings
-import weakref
 import numpy as np
 
 from . import _dtype as D
 from . import _errors, _layout
 from ._device import cpu as _cpu
+from .utils.weak import WeakIdKeyDictionary
 
 
 class Size(tuple):
@@ -48,25 +48,9 @@ class Size(tuple):
 # the tensor for backward) raises torch's error, and views share it with their base.
 # ``inference_mode`` flips the context variable (per thread) and counts active blocks in
 # ``_inference_blocks`` (process-wide), so tensor creation pays one list read when none is on.
-class _ByIdentity(dict):
-    """A map from tensors (by identity: Tensor's ``==`` is elementwise) to values, whose entries
-    go when their tensor does."""
-
-    def get(self, t, default=None):
-        entry = dict.get(self, id(t))
-        return default if entry is None else entry[1]
-
-    def __setitem__(self, t, value):
-        key = id(t)
-        dict.__setitem__(self, key, (weakref.ref(t, lambda _: dict.pop(self, key, None)), value))
-
-    def pop(self, t, default=None):
-        entry = dict.pop(self, id(t), None)
-        return default if entry is None else entry[1]
-
-
-# leaves whose ``grad_dtype`` was set to something else than their dtype (None: any dtype)
-GRAD_DTYPES = _ByIdentity()
+# leaves whose ``grad_dtype`` was set to something else than their dtype (None: any dtype);
+# hot paths test ``GRAD_DTYPES.data`` for emptiness (``len()`` walks the references)
+GRAD_DTYPES = WeakIdKeyDictionary()
 _inference_var = contextvars.ContextVar("ember_inference_mode", default=False)
 _inference_blocks = [0]
 
@@ -268,7 +252,7 @@ class Tensor:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise _errors.grad_assign_type(value)
-            expected = GRAD_DTYPES.get(self, self._dtype) if GRAD_DTYPES else self._dtype
+            expected = GRAD_DTYPES.get(self, self._dtype) if GRAD_DTYPES.data else self._dtype
             if expected is not None and value._dtype is not expected:
                 raise _errors.grad_assign_dtype(value._dtype, expected)
             if value._device is not self._device:

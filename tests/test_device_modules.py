@@ -95,3 +95,19 @@ def test_tensor_moves_to_devices_without_a_backend_as_torch():
     if ember.cuda.is_available():
         pytest.skip("compares the answers without a GPU")
     assert _moves(ember) == _moves(torch)
+
+
+def _device_modules(lib):
+    out = []
+    for device in (None, "cpu", lib.device("cpu"), "cuda", "cuda:1", "meta", "mps", "xpu", 3,
+                   "foo"):
+        try:
+            out.append(lib.get_device_module(device).__name__.split(".", 1)[1])
+        except RuntimeError as e:
+            out.append(f"RuntimeError: {str(e).split(' device type at start')[0]}")
+    return out
+
+
+@pytest.mark.skipif(ember.cuda.is_available(), reason="compares the answers without a GPU")
+def test_get_device_module_as_torch():
+    assert _device_modules(ember) == _device_modules(torch)

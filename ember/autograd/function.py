@@ -210,7 +210,7 @@ class _JvpCtx:
 
 def _grad_dtype(t):
     """The dtype ``t``'s gradient is cast to: a leaf's ``grad_dtype`` (None: not cast)."""
-    return GRAD_DTYPES.get(t, t._dtype) if GRAD_DTYPES and t._grad_fn is None else t._dtype
+    return GRAD_DTYPES.get(t, t._dtype) if GRAD_DTYPES.data and t._grad_fn is None else t._dtype
 
 
 def _new_ctx(cls, args):

@@ -271,7 +271,7 @@ def reached_leaves(nodes):
 def accumulate_into(var, g):
     """PyTorch's AccumulateGrad policy: steal a fresh gradient buffer, else copy; add in place.
     A leaf whose ``grad_dtype`` was set gets its gradients cast to it."""
-    if GRAD_DTYPES:
+    if GRAD_DTYPES.data:
         wanted = GRAD_DTYPES.get(var, g._dtype)
         if wanted is not None and wanted is not g._dtype:
             g = g.to(wanted)
