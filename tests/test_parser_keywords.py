@@ -236,3 +236,56 @@ def test_parsed_bindings_are_importable_where_bound():
         return solve_triangular(a, b, upper=True)     # a global: captured by reference
     a, b = ember.eye(3) * 2, ember.ones(3, 1)
     assert solve(a, b).tolist() == [[0.5], [0.5], [0.5]]
+
+
+_WHOLE_LISTS = {
+    "reshape(t, 3, 2)": lambda t, x: t.reshape(x, 3, 2),
+    "reshape(t, 6)": lambda t, x: t.reshape(x, 6),
+    "reshape(t, (3, 2))": lambda t, x: t.reshape(x, (3, 2)),
+    "reshape(x=t, shape=[3, 2])": lambda t, x: t.reshape(x=x, shape=[3, 2]),
+    "reshape(t, torch.Size)": lambda t, x: t.reshape(x, t.Size([6])),
+    "permute(t, 1, 0)": lambda t, x: t.permute(x, 1, 0),
+    "permute(t, [1, 0])": lambda t, x: t.permute(x, [1, 0]),
+    "flip(t, 0)": lambda t, x: t.flip(x, 0),
+    "flip(t, 0, 1)": lambda t, x: t.flip(x, 0, 1),
+    "flip(t, dims=(1,))": lambda t, x: t.flip(x, dims=(1,)),
+    "tile(t, 2, 1)": lambda t, x: t.tile(x, 2, 1),
+    "tile(t, (2,))": lambda t, x: t.tile(x, (2,)),
+    "broadcast_to(t, 2, 2, 3)": lambda t, x: t.broadcast_to(x, 2, 2, 3),
+    "broadcast_to(t, size=(2, 2, 3))": lambda t, x: t.broadcast_to(x, size=(2, 2, 3)),
+    "Tensor.broadcast_to(2, 2, 3)": lambda t, x: x.broadcast_to(2, 2, 3),
+    "Tensor.reshape(3, 2)": lambda t, x: x.reshape(3, 2),
+    "Tensor.flip(0, 1)": lambda t, x: x.flip(0, 1),
+    "Tensor.tile(2, 1)": lambda t, x: x.tile(2, 1),
+    "expand_copy(t, 2, 2, 3)": lambda t, x: t.expand_copy(x, 2, 2, 3),
+    "permute_copy(t, 1, 0)": lambda t, x: t.permute_copy(x, 1, 0),
+    "permute_copy(t, (1, 0))": lambda t, x: t.permute_copy(x, (1, 0)),
+}
+
+
+@pytest.mark.parametrize("call", list(_WHOLE_LISTS))
+def test_function_forms_take_int_lists_whole(call):
+    """torch's function forms take an int list whole (``torch.reshape(t, (3, 2))``), where the
+    methods also take it unpacked: the same results, and torch's errors for the rest."""
+    out = []
+    for lib in (torch, ember):
+        try:
+            out.append(_WHOLE_LISTS[call](lib, lib.arange(6.).reshape(2, 3)))
+        except TypeError as e:
+            out.append(e)
+    expected, got = out
+    if isinstance(expected, TypeError):
+        assert isinstance(got, TypeError), f"{call}: torch refuses it, Ember gave {got!r}"
+        assert str(got) == str(expected)
+        return
+    assert not isinstance(got, TypeError), f"{call}: torch accepts it, Ember raised {got}"
+    torch.testing.assert_close(torch.from_numpy(got.numpy().copy()), expected)
+
+
+def test_whole_lists_under_a_binding_layer():
+    """Under vmap (a layer rebinds the public functions) the methods still take the ints
+    unpacked, as in torch."""
+    for lib in (torch, ember):
+        x = lib.arange(12.).reshape(2, 2, 3)
+        assert lib.vmap(lambda r: r.reshape(3, 2).permute(1, 0))(x).shape == (2, 2, 3)
+        assert lib.vmap(lambda r: lib.permute(r, (1, 0)).flip(0, 1))(x).shape == (2, 3, 2)

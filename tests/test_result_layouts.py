@@ -105,7 +105,25 @@ CASES = {
         L.nn.functional.linear(a, b.requires_grad_()).pow(2).sum(), b
     )[0],
     "mean_grad": lambda L, a, b: L.autograd.grad(a.requires_grad_().mean(), a)[0],
+    # non-contiguous inputs: torch's softmax, scans and masked_fill write contiguous results
+    "softmax_t": lambda L, a, b: a.t().softmax(0),
+    "log_softmax_t": lambda L, a, b: a.t().log_softmax(1),
+    "softmin_cl": lambda L, a, b: L.nn.functional.softmin(_channels_last(L, a), 1),
+    "softmax_cl": lambda L, a, b: L.softmax(_channels_last(L, a), -1),
+    "cumsum_t": lambda L, a, b: a.t().cumsum(0),
+    "cumprod_cl": lambda L, a, b: _channels_last(L, a).cumprod(1),
+    "logcumsumexp_t": lambda L, a, b: a.t().logcumsumexp(1),
+    "cummax_t": lambda L, a, b: L.cummax(a.t(), 0)[0],
+    "cummin_t_indices": lambda L, a, b: L.cummin(a.t(), 1)[1],
+    "masked_fill_t": lambda L, a, b: a.t().masked_fill(b > 0, 0.0),
+    "masked_fill_cl": lambda L, a, b: _channels_last(L, a).masked_fill(L.tensor(True), 0.0),
+    "relu_cl": lambda L, a, b: L.relu(_channels_last(L, a)),
+    "add_t": lambda L, a, b: a.t() + 1,
 }
+
+
+def _channels_last(L, a):
+    return a.view(1, 4, 2, 2).to(memory_format=L.channels_last)
 
 # torch's LAPACK-backed results are column-major; Ember's are contiguous.
 MORE_PERMISSIVE = {"inverse", "qr", "svd", "eigh", "cholesky", "solve", "lu"}

@@ -40,6 +40,10 @@ def number_argument(fn, name, value):
     return TypeError(f"{fn}(): argument '{name}' must be Number, not {_c_type_name(value)}")
 
 
+def positional_count(fn, takes, given):
+    return TypeError(f"{fn}() takes {takes} positional arguments but {given} were given")
+
+
 def one_positional(fn, given):
     return TypeError(f"{fn}() takes 1 positional argument but {given} were given")
 

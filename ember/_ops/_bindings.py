@@ -12,7 +12,9 @@ back, so eager calls pay nothing.
 A *stand-in* is a permanent public binding of an op that is not the op's own function (the
 wrapper ``ember.add`` is, taking NumPy's keyword names: ``_numpy_names``).  It counts as a
 place of its op's function, the layers' wrappers call through it (so it keeps working under
-them), and restoring puts it back.
+them), and restoring puts it back.  A stand-in stricter than the method (``torch.reshape``
+takes its shape only whole, ``Tensor.reshape`` also unpacked) serves the namespaces only: at
+Tensor's attributes the layers call the op's own function.
 """
 import sys
 import threading
@@ -30,6 +32,7 @@ _active = set()
 _composed = {}      # (original, active layer names) -> wrapper
 _originals = {}     # wrapper -> original
 _stand_ins = {}     # original -> its stand-in
+_function_only = set()  # stand-ins that serve namespaces, not Tensor's attributes
 _places = {}        # original -> [(owner, name, bound value)]
 _seen = {"modules": -1, "functions": frozenset()}
 _swapped = []       # (owner, name, original bound value)
@@ -59,10 +62,13 @@ def is_active(name):
     return name in _active
 
 
-def stand_in(wrapper, fn):
-    """Record ``wrapper`` as the public stand-in of the function ``fn``."""
+def stand_in(wrapper, fn, function_only=False):
+    """Record ``wrapper`` as the public stand-in of the function ``fn`` (``function_only``: for
+    the namespaces only, as the method takes more than it does)."""
     _stand_ins[fn] = wrapper
     _originals[wrapper] = fn
+    if function_only:
+        _function_only.add(wrapper)
 
 
 def public(fn):
@@ -132,19 +138,22 @@ def _plan(layers, needs):
             chain = tuple(name for _, name in layers
                           if fn in needs[name] and _layers[name][3] in ("all", kind))
             if chain:
-                new = _composed_wrapper(fn, chain)
+                new = _composed_wrapper(fn, chain, kind == "tensor")
                 plan.append((owner, attr, value,
                              staticmethod(new) if type(value) is staticmethod else new))
     return plan
 
 
-def _composed_wrapper(fn, chain):
-    wrapper = _composed.get((fn, chain))
+def _composed_wrapper(fn, chain, method):
+    inner = _stand_ins.get(fn, fn)
+    if method and inner in _function_only:
+        inner = fn
+    wrapper = _composed.get((inner, chain))
     if wrapper is None:
-        wrapper = _stand_ins.get(fn, fn)
+        wrapper = inner
         for name in reversed(chain):
             wrapper = _layers[name][2](wrapper, fn)
-        _composed[(fn, chain)] = wrapper
+        _composed[(inner, chain)] = wrapper
         _originals[wrapper] = fn
     return wrapper
 

@@ -38,7 +38,7 @@ def raw_grad_ok(g, saved):
 
 class OpDef:
     __slots__ = ("name", "fn", "methods", "aliases", "nodes", "module", "inplace", "has_out",
-                 "differentiable", "function", "autocast", "public")
+                 "differentiable", "function", "autocast", "public", "whole_list")
 
     def __init__(self, name, fn, methods, aliases, nodes, inplace, has_out, differentiable,
                  function=True):
@@ -54,6 +54,7 @@ class OpDef:
         self.function = function
         self.autocast = None
         self.public = fn    # what ``ember.<name>`` binds (see bind_methods)
+        self.whole_list = None  # the int list ``ember.<name>`` takes whole (see register)
 
     def __repr__(self):
         return f"OpDef({self.name!r})"
@@ -87,7 +88,7 @@ def autocast_rule(spec):
 
 
 def register(name, *, method=True, aliases=(), nodes=(), inplace=None, out=False,
-             differentiable=True, methods=None, function=True, autocast=None):
+             differentiable=True, methods=None, function=True, autocast=None, whole_list=None):
     """Register an op.  ``method=True`` binds ``Tensor.<name>``; ``function=False`` keeps it out
     of the ``ember`` namespace (method-only in PyTorch, like ``Tensor.view`` or ``uniform_``);
     ``inplace`` names the in-place function to bind as ``Tensor.<name>_`` (made with
@@ -96,7 +97,8 @@ def register(name, *, method=True, aliases=(), nodes=(), inplace=None, out=False
     one of ``AUTOCAST_POLICIES`` for every device type, or a dict per device type.  Ops with a
     ``dim`` / ``keepdim`` argument also take NumPy's names for their arguments
     (``_numpy_names``): the decorator then returns the wrapper that does it, which is the op's
-    public function."""
+    public function.  ``whole_list`` names the int-list argument that the method also takes
+    unpacked (``t.reshape(2, 3)``) but the function only whole (``torch.reshape(t, (2, 3))``)."""
     def deco(fn):
         ms = tuple(methods) if methods is not None else ((name,) if method else ())
         public = accepting(fn, name)
@@ -105,6 +107,7 @@ def register(name, *, method=True, aliases=(), nodes=(), inplace=None, out=False
         op_ = inplace if inplace is None else accepting(inplace, name, signature_of=fn)
         OPS[name] = OpDef(name, public, ms, tuple(aliases), tuple(nodes), op_, out,
                           differentiable, function)
+        OPS[name].whole_list = whole_list
         if autocast is not None:
             set_autocast(name, autocast)
         return public
@@ -123,7 +126,7 @@ def bind_methods(namespace):
     ``other`` (``_numpy_names.public_bindings``); the op's own function, which operators and
     Ember's internal calls use, stays bare."""
     for op in OPS.values():
-        function, method, inplace = public_bindings(op.fn, op.inplace, op.name)
+        function, method, inplace = public_bindings(op.fn, op.inplace, op.name, op.whole_list)
         op.public = function
         # pickled by reference to where it is bound (its op's module holds the bare op);
         # Tensor's binding first: binding layers that rebind modules leave Tensor's alone
@@ -132,7 +135,8 @@ def bind_methods(namespace):
         for wrapper, fn, path in ((function, op.fn, path),
                                   (inplace, op.inplace, f"Tensor.{op.name}_")):
             if wrapper is not fn:
-                _bindings.stand_in(wrapper, fn)
+                _bindings.stand_in(wrapper, fn, function_only=wrapper is function and
+                                   op.whole_list is not None)
                 if path is not None:
                     wrapper.__module__, wrapper.__qualname__ = "ember", path
         for m in op.methods:

@@ -22,6 +22,7 @@ import functools
 import sys
 
 from . import _bindings
+from .size_args import whole_list_function
 
 ALIASES = {"axis": "dim", "keepdims": "keepdim", "x": "input", "a": "input", "x1": "input",
            "x2": "other"}
@@ -62,15 +63,19 @@ def accepting(fn, name, targets=DIM_NAMES, signature_of=None, method=False):
     return op
 
 
-def public_bindings(fn, inplace, name):
+def public_bindings(fn, inplace, name, whole_list=None):
     """``(function, method, in-place method)`` to bind for the op ``name``: ``fn`` and
     ``inplace``, or wrappers of them that take NumPy's names for ``input`` / ``other``.  The
     method is the function's wrapper only when the method form has such an argument (unary
-    methods stay bare)."""
+    methods stay bare).  ``whole_list``: the int list the function takes only whole
+    (``size_args.whole_list_function``)."""
     function = accepting(fn, name, OPERAND_NAMES)
     method = fn
     if function is not fn and _aliased(fn, name, OPERAND_NAMES, method=True) is not None:
         method = function
+    if whole_list is not None:
+        function = accepting(whole_list_function(fn, name, whole_list), name, OPERAND_NAMES,
+                             signature_of=fn)
     if inplace is not None:
         inplace = accepting(inplace, name, OPERAND_NAMES, signature_of=fn, method=True)
     return function, method, inplace

@@ -29,6 +29,9 @@ def _renamed(node, name):
 def _copy_op(name, view, node=None, method=False):
     """Register ``name``: ``view(input, ...)`` copied into contiguous memory.  The node is the
     view's own, renamed ``<its name>_copy`` (or ``node``)."""
+    if view.__name__ == "<lambda>":     # Python's argument errors name the op
+        view.__name__ = view.__qualname__ = name
+
     def op(input, *args, out=None, **kwargs):
         views = view(input, *args, **kwargs)
         single = isinstance(views, Tensor)
@@ -60,7 +63,7 @@ diagonal_copy = _copy_op("diagonal_copy", lambda t, offset=0, dim1=0, dim2=1:
 alias_copy = _copy_op("alias_copy", _alias, "AliasBackward0_copy")
 as_strided_copy = _copy_op("as_strided_copy", V.as_strided)
 view_copy = _copy_op("view_copy", lambda t, size: t.view(size))
-permute_copy = _copy_op("permute_copy", V.permute)
+permute_copy = _copy_op("permute_copy", lambda t, dims: V.permute(t, dims=dims))
 unbind_copy = _copy_op("unbind_copy", lambda t, dim=0: t.unbind(dim))
 unfold_copy = _copy_op("unfold_copy", lambda t, dimension, size, step:
                        t.unfold(dimension, size, step))

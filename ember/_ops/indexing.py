@@ -772,6 +772,8 @@ def masked_fill(input, mask, value):
         r = xp.where(mask._data, _value_array(value, input), input._data)
     except ValueError:
         raise _errors.broadcast_mismatch(input._data.shape, mask._data.shape) from None
+    if not r.flags.c_contiguous:    # torch fills a contiguous clone, whatever the layout
+        r = xp.ascontiguousarray(r)
     res = wrap(r, input._dtype, input._device)
     if needs_grad(input, value):
         args = (mask._data, input._data.shape, input._dtype)

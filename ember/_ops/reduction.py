@@ -102,11 +102,15 @@ def _acc_dtype(dt, dtype):
     return dt
 
 
-def _along(x, dim):
-    """(array with >= 1 dims, wrapped axis) for ops along one dim (0-d is treated as 1 element)."""
+def _along(x, dim, xp=None):
+    """(array with >= 1 dims, wrapped axis) for ops along one dim (0-d is treated as 1 element).
+    With ``xp``, the array is also C-contiguous: the ops whose torch kernels write a fresh
+    contiguous result whatever the input's layout (softmax, the scans) pass it."""
     if x.ndim == 0:
         _wrap_dim(dim, 0)
         return x.reshape(1), 0
+    if xp is not None and not x.flags.c_contiguous:
+        x = xp.ascontiguousarray(x)
     return x, _wrap_dim(dim, x.ndim)
 
 

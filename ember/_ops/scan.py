@@ -69,8 +69,8 @@ def _scan(input, dim, dtype, kernel, float_only=False):
     """Run ``kernel(x, axis, xp)`` along ``dim``; int/bool accumulate in int64 like PyTorch."""
     dt = _float_dtype(input._dtype) if float_only else _acc_dtype(input._dtype, dtype)
     x = input._data
-    x1, axis = _along(x, dim)
     xp = input._device._backend.xp
+    x1, axis = _along(x, dim, xp)
     r = kernel(_lowp(x1.astype(dt.np, copy=False), dt), axis, xp)
     return wrap(r.reshape(x.shape), dt, input._device), axis
 
@@ -119,8 +119,8 @@ def logcumsumexp(input, dim, *, out=None):
 def _cum_extreme(input, dim, out, is_max):
     """Running max/min with the index of the latest element attaining it (nan propagates)."""
     x = input._data
-    x1, axis = _along(x, dim)
     xp = input._device._backend.xp
+    x1, axis = _along(x, dim, xp)
     vals = (xp.maximum if is_max else xp.minimum).accumulate(x1, axis=axis) if x1.size \
         else x1.copy()
     mark = (x1 == vals) | (xp.isnan(x1) if x1.dtype.kind in "fc" else False)

@@ -310,7 +310,7 @@ def _unique_dims(dims, nd):
 FlipBackward0 = node_class("FlipBackward0", lambda node, g: (g.flip(node._args),))
 
 
-@register("flip", nodes=("FlipBackward0",))
+@register("flip", nodes=("FlipBackward0",), whole_list="dims")
 def flip(input, *sizes, dims=None):
     """``torch.flip(input, dims)``; the method also takes the dims unpacked."""
     dims = _unique_dims(int_list(sizes, "flip", "dims", dims), input._data.ndim)
@@ -412,7 +412,7 @@ def repeat(input, *sizes, repeats=None):
     return res
 
 
-@register("tile", nodes=("RepeatBackward0",))
+@register("tile", nodes=("RepeatBackward0",), whole_list="dims")
 def tile(input, *sizes, dims=None):
     """``torch.tile(input, dims)``; the method also takes the sizes unpacked: ``x.tile(2, 3)``."""
     dims = int_list(sizes, "tile", "dims", dims)

@@ -28,6 +28,19 @@ def int_list(args, fn, arg="size", keyword=None):
     return out
 
 
+def whole_list_function(fn, name, arg):
+    """``torch.<name>(input, <arg>)``, the function form of an op whose method also takes the
+    ints unpacked (``t.reshape(2, 3)``): torch's function takes the list whole, so more
+    positional arguments and a lone int are refused with its errors."""
+    def function(*args, **kwargs):
+        if len(args) > 2:
+            raise _errors.positional_count(name, 2, len(args))
+        if len(args) == 2 and not isinstance(args[1], (tuple, list)):
+            raise _errors.int_list_type(name, arg, args[1], 2)
+        return fn(*args, **kwargs)
+    return function
+
+
 def _is_int(x):
     try:
         index(x)

@@ -29,12 +29,12 @@ LogSoftmaxBackward0 = node_class("LogSoftmaxBackward0", _log_softmax_bwd)
 def _softmax_common(input, dim, dtype, log):
     dt = input._dtype if dtype is None else D.to_dtype(dtype)
     x = input._data
-    x1, axis = _along(x, dim)
+    xp = input._device._backend.xp
+    x1, axis = _along(x, dim, xp)
     if dt.category < _FLOAT:
         last = "lastdim_" if axis == x1.ndim - 1 else ""
         raise _errors.kernel_not_implemented(
             f"{'log_' if log else ''}softmax_{last}kernel_impl", dt)
-    xp = input._device._backend.xp
     x1 = _lowp(x1.astype(dt.np, copy=False), dt)
     with _quiet(xp):   # (the array methods: less per-call overhead than xp.max / xp.sum)
         m = x1.max(axis=axis, keepdims=True) if x1.size else 0

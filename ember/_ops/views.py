@@ -202,7 +202,7 @@ def _view_dtype(self, dt):
 
 
 @register("reshape", nodes=("ViewBackward0", "ReshapeAliasBackward0", "UnsafeViewBackward0",
-                           "CloneBackward0"))
+                           "CloneBackward0"), whole_list="shape")
 def reshape(input, *sizes, shape=None):
     """``torch.reshape(input, shape)``; the method also takes the sizes unpacked."""
     shape = infer_shape(int_list(sizes, "reshape", "shape", shape), input._data.size)
@@ -251,7 +251,7 @@ def _permute_fn(t, dims):
     return t.permute(dims)
 
 
-@register("permute", nodes=("PermuteBackward0",))
+@register("permute", nodes=("PermuteBackward0",), whole_list="dims")
 def permute(input, *sizes, dims=None):
     """``torch.permute(input, dims)``; the method also takes the dims unpacked."""
     nd = input._data.ndim
@@ -358,11 +358,10 @@ def expand_as(self, other):
     return expand(self, other._data.shape)
 
 
-@register("broadcast_to", nodes=("ExpandBackward0",))
-def broadcast_to(input, size):
-    if not isinstance(size, (tuple, list)):
-        raise _errors.int_list_type("broadcast_to", "size", size, 2)
-    return expand(input, int_list((size,), "broadcast_to"))
+@register("broadcast_to", nodes=("ExpandBackward0",), whole_list="size")
+def broadcast_to(input, *sizes, size=None):
+    """``torch.broadcast_to(input, size)``; the method also takes the sizes unpacked."""
+    return expand(input, int_list(sizes, "broadcast_to", "size", size))
 
 
 # ---- squeeze / unsqueeze -----------------------------------------------------------------------------
