@@ -115,3 +115,18 @@ def jit_container_without_type(name):
 
 def jit_unknown_fuser(name):
     return Exception(f"unrecognized fuser option (name: {name})")
+
+
+def freeze_needs_script_module(fn):
+    what = "Freezing" if fn == "freeze" else fn
+    return RuntimeError(f"{what} expects a ScriptModule as input. Please use torch.jit.script "
+                        "or torch.jit.trace to script your 'nn.Module'.")
+
+
+def freeze_needs_eval():
+    return RuntimeError("Freezing is currently only implemented for modules in eval mode. Please "
+                        "call .eval() on your module before freezing.")
+
+
+def freeze_unknown_name(name):
+    return RuntimeError(f"Unknown name: {name}")

@@ -4,7 +4,8 @@
 :class:`ember.fx.Graph`.  ``script`` keeps the code as Python source (saved with the module),
 so data-dependent control flow (``if x.sum() > 0:``) runs as in eager mode.  ``save`` writes
 the graph (or the source) and the weights to one zip file; ``load`` rebuilds a runnable module
-from it without the original Python class.
+from it without the original Python class.  ``freeze`` / ``optimize_for_inference`` copy a
+module with its weights as constants.
 """
 import importlib
 
@@ -15,7 +16,8 @@ from ._markers import _overload, _overload_method  # noqa: F401
 # ``is_tracing()`` in every forward, and that should not import fx and the zip format.
 _LAZY = {"TracerWarning": "_tracer", "ScriptModule": "_module", "TracedModule": "_module",
          "TopLevelTracedModule": "_module", "trace": "_api", "script": "_api", "save": "_api",
-         "load": "_api", "RecursiveScriptModule": "_script", "ScriptFunction": "_script"}
+         "load": "_api", "RecursiveScriptModule": "_script", "ScriptFunction": "_script",
+         "freeze": "_freeze", "optimize_for_inference": "_freeze"}
 _LAZY.update((name, "_runtime") for name in (
     "Attribute", "Error", "Future", "interface", "fork", "wait", "isinstance",
     "script_if_tracing", "set_fusion_strategy", "fuser", "optimized_execution",
@@ -26,7 +28,7 @@ __all__ = ["trace", "script", "save", "load", "ScriptModule",
            "ScriptFunction", "is_scripting", "is_tracing", "ignore", "unused", "export", "annotate",
            "Final", "Attribute", "Error", "Future", "interface", "fork", "wait", "isinstance",
            "script_if_tracing", "set_fusion_strategy", "fuser", "optimized_execution",
-           "enable_onednn_fusion", "onednn_fusion_enabled"]
+           "enable_onednn_fusion", "onednn_fusion_enabled", "freeze", "optimize_for_inference"]
 
 
 def __getattr__(name):
