@@ -236,3 +236,16 @@ def bincount_weights():
 
 def bincount_minlength():
     return RuntimeError("minlength should be >= 0")
+
+
+def segment_reduce_name(reduce):
+    return RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, got "
+                        f"{reduce}")
+
+
+def segment_reduce_arguments(why):
+    return RuntimeError(f"segment_reduce(): {why}")
+
+
+def segment_lengths_negative():
+    return RuntimeError("lengths contains negative value!")

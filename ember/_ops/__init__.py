@@ -20,7 +20,7 @@ from . import pinned  # noqa: F401
 from . import fft, distance, searching, histogram, statistics  # noqa: F401
 from . import calculus, combinatorics, renorm, windows, spectral  # noqa: F401
 from . import copies, polynomials, misc, index_math, strided, index_reduce  # noqa: F401
-from . import nn_grid, nn_fractional_pool  # noqa: F401
+from . import nn_grid, nn_fractional_pool, segment  # noqa: F401
 from . import fake_quantize  # noqa: F401
 from ._core import OPS
 

@@ -50,7 +50,7 @@ NOT_IMPLEMENTED = {
     "multilabel_margin_loss": "multilabel_margin_loss_forward", "cdist": "_cdist_forward",
     "igamma": "igamma", "igammac": "igammac", "special_zeta": "special_zeta",
     "grid_sampler_2d": "grid_sampler_2d", "grid_sampler_3d": "grid_sampler_3d",
-    "index_reduce": "index_reduce",
+    "index_reduce": "index_reduce", "segment_reduce": "segment_reduce",
     "fake_quantize_per_tensor_affine": "fake_quantize_per_tensor_affine_cachemask",
     "fake_quantize_per_channel_affine": "fake_quantize_per_channel_affine_cachemask"}
 

@@ -374,6 +374,17 @@ _LEADING = {    # min logical dims
 }
 
 
+def _segment_reduce(call, level, args, kwargs):
+    """``segment_reduce``: the batch is one more leading dim of the data and of its lengths /
+    offsets (the op takes a row of segments per index of the dims before ``axis``)."""
+    data, rest = args[0], args[1:]
+    axis = kwargs.get("axis", 0)
+    kwargs = {k: _batched_value(v, level) if isinstance(v, Tensor) else v
+              for k, v in kwargs.items()}
+    kwargs["axis"] = _shift(axis, data.dim())
+    return _lift(call(_batched_value(data, level), *rest, **kwargs), level)
+
+
 _SPECIAL = {
     "view": _view_rule("view"), "reshape": _view_rule("reshape"),
     "view_as": _as_rule("view"), "reshape_as": _as_rule("reshape"),
@@ -419,7 +430,7 @@ _SPECIAL = {
     "block_diag": _block_diag, "unravel_index": _first_only("unravel_index"),
     "new_empty_strided": _unbatched_result, "linalg_lstsq": _lstsq(_leading(2)),
     "linalg_vander": _vander(_leading(1)), "masked_fill": _masked_fill(pointwise("masked_fill")),
-    "stft": _signal(1), "istft": _signal(2),
+    "stft": _signal(1), "istft": _signal(2), "segment_reduce": _segment_reduce,
 }
 _SPECIAL.update((k, _copy_of(v)) for k, v in _COPIES.items() if k not in _SPECIAL)
 

@@ -74,7 +74,7 @@ UNMAPPED = {
         "_softmax_backward_data", "_native_batch_norm_legit", "_batch_norm_with_update",
         "_upsample_bilinear2d_aa", "max_pool2d_with_indices_backward", "native_dropout_backward",
         "_unsafe_masked_index", "_unsafe_masked_index_put_accumulate", "_chunk_cat",
-        "_segment_reduce.lengths", "_segment_reduce.offsets", "torch._scaled_mm",
+        "torch._scaled_mm",
         "torch._scaled_mm_v2", "torch.ops.aten._safe_softmax.default",
         "torch.ops.aten._flash_attention_forward", "torch.ops.aten._efficient_attention_forward",
         "slice"), _PRIVATE),

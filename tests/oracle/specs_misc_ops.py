@@ -1,6 +1,8 @@
 """Oracle entries for the small OpInfo ops (ember/_ops/misc.py, index_math.py, strided.py):
 fill, sum_to_size, gcd / lcm, dist, triu / tril_indices, unravel_index, nonzero_static, the
 strided allocators (dtypes and shapes only: their values are undefined) and resize_."""
+import numpy as np
+
 from .spec import Case, DT, OpSpec, T
 
 M = T((3, 4))
@@ -94,4 +96,30 @@ SPECS += [
                            Case((M,), {"mode": 1}, error=True),
                            Case((T((2,), dtype="complex64", grad=False),), error=True)],
            grad=False),
+]
+
+
+def _segment_reduce(lib, x, reduce, axis=0, by="lengths"):
+    """Three segments of ``axis`` per row of the dims before it, split differently in the
+    second row; sum and prod have an empty one (whose max, min or mean, an infinity or nan,
+    finite differences cannot check)."""
+    n = x.shape[axis]
+    rows = [[2, 0, n - 2], [n - 1, 1, 0]] if reduce in ("sum", "prod") else \
+        [[2, 1, n - 3], [1, n - 2, 1]]
+    lead = tuple(x.shape[:axis % x.dim()])
+    counts = np.array([rows[i % 2] for i in range(int(np.prod(lead)))]).reshape(lead + (3,))
+    if by == "offsets":
+        counts = np.concatenate([np.zeros(lead + (1,), "int64"), counts.cumsum(-1)], -1)
+    return lib.segment_reduce(x, reduce, axis=axis, **{by: lib.tensor(counts)})
+
+
+SPECS += [
+    OpSpec("segment_reduce", [
+        Case((T((6, 3)), "sum")), Case((T((6,)), "mean")), Case((T((6, 3)), "max")),
+        Case((T((2, 5), noncontig=True), "min"), {"axis": 1}),
+        Case((T((2, 3, 4)), "prod"), {"axis": -1, "by": "offsets"}),
+        Case((T((4, 2)), "amax"), {"by": "offsets"}),
+        Case((T((6,)), "median"), error=True)],
+        call=_segment_reduce,
+        gradgradcheck="torch has no derivative of segment_reduce's gradient"),
 ]
