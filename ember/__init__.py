@@ -36,7 +36,8 @@ globals().update({k: v for k, v in _ops.functions.items() if k not in globals()}
 from .version import EMBER_VERSION as __version__  # noqa: E402  (torch's under ember.run)
 from ._device import get_default_device, set_default_device  # noqa: E402
 from ._layout import (layout, memory_format, strided, sparse_coo, sparse_csr,  # noqa: E402
-                      contiguous_format, preserve_format, channels_last, channels_last_3d)
+                      contiguous_format, preserve_format, channels_last, channels_last_3d,
+                      legacy_contiguous_format)
 from ._global_state import *  # noqa: E402,F401,F403
 from ._storage import UntypedStorage  # noqa: E402
 
@@ -134,7 +135,10 @@ _LAZY_ATTRS.update((name, ("_VF", name)) for name in (
     "norm_except_dim"))
 _LAZY_ATTRS.update((name, ("_symbolic", name)) for name in (
     "SymInt", "SymFloat", "SymBool", "sym_int", "sym_float", "sym_max", "sym_min", "sym_not",
-    "sym_ite", "sym_sum"))
+    "sym_ite", "sym_sum", "sym_sqrt", "sym_constrain_range", "sym_constrain_range_for_size",
+    "sym_fresh_size"))
+# torch's top-level ``fork`` / ``wait`` are TorchScript's (``torch.jit.fork`` / ``wait``)
+_LAZY_ATTRS.update((name, ("jit._runtime", name)) for name in ("fork", "wait"))
 
 
 def __getattr__(name):

@@ -41,6 +41,7 @@ contiguous_format = memory_format("contiguous_format")
 preserve_format = memory_format("preserve_format")
 channels_last = memory_format("channels_last")
 channels_last_3d = memory_format("channels_last_3d")
+legacy_contiguous_format = contiguous_format    # (torch's old name for it)
 
 for _cls in (layout, memory_format):
     _cls.__module__ = "torch"

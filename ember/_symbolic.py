@@ -6,9 +6,12 @@ numbers.  The classes are here for the ``isinstance(n, (int, torch.SymInt))`` ch
 write (never true for a plain number), and the helpers compute on plain numbers exactly as
 torch's do when no symbolic value is involved."""
 import builtins
+import math
 
 __all__ = ["SymInt", "SymFloat", "SymBool", "sym_int", "sym_float", "sym_max", "sym_min",
-           "sym_not", "sym_ite", "sym_sum"]
+           "sym_not", "sym_ite", "sym_sum", "sym_sqrt", "sym_constrain_range",
+           "sym_constrain_range_for_size", "sym_fresh_size"]
+_INT64_MAX = 2 ** 63 - 1
 
 
 class _SymNode:
@@ -77,3 +80,31 @@ def sym_ite(b, t, f):
 def sym_sum(args):
     """``sum(args)``."""
     return builtins.sum(args)
+
+
+def _sym_sqrt(a):
+    """``math.sqrt(a)``, a float."""
+    return math.sqrt(a)
+
+
+sym_sqrt = _sym_sqrt     # (torch's function is named so)
+
+
+def sym_constrain_range(size, *, min=None, max=None):
+    """Check that the size ``size`` lies in ``[min, max]`` (a bound None is open); the tracers
+    record the range, eager code only checks it."""
+    low = -_INT64_MAX - 1 if min is None else min
+    high = _INT64_MAX if max is None else max
+    if not low <= size <= high:
+        from . import _errors
+        raise _errors.sym_value_range(size, low, high)
+
+
+def sym_constrain_range_for_size(size, *, min=None, max=None):
+    """``sym_constrain_range`` for a value used as a size: at least 0 by default."""
+    sym_constrain_range(size, min=0 if min is None else min, max=max)
+
+
+def sym_fresh_size(expr):
+    """A fresh size equal to ``expr`` (a new symbol under tracing; the value itself here)."""
+    return expr

@@ -23,7 +23,7 @@ _INPLACE_METHODS = (
     "expm1_", "fix_", "floor_", "frac_", "gcd_", "i0_", "lcm_", "ldexp_", "log10_", "log1p_",
     "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_",
     "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_",
-    "tan_", "tanh_", "trunc_", "xlogy_", "conj_physical_", "index_put_", "addmv_")
+    "tan_", "tanh_", "trunc_", "xlogy_", "conj_physical_", "index_put_", "addmv_", "as_strided_")
 
 __all__ = list(_INPLACE_METHODS) + [
     "detach_", "is_nonzero", "is_same_size", "adaptive_max_pool1d", "get_device_module", "is_signed", "is_inference",

@@ -186,3 +186,50 @@ def test_vf_finds_the_other_native_functions():
     assert ember._VF.einsum("ij->j", x).tolist() == [3.0, 5.0, 7.0]
     with pytest.raises(AttributeError):
         ember._VF.no_such_function
+
+
+_SMALL = {
+    "sym_sqrt(4)": lambda lib: lib.sym_sqrt(4),
+    "sym_sqrt(2.0)": lambda lib: lib.sym_sqrt(2.0),
+    "sym_fresh_size(3)": lambda lib: lib.sym_fresh_size(3),
+    "sym_constrain_range inside": lambda lib: lib.sym_constrain_range(3, min=0, max=5),
+    "sym_constrain_range above": lambda lib: lib.sym_constrain_range(7, min=0, max=5),
+    "sym_constrain_range_for_size": lambda lib: lib.sym_constrain_range_for_size(3),
+    "sym_constrain_range_for_size negative": lambda lib: lib.sym_constrain_range_for_size(-1),
+    "sym_constrain_range_for_size min": lambda lib: lib.sym_constrain_range_for_size(3, min=4),
+    "legacy_contiguous_format": lambda lib: lib.legacy_contiguous_format is lib.contiguous_format,
+    "detach_copy": lambda lib: _detached_copy(lib),
+    "as_strided_": lambda lib: _strided_in_place(lib),
+    "fork / wait": lambda lib: lib.wait(lib.fork(lambda a: a * 2, lib.ones(2))).tolist(),
+}
+
+
+def _detached_copy(lib):
+    x = lib.arange(6.).reshape(2, 3).t().requires_grad_()
+    y = lib.detach_copy(x)
+    out = lib.empty(3, 2)
+    lib.detach_copy(x, out=out)
+    try:
+        y.sum().backward()
+        backward = None
+    except RuntimeError as e:
+        backward = str(e)
+    return (y.tolist(), y.requires_grad, type(y.grad_fn).__name__, backward, y.is_contiguous(),
+            y.data_ptr() == x.data_ptr(), out.tolist())
+
+
+def _strided_in_place(lib):
+    y = lib.arange(12.).reshape(3, 4)
+    z = lib.as_strided_(y, (2, 2), (1, 2))
+    return z is y, tuple(y.shape), y.stride(), y.tolist()
+
+
+@pytest.mark.parametrize("call", list(_SMALL))
+def test_small_top_level_functions_as_torch(call):
+    results = []
+    for lib in (torch, ember):
+        try:
+            results.append(_SMALL[call](lib))
+        except Exception as e:      # noqa: BLE001 - the exception is compared with torch's
+            results.append((type(e), str(e)))
+    assert results[1] == results[0]

@@ -25,6 +25,10 @@ def sym_ite_condition(b):
     return AssertionError(f"expected SymBool or bool, got {type(b)}")
 
 
+def sym_value_range(value, low, high):
+    return RuntimeError(f"Invalid value range for {value} between [{low}, {high}].")
+
+
 def sym_ite_types(t, f):
     return AssertionError(f"type mismatch: {type(t)} vs {type(f)}")
 

@@ -7,6 +7,7 @@ from ..autograd.graph import node_class, set_output, _new
 from . import parts
 from . import views as V
 from ._core import register, record, needs_grad, write_out
+from .pointwise import _not_implemented
 
 # ---- *_copy -----------------------------------------------------------------------------------
 _RENAMED = {}
@@ -61,6 +62,19 @@ expand_copy = _copy_op("expand_copy", lambda t, size, *, implicit=False: t.expan
 diagonal_copy = _copy_op("diagonal_copy", lambda t, offset=0, dim1=0, dim2=1:
                          t.diagonal(offset, dim1, dim2))
 alias_copy = _copy_op("alias_copy", _alias, "AliasBackward0_copy")
+_DetachCopyNotImplemented = _not_implemented("detach_copy")
+
+
+@register("detach_copy", method=False, out=True, nodes=("NotImplemented",))
+def detach_copy(input, *, out=None):
+    """A contiguous copy of ``input``; as in torch its result is in the graph, through a node
+    whose backward raises (torch has no derivative for it)."""
+    res = _make(input._data.copy(order="C"), input._dtype, input._device)
+    if out is not None:
+        return write_out(out, res)
+    if needs_grad(input):
+        record(res, _DetachCopyNotImplemented, (input,))
+    return res
 as_strided_copy = _copy_op("as_strided_copy", V.as_strided)
 view_copy = _copy_op("view_copy", lambda t, size: t.view(size))
 permute_copy = _copy_op("permute_copy", lambda t, dims: V.permute(t, dims=dims))

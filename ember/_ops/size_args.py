@@ -1,6 +1,7 @@
 """Int-list arguments (sizes, shapes, dims) read as torch's argument parser reads them:
 ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` or ``f(torch.Size(...))``; items are ints, NumPy
 integers, bools (not as a lone argument) or one-element integer tensors (``__index__``)."""
+import functools
 from operator import index
 
 from .. import _errors
@@ -32,6 +33,7 @@ def whole_list_function(fn, name, arg):
     """``torch.<name>(input, <arg>)``, the function form of an op whose method also takes the
     ints unpacked (``t.reshape(2, 3)``): torch's function takes the list whole, so more
     positional arguments and a lone int are refused with its errors."""
+    @functools.wraps(fn)
     def function(*args, **kwargs):
         if len(args) > 2:
             raise _errors.positional_count(name, 2, len(args))

@@ -420,6 +420,7 @@ _SPECIAL = {
     "searchsorted": _searchsorted, "channel_shuffle": _fold_first("channel_shuffle"),
     "diagflat": _decomposition(lambda x, offset=0: x.reshape(-1).diag_embed(offset)),
     "alias_copy": _decomposition(lambda x: x.clone()),
+    "detach_copy": _decomposition(lambda x: x.detach().clone()),
     "dist": _decomposition(lambda x, y, p=2: (x - y).norm(p)),
     "kron": _decomposition(_kron), "fill": _decomposition(_fill),
     "index_reduce": index_reduce, "select_scatter": view_scatter("select_scatter"),

@@ -18,6 +18,8 @@ SPECS = [
                            Case((R1, (4, 4)), error=True)]),
     OpSpec("diagonal_copy", [Case((M,)), Case((M3, 1, 0, 2)), Case((NC, -1))]),
     OpSpec("alias_copy", [Case((M,)), Case((NC,)), Case((S,))]),
+    OpSpec("detach_copy", [Case((M,)), Case((NC,)), Case((S,))], grad=False,
+           node_names=False),
     OpSpec("as_strided_copy", [Case((M, (2, 2), (1, 2))), Case((M, (3,), (4,), 1))],
            gradcheck=False),
     OpSpec("view_copy", [Case((M, (12,))), Case((M3, (4, -1))), Case((M, (5,)), error=True)]),
