@@ -138,7 +138,7 @@ _LAZY_ATTRS.update((name, ("_symbolic", name)) for name in (
     "sym_ite", "sym_sum", "sym_sqrt", "sym_constrain_range", "sym_constrain_range_for_size",
     "sym_fresh_size"))
 # torch's top-level ``fork`` / ``wait`` are TorchScript's (``torch.jit.fork`` / ``wait``)
-_LAZY_ATTRS.update((name, ("jit._runtime", name)) for name in ("fork", "wait"))
+_LAZY_ATTRS.update(fork=("jit._runtime", "fork"), wait=("jit._runtime", "_positional_wait"))
 
 
 def __getattr__(name):

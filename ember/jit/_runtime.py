@@ -55,6 +55,14 @@ def wait(future):
     return future.wait()
 
 
+def _positional_wait(future, /):
+    """``torch.wait``: ``wait`` with its future passed positionally only (torch's binding)."""
+    return future.wait()
+
+
+_positional_wait.__name__ = _positional_wait.__qualname__ = "wait"
+
+
 def script_if_tracing(fn):
     """``fn`` itself, scripted when first called while ``jit.trace`` runs (so its control flow
     survives in the trace)."""
