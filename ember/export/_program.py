@@ -1,0 +1,154 @@
+"""``ExportedProgram``: the captured graph with its signature, state and guards, and the
+runnable module it unlifts to (``.module()``)."""
+import copy
+import textwrap
+
+from .. import _errors
+from .._tensor import Tensor
+from ..fx.graph_module import GraphModule
+from ..utils import _pytree
+from .graph_signature import ExportGraphSignature, InputKind
+from .dynamic_shapes import int_oo
+
+
+class ValueRange:
+    """A symbol's allowed sizes, printed as torch prints them (``VR[2, 64]``)."""
+
+    def __init__(self, lower, upper):
+        self.lower, self.upper = lower, upper
+
+    def __repr__(self):
+        return f"VR[{self.lower}, {self.upper}]"
+
+    def __eq__(self, other):
+        return isinstance(other, ValueRange) and (self.lower, self.upper) == \
+            (other.lower, other.upper)
+
+
+class CallSpec:
+    def __init__(self, in_spec, out_spec):
+        self.in_spec, self.out_spec = in_spec, out_spec
+
+    def __repr__(self):
+        return f"CallSpec(in_spec={self.in_spec}, out_spec={self.out_spec})"
+
+
+class Guard:
+    """What ``.module()`` checks of one flat user input: a tensor's rank and sizes (static,
+    or within a symbol's range), a constant's value."""
+
+    def __init__(self, path, value, dynamic, ranges):
+        self.path = path
+        if isinstance(value, Tensor):
+            self.sizes = [ranges[dynamic[d]] if d in dynamic else (n, n)
+                          for d, n in enumerate(value.shape)]
+        else:
+            self.sizes, self.value = None, value
+
+    def check(self, v):
+        if self.sizes is None:
+            if not (v == self.value):
+                raise _errors.export_guard_failed(f"{self.path} == {self.value!r}")
+            return
+        if v.dim() != len(self.sizes):
+            raise _errors.export_guard_failed(f"{self.path}.dim() == {len(self.sizes)}")
+        for d, (n, (lo, hi)) in enumerate(zip(v.shape, self.sizes)):
+            expr = f"{self.path}.size()[{d}]"
+            if lo == hi and n != lo:
+                raise _errors.export_guard_failed(f"{expr} == {lo}")
+            if n < lo:
+                raise _errors.export_guard_failed(f"{expr} >= {lo}")
+            if hi is not int_oo and n > hi:
+                raise _errors.export_guard_failed(f"{expr} <= {hi}")
+
+
+class _ExportedModule(GraphModule):
+    """``ExportedProgram.module()``: takes the inputs as the exported module took them."""
+
+    def __call__(self, *args, **kwargs):
+        flat, spec = _pytree.tree_flatten((args, kwargs))
+        if spec != self._in_spec:
+            raise _errors.export_input_spec(self._in_spec, spec)
+        if self._guards is not None:
+            for g, v in zip(self._guards, flat):
+                g.check(v)
+        return _pytree.tree_unflatten(list(super().__call__(*flat)), self._out_spec)
+
+    def train(self, mode=True):
+        raise _errors.export_train_eval("train" if mode else "eval")
+
+    def eval(self):
+        raise _errors.export_train_eval("eval")
+
+
+class ExportedProgram:
+    """A module's forward as one graph of aten operators. Its placeholders are the
+    parameters, buffers, lifted constants and flat user inputs (``graph_signature``); it is
+    run through :meth:`module`, not called."""
+
+    def __init__(self, graph_module, graph_signature, state_dict, constants, call_spec,
+                 range_constraints, guards, example_inputs=None, verifiers=None):
+        self._graph_module = graph_module
+        self._graph_signature = graph_signature
+        self._state_dict = state_dict
+        self.constants = constants
+        self._call_spec = call_spec
+        self._range_constraints = range_constraints
+        self._guards = guards
+        self._example_inputs = example_inputs
+
+    graph_module = property(lambda self: self._graph_module)
+    graph = property(lambda self: self._graph_module.graph)
+    graph_signature = property(lambda self: self._graph_signature)
+    state_dict = property(lambda self: self._state_dict)
+    call_spec = property(lambda self: self._call_spec)
+    range_constraints = property(lambda self: self._range_constraints)
+    example_inputs = property(lambda self: self._example_inputs)
+    module_call_graph = property(lambda self: [])
+    dialect = "TRAINING"
+
+    def __call__(self, *args, **kwargs):
+        raise _errors.export_call_program()
+
+    def _value_of(self, spec):
+        if spec.kind is InputKind.CONSTANT_TENSOR or spec.kind is InputKind.BUFFER and \
+                spec.target not in self._state_dict:
+            return self.constants[spec.target]
+        return self._state_dict[spec.target]
+
+    def module(self, check_guards=True):
+        """A GraphModule running the program: the parameters, buffers and constants are its
+        attributes (``get_attr`` nodes), its inputs those of the exported call."""
+        graph = copy.deepcopy(self.graph)
+        nodes = {n.name: n for n in graph.nodes}
+        root = {}
+        for spec in self._graph_signature.input_specs:
+            if spec.kind is InputKind.USER_INPUT:
+                continue
+            node = nodes[spec.arg.name]
+            with graph.inserting_before(node):
+                attr = graph.get_attr(spec.target)
+            node.replace_all_uses_with(attr)
+            graph.erase_node(node)
+            root[spec.target] = self._value_of(spec)
+        m = _ExportedModule(root, graph)
+        m._in_spec, m._out_spec = self._call_spec.in_spec, self._call_spec.out_spec
+        m._guards = self._guards if check_guards else None
+        return m
+
+    def run_decompositions(self, decomp_table=None, decompose_custom_triton_ops=False):
+        """The graph already holds the operators ``__torch_dispatch__`` sees (composite ones
+        such as ``linear`` are decomposed while tracing), so this is a copy of the program."""
+        return ExportedProgram(GraphModule({}, copy.deepcopy(self.graph)),
+                               self._graph_signature, self._state_dict, self.constants,
+                               self._call_spec, self._range_constraints, self._guards,
+                               self._example_inputs)
+
+    def validate(self):
+        self.graph.lint()
+
+    def __str__(self):
+        code = self._graph_module.print_readable(print_output=False)
+        return (f"ExportedProgram:\n{textwrap.indent(code, '    ')}\nGraph signature: "
+                f"{textwrap.indent(str(self._graph_signature), '    ')}\n"
+                f"Range constraints: {self._range_constraints}\n")

@@ -1,0 +1,181 @@
+"""Capturing a module's graph of aten operators.
+
+The module runs on the example inputs under a ``TorchDispatchMode`` that records each aten
+operator call (``aten.addmm.default(...)``) as a ``call_function`` node, as torch's tracing
+does below autograd; the calls run for real, so Python control flow, sizes and values are the
+example's.  Parameters, buffers, tensor attributes and user inputs are placeholders; a tensor
+the graph meets that is none of these (made outside the traced calls) is lifted as a constant.
+Reading a traced tensor's value into Python (``if x.sum() > 0``, ``.item()``) cannot be
+recorded and is refused, as torch refuses it.  The module's state is restored afterwards: the
+trace's in-place updates (BatchNorm's running statistics) are recorded, not kept.
+"""
+import inspect
+import operator
+
+from .. import _errors
+from .._tensor import Tensor
+from ..autograd import grad_mode
+from ..utils import _pytree
+from ..utils._python_dispatch import TorchDispatchMode
+from .graph_signature import (ConstantArgument, InputKind, InputSpec, OutputKind, OutputSpec,
+                              TensorArgument)
+from ..fx.graph import Graph
+from ..fx.node import Node
+
+# aten operators that hand a tensor's value to Python
+_READS_VALUE = frozenset({"_local_scalar_dense", "item", "is_nonzero", "equal"})
+
+
+def named_inputs(mod, args, kwargs):
+    """``{name: value}``: the positional arguments named after ``forward``'s parameters
+    (``args_<i>`` past a ``*args``), then the keyword arguments."""
+    names = []
+    for p in inspect.signature(mod.forward).parameters.values():
+        if p.kind is p.VAR_POSITIONAL:
+            names += [f"{p.name}_{i}" for i in range(len(args) - len(names))]
+            break
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            names.append(p.name)
+    names += [f"args_{i}" for i in range(len(names), len(args))]
+    out = dict(zip(names, args))
+    out.update(kwargs)
+    return out
+
+
+def _leaf_name(name, path):
+    keys = [str(getattr(k, "idx", getattr(k, "key", getattr(k, "name", k)))) for k in path]
+    return "_".join([name] + keys)
+
+
+class _Recorder(TorchDispatchMode):
+    def __init__(self, graph, attr_names, before):
+        super().__init__()
+        self.graph = graph
+        self.attr_names = attr_names    # id(tensor attribute) -> its dotted name
+        self.before = before            # lifted constants go before this placeholder
+        self.env = {}                   # id(tensor) -> (tensor, node); tensors kept alive
+        self.items = {}                 # id(item of a multiple result) -> (item, node, index)
+        self.traced = set()             # nodes computed from the inputs
+        self.constants = []             # (name, tensor, node) of lifted constants
+
+    def node(self, t):
+        entry = self.env.get(id(t))
+        if entry is not None:
+            return entry[1]
+        item = self.items.pop(id(t), None)
+        if item is not None:
+            node = self.graph.create_node("call_function", operator.getitem,
+                                          (item[1], item[2]), name="getitem")
+            if item[1] in self.traced:
+                self.traced.add(node)
+        else:
+            name = self.attr_names.get(id(t)) or f"lifted_tensor_{len(self.constants)}"
+            with self.graph.inserting_before(self.before):
+                node = self.graph.placeholder("c_" + name.replace(".", "_"))
+            self.constants.append((name, t, node))
+        self.env[id(t)] = (t, node)
+        return node
+
+    def arg(self, v, found):
+        if isinstance(v, Tensor):
+            node = self.node(v)
+            found.append(node)
+            return node
+        if isinstance(v, (list, tuple)):
+            return type(v)(self.arg(x, found) for x in v)
+        if isinstance(v, dict):
+            return {k: self.arg(x, found) for k, x in v.items()}
+        return v
+
+    def bind(self, out, node):
+        if isinstance(out, Tensor):
+            self.env.setdefault(id(out), (out, node))   # in place: the input keeps its node
+        elif isinstance(out, (list, tuple)):
+            for i, t in enumerate(out):
+                if isinstance(t, Tensor) and id(t) not in self.env:
+                    self.items[id(t)] = (t, node, i)
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        found = []
+        node_args, node_kwargs = self.arg(args, found), self.arg(kwargs, found)
+        if func._name in _READS_VALUE and any(n in self.traced for n in found):
+            raise _errors.export_data_dependent(f"aten.{func.__name__}")
+        out = func(*args, **kwargs)
+        node = self.graph.create_node("call_function", func, node_args, node_kwargs,
+                                      name=func._name)
+        if any(n in self.traced for n in found):
+            self.traced.add(node)
+        self.bind(out, node)
+        return out
+
+
+def _tensor_attributes(mod, skip):
+    """``{id(tensor): dotted name}`` of the plain tensor attributes of ``mod``'s modules."""
+    out = {}
+    for prefix, m in mod.named_modules():
+        for k, v in vars(m).items():
+            if isinstance(v, Tensor) and id(v) not in skip:
+                out.setdefault(id(v), f"{prefix}.{k}" if prefix else k)
+    return out
+
+
+class Capture:
+    """One trace: the graph, its input / output specs, the lifted constants, and the flat user
+    inputs' placeholders (for the dynamic-size pass)."""
+
+    def __init__(self, mod, args, kwargs):
+        params = dict(mod.named_parameters())
+        buffers = dict(mod.named_buffers())
+        persistent = set(mod.state_dict(keep_vars=True))
+        inputs = named_inputs(mod, args, kwargs)
+        g = self.graph = Graph()
+        specs, env, traced, values = [], {}, set(), []
+        for kind, prefix, table in ((InputKind.PARAMETER, "p_", params),
+                                    (InputKind.BUFFER, "b_", buffers)):
+            for fqn, t in table.items():
+                node = g.placeholder(prefix + fqn.replace(".", "_"))
+                env[id(t)] = (t, node)
+                traced.add(node)
+                values.append(t)
+                specs.append(InputSpec(kind, TensorArgument(node.name), fqn,
+                                       (fqn in persistent) if kind is InputKind.BUFFER
+                                       else None))
+        self.user_nodes, user_specs = [], []
+        for name, value in inputs.items():
+            for path, leaf in _pytree.tree_leaves_with_path(value):
+                node = g.placeholder(_leaf_name(name, path))
+                if isinstance(leaf, Tensor):
+                    env[id(leaf)] = (leaf, node)
+                    traced.add(node)
+                    arg = TensorArgument(node.name)
+                else:
+                    arg = ConstantArgument(node.name, leaf)
+                self.user_nodes.append(node)
+                user_specs.append(InputSpec(InputKind.USER_INPUT, arg, None))
+        first_user = self.user_nodes[0] if self.user_nodes else None
+        skip = {id(t) for t in list(params.values()) + list(buffers.values())}
+        rec = _Recorder(g, _tensor_attributes(mod, skip), first_user)
+        rec.env.update(env)
+        rec.traced.update(traced)
+        saved = [(t, t.clone()) for t in list(params.values()) + list(buffers.values())]
+        try:
+            with grad_mode.no_grad(), rec:
+                result = mod(*args, **kwargs)
+        finally:
+            with grad_mode.no_grad():
+                for t, copy in saved:
+                    t.copy_(copy)
+        leaves, self.out_spec = _pytree.tree_flatten(result)
+        outs = [rec.node(t) if isinstance(t, Tensor) else t for t in leaves]
+        g.output(tuple(outs))
+        constant_specs = [InputSpec(InputKind.CONSTANT_TENSOR, TensorArgument(node.name), name)
+                          for name, _, node in rec.constants]
+        self.input_specs = specs + constant_specs + user_specs
+        self.input_values = values + [t for _, t, _ in rec.constants] + [None] * len(user_specs)
+        self.output_specs = [OutputSpec(OutputKind.USER_OUTPUT,
+                                        TensorArgument(o.name) if isinstance(o, Node)
+                                        else ConstantArgument("", o), None) for o in outs]
+        self.constants = {name: t for name, t, _ in rec.constants}
+        self.in_spec = _pytree.tree_structure((tuple(args), dict(kwargs)))
+        self.inputs = inputs
