@@ -26,7 +26,6 @@ from .fx import *  # noqa: F401,F403
 from .distributed import *  # noqa: F401,F403
 from .signatures import *  # noqa: F401,F403
 from .compiler import *  # noqa: F401,F403
-from .export import *  # noqa: F401,F403
 from .global_state import *  # noqa: F401,F403
 from .library import *  # noqa: F401,F403
 from .amp import *  # noqa: F401,F403

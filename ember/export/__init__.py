@@ -36,8 +36,8 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False,
     hints = leaf_hints(capture.inputs, dynamic_shapes)
     ranges, dynamic = make_dynamic(capture, mod, args, kwargs, hints)
     flat = _pytree.tree_leaves_with_path(capture.inputs)
-    guards = [Guard(f"{_path_name(path)}", v, {axis: dynamic[(i, axis)] for (j, axis) in dynamic
-                                               if j == i}, ranges)
+    guards = [Guard.of(_path_name(path), v, {axis: name for (j, axis), name in dynamic.items()
+                                             if j == i}, ranges)
               for i, (path, v) in enumerate(flat)]
     state = {spec.target: t for spec, t in zip(capture.input_specs, capture.input_values)
              if spec.target is not None and spec.persistent is not False

@@ -34,16 +34,19 @@ class CallSpec:
 
 
 class Guard:
-    """What ``.module()`` checks of one flat user input: a tensor's rank and sizes (static,
-    or within a symbol's range), a constant's value."""
+    """What ``.module()`` checks of one flat user input: a tensor's rank and sizes (``sizes``:
+    ``(min, max)`` per dim, equal for a static one), a constant's ``value``."""
 
-    def __init__(self, path, value, dynamic, ranges):
-        self.path = path
-        if isinstance(value, Tensor):
-            self.sizes = [ranges[dynamic[d]] if d in dynamic else (n, n)
-                          for d, n in enumerate(value.shape)]
-        else:
-            self.sizes, self.value = None, value
+    def __init__(self, path, sizes, value=None):
+        self.path, self.sizes, self.value = path, sizes, value
+
+    @classmethod
+    def of(cls, path, value, dynamic, ranges):
+        """The guard of the example input ``value``; ``dynamic``: ``{dim: symbol}``."""
+        if not isinstance(value, Tensor):
+            return cls(path, None, value)
+        return cls(path, [ranges[dynamic[d]] if d in dynamic else (n, n)
+                          for d, n in enumerate(value.shape)])
 
     def check(self, v):
         if self.sizes is None:
