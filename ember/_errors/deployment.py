@@ -183,6 +183,13 @@ def export_dynamic_shapes_mismatch(path, what):
                      f"`inputs{path}` is {what}")
 
 
+def export_dynamic_shapes_keys(expected, got):
+    return UserError("When `dynamic_shapes` is specified as a dict, its top-level keys must be "
+                     f"the arg names {expected} of `inputs`, but here they are {got}. "
+                     "Alternatively, you could also ignore arg names entirely and specify "
+                     "`dynamic_shapes` as a list/tuple matching `inputs`." + _EXPORT_HINT)
+
+
 def export_dim_range(name, lo, hi):
     return AssertionError(f"Cannot create Dim with inconsistent min={lo}, max={hi}")
 

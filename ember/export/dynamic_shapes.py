@@ -151,6 +151,8 @@ def leaf_hints(named_inputs, dynamic_shapes):
                 f"{len(dynamic_shapes)} entries")
         dynamic_shapes = dict(zip(named_inputs, dynamic_shapes))
     dynamic_shapes = dynamic_shapes or {}
+    if set(dynamic_shapes) - set(named_inputs):
+        raise _errors.export_dynamic_shapes_keys(list(named_inputs), list(dynamic_shapes))
     out = []
     for name, value in named_inputs.items():
         _walk(value, dynamic_shapes.get(name), f"[{name!r}]", out)
