@@ -248,3 +248,18 @@ def test_export_is_lazy_and_reachable_as_torch_export():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ember.export"
+
+
+def test_sequential_names_meta_and_gradients_through_module():
+    def make(lib):
+        return lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.Tanh(), lib.nn.Linear(4, 1))
+    tm, em = _copy(make(torch), make(ember), torch.float64)
+    (tx,), (ex,) = _inputs([(6, 3)], torch.float64)
+    tep, eep = torch.export.export(tm, (tx,)), ember.export.export(em, (ex,))
+    assert _specs(eep) == _specs(tep)
+    out = [n for n in eep.graph.nodes if n.op == "call_function"][-1]
+    assert tuple(out.meta["val"].shape) == (6, 1) and out.meta["tensor_meta"].dtype is ember.float64
+    tep.module()(tx).sum().backward()
+    eep.module()(ex).sum().backward()
+    for (k, p), (_, q) in zip(tm.named_parameters(), em.named_parameters()):
+        np.testing.assert_allclose(q.grad.numpy(), p.grad.numpy(), rtol=1e-10, err_msg=k)

@@ -9,7 +9,9 @@ Reading a traced tensor's value into Python (``if x.sum() > 0``, ``.item()``) ca
 recorded and is refused, as torch refuses it.  The module's state is restored afterwards: the
 trace's in-place updates (BatchNorm's running statistics) are recorded, not kept.
 """
+import builtins
 import inspect
+import keyword
 import operator
 
 from .. import _errors
@@ -42,9 +44,38 @@ def named_inputs(mod, args, kwargs):
     return out
 
 
+def _fake(v):
+    """``v`` with each tensor replaced by a meta-device tensor of its size, strides and dtype."""
+    if isinstance(v, Tensor):
+        from .. import empty_strided
+        return empty_strided(v.shape, v.stride(), dtype=v.dtype, device="meta")
+    if isinstance(v, (list, tuple)):
+        return type(v)(_fake(x) for x in v)
+    return v
+
+
+def annotate(node, value):
+    """``node.meta["val"]`` (meta tensors, where torch keeps fake ones) and, for a tensor,
+    ``node.meta["tensor_meta"]`` (as ``ShapeProp`` records it)."""
+    from ..fx.passes.shape_prop import _extract_tensor_metadata
+    node.meta["val"] = _fake(value)
+    if isinstance(value, Tensor):
+        node.meta["tensor_meta"] = _extract_tensor_metadata(value)
+
+
 def _leaf_name(name, path):
     keys = [str(getattr(k, "idx", getattr(k, "key", getattr(k, "name", k)))) for k in path]
     return "_".join([name] + keys)
+
+
+def _user_placeholder(graph, name):
+    """A placeholder named ``name`` even where that is a builtin's name (``input``), as torch
+    names the inputs of an exported graph; the generated code only shadows the builtin."""
+    node = graph.placeholder(name)
+    if node.name != name and hasattr(builtins, name) and not keyword.iskeyword(name):
+        graph._namespace.reserve(name)
+        node.name = node.target = name
+    return node
 
 
 class _Recorder(TorchDispatchMode):
@@ -66,12 +97,14 @@ class _Recorder(TorchDispatchMode):
         if item is not None:
             node = self.graph.create_node("call_function", operator.getitem,
                                           (item[1], item[2]), name="getitem")
+            annotate(node, t)
             if item[1] in self.traced:
                 self.traced.add(node)
         else:
             name = self.attr_names.get(id(t)) or f"lifted_tensor_{len(self.constants)}"
             with self.graph.inserting_before(self.before):
                 node = self.graph.placeholder("c_" + name.replace(".", "_"))
+            annotate(node, t)
             self.constants.append((name, t, node))
         self.env[id(t)] = (t, node)
         return node
@@ -104,6 +137,7 @@ class _Recorder(TorchDispatchMode):
         out = func(*args, **kwargs)
         node = self.graph.create_node("call_function", func, node_args, node_kwargs,
                                       name=func._name)
+        annotate(node, out)
         if any(n in self.traced for n in found):
             self.traced.add(node)
         self.bind(out, node)
@@ -135,6 +169,7 @@ class Capture:
                                     (InputKind.BUFFER, "b_", buffers)):
             for fqn, t in table.items():
                 node = g.placeholder(prefix + fqn.replace(".", "_"))
+                annotate(node, t)
                 env[id(t)] = (t, node)
                 traced.add(node)
                 values.append(t)
@@ -144,7 +179,8 @@ class Capture:
         self.user_nodes, user_specs = [], []
         for name, value in inputs.items():
             for path, leaf in _pytree.tree_leaves_with_path(value):
-                node = g.placeholder(_leaf_name(name, path))
+                node = _user_placeholder(g, _leaf_name(name, path))
+                annotate(node, leaf)
                 if isinstance(leaf, Tensor):
                     env[id(leaf)] = (leaf, node)
                     traced.add(node)
