@@ -169,6 +169,17 @@ def export_data_dependent(op):
         "such as guard_or_false, guard_or_true and statically_known_true." + _EXPORT_HINT)
 
 
+def export_unrecordable(name):
+    return UnsupportedError(f"ember does not implement torch.export of a call of {name}: it "
+                            "computes without operators the graph can record")
+
+
+def export_size_fit(node):
+    return UserError(f"Constraints violated: an integer argument of {node} does not follow the "
+                     "dynamic sizes as a product-and-sum of them; make those dims static "
+                     "(Dim.STATIC)" + _EXPORT_HINT)
+
+
 def export_specialized(name, value):
     return UserError(
         f"Constraints violated ({name})! For more information, run with "

@@ -10,17 +10,21 @@ recorded and is refused, as torch refuses it.  The module's state is restored af
 trace's in-place updates (BatchNorm's running statistics) are recorded, not kept.
 """
 import builtins
+import contextlib
 import inspect
 import keyword
 import operator
 
+from .. import _aten_dispatch as _dispatch
 from .. import _errors
+from .._ops import _bindings
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..utils import _pytree
 from ..utils._python_dispatch import TorchDispatchMode
 from .graph_signature import (ConstantArgument, InputKind, InputSpec, OutputKind, OutputSpec,
                               TensorArgument)
+from ..fx import _optable
 from ..fx.graph import Graph
 from ..fx.node import Node
 
@@ -88,6 +92,8 @@ class _Recorder(TorchDispatchMode):
         self.items = {}                 # id(item of a multiple result) -> (item, node, index)
         self.traced = set()             # nodes computed from the inputs
         self.constants = []             # (name, tensor, node) of lifted constants
+        self.created = []               # the nodes this recorder made, in order
+        self.escapes = []               # per composite call running: did it escape?
 
     def node(self, t):
         entry = self.env.get(id(t))
@@ -98,6 +104,7 @@ class _Recorder(TorchDispatchMode):
             node = self.graph.create_node("call_function", operator.getitem,
                                           (item[1], item[2]), name="getitem")
             annotate(node, t)
+            self.created.append(node)
             if item[1] in self.traced:
                 self.traced.add(node)
         else:
@@ -106,6 +113,9 @@ class _Recorder(TorchDispatchMode):
                 node = self.graph.placeholder("c_" + name.replace(".", "_"))
             annotate(node, t)
             self.constants.append((name, t, node))
+            self.created.append(node)
+            if self.escapes and id(t) not in self.attr_names:
+                self.escapes[-1] = True     # computed inside a composite without an op
         self.env[id(t)] = (t, node)
         return node
 
@@ -128,20 +138,103 @@ class _Recorder(TorchDispatchMode):
                 if isinstance(t, Tensor) and id(t) not in self.env:
                     self.items[id(t)] = (t, node, i)
 
+    def record(self, target, name, node_args, node_kwargs, found, out):
+        node = self.graph.create_node("call_function", target, node_args, node_kwargs,
+                                      name=name)
+        annotate(node, out)
+        self.created.append(node)
+        if any(n in self.traced for n in found):
+            self.traced.add(node)
+        self.bind(out, node)
+
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         found = []
         node_args, node_kwargs = self.arg(args, found), self.arg(kwargs, found)
         if func._name in _READS_VALUE and any(n in self.traced for n in found):
-            raise _errors.export_data_dependent(f"aten.{func.__name__}")
+            if not self.escapes:
+                raise _errors.export_data_dependent(f"aten.{func.__name__}")
+            self.escapes[-1] = True         # a composite's own Python logic: taken whole
         out = func(*args, **kwargs)
-        node = self.graph.create_node("call_function", func, node_args, node_kwargs,
-                                      name=func._name)
-        annotate(node, out)
-        if any(n in self.traced for n in found):
-            self.traced.add(node)
-        self.bind(out, node)
+        self.record(func, func._name, node_args, node_kwargs, found, out)
         return out
+
+    def _ember_composite(self, name, run, args, kwargs):
+        """An Ember function with no aten operator: recorded as the operators it calls, or,
+        when part of it computes without them (a result or an intermediate the graph does not
+        know, a value read into Python), as one call of the function itself."""
+        found = []
+        node_args, node_kwargs = self.arg(args, found), self.arg(kwargs, found)
+        mark = len(self.created)
+        self.escapes.append(False)
+        try:
+            out = run(*args, **kwargs)
+        finally:
+            escaped = self.escapes.pop()
+        results = out if isinstance(out, (list, tuple)) else (out,)
+        if not escaped and all(id(t) in self.env or id(t) in self.items
+                               for t in results if isinstance(t, Tensor)):
+            return out
+        target = _optable.by_name().get(name)
+        if target is None:
+            raise _errors.export_unrecordable(name)
+        self.rollback(mark)
+        self.record(target, name.rpartition(".")[2], node_args, node_kwargs, found, out)
+        return out
+
+    def rollback(self, mark):
+        """Forget the nodes made since ``mark`` (a composite's parts, now recorded whole)."""
+        gone = set(self.created[mark:])
+        for node in reversed(self.created[mark:]):
+            self.graph.erase_node(node)
+        del self.created[mark:]
+        self.traced -= gone
+        self.constants = [c for c in self.constants if c[2] not in gone]
+        for key in [k for k, (_, n) in self.env.items() if n in gone]:
+            del self.env[key]
+        for key in [k for k, (_, n, _) in self.items.items() if n in gone]:
+            del self.items[key]
+
+
+# ---- nn.functional's own functions --------------------------------------------------------
+# Those that are not ops (``F.avg_pool2d``, ``F.interpolate``, ``F.pad``...) compute with
+# Ember's internals, which no dispatch mode sees; while a capture runs, every binding of them
+# is swapped (``_ops._bindings``) for a wrapper handing the call to the recorder as a composite.
+_LAYER = "export"
+_recorders = []         # the capture running (innermost last)
+
+
+def _functional():
+    return {fn: name for name, fn in _optable.by_name().items()
+            if name.startswith("nn.functional.")}
+
+
+def _wrap(inner, original):
+    name = _functional()[original]
+
+    def call(*args, **kwargs):
+        rec = _recorders[-1] if _recorders else None
+        if rec is None or not _dispatch.mode_stack() or _dispatch.mode_stack()[-1] is not rec:
+            return inner(*args, **kwargs)
+        return rec._ember_composite(name, inner, args, kwargs)
+    call.__name__, call.__qualname__ = original.__name__, original.__qualname__
+    call.__wrapped__ = original
+    return call
+
+
+_bindings.register_layer(_LAYER, 5, _functional, _wrap)
+
+
+@contextlib.contextmanager
+def _recording(rec):
+    _recorders.append(rec)
+    _bindings.set_active(_LAYER, True)
+    try:
+        with grad_mode.no_grad(), rec:
+            yield
+    finally:
+        _recorders.pop()
+        _bindings.set_active(_LAYER, bool(_recorders))
 
 
 def _tensor_attributes(mod, skip):
@@ -196,7 +289,7 @@ class Capture:
         rec.traced.update(traced)
         saved = [(t, t.clone()) for t in list(params.values()) + list(buffers.values())]
         try:
-            with grad_mode.no_grad(), rec:
+            with _recording(rec):
                 result = mod(*args, **kwargs)
         finally:
             with grad_mode.no_grad():

@@ -38,16 +38,12 @@ class Symbolizer:
         ops = [(n.op, n.target) for n in graph.nodes]
         for param, g in zip(syms, shadows):
             if [(n.op, n.target) for n in g.nodes] != ops:
-                raise self.refuse(f"the traced ops change with the size of dynamic axis "
-                                  f"'{param}'")
+                raise _errors.onnx_unsupported(
+                    "graph", f"the traced ops change with the size of dynamic axis '{param}'")
         self.position = {n: i for i, n in enumerate(graph.nodes)}
         self.shadows = [list(g.nodes) for g in shadows]
         self.terms = [[(in_names[i], axis, inputs[i].shape[axis]) for i, axis in places]
                       for places in syms.values()]
-
-    def refuse(self, why):
-        """The error for a graph that cannot follow the dynamic sizes."""
-        return _errors.onnx_unsupported("graph", why)
 
     def node_args(self, node):
         """(args, kwargs) of ``node`` with its size arguments made symbolic."""
@@ -64,7 +60,8 @@ class Symbolizer:
             return self._sym(v, deltas) if any(deltas) else v
         if isinstance(v, (tuple, list)):
             if any(len(o) != len(v) for o in others):
-                raise self.refuse("an argument's length changes with the size of a dynamic axis")
+                raise _errors.onnx_unsupported(
+                    "graph", "an argument's length changes with the size of a dynamic axis")
             items = [self._walk(x, [o[i] for o in others]) for i, x in enumerate(v)]
             return items if isinstance(v, list) else tuple(items)
         if isinstance(v, dict):
