@@ -263,3 +263,43 @@ def test_sequential_names_meta_and_gradients_through_module():
     eep.module()(ex).sum().backward()
     for (k, p), (_, q) in zip(tm.named_parameters(), em.named_parameters()):
         np.testing.assert_allclose(q.grad.numpy(), p.grad.numpy(), rtol=1e-10, err_msg=k)
+
+
+def _pooling(lib):
+    class Pool(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = lib.nn.Conv2d(3, 4, 3)
+            self.pool = lib.nn.MaxPool2d(2, ceil_mode=True)
+            self.avg = lib.nn.AvgPool2d(2)
+            self.up = lib.nn.Upsample(scale_factor=2, mode="bilinear")
+            self.pad = lib.nn.ReflectionPad2d(1)
+
+        def forward(self, x):
+            y = self.pool(self.pad(self.conv(x)))
+            return self.up(self.avg(y)).flatten(1)
+    return Pool()
+
+
+def _encoder(lib):
+    lib.manual_seed(0)
+    return lib.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+
+
+@pytest.mark.parametrize("factory,shape,dims", [(_pooling, (2, 3, 9, 9), (0,)),
+                                                (_encoder, (2, 5, 8), (0, 1))])
+def test_layers_without_aten_ops_and_dynamic_products(factory, shape, dims, tmp_path):
+    """Layers Ember computes without dispatching ops are recorded as one call; sizes that
+    are products of dynamic dims (batch * seq) follow them."""
+    tm, em = _pair(factory, torch.float64, train=False)
+    (tx,), (ex,) = _inputs([shape], torch.float64)
+    tep = torch.export.export(tm, (tx,), dynamic_shapes=({d: torch.export.Dim(f"d{d}", max=64)
+                                                          for d in dims},))
+    eep = ember.export.export(em, (ex,), dynamic_shapes=({d: ember.export.Dim(f"d{d}", max=64)
+                                                          for d in dims},))
+    assert not eep.graph_signature.lifted_tensor_constants
+    grown = tuple(n + 2 if d in dims else n for d, n in enumerate(shape))
+    (tx2,), (ex2,) = _inputs([grown], torch.float64, seed=3)
+    _close(tep.module()(tx2), eep.module()(ex2), 1e-10)
+    ember.export.save(eep, str(tmp_path / "m.pt2"))
+    _close(tep.module()(tx2), ember.export.load(str(tmp_path / "m.pt2")).module()(ex2), 1e-10)

@@ -100,6 +100,8 @@ def _enc(v):
         return {"dtype": str(v).split(".")[-1]}
     if isinstance(v, _device):
         return {"device": str(v)}
+    if type(v).__name__ in ("memory_format", "layout"):     # ember.contiguous_format...
+        return {"torch": str(v).split(".")[-1]}
     if isinstance(v, slice):
         return {"slice": [_enc(v.start), _enc(v.stop), _enc(v.step)]}
     if v is Ellipsis:
@@ -122,6 +124,9 @@ def _dec(v, nodes):
         return getattr(D, v["dtype"] if v["dtype"] != "bool" else "bool_")
     if "device" in v:
         return _device(v["device"])
+    if "torch" in v:
+        import ember
+        return getattr(ember, v["torch"])
     if "slice" in v:
         return slice(*(_dec(x, nodes) for x in v["slice"]))
     if "ellipsis" in v:
