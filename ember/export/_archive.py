@@ -6,9 +6,7 @@ constraints), ``graph.json`` (the graph, call targets by name: ``aten::addmm.def
 ``data.pt`` (state dict, constants and example inputs in ember's / PyTorch's checkpoint
 format, via ``ember.save``); ``extra_files`` go under ``extra/``.
 """
-import io
 import json
-import zipfile
 
 from .. import _errors
 from ..fx import _serialize
@@ -42,7 +40,6 @@ def _arg(record):
 
 
 def save(ep, f, extra_files=None):
-    from .. import serialization
     sig = ep.graph_signature
     meta = {
         "format": _FORMAT, "version": _VERSION,
@@ -55,25 +52,14 @@ def save(ep, f, extra_files=None):
                    for g in ep._guards],
         "range_constraints": {k: [r.lower, _bound(r.upper)]
                               for k, r in ep.range_constraints.items()}}
-    buf = io.BytesIO()
-    serialization.save({"state_dict": ep.state_dict, "constants": ep.constants,
-                        "example_inputs": ep.example_inputs}, buf)
-    with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("ember_export.json", json.dumps(meta))
-        z.writestr("graph.json", _serialize.to_json(ep.graph))
-        z.writestr("data.pt", buf.getvalue())
-        for name, content in (extra_files or {}).items():
-            z.writestr("extra/" + name, content)
+    _serialize.write_archive(f, "ember_export.json", meta, ep.graph,
+                             {"state_dict": ep.state_dict, "constants": ep.constants,
+                              "example_inputs": ep.example_inputs}, extra_files)
 
 
 def load(f, extra_files=None):
-    from .. import serialization
-    try:
-        z = zipfile.ZipFile(f)
-    except zipfile.BadZipFile:
-        raise _errors.export_archive(f, "not a zip file") from None
+    z, names = _serialize.open_archive(f, lambda why: _errors.export_archive(f, why))
     with z:
-        names = set(z.namelist())
         if "ember_export.json" not in names:
             why = "a PyTorch .pt2 archive" if any(n.endswith("archive_format") for n in names) \
                 else "ember_export.json is missing"
@@ -81,7 +67,7 @@ def load(f, extra_files=None):
         meta = json.loads(z.read("ember_export.json"))
         if meta.get("format") != _FORMAT or meta.get("version") != _VERSION:
             raise _errors.export_archive(f, "unknown format or version")
-        data = serialization.load(io.BytesIO(z.read("data.pt")), weights_only=True)
+        data = _serialize.read_data(z)
         graph = _serialize.from_json(z.read("graph.json").decode())
         for name in extra_files or {}:
             extra_files[name] = z.read("extra/" + name).decode()
