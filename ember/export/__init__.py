@@ -7,14 +7,18 @@ dims follow the inputs' runtime sizes (``_dynamic``).  ``save`` / ``load`` write
 Ember archive (``_archive``).
 """
 from .. import _errors
+from ..fx.graph_module import GraphModule
+from ..nn.modules.module import Module
 from ..utils import _pytree
-from ._program import CallSpec, ExportedProgram, Guard, ValueRange
-from .dynamic_shapes import Dim, ShapesCollection, leaf_hints
-from .graph_signature import ExportGraphSignature
 from . import graph_signature  # noqa: F401
+from ._dynamic import make_dynamic
+from ._program import CallSpec, ExportedProgram, Guard, ValueRange
+from ._trace import Capture
+from .dynamic_shapes import Dim, ShapesCollection, leaf_hints
+from .graph_signature import ExportGraphSignature, InputKind
 
 __all__ = ["export", "ExportedProgram", "ExportGraphSignature", "Dim", "ShapesCollection",
-           "save", "load", "draft_export", "register_dataclass"]
+           "save", "load", "draft_export", "register_dataclass", "unflatten"]
 
 register_dataclass = _pytree.register_dataclass
 
@@ -23,10 +27,6 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False,
            preserve_module_call_signature=()):
     """Capture ``mod``'s forward on ``args`` / ``kwargs``. ``strict`` changes nothing (Ember
     traces the Python code as it runs, as torch's non-strict mode does)."""
-    from ..nn.modules.module import Module
-    from ._dynamic import make_dynamic
-    from ._trace import Capture
-    from ..fx.graph_module import GraphModule
     if not isinstance(mod, Module):
         raise _errors.export_not_module(mod)
     if not isinstance(args, tuple):
@@ -41,7 +41,7 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False,
               for i, (path, v) in enumerate(flat)]
     state = {spec.target: t for spec, t in zip(capture.input_specs, capture.input_values)
              if spec.target is not None and spec.persistent is not False
-             and spec.kind.name in ("PARAMETER", "BUFFER")}
+             and spec.kind in (InputKind.PARAMETER, InputKind.BUFFER)}
     constants = {spec.target: t for spec, t in zip(capture.input_specs, capture.input_values)
                  if spec.target is not None and spec.target not in state}
     signature = ExportGraphSignature(capture.input_specs, capture.output_specs)
@@ -61,6 +61,11 @@ def draft_export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False,
     """``export`` (Ember has no report of the problems a draft collects)."""
     return export(mod, args, kwargs, dynamic_shapes=dynamic_shapes, strict=strict,
                   preserve_module_call_signature=preserve_module_call_signature)
+
+
+def unflatten(module, flat_args_adapter=None):
+    raise _errors.unsupported("torch.export.unflatten", "exported graphs keep no module "
+                              "boundaries (docs/deployment.md)")
 
 
 def save(ep, f, *, extra_files=None, opset_version=None, pickle_protocol=2):

@@ -90,7 +90,7 @@ class ExportedProgram:
     run through :meth:`module`, not called."""
 
     def __init__(self, graph_module, graph_signature, state_dict, constants, call_spec,
-                 range_constraints, guards, example_inputs=None, verifiers=None):
+                 range_constraints, guards, example_inputs=None):
         self._graph_module = graph_module
         self._graph_signature = graph_signature
         self._state_dict = state_dict
@@ -114,10 +114,8 @@ class ExportedProgram:
         raise _errors.export_call_program()
 
     def _value_of(self, spec):
-        if spec.kind is InputKind.CONSTANT_TENSOR or spec.kind is InputKind.BUFFER and \
-                spec.target not in self._state_dict:
-            return self.constants[spec.target]
-        return self._state_dict[spec.target]
+        table = self._state_dict if spec.target in self._state_dict else self.constants
+        return table[spec.target]
 
     def module(self, check_guards=True):
         """A GraphModule running the program: the parameters, buffers and constants are its

@@ -204,9 +204,14 @@ _LAYER = "export"
 _recorders = []         # the capture running (innermost last)
 
 
+_FUNCTIONAL = {}
+
+
 def _functional():
-    return {fn: name for name, fn in _optable.by_name().items()
-            if name.startswith("nn.functional.")}
+    if not _FUNCTIONAL:
+        _FUNCTIONAL.update((fn, name) for name, fn in _optable.by_name().items()
+                           if name.startswith("nn.functional."))
+    return _FUNCTIONAL
 
 
 def _wrap(inner, original):
@@ -305,6 +310,5 @@ class Capture:
         self.output_specs = [OutputSpec(OutputKind.USER_OUTPUT,
                                         TensorArgument(o.name) if isinstance(o, Node)
                                         else ConstantArgument("", o), None) for o in outs]
-        self.constants = {name: t for name, t, _ in rec.constants}
         self.in_spec = _pytree.tree_structure((tuple(args), dict(kwargs)))
         self.inputs = inputs
