@@ -5,8 +5,8 @@ operator call (``aten.addmm.default(...)``) as a ``call_function`` node, as torc
 does below autograd; the calls run for real, so Python control flow, sizes and values are the
 example's.  Parameters, buffers, tensor attributes and user inputs are placeholders; a tensor
 the graph meets that is none of these (made outside the traced calls) is lifted as a constant.
-Reading a traced tensor's value into Python (``if x.sum() > 0``, ``.item()``) cannot be
-recorded and is refused, as torch refuses it.  The module's state is restored afterwards: the
+Reading a traced tensor's value into Python (``if x.sum() > 0``, ``.item()``, ``.tolist()``)
+cannot be recorded and is refused, as torch refuses it.  The module's state is restored afterwards: the
 trace's in-place updates (BatchNorm's running statistics) are recorded, not kept.
 """
 import builtins
@@ -147,14 +147,22 @@ class _Recorder(TorchDispatchMode):
             self.traced.add(node)
         self.bind(out, node)
 
+    def read(self, t, what):
+        """``t``'s value goes to Python: refused for a traced tensor, except inside a composite
+        (its own Python logic: the composite is then recorded whole)."""
+        entry = self.env.get(id(t))
+        if entry is None or entry[1] not in self.traced:
+            return
+        if not self.escapes:
+            raise _errors.export_data_dependent(what)
+        self.escapes[-1] = True
+
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         found = []
         node_args, node_kwargs = self.arg(args, found), self.arg(kwargs, found)
-        if func._name in _READS_VALUE and any(n in self.traced for n in found):
-            if not self.escapes:
-                raise _errors.export_data_dependent(f"aten.{func.__name__}")
-            self.escapes[-1] = True         # a composite's own Python logic: taken whole
+        if func._name in _READS_VALUE:
+            self.read(args[0], f"aten.{func.__name__}")
         out = func(*args, **kwargs)
         self.record(func, func._name, node_args, node_kwargs, found, out)
         return out
@@ -196,30 +204,42 @@ class _Recorder(TorchDispatchMode):
             del self.items[key]
 
 
-# ---- nn.functional's own functions --------------------------------------------------------
-# Those that are not ops (``F.avg_pool2d``, ``F.interpolate``, ``F.pad``...) compute with
-# Ember's internals, which no dispatch mode sees; while a capture runs, every binding of them
-# is swapped (``_ops._bindings``) for a wrapper handing the call to the recorder as a composite.
+# ---- calls no dispatch mode sees ------------------------------------------------------------
+# nn.functional's functions that are not ops (``F.avg_pool2d``, ``F.interpolate``, ``F.pad``...)
+# compute with Ember's internals, and ``Tensor.tolist`` / ``numpy`` / ``__array__`` read values
+# without an aten operator.  While a capture runs, every binding of them is swapped
+# (``_ops._bindings``): the first are handed to the recorder as composites, the second are
+# refused on traced tensors as ``.item()`` is.
 _LAYER = "export"
+_READERS = ("tolist", "numpy", "__array__")
 _recorders = []         # the capture running (innermost last)
+_WATCHED = {}
 
 
-_FUNCTIONAL = {}
+def _watched():
+    """{function: its op-table name, or ``Tensor.<reader>``}."""
+    if not _WATCHED:
+        _WATCHED.update((fn, name) for name, fn in _optable.by_name().items()
+                        if name.startswith("nn.functional."))
+        _WATCHED.update((Tensor.__dict__[name], "Tensor." + name) for name in _READERS)
+    return _WATCHED
 
 
-def _functional():
-    if not _FUNCTIONAL:
-        _FUNCTIONAL.update((fn, name) for name, fn in _optable.by_name().items()
-                           if name.startswith("nn.functional."))
-    return _FUNCTIONAL
+def _recording_now():
+    """The recorder, if its mode is the innermost (not while it runs an operator)."""
+    stack = _dispatch.mode_stack()
+    return stack[-1] if _recorders and stack and stack[-1] is _recorders[-1] else None
 
 
 def _wrap(inner, original):
-    name = _functional()[original]
+    name = _watched()[original]
 
     def call(*args, **kwargs):
-        rec = _recorders[-1] if _recorders else None
-        if rec is None or not _dispatch.mode_stack() or _dispatch.mode_stack()[-1] is not rec:
+        rec = _recording_now()
+        if rec is None:
+            return inner(*args, **kwargs)
+        if name.startswith("Tensor."):
+            rec.read(args[0], name)
             return inner(*args, **kwargs)
         return rec._ember_composite(name, inner, args, kwargs)
     call.__name__, call.__qualname__ = original.__name__, original.__qualname__
@@ -227,7 +247,7 @@ def _wrap(inner, original):
     return call
 
 
-_bindings.register_layer(_LAYER, 5, _functional, _wrap)
+_bindings.register_layer(_LAYER, 5, _watched, _wrap)
 
 
 @contextlib.contextmanager
