@@ -243,6 +243,7 @@ def test_save_load_round_trip(tmp_path):
         ember.export.load(buf)
 
 
+@pytest.mark.slow
 def test_export_is_lazy_and_reachable_as_torch_export():
     code = ("import sys, ember; assert 'ember.export' not in sys.modules; "
             "import ember.compat; ember.compat.install(); import torch.export; "
