@@ -117,6 +117,15 @@ def test_kwargs_pytree_inputs_and_tuple_outputs():
     assert eep.example_inputs[1] == {"scale": 2.0}
     tout = tep.module()(tx, (t0, t1), scale=2.0)
     eout = eep.module()(ex, (e0, e1), scale=2.0)
+    tkw = torch.export.export(tm, (tx,), {"scale": 2.0, "pair": (t0, t1), "bias": t0[:1]})
+    ekw = ember.export.export(em, (ex,), {"scale": 2.0, "pair": (e0, e1), "bias": e0[:1]})
+    _close(tkw.module()(tx, bias=t0[:1], pair=(t0, t1), scale=2.0),     # keywords reordered
+           ekw.module()(ex, bias=e0[:1], scale=2.0, pair=(e0, e1)), 1e-5)
+    for lib, ep, x in ((torch, tkw, tx), (ember, ekw, ex)):
+        with pytest.raises(ValueError, match=r"Ran into a kwarg keyword mismatch: Got the "
+                           r"following keywords \['scale'\] but expected \['scale', 'pair', "
+                           r"'bias'\]"):
+            ep.module()(x, scale=2.0)
     assert isinstance(eout, tuple) and isinstance(eout[1], tuple)
     _close(tout, eout, 1e-5)
     for lib, ep, x, p in ((torch, tep, tx, (t0, t1)), (ember, eep, ex, (e0, e1))):

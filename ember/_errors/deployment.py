@@ -212,6 +212,11 @@ def export_input_spec(expected, got):
                       "kwargs as the ones you used when tracing.")
 
 
+def export_keywords(got, expected):
+    return ValueError(f"Ran into a kwarg keyword mismatch: Got the following keywords {got} but "
+                      f"expected {expected}")
+
+
 def export_archive(f, why):
     return RuntimeError(f"{f!r} is not an Ember exported-program archive ({why}); Ember reads "
                         "the archives ember.export.save writes, not PyTorch's .pt2 files")

@@ -69,6 +69,10 @@ class _ExportedModule(GraphModule):
     """``ExportedProgram.module()``: takes the inputs as the exported module took them."""
 
     def __call__(self, *args, **kwargs):
+        names = self._in_spec.child(1).context         # the keywords in the exported order
+        if set(kwargs) != set(names):
+            raise _errors.export_keywords(list(kwargs), names)
+        kwargs = {k: kwargs[k] for k in names}
         flat, spec = _pytree.tree_flatten((args, kwargs))
         if spec != self._in_spec:
             raise _errors.export_input_spec(self._in_spec, spec)
