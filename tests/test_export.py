@@ -101,6 +101,9 @@ def test_module_outputs_specs_and_state_match_torch(factory, shape, train, dtype
     assert (sig.parameters, sig.buffers, sig.user_inputs) == \
         (tsig.parameters, tsig.buffers, tsig.user_inputs)
     assert len(sig.user_outputs) == len(tsig.user_outputs)
+    tmod, emod = tep.module(), eep.module()
+    assert list(emod.state_dict()) == list(tmod.state_dict())
+    assert [n for n, _ in emod.named_buffers()] == [n for n, _ in tmod.named_buffers()]
     (tx2,), (ex2,) = _inputs([shape], dtype, seed=1)
     tol = 1e-5 if dtype is torch.float32 else 1e-12
     _close(tep.module()(tx2), eep.module()(ex2), tol)
@@ -114,6 +117,8 @@ def test_kwargs_pytree_inputs_and_tuple_outputs():
     eep = ember.export.export(em, (ex, (e0, e1)), {"scale": 2.0})
     assert _specs(eep) == _specs(tep)
     assert eep.graph_signature.user_inputs == tep.graph_signature.user_inputs
+    assert list(eep.constants) == list(tep.constants) == ["table"]
+    assert list(eep.module().state_dict()) == list(tep.module().state_dict())
     assert eep.example_inputs[1] == {"scale": 2.0}
     tout = tep.module()(tx, (t0, t1), scale=2.0)
     eout = eep.module()(ex, (e0, e1), scale=2.0)

@@ -137,6 +137,15 @@ class ExportedProgram:
             graph.erase_node(node)
             root[spec.target] = self._value_of(spec)
         m = _ExportedModule(root, graph)
+        for spec in self._graph_signature.input_specs:     # as torch's: out of the state dict
+            if spec.kind is InputKind.CONSTANT_TENSOR or spec.persistent is False:
+                prefix, _, field = spec.target.rpartition(".")
+                owner = m.get_submodule(prefix)
+                if spec.kind is InputKind.CONSTANT_TENSOR:
+                    del owner._buffers[field]
+                    setattr(owner, field, root[spec.target])
+                else:
+                    owner._non_persistent_buffers_set.add(field)
         m._in_spec, m._out_spec = self._call_spec.in_spec, self._call_spec.out_spec
         m._guards = self._guards if check_guards else None
         return m
