@@ -93,7 +93,7 @@ from ._quantized import *  # noqa: E402,F401,F403
 _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "distributed",
                  "jit", "onnx", "fx", "compiler", "_dynamo", "storage", "library",
                  "overrides", "_C", "amp", "cpu", "testing", "multiprocessing", "futures",
-                 "profiler", "distributions", "func",
+                 "profiler", "distributions", "func", "export",
                  "fft", "signal", "masked", "sparse", "__config__", "quasirandom", "functional",
                  "_utils", "xpu", "mps", "ao", "quantization", "__future__"}
 _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),

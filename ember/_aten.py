@@ -1,7 +1,7 @@
 """Operators that PyTorch exposes only as ``torch.ops.aten.<name>`` (no public ``torch.<name>``),
 written with Ember's public ops so that code calling or registering them runs: ``_to_copy``,
 ``_pin_memory``, ``alias``, ``slice``, ``index``, ``_convolution``, ``_sparse_addmm``,
-``_sparse_mm_reduce_impl``, ``_local_scalar_dense``, ``lift_fresh``."""
+``_sparse_mm_reduce_impl``, ``_local_scalar_dense``, ``lift_fresh``, ``sym_size``."""
 import builtins
 
 from . import _errors
@@ -64,6 +64,11 @@ def lift_fresh(self):
     return self
 
 
+def sym_size(self, dim):
+    """The size of ``self`` along ``dim`` (exported graphs read a dynamic size with it)."""
+    return self.size(dim)
+
+
 KERNELS = {f.__name__: f for f in (_to_copy, _pin_memory, alias, slice, index, _convolution,
                                    _sparse_addmm, _sparse_mm_reduce_impl, _local_scalar_dense,
-                                   lift_fresh)}
+                                   lift_fresh, sym_size)}

@@ -21,6 +21,10 @@ a ``TorchDispatchMode`` is entered:
 
 Ember functions with no aten operator of their name are composite here: they run, and the ops
 they call dispatch one by one (as PyTorch's CompositeImplicitAutograd functions decompose).
+Some compute without dispatching ops (max pooling with ``return_indices=``, ``interpolate``,
+the RNNs): an innermost mode with an ``_ember_composite(name, run, args, kwargs)`` method is
+handed such calls whole, so that it can record them as one call when they do
+(``ember.export``).
 """
 import json
 import os
@@ -362,6 +366,9 @@ def dispatch(name, run, args, kwargs):
     """Run the op ``name`` (Ember's function ``run``) on dispatching arguments."""
     chosen = resolve(name, args, kwargs) if has_schema(name) else None
     if chosen is None:              # composite here: the ops it calls dispatch
+        whole = _mode_stack and getattr(_mode_stack[-1], "_ember_composite", None)
+        if whole is not None:       # a mode that may take the call whole (export's recorder)
+            return whole(name, run, args, kwargs)
         return run(*args, **kwargs)
     over, hargs, hkwargs = chosen
     return _run(overload(name, over), run, args, kwargs, hargs, hkwargs)

@@ -1,6 +1,8 @@
 """``torch._dynamo.exc``: the compiler's exception types."""
 from .._errors.compiler import (TorchDynamoException, InvalidBackend, Unsupported,
                                 UncapturedHigherOrderOpError)
+from .._errors.deployment import UserError
 
 __all__ = ["TorchDynamoException", "InvalidBackend", "Unsupported",
-           "UncapturedHigherOrderOpError"]
+           "UncapturedHigherOrderOpError",
+           "UserError"]

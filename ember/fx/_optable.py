@@ -14,8 +14,12 @@ for the patching tracers (a function is traceable when it is in the table):
 
 It also knows which Tensor special method each operator dispatches to (``OPERATORS``), and
 the public ember path of each function (``public_name``), used to print and generate code.
+
+Operator overloads (``ember.ops.aten.mul.Tensor``, the call targets of ``ember.export``'s
+graphs) are named by their qualified name (``"aten::mul.Tensor"``).
 """
 import operator
+import sys
 import types
 
 from .._tensor import Tensor
@@ -128,7 +132,18 @@ def by_function():
     return _tables()[1]
 
 
+def _overload(fn):
+    """Whether ``fn`` is an operator overload (none exists before ``ember.library`` loads)."""
+    library = sys.modules.get("ember.library")
+    return library is not None and isinstance(fn, library.OpOverload)
+
+
 def lookup(name):
+    ns, sep, rest = name.partition("::")
+    if sep:
+        from ..library import ops
+        packet, _, overload = rest.partition(".")
+        return getattr(getattr(getattr(ops, ns), packet), overload)
     fn = by_name().get(name)
     if fn is None:
         raise KeyError(f"unknown traced operation {name!r}")
@@ -138,6 +153,8 @@ def lookup(name):
 def name_of(fn):
     """The table name of ``fn`` (or of the function a ``_bindings`` wrapper stands for)."""
     from .._ops._bindings import original
+    if _overload(fn):
+        return fn.name()
     try:
         return by_function().get(original(fn))
     except TypeError:
@@ -147,6 +164,8 @@ def name_of(fn):
 def public_name(fn):
     """The public path of ``fn`` (``"ember.relu"``, ``"operator.add"``), or None."""
     from .._ops._bindings import original
+    if _overload(fn):
+        return f"ember.ops.{fn}"
     try:
         return _tables()[2].get(original(fn))
     except TypeError:
@@ -162,6 +181,8 @@ def function_mutates(fn):
     """Whether calling ``fn`` changes its first argument (``ember.relu_``, ``operator.iadd``)."""
     if fn in IN_PLACE_OPERATORS:
         return True
+    if _overload(fn):
+        return mutates(fn._name)
     name = name_of(fn)
     return name is not None and mutates(name)
 

@@ -5,8 +5,12 @@
   reference, as pickle does.
 * ``to_json`` / ``from_json``: what ``jit.save`` writes; every call target must be in the op
   table (``jit.trace`` only records such calls), so loading needs no user code.
+* ``write_archive`` / ``open_archive`` / ``read_data``: the zip files of ``jit.save`` and
+  ``export.save`` (a JSON record, ``graph.json``, ``data.pt``, ``extra/`` files).
 """
+import io
 import json
+import zipfile
 
 from .. import _dtype as D
 from .._device import device as _device
@@ -100,6 +104,8 @@ def _enc(v):
         return {"dtype": str(v).split(".")[-1]}
     if isinstance(v, _device):
         return {"device": str(v)}
+    if type(v).__name__ in ("memory_format", "layout"):     # ember.contiguous_format...
+        return {"torch": str(v).split(".")[-1]}
     if isinstance(v, slice):
         return {"slice": [_enc(v.start), _enc(v.stop), _enc(v.step)]}
     if v is Ellipsis:
@@ -122,6 +128,9 @@ def _dec(v, nodes):
         return getattr(D, v["dtype"] if v["dtype"] != "bool" else "bool_")
     if "device" in v:
         return _device(v["device"])
+    if "torch" in v:
+        import ember
+        return getattr(ember, v["torch"])
     if "slice" in v:
         return slice(*(_dec(x, nodes) for x in v["slice"]))
     if "ellipsis" in v:
@@ -129,3 +138,33 @@ def _dec(v, nodes):
     if "float" in v:
         return float(v["float"])
     raise ValueError(f"bad graph argument encoding {v!r}")
+
+
+# ---- archives ---------------------------------------------------------------------------------
+def write_archive(f, record_name, record, graph, data, extra_files=None):
+    """One zip at ``f``: ``record`` as JSON, the graph as ``graph.json``, ``data`` (tensors) as
+    ``data.pt`` in the checkpoint format, and each extra file as ``extra/<name>``."""
+    from .. import serialization
+    buf = io.BytesIO()
+    serialization.save(data, buf)
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as z:
+        z.writestr(record_name, json.dumps(record))
+        z.writestr("graph.json", to_json(graph))
+        z.writestr("data.pt", buf.getvalue())
+        for name, content in (extra_files or {}).items():
+            z.writestr("extra/" + name, content)
+
+
+def open_archive(f, refuse):
+    """``(zip file, its names)``; ``refuse(why)`` builds the error for a file that is no zip."""
+    try:
+        z = zipfile.ZipFile(f)
+    except zipfile.BadZipFile:
+        raise refuse("not a zip file") from None
+    return z, set(z.namelist())
+
+
+def read_data(z, map_location=None):
+    from .. import serialization
+    return serialization.load(io.BytesIO(z.read("data.pt")), map_location=map_location,
+                              weights_only=True)

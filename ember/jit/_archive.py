@@ -6,9 +6,7 @@ persistent) and ``data.pt`` (the attributes and the trace's tensor constants in 
 PyTorch's checkpoint format, via ``ember.save``).  Loading needs no Python class of the
 user's: the module is rebuilt from these three records.
 """
-import io
 import json
-import zipfile
 
 from .. import _errors
 from ..fx import _serialize
@@ -24,7 +22,6 @@ def save(m, f, _extra_files=None):
     from ._script import Scripted       # lazily: _script imports this module
     if isinstance(m, Scripted):         # kept as Python source, not as a graph
         return m.save(f, _extra_files)
-    from .. import serialization
     params = dict(m.named_parameters(remove_duplicate=False))
     persistent = set(m.state_dict(keep_vars=True))
     attrs, tensors = [], {}
@@ -36,27 +33,16 @@ def save(m, f, _extra_files=None):
         tensors[name] = t.detach()
     constants = {n.target: n.meta[TENSOR_CONSTANT] for n in m.graph.find_nodes(op="get_attr")
                  if TENSOR_CONSTANT in n.meta}
-    buf = io.BytesIO()
-    serialization.save({"attributes": tensors, "constants": constants}, buf)
     meta = {"format": _FORMAT, "version": 1, "original_name": m.original_name,
             "training": m.training, "attributes": attrs}
-    with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("archive.json", json.dumps(meta))
-        z.writestr("graph.json", _serialize.to_json(m.graph))
-        z.writestr("data.pt", buf.getvalue())
-        for name, content in (_extra_files or {}).items():
-            z.writestr("extra/" + name, content)
+    _serialize.write_archive(f, "archive.json", meta, m.graph,
+                             {"attributes": tensors, "constants": constants}, _extra_files)
 
 
 def load(f, map_location=None, _extra_files=None):
     """Rebuild a ScriptModule from a file written by :func:`save`."""
-    from .. import serialization
-    try:
-        z = zipfile.ZipFile(f)
-    except zipfile.BadZipFile:
-        raise _errors.jit_archive(f, "not a zip file") from None
+    z, names = _serialize.open_archive(f, lambda why: _errors.jit_archive(f, why))
     with z:
-        names = set(z.namelist())
         if "archive.json" not in names:
             raise _errors.jit_archive(f, "archive.json is missing")
         meta = json.loads(z.read("archive.json"))
@@ -65,8 +51,7 @@ def load(f, map_location=None, _extra_files=None):
         if meta.get("kind") == "source":    # ember.jit.script's: executes the kept source
             from ._script import read
             return read(z, map_location, _extra_files)
-        data = serialization.load(io.BytesIO(z.read("data.pt")), map_location=map_location,
-                                  weights_only=True)
+        data = _serialize.read_data(z, map_location)
         graph = _serialize.from_json(z.read("graph.json").decode())
         for node in graph.find_nodes(op="get_attr"):
             if node.target in data["constants"]:
