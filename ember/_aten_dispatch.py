@@ -327,7 +327,8 @@ def operator_functions():
         if op.inplace is not None:
             found[op.inplace] = (op.name + "_", False)
     for attr, value in vars(Tensor).items():
-        if not attr.startswith("__") or value in found or not callable(value):
+        # (callable first: copyreg leaves a list, ``__slotnames__``, on a pickled class)
+        if not attr.startswith("__") or not callable(value) or value in found:
             continue
         fn_name = getattr(value, "__name__", "")
         if attr.startswith("__r") and fn_name == "op" and value.__closure__:

@@ -108,7 +108,8 @@ def register_dataclass(cls, *, field_names=None, drop_field_names=None,
     elif field_names is None:
         field_names = [f.name for f in dataclasses.fields(cls) if f.init]
     else:
-        wanted = {f.name for f in dataclasses.fields(cls) if f.init} - set(drop_field_names or ())
+        wanted = {f.name for f in dataclasses.fields(cls) if f.init}
+        wanted.difference_update(drop_field_names or ())   # torch's steps: its sets' order
         if wanted != set(field_names):
             raise _errors.pytree_dataclass_fields_mismatch(wanted - set(field_names),
                                                            set(field_names) - wanted)
