@@ -1,0 +1,283 @@
+"""What an op does with nested arguments: ``dispatch`` (``NestedTensor.__torch_function__``)
+finds the handler by the op's name; each handler runs the dense function it was handed on the
+values (jagged) or on each component (strided), so the dense ops stay free of nested cases.
+
+Layouts differ as in torch: the jagged layout has the wider set (any element-wise op, dense
+operands broadcast over the batch, reductions and softmax over the ragged dimension,
+``scaled_dot_product_attention``); the strided one has torch's own smaller set, with its
+messages.  Anything else raises torch's not-implemented error for the layout.
+"""
+from .. import _errors
+from .._ops.sparse_dispatch import _aten_name, _name_of
+from .._tensor import Tensor
+from .. import _ops as O
+from ._tensor import (NestedTensor, components, from_components, jagged_to_padded, like,
+                      lengths_of, new_jagged, new_strided, padded_to_jagged, wrap_dim)
+
+
+def dispatch(func, args, kwargs):
+    name, _ = _name_of(func)
+    handler = _HANDLERS.get(name)
+    nt = next(a for a in (*args, *kwargs.values(), *_items(args)) if isinstance(a, NestedTensor))
+    if handler is None or (nt._offsets_t is None and name not in _STRIDED):
+        raise _not_implemented(_aten_name(name), nt)
+    return handler(func, *args, **kwargs)
+
+
+def _items(args):
+    return [x for a in args if isinstance(a, (list, tuple)) for x in a]
+
+
+def _not_implemented(op, nt):
+    if nt._offsets_t is not None:
+        return _errors.nested_jagged_not_implemented(op)
+    return _errors.sparse_backend_not_implemented(op, "NestedTensorCPU")
+
+
+def _shape_str(t):
+    return repr(t.size()) if not isinstance(t, NestedTensor) or t._offsets_t is not None else "?"
+
+
+# ---- element-wise -------------------------------------------------------------------------------
+def _pointwise(func, *args, **kwargs):
+    """``func`` on the values (jagged) or on each component (strided); every nested argument
+    must have the first one's structure."""
+    first = next(a for a in args if isinstance(a, NestedTensor))
+    if first._offsets_t is None:
+        return _strided_pointwise(func, first, args, kwargs)
+    op = _aten_name(_name_of(func)[0])
+    dense = []
+    for a in args:
+        if isinstance(a, NestedTensor):
+            if a._offsets_t is None or a._ragged is not first._ragged or \
+                    a._ragged_idx != first._ragged_idx:
+                raise _errors.nested_jagged_binary(op + ".Tensor", tuple(first.size()),
+                                                   tuple(a.size()))
+            dense.append(a._values_t)
+        elif isinstance(a, Tensor):
+            dense.append(_broadcast_dense(a, first, op, args))
+        else:
+            dense.append(a)
+    return like(first, func(*dense, **kwargs))
+
+
+def _broadcast_dense(t, nt, op, args):
+    """A dense operand of a jagged one, as an operand of its values: leading batch / ragged
+    dimensions of size 1 dropped, or a per-component tensor (batch, 1, ...) repeated over
+    each component's rows."""
+    while t.dim() and t.shape[0] == 1:
+        t = t.squeeze(0)
+    if nt.dim() >= t.dim() + 2:
+        return t
+    if t.dim() == nt.dim() and t.shape[0] == nt._batch and nt._ragged_idx == 1 \
+            and t.shape[1] == 1 and nt._lengths_t is None:
+        batch = O.creation.arange(nt._batch, device=t.device).repeat_interleave(lengths_of(nt))
+        return t.squeeze(1)[batch]
+    a, b = args[0], args[1]
+    raise _errors.nested_jagged_binary(op + ".Tensor", _shape_str(a), _shape_str(b))
+
+
+def _strided_pointwise(func, first, args, kwargs):
+    nested = [a for a in args if isinstance(a, NestedTensor)]
+    if any(isinstance(a, Tensor) and not isinstance(a, NestedTensor) for a in args):
+        raise _errors.nested_strided_dense()
+    if any(a._sizes != first._sizes for a in nested):
+        raise _errors.nested_strided_broadcast(_aten_name(_name_of(func)[0]))
+    if len(nested) == 1 and len(args) <= 2:     # element-wise on one buffer
+        return like(first, func(*[a._values_t if a is first else a for a in args], **kwargs))
+    parts = [components(a) if isinstance(a, NestedTensor) else None for a in args]
+    return from_components([func(*[a if p is None else p[i] for a, p in zip(args, parts)],
+                                 **kwargs) for i in range(first._batch)], first.layout)
+
+
+# ---- per-component / last-dimension ops ---------------------------------------------------------
+def _inner_dim(nt, dim, op):
+    """The values' (jagged) or components' (strided) dimension of outer dimension ``dim``."""
+    d = wrap_dim(dim, nt.dim())
+    if d == 0:
+        raise (_errors.nested_softmax_ragged(True) if nt._offsets_t is not None
+               else _errors.nested_strided_softmax(0)) if op == "softmax" else \
+            _errors.nested_op_batch_dim(op)
+    return d - 1
+
+
+def _softmax(func, input, dim=None, *args, **kwargs):
+    d = _inner_dim(input, dim, "softmax")
+    if input._offsets_t is None:
+        return from_components([func(c, d, *args, **kwargs) for c in components(input)],
+                               input.layout)
+    if d + 1 == input._ragged_idx:
+        if input._ragged_idx > 1:
+            raise _errors.nested_softmax_ragged(False)
+        padded = jagged_to_padded(input, float("-inf"))
+        return padded_to_jagged(func(padded, d + 1, *args, **kwargs), input)
+    return like(input, func(input._values_t, d, *args, **kwargs))
+
+
+def _reduce(func, input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """sum / mean: over everything (a dense scalar), over dimensions of the values (a nested
+    result), or over the ragged dimension alone (a dense result, via padding)."""
+    op = _name_of(func)[0]
+    extra = {} if dtype is None else {"dtype": dtype}
+    if dim is None:
+        if input._offsets_t is None:
+            raise _not_implemented(op, input)
+        return func(input._values_t, **extra)
+    dims = sorted({wrap_dim(d, input.dim()) for d in ((dim,) if isinstance(dim, int) else dim)})
+    if input._offsets_t is None:
+        if dims != [input.dim() - 1]:
+            raise _errors.nested_strided_reduce_dim(dims[0])
+        if not keepdim:
+            raise _errors.nested_strided_keepdim()
+        return from_components([func(c, -1, True, **extra) for c in components(input)],
+                               input.layout)
+    r = input._ragged_idx
+    if 0 in dims:
+        if r not in dims:
+            raise _errors.nested_op_batch_dim(op)
+        return func(input._values_t, [d - 1 for d in dims if d], keepdim, **extra)
+    if r in dims:
+        if len(dims) > 1:
+            raise _errors.nested_jagged_ragged_reduce(op)
+        return func(jagged_to_padded(input, 0.0), r, keepdim, **extra) if op == "sum" else \
+            _ragged_mean(input, keepdim, extra)
+    values = func(input._values_t, [d - 1 for d in dims], keepdim, **extra)
+    return like(input, values, r if keepdim else r - sum(d < r for d in dims))
+
+
+def _ragged_mean(input, keepdim, extra):
+    total = jagged_to_padded(input, 0.0).sum(input._ragged_idx, keepdim, **extra)
+    shape = [1] * total.dim()
+    shape[0] = input._batch
+    return total / lengths_of(input).view(shape).to(total.dtype)
+
+
+def _transpose(func, input, dim0, dim1):
+    n = input.dim()
+    d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
+    if 0 in (d0, d1):
+        raise (_errors.nested_transpose_batch_jagged() if input._offsets_t is not None
+               else _errors.nested_transpose_batch_strided())
+    if input._offsets_t is None:
+        return from_components([c.transpose(d0 - 1, d1 - 1) for c in components(input)],
+                               input.layout)
+    r = input._ragged_idx
+    r = d1 if r == d0 else d0 if r == d1 else r
+    return like(input, input._values_t.transpose(d0 - 1, d1 - 1), r)
+
+
+def _linear(func, input, weight, bias=None):
+    if input._offsets_t is None:
+        if input.size(-1) != weight.shape[-1]:
+            raise _errors.nested_strided_linear(input.size(-1), weight.shape[-1])
+        return from_components([func(c, weight, bias) for c in components(input)],
+                               input.layout)
+    return like(input, func(input._values_t, weight, bias))
+
+
+def _layer_norm(func, input, normalized_shape, weight=None, bias=None, eps=1e-5, *args):
+    if input._offsets_t is None:
+        if weight is None or bias is None:
+            raise _errors.nested_strided_layer_norm()
+        return from_components([func(c, normalized_shape, weight, bias, eps)
+                                for c in components(input)], input.layout)
+    return like(input, func(input._values_t, normalized_shape, weight, bias, eps))
+
+
+def _matmul(func, input, other):
+    a_nested, b_nested = isinstance(input, NestedTensor), isinstance(other, NestedTensor)
+    nt = input if a_nested else other
+    if nt._offsets_t is None:
+        if not (a_nested and b_nested):
+            raise _errors.nested_strided_both()
+        return from_components([func(a, b) for a, b in zip(components(input),
+                                                            components(other))], nt.layout)
+    ok = (a_nested and nt._ragged_idx < nt.dim() - 2 and
+          (not b_nested or (other._ragged is nt._ragged and other._ragged_idx == nt._ragged_idx))
+          or (a_nested and not b_nested and other.dim() == 2 and nt._ragged_idx < nt.dim() - 1))
+    if not ok:
+        raise _errors.nested_jagged_matmul(tuple(input.size()), other.size())
+    return like(nt, func(input._values_t, other._values_t if b_nested else other))
+
+
+def _sdpa(func, query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
+          scale=None, enable_gqa=False):
+    """Attention over jagged (batch, heads, ragged, dim) tensors: each component's queries see
+    its own keys (the padded keys masked out)."""
+    q, k, v = (jagged_to_padded(t, 0.0) for t in (query, key, value))
+    lk = k.shape[-2]
+    keys = O.creation.arange(lk, device=q.device)
+    mask = (keys < lengths_of(key).view(-1, 1)).view(k.shape[0], 1, 1, lk)
+    if is_causal:
+        mask = mask & O.creation.ones(q.shape[-2], lk, dtype=mask.dtype,
+                                      device=q.device).tril()
+    out = func(q, k, v, attn_mask=mask, dropout_p=dropout_p, scale=scale, enable_gqa=enable_gqa)
+    return padded_to_jagged(out, query)
+
+
+# ---- whole-tensor ops ---------------------------------------------------------------------------
+def _on_values(func, input, *args, **kwargs):
+    """``func`` (clone, detach, to, ...) on the values, keeping the structure."""
+    out = func(input._values_t, *args, **kwargs)
+    return out if out is input._values_t else like(input, out)
+
+
+def _contiguous(func, input, memory_format=None):
+    if input.is_contiguous():
+        return input
+    return from_components(components(input), input.layout)
+
+
+def _unbind(func, input, dim=0):
+    if wrap_dim(dim, input.dim()) != 0:
+        raise (_errors.nested_unbind_jagged() if input._offsets_t is not None
+               else _errors.nested_unbind_strided(dim))
+    return tuple(components(input))
+
+
+def _getitem(func, input, index):
+    if isinstance(index, int):
+        return components(input)[index]
+    raise _errors.nested_slice_batch()
+
+
+def _pass_through(func, *args, **kwargs):
+    from .._C import DisableTorchFunctionSubclass
+    with DisableTorchFunctionSubclass():
+        return func(*args, **kwargs)
+
+
+_UNARY = ("relu", "gelu", "silu", "tanh", "sigmoid", "exp", "neg", "negative", "abs", "sin",
+          "cos", "sqrt", "rsqrt", "log", "sgn", "sign", "square", "exp2", "expm1", "log1p",
+          "logical_not", "erf", "leaky_relu", "elu", "hardtanh", "hardswish", "hardsigmoid",
+          "mish", "softplus", "relu6", "selu", "celu", "__neg__", "__abs__", "__invert__",
+          "dropout", "nan_to_num", "isnan", "isinf", "clamp", "clip", "pow", "float_power",
+          "where")
+_BINARY = ("add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
+           "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge", "atan2", "remainder",
+           "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
+           "__truediv__", "__rtruediv__", "__pow__", "__rpow__", "__eq__", "__ne__", "__lt__",
+           "__le__", "__gt__", "__ge__", "__and__", "__or__", "__xor__", "logical_and",
+           "logical_or")
+_VALUES = ("clone", "detach", "to", "float", "double", "half", "bfloat16", "cpu", "cuda",
+           "type", "detach_", "data")
+_META = ("dtype", "device", "is_cuda", "is_cpu", "is_meta", "is_floating_point",
+         "is_complex", "get_device", "element_size", "retain_grad", "register_hook")
+
+_HANDLERS = {
+    **dict.fromkeys(_UNARY + _BINARY, _pointwise),
+    **dict.fromkeys(_VALUES, _on_values),
+    **dict.fromkeys(_META, _pass_through),
+    "softmax": _softmax, "log_softmax": _softmax, "sum": _reduce, "mean": _reduce,
+    "transpose": _transpose, "linear": _linear, "layer_norm": _layer_norm,
+    "matmul": _matmul, "__matmul__": _matmul, "bmm": _matmul,
+    "scaled_dot_product_attention": _sdpa, "contiguous": _contiguous, "unbind": _unbind,
+    "__getitem__": _getitem,
+}
+
+# torch's strided nested tensors have fewer ops (their kernels, not Python)
+_STRIDED = {"relu", "gelu", "silu", "tanh", "neg", "negative", "abs", "sgn", "sqrt",
+            "logical_not", "__neg__", "__abs__", "dropout", "add", "sub", "mul", "div",
+            "__add__", "__radd__", "__sub__", "__mul__", "__rmul__", "__truediv__", "where",
+            "softmax", "sum", "transpose", "linear", "layer_norm", "matmul", "__matmul__",
+            "bmm", "contiguous", "unbind", "__getitem__", *_VALUES, *_META}
