@@ -12,7 +12,8 @@ __all__ = ["nested_jagged_not_implemented", "nested_irregular_dim", "nested_no_s
            "nested_strided_keepdim", "nested_strided_reduce_dim", "nested_transpose_batch_jagged",
            "nested_transpose_batch_strided", "nested_unbind_jagged", "nested_unbind_strided",
            "nested_slice_batch", "nested_jagged_matmul", "nested_strided_linear",
-           "nested_strided_layer_norm", "nested_no_attribute"]
+           "nested_strided_layer_norm", "nested_no_attribute", "nested_strided_reduce_dims",
+           "nested_grad_dtype"]
 
 
 def nested_jagged_not_implemented(op):
@@ -187,3 +188,13 @@ def nested_strided_layer_norm():
 
 def nested_no_attribute(name):
     return AttributeError(f"'Tensor' object has no attribute '{name}'")
+
+
+def nested_strided_reduce_dims():
+    return RuntimeError("NestedTensor only allows reduction of a single dimension for now.")
+
+
+def nested_grad_dtype(layout):
+    kinds = "floating point and complex" if layout.name == "strided" else "floating point"
+    return RuntimeError(f"{'O' if layout.name == 'strided' else 'o'}nly Tensors of {kinds} dtype "
+                        "can require gradients")

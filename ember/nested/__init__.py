@@ -11,7 +11,7 @@ from .. import _errors
 from .._layout import jagged, strided
 from .._tensor import Tensor
 from .. import _ops as O
-from ._tensor import (NestedTensor, from_components, jagged_to_padded, max_length, new_jagged,
+from ._tensor import (NestedTensor, from_components, jagged_to_padded, new_jagged, padded_length,
                       strided_to_padded)
 
 __all__ = ["nested_tensor", "as_nested_tensor", "nested_tensor_from_jagged", "narrow",
@@ -30,8 +30,12 @@ def nested_tensor(tensor_list, *, dtype=None, layout=None, device=None, requires
     """A nested tensor leaf holding copies of ``tensor_list`` (tensors or nested lists of
     numbers)."""
     layout = _check_layout(layout)
+    if requires_grad and dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
+        raise _errors.nested_grad_dtype(layout)
     parts = [O.creation.tensor(t.detach() if isinstance(t, Tensor) else t, dtype=dtype,
                                device=device) for t in tensor_list]
+    if requires_grad and parts and not (parts[0].is_floating_point() or parts[0].is_complex()):
+        raise _errors.nested_grad_dtype(layout)
     nt = from_components(parts, layout)
     if layout is strided and not parts and dtype is not None:
         nt = nt.to(dtype)
@@ -65,7 +69,7 @@ def nested_tensor_from_jagged(values, offsets=None, lengths=None, jagged_dim=Non
     jagged_dim = 1 if jagged_dim is None else jagged_dim
     if jagged_dim < 1:
         raise _errors.nested_jagged_dim_arg(jagged_dim)
-    return new_jagged(values, offsets, lengths, jagged_dim)
+    return new_jagged(values, offsets, lengths, jagged_dim, max_seqlen)
 
 
 def narrow(tensor, dim, start, length, layout=strided):
@@ -98,7 +102,7 @@ def to_padded_tensor(input, padding, output_size=None, out=None):
     else:
         if input._lengths_t is not None:
             raise _errors.nested_padded_holes()
-        size = max_length(input) if output_size is None else output_size[input._ragged_idx]
+        size = padded_length(input) if output_size is None else output_size[input._ragged_idx]
         result = jagged_to_padded(input, padding, size)
     return result if out is None else out.copy_(result)
 

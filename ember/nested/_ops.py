@@ -12,7 +12,7 @@ from .._ops.sparse_dispatch import _aten_name, _name_of
 from .._tensor import Tensor
 from .. import _ops as O
 from ._tensor import (NestedTensor, components, from_components, jagged_to_padded, like,
-                      lengths_of, new_jagged, new_strided, padded_to_jagged, wrap_dim)
+                      lengths_of, padded_to_jagged, wrap_dim)
 
 
 def dispatch(func, args, kwargs):
@@ -125,6 +125,8 @@ def _reduce(func, input, dim=None, keepdim=False, *, dtype=None, out=None):
         return func(input._values_t, **extra)
     dims = sorted({wrap_dim(d, input.dim()) for d in ((dim,) if isinstance(dim, int) else dim)})
     if input._offsets_t is None:
+        if len(dims) > 1:
+            raise _errors.nested_strided_reduce_dims()
         if dims != [input.dim() - 1]:
             raise _errors.nested_strided_reduce_dim(dims[0])
         if not keepdim:
@@ -190,8 +192,8 @@ def _matmul(func, input, other):
     if nt._offsets_t is None:
         if not (a_nested and b_nested):
             raise _errors.nested_strided_both()
-        return from_components([func(a, b) for a, b in zip(components(input),
-                                                            components(other))], nt.layout)
+        return from_components([a.matmul(b) for a, b in zip(components(input),
+                                                             components(other))], nt.layout)
     ok = (a_nested and nt._ragged_idx < nt.dim() - 2 and
           (not b_nested or (other._ragged is nt._ragged and other._ragged_idx == nt._ragged_idx))
           or (a_nested and not b_nested and other.dim() == 2 and nt._ragged_idx < nt.dim() - 1))

@@ -22,12 +22,14 @@ from .. import _errors
 from .._layout import jagged, strided
 from .._tensor import Size, Tensor, _make
 from .. import _ops as O
+from ..utils.weak import WeakIdKeyDictionary
 
 _int64 = D.int64
 
 
 class NestedInt:
-    """A ragged size (``j1``): equal only to itself; components sharing offsets share it."""
+    """A ragged size (``j1``): equal only to itself; tensors on the same offsets tensor share
+    it (``ragged_size``)."""
     _count = itertools.count(1)
     __slots__ = ("_n",)
 
@@ -37,9 +39,6 @@ class NestedInt:
     def __repr__(self):
         return f"j{self._n}"
 
-    def __int__(self):
-        raise _errors.nested_irregular_dim("ragged")
-
 
 class NestedSize(Size):
     """torch.Size of a jagged tensor: prints its ragged size as ``j<n>``."""
@@ -47,6 +46,8 @@ class NestedSize(Size):
 
     def __repr__(self):
         return f"torch.Size([{', '.join(map(str, self))}])"
+
+    __str__ = __repr__
 
 
 class _NoData:
@@ -190,11 +191,23 @@ def _new(values, ndim, batch):
     return t
 
 
-def new_jagged(values, offsets, lengths=None, ragged_idx=1, ragged=None):
-    """A jagged tensor of ``values`` cut at ``offsets`` (a new ragged size unless ``ragged``)."""
+_ragged_sizes = WeakIdKeyDictionary()     # offsets tensor -> its NestedInt
+
+
+def ragged_size(offsets):
+    size = _ragged_sizes.get(offsets)
+    if size is None:
+        size = _ragged_sizes[offsets] = NestedInt()
+    return size
+
+
+def new_jagged(values, offsets, lengths=None, ragged_idx=1, max_seqlen=None):
+    """A jagged tensor of ``values`` cut at ``offsets``.  ``max_seqlen``: the longest component
+    when known (``to_padded_tensor`` pads to it, else to the values' ragged size, as torch)."""
     t = _new(values, values.dim() + 1, offsets.shape[0] - 1)
     t._offsets_t, t._lengths_t, t._ragged_idx = offsets, lengths, ragged_idx
-    t._ragged = ragged if ragged is not None else NestedInt()
+    t._ragged = ragged_size(offsets)
+    t._max_seqlen = max_seqlen
     t._sizes = None
     return t
 
@@ -212,7 +225,7 @@ def like(nt, values, ragged_idx=None):
     if nt._offsets_t is None:
         return new_strided(values, nt._sizes)
     return new_jagged(values, nt._offsets_t, nt._lengths_t,
-                      nt._ragged_idx if ragged_idx is None else ragged_idx, nt._ragged)
+                      nt._ragged_idx if ragged_idx is None else ragged_idx, nt._max_seqlen)
 
 
 def from_components(tensors, layout):
@@ -231,7 +244,7 @@ def from_components(tensors, layout):
         lengths = [t.shape[0] for t in tensors]
         offsets = O.creation.tensor([0, *itertools.accumulate(lengths)], dtype=_int64,
                                     device=first.device)
-        return new_jagged(O.shape.cat(tensors), offsets)
+        return new_jagged(O.shape.cat(tensors), offsets, max_seqlen=max(lengths))
     for i, t in enumerate(tensors):
         if t.dim() != tensors[0].dim():
             raise _errors.nested_dim_mismatch(i, t.dim(), tensors[0].dim())
@@ -287,6 +300,14 @@ def max_length(nt):
     return int(lengths.max()) if lengths.numel() else 0
 
 
+def padded_length(nt):
+    """The ragged size ``to_padded_tensor`` pads to by default: torch's choice (the longest
+    component when known, else the values' first size)."""
+    if nt._max_seqlen is not None:
+        return nt._max_seqlen
+    return nt._values_t.shape[0]
+
+
 def jagged_to_padded(nt, padding, max_len=None):
     """The padded dense form (batch, ..., max_len at ``ragged_idx``, ...) of a jagged tensor."""
     max_len = max_length(nt) if max_len is None else max_len
@@ -312,8 +333,7 @@ def padded_to_jagged(padded, nt):
     values = values if r == 1 else values.movedim(0, r - 1)
     offsets = nt._offsets_t if nt._lengths_t is None else O.shape.cat([
         nt._offsets_t.new_zeros(1), O.scan.cumsum(nt._lengths_t, 0)])
-    return new_jagged(values, offsets, None, nt._ragged_idx,
-                      nt._ragged if nt._lengths_t is None else None)
+    return new_jagged(values, offsets, None, nt._ragged_idx, nt._max_seqlen)
 
 
 def strided_to_padded(nt, padding, output_size=None):
