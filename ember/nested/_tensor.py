@@ -20,7 +20,7 @@ import math
 from .. import _dtype as D
 from .. import _errors
 from .._layout import jagged, strided
-from .._tensor import Size, Tensor, _make
+from .._tensor import Size, Tensor, _make, _wrap_dim as wrap_dim
 from .. import _ops as O
 from ..utils.weak import WeakIdKeyDictionary
 
@@ -142,6 +142,10 @@ class NestedTensor(Tensor):
     def requires_grad(self):
         return self._values_t.requires_grad
 
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self._values_t.requires_grad = flag
+
     def requires_grad_(self, requires_grad=True):
         self._values_t.requires_grad_(requires_grad)
         return self
@@ -175,12 +179,6 @@ class NestedTensor(Tensor):
             c = c.detach().requires_grad_() if flags == ", requires_grad=True" else c.detach()
             parts.append("\n".join("  " + line for line in repr(c).splitlines()))
         return "nested_tensor([\n" + ",\n".join(parts) + "\n]" + flags + ")"
-
-
-def wrap_dim(dim, ndim):
-    if not -ndim <= dim < ndim:
-        raise _errors.dim_out_of_range(dim, -ndim, ndim - 1)
-    return dim % ndim
 
 
 # ---- making nested tensors ----------------------------------------------------------------
