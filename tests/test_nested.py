@@ -104,11 +104,14 @@ def test_jagged_inspection():
     nt.requires_grad_()
     ne.requires_grad_()
     assert re.sub(r"j\d+", "j", repr(ne)) == re.sub(r"j\d+", "j", repr(nt))
+    strip = (lambda x: re.sub(r"j\d+| at 0x\w+", "", repr(x)))
+    assert strip(ne * 2) == strip(nt * 2)
 
 
 def test_strided_inspection():
     nt, ne = _nested([(2, 3), (4, 3)], "strided", requires_grad=True)
     assert repr(ne) == repr(nt)
+    assert repr(ne * 2) == repr(nt * 2)
     _raises(lambda: ne.shape, lambda: nt.shape)
     _raises(lambda: ne.size(), lambda: nt.size())
     _raises(lambda: ne.offsets(), lambda: nt.offsets())
@@ -358,6 +361,64 @@ def test_sdpa_jagged(is_causal, dtype):
     for (t, e) in q:
         for a, b in zip(t, e):
             _close(b.grad, a.grad, atol=1e-4)
+
+
+SHAPE_OPS = {
+    "unflatten": lambda m, x: x.unflatten(-1, [2, 3]),
+    "unflatten_ragged": lambda m, x: x.unflatten(1, [2, 1]),
+    "flatten": lambda m, x: x.unflatten(-1, [2, 3]).flatten(-2),
+    "flatten_batch": lambda m, x: x.flatten(0, 1),
+    "flatten_ragged": lambda m, x: x.flatten(1, 2),
+    "view": lambda m, x: x.view(2, -1, 2, 3),
+    "view_ragged_size": lambda m, x: x.view(2, x.size(1), 3, 2),
+    "view_bad": lambda m, x: x.view(2, 3, -1),
+    "reshape": lambda m, x: x.reshape(2, -1, 3, 2),
+    "reshape_transposed": lambda m, x: x.unflatten(-1, [2, 3]).transpose(1, 2).reshape(
+        2, 2, -1, 3),
+    "unsqueeze": lambda m, x: x.unsqueeze(-1) * 2,
+    "squeeze": lambda m, x: x.unsqueeze(-1).squeeze(-1),
+    "chunk": lambda m, x: x.chunk(2, -1)[1],
+    "split": lambda m, x: x.split(4, -1)[1],
+    "cat": lambda m, x: m.cat([x, x * 2], -1),
+    "rms_norm": lambda m, x: m.nn.functional.rms_norm(x, (6,)),
+    "dropout_eval": lambda m, x: m.nn.functional.dropout(x, 0.5, training=False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPE_OPS))
+def test_jagged_shape_ops(name):
+    nt, ne = _nested([(2, 6), (4, 6)], "jagged")
+    f = SHAPE_OPS[name]
+    if _same(lambda: f(ember, ne), lambda: f(torch, nt)):
+        _close(ember.nested.to_padded_tensor(f(ember, ne), 0.0),
+               torch.nested.to_padded_tensor(f(torch, nt), 0.0))
+
+
+def test_attention_block_jagged():
+    """The multi-head attention of torch's nested-tensor tutorial: projections, heads split
+    with unflatten / transpose, SDPA, heads merged, output projection; values and gradients."""
+    heads, dim = 2, 8
+    t, e = _pair([(3, dim), (6, dim), (2, dim)], "float64", seed=11, requires_grad=True)
+    rng = np.random.default_rng(12)
+    ws = [rng.standard_normal((dim, dim)) / 3 for _ in range(4)]
+
+    def block(m, parts, ws):
+        x = m.nested.as_nested_tensor(parts, layout=m.jagged)
+        q, k, v = (m.nn.functional.linear(x, w).unflatten(-1, [heads, dim // heads]).transpose(
+            1, 2) for w in ws[:3])
+        out = m.nn.functional.scaled_dot_product_attention(q, k, v).transpose(1, 2).flatten(-2)
+        out = m.nn.functional.layer_norm(m.nn.functional.linear(out, ws[3]) + x, (dim,))
+        return out, m.nested.to_padded_tensor(out, 0.0).square().sum()
+
+    wt = [torch.tensor(w, requires_grad=True) for w in ws]
+    we = [ember.tensor(w, requires_grad=True) for w in ws]
+    out_t, loss_t = block(torch, t, wt)
+    out_e, loss_e = block(ember, e, we)
+    _close(out_e, out_t)
+    loss_t.backward()
+    loss_e.backward()
+    for a, b in zip(t + wt, e + we):
+        _close(b.grad, a.grad, atol=1e-8)
 
 
 # ---- autograd -----------------------------------------------------------------------------------

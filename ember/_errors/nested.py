@@ -13,7 +13,8 @@ __all__ = ["nested_jagged_not_implemented", "nested_irregular_dim", "nested_no_s
            "nested_transpose_batch_strided", "nested_unbind_jagged", "nested_unbind_strided",
            "nested_slice_batch", "nested_jagged_matmul", "nested_strided_linear",
            "nested_strided_layer_norm", "nested_no_attribute", "nested_strided_reduce_dims",
-           "nested_grad_dtype"]
+           "nested_grad_dtype", "nested_shape_dim", "nested_unflatten_ragged", "nested_view",
+           "nested_view_ragged", "nested_cat_structure"]
 
 
 def nested_jagged_not_implemented(op):
@@ -198,3 +199,26 @@ def nested_grad_dtype(layout):
     kinds = "floating point and complex" if layout.name == "strided" else "floating point"
     return RuntimeError(f"{'O' if layout.name == 'strided' else 'o'}nly Tensors of {kinds} dtype "
                         "can require gradients")
+
+
+def nested_shape_dim(op, what):
+    return RuntimeError(f"{op}(): not supported for NestedTensor on {what}")
+
+
+def nested_unflatten_ragged(sizes, dim, size):
+    return RuntimeError(f"unflatten: Provided sizes {sizes} don't multiply up to the size of dim "
+                        f"{dim} ({size}) in the input tensor")
+
+
+def nested_view(shape, size):
+    return RuntimeError(f"view(): cannot view shape {shape} as {size}")
+
+
+def nested_view_ragged(shape, size):
+    return RuntimeError(f"view(): does not support ragged_idx != 1 except when inp._size == size. "
+                        f"inp._size is ({shape}) and size is ({size}).")
+
+
+def nested_cat_structure():
+    return RuntimeError("cat(): expected all nested tensors to have matching ragged structures "
+                        "outside of the concatenated dim")

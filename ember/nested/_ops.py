@@ -177,13 +177,93 @@ def _linear(func, input, weight, bias=None):
     return like(input, func(input._values_t, weight, bias))
 
 
-def _layer_norm(func, input, normalized_shape, weight=None, bias=None, eps=1e-5, *args):
+def _norm(func, input, normalized_shape, weight=None, *args, **kwargs):
+    """layer_norm / rms_norm over trailing dimensions (never the ragged one)."""
     if input._offsets_t is None:
-        if weight is None or bias is None:
+        if weight is None or (args or [kwargs.get("bias")])[0] is None:
             raise _errors.nested_strided_layer_norm()
-        return from_components([func(c, normalized_shape, weight, bias, eps)
+        return from_components([func(c, normalized_shape, weight, *args, **kwargs)
                                 for c in components(input)], input.layout)
-    return like(input, func(input._values_t, normalized_shape, weight, bias, eps))
+    return like(input, func(input._values_t, normalized_shape, weight, *args, **kwargs))
+
+
+# ---- shape ops (jagged): on the values, the ragged dimension and the batch left alone ------------
+def _outer_dims(input, op, *dims):
+    """The values' dimensions of outer ``dims``, none the batch or the ragged one."""
+    found = []
+    for dim in dims:
+        d = wrap_dim(dim, input.dim())
+        if d == 0:
+            raise _errors.nested_shape_dim(op, "dim=0")
+        if d == input._ragged_idx:
+            raise _errors.nested_shape_dim(op, "ragged dim")
+        found.append(d - 1)
+    return found
+
+
+def _unflatten(func, input, dim, sizes):
+    d = wrap_dim(dim, input.dim())
+    if d == input._ragged_idx:
+        raise _errors.nested_unflatten_ragged(list(sizes), d, input._ragged)
+    if d == 0:
+        raise _not_implemented("unflatten", input)
+    r = input._ragged_idx
+    return like(input, input._values_t.unflatten(d - 1, sizes),
+                r if d > r else r + len(sizes) - 1)
+
+
+def _flatten(func, input, start_dim=0, end_dim=-1):
+    start, end = _outer_dims(input, "flatten", start_dim, end_dim)
+    r = input._ragged_idx
+    if start < r - 1 < end:
+        raise _errors.nested_shape_dim("flatten", "ragged dim")
+    return like(input, input._values_t.flatten(start, end), r if start > r - 1 else r - end + start)
+
+
+def _view(func, input, *shape):
+    """view / reshape keeping the batch and the ragged dimension where they are (torch's
+    cases: a ragged dimension at 1, or the same size)."""
+    shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+    r = input._ragged_idx
+    ok = len(shape) > r and shape[0] == input._batch and \
+        (shape[r] == -1 or shape[r] is input._ragged) and (r == 1 or tuple(
+            shape) == tuple(input.size()))
+    if not ok:
+        raise _errors.nested_view(tuple(input.size()), list(shape)) if r == 1 else \
+            _errors.nested_view_ragged(tuple(input.size()), list(shape))
+    inner = list(shape[1:])
+    inner[r - 1] = input._values_t.shape[r - 1]
+    return like(input, func(input._values_t, inner))
+
+
+def _unsqueeze(func, input, dim):
+    d = wrap_dim(dim, input.dim() + 1)
+    if d == 0:
+        raise _not_implemented("unsqueeze", input)
+    r = input._ragged_idx
+    return like(input, input._values_t.unsqueeze(d - 1), r + (d <= r))
+
+
+def _squeeze(func, input, dim):
+    (d,) = _outer_dims(input, "squeeze", dim)
+    r = input._ragged_idx
+    return like(input, input._values_t.squeeze(d), r - (d < r - 1 and
+                                                        input._values_t.shape[d] == 1))
+
+
+def _split(func, input, split, dim=0):
+    """split / chunk along a dimension of the values: a tuple of nested tensors."""
+    (d,) = _outer_dims(input, _name_of(func)[0], dim)
+    return tuple(like(input, part) for part in func(input._values_t, split, d))
+
+
+def _cat(func, tensors, dim=0):
+    first = tensors[0]
+    (d,) = _outer_dims(first, "cat", dim)
+    for t in tensors:
+        if not isinstance(t, NestedTensor) or t._ragged is not first._ragged:
+            raise _errors.nested_cat_structure()
+    return like(first, func([t._values_t for t in tensors], d))
 
 
 def _matmul(func, input, other):
@@ -271,7 +351,10 @@ _HANDLERS = {
     **dict.fromkeys(_VALUES, _on_values),
     **dict.fromkeys(_META, _pass_through),
     "softmax": _softmax, "log_softmax": _softmax, "sum": _reduce, "mean": _reduce,
-    "transpose": _transpose, "linear": _linear, "layer_norm": _layer_norm,
+    "transpose": _transpose, "linear": _linear, "layer_norm": _norm, "rms_norm": _norm,
+    "unflatten": _unflatten, "flatten": _flatten, "view": _view, "reshape": _view,
+    "unsqueeze": _unsqueeze, "squeeze": _squeeze, "split": _split, "chunk": _split,
+    "cat": _cat, "concat": _cat, "concatenate": _cat,
     "matmul": _matmul, "__matmul__": _matmul, "bmm": _matmul,
     "scaled_dot_product_attention": _sdpa, "contiguous": _contiguous, "unbind": _unbind,
     "__getitem__": _getitem,

@@ -168,15 +168,18 @@ class NestedTensor(Tensor):
         self._values_t.backward(g, retain_graph, create_graph, inputs)
 
     def __repr__(self):
-        flags = ", requires_grad=True" if self.requires_grad and self.is_leaf else (
-            f", grad_fn=<{type(self.grad_fn).__name__} object>" if self.requires_grad else "")
-        if self._offsets_t is not None:
+        leaf = self.requires_grad and self.is_leaf
+        if self._offsets_t is not None:     # torch's NestedTensor(...) line
+            flags = ", requires_grad=True" if leaf else (
+                f", grad_fn={self.grad_fn!r}" if self.requires_grad else "")
             size = ", ".join(map(str, self.size()))
             return (f"NestedTensor(size=({size}), offsets={self._offsets_t!r}{flags}, "
                     f"contiguous={self.is_contiguous()})")
+        flags = ", requires_grad=True" if leaf else (
+            f", grad_fn=<{type(self.grad_fn).__name__}>" if self.requires_grad else "")
         parts = []
-        for c in components(self):
-            c = c.detach().requires_grad_() if flags == ", requires_grad=True" else c.detach()
+        for c in components(self):      # torch shows each component as a leaf
+            c = c.detach().requires_grad_(self.requires_grad)
             parts.append("\n".join("  " + line for line in repr(c).splitlines()))
         return "nested_tensor([\n" + ",\n".join(parts) + "\n]" + flags + ")"
 
