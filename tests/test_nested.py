@@ -330,6 +330,10 @@ def test_transpose_matmul(layout):
         _same(lambda: f(e2, e2), lambda: f(m2, m2))
     w = np.random.default_rng(5).standard_normal((3, 2)).astype("float32")
     _same(lambda: e2 @ ember.tensor(w), lambda: m2 @ torch.tensor(w))
+    if layout == "jagged":     # nested @ nested: batched over rows, ragged dim outside the two
+        v = np.random.default_rng(6).standard_normal((7, 4, 2)).astype("float32")
+        _close(ne @ ember.nested.nested_tensor_from_jagged(ember.tensor(v), ne.offsets()),
+               nt @ torch.nested.nested_tensor_from_jagged(torch.tensor(v), nt.offsets()))
 
 
 @pytest.mark.parametrize("is_causal", (False, True))
