@@ -425,6 +425,25 @@ def test_attention_block_jagged():
         _close(b.grad, a.grad, atol=1e-8)
 
 
+def test_sdpa_jagged_other_cases():
+    t, e = _pair([(3, 2, 8), (5, 2, 8)], seed=13)
+    nt = torch.nested.as_nested_tensor(t, layout=torch.jagged)
+    ne = ember.nested.as_nested_tensor(e, layout=ember.jagged)
+    sdpa_t, sdpa_e = (torch.nn.functional.scaled_dot_product_attention,
+                      ember.nn.functional.scaled_dot_product_attention)
+    _close(sdpa_e(ne, ne, ne), sdpa_t(nt, nt, nt))     # ragged among the batch dimensions
+    qt, qe = nt.transpose(1, 2), ne.transpose(1, 2)
+    kt = torch.nested.nested_tensor([torch.ones(4, 2, 8), torch.ones(2, 2, 8) * 2],
+                                    layout=torch.jagged).transpose(1, 2)
+    ke = ember.nested.nested_tensor([ember.ones(4, 2, 8), ember.ones(2, 2, 8) * 2],
+                                    layout=ember.jagged).transpose(1, 2)
+    _close(sdpa_e(qe, ke, ke), sdpa_t(qt, kt, kt))     # keys of their own lengths
+    _raises(lambda: sdpa_e(qe, qe, qe, attn_mask=ember.ones(2, 2, 5, 5, dtype=ember.bool)),
+            lambda: sdpa_t(qt, qt, qt, attn_mask=torch.ones(2, 2, 5, 5, dtype=torch.bool)))
+    _raises(lambda: sdpa_e(qe, ember.ones(2, 2, 5, 8), ember.ones(2, 2, 5, 8)),
+            lambda: sdpa_t(qt, torch.ones(2, 2, 5, 8), torch.ones(2, 2, 5, 8)))
+
+
 # ---- autograd -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -472,6 +491,31 @@ def test_grad_jagged_ragged_ops():
 
 
 # ---- unsupported ops ----------------------------------------------------------------------------
+STRIDED_OPS = {
+    "sin": lambda m, x: m.sin(x), "sqrt": lambda m, x: m.sqrt(abs(x)),
+    "sgn": lambda m, x: m.sgn(x), "isnan": lambda m, x: m.isnan(x),
+    "sigmoid": lambda m, x: m.sigmoid(x), "log": lambda m, x: m.log(x),
+    "clamp": lambda m, x: x.clamp(0, 1), "maximum": lambda m, x: m.maximum(x, x),
+    "leaky_relu": lambda m, x: m.nn.functional.leaky_relu(x),
+    "double": lambda m, x: x.double(), "data": lambda m, x: x.data,
+    "type": lambda m, x: x.type(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRIDED_OPS))
+def test_strided_op_set(name):
+    """torch's strided layout has its own smaller set of ops: the same ones work here."""
+    nt, ne = _nested([(2, 3), (4, 3)], "strided")
+    f = STRIDED_OPS[name]
+    try:
+        expect = f(torch, nt)
+    except Exception:
+        _raises(lambda: f(ember, ne), lambda: f(torch, nt))
+        return
+    got = f(ember, ne)
+    assert got == expect if isinstance(expect, str) else _close(got, expect) is None
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_not_implemented(layout):
     nt, ne = _nested([(2, 3), (4, 3)], layout)

@@ -14,7 +14,8 @@ __all__ = ["nested_jagged_not_implemented", "nested_irregular_dim", "nested_no_s
            "nested_slice_batch", "nested_jagged_matmul", "nested_strided_linear",
            "nested_strided_layer_norm", "nested_no_attribute", "nested_strided_reduce_dims",
            "nested_grad_dtype", "nested_shape_dim", "nested_unflatten_ragged", "nested_view",
-           "nested_view_ragged", "nested_cat_structure"]
+           "nested_view_ragged", "nested_cat_structure", "nested_sdpa_inputs",
+           "nested_sdpa_mask"]
 
 
 def nested_jagged_not_implemented(op):
@@ -222,3 +223,13 @@ def nested_view_ragged(shape, size):
 def nested_cat_structure():
     return RuntimeError("cat(): expected all nested tensors to have matching ragged structures "
                         "outside of the concatenated dim")
+
+
+def nested_sdpa_inputs(q, k, v):
+    return ValueError(f"Expected query, key, and value to be nested tensors, but got "
+                      f"query.is_nested: {q}, key.is_nested: {k}, and value.is_nested: {v} "
+                      "instead.")
+
+
+def nested_sdpa_mask():
+    return ValueError("Masks are not yet supported!")

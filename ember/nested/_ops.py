@@ -114,7 +114,7 @@ def _softmax(func, input, dim=None, *args, **kwargs):
     return like(input, func(input._values_t, d, *args, **kwargs))
 
 
-def _reduce(func, input, dim=None, keepdim=False, *, dtype=None, out=None):
+def _reduce(func, input, dim=None, keepdim=False, *, dtype=None):
     """sum / mean: over everything (a dense scalar), over dimensions of the values (a nested
     result), or over the ragged dimension alone (a dense result, via padding)."""
     op = _name_of(func)[0]
@@ -284,8 +284,18 @@ def _matmul(func, input, other):
 
 def _sdpa(func, query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
           scale=None, enable_gqa=False):
-    """Attention over jagged (batch, heads, ragged, dim) tensors: each component's queries see
-    its own keys (the padded keys masked out)."""
+    """Attention over jagged tensors.  Ragged sequences (batch, heads, ragged, dim): each
+    component's queries see its own keys, the padded keys masked out.  A ragged dimension
+    among the batch dimensions: attention on the values, row by row."""
+    if not all(isinstance(t, NestedTensor) for t in (query, key, value)):
+        raise _errors.nested_sdpa_inputs(*(isinstance(t, NestedTensor)
+                                           for t in (query, key, value)))
+    if attn_mask is not None:
+        raise _errors.nested_sdpa_mask()
+    options = {"dropout_p": dropout_p, "scale": scale, "enable_gqa": enable_gqa}
+    if query._ragged_idx < query.dim() - 2:
+        return like(query, func(query._values_t, key._values_t, value._values_t,
+                                is_causal=is_causal, **options))
     q, k, v = (jagged_to_padded(t, 0.0) for t in (query, key, value))
     lk = k.shape[-2]
     keys = O.creation.arange(lk, device=q.device)
@@ -293,15 +303,18 @@ def _sdpa(func, query, key, value, attn_mask=None, dropout_p=0.0, is_causal=Fals
     if is_causal:
         mask = mask & O.creation.ones(q.shape[-2], lk, dtype=mask.dtype,
                                       device=q.device).tril()
-    out = func(q, k, v, attn_mask=mask, dropout_p=dropout_p, scale=scale, enable_gqa=enable_gqa)
-    return padded_to_jagged(out, query)
+    return padded_to_jagged(func(q, k, v, attn_mask=mask, **options), query)
 
 
 # ---- whole-tensor ops ---------------------------------------------------------------------------
 def _on_values(func, input, *args, **kwargs):
     """``func`` (clone, detach, to, ...) on the values, keeping the structure."""
     out = func(input._values_t, *args, **kwargs)
-    return out if out is input._values_t else like(input, out)
+    return input if out is input._values_t else like(input, out)
+
+
+def _retain_grad(func, input):
+    input._values_t.retain_grad()
 
 
 def _contiguous(func, input, memory_format=None):
@@ -342,9 +355,9 @@ _BINARY = ("add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_d
            "__le__", "__gt__", "__ge__", "__and__", "__or__", "__xor__", "logical_and",
            "logical_or")
 _VALUES = ("clone", "detach", "to", "float", "double", "half", "bfloat16", "cpu", "cuda",
-           "type", "detach_", "data")
+           "detach_", "data")
 _META = ("dtype", "device", "is_cuda", "is_cpu", "is_meta", "is_floating_point",
-         "is_complex", "get_device", "element_size", "retain_grad", "register_hook")
+         "is_complex", "get_device", "element_size", "type")
 
 _HANDLERS = {
     **dict.fromkeys(_UNARY + _BINARY, _pointwise),
@@ -357,12 +370,13 @@ _HANDLERS = {
     "cat": _cat, "concat": _cat, "concatenate": _cat,
     "matmul": _matmul, "__matmul__": _matmul, "bmm": _matmul,
     "scaled_dot_product_attention": _sdpa, "contiguous": _contiguous, "unbind": _unbind,
-    "__getitem__": _getitem,
+    "__getitem__": _getitem, "retain_grad": _retain_grad,
 }
 
 # torch's strided nested tensors have fewer ops (their kernels, not Python)
-_STRIDED = {"relu", "gelu", "silu", "tanh", "neg", "negative", "abs", "sgn", "sqrt",
-            "logical_not", "__neg__", "__abs__", "dropout", "add", "sub", "mul", "div",
-            "__add__", "__radd__", "__sub__", "__mul__", "__rmul__", "__truediv__", "where",
-            "softmax", "sum", "transpose", "linear", "layer_norm", "matmul", "__matmul__",
-            "bmm", "contiguous", "unbind", "__getitem__", *_VALUES, *_META}
+_STRIDED = {"relu", "gelu", "silu", "tanh", "neg", "negative", "abs", "sin", "cos", "sqrt",
+            "sgn", "logical_not", "isnan", "isinf", "__neg__", "__abs__", "dropout", "add",
+            "sub", "mul", "div", "__add__", "__radd__", "__sub__", "__mul__", "__rmul__",
+            "__truediv__", "softmax", "sum", "transpose", "linear", "layer_norm", "matmul",
+            "__matmul__", "bmm", "contiguous", "unbind", "__getitem__", "retain_grad", *_VALUES,
+            *_META}
