@@ -528,9 +528,30 @@ def test_not_implemented(layout):
         _raises(lambda: ne[:, 0], lambda: nt[:, 0])
 
 
-def test_lazy_import():
+def test_lazy_import_and_prototype_warning():
+    """``import ember`` does not load ember.nested; the first strided nested tensor warns once
+    that the layout is a prototype, as torch's does (its message followed by torch's C++
+    source location)."""
     import subprocess
     import sys
-    code = "import ember, sys; print('ember.nested' in sys.modules)"
+    code = """if True:
+        import sys, warnings, ember
+        print('ember.nested' in sys.modules)
+        ember.nested.nested_tensor([ember.ones(2)], layout=ember.jagged)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            for _ in range(2):
+                ember.nested.nested_tensor([ember.ones(2)])
+        print(len(seen), seen[0].category.__name__, seen[0].filename)
+        print(seen[0].message)"""
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert out.stdout.strip() == "False"
+    lazy, count, message = out.stdout.splitlines()
+    assert lazy == "False" and count == "1 UserWarning <string>"
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        torch._C._set_warnAlways(True)
+        try:
+            torch.nested.nested_tensor([torch.ones(2)])
+        finally:
+            torch._C._set_warnAlways(False)
+    assert str(seen[0].message).startswith(message)

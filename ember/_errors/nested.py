@@ -15,7 +15,7 @@ __all__ = ["nested_jagged_not_implemented", "nested_irregular_dim", "nested_no_s
            "nested_strided_layer_norm", "nested_no_attribute", "nested_strided_reduce_dims",
            "nested_grad_dtype", "nested_shape_dim", "nested_unflatten_ragged", "nested_view",
            "nested_view_ragged", "nested_cat_structure", "nested_sdpa_inputs",
-           "nested_sdpa_mask"]
+           "nested_sdpa_mask", "nested_strided_prototype"]
 
 
 def nested_jagged_not_implemented(op):
@@ -233,3 +233,11 @@ def nested_sdpa_inputs(q, k, v):
 
 def nested_sdpa_mask():
     return ValueError("Masks are not yet supported!")
+
+
+def nested_strided_prototype():
+    return UserWarning("The PyTorch API of nested tensors is in prototype stage and will change "
+                       "in the near future. We recommend specifying layout=torch.jagged when "
+                       "constructing a nested tensor, as this layout receives active "
+                       "development, has better operator coverage, and works with "
+                       "torch.compile.")

@@ -16,6 +16,7 @@ its metadata and the conversions between structures (components, padded).
 """
 import itertools
 import math
+import warnings
 
 from .. import _dtype as D
 from .. import _errors
@@ -213,8 +214,15 @@ def new_jagged(values, offsets, lengths=None, ragged_idx=1, max_seqlen=None):
     return t
 
 
+_warned = []
+
+
 def new_strided(buffer, sizes):
-    """A strided nested tensor whose components, of shapes ``sizes``, lie in ``buffer``."""
+    """A strided nested tensor whose components, of shapes ``sizes``, lie in ``buffer``.  The
+    first one warns that the layout is a prototype, once a process (as torch)."""
+    if not _warned:
+        _warned.append(True)
+        warnings.warn(_errors.nested_strided_prototype(), stacklevel=4)
     t = _new(buffer, len(sizes[0]) + 1 if sizes else 1, len(sizes))
     t._offsets_t = t._lengths_t = None
     t._sizes = tuple(tuple(s) for s in sizes)
