@@ -89,6 +89,9 @@ class NestedTensor(Tensor):
     def __len__(self):
         return self._batch
 
+    def __iter__(self):
+        return iter(components(self))
+
     @property
     def shape(self):
         if self._offsets_t is None:
@@ -113,7 +116,9 @@ class NestedTensor(Tensor):
     def numel(self):
         if self._offsets_t is None:
             return self._values_t.numel()
-        return sum(math.prod(s) for s in component_shapes(self))
+        rest = list(self._values_t.shape)
+        del rest[self._ragged_idx - 1]
+        return int(lengths_of(self).sum()) * math.prod(rest)
 
     nelement = numel
 
@@ -264,17 +269,6 @@ def from_components(tensors, layout):
 
 def lengths_of(nt):
     return nt._lengths_t if nt._lengths_t is not None else nt._offsets_t.diff()
-
-
-def component_shapes(nt):
-    if nt._offsets_t is None:
-        return nt._sizes
-    rest = list(nt._values_t.shape)
-    shapes = []
-    for n in lengths_of(nt).tolist():
-        rest[nt._ragged_idx - 1] = n
-        shapes.append(tuple(rest))
-    return shapes
 
 
 def components(nt):
