@@ -90,6 +90,8 @@ class NestedTensor(Tensor):
         return self._batch
 
     def __iter__(self):
+        if self._offsets_t is None:     # (torch's strided layout: no sizes to iterate by)
+            raise _errors.nested_no_sizes()
         return iter(components(self))
 
     @property
