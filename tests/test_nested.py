@@ -479,6 +479,23 @@ def test_grad_to_components(layout):
         _close(b.grad, a.grad)
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_non_contiguous_components(layout):
+    """Components that are transposed / strided views: values and gradients."""
+    t, e = _pair([(3, 2), (3, 5), (3, 1)], "float64", seed=14, requires_grad=True)
+    L = (getattr(torch, layout), getattr(ember, layout))
+    nt = torch.nested.as_nested_tensor([x.t()[:, ::1] for x in t], layout=L[0])
+    ne = ember.nested.as_nested_tensor([x.t()[:, ::1] for x in e], layout=L[1])
+    _close(ne, nt)
+    w = np.random.default_rng(15).standard_normal((4, 3))
+    torch.nested.to_padded_tensor(torch.nn.functional.linear(nt, torch.tensor(w)).relu(),
+                                  0.0).sum().backward()
+    ember.nested.to_padded_tensor(ember.nn.functional.linear(ne, ember.tensor(w)).relu(),
+                                  0.0).sum().backward()
+    for a, b in zip(t, e):
+        _close(b.grad, a.grad)
+
+
 def test_grad_jagged_ragged_ops():
     """Softmax and reductions over the ragged dimension (torch 2.13's jagged backward of them
     fails: the expected gradients are those of the same ops on each component)."""
