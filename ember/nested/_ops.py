@@ -12,7 +12,7 @@ from .._ops.sparse_dispatch import _aten_name, _name_of
 from .._tensor import Tensor
 from .. import _ops as O
 from ._tensor import (NestedTensor, components, from_components, jagged_to_padded, like,
-                      lengths_of, padded_to_jagged, wrap_dim)
+                      lengths_of, new_jagged, padded_to_jagged, wrap_dim)
 
 
 def dispatch(func, args, kwargs):
@@ -308,9 +308,17 @@ def _sdpa(func, query, key, value, attn_mask=None, dropout_p=0.0, is_causal=Fals
 
 # ---- whole-tensor ops ---------------------------------------------------------------------------
 def _on_values(func, input, *args, **kwargs):
-    """``func`` (clone, detach, to, ...) on the values, keeping the structure."""
+    """``func`` (clone, detach, to, ...) on the values, keeping the structure (moved with
+    them to another device)."""
     out = func(input._values_t, *args, **kwargs)
-    return input if out is input._values_t else like(input, out)
+    if out is input._values_t:
+        return input
+    if out.device != input._values_t.device and input._offsets_t is not None:
+        lengths = input._lengths_t
+        return new_jagged(out, input._offsets_t.to(out.device),
+                          None if lengths is None else lengths.to(out.device),
+                          input._ragged_idx, input._max_seqlen)
+    return like(input, out)
 
 
 def _retain_grad(func, input):
