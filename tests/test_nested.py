@@ -400,6 +400,24 @@ def test_jagged_shape_ops(name):
                torch.nested.to_padded_tensor(f(torch, nt), 0.0))
 
 
+STRIDED_SHAPE_OPS = {
+    "unsqueeze_batch": lambda m, x: x.unsqueeze(0), "unsqueeze": lambda m, x: x.unsqueeze(1),
+    "unsqueeze_last": lambda m, x: x.unsqueeze(-1),
+    "squeeze_batch": lambda m, x: x.squeeze(0),
+    "squeeze": lambda m, x: x.unsqueeze(1).squeeze(1), "squeeze_other": lambda m, x: x.squeeze(-1),
+    "chunk": lambda m, x: x.chunk(3, -1)[2], "chunk_dim": lambda m, x: x.chunk(2, 1),
+    "chunk_uneven": lambda m, x: x.chunk(4, -1),
+    "cat": lambda m, x: m.cat([x, x * 2], -1),
+    "cat_dense": lambda m, x: m.cat([x, m.ones(2, 2, 6)], -1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRIDED_SHAPE_OPS))
+def test_strided_shape_ops(name):
+    nt, ne = _nested([(2, 6), (4, 6)], "strided")
+    _same(lambda: STRIDED_SHAPE_OPS[name](ember, ne), lambda: STRIDED_SHAPE_OPS[name](torch, nt))
+
+
 def test_attention_block_jagged():
     """The multi-head attention of torch's nested-tensor tutorial: projections, heads split
     with unflatten / transpose, SDPA, heads merged, output projection; values and gradients."""

@@ -15,7 +15,8 @@ __all__ = ["nested_jagged_not_implemented", "nested_irregular_dim", "nested_no_s
            "nested_strided_layer_norm", "nested_no_attribute", "nested_strided_reduce_dims",
            "nested_grad_dtype", "nested_shape_dim", "nested_unflatten_ragged", "nested_view",
            "nested_view_ragged", "nested_cat_structure", "nested_sdpa_inputs",
-           "nested_sdpa_mask", "nested_strided_prototype"]
+           "nested_sdpa_mask", "nested_strided_prototype", "nested_batch_dim_op",
+           "nested_chunk_last_dim", "nested_chunk_divisible", "nested_cat_dense"]
 
 
 def nested_jagged_not_implemented(op):
@@ -241,3 +242,23 @@ def nested_strided_prototype():
                        "constructing a nested tensor, as this layout receives active "
                        "development, has better operator coverage, and works with "
                        "torch.compile.")
+
+
+def nested_batch_dim_op(op, doing):
+    return RuntimeError(f"{op}(): For nested tensors, {doing} dimension 0 is not supported at the "
+                        "moment if you need this feature, please open an issue on github "
+                        "describing your use case.")
+
+
+def nested_chunk_last_dim():
+    return RuntimeError("Chunk for nested tensors is currently only supported for the last "
+                        "dimension.")
+
+
+def nested_chunk_divisible(size, chunks):
+    return RuntimeError("Chunk for nested tensors is only supported for nested tensors with "
+                        f"trailing dimension divisible by chunks, got: {size} % {chunks} != 0")
+
+
+def nested_cat_dense():
+    return RuntimeError("cat(): expected each tensor in given list to be nested")

@@ -38,6 +38,11 @@ def _shape_str(t):
     return repr(t.size()) if not isinstance(t, NestedTensor) or t._offsets_t is not None else "?"
 
 
+def _each(input, fn, *args, **kwargs):
+    """A strided nested tensor of ``fn(component, *args, **kwargs)`` for each component."""
+    return from_components([fn(c, *args, **kwargs) for c in components(input)], input.layout)
+
+
 # ---- element-wise -------------------------------------------------------------------------------
 def _pointwise(func, *args, **kwargs):
     """``func`` on the values (jagged) or on each component (strided); every nested argument
@@ -104,8 +109,7 @@ def _inner_dim(nt, dim, op):
 def _softmax(func, input, dim=None, *args, **kwargs):
     d = _inner_dim(input, dim, "softmax")
     if input._offsets_t is None:
-        return from_components([func(c, d, *args, **kwargs) for c in components(input)],
-                               input.layout)
+        return _each(input, func, d, *args, **kwargs)
     if d + 1 == input._ragged_idx:
         if input._ragged_idx > 1:
             raise _errors.nested_softmax_ragged(False)
@@ -131,8 +135,7 @@ def _reduce(func, input, dim=None, keepdim=False, *, dtype=None):
             raise _errors.nested_strided_reduce_dim(dims[0])
         if not keepdim:
             raise _errors.nested_strided_keepdim()
-        return from_components([func(c, -1, True, **extra) for c in components(input)],
-                               input.layout)
+        return _each(input, func, -1, True, **extra)
     r = input._ragged_idx
     if 0 in dims:
         if r not in dims:
@@ -161,8 +164,7 @@ def _transpose(func, input, dim0, dim1):
         raise (_errors.nested_transpose_batch_jagged() if input._offsets_t is not None
                else _errors.nested_transpose_batch_strided())
     if input._offsets_t is None:
-        return from_components([c.transpose(d0 - 1, d1 - 1) for c in components(input)],
-                               input.layout)
+        return _each(input, func, d0 - 1, d1 - 1)
     r = input._ragged_idx
     r = d1 if r == d0 else d0 if r == d1 else r
     return like(input, input._values_t.transpose(d0 - 1, d1 - 1), r)
@@ -172,8 +174,7 @@ def _linear(func, input, weight, bias=None):
     if input._offsets_t is None:
         if input.size(-1) != weight.shape[-1]:
             raise _errors.nested_strided_linear(input.size(-1), weight.shape[-1])
-        return from_components([func(c, weight, bias) for c in components(input)],
-                               input.layout)
+        return _each(input, func, weight, bias)
     return like(input, func(input._values_t, weight, bias))
 
 
@@ -182,8 +183,7 @@ def _norm(func, input, normalized_shape, weight=None, *args, **kwargs):
     if input._offsets_t is None:
         if weight is None or (args or [kwargs.get("bias")])[0] is None:
             raise _errors.nested_strided_layer_norm()
-        return from_components([func(c, normalized_shape, weight, *args, **kwargs)
-                                for c in components(input)], input.layout)
+        return _each(input, func, normalized_shape, weight, *args, **kwargs)
     return like(input, func(input._values_t, normalized_shape, weight, *args, **kwargs))
 
 
@@ -239,12 +239,20 @@ def _view(func, input, *shape):
 def _unsqueeze(func, input, dim):
     d = wrap_dim(dim, input.dim() + 1)
     if d == 0:
-        raise _not_implemented("unsqueeze", input)
+        raise _not_implemented("unsqueeze", input) if input._offsets_t is not None else \
+            _errors.nested_batch_dim_op("unsqueeze", "unsqueezing")
+    if input._offsets_t is None:
+        return _each(input, func, d - 1)
     r = input._ragged_idx
     return like(input, input._values_t.unsqueeze(d - 1), r + (d <= r))
 
 
 def _squeeze(func, input, dim):
+    if input._offsets_t is None:
+        d = wrap_dim(dim, input.dim())
+        if d == 0:
+            raise _errors.nested_batch_dim_op("squeeze", "squeezing")
+        return _each(input, func, d - 1)
     (d,) = _outer_dims(input, "squeeze", dim)
     r = input._ragged_idx
     return like(input, input._values_t.squeeze(d), r - (d < r - 1 and
@@ -252,13 +260,29 @@ def _squeeze(func, input, dim):
 
 
 def _split(func, input, split, dim=0):
-    """split / chunk along a dimension of the values: a tuple of nested tensors."""
+    """split / chunk along a dimension of the values (strided: ``chunk`` of the last dimension,
+    into equal parts): a tuple of nested tensors."""
+    if input._offsets_t is None:
+        if wrap_dim(dim, input.dim()) != input.dim() - 1:
+            raise _errors.nested_chunk_last_dim()
+        if input.size(-1) % split:
+            raise _errors.nested_chunk_divisible(input.size(-1), split)
+        parts = [func(c, split, -1) for c in components(input)]
+        return tuple(from_components(list(p), input.layout) for p in zip(*parts))
     (d,) = _outer_dims(input, _name_of(func)[0], dim)
     return tuple(like(input, part) for part in func(input._values_t, split, d))
 
 
 def _cat(func, tensors, dim=0):
     first = tensors[0]
+    if first._offsets_t is None:
+        if not all(isinstance(t, NestedTensor) for t in tensors):
+            raise _errors.nested_cat_dense()
+        d = wrap_dim(dim, first.dim())
+        if d == 0:
+            raise _not_implemented("cat", first)
+        return from_components([func(list(cs), d - 1) for cs in zip(
+            *(components(t) for t in tensors))], first.layout)
     (d,) = _outer_dims(first, "cat", dim)
     for t in tensors:
         if not isinstance(t, NestedTensor) or t._ragged is not first._ragged:
@@ -386,5 +410,6 @@ _STRIDED = {"relu", "gelu", "silu", "tanh", "neg", "negative", "abs", "sin", "co
             "sgn", "logical_not", "isnan", "isinf", "__neg__", "__abs__", "dropout", "add",
             "sub", "mul", "div", "__add__", "__radd__", "__sub__", "__mul__", "__rmul__",
             "__truediv__", "softmax", "sum", "transpose", "linear", "layer_norm", "matmul",
+            "unsqueeze", "squeeze", "chunk", "cat", "concat", "concatenate",
             "__matmul__", "bmm", "contiguous", "unbind", "__getitem__", "retain_grad", *_VALUES,
             *_META}
