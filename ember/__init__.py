@@ -35,7 +35,7 @@ globals().update({k: v for k, v in _ops.functions.items() if k not in globals()}
 
 from .version import EMBER_VERSION as __version__  # noqa: E402  (torch's under ember.run)
 from ._device import get_default_device, set_default_device  # noqa: E402
-from ._layout import (layout, memory_format, strided, sparse_coo, sparse_csr,  # noqa: E402
+from ._layout import (layout, memory_format, strided, sparse_coo, sparse_csr, jagged,  # noqa: E402
                       contiguous_format, preserve_format, channels_last, channels_last_3d,
                       legacy_contiguous_format)
 from ._global_state import *  # noqa: E402,F401,F403
@@ -93,7 +93,7 @@ from ._quantized import *  # noqa: E402,F401,F403
 _LAZY_MODULES = {"nn", "optim", "utils", "hub", "serialization", "vision", "distributed",
                  "jit", "onnx", "fx", "compiler", "_dynamo", "storage", "library",
                  "overrides", "_C", "amp", "cpu", "testing", "multiprocessing", "futures",
-                 "profiler", "distributions", "func", "export",
+                 "profiler", "distributions", "func", "export", "nested",
                  "fft", "signal", "masked", "sparse", "__config__", "quasirandom", "functional",
                  "_utils", "xpu", "mps", "ao", "quantization", "__future__"}
 _LAZY_ATTRS = {"save": ("serialization", "save"), "load": ("serialization", "load"),

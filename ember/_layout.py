@@ -1,6 +1,7 @@
 """``torch.layout`` and ``torch.memory_format``: named singletons that print as torch's.
 
-Ember's tensors are strided, or sparse COO (``ember._ops.sparse``; no CSR).  A memory format
+Ember's tensors are strided, or sparse COO (``ember._ops.sparse``; no CSR); nested tensors
+are strided or jagged (``ember.nested``).  A memory format
 lays a strided tensor's elements out in memory (``ember._ops.memory_format``).
 """
 
@@ -37,6 +38,7 @@ def _lookup(kind, name):
 strided = layout("strided")
 sparse_coo = layout("sparse_coo")
 sparse_csr = layout("sparse_csr")
+jagged = layout("jagged")
 contiguous_format = memory_format("contiguous_format")
 preserve_format = memory_format("preserve_format")
 channels_last = memory_format("channels_last")

@@ -52,3 +52,4 @@ from .private_api import *  # noqa: F401,F403
 from .accelerators import *  # noqa: F401,F403
 from .quantization import *  # noqa: F401,F403
 from .benchmark import *  # noqa: F401,F403
+from .nested import *  # noqa: F401,F403
