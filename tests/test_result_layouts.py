@@ -118,6 +118,8 @@ CASES = {
     "masked_fill_t": lambda L, a, b: a.t().masked_fill(b > 0, 0.0),
     "masked_fill_cl": lambda L, a, b: _channels_last(L, a).masked_fill(L.tensor(True), 0.0),
     "relu_cl": lambda L, a, b: L.relu(_channels_last(L, a)),
+    "gelu_cl": lambda L, a, b: L.nn.functional.gelu(
+        _channels_last(L, a).repeat(1, 1, 8, 8)),     # (large enough for the float32 kernel)
     "add_t": lambda L, a, b: a.t() + 1,
 }
 

@@ -381,6 +381,10 @@ def ndtr_fast(x):
     one matrix product beats the float32 passes' NumPy calls), as 0.5 (1 + erf(x/sqrt 2))."""
     if x.dtype != np.float32 or x.size <= _Rational.SMALL:
         return 0.5 * (1.0 + _apply(_erf, x * _SQRT1_2, f32=_erf_f32))      # erf(x/sqrt 2)
+    order = sorted(range(x.ndim), key=lambda a: -x.strides[a])
+    if order != list(range(x.ndim)) and x.transpose(order).flags.c_contiguous:
+        # a dense permuted layout (channels-last): computed in memory order, returned in it
+        return ndtr_fast(x.transpose(order)).transpose(np.argsort(order))
     shape = x.shape
     x = np.clip(x.reshape(-1), -_NDTR_F32_CLAMP, _NDTR_F32_CLAMP)    # 1-d: no 0-d scalars
     t = x * x
