@@ -121,6 +121,9 @@ CASES = {
     "gelu_cl": lambda L, a, b: L.nn.functional.gelu(
         _channels_last(L, a).repeat(1, 1, 8, 8)),     # (large enough for the float32 kernel)
     "add_t": lambda L, a, b: a.t() + 1,
+    "flip_t": lambda L, a, b: a.t().flip(0),
+    "flip_cl": lambda L, a, b: _channels_last(L, a).flip(1, 3),
+    "flip_sliced": lambda L, a, b: a[:, ::2].flip(0),
 }
 
 

@@ -315,7 +315,8 @@ def flip(input, *sizes, dims=None):
     """``torch.flip(input, dims)``; the method also takes the dims unpacked."""
     dims = _unique_dims(int_list(sizes, "flip", "dims", dims), input._data.ndim)
     arr = input._data
-    r = input._device._backend.xp.flip(arr, dims).copy() if dims and arr.ndim else arr.copy()
+    # in the input's memory order, as torch's result keeps its layout (channels-last...)
+    r = (input._device._backend.xp.flip(arr, dims) if dims and arr.ndim else arr).copy(order="K")
     res = wrap(r, input._dtype, input._device)
     if _grad_on() and input._requires_grad:
         record(res, FlipBackward0, (input,), (), dims)
