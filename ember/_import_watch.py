@@ -46,15 +46,25 @@ def _finished(name):
     _look_at(name)
     if _depth[0] == 0:
         for other in sys.modules.keys() - _seen:
-            _look_at(other)
+            if not _loading(sys.modules.get(other)):
+                _look_at(other)
         overrides.watch_class_statements(True)
+
+
+def _loading(module):
+    """Whether ``module`` is still executing (an import that another finder's spec runs, with
+    a watched import inside it): looked at later, once it has run."""
+    return getattr(getattr(module, "__spec__", None), "_initializing", False) is True
 
 
 def _look_at(name):
     _seen.add(name)
     module = sys.modules.get(name)
     namespace = getattr(module, "__dict__", None)
-    if isinstance(namespace, dict):
+    # (not Ember's own modules, also found under torch's names: their classes report torch's
+    # module under the runner, so the module test of overrides._tensor_like misses them)
+    own = str(getattr(module, "__name__", "")).partition(".")[0] == "ember"
+    if isinstance(namespace, dict) and not own:
         overrides.note_tensor_likes(namespace.values())
 
 
