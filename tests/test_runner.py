@@ -251,3 +251,15 @@ def test_tensor_likes_dispatch_and_class_bodies_see_their_caller(where, tmp_path
         script.write_text("import torch\nimport library\n\nprint(library.Base.caller)\n"
                           "print(torch.add(library.Imported(), 1))\n")
     assert ok(run_ember(script, cwd=tmp_path)) == ok(run_torch(script))
+
+
+@pytest.mark.slow
+def test_embers_own_classes_leave_dispatch_off(tmp_path):
+    """fx's ``Proxy`` defines ``__torch_function__`` and, under the runner, reports
+    ``torch.fx.proxy`` as its module: loading it and then importing a module leaves
+    function-level dispatch off (Ember's modules are not looked at for tensor-likes)."""
+    (tmp_path / "fresh_module.py").write_text("X = 1\n")
+    script = tmp_path / "own_classes.py"
+    script.write_text("import torch.fx\nprint(torch.fx.Proxy.__module__)\nimport fresh_module\n"
+                      "from ember._ops import _bindings\nprint(sorted(_bindings._active))\n")
+    assert ok(run_ember(script, cwd=tmp_path)).split("\n")[:2] == ["torch.fx.proxy", "[]"]
