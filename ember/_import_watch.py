@@ -32,11 +32,13 @@ class _WatchedSpec(ModuleSpec):
     @_initializing.setter
     def _initializing(self, value):
         self.__dict__["_watched_initializing"] = value
-        if _active[0]:
-            (_started if value else _finished)(self.name)
+        if _active[0] and value:
+            _started()
+        elif _active[0]:
+            _finished(self.name)
 
 
-def _started(name):
+def _started():
     _depth[0] += 1
     overrides.watch_class_statements(False)
 
