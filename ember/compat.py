@@ -31,7 +31,7 @@ import re
 import sys
 import types
 
-from . import _errors, _names, version
+from . import _errors, _import_watch, _names, version
 
 def _resolve(target):
     """The Ember module called ``target``, or None if Ember has no such module."""
@@ -152,12 +152,21 @@ class _Finder(importlib.abc.MetaPathFinder):
             return self._find_ember(fullname, path, target)
         ember_name = _names.to_ember(fullname)
         if ember_name is None:
-            return None
+            return _import_watch.watched(self._find_elsewhere(fullname, path, target))
         module = _resolve(ember_name)
         if module is None:
             raise _errors.unsupported_module(fullname, f"no module {ember_name}")
         return importlib.util.spec_from_loader(
             fullname, _Loader(module), is_package=hasattr(module, "__path__"))
+
+    def _find_elsewhere(self, fullname, path, target):
+        """The spec the other finders on ``sys.meta_path`` give, or None."""
+        for finder in sys.meta_path:
+            find = None if finder is self else getattr(finder, "find_spec", None)
+            spec = find(fullname, path, target) if find else None
+            if spec is not None:
+                return spec
+        return None
 
     def _find_ember(self, fullname, path, target):
         """Name the PyTorch API when an Ember submodule is missing.
@@ -166,13 +175,11 @@ class _Finder(importlib.abc.MetaPathFinder):
         ``ember``) before failing with a bare "cannot import name"; raising here, with a
         ``name`` that differs from the one looked up, makes the import system report it.
         """
-        for finder in sys.meta_path:
-            find = None if finder is self else getattr(finder, "find_spec", None)
-            spec = find(fullname, path, target) if find else None
-            if spec is not None:
-                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                    spec.loader = _RenamingLoader(spec.loader)
-                return spec
+        spec = self._find_elsewhere(fullname, path, target)
+        if spec is not None:
+            if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                spec.loader = _RenamingLoader(spec.loader)
+            return spec
         last = fullname.rpartition(".")[2]
         if not last.isidentifier():
             return None
@@ -320,8 +327,7 @@ def install():
     sys.meta_path.insert(0, _finder)
     _guard_loaded_modules()
     _set_identities()
-    from . import overrides
-    overrides.watch_class_statements(True)
+    _import_watch.activate(True)
 
 
 def uninstall():
@@ -338,8 +344,7 @@ def uninstall():
     _unguard_loaded_modules()
     _restore_identities()
     _restore_class_modules()
-    from . import overrides
-    overrides.watch_class_statements(False)
+    _import_watch.activate(False)
 
 
 def is_installed():

@@ -190,9 +190,17 @@ _plain_build_class = []
 def _noting_build_class(func, name, /, *bases, **kwargs):
     # (positional-only: a class statement may pass keywords of those names to its metaclass)
     cls = _plain_build_class[0](func, name, *bases, **kwargs)
-    if isinstance(cls, type) and "__torch_function__" in vars(cls) and _tensor_like(cls):
-        _subclass.note_instance(cls)
+    note_tensor_likes((cls,))
     return cls
+
+
+def note_tensor_likes(objects):
+    """Switch function-level dispatch on for the classes among ``objects`` that define
+    ``__torch_function__`` and stand for tensors (``ember._import_watch`` passes a module's
+    namespace once it has run)."""
+    for cls in objects:
+        if isinstance(cls, type) and "__torch_function__" in vars(cls) and _tensor_like(cls):
+            _subclass.note_instance(cls)
 
 
 def _tensor_like(cls):

@@ -222,3 +222,44 @@ def test_importing_a_submodule_keeps_the_function_the_package_bound(tmp_path):
         "from torchvision.ops import roi_align as f, ps_roi_align as g\n"
         "print(f is roi_align, g is ps_roi_align, callable(torchvision.ops.roi_align))\n")
     assert ok(run_ember(script)).split() == ["True", "True", "True"]
+
+
+_TENSOR_LIKE = (
+    "class {name}:\n"
+    "    @classmethod\n"
+    "    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
+    "        return ('handled by {name}', func.__name__)\n")
+
+
+@pytest.mark.slow  # two ember and two torch interpreters (8 CPU-seconds)
+@pytest.mark.parametrize("where", ["imported module", "script"])
+def test_tensor_likes_dispatch_and_class_bodies_see_their_caller(where, tmp_path):
+    """A class defining ``__torch_function__`` outside Tensor makes torch functions dispatch
+    to it, whether a module the script imports defines it or the script itself.  The class
+    statements of imported modules run as in Python: a class body's caller frame is the
+    module's (``overrides``' ``@override`` reads it; Tianshou's classes use it)."""
+    (tmp_path / "library.py").write_text(
+        "import sys\nimport torch\n\n"
+        "class Base:\n"
+        "    caller = sys._getframe(1).f_code.co_name, sys._getframe(1).f_globals['__name__']\n"
+        "\n\n" + _TENSOR_LIKE.format(name="Imported"))
+    script = tmp_path / "tensor_like.py"
+    if where == "script":
+        script.write_text("import torch\n\n" + _TENSOR_LIKE.format(name="Own") +
+                          "\nprint(torch.mul(Own(), 2))\n")
+    else:
+        script.write_text("import torch\nimport library\n\nprint(library.Base.caller)\n"
+                          "print(torch.add(library.Imported(), 1))\n")
+    assert ok(run_ember(script, cwd=tmp_path)) == ok(run_torch(script))
+
+
+@pytest.mark.slow
+def test_embers_own_classes_leave_dispatch_off(tmp_path):
+    """fx's ``Proxy`` defines ``__torch_function__`` and, under the runner, reports
+    ``torch.fx.proxy`` as its module: loading it and then importing a module leaves
+    function-level dispatch off (Ember's modules are not looked at for tensor-likes)."""
+    (tmp_path / "fresh_module.py").write_text("X = 1\n")
+    script = tmp_path / "own_classes.py"
+    script.write_text("import torch.fx\nprint(torch.fx.Proxy.__module__)\nimport fresh_module\n"
+                      "from ember._ops import _bindings\nprint(sorted(_bindings._active))\n")
+    assert ok(run_ember(script, cwd=tmp_path)).split("\n")[:2] == ["torch.fx.proxy", "[]"]

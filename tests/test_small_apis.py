@@ -172,6 +172,7 @@ _CUDA_CALLS = {
     "get_rng_state_all": lambda c: c.get_rng_state_all(), "initial_seed": lambda c: c.initial_seed(),
     "set_rng_state_all": lambda c: c.set_rng_state_all([]), "seed": lambda c: c.seed(),
     "device": lambda c: c.device(0).__enter__(), "is_initialized": lambda c: c.is_initialized(),
+    "_initialized": lambda c: c._initialized,
     "device_count": lambda c: c.device_count(), "get_arch_list": lambda c: c.get_arch_list(),
     "init": lambda c: c.init(), "manual_seed_all": lambda c: c.manual_seed_all(0),
     "is_tf32_supported": lambda c: c.is_tf32_supported(),

@@ -15,6 +15,8 @@ from . import nvtx  # noqa: F401  (torch.cuda.nvtx; torch.cuda.amp loads on firs
 
 
 def __getattr__(name):
+    if name == "_initialized":     # torch's flag, read by libraries saving CUDA RNG states
+        return is_initialized()
     if name == "amp":      # torch.cuda.amp, loaded on first use
         import importlib
         return importlib.import_module(__name__ + ".amp")
