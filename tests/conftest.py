@@ -217,12 +217,14 @@ def pytest_runtest_logreport(report):
 # worker that ran the file, which ends at ~0.85 GB), and files that import no new library, to
 # keep its second worker busy while the first runs ``test_oracle.py`` (a third of the part's
 # CPU, one file: ``--dist loadfile``), and to take that time out of the longer second part.
+# ``test_jit.py``'s ResNet-18 tests (+83 MB) took the other part's worker, at ~870 MB late in
+# its run, to 956 MB; the first part's workers end near 0.77 GB.
 SWEEPS = frozenset({
     "test_oracle.py", "test_opinfo.py", "test_opinfo_complex.py", "test_opinfo_forward_ad.py",
     "test_opinfo_transforms.py", "test_forward_ad_oracle.py", "test_vmap_oracle.py",
     "test_pointwise.py", "test_registry_coverage.py"})
 WITH_SWEEPS = frozenset({"test_compile_switches.py", "test_intra_op_threads.py",
-                         "test_optim.py", "test_reduction.py"})
+                         "test_optim.py", "test_reduction.py", "test_jit.py"})
 _TESTS = pathlib.Path(__file__).resolve().parent
 
 
