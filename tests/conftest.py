@@ -218,7 +218,7 @@ def pytest_runtest_logreport(report):
 # keep its second worker busy while the first runs ``test_oracle.py`` (a third of the part's
 # CPU, one file: ``--dist loadfile``), and to take that time out of the longer second part.
 # ``test_jit.py``'s ResNet-18 tests (+83 MB) took the other part's worker, at ~870 MB late in
-# its run, to 956 MB; the first part's workers end near 0.77 GB.
+# its run, to 956 MB; here they took the worker beside ``test_oracle.py``'s to 877 MB.
 SWEEPS = frozenset({
     "test_oracle.py", "test_opinfo.py", "test_opinfo_complex.py", "test_opinfo_forward_ad.py",
     "test_opinfo_transforms.py", "test_forward_ad_oracle.py", "test_vmap_oracle.py",
