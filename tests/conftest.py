@@ -217,12 +217,14 @@ def pytest_runtest_logreport(report):
 # worker that ran the file, which ends at ~0.85 GB), and files that import no new library, to
 # keep its second worker busy while the first runs ``test_oracle.py`` (a third of the part's
 # CPU, one file: ``--dist loadfile``), and to take that time out of the longer second part.
+# ``test_jit.py``'s ResNet-18 tests (+83 MB) took the other part's worker, at ~870 MB late in
+# its run, to 956 MB; here they took the worker beside ``test_oracle.py``'s to 877 MB.
 SWEEPS = frozenset({
     "test_oracle.py", "test_opinfo.py", "test_opinfo_complex.py", "test_opinfo_forward_ad.py",
     "test_opinfo_transforms.py", "test_forward_ad_oracle.py", "test_vmap_oracle.py",
     "test_pointwise.py", "test_registry_coverage.py"})
 WITH_SWEEPS = frozenset({"test_compile_switches.py", "test_intra_op_threads.py",
-                         "test_optim.py", "test_reduction.py"})
+                         "test_optim.py", "test_reduction.py", "test_jit.py"})
 _TESTS = pathlib.Path(__file__).resolve().parent
 
 
@@ -232,9 +234,34 @@ def pytest_addoption(parser):
 
 
 def pytest_ignore_collect(collection_path, config):
-    part = config.getoption("part")
-    if part is None or collection_path.parent != _TESTS or collection_path.suffix != ".py" \
+    if collection_path.parent != _TESTS or collection_path.suffix != ".py" \
             or not collection_path.name.startswith("test_"):
+        return None
+    if config.option.markexpr == "slow":
+        return not _spells_slow(collection_path) or None
+    part = config.getoption("part")
+    if part is None:
         return None
     first = collection_path.name in SWEEPS or collection_path.name in WITH_SWEEPS
     return first != (part == "sweeps") or None
+
+
+# ---- ``-m slow`` collects only the files that mark tests slow ---------------------------------
+# Collecting every file for the ~190 slow tests cost each worker 180 MB (474 -> 294 MB after
+# collection: the other files' modules, items and module-level imports), which the slow files'
+# models then had to fit on top of.  A file with slow tests spells ``mark.slow``
+# (``@pytest.mark.slow``, ``marks=pytest.mark.slow``, ``pytestmark = pytest.mark.slow``).  A run
+# that deselects the slow tests (the quick tier) records the files of those that do not, and
+# ``tests/test_suite_parts.py`` fails on any.
+_SLOW = "mark.slow"
+UNSPELLED_SLOW = set()
+
+
+@functools.lru_cache(maxsize=None)
+def _spells_slow(path):
+    return _SLOW in path.read_text(encoding="utf-8")
+
+
+def pytest_deselected(items):
+    UNSPELLED_SLOW.update(item.path.name for item in items if item.path.parent == _TESTS
+                          and item.get_closest_marker("slow") and not _spells_slow(item.path))

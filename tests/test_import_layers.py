@@ -155,3 +155,16 @@ def test_no_module_imports_a_layer_above_it():
                 upward.append(f"{path.relative_to(ROOT)}:{line} ({here}, layer {table.get(here)})"
                               f" imports {target} (layer {table.get(there)})")
     assert not upward, "upward imports:\n" + "\n".join(upward)
+
+
+def test_the_graph_imports_nothing_from_ops():
+    """docs/design.md's rule inside the tensor core ("`autograd.graph` and `autograd.grad_mode`
+    import nothing from `_ops`"), at module level and at call time alike."""
+    rule = re.search(r"`([\w.]+)` and\s+`([\w.]+)` import nothing from `([\w.]+)`",
+                     DESIGN.read_text())
+    assert rule, "the rule's sentence moved: update this test"
+    *modules, banned = rule.groups()
+    found = [f"{module}:{line} imports {target}" for module in modules
+             for line, target in imports(EMBER.joinpath(*module.split(".")).with_suffix(".py"))
+             if (target + ".").startswith(f"ember.{banned}.")]
+    assert not found, "\n".join(found)

@@ -9,10 +9,15 @@ import ember
 import ember.nn as nn
 from tests import isolated
 
-onnx = pytest.importorskip("onnx")
-ort = pytest.importorskip("onnxruntime")
+from tests.test_jit import MLP, _cnn, _encoder_layer, _lstm, _mobilenet_v2, _resnet18
 
-from tests.test_jit import MLP, _cnn, _encoder_layer, _lstm, _mobilenet_v2, _resnet18  # noqa: E402
+
+@pytest.fixture(scope="module", autouse=True)
+def _onnx():
+    """onnx and onnxruntime, imported when this file runs, not at collection: every xdist
+    worker collects every file (22 MB each)."""
+    pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime")
 
 
 def _flat(out):
@@ -23,6 +28,8 @@ def _flat(out):
 
 def _export_and_run(m, shape, tmp_path, outputs=("y",), batch_axes=(0,)):
     """Export with a dynamic batch axis (``batch_axes``: its position in each output)."""
+    import onnx
+    import onnxruntime as ort
     path = tmp_path / "model.onnx"
     axes = {"x": {0: "batch"}}
     axes.update({name: {d: "batch"} for name, d in zip(outputs, batch_axes * len(outputs))})

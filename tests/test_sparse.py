@@ -118,7 +118,8 @@ def test_sparse_sum(dim):
         _same(e.sum(), t.sum())
 
 
-def test_elementwise_and_transpose():
+def _elementwise_cases():
+    """(case, ember result, torch result) for the operators and element-wise ops."""
     e, t = _pair()
     e2, t2 = _both([[1, 0], [1, 1]], [5.0, 6.0], (2, 3))
     dense = np.random.default_rng(3).standard_normal((2, 3)).astype("float32")
@@ -133,6 +134,32 @@ def test_elementwise_and_transpose():
              lambda lib, a, b: a.detach()]
     for f in cases:
         _same(f(ember, e, e2), f(torch, t, t2))
+
+
+def test_elementwise_and_transpose():
+    _elementwise_cases()
+
+
+def test_elementwise_with_the_dispatch_layer_on(monkeypatch):
+    """Once a ``__torch_dispatch__`` subclass has had an instance, the dispatch layer wraps
+    Tensor's operators for good: sparse tensors still find their handlers (the name table is
+    built from the originals, whichever bindings are in place when it is first built)."""
+    from ember import _aten_dispatch
+    from ember._ops import sparse_dispatch
+
+    class Dispatching(ember.Tensor):
+        @classmethod
+        def __torch_dispatch__(cls, func, types, args=(), kwargs=None):
+            raise AssertionError("no instance is made")
+
+    monkeypatch.setattr(sparse_dispatch, "_names", {})    # built afresh under the layer
+    _aten_dispatch._classes.add(Dispatching)
+    _aten_dispatch._sync()
+    try:
+        _elementwise_cases()
+    finally:
+        _aten_dispatch._classes.discard(Dispatching)
+        _aten_dispatch._sync()
 
 
 # ---- autograd -----------------------------------------------------------------------------------

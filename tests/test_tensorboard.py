@@ -11,10 +11,22 @@ import ember
 from ember.utils import tensorboard as etb
 
 torch = pytest.importorskip("torch")
-pytest.importorskip("tensorboard")
-from torch.utils import tensorboard as ttb  # noqa: E402
-from tensorboard.backend.event_processing.event_accumulator import EventAccumulator  # noqa
-from tensorboard.plugins.hparams import metadata as hp_meta  # noqa: E402
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ttb():
+    """torch's writer.  It and tensorboard's reader are imported when this file runs, not at
+    collection: every xdist worker collects every file (15 MB each)."""
+    pytest.importorskip("tensorboard")
+    from torch.utils import tensorboard
+    return tensorboard
+
+
+def _accumulator(logdir, **kwargs):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    ea = EventAccumulator(logdir, **kwargs)
+    ea.Reload()
+    return ea
 
 DATA = np.random.default_rng(0)
 VALUES = DATA.standard_normal(500).astype("float32")
@@ -43,9 +55,8 @@ def _write(lib, mod, logdir):
 
 
 def _read(logdir):
-    ea = EventAccumulator(logdir, size_guidance={"histograms": 0, "images": 0, "tensors": 0,
-                                                 "scalars": 0})
-    ea.Reload()
+    ea = _accumulator(logdir, size_guidance={"histograms": 0, "images": 0, "tensors": 0,
+                                             "scalars": 0})
     out = {"tags": {k: sorted(v) for k, v in ea.Tags().items() if isinstance(v, list)}}
     out["scalars"] = {t: [(e.step, e.value) for e in ea.Scalars(t)]
                       for t in ea.Tags()["scalars"]}
@@ -73,8 +84,8 @@ def _runs(logdir):
 
 
 def _hparams(logdir, metric="acc"):
-    ea = EventAccumulator(os.path.join(logdir, "hp"))
-    ea.Reload()
+    from tensorboard.plugins.hparams import metadata as hp_meta
+    ea = _accumulator(os.path.join(logdir, "hp"))
     content = ea.PluginTagToContent("hparams")
     return (str(hp_meta.parse_experiment_plugin_data(content[hp_meta.EXPERIMENT_TAG])),
             str(hp_meta.parse_session_start_info_plugin_data(
@@ -85,7 +96,7 @@ def _hparams(logdir, metric="acc"):
 
 
 @pytest.fixture(scope="module")
-def logs(tmp_path_factory):
+def logs(tmp_path_factory, ttb):
     root = tmp_path_factory.mktemp("tb")
     return (_write(ember, etb, str(root / "ember")), _write(torch, ttb, str(root / "torch")))
 
@@ -127,7 +138,7 @@ def test_event_file_framing(tmp_path):
     assert count == 2
 
 
-def test_errors_match_torch(tmp_path):
+def test_errors_match_torch(tmp_path, ttb):
     for call in (lambda m: m.SummaryWriter(str(tmp_path / "e")).add_histogram("h", np.zeros(0)),
                  lambda m: m.SummaryWriter(str(tmp_path / "f")).add_hparams([], {})):
         errs = []
@@ -138,7 +149,7 @@ def test_errors_match_torch(tmp_path):
         assert errs[0] == errs[1]
 
 
-def test_summary_module_as_lightning_uses_it(tmp_path):
+def test_summary_module_as_lightning_uses_it(tmp_path, ttb):
     """``summary.hparams`` handed to the writer's file writer, as Lightning's logger does."""
     from torch.utils.tensorboard import summary as tsummary
     from ember.utils.tensorboard import summary as esummary
@@ -159,7 +170,7 @@ def test_summary_module_as_lightning_uses_it(tmp_path):
     assert results[0] == results[2] and results[1] == results[3]
 
 
-def test_add_figure_matches_torch(tmp_path):
+def test_add_figure_matches_torch(tmp_path, ttb):
     plt = pytest.importorskip("matplotlib.pyplot")
     images = []
     for mod in (etb, ttb):

@@ -13,7 +13,18 @@ from ember.vision import datasets as ED
 from ember.vision.datasets.utils import calculate_md5
 
 Image = pytest.importorskip("PIL.Image")
-scipy_io = pytest.importorskip("scipy.io")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _scipy_io():
+    """SciPy's .mat writer, imported when this file runs, not at collection: every xdist
+    worker collects every file (13 MB each)."""
+    pytest.importorskip("scipy.io")
+
+
+def _savemat(path, data):
+    import scipy.io
+    scipy.io.savemat(path, data)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +60,7 @@ def save_jpg(path, rng, size=(6, 5)):
 def test_svhn(tmp_path, TD, monkeypatch):
     rng = np.random.default_rng(0)
     x = (rng.uniform(size=(32, 32, 3, 5)) * 255).astype(np.uint8)
-    scipy_io.savemat(tmp_path / "test_32x32.mat", {"X": x, "y": np.array([[1], [10], [3], [10],
+    _savemat(tmp_path / "test_32x32.mat", {"X": x, "y": np.array([[1], [10], [3], [10],
                                                                             [7]])})
     md5 = calculate_md5(tmp_path / "test_32x32.mat")
     for cls in (ED.SVHN, TD.SVHN):
@@ -93,8 +104,8 @@ def test_flowers102(tmp_path, TD, monkeypatch):
     base = tmp_path / "flowers-102"
     for i in range(1, 7):
         save_jpg(str(base / "jpg" / f"image_{i:05d}.jpg"), rng)
-    scipy_io.savemat(base / "imagelabels.mat", {"labels": np.array([[5, 1, 102, 7, 7, 3]])})
-    scipy_io.savemat(base / "setid.mat", {"trnid": np.array([[1, 4]]), "valid": np.array([[2, 6]]),
+    _savemat(base / "imagelabels.mat", {"labels": np.array([[5, 1, 102, 7, 7, 3]])})
+    _savemat(base / "setid.mat", {"trnid": np.array([[1, 4]]), "valid": np.array([[2, 6]]),
                                           "tstid": np.array([[3, 5]])})
     for cls in (ED.Flowers102, TD.Flowers102):
         monkeypatch.setattr(cls, "_file_dict", {**cls._file_dict, **{
@@ -221,7 +232,7 @@ def _devkit(root):
     synsets = np.array([(1, "n01", "tench, Tinca tinca", "a fish", 0),
                         (2, "n02", "goldfish", "a fish", 0),
                         (3, "n99", "fish", "fishes", 2)], dtype=fields)
-    scipy_io.savemat(devkit / "meta.mat", {"synsets": synsets})
+    _savemat(devkit / "meta.mat", {"synsets": synsets})
     (devkit / "ILSVRC2012_validation_ground_truth.txt").write_text("2\n1\n2\n")
     with tarfile.open(root / "ILSVRC2012_devkit_t12.tar.gz", "w:gz") as tar:
         tar.add(root / "src" / "ILSVRC2012_devkit_t12", arcname="ILSVRC2012_devkit_t12")

@@ -339,6 +339,14 @@ def _narrow_heads(det, model, width=64):
             width, heads.keypoint_predictor.kps_score_lowres.out_channels)
 
 
+def _fixed_input_size(model, size):
+    """SSDlite resizes every image to a fixed 320x320; float64 activations and gradients at
+    that size took its process to 0.94-0.96 GB.  At 160x160 each feature map is still at
+    least 1x1 (the last extra blocks'), and every loss and gradient is still compared."""
+    transform = model.transform
+    transform.min_size, transform.max_size, transform.fixed_size = (size,), size, (size, size)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name,kwargs", TRAIN_CASES, ids=[c[0] for c in TRAIN_CASES])
 def test_train_losses_match_torchvision(name, kwargs):
@@ -357,6 +365,9 @@ def _train_losses_match(name, kwargs):
     with _real_torchvision() as tv, tempfile.TemporaryDirectory() as grads:
         theirs, ours = _pair(tv, name, dtype=torch.float64,
                              heads=_narrow_heads if "rcnn" in name else None, **kwargs)
+        if name.startswith("ssdlite"):
+            for model in (theirs, ours):
+                _fixed_input_size(model, 160)
         theirs.train()
         ours.train()
         images_t, images_e = _images(torch.float64)

@@ -4,6 +4,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._storage import UntypedStorage
+from .._strides import dense
 from .. import _errors
 from .._device import resolve as _resolve, cpu as _cpu, device as _device_cls
 from .._tensor import Tensor, _make
@@ -463,7 +464,7 @@ def to(self, *args, **kwargs):
             warnings.warn(_errors.complex_cast_warning(), UserWarning, stacklevel=2)
             arr = arr.real
         arr = _astype(arr, dt)     # (NumPy's cast keeps a dense input's layout, as torch)
-        if not relayout and not self._data.flags.c_contiguous and not M.dense(self._data):
+        if not relayout and not self._data.flags.c_contiguous and not dense(self._data):
             arr = M.laid_out(be_dst.xp, arr, "preserve_format", like=self._data)
     elif arr is self._data and not relayout:
         arr = be_dst.copy(arr) if self._data.flags.c_contiguous else \

@@ -6,6 +6,7 @@ import math
 
 from .. import _errors
 from .. import _layout
+from .._strides import axis_order as _axis_order
 
 _PERMUTATIONS = {"channels_last": (0, 2, 3, 1), "channels_last_3d": (0, 2, 3, 4, 1)}
 
@@ -19,33 +20,6 @@ def check_rank(fmt_name, ndim):
     perm = _PERMUTATIONS.get(fmt_name)
     if perm is not None and ndim != len(perm):
         raise _errors.memory_format_rank(len(perm), fmt_name)
-
-
-def _axis_order(arr):
-    """Axes from the outermost in memory to the innermost, as torch orders a new tensor's
-    axes after ``arr``'s (its dense-stride inference): by decreasing stride, equal strides by
-    decreasing size; a zero stride (a broadcast axis) is unordered against the others, so
-    such an axis keeps its logical place."""
-    strides, shape = arr.strides, arr.shape
-
-    def outer(a, b):    # 1: axis a lies outside axis b, -1: inside, 0: unordered
-        if strides[a] == 0 or strides[b] == 0:
-            return 0
-        if strides[a] != strides[b]:
-            return 1 if strides[a] > strides[b] else -1
-        return 1 if shape[a] > shape[b] else 0
-
-    inner_first = list(range(arr.ndim - 1, -1, -1))
-    for i in range(1, arr.ndim):        # an insertion sort that stops at unordered pairs
-        j = i
-        for k in range(i - 1, -1, -1):
-            c = outer(inner_first[k], inner_first[j])
-            if c > 0:
-                inner_first[k], inner_first[j] = inner_first[j], inner_first[k]
-                j = k
-            elif c < 0:
-                break
-    return inner_first[::-1]
 
 
 def empty_in_order(xp, shape, dtype, order):
@@ -66,18 +40,6 @@ def view_as(flat, shape, fmt_name):
     check_rank(fmt_name, len(shape))
     perm = _PERMUTATIONS.get(fmt_name)
     return flat.reshape(shape) if perm is None else _in_order(flat, shape, perm)
-
-
-def dense(arr):
-    """Whether ``arr`` is non-overlapping and dense: its elements fill a block of memory, each
-    once (no broadcast axis, no gaps, no negative strides)."""
-    expected = arr.itemsize
-    for axis in reversed(_axis_order(arr)):
-        if arr.shape[axis] != 1:
-            if arr.strides[axis] != expected:
-                return False
-            expected *= arr.shape[axis]
-    return True
 
 
 def axis_order(ndim, fmt_name, like=None):

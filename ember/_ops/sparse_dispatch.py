@@ -77,9 +77,9 @@ def _name_of(func):
         for name, value in vars(Tensor).items():
             if isinstance(value, property):
                 _names[value] = name
-        for name, value in vars(Tensor).items():
+        for name, value in vars(Tensor).items():     # (a binding layer's wrapper: its original)
             if callable(value) and not isinstance(value, type):
-                _names.setdefault(value, name)
+                _names.setdefault(_bindings.original(value), name)
         for op in OPS.values():
             _names[op.fn] = op.name
             if op.inplace is not None:

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from .. import _errors
 from .._layout import strided as _strided, contiguous_format as _contiguous
+from .._strides import dense as _dense_strides
 from .._aten_dispatch import _classes as _dispatching
 from .._tensor import GRAD_DTYPES, Tensor, _make
 from . import grad_mode
@@ -316,8 +317,7 @@ def _dense(var):
         return False
     if var._data.flags.c_contiguous:
         return True
-    from .._ops import memory_format   # at call time: no import cycle at module load
-    return memory_format.dense(var._data)
+    return _dense_strides(var._data)
 
 
 def _contract_copy(var, g):
