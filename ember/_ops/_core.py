@@ -23,7 +23,7 @@ from ..autograd.graph import _new as _new_node, _anomaly
 from . import _bindings
 from ._numpy_names import accepting, public_bindings
 
-_grad_on = grad_mode.is_grad_enabled   # this thread's grad mode: one C call
+_grad_on = grad_mode.grad_on   # this thread's grad mode: one C call
 _inference_on = grad_mode.is_inference_mode_enabled
 _ndarray = np.ndarray
 
@@ -32,8 +32,9 @@ def raw_grad_ok(g, saved):
     """Whether a backward formula may run a backend kernel on the arrays of the gradient ``g``
     and a saved tensor: no graph of the gradient is being built and both are plain Tensors
     (vmap's batched gradients, as in ``vmap`` over ``autograd.grad``, go through ops, which
-    batch)."""
-    return not _grad_on() and g.__class__ is Tensor and saved.__class__ is Tensor
+    batch) without forward-mode tangents (forward-over-reverse differentiates the formula)."""
+    return not _grad_on() and g.__class__ is Tensor and saved.__class__ is Tensor and \
+        not g._fw and not saved._fw
 
 
 class OpDef:

@@ -278,13 +278,13 @@ def accumulate_into(var, g):
     old = var._grad
     if old is None:
         if g.layout is not _strided or g.__class__ in _dispatching:
-            var._grad = g.clone() if grad_mode.is_grad_enabled() else g.detach()
-        elif not grad_mode.is_grad_enabled() and _obeys_contract(g, var) and _can_steal(g):
+            var._grad = g.clone() if grad_mode.grad_on() else g.detach()
+        elif not grad_mode.grad_on() and _obeys_contract(g, var) and _can_steal(g):
             g._requires_grad = False
             var._grad = g
         else:
             var._grad = _contract_copy(var, g)
-    elif grad_mode.is_grad_enabled():
+    elif grad_mode.grad_on():
         var._grad = old + g if old.layout is _strided or g.layout is not _strided else g + old
     elif old.layout is not _strided or g.layout is not _strided:
         # sparse + sparse stays sparse; with a dense one the sum is dense (dense + sparse)
@@ -325,11 +325,11 @@ def _contract_copy(var, g):
     torch's ``clone_obey_contract``)."""
     v = var._data
     if not _dense(var):
-        return g.clone(memory_format=_contiguous) if grad_mode.is_grad_enabled() else \
+        return g.clone(memory_format=_contiguous) if grad_mode.grad_on() else \
             _make(var._device.backend.copy(g._data), g._dtype, g._device)
     buf = _make(var._device.backend.xp.empty_like(v, dtype=g._data.dtype), g._dtype,
                 g._device)
-    if grad_mode.is_grad_enabled():
+    if grad_mode.grad_on():
         return buf.copy_(g)
     buf._data[...] = g._data
     return buf
