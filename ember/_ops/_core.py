@@ -19,6 +19,7 @@ from .._device import cpu as _cpu
 from .._tensor import Tensor, _make
 from ..autograd import grad_mode
 from ..autograd.graph import NO_GRAD_VIEW, make_node, node_class, set_output, save_output, edge
+from ..autograd.graph import output_alias
 from ..autograd.graph import _new as _new_node, _anomaly
 from . import _bindings
 from ._numpy_names import accepting, public_bindings
@@ -419,18 +420,32 @@ def unary(name, kernel, backward=None, node=None, *, saves="input", float_result
                 dt = D.from_numpy_dtype(r.dtype)
         res = wrap(r, D.bool_ if bool_result else dt, dev)
         if cls is not None and _grad_on() and input._requires_grad:
+            node = _new_node(cls)       # (``make_node``'s work, inlined for one input)
+            node.next_functions = (edge(input),)
+            node._args = None
             if saves == "output":
-                record(res, cls, (input,), (None,), save_out=0)
+                node._saved, node._versions = (output_alias(res),), (res._vc[0],)
+                node._out_idx = _OUTPUT_SAVED[0]
             elif saves == "both":
-                n = record(res, cls, (input,), (input, None))
-                save_output(n, res, 1)
+                node._saved = (input, output_alias(res))
+                node._versions = (input._vc[0], res._vc[0])
+                node._out_idx = _OUTPUT_SAVED[1]
+            elif saves == "input":
+                node._saved, node._versions = (input,), (input._vc[0],)
             else:
-                record(res, cls, (input,), (input,) if saves == "input" else ())
+                node._saved = node._versions = ()
+            res._grad_fn = node
+            res._requires_grad = True
+            if _anomaly[0]:
+                node._trace = traceback.format_stack()[:-1]
         if out is not None:
             return write_out(out, res)
         return res
 
     return _finish_family_op(op, name, module, cls, node, aliases, method, inplace_ok)
+
+
+_OUTPUT_SAVED = (((0, 0),), ((1, 0),))   # ``Node._out_idx`` of an output saved in slot 0 / 1
 
 
 def _finish_family_op(op, name, module, cls, node, aliases, method, inplace_ok):

@@ -227,9 +227,10 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
     prev = grad_mode.grad_on()
     grad_mode._set_enabled(bool(create_graph))
     raw = not create_graph and not _bindings._active   # (see ``_sum``)
+    pop, get = buffers.pop, buffers.get
     try:
         for node in order:
-            grads = buffers.pop(node, None)
+            grads = pop(node, None)
             if grads is None:
                 continue  # no gradient reached this node
             if needed is not None:
@@ -259,10 +260,13 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
             for (nxt, nr), g in zip(node.next_functions, out):
                 if nxt is None or g is None:
                     continue
-                buf = buffers.get(nxt)
+                buf = get(nxt)
                 if buf is None:
-                    buffers[nxt] = buf = [None] * nxt._nout
-                    buf[nr] = g
+                    if nxt._nout == 1:
+                        buffers[nxt] = [g]
+                    else:
+                        buffers[nxt] = buf = [None] * nxt._nout
+                        buf[nr] = g
                 else:
                     cur = buf[nr]
                     buf[nr] = g if cur is None else _sum(cur, g) if raw else _add_op(cur, g)

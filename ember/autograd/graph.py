@@ -441,11 +441,17 @@ def store_saved(node, index, alias, version):
     node._versions = tuple(v)
 
 
-def save_output(node, out, index, nr=0):
-    """Save an op's own output in slot ``index`` of ``node._saved`` without a reference cycle."""
+def output_alias(out):
+    """``out`` as a node saves its own output: the same array and version counter, without
+    ``grad_fn`` (no reference cycle; ``Node.saved`` re-attaches it)."""
     alias = _make(out._data, out._dtype, out._device)
     alias._vc = out._vc
-    store_saved(node, index, alias, out._vc[0])
+    return alias
+
+
+def save_output(node, out, index, nr=0):
+    """Save an op's own output in slot ``index`` of ``node._saved`` without a reference cycle."""
+    store_saved(node, index, output_alias(out), out._vc[0])
     node._out_idx = ((index, nr),) if node._out_idx is None else node._out_idx + ((index, nr),)
 
 
