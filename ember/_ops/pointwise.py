@@ -724,8 +724,7 @@ def _sigmoid_kernel(x, be):
     # 1 / (1 + exp(-x)) in one buffer; exp overflowing to inf correctly gives 0 (the backend
     # silences IEEE warnings, as PyTorch does).
     xp = be.xp
-    r = xp.empty_like(x)
-    xp.negative(x, out=r)
+    r = out_array(xp.negative(x), xp)
     xp.exp(r, out=r)
     xp.add(r, 1, out=r)
     return xp.reciprocal(r, out=r)
