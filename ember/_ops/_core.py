@@ -488,11 +488,11 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
     ``exact_scalar``: with a float16/bfloat16 result, a scalar ``other`` (Python number or 0-d
     tensor) enters at float32 precision, unrounded (PyTorch's mul and div kernels do this)."""
     module = sys._getframe(1).f_globals["__name__"]
-    cls = node_class(node, _binary_backward(backward)) if node else None
+    cls = node_class(node, _binary_backward(backward, bool(saves))) if node else None
     cls_other_scalar, cls_input_scalar = (
         (cls, cls) if not scalar_nodes else
-        tuple(node_class(n, _binary_backward(backward)) if isinstance(n, str) else n
-              for n in scalar_nodes))
+        tuple(node_class(n, _binary_backward(backward, bool(saves))) if isinstance(n, str)
+              else n for n in scalar_nodes))
     float_result = result == "float"
     bool_result = result == "bool"
 
@@ -582,9 +582,15 @@ def _exact_scalar(value, operand):
     return np.float32(value) if isinstance(value, (int, float)) else operand
 
 
-def _binary_backward(formula):
+_NOTHING_SAVED = (None, None)
+
+
+def _binary_backward(formula, saves=True):
+    """The node's backward: ``formula`` on the saved operands (or the Python scalars), its
+    gradients reduced to the operands' shapes and dtypes.  ``saves=False``: the op saves no
+    tensor (add, sub), so there is nothing to unpack or version-check."""
     def backward(node, g):
-        s = node.saved()
+        s = node.saved() if saves else _NOTHING_SAVED
         ma, mb = node._args
         a = s[0] if ma.__class__ is tuple else ma
         b = s[1] if mb.__class__ is tuple else mb
