@@ -86,7 +86,8 @@ def test_forward_over_reverse(dt, tdt, tol):
 
 def test_half_precision_and_complex_take_the_op_path():
     rng = np.random.default_rng(3)
-    for dt, tdt, tol in ((ember.float16, torch.float16, 2e-3), (ember.bfloat16, torch.bfloat16, 2e-2),
+    for dt, tdt, tol in ((ember.float16, torch.float16, 2e-3),
+                         (ember.bfloat16, torch.bfloat16, 2e-2),
                          (ember.complex64, torch.complex64, 1e-5)):
         v, w = rng.standard_normal(6), rng.standard_normal(6)
         ea, eb = (ember.tensor(x).to(dt).requires_grad_() for x in (v, w))
