@@ -1,7 +1,7 @@
-"""The backward fast paths (gradients summed by the backend kernel in the engine, MulBackward0
-and SigmoidBackward0 on arrays when no graph of the gradient is built) against torch: plain
-backward, double backward (``create_graph``, the op path), forward-over-reverse, broadcasting,
-non-contiguous gradients and 0-d tensors."""
+"""The backward fast paths (SigmoidBackward0 and ReluBackward0 on arrays when no graph of the
+gradient is built, unary nodes built inline, add / sub nodes with nothing to unpack) against
+torch: plain backward, double backward (``create_graph``, the op path), forward-over-reverse,
+broadcasting, shared inputs, non-contiguous gradients and 0-d tensors."""
 import numpy as np
 import pytest
 import torch
@@ -25,9 +25,9 @@ def _close(e, t, tol):
 
 
 def _net(lib, a, b):
-    """Shared inputs (gradients summed in the engine), products and sigmoids."""
+    """Shared inputs (gradients summed in the engine), products, sigmoids and a ReLU."""
     u = (a * b).sigmoid()
-    return (u * a + u.sigmoid() * b - a * 0.5).sigmoid()
+    return (u * a + u.sigmoid() * b - a * 0.5).sigmoid() + (a * b - 0.25).relu()
 
 
 @pytest.mark.parametrize("dt,tdt,tol", DTYPES)

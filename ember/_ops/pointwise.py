@@ -196,18 +196,8 @@ def _conj(x):
     return x.conj() if isinstance(x, Tensor) and x._dtype.is_complex else x
 
 
-def _times_conj(g, s):
-    """``g * conj(s)``; without a graph of the gradient, for real float32/64 tensors of one
-    dtype and device, the product kernel itself (what the mul op runs for them)."""
-    if s.__class__ is Tensor and g._dtype is s._dtype and g._device is s._device and \
-            (g._dtype is D.float32 or g._dtype is D.float64) and raw_grad_ok(g, s):
-        xp = g._device._backend.xp
-        return _make(out_array(xp.multiply(g._data, s._data), xp), g._dtype, g._device)
-    return g * _conj(s)
-
-
 def _mul_bwd(g, a, b, y, na, nb):
-    return (_times_conj(g, b) if na else None, _times_conj(g, a) if nb else None)
+    return (g * _conj(b) if na else None, g * _conj(a) if nb else None)
 
 
 mul, mul_ = binary("mul", lambda a, b, be: be.xp.multiply(a, b), _mul_bwd, "MulBackward0",

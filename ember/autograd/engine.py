@@ -10,9 +10,7 @@ import threading
 import warnings
 
 from .. import _errors
-from .._dtype import float32, float64, complex64, complex128
 from .._layout import strided as _strided
-from .._ops import _bindings
 from .._tensor import Tensor, _make
 from . import grad_mode
 from .graph import AccumulateGrad, GradientEdge, accumulator_of, apply_anomalous, _anomaly
@@ -165,27 +163,6 @@ def _add(a, b):
     return a + b
 
 
-def _add_op(cur, g):
-    """Two gradients of one node input summed by the add op (a sparse sum takes its dense term
-    first: dense + sparse is dense)."""
-    return cur + g if cur.layout is _strided else g + cur
-
-
-_RAW_SUM = frozenset((float32, float64, complex64, complex128))
-
-
-def _sum(cur, g):
-    """``_add_op(cur, g)`` when no graph of the gradients is built and no transform watches the
-    ops: plain tensors of one float dtype, device and shape are added by the backend kernel
-    directly (the add op's own fast path, without its checks and node bookkeeping)."""
-    cd = cur._data
-    if cur.__class__ is Tensor and g.__class__ is Tensor and cur._dtype is g._dtype and \
-            cur._device is g._device and cd.shape == g._data.shape and cd.ndim and \
-            cur._dtype in _RAW_SUM:
-        return _make(cur._device._backend.xp.add(cd, g._data), cur._dtype, cur._device)
-    return _add_op(cur, g)
-
-
 def _needed(order, targets):
     """PyTorch's exec_info: the nodes on a path to a ``target`` (their formulas must run).
 
@@ -226,7 +203,6 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
     tasks.append(task)
     prev = grad_mode.grad_on()
     grad_mode._set_enabled(bool(create_graph))
-    raw = not create_graph and not _bindings._active   # (see ``_sum``)
     pop, get = buffers.pop, buffers.get
     try:
         for node in order:
@@ -269,7 +245,8 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
                         buf[nr] = g
                 else:
                     cur = buf[nr]
-                    buf[nr] = g if cur is None else _sum(cur, g) if raw else _add_op(cur, g)
+                    # (a sparse sum takes its dense term first: dense + sparse is dense)
+                    buf[nr] = g if cur is None else cur + g if cur.layout is _strided else g + cur
             out = g = grads = None  # drop references so AccumulateGrad can steal buffers
         if task.callbacks:
             task.finish()
