@@ -392,6 +392,9 @@ def write_out(out, result):
 _FLOAT_CAT = 2
 
 
+_OUTPUT_SAVED = (((0, 0),), ((1, 0),))   # ``Node._out_idx`` of an output saved in slot 0 / 1
+
+
 def unary(name, kernel, backward=None, node=None, *, saves="input", float_result=False,
           int_ok=True, bool_result=False, aliases=(), method=True, inplace_ok=True,
           keep_int=False, check=None):
@@ -443,9 +446,6 @@ def unary(name, kernel, backward=None, node=None, *, saves="input", float_result
         return res
 
     return _finish_family_op(op, name, module, cls, node, aliases, method, inplace_ok)
-
-
-_OUTPUT_SAVED = (((0, 0),), ((1, 0),))   # ``Node._out_idx`` of an output saved in slot 0 / 1
 
 
 def _finish_family_op(op, name, module, cls, node, aliases, method, inplace_ok):
