@@ -19,11 +19,12 @@ from .._device import cpu as _cpu
 from .._tensor import Tensor, _make
 from ..autograd import grad_mode
 from ..autograd.graph import NO_GRAD_VIEW, make_node, node_class, set_output, save_output, edge
+from ..autograd.graph import output_alias
 from ..autograd.graph import _new as _new_node, _anomaly
 from . import _bindings
 from ._numpy_names import accepting, public_bindings
 
-_grad_on = grad_mode.is_grad_enabled   # this thread's grad mode: one C call
+_grad_on = grad_mode.grad_on   # this thread's grad mode: one C call
 _inference_on = grad_mode.is_inference_mode_enabled
 _ndarray = np.ndarray
 
@@ -32,8 +33,9 @@ def raw_grad_ok(g, saved):
     """Whether a backward formula may run a backend kernel on the arrays of the gradient ``g``
     and a saved tensor: no graph of the gradient is being built and both are plain Tensors
     (vmap's batched gradients, as in ``vmap`` over ``autograd.grad``, go through ops, which
-    batch)."""
-    return not _grad_on() and g.__class__ is Tensor and saved.__class__ is Tensor
+    batch) without forward-mode tangents (forward-over-reverse differentiates the formula)."""
+    return not _grad_on() and g.__class__ is Tensor and saved.__class__ is Tensor and \
+        not g._fw and not saved._fw
 
 
 class OpDef:
@@ -394,6 +396,9 @@ def write_out(out, result):
 _FLOAT_CAT = 2
 
 
+_OUTPUT_SAVED = (((0, 0),), ((1, 0),))   # ``Node._out_idx`` of an output saved in slot 0 / 1
+
+
 def unary(name, kernel, backward=None, node=None, *, saves="input", float_result=False,
           int_ok=True, bool_result=False, aliases=(), method=True, inplace_ok=True,
           keep_int=False, check=None):
@@ -422,13 +427,24 @@ def unary(name, kernel, backward=None, node=None, *, saves="input", float_result
                 dt = D.from_numpy_dtype(r.dtype)
         res = wrap(r, D.bool_ if bool_result else dt, dev)
         if cls is not None and _grad_on() and input._requires_grad:
+            node = _new_node(cls)       # (``make_node``'s work, inlined for one input)
+            node.next_functions = (edge(input),)
+            node._args = None
             if saves == "output":
-                record(res, cls, (input,), (None,), save_out=0)
+                node._saved, node._versions = (output_alias(res),), (res._vc[0],)
+                node._out_idx = _OUTPUT_SAVED[0]
             elif saves == "both":
-                n = record(res, cls, (input,), (input, None))
-                save_output(n, res, 1)
+                node._saved = (input, output_alias(res))
+                node._versions = (input._vc[0], res._vc[0])
+                node._out_idx = _OUTPUT_SAVED[1]
+            elif saves == "input":
+                node._saved, node._versions = (input,), (input._vc[0],)
             else:
-                record(res, cls, (input,), (input,) if saves == "input" else ())
+                node._saved = node._versions = ()
+            res._grad_fn = node
+            res._requires_grad = True
+            if _anomaly[0]:
+                node._trace = traceback.format_stack()[:-1]
         if out is not None:
             return write_out(out, res)
         return res
@@ -476,11 +492,11 @@ def binary(name, kernel, backward=None, node=None, *, result="promote", saves=(0
     ``exact_scalar``: with a float16/bfloat16 result, a scalar ``other`` (Python number or 0-d
     tensor) enters at float32 precision, unrounded (PyTorch's mul and div kernels do this)."""
     module = sys._getframe(1).f_globals["__name__"]
-    cls = node_class(node, _binary_backward(backward)) if node else None
+    cls = node_class(node, _binary_backward(backward, bool(saves))) if node else None
     cls_other_scalar, cls_input_scalar = (
         (cls, cls) if not scalar_nodes else
-        tuple(node_class(n, _binary_backward(backward)) if isinstance(n, str) else n
-              for n in scalar_nodes))
+        tuple(node_class(n, _binary_backward(backward, bool(saves))) if isinstance(n, str)
+              else n for n in scalar_nodes))
     float_result = result == "float"
     bool_result = result == "bool"
 
@@ -570,9 +586,15 @@ def _exact_scalar(value, operand):
     return np.float32(value) if isinstance(value, (int, float)) else operand
 
 
-def _binary_backward(formula):
+_NOTHING_SAVED = (None, None)
+
+
+def _binary_backward(formula, saves=True):
+    """The node's backward: ``formula`` on the saved operands (or the Python scalars), its
+    gradients reduced to the operands' shapes and dtypes.  ``saves=False``: the op saves no
+    tensor (add, sub), so there is nothing to unpack or version-check."""
     def backward(node, g):
-        s = node.saved()
+        s = node.saved() if saves else _NOTHING_SAVED
         ma, mb = node._args
         a = s[0] if ma.__class__ is tuple else ma
         b = s[1] if mb.__class__ is tuple else mb

@@ -14,7 +14,7 @@ from .._tensor import Tensor, _make
 from ..autograd.graph import node_class, save_output
 from ._core import (OPS, set_autocast, raw_grad_ok,
                     unary, binary, register, prep2, record, _grad_on, write_out, inplace,
-                    needs_grad, grad_for, wrap, check_same_device, check_scalar_arg)
+                    needs_grad, grad_for, wrap, out_array, check_same_device, check_scalar_arg)
 from . import memory_format
 
 _LN2 = math.log(2.0)
@@ -714,15 +714,28 @@ def _sigmoid_kernel(x, be):
     # 1 / (1 + exp(-x)) in one buffer; exp overflowing to inf correctly gives 0 (the backend
     # silences IEEE warnings, as PyTorch does).
     xp = be.xp
-    r = xp.empty_like(x)
-    xp.negative(x, out=r)
+    r = out_array(xp.negative(x), xp)
     xp.exp(r, out=r)
     xp.add(r, 1, out=r)
     return xp.reciprocal(r, out=r)
 
 
-sigmoid, sigmoid_ = unary("sigmoid", _sigmoid_kernel, lambda g, x, y: g * (y * (1 - y)).conj(),
-                          "SigmoidBackward0", saves="output", float_result=True)
+def _sigmoid_grad(g, x, y):
+    """``g * (y * (1 - y)).conj()``; without a graph of the gradient, for a real float32/64
+    ``g`` laid out as ``y``, the same three kernels in one buffer (no tensor per step)."""
+    gd, yd = g._data, y._data
+    if raw_grad_ok(g, y) and g._dtype is y._dtype and (g._dtype is D.float32 or
+                                                       g._dtype is D.float64) and \
+            gd.shape == yd.shape and gd.strides == yd.strides and g._device is y._device:
+        xp = g._device._backend.xp
+        r = out_array(xp.subtract(1, yd), xp)
+        xp.multiply(yd, r, out=r)
+        return _make(xp.multiply(gd, r, out=r), g._dtype, g._device)
+    return g * (y * (1 - y)).conj()
+
+
+sigmoid, sigmoid_ = unary("sigmoid", _sigmoid_kernel, _sigmoid_grad, "SigmoidBackward0",
+                          saves="output", float_result=True)
 
 
 def _relu_check(dt):

@@ -201,11 +201,12 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
     tasks = _tasks()
     task = _GraphTask(order, executed, targets)
     tasks.append(task)
-    prev = grad_mode.is_grad_enabled()
+    prev = grad_mode.grad_on()
     grad_mode._set_enabled(bool(create_graph))
+    pop, get = buffers.pop, buffers.get
     try:
         for node in order:
-            grads = buffers.pop(node, None)
+            grads = pop(node, None)
             if grads is None:
                 continue  # no gradient reached this node
             if needed is not None:
@@ -235,10 +236,13 @@ def run(roots, root_grads, retain_graph, create_graph, capture=None, accumulate=
             for (nxt, nr), g in zip(node.next_functions, out):
                 if nxt is None or g is None:
                     continue
-                buf = buffers.get(nxt)
+                buf = get(nxt)
                 if buf is None:
-                    buffers[nxt] = buf = [None] * nxt._nout
-                    buf[nr] = g
+                    if nxt._nout == 1:
+                        buffers[nxt] = [g]
+                    else:
+                        buffers[nxt] = buf = [None] * nxt._nout
+                        buf[nr] = g
                 else:
                     cur = buf[nr]
                     # (a sparse sum takes its dense term first: dense + sparse is dense)

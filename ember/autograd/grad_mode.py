@@ -26,6 +26,8 @@ def is_inference_mode_enabled():
     return _inference_var.get()
 
 _set_enabled = _enabled_var.set
+grad_on = _enabled_var.get   # ``is_grad_enabled`` as one C call, for the op hot paths (the public
+                             # function must be a named Python function: torch's __name__)
 _set_inference = _inference_var.set
 
 

@@ -279,13 +279,13 @@ def accumulate_into(var, g):
     old = var._grad
     if old is None:
         if g.layout is not _strided or g.__class__ in _dispatching:
-            var._grad = g.clone() if grad_mode.is_grad_enabled() else g.detach()
-        elif not grad_mode.is_grad_enabled() and _obeys_contract(g, var) and _can_steal(g):
+            var._grad = g.clone() if grad_mode.grad_on() else g.detach()
+        elif not grad_mode.grad_on() and _obeys_contract(g, var) and _can_steal(g):
             g._requires_grad = False
             var._grad = g
         else:
             var._grad = _contract_copy(var, g)
-    elif grad_mode.is_grad_enabled():
+    elif grad_mode.grad_on():
         var._grad = old + g if old.layout is _strided or g.layout is not _strided else g + old
     elif old.layout is not _strided or g.layout is not _strided:
         # sparse + sparse stays sparse; with a dense one the sum is dense (dense + sparse)
@@ -325,11 +325,11 @@ def _contract_copy(var, g):
     torch's ``clone_obey_contract``)."""
     v = var._data
     if not _dense(var):
-        return g.clone(memory_format=_contiguous) if grad_mode.is_grad_enabled() else \
+        return g.clone(memory_format=_contiguous) if grad_mode.grad_on() else \
             _make(var._device.backend.copy(g._data), g._dtype, g._device)
     buf = _make(var._device.backend.xp.empty_like(v, dtype=g._data.dtype), g._dtype,
                 g._device)
-    if grad_mode.is_grad_enabled():
+    if grad_mode.grad_on():
         return buf.copy_(g)
     buf._data[...] = g._data
     return buf
@@ -441,11 +441,17 @@ def store_saved(node, index, alias, version):
     node._versions = tuple(v)
 
 
-def save_output(node, out, index, nr=0):
-    """Save an op's own output in slot ``index`` of ``node._saved`` without a reference cycle."""
+def output_alias(out):
+    """``out`` as a node saves its own output: the same array and version counter, without
+    ``grad_fn`` (no reference cycle; ``Node.saved`` re-attaches it)."""
     alias = _make(out._data, out._dtype, out._device)
     alias._vc = out._vc
-    store_saved(node, index, alias, out._vc[0])
+    return alias
+
+
+def save_output(node, out, index, nr=0):
+    """Save an op's own output in slot ``index`` of ``node._saved`` without a reference cycle."""
+    store_saved(node, index, output_alias(out), out._vc[0])
     node._out_idx = ((index, nr),) if node._out_idx is None else node._out_idx + ((index, nr),)
 
 
