@@ -140,6 +140,11 @@ def worker_loop(iterable, dataset, index_queue, data_queue, done_event, auto_col
             try:
                 task = index_queue.get(timeout=POLL_SECONDS)
             except queue.Empty:
+                # shutting down: the None sent after the done event may never arrive (an
+                # iterator collected in a reference cycle: its queues' own finalizers stop their
+                # feeder threads first), so the event alone ends the loop
+                if done_event.is_set():
+                    break
                 continue
             if isinstance(task, _ResumeIteration):
                 data_queue.put((task, None))
