@@ -320,3 +320,18 @@ def test_layers_without_aten_ops_and_dynamic_products(factory, shape, dims, tmp_
     _close(tep.module()(tx2), eep.module()(ex2), 1e-10)
     ember.export.save(eep, str(tmp_path / "m.pt2"))
     _close(tep.module()(tx2), ember.export.load(str(tmp_path / "m.pt2")).module()(ex2), 1e-10)
+
+
+def test_data_dependent_error_imports_from_torchs_module_path():
+    """Code catches the data-dependent error by torch's path, as in torch."""
+    import importlib
+    for lib, path in ((torch, "torch"), (ember, "ember")):
+        cls = importlib.import_module(
+            f"{path}.fx.experimental.symbolic_shapes").GuardOnDataDependentSymNode
+
+        class M(lib.nn.Module):
+            def forward(self, x):
+                return x * 2 if x.sum() > 0 else x
+        with pytest.raises(cls):
+            lib.export.export(M(), (lib.ones(3),))
+        assert issubclass(cls, RuntimeError)

@@ -2,7 +2,7 @@
 
 
 def __getattr__(name):
-    if name == "proxy_tensor":      # loaded on first use, as torch's
+    if name in ("proxy_tensor", "symbolic_shapes"):      # loaded on first use, as torch's
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
